@@ -1,0 +1,67 @@
+"""Time comes from a :class:`Clock` the host injects; the domain never reads the wall clock.
+
+Every time inside the library is timezone-aware UTC. :func:`utc` is the one gate: it turns an
+aware time into UTC and refuses a naive one with :class:`~microgigs.errors.NaiveDatetime`.
+
+>>> clock = ManualClock(datetime(2026, 1, 1, 9, 0, tzinfo=UTC))
+>>> clock.advance(relativedelta(days=3))
+>>> clock.now().isoformat()
+'2026-01-04T09:00:00+00:00'
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
+
+from microgigs.errors import InvalidType, NaiveDatetime
+
+__all__ = ["Clock", "ManualClock", "SystemClock", "utc"]
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive datetime is refused, never guessed."""
+    if not isinstance(value, datetime):
+        raise InvalidType(field="time", expected="a datetime", actual=type(value).__name__)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetime(value=value.isoformat())
+    return value.astimezone(UTC)
+
+
+class Clock(Protocol):
+    """Where the current time comes from."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The real clock, for hosts in production."""
+
+    def now(self) -> datetime:
+        """The wall clock's time in UTC."""
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that moves only when told: tests, simulations and replays."""
+
+    __slots__ = ("_now",)
+
+    def __init__(self, start: datetime) -> None:
+        self._now = utc(start)
+
+    def now(self) -> datetime:
+        """The time this clock was last set or advanced to."""
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to ``when`` (forwards or backwards: replays need both)."""
+        self._now = utc(when)
+
+    def advance(self, by: timedelta | relativedelta) -> None:
+        """Move forward by a duration (``relativedelta(months=1)`` is calendar-aware)."""
+        self._now = utc(self._now + by)

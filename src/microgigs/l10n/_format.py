@@ -1,0 +1,94 @@
+"""Locale parsing and CLDR formatting of money and times (babel)."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.dates import get_timezone
+from babel.numbers import format_currency
+
+from microgigs.clock import utc
+from microgigs.errors import InvalidType, UnknownLocale
+from microgigs.money import Money
+
+DateFormat = Literal["short", "medium", "long", "full"]
+Digits = Literal["latn", "locale"]
+_NUMBERING = {"latn": "latn", "locale": "default"}
+
+_LONGEST_LOCALE = 35
+# babel applies a numbering system's separators but writes Latin digit glyphs; CLDR's
+# digits for the two Arabic systems are these.
+_GLYPHS = {
+    "arab": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+    "arabext": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+}
+
+
+def _with_digits(text: str, locale: Locale, digits: Digits) -> str:
+    if digits == "latn":
+        return text
+    return text.translate(_GLYPHS.get(locale.default_numbering_system, {}))
+
+
+def parse_locale(identifier: str) -> Locale:
+    """The babel ``Locale`` for ``"ar"``, ``"ar-EG"``, ``"ar_SA"``, ``"en"`` and the like."""
+    if not isinstance(identifier, str):
+        raise InvalidType(field="locale", expected="a str", actual=type(identifier).__name__)
+    if not identifier or len(identifier) > _LONGEST_LOCALE:
+        raise UnknownLocale(locale=identifier[:_LONGEST_LOCALE])
+    return _parse(identifier)
+
+
+@functools.cache
+def _parse(identifier: str) -> Locale:
+    try:
+        return Locale.parse(identifier.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise UnknownLocale(locale=identifier) from None
+
+
+def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
+    r"""``money`` as a reader of ``locale`` expects it, with the currency's own decimals.
+
+    Digits are Latin by default (as on Khamsat); ``digits="locale"`` writes the locale's
+    own digits, Arabic-Indic for ``ar-EG``:
+
+    >>> format_money(Money.of("5", "USD"), "ar-EG", digits="locale")
+    '\u200f٥٫٠٠\xa0US$'
+    """
+    where = parse_locale(locale)
+    text = format_currency(
+        money.amount,
+        money.currency,
+        locale=where,
+        currency_digits=True,
+        numbering_system=_NUMBERING[digits],
+    )
+    return _with_digits(str(text), where, digits)
+
+
+def format_datetime(
+    when: datetime,
+    locale: str,
+    *,
+    timezone: str = "UTC",
+    date_format: DateFormat = "medium",
+    digits: Digits = "latn",
+) -> str:
+    """``when`` (aware) shown in ``timezone`` the way ``locale`` writes dates.
+
+    >>> from datetime import UTC
+    >>> format_datetime(datetime(2026, 1, 1, 9, tzinfo=UTC), "en-GB", timezone="Asia/Riyadh")
+    '1 Jan 2026, 12:00:00'
+    """
+    try:
+        zone = get_timezone(timezone)
+    except LookupError:
+        raise UnknownLocale(locale=f"timezone {timezone}") from None
+    where = parse_locale(locale)
+    text = _babel_format_datetime(utc(when), date_format, tzinfo=zone, locale=where)
+    return _with_digits(str(text), where, digits)

@@ -1,0 +1,59 @@
+"""Looking up messages in the gettext catalogs and rendering errors and labels."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from datetime import datetime
+from pathlib import Path
+from typing import Final, Protocol
+
+from babel.support import NullTranslations, Translations
+
+from microgigs.errors import MicrogigsError
+from microgigs.l10n._format import format_datetime, format_money, parse_locale
+from microgigs.money import Money
+
+DOMAIN: Final = "microgigs"
+LOCALE_DIR: Final = Path(__file__).parent / "locale"
+SUPPORTED_LANGUAGES: Final = ("ar", "en")
+"""Languages that have a catalog; every message has a translation in each."""
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+@functools.cache
+def _translations(language: str) -> NullTranslations:
+    if language not in SUPPORTED_LANGUAGES:
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [language], DOMAIN)
+
+
+def gettext(message: str, locale: str) -> str:
+    """``message`` (an English msgid) in the language of ``locale``."""
+    language = parse_locale(locale).language
+    return str(_translations(language).gettext(message))
+
+
+def label(value: _Labelled, locale: str) -> str:
+    """The translated label of an enum member that has one (statuses, events, levels)."""
+    return gettext(value.label, locale)
+
+
+def _render(value: object, locale: str) -> str:
+    if isinstance(value, Money):
+        return format_money(value, locale)
+    if isinstance(value, datetime):
+        return format_datetime(value, locale)
+    if isinstance(value, enum.Enum) and hasattr(value, "label"):
+        return label(value, locale)
+    return str(value)
+
+
+def translate_error(error: MicrogigsError, locale: str) -> str:
+    """The message of ``error`` in ``locale``'s language, its values formatted for it."""
+    context = {name: _render(value, locale) for name, value in error.context().items()}
+    return gettext(error.template, locale).format(**context)

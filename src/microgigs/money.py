@@ -1,0 +1,289 @@
+"""Money: an integer count of a currency's minor units, exact in every operation.
+
+* The exponent of each currency (2 for USD, 3 for KWD, 0 for JPY) comes from CLDR through
+  babel; an unknown code is :class:`~microgigs.errors.UnknownCurrency`.
+* Arithmetic only combines amounts of one currency (:class:`~microgigs.errors.CurrencyMismatch`).
+* A float anywhere is :class:`~microgigs.errors.InvalidType` (a ``TypeError``): binary floats
+  cannot hold cents exactly.
+* A rate (a ``Decimal``) applied to an amount comes back to minor units in one place,
+  :func:`to_minor`, with one rounding mode, :data:`ROUNDING` (half to even).
+* :meth:`Money.allocate` splits an amount by ratios into parts that always sum to the whole.
+
+>>> price = Money.of("12.50", "USD")
+>>> price
+Money(minor=1250, currency='USD')
+>>> str(price * 3)
+'37.50 USD'
+>>> fee = price.percentage(Decimal("0.20"))
+>>> str(fee), str(price - fee)
+('2.50 USD', '10.00 USD')
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Final, Self
+
+import attrs
+from babel.numbers import get_currency_precision, list_currencies
+
+from microgigs.errors import (
+    CurrencyMismatch,
+    InvalidAmount,
+    InvalidRatios,
+    InvalidType,
+    OutOfRange,
+    UnknownCurrency,
+)
+
+__all__ = [
+    "MAX_MINOR",
+    "ROUNDING",
+    "Money",
+    "allocate",
+    "currency_exponent",
+    "known_currencies",
+    "to_minor",
+]
+
+ROUNDING: Final = decimal.ROUND_HALF_EVEN
+"""The one rounding mode for turning a rate's exact result back into minor units.
+
+Half to even ("banker's rounding") is unbiased: over many amounts it rounds up as often as
+down, so neither the platform nor the sellers gain from the rounding itself.
+"""
+
+MAX_MINOR: Final = 10**15
+"""The largest magnitude of any amount, in minor units ($10 trillion in cents).
+
+Every amount and every sum the library keeps fits a signed 64-bit database column with room
+to add millions of them; anything larger is refused as input, not stored wrong.
+"""
+
+_LONGEST_AMOUNT_TEXT: Final = 40
+_CONTEXT: Final = decimal.Context(prec=60, rounding=ROUNDING, traps=[decimal.InvalidOperation])
+
+
+@functools.cache
+def known_currencies() -> frozenset[str]:
+    """Every ISO 4217 code CLDR knows (through babel)."""
+    return frozenset(list_currencies())
+
+
+@functools.cache
+def currency_exponent(currency: str) -> int:
+    """The number of decimal places of ``currency``'s minor unit (USD 2, KWD 3, JPY 0)."""
+    if currency not in known_currencies():
+        raise UnknownCurrency(currency=currency)
+    exponent: int = get_currency_precision(currency)
+    return exponent
+
+
+def _check_int(value: int, field: str) -> int:
+    # bool is an int to Python, never an amount to a marketplace; hosts may pass anything.
+    if type(value) is not int:
+        raise InvalidType(field=field, expected="an int", actual=type(value).__name__)
+    return value
+
+
+def _check_currency(_instance: object, _attribute: object, currency: str) -> None:
+    if type(currency) is not str:
+        raise InvalidType(field="currency", expected="a str", actual=type(currency).__name__)
+    currency_exponent(currency)
+
+
+def _check_minor(_instance: object, _attribute: object, minor: int) -> None:
+    if not -MAX_MINOR <= _check_int(minor, "minor") <= MAX_MINOR:
+        raise OutOfRange(field="minor", value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
+
+
+def _decimal_places(value: Decimal) -> int:
+    """How many digits ``value`` has after the point; no finite amount has NaN's places."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN, sNaN, Infinity
+        return 10**9
+    return max(0, -exponent)
+
+
+def to_minor(major: Decimal, currency: str) -> int:
+    """Turn an exact decimal amount of major units into minor units with :data:`ROUNDING`.
+
+    This is the only place in the library where a value is rounded.
+
+    >>> to_minor(Decimal("2.005"), "USD"), to_minor(Decimal("2.015"), "USD")
+    (200, 202)
+    """
+    exponent = currency_exponent(currency)
+    scaled = _CONTEXT.multiply(major, Decimal(10) ** exponent)
+    return int(scaled.to_integral_value(rounding=ROUNDING, context=_CONTEXT))
+
+
+@attrs.frozen(order=False)
+class Money:
+    """An exact amount: ``minor`` units (cents, fils …) of an ISO 4217 ``currency``."""
+
+    minor: int = attrs.field(validator=_check_minor)
+    currency: str = attrs.field(validator=_check_currency)
+
+    # --- construction ------------------------------------------------------------------
+
+    @classmethod
+    def of(cls, amount: str | Decimal | int, currency: str) -> Self:
+        """An amount in major units: ``"12.50"``, ``Decimal("1.250")`` or ``5`` (whole units).
+
+        More decimals than the currency has is an error, never a silent rounding. Arabic-Indic
+        digits and the Arabic decimal separator are read too (``"١٢٫٥٠"`` is 12.50).
+
+        >>> Money.of("1.250", "KWD").minor, Money.of("500", "JPY").minor, Money.of(5, "USD").minor
+        (1250, 500, 500)
+        """
+        _check_currency(None, None, currency)
+        exponent = currency_exponent(currency)
+        if type(amount) is int:
+            return cls(amount * 10**exponent, currency)
+        if isinstance(amount, str):
+            # Arabic-Indic digits are digits to Decimal; the Arabic decimal separator is ours.
+            text = amount.strip().replace("\u066b", ".")
+            if len(text) > _LONGEST_AMOUNT_TEXT:
+                raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
+            try:
+                value = Decimal(text)
+            except decimal.InvalidOperation:
+                raise InvalidAmount(amount=amount, currency=currency, places=exponent) from None
+        elif isinstance(amount, Decimal):
+            value = amount
+        else:
+            raise InvalidType(
+                field="amount", expected="a str, Decimal or int", actual=type(amount).__name__
+            )
+        if _decimal_places(value) > exponent or abs(value) > MAX_MINOR:
+            raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
+        return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Self:
+        """No money in ``currency``."""
+        return cls(0, currency)
+
+    # --- reading -----------------------------------------------------------------------
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount in major units, exact: ``Decimal('12.50')``."""
+        return Decimal(self.minor).scaleb(-currency_exponent(self.currency), context=_CONTEXT)
+
+    def is_zero(self) -> bool:
+        """True for no money at all."""
+        return self.minor == 0
+
+    def is_positive(self) -> bool:
+        """True for more than zero."""
+        return self.minor > 0
+
+    def is_negative(self) -> bool:
+        """True for less than zero."""
+        return self.minor < 0
+
+    def __str__(self) -> str:
+        exponent = currency_exponent(self.currency)
+        return f"{self.amount:.{exponent}f} {self.currency}"
+
+    # --- arithmetic (same currency only) ---------------------------------------------------
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(left=self.currency, right=other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __radd__(self, other: int) -> Money:
+        # sum() starts from the int 0; any other int is not money.
+        if type(other) is int and other == 0:
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.minor), self.currency)
+
+    def __mul__(self, quantity: int) -> Money:
+        return Money(self.minor * _check_int(quantity, "quantity"), self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor < other.minor
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor <= other.minor
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor > other.minor
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.minor >= other.minor
+
+    # --- rates and splits ------------------------------------------------------------------
+
+    def percentage(self, rate: Decimal) -> Money:
+        """``rate`` of this amount (``Decimal("0.20")`` is 20%), rounded by :data:`ROUNDING`."""
+        if not isinstance(rate, Decimal):
+            raise InvalidType(field="rate", expected="a Decimal", actual=type(rate).__name__)
+        exact = _CONTEXT.multiply(self.amount, rate)
+        return Money(to_minor(exact, self.currency), self.currency)
+
+    def allocate(self, ratios: Sequence[int | Decimal]) -> list[Money]:
+        """Split into parts proportional to ``ratios`` that sum exactly to this amount.
+
+        Each part gets its floor share; the units left over go one each to the parts with
+        the largest remainders (the earlier part first on a tie).
+
+        >>> [str(part) for part in Money.of("10.00", "USD").allocate([1, 1, 1])]
+        ['3.34 USD', '3.33 USD', '3.33 USD']
+        """
+        return allocate(self, ratios)
+
+
+def _ratio(value: object) -> Decimal:
+    if type(value) is int or isinstance(value, Decimal):
+        ratio = Decimal(value)
+        if ratio.is_finite() and ratio >= 0:
+            return ratio
+        raise InvalidRatios(ratios=str(value))
+    raise InvalidType(field="ratio", expected="an int or Decimal", actual=type(value).__name__)
+
+
+def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
+    """Split ``total`` by non-negative ``ratios``; the parts always sum to ``total``."""
+    weights = [_ratio(r) for r in ratios]
+    whole = sum(weights, Decimal(0))
+    if not weights or whole == 0:
+        raise InvalidRatios(ratios=str([str(w) for w in weights]))
+    sign = -1 if total.minor < 0 else 1
+    units = abs(total.minor)
+    shares = [_CONTEXT.divide(_CONTEXT.multiply(Decimal(units), w), whole) for w in weights]
+    floors = [int(share) for share in shares]
+    leftover = units - sum(floors)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for index in by_remainder[:leftover]:
+        floors[index] += 1
+    return [Money(sign * part, total.currency) for part in floors]

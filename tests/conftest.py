@@ -1,0 +1,75 @@
+"""Shared fixtures: hypothesis profiles, the PostgreSQL DSN and the Chromium browser.
+
+PostgreSQL and browser tests skip with a reason on a developer's machine that lacks the
+server or the browser; when ``CI`` is set, the same absence fails the run instead, so a
+green CI always means those tests ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The DSN of a reachable PostgreSQL server, from MICROGIGS_TEST_POSTGRES_DSN."""
+    dsn = os.environ.get("MICROGIGS_TEST_POSTGRES_DSN")
+    if not dsn:
+        _missing("MICROGIGS_TEST_POSTGRES_DSN is not set: no PostgreSQL to test against")
+    import psycopg  # noqa: PLC0415 (only the PostgreSQL tests need the driver)
+
+    try:
+        with psycopg.connect(dsn, connect_timeout=5) as connection:
+            connection.execute("select 1")
+    except psycopg.OperationalError as error:
+        _missing(f"PostgreSQL at MICROGIGS_TEST_POSTGRES_DSN is unreachable: {error}")
+    return str(dsn)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by playwright (never a downloaded browser)."""
+    if not shutil.which(CHROMIUM):
+        _missing(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (browser tests only)
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

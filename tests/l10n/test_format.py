@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from microgigs.errors import InvalidType, NaiveDatetime, UnknownLocale
+from microgigs.l10n import format_datetime, format_money
+from microgigs.money import Money
+
+NOON = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "expected"),
+    [
+        ("1234.5", "USD", "en", "$1,234.50"),
+        ("1234.5", "USD", "ar", "\u200f1,234.50\xa0US$"),
+        ("5", "USD", "ar-EG", "\u200f5.00\xa0US$"),
+        ("1.25", "KWD", "en", "KWD1.250"),  # babel applies no CLDR currency spacing
+        ("500", "JPY", "en", "¥500"),
+        ("99.99", "SAR", "ar-SA", "\u200f99.99\xa0ر.س.\u200f"),
+    ],
+)
+def test_money_has_the_currency_decimals_and_the_locale_layout(amount, currency, locale, expected):
+    assert expected == format_money(Money.of(amount, currency), locale)
+
+
+def test_locale_digits_are_arabic_indic_in_egypt():
+    assert (
+        format_money(Money.of("1234.50", "USD"), "ar-EG", digits="locale")
+        == "\u200f١٬٢٣٤٫٥٠\xa0US$"
+    )
+
+
+def test_dates_follow_the_locale_and_the_timezone():
+    assert format_datetime(NOON, "en", timezone="Asia/Riyadh") == "Mar 1, 2026, 12:00:00\u202fPM"
+    assert format_datetime(NOON, "ar") == "01\u200f/03\u200f/2026، 9:00:00 ص"
+    assert "٠١\u200f/٠٣\u200f/٢٠٢٦" in format_datetime(NOON, "ar-EG", digits="locale")
+
+
+def test_bad_inputs_to_formatting_are_typed_errors():
+    with pytest.raises(NaiveDatetime):
+        format_datetime(datetime(2026, 1, 1), "en")  # noqa: DTZ001 (the point of the test)
+    with pytest.raises(UnknownLocale):
+        format_datetime(NOON, "en", timezone="Mars/Olympus")
+    with pytest.raises(InvalidType):
+        format_money(Money.of(1, "USD"), 5)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from microgigs.clock import ManualClock, SystemClock, utc
+from microgigs.errors import InvalidType, NaiveDatetime
+
+START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+
+
+def test_naive_datetimes_are_refused_everywhere():
+    naive = datetime(2026, 1, 1, 12, 0)  # noqa: DTZ001 (the point of the test)
+    with pytest.raises(NaiveDatetime):
+        utc(naive)
+    with pytest.raises(NaiveDatetime):
+        ManualClock(naive)
+    clock = ManualClock(START)
+    with pytest.raises(NaiveDatetime):
+        clock.set(naive)
+    assert clock.now() == START
+
+
+def test_aware_times_are_converted_to_utc():
+    riyadh = timezone(timedelta(hours=3))
+    assert datetime(2026, 1, 1, 9, 0, tzinfo=UTC) == utc(datetime(2026, 1, 1, 12, 0, tzinfo=riyadh))
+    assert utc(datetime(2026, 1, 1, 12, 0, tzinfo=riyadh)).tzinfo == UTC
+
+
+def test_not_a_datetime_is_a_type_error():
+    with pytest.raises(InvalidType):
+        utc("2026-01-01")  # type: ignore[arg-type]
+
+
+def test_manual_clock_moves_by_calendar_months_and_days():
+    clock = ManualClock(START)
+    clock.advance(relativedelta(months=1))
+    assert datetime(2026, 2, 28, 12, 0, tzinfo=UTC) == clock.now()
+    clock.advance(timedelta(hours=36))
+    assert datetime(2026, 3, 2, 0, 0, tzinfo=UTC) == clock.now()
+
+
+def test_system_clock_is_aware_utc():
+    assert SystemClock().now().tzinfo == UTC

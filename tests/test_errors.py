@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import inspect
+import textwrap
+from pathlib import Path
+
+import attrs
+import pytest
+
+import microgigs
+from microgigs import errors
+from microgigs.errors import CurrencyMismatch, MicrogigsError, NotFound, ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILTINS = (ValueError, TypeError, LookupError, PermissionError)
+
+
+def subclasses(cls: type[MicrogigsError]) -> list[type[MicrogigsError]]:
+    # attrs replaces a slotted class with a new one; the original lingers in
+    # __subclasses__() until collected, so keep only the classes the module holds.
+    return sorted(
+        (c for c in cls.__subclasses__() if getattr(errors, c.__name__, None) is c),
+        key=lambda c: c.__name__,
+    )
+
+
+def all_errors() -> list[type[MicrogigsError]]:
+    found: list[type[MicrogigsError]] = []
+    pending: list[type[MicrogigsError]] = [MicrogigsError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(subclasses(cls))
+    return found
+
+
+def draw_tree(cls: type[MicrogigsError] = MicrogigsError, prefix: str = "") -> list[str]:
+    """The tree as errors.py and docs/errors.md draw it, computed from the classes."""
+    lines = []
+    children = subclasses(cls)
+    for index, child in enumerate(children):
+        last = index == len(children) - 1
+        parent_builtins = {b for b in BUILTINS if issubclass(cls, b)}
+        own = [b.__name__ for b in BUILTINS if issubclass(child, b) and b not in parent_builtins]
+        note = f" ({', '.join(own)})" if own else ""
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{child.__name__}{note}")
+        lines += draw_tree(child, prefix + ("    " if last else "│   "))
+    return lines
+
+
+def expected_tree() -> str:
+    return "\n".join(["MicrogigsError", *draw_tree()])
+
+
+def test_the_docstring_draws_the_real_tree():
+    assert textwrap.indent(expected_tree(), "    ") in inspect.cleandoc(errors.__doc__ or "")
+
+
+def test_the_docs_draw_the_real_tree():
+    assert expected_tree() in (ROOT / "docs" / "errors.md").read_text()
+
+
+def test_every_error_is_exported_with_a_docstring_and_a_unique_code():
+    classes = all_errors()
+    codes = [cls.code for cls in classes]
+    assert sorted(codes) == sorted(set(codes))
+    for cls in classes:
+        assert cls.__doc__
+        assert hasattr(microgigs, cls.__name__), f"microgigs.{cls.__name__} is not exported"
+
+
+def test_errors_with_context_are_attrs_classes_whose_message_uses_every_field():
+    for cls in all_errors():
+        if not attrs.has(cls):
+            continue
+        names = {field.name for field in attrs.fields(cls)}
+        for name in names:
+            assert "{" + name + "}" in cls.template, f"{cls.__name__}.template omits {name}"
+
+
+def test_an_error_keeps_its_context_and_reads_well():
+    error = CurrencyMismatch(left="USD", right="SAR")
+    assert {"left": "USD", "right": "SAR"} == error.context()
+    assert "Cannot combine an amount in USD with one in SAR." == str(error)
+    assert "money.currency_mismatch" == error.code
+    assert isinstance(error, ValueError)
+
+
+def test_errors_are_also_the_builtins_hosts_catch():
+    assert issubclass(ValidationError, ValueError)
+    assert issubclass(NotFound, LookupError)
+    with pytest.raises(LookupError):
+        raise NotFound(kind="service", key="S1")

@@ -1,0 +1,21 @@
+"""The examples are run by the suite, so they cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_demo_prices_the_seed_order_and_splits_it_80_20():
+    result = subprocess.run(  # noqa: S603 (our own example, our own interpreter)
+        [sys.executable, str(ROOT / "examples" / "demo.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "[en] $205.00 = $164.00 + $41.00" in result.stdout
+    assert "[en] $45.00 = $36.00 + $9.00" in result.stdout

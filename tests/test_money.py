@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import get_currency_precision
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microgigs.errors import (
+    CurrencyMismatch,
+    InvalidAmount,
+    InvalidRatios,
+    InvalidType,
+    OutOfRange,
+    UnknownCurrency,
+)
+from microgigs.money import MAX_MINOR, ROUNDING, Money, allocate, known_currencies, to_minor
+from microgigs.testing.strategies import currencies, money, ratios
+
+USD = "USD"
+
+
+def usd(text: str) -> Money:
+    return Money.of(text, USD)
+
+
+# --- construction --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [
+        ("12.50", "USD", 1250),
+        ("1.250", "KWD", 1250),
+        ("500", "JPY", 500),
+        (Decimal("0.05"), "USD", 5),
+        (5, "USD", 500),
+        ("-3.5", "USD", -350),
+        ("  7  ", "SAR", 700),
+        ("١٢٫٥٠", "USD", 1250),
+        ("۱۲", "EGP", 1200),
+    ],
+)
+def test_of_reads_major_units_with_each_currency_exponent(amount, currency, minor):
+    assert Money(minor, currency) == Money.of(amount, currency)
+
+
+@pytest.mark.parametrize(
+    "amount", ["12.505", "1.5e-3", "NaN", "Infinity", "-inf", "abc", "", "1,000", "١٢٫٥٠٥"]
+)
+def test_of_refuses_what_is_not_an_exact_amount(amount):
+    with pytest.raises(InvalidAmount):
+        Money.of(amount, USD)
+
+
+def test_of_refuses_more_decimals_than_the_currency_has():
+    with pytest.raises(InvalidAmount) as caught:
+        Money.of("500.5", "JPY")
+    assert (caught.value.currency, caught.value.places) == ("JPY", 0)
+
+
+@pytest.mark.parametrize("bad", [12.5, 0.1, float("nan"), True, None, [5], b"5"])
+def test_floats_and_other_types_are_type_errors(bad):
+    with pytest.raises(InvalidType) as caught:
+        Money.of(bad, USD)
+    assert isinstance(caught.value, TypeError)
+
+
+@pytest.mark.parametrize("bad", [12.5, True, "5", Decimal(5)])
+def test_minor_must_be_a_plain_int(bad):
+    with pytest.raises(InvalidType):
+        Money(bad, USD)
+
+
+@pytest.mark.parametrize("code", ["usd", "XYZ", "", "US", "DOLLAR"])
+def test_unknown_currencies_are_refused(code):
+    with pytest.raises(UnknownCurrency):
+        Money(1, code)
+
+
+def test_a_currency_that_is_not_a_str_is_a_type_error():
+    with pytest.raises(InvalidType):
+        Money.of("5", 840)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["1" * 10_000_000, "9" * 41])
+def test_huge_texts_are_refused_quickly(text):
+    with pytest.raises(InvalidAmount):
+        Money.of(text, USD)
+
+
+def test_amounts_beyond_the_cap_are_refused():
+    Money(MAX_MINOR, USD)
+    with pytest.raises(OutOfRange):
+        Money(MAX_MINOR + 1, USD)
+    with pytest.raises(InvalidAmount):
+        Money.of(str(MAX_MINOR * 10), USD)
+    with pytest.raises(OutOfRange):
+        Money(MAX_MINOR, USD) + Money(1, USD)
+
+
+@given(currencies())
+def test_every_currency_babel_knows_has_its_cldr_exponent(code):
+    amount = Money.of("1", code)
+    assert 10 ** get_currency_precision(code) == amount.minor
+
+
+# --- arithmetic ----------------------------------------------------------------------
+
+
+@given(
+    money(currency=USD, min_minor=-(10**12), max_minor=10**12),
+    money(currency=USD, min_minor=-(10**12), max_minor=10**12),
+)
+def test_addition_is_commutative_and_subtraction_undoes_it(a, b):
+    assert b + a == a + b
+    assert a == (a + b) - b
+    assert -(a - b) == b - a
+
+
+@given(
+    st.lists(money(currency=USD, min_minor=-(10**9), max_minor=10**9), max_size=20),
+)
+def test_sum_works_and_equals_the_sum_of_minor_units(amounts):
+    total = sum(amounts, Money.zero(USD))
+    assert Money(sum(a.minor for a in amounts), USD) == total
+    if amounts:
+        assert total == sum(amounts)
+
+
+@given(money(currency=USD, min_minor=-(10**9), max_minor=10**9), st.integers(0, 1000))
+def test_multiplying_by_a_quantity_is_repeated_addition(amount, quantity):
+    assert sum([amount] * quantity, Money.zero(USD)) == amount * quantity
+    assert quantity * amount == amount * quantity
+
+
+@pytest.mark.parametrize("factor", [1.5, True, Decimal("1.5"), "2"])
+def test_multiplying_by_anything_but_an_int_is_a_type_error(factor):
+    with pytest.raises(InvalidType):
+        usd("5") * factor
+
+
+def test_mixing_currencies_is_refused_in_every_operation():
+    a, b = usd("5"), Money.of("5", "SAR")
+    for operation in (
+        lambda: a + b,
+        lambda: a - b,
+        lambda: a < b,
+        lambda: a <= b,
+        lambda: a > b,
+        lambda: a >= b,
+    ):
+        with pytest.raises(CurrencyMismatch):
+            operation()
+    assert a != b
+
+
+def test_adding_a_number_is_not_supported():
+    with pytest.raises(TypeError):
+        usd("5") + 5  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        3 + usd("5")  # type: ignore[operator]
+
+
+def test_comparisons_and_predicates():
+    assert usd("4.99") < usd("5") <= usd("5.00") < usd("5.01")
+    assert usd("0").is_zero()
+    assert usd("0.01").is_positive()
+    assert usd("-0.01").is_negative()
+    assert usd("3") == abs(usd("-3"))
+
+
+# --- strings ----------------------------------------------------------------------------
+
+
+@given(money())
+def test_str_and_of_round_trip_in_every_currency(amount):
+    text, code = str(amount).split(" ")
+    assert (amount.currency, amount) == (code, Money.of(text, code))
+
+
+@given(money())
+def test_amount_is_exact(amount):
+    assert amount == Money.of(amount.amount, amount.currency)
+
+
+# --- rates, the one rounding rule, allocation ---------------------------------------------
+
+
+def test_rounding_is_half_to_even():
+    assert ROUNDING == "ROUND_HALF_EVEN"
+    assert [to_minor(Decimal(v), USD) for v in ("1.005", "1.015", "0.005", "-0.005", "-0.015")] == [
+        100,
+        102,
+        0,
+        0,
+        -2,
+    ]
+
+
+def test_percentage_of_the_seed_order():
+    assert usd("41") == usd("205").percentage(Decimal("0.20"))
+
+
+def test_percentage_needs_a_decimal_rate():
+    with pytest.raises(InvalidType):
+        usd("10").percentage(0.2)  # type: ignore[arg-type]
+
+
+@given(money(currency=USD, min_minor=0, max_minor=10**12), st.decimals(0, 1, places=4))
+def test_percentage_is_within_half_a_unit_of_the_exact_value(amount, rate):
+    exact = Decimal(amount.minor) * rate
+    assert abs(Decimal(amount.percentage(rate).minor) - exact) <= Decimal("0.5")
+
+
+def test_allocate_gives_leftover_units_to_the_largest_remainders():
+    assert [usd("3.34"), usd("3.33"), usd("3.33")] == usd("10").allocate([1, 1, 1])
+    assert [usd("0.80"), usd("0.20")] == usd("1").allocate([4, 1])
+    assert [Money(-1, USD), Money(0, USD)] == Money(-1, USD).allocate([1, 1])
+
+
+@given(money(min_minor=-(10**13), max_minor=10**13), ratios())
+def test_allocation_parts_always_sum_to_the_whole(amount, weights):
+    parts = allocate(amount, weights)
+    assert len(weights) == len(parts)
+    assert amount == sum(parts, Money.zero(amount.currency))
+    whole = sum(Decimal(w) for w in weights)
+    for part, weight in zip(parts, weights, strict=True):
+        exact = Decimal(amount.minor) * Decimal(weight) / whole
+        assert abs(Decimal(part.minor) - exact) < 1
+
+
+@pytest.mark.parametrize("weights", [[], [0, 0], [-1, 2], [Decimal("NaN")], [0.5, 0.5], ["1"]])
+def test_bad_ratios_are_refused(weights):
+    with pytest.raises((InvalidRatios, InvalidType)):
+        usd("1").allocate(weights)
+
+
+def test_known_currencies_include_the_arab_world():
+    assert {"USD", "SAR", "EGP", "AED", "KWD", "JOD", "MAD", "DZD", "IQD"} <= known_currencies()
