@@ -8,47 +8,108 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from decimal import Decimal
 
-from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
-from microgigs.ids import OrderId
-from microgigs.l10n import format_datetime, format_money, gettext, translate_error
-from microgigs.money import currency_exponent
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
+from microgigs.actors import Actor
+from microgigs.catalog import Cart, Service, Upgrade, default_categories
+from microgigs.ids import CategoryId, MemberId, ServiceId, UpgradeId
+from microgigs.l10n import format_money, translate_error
+from microgigs.members import Member
+from microgigs.pricing import quote_cart
 
-DEMO_ORDERS = [
-    # (title, base price, upgrade prices, quantity)
-    ("تصميم شعار احترافي", "5", ["50", "50", "50", "50"], 1),
-    ("ترجمة مقال من الإنجليزية إلى العربية", "5", ["10"], 3),
-    ("كتابة محتوى تسويقي", "10", [], 2),
+DEMO_SERVICES = [
+    # (category, title, base price, upgrades (title, price, extra days), delivery days)
+    (
+        "logo-design",
+        "تصميم شعار احترافي لشركتك الناشئة",
+        "5",
+        [
+            ("تسليم بصيغة PNG", "50", 1),
+            ("تسليم بصيغة PSD", "50", 1),
+            ("تسليم بصيغة JPG", "50", 0),
+            ("نسخة ثلاثية الأبعاد", "50", 2),
+        ],
+        2,
+    ),
+    (
+        "translation",
+        "ترجمة مقال من الإنجليزية إلى العربية",
+        "5",
+        [("تسليم خلال يوم", "10", 0)],
+        3,
+    ),
+    ("articles", "كتابة مقال تسويقي متوافق مع محركات البحث", "10", [], 2),
 ]
+DESCRIPTION = (
+    "خدمة احترافية بجودة عالية وتسليم في الموعد، مع تعديلات مجانية حتى ترضى تمامًا عن النتيجة."
+)
 
 
 def main() -> int:
-    """Price the demo orders and split each between the seller and the platform."""
+    """Publish demo services, fill a buyer's cart and quote it in Arabic and English."""
     policy = KHAMSAT
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     ids = UlidGenerator(clock, seed=2026)
-    rate = sum((rule.rate for rule in policy.ledger.commission), Decimal(0))
-    for title, base, upgrades, quantity in DEMO_ORDERS:
-        unit = Money.of(base, policy.currency) + sum(
-            (Money.of(u, policy.currency) for u in upgrades), Money.zero(policy.currency)
+    admin = Actor.admin(ids.new(MemberId))
+    seller = Member.register(
+        ids.new(MemberId),
+        username="sara_designs",
+        email="sara@example.com",
+        first_name="سارة",
+        family_name="الأحمد",
+        joined_at=clock.now(),
+    )
+    buyer = Member.register(
+        ids.new(MemberId),
+        username="ahmad",
+        email="ahmad@example.com",
+        first_name="أحمد",
+        family_name="خالد",
+        joined_at=clock.now(),
+    )
+    tree = default_categories()
+    cart = Cart(buyer.id)
+    snapshots = {}
+    for category, title, base, upgrades, days in DEMO_SERVICES:
+        service = Service.draft(
+            ids.new(ServiceId),
+            seller_id=seller.id,
+            category_id=CategoryId(category),
+            title=title,
+            description=DESCRIPTION,
+            instructions="أرسل التفاصيل المطلوبة.",
+            base_price=Money.of(base, policy.currency),
+            delivery_days=days,
+            upgrades=[
+                Upgrade(ids.new(UpgradeId), name, Money.of(price, policy.currency), extra)
+                for name, price, extra in upgrades
+            ],
+            policy=policy.catalog,
+            created_at=clock.now(),
         )
-        total = unit * quantity
-        commission = total.percentage(rate)
-        print(f"{ids.new(OrderId)}  {title}")
-        for locale in ("ar", "en"):
-            print(
-                f"  [{locale}] {format_money(total, locale)} = "
-                f"{format_money(total - commission, locale)} + {format_money(commission, locale)}"
-                f"  ({format_datetime(clock.now(), locale, timezone='Asia/Riyadh')})"
-            )
-        clock.advance(policy.orders.auto_accept_after)
+        service.submit(Actor.member(seller.id), clock.now())
+        service.approve(admin, clock.now())
+        snapshots[service.id] = service.snapshot()
+        chosen = [u.id for u in service.upgrades]
+        cart.put(buyer, service, policy.catalog, upgrade_ids=chosen, quantity=1 if chosen else 2)
+        print(f"{tree.category(service.category_id).name('ar')} | {title}")
+
+    lines = [(snapshots[line.service_id], line.upgrade_ids, line.quantity) for line in cart]
+    total = quote_cart(lines, policy)
+    for offer in total.quotes:
+        print(
+            f"  {format_money(offer.total, 'en')} = seller {format_money(offer.seller_net, 'en')}"
+            f" + platform {format_money(offer.commission, 'en')}, {offer.delivery_days} days"
+        )
+    for locale in ("ar", "en"):
+        print(
+            f"[{locale}] {format_money(total.total, locale)} = "
+            f"{format_money(total.seller_net, locale)} + {format_money(total.commission, locale)}"
+        )
     try:
-        Money.of("12.505", policy.currency)
-    except ValueError as error:
-        print(f"refused: {translate_error(error, 'ar')}")  # type: ignore[arg-type]
-    places = currency_exponent(policy.currency)
-    print(gettext("Professional", "ar"), f"({policy.name}, {policy.currency}, {places} decimals)")
+        Cart(seller.id).put(seller, service, policy.catalog)
+    except MicrogigsError as error:
+        print(f"refused ({error.code}): {translate_error(error, 'ar')}")
     return 0
 
 

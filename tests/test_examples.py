@@ -17,5 +17,6 @@ def test_the_demo_prices_the_seed_order_and_splits_it_80_20():
         check=True,
         timeout=120,
     )
-    assert "[en] $205.00 = $164.00 + $41.00" in result.stdout
-    assert "[en] $45.00 = $36.00 + $9.00" in result.stdout
+    assert "$205.00 = seller $164.00 + platform $41.00, 6 days" in result.stdout
+    assert "[en] $240.00 = $192.00 + $48.00" in result.stdout
+    assert "catalog.own_service" in result.stdout

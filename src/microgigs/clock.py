@@ -16,6 +16,7 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
+from microgigs._text import _
 from microgigs.errors import InvalidType, NaiveDatetime
 
 __all__ = ["Clock", "ManualClock", "SystemClock", "utc"]
@@ -24,7 +25,7 @@ __all__ = ["Clock", "ManualClock", "SystemClock", "utc"]
 def utc(value: datetime) -> datetime:
     """``value`` in UTC; a naive datetime is refused, never guessed."""
     if not isinstance(value, datetime):
-        raise InvalidType(field="time", expected="a datetime", actual=type(value).__name__)
+        raise InvalidType(field=_("time"), expected="a datetime", actual=type(value).__name__)
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetime(value=value.isoformat())
     return value.astimezone(UTC)

@@ -10,6 +10,17 @@ builtin too, so ``except ValueError`` keeps working in a host.
 The tree (``tests/test_errors.py`` checks that it matches the classes)::
 
     MicrogigsError
+    ├── CatalogError (ValueError)
+    │   ├── OwnService
+    │   ├── ServiceNotAvailable
+    │   └── ServiceStatusConflict
+    ├── MemberError (ValueError)
+    │   ├── EmailTaken
+    │   ├── InvalidEmail
+    │   ├── InvalidPhone
+    │   ├── InvalidUsername
+    │   ├── MemberSuspended
+    │   └── UsernameTaken
     ├── MoneyError (ValueError)
     │   ├── CurrencyMismatch
     │   ├── InvalidAmount
@@ -17,8 +28,15 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   └── UnknownCurrency
     ├── NotFound (LookupError)
     ├── PermissionDenied (PermissionError)
+    ├── PricingError (ValueError)
+    │   ├── DuplicateUpgrade
+    │   ├── PriceNotAllowed
+    │   ├── TooManyUpgrades
+    │   ├── UnitPriceTooHigh
+    │   └── UnknownUpgrade
     └── ValidationError (ValueError)
         ├── InvalidPolicy
+        ├── InvalidText
         ├── InvalidType (TypeError)
         ├── NaiveDatetime
         ├── OutOfRange
@@ -34,19 +52,37 @@ import attrs
 from microgigs._text import _
 
 __all__ = [
+    "CatalogError",
     "CurrencyMismatch",
+    "DuplicateUpgrade",
+    "EmailTaken",
     "InvalidAmount",
+    "InvalidEmail",
+    "InvalidPhone",
     "InvalidPolicy",
     "InvalidRatios",
+    "InvalidText",
     "InvalidType",
+    "InvalidUsername",
+    "MemberError",
+    "MemberSuspended",
     "MicrogigsError",
     "MoneyError",
     "NaiveDatetime",
     "NotFound",
     "OutOfRange",
+    "OwnService",
     "PermissionDenied",
+    "PriceNotAllowed",
+    "PricingError",
+    "ServiceNotAvailable",
+    "ServiceStatusConflict",
+    "TooManyUpgrades",
+    "UnitPriceTooHigh",
     "UnknownCurrency",
     "UnknownLocale",
+    "UnknownUpgrade",
+    "UsernameTaken",
     "ValidationError",
 ]
 
@@ -126,6 +162,18 @@ class InvalidPolicy(ValidationError):
 
 
 @attrs.define(auto_exc=True)
+class InvalidText(ValidationError):
+    """Text that is too short, too long, or holds control characters such as NUL."""
+
+    code = "validation.invalid_text"
+    template = _("{field} must be {minimum} to {maximum} characters of plain text.")
+
+    field: str
+    minimum: int
+    maximum: int
+
+
+@attrs.define(auto_exc=True)
 class UnknownLocale(ValidationError):
     """A locale or timezone name that CLDR does not know."""
 
@@ -186,6 +234,191 @@ class InvalidRatios(MoneyError):
     template = _("Cannot split money by the ratios {ratios}: give non-negative ratios, not all 0.")
 
     ratios: str
+
+
+# --- members ---------------------------------------------------------------------------
+
+
+class MemberError(MicrogigsError, ValueError):
+    """A member's profile or standing stops what was asked."""
+
+    code = "members.invalid"
+    template = _("The member cannot do this.")
+
+
+@attrs.define(auto_exc=True)
+class InvalidUsername(MemberError):
+    """A username that breaks the username rules."""
+
+    code = "members.invalid_username"
+    template = _(
+        "The username {username} is not valid: use 3 to 30 Latin letters, digits or _, "
+        "starting with a letter, and not a reserved word."
+    )
+
+    username: str
+
+
+@attrs.define(auto_exc=True)
+class InvalidEmail(MemberError):
+    """An e-mail address that cannot be one."""
+
+    code = "members.invalid_email"
+    template = _("{email} is not a valid e-mail address.")
+
+    email: str
+
+
+@attrs.define(auto_exc=True)
+class InvalidPhone(MemberError):
+    """A mobile number that is not in international (E.164) form."""
+
+    code = "members.invalid_phone"
+    template = _("{phone} is not a valid mobile number; write it with its country code, +9665…")
+
+    phone: str
+
+
+@attrs.define(auto_exc=True)
+class UsernameTaken(MemberError):
+    """Another member already has this username."""
+
+    code = "members.username_taken"
+    template = _("The username {username} is taken.")
+
+    username: str
+
+
+@attrs.define(auto_exc=True)
+class EmailTaken(MemberError):
+    """Another member already registered this e-mail address."""
+
+    code = "members.email_taken"
+    template = _("The e-mail address {email} is already registered.")
+
+    email: str
+
+
+@attrs.define(auto_exc=True)
+class MemberSuspended(MemberError):
+    """A suspended member can neither buy nor sell."""
+
+    code = "members.suspended"
+    template = _("The account {member_id} is suspended.")
+
+    member_id: str
+
+
+# --- catalogue ---------------------------------------------------------------------------
+
+
+class CatalogError(MicrogigsError, ValueError):
+    """A service, favourite or cart request that the catalogue rules refuse."""
+
+    code = "catalog.invalid"
+    template = _("The catalogue cannot do this.")
+
+
+@attrs.define(auto_exc=True)
+class ServiceNotAvailable(CatalogError):
+    """Only active services can be bought, favourited or put in a cart."""
+
+    code = "catalog.service_not_available"
+    template = _("The service {service_id} is not available to buy (it is {status}).")
+
+    service_id: str
+    status: object
+
+
+@attrs.define(auto_exc=True)
+class OwnService(CatalogError):
+    """A seller can never buy (or favourite) their own service."""
+
+    code = "catalog.own_service"
+    template = _("You cannot buy your own service {service_id}.")
+
+    service_id: str
+
+
+@attrs.define(auto_exc=True)
+class ServiceStatusConflict(CatalogError):
+    """A moderation step asked of a service in a status where it makes no sense."""
+
+    code = "catalog.status_conflict"
+    template = _("Cannot {action} a service that is {status}.")
+
+    status: object
+    action: str
+
+
+# --- pricing -------------------------------------------------------------------------------
+
+
+class PricingError(MicrogigsError, ValueError):
+    """A price, upgrade or quantity outside what the policy allows."""
+
+    code = "pricing.invalid"
+    template = _("The price is not valid.")
+
+
+@attrs.define(auto_exc=True)
+class PriceNotAllowed(PricingError):
+    """A base or upgrade price outside its range, or not a multiple of its step."""
+
+    code = "pricing.price_not_allowed"
+    template = _(
+        "The {field} {price} is not allowed: it must be from {minimum} to {maximum} "
+        "in steps of {step}."
+    )
+
+    field: str
+    price: object
+    minimum: object
+    maximum: object
+    step: object
+
+
+@attrs.define(auto_exc=True)
+class TooManyUpgrades(PricingError):
+    """More upgrades than a service may have."""
+
+    code = "pricing.too_many_upgrades"
+    template = _("A service may have at most {maximum} upgrades, not {count}.")
+
+    count: int
+    maximum: int
+
+
+@attrs.define(auto_exc=True)
+class UnitPriceTooHigh(PricingError):
+    """One unit (the base and every upgrade) would cost more than the cap."""
+
+    code = "pricing.unit_price_too_high"
+    template = _("One unit would cost {price}, more than the {maximum} allowed.")
+
+    price: object
+    maximum: object
+
+
+@attrs.define(auto_exc=True)
+class UnknownUpgrade(PricingError):
+    """An upgrade that does not belong to the service it was chosen for."""
+
+    code = "pricing.unknown_upgrade"
+    template = _("The service {service_id} has no upgrade {upgrade_id}.")
+
+    service_id: str
+    upgrade_id: str
+
+
+@attrs.define(auto_exc=True)
+class DuplicateUpgrade(PricingError):
+    """The same upgrade chosen twice (order more units instead)."""
+
+    code = "pricing.duplicate_upgrade"
+    template = _("The upgrade {upgrade_id} was chosen twice; raise the quantity instead.")
+
+    upgrade_id: str
 
 
 # --- lookups and permissions -------------------------------------------------------------

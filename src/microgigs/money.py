@@ -30,6 +30,7 @@ from typing import Final, Self
 import attrs
 from babel.numbers import get_currency_precision, list_currencies
 
+from microgigs._text import _
 from microgigs.errors import (
     CurrencyMismatch,
     InvalidAmount,
@@ -46,6 +47,7 @@ __all__ = [
     "allocate",
     "currency_exponent",
     "known_currencies",
+    "round_minor",
     "to_minor",
 ]
 
@@ -91,13 +93,13 @@ def _check_int(value: int, field: str) -> int:
 
 def _check_currency(_instance: object, _attribute: object, currency: str) -> None:
     if type(currency) is not str:
-        raise InvalidType(field="currency", expected="a str", actual=type(currency).__name__)
+        raise InvalidType(field=_("currency"), expected="a str", actual=type(currency).__name__)
     currency_exponent(currency)
 
 
 def _check_minor(_instance: object, _attribute: object, minor: int) -> None:
-    if not -MAX_MINOR <= _check_int(minor, "minor") <= MAX_MINOR:
-        raise OutOfRange(field="minor", value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
+    if not -MAX_MINOR <= _check_int(minor, _("minor units")) <= MAX_MINOR:
+        raise OutOfRange(field=_("minor"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
 
 
 def _decimal_places(value: Decimal) -> int:
@@ -108,17 +110,25 @@ def _decimal_places(value: Decimal) -> int:
     return max(0, -exponent)
 
 
-def to_minor(major: Decimal, currency: str) -> int:
-    """Turn an exact decimal amount of major units into minor units with :data:`ROUNDING`.
+def round_minor(exact: Decimal) -> int:
+    """Round an exact count of minor units to a whole one with :data:`ROUNDING`.
 
     This is the only place in the library where a value is rounded.
+
+    >>> round_minor(Decimal("200.5")), round_minor(Decimal("201.5")), round_minor(Decimal("-0.5"))
+    (200, 202, 0)
+    """
+    return int(exact.to_integral_value(rounding=ROUNDING, context=_CONTEXT))
+
+
+def to_minor(major: Decimal, currency: str) -> int:
+    """Turn an exact decimal amount of major units into minor units (see :func:`round_minor`).
 
     >>> to_minor(Decimal("2.005"), "USD"), to_minor(Decimal("2.015"), "USD")
     (200, 202)
     """
     exponent = currency_exponent(currency)
-    scaled = _CONTEXT.multiply(major, Decimal(10) ** exponent)
-    return int(scaled.to_integral_value(rounding=ROUNDING, context=_CONTEXT))
+    return round_minor(_CONTEXT.multiply(major, Decimal(10) ** exponent))
 
 
 @attrs.frozen(order=False)
@@ -157,11 +167,23 @@ class Money:
             value = amount
         else:
             raise InvalidType(
-                field="amount", expected="a str, Decimal or int", actual=type(amount).__name__
+                field=_("amount"), expected="a str, Decimal or int", actual=type(amount).__name__
             )
         if _decimal_places(value) > exponent or abs(value) > MAX_MINOR:
             raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
         return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)
+
+    @classmethod
+    def _result(cls, minor: int, currency: str) -> Money:
+        """An amount computed from valid amounts: only its size can be wrong."""
+        if not -MAX_MINOR <= minor <= MAX_MINOR:
+            raise OutOfRange(
+                field=_("minor units"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR
+            )
+        result = object.__new__(Money)
+        object.__setattr__(result, "minor", minor)
+        object.__setattr__(result, "currency", currency)
+        return result
 
     @classmethod
     def zero(cls, currency: str) -> Self:
@@ -201,7 +223,7 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other)
-        return Money(self.minor + other.minor, self.currency)
+        return Money._result(self.minor + other.minor, self.currency)
 
     def __radd__(self, other: int) -> Money:
         # sum() starts from the int 0; any other int is not money.
@@ -213,16 +235,16 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other)
-        return Money(self.minor - other.minor, self.currency)
+        return Money._result(self.minor - other.minor, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.minor, self.currency)
+        return Money._result(-self.minor, self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.minor), self.currency)
+        return Money._result(abs(self.minor), self.currency)
 
     def __mul__(self, quantity: int) -> Money:
-        return Money(self.minor * _check_int(quantity, "quantity"), self.currency)
+        return Money._result(self.minor * _check_int(quantity, _("quantity")), self.currency)
 
     __rmul__ = __mul__
 
@@ -247,9 +269,10 @@ class Money:
     def percentage(self, rate: Decimal) -> Money:
         """``rate`` of this amount (``Decimal("0.20")`` is 20%), rounded by :data:`ROUNDING`."""
         if not isinstance(rate, Decimal):
-            raise InvalidType(field="rate", expected="a Decimal", actual=type(rate).__name__)
-        exact = _CONTEXT.multiply(self.amount, rate)
-        return Money(to_minor(exact, self.currency), self.currency)
+            raise InvalidType(field=_("rate"), expected="a Decimal", actual=type(rate).__name__)
+        return Money._result(
+            round_minor(_CONTEXT.multiply(Decimal(self.minor), rate)), self.currency
+        )
 
     def allocate(self, ratios: Sequence[int | Decimal]) -> list[Money]:
         """Split into parts proportional to ``ratios`` that sum exactly to this amount.
@@ -269,7 +292,7 @@ def _ratio(value: object) -> Decimal:
         if ratio.is_finite() and ratio >= 0:
             return ratio
         raise InvalidRatios(ratios=str(value))
-    raise InvalidType(field="ratio", expected="an int or Decimal", actual=type(value).__name__)
+    raise InvalidType(field=_("ratio"), expected="an int or Decimal", actual=type(value).__name__)
 
 
 def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
@@ -286,4 +309,4 @@ def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
     by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
     for index in by_remainder[:leftover]:
         floors[index] += 1
-    return [Money(sign * part, total.currency) for part in floors]
+    return [Money._result(sign * part, total.currency) for part in floors]  # noqa: SLF001 (same module)

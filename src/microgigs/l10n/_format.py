@@ -11,6 +11,7 @@ from babel.dates import format_datetime as _babel_format_datetime
 from babel.dates import get_timezone
 from babel.numbers import format_currency
 
+from microgigs._text import _
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, UnknownLocale
 from microgigs.money import Money
@@ -37,7 +38,7 @@ def _with_digits(text: str, locale: Locale, digits: Digits) -> str:
 def parse_locale(identifier: str) -> Locale:
     """The babel ``Locale`` for ``"ar"``, ``"ar-EG"``, ``"ar_SA"``, ``"en"`` and the like."""
     if not isinstance(identifier, str):
-        raise InvalidType(field="locale", expected="a str", actual=type(identifier).__name__)
+        raise InvalidType(field=_("locale"), expected="a str", actual=type(identifier).__name__)
     if not identifier or len(identifier) > _LONGEST_LOCALE:
         raise UnknownLocale(locale=identifier[:_LONGEST_LOCALE])
     return _parse(identifier)

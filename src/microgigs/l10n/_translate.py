@@ -50,7 +50,9 @@ def _render(value: object, locale: str) -> str:
         return format_datetime(value, locale)
     if isinstance(value, enum.Enum) and hasattr(value, "label"):
         return label(value, locale)
-    return str(value)
+    # Field names and actions are msgids marked at the raise site; anything else (a
+    # username, an amount as typed) is not in the catalog and comes back unchanged.
+    return gettext(str(value), locale)
 
 
 def translate_error(error: MicrogigsError, locale: str) -> str:

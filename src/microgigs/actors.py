@@ -1,0 +1,79 @@
+"""Who asks: a member (buyer or seller, by relation to the thing), an admin, or the system.
+
+Every use case is given an :class:`Actor` and checks it; a wrong actor gets
+:class:`~microgigs.errors.PermissionDenied` and nothing changes.
+
+>>> from microgigs.ids import MemberId
+>>> Actor.member(MemberId("01ABC")).is_member(MemberId("01ABC"))
+True
+>>> Actor.system().role
+<Role.SYSTEM: 'system'>
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from microgigs._text import _
+from microgigs.errors import PermissionDenied
+from microgigs.ids import MemberId
+
+__all__ = ["Actor", "Role"]
+
+
+class Role(enum.StrEnum):
+    """The kind of actor."""
+
+    MEMBER = "member"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        """The English label; :func:`microgigs.l10n.label` translates it."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {Role.MEMBER: _("a member"), Role.ADMIN: _("an admin"), Role.SYSTEM: _("the system")}
+
+
+@attrs.frozen
+class Actor:
+    """The one who asks for a change: a member, an admin (staff, with a member id) or a timer."""
+
+    role: Role
+    member_id: MemberId | None = None
+
+    @classmethod
+    def member(cls, member_id: MemberId) -> Actor:
+        """A member acting for themselves (as buyer or seller)."""
+        return cls(Role.MEMBER, member_id)
+
+    @classmethod
+    def admin(cls, member_id: MemberId) -> Actor:
+        """Platform staff."""
+        return cls(Role.ADMIN, member_id)
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The platform's timers (auto-accept, clearance, level evaluation)."""
+        return cls(Role.SYSTEM)
+
+    def is_member(self, member_id: MemberId) -> bool:
+        """True when this actor is that member acting for themselves."""
+        return self.role is Role.MEMBER and self.member_id == member_id
+
+    def require_admin(self, action: str) -> None:
+        """Refuse anyone but an admin."""
+        if self.role is not Role.ADMIN:
+            raise PermissionDenied(actor=self.role.label, action=action)
+
+    def require_member(self, member_id: MemberId, action: str) -> None:
+        """Refuse anyone but ``member_id`` acting for themselves."""
+        if not self.is_member(member_id):
+            raise PermissionDenied(actor=self.role.label, action=action)
+
+    def __str__(self) -> str:
+        return f"{self.role.value}:{self.member_id or '-'}"

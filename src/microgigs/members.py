@@ -1,0 +1,297 @@
+"""Members: the profile the marketplace keeps of each person who buys, sells or both.
+
+Identity, passwords and sessions belong to the host; the library keeps the profile,
+validates its username, e-mail and phone, and records e-mail verification and suspension.
+A suspended member can neither buy nor sell.
+
+>>> from datetime import UTC, datetime
+>>> from microgigs.ids import MemberId
+>>> member = Member.register(
+...     MemberId("01M0"),
+...     username="Sara_Designs",
+...     email=" Sara@Example.COM ",
+...     first_name="سارة",
+...     family_name="الأحمد",
+...     joined_at=datetime(2026, 1, 1, tzinfo=UTC),
+...     phone="+966 50 123 4567",
+... )
+>>> member.username, member.email, member.phone
+('sara_designs', 'sara@example.com', '+966501234567')
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.clock import utc
+from microgigs.errors import (
+    InvalidEmail,
+    InvalidPhone,
+    InvalidType,
+    InvalidUsername,
+    MemberSuspended,
+)
+from microgigs.ids import MemberId
+from microgigs.policy import SellerLevel
+
+__all__ = [
+    "RESERVED_USERNAMES",
+    "Member",
+    "MemberStatus",
+    "PayoutKind",
+    "PayoutMethod",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_username",
+]
+
+RESERVED_USERNAMES: Final = frozenset(
+    {
+        "admin",
+        "administrator",
+        "root",
+        "system",
+        "support",
+        "help",
+        "khamsat",
+        "microgigs",
+        "moderator",
+        "staff",
+        "api",
+        "www",
+        "mail",
+        "security",
+        "billing",
+        "payments",
+    }
+)
+_USERNAME: Final = re.compile(r"[a-z][a-z0-9_]{2,29}")
+# A practical subset of RFC 5321: what real marketplaces accept and real people have.
+_EMAIL: Final = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+_E164: Final = re.compile(r"\+[1-9][0-9]{7,14}")
+_PHONE_DECORATION: Final = re.compile(r"[\s\-().\u00a0]")
+_LONGEST_EMAIL: Final = 254
+_NAME_LENGTH: Final = (1, 50)
+_BIO_LENGTH: Final = (0, 2000)
+_REFERENCE_LENGTH: Final = (1, 500)
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a username: lower case, checked against the rules."""
+    if not isinstance(username, str):
+        raise InvalidType(field=_("username"), expected="a str", actual=type(username).__name__)
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name) or name in RESERVED_USERNAMES:
+        raise InvalidUsername(username=username[:40])
+    return name
+
+
+def normalize_email(email: str) -> str:
+    """The stored form of an e-mail address: trimmed, lower case, checked."""
+    if not isinstance(email, str):
+        raise InvalidType(field=_("email"), expected="a str", actual=type(email).__name__)
+    address = email.strip().lower()
+    if len(address) > _LONGEST_EMAIL or not _EMAIL.fullmatch(address) or ".." in address:
+        raise InvalidEmail(email=email[:80])
+    return address
+
+
+def normalize_phone(phone: str) -> str:
+    """A mobile number in E.164 form (``+966501234567``).
+
+    Spaces, dashes, a leading ``00`` and Arabic-Indic digits are accepted on the way in.
+    """
+    if not isinstance(phone, str):
+        raise InvalidType(field=_("phone"), expected="a str", actual=type(phone).__name__)
+    digits = "".join(
+        str(unicodedata.digit(c)) if c.isdigit() else c
+        for c in _PHONE_DECORATION.sub("", phone[:40])
+    )
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if not _E164.fullmatch(digits):
+        raise InvalidPhone(phone=phone[:40])
+    return digits
+
+
+class MemberStatus(enum.StrEnum):
+    """Whether a member may trade."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+    @property
+    def label(self) -> str:
+        """The English label; :func:`microgigs.l10n.label` translates it."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS: Final = {MemberStatus.ACTIVE: _("active"), MemberStatus.SUSPENDED: _("suspended")}
+
+
+class PayoutKind(enum.StrEnum):
+    """Where a seller's withdrawals go."""
+
+    PAYPAL = "paypal"
+    BANK_TRANSFER = "bank_transfer"
+
+
+@attrs.frozen
+class PayoutMethod:
+    """A destination for withdrawals: a PayPal e-mail or a bank account (IBAN)."""
+
+    kind: PayoutKind
+    account: str
+
+    @classmethod
+    def paypal(cls, email: str) -> PayoutMethod:
+        """A PayPal account, by its e-mail address."""
+        return cls(PayoutKind.PAYPAL, normalize_email(email))
+
+    @classmethod
+    def bank_transfer(cls, iban: str) -> PayoutMethod:
+        """A bank account by IBAN (spaces removed, upper case)."""
+        account = plain_text(_("iban"), iban, 15, 42).replace(" ", "").upper()
+        return cls(PayoutKind.BANK_TRANSFER, account)
+
+
+@attrs.define(slots=True)
+class Member:
+    """A person on the marketplace: buyer, seller or both.
+
+    Change a member only through its methods; ``version`` counts the changes (storage uses
+    it to refuse a stale write).
+    """
+
+    id: MemberId
+    username: str
+    email: str
+    first_name: str
+    family_name: str
+    joined_at: datetime
+    phone: str | None = None
+    email_verified: bool = False
+    avatar: str | None = None
+    bio: str = ""
+    payout_methods: tuple[PayoutMethod, ...] = ()
+    status: MemberStatus = MemberStatus.ACTIVE
+    suspension_reason: str | None = None
+    level: SellerLevel = SellerLevel.LEVEL_1
+    version: int = 0
+
+    @classmethod
+    def register(  # noqa: PLR0913 (a profile has this many parts)
+        cls,
+        member_id: MemberId,
+        *,
+        username: str,
+        email: str,
+        first_name: str,
+        family_name: str,
+        joined_at: datetime,
+        phone: str | None = None,
+    ) -> Member:
+        """A new, active, unverified member; every field is checked."""
+        return cls(
+            id=member_id,
+            username=normalize_username(username),
+            email=normalize_email(email),
+            first_name=plain_text(_("first name"), first_name, *_NAME_LENGTH),
+            family_name=plain_text(_("family name"), family_name, *_NAME_LENGTH),
+            joined_at=utc(joined_at),
+            phone=None if phone is None else normalize_phone(phone),
+        )
+
+    @property
+    def display_name(self) -> str:
+        """First and family name."""
+        return f"{self.first_name} {self.family_name}"
+
+    @property
+    def can_trade(self) -> bool:
+        """Whether the member may buy and sell now."""
+        return self.status is MemberStatus.ACTIVE
+
+    def require_can_trade(self) -> None:
+        """Refuse a suspended member."""
+        if not self.can_trade:
+            raise MemberSuspended(member_id=self.id)
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def update_profile(
+        self,
+        *,
+        first_name: str | None = None,
+        family_name: str | None = None,
+        bio: str | None = None,
+        avatar: str | None = None,
+        phone: str | None = None,
+    ) -> None:
+        """Change the parts given; each is checked first, so a bad one changes nothing."""
+        changes: dict[str, object] = {}
+        if first_name is not None:
+            changes["first_name"] = plain_text(_("first name"), first_name, *_NAME_LENGTH)
+        if family_name is not None:
+            changes["family_name"] = plain_text(_("family name"), family_name, *_NAME_LENGTH)
+        if bio is not None:
+            changes["bio"] = plain_text(_("bio"), bio, *_BIO_LENGTH, multiline=True)
+        if avatar is not None:
+            changes["avatar"] = plain_text(_("avatar"), avatar, *_REFERENCE_LENGTH)
+        if phone is not None:
+            changes["phone"] = normalize_phone(phone)
+        for name, value in changes.items():
+            setattr(self, name, value)
+        if changes:
+            self._changed()
+
+    def change_email(self, email: str) -> None:
+        """A new address, which must be verified again."""
+        self.email = normalize_email(email)
+        self.email_verified = False
+        self._changed()
+
+    def verify_email(self) -> None:
+        """Record that the host confirmed the address (the activation link was followed)."""
+        if not self.email_verified:
+            self.email_verified = True
+            self._changed()
+
+    def set_payout_methods(self, methods: tuple[PayoutMethod, ...]) -> None:
+        """Replace the payout methods (PayPal first, as on Khamsat, if you like)."""
+        if not all(isinstance(m, PayoutMethod) for m in methods):
+            raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")
+        self.payout_methods = tuple(dict.fromkeys(methods))
+        self._changed()
+
+    def suspend(self, actor: Actor, reason: str) -> None:
+        """An admin stops the member from buying and selling."""
+        actor.require_admin(_("suspend a member"))
+        self.suspension_reason = plain_text(_("reason"), reason, 1, 500)
+        self.status = MemberStatus.SUSPENDED
+        self._changed()
+
+    def reinstate(self, actor: Actor) -> None:
+        """An admin lets a suspended member trade again."""
+        actor.require_admin(_("reinstate a member"))
+        self.status = MemberStatus.ACTIVE
+        self.suspension_reason = None
+        self._changed()
+
+    def set_level(self, level: SellerLevel) -> None:
+        """Record a new seller level (decided by the level evaluation or an admin)."""
+        if level is not self.level:
+            self.level = level
+            self._changed()

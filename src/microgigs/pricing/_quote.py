@@ -1,0 +1,184 @@
+"""Quotes: what an order of a service costs the buyer and pays the seller."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+import attrs
+
+from microgigs._checks import whole_number
+from microgigs._text import _
+from microgigs.catalog import ServiceSnapshot, check_unit_price
+from microgigs.errors import InvalidType
+from microgigs.ids import ServiceId, UpgradeId
+from microgigs.money import Money
+from microgigs.policy import MarketplacePolicy
+from microgigs.pricing._split import charge, split
+
+
+class LineKind(enum.StrEnum):
+    """What a line of a quote is for."""
+
+    BASE = "base"
+    UPGRADE = "upgrade"
+    BUYER_FEE = "buyer_fee"
+
+    @property
+    def label(self) -> str:
+        """The English label; :func:`microgigs.l10n.label` translates it."""
+        return _LINE_LABELS[self]
+
+
+_LINE_LABELS = {
+    LineKind.BASE: _("service"),
+    LineKind.UPGRADE: _("upgrade"),
+    LineKind.BUYER_FEE: _("service fee"),
+}
+
+
+@attrs.frozen
+class LineItem:
+    """One line: ``quantity`` × ``unit_price`` = ``amount``."""
+
+    kind: LineKind
+    title: str
+    unit_price: Money
+    quantity: int
+    amount: Money
+    upgrade_id: UpgradeId | None = None
+
+
+@attrs.frozen
+class Quote:
+    """The price of one order: lines, subtotal, buyer fees, total, and the split.
+
+    ``subtotal`` is the price of the work (base and upgrades, times the quantity); the
+    buyer pays ``total`` (subtotal and buyer fees); the platform keeps ``commission`` of
+    the subtotal and the seller gets ``seller_net``; ``commission + seller_net ==
+    subtotal`` always.
+    """
+
+    service_id: ServiceId
+    quantity: int
+    upgrade_ids: tuple[UpgradeId, ...]
+    lines: tuple[LineItem, ...]
+    subtotal: Money
+    buyer_fee: Money
+    total: Money
+    commission: Money
+    seller_net: Money
+    delivery_days: int
+
+    @property
+    def unit_price(self) -> Money:
+        """One unit: the base and the chosen upgrades."""
+        return sum(
+            (line.unit_price for line in self.lines if line.kind is not LineKind.BUYER_FEE),
+            Money.zero(self.subtotal.currency),
+        )
+
+
+def quote(
+    service: ServiceSnapshot,
+    policy: MarketplacePolicy,
+    *,
+    upgrade_ids: Sequence[UpgradeId] = (),
+    quantity: int = 1,
+) -> Quote:
+    """Price ``quantity`` units of ``service`` with the chosen upgrades under ``policy``.
+
+    >>> from microgigs.policy import KHAMSAT
+    >>> from microgigs.testing.examples import logo_service
+    >>> service = logo_service()
+    >>> offer = quote(service, KHAMSAT, upgrade_ids=[u.id for u in service.upgrades])
+    >>> str(offer.total), str(offer.commission), str(offer.seller_net), offer.delivery_days
+    ('205.00 USD', '41.00 USD', '164.00 USD', 5)
+    """
+    if not isinstance(service, ServiceSnapshot):
+        raise InvalidType(
+            field=_("service"), expected="ServiceSnapshot", actual=type(service).__name__
+        )
+    count = whole_number(_("quantity"), quantity, 1, policy.catalog.quantity_max)
+    chosen = service.choose(upgrade_ids)
+    check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
+    lines = [
+        LineItem(
+            kind=LineKind.BASE,
+            title=service.title,
+            unit_price=service.base_price,
+            quantity=count,
+            amount=service.base_price * count,
+        ),
+        *(
+            LineItem(
+                kind=LineKind.UPGRADE,
+                title=upgrade.title,
+                unit_price=upgrade.price,
+                quantity=count,
+                amount=upgrade.price * count,
+                upgrade_id=upgrade.id,
+            )
+            for upgrade in chosen
+        ),
+    ]
+    subtotal = sum((line.amount for line in lines), Money.zero(service.base_price.currency))
+    fee = charge(subtotal, policy.ledger.buyer_fees)
+    if fee.is_positive():
+        lines.append(
+            LineItem(
+                kind=LineKind.BUYER_FEE,
+                title=LineKind.BUYER_FEE.label,
+                unit_price=fee,
+                quantity=1,
+                amount=fee,
+            )
+        )
+    parts = split(subtotal, policy.ledger.commission)
+    return Quote(
+        service_id=service.service_id,
+        quantity=count,
+        upgrade_ids=tuple(u.id for u in chosen),
+        lines=tuple(lines),
+        subtotal=subtotal,
+        buyer_fee=fee,
+        total=subtotal + fee,
+        commission=parts.commission,
+        seller_net=parts.seller_net,
+        delivery_days=service.delivery_days + sum(u.extra_days for u in chosen),
+    )
+
+
+@attrs.frozen
+class CartQuote:
+    """The quotes of every cart line (one future order each) and their sums."""
+
+    quotes: tuple[Quote, ...]
+    subtotal: Money
+    buyer_fee: Money
+    total: Money
+    commission: Money
+    seller_net: Money
+
+
+def quote_cart(
+    lines: Sequence[tuple[ServiceSnapshot, Sequence[UpgradeId], int]],
+    policy: MarketplacePolicy,
+) -> CartQuote:
+    """Quote each ``(service, upgrade_ids, quantity)`` and add the quotes up.
+
+    Fees apply per order (per line), as each line becomes its own order at checkout.
+    """
+    quotes = tuple(
+        quote(service, policy, upgrade_ids=upgrade_ids, quantity=quantity)
+        for service, upgrade_ids, quantity in lines
+    )
+    zero = Money.zero(policy.currency)
+    return CartQuote(
+        quotes=quotes,
+        subtotal=sum((q.subtotal for q in quotes), zero),
+        buyer_fee=sum((q.buyer_fee for q in quotes), zero),
+        total=sum((q.total for q in quotes), zero),
+        commission=sum((q.commission for q in quotes), zero),
+        seller_net=sum((q.seller_net for q in quotes), zero),
+    )

@@ -1,0 +1,48 @@
+"""Fees and commission from the policy's charge rules, and the exact split of an amount."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+from microgigs.money import Money, round_minor
+from microgigs.policy import ChargeRule
+
+
+def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
+    """What ``rules`` charge on ``amount``, never more than ``amount`` itself.
+
+    Every rule that applies is added exactly, then the sum is rounded once (half to even).
+    """
+    if amount.minor <= 0:
+        return Money.zero(amount.currency)
+    exact = Decimal(0)
+    for rule in rules:
+        if rule.applies_to(amount):
+            exact += amount.minor * rule.rate
+            if rule.fixed is not None:
+                exact += rule.fixed.minor
+    return Money(min(round_minor(exact), amount.minor), amount.currency)
+
+
+@attrs.frozen
+class Split:
+    """An amount divided between the platform and the seller; the parts sum to the whole."""
+
+    total: Money
+    commission: Money
+    seller_net: Money
+
+
+def split(total: Money, commission_rules: Sequence[ChargeRule]) -> Split:
+    """Divide ``total``: the commission is rounded once, the seller gets the rest.
+
+    >>> from microgigs.policy import KHAMSAT
+    >>> parts = split(Money.of("205", "USD"), KHAMSAT.ledger.commission)
+    >>> str(parts.commission), str(parts.seller_net)
+    ('41.00 USD', '164.00 USD')
+    """
+    commission = charge(total, commission_rules)
+    return Split(total=total, commission=commission, seller_net=total - commission)

@@ -1,0 +1,80 @@
+"""Ready-made members and services for tests, docs and demos (the seed's numbers).
+
+>>> service = logo_service()
+>>> str(service.base_price), [str(u.price) for u in service.upgrades]
+('5.00 USD', ['50.00 USD', '50.00 USD', '50.00 USD', '50.00 USD'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Final
+
+from microgigs.catalog import Service, ServiceSnapshot, Upgrade
+from microgigs.ids import CategoryId, MemberId, ServiceId, UpgradeId
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.policy import KHAMSAT, CatalogPolicy
+
+__all__ = ["EPOCH", "logo_service", "make_member", "make_service", "upgrade"]
+
+EPOCH: Final = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+"""The moment example objects are created at."""
+
+
+def make_member(username: str = "sara_designs", member_id: str | None = None) -> Member:
+    """An active member with an Arabic name."""
+    return Member.register(
+        MemberId(member_id or f"M-{username}"),
+        username=username,
+        email=f"{username}@example.com",
+        first_name="سارة",
+        family_name="الأحمد",
+        joined_at=EPOCH,
+    )
+
+
+def upgrade(number: int, price: str = "50", extra_days: int = 1) -> Upgrade:
+    """Upgrade ``U{number}``: delivery of the files in another format."""
+    return Upgrade(
+        id=UpgradeId(f"U{number}"),
+        title=f"تسليم الملفات بصيغة إضافية رقم {number}",
+        price=Money.of(price, "USD"),
+        extra_days=extra_days,
+    )
+
+
+def make_service(  # noqa: PLR0913 (each default is a knob tests turn)
+    *,
+    service_id: str = "S-logo",
+    seller_id: str = "M-sara_designs",
+    base_price: str = "5",
+    upgrades: Sequence[Upgrade] = (),
+    delivery_days: int = 1,
+    policy: CatalogPolicy = KHAMSAT.catalog,
+    category_id: str = "logo-design",
+) -> Service:
+    """A draft logo-design service of the seed article."""
+    return Service.draft(
+        ServiceId(service_id),
+        seller_id=MemberId(seller_id),
+        category_id=CategoryId(category_id),
+        title="تصميم شعار احترافي لشركتك",
+        description=(
+            "أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك ومجال عملها، مع ثلاثة نماذج "
+            "أولية تختار منها، وتعديلات حتى ترضى، وتسليم الملفات بجودة عالية جاهزة للطباعة."
+        ),
+        instructions="أرسل اسم الشركة ومجال عملها والألوان المفضلة.",
+        base_price=Money.of(base_price, "USD"),
+        delivery_days=delivery_days,
+        upgrades=upgrades,
+        policy=policy,
+        created_at=EPOCH,
+        tags=["شعار", "هوية"],
+    )
+
+
+def logo_service() -> ServiceSnapshot:
+    """The seed's most expensive unit: a $5 service with four $50 upgrades ($205)."""
+    return make_service(upgrades=[upgrade(n) for n in range(1, 5)]).snapshot()

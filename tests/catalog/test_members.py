@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from microgigs.actors import Actor
+from microgigs.errors import (
+    InvalidEmail,
+    InvalidPhone,
+    InvalidText,
+    InvalidType,
+    InvalidUsername,
+    MemberSuspended,
+    PermissionDenied,
+)
+from microgigs.ids import MemberId
+from microgigs.members import MemberStatus, PayoutKind, PayoutMethod
+from microgigs.testing.examples import EPOCH, make_member
+
+ADMIN = Actor.admin(MemberId("M-admin"))
+
+
+def test_registration_normalises_username_email_and_phone():
+    member = make_member("Sara_Designs")
+    assert ("sara_designs", "sara_designs@example.com", False) == (
+        member.username,
+        member.email,
+        member.email_verified,
+    )
+    member.update_profile(phone="٠٠٩٦٦ ٥٠ ١٢٣ ٤٥٦٧")
+    assert "+966501234567" == member.phone
+
+
+@pytest.mark.parametrize(
+    "username", ["ab", "1sara", "sara-designs", "سارة", "a" * 31, "admin", "x y", "", "sara\x00"]
+)
+def test_bad_usernames_are_refused(username):
+    with pytest.raises(InvalidUsername):
+        make_member(username)
+
+
+@pytest.mark.parametrize(
+    "email", ["sara", "sara@", "@example.com", "sara@example", "sa..ra@example.com", "a@b.c" * 60]
+)
+def test_bad_emails_are_refused(email):
+    member = make_member()
+    before = attrs.asdict(member)
+    with pytest.raises(InvalidEmail):
+        member.change_email(email)
+    assert before == attrs.asdict(member)
+
+
+@pytest.mark.parametrize(
+    "phone", ["0501234567", "+0501234567", "+1234", "phone", "+9665012345678901"]
+)
+def test_phones_must_be_e164(phone):
+    with pytest.raises(InvalidPhone):
+        make_member().update_profile(phone=phone)
+
+
+def test_a_bad_part_of_a_profile_update_changes_nothing():
+    member = make_member()
+    before = attrs.asdict(member)
+    with pytest.raises(InvalidText):
+        member.update_profile(first_name="ليلى", family_name="")
+    assert before == attrs.asdict(member)
+
+
+def test_wrong_types_are_type_errors():
+    with pytest.raises(InvalidType):
+        make_member().update_profile(first_name=5)  # type: ignore[arg-type]
+
+
+def test_changing_email_requires_verification_again():
+    member = make_member()
+    member.verify_email()
+    member.change_email("new@example.com")
+    assert (False, "new@example.com") == (member.email_verified, member.email)
+
+
+def test_only_admins_suspend_and_a_suspended_member_cannot_trade():
+    member = make_member()
+    with pytest.raises(PermissionDenied):
+        member.suspend(Actor.member(member.id), "spam")
+    assert member.can_trade
+    member.suspend(ADMIN, "بيع خدمات مخالفة")
+    assert (MemberStatus.SUSPENDED, False) == (member.status, member.can_trade)
+    with pytest.raises(MemberSuspended):
+        member.require_can_trade()
+    member.reinstate(ADMIN)
+    assert member.can_trade
+
+
+def test_payout_methods():
+    member = make_member()
+    member.set_payout_methods(
+        (
+            PayoutMethod.paypal("Sara@PayPal.com"),
+            PayoutMethod.bank_transfer("sa03 8000 0000 6080 1016 7519"),
+        )
+    )
+    assert [PayoutKind.PAYPAL, PayoutKind.BANK_TRANSFER] == [m.kind for m in member.payout_methods]
+    assert "sara@paypal.com" == member.payout_methods[0].account
+    assert "SA0380000000608010167519" == member.payout_methods[1].account
+
+
+def test_versions_count_changes():
+    member = make_member()
+    member.verify_email()
+    member.verify_email()
+    member.update_profile(bio="مصممة شعارات منذ ٢٠١٥")
+    assert 2 == member.version
+    assert EPOCH == member.joined_at

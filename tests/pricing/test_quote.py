@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microgigs.errors import DuplicateUpgrade, InvalidType, OutOfRange, UnknownUpgrade
+from microgigs.ids import UpgradeId
+from microgigs.money import Money
+from microgigs.policy import FIVERR_LIKE, KHAMSAT, ChargeRule
+from microgigs.pricing import LineKind, quote, quote_cart
+from microgigs.testing.examples import logo_service, make_service, upgrade
+
+
+def usd(amount: str | int) -> Money:
+    return Money.of(amount, "USD")
+
+
+ALL_FOUR = [UpgradeId(f"U{n}") for n in range(1, 5)]
+
+
+def test_the_seed_order_costs_205_and_splits_41_164():
+    offer = quote(logo_service(), KHAMSAT, upgrade_ids=ALL_FOUR)
+    assert (usd(205), usd(0), usd(205), usd(41), usd(164)) == (
+        offer.subtotal,
+        offer.buyer_fee,
+        offer.total,
+        offer.commission,
+        offer.seller_net,
+    )
+    assert [LineKind.BASE] + [LineKind.UPGRADE] * 4 == [line.kind for line in offer.lines]
+    assert usd(205) == offer.unit_price
+
+
+def test_quantity_three_of_five_plus_ten_costs_45():
+    service = make_service(
+        upgrades=[upgrade(1, price="10", extra_days=2)], delivery_days=3
+    ).snapshot()
+    offer = quote(service, KHAMSAT, upgrade_ids=[UpgradeId("U1")], quantity=3)
+    assert (usd(15), usd(30)) == tuple(line.amount for line in offer.lines)
+    assert (usd(45), usd(9), usd(36), 5) == (
+        offer.total,
+        offer.commission,
+        offer.seller_net,
+        offer.delivery_days,
+    )
+
+
+def test_fiverr_like_buyer_fees_are_lines_on_top_of_the_subtotal():
+    service = make_service(policy=FIVERR_LIKE.catalog, base_price="20").snapshot()
+    small = quote(service, FIVERR_LIKE)
+    # 5.5% of $20 = $1.10, plus $3 under $100
+    assert (usd(20), usd("4.10"), usd("24.10")) == (small.subtotal, small.buyer_fee, small.total)
+    assert LineKind.BUYER_FEE == small.lines[-1].kind
+    assert (usd(4), usd(16)) == (small.commission, small.seller_net)
+    large = quote(service, FIVERR_LIKE, quantity=5)
+    assert (usd(100), usd("5.50")) == (large.subtotal, large.buyer_fee)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"quantity": 0}, OutOfRange),
+        ({"quantity": 11}, OutOfRange),
+        ({"quantity": 1.0}, InvalidType),
+        ({"quantity": True}, InvalidType),
+        ({"upgrade_ids": [UpgradeId("U9")]}, UnknownUpgrade),
+        ({"upgrade_ids": [UpgradeId("U1")] * 2}, DuplicateUpgrade),
+        ({"upgrade_ids": "U1"}, InvalidType),
+    ],
+)
+def test_bad_quotes_are_typed_errors(kwargs, error):
+    with pytest.raises(error):
+        quote(logo_service(), KHAMSAT, **kwargs)
+
+
+def test_a_snapshot_is_required():
+    with pytest.raises(InvalidType):
+        quote({"base_price": 5}, KHAMSAT)  # type: ignore[arg-type]
+
+
+def test_cart_quote_adds_up_one_quote_per_line():
+    logo = logo_service()
+    cheap = make_service(service_id="S-cheap").snapshot()
+    cart = quote_cart([(logo, ALL_FOUR, 1), (cheap, [], 3)], KHAMSAT)
+    assert 2 == len(cart.quotes)
+    assert (usd(220), usd(44), usd(176)) == (cart.total, cart.commission, cart.seller_net)
+
+
+@st.composite
+def orders(draw):
+    policy = draw(st.sampled_from([KHAMSAT, FIVERR_LIKE]))
+    catalog = policy.catalog
+    step = catalog.upgrade_price_step.minor
+    count = draw(st.integers(0, catalog.max_upgrades))
+    prices = [
+        draw(
+            st.integers(
+                catalog.upgrade_price_min.minor // step, catalog.upgrade_price_max.minor // step
+            )
+        )
+        * step
+        for _ in range(count)
+    ]
+    base_steps = draw(st.integers(1, 4))
+    base = catalog.base_price_min.minor * base_steps
+    if base + sum(prices) > catalog.unit_price_max.minor:
+        prices = []
+    upgrades = [
+        upgrade(n + 1, price=str(Money(p, "USD").amount), extra_days=draw(st.integers(0, 5)))
+        for n, p in enumerate(prices)
+    ]
+    service = make_service(
+        base_price=str(Money(base, "USD").amount), upgrades=upgrades, policy=catalog
+    ).snapshot()
+    chosen = (
+        draw(st.lists(st.sampled_from([u.id for u in upgrades]), unique=True)) if upgrades else []
+    )
+    quantity = draw(st.integers(1, catalog.quantity_max))
+    return policy, service, chosen, quantity
+
+
+@given(orders())
+def test_every_quote_adds_up_and_splits_exactly(order):
+    policy, service, chosen, quantity = order
+    offer = quote(service, policy, upgrade_ids=chosen, quantity=quantity)
+    assert offer.subtotal == sum(
+        (line.amount for line in offer.lines if line.kind is not LineKind.BUYER_FEE), usd(0)
+    )
+    assert offer.total == offer.subtotal + offer.buyer_fee
+    assert offer.subtotal == offer.commission + offer.seller_net
+    assert offer.subtotal == offer.unit_price * quantity
+    assert offer.delivery_days == service.delivery_days + sum(
+        service.upgrade(u).extra_days for u in chosen
+    )
+    assert not offer.commission.is_negative()
+    assert not offer.seller_net.is_negative()
+
+
+def test_a_changed_policy_is_used_for_the_commission():
+    policy = attrs.evolve(
+        KHAMSAT,
+        ledger=attrs.evolve(KHAMSAT.ledger, commission=(ChargeRule(rate=Decimal("0.15")),)),
+    )
+    offer = quote(logo_service(), policy, upgrade_ids=ALL_FOUR)
+    assert (usd("30.75"), usd("174.25")) == (offer.commission, offer.seller_net)

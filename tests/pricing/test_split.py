@@ -1,0 +1,82 @@
+"""R2: the commission split is exact for every amount (QUALITY.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microgigs.errors import InvalidType
+from microgigs.money import Money
+from microgigs.policy import KHAMSAT, ChargeRule
+from microgigs.pricing import charge, split
+
+USD = "USD"
+LARGEST = 1_000_000
+
+
+def half_even_commission(minor: int, percent: int) -> int:
+    """An independent oracle in integers: minor × percent / 100, rounded half to even."""
+    quotient, remainder = divmod(minor * percent, 100)
+    if remainder * 2 > 100 or (remainder * 2 == 100 and quotient % 2 == 1):
+        quotient += 1
+    return quotient
+
+
+@pytest.mark.slow
+def test_every_amount_from_one_cent_to_ten_thousand_dollars_splits_exactly():
+    rules = KHAMSAT.ledger.commission
+    wrong = []
+    for minor in range(1, LARGEST + 1):
+        parts = split(Money(minor, USD), rules)
+        if (
+            parts.commission.minor + parts.seller_net.minor != minor
+            or parts.commission.minor != half_even_commission(minor, 20)
+        ):
+            wrong.append(minor)
+    assert [] == wrong
+
+
+@given(st.integers(1, 10**13), st.integers(0, 99))
+def test_any_amount_and_whole_percentage_matches_the_oracle(minor, percent):
+    rules = (ChargeRule(rate=Decimal(percent) / 100),)
+    parts = split(Money(minor, USD), rules)
+    assert (half_even_commission(minor, percent), minor) == (
+        parts.commission.minor,
+        parts.commission.minor + parts.seller_net.minor,
+    )
+
+
+@given(
+    st.integers(0, 10**12),
+    st.lists(
+        st.builds(
+            ChargeRule,
+            rate=st.decimals(0, "0.3", places=4),
+            fixed=st.none() | st.integers(0, 10_000).map(lambda m: Money(m, USD)),
+        ),
+        max_size=3,
+    ),
+)
+def test_combined_rules_never_lose_or_create_a_cent(minor, rules):
+    amount = Money(minor, USD)
+    parts = split(amount, rules)
+    assert amount == parts.commission + parts.seller_net
+    assert Money.zero(USD) <= parts.commission <= amount
+
+
+def test_fixed_charges_with_thresholds():
+    rules = (
+        ChargeRule(rate=Decimal("0.055")),
+        ChargeRule(fixed=Money.of(3, USD), applies_below=Money.of(100, USD)),
+    )
+    assert Money.of("3.28", USD) == charge(Money.of(5, USD), rules)  # 0.275 + 3 → half even
+    assert Money.of("8.25", USD) == charge(Money.of(150, USD), rules)
+    assert Money.zero(USD) == charge(Money.zero(USD), rules)
+
+
+def test_floats_are_refused_in_rules_and_amounts():
+    with pytest.raises(InvalidType):
+        split(Money.of(10.0, USD), KHAMSAT.ledger.commission)  # type: ignore[arg-type]
