@@ -12,10 +12,9 @@ True
 
 from __future__ import annotations
 
-import enum
-
 import attrs
 
+from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.errors import PermissionDenied
 from microgigs.ids import MemberId
@@ -23,20 +22,15 @@ from microgigs.ids import MemberId
 __all__ = ["Actor", "Role"]
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """The kind of actor."""
 
     MEMBER = "member"
     ADMIN = "admin"
     SYSTEM = "system"
 
-    @property
-    def label(self) -> str:
-        """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _ROLE_LABELS[self]
 
-
-_ROLE_LABELS = {Role.MEMBER: _("a member"), Role.ADMIN: _("an admin"), Role.SYSTEM: _("the system")}
+label_members({Role.MEMBER: _("a member"), Role.ADMIN: _("an admin"), Role.SYSTEM: _("the system")})
 
 
 @attrs.frozen

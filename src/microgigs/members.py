@@ -30,6 +30,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text
+from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import utc
@@ -125,19 +126,14 @@ def normalize_phone(phone: str) -> str:
     return digits
 
 
-class MemberStatus(enum.StrEnum):
+class MemberStatus(LabelledEnum):
     """Whether a member may trade."""
 
     ACTIVE = "active"
     SUSPENDED = "suspended"
 
-    @property
-    def label(self) -> str:
-        """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _STATUS_LABELS[self]
 
-
-_STATUS_LABELS: Final = {MemberStatus.ACTIVE: _("active"), MemberStatus.SUSPENDED: _("suspended")}
+label_members({MemberStatus.ACTIVE: _("active"), MemberStatus.SUSPENDED: _("suspended")})
 
 
 class PayoutKind(enum.StrEnum):

@@ -19,7 +19,6 @@ A custom policy is a preset with some settings changed (and checked again):
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
@@ -28,6 +27,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.errors import InvalidPolicy
 from microgigs.money import Money
@@ -49,7 +49,7 @@ __all__ = [
 _REFERENCE: Final = datetime(2000, 1, 31, tzinfo=UTC)
 
 
-class SellerLevel(enum.StrEnum):
+class SellerLevel(LabelledEnum):
     """A seller's standing, from level 1 (everyone) up to professional (granted by admins)."""
 
     LEVEL_1 = "level_1"
@@ -62,19 +62,16 @@ class SellerLevel(enum.StrEnum):
         """Position from the bottom: level 1 is 0, professional is 3."""
         return _LEVEL_ORDER.index(self)
 
-    @property
-    def label(self) -> str:
-        """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _LEVEL_LABELS[self]
-
 
 _LEVEL_ORDER: Final = tuple(SellerLevel)
-_LEVEL_LABELS: Final = {
-    SellerLevel.LEVEL_1: _("Level 1"),
-    SellerLevel.LEVEL_2: _("Level 2"),
-    SellerLevel.LEVEL_3: _("Level 3"),
-    SellerLevel.PROFESSIONAL: _("Professional"),
-}
+label_members(
+    {
+        SellerLevel.LEVEL_1: _("Level 1"),
+        SellerLevel.LEVEL_2: _("Level 2"),
+        SellerLevel.LEVEL_3: _("Level 3"),
+        SellerLevel.PROFESSIONAL: _("Professional"),
+    }
+)
 
 
 def _length(delta: relativedelta) -> timedelta:

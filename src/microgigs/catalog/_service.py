@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
@@ -10,6 +9,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text, whole_number
+from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import utc
@@ -34,7 +34,7 @@ _REASON_LENGTH: Final = (1, 1000)
 _REFERENCE_LENGTH: Final = 500
 
 
-class ServiceStatus(enum.StrEnum):
+class ServiceStatus(LabelledEnum):
     """Where a service stands in moderation; only active services can be bought."""
 
     DRAFT = "draft"
@@ -43,19 +43,16 @@ class ServiceStatus(enum.StrEnum):
     PAUSED = "paused"
     REJECTED = "rejected"
 
-    @property
-    def label(self) -> str:
-        """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _SERVICE_STATUS_LABELS[self]
 
-
-_SERVICE_STATUS_LABELS: Final = {
-    ServiceStatus.DRAFT: _("draft"),
-    ServiceStatus.PENDING_REVIEW: _("pending review"),
-    ServiceStatus.ACTIVE: _("active"),
-    ServiceStatus.PAUSED: _("paused"),
-    ServiceStatus.REJECTED: _("rejected"),
-}
+label_members(
+    {
+        ServiceStatus.DRAFT: _("draft"),
+        ServiceStatus.PENDING_REVIEW: _("pending review"),
+        ServiceStatus.ACTIVE: _("active"),
+        ServiceStatus.PAUSED: _("paused"),
+        ServiceStatus.REJECTED: _("rejected"),
+    }
+)
 
 
 def check_price(field: str, price: Money, minimum: Money, maximum: Money, step: Money) -> Money:

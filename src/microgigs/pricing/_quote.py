@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 
 import attrs
 
 from microgigs._checks import whole_number
+from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.catalog import ServiceSnapshot, check_unit_price
 from microgigs.errors import InvalidType
@@ -17,24 +17,21 @@ from microgigs.policy import MarketplacePolicy
 from microgigs.pricing._split import charge, split
 
 
-class LineKind(enum.StrEnum):
+class LineKind(LabelledEnum):
     """What a line of a quote is for."""
 
     BASE = "base"
     UPGRADE = "upgrade"
     BUYER_FEE = "buyer_fee"
 
-    @property
-    def label(self) -> str:
-        """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _LINE_LABELS[self]
 
-
-_LINE_LABELS = {
-    LineKind.BASE: _("service"),
-    LineKind.UPGRADE: _("upgrade"),
-    LineKind.BUYER_FEE: _("service fee"),
-}
+label_members(
+    {
+        LineKind.BASE: _("service"),
+        LineKind.UPGRADE: _("upgrade"),
+        LineKind.BUYER_FEE: _("service fee"),
+    }
+)
 
 
 @attrs.frozen
