@@ -11,6 +11,7 @@ aware time into UTC and refuses a naive one with :class:`~microgigs.errors.Naive
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -19,16 +20,49 @@ from dateutil.relativedelta import relativedelta
 from microgigs._text import _
 from microgigs.errors import InvalidType, NaiveDatetime
 
-__all__ = ["Clock", "ManualClock", "SystemClock", "utc"]
+__all__ = ["Clock", "ManualClock", "SystemClock", "later", "utc"]
 
 
 def utc(value: datetime) -> datetime:
     """``value`` in UTC; a naive datetime is refused, never guessed."""
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
     if not isinstance(value, datetime):
         raise InvalidType(field=_("time"), expected="a datetime", actual=type(value).__name__)
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetime(value=value.isoformat())
     return value.astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(delta: relativedelta) -> timedelta | None:
+    if delta.years or delta.months or delta.weekday is not None or delta.year is not None:
+        return None
+    absolute = (delta.month, delta.day, delta.hour, delta.minute, delta.second, delta.microsecond)
+    if any(part is not None for part in absolute):
+        return None
+    return timedelta(
+        days=delta.days,
+        hours=delta.hours,
+        minutes=delta.minutes,
+        seconds=delta.seconds,
+        microseconds=delta.microseconds,
+    )
+
+
+def later(when: datetime, delta: relativedelta) -> datetime:
+    """``when`` moved by a policy duration.
+
+    Calendar-aware for months and years; as fast as a ``timedelta`` for the fixed days and
+    hours most policies use.
+
+    >>> later(datetime(2026, 1, 31, tzinfo=UTC), relativedelta(months=1)).date().isoformat()
+    '2026-02-28'
+    >>> later(datetime(2026, 1, 31, tzinfo=UTC), relativedelta(days=3)).date().isoformat()
+    '2026-02-03'
+    """
+    fixed = _fixed(delta)
+    return when + fixed if fixed is not None else when + delta
 
 
 class Clock(Protocol):

@@ -27,6 +27,11 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── InvalidRatios
     │   └── UnknownCurrency
     ├── NotFound (LookupError)
+    ├── OrderError (ValueError)
+    │   ├── ConditionNotMet
+    │   ├── ContactDetailsNotAllowed
+    │   ├── InvalidRefund
+    │   └── TransitionNotAllowed
     ├── PermissionDenied (PermissionError)
     ├── PricingError (ValueError)
     │   ├── DuplicateUpgrade
@@ -45,6 +50,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar
 
 import attrs
@@ -53,6 +59,8 @@ from microgigs._text import _
 
 __all__ = [
     "CatalogError",
+    "ConditionNotMet",
+    "ContactDetailsNotAllowed",
     "CurrencyMismatch",
     "DuplicateUpgrade",
     "EmailTaken",
@@ -61,6 +69,7 @@ __all__ = [
     "InvalidPhone",
     "InvalidPolicy",
     "InvalidRatios",
+    "InvalidRefund",
     "InvalidText",
     "InvalidType",
     "InvalidUsername",
@@ -70,6 +79,7 @@ __all__ = [
     "MoneyError",
     "NaiveDatetime",
     "NotFound",
+    "OrderError",
     "OutOfRange",
     "OwnService",
     "PermissionDenied",
@@ -78,6 +88,7 @@ __all__ = [
     "ServiceNotAvailable",
     "ServiceStatusConflict",
     "TooManyUpgrades",
+    "TransitionNotAllowed",
     "UnitPriceTooHigh",
     "UnknownCurrency",
     "UnknownLocale",
@@ -102,7 +113,11 @@ class MicrogigsError(Exception):
         return {field.name: getattr(self, field.name) for field in fields}
 
     def __str__(self) -> str:
-        return self.template.format(**self.context())
+        english = {
+            name: getattr(value, "label", value) if isinstance(value, enum.Enum) else value
+            for name, value in self.context().items()
+        }
+        return self.template.format(**english)
 
 
 # --- invalid input ---------------------------------------------------------------------
@@ -419,6 +434,61 @@ class DuplicateUpgrade(PricingError):
     template = _("The upgrade {upgrade_id} was chosen twice; raise the quantity instead.")
 
     upgrade_id: str
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+class OrderError(MicrogigsError, ValueError):
+    """An order cannot do what was asked, in its present state."""
+
+    code = "orders.invalid"
+    template = _("The order cannot do this now.")
+
+
+@attrs.define(auto_exc=True)
+class TransitionNotAllowed(OrderError):
+    """The event has no transition from the order's status (it is off the table)."""
+
+    code = "orders.transition_not_allowed"
+    template = _("An order that is {status} cannot {event}.")
+
+    event: object
+    status: object
+
+
+@attrs.define(auto_exc=True)
+class ConditionNotMet(OrderError):
+    """The transition exists but its condition does not hold yet (or any more)."""
+
+    code = "orders.condition_not_met"
+    template = _("Cannot {event} now: {condition}.")
+
+    event: object
+    condition: str
+
+
+@attrs.define(auto_exc=True)
+class InvalidRefund(OrderError):
+    """A partial refund must be more than nothing and less than what was paid for the work."""
+
+    code = "orders.invalid_refund"
+    template = _("A partial refund must be more than zero and less than {maximum}, not {amount}.")
+
+    amount: object
+    maximum: object
+
+
+@attrs.define(auto_exc=True)
+class ContactDetailsNotAllowed(OrderError):
+    """Messages may not carry phone numbers, e-mail addresses or links."""
+
+    code = "orders.contact_details"
+    template = _(
+        "Messages may not contain contact details ({found}); keep the conversation on the platform."
+    )
+
+    found: str
 
 
 # --- lookups and permissions -------------------------------------------------------------

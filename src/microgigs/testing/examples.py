@@ -12,15 +12,27 @@ from datetime import UTC, datetime
 from typing import Final
 
 from microgigs.catalog import Service, ServiceSnapshot, Upgrade
-from microgigs.ids import CategoryId, MemberId, ServiceId, UpgradeId
+from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId, UpgradeId
 from microgigs.members import Member
 from microgigs.money import Money
-from microgigs.policy import KHAMSAT, CatalogPolicy
+from microgigs.orders import Order
+from microgigs.policy import KHAMSAT, CatalogPolicy, MarketplacePolicy
+from microgigs.pricing import quote
 
-__all__ = ["EPOCH", "logo_service", "make_member", "make_service", "upgrade"]
+__all__ = [
+    "BUYER_ID",
+    "EPOCH",
+    "logo_service",
+    "make_member",
+    "make_service",
+    "place_order",
+    "upgrade",
+]
 
 EPOCH: Final = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 """The moment example objects are created at."""
+BUYER_ID: Final = MemberId("M-ahmad")
+"""The buyer of :func:`place_order`."""
 
 
 def make_member(username: str = "sara_designs", member_id: str | None = None) -> Member:
@@ -78,3 +90,28 @@ def make_service(  # noqa: PLR0913 (each default is a knob tests turn)
 def logo_service() -> ServiceSnapshot:
     """The seed's most expensive unit: a $5 service with four $50 upgrades ($205)."""
     return make_service(upgrades=[upgrade(n) for n in range(1, 5)]).snapshot()
+
+
+def place_order(
+    policy: MarketplacePolicy = KHAMSAT,
+    *,
+    order_id: str = "O-1",
+    upgrades: int = 4,
+    quantity: int = 1,
+) -> Order:
+    """The seed's order, paid: the logo service with ``upgrades`` of its $50 upgrades.
+
+    >>> order = place_order()
+    >>> order.status.value, str(order.quote.total), order.quote.delivery_days
+    ('awaiting_instructions', '205.00 USD', 5)
+    """
+    service = logo_service()
+    chosen = [u.id for u in service.upgrades[:upgrades]]
+    return Order.place(
+        OrderId(order_id),
+        buyer_id=BUYER_ID,
+        quote=quote(service, policy, upgrade_ids=chosen, quantity=quantity),
+        service=service,
+        placed_at=EPOCH,
+        policy=policy.orders,
+    )

@@ -1,0 +1,59 @@
+"""Orders: the state machine, deadlines, automatic transitions, the conversation, disputes.
+
+An order moves only through :meth:`Order.apply`, which looks the ``(status, event)`` pair
+up in one table (:data:`TRANSITIONS`), checks the party and the guard, and only then
+changes the order, records the transition in its history and emits a domain event.
+"""
+
+from microgigs.orders._conversation import (
+    Message,
+    MessageKind,
+    act_with_message,
+    compose,
+    contact_details,
+    post_message,
+)
+from microgigs.orders._machine import (
+    TRANSITIONS,
+    Guard,
+    Rule,
+    decide,
+    render_mermaid,
+    render_table,
+)
+from microgigs.orders._order import (
+    CancellationRequest,
+    Dispute,
+    DueTimer,
+    HistoryEntry,
+    Order,
+    OrderTransitioned,
+    due_timer,
+)
+from microgigs.orders._status import TERMINAL, OrderEvent, OrderStatus, Party
+
+__all__ = [
+    "TERMINAL",
+    "TRANSITIONS",
+    "CancellationRequest",
+    "Dispute",
+    "DueTimer",
+    "Guard",
+    "HistoryEntry",
+    "Message",
+    "MessageKind",
+    "Order",
+    "OrderEvent",
+    "OrderStatus",
+    "OrderTransitioned",
+    "Party",
+    "Rule",
+    "act_with_message",
+    "compose",
+    "contact_details",
+    "decide",
+    "due_timer",
+    "post_message",
+    "render_mermaid",
+    "render_table",
+]

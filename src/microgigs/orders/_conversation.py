@@ -1,0 +1,223 @@
+"""The conversation on an order: messages, deliveries and the contact-details filter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.clock import utc
+from microgigs.errors import ContactDetailsNotAllowed, InvalidType, OutOfRange, PermissionDenied
+from microgigs.ids import MemberId, MessageId, OrderId
+from microgigs.orders._order import Order
+from microgigs.orders._status import OrderEvent, OrderStatus, Party
+from microgigs.policy import OrderPolicy
+
+_BODY_LENGTH: Final = (1, 5000)
+_ATTACHMENTS_MAX: Final = 10
+_REFERENCE_LENGTH: Final = 500
+
+
+class MessageKind(LabelledEnum):
+    """What a message on an order is."""
+
+    MESSAGE = "message"
+    INSTRUCTIONS = "instructions"
+    DELIVERY = "delivery"
+    MODIFICATION_REQUEST = "modification_request"
+    PROBLEM_REPORT = "problem_report"
+
+
+label_members(
+    {
+        MessageKind.MESSAGE: _("message"),
+        MessageKind.INSTRUCTIONS: _("instructions"),
+        MessageKind.DELIVERY: _("delivery"),
+        MessageKind.MODIFICATION_REQUEST: _("modification request"),
+        MessageKind.PROBLEM_REPORT: _("problem report"),
+    }
+)
+
+
+@attrs.frozen
+class Message:
+    """One message of an order's conversation, with references to attached files."""
+
+    id: MessageId
+    order_id: OrderId
+    author_id: MemberId
+    kind: MessageKind
+    body: str
+    attachments: tuple[str, ...]
+    sent_at: datetime
+
+
+# --- contact details -------------------------------------------------------------------------
+
+_DIGIT_WORDS: Final = {
+    "صفر": "0", "واحد": "1", "اثنين": "2", "اثنان": "2", "اتنين": "2", "ثلاثة": "3", "ثلاث": "3",
+    "تلاتة": "3", "اربعة": "4", "أربعة": "4", "اربع": "4", "أربع": "4", "خمسة": "5", "خمس": "5",
+    "ستة": "6", "سته": "6", "سبعة": "7", "سبع": "7", "ثمانية": "8", "تمانية": "8", "ثمان": "8",
+    "تسعة": "9", "تسع": "9", "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_WORD: Final = re.compile(r"[^\W\d_]+")
+# Nine digits or more, apart by at most three separators: a phone number in any format.
+_PHONE: Final = re.compile(r"\d(?:[\s\-.()/+]{0,3}\d){8,}")
+_AT: Final = r"(?:@|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
+_DOT: Final = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
+_EMAIL: Final = re.compile(
+    rf"[\w.+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}", re.IGNORECASE
+)
+_TLDS: Final = (
+    "com|net|org|io|me|co|info|biz|ly|link|xyz|app|dev|site|online|store|sa|eg|ae|kw|qa|bh|om|"
+    "jo|ma|dz|tn|iq|lb|sy|ps|sd|ye|uk|us|de|fr|tv|gg|to"
+)
+_LINK: Final = re.compile(
+    rf"https?://|www\.|\b(?:wa|t)\.me\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?!\.\w)"
+    r"|\bدوت\s*كوم\b|\bdot\s*com\b",
+    re.IGNORECASE,
+)
+
+
+def _readable(text: str) -> str:
+    """``text`` with every digit as an ASCII digit and spelled-out digits written as digits."""
+    digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+    return _WORD.sub(lambda word: _DIGIT_WORDS.get(word.group().lower(), word.group()), digits)
+
+
+def contact_details(text: str) -> list[str]:
+    """The kinds of contact details in ``text``: ``"phone"``, ``"email"``, ``"link"``.
+
+    Arabic-Indic digits, digits spelled out in Arabic or English, ``(at)`` and ``dot``
+    tricks are caught.
+
+    >>> contact_details("راسلني على ٠٥٠ ١٢٣ ٤٥٦٧ أو sara (at) gmail dot com")
+    ['phone', 'email']
+    >>> contact_details("سأسلم الشعار خلال 3 أيام بصيغة PNG")
+    []
+    """
+    readable = _readable(text)
+    found = []
+    if _PHONE.search(readable):
+        found.append("phone")
+    if _EMAIL.search(readable):
+        found.append("email")
+    elif _LINK.search(readable):
+        found.append("link")
+    return found
+
+
+# --- posting ---------------------------------------------------------------------------------
+
+
+def compose(  # noqa: PLR0913 (a message has this many parts)
+    order: Order,
+    actor: Actor,
+    body: str,
+    *,
+    kind: MessageKind,
+    message_id: MessageId,
+    sent_at: datetime,
+    attachments: Sequence[str] = (),
+) -> Message:
+    """A checked message from the buyer or the seller of ``order``; changes nothing."""
+    party = order.party_of(actor)
+    if party not in (Party.BUYER, Party.SELLER) or actor.member_id is None:
+        raise PermissionDenied(actor=party.label, action=_("write in this order"))
+    text = plain_text(_("message"), body, *_BODY_LENGTH, multiline=True)
+    if isinstance(attachments, str) or not isinstance(attachments, Sequence):
+        raise InvalidType(
+            field=_("attachments"), expected="a list", actual=type(attachments).__name__
+        )
+    if len(attachments) > _ATTACHMENTS_MAX:
+        raise OutOfRange(
+            field=_("attachments"), value=len(attachments), minimum=0, maximum=_ATTACHMENTS_MAX
+        )
+    files = tuple(plain_text(_("attachment"), a, 1, _REFERENCE_LENGTH) for a in attachments)
+    found = contact_details(text)
+    if found:
+        raise ContactDetailsNotAllowed(found=", ".join(found))
+    return Message(message_id, order.id, actor.member_id, kind, text, files, utc(sent_at))
+
+
+def post_message(  # noqa: PLR0913 (the message's parts and the rules)
+    order: Order,
+    actor: Actor,
+    body: str,
+    *,
+    message_id: MessageId,
+    sent_at: datetime,
+    policy: OrderPolicy,
+    attachments: Sequence[str] = (),
+) -> Message:
+    """Write in the order; the buyer's first message carries the instructions.
+
+    While the order awaits instructions, the buyer's message starts the work: the order
+    moves to in progress and the delivery countdown starts.
+    """
+    instructions = (
+        order.status is OrderStatus.AWAITING_INSTRUCTIONS and order.party_of(actor) is Party.BUYER
+    )
+    kind = MessageKind.INSTRUCTIONS if instructions else MessageKind.MESSAGE
+    message = compose(
+        order,
+        actor,
+        body,
+        kind=kind,
+        message_id=message_id,
+        sent_at=sent_at,
+        attachments=attachments,
+    )
+    if instructions:
+        order.apply(OrderEvent.SEND_INSTRUCTIONS, actor, sent_at, policy)
+    return message
+
+
+_KIND_OF: Final = {
+    OrderEvent.DELIVER: MessageKind.DELIVERY,
+    OrderEvent.REQUEST_MODIFICATION: MessageKind.MODIFICATION_REQUEST,
+    OrderEvent.REPORT_PROBLEM: MessageKind.PROBLEM_REPORT,
+}
+
+
+def act_with_message(  # noqa: PLR0913 (the event, the message's parts and the rules)
+    order: Order,
+    event: OrderEvent,
+    actor: Actor,
+    body: str,
+    *,
+    message_id: MessageId,
+    sent_at: datetime,
+    policy: OrderPolicy,
+    attachments: Sequence[str] = (),
+) -> Message:
+    """Deliver, request modifications or report a problem, with the message that says so.
+
+    The message is checked first and the transition second; either refusal changes nothing.
+    """
+    kind = _KIND_OF.get(event)
+    if kind is None:
+        raise InvalidType(
+            field=_("event"), expected="deliver, modification or problem", actual=event
+        )
+    message = compose(
+        order,
+        actor,
+        body,
+        kind=kind,
+        message_id=message_id,
+        sent_at=sent_at,
+        attachments=attachments,
+    )
+    reason = None if event is OrderEvent.DELIVER else message.body
+    order.apply(event, actor, sent_at, policy, reason=reason)
+    return message

@@ -1,0 +1,356 @@
+"""The Order aggregate: what was bought, where it stands, its deadline, timers and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from microgigs._checks import plain_text
+from microgigs._text import _
+from microgigs.actors import Actor, Role
+from microgigs.catalog import ServiceSnapshot
+from microgigs.clock import later, utc
+from microgigs.errors import (
+    InvalidRefund,
+    InvalidText,
+    InvalidType,
+    OwnService,
+    PermissionDenied,
+)
+from microgigs.ids import MemberId, OrderId
+from microgigs.money import Money
+from microgigs.orders._machine import decide
+from microgigs.orders._status import OrderEvent, OrderStatus, Party
+from microgigs.policy import OrderPolicy
+from microgigs.pricing import Quote
+
+_REASON_LENGTH: Final = (1, 2000)
+# Events that must say why (their reason is shown to the other party and to admins).
+_NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
+_CANCELLING: Final = frozenset(
+    {
+        OrderEvent.RESOLVE_FULL_REFUND,
+        OrderEvent.CANCEL_LATE,
+        OrderEvent.DECLINE,
+        OrderEvent.ACCEPT_CANCELLATION,
+        OrderEvent.AUTO_ACCEPT_CANCELLATION,
+        OrderEvent.AUTO_CANCEL,
+    }
+)
+_COMPLETING: Final = frozenset(
+    {
+        OrderEvent.ACCEPT,
+        OrderEvent.AUTO_ACCEPT,
+        OrderEvent.RESOLVE_COMPLETE,
+        OrderEvent.RESOLVE_PARTIAL_REFUND,
+    }
+)
+_RESOLVING: Final = frozenset(
+    {OrderEvent.RESOLVE_COMPLETE, OrderEvent.RESOLVE_FULL_REFUND, OrderEvent.RESOLVE_PARTIAL_REFUND}
+)
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One transition: when, who, from what, to what, by which event, and why."""
+
+    at: datetime
+    actor: Actor
+    event: OrderEvent | None
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    reason: str | None = None
+
+
+@attrs.frozen
+class OrderTransitioned:
+    """The domain event of every transition (placement included), for the outbox."""
+
+    order_id: OrderId
+    buyer_id: MemberId
+    seller_id: MemberId
+    transition: HistoryEntry
+
+
+@attrs.frozen
+class CancellationRequest:
+    """A request by one party to cancel by mutual agreement."""
+
+    requested_by: Party
+    requested_at: datetime
+    reason: str | None
+
+
+@attrs.frozen
+class Dispute:
+    """A problem the buyer reported, and how an admin resolved it."""
+
+    opened_at: datetime
+    reason: str
+    resolution: OrderEvent | None = None
+    resolved_at: datetime | None = None
+
+
+@attrs.frozen
+class DueTimer:
+    """The next automatic event of an order and when it becomes due."""
+
+    event: OrderEvent
+    at: datetime
+
+
+@attrs.define(slots=True)
+class Order:
+    """An order of one service: it moves only through :meth:`apply`.
+
+    ``version`` is the number of transitions applied (placement is the first), so it always
+    equals ``len(history)``; storage uses it to refuse stale writes.
+    """
+
+    id: OrderId
+    buyer_id: MemberId
+    seller_id: MemberId
+    service: ServiceSnapshot
+    quote: Quote
+    placed_at: datetime
+    status: OrderStatus = OrderStatus.AWAITING_INSTRUCTIONS
+    version: int = 0
+    instructions_at: datetime | None = None
+    deadline: datetime | None = None
+    delivered_at: datetime | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    modifications: int = 0
+    cancellation: CancellationRequest | None = None
+    dispute: Dispute | None = None
+    refunded: Money | None = None
+    next_due: DueTimer | None = None
+    history: list[HistoryEntry] = attrs.Factory(list)
+    published: int = 0
+    """How many history entries :meth:`pull_events` has handed out."""
+
+    @classmethod
+    def place(  # noqa: PLR0913 (what was bought, by whom, when, under which rules)
+        cls,
+        order_id: OrderId,
+        *,
+        buyer_id: MemberId,
+        quote: Quote,
+        service: ServiceSnapshot,
+        placed_at: datetime,
+        policy: OrderPolicy,
+    ) -> Order:
+        """An order paid for and waiting for the buyer's instructions."""
+        if quote.service_id != service.service_id:
+            raise InvalidType(
+                field=_("quote"), expected="the quote of this service", actual="other"
+            )
+        if buyer_id == service.seller_id:
+            raise OwnService(service_id=service.service_id)
+        when = utc(placed_at)
+        order = cls(
+            id=order_id,
+            buyer_id=buyer_id,
+            seller_id=service.seller_id,
+            service=service,
+            quote=quote,
+            placed_at=when,
+        )
+        order._record(when, Actor.member(buyer_id), None, None, None)
+        order.next_due = due_timer(order, policy)
+        return order
+
+    # --- reading -------------------------------------------------------------------------
+
+    def party_of(self, actor: Actor) -> Party:
+        """The actor's part in this order; members who are neither side are refused."""
+        if actor.role is Role.ADMIN:
+            return Party.ADMIN
+        if actor.role is Role.SYSTEM:
+            return Party.SYSTEM
+        if actor.member_id == self.buyer_id:
+            return Party.BUYER
+        if actor.member_id == self.seller_id:
+            return Party.SELLER
+        raise PermissionDenied(actor=actor.role.label, action=_("act on this order"))
+
+    def is_late(self, now: datetime) -> bool:
+        """The seller has not delivered and the deadline has passed."""
+        return (
+            self.status is OrderStatus.IN_PROGRESS
+            and self.deadline is not None
+            and utc(now) > self.deadline
+        )
+
+    def due_event(self, now: datetime, policy: OrderPolicy) -> OrderEvent | None:
+        """The automatic event due at ``now``, if any (a timer whose state moved on never is)."""
+        timer = due_timer(self, policy)
+        return timer.event if timer is not None and timer.at <= now else None
+
+    def pull_events(self) -> list[OrderTransitioned]:
+        """A domain event for each transition since the last pull (for the outbox)."""
+        fresh = self.history[self.published :]
+        self.published = len(self.history)
+        return [OrderTransitioned(self.id, self.buyer_id, self.seller_id, entry) for entry in fresh]
+
+    # --- the one entry point -------------------------------------------------------------
+
+    def apply(  # noqa: PLR0913 (the event, who, when, the rules, and the event's own data)
+        self,
+        event: OrderEvent,
+        actor: Actor,
+        now: datetime,
+        policy: OrderPolicy,
+        *,
+        reason: str | None = None,
+        refund: Money | None = None,
+    ) -> HistoryEntry:
+        """Fire ``event``; everything is checked before anything changes.
+
+        ``reason`` is required to request modifications and to report a problem, optional
+        otherwise; ``refund`` is the amount returned to the buyer by a partial refund.
+        """
+        when = utc(now)
+        party = self.party_of(actor)
+        rule = decide(self, event, party, when, policy)
+        why = self._checked_reason(event, reason)
+        refunded = self._checked_refund(event, refund)
+        _EFFECTS.get(event, _no_effect)(self, party, when, why, policy)
+        if rule.target is not self.status:
+            # a request to cancel never moves the status; any move settles an open request
+            self.cancellation = None
+        if event in _CANCELLING:
+            self.cancelled_at = when
+            self.refunded = self.quote.total
+        elif event in _COMPLETING:
+            self.completed_at = when
+            self.refunded = refunded
+        if event in _RESOLVING and self.dispute is not None:
+            self.dispute = attrs.evolve(self.dispute, resolution=event, resolved_at=when)
+        entry = self._record(when, actor, event, rule.target, why)
+        self.next_due = due_timer(self, policy)
+        return entry
+
+    def _checked_reason(self, event: OrderEvent, reason: str | None) -> str | None:
+        if reason is None:
+            if event in _NEEDS_REASON:
+                raise InvalidText(
+                    field=_("reason"), minimum=_REASON_LENGTH[0], maximum=_REASON_LENGTH[1]
+                )
+            return None
+        return plain_text(_("reason"), reason, *_REASON_LENGTH, multiline=True)
+
+    def _checked_refund(self, event: OrderEvent, refund: Money | None) -> Money | None:
+        if event is not OrderEvent.RESOLVE_PARTIAL_REFUND:
+            return None
+        maximum = self.quote.subtotal
+        if not isinstance(refund, Money):
+            raise InvalidType(field=_("refund"), expected="Money", actual=type(refund).__name__)
+        if refund.currency != maximum.currency or not (refund.is_positive() and refund < maximum):
+            raise InvalidRefund(amount=refund, maximum=maximum)
+        return refund
+
+    def _record(
+        self,
+        when: datetime,
+        actor: Actor,
+        event: OrderEvent | None,
+        to: OrderStatus | None,
+        reason: str | None,
+    ) -> HistoryEntry:
+        source = self.status if event is not None else None
+        target = to if to is not None else self.status
+        entry = HistoryEntry(when, actor, event, source, target, reason)
+        self.status = target
+        self.version += 1
+        self.history.append(entry)
+        return entry
+
+
+# --- what each event does besides moving the status ------------------------------------------
+
+_Effect = Callable[[Order, Party, datetime, "str | None", OrderPolicy], None]
+
+
+def _no_effect(_o: Order, _p: Party, _w: datetime, _r: str | None, _pol: OrderPolicy) -> None:
+    return None
+
+
+def _delivery_window(order: Order) -> relativedelta:
+    return relativedelta(days=order.quote.delivery_days)
+
+
+def _send_instructions(
+    order: Order, _p: Party, when: datetime, _r: str | None, _pol: OrderPolicy
+) -> None:
+    order.instructions_at = when
+    order.deadline = when + _delivery_window(order)
+
+
+def _deliver(order: Order, _p: Party, when: datetime, _r: str | None, _pol: OrderPolicy) -> None:
+    order.delivered_at = when
+
+
+def _request_modification(
+    order: Order, _p: Party, when: datetime, _r: str | None, policy: OrderPolicy
+) -> None:
+    order.modifications += 1
+    order.delivered_at = None
+    if policy.modification_extends_deadline:
+        order.deadline = when + _delivery_window(order)
+
+
+def _report_problem(
+    order: Order, _p: Party, when: datetime, reason: str | None, _pol: OrderPolicy
+) -> None:
+    order.dispute = Dispute(opened_at=when, reason=reason or "")
+
+
+def _request_cancellation(
+    order: Order, party: Party, when: datetime, reason: str | None, _pol: OrderPolicy
+) -> None:
+    order.cancellation = CancellationRequest(party, when, reason)
+
+
+def _refuse_cancellation(
+    order: Order, _p: Party, _w: datetime, _r: str | None, _pol: OrderPolicy
+) -> None:
+    order.cancellation = None
+
+
+_EFFECTS: Final[dict[OrderEvent, _Effect]] = {
+    OrderEvent.SEND_INSTRUCTIONS: _send_instructions,
+    OrderEvent.DELIVER: _deliver,
+    OrderEvent.REQUEST_MODIFICATION: _request_modification,
+    OrderEvent.REPORT_PROBLEM: _report_problem,
+    OrderEvent.REQUEST_CANCELLATION: _request_cancellation,
+    OrderEvent.REFUSE_CANCELLATION: _refuse_cancellation,
+}
+
+
+# --- timers ----------------------------------------------------------------------------------
+
+
+def due_timer(order: Order, policy: OrderPolicy) -> DueTimer | None:
+    """The next automatic event of ``order`` and when it falls due, from its state alone."""
+    status = order.status
+    if status.is_terminal:
+        return None
+    timers = []
+    if status is OrderStatus.AWAITING_ACCEPTANCE and order.delivered_at is not None:
+        timers.append(
+            DueTimer(OrderEvent.AUTO_ACCEPT, later(order.delivered_at, policy.auto_accept_after))
+        )
+    if order.cancellation is not None:
+        at = later(order.cancellation.requested_at, policy.mutual_cancellation_auto_accept_after)
+        timers.append(DueTimer(OrderEvent.AUTO_ACCEPT_CANCELLATION, at))
+    after = policy.auto_cancel_unstarted_after
+    if status is OrderStatus.AWAITING_INSTRUCTIONS and after is not None:
+        timers.append(DueTimer(OrderEvent.AUTO_CANCEL, later(order.placed_at, after)))
+    if len(timers) < 2:  # noqa: PLR2004 (the common case needs no comparison)
+        return timers[0] if timers else None
+    return min(timers, key=lambda timer: timer.at)
