@@ -14,6 +14,13 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── OwnService
     │   ├── ServiceNotAvailable
     │   └── ServiceStatusConflict
+    ├── ConflictError
+    │   └── IdempotencyConflict (ValueError)
+    ├── LedgerError (ValueError)
+    │   ├── InsufficientFunds
+    │   ├── UnbalancedTransaction
+    │   ├── UnknownAccount
+    │   └── WithdrawalTooSmall
     ├── MemberError (ValueError)
     │   ├── EmailTaken
     │   ├── InvalidEmail
@@ -44,6 +51,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
         ├── InvalidText
         ├── InvalidType (TypeError)
         ├── NaiveDatetime
+        ├── NotPositive
         ├── OutOfRange
         └── UnknownLocale
 """
@@ -60,10 +68,13 @@ from microgigs._text import _
 __all__ = [
     "CatalogError",
     "ConditionNotMet",
+    "ConflictError",
     "ContactDetailsNotAllowed",
     "CurrencyMismatch",
     "DuplicateUpgrade",
     "EmailTaken",
+    "IdempotencyConflict",
+    "InsufficientFunds",
     "InvalidAmount",
     "InvalidEmail",
     "InvalidPhone",
@@ -73,12 +84,14 @@ __all__ = [
     "InvalidText",
     "InvalidType",
     "InvalidUsername",
+    "LedgerError",
     "MemberError",
     "MemberSuspended",
     "MicrogigsError",
     "MoneyError",
     "NaiveDatetime",
     "NotFound",
+    "NotPositive",
     "OrderError",
     "OutOfRange",
     "OwnService",
@@ -89,12 +102,15 @@ __all__ = [
     "ServiceStatusConflict",
     "TooManyUpgrades",
     "TransitionNotAllowed",
+    "UnbalancedTransaction",
     "UnitPriceTooHigh",
+    "UnknownAccount",
     "UnknownCurrency",
     "UnknownLocale",
     "UnknownUpgrade",
     "UsernameTaken",
     "ValidationError",
+    "WithdrawalTooSmall",
 ]
 
 
@@ -153,6 +169,17 @@ class OutOfRange(ValidationError):
     value: object
     minimum: object
     maximum: object
+
+
+@attrs.define(auto_exc=True)
+class NotPositive(ValidationError):
+    """An amount that must be more than zero."""
+
+    code = "validation.not_positive"
+    template = _("{field} must be more than zero, not {value}.")
+
+    field: str
+    value: object
 
 
 @attrs.define(auto_exc=True)
@@ -489,6 +516,80 @@ class ContactDetailsNotAllowed(OrderError):
     )
 
     found: str
+
+
+# --- ledger ----------------------------------------------------------------------------------
+
+
+class LedgerError(MicrogigsError, ValueError):
+    """A posting that would break the ledger's rules; nothing was written."""
+
+    code = "ledger.invalid"
+    template = _("The ledger refused this posting.")
+
+
+@attrs.define(auto_exc=True)
+class UnbalancedTransaction(LedgerError):
+    """A transaction whose entries do not sum to zero in some currency."""
+
+    code = "ledger.unbalanced"
+    template = _("The transaction {transaction_id} is off by {imbalance}; entries must sum to 0.")
+
+    transaction_id: str
+    imbalance: object
+
+
+@attrs.define(auto_exc=True)
+class InsufficientFunds(LedgerError):
+    """Paying or withdrawing more than an account holds."""
+
+    code = "ledger.insufficient_funds"
+    template = _("The balance of {account} is {balance}, not enough for {amount}.")
+
+    account: str
+    balance: object
+    amount: object
+
+
+@attrs.define(auto_exc=True)
+class WithdrawalTooSmall(LedgerError):
+    """A withdrawal below the policy's minimum."""
+
+    code = "ledger.withdrawal_too_small"
+    template = _("The smallest withdrawal is {minimum}, not {amount}.")
+
+    amount: object
+    minimum: object
+
+
+@attrs.define(auto_exc=True)
+class UnknownAccount(LedgerError):
+    """An account name outside the ledger's naming scheme."""
+
+    code = "ledger.unknown_account"
+    template = _("{account} is not an account of this ledger.")
+
+    account: str
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+
+class ConflictError(MicrogigsError):
+    """The request collides with one already handled or with a newer state."""
+
+    code = "conflict"
+    template = _("The request conflicts with another one.")
+
+
+@attrs.define(auto_exc=True)
+class IdempotencyConflict(ConflictError, ValueError):
+    """An idempotency key reused for a different request."""
+
+    code = "conflict.idempotency_key"
+    template = _("The key {key} was already used for a different request.")
+
+    key: str
 
 
 # --- lookups and permissions -------------------------------------------------------------

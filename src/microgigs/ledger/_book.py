@@ -1,0 +1,156 @@
+"""The ledger book: transactions, cached balances, idempotency keys and statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from microgigs._checks import whole_number
+from microgigs._text import _
+from microgigs.errors import IdempotencyConflict, InsufficientFunds
+from microgigs.ids import MemberId, OrderId, TransactionId
+from microgigs.ledger._accounts import Account, AccountId, pending
+from microgigs.ledger._transaction import PostingKind, Transaction
+from microgigs.money import Money
+
+_PAGE_MAX: Final = 500
+
+
+def postable(
+    balances: Mapping[AccountId, Money], transaction: Transaction
+) -> dict[AccountId, Money]:
+    """The new balance of every account ``transaction`` touches, if none goes wrongly negative.
+
+    ``balances`` holds the current balance of those accounts (absent means zero). Raises
+    :class:`~microgigs.errors.InsufficientFunds` for a wallet, escrow or earnings account
+    that would fall below zero; changes nothing.
+    """
+    after: dict[AccountId, Money] = {}
+    for entry in transaction.entries:
+        current = after.get(entry.account) or balances.get(entry.account)
+        after[entry.account] = entry.amount if current is None else current + entry.amount
+    for account, balance in after.items():
+        if balance.is_negative() and not Account.parse(account).kind.may_go_negative:
+            before = balances.get(account) or Money.zero(balance.currency)
+            raise InsufficientFunds(account=account, balance=before, amount=before - balance)
+    return after
+
+
+@attrs.frozen
+class StatementLine:
+    """One transaction as seen from one account, with the balance right after it."""
+
+    transaction_id: TransactionId
+    at: datetime
+    kind: PostingKind
+    amount: Money
+    balance: Money
+
+
+@attrs.frozen
+class StatementPage:
+    """Lines of a statement, oldest first; ``next_cursor`` fetches the following page."""
+
+    account: AccountId
+    lines: tuple[StatementLine, ...]
+    next_cursor: int | None
+
+
+@attrs.frozen
+class Release:
+    """Earnings released to a seller and not yet cleared."""
+
+    order_id: OrderId
+    seller_id: MemberId
+    amount: Money
+    released_at: datetime
+
+
+@attrs.define(slots=True)
+class Ledger:
+    """A double-entry book kept in memory: the reference for every storage adapter.
+
+    Balances are cached per account and changed in the same step as the entries, so
+    reading one costs the same whatever the number of entries.
+    """
+
+    currency: str
+    _balances: dict[AccountId, Money] = attrs.Factory(dict)
+    _transactions: dict[TransactionId, Transaction] = attrs.Factory(dict)
+    _by_key: dict[str, TransactionId] = attrs.Factory(dict)
+    _lines: dict[AccountId, list[StatementLine]] = attrs.Factory(dict)
+    _uncleared: dict[OrderId, Release] = attrs.Factory(dict)
+
+    def balance(self, account: AccountId) -> Money:
+        """The cached balance of ``account`` (zero if it never moved)."""
+        return self._balances.get(account) or Money.zero(self.currency)
+
+    def balances(self) -> Mapping[AccountId, Money]:
+        """Every cached balance."""
+        return dict(self._balances)
+
+    def __iter__(self) -> Iterator[Transaction]:
+        return iter(self._transactions.values())
+
+    def __len__(self) -> int:
+        return len(self._transactions)
+
+    def by_key(self, key: str) -> Transaction | None:
+        """The transaction posted under an idempotency key, if any."""
+        found = self._by_key.get(key)
+        return None if found is None else self._transactions[found]
+
+    def post(self, transaction: Transaction) -> Transaction:
+        """Record ``transaction`` and update balances together, or refuse and change nothing.
+
+        The same key with the same content returns the transaction posted first; the same
+        key with other content is :class:`~microgigs.errors.IdempotencyConflict`.
+        """
+        earlier = self.by_key(transaction.key)
+        if earlier is not None:
+            if earlier.content() != transaction.content():
+                raise IdempotencyConflict(key=transaction.key)
+            return earlier
+        after = postable(self._balances, transaction)
+        self._balances.update(after)
+        self._transactions[transaction.id] = transaction
+        self._by_key[transaction.key] = transaction.id
+        for entry in transaction.entries:
+            self._lines.setdefault(entry.account, []).append(
+                StatementLine(
+                    transaction.id,
+                    transaction.at,
+                    transaction.kind,
+                    entry.amount,
+                    after[entry.account],
+                )
+            )
+        self._track_releases(transaction)
+        return transaction
+
+    def _track_releases(self, transaction: Transaction) -> None:
+        order_id, seller_id = transaction.order_id, transaction.member_id
+        if order_id is None or seller_id is None:
+            return
+        if transaction.kind in (PostingKind.RELEASE, PostingKind.PARTIAL_REFUND):
+            amount = transaction.amount_for(pending(seller_id))
+            if amount is not None and amount.is_positive():
+                self._uncleared[order_id] = Release(order_id, seller_id, amount, transaction.at)
+        elif transaction.kind is PostingKind.CLEARANCE:
+            self._uncleared.pop(order_id, None)
+
+    def uncleared(self) -> list[Release]:
+        """Releases still pending, oldest first (``tick`` clears those past their period)."""
+        return sorted(self._uncleared.values(), key=lambda r: r.released_at)
+
+    def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:
+        """A page of ``account``'s lines with running balances, oldest first."""
+        start = whole_number(_("cursor"), cursor, 0, 10**12)
+        size = whole_number(_("page size"), limit, 1, _PAGE_MAX)
+        lines = self._lines.get(account, [])
+        page = tuple(lines[start : start + size])
+        following = start + size if start + size < len(lines) else None
+        return StatementPage(account, page, following)

@@ -1,0 +1,397 @@
+"""Immutable entries and transactions, and one posting builder per business operation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.clock import utc
+from microgigs.errors import (
+    InvalidRefund,
+    InvalidType,
+    NotPositive,
+    UnbalancedTransaction,
+    WithdrawalTooSmall,
+)
+from microgigs.ids import MemberId, OrderId, TransactionId
+from microgigs.ledger._accounts import (
+    Account,
+    AccountId,
+    Gateway,
+    available,
+    escrow,
+    gateway,
+    payouts,
+    pending,
+    revenue,
+    wallet,
+    withdrawing,
+)
+from microgigs.money import Money
+from microgigs.policy import ChargeRule
+from microgigs.pricing import split
+
+_KEY_LENGTH: Final = (1, 200)
+
+
+class PostingKind(LabelledEnum):
+    """The business operation a transaction records."""
+
+    TOP_UP = "top_up"
+    PAYMENT = "payment"
+    RELEASE = "release"
+    CLEARANCE = "clearance"
+    WITHDRAWAL_REQUESTED = "withdrawal_requested"
+    WITHDRAWAL_COMPLETED = "withdrawal_completed"
+    WITHDRAWAL_FAILED = "withdrawal_failed"
+    REFUND = "refund"
+    PARTIAL_REFUND = "partial_refund"
+    REVERSAL = "reversal"
+
+
+label_members(
+    {
+        PostingKind.TOP_UP: _("balance top-up"),
+        PostingKind.PAYMENT: _("order payment"),
+        PostingKind.RELEASE: _("earnings released"),
+        PostingKind.CLEARANCE: _("earnings cleared"),
+        PostingKind.WITHDRAWAL_REQUESTED: _("withdrawal requested"),
+        PostingKind.WITHDRAWAL_COMPLETED: _("withdrawal paid out"),
+        PostingKind.WITHDRAWAL_FAILED: _("withdrawal failed"),
+        PostingKind.REFUND: _("refund"),
+        PostingKind.PARTIAL_REFUND: _("partial refund"),
+        PostingKind.REVERSAL: _("reversal"),
+    }
+)
+
+
+@attrs.frozen
+class Entry:
+    """One line of a transaction: ``amount`` added to ``account`` (negative takes away)."""
+
+    account: AccountId
+    amount: Money
+
+
+@attrs.frozen
+class Transaction:
+    """Entries that sum to zero in each currency, posted together or not at all.
+
+    ``key`` is the idempotency key: posting the same key again with the same content
+    returns the first transaction; with other content it is a conflict. Nothing is ever
+    edited or deleted: a correction is a :func:`reversal`.
+    """
+
+    id: TransactionId
+    key: str
+    kind: PostingKind
+    entries: tuple[Entry, ...]
+    at: datetime
+    order_id: OrderId | None = None
+    member_id: MemberId | None = None
+    reverses: TransactionId | None = None
+
+    def __attrs_post_init__(self) -> None:
+        totals: dict[str, int] = defaultdict(int)
+        for entry in self.entries:
+            Account.parse(entry.account)
+            totals[entry.amount.currency] += entry.amount.minor
+        for currency, total in totals.items():
+            if total:
+                raise UnbalancedTransaction(
+                    transaction_id=self.id, imbalance=Money(total, currency)
+                )
+
+    def content(self) -> tuple[object, ...]:
+        """What idempotency compares: everything but the id and the time of posting."""
+        return (self.key, self.kind, self.entries, self.order_id, self.member_id, self.reverses)
+
+    def amount_for(self, account: AccountId) -> Money | None:
+        """The net amount this transaction adds to ``account`` (``None`` if untouched)."""
+        amounts = [e.amount for e in self.entries if e.account == account]
+        return sum(amounts[1:], amounts[0]) if amounts else None
+
+
+def _transaction(  # noqa: PLR0913 (a transaction's header and its entries)
+    transaction_id: TransactionId,
+    key: str,
+    kind: PostingKind,
+    entries: Sequence[tuple[AccountId, Money]],
+    at: datetime,
+    *,
+    order_id: OrderId | None = None,
+    member_id: MemberId | None = None,
+    reverses: TransactionId | None = None,
+) -> Transaction:
+    return Transaction(
+        id=transaction_id,
+        key=plain_text(_("idempotency key"), key, *_KEY_LENGTH),
+        kind=kind,
+        entries=tuple(Entry(account, amount) for account, amount in entries if amount.minor),
+        at=utc(at),
+        order_id=order_id,
+        member_id=member_id,
+        reverses=reverses,
+    )
+
+
+def _positive(field: str, amount: Money) -> Money:
+    if not isinstance(amount, Money):
+        raise InvalidType(field=field, expected="Money", actual=type(amount).__name__)
+    if not amount.is_positive():
+        raise NotPositive(field=field, value=amount)
+    return amount
+
+
+# --- the builders ----------------------------------------------------------------------------
+
+
+def top_up(  # noqa: PLR0913 (who, how much, from where, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    member_id: MemberId,
+    amount: Money,
+    source: Gateway,
+    at: datetime,
+) -> Transaction:
+    """Money paid in from PayPal or a card onto a member's balance."""
+    amount = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.TOP_UP,
+        [(gateway(source), -amount), (wallet(member_id), amount)],
+        at,
+        member_id=member_id,
+    )
+
+
+def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    order_id: OrderId,
+    buyer_id: MemberId,
+    amount: Money,
+    source: Gateway | None,
+    at: datetime,
+) -> Transaction:
+    """An order's total into its escrow, from the buyer's balance or a gateway.
+
+    ``source=None`` pays from the balance. The platform holds the money until the order
+    completes or is cancelled.
+    """
+    amount = _positive(_("amount"), amount)
+    payer = wallet(buyer_id) if source is None else gateway(source)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.PAYMENT,
+        [(payer, -amount), (escrow(order_id), amount)],
+        at,
+        order_id=order_id,
+        member_id=buyer_id,
+    )
+
+
+def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    order_id: OrderId,
+    seller_id: MemberId,
+    subtotal: Money,
+    buyer_fee: Money,
+    commission: Sequence[ChargeRule],
+    at: datetime,
+) -> Transaction:
+    """A completed order's escrow to the seller's pending earnings and the platform.
+
+    The seller gets the subtotal less the commission; the platform the commission and any
+    buyer fee (see :func:`microgigs.pricing.split`): the escrow empties to the cent.
+    """
+    parts = split(subtotal, commission)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.RELEASE,
+        [
+            (escrow(order_id), -(subtotal + buyer_fee)),
+            (pending(seller_id), parts.seller_net),
+            (revenue(), parts.commission + buyer_fee),
+        ],
+        at,
+        order_id=order_id,
+        member_id=seller_id,
+    )
+
+
+def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    order_id: OrderId,
+    buyer_id: MemberId,
+    amount: Money,
+    at: datetime,
+) -> Transaction:
+    """A cancelled order's whole escrow back to the buyer's balance."""
+    amount = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.REFUND,
+        [(escrow(order_id), -amount), (wallet(buyer_id), amount)],
+        at,
+        order_id=order_id,
+        member_id=buyer_id,
+    )
+
+
+def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the rules, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    order_id: OrderId,
+    buyer_id: MemberId,
+    seller_id: MemberId,
+    subtotal: Money,
+    buyer_fee: Money,
+    refunded: Money,
+    commission: Sequence[ChargeRule],
+    at: datetime,
+) -> Transaction:
+    """Part of an order back to the buyer; the rest released, with commission on the rest.
+
+    A $5 refund of a $25 order: the buyer gets $5, the seller $16, the platform $4.
+    """
+    if not (refunded.is_positive() and refunded < subtotal):
+        raise InvalidRefund(amount=refunded, maximum=subtotal)
+    parts = split(subtotal - refunded, commission)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.PARTIAL_REFUND,
+        [
+            (escrow(order_id), -(subtotal + buyer_fee)),
+            (wallet(buyer_id), refunded),
+            (pending(seller_id), parts.seller_net),
+            (revenue(), parts.commission + buyer_fee),
+        ],
+        at,
+        order_id=order_id,
+        member_id=seller_id,
+    )
+
+
+def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    order_id: OrderId | None,
+    at: datetime,
+) -> Transaction:
+    """Earnings whose clearance period ended, from pending to available."""
+    amount = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.CLEARANCE,
+        [(pending(seller_id), -amount), (available(seller_id), amount)],
+        at,
+        order_id=order_id,
+        member_id=seller_id,
+    )
+
+
+def request_withdrawal(  # noqa: PLR0913 (whose, how much, the minimum, when)
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    minimum: Money,
+    at: datetime,
+) -> Transaction:
+    """Available earnings set aside for a payout (at least the policy's minimum)."""
+    amount = _positive(_("amount"), amount)
+    if amount < minimum:
+        raise WithdrawalTooSmall(amount=amount, minimum=minimum)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.WITHDRAWAL_REQUESTED,
+        [(available(seller_id), -amount), (withdrawing(seller_id), amount)],
+        at,
+        member_id=seller_id,
+    )
+
+
+def complete_withdrawal(
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    at: datetime,
+) -> Transaction:
+    """The payout provider sent the money: it leaves the platform."""
+    amount = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.WITHDRAWAL_COMPLETED,
+        [(withdrawing(seller_id), -amount), (payouts(), amount)],
+        at,
+        member_id=seller_id,
+    )
+
+
+def fail_withdrawal(
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    at: datetime,
+) -> Transaction:
+    """The payout failed: the money is available to the seller again."""
+    amount = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.WITHDRAWAL_FAILED,
+        [(withdrawing(seller_id), -amount), (available(seller_id), amount)],
+        at,
+        member_id=seller_id,
+    )
+
+
+def reversal(
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    original: Transaction,
+    at: datetime,
+) -> Transaction:
+    """The correction of a transaction: the same entries with opposite signs."""
+    return _transaction(
+        transaction_id,
+        key,
+        PostingKind.REVERSAL,
+        [(entry.account, -entry.amount) for entry in original.entries],
+        at,
+        order_id=original.order_id,
+        member_id=original.member_id,
+        reverses=original.id,
+    )

@@ -1,0 +1,362 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from microgigs import ledger as lg
+from microgigs.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidRefund,
+    InvalidType,
+    NotPositive,
+    UnbalancedTransaction,
+    UnknownAccount,
+    WithdrawalTooSmall,
+)
+from microgigs.ids import MemberId, OrderId, TransactionId
+from microgigs.money import Money
+from microgigs.policy import KHAMSAT
+from microgigs.testing.examples import EPOCH
+
+BUYER, SELLER, ORDER = MemberId("M-ahmad"), MemberId("M-sara"), OrderId("O-1")
+RULES = KHAMSAT.ledger.commission
+
+
+def usd(amount):
+    return Money.of(amount, "USD")
+
+
+class Ids:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+        return TransactionId(f"T{self.count:04d}")
+
+
+@pytest.fixture
+def book():
+    return lg.Ledger("USD")
+
+
+@pytest.fixture
+def ids():
+    return Ids()
+
+
+def paid_order(book, ids, total):
+    book.post(
+        lg.top_up(ids(), "topup-1", member_id=BUYER, amount=total, source=lg.Gateway.CARD, at=EPOCH)
+    )
+    book.post(
+        lg.pay_order(
+            ids(), "pay-1", order_id=ORDER, buyer_id=BUYER, amount=total, source=None, at=EPOCH
+        )
+    )
+
+
+def test_a_205_order_pays_164_to_the_seller_and_41_to_the_platform(book, ids):
+    paid_order(book, ids, usd(205))
+    assert (usd(0), usd(205)) == (book.balance(lg.wallet(BUYER)), book.balance(lg.escrow(ORDER)))
+    book.post(
+        lg.release(
+            ids(),
+            "release-1",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(205),
+            buyer_fee=usd(0),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    assert (usd(0), usd(164), usd(41)) == (
+        book.balance(lg.escrow(ORDER)),
+        book.balance(lg.pending(SELLER)),
+        book.balance(lg.revenue()),
+    )
+
+
+def test_a_cancelled_order_returns_every_cent_to_the_buyers_balance(book, ids):
+    paid_order(book, ids, usd("205"))
+    book.post(
+        lg.refund(ids(), "refund-1", order_id=ORDER, buyer_id=BUYER, amount=usd(205), at=EPOCH)
+    )
+    assert (usd(205), usd(0), usd(0)) == (
+        book.balance(lg.wallet(BUYER)),
+        book.balance(lg.escrow(ORDER)),
+        book.balance(lg.revenue()),
+    )
+
+
+def test_a_partial_refund_of_5_on_25_gives_5_16_and_4(book, ids):
+    paid_order(book, ids, usd(25))
+    book.post(
+        lg.partial_refund(
+            ids(),
+            "partial-1",
+            order_id=ORDER,
+            buyer_id=BUYER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            refunded=usd(5),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    assert (usd(5), usd(16), usd(4), usd(0)) == (
+        book.balance(lg.wallet(BUYER)),
+        book.balance(lg.pending(SELLER)),
+        book.balance(lg.revenue()),
+        book.balance(lg.escrow(ORDER)),
+    )
+
+
+@pytest.mark.parametrize("refunded", ["0", "25", "30"])
+def test_partial_refunds_must_be_partial(ids, refunded):
+    with pytest.raises(InvalidRefund):
+        lg.partial_refund(
+            ids(),
+            "k",
+            order_id=ORDER,
+            buyer_id=BUYER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            refunded=usd(refunded),
+            commission=RULES,
+            at=EPOCH,
+        )
+
+
+def test_buyer_fees_go_to_the_platform_on_release(book, ids):
+    paid_order(book, ids, usd("24.10"))
+    book.post(
+        lg.release(
+            ids(),
+            "r",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(20),
+            buyer_fee=usd("4.10"),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    assert (usd(16), usd("8.10"), usd(0)) == (
+        book.balance(lg.pending(SELLER)),
+        book.balance(lg.revenue()),
+        book.balance(lg.escrow(ORDER)),
+    )
+
+
+def test_clearance_and_withdrawals(book, ids):
+    paid_order(book, ids, usd(205))
+    book.post(
+        lg.release(
+            ids(),
+            "r",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(205),
+            buyer_fee=usd(0),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    assert [ORDER] == [r.order_id for r in book.uncleared()]
+    book.post(
+        lg.clear(
+            ids(),
+            "c",
+            seller_id=SELLER,
+            amount=usd(164),
+            order_id=ORDER,
+            at=EPOCH + timedelta(days=14),
+        )
+    )
+    assert [] == book.uncleared()
+    minimum = KHAMSAT.ledger.withdrawal_minimum
+    with pytest.raises(WithdrawalTooSmall):
+        lg.request_withdrawal(
+            ids(), "w0", seller_id=SELLER, amount=usd("9.99"), minimum=minimum, at=EPOCH
+        )
+    with pytest.raises(InsufficientFunds):
+        book.post(
+            lg.request_withdrawal(
+                ids(), "w1", seller_id=SELLER, amount=usd(165), minimum=minimum, at=EPOCH
+            )
+        )
+    book.post(
+        lg.request_withdrawal(
+            ids(), "w2", seller_id=SELLER, amount=usd(100), minimum=minimum, at=EPOCH
+        )
+    )
+    book.post(lg.fail_withdrawal(ids(), "w2-failed", seller_id=SELLER, amount=usd(100), at=EPOCH))
+    book.post(
+        lg.request_withdrawal(
+            ids(), "w3", seller_id=SELLER, amount=usd(150), minimum=minimum, at=EPOCH
+        )
+    )
+    book.post(lg.complete_withdrawal(ids(), "w3-paid", seller_id=SELLER, amount=usd(150), at=EPOCH))
+    earnings = lg.seller_earnings(book, SELLER)
+    assert (usd(0), usd(14), usd(0), usd(150)) == (
+        earnings.pending,
+        earnings.available,
+        earnings.withdrawing,
+        earnings.withdrawn,
+    )
+
+
+def test_wallets_never_go_negative_and_a_refusal_changes_nothing(book, ids):
+    book.post(
+        lg.top_up(ids(), "t", member_id=BUYER, amount=usd(10), source=lg.Gateway.PAYPAL, at=EPOCH)
+    )
+    before = (book.balances(), len(book))
+    with pytest.raises(InsufficientFunds) as caught:
+        book.post(
+            lg.pay_order(
+                ids(),
+                "p",
+                order_id=ORDER,
+                buyer_id=BUYER,
+                amount=usd("10.01"),
+                source=None,
+                at=EPOCH,
+            )
+        )
+    assert (usd(10), usd("10.01")) == (caught.value.balance, caught.value.amount)
+    assert before == (book.balances(), len(book))
+    assert usd(-10) == book.balance(lg.gateway(lg.Gateway.PAYPAL))
+
+
+def test_unbalanced_transactions_are_refused():
+    with pytest.raises(UnbalancedTransaction) as caught:
+        lg.Transaction(
+            TransactionId("T"),
+            "k",
+            lg.PostingKind.TOP_UP,
+            (lg.Entry(lg.wallet(BUYER), usd(5)), lg.Entry(lg.gateway(lg.Gateway.CARD), usd(-4))),
+            EPOCH,
+        )
+    assert usd(1) == caught.value.imbalance
+
+
+def test_unknown_accounts_are_refused():
+    with pytest.raises(UnknownAccount):
+        lg.Transaction(
+            TransactionId("T"),
+            "k",
+            lg.PostingKind.TOP_UP,
+            (lg.Entry(lg.AccountId("bank:me"), usd(5)), lg.Entry(lg.wallet(BUYER), usd(-5))),
+            EPOCH,
+        )
+
+
+@pytest.mark.parametrize("amount", [Money.of(0, "USD"), Money.of(-5, "USD")])
+def test_amounts_must_be_positive(ids, amount):
+    with pytest.raises(NotPositive):
+        lg.top_up(ids(), "k", member_id=BUYER, amount=amount, source=lg.Gateway.CARD, at=EPOCH)
+
+
+def test_floats_are_refused(ids):
+    with pytest.raises(InvalidType):
+        lg.top_up(ids(), "k", member_id=BUYER, amount=5.0, source=lg.Gateway.CARD, at=EPOCH)
+
+
+def test_the_same_key_returns_the_first_result_and_other_content_conflicts(book, ids):
+    first = book.post(
+        lg.top_up(
+            ids(), "topup-42", member_id=BUYER, amount=usd(10), source=lg.Gateway.CARD, at=EPOCH
+        )
+    )
+    again = book.post(
+        lg.top_up(
+            ids(),
+            "topup-42",
+            member_id=BUYER,
+            amount=usd(10),
+            source=lg.Gateway.CARD,
+            at=EPOCH + timedelta(seconds=5),
+        )
+    )
+    assert (first, 1, usd(10)) == (again, len(book), book.balance(lg.wallet(BUYER)))
+    with pytest.raises(IdempotencyConflict):
+        book.post(
+            lg.top_up(
+                ids(), "topup-42", member_id=BUYER, amount=usd(11), source=lg.Gateway.CARD, at=EPOCH
+            )
+        )
+    assert usd(10) == book.balance(lg.wallet(BUYER))
+
+
+def test_a_reversal_undoes_a_transaction_without_editing_it(book, ids):
+    original = book.post(
+        lg.top_up(ids(), "t", member_id=BUYER, amount=usd(10), source=lg.Gateway.CARD, at=EPOCH)
+    )
+    book.post(lg.reversal(ids(), "t-reversed", original=original, at=EPOCH))
+    assert (usd(0), 2, original) == (book.balance(lg.wallet(BUYER)), len(book), next(iter(book)))
+
+
+def test_statements_are_paginated_with_running_balances(book, ids):
+    for n in range(1, 8):
+        book.post(
+            lg.top_up(
+                ids(), f"t{n}", member_id=BUYER, amount=usd(n), source=lg.Gateway.CARD, at=EPOCH
+            )
+        )
+    first = book.statement(lg.wallet(BUYER), limit=3)
+    second = book.statement(lg.wallet(BUYER), cursor=first.next_cursor, limit=3)
+    last = book.statement(lg.wallet(BUYER), cursor=second.next_cursor, limit=3)
+    assert [usd(1), usd(3), usd(6)] == [line.balance for line in first.lines]
+    assert [usd(10), usd(15), usd(21)] == [line.balance for line in second.lines]
+    assert ([usd(28)], None) == ([line.balance for line in last.lines], last.next_cursor)
+
+
+def test_audit_finds_every_issue_at_once(book, ids):
+    paid_order(book, ids, usd(25))
+    assert [] == lg.audit(lg.rows_of(book), book.balances())
+    rows = [
+        *lg.rows_of(book),
+        lg.EntryRow("T-bad", lg.wallet(BUYER), usd(-3)),
+        lg.EntryRow("T-bad", "bank:nowhere", usd(1)),
+    ]
+    balances = dict(book.balances())
+    balances[lg.revenue()] = usd(1)
+    issues = lg.audit(rows, balances, finished_orders=[ORDER])
+    assert {
+        (lg.IssueKind.UNBALANCED, "T-bad"),
+        (lg.IssueKind.UNKNOWN_ACCOUNT, "bank:nowhere"),
+        (lg.IssueKind.BALANCE_MISMATCH, lg.wallet(BUYER)),
+        (lg.IssueKind.NEGATIVE_BALANCE, lg.wallet(BUYER)),
+        (lg.IssueKind.BALANCE_MISMATCH, lg.revenue()),
+        (lg.IssueKind.ESCROW_LEFT, lg.escrow(ORDER)),
+    } == {(issue.kind, issue.subject) for issue in issues}
+
+
+def test_period_report(book, ids):
+    paid_order(book, ids, usd(25))
+    book.post(
+        lg.partial_refund(
+            ids(),
+            "pr",
+            order_id=ORDER,
+            buyer_id=BUYER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            refunded=usd(5),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    report = lg.period_report(book, currency="USD", start=EPOCH, end=EPOCH + timedelta(days=1))
+    assert (usd(25), usd(5), usd(4)) == (report.gmv, report.refunded, report.revenue)
+    empty = lg.period_report(
+        book, currency="USD", start=EPOCH + timedelta(days=1), end=EPOCH + timedelta(days=2)
+    )
+    assert usd(0) == empty.gmv
