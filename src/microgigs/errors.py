@@ -15,7 +15,8 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── ServiceNotAvailable
     │   └── ServiceStatusConflict
     ├── ConflictError
-    │   └── IdempotencyConflict (ValueError)
+    │   ├── IdempotencyConflict (ValueError)
+    │   └── StaleWrite
     ├── LedgerError (ValueError)
     │   ├── InsufficientFunds
     │   ├── UnbalancedTransaction
@@ -46,6 +47,9 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── TooManyUpgrades
     │   ├── UnitPriceTooHigh
     │   └── UnknownUpgrade
+    ├── StorageError
+    │   ├── StorageBusy
+    │   └── StorageUnavailable
     └── ValidationError (ValueError)
         ├── InvalidPolicy
         ├── InvalidText
@@ -100,6 +104,10 @@ __all__ = [
     "PricingError",
     "ServiceNotAvailable",
     "ServiceStatusConflict",
+    "StaleWrite",
+    "StorageBusy",
+    "StorageError",
+    "StorageUnavailable",
     "TooManyUpgrades",
     "TransitionNotAllowed",
     "UnbalancedTransaction",
@@ -590,6 +598,47 @@ class IdempotencyConflict(ConflictError, ValueError):
     template = _("The key {key} was already used for a different request.")
 
     key: str
+
+
+@attrs.define(auto_exc=True)
+class StaleWrite(ConflictError):
+    """Someone else changed the record since it was read; read it again and retry."""
+
+    code = "conflict.stale_write"
+    template = _("The {kind} {key} was changed by someone else; load it again and retry.")
+
+    kind: str
+    key: str
+
+
+# --- storage --------------------------------------------------------------------------------
+
+
+class StorageError(MicrogigsError):
+    """The storage could not do what was asked (the driver's error is the cause)."""
+
+    code = "storage.failed"
+    template = _("The data could not be stored or read; nothing was changed.")
+
+
+@attrs.define(auto_exc=True)
+class StorageBusy(StorageError):
+    """The database stayed locked by other writers longer than the retries allow."""
+
+    code = "storage.busy"
+    template = _("The marketplace is busy; try again in a moment ({attempts} attempts).")
+
+    attempts: int
+
+
+@attrs.define(auto_exc=True)
+class StorageUnavailable(StorageError):
+    """The database cannot be reached or opened."""
+
+    code = "storage.unavailable"
+    template = _("The database is unavailable: {reason}.")
+
+    reason: str
 
 
 # --- lookups and permissions -------------------------------------------------------------

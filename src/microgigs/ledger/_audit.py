@@ -11,7 +11,7 @@ from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.errors import UnknownAccount
 from microgigs.ids import OrderId
-from microgigs.ledger._accounts import Account, escrow
+from microgigs.ledger._accounts import Account, AccountId, escrow
 from microgigs.ledger._transaction import Transaction
 from microgigs.money import Money
 
@@ -64,7 +64,7 @@ def rows_of(transactions: Iterable[Transaction]) -> Iterable[EntryRow]:
 
 def audit(
     rows: Iterable[EntryRow],
-    balances: Mapping[str, Money],
+    balances: Mapping[AccountId, Money] | Mapping[str, Money],
     *,
     finished_orders: Iterable[OrderId] = (),
 ) -> list[Issue]:
@@ -89,7 +89,7 @@ def audit(
             issues.append(Issue(IssueKind.UNKNOWN_ACCOUNT, account, ""))
             continue
         sums = {c: m for c, m in by_account.get(account, {}).items() if m}
-        cached = balances.get(account)
+        cached = balances.get(account)  # type: ignore[call-overload]
         cached_sums = {cached.currency: cached.minor} if cached is not None and cached.minor else {}
         if sums != cached_sums:
             issues.append(

@@ -67,6 +67,7 @@ class Release:
     seller_id: MemberId
     amount: Money
     released_at: datetime
+    clears_at: datetime
 
 
 @attrs.define(slots=True)
@@ -138,13 +139,17 @@ class Ledger:
         if transaction.kind in (PostingKind.RELEASE, PostingKind.PARTIAL_REFUND):
             amount = transaction.amount_for(pending(seller_id))
             if amount is not None and amount.is_positive():
-                self._uncleared[order_id] = Release(order_id, seller_id, amount, transaction.at)
+                clears_at = transaction.clears_at or transaction.at
+                self._uncleared[order_id] = Release(
+                    order_id, seller_id, amount, transaction.at, clears_at
+                )
         elif transaction.kind is PostingKind.CLEARANCE:
             self._uncleared.pop(order_id, None)
 
-    def uncleared(self) -> list[Release]:
-        """Releases still pending, oldest first (``tick`` clears those past their period)."""
-        return sorted(self._uncleared.values(), key=lambda r: r.released_at)
+    def uncleared(self, due_by: datetime | None = None) -> list[Release]:
+        """Releases still pending (those clearing by ``due_by``, if given), soonest first."""
+        releases = [r for r in self._uncleared.values() if due_by is None or r.clears_at <= due_by]
+        return sorted(releases, key=lambda r: (r.clears_at, r.order_id))
 
     def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:
         """A page of ``account``'s lines with running balances, oldest first."""

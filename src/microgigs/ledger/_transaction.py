@@ -97,6 +97,8 @@ class Transaction:
     order_id: OrderId | None = None
     member_id: MemberId | None = None
     reverses: TransactionId | None = None
+    clears_at: datetime | None = None
+    """For a release: when the seller's pending earnings become available."""
 
     def __attrs_post_init__(self) -> None:
         totals: dict[str, int] = defaultdict(int)
@@ -111,7 +113,15 @@ class Transaction:
 
     def content(self) -> tuple[object, ...]:
         """What idempotency compares: everything but the id and the time of posting."""
-        return (self.key, self.kind, self.entries, self.order_id, self.member_id, self.reverses)
+        return (
+            self.key,
+            self.kind,
+            self.entries,
+            self.order_id,
+            self.member_id,
+            self.reverses,
+            self.clears_at,
+        )
 
     def amount_for(self, account: AccountId) -> Money | None:
         """The net amount this transaction adds to ``account`` (``None`` if untouched)."""
@@ -129,6 +139,7 @@ def _transaction(  # noqa: PLR0913 (a transaction's header and its entries)
     order_id: OrderId | None = None,
     member_id: MemberId | None = None,
     reverses: TransactionId | None = None,
+    clears_at: datetime | None = None,
 ) -> Transaction:
     return Transaction(
         id=transaction_id,
@@ -139,6 +150,7 @@ def _transaction(  # noqa: PLR0913 (a transaction's header and its entries)
         order_id=order_id,
         member_id=member_id,
         reverses=reverses,
+        clears_at=None if clears_at is None else utc(clears_at),
     )
 
 
@@ -212,11 +224,13 @@ def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, 
     buyer_fee: Money,
     commission: Sequence[ChargeRule],
     at: datetime,
+    clears_at: datetime | None = None,
 ) -> Transaction:
     """A completed order's escrow to the seller's pending earnings and the platform.
 
     The seller gets the subtotal less the commission; the platform the commission and any
-    buyer fee (see :func:`microgigs.pricing.split`): the escrow empties to the cent.
+    buyer fee (see :func:`microgigs.pricing.split`): the escrow empties to the cent. The
+    earnings become available at ``clears_at`` (the end of the seller's clearance period).
     """
     parts = split(subtotal, commission)
     return _transaction(
@@ -231,6 +245,7 @@ def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, 
         at,
         order_id=order_id,
         member_id=seller_id,
+        clears_at=clears_at,
     )
 
 
@@ -268,6 +283,7 @@ def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the ru
     refunded: Money,
     commission: Sequence[ChargeRule],
     at: datetime,
+    clears_at: datetime | None = None,
 ) -> Transaction:
     """Part of an order back to the buyer; the rest released, with commission on the rest.
 
@@ -289,6 +305,7 @@ def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the ru
         at,
         order_id=order_id,
         member_id=seller_id,
+        clears_at=clears_at,
     )
 
 

@@ -1,0 +1,420 @@
+"""The unit of work every shipped adapter shares: reads through, writes staged, one flush.
+
+A unit of work reads committed state from its :class:`Backend`, keeps every write to itself
+(so its own reads see them), and at :meth:`StagedUnitOfWork.commit` hands them all to
+``Backend.flush``, which applies them in one short database transaction, or refuses them
+all: a record changed since it was read (:class:`~microgigs.errors.StaleWrite`), a taken
+username, a balance that would go below zero. Adapters differ only in their backend.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Final, Generic, Protocol, Self, TypeVar
+
+import attrs
+
+from microgigs._text import _
+from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
+from microgigs.errors import EmailTaken, IdempotencyConflict, NotFound, StaleWrite, UsernameTaken
+from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ledger import (
+    AccountId,
+    EntryRow,
+    Release,
+    StatementPage,
+    Transaction,
+    postable,
+)
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import Message, Order, OrderStatus
+from microgigs.storage.ports import CommandRecord, OutboxEvent
+
+T = TypeVar("T")
+_CONTAINERS: Final = (list, dict, set)
+
+
+def clone(value: T) -> T:
+    """A copy whose containers are new; their elements are frozen values, shared safely."""
+    copied = copy.copy(value)
+    for field in attrs.fields(type(copied)):  # type: ignore[arg-type]
+        inner = getattr(copied, field.name)
+        if isinstance(inner, _CONTAINERS):
+            object.__setattr__(copied, field.name, copy.copy(inner))
+    return copied
+
+
+@attrs.frozen
+class Write(Generic[T]):
+    """An aggregate to store: ``expected`` is the version read (``None`` for a new one)."""
+
+    value: T
+    expected: int | None
+
+
+@attrs.define
+class Changes:
+    """Everything one unit of work wants to write."""
+
+    members: list[Write[Member]] = attrs.Factory(list)
+    services: list[Write[Service]] = attrs.Factory(list)
+    orders: list[Write[Order]] = attrs.Factory(list)
+    favourites: list[Favourites] = attrs.Factory(list)
+    carts: list[Cart] = attrs.Factory(list)
+    messages: list[Message] = attrs.Factory(list)
+    transactions: list[Transaction] = attrs.Factory(list)
+    events: list[OutboxEvent] = attrs.Factory(list)
+    acknowledged: list[EventId] = attrs.Factory(list)
+    commands: list[CommandRecord] = attrs.Factory(list)
+
+
+class Backend(Protocol):
+    """What an adapter provides: committed reads, and one atomic flush of staged writes."""
+
+    @property
+    def currency(self) -> str: ...
+
+    def member(self, member_id: MemberId) -> Member | None: ...
+    def member_by(self, field: str, value: str) -> Member | None: ...
+    def service(self, service_id: ServiceId) -> Service | None: ...
+    def services_by_seller(self, seller_id: MemberId) -> list[Service]: ...
+    def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]: ...
+    def favourites(self, owner_id: MemberId) -> Favourites | None: ...
+    def cart(self, owner_id: MemberId) -> Cart | None: ...
+    def order(self, order_id: OrderId) -> Order | None: ...
+    def orders_of(
+        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+    ) -> list[Order]: ...
+    def orders_due(self, now: datetime, limit: int) -> list[OrderId]: ...
+    def messages(self, order_id: OrderId) -> list[Message]: ...
+    def balance(self, account: AccountId) -> Money | None: ...
+    def transaction_by_key(self, key: str) -> Transaction | None: ...
+    def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage: ...
+    def due_releases(self, now: datetime, limit: int) -> list[Release]: ...
+    def entry_rows(self) -> list[EntryRow]: ...
+    def balances(self) -> dict[AccountId, Money]: ...
+    def pending_events(self, limit: int) -> list[OutboxEvent]: ...
+    def command(self, key: str) -> CommandRecord | None: ...
+    def flush(self, changes: Changes) -> None: ...
+
+
+class _HasVersion(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+V = TypeVar("V", bound=_HasVersion)
+
+
+class _Rows(Generic[V]):
+    """Staged aggregates of one kind, with the version each was read at."""
+
+    def __init__(self, kind: str, load: Callable[[str], V | None]) -> None:
+        self.kind = kind
+        self._load = load
+        self.read: dict[str, int] = {}
+        self.staged: dict[str, V] = {}
+        self.new: set[str] = set()
+
+    def get(self, key: str) -> V:
+        found = self.staged.get(key)
+        if found is None:
+            found = self._load(key)
+            if found is None:
+                raise NotFound(kind=self.kind, key=str(key)[:100])
+            self.read.setdefault(key, found.version)
+        return clone(found)
+
+    def add(self, key: str, value: V) -> None:
+        if key in self.staged:
+            raise StaleWrite(kind=self.kind, key=key)
+        self.staged[key] = clone(value)
+        self.new.add(key)
+
+    def save(self, key: str, value: V) -> None:
+        if key not in self.read and key not in self.new:
+            raise StaleWrite(kind=self.kind, key=key)
+        self.staged[key] = clone(value)
+
+    def overlay(self, found: list[V], key: Callable[[V], str]) -> list[V]:
+        """Committed rows with this unit's staged versions in their place."""
+        merged = {key(v): v for v in found}
+        merged.update(self.staged)
+        return list(merged.values())
+
+    def writes(self) -> list[Write[V]]:
+        return [
+            Write(value, None if key in self.new else self.read[key])
+            for key, value in self.staged.items()
+        ]
+
+
+class _Members:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[Member] = _Rows(_("member"), backend.member)  # type: ignore[arg-type]
+
+    def add(self, member: Member) -> None:
+        self._unique(member)
+        self.rows.add(member.id, member)
+
+    def get(self, member_id: MemberId) -> Member:
+        return self.rows.get(member_id)
+
+    def find_by_username(self, username: str) -> Member | None:
+        return self._find("username", username)
+
+    def find_by_email(self, email: str) -> Member | None:
+        return self._find("email", email)
+
+    def _find(self, field: str, value: str) -> Member | None:
+        for member in self.rows.staged.values():
+            if getattr(member, field) == value:
+                return clone(member)
+        found = self._backend.member_by(field, value)
+        return None if found is None else self.get(found.id)
+
+    def save(self, member: Member) -> None:
+        self._unique(member)
+        self.rows.save(member.id, member)
+
+    def _unique(self, member: Member) -> None:
+        for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
+            value = getattr(member, field)
+            clash = any(
+                m.id != member.id and getattr(m, field) == value for m in self.rows.staged.values()
+            )
+            owner = self._backend.member_by(field, value)
+            if clash or (owner is not None and owner.id != member.id):
+                raise error(value)
+
+
+class _Services:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[Service] = _Rows(_("service"), backend.service)  # type: ignore[arg-type]
+
+    def add(self, service: Service) -> None:
+        self.rows.add(service.id, service)
+
+    def get(self, service_id: ServiceId) -> Service:
+        return self.rows.get(service_id)
+
+    def save(self, service: Service) -> None:
+        self.rows.save(service.id, service)
+
+    def by_seller(self, seller_id: MemberId) -> list[Service]:
+        merged = self.rows.overlay(self._backend.services_by_seller(seller_id), lambda s: s.id)
+        found = [s for s in merged if s.seller_id == seller_id]
+        found.sort(key=lambda s: (s.created_at, s.id), reverse=True)
+        return [clone(s) for s in found]
+
+    def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
+        merged = self.rows.overlay(self._backend.services_by_status(status, limit), lambda s: s.id)
+        found = [s for s in merged if s.status is status]
+        found.sort(key=lambda s: (s.updated_at, s.id))
+        return [clone(s) for s in found[:limit]]
+
+
+class _Owned(Protocol):
+    @property
+    def owner_id(self) -> MemberId: ...
+
+
+W = TypeVar("W", bound=_Owned)
+
+
+class _ByOwner(Generic[W]):
+    """Favourites or carts: one record per member; the last write of a commit wins."""
+
+    def __init__(self, load: Callable[[MemberId], W | None], make: Callable[[MemberId], W]) -> None:
+        self._load = load
+        self._make = make
+        self.staged: dict[MemberId, W] = {}
+
+    def get(self, owner_id: MemberId) -> W:
+        found = self.staged.get(owner_id) or self._load(owner_id)
+        return self._make(owner_id) if found is None else clone(found)
+
+    def save(self, record: W) -> None:
+        self.staged[record.owner_id] = clone(record)
+
+
+class _Orders:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[Order] = _Rows(_("order"), backend.order)  # type: ignore[arg-type]
+        self.new_messages: list[Message] = []
+
+    def add(self, order: Order) -> None:
+        self.rows.add(order.id, order)
+
+    def get(self, order_id: OrderId) -> Order:
+        return self.rows.get(order_id)
+
+    def save(self, order: Order) -> None:
+        self.rows.save(order.id, order)
+
+    def _listing(
+        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+    ) -> list[Order]:
+        merged = self.rows.overlay(
+            self._backend.orders_of(party, member_id, status, limit), lambda o: o.id
+        )
+        found = [
+            o
+            for o in merged
+            if getattr(o, f"{party}_id") == member_id and (status is None or o.status is status)
+        ]
+        found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
+        return [clone(o) for o in found[:limit]]
+
+    def by_buyer(
+        self, buyer_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+    ) -> list[Order]:
+        return self._listing("buyer", buyer_id, status, limit)
+
+    def by_seller(
+        self, seller_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+    ) -> list[Order]:
+        return self._listing("seller", seller_id, status, limit)
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
+        return self._backend.orders_due(now, limit)
+
+    def add_message(self, message: Message) -> None:
+        self.new_messages.append(message)
+
+    def messages(self, order_id: OrderId) -> list[Message]:
+        mine = [m for m in self.new_messages if m.order_id == order_id]
+        return [*self._backend.messages(order_id), *mine]
+
+
+class _Ledger:
+    """Postings staged over the committed balances; the backend re-checks them at flush."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.staged: list[Transaction] = []
+        self._overlay: dict[AccountId, Money] = {}
+        self._keys: dict[str, Transaction] = {}
+
+    def post(self, transaction: Transaction) -> Transaction:
+        earlier = self.by_key(transaction.key)
+        if earlier is not None:
+            if earlier.content() != transaction.content():
+                raise IdempotencyConflict(key=transaction.key)
+            return earlier
+        current = {e.account: self.balance(e.account) for e in transaction.entries}
+        self._overlay.update(postable(current, transaction))
+        self.staged.append(transaction)
+        self._keys[transaction.key] = transaction
+        return transaction
+
+    def balance(self, account: AccountId) -> Money:
+        found = self._overlay.get(account) or self._backend.balance(account)
+        return found or Money.zero(self._backend.currency)
+
+    def by_key(self, key: str) -> Transaction | None:
+        return self._keys.get(key) or self._backend.transaction_by_key(key)
+
+    def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:
+        return self._backend.statement(account, cursor, limit)
+
+    def due_releases(self, now: datetime, *, limit: int = 100) -> list[Release]:
+        return self._backend.due_releases(now, limit)
+
+    def entry_rows(self) -> list[EntryRow]:
+        return self._backend.entry_rows()
+
+    def balances(self) -> dict[AccountId, Money]:
+        return self._backend.balances()
+
+
+class _Outbox:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.recorded: list[OutboxEvent] = []
+        self.acknowledged: list[EventId] = []
+
+    def record(self, event: OutboxEvent) -> None:
+        self.recorded.append(event)
+
+    def pending(self, *, limit: int = 100) -> list[OutboxEvent]:
+        done = set(self.acknowledged)
+        return [e for e in self._backend.pending_events(limit + len(done)) if e.id not in done][
+            :limit
+        ]
+
+    def acknowledge(self, event_ids: Sequence[EventId]) -> None:
+        self.acknowledged.extend(event_ids)
+
+
+class _Commands:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.staged: dict[str, CommandRecord] = {}
+
+    def get(self, key: str) -> CommandRecord | None:
+        return self.staged.get(key) or self._backend.command(key)
+
+    def put(self, record: CommandRecord) -> None:
+        self.staged[record.key] = record
+
+
+class StagedUnitOfWork:
+    """The unit of work of the shipped adapters (see the module docstring)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.members = _Members(backend)
+        self.services = _Services(backend)
+        self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
+        self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
+        self.orders = _Orders(backend)
+        self.ledger = _Ledger(backend)
+        self.outbox = _Outbox(backend)
+        self.commands = _Commands(backend)
+        self._done = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self._done:
+            self.rollback()
+
+    def changes(self) -> Changes:
+        """Everything staged so far."""
+        return Changes(
+            members=self.members.rows.writes(),
+            services=self.services.rows.writes(),
+            orders=self.orders.rows.writes(),
+            favourites=list(self.favourites.staged.values()),
+            carts=list(self.carts.staged.values()),
+            messages=list(self.orders.new_messages),
+            transactions=list(self.ledger.staged),
+            events=list(self.outbox.recorded),
+            acknowledged=list(self.outbox.acknowledged),
+            commands=list(self.commands.staged.values()),
+        )
+
+    def commit(self) -> None:
+        """Write everything in one transaction of the backend, or nothing."""
+        if self._done:
+            raise StaleWrite(kind=_("unit of work"), key=_("already finished"))
+        self._backend.flush(self.changes())
+        self._done = True
+
+    def rollback(self) -> None:
+        """Forget everything staged."""
+        self._done = True

@@ -1,0 +1,229 @@
+"""The memory adapter: real, fast and transactional, for tests, prototypes and simulations.
+
+Units of work stage their writes (see :mod:`microgigs.storage._unit`); a commit checks
+them all (versions, unique names, balances, keys) and applies them under one lock, or none.
+
+>>> from microgigs.testing.examples import make_member
+>>> storage = MemoryStorage("USD")
+>>> with storage.unit_of_work() as uow:
+...     uow.members.add(make_member("sara"))
+...     uow.commit()
+>>> with storage.unit_of_work() as uow:
+...     uow.members.get(make_member("sara").id).username
+'sara'
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from microgigs._text import _
+from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
+from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
+from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ledger import (
+    AccountId,
+    EntryRow,
+    Ledger,
+    Release,
+    StatementPage,
+    Transaction,
+    postable,
+    rows_of,
+)
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import Message, Order, OrderStatus
+from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
+
+__all__ = ["MemoryStorage"]
+
+
+class _MemoryBackend:
+    """Committed state in dicts and a :class:`~microgigs.ledger.Ledger` book."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self._lock = threading.Lock()
+        self._members: dict[str, Member] = {}
+        self._member_keys: dict[tuple[str, str], MemberId] = {}
+        self._services: dict[str, Service] = {}
+        self._favourites: dict[MemberId, Favourites] = {}
+        self._carts: dict[MemberId, Cart] = {}
+        self._orders: dict[str, Order] = {}
+        self._messages: dict[OrderId, list[Message]] = {}
+        self._book = Ledger(currency)
+        self._outbox: dict[EventId, OutboxEvent] = {}
+        self._commands: dict[str, CommandRecord] = {}
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def member(self, member_id: MemberId) -> Member | None:
+        return self._members.get(member_id)
+
+    def member_by(self, field: str, value: str) -> Member | None:
+        found = self._member_keys.get((field, value))
+        return None if found is None else self._members[found]
+
+    def service(self, service_id: ServiceId) -> Service | None:
+        return self._services.get(service_id)
+
+    def services_by_seller(self, seller_id: MemberId) -> list[Service]:
+        return [s for s in self._services.values() if s.seller_id == seller_id]
+
+    def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]:
+        found = sorted(
+            (s for s in self._services.values() if s.status is status),
+            key=lambda s: (s.updated_at, s.id),
+        )
+        return found[:limit]
+
+    def favourites(self, owner_id: MemberId) -> Favourites | None:
+        return self._favourites.get(owner_id)
+
+    def cart(self, owner_id: MemberId) -> Cart | None:
+        return self._carts.get(owner_id)
+
+    def order(self, order_id: OrderId) -> Order | None:
+        return self._orders.get(order_id)
+
+    def orders_of(
+        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+    ) -> list[Order]:
+        found = [
+            o
+            for o in self._orders.values()
+            if getattr(o, f"{party}_id") == member_id and (status is None or o.status is status)
+        ]
+        found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
+        return found[:limit]
+
+    def orders_due(self, now: datetime, limit: int) -> list[OrderId]:
+        due = sorted(
+            (o.next_due.at, o.id)
+            for o in self._orders.values()
+            if o.next_due is not None and o.next_due.at <= now
+        )
+        return [order_id for _, order_id in due[:limit]]
+
+    def messages(self, order_id: OrderId) -> list[Message]:
+        return list(self._messages.get(order_id, ()))
+
+    def balance(self, account: AccountId) -> Money | None:
+        return self._book.balance(account)
+
+    def transaction_by_key(self, key: str) -> Transaction | None:
+        return self._book.by_key(key)
+
+    def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage:
+        return self._book.statement(account, cursor=cursor, limit=limit)
+
+    def due_releases(self, now: datetime, limit: int) -> list[Release]:
+        return self._book.uncleared(due_by=now)[:limit]
+
+    def entry_rows(self) -> list[EntryRow]:
+        return list(rows_of(self._book))
+
+    def balances(self) -> dict[AccountId, Money]:
+        return dict(self._book.balances())
+
+    def pending_events(self, limit: int) -> list[OutboxEvent]:
+        return list(self._outbox.values())[:limit]
+
+    def command(self, key: str) -> CommandRecord | None:
+        return self._commands.get(key)
+
+    # --- the one write --------------------------------------------------------------------
+
+    def flush(self, changes: Changes) -> None:
+        with self._lock:
+            self._check(changes)
+            self._apply(changes)
+
+    def _check(self, changes: Changes) -> None:
+        for kind, writes, stored in (
+            (_("member"), changes.members, self._members),
+            (_("service"), changes.services, self._services),
+            (_("order"), changes.orders, self._orders),
+        ):
+            for write in writes:
+                _check_version(kind, write, stored.get(write.value.id))
+        for write in changes.members:
+            member = write.value
+            for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
+                owner = self._member_keys.get((field, getattr(member, field)))
+                if owner is not None and owner != member.id:
+                    raise error(getattr(member, field))
+        running: dict[AccountId, Money] = {}
+        for transaction in changes.transactions:
+            if self._book.by_key(transaction.key) is not None:
+                raise StaleWrite(kind=_("transaction"), key=transaction.key)
+            current = {
+                e.account: running.get(e.account) or self._book.balance(e.account)
+                for e in transaction.entries
+            }
+            running.update(postable(current, transaction))
+        for record in changes.commands:
+            if record.key in self._commands:
+                raise StaleWrite(kind=_("command"), key=record.key)
+
+    def _apply(self, changes: Changes) -> None:
+        for write in changes.members:
+            member = clone(write.value)
+            old = self._members.get(member.id)
+            if old is not None:
+                self._member_keys.pop(("username", old.username), None)
+                self._member_keys.pop(("email", old.email), None)
+            self._members[member.id] = member
+            self._member_keys["username", member.username] = member.id
+            self._member_keys["email", member.email] = member.id
+        self._services.update({w.value.id: clone(w.value) for w in changes.services})
+        self._orders.update({w.value.id: clone(w.value) for w in changes.orders})
+        self._favourites.update({f.owner_id: clone(f) for f in changes.favourites})
+        self._carts.update({c.owner_id: clone(c) for c in changes.carts})
+        for message in changes.messages:
+            self._messages.setdefault(message.order_id, []).append(message)
+        for transaction in changes.transactions:
+            self._book.post(transaction)
+        self._outbox.update({event.id: event for event in changes.events})
+        for event_id in changes.acknowledged:
+            self._outbox.pop(event_id, None)
+        self._commands.update({record.key: record for record in changes.commands})
+
+
+def _check_version(
+    kind: str, write: Write[Member] | Write[Service] | Write[Order], stored: object
+) -> None:
+    if write.expected is None:
+        if stored is not None:
+            raise StaleWrite(kind=kind, key=write.value.id)
+    elif stored is None or getattr(stored, "version", None) != write.expected:
+        raise StaleWrite(kind=kind, key=write.value.id)
+
+
+class MemoryStorage:
+    """Everything in one process's memory."""
+
+    def __init__(self, currency: str) -> None:
+        self._backend = _MemoryBackend(currency)
+
+    @property
+    def currency(self) -> str:
+        """The ledger's currency."""
+        return self._backend.currency
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work."""
+        return StagedUnitOfWork(self._backend)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _conforms(
+    storage: MemoryStorage, backend: _MemoryBackend, uow: StagedUnitOfWork
+) -> tuple[Storage, Backend, UnitOfWork]:
+    """Never called: mypy checks here that the adapter satisfies the ports."""
+    return storage, backend, uow

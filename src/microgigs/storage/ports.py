@@ -1,0 +1,322 @@
+"""The storage ports: what the marketplace needs from any database, as protocols.
+
+Adapters (``microgigs.storage.memory``, ``.sqlite``, ``.postgres``, or your own) do not
+inherit from these classes; mypy checks that they conform, and the contract suite in
+:mod:`microgigs.testing.contract` checks that they behave.
+
+Rules every adapter keeps:
+
+* Everything happens inside a :class:`UnitOfWork`, which rolls back unless committed.
+* ``get`` returns a private copy; changes reach the store only through ``add``/``save``
+  and ``commit``. ``save`` writes only if the record still has the version that was read
+  (:class:`~microgigs.errors.StaleWrite` otherwise).
+* The ledger posts a whole transaction or nothing; a balance that may not go negative is
+  spent by a conditional write, never read-then-write
+  (:class:`~microgigs.errors.InsufficientFunds`). Posting a key again returns the first
+  transaction; other content under the same key is
+  :class:`~microgigs.errors.IdempotencyConflict`.
+* Driver errors never leave an adapter: they become :mod:`microgigs.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
+from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transaction
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import Message, Order, OrderStatus
+
+__all__ = [
+    "CartRepository",
+    "CommandRecord",
+    "FavouritesRepository",
+    "IdempotencyRecords",
+    "LedgerRepository",
+    "MemberRepository",
+    "OrderRepository",
+    "Outbox",
+    "OutboxEvent",
+    "ServiceRepository",
+    "Storage",
+    "UnitOfWork",
+]
+
+
+class MemberRepository(Protocol):
+    """Member profiles; usernames and e-mails are unique."""
+
+    def add(self, member: Member) -> None:
+        """Store a new member (:class:`~microgigs.errors.UsernameTaken`, ``EmailTaken``)."""
+        ...
+
+    def get(self, member_id: MemberId) -> Member:
+        """The member (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def find_by_username(self, username: str) -> Member | None:
+        """The member with this (normalised) username, if any."""
+        ...
+
+    def find_by_email(self, email: str) -> Member | None:
+        """The member with this (normalised) e-mail address, if any."""
+        ...
+
+    def save(self, member: Member) -> None:
+        """Write a member read in this unit of work, if nobody changed it since."""
+        ...
+
+
+class ServiceRepository(Protocol):
+    """Services and their upgrades."""
+
+    def add(self, service: Service) -> None:
+        """Store a new service."""
+        ...
+
+    def get(self, service_id: ServiceId) -> Service:
+        """The service (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, service: Service) -> None:
+        """Write a service read in this unit of work, if nobody changed it since."""
+        ...
+
+    def by_seller(self, seller_id: MemberId) -> list[Service]:
+        """A seller's services, newest first."""
+        ...
+
+    def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
+        """Services in a status (the moderation queue is ``pending_review``), oldest first."""
+        ...
+
+
+class FavouritesRepository(Protocol):
+    """Each member's saved services."""
+
+    def get(self, owner_id: MemberId) -> Favourites:
+        """The member's favourites (empty if never saved)."""
+        ...
+
+    def save(self, favourites: Favourites) -> None:
+        """Write the member's favourites."""
+        ...
+
+
+class CartRepository(Protocol):
+    """Each member's cart."""
+
+    def get(self, owner_id: MemberId) -> Cart:
+        """The member's cart (empty if never filled)."""
+        ...
+
+    def save(self, cart: Cart) -> None:
+        """Write the member's cart."""
+        ...
+
+
+class OrderRepository(Protocol):
+    """Orders, their conversations, and the index of due automatic events."""
+
+    def add(self, order: Order) -> None:
+        """Store a new order."""
+        ...
+
+    def get(self, order_id: OrderId) -> Order:
+        """The order (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, order: Order) -> None:
+        """Write an order read in this unit of work, if nobody changed it since."""
+        ...
+
+    def by_buyer(
+        self, buyer_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+    ) -> list[Order]:
+        """A buyer's orders (in one status, if given), newest first."""
+        ...
+
+    def by_seller(
+        self, seller_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+    ) -> list[Order]:
+        """A seller's orders (in one status, if given), newest first."""
+        ...
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
+        """Orders whose next automatic event is due at ``now``, soonest first (indexed)."""
+        ...
+
+    def add_message(self, message: Message) -> None:
+        """Store a message of an order's conversation."""
+        ...
+
+    def messages(self, order_id: OrderId) -> list[Message]:
+        """An order's conversation, oldest first."""
+        ...
+
+
+class LedgerRepository(Protocol):
+    """The ledger: transactions, cached balances, statements, releases awaiting clearance."""
+
+    def post(self, transaction: Transaction) -> Transaction:
+        """Record a whole transaction and move the balances, or refuse and change nothing."""
+        ...
+
+    def balance(self, account: AccountId) -> Money:
+        """The cached balance (cost independent of the number of entries)."""
+        ...
+
+    def by_key(self, key: str) -> Transaction | None:
+        """The transaction posted under this idempotency key, if any."""
+        ...
+
+    def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:
+        """A page of an account's entries with running balances, oldest first."""
+        ...
+
+    def due_releases(self, now: datetime, *, limit: int = 100) -> list[Release]:
+        """Released earnings not yet cleared whose clearance is due at ``now`` (indexed)."""
+        ...
+
+    def entry_rows(self) -> list[EntryRow]:
+        """Every entry as stored, for the audit."""
+        ...
+
+    def balances(self) -> dict[AccountId, Money]:
+        """Every cached balance, for the audit."""
+        ...
+
+
+@attrs.frozen
+class OutboxEvent:
+    """A domain event written in the same transaction as the change it reports."""
+
+    id: EventId
+    name: str
+    payload: str
+    at: datetime
+
+
+class Outbox(Protocol):
+    """Events for the host to deliver (e-mails, notifications) and acknowledge."""
+
+    def record(self, event: OutboxEvent) -> None:
+        """Keep an event; it becomes visible only if the unit of work commits."""
+        ...
+
+    def pending(self, *, limit: int = 100) -> list[OutboxEvent]:
+        """Events not yet acknowledged, oldest first."""
+        ...
+
+    def acknowledge(self, event_ids: Sequence[EventId]) -> None:
+        """Mark events delivered."""
+        ...
+
+
+@attrs.frozen
+class CommandRecord:
+    """What a command did under an idempotency key: its fingerprint and its result."""
+
+    key: str
+    fingerprint: str
+    result: str
+
+
+class IdempotencyRecords(Protocol):
+    """The results of commands by idempotency key, so a retried command has one effect."""
+
+    def get(self, key: str) -> CommandRecord | None:
+        """The record of a key, if the command ran."""
+        ...
+
+    def put(self, record: CommandRecord) -> None:
+        """Keep the record (in the same transaction as the command's effects)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One business transaction: everything in it commits together or not at all.
+
+    Used as a context manager; leaving it without :meth:`commit` rolls back.
+    """
+
+    @property
+    def members(self) -> MemberRepository:
+        """Member profiles."""
+        ...
+
+    @property
+    def services(self) -> ServiceRepository:
+        """Services."""
+        ...
+
+    @property
+    def favourites(self) -> FavouritesRepository:
+        """Saved services."""
+        ...
+
+    @property
+    def carts(self) -> CartRepository:
+        """Carts."""
+        ...
+
+    @property
+    def orders(self) -> OrderRepository:
+        """Orders and their conversations."""
+        ...
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        """The ledger."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """Domain events to deliver."""
+        ...
+
+    @property
+    def commands(self) -> IdempotencyRecords:
+        """Results of commands by idempotency key."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every change of this unit of work durable and visible."""
+        ...
+
+    def rollback(self) -> None:
+        """Forget every change of this unit of work."""
+        ...
+
+
+class Storage(Protocol):
+    """An opened database: hands out units of work."""
+
+    @property
+    def currency(self) -> str:
+        """The currency of the marketplace's ledger."""
+        ...
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work (use it in a ``with`` block)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

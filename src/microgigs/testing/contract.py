@@ -1,0 +1,440 @@
+"""The storage contract: one suite every adapter must pass, ours and yours.
+
+Each ``check_*`` function takes a factory that opens a fresh, empty storage and raises
+``AssertionError`` when the adapter breaks the contract. Nothing here imports pytest; with it,
+run them like this::
+
+    import pytest
+    from microgigs.testing.contract import CHECKS
+
+    @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+    def test_my_adapter(check):
+        check(lambda: MyStorage(...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from datetime import timedelta
+from typing import Final
+
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.catalog import Cart, Favourites, ServiceStatus
+from microgigs.errors import (
+    EmailTaken,
+    IdempotencyConflict,
+    InsufficientFunds,
+    MicrogigsError,
+    NotFound,
+    StaleWrite,
+    UsernameTaken,
+)
+from microgigs.ids import EventId, MemberId, MessageId, OrderId, ServiceId, TransactionId
+from microgigs.money import Money
+from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
+from microgigs.policy import KHAMSAT
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
+from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
+
+__all__ = [
+    "CHECKS",
+    "check_a_failed_unit_of_work_leaves_nothing",
+    "check_carts_and_favourites",
+    "check_command_records",
+    "check_ledger_idempotency",
+    "check_ledger_posts_whole_transactions",
+    "check_ledger_refuses_overdrafts",
+    "check_ledger_releases_and_statements",
+    "check_members",
+    "check_orders_and_due_index",
+    "check_outbox",
+    "check_rollback_by_default",
+    "check_services",
+    "check_stale_writes_are_refused",
+    "check_unique_usernames_and_emails",
+]
+
+Factory = Callable[[], Storage]
+USD: Final = "USD"
+SELLER_ID: Final = MemberId("M-sara_designs")
+
+
+def _usd(amount: int | str) -> Money:
+    return Money.of(amount, USD)
+
+
+def _expect(kind: type[MicrogigsError], action: Callable[[], object]) -> None:
+    try:
+        action()
+    except kind:
+        return
+    message = f"expected {kind.__name__}"
+    raise AssertionError(message)
+
+
+def check_members(make: Factory) -> None:
+    """Members round-trip and are found by username and e-mail."""
+    with closing(make()) as storage:
+        member = make_member("sara")
+        with storage.unit_of_work() as uow:
+            uow.members.add(member)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert member == uow.members.get(member.id)
+            assert member == uow.members.find_by_username("sara")
+            assert member == uow.members.find_by_email("sara@example.com")
+            assert uow.members.find_by_username("nobody") is None
+            _expect(NotFound, lambda: uow.members.get(MemberId("absent")))
+
+
+def check_unique_usernames_and_emails(make: Factory) -> None:
+    """A second member with a taken username or e-mail is refused; nothing is stored."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.members.add(make_member("sara", member_id="M1"))
+            uow.commit()
+        twin = make_member("sara", member_id="M2")
+
+        def add_and_commit() -> None:
+            with storage.unit_of_work() as uow:
+                uow.members.add(twin)
+                uow.commit()
+
+        _expect(UsernameTaken, add_and_commit)
+        other = make_member("layla", member_id="M3")
+        other.change_email("sara@example.com")
+        twin = other
+        _expect(EmailTaken, add_and_commit)
+        with storage.unit_of_work() as uow:
+            _expect(NotFound, lambda: uow.members.get(MemberId("M2")))
+            _expect(NotFound, lambda: uow.members.get(MemberId("M3")))
+
+
+def check_rollback_by_default(make: Factory) -> None:
+    """Leaving a unit of work without commit forgets its writes."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.members.add(make_member("sara"))
+        with storage.unit_of_work() as uow:
+            assert uow.members.find_by_username("sara") is None
+
+
+def check_stale_writes_are_refused(make: Factory) -> None:
+    """Two units of work change one record: the second to commit gets ``StaleWrite``."""
+    with closing(make()) as storage:
+        member = make_member("sara")
+        with storage.unit_of_work() as uow:
+            uow.members.add(member)
+            uow.commit()
+        with storage.unit_of_work() as first, storage.unit_of_work() as second:
+            mine, theirs = first.members.get(member.id), second.members.get(member.id)
+            mine.update_profile(bio="الأولى")
+            theirs.update_profile(bio="الثانية")
+            first.members.save(mine)
+            second.members.save(theirs)
+            first.commit()
+            _expect(StaleWrite, second.commit)
+        with storage.unit_of_work() as uow:
+            assert uow.members.get(member.id).bio == "الأولى"
+
+
+def check_services(make: Factory) -> None:
+    """Services round-trip, list by seller (newest first) and by status."""
+    with closing(make()) as storage:
+        first = make_service(service_id="S1")
+        second = make_service(service_id="S2")
+        second.created_at += timedelta(hours=1)
+        with storage.unit_of_work() as uow:
+            uow.services.add(first)
+            uow.services.add(second)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert first == uow.services.get(ServiceId("S1"))
+            assert [s.id for s in uow.services.by_seller(first.seller_id)] == ["S2", "S1"]
+            service = uow.services.get(ServiceId("S1"))
+            service.submit(Actor.member(service.seller_id), EPOCH)
+            uow.services.save(service)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            pending = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
+            assert [s.id for s in pending] == ["S1"]
+            assert uow.services.get(ServiceId("S1")).status == ServiceStatus.PENDING_REVIEW
+
+
+def check_carts_and_favourites(make: Factory) -> None:
+    """Carts and favourites round-trip; an unknown member has empty ones."""
+    with closing(make()) as storage:
+        buyer = make_member("ahmad")
+        service = make_service()
+        service.submit(Actor.member(service.seller_id), EPOCH)
+        service.approve(Actor.admin(MemberId("admin")), EPOCH)
+        with storage.unit_of_work() as uow:
+            assert Cart(buyer.id) == uow.carts.get(buyer.id)
+            assert Favourites(buyer.id) == uow.favourites.get(buyer.id)
+            cart = uow.carts.get(buyer.id)
+            cart.put(buyer, service, KHAMSAT.catalog, quantity=2)
+            uow.carts.save(cart)
+            favourites = uow.favourites.get(buyer.id)
+            favourites.add(buyer, service)
+            uow.favourites.save(favourites)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert cart == uow.carts.get(buyer.id)
+            assert favourites == uow.favourites.get(buyer.id)
+
+
+def check_orders_and_due_index(make: Factory) -> None:
+    """Orders round-trip with their history; listings filter; the due index finds timers."""
+    with closing(make()) as storage:
+        order = place_order(order_id="O1")
+        other = place_order(order_id="O2")
+        with storage.unit_of_work() as uow:
+            uow.orders.add(order)
+            uow.orders.add(other)
+            uow.commit()
+        buyer, seller = Actor.member(BUYER_ID), Actor.member(order.seller_id)
+        with storage.unit_of_work() as uow:
+            loaded = uow.orders.get(OrderId("O1"))
+            assert order == loaded
+            loaded.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            loaded.apply(OrderEvent.DELIVER, seller, EPOCH + timedelta(hours=1), KHAMSAT.orders)
+            uow.orders.save(loaded)
+            uow.orders.add_message(
+                Message(
+                    MessageId("m1"),
+                    loaded.id,
+                    BUYER_ID,
+                    MessageKind.INSTRUCTIONS,
+                    "تعليمات",
+                    (),
+                    EPOCH,
+                )
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            stored = uow.orders.get(OrderId("O1"))
+            assert loaded == stored
+            assert sorted(o.id for o in uow.orders.by_buyer(BUYER_ID))[::-1] == ["O2", "O1"]
+            assert [
+                o.id for o in uow.orders.by_seller(order.seller_id, OrderStatus.AWAITING_ACCEPTANCE)
+            ] == ["O1"]
+            assert [m.body for m in uow.orders.messages(OrderId("O1"))] == ["تعليمات"]
+            due_at = EPOCH + timedelta(hours=1, days=3)
+            assert uow.orders.due(due_at - timedelta(seconds=1)) == []
+            assert uow.orders.due(due_at) == ["O1"]
+
+
+def _top_up(key: str, minor: int, number: int) -> lg.Transaction:
+    return lg.top_up(
+        TransactionId(f"T{number:04d}"),
+        key,
+        member_id=BUYER_ID,
+        amount=Money(minor, USD),
+        source=lg.Gateway.CARD,
+        at=EPOCH,
+    )
+
+
+def check_ledger_posts_whole_transactions(make: Factory) -> None:
+    """Posting moves every balance of the transaction; the audit finds nothing wrong."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.ledger.post(_top_up("t1", 25_000, 1))
+            assert Money(25_000, USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
+            uow.ledger.post(
+                lg.pay_order(
+                    TransactionId("T0002"),
+                    "pay-O1",
+                    order_id=OrderId("O1"),
+                    buyer_id=BUYER_ID,
+                    amount=_usd(205),
+                    source=None,
+                    at=EPOCH,
+                )
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert (_usd(45), _usd(205), _usd(-250)) == (
+                uow.ledger.balance(lg.wallet(BUYER_ID)),
+                uow.ledger.balance(lg.escrow(OrderId("O1"))),
+                uow.ledger.balance(lg.gateway(lg.Gateway.CARD)),
+            )
+            assert lg.audit(uow.ledger.entry_rows(), uow.ledger.balances()) == []
+
+
+def check_ledger_refuses_overdrafts(make: Factory) -> None:
+    """Spending more than a wallet holds is refused, and nothing of it is written."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.ledger.post(_top_up("t1", 1_000, 1))
+            uow.commit()
+
+        def overspend() -> None:
+            with storage.unit_of_work() as uow:
+                uow.ledger.post(
+                    lg.pay_order(
+                        TransactionId("T0002"),
+                        "pay",
+                        order_id=OrderId("O1"),
+                        buyer_id=BUYER_ID,
+                        amount=Money(1_001, USD),
+                        source=None,
+                        at=EPOCH,
+                    )
+                )
+                uow.commit()
+
+        _expect(InsufficientFunds, overspend)
+        with storage.unit_of_work() as uow:
+            assert Money(1_000, USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
+            assert uow.ledger.by_key("pay") is None
+            assert lg.audit(uow.ledger.entry_rows(), uow.ledger.balances()) == []
+
+
+def check_ledger_idempotency(make: Factory) -> None:
+    """A key posted again returns the first transaction; other content conflicts."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            first = uow.ledger.post(_top_up("topup-1", 1_000, 1))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert first == uow.ledger.post(_top_up("topup-1", 1_000, 2))
+            _expect(IdempotencyConflict, lambda: uow.ledger.post(_top_up("topup-1", 999, 3)))
+            assert first == uow.ledger.by_key("topup-1")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert Money(1_000, USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
+
+
+def check_ledger_releases_and_statements(make: Factory) -> None:
+    """Releases wait for their clearance date; statements carry running balances."""
+    with closing(make()) as storage:
+        clears = EPOCH + timedelta(days=14)
+        with storage.unit_of_work() as uow:
+            uow.ledger.post(_top_up("t1", 20_500, 1))
+            uow.ledger.post(
+                lg.pay_order(
+                    TransactionId("T0002"),
+                    "pay",
+                    order_id=OrderId("O1"),
+                    buyer_id=BUYER_ID,
+                    amount=_usd(205),
+                    source=None,
+                    at=EPOCH,
+                )
+            )
+            uow.ledger.post(
+                lg.release(
+                    TransactionId("T0003"),
+                    "release",
+                    order_id=OrderId("O1"),
+                    seller_id=SELLER_ID,
+                    subtotal=_usd(205),
+                    buyer_fee=_usd(0),
+                    commission=KHAMSAT.ledger.commission,
+                    at=EPOCH,
+                    clears_at=clears,
+                )
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.due_releases(clears - timedelta(seconds=1)) == []
+            (due,) = uow.ledger.due_releases(clears)
+            assert (OrderId("O1"), SELLER_ID, _usd(164), clears) == (
+                due.order_id,
+                due.seller_id,
+                due.amount,
+                due.clears_at,
+            )
+            uow.ledger.post(
+                lg.clear(
+                    TransactionId("T0004"),
+                    "clear",
+                    seller_id=SELLER_ID,
+                    amount=_usd(164),
+                    order_id=OrderId("O1"),
+                    at=clears,
+                )
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.due_releases(clears + timedelta(days=1)) == []
+            page = uow.ledger.statement(lg.wallet(BUYER_ID), limit=1)
+            assert ([_usd(205)], 1) == ([line.balance for line in page.lines], page.next_cursor)
+            rest = uow.ledger.statement(lg.wallet(BUYER_ID), cursor=1, limit=5)
+            assert ([_usd(0)], None) == ([line.balance for line in rest.lines], rest.next_cursor)
+
+
+def check_outbox(make: Factory) -> None:
+    """Events appear only when their unit of work commits, and leave when acknowledged."""
+    with closing(make()) as storage:
+        event = OutboxEvent(EventId("E1"), "order.placed", '{"order_id":"O1"}', EPOCH)
+        with storage.unit_of_work() as uow:
+            uow.outbox.record(OutboxEvent(EventId("E0"), "lost", "{}", EPOCH))
+        with storage.unit_of_work() as uow:
+            uow.outbox.record(event)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [event] == uow.outbox.pending()
+            uow.outbox.acknowledge([EventId("E1")])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.outbox.pending() == []
+
+
+def check_command_records(make: Factory) -> None:
+    """A command's record is kept with its effects and found by key."""
+    with closing(make()) as storage:
+        record = CommandRecord("checkout-1", "sha256:abc", '{"orders":["O1"]}')
+        with storage.unit_of_work() as uow:
+            assert uow.commands.get("checkout-1") is None
+            uow.commands.put(record)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert record == uow.commands.get("checkout-1")
+
+
+def check_a_failed_unit_of_work_leaves_nothing(make: Factory) -> None:
+    """An error in the middle of a unit of work: no member, order, entry, event or record."""
+    with closing(make()) as storage:
+        try:
+            with storage.unit_of_work() as uow:
+                uow.members.add(make_member("sara"))
+                uow.orders.add(place_order(order_id="O9"))
+                uow.ledger.post(_top_up("t1", 500, 1))
+                uow.outbox.record(OutboxEvent(EventId("E1"), "x", "{}", EPOCH))
+                uow.commands.put(CommandRecord("k", "f", "r"))
+                raise _Interrupted  # noqa: TRY301 (the failure under test)
+        except _Interrupted:
+            pass
+        with storage.unit_of_work() as uow:
+            assert uow.members.find_by_username("sara") is None
+            _expect(NotFound, lambda: uow.orders.get(OrderId("O9")))
+            assert Money.zero(USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
+            assert uow.outbox.pending() == []
+            assert uow.commands.get("k") is None
+
+
+class _Interrupted(Exception):
+    """Stands for anything that goes wrong inside a unit of work."""
+
+
+CHECKS: Final = (
+    check_members,
+    check_unique_usernames_and_emails,
+    check_rollback_by_default,
+    check_stale_writes_are_refused,
+    check_services,
+    check_carts_and_favourites,
+    check_orders_and_due_index,
+    check_ledger_posts_whole_transactions,
+    check_ledger_refuses_overdrafts,
+    check_ledger_idempotency,
+    check_ledger_releases_and_statements,
+    check_outbox,
+    check_command_records,
+    check_a_failed_unit_of_work_leaves_nothing,
+)
+"""Every check, in the order the docs describe them."""
