@@ -1,0 +1,392 @@
+"""What the SQLite and PostgreSQL adapters share: every query, and the one flush.
+
+Queries are written with ``?`` placeholders; an adapter supplies connections, the way it
+stores times, and the translation of its driver's errors into :mod:`microgigs.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Final, Protocol, TypeVar
+
+from microgigs._text import _
+from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
+from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
+from microgigs.ids import EventId, MemberId, OrderId, ServiceId, TransactionId
+from microgigs.ledger import (
+    AccountId,
+    Entry,
+    EntryRow,
+    PostingKind,
+    Release,
+    StatementLine,
+    StatementPage,
+    Transaction,
+    postable,
+)
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import Message, Order, OrderStatus
+from microgigs.storage._unit import Changes, Write
+from microgigs.storage.codec import decode, encode
+from microgigs.storage.ports import CommandRecord, OutboxEvent
+
+T = TypeVar("T")
+Row = Sequence[object]
+_PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
+_MEMBER_KEYS: Final = {"username": "username", "email": "email"}
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the backend uses."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Row | None: ...
+
+    def fetchall(self) -> Sequence[Row]: ...
+
+
+Execute = Callable[[str, Sequence[object]], Cursor]
+
+
+class SqlBackend(ABC):
+    """Reads and the flush of staged changes, over any SQL database with JSON documents."""
+
+    currency: str
+
+    # --- what an adapter provides ---------------------------------------------------------
+
+    @abstractmethod
+    def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+        """Rows of a read-only query, outside any write transaction."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[Execute]:
+        """A write transaction: commits when the block ends, rolls back on an error."""
+
+    @abstractmethod
+    def _time(self, when: datetime) -> object:
+        """A time as the database stores it."""
+
+    @abstractmethod
+    def _parse_time(self, stored: object) -> datetime:
+        """A stored time back as an aware UTC datetime."""
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def _one(self, kind: type[T], sql: str, params: Sequence[object]) -> T | None:
+        rows = self._read(sql, params)
+        return decode(str(rows[0][0]), kind) if rows else None
+
+    def _many(self, kind: type[T], sql: str, params: Sequence[object]) -> list[T]:
+        return [decode(str(row[0]), kind) for row in self._read(sql, params)]
+
+    def member(self, member_id: MemberId) -> Member | None:
+        return self._one(Member, "SELECT doc FROM members WHERE id = ?", (member_id,))
+
+    def member_by(self, field: str, value: str) -> Member | None:
+        column = _MEMBER_KEYS[field]
+        return self._one(Member, f"SELECT doc FROM members WHERE {column} = ?", (value,))  # noqa: S608
+
+    def service(self, service_id: ServiceId) -> Service | None:
+        return self._one(Service, "SELECT doc FROM services WHERE id = ?", (service_id,))
+
+    def services_by_seller(self, seller_id: MemberId) -> list[Service]:
+        return self._many(
+            Service,
+            "SELECT doc FROM services WHERE seller_id = ? ORDER BY created_at DESC, id DESC",
+            (seller_id,),
+        )
+
+    def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]:
+        return self._many(
+            Service,
+            "SELECT doc FROM services WHERE status = ? ORDER BY updated_at, id LIMIT ?",
+            (status.value, limit),
+        )
+
+    def favourites(self, owner_id: MemberId) -> Favourites | None:
+        return self._one(Favourites, "SELECT doc FROM favourites WHERE owner_id = ?", (owner_id,))
+
+    def cart(self, owner_id: MemberId) -> Cart | None:
+        return self._one(Cart, "SELECT doc FROM carts WHERE owner_id = ?", (owner_id,))
+
+    def order(self, order_id: OrderId) -> Order | None:
+        return self._one(Order, "SELECT doc FROM orders WHERE id = ?", (order_id,))
+
+    def orders_of(
+        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+    ) -> list[Order]:
+        column = _PARTIES[party]
+        where, params = f"{column} = ?", [str(member_id)]
+        if status is not None:
+            where, params = f"{where} AND status = ?", [str(member_id), status.value]
+        return self._many(
+            Order,
+            f"SELECT doc FROM orders WHERE {where} ORDER BY placed_at DESC, id DESC LIMIT ?",  # noqa: S608
+            (*params, limit),
+        )
+
+    def orders_due(self, now: datetime, limit: int) -> list[OrderId]:
+        rows = self._read(
+            "SELECT id FROM orders WHERE next_due_at IS NOT NULL AND next_due_at <= ?"
+            " ORDER BY next_due_at, id LIMIT ?",
+            (self._time(now), limit),
+        )
+        return [OrderId(str(row[0])) for row in rows]
+
+    def messages(self, order_id: OrderId) -> list[Message]:
+        return self._many(
+            Message, "SELECT doc FROM messages WHERE order_id = ? ORDER BY seq", (order_id,)
+        )
+
+    def balance(self, account: AccountId) -> Money | None:
+        rows = self._read(
+            "SELECT minor, currency FROM ledger_balances WHERE account = ?", (account,)
+        )
+        return Money(int(str(rows[0][0])), str(rows[0][1])) if rows else None
+
+    def transaction_by_key(self, key: str) -> Transaction | None:
+        rows = self._read(
+            "SELECT id, key, kind, at, order_id, member_id, reverses, clears_at, entries"
+            " FROM ledger_transactions WHERE key = ?",
+            (key,),
+        )
+        return self._transaction(rows[0]) if rows else None
+
+    def _transaction(self, row: Row) -> Transaction:
+        id_, key, kind, at, order_id, member_id, reverses, clears_at, entries = row
+        raw = entries if isinstance(entries, list) else json.loads(str(entries))
+        return Transaction(
+            id=TransactionId(str(id_)),
+            key=str(key),
+            kind=PostingKind(str(kind)),
+            entries=tuple(
+                Entry(AccountId(e["account"]), Money(int(e["minor"]), e["currency"])) for e in raw
+            ),
+            at=self._parse_time(at),
+            order_id=None if order_id is None else OrderId(str(order_id)),
+            member_id=None if member_id is None else MemberId(str(member_id)),
+            reverses=None if reverses is None else TransactionId(str(reverses)),
+            clears_at=None if clears_at is None else self._parse_time(clears_at),
+        )
+
+    def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage:
+        rows = self._read(
+            "SELECT e.seq, e.transaction_id, t.at, t.kind, e.minor, e.currency, e.balance"
+            " FROM ledger_entries AS e JOIN ledger_transactions AS t ON t.id = e.transaction_id"
+            " WHERE e.account = ? AND e.seq > ? ORDER BY e.seq LIMIT ?",
+            (account, cursor, limit + 1),
+        )
+        lines = tuple(
+            StatementLine(
+                TransactionId(str(tid)),
+                self._parse_time(at),
+                PostingKind(str(kind)),
+                Money(int(str(minor)), str(currency)),
+                Money(int(str(balance)), str(currency)),
+            )
+            for _seq, tid, at, kind, minor, currency, balance in rows[:limit]
+        )
+        following = int(str(rows[limit - 1][0])) if len(rows) > limit else None
+        return StatementPage(account, lines, following)
+
+    def due_releases(self, now: datetime, limit: int) -> list[Release]:
+        rows = self._read(
+            "SELECT order_id, seller_id, currency, minor, released_at, clears_at"
+            " FROM ledger_clearances WHERE clears_at <= ? ORDER BY clears_at, order_id LIMIT ?",
+            (self._time(now), limit),
+        )
+        return [
+            Release(
+                OrderId(str(order_id)),
+                MemberId(str(seller_id)),
+                Money(int(str(minor)), str(currency)),
+                self._parse_time(released_at),
+                self._parse_time(clears_at),
+            )
+            for order_id, seller_id, currency, minor, released_at, clears_at in rows
+        ]
+
+    def entry_rows(self) -> list[EntryRow]:
+        rows = self._read("SELECT transaction_id, account, currency, minor FROM ledger_entries")
+        return [EntryRow(str(t), str(a), Money(int(str(m)), str(c))) for t, a, c, m in rows]
+
+    def balances(self) -> dict[AccountId, Money]:
+        rows = self._read("SELECT account, currency, minor FROM ledger_balances")
+        return {AccountId(str(a)): Money(int(str(m)), str(c)) for a, c, m in rows}
+
+    def pending_events(self, limit: int) -> list[OutboxEvent]:
+        rows = self._read(
+            "SELECT id, name, payload, at FROM outbox WHERE delivered = 0 ORDER BY seq LIMIT ?",
+            (limit,),
+        )
+        return [
+            OutboxEvent(EventId(str(i)), str(n), str(p), self._parse_time(a)) for i, n, p, a in rows
+        ]
+
+    def command(self, key: str) -> CommandRecord | None:
+        rows = self._read("SELECT key, fingerprint, result FROM commands WHERE key = ?", (key,))
+        return CommandRecord(*(str(v) for v in rows[0])) if rows else None
+
+    # --- the one write ---------------------------------------------------------------------------
+
+    def flush(self, changes: Changes) -> None:
+        """Write every change in one transaction, or none of them."""
+        with self._writing() as execute:
+            self._post(execute, changes.transactions)
+            self._members(execute, changes.members)
+            for write in changes.services:
+                service = write.value
+                self._upsert(
+                    execute,
+                    "services",
+                    write,
+                    {
+                        "seller_id": service.seller_id,
+                        "category_id": service.category_id,
+                        "status": service.status.value,
+                        "created_at": self._time(service.created_at),
+                        "updated_at": self._time(service.updated_at),
+                    },
+                )
+            for placed in changes.orders:
+                order = placed.value
+                due = order.next_due
+                self._upsert(
+                    execute,
+                    "orders",
+                    placed,
+                    {
+                        "buyer_id": order.buyer_id,
+                        "seller_id": order.seller_id,
+                        "status": order.status.value,
+                        "placed_at": self._time(order.placed_at),
+                        "next_due_at": None if due is None else self._time(due.at),
+                    },
+                )
+            for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
+                for record in records:
+                    execute(
+                        f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
+                        " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc",
+                        (record.owner_id, encode(record)),
+                    )
+            for message in changes.messages:
+                execute(
+                    "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
+                    (message.id, message.order_id, encode(message)),
+                )
+            for event in changes.events:
+                execute(
+                    "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
+                    (event.id, event.name, event.payload, self._time(event.at)),
+                )
+            for event_id in changes.acknowledged:
+                execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
+            for command in changes.commands:
+                if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
+                    raise StaleWrite(kind=_("command"), key=command.key)
+                execute(
+                    "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
+                    (command.key, command.fingerprint, command.result),
+                )
+
+    def _post(self, execute: Execute, transactions: Sequence[Transaction]) -> None:
+        # The database refuses overdrafts by itself; checking first names the account.
+        running: dict[AccountId, Money] = {}
+        for transaction in transactions:
+            if execute(
+                "SELECT 1 FROM ledger_transactions WHERE key = ?", (transaction.key,)
+            ).fetchone():
+                raise StaleWrite(kind=_("transaction"), key=transaction.key)
+            current = {}
+            for entry in transaction.entries:
+                found = running.get(entry.account)
+                if found is None:
+                    row = execute(
+                        "SELECT minor FROM ledger_balances WHERE account = ?", (entry.account,)
+                    ).fetchone()
+                    found = Money(int(str(row[0])) if row else 0, entry.amount.currency)
+                current[entry.account] = found
+            running.update(postable(current, transaction))
+            execute(
+                "INSERT INTO ledger_transactions"
+                " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    transaction.id,
+                    transaction.key,
+                    transaction.kind.value,
+                    self._time(transaction.at),
+                    transaction.order_id,
+                    transaction.member_id,
+                    transaction.reverses,
+                    None if transaction.clears_at is None else self._time(transaction.clears_at),
+                    _entries_json(transaction),
+                ),
+            )
+
+    def _members(self, execute: Execute, writes: Sequence[Write[Member]]) -> None:
+        for write in writes:
+            member = write.value
+            for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
+                value = getattr(member, field)
+                clash = execute(
+                    f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",  # noqa: S608
+                    (value, member.id),
+                ).fetchone()
+                if clash:
+                    raise error(value)
+            self._upsert(
+                execute, "members", write, {"username": member.username, "email": member.email}
+            )
+
+    def _upsert(
+        self,
+        execute: Execute,
+        table: str,
+        write: Write[Member] | Write[Service] | Write[Order],
+        columns: dict[str, object],
+    ) -> None:
+        value = write.value
+        names = [*columns, "version", "doc"]
+        values = [*columns.values(), value.version, encode(value)]
+        if write.expected is None:
+            if execute(f"SELECT 1 FROM {table} WHERE id = ?", (value.id,)).fetchone():  # noqa: S608
+                raise StaleWrite(kind=table, key=value.id)
+            placeholders = ", ".join("?" for _ in range(len(names) + 1))
+            execute(
+                f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",  # noqa: S608
+                (value.id, *values),
+            )
+            return
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        updated = execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",  # noqa: S608
+            (*values, value.id, write.expected),
+        )
+        if updated.rowcount != 1:
+            raise StaleWrite(kind=table, key=value.id)
+
+
+def _entries_json(transaction: Transaction) -> str:
+    return json.dumps(
+        [
+            {"account": e.account, "currency": e.amount.currency, "minor": e.amount.minor}
+            for e in transaction.entries
+        ],
+        separators=(",", ":"),
+    )
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size`` (for bulk loads)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,224 @@
+"""The SQLite adapter: the embedded default, one file (or ``:memory:``), stdlib ``sqlite3``.
+
+* WAL journal, so readers never wait for the writer; ``BEGIN IMMEDIATE`` for the one short
+  write transaction of each commit, with a busy timeout and retries inside the adapter.
+* Numbered migrations (``schema/NNNN_*.sql``) recorded in ``schema_migrations``.
+* The ledger's rules are the database's own: a transaction that does not balance, a wallet
+  going below zero, an entry updated, deleted or added outside a posting are all refused by
+  triggers and constraints, whoever sends the SQL.
+* ``sqlite3`` errors never leave the adapter: they become :mod:`microgigs.errors`.
+
+>>> storage = SQLiteStorage(":memory:", currency="USD")
+>>> storage.schema_version()
+1
+>>> storage.close()
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from microgigs.clock import utc
+from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
+from microgigs.storage._sql import Execute, Row, SqlBackend
+from microgigs.storage._unit import Backend, StagedUnitOfWork
+from microgigs.storage.ports import Storage, UnitOfWork
+
+__all__ = ["SQLiteStorage"]
+
+_BUSY_TIMEOUT_MS: Final = 5_000
+_ATTEMPTS: Final = 20
+_TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("microgigs.storage.sqlite").joinpath("schema")
+    return sorted(
+        (int(entry.name.split("_", 1)[0]), entry.read_text("utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class _SQLiteBackend(SqlBackend):
+    def __init__(self, path: str, currency: str) -> None:
+        self.currency = currency
+        memory = path == ":memory:"
+        # A private in-memory database shared by this process's connections.
+        self._target = (
+            f"file:microgigs-{uuid.uuid4().hex}?mode=memory&cache=shared" if memory else path
+        )
+        self._uri = memory
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._keeper = self._connection()  # keeps a shared in-memory database alive
+        self._migrate()
+
+    # --- connections -----------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            return connection
+        try:
+            connection = sqlite3.connect(
+                self._target,
+                uri=self._uri,
+                isolation_level=None,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            if not self._uri:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            raise StorageUnavailable(reason=str(error)) from error
+        self._local.connection = connection
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _migrate(self) -> None:
+        connection = self._connection()
+        with self._immediate(connection):
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+            for version, script in _migrations():
+                if version in done:
+                    continue
+                for statement in _statements(script):
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?)",
+                    (version, self._time(datetime.now(UTC))),
+                )
+
+    def schema_version(self) -> int:
+        rows = self._read("SELECT max(version) FROM schema_migrations")
+        return int(str(rows[0][0]))
+
+    # --- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _immediate(self, connection: sqlite3.Connection) -> Iterator[None]:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or attempt == _ATTEMPTS:
+                    raise StorageBusy(attempts=attempt) from error
+                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Execute]:
+        connection = self._connection()
+
+        def execute(sql: str, params: Sequence[object]) -> sqlite3.Cursor:
+            return connection.execute(sql, params)
+
+        try:
+            with self._immediate(connection):
+                yield execute
+        except sqlite3.IntegrityError as error:
+            raise _translate(error) from error
+        except sqlite3.Error as error:
+            raise StorageError from error
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+        try:
+            return self._connection().execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise StorageError from error
+
+    def _time(self, when: datetime) -> object:
+        return utc(when).strftime(_TIME_FORMAT)
+
+    def _parse_time(self, stored: object) -> datetime:
+        return datetime.strptime(str(stored), _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; triggers keep their inner semicolons."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("--") and not current:
+            continue
+        current.append(line)
+        candidate = "\n".join(current)
+        if sqlite3.complete_statement(candidate):
+            statements.append(candidate)
+            current = []
+    return [s for s in statements if s.strip()]
+
+
+def _translate(error: sqlite3.IntegrityError) -> Exception:
+    text = str(error)
+    if "CHECK constraint failed" in text and "minor >= 0" in text:
+        # the backend checks balances first, so this is the database's own last word
+        return LedgerError()
+    return StorageError()
+
+
+class SQLiteStorage:
+    """A marketplace in one SQLite file (or ``":memory:"``)."""
+
+    def __init__(self, path: str | Path, *, currency: str) -> None:
+        self._backend = _SQLiteBackend(str(path), currency)
+
+    @property
+    def currency(self) -> str:
+        """The ledger's currency."""
+        return self._backend.currency
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work."""
+        return StagedUnitOfWork(self._backend)
+
+    def schema_version(self) -> int:
+        """The newest migration applied."""
+        return self._backend.schema_version()
+
+    def close(self) -> None:
+        """Close every connection this storage opened."""
+        self._backend.close()
+
+
+def _conforms(storage: SQLiteStorage, backend: _SQLiteBackend) -> tuple[Storage, Backend]:
+    """Never called: mypy checks here that the adapter satisfies the ports."""
+    return storage, backend

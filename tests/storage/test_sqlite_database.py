@@ -1,0 +1,59 @@
+"""R7 on SQLite: the database itself refuses every change to the ledger made with raw SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from microgigs import ledger as lg
+from microgigs.storage.sqlite import SQLiteStorage
+
+sys.path.insert(0, str(Path(__file__).parent))
+import spending
+import tampering
+from test_concurrency import fund
+
+
+@pytest.fixture
+def ledger_file(tmp_path):
+    path = tmp_path / "ledger.db"
+    storage = SQLiteStorage(path, currency="USD")
+    fund(storage)
+    storage.close()
+    return path
+
+
+def snapshot(connection):
+    return [
+        connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+        for table in ("ledger_transactions", "ledger_entries", "ledger_balances")
+    ]
+
+
+@pytest.mark.parametrize("attempt", list(tampering.ATTEMPTS), ids=str)
+def test_raw_sql_cannot_change_the_ledger(ledger_file, attempt):
+    connection = sqlite3.connect(ledger_file, isolation_level=None)
+    before = snapshot(connection)
+    with pytest.raises(sqlite3.IntegrityError):
+        connection.execute(tampering.ATTEMPTS[attempt])
+    assert before == snapshot(connection)
+    connection.close()
+    storage = SQLiteStorage(ledger_file, currency="USD")
+    with storage.unit_of_work() as uow:
+        assert [] == lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+        assert 100 == uow.ledger.balance(lg.wallet(spending.BUYER)).minor
+    storage.close()
+
+
+def test_migrations_are_numbered_and_applied_once(tmp_path):
+    path = tmp_path / "twice.db"
+    SQLiteStorage(path, currency="USD").close()
+    storage = SQLiteStorage(path, currency="USD")
+    assert 1 == storage.schema_version()
+    storage.close()
+    with sqlite3.connect(path) as connection:
+        assert [(1,)] == connection.execute("SELECT version FROM schema_migrations").fetchall()
+        assert ("wal",) == connection.execute("PRAGMA journal_mode").fetchone()
