@@ -22,13 +22,14 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def open_storage(kind: str, where: str):
+    """SQLite at the path ``where``, or PostgreSQL at the DSN ``where`` (kind "postgres:SCHEMA")."""
     if kind == "sqlite":
         from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415 (child process)
 
         return SQLiteStorage(Path(where), currency="USD")
     from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (child process)
 
-    return PostgresStorage(where, currency="USD", schema=kind.split(":", 1)[1])
+    return PostgresStorage(where, currency="USD", schema=kind.split(":", 1)[1], pool_size=1)
 
 
 def spend(kind: str, where: str, worker: int, attempts: int) -> Counter[str]:

@@ -14,6 +14,7 @@ import pytest
 from microgigs import ledger as lg
 from microgigs.ids import TransactionId
 from microgigs.money import Money
+from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -73,3 +74,22 @@ def test_the_naive_read_then_write_control_overspends(tmp_path):
         connection.execute("INSERT INTO naive VALUES (1, ?)", (BALANCE,))
     outcomes = race(spending.naive_spend, str(path))
     assert outcomes["paid"] > BALANCE, "the control should overspend; if not, R3 proves nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_postgres_spends_exactly_the_balance_under_eight_processes(postgres_schemas):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=2)
+    fund(storage)
+    outcomes = race(spending.spend, f"postgres:{schema}", dsn)
+    with storage.unit_of_work() as uow:
+        balance = uow.ledger.balance(lg.wallet(spending.BUYER))
+        issues = lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+    storage.close()
+    assert ({"paid": BALANCE, "refused": WORKERS * ATTEMPTS - BALANCE}, Money(0, "USD"), []) == (
+        dict(outcomes),
+        balance,
+        issues,
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
 
@@ -67,8 +66,11 @@ class SqlBackend(ABC):
         """Rows of a read-only query, outside any write transaction."""
 
     @abstractmethod
-    def _writing(self) -> AbstractContextManager[Execute]:
-        """A write transaction: commits when the block ends, rolls back on an error."""
+    def _write(self, work: Callable[[Execute], None]) -> None:
+        """Run ``work`` in one write transaction: committed if it returns, rolled back if not.
+
+        The adapter may run it again after a deadlock or a busy database.
+        """
 
     @abstractmethod
     def _time(self, when: datetime) -> object:
@@ -239,82 +241,96 @@ class SqlBackend(ABC):
 
     def flush(self, changes: Changes) -> None:
         """Write every change in one transaction, or none of them."""
-        with self._writing() as execute:
-            self._post(execute, changes.transactions)
-            self._members(execute, changes.members)
-            for write in changes.services:
-                service = write.value
-                self._upsert(
-                    execute,
-                    "services",
-                    write,
-                    {
-                        "seller_id": service.seller_id,
-                        "category_id": service.category_id,
-                        "status": service.status.value,
-                        "created_at": self._time(service.created_at),
-                        "updated_at": self._time(service.updated_at),
-                    },
-                )
-            for placed in changes.orders:
-                order = placed.value
-                due = order.next_due
-                self._upsert(
-                    execute,
-                    "orders",
-                    placed,
-                    {
-                        "buyer_id": order.buyer_id,
-                        "seller_id": order.seller_id,
-                        "status": order.status.value,
-                        "placed_at": self._time(order.placed_at),
-                        "next_due_at": None if due is None else self._time(due.at),
-                    },
-                )
-            for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
-                for record in records:
-                    execute(
-                        f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
-                        " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc",
-                        (record.owner_id, encode(record)),
-                    )
-            for message in changes.messages:
+        self._write(lambda execute: self._flush(execute, changes))
+
+    def _flush(self, execute: Execute, changes: Changes) -> None:
+        self._post(execute, changes.transactions)
+        self._members(execute, changes.members)
+        for write in changes.services:
+            service = write.value
+            self._upsert(
+                execute,
+                "services",
+                write,
+                {
+                    "seller_id": service.seller_id,
+                    "category_id": service.category_id,
+                    "status": service.status.value,
+                    "created_at": self._time(service.created_at),
+                    "updated_at": self._time(service.updated_at),
+                },
+            )
+        for placed in changes.orders:
+            order = placed.value
+            due = order.next_due
+            self._upsert(
+                execute,
+                "orders",
+                placed,
+                {
+                    "buyer_id": order.buyer_id,
+                    "seller_id": order.seller_id,
+                    "status": order.status.value,
+                    "placed_at": self._time(order.placed_at),
+                    "next_due_at": None if due is None else self._time(due.at),
+                },
+            )
+        for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
+            for record in records:
                 execute(
-                    "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
-                    (message.id, message.order_id, encode(message)),
+                    f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
+                    " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc",
+                    (record.owner_id, encode(record)),
                 )
-            for event in changes.events:
-                execute(
-                    "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
-                    (event.id, event.name, event.payload, self._time(event.at)),
-                )
-            for event_id in changes.acknowledged:
-                execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
-            for command in changes.commands:
-                if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
-                    raise StaleWrite(kind=_("command"), key=command.key)
-                execute(
-                    "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
-                    (command.key, command.fingerprint, command.result),
-                )
+        for message in changes.messages:
+            execute(
+                "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
+                (message.id, message.order_id, encode(message)),
+            )
+        for event in changes.events:
+            execute(
+                "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
+                (event.id, event.name, event.payload, self._time(event.at)),
+            )
+        for event_id in changes.acknowledged:
+            execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
+        for command in changes.commands:
+            if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
+                raise StaleWrite(kind=_("command"), key=command.key)
+            execute(
+                "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
+                (command.key, command.fingerprint, command.result),
+            )
+
+    _LOCK_BALANCES = ""
+    """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
 
     def _post(self, execute: Execute, transactions: Sequence[Transaction]) -> None:
-        # The database refuses overdrafts by itself; checking first names the account.
+        if not transactions:
+            return
+        # The database refuses overdrafts by itself; reading the locked balances first
+        # names the account in the error. Accounts are locked in one order: no deadlock.
+        accounts = sorted({e.account for t in transactions for e in t.entries})
+        marks = ", ".join("?" for _ in accounts)
+        stored = {
+            str(account): int(str(minor))
+            for account, minor in execute(
+                f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"  # noqa: S608
+                f" ORDER BY account{self._LOCK_BALANCES}",
+                accounts,
+            ).fetchall()
+        }
         running: dict[AccountId, Money] = {}
         for transaction in transactions:
             if execute(
                 "SELECT 1 FROM ledger_transactions WHERE key = ?", (transaction.key,)
             ).fetchone():
                 raise StaleWrite(kind=_("transaction"), key=transaction.key)
-            current = {}
-            for entry in transaction.entries:
-                found = running.get(entry.account)
-                if found is None:
-                    row = execute(
-                        "SELECT minor FROM ledger_balances WHERE account = ?", (entry.account,)
-                    ).fetchone()
-                    found = Money(int(str(row[0])) if row else 0, entry.amount.currency)
-                current[entry.account] = found
+            current = {
+                e.account: running.get(e.account)
+                or Money(stored.get(e.account, 0), e.amount.currency)
+                for e in transaction.entries
+            }
             running.update(postable(current, transaction))
             execute(
                 "INSERT INTO ledger_transactions"

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -144,8 +144,7 @@ class _SQLiteBackend(SqlBackend):
             raise
         connection.execute("COMMIT")
 
-    @contextmanager
-    def _writing(self) -> Iterator[Execute]:
+    def _write(self, work: Callable[[Execute], None]) -> None:
         connection = self._connection()
 
         def execute(sql: str, params: Sequence[object]) -> sqlite3.Cursor:
@@ -153,7 +152,7 @@ class _SQLiteBackend(SqlBackend):
 
         try:
             with self._immediate(connection):
-                yield execute
+                work(execute)
         except sqlite3.IntegrityError as error:
             raise _translate(error) from error
         except sqlite3.Error as error:

@@ -1,0 +1,171 @@
+"""The PostgreSQL adapter (psycopg 3 and its pool; the ``postgres`` extra).
+
+For marketplaces that outgrow one machine: the same schema as SQLite through migrations
+(in its own PostgreSQL schema, so several marketplaces can share a database), the same
+ledger rules enforced by triggers and constraints (plus a deferred constraint trigger that
+re-checks at commit that every transaction balances), balances locked with ``FOR UPDATE``
+in one order before they move, deadlocks and serialization failures retried inside the
+adapter, and psycopg errors turned into :mod:`microgigs.errors`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Final
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool
+
+from microgigs.clock import utc
+from microgigs.errors import (
+    LedgerError,
+    StaleWrite,
+    StorageBusy,
+    StorageError,
+    StorageUnavailable,
+)
+from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend
+from microgigs.storage._unit import Backend, StagedUnitOfWork
+from microgigs.storage.ports import Storage, UnitOfWork
+
+__all__ = ["PostgresStorage"]
+
+_ATTEMPTS: Final = 10
+_SCHEMA_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_RETRYABLE: Final = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("microgigs.storage.postgres").joinpath("schema")
+    return sorted(
+        (int(entry.name.split("_", 1)[0]), entry.read_text("utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+
+def _sql(query: str) -> str:
+    return query.replace("?", "%s")
+
+
+class _PostgresBackend(SqlBackend):
+    _LOCK_BALANCES = " FOR UPDATE"
+
+    def __init__(self, dsn: str, currency: str, schema: str, pool_size: int) -> None:
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise StorageUnavailable(reason=f"{schema!r} is not a plain schema name")
+        self.currency = currency
+        self._schema = schema
+        try:
+            with psycopg.connect(dsn, autocommit=True) as connection:
+                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            self._pool = ConnectionPool(
+                dsn,
+                min_size=1,
+                max_size=pool_size,
+                kwargs={"autocommit": True, "options": f"-c search_path={schema}"},
+                open=True,
+            )
+        except psycopg.Error as error:
+            raise StorageUnavailable(reason=str(error).strip()) from error
+        self._migrate()
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _migrate(self) -> None:
+        with self._pool.connection() as connection, connection.transaction():
+            # one migrator at a time, whatever the number of processes starting up
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._schema,))
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
+            )
+            done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+            for version, script in _migrations():
+                if version not in done:
+                    connection.execute(script)
+                    connection.execute(
+                        "INSERT INTO schema_migrations VALUES (%s, %s)",
+                        (version, datetime.now(UTC)),
+                    )
+
+    def schema_version(self) -> int:
+        rows = self._read("SELECT max(version) FROM schema_migrations")
+        return int(str(rows[0][0]))
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+        try:
+            with self._pool.connection() as connection:
+                return connection.execute(_sql(sql), params).fetchall()
+        except psycopg.Error as error:
+            raise StorageError from error
+
+    def _write(self, work: Callable[[Execute], None]) -> None:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with self._pool.connection() as connection, connection.transaction():
+
+                    def execute(sql: str, params: Sequence[object]) -> Cursor:
+                        return connection.execute(_sql(sql), params)
+
+                    work(execute)
+            except _RETRYABLE as error:
+                if attempt == _ATTEMPTS:
+                    raise StorageBusy(attempts=attempt) from error
+                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
+            except pg_errors.CheckViolation as error:
+                raise LedgerError from error
+            except pg_errors.UniqueViolation as error:
+                raise StaleWrite(kind="record", key=str(error.diag.constraint_name)) from error
+            except psycopg.OperationalError as error:
+                raise StorageUnavailable(reason=str(error).strip()) from error
+            except psycopg.Error as error:
+                raise StorageError from error
+            else:
+                return
+
+    def _time(self, when: datetime) -> object:
+        return utc(when)
+
+    def _parse_time(self, stored: object) -> datetime:
+        if not isinstance(stored, datetime):
+            raise StorageError
+        return stored.astimezone(UTC)
+
+
+class PostgresStorage:
+    """A marketplace in one PostgreSQL schema."""
+
+    def __init__(
+        self, dsn: str, *, currency: str, schema: str = "microgigs", pool_size: int = 10
+    ) -> None:
+        self._backend = _PostgresBackend(dsn, currency, schema, pool_size)
+
+    @property
+    def currency(self) -> str:
+        """The ledger's currency."""
+        return self._backend.currency
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work."""
+        return StagedUnitOfWork(self._backend)
+
+    def schema_version(self) -> int:
+        """The newest migration applied."""
+        return self._backend.schema_version()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._backend.close()
+
+
+def _conforms(storage: PostgresStorage, backend: _PostgresBackend) -> tuple[Storage, Backend]:
+    """Never called: mypy checks here that the adapter satisfies the ports."""
+    return storage, backend

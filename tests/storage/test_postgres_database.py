@@ -1,0 +1,86 @@
+"""R7 on PostgreSQL: the database itself refuses every change to the ledger made with raw SQL."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from microgigs import ledger as lg
+from microgigs.storage.postgres import PostgresStorage
+
+sys.path.insert(0, str(Path(__file__).parent))
+import spending
+import tampering
+from test_concurrency import fund
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def ledger_schema(postgres_schemas):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fund(storage)
+    storage.close()
+    return dsn, schema
+
+
+def snapshot(connection):
+    return [
+        connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()  # noqa: S608
+        for table in ("ledger_transactions", "ledger_entries", "ledger_balances")
+    ]
+
+
+ATTEMPTS = {
+    **tampering.ATTEMPTS,
+    "truncate the entries": "TRUNCATE ledger_entries CASCADE",
+    "truncate the transactions": "TRUNCATE ledger_transactions CASCADE",
+}
+
+
+@pytest.mark.parametrize("attempt", list(ATTEMPTS), ids=str)
+def test_raw_sql_cannot_change_the_ledger(ledger_schema, attempt):
+    dsn, schema = ledger_schema
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        before = snapshot(connection)
+        with pytest.raises(psycopg.errors.IntegrityError):
+            connection.execute(ATTEMPTS[attempt])
+        assert before == snapshot(connection)
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    with storage.unit_of_work() as uow:
+        assert [] == lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+        assert 100 == uow.ledger.balance(lg.wallet(spending.BUYER)).minor
+    storage.close()
+
+
+def test_an_unbalanced_set_of_entries_is_refused_at_commit(ledger_schema):
+    dsn, schema = ledger_schema
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        connection.execute("SET CONSTRAINTS ALL DEFERRED")
+        connection.execute(
+            "ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_only_from_transactions"
+        )
+        connection.rollback()
+    # Even a superuser who disables the entry guard is stopped by the deferred check.
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        connection.execute(
+            "ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_only_from_transactions"
+        )
+        connection.execute(
+            "INSERT INTO ledger_entries (transaction_id, account, currency, minor, balance)"
+            " SELECT id, 'wallet:thief', 'USD', 5, 5 FROM ledger_transactions LIMIT 1"
+        )
+        with pytest.raises(psycopg.errors.IntegrityError):
+            connection.commit()
+
+
+def test_migrations_are_numbered_and_applied_once(ledger_schema):
+    dsn, schema = ledger_schema
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    assert 1 == storage.schema_version()
+    storage.close()
