@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -10,6 +12,9 @@ import pytest
 from microgigs.storage import MemoryStorage
 from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
+
+# The helper modules beside the tests (workers, tampering attempts) import each other.
+sys.path.insert(0, str(Path(__file__).parent))
 
 ADAPTERS = [
     "memory",

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import pytest
+import spending
 
 from microgigs import ledger as lg
 from microgigs.ids import TransactionId
 from microgigs.money import Money
 from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
-
-sys.path.insert(0, str(Path(__file__).parent))
-import spending
 
 WORKERS, ATTEMPTS, BALANCE = 8, 50, 100
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import psycopg
 import pytest
-
-from microgigs import ledger as lg
-from microgigs.storage.postgres import PostgresStorage
-
-sys.path.insert(0, str(Path(__file__).parent))
 import spending
 import tampering
 from test_concurrency import fund
+
+from microgigs import ledger as lg
+from microgigs.storage.postgres import PostgresStorage
 
 pytestmark = pytest.mark.postgres
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
-
-from microgigs import ledger as lg
-from microgigs.storage.sqlite import SQLiteStorage
-
-sys.path.insert(0, str(Path(__file__).parent))
 import spending
 import tampering
 from test_concurrency import fund
+
+from microgigs import ledger as lg
+from microgigs.storage.sqlite import SQLiteStorage
 
 
 @pytest.fixture
