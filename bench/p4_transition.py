@@ -135,3 +135,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def smoke() -> None:
+    """Every candidate, a few loops: for the test suite, so the script cannot rot."""
+    for run in (dict_lookup, microgigs_decide, microgigs_apply, transitions_library):
+        run(3)

@@ -30,9 +30,9 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.storage._unit import Changes, Write
+from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
 from microgigs.storage.codec import decode, encode
-from microgigs.storage.ports import CommandRecord, OutboxEvent
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 T = TypeVar("T")
 Row = Sequence[object]
@@ -60,6 +60,16 @@ class SqlBackend(ABC):
     currency: str
 
     # --- what an adapter provides ---------------------------------------------------------
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The newest migration applied."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    # --- and the rest of it -----------------------------------------------------------------
 
     @abstractmethod
     def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
@@ -406,3 +416,32 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in slices of ``size`` (for bulk loads)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class SqlStorage:
+    """A storage over a :class:`SqlBackend`: what the SQLite and PostgreSQL adapters share."""
+
+    def __init__(self, backend: SqlBackend) -> None:
+        self._backend = backend
+
+    @property
+    def currency(self) -> str:
+        """The ledger's currency."""
+        return self._backend.currency
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work."""
+        return StagedUnitOfWork(self._backend)
+
+    def schema_version(self) -> int:
+        """The newest migration applied."""
+        return self._backend.schema_version()
+
+    def close(self) -> None:
+        """Close every connection this storage opened."""
+        self._backend.close()
+
+
+def _conforms(storage: SqlStorage) -> Storage:
+    """Never called: mypy checks here that the SQL adapters satisfy the ports."""
+    return storage

@@ -30,9 +30,8 @@ from microgigs.errors import (
     StorageError,
     StorageUnavailable,
 )
-from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend
-from microgigs.storage._unit import Backend, StagedUnitOfWork
-from microgigs.storage.ports import Storage, UnitOfWork
+from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage
+from microgigs.storage._unit import Backend
 
 __all__ = ["PostgresStorage"]
 
@@ -140,32 +139,15 @@ class _PostgresBackend(SqlBackend):
         return stored.astimezone(UTC)
 
 
-class PostgresStorage:
+class PostgresStorage(SqlStorage):
     """A marketplace in one PostgreSQL schema."""
 
     def __init__(
         self, dsn: str, *, currency: str, schema: str = "microgigs", pool_size: int = 10
     ) -> None:
-        self._backend = _PostgresBackend(dsn, currency, schema, pool_size)
-
-    @property
-    def currency(self) -> str:
-        """The ledger's currency."""
-        return self._backend.currency
-
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work."""
-        return StagedUnitOfWork(self._backend)
-
-    def schema_version(self) -> int:
-        """The newest migration applied."""
-        return self._backend.schema_version()
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._backend.close()
+        super().__init__(_PostgresBackend(dsn, currency, schema, pool_size))
 
 
-def _conforms(storage: PostgresStorage, backend: _PostgresBackend) -> tuple[Storage, Backend]:
-    """Never called: mypy checks here that the adapter satisfies the ports."""
-    return storage, backend
+def _conforms(backend: _PostgresBackend) -> Backend:
+    """Never called: mypy checks here that the backend satisfies the unit of work's needs."""
+    return backend

@@ -30,9 +30,8 @@ from typing import Final
 
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
-from microgigs.storage._sql import Execute, Row, SqlBackend
-from microgigs.storage._unit import Backend, StagedUnitOfWork
-from microgigs.storage.ports import Storage, UnitOfWork
+from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage
+from microgigs.storage._unit import Backend
 
 __all__ = ["SQLiteStorage"]
 
@@ -194,30 +193,13 @@ def _translate(error: sqlite3.IntegrityError) -> Exception:
     return StorageError()
 
 
-class SQLiteStorage:
+class SQLiteStorage(SqlStorage):
     """A marketplace in one SQLite file (or ``":memory:"``)."""
 
     def __init__(self, path: str | Path, *, currency: str) -> None:
-        self._backend = _SQLiteBackend(str(path), currency)
-
-    @property
-    def currency(self) -> str:
-        """The ledger's currency."""
-        return self._backend.currency
-
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work."""
-        return StagedUnitOfWork(self._backend)
-
-    def schema_version(self) -> int:
-        """The newest migration applied."""
-        return self._backend.schema_version()
-
-    def close(self) -> None:
-        """Close every connection this storage opened."""
-        self._backend.close()
+        super().__init__(_SQLiteBackend(str(path), currency))
 
 
-def _conforms(storage: SQLiteStorage, backend: _SQLiteBackend) -> tuple[Storage, Backend]:
-    """Never called: mypy checks here that the adapter satisfies the ports."""
-    return storage, backend
+def _conforms(backend: _SQLiteBackend) -> Backend:
+    """Never called: mypy checks here that the backend satisfies the unit of work's needs."""
+    return backend

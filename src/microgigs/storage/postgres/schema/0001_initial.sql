@@ -123,32 +123,33 @@ CREATE TRIGGER ledger_transactions_balance BEFORE INSERT ON ledger_transactions
 FOR EACH ROW EXECUTE FUNCTION ledger_refuse_unbalanced();
 
 CREATE FUNCTION ledger_post() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    entry jsonb;
+    after bigint;
 BEGIN
-    INSERT INTO ledger_balances (account, currency, minor)
-    SELECT DISTINCT e ->> 'account', e ->> 'currency', 0 FROM jsonb_array_elements(NEW.entries) AS e
-    ON CONFLICT (account) DO NOTHING;
-
-    UPDATE ledger_balances AS b SET minor = b.minor + d.delta
-    FROM (
-        SELECT e ->> 'account' AS account, sum((e ->> 'minor')::bigint) AS delta
-        FROM jsonb_array_elements(NEW.entries) AS e GROUP BY 1
-    ) AS d
-    WHERE b.account = d.account;
-
-    INSERT INTO ledger_entries (transaction_id, account, currency, minor, balance)
-    SELECT NEW.id, x.e ->> 'account', x.e ->> 'currency', (x.e ->> 'minor')::bigint, b.minor
-    FROM jsonb_array_elements(NEW.entries) WITH ORDINALITY AS x (e, n)
-    JOIN ledger_balances AS b ON b.account = x.e ->> 'account'
-    ORDER BY x.n;
-
-    IF NEW.kind IN ('release', 'partial_refund') AND NEW.clears_at IS NOT NULL THEN
-        INSERT INTO ledger_clearances (order_id, seller_id, currency, minor, released_at, clears_at)
-        SELECT NEW.order_id, NEW.member_id, e ->> 'currency', (e ->> 'minor')::bigint, NEW.at,
-               NEW.clears_at
-        FROM jsonb_array_elements(NEW.entries) AS e
-        WHERE e ->> 'account' = 'pending:' || NEW.member_id AND (e ->> 'minor')::bigint > 0
-        ON CONFLICT (order_id) DO NOTHING;
-    ELSIF NEW.kind = 'clearance' THEN
+    -- One keyed update per entry, in the order of the entries; the CHECK on
+    -- ledger_balances refuses the whole posting if a balance goes wrongly negative.
+    FOR entry IN SELECT e FROM jsonb_array_elements(NEW.entries) AS e LOOP
+        UPDATE ledger_balances SET minor = minor + (entry ->> 'minor')::bigint
+        WHERE account = entry ->> 'account'
+        RETURNING minor INTO after;
+        IF NOT FOUND THEN
+            INSERT INTO ledger_balances (account, currency, minor)
+            VALUES (entry ->> 'account', entry ->> 'currency', (entry ->> 'minor')::bigint)
+            RETURNING minor INTO after;
+        END IF;
+        INSERT INTO ledger_entries (transaction_id, account, currency, minor, balance)
+        VALUES (NEW.id, entry ->> 'account', entry ->> 'currency', (entry ->> 'minor')::bigint, after);
+        IF NEW.kind IN ('release', 'partial_refund') AND NEW.clears_at IS NOT NULL
+           AND entry ->> 'account' = 'pending:' || NEW.member_id
+           AND (entry ->> 'minor')::bigint > 0 THEN
+            INSERT INTO ledger_clearances (order_id, seller_id, currency, minor, released_at, clears_at)
+            VALUES (NEW.order_id, NEW.member_id, entry ->> 'currency', (entry ->> 'minor')::bigint,
+                    NEW.at, NEW.clears_at)
+            ON CONFLICT (order_id) DO NOTHING;
+        END IF;
+    END LOOP;
+    IF NEW.kind = 'clearance' THEN
         DELETE FROM ledger_clearances WHERE order_id = NEW.order_id;
     END IF;
     RETURN NULL;

@@ -91,6 +91,7 @@ CREATE TABLE ledger_entries (
     balance        INTEGER NOT NULL
 );
 CREATE INDEX ledger_entries_by_account ON ledger_entries (account, seq);
+CREATE INDEX ledger_entries_by_transaction ON ledger_entries (transaction_id);
 
 CREATE TABLE ledger_balances (
     account  TEXT PRIMARY KEY,
