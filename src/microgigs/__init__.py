@@ -7,6 +7,7 @@ Hosts import the names below (and those of the subpackages ``microgigs.pricing``
 
 from microgigs.clock import Clock, ManualClock, SystemClock, utc
 from microgigs.errors import (
+    AlreadyReplied,
     CatalogError,
     ConditionNotMet,
     ConflictError,
@@ -39,6 +40,8 @@ from microgigs.errors import (
     PermissionDenied,
     PriceNotAllowed,
     PricingError,
+    ReviewError,
+    ReviewNotAllowed,
     ServiceNotAvailable,
     ServiceStatusConflict,
     StaleWrite,
@@ -66,6 +69,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FIVERR_LIKE",
     "KHAMSAT",
+    "AlreadyReplied",
     "CatalogError",
     "Clock",
     "ConditionNotMet",
@@ -103,6 +107,8 @@ __all__ = [
     "PermissionDenied",
     "PriceNotAllowed",
     "PricingError",
+    "ReviewError",
+    "ReviewNotAllowed",
     "SellerLevel",
     "ServiceNotAvailable",
     "ServiceStatusConflict",

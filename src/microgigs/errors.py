@@ -47,6 +47,9 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── TooManyUpgrades
     │   ├── UnitPriceTooHigh
     │   └── UnknownUpgrade
+    ├── ReviewError (ValueError)
+    │   ├── AlreadyReplied
+    │   └── ReviewNotAllowed
     ├── StorageError
     │   ├── StorageBusy
     │   └── StorageUnavailable
@@ -70,6 +73,7 @@ import attrs
 from microgigs._text import _
 
 __all__ = [
+    "AlreadyReplied",
     "CatalogError",
     "ConditionNotMet",
     "ConflictError",
@@ -102,6 +106,8 @@ __all__ = [
     "PermissionDenied",
     "PriceNotAllowed",
     "PricingError",
+    "ReviewError",
+    "ReviewNotAllowed",
     "ServiceNotAvailable",
     "ServiceStatusConflict",
     "StaleWrite",
@@ -524,6 +530,37 @@ class ContactDetailsNotAllowed(OrderError):
     )
 
     found: str
+
+
+# --- reviews and levels --------------------------------------------------------------------
+
+
+class ReviewError(MicrogigsError, ValueError):
+    """A review or reply that the review rules refuse."""
+
+    code = "reviews.invalid"
+    template = _("The review cannot be written.")
+
+
+@attrs.define(auto_exc=True)
+class ReviewNotAllowed(ReviewError):
+    """Only a completed order's buyer reviews it, once, within the review window."""
+
+    code = "reviews.not_allowed"
+    template = _("The order {order_id} cannot be reviewed: {reason}.")
+
+    order_id: str
+    reason: str
+
+
+@attrs.define(auto_exc=True)
+class AlreadyReplied(ReviewError):
+    """The seller replies to a review once."""
+
+    code = "reviews.already_replied"
+    template = _("The review {review_id} already has a reply.")
+
+    review_id: str
 
 
 # --- ledger ----------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""Seller levels: metrics over a window, an evaluation that explains itself, the grace period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Final
+
+import attrs
+from dateutil.rrule import rrulestr
+
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.clock import later, utc
+from microgigs.ids import MemberId
+from microgigs.orders import Order, OrderStatus
+from microgigs.policy import LevelCriteria, LevelPolicy, SellerLevel
+
+_PLACES: Final = Decimal("0.001")
+
+
+@attrs.frozen
+class SellerMetrics:
+    """What a seller did over the metrics window (``None``: nothing to measure yet)."""
+
+    unique_clients: int
+    average_rating: Decimal | None
+    completion_rate: Decimal | None
+    conversation_rate: Decimal | None
+    response_time: timedelta | None
+    on_time_rate: Decimal | None = None
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / whole).quantize(_PLACES) if whole else None
+
+
+def measure(  # noqa: PLR0913 (the facts a level is measured from)
+    orders: Iterable[Order],
+    *,
+    seller_id: MemberId,
+    stars: Iterable[int],
+    inquiries: int,
+    inquiries_ordered: int,
+    response_times: Iterable[timedelta],
+    since: datetime,
+) -> SellerMetrics:
+    """The seller's metrics from their orders placed since ``since`` and the other facts.
+
+    Completion counts finished orders only: completed ÷ (completed + cancelled).
+    """
+    mine = [o for o in orders if o.seller_id == seller_id and o.placed_at >= since]
+    completed = [o for o in mine if o.status is OrderStatus.COMPLETED]
+    cancelled = [o for o in mine if o.status is OrderStatus.CANCELLED]
+    on_time = [
+        o
+        for o in completed
+        if o.deadline is not None and o.delivered_at is not None and o.delivered_at <= o.deadline
+    ]
+    given = list(stars)
+    waits = sorted(response_times)
+    return SellerMetrics(
+        unique_clients=len({o.buyer_id for o in completed}),
+        average_rating=(Decimal(sum(given)) / len(given)).quantize(_PLACES) if given else None,
+        completion_rate=_share(len(completed), len(completed) + len(cancelled)),
+        conversation_rate=_share(inquiries_ordered, inquiries),
+        response_time=waits[len(waits) // 2] if waits else None,
+        on_time_rate=_share(len(on_time), len(completed)),
+    )
+
+
+@attrs.frozen
+class CriterionResult:
+    """One criterion of one level: what it needs, what the seller has, and whether it is met."""
+
+    name: str
+    required: object
+    actual: object
+    met: bool
+
+
+@attrs.frozen
+class LevelCheck:
+    """Every criterion of one level."""
+
+    level: SellerLevel
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def met(self) -> bool:
+        """All criteria met."""
+        return all(c.met for c in self.criteria)
+
+
+def check(criteria: LevelCriteria, metrics: SellerMetrics) -> LevelCheck:
+    """How ``metrics`` stand against one level's ``criteria``."""
+
+    def at_least(
+        name: str, required: Decimal | int, actual: Decimal | int | None
+    ) -> CriterionResult:
+        return CriterionResult(name, required, actual, actual is not None and actual >= required)
+
+    time = metrics.response_time
+    return LevelCheck(
+        criteria.level,
+        (
+            at_least(_("unique clients"), criteria.unique_clients, metrics.unique_clients),
+            at_least(_("average rating"), criteria.average_rating, metrics.average_rating),
+            at_least(_("order completion rate"), criteria.completion_rate, metrics.completion_rate),
+            at_least(
+                _("successful conversation rate"),
+                criteria.conversation_rate,
+                metrics.conversation_rate,
+            ),
+            CriterionResult(
+                _("response time"),
+                criteria.response_time,
+                time,
+                time is not None and time <= criteria.response_time,
+            ),
+        ),
+    )
+
+
+@attrs.frozen
+class Evaluation:
+    """The outcome of one evaluation, with the reasons for it.
+
+    ``earned`` is the highest level whose criteria are all met; ``level`` is the seller's
+    level after the evaluation (a seller below their level keeps it through the grace
+    period, counted from ``below_since``).
+    """
+
+    seller_id: MemberId
+    at: datetime
+    previous: SellerLevel
+    earned: SellerLevel
+    level: SellerLevel
+    below_since: datetime | None
+    checks: tuple[LevelCheck, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the level moved."""
+        return self.level is not self.previous
+
+
+def evaluate(  # noqa: PLR0913 (whose level, where it stands, the facts, the rules, when)
+    seller_id: MemberId,
+    *,
+    current: SellerLevel,
+    metrics: SellerMetrics,
+    policy: LevelPolicy,
+    now: datetime,
+    below_since: datetime | None = None,
+) -> Evaluation:
+    """The seller's level after this evaluation.
+
+    Promotion is at once; demotion only once the seller has been below their level for the
+    whole grace period; "professional" is granted and removed by admins only.
+    """
+    when = utc(now)
+    checks = tuple(check(criteria, metrics) for criteria in policy.criteria)
+    earned = SellerLevel.LEVEL_1
+    for level_check in checks:
+        if level_check.met:
+            earned = level_check.level
+    level, since = current, None
+    if current is SellerLevel.PROFESSIONAL:
+        pass
+    elif earned.rank >= current.rank:
+        level = earned
+    else:
+        since = below_since or when
+        if when >= later(since, policy.grace_period):
+            level, since = earned, None
+    return Evaluation(seller_id, when, current, earned, level, since, checks)
+
+
+def grant_professional(actor: Actor, current: SellerLevel) -> SellerLevel:
+    """An admin grants the professional level (returns it)."""
+    actor.require_admin(_("grant the professional level"))
+    return SellerLevel.PROFESSIONAL if current is not SellerLevel.PROFESSIONAL else current
+
+
+def remove_professional(actor: Actor, earned: SellerLevel) -> SellerLevel:
+    """An admin removes the professional level: the seller falls to what they earn."""
+    actor.require_admin(_("remove the professional level"))
+    return earned
+
+
+def next_evaluation(after: datetime, policy: LevelPolicy) -> datetime:
+    """When the next scheduled evaluation falls (the policy's recurrence rule)."""
+    start = utc(after)
+    found = rrulestr(policy.evaluation_rule, dtstart=start).after(start)
+    if not isinstance(found, datetime):
+        return later(start, policy.metrics_window)
+    return found

@@ -1,0 +1,115 @@
+"""Reviews of completed orders, the seller's one reply, and rating aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text, whole_number
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.clock import later, utc
+from microgigs.errors import AlreadyReplied, ReviewNotAllowed
+from microgigs.ids import MemberId, OrderId, ReviewId, ServiceId
+from microgigs.orders import Order, OrderStatus
+from microgigs.policy import ReviewPolicy
+
+_PLACES: Final = Decimal("0.01")
+
+
+@attrs.define(slots=True)
+class Review:
+    """A buyer's stars and comment on a completed order, and the seller's reply."""
+
+    id: ReviewId
+    order_id: OrderId
+    service_id: ServiceId
+    buyer_id: MemberId
+    seller_id: MemberId
+    stars: int
+    comment: str
+    created_at: datetime
+    reply: str | None = None
+    replied_at: datetime | None = None
+    version: int = 0
+
+    @classmethod
+    def write(  # noqa: PLR0913 (who reviews which order, how, when, under which rules)
+        cls,
+        review_id: ReviewId,
+        *,
+        order: Order,
+        actor: Actor,
+        stars: int,
+        comment: str,
+        now: datetime,
+        policy: ReviewPolicy,
+    ) -> Review:
+        """The buyer's review of a completed order, within the policy's window.
+
+        Storage keeps one review per order: the use case refuses a second one.
+        """
+        actor.require_member(order.buyer_id, _("review this order"))
+        when = utc(now)
+        if order.status is not OrderStatus.COMPLETED or order.completed_at is None:
+            raise ReviewNotAllowed(order_id=order.id, reason=_("it is not completed"))
+        if when > later(order.completed_at, policy.window):
+            raise ReviewNotAllowed(order_id=order.id, reason=_("the review window has closed"))
+        return cls(
+            id=review_id,
+            order_id=order.id,
+            service_id=order.service.service_id,
+            buyer_id=order.buyer_id,
+            seller_id=order.seller_id,
+            stars=whole_number(_("stars"), stars, policy.stars_min, policy.stars_max),
+            comment=plain_text(_("comment"), comment, 0, policy.comment_length_max, multiline=True),
+            created_at=when,
+        )
+
+    def answer(self, actor: Actor, text: str, now: datetime, policy: ReviewPolicy) -> None:
+        """The seller's one reply."""
+        actor.require_member(self.seller_id, _("reply to this review"))
+        if self.reply is not None:
+            raise AlreadyReplied(review_id=self.id)
+        self.reply = plain_text(_("reply"), text, 1, policy.comment_length_max, multiline=True)
+        self.replied_at = utc(now)
+        self.version += 1
+
+
+@attrs.frozen
+class Rating:
+    """How many ratings, their sum, and the averages built from them."""
+
+    count: int
+    total: int
+
+    @classmethod
+    def of(cls, stars: Iterable[int]) -> Rating:
+        """The rating of these stars."""
+        values = list(stars)
+        return cls(len(values), sum(values))
+
+    @property
+    def average(self) -> Decimal | None:
+        """The plain average, to two places (``None`` without ratings)."""
+        if not self.count:
+            return None
+        return (Decimal(self.total) / self.count).quantize(_PLACES)
+
+    def bayesian(self, policy: ReviewPolicy) -> Decimal:
+        """The average with ``prior_weight`` imaginary ratings of ``prior_mean`` added.
+
+        A new service with one 5-star review does not outrank one with two hundred reviews
+        averaging 4.9:
+
+        >>> from microgigs.policy import KHAMSAT
+        >>> Rating.of([5]).bayesian(KHAMSAT.reviews), Rating(200, 980).bayesian(KHAMSAT.reviews)
+        (Decimal('4.17'), Decimal('4.88'))
+        """
+        weight = policy.prior_weight
+        prior = policy.prior_mean * weight
+        return ((prior + self.total) / (weight + self.count)).quantize(_PLACES)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from microgigs.actors import Actor
+from microgigs.errors import (
+    AlreadyReplied,
+    InvalidType,
+    OutOfRange,
+    PermissionDenied,
+    ReviewNotAllowed,
+)
+from microgigs.ids import MemberId, ReviewId
+from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.policy import KHAMSAT
+from microgigs.ranking import Rating, Review
+from microgigs.testing.examples import BUYER_ID, EPOCH, place_order
+
+POLICY = KHAMSAT.reviews
+BUYER = Actor.member(BUYER_ID)
+SELLER = Actor.member(MemberId("M-sara_designs"))
+
+
+def order_in(status):
+    order = place_order()
+    steps = [
+        (OrderEvent.SEND_INSTRUCTIONS, BUYER),
+        (OrderEvent.DELIVER, SELLER),
+        (OrderEvent.ACCEPT, BUYER),
+    ]
+    for hours, (event, actor) in enumerate(steps, start=1):
+        if order.status is status:
+            break
+        order.apply(event, actor, EPOCH + timedelta(hours=hours), KHAMSAT.orders)
+    assert status == order.status
+    return order
+
+
+def completed():
+    return order_in(OrderStatus.COMPLETED)
+
+
+def write(order, **kwargs):
+    now = kwargs.pop("now", None) or order.completed_at + timedelta(days=1)
+    arguments = {
+        "order": order,
+        "actor": BUYER,
+        "stars": 5,
+        "comment": "عمل رائع",
+        "now": now,
+        "policy": POLICY,
+        **kwargs,
+    }
+    return Review.write(ReviewId("R1"), **arguments)
+
+
+def test_the_buyer_reviews_a_completed_order_and_the_seller_replies_once():
+    review = write(completed())
+    review.answer(SELLER, "شكرًا لك", EPOCH + timedelta(days=2), POLICY)
+    assert (5, "عمل رائع", "شكرًا لك") == (review.stars, review.comment, review.reply)
+    with pytest.raises(AlreadyReplied):
+        review.answer(SELLER, "مرة أخرى", EPOCH + timedelta(days=3), POLICY)
+    with pytest.raises(PermissionDenied):
+        write(completed()).answer(BUYER, "أنا المشتري", EPOCH, POLICY)
+
+
+@pytest.mark.parametrize("stars", [0, 6, -1])
+def test_stars_are_one_to_five(stars):
+    with pytest.raises(OutOfRange):
+        write(completed(), stars=stars)
+
+
+def test_stars_are_whole_numbers():
+    with pytest.raises(InvalidType):
+        write(completed(), stars=4.5)
+
+
+def test_only_the_buyer_of_a_completed_order_within_14_days():
+    with pytest.raises(ReviewNotAllowed):
+        write(order_in(OrderStatus.AWAITING_ACCEPTANCE), now=EPOCH)
+    with pytest.raises(PermissionDenied):
+        write(completed(), actor=SELLER)
+    with pytest.raises(PermissionDenied):
+        write(completed(), actor=Actor.member(MemberId("M-someone")))
+    order = completed()
+    write(order, now=order.completed_at + timedelta(days=14))
+    with pytest.raises(ReviewNotAllowed):
+        write(order, now=order.completed_at + timedelta(days=14, seconds=1))
+
+
+def test_ratings_and_the_bayesian_average():
+    rating = Rating.of([5, 4, 4])
+    assert (3, Decimal("4.33")) == (rating.count, rating.average)
+    assert Rating.of([]).average is None
+    assert Decimal("4.00") == Rating.of([]).bayesian(POLICY)
+    assert Rating.of([5]).bayesian(POLICY) < Rating(200, 980).bayesian(POLICY)
