@@ -48,8 +48,10 @@ def test_migrations_are_numbered_and_applied_once(tmp_path):
     path = tmp_path / "twice.db"
     SQLiteStorage(path, currency="USD").close()
     storage = SQLiteStorage(path, currency="USD")
-    assert 1 == storage.schema_version()
+    assert 2 == storage.schema_version()
     storage.close()
     with sqlite3.connect(path) as connection:
-        assert [(1,)] == connection.execute("SELECT version FROM schema_migrations").fetchall()
+        assert [(1,), (2,)] == connection.execute(
+            "SELECT version FROM schema_migrations ORDER BY version"
+        ).fetchall()
         assert ("wal",) == connection.execute("PRAGMA journal_mode").fetchone()

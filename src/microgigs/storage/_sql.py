@@ -30,6 +30,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.ranking import Listing, ListingPage, ListingQuery, Ordering, finish_page
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
 from microgigs.storage.codec import decode, encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
@@ -38,6 +39,13 @@ T = TypeVar("T")
 Row = Sequence[object]
 _PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
 _MEMBER_KEYS: Final = {"username": "username", "email": "email"}
+_SORT_COLUMNS: Final = {
+    Ordering.NEWEST: "newest",
+    Ordering.TOP_RATED: "score",
+    Ordering.BEST_SELLING: "sales",
+    Ordering.TRENDING: "recent_sales",
+    Ordering.RELEVANCE: "score",
+}
 
 
 class Cursor(Protocol):
@@ -89,6 +97,14 @@ class SqlBackend(ABC):
     @abstractmethod
     def _parse_time(self, stored: object) -> datetime:
         """A stored time back as an aware UTC datetime."""
+
+    @abstractmethod
+    def _terms_value(self, terms: Sequence[str]) -> object:
+        """Search terms as the listings table stores them."""
+
+    @abstractmethod
+    def _terms_condition(self, terms: Sequence[str]) -> tuple[str, object]:
+        """A condition (and its one parameter) for listings holding every term."""
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -247,6 +263,42 @@ class SqlBackend(ABC):
         rows = self._read("SELECT key, fingerprint, result FROM commands WHERE key = ?", (key,))
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
+    def search(self, query: ListingQuery) -> ListingPage:
+        column = _SORT_COLUMNS[query.ordering]
+        conditions: list[str] = []
+        params: list[object] = []
+        filters: tuple[tuple[str, object], ...] = (
+            ("section_id = ?", query.section_id),
+            ("category_id = ?", query.category_id),
+            ("price_minor >= ?", None if query.min_price is None else query.min_price.minor),
+            ("price_minor <= ?", None if query.max_price is None else query.max_price.minor),
+            ("delivery_days <= ?", query.max_delivery_days),
+            ("score >= ?", query.min_score),
+        )
+        for sql, value in filters:
+            if value is not None:
+                conditions.append(sql)
+                params.append(value)
+        if query.seller_levels is not None:
+            levels = sorted(level.value for level in query.seller_levels) or [""]
+            conditions.append(f"seller_level IN ({', '.join('?' for _ in levels)})")
+            params.extend(levels)
+        if query.terms:
+            condition, terms = self._terms_condition(query.terms)
+            conditions.append(condition)
+            params.append(terms)
+        after = query.after()
+        if after is not None:
+            conditions.append(f"({column} < ? OR ({column} = ? AND service_id < ?))")
+            params.extend([after[0], after[0], after[1]])
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self._read(
+            f"SELECT doc FROM listings {where}"  # noqa: S608 (columns from a fixed map)
+            f" ORDER BY {column} DESC, service_id DESC LIMIT ?",
+            (*params, query.limit + 1),
+        )
+        return finish_page([decode(str(row[0]), Listing) for row in rows], query)
+
     # --- the one write ---------------------------------------------------------------------------
 
     def flush(self, changes: Changes) -> None:
@@ -304,6 +356,7 @@ class SqlBackend(ABC):
             )
         for event_id in changes.acknowledged:
             execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
+        self._list(execute, changes)
         for command in changes.commands:
             if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
                 raise StaleWrite(kind=_("command"), key=command.key)
@@ -311,6 +364,37 @@ class SqlBackend(ABC):
                 "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
                 (command.key, command.fingerprint, command.result),
             )
+
+    def _list(self, execute: Execute, changes: Changes) -> None:
+        for listing in changes.listings:
+            execute(
+                "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
+                " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
+                " terms, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (service_id) DO UPDATE SET seller_id = excluded.seller_id,"
+                " category_id = excluded.category_id, section_id = excluded.section_id,"
+                " price_minor = excluded.price_minor, delivery_days = excluded.delivery_days,"
+                " seller_level = excluded.seller_level, score = excluded.score,"
+                " sales = excluded.sales, recent_sales = excluded.recent_sales,"
+                " newest = excluded.newest, terms = excluded.terms, doc = excluded.doc",
+                (
+                    listing.service_id,
+                    listing.seller_id,
+                    listing.category_id,
+                    listing.section_id,
+                    listing.price.minor,
+                    listing.delivery_days,
+                    listing.seller_level.value,
+                    listing.score,
+                    listing.sales,
+                    listing.recent_sales,
+                    listing.sort_value(Ordering.NEWEST),
+                    self._terms_value(listing.terms),
+                    encode(listing),
+                ),
+            )
+        for service_id in changes.unlisted:
+            execute("DELETE FROM listings WHERE service_id = ?", (service_id,))
 
     _LOCK_BALANCES = ""
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""

@@ -32,6 +32,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.ranking import Listing, ListingPage, ListingQuery
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
@@ -70,6 +71,8 @@ class Changes:
     events: list[OutboxEvent] = attrs.Factory(list)
     acknowledged: list[EventId] = attrs.Factory(list)
     commands: list[CommandRecord] = attrs.Factory(list)
+    listings: list[Listing] = attrs.Factory(list)
+    unlisted: list[ServiceId] = attrs.Factory(list)
 
 
 class Backend(Protocol):
@@ -99,6 +102,7 @@ class Backend(Protocol):
     def balances(self) -> dict[AccountId, Money]: ...
     def pending_events(self, limit: int) -> list[OutboxEvent]: ...
     def command(self, key: str) -> CommandRecord | None: ...
+    def search(self, query: ListingQuery) -> ListingPage: ...
     def flush(self, changes: Changes) -> None: ...
 
 
@@ -218,6 +222,21 @@ class _Services:
         found = [s for s in merged if s.status is status]
         found.sort(key=lambda s: (s.updated_at, s.id))
         return [clone(s) for s in found[:limit]]
+
+
+class _Listings:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.staged: dict[ServiceId, Listing | None] = {}
+
+    def put(self, listing: Listing) -> None:
+        self.staged[listing.service_id] = listing
+
+    def remove(self, service_id: ServiceId) -> None:
+        self.staged[service_id] = None
+
+    def search(self, query: ListingQuery) -> ListingPage:
+        return self._backend.search(query)
 
 
 class _Owned(Protocol):
@@ -373,6 +392,7 @@ class StagedUnitOfWork:
         self._backend = backend
         self.members = _Members(backend)
         self.services = _Services(backend)
+        self.listings = _Listings(backend)
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
@@ -406,6 +426,8 @@ class StagedUnitOfWork:
             events=list(self.outbox.recorded),
             acknowledged=list(self.outbox.acknowledged),
             commands=list(self.commands.staged.values()),
+            listings=[v for v in self.listings.staged.values() if v is not None],
+            unlisted=[k for k, v in self.listings.staged.items() if v is None],
         )
 
     def commit(self) -> None:

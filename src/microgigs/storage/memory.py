@@ -35,6 +35,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.ranking import Listing, ListingPage, ListingQuery, matches, page_of
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -57,6 +58,7 @@ class _MemoryBackend:
         self._book = Ledger(currency)
         self._outbox: dict[EventId, OutboxEvent] = {}
         self._commands: dict[str, CommandRecord] = {}
+        self._listings: dict[ServiceId, Listing] = {}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -135,6 +137,9 @@ class _MemoryBackend:
     def command(self, key: str) -> CommandRecord | None:
         return self._commands.get(key)
 
+    def search(self, query: ListingQuery) -> ListingPage:
+        return page_of([v for v in self._listings.values() if matches(v, query)], query)
+
     # --- the one write --------------------------------------------------------------------
 
     def flush(self, changes: Changes) -> None:
@@ -191,6 +196,9 @@ class _MemoryBackend:
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
         self._commands.update({record.key: record for record in changes.commands})
+        self._listings.update({listing.service_id: listing for listing in changes.listings})
+        for service_id in changes.unlisted:
+            self._listings.pop(service_id, None)
 
 
 def _check_version(

@@ -33,6 +33,7 @@ from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transa
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.ranking import Listing, ListingPage, ListingQuery
 
 __all__ = [
     "CartRepository",
@@ -40,6 +41,7 @@ __all__ = [
     "FavouritesRepository",
     "IdempotencyRecords",
     "LedgerRepository",
+    "ListingRepository",
     "MemberRepository",
     "OrderRepository",
     "Outbox",
@@ -95,6 +97,22 @@ class ServiceRepository(Protocol):
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
         """Services in a status (the moderation queue is ``pending_review``), oldest first."""
+        ...
+
+
+class ListingRepository(Protocol):
+    """The catalogue index: one listing per active service, for browsing and search."""
+
+    def put(self, listing: Listing) -> None:
+        """Add or replace the listing of a service."""
+        ...
+
+    def remove(self, service_id: ServiceId) -> None:
+        """Take a service out of the index (paused, rejected …)."""
+        ...
+
+    def search(self, query: ListingQuery) -> ListingPage:
+        """A page of committed listings: filters, every text term, the ordering, the cursor."""
         ...
 
 
@@ -255,6 +273,11 @@ class UnitOfWork(Protocol):
     @property
     def services(self) -> ServiceRepository:
         """Services."""
+        ...
+
+    @property
+    def listings(self) -> ListingRepository:
+        """The catalogue index."""
         ...
 
     @property

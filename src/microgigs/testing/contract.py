@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
+from decimal import Decimal
 from typing import Final
+
+import attrs
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -31,10 +34,19 @@ from microgigs.errors import (
     StaleWrite,
     UsernameTaken,
 )
-from microgigs.ids import EventId, MemberId, MessageId, OrderId, ServiceId, TransactionId
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    MemberId,
+    MessageId,
+    OrderId,
+    ServiceId,
+    TransactionId,
+)
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
-from microgigs.policy import KHAMSAT
+from microgigs.policy import KHAMSAT, SellerLevel
+from microgigs.ranking import Listing, ListingQuery, Ordering, matches, page_of, search_terms
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
 
@@ -47,6 +59,7 @@ __all__ = [
     "check_ledger_posts_whole_transactions",
     "check_ledger_refuses_overdrafts",
     "check_ledger_releases_and_statements",
+    "check_listings_order_filter_and_search",
     "check_members",
     "check_orders_and_due_index",
     "check_outbox",
@@ -418,6 +431,95 @@ def check_a_failed_unit_of_work_leaves_nothing(make: Factory) -> None:
             assert uow.commands.get("k") is None
 
 
+_TITLES: Final = (
+    "تصميم شعار احترافي لشركتك",
+    "تصميم الشعارات للمتاجر الإلكترونية",
+    "شِعار مميز بثلاثة نماذج",
+    "ترجمة مقال من الإنجليزية إلى العربية",
+    "الترجمة القانونية للعقود",
+    "كتابة مقالات تسويقية لمدونتك",
+    "مونتاج فيديو احترافي",
+    "تعليق صوتي باللهجة السعودية",
+    "Logo design in three days",
+    "إنشاء متجر إلكتروني على سلة",
+)
+
+
+def _listings() -> list[Listing]:
+    found = []
+    for number in range(40):
+        title = _TITLES[number % len(_TITLES)]
+        category = ("logo-design", "translation", "articles", "video-editing")[number % 4]
+        found.append(
+            Listing(
+                service_id=ServiceId(f"S{number:03d}"),
+                seller_id=MemberId(f"M{number % 7}"),
+                category_id=CategoryId(category),
+                section_id=CategoryId("design" if category == "logo-design" else "other"),
+                title=title,
+                price=Money.of(5 * (1 + number % 6), USD),
+                delivery_days=1 + number % 9,
+                seller_level=list(SellerLevel)[number % 4],
+                rating_count=number % 11,
+                score=300 + (number * 37) % 200,
+                sales=(number * 53) % 17,
+                recent_sales=(number * 29) % 5,
+                created_at=EPOCH + timedelta(hours=(number * 13) % 40),
+                terms=tuple(dict.fromkeys(search_terms(title))),
+            )
+        )
+    return found
+
+
+_QUERIES: Final = (
+    *(ListingQuery(ordering=ordering, limit=7) for ordering in Ordering),
+    ListingQuery(category_id=CategoryId("logo-design"), ordering=Ordering.BEST_SELLING, limit=5),
+    ListingQuery(section_id=CategoryId("design"), ordering=Ordering.TOP_RATED),
+    ListingQuery(min_price=Money.of(10, USD), max_price=Money.of(20, USD), limit=6),
+    ListingQuery(max_delivery_days=3, ordering=Ordering.TRENDING),
+    ListingQuery(seller_levels=frozenset({SellerLevel.LEVEL_2, SellerLevel.LEVEL_3}), limit=4),
+    ListingQuery(min_rating=Decimal("4.2"), ordering=Ordering.TOP_RATED),
+    ListingQuery(text="شعار", ordering=Ordering.RELEVANCE, limit=3),
+    ListingQuery(text="الشعارات", ordering=Ordering.NEWEST),
+    ListingQuery(text="شِعار", category_id=CategoryId("logo-design")),
+    ListingQuery(text="الترجمه", ordering=Ordering.BEST_SELLING),
+    ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE),
+    ListingQuery(text="logo designs"),
+    ListingQuery(text="غير موجود"),
+)
+
+
+def check_listings_order_filter_and_search(make: Factory) -> None:
+    """Every ordering, filter and Arabic search gives the reference results, page by page."""
+    with closing(make()) as storage:
+        listings = _listings()
+        with storage.unit_of_work() as uow:
+            for listing in listings:
+                uow.listings.put(listing)
+            uow.listings.put(listings[0])  # putting again replaces
+            uow.listings.remove(ServiceId("S039"))
+            uow.commit()
+        indexed = [listing for listing in listings if listing.service_id != "S039"]
+        with storage.unit_of_work() as uow:
+            for query in _QUERIES:
+                expected = [
+                    listing.service_id
+                    for listing in page_of(
+                        [v for v in indexed if matches(v, query)], attrs.evolve(query, limit=100)
+                    ).listings
+                ]
+                found: list[ServiceId] = []
+                page = uow.listings.search(query)
+                while True:
+                    found += [listing.service_id for listing in page.listings]
+                    if page.next_cursor is None:
+                        break
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+                assert expected == found, query
+            first = uow.listings.search(_QUERIES[0]).listings[0]
+            assert first == next(v for v in indexed if v.service_id == first.service_id)
+
+
 class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
@@ -437,5 +539,6 @@ CHECKS: Final = (
     check_outbox,
     check_command_records,
     check_a_failed_unit_of_work_leaves_nothing,
+    check_listings_order_filter_and_search,
 )
 """Every check, in the order the docs describe them."""

@@ -138,6 +138,12 @@ class _PostgresBackend(SqlBackend):
             raise StorageError
         return stored.astimezone(UTC)
 
+    def _terms_value(self, terms: Sequence[str]) -> object:
+        return list(terms)
+
+    def _terms_condition(self, terms: Sequence[str]) -> tuple[str, object]:
+        return "terms @> ?::text[]", list(terms)
+
 
 class PostgresStorage(SqlStorage):
     """A marketplace in one PostgreSQL schema."""

@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-1
+2
 >>> storage.close()
 """
 
@@ -168,6 +168,14 @@ class _SQLiteBackend(SqlBackend):
 
     def _parse_time(self, stored: object) -> datetime:
         return datetime.strptime(str(stored), _TIME_FORMAT).replace(tzinfo=UTC)
+
+    def _terms_value(self, terms: Sequence[str]) -> object:
+        return " ".join(terms)
+
+    def _terms_condition(self, terms: Sequence[str]) -> tuple[str, object]:
+        # Each analysed term quoted: FTS5 reads them as plain tokens, all required.
+        match = " ".join(f'"{term}"' for term in terms)
+        return "rowid IN (SELECT rowid FROM listing_terms WHERE listing_terms MATCH ?)", match
 
 
 def _statements(script: str) -> list[str]:

@@ -1,0 +1,245 @@
+"""Listings: what the catalogue index holds for each active service, and how queries read it.
+
+A :class:`Listing` is the searchable, sortable summary of one active service, kept by the
+storage adapters in indexes of their own (memory: a dict; SQLite: B-trees and FTS5;
+PostgreSQL: B-trees and a GIN index over the same search terms). Every ordering is a
+keyset: a sort value and the service id, so pages are stable and each costs a walk down
+an index, never a scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text, whole_number
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.catalog import Service
+from microgigs.errors import InvalidType
+from microgigs.ids import CategoryId, MemberId, ServiceId
+from microgigs.money import Money
+from microgigs.policy import ReviewPolicy, SellerLevel
+from microgigs.ranking._reviews import Rating
+from microgigs.ranking._text import search_terms
+
+_PAGE_MAX: Final = 100
+_QUERY_LENGTH: Final = 200
+_SCORE_SCALE: Final = 100  # Bayesian averages to two places, stored as whole numbers
+
+
+class Ordering(LabelledEnum):
+    """How a listing query sorts its results."""
+
+    NEWEST = "newest"
+    TOP_RATED = "top_rated"
+    BEST_SELLING = "best_selling"
+    TRENDING = "trending"
+    RELEVANCE = "relevance"
+
+
+label_members(
+    {
+        Ordering.NEWEST: _("newest"),
+        Ordering.TOP_RATED: _("top rated"),
+        Ordering.BEST_SELLING: _("best selling"),
+        Ordering.TRENDING: _("best selling lately"),
+        Ordering.RELEVANCE: _("most relevant"),
+    }
+)
+
+
+@attrs.frozen
+class Listing:
+    """The indexed summary of one active service.
+
+    ``score`` is the Bayesian average rating × 100; ``sales`` counts completed orders ever,
+    ``recent_sales`` those of the policy's recent window (refreshed by ``tick``).
+    """
+
+    service_id: ServiceId
+    seller_id: MemberId
+    category_id: CategoryId
+    section_id: CategoryId
+    title: str
+    price: Money
+    delivery_days: int
+    seller_level: SellerLevel
+    rating_count: int
+    score: int
+    sales: int
+    recent_sales: int
+    created_at: datetime
+    terms: tuple[str, ...]
+
+    def sort_value(self, ordering: Ordering) -> int:
+        """The value an ordering sorts on, largest first (ties: the larger service id)."""
+        if ordering is Ordering.NEWEST:
+            return int(self.created_at.timestamp() * 1_000_000)
+        if ordering is Ordering.BEST_SELLING:
+            return self.sales
+        if ordering is Ordering.TRENDING:
+            return self.recent_sales
+        return self.score  # top rated, and relevance among the services that match
+
+
+def listing_for(  # noqa: PLR0913 (the service and the facts about it)
+    service: Service,
+    *,
+    section_id: CategoryId,
+    seller_level: SellerLevel,
+    rating: Rating,
+    sales: int,
+    recent_sales: int,
+    policy: ReviewPolicy,
+) -> Listing:
+    """The listing of an active service."""
+    return Listing(
+        service_id=service.id,
+        seller_id=service.seller_id,
+        category_id=service.category_id,
+        section_id=section_id,
+        title=service.title,
+        price=service.base_price,
+        delivery_days=service.delivery_days,
+        seller_level=seller_level,
+        rating_count=rating.count,
+        score=int(rating.bayesian(policy) * _SCORE_SCALE),
+        sales=sales,
+        recent_sales=recent_sales,
+        created_at=service.created_at,
+        terms=tuple(dict.fromkeys(search_terms(" ".join((service.title, *service.tags))))),
+    )
+
+
+@attrs.frozen
+class ListingQuery:
+    """A page of listings: optional text, filters, an ordering and a cursor.
+
+    Text matches services whose terms contain every term of the query (after the same
+    analysis as the index). ``min_rating`` filters on the Bayesian average.
+    """
+
+    text: str | None = None
+    section_id: CategoryId | None = None
+    category_id: CategoryId | None = None
+    min_price: Money | None = None
+    max_price: Money | None = None
+    max_delivery_days: int | None = None
+    seller_levels: frozenset[SellerLevel] | None = None
+    min_rating: Decimal | None = None
+    ordering: Ordering = Ordering.NEWEST
+    limit: int = 20
+    cursor: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        whole_number(_("page size"), self.limit, 1, _PAGE_MAX)
+        if self.text is not None:
+            plain_text(_("search"), self.text, 0, _QUERY_LENGTH)
+        if self.max_delivery_days is not None:
+            whole_number(_("delivery days"), self.max_delivery_days, 1, 10_000)
+        for name, amount in (("min_price", self.min_price), ("max_price", self.max_price)):
+            if amount is not None and not isinstance(amount, Money):
+                raise InvalidType(field=name, expected="Money", actual=type(amount).__name__)
+        if self.min_rating is not None and not isinstance(self.min_rating, Decimal):
+            raise InvalidType(
+                field=_("minimum rating"),
+                expected="a Decimal",
+                actual=type(self.min_rating).__name__,
+            )
+        decode_cursor(self.cursor)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The analysed terms of the text (empty without text)."""
+        return tuple(dict.fromkeys(search_terms(self.text or "")))
+
+    @property
+    def min_score(self) -> int | None:
+        """The minimum rating as a stored score."""
+        if self.min_rating is None:
+            return None
+        return int(self.min_rating * _SCORE_SCALE)
+
+    def after(self) -> tuple[int, str] | None:
+        """The sort value and service id the page starts after."""
+        return decode_cursor(self.cursor)
+
+
+def encode_cursor(listing: Listing, ordering: Ordering) -> str:
+    """The opaque cursor that continues after ``listing``."""
+    return f"{listing.sort_value(ordering)}:{listing.service_id}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
+    """The keyset of a cursor (``None`` for the first page); anything else is refused."""
+    if cursor is None:
+        return None
+    value, _sep, service_id = str(cursor).partition(":")
+    try:
+        return int(value), plain_text(_("cursor"), service_id, 1, 100)
+    except ValueError:
+        raise InvalidType(
+            field=_("cursor"), expected="a cursor from a page", actual="text"
+        ) from None
+
+
+def matches(listing: Listing, query: ListingQuery) -> bool:
+    """Whether ``listing`` passes every filter and contains every term of ``query``."""
+    return (
+        (query.section_id is None or listing.section_id == query.section_id)
+        and (query.category_id is None or listing.category_id == query.category_id)
+        and (query.min_price is None or listing.price >= query.min_price)
+        and (query.max_price is None or listing.price <= query.max_price)
+        and (query.max_delivery_days is None or listing.delivery_days <= query.max_delivery_days)
+        and (query.seller_levels is None or listing.seller_level in query.seller_levels)
+        and (query.min_score is None or listing.score >= query.min_score)
+        and set(query.terms) <= set(listing.terms)
+    )
+
+
+@attrs.frozen
+class ListingPage:
+    """One page of results, in order, and the cursor of the next page."""
+
+    listings: tuple[Listing, ...]
+    next_cursor: str | None
+
+
+def page_of(found: Sequence[Listing], query: ListingQuery) -> ListingPage:
+    """Order matching listings (largest first), keep the page after the cursor."""
+    keyed = sorted(
+        ((listing.sort_value(query.ordering), listing.service_id, listing) for listing in found),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    after = query.after()
+    if after is not None:
+        keyed = [item for item in keyed if (item[0], item[1]) < after]
+    rows = [listing for _value, _id, listing in keyed[: query.limit + 1]]
+    return finish_page(rows, query)
+
+
+def finish_page(rows: Sequence[Listing], query: ListingQuery) -> ListingPage:
+    """A page from up to ``limit + 1`` ordered rows (the extra one says more exist)."""
+    page = tuple(rows[: query.limit])
+    more = len(rows) > query.limit
+    return ListingPage(page, encode_cursor(page[-1], query.ordering) if more and page else None)
+
+
+def explain(listing: Listing, query: ListingQuery) -> dict[str, object]:
+    """Why a service sits where it does: the sort value, the filters, the matched terms."""
+    return {
+        "ordering": query.ordering.value,
+        "sort_value": listing.sort_value(query.ordering),
+        "tie_break": listing.service_id,
+        "matches_filters": matches(listing, query),
+        "matched_terms": [term for term in query.terms if term in listing.terms],
+        "score": Decimal(listing.score) / _SCORE_SCALE,
+        "sales": listing.sales,
+        "recent_sales": listing.recent_sales,
+    }
