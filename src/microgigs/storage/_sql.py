@@ -15,7 +15,7 @@ from typing import Final, Protocol, TypeVar
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ServiceId, TransactionId
+from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId, TransactionId
 from microgigs.ledger import (
     AccountId,
     Entry,
@@ -30,7 +30,15 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery, Ordering, finish_page
+from microgigs.ranking import (
+    Listing,
+    ListingPage,
+    ListingQuery,
+    Ordering,
+    Rating,
+    Review,
+    finish_page,
+)
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
 from microgigs.storage.codec import decode, encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
@@ -39,6 +47,7 @@ T = TypeVar("T")
 Row = Sequence[object]
 _PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
 _MEMBER_KEYS: Final = {"username": "username", "email": "email"}
+_RATED: Final = {"service_id": "service_id", "seller_id": "seller_id"}
 _SORT_COLUMNS: Final = {
     Ordering.NEWEST: "newest",
     Ordering.TOP_RATED: "score",
@@ -263,6 +272,28 @@ class SqlBackend(ABC):
         rows = self._read("SELECT key, fingerprint, result FROM commands WHERE key = ?", (key,))
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
+    def review(self, review_id: ReviewId) -> Review | None:
+        return self._one(Review, "SELECT doc FROM reviews WHERE id = ?", (review_id,))
+
+    def review_of_order(self, order_id: OrderId) -> Review | None:
+        return self._one(Review, "SELECT doc FROM reviews WHERE order_id = ?", (order_id,))
+
+    def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]:
+        return self._many(
+            Review,
+            "SELECT doc FROM reviews WHERE service_id = ?"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (service_id, limit),
+        )
+
+    def rating(self, column: str, key: str) -> Rating:
+        column = _RATED[column]
+        rows = self._read(
+            f"SELECT count(*), coalesce(sum(stars), 0) FROM reviews WHERE {column} = ?",  # noqa: S608
+            (key,),
+        )
+        return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
+
     def search(self, query: ListingQuery) -> ListingPage:
         column = _SORT_COLUMNS[query.ordering]
         conditions: list[str] = []
@@ -356,6 +387,7 @@ class SqlBackend(ABC):
             )
         for event_id in changes.acknowledged:
             execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
+        self._reviews(execute, changes.reviews)
         self._list(execute, changes)
         for command in changes.commands:
             if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
@@ -363,6 +395,29 @@ class SqlBackend(ABC):
             execute(
                 "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
                 (command.key, command.fingerprint, command.result),
+            )
+
+    def _reviews(self, execute: Execute, writes: Sequence[Write[Review]]) -> None:
+        for write in writes:
+            review = write.value
+            if (
+                write.expected is None
+                and execute(
+                    "SELECT 1 FROM reviews WHERE order_id = ?", (review.order_id,)
+                ).fetchone()
+            ):
+                raise StaleWrite(kind=_("review"), key=review.order_id)
+            self._upsert(
+                execute,
+                "reviews",
+                write,
+                {
+                    "order_id": review.order_id,
+                    "service_id": review.service_id,
+                    "seller_id": review.seller_id,
+                    "stars": review.stars,
+                    "created_at": self._time(review.created_at),
+                },
             )
 
     def _list(self, execute: Execute, changes: Changes) -> None:
@@ -462,7 +517,7 @@ class SqlBackend(ABC):
         self,
         execute: Execute,
         table: str,
-        write: Write[Member] | Write[Service] | Write[Order],
+        write: Write[Member] | Write[Service] | Write[Order] | Write[Review],
         columns: dict[str, object],
     ) -> None:
         value = write.value

@@ -20,7 +20,7 @@ import attrs
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, IdempotencyConflict, NotFound, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
 from microgigs.ledger import (
     AccountId,
     EntryRow,
@@ -32,7 +32,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery
+from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
@@ -71,6 +71,7 @@ class Changes:
     events: list[OutboxEvent] = attrs.Factory(list)
     acknowledged: list[EventId] = attrs.Factory(list)
     commands: list[CommandRecord] = attrs.Factory(list)
+    reviews: list[Write[Review]] = attrs.Factory(list)
     listings: list[Listing] = attrs.Factory(list)
     unlisted: list[ServiceId] = attrs.Factory(list)
 
@@ -103,6 +104,10 @@ class Backend(Protocol):
     def pending_events(self, limit: int) -> list[OutboxEvent]: ...
     def command(self, key: str) -> CommandRecord | None: ...
     def search(self, query: ListingQuery) -> ListingPage: ...
+    def review(self, review_id: ReviewId) -> Review | None: ...
+    def review_of_order(self, order_id: OrderId) -> Review | None: ...
+    def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]: ...
+    def rating(self, column: str, key: str) -> Rating: ...
     def flush(self, changes: Changes) -> None: ...
 
 
@@ -222,6 +227,44 @@ class _Services:
         found = [s for s in merged if s.status is status]
         found.sort(key=lambda s: (s.updated_at, s.id))
         return [clone(s) for s in found[:limit]]
+
+
+class _Reviews:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[Review] = _Rows(_("review"), backend.review)  # type: ignore[arg-type]
+
+    def add(self, review: Review) -> None:
+        if self.for_order(review.order_id) is not None:
+            raise StaleWrite(kind=_("review"), key=review.order_id)
+        self.rows.add(review.id, review)
+
+    def get(self, review_id: ReviewId) -> Review:
+        return self.rows.get(review_id)
+
+    def save(self, review: Review) -> None:
+        self.rows.save(review.id, review)
+
+    def for_order(self, order_id: OrderId) -> Review | None:
+        for review in self.rows.staged.values():
+            if review.order_id == order_id:
+                return clone(review)
+        found = self._backend.review_of_order(order_id)
+        return None if found is None else self.get(found.id)
+
+    def by_service(self, service_id: ServiceId, *, limit: int = 20) -> list[Review]:
+        merged = self.rows.overlay(
+            self._backend.reviews_of_service(service_id, limit), lambda r: r.id
+        )
+        found = [r for r in merged if r.service_id == service_id]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return [clone(r) for r in found[:limit]]
+
+    def rating_of_service(self, service_id: ServiceId) -> Rating:
+        return self._backend.rating("service_id", service_id)
+
+    def rating_of_seller(self, seller_id: MemberId) -> Rating:
+        return self._backend.rating("seller_id", seller_id)
 
 
 class _Listings:
@@ -393,6 +436,7 @@ class StagedUnitOfWork:
         self.members = _Members(backend)
         self.services = _Services(backend)
         self.listings = _Listings(backend)
+        self.reviews = _Reviews(backend)
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
@@ -426,6 +470,7 @@ class StagedUnitOfWork:
             events=list(self.outbox.recorded),
             acknowledged=list(self.outbox.acknowledged),
             commands=list(self.commands.staged.values()),
+            reviews=self.reviews.rows.writes(),
             listings=[v for v in self.listings.staged.values() if v is not None],
             unlisted=[k for k, v in self.listings.staged.items() if v is None],
         )

@@ -21,7 +21,7 @@ from datetime import datetime
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
 from microgigs.ledger import (
     AccountId,
     EntryRow,
@@ -35,7 +35,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery, matches, page_of
+from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review, matches, page_of
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -59,6 +59,7 @@ class _MemoryBackend:
         self._outbox: dict[EventId, OutboxEvent] = {}
         self._commands: dict[str, CommandRecord] = {}
         self._listings: dict[ServiceId, Listing] = {}
+        self._reviews: dict[str, Review] = {}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -137,6 +138,20 @@ class _MemoryBackend:
     def command(self, key: str) -> CommandRecord | None:
         return self._commands.get(key)
 
+    def review(self, review_id: ReviewId) -> Review | None:
+        return self._reviews.get(review_id)
+
+    def review_of_order(self, order_id: OrderId) -> Review | None:
+        return next((r for r in self._reviews.values() if r.order_id == order_id), None)
+
+    def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]:
+        found = [r for r in self._reviews.values() if r.service_id == service_id]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return found[:limit]
+
+    def rating(self, column: str, key: str) -> Rating:
+        return Rating.of(r.stars for r in self._reviews.values() if getattr(r, column) == key)
+
     def search(self, query: ListingQuery) -> ListingPage:
         return page_of([v for v in self._listings.values() if matches(v, query)], query)
 
@@ -152,6 +167,7 @@ class _MemoryBackend:
             (_("member"), changes.members, self._members),
             (_("service"), changes.services, self._services),
             (_("order"), changes.orders, self._orders),
+            (_("review"), changes.reviews, self._reviews),
         ):
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
@@ -161,8 +177,19 @@ class _MemoryBackend:
                 owner = self._member_keys.get((field, getattr(member, field)))
                 if owner is not None and owner != member.id:
                     raise error(getattr(member, field))
+        self._check_postings(changes.transactions)
+        for review in changes.reviews:
+            other = self.review_of_order(review.value.order_id)
+            if review.expected is None and other is not None:
+                raise StaleWrite(kind=_("review"), key=review.value.order_id)
+        for record in changes.commands:
+            if record.key in self._commands:
+                raise StaleWrite(kind=_("command"), key=record.key)
+
+    def _check_postings(self, transactions: list[Transaction]) -> None:
+        """Replay the postings over the committed balances (others may have spent since)."""
         running: dict[AccountId, Money] = {}
-        for transaction in changes.transactions:
+        for transaction in transactions:
             if self._book.by_key(transaction.key) is not None:
                 raise StaleWrite(kind=_("transaction"), key=transaction.key)
             current = {
@@ -170,9 +197,6 @@ class _MemoryBackend:
                 for e in transaction.entries
             }
             running.update(postable(current, transaction))
-        for record in changes.commands:
-            if record.key in self._commands:
-                raise StaleWrite(kind=_("command"), key=record.key)
 
     def _apply(self, changes: Changes) -> None:
         for write in changes.members:
@@ -196,13 +220,16 @@ class _MemoryBackend:
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
         self._commands.update({record.key: record for record in changes.commands})
+        self._reviews.update({w.value.id: clone(w.value) for w in changes.reviews})
         self._listings.update({listing.service_id: listing for listing in changes.listings})
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
 
 
 def _check_version(
-    kind: str, write: Write[Member] | Write[Service] | Write[Order], stored: object
+    kind: str,
+    write: Write[Member] | Write[Service] | Write[Order] | Write[Review],
+    stored: object,
 ) -> None:
     if write.expected is None:
         if stored is not None:

@@ -28,12 +28,12 @@ from typing import Protocol, Self
 import attrs
 
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.ids import EventId, MemberId, OrderId, ServiceId
+from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
 from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transaction
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery
+from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
 
 __all__ = [
     "CartRepository",
@@ -46,6 +46,7 @@ __all__ = [
     "OrderRepository",
     "Outbox",
     "OutboxEvent",
+    "ReviewRepository",
     "ServiceRepository",
     "Storage",
     "UnitOfWork",
@@ -97,6 +98,38 @@ class ServiceRepository(Protocol):
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
         """Services in a status (the moderation queue is ``pending_review``), oldest first."""
+        ...
+
+
+class ReviewRepository(Protocol):
+    """Reviews: at most one per order."""
+
+    def add(self, review: Review) -> None:
+        """Store a new review (:class:`~microgigs.errors.StaleWrite` if its order has one)."""
+        ...
+
+    def get(self, review_id: ReviewId) -> Review:
+        """The review (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, review: Review) -> None:
+        """Write a review read in this unit of work (the seller's reply)."""
+        ...
+
+    def for_order(self, order_id: OrderId) -> Review | None:
+        """The review of an order, if written."""
+        ...
+
+    def by_service(self, service_id: ServiceId, *, limit: int = 20) -> list[Review]:
+        """A service's reviews, newest first."""
+        ...
+
+    def rating_of_service(self, service_id: ServiceId) -> Rating:
+        """Count and sum of a service's stars."""
+        ...
+
+    def rating_of_seller(self, seller_id: MemberId) -> Rating:
+        """Count and sum of a seller's stars."""
         ...
 
 
@@ -273,6 +306,11 @@ class UnitOfWork(Protocol):
     @property
     def services(self) -> ServiceRepository:
         """Services."""
+        ...
+
+    @property
+    def reviews(self) -> ReviewRepository:
+        """Reviews and ratings."""
         ...
 
     @property

@@ -40,13 +40,23 @@ from microgigs.ids import (
     MemberId,
     MessageId,
     OrderId,
+    ReviewId,
     ServiceId,
     TransactionId,
 )
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
-from microgigs.ranking import Listing, ListingQuery, Ordering, matches, page_of, search_terms
+from microgigs.ranking import (
+    Listing,
+    ListingQuery,
+    Ordering,
+    Rating,
+    Review,
+    matches,
+    page_of,
+    search_terms,
+)
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
 
@@ -63,6 +73,7 @@ __all__ = [
     "check_members",
     "check_orders_and_due_index",
     "check_outbox",
+    "check_reviews_and_ratings",
     "check_rollback_by_default",
     "check_services",
     "check_stale_writes_are_refused",
@@ -520,6 +531,55 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
             assert first == next(v for v in indexed if v.service_id == first.service_id)
 
 
+def check_reviews_and_ratings(make: Factory) -> None:
+    """One review per order; listings by service, newest first; ratings summed."""
+    with closing(make()) as storage:
+        reviews = []
+        for number, stars in enumerate((5, 4, 3)):
+            order = place_order(order_id=f"O{number}")
+            buyer, seller = Actor.member(order.buyer_id), Actor.member(order.seller_id)
+            order.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            order.apply(OrderEvent.DELIVER, seller, EPOCH + timedelta(hours=1), KHAMSAT.orders)
+            order.apply(OrderEvent.ACCEPT, buyer, EPOCH + timedelta(hours=2), KHAMSAT.orders)
+            reviews.append(
+                Review.write(
+                    ReviewId(f"R{number}"),
+                    order=order,
+                    actor=buyer,
+                    stars=stars,
+                    comment="عمل ممتاز",
+                    now=EPOCH + timedelta(hours=3 + number),
+                    policy=KHAMSAT.reviews,
+                )
+            )
+        with storage.unit_of_work() as uow:
+            for review in reviews:
+                uow.reviews.add(review)
+            uow.commit()
+        twin = attrs.evolve(reviews[0], id=ReviewId("R-twin"))
+
+        def review_again() -> None:
+            with storage.unit_of_work() as uow:
+                uow.reviews.add(twin)
+                uow.commit()
+
+        _expect(StaleWrite, review_again)
+        with storage.unit_of_work() as uow:
+            assert reviews[0] == uow.reviews.for_order(OrderId("O0"))
+            assert ["R2", "R1", "R0"] == [
+                r.id for r in uow.reviews.by_service(reviews[0].service_id)
+            ]
+            assert Rating(3, 12) == uow.reviews.rating_of_service(reviews[0].service_id)
+            assert Rating(3, 12) == uow.reviews.rating_of_seller(reviews[0].seller_id)
+            assert Rating(0, 0) == uow.reviews.rating_of_seller(MemberId("nobody"))
+            answered = uow.reviews.get(ReviewId("R0"))
+            answered.answer(Actor.member(answered.seller_id), "شكرًا", EPOCH, KHAMSAT.reviews)
+            uow.reviews.save(answered)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert "شكرًا" == uow.reviews.get(ReviewId("R0")).reply
+
+
 class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
@@ -540,5 +600,6 @@ CHECKS: Final = (
     check_command_records,
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
+    check_reviews_and_ratings,
 )
 """Every check, in the order the docs describe them."""

@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-2
+3
 >>> storage.close()
 """
 

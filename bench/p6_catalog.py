@@ -1,0 +1,188 @@
+"""P6: top 20 best selling in one category, and an Arabic text search, at 1,000,000 services
+÷ the same at 10,000, on SQLite and PostgreSQL.
+
+The catalogues are generated from the titles of ``search_eval.json`` (each service gets one
+of them plus a few words), spread over the 98 default categories, and bulk-loaded into the
+adapters' listing tables (their FTS5 and GIN indexes built as for any insert). The queries
+go through the adapters' ``uow.listings.search``.
+
+Run: .venv/bin/python bench/p6_catalog.py [--services 1000000] [--postgres DSN]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from harness import measure, report
+from search_recall import load
+
+from microgigs.catalog import default_categories
+from microgigs.ids import CategoryId, MemberId, ServiceId
+from microgigs.money import Money
+from microgigs.policy import SellerLevel
+from microgigs.ranking import Listing, ListingQuery, Ordering, search_terms
+from microgigs.storage import Storage
+from microgigs.storage.codec import encode
+from microgigs.storage.postgres import PostgresStorage
+from microgigs.storage.sqlite import SQLiteStorage
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+CATEGORY = CategoryId("logo-design")
+QUERIES = {
+    "best selling in a category": ListingQuery(
+        category_id=CATEGORY, ordering=Ordering.BEST_SELLING
+    ),
+    "Arabic search «شعار»": ListingQuery(text="شعار", ordering=Ordering.RELEVANCE),
+}
+
+
+def listings(count: int, seed: int = 6) -> Iterator[Listing]:
+    """``count`` realistic listings, the same for the same seed."""
+    rng = random.Random(seed)
+    titles = [title for _, title in load()[0]]
+    categories = list(default_categories())
+    extras = ["احترافي", "سريع", "بجودة عالية", "للشركات", "بأفضل سعر", "خلال يوم", "مميز"]
+    for number in range(count):
+        category = categories[rng.randrange(len(categories))]
+        title = f"{rng.choice(titles)} {rng.choice(extras)}"
+        yield Listing(
+            service_id=ServiceId(f"S{number:08d}"),
+            seller_id=MemberId(f"M{rng.randrange(count // 10 + 1)}"),
+            category_id=category.id,
+            section_id=category.section_id,
+            title=title,
+            price=Money(500 * rng.randint(1, 20), "USD"),
+            delivery_days=rng.randint(1, 30),
+            seller_level=rng.choice(list(SellerLevel)),
+            rating_count=rng.randint(0, 300),
+            score=rng.randint(300, 500),
+            sales=int(rng.paretovariate(1.2)),
+            recent_sales=rng.randint(0, 20),
+            created_at=START + timedelta(minutes=number),
+            terms=tuple(dict.fromkeys(search_terms(title))),
+        )
+
+
+def _row(listing: Listing, terms: object) -> tuple[object, ...]:
+    return (
+        listing.service_id, listing.seller_id, listing.category_id, listing.section_id,
+        listing.price.minor, listing.delivery_days, listing.seller_level.value, listing.score,
+        listing.sales, listing.recent_sales, listing.sort_value(Ordering.NEWEST), terms,
+        encode(listing),
+    )  # fmt: skip
+
+
+COLUMNS = (
+    "service_id, seller_id, category_id, section_id, price_minor, delivery_days, seller_level,"
+    " score, sales, recent_sales, newest, terms, doc"
+)
+
+
+def load_sqlite(count: int, folder: Path) -> Storage:
+    path = folder / f"p6-{count}.db"
+    SQLiteStorage(path, currency="USD").close()
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            f"INSERT INTO listings ({COLUMNS}) VALUES ({', '.join('?' * 13)})",  # noqa: S608
+            (_row(listing, " ".join(listing.terms)) for listing in listings(count)),
+        )
+        connection.execute("COMMIT")
+        connection.execute("ANALYZE")
+    return SQLiteStorage(path, currency="USD")
+
+
+def load_postgres(count: int, dsn: str) -> Storage:
+    schema = f"bench_p6_{count}"
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1).close()
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY listings ({COLUMNS}) FROM STDIN") as copy,
+        ):
+            for listing in listings(count):
+                copy.write_row(_row(listing, list(listing.terms)))
+        connection.commit()
+        connection.execute("ANALYZE listings")
+        connection.commit()
+    return PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+
+
+def searcher(storage: Storage, query: ListingQuery) -> Callable[[int], None]:
+    def search(loops: int) -> None:
+        with storage.unit_of_work() as uow:
+            for _ in range(loops):
+                assert len(uow.listings.search(query).listings) == query.limit
+
+    return search
+
+
+def run(
+    name: str, load_small: Callable[[], Storage], load_big: Callable[[], Storage], big: int
+) -> tuple[list[tuple[str, float, str]], dict[str, float]]:
+    started = time.perf_counter()
+    small, large = load_small(), load_big()
+    print(f"  loaded {name} in {time.perf_counter() - started:.0f} s")
+    rows, timings = [], {}
+    for label, query in QUERIES.items():
+        found = measure(
+            {
+                f"{name} {label} @ 10,000": searcher(small, query),
+                f"{name} {label} @ {big:,}": searcher(large, query),
+            },
+            loops=50,
+        )
+        timings.update(found)
+        little, lots = found.values()
+        rows.append((f"{name}: {label}, {big:,} ÷ 10,000", lots / little, "≤ 2"))
+    small.close()
+    large.close()
+    return rows, timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--services", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default=os.environ.get("MICROGIGS_TEST_POSTGRES_DSN"))
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="microgigs-p6-"))
+    rows, timings = run(
+        "sqlite",
+        lambda: load_sqlite(10_000, folder),
+        lambda: load_sqlite(options.services, folder),
+        options.services,
+    )
+    if options.postgres:
+        more_rows, more = run(
+            "postgres",
+            lambda: load_postgres(10_000, options.postgres),
+            lambda: load_postgres(options.services, options.postgres),
+            options.services,
+        )
+        rows += more_rows
+        timings.update(more)
+    report("P6 catalogue", rows, timings)
+
+
+def smoke() -> None:
+    """Tiny catalogues on SQLite, both queries: for the test suite."""
+    folder = Path(tempfile.mkdtemp(prefix="microgigs-p6-smoke-"))
+    storage = load_sqlite(3_000, folder)
+    for query in QUERIES.values():
+        searcher(storage, query)(1)
+    storage.close()
+
+
+if __name__ == "__main__":
+    main()
