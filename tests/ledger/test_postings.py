@@ -266,6 +266,8 @@ def test_amounts_must_be_positive(ids, amount):
 def test_floats_are_refused(ids):
     with pytest.raises(InvalidType):
         lg.top_up(ids(), "k", member_id=BUYER, amount=5.0, source=lg.Gateway.CARD, at=EPOCH)
+    with pytest.raises(InvalidType):
+        lg.request_withdrawal(ids(), "w", seller_id=SELLER, amount=10.0, minimum=usd(10), at=EPOCH)
 
 
 def test_the_same_key_returns_the_first_result_and_other_content_conflicts(book, ids):

@@ -162,6 +162,31 @@ def _positive(field: str, amount: Money) -> Money:
     return amount
 
 
+def _transfer(  # noqa: PLR0913, PLR0917 (a header and two legs, in posting order)
+    transaction_id: TransactionId,
+    key: str,
+    kind: PostingKind,
+    source: AccountId,
+    target: AccountId,
+    amount: Money,
+    at: datetime,
+    *,
+    order_id: OrderId | None = None,
+    member_id: MemberId | None = None,
+) -> Transaction:
+    """A positive ``amount`` moved from ``source`` to ``target``."""
+    moved = _positive(_("amount"), amount)
+    return _transaction(
+        transaction_id,
+        key,
+        kind,
+        [(source, -moved), (target, moved)],
+        at,
+        order_id=order_id,
+        member_id=member_id,
+    )
+
+
 # --- the builders ----------------------------------------------------------------------------
 
 
@@ -175,12 +200,13 @@ def top_up(  # noqa: PLR0913 (who, how much, from where, when)
     at: datetime,
 ) -> Transaction:
     """Money paid in from PayPal or a card onto a member's balance."""
-    amount = _positive(_("amount"), amount)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.TOP_UP,
-        [(gateway(source), -amount), (wallet(member_id), amount)],
+        gateway(source),
+        wallet(member_id),
+        amount,
         at,
         member_id=member_id,
     )
@@ -201,13 +227,14 @@ def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
     ``source=None`` pays from the balance. The platform holds the money until the order
     completes or is cancelled.
     """
-    amount = _positive(_("amount"), amount)
     payer = wallet(buyer_id) if source is None else gateway(source)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.PAYMENT,
-        [(payer, -amount), (escrow(order_id), amount)],
+        payer,
+        escrow(order_id),
+        amount,
         at,
         order_id=order_id,
         member_id=buyer_id,
@@ -259,12 +286,13 @@ def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
     at: datetime,
 ) -> Transaction:
     """A cancelled order's whole escrow back to the buyer's balance."""
-    amount = _positive(_("amount"), amount)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.REFUND,
-        [(escrow(order_id), -amount), (wallet(buyer_id), amount)],
+        escrow(order_id),
+        wallet(buyer_id),
+        amount,
         at,
         order_id=order_id,
         member_id=buyer_id,
@@ -319,12 +347,13 @@ def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
     at: datetime,
 ) -> Transaction:
     """Earnings whose clearance period ended, from pending to available."""
-    amount = _positive(_("amount"), amount)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.CLEARANCE,
-        [(pending(seller_id), -amount), (available(seller_id), amount)],
+        pending(seller_id),
+        available(seller_id),
+        amount,
         at,
         order_id=order_id,
         member_id=seller_id,
@@ -341,14 +370,15 @@ def request_withdrawal(  # noqa: PLR0913 (whose, how much, the minimum, when)
     at: datetime,
 ) -> Transaction:
     """Available earnings set aside for a payout (at least the policy's minimum)."""
-    amount = _positive(_("amount"), amount)
-    if amount < minimum:
+    if _positive(_("amount"), amount) < minimum:
         raise WithdrawalTooSmall(amount=amount, minimum=minimum)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_REQUESTED,
-        [(available(seller_id), -amount), (withdrawing(seller_id), amount)],
+        available(seller_id),
+        withdrawing(seller_id),
+        amount,
         at,
         member_id=seller_id,
     )
@@ -363,12 +393,13 @@ def complete_withdrawal(
     at: datetime,
 ) -> Transaction:
     """The payout provider sent the money: it leaves the platform."""
-    amount = _positive(_("amount"), amount)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_COMPLETED,
-        [(withdrawing(seller_id), -amount), (payouts(), amount)],
+        withdrawing(seller_id),
+        payouts(),
+        amount,
         at,
         member_id=seller_id,
     )
@@ -383,12 +414,13 @@ def fail_withdrawal(
     at: datetime,
 ) -> Transaction:
     """The payout failed: the money is available to the seller again."""
-    amount = _positive(_("amount"), amount)
-    return _transaction(
+    return _transfer(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_FAILED,
-        [(withdrawing(seller_id), -amount), (available(seller_id), amount)],
+        withdrawing(seller_id),
+        available(seller_id),
+        amount,
         at,
         member_id=seller_id,
     )
