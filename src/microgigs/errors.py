@@ -40,6 +40,8 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── ContactDetailsNotAllowed
     │   ├── InvalidRefund
     │   └── TransitionNotAllowed
+    ├── PaymentError
+    │   └── PaymentFailed
     ├── PermissionDenied (PermissionError)
     ├── PricingError (ValueError)
     │   ├── DuplicateUpgrade
@@ -103,6 +105,8 @@ __all__ = [
     "OrderError",
     "OutOfRange",
     "OwnService",
+    "PaymentError",
+    "PaymentFailed",
     "PermissionDenied",
     "PriceNotAllowed",
     "PricingError",
@@ -615,6 +619,27 @@ class UnknownAccount(LedgerError):
     template = _("{account} is not an account of this ledger.")
 
     account: str
+
+
+# --- payments ----------------------------------------------------------------------------------
+
+
+class PaymentError(MicrogigsError):
+    """The payment gateway did not take the money; nothing was charged or written."""
+
+    code = "payments.failed"
+    template = _("The payment did not go through.")
+
+
+@attrs.define(auto_exc=True)
+class PaymentFailed(PaymentError):
+    """A gateway declined a charge or could not be reached."""
+
+    code = "payments.declined"
+    template = _("The payment by {method} did not go through: {reason}.")
+
+    method: object
+    reason: str
 
 
 # --- conflicts ---------------------------------------------------------------------------------

@@ -1,0 +1,495 @@
+"""The marketplace façade: the one object a host builds and calls.
+
+Each mutating use case is one unit of work: check the actor, load, call the domain, write
+the ledger entries and the aggregates together, record the domain events in the outbox,
+commit. Each takes an idempotency key: the same key with the same request returns the
+first result and changes nothing more; the same key with another request is
+:class:`~microgigs.errors.IdempotencyConflict`.
+
+This first slice covers the seed's journey: members, services and their moderation (with
+the catalogue index), top-ups, the cart, checkout from the balance or a gateway, the
+instructions and the conversation, delivery, acceptance and release, the late-seller
+cancellation and refund, and ``tick`` (automatic transitions and clearance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Final, TypeVar
+
+import attrs
+
+from microgigs import ledger as lg
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.catalog import CategoryTree, Service, Upgrade, default_categories
+from microgigs.clock import Clock, later
+from microgigs.errors import IdempotencyConflict, NotFound, StaleWrite
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    IdGenerator,
+    MemberId,
+    MessageId,
+    OrderId,
+    ServiceId,
+    TransactionId,
+    UpgradeId,
+)
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, post_message
+from microgigs.payments import PaymentGateway
+from microgigs.policy import MarketplacePolicy
+from microgigs.pricing import quote
+from microgigs.ranking import Rating, listing_for
+from microgigs.storage.codec import encode
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
+
+__all__ = ["Marketplace", "TickReport"]
+
+T = TypeVar("T")
+_TICK_BATCH: Final = 200
+
+
+@attrs.frozen
+class TickReport:
+    """What one ``tick`` did."""
+
+    transitions: int
+    cleared: int
+
+
+def _fingerprint(name: str, request: object) -> str:
+    return hashlib.sha256(f"{name}|{request!r}".encode()).hexdigest()
+
+
+@attrs.define
+class Marketplace:
+    """A marketplace: storage, clock, ids, policy and payment gateway, wired once."""
+
+    storage: Storage
+    clock: Clock
+    ids: IdGenerator
+    policy: MarketplacePolicy
+    gateway: PaymentGateway
+    categories: CategoryTree = attrs.Factory(default_categories)
+
+    # --- the machinery of every use case --------------------------------------------------
+
+    def _command(
+        self, key: str, name: str, request: object, work: Callable[[UnitOfWork], T], result: type[T]
+    ) -> T:
+        """Run ``work`` once per key: a replay returns the recorded result."""
+        fingerprint = _fingerprint(name, request)
+        with self.storage.unit_of_work() as uow:
+            done = uow.commands.get(key)
+            if done is not None:
+                if done.fingerprint != fingerprint:
+                    raise IdempotencyConflict(key=key)
+                return _decoded(done.result, result)
+            outcome = work(uow)
+            uow.commands.put(CommandRecord(key, fingerprint, json.dumps(_plain(outcome))))
+            uow.commit()
+            return outcome
+
+    def _publish(self, uow: UnitOfWork, order: Order) -> None:
+        for event in order.pull_events():
+            uow.outbox.record(
+                OutboxEvent(
+                    self.ids.new(EventId), "order.transitioned", encode(event), event.transition.at
+                )
+            )
+
+    def _save(self, uow: UnitOfWork, order: Order) -> None:
+        # events first: the stored order must remember that they were handed out
+        self._publish(uow, order)
+        uow.orders.save(order)
+
+    def _member(self, uow: UnitOfWork, actor: Actor) -> Member:
+        if actor.member_id is None:
+            raise NotFound(kind=_("member"), key="-")
+        member = uow.members.get(actor.member_id)
+        member.require_can_trade()
+        return member
+
+    # --- members -------------------------------------------------------------------------
+
+    def register_member(  # noqa: PLR0913 (a profile's parts)
+        self,
+        key: str,
+        *,
+        username: str,
+        email: str,
+        first_name: str,
+        family_name: str,
+        phone: str | None = None,
+    ) -> MemberId:
+        """A new member (the host has verified identity and stored the password)."""
+
+        def work(uow: UnitOfWork) -> MemberId:
+            member = Member.register(
+                self.ids.new(MemberId),
+                username=username,
+                email=email,
+                first_name=first_name,
+                family_name=family_name,
+                joined_at=self.clock.now(),
+                phone=phone,
+            )
+            uow.members.add(member)
+            return member.id
+
+        request = (username, email, first_name, family_name, phone)
+        return self._command(key, "register", request, work, MemberId)
+
+    # --- services ----------------------------------------------------------------------------
+
+    def publish_service(  # noqa: PLR0913 (a service's parts)
+        self,
+        key: str,
+        actor: Actor,
+        *,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        instructions: str,
+        base_price: Money,
+        delivery_days: int,
+        upgrades: Sequence[tuple[str, Money, int]] = (),
+        tags: Sequence[str] = (),
+    ) -> ServiceId:
+        """A seller's new service, sent to review."""
+
+        def work(uow: UnitOfWork) -> ServiceId:
+            seller = self._member(uow, actor)
+            self.categories.category(category_id)
+            service = Service.draft(
+                self.ids.new(ServiceId),
+                seller_id=seller.id,
+                category_id=category_id,
+                title=title,
+                description=description,
+                instructions=instructions,
+                base_price=base_price,
+                delivery_days=delivery_days,
+                upgrades=[Upgrade(self.ids.new(UpgradeId), t, p, d) for t, p, d in upgrades],
+                tags=tags,
+                policy=self.policy.catalog,
+                created_at=self.clock.now(),
+            )
+            service.submit(actor, self.clock.now())
+            uow.services.add(service)
+            return service.id
+
+        request = (
+            actor, category_id, title, description, instructions, base_price, delivery_days,
+            tuple(upgrades), tuple(tags),
+        )  # fmt: skip
+        return self._command(key, "publish_service", request, work, ServiceId)
+
+    def moderate_service(
+        self, key: str, actor: Actor, service_id: ServiceId, *, reason: str | None = None
+    ) -> None:
+        """An admin approves a service (``reason=None``) or rejects it with a reason."""
+
+        def work(uow: UnitOfWork) -> None:
+            service = uow.services.get(service_id)
+            if reason is None:
+                service.approve(actor, self.clock.now())
+                self._list(uow, service)
+            else:
+                service.reject(actor, reason, self.clock.now())
+            uow.services.save(service)
+
+        self._command(key, "moderate_service", (actor, service_id, reason), work, type(None))
+
+    def _list(self, uow: UnitOfWork, service: Service) -> None:
+        seller = uow.members.get(service.seller_id)
+        uow.listings.put(
+            listing_for(
+                service,
+                section_id=self.categories.category(service.category_id).section_id,
+                seller_level=seller.level,
+                rating=uow.reviews.rating_of_service(service.id),
+                sales=0,
+                recent_sales=0,
+                policy=self.policy.reviews,
+            )
+        )
+
+    # --- money in ------------------------------------------------------------------------------
+
+    def top_up(self, key: str, actor: Actor, amount: Money, method: lg.Gateway) -> None:
+        """Money paid in through a gateway onto the member's balance."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = self._member(uow, actor)
+            self.gateway.charge(key, member.id, amount, method)
+            uow.ledger.post(
+                lg.top_up(
+                    self.ids.new(TransactionId), f"{key}:top-up", member_id=member.id,
+                    amount=amount, source=method, at=self.clock.now(),
+                )
+            )  # fmt: skip
+
+        self._command(key, "top_up", (actor, amount, method), work, type(None))
+
+    # --- the cart and checkout ---------------------------------------------------------------
+
+    def add_to_cart(
+        self,
+        key: str,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        upgrade_ids: Sequence[UpgradeId] = (),
+        quantity: int = 1,
+    ) -> None:
+        """Put a service in the buyer's cart with chosen upgrades and a quantity."""
+
+        def work(uow: UnitOfWork) -> None:
+            buyer = self._member(uow, actor)
+            cart = uow.carts.get(buyer.id)
+            cart.put(
+                buyer, uow.services.get(service_id), self.policy.catalog,
+                upgrade_ids=upgrade_ids, quantity=quantity,
+            )  # fmt: skip
+            uow.carts.save(cart)
+
+        request = (actor, service_id, tuple(upgrade_ids), quantity)
+        self._command(key, "add_to_cart", request, work, type(None))
+
+    def checkout(self, key: str, actor: Actor, method: lg.Gateway | None = None) -> list[OrderId]:
+        """Pay for the whole cart (balance, or a gateway) and place one order per line.
+
+        A gateway is charged the total once per key; if it declines, nothing is written.
+        """
+
+        def work(uow: UnitOfWork) -> list[OrderId]:
+            buyer = self._member(uow, actor)
+            cart = uow.carts.get(buyer.id)
+            if not len(cart):
+                raise NotFound(kind=_("cart line"), key=buyer.id)
+            now = self.clock.now()
+            orders = []
+            for line in cart:
+                service = uow.services.get(line.service_id)
+                service.require_buyable_by(buyer.id)
+                snapshot = service.snapshot()
+                priced = quote(
+                    snapshot, self.policy, upgrade_ids=line.upgrade_ids, quantity=line.quantity
+                )
+                order = Order.place(
+                    self.ids.new(OrderId), buyer_id=buyer.id, quote=priced, service=snapshot,
+                    placed_at=now, policy=self.policy.orders,
+                )  # fmt: skip
+                orders.append(order)
+            total = sum((o.quote.total for o in orders), Money.zero(self.policy.currency))
+            if method is not None:
+                self.gateway.charge(key, buyer.id, total, method)
+            for order in orders:
+                self._publish(uow, order)
+                uow.orders.add(order)
+                uow.ledger.post(
+                    lg.pay_order(
+                        self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
+                        buyer_id=buyer.id, amount=order.quote.total, source=method, at=now,
+                    )
+                )  # fmt: skip
+            cart.clear()
+            uow.carts.save(cart)
+            return [o.id for o in orders]
+
+        return self._command(key, "checkout", (actor, method), work, list)
+
+    # --- the order --------------------------------------------------------------------------------
+
+    def send_message(
+        self,
+        key: str,
+        actor: Actor,
+        order_id: OrderId,
+        body: str,
+        attachments: Sequence[str] = (),
+    ) -> None:
+        """Write in the order; the buyer's first message carries the instructions."""
+
+        def work(uow: UnitOfWork) -> None:
+            order = uow.orders.get(order_id)
+            message = post_message(
+                order, actor, body, message_id=self.ids.new(MessageId), sent_at=self.clock.now(),
+                policy=self.policy.orders, attachments=attachments,
+            )  # fmt: skip
+            uow.orders.add_message(message)
+            self._save(uow, order)
+
+        request = (actor, order_id, body, tuple(attachments))
+        self._command(key, "send_message", request, work, type(None))
+
+    def deliver(
+        self,
+        key: str,
+        actor: Actor,
+        order_id: OrderId,
+        body: str,
+        attachments: Sequence[str] = (),
+    ) -> None:
+        """The seller delivers, with a message and files."""
+        self._act(key, actor, order_id, OrderEvent.DELIVER, body, attachments)
+
+    def request_modification(self, key: str, actor: Actor, order_id: OrderId, reason: str) -> None:
+        """The buyer asks for changes to a delivery."""
+        self._act(key, actor, order_id, OrderEvent.REQUEST_MODIFICATION, reason, ())
+
+    def _act(  # noqa: PLR0913, PLR0917 (the key, who, which order, what, the message)
+        self,
+        key: str,
+        actor: Actor,
+        order_id: OrderId,
+        event: OrderEvent,
+        body: str,
+        attachments: Sequence[str],
+    ) -> None:
+        def work(uow: UnitOfWork) -> None:
+            order = uow.orders.get(order_id)
+            message = act_with_message(
+                order, event, actor, body, message_id=self.ids.new(MessageId),
+                sent_at=self.clock.now(), policy=self.policy.orders, attachments=attachments,
+            )  # fmt: skip
+            uow.orders.add_message(message)
+            self._save(uow, order)
+
+        request = (actor, order_id, event, body, tuple(attachments))
+        self._command(key, event.value, request, work, type(None))
+
+    def accept(self, key: str, actor: Actor, order_id: OrderId) -> None:
+        """The buyer accepts the delivery: the order completes and the money is released."""
+        self._transition(key, actor, order_id, OrderEvent.ACCEPT)
+
+    def cancel_late(self, key: str, actor: Actor, order_id: OrderId) -> None:
+        """The buyer cancels an order whose seller is late: the money goes back."""
+        self._transition(key, actor, order_id, OrderEvent.CANCEL_LATE)
+
+    def _transition(self, key: str, actor: Actor, order_id: OrderId, event: OrderEvent) -> None:
+        def work(uow: UnitOfWork) -> None:
+            self._apply(uow, uow.orders.get(order_id), event, actor, key)
+
+        self._command(key, event.value, (actor, order_id), work, type(None))
+
+    def _apply(  # noqa: PLR0913 (the unit, the order, the event, who, the key, when)
+        self,
+        uow: UnitOfWork,
+        order: Order,
+        event: OrderEvent,
+        actor: Actor,
+        key: str,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        """Fire ``event`` and move the money its outcome calls for, in the same unit."""
+        now = self.clock.now() if now is None else now
+        order.apply(event, actor, now, self.policy.orders)
+        if order.status is OrderStatus.COMPLETED and order.refunded is None:
+            seller = uow.members.get(order.seller_id)
+            uow.ledger.post(
+                lg.release(
+                    self.ids.new(TransactionId), f"{key}:release", order_id=order.id,
+                    seller_id=order.seller_id, subtotal=order.quote.subtotal,
+                    buyer_fee=order.quote.buyer_fee, commission=self.policy.ledger.commission,
+                    at=now, clears_at=later(now, self.policy.ledger.clearance_for(seller.level)),
+                )
+            )  # fmt: skip
+        elif order.status is OrderStatus.CANCELLED:
+            uow.ledger.post(
+                lg.refund(
+                    self.ids.new(TransactionId), f"{key}:refund", order_id=order.id,
+                    buyer_id=order.buyer_id, amount=order.quote.total, at=now,
+                )
+            )  # fmt: skip
+        self._save(uow, order)
+
+    # --- time -----------------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> TickReport:
+        """Fire every due automatic transition and clear every due release, each once.
+
+        Safe to run twice or from two processes: each step is a command keyed by what it
+        changes (the order's version, the release), so a second run finds it done.
+        """
+        when = self.clock.now() if now is None else now
+        system = Actor.system()
+        transitions = cleared = 0
+        with self.storage.unit_of_work() as uow:
+            due_orders = uow.orders.due(when, limit=_TICK_BATCH)
+            due_releases = uow.ledger.due_releases(when, limit=_TICK_BATCH)
+        for order_id in due_orders:
+            transitions += self._tick_order(order_id, when, system)
+        for release in due_releases:
+            cleared += self._tick_release(release, when)
+        return TickReport(transitions, cleared)
+
+    def _tick_order(self, order_id: OrderId, when: datetime, system: Actor) -> int:
+        with self.storage.unit_of_work() as uow:
+            order = uow.orders.get(order_id)
+            event = order.due_event(when, self.policy.orders)
+            key = f"tick:{order_id}:{order.version}"
+        if event is None:
+            return 0
+
+        def work(uow: UnitOfWork) -> None:
+            self._apply(uow, uow.orders.get(order_id), event, system, key, now=when)
+
+        try:
+            self._command(key, "tick", (order_id, event), work, type(None))
+        except StaleWrite:  # another process fired it first
+            return 0
+        return 1
+
+    def _tick_release(self, release: lg.Release, when: datetime) -> int:
+        key = f"clear:{release.order_id}"
+
+        def work(uow: UnitOfWork) -> None:
+            uow.ledger.post(
+                lg.clear(
+                    self.ids.new(TransactionId), key, seller_id=release.seller_id,
+                    amount=release.amount, order_id=release.order_id, at=when,
+                )
+            )  # fmt: skip
+
+        try:
+            self._command(key, "clear", release.order_id, work, type(None))
+        except (StaleWrite, IdempotencyConflict):
+            return 0
+        return 1
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def balance(self, account: lg.AccountId) -> Money:
+        """The balance of a ledger account."""
+        with self.storage.unit_of_work() as uow:
+            return uow.ledger.balance(account)
+
+    def order(self, order_id: OrderId) -> Order:
+        """An order as stored."""
+        with self.storage.unit_of_work() as uow:
+            return uow.orders.get(order_id)
+
+    def rating(self, service_id: ServiceId) -> Rating:
+        """A service's rating."""
+        with self.storage.unit_of_work() as uow:
+            return uow.reviews.rating_of_service(service_id)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return None if value is None else str(value)
+
+
+def _decoded(text: str, kind: type[T]) -> T:
+    value = json.loads(text)
+    return value if value is None or kind is list else kind(value)  # type: ignore[call-arg]

@@ -1,0 +1,222 @@
+"""The façade's first slice, through the seed's journeys, on every adapter."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+
+from microgigs import KHAMSAT, ManualClock, UlidGenerator
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    PaymentFailed,
+    PermissionDenied,
+)
+from microgigs.ids import CategoryId, MemberId
+from microgigs.marketplace import Marketplace
+from microgigs.money import Money
+from microgigs.orders import OrderStatus
+from microgigs.payments import FakeGateway
+from microgigs.ranking import ListingQuery
+from microgigs.storage import MemoryStorage
+from microgigs.storage.postgres import PostgresStorage
+from microgigs.storage.sqlite import SQLiteStorage
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+DESCRIPTION = (
+    "أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك، مع ثلاثة نماذج أولية وتعديلات حتى ترضى."
+)
+
+
+def usd(amount):
+    return Money.of(amount, "USD")
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def market(request, tmp_path):
+    if request.param == "memory":
+        storage = MemoryStorage("USD")
+    elif request.param == "sqlite":
+        storage = SQLiteStorage(tmp_path / "market.db", currency="USD")
+    else:
+        dsn = request.getfixturevalue("postgres_dsn")
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=2)
+    clock = ManualClock(START)
+    yield Marketplace(storage, clock, UlidGenerator(clock, seed=1), KHAMSAT, FakeGateway())
+    storage.close()
+    if request.param == "postgres":
+        _drop(dsn, schema)
+
+
+def _drop(dsn, schema):
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def cast(market):
+    seller = market.register_member(
+        "r-sara", username="sara", email="sara@example.com", first_name="سارة", family_name="الأحمد"
+    )
+    buyer = market.register_member(
+        "r-ahmad",
+        username="ahmad",
+        email="ahmad@example.com",
+        first_name="أحمد",
+        family_name="خالد",
+    )
+    service = market.publish_service(
+        "p-logo",
+        Actor.member(seller),
+        category_id=CategoryId("logo-design"),
+        title="تصميم شعار احترافي لشركتك",
+        description=DESCRIPTION,
+        instructions="أرسل اسم الشركة والألوان.",
+        base_price=usd(5),
+        delivery_days=2,
+        upgrades=[("تسليم بصيغة PNG", usd(50), 1), ("تسليم بصيغة PSD", usd(50), 1)],
+    )
+    market.moderate_service("m-logo", Actor.admin(MemberId("admin")), service)
+    return Actor.member(seller), Actor.member(buyer), service
+
+
+def buy(market, buyer, service, *, method=None):
+    market.top_up("t-1", buyer, usd(200), lg.Gateway.CARD)
+    with market.storage.unit_of_work() as uow:
+        upgrades = [u.id for u in uow.services.get(service).upgrades]
+    market.add_to_cart("c-1", buyer, service, upgrade_ids=upgrades)
+    (order,) = market.checkout("k-1", buyer, method)
+    return order
+
+
+def test_the_seed_journey_pays_the_seller_80_percent_after_clearance(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    assert (usd(95), usd(105)) == (
+        market.balance(lg.wallet(buyer.member_id)),
+        market.balance(lg.escrow(order)),
+    )
+    market.send_message("s-1", buyer, order, "اسم الشركة: نخلة")
+    market.clock.advance(DAY)
+    market.deliver("d-1", seller, order, "إليك الشعار", ["logo-v1.png"])
+    market.request_modification("mod-1", buyer, order, "كبّر الخط")
+    market.deliver("d-2", seller, order, "النسخة المعدلة", ["logo-v2.png"])
+    market.accept("a-1", buyer, order)
+    assert (OrderStatus.COMPLETED, usd(84), usd(21), usd(0)) == (
+        market.order(order).status,
+        market.balance(lg.pending(seller.member_id)),
+        market.balance(lg.revenue()),
+        market.balance(lg.escrow(order)),
+    )
+    assert 0 == market.tick(market.clock.now() + 13 * DAY).cleared
+    assert 1 == market.tick(market.clock.now() + 14 * DAY).cleared
+    assert 0 == market.tick(market.clock.now() + 15 * DAY).cleared
+    assert (usd(0), usd(84)) == (
+        market.balance(lg.pending(seller.member_id)),
+        market.balance(lg.available(seller.member_id)),
+    )
+    with market.storage.unit_of_work() as uow:
+        assert [] == lg.audit(
+            uow.ledger.entry_rows(), uow.ledger.balances(), finished_orders=[order]
+        )
+        events = uow.outbox.pending(limit=100)
+    statuses = [json.loads(e.payload)["transition"]["to_status"] for e in events]
+    assert [
+        "awaiting_instructions",
+        "in_progress",
+        "awaiting_acceptance",
+        "in_progress",
+        "awaiting_acceptance",
+        "completed",
+    ] == statuses
+
+
+def test_a_late_seller_lets_the_buyer_cancel_and_get_the_money_back(market):
+    _seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message("s-1", buyer, order, "التعليمات")
+    market.clock.advance(5 * DAY)  # 2 days + 2 upgrades × 1 day, and then some
+    market.cancel_late("x-1", buyer, order)
+    assert (OrderStatus.CANCELLED, usd(200), usd(0)) == (
+        market.order(order).status,
+        market.balance(lg.wallet(buyer.member_id)),
+        market.balance(lg.escrow(order)),
+    )
+
+
+def test_an_unanswered_delivery_is_accepted_by_tick_exactly_once(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message("s-1", buyer, order, "التعليمات")
+    market.deliver("d-1", seller, order, "تم")
+    assert 0 == market.tick(market.clock.now() + 3 * DAY - timedelta(seconds=1)).transitions
+    assert 1 == market.tick(market.clock.now() + 3 * DAY).transitions
+    assert 0 == market.tick(market.clock.now() + 3 * DAY).transitions
+    assert (OrderStatus.COMPLETED, usd(84)) == (
+        market.order(order).status,
+        market.balance(lg.pending(seller.member_id)),
+    )
+
+
+def test_replays_have_one_effect_and_other_payloads_conflict(market):
+    _seller, buyer, service = cast(market)
+    market.top_up("t-1", buyer, usd(30), lg.Gateway.PAYPAL)
+    market.top_up("t-1", buyer, usd(30), lg.Gateway.PAYPAL)
+    assert usd(30) == market.balance(lg.wallet(buyer.member_id))
+    with pytest.raises(IdempotencyConflict):
+        market.top_up("t-1", buyer, usd(31), lg.Gateway.PAYPAL)
+    market.add_to_cart("c-1", buyer, service)
+    first = market.checkout("k-1", buyer)
+    assert first == market.checkout("k-1", buyer)
+    assert usd(25) == market.balance(lg.wallet(buyer.member_id))
+
+
+def test_a_declined_card_writes_nothing_and_the_same_key_can_retry(market):
+    _seller, buyer, service = cast(market)
+    market.add_to_cart("c-1", buyer, service)
+    market.gateway.fail_next("card declined")
+    with pytest.raises(PaymentFailed):
+        market.checkout("k-1", buyer, lg.Gateway.CARD)
+    with market.storage.unit_of_work() as uow:
+        assert [] == uow.orders.by_buyer(buyer.member_id)
+        assert 1 == len(uow.carts.get(buyer.member_id))
+    (order,) = market.checkout("k-1", buyer, lg.Gateway.CARD)
+    assert (usd(5), usd(-5), 1) == (
+        market.balance(lg.escrow(order)),
+        market.balance(lg.gateway(lg.Gateway.CARD)),
+        len(market.gateway.receipts),
+    )
+
+
+def test_wrong_actors_and_empty_wallets_are_refused_and_write_nothing(market):
+    seller, buyer, service = cast(market)
+    market.add_to_cart("c-1", buyer, service)
+    with pytest.raises(InsufficientFunds):
+        market.checkout("k-1", buyer)
+    market.top_up("t-1", buyer, usd(10), lg.Gateway.CARD)
+    (order,) = market.checkout("k-2", buyer)
+    market.send_message("s-0", buyer, order, "التعليمات")
+    before = market.order(order)
+    for attempt in (
+        lambda: market.deliver("d-1", buyer, order, "أنا المشتري"),
+        lambda: market.cancel_late("x-1", seller, order),
+        lambda: market.moderate_service("m-2", seller, service),
+        lambda: market.send_message("s-1", Actor.member(MemberId("stranger")), order, "مرحبا"),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert before == market.order(order)
+
+
+def test_an_approved_service_is_found_by_arabic_search(market):
+    _seller, _buyer, service = cast(market)
+    with market.storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text="الشعارات"))
+    assert [service] == [listing.service_id for listing in found.listings]
