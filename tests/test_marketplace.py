@@ -21,7 +21,7 @@ from microgigs.errors import (
 from microgigs.ids import CategoryId, MemberId
 from microgigs.marketplace import Marketplace
 from microgigs.money import Money
-from microgigs.orders import OrderStatus
+from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery
 from microgigs.storage import MemoryStorage
@@ -220,3 +220,72 @@ def test_an_approved_service_is_found_by_arabic_search(market):
     with market.storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text="الشعارات"))
     assert [service] == [listing.service_id for listing in found.listings]
+
+
+def cheap_order(market, quantity=5):
+    """A paid $5 × ``quantity`` order with its instructions sent."""
+    seller, buyer, service = cast(market)
+    market.top_up("t-1", buyer, usd(100), lg.Gateway.CARD)
+    market.add_to_cart("c-1", buyer, service, quantity=quantity)
+    (order,) = market.checkout("k-1", buyer)
+    market.send_message("s-1", buyer, order, "التعليمات")
+    return seller, buyer, order
+
+
+ADMIN = Actor.admin(MemberId("admin"))
+
+
+def test_a_partial_refund_of_5_on_25_gives_the_buyer_5_the_seller_16_the_platform_4(market):
+    seller, buyer, order = cheap_order(market)
+    market.deliver("d-1", seller, order, "تم")
+    market.report_problem("p-1", buyer, order, "الشعار لا يطابق الوصف")
+    assert OrderStatus.DISPUTED == market.order(order).status
+    market.resolve_dispute("r-1", ADMIN, order, OrderEvent.RESOLVE_PARTIAL_REFUND, usd(5))
+    assert (OrderStatus.COMPLETED, usd(80), usd(16), usd(4), usd(0)) == (
+        market.order(order).status,
+        market.balance(lg.wallet(buyer.member_id)),
+        market.balance(lg.pending(seller.member_id)),
+        market.balance(lg.revenue()),
+        market.balance(lg.escrow(order)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "wallet", "pending"),
+    [(OrderEvent.RESOLVE_FULL_REFUND, "100", "0"), (OrderEvent.RESOLVE_COMPLETE, "75", "20")],
+)
+def test_an_admin_refunds_or_completes_a_dispute(market, outcome, wallet, pending):
+    seller, buyer, order = cheap_order(market)
+    market.report_problem("p-1", buyer, order, "البائع لا يرد")
+    with pytest.raises(PermissionDenied):
+        market.resolve_dispute("r-0", seller, order, outcome)
+    market.resolve_dispute("r-1", ADMIN, order, outcome)
+    assert (usd(wallet), usd(pending), usd(0)) == (
+        market.balance(lg.wallet(buyer.member_id)),
+        market.balance(lg.pending(seller.member_id)),
+        market.balance(lg.escrow(order)),
+    )
+
+
+def test_a_seller_declines_and_the_buyer_gets_everything_back(market):
+    seller, buyer, order = cheap_order(market)
+    market.decline("x-1", seller, order, "لا أستطيع تنفيذ هذا الطلب")
+    assert (OrderStatus.CANCELLED, usd(100)) == (
+        market.order(order).status,
+        market.balance(lg.wallet(buyer.member_id)),
+    )
+
+
+def test_mutual_cancellation_answered_or_left_to_tick(market):
+    seller, buyer, order = cheap_order(market)
+    market.request_cancellation("q-1", seller, order, "ظرف طارئ")
+    market.answer_cancellation("a-1", buyer, order, agree=False)
+    assert OrderStatus.IN_PROGRESS == market.order(order).status
+    market.request_cancellation("q-2", buyer, order, "غيرت رأيي")
+    assert 0 == market.tick(market.clock.now() + timedelta(hours=47)).transitions
+    assert 1 == market.tick(market.clock.now() + timedelta(hours=48)).transitions
+    assert (OrderStatus.CANCELLED, usd(100), usd(0)) == (
+        market.order(order).status,
+        market.balance(lg.wallet(buyer.member_id)),
+        market.balance(lg.escrow(order)),
+    )

@@ -366,6 +366,10 @@ class Marketplace:
         request = (actor, order_id, event, body, tuple(attachments))
         self._command(key, event.value, request, work, type(None))
 
+    def report_problem(self, key: str, actor: Actor, order_id: OrderId, reason: str) -> None:
+        """The buyer reports a problem: the order is disputed until an admin decides."""
+        self._act(key, actor, order_id, OrderEvent.REPORT_PROBLEM, reason, ())
+
     def accept(self, key: str, actor: Actor, order_id: OrderId) -> None:
         """The buyer accepts the delivery: the order completes and the money is released."""
         self._transition(key, actor, order_id, OrderEvent.ACCEPT)
@@ -374,13 +378,57 @@ class Marketplace:
         """The buyer cancels an order whose seller is late: the money goes back."""
         self._transition(key, actor, order_id, OrderEvent.CANCEL_LATE)
 
-    def _transition(self, key: str, actor: Actor, order_id: OrderId, event: OrderEvent) -> None:
+    def decline(self, key: str, actor: Actor, order_id: OrderId, reason: str | None = None) -> None:
+        """The seller declines an order before delivering: the money goes back."""
+        self._transition(key, actor, order_id, OrderEvent.DECLINE, reason=reason)
+
+    def request_cancellation(
+        self, key: str, actor: Actor, order_id: OrderId, reason: str | None = None
+    ) -> None:
+        """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
+        self._transition(key, actor, order_id, OrderEvent.REQUEST_CANCELLATION, reason=reason)
+
+    def answer_cancellation(
+        self, key: str, actor: Actor, order_id: OrderId, *, agree: bool
+    ) -> None:
+        """The other side agrees (the money goes back) or refuses (the work goes on)."""
+        event = OrderEvent.ACCEPT_CANCELLATION if agree else OrderEvent.REFUSE_CANCELLATION
+        self._transition(key, actor, order_id, event)
+
+    def resolve_dispute(
+        self,
+        key: str,
+        actor: Actor,
+        order_id: OrderId,
+        outcome: OrderEvent,
+        refund: Money | None = None,
+    ) -> None:
+        """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
+
+        ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
+        ``RESOLVE_PARTIAL_REFUND``; a partial refund releases the rest to the seller, with
+        commission on the rest only.
+        """
+        self._transition(key, actor, order_id, outcome, refund=refund)
+
+    def _transition(  # noqa: PLR0913 (the key, who, which order, the event and its data)
+        self,
+        key: str,
+        actor: Actor,
+        order_id: OrderId,
+        event: OrderEvent,
+        *,
+        reason: str | None = None,
+        refund: Money | None = None,
+    ) -> None:
         def work(uow: UnitOfWork) -> None:
-            self._apply(uow, uow.orders.get(order_id), event, actor, key)
+            order = uow.orders.get(order_id)
+            self._apply(uow, order, event, actor, key, reason=reason, refund=refund)
 
-        self._command(key, event.value, (actor, order_id), work, type(None))
+        request = (actor, order_id, reason, refund)
+        self._command(key, event.value, request, work, type(None))
 
-    def _apply(  # noqa: PLR0913 (the unit, the order, the event, who, the key, when)
+    def _apply(  # noqa: PLR0913 (the unit, the order, the event, who, the key, its data)
         self,
         uow: UnitOfWork,
         order: Order,
@@ -389,11 +437,24 @@ class Marketplace:
         key: str,
         *,
         now: datetime | None = None,
+        reason: str | None = None,
+        refund: Money | None = None,
     ) -> None:
         """Fire ``event`` and move the money its outcome calls for, in the same unit."""
         now = self.clock.now() if now is None else now
-        order.apply(event, actor, now, self.policy.orders)
-        if order.status is OrderStatus.COMPLETED and order.refunded is None:
+        order.apply(event, actor, now, self.policy.orders, reason=reason, refund=refund)
+        if order.status is OrderStatus.COMPLETED and order.refunded is not None:
+            seller = uow.members.get(order.seller_id)
+            uow.ledger.post(
+                lg.partial_refund(
+                    self.ids.new(TransactionId), f"{key}:partial-refund", order_id=order.id,
+                    buyer_id=order.buyer_id, seller_id=order.seller_id,
+                    subtotal=order.quote.subtotal, buyer_fee=order.quote.buyer_fee,
+                    refunded=order.refunded, commission=self.policy.ledger.commission, at=now,
+                    clears_at=later(now, self.policy.ledger.clearance_for(seller.level)),
+                )
+            )  # fmt: skip
+        elif order.status is OrderStatus.COMPLETED:
             seller = uow.members.get(order.seller_id)
             uow.ledger.post(
                 lg.release(
