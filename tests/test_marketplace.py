@@ -17,13 +17,14 @@ from microgigs.errors import (
     InsufficientFunds,
     PaymentFailed,
     PermissionDenied,
+    ReviewNotAllowed,
 )
 from microgigs.ids import CategoryId, MemberId
 from microgigs.marketplace import Marketplace
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway
-from microgigs.ranking import ListingQuery
+from microgigs.ranking import ListingQuery, Rating
 from microgigs.storage import MemoryStorage
 from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
@@ -289,3 +290,25 @@ def test_mutual_cancellation_answered_or_left_to_tick(market):
         market.balance(lg.wallet(buyer.member_id)),
         market.balance(lg.escrow(order)),
     )
+
+
+def test_a_review_and_a_sale_move_the_services_listing(market):
+    seller, buyer, order = cheap_order(market, quantity=1)
+    service = market.order(order).service.service_id
+    market.deliver("d-1", seller, order, "تم")
+    market.accept("a-1", buyer, order)
+    review = market.review("v-1", buyer, order, stars=5, comment="ممتاز وسريع")
+    with pytest.raises(ReviewNotAllowed):
+        market.review("v-2", buyer, order, stars=1, comment="مرة أخرى")
+    market.reply("y-1", seller, review, "شكرًا لك")
+    with market.storage.unit_of_work() as uow:
+        listing = uow.listings.get(service)
+        stored = uow.reviews.get(review)
+    # Bayesian: (4.0 × 5 + 5) ÷ 6 = 4.17
+    assert (1, 1, 417, "شكرًا لك") == (
+        listing.sales,
+        listing.rating_count,
+        listing.score,
+        stored.reply,
+    )
+    assert Rating(1, 5) == market.rating(service)

@@ -27,7 +27,7 @@ from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.catalog import CategoryTree, Service, Upgrade, default_categories
 from microgigs.clock import Clock, later
-from microgigs.errors import IdempotencyConflict, NotFound, StaleWrite
+from microgigs.errors import IdempotencyConflict, NotFound, ReviewNotAllowed, StaleWrite
 from microgigs.ids import (
     CategoryId,
     EventId,
@@ -35,6 +35,7 @@ from microgigs.ids import (
     MemberId,
     MessageId,
     OrderId,
+    ReviewId,
     ServiceId,
     TransactionId,
     UpgradeId,
@@ -45,7 +46,7 @@ from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, p
 from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import quote
-from microgigs.ranking import Rating, listing_for
+from microgigs.ranking import Rating, Review, listing_for
 from microgigs.storage.codec import encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -443,27 +444,25 @@ class Marketplace:
         """Fire ``event`` and move the money its outcome calls for, in the same unit."""
         now = self.clock.now() if now is None else now
         order.apply(event, actor, now, self.policy.orders, reason=reason, refund=refund)
-        if order.status is OrderStatus.COMPLETED and order.refunded is not None:
+        if order.status is OrderStatus.COMPLETED:
+            self._count_sale(uow, order.service.service_id)
             seller = uow.members.get(order.seller_id)
-            uow.ledger.post(
-                lg.partial_refund(
-                    self.ids.new(TransactionId), f"{key}:partial-refund", order_id=order.id,
-                    buyer_id=order.buyer_id, seller_id=order.seller_id,
-                    subtotal=order.quote.subtotal, buyer_fee=order.quote.buyer_fee,
-                    refunded=order.refunded, commission=self.policy.ledger.commission, at=now,
-                    clears_at=later(now, self.policy.ledger.clearance_for(seller.level)),
-                )
-            )  # fmt: skip
-        elif order.status is OrderStatus.COMPLETED:
-            seller = uow.members.get(order.seller_id)
-            uow.ledger.post(
-                lg.release(
+            clears_at = later(now, self.policy.ledger.clearance_for(seller.level))
+            quoted = order.quote
+            if order.refunded is None:
+                posting = lg.release(
                     self.ids.new(TransactionId), f"{key}:release", order_id=order.id,
-                    seller_id=order.seller_id, subtotal=order.quote.subtotal,
-                    buyer_fee=order.quote.buyer_fee, commission=self.policy.ledger.commission,
-                    at=now, clears_at=later(now, self.policy.ledger.clearance_for(seller.level)),
-                )
-            )  # fmt: skip
+                    seller_id=order.seller_id, subtotal=quoted.subtotal, buyer_fee=quoted.buyer_fee,
+                    commission=self.policy.ledger.commission, at=now, clears_at=clears_at,
+                )  # fmt: skip
+            else:
+                posting = lg.partial_refund(
+                    self.ids.new(TransactionId), f"{key}:partial-refund", order_id=order.id,
+                    buyer_id=order.buyer_id, seller_id=order.seller_id, subtotal=quoted.subtotal,
+                    buyer_fee=quoted.buyer_fee, refunded=order.refunded,
+                    commission=self.policy.ledger.commission, at=now, clears_at=clears_at,
+                )  # fmt: skip
+            uow.ledger.post(posting)
         elif order.status is OrderStatus.CANCELLED:
             uow.ledger.post(
                 lg.refund(
@@ -472,6 +471,57 @@ class Marketplace:
                 )
             )  # fmt: skip
         self._save(uow, order)
+
+    def _count_sale(self, uow: UnitOfWork, service_id: ServiceId) -> None:
+        listing = uow.listings.get(service_id)
+        if listing is not None:
+            uow.listings.put(
+                attrs.evolve(
+                    listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + 1
+                )
+            )
+
+    # --- reviews ------------------------------------------------------------------------------
+
+    def review(
+        self, key: str, actor: Actor, order_id: OrderId, *, stars: int, comment: str
+    ) -> ReviewId:
+        """The buyer's review of a completed order; the service's rating moves at once."""
+
+        def work(uow: UnitOfWork) -> ReviewId:
+            order = uow.orders.get(order_id)
+            if uow.reviews.for_order(order_id) is not None:
+                raise ReviewNotAllowed(order_id=order_id, reason=_("it has a review already"))
+            review = Review.write(
+                self.ids.new(ReviewId), order=order, actor=actor, stars=stars, comment=comment,
+                now=self.clock.now(), policy=self.policy.reviews,
+            )  # fmt: skip
+            uow.reviews.add(review)
+            listing = uow.listings.get(review.service_id)
+            if listing is not None:
+                before = uow.reviews.rating_of_service(review.service_id)
+                rating = Rating(before.count + 1, before.total + review.stars)
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        rating_count=rating.count,
+                        score=int(rating.bayesian(self.policy.reviews) * 100),
+                    )
+                )
+            return review.id
+
+        request = (actor, order_id, stars, comment)
+        return self._command(key, "review", request, work, ReviewId)
+
+    def reply(self, key: str, actor: Actor, review_id: ReviewId, text: str) -> None:
+        """The seller's one reply to a review."""
+
+        def work(uow: UnitOfWork) -> None:
+            review = uow.reviews.get(review_id)
+            review.answer(actor, text, self.clock.now(), self.policy.reviews)
+            uow.reviews.save(review)
+
+        self._command(key, "reply", (actor, review_id, text), work, type(None))
 
     # --- time -----------------------------------------------------------------------------------
 

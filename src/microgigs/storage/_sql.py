@@ -294,6 +294,9 @@ class SqlBackend(ABC):
         )
         return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
 
+    def listing(self, service_id: ServiceId) -> Listing | None:
+        return self._one(Listing, "SELECT doc FROM listings WHERE service_id = ?", (service_id,))
+
     def search(self, query: ListingQuery) -> ListingPage:
         column = _SORT_COLUMNS[query.ordering]
         conditions: list[str] = []

@@ -152,6 +152,9 @@ class _MemoryBackend:
     def rating(self, column: str, key: str) -> Rating:
         return Rating.of(r.stars for r in self._reviews.values() if getattr(r, column) == key)
 
+    def listing(self, service_id: ServiceId) -> Listing | None:
+        return self._listings.get(service_id)
+
     def search(self, query: ListingQuery) -> ListingPage:
         return page_of([v for v in self._listings.values() if matches(v, query)], query)
 

@@ -136,6 +136,10 @@ class ReviewRepository(Protocol):
 class ListingRepository(Protocol):
     """The catalogue index: one listing per active service, for browsing and search."""
 
+    def get(self, service_id: ServiceId) -> Listing | None:
+        """The listing of a service, if it is listed."""
+        ...
+
     def put(self, listing: Listing) -> None:
         """Add or replace the listing of a service."""
         ...

@@ -527,6 +527,8 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
                         break
                     page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
                 assert expected == found, query
+            assert listings[1] == uow.listings.get(ServiceId("S001"))
+            assert uow.listings.get(ServiceId("S039")) is None
             first = uow.listings.search(_QUERIES[0]).listings[0]
             assert first == next(v for v in indexed if v.service_id == first.service_id)
 
