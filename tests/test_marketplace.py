@@ -15,12 +15,15 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     IdempotencyConflict,
     InsufficientFunds,
+    NoPayoutMethod,
     PaymentFailed,
     PermissionDenied,
     ReviewNotAllowed,
+    WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
 from microgigs.marketplace import Marketplace
+from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway
@@ -312,3 +315,30 @@ def test_a_review_and_a_sale_move_the_services_listing(market):
         stored.reply,
     )
     assert Rating(1, 5) == market.rating(service)
+
+
+def test_a_seller_withdraws_cleared_earnings_through_a_payout(market):
+    seller, buyer, order = cheap_order(market)
+    market.deliver("d-1", seller, order, "تم")
+    market.accept("a-1", buyer, order)
+    market.tick(market.clock.now() + 14 * DAY)
+    assert usd(20) == market.balance(lg.available(seller.member_id))
+    with pytest.raises(NoPayoutMethod):
+        market.request_withdrawal("w-0", seller, usd(10))
+    market.set_payout_methods("pm-1", seller, [PayoutMethod.paypal("sara@paypal.com")])
+    with pytest.raises(WithdrawalTooSmall):
+        market.request_withdrawal("w-1", seller, usd("9.99"))
+    with pytest.raises(InsufficientFunds):
+        market.request_withdrawal("w-2", seller, usd("20.01"))
+    market.request_withdrawal("w-3", seller, usd(15))
+    with pytest.raises(PermissionDenied):
+        market.settle_withdrawal("settle-0", seller, seller.member_id, usd(15), paid=True)
+    market.settle_withdrawal("settle-1", ADMIN, seller.member_id, usd(15), paid=False)
+    assert usd(20) == market.balance(lg.available(seller.member_id))
+    market.request_withdrawal("w-4", seller, usd(15))
+    market.settle_withdrawal("settle-2", Actor.system(), seller.member_id, usd(15), paid=True)
+    assert (usd(5), usd(0), usd(15)) == (
+        market.balance(lg.available(seller.member_id)),
+        market.balance(lg.withdrawing(seller.member_id)),
+        market.balance(lg.payouts()),
+    )

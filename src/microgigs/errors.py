@@ -28,6 +28,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── InvalidPhone
     │   ├── InvalidUsername
     │   ├── MemberSuspended
+    │   ├── NoPayoutMethod
     │   └── UsernameTaken
     ├── MoneyError (ValueError)
     │   ├── CurrencyMismatch
@@ -100,6 +101,7 @@ __all__ = [
     "MicrogigsError",
     "MoneyError",
     "NaiveDatetime",
+    "NoPayoutMethod",
     "NotFound",
     "NotPositive",
     "OrderError",
@@ -357,6 +359,16 @@ class EmailTaken(MemberError):
     template = _("The e-mail address {email} is already registered.")
 
     email: str
+
+
+@attrs.define(auto_exc=True)
+class NoPayoutMethod(MemberError):
+    """A withdrawal needs a payout method (a PayPal account or a bank account) first."""
+
+    code = "members.no_payout_method"
+    template = _("Add a payout method to the account {member_id} before withdrawing.")
+
+    member_id: str
 
 
 @attrs.define(auto_exc=True)

@@ -24,10 +24,17 @@ import attrs
 
 from microgigs import ledger as lg
 from microgigs._text import _
-from microgigs.actors import Actor
+from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree, Service, Upgrade, default_categories
 from microgigs.clock import Clock, later
-from microgigs.errors import IdempotencyConflict, NotFound, ReviewNotAllowed, StaleWrite
+from microgigs.errors import (
+    IdempotencyConflict,
+    NoPayoutMethod,
+    NotFound,
+    PermissionDenied,
+    ReviewNotAllowed,
+    StaleWrite,
+)
 from microgigs.ids import (
     CategoryId,
     EventId,
@@ -40,7 +47,7 @@ from microgigs.ids import (
     TransactionId,
     UpgradeId,
 )
-from microgigs.members import Member
+from microgigs.members import Member, PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, post_message
 from microgigs.payments import PaymentGateway
@@ -146,6 +153,16 @@ class Marketplace:
 
         request = (username, email, first_name, family_name, phone)
         return self._command(key, "register", request, work, MemberId)
+
+    def set_payout_methods(self, key: str, actor: Actor, methods: Sequence[PayoutMethod]) -> None:
+        """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = self._member(uow, actor)
+            member.set_payout_methods(tuple(methods))
+            uow.members.save(member)
+
+        self._command(key, "set_payout_methods", (actor, tuple(methods)), work, type(None))
 
     # --- services ----------------------------------------------------------------------------
 
@@ -522,6 +539,47 @@ class Marketplace:
             uow.reviews.save(review)
 
         self._command(key, "reply", (actor, review_id, text), work, type(None))
+
+    # --- withdrawals ----------------------------------------------------------------------------
+
+    def request_withdrawal(self, key: str, actor: Actor, amount: Money) -> None:
+        """The seller sets available earnings aside for a payout (at least the minimum)."""
+
+        def work(uow: UnitOfWork) -> None:
+            seller = self._member(uow, actor)
+            if not seller.payout_methods:
+                raise NoPayoutMethod(member_id=seller.id)
+            uow.ledger.post(
+                lg.request_withdrawal(
+                    self.ids.new(TransactionId), f"{key}:request", seller_id=seller.id,
+                    amount=amount, minimum=self.policy.ledger.withdrawal_minimum,
+                    at=self.clock.now(),
+                )
+            )  # fmt: skip
+
+        self._command(key, "request_withdrawal", (actor, amount), work, type(None))
+
+    def settle_withdrawal(
+        self, key: str, actor: Actor, seller_id: MemberId, amount: Money, *, paid: bool
+    ) -> None:
+        """The payout provider's answer, recorded by an admin or the system.
+
+        Paid, the money leaves the platform; failed, it is available to the seller again.
+        """
+
+        def work(uow: UnitOfWork) -> None:
+            if actor.role is Role.MEMBER:
+                raise PermissionDenied(actor=actor.role.label, action=_("settle a withdrawal"))
+            settle = lg.complete_withdrawal if paid else lg.fail_withdrawal
+            uow.ledger.post(
+                settle(
+                    self.ids.new(TransactionId), f"{key}:settle", seller_id=seller_id,
+                    amount=amount, at=self.clock.now(),
+                )
+            )  # fmt: skip
+
+        request = (actor, seller_id, amount, paid)
+        self._command(key, "settle_withdrawal", request, work, type(None))
 
     # --- time -----------------------------------------------------------------------------------
 
