@@ -13,9 +13,11 @@ from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
+    ContactDetailsNotAllowed,
     IdempotencyConflict,
     InsufficientFunds,
     NoPayoutMethod,
+    OwnService,
     PaymentFailed,
     PermissionDenied,
     ReviewNotAllowed,
@@ -341,4 +343,28 @@ def test_a_seller_withdraws_cleared_earnings_through_a_payout(market):
         market.balance(lg.available(seller.member_id)),
         market.balance(lg.withdrawing(seller.member_id)),
         market.balance(lg.payouts()),
+    )
+
+
+def test_inquiries_measure_answers_and_become_orders(market):
+    seller, buyer, service = cast(market)
+    inquiry = market.ask("q-1", buyer, service, "هل تسلم بصيغة PSD؟")
+    assert inquiry == market.ask("q-2", buyer, service, "وكم يستغرق التسليم؟")
+    with pytest.raises(ContactDetailsNotAllowed):
+        market.ask("q-3", buyer, service, "راسلني على sara@gmail.com")
+    with pytest.raises(OwnService):
+        market.ask("q-4", seller, service, "سؤال لنفسي")
+    market.clock.advance(timedelta(hours=3))
+    market.answer_inquiry("q-5", seller, inquiry, "نعم، مع تطوير بخمسة دولارات")
+    with pytest.raises(PermissionDenied):
+        market.answer_inquiry("q-6", Actor.member(MemberId("stranger")), inquiry, "مرحبا")
+    market.top_up("t-1", buyer, usd(10), lg.Gateway.CARD)
+    market.add_to_cart("c-1", buyer, service)
+    (order,) = market.checkout("k-1", buyer)
+    with market.storage.unit_of_work() as uow:
+        (stored,) = uow.inquiries.to_seller(seller.member_id, START)
+    assert (3, timedelta(hours=3), order) == (
+        len(stored.messages),
+        stored.response_time,
+        stored.order_id,
     )

@@ -39,6 +39,7 @@ from microgigs.ids import (
     CategoryId,
     EventId,
     IdGenerator,
+    InquiryId,
     MemberId,
     MessageId,
     OrderId,
@@ -47,6 +48,7 @@ from microgigs.ids import (
     TransactionId,
     UpgradeId,
 )
+from microgigs.inquiries import Inquiry
 from microgigs.members import Member, PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, post_message
@@ -312,6 +314,10 @@ class Marketplace:
             for order in orders:
                 self._publish(uow, order)
                 uow.orders.add(order)
+                inquiry = uow.inquiries.about(buyer.id, order.service.service_id)
+                if inquiry is not None and inquiry.order_id is None:
+                    inquiry.convert(order.id)
+                    uow.inquiries.save(inquiry)
                 uow.ledger.post(
                     lg.pay_order(
                         self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
@@ -497,6 +503,40 @@ class Marketplace:
                     listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + 1
                 )
             )
+
+    # --- inquiries -------------------------------------------------------------------------------
+
+    def ask(self, key: str, actor: Actor, service_id: ServiceId, body: str) -> InquiryId:
+        """A buyer's question about a service before buying (the same inquiry if asked again)."""
+
+        def work(uow: UnitOfWork) -> InquiryId:
+            buyer = self._member(uow, actor)
+            service = uow.services.get(service_id)
+            service.require_buyable_by(buyer.id)
+            now = self.clock.now()
+            inquiry = uow.inquiries.about(buyer.id, service_id)
+            if inquiry is None:
+                inquiry = Inquiry.open(
+                    self.ids.new(InquiryId), service_id=service_id, seller_id=service.seller_id,
+                    buyer=actor, body=body, at=now,
+                )  # fmt: skip
+                uow.inquiries.add(inquiry)
+            else:
+                inquiry.write(actor, body, now)
+                uow.inquiries.save(inquiry)
+            return inquiry.id
+
+        return self._command(key, "ask", (actor, service_id, body), work, InquiryId)
+
+    def answer_inquiry(self, key: str, actor: Actor, inquiry_id: InquiryId, body: str) -> None:
+        """The seller's (or the buyer's) next message in an inquiry."""
+
+        def work(uow: UnitOfWork) -> None:
+            inquiry = uow.inquiries.get(inquiry_id)
+            inquiry.write(actor, body, self.clock.now())
+            uow.inquiries.save(inquiry)
+
+        self._command(key, "answer_inquiry", (actor, inquiry_id, body), work, type(None))
 
     # --- reviews ------------------------------------------------------------------------------
 

@@ -15,7 +15,16 @@ from typing import Final, Protocol, TypeVar
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId, TransactionId
+from microgigs.ids import (
+    EventId,
+    InquiryId,
+    MemberId,
+    OrderId,
+    ReviewId,
+    ServiceId,
+    TransactionId,
+)
+from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
     AccountId,
     Entry,
@@ -272,6 +281,24 @@ class SqlBackend(ABC):
         rows = self._read("SELECT key, fingerprint, result FROM commands WHERE key = ?", (key,))
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
+    def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
+        return self._one(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", (inquiry_id,))
+
+    def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
+        return self._one(
+            Inquiry,
+            "SELECT doc FROM inquiries WHERE buyer_id = ? AND service_id = ?",
+            (buyer_id, service_id),
+        )
+
+    def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
+        return self._many(
+            Inquiry,
+            "SELECT doc FROM inquiries WHERE seller_id = ? AND opened_at >= ?"
+            " ORDER BY opened_at, id",
+            (seller_id, self._time(since)),
+        )
+
     def review(self, review_id: ReviewId) -> Review | None:
         return self._one(Review, "SELECT doc FROM reviews WHERE id = ?", (review_id,))
 
@@ -391,6 +418,7 @@ class SqlBackend(ABC):
         for event_id in changes.acknowledged:
             execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
         self._reviews(execute, changes.reviews)
+        self._inquiries(execute, changes.inquiries)
         self._list(execute, changes)
         for command in changes.commands:
             if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
@@ -420,6 +448,21 @@ class SqlBackend(ABC):
                     "seller_id": review.seller_id,
                     "stars": review.stars,
                     "created_at": self._time(review.created_at),
+                },
+            )
+
+    def _inquiries(self, execute: Execute, writes: Sequence[Write[Inquiry]]) -> None:
+        for asked in writes:
+            inquiry = asked.value
+            self._upsert(
+                execute,
+                "inquiries",
+                asked,
+                {
+                    "service_id": inquiry.service_id,
+                    "buyer_id": inquiry.buyer_id,
+                    "seller_id": inquiry.seller_id,
+                    "opened_at": self._time(inquiry.opened_at),
                 },
             )
 
@@ -520,7 +563,7 @@ class SqlBackend(ABC):
         self,
         execute: Execute,
         table: str,
-        write: Write[Member] | Write[Service] | Write[Order] | Write[Review],
+        write: Write[Member] | Write[Service] | Write[Order] | Write[Review] | Write[Inquiry],
         columns: dict[str, object],
     ) -> None:
         value = write.value

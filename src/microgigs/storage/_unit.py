@@ -20,7 +20,8 @@ import attrs
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, IdempotencyConflict, NotFound, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
     AccountId,
     EntryRow,
@@ -72,6 +73,7 @@ class Changes:
     acknowledged: list[EventId] = attrs.Factory(list)
     commands: list[CommandRecord] = attrs.Factory(list)
     reviews: list[Write[Review]] = attrs.Factory(list)
+    inquiries: list[Write[Inquiry]] = attrs.Factory(list)
     listings: list[Listing] = attrs.Factory(list)
     unlisted: list[ServiceId] = attrs.Factory(list)
 
@@ -105,6 +107,9 @@ class Backend(Protocol):
     def command(self, key: str) -> CommandRecord | None: ...
     def search(self, query: ListingQuery) -> ListingPage: ...
     def listing(self, service_id: ServiceId) -> Listing | None: ...
+    def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None: ...
+    def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None: ...
+    def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]: ...
     def review(self, review_id: ReviewId) -> Review | None: ...
     def review_of_order(self, order_id: OrderId) -> Review | None: ...
     def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]: ...
@@ -266,6 +271,34 @@ class _Reviews:
 
     def rating_of_seller(self, seller_id: MemberId) -> Rating:
         return self._backend.rating("seller_id", seller_id)
+
+
+class _Inquiries:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[Inquiry] = _Rows(_("inquiry"), backend.inquiry)  # type: ignore[arg-type]
+
+    def add(self, inquiry: Inquiry) -> None:
+        self.rows.add(inquiry.id, inquiry)
+
+    def get(self, inquiry_id: InquiryId) -> Inquiry:
+        return self.rows.get(inquiry_id)
+
+    def save(self, inquiry: Inquiry) -> None:
+        self.rows.save(inquiry.id, inquiry)
+
+    def about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
+        for inquiry in self.rows.staged.values():
+            if inquiry.buyer_id == buyer_id and inquiry.service_id == service_id:
+                return clone(inquiry)
+        found = self._backend.inquiry_about(buyer_id, service_id)
+        return None if found is None else self.get(found.id)
+
+    def to_seller(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
+        merged = self.rows.overlay(self._backend.inquiries_to(seller_id, since), lambda i: i.id)
+        found = [i for i in merged if i.seller_id == seller_id and i.opened_at >= since]
+        found.sort(key=lambda i: (i.opened_at, i.id))
+        return [clone(i) for i in found]
 
 
 class _Listings:
@@ -443,6 +476,7 @@ class StagedUnitOfWork:
         self.services = _Services(backend)
         self.listings = _Listings(backend)
         self.reviews = _Reviews(backend)
+        self.inquiries = _Inquiries(backend)
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
@@ -477,6 +511,7 @@ class StagedUnitOfWork:
             acknowledged=list(self.outbox.acknowledged),
             commands=list(self.commands.staged.values()),
             reviews=self.reviews.rows.writes(),
+            inquiries=self.inquiries.rows.writes(),
             listings=[v for v in self.listings.staged.values() if v is not None],
             unlisted=[k for k, v in self.listings.staged.items() if v is None],
         )

@@ -21,7 +21,8 @@ from datetime import datetime
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
     AccountId,
     EntryRow,
@@ -60,6 +61,7 @@ class _MemoryBackend:
         self._commands: dict[str, CommandRecord] = {}
         self._listings: dict[ServiceId, Listing] = {}
         self._reviews: dict[str, Review] = {}
+        self._inquiries: dict[str, Inquiry] = {}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -138,6 +140,25 @@ class _MemoryBackend:
     def command(self, key: str) -> CommandRecord | None:
         return self._commands.get(key)
 
+    def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
+        return self._inquiries.get(inquiry_id)
+
+    def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
+        return next(
+            (
+                i
+                for i in self._inquiries.values()
+                if i.buyer_id == buyer_id and i.service_id == service_id
+            ),
+            None,
+        )
+
+    def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
+        found = [
+            i for i in self._inquiries.values() if i.seller_id == seller_id and i.opened_at >= since
+        ]
+        return sorted(found, key=lambda i: (i.opened_at, i.id))
+
     def review(self, review_id: ReviewId) -> Review | None:
         return self._reviews.get(review_id)
 
@@ -171,6 +192,7 @@ class _MemoryBackend:
             (_("service"), changes.services, self._services),
             (_("order"), changes.orders, self._orders),
             (_("review"), changes.reviews, self._reviews),
+            (_("inquiry"), changes.inquiries, self._inquiries),
         ):
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
@@ -224,6 +246,7 @@ class _MemoryBackend:
             self._outbox.pop(event_id, None)
         self._commands.update({record.key: record for record in changes.commands})
         self._reviews.update({w.value.id: clone(w.value) for w in changes.reviews})
+        self._inquiries.update({w.value.id: clone(w.value) for w in changes.inquiries})
         self._listings.update({listing.service_id: listing for listing in changes.listings})
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
@@ -231,7 +254,7 @@ class _MemoryBackend:
 
 def _check_version(
     kind: str,
-    write: Write[Member] | Write[Service] | Write[Order] | Write[Review],
+    write: Write[Member] | Write[Service] | Write[Order] | Write[Review] | Write[Inquiry],
     stored: object,
 ) -> None:
     if write.expected is None:

@@ -28,7 +28,8 @@ from typing import Protocol, Self
 import attrs
 
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.ids import EventId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.inquiries import Inquiry
 from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transaction
 from microgigs.members import Member
 from microgigs.money import Money
@@ -40,6 +41,7 @@ __all__ = [
     "CommandRecord",
     "FavouritesRepository",
     "IdempotencyRecords",
+    "InquiryRepository",
     "LedgerRepository",
     "ListingRepository",
     "MemberRepository",
@@ -98,6 +100,30 @@ class ServiceRepository(Protocol):
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
         """Services in a status (the moderation queue is ``pending_review``), oldest first."""
+        ...
+
+
+class InquiryRepository(Protocol):
+    """Pre-purchase inquiries: one per buyer and service."""
+
+    def add(self, inquiry: Inquiry) -> None:
+        """Store a new inquiry."""
+        ...
+
+    def get(self, inquiry_id: InquiryId) -> Inquiry:
+        """The inquiry (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, inquiry: Inquiry) -> None:
+        """Write an inquiry read in this unit of work."""
+        ...
+
+    def about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
+        """The buyer's inquiry about a service, if any."""
+        ...
+
+    def to_seller(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
+        """The inquiries a seller received since a moment, oldest first."""
         ...
 
 
@@ -310,6 +336,11 @@ class UnitOfWork(Protocol):
     @property
     def services(self) -> ServiceRepository:
         """Services."""
+        ...
+
+    @property
+    def inquiries(self) -> InquiryRepository:
+        """Pre-purchase inquiries."""
         ...
 
     @property

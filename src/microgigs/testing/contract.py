@@ -37,6 +37,7 @@ from microgigs.errors import (
 from microgigs.ids import (
     CategoryId,
     EventId,
+    InquiryId,
     MemberId,
     MessageId,
     OrderId,
@@ -44,6 +45,7 @@ from microgigs.ids import (
     ServiceId,
     TransactionId,
 )
+from microgigs.inquiries import Inquiry
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
@@ -65,6 +67,7 @@ __all__ = [
     "check_a_failed_unit_of_work_leaves_nothing",
     "check_carts_and_favourites",
     "check_command_records",
+    "check_inquiries",
     "check_ledger_idempotency",
     "check_ledger_posts_whole_transactions",
     "check_ledger_refuses_overdrafts",
@@ -582,6 +585,36 @@ def check_reviews_and_ratings(make: Factory) -> None:
             assert "شكرًا" == uow.reviews.get(ReviewId("R0")).reply
 
 
+def check_inquiries(make: Factory) -> None:
+    """One inquiry per buyer and service, found again; a seller's inquiries since a moment."""
+    with closing(make()) as storage:
+        buyer = Actor.member(BUYER_ID)
+        first = Inquiry.open(
+            InquiryId("I1"), service_id=ServiceId("S1"), seller_id=SELLER_ID, buyer=buyer,
+            body="هل تسلم بصيغة PSD؟", at=EPOCH,
+        )  # fmt: skip
+        later_one = Inquiry.open(
+            InquiryId("I2"), service_id=ServiceId("S2"), seller_id=SELLER_ID, buyer=buyer,
+            body="وما مدة التسليم؟", at=EPOCH + timedelta(days=2),
+        )  # fmt: skip
+        with storage.unit_of_work() as uow:
+            uow.inquiries.add(first)
+            uow.inquiries.add(later_one)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert first == uow.inquiries.about(BUYER_ID, ServiceId("S1"))
+            assert uow.inquiries.about(BUYER_ID, ServiceId("S9")) is None
+            answered = uow.inquiries.get(InquiryId("I1"))
+            answered.write(Actor.member(SELLER_ID), "نعم", EPOCH + timedelta(hours=2))
+            uow.inquiries.save(answered)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            since = EPOCH + timedelta(days=1)
+            assert ["I2"] == [i.id for i in uow.inquiries.to_seller(SELLER_ID, since)]
+            (stored, _later) = uow.inquiries.to_seller(SELLER_ID, EPOCH)
+            assert timedelta(hours=2) == stored.response_time
+
+
 class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
@@ -603,5 +636,6 @@ CHECKS: Final = (
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
     check_reviews_and_ratings,
+    check_inquiries,
 )
 """Every check, in the order the docs describe them."""

@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-3
+4
 >>> storage.close()
 """
 

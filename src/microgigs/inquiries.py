@@ -1,0 +1,111 @@
+"""Inquiries: a buyer's questions to a seller about a service, before buying.
+
+They are the source of two level criteria: the successful conversation rate (inquiries
+that became orders) and the response time (from the question to the seller's first
+answer). Messages may not carry contact details, as on orders.
+
+>>> from datetime import UTC, datetime
+>>> from microgigs.actors import Actor, Role
+>>> from microgigs.ids import InquiryId, MemberId, ServiceId
+>>> now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+>>> inquiry = Inquiry.open(InquiryId("I1"), service_id=ServiceId("S1"), seller_id=MemberId("sara"),
+...                        buyer=Actor.member(MemberId("ahmad")), body="هل تسلم بصيغة PSD؟", at=now)
+>>> inquiry.write(Actor.member(MemberId("sara")), "نعم، مع تطوير بخمسة دولارات", now)
+>>> inquiry.response_time
+datetime.timedelta(0)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text
+from microgigs._text import _
+from microgigs.actors import Actor, Role
+from microgigs.clock import utc
+from microgigs.errors import ContactDetailsNotAllowed, OwnService, PermissionDenied
+from microgigs.ids import InquiryId, MemberId, OrderId, ServiceId
+from microgigs.orders import contact_details
+
+__all__ = ["Inquiry", "InquiryMessage"]
+
+_BODY_LENGTH: Final = (1, 2000)
+
+
+def _clean(body: str) -> str:
+    text = plain_text(_("message"), body, *_BODY_LENGTH, multiline=True)
+    found = contact_details(text)
+    if found:
+        raise ContactDetailsNotAllowed(found=", ".join(found))
+    return text
+
+
+@attrs.frozen
+class InquiryMessage:
+    """One message of an inquiry."""
+
+    author_id: MemberId
+    body: str
+    sent_at: datetime
+
+
+@attrs.define(slots=True)
+class Inquiry:
+    """A pre-purchase conversation about one service between one buyer and its seller."""
+
+    id: InquiryId
+    service_id: ServiceId
+    buyer_id: MemberId
+    seller_id: MemberId
+    opened_at: datetime
+    messages: list[InquiryMessage] = attrs.Factory(list)
+    answered_at: datetime | None = None
+    order_id: OrderId | None = None
+    version: int = 0
+
+    @classmethod
+    def open(  # noqa: PLR0913 (which service, whose, who asks, what, when)
+        cls,
+        inquiry_id: InquiryId,
+        *,
+        service_id: ServiceId,
+        seller_id: MemberId,
+        buyer: Actor,
+        body: str,
+        at: datetime,
+    ) -> Inquiry:
+        """A buyer's first question about a service (never about their own)."""
+        if buyer.member_id is None or buyer.role is not Role.MEMBER:
+            raise PermissionDenied(actor=buyer.role.label, action=_("ask about a service"))
+        if buyer.member_id == seller_id:
+            raise OwnService(service_id=service_id)
+        when = utc(at)
+        inquiry = cls(inquiry_id, service_id, buyer.member_id, seller_id, when)
+        inquiry.messages.append(InquiryMessage(buyer.member_id, _clean(body), when))
+        return inquiry
+
+    def write(self, actor: Actor, body: str, at: datetime) -> None:
+        """A further message from the buyer or the seller; the seller's first is the answer."""
+        if not (actor.is_member(self.buyer_id) or actor.is_member(self.seller_id)):
+            raise PermissionDenied(actor=actor.role.label, action=_("write in this inquiry"))
+        when = utc(at)
+        text = _clean(body)
+        author = self.seller_id if actor.is_member(self.seller_id) else self.buyer_id
+        self.messages.append(InquiryMessage(author, text, when))
+        if author == self.seller_id and self.answered_at is None:
+            self.answered_at = when
+        self.version += 1
+
+    def convert(self, order_id: OrderId) -> None:
+        """The buyer ordered the service: the conversation succeeded."""
+        if self.order_id is None:
+            self.order_id = order_id
+            self.version += 1
+
+    @property
+    def response_time(self) -> timedelta | None:
+        """From the question to the seller's first answer (``None`` while unanswered)."""
+        return None if self.answered_at is None else self.answered_at - self.opened_at
