@@ -17,9 +17,11 @@ from microgigs.errors import (
     IdempotencyConflict,
     InsufficientFunds,
     NoPayoutMethod,
+    OfferExists,
     OwnService,
     PaymentFailed,
     PermissionDenied,
+    RequestClosed,
     ReviewNotAllowed,
     WithdrawalTooSmall,
 )
@@ -368,3 +370,58 @@ def test_inquiries_measure_answers_and_become_orders(market):
         stored.response_time,
         stored.order_id,
     )
+
+
+def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market):
+    seller, buyer, service = cast(market)
+    other = Actor.member(
+        market.register_member("r-layla", username="layla", email="layla@example.com",
+                               first_name="ليلى", family_name="حسن")
+    )  # fmt: skip
+    request = market.post_request(
+        "rq-1", buyer, category_id=CategoryId("logo-design"), title="أحتاج شعارًا متحركًا لقناتي",
+        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.", budget=usd(30),
+    )  # fmt: skip
+    with pytest.raises(RequestClosed):  # not shown before review
+        market.make_offer("o-0", seller, request, "أستطيع تنفيذه باحتراف", service_id=service)
+    market.moderate_request("rm-1", ADMIN, request)
+    market.make_offer("o-1", seller, request, "خدمتي تناسب طلبك تمامًا", service_id=service)
+    with pytest.raises(OfferExists):
+        market.make_offer("o-2", seller, request, "عرض آخر مني", price=usd(20), delivery_days=2)
+    with pytest.raises(OwnService):
+        market.make_offer("o-3", buyer, request, "أعرض على نفسي", price=usd(20), delivery_days=2)
+    custom = market.make_offer(
+        "o-4", other, request, "شعار متحرك مخصص لك", price=usd(25), delivery_days=4
+    )
+    market.top_up("t-1", buyer, usd(30), lg.Gateway.CARD)
+    order = market.accept_offer("ac-1", buyer, request, custom)
+    assert order == market.accept_offer("ac-1", buyer, request, custom)  # replayed
+    placed = market.order(order)
+    assert (usd(25), 4, other.member_id, usd(5), usd(25)) == (
+        placed.quote.total, placed.quote.delivery_days, placed.seller_id,
+        market.balance(lg.wallet(buyer.member_id)), market.balance(lg.escrow(order)),
+    )  # fmt: skip
+    with pytest.raises(RequestClosed):
+        market.make_offer("o-5", seller, request, "متأخر قليلًا", price=usd(20), delivery_days=2)
+
+
+def test_requests_expire_through_tick_and_buyers_can_close_them(market):
+    _seller, buyer, _service = cast(market)
+    posted = [
+        market.post_request(
+            f"rq-{n}", buyer, category_id=CategoryId("translation"),
+            title="ترجمة كتيب تعريفي للشركة",
+            description="كتيب من عشر صفحات من الإنجليزية إلى العربية بأسلوب تسويقي.",
+        )
+        for n in range(2)
+    ]  # fmt: skip
+    for n, request in enumerate(posted):
+        market.moderate_request(f"rm-{n}", ADMIN, request)
+    market.close_request("cl-0", buyer, posted[0])
+    with market.storage.unit_of_work() as uow:
+        assert [posted[1]] == [r.id for r in uow.requests.open_now(market.clock.now())]
+    assert 0 == market.tick(market.clock.now() + 7 * DAY - timedelta(seconds=1)).expired
+    assert 1 == market.tick(market.clock.now() + 7 * DAY).expired
+    assert 0 == market.tick(market.clock.now() + 8 * DAY).expired
+    with market.storage.unit_of_work() as uow:
+        assert [] == uow.requests.open_now(market.clock.now())

@@ -11,7 +11,9 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
 
     MicrogigsError
     ├── CatalogError (ValueError)
+    │   ├── OfferExists
     │   ├── OwnService
+    │   ├── RequestClosed
     │   ├── ServiceNotAvailable
     │   └── ServiceStatusConflict
     ├── ConflictError
@@ -104,6 +106,7 @@ __all__ = [
     "NoPayoutMethod",
     "NotFound",
     "NotPositive",
+    "OfferExists",
     "OrderError",
     "OutOfRange",
     "OwnService",
@@ -112,6 +115,7 @@ __all__ = [
     "PermissionDenied",
     "PriceNotAllowed",
     "PricingError",
+    "RequestClosed",
     "ReviewError",
     "ReviewNotAllowed",
     "ServiceNotAvailable",
@@ -421,6 +425,26 @@ class ServiceStatusConflict(CatalogError):
 
     status: object
     action: str
+
+
+@attrs.define(auto_exc=True)
+class RequestClosed(CatalogError):
+    """A request that is not open (in review, fulfilled, closed, expired) takes no offer."""
+
+    code = "catalog.request_closed"
+    template = _("The request {request_id} is not open for offers.")
+
+    request_id: str
+
+
+@attrs.define(auto_exc=True)
+class OfferExists(CatalogError):
+    """A seller makes one offer per request."""
+
+    code = "catalog.offer_exists"
+    template = _("You already made an offer on the request {request_id}.")
+
+    request_id: str
 
 
 # --- pricing -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from microgigs.errors import (
     NotFound,
     PermissionDenied,
     ReviewNotAllowed,
+    ServiceNotAvailable,
     StaleWrite,
 )
 from microgigs.ids import (
@@ -42,7 +43,9 @@ from microgigs.ids import (
     InquiryId,
     MemberId,
     MessageId,
+    OfferId,
     OrderId,
+    RequestId,
     ReviewId,
     ServiceId,
     TransactionId,
@@ -56,6 +59,7 @@ from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import quote
 from microgigs.ranking import Rating, Review, listing_for
+from microgigs.requests import ServiceRequest
 from microgigs.storage.codec import encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -71,6 +75,7 @@ class TickReport:
 
     transitions: int
     cleared: int
+    expired: int = 0
 
 
 def _fingerprint(name: str, request: object) -> str:
@@ -504,6 +509,125 @@ class Marketplace:
                 )
             )
 
+    # --- requests for services that don't exist -----------------------------------------------
+
+    def post_request(  # noqa: PLR0913 (what is asked, in which category, for how much)
+        self,
+        key: str,
+        actor: Actor,
+        *,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        budget: Money | None = None,
+    ) -> RequestId:
+        """A buyer asks for a service nobody offers yet (reviewed before it is shown)."""
+
+        def work(uow: UnitOfWork) -> RequestId:
+            buyer = self._member(uow, actor)
+            self.categories.category(category_id)
+            request = ServiceRequest.post(
+                self.ids.new(RequestId), buyer_id=buyer.id, category_id=category_id, title=title,
+                description=description, budget=budget, now=self.clock.now(),
+                policy=self.policy.catalog,
+            )  # fmt: skip
+            uow.requests.add(request)
+            return request.id
+
+        request = (actor, category_id, title, description, budget)
+        return self._command(key, "post_request", request, work, RequestId)
+
+    def moderate_request(
+        self, key: str, actor: Actor, request_id: RequestId, *, reason: str | None = None
+    ) -> None:
+        """An admin shows a request (``reason=None``) or rejects it with a reason."""
+
+        def work(uow: UnitOfWork) -> None:
+            request = uow.requests.get(request_id)
+            if reason is None:
+                request.approve(actor)
+            else:
+                request.reject(actor, reason)
+            uow.requests.save(request)
+
+        self._command(key, "moderate_request", (actor, request_id, reason), work, type(None))
+
+    def make_offer(  # noqa: PLR0913 (who offers what on which request)
+        self,
+        key: str,
+        actor: Actor,
+        request_id: RequestId,
+        message: str,
+        *,
+        service_id: ServiceId | None = None,
+        price: Money | None = None,
+        delivery_days: int | None = None,
+    ) -> OfferId:
+        """A seller offers one of their active services, or a custom price and delivery."""
+
+        def work(uow: UnitOfWork) -> OfferId:
+            self._member(uow, actor)
+            request = uow.requests.get(request_id)
+            snapshot = None
+            if service_id is not None:
+                service = uow.services.get(service_id)
+                if not service.is_buyable:
+                    raise ServiceNotAvailable(service_id=service.id, status=service.status)
+                snapshot = service.snapshot()
+            offer = request.make_offer(
+                self.ids.new(OfferId), actor, message, self.clock.now(), self.policy.catalog,
+                service=snapshot, price=price, delivery_days=delivery_days,
+            )  # fmt: skip
+            uow.requests.save(request)
+            return offer.id
+
+        request = (actor, request_id, message, service_id, price, delivery_days)
+        return self._command(key, "make_offer", request, work, OfferId)
+
+    def accept_offer(
+        self, key: str, actor: Actor, request_id: RequestId, offer_id: OfferId
+    ) -> OrderId:
+        """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
+
+        def work(uow: UnitOfWork) -> OrderId:
+            buyer = self._member(uow, actor)
+            request = uow.requests.get(request_id)
+            order_id = self.ids.new(OrderId)
+            offer = request.accept(actor, offer_id, order_id, self.clock.now())
+            if offer.service_id is not None:
+                service = uow.services.get(offer.service_id)
+                service.require_buyable_by(buyer.id)
+                snapshot = service.snapshot()
+            else:
+                snapshot = request.custom_service(offer)
+            now = self.clock.now()
+            order = Order.place(
+                order_id, buyer_id=buyer.id, quote=quote(snapshot, self.policy), service=snapshot,
+                placed_at=now, policy=self.policy.orders,
+            )  # fmt: skip
+            self._publish(uow, order)
+            uow.orders.add(order)
+            uow.ledger.post(
+                lg.pay_order(
+                    self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
+                    buyer_id=buyer.id, amount=order.quote.total, source=None, at=now,
+                )
+            )  # fmt: skip
+            uow.requests.save(request)
+            return order.id
+
+        return self._command(key, "accept_offer", (actor, request_id, offer_id), work, OrderId)
+
+    def close_request(self, key: str, actor: Actor, request_id: RequestId) -> None:
+        """The buyer withdraws a request."""
+
+        def work(uow: UnitOfWork) -> None:
+            request = uow.requests.get(request_id)
+            request.close(actor)
+            uow.requests.save(request)
+
+        self._command(key, "close_request", (actor, request_id), work, type(None))
+
     # --- inquiries -------------------------------------------------------------------------------
 
     def ask(self, key: str, actor: Actor, service_id: ServiceId, body: str) -> InquiryId:
@@ -635,11 +759,25 @@ class Marketplace:
         with self.storage.unit_of_work() as uow:
             due_orders = uow.orders.due(when, limit=_TICK_BATCH)
             due_releases = uow.ledger.due_releases(when, limit=_TICK_BATCH)
+            expiring = uow.requests.expiring(when, limit=_TICK_BATCH)
         for order_id in due_orders:
             transitions += self._tick_order(order_id, when, system)
         for release in due_releases:
             cleared += self._tick_release(release, when)
-        return TickReport(transitions, cleared)
+        expired = sum(self._tick_request(request_id, when) for request_id in expiring)
+        return TickReport(transitions, cleared, expired)
+
+    def _tick_request(self, request_id: RequestId, when: datetime) -> int:
+        def work(uow: UnitOfWork) -> None:
+            request = uow.requests.get(request_id)
+            if request.expire(when):
+                uow.requests.save(request)
+
+        try:
+            self._command(f"expire:{request_id}", "expire", request_id, work, type(None))
+        except StaleWrite:
+            return 0
+        return 1
 
     def _tick_order(self, order_id: OrderId, when: datetime, system: Actor) -> int:
         with self.storage.unit_of_work() as uow:

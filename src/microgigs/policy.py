@@ -135,6 +135,8 @@ class CatalogPolicy:
     max_tags: int = 5
     tag_length_max: int = 30
     max_gallery_items: int = 10
+    request_lifetime: relativedelta = attrs.field(factory=lambda: relativedelta(days=7))
+    """How long a buyer's request for a service that does not exist stays open."""
 
     def __attrs_post_init__(self) -> None:
         steps = (

@@ -16,10 +16,12 @@ from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
 from microgigs.ids import (
+    CategoryId,
     EventId,
     InquiryId,
     MemberId,
     OrderId,
+    RequestId,
     ReviewId,
     ServiceId,
     TransactionId,
@@ -48,11 +50,13 @@ from microgigs.ranking import (
     Review,
     finish_page,
 )
+from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
 from microgigs.storage.codec import decode, encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 T = TypeVar("T")
+W = TypeVar("W")
 Row = Sequence[object]
 _PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
 _MEMBER_KEYS: Final = {"username": "username", "email": "email"}
@@ -281,6 +285,31 @@ class SqlBackend(ABC):
         rows = self._read("SELECT key, fingerprint, result FROM commands WHERE key = ?", (key,))
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
+    def request(self, request_id: RequestId) -> ServiceRequest | None:
+        return self._one(ServiceRequest, "SELECT doc FROM requests WHERE id = ?", (request_id,))
+
+    def requests_open(
+        self, now: datetime, category_id: CategoryId | None, limit: int
+    ) -> list[ServiceRequest]:
+        category = "" if category_id is None else " AND category_id = ?"
+        params: tuple[object, ...] = (RequestStatus.OPEN.value, self._time(now))
+        if category_id is not None:
+            params = (*params, category_id)
+        return self._many(
+            ServiceRequest,
+            f"SELECT doc FROM requests WHERE status = ? AND expires_at > ?{category}"  # noqa: S608
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+
+    def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]:
+        rows = self._read(
+            "SELECT id FROM requests WHERE status = ? AND expires_at <= ?"
+            " ORDER BY expires_at, id LIMIT ?",
+            (RequestStatus.OPEN.value, self._time(now), limit),
+        )
+        return [RequestId(str(row[0])) for row in rows]
+
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
         return self._one(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", (inquiry_id,))
 
@@ -418,7 +447,29 @@ class SqlBackend(ABC):
         for event_id in changes.acknowledged:
             execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
         self._reviews(execute, changes.reviews)
-        self._inquiries(execute, changes.inquiries)
+        self._store(
+            execute,
+            "inquiries",
+            changes.inquiries,
+            lambda inquiry: {
+                "service_id": inquiry.service_id,
+                "buyer_id": inquiry.buyer_id,
+                "seller_id": inquiry.seller_id,
+                "opened_at": self._time(inquiry.opened_at),
+            },
+        )
+        self._store(
+            execute,
+            "requests",
+            changes.requests,
+            lambda request: {
+                "buyer_id": request.buyer_id,
+                "category_id": request.category_id,
+                "status": request.status.value,
+                "created_at": self._time(request.created_at),
+                "expires_at": self._time(request.expires_at),
+            },
+        )
         self._list(execute, changes)
         for command in changes.commands:
             if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
@@ -451,20 +502,16 @@ class SqlBackend(ABC):
                 },
             )
 
-    def _inquiries(self, execute: Execute, writes: Sequence[Write[Inquiry]]) -> None:
-        for asked in writes:
-            inquiry = asked.value
-            self._upsert(
-                execute,
-                "inquiries",
-                asked,
-                {
-                    "service_id": inquiry.service_id,
-                    "buyer_id": inquiry.buyer_id,
-                    "seller_id": inquiry.seller_id,
-                    "opened_at": self._time(inquiry.opened_at),
-                },
-            )
+    def _store(
+        self,
+        execute: Execute,
+        table: str,
+        writes: Sequence[Write[W]],
+        columns: Callable[[W], dict[str, object]],
+    ) -> None:
+        """Upsert documents of one table with the columns its queries use."""
+        for write in writes:
+            self._upsert(execute, table, write, columns(write.value))  # type: ignore[arg-type]
 
     def _list(self, execute: Execute, changes: Changes) -> None:
         for listing in changes.listings:
@@ -563,7 +610,12 @@ class SqlBackend(ABC):
         self,
         execute: Execute,
         table: str,
-        write: Write[Member] | Write[Service] | Write[Order] | Write[Review] | Write[Inquiry],
+        write: Write[Member]
+        | Write[Service]
+        | Write[Order]
+        | Write[Review]
+        | Write[Inquiry]
+        | Write[ServiceRequest],
         columns: dict[str, object],
     ) -> None:
         value = write.value

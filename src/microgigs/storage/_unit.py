@@ -20,7 +20,16 @@ import attrs
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, IdempotencyConflict, NotFound, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    InquiryId,
+    MemberId,
+    OrderId,
+    RequestId,
+    ReviewId,
+    ServiceId,
+)
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
     AccountId,
@@ -34,6 +43,7 @@ from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
+from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
@@ -74,6 +84,7 @@ class Changes:
     commands: list[CommandRecord] = attrs.Factory(list)
     reviews: list[Write[Review]] = attrs.Factory(list)
     inquiries: list[Write[Inquiry]] = attrs.Factory(list)
+    requests: list[Write[ServiceRequest]] = attrs.Factory(list)
     listings: list[Listing] = attrs.Factory(list)
     unlisted: list[ServiceId] = attrs.Factory(list)
 
@@ -107,6 +118,11 @@ class Backend(Protocol):
     def command(self, key: str) -> CommandRecord | None: ...
     def search(self, query: ListingQuery) -> ListingPage: ...
     def listing(self, service_id: ServiceId) -> Listing | None: ...
+    def request(self, request_id: RequestId) -> ServiceRequest | None: ...
+    def requests_open(
+        self, now: datetime, category_id: CategoryId | None, limit: int
+    ) -> list[ServiceRequest]: ...
+    def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]: ...
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None: ...
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None: ...
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]: ...
@@ -271,6 +287,38 @@ class _Reviews:
 
     def rating_of_seller(self, seller_id: MemberId) -> Rating:
         return self._backend.rating("seller_id", seller_id)
+
+
+class _Requests:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.rows: _Rows[ServiceRequest] = _Rows(_("request"), backend.request)  # type: ignore[arg-type]
+
+    def add(self, request: ServiceRequest) -> None:
+        self.rows.add(request.id, request)
+
+    def get(self, request_id: RequestId) -> ServiceRequest:
+        return self.rows.get(request_id)
+
+    def save(self, request: ServiceRequest) -> None:
+        self.rows.save(request.id, request)
+
+    def open_now(
+        self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20
+    ) -> list[ServiceRequest]:
+        found = self.rows.overlay(
+            self._backend.requests_open(now, category_id, limit), lambda r: r.id
+        )
+        found = [
+            r
+            for r in found
+            if r.is_open(now) and (category_id is None or r.category_id == category_id)
+        ]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return [clone(r) for r in found[:limit]]
+
+    def expiring(self, now: datetime, *, limit: int = 100) -> list[RequestId]:
+        return self._backend.requests_expiring(now, limit)
 
 
 class _Inquiries:
@@ -477,6 +525,7 @@ class StagedUnitOfWork:
         self.listings = _Listings(backend)
         self.reviews = _Reviews(backend)
         self.inquiries = _Inquiries(backend)
+        self.requests = _Requests(backend)
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
@@ -512,6 +561,7 @@ class StagedUnitOfWork:
             commands=list(self.commands.staged.values()),
             reviews=self.reviews.rows.writes(),
             inquiries=self.inquiries.rows.writes(),
+            requests=self.requests.rows.writes(),
             listings=[v for v in self.listings.staged.values() if v is not None],
             unlisted=[k for k, v in self.listings.staged.items() if v is None],
         )

@@ -21,7 +21,16 @@ from datetime import datetime
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
-from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    InquiryId,
+    MemberId,
+    OrderId,
+    RequestId,
+    ReviewId,
+    ServiceId,
+)
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
     AccountId,
@@ -37,6 +46,7 @@ from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review, matches, page_of
+from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -62,6 +72,7 @@ class _MemoryBackend:
         self._listings: dict[ServiceId, Listing] = {}
         self._reviews: dict[str, Review] = {}
         self._inquiries: dict[str, Inquiry] = {}
+        self._requests: dict[str, ServiceRequest] = {}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -140,6 +151,27 @@ class _MemoryBackend:
     def command(self, key: str) -> CommandRecord | None:
         return self._commands.get(key)
 
+    def request(self, request_id: RequestId) -> ServiceRequest | None:
+        return self._requests.get(request_id)
+
+    def requests_open(
+        self, now: datetime, category_id: CategoryId | None, limit: int
+    ) -> list[ServiceRequest]:
+        found = [
+            r
+            for r in self._requests.values()
+            if r.is_open(now) and (category_id is None or r.category_id == category_id)
+        ]
+        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
+
+    def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]:
+        found = [
+            (r.expires_at, r.id)
+            for r in self._requests.values()
+            if r.status is RequestStatus.OPEN and r.expires_at <= now
+        ]
+        return [request_id for _, request_id in sorted(found)[:limit]]
+
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
         return self._inquiries.get(inquiry_id)
 
@@ -193,6 +225,7 @@ class _MemoryBackend:
             (_("order"), changes.orders, self._orders),
             (_("review"), changes.reviews, self._reviews),
             (_("inquiry"), changes.inquiries, self._inquiries),
+            (_("request"), changes.requests, self._requests),
         ):
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
@@ -247,6 +280,7 @@ class _MemoryBackend:
         self._commands.update({record.key: record for record in changes.commands})
         self._reviews.update({w.value.id: clone(w.value) for w in changes.reviews})
         self._inquiries.update({w.value.id: clone(w.value) for w in changes.inquiries})
+        self._requests.update({w.value.id: clone(w.value) for w in changes.requests})
         self._listings.update({listing.service_id: listing for listing in changes.listings})
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
@@ -254,7 +288,12 @@ class _MemoryBackend:
 
 def _check_version(
     kind: str,
-    write: Write[Member] | Write[Service] | Write[Order] | Write[Review] | Write[Inquiry],
+    write: Write[Member]
+    | Write[Service]
+    | Write[Order]
+    | Write[Review]
+    | Write[Inquiry]
+    | Write[ServiceRequest],
     stored: object,
 ) -> None:
     if write.expected is None:

@@ -28,13 +28,23 @@ from typing import Protocol, Self
 import attrs
 
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.ids import EventId, InquiryId, MemberId, OrderId, ReviewId, ServiceId
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    InquiryId,
+    MemberId,
+    OrderId,
+    RequestId,
+    ReviewId,
+    ServiceId,
+)
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transaction
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
+from microgigs.requests import ServiceRequest
 
 __all__ = [
     "CartRepository",
@@ -48,6 +58,7 @@ __all__ = [
     "OrderRepository",
     "Outbox",
     "OutboxEvent",
+    "RequestRepository",
     "ReviewRepository",
     "ServiceRepository",
     "Storage",
@@ -100,6 +111,32 @@ class ServiceRepository(Protocol):
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
         """Services in a status (the moderation queue is ``pending_review``), oldest first."""
+        ...
+
+
+class RequestRepository(Protocol):
+    """Requests for services that don't exist, with their offers."""
+
+    def add(self, request: ServiceRequest) -> None:
+        """Store a new request."""
+        ...
+
+    def get(self, request_id: RequestId) -> ServiceRequest:
+        """The request (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, request: ServiceRequest) -> None:
+        """Write a request read in this unit of work."""
+        ...
+
+    def open_now(
+        self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20
+    ) -> list[ServiceRequest]:
+        """Requests open for offers at ``now`` (in one category, if given), newest first."""
+        ...
+
+    def expiring(self, now: datetime, *, limit: int = 100) -> list[RequestId]:
+        """Open requests whose time is up at ``now`` (for ``tick``)."""
         ...
 
 
@@ -336,6 +373,11 @@ class UnitOfWork(Protocol):
     @property
     def services(self) -> ServiceRepository:
         """Services."""
+        ...
+
+    @property
+    def requests(self) -> RequestRepository:
+        """Requests for services that don't exist."""
         ...
 
     @property

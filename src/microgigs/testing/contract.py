@@ -40,7 +40,9 @@ from microgigs.ids import (
     InquiryId,
     MemberId,
     MessageId,
+    OfferId,
     OrderId,
+    RequestId,
     ReviewId,
     ServiceId,
     TransactionId,
@@ -59,6 +61,7 @@ from microgigs.ranking import (
     page_of,
     search_terms,
 )
+from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
 
@@ -76,6 +79,7 @@ __all__ = [
     "check_members",
     "check_orders_and_due_index",
     "check_outbox",
+    "check_requests",
     "check_reviews_and_ratings",
     "check_rollback_by_default",
     "check_services",
@@ -615,6 +619,39 @@ def check_inquiries(make: Factory) -> None:
             assert timedelta(hours=2) == stored.response_time
 
 
+def check_requests(make: Factory) -> None:
+    """Requests round-trip with their offers; open ones listed newest first; expiry found."""
+    with closing(make()) as storage:
+        admin = Actor.admin(MemberId("admin"))
+        made = []
+        for number, category in enumerate(("logo-design", "translation", "logo-design")):
+            request = ServiceRequest.post(
+                RequestId(f"Q{number}"), buyer_id=BUYER_ID, category_id=CategoryId(category),
+                title="أحتاج خدمة غير موجودة حاليًا", budget=None, policy=KHAMSAT.catalog,
+                description="وصف مفصل لما أحتاجه بالضبط في هذه الخدمة.",
+                now=EPOCH + timedelta(hours=number),
+            )  # fmt: skip
+            if number < 2:  # noqa: PLR2004 (the third stays in review)
+                request.approve(admin)
+            made.append(request)
+        made[0].make_offer(
+            OfferId("F1"), Actor.member(SELLER_ID), "عرض مناسب لطلبك", EPOCH, KHAMSAT.catalog,
+            price=_usd(20), delivery_days=3,
+        )  # fmt: skip
+        with storage.unit_of_work() as uow:
+            for request in made:
+                uow.requests.add(request)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert made[0] == uow.requests.get(RequestId("Q0"))
+            now = EPOCH + timedelta(hours=3)
+            assert ["Q1", "Q0"] == [r.id for r in uow.requests.open_now(now)]
+            logos = uow.requests.open_now(now, category_id=CategoryId("logo-design"))
+            assert ["Q0"] == [r.id for r in logos]
+            assert [] == uow.requests.expiring(EPOCH + timedelta(days=7, seconds=-1))
+            assert ["Q0", "Q1"] == uow.requests.expiring(EPOCH + timedelta(days=7, hours=1))
+
+
 class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
@@ -637,5 +674,6 @@ CHECKS: Final = (
     check_listings_order_filter_and_search,
     check_reviews_and_ratings,
     check_inquiries,
+    check_requests,
 )
 """Every check, in the order the docs describe them."""

@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-4
+5
 >>> storage.close()
 """
 

@@ -1,0 +1,240 @@
+"""Requests for services that don't exist (الخدمات غير الموجودة), and sellers' offers.
+
+A buyer posts what they need; an admin approves it; sellers offer one of their services or a
+custom price and delivery time; the buyer accepts one offer and it becomes an order. A
+request closes when fulfilled, when its buyer closes it, or when it expires.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text, whole_number
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.actors import Actor, Role
+from microgigs.catalog import ServiceSnapshot, check_price
+from microgigs.clock import later, utc
+from microgigs.errors import (
+    NotFound,
+    OfferExists,
+    OwnService,
+    PermissionDenied,
+    RequestClosed,
+    ServiceStatusConflict,
+)
+from microgigs.ids import CategoryId, MemberId, OfferId, OrderId, RequestId, ServiceId
+from microgigs.money import Money
+from microgigs.policy import CatalogPolicy
+
+__all__ = ["Offer", "RequestStatus", "ServiceRequest"]
+
+_TEXT: Final = (10, 2000)
+_TITLE: Final = (10, 120)
+
+
+class RequestStatus(LabelledEnum):
+    """Where a request stands."""
+
+    PENDING_REVIEW = "pending_review"
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+label_members(
+    {
+        RequestStatus.PENDING_REVIEW: _("pending review"),
+        RequestStatus.OPEN: _("open"),
+        RequestStatus.FULFILLED: _("fulfilled"),
+        RequestStatus.CLOSED: _("closed"),
+        RequestStatus.REJECTED: _("rejected"),
+    }
+)
+
+
+@attrs.frozen
+class Offer:
+    """A seller's answer: one of their services, or a custom price and delivery time."""
+
+    id: OfferId
+    seller_id: MemberId
+    message: str
+    made_at: datetime
+    service_id: ServiceId | None = None
+    price: Money | None = None
+    delivery_days: int | None = None
+
+
+@attrs.define(slots=True)
+class ServiceRequest:
+    """A buyer's request for a service nobody offers yet."""
+
+    id: RequestId
+    buyer_id: MemberId
+    category_id: CategoryId
+    title: str
+    description: str
+    created_at: datetime
+    expires_at: datetime
+    budget: Money | None = None
+    status: RequestStatus = RequestStatus.PENDING_REVIEW
+    rejection_reason: str | None = None
+    offers: list[Offer] = attrs.Factory(list)
+    accepted_offer: OfferId | None = None
+    order_id: OrderId | None = None
+    version: int = 0
+
+    @classmethod
+    def post(  # noqa: PLR0913 (what is asked, by whom, for how much, when, the rules)
+        cls,
+        request_id: RequestId,
+        *,
+        buyer_id: MemberId,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        budget: Money | None,
+        now: datetime,
+        policy: CatalogPolicy,
+    ) -> ServiceRequest:
+        """A new request, waiting for review."""
+        when = utc(now)
+        if budget is not None:  # any amount in the price range: a step of one minor unit
+            step = Money(1, policy.base_price_min.currency)
+            check_price(_("budget"), budget, policy.base_price_min, policy.unit_price_max, step)
+        return cls(
+            id=request_id,
+            buyer_id=buyer_id,
+            category_id=category_id,
+            title=plain_text(_("title"), title, *_TITLE),
+            description=plain_text(_("description"), description, *_TEXT, multiline=True),
+            created_at=when,
+            expires_at=later(when, policy.request_lifetime),
+            budget=budget,
+        )
+
+    def _require(self, status: RequestStatus, action: str) -> None:
+        if self.status is not status:
+            raise ServiceStatusConflict(status=self.status, action=action)
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def approve(self, actor: Actor) -> None:
+        """An admin publishes the request."""
+        actor.require_admin(_("approve a request"))
+        self._require(RequestStatus.PENDING_REVIEW, _("approve"))
+        self.status = RequestStatus.OPEN
+        self._changed()
+
+    def reject(self, actor: Actor, reason: str) -> None:
+        """An admin turns the request down."""
+        actor.require_admin(_("reject a request"))
+        self._require(RequestStatus.PENDING_REVIEW, _("reject"))
+        self.rejection_reason = plain_text(_("reason"), reason, 1, 1000)
+        self.status = RequestStatus.REJECTED
+        self._changed()
+
+    def is_open(self, now: datetime) -> bool:
+        """Open for offers: approved, not fulfilled or closed, not expired."""
+        return self.status is RequestStatus.OPEN and utc(now) < self.expires_at
+
+    def make_offer(  # noqa: PLR0913 (who offers what, with which words, when, the rules)
+        self,
+        offer_id: OfferId,
+        actor: Actor,
+        message: str,
+        now: datetime,
+        policy: CatalogPolicy,
+        *,
+        service: ServiceSnapshot | None = None,
+        price: Money | None = None,
+        delivery_days: int | None = None,
+    ) -> Offer:
+        """A seller's offer: one of their active services, or a custom price and delivery."""
+        if actor.role is not Role.MEMBER or actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("make an offer"))
+        seller_id = actor.member_id
+        if seller_id == self.buyer_id:
+            raise OwnService(service_id=self.id)
+        if not self.is_open(now):
+            raise RequestClosed(request_id=self.id)
+        if any(o.seller_id == seller_id for o in self.offers):
+            raise OfferExists(request_id=self.id)
+        text = plain_text(_("message"), message, *_TEXT, multiline=True)
+        if service is not None:
+            if service.seller_id != seller_id:
+                raise NotFound(kind=_("service"), key=service.service_id)
+            offer = Offer(offer_id, seller_id, text, utc(now), service_id=service.service_id)
+        else:
+            amount = check_price(
+                _("offer price"),
+                price,  # type: ignore[arg-type]
+                policy.base_price_min,
+                policy.unit_price_max,
+                policy.base_price_step,
+            )
+            days = whole_number(
+                _("delivery days"),
+                delivery_days,  # type: ignore[arg-type]
+                policy.delivery_days_min,
+                policy.delivery_days_max,
+            )
+            offer = Offer(offer_id, seller_id, text, utc(now), price=amount, delivery_days=days)
+        self.offers.append(offer)
+        self._changed()
+        return offer
+
+    def offer(self, offer_id: OfferId) -> Offer:
+        """One offer of this request."""
+        for offer in self.offers:
+            if offer.id == offer_id:
+                return offer
+        raise NotFound(kind=_("offer"), key=str(offer_id)[:100])
+
+    def accept(self, actor: Actor, offer_id: OfferId, order_id: OrderId, now: datetime) -> Offer:
+        """The buyer takes an offer; the request is fulfilled by ``order_id``."""
+        actor.require_member(self.buyer_id, _("accept an offer"))
+        if not self.is_open(now):
+            raise RequestClosed(request_id=self.id)
+        chosen = self.offer(offer_id)
+        self.accepted_offer, self.order_id = chosen.id, order_id
+        self.status = RequestStatus.FULFILLED
+        self._changed()
+        return chosen
+
+    def close(self, actor: Actor) -> None:
+        """The buyer withdraws the request."""
+        actor.require_member(self.buyer_id, _("close this request"))
+        self._require(RequestStatus.OPEN, _("close"))
+        self.status = RequestStatus.CLOSED
+        self._changed()
+
+    def expire(self, now: datetime) -> bool:
+        """Close an open request whose time is up (what ``tick`` does); True if it closed."""
+        if self.status is RequestStatus.OPEN and utc(now) >= self.expires_at:
+            self.status = RequestStatus.CLOSED
+            self._changed()
+            return True
+        return False
+
+    def custom_service(self, offer: Offer) -> ServiceSnapshot:
+        """What an order of a custom offer buys: the request's title at the offer's terms."""
+        if offer.price is None or offer.delivery_days is None:
+            raise NotFound(kind=_("offer"), key=offer.id)
+        return ServiceSnapshot(
+            service_id=ServiceId(f"offer-{offer.id}"),
+            seller_id=offer.seller_id,
+            category_id=self.category_id,
+            title=self.title,
+            instructions=self.description,
+            base_price=offer.price,
+            delivery_days=offer.delivery_days,
+            upgrades=(),
+            service_version=0,
+        )
