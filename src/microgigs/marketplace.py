@@ -124,6 +124,18 @@ class Marketplace:
         self._publish(uow, order)
         uow.orders.save(order)
 
+    def _add_paid(self, uow: UnitOfWork, order: Order, key: str, method: lg.Gateway | None) -> None:
+        """A new order, its events, and its total paid into escrow (``None``: the balance)."""
+        self._publish(uow, order)
+        uow.orders.add(order)
+        uow.ledger.post(
+            lg.pay_order(
+                self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
+                buyer_id=order.buyer_id, amount=order.quote.total, source=method,
+                at=order.placed_at,
+            )
+        )  # fmt: skip
+
     def _member(self, uow: UnitOfWork, actor: Actor) -> Member:
         if actor.member_id is None:
             raise NotFound(kind=_("member"), key="-")
@@ -317,18 +329,11 @@ class Marketplace:
             if method is not None:
                 self.gateway.charge(key, buyer.id, total, method)
             for order in orders:
-                self._publish(uow, order)
-                uow.orders.add(order)
+                self._add_paid(uow, order, key, method)
                 inquiry = uow.inquiries.about(buyer.id, order.service.service_id)
                 if inquiry is not None and inquiry.order_id is None:
                     inquiry.convert(order.id)
                     uow.inquiries.save(inquiry)
-                uow.ledger.post(
-                    lg.pay_order(
-                        self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
-                        buyer_id=buyer.id, amount=order.quote.total, source=method, at=now,
-                    )
-                )  # fmt: skip
             cart.clear()
             uow.carts.save(cart)
             return [o.id for o in orders]
@@ -605,14 +610,7 @@ class Marketplace:
                 order_id, buyer_id=buyer.id, quote=quote(snapshot, self.policy), service=snapshot,
                 placed_at=now, policy=self.policy.orders,
             )  # fmt: skip
-            self._publish(uow, order)
-            uow.orders.add(order)
-            uow.ledger.post(
-                lg.pay_order(
-                    self.ids.new(TransactionId), f"{key}:{order.id}", order_id=order.id,
-                    buyer_id=buyer.id, amount=order.quote.total, source=None, at=now,
-                )
-            )  # fmt: skip
+            self._add_paid(uow, order, key, None)
             uow.requests.save(request)
             return order.id
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
 
@@ -647,12 +647,6 @@ def _entries_json(transaction: Transaction) -> str:
         ],
         separators=(",", ":"),
     )
-
-
-def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``items`` in slices of ``size`` (for bulk loads)."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class SqlStorage:
