@@ -58,7 +58,18 @@ from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, p
 from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import quote
-from microgigs.ranking import Rating, Review, listing_for
+from microgigs.ranking import (
+    Evaluation,
+    Rating,
+    Review,
+    SellerLevel,
+    evaluate,
+    evaluation_round,
+    grant_professional,
+    listing_for,
+    remove_professional,
+    seller_metrics,
+)
 from microgigs.requests import ServiceRequest
 from microgigs.storage.codec import encode
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
@@ -71,11 +82,15 @@ _TICK_BATCH: Final = 200
 
 @attrs.frozen
 class TickReport:
-    """What one ``tick`` did."""
+    """What one ``tick`` did.
+
+    Order transitions fired, releases cleared, requests expired, sellers evaluated.
+    """
 
     transitions: int
     cleared: int
     expired: int = 0
+    evaluated: int = 0
 
 
 def _fingerprint(name: str, request: object) -> str:
@@ -763,7 +778,99 @@ class Marketplace:
         for release in due_releases:
             cleared += self._tick_release(release, when)
         expired = sum(self._tick_request(request_id, when) for request_id in expiring)
-        return TickReport(transitions, cleared, expired)
+        return TickReport(transitions, cleared, expired, self.evaluate_levels(when))
+
+    # --- seller levels ------------------------------------------------------------------------
+
+    def evaluate_levels(self, now: datetime | None = None) -> int:
+        """Evaluate every seller not yet evaluated in the round in force at ``now``.
+
+        The round is the last occurrence of the policy's rule (monthly by default); each
+        seller's evaluation is a command keyed by seller and round, so running it twice or
+        from two processes evaluates each seller once. ``tick`` calls it; returns how many
+        sellers it evaluated.
+        """
+        round_at = evaluation_round(self.clock.now() if now is None else now, self.policy.levels)
+        evaluated = 0
+        while True:
+            with self.storage.unit_of_work() as uow:
+                due = uow.levels.sellers_due(round_at, limit=_TICK_BATCH)
+            done = sum(self._evaluate_level(seller_id, round_at) for seller_id in due)
+            evaluated += done
+            if len(due) < _TICK_BATCH or done == 0:
+                return evaluated
+
+    def _evaluate_level(self, seller_id: MemberId, round_at: datetime) -> int:
+        levels = self.policy.levels
+
+        def work(uow: UnitOfWork) -> None:
+            seller = uow.members.get(seller_id)
+            since = round_at - levels.metrics_window
+            metrics = seller_metrics(
+                seller_id, orders=uow.orders.of_seller_since(seller_id, since),
+                reviews=uow.reviews.of_seller_since(seller_id, since),
+                inquiries=uow.inquiries.to_seller(seller_id, since), at=round_at, policy=levels,
+            )  # fmt: skip
+            previous = uow.levels.latest(seller_id)
+            evaluation = evaluate(
+                seller_id, current=seller.level, metrics=metrics, policy=levels, now=round_at,
+                below_since=None if previous is None else previous.below_since,
+            )  # fmt: skip
+            uow.levels.add(evaluation)
+            if evaluation.changed:
+                self._set_level(uow, seller, evaluation.level, round_at)
+
+        key = f"level:{seller_id}:{round_at.isoformat()}"
+        try:
+            self._command(key, "evaluate_level", (seller_id, round_at), work, type(None))
+        except StaleWrite:  # another process evaluated this seller first
+            return 0
+        return 1
+
+    def _set_level(self, uow: UnitOfWork, seller: Member, level: SellerLevel, at: datetime) -> None:
+        """Move a seller to ``level``: the member, their listings, and an event."""
+        before = seller.level
+        seller.set_level(level)
+        uow.members.save(seller)
+        for service in uow.services.by_seller(seller.id):
+            listing = uow.listings.get(service.id)
+            if listing is not None:
+                uow.listings.put(attrs.evolve(listing, seller_level=level))
+        payload = json.dumps({"seller_id": seller.id, "from": before.value, "to": level.value})
+        uow.outbox.record(OutboxEvent(self.ids.new(EventId), "member.level_changed", payload, at))
+
+    def grant_professional(self, key: str, actor: Actor, seller_id: MemberId) -> None:
+        """An admin grants a seller the professional level."""
+
+        def work(uow: UnitOfWork) -> None:
+            seller = uow.members.get(seller_id)
+            level = grant_professional(actor, seller.level)
+            if level is not seller.level:
+                self._set_level(uow, seller, level, self.clock.now())
+
+        self._command(key, "grant_professional", (actor, seller_id), work, type(None))
+
+    def remove_professional(self, key: str, actor: Actor, seller_id: MemberId) -> None:
+        """An admin removes the professional level.
+
+        The seller falls to the level their latest evaluation earned (level 1 if never
+        evaluated).
+        """
+
+        def work(uow: UnitOfWork) -> None:
+            seller = uow.members.get(seller_id)
+            latest = uow.levels.latest(seller_id)
+            earned = SellerLevel.LEVEL_1 if latest is None else latest.earned
+            level = remove_professional(actor, earned)
+            if seller.level is SellerLevel.PROFESSIONAL:
+                self._set_level(uow, seller, level, self.clock.now())
+
+        self._command(key, "remove_professional", (actor, seller_id), work, type(None))
+
+    def level_history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
+        """A seller's level evaluations with their explanations, newest first."""
+        with self.storage.unit_of_work() as uow:
+            return uow.levels.history(seller_id, limit=limit)
 
     def _tick_request(self, request_id: RequestId, when: datetime) -> int:
         def work(uow: UnitOfWork) -> None:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
 import attrs
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import later, utc
 from microgigs.ids import MemberId
+from microgigs.inquiries import Inquiry
 from microgigs.orders import Order, OrderStatus
 from microgigs.policy import LevelCriteria, LevelPolicy, SellerLevel
+from microgigs.ranking._reviews import Review
 
 _PLACES: Final = Decimal("0.001")
+
+Measure = Decimal | int | timedelta
+"""What a criterion counts: clients (int), a rate or an average (Decimal), a time."""
 
 
 @attrs.frozen
@@ -72,12 +78,36 @@ def measure(  # noqa: PLR0913 (the facts a level is measured from)
 
 @attrs.frozen
 class CriterionResult:
-    """One criterion of one level: what it needs, what the seller has, and whether it is met."""
+    """One criterion of one level: what it needs, what the seller has, and whether it is met.
+
+    ``at_most`` marks a ceiling (response time); every other criterion is a floor.
+    ``actual`` is ``None`` when there is nothing to measure yet (no reviews, no inquiries).
+    """
 
     name: str
-    required: object
-    actual: object
+    required: Measure
+    actual: Measure | None
     met: bool
+    at_most: bool = False
+
+    @property
+    def shortfall(self) -> Measure | None:
+        """By how much the criterion is missed (``None`` when met or not yet measurable).
+
+        >>> CriterionResult("unique clients", 10, 7, met=False).shortfall
+        3
+        >>> CriterionResult("response time", timedelta(hours=24), timedelta(hours=30),
+        ...                 met=False, at_most=True).shortfall
+        datetime.timedelta(seconds=21600)
+        """
+        required, actual = self.required, self.actual
+        if self.met or actual is None:
+            return None
+        if isinstance(required, timedelta) and isinstance(actual, timedelta):
+            return actual - required if self.at_most else required - actual
+        if isinstance(required, timedelta) or isinstance(actual, timedelta):
+            return None
+        return required - actual
 
 
 @attrs.frozen
@@ -99,7 +129,9 @@ def check(criteria: LevelCriteria, metrics: SellerMetrics) -> LevelCheck:
     def at_least(
         name: str, required: Decimal | int, actual: Decimal | int | None
     ) -> CriterionResult:
-        return CriterionResult(name, required, actual, actual is not None and actual >= required)
+        return CriterionResult(
+            name, required, actual, met=actual is not None and actual >= required
+        )
 
     time = metrics.response_time
     return LevelCheck(
@@ -117,7 +149,8 @@ def check(criteria: LevelCriteria, metrics: SellerMetrics) -> LevelCheck:
                 _("response time"),
                 criteria.response_time,
                 time,
-                time is not None and time <= criteria.response_time,
+                met=time is not None and time <= criteria.response_time,
+                at_most=True,
             ),
         ),
     )
@@ -197,3 +230,52 @@ def next_evaluation(after: datetime, policy: LevelPolicy) -> datetime:
     if not isinstance(found, datetime):
         return later(start, policy.metrics_window)
     return found
+
+
+_ROUNDS_FROM: Final = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def _rounds(rule: str) -> rrule | rruleset:
+    return rrulestr(rule, dtstart=_ROUNDS_FROM, cache=True)
+
+
+def evaluation_round(now: datetime, policy: LevelPolicy) -> datetime:
+    """The scheduled evaluation round in force at ``now``.
+
+    That is the last occurrence of the policy's rule at or before ``now`` (rounds count
+    from 2000-01-01 UTC).
+
+    >>> from microgigs.policy import KHAMSAT
+    >>> evaluation_round(datetime(2026, 11, 23, 9, tzinfo=UTC), KHAMSAT.levels).isoformat()
+    '2026-11-01T00:00:00+00:00'
+    """
+    found = _rounds(policy.evaluation_rule).before(utc(now), inc=True)
+    return found if isinstance(found, datetime) else _ROUNDS_FROM
+
+
+def seller_metrics(  # noqa: PLR0913 (the stored facts of one seller's window)
+    seller_id: MemberId,
+    *,
+    orders: Iterable[Order],
+    reviews: Iterable[Review],
+    inquiries: Iterable[Inquiry],
+    at: datetime,
+    policy: LevelPolicy,
+) -> SellerMetrics:
+    """The metrics of a seller's window ending at ``at`` from what the storage holds.
+
+    Only facts from ``at - metrics_window`` up to ``at`` count, so an evaluation run late
+    measures what it would have measured on time.
+    """
+    since = utc(at) - policy.metrics_window
+    asked = [i for i in inquiries if since <= i.opened_at <= at]
+    return measure(
+        [o for o in orders if o.placed_at <= at],
+        seller_id=seller_id,
+        stars=[r.stars for r in reviews if since <= r.created_at <= at],
+        inquiries=len(asked),
+        inquiries_ordered=sum(1 for i in asked if i.order_id is not None),
+        response_times=[t for i in asked if (t := i.response_time) is not None],
+        since=since,
+    )

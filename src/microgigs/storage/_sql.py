@@ -42,6 +42,7 @@ from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import (
+    Evaluation,
     Listing,
     ListingPage,
     ListingQuery,
@@ -342,6 +343,37 @@ class SqlBackend(ABC):
             (service_id, limit),
         )
 
+    def reviews_of_seller(self, seller_id: MemberId, since: datetime) -> list[Review]:
+        return self._many(
+            Review,
+            "SELECT doc FROM reviews WHERE seller_id = ? AND created_at >= ?"
+            " ORDER BY created_at, id",
+            (seller_id, self._time(since)),
+        )
+
+    def orders_of_seller(self, seller_id: MemberId, since: datetime) -> list[Order]:
+        return self._many(
+            Order,
+            "SELECT doc FROM orders WHERE seller_id = ? AND placed_at >= ? ORDER BY placed_at, id",
+            (seller_id, self._time(since)),
+        )
+
+    def evaluations(self, seller_id: MemberId, limit: int) -> list[Evaluation]:
+        return self._many(
+            Evaluation,
+            "SELECT doc FROM level_evaluations WHERE seller_id = ? ORDER BY at DESC LIMIT ?",
+            (seller_id, limit),
+        )
+
+    def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]:
+        rows = self._read(
+            "SELECT DISTINCT s.seller_id FROM services s WHERE NOT EXISTS"
+            " (SELECT 1 FROM level_evaluations e WHERE e.seller_id = s.seller_id AND e.at >= ?)"
+            " ORDER BY s.seller_id LIMIT ?",
+            (self._time(round_at), limit),
+        )
+        return [MemberId(str(row[0])) for row in rows]
+
     def rating(self, column: str, key: str) -> Rating:
         column = _RATED[column]
         rows = self._read(
@@ -471,7 +503,28 @@ class SqlBackend(ABC):
             },
         )
         self._list(execute, changes)
-        for command in changes.commands:
+        self._evaluations(execute, changes.evaluations)
+        self._commands(execute, changes.commands)
+
+    def _evaluations(self, execute: Execute, evaluations: Sequence[Evaluation]) -> None:
+        for evaluation in evaluations:
+            if execute(
+                "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
+                (evaluation.seller_id, self._time(evaluation.at)),
+            ).fetchone():
+                raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
+            execute(
+                "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
+                (
+                    evaluation.seller_id,
+                    self._time(evaluation.at),
+                    evaluation.level.value,
+                    encode(evaluation),
+                ),
+            )
+
+    def _commands(self, execute: Execute, commands: Sequence[CommandRecord]) -> None:
+        for command in commands:
             if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
                 raise StaleWrite(kind=_("command"), key=command.key)
             execute(

@@ -42,7 +42,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
+from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
@@ -87,6 +87,7 @@ class Changes:
     requests: list[Write[ServiceRequest]] = attrs.Factory(list)
     listings: list[Listing] = attrs.Factory(list)
     unlisted: list[ServiceId] = attrs.Factory(list)
+    evaluations: list[Evaluation] = attrs.Factory(list)
 
 
 class Backend(Protocol):
@@ -130,6 +131,10 @@ class Backend(Protocol):
     def review_of_order(self, order_id: OrderId) -> Review | None: ...
     def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]: ...
     def rating(self, column: str, key: str) -> Rating: ...
+    def reviews_of_seller(self, seller_id: MemberId, since: datetime) -> list[Review]: ...
+    def orders_of_seller(self, seller_id: MemberId, since: datetime) -> list[Order]: ...
+    def evaluations(self, seller_id: MemberId, limit: int) -> list[Evaluation]: ...
+    def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]: ...
     def flush(self, changes: Changes) -> None: ...
 
 
@@ -288,6 +293,42 @@ class _Reviews:
     def rating_of_seller(self, seller_id: MemberId) -> Rating:
         return self._backend.rating("seller_id", seller_id)
 
+    def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Review]:
+        merged = self.rows.overlay(
+            self._backend.reviews_of_seller(seller_id, since), lambda r: r.id
+        )
+        found = [r for r in merged if r.seller_id == seller_id and r.created_at >= since]
+        found.sort(key=lambda r: (r.created_at, r.id))
+        return [clone(r) for r in found]
+
+
+class _Levels:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.staged: dict[tuple[MemberId, datetime], Evaluation] = {}
+
+    def add(self, evaluation: Evaluation) -> None:
+        key = (evaluation.seller_id, evaluation.at)
+        stored = self._backend.evaluations(evaluation.seller_id, 1)
+        if key in self.staged or (stored and stored[0].at >= evaluation.at):
+            raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
+        self.staged[key] = evaluation
+
+    def latest(self, seller_id: MemberId) -> Evaluation | None:
+        found = self.history(seller_id, limit=1)
+        return found[0] if found else None
+
+    def history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
+        mine = [e for (owner, _at), e in self.staged.items() if owner == seller_id]
+        found = [*mine, *self._backend.evaluations(seller_id, limit)]
+        found.sort(key=lambda e: e.at, reverse=True)
+        return found[:limit]
+
+    def sellers_due(self, round_at: datetime, *, limit: int = 100) -> list[MemberId]:
+        done = {owner for (owner, at) in self.staged if at >= round_at}
+        found = self._backend.sellers_due(round_at, limit + len(done))
+        return [s for s in found if s not in done][:limit]
+
 
 class _Requests:
     def __init__(self, backend: Backend) -> None:
@@ -435,6 +476,12 @@ class _Orders:
     def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
         return self._backend.orders_due(now, limit)
 
+    def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Order]:
+        merged = self.rows.overlay(self._backend.orders_of_seller(seller_id, since), lambda o: o.id)
+        found = [o for o in merged if o.seller_id == seller_id and o.placed_at >= since]
+        found.sort(key=lambda o: (o.placed_at, o.id))
+        return [clone(o) for o in found]
+
     def add_message(self, message: Message) -> None:
         self.new_messages.append(message)
 
@@ -523,6 +570,7 @@ class StagedUnitOfWork:
         self.members = _Members(backend)
         self.services = _Services(backend)
         self.listings = _Listings(backend)
+        self.levels = _Levels(backend)
         self.reviews = _Reviews(backend)
         self.inquiries = _Inquiries(backend)
         self.requests = _Requests(backend)
@@ -564,6 +612,7 @@ class StagedUnitOfWork:
             requests=self.requests.rows.writes(),
             listings=[v for v in self.listings.staged.values() if v is not None],
             unlisted=[k for k, v in self.listings.staged.items() if v is None],
+            evaluations=list(self.levels.staged.values()),
         )
 
     def commit(self) -> None:

@@ -45,7 +45,16 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review, matches, page_of
+from microgigs.ranking import (
+    Evaluation,
+    Listing,
+    ListingPage,
+    ListingQuery,
+    Rating,
+    Review,
+    matches,
+    page_of,
+)
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
@@ -73,6 +82,7 @@ class _MemoryBackend:
         self._reviews: dict[str, Review] = {}
         self._inquiries: dict[str, Inquiry] = {}
         self._requests: dict[str, ServiceRequest] = {}
+        self._evaluations: dict[MemberId, list[Evaluation]] = {}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -205,6 +215,30 @@ class _MemoryBackend:
     def rating(self, column: str, key: str) -> Rating:
         return Rating.of(r.stars for r in self._reviews.values() if getattr(r, column) == key)
 
+    def reviews_of_seller(self, seller_id: MemberId, since: datetime) -> list[Review]:
+        found = [
+            r for r in self._reviews.values() if r.seller_id == seller_id and r.created_at >= since
+        ]
+        return sorted(found, key=lambda r: (r.created_at, r.id))
+
+    def orders_of_seller(self, seller_id: MemberId, since: datetime) -> list[Order]:
+        found = [
+            o for o in self._orders.values() if o.seller_id == seller_id and o.placed_at >= since
+        ]
+        return sorted(found, key=lambda o: (o.placed_at, o.id))
+
+    def evaluations(self, seller_id: MemberId, limit: int) -> list[Evaluation]:
+        return self._evaluations.get(seller_id, [])[::-1][:limit]
+
+    def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]:
+        sellers = {s.seller_id for s in self._services.values()}
+        due = [
+            seller
+            for seller in sellers
+            if not (history := self._evaluations.get(seller)) or history[-1].at < round_at
+        ]
+        return sorted(due)[:limit]
+
     def listing(self, service_id: ServiceId) -> Listing | None:
         return self._listings.get(service_id)
 
@@ -243,6 +277,13 @@ class _MemoryBackend:
         for record in changes.commands:
             if record.key in self._commands:
                 raise StaleWrite(kind=_("command"), key=record.key)
+        self._check_evaluations(changes.evaluations)
+
+    def _check_evaluations(self, evaluations: list[Evaluation]) -> None:
+        for evaluation in evaluations:
+            history = self._evaluations.get(evaluation.seller_id)
+            if history and history[-1].at >= evaluation.at:
+                raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
 
     def _check_postings(self, transactions: list[Transaction]) -> None:
         """Replay the postings over the committed balances (others may have spent since)."""
@@ -284,6 +325,8 @@ class _MemoryBackend:
         self._listings.update({listing.service_id: listing for listing in changes.listings})
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
+        for evaluation in sorted(changes.evaluations, key=lambda e: e.at):
+            self._evaluations.setdefault(evaluation.seller_id, []).append(evaluation)
 
 
 def _check_version(

@@ -43,7 +43,7 @@ from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transa
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
-from microgigs.ranking import Listing, ListingPage, ListingQuery, Rating, Review
+from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.requests import ServiceRequest
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "IdempotencyRecords",
     "InquiryRepository",
     "LedgerRepository",
+    "LevelEvaluationRepository",
     "ListingRepository",
     "MemberRepository",
     "OrderRepository",
@@ -195,6 +196,36 @@ class ReviewRepository(Protocol):
         """Count and sum of a seller's stars."""
         ...
 
+    def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Review]:
+        """The reviews a seller received since a moment, oldest first."""
+        ...
+
+
+class LevelEvaluationRepository(Protocol):
+    """Seller level evaluations: an append-only history, one per seller and round."""
+
+    def add(self, evaluation: Evaluation) -> None:
+        """Store an evaluation.
+
+        :class:`~microgigs.errors.StaleWrite` if the seller has one at that moment or later.
+        """
+        ...
+
+    def latest(self, seller_id: MemberId) -> Evaluation | None:
+        """The seller's most recent evaluation, if any."""
+        ...
+
+    def history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
+        """The seller's evaluations, newest first."""
+        ...
+
+    def sellers_due(self, round_at: datetime, *, limit: int = 100) -> list[MemberId]:
+        """Sellers due in a round, by id.
+
+        Those with at least one service and no evaluation at or after ``round_at``.
+        """
+        ...
+
 
 class ListingRepository(Protocol):
     """The catalogue index: one listing per active service, for browsing and search."""
@@ -269,6 +300,10 @@ class OrderRepository(Protocol):
 
     def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
         """Orders whose next automatic event is due at ``now``, soonest first (indexed)."""
+        ...
+
+    def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Order]:
+        """Every order a seller received since a moment, oldest first (level metrics)."""
         ...
 
     def add_message(self, message: Message) -> None:
@@ -393,6 +428,11 @@ class UnitOfWork(Protocol):
     @property
     def listings(self) -> ListingRepository:
         """The catalogue index."""
+        ...
+
+    @property
+    def levels(self) -> LevelEvaluationRepository:
+        """Seller level evaluations."""
         ...
 
     @property

@@ -52,11 +52,14 @@ from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
 from microgigs.ranking import (
+    Evaluation,
     Listing,
     ListingQuery,
     Ordering,
     Rating,
     Review,
+    SellerMetrics,
+    evaluate,
     matches,
     page_of,
     search_terms,
@@ -75,6 +78,7 @@ __all__ = [
     "check_ledger_posts_whole_transactions",
     "check_ledger_refuses_overdrafts",
     "check_ledger_releases_and_statements",
+    "check_level_evaluations",
     "check_listings_order_filter_and_search",
     "check_members",
     "check_orders_and_due_index",
@@ -255,6 +259,10 @@ def check_orders_and_due_index(make: Factory) -> None:
             due_at = EPOCH + timedelta(hours=1, days=3)
             assert uow.orders.due(due_at - timedelta(seconds=1)) == []
             assert uow.orders.due(due_at) == ["O1"]
+            assert ["O1", "O2"] == sorted(
+                o.id for o in uow.orders.of_seller_since(SELLER_ID, EPOCH)
+            )
+            assert [] == uow.orders.of_seller_since(SELLER_ID, EPOCH + timedelta(seconds=1))
 
 
 def _top_up(key: str, minor: int, number: int) -> lg.Transaction:
@@ -581,6 +589,8 @@ def check_reviews_and_ratings(make: Factory) -> None:
             assert Rating(3, 12) == uow.reviews.rating_of_service(reviews[0].service_id)
             assert Rating(3, 12) == uow.reviews.rating_of_seller(reviews[0].seller_id)
             assert Rating(0, 0) == uow.reviews.rating_of_seller(MemberId("nobody"))
+            since = EPOCH + timedelta(hours=4)
+            assert ["R1", "R2"] == [r.id for r in uow.reviews.of_seller_since(SELLER_ID, since)]
             answered = uow.reviews.get(ReviewId("R0"))
             answered.answer(Actor.member(answered.seller_id), "شكرًا", EPOCH, KHAMSAT.reviews)
             uow.reviews.save(answered)
@@ -617,6 +627,63 @@ def check_inquiries(make: Factory) -> None:
             assert ["I2"] == [i.id for i in uow.inquiries.to_seller(SELLER_ID, since)]
             (stored, _later) = uow.inquiries.to_seller(SELLER_ID, EPOCH)
             assert timedelta(hours=2) == stored.response_time
+
+
+def _evaluation(seller_id: MemberId, days: int, level: SellerLevel) -> Evaluation:
+    metrics = SellerMetrics(
+        unique_clients=12, average_rating=Decimal("4.6"), completion_rate=Decimal("0.95"),
+        conversation_rate=None, response_time=timedelta(hours=5),
+    )  # fmt: skip
+    found = evaluate(
+        seller_id, current=level, metrics=metrics, policy=KHAMSAT.levels,
+        now=EPOCH + timedelta(days=days),
+    )  # fmt: skip
+    return attrs.evolve(found, level=level)
+
+
+def check_level_evaluations(make: Factory) -> None:
+    """Evaluations round-trip with their explanations, newest first, once per moment.
+
+    Sellers with services and no evaluation since a round are due, by id.
+    """
+    with closing(make()) as storage:
+        other = MemberId("M-omar")
+        with storage.unit_of_work() as uow:
+            uow.services.add(make_service(service_id="S1"))
+            uow.services.add(make_service(service_id="S2"))
+            uow.services.add(make_service(service_id="S3", seller_id=other))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [other, SELLER_ID] == uow.levels.sellers_due(EPOCH)
+        first = _evaluation(SELLER_ID, 0, SellerLevel.LEVEL_1)
+        second = _evaluation(SELLER_ID, 30, SellerLevel.LEVEL_2)
+        with storage.unit_of_work() as uow:
+            uow.levels.add(first)
+            assert first == uow.levels.latest(SELLER_ID)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            uow.levels.add(second)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert second == uow.levels.latest(SELLER_ID)
+            assert [second, first] == uow.levels.history(SELLER_ID)
+            assert [second] == uow.levels.history(SELLER_ID, limit=1)
+            assert uow.levels.latest(other) is None
+            assert [other] == uow.levels.sellers_due(EPOCH + timedelta(days=30))
+            assert [other, SELLER_ID] == uow.levels.sellers_due(EPOCH + timedelta(days=31))
+            assert [other] == uow.levels.sellers_due(EPOCH, limit=1)
+        (explained,) = [c for c in second.checks[1].criteria if c.name == "unique clients"]
+        assert KHAMSAT.levels.criteria[1].unique_clients - 12 == explained.shortfall
+
+        def evaluate_again(evaluation: Evaluation) -> None:
+            with storage.unit_of_work() as uow:
+                uow.levels.add(evaluation)
+                uow.commit()
+
+        _expect(StaleWrite, lambda: evaluate_again(attrs.evolve(second, level=SellerLevel.LEVEL_3)))
+        _expect(StaleWrite, lambda: evaluate_again(_evaluation(SELLER_ID, 10, SellerLevel.LEVEL_1)))
+        with storage.unit_of_work() as uow:
+            assert [second, first] == uow.levels.history(SELLER_ID)
 
 
 def check_requests(make: Factory) -> None:
@@ -674,6 +741,7 @@ CHECKS: Final = (
     check_listings_order_filter_and_search,
     check_reviews_and_ratings,
     check_inquiries,
+    check_level_evaluations,
     check_requests,
 )
 """Every check, in the order the docs describe them."""

@@ -1,15 +1,13 @@
-"""The façade's first slice, through the seed's journeys, on every adapter."""
+"""The façade's use cases, through the seed's journeys, on every adapter."""
 
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import psycopg
 import pytest
+from cast import ADMIN, DAY, START, buy, cast, cheap_order, usd
 
-from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
@@ -26,82 +24,9 @@ from microgigs.errors import (
     WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
-from microgigs.marketplace import Marketplace
 from microgigs.members import PayoutMethod
-from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
-from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery, Rating
-from microgigs.storage import MemoryStorage
-from microgigs.storage.postgres import PostgresStorage
-from microgigs.storage.sqlite import SQLiteStorage
-
-START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-DAY = timedelta(days=1)
-DESCRIPTION = (
-    "أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك، مع ثلاثة نماذج أولية وتعديلات حتى ترضى."
-)
-
-
-def usd(amount):
-    return Money.of(amount, "USD")
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def market(request, tmp_path):
-    if request.param == "memory":
-        storage = MemoryStorage("USD")
-    elif request.param == "sqlite":
-        storage = SQLiteStorage(tmp_path / "market.db", currency="USD")
-    else:
-        dsn = request.getfixturevalue("postgres_dsn")
-        schema = f"test_{uuid.uuid4().hex[:12]}"
-        storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=2)
-    clock = ManualClock(START)
-    yield Marketplace(storage, clock, UlidGenerator(clock, seed=1), KHAMSAT, FakeGateway())
-    storage.close()
-    if request.param == "postgres":
-        _drop(dsn, schema)
-
-
-def _drop(dsn, schema):
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-def cast(market):
-    seller = market.register_member(
-        "r-sara", username="sara", email="sara@example.com", first_name="سارة", family_name="الأحمد"
-    )
-    buyer = market.register_member(
-        "r-ahmad",
-        username="ahmad",
-        email="ahmad@example.com",
-        first_name="أحمد",
-        family_name="خالد",
-    )
-    service = market.publish_service(
-        "p-logo",
-        Actor.member(seller),
-        category_id=CategoryId("logo-design"),
-        title="تصميم شعار احترافي لشركتك",
-        description=DESCRIPTION,
-        instructions="أرسل اسم الشركة والألوان.",
-        base_price=usd(5),
-        delivery_days=2,
-        upgrades=[("تسليم بصيغة PNG", usd(50), 1), ("تسليم بصيغة PSD", usd(50), 1)],
-    )
-    market.moderate_service("m-logo", Actor.admin(MemberId("admin")), service)
-    return Actor.member(seller), Actor.member(buyer), service
-
-
-def buy(market, buyer, service, *, method=None):
-    market.top_up("t-1", buyer, usd(200), lg.Gateway.CARD)
-    with market.storage.unit_of_work() as uow:
-        upgrades = [u.id for u in uow.services.get(service).upgrades]
-    market.add_to_cart("c-1", buyer, service, upgrade_ids=upgrades)
-    (order,) = market.checkout("k-1", buyer, method)
-    return order
 
 
 def test_the_seed_journey_pays_the_seller_80_percent_after_clearance(market):
@@ -228,19 +153,6 @@ def test_an_approved_service_is_found_by_arabic_search(market):
     with market.storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text="الشعارات"))
     assert [service] == [listing.service_id for listing in found.listings]
-
-
-def cheap_order(market, quantity=5):
-    """A paid $5 × ``quantity`` order with its instructions sent."""
-    seller, buyer, service = cast(market)
-    market.top_up("t-1", buyer, usd(100), lg.Gateway.CARD)
-    market.add_to_cart("c-1", buyer, service, quantity=quantity)
-    (order,) = market.checkout("k-1", buyer)
-    market.send_message("s-1", buyer, order, "التعليمات")
-    return seller, buyer, order
-
-
-ADMIN = Actor.admin(MemberId("admin"))
 
 
 def test_a_partial_refund_of_5_on_25_gives_the_buyer_5_the_seller_16_the_platform_4(market):
