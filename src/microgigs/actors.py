@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import attrs
 
 from microgigs._labels import LabelledEnum, label_members
@@ -67,6 +69,11 @@ class Actor:
     def require_member(self, member_id: MemberId, action: str) -> None:
         """Refuse anyone but ``member_id`` acting for themselves."""
         if not self.is_member(member_id):
+            raise PermissionDenied(actor=self.role.label, action=action)
+
+    def require_party(self, member_ids: Collection[MemberId], action: str) -> None:
+        """Refuse anyone but an admin or one of ``member_ids`` acting for themselves."""
+        if self.role is not Role.ADMIN and not any(self.is_member(m) for m in member_ids):
             raise PermissionDenied(actor=self.role.label, action=action)
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final, TypeVar
 
 import attrs
@@ -25,7 +25,7 @@ import attrs
 from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.actors import Actor, Role
-from microgigs.catalog import CategoryTree, Service, Upgrade, default_categories
+from microgigs.catalog import CategoryTree, Service, ServiceStatus, Upgrade, default_categories
 from microgigs.clock import Clock, later
 from microgigs.errors import (
     IdempotencyConflict,
@@ -54,12 +54,21 @@ from microgigs.ids import (
 from microgigs.inquiries import Inquiry
 from microgigs.members import Member, PayoutMethod
 from microgigs.money import Money
-from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, post_message
+from microgigs.orders import (
+    Message,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    act_with_message,
+    post_message,
+)
 from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import quote
 from microgigs.ranking import (
     Evaluation,
+    ListingPage,
+    ListingQuery,
     Rating,
     Review,
     SellerLevel,
@@ -78,6 +87,7 @@ __all__ = ["Marketplace", "TickReport"]
 
 T = TypeVar("T")
 _TICK_BATCH: Final = 200
+_BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @attrs.frozen
@@ -113,18 +123,32 @@ class Marketplace:
     def _command(
         self, key: str, name: str, request: object, work: Callable[[UnitOfWork], T], result: type[T]
     ) -> T:
-        """Run ``work`` once per key: a replay returns the recorded result."""
+        """Run ``work`` once per key: a replay returns the recorded result.
+
+        A replay racing the first run (another process, the same key) loses at commit, then
+        finds the winner's record and returns its result like any replay.
+        """
         fingerprint = _fingerprint(name, request)
         with self.storage.unit_of_work() as uow:
             done = uow.commands.get(key)
-            if done is not None:
-                if done.fingerprint != fingerprint:
-                    raise IdempotencyConflict(key=key)
-                return _decoded(done.result, result)
-            outcome = work(uow)
-            uow.commands.put(CommandRecord(key, fingerprint, json.dumps(_plain(outcome))))
-            uow.commit()
-            return outcome
+            if done is None:
+                outcome = work(uow)
+                uow.commands.put(CommandRecord(key, fingerprint, json.dumps(_plain(outcome))))
+                try:
+                    uow.commit()
+                except StaleWrite:
+                    done = self._recorded(key)
+                    if done is None:
+                        raise
+                else:
+                    return outcome
+        if done.fingerprint != fingerprint:
+            raise IdempotencyConflict(key=key)
+        return _decoded(done.result, result)
+
+    def _recorded(self, key: str) -> CommandRecord | None:
+        with self.storage.unit_of_work() as uow:
+            return uow.commands.get(key)
 
     def _publish(self, uow: UnitOfWork, order: Order) -> None:
         for event in order.pull_events():
@@ -187,6 +211,69 @@ class Marketplace:
 
         request = (username, email, first_name, family_name, phone)
         return self._command(key, "register", request, work, MemberId)
+
+    def update_profile(  # noqa: PLR0913 (the parts of a profile a member may change)
+        self,
+        key: str,
+        actor: Actor,
+        *,
+        first_name: str | None = None,
+        family_name: str | None = None,
+        bio: str | None = None,
+        avatar: str | None = None,
+        phone: str | None = None,
+    ) -> None:
+        """A member changes the parts of their profile given (each checked first)."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = self._own_profile(uow, actor)
+            member.update_profile(
+                first_name=first_name, family_name=family_name, bio=bio, avatar=avatar, phone=phone
+            )
+            uow.members.save(member)
+
+        request = (actor, first_name, family_name, bio, avatar, phone)
+        self._command(key, "update_profile", request, work, type(None))
+
+    def verify_email(self, key: str, member_id: MemberId) -> None:
+        """Record that the host confirmed a member's address (its activation link)."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = uow.members.get(member_id)
+            member.verify_email()
+            uow.members.save(member)
+
+        self._command(key, "verify_email", member_id, work, type(None))
+
+    def suspend_member(self, key: str, actor: Actor, member_id: MemberId, reason: str) -> None:
+        """An admin stops a member from buying and selling; their services leave the index."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = uow.members.get(member_id)
+            member.suspend(actor, reason)
+            uow.members.save(member)
+            for service in uow.services.by_seller(member_id):
+                uow.listings.remove(service.id)
+
+        self._command(key, "suspend_member", (actor, member_id, reason), work, type(None))
+
+    def reinstate_member(self, key: str, actor: Actor, member_id: MemberId) -> None:
+        """An admin lets a suspended member trade again; their active services return."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = uow.members.get(member_id)
+            member.reinstate(actor)
+            uow.members.save(member)
+            for service in uow.services.by_seller(member_id):
+                if service.status is ServiceStatus.ACTIVE:
+                    self._list(uow, service, member)
+
+        self._command(key, "reinstate_member", (actor, member_id), work, type(None))
+
+    def _own_profile(self, uow: UnitOfWork, actor: Actor) -> Member:
+        if actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("edit a profile"))
+        return uow.members.get(actor.member_id)
 
     def set_payout_methods(self, key: str, actor: Actor, methods: Sequence[PayoutMethod]) -> None:
         """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
@@ -259,16 +346,85 @@ class Marketplace:
 
         self._command(key, "moderate_service", (actor, service_id, reason), work, type(None))
 
-    def _list(self, uow: UnitOfWork, service: Service) -> None:
-        seller = uow.members.get(service.seller_id)
+    def edit_service(  # noqa: PLR0913 (every part of a service can be edited)
+        self,
+        key: str,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        instructions: str | None = None,
+        base_price: Money | None = None,
+        delivery_days: int | None = None,
+        upgrades: Sequence[tuple[str, Money, int]] | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> None:
+        """The seller changes a service; a published one leaves the index until reviewed.
+
+        Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade.
+        """
+
+        def work(uow: UnitOfWork) -> None:
+            self._member(uow, actor)
+            service = uow.services.get(service_id)
+            service.edit(
+                actor, self.policy.catalog, self.clock.now(), title=title,
+                description=description, instructions=instructions, base_price=base_price,
+                delivery_days=delivery_days, tags=tags,
+                upgrades=None if upgrades is None else [
+                    Upgrade(self.ids.new(UpgradeId), t, p, d) for t, p, d in upgrades
+                ],
+            )  # fmt: skip
+            uow.services.save(service)
+            if service.status is not ServiceStatus.ACTIVE:
+                uow.listings.remove(service.id)
+
+        request = (
+            actor, service_id, title, description, instructions, base_price, delivery_days,
+            None if upgrades is None else tuple(upgrades), None if tags is None else tuple(tags),
+        )  # fmt: skip
+        self._command(key, "edit_service", request, work, type(None))
+
+    def pause_service(self, key: str, actor: Actor, service_id: ServiceId) -> None:
+        """The seller (or an admin) stops taking orders: the service leaves the index."""
+
+        def work(uow: UnitOfWork) -> None:
+            service = uow.services.get(service_id)
+            service.pause(actor, self.clock.now())
+            uow.services.save(service)
+            uow.listings.remove(service.id)
+
+        self._command(key, "pause_service", (actor, service_id), work, type(None))
+
+    def resume_service(self, key: str, actor: Actor, service_id: ServiceId) -> None:
+        """The seller takes orders again: the service returns to the index."""
+
+        def work(uow: UnitOfWork) -> None:
+            seller = self._member(uow, actor)
+            service = uow.services.get(service_id)
+            service.resume(actor, self.clock.now())
+            uow.services.save(service)
+            self._list(uow, service, seller)
+
+        self._command(key, "resume_service", (actor, service_id), work, type(None))
+
+    def _list(self, uow: UnitOfWork, service: Service, seller: Member | None = None) -> None:
+        """Put an active service in the catalogue index, its sales counted from its orders."""
+        seller = seller or uow.members.get(service.seller_id)
+        sold = [
+            o
+            for o in uow.orders.of_seller_since(service.seller_id, _BEGINNING)
+            if o.service.service_id == service.id and o.status is OrderStatus.COMPLETED
+        ]
         uow.listings.put(
             listing_for(
                 service,
                 section_id=self.categories.category(service.category_id).section_id,
                 seller_level=seller.level,
                 rating=uow.reviews.rating_of_service(service.id),
-                sales=0,
-                recent_sales=0,
+                sales=len(sold),
+                recent_sales=len(sold),
                 policy=self.policy.reviews,
             )
         )
@@ -314,6 +470,39 @@ class Marketplace:
 
         request = (actor, service_id, tuple(upgrade_ids), quantity)
         self._command(key, "add_to_cart", request, work, type(None))
+
+    def remove_from_cart(self, key: str, actor: Actor, service_id: ServiceId) -> None:
+        """Take a service out of the buyer's cart."""
+
+        def work(uow: UnitOfWork) -> None:
+            buyer = self._member(uow, actor)
+            cart = uow.carts.get(buyer.id)
+            cart.remove(service_id)
+            uow.carts.save(cart)
+
+        self._command(key, "remove_from_cart", (actor, service_id), work, type(None))
+
+    def add_favourite(self, key: str, actor: Actor, service_id: ServiceId) -> None:
+        """Save another seller's active service to the member's favourites."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = self._member(uow, actor)
+            favourites = uow.favourites.get(member.id)
+            favourites.add(member, uow.services.get(service_id))
+            uow.favourites.save(favourites)
+
+        self._command(key, "add_favourite", (actor, service_id), work, type(None))
+
+    def remove_favourite(self, key: str, actor: Actor, service_id: ServiceId) -> None:
+        """Forget a saved service."""
+
+        def work(uow: UnitOfWork) -> None:
+            member = self._member(uow, actor)
+            favourites = uow.favourites.get(member.id)
+            favourites.remove(service_id)
+            uow.favourites.save(favourites)
+
+        self._command(key, "remove_favourite", (actor, service_id), work, type(None))
 
     def checkout(self, key: str, actor: Actor, method: lg.Gateway | None = None) -> list[OrderId]:
         """Pay for the whole cart (balance, or a gateway) and place one order per line.
@@ -934,6 +1123,39 @@ class Marketplace:
         """A service's rating."""
         with self.storage.unit_of_work() as uow:
             return uow.reviews.rating_of_service(service_id)
+
+    def search(self, query: ListingQuery) -> ListingPage:
+        """Browse, search and sort the catalogue (filters, Arabic text, orderings, cursors)."""
+        with self.storage.unit_of_work() as uow:
+            return uow.listings.search(query)
+
+    def member(self, member_id: MemberId) -> Member:
+        """A member's profile."""
+        with self.storage.unit_of_work() as uow:
+            return uow.members.get(member_id)
+
+    def service(self, service_id: ServiceId) -> Service:
+        """A service as stored (any status)."""
+        with self.storage.unit_of_work() as uow:
+            return uow.services.get(service_id)
+
+    def orders_of(
+        self, actor: Actor, status: OrderStatus | None = None, *, as_seller: bool = False
+    ) -> list[Order]:
+        """The actor's orders as buyer (or as seller), newest first, in one status if given."""
+        if actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("list orders"))
+        with self.storage.unit_of_work() as uow:
+            if as_seller:
+                return uow.orders.by_seller(actor.member_id, status)
+            return uow.orders.by_buyer(actor.member_id, status)
+
+    def conversation(self, actor: Actor, order_id: OrderId) -> list[Message]:
+        """An order's messages, for its buyer, its seller or an admin."""
+        with self.storage.unit_of_work() as uow:
+            order = uow.orders.get(order_id)
+            actor.require_party((order.buyer_id, order.seller_id), _("read this conversation"))
+            return uow.orders.messages(order_id)
 
 
 def _plain(value: object) -> object:

@@ -6,21 +6,25 @@ import json
 from datetime import timedelta
 
 import pytest
-from cast import ADMIN, DAY, START, buy, cast, cheap_order, usd
+from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, cheap_order, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
+from microgigs.catalog import ServiceStatus
 from microgigs.errors import (
     ContactDetailsNotAllowed,
     IdempotencyConflict,
     InsufficientFunds,
+    MemberSuspended,
     NoPayoutMethod,
+    NotFound,
     OfferExists,
     OwnService,
     PaymentFailed,
     PermissionDenied,
     RequestClosed,
     ReviewNotAllowed,
+    ServiceNotAvailable,
     WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
@@ -337,3 +341,74 @@ def test_requests_expire_through_tick_and_buyers_can_close_them(market):
     assert 0 == market.tick(market.clock.now() + 8 * DAY).expired
     with market.storage.unit_of_work() as uow:
         assert [] == uow.requests.open_now(market.clock.now())
+
+
+def in_index(market, service):
+    return [listing.service_id for listing in market.search(ListingQuery()).listings] == [service]
+
+
+def test_a_seller_edits_pauses_and_resumes_a_service_and_the_index_follows(market):
+    seller, buyer, service = cast(market)
+    cheap = market.service(service).base_price
+    market.top_up("t-1", buyer, usd(10), lg.Gateway.CARD)
+    market.add_to_cart("c-1", buyer, service)
+    (order,) = market.checkout("k-1", buyer)
+    market.send_message("s-1", buyer, order, "التعليمات")
+    market.deliver("d-1", seller, order, "تم")
+    market.accept("a-1", buyer, order)
+    market.pause_service("p-1", seller, service)
+    assert not in_index(market, service)
+    with pytest.raises(ServiceNotAvailable):
+        market.add_to_cart("c-2", buyer, service)
+    market.resume_service("p-2", seller, service)
+    assert in_index(market, service)
+    market.edit_service("e-1", seller, service, base_price=usd(10), upgrades=[])
+    assert (ServiceStatus.PENDING_REVIEW, False) == (
+        market.service(service).status,
+        in_index(market, service),
+    )
+    market.moderate_service("m-2", ADMIN, service)
+    (listing,) = market.search(ListingQuery()).listings
+    assert (usd(10), 1) == (listing.price, listing.sales)
+    assert cheap == market.order(order).quote.subtotal
+    with pytest.raises(PermissionDenied):
+        market.edit_service("e-2", buyer, service, title="عنوان من شخص آخر تمامًا")
+
+
+def test_favourites_carts_profiles_and_suspension(market):
+    seller, buyer, service = cast(market)
+    market.add_favourite("f-1", buyer, service)
+    with pytest.raises(OwnService):
+        market.add_favourite("f-2", seller, service)
+    with market.storage.unit_of_work() as uow:
+        assert [service] == list(uow.favourites.get(buyer.member_id))
+    market.remove_favourite("f-3", buyer, service)
+    market.add_to_cart("c-1", buyer, service)
+    market.remove_from_cart("c-2", buyer, service)
+    with pytest.raises(NotFound):
+        market.checkout("k-1", buyer)
+    market.update_profile("u-1", buyer, bio="أحب التصاميم البسيطة", phone="+966501234567")
+    market.verify_email("v-1", buyer.member_id)
+    profile = market.member(buyer.member_id)
+    assert ("أحب التصاميم البسيطة", True) == (profile.bio, profile.email_verified)
+    with pytest.raises(PermissionDenied):
+        market.suspend_member("x-1", buyer, seller.member_id, "مخالفة")
+    market.suspend_member("x-2", ADMIN, seller.member_id, "نشر وسائل تواصل")
+    assert not in_index(market, service)
+    with pytest.raises(MemberSuspended):
+        market.publish_service(
+            "p-2", seller, category_id=CategoryId("logo-design"), title="خدمة جديدة للشعارات",
+            description=DESCRIPTION, instructions="-", base_price=usd(5), delivery_days=1,
+        )  # fmt: skip
+    market.reinstate_member("x-3", ADMIN, seller.member_id)
+    assert in_index(market, service)
+
+
+def test_only_the_parties_and_admins_read_an_order_conversation(market):
+    _seller, buyer, order = cheap_order(market)
+    assert ["التعليمات"] == [m.body for m in market.conversation(buyer, order)]
+    assert 1 == len(market.conversation(ADMIN, order))
+    with pytest.raises(PermissionDenied):
+        market.conversation(Actor.member(MemberId("stranger")), order)
+    assert [order] == [o.id for o in market.orders_of(buyer)]
+    assert [] == market.orders_of(buyer, as_seller=True)

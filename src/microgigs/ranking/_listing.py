@@ -58,7 +58,7 @@ class Listing:
     """The indexed summary of one active service.
 
     ``score`` is the Bayesian average rating × 100; ``sales`` counts completed orders ever,
-    ``recent_sales`` those of the policy's recent window (refreshed by ``tick``).
+    ``recent_sales`` those counted since the listing was made (no window ages them out yet).
     """
 
     service_id: ServiceId

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
 
+import attrs
+
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
@@ -62,6 +64,22 @@ Row = Sequence[object]
 _PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
 _MEMBER_KEYS: Final = {"username": "username", "email": "email"}
 _RATED: Final = {"service_id": "service_id", "seller_id": "seller_id"}
+
+
+@attrs.frozen
+class TextSearch:
+    """An adapter's way to a text search.
+
+    The rows to read, the alias holding the sort column, and the conditions (with their
+    parameters, in order) that keep the listings holding every term.
+    """
+
+    source: str = "listings l"
+    sorted_by: str = "l"
+    conditions: tuple[str, ...] = ()
+    params: tuple[object, ...] = ()
+
+
 _SORT_COLUMNS: Final = {
     Ordering.NEWEST: "newest",
     Ordering.TOP_RATED: "score",
@@ -126,8 +144,8 @@ class SqlBackend(ABC):
         """Search terms as the listings table stores them."""
 
     @abstractmethod
-    def _terms_condition(self, terms: Sequence[str]) -> tuple[str, object]:
-        """A condition (and its one parameter) for listings holding every term."""
+    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:
+        """How to find the listings holding every term, sorted by ``column``."""
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -390,12 +408,12 @@ class SqlBackend(ABC):
         conditions: list[str] = []
         params: list[object] = []
         filters: tuple[tuple[str, object], ...] = (
-            ("section_id = ?", query.section_id),
-            ("category_id = ?", query.category_id),
-            ("price_minor >= ?", None if query.min_price is None else query.min_price.minor),
-            ("price_minor <= ?", None if query.max_price is None else query.max_price.minor),
-            ("delivery_days <= ?", query.max_delivery_days),
-            ("score >= ?", query.min_score),
+            ("l.section_id = ?", query.section_id),
+            ("l.category_id = ?", query.category_id),
+            ("l.price_minor >= ?", None if query.min_price is None else query.min_price.minor),
+            ("l.price_minor <= ?", None if query.max_price is None else query.max_price.minor),
+            ("l.delivery_days <= ?", query.max_delivery_days),
+            ("l.score >= ?", query.min_score),
         )
         for sql, value in filters:
             if value is not None:
@@ -403,20 +421,20 @@ class SqlBackend(ABC):
                 params.append(value)
         if query.seller_levels is not None:
             levels = sorted(level.value for level in query.seller_levels) or [""]
-            conditions.append(f"seller_level IN ({', '.join('?' for _ in levels)})")
+            conditions.append(f"l.seller_level IN ({', '.join('?' for _ in levels)})")
             params.extend(levels)
-        if query.terms:
-            condition, terms = self._terms_condition(query.terms)
-            conditions.append(condition)
-            params.append(terms)
+        text = TextSearch() if not query.terms else self._text_search(query.terms, column)
+        conditions.extend(text.conditions)
+        params.extend(text.params)
+        key, ident = f"{text.sorted_by}.{column}", f"{text.sorted_by}.service_id"
         after = query.after()
         if after is not None:
-            conditions.append(f"({column} < ? OR ({column} = ? AND service_id < ?))")
+            conditions.append(f"({key} < ? OR ({key} = ? AND {ident} < ?))")
             params.extend([after[0], after[0], after[1]])
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._read(
-            f"SELECT doc FROM listings {where}"  # noqa: S608 (columns from a fixed map)
-            f" ORDER BY {column} DESC, service_id DESC LIMIT ?",
+            f"SELECT l.doc FROM {text.source} {where}"  # noqa: S608 (names from fixed maps)
+            f" ORDER BY {key} DESC, {ident} DESC LIMIT ?",
             (*params, query.limit + 1),
         )
         return finish_page([decode(str(row[0]), Listing) for row in rows], query)
@@ -428,7 +446,7 @@ class SqlBackend(ABC):
         self._write(lambda execute: self._flush(execute, changes))
 
     def _flush(self, execute: Execute, changes: Changes) -> None:
-        self._post(execute, changes.transactions)
+        # versions first: a unit that lost a race is told StaleWrite, whatever else it holds
         self._members(execute, changes.members)
         for write in changes.services:
             service = write.value
@@ -459,6 +477,7 @@ class SqlBackend(ABC):
                     "next_due_at": None if due is None else self._time(due.at),
                 },
             )
+        self._post(execute, changes.transactions)
         for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
             for record in records:
                 execute(

@@ -19,7 +19,14 @@ import attrs
 
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.errors import EmailTaken, IdempotencyConflict, NotFound, StaleWrite, UsernameTaken
+from microgigs.errors import (
+    EmailTaken,
+    IdempotencyConflict,
+    InsufficientFunds,
+    NotFound,
+    StaleWrite,
+    UsernameTaken,
+)
 from microgigs.ids import (
     CategoryId,
     EventId,
@@ -175,6 +182,13 @@ class _Rows(Generic[V]):
         if key not in self.read and key not in self.new:
             raise StaleWrite(kind=self.kind, key=key)
         self.staged[key] = clone(value)
+
+    def require_current(self) -> None:
+        """Raise StaleWrite if anything read here has been changed since by someone else."""
+        for key, version in self.read.items():
+            found = self._load(key)
+            if found is None or found.version != version:
+                raise StaleWrite(kind=self.kind, key=key)
 
     def overlay(self, found: list[V], key: Callable[[V], str]) -> list[V]:
         """Committed rows with this unit's staged versions in their place."""
@@ -493,8 +507,9 @@ class _Orders:
 class _Ledger:
     """Postings staged over the committed balances; the backend re-checks them at flush."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, require_current: Callable[[], None]) -> None:
         self._backend = backend
+        self._require_current = require_current
         self.staged: list[Transaction] = []
         self._overlay: dict[AccountId, Money] = {}
         self._keys: dict[str, Transaction] = {}
@@ -506,7 +521,14 @@ class _Ledger:
                 raise IdempotencyConflict(key=transaction.key)
             return earlier
         current = {e.account: self.balance(e.account) for e in transaction.entries}
-        self._overlay.update(postable(current, transaction))
+        try:
+            moved = postable(current, transaction)
+        except InsufficientFunds:
+            # money moved by an aggregate that changed since it was read (an order accepted
+            # by another process) is a lost race, not a lack of funds
+            self._require_current()
+            raise
+        self._overlay.update(moved)
         self.staged.append(transaction)
         self._keys[transaction.key] = transaction
         return transaction
@@ -577,7 +599,7 @@ class StagedUnitOfWork:
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
-        self.ledger = _Ledger(backend)
+        self.ledger = _Ledger(backend, self._require_current_reads)
         self.outbox = _Outbox(backend)
         self.commands = _Commands(backend)
         self._done = False
@@ -593,6 +615,13 @@ class StagedUnitOfWork:
     ) -> None:
         if not self._done:
             self.rollback()
+
+    def _require_current_reads(self) -> None:
+        for rows in (
+            self.members.rows, self.services.rows, self.orders.rows, self.reviews.rows,
+            self.inquiries.rows, self.requests.rows,
+        ):  # fmt: skip
+            rows.require_current()
 
     def changes(self) -> Changes:
         """Everything staged so far."""

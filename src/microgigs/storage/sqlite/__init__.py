@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-6
+7
 >>> storage.close()
 """
 
@@ -30,7 +30,7 @@ from typing import Final
 
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
-from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage
+from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, TextSearch
 from microgigs.storage._unit import Backend
 
 __all__ = ["SQLiteStorage"]
@@ -172,10 +172,25 @@ class _SQLiteBackend(SqlBackend):
     def _terms_value(self, terms: Sequence[str]) -> object:
         return " ".join(terms)
 
-    def _terms_condition(self, terms: Sequence[str]) -> tuple[str, object]:
-        # Each analysed term quoted: FTS5 reads them as plain tokens, all required.
-        match = " ".join(f'"{term}"' for term in terms)
-        return "rowid IN (SELECT rowid FROM listing_terms WHERE listing_terms MATCH ?)", match
+    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:
+        first, *others = terms
+        holds = (
+            "EXISTS (SELECT 1 FROM listing_terms o"
+            " WHERE o.service_id = t.service_id AND o.term = ?)"
+        )
+        if column == "score":
+            # walk the first term's postings in score order: the first page costs the same
+            # among a million services as among ten thousand
+            return TextSearch(
+                source="listing_terms t JOIN listings l ON l.service_id = t.service_id",
+                sorted_by="t",
+                conditions=("t.term = ?", *(holds for _ in others)),
+                params=(first, *others),
+            )
+        every = " INTERSECT ".join(
+            "SELECT service_id FROM listing_terms WHERE term = ?" for _ in terms
+        )
+        return TextSearch(conditions=(f"l.service_id IN ({every})",), params=tuple(terms))
 
 
 def _statements(script: str) -> list[str]:

@@ -1,0 +1,100 @@
+"""R3 and R4 across processes: accept racing ``tick``, and one command replayed at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import uuid
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+
+import psycopg
+import pytest
+import racing
+from cast import START, cast, usd
+
+from microgigs import ledger as lg
+from microgigs.orders import OrderStatus
+
+ORDERS, TICKS, REPLAYS = 12, 6, 6
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def target(request, tmp_path):
+    """Where the racing processes meet: (kind, where) for ``racing.open_market``."""
+    if request.param == "sqlite":
+        yield "sqlite", str(tmp_path / "race.db")
+        return
+    dsn = request.getfixturevalue("postgres_dsn")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    yield f"postgres:{schema}", dsn
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def in_parallel(*calls):
+    """Run each (function, *args) in its own process, at once; sum their counts."""
+    total: Counter[str] = Counter()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(len(calls), mp_context=context) as pool:
+        for future in [pool.submit(*call) for call in calls]:
+            total.update(future.result())
+    return total
+
+
+@pytest.mark.slow
+def test_accept_racing_tick_releases_each_order_exactly_once(target):
+    kind, where = target
+    market = racing.open_market(kind, where, START.isoformat())
+    seller, buyer, service = cast(market)
+    market.top_up("t", buyer, usd(5 * ORDERS), lg.Gateway.CARD)
+    orders = []
+    for number in range(ORDERS):
+        market.add_to_cart(f"c{number}", buyer, service)
+        (order,) = market.checkout(f"k{number}", buyer)
+        market.send_message(f"s{number}", buyer, order, "التعليمات")
+        market.deliver(f"d{number}", seller, order, "تم")
+        orders.append(str(order))
+    due = max(market.order(o).next_due.at for o in orders) + timedelta(seconds=1)
+    market.storage.close()
+    outcomes = in_parallel(
+        (racing.accept_all, kind, where, due.isoformat(), buyer.member_id, orders),
+        *[(racing.tick_all, kind, where, due.isoformat(), TICKS) for _ in range(2)],
+    )
+    market = racing.open_market(kind, where, due.isoformat())
+    with market.storage.unit_of_work() as uow:
+        issues = lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+        releases = [
+            sum(line.amount.minor < 0 for line in uow.ledger.statement(lg.escrow(o)).lines)
+            for o in orders
+        ]
+    assert ({OrderStatus.COMPLETED}, [1] * ORDERS, usd(4) * ORDERS, [], 0) == (
+        {market.order(o).status for o in orders},
+        releases,
+        market.balance(lg.pending(seller.member_id)),
+        issues,
+        outcomes["busy"],
+    )
+    accepted = outcomes["done"] - 2 * TICKS
+    assert ORDERS == accepted + outcomes["TransitionNotAllowed"] + outcomes["StaleWrite"]
+    market.storage.close()
+
+
+@pytest.mark.slow
+def test_one_command_replayed_by_six_processes_at_once_has_one_effect(target):
+    kind, where = target
+    market = racing.open_market(kind, where, START.isoformat())
+    _seller, buyer, _service = cast(market)
+    market.storage.close()
+    outcomes = in_parallel(
+        *[
+            (racing.replay_top_up, kind, where, START.isoformat(), buyer.member_id, "same-key")
+            for _ in range(REPLAYS)
+        ]
+    )
+    market = racing.open_market(kind, where, START.isoformat())
+    assert ({"done": REPLAYS}, usd(10)) == (
+        dict(outcomes),
+        market.balance(lg.wallet(buyer.member_id)),
+    )
+    market.storage.close()
