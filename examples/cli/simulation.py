@@ -1,0 +1,200 @@
+"""A whole marketplace simulated from a seed: members, services, orders over days.
+
+Every step is a use case of :class:`~microgigs.marketplace.Marketplace`, with the clock
+moved by the simulation; the same seed gives the same marketplace, order for order.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from importlib import resources
+
+import attrs
+
+from microgigs import ManualClock, MicrogigsError, Money
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.catalog import default_categories
+from microgigs.ids import MemberId, OrderId, ServiceId
+from microgigs.marketplace import Marketplace
+from microgigs.members import PayoutMethod
+from microgigs.orders import OrderEvent, OrderStatus
+
+ADMIN = Actor.admin(MemberId("staff"))
+WITHDRAW_CHANCE, PAYOUT_SUCCESS = 0.3, 0.9  # a seller's daily chance; a payout's
+DESCRIPTION = "خدمة احترافية بجودة عالية وتسليم في الموعد، مع تعديلات مجانية حتى ترضى تمامًا."
+NAMES = ["سارة", "أحمد", "ليلى", "خالد", "نورة", "عمر", "ريم", "يوسف", "هند", "طارق"]
+FAMILIES = ["الأحمد", "خالد", "حسن", "العلي", "السيد", "الزهراني", "القحطاني", "يوسف"]
+
+
+def titles() -> list[str]:
+    """Realistic Arabic service titles (the search evaluation set)."""
+    text = resources.files("microgigs.ranking").joinpath("search_eval.json").read_text("utf-8")
+    return [title for group in json.loads(text)["groups"].values() for title in group]
+
+
+@attrs.define
+class Simulation:
+    """The simulated marketplace's cast and what happened to it."""
+
+    market: Marketplace
+    clock: ManualClock
+    rng: random.Random
+    sellers: list[Actor] = attrs.Factory(list)
+    buyers: list[Actor] = attrs.Factory(list)
+    services: list[ServiceId] = attrs.Factory(list)
+    orders: list[OrderId] = attrs.Factory(list)
+    refused: Counter[str] = attrs.Factory(Counter)
+    steps: int = 0
+
+    def key(self) -> str:
+        """A new idempotency key (one per use case called)."""
+        self.steps += 1
+        return f"sim-{self.steps}"
+
+    def usd(self, dollars: int) -> Money:
+        """Whole dollars in the policy's currency."""
+        return Money(dollars * 100, self.market.policy.currency)
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run a use case; a refusal (a typed error) is counted, not fatal."""
+        try:
+            action()
+        except MicrogigsError as error:
+            self.refused[error.code] += 1
+            return False
+        return True
+
+    # --- the cast ------------------------------------------------------------------------
+
+    def populate(self, members: int) -> None:
+        """Register members: one in five sells 1-3 approved services, the rest top up."""
+        m, rng = self.market, self.rng
+        categories = [c.id for c in default_categories()]
+        pool = titles()
+        for number in range(members):
+            member = Actor.member(m.register_member(
+                self.key(), username=f"member{number}", email=f"member{number}@example.com",
+                first_name=rng.choice(NAMES), family_name=rng.choice(FAMILIES)))  # fmt: skip
+            if number % 5 == 0:
+                self.sellers.append(member)
+                m.set_payout_methods(self.key(), member, [PayoutMethod.paypal(
+                    f"member{number}@paypal.com")])  # fmt: skip
+                for _ in range(rng.randint(1, 3)):
+                    upgrades = [(f"تطوير {n + 1}", self.usd(rng.choice([5, 10, 20])), n % 2)
+                                for n in range(rng.randint(0, 3))]  # fmt: skip
+                    service = m.publish_service(
+                        self.key(), member, category_id=rng.choice(categories),
+                        title=rng.choice(pool), description=DESCRIPTION,
+                        instructions="أرسل التفاصيل.",
+                        base_price=self.usd(rng.choice([5, 5, 10, 25])),
+                        delivery_days=rng.randint(1, 5), upgrades=upgrades,
+                    )  # fmt: skip
+                    m.moderate_service(self.key(), ADMIN, service)
+                    self.services.append(service)
+            else:
+                self.buyers.append(member)
+                m.top_up(self.key(), member, self.usd(rng.choice([20, 50, 100])), lg.Gateway.CARD)
+
+    # --- one day -------------------------------------------------------------------------
+
+    def day(self) -> None:
+        """One day: some buyers buy, every open order moves on, sellers withdraw, tick."""
+        rng = self.rng
+        for buyer in rng.sample(self.buyers, k=max(1, len(self.buyers) // 20)):
+            self.buy(buyer)
+        for order_id in list(self.orders):
+            self.advance(self.market.order(order_id))
+        for seller in self.sellers:
+            available = self.market.balance(lg.available(seller.member_id))
+            wants = available >= self.market.policy.ledger.withdrawal_minimum
+            if not wants or rng.random() >= WITHDRAW_CHANCE:
+                continue
+            if self.attempt(lambda s=seller, a=available: self.market.request_withdrawal(
+                self.key(), s, a)):  # fmt: skip
+                paid = rng.random() < PAYOUT_SUCCESS
+                self.attempt(lambda s=seller, a=available, p=paid: self.market.settle_withdrawal(
+                    self.key(), ADMIN, s.member_id, a, paid=p))  # fmt: skip
+        self.clock.advance(timedelta(days=1))
+        self.market.tick()
+
+    def buy(self, buyer: Actor) -> None:
+        """A buyer (who may ask first) buys a random service with random upgrades."""
+        m, rng = self.market, self.rng
+        service_id = rng.choice(self.services)
+        if rng.random() < 0.3:  # noqa: PLR2004 (some ask first)
+            self.attempt(lambda: m.ask(self.key(), buyer, service_id, "هل يمكن التسليم أسرع؟"))
+        service = m.service(service_id)
+        chosen = [u.id for u in service.upgrades if rng.random() < 0.4]  # noqa: PLR2004
+        if not self.attempt(lambda: m.add_to_cart(self.key(), buyer, service_id,
+                                                  upgrade_ids=chosen)):  # fmt: skip
+            return
+        placed: list[OrderId] = []
+        if not self.attempt(lambda: placed.extend(m.checkout(self.key(), buyer))):
+            m.top_up(self.key(), buyer, self.usd(100), lg.Gateway.PAYPAL)
+            self.attempt(lambda: placed.extend(m.checkout(self.key(), buyer)))
+        self.orders.extend(placed)
+
+    def advance(self, order) -> None:  # noqa: ANN001, C901, PLR0912 (one order's next step)
+        """Take an order one step along a randomly chosen path of the state machine."""
+        m, rng, roll = self.market, self.rng, self.rng.random()
+        buyer, seller = Actor.member(order.buyer_id), Actor.member(order.seller_id)
+        status = order.status
+        if status is OrderStatus.AWAITING_INSTRUCTIONS:
+            if roll < 0.05:  # noqa: PLR2004
+                self.attempt(lambda: m.decline(self.key(), seller, order.id, "لا أستطيع الآن"))
+            elif roll < 0.08:  # noqa: PLR2004
+                self.attempt(lambda: m.request_cancellation(self.key(), buyer, order.id))
+            else:
+                self.attempt(lambda: m.send_message(self.key(), buyer, order.id, "التفاصيل مرفقة"))
+        elif status is OrderStatus.IN_PROGRESS:
+            if order.is_late(self.clock.now()) and roll < 0.5:  # noqa: PLR2004
+                self.attempt(lambda: m.cancel_late(self.key(), buyer, order.id))
+            elif roll < 0.6:  # noqa: PLR2004
+                self.attempt(lambda: m.deliver(self.key(), seller, order.id, "تم التسليم"))
+        elif status is OrderStatus.AWAITING_ACCEPTANCE:
+            if roll < 0.6:  # noqa: PLR2004
+                if self.attempt(lambda: m.accept(self.key(), buyer, order.id)):
+                    stars = rng.choice([3, 4, 5, 5, 5])
+                    self.attempt(lambda: m.review(
+                        self.key(), buyer, order.id, stars=stars, comment="شكرًا"))  # fmt: skip
+            elif roll < 0.7:  # noqa: PLR2004
+                self.attempt(lambda: m.request_modification(self.key(), buyer, order.id, "عدّل"))
+            elif roll < 0.75:  # noqa: PLR2004
+                self.attempt(lambda: m.report_problem(self.key(), buyer, order.id, "لا يطابق"))
+            # otherwise left to tick's auto-acceptance
+        elif status is OrderStatus.DISPUTED:
+            outcome = rng.choice(list(OUTCOMES))
+            refund = None
+            if outcome is OrderEvent.RESOLVE_PARTIAL_REFUND:
+                refund = order.quote.total.allocate([1, 4])[0]
+            self.attempt(lambda: m.resolve_dispute(self.key(), ADMIN, order.id, outcome, refund))
+        if order.status.is_terminal or m.order(order.id).status.is_terminal:
+            self.orders.remove(order.id)
+
+
+OUTCOMES = (
+    OrderEvent.RESOLVE_COMPLETE,
+    OrderEvent.RESOLVE_FULL_REFUND,
+    OrderEvent.RESOLVE_PARTIAL_REFUND,
+)
+
+
+def simulate(
+    market: Marketplace, clock: ManualClock, *, members: int, days: int, seed: int
+) -> Simulation:
+    """Run the simulation, drawing a progress bar on stderr."""
+    sim = Simulation(market, clock, random.Random(seed))  # noqa: S311 (a simulation)
+    sim.populate(members)
+    for number in range(days):
+        sim.day()
+        done = (number + 1) * 30 // days
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] {number + 1}/{days}")
+        sys.stderr.flush()
+    sys.stderr.write("\n")
+    return sim
