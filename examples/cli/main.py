@@ -141,6 +141,7 @@ def report(market: Marketplace, language: str) -> list[str]:
         issues = lg.audit(uow.ledger.entry_rows(), balances)
         members = [uow.members.get(MemberId(m)) for m in _member_ids(uow)]
         orders = [o for m in members for o in uow.orders.by_buyer(m.id, limit=10**6)]
+        sellers = [m for m in members if uow.services.by_seller(m.id)]
     zero = Money.zero(KHAMSAT.currency)
 
     def total(prefix: str) -> Money:
@@ -149,7 +150,7 @@ def report(market: Marketplace, language: str) -> list[str]:
     completed = [o for o in orders if o.status is OrderStatus.COMPLETED]
     gmv = sum((o.quote.total - (o.refunded or zero) for o in completed), zero)
     statuses = Counter(o.status for o in orders)
-    levels = Counter(m.level for m in members if _sells(market, m.id))
+    levels = Counter(m.level for m in sellers)
     lines = [f"== {say('title')} ==",
              f"{say('gmv')}: {format_money(gmv, locale)}",
              f"{say('commission')}: {format_money(balances.get(lg.revenue(), zero), locale)}",
@@ -172,11 +173,6 @@ def _member_ids(uow) -> list[str]:  # noqa: ANN001 (a unit of work)
         found.append(member.id)
         number += 1
     return found
-
-
-def _sells(market: Marketplace, member_id: MemberId) -> bool:
-    with market.storage.unit_of_work() as uow:
-        return bool(uow.services.by_seller(member_id))
 
 
 def main(argv: list[str] | None = None) -> int:
