@@ -92,6 +92,8 @@ def test_fiverr_like_preset_charges_the_buyer_a_service_fee():
         ("catalog", {"quantity_max": 0}, "catalog.quantity_max"),
         ("catalog", {"max_upgrades": -1}, "catalog.max_upgrades"),
         ("catalog", {"title_length": (20, 10)}, "catalog.title_length"),
+        ("catalog", {"trending_window": relativedelta()}, "catalog.trending_window"),
+        ("catalog", {"request_lifetime": relativedelta(days=-7)}, "catalog.request_lifetime"),
         ("ledger", {"clearance_period": relativedelta(days=0)}, "ledger.clearance_period"),
         (
             "ledger",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Final, TypeVar
@@ -69,6 +70,7 @@ from microgigs.ranking import (
     Evaluation,
     ListingPage,
     ListingQuery,
+    Ordering,
     Rating,
     Review,
     SellerLevel,
@@ -88,19 +90,22 @@ __all__ = ["Marketplace", "TickReport"]
 T = TypeVar("T")
 _TICK_BATCH: Final = 200
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
+_LISTING_PAGE: Final = 100
 
 
 @attrs.frozen
 class TickReport:
     """What one ``tick`` did.
 
-    Order transitions fired, releases cleared, requests expired, sellers evaluated.
+    Order transitions fired, releases cleared, requests expired, sellers evaluated, listings
+    whose "best selling lately" count changed.
     """
 
     transitions: int
     cleared: int
     expired: int = 0
     evaluated: int = 0
+    trending: int = 0
 
 
 def _fingerprint(name: str, request: object) -> str:
@@ -417,6 +422,7 @@ class Marketplace:
             for o in uow.orders.of_seller_since(service.seller_id, _BEGINNING)
             if o.service.service_id == service.id and o.status is OrderStatus.COMPLETED
         ]
+        lately = self._trending_since(self.clock.now())
         uow.listings.put(
             listing_for(
                 service,
@@ -424,7 +430,7 @@ class Marketplace:
                 seller_level=seller.level,
                 rating=uow.reviews.rating_of_service(service.id),
                 sales=len(sold),
-                recent_sales=len(sold),
+                recent_sales=sum(1 for o in sold if o.placed_at >= lately),
                 policy=self.policy.reviews,
             )
         )
@@ -682,7 +688,7 @@ class Marketplace:
         now = self.clock.now() if now is None else now
         order.apply(event, actor, now, self.policy.orders, reason=reason, refund=refund)
         if order.status is OrderStatus.COMPLETED:
-            self._count_sale(uow, order.service.service_id)
+            self._count_sale(uow, order, now)
             seller = uow.members.get(order.seller_id)
             clears_at = later(now, self.policy.ledger.clearance_for(seller.level))
             quoted = order.quote
@@ -709,14 +715,19 @@ class Marketplace:
             )  # fmt: skip
         self._save(uow, order)
 
-    def _count_sale(self, uow: UnitOfWork, service_id: ServiceId) -> None:
-        listing = uow.listings.get(service_id)
+    def _count_sale(self, uow: UnitOfWork, order: Order, now: datetime) -> None:
+        listing = uow.listings.get(order.service.service_id)
         if listing is not None:
+            lately = order.placed_at >= self._trending_since(now)
             uow.listings.put(
                 attrs.evolve(
-                    listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + 1
+                    listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + lately
                 )
             )
+
+    def _trending_since(self, now: datetime) -> datetime:
+        """The first moment of "best selling lately" at ``now``."""
+        return now - self.policy.catalog.trending_window
 
     # --- requests for services that don't exist -----------------------------------------------
 
@@ -967,7 +978,60 @@ class Marketplace:
         for release in due_releases:
             cleared += self._tick_release(release, when)
         expired = sum(self._tick_request(request_id, when) for request_id in expiring)
-        return TickReport(transitions, cleared, expired, self.evaluate_levels(when))
+        evaluated = self.evaluate_levels(when)
+        return TickReport(transitions, cleared, expired, evaluated, self.refresh_trending(when))
+
+    # --- best selling lately --------------------------------------------------------------------
+
+    def refresh_trending(self, now: datetime | None = None) -> int:
+        """Recount "best selling lately" once a day, so old sales leave the trending order.
+
+        A completion adds its sale at once; this recount (run by ``tick``) drops the sales
+        bought before the policy's ``catalog.trending_window``. Each seller's recount is a
+        command keyed by seller and day (UTC), and the day's run is recorded once every
+        seller is done, so ticks after it cost one read. Returns how many listings changed.
+        """
+        when = self.clock.now() if now is None else now
+        day = when.astimezone(UTC).date().isoformat()
+        if self._recorded(f"trending:{day}") is not None:
+            return 0
+        trending: dict[MemberId, list[ServiceId]] = {}
+        query = ListingQuery(ordering=Ordering.TRENDING, limit=_LISTING_PAGE)
+        with self.storage.unit_of_work() as uow:
+            while True:
+                page = uow.listings.search(query)
+                counted = [listing for listing in page.listings if listing.recent_sales > 0]
+                for listing in counted:
+                    trending.setdefault(listing.seller_id, []).append(listing.service_id)
+                if page.next_cursor is None or len(counted) < len(page.listings):
+                    break
+                query = attrs.evolve(query, cursor=page.next_cursor)
+        changed = sum(
+            self._recount_trending(seller_id, services, when, day)
+            for seller_id, services in trending.items()
+        )
+        self._command(f"trending:{day}", "refresh_trending", day, lambda _uow: None, type(None))
+        return changed
+
+    def _recount_trending(
+        self, seller_id: MemberId, services: list[ServiceId], now: datetime, day: str
+    ) -> int:
+        def work(uow: UnitOfWork) -> int:
+            lately = Counter(
+                order.service.service_id
+                for order in uow.orders.of_seller_since(seller_id, self._trending_since(now))
+                if order.status is OrderStatus.COMPLETED
+            )
+            changed = 0
+            for service_id in services:
+                listing = uow.listings.get(service_id)
+                if listing is not None and listing.recent_sales != lately[service_id]:
+                    uow.listings.put(attrs.evolve(listing, recent_sales=lately[service_id]))
+                    changed += 1
+            return changed
+
+        key = f"trending:{seller_id}:{day}"
+        return self._command(key, "recount_trending", (seller_id, day), work, int)
 
     # --- seller levels ------------------------------------------------------------------------
 

@@ -137,6 +137,9 @@ class CatalogPolicy:
     max_gallery_items: int = 10
     request_lifetime: relativedelta = attrs.field(factory=lambda: relativedelta(days=7))
     """How long a buyer's request for a service that does not exist stays open."""
+    trending_window: relativedelta = attrs.field(factory=lambda: relativedelta(days=30))
+    """How far back "best selling lately" counts: a sale is dated when it was bought and
+    counts once its order completed."""
 
     def __attrs_post_init__(self) -> None:
         steps = (
@@ -172,6 +175,8 @@ class CatalogPolicy:
             "must be at least 1 and at most delivery_days_max",
         )
         _require(self.quantity_max >= 1, "catalog.quantity_max", "must be at least 1")
+        _positive_duration("catalog.request_lifetime", self.request_lifetime)
+        _positive_duration("catalog.trending_window", self.trending_window)
         for name, (low, high) in (
             ("title_length", self.title_length),
             ("description_length", self.description_length),

@@ -30,7 +30,7 @@ from microgigs.errors import (
 from microgigs.ids import CategoryId, MemberId
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
-from microgigs.ranking import ListingQuery, Rating
+from microgigs.ranking import ListingQuery, Ordering, Rating
 
 
 def test_the_seed_journey_pays_the_seller_80_percent_after_clearance(market):
@@ -235,6 +235,36 @@ def test_a_review_and_a_sale_move_the_services_listing(market):
         stored.reply,
     )
     assert Rating(1, 5) == market.rating(service)
+
+
+def test_best_selling_lately_forgets_sales_bought_before_the_window(market):
+    seller, buyer, order = cheap_order(market, quantity=1)
+    service = market.order(order).service.service_id
+    market.deliver("d-1", seller, order, "تم")
+    market.accept("a-1", buyer, order)
+    trending = ListingQuery(ordering=Ordering.TRENDING)
+
+    def counts():
+        with market.storage.unit_of_work() as uow:
+            listing = uow.listings.get(service)
+        return listing.sales, listing.recent_sales
+
+    assert (1, 1) == counts()
+    # the same day, a tick finds nothing to drop and a second tick reads one record
+    assert 0 == market.tick(START + DAY).trending
+    assert 0 == market.tick(START + DAY).trending
+    # 30 days after the purchase the sale is still recent; the day after, it is not
+    market.clock.set(START + 30 * DAY)
+    assert 0 == market.tick().trending
+    market.clock.set(START + 31 * DAY)
+    assert 1 == market.tick().trending
+    assert 0 == market.tick().trending
+    assert (1, 0) == counts()
+    assert [service] == [listing.service_id for listing in market.search(trending).listings]
+    # a listing made again counts its sales from the orders: all time and lately
+    market.pause_service("z-1", seller, service)
+    market.resume_service("z-2", seller, service)
+    assert (1, 0) == counts()
 
 
 def test_a_seller_withdraws_cleared_earnings_through_a_payout(market):

@@ -58,7 +58,8 @@ class Listing:
     """The indexed summary of one active service.
 
     ``score`` is the Bayesian average rating × 100; ``sales`` counts completed orders ever,
-    ``recent_sales`` those counted since the listing was made (no window ages them out yet).
+    ``recent_sales`` those bought within the policy's ``catalog.trending_window`` (recounted
+    daily by ``Marketplace.tick``).
     """
 
     service_id: ServiceId
