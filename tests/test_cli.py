@@ -51,3 +51,17 @@ def test_call_runs_a_use_case_by_name_and_translates_refusals(tmp_path):
     refused = cli("--db", db, "call", "--actor", "member:nobody", "--lang", "en", "top_up",
                   "amount=25 USD", "method=card")  # fmt: skip
     assert (2, "not_found") == (refused.returncode, refused.stderr.split(":")[0])
+
+
+def test_demo_loads_a_month_with_every_status_once(tmp_path):
+    db = str(tmp_path / "demo.db")
+    first = cli("--db", db, "demo", "--lang", "en")
+    assert 0 == first.returncode, first.stderr
+    assert "demo: 6 sellers, 4 buyers, 24 services, 27 orders" in first.stdout
+    for status in ("awaiting instructions", "in progress", "awaiting acceptance", "completed",
+                   "cancelled", "disputed"):  # fmt: skip
+        assert f"  {status}: " in first.stdout
+    assert "ledger audit: issues: 0" in first.stdout
+    again = cli("--db", db, "demo")
+    assert 2 == again.returncode
+    assert "already holds a marketplace" in again.stderr

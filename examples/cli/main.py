@@ -1,5 +1,6 @@
 r"""The CLI host: a marketplace in a SQLite file (or PostgreSQL by DSN), driven from the shell.
 
+    python examples/cli/main.py --db demo.db demo
     python examples/cli/main.py --db market.db simulate --members 1000 --days 90 --seed 7
     python examples/cli/main.py --db market.db report --lang en
     python examples/cli/main.py --db market.db call register_member username=huda \\
@@ -23,7 +24,8 @@ import types
 import typing
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -37,12 +39,16 @@ from microgigs.actors import Actor, Role
 from microgigs.ids import MemberId
 from microgigs.l10n import format_money, label, translate_error
 from microgigs.marketplace import Marketplace
+from microgigs.members import Member
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.policy import SellerLevel
 from microgigs.storage import Storage
+from microgigs.storage.ports import UnitOfWork
+from microgigs.testing.demo import DEMO_DAYS, load_demo
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+MEMBERS_PAGE = 500
 LABELS = {
     "title": ("تقرير السوق", "Marketplace report"),
     "gmv": ("إجمالي المبيعات المكتملة", "GMV (completed orders)"),
@@ -72,10 +78,46 @@ def open_storage(db: str) -> Storage:
 
 def open_market(db: str, *, seed: int | None = None, now: datetime | None = None) -> Marketplace:
     """A marketplace on ``db`` with the Khamsat policy and a fake gateway."""
-    clock = ManualClock(now or datetime.now(UTC))
-    return Marketplace(
+    return _on_manual_clock(db, seed, now or datetime.now(UTC))[0]
+
+
+def _on_manual_clock(db: str, seed: int | None, now: datetime) -> tuple[Marketplace, ManualClock]:
+    clock = ManualClock(now)
+    market = Marketplace(
         open_storage(db), clock, UlidGenerator(clock, seed=seed), KHAMSAT, FakeGateway()
     )
+    return market, clock
+
+
+def load(db: str, language: str) -> int:
+    """Load the demo month, ending now, into an empty marketplace; print its report."""
+    market, clock = _on_manual_clock(db, 1, datetime.now(UTC) - timedelta(DEMO_DAYS))
+    try:
+        with market.storage.unit_of_work() as uow:
+            if uow.members.page(limit=1):
+                print(f"{db} already holds a marketplace: the demo loads into an empty one",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+        loaded = load_demo(market, clock)
+        print(f"demo: {len(loaded.sellers)} sellers, {len(loaded.buyers)} buyers, "
+              f"{len(loaded.services)} services, {len(loaded.orders)} orders")  # fmt: skip
+        print("\n".join(report(market, language)))
+        return 0
+    finally:
+        market.storage.close()
+
+
+def run_simulation(db: str, options: argparse.Namespace) -> int:
+    """Simulate from the options' seed, members and days; print the report."""
+    market, clock = _on_manual_clock(db, options.seed, START)
+    try:
+        sim = simulate(market, clock, members=options.members, days=options.days,
+                       seed=options.seed)  # fmt: skip
+        print("\n".join(report(market, options.lang)))
+        print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
+        return 0
+    finally:
+        market.storage.close()
 
 
 def actor_of(text: str) -> Actor:
@@ -139,7 +181,7 @@ def report(market: Marketplace, language: str) -> list[str]:
     with market.storage.unit_of_work() as uow:
         balances = uow.ledger.balances()
         issues = lg.audit(uow.ledger.entry_rows(), balances)
-        members = [uow.members.get(MemberId(m)) for m in _member_ids(uow)]
+        members = list(_members(uow))
         orders = [o for m in members for o in uow.orders.by_buyer(m.id, limit=10**6)]
         sellers = [m for m in members if uow.services.by_seller(m.id)]
     zero = Money.zero(KHAMSAT.currency)
@@ -166,13 +208,12 @@ def report(market: Marketplace, language: str) -> list[str]:
     return lines
 
 
-def _member_ids(uow) -> list[str]:  # noqa: ANN001 (a unit of work)
-    """Every member: members are found by username, member0 … memberN in the simulation."""
-    found, number = [], 0
-    while (member := uow.members.find_by_username(f"member{number}")) is not None:
-        found.append(member.id)
-        number += 1
-    return found
+def _members(uow: UnitOfWork) -> Iterator[Member]:
+    """Every member, a page at a time."""
+    page = uow.members.page(limit=MEMBERS_PAGE)
+    while page:
+        yield from page
+        page = uow.members.page(after=page[-1].id, limit=MEMBERS_PAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
     commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="load the demo month into an empty marketplace")
+    demo.add_argument("--lang", choices=["ar", "en"], default="ar")
     sim = commands.add_parser("simulate", help="simulate a whole marketplace from a seed")
     sim.add_argument("--members", type=int, default=1000)
     sim.add_argument("--days", type=int, default=90)
@@ -196,19 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--key", default=None, help="idempotency key (default: a new one)")
     one.add_argument("--lang", choices=["ar", "en"], default="ar")
     options = parser.parse_args(argv)
+    if options.command == "demo":
+        return load(options.db, options.lang)
     if options.command == "simulate":
-        market = open_market(options.db, seed=options.seed, now=START)
-        try:
-            clock = market.clock
-            if not isinstance(clock, ManualClock):  # open_market always makes one
-                raise TypeError
-            sim = simulate(market, clock, members=options.members, days=options.days,
-                           seed=options.seed)  # fmt: skip
-            print("\n".join(report(market, options.lang)))
-            print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
-            return 0
-        finally:
-            market.storage.close()
+        return run_simulation(options.db, options)
     market = open_market(options.db)
     try:
         if options.command == "report":

@@ -30,6 +30,7 @@ from microgigs.catalog import CategoryTree, Service, ServiceStatus, Upgrade, def
 from microgigs.clock import Clock, later
 from microgigs.errors import (
     IdempotencyConflict,
+    MicrogigsError,
     NoPayoutMethod,
     NotFound,
     PermissionDenied,
@@ -130,18 +131,22 @@ class Marketplace:
     ) -> T:
         """Run ``work`` once per key: a replay returns the recorded result.
 
-        A replay racing the first run (another process, the same key) loses at commit, then
-        finds the winner's record and returns its result like any replay.
+        A replay racing the first run (another process, the same key) fails, either at
+        commit or earlier, when what it reads already shows the winner's effect (an order
+        already accepted, a review already answered); it then finds the winner's record and
+        returns its result like any replay. A failure with no record under the key is the
+        caller's.
         """
         fingerprint = _fingerprint(name, request)
         with self.storage.unit_of_work() as uow:
             done = uow.commands.get(key)
             if done is None:
-                outcome = work(uow)
-                uow.commands.put(CommandRecord(key, fingerprint, json.dumps(_plain(outcome))))
                 try:
+                    outcome = work(uow)
+                    record = CommandRecord(key, fingerprint, json.dumps(_plain(outcome)))
+                    uow.commands.put(record)
                     uow.commit()
-                except StaleWrite:
+                except MicrogigsError:
                     done = self._recorded(key)
                     if done is None:
                         raise

@@ -79,3 +79,29 @@ def replay_top_up(kind: str, where: str, now: str, buyer: str, key: str) -> Coun
         )
     finally:
         market.storage.close()
+
+
+def replay_every_play(
+    kind: str, where: str, now: str, scene: dict[str, str], barrier
+) -> Counter[str]:
+    """Make every play of ``replays`` under its own key, meeting the other workers before each.
+
+    Returns each play's outcome (its result, or ``!`` and the error's name) keyed
+    ``name=outcome``, so
+    the test sees whether every worker got the same.
+    """
+    import replays  # noqa: PLC0415 (beside this file, on the parent's sys.path)
+
+    market = open_market(kind, where, now)
+    outcomes: Counter[str] = Counter()
+    try:
+        for play in replays.plays(market, scene):
+            barrier.wait()
+            try:
+                result = repr(play.call(f"r4-{play.name}"))
+            except MicrogigsError as error:
+                result = f"!{type(error).__name__}"
+            outcomes[f"{play.name}={result}"] += 1
+        return outcomes
+    finally:
+        market.storage.close()

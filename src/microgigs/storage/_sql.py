@@ -163,6 +163,11 @@ class SqlBackend(ABC):
         column = _MEMBER_KEYS[field]
         return self._one(Member, f"SELECT doc FROM members WHERE {column} = ?", (value,))  # noqa: S608
 
+    def members_after(self, after: str, limit: int) -> list[Member]:
+        return self._many(
+            Member, "SELECT doc FROM members WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+        )
+
     def service(self, service_id: ServiceId) -> Service | None:
         return self._one(Service, "SELECT doc FROM services WHERE id = ?", (service_id,))
 

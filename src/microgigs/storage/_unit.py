@@ -17,6 +17,7 @@ from typing import Final, Generic, Protocol, Self, TypeVar
 
 import attrs
 
+from microgigs._checks import whole_number
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.errors import (
@@ -55,6 +56,8 @@ from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
 _CONTAINERS: Final = (list, dict, set)
+
+_MEMBERS_PAGE_MAX: Final = 1000
 
 
 def clone(value: T) -> T:
@@ -105,6 +108,7 @@ class Backend(Protocol):
 
     def member(self, member_id: MemberId) -> Member | None: ...
     def member_by(self, field: str, value: str) -> Member | None: ...
+    def members_after(self, after: str, limit: int) -> list[Member]: ...
     def service(self, service_id: ServiceId) -> Service | None: ...
     def services_by_seller(self, seller_id: MemberId) -> list[Service]: ...
     def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]: ...
@@ -220,6 +224,10 @@ class _Members:
 
     def find_by_email(self, email: str) -> Member | None:
         return self._find("email", email)
+
+    def page(self, *, after: MemberId | None = None, limit: int = 100) -> list[Member]:
+        whole_number(_("page size"), limit, 1, _MEMBERS_PAGE_MAX)
+        return self._backend.members_after(after or "", limit)
 
     def _find(self, field: str, value: str) -> Member | None:
         for member in self.rows.staged.values():

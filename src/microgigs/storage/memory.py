@@ -93,6 +93,9 @@ class _MemoryBackend:
         found = self._member_keys.get((field, value))
         return None if found is None else self._members[found]
 
+    def members_after(self, after: str, limit: int) -> list[Member]:
+        return [self._members[k] for k in sorted(self._members) if k > after][:limit]
+
     def service(self, service_id: ServiceId) -> Service | None:
         return self._services.get(service_id)
 

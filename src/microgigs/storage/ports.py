@@ -86,6 +86,10 @@ class MemberRepository(Protocol):
         """The member with this (normalised) e-mail address, if any."""
         ...
 
+    def page(self, *, after: MemberId | None = None, limit: int = 100) -> list[Member]:
+        """Committed members in id order (oldest first), after ``after``: a keyset page."""
+        ...
+
     def save(self, member: Member) -> None:
         """Write a member read in this unit of work, if nobody changed it since."""
         ...

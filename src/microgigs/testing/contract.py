@@ -31,6 +31,7 @@ from microgigs.errors import (
     InsufficientFunds,
     MicrogigsError,
     NotFound,
+    OutOfRange,
     StaleWrite,
     UsernameTaken,
 )
@@ -122,6 +123,22 @@ def check_members(make: Factory) -> None:
             assert member == uow.members.find_by_email("sara@example.com")
             assert uow.members.find_by_username("nobody") is None
             _expect(NotFound, lambda: uow.members.get(MemberId("absent")))
+
+
+def check_member_pages(make: Factory) -> None:
+    """Members are listed in id order, a keyset page at a time."""
+    with closing(make()) as storage:
+        names = [f"member{n}" for n in range(7)]
+        with storage.unit_of_work() as uow:
+            for name in reversed(names):
+                uow.members.add(make_member(name, member_id=f"M{name[-1]}"))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            first = uow.members.page(limit=3)
+            second = uow.members.page(after=first[-1].id, limit=3)
+            rest = uow.members.page(after=second[-1].id)
+            _expect(OutOfRange, lambda: uow.members.page(limit=0))
+        assert names == [m.username for m in (*first, *second, *rest)]
 
 
 def check_unique_usernames_and_emails(make: Factory) -> None:
@@ -725,6 +742,7 @@ class _Interrupted(Exception):
 
 CHECKS: Final = (
     check_members,
+    check_member_pages,
     check_unique_usernames_and_emails,
     check_rollback_by_default,
     check_stale_writes_are_refused,

@@ -1,0 +1,354 @@
+"""Demo data for hosts and examples: a month of a small Arabic marketplace, every status.
+
+:func:`load_demo` plays a month through the façade's use cases, moving the marketplace's
+:class:`~microgigs.clock.ManualClock` from ``start`` to 30 days later and ticking every day:
+six sellers with 24 services in 22 categories (one waiting for review, one paused), four
+buyers, orders in every status (completed and reviewed, auto-accepted, modified,
+disputed and resolved, cancelled late, declined, cancelled by agreement, waiting for
+instructions, in progress, late, delivered, disputed, asking for cancellation), requests
+with offers, inquiries and a paid withdrawal. The same start gives the same marketplace.
+
+>>> from datetime import UTC, datetime
+>>> from microgigs import KHAMSAT, ManualClock, UlidGenerator
+>>> from microgigs.marketplace import Marketplace
+>>> from microgigs.payments import FakeGateway
+>>> from microgigs.storage import MemoryStorage
+>>> clock = ManualClock(datetime(2026, 10, 1, tzinfo=UTC))
+>>> market = Marketplace(MemoryStorage("USD"), clock, UlidGenerator(clock, seed=1), KHAMSAT,
+...                      FakeGateway())
+>>> demo = load_demo(market, clock)
+>>> len(demo.sellers), len(demo.services), len(demo.orders)
+(6, 24, 27)
+>>> sorted({status.value for status in demo.statuses().values()})  # doctest: +NORMALIZE_WHITESPACE
+['awaiting_acceptance', 'awaiting_instructions', 'cancelled', 'completed', 'disputed',
+ 'in_progress']
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Final
+
+import attrs
+
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.clock import ManualClock
+from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
+from microgigs.marketplace import Marketplace
+from microgigs.members import PayoutMethod
+from microgigs.money import Money
+from microgigs.orders import OrderEvent, OrderStatus
+
+__all__ = ["ADMIN_ID", "BUYERS", "DEMO_DAYS", "SELLERS", "Demo", "load_demo"]
+
+ADMIN_ID: Final = MemberId("staff")
+"""The id of the demo's administrator (an actor, not a registered member)."""
+DEMO_DAYS: Final = 30
+"""How many days the demo plays; the clock ends ``DEMO_DAYS`` after ``start``."""
+_ADMIN: Final = Actor.admin(ADMIN_ID)
+_DAY: Final = timedelta(days=1)
+_HOUR: Final = timedelta(hours=1)
+
+SELLERS: Final = (
+    ("sara_designs", "سارة", "الأحمد", "مصممة هويات بصرية منذ ثماني سنوات."),
+    ("khaled_dev", "خالد", "العلي", "مطوّر مواقع ومتاجر وتطبيقات."),
+    ("noura_writes", "نورة", "القحطاني", "كاتبة ومترجمة ومدققة لغوية."),
+    ("omar_voice", "عمر", "السيد", "معلّق صوتي ومونتير فيديو."),
+    ("reem_marketing", "ريم", "الزهراني", "مسوّقة رقمية وخبيرة سيو."),
+    ("yousef_studio", "يوسف", "حسن", "مصمم داخلي ومعلّم خصوصي."),
+)
+"""Username, first name, family name and bio of each demo seller."""
+BUYERS: Final = (
+    ("ahmad", "أحمد", "خالد"),
+    ("layla", "ليلى", "يوسف"),
+    ("hind", "هند", "العلي"),
+    ("tariq", "طارق", "السيد"),
+)
+"""Username, first name and family name of each demo buyer."""
+
+# (category, title, base price in dollars, delivery days, upgrades, tags), four per seller
+_SERVICES: Final = (
+    ("logo-design", "تصميم شعار احترافي لشركتك", 5, 2, 3, ("شعار", "هوية")),
+    ("business-cards", "تصميم بطاقة أعمال أنيقة", 5, 1, 1, ("بطاقات",)),
+    ("social-media-design", "تصميم منشورات سوشيال ميديا لمدة شهر", 25, 5, 2, ("سوشيال",)),
+    ("photo-editing", "إزالة خلفية الصور", 5, 1, 0, ("فوتوشوب",)),
+    ("wordpress", "إنشاء موقع ووردبريس متكامل", 50, 5, 2, ("ووردبريس", "موقع")),
+    ("ecommerce-stores", "إنشاء متجر إلكتروني على سلة", 50, 5, 1, ("متجر", "سلة")),
+    ("mobile-apps", "برمجة تطبيق جوال أندرويد", 50, 5, 0, ("تطبيق",)),
+    ("excel", "إعداد جداول إكسل احترافية", 10, 2, 1, ("إكسل",)),
+    ("translation", "ترجمة مقال من الإنجليزية إلى العربية", 5, 2, 2, ("ترجمة",)),
+    ("articles", "كتابة مقال حصري متوافق مع السيو", 10, 3, 1, ("مقالات", "سيو")),
+    ("proofreading", "تدقيق لغوي ونحوي للنصوص", 5, 1, 0, ("تدقيق",)),
+    ("cv-writing", "تصميم سيرة ذاتية احترافية", 10, 2, 1, ("سيرة ذاتية",)),
+    ("voice-over", "تعليق صوتي احترافي بالفصحى", 10, 2, 2, ("تعليق صوتي",)),
+    ("video-editing", "مونتاج فيديوهات يوتيوب", 15, 3, 1, ("مونتاج", "يوتيوب")),
+    ("presentations", "تصميم عرض تقديمي بوربوينت", 10, 2, 1, ("عروض",)),
+    ("data-entry", "إدخال بيانات بسرعة ودقة", 5, 1, 0, ("بيانات",)),
+    ("seo", "تحسين ظهور موقعك في محركات البحث", 25, 5, 1, ("سيو",)),
+    ("ads-campaigns", "إدارة حملات إعلانية على فيسبوك", 25, 3, 1, ("إعلانات",)),
+    ("social-media-management", "إدارة حسابات التواصل الاجتماعي", 25, 5, 0, ("إدارة",)),
+    ("business-plans", "إعداد دراسة جدوى لمشروعك", 50, 5, 1, ("جدوى",)),
+    ("school-subjects", "دروس خصوصية في الرياضيات", 10, 1, 0, ("دروس",)),
+    ("interior-design", "تصميم داخلي لغرف النوم", 50, 5, 2, ("تصميم داخلي",)),
+    ("photo-editing", "تعديل الصور بالفوتوشوب", 5, 1, 1, ("فوتوشوب",)),
+    ("video-editing", "مونتاج فيديو احترافي", 15, 3, 2, ("مونتاج",)),
+)
+_UPGRADES: Final = (("تسليم ملفات المصدر", 10, 0), ("تسليم عاجل", 5, 0), ("نسخة إضافية", 5, 1))
+_DESCRIPTION: Final = (
+    "أقدم لك هذه الخدمة باحترافية عالية وتسليم في الموعد، مع تعديلات مجانية حتى ترضى تمامًا "
+    "عن النتيجة. أرسل لي التفاصيل بعد الطلب وسأبدأ فورًا."
+)
+# (the order's story, the day it is bought, how many orders tell it)
+_STORIES: Final = (
+    ("reviewed", 2, 6),
+    ("auto_accepted", 8, 2),
+    ("modified", 12, 2),
+    ("resolved", 10, 1),
+    ("cancelled_late", 14, 1),
+    ("declined", 18, 1),
+    ("cancelled_by_agreement", 20, 1),
+    ("reviewed", 22, 3),
+    ("late", 24, 1),
+    ("delivered", 28, 2),
+    ("modification_asked", 27, 1),
+    ("disputed", 27, 1),
+    ("asking_cancellation", 29, 1),
+    ("in_progress", 29, 2),
+    ("awaiting_instructions", 29, 2),
+)
+_STARS: Final = (5, 5, 4, 5, 3, 5, 4, 5, 5, 4, 5)
+
+
+@attrs.define
+class Demo:
+    """The demo's cast: who is who, which services, which orders (by story).
+
+    ``services`` lists every published service; the last waits for review and the one
+    before it is paused.
+    """
+
+    market: Marketplace
+    sellers: dict[str, MemberId] = attrs.Factory(dict)
+    buyers: dict[str, MemberId] = attrs.Factory(dict)
+    services: list[ServiceId] = attrs.Factory(list)
+    orders: dict[OrderId, str] = attrs.Factory(dict)
+
+    def statuses(self) -> dict[OrderId, OrderStatus]:
+        """Each demo order's status now."""
+        return {order_id: self.market.order(order_id).status for order_id in self.orders}
+
+
+@attrs.define
+class _Player:
+    """Plays the month: actions queued by moment, run in order with the clock moved."""
+
+    demo: Demo
+    clock: ManualClock
+    start: datetime
+    queue: list[tuple[datetime, int, Callable[[], object]]] = attrs.Factory(list)
+    counter: itertools.count[int] = attrs.Factory(itertools.count)
+
+    @property
+    def market(self) -> Marketplace:
+        return self.demo.market
+
+    def key(self) -> str:
+        return f"demo-{next(self.counter)}"
+
+    def usd(self, dollars: int) -> Money:
+        return Money(dollars * 100, self.market.policy.currency)
+
+    def at(self, day: float, action: Callable[[], object]) -> None:
+        moment = self.start + timedelta(days=day)
+        heapq.heappush(self.queue, (moment, next(self.counter), action))
+
+    def run(self) -> None:
+        ticked = self.start
+        while self.queue:
+            moment, _, action = heapq.heappop(self.queue)
+            while ticked + _DAY <= moment:
+                ticked += _DAY
+                self.clock.set(ticked)
+                self.market.tick()
+            self.clock.set(moment)
+            action()
+        end = self.start + DEMO_DAYS * _DAY
+        while ticked + _DAY <= end:
+            ticked += _DAY
+            self.clock.set(ticked)
+            self.market.tick()
+
+    # --- the cast ------------------------------------------------------------------------
+
+    def cast(self) -> None:
+        m = self.market
+        for username, first, family, bio in SELLERS:
+            seller = self.member(username, first, family)
+            self.demo.sellers[username] = seller
+            actor = Actor.member(seller)
+            m.update_profile(self.key(), actor, bio=bio)
+            m.set_payout_methods(
+                self.key(), actor, [PayoutMethod.paypal(f"{username}@paypal.example")]
+            )
+        for username, first, family in BUYERS:
+            buyer = self.member(username, first, family)
+            self.demo.buyers[username] = buyer
+            m.top_up(self.key(), Actor.member(buyer), self.usd(400), lg.Gateway.CARD)
+        sellers = list(self.demo.sellers.values())
+        for number, (category, title, price, days, upgrades, tags) in enumerate(_SERVICES):
+            owner = Actor.member(sellers[number // 4])
+            service = m.publish_service(
+                self.key(), owner, category_id=CategoryId(category), title=title,
+                description=f"{title}. {_DESCRIPTION}", instructions="أرسل لي التفاصيل والأمثلة.",
+                base_price=self.usd(price), delivery_days=days,
+                upgrades=[(name, self.usd(cost), extra)
+                          for name, cost, extra in _UPGRADES[:upgrades]],
+                tags=tags,
+            )  # fmt: skip
+            self.demo.services.append(service)
+            if number < len(_SERVICES) - 1:  # the last waits in the moderation queue
+                m.moderate_service(self.key(), _ADMIN, service)
+        m.pause_service(self.key(), Actor.member(sellers[-1]), self.demo.services[-2])
+
+    def member(self, username: str, first: str, family: str) -> MemberId:
+        member = self.market.register_member(
+            self.key(), username=username, email=f"{username}@example.com",
+            first_name=first, family_name=family,
+        )  # fmt: skip
+        self.market.verify_email(self.key(), member)
+        return member
+
+    # --- the orders ----------------------------------------------------------------------
+
+    def stories(self) -> None:
+        buyers = [Actor.member(b) for b in self.demo.buyers.values()]
+        selling = self.demo.services[:-2]  # the last two are paused and waiting for review
+        number = 0
+        for story, day, count in _STORIES:
+            for _ in range(count):
+                buyer = buyers[number % len(buyers)]
+                service = selling[(number * 7) % len(selling)]
+                stars = _STARS[number % len(_STARS)]
+                play = functools.partial(self.order, buyer, service, story, stars, day)
+                self.at(day + number % 3 * 0.1, play)
+                number += 1
+
+    def order(self, buyer: Actor, service_id: ServiceId, story: str, stars: int, day: int) -> None:
+        m = self.market
+        service = m.service(service_id)
+        chosen = [u.id for u in service.upgrades[: stars % 3]]
+        m.add_to_cart(self.key(), buyer, service_id, upgrade_ids=chosen)
+        (order,) = m.checkout(self.key(), buyer)
+        self.demo.orders[order] = story
+        seller = Actor.member(service.seller_id)
+        if story == "awaiting_instructions":
+            return
+        if story == "declined":
+            m.decline(self.key(), seller, order, "لا أستطيع تنفيذ الطلب هذا الأسبوع")
+            return
+        m.send_message(self.key(), buyer, order, "مرحبًا، التفاصيل: الاسم «نخلة» والألوان خضراء.")
+        if story in {"in_progress", "late"}:
+            return
+        if story == "cancelled_late":
+            self.at(
+                day + service.delivery_days + 1, lambda: m.cancel_late(self.key(), buyer, order)
+            )
+            return
+        if story in {"cancelled_by_agreement", "asking_cancellation"}:
+            m.request_cancellation(self.key(), buyer, order, "تغيرت خطتي")
+            if story == "cancelled_by_agreement":
+                self.at(day + 0.5, lambda: m.answer_cancellation(
+                    self.key(), seller, order, agree=True))  # fmt: skip
+            return
+        self.at(day + 0.6, lambda: self.delivered(
+            buyer, seller, order, story=story, stars=stars, day=day))  # fmt: skip
+
+    def delivered(  # noqa: PLR0913 (one order's second half)
+        self, buyer: Actor, seller: Actor, order: OrderId, *, story: str, stars: int, day: int
+    ) -> None:
+        m = self.market
+        m.deliver(self.key(), seller, order, "إليك العمل كاملًا، بانتظار رأيك.", ["العمل.zip"])
+        if story == "modified":
+            m.request_modification(self.key(), buyer, order, "أرجو تكبير الخط قليلًا")
+            self.at(day + 1, lambda: m.deliver(self.key(), seller, order, "تم التعديل"))
+            self.at(day + 1.2, lambda: self.accepted(buyer, seller, order, stars))
+        elif story == "modification_asked":
+            m.request_modification(self.key(), buyer, order, "أرجو تغيير اللون")
+        elif story in {"disputed", "resolved"}:
+            m.report_problem(self.key(), buyer, order, "العمل لا يطابق الوصف")
+            if story == "resolved":
+                refund = m.order(order).quote.total.allocate([1, 4])[0]
+                outcome = OrderEvent.RESOLVE_PARTIAL_REFUND
+                self.at(day + 2, lambda: m.resolve_dispute(
+                    self.key(), _ADMIN, order, outcome, refund))  # fmt: skip
+        elif story == "reviewed":
+            self.at(day + 0.8, lambda: self.accepted(buyer, seller, order, stars))
+        # "auto_accepted" and "delivered" wait for the buyer (or tick after three days)
+
+    def accepted(self, buyer: Actor, seller: Actor, order: OrderId, stars: int) -> None:
+        m = self.market
+        m.accept(self.key(), buyer, order)
+        comment = "عمل رائع وتسليم سريع، أنصح به" if stars >= 4 else "جيد، لكن تأخر الرد قليلًا"  # noqa: PLR2004
+        review = m.review(self.key(), buyer, order, stars=stars, comment=comment)
+        m.reply(self.key(), seller, review, "شكرًا لك، سعدت بالعمل معك")
+
+    # --- the rest ------------------------------------------------------------------------
+
+    def requests_and_inquiries(self) -> None:
+        m = self.market
+        ahmad, layla = (Actor.member(b) for b in list(self.demo.buyers.values())[:2])
+        sara, khaled = (Actor.member(s) for s in list(self.demo.sellers.values())[:2])
+
+        def requests() -> None:
+            logo = m.post_request(
+                self.key(), ahmad, category_id=CategoryId("logo-design"),
+                title="أحتاج شعارًا متحركًا لقناتي على يوتيوب",
+                description="شعار متحرك بثلاث ثوانٍ لقناة عن الطبخ، بألوان دافئة ونص عربي.",
+                budget=self.usd(30),
+            )  # fmt: skip
+            m.moderate_request(self.key(), _ADMIN, logo)
+            m.make_offer(self.key(), sara, logo, "أصمم لك شعارًا متحركًا خلال ثلاثة أيام",
+                         price=self.usd(25), delivery_days=3)  # fmt: skip
+            store = m.post_request(
+                self.key(), layla, category_id=CategoryId("ecommerce-stores"),
+                title="أريد نقل متجري من سلة إلى زد",
+                description="متجر فيه مئة منتج، أريد نقله مع الصور والتصنيفات كما هي.",
+            )  # fmt: skip
+            m.moderate_request(self.key(), _ADMIN, store)
+            m.make_offer(self.key(), khaled, store, "خدمة إنشاء المتجر تناسب طلبك",
+                         service_id=self.demo.services[5])  # fmt: skip
+
+        def inquiries() -> None:
+            question = m.ask(self.key(), layla, self.demo.services[0], "هل تسلم الشعار بصيغة SVG؟")
+            m.answer_inquiry(self.key(), sara, question, "نعم، مع ملفات المصدر كاملة.")
+            m.ask(self.key(), ahmad, self.demo.services[4], "كم صفحة يشمل الموقع؟")
+
+        def withdrawal() -> None:
+            available = m.balance(lg.available(self.demo.sellers["sara_designs"]))
+            if available >= m.policy.ledger.withdrawal_minimum:
+                m.request_withdrawal(self.key(), sara, available)
+                m.settle_withdrawal(self.key(), _ADMIN, sara.member_id or ADMIN_ID, available,
+                                    paid=True)  # fmt: skip
+
+        self.at(25, requests)
+        self.at(26, inquiries)
+        self.at(21, withdrawal)
+
+
+def load_demo(market: Marketplace, clock: ManualClock) -> Demo:
+    """Play the demo month on ``market``, whose clock is ``clock``; return the cast.
+
+    The clock moves from its current time to ``DEMO_DAYS`` days later. Load it into an
+    empty store: usernames are unique, so a second load is refused.
+    """
+    player = _Player(Demo(market), clock, clock.now())
+    player.cast()
+    player.stories()
+    player.requests_and_inquiries()
+    player.run()
+    return player.demo
