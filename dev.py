@@ -3,7 +3,8 @@
 
 Usage::
 
-    python3 dev.py demo     # the example marketplace on the embedded SQLite default
+    python3 dev.py demo     # the example marketplace (web) on the embedded SQLite default
+    python3 dev.py tour     # a scripted tour of the use cases in the terminal
     python3 dev.py check    # ruff, ruff format, mypy (strict), pytest with every test
     python3 dev.py l10n     # re-extract, update and compile the gettext catalogs
 
@@ -62,7 +63,12 @@ def ensure_environment() -> None:
 
 
 def demo(args: list[str]) -> int:
-    """Run the example marketplace on SQLite with demo data."""
+    """Serve the example marketplace (the web host) on SQLite with demo data."""
+    return _run(PYTHON, "examples/web/main.py", *args)
+
+
+def tour(args: list[str]) -> int:
+    """Play the scripted tour of the use cases in the terminal."""
     return _run(PYTHON, "examples/demo.py", *args)
 
 
@@ -90,7 +96,7 @@ def l10n(_args: list[str]) -> int:
     return _run(PYTHON, "-m", "microgigs.l10n.catalogs")
 
 
-JOBS = {"demo": demo, "check": check, "l10n": l10n}
+JOBS = {"demo": demo, "tour": tour, "check": check, "l10n": l10n}
 
 
 def main() -> int:

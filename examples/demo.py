@@ -1,6 +1,6 @@
 """A small marketplace on the embedded SQLite default, with demo data, in Arabic and English.
 
-Run it with ``python3 dev.py demo`` (or ``python3 examples/demo.py --db path.sqlite3``). It
+Run it with ``python3 dev.py tour`` (or ``python3 examples/demo.py --db path.sqlite3``). It
 publishes services, fills a buyer's cart, pays from the balance into escrow, takes one order
 through delivery to acceptance, cancels a late one, clears the seller's earnings after the
 clearance period and audits the ledger, every step a use case of the marketplace façade.

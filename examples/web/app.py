@@ -1,0 +1,645 @@
+"""The web host: a marketplace in the browser, Arabic and right-to-left first, on Flask.
+
+``bootstrap()`` wires the library (SQLite by default, PostgreSQL given a DSN, the system
+clock, the fake payment gateway) and the host's credentials store, loading the demo month
+into an empty marketplace; ``create_app()`` builds the Flask application around them. Each
+page calls the marketplace's use cases and nothing else: the business rules stay in the
+library. Forms carry a CSRF token and an idempotency key, so a double submit has one
+effect; a refusal is shown translated, and a page of someone else's order is 403 or 404.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+from accounts import PASSWORD_LENGTH, Accounts
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask import url_for as _url_for
+
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, SystemClock, UlidGenerator
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.catalog import ServiceStatus, default_categories
+from microgigs.errors import NotFound, PermissionDenied
+from microgigs.ids import CategoryId, InquiryId, MemberId, OrderId, ServiceId, UpgradeId
+from microgigs.l10n import format_datetime, format_money, label, translate_error
+from microgigs.marketplace import Marketplace
+from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.payments import FakeGateway
+from microgigs.ranking import ListingQuery, Ordering
+from microgigs.storage import Storage
+from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
+
+log = logging.getLogger("microgigs.web")
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo's published password)
+ADMIN_EMAIL = "admin@example.com"
+LANGUAGES = ("ar", "en")
+METHODS = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
+PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
+
+
+@attrs.define
+class Host:
+    """What the application serves: the marketplace and the credentials."""
+
+    market: Marketplace
+    accounts: Accounts
+
+    def close(self) -> None:
+        """Close the storage and the credentials file."""
+        self.market.storage.close()
+        self.accounts.close()
+
+
+def open_storage(db: str) -> Storage:
+    """PostgreSQL for a DSN, SQLite for a path."""
+    if db.startswith(("postgresql://", "postgres://")):
+        from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
+
+        return PostgresStorage(db, currency=KHAMSAT.currency)
+    from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415
+
+    return SQLiteStorage(Path(db), currency=KHAMSAT.currency)
+
+
+def bootstrap(
+    db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = True
+) -> Host:
+    """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN), demo data if empty.
+
+    Credentials live in ``accounts`` (by default a SQLite file beside ``db``, or
+    ``accounts.sqlite3`` for a DSN). The demo month ends now; every demo member logs in with
+    their e-mail and ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
+    """
+    is_dsn = db.startswith(("postgresql://", "postgres://"))
+    where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
+    credentials = Accounts(where)
+    storage = open_storage(db)
+    with storage.unit_of_work() as uow:
+        empty = not uow.members.page(limit=1)
+    if demo and empty:
+        clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
+        loading = Marketplace(storage, clock, UlidGenerator(clock, seed=1), KHAMSAT, FakeGateway())
+        loaded = load_demo(loading, clock)
+        for username, member_id in {**loaded.sellers, **loaded.buyers}.items():
+            credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
+        credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
+        log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
+    clock = SystemClock()
+    market = Marketplace(storage, clock, UlidGenerator(clock), KHAMSAT, FakeGateway())
+    return Host(market, credentials)
+
+
+# --- the application ---------------------------------------------------------------------
+
+
+def create_app(host: Host, *, secret_key: str | None = None, testing: bool = False) -> Flask:
+    """The Flask application serving ``host``."""
+    app = Flask(__name__, template_folder="templates", static_folder="static")
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=testing,
+        SHOW_VERIFICATION_LINKS=True,  # development: the link is shown as well as logged
+    )
+    app.extensions["host"] = host
+    app.register_blueprint(pages)
+    return app
+
+
+pages = Blueprint("pages", __name__)
+TREE = default_categories()
+
+
+def _host() -> Host:
+    host: Host = current_app.extensions["host"]
+    return host
+
+
+def _market() -> Marketplace:
+    return _host().market
+
+
+@pages.before_app_request
+def _who() -> None:
+    g.lang = session.get("lang", "ar")
+    g.member_id = session.get("member")
+    g.admin = bool(session.get("admin"))
+    session.setdefault("csrf", secrets.token_urlsafe(24))
+    if request.method == "POST" and not secrets.compare_digest(
+        request.form.get("csrf", ""), session["csrf"]
+    ):
+        abort(403, description="CSRF token missing or wrong")
+
+
+@pages.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "t": lambda ar, en: ar if g.lang == "ar" else en,
+        "money": lambda m: format_money(m, g.lang),
+        "when": lambda d: format_datetime(d, g.lang) if d else "",
+        "label": lambda v: label(v, g.lang),
+        "lang": g.lang,
+        "csrf": session["csrf"],
+        "new_key": lambda: uuid.uuid4().hex,
+        "me": g.member_id,
+        "is_admin": g.admin,
+        "tree": TREE,
+        "member_name": member_name,
+        "category_name": lambda c: TREE.category(c).name(g.lang),
+        "Status": OrderStatus,
+        "now": _market().clock.now(),
+    }
+
+
+def member_name(member_id: str) -> str:
+    """A member's full name (read once per request)."""
+    names: dict[str, str] = g.setdefault("names", {})
+    if member_id not in names:
+        try:
+            member = _market().member(MemberId(member_id))
+        except MicrogigsError:
+            names[member_id] = member_id
+        else:
+            names[member_id] = f"{member.first_name} {member.family_name}"
+    return names[member_id]
+
+
+def actor() -> Actor:
+    if g.member_id is None:
+        abort(401)
+    if g.admin:
+        return Actor.admin(MemberId(g.member_id))
+    return Actor.member(MemberId(g.member_id))
+
+
+def back(default: str = "/") -> Response:
+    target = request.form.get("next") or request.referrer or default
+    return redirect(target if target.startswith(("/", request.host_url)) else "/", 303)
+
+
+def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
+    """Run a use case under the form's key; a refusal is flashed, translated."""
+    try:
+        action(request.form.get("key") or uuid.uuid4().hex)
+    except MicrogigsError as error:
+        flash(translate_error(error, g.lang), "error")
+        return False
+    if done:
+        flash(done[0] if g.lang == "ar" else done[1], "ok")
+    return True
+
+
+@pages.app_errorhandler(NotFound)
+def _not_found(error: NotFound) -> tuple[str, int]:
+    return render_template("error.html", message=translate_error(error, g.lang)), 404
+
+
+@pages.app_errorhandler(PermissionDenied)
+def _denied(error: PermissionDenied) -> tuple[str, int]:
+    return render_template("error.html", message=translate_error(error, g.lang)), 403
+
+
+@pages.app_errorhandler(401)
+def _login_first(_error: Exception) -> Response:
+    return redirect(url_for("login", next=request.path), 303)
+
+
+# --- browsing ------------------------------------------------------------------------
+
+
+@pages.get("/")
+def home() -> str:
+    rows = {
+        ordering: _market().search(ListingQuery(ordering=ordering, limit=8)).listings
+        for ordering in (Ordering.NEWEST, Ordering.TOP_RATED, Ordering.BEST_SELLING)
+    }
+    return render_template("home.html", rows=rows, Ordering=Ordering)
+
+
+@pages.get("/search")
+def search() -> str:
+    args = request.args
+    text = args.get("q", "").strip() or None
+    ordering = Ordering(args.get("ordering") or ("relevance" if text else "newest"))
+    category = args.get("category") or None
+    try:
+        query = ListingQuery(
+            text=text,
+            category_id=CategoryId(category) if category else None,
+            section_id=CategoryId(args["section"]) if args.get("section") else None,
+            max_price=_dollars(args.get("max_price")),
+            ordering=ordering,
+            cursor=args.get("cursor") or None,
+        )
+        page = _market().search(query)
+    except MicrogigsError as error:
+        flash(translate_error(error, g.lang), "error")
+        page, query = _market().search(ListingQuery()), ListingQuery()
+    following = None
+    if page.next_cursor:
+        following = url_for("search", **{**request.args.to_dict(), "cursor": page.next_cursor})
+    return render_template(
+        "search.html", page=page, query=query, Ordering=Ordering, following=following
+    )
+
+
+@pages.get("/services/<service_id>")
+def service(service_id: str) -> str:
+    found = _market().service(ServiceId(service_id))
+    hidden = found.status is not ServiceStatus.ACTIVE and g.member_id != found.seller_id
+    if hidden and not g.admin:
+        abort(404)
+    with _market().storage.unit_of_work() as uow:
+        reviews = uow.reviews.by_service(found.id)
+    seller = _market().member(found.seller_id)
+    rating = _market().rating(found.id)
+    return render_template(
+        "service.html", service=found, seller=seller, reviews=reviews, rating=rating
+    )
+
+
+@pages.get("/img/<service_id>.svg")
+def image(service_id: str) -> Response:
+    found = _market().service(ServiceId(service_id))
+    colour = PALETTE[sum(map(ord, found.category_id)) % len(PALETTE)]
+    name = TREE.category(found.category_id).name("ar")
+    svg = render_template("placeholder.svg", colour=colour, title=found.title, name=name)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+
+
+# --- buying --------------------------------------------------------------------------
+
+
+@pages.post("/services/<service_id>/cart")
+def add_to_cart(service_id: str) -> Response:
+    upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
+    quantity = _int(request.form.get("quantity"), 1)
+    if command(
+        lambda k: _market().add_to_cart(
+            k, actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity
+        ),
+        ("أضيفت الخدمة إلى السلة", "Added to your cart"),
+    ):
+        return redirect(url_for("cart"), 303)
+    return back()
+
+
+@pages.post("/services/<service_id>/favourite")
+def favourite(service_id: str) -> Response:
+    command(
+        lambda k: _market().add_favourite(k, actor(), ServiceId(service_id)),
+        ("أضيفت إلى المفضلة", "Saved to your favourites"),
+    )
+    return back()
+
+
+@pages.post("/services/<service_id>/ask")
+def ask(service_id: str) -> Response:
+    body = request.form.get("body", "")
+    command(
+        lambda k: _market().ask(k, actor(), ServiceId(service_id), body),
+        ("أرسلت رسالتك إلى البائع", "Your message was sent to the seller"),
+    )
+    return back()
+
+
+@pages.get("/cart")
+def cart() -> str:
+    me = actor()
+    with _market().storage.unit_of_work() as uow:
+        lines = list(uow.carts.get(me.member_id or ADMIN_ID).lines.values())
+    items = [(line, _market().service(line.service_id)) for line in lines]
+    balance = _market().balance(lg.wallet(me.member_id or ADMIN_ID))
+    return render_template("cart.html", items=items, balance=balance)
+
+
+@pages.post("/cart/remove/<service_id>")
+def remove_from_cart(service_id: str) -> Response:
+    command(lambda k: _market().remove_from_cart(k, actor(), ServiceId(service_id)))
+    return back()
+
+
+@pages.post("/checkout")
+def checkout() -> Response:
+    method = METHODS.get(request.form.get("method", "balance"))
+    placed: list[OrderId] = []
+    if command(
+        lambda k: placed.extend(_market().checkout(k, actor(), method)),
+        ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller"),
+    ):
+        if len(placed) == 1:
+            return redirect(url_for("order", order_id=placed[0]), 303)
+        return redirect(url_for("orders"), 303)
+    return back()
+
+
+@pages.post("/wallet/top-up")
+def top_up() -> Response:
+    amount = _dollars(request.form.get("amount"))
+    method = METHODS.get(request.form.get("method", "card")) or lg.Gateway.CARD
+    if amount is None:
+        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+        return back()
+    command(
+        lambda k: _market().top_up(k, actor(), amount, method),
+        ("شُحن رصيدك", "Your balance was topped up"),
+    )
+    return back()
+
+
+# --- orders --------------------------------------------------------------------------
+
+
+@pages.get("/orders")
+def orders() -> str:
+    me = actor()
+    as_seller = request.args.get("as") == "seller"
+    status = request.args.get("status")
+    listed = _market().orders_of(me, OrderStatus(status) if status else None, as_seller=as_seller)
+    return render_template("orders.html", orders=listed, as_seller=as_seller, status=status)
+
+
+@pages.get("/orders/<order_id>")
+def order(order_id: str) -> str:
+    messages = _market().conversation(actor(), OrderId(order_id))  # 403/404 for others
+    found = _market().order(OrderId(order_id))
+    with _market().storage.unit_of_work() as uow:
+        review = uow.reviews.for_order(found.id)
+    return render_template("order.html", order=found, messages=messages, review=review)
+
+
+@pages.post("/orders/<order_id>/<action>")
+def act(order_id: str, action: str) -> Response:
+    oid, form, me = OrderId(order_id), request.form, actor()
+    text = form.get("body", "")
+    files = [f.strip() for f in form.get("files", "").split(",") if f.strip()]
+    actions: dict[str, Callable[[str], object]] = {
+        "message": lambda k: _market().send_message(k, me, oid, text),
+        "deliver": lambda k: _market().deliver(k, me, oid, text, files),
+        "modify": lambda k: _market().request_modification(k, me, oid, text),
+        "accept": lambda k: _market().accept(k, me, oid),
+        "report": lambda k: _market().report_problem(k, me, oid, text),
+        "cancel_late": lambda k: _market().cancel_late(k, me, oid),
+        "decline": lambda k: _market().decline(k, me, oid, text or None),
+        "ask_cancel": lambda k: _market().request_cancellation(k, me, oid, text or None),
+        "answer_cancel": lambda k: _market().answer_cancellation(
+            k, me, oid, agree=form.get("agree") == "yes"
+        ),
+        "review": lambda k: _market().review(
+            k, me, oid, stars=_int(form.get("stars"), 5), comment=text
+        ),
+        "resolve": lambda k: _market().resolve_dispute(
+            k,
+            me,
+            oid,
+            OrderEvent(form.get("outcome", "resolve_complete")),
+            _dollars(form.get("refund")),
+        ),
+    }
+    if action not in actions:
+        abort(404)
+    command(actions[action], ("تم", "Done"))
+    return redirect(url_for("order", order_id=order_id), 303)
+
+
+@pages.post("/reviews/<review_id>/reply")
+def reply(review_id: str) -> Response:
+    from microgigs.ids import ReviewId  # noqa: PLC0415
+
+    command(lambda k: _market().reply(k, actor(), ReviewId(review_id), request.form["body"]))
+    return back()
+
+
+# --- selling -------------------------------------------------------------------------
+
+
+@pages.get("/dashboard")
+def dashboard() -> str:
+    me = actor()
+    member_id = me.member_id or ADMIN_ID
+    with _market().storage.unit_of_work() as uow:
+        services = uow.services.by_seller(member_id)
+        inquiries = uow.inquiries.to_seller(member_id, datetime(2000, 1, 1, tzinfo=UTC))
+    balances = {
+        name: _market().balance(account(member_id))
+        for name, account in (
+            ("wallet", lg.wallet), ("pending", lg.pending), ("available", lg.available),
+        )
+    }  # fmt: skip
+    history = _market().level_history(member_id, limit=1) if services else []
+    return render_template(
+        "dashboard.html", services=services, balances=balances, member=_maybe_member(member_id),
+        evaluation=history[0] if history else None, inquiries=inquiries,
+        selling=_market().orders_of(me, as_seller=True)[:10],
+    )  # fmt: skip
+
+
+def _maybe_member(member_id: str) -> object:
+    try:
+        return _market().member(MemberId(member_id))
+    except MicrogigsError:
+        return None
+
+
+@pages.post("/services")
+def publish() -> Response:
+    form = request.form
+    upgrades = []
+    for n in range(3):
+        title, price = (
+            form.get(f"upgrade_title_{n}", "").strip(),
+            form.get(f"upgrade_price_{n}"),
+        )
+        if title:
+            money = _dollars(price) or Money.zero(KHAMSAT.currency)
+            upgrades.append((title, money, _int(form.get(f"upgrade_days_{n}"), 0)))
+    base = _dollars(form.get("price")) or Money.zero(KHAMSAT.currency)
+    tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+    command(
+        lambda k: _market().publish_service(
+            k, actor(), category_id=CategoryId(form.get("category", "")),
+            title=form.get("title", ""), description=form.get("description", ""),
+            instructions=form.get("instructions", ""), base_price=base,
+            delivery_days=_int(form.get("days"), 0), upgrades=upgrades, tags=tags,
+        ),
+        ("أُرسلت الخدمة للمراجعة", "Your service was sent for review"),
+    )  # fmt: skip
+    return redirect(url_for("dashboard"), 303)
+
+
+@pages.post("/inquiries/<inquiry_id>/answer")
+def answer(inquiry_id: str) -> Response:
+    body = request.form.get("body", "")
+    command(lambda k: _market().answer_inquiry(k, actor(), InquiryId(inquiry_id), body))
+    return back()
+
+
+@pages.post("/withdraw")
+def withdraw() -> Response:
+    amount = _dollars(request.form.get("amount"))
+    if amount is not None:
+        command(
+            lambda k: _market().request_withdrawal(k, actor(), amount),
+            ("طلبت سحب أرباحك", "Your withdrawal was requested"),
+        )
+    return back()
+
+
+# --- administration ------------------------------------------------------------------
+
+
+@pages.get("/admin")
+def admin() -> str:
+    if not g.admin:
+        abort(403)
+    with _market().storage.unit_of_work() as uow:
+        queue = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
+        members = uow.members.page(limit=1000)
+        disputed = [o for m in members for o in uow.orders.by_buyer(m.id, OrderStatus.DISPUTED)]
+    return render_template("admin.html", queue=queue, disputed=disputed, members=members)
+
+
+@pages.post("/admin/services/<service_id>")
+def moderate(service_id: str) -> Response:
+    reason = request.form.get("reason") or None
+    command(lambda k: _market().moderate_service(k, actor(), ServiceId(service_id), reason=reason))
+    return back()
+
+
+# --- accounts ------------------------------------------------------------------------
+
+
+@pages.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if request.method == "GET":
+        return render_template("register.html")
+    form = request.form
+    password = form.get("password", "")
+    if not PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]:
+        flash(
+            "كلمة المرور من 8 أحرف على الأقل" if g.lang == "ar" else
+            "The password needs at least 8 characters", "error",
+        )  # fmt: skip
+        return render_template("register.html"), 400  # type: ignore[return-value]
+    created: list[MemberId] = []
+    if not command(
+        lambda k: created.append(
+            _market().register_member(
+                k, username=form.get("username", ""), email=form.get("email", ""),
+                first_name=form.get("first_name", ""),
+                family_name=form.get("family_name", ""),
+            )
+        )
+    ):  # fmt: skip
+        return render_template("register.html"), 400  # type: ignore[return-value]
+    account = _host().accounts.get(created[0]) or _host().accounts.add(
+        created[0], _market().member(created[0]).email, password
+    )
+    link = url_for("verify", token=account.verify_token, _external=True)
+    log.info("verification link for %s: %s", account.email, link)
+    _log_in(account.member_id, is_admin=False)
+    if current_app.config["SHOW_VERIFICATION_LINKS"]:
+        session["verify_link"] = link
+    return redirect(url_for("dashboard"), 303)
+
+
+@pages.get("/verify/<token>")
+def verify(token: str) -> Response:
+    account = _host().accounts.by_token(token)
+    if account is None:
+        abort(404)
+    command(
+        lambda _k: _market().verify_email(
+            f"verify-{account.member_id}", MemberId(account.member_id)
+        ),
+        ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
+    )
+    session.pop("verify_link", None)
+    return redirect(url_for("dashboard"), 303)
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if request.method == "GET":
+        return render_template("login.html", next=request.args.get("next", "/"))
+    account = _host().accounts.check(
+        request.form.get("email", ""), request.form.get("password", "")
+    )
+    if account is None:
+        flash("البريد أو كلمة المرور غير صحيحة" if g.lang == "ar" else
+              "Wrong e-mail or password", "error")  # fmt: skip
+        return render_template("login.html", next=request.form.get("next", "/")), 401  # type: ignore[return-value]
+    _log_in(account.member_id, is_admin=account.is_admin)
+    target = request.form.get("next", "/")
+    return redirect(target if target.startswith("/") else "/", 303)
+
+
+def _log_in(member_id: str, *, is_admin: bool) -> None:
+    lang = session.get("lang", "ar")
+    session.clear()  # a new session at each log-in: no fixation
+    session.update(member=member_id, admin=is_admin, lang=lang, csrf=secrets.token_urlsafe(24))
+
+
+@pages.post("/logout")
+def logout() -> Response:
+    lang = session.get("lang", "ar")
+    session.clear()
+    session["lang"] = lang
+    return redirect("/", 303)
+
+
+@pages.get("/lang/<code>")
+def language(code: str) -> Response:
+    session["lang"] = code if code in LANGUAGES else "ar"
+    target = request.args.get("next", "/")
+    return redirect(target if target.startswith("/") else "/", 303)
+
+
+def url_for(endpoint: str, **values: object) -> str:
+    """Flask's ``url_for`` for this host's pages (``"cart"`` is ``"pages.cart"``)."""
+    return _url_for(endpoint if "." in endpoint else f"pages.{endpoint}", **values)
+
+
+def _dollars(text: str | None) -> Money | None:
+    """An amount typed in a form, in the policy's currency, or ``None``."""
+    if not text:
+        return None
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        return None
+    return Money.of(amount, KHAMSAT.currency)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text or default)
+    except ValueError:
+        return default
+
+
+__all__ = ["ADMIN_EMAIL", "BUYERS", "DEMO_PASSWORD", "Host", "bootstrap", "create_app"]

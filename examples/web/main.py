@@ -1,0 +1,39 @@
+"""Start the web host: ``python examples/web/main.py [--db PATH-or-DSN] [--port 8000]``.
+
+An empty marketplace gets the demo month first (six sellers, 24 services, orders in every
+status); log in as ``sara_designs@example.com``, ``ahmad@example.com`` or
+``admin@example.com`` with the password ``demo-password``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from app import bootstrap, create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, bootstrap, serve until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo month")
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    host = bootstrap(options.db, demo=not options.no_demo)
+    try:
+        print(f"microgigs: http://{options.host}:{options.port}/  (Ctrl+C stops)", flush=True)
+        create_app(host).run(host=options.host, port=options.port)
+    finally:
+        host.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Helpers of the web tests: CSRF tokens from pages, logging in."""
+
+from __future__ import annotations
+
+import re
+
+
+def csrf_of(html: bytes) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(rb'name="csrf" value="([^"]+)"', html)
+    assert found is not None, "the page has no form with a CSRF token"
+    return found.group(1).decode()
+
+
+def log_in(client, email, password="demo-password"):  # noqa: S107 (the demo's password)
+    token = csrf_of(client.get("/login").data)
+    answer = client.post("/login", data={"csrf": token, "email": email, "password": password})
+    assert 303 == answer.status_code, answer.data[:300]
+    return answer

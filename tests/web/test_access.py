@@ -1,0 +1,99 @@
+"""Accounts and authorization: who may see and do what, CSRF, wrong passwords."""
+
+from __future__ import annotations
+
+import re
+
+from forms import csrf_of, log_in
+
+
+def an_order_of(client):
+    page = client.get("/orders").data
+    return re.search(rb'href="/orders/([0-9A-Z]{26})"', page).group(1).decode()
+
+
+def test_another_buyer_can_neither_see_nor_act_on_an_order(app):
+    ahmad, layla = app.test_client(), app.test_client()
+    log_in(ahmad, "ahmad@example.com")
+    log_in(layla, "layla@example.com")
+    order = an_order_of(ahmad)
+    assert 200 == ahmad.get(f"/orders/{order}").status_code
+    assert 403 == layla.get(f"/orders/{order}").status_code
+    token = csrf_of(layla.get("/dashboard").data)
+    acted = layla.post(f"/orders/{order}/message", data={"csrf": token, "body": "مرحبا"})
+    assert "/orders/" in acted.headers["Location"]
+    # the refusal is flashed in Arabic, and nothing was written
+    assert "مرحبا" not in ahmad.get(f"/orders/{order}").data.decode()
+    assert 404 == layla.get("/orders/01ZZZZZZZZZZZZZZZZZZZZZZZZ").status_code
+    assert 403 == layla.get("/admin").status_code
+
+
+def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(app):
+    client = app.test_client()
+    log_in(client, "ahmad@example.com")
+    before = client.get("/dashboard").data
+    wallet = re.search(rb'id="wallet">([^<]+)<', before).group(1)
+    forged = client.post("/wallet/top-up", data={"amount": "50", "method": "card"})
+    wrong = client.post("/wallet/top-up", data={"csrf": "forged", "amount": "50", "method": "card"})
+    after = client.get("/dashboard").data
+    assert (403, 403, wallet) == (
+        forged.status_code,
+        wrong.status_code,
+        re.search(rb'id="wallet">([^<]+)<', after).group(1),
+    )
+
+
+def test_pages_need_a_log_in_and_a_wrong_password_is_refused(app):
+    client = app.test_client()
+    assert "/login?next=/cart" == client.get("/cart").headers["Location"]
+    token = csrf_of(client.get("/login").data)
+    wrong = client.post(
+        "/login", data={"csrf": token, "email": "ahmad@example.com", "password": "guess-me!"}
+    )
+    assert 401 == wrong.status_code
+    assert "/login" in client.get("/orders").headers["Location"]
+
+
+def test_a_double_submit_under_one_key_tops_up_once(app):
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    page = client.get("/dashboard").data
+    token = csrf_of(page)
+    form = {"csrf": token, "key": "same-form", "amount": "25", "method": "card"}
+    client.post("/wallet/top-up", data=form)
+    client.post("/wallet/top-up", data=form)
+    before = re.search(rb'id="wallet">([^<]+)<', page).group(1).decode()
+    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1).decode()
+    amount = lambda text: float(re.sub(r"[^0-9.]", "", text))  # noqa: E731
+    assert 25 == round(amount(after) - amount(before))
+
+
+def test_registration_refuses_bad_input_in_the_readers_language(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    token = csrf_of(client.get("/register").data)
+    taken = client.post("/register", data={
+        "csrf": token, "username": "ahmad", "email": "new@example.com", "first_name": "A",
+        "family_name": "B", "password": "long-enough-password",
+    })  # fmt: skip
+    short = client.post("/register", data={
+        "csrf": token, "username": "newone", "email": "n@example.com", "first_name": "A",
+        "family_name": "B", "password": "short",
+    })  # fmt: skip
+    assert (400, 400) == (taken.status_code, short.status_code)
+    assert "ahmad" in taken.data.decode()
+    assert "at least 8 characters" in short.data.decode()
+
+
+def test_every_demo_status_and_page_renders_in_both_languages(app):
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    for language in ("ar", "en"):
+        client.get(f"/lang/{language}")
+        home = client.get("/")
+        assert 200 == home.status_code
+        assert (
+            f'lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in home.data.decode()
+        )
+        for path in ("/search?q=شعار", "/search?ordering=best_selling", "/admin", "/dashboard"):
+            assert 200 == client.get(path).status_code, path

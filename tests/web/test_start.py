@@ -1,0 +1,40 @@
+"""README command 1's job: the web host starts on a fresh SQLite file and serves the demo."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+MAIN = Path(__file__).resolve().parents[2] / "examples" / "web" / "main.py"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_web_host_starts_with_demo_data_on_a_fresh_sqlite_file(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
+        [sys.executable, str(MAIN), "--db", str(tmp_path / "fresh.sqlite3"), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                    page = answer.read().decode()
+            except OSError:
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert 'dir="rtl"' in page, output
+    assert "تصميم شعار احترافي لشركتك" in page
+    assert "demo loaded" in output
