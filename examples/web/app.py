@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 from accounts import PASSWORD_LENGTH, Accounts
+from api import api
 from flask import (
     Blueprint,
     Flask,
@@ -29,12 +30,14 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
 )
 from flask import url_for as _url_for
+from openapi import document
 
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, SystemClock, UlidGenerator
 from microgigs import ledger as lg
@@ -125,6 +128,8 @@ def create_app(host: Host, *, secret_key: str | None = None, testing: bool = Fal
     )
     app.extensions["host"] = host
     app.register_blueprint(pages)
+    app.register_blueprint(api)
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document()))
     return app
 
 
@@ -147,6 +152,8 @@ def _who() -> None:
     g.member_id = session.get("member")
     g.admin = bool(session.get("admin"))
     session.setdefault("csrf", secrets.token_urlsafe(24))
+    if request.blueprint == "api":
+        return  # bearer tokens: a browser never sends one on its own, so no CSRF token
     if request.method == "POST" and not secrets.compare_digest(
         request.form.get("csrf", ""), session["csrf"]
     ):

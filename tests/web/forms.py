@@ -17,3 +17,10 @@ def log_in(client, email, password="demo-password"):  # noqa: S107 (the demo's p
     answer = client.post("/login", data={"csrf": token, "email": email, "password": password})
     assert 303 == answer.status_code, answer.data[:300]
     return answer
+
+
+def bearer(client, email, password="demo-password"):  # noqa: S107 (the demo's password)
+    """A bearer token for the JSON API."""
+    answer = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    assert 201 == answer.status_code, answer.json
+    return answer.json["token"]

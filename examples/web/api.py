@@ -1,0 +1,384 @@
+"""The JSON API of the web host, and its OpenAPI 3.1 document at ``/openapi.json``.
+
+The same use cases as the pages, for programs: a bearer token from ``POST /api/v1/tokens``
+(signed, so it needs no CSRF token: browsers never send it on their own), an optional
+``Idempotency-Key`` header on every POST, typed errors as ``{"code", "message"}`` with the
+message in the language of ``Accept-Language`` (Arabic by default) and a 4xx status:
+400 a malformed request, 401 no or a wrong token, 402 a declined payment, 403 not yours,
+404 not found, 409 a conflict (the key, the order's state, a concurrent change), 422 a
+request the rules refuse, 503 the database busy.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
+
+from microgigs import KHAMSAT, MicrogigsError, Money
+from microgigs import ledger as lg
+from microgigs.actors import Actor, Role
+from microgigs.catalog import ServiceStatus
+from microgigs.errors import (
+    IdempotencyConflict,
+    NotFound,
+    PaymentFailed,
+    PermissionDenied,
+    StaleWrite,
+    StorageBusy,
+    TransitionNotAllowed,
+)
+from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId, UpgradeId
+from microgigs.l10n import translate_error
+from microgigs.marketplace import Marketplace
+from microgigs.orders import Order, OrderStatus
+from microgigs.ranking import ListingQuery, Ordering
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
+_AMOUNT = re.compile(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+EVENTS = (
+    "deliver", "accept", "request_modification", "report_problem", "cancel_late", "decline",
+    "request_cancellation", "answer_cancellation", "send_message",
+)  # fmt: skip
+STATUS_OF: dict[type[MicrogigsError], int] = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    IdempotencyConflict: 409,
+    StaleWrite: 409,
+    TransitionNotAllowed: 409,
+    PaymentFailed: 402,
+    StorageBusy: 503,
+}
+
+
+class BadRequest(Exception):
+    """A request the API cannot read (not JSON, a missing or mistyped field)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _market() -> Marketplace:
+    market: Marketplace = current_app.extensions["host"].market
+    return market
+
+
+def _language() -> str:
+    best = request.accept_languages.best_match(["ar", "en"])
+    return best or "ar"
+
+
+@api.errorhandler(MicrogigsError)
+def _refused(error: MicrogigsError) -> tuple[Response, int]:
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 422)
+    return jsonify(code=error.code, message=translate_error(error, _language())), status
+
+
+@api.errorhandler(BadRequest)
+def _unreadable(error: BadRequest) -> tuple[Response, int]:
+    code = "unauthorized" if error.status == 401 else "bad_request"  # noqa: PLR2004
+    return jsonify(code=code, message=error.message), error.status
+
+
+@api.errorhandler(HTTPException)
+def _http(error: HTTPException) -> tuple[Response, int]:
+    status = error.code or 400
+    return jsonify(code="bad_request", message=error.description or ""), status
+
+
+# --- reading requests ----------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+
+
+def _actor() -> Actor:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise BadRequest("a bearer token is required (POST /api/v1/tokens)", 401)
+    try:
+        member_id, is_admin = _serializer().loads(header[7:], max_age=TOKEN_AGE)
+    except (BadSignature, ValueError, TypeError) as error:
+        raise BadRequest("the token is wrong or expired", 401) from error
+    return Actor.admin(MemberId(member_id)) if is_admin else Actor.member(MemberId(member_id))
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _text(body: dict[str, Any], name: str, *, required: bool = True) -> str:
+    value = body.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise BadRequest(f"{name} must be a string")
+    return value
+
+
+def _whole(body: dict[str, Any], name: str, default: int) -> int:
+    value = body.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRequest(f"{name} must be an integer")
+    return value
+
+
+def _amount(text: object, name: str) -> Money:
+    if not isinstance(text, str) or not _AMOUNT.match(text):
+        raise BadRequest(f"{name} must be an amount like 25.00")
+    return Money.of(Decimal(text), KHAMSAT.currency)
+
+
+def _key() -> str:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return uuid.uuid4().hex
+    if not _KEY.match(key):
+        raise BadRequest("Idempotency-Key: 1 to 100 letters, digits or . _ : -")
+    return key
+
+
+def _money(money: Money) -> str:
+    return str(money.amount)
+
+
+def _order(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "service_id": order.service.service_id,
+        "title": order.service.title,
+        "buyer_id": order.buyer_id,
+        "seller_id": order.seller_id,
+        "status": order.status.value,
+        "total": _money(order.quote.total),
+        "currency": order.quote.total.currency,
+        "placed_at": order.placed_at.isoformat(),
+        "deadline": order.deadline.isoformat() if order.deadline else None,
+    }
+
+
+# --- routes --------------------------------------------------------------------------------
+
+
+@api.post("/tokens")
+def token() -> tuple[Response, int]:
+    """Exchange an e-mail and password for a bearer token."""
+    body = _body()
+    account = current_app.extensions["host"].accounts.check(
+        _text(body, "email"), _text(body, "password")
+    )
+    if account is None:
+        raise BadRequest("wrong e-mail or password", 401)
+    signed = _serializer().dumps([account.member_id, account.is_admin])
+    return jsonify(token=signed, member_id=account.member_id), 201
+
+
+@api.post("/members")
+def register() -> tuple[Response, int]:
+    """Register a member with a password."""
+    body = _body()
+    password = _text(body, "password")
+    if not 8 <= len(password) <= 128:  # noqa: PLR2004 (the accounts' rule)
+        raise BadRequest("password: 8 to 128 characters")
+    member_id = _market().register_member(
+        _key(), username=_text(body, "username"), email=_text(body, "email"),
+        first_name=_text(body, "first_name"), family_name=_text(body, "family_name"),
+    )  # fmt: skip
+    accounts = current_app.extensions["host"].accounts
+    if accounts.get(member_id) is None:
+        accounts.add(member_id, _market().member(member_id).email, password)
+    return jsonify(id=member_id), 201
+
+
+@api.get("/services")
+def services() -> Response:
+    """Browse and search the catalogue."""
+    args = request.args
+    try:
+        ordering = Ordering(args.get("ordering", "newest"))
+        limit = int(args.get("limit", "20"))
+    except ValueError as error:
+        raise BadRequest("ordering or limit is not valid") from error
+    max_price = args.get("max_price")
+    page = _market().search(
+        ListingQuery(
+            text=args.get("q") or None,
+            category_id=CategoryId(args["category"]) if args.get("category") else None,
+            max_price=_amount(max_price, "max_price") if max_price is not None else None,
+            ordering=ordering, limit=limit, cursor=args.get("cursor") or None,
+        )
+    )  # fmt: skip
+    listed = [
+        {"id": s.service_id, "title": s.title, "category_id": s.category_id,
+         "seller_id": s.seller_id, "price": _money(s.price), "currency": s.price.currency,
+         "delivery_days": s.delivery_days, "rating_count": s.rating_count,
+         "score": s.score, "sales": s.sales}
+        for s in page.listings
+    ]  # fmt: skip
+    return jsonify(services=listed, next_cursor=page.next_cursor)
+
+
+@api.get("/services/<service_id>")
+def service(service_id: str) -> Response:
+    """One active service with its upgrades."""
+    found = _market().service(ServiceId(service_id))
+    if found.status is not ServiceStatus.ACTIVE:
+        raise NotFound(kind="service", key=service_id[:100])
+    return jsonify(
+        id=found.id, title=found.title, description=found.description,
+        category_id=found.category_id, seller_id=found.seller_id,
+        price=_money(found.base_price), currency=found.base_price.currency,
+        delivery_days=found.delivery_days,
+        upgrades=[{"id": u.id, "title": u.title, "price": _money(u.price),
+                   "extra_days": u.extra_days} for u in found.upgrades],
+    )  # fmt: skip
+
+
+@api.get("/me")
+def me() -> Response:
+    """The caller's profile and balances."""
+    actor = _actor()
+    member_id = actor.member_id or MemberId("-")
+    market = _market()
+    balances = {
+        name: _money(market.balance(account(member_id)))
+        for name, account in (
+            ("wallet", lg.wallet), ("pending", lg.pending), ("available", lg.available),
+        )
+    }  # fmt: skip
+    return jsonify(id=member_id, admin=actor.role is Role.ADMIN, balances=balances)
+
+
+@api.post("/wallet/top-ups")
+def top_up() -> tuple[Response, int]:
+    """Pay money in with the test card or PayPal."""
+    actor, body = _actor(), _body()
+    method = {"card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}.get(_text(body, "method"))
+    if method is None:
+        raise BadRequest("method: card or paypal")
+    _market().top_up(_key(), actor, _amount(body.get("amount"), "amount"), method)
+    wallet = _market().balance(lg.wallet(actor.member_id or MemberId("-")))
+    return jsonify(wallet=_money(wallet)), 201
+
+
+@api.post("/cart/items")
+def add_to_cart() -> tuple[Response, int]:
+    """Put a service, with upgrades and a quantity, in the cart."""
+    actor, body = _actor(), _body()
+    upgrades = body.get("upgrade_ids", [])
+    if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
+        raise BadRequest("upgrade_ids must be a list of strings")
+    _market().add_to_cart(
+        _key(), actor, ServiceId(_text(body, "service_id")),
+        upgrade_ids=[UpgradeId(u) for u in upgrades], quantity=_whole(body, "quantity", 1),
+    )  # fmt: skip
+    return _cart_of(actor), 201
+
+
+@api.get("/cart")
+def cart() -> Response:
+    """The caller's cart."""
+    return _cart_of(_actor())
+
+
+def _cart_of(actor: Actor) -> Response:
+    with _market().storage.unit_of_work() as uow:
+        lines = uow.carts.get(actor.member_id or MemberId("-")).lines.values()
+        items = [{"service_id": line.service_id, "upgrade_ids": list(line.upgrade_ids),
+                  "quantity": line.quantity} for line in lines]  # fmt: skip
+    return jsonify(items=items)
+
+
+@api.post("/checkout")
+def checkout() -> tuple[Response, int]:
+    """Pay for the whole cart: one order per line, held in escrow."""
+    actor, body = _actor(), _body()
+    method = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
+    name = _text(body, "method", required=False) or "balance"
+    if name not in method:
+        raise BadRequest("method: balance, card or paypal")
+    placed = _market().checkout(_key(), actor, method[name])
+    return jsonify(orders=list(placed)), 201
+
+
+@api.get("/orders")
+def orders() -> Response:
+    """The caller's orders, as buyer or seller, in one status if given."""
+    actor = _actor()
+    status = request.args.get("status")
+    try:
+        wanted = OrderStatus(status) if status else None
+    except ValueError as error:
+        raise BadRequest("status is not an order status") from error
+    role = request.args.get("as", "buyer")
+    if role not in {"buyer", "seller"}:
+        raise BadRequest("as: buyer or seller")
+    found = _market().orders_of(actor, wanted, as_seller=role == "seller")
+    return jsonify(orders=[_order(o) for o in found])
+
+
+@api.get("/orders/<order_id>")
+def order(order_id: str) -> Response:
+    """An order and its conversation: its buyer, its seller or an admin only."""
+    actor = _actor()
+    messages = _market().conversation(actor, OrderId(order_id))
+    found = _market().order(OrderId(order_id))
+    return jsonify(
+        order=_order(found),
+        messages=[{"author_id": m.author_id, "kind": m.kind.value, "body": m.body,
+                   "attachments": list(m.attachments), "sent_at": m.sent_at.isoformat()}
+                  for m in messages],
+    )  # fmt: skip
+
+
+@api.post("/orders/<order_id>/events")
+def event(order_id: str) -> Response:
+    """Move an order: a message, a delivery, acceptance, a modification, a cancellation."""
+    actor, body = _actor(), _body()
+    name, text = _text(body, "event"), _text(body, "body", required=False)
+    files = body.get("attachments", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise BadRequest("attachments must be a list of strings")
+    agree = body.get("agree", False)
+    if not isinstance(agree, bool):
+        raise BadRequest("agree must be true or false")
+    market, oid, key = _market(), OrderId(order_id), _key()
+    calls: dict[str, Callable[[], object]] = {
+        "send_message": lambda: market.send_message(key, actor, oid, text),
+        "deliver": lambda: market.deliver(key, actor, oid, text, files),
+        "accept": lambda: market.accept(key, actor, oid),
+        "request_modification": lambda: market.request_modification(key, actor, oid, text),
+        "report_problem": lambda: market.report_problem(key, actor, oid, text),
+        "cancel_late": lambda: market.cancel_late(key, actor, oid),
+        "decline": lambda: market.decline(key, actor, oid, text or None),
+        "request_cancellation": lambda: market.request_cancellation(key, actor, oid, text or None),
+        "answer_cancellation": lambda: market.answer_cancellation(key, actor, oid, agree=agree),
+    }
+    if name not in calls:
+        raise BadRequest(f"event: one of {', '.join(EVENTS)}")
+    calls[name]()
+    return jsonify(order=_order(market.order(oid)))
+
+
+@api.post("/orders/<order_id>/review")
+def review(order_id: str) -> tuple[Response, int]:
+    """The buyer's review of a completed order."""
+    actor, body = _actor(), _body()
+    written = _market().review(
+        _key(), actor, OrderId(order_id), stars=_whole(body, "stars", 0),
+        comment=_text(body, "comment"),
+    )  # fmt: skip
+    return jsonify(id=written), 201

@@ -1,0 +1,266 @@
+"""The OpenAPI 3.1 document of the JSON API (served at ``/openapi.json``).
+
+Written by hand beside ``api.py``: every operation, its parameters and bodies, each status
+it answers with and the shape of each answer, and the links from a created resource to the
+operations that use it (for stateful testing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api import EVENTS
+
+from microgigs.orders import OrderStatus
+from microgigs.ranking import Ordering
+
+ID = {"type": "string", "minLength": 1, "maxLength": 100}
+TEXT = {"type": "string", "maxLength": 5000}
+AMOUNT = {"type": "string", "pattern": "^[0-9]{1,7}(\\.[0-9]{1,2})?$", "example": "25.00"}
+MONEY = {"type": "string", "example": "25.00"}
+ERROR = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+}
+ORDER = {
+    "type": "object",
+    "required": ["id", "status", "total", "currency", "buyer_id", "seller_id"],
+    "properties": {
+        "id": {"type": "string"},
+        "service_id": {"type": "string"},
+        "title": {"type": "string"},
+        "buyer_id": {"type": "string"},
+        "seller_id": {"type": "string"},
+        "status": {"type": "string", "enum": [s.value for s in OrderStatus]},
+        "total": MONEY,
+        "currency": {"type": "string"},
+        "placed_at": {"type": "string", "format": "date-time"},
+        "deadline": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+CART = {
+    "type": "object",
+    "required": ["items"],
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "service_id": {"type": "string"},
+                    "upgrade_ids": {"type": "array", "items": {"type": "string"}},
+                    "quantity": {"type": "integer"},
+                },
+            },
+        }
+    },
+}
+KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "the same key sends the same request once",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,100}$"},
+}
+BEARER = [{"bearer": []}]
+
+
+def _json(schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"description": description or "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    reasons = {
+        400: "a malformed request", 401: "no token, or a wrong one", 402: "payment declined",
+        403: "not yours", 404: "not found", 409: "a conflict: the key, the state, a race",
+        422: "refused by the marketplace's rules", 503: "the database is busy; retry",
+    }  # fmt: skip
+    return {str(code): _json(ERROR, reasons[code]) for code in codes}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": ID}
+
+
+WRITE = (400, 401, 402, 403, 404, 409, 422, 503)
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document."""
+    order_link = {
+        "operationId": "getOrder",
+        "parameters": {"order_id": "$response.body#/orders/0"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "microgigs marketplace API",
+            "version": "1.0.0",
+            "description": "The web host's JSON API over the microgigs use cases. Errors are "
+            "{code, message}, the message in the Accept-Language (ar by default).",
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/api/v1/tokens": {"post": {
+                "operationId": "createToken", "summary": "Log in: a bearer token",
+                "requestBody": _body({"email": TEXT, "password": TEXT}, ["email", "password"]),
+                "responses": {"201": _json({"type": "object", "required": ["token"],
+                                            "properties": {"token": {"type": "string"},
+                                                           "member_id": {"type": "string"}}}),
+                              **_errors(400, 401)},
+            }},
+            "/api/v1/members": {"post": {
+                "operationId": "registerMember", "summary": "Register a member",
+                "parameters": [KEY],
+                "requestBody": _body(
+                    {"username": TEXT, "email": TEXT, "first_name": TEXT, "family_name": TEXT,
+                     "password": TEXT},
+                    ["username", "email", "first_name", "family_name", "password"]),
+                "responses": {"201": _json({"type": "object", "required": ["id"],
+                                            "properties": {"id": {"type": "string"}}}),
+                              **_errors(400, 409, 422, 503)},
+            }},
+            "/api/v1/services": {"get": {
+                "operationId": "searchServices", "summary": "Browse and search services",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                    {"name": "category", "in": "query", "schema": ID},
+                    {"name": "ordering", "in": "query",
+                     "schema": {"type": "string", "enum": [o.value for o in Ordering]}},
+                    {"name": "max_price", "in": "query", "schema": AMOUNT},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {**_json({"type": "object", "required": ["services"], "properties": {
+                        "services": {"type": "array", "items": {"type": "object", "required": [
+                            "id", "title", "price"], "properties": {
+                                "id": {"type": "string"}, "title": {"type": "string"},
+                                "category_id": {"type": "string"},
+                                "seller_id": {"type": "string"}, "price": MONEY,
+                                "currency": {"type": "string"},
+                                "delivery_days": {"type": "integer"},
+                                "rating_count": {"type": "integer"},
+                                "score": {"type": "integer"}, "sales": {"type": "integer"}}}},
+                        "next_cursor": {"type": ["string", "null"]}}}),
+                        "links": {"GetService": {"operationId": "getService", "parameters": {
+                            "service_id": "$response.body#/services/0/id"}},
+                            "AddToCart": {"operationId": "addToCart", "requestBody": {
+                                "service_id": "$response.body#/services/0/id"}}}},
+                    **_errors(400, 422),
+                },
+            }},
+            "/api/v1/services/{service_id}": {"get": {
+                "operationId": "getService", "summary": "One service with its upgrades",
+                "parameters": [_path("service_id")],
+                "responses": {"200": _json({"type": "object", "required": [
+                    "id", "title", "price", "upgrades"], "properties": {
+                        "id": {"type": "string"}, "title": {"type": "string"},
+                        "description": {"type": "string"}, "category_id": {"type": "string"},
+                        "seller_id": {"type": "string"}, "price": MONEY,
+                        "currency": {"type": "string"}, "delivery_days": {"type": "integer"},
+                        "upgrades": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "string"}, "title": {"type": "string"},
+                            "price": MONEY, "extra_days": {"type": "integer"}}}}}}),
+                    **_errors(404)},
+            }},
+            "/api/v1/me": {"get": {
+                "operationId": "getMe", "summary": "The caller and their balances",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "required": ["id", "balances"],
+                    "properties": {"id": {"type": "string"}, "admin": {"type": "boolean"},
+                        "balances": {"type": "object", "properties": {
+                            "wallet": MONEY, "pending": MONEY, "available": MONEY}}}}),
+                    **_errors(401)},
+            }},
+            "/api/v1/wallet/top-ups": {"post": {
+                "operationId": "topUp", "summary": "Pay money in (test card or PayPal)",
+                "security": BEARER, "parameters": [KEY],
+                "requestBody": _body({"amount": AMOUNT, "method": {
+                    "type": "string", "enum": ["card", "paypal"]}}, ["amount", "method"]),
+                "responses": {"201": _json({"type": "object", "required": ["wallet"],
+                                            "properties": {"wallet": MONEY}}),
+                              **_errors(*WRITE)},
+            }},
+            "/api/v1/cart/items": {"post": {
+                "operationId": "addToCart", "summary": "Put a service in the cart",
+                "security": BEARER, "parameters": [KEY],
+                "requestBody": _body({"service_id": ID, "upgrade_ids": {
+                    "type": "array", "items": ID, "maxItems": 10}, "quantity": {
+                        "type": "integer"}}, ["service_id"]),
+                "responses": {"201": {**_json(CART), "links": {"Checkout": {
+                    "operationId": "checkout"}}}, **_errors(*WRITE)},
+            }},
+            "/api/v1/cart": {"get": {
+                "operationId": "getCart", "summary": "The caller's cart", "security": BEARER,
+                "responses": {"200": _json(CART), **_errors(401)},
+            }},
+            "/api/v1/checkout": {"post": {
+                "operationId": "checkout", "summary": "Pay the cart: one order per line",
+                "security": BEARER, "parameters": [KEY],
+                "requestBody": _body({"method": {"type": "string", "enum": [
+                    "balance", "card", "paypal"]}}, []),
+                "responses": {"201": {**_json({"type": "object", "required": ["orders"],
+                    "properties": {"orders": {"type": "array", "items": {"type": "string"}}}}),
+                    "links": {"GetOrder": order_link, "OrderEvent": {
+                        "operationId": "orderEvent",
+                        "parameters": {"order_id": "$response.body#/orders/0"}}}},
+                    **_errors(*WRITE)},
+            }},
+            "/api/v1/orders": {"get": {
+                "operationId": "listOrders", "summary": "The caller's orders",
+                "security": BEARER,
+                "parameters": [
+                    {"name": "status", "in": "query",
+                     "schema": {"type": "string", "enum": [s.value for s in OrderStatus]}},
+                    {"name": "as", "in": "query",
+                     "schema": {"type": "string", "enum": ["buyer", "seller"]}},
+                ],
+                "responses": {"200": {**_json({"type": "object", "required": ["orders"],
+                    "properties": {"orders": {"type": "array", "items": ORDER}}}),
+                    "links": {"GetOrder": {"operationId": "getOrder", "parameters": {
+                        "order_id": "$response.body#/orders/0/id"}}}},
+                    **_errors(400, 401, 403)},
+            }},
+            "/api/v1/orders/{order_id}": {"get": {
+                "operationId": "getOrder", "summary": "An order and its conversation",
+                "security": BEARER, "parameters": [_path("order_id")],
+                "responses": {"200": _json({"type": "object", "required": ["order", "messages"],
+                    "properties": {"order": ORDER, "messages": {"type": "array", "items": {
+                        "type": "object", "properties": {
+                            "author_id": {"type": "string"}, "kind": {"type": "string"},
+                            "body": {"type": "string"}, "attachments": {
+                                "type": "array", "items": {"type": "string"}},
+                            "sent_at": {"type": "string", "format": "date-time"}}}}}}),
+                    **_errors(401, 403, 404)},
+            }},
+            "/api/v1/orders/{order_id}/events": {"post": {
+                "operationId": "orderEvent", "summary": "Move an order",
+                "security": BEARER, "parameters": [_path("order_id"), KEY],
+                "requestBody": _body({"event": {"type": "string", "enum": list(EVENTS)},
+                    "body": TEXT, "attachments": {"type": "array", "items": ID, "maxItems": 10},
+                    "agree": {"type": "boolean"}}, ["event"]),
+                "responses": {"200": _json({"type": "object", "required": ["order"],
+                                            "properties": {"order": ORDER}}),
+                              **_errors(*WRITE)},
+            }},
+            "/api/v1/orders/{order_id}/review": {"post": {
+                "operationId": "reviewOrder", "summary": "Review a completed order",
+                "security": BEARER, "parameters": [_path("order_id"), KEY],
+                "requestBody": _body({"stars": {"type": "integer"}, "comment": TEXT},
+                                     ["stars", "comment"]),
+                "responses": {"201": _json({"type": "object", "required": ["id"],
+                                            "properties": {"id": {"type": "string"}}}),
+                              **_errors(*WRITE)},
+            }},
+        },
+    }  # fmt: skip
