@@ -34,17 +34,28 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
 )
 from flask import url_for as _url_for
 from openapi import document
+from werkzeug.utils import secure_filename
 
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, SystemClock, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.errors import NotFound, PermissionDenied
-from microgigs.ids import CategoryId, InquiryId, MemberId, OrderId, ServiceId, UpgradeId
+from microgigs.ids import (
+    CategoryId,
+    InquiryId,
+    MemberId,
+    OfferId,
+    OrderId,
+    RequestId,
+    ServiceId,
+    UpgradeId,
+)
 from microgigs.l10n import format_datetime, format_money, label, translate_error
 from microgigs.marketplace import Marketplace
 from microgigs.orders import OrderEvent, OrderStatus
@@ -67,6 +78,8 @@ class Host:
 
     market: Marketplace
     accounts: Accounts
+    files: Path
+    """Where delivered files are kept, one folder per order."""
 
     def close(self) -> None:
         """Close the storage and the credentials file."""
@@ -91,11 +104,13 @@ def bootstrap(
     """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN), demo data if empty.
 
     Credentials live in ``accounts`` (by default a SQLite file beside ``db``, or
-    ``accounts.sqlite3`` for a DSN). The demo month ends now; every demo member logs in with
-    their e-mail and ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
+    ``accounts.sqlite3`` for a DSN), delivered files in a folder beside it. The demo month
+    ends now; every demo member logs in with their e-mail and ``DEMO_PASSWORD``, the
+    administrator as ``ADMIN_EMAIL``.
     """
     is_dsn = db.startswith(("postgresql://", "postgres://"))
     where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
+    files = Path("delivered-files" if is_dsn else f"{db}.files")
     credentials = Accounts(where)
     storage = open_storage(db)
     with storage.unit_of_work() as uow:
@@ -110,7 +125,7 @@ def bootstrap(
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
     clock = SystemClock()
     market = Marketplace(storage, clock, UlidGenerator(clock), KHAMSAT, FakeGateway())
-    return Host(market, credentials)
+    return Host(market, credentials, files)
 
 
 # --- the application ---------------------------------------------------------------------
@@ -401,7 +416,7 @@ def order(order_id: str) -> str:
 def act(order_id: str, action: str) -> Response:
     oid, form, me = OrderId(order_id), request.form, actor()
     text = form.get("body", "")
-    files = [f.strip() for f in form.get("files", "").split(",") if f.strip()]
+    files = _keep_uploads(oid) if action == "deliver" else []
     actions: dict[str, Callable[[str], object]] = {
         "message": lambda k: _market().send_message(k, me, oid, text),
         "deliver": lambda k: _market().deliver(k, me, oid, text, files),
@@ -429,6 +444,32 @@ def act(order_id: str, action: str) -> Response:
         abort(404)
     command(actions[action], ("تم", "Done"))
     return redirect(url_for("order", order_id=order_id), 303)
+
+
+def _keep_uploads(order_id: OrderId) -> list[str]:
+    """Keep the files of the seller's delivery form; their addresses become attachments.
+
+    Files sent by anyone but the order's seller are ignored (``deliver`` refuses them
+    anyway); a delivery the rules refuse leaves its files unreferenced in the folder.
+    """
+    order = _market().order(order_id)
+    if g.member_id != order.seller_id:
+        return []
+    kept = []
+    for upload in request.files.getlist("files")[:10]:
+        name = secure_filename(upload.filename or "") or "file"
+        stored = f"{uuid.uuid4().hex[:12]}-{name}"
+        folder = _host().files / order_id
+        folder.mkdir(parents=True, exist_ok=True)
+        upload.save(folder / stored)
+        kept.append(f"/files/{order_id}/{stored}")
+    return kept
+
+
+@pages.get("/files/<order_id>/<name>")
+def delivered_file(order_id: str, name: str) -> Response:
+    _market().conversation(actor(), OrderId(order_id))  # the parties and admins only
+    return send_from_directory(_host().files.resolve() / secure_filename(order_id), name)
 
 
 @pages.post("/reviews/<review_id>/reply")
@@ -514,6 +555,67 @@ def withdraw() -> Response:
     return back()
 
 
+# --- requests for services that don't exist ---------------------------------------------------
+
+
+@pages.get("/requests")
+def requests_page() -> str:
+    with _market().storage.unit_of_work() as uow:
+        found = uow.requests.open_now(_market().clock.now(), limit=50)
+        mine = uow.services.by_seller(MemberId(g.member_id)) if g.member_id else []
+    active = [s for s in mine if s.status is ServiceStatus.ACTIVE]
+    return render_template("requests.html", requests=found, my_services=active)
+
+
+@pages.post("/requests")
+def post_request() -> Response:
+    form = request.form
+    command(
+        lambda k: _market().post_request(
+            k, actor(), category_id=CategoryId(form.get("category", "")),
+            title=form.get("title", ""), description=form.get("description", ""),
+            budget=_dollars(form.get("budget")),
+        ),
+        ("أُرسل طلبك للمراجعة", "Your request was sent for review"),
+    )  # fmt: skip
+    return redirect(url_for("requests_page"), 303)
+
+
+@pages.post("/requests/<request_id>/offers")
+def make_offer(request_id: str) -> Response:
+    form = request.form
+    service_id = form.get("service_id") or None
+    command(
+        lambda k: _market().make_offer(
+            k, actor(), RequestId(request_id), form.get("message", ""),
+            service_id=ServiceId(service_id) if service_id else None,
+            price=None if service_id else _dollars(form.get("price")),
+            delivery_days=None if service_id else _int(form.get("days"), 1),
+        ),
+        ("أُرسل عرضك", "Your offer was sent"),
+    )  # fmt: skip
+    return redirect(url_for("requests_page"), 303)
+
+
+@pages.post("/requests/<request_id>/offers/<offer_id>/accept")
+def accept_offer(request_id: str, offer_id: str) -> Response:
+    placed: list[OrderId] = []
+    if command(
+        lambda k: placed.append(
+            _market().accept_offer(k, actor(), RequestId(request_id), OfferId(offer_id))
+        ),
+        ("قبلت العرض وصار طلبًا مدفوعًا", "Offer accepted: it is now a paid order"),
+    ):
+        return redirect(url_for("order", order_id=placed[0]), 303)
+    return back()
+
+
+@pages.post("/requests/<request_id>/close")
+def close_request(request_id: str) -> Response:
+    command(lambda k: _market().close_request(k, actor(), RequestId(request_id)))
+    return redirect(url_for("requests_page"), 303)
+
+
 # --- administration ------------------------------------------------------------------
 
 
@@ -523,9 +625,19 @@ def admin() -> str:
         abort(403)
     with _market().storage.unit_of_work() as uow:
         queue = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
+        asked = uow.requests.awaiting_review()
         members = uow.members.page(limit=1000)
         disputed = [o for m in members for o in uow.orders.by_buyer(m.id, OrderStatus.DISPUTED)]
-    return render_template("admin.html", queue=queue, disputed=disputed, members=members)
+    return render_template(
+        "admin.html", queue=queue, asked=asked, disputed=disputed, members=members
+    )
+
+
+@pages.post("/admin/requests/<request_id>")
+def moderate_request(request_id: str) -> Response:
+    reason = request.form.get("reason") or None
+    command(lambda k: _market().moderate_request(k, actor(), RequestId(request_id), reason=reason))
+    return back()
 
 
 @pages.post("/admin/services/<service_id>")

@@ -296,10 +296,16 @@ class MarketLife(RuleBasedStateMachine):
 
     @invariant()
     def the_store_is_the_model(self):
-        for account, minor in self.money.items():
-            assert Money(minor, "USD") == self.market.balance(account), account
-        for order, status in self.status.items():
-            assert status is self.market.order(order).status, order
+        """Every balance (also those the model never heard of) and every order's status."""
+        with self.storage.unit_of_work() as uow:
+            stored = {a: m.minor for a, m in uow.ledger.balances().items() if m.minor}
+            orders = {
+                o.id: o.status
+                for buyer in self.buyers
+                for o in uow.orders.by_buyer(buyer.member_id, limit=10**6)
+            }
+        assert {a: minor for a, minor in self.money.items() if minor} == stored
+        assert self.status == {o: orders[o] for o in self.status}
 
     def teardown(self):
         try:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "web"
 DOCS = ROOT / "docs" / "screenshots"
 TITLE = "تصميم شعار عربي مميز لعلامتك التجارية"
+LOGO = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="9" fill="green"/></svg>'
 DESCRIPTION = "أصمم لك شعارًا عربيًا فريدًا بخط يدوي يعبر عن هوية علامتك، مع ثلاثة نماذج أولية."
 
 
@@ -119,8 +120,13 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     assert "جارٍ التنفيذ" in buyer.inner_text("#status")
 
     seller.goto(order_url)
+    seller.locator("form[action$='/deliver'] input[type=file]").set_input_files(
+        [{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": LOGO}]
+    )
     j.order_action(seller, "deliver", "إليك الشعار بالصيغ المطلوبة")
     buyer.goto(order_url)
+    delivered = buyer.locator("a.file", has_text="logo.svg").get_attribute("href")
+    assert LOGO == buyer.request.get(site + delivered).body()
     j.order_action(buyer, "modify", "أرجو تكبير الخط قليلًا")
     seller.goto(order_url)
     j.order_action(seller, "deliver", "تم التعديل، بانتظار رأيك")

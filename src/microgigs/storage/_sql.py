@@ -326,6 +326,13 @@ class SqlBackend(ABC):
             (*params, limit),
         )
 
+    def requests_in_review(self, limit: int) -> list[ServiceRequest]:
+        return self._many(
+            ServiceRequest,
+            "SELECT doc FROM requests WHERE status = ? ORDER BY created_at, id LIMIT ?",
+            (RequestStatus.PENDING_REVIEW.value, limit),
+        )
+
     def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]:
         rows = self._read(
             "SELECT id FROM requests WHERE status = ? AND expires_at <= ?"

@@ -51,7 +51,7 @@ from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
-from microgigs.requests import ServiceRequest
+from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
@@ -135,6 +135,7 @@ class Backend(Protocol):
         self, now: datetime, category_id: CategoryId | None, limit: int
     ) -> list[ServiceRequest]: ...
     def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]: ...
+    def requests_in_review(self, limit: int) -> list[ServiceRequest]: ...
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None: ...
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None: ...
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]: ...
@@ -365,6 +366,11 @@ class _Requests:
 
     def save(self, request: ServiceRequest) -> None:
         self.rows.save(request.id, request)
+
+    def awaiting_review(self, *, limit: int = 50) -> list[ServiceRequest]:
+        found = self.rows.overlay(self._backend.requests_in_review(limit), lambda r: r.id)
+        waiting = [r for r in found if r.status is RequestStatus.PENDING_REVIEW]
+        return [clone(r) for r in sorted(waiting, key=lambda r: (r.created_at, r.id))[:limit]]
 
     def open_now(
         self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20

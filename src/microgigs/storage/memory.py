@@ -177,6 +177,10 @@ class _MemoryBackend:
         ]
         return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
 
+    def requests_in_review(self, limit: int) -> list[ServiceRequest]:
+        found = [r for r in self._requests.values() if r.status is RequestStatus.PENDING_REVIEW]
+        return sorted(found, key=lambda r: (r.created_at, r.id))[:limit]
+
     def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]:
         found = [
             (r.expires_at, r.id)

@@ -140,6 +140,10 @@ class RequestRepository(Protocol):
         """Requests open for offers at ``now`` (in one category, if given), newest first."""
         ...
 
+    def awaiting_review(self, *, limit: int = 50) -> list[ServiceRequest]:
+        """Requests waiting for a moderator (the review queue), oldest first."""
+        ...
+
     def expiring(self, now: datetime, *, limit: int = 100) -> list[RequestId]:
         """Open requests whose time is up at ``now`` (for ``tick``)."""
         ...

@@ -704,7 +704,7 @@ def check_level_evaluations(make: Factory) -> None:
 
 
 def check_requests(make: Factory) -> None:
-    """Requests round-trip with their offers; open ones listed newest first; expiry found."""
+    """Requests round-trip with their offers; open ones newest first; review queue; expiry."""
     with closing(make()) as storage:
         admin = Actor.admin(MemberId("admin"))
         made = []
@@ -732,6 +732,7 @@ def check_requests(make: Factory) -> None:
             assert ["Q1", "Q0"] == [r.id for r in uow.requests.open_now(now)]
             logos = uow.requests.open_now(now, category_id=CategoryId("logo-design"))
             assert ["Q0"] == [r.id for r in logos]
+            assert ["Q2"] == [r.id for r in uow.requests.awaiting_review()]
             assert [] == uow.requests.expiring(EPOCH + timedelta(days=7, seconds=-1))
             assert ["Q0", "Q1"] == uow.requests.expiring(EPOCH + timedelta(days=7, hours=1))
 

@@ -1,0 +1,34 @@
+"""Requests for services that don't exist, through the pages: post, review, offer, accept."""
+
+from __future__ import annotations
+
+import re
+
+from forms import csrf_of, log_in
+
+TITLE = "أحتاج تصميم شعار لمقهى صغير"
+
+
+def post(client, path, **form):
+    token = csrf_of(client.get("/requests").data)
+    return client.post(path, data={"csrf": token, **form})
+
+
+def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
+    layla, admin, sara = app.test_client(), app.test_client(), app.test_client()
+    log_in(layla, "layla@example.com")
+    log_in(admin, "admin@example.com")
+    log_in(sara, "sara_designs@example.com")
+    details = "مقهى صغير في الرياض يحتاج شعارًا بسيطًا بلونين، بالعربية والإنجليزية."
+    post(layla, "/requests", title=TITLE, category="logo-design", budget="40", description=details)
+    assert TITLE not in layla.get("/requests").data.decode()  # waiting for review
+    queue = admin.get("/admin").data.decode()
+    request_id = re.search(r'action="/admin/requests/([0-9A-Z]{26})"', queue).group(1)
+    post(admin, f"/admin/requests/{request_id}")
+    post(sara, f"/requests/{request_id}/offers", message="أنجزه في يومين", price="30", days="2")
+    page = layla.get("/requests").data.decode()
+    offer_id = re.search(rf"/requests/{request_id}/offers/([0-9A-Z]{{26}})/accept", page).group(1)
+    accepted = post(layla, f"/requests/{request_id}/offers/{offer_id}/accept")
+    assert "/orders/" in accepted.headers["Location"]
+    order = layla.get(accepted.headers["Location"]).data.decode()
+    assert "30.00" in order
