@@ -83,7 +83,9 @@ def check(args: list[str]) -> int:
         code = _run(*step)
         if code != 0:
             return code
-    code = _run(PYTHON, "-m", "pytest", *args)
+    # two workers (the CI machine has two cores), each taking the next test when free, so
+    # the long state-machine tests run beside the rest
+    code = _run(PYTHON, "-m", "pytest", "-n", "2", "--dist", "worksteal", *args)
     if code == PYTEST_NO_TESTS_COLLECTED:
         # pytest says 5 when it collected nothing: for this suite that means it is broken
         # (a wrong path, an import error hidden by a filter), never that all is well.
