@@ -53,6 +53,7 @@ from microgigs.ids import (
     OfferId,
     OrderId,
     RequestId,
+    ReviewId,
     ServiceId,
     UpgradeId,
 )
@@ -324,7 +325,8 @@ def add_to_cart(service_id: str) -> Response:
         ),
         ("أضيفت الخدمة إلى السلة", "Added to your cart"),
     ):
-        return redirect(url_for("cart"), 303)
+        # "order now" goes straight to the payment form; "add to cart" to the cart
+        return redirect(url_for("cart") + ("#pay" if "now" in request.form else ""), 303)
     return back()
 
 
@@ -474,9 +476,8 @@ def delivered_file(order_id: str, name: str) -> Response:
 
 @pages.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
-    from microgigs.ids import ReviewId  # noqa: PLC0415
-
-    command(lambda k: _market().reply(k, actor(), ReviewId(review_id), request.form["body"]))
+    body = request.form.get("body", "")
+    command(lambda k: _market().reply(k, actor(), ReviewId(review_id), body))
     return back()
 
 

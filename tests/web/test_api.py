@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from forms import bearer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,7 +48,8 @@ def token(app):
     return bearer(app.test_client(), "tariq@example.com")
 
 
-def test_every_operation_answers_as_its_document_says(api_schema, token):
+def test_a_thousand_requests_answer_as_the_document_says(app, api_schema, token):
+    """Stateless: every operation fuzzed. Stateful: calls chained along the links."""
     headers = {"Authorization": f"Bearer {token}"}
     for result in api_schema.get_all_operations():
         operation = result.ok()
@@ -60,20 +61,32 @@ def test_every_operation_answers_as_its_document_says(api_schema, token):
             SENT[case.operation.label] += 1
 
         fuzz()
-    assert len(api_schema.raw_schema["paths"]) <= len({label.split()[1] for label in SENT})
 
+    client, scenarios = app.test_client(), iter(range(10**6))
 
-def test_the_stateful_links_chain_calls_without_breaking_the_document(api_schema, token):
     class Machine(api_schema.as_state_machine()):
+        """Each scenario starts from a new buyer with $100 and an empty cart."""
+
+        def setup(self):
+            name = f"fuzz{next(scenarios)}"
+            client.post("/api/v1/members", json={
+                "username": name, "email": f"{name}@example.com", "first_name": "Fuzz",
+                "family_name": "Buyer", "password": "fuzzing-password"})  # fmt: skip
+            self.token = bearer(client, f"{name}@example.com", "fuzzing-password")
+            client.post("/api/v1/wallet/top-ups", json={"amount": "100", "method": "card"},
+                        headers={"Authorization": f"Bearer {self.token}"})  # fmt: skip
+
         def get_call_kwargs(self, _case):
-            return {"headers": {"Authorization": f"Bearer {token}"}}
+            return {"headers": {"Authorization": f"Bearer {self.token}"}}
 
         def validate_response(self, response, case, *_extra, **_transport):
             SENT["stateful"] += 1
             case.validate_response(response, checks=CHECKS)
 
-    Machine.run(settings=settings(FUZZ, max_examples=40, stateful_step_count=8, deadline=None))
-
-
-def test_at_least_a_thousand_requests_were_sent():
+    # generate only: a scenario's draws depend on the answers, so hypothesis could not replay
+    # one to shrink it, and would hide the failure behind a FlakyStrategyDefinition
+    Machine.run(
+        settings=settings(FUZZ, max_examples=40, stateful_step_count=8, phases=[Phase.generate])
+    )
+    assert len(api_schema.raw_schema["paths"]) <= len({k.split()[-1] for k in SENT} - {"stateful"})
     assert sum(SENT.values()) >= 1000, SENT

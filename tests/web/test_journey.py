@@ -111,7 +111,7 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     j.shot(buyer, "service", docs="service")
     for box in buyer.locator("input[name=upgrade]").all():
         box.check()
-    buyer.locator("form.buy button.primary").click()
+    buyer.locator("form.buy button", has_text="أضف إلى السلة").click()
     j.shot(buyer, "cart")
     buyer.locator("form[action='/checkout'] button.primary").click()
     assert "تم الدفع" in buyer.inner_text("main")

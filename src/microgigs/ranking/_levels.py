@@ -250,8 +250,21 @@ def evaluation_round(now: datetime, policy: LevelPolicy) -> datetime:
     >>> evaluation_round(datetime(2026, 11, 23, 9, tzinfo=UTC), KHAMSAT.levels).isoformat()
     '2026-11-01T00:00:00+00:00'
     """
-    found = _rounds(policy.evaluation_rule).before(utc(now), inc=True)
-    return found if isinstance(found, datetime) else _ROUNDS_FROM
+    when = utc(now)
+    known = _LATEST_ROUND.get(policy.evaluation_rule)
+    if known is not None and known[0] <= when < known[1]:
+        return known[0]  # tick asks every minute: most asks fall in the round seen last
+    rounds = _rounds(policy.evaluation_rule)
+    found = rounds.before(when, inc=True)
+    current = found if isinstance(found, datetime) else _ROUNDS_FROM
+    following = rounds.after(when)
+    if isinstance(following, datetime):
+        _LATEST_ROUND[policy.evaluation_rule] = (current, following)
+    return current
+
+
+_LATEST_ROUND: dict[str, tuple[datetime, datetime]] = {}
+"""Per rule, the round found last and the start of the next: ``tick`` runs often."""
 
 
 def seller_metrics(  # noqa: PLR0913 (the stored facts of one seller's window)

@@ -1,0 +1,60 @@
+"""What P1 and P2 share: the lifecycle on an SQL adapter beside its replay on the raw driver."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from harness import measure, report
+from lifecycle import Cast, cast, check, play
+from replay import Script, record
+
+from microgigs import ledger as lg
+from microgigs.ids import MemberId
+
+
+def known_ids(c: Cast) -> set[str]:
+    """The ids that exist before the recorded lifecycle: members, the service, upgrades."""
+    members = {c.seller.member_id or "", c.buyer.member_id or ""}
+    return {*members, c.service, *c.upgrades}
+
+
+def compare(  # noqa: PLR0913 (two stores, the driver's replay, the figure)
+    figure: str,
+    label: str,
+    target: str,
+    *,
+    library_store: Any,
+    baseline_store: Any,
+    replayer: Callable[[Script], Callable[[list[Any]], None]],
+    loops: int,
+    repeats: int,
+) -> float:
+    """Time the lifecycle on ``library_store`` against its replay on ``baseline_store``."""
+    library = cast(library_store)
+    baseline = cast(baseline_store)
+    script = record(baseline_store, lambda: play(baseline), f"L{baseline.played}-",
+                    known_ids(baseline))  # fmt: skip
+    seller = baseline.seller.member_id or MemberId("-")
+    before = baseline.market.balance(lg.available(seller))
+    baseline_store.close()
+    send = replayer(script)
+    scripts = [script.renamed() for _ in range(loops * (repeats + 1) + 2)]
+    feed = iter(scripts)
+
+    def with_library(n: int) -> None:
+        for _ in range(n):
+            play(library)
+
+    def raw(n: int) -> None:
+        for _ in range(n):
+            send(next(feed))
+
+    timings = measure({"microgigs adapter": with_library, "raw driver, same SQL": raw},
+                      loops=loops, repeats=repeats)  # fmt: skip
+    check(library)
+    ratio = timings["raw driver, same SQL"] / timings["microgigs adapter"]
+    report(figure, [(label, ratio, target)], timings)
+    print(f"  statements per lifecycle: {script.statements()} in {len(script.transactions)}"
+          f" transactions; seller's available before the replays {before}")  # fmt: skip
+    return ratio
