@@ -57,6 +57,7 @@ def run(loops: int = 200, repeats: int = 7) -> float:
                 "P1 SQLite lifecycle", "adapter rate ÷ raw sqlite3 rate", TARGET,
                 library_store=library, baseline_store=baseline,
                 replayer=sqlite_replayer(raw), loops=loops,
+                reopen=lambda: SQLiteStorage(Path(folder) / "baseline.db", currency="USD"),
                 repeats=repeats,
             )  # fmt: skip
         finally:

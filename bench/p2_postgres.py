@@ -65,6 +65,7 @@ def run(loops: int = 100, repeats: int = 7) -> float:
             "P2 PostgreSQL lifecycle", "adapter rate ÷ raw psycopg rate", TARGET,
             library_store=library, baseline_store=baseline,
             replayer=postgres_replayer(raw), loops=loops, repeats=repeats,
+            reopen=lambda: PostgresStorage(where, currency="USD", schema=schemas[1], pool_size=1),
         )  # fmt: skip
     finally:
         raw.close()

@@ -11,6 +11,7 @@ from replay import Script, record
 
 from microgigs import ledger as lg
 from microgigs.ids import MemberId
+from microgigs.money import Money
 
 
 def known_ids(c: Cast) -> set[str]:
@@ -27,6 +28,7 @@ def compare(  # noqa: PLR0913 (two stores, the driver's replay, the figure)
     library_store: Any,
     baseline_store: Any,
     replayer: Callable[[Script], Callable[[list[Any]], None]],
+    reopen: Callable[[], Any],
     loops: int,
     repeats: int,
 ) -> float:
@@ -46,13 +48,24 @@ def compare(  # noqa: PLR0913 (two stores, the driver's replay, the figure)
         for _ in range(n):
             play(library)
 
+    sent = [0]
+
     def raw(n: int) -> None:
         for _ in range(n):
             send(next(feed))
+        sent[0] += n
 
     timings = measure({"microgigs adapter": with_library, "raw driver, same SQL": raw},
                       loops=loops, repeats=repeats)  # fmt: skip
     check(library)
+    # the replays were whole lifecycles: each cleared the seller's $16 in the baseline too
+    again = reopen()
+    try:
+        with again.unit_of_work() as uow:
+            after = uow.ledger.balance(lg.available(seller))
+    finally:
+        again.close()
+    assert before + Money(1600, "USD") * sent[0] == after, (before, sent[0], after)
     ratio = timings["raw driver, same SQL"] / timings["microgigs adapter"]
     report(figure, [(label, ratio, target)], timings)
     print(f"  statements per lifecycle: {script.statements()} in {len(script.transactions)}"
