@@ -641,6 +641,14 @@ def moderate_request(request_id: str) -> Response:
     return back()
 
 
+@pages.post("/admin/members/<member_id>/professional")
+def professional(member_id: str) -> Response:
+    grant = request.form.get("grant") == "yes"
+    use_case = _market().grant_professional if grant else _market().remove_professional
+    command(lambda k: use_case(k, actor(), MemberId(member_id)), ("تم", "Done"))
+    return back()
+
+
 @pages.post("/admin/services/<service_id>")
 def moderate(service_id: str) -> Response:
     reason = request.form.get("reason") or None

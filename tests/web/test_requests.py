@@ -32,3 +32,20 @@ def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
     assert "/orders/" in accepted.headers["Location"]
     order = layla.get(accepted.headers["Location"]).data.decode()
     assert "30.00" in order
+
+
+def test_an_admin_grants_and_removes_the_professional_level_and_settles_a_dispute(app):
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    admin.get("/lang/en")
+    page = admin.get("/admin").data.decode()
+    seller = re.search(r'action="/admin/members/([0-9A-Z]{26})/professional"', page).group(1)
+    post(admin, f"/admin/members/{seller}/professional", grant="yes")
+    assert "Remove professional" in admin.get("/admin").data.decode()
+    post(admin, f"/admin/members/{seller}/professional", grant="no")
+    assert "Remove professional" not in admin.get("/admin").data.decode()
+    disputes = page.split("<h2>Disputes</h2>")[1].split("</section>")[0]
+    disputed = re.search(r'href="/orders/([0-9A-Z]{26})"', disputes).group(1)
+    post(admin, f"/orders/{disputed}/resolve", outcome="resolve_partial_refund", refund="1.00")
+    status = re.search(r'id="status">([^<]+)<', admin.get(f"/orders/{disputed}").data.decode())
+    assert "completed" == status.group(1)
