@@ -89,4 +89,5 @@ def test_a_thousand_requests_answer_as_the_document_says(app, api_schema, token)
         settings=settings(FUZZ, max_examples=40, stateful_step_count=8, phases=[Phase.generate])
     )
     assert len(api_schema.raw_schema["paths"]) <= len({k.split()[-1] for k in SENT} - {"stateful"})
+    print(f"R8: {sum(SENT.values())} requests, {SENT['stateful']} of them stateful")  # noqa: T201
     assert sum(SENT.values()) >= 1000, SENT
