@@ -43,7 +43,7 @@ from microgigs.members import Member
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.policy import SellerLevel
-from microgigs.storage import Storage
+from microgigs.storage import open_storage
 from microgigs.storage.ports import UnitOfWork
 from microgigs.testing.demo import DEMO_DAYS, load_demo
 
@@ -65,17 +65,6 @@ LABELS = {
 }
 
 
-def open_storage(db: str) -> Storage:
-    """PostgreSQL for a DSN, SQLite for a path."""
-    if db.startswith(("postgresql://", "postgres://")):
-        from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (extra)
-
-        return PostgresStorage(db, currency=KHAMSAT.currency)
-    from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415
-
-    return SQLiteStorage(Path(db), currency=KHAMSAT.currency)
-
-
 def open_market(db: str, *, seed: int | None = None, now: datetime | None = None) -> Marketplace:
     """A marketplace on ``db`` with the Khamsat policy and a fake gateway."""
     return _on_manual_clock(db, seed, now or datetime.now(UTC))[0]
@@ -84,7 +73,11 @@ def open_market(db: str, *, seed: int | None = None, now: datetime | None = None
 def _on_manual_clock(db: str, seed: int | None, now: datetime) -> tuple[Marketplace, ManualClock]:
     clock = ManualClock(now)
     market = Marketplace(
-        open_storage(db), clock, UlidGenerator(clock, seed=seed), KHAMSAT, FakeGateway()
+        open_storage(db, currency=KHAMSAT.currency),
+        clock,
+        UlidGenerator(clock, seed=seed),
+        KHAMSAT,
+        FakeGateway(),
     )
     return market, clock
 

@@ -252,14 +252,14 @@ def me() -> Response:
     """The caller's profile and balances."""
     actor = _actor()
     member_id = actor.member_id or MemberId("-")
-    market = _market()
-    balances = {
-        name: _money(market.balance(account(member_id)))
-        for name, account in (
-            ("wallet", lg.wallet), ("pending", lg.pending), ("available", lg.available),
-        )
-    }  # fmt: skip
+    balances = {name: _money(m) for name, m in balances_of(_market(), member_id).items()}
     return jsonify(id=member_id, admin=actor.role is Role.ADMIN, balances=balances)
+
+
+def balances_of(market: Marketplace, member_id: MemberId) -> dict[str, Money]:
+    """A member's wallet, pending and available earnings (the dashboard's and ``/me``'s)."""
+    accounts = {"wallet": lg.wallet, "pending": lg.pending, "available": lg.available}
+    return {name: market.balance(account(member_id)) for name, account in accounts.items()}
 
 
 @api.post("/wallet/top-ups")

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 from accounts import PASSWORD_LENGTH, Accounts
-from api import api
+from api import api, balances_of
 from flask import (
     Blueprint,
     Flask,
@@ -62,7 +62,7 @@ from microgigs.marketplace import Marketplace
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery, Ordering
-from microgigs.storage import Storage
+from microgigs.storage import open_storage
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
 log = logging.getLogger("microgigs.web")
@@ -88,17 +88,6 @@ class Host:
         self.accounts.close()
 
 
-def open_storage(db: str) -> Storage:
-    """PostgreSQL for a DSN, SQLite for a path."""
-    if db.startswith(("postgresql://", "postgres://")):
-        from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
-
-        return PostgresStorage(db, currency=KHAMSAT.currency)
-    from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415
-
-    return SQLiteStorage(Path(db), currency=KHAMSAT.currency)
-
-
 def bootstrap(
     db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = True
 ) -> Host:
@@ -113,7 +102,7 @@ def bootstrap(
     where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
     files = Path("delivered-files" if is_dsn else f"{db}.files")
     credentials = Accounts(where)
-    storage = open_storage(db)
+    storage = open_storage(db, currency=KHAMSAT.currency)
     with storage.unit_of_work() as uow:
         empty = not uow.members.page(limit=1)
     if demo and empty:
@@ -491,12 +480,7 @@ def dashboard() -> str:
     with _market().storage.unit_of_work() as uow:
         services = uow.services.by_seller(member_id)
         inquiries = uow.inquiries.to_seller(member_id, datetime(2000, 1, 1, tzinfo=UTC))
-    balances = {
-        name: _market().balance(account(member_id))
-        for name, account in (
-            ("wallet", lg.wallet), ("pending", lg.pending), ("available", lg.available),
-        )
-    }  # fmt: skip
+    balances = balances_of(_market(), MemberId(member_id))
     history = _market().level_history(member_id, limit=1) if services else []
     return render_template(
         "dashboard.html", services=services, balances=balances, member=_maybe_member(member_id),

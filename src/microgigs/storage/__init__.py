@@ -3,7 +3,17 @@
 * :mod:`microgigs.storage.ports`: the ``typing.Protocol`` s (repositories, ``UnitOfWork``).
 * :mod:`microgigs.storage.memory`: in memory, transactional (tests, prototypes).
 * :mod:`microgigs.storage.codec`: the cattrs codec the SQL adapters and hosts share.
+
+:func:`open_storage` picks the adapter a host's setting names: PostgreSQL for a DSN, SQLite
+for a path (``":memory:"`` for a private in-memory SQLite database).
+
+>>> storage = open_storage(":memory:", currency="USD")
+>>> type(storage).__name__, storage.schema_version() > 0
+('SQLiteStorage', True)
+>>> storage.close()
 """
+
+from pathlib import Path
 
 from microgigs.storage.memory import MemoryStorage
 from microgigs.storage.ports import (
@@ -35,4 +45,16 @@ __all__ = [
     "ServiceRepository",
     "Storage",
     "UnitOfWork",
+    "open_storage",
 ]
+
+
+def open_storage(target: str, *, currency: str) -> Storage:
+    """The adapter for ``target``: PostgreSQL for a DSN, SQLite for a file path."""
+    if target.startswith(("postgresql://", "postgres://")):
+        from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
+
+        return PostgresStorage(target, currency=currency)
+    from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415 (imported on use)
+
+    return SQLiteStorage(target if target == ":memory:" else Path(target), currency=currency)

@@ -169,19 +169,20 @@ class _Player:
 
     def run(self) -> None:
         ticked = self.start
-        while self.queue:
-            moment, _, action = heapq.heappop(self.queue)
+
+        def tick_until(moment: datetime) -> None:
+            nonlocal ticked
             while ticked + _DAY <= moment:
                 ticked += _DAY
                 self.clock.set(ticked)
                 self.market.tick()
+
+        while self.queue:
+            moment, _, action = heapq.heappop(self.queue)
+            tick_until(moment)
             self.clock.set(moment)
             action()
-        end = self.start + DEMO_DAYS * _DAY
-        while ticked + _DAY <= end:
-            ticked += _DAY
-            self.clock.set(ticked)
-            self.market.tick()
+        tick_until(self.start + DEMO_DAYS * _DAY)
 
     # --- the cast ------------------------------------------------------------------------
 
