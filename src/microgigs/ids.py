@@ -61,6 +61,8 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RANDOM_BITS = 80
 _TIME_BITS = 48
 _LENGTH = 26
+_DIGIT_PAIRS = tuple(high + low for high in _ALPHABET for low in _ALPHABET)
+_PAIR_SHIFTS = tuple(range(_LENGTH * 5 - 10, -1, -10))
 
 
 class IdGenerator(Protocol):
@@ -101,8 +103,5 @@ class UlidGenerator:
 
 
 def _encode(value: int) -> str:
-    chars = []
-    for _ in range(_LENGTH):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    # ten bits (two digits) at a time, from the top: 13 lookups for 26 digits
+    return "".join([_DIGIT_PAIRS[(value >> shift) & 1023] for shift in _PAIR_SHIFTS])

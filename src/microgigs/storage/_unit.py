@@ -9,7 +9,6 @@ username, a balance that would go below zero. Adapters differ only in their back
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -55,19 +54,44 @@ from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
-_CONTAINERS: Final = (list, dict, set)
+_CONTAINERS: Final = frozenset({list, dict, set})
 
 _MEMBERS_PAGE_MAX: Final = 1000
 
 
 def clone(value: T) -> T:
-    """A copy whose containers are new; their elements are frozen values, shared safely."""
-    copied = copy.copy(value)
-    for field in attrs.fields(type(copied)):  # type: ignore[arg-type]
-        inner = getattr(copied, field.name)
-        if isinstance(inner, _CONTAINERS):
-            object.__setattr__(copied, field.name, copy.copy(inner))
-    return copied
+    """A copy whose containers are new; their elements are frozen values, shared safely.
+
+    Every aggregate read from or staged in a unit of work is copied, so the copy is compiled
+    once per class (as attrs compiles its ``__init__``): one line per field, no loop.
+    """
+    kind = type(value)
+    copier = _COPIERS.get(kind)
+    if copier is None:
+        copier = _COPIERS[kind] = _copier(kind)
+    return copier(value)  # type: ignore[return-value]
+
+
+_COPIERS: Final[dict[type, Callable[[object], object]]] = {}
+
+
+def _copier(kind: type) -> Callable[[object], object]:
+    """The function copying a ``kind`` (an attrs class): containers copied, the rest shared."""
+    lines = ["def copy(value):", "    copied = new(kind)"]
+    for field in attrs.fields(kind):
+        lines += [
+            f"    inner = value.{field.name}",
+            "    if inner.__class__ in containers:",
+            "        inner = inner.copy()",
+            f"    put(copied, {field.name!r}, inner)",
+        ]
+    lines.append("    return copied")
+    scope: dict[str, object] = {
+        "new": object.__new__, "kind": kind, "put": object.__setattr__,
+        "containers": _CONTAINERS,
+    }  # fmt: skip
+    exec("\n".join(lines), scope)  # noqa: S102 (code built above from the class's own fields)
+    return scope["copy"]  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -518,12 +542,16 @@ class _Orders:
         return [*self._backend.messages(order_id), *mine]
 
 
+class _Current(Protocol):
+    def require_current(self) -> None: ...
+
+
 class _Ledger:
     """Postings staged over the committed balances; the backend re-checks them at flush."""
 
-    def __init__(self, backend: Backend, require_current: Callable[[], None]) -> None:
+    def __init__(self, backend: Backend, reads: Sequence[_Current]) -> None:
         self._backend = backend
-        self._require_current = require_current
+        self._reads = reads
         self.staged: list[Transaction] = []
         self._overlay: dict[AccountId, Money] = {}
         self._keys: dict[str, Transaction] = {}
@@ -540,7 +568,8 @@ class _Ledger:
         except InsufficientFunds:
             # money moved by an aggregate that changed since it was read (an order accepted
             # by another process) is a lost race, not a lack of funds
-            self._require_current()
+            for rows in self._reads:
+                rows.require_current()
             raise
         self._overlay.update(moved)
         self.staged.append(transaction)
@@ -613,7 +642,13 @@ class StagedUnitOfWork:
         self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
         self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
         self.orders = _Orders(backend)
-        self.ledger = _Ledger(backend, self._require_current_reads)
+        # the aggregates a lost race would show changed (rows, not a method of self: a unit
+        # of work holds no reference cycle, so it is freed the moment it is done)
+        reads = (
+            self.members.rows, self.services.rows, self.orders.rows, self.reviews.rows,
+            self.inquiries.rows, self.requests.rows,
+        )  # fmt: skip
+        self.ledger = _Ledger(backend, reads)
         self.outbox = _Outbox(backend)
         self.commands = _Commands(backend)
         self._done = False
@@ -629,13 +664,6 @@ class StagedUnitOfWork:
     ) -> None:
         if not self._done:
             self.rollback()
-
-    def _require_current_reads(self) -> None:
-        for rows in (
-            self.members.rows, self.services.rows, self.orders.rows, self.reviews.rows,
-            self.inquiries.rows, self.requests.rows,
-        ):  # fmt: skip
-            rows.require_current()
 
     def changes(self) -> Changes:
         """Everything staged so far."""

@@ -10,7 +10,11 @@ True
 
 from __future__ import annotations
 
+import enum
 import json
+import types
+import typing
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Final, TypeVar
@@ -18,14 +22,101 @@ from typing import Final, TypeVar
 from cattrs.preconf.json import make_converter
 
 from microgigs.errors import InvalidType
+from microgigs.money import Money
 from microgigs.ranking import Measure
 
 __all__ = ["converter", "decode", "encode"]
 
 T = TypeVar("T")
+_Hook = Callable[[object, object], object]
 
-converter: Final = make_converter()
-"""The configured converter: datetimes as ISO 8601 with their offset, enums by value."""
+converter: Final = make_converter(detailed_validation=False)
+"""The configured converter: datetimes as ISO 8601 with their offset, enums by value.
+
+Every SQL read and write goes through it, so its hooks are the fast ones below: a plain
+value is checked for its type and passed on (what ``encode`` wrote is read back, never
+coerced), a nested hook is looked up once per type, not once per value.
+"""
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _exactly(kind: type) -> _Hook:
+    """A str, int or bool field: the value as it is, if it has that type."""
+
+    def structure(value: object, _: object) -> object:
+        if value.__class__ is not kind:
+            raise InvalidType(field="document", expected=kind.__name__,
+                              actual=type(value).__name__)  # fmt: skip
+        return value
+
+    return structure
+
+
+def _plain_base(kind: object) -> type | None:
+    """str, int or bool when ``kind`` is one of them or a NewType over one of them."""
+    while (supertype := getattr(kind, "__supertype__", None)) is not None:
+        kind = supertype
+    return kind if kind in (str, int, bool) else None
+
+
+def _is_plain(kind: object) -> bool:
+    return _plain_base(kind) is not None
+
+
+def _plain_hook(kind: object) -> _Hook:
+    base = _plain_base(kind)
+    assert base is not None  # noqa: S101 (the predicate said so)
+    return _exactly(base)
+
+
+def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
+    found = kind._value2member_map_.get(value) if value.__class__ is str else None
+    return kind(value) if found is None else found  # kind(value) raises the usual error
+
+
+def _optional_of(kind: object) -> object | None:
+    """``X`` when ``kind`` is ``X | None``."""
+    if typing.get_origin(kind) not in (types.UnionType, typing.Union):
+        return None
+    others = [a for a in typing.get_args(kind) if a is not type(None)]
+    return others[0] if len(others) == 1 and len(typing.get_args(kind)) == 2 else None  # noqa: PLR2004
+
+
+def _optional_hook(kind: object) -> _Hook:
+    inner = _optional_of(kind)
+    hook = converter.get_structure_hook(inner)
+
+    def structure(value: object, _: object) -> object:
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
+def _is_sequence(kind: object) -> bool:
+    args = typing.get_args(kind)
+    origin = typing.get_origin(kind)
+    return (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (  # noqa: PLR2004
+        origin is list and len(args) == 1
+    )
+
+
+def _sequence_hook(kind: object) -> _Hook:
+    inner = typing.get_args(kind)[0]
+    hook = converter.get_structure_hook(inner)
+    make: Callable[[list[object]], object] = tuple if typing.get_origin(kind) is tuple else list
+
+    def structure(value: object, _: object) -> object:
+        if not isinstance(value, list):
+            raise InvalidType(field="document", expected="a list", actual=type(value).__name__)
+        return make([hook(v, inner) for v in value])
+
+    return structure
+
+
+def _structure_money(raw: dict[str, object], _: object) -> Money:
+    minor, currency = raw["minor"], raw["currency"]
+    return Money(minor, currency)  # type: ignore[arg-type]  # Money checks both
 
 
 def _unstructure_measure(value: Measure | None) -> dict[str, str | int] | None:
@@ -56,14 +147,24 @@ def _is_measure(kind: object) -> bool:
     return kind in {Measure, Measure | None}
 
 
-# predicate hooks: registered last, they win over the preset's union strategy
+# the fast hooks (see ``converter``); the measure's, registered last, win over them
+converter.register_structure_hook(Money, _structure_money)
+converter.register_structure_hook_factory(_is_plain, _plain_hook)
+for _plain in (str, int, bool):
+    converter.register_structure_hook(_plain, _exactly(_plain))
+converter.register_structure_hook(enum.Enum, _structure_enum)
+converter.register_structure_hook(enum.StrEnum, _structure_enum)  # before str in their MRO
+converter.register_structure_hook_factory(
+    lambda kind: _optional_of(kind) is not None, _optional_hook
+)
+converter.register_structure_hook_factory(_is_sequence, _sequence_hook)
 converter.register_unstructure_hook_func(_is_measure, _unstructure_measure)
 converter.register_structure_hook_func(_is_measure, _structure_measure)
 
 
 def encode(value: object) -> str:
     """``value`` (an attrs object of the domain) as compact JSON text."""
-    return json.dumps(converter.unstructure(value), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(converter.unstructure(value))
 
 
 def decode(text: str | bytes, kind: type[T]) -> T:

@@ -56,7 +56,7 @@ from microgigs.ranking import (
     page_of,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
-from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write, clone
+from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 __all__ = ["MemoryStorage"]
@@ -74,6 +74,7 @@ class _MemoryBackend:
         self._favourites: dict[MemberId, Favourites] = {}
         self._carts: dict[MemberId, Cart] = {}
         self._orders: dict[str, Order] = {}
+        self._timers: dict[str, datetime] = {}  # orders with a timer: when it falls due
         self._messages: dict[OrderId, list[Message]] = {}
         self._book = Ledger(currency)
         self._outbox: dict[EventId, OutboxEvent] = {}
@@ -130,12 +131,8 @@ class _MemoryBackend:
         return found[:limit]
 
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]:
-        due = sorted(
-            (o.next_due.at, o.id)
-            for o in self._orders.values()
-            if o.next_due is not None and o.next_due.at <= now
-        )
-        return [order_id for _, order_id in due[:limit]]
+        due = sorted((at, order_id) for order_id, at in self._timers.items() if at <= now)
+        return [OrderId(order_id) for _, order_id in due[:limit]]
 
     def messages(self, order_id: OrderId) -> list[Message]:
         return list(self._messages.get(order_id, ()))
@@ -305,8 +302,10 @@ class _MemoryBackend:
             running.update(postable(current, transaction))
 
     def _apply(self, changes: Changes) -> None:
+        # the staged values become the committed ones: the finished unit of work hands out
+        # only copies of them, so nobody else holds them
         for write in changes.members:
-            member = clone(write.value)
+            member = write.value
             old = self._members.get(member.id)
             if old is not None:
                 self._member_keys.pop(("username", old.username), None)
@@ -314,10 +313,16 @@ class _MemoryBackend:
             self._members[member.id] = member
             self._member_keys["username", member.username] = member.id
             self._member_keys["email", member.email] = member.id
-        self._services.update({w.value.id: clone(w.value) for w in changes.services})
-        self._orders.update({w.value.id: clone(w.value) for w in changes.orders})
-        self._favourites.update({f.owner_id: clone(f) for f in changes.favourites})
-        self._carts.update({c.owner_id: clone(c) for c in changes.carts})
+        self._services.update({w.value.id: w.value for w in changes.services})
+        for written in changes.orders:
+            order = written.value
+            self._orders[order.id] = order
+            if order.next_due is None:
+                self._timers.pop(order.id, None)
+            else:
+                self._timers[order.id] = order.next_due.at
+        self._favourites.update({f.owner_id: f for f in changes.favourites})
+        self._carts.update({c.owner_id: c for c in changes.carts})
         for message in changes.messages:
             self._messages.setdefault(message.order_id, []).append(message)
         for transaction in changes.transactions:
@@ -326,9 +331,9 @@ class _MemoryBackend:
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
         self._commands.update({record.key: record for record in changes.commands})
-        self._reviews.update({w.value.id: clone(w.value) for w in changes.reviews})
-        self._inquiries.update({w.value.id: clone(w.value) for w in changes.inquiries})
-        self._requests.update({w.value.id: clone(w.value) for w in changes.requests})
+        self._reviews.update({w.value.id: w.value for w in changes.reviews})
+        self._inquiries.update({w.value.id: w.value for w in changes.inquiries})
+        self._requests.update({w.value.id: w.value for w in changes.requests})
         self._listings.update({listing.service_id: listing for listing in changes.listings})
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)

@@ -1,0 +1,96 @@
+"""The storage codec: every aggregate of the demo month reads back as it was written, and a
+tampered document is refused, never coerced into something else."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
+from microgigs.errors import MicrogigsError
+from microgigs.marketplace import Marketplace
+from microgigs.orders import Order, OrderStatus
+from microgigs.payments import FakeGateway
+from microgigs.storage import MemoryStorage
+from microgigs.storage.codec import decode, encode
+from microgigs.testing.demo import load_demo
+
+
+@pytest.fixture(scope="module")
+def market() -> Marketplace:
+    clock = ManualClock(datetime(2026, 10, 1, tzinfo=UTC))
+    market = Marketplace(
+        MemoryStorage("USD"), clock, UlidGenerator(clock, seed=7), KHAMSAT, FakeGateway()
+    )
+    load_demo(market, clock)
+    return market
+
+
+def aggregates(market: Marketplace) -> list[object]:
+    """Members, services, orders, messages, reviews, evaluations and listings of the demo."""
+    found: list[object] = []
+    with market.storage.unit_of_work() as uow:
+        members = uow.members.page(limit=1000)
+        found += members
+        for member in members:
+            services = uow.services.by_seller(member.id)
+            orders = uow.orders.by_buyer(member.id, limit=1000)
+            found += services + orders
+            found += uow.levels.history(member.id)
+            found.append(uow.carts.get(member.id))
+            for service in services:
+                found += uow.reviews.by_service(service.id)
+                found.append(uow.listings.get(service.id))
+            for order in orders:
+                found += uow.orders.messages(order.id)
+        found += uow.requests.open_now(market.clock.now() - timedelta(days=20), limit=100)
+    return [value for value in found if value is not None]
+
+
+def test_every_aggregate_of_the_demo_reads_back_equal(market: Marketplace) -> None:
+    values = aggregates(market)
+    kinds = {type(v).__name__ for v in values}
+    assert {"Member", "Service", "Order", "Message", "Review", "Listing"} <= kinds
+
+    assert values == [decode(encode(v), type(v)) for v in values]
+
+
+def an_order(market: Marketplace) -> Order:
+    return next(v for v in aggregates(market) if isinstance(v, Order) and v.history)
+
+
+@pytest.mark.parametrize(
+    ("path", "tampered"),
+    [
+        (("id",), 12345),  # an id that is not text
+        (("status",), "lost"),  # a status the machine does not know
+        (("status",), ["completed"]),
+        (("version",), "3"),  # a number written as text
+        (("version",), True),
+        (("quote", "total", "minor"), 12.5),  # money as a float
+        (("quote", "total", "minor"), "1250"),
+        (("quote", "total", "currency"), "XXX1"),
+        (("history",), {"not": "a list"}),
+    ],
+)
+def test_a_tampered_document_is_refused_not_coerced(
+    market: Marketplace, path: tuple[str, ...], tampered: object
+) -> None:
+    raw = json.loads(encode(an_order(market)))
+    inner = raw
+    for step in path[:-1]:
+        inner = inner[step]
+    inner[path[-1]] = tampered
+
+    with pytest.raises((MicrogigsError, ValueError, TypeError)):
+        decode(json.dumps(raw), Order)
+
+
+def test_enums_and_money_read_back_as_their_own_types(market: Marketplace) -> None:
+    order = an_order(market)
+
+    again = decode(encode(order), Order)
+
+    assert (OrderStatus, Money) == (type(again.status), type(again.quote.total))
