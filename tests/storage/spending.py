@@ -19,6 +19,7 @@ from microgigs.money import Money
 
 BUYER = MemberId("buyer")
 AT = datetime(2026, 1, 1, tzinfo=UTC)
+WORKERS = 8
 
 
 def open_storage(kind: str, where: str):
@@ -63,10 +64,20 @@ def spend(kind: str, where: str, worker: int, attempts: int) -> Counter[str]:
     return outcomes
 
 
-def naive_spend(path: str, _worker: int, attempts: int) -> Counter[str]:
-    """The control: read the balance, then write it back less 1 (read-then-write)."""
+def naive_spend(path: str, worker: int, attempts: int) -> Counter[str]:
+    """The control: read the balance, then write it back less 1 (read-then-write).
+
+    The workers start together (each waits until all are up): spawned one after another,
+    the first could otherwise finish before the last begins, and nothing would race.
+    """
     outcomes: Counter[str] = Counter()
     connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+    Path(f"{path}.ready-{worker}").touch()
+    deadline = time.monotonic() + 120
+    while len(list(Path(path).parent.glob(f"{Path(path).name}.ready-*"))) < WORKERS:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.002)
     for _ in range(attempts):
         (balance,) = connection.execute("SELECT minor FROM naive WHERE id = 1").fetchone()
         if balance < 1:

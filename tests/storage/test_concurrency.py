@@ -16,7 +16,7 @@ from microgigs.money import Money
 from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
 
-WORKERS, ATTEMPTS, BALANCE = 8, 50, 100
+WORKERS, ATTEMPTS, BALANCE = spending.WORKERS, 50, 100
 
 
 def fund(storage) -> None:
