@@ -7,6 +7,7 @@ stores times, and the translation of its driver's errors into :mod:`microgigs.er
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -103,10 +104,50 @@ class Cursor(Protocol):
 Execute = Callable[[str, Sequence[object]], Cursor]
 
 
+class Documents:
+    """Documents already decoded, by their text: an unchanged aggregate is decoded once.
+
+    The values are shared, as the memory adapter shares its committed ones: a unit of work
+    copies what it hands out and hands its staged values over at commit, so nobody changes
+    a value kept here. A bounded number is kept; the oldest go first.
+    """
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._capacity = capacity
+        self._kept: dict[tuple[type, str], object] = {}
+        self._lock = threading.Lock()
+
+    def decode(self, text: str, kind: type[T]) -> T:
+        """The ``kind`` written as ``text``, decoded once."""
+        key = (kind, text)
+        found = self._kept.get(key)
+        if found is None:
+            found = decode(text, kind)
+            self._keep(key, found)
+        return found  # type: ignore[return-value]
+
+    def encode(self, value: object) -> str:
+        """``value`` as text, kept as that text's decoding.
+
+        ``value`` is a staged value of a unit of work that is finishing: nobody changes it.
+        """
+        text = encode(value)
+        self._keep((type(value), text), value)
+        return text
+
+    def _keep(self, key: tuple[type, str], value: object) -> None:
+        with self._lock:
+            if len(self._kept) >= self._capacity:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = value
+
+
 class SqlBackend(ABC):
     """Reads and the flush of staged changes, over any SQL database with JSON documents."""
 
-    currency: str
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self._documents = Documents()
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -151,10 +192,11 @@ class SqlBackend(ABC):
 
     def _one(self, kind: type[T], sql: str, params: Sequence[object]) -> T | None:
         rows = self._read(sql, params)
-        return decode(str(rows[0][0]), kind) if rows else None
+        return self._documents.decode(str(rows[0][0]), kind) if rows else None
 
     def _many(self, kind: type[T], sql: str, params: Sequence[object]) -> list[T]:
-        return [decode(str(row[0]), kind) for row in self._read(sql, params)]
+        documents = self._documents
+        return [documents.decode(str(row[0]), kind) for row in self._read(sql, params)]
 
     def member(self, member_id: MemberId) -> Member | None:
         return self._one(Member, "SELECT doc FROM members WHERE id = ?", (member_id,))
@@ -449,7 +491,8 @@ class SqlBackend(ABC):
             f" ORDER BY {key} DESC, {ident} DESC LIMIT ?",
             (*params, query.limit + 1),
         )
-        return finish_page([decode(str(row[0]), Listing) for row in rows], query)
+        documents = self._documents
+        return finish_page([documents.decode(str(row[0]), Listing) for row in rows], query)
 
     # --- the one write ---------------------------------------------------------------------------
 
@@ -495,12 +538,12 @@ class SqlBackend(ABC):
                 execute(
                     f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
                     " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc",
-                    (record.owner_id, encode(record)),
+                    (record.owner_id, self._documents.encode(record)),
                 )
         for message in changes.messages:
             execute(
                 "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
-                (message.id, message.order_id, encode(message)),
+                (message.id, message.order_id, self._documents.encode(message)),
             )
         for event in changes.events:
             execute(
@@ -550,7 +593,7 @@ class SqlBackend(ABC):
                     evaluation.seller_id,
                     self._time(evaluation.at),
                     evaluation.level.value,
-                    encode(evaluation),
+                    self._documents.encode(evaluation),
                 ),
             )
 
@@ -622,7 +665,7 @@ class SqlBackend(ABC):
                     listing.recent_sales,
                     listing.sort_value(Ordering.NEWEST),
                     self._terms_value(listing.terms),
-                    encode(listing),
+                    self._documents.encode(listing),
                 ),
             )
         for service_id in changes.unlisted:
@@ -704,7 +747,7 @@ class SqlBackend(ABC):
     ) -> None:
         value = write.value
         names = [*columns, "version", "doc"]
-        values = [*columns.values(), value.version, encode(value)]
+        values = [*columns.values(), value.version, self._documents.encode(value)]
         if write.expected is None:
             if execute(f"SELECT 1 FROM {table} WHERE id = ?", (value.id,)).fetchone():  # noqa: S608
                 raise StaleWrite(kind=table, key=value.id)

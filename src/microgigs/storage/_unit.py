@@ -124,6 +124,13 @@ class Changes:
     evaluations: list[Evaluation] = attrs.Factory(list)
 
 
+class _Staging:
+    """A repository of a unit of work: it puts what it staged into the unit's changes."""
+
+    def stage(self, changes: Changes) -> None:
+        raise NotImplementedError
+
+
 class Backend(Protocol):
     """What an adapter provides: committed reads, and one atomic flush of staged writes."""
 
@@ -180,6 +187,12 @@ class _HasVersion(Protocol):
 
 
 V = TypeVar("V", bound=_HasVersion)
+_R = TypeVar("_R", bound="_Tracked")
+
+
+class _Tracked(Protocol):
+    @property
+    def rows(self) -> _Current: ...
 
 
 class _Rows(Generic[V]):
@@ -232,10 +245,13 @@ class _Rows(Generic[V]):
         ]
 
 
-class _Members:
+class _Members(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[Member] = _Rows(_("member"), backend.member)  # type: ignore[arg-type]
+
+    def stage(self, changes: Changes) -> None:
+        changes.members = self.rows.writes()
 
     def add(self, member: Member) -> None:
         self._unique(member)
@@ -252,7 +268,7 @@ class _Members:
 
     def page(self, *, after: MemberId | None = None, limit: int = 100) -> list[Member]:
         whole_number(_("page size"), limit, 1, _MEMBERS_PAGE_MAX)
-        return self._backend.members_after(after or "", limit)
+        return [clone(m) for m in self._backend.members_after(after or "", limit)]
 
     def _find(self, field: str, value: str) -> Member | None:
         for member in self.rows.staged.values():
@@ -276,10 +292,13 @@ class _Members:
                 raise error(value)
 
 
-class _Services:
+class _Services(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[Service] = _Rows(_("service"), backend.service)  # type: ignore[arg-type]
+
+    def stage(self, changes: Changes) -> None:
+        changes.services = self.rows.writes()
 
     def add(self, service: Service) -> None:
         self.rows.add(service.id, service)
@@ -303,10 +322,13 @@ class _Services:
         return [clone(s) for s in found[:limit]]
 
 
-class _Reviews:
+class _Reviews(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[Review] = _Rows(_("review"), backend.review)  # type: ignore[arg-type]
+
+    def stage(self, changes: Changes) -> None:
+        changes.reviews = self.rows.writes()
 
     def add(self, review: Review) -> None:
         if self.for_order(review.order_id) is not None:
@@ -349,10 +371,13 @@ class _Reviews:
         return [clone(r) for r in found]
 
 
-class _Levels:
+class _Levels(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.staged: dict[tuple[MemberId, datetime], Evaluation] = {}
+
+    def stage(self, changes: Changes) -> None:
+        changes.evaluations = list(self.staged.values())
 
     def add(self, evaluation: Evaluation) -> None:
         key = (evaluation.seller_id, evaluation.at)
@@ -377,10 +402,13 @@ class _Levels:
         return [s for s in found if s not in done][:limit]
 
 
-class _Requests:
+class _Requests(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[ServiceRequest] = _Rows(_("request"), backend.request)  # type: ignore[arg-type]
+
+    def stage(self, changes: Changes) -> None:
+        changes.requests = self.rows.writes()
 
     def add(self, request: ServiceRequest) -> None:
         self.rows.add(request.id, request)
@@ -414,10 +442,13 @@ class _Requests:
         return self._backend.requests_expiring(now, limit)
 
 
-class _Inquiries:
+class _Inquiries(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[Inquiry] = _Rows(_("inquiry"), backend.inquiry)  # type: ignore[arg-type]
+
+    def stage(self, changes: Changes) -> None:
+        changes.inquiries = self.rows.writes()
 
     def add(self, inquiry: Inquiry) -> None:
         self.rows.add(inquiry.id, inquiry)
@@ -442,10 +473,14 @@ class _Inquiries:
         return [clone(i) for i in found]
 
 
-class _Listings:
+class _Listings(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.staged: dict[ServiceId, Listing | None] = {}
+
+    def stage(self, changes: Changes) -> None:
+        changes.listings = [v for v in self.staged.values() if v is not None]
+        changes.unlisted = [k for k, v in self.staged.items() if v is None]
 
     def get(self, service_id: ServiceId) -> Listing | None:
         if service_id in self.staged:
@@ -470,13 +505,19 @@ class _Owned(Protocol):
 W = TypeVar("W", bound=_Owned)
 
 
-class _ByOwner(Generic[W]):
+class _ByOwner(_Staging, Generic[W]):
     """Favourites or carts: one record per member; the last write of a commit wins."""
 
-    def __init__(self, load: Callable[[MemberId], W | None], make: Callable[[MemberId], W]) -> None:
+    def __init__(
+        self, load: Callable[[MemberId], W | None], make: Callable[[MemberId], W], field: str
+    ) -> None:
         self._load = load
         self._make = make
+        self._field = field
         self.staged: dict[MemberId, W] = {}
+
+    def stage(self, changes: Changes) -> None:
+        setattr(changes, self._field, list(self.staged.values()))
 
     def get(self, owner_id: MemberId) -> W:
         found = self.staged.get(owner_id) or self._load(owner_id)
@@ -486,11 +527,15 @@ class _ByOwner(Generic[W]):
         self.staged[record.owner_id] = clone(record)
 
 
-class _Orders:
+class _Orders(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.rows: _Rows[Order] = _Rows(_("order"), backend.order)  # type: ignore[arg-type]
         self.new_messages: list[Message] = []
+
+    def stage(self, changes: Changes) -> None:
+        changes.orders = self.rows.writes()
+        changes.messages = list(self.new_messages)
 
     def add(self, order: Order) -> None:
         self.rows.add(order.id, order)
@@ -546,7 +591,7 @@ class _Current(Protocol):
     def require_current(self) -> None: ...
 
 
-class _Ledger:
+class _Ledger(_Staging):
     """Postings staged over the committed balances; the backend re-checks them at flush."""
 
     def __init__(self, backend: Backend, reads: Sequence[_Current]) -> None:
@@ -555,6 +600,9 @@ class _Ledger:
         self.staged: list[Transaction] = []
         self._overlay: dict[AccountId, Money] = {}
         self._keys: dict[str, Transaction] = {}
+
+    def stage(self, changes: Changes) -> None:
+        changes.transactions = list(self.staged)
 
     def post(self, transaction: Transaction) -> Transaction:
         earlier = self.by_key(transaction.key)
@@ -596,11 +644,15 @@ class _Ledger:
         return self._backend.balances()
 
 
-class _Outbox:
+class _Outbox(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.recorded: list[OutboxEvent] = []
         self.acknowledged: list[EventId] = []
+
+    def stage(self, changes: Changes) -> None:
+        changes.events = list(self.recorded)
+        changes.acknowledged = list(self.acknowledged)
 
     def record(self, event: OutboxEvent) -> None:
         self.recorded.append(event)
@@ -615,10 +667,13 @@ class _Outbox:
         self.acknowledged.extend(event_ids)
 
 
-class _Commands:
+class _Commands(_Staging):
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.staged: dict[str, CommandRecord] = {}
+
+    def stage(self, changes: Changes) -> None:
+        changes.commands = list(self.staged.values())
 
     def get(self, key: str) -> CommandRecord | None:
         return self.staged.get(key) or self._backend.command(key)
@@ -627,31 +682,72 @@ class _Commands:
         self.staged[record.key] = record
 
 
+def _tracked(make: Callable[[Backend], _R]) -> Callable[[Backend, list[_Current]], _R]:
+    """A repository whose rows a lost race would show changed."""
+
+    def made(backend: Backend, reads: list[_Current]) -> _R:
+        repository = make(backend)
+        reads.append(repository.rows)
+        return repository
+
+    return made
+
+
+_REPOSITORIES: Final[dict[str, Callable[[Backend, list[_Current]], _Staging]]] = {
+    "members": _tracked(_Members),
+    "services": _tracked(_Services),
+    "orders": _tracked(_Orders),
+    "reviews": _tracked(_Reviews),
+    "inquiries": _tracked(_Inquiries),
+    "requests": _tracked(_Requests),
+    "listings": lambda backend, _: _Listings(backend),
+    "levels": lambda backend, _: _Levels(backend),
+    "favourites": lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"),
+    "carts": lambda backend, _: _ByOwner(backend.cart, Cart, "carts"),
+    "ledger": _Ledger,
+    "outbox": lambda backend, _: _Outbox(backend),
+    "commands": lambda backend, _: _Commands(backend),
+}
+
+
 class StagedUnitOfWork:
-    """The unit of work of the shipped adapters (see the module docstring)."""
+    """The unit of work of the shipped adapters (see the module docstring).
+
+    A repository is made the first time a use case asks for it (most use a few of them),
+    and only the ones made have anything to commit.
+    """
+
+    members: _Members
+    services: _Services
+    orders: _Orders
+    reviews: _Reviews
+    inquiries: _Inquiries
+    requests: _Requests
+    listings: _Listings
+    levels: _Levels
+    favourites: _ByOwner[Favourites]
+    carts: _ByOwner[Cart]
+    ledger: _Ledger
+    outbox: _Outbox
+    commands: _Commands
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
-        self.members = _Members(backend)
-        self.services = _Services(backend)
-        self.listings = _Listings(backend)
-        self.levels = _Levels(backend)
-        self.reviews = _Reviews(backend)
-        self.inquiries = _Inquiries(backend)
-        self.requests = _Requests(backend)
-        self.favourites: _ByOwner[Favourites] = _ByOwner(backend.favourites, Favourites)
-        self.carts: _ByOwner[Cart] = _ByOwner(backend.cart, Cart)
-        self.orders = _Orders(backend)
-        # the aggregates a lost race would show changed (rows, not a method of self: a unit
-        # of work holds no reference cycle, so it is freed the moment it is done)
-        reads = (
-            self.members.rows, self.services.rows, self.orders.rows, self.reviews.rows,
-            self.inquiries.rows, self.requests.rows,
-        )  # fmt: skip
-        self.ledger = _Ledger(backend, reads)
-        self.outbox = _Outbox(backend)
-        self.commands = _Commands(backend)
+        # the rows a lost race would show changed: rows, not a method of self, so a unit of
+        # work holds no reference cycle and is freed the moment it is done
+        self._reads: list[_Current] = []
+        self._made: list[_Staging] = []
         self._done = False
+
+    def __getattr__(self, name: str) -> _Staging:
+        """Make the repository ``name`` on first use; later uses find it on the instance."""
+        make = _REPOSITORIES.get(name)
+        if make is None:
+            raise AttributeError(name)
+        made = make(self._backend, self._reads)
+        setattr(self, name, made)
+        self._made.append(made)
+        return made
 
     def __enter__(self) -> Self:
         return self
@@ -666,25 +762,11 @@ class StagedUnitOfWork:
             self.rollback()
 
     def changes(self) -> Changes:
-        """Everything staged so far."""
-        return Changes(
-            members=self.members.rows.writes(),
-            services=self.services.rows.writes(),
-            orders=self.orders.rows.writes(),
-            favourites=list(self.favourites.staged.values()),
-            carts=list(self.carts.staged.values()),
-            messages=list(self.orders.new_messages),
-            transactions=list(self.ledger.staged),
-            events=list(self.outbox.recorded),
-            acknowledged=list(self.outbox.acknowledged),
-            commands=list(self.commands.staged.values()),
-            reviews=self.reviews.rows.writes(),
-            inquiries=self.inquiries.rows.writes(),
-            requests=self.requests.rows.writes(),
-            listings=[v for v in self.listings.staged.values() if v is not None],
-            unlisted=[k for k, v in self.listings.staged.items() if v is None],
-            evaluations=list(self.levels.staged.values()),
-        )
+        """Everything staged so far, by the repositories this unit made."""
+        changes = Changes()
+        for made in self._made:
+            made.stage(changes)
+        return changes
 
     def commit(self) -> None:
         """Write everything in one transaction of the backend, or nothing."""

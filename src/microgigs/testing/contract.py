@@ -90,6 +90,7 @@ __all__ = [
     "check_services",
     "check_stale_writes_are_refused",
     "check_unique_usernames_and_emails",
+    "check_values_handed_out_are_the_callers",
 ]
 
 Factory = Callable[[], Storage]
@@ -737,6 +738,40 @@ def check_requests(make: Factory) -> None:
             assert ["Q0", "Q1"] == uow.requests.expiring(EPOCH + timedelta(days=7, hours=1))
 
 
+def check_values_handed_out_are_the_callers(make: Factory) -> None:
+    """Changing what a unit of work handed out, or what it was given, changes nothing stored.
+
+    Adapters may share the values they keep between units of work (the memory adapter's
+    committed ones, the SQL adapters' decoded documents): only copies may leave.
+    """
+    with closing(make()) as storage:
+        order = place_order(order_id="O1")
+        member = make_member("sara")
+        with storage.unit_of_work() as uow:
+            uow.orders.add(order)
+            uow.members.add(member)
+            uow.commit()
+        buyer = Actor.member(BUYER_ID)
+        for _ in range(2):  # the second time, what is read may be a kept value
+            with storage.unit_of_work() as uow:
+                read = uow.orders.get(OrderId("O1"))
+                read.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+                (listed,) = uow.orders.by_buyer(BUYER_ID)
+                listed.history.clear()
+                (paged,) = uow.members.page()
+                paged.bio = "changed"
+        with storage.unit_of_work() as uow:
+            saved = uow.orders.get(OrderId("O1"))
+            saved.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            uow.orders.save(saved)
+            uow.commit()
+        saved.history.clear()  # after the commit, by whoever still holds it
+        with storage.unit_of_work() as uow:
+            assert OrderStatus.IN_PROGRESS == uow.orders.get(OrderId("O1")).status
+            assert len(uow.orders.get(OrderId("O1")).history) == len(order.history) + 1
+            assert member == uow.members.get(member.id)
+
+
 class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
@@ -762,5 +797,6 @@ CHECKS: Final = (
     check_inquiries,
     check_level_evaluations,
     check_requests,
+    check_values_handed_out_are_the_callers,
 )
 """Every check, in the order the docs describe them."""

@@ -59,7 +59,7 @@ class _PostgresBackend(SqlBackend):
     def __init__(self, dsn: str, currency: str, schema: str, pool_size: int) -> None:
         if not _SCHEMA_NAME.fullmatch(schema):
             raise StorageUnavailable(reason=f"{schema!r} is not a plain schema name")
-        self.currency = currency
+        super().__init__(currency)
         self._schema = schema
         try:
             with psycopg.connect(dsn, autocommit=True) as connection:

@@ -37,7 +37,6 @@ __all__ = ["SQLiteStorage"]
 
 _BUSY_TIMEOUT_MS: Final = 5_000
 _ATTEMPTS: Final = 20
-_TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -56,7 +55,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 class _SQLiteBackend(SqlBackend):
     def __init__(self, path: str, currency: str) -> None:
-        self.currency = currency
+        super().__init__(currency)
         memory = path == ":memory:"
         # A private in-memory database shared by this process's connections.
         self._target = (
@@ -164,10 +163,11 @@ class _SQLiteBackend(SqlBackend):
             raise StorageError from error
 
     def _time(self, when: datetime) -> object:
-        return utc(when).strftime(_TIME_FORMAT)
+        # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order
+        return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
     def _parse_time(self, stored: object) -> datetime:
-        return datetime.strptime(str(stored), _TIME_FORMAT).replace(tzinfo=UTC)
+        return datetime.fromisoformat(str(stored))
 
     def _terms_value(self, terms: Sequence[str]) -> object:
         return " ".join(terms)
