@@ -104,24 +104,24 @@ class Write(Generic[T]):
 
 @attrs.define
 class Changes:
-    """Everything one unit of work wants to write."""
+    """Everything one unit of work wants to write (each repository it made fills its part)."""
 
-    members: list[Write[Member]] = attrs.Factory(list)
-    services: list[Write[Service]] = attrs.Factory(list)
-    orders: list[Write[Order]] = attrs.Factory(list)
-    favourites: list[Favourites] = attrs.Factory(list)
-    carts: list[Cart] = attrs.Factory(list)
-    messages: list[Message] = attrs.Factory(list)
-    transactions: list[Transaction] = attrs.Factory(list)
-    events: list[OutboxEvent] = attrs.Factory(list)
-    acknowledged: list[EventId] = attrs.Factory(list)
-    commands: list[CommandRecord] = attrs.Factory(list)
-    reviews: list[Write[Review]] = attrs.Factory(list)
-    inquiries: list[Write[Inquiry]] = attrs.Factory(list)
-    requests: list[Write[ServiceRequest]] = attrs.Factory(list)
-    listings: list[Listing] = attrs.Factory(list)
-    unlisted: list[ServiceId] = attrs.Factory(list)
-    evaluations: list[Evaluation] = attrs.Factory(list)
+    members: Sequence[Write[Member]] = ()
+    services: Sequence[Write[Service]] = ()
+    orders: Sequence[Write[Order]] = ()
+    favourites: Sequence[Favourites] = ()
+    carts: Sequence[Cart] = ()
+    messages: Sequence[Message] = ()
+    transactions: Sequence[Transaction] = ()
+    events: Sequence[OutboxEvent] = ()
+    acknowledged: Sequence[EventId] = ()
+    commands: Sequence[CommandRecord] = ()
+    reviews: Sequence[Write[Review]] = ()
+    inquiries: Sequence[Write[Inquiry]] = ()
+    requests: Sequence[Write[ServiceRequest]] = ()
+    listings: Sequence[Listing] = ()
+    unlisted: Sequence[ServiceId] = ()
+    evaluations: Sequence[Evaluation] = ()
 
 
 class _Staging:

@@ -16,6 +16,7 @@ them all (versions, unique names, balances, keys) and applies them under one loc
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 
 from microgigs._text import _
@@ -283,13 +284,13 @@ class _MemoryBackend:
                 raise StaleWrite(kind=_("command"), key=record.key)
         self._check_evaluations(changes.evaluations)
 
-    def _check_evaluations(self, evaluations: list[Evaluation]) -> None:
+    def _check_evaluations(self, evaluations: Sequence[Evaluation]) -> None:
         for evaluation in evaluations:
             history = self._evaluations.get(evaluation.seller_id)
             if history and history[-1].at >= evaluation.at:
                 raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
 
-    def _check_postings(self, transactions: list[Transaction]) -> None:
+    def _check_postings(self, transactions: Sequence[Transaction]) -> None:
         """Replay the postings over the committed balances (others may have spent since)."""
         running: dict[AccountId, Money] = {}
         for transaction in transactions:
