@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
@@ -114,7 +115,7 @@ class Documents:
 
     def __init__(self, capacity: int = 2048) -> None:
         self._capacity = capacity
-        self._kept: dict[tuple[type, str], object] = {}
+        self._kept: OrderedDict[tuple[type, str], object] = OrderedDict()
         self._lock = threading.Lock()
 
     def decode(self, text: str, kind: type[T]) -> T:
@@ -138,7 +139,7 @@ class Documents:
     def _keep(self, key: tuple[type, str], value: object) -> None:
         with self._lock:
             if len(self._kept) >= self._capacity:
-                del self._kept[next(iter(self._kept))]
+                self._kept.popitem(last=False)  # O(1), unlike a plain dict's first key
             self._kept[key] = value
 
 

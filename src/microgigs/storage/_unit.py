@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Final, Generic, Protocol, Self, TypeVar
+from typing import Final, Generic, Protocol, Self, TypeVar, overload
 
 import attrs
 
@@ -188,6 +188,7 @@ class _HasVersion(Protocol):
 
 V = TypeVar("V", bound=_HasVersion)
 _R = TypeVar("_R", bound="_Tracked")
+_S = TypeVar("_S", bound="_Staging")
 
 
 class _Tracked(Protocol):
@@ -693,21 +694,29 @@ def _tracked(make: Callable[[Backend], _R]) -> Callable[[Backend, list[_Current]
     return made
 
 
-_REPOSITORIES: Final[dict[str, Callable[[Backend, list[_Current]], _Staging]]] = {
-    "members": _tracked(_Members),
-    "services": _tracked(_Services),
-    "orders": _tracked(_Orders),
-    "reviews": _tracked(_Reviews),
-    "inquiries": _tracked(_Inquiries),
-    "requests": _tracked(_Requests),
-    "listings": lambda backend, _: _Listings(backend),
-    "levels": lambda backend, _: _Levels(backend),
-    "favourites": lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"),
-    "carts": lambda backend, _: _ByOwner(backend.cart, Cart, "carts"),
-    "ledger": _Ledger,
-    "outbox": lambda backend, _: _Outbox(backend),
-    "commands": lambda backend, _: _Commands(backend),
-}
+class _Made(Generic[_S]):
+    """A repository of a unit of work: made on first use, then found on the instance."""
+
+    def __init__(self, make: Callable[[Backend, list[_Current]], _S]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, uow: StagedUnitOfWork, owner: type) -> _S: ...
+
+    def __get__(self, uow: StagedUnitOfWork | None, owner: type) -> _S | Self:
+        if uow is None:
+            return self
+        made = self._make(uow._backend, uow._reads)  # noqa: SLF001 (the unit's own part)
+        uow.__dict__[self._name] = made  # later reads find it there, not here
+        uow._made.append(made)  # noqa: SLF001
+        return made
 
 
 class StagedUnitOfWork:
@@ -717,19 +726,19 @@ class StagedUnitOfWork:
     and only the ones made have anything to commit.
     """
 
-    members: _Members
-    services: _Services
-    orders: _Orders
-    reviews: _Reviews
-    inquiries: _Inquiries
-    requests: _Requests
-    listings: _Listings
-    levels: _Levels
-    favourites: _ByOwner[Favourites]
-    carts: _ByOwner[Cart]
-    ledger: _Ledger
-    outbox: _Outbox
-    commands: _Commands
+    members = _Made(_tracked(_Members))
+    services = _Made(_tracked(_Services))
+    orders = _Made(_tracked(_Orders))
+    reviews = _Made(_tracked(_Reviews))
+    inquiries = _Made(_tracked(_Inquiries))
+    requests = _Made(_tracked(_Requests))
+    listings = _Made(lambda backend, _: _Listings(backend))
+    levels = _Made(lambda backend, _: _Levels(backend))
+    favourites = _Made(lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"))
+    carts = _Made(lambda backend, _: _ByOwner(backend.cart, Cart, "carts"))
+    ledger = _Made(_Ledger)
+    outbox = _Made(lambda backend, _: _Outbox(backend))
+    commands = _Made(lambda backend, _: _Commands(backend))
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
@@ -738,16 +747,6 @@ class StagedUnitOfWork:
         self._reads: list[_Current] = []
         self._made: list[_Staging] = []
         self._done = False
-
-    def __getattr__(self, name: str) -> _Staging:
-        """Make the repository ``name`` on first use; later uses find it on the instance."""
-        make = _REPOSITORIES.get(name)
-        if make is None:
-            raise AttributeError(name)
-        made = make(self._backend, self._reads)
-        setattr(self, name, made)
-        self._made.append(made)
-        return made
 
     def __enter__(self) -> Self:
         return self
