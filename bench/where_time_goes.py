@@ -1,0 +1,147 @@
+"""Where a lifecycle's time goes on an SQL adapter: the database, the codec, the rest.
+
+Not a figure with a target: the diagnosis behind P1 and P2. It plays lifecycles
+(``bench/lifecycle.py``) and splits their time at the adapter's two doors: *database* is the
+time inside ``_read`` and inside ``_write`` outside the flush's own Python (the driver, the
+connection, the SQL and its transaction); *codec* is encoding and decoding documents; the
+*rest* is the library's Python: use cases, domain rules, the unit of work, the flush
+building its statements. The raw baselines of P1 and P2 cost about what *database* costs.
+
+Run: .venv/bin/python bench/where_time_goes.py [--postgres DSN] [--lifecycles N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lifecycle import cast, play
+
+from microgigs.storage import _sql
+from microgigs.storage.postgres import PostgresStorage
+from microgigs.storage.sqlite import SQLiteStorage
+
+
+class Split:
+    """Seconds spent in each part."""
+
+    def __init__(self) -> None:
+        self.database = 0.0
+        self.codec = 0.0
+        self.flush_python = 0.0
+
+    @contextmanager
+    def timing(self, part: str) -> Iterator[None]:
+        """Add the time of the block to ``part``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, part, getattr(self, part) + time.perf_counter() - started)
+
+
+def instrument(storage: Any, split: Split) -> Callable[[], None]:
+    """Wrap the backend's doors and the codec the SQL adapters share; return the undoing."""
+    backend = storage._backend  # noqa: SLF001 (the bench looks behind the adapter on purpose)
+    read, write = backend._read, backend._write  # noqa: SLF001
+
+    def timed_read(sql: str, params: Sequence[object] = ()) -> Any:
+        with split.timing("database"):
+            return read(sql, params)
+
+    def timed_write(work: Callable[[Any], None]) -> None:
+        def timed_work(execute: Any) -> None:
+            def timed_execute(sql: str, params: Sequence[object]) -> Any:
+                with split.timing("database"):
+                    return execute(sql, params)
+
+            # the flush's Python is the rest, not the database: take it back out below
+            with split.timing("flush_python"):
+                work(timed_execute)
+
+        with split.timing("database"):
+            write(timed_work)
+
+    backend._read, backend._write = timed_read, timed_write  # noqa: SLF001
+    originals = {name: getattr(_sql, name) for name in ("encode", "decode")}
+    for name, original in originals.items():
+
+        def timed(*args: Any, original: Any = original) -> Any:
+            with split.timing("codec"):
+                return original(*args)
+
+        setattr(_sql, name, timed)
+
+    def undo() -> None:
+        del backend._read, backend._write  # noqa: SLF001 (the class's methods again)
+        for name, original in originals.items():
+            setattr(_sql, name, original)
+
+    return undo
+
+
+def run(storage: Any, label: str, lifecycles: int) -> dict[str, float]:
+    """Play ``lifecycles`` (after a warm-up) and print the split, in ms per lifecycle."""
+    played = cast(storage)
+    for _ in range(max(1, lifecycles // 5)):
+        play(played)
+    split = Split()
+    undo = instrument(storage, split)
+    try:
+        started = time.perf_counter()
+        for _ in range(lifecycles):
+            play(played)
+        total = time.perf_counter() - started
+    finally:
+        undo()
+    # executes inside the flush were counted twice (database and flush_python); the
+    # flush's Python sits inside the database's write time: both corrected here
+    database = split.database - split.flush_python
+    rest = total - database - split.codec
+    parts = {"total": total, "database": database, "codec": split.codec, "rest": rest}
+    per = {name: seconds / lifecycles * 1000 for name, seconds in parts.items()}
+    print(f"{label}: {per['total']:.2f} ms per lifecycle = database {per['database']:.2f}"
+          f" + codec {per['codec']:.2f} + the library's Python {per['rest']:.2f}")  # fmt: skip
+    return per
+
+
+def main() -> None:
+    """Parse the options and measure."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", help="also measure PostgreSQL at this DSN")
+    parser.add_argument("--lifecycles", type=int, default=300)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        storage = SQLiteStorage(Path(folder) / "split.db", currency="USD")
+        run(storage, "SQLite (file, WAL)", options.lifecycles)
+        storage.close()
+    if options.postgres:
+        schema = f"bench_split_{uuid.uuid4().hex[:8]}"
+        storage = PostgresStorage(options.postgres, currency="USD", schema=schema, pool_size=2)
+        try:
+            run(storage, "PostgreSQL", options.lifecycles // 3)
+        finally:
+            storage.close()
+            import psycopg  # noqa: PLC0415 (only with --postgres)
+
+            with psycopg.connect(options.postgres, autocommit=True) as db:
+                db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def smoke() -> None:
+    """The whole path at a tiny size."""
+    with tempfile.TemporaryDirectory() as folder:
+        storage = SQLiteStorage(Path(folder) / "split.db", currency="USD")
+        per = run(storage, "SQLite (file, WAL)", 3)
+        storage.close()
+    assert min(per["database"], per["codec"], per["rest"]) > 0, per
+
+
+if __name__ == "__main__":
+    main()
