@@ -11,6 +11,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
 
@@ -188,6 +189,10 @@ class SqlBackend(ABC):
     @abstractmethod
     def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:
         """How to find the listings holding every term, sorted by ``column``."""
+
+    def session(self) -> AbstractContextManager[None]:
+        """What a unit of work's reads and flush share; nothing unless the adapter says so."""
+        return nullcontext()
 
     # --- reads --------------------------------------------------------------------------------
 

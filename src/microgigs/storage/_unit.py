@@ -10,6 +10,7 @@ username, a balance that would go below zero. Adapters differ only in their back
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar, overload
@@ -179,6 +180,9 @@ class Backend(Protocol):
     def evaluations(self, seller_id: MemberId, limit: int) -> list[Evaluation]: ...
     def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]: ...
     def flush(self, changes: Changes) -> None: ...
+    def session(self) -> AbstractContextManager[None]:
+        """Keep what a unit of work's reads and flush share (a connection) until it ends."""
+        ...
 
 
 class _HasVersion(Protocol):
@@ -747,8 +751,11 @@ class StagedUnitOfWork:
         self._reads: list[_Current] = []
         self._made: list[_Staging] = []
         self._done = False
+        self._session: AbstractContextManager[None] | None = None
 
     def __enter__(self) -> Self:
+        self._session = self._backend.session()
+        self._session.__enter__()
         return self
 
     def __exit__(
@@ -759,6 +766,9 @@ class StagedUnitOfWork:
     ) -> None:
         if not self._done:
             self.rollback()
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.__exit__(kind, error, traceback)
 
     def changes(self) -> Changes:
         """Everything staged so far, by the repositories this unit made."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from microgigs._text import _
@@ -249,6 +250,10 @@ class _MemoryBackend:
 
     def search(self, query: ListingQuery) -> ListingPage:
         return page_of([v for v in self._listings.values() if matches(v, query)], query)
+
+    def session(self) -> AbstractContextManager[None]:
+        """Nothing to keep between a unit of work's reads."""
+        return nullcontext()
 
     # --- the one write --------------------------------------------------------------------
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Final
@@ -61,6 +63,7 @@ class _PostgresBackend(SqlBackend):
             raise StorageUnavailable(reason=f"{schema!r} is not a plain schema name")
         super().__init__(currency)
         self._schema = schema
+        self._held: dict[int, psycopg.Connection[Row]] = {}  # by thread, see session()
         try:
             with psycopg.connect(dsn, autocommit=True) as connection:
                 connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
@@ -99,9 +102,41 @@ class _PostgresBackend(SqlBackend):
         rows = self._read("SELECT max(version) FROM schema_migrations")
         return int(str(rows[0][0]))
 
-    def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One connection for a unit of work's reads and flush: one checkout, not one each.
+
+        Its statements still run one by one in autocommit (the flush in its transaction), as
+        they would on connections of their own; a unit of work inside another on the same
+        thread (a replay looking up its record) shares the outer one's connection.
+        """
+        thread = threading.get_ident()
+        if thread in self._held:
+            yield
+            return
         try:
             with self._pool.connection() as connection:
+                self._held[thread] = connection
+                try:
+                    yield
+                finally:
+                    del self._held[thread]  # by thread id: right even if ended elsewhere
+        except psycopg.OperationalError as error:
+            raise StorageUnavailable(reason=str(error).strip()) from error
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Row]]:
+        """The unit of work's connection, or one from the pool for this statement alone."""
+        held = self._held.get(threading.get_ident())
+        if held is not None:
+            yield held
+            return
+        with self._pool.connection() as connection:
+            yield connection
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+        try:
+            with self._connection() as connection:
                 return connection.execute(_sql(sql), params).fetchall()
         except psycopg.Error as error:
             raise StorageError from error
@@ -109,7 +144,7 @@ class _PostgresBackend(SqlBackend):
     def _write(self, work: Callable[[Execute], None]) -> None:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                with self._pool.connection() as connection, connection.transaction():
+                with self._connection() as connection, connection.transaction():
 
                     def execute(sql: str, params: Sequence[object]) -> Cursor:
                         return connection.execute(_sql(sql), params)
