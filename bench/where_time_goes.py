@@ -7,6 +7,11 @@ connection, the SQL and its transaction); *codec* is encoding and decoding docum
 *rest* is the library's Python: use cases, domain rules, the unit of work, the flush
 building its statements. The raw baselines of P1 and P2 cost about what *database* costs.
 
+With ``--postgres``, it also sends one lifecycle's recorded statements (``bench/replay.py``)
+three ways, interleaved: on one raw psycopg connection (P2's baseline), through the
+adapter's own doors (``_read``, ``_write``) and through them inside one unit of work's
+session: what the adapter's connection handling costs, with no library work at all.
+
 Run: .venv/bin/python bench/where_time_goes.py [--postgres DSN] [--lifecycles N]
 """
 
@@ -21,7 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness import measure
 from lifecycle import cast, play
+from replay import record
+from sqlbench import known_ids
 
 from microgigs.storage import _sql
 from microgigs.storage.postgres import PostgresStorage
@@ -111,6 +119,64 @@ def run(storage: Any, label: str, lifecycles: int) -> dict[str, float]:
     return per
 
 
+def through_doors(backend: Any, transactions: Any) -> None:
+    """Send recorded transactions through an SQL backend's ``_read`` and ``_write``."""
+    for kind, statements in transactions:
+        if kind == "read":
+            backend._read(*statements[0])  # noqa: SLF001 (the bench looks behind the adapter)
+            continue
+
+        def work(execute: Any, statements: Any = statements) -> None:
+            for sql, params in statements:
+                cursor = execute(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+        backend._write(work)  # noqa: SLF001
+
+
+def doors(dsn: str, loops: int = 60) -> dict[str, float]:
+    """One lifecycle's statements: raw psycopg, the adapter's doors, the doors in a session."""
+    import psycopg  # noqa: PLC0415 (only with --postgres)
+    from p2_postgres import postgres_replayer  # noqa: PLC0415
+
+    schema = f"bench_doors_{uuid.uuid4().hex[:8]}"
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=2)
+    raw = psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}")
+    backend = storage._backend  # noqa: SLF001
+    try:
+        played = cast(storage)
+        script = record(storage, lambda: play(played), f"L{played.played}-", known_ids(played))
+        feed = iter([script.renamed() for _ in range(loops * 30)])
+        send_raw = postgres_replayer(raw)(script)
+
+        def raw_psycopg(n: int) -> None:
+            for _ in range(n):
+                send_raw(next(feed))
+
+        def adapter_doors(n: int) -> None:
+            for _ in range(n):
+                through_doors(backend, next(feed))
+
+        def in_one_session(n: int) -> None:
+            for _ in range(n):
+                with backend.session():
+                    through_doors(backend, next(feed))
+
+        timings = measure({"raw psycopg, one connection": raw_psycopg,
+                           "the adapter's doors": adapter_doors,
+                           "the doors in one session": in_one_session},
+                          loops=loops, repeats=5)  # fmt: skip
+    finally:
+        raw.close()
+        storage.close()
+        with psycopg.connect(dsn, autocommit=True) as db:
+            db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    for name, ns in timings.items():
+        print(f"  {name:<32} {ns / 1e6:6.2f} ms per lifecycle's statements")
+    return timings
+
+
 def main() -> None:
     """Parse the options and measure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -132,6 +198,7 @@ def main() -> None:
 
             with psycopg.connect(options.postgres, autocommit=True) as db:
                 db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        doors(options.postgres)
 
 
 def smoke() -> None:
