@@ -612,7 +612,7 @@ def admin() -> str:
         queue = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
         asked = uow.requests.awaiting_review()
         members = uow.members.page(limit=1000)
-        disputed = [o for m in members for o in uow.orders.by_buyer(m.id, OrderStatus.DISPUTED)]
+        disputed = uow.orders.in_status(OrderStatus.DISPUTED, limit=100)
     return render_template(
         "admin.html", queue=queue, asked=asked, disputed=disputed, members=members
     )

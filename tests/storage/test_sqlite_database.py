@@ -10,6 +10,7 @@ import tampering
 from test_concurrency import fund
 
 from microgigs import ledger as lg
+from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery, Ordering
 from microgigs.storage.sqlite import SQLiteStorage
 
@@ -49,10 +50,10 @@ def test_migrations_are_numbered_and_applied_once(tmp_path):
     path = tmp_path / "twice.db"
     SQLiteStorage(path, currency="USD").close()
     storage = SQLiteStorage(path, currency="USD")
-    assert 7 == storage.schema_version()
+    assert 8 == storage.schema_version()
     storage.close()
     with sqlite3.connect(path) as connection:
-        assert [(v,) for v in range(1, 8)] == connection.execute(
+        assert [(v,) for v in range(1, 9)] == connection.execute(
             "SELECT version FROM schema_migrations ORDER BY version"
         ).fetchall()
         assert ("wal",) == connection.execute("PRAGMA journal_mode").fetchone()
@@ -78,4 +79,26 @@ def test_a_relevance_search_walks_the_term_postings_without_sorting(tmp_path, mo
     with sqlite3.connect(path) as connection:
         plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_orders_in_a_status_are_read_from_their_index_without_sorting(tmp_path, monkeypatch):
+    path = tmp_path / "orders.db"
+    storage = SQLiteStorage(path, currency="USD")
+    backend = storage._backend
+    sent = []
+    original = backend._read
+
+    def spy(sql, params=()):
+        sent.append((sql, params))
+        return original(sql, params)
+
+    monkeypatch.setattr(backend, "_read", spy)
+    with storage.unit_of_work() as uow:
+        uow.orders.in_status(OrderStatus.DISPUTED)
+    storage.close()
+    (sql, params) = sent[-1]
+    with sqlite3.connect(path) as connection:
+        plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "USING INDEX orders_by_status (status=?)" in plan
     assert "TEMP B-TREE" not in plan

@@ -255,6 +255,13 @@ class SqlBackend(ABC):
             (*params, limit),
         )
 
+    def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]:
+        return self._many(
+            Order,
+            "SELECT doc FROM orders WHERE status = ? ORDER BY placed_at, id LIMIT ?",
+            (status.value, limit),
+        )
+
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]:
         rows = self._read(
             "SELECT id FROM orders WHERE next_due_at IS NOT NULL AND next_due_at <= ?"

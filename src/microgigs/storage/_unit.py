@@ -58,6 +58,7 @@ T = TypeVar("T")
 _CONTAINERS: Final = frozenset({list, dict, set})
 
 _MEMBERS_PAGE_MAX: Final = 1000
+_ORDERS_PAGE_MAX: Final = 1000
 
 
 def clone(value: T) -> T:
@@ -150,6 +151,7 @@ class Backend(Protocol):
     def orders_of(
         self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
     ) -> list[Order]: ...
+    def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]: ...
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]: ...
     def messages(self, order_id: OrderId) -> list[Message]: ...
     def balance(self, account: AccountId) -> Money | None: ...
@@ -574,6 +576,12 @@ class _Orders(_Staging):
         self, seller_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
     ) -> list[Order]:
         return self._listing("seller", seller_id, status, limit)
+
+    def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
+        whole_number(_("page size"), limit, 1, _ORDERS_PAGE_MAX)
+        merged = self.rows.overlay(self._backend.orders_in_status(status, limit), lambda o: o.id)
+        found = sorted((o for o in merged if o.status is status), key=lambda o: (o.placed_at, o.id))
+        return [clone(o) for o in found[:limit]]
 
     def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
         return self._backend.orders_due(now, limit)

@@ -77,6 +77,7 @@ class _MemoryBackend:
         self._carts: dict[MemberId, Cart] = {}
         self._orders: dict[str, Order] = {}
         self._timers: dict[str, datetime] = {}  # orders with a timer: when it falls due
+        self._statuses: dict[OrderStatus, set[str]] = {}  # the orders in each status
         self._messages: dict[OrderId, list[Message]] = {}
         self._book = Ledger(currency)
         self._outbox: dict[EventId, OutboxEvent] = {}
@@ -130,6 +131,11 @@ class _MemoryBackend:
             if getattr(o, f"{party}_id") == member_id and (status is None or o.status is status)
         ]
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
+        return found[:limit]
+
+    def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]:
+        found = [self._orders[order_id] for order_id in self._statuses.get(status, ())]
+        found.sort(key=lambda o: (o.placed_at, o.id))
         return found[:limit]
 
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]:
@@ -307,6 +313,18 @@ class _MemoryBackend:
             }
             running.update(postable(current, transaction))
 
+    def _keep_order(self, order: Order) -> None:
+        """Store an order and move it in the indexes: its status, its timer."""
+        old = self._orders.get(order.id)
+        if old is not None:
+            self._statuses[old.status].discard(order.id)
+        self._statuses.setdefault(order.status, set()).add(order.id)
+        self._orders[order.id] = order
+        if order.next_due is None:
+            self._timers.pop(order.id, None)
+        else:
+            self._timers[order.id] = order.next_due.at
+
     def _apply(self, changes: Changes) -> None:
         # the staged values become the committed ones: the finished unit of work hands out
         # only copies of them, so nobody else holds them
@@ -321,12 +339,7 @@ class _MemoryBackend:
             self._member_keys["email", member.email] = member.id
         self._services.update({w.value.id: w.value for w in changes.services})
         for written in changes.orders:
-            order = written.value
-            self._orders[order.id] = order
-            if order.next_due is None:
-                self._timers.pop(order.id, None)
-            else:
-                self._timers[order.id] = order.next_due.at
+            self._keep_order(written.value)
         self._favourites.update({f.owner_id: f for f in changes.favourites})
         self._carts.update({c.owner_id: c for c in changes.carts})
         for message in changes.messages:

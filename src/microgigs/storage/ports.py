@@ -306,6 +306,14 @@ class OrderRepository(Protocol):
         """A seller's orders (in one status, if given), newest first."""
         ...
 
+    def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
+        """Every party's orders in one status, placed longest ago first (indexed).
+
+        The administrator's queues: disputes waiting for a decision, orders asking for a
+        cancellation.
+        """
+        ...
+
     def due(self, now: datetime, *, limit: int = 100) -> list[OrderId]:
         """Orders whose next automatic event is due at ``now``, soonest first (indexed)."""
         ...

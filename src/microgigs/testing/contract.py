@@ -83,6 +83,7 @@ __all__ = [
     "check_listings_order_filter_and_search",
     "check_members",
     "check_orders_and_due_index",
+    "check_orders_in_a_status",
     "check_outbox",
     "check_requests",
     "check_reviews_and_ratings",
@@ -738,6 +739,36 @@ def check_requests(make: Factory) -> None:
             assert ["Q0", "Q1"] == uow.requests.expiring(EPOCH + timedelta(days=7, hours=1))
 
 
+def check_orders_in_a_status(make: Factory) -> None:
+    """Every party's orders in one status, placed longest ago first, staged ones included."""
+    with closing(make()) as storage:
+        placed = [attrs.evolve(place_order(order_id=f"O{n}"), placed_at=EPOCH + timedelta(hours=n))
+                  for n in (3, 1, 2, 4)]  # fmt: skip
+        buyer = Actor.member(BUYER_ID)
+        with storage.unit_of_work() as uow:
+            for order in placed:
+                uow.orders.add(order)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            started = uow.orders.get(OrderId("O2"))
+            started.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            uow.orders.save(started)
+            uow.commit()
+        waiting = OrderStatus.AWAITING_INSTRUCTIONS
+        with storage.unit_of_work() as uow:
+            assert ["O1", "O3", "O4"] == [o.id for o in uow.orders.in_status(waiting)]
+            assert ["O1", "O3"] == [o.id for o in uow.orders.in_status(waiting, limit=2)]
+            assert ["O2"] == [o.id for o in uow.orders.in_status(OrderStatus.IN_PROGRESS)]
+            assert [] == uow.orders.in_status(OrderStatus.DISPUTED)
+            _expect(OutOfRange, lambda: uow.orders.in_status(waiting, limit=0))
+            # this unit's own change counts before it commits
+            staged = uow.orders.get(OrderId("O3"))
+            staged.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            uow.orders.save(staged)
+            assert ["O1", "O4"] == [o.id for o in uow.orders.in_status(waiting)]
+            assert ["O2", "O3"] == [o.id for o in uow.orders.in_status(OrderStatus.IN_PROGRESS)]
+
+
 def check_values_handed_out_are_the_callers(make: Factory) -> None:
     """Changing what a unit of work handed out, or what it was given, changes nothing stored.
 
@@ -785,6 +816,7 @@ CHECKS: Final = (
     check_services,
     check_carts_and_favourites,
     check_orders_and_due_index,
+    check_orders_in_a_status,
     check_ledger_posts_whole_transactions,
     check_ledger_refuses_overdrafts,
     check_ledger_idempotency,

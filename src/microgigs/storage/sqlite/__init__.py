@@ -10,7 +10,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-7
+8
 >>> storage.close()
 """
 
