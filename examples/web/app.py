@@ -432,8 +432,10 @@ def act(order_id: str, action: str) -> Response:
         ),
     }
     if action not in actions:
+        _discard(files)
         abort(404)
-    command(actions[action], ("تم", "Done"))
+    if not command(actions[action], ("تم", "Done")):
+        _discard(files)  # a delivery the rules refused keeps no files
     return redirect(url_for("order", order_id=order_id), 303)
 
 
@@ -441,7 +443,7 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
     """Keep the files of the seller's delivery form; their addresses become attachments.
 
     Files sent by anyone but the order's seller are ignored (``deliver`` refuses them
-    anyway); a delivery the rules refuse leaves its files unreferenced in the folder.
+    anyway); those of a delivery the rules refuse are removed again (:func:`_discard`).
     """
     order = _market().order(order_id)
     if g.member_id != order.seller_id:
@@ -455,6 +457,13 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
         upload.save(folder / stored)
         kept.append(f"/files/{order_id}/{stored}")
     return kept
+
+
+def _discard(addresses: list[str]) -> None:
+    """Remove kept files by the addresses :func:`_keep_uploads` gave them."""
+    for address in addresses:
+        _prefix, order_id, stored = address.rsplit("/", 2)
+        (_host().files / order_id / stored).unlink(missing_ok=True)
 
 
 @pages.get("/files/<order_id>/<name>")

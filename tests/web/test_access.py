@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from forms import csrf_of, log_in
+
+from microgigs.orders import OrderStatus
 
 
 def an_order_of(client):
@@ -98,3 +101,20 @@ def test_every_demo_status_and_page_renders_in_both_languages(app):
         )
         for path in ("/search?q=شعار", "/search?ordering=best_selling", "/admin", "/dashboard"):
             assert 200 == client.get(path).status_code, path
+
+
+def test_a_delivery_the_rules_refuse_keeps_none_of_its_files(app, host):
+    market = host.market
+    with market.storage.unit_of_work() as uow:
+        completed = uow.orders.in_status(OrderStatus.COMPLETED, limit=1)[0]
+        seller = uow.members.get(completed.seller_id)
+    client = app.test_client()
+    log_in(client, seller.email)
+    token = csrf_of(client.get(f"/orders/{completed.id}").data)
+    before = sorted((host.files / completed.id).glob("*"))
+    answer = client.post(
+        f"/orders/{completed.id}/deliver",
+        data={"csrf": token, "body": "مرة أخرى", "files": (io.BytesIO(b"<svg/>"), "late.svg")},
+        content_type="multipart/form-data",
+    )
+    assert (303, before) == (answer.status_code, sorted((host.files / completed.id).glob("*")))
