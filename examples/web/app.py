@@ -554,11 +554,13 @@ def withdraw() -> Response:
 
 @pages.get("/requests")
 def requests_page() -> str:
+    me = MemberId(g.member_id) if g.member_id else None
     with _market().storage.unit_of_work() as uow:
         found = uow.requests.open_now(_market().clock.now(), limit=50)
-        mine = uow.services.by_seller(MemberId(g.member_id)) if g.member_id else []
-    active = [s for s in mine if s.status is ServiceStatus.ACTIVE]
-    return render_template("requests.html", requests=found, my_services=active)
+        services = uow.services.by_seller(me) if me else []
+        asked = uow.requests.by_buyer(me, limit=20) if me else []
+    active = [s for s in services if s.status is ServiceStatus.ACTIVE]
+    return render_template("requests.html", requests=found, my_services=active, mine=asked)
 
 
 @pages.post("/requests")

@@ -381,6 +381,13 @@ class SqlBackend(ABC):
             (*params, limit),
         )
 
+    def requests_of_buyer(self, buyer_id: MemberId, limit: int) -> list[ServiceRequest]:
+        return self._many(
+            ServiceRequest,
+            "SELECT doc FROM requests WHERE buyer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            (buyer_id, limit),
+        )
+
     def requests_in_review(self, limit: int) -> list[ServiceRequest]:
         return self._many(
             ServiceRequest,

@@ -57,8 +57,7 @@ from microgigs.storage.ports import CommandRecord, OutboxEvent
 T = TypeVar("T")
 _CONTAINERS: Final = frozenset({list, dict, set})
 
-_MEMBERS_PAGE_MAX: Final = 1000
-_ORDERS_PAGE_MAX: Final = 1000
+_PAGE_MAX: Final = 1000
 
 
 def clone(value: T) -> T:
@@ -170,6 +169,7 @@ class Backend(Protocol):
     ) -> list[ServiceRequest]: ...
     def requests_expiring(self, now: datetime, limit: int) -> list[RequestId]: ...
     def requests_in_review(self, limit: int) -> list[ServiceRequest]: ...
+    def requests_of_buyer(self, buyer_id: MemberId, limit: int) -> list[ServiceRequest]: ...
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None: ...
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None: ...
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]: ...
@@ -274,7 +274,7 @@ class _Members(_Staging):
         return self._find("email", email)
 
     def page(self, *, after: MemberId | None = None, limit: int = 100) -> list[Member]:
-        whole_number(_("page size"), limit, 1, _MEMBERS_PAGE_MAX)
+        whole_number(_("page size"), limit, 1, _PAGE_MAX)
         return [clone(m) for m in self._backend.members_after(after or "", limit)]
 
     def _find(self, field: str, value: str) -> Member | None:
@@ -431,6 +431,13 @@ class _Requests(_Staging):
         waiting = [r for r in found if r.status is RequestStatus.PENDING_REVIEW]
         return [clone(r) for r in sorted(waiting, key=lambda r: (r.created_at, r.id))[:limit]]
 
+    def by_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[ServiceRequest]:
+        whole_number(_("page size"), limit, 1, _PAGE_MAX)
+        found = self.rows.overlay(self._backend.requests_of_buyer(buyer_id, limit), lambda r: r.id)
+        mine = [r for r in found if r.buyer_id == buyer_id]
+        mine.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return [clone(r) for r in mine[:limit]]
+
     def open_now(
         self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20
     ) -> list[ServiceRequest]:
@@ -578,7 +585,7 @@ class _Orders(_Staging):
         return self._listing("seller", seller_id, status, limit)
 
     def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
-        whole_number(_("page size"), limit, 1, _ORDERS_PAGE_MAX)
+        whole_number(_("page size"), limit, 1, _PAGE_MAX)
         merged = self.rows.overlay(self._backend.orders_in_status(status, limit), lambda o: o.id)
         found = sorted((o for o in merged if o.status is status), key=lambda o: (o.placed_at, o.id))
         return [clone(o) for o in found[:limit]]

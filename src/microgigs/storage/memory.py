@@ -182,6 +182,11 @@ class _MemoryBackend:
         ]
         return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
 
+    def requests_of_buyer(self, buyer_id: MemberId, limit: int) -> list[ServiceRequest]:
+        found = [r for r in self._requests.values() if r.buyer_id == buyer_id]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return found[:limit]
+
     def requests_in_review(self, limit: int) -> list[ServiceRequest]:
         found = [r for r in self._requests.values() if r.status is RequestStatus.PENDING_REVIEW]
         return sorted(found, key=lambda r: (r.created_at, r.id))[:limit]

@@ -144,6 +144,10 @@ class RequestRepository(Protocol):
         """Requests waiting for a moderator (the review queue), oldest first."""
         ...
 
+    def by_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[ServiceRequest]:
+        """A buyer's own requests in every status (waiting for review too), newest first."""
+        ...
+
     def expiring(self, now: datetime, *, limit: int = 100) -> list[RequestId]:
         """Open requests whose time is up at ``now`` (for ``tick``)."""
         ...

@@ -706,7 +706,7 @@ def check_level_evaluations(make: Factory) -> None:
 
 
 def check_requests(make: Factory) -> None:
-    """Requests round-trip with their offers; open ones newest first; review queue; expiry."""
+    """Requests round-trip with offers; open ones, the review queue, expiry, a buyer's own."""
     with closing(make()) as storage:
         admin = Actor.admin(MemberId("admin"))
         made = []
@@ -737,6 +737,11 @@ def check_requests(make: Factory) -> None:
             assert ["Q2"] == [r.id for r in uow.requests.awaiting_review()]
             assert [] == uow.requests.expiring(EPOCH + timedelta(days=7, seconds=-1))
             assert ["Q0", "Q1"] == uow.requests.expiring(EPOCH + timedelta(days=7, hours=1))
+            # a buyer sees their own, the one in review too, newest first
+            assert ["Q2", "Q1", "Q0"] == [r.id for r in uow.requests.by_buyer(BUYER_ID)]
+            assert ["Q2"] == [r.id for r in uow.requests.by_buyer(BUYER_ID, limit=1)]
+            assert [] == uow.requests.by_buyer(SELLER_ID)
+            _expect(OutOfRange, lambda: uow.requests.by_buyer(BUYER_ID, limit=0))
 
 
 def check_orders_in_a_status(make: Factory) -> None:
