@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 
-from microgigs.clock import ManualClock, SystemClock, utc
+from microgigs.clock import ManualClock, SystemClock, earlier, later, utc
 from microgigs.errors import InvalidType, NaiveDatetime
 
 START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
@@ -44,3 +46,22 @@ def test_manual_clock_moves_by_calendar_months_and_days():
 
 def test_system_clock_is_aware_utc():
     assert SystemClock().now().tzinfo == UTC
+
+
+durations = st.builds(
+    relativedelta,
+    months=st.integers(0, 24),
+    days=st.integers(0, 400),
+    hours=st.integers(0, 48),
+    seconds=st.integers(0, 86_400),
+)
+moments = st.datetimes(
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001 (hypothesis adds the zone)
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+
+
+@given(moments, durations)
+def test_later_and_earlier_move_as_relativedelta_does(when, delta):
+    assert (when + delta, when - delta) == (later(when, delta), earlier(when, delta))

@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from microgigs._text import _
 from microgigs.errors import InvalidType, NaiveDatetime
 
-__all__ = ["Clock", "ManualClock", "SystemClock", "later", "utc"]
+__all__ = ["Clock", "ManualClock", "SystemClock", "earlier", "later", "utc"]
 
 
 def utc(value: datetime) -> datetime:
@@ -63,6 +63,18 @@ def later(when: datetime, delta: relativedelta) -> datetime:
     """
     fixed = _fixed(delta)
     return when + fixed if fixed is not None else when + delta
+
+
+def earlier(when: datetime, delta: relativedelta) -> datetime:
+    """``when`` moved back by a policy duration (the start of a window ending at ``when``).
+
+    >>> earlier(datetime(2026, 3, 31, tzinfo=UTC), relativedelta(months=1)).date().isoformat()
+    '2026-02-28'
+    >>> earlier(datetime(2026, 3, 1, tzinfo=UTC), relativedelta(days=30)).date().isoformat()
+    '2026-01-30'
+    """
+    fixed = _fixed(delta)
+    return when - fixed if fixed is not None else when - delta
 
 
 class Clock(Protocol):

@@ -27,7 +27,7 @@ from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree, Service, ServiceStatus, Upgrade, default_categories
-from microgigs.clock import Clock, later
+from microgigs.clock import Clock, earlier, later
 from microgigs.errors import (
     IdempotencyConflict,
     MicrogigsError,
@@ -732,7 +732,7 @@ class Marketplace:
 
     def _trending_since(self, now: datetime) -> datetime:
         """The first moment of "best selling lately" at ``now``."""
-        return now - self.policy.catalog.trending_window
+        return earlier(now, self.policy.catalog.trending_window)
 
     # --- requests for services that don't exist -----------------------------------------------
 

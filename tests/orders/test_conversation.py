@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microgigs.errors import (
     ContactDetailsNotAllowed,
@@ -19,6 +24,7 @@ from microgigs.orders import (
     contact_details,
     post_message,
 )
+from microgigs.orders._conversation import _DIGIT_WORDS, _EMAIL, _LINK, _PHONE, _readable
 
 from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
 
@@ -50,6 +56,33 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
 )
 def test_contact_details_are_found(text, kinds):
     assert kinds == contact_details(text)
+
+
+def _plainly_readable(text: str) -> str:
+    """The filter's reading of a text, written the slow, obvious way."""
+    digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+    return re.sub(r"[^\W\d_]+", lambda word: _DIGIT_WORDS.get(word[0].lower(), word[0]), digits)
+
+
+def _plainly_found(text: str) -> list[str]:
+    readable = _plainly_readable(text)
+    found = ["phone"] if _PHONE.search(readable) else []
+    if _EMAIL.search(readable):
+        return [*found, "email"]
+    return [*found, "link"] if _LINK.search(readable) else found
+
+
+_PIECES = st.sampled_from(
+    [*_DIGIT_WORDS, "ONE", "Five", "ſix", "واحدة", "والواحد", "xone", "_one", "at", "AT", "آت",
+     "اات", "@", "(at)", "dot", "دوت", "نقطة", "gmail", "com", ".", "sara", "شعار", "٠٥٠", "۱۲۳",
+     "²", "①", "0501", " ", "-", "ـ", "ً", "https://", "www", "t.me", "wa.me", "/"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=16).map("".join))
+def test_the_contact_filter_reads_text_as_the_plain_formulation_does(text):
+    plainly = (_plainly_readable(text), _plainly_found(text))
+    assert plainly == (_readable(text), contact_details(text))
 
 
 def test_messages_with_contact_details_are_refused_and_change_nothing():

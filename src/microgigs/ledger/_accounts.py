@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final, NewType
 
@@ -80,13 +81,20 @@ class Account:
     @classmethod
     def parse(cls, account: str) -> Account:
         """The account named ``account``, or :class:`~microgigs.errors.UnknownAccount`."""
-        if len(account) <= _LONGEST_NAME:
-            for kind, pattern in _PATTERNS:
-                match = pattern.fullmatch(account)
-                if match:
-                    owner = match.group(1) if match.groups() else None
-                    return cls(AccountId(account), kind, owner)
-        raise UnknownAccount(account=str(account)[:_LONGEST_NAME])
+        if len(account) > _LONGEST_NAME:
+            raise UnknownAccount(account=str(account)[:_LONGEST_NAME])
+        return _parsed(account)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(account: str) -> Account:
+    # every posting parses the accounts it touches, and the same few recur: parse each once
+    for kind, pattern in _PATTERNS:
+        match = pattern.fullmatch(account)
+        if match:
+            owner = match.group(1) if match.groups() else None
+            return Account(AccountId(account), kind, owner)
+    raise UnknownAccount(account=account)
 
 
 def gateway(which: Gateway) -> AccountId:

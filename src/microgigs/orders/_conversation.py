@@ -69,7 +69,11 @@ _DIGIT_WORDS: Final = {
     "تسعة": "9", "تسع": "9", "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
-_WORD: Final = re.compile(r"[^\W\d_]+")
+_LETTER: Final = r"[^\W\d_]"
+# A spelled-out digit standing as a whole word (no letter touching it on either side).
+_DIGIT_WORD: Final = re.compile(
+    rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
+)
 # Nine digits or more, apart by at most three separators: a phone number in any format.
 _PHONE: Final = re.compile(r"\d(?:[\s\-.()/+]{0,3}\d){8,}")
 _AT: Final = r"(?:@|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
@@ -77,6 +81,9 @@ _DOT: Final = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نق
 _EMAIL: Final = re.compile(
     rf"[\w.+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}", re.IGNORECASE
 )
+# What every way of writing "at" above holds. Most messages hold none of them, and then the
+# e-mail pattern, which backtracks through each word looking for one, need not run at all.
+_AT_MARK: Final = re.compile(r"@|at|آت|اات", re.IGNORECASE)
 _TLDS: Final = (
     "com|net|org|io|me|co|info|biz|ly|link|xyz|app|dev|site|online|store|sa|eg|ae|kw|qa|bh|om|"
     "jo|ma|dz|tn|iq|lb|sy|ps|sd|ye|uk|us|de|fr|tv|gg|to"
@@ -88,10 +95,25 @@ _LINK: Final = re.compile(
 )
 
 
+class _AsciiDigits(dict[int, str]):
+    """A ``str.translate`` table: every digit (Arabic-Indic, Persian …) to its ASCII digit.
+
+    Filled in as characters are first met, so a message is translated in one pass of C.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = found = str(unicodedata.digit(char)) if char.isdigit() else char
+        return found
+
+
+_ASCII_DIGITS: Final = _AsciiDigits()
+
+
 def _readable(text: str) -> str:
     """``text`` with every digit as an ASCII digit and spelled-out digits written as digits."""
-    digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
-    return _WORD.sub(lambda word: _DIGIT_WORDS.get(word.group().lower(), word.group()), digits)
+    digits = text.translate(_ASCII_DIGITS)
+    return _DIGIT_WORD.sub(lambda word: _DIGIT_WORDS.get(word[0].lower(), word[0]), digits)
 
 
 def contact_details(text: str) -> list[str]:
@@ -109,7 +131,7 @@ def contact_details(text: str) -> list[str]:
     found = []
     if _PHONE.search(readable):
         found.append("phone")
-    if _EMAIL.search(readable):
+    if _AT_MARK.search(readable) and _EMAIL.search(readable):
         found.append("email")
     elif _LINK.search(readable):
         found.append("link")

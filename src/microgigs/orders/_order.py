@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from microgigs._checks import plain_text
 from microgigs._text import _
@@ -280,8 +279,9 @@ def _no_effect(_o: Order, _p: Party, _w: datetime, _r: str | None, _pol: OrderPo
     return None
 
 
-def _delivery_window(order: Order) -> relativedelta:
-    return relativedelta(days=order.quote.delivery_days)
+def _delivery_window(order: Order) -> timedelta:
+    # whole days: a timedelta moves an aware UTC time exactly as relativedelta(days=…) does
+    return timedelta(days=order.quote.delivery_days)
 
 
 def _send_instructions(

@@ -13,7 +13,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 
 from microgigs._text import _
 from microgigs.actors import Actor
-from microgigs.clock import later, utc
+from microgigs.clock import earlier, later, utc
 from microgigs.ids import MemberId
 from microgigs.inquiries import Inquiry
 from microgigs.orders import Order, OrderStatus
@@ -281,7 +281,7 @@ def seller_metrics(  # noqa: PLR0913 (the stored facts of one seller's window)
     Only facts from ``at - metrics_window`` up to ``at`` count, so an evaluation run late
     measures what it would have measured on time.
     """
-    since = utc(at) - policy.metrics_window
+    since = earlier(utc(at), policy.metrics_window)
     asked = [i for i in inquiries if since <= i.opened_at <= at]
     return measure(
         [o for o in orders if o.placed_at <= at],

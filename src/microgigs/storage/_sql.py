@@ -786,13 +786,15 @@ class SqlBackend(ABC):
             raise StaleWrite(kind=table, key=value.id)
 
 
+_ENTRIES_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+
+
 def _entries_json(transaction: Transaction) -> str:
-    return json.dumps(
+    return _ENTRIES_ENCODER.encode(
         [
             {"account": e.account, "currency": e.amount.currency, "minor": e.amount.minor}
             for e in transaction.entries
-        ],
-        separators=(",", ":"),
+        ]
     )
 
 

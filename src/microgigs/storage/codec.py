@@ -15,10 +15,11 @@ import json
 import types
 import typing
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final, TypeVar
 
+from cattrs.fns import identity
 from cattrs.preconf.json import make_converter
 
 from microgigs.errors import InvalidType
@@ -38,7 +39,10 @@ value is checked for its type and passed on (what ``encode`` wrote is read back,
 coerced), a nested hook is looked up once per type, not once per value.
 """
 
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Documents are trees of plain values (what ``unstructure`` makes cannot refer back to
+# itself), so the encoder need not keep a table of every container to detect cycles: that
+# table was a third of encoding an order.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def _exactly(kind: type) -> _Hook:
@@ -114,6 +118,33 @@ def _sequence_hook(kind: object) -> _Hook:
     return structure
 
 
+def _unstructure_sequence(kind: object) -> Callable[[object], object]:
+    """A list of the elements unstructured by their type's hook, found once."""
+    hook = converter.get_unstructure_hook(typing.get_args(kind)[0])
+    if hook is identity:
+        return typing.cast("Callable[[object], object]", list)  # a sequence field: its list
+
+    def unstructure(value: object) -> object:
+        return [hook(v) for v in value]  # type: ignore[attr-defined]  # a sequence field
+
+    return unstructure
+
+
+def _unstructure_optional(kind: object) -> Callable[[object], object]:
+    """``None`` or the value unstructured by its type's hook; nothing at all for plain values.
+
+    cattrs writes an identity hook's field inline, so an optional text or id costs no call.
+    """
+    hook = converter.get_unstructure_hook(_optional_of(kind))
+    if hook is identity:
+        return identity
+
+    def unstructure(value: object) -> object:
+        return None if value is None else hook(value)
+
+    return unstructure
+
+
 def _structure_money(raw: dict[str, object], _: object) -> Money:
     minor, currency = raw["minor"], raw["currency"]
     return Money(minor, currency)  # type: ignore[arg-type]  # Money checks both
@@ -158,6 +189,11 @@ converter.register_structure_hook_factory(
     lambda kind: _optional_of(kind) is not None, _optional_hook
 )
 converter.register_structure_hook_factory(_is_sequence, _sequence_hook)
+converter.register_unstructure_hook(datetime, datetime.isoformat)
+converter.register_unstructure_hook_factory(
+    lambda kind: _optional_of(kind) is not None, _unstructure_optional
+)
+converter.register_unstructure_hook_factory(_is_sequence, _unstructure_sequence)
 converter.register_unstructure_hook_func(_is_measure, _unstructure_measure)
 converter.register_structure_hook_func(_is_measure, _structure_measure)
 
