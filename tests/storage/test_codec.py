@@ -14,7 +14,7 @@ from microgigs.marketplace import Marketplace
 from microgigs.orders import Order, OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.storage import MemoryStorage
-from microgigs.storage.codec import decode, encode
+from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.testing.demo import load_demo
 
 
@@ -94,3 +94,26 @@ def test_enums_and_money_read_back_as_their_own_types(market: Marketplace) -> No
     again = decode(encode(order), Order)
 
     assert (OrderStatus, Money) == (type(again.status), type(again.quote.total))
+
+
+TERMS = ("service", "quote")
+
+
+def test_every_order_of_the_demo_reads_back_from_its_two_texts(market: Marketplace) -> None:
+    orders = [v for v in aggregates(market) if isinstance(v, Order)]
+    assert len(orders) >= 10
+
+    texts = [encode_apart(o, TERMS) for o in orders]
+
+    assert orders == [decode_apart(rest, apart, Order) for rest, apart in texts]
+    assert [rest for rest, _ in texts] == [encode_rest(o, TERMS) for o in orders]
+    for rest, apart in texts:
+        assert (set(TERMS), set()) == (set(json.loads(apart)), set(TERMS) & set(json.loads(rest)))
+
+
+@pytest.mark.parametrize("broken", ["[]", '"terms"', "{}", '{"service": 1, "quote": {}}'])
+def test_broken_terms_are_refused(market: Marketplace, broken: str) -> None:
+    rest, _ = encode_apart(an_order(market), TERMS)
+
+    with pytest.raises((MicrogigsError, ValueError, TypeError, KeyError)):
+        decode_apart(rest, broken, Order)

@@ -58,15 +58,26 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
-from microgigs.storage.codec import decode, encode
+from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 T = TypeVar("T")
-W = TypeVar("W")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Identified = TypeVar("_Identified", bound=_HasId)
 Row = Sequence[object]
 _PARTIES: Final = {"buyer": "buyer_id", "seller": "seller_id"}
 _MEMBER_KEYS: Final = {"username": "username", "email": "email"}
 _RATED: Final = {"service_id": "service_id", "seller_id": "seller_id"}
+_ORDER_TERMS: Final = ("service", "quote")
+"""What an order bought and its price: written once, when it is placed (column ``terms``).
+
+Every later change rewrites only the rest of the order, a third of its size."""
 
 
 @attrs.frozen
@@ -112,11 +123,16 @@ class Documents:
     The values are shared, as the memory adapter shares its committed ones: a unit of work
     copies what it hands out and hands its staged values over at commit, so nobody changes
     a value kept here. A bounded number is kept; the oldest go first.
+
+    An aggregate stored in two texts (its parts written once, and the rest) is kept by both;
+    the text of the parts written once is remembered by the aggregate's id, so that the
+    value an update writes is found again by the next read.
     """
 
     def __init__(self, capacity: int = 2048) -> None:
         self._capacity = capacity
-        self._kept: OrderedDict[tuple[type, str], object] = OrderedDict()
+        self._kept: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._apart: OrderedDict[tuple[type, str], str] = OrderedDict()
         self._lock = threading.Lock()
 
     def decode(self, text: str, kind: type[T]) -> T:
@@ -137,11 +153,42 @@ class Documents:
         self._keep((type(value), text), value)
         return text
 
-    def _keep(self, key: tuple[type, str], value: object) -> None:
+    def decode_apart(self, rest: str, apart: str, kind: type[_Identified]) -> _Identified:
+        """The ``kind`` written as ``rest`` and ``apart``, decoded once."""
+        key = (kind, rest, apart)
+        found = self._kept.get(key)
+        if found is None:
+            found = decode_apart(rest, apart, kind)
+            self._keep(key, found)
+        self._remember(kind, found.id, apart)  # type: ignore[attr-defined]
+        return found  # type: ignore[return-value]
+
+    def encode_apart(self, value: _Identified, apart: tuple[str, ...]) -> tuple[str, str]:
+        """A new ``value`` as its rest and the text of its fields ``apart``, kept as both."""
+        rest, alone = encode_apart(value, apart)
+        self._keep((type(value), rest, alone), value)
+        self._remember(type(value), value.id, alone)
+        return rest, alone
+
+    def encode_rest(self, value: _Identified, apart: tuple[str, ...]) -> str:
+        """A changed ``value`` without its fields ``apart`` (stored already, unchanged)."""
+        rest = encode_rest(value, apart)
+        alone = self._apart.get((type(value), value.id))
+        if alone is not None:
+            self._keep((type(value), rest, alone), value)
+        return rest
+
+    def _keep(self, key: tuple[object, ...], value: object) -> None:
         with self._lock:
             if len(self._kept) >= self._capacity:
                 self._kept.popitem(last=False)  # O(1), unlike a plain dict's first key
             self._kept[key] = value
+
+    def _remember(self, kind: type, identity: str, apart: str) -> None:
+        with self._lock:
+            if len(self._apart) >= self._capacity:
+                self._apart.popitem(last=False)
+            self._apart[kind, identity] = apart
 
 
 class SqlBackend(ABC):
@@ -239,8 +286,16 @@ class SqlBackend(ABC):
     def cart(self, owner_id: MemberId) -> Cart | None:
         return self._one(Cart, "SELECT doc FROM carts WHERE owner_id = ?", (owner_id,))
 
+    def _orders(self, sql: str, params: Sequence[object]) -> list[Order]:
+        documents = self._documents
+        return [
+            documents.decode_apart(str(rest), str(terms), Order)
+            for rest, terms in self._read(sql, params)
+        ]
+
     def order(self, order_id: OrderId) -> Order | None:
-        return self._one(Order, "SELECT doc FROM orders WHERE id = ?", (order_id,))
+        found = self._orders("SELECT doc, terms FROM orders WHERE id = ?", (order_id,))
+        return found[0] if found else None
 
     def orders_of(
         self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
@@ -249,16 +304,15 @@ class SqlBackend(ABC):
         where, params = f"{column} = ?", [str(member_id)]
         if status is not None:
             where, params = f"{where} AND status = ?", [str(member_id), status.value]
-        return self._many(
-            Order,
-            f"SELECT doc FROM orders WHERE {where} ORDER BY placed_at DESC, id DESC LIMIT ?",  # noqa: S608
+        return self._orders(
+            f"SELECT doc, terms FROM orders WHERE {where}"  # noqa: S608
+            " ORDER BY placed_at DESC, id DESC LIMIT ?",
             (*params, limit),
         )
 
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]:
-        return self._many(
-            Order,
-            "SELECT doc FROM orders WHERE status = ? ORDER BY placed_at, id LIMIT ?",
+        return self._orders(
+            "SELECT doc, terms FROM orders WHERE status = ? ORDER BY placed_at, id LIMIT ?",
             (status.value, limit),
         )
 
@@ -444,9 +498,9 @@ class SqlBackend(ABC):
         )
 
     def orders_of_seller(self, seller_id: MemberId, since: datetime) -> list[Order]:
-        return self._many(
-            Order,
-            "SELECT doc FROM orders WHERE seller_id = ? AND placed_at >= ? ORDER BY placed_at, id",
+        return self._orders(
+            "SELECT doc, terms FROM orders WHERE seller_id = ? AND placed_at >= ?"
+            " ORDER BY placed_at, id",
             (seller_id, self._time(since)),
         )
 
@@ -517,16 +571,28 @@ class SqlBackend(ABC):
     # --- the one write ---------------------------------------------------------------------------
 
     def flush(self, changes: Changes) -> None:
-        """Write every change in one transaction, or none of them."""
-        self._write(lambda execute: self._flush(execute, changes))
+        """Write every change in one transaction, or none of them.
 
-    def _flush(self, execute: Execute, changes: Changes) -> None:
+        Every statement is made first (documents encoded, times converted), then the
+        transaction opens and sends them one after another: it holds its locks for the
+        database's work only, not for the Python that prepared it.
+        """
+        steps = self._steps(changes)
+
+        def send(execute: Execute) -> None:
+            for sql, params, check in steps:
+                cursor = execute(sql, params)
+                if check is not None:
+                    check(cursor)
+
+        self._write(send)
+
+    def _steps(self, changes: Changes) -> list[_Step]:
         # versions first: a unit that lost a race is told StaleWrite, whatever else it holds
-        self._members(execute, changes.members)
+        steps = [step for write in changes.members for step in self._member(write)]
         for write in changes.services:
             service = write.value
-            self._upsert(
-                execute,
+            steps += self._upsert(
                 "services",
                 write,
                 {
@@ -540,222 +606,219 @@ class SqlBackend(ABC):
         for placed in changes.orders:
             order = placed.value
             due = order.next_due
-            self._upsert(
-                execute,
-                "orders",
-                placed,
-                {
-                    "buyer_id": order.buyer_id,
-                    "seller_id": order.seller_id,
-                    "status": order.status.value,
-                    "placed_at": self._time(order.placed_at),
-                    "next_due_at": None if due is None else self._time(due.at),
-                },
-            )
-        self._post(execute, changes.transactions)
+            columns: dict[str, object] = {
+                "buyer_id": order.buyer_id,
+                "seller_id": order.seller_id,
+                "status": order.status.value,
+                "placed_at": self._time(order.placed_at),
+                "next_due_at": None if due is None else self._time(due.at),
+            }
+            if placed.expected is None:
+                rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
+            else:
+                rest = self._documents.encode_rest(order, _ORDER_TERMS)
+            steps += self._upsert("orders", placed, columns, rest)
+        steps += self._postings(changes.transactions)
+        encode = self._documents.encode
         for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
-            for record in records:
-                execute(
-                    f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
-                    " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc",
-                    (record.owner_id, self._documents.encode(record)),
+            steps += (
+                (
+                    (
+                        f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
+                        " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc"
+                    ),
+                    (record.owner_id, encode(record)),
+                    None,
                 )
-        for message in changes.messages:
-            execute(
-                "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
-                (message.id, message.order_id, self._documents.encode(message)),
+                for record in records
             )
-        for event in changes.events:
-            execute(
+        steps += (
+            (
+                "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
+                (message.id, message.order_id, encode(message)),
+                None,
+            )
+            for message in changes.messages
+        )
+        steps += (
+            (
                 "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
                 (event.id, event.name, event.payload, self._time(event.at)),
+                None,
             )
-        for event_id in changes.acknowledged:
-            execute("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,))
-        self._reviews(execute, changes.reviews)
-        self._store(
-            execute,
-            "inquiries",
-            changes.inquiries,
-            lambda inquiry: {
-                "service_id": inquiry.service_id,
-                "buyer_id": inquiry.buyer_id,
-                "seller_id": inquiry.seller_id,
-                "opened_at": self._time(inquiry.opened_at),
-            },
+            for event in changes.events
         )
-        self._store(
-            execute,
-            "requests",
-            changes.requests,
-            lambda request: {
-                "buyer_id": request.buyer_id,
-                "category_id": request.category_id,
-                "status": request.status.value,
-                "created_at": self._time(request.created_at),
-                "expires_at": self._time(request.expires_at),
-            },
+        steps += (
+            ("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,), None)
+            for event_id in changes.acknowledged
         )
-        self._list(execute, changes)
-        self._evaluations(execute, changes.evaluations)
-        self._commands(execute, changes.commands)
-
-    def _evaluations(self, execute: Execute, evaluations: Sequence[Evaluation]) -> None:
-        for evaluation in evaluations:
-            if execute(
-                "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
-                (evaluation.seller_id, self._time(evaluation.at)),
-            ).fetchone():
-                raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
-            execute(
-                "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
-                (
-                    evaluation.seller_id,
-                    self._time(evaluation.at),
-                    evaluation.level.value,
-                    self._documents.encode(evaluation),
-                ),
-            )
-
-    def _commands(self, execute: Execute, commands: Sequence[CommandRecord]) -> None:
-        for command in commands:
-            if execute("SELECT 1 FROM commands WHERE key = ?", (command.key,)).fetchone():
-                raise StaleWrite(kind=_("command"), key=command.key)
-            execute(
-                "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
-                (command.key, command.fingerprint, command.result),
-            )
-
-    def _reviews(self, execute: Execute, writes: Sequence[Write[Review]]) -> None:
-        for write in writes:
-            review = write.value
-            if (
-                write.expected is None
-                and execute(
-                    "SELECT 1 FROM reviews WHERE order_id = ?", (review.order_id,)
-                ).fetchone()
-            ):
-                raise StaleWrite(kind=_("review"), key=review.order_id)
-            self._upsert(
-                execute,
-                "reviews",
-                write,
+        for review in changes.reviews:
+            steps += self._review(review)
+        for inquiry in changes.inquiries:
+            steps += self._upsert(
+                "inquiries",
+                inquiry,
                 {
-                    "order_id": review.order_id,
-                    "service_id": review.service_id,
-                    "seller_id": review.seller_id,
-                    "stars": review.stars,
-                    "created_at": self._time(review.created_at),
+                    "service_id": inquiry.value.service_id,
+                    "buyer_id": inquiry.value.buyer_id,
+                    "seller_id": inquiry.value.seller_id,
+                    "opened_at": self._time(inquiry.value.opened_at),
                 },
             )
-
-    def _store(
-        self,
-        execute: Execute,
-        table: str,
-        writes: Sequence[Write[W]],
-        columns: Callable[[W], dict[str, object]],
-    ) -> None:
-        """Upsert documents of one table with the columns its queries use."""
-        for write in writes:
-            self._upsert(execute, table, write, columns(write.value))  # type: ignore[arg-type]
-
-    def _list(self, execute: Execute, changes: Changes) -> None:
-        for listing in changes.listings:
-            execute(
-                "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
-                " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
-                " terms, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (service_id) DO UPDATE SET seller_id = excluded.seller_id,"
-                " category_id = excluded.category_id, section_id = excluded.section_id,"
-                " price_minor = excluded.price_minor, delivery_days = excluded.delivery_days,"
-                " seller_level = excluded.seller_level, score = excluded.score,"
-                " sales = excluded.sales, recent_sales = excluded.recent_sales,"
-                " newest = excluded.newest, terms = excluded.terms, doc = excluded.doc",
-                (
-                    listing.service_id,
-                    listing.seller_id,
-                    listing.category_id,
-                    listing.section_id,
-                    listing.price.minor,
-                    listing.delivery_days,
-                    listing.seller_level.value,
-                    listing.score,
-                    listing.sales,
-                    listing.recent_sales,
-                    listing.sort_value(Ordering.NEWEST),
-                    self._terms_value(listing.terms),
-                    self._documents.encode(listing),
-                ),
+        for request in changes.requests:
+            steps += self._upsert(
+                "requests",
+                request,
+                {
+                    "buyer_id": request.value.buyer_id,
+                    "category_id": request.value.category_id,
+                    "status": request.value.status.value,
+                    "created_at": self._time(request.value.created_at),
+                    "expires_at": self._time(request.value.expires_at),
+                },
             )
-        for service_id in changes.unlisted:
-            execute("DELETE FROM listings WHERE service_id = ?", (service_id,))
+        steps += (self._listing(listing) for listing in changes.listings)
+        steps += (
+            ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
+            for service_id in changes.unlisted
+        )
+        for evaluation in changes.evaluations:
+            at = self._time(evaluation.at)
+            steps += [
+                (
+                    "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
+                    (evaluation.seller_id, at),
+                    _nothing_found(_("level evaluation"), evaluation.seller_id),
+                ),
+                (
+                    "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
+                    (evaluation.seller_id, at, evaluation.level.value, encode(evaluation)),
+                    None,
+                ),
+            ]
+        for command in changes.commands:
+            steps += [
+                (
+                    "SELECT 1 FROM commands WHERE key = ?",
+                    (command.key,),
+                    _nothing_found(_("command"), command.key),
+                ),
+                (
+                    "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
+                    (command.key, command.fingerprint, command.result),
+                    None,
+                ),
+            ]
+        return steps
+
+    def _review(self, write: Write[Review]) -> list[_Step]:
+        review = write.value
+        steps: list[_Step] = []
+        if write.expected is None:
+            steps.append(
+                (
+                    "SELECT 1 FROM reviews WHERE order_id = ?",
+                    (review.order_id,),
+                    _nothing_found(_("review"), review.order_id),
+                )
+            )
+        return steps + self._upsert(
+            "reviews",
+            write,
+            {
+                "order_id": review.order_id,
+                "service_id": review.service_id,
+                "seller_id": review.seller_id,
+                "stars": review.stars,
+                "created_at": self._time(review.created_at),
+            },
+        )
+
+    def _listing(self, listing: Listing) -> _Step:
+        return (
+            _LISTING_UPSERT,
+            (
+                listing.service_id,
+                listing.seller_id,
+                listing.category_id,
+                listing.section_id,
+                listing.price.minor,
+                listing.delivery_days,
+                listing.seller_level.value,
+                listing.score,
+                listing.sales,
+                listing.recent_sales,
+                listing.sort_value(Ordering.NEWEST),
+                self._terms_value(listing.terms),
+                self._documents.encode(listing),
+            ),
+            None,
+        )
 
     _LOCK_BALANCES = ""
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
 
-    def _post(self, execute: Execute, transactions: Sequence[Transaction]) -> None:
+    def _postings(self, transactions: Sequence[Transaction]) -> list[_Step]:
         if not transactions:
-            return
+            return []
         # The database refuses overdrafts by itself; reading the locked balances first
         # names the account in the error. Accounts are locked in one order: no deadlock.
         accounts = sorted({e.account for t in transactions for e in t.entries})
         marks = ", ".join("?" for _ in accounts)
-        stored = {
-            str(account): int(str(minor))
-            for account, minor in execute(
-                f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"  # noqa: S608
-                f" ORDER BY account{self._LOCK_BALANCES}",
-                accounts,
-            ).fetchall()
-        }
-        running: dict[AccountId, Money] = {}
-        for transaction in transactions:
-            if execute(
-                "SELECT 1 FROM ledger_transactions WHERE key = ?", (transaction.key,)
-            ).fetchone():
-                raise StaleWrite(kind=_("transaction"), key=transaction.key)
-            current = {
-                e.account: running.get(e.account)
-                or Money(stored.get(e.account, 0), e.amount.currency)
-                for e in transaction.entries
-            }
-            running.update(postable(current, transaction))
-            execute(
-                "INSERT INTO ledger_transactions"
-                " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        balances = _Balances()
+        steps: list[_Step] = [
+            (
                 (
-                    transaction.id,
-                    transaction.key,
-                    transaction.kind.value,
-                    self._time(transaction.at),
-                    transaction.order_id,
-                    transaction.member_id,
-                    transaction.reverses,
-                    None if transaction.clears_at is None else self._time(transaction.clears_at),
-                    _entries_json(transaction),
+                    f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"  # noqa: S608
+                    f" ORDER BY account{self._LOCK_BALANCES}"
                 ),
+                accounts,
+                balances.read,
             )
+        ]
+        for transaction in transactions:
+            steps += [
+                (
+                    "SELECT 1 FROM ledger_transactions WHERE key = ?",
+                    (transaction.key,),
+                    balances.postable(transaction),
+                ),
+                (
+                    _TRANSACTION_INSERT,
+                    (
+                        transaction.id,
+                        transaction.key,
+                        transaction.kind.value,
+                        self._time(transaction.at),
+                        transaction.order_id,
+                        transaction.member_id,
+                        transaction.reverses,
+                        None
+                        if transaction.clears_at is None
+                        else self._time(transaction.clears_at),
+                        _entries_json(transaction),
+                    ),
+                    None,
+                ),
+            ]
+        return steps
 
-    def _members(self, execute: Execute, writes: Sequence[Write[Member]]) -> None:
-        for write in writes:
-            member = write.value
-            for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
-                value = getattr(member, field)
-                clash = execute(
-                    f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",  # noqa: S608
-                    (value, member.id),
-                ).fetchone()
-                if clash:
-                    raise error(value)
-            self._upsert(
-                execute, "members", write, {"username": member.username, "email": member.email}
+    def _member(self, write: Write[Member]) -> list[_Step]:
+        member = write.value
+        steps: list[_Step] = [
+            (
+                f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",  # noqa: S608
+                (getattr(member, field), member.id),
+                _nothing_found_else(error, getattr(member, field)),
             )
+            for field, error in (("username", UsernameTaken), ("email", EmailTaken))
+        ]
+        return steps + self._upsert(
+            "members", write, {"username": member.username, "email": member.email}
+        )
 
     def _upsert(
         self,
-        execute: Execute,
         table: str,
         write: Write[Member]
         | Write[Service]
@@ -764,26 +827,118 @@ class SqlBackend(ABC):
         | Write[Inquiry]
         | Write[ServiceRequest],
         columns: dict[str, object],
-    ) -> None:
+        doc: str | None = None,
+    ) -> list[_Step]:
+        """Insert a new document, or update one at the version it was read at.
+
+        ``doc`` is the document's text, when the caller encoded it (the whole value if not).
+        """
         value = write.value
         names = [*columns, "version", "doc"]
-        values = [*columns.values(), value.version, self._documents.encode(value)]
+        text = self._documents.encode(value) if doc is None else doc
+        values = [*columns.values(), value.version, text]
         if write.expected is None:
-            if execute(f"SELECT 1 FROM {table} WHERE id = ?", (value.id,)).fetchone():  # noqa: S608
-                raise StaleWrite(kind=table, key=value.id)
             placeholders = ", ".join("?" for _ in range(len(names) + 1))
-            execute(
-                f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",  # noqa: S608
-                (value.id, *values),
-            )
-            return
+            return [
+                (
+                    f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608
+                    (value.id,),
+                    _nothing_found(table, value.id),
+                ),
+                (
+                    f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",  # noqa: S608
+                    (value.id, *values),
+                    None,
+                ),
+            ]
         assignments = ", ".join(f"{name} = ?" for name in names)
-        updated = execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",  # noqa: S608
-            (*values, value.id, write.expected),
-        )
-        if updated.rowcount != 1:
-            raise StaleWrite(kind=table, key=value.id)
+        return [
+            (
+                f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",  # noqa: S608
+                (*values, value.id, write.expected),
+                _one_changed(table, value.id),
+            )
+        ]
+
+
+_LISTING_UPSERT: Final = (
+    "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
+    " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
+    " terms, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (service_id) DO UPDATE SET seller_id = excluded.seller_id,"
+    " category_id = excluded.category_id, section_id = excluded.section_id,"
+    " price_minor = excluded.price_minor, delivery_days = excluded.delivery_days,"
+    " seller_level = excluded.seller_level, score = excluded.score,"
+    " sales = excluded.sales, recent_sales = excluded.recent_sales,"
+    " newest = excluded.newest, terms = excluded.terms, doc = excluded.doc"
+)
+_TRANSACTION_INSERT: Final = (
+    "INSERT INTO ledger_transactions"
+    " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_Check = Callable[[Cursor], None]
+_Step = tuple[str, Sequence[object], _Check | None]
+"""A statement of a flush, its parameters, and what its result must show (or ``None``)."""
+
+
+def _nothing_found(kind: str, key: str) -> _Check:
+    """A check that the query found no row: one would mean someone else wrote first."""
+
+    def check(cursor: Cursor) -> None:
+        if cursor.fetchone():
+            raise StaleWrite(kind=kind, key=key)
+
+    return check
+
+
+def _nothing_found_else(error: Callable[[str], Exception], value: str) -> _Check:
+    """A check that the query found no row: one would mean ``value`` is taken."""
+
+    def check(cursor: Cursor) -> None:
+        if cursor.fetchone():
+            raise error(value)
+
+    return check
+
+
+def _one_changed(kind: str, key: str) -> _Check:
+    """A check that the update changed its row: none means the version moved on."""
+
+    def check(cursor: Cursor) -> None:
+        if cursor.rowcount != 1:
+            raise StaleWrite(kind=kind, key=key)
+
+    return check
+
+
+class _Balances:
+    """The balances a flush moves, read locked inside its transaction, and their checks."""
+
+    def __init__(self) -> None:
+        self._stored: dict[str, int] = {}
+        self._running: dict[AccountId, Money] = {}
+
+    def read(self, cursor: Cursor) -> None:
+        """Keep the locked balances (again, if the transaction is run again)."""
+        self._stored = {str(account): int(str(minor)) for account, minor in cursor.fetchall()}
+        self._running = {}
+
+    def postable(self, transaction: Transaction) -> _Check:
+        """A check that the key is new and no balance goes wrongly negative, in order."""
+
+        def check(cursor: Cursor) -> None:
+            if cursor.fetchone():
+                raise StaleWrite(kind=_("transaction"), key=transaction.key)
+            stored, running = self._stored, self._running
+            current = {
+                e.account: running.get(e.account)
+                or Money(stored.get(e.account, 0), e.amount.currency)
+                for e in transaction.entries
+            }
+            running.update(postable(current, transaction))
+
+        return check
 
 
 _ENTRIES_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), check_circular=False)

@@ -6,6 +6,15 @@ Only adapters and hosts use it; the domain never serialises itself.
 >>> order = place_order()
 >>> decode(encode(order), type(order)) == order
 True
+
+An aggregate can also be written as two texts: some of its fields apart (parts written
+once, like what an order bought and its price) and the rest (what changes):
+
+>>> rest, apart = encode_apart(order, ("service", "quote"))
+>>> decode_apart(rest, apart, type(order)) == order
+True
+>>> encode_rest(order, ("service", "quote")) == rest
+True
 """
 
 from __future__ import annotations
@@ -19,14 +28,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final, TypeVar
 
+import attrs
 from cattrs.fns import identity
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from microgigs.errors import InvalidType
 from microgigs.money import Money
 from microgigs.ranking import Measure
 
-__all__ = ["converter", "decode", "encode"]
+__all__ = ["converter", "decode", "decode_apart", "encode", "encode_apart", "encode_rest"]
 
 T = TypeVar("T")
 _Hook = Callable[[object, object], object]
@@ -206,3 +217,49 @@ def encode(value: object) -> str:
 def decode(text: str | bytes, kind: type[T]) -> T:
     """The ``kind`` object that :func:`encode` wrote as ``text``."""
     return converter.structure(json.loads(text), kind)
+
+
+_Unstructure = Callable[[object], dict[str, object]]
+_WITHOUT: Final[dict[tuple[type, tuple[str, ...]], _Unstructure]] = {}
+
+
+def _without(kind: type, omitted: tuple[str, ...]) -> _Unstructure:
+    """The unstructure function of ``kind`` that leaves ``omitted`` fields out, made once."""
+    found = _WITHOUT.get((kind, omitted))
+    if found is None:
+        overrides = {name: override(omit=True) for name in omitted}
+        # mypy reads the field names as the function's own flags; they are overrides
+        made: _Unstructure = make_dict_unstructure_fn(kind, converter, **overrides)  # type: ignore[arg-type]
+        found = _WITHOUT[kind, omitted] = made
+    return found
+
+
+def _others(kind: type, fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(kind) if f.name not in fields)
+
+
+def encode_rest(value: object, apart: tuple[str, ...]) -> str:
+    """``value`` as JSON text without its fields ``apart`` (see :func:`encode_apart`)."""
+    return _ENCODER.encode(_without(type(value), apart)(value))
+
+
+def encode_apart(value: object, apart: tuple[str, ...]) -> tuple[str, str]:
+    """``value`` as two JSON texts: every field but those ``apart``, and those alone.
+
+    A storage writes the fields ``apart`` once (they never change) and the rest at every
+    change, so an update encodes and writes only what it changes.
+    """
+    kind = type(value)
+    alone = _without(kind, _others(kind, apart))(value)
+    return encode_rest(value, apart), _ENCODER.encode(alone)
+
+
+def decode_apart(rest: str | bytes, apart: str | bytes, kind: type[T]) -> T:
+    """The ``kind`` object that :func:`encode_apart` wrote as ``rest`` and ``apart``."""
+    raw = json.loads(rest)
+    if not isinstance(raw, dict):
+        raise InvalidType(field="document", expected="an object", actual=type(raw).__name__)
+    parts = json.loads(apart)
+    if not isinstance(parts, dict):
+        raise InvalidType(field="document", expected="an object", actual=type(parts).__name__)
+    return converter.structure(raw | parts, kind)
