@@ -63,6 +63,9 @@ from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfW
 
 __all__ = ["MemoryStorage"]
 
+_MEMBER, _SERVICE, _ORDER = _("member"), _("service"), _("order")
+_REVIEW, _INQUIRY, _REQUEST = _("review"), _("inquiry"), _("request")
+
 
 class _MemoryBackend:
     """Committed state in dicts and a :class:`~microgigs.ledger.Ledger` book."""
@@ -274,14 +277,15 @@ class _MemoryBackend:
             self._apply(changes)
 
     def _check(self, changes: Changes) -> None:
-        for kind, writes, stored in (
-            (_("member"), changes.members, self._members),
-            (_("service"), changes.services, self._services),
-            (_("order"), changes.orders, self._orders),
-            (_("review"), changes.reviews, self._reviews),
-            (_("inquiry"), changes.inquiries, self._inquiries),
-            (_("request"), changes.requests, self._requests),
-        ):
+        versioned = (
+            (_MEMBER, changes.members, self._members),
+            (_SERVICE, changes.services, self._services),
+            (_ORDER, changes.orders, self._orders),
+            (_REVIEW, changes.reviews, self._reviews),
+            (_INQUIRY, changes.inquiries, self._inquiries),
+            (_REQUEST, changes.requests, self._requests),
+        )
+        for kind, writes, stored in versioned:
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
         for write in changes.members:
@@ -332,37 +336,52 @@ class _MemoryBackend:
 
     def _apply(self, changes: Changes) -> None:
         # the staged values become the committed ones: the finished unit of work hands out
-        # only copies of them, so nobody else holds them
+        # only copies of them, so nobody else holds them. Most commits touch a few kinds:
+        # each empty one costs a test.
         for write in changes.members:
-            member = write.value
-            old = self._members.get(member.id)
-            if old is not None:
-                self._member_keys.pop(("username", old.username), None)
-                self._member_keys.pop(("email", old.email), None)
-            self._members[member.id] = member
-            self._member_keys["username", member.username] = member.id
-            self._member_keys["email", member.email] = member.id
-        self._services.update({w.value.id: w.value for w in changes.services})
+            self._keep_member(write.value)
         for written in changes.orders:
             self._keep_order(written.value)
-        self._favourites.update({f.owner_id: f for f in changes.favourites})
-        self._carts.update({c.owner_id: c for c in changes.carts})
         for message in changes.messages:
             self._messages.setdefault(message.order_id, []).append(message)
         for transaction in changes.transactions:
             self._book.post(transaction)
-        self._outbox.update({event.id: event for event in changes.events})
+        if changes.services:
+            self._services.update((w.value.id, w.value) for w in changes.services)
+        if changes.favourites:
+            self._favourites.update((f.owner_id, f) for f in changes.favourites)
+        if changes.carts:
+            self._carts.update((c.owner_id, c) for c in changes.carts)
+        self._apply_records(changes)
+
+    def _apply_records(self, changes: Changes) -> None:
+        if changes.events:
+            self._outbox.update((event.id, event) for event in changes.events)
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
-        self._commands.update({record.key: record for record in changes.commands})
-        self._reviews.update({w.value.id: w.value for w in changes.reviews})
-        self._inquiries.update({w.value.id: w.value for w in changes.inquiries})
-        self._requests.update({w.value.id: w.value for w in changes.requests})
-        self._listings.update({listing.service_id: listing for listing in changes.listings})
+        self._commands.update((record.key, record) for record in changes.commands)
+        if changes.reviews:
+            self._reviews.update((w.value.id, w.value) for w in changes.reviews)
+        if changes.inquiries:
+            self._inquiries.update((w.value.id, w.value) for w in changes.inquiries)
+        if changes.requests:
+            self._requests.update((w.value.id, w.value) for w in changes.requests)
+        if changes.listings:
+            self._listings.update((v.service_id, v) for v in changes.listings)
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
         for evaluation in sorted(changes.evaluations, key=lambda e: e.at):
             self._evaluations.setdefault(evaluation.seller_id, []).append(evaluation)
+
+    def _keep_member(self, member: Member) -> None:
+        """Store a member and move its username and e-mail in the unique index."""
+        old = self._members.get(member.id)
+        if old is not None:
+            self._member_keys.pop(("username", old.username), None)
+            self._member_keys.pop(("email", old.email), None)
+        self._members[member.id] = member
+        self._member_keys["username", member.username] = member.id
+        self._member_keys["email", member.email] = member.id
 
 
 def _check_version(
