@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
+from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.marketplace import Marketplace
 from microgigs.orders import Order
@@ -139,3 +140,36 @@ def test_an_order_s_terms_are_written_once_and_its_changes_rewrite_only_the_rest
     }
     assert order.version > 1  # changed after it was placed, its terms as they were bought
     assert order == decode(json.dumps(json.loads(rest) | json.loads(terms)), Order)
+
+
+def test_an_order_written_is_read_back_without_decoding_and_a_changed_row_is_read_anew(
+    tmp_path, monkeypatch
+):
+    from microgigs.storage import _sql  # noqa: PLC0415 (the adapter's own cache, looked at)
+
+    clock = ManualClock(START)
+    storage = SQLiteStorage(tmp_path / "cache.db", currency="USD")
+    market = Marketplace(storage, clock, UlidGenerator(clock, seed=5), KHAMSAT, FakeGateway())
+    demo = load_demo(market, clock)
+    delivered = next(o for o, story in demo.orders.items() if story == "delivered")
+    decoded = []
+    real = _sql.decode_apart
+    monkeypatch.setattr(_sql, "decode_apart", lambda *a: decoded.append(a[0]) or real(*a))
+
+    order = market.order(delivered)  # it was written (delivered) by this process
+    market.accept("accept-it", Actor.member(order.buyer_id), delivered)  # an update: its rest only
+    accepted = market.order(delivered)
+
+    assert ([], "completed") == (decoded, accepted.status.value)
+    with sqlite3.connect(tmp_path / "cache.db") as connection:
+        terms = json.loads(
+            connection.execute("SELECT terms FROM orders WHERE id = ?", (delivered,)).fetchone()[0]
+        )
+        terms["service"]["title"] = "عنوان آخر"
+        connection.execute(
+            "UPDATE orders SET terms = ? WHERE id = ?",
+            (json.dumps(terms, ensure_ascii=False), delivered),
+        )
+    assert "عنوان آخر" == market.order(delivered).service.title
+    assert 1 == len(decoded)
+    storage.close()

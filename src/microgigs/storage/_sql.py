@@ -160,7 +160,9 @@ class Documents:
         if found is None:
             found = decode_apart(rest, apart, kind)
             self._keep(key, found)
-        self._remember(kind, found.id, apart)  # type: ignore[attr-defined]
+        identity = found.id  # type: ignore[attr-defined]
+        if self._apart.get((kind, identity)) != apart:
+            self._remember(kind, identity, apart)
         return found  # type: ignore[return-value]
 
     def encode_apart(self, value: _Identified, apart: tuple[str, ...]) -> tuple[str, str]:
