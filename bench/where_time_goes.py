@@ -10,7 +10,10 @@ building its statements. The raw baselines of P1 and P2 cost about what *databas
 With ``--postgres``, it also sends one lifecycle's recorded statements (``bench/replay.py``)
 three ways, interleaved: on one raw psycopg connection (P2's baseline), through the
 adapter's own doors (``_read``, ``_write``) and through them inside one unit of work's
-session: what the adapter's connection handling costs, with no library work at all.
+session: what the adapter's connection handling costs, with no library work at all. And it
+measures the two things of the machine that move P2 most: what one round trip costs after
+the client paused (a lifecycle's Python runs between its statements; the raw replay sends
+them back to back), and what a commit costs with and without waiting for the disk.
 
 Run: .venv/bin/python bench/where_time_goes.py [--postgres DSN] [--lifecycles N]
 """
@@ -18,6 +21,7 @@ Run: .venv/bin/python bench/where_time_goes.py [--postgres DSN] [--lifecycles N]
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 import uuid
@@ -177,6 +181,57 @@ def doors(dsn: str, loops: int = 60) -> dict[str, float]:
     return timings
 
 
+def _busy(microseconds: float) -> None:
+    """Work (not sleep) for a while, as a lifecycle's Python does between statements."""
+    until = time.perf_counter() + microseconds / 1e6
+    while time.perf_counter() < until:
+        pass
+
+
+def pauses(dsn: str, trips: int = 400) -> dict[int, float]:
+    """The mean cost of ``SELECT 1`` after the client worked 0 … 500 µs since the last one."""
+    import psycopg  # noqa: PLC0415 (only with --postgres)
+
+    gaps = (0, 50, 100, 200, 500)
+    spent = dict.fromkeys(gaps, 0.0)
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute("SELECT 1").fetchall()
+        for _ in range(trips):
+            for gap in gaps:  # interleaved: drift touches every gap alike
+                _busy(gap)
+                started = time.perf_counter()
+                db.execute("SELECT 1").fetchall()
+                spent[gap] += time.perf_counter() - started
+    means = {gap: total / trips * 1e6 for gap, total in spent.items()}
+    print("  a round trip after the client worked (µs):  "
+          + "   ".join(f"{gap} → {mean:.0f}" for gap, mean in means.items()))  # fmt: skip
+    return means
+
+
+def commits(dsn: str, rounds: int = 100) -> dict[str, float]:
+    """The mean cost of a one-row write transaction, waiting for the disk or not."""
+    import psycopg  # noqa: PLC0415 (only with --postgres)
+
+    spent = {"on": 0.0, "off": 0.0}
+    table = f"bench_commit_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute(f"CREATE TABLE {table} (n integer)")
+        try:
+            for n in range(rounds):
+                for setting in spent:
+                    db.execute(f"SET synchronous_commit = {setting}")
+                    started = time.perf_counter()
+                    with db.transaction():
+                        db.execute(f"INSERT INTO {table} VALUES (%s)", (n,))  # noqa: S608
+                    spent[setting] += time.perf_counter() - started
+        finally:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+    means = {setting: total / rounds * 1000 for setting, total in spent.items()}
+    print(f"  a one-row commit: {means['on']:.2f} ms waiting for the disk,"
+          f" {means['off']:.2f} ms without (synchronous_commit off)")  # fmt: skip
+    return means
+
+
 def main() -> None:
     """Parse the options and measure."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -199,6 +254,8 @@ def main() -> None:
             with psycopg.connect(options.postgres, autocommit=True) as db:
                 db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         doors(options.postgres)
+        pauses(options.postgres)
+        commits(options.postgres)
 
 
 def smoke() -> None:
@@ -208,6 +265,10 @@ def smoke() -> None:
         per = run(storage, "SQLite (file, WAL)", 3)
         storage.close()
     assert min(per["database"], per["codec"], per["rest"]) > 0, per
+    dsn = os.environ.get("MICROGIGS_TEST_POSTGRES_DSN")
+    if dsn:
+        assert min(pauses(dsn, trips=3).values()) > 0
+        assert min(commits(dsn, rounds=3).values()) > 0
 
 
 if __name__ == "__main__":
