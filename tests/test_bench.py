@@ -12,7 +12,7 @@ NEEDS_POSTGRES = {"p2_postgres"}
 SCRIPTS = [
     pytest.param(p.stem, marks=pytest.mark.postgres) if p.stem in NEEDS_POSTGRES else p.stem
     for p in sorted(BENCH.glob("p[0-9]_*.py"))
-] + ["where_time_goes"]
+] + ["where_time_goes", "instructions"]
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
