@@ -81,7 +81,8 @@ def instrument(storage: Any, split: Split) -> Callable[[], None]:
             write(timed_work)
 
     backend._read, backend._write = timed_read, timed_write  # noqa: SLF001
-    originals = {name: getattr(_sql, name) for name in ("encode", "decode")}
+    codec = ("encode", "decode", "encode_apart", "encode_rest", "decode_apart")
+    originals = {name: getattr(_sql, name) for name in codec}
     for name, original in originals.items():
 
         def timed(*args: Any, original: Any = original) -> Any:
