@@ -9,6 +9,7 @@ username, a balance that would go below zero. Adapters differ only in their back
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -125,11 +126,12 @@ class Changes:
     evaluations: Sequence[Evaluation] = ()
 
 
-class _Staging:
+class _Staging(ABC):
     """A repository of a unit of work: it puts what it staged into the unit's changes."""
 
+    @abstractmethod
     def stage(self, changes: Changes) -> None:
-        raise NotImplementedError
+        """Fill this repository's part of ``changes``."""
 
 
 class Backend(Protocol):
