@@ -62,6 +62,7 @@ from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, 
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 T = TypeVar("T")
+W = TypeVar("W")
 
 
 class _HasId(Protocol):
@@ -592,19 +593,17 @@ class SqlBackend(ABC):
     def _steps(self, changes: Changes) -> list[_Step]:
         # versions first: a unit that lost a race is told StaleWrite, whatever else it holds
         steps = [step for write in changes.members for step in self._member(write)]
-        for write in changes.services:
-            service = write.value
-            steps += self._upsert(
-                "services",
-                write,
-                {
-                    "seller_id": service.seller_id,
-                    "category_id": service.category_id,
-                    "status": service.status.value,
-                    "created_at": self._time(service.created_at),
-                    "updated_at": self._time(service.updated_at),
-                },
-            )
+        steps += self._store(
+            "services",
+            changes.services,
+            lambda service: {
+                "seller_id": service.seller_id,
+                "category_id": service.category_id,
+                "status": service.status.value,
+                "created_at": self._time(service.created_at),
+                "updated_at": self._time(service.updated_at),
+            },
+        )
         for placed in changes.orders:
             order = placed.value
             due = order.next_due
@@ -656,29 +655,27 @@ class SqlBackend(ABC):
         )
         for review in changes.reviews:
             steps += self._review(review)
-        for inquiry in changes.inquiries:
-            steps += self._upsert(
-                "inquiries",
-                inquiry,
-                {
-                    "service_id": inquiry.value.service_id,
-                    "buyer_id": inquiry.value.buyer_id,
-                    "seller_id": inquiry.value.seller_id,
-                    "opened_at": self._time(inquiry.value.opened_at),
-                },
-            )
-        for request in changes.requests:
-            steps += self._upsert(
-                "requests",
-                request,
-                {
-                    "buyer_id": request.value.buyer_id,
-                    "category_id": request.value.category_id,
-                    "status": request.value.status.value,
-                    "created_at": self._time(request.value.created_at),
-                    "expires_at": self._time(request.value.expires_at),
-                },
-            )
+        steps += self._store(
+            "inquiries",
+            changes.inquiries,
+            lambda inquiry: {
+                "service_id": inquiry.service_id,
+                "buyer_id": inquiry.buyer_id,
+                "seller_id": inquiry.seller_id,
+                "opened_at": self._time(inquiry.opened_at),
+            },
+        )
+        steps += self._store(
+            "requests",
+            changes.requests,
+            lambda request: {
+                "buyer_id": request.buyer_id,
+                "category_id": request.category_id,
+                "status": request.status.value,
+                "created_at": self._time(request.created_at),
+                "expires_at": self._time(request.expires_at),
+            },
+        )
         steps += (self._listing(listing) for listing in changes.listings)
         steps += (
             ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
@@ -712,6 +709,19 @@ class SqlBackend(ABC):
                 ),
             ]
         return steps
+
+    def _store(
+        self,
+        table: str,
+        writes: Sequence[Write[W]],
+        columns: Callable[[W], dict[str, object]],
+    ) -> list[_Step]:
+        """Upsert documents of one table with the columns its queries use."""
+        return [
+            step
+            for write in writes
+            for step in self._upsert(table, write, columns(write.value))  # type: ignore[arg-type]
+        ]
 
     def _review(self, write: Write[Review]) -> list[_Step]:
         review = write.value

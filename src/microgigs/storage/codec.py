@@ -234,8 +234,16 @@ def _without(kind: type, omitted: tuple[str, ...]) -> _Unstructure:
     return found
 
 
-def _others(kind: type, fields: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f.name for f in attrs.fields(kind) if f.name not in fields)
+_ONLY: Final[dict[tuple[type, tuple[str, ...]], _Unstructure]] = {}
+
+
+def _only(kind: type, kept: tuple[str, ...]) -> _Unstructure:
+    """The unstructure function of ``kind`` that writes its ``kept`` fields alone, made once."""
+    found = _ONLY.get((kind, kept))
+    if found is None:
+        others = tuple(f.name for f in attrs.fields(kind) if f.name not in kept)
+        found = _ONLY[kind, kept] = _without(kind, others)
+    return found
 
 
 def encode_rest(value: object, apart: tuple[str, ...]) -> str:
@@ -249,17 +257,17 @@ def encode_apart(value: object, apart: tuple[str, ...]) -> tuple[str, str]:
     A storage writes the fields ``apart`` once (they never change) and the rest at every
     change, so an update encodes and writes only what it changes.
     """
-    kind = type(value)
-    alone = _without(kind, _others(kind, apart))(value)
+    alone = _only(type(value), apart)(value)
     return encode_rest(value, apart), _ENCODER.encode(alone)
 
 
 def decode_apart(rest: str | bytes, apart: str | bytes, kind: type[T]) -> T:
     """The ``kind`` object that :func:`encode_apart` wrote as ``rest`` and ``apart``."""
-    raw = json.loads(rest)
+    return converter.structure(_object(rest) | _object(apart), kind)
+
+
+def _object(text: str | bytes) -> dict[str, object]:
+    raw = json.loads(text)
     if not isinstance(raw, dict):
         raise InvalidType(field="document", expected="an object", actual=type(raw).__name__)
-    parts = json.loads(apart)
-    if not isinstance(parts, dict):
-        raise InvalidType(field="document", expected="an object", actual=type(parts).__name__)
-    return converter.structure(raw | parts, kind)
+    return raw
