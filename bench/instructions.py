@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 from harness import RESULTS
 from lifecycle import cast, play
 from p1_sqlite import sqlite_replayer
@@ -41,6 +42,9 @@ from p3_memory import DictMarket
 from replay import record
 from sqlbench import known_ids
 
+from microgigs.actors import Actor
+from microgigs.marketplace import Context, handles
+from microgigs.marketplace.commands import Command
 from microgigs.storage import MemoryStorage
 from microgigs.storage.ports import Storage
 from microgigs.storage.sqlite import SQLiteStorage
@@ -70,13 +74,25 @@ def _dict(_folder: Path) -> Callable[[int], None]:
     return run
 
 
+@attrs.frozen
+class Noop(Command[None]):
+    """A command whose handler does nothing: what the path every command takes costs."""
+
+    actor: Actor
+
+
+@handles(Noop)
+def _noop(_command: Noop, _context: Context) -> None:
+    return None
+
+
 def _command(_folder: Path) -> Callable[[int], None]:
     played = cast(MemoryStorage("USD"))
     market, buyer = played.market, played.buyer
 
     def run(n: int) -> None:
         for i in range(n):
-            market._command(f"noop-{i}", "noop", (buyer,), lambda _uow: None, type(None))  # noqa: SLF001
+            market.execute(Noop(buyer), key=f"noop-{i}")
 
     return run
 

@@ -19,7 +19,7 @@ from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.ids import CategoryId, MemberId, ServiceId, UpgradeId
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.payments import FakeGateway
 from microgigs.storage.ports import Storage
 
@@ -61,22 +61,36 @@ def cast(storage: Storage, *, funds: int = 10_000_000, seed: int = 1) -> Cast:
     market = Marketplace(storage, clock, UlidGenerator(clock, seed=seed), POLICY, FakeGateway())
     seller = Actor.member(
         market.register_member(
-            "r-s", username="sara", email="sara@example.com", first_name="سارة", family_name="علي"
+            username="sara",
+            email="sara@example.com",
+            first_name="سارة",
+            family_name="علي",
+            key="r-s",
         )
     )
     buyer = Actor.member(
         market.register_member(
-            "r-b", username="ahmad", email="ahmad@example.com", first_name="أحمد", family_name="حسن"
+            username="ahmad",
+            email="ahmad@example.com",
+            first_name="أحمد",
+            family_name="حسن",
+            key="r-b",
         )
     )
     service = market.publish_service(
-        "p", seller, category_id=CategoryId("logo-design"), title="تصميم شعار احترافي لشركتك",
-        description=DESCRIPTION, instructions="أرسل الاسم والألوان.", base_price=usd(5),
-        delivery_days=2, upgrades=[("PNG", usd(5), 0), ("PSD", usd(10), 1)],
-    )  # fmt: skip
-    market.moderate_service("m", ADMIN, service)
-    market.top_up("t", buyer, usd(funds), lg.Gateway.CARD)
-    upgrades = [u.id for u in market.service(service).upgrades]
+        seller,
+        category_id=CategoryId("logo-design"),
+        title="تصميم شعار احترافي لشركتك",
+        description=DESCRIPTION,
+        instructions="أرسل الاسم والألوان.",
+        base_price=usd(5),
+        delivery_days=2,
+        upgrades=[NewUpgrade("PNG", usd(5), 0), NewUpgrade("PSD", usd(10), 1)],
+        key="p",
+    ).id
+    market.moderate_service(ADMIN, service, key="m")
+    market.top_up(buyer, usd(funds), lg.Gateway.CARD, key="t")
+    upgrades = [u.id for u in market.service(Actor.system(), service).upgrades]
     played = Cast(market, clock, seller, buyer, service, upgrades)
     play(played)  # warm-up: the day's trending recount, the month's level evaluations
     return played
@@ -86,11 +100,11 @@ def play(c: Cast) -> None:
     """One whole lifecycle, keys ``L<n>-…``."""
     m, key = c.market, f"L{c.played}-"
     c.played += 1
-    m.add_to_cart(key + "cart", c.buyer, c.service, upgrade_ids=c.upgrades)
-    (order,) = m.checkout(key + "pay", c.buyer)
-    m.send_message(key + "brief", c.buyer, order, "الاسم: نخلة، والألوان خضراء.")
-    m.deliver(key + "deliver", c.seller, order, "إليك الشعار", ["logo.png"])
-    m.accept(key + "accept", c.buyer, order)
+    m.add_to_cart(c.buyer, c.service, upgrade_ids=c.upgrades, key=key + "cart")
+    (order,) = m.checkout(c.buyer, key=key + "pay")
+    m.send_message(c.buyer, order, "الاسم: نخلة، والألوان خضراء.", key=key + "brief")
+    m.deliver(c.seller, order, "إليك الشعار", ["logo.png"], key=key + "deliver")
+    m.accept(c.buyer, order, key=key + "accept")
     c.clock.advance(STEP)
     m.tick()
 

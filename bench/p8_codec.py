@@ -22,6 +22,7 @@ import pydantic
 from harness import measure, report
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
+from microgigs.actors import Actor
 from microgigs.marketplace import Marketplace
 from microgigs.orders import Order
 from microgigs.payments import FakeGateway
@@ -75,7 +76,7 @@ def an_order() -> Order:
                          FakeGateway())  # fmt: skip
     demo = load_demo(market, clock)
     delivered = [o for o, story in demo.orders.items() if story == "delivered"]
-    return market.order(delivered[0])
+    return market.order(Actor.system(), delivered[0])
 
 
 def run(loops: int = 2_000, repeats: int = 7) -> float:

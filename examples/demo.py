@@ -22,7 +22,7 @@ from microgigs.actors import Actor
 from microgigs.catalog import default_categories
 from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import format_money, label, translate_error
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery
 from microgigs.storage.sqlite import SQLiteStorage
@@ -32,12 +32,21 @@ DESCRIPTION = (
     "خدمة احترافية بجودة عالية وتسليم في الموعد، مع تعديلات مجانية حتى ترضى تمامًا عن النتيجة."
 )
 DEMO_SERVICES = [
-    ("logo-design", "تصميم شعار احترافي لشركتك الناشئة", "5",
-     [("تسليم بصيغة PNG", "50", 1), ("تسليم بصيغة PSD", "50", 1), ("تسليم بصيغة JPG", "50", 0),
-      ("نسخة ثلاثية الأبعاد", "50", 2)], 2),
+    (
+        "logo-design",
+        "تصميم شعار احترافي لشركتك الناشئة",
+        "5",
+        [
+            ("تسليم بصيغة PNG", "50", 1),
+            ("تسليم بصيغة PSD", "50", 1),
+            ("تسليم بصيغة JPG", "50", 0),
+            ("نسخة ثلاثية الأبعاد", "50", 2),
+        ],
+        2,
+    ),
     ("translation", "ترجمة مقال من الإنجليزية إلى العربية", "5", [("تسليم خلال يوم", "10", 0)], 3),
     ("articles", "كتابة مقال تسويقي متوافق مع محركات البحث", "10", [], 2),
-]  # fmt: skip
+]
 
 
 def usd(amount: str) -> Money:
@@ -48,21 +57,37 @@ def usd(amount: str) -> Money:
 def run(market: Marketplace, clock: ManualClock) -> int:
     """Play the demo (moving ``clock``, the market's) and print what happened."""
     tree = default_categories()
-    seller_id = market.register_member("r-sara", username="sara_designs", email="sara@example.com",
-                                       first_name="سارة", family_name="الأحمد")  # fmt: skip
-    buyer_id = market.register_member("r-ahmad", username="ahmad", email="ahmad@example.com",
-                                      first_name="أحمد", family_name="خالد")  # fmt: skip
+    seller_id = market.register_member(
+        username="sara_designs",
+        email="sara@example.com",
+        first_name="سارة",
+        family_name="الأحمد",
+        key="r-sara",
+    )
+    buyer_id = market.register_member(
+        username="ahmad",
+        email="ahmad@example.com",
+        first_name="أحمد",
+        family_name="خالد",
+        key="r-ahmad",
+    )
     seller, buyer = Actor.member(seller_id), Actor.member(buyer_id)
     admin = Actor.admin(MemberId("staff"))
     services = []
     for number, (category, title, base, upgrades, days) in enumerate(DEMO_SERVICES):
-        extras = [(name, usd(price), extra) for name, price, extra in upgrades]
+        extras = [NewUpgrade(name, usd(price), extra) for name, price, extra in upgrades]
         service = market.publish_service(
-            f"publish-{number}", seller, category_id=CategoryId(category), title=title,
-            description=DESCRIPTION, instructions="أرسل التفاصيل المطلوبة.", base_price=usd(base),
-            delivery_days=days, upgrades=extras,
-        )  # fmt: skip
-        market.moderate_service(f"approve-{number}", admin, service)
+            seller,
+            category_id=CategoryId(category),
+            title=title,
+            description=DESCRIPTION,
+            instructions="أرسل التفاصيل المطلوبة.",
+            base_price=usd(base),
+            delivery_days=days,
+            upgrades=extras,
+            key=f"publish-{number}",
+        ).id
+        market.moderate_service(admin, service, key=f"approve-{number}")
         services.append(service)
         print(f"{tree.category(CategoryId(category)).name('ar')} | {title}")
 
@@ -71,27 +96,30 @@ def run(market: Marketplace, clock: ManualClock) -> int:
         upgrades = [[u.id for u in uow.services.get(s).upgrades] for s in services]
     print(f"  search «الشعارات»: {len(found.listings)} service(s)")
 
-    market.top_up("top-up-1", buyer, usd("300"), lg.Gateway.CARD)
+    market.top_up(buyer, usd("300"), lg.Gateway.CARD, key="top-up-1")
     for number, (service, chosen) in enumerate(zip(services, upgrades, strict=True)):
-        market.add_to_cart(f"cart-{number}", buyer, service, upgrade_ids=chosen,
-                           quantity=1 if chosen else 2)  # fmt: skip
-    first, late, waiting = market.checkout("checkout-1", buyer)
+        market.add_to_cart(
+            buyer, service, upgrade_ids=chosen, quantity=1 if chosen else 2, key=f"cart-{number}"
+        )
+    first, late, waiting = market.checkout(buyer, key="checkout-1")
 
-    market.send_message("instructions-1", buyer, first, "اسم الشركة: نخلة، والألوان أخضر وذهبي")
-    market.send_message("instructions-2", buyer, late, "المقال مرفق")
+    market.send_message(buyer, first, "اسم الشركة: نخلة، والألوان أخضر وذهبي", key="instructions-1")
+    market.send_message(buyer, late, "المقال مرفق", key="instructions-2")
     clock.advance(relativedelta(days=2))
-    market.deliver("deliver-1", seller, first, "إليك الشعار بكل الصيغ", ["files/logo.zip"])
-    market.accept("accept-1", buyer, first)
+    market.deliver(seller, first, "إليك الشعار بكل الصيغ", ["files/logo.zip"], key="deliver-1")
+    market.accept(buyer, first, key="accept-1")
     clock.advance(relativedelta(days=5))  # the translation is now late
-    market.cancel_late("cancel-2", buyer, late)
+    market.cancel_late(buyer, late, key="cancel-2")
     clock.advance(relativedelta(days=14))
     report = market.tick()
     print(f"  tick: {report.transitions} transitions, {report.cleared} cleared")
 
     for order_id in (first, late, waiting):
-        order = market.order(order_id)
-        print(f"  {format_money(order.quote.total, 'en'):>8}  {label(order.status, 'ar')}"
-              f" / {label(order.status, 'en')}")  # fmt: skip
+        order = market.order(Actor.system(), order_id)
+        print(
+            f"  {format_money(order.quote.total, 'en'):>8}  {label(order.status, 'ar')}"
+            f" / {label(order.status, 'en')}"
+        )
     for name, account in (
         ("wallet", lg.wallet(buyer_id)),
         ("available", lg.available(seller_id)),
@@ -105,7 +133,7 @@ def run(market: Marketplace, clock: ManualClock) -> int:
         )
     print(f"  audit: {len(issues)} issues")
     try:
-        market.add_to_cart("own-1", seller, services[0])
+        market.add_to_cart(seller, services[0], key="own-1")
     except MicrogigsError as error:
         print(f"  refused ({error.code}): {translate_error(error, 'ar')}")
     return 0 if not issues else 1

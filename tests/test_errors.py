@@ -66,7 +66,9 @@ def test_every_error_is_exported_with_a_docstring_and_a_unique_code():
     assert sorted(codes) == sorted(set(codes))
     for cls in classes:
         assert cls.__doc__
-        assert hasattr(microgigs, cls.__name__), f"microgigs.{cls.__name__} is not exported"
+        assert cls.__name__ in microgigs.errors.__all__, (
+            f"microgigs.errors.{cls.__name__} is not exported"
+        )
 
 
 def test_errors_with_context_are_attrs_classes_whose_message_uses_every_field():

@@ -88,12 +88,16 @@ def load(db: str, language: str) -> int:
     try:
         with market.storage.unit_of_work() as uow:
             if uow.members.page(limit=1):
-                print(f"{db} already holds a marketplace: the demo loads into an empty one",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"{db} already holds a marketplace: the demo loads into an empty one",
+                    file=sys.stderr,
+                )
                 return 2
         loaded = load_demo(market, clock)
-        print(f"demo: {len(loaded.sellers)} sellers, {len(loaded.buyers)} buyers, "
-              f"{len(loaded.services)} services, {len(loaded.orders)} orders")  # fmt: skip
+        print(
+            f"demo: {len(loaded.sellers)} sellers, {len(loaded.buyers)} buyers, "
+            f"{len(loaded.services)} services, {len(loaded.orders)} orders"
+        )
         print("\n".join(report(market, language)))
         return 0
     finally:
@@ -104,8 +108,7 @@ def run_simulation(db: str, options: argparse.Namespace) -> int:
     """Simulate from the options' seed, members and days; print the report."""
     market, clock = _on_manual_clock(db, options.seed, START)
     try:
-        sim = simulate(market, clock, members=options.members, days=options.days,
-                       seed=options.seed)  # fmt: skip
+        sim = simulate(market, clock, members=options.members, days=options.days, seed=options.seed)
         print("\n".join(report(market, options.lang)))
         print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
         return 0
@@ -130,8 +133,10 @@ def convert(text: str, kind: object) -> object:  # noqa: PLR0911 (one return per
         return None if text == "none" else convert(text, options[0])
     if origin is not None and origin.__name__ in {"Sequence", "list", "tuple"}:
         (inner, *_rest) = typing.get_args(kind)
-        return [convert(item if isinstance(item, str) else json.dumps(item), inner)
-                for item in json.loads(text)]  # fmt: skip
+        return [
+            convert(item if isinstance(item, str) else json.dumps(item), inner)
+            for item in json.loads(text)
+        ]
     if kind is Money:
         amount, _, currency = text.partition(" ")
         return Money.of(amount, currency or KHAMSAT.currency)
@@ -186,16 +191,23 @@ def report(market: Marketplace, language: str) -> list[str]:
     gmv = sum((o.quote.total - (o.refunded or zero) for o in completed), zero)
     statuses = Counter(o.status for o in orders)
     levels = Counter(m.level for m in sellers)
-    lines = [f"== {say('title')} ==",
-             f"{say('gmv')}: {format_money(gmv, locale)}",
-             f"{say('commission')}: {format_money(balances.get(lg.revenue(), zero), locale)}",
-             f"{say('orders')}:"]  # fmt: skip
+    lines = [
+        f"== {say('title')} ==",
+        f"{say('gmv')}: {format_money(gmv, locale)}",
+        f"{say('commission')}: {format_money(balances.get(lg.revenue(), zero), locale)}",
+        f"{say('orders')}:",
+    ]
     lines += [f"  {label(s, locale)}: {statuses[s]}" for s in OrderStatus if statuses[s]]
     lines.append(f"{say('levels')}:")
     lines += [f"  {label(v, locale)}: {levels[v]}" for v in SellerLevel if levels[v]]
     lines.append(f"{say('balances')}:")
-    for name, prefix in (("wallets", "wallet:"), ("escrow", "escrow:"), ("pending", "pending:"),
-                         ("available", "available:"), ("payouts", "payouts")):  # fmt: skip
+    for name, prefix in (
+        ("wallets", "wallet:"),
+        ("escrow", "escrow:"),
+        ("pending", "pending:"),
+        ("available", "available:"),
+        ("payouts", "payouts"),
+    ):
         lines.append(f"  {say(name)}: {format_money(total(prefix), locale)}")
     lines.append(f"{say('audit')}: {len(issues)}")
     return lines
@@ -242,8 +254,13 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(report(market, options.lang)))
             return 0
         try:
-            result = call(market, options.use_case, options.actor,
-                          options.key or uuid.uuid4().hex, options.pairs)  # fmt: skip
+            result = call(
+                market,
+                options.use_case,
+                options.actor,
+                options.key or uuid.uuid4().hex,
+                options.pairs,
+            )
         except MicrogigsError as error:
             print(f"{error.code}: {translate_error(error, options.lang)}", file=sys.stderr)
             return 2

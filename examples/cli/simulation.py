@@ -21,7 +21,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import default_categories
 from microgigs.ids import MemberId, OrderId, ServiceId
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
 
@@ -78,28 +78,43 @@ class Simulation:
         categories = [c.id for c in default_categories()]
         pool = titles()
         for number in range(members):
-            member = Actor.member(m.register_member(
-                self.key(), username=f"member{number}", email=f"member{number}@example.com",
-                first_name=rng.choice(NAMES), family_name=rng.choice(FAMILIES)))  # fmt: skip
+            member = Actor.member(
+                m.register_member(
+                    username=f"member{number}",
+                    email=f"member{number}@example.com",
+                    first_name=rng.choice(NAMES),
+                    family_name=rng.choice(FAMILIES),
+                    key=self.key(),
+                )
+            )
             if number % 5 == 0:
                 self.sellers.append(member)
-                m.set_payout_methods(self.key(), member, [PayoutMethod.paypal(
-                    f"member{number}@paypal.com")])  # fmt: skip
+                m.set_payout_methods(
+                    member, [PayoutMethod.paypal(f"member{number}@paypal.com")], key=self.key()
+                )
                 for _ in range(rng.randint(1, 3)):
-                    upgrades = [(f"تطوير {n + 1}", self.usd(rng.choice([5, 10, 20])), n % 2)
-                                for n in range(rng.randint(0, 3))]  # fmt: skip
+                    upgrades = [
+                        NewUpgrade(f"تطوير {n + 1}", self.usd(rng.choice([5, 10, 20])), n % 2)
+                        for n in range(rng.randint(0, 3))
+                    ]
                     service = m.publish_service(
-                        self.key(), member, category_id=rng.choice(categories),
-                        title=rng.choice(pool), description=DESCRIPTION,
+                        member,
+                        category_id=rng.choice(categories),
+                        title=rng.choice(pool),
+                        description=DESCRIPTION,
                         instructions="أرسل التفاصيل.",
                         base_price=self.usd(rng.choice([5, 5, 10, 25])),
-                        delivery_days=rng.randint(1, 5), upgrades=upgrades,
-                    )  # fmt: skip
-                    m.moderate_service(self.key(), ADMIN, service)
+                        delivery_days=rng.randint(1, 5),
+                        upgrades=upgrades,
+                        key=self.key(),
+                    ).id
+                    m.moderate_service(ADMIN, service, key=self.key())
                     self.services.append(service)
             else:
                 self.buyers.append(member)
-                m.top_up(self.key(), member, self.usd(rng.choice([20, 50, 100])), lg.Gateway.CARD)
+                m.top_up(
+                    member, self.usd(rng.choice([20, 50, 100])), lg.Gateway.CARD, key=self.key()
+                )
 
     # --- one day -------------------------------------------------------------------------
 
@@ -109,17 +124,21 @@ class Simulation:
         for buyer in rng.sample(self.buyers, k=max(1, len(self.buyers) // 20)):
             self.buy(buyer)
         for order_id in list(self.orders):
-            self.advance(self.market.order(order_id))
+            self.advance(self.market.order(Actor.system(), order_id))
         for seller in self.sellers:
             available = self.market.balance(lg.available(seller.member_id))
             wants = available >= self.market.policy.ledger.withdrawal_minimum
             if not wants or rng.random() >= WITHDRAW_CHANCE:
                 continue
-            if self.attempt(lambda s=seller, a=available: self.market.request_withdrawal(
-                self.key(), s, a)):  # fmt: skip
+            if self.attempt(
+                lambda s=seller, a=available: self.market.request_withdrawal(s, a, key=self.key())
+            ):
                 paid = rng.random() < PAYOUT_SUCCESS
-                self.attempt(lambda s=seller, a=available, p=paid: self.market.settle_withdrawal(
-                    self.key(), ADMIN, s.member_id, a, paid=p))  # fmt: skip
+                self.attempt(
+                    lambda s=seller, a=available, p=paid: self.market.settle_withdrawal(
+                        ADMIN, s.member_id, a, paid=p, key=self.key()
+                    )
+                )
         self.clock.advance(timedelta(days=1))
         self.market.tick()
 
@@ -128,16 +147,17 @@ class Simulation:
         m, rng = self.market, self.rng
         service_id = rng.choice(self.services)
         if rng.random() < 0.3:  # noqa: PLR2004 (some ask first)
-            self.attempt(lambda: m.ask(self.key(), buyer, service_id, "هل يمكن التسليم أسرع؟"))
-        service = m.service(service_id)
+            self.attempt(lambda: m.ask(buyer, service_id, "هل يمكن التسليم أسرع؟", key=self.key()))
+        service = m.service(Actor.system(), service_id)
         chosen = [u.id for u in service.upgrades if rng.random() < 0.4]  # noqa: PLR2004
-        if not self.attempt(lambda: m.add_to_cart(self.key(), buyer, service_id,
-                                                  upgrade_ids=chosen)):  # fmt: skip
+        if not self.attempt(
+            lambda: m.add_to_cart(buyer, service_id, upgrade_ids=chosen, key=self.key())
+        ):
             return
         placed: list[OrderId] = []
-        if not self.attempt(lambda: placed.extend(m.checkout(self.key(), buyer))):
-            m.top_up(self.key(), buyer, self.usd(100), lg.Gateway.PAYPAL)
-            self.attempt(lambda: placed.extend(m.checkout(self.key(), buyer)))
+        if not self.attempt(lambda: placed.extend(m.checkout(buyer, key=self.key()))):
+            m.top_up(buyer, self.usd(100), lg.Gateway.PAYPAL, key=self.key())
+            self.attempt(lambda: placed.extend(m.checkout(buyer, key=self.key())))
         self.orders.extend(placed)
 
     def advance(self, order) -> None:  # noqa: ANN001, C901, PLR0912 (one order's next step)
@@ -147,34 +167,41 @@ class Simulation:
         status = order.status
         if status is OrderStatus.AWAITING_INSTRUCTIONS:
             if roll < 0.05:  # noqa: PLR2004
-                self.attempt(lambda: m.decline(self.key(), seller, order.id, "لا أستطيع الآن"))
+                self.attempt(lambda: m.decline(seller, order.id, "لا أستطيع الآن", key=self.key()))
             elif roll < 0.08:  # noqa: PLR2004
-                self.attempt(lambda: m.request_cancellation(self.key(), buyer, order.id))
+                self.attempt(lambda: m.request_cancellation(buyer, order.id, key=self.key()))
             else:
-                self.attempt(lambda: m.send_message(self.key(), buyer, order.id, "التفاصيل مرفقة"))
+                self.attempt(
+                    lambda: m.send_message(buyer, order.id, "التفاصيل مرفقة", key=self.key())
+                )
         elif status is OrderStatus.IN_PROGRESS:
             if order.is_late(self.clock.now()) and roll < 0.5:  # noqa: PLR2004
-                self.attempt(lambda: m.cancel_late(self.key(), buyer, order.id))
+                self.attempt(lambda: m.cancel_late(buyer, order.id, key=self.key()))
             elif roll < 0.6:  # noqa: PLR2004
-                self.attempt(lambda: m.deliver(self.key(), seller, order.id, "تم التسليم"))
+                self.attempt(lambda: m.deliver(seller, order.id, "تم التسليم", key=self.key()))
         elif status is OrderStatus.AWAITING_ACCEPTANCE:
             if roll < 0.6:  # noqa: PLR2004
-                if self.attempt(lambda: m.accept(self.key(), buyer, order.id)):
+                if self.attempt(lambda: m.accept(buyer, order.id, key=self.key())):
                     stars = rng.choice([3, 4, 5, 5, 5])
-                    self.attempt(lambda: m.review(
-                        self.key(), buyer, order.id, stars=stars, comment="شكرًا"))  # fmt: skip
+                    self.attempt(
+                        lambda: m.review(
+                            buyer, order.id, stars=stars, comment="شكرًا", key=self.key()
+                        )
+                    )
             elif roll < 0.7:  # noqa: PLR2004
-                self.attempt(lambda: m.request_modification(self.key(), buyer, order.id, "عدّل"))
+                self.attempt(lambda: m.request_modification(buyer, order.id, "عدّل", key=self.key()))
             elif roll < 0.75:  # noqa: PLR2004
-                self.attempt(lambda: m.report_problem(self.key(), buyer, order.id, "لا يطابق"))
+                self.attempt(lambda: m.report_problem(buyer, order.id, "لا يطابق", key=self.key()))
             # otherwise left to tick's auto-acceptance
         elif status is OrderStatus.DISPUTED:
             outcome = rng.choice(list(OUTCOMES))
             refund = None
             if outcome is OrderEvent.RESOLVE_PARTIAL_REFUND:
                 refund = order.quote.total.allocate([1, 4])[0]
-            self.attempt(lambda: m.resolve_dispute(self.key(), ADMIN, order.id, outcome, refund))
-        if order.status.is_terminal or m.order(order.id).status.is_terminal:
+            self.attempt(
+                lambda: m.resolve_dispute(ADMIN, order.id, outcome, refund, key=self.key())
+            )
+        if order.status.is_terminal or m.order(Actor.system(), order.id).status.is_terminal:
             self.orders.remove(order.id)
 
 

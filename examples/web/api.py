@@ -45,9 +45,16 @@ TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
 _AMOUNT = re.compile(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 EVENTS = (
-    "deliver", "accept", "request_modification", "report_problem", "cancel_late", "decline",
-    "request_cancellation", "answer_cancellation", "send_message",
-)  # fmt: skip
+    "deliver",
+    "accept",
+    "request_modification",
+    "report_problem",
+    "cancel_late",
+    "decline",
+    "request_cancellation",
+    "answer_cancellation",
+    "send_message",
+)
 STATUS_OF: dict[type[MicrogigsError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
@@ -194,12 +201,15 @@ def register() -> tuple[Response, int]:
     if not 8 <= len(password) <= 128:  # noqa: PLR2004 (the accounts' rule)
         raise BadRequest("password: 8 to 128 characters")
     member_id = _market().register_member(
-        _key(), username=_text(body, "username"), email=_text(body, "email"),
-        first_name=_text(body, "first_name"), family_name=_text(body, "family_name"),
-    )  # fmt: skip
+        username=_text(body, "username"),
+        email=_text(body, "email"),
+        first_name=_text(body, "first_name"),
+        family_name=_text(body, "family_name"),
+        key=_key(),
+    )
     accounts = current_app.extensions["host"].accounts
     if accounts.get(member_id) is None:
-        accounts.add(member_id, _market().member(member_id).email, password)
+        accounts.add(member_id, _market().member(Actor.system(), member_id).email, password)
     return jsonify(id=member_id), 201
 
 
@@ -218,33 +228,49 @@ def services() -> Response:
             text=args.get("q") or None,
             category_id=CategoryId(args["category"]) if args.get("category") else None,
             max_price=_amount(max_price, "max_price") if max_price is not None else None,
-            ordering=ordering, limit=limit, cursor=args.get("cursor") or None,
+            ordering=ordering,
+            limit=limit,
+            cursor=args.get("cursor") or None,
         )
-    )  # fmt: skip
+    )
     listed = [
-        {"id": s.service_id, "title": s.title, "category_id": s.category_id,
-         "seller_id": s.seller_id, "price": _money(s.price), "currency": s.price.currency,
-         "delivery_days": s.delivery_days, "rating_count": s.rating_count,
-         "score": s.score, "sales": s.sales}
+        {
+            "id": s.service_id,
+            "title": s.title,
+            "category_id": s.category_id,
+            "seller_id": s.seller_id,
+            "price": _money(s.price),
+            "currency": s.price.currency,
+            "delivery_days": s.delivery_days,
+            "rating_count": s.rating_count,
+            "score": s.score,
+            "sales": s.sales,
+        }
         for s in page.listings
-    ]  # fmt: skip
+    ]
     return jsonify(services=listed, next_cursor=page.next_cursor)
 
 
 @api.get("/services/<service_id>")
 def service(service_id: str) -> Response:
     """One active service with its upgrades."""
-    found = _market().service(ServiceId(service_id))
+    found = _market().service(Actor.system(), ServiceId(service_id))
     if found.status is not ServiceStatus.ACTIVE:
         raise NotFound(kind="service", key=service_id[:100])
     return jsonify(
-        id=found.id, title=found.title, description=found.description,
-        category_id=found.category_id, seller_id=found.seller_id,
-        price=_money(found.base_price), currency=found.base_price.currency,
+        id=found.id,
+        title=found.title,
+        description=found.description,
+        category_id=found.category_id,
+        seller_id=found.seller_id,
+        price=_money(found.base_price),
+        currency=found.base_price.currency,
         delivery_days=found.delivery_days,
-        upgrades=[{"id": u.id, "title": u.title, "price": _money(u.price),
-                   "extra_days": u.extra_days} for u in found.upgrades],
-    )  # fmt: skip
+        upgrades=[
+            {"id": u.id, "title": u.title, "price": _money(u.price), "extra_days": u.extra_days}
+            for u in found.upgrades
+        ],
+    )
 
 
 @api.get("/me")
@@ -269,7 +295,7 @@ def top_up() -> tuple[Response, int]:
     method = {"card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}.get(_text(body, "method"))
     if method is None:
         raise BadRequest("method: card or paypal")
-    _market().top_up(_key(), actor, _amount(body.get("amount"), "amount"), method)
+    _market().top_up(actor, _amount(body.get("amount"), "amount"), method, key=_key())
     wallet = _market().balance(lg.wallet(actor.member_id or MemberId("-")))
     return jsonify(wallet=_money(wallet)), 201
 
@@ -282,9 +308,12 @@ def add_to_cart() -> tuple[Response, int]:
     if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
         raise BadRequest("upgrade_ids must be a list of strings")
     _market().add_to_cart(
-        _key(), actor, ServiceId(_text(body, "service_id")),
-        upgrade_ids=[UpgradeId(u) for u in upgrades], quantity=_whole(body, "quantity", 1),
-    )  # fmt: skip
+        actor,
+        ServiceId(_text(body, "service_id")),
+        upgrade_ids=[UpgradeId(u) for u in upgrades],
+        quantity=_whole(body, "quantity", 1),
+        key=_key(),
+    )
     return _cart_of(actor), 201
 
 
@@ -297,8 +326,14 @@ def cart() -> Response:
 def _cart_of(actor: Actor) -> Response:
     with _market().storage.unit_of_work() as uow:
         lines = uow.carts.get(actor.member_id or MemberId("-")).lines.values()
-        items = [{"service_id": line.service_id, "upgrade_ids": list(line.upgrade_ids),
-                  "quantity": line.quantity} for line in lines]  # fmt: skip
+        items = [
+            {
+                "service_id": line.service_id,
+                "upgrade_ids": list(line.upgrade_ids),
+                "quantity": line.quantity,
+            }
+            for line in lines
+        ]
     return jsonify(items=items)
 
 
@@ -310,7 +345,7 @@ def checkout() -> tuple[Response, int]:
     name = _text(body, "method", required=False) or "balance"
     if name not in method:
         raise BadRequest("method: balance, card or paypal")
-    placed = _market().checkout(_key(), actor, method[name])
+    placed = _market().checkout(actor, method[name], key=_key())
     return jsonify(orders=list(placed)), 201
 
 
@@ -335,13 +370,20 @@ def order(order_id: str) -> Response:
     """An order and its conversation: its buyer, its seller or an admin only."""
     actor = _actor()
     messages = _market().conversation(actor, OrderId(order_id))
-    found = _market().order(OrderId(order_id))
+    found = _market().order(Actor.system(), OrderId(order_id))
     return jsonify(
         order=_order(found),
-        messages=[{"author_id": m.author_id, "kind": m.kind.value, "body": m.body,
-                   "attachments": list(m.attachments), "sent_at": m.sent_at.isoformat()}
-                  for m in messages],
-    )  # fmt: skip
+        messages=[
+            {
+                "author_id": m.author_id,
+                "kind": m.kind.value,
+                "body": m.body,
+                "attachments": list(m.attachments),
+                "sent_at": m.sent_at.isoformat(),
+            }
+            for m in messages
+        ],
+    )
 
 
 @api.post("/orders/<order_id>/events")
@@ -357,20 +399,22 @@ def event(order_id: str) -> Response:
         raise BadRequest("agree must be true or false")
     market, oid, key = _market(), OrderId(order_id), _key()
     calls: dict[str, Callable[[], object]] = {
-        "send_message": lambda: market.send_message(key, actor, oid, text),
-        "deliver": lambda: market.deliver(key, actor, oid, text, files),
-        "accept": lambda: market.accept(key, actor, oid),
-        "request_modification": lambda: market.request_modification(key, actor, oid, text),
-        "report_problem": lambda: market.report_problem(key, actor, oid, text),
-        "cancel_late": lambda: market.cancel_late(key, actor, oid),
-        "decline": lambda: market.decline(key, actor, oid, text or None),
-        "request_cancellation": lambda: market.request_cancellation(key, actor, oid, text or None),
-        "answer_cancellation": lambda: market.answer_cancellation(key, actor, oid, agree=agree),
+        "send_message": lambda: market.send_message(actor, oid, text, key=key),
+        "deliver": lambda: market.deliver(actor, oid, text, files, key=key),
+        "accept": lambda: market.accept(actor, oid, key=key),
+        "request_modification": lambda: market.request_modification(actor, oid, text, key=key),
+        "report_problem": lambda: market.report_problem(actor, oid, text, key=key),
+        "cancel_late": lambda: market.cancel_late(actor, oid, key=key),
+        "decline": lambda: market.decline(actor, oid, text or None, key=key),
+        "request_cancellation": lambda: market.request_cancellation(
+            actor, oid, text or None, key=key
+        ),
+        "answer_cancellation": lambda: market.answer_cancellation(actor, oid, agree=agree, key=key),
     }
     if name not in calls:
         raise BadRequest(f"event: one of {', '.join(EVENTS)}")
     calls[name]()
-    return jsonify(order=_order(market.order(oid)))
+    return jsonify(order=_order(market.order(Actor.system(), oid)))
 
 
 @api.post("/orders/<order_id>/review")
@@ -378,7 +422,10 @@ def review(order_id: str) -> tuple[Response, int]:
     """The buyer's review of a completed order."""
     actor, body = _actor(), _body()
     written = _market().review(
-        _key(), actor, OrderId(order_id), stars=_whole(body, "stars", 0),
+        actor,
+        OrderId(order_id),
+        stars=_whole(body, "stars", 0),
         comment=_text(body, "comment"),
-    )  # fmt: skip
+        key=_key(),
+    )
     return jsonify(id=written), 201

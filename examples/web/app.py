@@ -58,7 +58,7 @@ from microgigs.ids import (
     UpgradeId,
 )
 from microgigs.l10n import format_datetime, format_money, label, translate_error
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery, Ordering
@@ -190,7 +190,7 @@ def member_name(member_id: str) -> str:
     names: dict[str, str] = g.setdefault("names", {})
     if member_id not in names:
         try:
-            member = _market().member(MemberId(member_id))
+            member = _market().member(Actor.system(), MemberId(member_id))
         except MicrogigsError:
             names[member_id] = member_id
         else:
@@ -279,13 +279,13 @@ def search() -> str:
 
 @pages.get("/services/<service_id>")
 def service(service_id: str) -> str:
-    found = _market().service(ServiceId(service_id))
+    found = _market().service(Actor.system(), ServiceId(service_id))
     hidden = found.status is not ServiceStatus.ACTIVE and g.member_id != found.seller_id
     if hidden and not g.admin:
         abort(404)
     with _market().storage.unit_of_work() as uow:
         reviews = uow.reviews.by_service(found.id)
-    seller = _market().member(found.seller_id)
+    seller = _market().member(Actor.system(), found.seller_id)
     rating = _market().rating(found.id)
     return render_template(
         "service.html", service=found, seller=seller, reviews=reviews, rating=rating
@@ -294,7 +294,7 @@ def service(service_id: str) -> str:
 
 @pages.get("/img/<service_id>.svg")
 def image(service_id: str) -> Response:
-    found = _market().service(ServiceId(service_id))
+    found = _market().service(Actor.system(), ServiceId(service_id))
     colour = PALETTE[sum(map(ord, found.category_id)) % len(PALETTE)]
     name = TREE.category(found.category_id).name("ar")
     svg = render_template("placeholder.svg", colour=colour, title=found.title, name=name)
@@ -310,7 +310,7 @@ def add_to_cart(service_id: str) -> Response:
     quantity = _int(request.form.get("quantity"), 1)
     if command(
         lambda k: _market().add_to_cart(
-            k, actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity
+            actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
         ),
         ("أضيفت الخدمة إلى السلة", "Added to your cart"),
     ):
@@ -322,7 +322,7 @@ def add_to_cart(service_id: str) -> Response:
 @pages.post("/services/<service_id>/favourite")
 def favourite(service_id: str) -> Response:
     command(
-        lambda k: _market().add_favourite(k, actor(), ServiceId(service_id)),
+        lambda k: _market().add_favourite(actor(), ServiceId(service_id), key=k),
         ("أضيفت إلى المفضلة", "Saved to your favourites"),
     )
     return back()
@@ -332,7 +332,7 @@ def favourite(service_id: str) -> Response:
 def ask(service_id: str) -> Response:
     body = request.form.get("body", "")
     command(
-        lambda k: _market().ask(k, actor(), ServiceId(service_id), body),
+        lambda k: _market().ask(actor(), ServiceId(service_id), body, key=k),
         ("أرسلت رسالتك إلى البائع", "Your message was sent to the seller"),
     )
     return back()
@@ -343,14 +343,14 @@ def cart() -> str:
     me = actor()
     with _market().storage.unit_of_work() as uow:
         lines = list(uow.carts.get(me.member_id or ADMIN_ID).lines.values())
-    items = [(line, _market().service(line.service_id)) for line in lines]
+    items = [(line, _market().service(Actor.system(), line.service_id)) for line in lines]
     balance = _market().balance(lg.wallet(me.member_id or ADMIN_ID))
     return render_template("cart.html", items=items, balance=balance)
 
 
 @pages.post("/cart/remove/<service_id>")
 def remove_from_cart(service_id: str) -> Response:
-    command(lambda k: _market().remove_from_cart(k, actor(), ServiceId(service_id)))
+    command(lambda k: _market().remove_from_cart(actor(), ServiceId(service_id), key=k))
     return back()
 
 
@@ -359,7 +359,7 @@ def checkout() -> Response:
     method = METHODS.get(request.form.get("method", "balance"))
     placed: list[OrderId] = []
     if command(
-        lambda k: placed.extend(_market().checkout(k, actor(), method)),
+        lambda k: placed.extend(_market().checkout(actor(), method, key=k)),
         ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller"),
     ):
         if len(placed) == 1:
@@ -376,7 +376,7 @@ def top_up() -> Response:
         flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
         return back()
     command(
-        lambda k: _market().top_up(k, actor(), amount, method),
+        lambda k: _market().top_up(actor(), amount, method, key=k),
         ("شُحن رصيدك", "Your balance was topped up"),
     )
     return back()
@@ -397,7 +397,7 @@ def orders() -> str:
 @pages.get("/orders/<order_id>")
 def order(order_id: str) -> str:
     messages = _market().conversation(actor(), OrderId(order_id))  # 403/404 for others
-    found = _market().order(OrderId(order_id))
+    found = _market().order(Actor.system(), OrderId(order_id))
     with _market().storage.unit_of_work() as uow:
         review = uow.reviews.for_order(found.id)
     return render_template("order.html", order=found, messages=messages, review=review)
@@ -409,26 +409,26 @@ def act(order_id: str, action: str) -> Response:
     text = form.get("body", "")
     files = _keep_uploads(oid) if action == "deliver" else []
     actions: dict[str, Callable[[str], object]] = {
-        "message": lambda k: _market().send_message(k, me, oid, text),
-        "deliver": lambda k: _market().deliver(k, me, oid, text, files),
-        "modify": lambda k: _market().request_modification(k, me, oid, text),
-        "accept": lambda k: _market().accept(k, me, oid),
-        "report": lambda k: _market().report_problem(k, me, oid, text),
-        "cancel_late": lambda k: _market().cancel_late(k, me, oid),
-        "decline": lambda k: _market().decline(k, me, oid, text or None),
-        "ask_cancel": lambda k: _market().request_cancellation(k, me, oid, text or None),
+        "message": lambda k: _market().send_message(me, oid, text, key=k),
+        "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
+        "modify": lambda k: _market().request_modification(me, oid, text, key=k),
+        "accept": lambda k: _market().accept(me, oid, key=k),
+        "report": lambda k: _market().report_problem(me, oid, text, key=k),
+        "cancel_late": lambda k: _market().cancel_late(me, oid, key=k),
+        "decline": lambda k: _market().decline(me, oid, text or None, key=k),
+        "ask_cancel": lambda k: _market().request_cancellation(me, oid, text or None, key=k),
         "answer_cancel": lambda k: _market().answer_cancellation(
-            k, me, oid, agree=form.get("agree") == "yes"
+            me, oid, agree=form.get("agree") == "yes", key=k
         ),
         "review": lambda k: _market().review(
-            k, me, oid, stars=_int(form.get("stars"), 5), comment=text
+            me, oid, stars=_int(form.get("stars"), 5), comment=text, key=k
         ),
         "resolve": lambda k: _market().resolve_dispute(
-            k,
             me,
             oid,
             OrderEvent(form.get("outcome", "resolve_complete")),
             _dollars(form.get("refund")),
+            key=k,
         ),
     }
     if action not in actions:
@@ -445,7 +445,7 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
     Files sent by anyone but the order's seller are ignored (``deliver`` refuses them
     anyway); those of a delivery the rules refuse are removed again (:func:`_discard`).
     """
-    order = _market().order(order_id)
+    order = _market().order(Actor.system(), order_id)
     if g.member_id != order.seller_id:
         return []
     kept = []
@@ -475,7 +475,7 @@ def delivered_file(order_id: str, name: str) -> Response:
 @pages.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
     body = request.form.get("body", "")
-    command(lambda k: _market().reply(k, actor(), ReviewId(review_id), body))
+    command(lambda k: _market().reply(actor(), ReviewId(review_id), body, key=k))
     return back()
 
 
@@ -492,15 +492,19 @@ def dashboard() -> str:
     balances = balances_of(_market(), MemberId(member_id))
     history = _market().level_history(member_id, limit=1) if services else []
     return render_template(
-        "dashboard.html", services=services, balances=balances, member=_maybe_member(member_id),
-        evaluation=history[0] if history else None, inquiries=inquiries,
+        "dashboard.html",
+        services=services,
+        balances=balances,
+        member=_maybe_member(member_id),
+        evaluation=history[0] if history else None,
+        inquiries=inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
-    )  # fmt: skip
+    )
 
 
 def _maybe_member(member_id: str) -> object:
     try:
-        return _market().member(MemberId(member_id))
+        return _market().member(Actor.system(), MemberId(member_id))
     except MicrogigsError:
         return None
 
@@ -516,25 +520,31 @@ def publish() -> Response:
         )
         if title:
             money = _dollars(price) or Money.zero(KHAMSAT.currency)
-            upgrades.append((title, money, _int(form.get(f"upgrade_days_{n}"), 0)))
+            upgrades.append(NewUpgrade(title, money, _int(form.get(f"upgrade_days_{n}"), 0)))
     base = _dollars(form.get("price")) or Money.zero(KHAMSAT.currency)
     tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
     command(
         lambda k: _market().publish_service(
-            k, actor(), category_id=CategoryId(form.get("category", "")),
-            title=form.get("title", ""), description=form.get("description", ""),
-            instructions=form.get("instructions", ""), base_price=base,
-            delivery_days=_int(form.get("days"), 0), upgrades=upgrades, tags=tags,
+            actor(),
+            category_id=CategoryId(form.get("category", "")),
+            title=form.get("title", ""),
+            description=form.get("description", ""),
+            instructions=form.get("instructions", ""),
+            base_price=base,
+            delivery_days=_int(form.get("days"), 0),
+            upgrades=upgrades,
+            tags=tags,
+            key=k,
         ),
         ("أُرسلت الخدمة للمراجعة", "Your service was sent for review"),
-    )  # fmt: skip
+    )
     return redirect(url_for("dashboard"), 303)
 
 
 @pages.post("/inquiries/<inquiry_id>/answer")
 def answer(inquiry_id: str) -> Response:
     body = request.form.get("body", "")
-    command(lambda k: _market().answer_inquiry(k, actor(), InquiryId(inquiry_id), body))
+    command(lambda k: _market().answer_inquiry(actor(), InquiryId(inquiry_id), body, key=k))
     return back()
 
 
@@ -543,7 +553,7 @@ def withdraw() -> Response:
     amount = _dollars(request.form.get("amount"))
     if amount is not None:
         command(
-            lambda k: _market().request_withdrawal(k, actor(), amount),
+            lambda k: _market().request_withdrawal(actor(), amount, key=k),
             ("طلبت سحب أرباحك", "Your withdrawal was requested"),
         )
     return back()
@@ -568,12 +578,15 @@ def post_request() -> Response:
     form = request.form
     command(
         lambda k: _market().post_request(
-            k, actor(), category_id=CategoryId(form.get("category", "")),
-            title=form.get("title", ""), description=form.get("description", ""),
+            actor(),
+            category_id=CategoryId(form.get("category", "")),
+            title=form.get("title", ""),
+            description=form.get("description", ""),
             budget=_dollars(form.get("budget")),
+            key=k,
         ),
         ("أُرسل طلبك للمراجعة", "Your request was sent for review"),
-    )  # fmt: skip
+    )
     return redirect(url_for("requests_page"), 303)
 
 
@@ -583,13 +596,16 @@ def make_offer(request_id: str) -> Response:
     service_id = form.get("service_id") or None
     command(
         lambda k: _market().make_offer(
-            k, actor(), RequestId(request_id), form.get("message", ""),
+            actor(),
+            RequestId(request_id),
+            form.get("message", ""),
             service_id=ServiceId(service_id) if service_id else None,
             price=None if service_id else _dollars(form.get("price")),
             delivery_days=None if service_id else _int(form.get("days"), 1),
+            key=k,
         ),
         ("أُرسل عرضك", "Your offer was sent"),
-    )  # fmt: skip
+    )
     return redirect(url_for("requests_page"), 303)
 
 
@@ -598,7 +614,7 @@ def accept_offer(request_id: str, offer_id: str) -> Response:
     placed: list[OrderId] = []
     if command(
         lambda k: placed.append(
-            _market().accept_offer(k, actor(), RequestId(request_id), OfferId(offer_id))
+            _market().accept_offer(actor(), RequestId(request_id), OfferId(offer_id), key=k)
         ),
         ("قبلت العرض وصار طلبًا مدفوعًا", "Offer accepted: it is now a paid order"),
     ):
@@ -608,7 +624,7 @@ def accept_offer(request_id: str, offer_id: str) -> Response:
 
 @pages.post("/requests/<request_id>/close")
 def close_request(request_id: str) -> Response:
-    command(lambda k: _market().close_request(k, actor(), RequestId(request_id)))
+    command(lambda k: _market().close_request(actor(), RequestId(request_id), key=k))
     return redirect(url_for("requests_page"), 303)
 
 
@@ -632,7 +648,9 @@ def admin() -> str:
 @pages.post("/admin/requests/<request_id>")
 def moderate_request(request_id: str) -> Response:
     reason = request.form.get("reason") or None
-    command(lambda k: _market().moderate_request(k, actor(), RequestId(request_id), reason=reason))
+    command(
+        lambda k: _market().moderate_request(actor(), RequestId(request_id), reason=reason, key=k)
+    )
     return back()
 
 
@@ -640,14 +658,16 @@ def moderate_request(request_id: str) -> Response:
 def professional(member_id: str) -> Response:
     grant = request.form.get("grant") == "yes"
     use_case = _market().grant_professional if grant else _market().remove_professional
-    command(lambda k: use_case(k, actor(), MemberId(member_id)), ("تم", "Done"))
+    command(lambda k: use_case(actor(), MemberId(member_id), key=k), ("تم", "Done"))
     return back()
 
 
 @pages.post("/admin/services/<service_id>")
 def moderate(service_id: str) -> Response:
     reason = request.form.get("reason") or None
-    command(lambda k: _market().moderate_service(k, actor(), ServiceId(service_id), reason=reason))
+    command(
+        lambda k: _market().moderate_service(actor(), ServiceId(service_id), reason=reason, key=k)
+    )
     return back()
 
 
@@ -662,23 +682,27 @@ def register() -> str | Response:
     password = form.get("password", "")
     if not PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]:
         flash(
-            "كلمة المرور من 8 أحرف على الأقل" if g.lang == "ar" else
-            "The password needs at least 8 characters", "error",
-        )  # fmt: skip
+            "كلمة المرور من 8 أحرف على الأقل"
+            if g.lang == "ar"
+            else "The password needs at least 8 characters",
+            "error",
+        )
         return render_template("register.html"), 400  # type: ignore[return-value]
     created: list[MemberId] = []
     if not command(
         lambda k: created.append(
             _market().register_member(
-                k, username=form.get("username", ""), email=form.get("email", ""),
+                username=form.get("username", ""),
+                email=form.get("email", ""),
                 first_name=form.get("first_name", ""),
                 family_name=form.get("family_name", ""),
+                key=k,
             )
         )
-    ):  # fmt: skip
+    ):
         return render_template("register.html"), 400  # type: ignore[return-value]
     account = _host().accounts.get(created[0]) or _host().accounts.add(
-        created[0], _market().member(created[0]).email, password
+        created[0], _market().member(Actor.system(), created[0]).email, password
     )
     link = url_for("verify", token=account.verify_token, _external=True)
     log.info("verification link for %s: %s", account.email, link)
@@ -695,7 +719,7 @@ def verify(token: str) -> Response:
         abort(404)
     command(
         lambda _k: _market().verify_email(
-            f"verify-{account.member_id}", MemberId(account.member_id)
+            MemberId(account.member_id), key=f"verify-{account.member_id}"
         ),
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
     )
@@ -711,8 +735,10 @@ def login() -> str | Response:
         request.form.get("email", ""), request.form.get("password", "")
     )
     if account is None:
-        flash("البريد أو كلمة المرور غير صحيحة" if g.lang == "ar" else
-              "Wrong e-mail or password", "error")  # fmt: skip
+        flash(
+            "البريد أو كلمة المرور غير صحيحة" if g.lang == "ar" else "Wrong e-mail or password",
+            "error",
+        )
         return render_template("login.html", next=request.form.get("next", "/")), 401  # type: ignore[return-value]
     _log_in(account.member_id, is_admin=account.is_admin)
     target = request.form.get("next", "/")

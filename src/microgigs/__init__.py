@@ -1,71 +1,27 @@
 """microgigs: the domain of an Arabic-first micro-services marketplace, as a library.
 
-Hosts import the names below (and those of the subpackages ``microgigs.pricing``,
-``microgigs.orders``, ``microgigs.ledger``, ``microgigs.ranking``, ``microgigs.storage``,
-``microgigs.l10n``), never a module whose name starts with ``_``.
+What a user needs first is here: :func:`bootstrap` wires a :class:`Marketplace` from one
+setting, :class:`Actor` says who asks, :class:`Money` is exact money, the presets are the
+rules of real marketplaces, and :mod:`microgigs.errors` holds every error (all under
+:class:`MicrogigsError`)::
+
+    >>> from microgigs import Actor, Money, bootstrap
+    >>> market = bootstrap(":memory:")
+    >>> market.policy.currency
+    'USD'
+    >>> market.close()
+
+The subpackages (``microgigs.marketplace``, ``microgigs.pricing``, ``microgigs.orders``,
+``microgigs.ledger``, ``microgigs.ranking``, ``microgigs.storage``, ``microgigs.l10n``)
+hold the rest; hosts never import a module whose name starts with ``_``.
 """
 
+from microgigs import errors
+from microgigs.actors import Actor
 from microgigs.clock import Clock, ManualClock, SystemClock, utc
-from microgigs.errors import (
-    AlreadyReplied,
-    CatalogError,
-    ConditionNotMet,
-    ConflictError,
-    ContactDetailsNotAllowed,
-    CurrencyMismatch,
-    DuplicateUpgrade,
-    EmailTaken,
-    IdempotencyConflict,
-    InsufficientFunds,
-    InvalidAmount,
-    InvalidEmail,
-    InvalidPhone,
-    InvalidPolicy,
-    InvalidRatios,
-    InvalidRefund,
-    InvalidText,
-    InvalidType,
-    InvalidUsername,
-    LedgerError,
-    MemberError,
-    MemberSuspended,
-    MicrogigsError,
-    MoneyError,
-    NaiveDatetime,
-    NoPayoutMethod,
-    NotFound,
-    NotPositive,
-    OfferExists,
-    OrderError,
-    OutOfRange,
-    OwnService,
-    PaymentError,
-    PaymentFailed,
-    PermissionDenied,
-    PriceNotAllowed,
-    PricingError,
-    RequestClosed,
-    ReviewError,
-    ReviewNotAllowed,
-    ServiceNotAvailable,
-    ServiceStatusConflict,
-    StaleWrite,
-    StorageBusy,
-    StorageError,
-    StorageUnavailable,
-    TooManyUpgrades,
-    TransitionNotAllowed,
-    UnbalancedTransaction,
-    UnitPriceTooHigh,
-    UnknownAccount,
-    UnknownCurrency,
-    UnknownLocale,
-    UnknownUpgrade,
-    UsernameTaken,
-    ValidationError,
-    WithdrawalTooSmall,
-)
+from microgigs.errors import MicrogigsError
 from microgigs.ids import IdGenerator, UlidGenerator
+from microgigs.marketplace import Marketplace, NewUpgrade, bootstrap
 from microgigs.money import Money
 from microgigs.policy import FIVERR_LIKE, KHAMSAT, MarketplacePolicy, SellerLevel
 
@@ -74,70 +30,19 @@ __version__ = "0.1.0"
 __all__ = [
     "FIVERR_LIKE",
     "KHAMSAT",
-    "AlreadyReplied",
-    "CatalogError",
+    "Actor",
     "Clock",
-    "ConditionNotMet",
-    "ConflictError",
-    "ContactDetailsNotAllowed",
-    "CurrencyMismatch",
-    "DuplicateUpgrade",
-    "EmailTaken",
     "IdGenerator",
-    "IdempotencyConflict",
-    "InsufficientFunds",
-    "InvalidAmount",
-    "InvalidEmail",
-    "InvalidPhone",
-    "InvalidPolicy",
-    "InvalidRatios",
-    "InvalidRefund",
-    "InvalidText",
-    "InvalidType",
-    "InvalidUsername",
-    "LedgerError",
     "ManualClock",
+    "Marketplace",
     "MarketplacePolicy",
-    "MemberError",
-    "MemberSuspended",
     "MicrogigsError",
     "Money",
-    "MoneyError",
-    "NaiveDatetime",
-    "NoPayoutMethod",
-    "NotFound",
-    "NotPositive",
-    "OfferExists",
-    "OrderError",
-    "OutOfRange",
-    "OwnService",
-    "PaymentError",
-    "PaymentFailed",
-    "PermissionDenied",
-    "PriceNotAllowed",
-    "PricingError",
-    "RequestClosed",
-    "ReviewError",
-    "ReviewNotAllowed",
+    "NewUpgrade",
     "SellerLevel",
-    "ServiceNotAvailable",
-    "ServiceStatusConflict",
-    "StaleWrite",
-    "StorageBusy",
-    "StorageError",
-    "StorageUnavailable",
     "SystemClock",
-    "TooManyUpgrades",
-    "TransitionNotAllowed",
     "UlidGenerator",
-    "UnbalancedTransaction",
-    "UnitPriceTooHigh",
-    "UnknownAccount",
-    "UnknownCurrency",
-    "UnknownLocale",
-    "UnknownUpgrade",
-    "UsernameTaken",
-    "ValidationError",
-    "WithdrawalTooSmall",
+    "bootstrap",
+    "errors",
     "utc",
 ]

@@ -48,6 +48,13 @@ class PaymentGateway(Protocol):
         """
         ...
 
+    def void(self, receipt: Receipt) -> None:
+        """Cancel a charge whose command did not commit (lost a race, failed later).
+
+        The money never leaves the payer; the charge's key may be charged anew.
+        """
+        ...
+
 
 @attrs.define
 class FakeGateway:
@@ -55,6 +62,7 @@ class FakeGateway:
 
     receipts: dict[str, Receipt] = attrs.Factory(dict)
     failures: list[str] = attrs.Factory(list)
+    voided: list[Receipt] = attrs.Factory(list)
 
     def fail_next(self, reason: str = "declined") -> None:
         """Make the next new charge fail with ``reason``."""
@@ -67,6 +75,19 @@ class FakeGateway:
             return known
         if self.failures:
             raise PaymentFailed(method=method, reason=self.failures.pop(0))
-        receipt = Receipt(key, f"fake-{len(self.receipts) + 1}", payer, amount, method)
+        receipt = Receipt(
+            key, f"fake-{len(self.receipts) + len(self.voided) + 1}", payer, amount, method
+        )
         self.receipts[key] = receipt
         return receipt
+
+    def void(self, receipt: Receipt) -> None:
+        """Forget the charge: it is kept in ``voided``, and its key may charge again."""
+        if self.receipts.get(receipt.key) == receipt:
+            del self.receipts[receipt.key]
+            self.voided.append(receipt)
+
+    @property
+    def charged(self) -> list[Receipt]:
+        """The charges that stand (not voided)."""
+        return list(self.receipts.values())

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.ids import CategoryId, MemberId
+from microgigs.marketplace import NewUpgrade
 from microgigs.money import Money
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -25,17 +26,20 @@ ADMIN = Actor.admin(MemberId("admin"))
 
 def cast(market):
     seller = market.register_member(
-        "r-sara", username="sara", email="sara@example.com", first_name="سارة", family_name="الأحمد"
+        username="sara",
+        email="sara@example.com",
+        first_name="سارة",
+        family_name="الأحمد",
+        key="r-sara",
     )
     buyer = market.register_member(
-        "r-ahmad",
         username="ahmad",
         email="ahmad@example.com",
         first_name="أحمد",
         family_name="خالد",
+        key="r-ahmad",
     )
     service = market.publish_service(
-        "p-logo",
         Actor.member(seller),
         category_id=CategoryId("logo-design"),
         title="تصميم شعار احترافي لشركتك",
@@ -43,28 +47,32 @@ def cast(market):
         instructions="أرسل اسم الشركة والألوان.",
         base_price=usd(5),
         delivery_days=2,
-        upgrades=[("تسليم بصيغة PNG", usd(50), 1), ("تسليم بصيغة PSD", usd(50), 1)],
-    )
-    market.moderate_service("m-logo", Actor.admin(MemberId("admin")), service)
+        upgrades=[
+            NewUpgrade("تسليم بصيغة PNG", usd(50), 1),
+            NewUpgrade("تسليم بصيغة PSD", usd(50), 1),
+        ],
+        key="p-logo",
+    ).id
+    market.moderate_service(Actor.admin(MemberId("admin")), service, key="m-logo")
     return Actor.member(seller), Actor.member(buyer), service
 
 
 def buy(market, buyer, service, *, method=None):
-    market.top_up("t-1", buyer, usd(200), lg.Gateway.CARD)
+    market.top_up(buyer, usd(200), lg.Gateway.CARD, key="t-1")
     with market.storage.unit_of_work() as uow:
         upgrades = [u.id for u in uow.services.get(service).upgrades]
-    market.add_to_cart("c-1", buyer, service, upgrade_ids=upgrades)
-    (order,) = market.checkout("k-1", buyer, method)
+    market.add_to_cart(buyer, service, upgrade_ids=upgrades, key="c-1")
+    (order,) = market.checkout(buyer, method, key="k-1")
     return order
 
 
 def cheap_order(market, quantity=5):
     """A paid $5 × ``quantity`` order with its instructions sent."""
     seller, buyer, service = cast(market)
-    market.top_up("t-1", buyer, usd(100), lg.Gateway.CARD)
-    market.add_to_cart("c-1", buyer, service, quantity=quantity)
-    (order,) = market.checkout("k-1", buyer)
-    market.send_message("s-1", buyer, order, "التعليمات")
+    market.top_up(buyer, usd(100), lg.Gateway.CARD, key="t-1")
+    market.add_to_cart(buyer, service, quantity=quantity, key="c-1")
+    (order,) = market.checkout(buyer, key="k-1")
+    market.send_message(buyer, order, "التعليمات", key="s-1")
     return seller, buyer, order
 
 

@@ -50,7 +50,7 @@ def accept_all(kind: str, where: str, now: str, buyer: str, orders: list[str]) -
     actor = Actor.member(MemberId(buyer))
     try:
         return Counter(
-            _outcome(lambda o=order: market.accept(f"accept-{o}", actor, OrderId(o)))
+            _outcome(lambda o=order: market.accept(actor, OrderId(o), key=f"accept-{o}"))
             for order in orders
         )
     finally:
@@ -75,7 +75,7 @@ def replay_top_up(kind: str, where: str, now: str, buyer: str, key: str) -> Coun
     actor = Actor.member(MemberId(buyer))
     try:
         return Counter(
-            [_outcome(lambda: market.top_up(key, actor, Money(1000, "USD"), lg.Gateway.CARD))]
+            [_outcome(lambda: market.top_up(actor, Money(1000, "USD"), lg.Gateway.CARD, key=key))]
         )
     finally:
         market.storage.close()

@@ -37,34 +37,43 @@ class Play:
 
 def _member(market, key, username, first_name):
     return market.register_member(
-        key, username=username, email=f"{username}@example.com", first_name=first_name,
+        username=username,
+        email=f"{username}@example.com",
+        first_name=first_name,
         family_name="الخالدي",
-    )  # fmt: skip
+        key=key,
+    )
 
 
 def _service(market, seller, key, title, *, approve=True):
     service = market.publish_service(
-        key, seller, category_id=LOGOS, title=title, description=DESCRIPTION,
-        instructions="أرسل التفاصيل.", base_price=usd(5), delivery_days=2,
-    )  # fmt: skip
+        seller,
+        category_id=LOGOS,
+        title=title,
+        description=DESCRIPTION,
+        instructions="أرسل التفاصيل.",
+        base_price=usd(5),
+        delivery_days=2,
+        key=key,
+    ).id
     if approve:
-        market.moderate_service(f"{key}-ok", ADMIN, service)
+        market.moderate_service(ADMIN, service, key=f"{key}-ok")
     return service
 
 
 def _order(market, buyer, service, key, quantity=1):
-    market.add_to_cart(f"{key}-cart", buyer, service, quantity=quantity)
-    (order,) = market.checkout(f"{key}-pay", buyer)
-    market.send_message(f"{key}-brief", buyer, order, "التعليمات")
+    market.add_to_cart(buyer, service, quantity=quantity, key=f"{key}-cart")
+    (order,) = market.checkout(buyer, key=f"{key}-pay")
+    market.send_message(buyer, order, "التعليمات", key=f"{key}-brief")
     return order
 
 
 def _request(market, buyer, key, title, *, approve=True):
     request = market.post_request(
-        key, buyer, category_id=LOGOS, title=title, description=REQUEST_TEXT, budget=usd(30)
+        buyer, category_id=LOGOS, title=title, description=REQUEST_TEXT, budget=usd(30), key=key
     )
     if approve:
-        market.moderate_request(f"{key}-ok", ADMIN, request)
+        market.moderate_request(ADMIN, request, key=f"{key}-ok")
     return request
 
 
@@ -75,58 +84,80 @@ def scene(market):
     mona = Actor.member(_member(market, "m-mona", "mona", "منى"))
     omar = _member(market, "m-omar", "omar", "عمر")
     huda = _member(market, "m-huda", "huda", "هدى")
-    market.suspend_member("m-huda-out", ADMIN, huda, "مخالفة الشروط")
-    market.set_payout_methods("pm", sara, [PayoutMethod.paypal("sara@paypal.com")])
+    market.suspend_member(ADMIN, huda, "مخالفة الشروط", key="m-huda-out")
+    market.set_payout_methods(sara, [PayoutMethod.paypal("sara@paypal.com")], key="pm")
     logo = _service(market, sara, "s-logo", "تصميم شعار احترافي لشركتك")
     card = _service(market, sara, "s-card", "تصميم بطاقة أعمال أنيقة")
     pending = _service(market, sara, "s-pending", "تصميم غلاف لكتابك", approve=False)
     paused = _service(market, sara, "s-paused", "تصميم ملصق لمتجرك")
-    market.pause_service("s-paused-off", sara, paused)
+    market.pause_service(sara, paused, key="s-paused-off")
     to_edit = _service(market, sara, "s-edit", "تصميم هوية بصرية كاملة")
     to_pause = _service(market, sara, "s-pause", "تصميم شعار متحرك لقناتك")
-    market.top_up("t-ahmad", ahmad, usd(500), lg.Gateway.CARD)
-    market.top_up("t-mona", mona, usd(50), lg.Gateway.PAYPAL)
-    market.add_favourite("f-logo", ahmad, logo)
+    market.top_up(ahmad, usd(500), lg.Gateway.CARD, key="t-ahmad")
+    market.top_up(mona, usd(50), lg.Gateway.PAYPAL, key="t-mona")
+    market.add_favourite(ahmad, logo, key="f-logo")
     # a completed and reviewed order (its review gets a reply) whose $40 clear; $10 of
     # them are set aside for a payout; then a completed order to review
     reviewed = _order(market, ahmad, logo, "o-reviewed", quantity=10)
-    market.deliver("o-reviewed-d", sara, reviewed, "تم التسليم")
-    market.accept("o-reviewed-a", ahmad, reviewed)
-    review = market.review("v", ahmad, reviewed, stars=5, comment="ممتاز")
+    market.deliver(sara, reviewed, "تم التسليم", key="o-reviewed-d")
+    market.accept(ahmad, reviewed, key="o-reviewed-a")
+    review = market.review(ahmad, reviewed, stars=5, comment="ممتاز", key="v")
     market.clock.set(market.clock.now() + 20 * DAY)
     market.tick()
-    market.request_withdrawal("w-1", sara, usd(10))
+    market.request_withdrawal(sara, usd(10), key="w-1")
     to_review = _order(market, ahmad, logo, "o-to-review")
-    market.deliver("o-to-review-d", sara, to_review, "تم التسليم")
-    market.accept("o-to-review-a", ahmad, to_review)
+    market.deliver(sara, to_review, "تم التسليم", key="o-to-review-d")
+    market.accept(ahmad, to_review, key="o-to-review-a")
     orders = {
         name: _order(market, ahmad, logo, f"o-{name}")
         for name in (
-            "to-message", "to-deliver", "to-modify", "to-accept", "to-report", "late",
-            "to-decline", "to-ask-cancel", "to-answer-cancel", "disputed",
+            "to-message",
+            "to-deliver",
+            "to-modify",
+            "to-accept",
+            "to-report",
+            "late",
+            "to-decline",
+            "to-ask-cancel",
+            "to-answer-cancel",
+            "disputed",
         )
-    }  # fmt: skip
+    }
     for name in ("to-modify", "to-accept", "to-report", "disputed"):
-        market.deliver(f"{name}-d", sara, orders[name], "تم التسليم")
-    market.report_problem("dispute", ahmad, orders["disputed"], "لا يطابق الوصف")
-    market.request_cancellation("ask-cancel", ahmad, orders["to-answer-cancel"], "تغيرت خطتي")
-    market.add_to_cart("mona-1", mona, logo)
-    market.add_to_cart("mona-2", mona, card)
-    inquiry = market.ask("q", ahmad, logo, "هل تسلم بصيغة PSD؟")
+        market.deliver(sara, orders[name], "تم التسليم", key=f"{name}-d")
+    market.report_problem(ahmad, orders["disputed"], "لا يطابق الوصف", key="dispute")
+    market.request_cancellation(ahmad, orders["to-answer-cancel"], "تغيرت خطتي", key="ask-cancel")
+    market.add_to_cart(mona, logo, key="mona-1")
+    market.add_to_cart(mona, card, key="mona-2")
+    inquiry = market.ask(ahmad, logo, "هل تسلم بصيغة PSD؟", key="q")
     open_request = _request(market, ahmad, "rq-open", "أحتاج شعارًا متحركًا لقناتي")
     offered = _request(market, ahmad, "rq-offered", "أحتاج شعارًا لمطعمي الجديد")
-    offer = market.make_offer("of", sara, offered, "خدمتي تناسب طلبك", service_id=logo)
+    offer = market.make_offer(sara, offered, "خدمتي تناسب طلبك", service_id=logo, key="of")
     to_close = _request(market, ahmad, "rq-close", "أحتاج تصميم قائمة طعام")
     unmoderated = _request(market, ahmad, "rq-new", "أحتاج تصميم شعار لمدونتي", approve=False)
     # the undelivered orders are now late (2 days promised), none is due for auto-accept
     market.clock.set(market.clock.now() + 2 * DAY + timedelta(hours=1))
     return {
-        "sara": sara.member_id, "ahmad": ahmad.member_id, "mona": mona.member_id,
-        "omar": omar, "huda": huda, "logo": logo, "card": card, "pending": pending,
-        "paused": paused, "to-edit": to_edit, "to-pause": to_pause, "to-review": to_review,
-        "review": review, "inquiry": inquiry, "open-request": open_request,
-        "offered": offered, "offer": offer, "to-close": to_close, "unmoderated": unmoderated,
-    } | orders  # fmt: skip
+        "sara": sara.member_id,
+        "ahmad": ahmad.member_id,
+        "mona": mona.member_id,
+        "omar": omar,
+        "huda": huda,
+        "logo": logo,
+        "card": card,
+        "pending": pending,
+        "paused": paused,
+        "to-edit": to_edit,
+        "to-pause": to_pause,
+        "to-review": to_review,
+        "review": review,
+        "inquiry": inquiry,
+        "open-request": open_request,
+        "offered": offered,
+        "offer": offer,
+        "to-close": to_close,
+        "unmoderated": unmoderated,
+    } | orders
 
 
 def plays(m, s):
@@ -140,18 +171,18 @@ def plays(m, s):
     )
     yield Play(
         "verify_email",
-        lambda k: m.verify_email(k, s["ahmad"]),
-        lambda k: m.verify_email(k, s["mona"]),
+        lambda k: m.verify_email(s["ahmad"], key=k),
+        lambda k: m.verify_email(s["mona"], key=k),
     )
     yield Play(
         "update_profile",
-        lambda k: m.update_profile(k, ahmad, bio="أحب التصميم البسيط"),
-        lambda k: m.update_profile(k, ahmad, bio="أحب الألوان"),
+        lambda k: m.update_profile(ahmad, bio="أحب التصميم البسيط", key=k),
+        lambda k: m.update_profile(ahmad, bio="أحب الألوان", key=k),
     )
     yield Play(
         "set_payout_methods",
-        lambda k: m.set_payout_methods(k, sara, [PayoutMethod.paypal("pay@sara.example")]),
-        lambda k: m.set_payout_methods(k, sara, [PayoutMethod.paypal("new@sara.example")]),
+        lambda k: m.set_payout_methods(sara, [PayoutMethod.paypal("pay@sara.example")], key=k),
+        lambda k: m.set_payout_methods(sara, [PayoutMethod.paypal("new@sara.example")], key=k),
     )
     yield Play(
         "publish_service",
@@ -160,134 +191,140 @@ def plays(m, s):
     )
     yield Play(
         "moderate_service",
-        lambda k: m.moderate_service(k, ADMIN, s["pending"]),
-        lambda k: m.moderate_service(k, ADMIN, s["pending"], reason="صور مسروقة"),
+        lambda k: m.moderate_service(ADMIN, s["pending"], key=k),
+        lambda k: m.moderate_service(ADMIN, s["pending"], reason="صور مسروقة", key=k),
     )
     yield Play(
         "edit_service",
-        lambda k: m.edit_service(k, sara, s["to-edit"], delivery_days=3),
-        lambda k: m.edit_service(k, sara, s["to-edit"], delivery_days=4),
+        lambda k: m.edit_service(sara, s["to-edit"], delivery_days=3, key=k),
+        lambda k: m.edit_service(sara, s["to-edit"], delivery_days=4, key=k),
     )
     yield Play(
         "pause_service",
-        lambda k: m.pause_service(k, sara, s["to-pause"]),
-        lambda k: m.pause_service(k, sara, s["logo"]),
+        lambda k: m.pause_service(sara, s["to-pause"], key=k),
+        lambda k: m.pause_service(sara, s["logo"], key=k),
     )
     yield Play(
         "resume_service",
-        lambda k: m.resume_service(k, sara, s["paused"]),
-        lambda k: m.resume_service(k, sara, s["to-pause"]),
+        lambda k: m.resume_service(sara, s["paused"], key=k),
+        lambda k: m.resume_service(sara, s["to-pause"], key=k),
     )
     yield Play(
         "add_favourite",
-        lambda k: m.add_favourite(k, ahmad, s["card"]),
-        lambda k: m.add_favourite(k, ahmad, s["paused"]),
+        lambda k: m.add_favourite(ahmad, s["card"], key=k),
+        lambda k: m.add_favourite(ahmad, s["paused"], key=k),
     )
     yield Play(
         "remove_favourite",
-        lambda k: m.remove_favourite(k, ahmad, s["logo"]),
-        lambda k: m.remove_favourite(k, ahmad, s["card"]),
+        lambda k: m.remove_favourite(ahmad, s["logo"], key=k),
+        lambda k: m.remove_favourite(ahmad, s["card"], key=k),
     )
     yield Play(
         "remove_from_cart",
-        lambda k: m.remove_from_cart(k, mona, s["card"]),
-        lambda k: m.remove_from_cart(k, mona, s["logo"]),
+        lambda k: m.remove_from_cart(mona, s["card"], key=k),
+        lambda k: m.remove_from_cart(mona, s["logo"], key=k),
     )
     yield Play(
         "checkout",
-        lambda k: m.checkout(k, mona),
-        lambda k: m.checkout(k, mona, lg.Gateway.CARD),
+        lambda k: m.checkout(mona, key=k),
+        lambda k: m.checkout(mona, lg.Gateway.CARD, key=k),
+    )
+    yield Play(
+        "order_now",
+        lambda k: m.order_now(ahmad, s["card"], key=k),
+        lambda k: m.order_now(ahmad, s["card"], quantity=2, key=k),
     )
     yield Play(
         "add_to_cart",
-        lambda k: m.add_to_cart(k, ahmad, s["card"], quantity=2),
-        lambda k: m.add_to_cart(k, ahmad, s["card"], quantity=3),
+        lambda k: m.add_to_cart(ahmad, s["card"], quantity=2, key=k),
+        lambda k: m.add_to_cart(ahmad, s["card"], quantity=3, key=k),
     )
     yield Play(
         "top_up",
-        lambda k: m.top_up(k, ahmad, usd(10), lg.Gateway.CARD),
-        lambda k: m.top_up(k, ahmad, usd(11), lg.Gateway.CARD),
+        lambda k: m.top_up(ahmad, usd(10), lg.Gateway.CARD, key=k),
+        lambda k: m.top_up(ahmad, usd(11), lg.Gateway.CARD, key=k),
     )
     yield Play(
         "send_message",
-        lambda k: m.send_message(k, ahmad, s["to-message"], "هل من جديد؟"),
-        lambda k: m.send_message(k, ahmad, s["to-message"], "متى التسليم؟"),
+        lambda k: m.send_message(ahmad, s["to-message"], "هل من جديد؟", key=k),
+        lambda k: m.send_message(ahmad, s["to-message"], "متى التسليم؟", key=k),
     )
     yield Play(
         "deliver",
-        lambda k: m.deliver(k, sara, s["to-deliver"], "إليك الشعار", ["logo.png"]),
-        lambda k: m.deliver(k, sara, s["to-deliver"], "إليك الشعار", ["logo.svg"]),
+        lambda k: m.deliver(sara, s["to-deliver"], "إليك الشعار", ["logo.png"], key=k),
+        lambda k: m.deliver(sara, s["to-deliver"], "إليك الشعار", ["logo.svg"], key=k),
     )
     yield Play(
         "request_modification",
-        lambda k: m.request_modification(k, ahmad, s["to-modify"], "كبّر الخط"),
-        lambda k: m.request_modification(k, ahmad, s["to-modify"], "غيّر اللون"),
+        lambda k: m.request_modification(ahmad, s["to-modify"], "كبّر الخط", key=k),
+        lambda k: m.request_modification(ahmad, s["to-modify"], "غيّر اللون", key=k),
     )
     yield Play(
         "accept",
-        lambda k: m.accept(k, ahmad, s["to-accept"]),
-        lambda k: m.accept(k, ahmad, s["to-report"]),
+        lambda k: m.accept(ahmad, s["to-accept"], key=k),
+        lambda k: m.accept(ahmad, s["to-report"], key=k),
     )
     yield Play(
         "report_problem",
-        lambda k: m.report_problem(k, ahmad, s["to-report"], "الملف لا يفتح"),
-        lambda k: m.report_problem(k, ahmad, s["to-report"], "الألوان خاطئة"),
+        lambda k: m.report_problem(ahmad, s["to-report"], "الملف لا يفتح", key=k),
+        lambda k: m.report_problem(ahmad, s["to-report"], "الألوان خاطئة", key=k),
     )
     yield Play(
         "cancel_late",
-        lambda k: m.cancel_late(k, ahmad, s["late"]),
-        lambda k: m.cancel_late(k, ahmad, s["to-decline"]),
+        lambda k: m.cancel_late(ahmad, s["late"], key=k),
+        lambda k: m.cancel_late(ahmad, s["to-decline"], key=k),
     )
     yield Play(
         "decline",
-        lambda k: m.decline(k, sara, s["to-decline"], "لا أستطيع الآن"),
-        lambda k: m.decline(k, sara, s["to-decline"], "مشغول"),
+        lambda k: m.decline(sara, s["to-decline"], "لا أستطيع الآن", key=k),
+        lambda k: m.decline(sara, s["to-decline"], "مشغول", key=k),
     )
     yield Play(
         "request_cancellation",
-        lambda k: m.request_cancellation(k, ahmad, s["to-ask-cancel"], "لم أعد أحتاجه"),
-        lambda k: m.request_cancellation(k, ahmad, s["to-ask-cancel"], "وجدت بديلًا"),
+        lambda k: m.request_cancellation(ahmad, s["to-ask-cancel"], "لم أعد أحتاجه", key=k),
+        lambda k: m.request_cancellation(ahmad, s["to-ask-cancel"], "وجدت بديلًا", key=k),
     )
     yield Play(
         "answer_cancellation",
-        lambda k: m.answer_cancellation(k, sara, s["to-answer-cancel"], agree=True),
-        lambda k: m.answer_cancellation(k, sara, s["to-answer-cancel"], agree=False),
+        lambda k: m.answer_cancellation(sara, s["to-answer-cancel"], agree=True, key=k),
+        lambda k: m.answer_cancellation(sara, s["to-answer-cancel"], agree=False, key=k),
     )
     yield Play(
         "resolve_dispute",
-        lambda k: m.resolve_dispute(k, ADMIN, s["disputed"], OrderEvent.RESOLVE_PARTIAL_REFUND,
-                                    usd(2)),
-        lambda k: m.resolve_dispute(k, ADMIN, s["disputed"], OrderEvent.RESOLVE_FULL_REFUND),
-    )  # fmt: skip
+        lambda k: m.resolve_dispute(
+            ADMIN, s["disputed"], OrderEvent.RESOLVE_PARTIAL_REFUND, usd(2), key=k
+        ),
+        lambda k: m.resolve_dispute(ADMIN, s["disputed"], OrderEvent.RESOLVE_FULL_REFUND, key=k),
+    )
     yield Play(
         "review",
-        lambda k: m.review(k, ahmad, s["to-review"], stars=4, comment="جيد جدًا"),
-        lambda k: m.review(k, ahmad, s["to-review"], stars=5, comment="جيد جدًا"),
+        lambda k: m.review(ahmad, s["to-review"], stars=4, comment="جيد جدًا", key=k),
+        lambda k: m.review(ahmad, s["to-review"], stars=5, comment="جيد جدًا", key=k),
     )
     yield Play(
         "reply",
-        lambda k: m.reply(k, sara, s["review"], "شكرًا لك"),
-        lambda k: m.reply(k, sara, s["review"], "سعدت بالعمل معك"),
+        lambda k: m.reply(sara, s["review"], "شكرًا لك", key=k),
+        lambda k: m.reply(sara, s["review"], "سعدت بالعمل معك", key=k),
     )
     yield Play(
         "request_withdrawal",
-        lambda k: m.request_withdrawal(k, sara, usd(10)),
-        lambda k: m.request_withdrawal(k, sara, usd(20)),
+        lambda k: m.request_withdrawal(sara, usd(10), key=k),
+        lambda k: m.request_withdrawal(sara, usd(20), key=k),
     )
     yield Play(
         "settle_withdrawal",
-        lambda k: m.settle_withdrawal(k, ADMIN, s["sara"], usd(10), paid=True),
-        lambda k: m.settle_withdrawal(k, ADMIN, s["sara"], usd(10), paid=False),
+        lambda k: m.settle_withdrawal(ADMIN, s["sara"], usd(10), paid=True, key=k),
+        lambda k: m.settle_withdrawal(ADMIN, s["sara"], usd(10), paid=False, key=k),
     )
     yield Play(
         "ask",
-        lambda k: m.ask(k, ahmad, s["card"], "هل تصمم الوجهين؟"),
-        lambda k: m.ask(k, ahmad, s["card"], "كم نموذجًا أولًا؟"),
+        lambda k: m.ask(ahmad, s["card"], "هل تصمم الوجهين؟", key=k),
+        lambda k: m.ask(ahmad, s["card"], "كم نموذجًا أولًا؟", key=k),
     )
     yield Play(
         "answer_inquiry",
-        lambda k: m.answer_inquiry(k, sara, s["inquiry"], "نعم، وبصيغة AI أيضًا"),
-        lambda k: m.answer_inquiry(k, sara, s["inquiry"], "لا"),
+        lambda k: m.answer_inquiry(sara, s["inquiry"], "نعم، وبصيغة AI أيضًا", key=k),
+        lambda k: m.answer_inquiry(sara, s["inquiry"], "لا", key=k),
     )
     yield Play(
         "post_request",
@@ -296,43 +333,45 @@ def plays(m, s):
     )
     yield Play(
         "moderate_request",
-        lambda k: m.moderate_request(k, ADMIN, s["unmoderated"]),
-        lambda k: m.moderate_request(k, ADMIN, s["unmoderated"], reason="مكرر"),
+        lambda k: m.moderate_request(ADMIN, s["unmoderated"], key=k),
+        lambda k: m.moderate_request(ADMIN, s["unmoderated"], reason="مكرر", key=k),
     )
     yield Play(
         "make_offer",
-        lambda k: m.make_offer(k, sara, s["open-request"], "أنجزه في يومين", price=usd(25),
-                               delivery_days=2),
-        lambda k: m.make_offer(k, sara, s["open-request"], "أنجزه في يومين", price=usd(30),
-                               delivery_days=2),
-    )  # fmt: skip
+        lambda k: m.make_offer(
+            sara, s["open-request"], "أنجزه في يومين", price=usd(25), delivery_days=2, key=k
+        ),
+        lambda k: m.make_offer(
+            sara, s["open-request"], "أنجزه في يومين", price=usd(30), delivery_days=2, key=k
+        ),
+    )
     yield Play(
         "accept_offer",
-        lambda k: m.accept_offer(k, ahmad, s["offered"], s["offer"]),
-        lambda k: m.accept_offer(k, ahmad, s["open-request"], s["offer"]),
+        lambda k: m.accept_offer(ahmad, s["offered"], s["offer"], key=k),
+        lambda k: m.accept_offer(ahmad, s["open-request"], s["offer"], key=k),
     )
     yield Play(
         "close_request",
-        lambda k: m.close_request(k, ahmad, s["to-close"]),
-        lambda k: m.close_request(k, ahmad, s["open-request"]),
+        lambda k: m.close_request(ahmad, s["to-close"], key=k),
+        lambda k: m.close_request(ahmad, s["open-request"], key=k),
     )
     yield Play(
         "grant_professional",
-        lambda k: m.grant_professional(k, ADMIN, s["sara"]),
-        lambda k: m.grant_professional(k, ADMIN, s["ahmad"]),
+        lambda k: m.grant_professional(ADMIN, s["sara"], key=k),
+        lambda k: m.grant_professional(ADMIN, s["ahmad"], key=k),
     )
     yield Play(
         "remove_professional",
-        lambda k: m.remove_professional(k, ADMIN, s["sara"]),
-        lambda k: m.remove_professional(k, ADMIN, s["ahmad"]),
+        lambda k: m.remove_professional(ADMIN, s["sara"], key=k),
+        lambda k: m.remove_professional(ADMIN, s["ahmad"], key=k),
     )
     yield Play(
         "suspend_member",
-        lambda k: m.suspend_member(k, ADMIN, s["omar"], "رسائل مزعجة"),
-        lambda k: m.suspend_member(k, ADMIN, s["omar"], "احتيال"),
+        lambda k: m.suspend_member(ADMIN, s["omar"], "رسائل مزعجة", key=k),
+        lambda k: m.suspend_member(ADMIN, s["omar"], "احتيال", key=k),
     )
     yield Play(
         "reinstate_member",
-        lambda k: m.reinstate_member(k, ADMIN, s["huda"]),
-        lambda k: m.reinstate_member(k, ADMIN, s["omar"]),
+        lambda k: m.reinstate_member(ADMIN, s["huda"], key=k),
+        lambda k: m.reinstate_member(ADMIN, s["omar"], key=k),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from microgigs import ledger as lg
+from microgigs.actors import Actor
 from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery
 from microgigs.testing.demo import DEMO_DAYS, load_demo
@@ -34,7 +35,7 @@ def test_the_demo_month_tells_every_story_and_the_ledger_balances(market):
     assert {order: ENDS[story] for order, story in demo.orders.items()} == statuses
     assert start + timedelta(days=DEMO_DAYS) == market.clock.now()
     late = [o for o, story in demo.orders.items() if story == "late"]
-    assert all(market.order(o).is_late(market.clock.now()) for o in late)
+    assert all(market.order(Actor.system(), o).is_late(market.clock.now()) for o in late)
     with market.storage.unit_of_work() as uow:
         issues = lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
     sara = demo.sellers["sara_designs"]

@@ -21,20 +21,23 @@ def regular_clients(market, seller, service, count):
     for number in range(count):
         buyer = Actor.member(
             market.register_member(
-                f"r-{number}", username=f"client{number}", email=f"c{number}@example.com",
-                first_name="عميل", family_name="وفي",
+                username=f"client{number}",
+                email=f"c{number}@example.com",
+                first_name="عميل",
+                family_name="وفي",
+                key=f"r-{number}",
             )
-        )  # fmt: skip
-        inquiry = market.ask(f"q-{number}", buyer, service, "هل يمكنك تسليم الشعار غدًا؟")
+        )
+        inquiry = market.ask(buyer, service, "هل يمكنك تسليم الشعار غدًا؟", key=f"q-{number}")
         market.clock.advance(timedelta(hours=3))
-        market.answer_inquiry(f"qa-{number}", seller, inquiry, "نعم بكل سرور")
-        market.top_up(f"t-{number}", buyer, usd(5), lg.Gateway.CARD)
-        market.add_to_cart(f"c-{number}", buyer, service)
-        (order,) = market.checkout(f"k-{number}", buyer)
-        market.send_message(f"s-{number}", buyer, order, "اسم الشركة: نخلة")
-        market.deliver(f"d-{number}", seller, order, "إليك الشعار")
-        market.accept(f"a-{number}", buyer, order)
-        market.review(f"v-{number}", buyer, order, stars=5, comment="ممتاز")
+        market.answer_inquiry(seller, inquiry, "نعم بكل سرور", key=f"qa-{number}")
+        market.top_up(buyer, usd(5), lg.Gateway.CARD, key=f"t-{number}")
+        market.add_to_cart(buyer, service, key=f"c-{number}")
+        (order,) = market.checkout(buyer, key=f"k-{number}")
+        market.send_message(buyer, order, "اسم الشركة: نخلة", key=f"s-{number}")
+        market.deliver(seller, order, "إليك الشعار", key=f"d-{number}")
+        market.accept(buyer, order, key=f"a-{number}")
+        market.review(buyer, order, stars=5, comment="ممتاز", key=f"v-{number}")
 
 
 def listed_at(market, level):
@@ -94,12 +97,12 @@ def test_a_seller_below_their_level_keeps_it_for_the_grace_period(market):
 def test_admins_grant_and_remove_the_professional_level(market):
     seller, buyer, service = cast(market)
     with pytest.raises(PermissionDenied):
-        market.grant_professional("g-0", buyer, seller.member_id)
-    market.grant_professional("g-1", ADMIN, seller.member_id)
+        market.grant_professional(buyer, seller.member_id, key="g-0")
+    market.grant_professional(ADMIN, seller.member_id, key="g-1")
     assert [service] == listed_at(market, SellerLevel.PROFESSIONAL)
     market.clock.advance(40 * DAY)
     market.tick()
     (kept,) = market.level_history(seller.member_id)
     assert (SellerLevel.PROFESSIONAL, SellerLevel.LEVEL_1) == (kept.level, kept.earned)
-    market.remove_professional("g-2", ADMIN, seller.member_id)
+    market.remove_professional(ADMIN, seller.member_id, key="g-2")
     assert [service] == listed_at(market, SellerLevel.LEVEL_1)

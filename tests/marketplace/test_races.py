@@ -14,6 +14,7 @@ import racing
 from cast import START, cast, usd
 
 from microgigs import ledger as lg
+from microgigs.actors import Actor
 from microgigs.orders import OrderStatus
 
 ORDERS, TICKS, REPLAYS = 12, 6, 6
@@ -47,15 +48,15 @@ def test_accept_racing_tick_releases_each_order_exactly_once(target):
     kind, where = target
     market = racing.open_market(kind, where, START.isoformat())
     seller, buyer, service = cast(market)
-    market.top_up("t", buyer, usd(5 * ORDERS), lg.Gateway.CARD)
+    market.top_up(buyer, usd(5 * ORDERS), lg.Gateway.CARD, key="t")
     orders = []
     for number in range(ORDERS):
-        market.add_to_cart(f"c{number}", buyer, service)
-        (order,) = market.checkout(f"k{number}", buyer)
-        market.send_message(f"s{number}", buyer, order, "التعليمات")
-        market.deliver(f"d{number}", seller, order, "تم")
+        market.add_to_cart(buyer, service, key=f"c{number}")
+        (order,) = market.checkout(buyer, key=f"k{number}")
+        market.send_message(buyer, order, "التعليمات", key=f"s{number}")
+        market.deliver(seller, order, "تم", key=f"d{number}")
         orders.append(str(order))
-    due = max(market.order(o).next_due.at for o in orders) + timedelta(seconds=1)
+    due = max(market.order(Actor.system(), o).next_due.at for o in orders) + timedelta(seconds=1)
     market.storage.close()
     outcomes = in_parallel(
         (racing.accept_all, kind, where, due.isoformat(), buyer.member_id, orders),
@@ -69,7 +70,7 @@ def test_accept_racing_tick_releases_each_order_exactly_once(target):
             for o in orders
         ]
     assert ({OrderStatus.COMPLETED}, [1] * ORDERS, usd(4) * ORDERS, [], 0) == (
-        {market.order(o).status for o in orders},
+        {market.order(Actor.system(), o).status for o in orders},
         releases,
         market.balance(lg.pending(seller.member_id)),
         issues,

@@ -24,6 +24,7 @@ from cast import START
 from microgigs import ledger as lg
 from microgigs.errors import IdempotencyConflict
 from microgigs.marketplace import Marketplace
+from microgigs.marketplace.commands import COMMANDS
 
 WORKERS = 3
 
@@ -68,11 +69,14 @@ def dump(kind, where):
 
 
 def keyed_use_cases():
-    return {
+    """Every command a member or an admin sends, each with its typed method."""
+    methods = {
         name
         for name, function in inspect.getmembers(Marketplace, inspect.isfunction)
         if not name.startswith("_") and "key" in inspect.signature(function).parameters
     }
+    assert set(COMMANDS) == methods - {"execute"}
+    return set(COMMANDS)
 
 
 def staged(place, name):

@@ -36,7 +36,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import MicrogigsError
 from microgigs.ids import CategoryId, OrderId
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
@@ -49,9 +49,18 @@ S = OrderStatus
 STEPS_PER_RUN = 100
 # hypothesis leans towards the first choices: the order's own steps come first
 ACTIONS = (
-    "message", "deliver", "modify", "accept", "dispute", "resolve", "cancel_late", "place",
-    "tick", "withdraw", "top_up",
-)  # fmt: skip
+    "message",
+    "deliver",
+    "modify",
+    "accept",
+    "dispute",
+    "resolve",
+    "cancel_late",
+    "place",
+    "tick",
+    "withdraw",
+    "top_up",
+)
 # adapter: (steps with CI, steps on a developer's machine); hypothesis ends some runs before
 # STEPS_PER_RUN: runs average 85 to 90 steps (derandomized, so the same every time), and the
 # test asks for as many runs as the steps need at 80 a run
@@ -85,24 +94,42 @@ class MarketLife(RuleBasedStateMachine):
         m = self.market
         self.seller = Actor.member(
             m.register_member(
-                "r-s", username="seller", email="s@example.com", first_name="سارة", family_name="أ"
+                username="seller",
+                email="s@example.com",
+                first_name="سارة",
+                family_name="أ",
+                key="r-s",
             )
         )
         self.buyers = [
-            Actor.member(m.register_member(
-                f"r-b{n}", username=f"buyer{n}", email=f"b{n}@example.com",
-                first_name="أحمد", family_name="خ"))
+            Actor.member(
+                m.register_member(
+                    username=f"buyer{n}",
+                    email=f"b{n}@example.com",
+                    first_name="أحمد",
+                    family_name="خ",
+                    key=f"r-b{n}",
+                )
+            )
             for n in range(2)
-        ]  # fmt: skip
+        ]
         self.service = m.publish_service(
-            "p", self.seller, category_id=CategoryId("logo-design"),
-            title="تصميم شعار احترافي لشركتك", description=DESCRIPTION, instructions="الاسم",
-            base_price=Money(BASE, "USD"), delivery_days=2,
-            upgrades=[("PNG", Money(UPGRADES[0], "USD"), 1), ("PSD", Money(UPGRADES[1], "USD"), 1)],
-        )  # fmt: skip
-        m.moderate_service("m", ADMIN, self.service)
-        m.set_payout_methods("pm", self.seller, [PayoutMethod.paypal("s@paypal.com")])
-        self.upgrade_ids = [u.id for u in m.service(self.service).upgrades]
+            self.seller,
+            category_id=CategoryId("logo-design"),
+            title="تصميم شعار احترافي لشركتك",
+            description=DESCRIPTION,
+            instructions="الاسم",
+            base_price=Money(BASE, "USD"),
+            delivery_days=2,
+            upgrades=[
+                NewUpgrade("PNG", Money(UPGRADES[0], "USD"), 1),
+                NewUpgrade("PSD", Money(UPGRADES[1], "USD"), 1),
+            ],
+            key="p",
+        ).id
+        m.moderate_service(ADMIN, self.service, key="m")
+        m.set_payout_methods(self.seller, [PayoutMethod.paypal("s@paypal.com")], key="pm")
+        self.upgrade_ids = [u.id for u in m.service(Actor.system(), self.service).upgrades]
         # the model
         self.money: dict[lg.AccountId, int] = defaultdict(int)
         self.status: dict[str, OrderStatus] = {}
@@ -112,7 +139,7 @@ class MarketLife(RuleBasedStateMachine):
         self.uncleared: list[tuple[object, int]] = []  # (clears at, amount)
         self.steps = 0
         for buyer in self.buyers:  # enough to buy a few orders from the first step
-            m.top_up(f"fund-{buyer.member_id}", buyer, Money(50_000, "USD"), lg.Gateway.CARD)
+            m.top_up(buyer, Money(50_000, "USD"), lg.Gateway.CARD, key=f"fund-{buyer.member_id}")
             self.money[lg.wallet(buyer.member_id)] += 50_000
             self.money[lg.gateway(lg.Gateway.CARD)] -= 50_000
 
@@ -183,7 +210,7 @@ class MarketLife(RuleBasedStateMachine):
         self.attempt(
             allowed=True,
             action=lambda: self.market.top_up(
-                self.key(), actor, Money(dollars * 100, "USD"), lg.Gateway.CARD
+                actor, Money(dollars * 100, "USD"), lg.Gateway.CARD, key=self.key()
             ),
         )
         self.money[lg.wallet(actor.member_id)] += dollars * 100
@@ -193,53 +220,64 @@ class MarketLife(RuleBasedStateMachine):
         actor = self.buyers[buyer]
         total = (BASE + sum(UPGRADES[c] for c in chosen)) * quantity
         upgrades = [self.upgrade_ids[c] for c in sorted(chosen)]
-        self.market.add_to_cart(self.key(), actor, self.service, upgrade_ids=upgrades,
-                                quantity=quantity)  # fmt: skip
+        self.market.add_to_cart(
+            actor, self.service, upgrade_ids=upgrades, quantity=quantity, key=self.key()
+        )
         placed = []
         allowed = self.money[lg.wallet(actor.member_id)] >= total
-        self.attempt(allowed, lambda: placed.extend(self.market.checkout(self.key(), actor)))
+        self.attempt(allowed, lambda: placed.extend(self.market.checkout(actor, key=self.key())))
         if not placed:
-            self.market.remove_from_cart(self.key(), actor, self.service)
+            self.market.remove_from_cart(actor, self.service, key=self.key())
             return
         (order,) = placed
         self.money[lg.wallet(actor.member_id)] -= total
         self.money[lg.escrow(order)] += total
         self.status[order], self.total[order], self.buyer_of[order] = (
-            S.AWAITING_INSTRUCTIONS, total, actor,
-        )  # fmt: skip
+            S.AWAITING_INSTRUCTIONS,
+            total,
+            actor,
+        )
 
     def message(self, order):
         """A party may always write; the buyer's first message is the instructions."""
         buyer = self.buyer_of[order]
-        self.attempt(allowed=True, action=lambda: self.market.send_message(
-            self.key(), buyer, order, "التعليمات"))  # fmt: skip
+        self.attempt(
+            allowed=True,
+            action=lambda: self.market.send_message(buyer, order, "التعليمات", key=self.key()),
+        )
         if self.status[order] is S.AWAITING_INSTRUCTIONS:
             self.status[order] = S.IN_PROGRESS
 
     def deliver(self, order):
         allowed = self.status[order] is S.IN_PROGRESS
-        if self.attempt(allowed, lambda: self.market.deliver(self.key(), self.seller, order, "تم")):
+        if self.attempt(
+            allowed, lambda: self.market.deliver(self.seller, order, "تم", key=self.key())
+        ):
             self.status[order] = S.AWAITING_ACCEPTANCE
             self.delivered_at[order] = self.clock.now()
 
     def modify(self, order):
         allowed = self.status[order] is S.AWAITING_ACCEPTANCE
         buyer = self.buyer_of[order]
-        if self.attempt(allowed, lambda: self.market.request_modification(
-            self.key(), buyer, order, "عدّل الألوان")):  # fmt: skip
+        if self.attempt(
+            allowed,
+            lambda: self.market.request_modification(buyer, order, "عدّل الألوان", key=self.key()),
+        ):
             self.status[order] = S.IN_PROGRESS
 
     def accept(self, order):
         allowed = self.status[order] is S.AWAITING_ACCEPTANCE
         buyer = self.buyer_of[order]
-        if self.attempt(allowed, lambda: self.market.accept(self.key(), buyer, order)):
+        if self.attempt(allowed, lambda: self.market.accept(buyer, order, key=self.key())):
             self.release(order)
 
     def dispute(self, order):
         allowed = self.status[order] in {S.IN_PROGRESS, S.AWAITING_ACCEPTANCE}
         buyer = self.buyer_of[order]
-        if self.attempt(allowed, lambda: self.market.report_problem(
-            self.key(), buyer, order, "لا يطابق الوصف")):  # fmt: skip
+        if self.attempt(
+            allowed,
+            lambda: self.market.report_problem(buyer, order, "لا يطابق الوصف", key=self.key()),
+        ):
             self.status[order] = S.DISPUTED
 
     def resolve(self, order, outcome, share):
@@ -253,19 +291,21 @@ class MarketLife(RuleBasedStateMachine):
             "partial": OrderEvent.RESOLVE_PARTIAL_REFUND,
         }[outcome]
         refund = Money(refunded, "USD") if outcome == "partial" else None
-        if self.attempt(allowed, lambda: self.market.resolve_dispute(
-            self.key(), ADMIN, order, event, refund)):  # fmt: skip
+        if self.attempt(
+            allowed,
+            lambda: self.market.resolve_dispute(ADMIN, order, event, refund, key=self.key()),
+        ):
             if outcome == "full":
                 self.refund(order)
             else:
                 self.release(order, refunded)
 
     def cancel_late(self, order):
-        deadline = self.market.order(order).deadline
+        deadline = self.market.order(Actor.system(), order).deadline
         late = deadline is not None and self.clock.now() > deadline
         allowed = self.status[order] is S.IN_PROGRESS and late
         buyer = self.buyer_of[order]
-        if self.attempt(allowed, lambda: self.market.cancel_late(self.key(), buyer, order)):
+        if self.attempt(allowed, lambda: self.market.cancel_late(buyer, order, key=self.key())):
             self.refund(order)
 
     def tick(self, hours):
@@ -284,13 +324,18 @@ class MarketLife(RuleBasedStateMachine):
     def withdraw(self, dollars, paid):
         seller, amount = self.seller.member_id, Money(dollars * 100, "USD")
         allowed = MINIMUM <= dollars * 100 <= self.money[lg.available(seller)]
-        if not self.attempt(allowed, lambda: self.market.request_withdrawal(
-            self.key(), self.seller, amount)):  # fmt: skip
+        if not self.attempt(
+            allowed, lambda: self.market.request_withdrawal(self.seller, amount, key=self.key())
+        ):
             return
         self.money[lg.available(seller)] -= dollars * 100
         self.money[lg.withdrawing(seller)] += dollars * 100
-        self.attempt(allowed=True, action=lambda: self.market.settle_withdrawal(
-            self.key(), ADMIN, seller, amount, paid=paid))  # fmt: skip
+        self.attempt(
+            allowed=True,
+            action=lambda: self.market.settle_withdrawal(
+                ADMIN, seller, amount, paid=paid, key=self.key()
+            ),
+        )
         self.money[lg.withdrawing(seller)] -= dollars * 100
         moved_to = lg.payouts() if paid else lg.available(seller)
         self.money[moved_to] += dollars * 100

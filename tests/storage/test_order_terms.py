@@ -86,7 +86,7 @@ def test_sqlite_orders_stored_whole_read_back_the_same_after_the_migration(tmp_p
     connection.close()
 
     storage = SQLiteStorage(path, currency="USD")
-    assert 9 == storage.schema_version()
+    assert 10 == storage.schema_version()
     assert orders == read_back(storage, orders)
     storage.close()
 
@@ -113,7 +113,7 @@ def test_postgres_orders_stored_whole_read_back_the_same_after_the_migration(
             cursor.executemany(INSERT_WHOLE.replace("?", "%s"), whole_rows(orders, utc))
 
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    assert 8 == storage.schema_version()
+    assert 9 == storage.schema_version()
     assert orders == read_back(storage, orders)
     storage.close()
 
@@ -125,7 +125,7 @@ def test_an_order_s_terms_are_written_once_and_its_changes_rewrite_only_the_rest
     market = Marketplace(storage, clock, UlidGenerator(clock, seed=5), KHAMSAT, FakeGateway())
     demo = load_demo(market, clock)
     completed = next(o for o, story in demo.orders.items() if story == "reviewed")
-    order = market.order(completed)
+    order = market.order(Actor.system(), completed)
     storage.close()
 
     with sqlite3.connect(path) as connection:
@@ -156,9 +156,11 @@ def test_an_order_written_is_read_back_without_decoding_and_a_changed_row_is_rea
     real = _sql.decode_apart
     monkeypatch.setattr(_sql, "decode_apart", lambda *a: decoded.append(a[0]) or real(*a))
 
-    order = market.order(delivered)  # it was written (delivered) by this process
-    market.accept("accept-it", Actor.member(order.buyer_id), delivered)  # an update: its rest only
-    accepted = market.order(delivered)
+    order = market.order(Actor.system(), delivered)  # it was written (delivered) by this process
+    market.accept(
+        Actor.member(order.buyer_id), delivered, key="accept-it"
+    )  # an update: its rest only
+    accepted = market.order(Actor.system(), delivered)
 
     assert ([], "completed") == (decoded, accepted.status.value)
     with sqlite3.connect(tmp_path / "cache.db") as connection:
@@ -170,6 +172,6 @@ def test_an_order_written_is_read_back_without_decoding_and_a_changed_row_is_rea
             "UPDATE orders SET terms = ? WHERE id = ?",
             (json.dumps(terms, ensure_ascii=False), delivered),
         )
-    assert "عنوان آخر" == market.order(delivered).service.title
+    assert "عنوان آخر" == market.order(Actor.system(), delivered).service.title
     assert 1 == len(decoded)
     storage.close()

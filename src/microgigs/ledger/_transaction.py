@@ -129,7 +129,7 @@ class Transaction:
         return sum(amounts[1:], amounts[0]) if amounts else None
 
 
-def _transaction(  # noqa: PLR0913 (a transaction's header and its entries)
+def _transaction(
     transaction_id: TransactionId,
     key: str,
     kind: PostingKind,
@@ -162,7 +162,7 @@ def _positive(field: str, amount: Money) -> Money:
     return amount
 
 
-def _transfer(  # noqa: PLR0913, PLR0917 (a header and two legs, in posting order)
+def _transfer(
     transaction_id: TransactionId,
     key: str,
     kind: PostingKind,
@@ -190,7 +190,7 @@ def _transfer(  # noqa: PLR0913, PLR0917 (a header and two legs, in posting orde
 # --- the builders ----------------------------------------------------------------------------
 
 
-def top_up(  # noqa: PLR0913 (who, how much, from where, when)
+def top_up(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -212,7 +212,7 @@ def top_up(  # noqa: PLR0913 (who, how much, from where, when)
     )
 
 
-def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
+def pay_order(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -241,7 +241,7 @@ def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
     )
 
 
-def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, when)
+def release(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -276,7 +276,7 @@ def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, 
     )
 
 
-def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
+def refund(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -299,7 +299,7 @@ def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
     )
 
 
-def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the rules, when)
+def partial_refund(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -337,7 +337,7 @@ def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the ru
     )
 
 
-def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
+def clear(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -360,7 +360,7 @@ def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
     )
 
 
-def request_withdrawal(  # noqa: PLR0913 (whose, how much, the minimum, when)
+def request_withdrawal(
     transaction_id: TransactionId,
     key: str,
     *,

@@ -141,7 +141,7 @@ def contact_details(text: str) -> list[str]:
 # --- posting ---------------------------------------------------------------------------------
 
 
-def compose(  # noqa: PLR0913 (a message has this many parts)
+def compose(
     order: Order,
     actor: Actor,
     body: str,
@@ -171,7 +171,7 @@ def compose(  # noqa: PLR0913 (a message has this many parts)
     return Message(message_id, order.id, actor.member_id, kind, text, files, utc(sent_at))
 
 
-def post_message(  # noqa: PLR0913 (the message's parts and the rules)
+def post_message(
     order: Order,
     actor: Actor,
     body: str,
@@ -211,7 +211,7 @@ _KIND_OF: Final = {
 }
 
 
-def act_with_message(  # noqa: PLR0913 (the event, the message's parts and the rules)
+def act_with_message(
     order: Order,
     event: OrderEvent,
     actor: Actor,

@@ -133,7 +133,7 @@ class Order:
     """How many history entries :meth:`pull_events` has handed out."""
 
     @classmethod
-    def place(  # noqa: PLR0913 (what was bought, by whom, when, under which rules)
+    def place(
         cls,
         order_id: OrderId,
         *,
@@ -198,7 +198,7 @@ class Order:
 
     # --- the one entry point -------------------------------------------------------------
 
-    def apply(  # noqa: PLR0913 (the event, who, when, the rules, and the event's own data)
+    def apply(
         self,
         event: OrderEvent,
         actor: Actor,

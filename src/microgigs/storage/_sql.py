@@ -622,17 +622,8 @@ class SqlBackend(ABC):
         steps += self._postings(changes.transactions)
         encode = self._documents.encode
         for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
-            steps += (
-                (
-                    (
-                        f"INSERT INTO {table} (owner_id, doc) VALUES (?, ?)"  # noqa: S608
-                        " ON CONFLICT (owner_id) DO UPDATE SET doc = excluded.doc"
-                    ),
-                    (record.owner_id, encode(record)),
-                    None,
-                )
-                for record in records
-            )
+            for record in records:
+                steps += self._owned(table, record)
         steps += (
             (
                 "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
@@ -828,6 +819,34 @@ class SqlBackend(ABC):
         return steps + self._upsert(
             "members", write, {"username": member.username, "email": member.email}
         )
+
+    def _owned(self, table: str, write: Write[Cart] | Write[Favourites]) -> list[_Step]:
+        """A member's cart or favourites: inserted once, then updated at the version read."""
+        value = write.value
+        text = self._documents.encode(value)
+        if write.expected is None:
+            return [
+                (
+                    f"SELECT 1 FROM {table} WHERE owner_id = ?",  # noqa: S608 (a fixed name)
+                    (value.owner_id,),
+                    _nothing_found(table, value.owner_id),
+                ),
+                (
+                    f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",  # noqa: S608
+                    (value.owner_id, value.version, text),
+                    None,
+                ),
+            ]
+        return [
+            (
+                (
+                    f"UPDATE {table} SET version = ?, doc = ?"  # noqa: S608 (a fixed name)
+                    " WHERE owner_id = ? AND version = ?"
+                ),
+                (value.version, text, value.owner_id, write.expected),
+                _one_changed(table, value.owner_id),
+            )
+        ]
 
     def _upsert(
         self,

@@ -111,8 +111,8 @@ class Changes:
     members: Sequence[Write[Member]] = ()
     services: Sequence[Write[Service]] = ()
     orders: Sequence[Write[Order]] = ()
-    favourites: Sequence[Favourites] = ()
-    carts: Sequence[Cart] = ()
+    favourites: Sequence[Write[Favourites]] = ()
+    carts: Sequence[Write[Cart]] = ()
     messages: Sequence[Message] = ()
     transactions: Sequence[Transaction] = ()
     events: Sequence[OutboxEvent] = ()
@@ -516,13 +516,19 @@ class _Listings(_Staging):
 class _Owned(Protocol):
     @property
     def owner_id(self) -> MemberId: ...
+    @property
+    def version(self) -> int: ...
 
 
 W = TypeVar("W", bound=_Owned)
 
 
 class _ByOwner(_Staging, Generic[W]):
-    """Favourites or carts: one record per member; the last write of a commit wins."""
+    """Favourites or carts: one record per member, written at the version it was read.
+
+    A record never stored is new (``expected=None``); of two units that read the same
+    version, the second to commit gets :class:`~microgigs.errors.StaleWrite`.
+    """
 
     def __init__(
         self, load: Callable[[MemberId], W | None], make: Callable[[MemberId], W], field: str
@@ -531,15 +537,25 @@ class _ByOwner(_Staging, Generic[W]):
         self._make = make
         self._field = field
         self.staged: dict[MemberId, W] = {}
+        self.read: dict[MemberId, int | None] = {}
 
     def stage(self, changes: Changes) -> None:
-        setattr(changes, self._field, list(self.staged.values()))
+        setattr(
+            changes,
+            self._field,
+            [Write(record, self.read.get(owner)) for owner, record in self.staged.items()],
+        )
 
     def get(self, owner_id: MemberId) -> W:
-        found = self.staged.get(owner_id) or self._load(owner_id)
+        found = self.staged.get(owner_id)
+        if found is None:
+            found = self._load(owner_id)
+            self.read.setdefault(owner_id, None if found is None else found.version)
         return self._make(owner_id) if found is None else clone(found)
 
     def save(self, record: W) -> None:
+        if record.owner_id not in self.read:
+            raise StaleWrite(kind=self._field, key=record.owner_id)
         self.staged[record.owner_id] = clone(record)
 
 

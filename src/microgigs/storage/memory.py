@@ -16,7 +16,7 @@ them all (versions, unique names, balances, keys) and applies them under one loc
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
@@ -288,6 +288,8 @@ class _MemoryBackend:
         for kind, writes, stored in versioned:
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
+        _check_owned(_("favourites"), changes.favourites, self._favourites)
+        _check_owned(_("cart"), changes.carts, self._carts)
         for write in changes.members:
             member = write.value
             for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
@@ -349,9 +351,9 @@ class _MemoryBackend:
         if changes.services:
             self._services.update((w.value.id, w.value) for w in changes.services)
         if changes.favourites:
-            self._favourites.update((f.owner_id, f) for f in changes.favourites)
+            self._favourites.update((f.value.owner_id, f.value) for f in changes.favourites)
         if changes.carts:
-            self._carts.update((c.owner_id, c) for c in changes.carts)
+            self._carts.update((c.value.owner_id, c.value) for c in changes.carts)
         self._apply_records(changes)
 
     def _apply_records(self, changes: Changes) -> None:
@@ -425,3 +427,15 @@ def _conforms(
 ) -> tuple[Storage, Backend, UnitOfWork]:
     """Never called: mypy checks here that the adapter satisfies the ports."""
     return storage, backend, uow
+
+
+def _check_owned(
+    kind: str,
+    writes: Sequence[Write[Cart]] | Sequence[Write[Favourites]],
+    kept: Mapping[MemberId, Cart] | Mapping[MemberId, Favourites],
+) -> None:
+    """A cart or favourites written at the version read (``None``: never stored)."""
+    for write in writes:
+        current = kept.get(write.value.owner_id)
+        if (None if current is None else current.version) != write.expected:
+            raise StaleWrite(kind=kind, key=write.value.owner_id)

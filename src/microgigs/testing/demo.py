@@ -39,7 +39,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.clock import ManualClock
 from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
-from microgigs.marketplace import Marketplace
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
@@ -140,7 +140,9 @@ class Demo:
 
     def statuses(self) -> dict[OrderId, OrderStatus]:
         """Each demo order's status now."""
-        return {order_id: self.market.order(order_id).status for order_id in self.orders}
+        return {
+            order_id: self.market.order(Actor.system(), order_id).status for order_id in self.orders
+        }
 
 
 @attrs.define
@@ -192,36 +194,46 @@ class _Player:
             seller = self.member(username, first, family)
             self.demo.sellers[username] = seller
             actor = Actor.member(seller)
-            m.update_profile(self.key(), actor, bio=bio)
+            m.update_profile(actor, bio=bio, key=self.key())
             m.set_payout_methods(
-                self.key(), actor, [PayoutMethod.paypal(f"{username}@paypal.example")]
+                actor, [PayoutMethod.paypal(f"{username}@paypal.example")], key=self.key()
             )
         for username, first, family in BUYERS:
             buyer = self.member(username, first, family)
             self.demo.buyers[username] = buyer
-            m.top_up(self.key(), Actor.member(buyer), self.usd(400), lg.Gateway.CARD)
+            m.top_up(Actor.member(buyer), self.usd(400), lg.Gateway.CARD, key=self.key())
         sellers = list(self.demo.sellers.values())
         for number, (category, title, price, days, upgrades, tags) in enumerate(_SERVICES):
             owner = Actor.member(sellers[number // 4])
             service = m.publish_service(
-                self.key(), owner, category_id=CategoryId(category), title=title,
-                description=f"{title}. {_DESCRIPTION}", instructions="أرسل لي التفاصيل والأمثلة.",
-                base_price=self.usd(price), delivery_days=days,
-                upgrades=[(name, self.usd(cost), extra)
-                          for name, cost, extra in _UPGRADES[:upgrades]],
+                owner,
+                category_id=CategoryId(category),
+                title=title,
+                description=f"{title}. {_DESCRIPTION}",
+                instructions="أرسل لي التفاصيل والأمثلة.",
+                base_price=self.usd(price),
+                delivery_days=days,
+                upgrades=[
+                    NewUpgrade(name, self.usd(cost), extra)
+                    for name, cost, extra in _UPGRADES[:upgrades]
+                ],
                 tags=tags,
-            )  # fmt: skip
+                key=self.key(),
+            ).id
             self.demo.services.append(service)
             if number < len(_SERVICES) - 1:  # the last waits in the moderation queue
-                m.moderate_service(self.key(), _ADMIN, service)
-        m.pause_service(self.key(), Actor.member(sellers[-1]), self.demo.services[-2])
+                m.moderate_service(_ADMIN, service, key=self.key())
+        m.pause_service(Actor.member(sellers[-1]), self.demo.services[-2], key=self.key())
 
     def member(self, username: str, first: str, family: str) -> MemberId:
         member = self.market.register_member(
-            self.key(), username=username, email=f"{username}@example.com",
-            first_name=first, family_name=family,
-        )  # fmt: skip
-        self.market.verify_email(self.key(), member)
+            username=username,
+            email=f"{username}@example.com",
+            first_name=first,
+            family_name=family,
+            key=self.key(),
+        )
+        self.market.verify_email(member, key=self.key())
         return member
 
     # --- the orders ----------------------------------------------------------------------
@@ -241,62 +253,70 @@ class _Player:
 
     def order(self, buyer: Actor, service_id: ServiceId, story: str, stars: int, day: int) -> None:
         m = self.market
-        service = m.service(service_id)
+        service = m.service(Actor.system(), service_id)
         chosen = [u.id for u in service.upgrades[: stars % 3]]
-        m.add_to_cart(self.key(), buyer, service_id, upgrade_ids=chosen)
-        (order,) = m.checkout(self.key(), buyer)
+        m.add_to_cart(buyer, service_id, upgrade_ids=chosen, key=self.key())
+        (order,) = m.checkout(buyer, key=self.key())
         self.demo.orders[order] = story
         seller = Actor.member(service.seller_id)
         if story == "awaiting_instructions":
             return
         if story == "declined":
-            m.decline(self.key(), seller, order, "لا أستطيع تنفيذ الطلب هذا الأسبوع")
+            m.decline(seller, order, "لا أستطيع تنفيذ الطلب هذا الأسبوع", key=self.key())
             return
-        m.send_message(self.key(), buyer, order, "مرحبًا، التفاصيل: الاسم «نخلة» والألوان خضراء.")
+        m.send_message(
+            buyer, order, "مرحبًا، التفاصيل: الاسم «نخلة» والألوان خضراء.", key=self.key()
+        )
         if story in {"in_progress", "late"}:
             return
         if story == "cancelled_late":
             self.at(
-                day + service.delivery_days + 1, lambda: m.cancel_late(self.key(), buyer, order)
+                day + service.delivery_days + 1, lambda: m.cancel_late(buyer, order, key=self.key())
             )
             return
         if story in {"cancelled_by_agreement", "asking_cancellation"}:
-            m.request_cancellation(self.key(), buyer, order, "تغيرت خطتي")
+            m.request_cancellation(buyer, order, "تغيرت خطتي", key=self.key())
             if story == "cancelled_by_agreement":
-                self.at(day + 0.5, lambda: m.answer_cancellation(
-                    self.key(), seller, order, agree=True))  # fmt: skip
+                self.at(
+                    day + 0.5,
+                    lambda: m.answer_cancellation(seller, order, agree=True, key=self.key()),
+                )
             return
-        self.at(day + 0.6, lambda: self.delivered(
-            buyer, seller, order, story=story, stars=stars, day=day))  # fmt: skip
+        self.at(
+            day + 0.6,
+            lambda: self.delivered(buyer, seller, order, story=story, stars=stars, day=day),
+        )
 
-    def delivered(  # noqa: PLR0913 (one order's second half)
+    def delivered(
         self, buyer: Actor, seller: Actor, order: OrderId, *, story: str, stars: int, day: int
     ) -> None:
         m = self.market
-        m.deliver(self.key(), seller, order, "إليك العمل كاملًا، بانتظار رأيك.", ["العمل.zip"])
+        m.deliver(seller, order, "إليك العمل كاملًا، بانتظار رأيك.", ["العمل.zip"], key=self.key())
         if story == "modified":
-            m.request_modification(self.key(), buyer, order, "أرجو تكبير الخط قليلًا")
-            self.at(day + 1, lambda: m.deliver(self.key(), seller, order, "تم التعديل"))
+            m.request_modification(buyer, order, "أرجو تكبير الخط قليلًا", key=self.key())
+            self.at(day + 1, lambda: m.deliver(seller, order, "تم التعديل", key=self.key()))
             self.at(day + 1.2, lambda: self.accepted(buyer, seller, order, stars))
         elif story == "modification_asked":
-            m.request_modification(self.key(), buyer, order, "أرجو تغيير اللون")
+            m.request_modification(buyer, order, "أرجو تغيير اللون", key=self.key())
         elif story in {"disputed", "resolved"}:
-            m.report_problem(self.key(), buyer, order, "العمل لا يطابق الوصف")
+            m.report_problem(buyer, order, "العمل لا يطابق الوصف", key=self.key())
             if story == "resolved":
-                refund = m.order(order).quote.total.allocate([1, 4])[0]
+                refund = m.order(Actor.system(), order).quote.total.allocate([1, 4])[0]
                 outcome = OrderEvent.RESOLVE_PARTIAL_REFUND
-                self.at(day + 2, lambda: m.resolve_dispute(
-                    self.key(), _ADMIN, order, outcome, refund))  # fmt: skip
+                self.at(
+                    day + 2,
+                    lambda: m.resolve_dispute(_ADMIN, order, outcome, refund, key=self.key()),
+                )
         elif story == "reviewed":
             self.at(day + 0.8, lambda: self.accepted(buyer, seller, order, stars))
         # "auto_accepted" and "delivered" wait for the buyer (or tick after three days)
 
     def accepted(self, buyer: Actor, seller: Actor, order: OrderId, stars: int) -> None:
         m = self.market
-        m.accept(self.key(), buyer, order)
+        m.accept(buyer, order, key=self.key())
         comment = "عمل رائع وتسليم سريع، أنصح به" if stars >= 4 else "جيد، لكن تأخر الرد قليلًا"  # noqa: PLR2004
-        review = m.review(self.key(), buyer, order, stars=stars, comment=comment)
-        m.reply(self.key(), seller, review, "شكرًا لك، سعدت بالعمل معك")
+        review = m.review(buyer, order, stars=stars, comment=comment, key=self.key())
+        m.reply(seller, review, "شكرًا لك، سعدت بالعمل معك", key=self.key())
 
     # --- the rest ------------------------------------------------------------------------
 
@@ -307,34 +327,52 @@ class _Player:
 
         def requests() -> None:
             logo = m.post_request(
-                self.key(), ahmad, category_id=CategoryId("logo-design"),
+                ahmad,
+                category_id=CategoryId("logo-design"),
                 title="أحتاج شعارًا متحركًا لقناتي على يوتيوب",
                 description="شعار متحرك بثلاث ثوانٍ لقناة عن الطبخ، بألوان دافئة ونص عربي.",
                 budget=self.usd(30),
-            )  # fmt: skip
-            m.moderate_request(self.key(), _ADMIN, logo)
-            m.make_offer(self.key(), sara, logo, "أصمم لك شعارًا متحركًا خلال ثلاثة أيام",
-                         price=self.usd(25), delivery_days=3)  # fmt: skip
+                key=self.key(),
+            )
+            m.moderate_request(_ADMIN, logo, key=self.key())
+            m.make_offer(
+                sara,
+                logo,
+                "أصمم لك شعارًا متحركًا خلال ثلاثة أيام",
+                price=self.usd(25),
+                delivery_days=3,
+                key=self.key(),
+            )
             store = m.post_request(
-                self.key(), layla, category_id=CategoryId("ecommerce-stores"),
+                layla,
+                category_id=CategoryId("ecommerce-stores"),
                 title="أريد نقل متجري من سلة إلى زد",
                 description="متجر فيه مئة منتج، أريد نقله مع الصور والتصنيفات كما هي.",
-            )  # fmt: skip
-            m.moderate_request(self.key(), _ADMIN, store)
-            m.make_offer(self.key(), khaled, store, "خدمة إنشاء المتجر تناسب طلبك",
-                         service_id=self.demo.services[5])  # fmt: skip
+                key=self.key(),
+            )
+            m.moderate_request(_ADMIN, store, key=self.key())
+            m.make_offer(
+                khaled,
+                store,
+                "خدمة إنشاء المتجر تناسب طلبك",
+                service_id=self.demo.services[5],
+                key=self.key(),
+            )
 
         def inquiries() -> None:
-            question = m.ask(self.key(), layla, self.demo.services[0], "هل تسلم الشعار بصيغة SVG؟")
-            m.answer_inquiry(self.key(), sara, question, "نعم، مع ملفات المصدر كاملة.")
-            m.ask(self.key(), ahmad, self.demo.services[4], "كم صفحة يشمل الموقع؟")
+            question = m.ask(
+                layla, self.demo.services[0], "هل تسلم الشعار بصيغة SVG؟", key=self.key()
+            )
+            m.answer_inquiry(sara, question, "نعم، مع ملفات المصدر كاملة.", key=self.key())
+            m.ask(ahmad, self.demo.services[4], "كم صفحة يشمل الموقع؟", key=self.key())
 
         def withdrawal() -> None:
             available = m.balance(lg.available(self.demo.sellers["sara_designs"]))
             if available >= m.policy.ledger.withdrawal_minimum:
-                m.request_withdrawal(self.key(), sara, available)
-                m.settle_withdrawal(self.key(), _ADMIN, sara.member_id or ADMIN_ID, available,
-                                    paid=True)  # fmt: skip
+                m.request_withdrawal(sara, available, key=self.key())
+                m.settle_withdrawal(
+                    _ADMIN, sara.member_id or ADMIN_ID, available, paid=True, key=self.key()
+                )
 
         self.at(25, requests)
         self.at(26, inquiries)

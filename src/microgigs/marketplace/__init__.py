@@ -1,0 +1,78 @@
+"""The application layer: use cases as commands, the path that runs them, the read side.
+
+* :mod:`microgigs.marketplace.commands`: one frozen value per use case, and
+  :func:`~microgigs.marketplace.commands.structure_command` to build one from text;
+* :class:`Marketplace`: :meth:`~Marketplace.execute` runs any command (actor check,
+  idempotency scoped by actor, unit of work, outbox, commit, voided charges on failure); its
+  typed methods are one-liners over the commands;
+* :func:`bootstrap`: a marketplace wired from one setting (a file, a DSN, ``":memory:"``).
+
+Handlers live in one private module per area (``_members``, ``_catalog``, ``_buying``,
+``_orders``, ``_requests``, ``_reviews``, ``_payouts``, ``_levels``, ``_tick``);
+``docs/architecture.md`` says where a new use case goes.
+
+>>> from microgigs import Actor, Money
+>>> market = bootstrap(":memory:")
+>>> ahmad = Actor.member(market.register_member(
+...     username="ahmad", email="ahmad@example.com", first_name="أحمد", family_name="علي"))
+>>> market.top_up(ahmad, Money.of(20, "USD"), Gateway.PAYPAL, key="first-top-up")
+>>> str(market.balances(ahmad).wallet)
+'20.00 USD'
+>>> market.close()
+"""
+
+from __future__ import annotations
+
+from microgigs.catalog import CategoryTree, default_categories
+from microgigs.clock import Clock, SystemClock
+from microgigs.ids import IdGenerator, UlidGenerator
+from microgigs.ledger import Gateway
+from microgigs.marketplace import commands
+from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._marketplace import KEY_LENGTH, Marketplace, TickReport
+from microgigs.marketplace.commands import NewUpgrade
+from microgigs.payments import FakeGateway, PaymentGateway
+from microgigs.policy import KHAMSAT, MarketplacePolicy
+from microgigs.storage import Storage, open_storage
+
+__all__ = [
+    "KEY_LENGTH",
+    "Context",
+    "Gateway",
+    "Marketplace",
+    "NewUpgrade",
+    "TickReport",
+    "bootstrap",
+    "commands",
+    "handles",
+]
+
+
+def bootstrap(  # the one place a host wires a marketplace; every part has a default
+    target: str | Storage,
+    *,
+    policy: MarketplacePolicy = KHAMSAT,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    gateway: PaymentGateway | None = None,
+    categories: CategoryTree | None = None,
+) -> Marketplace:
+    """A marketplace on ``target``, wired with a default for every part.
+
+    ``target`` is a SQLite file, a PostgreSQL DSN, ``":memory:"``, or a storage already
+    open (the memory adapter, a third-party one).
+
+    The currency is the policy's. Defaults: the Khamsat preset, the system clock, ULIDs,
+    the fake payment gateway (replace it with yours before taking real money), the
+    default category tree. :meth:`Marketplace.close` closes the storage it opened.
+    """
+    storage = open_storage(target, currency=policy.currency) if isinstance(target, str) else target
+    clock = SystemClock() if clock is None else clock
+    return Marketplace(
+        storage,
+        clock,
+        UlidGenerator(clock) if ids is None else ids,
+        policy,
+        FakeGateway() if gateway is None else gateway,
+        default_categories() if categories is None else categories,
+    )

@@ -1,0 +1,148 @@
+"""Money in, favourites, the cart and checkout."""
+
+from __future__ import annotations
+
+from microgigs import ledger as lg
+from microgigs._text import _
+from microgigs.catalog import CartLine
+from microgigs.errors import NotFound
+from microgigs.ids import OrderId, TransactionId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._catalog import buyable
+from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._orders import publish
+from microgigs.members import Member
+from microgigs.orders import Order
+from microgigs.pricing import quote
+
+
+@handles(c.TopUp)
+def top_up(command: c.TopUp, context: Context) -> None:
+    member = context.trader(command.actor)
+    context.charge(member.id, command.amount, command.method)
+    context.uow.ledger.post(
+        lg.top_up(
+            context.ids.new(TransactionId),
+            f"{context.key}:top-up",
+            member_id=member.id,
+            amount=command.amount,
+            source=command.method,
+            at=context.now,
+        )
+    )
+
+
+@handles(c.AddToCart)
+def add_to_cart(command: c.AddToCart, context: Context) -> None:
+    buyer = context.trader(command.actor)
+    cart = context.uow.carts.get(buyer.id)
+    cart.put(
+        buyer,
+        buyable(context, command.service_id, buyer),
+        context.policy.catalog,
+        upgrade_ids=command.upgrade_ids,
+        quantity=command.quantity,
+    )
+    context.uow.carts.save(cart)
+
+
+@handles(c.RemoveFromCart)
+def remove_from_cart(command: c.RemoveFromCart, context: Context) -> None:
+    buyer = context.trader(command.actor)
+    cart = context.uow.carts.get(buyer.id)
+    cart.remove(command.service_id)
+    context.uow.carts.save(cart)
+
+
+@handles(c.AddFavourite)
+def add_favourite(command: c.AddFavourite, context: Context) -> None:
+    member = context.trader(command.actor)
+    favourites = context.uow.favourites.get(member.id)
+    favourites.add(member, buyable(context, command.service_id, member))
+    context.uow.favourites.save(favourites)
+
+
+@handles(c.RemoveFavourite)
+def remove_favourite(command: c.RemoveFavourite, context: Context) -> None:
+    member = context.trader(command.actor)
+    favourites = context.uow.favourites.get(member.id)
+    favourites.remove(command.service_id)
+    context.uow.favourites.save(favourites)
+
+
+@handles(c.Checkout)
+def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
+    buyer = context.trader(command.actor)
+    cart = context.uow.carts.get(buyer.id)
+    if not len(cart):
+        raise NotFound(kind=_("cart line"), key=buyer.id)
+    orders = [place(context, buyer, line) for line in cart]
+    # the cart is written at the version it was read: of checkouts racing on one cart,
+    # one commits and the others fail with StaleWrite (and their charges are voided)
+    cart.clear()
+    context.uow.carts.save(cart)
+    pay(context, buyer, orders, command.method)
+    return [order.id for order in orders]
+
+
+@handles(c.OrderNow)
+def order_now(command: c.OrderNow, context: Context) -> OrderId:
+    buyer = context.trader(command.actor)
+    line = CartLine(command.service_id, tuple(command.upgrade_ids), command.quantity)
+    cart = context.uow.carts.get(buyer.id)
+    cart.put(
+        buyer,
+        buyable(context, command.service_id, buyer),
+        context.policy.catalog,
+        upgrade_ids=line.upgrade_ids,
+        quantity=line.quantity,
+    )  # checks the line as the cart would, without keeping it
+    order = place(context, buyer, cart.line(command.service_id))
+    pay(context, buyer, [order], command.method)
+    return order.id
+
+
+def place(context: Context, buyer: Member, line: CartLine) -> Order:
+    """An order for one cart line, priced now from the service as it is now."""
+    service = buyable(context, line.service_id, buyer)
+    snapshot = service.snapshot()
+    priced = quote(snapshot, context.policy, upgrade_ids=line.upgrade_ids, quantity=line.quantity)
+    return Order.place(
+        context.ids.new(OrderId),
+        buyer_id=buyer.id,
+        quote=priced,
+        service=snapshot,
+        placed_at=context.now,
+        policy=context.policy.orders,
+    )
+
+
+def pay(context: Context, buyer: Member, orders: list[Order], method: lg.Gateway | None) -> None:
+    """Charge the gateway the total once (or take it from the balance), each order in escrow."""
+    if method is not None:
+        total = sum((o.quote.total for o in orders), context.zero())
+        context.charge(buyer.id, total, method)
+    uow = context.uow
+    for order in orders:
+        add_paid(context, order, method)
+        inquiry = uow.inquiries.about(buyer.id, order.service.service_id)
+        if inquiry is not None and inquiry.order_id is None:
+            inquiry.convert(order.id)
+            uow.inquiries.save(inquiry)
+
+
+def add_paid(context: Context, order: Order, method: lg.Gateway | None) -> None:
+    """A new order, its events, and its total paid into escrow (``None``: the balance)."""
+    publish(context, order)
+    context.uow.orders.add(order)
+    context.uow.ledger.post(
+        lg.pay_order(
+            context.ids.new(TransactionId),
+            f"{context.key}:{order.id}",
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            amount=order.quote.total,
+            source=method,
+            at=order.placed_at,
+        )
+    )

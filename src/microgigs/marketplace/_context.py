@@ -1,0 +1,80 @@
+"""What a handler is given: the unit of work and the marketplace's parts, for one command.
+
+A handler is ``(command, context) -> result``: it loads through ``context.uow``, calls the
+domain and stages what changed. The runner (``Marketplace.execute``) does the rest: the
+actor and key checks, the unit of work, the idempotency record, the commit, and voiding the
+gateway charges of a command that did not commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final, TypeVar
+
+import attrs
+
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.catalog import CategoryTree
+from microgigs.errors import PermissionDenied
+from microgigs.ids import IdGenerator, MemberId
+from microgigs.ledger import Gateway
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.payments import PaymentGateway, Receipt
+from microgigs.policy import MarketplacePolicy
+from microgigs.storage.ports import UnitOfWork
+
+C = TypeVar("C")
+R = TypeVar("R")
+Handler = Callable[..., object]  # type: ignore[explicit-any]  # one type for every handler
+
+HANDLERS: Final[dict[type, Handler]] = {}
+"""Every command class and the function that handles it (filled by the area modules)."""
+
+
+def handles(kind: type[C]) -> Callable[[Callable[[C, Context], R]], Callable[[C, Context], R]]:
+    """Register the decorated function as the handler of ``kind``."""
+
+    def register(handler: Callable[[C, Context], R]) -> Callable[[C, Context], R]:
+        HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+@attrs.define(slots=True)
+class Context:
+    """One command's unit of work, its moment, and the marketplace's parts.
+
+    ``key`` is the command's key in its actor's namespace: the ledger postings and gateway
+    charges it makes are keyed by it, so a replay posts and charges nothing new.
+    """
+
+    uow: UnitOfWork
+    key: str
+    now: datetime
+    ids: IdGenerator
+    policy: MarketplacePolicy
+    gateway: PaymentGateway
+    categories: CategoryTree
+    charges: list[Receipt] = attrs.Factory(list)
+
+    def trader(self, actor: Actor) -> Member:
+        """The member acting for themselves, refused if suspended."""
+        if actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("trade"))
+        member = self.uow.members.get(actor.member_id)
+        member.require_can_trade()
+        return member
+
+    def charge(self, payer: MemberId, amount: Money, method: Gateway) -> Receipt:
+        """Charge a gateway once for this command; voided if the command does not commit."""
+        receipt = self.gateway.charge(self.key, payer, amount, method)
+        self.charges.append(receipt)
+        return receipt
+
+    def zero(self) -> Money:
+        """Nothing, in the marketplace's currency."""
+        return Money.zero(self.policy.currency)

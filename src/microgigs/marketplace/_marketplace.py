@@ -1,0 +1,743 @@
+"""The one object a host holds: its parts, the path every command takes, a method per use case.
+
+Each typed method is a one-liner over its command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Final, TypeVar, cast
+
+import attrs
+
+from microgigs import ledger as lg
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.catalog import CategoryTree, Service, default_categories
+from microgigs.clock import Clock
+from microgigs.errors import (
+    IdempotencyConflict,
+    InvalidText,
+    InvalidType,
+    MicrogigsError,
+    StaleWrite,
+)
+from microgigs.ids import (
+    CategoryId,
+    EventId,
+    IdGenerator,
+    InquiryId,
+    MemberId,
+    OfferId,
+    OrderId,
+    RequestId,
+    ReviewId,
+    ServiceId,
+    UpgradeId,
+)
+from microgigs.marketplace import (
+    _buying,  # noqa: F401 (registers its handlers)
+    _members,  # noqa: F401
+    _payouts,  # noqa: F401
+    _requests,  # noqa: F401
+    _reviews,  # noqa: F401
+)
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._context import HANDLERS, Context, Handler
+from microgigs.marketplace._levels import EvaluateLevel
+from microgigs.marketplace._tick import (
+    ClearRelease,
+    ExpireRequest,
+    FireTimer,
+    RecountTrending,
+    TrendingCounted,
+)
+from microgigs.marketplace.queries import Queries
+from microgigs.members import PayoutMethod
+from microgigs.money import Money
+from microgigs.orders import OrderEvent
+from microgigs.payments import PaymentGateway
+from microgigs.policy import MarketplacePolicy
+from microgigs.ranking import ListingQuery, Ordering, evaluation_round
+from microgigs.storage.codec import converter
+from microgigs.storage.ports import CommandRecord, Storage, UnitOfWork
+
+__all__ = ["Marketplace", "TickReport"]
+
+R = TypeVar("R")
+_TICK_BATCH: Final = 200
+_LISTING_PAGE: Final = 100
+KEY_LENGTH: Final = 200
+"""The longest idempotency key a caller may send."""
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+@attrs.frozen
+class TickReport:
+    """What one ``tick`` did.
+
+    Order transitions fired, releases cleared, requests expired, sellers evaluated, listings
+    whose "best selling lately" count changed.
+    """
+
+    transitions: int
+    cleared: int
+    expired: int = 0
+    evaluated: int = 0
+    trending: int = 0
+
+
+def _checked_key(key: object) -> str:
+    if not isinstance(key, str):
+        raise InvalidType(field=_("idempotency key"), expected="str", actual=type(key).__name__)
+    if not 0 < len(key) <= KEY_LENGTH or not key.isprintable():
+        raise InvalidText(field=_("idempotency key"), minimum=1, maximum=KEY_LENGTH)
+    return key
+
+
+@attrs.define
+class Marketplace(Queries):
+    """A marketplace: storage, clock, ids, policy and payment gateway, wired once.
+
+    Build one with :func:`~microgigs.marketplace.bootstrap`. Every change is a command
+    (:mod:`microgigs.marketplace.commands`) run by :meth:`execute`; the typed methods below
+    build the command and run it. ``key`` makes a call idempotent for its actor: the same
+    key with the same command returns the first result and changes nothing more.
+    """
+
+    storage: Storage
+    clock: Clock
+    ids: IdGenerator
+    policy: MarketplacePolicy
+    gateway: PaymentGateway
+    categories: CategoryTree = attrs.Factory(default_categories)
+
+    def close(self) -> None:
+        """Close the storage (its connections)."""
+        self.storage.close()
+
+    # --- the one path ----------------------------------------------------------------------
+
+    def execute(self, command: c.Command[R], *, key: str | None = None) -> R:
+        """Run a command once per key (per actor): check, handle, record, commit.
+
+        Without a key the command simply runs. With one, a replay returns the recorded
+        result; another command or payload under the same key of the same actor is
+        :class:`~microgigs.errors.IdempotencyConflict`. Keys live in their actor's own
+        namespace (a member's, an admin's, the system's, visitors'): nobody can claim, block
+        or learn about another's. Gateway charges of a command that did not commit are
+        voided before its error reaches the caller.
+        """
+        return self._execute(command, key, None)
+
+    def _execute(self, command: c.Command[R], key: str | None, now: datetime | None) -> R:
+        handler = HANDLERS.get(type(command))
+        if handler is None:
+            raise InvalidType(
+                field=_("command"), expected="a command", actual=type(command).__name__
+            )
+        actor = command.actor
+        if not isinstance(actor, Actor):
+            raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+        scope = command.key_scope or str(actor)
+        when = self.clock.now() if now is None else now
+        if key is None:
+            return self._once(handler, command, f"{scope}|{self.ids.new(EventId)}", when)
+        return self._keyed(handler, command, key, f"{scope}|{_checked_key(key)}", when)
+
+    def _once(self, handler: Handler, command: c.Command[R], scoped: str, when: datetime) -> R:
+        """A command without a key: it runs, and nothing remembers it."""
+        with self.storage.unit_of_work() as uow:
+            context = self._context(uow, scoped, when)
+            try:
+                outcome = cast("R", handler(command, context))
+                uow.commit()
+            except BaseException:
+                self._void(context)
+                raise
+            return outcome
+
+    def _keyed(  # the handler, its command, the key as sent and in its actor's namespace
+        self, handler: Handler, command: c.Command[R], key: str, scoped: str, when: datetime
+    ) -> R:
+        """A command under a key: run once, then answered from its record."""
+        fingerprint = self._fingerprint(command)
+        with self.storage.unit_of_work() as uow:
+            done = uow.commands.get(scoped)
+            if done is None:
+                context = self._context(uow, scoped, when)
+                try:
+                    outcome = cast("R", handler(command, context))
+                    uow.commands.put(CommandRecord(scoped, fingerprint, self._encoded(outcome)))
+                    uow.commit()
+                except MicrogigsError:
+                    # a replay racing the first run fails (at commit, or on what it read);
+                    # the winner's record then answers it like any replay
+                    done = self._recorded(scoped)
+                    if done is None:
+                        self._void(context)
+                        raise
+                except BaseException:
+                    self._void(context)
+                    raise
+                else:
+                    return outcome
+        if done.fingerprint != fingerprint:
+            raise IdempotencyConflict(key=key)
+        recorded = json.loads(done.result)
+        if recorded is None:
+            return cast("R", None)
+        return cast("R", converter.structure(recorded, command.result))  # type: ignore[arg-type]
+
+    def _context(self, uow: UnitOfWork, key: str, now: datetime) -> Context:
+        return Context(
+            uow,
+            key,
+            now,
+            self.ids,
+            self.policy,
+            self.gateway,
+            self.categories,
+        )
+
+    def _void(self, context: Context) -> None:
+        for receipt in context.charges:
+            self.gateway.void(receipt)
+
+    @staticmethod
+    def _fingerprint(command: c.Command[R]) -> str:
+        try:
+            text = _ENCODER.encode([command.name, converter.unstructure(command)])
+        except (AttributeError, TypeError, ValueError, MicrogigsError):
+            # a field of the wrong type: the handler refuses it with a typed error
+            text = repr(command)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @staticmethod
+    def _encoded(outcome: object) -> str:
+        return _ENCODER.encode(converter.unstructure(outcome))
+
+    def _recorded(self, scoped: str) -> CommandRecord | None:
+        with self.storage.unit_of_work() as uow:
+            return uow.commands.get(scoped)
+
+    def _system(self, command: c.Command[R], key: str, now: datetime) -> R:
+        return self._execute(command, key, now)
+
+    # --- members -------------------------------------------------------------------------
+
+    def register_member(
+        self,
+        *,
+        username: str,
+        email: str,
+        first_name: str,
+        family_name: str,
+        phone: str | None = None,
+        key: str | None = None,
+    ) -> MemberId:
+        """A new member (the host has verified identity and stored the password)."""
+        command = c.RegisterMember(username, email, first_name, family_name, phone)
+        return self.execute(command, key=key)
+
+    def update_profile(
+        self,
+        actor: Actor,
+        *,
+        first_name: str | None = None,
+        family_name: str | None = None,
+        bio: str | None = None,
+        avatar: str | None = None,
+        phone: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """A member changes the parts of their profile given (each checked first)."""
+        command = c.UpdateProfile(actor, first_name, family_name, bio, avatar, phone)
+        self.execute(command, key=key)
+
+    def verify_email(self, member_id: MemberId, *, key: str | None = None) -> None:
+        """Record that the host confirmed a member's address (its activation link)."""
+        self.execute(c.VerifyEmail(member_id), key=key)
+
+    def suspend_member(
+        self, actor: Actor, member_id: MemberId, reason: str, *, key: str | None = None
+    ) -> None:
+        """An admin stops a member from buying and selling; their services leave the index."""
+        self.execute(c.SuspendMember(actor, member_id, reason), key=key)
+
+    def reinstate_member(
+        self, actor: Actor, member_id: MemberId, *, key: str | None = None
+    ) -> None:
+        """An admin lets a suspended member trade again; their active services return."""
+        self.execute(c.ReinstateMember(actor, member_id), key=key)
+
+    def set_payout_methods(
+        self, actor: Actor, methods: Sequence[PayoutMethod], *, key: str | None = None
+    ) -> None:
+        """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
+        self.execute(c.SetPayoutMethods(actor, tuple(methods)), key=key)
+
+    # --- services ----------------------------------------------------------------------------
+
+    def publish_service(
+        self,
+        actor: Actor,
+        *,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        instructions: str,
+        base_price: Money,
+        delivery_days: int,
+        upgrades: Sequence[c.NewUpgrade] = (),
+        tags: Sequence[str] = (),
+        key: str | None = None,
+    ) -> Service:
+        """A seller's new service, sent to review; returned with its upgrades' ids."""
+        command = c.PublishService(
+            actor,
+            category_id,
+            title,
+            description,
+            instructions,
+            base_price,
+            delivery_days,
+            _tuple(upgrades),
+            _tuple(tags),
+        )
+        return self.execute(command, key=key)
+
+    def moderate_service(
+        self,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        reason: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """An admin approves a service (``reason=None``) or rejects it with a reason."""
+        self.execute(c.ModerateService(actor, service_id, reason), key=key)
+
+    def edit_service(
+        self,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        instructions: str | None = None,
+        base_price: Money | None = None,
+        delivery_days: int | None = None,
+        upgrades: Sequence[c.NewUpgrade] | None = None,
+        tags: Sequence[str] | None = None,
+        key: str | None = None,
+    ) -> None:
+        """The seller changes a service; a published one leaves the index until reviewed.
+
+        Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade.
+        """
+        command = c.EditService(
+            actor,
+            service_id,
+            title,
+            description,
+            instructions,
+            base_price,
+            delivery_days,
+            None if upgrades is None else _tuple(upgrades),
+            None if tags is None else _tuple(tags),
+        )
+        self.execute(command, key=key)
+
+    def pause_service(self, actor: Actor, service_id: ServiceId, *, key: str | None = None) -> None:
+        """The seller (or an admin) stops taking orders: the service leaves the index."""
+        self.execute(c.PauseService(actor, service_id), key=key)
+
+    def resume_service(
+        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
+    ) -> None:
+        """The seller takes orders again: the service returns to the index."""
+        self.execute(c.ResumeService(actor, service_id), key=key)
+
+    # --- money in, the cart and checkout ----------------------------------------------------
+
+    def top_up(
+        self, actor: Actor, amount: Money, method: lg.Gateway, *, key: str | None = None
+    ) -> None:
+        """Money paid in through a gateway onto the member's balance."""
+        self.execute(c.TopUp(actor, amount, method), key=key)
+
+    def add_to_cart(
+        self,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        upgrade_ids: Sequence[UpgradeId] = (),
+        quantity: int = 1,
+        key: str | None = None,
+    ) -> None:
+        """Put a service in the buyer's cart with chosen upgrades and a quantity."""
+        self.execute(c.AddToCart(actor, service_id, _tuple(upgrade_ids), quantity), key=key)
+
+    def remove_from_cart(
+        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
+    ) -> None:
+        """Take a service out of the buyer's cart."""
+        self.execute(c.RemoveFromCart(actor, service_id), key=key)
+
+    def add_favourite(self, actor: Actor, service_id: ServiceId, *, key: str | None = None) -> None:
+        """Save another seller's active service to the member's favourites."""
+        self.execute(c.AddFavourite(actor, service_id), key=key)
+
+    def remove_favourite(
+        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
+    ) -> None:
+        """Forget a saved service."""
+        self.execute(c.RemoveFavourite(actor, service_id), key=key)
+
+    def checkout(
+        self, actor: Actor, method: lg.Gateway | None = None, *, key: str | None = None
+    ) -> list[OrderId]:
+        """Pay for the whole cart (balance, or a gateway) and place one order per line.
+
+        A gateway is charged the total once per key; if it declines, nothing is written; if
+        the checkout loses a race (another checkout of the same cart), its charge is voided.
+        """
+        return self.execute(c.Checkout(actor, method), key=key)
+
+    def order_now(
+        self,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        upgrade_ids: Sequence[UpgradeId] = (),
+        quantity: int = 1,
+        method: lg.Gateway | None = None,
+        key: str | None = None,
+    ) -> OrderId:
+        """Buy one service at once, without the cart (balance, or a gateway)."""
+        command = c.OrderNow(actor, service_id, _tuple(upgrade_ids), quantity, method)
+        return self.execute(command, key=key)
+
+    # --- the order ----------------------------------------------------------------------------
+
+    def send_message(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        body: str,
+        attachments: Sequence[str] = (),
+        *,
+        key: str | None = None,
+    ) -> None:
+        """Write in the order; the buyer's first message carries the instructions."""
+        self.execute(c.SendMessage(actor, order_id, body, _tuple(attachments)), key=key)
+
+    def deliver(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        body: str,
+        attachments: Sequence[str] = (),
+        *,
+        key: str | None = None,
+    ) -> None:
+        """The seller delivers, with a message and files."""
+        self.execute(c.Deliver(actor, order_id, body, _tuple(attachments)), key=key)
+
+    def request_modification(
+        self, actor: Actor, order_id: OrderId, reason: str, *, key: str | None = None
+    ) -> None:
+        """The buyer asks for changes to a delivery."""
+        self.execute(c.RequestModification(actor, order_id, reason), key=key)
+
+    def report_problem(
+        self, actor: Actor, order_id: OrderId, reason: str, *, key: str | None = None
+    ) -> None:
+        """The buyer reports a problem: the order is disputed until an admin decides."""
+        self.execute(c.ReportProblem(actor, order_id, reason), key=key)
+
+    def accept(self, actor: Actor, order_id: OrderId, *, key: str | None = None) -> None:
+        """The buyer accepts the delivery: the order completes and the money is released."""
+        self.execute(c.Accept(actor, order_id), key=key)
+
+    def cancel_late(self, actor: Actor, order_id: OrderId, *, key: str | None = None) -> None:
+        """The buyer cancels an order whose seller is late: the money goes back."""
+        self.execute(c.CancelLate(actor, order_id), key=key)
+
+    def decline(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        reason: str | None = None,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """The seller declines an order before delivering: the money goes back."""
+        self.execute(c.Decline(actor, order_id, reason), key=key)
+
+    def request_cancellation(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        reason: str | None = None,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
+        self.execute(c.RequestCancellation(actor, order_id, reason), key=key)
+
+    def answer_cancellation(
+        self, actor: Actor, order_id: OrderId, *, agree: bool, key: str | None = None
+    ) -> None:
+        """The other side agrees (the money goes back) or refuses (the work goes on)."""
+        self.execute(c.AnswerCancellation(actor, order_id, agree), key=key)
+
+    def resolve_dispute(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        outcome: OrderEvent,
+        refund: Money | None = None,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
+
+        ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
+        ``RESOLVE_PARTIAL_REFUND``; a partial refund releases the rest to the seller, with
+        commission on the rest only.
+        """
+        self.execute(c.ResolveDispute(actor, order_id, outcome, refund), key=key)
+
+    # --- requests, inquiries, reviews -----------------------------------------------------------
+
+    def post_request(
+        self,
+        actor: Actor,
+        *,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        budget: Money | None = None,
+        key: str | None = None,
+    ) -> RequestId:
+        """A buyer asks for a service nobody offers yet (reviewed before it is shown)."""
+        command = c.PostRequest(actor, category_id, title, description, budget)
+        return self.execute(command, key=key)
+
+    def moderate_request(
+        self,
+        actor: Actor,
+        request_id: RequestId,
+        *,
+        reason: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """An admin shows a request (``reason=None``) or rejects it with a reason."""
+        self.execute(c.ModerateRequest(actor, request_id, reason), key=key)
+
+    def make_offer(
+        self,
+        actor: Actor,
+        request_id: RequestId,
+        message: str,
+        *,
+        service_id: ServiceId | None = None,
+        price: Money | None = None,
+        delivery_days: int | None = None,
+        key: str | None = None,
+    ) -> OfferId:
+        """A seller offers one of their active services, or a custom price and delivery."""
+        command = c.MakeOffer(actor, request_id, message, service_id, price, delivery_days)
+        return self.execute(command, key=key)
+
+    def accept_offer(
+        self, actor: Actor, request_id: RequestId, offer_id: OfferId, *, key: str | None = None
+    ) -> OrderId:
+        """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
+        return self.execute(c.AcceptOffer(actor, request_id, offer_id), key=key)
+
+    def close_request(self, actor: Actor, request_id: RequestId, *, key: str | None = None) -> None:
+        """The buyer withdraws a request."""
+        self.execute(c.CloseRequest(actor, request_id), key=key)
+
+    def ask(
+        self, actor: Actor, service_id: ServiceId, body: str, *, key: str | None = None
+    ) -> InquiryId:
+        """A buyer's question about a service before buying (the same inquiry if asked again)."""
+        return self.execute(c.Ask(actor, service_id, body), key=key)
+
+    def answer_inquiry(
+        self, actor: Actor, inquiry_id: InquiryId, body: str, *, key: str | None = None
+    ) -> None:
+        """The seller's (or the buyer's) next message in an inquiry."""
+        self.execute(c.AnswerInquiry(actor, inquiry_id, body), key=key)
+
+    def review(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        *,
+        stars: int,
+        comment: str,
+        key: str | None = None,
+    ) -> ReviewId:
+        """The buyer's review of a completed order; the service's rating moves at once."""
+        return self.execute(c.Review(actor, order_id, stars, comment), key=key)
+
+    def reply(
+        self, actor: Actor, review_id: ReviewId, text: str, *, key: str | None = None
+    ) -> None:
+        """The seller's one reply to a review."""
+        self.execute(c.Reply(actor, review_id, text), key=key)
+
+    # --- withdrawals and levels -----------------------------------------------------------------
+
+    def request_withdrawal(self, actor: Actor, amount: Money, *, key: str | None = None) -> None:
+        """The seller sets available earnings aside for a payout (at least the minimum)."""
+        self.execute(c.RequestWithdrawal(actor, amount), key=key)
+
+    def settle_withdrawal(
+        self,
+        actor: Actor,
+        seller_id: MemberId,
+        amount: Money,
+        *,
+        paid: bool,
+        key: str | None = None,
+    ) -> None:
+        """The payout provider's answer, recorded by an admin or the system.
+
+        Paid, the money leaves the platform; failed, it is available to the seller again.
+        """
+        self.execute(c.SettleWithdrawal(actor, seller_id, amount, paid), key=key)
+
+    def grant_professional(
+        self, actor: Actor, seller_id: MemberId, *, key: str | None = None
+    ) -> None:
+        """An admin grants a seller the professional level."""
+        self.execute(c.GrantProfessional(actor, seller_id), key=key)
+
+    def remove_professional(
+        self, actor: Actor, seller_id: MemberId, *, key: str | None = None
+    ) -> None:
+        """An admin removes the professional level.
+
+        The seller falls to the level their latest evaluation earned (level 1 if never
+        evaluated).
+        """
+        self.execute(c.RemoveProfessional(actor, seller_id), key=key)
+
+    # --- time -----------------------------------------------------------------------------------
+
+    def tick(self, now: datetime | None = None) -> TickReport:
+        """Fire every due automatic transition and clear every due release, each once.
+
+        Safe to run twice or from two processes: each step is a command of the system keyed
+        by what it changes (the order's version, the release), so a second run finds it done.
+        """
+        when = self.clock.now() if now is None else now
+        with self.storage.unit_of_work() as uow:
+            due_orders = uow.orders.due(when, limit=_TICK_BATCH)
+            due_releases = uow.ledger.due_releases(when, limit=_TICK_BATCH)
+            expiring = uow.requests.expiring(when, limit=_TICK_BATCH)
+        transitions = sum(self._tick_order(order_id, when) for order_id in due_orders)
+        cleared = sum(
+            self._step(ClearRelease(release), f"clear:{release.order_id}", when)
+            for release in due_releases
+        )
+        expired = sum(
+            self._step(ExpireRequest(request_id), f"expire:{request_id}", when)
+            for request_id in expiring
+        )
+        evaluated = self.evaluate_levels(when)
+        return TickReport(transitions, cleared, expired, evaluated, self.refresh_trending(when))
+
+    def _tick_order(self, order_id: OrderId, when: datetime) -> int:
+        with self.storage.unit_of_work() as uow:
+            order = uow.orders.get(order_id)
+            event = order.due_event(when, self.policy.orders)
+            key = f"tick:{order_id}:{order.version}"
+        if event is None:
+            return 0
+        return self._step(FireTimer(order_id, event), key, when)
+
+    def _step(self, command: c.Command[None], key: str, when: datetime) -> int:
+        """A system step: 1 if this process did it, 0 if another did it first."""
+        try:
+            self._system(command, key, when)
+        except (StaleWrite, IdempotencyConflict):
+            return 0
+        return 1
+
+    def refresh_trending(self, now: datetime | None = None) -> int:
+        """Recount "best selling lately" once a day, so old sales leave the trending order.
+
+        A completion adds its sale at once; this recount (run by ``tick``) drops the sales
+        bought before the policy's ``catalog.trending_window``. Each seller's recount is a
+        command keyed by seller and day (UTC), and the day's run is recorded once every
+        seller is done, so ticks after it cost one read. Returns how many listings changed.
+        """
+        when = self.clock.now() if now is None else now
+        day = when.astimezone(UTC).date().isoformat()
+        done_key = f"trending:{day}"
+        if self._recorded(f"{Actor.system()}|{done_key}") is not None:
+            return 0
+        trending: dict[MemberId, list[ServiceId]] = {}
+        query = ListingQuery(ordering=Ordering.TRENDING, limit=_LISTING_PAGE)
+        with self.storage.unit_of_work() as uow:
+            while True:
+                page = uow.listings.search(query)
+                counted = [listing for listing in page.listings if listing.recent_sales > 0]
+                for listing in counted:
+                    trending.setdefault(listing.seller_id, []).append(listing.service_id)
+                if page.next_cursor is None or len(counted) < len(page.listings):
+                    break
+                query = attrs.evolve(query, cursor=page.next_cursor)
+        changed = sum(
+            self._system(
+                RecountTrending(seller_id, tuple(services), day),
+                f"trending:{seller_id}:{day}",
+                when,
+            )
+            for seller_id, services in trending.items()
+        )
+        self._system(TrendingCounted(day), done_key, when)
+        return changed
+
+    def evaluate_levels(self, now: datetime | None = None) -> int:
+        """Evaluate every seller not yet evaluated in the round in force at ``now``.
+
+        The round is the last occurrence of the policy's rule (monthly by default); each
+        seller's evaluation is a command keyed by seller and round, so running it twice or
+        from two processes evaluates each seller once. ``tick`` calls it; returns how many
+        sellers it evaluated.
+        """
+        when = self.clock.now() if now is None else now
+        round_at = evaluation_round(when, self.policy.levels)
+        evaluated = 0
+        while True:
+            with self.storage.unit_of_work() as uow:
+                due = uow.levels.sellers_due(round_at, limit=_TICK_BATCH)
+            done = sum(
+                self._step(
+                    EvaluateLevel(seller_id, round_at),
+                    f"level:{seller_id}:{round_at.isoformat()}",
+                    when,
+                )
+                for seller_id in due
+            )
+            evaluated += done
+            if len(due) < _TICK_BATCH or done == 0:
+                return evaluated
+
+
+def _tuple(values: Sequence[R]) -> tuple[R, ...]:
+    """A caller's list as a tuple; anything else is left for the domain to refuse."""
+    if isinstance(values, list | tuple):
+        return tuple(values)
+    return values  # type: ignore[return-value]  # the domain refuses it with a typed error

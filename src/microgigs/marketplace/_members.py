@@ -1,0 +1,82 @@
+"""Members: registration, profiles, verification, suspension, payout methods."""
+
+from __future__ import annotations
+
+from microgigs._text import _
+from microgigs.catalog import ServiceStatus
+from microgigs.errors import PermissionDenied
+from microgigs.ids import MemberId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._catalog import list_service
+from microgigs.marketplace._context import Context, handles
+from microgigs.members import Member
+
+
+@handles(c.RegisterMember)
+def register_member(command: c.RegisterMember, context: Context) -> MemberId:
+    member = Member.register(
+        context.ids.new(MemberId),
+        username=command.username,
+        email=command.email,
+        first_name=command.first_name,
+        family_name=command.family_name,
+        joined_at=context.now,
+        phone=command.phone,
+    )
+    context.uow.members.add(member)
+    return member.id
+
+
+@handles(c.UpdateProfile)
+def update_profile(command: c.UpdateProfile, context: Context) -> None:
+    member = context.uow.members.get(own_id(command))
+    member.update_profile(
+        first_name=command.first_name,
+        family_name=command.family_name,
+        bio=command.bio,
+        avatar=command.avatar,
+        phone=command.phone,
+    )
+    context.uow.members.save(member)
+
+
+def own_id(command: c.UpdateProfile) -> MemberId:
+    """The member editing their own profile (an admin or the system has none)."""
+    if command.actor.member_id is None:
+        raise PermissionDenied(actor=command.actor.role.label, action=_("edit a profile"))
+    return command.actor.member_id
+
+
+@handles(c.VerifyEmail)
+def verify_email(command: c.VerifyEmail, context: Context) -> None:
+    member = context.uow.members.get(command.member_id)
+    member.verify_email()
+    context.uow.members.save(member)
+
+
+@handles(c.SuspendMember)
+def suspend_member(command: c.SuspendMember, context: Context) -> None:
+    uow = context.uow
+    member = uow.members.get(command.member_id)
+    member.suspend(command.actor, command.reason)
+    uow.members.save(member)
+    for service in uow.services.by_seller(command.member_id):
+        uow.listings.remove(service.id)
+
+
+@handles(c.ReinstateMember)
+def reinstate_member(command: c.ReinstateMember, context: Context) -> None:
+    uow = context.uow
+    member = uow.members.get(command.member_id)
+    member.reinstate(command.actor)
+    uow.members.save(member)
+    for service in uow.services.by_seller(command.member_id):
+        if service.status is ServiceStatus.ACTIVE:
+            list_service(context, service, member)
+
+
+@handles(c.SetPayoutMethods)
+def set_payout_methods(command: c.SetPayoutMethods, context: Context) -> None:
+    member = context.trader(command.actor)
+    member.set_payout_methods(tuple(command.methods))
+    context.uow.members.save(member)

@@ -1,0 +1,50 @@
+"""Reviews of completed orders and the sellers' replies."""
+
+from __future__ import annotations
+
+import attrs
+
+from microgigs._text import _
+from microgigs.errors import ReviewNotAllowed
+from microgigs.ids import ReviewId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._context import Context, handles
+from microgigs.ranking import Rating
+from microgigs.ranking import Review as ReviewOfOrder
+
+
+@handles(c.Review)
+def review(command: c.Review, context: Context) -> ReviewId:
+    uow = context.uow
+    order = uow.orders.get(command.order_id)
+    if uow.reviews.for_order(command.order_id) is not None:
+        raise ReviewNotAllowed(order_id=command.order_id, reason=_("it has a review already"))
+    written = ReviewOfOrder.write(
+        context.ids.new(ReviewId),
+        order=order,
+        actor=command.actor,
+        stars=command.stars,
+        comment=command.comment,
+        now=context.now,
+        policy=context.policy.reviews,
+    )
+    uow.reviews.add(written)
+    listing = uow.listings.get(written.service_id)
+    if listing is not None:
+        before = uow.reviews.rating_of_service(written.service_id)
+        rating = Rating(before.count + 1, before.total + written.stars)
+        uow.listings.put(
+            attrs.evolve(
+                listing,
+                rating_count=rating.count,
+                score=int(rating.bayesian(context.policy.reviews) * 100),
+            )
+        )
+    return written.id
+
+
+@handles(c.Reply)
+def reply(command: c.Reply, context: Context) -> None:
+    found = context.uow.reviews.get(command.review_id)
+    found.answer(command.actor, command.text, context.now, context.policy.reviews)
+    context.uow.reviews.save(found)

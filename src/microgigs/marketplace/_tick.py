@@ -1,0 +1,115 @@
+"""The system's steps, run by ``tick``: timers, clearance, expiry, "best selling lately".
+
+Each is a command under a key naming what it changes, so running ``tick`` twice, or from
+two processes, does each once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.ids import MemberId, OrderId, RequestId, ServiceId, TransactionId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._catalog import trending_since
+from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._orders import apply
+from microgigs.orders import OrderEvent, OrderStatus
+
+
+@attrs.frozen
+class FireTimer(c.Command[None]):
+    """An order's due automatic transition (auto-accept, auto-cancel, …)."""
+
+    order_id: OrderId
+    event: OrderEvent
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@handles(FireTimer)
+def fire_timer(command: FireTimer, context: Context) -> None:
+    order = context.uow.orders.get(command.order_id)
+    apply(context, order, command.event, command.actor)
+
+
+@attrs.frozen
+class ClearRelease(c.Command[None]):
+    """A seller's pending earnings from one order become available."""
+
+    release: lg.Release
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@handles(ClearRelease)
+def clear_release(command: ClearRelease, context: Context) -> None:
+    release = command.release
+    context.uow.ledger.post(
+        lg.clear(
+            context.ids.new(TransactionId),
+            f"clear:{release.order_id}",
+            seller_id=release.seller_id,
+            amount=release.amount,
+            order_id=release.order_id,
+            at=context.now,
+        )
+    )
+
+
+@attrs.frozen
+class ExpireRequest(c.Command[None]):
+    """A request whose time ran out closes."""
+
+    request_id: RequestId
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@handles(ExpireRequest)
+def expire_request(command: ExpireRequest, context: Context) -> None:
+    request = context.uow.requests.get(command.request_id)
+    if request.expire(context.now):
+        context.uow.requests.save(request)
+
+
+@attrs.frozen
+class RecountTrending(c.Command[int]):
+    """A seller's listings' "best selling lately" counts, recounted for one day."""
+
+    seller_id: MemberId
+    service_ids: tuple[ServiceId, ...]
+    day: str
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@handles(RecountTrending)
+def recount_trending(command: RecountTrending, context: Context) -> int:
+    uow = context.uow
+    lately = Counter(
+        order.service.service_id
+        for order in uow.orders.of_seller_since(
+            command.seller_id, trending_since(context, context.now)
+        )
+        if order.status is OrderStatus.COMPLETED
+    )
+    changed = 0
+    for service_id in command.service_ids:
+        listing = uow.listings.get(service_id)
+        if listing is not None and listing.recent_sales != lately[service_id]:
+            uow.listings.put(attrs.evolve(listing, recent_sales=lately[service_id]))
+            changed += 1
+    return changed
+
+
+@attrs.frozen
+class TrendingCounted(c.Command[None]):
+    """The day's recount is done: later ticks that day skip it."""
+
+    day: str
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@handles(TrendingCounted)
+def trending_counted(_command: TrendingCounted, _context: Context) -> None:
+    return None

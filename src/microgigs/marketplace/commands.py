@@ -1,0 +1,723 @@
+"""The use cases as values: one frozen command per thing a member, an admin or the system does.
+
+A host builds a command (by hand, or from JSON, a form or the shell with
+:func:`structure_command`) and runs it with :meth:`~microgigs.marketplace.Marketplace.execute`;
+``Marketplace``'s typed methods do exactly that. Each command's docstring lists the errors
+it may raise besides the ones every command may raise:
+
+* :class:`~microgigs.errors.InvalidType`: the actor is not an :class:`~microgigs.actors.Actor`
+  (or a field has the wrong type);
+* :class:`~microgigs.errors.InvalidText`: an idempotency key that is empty, longer than 200
+  characters or holds control characters;
+* :class:`~microgigs.errors.IdempotencyConflict`: the actor used the key before for another
+  command or payload;
+* :class:`~microgigs.errors.MemberSuspended`: a suspended member acting (see
+  ``docs/decisions.md`` for what a suspended member may still do);
+* :class:`~microgigs.errors.StaleWrite`: another command changed what this one read, at the
+  same moment (retry with another key, or the same key: it ran once or not at all);
+* :class:`~microgigs.errors.NotFound`, :class:`~microgigs.errors.PermissionDenied`;
+* :class:`~microgigs.errors.StorageError`.
+
+>>> from microgigs.ids import MemberId
+>>> command = structure_command("checkout", {"actor": {"role": "member", "member_id": "01A"}})
+>>> command == Checkout(Actor.member(MemberId("01A")))
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final, Generic, TypeVar
+
+import attrs
+
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.catalog import Service
+from microgigs.errors import InvalidType, NotFound
+from microgigs.ids import (
+    CategoryId,
+    InquiryId,
+    MemberId,
+    OfferId,
+    OrderId,
+    RequestId,
+    ReviewId,
+    ServiceId,
+    UpgradeId,
+)
+from microgigs.ledger import Gateway
+from microgigs.members import PayoutMethod
+from microgigs.money import Money
+from microgigs.orders import OrderEvent
+from microgigs.storage.codec import converter
+
+__all__ = [
+    "COMMANDS",
+    "Accept",
+    "AcceptOffer",
+    "AddFavourite",
+    "AddToCart",
+    "AnswerCancellation",
+    "AnswerInquiry",
+    "Ask",
+    "CancelLate",
+    "Checkout",
+    "CloseRequest",
+    "Command",
+    "Decline",
+    "Deliver",
+    "EditService",
+    "GrantProfessional",
+    "MakeOffer",
+    "ModerateRequest",
+    "ModerateService",
+    "NewUpgrade",
+    "OrderNow",
+    "PauseService",
+    "PostRequest",
+    "PublishService",
+    "RegisterMember",
+    "ReinstateMember",
+    "RemoveFavourite",
+    "RemoveFromCart",
+    "RemoveProfessional",
+    "Reply",
+    "ReportProblem",
+    "RequestCancellation",
+    "RequestModification",
+    "RequestWithdrawal",
+    "ResolveDispute",
+    "ResumeService",
+    "Review",
+    "SendMessage",
+    "SetPayoutMethods",
+    "SettleWithdrawal",
+    "SuspendMember",
+    "TopUp",
+    "UpdateProfile",
+    "VerifyEmail",
+    "structure_command",
+]
+
+R = TypeVar("R")
+
+
+class Command(Generic[R]):
+    """A use case's request; ``R`` is what running it returns.
+
+    ``name`` is the command's name in the shell, the JSON API and the records of idempotency
+    keys (``checkout``, ``publish_service``); ``actor`` says who asks.
+    """
+
+    name: ClassVar[str]
+    result: ClassVar[object]
+    key_scope: ClassVar[str | None] = None
+    """The namespace of this command's keys; ``None``: the actor's own."""
+    actor: Actor
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            if typing.get_origin(base) is Command:
+                cls.result = typing.get_args(base)[0]
+                cls.name = "".join(
+                    f"_{c.lower()}" if c.isupper() else c for c in cls.__name__
+                ).lstrip("_")
+
+
+@attrs.frozen
+class NewUpgrade:
+    """An upgrade (تطوير) a seller offers with a service: a title, a price, extra days.
+
+    >>> NewUpgrade("تسليم خلال يوم", Money.of(5, "USD"), 0).extra_days
+    0
+    """
+
+    title: str
+    price: Money
+    extra_days: int = 0
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RegisterMember(Command[MemberId]):
+    """A new member (the host has verified identity and stored the password).
+
+    Errors: ``InvalidUsername``, ``InvalidEmail``, ``InvalidPhone``, ``InvalidText``,
+    ``UsernameTaken``, ``EmailTaken``. The host registers on a visitor's behalf: its keys
+    live in the visitors' own namespace, apart from the system's and every member's.
+    """
+
+    username: str
+    email: str
+    first_name: str
+    family_name: str
+    phone: str | None = None
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    key_scope: ClassVar[str | None] = "guest"
+
+
+@attrs.frozen
+class UpdateProfile(Command[None]):
+    """A member changes the parts of their profile given (each checked first).
+
+    Errors: ``InvalidText``, ``InvalidPhone``.
+    """
+
+    actor: Actor
+    first_name: str | None = None
+    family_name: str | None = None
+    bio: str | None = None
+    avatar: str | None = None
+    phone: str | None = None
+
+
+@attrs.frozen
+class VerifyEmail(Command[None]):
+    """Record that the host confirmed a member's address (its activation link).
+
+    ``actor`` is the system (the host, on the member's click) or an admin.
+    """
+
+    member_id: MemberId
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+
+@attrs.frozen
+class SuspendMember(Command[None]):
+    """An admin stops a member from buying and selling; their services leave the index.
+
+    Errors: ``PermissionDenied`` (not an admin), ``InvalidText`` (the reason).
+    """
+
+    actor: Actor
+    member_id: MemberId
+    reason: str
+
+
+@attrs.frozen
+class ReinstateMember(Command[None]):
+    """An admin lets a suspended member trade again; their active services return."""
+
+    actor: Actor
+    member_id: MemberId
+
+
+@attrs.frozen
+class SetPayoutMethods(Command[None]):
+    """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like).
+
+    Errors: ``InvalidEmail``, ``ValidationError`` (an IBAN that does not check).
+    """
+
+    actor: Actor
+    methods: tuple[PayoutMethod, ...]
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PublishService(Command[Service]):
+    """A seller's new service, sent to review; returns it, with its upgrades' ids.
+
+    Errors: ``InvalidText``, ``PriceNotAllowed``, ``OutOfRange`` (delivery days),
+    ``TooManyUpgrades``, ``NotFound`` (the category).
+    """
+
+    actor: Actor
+    category_id: CategoryId
+    title: str
+    description: str
+    instructions: str
+    base_price: Money
+    delivery_days: int
+    upgrades: tuple[NewUpgrade, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ModerateService(Command[None]):
+    """An admin approves a service (``reason=None``) or rejects it with a reason.
+
+    Errors: ``PermissionDenied``, ``ServiceStatusConflict`` (not awaiting review).
+    """
+
+    actor: Actor
+    service_id: ServiceId
+    reason: str | None = None
+
+
+@attrs.frozen
+class EditService(Command[None]):
+    """The seller changes a service; a published one leaves the index until reviewed.
+
+    Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade. Errors:
+    as :class:`PublishService`, and ``PermissionDenied`` (not the seller).
+    """
+
+    actor: Actor
+    service_id: ServiceId
+    title: str | None = None
+    description: str | None = None
+    instructions: str | None = None
+    base_price: Money | None = None
+    delivery_days: int | None = None
+    upgrades: tuple[NewUpgrade, ...] | None = None
+    tags: tuple[str, ...] | None = None
+
+
+@attrs.frozen
+class PauseService(Command[None]):
+    """The seller (or an admin) stops taking orders: the service leaves the index.
+
+    Errors: ``PermissionDenied``, ``ServiceStatusConflict``.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+
+
+@attrs.frozen
+class ResumeService(Command[None]):
+    """The seller takes orders again: the service returns to the index.
+
+    Errors: ``PermissionDenied``, ``ServiceStatusConflict``.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+
+
+# --- money in, the cart and checkout -------------------------------------------------------------
+
+
+@attrs.frozen
+class TopUp(Command[None]):
+    """Money paid in through a gateway onto the member's balance.
+
+    Errors: ``InvalidAmount``, ``CurrencyMismatch``, ``PaymentFailed`` (nothing written).
+    """
+
+    actor: Actor
+    amount: Money
+    method: Gateway
+
+
+@attrs.frozen
+class AddToCart(Command[None]):
+    """Put a service in the buyer's cart with chosen upgrades and a quantity.
+
+    Errors: ``OwnService``, ``ServiceNotAvailable`` (inactive, or its seller suspended),
+    ``UnknownUpgrade``, ``DuplicateUpgrade``, ``OutOfRange`` (quantity),
+    ``UnitPriceTooHigh``.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+    upgrade_ids: tuple[UpgradeId, ...] = ()
+    quantity: int = 1
+
+
+@attrs.frozen
+class RemoveFromCart(Command[None]):
+    """Take a service out of the buyer's cart. Errors: ``NotFound`` (no such line)."""
+
+    actor: Actor
+    service_id: ServiceId
+
+
+@attrs.frozen
+class AddFavourite(Command[None]):
+    """Save another seller's active service to the member's favourites.
+
+    Errors: ``OwnService``, ``ServiceNotAvailable``.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+
+
+@attrs.frozen
+class RemoveFavourite(Command[None]):
+    """Forget a saved service. Errors: ``NotFound``."""
+
+    actor: Actor
+    service_id: ServiceId
+
+
+@attrs.frozen
+class Checkout(Command[list[OrderId]]):
+    """Pay for the whole cart (balance, or a gateway) and place one order per line.
+
+    Exactly one of several checkouts racing on one cart wins; the others get ``StaleWrite``
+    and their gateway charge is voided. Errors: ``NotFound`` (an empty cart),
+    ``ServiceNotAvailable`` (a line's service went inactive or its seller was suspended),
+    ``InsufficientFunds``, ``PaymentFailed`` (nothing written).
+    """
+
+    actor: Actor
+    method: Gateway | None = None
+
+
+@attrs.frozen
+class OrderNow(Command[OrderId]):
+    """Buy one service at once, without the cart (balance, or a gateway).
+
+    Errors: as :class:`AddToCart` and :class:`Checkout`.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+    upgrade_ids: tuple[UpgradeId, ...] = ()
+    quantity: int = 1
+    method: Gateway | None = None
+
+
+# --- the order -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class SendMessage(Command[None]):
+    """Write in the order; the buyer's first message carries the instructions.
+
+    Errors: ``ContactDetailsNotAllowed``, ``InvalidText``, ``TransitionNotAllowed``.
+    """
+
+    actor: Actor
+    order_id: OrderId
+    body: str
+    attachments: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Deliver(Command[None]):
+    """The seller delivers, with a message and files.
+
+    Errors: ``TransitionNotAllowed``, ``PermissionDenied``, ``ContactDetailsNotAllowed``.
+    """
+
+    actor: Actor
+    order_id: OrderId
+    body: str
+    attachments: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RequestModification(Command[None]):
+    """The buyer asks for changes to a delivery. Errors: ``TransitionNotAllowed``."""
+
+    actor: Actor
+    order_id: OrderId
+    reason: str
+
+
+@attrs.frozen
+class ReportProblem(Command[None]):
+    """The buyer reports a problem: the order is disputed until an admin decides."""
+
+    actor: Actor
+    order_id: OrderId
+    reason: str
+
+
+@attrs.frozen
+class Accept(Command[None]):
+    """The buyer accepts the delivery: the order completes and the money is released.
+
+    Errors: ``TransitionNotAllowed``, ``PermissionDenied``.
+    """
+
+    actor: Actor
+    order_id: OrderId
+
+
+@attrs.frozen
+class CancelLate(Command[None]):
+    """The buyer cancels an order whose seller is late: the money goes back.
+
+    Errors: ``ConditionNotMet`` (not late), ``TransitionNotAllowed``.
+    """
+
+    actor: Actor
+    order_id: OrderId
+
+
+@attrs.frozen
+class Decline(Command[None]):
+    """The seller declines an order before delivering: the money goes back."""
+
+    actor: Actor
+    order_id: OrderId
+    reason: str | None = None
+
+
+@attrs.frozen
+class RequestCancellation(Command[None]):
+    """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered).
+
+    Errors: ``ConditionNotMet`` (a request is already open).
+    """
+
+    actor: Actor
+    order_id: OrderId
+    reason: str | None = None
+
+
+@attrs.frozen
+class AnswerCancellation(Command[None]):
+    """The other side agrees (the money goes back) or refuses (the work goes on).
+
+    Errors: ``ConditionNotMet`` (no request from the other side).
+    """
+
+    actor: Actor
+    order_id: OrderId
+    agree: bool
+
+
+@attrs.frozen
+class ResolveDispute(Command[None]):
+    """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
+
+    ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
+    ``RESOLVE_PARTIAL_REFUND``; a partial refund releases the rest to the seller, with
+    commission on the rest only. Errors: ``InvalidRefund``, ``TransitionNotAllowed``,
+    ``PermissionDenied``.
+    """
+
+    actor: Actor
+    order_id: OrderId
+    outcome: OrderEvent
+    refund: Money | None = None
+
+
+# --- requests for services that don't exist, inquiries, reviews ------------------------------
+
+
+@attrs.frozen
+class PostRequest(Command[RequestId]):
+    """A buyer asks for a service nobody offers yet (reviewed before it is shown).
+
+    Errors: ``InvalidText``, ``PriceNotAllowed`` (the budget), ``NotFound`` (the category).
+    """
+
+    actor: Actor
+    category_id: CategoryId
+    title: str
+    description: str
+    budget: Money | None = None
+
+
+@attrs.frozen
+class ModerateRequest(Command[None]):
+    """An admin shows a request (``reason=None``) or rejects it with a reason."""
+
+    actor: Actor
+    request_id: RequestId
+    reason: str | None = None
+
+
+@attrs.frozen
+class MakeOffer(Command[OfferId]):
+    """A seller offers one of their active services, or a custom price and delivery.
+
+    Errors: ``RequestClosed``, ``OfferExists``, ``ServiceNotAvailable``, ``PriceNotAllowed``.
+    """
+
+    actor: Actor
+    request_id: RequestId
+    message: str
+    service_id: ServiceId | None = None
+    price: Money | None = None
+    delivery_days: int | None = None
+
+
+@attrs.frozen
+class AcceptOffer(Command[OrderId]):
+    """The buyer takes an offer: it becomes an order, paid from the balance into escrow.
+
+    Errors: ``RequestClosed``, ``InsufficientFunds``, ``ServiceNotAvailable``.
+    """
+
+    actor: Actor
+    request_id: RequestId
+    offer_id: OfferId
+
+
+@attrs.frozen
+class CloseRequest(Command[None]):
+    """The buyer withdraws a request."""
+
+    actor: Actor
+    request_id: RequestId
+
+
+@attrs.frozen
+class Ask(Command[InquiryId]):
+    """A buyer's question about a service before buying (the same inquiry if asked again).
+
+    Errors: ``OwnService``, ``ServiceNotAvailable``, ``ContactDetailsNotAllowed``.
+    """
+
+    actor: Actor
+    service_id: ServiceId
+    body: str
+
+
+@attrs.frozen
+class AnswerInquiry(Command[None]):
+    """The seller's (or the buyer's) next message in an inquiry."""
+
+    actor: Actor
+    inquiry_id: InquiryId
+    body: str
+
+
+@attrs.frozen
+class Review(Command[ReviewId]):
+    """The buyer's review of a completed order; the service's rating moves at once.
+
+    Errors: ``ReviewNotAllowed``, ``OutOfRange`` (stars).
+    """
+
+    actor: Actor
+    order_id: OrderId
+    stars: int
+    comment: str
+
+
+@attrs.frozen
+class Reply(Command[None]):
+    """The seller's one reply to a review. Errors: ``AlreadyReplied``."""
+
+    actor: Actor
+    review_id: ReviewId
+    text: str
+
+
+# --- payouts and levels ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RequestWithdrawal(Command[None]):
+    """The seller sets available earnings aside for a payout (at least the minimum).
+
+    Errors: ``NoPayoutMethod``, ``WithdrawalTooSmall``, ``InsufficientFunds``.
+    """
+
+    actor: Actor
+    amount: Money
+
+
+@attrs.frozen
+class SettleWithdrawal(Command[None]):
+    """The payout provider's answer, recorded by an admin or the system.
+
+    Paid, the money leaves the platform; failed, it is available to the seller again.
+    """
+
+    actor: Actor
+    seller_id: MemberId
+    amount: Money
+    paid: bool
+
+
+@attrs.frozen
+class GrantProfessional(Command[None]):
+    """An admin grants a seller the professional level."""
+
+    actor: Actor
+    seller_id: MemberId
+
+
+@attrs.frozen
+class RemoveProfessional(Command[None]):
+    """An admin removes the professional level (back to what the last evaluation earned)."""
+
+    actor: Actor
+    seller_id: MemberId
+
+
+COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-any]
+    command.name: command
+    for command in (
+        RegisterMember,
+        UpdateProfile,
+        VerifyEmail,
+        SuspendMember,
+        ReinstateMember,
+        SetPayoutMethods,
+        PublishService,
+        ModerateService,
+        EditService,
+        PauseService,
+        ResumeService,
+        TopUp,
+        AddToCart,
+        RemoveFromCart,
+        AddFavourite,
+        RemoveFavourite,
+        Checkout,
+        OrderNow,
+        SendMessage,
+        Deliver,
+        RequestModification,
+        ReportProblem,
+        Accept,
+        CancelLate,
+        Decline,
+        RequestCancellation,
+        AnswerCancellation,
+        ResolveDispute,
+        PostRequest,
+        ModerateRequest,
+        MakeOffer,
+        AcceptOffer,
+        CloseRequest,
+        Ask,
+        AnswerInquiry,
+        Review,
+        Reply,
+        RequestWithdrawal,
+        SettleWithdrawal,
+        GrantProfessional,
+        RemoveProfessional,
+    )
+}
+"""Every command a member or an admin sends, by name (``tick`` is the system's own)."""
+
+
+def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]:  # type: ignore[explicit-any]
+    """The command ``name`` built from plain values (JSON, a form, the shell's ``key=value``).
+
+    Money is ``{"minor": 500, "currency": "USD"}``, an actor ``{"role": "member",
+    "member_id": "..."}``, enums by value. A field of the wrong type, a missing or unknown
+    field: :class:`~microgigs.errors.InvalidType`; an unknown name:
+    :class:`~microgigs.errors.NotFound` (its key says the nearest names).
+    """
+    kind = COMMANDS.get(name)
+    if kind is None:
+        near = difflib.get_close_matches(name, COMMANDS, n=3)
+        raise NotFound(kind=_("command"), key=f"{name[:60]} ({', '.join(near) or '-'})")
+    if not isinstance(fields, Mapping):
+        raise InvalidType(field=name, expected="an object", actual=type(fields).__name__)
+    try:
+        return converter.structure(dict(fields), kind)
+    except InvalidType:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200]) from None
+
+
+def _describe(kind: type) -> str:
+    return ", ".join(
+        f"{field.name}" + ("" if field.default is attrs.NOTHING else "?")
+        for field in attrs.fields(kind)
+    )

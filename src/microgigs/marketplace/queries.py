@@ -1,0 +1,416 @@
+"""The read side: what a host shows, each one call, each checked against who asks.
+
+Every query takes the :class:`~microgigs.actors.Actor` asking and returns a frozen view; a
+host renders the view and never opens the storage itself. A query an actor may not make is
+:class:`~microgigs.errors.PermissionDenied`; something that is not there (or that the actor
+may not know is there) is :class:`~microgigs.errors.NotFound`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Final
+
+import attrs
+
+from microgigs import ledger as lg
+from microgigs._text import _
+from microgigs.actors import Actor, Role
+from microgigs.catalog import CartLine, Service, ServiceStatus
+from microgigs.clock import Clock
+from microgigs.errors import InvalidType, MicrogigsError, NotFound, PermissionDenied
+from microgigs.ids import MemberId, OrderId, ServiceId
+from microgigs.inquiries import Inquiry
+from microgigs.members import Member
+from microgigs.money import Money
+from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
+from microgigs.policy import MarketplacePolicy
+from microgigs.pricing import Quote, quote
+from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
+from microgigs.requests import ServiceRequest
+from microgigs.storage.ports import Storage, UnitOfWork
+
+__all__ = [
+    "Balances",
+    "CartView",
+    "Dashboard",
+    "ModerationQueue",
+    "OrderPage",
+    "PricedLine",
+    "Profile",
+    "Queries",
+    "RequestsPage",
+    "ServicePage",
+]
+
+_BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
+_QUEUE: Final = 100
+
+
+@attrs.frozen
+class Balances:
+    """A member's money by kind: what they can spend, and (as a seller) their earnings."""
+
+    member_id: MemberId
+    wallet: Money
+    pending: Money
+    available: Money
+    withdrawing: Money
+
+
+@attrs.frozen
+class Profile:
+    """What anyone may see of a member: no e-mail, phone or payout methods."""
+
+    member_id: MemberId
+    username: str
+    first_name: str
+    family_name: str
+    bio: str
+    avatar: str | None
+    level: SellerLevel
+    joined_at: datetime
+    suspended: bool = False
+
+
+@attrs.frozen
+class OrderPage:
+    """An order as one of its parties (or an admin) sees it, with what they may do next."""
+
+    order: Order
+    messages: tuple[Message, ...]
+    review: Review | None
+    next_events: tuple[OrderEvent, ...]
+
+
+@attrs.frozen
+class PricedLine:
+    """A cart line, the service as it is now, and its price now (``None``: not buyable)."""
+
+    line: CartLine
+    service: Service
+    quote: Quote | None
+
+
+@attrs.frozen
+class CartView:
+    """The buyer's cart priced now, its total (buyable lines), and the buyer's balance."""
+
+    lines: tuple[PricedLine, ...]
+    total: Money
+    balance: Money
+
+
+@attrs.frozen
+class ServicePage:
+    """A service as a visitor sees it: the service, its seller, rating and latest reviews."""
+
+    service: Service
+    seller: Profile
+    rating: Rating
+    reviews: tuple[Review, ...]
+
+
+@attrs.frozen
+class RequestsPage:
+    """Requests open now (with their offers), and the asking member's own requests."""
+
+    open: tuple[ServiceRequest, ...]
+    mine: tuple[ServiceRequest, ...]
+
+
+@attrs.frozen
+class Dashboard:
+    """A seller's desk: balances, level and its latest explanation, services, inquiries."""
+
+    balances: Balances
+    level: SellerLevel
+    evaluation: Evaluation | None
+    services: tuple[Service, ...]
+    inquiries: tuple[Inquiry, ...]
+
+
+@attrs.frozen
+class ModerationQueue:
+    """What waits for an admin: services and requests to review, disputes to decide."""
+
+    services: tuple[Service, ...]
+    requests: tuple[ServiceRequest, ...]
+    disputes: tuple[Order, ...]
+
+
+def _own(actor: Actor, action: str) -> MemberId:
+    """The member id of the actor, who must have one."""
+    if not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    if actor.member_id is None:
+        raise PermissionDenied(actor=actor.role.label, action=action)
+    return actor.member_id
+
+
+def _admin(actor: Actor, action: str) -> None:
+    if not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    actor.require_admin(action)
+
+
+class Queries:
+    """The read side of :class:`~microgigs.marketplace.Marketplace` (it inherits these)."""
+
+    storage: Storage
+    clock: Clock
+    policy: MarketplacePolicy
+
+    def _reading(self) -> UnitOfWork:
+        return self.storage.unit_of_work()
+
+    # --- money -------------------------------------------------------------------------------
+
+    def balances(self, actor: Actor, member_id: MemberId | None = None) -> Balances:
+        """A member's balances: their own, or anyone's for an admin.
+
+        An id that names no member is :class:`~microgigs.errors.NotFound` (never a silent 0).
+        """
+        own = _own(actor, _("read balances"))
+        member_id = own if member_id is None else member_id
+        if member_id != own:
+            actor.require_admin(_("read another member's balances"))
+        with self._reading() as uow:
+            member = uow.members.get(member_id)
+            balance = uow.ledger.balance
+            return Balances(
+                member.id,
+                wallet=balance(lg.wallet(member.id)),
+                pending=balance(lg.pending(member.id)),
+                available=balance(lg.available(member.id)),
+                withdrawing=balance(lg.withdrawing(member.id)),
+            )
+
+    def balance(self, account: lg.AccountId) -> Money:
+        """One ledger account's balance, for the host's own back office and checks.
+
+        Members see theirs through :meth:`balances`, which checks who asks.
+        """
+        with self._reading() as uow:
+            return uow.ledger.balance(account)
+
+    def audit(self, actor: Actor) -> list[lg.Issue]:
+        """Every problem the ledger audit finds (none, on a sound ledger): admins only."""
+        _admin(actor, _("audit the ledger"))
+        with self._reading() as uow:
+            return lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+
+    # --- the catalogue -----------------------------------------------------------------------
+
+    def search(self, query: ListingQuery) -> ListingPage:
+        """Browse, search and sort the catalogue (filters, Arabic text, orderings, cursors)."""
+        with self._reading() as uow:
+            return uow.listings.search(query)
+
+    def service_page(self, actor: Actor | None, service_id: ServiceId) -> ServicePage:
+        """A service with its seller, rating and latest reviews.
+
+        Anyone sees an active service; its seller and admins see it in any status.
+        """
+        with self._reading() as uow:
+            service = uow.services.get(service_id)
+            seller = uow.members.get(service.seller_id)
+            _require_visible(actor, service, seller)
+            return ServicePage(
+                service,
+                self.profile(seller.id),
+                uow.reviews.rating_of_service(service_id),
+                tuple(uow.reviews.by_service(service_id)),
+            )
+
+    def service(self, actor: Actor | None, service_id: ServiceId) -> Service:
+        """A service: anyone sees an active one; its seller, admins and the system any."""
+        with self._reading() as uow:
+            service = uow.services.get(service_id)
+            _require_visible(actor, service, uow.members.get(service.seller_id))
+            return service
+
+    def favourites(self, actor: Actor) -> list[Service]:
+        """The services the member saved, newest first (those gone inactive included)."""
+        member_id = _own(actor, _("read favourites"))
+        with self._reading() as uow:
+            return [uow.services.get(s) for s in uow.favourites.get(member_id)]
+
+    def cart(self, actor: Actor) -> CartView:
+        """The buyer's cart priced now: each line's quote, the total, and the balance."""
+        member_id = _own(actor, _("read a cart"))
+        with self._reading() as uow:
+            lines = []
+            for line in uow.carts.get(member_id):
+                service = uow.services.get(line.service_id)
+                try:
+                    service.require_buyable_by(member_id)
+                    priced: Quote | None = quote(
+                        service.snapshot(),
+                        self.policy,
+                        upgrade_ids=line.upgrade_ids,
+                        quantity=line.quantity,
+                    )
+                except MicrogigsError:
+                    priced = None
+                lines.append(PricedLine(line, service, priced))
+            total = sum(
+                (p.quote.total for p in lines if p.quote is not None),
+                Money.zero(self.policy.currency),
+            )
+            return CartView(tuple(lines), total, uow.ledger.balance(lg.wallet(member_id)))
+
+    def requests_page(self, actor: Actor | None, *, limit: int = 50) -> RequestsPage:
+        """Requests open now with their offers, and the member's own in every status."""
+        with self._reading() as uow:
+            found = uow.requests.open_now(self._now(), limit=limit)
+            mine: Sequence[ServiceRequest] = ()
+            if actor is not None and actor.member_id is not None:
+                mine = uow.requests.by_buyer(actor.member_id, limit=limit)
+            return RequestsPage(tuple(found), tuple(mine))
+
+    def _now(self) -> datetime:
+        return self.clock.now()
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def order(self, actor: Actor, order_id: OrderId) -> Order:
+        """An order, for its buyer, its seller or an admin."""
+        with self._reading() as uow:
+            return _party_order(uow, actor, order_id)
+
+    def order_page(self, actor: Actor, order_id: OrderId) -> OrderPage:
+        """An order, its conversation, its review, and the events this actor may fire now."""
+        with self._reading() as uow:
+            order = _party_order(uow, actor, order_id)
+            return OrderPage(
+                order,
+                tuple(uow.orders.messages(order_id)),
+                uow.reviews.for_order(order_id),
+                tuple(self._next_events(order, actor)),
+            )
+
+    def _next_events(self, order: Order, actor: Actor) -> list[OrderEvent]:
+        party = order.party_of(actor)
+        now = self._now()
+        allowed = []
+        for status, event in TRANSITIONS:
+            if status is not order.status:
+                continue
+            try:
+                decide(order, event, party, now, self.policy.orders)
+            except MicrogigsError:
+                continue
+            allowed.append(event)
+        return allowed
+
+    def orders_of(
+        self, actor: Actor, status: OrderStatus | None = None, *, as_seller: bool = False
+    ) -> list[Order]:
+        """The actor's orders as buyer (or as seller), newest first, in one status if given."""
+        member_id = _own(actor, _("list orders"))
+        with self._reading() as uow:
+            if as_seller:
+                return uow.orders.by_seller(member_id, status)
+            return uow.orders.by_buyer(member_id, status)
+
+    def conversation(self, actor: Actor, order_id: OrderId) -> list[Message]:
+        """An order's messages, for its buyer, its seller or an admin."""
+        with self._reading() as uow:
+            _party_order(uow, actor, order_id)
+            return uow.orders.messages(order_id)
+
+    # --- members and sellers -----------------------------------------------------------------
+
+    def member(self, actor: Actor, member_id: MemberId | None = None) -> Member:
+        """A member's whole record (e-mail, phone, payout methods): their own, or an admin's."""
+        member_id = _own(actor, _("read a member")) if member_id is None else member_id
+        if actor.role is Role.MEMBER and not actor.is_member(member_id):
+            raise PermissionDenied(actor=actor.role.label, action=_("read another member"))
+        with self._reading() as uow:
+            return uow.members.get(member_id)
+
+    def profile(self, member_id: MemberId) -> Profile:
+        """A member's public profile (what anyone may see)."""
+        with self._reading() as uow:
+            member = uow.members.get(member_id)
+        return Profile(
+            member.id,
+            member.username,
+            member.first_name,
+            member.family_name,
+            member.bio,
+            member.avatar,
+            member.level,
+            member.joined_at,
+            suspended=not member.can_trade,
+        )
+
+    def dashboard(self, actor: Actor) -> Dashboard:
+        """The seller's balances, level with its latest explanation, services, inquiries."""
+        member_id = _own(actor, _("read a dashboard"))
+        balances = self.balances(actor)
+        with self._reading() as uow:
+            member = uow.members.get(member_id)
+            return Dashboard(
+                balances,
+                member.level,
+                uow.levels.latest(member_id),
+                tuple(uow.services.by_seller(member_id)),
+                tuple(uow.inquiries.to_seller(member_id, _BEGINNING)),
+            )
+
+    def rating(self, service_id: ServiceId) -> Rating:
+        """A service's rating (public)."""
+        with self._reading() as uow:
+            return uow.reviews.rating_of_service(service_id)
+
+    def level_history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
+        """A seller's level evaluations with their explanations, newest first (public)."""
+        with self._reading() as uow:
+            return uow.levels.history(seller_id, limit=limit)
+
+    # --- admins --------------------------------------------------------------------------------
+
+    def moderation(self, actor: Actor) -> ModerationQueue:
+        """Services and requests awaiting review and open disputes, oldest first: admins only."""
+        _admin(actor, _("moderate"))
+        with self._reading() as uow:
+            return ModerationQueue(
+                tuple(uow.services.by_status(ServiceStatus.PENDING_REVIEW, limit=_QUEUE)),
+                tuple(uow.requests.awaiting_review(limit=_QUEUE)),
+                tuple(uow.orders.in_status(OrderStatus.DISPUTED, limit=_QUEUE)),
+            )
+
+    def members(
+        self, actor: Actor, *, after: MemberId | None = None, limit: int = 100
+    ) -> list[Member]:
+        """Members in id order, a page at a time: admins only."""
+        _admin(actor, _("list members"))
+        with self._reading() as uow:
+            return uow.members.page(after=after, limit=limit)
+
+    def is_empty(self) -> bool:
+        """True before the first member registers (a host's first-run check)."""
+        with self._reading() as uow:
+            return not uow.members.page(limit=1)
+
+
+def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:
+    if not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    order = uow.orders.get(order_id)
+    if actor.role is Role.MEMBER and not (
+        actor.is_member(order.buyer_id) or actor.is_member(order.seller_id)
+    ):
+        raise PermissionDenied(actor=actor.role.label, action=_("read this order"))
+    return order
+
+
+def _require_visible(actor: Actor | None, service: Service, seller: Member) -> None:
+    if service.status is ServiceStatus.ACTIVE and seller.can_trade:
+        return
+    if actor is not None and (actor.role is not Role.MEMBER or actor.is_member(service.seller_id)):
+        return
+    raise NotFound(kind=_("service"), key=str(service.id)[:100])

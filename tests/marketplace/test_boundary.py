@@ -1,0 +1,246 @@
+"""The boundary a hostile member probes (SECURITY.md, "The library"), on every adapter.
+
+Keys belong to whoever sends them; racing checkouts multiply no money; suspension means it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import timedelta
+
+import pytest
+from cast import ADMIN, DAY, START, buy, cast, usd
+
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.errors import (
+    IdempotencyConflict,
+    InvalidText,
+    InvalidType,
+    MemberSuspended,
+    NotFound,
+    PermissionDenied,
+    ServiceNotAvailable,
+    StaleWrite,
+)
+from microgigs.ids import MemberId
+from microgigs.orders import OrderStatus
+from microgigs.payments import FakeGateway, Receipt
+
+
+def _delivered(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="s-1")
+    market.deliver(seller, order, "تم", key="d-1")
+    return seller, buyer, order
+
+
+# --- idempotency keys belong to whoever sends them -----------------------------------------
+
+
+def test_a_member_sending_the_systems_tick_keys_stalls_no_release(market):
+    seller, buyer, order = _delivered(market)
+    version = market.order(Actor.system(), order).version
+    for n in range(version + 15):  # every key tick would use for this order, and then some
+        market.update_profile(buyer, bio=f"نبذة {n}", key=f"tick:{order}:{n}")
+    assert 1 == market.tick(market.clock.now() + 3 * DAY).transitions
+    assert OrderStatus.COMPLETED == market.order(Actor.system(), order).status
+    assert 1 == market.tick(market.clock.now() + 3 * DAY + 14 * DAY).cleared
+    assert usd(84) == market.balance(lg.available(seller.member_id))
+
+
+def test_a_member_claiming_a_verification_key_blocks_no_verification(market):
+    _seller, buyer, _service = cast(market)
+    market.top_up(buyer, usd(1), lg.Gateway.CARD, key=f"verify-{buyer.member_id}")
+    market.verify_email(buyer.member_id, key=f"verify-{buyer.member_id}")
+    assert market.member(buyer).email_verified
+
+
+def test_two_members_with_the_same_key_each_get_their_own_effect(market):
+    seller, buyer, _service = cast(market)
+    market.top_up(buyer, usd(7), lg.Gateway.CARD, key="same")
+    market.top_up(seller, usd(9), lg.Gateway.PAYPAL, key="same")  # no conflict, no leak
+    assert (usd(7), usd(9)) == (
+        market.balances(buyer).wallet,
+        market.balances(seller).wallet,
+    )
+    assert [usd(7), usd(9)] == sorted(
+        (r.amount for r in market.gateway.charged), key=lambda m: m.minor
+    )
+
+
+def test_a_replay_of_the_same_actor_still_has_one_effect_and_another_payload_conflicts(market):
+    _seller, buyer, _service = cast(market)
+    market.top_up(buyer, usd(7), lg.Gateway.CARD, key="t")
+    market.top_up(buyer, usd(7), lg.Gateway.CARD, key="t")
+    with pytest.raises(IdempotencyConflict):
+        market.top_up(buyer, usd(8), lg.Gateway.CARD, key="t")
+    assert usd(7) == market.balances(buyer).wallet
+
+
+def test_without_a_key_each_call_is_its_own_command(market):
+    _seller, buyer, _service = cast(market)
+    market.top_up(buyer, usd(7), lg.Gateway.CARD)
+    market.top_up(buyer, usd(7), lg.Gateway.CARD)
+    assert usd(14) == market.balances(buyer).wallet
+
+
+@pytest.mark.parametrize("key", ["", "x" * 201, "a\x00b", "line\nbreak"])
+def test_a_key_that_is_empty_too_long_or_not_plain_text_is_refused(market, key):
+    _seller, buyer, _service = cast(market)
+    with pytest.raises(InvalidText):
+        market.top_up(buyer, usd(7), lg.Gateway.CARD, key=key)
+    assert usd(0) == market.balances(buyer).wallet
+
+
+def test_a_raw_member_id_where_an_actor_belongs_is_a_typed_error(market):
+    _seller, buyer, _service = cast(market)
+    with pytest.raises(InvalidType):
+        market.top_up(buyer.member_id, usd(7), lg.Gateway.CARD, key="t")  # type: ignore[arg-type]
+
+
+# --- one cart, one checkout ------------------------------------------------------------------
+
+
+class _Barrier(FakeGateway):
+    """A card gateway that holds each charge until every checkout has read the cart.
+
+    (Or until a short timeout, where the adapter's pool lets fewer units run at once.)
+    """
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(parties, timeout=2)
+
+    def charge(self, key, payer, amount, method) -> Receipt:
+        receipt = super().charge(key, payer, amount, method)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self.barrier.wait()
+        return receipt
+
+
+RACERS = 4
+
+
+def test_racing_checkouts_of_one_cart_make_one_order_and_one_charge(market):
+    _seller, buyer, service = cast(market)
+    market.add_to_cart(buyer, service, key="c-1")
+    market.gateway = gateway = _Barrier(RACERS)
+    outcomes: list[object] = [None] * RACERS
+
+    def run(n: int) -> None:
+        try:
+            outcomes[n] = market.checkout(buyer, lg.Gateway.CARD, key=f"k-{n}")
+        except (StaleWrite, NotFound) as error:  # lost the race, or came after: cart empty
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    won = [o for o in outcomes if isinstance(o, list)]
+    lost = sum(isinstance(o, StaleWrite) for o in outcomes)
+    assert (1, RACERS - 1) == (len(won), lost + sum(isinstance(o, NotFound) for o in outcomes))
+    assert (1, lost) == (len(gateway.charged), len(gateway.voided))
+    assert won[0] == [o.id for o in market.orders_of(buyer)]
+    assert [] == list(market.cart(buyer).lines)
+    assert [] == market.audit(ADMIN)
+
+
+def test_a_checkout_that_fails_after_the_charge_voids_it(market):
+    _seller, buyer, service = cast(market)
+    market.add_to_cart(buyer, service, key="c-1")
+    market.suspend_member(ADMIN, buyer.member_id, "احتيال", key="s")
+    with pytest.raises(MemberSuspended):
+        market.checkout(buyer, lg.Gateway.CARD, key="k")
+    assert ([], []) == (market.gateway.charged, market.gateway.voided)
+
+
+# --- suspension means it ----------------------------------------------------------------------
+
+
+def test_a_suspended_sellers_service_cannot_be_carted_ordered_or_checked_out(market):
+    seller, buyer, service = cast(market)
+    market.top_up(buyer, usd(50), lg.Gateway.CARD, key="t")
+    market.add_to_cart(buyer, service, key="c-before")  # filled before the suspension
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
+    for attempt in (
+        lambda: market.add_to_cart(buyer, service, key="c-after"),
+        lambda: market.order_now(buyer, service, key="now"),
+        lambda: market.checkout(buyer, key="k"),
+        lambda: market.checkout(buyer, lg.Gateway.CARD, key="k-card"),
+        lambda: market.ask(buyer, service, "هل أنت متاح؟", key="q"),
+    ):
+        with pytest.raises(ServiceNotAvailable):
+            attempt()
+    assert ([], usd(50), 1) == (  # the one charge is the top-up
+        market.orders_of(buyer),
+        market.balances(buyer).wallet,
+        len(market.gateway.charged),
+    )
+
+
+def test_a_suspended_seller_cannot_deliver_but_the_buyers_money_comes_back(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="s-1")
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
+    with pytest.raises(MemberSuspended):
+        market.deliver(seller, order, "تم", key="d")
+    with pytest.raises(MemberSuspended):
+        market.send_message(seller, order, "سأسلم قريبًا", key="m")
+    market.request_cancellation(buyer, order, "البائع موقوف", key="rc")
+    market.tick(market.clock.now() + timedelta(hours=48))
+    assert (OrderStatus.CANCELLED, usd(200), usd(0)) == (
+        market.order(Actor.system(), order).status,
+        market.balances(buyer).wallet,
+        market.balance(lg.escrow(order)),
+    )
+
+
+def test_a_suspended_seller_may_still_decline_to_give_the_money_back(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
+    market.decline(seller, order, key="x")
+    assert usd(200) == market.balances(buyer).wallet
+
+
+def test_a_suspended_buyer_neither_buys_nor_tops_up_nor_withdraws(market):
+    seller, buyer, service = cast(market)
+    market.top_up(buyer, usd(50), lg.Gateway.CARD, key="t")
+    market.suspend_member(ADMIN, buyer.member_id, "احتيال", key="s")
+    for attempt in (
+        lambda: market.add_to_cart(buyer, service, key="c"),
+        lambda: market.order_now(buyer, service, key="now"),
+        lambda: market.top_up(buyer, usd(5), lg.Gateway.CARD, key="t2"),
+        lambda: market.request_withdrawal(buyer, usd(10), key="w"),
+    ):
+        with pytest.raises(MemberSuspended):
+            attempt()
+    assert usd(50) == market.balances(buyer).wallet
+    assert seller.member_id != buyer.member_id
+
+
+def test_a_delivered_order_of_a_suspended_buyer_completes_on_its_timer(market):
+    seller, buyer, order = _delivered(market)
+    market.suspend_member(ADMIN, buyer.member_id, "احتيال", key="s")
+    with pytest.raises(MemberSuspended):
+        market.accept(buyer, order, key="a")
+    assert 1 == market.tick(market.clock.now() + 3 * DAY).transitions
+    assert usd(84) == market.balance(lg.pending(seller.member_id))
+
+
+# --- reads say what an actor may see -----------------------------------------------------------
+
+
+def test_balances_of_an_unknown_member_are_not_found_not_zero(market):
+    seller, buyer, _service = cast(market)
+    with pytest.raises(NotFound):
+        market.balances(ADMIN, MemberId("no-such-member"))
+    with pytest.raises(PermissionDenied):
+        market.balances(buyer, seller.member_id)
+    assert START <= market.clock.now()
