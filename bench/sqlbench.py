@@ -20,7 +20,7 @@ def known_ids(c: Cast) -> set[str]:
     return {*members, c.service, *c.upgrades}
 
 
-def compare(  # noqa: PLR0913 (two stores, the driver's replay, the figure)
+def compare(
     figure: str,
     label: str,
     target: str,

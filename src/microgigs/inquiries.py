@@ -67,7 +67,7 @@ class Inquiry:
     version: int = 0
 
     @classmethod
-    def open(  # noqa: PLR0913 (which service, whose, who asks, what, when)
+    def open(
         cls,
         inquiry_id: InquiryId,
         *,

@@ -187,7 +187,7 @@ class Member:
     version: int = 0
 
     @classmethod
-    def register(  # noqa: PLR0913 (a profile has this many parts)
+    def register(
         cls,
         member_id: MemberId,
         *,

@@ -90,7 +90,7 @@ class ServiceRequest:
     version: int = 0
 
     @classmethod
-    def post(  # noqa: PLR0913 (what is asked, by whom, for how much, when, the rules)
+    def post(
         cls,
         request_id: RequestId,
         *,
@@ -144,7 +144,7 @@ class ServiceRequest:
         """Open for offers: approved, not fulfilled or closed, not expired."""
         return self.status is RequestStatus.OPEN and utc(now) < self.expires_at
 
-    def make_offer(  # noqa: PLR0913 (who offers what, with which words, when, the rules)
+    def make_offer(
         self,
         offer_id: OfferId,
         actor: Actor,

@@ -193,7 +193,7 @@ class Service:
     version: int = 0
 
     @classmethod
-    def draft(  # noqa: PLR0913 (a service has this many parts)
+    def draft(
         cls,
         service_id: ServiceId,
         *,
@@ -276,7 +276,7 @@ class Service:
         if self.status not in allowed:
             raise ServiceStatusConflict(status=self.status, action=action)
 
-    def edit(  # noqa: PLR0913 (every part of a service can be edited)
+    def edit(
         self,
         actor: Actor,
         policy: CatalogPolicy,
@@ -349,7 +349,7 @@ class Service:
         self._move(ServiceStatus.ACTIVE, when)
 
 
-def _checked_content(  # noqa: PLR0913 (every part of a service is checked here, once)
+def _checked_content(
     policy: CatalogPolicy,
     *,
     title: str,

@@ -129,7 +129,7 @@ class Transaction:
         return sum(amounts[1:], amounts[0]) if amounts else None
 
 
-def _transaction(  # noqa: PLR0913 (a transaction's header and its entries)
+def _transaction(
     transaction_id: TransactionId,
     key: str,
     kind: PostingKind,
@@ -162,15 +162,15 @@ def _positive(field: str, amount: Money) -> Money:
     return amount
 
 
-def _transfer(  # noqa: PLR0913, PLR0917 (a header and two legs, in posting order)
+def _transfer(
     transaction_id: TransactionId,
     key: str,
     kind: PostingKind,
+    *,
     source: AccountId,
     target: AccountId,
     amount: Money,
     at: datetime,
-    *,
     order_id: OrderId | None = None,
     member_id: MemberId | None = None,
 ) -> Transaction:
@@ -190,7 +190,7 @@ def _transfer(  # noqa: PLR0913, PLR0917 (a header and two legs, in posting orde
 # --- the builders ----------------------------------------------------------------------------
 
 
-def top_up(  # noqa: PLR0913 (who, how much, from where, when)
+def top_up(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -204,15 +204,15 @@ def top_up(  # noqa: PLR0913 (who, how much, from where, when)
         transaction_id,
         key,
         PostingKind.TOP_UP,
-        gateway(source),
-        wallet(member_id),
-        amount,
-        at,
+        source=gateway(source),
+        target=wallet(member_id),
+        amount=amount,
+        at=at,
         member_id=member_id,
     )
 
 
-def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
+def pay_order(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -232,16 +232,16 @@ def pay_order(  # noqa: PLR0913 (who pays how much for which order, how, when)
         transaction_id,
         key,
         PostingKind.PAYMENT,
-        payer,
-        escrow(order_id),
-        amount,
-        at,
+        source=payer,
+        target=escrow(order_id),
+        amount=amount,
+        at=at,
         order_id=order_id,
         member_id=buyer_id,
     )
 
 
-def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, when)
+def release(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -276,7 +276,7 @@ def release(  # noqa: PLR0913 (the order, its seller, what it holds, the rules, 
     )
 
 
-def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
+def refund(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -290,16 +290,16 @@ def refund(  # noqa: PLR0913 (the order, its buyer, the amount, when)
         transaction_id,
         key,
         PostingKind.REFUND,
-        escrow(order_id),
-        wallet(buyer_id),
-        amount,
-        at,
+        source=escrow(order_id),
+        target=wallet(buyer_id),
+        amount=amount,
+        at=at,
         order_id=order_id,
         member_id=buyer_id,
     )
 
 
-def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the rules, when)
+def partial_refund(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -337,7 +337,7 @@ def partial_refund(  # noqa: PLR0913 (the order, both sides, the amounts, the ru
     )
 
 
-def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
+def clear(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -351,16 +351,16 @@ def clear(  # noqa: PLR0913 (whose earnings, how much, from which order, when)
         transaction_id,
         key,
         PostingKind.CLEARANCE,
-        pending(seller_id),
-        available(seller_id),
-        amount,
-        at,
+        source=pending(seller_id),
+        target=available(seller_id),
+        amount=amount,
+        at=at,
         order_id=order_id,
         member_id=seller_id,
     )
 
 
-def request_withdrawal(  # noqa: PLR0913 (whose, how much, the minimum, when)
+def request_withdrawal(
     transaction_id: TransactionId,
     key: str,
     *,
@@ -376,10 +376,10 @@ def request_withdrawal(  # noqa: PLR0913 (whose, how much, the minimum, when)
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_REQUESTED,
-        available(seller_id),
-        withdrawing(seller_id),
-        amount,
-        at,
+        source=available(seller_id),
+        target=withdrawing(seller_id),
+        amount=amount,
+        at=at,
         member_id=seller_id,
     )
 
@@ -397,10 +397,10 @@ def complete_withdrawal(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_COMPLETED,
-        withdrawing(seller_id),
-        payouts(),
-        amount,
-        at,
+        source=withdrawing(seller_id),
+        target=payouts(),
+        amount=amount,
+        at=at,
         member_id=seller_id,
     )
 
@@ -418,10 +418,10 @@ def fail_withdrawal(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_FAILED,
-        withdrawing(seller_id),
-        available(seller_id),
-        amount,
-        at,
+        source=withdrawing(seller_id),
+        target=available(seller_id),
+        amount=amount,
+        at=at,
         member_id=seller_id,
     )
 

@@ -115,7 +115,7 @@ class Order:
     """How many history entries :meth:`pull_events` has handed out."""
 
     @classmethod
-    def place(  # noqa: PLR0913 (what was bought, by whom, when, under which rules)
+    def place(
         cls,
         order_id: OrderId,
         *,
@@ -180,7 +180,7 @@ class Order:
 
     # --- the one entry point -------------------------------------------------------------
 
-    def apply(  # noqa: PLR0913 (the event, who, when, the rules, and the event's own data)
+    def apply(
         self,
         event: OrderEvent,
         actor: Actor,
@@ -333,6 +333,6 @@ def due_timer(order: Order, policy: OrderPolicy) -> DueTimer | None:
     after = policy.auto_cancel_unstarted_after
     if status is OrderStatus.AWAITING_INSTRUCTIONS and after is not None:
         timers.append(DueTimer(OrderEvent.AUTO_CANCEL, later(order.placed_at, after)))
-    if len(timers) < 2:  # noqa: PLR2004 (the common case needs no comparison)
+    if len(timers) <= 1:  # the common case needs no comparison
         return timers[0] if timers else None
     return min(timers, key=lambda timer: timer.at)

@@ -42,7 +42,7 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / whole).quantize(_PLACES) if whole else None
 
 
-def measure(  # noqa: PLR0913 (the facts a level is measured from)
+def measure(
     orders: Iterable[Order],
     *,
     seller_id: MemberId,
@@ -179,7 +179,7 @@ class Evaluation:
         return self.level is not self.previous
 
 
-def evaluate(  # noqa: PLR0913 (whose level, where it stands, the facts, the rules, when)
+def evaluate(
     seller_id: MemberId,
     *,
     current: SellerLevel,
@@ -267,7 +267,7 @@ _LATEST_ROUND: dict[str, tuple[datetime, datetime]] = {}
 """Per rule, the round found last and the start of the next: ``tick`` runs often."""
 
 
-def seller_metrics(  # noqa: PLR0913 (the stored facts of one seller's window)
+def seller_metrics(
     seller_id: MemberId,
     *,
     orders: Iterable[Order],

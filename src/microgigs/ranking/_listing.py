@@ -88,7 +88,7 @@ class Listing:
         return self.score  # top rated, and relevance among the services that match
 
 
-def listing_for(  # noqa: PLR0913 (the service and the facts about it)
+def listing_for(
     service: Service,
     *,
     section_id: CategoryId,

@@ -38,7 +38,7 @@ class Review:
     version: int = 0
 
     @classmethod
-    def write(  # noqa: PLR0913 (who reviews which order, how, when, under which rules)
+    def write(
         cls,
         review_id: ReviewId,
         *,

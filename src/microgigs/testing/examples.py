@@ -57,7 +57,7 @@ def upgrade(number: int, price: str = "50", extra_days: int = 1) -> Upgrade:
     )
 
 
-def make_service(  # noqa: PLR0913 (each default is a knob tests turn)
+def make_service(
     *,
     service_id: str = "S-logo",
     seller_id: str = "M-sara_designs",
