@@ -16,16 +16,14 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator, bootstrap
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import default_categories
 from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import format_money, label, translate_error
 from microgigs.marketplace import Marketplace, NewUpgrade
-from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery
-from microgigs.storage.sqlite import SQLiteStorage
 
 POLICY = KHAMSAT
 DESCRIPTION = (
@@ -74,6 +72,7 @@ def run(market: Marketplace, clock: ManualClock) -> int:
     seller, buyer = Actor.member(seller_id), Actor.member(buyer_id)
     admin = Actor.admin(MemberId("staff"))
     services = []
+    upgrade_ids = []
     for number, (category, title, base, upgrades, days) in enumerate(DEMO_SERVICES):
         extras = [NewUpgrade(name, usd(price), extra) for name, price, extra in upgrades]
         service = market.publish_service(
@@ -86,18 +85,17 @@ def run(market: Marketplace, clock: ManualClock) -> int:
             delivery_days=days,
             upgrades=extras,
             key=f"publish-{number}",
-        ).id
-        market.moderate_service(admin, service, key=f"approve-{number}")
-        services.append(service)
+        )
+        market.moderate_service(admin, service.id, key=f"approve-{number}")
+        services.append(service.id)
+        upgrade_ids.append([u.id for u in service.upgrades])
         print(f"{tree.category(CategoryId(category)).name('ar')} | {title}")
 
-    with market.storage.unit_of_work() as uow:
-        found = uow.listings.search(ListingQuery(text="الشعارات"))
-        upgrades = [[u.id for u in uow.services.get(s).upgrades] for s in services]
+    found = market.search(ListingQuery(text="الشعارات"))
     print(f"  search «الشعارات»: {len(found.listings)} service(s)")
 
     market.top_up(buyer, usd("300"), lg.Gateway.CARD, key="top-up-1")
-    for number, (service, chosen) in enumerate(zip(services, upgrades, strict=True)):
+    for number, (service, chosen) in enumerate(zip(services, upgrade_ids, strict=True)):
         market.add_to_cart(
             buyer, service, upgrade_ids=chosen, quantity=1 if chosen else 2, key=f"cart-{number}"
         )
@@ -127,10 +125,7 @@ def run(market: Marketplace, clock: ManualClock) -> int:
     ):
         amount = market.balance(account)
         print(f"  {name:<10} {format_money(amount, 'ar')} | {format_money(amount, 'en')}")
-    with market.storage.unit_of_work() as uow:
-        issues = lg.audit(
-            uow.ledger.entry_rows(), uow.ledger.balances(), finished_orders=[first, late]
-        )
+    issues = market.audit(admin)
     print(f"  audit: {len(issues)} issues")
     try:
         market.add_to_cart(seller, services[0], key="own-1")
@@ -140,19 +135,27 @@ def run(market: Marketplace, clock: ManualClock) -> int:
 
 
 def main() -> int:
-    """Parse the options, open the SQLite file and play the demo."""
+    """Parse the options and play the demo on the SQLite file (a temporary one by default)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, help="the SQLite file (default: a new temporary one)")
+    parser.add_argument(
+        "--db", type=Path, help="the SQLite file (default: a temporary one, removed at the end)"
+    )
     options = parser.parse_args()
-    path = options.db or Path(tempfile.mkdtemp(prefix="microgigs-demo-")) / "marketplace.sqlite3"
+    if options.db is not None:
+        return play(options.db)
+    with tempfile.TemporaryDirectory(prefix="microgigs-demo-") as folder:
+        return play(Path(folder) / "marketplace.sqlite3")
+
+
+def play(path: Path) -> int:
+    """Open the SQLite file at ``path``, play the demo on it and close it."""
     print(f"SQLite: {path}")
-    storage = SQLiteStorage(path, currency=POLICY.currency)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    market = Marketplace(storage, clock, UlidGenerator(clock, seed=2026), POLICY, FakeGateway())
+    market = bootstrap(str(path), policy=POLICY, clock=clock, ids=UlidGenerator(clock, seed=2026))
     try:
         return run(market, clock)
     finally:
-        storage.close()
+        market.close()
 
 
 if __name__ == "__main__":

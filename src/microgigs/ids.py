@@ -88,7 +88,7 @@ class UlidGenerator:
             secrets.randbits
             if seed is None
             # a seeded generator is for tests and simulations, where repeatable ids matter
-            else random.Random(seed).getrandbits  # noqa: S311
+            else random.Random(seed).getrandbits  # noqa: S311 (never a secret)
         )
         self._last = 0
 

@@ -79,7 +79,7 @@ def _length(delta: relativedelta) -> timedelta:
     return (_REFERENCE + delta) - _REFERENCE
 
 
-def _require(condition: bool, setting: str, problem: str) -> None:  # noqa: FBT001
+def _require(condition: bool, setting: str, problem: str) -> None:  # noqa: FBT001 (as assert)
     if not condition:
         raise InvalidPolicy(setting=setting, problem=problem)
 

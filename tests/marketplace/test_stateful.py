@@ -62,9 +62,12 @@ ACTIONS = (
     "top_up",
 )
 # adapter: (steps with CI, steps on a developer's machine); hypothesis ends some runs before
-# STEPS_PER_RUN: runs average 85 to 90 steps (derandomized, so the same every time), and the
-# test asks for as many runs as the steps need at 80 a run
-AVERAGE_STEPS_AT_LEAST = 80
+# STEPS_PER_RUN: runs average 75 to 90 steps, and the test asks for as many runs as the
+# steps need at 70 a run. Derandomized runs are the same for the same code loaded, but
+# hypothesis (6.170) also draws constants from every module loaded: the whole suite's
+# collection made memory's 19 runs 1,495 steps (78.7 a run) against 1,587 run alone, and
+# SQLite's first part 75.8 a run.
+AVERAGE_STEPS_AT_LEAST = 70
 R1_STEPS = {"memory": (100_000, 1_500), "sqlite": (100_000, 1_500), "postgres": (20_000, 500)}
 AUTO_ACCEPT = KHAMSAT.orders.auto_accept_after
 CLEARANCE = KHAMSAT.ledger.clearance_period

@@ -62,13 +62,28 @@ class Message:
 
 # --- contact details -------------------------------------------------------------------------
 
+# Digits spelled out, each digit's spellings (as people write them) at its own index.
+_SPELLED_DIGITS: Final = (
+    (
+        "صفر",
+        "واحد",
+        "اثنين اثنان اتنين",
+        "ثلاثة ثلاث تلاتة",
+        "اربعة أربعة اربع أربع",
+        "خمسة خمس",
+        "ستة سته",
+        "سبعة سبع",
+        "ثمانية تمانية ثمان",
+        "تسعة تسع",
+    ),
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+)
 _DIGIT_WORDS: Final = {
-    "صفر": "0", "واحد": "1", "اثنين": "2", "اثنان": "2", "اتنين": "2", "ثلاثة": "3", "ثلاث": "3",
-    "تلاتة": "3", "اربعة": "4", "أربعة": "4", "اربع": "4", "أربع": "4", "خمسة": "5", "خمس": "5",
-    "ستة": "6", "سته": "6", "سبعة": "7", "سبع": "7", "ثمانية": "8", "تمانية": "8", "ثمان": "8",
-    "تسعة": "9", "تسع": "9", "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
+    word: str(digit)
+    for language in _SPELLED_DIGITS
+    for digit, spellings in enumerate(language)
+    for word in spellings.split()
+}
 _LETTER: Final = r"[^\W\d_]"
 # A spelled-out digit standing as a whole word (no letter touching it on either side).
 _DIGIT_WORD: Final = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import Final, Protocol
 
 import attrs
 
@@ -20,8 +20,33 @@ from microgigs.errors import ConditionNotMet, PermissionDenied, TransitionNotAll
 from microgigs.orders._status import OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
 
-if TYPE_CHECKING:
-    from microgigs.orders._order import Order
+
+class _Request(Protocol):
+    """What the guards read of an open cancellation request."""
+
+    @property
+    def requested_by(self) -> Party: ...
+    @property
+    def requested_at(self) -> datetime: ...
+
+
+class _Order(Protocol):
+    """What the machine reads of an order; :class:`~microgigs.orders.Order` is one.
+
+    The machine knows the order only by this, so the aggregate's module imports the machine
+    and never the other way round.
+    """
+
+    @property
+    def status(self) -> OrderStatus: ...
+    @property
+    def placed_at(self) -> datetime: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def delivered_at(self) -> datetime | None: ...
+    @property
+    def cancellation(self) -> _Request | None: ...
 
 
 @attrs.frozen
@@ -33,44 +58,44 @@ class Guard:
 
     name: str
     condition: str
-    check: Callable[[Order, Party, datetime, OrderPolicy], bool] = attrs.field(repr=False)
+    check: Callable[[_Order, Party, datetime, OrderPolicy], bool] = attrs.field(repr=False)
 
 
-def _deadline_passed(order: Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
+def _deadline_passed(order: _Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
     return order.deadline is not None and now > order.deadline
 
 
 def _late_while_awaiting_acceptance(
-    order: Order, party: Party, now: datetime, policy: OrderPolicy
+    order: _Order, party: Party, now: datetime, policy: OrderPolicy
 ) -> bool:
     return policy.buyer_may_cancel_late_while_awaiting_acceptance and _deadline_passed(
         order, party, now, policy
     )
 
 
-def _auto_accept_due(order: Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
+def _auto_accept_due(order: _Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
     return order.delivered_at is not None and now >= later(
         order.delivered_at, policy.auto_accept_after
     )
 
 
-def _auto_cancel_due(order: Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
+def _auto_cancel_due(order: _Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
     after = policy.auto_cancel_unstarted_after
     return after is not None and now >= later(order.placed_at, after)
 
 
-def _no_open_cancellation(order: Order, _party: Party, _now: datetime, _p: OrderPolicy) -> bool:
+def _no_open_cancellation(order: _Order, _party: Party, _now: datetime, _p: OrderPolicy) -> bool:
     return order.cancellation is None
 
 
 def _cancellation_asked_by_other(
-    order: Order, party: Party, _now: datetime, _policy: OrderPolicy
+    order: _Order, party: Party, _now: datetime, _policy: OrderPolicy
 ) -> bool:
     return order.cancellation is not None and order.cancellation.requested_by is not party
 
 
 def _cancellation_unanswered(
-    order: Order, _party: Party, now: datetime, policy: OrderPolicy
+    order: _Order, _party: Party, now: datetime, policy: OrderPolicy
 ) -> bool:
     request = order.cancellation
     return request is not None and now >= later(
@@ -170,7 +195,7 @@ TRANSITIONS: Final[dict[tuple[OrderStatus, OrderEvent], Rule]] = {
 
 
 def decide(
-    order: Order, event: OrderEvent, party: Party, now: datetime, policy: OrderPolicy
+    order: _Order, event: OrderEvent, party: Party, now: datetime, policy: OrderPolicy
 ) -> Rule:
     """The rule that ``event`` fires for ``party`` on ``order`` now, or a typed refusal.
 

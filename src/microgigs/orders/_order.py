@@ -30,24 +30,6 @@ from microgigs.pricing import Quote
 _REASON_LENGTH: Final = (1, 2000)
 # Events that must say why (their reason is shown to the other party and to admins).
 _NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
-_CANCELLING: Final = frozenset(
-    {
-        OrderEvent.RESOLVE_FULL_REFUND,
-        OrderEvent.CANCEL_LATE,
-        OrderEvent.DECLINE,
-        OrderEvent.ACCEPT_CANCELLATION,
-        OrderEvent.AUTO_ACCEPT_CANCELLATION,
-        OrderEvent.AUTO_CANCEL,
-    }
-)
-_COMPLETING: Final = frozenset(
-    {
-        OrderEvent.ACCEPT,
-        OrderEvent.AUTO_ACCEPT,
-        OrderEvent.RESOLVE_COMPLETE,
-        OrderEvent.RESOLVE_PARTIAL_REFUND,
-    }
-)
 _RESOLVING: Final = frozenset(
     {OrderEvent.RESOLVE_COMPLETE, OrderEvent.RESOLVE_FULL_REFUND, OrderEvent.RESOLVE_PARTIAL_REFUND}
 )
@@ -222,10 +204,10 @@ class Order:
         if rule.target is not self.status:
             # a request to cancel never moves the status; any move settles an open request
             self.cancellation = None
-        if event in _CANCELLING:
+        if rule.target is OrderStatus.CANCELLED:
             self.cancelled_at = when
             self.refunded = self.quote.total
-        elif event in _COMPLETING:
+        elif rule.target is OrderStatus.COMPLETED:
             self.completed_at = when
             self.refunded = refunded
         if event in _RESOLVING and self.dispute is not None:
@@ -351,6 +333,6 @@ def due_timer(order: Order, policy: OrderPolicy) -> DueTimer | None:
     after = policy.auto_cancel_unstarted_after
     if status is OrderStatus.AWAITING_INSTRUCTIONS and after is not None:
         timers.append(DueTimer(OrderEvent.AUTO_CANCEL, later(order.placed_at, after)))
-    if len(timers) < 2:  # noqa: PLR2004 (the common case needs no comparison)
+    if len(timers) <= 1:  # the common case needs no comparison
         return timers[0] if timers else None
     return min(timers, key=lambda timer: timer.at)

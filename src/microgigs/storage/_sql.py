@@ -259,7 +259,7 @@ class SqlBackend(ABC):
 
     def member_by(self, field: str, value: str) -> Member | None:
         column = _MEMBER_KEYS[field]
-        return self._one(Member, f"SELECT doc FROM members WHERE {column} = ?", (value,))  # noqa: S608
+        return self._one(Member, f"SELECT doc FROM members WHERE {column} = ?", (value,))
 
     def members_after(self, after: str, limit: int) -> list[Member]:
         return self._many(
@@ -308,8 +308,7 @@ class SqlBackend(ABC):
         if status is not None:
             where, params = f"{where} AND status = ?", [str(member_id), status.value]
         return self._orders(
-            f"SELECT doc, terms FROM orders WHERE {where}"  # noqa: S608
-            " ORDER BY placed_at DESC, id DESC LIMIT ?",
+            f"SELECT doc, terms FROM orders WHERE {where} ORDER BY placed_at DESC, id DESC LIMIT ?",
             (*params, limit),
         )
 
@@ -433,7 +432,7 @@ class SqlBackend(ABC):
             params = (*params, category_id)
         return self._many(
             ServiceRequest,
-            f"SELECT doc FROM requests WHERE status = ? AND expires_at > ?{category}"  # noqa: S608
+            f"SELECT doc FROM requests WHERE status = ? AND expires_at > ?{category}"
             " ORDER BY created_at DESC, id DESC LIMIT ?",
             (*params, limit),
         )
@@ -526,7 +525,7 @@ class SqlBackend(ABC):
     def rating(self, column: str, key: str) -> Rating:
         column = _RATED[column]
         rows = self._read(
-            f"SELECT count(*), coalesce(sum(stars), 0) FROM reviews WHERE {column} = ?",  # noqa: S608
+            f"SELECT count(*), coalesce(sum(stars), 0) FROM reviews WHERE {column} = ?",
             (key,),
         )
         return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
@@ -564,8 +563,7 @@ class SqlBackend(ABC):
             params.extend([after[0], after[0], after[1]])
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._read(
-            f"SELECT l.doc FROM {text.source} {where}"  # noqa: S608 (names from fixed maps)
-            f" ORDER BY {key} DESC, {ident} DESC LIMIT ?",
+            f"SELECT l.doc FROM {text.source} {where} ORDER BY {key} DESC, {ident} DESC LIMIT ?",
             (*params, query.limit + 1),
         )
         documents = self._documents
@@ -772,7 +770,7 @@ class SqlBackend(ABC):
         steps: list[_Step] = [
             (
                 (
-                    f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"  # noqa: S608
+                    f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"
                     f" ORDER BY account{self._LOCK_BALANCES}"
                 ),
                 accounts,
@@ -810,7 +808,7 @@ class SqlBackend(ABC):
         member = write.value
         steps: list[_Step] = [
             (
-                f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",  # noqa: S608
+                f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",
                 (getattr(member, field), member.id),
                 _nothing_found_else(error, getattr(member, field)),
             )
@@ -827,22 +825,19 @@ class SqlBackend(ABC):
         if write.expected is None:
             return [
                 (
-                    f"SELECT 1 FROM {table} WHERE owner_id = ?",  # noqa: S608 (a fixed name)
+                    f"SELECT 1 FROM {table} WHERE owner_id = ?",
                     (value.owner_id,),
                     _nothing_found(table, value.owner_id),
                 ),
                 (
-                    f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",  # noqa: S608
+                    f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",
                     (value.owner_id, value.version, text),
                     None,
                 ),
             ]
         return [
             (
-                (
-                    f"UPDATE {table} SET version = ?, doc = ?"  # noqa: S608 (a fixed name)
-                    " WHERE owner_id = ? AND version = ?"
-                ),
+                (f"UPDATE {table} SET version = ?, doc = ? WHERE owner_id = ? AND version = ?"),
                 (value.version, text, value.owner_id, write.expected),
                 _one_changed(table, value.owner_id),
             )
@@ -872,12 +867,12 @@ class SqlBackend(ABC):
             placeholders = ", ".join("?" for _ in range(len(names) + 1))
             return [
                 (
-                    f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608
+                    f"SELECT 1 FROM {table} WHERE id = ?",
                     (value.id,),
                     _nothing_found(table, value.id),
                 ),
                 (
-                    f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",  # noqa: S608
+                    f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
                     (value.id, *values),
                     None,
                 ),
@@ -885,7 +880,7 @@ class SqlBackend(ABC):
         assignments = ", ".join(f"{name} = ?" for name in names)
         return [
             (
-                f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",  # noqa: S608
+                f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
                 (*values, value.id, write.expected),
                 _one_changed(table, value.id),
             )

@@ -89,9 +89,11 @@ def _copier(kind: type) -> Callable[[object], object]:
         ]
     lines.append("    return copied")
     scope: dict[str, object] = {
-        "new": object.__new__, "kind": kind, "put": object.__setattr__,
+        "new": object.__new__,
+        "kind": kind,
+        "put": object.__setattr__,
         "containers": _CONTAINERS,
-    }  # fmt: skip
+    }
     exec("\n".join(lines), scope)  # noqa: S102 (code built above from the class's own fields)
     return scope["copy"]  # type: ignore[return-value]
 
@@ -752,7 +754,7 @@ class _Made(Generic[_S]):
             return self
         made = self._make(uow._backend, uow._reads)  # noqa: SLF001 (the unit's own part)
         uow.__dict__[self._name] = made  # later reads find it there, not here
-        uow._made.append(made)  # noqa: SLF001
+        uow._made.append(made)  # noqa: SLF001 (the unit's own list)
         return made
 
 

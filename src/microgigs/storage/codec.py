@@ -61,8 +61,7 @@ def _exactly(kind: type) -> _Hook:
 
     def structure(value: object, _: object) -> object:
         if value.__class__ is not kind:
-            raise InvalidType(field="document", expected=kind.__name__,
-                              actual=type(value).__name__)  # fmt: skip
+            raise InvalidType(field="document", expected=kind.__name__, actual=type(value).__name__)
         return value
 
     return structure
@@ -95,7 +94,8 @@ def _optional_of(kind: object) -> object | None:
     if typing.get_origin(kind) not in (types.UnionType, typing.Union):
         return None
     others = [a for a in typing.get_args(kind) if a is not type(None)]
-    return others[0] if len(others) == 1 and len(typing.get_args(kind)) == 2 else None  # noqa: PLR2004
+    # a union holds two types or more: when one is not None, the other is
+    return others[0] if len(others) == 1 else None
 
 
 def _optional_hook(kind: object) -> _Hook:
@@ -111,9 +111,7 @@ def _optional_hook(kind: object) -> _Hook:
 def _is_sequence(kind: object) -> bool:
     args = typing.get_args(kind)
     origin = typing.get_origin(kind)
-    return (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (  # noqa: PLR2004
-        origin is list and len(args) == 1
-    )
+    return (origin is tuple and args[1:] == (Ellipsis,)) or (origin is list and len(args) == 1)
 
 
 def _sequence_hook(kind: object) -> _Hook:

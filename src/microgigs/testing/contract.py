@@ -623,13 +623,21 @@ def check_inquiries(make: Factory) -> None:
     with closing(make()) as storage:
         buyer = Actor.member(BUYER_ID)
         first = Inquiry.open(
-            InquiryId("I1"), service_id=ServiceId("S1"), seller_id=SELLER_ID, buyer=buyer,
-            body="هل تسلم بصيغة PSD؟", at=EPOCH,
-        )  # fmt: skip
+            InquiryId("I1"),
+            service_id=ServiceId("S1"),
+            seller_id=SELLER_ID,
+            buyer=buyer,
+            body="هل تسلم بصيغة PSD؟",
+            at=EPOCH,
+        )
         later_one = Inquiry.open(
-            InquiryId("I2"), service_id=ServiceId("S2"), seller_id=SELLER_ID, buyer=buyer,
-            body="وما مدة التسليم؟", at=EPOCH + timedelta(days=2),
-        )  # fmt: skip
+            InquiryId("I2"),
+            service_id=ServiceId("S2"),
+            seller_id=SELLER_ID,
+            buyer=buyer,
+            body="وما مدة التسليم؟",
+            at=EPOCH + timedelta(days=2),
+        )
         with storage.unit_of_work() as uow:
             uow.inquiries.add(first)
             uow.inquiries.add(later_one)
@@ -650,13 +658,19 @@ def check_inquiries(make: Factory) -> None:
 
 def _evaluation(seller_id: MemberId, days: int, level: SellerLevel) -> Evaluation:
     metrics = SellerMetrics(
-        unique_clients=12, average_rating=Decimal("4.6"), completion_rate=Decimal("0.95"),
-        conversation_rate=None, response_time=timedelta(hours=5),
-    )  # fmt: skip
+        unique_clients=12,
+        average_rating=Decimal("4.6"),
+        completion_rate=Decimal("0.95"),
+        conversation_rate=None,
+        response_time=timedelta(hours=5),
+    )
     found = evaluate(
-        seller_id, current=level, metrics=metrics, policy=KHAMSAT.levels,
+        seller_id,
+        current=level,
+        metrics=metrics,
+        policy=KHAMSAT.levels,
         now=EPOCH + timedelta(days=days),
-    )  # fmt: skip
+    )
     return attrs.evolve(found, level=level)
 
 
@@ -710,20 +724,31 @@ def check_requests(make: Factory) -> None:
     with closing(make()) as storage:
         admin = Actor.admin(MemberId("admin"))
         made = []
-        for number, category in enumerate(("logo-design", "translation", "logo-design")):
+        # the third stays in review
+        shelves = (("logo-design", True), ("translation", True), ("logo-design", False))
+        for number, (category, approved) in enumerate(shelves):
             request = ServiceRequest.post(
-                RequestId(f"Q{number}"), buyer_id=BUYER_ID, category_id=CategoryId(category),
-                title="أحتاج خدمة غير موجودة حاليًا", budget=None, policy=KHAMSAT.catalog,
+                RequestId(f"Q{number}"),
+                buyer_id=BUYER_ID,
+                category_id=CategoryId(category),
+                title="أحتاج خدمة غير موجودة حاليًا",
+                budget=None,
+                policy=KHAMSAT.catalog,
                 description="وصف مفصل لما أحتاجه بالضبط في هذه الخدمة.",
                 now=EPOCH + timedelta(hours=number),
-            )  # fmt: skip
-            if number < 2:  # noqa: PLR2004 (the third stays in review)
+            )
+            if approved:
                 request.approve(admin)
             made.append(request)
         made[0].make_offer(
-            OfferId("F1"), Actor.member(SELLER_ID), "عرض مناسب لطلبك", EPOCH, KHAMSAT.catalog,
-            price=_usd(20), delivery_days=3,
-        )  # fmt: skip
+            OfferId("F1"),
+            Actor.member(SELLER_ID),
+            "عرض مناسب لطلبك",
+            EPOCH,
+            KHAMSAT.catalog,
+            price=_usd(20),
+            delivery_days=3,
+        )
         with storage.unit_of_work() as uow:
             for request in made:
                 uow.requests.add(request)
@@ -747,8 +772,10 @@ def check_requests(make: Factory) -> None:
 def check_orders_in_a_status(make: Factory) -> None:
     """Every party's orders in one status, placed longest ago first, staged ones included."""
     with closing(make()) as storage:
-        placed = [attrs.evolve(place_order(order_id=f"O{n}"), placed_at=EPOCH + timedelta(hours=n))
-                  for n in (3, 1, 2, 4)]  # fmt: skip
+        placed = [
+            attrs.evolve(place_order(order_id=f"O{n}"), placed_at=EPOCH + timedelta(hours=n))
+            for n in (3, 1, 2, 4)
+        ]
         buyer = Actor.member(BUYER_ID)
         with storage.unit_of_work() as uow:
             for order in placed:

@@ -176,8 +176,8 @@ class _PostgresBackend(SqlBackend):
     def _terms_value(self, terms: Sequence[str]) -> object:
         return list(terms)
 
-    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:  # noqa: ARG002
-        # one GIN lookup holds every term; the planner sorts the (few) matches
+    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:  # noqa: ARG002 (why below)
+        # one GIN lookup holds every term; the planner sorts the (few) matches by any column
         return TextSearch(conditions=("l.terms @> ?::text[]",), params=(list(terms),))
 
 

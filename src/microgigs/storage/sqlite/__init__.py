@@ -2,6 +2,7 @@
 
 * WAL journal, so readers never wait for the writer; ``BEGIN IMMEDIATE`` for the one short
   write transaction of each commit, with a busy timeout and retries inside the adapter.
+* One connection per thread, closed when the thread ends (and all of them by ``close()``).
 * Numbered migrations (``schema/NNNN_*.sql``) recorded in ``schema_migrations``.
 * The ledger's rules are the database's own: a transaction that does not balance, a wallet
   going below zero, an entry updated, deleted or added outside a posting are all refused by
@@ -16,11 +17,13 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -53,6 +56,22 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+class _Holder:
+    """Sits in one thread's ``threading.local``; when the thread ends, its finalizer runs.
+
+    The finalizer closes that thread's connection (SECURITY.md: a thread that ends releases
+    what it held), so a threaded host holds as many connections as it has threads alive.
+    """
+
+    __slots__ = ("__weakref__",)
+
+
+def _release(live: dict[int, sqlite3.Connection], key: int) -> None:
+    connection = live.pop(key, None)
+    if connection is not None:
+        connection.close()
+
+
 class _SQLiteBackend(SqlBackend):
     def __init__(self, path: str, currency: str) -> None:
         super().__init__(currency)
@@ -63,17 +82,32 @@ class _SQLiteBackend(SqlBackend):
         )
         self._uri = memory
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._keeper = self._connection()  # keeps a shared in-memory database alive
+        # every thread's connection by a key of its own, for close(); atomic dict operations
+        # need no lock, so a finalizer run by the garbage collector anywhere cannot deadlock
+        self._live: dict[int, sqlite3.Connection] = {}
+        self._keys = itertools.count()
+        # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
+        # from being checkpointed and deleted each time the last thread's connection closes.
+        self._keeper = self._open()
         self._migrate()
 
     # --- connections -----------------------------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on its first call and closed when it ends."""
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is not None:
             return connection
+        connection = self._open()
+        holder = _Holder()
+        key = next(self._keys)
+        self._live[key] = connection
+        weakref.finalize(holder, _release, self._live, key)
+        self._local.connection = connection
+        self._local.holder = holder
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
         try:
             connection = sqlite3.connect(
                 self._target,
@@ -82,27 +116,31 @@ class _SQLiteBackend(SqlBackend):
                 timeout=_BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,
             )
+        except sqlite3.Error as error:
+            raise StorageUnavailable(reason=str(error)) from error
+        try:
             connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             if not self._uri:
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
+            connection.close()
             raise StorageUnavailable(reason=str(error)) from error
-        self._local.connection = connection
-        with self._lock:
-            self._connections.append(connection)
         return connection
 
     def close(self) -> None:
-        with self._lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
         self._local = threading.local()
+        while self._live:
+            try:
+                _key, connection = self._live.popitem()
+            except KeyError:  # a thread ended and took its own meanwhile
+                break
+            connection.close()
+        self._keeper.close()
 
     def _migrate(self) -> None:
-        connection = self._connection()
+        connection = self._keeper
         with self._immediate(connection):
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
