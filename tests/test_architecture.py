@@ -133,6 +133,28 @@ def test_hosts_import_only_the_public_api():
                 )
 
 
+def test_hosts_never_open_the_storage_nor_a_unit_of_work():
+    """The examples read through the read side and write through commands (ARCHITECTURE.md)."""
+    for path in ROOT.joinpath("examples").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for name in imported_names(tree):
+            assert not name.startswith("microgigs.storage"), (
+                f"{path.relative_to(ROOT)} imports {name}"
+            )
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in {"storage", "unit_of_work"}:
+                pytest.fail(f"{path.relative_to(ROOT)}:{node.lineno} reaches .{node.attr}")
+
+
+def test_the_application_layer_imports_no_adapter():
+    for module in [m for m in modules() if m.startswith(APPLICATION)]:
+        tree = ast.parse(source(module).read_text())
+        for name in imported_names(tree):
+            for forbidden in forbidden_for(module):
+                assert name != forbidden, f"{module} imports {name}"
+                assert not name.startswith(forbidden + "."), f"{module} imports {name}"
+
+
 def test_the_package_ships_its_type_marker_and_version():
     assert (SRC / "py.typed").exists()
     assert microgigs.__version__.count(".") == 2

@@ -43,11 +43,10 @@ def test_call_runs_a_use_case_by_name_and_translates_refusals(tmp_path):
     db = str(tmp_path / "calls.db")
     member = cli("--db", db, "call", "register_member", "username=huda", "email=huda@example.com",
                  "first_name=هدى", "family_name=علي").stdout.strip()  # fmt: skip
-    assert 0 == cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
-                    "amount=25 USD", "method=card").returncode  # fmt: skip
-    assert (
-        "25.00 USD" == cli("--db", db, "call", "balance", f"account=wallet:{member}").stdout.strip()
-    )
+    topped = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
+                 "amount=25 USD", "method=card")  # fmt: skip
+    assert (0, "ok") == (topped.returncode, topped.stdout.strip())
+    assert "buyers' wallets: $25.00" in cli("--db", db, "report", "--lang", "en").stdout
     refused = cli("--db", db, "call", "--actor", "member:nobody", "--lang", "en", "top_up",
                   "amount=25 USD", "method=card")  # fmt: skip
     assert (2, "not_found") == (refused.returncode, refused.stderr.split(":")[0])
@@ -65,3 +64,45 @@ def test_demo_loads_a_month_with_every_status_once(tmp_path):
     again = cli("--db", db, "demo")
     assert 2 == again.returncode
     assert "already holds a marketplace" in again.stderr
+
+
+def test_call_publishes_a_service_with_upgrades_and_prints_their_ids(tmp_path):
+    db = str(tmp_path / "upgrades.db")
+    member = cli("--db", db, "call", "register_member", "username=sara", "email=sara@example.com",
+                 "first_name=سارة", "family_name=أحمد").stdout.strip()  # fmt: skip
+    published = cli(
+        "--db", db, "call", "--actor", f"member:{member}", "publish_service",
+        "category_id=logo-design", "title=تصميم شعار احترافي لشركتك",
+        "description=أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك، مع ثلاثة نماذج أولية.",
+        "instructions=أرسل اسم الشركة", "base_price=5 USD", "delivery_days=2",
+        'upgrades=[{"title": "تسليم بصيغة PNG", "price": "5 USD", "extra_days": 1}]',
+    )  # fmt: skip
+    assert 0 == published.returncode, published.stderr
+    assert "(pending review); upgrades: " in published.stdout
+    assert "(تسليم بصيغة PNG)" in published.stdout
+
+
+def test_call_says_who_must_act_and_suggests_a_mistyped_name(tmp_path):
+    db = str(tmp_path / "mistakes.db")
+    no_actor = cli("--db", db, "call", "top_up", "amount=25 USD", "method=card")
+    mistyped = cli("--db", db, "call", "toppup")
+    assert (1, "top_up needs --actor member:ID (or admin:ID): who does it") == (
+        no_actor.returncode,
+        no_actor.stderr.strip(),
+    )
+    assert "did you mean top_up?" in mistyped.stderr
+    assert (
+        "  order_now service_id upgrade_ids? quantity? method?"
+        in cli("--db", db, "call", "--help").stdout
+    )
+
+
+def test_a_second_simulation_on_the_same_file_says_why_not(tmp_path):
+    db = str(tmp_path / "sim.db")
+    first = cli("--db", db, "simulate", "--members", "20", "--days", "3", "--lang", "en")
+    again = cli("--db", db, "simulate", "--members", "20", "--days", "3")
+    assert 0 == first.returncode, first.stderr
+    assert (2, "already holds a marketplace") == (
+        again.returncode,
+        again.stderr[len(db) + 1 :][:27],
+    )

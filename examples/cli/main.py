@@ -8,47 +8,43 @@ r"""The CLI host: a marketplace in a SQLite file (or PostgreSQL by DSN), driven 
     python examples/cli/main.py --db market.db call --actor member:ID top_up \\
         amount="25 USD" method=card
 
-``call`` runs any use case of :class:`~microgigs.marketplace.Marketplace` by name: each
-``name=value`` is converted to the parameter's type (money as "25 USD", enums by value,
-lists as JSON), the idempotency key is ``--key`` (a new one by default), and a refusal is
-printed translated, with its code, and exits 2.
+``call`` runs any command of :mod:`microgigs.marketplace.commands` by name (``call --help``
+lists them with their fields): the ``name=value`` pairs are read into the command by the
+library's one converter (money as "25 USD", enums by value, numbers, lists and objects as
+JSON), ``--actor`` says who does it, ``--key`` makes it idempotent, a result is printed (an
+id, a service with its upgrades' ids, ``ok``), and a refusal is printed translated, with
+its code, and exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
+import difflib
 import json
 import sys
 import types
 import typing
-import uuid
-from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from pathlib import Path
+
+import attrs
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from simulation import simulate
 
-from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
-from microgigs import ledger as lg
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator, bootstrap
 from microgigs.actors import Actor, Role
+from microgigs.catalog import Service
 from microgigs.ids import MemberId
 from microgigs.l10n import format_money, label, translate_error
 from microgigs.marketplace import Marketplace
-from microgigs.members import Member
+from microgigs.marketplace.commands import COMMANDS, structure_command
 from microgigs.orders import OrderStatus
-from microgigs.payments import FakeGateway
 from microgigs.policy import SellerLevel
-from microgigs.storage import open_storage
-from microgigs.storage.ports import UnitOfWork
-from microgigs.testing.demo import DEMO_DAYS, load_demo
+from microgigs.testing.demo import ADMIN_ID, DEMO_DAYS, load_demo
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
-MEMBERS_PAGE = 500
 LABELS = {
     "title": ("تقرير السوق", "Marketplace report"),
     "gmv": ("إجمالي المبيعات المكتملة", "GMV (completed orders)"),
@@ -72,27 +68,19 @@ def open_market(db: str, *, seed: int | None = None, now: datetime | None = None
 
 def _on_manual_clock(db: str, seed: int | None, now: datetime) -> tuple[Marketplace, ManualClock]:
     clock = ManualClock(now)
-    market = Marketplace(
-        open_storage(db, currency=KHAMSAT.currency),
-        clock,
-        UlidGenerator(clock, seed=seed),
-        KHAMSAT,
-        FakeGateway(),
-    )
-    return market, clock
+    return bootstrap(db, clock=clock, ids=UlidGenerator(clock, seed=seed)), clock
 
 
 def load(db: str, language: str) -> int:
     """Load the demo month, ending now, into an empty marketplace; print its report."""
     market, clock = _on_manual_clock(db, 1, datetime.now(UTC) - timedelta(DEMO_DAYS))
     try:
-        with market.storage.unit_of_work() as uow:
-            if uow.members.page(limit=1):
-                print(
-                    f"{db} already holds a marketplace: the demo loads into an empty one",
-                    file=sys.stderr,
-                )
-                return 2
+        if not market.is_empty():
+            print(
+                f"{db} already holds a marketplace: the demo loads into an empty one",
+                file=sys.stderr,
+            )
+            return 2
         loaded = load_demo(market, clock)
         print(
             f"demo: {len(loaded.sellers)} sellers, {len(loaded.buyers)} buyers, "
@@ -101,71 +89,116 @@ def load(db: str, language: str) -> int:
         print("\n".join(report(market, language)))
         return 0
     finally:
-        market.storage.close()
+        market.close()
 
 
 def run_simulation(db: str, options: argparse.Namespace) -> int:
     """Simulate from the options' seed, members and days; print the report."""
     market, clock = _on_manual_clock(db, options.seed, START)
     try:
+        if not market.is_empty():
+            print(
+                f"{db} already holds a marketplace: a simulation plays a new one from its seed,"
+                " so give it a new --db (or remove this file)",
+                file=sys.stderr,
+            )
+            return 2
         sim = simulate(market, clock, members=options.members, days=options.days, seed=options.seed)
         print("\n".join(report(market, options.lang)))
         print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
         return 0
     finally:
-        market.storage.close()
+        market.close()
 
 
 def actor_of(text: str) -> Actor:
     """The actor written as member:ID, admin:ID or system."""
     role, _, member = text.partition(":")
-    if Role(role) is Role.SYSTEM:
+    try:
+        kind = Role(role)
+    except ValueError:
+        message = f"--actor {text!r}: write member:ID, admin:ID or system"
+        raise SystemExit(message) from None
+    if kind is Role.SYSTEM:
         return Actor.system()
-    make = Actor.admin if Role(role) is Role.ADMIN else Actor.member
+    if not member:
+        message = f"--actor {text!r}: the member's id is missing after '{role}:'"
+        raise SystemExit(message)
+    make = Actor.admin if kind is Role.ADMIN else Actor.member
     return make(MemberId(member))
 
 
-def convert(text: str, kind: object) -> object:  # noqa: PLR0911 (one return per kind)
-    """A command-line value as the use case's parameter type."""
-    origin = typing.get_origin(kind)
-    if origin in {typing.Union, types.UnionType}:
-        options = [k for k in typing.get_args(kind) if k is not type(None)]
-        return None if text == "none" else convert(text, options[0])
-    if origin is not None and origin.__name__ in {"Sequence", "list", "tuple"}:
-        (inner, *_rest) = typing.get_args(kind)
-        return [
-            convert(item if isinstance(item, str) else json.dumps(item), inner)
-            for item in json.loads(text)
-        ]
-    if kind is Money:
-        amount, _, currency = text.partition(" ")
-        return Money.of(amount, currency or KHAMSAT.currency)
-    if kind is bool:
-        return text.lower() in {"1", "true", "yes"}
-    if kind is int:
-        return int(text)
-    if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(text)
-    return kind(text) if callable(kind) else text
+def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
+    """The ``name=value`` pairs as the plain values the command's converter reads.
 
-
-def call(market: Marketplace, name: str, actor: str | None, key: str, pairs: list[str]) -> object:
-    """Run the use case ``name`` with the ``name=value`` pairs converted to its types."""
-    method = getattr(market, name, None)
-    if name.startswith("_") or not callable(method):
-        message = f"no use case {name!r}"
-        raise SystemExit(message)
-    hints = typing.get_type_hints(method)
-    signature = inspect.signature(method)
-    arguments: dict[str, object] = {}
-    if "key" in signature.parameters:
-        arguments["key"] = key
-    if "actor" in signature.parameters:
-        arguments["actor"] = actor_of(actor or "system")
+    A text field takes the text as written; a number, a yes/no, a list or an object is read
+    as JSON (``quantity=2``, ``agree=true``, ``upgrades='[{"title": "PNG", "price": "5 USD",
+    "extra_days": 1}]'``); money is written "25 USD" (or "25": the policy's currency).
+    """
+    hints = typing.get_type_hints(kind)
+    names = {field.name for field in attrs.fields(kind)}
+    values: dict[str, object] = {}
     for pair in pairs:
-        field, _, value = pair.partition("=")
-        arguments[field] = convert(value, hints[field])
-    return method(**arguments)
+        name, equals, text = pair.partition("=")
+        if not equals or name not in names or name == "actor":
+            message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names - {'actor'}))}"
+            raise SystemExit(message)
+        values[name] = _plain(text, hints[name])
+    return values
+
+
+def _plain(text: str, hint: object) -> object:
+    options = (
+        typing.get_args(hint)
+        if typing.get_origin(hint) in {typing.Union, types.UnionType}
+        else (hint,)
+    )
+    if text == "none" and type(None) in options:
+        return None
+    if any(o is Money for o in options):
+        amount, _, currency = text.strip().partition(" ")
+        return f"{amount} {currency or KHAMSAT.currency}"
+    if any(o in {int, bool} or typing.get_origin(o) in {tuple, list} for o in options):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            message = f"{text!r} is not a number, true/false or a JSON list"
+            raise SystemExit(message) from None
+    return text
+
+
+def call(
+    market: Marketplace, name: str, actor: str | None, key: str | None, pairs: list[str]
+) -> object:
+    """Run the command ``name`` with the ``name=value`` pairs, as ``actor``."""
+    kind = COMMANDS.get(name)
+    if kind is None:
+        near = difflib.get_close_matches(name, COMMANDS, n=3)
+        hint = f"; did you mean {' or '.join(near)}?" if near else "; `call --help` lists them"
+        message = f"no use case {name!r}{hint}"
+        raise SystemExit(message)
+    values = fields_of(kind, pairs)
+    actor_field = attrs.fields_dict(kind)["actor"]
+    if actor is not None:
+        values["actor"] = attrs.asdict(actor_of(actor))
+    elif actor_field.default is attrs.NOTHING:
+        message = f"{name} needs --actor member:ID (or admin:ID): who does it"
+        raise SystemExit(message)
+    return market.execute(structure_command(name, values), key=key)
+
+
+def shown(result: object) -> str:
+    """What a command returned, as a line a person reads."""
+    if result is None:
+        return "ok"
+    if isinstance(result, Service):
+        upgrades = ", ".join(f"{u.id} ({u.title})" for u in result.upgrades)
+        return f"{result.id} ({label(result.status, 'en')})" + (
+            f"; upgrades: {upgrades}" if upgrades else ""
+        )
+    if isinstance(result, list):
+        return "\n".join(str(item) for item in result)
+    return str(result)
 
 
 def report(market: Marketplace, language: str) -> list[str]:
@@ -176,49 +209,28 @@ def report(market: Marketplace, language: str) -> list[str]:
     def say(name: str) -> str:
         return LABELS[name][index]
 
-    with market.storage.unit_of_work() as uow:
-        balances = uow.ledger.balances()
-        issues = lg.audit(uow.ledger.entry_rows(), balances)
-        members = list(_members(uow))
-        orders = [o for m in members for o in uow.orders.by_buyer(m.id, limit=10**6)]
-        sellers = [m for m in members if uow.services.by_seller(m.id)]
+    seen = market.overview(Actor.admin(ADMIN_ID))
     zero = Money.zero(KHAMSAT.currency)
-
-    def total(prefix: str) -> Money:
-        return sum((v for k, v in balances.items() if k.startswith(prefix)), zero)
-
-    completed = [o for o in orders if o.status is OrderStatus.COMPLETED]
-    gmv = sum((o.quote.total - (o.refunded or zero) for o in completed), zero)
-    statuses = Counter(o.status for o in orders)
-    levels = Counter(m.level for m in sellers)
     lines = [
         f"== {say('title')} ==",
-        f"{say('gmv')}: {format_money(gmv, locale)}",
-        f"{say('commission')}: {format_money(balances.get(lg.revenue(), zero), locale)}",
+        f"{say('gmv')}: {format_money(seen.gmv, locale)}",
+        f"{say('commission')}: {format_money(seen.money.get('revenue', zero), locale)}",
         f"{say('orders')}:",
     ]
-    lines += [f"  {label(s, locale)}: {statuses[s]}" for s in OrderStatus if statuses[s]]
+    lines += [f"  {label(s, locale)}: {seen.orders[s]}" for s in OrderStatus if seen.orders[s]]
     lines.append(f"{say('levels')}:")
-    lines += [f"  {label(v, locale)}: {levels[v]}" for v in SellerLevel if levels[v]]
+    lines += [f"  {label(v, locale)}: {seen.levels[v]}" for v in SellerLevel if seen.levels[v]]
     lines.append(f"{say('balances')}:")
-    for name, prefix in (
-        ("wallets", "wallet:"),
-        ("escrow", "escrow:"),
-        ("pending", "pending:"),
-        ("available", "available:"),
+    for name, kind in (
+        ("wallets", "wallet"),
+        ("escrow", "escrow"),
+        ("pending", "pending"),
+        ("available", "available"),
         ("payouts", "payouts"),
     ):
-        lines.append(f"  {say(name)}: {format_money(total(prefix), locale)}")
-    lines.append(f"{say('audit')}: {len(issues)}")
+        lines.append(f"  {say(name)}: {format_money(seen.money.get(kind, zero), locale)}")
+    lines.append(f"{say('audit')}: {len(seen.issues)}")
     return lines
-
-
-def _members(uow: UnitOfWork) -> Iterator[Member]:
-    """Every member, a page at a time."""
-    page = uow.members.page(limit=MEMBERS_PAGE)
-    while page:
-        yield from page
-        page = uow.members.page(after=page[-1].id, limit=MEMBERS_PAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,11 +249,20 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--lang", choices=["ar", "en"], default="ar")
     rep = commands.add_parser("report", help="the marketplace's report")
     rep.add_argument("--lang", choices=["ar", "en"], default="ar")
-    one = commands.add_parser("call", help="run one use case by name")
-    one.add_argument("use_case")
+    one = commands.add_parser(
+        "call",
+        help="run one use case by name",
+        description="Run one use case. The use cases and their fields:\n\n" + _use_cases(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    one.add_argument("use_case", help="one of the use cases listed above")
     one.add_argument("pairs", nargs="*", help="name=value")
     one.add_argument("--actor", help='"member:ID", "admin:ID" or "system"')
-    one.add_argument("--key", default=None, help="idempotency key (default: a new one)")
+    one.add_argument(
+        "--key",
+        default=None,
+        help="idempotency key: the same key again runs it once (default: none)",
+    )
     one.add_argument("--lang", choices=["ar", "en"], default="ar")
     options = parser.parse_args(argv)
     if options.command == "demo":
@@ -254,20 +275,26 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(report(market, options.lang)))
             return 0
         try:
-            result = call(
-                market,
-                options.use_case,
-                options.actor,
-                options.key or uuid.uuid4().hex,
-                options.pairs,
-            )
+            result = call(market, options.use_case, options.actor, options.key, options.pairs)
         except MicrogigsError as error:
             print(f"{error.code}: {translate_error(error, options.lang)}", file=sys.stderr)
             return 2
-        print(result)
+        print(shown(result))
         return 0
     finally:
-        market.storage.close()
+        market.close()
+
+
+def _use_cases() -> str:
+    lines = []
+    for name, kind in COMMANDS.items():
+        fields = [
+            f.name + ("" if f.default is attrs.NOTHING else "?")
+            for f in attrs.fields(kind)
+            if f.name != "actor"
+        ]
+        lines.append(f"  {name} {' '.join(fields)}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ request the rules refuse, 503 the database busy.
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from flask import Blueprint, Response, current_app, jsonify, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
@@ -24,7 +23,6 @@ from werkzeug.exceptions import HTTPException
 from microgigs import KHAMSAT, MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor, Role
-from microgigs.catalog import ServiceStatus
 from microgigs.errors import (
     IdempotencyConflict,
     NotFound,
@@ -34,9 +32,11 @@ from microgigs.errors import (
     StorageBusy,
     TransitionNotAllowed,
 )
-from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId, UpgradeId
+from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import Marketplace
+from microgigs.marketplace.commands import COMMANDS, converter, structure_command
+from microgigs.marketplace.queries import Balances
 from microgigs.orders import Order, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering
 
@@ -149,13 +149,22 @@ def _amount(text: object, name: str) -> Money:
     return Money.of(Decimal(text), KHAMSAT.currency)
 
 
-def _key() -> str:
+def _key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        return uuid.uuid4().hex
+        return None  # the call runs once, and nothing remembers it
     if not _KEY.match(key):
         raise BadRequest("Idempotency-Key: 1 to 100 letters, digits or . _ : -")
     return key
+
+
+def _run(actor: Actor, name: str, fields: dict[str, Any]) -> object:
+    """Run the command ``name``, built from plain fields by the library's one converter.
+
+    ``actor`` asks; the request's ``Idempotency-Key`` (if any) makes it idempotent.
+    """
+    who = {"role": actor.role.value, "member_id": actor.member_id}
+    return _market().execute(structure_command(name, {**fields, "actor": who}), key=_key())
 
 
 def _money(money: Money) -> str:
@@ -209,7 +218,7 @@ def register() -> tuple[Response, int]:
     )
     accounts = current_app.extensions["host"].accounts
     if accounts.get(member_id) is None:
-        accounts.add(member_id, _market().member(Actor.system(), member_id).email, password)
+        accounts.add(member_id, _market().member(Actor.member(member_id)).email, password)
     return jsonify(id=member_id), 201
 
 
@@ -254,9 +263,7 @@ def services() -> Response:
 @api.get("/services/<service_id>")
 def service(service_id: str) -> Response:
     """One active service with its upgrades."""
-    found = _market().service(Actor.system(), ServiceId(service_id))
-    if found.status is not ServiceStatus.ACTIVE:
-        raise NotFound(kind="service", key=service_id[:100])
+    found = _market().service(None, ServiceId(service_id))  # active ones only: NotFound else
     return jsonify(
         id=found.id,
         title=found.title,
@@ -277,15 +284,18 @@ def service(service_id: str) -> Response:
 def me() -> Response:
     """The caller's profile and balances."""
     actor = _actor()
-    member_id = actor.member_id or MemberId("-")
-    balances = {name: _money(m) for name, m in balances_of(_market(), member_id).items()}
-    return jsonify(id=member_id, admin=actor.role is Role.ADMIN, balances=balances)
+    held = _market().balances(actor)
+    balances = {name: _money(m) for name, m in balances_of(held).items()}
+    return jsonify(id=held.member_id, admin=actor.role is Role.ADMIN, balances=balances)
 
 
-def balances_of(market: Marketplace, member_id: MemberId) -> dict[str, Money]:
+def balances_of(balances: Balances) -> dict[str, Money]:
     """A member's wallet, pending and available earnings (the dashboard's and ``/me``'s)."""
-    accounts = {"wallet": lg.wallet, "pending": lg.pending, "available": lg.available}
-    return {name: market.balance(account(member_id)) for name, account in accounts.items()}
+    return {
+        "wallet": balances.wallet,
+        "pending": balances.pending,
+        "available": balances.available,
+    }
 
 
 @api.post("/wallet/top-ups")
@@ -295,9 +305,9 @@ def top_up() -> tuple[Response, int]:
     method = {"card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}.get(_text(body, "method"))
     if method is None:
         raise BadRequest("method: card or paypal")
-    _market().top_up(actor, _amount(body.get("amount"), "amount"), method, key=_key())
-    wallet = _market().balance(lg.wallet(actor.member_id or MemberId("-")))
-    return jsonify(wallet=_money(wallet)), 201
+    amount = _amount(body.get("amount"), "amount")
+    _run(actor, "top_up", {"amount": f"{amount.amount} {amount.currency}", "method": method.value})
+    return jsonify(wallet=_money(_market().balances(actor).wallet)), 201
 
 
 @api.post("/cart/items")
@@ -307,13 +317,12 @@ def add_to_cart() -> tuple[Response, int]:
     upgrades = body.get("upgrade_ids", [])
     if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
         raise BadRequest("upgrade_ids must be a list of strings")
-    _market().add_to_cart(
-        actor,
-        ServiceId(_text(body, "service_id")),
-        upgrade_ids=[UpgradeId(u) for u in upgrades],
-        quantity=_whole(body, "quantity", 1),
-        key=_key(),
-    )
+    fields = {
+        "service_id": _text(body, "service_id"),
+        "upgrade_ids": upgrades,
+        "quantity": _whole(body, "quantity", 1),
+    }
+    _run(actor, "add_to_cart", fields)
     return _cart_of(actor), 201
 
 
@@ -324,17 +333,17 @@ def cart() -> Response:
 
 
 def _cart_of(actor: Actor) -> Response:
-    with _market().storage.unit_of_work() as uow:
-        lines = uow.carts.get(actor.member_id or MemberId("-")).lines.values()
-        items = [
-            {
-                "service_id": line.service_id,
-                "upgrade_ids": list(line.upgrade_ids),
-                "quantity": line.quantity,
-            }
-            for line in lines
-        ]
-    return jsonify(items=items)
+    view = _market().cart(actor)
+    items = [
+        {
+            "service_id": priced.line.service_id,
+            "upgrade_ids": list(priced.line.upgrade_ids),
+            "quantity": priced.line.quantity,
+            "total": None if priced.quote is None else _money(priced.quote.total),
+        }
+        for priced in view.lines
+    ]
+    return jsonify(items=items, total=_money(view.total), balance=_money(view.balance))
 
 
 @api.post("/checkout")
@@ -345,8 +354,9 @@ def checkout() -> tuple[Response, int]:
     name = _text(body, "method", required=False) or "balance"
     if name not in method:
         raise BadRequest("method: balance, card or paypal")
-    placed = _market().checkout(actor, method[name], key=_key())
-    return jsonify(orders=list(placed)), 201
+    chosen = method[name]
+    placed = _run(actor, "checkout", {"method": None if chosen is None else chosen.value})
+    return jsonify(orders=placed), 201
 
 
 @api.get("/orders")
@@ -370,7 +380,7 @@ def order(order_id: str) -> Response:
     """An order and its conversation: its buyer, its seller or an admin only."""
     actor = _actor()
     messages = _market().conversation(actor, OrderId(order_id))
-    found = _market().order(Actor.system(), OrderId(order_id))
+    found = _market().order(actor, OrderId(order_id))
     return jsonify(
         order=_order(found),
         messages=[
@@ -397,35 +407,42 @@ def event(order_id: str) -> Response:
     agree = body.get("agree", False)
     if not isinstance(agree, bool):
         raise BadRequest("agree must be true or false")
-    market, oid, key = _market(), OrderId(order_id), _key()
-    calls: dict[str, Callable[[], object]] = {
-        "send_message": lambda: market.send_message(actor, oid, text, key=key),
-        "deliver": lambda: market.deliver(actor, oid, text, files, key=key),
-        "accept": lambda: market.accept(actor, oid, key=key),
-        "request_modification": lambda: market.request_modification(actor, oid, text, key=key),
-        "report_problem": lambda: market.report_problem(actor, oid, text, key=key),
-        "cancel_late": lambda: market.cancel_late(actor, oid, key=key),
-        "decline": lambda: market.decline(actor, oid, text or None, key=key),
-        "request_cancellation": lambda: market.request_cancellation(
-            actor, oid, text or None, key=key
-        ),
-        "answer_cancellation": lambda: market.answer_cancellation(actor, oid, agree=agree, key=key),
-    }
-    if name not in calls:
+    if name not in EVENTS:
         raise BadRequest(f"event: one of {', '.join(EVENTS)}")
-    calls[name]()
-    return jsonify(order=_order(market.order(Actor.system(), oid)))
+    given: dict[str, object] = {
+        "body": text,
+        "reason": text or None,
+        "attachments": files,
+        "agree": agree,
+    }
+    fields = {f.name: given[f.name] for f in attrs.fields(COMMANDS[name]) if f.name in given}
+    if fields.get("reason", "") is None and attrs.fields_dict(COMMANDS[name])["reason"].default:
+        fields.pop("reason")
+    _run(actor, name, {**fields, "order_id": order_id})
+    return jsonify(order=_order(_market().order(actor, OrderId(order_id))))
 
 
 @api.post("/orders/<order_id>/review")
 def review(order_id: str) -> tuple[Response, int]:
     """The buyer's review of a completed order."""
     actor, body = _actor(), _body()
-    written = _market().review(
-        actor,
-        OrderId(order_id),
-        stars=_whole(body, "stars", 0),
-        comment=_text(body, "comment"),
-        key=_key(),
-    )
-    return jsonify(id=written), 201
+    fields = {
+        "order_id": order_id,
+        "stars": _whole(body, "stars", 0),
+        "comment": _text(body, "comment"),
+    }
+    return jsonify(id=_run(actor, "review", fields)), 201
+
+
+@api.post("/commands/<name>")
+def command(name: str) -> tuple[Response, int]:
+    """Run any use case by name, its fields read from the JSON body by the one converter.
+
+    The caller is the actor (an ``actor`` in the body is ignored); money is written
+    ``"25.00 USD"``; the answer is the command's result as JSON (``null`` for none).
+    """
+    actor, body = _actor(), _body()
+    if name not in COMMANDS:
+        raise BadRequest(f"no use case {name[:60]!r}", 404)
+    fields = {k: v for k, v in body.items() if k != "actor"}
+    return jsonify(result=converter.unstructure(_run(actor, name, fields))), 200

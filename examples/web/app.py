@@ -41,7 +41,8 @@ from flask import url_for as _url_for
 from openapi import document
 from werkzeug.utils import secure_filename
 
-from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, SystemClock, UlidGenerator
+import microgigs
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
@@ -60,9 +61,7 @@ from microgigs.ids import (
 from microgigs.l10n import format_datetime, format_money, label, translate_error
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.orders import OrderEvent, OrderStatus
-from microgigs.payments import FakeGateway
 from microgigs.ranking import ListingQuery, Ordering
-from microgigs.storage import open_storage
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
 log = logging.getLogger("microgigs.web")
@@ -83,8 +82,8 @@ class Host:
     """Where delivered files are kept, one folder per order."""
 
     def close(self) -> None:
-        """Close the storage and the credentials file."""
-        self.market.storage.close()
+        """Close the marketplace's storage and the credentials file."""
+        self.market.close()
         self.accounts.close()
 
 
@@ -102,19 +101,16 @@ def bootstrap(
     where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
     files = Path("delivered-files" if is_dsn else f"{db}.files")
     credentials = Accounts(where)
-    storage = open_storage(db, currency=KHAMSAT.currency)
-    with storage.unit_of_work() as uow:
-        empty = not uow.members.page(limit=1)
-    if demo and empty:
+    market = microgigs.bootstrap(db, policy=KHAMSAT)
+    if demo and market.is_empty():
         clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
-        loading = Marketplace(storage, clock, UlidGenerator(clock, seed=1), KHAMSAT, FakeGateway())
+        # the demo month is played on a clock of its own, in the same storage
+        loading = attrs.evolve(market, clock=clock, ids=UlidGenerator(clock, seed=1))
         loaded = load_demo(loading, clock)
         for username, member_id in {**loaded.sellers, **loaded.buyers}.items():
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
         credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
-    clock = SystemClock()
-    market = Marketplace(storage, clock, UlidGenerator(clock), KHAMSAT, FakeGateway())
     return Host(market, credentials, files)
 
 
@@ -190,12 +186,17 @@ def member_name(member_id: str) -> str:
     names: dict[str, str] = g.setdefault("names", {})
     if member_id not in names:
         try:
-            member = _market().member(Actor.system(), MemberId(member_id))
+            member = _market().profile(MemberId(member_id))
         except MicrogigsError:
             names[member_id] = member_id
         else:
             names[member_id] = f"{member.first_name} {member.family_name}"
     return names[member_id]
+
+
+def viewer() -> Actor | None:
+    """Who is looking: the logged-in member (or admin), or nobody."""
+    return actor() if g.member_id is not None else None
 
 
 def actor() -> Actor:
@@ -279,22 +280,19 @@ def search() -> str:
 
 @pages.get("/services/<service_id>")
 def service(service_id: str) -> str:
-    found = _market().service(Actor.system(), ServiceId(service_id))
-    hidden = found.status is not ServiceStatus.ACTIVE and g.member_id != found.seller_id
-    if hidden and not g.admin:
-        abort(404)
-    with _market().storage.unit_of_work() as uow:
-        reviews = uow.reviews.by_service(found.id)
-    seller = _market().member(Actor.system(), found.seller_id)
-    rating = _market().rating(found.id)
+    page = _market().service_page(viewer(), ServiceId(service_id))  # NotFound: a 404
     return render_template(
-        "service.html", service=found, seller=seller, reviews=reviews, rating=rating
+        "service.html",
+        service=page.service,
+        seller=page.seller,
+        reviews=page.reviews,
+        rating=page.rating,
     )
 
 
 @pages.get("/img/<service_id>.svg")
 def image(service_id: str) -> Response:
-    found = _market().service(Actor.system(), ServiceId(service_id))
+    found = _market().service(viewer(), ServiceId(service_id))
     colour = PALETTE[sum(map(ord, found.category_id)) % len(PALETTE)]
     name = TREE.category(found.category_id).name("ar")
     svg = render_template("placeholder.svg", colour=colour, title=found.title, name=name)
@@ -340,12 +338,8 @@ def ask(service_id: str) -> Response:
 
 @pages.get("/cart")
 def cart() -> str:
-    me = actor()
-    with _market().storage.unit_of_work() as uow:
-        lines = list(uow.carts.get(me.member_id or ADMIN_ID).lines.values())
-    items = [(line, _market().service(Actor.system(), line.service_id)) for line in lines]
-    balance = _market().balance(lg.wallet(me.member_id or ADMIN_ID))
-    return render_template("cart.html", items=items, balance=balance)
+    view = _market().cart(actor())
+    return render_template("cart.html", cart=view, balance=view.balance)
 
 
 @pages.post("/cart/remove/<service_id>")
@@ -396,11 +390,14 @@ def orders() -> str:
 
 @pages.get("/orders/<order_id>")
 def order(order_id: str) -> str:
-    messages = _market().conversation(actor(), OrderId(order_id))  # 403/404 for others
-    found = _market().order(Actor.system(), OrderId(order_id))
-    with _market().storage.unit_of_work() as uow:
-        review = uow.reviews.for_order(found.id)
-    return render_template("order.html", order=found, messages=messages, review=review)
+    page = _market().order_page(actor(), OrderId(order_id))  # 403/404 for others
+    return render_template(
+        "order.html",
+        order=page.order,
+        messages=page.messages,
+        review=page.review,
+        next_events=page.next_events,
+    )
 
 
 @pages.post("/orders/<order_id>/<action>")
@@ -445,7 +442,7 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
     Files sent by anyone but the order's seller are ignored (``deliver`` refuses them
     anyway); those of a delivery the rules refuse are removed again (:func:`_discard`).
     """
-    order = _market().order(Actor.system(), order_id)
+    order = _market().order(actor(), order_id)
     if g.member_id != order.seller_id:
         return []
     kept = []
@@ -485,28 +482,18 @@ def reply(review_id: str) -> Response:
 @pages.get("/dashboard")
 def dashboard() -> str:
     me = actor()
-    member_id = me.member_id or ADMIN_ID
-    with _market().storage.unit_of_work() as uow:
-        services = uow.services.by_seller(member_id)
-        inquiries = uow.inquiries.to_seller(member_id, datetime(2000, 1, 1, tzinfo=UTC))
-    balances = balances_of(_market(), MemberId(member_id))
-    history = _market().level_history(member_id, limit=1) if services else []
+    if g.admin:
+        return redirect("/admin", 303)  # type: ignore[return-value]
+    desk = _market().dashboard(me)
     return render_template(
         "dashboard.html",
-        services=services,
-        balances=balances,
-        member=_maybe_member(member_id),
-        evaluation=history[0] if history else None,
-        inquiries=inquiries,
+        services=desk.services,
+        balances=balances_of(desk.balances),
+        member=_market().profile(desk.balances.member_id),
+        evaluation=desk.evaluation if desk.services else None,
+        inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
     )
-
-
-def _maybe_member(member_id: str) -> object:
-    try:
-        return _market().member(Actor.system(), MemberId(member_id))
-    except MicrogigsError:
-        return None
 
 
 @pages.post("/services")
@@ -564,13 +551,11 @@ def withdraw() -> Response:
 
 @pages.get("/requests")
 def requests_page() -> str:
-    me = MemberId(g.member_id) if g.member_id else None
-    with _market().storage.unit_of_work() as uow:
-        found = uow.requests.open_now(_market().clock.now(), limit=50)
-        services = uow.services.by_seller(me) if me else []
-        asked = uow.requests.by_buyer(me, limit=20) if me else []
+    me = viewer()
+    page = _market().requests_page(me)
+    services = _market().dashboard(me).services if me is not None else ()
     active = [s for s in services if s.status is ServiceStatus.ACTIVE]
-    return render_template("requests.html", requests=found, my_services=active, mine=asked)
+    return render_template("requests.html", requests=page.open, my_services=active, mine=page.mine)
 
 
 @pages.post("/requests")
@@ -635,13 +620,13 @@ def close_request(request_id: str) -> Response:
 def admin() -> str:
     if not g.admin:
         abort(403)
-    with _market().storage.unit_of_work() as uow:
-        queue = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
-        asked = uow.requests.awaiting_review()
-        members = uow.members.page(limit=1000)
-        disputed = uow.orders.in_status(OrderStatus.DISPUTED, limit=100)
+    queues = _market().moderation(actor())
     return render_template(
-        "admin.html", queue=queue, asked=asked, disputed=disputed, members=members
+        "admin.html",
+        queue=queues.services,
+        asked=queues.requests,
+        disputed=queues.disputes,
+        members=_market().members(actor(), limit=1000),
     )
 
 
@@ -702,7 +687,7 @@ def register() -> str | Response:
     ):
         return render_template("register.html"), 400  # type: ignore[return-value]
     account = _host().accounts.get(created[0]) or _host().accounts.add(
-        created[0], _market().member(Actor.system(), created[0]).email, password
+        created[0], _market().member(Actor.member(created[0])).email, password
     )
     link = url_for("verify", token=account.verify_token, _external=True)
     log.info("verification link for %s: %s", account.email, link)

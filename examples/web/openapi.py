@@ -11,6 +11,7 @@ from typing import Any
 
 from api import EVENTS
 
+from microgigs.marketplace.commands import COMMANDS
 from microgigs.orders import OrderStatus
 from microgigs.ranking import Ordering
 
@@ -41,7 +42,7 @@ ORDER = {
 }
 CART = {
     "type": "object",
-    "required": ["items"],
+    "required": ["items", "total", "balance"],
     "properties": {
         "items": {
             "type": "array",
@@ -51,9 +52,12 @@ CART = {
                     "service_id": {"type": "string"},
                     "upgrade_ids": {"type": "array", "items": {"type": "string"}},
                     "quantity": {"type": "integer"},
+                    "total": {"type": ["string", "null"]},
                 },
             },
-        }
+        },
+        "total": MONEY,
+        "balance": MONEY,
     },
 }
 KEY = {
@@ -215,6 +219,22 @@ def document() -> dict[str, Any]:
                         "operationId": "orderEvent",
                         "parameters": {"order_id": "$response.body#/orders/0"}}}},
                     **_errors(*WRITE)},
+            }},
+            "/api/v1/commands/{name}": {"post": {
+                "operationId": "runCommand",
+                "summary": "Run any use case by name (microgigs.marketplace.commands)",
+                "description": "The JSON body holds the command's fields (money as "
+                '"25.00 USD", enums by value); the caller is the actor.',
+                "security": BEARER, "parameters": [
+                    {"name": "name", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": sorted(COMMANDS)}},
+                    KEY,
+                ],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"type": "object"}}}},
+                "responses": {"200": _json({"type": "object", "required": ["result"],
+                                            "properties": {"result": {}}}),
+                              **_errors(*WRITE)},
             }},
             "/api/v1/orders": {"get": {
                 "operationId": "listOrders", "summary": "The caller's orders",

@@ -7,7 +7,11 @@ import re
 
 from forms import csrf_of, log_in
 
+from microgigs.actors import Actor
+from microgigs.ids import MemberId
+from microgigs.l10n import format_money
 from microgigs.orders import OrderStatus
+from microgigs.ranking import ListingQuery
 
 
 def an_order_of(client):
@@ -99,8 +103,10 @@ def test_every_demo_status_and_page_renders_in_both_languages(app):
         assert (
             f'lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in home.data.decode()
         )
-        for path in ("/search?q=شعار", "/search?ordering=best_selling", "/admin", "/dashboard"):
+        for path in ("/search?q=شعار", "/search?ordering=best_selling", "/admin"):
             assert 200 == client.get(path).status_code, path
+        # an admin has no seller's desk: the dashboard is the admin's page
+        assert "/admin" == client.get("/dashboard").headers["Location"]
 
 
 def test_a_delivery_the_rules_refuse_keeps_none_of_its_files(app, host):
@@ -118,3 +124,23 @@ def test_a_delivery_the_rules_refuse_keeps_none_of_its_files(app, host):
         content_type="multipart/form-data",
     )
     assert (303, before) == (answer.status_code, sorted((host.files / completed.id).glob("*")))
+
+
+def test_the_cart_shows_each_lines_price_and_the_total_before_paying(app, host):
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    page = client.get(f"/services/{listing.service_id}").data
+    client.post(
+        f"/services/{listing.service_id}/cart",
+        data={"csrf": csrf_of(page), "key": "cart-price", "quantity": "2"},
+    )
+    cart = client.get("/cart").data.decode()
+    hind = host.market.members(Actor.admin(MemberId("staff")), limit=1000)
+    (buyer,) = [m for m in hind if m.email == "hind@example.com"]
+    view = host.market.cart(Actor.member(buyer.id))
+    (line,) = [p for p in view.lines if p.line.service_id == listing.service_id]
+    assert line.quote is not None
+    assert 2 == line.line.quantity
+    assert f'id="total">{format_money(view.total, "ar")}<' in cart
+    assert format_money(line.quote.total, "ar") in cart

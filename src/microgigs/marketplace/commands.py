@@ -52,7 +52,7 @@ from microgigs.ledger import Gateway
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent
-from microgigs.storage.codec import converter
+from microgigs.storage.codec import converter as _converter
 
 __all__ = [
     "COMMANDS",
@@ -99,6 +99,7 @@ __all__ = [
     "TopUp",
     "UpdateProfile",
     "VerifyEmail",
+    "converter",
     "structure_command",
 ]
 
@@ -694,6 +695,12 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
 """Every command a member or an admin sends, by name (``tick`` is the system's own)."""
 
 
+converter = _converter
+"""The library's one cattrs converter (``microgigs.storage.codec``'s), for hosts: it reads
+commands with :func:`structure_command` and writes results (``converter.unstructure``).
+"""
+
+
 def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]:  # type: ignore[explicit-any]
     """The command ``name`` built from plain values (JSON, a form, the shell's ``key=value``).
 
@@ -709,7 +716,7 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     if not isinstance(fields, Mapping):
         raise InvalidType(field=name, expected="an object", actual=type(fields).__name__)
     try:
-        return converter.structure(dict(fields), kind)
+        return _converter.structure(dict(fields), kind)
     except InvalidType:
         raise
     except (TypeError, ValueError, KeyError, AttributeError) as error:

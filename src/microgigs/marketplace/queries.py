@@ -8,7 +8,7 @@ may not know is there) is :class:`~microgigs.errors.NotFound`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -37,6 +37,7 @@ __all__ = [
     "Dashboard",
     "ModerationQueue",
     "OrderPage",
+    "Overview",
     "PricedLine",
     "Profile",
     "Queries",
@@ -46,6 +47,7 @@ __all__ = [
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
+_EVERYTHING: Final = 10**9
 
 
 @attrs.frozen
@@ -57,6 +59,22 @@ class Balances:
     pending: Money
     available: Money
     withdrawing: Money
+
+
+@attrs.frozen
+class Overview:
+    """The whole marketplace at a glance, for its admins (the CLI's report).
+
+    ``gmv`` is what completed orders were paid, less partial refunds; ``money`` sums the
+    ledger's balances by kind of account (``wallet``, ``escrow``, ``pending``, ``available``,
+    ``withdrawing``, ``payouts``, ``revenue``, ``gateway``); ``issues`` is the audit's.
+    """
+
+    gmv: Money
+    orders: Mapping[OrderStatus, int]
+    levels: Mapping[SellerLevel, int]
+    money: Mapping[str, Money]
+    issues: tuple[lg.Issue, ...]
 
 
 @attrs.frozen
@@ -390,6 +408,32 @@ class Queries:
         _admin(actor, _("list members"))
         with self._reading() as uow:
             return uow.members.page(after=after, limit=limit)
+
+    def overview(self, actor: Actor) -> Overview:
+        """GMV, orders by status, sellers by level, money by kind, the audit: admins only."""
+        _admin(actor, _("read the marketplace's overview"))
+        zero = Money.zero(self.policy.currency)
+        with self._reading() as uow:
+            balances = uow.ledger.balances()
+            issues = lg.audit(uow.ledger.entry_rows(), balances)
+            orders: dict[OrderStatus, int] = dict.fromkeys(OrderStatus, 0)
+            gmv = zero
+            levels: dict[SellerLevel, int] = dict.fromkeys(SellerLevel, 0)
+            after: MemberId | None = None
+            while page := uow.members.page(after=after, limit=_QUEUE):
+                for member in page:
+                    for order in uow.orders.by_buyer(member.id, limit=_EVERYTHING):
+                        orders[order.status] += 1
+                        if order.status is OrderStatus.COMPLETED:
+                            gmv += order.quote.total - (order.refunded or zero)
+                    if uow.services.by_seller(member.id):
+                        levels[member.level] += 1
+                after = page[-1].id
+        money: dict[str, Money] = {}
+        for account, amount in balances.items():
+            kind = str(account).partition(":")[0]
+            money[kind] = money.get(kind, zero) + amount
+        return Overview(gmv, orders, levels, money, tuple(issues))
 
     def is_empty(self) -> bool:
         """True before the first member registers (a host's first-run check)."""

@@ -154,7 +154,18 @@ def _unstructure_optional(kind: object) -> Callable[[object], object]:
     return unstructure
 
 
-def _structure_money(raw: dict[str, object], _: object) -> Money:
+def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
+    """Money as stored (``{"minor": 2500, "currency": "USD"}``) or as written (``"25 USD"``).
+
+    Hosts read forms, JSON and the shell into commands through this hook.
+    """
+    if isinstance(raw, str):
+        amount, _space, code = raw.strip().partition(" ")
+        return Money.of(amount, code.strip())
+    if not isinstance(raw, dict):
+        raise InvalidType(
+            field="money", expected='"25 USD" or {minor, currency}', actual=type(raw).__name__
+        )
     minor, currency = raw["minor"], raw["currency"]
     return Money(minor, currency)  # type: ignore[arg-type]  # Money checks both
 
