@@ -40,8 +40,7 @@ def buyable(context: Context, service_id: ServiceId, buyer: Member) -> Service:
     """A service ``buyer`` may buy now: active, not theirs, its seller not suspended."""
     service = context.uow.services.get(service_id)
     service.require_buyable_by(buyer.id)
-    seller = context.uow.members.get(service.seller_id)
-    if not seller.can_trade:
+    if not context.uow.members.can_trade(service.seller_id):
         raise ServiceNotAvailable(service_id=service.id, status=ServiceStatus.PAUSED)
     return service
 

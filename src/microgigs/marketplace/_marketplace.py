@@ -6,16 +6,16 @@ Each typed method is a one-liner over its command.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Final, TypeVar, cast
 
 import attrs
+import orjson
 
 from microgigs import ledger as lg
 from microgigs._text import _
-from microgigs.actors import Actor
+from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree, Service, default_categories
 from microgigs.clock import Clock
 from microgigs.errors import (
@@ -70,9 +70,11 @@ __all__ = ["Marketplace", "TickReport"]
 R = TypeVar("R")
 _TICK_BATCH: Final = 200
 _LISTING_PAGE: Final = 100
+_PLAIN: Final = frozenset({str, int})
+_ROLES: Final = {role: role.value for role in Role}  # an enum's .value is a slow property
+_UNSTRUCTURE: Final[dict[type, Callable[[object], object]]] = {}
 KEY_LENGTH: Final = 200
 """The longest idempotency key a caller may send."""
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @attrs.frozen
@@ -142,7 +144,7 @@ class Marketplace(Queries):
         actor = command.actor
         if not isinstance(actor, Actor):
             raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
-        scope = command.key_scope or str(actor)
+        scope = command.key_scope or f"{_ROLES[actor.role]}:{actor.member_id or '-'}"
         when = self.clock.now() if now is None else now
         if key is None:
             return self._once(handler, command, f"{scope}|{self.ids.new(EventId)}", when)
@@ -187,7 +189,7 @@ class Marketplace(Queries):
                     return outcome
         if done.fingerprint != fingerprint:
             raise IdempotencyConflict(key=key)
-        recorded = json.loads(done.result)
+        recorded = orjson.loads(done.result)
         if recorded is None:
             return cast("R", None)
         return cast("R", converter.structure(recorded, command.result))  # type: ignore[arg-type]
@@ -210,15 +212,26 @@ class Marketplace(Queries):
     @staticmethod
     def _fingerprint(command: c.Command[R]) -> str:
         try:
-            text = _ENCODER.encode([command.name, converter.unstructure(command)])
+            kind = type(command)
+            plain = _UNSTRUCTURE.get(kind) or _UNSTRUCTURE.setdefault(
+                kind, converter.get_unstructure_hook(kind)
+            )
+            text = orjson.dumps([command.name, plain(command)])
         except (AttributeError, TypeError, ValueError, MicrogigsError):
-            # a field of the wrong type: the handler refuses it with a typed error
-            text = repr(command)
-        return hashlib.sha256(text.encode()).hexdigest()
+            # a field of the wrong type (or an integer JSON cannot hold): the handler
+            # refuses it with a typed error
+            text = repr(command).encode()
+        return hashlib.sha256(text).hexdigest()
 
     @staticmethod
     def _encoded(outcome: object) -> str:
-        return _ENCODER.encode(converter.unstructure(outcome))
+        if (
+            outcome is None
+            or type(outcome) in _PLAIN
+            or (type(outcome) is list and all(type(item) is str for item in outcome))
+        ):
+            return orjson.dumps(outcome).decode()  # an id, a count, a list of ids: as they are
+        return orjson.dumps(converter.unstructure(outcome)).decode()
 
     def _recorded(self, scoped: str) -> CommandRecord | None:
         with self.storage.unit_of_work() as uow:
@@ -647,7 +660,11 @@ class Marketplace(Queries):
             expiring = uow.requests.expiring(when, limit=_TICK_BATCH)
         transitions = sum(self._tick_order(order_id, when) for order_id in due_orders)
         cleared = sum(
-            self._step(ClearRelease(release), f"clear:{release.order_id}", when)
+            self._step(
+                ClearRelease(release.order_id, release.seller_id, release.amount),
+                f"clear:{release.order_id}",
+                when,
+            )
             for release in due_releases
         )
         expired = sum(

@@ -43,11 +43,9 @@ def party_order(
         and member_id in (order.buyer_id, order.seller_id)
         and event not in UNWINDING
     ):
-        member = context.uow.members.get(
-            order.buyer_id if member_id == order.buyer_id else order.seller_id
-        )
-        if not member.can_trade:
-            raise MemberSuspended(member_id=member.id)
+        party = order.buyer_id if member_id == order.buyer_id else order.seller_id
+        if not context.uow.members.can_trade(party):
+            raise MemberSuspended(member_id=party)
     return order
 
 

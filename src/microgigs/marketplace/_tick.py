@@ -17,6 +17,7 @@ from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._orders import apply
+from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
 
 
@@ -39,20 +40,21 @@ def fire_timer(command: FireTimer, context: Context) -> None:
 class ClearRelease(c.Command[None]):
     """A seller's pending earnings from one order become available."""
 
-    release: lg.Release
+    order_id: OrderId
+    seller_id: MemberId
+    amount: Money
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
 
 
 @handles(ClearRelease)
 def clear_release(command: ClearRelease, context: Context) -> None:
-    release = command.release
     context.uow.ledger.post(
         lg.clear(
             context.ids.new(TransactionId),
-            f"clear:{release.order_id}",
-            seller_id=release.seller_id,
-            amount=release.amount,
-            order_id=release.order_id,
+            f"clear:{command.order_id}",
+            seller_id=command.seller_id,
+            amount=command.amount,
+            order_id=command.order_id,
             at=context.now,
         )
     )

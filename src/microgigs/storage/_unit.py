@@ -271,6 +271,13 @@ class _Members(_Staging):
     def get(self, member_id: MemberId) -> Member:
         return self.rows.get(member_id)
 
+    def can_trade(self, member_id: MemberId) -> bool:
+        # a look, not a load: no copy, and the unit does not write it back
+        found = self.rows.staged.get(member_id) or self._backend.member(member_id)
+        if found is None:
+            raise NotFound(kind=_("member"), key=str(member_id)[:100])
+        return found.can_trade
+
     def find_by_username(self, username: str) -> Member | None:
         return self._find("username", username)
 

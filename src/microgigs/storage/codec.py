@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import enum
-import json
 import types
 import typing
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from decimal import Decimal
 from typing import Final, TypeVar
 
 import attrs
+import orjson
 from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
@@ -50,10 +50,10 @@ value is checked for its type and passed on (what ``encode`` wrote is read back,
 coerced), a nested hook is looked up once per type, not once per value.
 """
 
-# Documents are trees of plain values (what ``unstructure`` makes cannot refer back to
-# itself), so the encoder need not keep a table of every container to detect cycles: that
-# table was a third of encoding an order.
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+def _text(plain: object) -> str:
+    """Plain values as compact JSON text, non-ASCII kept as it is (orjson, compiled)."""
+    return orjson.dumps(plain).decode()
 
 
 def _exactly(kind: type) -> _Hook:
@@ -220,12 +220,12 @@ converter.register_structure_hook_func(_is_measure, _structure_measure)
 
 def encode(value: object) -> str:
     """``value`` (an attrs object of the domain) as compact JSON text."""
-    return _ENCODER.encode(converter.unstructure(value))
+    return _text(converter.unstructure(value))
 
 
 def decode(text: str | bytes, kind: type[T]) -> T:
     """The ``kind`` object that :func:`encode` wrote as ``text``."""
-    return converter.structure(json.loads(text), kind)
+    return converter.structure(orjson.loads(text), kind)
 
 
 _Unstructure = Callable[[object], dict[str, object]]
@@ -257,7 +257,7 @@ def _only(kind: type, kept: tuple[str, ...]) -> _Unstructure:
 
 def encode_rest(value: object, apart: tuple[str, ...]) -> str:
     """``value`` as JSON text without its fields ``apart`` (see :func:`encode_apart`)."""
-    return _ENCODER.encode(_without(type(value), apart)(value))
+    return _text(_without(type(value), apart)(value))
 
 
 def encode_apart(value: object, apart: tuple[str, ...]) -> tuple[str, str]:
@@ -267,7 +267,7 @@ def encode_apart(value: object, apart: tuple[str, ...]) -> tuple[str, str]:
     change, so an update encodes and writes only what it changes.
     """
     alone = _only(type(value), apart)(value)
-    return encode_rest(value, apart), _ENCODER.encode(alone)
+    return encode_rest(value, apart), _text(alone)
 
 
 def decode_apart(rest: str | bytes, apart: str | bytes, kind: type[T]) -> T:
@@ -276,7 +276,7 @@ def decode_apart(rest: str | bytes, apart: str | bytes, kind: type[T]) -> T:
 
 
 def _object(text: str | bytes) -> dict[str, object]:
-    raw = json.loads(text)
+    raw = orjson.loads(text)
     if not isinstance(raw, dict):
         raise InvalidType(field="document", expected="an object", actual=type(raw).__name__)
     return raw

@@ -78,6 +78,10 @@ class MemberRepository(Protocol):
         """The member (:class:`~microgigs.errors.NotFound` if absent)."""
         ...
 
+    def can_trade(self, member_id: MemberId) -> bool:
+        """Whether the member may buy and sell now (not suspended); ``NotFound`` if absent."""
+        ...
+
     def find_by_username(self, username: str) -> Member | None:
         """The member with this (normalised) username, if any."""
         ...
