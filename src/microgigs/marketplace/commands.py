@@ -36,7 +36,46 @@ import attrs
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.catalog import Service
-from microgigs.errors import InvalidType, NotFound
+from microgigs.errors import (
+    AlreadyReplied,
+    ConditionNotMet,
+    ContactDetailsNotAllowed,
+    CurrencyMismatch,
+    DuplicateUpgrade,
+    EmailTaken,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidRefund,
+    InvalidText,
+    InvalidType,
+    InvalidUsername,
+    MemberSuspended,
+    MicrogigsError,
+    NoPayoutMethod,
+    NotFound,
+    OfferExists,
+    OutOfRange,
+    OwnService,
+    PaymentFailed,
+    PermissionDenied,
+    PriceNotAllowed,
+    RequestClosed,
+    ReviewNotAllowed,
+    ServiceNotAvailable,
+    ServiceStatusConflict,
+    StaleWrite,
+    StorageError,
+    TooManyUpgrades,
+    TransitionNotAllowed,
+    UnitPriceTooHigh,
+    UnknownUpgrade,
+    UsernameTaken,
+    ValidationError,
+    WithdrawalTooSmall,
+)
 from microgigs.ids import (
     CategoryId,
     InquiryId,
@@ -56,6 +95,7 @@ from microgigs.storage.codec import converter as _converter
 
 __all__ = [
     "COMMANDS",
+    "EVERY_COMMAND",
     "Accept",
     "AcceptOffer",
     "AddFavourite",
@@ -100,10 +140,23 @@ __all__ = [
     "UpdateProfile",
     "VerifyEmail",
     "converter",
+    "render_commands",
     "structure_command",
 ]
 
 R = TypeVar("R")
+_RAISES: Final = "May raise:"
+EVERY_COMMAND: Final = (
+    InvalidType,
+    InvalidText,
+    IdempotencyConflict,
+    MemberSuspended,
+    StaleWrite,
+    NotFound,
+    PermissionDenied,
+    StorageError,
+)
+"""What any command may raise (see the module's docstring for when)."""
 
 
 class Command(Generic[R]):
@@ -115,6 +168,8 @@ class Command(Generic[R]):
 
     name: ClassVar[str]
     result: ClassVar[object]
+    errors: ClassVar[tuple[type[MicrogigsError], ...]] = ()
+    """What this command may raise besides what every command may (:data:`EVERY_COMMAND`)."""
     key_scope: ClassVar[str | None] = None
     """The namespace of this command's keys; ``None``: the actor's own."""
     actor: Actor
@@ -127,6 +182,10 @@ class Command(Generic[R]):
                 cls.name = "".join(
                     f"_{c.lower()}" if c.isupper() else c for c in cls.__name__
                 ).lstrip("_")
+        if cls.errors and cls.__doc__ and _RAISES not in cls.__doc__:
+            # attrs makes a slotted copy of the class: the sentence is added once
+            names = ", ".join(f"``{error.__name__}``" for error in cls.errors)
+            cls.__doc__ = f"{cls.__doc__.rstrip()}\n\n    {_RAISES} {names}.\n"
 
 
 @attrs.frozen
@@ -149,10 +208,11 @@ class NewUpgrade:
 class RegisterMember(Command[MemberId]):
     """A new member (the host has verified identity and stored the password).
 
-    Errors: ``InvalidUsername``, ``InvalidEmail``, ``InvalidPhone``, ``InvalidText``,
-    ``UsernameTaken``, ``EmailTaken``. The host registers on a visitor's behalf: its keys
-    live in the visitors' own namespace, apart from the system's and every member's.
+    The host registers on a visitor's behalf: its keys live in the visitors' own namespace,
+    apart from the system's and every member's.
     """
+
+    errors = (InvalidUsername, InvalidEmail, InvalidPhone, InvalidText, UsernameTaken, EmailTaken)
 
     username: str
     email: str
@@ -166,10 +226,9 @@ class RegisterMember(Command[MemberId]):
 
 @attrs.frozen
 class UpdateProfile(Command[None]):
-    """A member changes the parts of their profile given (each checked first).
+    """A member changes the parts of their profile given (each checked first)."""
 
-    Errors: ``InvalidText``, ``InvalidPhone``.
-    """
+    errors = (InvalidText, InvalidPhone)
 
     actor: Actor
     first_name: str | None = None
@@ -186,16 +245,17 @@ class VerifyEmail(Command[None]):
     ``actor`` is the system (the host, on the member's click) or an admin.
     """
 
+    errors = (PermissionDenied,)
+
     member_id: MemberId
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
 
 
 @attrs.frozen
 class SuspendMember(Command[None]):
-    """An admin stops a member from buying and selling; their services leave the index.
+    """An admin stops a member from buying and selling; their services leave the index."""
 
-    Errors: ``PermissionDenied`` (not an admin), ``InvalidText`` (the reason).
-    """
+    errors = (PermissionDenied, InvalidText)
 
     actor: Actor
     member_id: MemberId
@@ -206,16 +266,17 @@ class SuspendMember(Command[None]):
 class ReinstateMember(Command[None]):
     """An admin lets a suspended member trade again; their active services return."""
 
+    errors = (PermissionDenied,)
+
     actor: Actor
     member_id: MemberId
 
 
 @attrs.frozen
 class SetPayoutMethods(Command[None]):
-    """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like).
+    """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
 
-    Errors: ``InvalidEmail``, ``ValidationError`` (an IBAN that does not check).
-    """
+    errors = (InvalidEmail, ValidationError)
 
     actor: Actor
     methods: tuple[PayoutMethod, ...]
@@ -226,11 +287,9 @@ class SetPayoutMethods(Command[None]):
 
 @attrs.frozen
 class PublishService(Command[Service]):
-    """A seller's new service, sent to review; returns it, with its upgrades' ids.
+    """A seller's new service, sent to review; returns it, with its upgrades' ids."""
 
-    Errors: ``InvalidText``, ``PriceNotAllowed``, ``OutOfRange`` (delivery days),
-    ``TooManyUpgrades``, ``NotFound`` (the category).
-    """
+    errors = (InvalidText, PriceNotAllowed, OutOfRange, TooManyUpgrades, NotFound)
 
     actor: Actor
     category_id: CategoryId
@@ -245,10 +304,9 @@ class PublishService(Command[Service]):
 
 @attrs.frozen
 class ModerateService(Command[None]):
-    """An admin approves a service (``reason=None``) or rejects it with a reason.
+    """An admin approves a service (``reason=None``) or rejects it with a reason."""
 
-    Errors: ``PermissionDenied``, ``ServiceStatusConflict`` (not awaiting review).
-    """
+    errors = (PermissionDenied, ServiceStatusConflict)
 
     actor: Actor
     service_id: ServiceId
@@ -263,6 +321,15 @@ class EditService(Command[None]):
     as :class:`PublishService`, and ``PermissionDenied`` (not the seller).
     """
 
+    errors = (
+        PermissionDenied,
+        InvalidText,
+        PriceNotAllowed,
+        OutOfRange,
+        TooManyUpgrades,
+        ServiceStatusConflict,
+    )
+
     actor: Actor
     service_id: ServiceId
     title: str | None = None
@@ -276,10 +343,9 @@ class EditService(Command[None]):
 
 @attrs.frozen
 class PauseService(Command[None]):
-    """The seller (or an admin) stops taking orders: the service leaves the index.
+    """The seller (or an admin) stops taking orders: the service leaves the index."""
 
-    Errors: ``PermissionDenied``, ``ServiceStatusConflict``.
-    """
+    errors = (PermissionDenied, ServiceStatusConflict)
 
     actor: Actor
     service_id: ServiceId
@@ -287,10 +353,9 @@ class PauseService(Command[None]):
 
 @attrs.frozen
 class ResumeService(Command[None]):
-    """The seller takes orders again: the service returns to the index.
+    """The seller takes orders again: the service returns to the index."""
 
-    Errors: ``PermissionDenied``, ``ServiceStatusConflict``.
-    """
+    errors = (PermissionDenied, ServiceStatusConflict)
 
     actor: Actor
     service_id: ServiceId
@@ -301,10 +366,9 @@ class ResumeService(Command[None]):
 
 @attrs.frozen
 class TopUp(Command[None]):
-    """Money paid in through a gateway onto the member's balance.
+    """Money paid in through a gateway onto the member's balance."""
 
-    Errors: ``InvalidAmount``, ``CurrencyMismatch``, ``PaymentFailed`` (nothing written).
-    """
+    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed)
 
     actor: Actor
     amount: Money
@@ -313,12 +377,16 @@ class TopUp(Command[None]):
 
 @attrs.frozen
 class AddToCart(Command[None]):
-    """Put a service in the buyer's cart with chosen upgrades and a quantity.
+    """Put a service in the buyer's cart with chosen upgrades and a quantity."""
 
-    Errors: ``OwnService``, ``ServiceNotAvailable`` (inactive, or its seller suspended),
-    ``UnknownUpgrade``, ``DuplicateUpgrade``, ``OutOfRange`` (quantity),
-    ``UnitPriceTooHigh``.
-    """
+    errors = (
+        OwnService,
+        ServiceNotAvailable,
+        UnknownUpgrade,
+        DuplicateUpgrade,
+        OutOfRange,
+        UnitPriceTooHigh,
+    )
 
     actor: Actor
     service_id: ServiceId
@@ -328,7 +396,9 @@ class AddToCart(Command[None]):
 
 @attrs.frozen
 class RemoveFromCart(Command[None]):
-    """Take a service out of the buyer's cart. Errors: ``NotFound`` (no such line)."""
+    """Take a service out of the buyer's cart."""
+
+    errors = (NotFound,)
 
     actor: Actor
     service_id: ServiceId
@@ -336,10 +406,9 @@ class RemoveFromCart(Command[None]):
 
 @attrs.frozen
 class AddFavourite(Command[None]):
-    """Save another seller's active service to the member's favourites.
+    """Save another seller's active service to the member's favourites."""
 
-    Errors: ``OwnService``, ``ServiceNotAvailable``.
-    """
+    errors = (OwnService, ServiceNotAvailable)
 
     actor: Actor
     service_id: ServiceId
@@ -347,7 +416,9 @@ class AddFavourite(Command[None]):
 
 @attrs.frozen
 class RemoveFavourite(Command[None]):
-    """Forget a saved service. Errors: ``NotFound``."""
+    """Forget a saved service."""
+
+    errors = (NotFound,)
 
     actor: Actor
     service_id: ServiceId
@@ -358,10 +429,10 @@ class Checkout(Command[list[OrderId]]):
     """Pay for the whole cart (balance, or a gateway) and place one order per line.
 
     Exactly one of several checkouts racing on one cart wins; the others get ``StaleWrite``
-    and their gateway charge is voided. Errors: ``NotFound`` (an empty cart),
-    ``ServiceNotAvailable`` (a line's service went inactive or its seller was suspended),
-    ``InsufficientFunds``, ``PaymentFailed`` (nothing written).
+    and their gateway charge is voided.
     """
+
+    errors = (NotFound, ServiceNotAvailable, InsufficientFunds, PaymentFailed)
 
     actor: Actor
     method: Gateway | None = None
@@ -369,10 +440,18 @@ class Checkout(Command[list[OrderId]]):
 
 @attrs.frozen
 class OrderNow(Command[OrderId]):
-    """Buy one service at once, without the cart (balance, or a gateway).
+    """Buy one service at once, without the cart (balance, or a gateway)."""
 
-    Errors: as :class:`AddToCart` and :class:`Checkout`.
-    """
+    errors = (
+        OwnService,
+        ServiceNotAvailable,
+        UnknownUpgrade,
+        DuplicateUpgrade,
+        OutOfRange,
+        UnitPriceTooHigh,
+        InsufficientFunds,
+        PaymentFailed,
+    )
 
     actor: Actor
     service_id: ServiceId
@@ -386,10 +465,9 @@ class OrderNow(Command[OrderId]):
 
 @attrs.frozen
 class SendMessage(Command[None]):
-    """Write in the order; the buyer's first message carries the instructions.
+    """Write in the order; the buyer's first message carries the instructions."""
 
-    Errors: ``ContactDetailsNotAllowed``, ``InvalidText``, ``TransitionNotAllowed``.
-    """
+    errors = (ContactDetailsNotAllowed, InvalidText, TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -399,10 +477,9 @@ class SendMessage(Command[None]):
 
 @attrs.frozen
 class Deliver(Command[None]):
-    """The seller delivers, with a message and files.
+    """The seller delivers, with a message and files."""
 
-    Errors: ``TransitionNotAllowed``, ``PermissionDenied``, ``ContactDetailsNotAllowed``.
-    """
+    errors = (TransitionNotAllowed, PermissionDenied, ContactDetailsNotAllowed)
 
     actor: Actor
     order_id: OrderId
@@ -412,7 +489,9 @@ class Deliver(Command[None]):
 
 @attrs.frozen
 class RequestModification(Command[None]):
-    """The buyer asks for changes to a delivery. Errors: ``TransitionNotAllowed``."""
+    """The buyer asks for changes to a delivery."""
+
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
 
     actor: Actor
     order_id: OrderId
@@ -423,6 +502,8 @@ class RequestModification(Command[None]):
 class ReportProblem(Command[None]):
     """The buyer reports a problem: the order is disputed until an admin decides."""
 
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
+
     actor: Actor
     order_id: OrderId
     reason: str
@@ -430,10 +511,9 @@ class ReportProblem(Command[None]):
 
 @attrs.frozen
 class Accept(Command[None]):
-    """The buyer accepts the delivery: the order completes and the money is released.
+    """The buyer accepts the delivery: the order completes and the money is released."""
 
-    Errors: ``TransitionNotAllowed``, ``PermissionDenied``.
-    """
+    errors = (TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -441,10 +521,9 @@ class Accept(Command[None]):
 
 @attrs.frozen
 class CancelLate(Command[None]):
-    """The buyer cancels an order whose seller is late: the money goes back.
+    """The buyer cancels an order whose seller is late: the money goes back."""
 
-    Errors: ``ConditionNotMet`` (not late), ``TransitionNotAllowed``.
-    """
+    errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -454,6 +533,8 @@ class CancelLate(Command[None]):
 class Decline(Command[None]):
     """The seller declines an order before delivering: the money goes back."""
 
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
+
     actor: Actor
     order_id: OrderId
     reason: str | None = None
@@ -461,10 +542,9 @@ class Decline(Command[None]):
 
 @attrs.frozen
 class RequestCancellation(Command[None]):
-    """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered).
+    """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
 
-    Errors: ``ConditionNotMet`` (a request is already open).
-    """
+    errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -473,10 +553,9 @@ class RequestCancellation(Command[None]):
 
 @attrs.frozen
 class AnswerCancellation(Command[None]):
-    """The other side agrees (the money goes back) or refuses (the work goes on).
+    """The other side agrees (the money goes back) or refuses (the work goes on)."""
 
-    Errors: ``ConditionNotMet`` (no request from the other side).
-    """
+    errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -489,9 +568,10 @@ class ResolveDispute(Command[None]):
 
     ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
     ``RESOLVE_PARTIAL_REFUND``; a partial refund releases the rest to the seller, with
-    commission on the rest only. Errors: ``InvalidRefund``, ``TransitionNotAllowed``,
-    ``PermissionDenied``.
+    commission on the rest only.
     """
+
+    errors = (InvalidRefund, TransitionNotAllowed, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -504,10 +584,9 @@ class ResolveDispute(Command[None]):
 
 @attrs.frozen
 class PostRequest(Command[RequestId]):
-    """A buyer asks for a service nobody offers yet (reviewed before it is shown).
+    """A buyer asks for a service nobody offers yet (reviewed before it is shown)."""
 
-    Errors: ``InvalidText``, ``PriceNotAllowed`` (the budget), ``NotFound`` (the category).
-    """
+    errors = (InvalidText, PriceNotAllowed, NotFound)
 
     actor: Actor
     category_id: CategoryId
@@ -520,6 +599,8 @@ class PostRequest(Command[RequestId]):
 class ModerateRequest(Command[None]):
     """An admin shows a request (``reason=None``) or rejects it with a reason."""
 
+    errors = (PermissionDenied, RequestClosed, InvalidText)
+
     actor: Actor
     request_id: RequestId
     reason: str | None = None
@@ -527,10 +608,9 @@ class ModerateRequest(Command[None]):
 
 @attrs.frozen
 class MakeOffer(Command[OfferId]):
-    """A seller offers one of their active services, or a custom price and delivery.
+    """A seller offers one of their active services, or a custom price and delivery."""
 
-    Errors: ``RequestClosed``, ``OfferExists``, ``ServiceNotAvailable``, ``PriceNotAllowed``.
-    """
+    errors = (RequestClosed, OfferExists, ServiceNotAvailable, PriceNotAllowed)
 
     actor: Actor
     request_id: RequestId
@@ -542,10 +622,9 @@ class MakeOffer(Command[OfferId]):
 
 @attrs.frozen
 class AcceptOffer(Command[OrderId]):
-    """The buyer takes an offer: it becomes an order, paid from the balance into escrow.
+    """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
 
-    Errors: ``RequestClosed``, ``InsufficientFunds``, ``ServiceNotAvailable``.
-    """
+    errors = (RequestClosed, InsufficientFunds, ServiceNotAvailable)
 
     actor: Actor
     request_id: RequestId
@@ -556,16 +635,17 @@ class AcceptOffer(Command[OrderId]):
 class CloseRequest(Command[None]):
     """The buyer withdraws a request."""
 
+    errors = (PermissionDenied, RequestClosed)
+
     actor: Actor
     request_id: RequestId
 
 
 @attrs.frozen
 class Ask(Command[InquiryId]):
-    """A buyer's question about a service before buying (the same inquiry if asked again).
+    """A buyer's question about a service before buying (the same inquiry if asked again)."""
 
-    Errors: ``OwnService``, ``ServiceNotAvailable``, ``ContactDetailsNotAllowed``.
-    """
+    errors = (OwnService, ServiceNotAvailable, ContactDetailsNotAllowed)
 
     actor: Actor
     service_id: ServiceId
@@ -576,6 +656,8 @@ class Ask(Command[InquiryId]):
 class AnswerInquiry(Command[None]):
     """The seller's (or the buyer's) next message in an inquiry."""
 
+    errors = (PermissionDenied, ContactDetailsNotAllowed, InvalidText)
+
     actor: Actor
     inquiry_id: InquiryId
     body: str
@@ -583,10 +665,9 @@ class AnswerInquiry(Command[None]):
 
 @attrs.frozen
 class Review(Command[ReviewId]):
-    """The buyer's review of a completed order; the service's rating moves at once.
+    """The buyer's review of a completed order; the service's rating moves at once."""
 
-    Errors: ``ReviewNotAllowed``, ``OutOfRange`` (stars).
-    """
+    errors = (ReviewNotAllowed, OutOfRange, InvalidText, PermissionDenied)
 
     actor: Actor
     order_id: OrderId
@@ -596,7 +677,9 @@ class Review(Command[ReviewId]):
 
 @attrs.frozen
 class Reply(Command[None]):
-    """The seller's one reply to a review. Errors: ``AlreadyReplied``."""
+    """The seller's one reply to a review."""
+
+    errors = (AlreadyReplied, PermissionDenied, InvalidText)
 
     actor: Actor
     review_id: ReviewId
@@ -608,10 +691,9 @@ class Reply(Command[None]):
 
 @attrs.frozen
 class RequestWithdrawal(Command[None]):
-    """The seller sets available earnings aside for a payout (at least the minimum).
+    """The seller sets available earnings aside for a payout (at least the minimum)."""
 
-    Errors: ``NoPayoutMethod``, ``WithdrawalTooSmall``, ``InsufficientFunds``.
-    """
+    errors = (NoPayoutMethod, WithdrawalTooSmall, InsufficientFunds)
 
     actor: Actor
     amount: Money
@@ -624,6 +706,8 @@ class SettleWithdrawal(Command[None]):
     Paid, the money leaves the platform; failed, it is available to the seller again.
     """
 
+    errors = (PermissionDenied, InsufficientFunds, InvalidAmount)
+
     actor: Actor
     seller_id: MemberId
     amount: Money
@@ -634,6 +718,8 @@ class SettleWithdrawal(Command[None]):
 class GrantProfessional(Command[None]):
     """An admin grants a seller the professional level."""
 
+    errors = (PermissionDenied,)
+
     actor: Actor
     seller_id: MemberId
 
@@ -641,6 +727,8 @@ class GrantProfessional(Command[None]):
 @attrs.frozen
 class RemoveProfessional(Command[None]):
     """An admin removes the professional level (back to what the last evaluation earned)."""
+
+    errors = (PermissionDenied,)
 
     actor: Actor
     seller_id: MemberId
@@ -728,3 +816,20 @@ def _describe(kind: type) -> str:
         f"{field.name}" + ("" if field.default is attrs.NOTHING else "?")
         for field in attrs.fields(kind)
     )
+
+
+def render_commands() -> str:
+    """The commands as a Markdown table: name, fields (``?``: optional), what each may raise.
+
+    ``docs/marketplace.md`` holds this table; a test keeps the two the same.
+    """
+    lines = ["| command | fields | may raise, besides every command's |", "|---|---|---|"]
+    for name, kind in COMMANDS.items():
+        fields = " ".join(
+            f.name + ("" if f.default is attrs.NOTHING else "?")
+            for f in attrs.fields(kind)
+            if f.name != "actor"
+        )
+        raises = ", ".join(f"`{error.__name__}`" for error in kind.errors)
+        lines.append(f"| `{name}` | {fields} | {raises} |")
+    return "\n".join(lines)

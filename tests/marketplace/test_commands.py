@@ -1,0 +1,50 @@
+"""The commands as values: names, docstrings, the docs' table, the converter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from microgigs.actors import Actor
+from microgigs.errors import InvalidType, MicrogigsError, NotFound
+from microgigs.ids import MemberId
+from microgigs.marketplace import commands as c
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "marketplace.md"
+
+
+def test_the_docs_table_of_commands_is_the_rendered_one():
+    text = DOCS.read_text()
+    found = re.search(r"<!-- commands:begin[^>]*-->\n(.*?)\n<!-- commands:end -->", text, re.DOTALL)
+    assert found is not None
+    assert c.render_commands() == found.group(1)
+
+
+@pytest.mark.parametrize("name", sorted(c.COMMANDS))
+def test_every_command_says_in_its_docstring_what_it_may_raise(name):
+    kind = c.COMMANDS[name]
+    assert kind.errors, f"{name} lists no error"
+    assert all(issubclass(error, MicrogigsError) for error in kind.errors)
+    names = ", ".join(f"``{error.__name__}``" for error in kind.errors)
+    assert f"May raise: {names}." in (kind.__doc__ or "")
+
+
+def test_a_command_is_built_from_plain_values_and_refused_with_typed_errors():
+    ahmad = {"role": "member", "member_id": "01A"}
+    built = c.structure_command(
+        "add_to_cart", {"actor": ahmad, "service_id": "S1", "upgrade_ids": ["U1"], "quantity": 2}
+    )
+    assert c.AddToCart(Actor.member(MemberId("01A")), "S1", ("U1",), 2) == built  # type: ignore[arg-type]
+    with pytest.raises(InvalidType):
+        c.structure_command("add_to_cart", {"actor": ahmad, "service_id": 5})
+    with pytest.raises(InvalidType):
+        c.structure_command("add_to_cart", {"service_id": "S1"})  # no actor
+    with pytest.raises(InvalidType):
+        c.structure_command("top_up", {"actor": ahmad, "amount": 2.5, "method": "card"})
+    with pytest.raises(NotFound, match="top_up"):
+        c.structure_command("toppup", {})
+    assert "25.00 USD" == str(
+        c.structure_command("top_up", {"actor": ahmad, "amount": "25 USD", "method": "card"}).amount
+    )
