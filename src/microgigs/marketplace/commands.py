@@ -827,7 +827,7 @@ def render_commands() -> str:
     for name, kind in COMMANDS.items():
         fields = " ".join(
             f.name + ("" if f.default is attrs.NOTHING else "?")
-            for f in attrs.fields(kind)
+            for f in attrs.fields(kind)  # type: ignore[arg-type]  # every command is an attrs class
             if f.name != "actor"
         )
         raises = ", ".join(f"`{error.__name__}`" for error in kind.errors)
