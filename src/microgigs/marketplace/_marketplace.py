@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Final, TypeVar, cast
+from typing import Final, TypeAlias, TypeVar, cast
 
 import attrs
 import orjson
@@ -65,11 +65,13 @@ from microgigs.ranking import ListingQuery, Ordering, evaluation_round
 from microgigs.storage.codec import converter
 from microgigs.storage.ports import CommandRecord, Storage, UnitOfWork
 
-__all__ = ["Marketplace", "TickReport"]
+__all__ = ["Key", "Marketplace", "TickReport"]
 
 R = TypeVar("R")
 _TICK_BATCH: Final = 200
 _LISTING_PAGE: Final = 100
+Key: TypeAlias = str | None
+"""An idempotency key (1–200 printable characters), or ``None``: the call simply runs."""
 _PLAIN: Final = frozenset({str, int})
 _ROLES: Final = {role: role.value for role in Role}  # an enum's .value is a slow property
 _UNSTRUCTURE: Final[dict[type, Callable[[object], object]]] = {}
@@ -123,7 +125,7 @@ class Marketplace(Queries):
 
     # --- the one path ----------------------------------------------------------------------
 
-    def execute(self, command: c.Command[R], *, key: str | None = None) -> R:
+    def execute(self, command: c.Command[R], *, key: Key = None) -> R:
         """Run a command once per key (per actor): check, handle, record, commit.
 
         Without a key the command simply runs. With one, a replay returns the recorded
@@ -195,15 +197,7 @@ class Marketplace(Queries):
         return cast("R", converter.structure(recorded, command.result))  # type: ignore[arg-type]
 
     def _context(self, uow: UnitOfWork, key: str, now: datetime) -> Context:
-        return Context(
-            uow,
-            key,
-            now,
-            self.ids,
-            self.policy,
-            self.gateway,
-            self.categories,
-        )
+        return Context(uow, key, now, self.ids, self.policy, self.gateway, self.categories)
 
     def _void(self, context: Context) -> None:
         for receipt in context.charges:
@@ -250,7 +244,7 @@ class Marketplace(Queries):
         first_name: str,
         family_name: str,
         phone: str | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> MemberId:
         """A new member (the host has verified identity and stored the password)."""
         command = c.RegisterMember(username, email, first_name, family_name, phone)
@@ -265,30 +259,28 @@ class Marketplace(Queries):
         bio: str | None = None,
         avatar: str | None = None,
         phone: str | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """A member changes the parts of their profile given (each checked first)."""
         command = c.UpdateProfile(actor, first_name, family_name, bio, avatar, phone)
         self.execute(command, key=key)
 
-    def verify_email(self, member_id: MemberId, *, key: str | None = None) -> None:
+    def verify_email(self, member_id: MemberId, *, key: Key = None) -> None:
         """Record that the host confirmed a member's address (its activation link)."""
         self.execute(c.VerifyEmail(member_id), key=key)
 
     def suspend_member(
-        self, actor: Actor, member_id: MemberId, reason: str, *, key: str | None = None
+        self, actor: Actor, member_id: MemberId, reason: str, *, key: Key = None
     ) -> None:
         """An admin stops a member from buying and selling; their services leave the index."""
         self.execute(c.SuspendMember(actor, member_id, reason), key=key)
 
-    def reinstate_member(
-        self, actor: Actor, member_id: MemberId, *, key: str | None = None
-    ) -> None:
+    def reinstate_member(self, actor: Actor, member_id: MemberId, *, key: Key = None) -> None:
         """An admin lets a suspended member trade again; their active services return."""
         self.execute(c.ReinstateMember(actor, member_id), key=key)
 
     def set_payout_methods(
-        self, actor: Actor, methods: Sequence[PayoutMethod], *, key: str | None = None
+        self, actor: Actor, methods: Sequence[PayoutMethod], *, key: Key = None
     ) -> None:
         """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
         self.execute(c.SetPayoutMethods(actor, tuple(methods)), key=key)
@@ -307,7 +299,7 @@ class Marketplace(Queries):
         delivery_days: int,
         upgrades: Sequence[c.NewUpgrade] = (),
         tags: Sequence[str] = (),
-        key: str | None = None,
+        key: Key = None,
     ) -> Service:
         """A seller's new service, sent to review; returned with its upgrades' ids."""
         command = c.PublishService(
@@ -324,12 +316,7 @@ class Marketplace(Queries):
         return self.execute(command, key=key)
 
     def moderate_service(
-        self,
-        actor: Actor,
-        service_id: ServiceId,
-        *,
-        reason: str | None = None,
-        key: str | None = None,
+        self, actor: Actor, service_id: ServiceId, *, reason: str | None = None, key: Key = None
     ) -> None:
         """An admin approves a service (``reason=None``) or rejects it with a reason."""
         self.execute(c.ModerateService(actor, service_id, reason), key=key)
@@ -346,7 +333,7 @@ class Marketplace(Queries):
         delivery_days: int | None = None,
         upgrades: Sequence[c.NewUpgrade] | None = None,
         tags: Sequence[str] | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """The seller changes a service; a published one leaves the index until reviewed.
 
@@ -365,21 +352,17 @@ class Marketplace(Queries):
         )
         self.execute(command, key=key)
 
-    def pause_service(self, actor: Actor, service_id: ServiceId, *, key: str | None = None) -> None:
+    def pause_service(self, actor: Actor, service_id: ServiceId, *, key: Key = None) -> None:
         """The seller (or an admin) stops taking orders: the service leaves the index."""
         self.execute(c.PauseService(actor, service_id), key=key)
 
-    def resume_service(
-        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
-    ) -> None:
+    def resume_service(self, actor: Actor, service_id: ServiceId, *, key: Key = None) -> None:
         """The seller takes orders again: the service returns to the index."""
         self.execute(c.ResumeService(actor, service_id), key=key)
 
     # --- money in, the cart and checkout ----------------------------------------------------
 
-    def top_up(
-        self, actor: Actor, amount: Money, method: lg.Gateway, *, key: str | None = None
-    ) -> None:
+    def top_up(self, actor: Actor, amount: Money, method: lg.Gateway, *, key: Key = None) -> None:
         """Money paid in through a gateway onto the member's balance."""
         self.execute(c.TopUp(actor, amount, method), key=key)
 
@@ -390,29 +373,25 @@ class Marketplace(Queries):
         *,
         upgrade_ids: Sequence[UpgradeId] = (),
         quantity: int = 1,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """Put a service in the buyer's cart with chosen upgrades and a quantity."""
         self.execute(c.AddToCart(actor, service_id, _tuple(upgrade_ids), quantity), key=key)
 
-    def remove_from_cart(
-        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
-    ) -> None:
+    def remove_from_cart(self, actor: Actor, service_id: ServiceId, *, key: Key = None) -> None:
         """Take a service out of the buyer's cart."""
         self.execute(c.RemoveFromCart(actor, service_id), key=key)
 
-    def add_favourite(self, actor: Actor, service_id: ServiceId, *, key: str | None = None) -> None:
+    def add_favourite(self, actor: Actor, service_id: ServiceId, *, key: Key = None) -> None:
         """Save another seller's active service to the member's favourites."""
         self.execute(c.AddFavourite(actor, service_id), key=key)
 
-    def remove_favourite(
-        self, actor: Actor, service_id: ServiceId, *, key: str | None = None
-    ) -> None:
+    def remove_favourite(self, actor: Actor, service_id: ServiceId, *, key: Key = None) -> None:
         """Forget a saved service."""
         self.execute(c.RemoveFavourite(actor, service_id), key=key)
 
     def checkout(
-        self, actor: Actor, method: lg.Gateway | None = None, *, key: str | None = None
+        self, actor: Actor, method: lg.Gateway | None = None, *, key: Key = None
     ) -> list[OrderId]:
         """Pay for the whole cart (balance, or a gateway) and place one order per line.
 
@@ -429,7 +408,7 @@ class Marketplace(Queries):
         upgrade_ids: Sequence[UpgradeId] = (),
         quantity: int = 1,
         method: lg.Gateway | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> OrderId:
         """Buy one service at once, without the cart (balance, or a gateway)."""
         command = c.OrderNow(actor, service_id, _tuple(upgrade_ids), quantity, method)
@@ -444,7 +423,7 @@ class Marketplace(Queries):
         body: str,
         attachments: Sequence[str] = (),
         *,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """Write in the order; the buyer's first message carries the instructions."""
         self.execute(c.SendMessage(actor, order_id, body, _tuple(attachments)), key=key)
@@ -456,55 +435,45 @@ class Marketplace(Queries):
         body: str,
         attachments: Sequence[str] = (),
         *,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """The seller delivers, with a message and files."""
         self.execute(c.Deliver(actor, order_id, body, _tuple(attachments)), key=key)
 
     def request_modification(
-        self, actor: Actor, order_id: OrderId, reason: str, *, key: str | None = None
+        self, actor: Actor, order_id: OrderId, reason: str, *, key: Key = None
     ) -> None:
         """The buyer asks for changes to a delivery."""
         self.execute(c.RequestModification(actor, order_id, reason), key=key)
 
     def report_problem(
-        self, actor: Actor, order_id: OrderId, reason: str, *, key: str | None = None
+        self, actor: Actor, order_id: OrderId, reason: str, *, key: Key = None
     ) -> None:
         """The buyer reports a problem: the order is disputed until an admin decides."""
         self.execute(c.ReportProblem(actor, order_id, reason), key=key)
 
-    def accept(self, actor: Actor, order_id: OrderId, *, key: str | None = None) -> None:
+    def accept(self, actor: Actor, order_id: OrderId, *, key: Key = None) -> None:
         """The buyer accepts the delivery: the order completes and the money is released."""
         self.execute(c.Accept(actor, order_id), key=key)
 
-    def cancel_late(self, actor: Actor, order_id: OrderId, *, key: str | None = None) -> None:
+    def cancel_late(self, actor: Actor, order_id: OrderId, *, key: Key = None) -> None:
         """The buyer cancels an order whose seller is late: the money goes back."""
         self.execute(c.CancelLate(actor, order_id), key=key)
 
     def decline(
-        self,
-        actor: Actor,
-        order_id: OrderId,
-        reason: str | None = None,
-        *,
-        key: str | None = None,
+        self, actor: Actor, order_id: OrderId, reason: str | None = None, *, key: Key = None
     ) -> None:
         """The seller declines an order before delivering: the money goes back."""
         self.execute(c.Decline(actor, order_id, reason), key=key)
 
     def request_cancellation(
-        self,
-        actor: Actor,
-        order_id: OrderId,
-        reason: str | None = None,
-        *,
-        key: str | None = None,
+        self, actor: Actor, order_id: OrderId, reason: str | None = None, *, key: Key = None
     ) -> None:
         """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
         self.execute(c.RequestCancellation(actor, order_id, reason), key=key)
 
     def answer_cancellation(
-        self, actor: Actor, order_id: OrderId, *, agree: bool, key: str | None = None
+        self, actor: Actor, order_id: OrderId, *, agree: bool, key: Key = None
     ) -> None:
         """The other side agrees (the money goes back) or refuses (the work goes on)."""
         self.execute(c.AnswerCancellation(actor, order_id, agree), key=key)
@@ -516,7 +485,7 @@ class Marketplace(Queries):
         outcome: OrderEvent,
         refund: Money | None = None,
         *,
-        key: str | None = None,
+        key: Key = None,
     ) -> None:
         """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
 
@@ -536,19 +505,14 @@ class Marketplace(Queries):
         title: str,
         description: str,
         budget: Money | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> RequestId:
         """A buyer asks for a service nobody offers yet (reviewed before it is shown)."""
         command = c.PostRequest(actor, category_id, title, description, budget)
         return self.execute(command, key=key)
 
     def moderate_request(
-        self,
-        actor: Actor,
-        request_id: RequestId,
-        *,
-        reason: str | None = None,
-        key: str | None = None,
+        self, actor: Actor, request_id: RequestId, *, reason: str | None = None, key: Key = None
     ) -> None:
         """An admin shows a request (``reason=None``) or rejects it with a reason."""
         self.execute(c.ModerateRequest(actor, request_id, reason), key=key)
@@ -562,66 +526,50 @@ class Marketplace(Queries):
         service_id: ServiceId | None = None,
         price: Money | None = None,
         delivery_days: int | None = None,
-        key: str | None = None,
+        key: Key = None,
     ) -> OfferId:
         """A seller offers one of their active services, or a custom price and delivery."""
         command = c.MakeOffer(actor, request_id, message, service_id, price, delivery_days)
         return self.execute(command, key=key)
 
     def accept_offer(
-        self, actor: Actor, request_id: RequestId, offer_id: OfferId, *, key: str | None = None
+        self, actor: Actor, request_id: RequestId, offer_id: OfferId, *, key: Key = None
     ) -> OrderId:
         """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
         return self.execute(c.AcceptOffer(actor, request_id, offer_id), key=key)
 
-    def close_request(self, actor: Actor, request_id: RequestId, *, key: str | None = None) -> None:
+    def close_request(self, actor: Actor, request_id: RequestId, *, key: Key = None) -> None:
         """The buyer withdraws a request."""
         self.execute(c.CloseRequest(actor, request_id), key=key)
 
-    def ask(
-        self, actor: Actor, service_id: ServiceId, body: str, *, key: str | None = None
-    ) -> InquiryId:
+    def ask(self, actor: Actor, service_id: ServiceId, body: str, *, key: Key = None) -> InquiryId:
         """A buyer's question about a service before buying (the same inquiry if asked again)."""
         return self.execute(c.Ask(actor, service_id, body), key=key)
 
     def answer_inquiry(
-        self, actor: Actor, inquiry_id: InquiryId, body: str, *, key: str | None = None
+        self, actor: Actor, inquiry_id: InquiryId, body: str, *, key: Key = None
     ) -> None:
         """The seller's (or the buyer's) next message in an inquiry."""
         self.execute(c.AnswerInquiry(actor, inquiry_id, body), key=key)
 
     def review(
-        self,
-        actor: Actor,
-        order_id: OrderId,
-        *,
-        stars: int,
-        comment: str,
-        key: str | None = None,
+        self, actor: Actor, order_id: OrderId, *, stars: int, comment: str, key: Key = None
     ) -> ReviewId:
         """The buyer's review of a completed order; the service's rating moves at once."""
         return self.execute(c.Review(actor, order_id, stars, comment), key=key)
 
-    def reply(
-        self, actor: Actor, review_id: ReviewId, text: str, *, key: str | None = None
-    ) -> None:
+    def reply(self, actor: Actor, review_id: ReviewId, text: str, *, key: Key = None) -> None:
         """The seller's one reply to a review."""
         self.execute(c.Reply(actor, review_id, text), key=key)
 
     # --- withdrawals and levels -----------------------------------------------------------------
 
-    def request_withdrawal(self, actor: Actor, amount: Money, *, key: str | None = None) -> None:
+    def request_withdrawal(self, actor: Actor, amount: Money, *, key: Key = None) -> None:
         """The seller sets available earnings aside for a payout (at least the minimum)."""
         self.execute(c.RequestWithdrawal(actor, amount), key=key)
 
     def settle_withdrawal(
-        self,
-        actor: Actor,
-        seller_id: MemberId,
-        amount: Money,
-        *,
-        paid: bool,
-        key: str | None = None,
+        self, actor: Actor, seller_id: MemberId, amount: Money, *, paid: bool, key: Key = None
     ) -> None:
         """The payout provider's answer, recorded by an admin or the system.
 
@@ -629,15 +577,11 @@ class Marketplace(Queries):
         """
         self.execute(c.SettleWithdrawal(actor, seller_id, amount, paid), key=key)
 
-    def grant_professional(
-        self, actor: Actor, seller_id: MemberId, *, key: str | None = None
-    ) -> None:
+    def grant_professional(self, actor: Actor, seller_id: MemberId, *, key: Key = None) -> None:
         """An admin grants a seller the professional level."""
         self.execute(c.GrantProfessional(actor, seller_id), key=key)
 
-    def remove_professional(
-        self, actor: Actor, seller_id: MemberId, *, key: str | None = None
-    ) -> None:
+    def remove_professional(self, actor: Actor, seller_id: MemberId, *, key: Key = None) -> None:
         """An admin removes the professional level.
 
         The seller falls to the level their latest evaluation earned (level 1 if never

@@ -67,7 +67,7 @@ def send_message(command: c.SendMessage, context: Context) -> None:
 
 def act(  # the command, the event it fires, and the message that goes with it
     context: Context,
-    command: c.Deliver | c.RequestModification | c.ReportProblem,
+    command: c.OrderCommand[None],
     event: OrderEvent,
     body: str,
     attachments: Sequence[str] = (),
@@ -104,12 +104,7 @@ def report_problem(command: c.ReportProblem, context: Context) -> None:
 
 def transition(
     context: Context,
-    command: c.Accept
-    | c.CancelLate
-    | c.Decline
-    | c.RequestCancellation
-    | c.AnswerCancellation
-    | c.ResolveDispute,
+    command: c.OrderCommand[None],
     event: OrderEvent,
     *,
     reason: str | None = None,

@@ -115,6 +115,7 @@ __all__ = [
     "ModerateRequest",
     "ModerateService",
     "NewUpgrade",
+    "OrderCommand",
     "OrderNow",
     "PauseService",
     "PostRequest",
@@ -133,6 +134,7 @@ __all__ = [
     "ResumeService",
     "Review",
     "SendMessage",
+    "ServiceCommand",
     "SetPayoutMethods",
     "SettleWithdrawal",
     "SuspendMember",
@@ -177,7 +179,8 @@ class Command(Generic[R]):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         for base in getattr(cls, "__orig_bases__", ()):
-            if typing.get_origin(base) is Command:
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, Command):
                 cls.result = typing.get_args(base)[0]
                 cls.name = "".join(
                     f"_{c.lower()}" if c.isupper() else c for c in cls.__name__
@@ -199,6 +202,22 @@ class NewUpgrade:
     title: str
     price: Money
     extra_days: int = 0
+
+
+@attrs.frozen
+class OrderCommand(Command[R]):
+    """A command about one order: who acts, on which order."""
+
+    actor: Actor
+    order_id: OrderId
+
+
+@attrs.frozen
+class ServiceCommand(Command[R]):
+    """A command about one service: who acts, on which service."""
+
+    actor: Actor
+    service_id: ServiceId
 
 
 # --- members -------------------------------------------------------------------------------
@@ -303,18 +322,16 @@ class PublishService(Command[Service]):
 
 
 @attrs.frozen
-class ModerateService(Command[None]):
+class ModerateService(ServiceCommand[None]):
     """An admin approves a service (``reason=None``) or rejects it with a reason."""
 
     errors = (PermissionDenied, ServiceStatusConflict)
 
-    actor: Actor
-    service_id: ServiceId
     reason: str | None = None
 
 
 @attrs.frozen
-class EditService(Command[None]):
+class EditService(ServiceCommand[None]):
     """The seller changes a service; a published one leaves the index until reviewed.
 
     Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade. Errors:
@@ -330,8 +347,6 @@ class EditService(Command[None]):
         ServiceStatusConflict,
     )
 
-    actor: Actor
-    service_id: ServiceId
     title: str | None = None
     description: str | None = None
     instructions: str | None = None
@@ -342,23 +357,17 @@ class EditService(Command[None]):
 
 
 @attrs.frozen
-class PauseService(Command[None]):
+class PauseService(ServiceCommand[None]):
     """The seller (or an admin) stops taking orders: the service leaves the index."""
 
     errors = (PermissionDenied, ServiceStatusConflict)
 
-    actor: Actor
-    service_id: ServiceId
-
 
 @attrs.frozen
-class ResumeService(Command[None]):
+class ResumeService(ServiceCommand[None]):
     """The seller takes orders again: the service returns to the index."""
 
     errors = (PermissionDenied, ServiceStatusConflict)
-
-    actor: Actor
-    service_id: ServiceId
 
 
 # --- money in, the cart and checkout -------------------------------------------------------------
@@ -376,7 +385,7 @@ class TopUp(Command[None]):
 
 
 @attrs.frozen
-class AddToCart(Command[None]):
+class AddToCart(ServiceCommand[None]):
     """Put a service in the buyer's cart with chosen upgrades and a quantity."""
 
     errors = (
@@ -388,40 +397,29 @@ class AddToCart(Command[None]):
         UnitPriceTooHigh,
     )
 
-    actor: Actor
-    service_id: ServiceId
     upgrade_ids: tuple[UpgradeId, ...] = ()
     quantity: int = 1
 
 
 @attrs.frozen
-class RemoveFromCart(Command[None]):
+class RemoveFromCart(ServiceCommand[None]):
     """Take a service out of the buyer's cart."""
 
     errors = (NotFound,)
 
-    actor: Actor
-    service_id: ServiceId
-
 
 @attrs.frozen
-class AddFavourite(Command[None]):
+class AddFavourite(ServiceCommand[None]):
     """Save another seller's active service to the member's favourites."""
 
     errors = (OwnService, ServiceNotAvailable)
 
-    actor: Actor
-    service_id: ServiceId
-
 
 @attrs.frozen
-class RemoveFavourite(Command[None]):
+class RemoveFavourite(ServiceCommand[None]):
     """Forget a saved service."""
 
     errors = (NotFound,)
-
-    actor: Actor
-    service_id: ServiceId
 
 
 @attrs.frozen
@@ -439,7 +437,7 @@ class Checkout(Command[list[OrderId]]):
 
 
 @attrs.frozen
-class OrderNow(Command[OrderId]):
+class OrderNow(ServiceCommand[OrderId]):
     """Buy one service at once, without the cart (balance, or a gateway)."""
 
     errors = (
@@ -453,8 +451,6 @@ class OrderNow(Command[OrderId]):
         PaymentFailed,
     )
 
-    actor: Actor
-    service_id: ServiceId
     upgrade_ids: tuple[UpgradeId, ...] = ()
     quantity: int = 1
     method: Gateway | None = None
@@ -464,106 +460,86 @@ class OrderNow(Command[OrderId]):
 
 
 @attrs.frozen
-class SendMessage(Command[None]):
+class SendMessage(OrderCommand[None]):
     """Write in the order; the buyer's first message carries the instructions."""
 
     errors = (ContactDetailsNotAllowed, InvalidText, TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
     body: str
     attachments: tuple[str, ...] = ()
 
 
 @attrs.frozen
-class Deliver(Command[None]):
+class Deliver(OrderCommand[None]):
     """The seller delivers, with a message and files."""
 
     errors = (TransitionNotAllowed, PermissionDenied, ContactDetailsNotAllowed)
 
-    actor: Actor
-    order_id: OrderId
     body: str
     attachments: tuple[str, ...] = ()
 
 
 @attrs.frozen
-class RequestModification(Command[None]):
+class RequestModification(OrderCommand[None]):
     """The buyer asks for changes to a delivery."""
 
     errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
 
-    actor: Actor
-    order_id: OrderId
     reason: str
 
 
 @attrs.frozen
-class ReportProblem(Command[None]):
+class ReportProblem(OrderCommand[None]):
     """The buyer reports a problem: the order is disputed until an admin decides."""
 
     errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
 
-    actor: Actor
-    order_id: OrderId
     reason: str
 
 
 @attrs.frozen
-class Accept(Command[None]):
+class Accept(OrderCommand[None]):
     """The buyer accepts the delivery: the order completes and the money is released."""
 
     errors = (TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
-
 
 @attrs.frozen
-class CancelLate(Command[None]):
+class CancelLate(OrderCommand[None]):
     """The buyer cancels an order whose seller is late: the money goes back."""
 
     errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
-
 
 @attrs.frozen
-class Decline(Command[None]):
+class Decline(OrderCommand[None]):
     """The seller declines an order before delivering: the money goes back."""
 
     errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
 
-    actor: Actor
-    order_id: OrderId
     reason: str | None = None
 
 
 @attrs.frozen
-class RequestCancellation(Command[None]):
+class RequestCancellation(OrderCommand[None]):
     """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
 
     errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
     reason: str | None = None
 
 
 @attrs.frozen
-class AnswerCancellation(Command[None]):
+class AnswerCancellation(OrderCommand[None]):
     """The other side agrees (the money goes back) or refuses (the work goes on)."""
 
     errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
     agree: bool
 
 
 @attrs.frozen
-class ResolveDispute(Command[None]):
+class ResolveDispute(OrderCommand[None]):
     """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
 
     ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
@@ -573,8 +549,6 @@ class ResolveDispute(Command[None]):
 
     errors = (InvalidRefund, TransitionNotAllowed, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
     outcome: OrderEvent
     refund: Money | None = None
 
@@ -642,13 +616,11 @@ class CloseRequest(Command[None]):
 
 
 @attrs.frozen
-class Ask(Command[InquiryId]):
+class Ask(ServiceCommand[InquiryId]):
     """A buyer's question about a service before buying (the same inquiry if asked again)."""
 
     errors = (OwnService, ServiceNotAvailable, ContactDetailsNotAllowed)
 
-    actor: Actor
-    service_id: ServiceId
     body: str
 
 
@@ -664,13 +636,11 @@ class AnswerInquiry(Command[None]):
 
 
 @attrs.frozen
-class Review(Command[ReviewId]):
+class Review(OrderCommand[ReviewId]):
     """The buyer's review of a completed order; the service's rating moves at once."""
 
     errors = (ReviewNotAllowed, OutOfRange, InvalidText, PermissionDenied)
 
-    actor: Actor
-    order_id: OrderId
     stars: int
     comment: str
 
