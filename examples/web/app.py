@@ -11,13 +11,16 @@ effect; a refusal is shown translated, and a page of someone else's order is 403
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import attrs
 from accounts import PASSWORD_LENGTH, Accounts
@@ -34,7 +37,7 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
+    send_file,
     session,
 )
 from flask import url_for as _url_for
@@ -69,6 +72,14 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo's published password)
 ADMIN_EMAIL = "admin@example.com"
 LANGUAGES = ("ar", "en")
 METHODS = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
+MAX_UPLOAD = 20 * 1024 * 1024
+"""The largest request the site reads (a delivery's files together): 20 MB, else 413."""
+MAX_FILES = 10
+_STORED = re.compile(r"[0-9a-f]{12}")
+POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
 
 
@@ -127,11 +138,22 @@ def create_app(host: Host, *, secret_key: str | None = None, testing: bool = Fal
         TESTING=testing,
         SHOW_VERIFICATION_LINKS=True,  # development: the link is shown as well as logged
     )
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.extensions["host"] = host
+    app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document()))
     return app
+
+
+def _headers(answer: Response) -> Response:
+    """What every answer says to the browser: run nothing from elsewhere, frame nowhere."""
+    answer.headers.setdefault("Content-Security-Policy", POLICY)
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    answer.headers["Referrer-Policy"] = "same-origin"
+    answer.headers.pop("Server", None)
+    return answer
 
 
 pages = Blueprint("pages", __name__)
@@ -207,9 +229,46 @@ def actor() -> Actor:
     return Actor.member(MemberId(g.member_id))
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(kind: type[E], value: str) -> E:
+    """One of an enum's values, or a 400 that names the value and the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in kind)
+        abort(400, description=f"{value[:40]!r}: {choices}")
+
+
+def local(target: str | None) -> str:
+    r"""``target`` if it is a path on this site, else ``/``: never a redirect elsewhere.
+
+    Browsers drop tabs and line breaks inside a URL and read ``\`` as ``/``, so
+    ``/\t/evil.example`` and ``/\evil.example`` would leave the site: both are refused.
+    """
+    if not target:
+        return "/"
+    seen = target.replace("\t", "").replace("\n", "").replace("\r", "")
+    parts = urlsplit(seen)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not seen.startswith("/")
+        or seen.startswith("//")
+        or "\\" in seen
+        or not seen.isprintable()
+    ):
+        return "/"
+    return seen
+
+
 def back(default: str = "/") -> Response:
-    target = request.form.get("next") or request.referrer or default
-    return redirect(target if target.startswith(("/", request.host_url)) else "/", 303)
+    target = request.form.get("next")
+    referrer = request.referrer or ""
+    if not target and referrer.startswith(request.host_url):
+        target = "/" + referrer.removeprefix(request.host_url)
+    return redirect(local(target or default), 303)
 
 
 def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
@@ -255,7 +314,7 @@ def home() -> str:
 def search() -> str:
     args = request.args
     text = args.get("q", "").strip() or None
-    ordering = Ordering(args.get("ordering") or ("relevance" if text else "newest"))
+    ordering = _choice(Ordering, args.get("ordering") or ("relevance" if text else "newest"))
     category = args.get("category") or None
     try:
         query = ListingQuery(
@@ -384,7 +443,8 @@ def orders() -> str:
     me = actor()
     as_seller = request.args.get("as") == "seller"
     status = request.args.get("status")
-    listed = _market().orders_of(me, OrderStatus(status) if status else None, as_seller=as_seller)
+    chosen = _choice(OrderStatus, status) if status else None
+    listed = _market().orders_of(me, chosen, as_seller=as_seller)
     return render_template("orders.html", orders=listed, as_seller=as_seller, status=status)
 
 
@@ -446,27 +506,48 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
     if g.member_id != order.seller_id:
         return []
     kept = []
-    for upload in request.files.getlist("files")[:10]:
-        name = secure_filename(upload.filename or "") or "file"
-        stored = f"{uuid.uuid4().hex[:12]}-{name}"
+    for upload in request.files.getlist("files")[:MAX_FILES]:
+        shown = _shown_name(upload.filename)
+        stored = uuid.uuid4().hex[:12]
         folder = _host().files / order_id
         folder.mkdir(parents=True, exist_ok=True)
-        upload.save(folder / stored)
-        kept.append(f"/files/{order_id}/{stored}")
+        upload.save(folder / f"{stored}-{secure_filename(shown) or 'file'}")
+        kept.append(f"/files/{order_id}/{stored}/{shown}")
     return kept
+
+
+def _shown_name(given: str | None) -> str:
+    """The name the seller gave a file (Arabic kept), without folders or control characters."""
+    name = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in "<>\"'")
+    return name.strip(" .")[:100] or "file"
 
 
 def _discard(addresses: list[str]) -> None:
     """Remove kept files by the addresses :func:`_keep_uploads` gave them."""
     for address in addresses:
-        _prefix, order_id, stored = address.rsplit("/", 2)
-        (_host().files / order_id / stored).unlink(missing_ok=True)
+        _empty, _files, order_id, stored, _name = address.split("/", 4)
+        for path in (_host().files / order_id).glob(f"{stored}-*"):
+            path.unlink(missing_ok=True)
 
 
-@pages.get("/files/<order_id>/<name>")
-def delivered_file(order_id: str, name: str) -> Response:
+@pages.get("/files/<order_id>/<stored>/<name>")
+def delivered_file(order_id: str, stored: str, name: str) -> Response:
+    """A delivered file, for the order's parties and admins: always a download.
+
+    Served as an attachment, typed as bytes, with ``nosniff`` and a sandboxing CSP, so a
+    delivered ``.html`` or ``.svg`` can never run as the site (SECURITY.md).
+    """
     _market().conversation(actor(), OrderId(order_id))  # the parties and admins only
-    return send_from_directory(_host().files.resolve() / secure_filename(order_id), name)
+    folder = _host().files.resolve() / secure_filename(order_id)
+    found = sorted(folder.glob(f"{stored}-*")) if _STORED.fullmatch(stored) else []
+    if not found:
+        abort(404)
+    answer = send_file(
+        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=name
+    )
+    answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return answer
 
 
 @pages.post("/reviews/<review_id>/reply")
@@ -726,8 +807,7 @@ def login() -> str | Response:
         )
         return render_template("login.html", next=request.form.get("next", "/")), 401  # type: ignore[return-value]
     _log_in(account.member_id, is_admin=account.is_admin)
-    target = request.form.get("next", "/")
-    return redirect(target if target.startswith("/") else "/", 303)
+    return redirect(local(request.form.get("next")), 303)
 
 
 def _log_in(member_id: str, *, is_admin: bool) -> None:
@@ -747,8 +827,7 @@ def logout() -> Response:
 @pages.get("/lang/<code>")
 def language(code: str) -> Response:
     session["lang"] = code if code in LANGUAGES else "ar"
-    target = request.args.get("next", "/")
-    return redirect(target if target.startswith("/") else "/", 303)
+    return redirect(local(request.args.get("next")), 303)
 
 
 def url_for(endpoint: str, **values: object) -> str:

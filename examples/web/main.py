@@ -15,6 +15,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from app import bootstrap, create_app
+from werkzeug.serving import WSGIRequestHandler
+
+
+class _Handler(WSGIRequestHandler):
+    """Werkzeug's handler without its ``Server: Werkzeug/… Python/…`` banner."""
+
+    server_version = "microgigs"
+    sys_version = ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     host = bootstrap(options.db, demo=not options.no_demo)
     try:
         print(f"microgigs: http://{options.host}:{options.port}/  (Ctrl+C stops)", flush=True)
-        create_app(host).run(host=options.host, port=options.port)
+        create_app(host).run(host=options.host, port=options.port, request_handler=_Handler)
     finally:
         host.close()
     return 0

@@ -31,7 +31,7 @@ def test_another_buyer_can_neither_see_nor_act_on_an_order(app):
     assert "/orders/" in acted.headers["Location"]
     # the refusal is flashed in Arabic, and nothing was written
     assert "مرحبا" not in ahmad.get(f"/orders/{order}").data.decode()
-    assert 403 == layla.get(f"/files/{order}/logo.svg").status_code
+    assert 403 == layla.get(f"/files/{order}/0123456789ab/logo.svg").status_code
     assert 404 == layla.get("/orders/01ZZZZZZZZZZZZZZZZZZZZZZZZ").status_code
     assert 403 == layla.get("/admin").status_code
 
