@@ -3,7 +3,7 @@
 
 Usage::
 
-    python3 dev.py demo     # the example marketplace (web) on the embedded SQLite default
+    python3 dev.py demo     # the example marketplace (web) with demo data, and its tick worker
     python3 dev.py tour     # a scripted tour of the use cases in the terminal
     python3 dev.py check    # ruff, ruff format, mypy (strict), pytest with every test
     python3 dev.py l10n     # re-extract, update and compile the gettext catalogs
@@ -63,8 +63,19 @@ def ensure_environment() -> None:
 
 
 def demo(args: list[str]) -> int:
-    """Serve the example marketplace (the web host) on SQLite with demo data."""
-    return _run(PYTHON, "examples/web/main.py", *args)
+    """Serve the example marketplace (the web host) on SQLite with demo data, and its worker.
+
+    The worker (``examples/web/worker.py``) runs ``tick`` every minute in its own process,
+    on the same database (``--db``, as given to the server); it stops with the server.
+    """
+    db = args[args.index("--db") + 1] if "--db" in args[:-1] else "marketplace.sqlite3"
+    print("$", PYTHON, "examples/web/worker.py", "--db", db, flush=True)
+    worker = subprocess.Popen([str(PYTHON), "examples/web/worker.py", "--db", db], cwd=ROOT)
+    try:
+        return _run(PYTHON, "examples/web/main.py", "--demo", *args)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def tour(args: list[str]) -> int:

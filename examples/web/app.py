@@ -91,6 +91,8 @@ class Host:
     accounts: Accounts
     files: Path
     """Where delivered files are kept, one folder per order."""
+    demo: bool = False
+    """The demo month and its published accounts were asked for: every page says so."""
 
     def close(self) -> None:
         """Close the marketplace's storage and the credentials file."""
@@ -99,9 +101,9 @@ class Host:
 
 
 def bootstrap(
-    db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = True
+    db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = False
 ) -> Host:
-    """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN), demo data if empty.
+    """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN); demo data if asked.
 
     Credentials live in ``accounts`` (by default a SQLite file beside ``db``, or
     ``accounts.sqlite3`` for a DSN), delivered files in a folder beside it. The demo month
@@ -122,7 +124,7 @@ def bootstrap(
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
         credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
-    return Host(market, credentials, files)
+    return Host(market, credentials, files, demo=demo)
 
 
 # --- the application ---------------------------------------------------------------------
@@ -195,6 +197,7 @@ def _helpers() -> dict[str, Any]:
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
         "is_admin": g.admin,
+        "demo": _host().demo,
         "tree": TREE,
         "member_name": member_name,
         "category_name": lambda c: TREE.category(c).name(g.lang),
@@ -767,7 +770,17 @@ def register() -> str | Response:
         )
     ):
         return render_template("register.html"), 400  # type: ignore[return-value]
-    account = _host().accounts.get(created[0]) or _host().accounts.add(
+    if _host().accounts.get(created[0]) is not None:
+        # a replay of a registration already made (its key sent again): it never logs
+        # anyone in, whatever password it carries
+        flash(
+            "هذا الحساب موجود: سجّل الدخول بكلمة مروره"
+            if g.lang == "ar"
+            else "This account exists already: log in with its password",
+            "error",
+        )
+        return redirect(url_for("login"), 303)
+    account = _host().accounts.add(
         created[0], _market().member(Actor.member(created[0])).email, password
     )
     link = url_for("verify", token=account.verify_token, _external=True)

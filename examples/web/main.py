@@ -1,8 +1,9 @@
 """Start the web host: ``python examples/web/main.py [--db PATH-or-DSN] [--port 8000]``.
 
-An empty marketplace gets the demo month first (six sellers, 24 services, orders in every
-status); log in as ``sara_designs@example.com``, ``ahmad@example.com`` or
-``admin@example.com`` with the password ``demo-password``.
+With ``--demo``, an empty marketplace gets the demo month first (six sellers, 24 services,
+orders in every status) and every page says it is a demo; log in as
+``sara_designs@example.com``, ``ahmad@example.com`` or ``admin@example.com`` with the
+password ``demo-password``. Without it nothing is loaded and no account is published.
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--no-demo", action="store_true", help="do not load the demo month")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo month into an empty marketplace (its accounts are published)",
+    )
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    host = bootstrap(options.db, demo=not options.no_demo)
+    host = bootstrap(options.db, demo=options.demo)
     try:
         print(f"microgigs: http://{options.host}:{options.port}/  (Ctrl+C stops)", flush=True)
         create_app(host).run(host=options.host, port=options.port, request_handler=_Handler)

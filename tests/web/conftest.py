@@ -17,7 +17,7 @@ from app import bootstrap, create_app
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
-    made = bootstrap(str(tmp_path_factory.mktemp("web") / "market.sqlite3"))
+    made = bootstrap(str(tmp_path_factory.mktemp("web") / "market.sqlite3"), demo=True)
     yield made
     made.close()
 

@@ -10,7 +10,7 @@ from forms import log_in
 
 @pytest.mark.postgres
 def test_bootstrap_on_postgresql_serves_the_demo(postgres_dsn, tmp_path):
-    host = bootstrap(postgres_dsn, accounts=str(tmp_path / "accounts.sqlite3"))
+    host = bootstrap(postgres_dsn, accounts=str(tmp_path / "accounts.sqlite3"), demo=True)
     try:
         client = create_app(host, secret_key="pg-test", testing=True).test_client()  # noqa: S106
         assert "تصميم شعار احترافي لشركتك" in client.get("/").data.decode()

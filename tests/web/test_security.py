@@ -123,3 +123,35 @@ def test_a_bad_filter_value_is_a_clear_400_not_a_server_error(app, path):
     answer = client.get(path)
     assert 400 == answer.status_code
     assert "bogus" in answer.data.decode()
+
+
+def test_a_replayed_registration_never_logs_anyone_in(app):
+    first = app.test_client()
+    form = {
+        "key": "registration-of-rana",
+        "username": "rana",
+        "email": "rana@example.com",
+        "first_name": "رنا",
+        "family_name": "سالم",
+        "password": "rana-own-password",
+    }
+    registered = first.post(
+        "/register", data={**form, "csrf": csrf_of(first.get("/register").data)}
+    )
+    assert "/dashboard" in registered.headers["Location"]
+    other = app.test_client()
+    replayed = other.post(
+        "/register",
+        data={
+            **form,
+            "password": "attacker-password",
+            "csrf": csrf_of(other.get("/register").data),
+        },
+    )
+    assert "/login" in replayed.headers["Location"]
+    assert 302 <= other.get("/dashboard").status_code < 400  # sent to log in: nobody's session
+    assert 401 == other.post(
+        "/login",
+        data={"csrf": csrf_of(other.get("/login").data), "email": "rana@example.com",
+              "password": "attacker-password"},
+    ).status_code  # fmt: skip

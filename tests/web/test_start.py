@@ -1,4 +1,4 @@
-"""README command 1's job: the web host starts on a fresh SQLite file and serves the demo."""
+"""README command 1's job: the web host starts on a fresh SQLite file; the demo when asked."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_the_web_host_starts_with_demo_data_on_a_fresh_sqlite_file(tmp_path):
+def serve(db, *options):
+    """Start the host on ``db`` with ``options``; the home page and the server's output."""
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
-        [sys.executable, str(MAIN), "--db", str(tmp_path / "fresh.sqlite3"), "--port", str(port)],
+        [sys.executable, str(MAIN), "--db", str(db), "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -35,6 +36,20 @@ def test_the_web_host_starts_with_demo_data_on_a_fresh_sqlite_file(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
+    return page, output
+
+
+def test_the_web_host_starts_with_demo_data_on_a_fresh_sqlite_file_when_asked(tmp_path):
+    page, output = serve(tmp_path / "fresh.sqlite3", "--demo")
     assert 'dir="rtl"' in page, output
     assert "تصميم شعار احترافي لشركتك" in page
     assert "demo loaded" in output
+    assert 'class="demo-banner"' in page
+
+
+def test_without_the_demo_flag_nothing_is_loaded_and_no_account_is_published(tmp_path):
+    page, output = serve(tmp_path / "empty.sqlite3")
+    assert 'dir="rtl"' in page, output
+    assert "تصميم شعار احترافي لشركتك" not in page
+    assert "demo-banner" not in page
+    assert "demo loaded" not in output

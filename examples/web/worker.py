@@ -1,0 +1,57 @@
+"""The periodic worker: ``python examples/web/worker.py [--db PATH-or-DSN] [--every 60]``.
+
+It runs the marketplace's ``tick`` in its own process, beside the web host: deliveries left
+unanswered are accepted, unanswered cancellation requests taken, earnings cleared after
+their clearance period, requests expired, sellers' levels evaluated. ``tick`` is safe to run
+twice or from several workers at once: each step happens once. ``--once`` ticks one time
+and exits (for cron or a test); SIGTERM or Ctrl+C stop it between two ticks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+
+import microgigs
+
+log = logging.getLogger("microgigs.worker")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and tick until stopped (or once)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
+    parser.add_argument("--every", type=float, default=60.0, help="seconds between two ticks")
+    parser.add_argument("--once", action="store_true", help="tick once and exit")
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    stop = threading.Event()
+
+    def stopping(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stopping)
+    signal.signal(signal.SIGINT, stopping)
+    market = microgigs.bootstrap(options.db)
+    try:
+        while not stop.is_set():
+            report = market.tick()
+            log.info(
+                "tick: %d transitions, %d cleared, %d expired, %d evaluated, %d trending",
+                report.transitions, report.cleared, report.expired, report.evaluated,
+                report.trending,
+            )  # fmt: skip
+            if options.once:
+                break
+            stop.wait(options.every)
+    finally:
+        market.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
