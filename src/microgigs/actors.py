@@ -13,12 +13,13 @@ True
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Final
 
 import attrs
 
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
-from microgigs.errors import PermissionDenied
+from microgigs.errors import InvalidText, InvalidType, PermissionDenied
 from microgigs.ids import MemberId
 
 __all__ = ["Actor", "Role"]
@@ -35,12 +36,38 @@ class Role(LabelledEnum):
 label_members({Role.MEMBER: _("a member"), Role.ADMIN: _("an admin"), Role.SYSTEM: _("the system")})
 
 
+def _role(value: object) -> Role:
+    """A role, from itself or its value; anything else is a typed error."""
+    if isinstance(value, Role):
+        return value
+    if isinstance(value, str) and value in _ROLE_VALUES:
+        return Role(value)
+    raise InvalidType(field=_("role"), expected="member, admin or system", actual=repr(value)[:40])
+
+
+def _member_id(_actor: object, _field: object, value: MemberId | None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidType(field=_("member id"), expected="str", actual=type(value).__name__)
+    if not 0 < len(value) <= _ID_LENGTH or "|" in value or not value.isprintable():
+        raise InvalidText(field=_("member id"), minimum=1, maximum=_ID_LENGTH)
+
+
+_ID_LENGTH: Final = 100
+_ROLE_VALUES: Final = frozenset(role.value for role in Role)
+
+
 @attrs.frozen
 class Actor:
-    """The one who asks for a change: a member, an admin (staff, with a member id) or a timer."""
+    """The one who asks for a change: a member, an admin (staff, with a member id) or a timer.
 
-    role: Role
-    member_id: MemberId | None = None
+    The role is a :class:`Role` (or its value, converted); a member id is plain text without
+    ``|`` (an idempotency key's scope is built from both). Anything else is a typed error.
+    """
+
+    role: Role = attrs.field(converter=_role)
+    member_id: MemberId | None = attrs.field(default=None, validator=_member_id)
 
     @classmethod
     def member(cls, member_id: MemberId) -> Actor:

@@ -66,6 +66,7 @@ to add millions of them; anything larger is refused as input, not stored wrong.
 """
 
 _LONGEST_AMOUNT_TEXT: Final = 40
+_MOST_DIGITS: Final = len(str(MAX_MINOR))  # an amount's adjusted exponent past this is too big
 _CONTEXT: Final = decimal.Context(prec=60, rounding=ROUNDING, traps=[decimal.InvalidOperation])
 
 
@@ -169,7 +170,12 @@ class Money:
             raise InvalidType(
                 field=_("amount"), expected="a str, Decimal or int", actual=type(amount).__name__
             )
-        if _decimal_places(value) > exponent or abs(value) > MAX_MINOR:
+        if (
+            not value.is_finite()
+            or value.adjusted() > _MOST_DIGITS
+            or _decimal_places(value) > exponent
+            or abs(value) > MAX_MINOR
+        ):
             raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
         return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)
 

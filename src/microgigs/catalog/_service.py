@@ -160,6 +160,10 @@ class ServiceSnapshot:
             raise InvalidType(field=_("upgrades"), expected="a list of ids", actual="str")
         seen: set[UpgradeId] = set()
         for upgrade_id in upgrade_ids:
+            if not isinstance(upgrade_id, str):
+                raise InvalidType(
+                    field=_("upgrade"), expected="an id", actual=type(upgrade_id).__name__
+                )
             if upgrade_id in seen:
                 raise DuplicateUpgrade(upgrade_id=upgrade_id)
             self.upgrade(upgrade_id)

@@ -15,9 +15,15 @@ from typing import Final, TypeVar
 import attrs
 
 from microgigs._text import _
-from microgigs.actors import Actor
+from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree
-from microgigs.errors import PermissionDenied
+from microgigs.errors import (
+    InvalidType,
+    MemberSuspended,
+    NotFound,
+    PaymentFailed,
+    PermissionDenied,
+)
 from microgigs.ids import IdGenerator, MemberId
 from microgigs.ledger import Gateway
 from microgigs.members import Member
@@ -30,6 +36,8 @@ C = TypeVar("C")
 R = TypeVar("R")
 Handler = Callable[..., object]  # type: ignore[explicit-any]  # one type for every handler
 
+TIMERS: Final = "timers"
+"""The key namespace of ``tick``'s steps: no caller's key reaches it."""
 HANDLERS: Final[dict[type, Handler]] = {}
 """Every command class and the function that handles it (filled by the area modules)."""
 
@@ -69,10 +77,36 @@ class Context:
         member.require_can_trade()
         return member
 
+    def require_trading(self, actor: Actor) -> None:
+        """Refuse a suspended member (admins, the system and strangers pass to the domain).
+
+        Someone who is no member at all is the domain's to refuse (``PermissionDenied``).
+        """
+        member_id = actor.member_id
+        if actor.role is not Role.MEMBER or member_id is None:
+            return
+        try:
+            trading = self.uow.members.can_trade(member_id)
+        except NotFound:
+            return
+        if not trading:
+            raise MemberSuspended(member_id=member_id)
+
     def charge(self, payer: MemberId, amount: Money, method: Gateway) -> Receipt:
-        """Charge a gateway once for this command; voided if the command does not commit."""
-        receipt = self.gateway.charge(self.key, payer, amount, method)
+        """Charge a gateway for this run of the command; voided if the run does not commit.
+
+        The charge's key is this run's own (the command's key and a fresh id): two runs of
+        one command at once (a double submit, a retry while the first still runs) never
+        share a receipt, so the one that fails voids only its own charge.
+        """
+        if not isinstance(method, Gateway):
+            raise InvalidType(
+                field=_("payment method"), expected="Gateway", actual=type(method).__name__
+            )
+        receipt = self.gateway.charge(f"{self.key}|{self.ids.new(str)}", payer, amount, method)
         self.charges.append(receipt)
+        if (receipt.payer, receipt.amount, receipt.method) != (payer, amount, method):
+            raise PaymentFailed(method=method, reason=_("the receipt does not match the charge"))
         return receipt
 
     def zero(self) -> Money:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import ClassVar
 
 import attrs
 
 from microgigs.actors import Actor
 from microgigs.ids import EventId, MemberId
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import TIMERS, Context, handles
 from microgigs.members import Member
 from microgigs.ranking import (
     SellerLevel,
@@ -29,6 +30,9 @@ class EvaluateLevel(c.Command[None]):
     seller_id: MemberId
     round_at: datetime
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(EvaluateLevel)

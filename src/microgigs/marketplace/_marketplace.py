@@ -23,6 +23,7 @@ from microgigs.errors import (
     InvalidText,
     InvalidType,
     MicrogigsError,
+    PermissionDenied,
     StaleWrite,
 )
 from microgigs.ids import (
@@ -46,7 +47,7 @@ from microgigs.marketplace import (
     _reviews,  # noqa: F401
 )
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._context import HANDLERS, Context, Handler
+from microgigs.marketplace._context import HANDLERS, TIMERS, Context, Handler
 from microgigs.marketplace._levels import EvaluateLevel
 from microgigs.marketplace._tick import (
     ClearRelease,
@@ -146,6 +147,8 @@ class Marketplace(Queries):
         actor = command.actor
         if not isinstance(actor, Actor):
             raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+        if command.system_only and actor.role is not Role.SYSTEM:
+            raise PermissionDenied(actor=actor.role.label, action=_("run the system's own step"))
         scope = command.key_scope or f"{_ROLES[actor.role]}:{actor.member_id or '-'}"
         when = self.clock.now() if now is None else now
         if key is None:
@@ -179,10 +182,11 @@ class Marketplace(Queries):
                     uow.commit()
                 except MicrogigsError:
                     # a replay racing the first run fails (at commit, or on what it read);
-                    # the winner's record then answers it like any replay
+                    # the winner's record then answers it like any replay. Either way this
+                    # run's own charges are voided: the winner paid with its own.
+                    self._void(context)
                     done = self._recorded(scoped)
                     if done is None:
-                        self._void(context)
                         raise
                 except BaseException:
                     self._void(context)
@@ -211,10 +215,11 @@ class Marketplace(Queries):
                 kind, converter.get_unstructure_hook(kind)
             )
             text = orjson.dumps([command.name, plain(command)])
-        except (AttributeError, TypeError, ValueError, MicrogigsError):
-            # a field of the wrong type (or an integer JSON cannot hold): the handler
-            # refuses it with a typed error
-            text = repr(command).encode()
+        except (AttributeError, TypeError, ValueError, RecursionError, MicrogigsError):
+            # a field of the wrong type (or an integer JSON cannot hold, or a list nested
+            # past reason): the handler refuses it with a typed error; this fingerprint
+            # matches nothing, so such a command is never answered from a record
+            text = f"unreadable {type(command).__name__} {id(command)}".encode()
         return hashlib.sha256(text).hexdigest()
 
     @staticmethod
@@ -646,7 +651,7 @@ class Marketplace(Queries):
         when = self.clock.now() if now is None else now
         day = when.astimezone(UTC).date().isoformat()
         done_key = f"trending:{day}"
-        if self._recorded(f"{Actor.system()}|{done_key}") is not None:
+        if self._recorded(f"{TIMERS}|{done_key}") is not None:
             return 0
         trending: dict[MemberId, list[ServiceId]] = {}
         query = ListingQuery(ordering=Ordering.TRENDING, limit=_LISTING_PAGE)

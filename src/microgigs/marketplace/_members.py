@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from microgigs._text import _
+from microgigs.actors import Actor, Role
 from microgigs.catalog import ServiceStatus
 from microgigs.errors import PermissionDenied
 from microgigs.ids import MemberId
@@ -14,6 +15,7 @@ from microgigs.members import Member
 
 @handles(c.RegisterMember)
 def register_member(command: c.RegisterMember, context: Context) -> MemberId:
+    require_host(command.actor, _("register a member"))
     member = Member.register(
         context.ids.new(MemberId),
         username=command.username,
@@ -40,6 +42,12 @@ def update_profile(command: c.UpdateProfile, context: Context) -> None:
     context.uow.members.save(member)
 
 
+def require_host(actor: Actor, action: str) -> None:
+    """Refuse a member: only the host (the system) or an admin registers and verifies."""
+    if actor.role is Role.MEMBER:
+        raise PermissionDenied(actor=actor.role.label, action=action)
+
+
 def own_id(command: c.UpdateProfile) -> MemberId:
     """The member editing their own profile (an admin or the system has none)."""
     if command.actor.member_id is None:
@@ -49,6 +57,7 @@ def own_id(command: c.UpdateProfile) -> MemberId:
 
 @handles(c.VerifyEmail)
 def verify_email(command: c.VerifyEmail, context: Context) -> None:
+    require_host(command.actor, _("verify an e-mail address"))
     member = context.uow.members.get(command.member_id)
     member.verify_email()
     context.uow.members.save(member)

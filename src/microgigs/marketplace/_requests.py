@@ -123,6 +123,7 @@ def ask(command: c.Ask, context: Context) -> InquiryId:
 
 @handles(c.AnswerInquiry)
 def answer_inquiry(command: c.AnswerInquiry, context: Context) -> None:
+    context.require_trading(command.actor)
     inquiry = context.uow.inquiries.get(command.inquiry_id)
     inquiry.write(command.actor, command.body, context.now)
     context.uow.inquiries.save(inquiry)

@@ -15,6 +15,7 @@ from microgigs.ranking import Review as ReviewOfOrder
 
 @handles(c.Review)
 def review(command: c.Review, context: Context) -> ReviewId:
+    context.require_trading(command.actor)
     uow = context.uow
     order = uow.orders.get(command.order_id)
     if uow.reviews.for_order(command.order_id) is not None:
@@ -45,6 +46,7 @@ def review(command: c.Review, context: Context) -> ReviewId:
 
 @handles(c.Reply)
 def reply(command: c.Reply, context: Context) -> None:
+    context.require_trading(command.actor)
     found = context.uow.reviews.get(command.review_id)
     found.answer(command.actor, command.text, context.now, context.policy.reviews)
     context.uow.reviews.save(found)

@@ -7,6 +7,7 @@ two processes, does each once.
 from __future__ import annotations
 
 from collections import Counter
+from typing import ClassVar
 
 import attrs
 
@@ -15,7 +16,7 @@ from microgigs.actors import Actor
 from microgigs.ids import MemberId, OrderId, RequestId, ServiceId, TransactionId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import TIMERS, Context, handles
 from microgigs.marketplace._orders import apply
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
@@ -28,6 +29,9 @@ class FireTimer(c.Command[None]):
     order_id: OrderId
     event: OrderEvent
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(FireTimer)
@@ -44,6 +48,9 @@ class ClearRelease(c.Command[None]):
     seller_id: MemberId
     amount: Money
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(ClearRelease)
@@ -67,6 +74,9 @@ class ExpireRequest(c.Command[None]):
     request_id: RequestId
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
 
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
+
 
 @handles(ExpireRequest)
 def expire_request(command: ExpireRequest, context: Context) -> None:
@@ -83,6 +93,9 @@ class RecountTrending(c.Command[int]):
     service_ids: tuple[ServiceId, ...]
     day: str
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(RecountTrending)
@@ -110,6 +123,9 @@ class TrendingCounted(c.Command[None]):
 
     day: str
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(TrendingCounted)

@@ -172,6 +172,8 @@ class Command(Generic[R]):
     result: ClassVar[object]
     errors: ClassVar[tuple[type[MicrogigsError], ...]] = ()
     """What this command may raise besides what every command may (:data:`EVERY_COMMAND`)."""
+    system_only: ClassVar[bool] = False
+    """Only the system may run it (``tick``'s steps): anyone else is ``PermissionDenied``."""
     key_scope: ClassVar[str | None] = None
     """The namespace of this command's keys; ``None``: the actor's own."""
     actor: Actor
@@ -767,17 +769,30 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     field: :class:`~microgigs.errors.InvalidType`; an unknown name:
     :class:`~microgigs.errors.NotFound` (its key says the nearest names).
     """
+    if not isinstance(name, str):
+        raise InvalidType(field=_("command"), expected="a name", actual=type(name).__name__)
     kind = COMMANDS.get(name)
     if kind is None:
         near = difflib.get_close_matches(name, COMMANDS, n=3)
         raise NotFound(kind=_("command"), key=f"{name[:60]} ({', '.join(near) or '-'})")
     if not isinstance(fields, Mapping):
         raise InvalidType(field=name, expected="an object", actual=type(fields).__name__)
+    known = attrs.fields_dict(kind)  # type: ignore[arg-type]  # every command is an attrs class
+    unknown = sorted(str(key)[:40] for key in fields if key not in known)
+    if unknown:
+        raise InvalidType(field=name, expected=_describe(kind), actual=", ".join(unknown[:5]))
     try:
         return _converter.structure(dict(fields), kind)
     except InvalidType:
         raise
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        ArithmeticError,
+    ) as error:
         raise InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200]) from None
 
 

@@ -15,6 +15,7 @@ from typing import Final
 import attrs
 
 from microgigs import ledger as lg
+from microgigs._checks import whole_number
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CartLine, Service, ServiceStatus
@@ -104,10 +105,15 @@ class OrderPage:
 
 @attrs.frozen
 class PricedLine:
-    """A cart line, the service as it is now, and its price now (``None``: not buyable)."""
+    """A cart line, the service as it is now, and its price now.
+
+    A service no longer on sale (paused, under review after an edit, its seller suspended)
+    has no quote, and no service either: the buyer sees that it is gone, not its new,
+    unreviewed text.
+    """
 
     line: CartLine
-    service: Service
+    service: Service | None
     quote: Quote | None
 
 
@@ -167,6 +173,16 @@ def _own(actor: Actor, action: str) -> MemberId:
     return actor.member_id
 
 
+def _check_actor(actor: object) -> None:
+    if not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+
+
+def _check_id(value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidType(field=_("id"), expected="str", actual=type(value).__name__)
+
+
 def _admin(actor: Actor, action: str) -> None:
     if not isinstance(actor, Actor):
         raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
@@ -192,6 +208,7 @@ class Queries:
         """
         own = _own(actor, _("read balances"))
         member_id = own if member_id is None else member_id
+        _check_id(member_id)
         if member_id != own:
             actor.require_admin(_("read another member's balances"))
         with self._reading() as uow:
@@ -231,6 +248,7 @@ class Queries:
 
         Anyone sees an active service; its seller and admins see it in any status.
         """
+        _check_id(service_id)
         with self._reading() as uow:
             service = uow.services.get(service_id)
             seller = uow.members.get(service.seller_id)
@@ -244,6 +262,7 @@ class Queries:
 
     def service(self, actor: Actor | None, service_id: ServiceId) -> Service:
         """A service: anyone sees an active one; its seller, admins and the system any."""
+        _check_id(service_id)
         with self._reading() as uow:
             service = uow.services.get(service_id)
             _require_visible(actor, service, uow.members.get(service.seller_id))
@@ -253,7 +272,12 @@ class Queries:
         """The services the member saved, newest first (those gone inactive included)."""
         member_id = _own(actor, _("read favourites"))
         with self._reading() as uow:
-            return [uow.services.get(s) for s in uow.favourites.get(member_id)]
+            saved = [uow.services.get(s) for s in uow.favourites.get(member_id)]
+            return [
+                s
+                for s in saved
+                if _visible(actor, s, seller_trades=uow.members.can_trade(s.seller_id))
+            ]
 
     def cart(self, actor: Actor) -> CartView:
         """The buyer's cart priced now: each line's quote, the total, and the balance."""
@@ -262,17 +286,19 @@ class Queries:
             lines = []
             for line in uow.carts.get(member_id):
                 service = uow.services.get(line.service_id)
-                try:
-                    service.require_buyable_by(member_id)
-                    priced: Quote | None = quote(
+                seller_trades = uow.members.can_trade(service.seller_id)
+                if service.is_buyable and seller_trades and service.seller_id != member_id:
+                    priced = quote(
                         service.snapshot(),
                         self.policy,
                         upgrade_ids=line.upgrade_ids,
                         quantity=line.quantity,
                     )
-                except MicrogigsError:
-                    priced = None
-                lines.append(PricedLine(line, service, priced))
+                    lines.append(PricedLine(line, service, priced))
+                elif _visible(actor, service, seller_trades=seller_trades):
+                    lines.append(PricedLine(line, service, None))
+                else:
+                    lines.append(PricedLine(line, None, None))
             total = sum(
                 (p.quote.total for p in lines if p.quote is not None),
                 Money.zero(self.policy.currency),
@@ -281,6 +307,9 @@ class Queries:
 
     def requests_page(self, actor: Actor | None, *, limit: int = 50) -> RequestsPage:
         """Requests open now with their offers, and the member's own in every status."""
+        if actor is not None and not isinstance(actor, Actor):
+            raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+        whole_number(_("page size"), limit, 1, _QUEUE)
         with self._reading() as uow:
             found = uow.requests.open_now(self._now(), limit=limit)
             mine: Sequence[ServiceRequest] = ()
@@ -328,6 +357,10 @@ class Queries:
     ) -> list[Order]:
         """The actor's orders as buyer (or as seller), newest first, in one status if given."""
         member_id = _own(actor, _("list orders"))
+        if status is not None and not isinstance(status, OrderStatus):
+            raise InvalidType(
+                field=_("status"), expected="OrderStatus", actual=type(status).__name__
+            )
         with self._reading() as uow:
             if as_seller:
                 return uow.orders.by_seller(member_id, status)
@@ -343,7 +376,10 @@ class Queries:
 
     def member(self, actor: Actor, member_id: MemberId | None = None) -> Member:
         """A member's whole record (e-mail, phone, payout methods): their own, or an admin's."""
-        member_id = _own(actor, _("read a member")) if member_id is None else member_id
+        _check_actor(actor)
+        if member_id is None:
+            member_id = _own(actor, _("read a member"))
+        _check_id(member_id)
         if actor.role is Role.MEMBER and not actor.is_member(member_id):
             raise PermissionDenied(actor=actor.role.label, action=_("read another member"))
         with self._reading() as uow:
@@ -386,6 +422,7 @@ class Queries:
 
     def level_history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
         """A seller's level evaluations with their explanations, newest first (public)."""
+        whole_number(_("page size"), limit, 1, _QUEUE)
         with self._reading() as uow:
             return uow.levels.history(seller_id, limit=limit)
 
@@ -452,9 +489,17 @@ def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:
     return order
 
 
+def _visible(actor: Actor | None, service: Service, *, seller_trades: bool) -> bool:
+    """Anyone sees an active service of a seller in good standing; its seller and staff, all."""
+    if actor is not None and not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    if service.status is ServiceStatus.ACTIVE and seller_trades:
+        return True
+    return actor is not None and (
+        actor.role is not Role.MEMBER or actor.is_member(service.seller_id)
+    )
+
+
 def _require_visible(actor: Actor | None, service: Service, seller: Member) -> None:
-    if service.status is ServiceStatus.ACTIVE and seller.can_trade:
-        return
-    if actor is not None and (actor.role is not Role.MEMBER or actor.is_member(service.seller_id)):
-        return
-    raise NotFound(kind=_("service"), key=str(service.id)[:100])
+    if not _visible(actor, service, seller_trades=seller.can_trade):
+        raise NotFound(kind=_("service"), key=str(service.id)[:100])

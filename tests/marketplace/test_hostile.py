@@ -1,0 +1,139 @@
+"""What a hostile review of the application layer found, each now refused with a typed error.
+
+Every test here failed on the layer as first written (2026-12-03).
+"""
+
+from __future__ import annotations
+
+import pytest
+from cast import ADMIN, DAY, buy, cast, usd
+
+from microgigs.actors import Actor
+from microgigs.errors import (
+    InvalidAmount,
+    InvalidText,
+    InvalidType,
+    MemberSuspended,
+    MicrogigsError,
+    NotFound,
+    PermissionDenied,
+)
+from microgigs.ids import MemberId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._tick import ClearRelease
+
+
+def test_a_member_cannot_verify_an_address_nor_register_a_member(market):
+    seller, buyer, _service = cast(market)
+    with pytest.raises(PermissionDenied):
+        market.execute(c.VerifyEmail(seller.member_id, actor=buyer))
+    with pytest.raises(PermissionDenied):
+        market.execute(c.RegisterMember("rana", "rana@example.com", "رنا", "سالم", actor=buyer))
+    assert not market.member(seller).email_verified
+
+
+@pytest.mark.parametrize(
+    ("role", "member_id", "error"),
+    [("owner", "x", InvalidType), (5, None, InvalidType), ("member", "a|b", InvalidText),
+     ("member", ["x"], InvalidType)],
+)  # fmt: skip
+def test_an_actor_checks_its_own_fields(role, member_id, error):
+    with pytest.raises(error):
+        Actor(role, member_id)
+
+
+def test_a_role_given_as_text_is_the_role_and_reads_nothing_it_may_not(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    mallory = Actor("member", MemberId("mallory"))  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        market.order(mallory, order)
+    with pytest.raises(PermissionDenied):
+        market.member(mallory, seller.member_id)
+
+
+def test_ticks_steps_are_the_systems_only(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="s")
+    market.deliver(seller, order, "تم", key="d")
+    market.accept(buyer, order, key="a")
+    pending = market.balances(seller).pending
+    with pytest.raises(PermissionDenied):
+        market.execute(ClearRelease(order, seller.member_id, pending, actor=seller), key="y")
+    assert (pending, usd(0)) == (market.balances(seller).pending, market.balances(seller).available)
+
+
+def test_a_hosts_key_shaped_like_a_step_blocks_no_clearance(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="s")
+    market.deliver(seller, order, "تم", key="d")
+    market.accept(buyer, order, key="a")
+    market.verify_email(seller.member_id, key=f"clear:{order}")
+    assert 1 == market.tick(market.clock.now() + 15 * DAY).cleared
+
+
+def test_a_suspended_member_neither_answers_inquiries_nor_reviews(market):
+    seller, buyer, service = cast(market)
+    inquiry = market.ask(buyer, service, "هل التسليم سريع؟", key="q")
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="s")
+    market.deliver(seller, order, "تم", key="d")
+    market.accept(buyer, order, key="a")
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s1")
+    with pytest.raises(MemberSuspended):
+        market.answer_inquiry(seller, inquiry, "نعم", key="a1")
+    market.reinstate_member(ADMIN, seller.member_id, key="r1")
+    market.suspend_member(ADMIN, buyer.member_id, "احتيال", key="s2")
+    with pytest.raises(MemberSuspended):
+        market.answer_inquiry(buyer, inquiry, "ما زلت أنتظر", key="a2")
+    with pytest.raises(MemberSuspended):
+        market.review(buyer, order, stars=1, comment="سيئ", key="v")
+    assert market.rating(service).count == 0
+
+
+def test_hostile_values_are_typed_errors_and_change_nothing(market):
+    _seller, buyer, service = cast(market)
+    member = {"role": "member", "member_id": "x"}
+    for call in (
+        lambda: market.top_up(buyer, usd(5), "bitcoin", key="t"),  # type: ignore[arg-type]
+        lambda: market.update_profile(buyer, bio=[[[[]]]] * 2, key="p"),  # type: ignore[arg-type]
+        lambda: market.add_to_cart(buyer, service, upgrade_ids=[[]], key="c"),  # type: ignore[list-item]
+        lambda: market.orders_of(buyer, "completed"),  # type: ignore[arg-type]
+        lambda: market.balances(ADMIN, ["x"]),  # type: ignore[arg-type]
+        lambda: market.service(None, ["x"]),  # type: ignore[arg-type]
+        lambda: market.requests_page(buyer, limit=10**40),
+        lambda: c.structure_command(5, {}),  # type: ignore[arg-type]
+        lambda: c.structure_command("checkout", {"actor": member, "bogus": 1}),
+        lambda: c.structure_command(
+            "top_up", {"actor": member, "amount": "1e999999999 USD", "method": "card"}
+        ),
+    ):
+        with pytest.raises(MicrogigsError):
+            call()
+    assert (usd(0), []) == (market.balances(buyer).wallet, market.gateway.charged)
+
+
+def test_a_deeply_nested_value_under_a_key_is_a_typed_error(market):
+    _seller, buyer, _service = cast(market)
+    nested: list[object] = []
+    for _ in range(5000):
+        nested = [nested]
+    with pytest.raises((InvalidType, InvalidText)):
+        market.update_profile(buyer, bio=nested, key="deep")  # type: ignore[arg-type]
+
+
+def test_money_past_any_range_is_an_invalid_amount():
+    with pytest.raises(InvalidAmount):
+        c.converter.structure("1e999999999 USD", type(usd(1)))
+
+
+def test_the_cart_shows_no_new_text_of_a_service_back_in_review(market):
+    seller, buyer, service = cast(market)
+    market.add_to_cart(buyer, service, key="c")
+    market.edit_service(seller, service, title="عنوان جديد لم يراجعه أحد بعد", key="e")
+    (line,) = market.cart(buyer).lines
+    assert (None, None) == (line.service, line.quote)
+    with pytest.raises(NotFound):
+        market.service(buyer, service)
