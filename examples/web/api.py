@@ -11,6 +11,7 @@ request the rules refuse, 503 the database busy.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from microgigs.errors import (
     PaymentFailed,
     PermissionDenied,
     StaleWrite,
-    StorageBusy,
+    StorageError,
     TransitionNotAllowed,
 )
 from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
@@ -62,7 +63,7 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
     StaleWrite: 409,
     TransitionNotAllowed: 409,
     PaymentFailed: 402,
-    StorageBusy: 503,
+    StorageError: 503,  # busy or unavailable: the client may retry; never a 4xx
 }
 
 
@@ -121,7 +122,14 @@ def _actor() -> Actor:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+        # a lone surrogate ("\ud800") parses, but is no text: refuse it here, not at storage
+        json.dumps(body, ensure_ascii=False).encode()
+    except (RecursionError, UnicodeEncodeError):
+        raise BadRequest(
+            "the body must be JSON text: nested at most 100 deep, valid Unicode"
+        ) from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body

@@ -16,7 +16,6 @@ import secrets
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,6 +75,10 @@ MAX_UPLOAD = 20 * 1024 * 1024
 """The largest request the site reads (a delivery's files together): 20 MB, else 413."""
 MAX_FILES = 10
 _STORED = re.compile(r"[0-9a-f]{12}")
+# amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
+_AMOUNT = re.compile(r"[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
+_WHOLE = re.compile(r"[0-9\u0660-\u0669]{1,6}")
+_ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -850,22 +853,16 @@ def url_for(endpoint: str, **values: object) -> str:
 
 def _dollars(text: str | None) -> Money | None:
     """An amount typed in a form, in the policy's currency, or ``None``."""
-    if not text:
-        return None
-    try:
-        amount = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return Money.of(amount, KHAMSAT.currency)
+    if not text or not _AMOUNT.fullmatch(text.strip()):
+        return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "-5": not an amount here
+    return Money.of(text.strip(), KHAMSAT.currency)
 
 
 def _int(text: str | None, default: int) -> int:
-    try:
-        return int(text or default)
-    except ValueError:
+    """A whole number typed in a form (Western or Arabic-Indic digits), or ``default``."""
+    if not text or not _WHOLE.fullmatch(text.strip()):
         return default
+    return int(text.strip().translate(_ARABIC_INDIC))
 
 
 __all__ = ["ADMIN_EMAIL", "BUYERS", "DEMO_PASSWORD", "Host", "bootstrap", "create_app"]

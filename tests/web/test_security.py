@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import warnings
 from urllib.parse import unquote
 
@@ -155,3 +156,39 @@ def test_a_replayed_registration_never_logs_anyone_in(app):
         data={"csrf": csrf_of(other.get("/login").data), "email": "rana@example.com",
               "password": "attacker-password"},
     ).status_code  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tokens", "/api/v1/members", "/api/v1/cart/items"])
+def test_json_nested_too_deep_or_with_a_lone_surrogate_is_a_400(app, path):
+    client = app.test_client()
+    deep = "[" * 5000 + "]" * 5000
+    surrogate = '{"email": "\\ud800@example.com", "password": "x"}'
+    for body in (deep, surrogate):
+        answer = client.post(path, data=body, content_type="application/json")
+        assert answer.status_code in {400, 401}, (path, body[:20], answer.status_code)
+
+
+@pytest.mark.parametrize("typed", ["1e30", "1E+12", "\uff15\u0660", "1_000", "-5", "5.001"])
+def test_an_amount_typed_oddly_on_a_form_tops_up_nothing(app, typed):
+    client = app.test_client()
+    log_in(client, "tariq@example.com")
+    page = client.get("/dashboard").data
+    before = re.search(rb'id="wallet">([^<]+)<', page).group(1)
+    answer = client.post(
+        "/wallet/top-up", data={"csrf": csrf_of(page), "amount": typed, "method": "card"}
+    )
+    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1)
+    assert (303, before) == (answer.status_code, after)
+
+
+def test_an_amount_in_arabic_indic_digits_is_read(app):
+    client = app.test_client()
+    log_in(client, "tariq@example.com")
+    page = client.get("/dashboard").data
+    before = re.search(rb'id="wallet">([^<]+)<', page).group(1)
+    client.post(
+        "/wallet/top-up",
+        data={"csrf": csrf_of(page), "amount": "\u0661\u0660", "method": "card", "key": "ai"},
+    )
+    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1)
+    assert before != after
