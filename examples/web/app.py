@@ -40,6 +40,7 @@ from flask import (
     session,
 )
 from flask import url_for as _url_for
+from markupsafe import Markup
 from openapi import document
 from werkzeug.utils import secure_filename
 
@@ -152,6 +153,15 @@ def create_app(host: Host, *, secret_key: str | None = None, testing: bool = Fal
     return app
 
 
+def _isolated(amount: str) -> Markup:
+    """An amount in its own left-to-right island, so Arabic text around it cannot reorder it.
+
+    Without it "5.00 US$" inside Arabic reads "$US 5.00", and "(+5.00 US$, +1 يوم)" comes
+    apart; ``<bdi dir="ltr">`` keeps the digits and the currency together, in both languages.
+    """
+    return Markup('<bdi dir="ltr" class="money">{}</bdi>').format(amount.strip("\u200f\u200e"))
+
+
 def _headers(answer: Response) -> Response:
     """What every answer says to the browser: run nothing from elsewhere, frame nowhere."""
     answer.headers.setdefault("Content-Security-Policy", POLICY)
@@ -192,7 +202,7 @@ def _who() -> None:
 def _helpers() -> dict[str, Any]:
     return {
         "t": lambda ar, en: ar if g.lang == "ar" else en,
-        "money": lambda m: format_money(m, g.lang),
+        "money": lambda m: _isolated(format_money(m, g.lang)),
         "when": lambda d: format_datetime(d, g.lang) if d else "",
         "label": lambda v: label(v, g.lang),
         "lang": g.lang,

@@ -13,6 +13,9 @@ from microgigs.l10n import format_money
 from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery
 
+RLM = "\u200f"  # the right-to-left mark CLDR puts before an Arabic amount
+WALLET = rb'id="wallet"><bdi[^>]*>([^<]+)<'
+
 
 def an_order_of(client):
     page = client.get("/orders").data
@@ -40,14 +43,14 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(app):
     client = app.test_client()
     log_in(client, "ahmad@example.com")
     before = client.get("/dashboard").data
-    wallet = re.search(rb'id="wallet">([^<]+)<', before).group(1)
+    wallet = re.search(WALLET, before).group(1)
     forged = client.post("/wallet/top-up", data={"amount": "50", "method": "card"})
     wrong = client.post("/wallet/top-up", data={"csrf": "forged", "amount": "50", "method": "card"})
     after = client.get("/dashboard").data
     assert (403, 403, wallet) == (
         forged.status_code,
         wrong.status_code,
-        re.search(rb'id="wallet">([^<]+)<', after).group(1),
+        re.search(WALLET, after).group(1),
     )
 
 
@@ -70,8 +73,8 @@ def test_a_double_submit_under_one_key_tops_up_once(app):
     form = {"csrf": token, "key": "same-form", "amount": "25", "method": "card"}
     client.post("/wallet/top-up", data=form)
     client.post("/wallet/top-up", data=form)
-    before = re.search(rb'id="wallet">([^<]+)<', page).group(1).decode()
-    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1).decode()
+    before = re.search(WALLET, page).group(1).decode()
+    after = re.search(WALLET, client.get("/dashboard").data).group(1).decode()
     amount = lambda text: float(re.sub(r"[^0-9.]", "", text))  # noqa: E731
     assert 25 == round(amount(after) - amount(before))
 
@@ -142,5 +145,6 @@ def test_the_cart_shows_each_lines_price_and_the_total_before_paying(app, host):
     (line,) = [p for p in view.lines if p.line.service_id == listing.service_id]
     assert line.quote is not None
     assert 2 == line.line.quantity
-    assert f'id="total">{format_money(view.total, "ar")}<' in cart
-    assert format_money(line.quote.total, "ar") in cart
+    isolated = '<bdi dir="ltr" class="money">{}</bdi>'
+    assert f'id="total">{isolated.format(format_money(view.total, "ar").strip(RLM))}<' in cart
+    assert isolated.format(format_money(line.quote.total, "ar").strip(RLM)) in cart

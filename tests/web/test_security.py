@@ -173,11 +173,11 @@ def test_an_amount_typed_oddly_on_a_form_tops_up_nothing(app, typed):
     client = app.test_client()
     log_in(client, "tariq@example.com")
     page = client.get("/dashboard").data
-    before = re.search(rb'id="wallet">([^<]+)<', page).group(1)
+    before = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', page).group(1)
     answer = client.post(
         "/wallet/top-up", data={"csrf": csrf_of(page), "amount": typed, "method": "card"}
     )
-    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1)
+    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/dashboard").data).group(1)
     assert (303, before) == (answer.status_code, after)
 
 
@@ -185,10 +185,10 @@ def test_an_amount_in_arabic_indic_digits_is_read(app):
     client = app.test_client()
     log_in(client, "tariq@example.com")
     page = client.get("/dashboard").data
-    before = re.search(rb'id="wallet">([^<]+)<', page).group(1)
+    before = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', page).group(1)
     client.post(
         "/wallet/top-up",
         data={"csrf": csrf_of(page), "amount": "\u0661\u0660", "method": "card", "key": "ai"},
     )
-    after = re.search(rb'id="wallet">([^<]+)<', client.get("/dashboard").data).group(1)
+    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/dashboard").data).group(1)
     assert before != after
