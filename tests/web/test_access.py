@@ -148,3 +148,27 @@ def test_the_cart_shows_each_lines_price_and_the_total_before_paying(app, host):
     isolated = '<bdi dir="ltr" class="money">{}</bdi>'
     assert f'id="total">{isolated.format(format_money(view.total, "ar").strip(RLM))}<' in cart
     assert isolated.format(format_money(line.quote.total, "ar").strip(RLM)) in cart
+
+
+def test_a_seller_reads_a_buyers_question_on_the_dashboard_and_answers_it(app, host):
+    buyer, seller = app.test_client(), app.test_client()
+    log_in(buyer, "layla@example.com")
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    page = buyer.get(f"/services/{listing.service_id}").data
+    buyer.post(
+        f"/services/{listing.service_id}/ask",
+        data={"csrf": csrf_of(page), "key": "ask-dash", "body": "هل تصمم الشعار بثلاثة ألوان؟"},
+    )
+    owner = host.market.profile(listing.seller_id)
+    log_in(seller, f"{owner.username}@example.com")
+    dashboard = seller.get("/dashboard").data.decode()
+    assert "هل تصمم الشعار بثلاثة ألوان؟" in dashboard
+    (inquiry,) = [
+        q for q in host.market.dashboard(Actor.member(listing.seller_id)).inquiries
+        if q.buyer_id != listing.seller_id and q.messages[-1].body.startswith("هل تصمم")
+    ]  # fmt: skip
+    seller.post(
+        f"/inquiries/{inquiry.id}/answer",
+        data={"csrf": csrf_of(dashboard.encode()), "key": "answer-dash", "body": "نعم، بكل سرور"},
+    )
+    assert "نعم، بكل سرور" in seller.get("/dashboard").data.decode()
