@@ -356,8 +356,11 @@ def search() -> str:
 @pages.get("/services/<service_id>")
 def service(service_id: str) -> str:
     page = _market().service_page(viewer(), ServiceId(service_id))  # NotFound: a 404
+    me = viewer()
+    saved = me is not None and g.member_id and not g.admin
     return render_template(
         "service.html",
+        saved=saved and any(s.id == page.service.id for s in _market().favourites(me)),
         service=page.service,
         seller=page.seller,
         reviews=page.reviews,
@@ -390,6 +393,20 @@ def add_to_cart(service_id: str) -> Response:
         # "order now" goes straight to the payment form; "add to cart" to the cart
         return redirect(url_for("cart") + ("#pay" if "now" in request.form else ""), 303)
     return back()
+
+
+@pages.get("/favourites")
+def favourites() -> str:
+    return render_template("favourites.html", services=_market().favourites(actor()))
+
+
+@pages.post("/favourites/<service_id>/remove")
+def remove_favourite(service_id: str) -> Response:
+    command(
+        lambda k: _market().remove_favourite(actor(), ServiceId(service_id), key=k),
+        ("أزيلت من المفضلة", "Removed from your favourites"),
+    )
+    return back("/favourites")
 
 
 @pages.post("/services/<service_id>/favourite")

@@ -172,3 +172,24 @@ def test_a_seller_reads_a_buyers_question_on_the_dashboard_and_answers_it(app, h
         data={"csrf": csrf_of(dashboard.encode()), "key": "answer-dash", "body": "نعم، بكل سرور"},
     )
     assert "نعم، بكل سرور" in seller.get("/dashboard").data.decode()
+
+
+def test_favourites_are_listed_shown_as_saved_and_removed(app, host):
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    listing = host.market.search(ListingQuery(text="شعار")).listings[-1]
+    page = client.get(f"/services/{listing.service_id}").data
+    client.post(
+        f"/services/{listing.service_id}/favourite",
+        data={"csrf": csrf_of(page), "key": "fav-1"},
+    )
+    saved = client.get(f"/services/{listing.service_id}").data.decode()
+    listed = client.get("/favourites").data.decode()
+    client.post(
+        f"/favourites/{listing.service_id}/remove",
+        data={"csrf": csrf_of(page), "key": "fav-2", "next": "/favourites"},
+    )
+    emptied = client.get("/favourites").data.decode()
+    assert f"/favourites/{listing.service_id}/remove" in saved
+    assert f'href="/services/{listing.service_id}"' in listed
+    assert f'href="/services/{listing.service_id}"' not in emptied
