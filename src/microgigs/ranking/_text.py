@@ -34,6 +34,72 @@ _WORD: Final = re.compile(r"\w+")
 _ARABIC_LETTER: Final = re.compile("[\u0621-\u064a]")
 _LONGEST_TEXT: Final = 20_000
 
+STOP_WORDS: Final = frozenset(
+    [
+        "من",
+        "الى",
+        "الي",
+        "في",
+        "على",
+        "علي",
+        "عن",
+        "مع",
+        "او",
+        "ثم",
+        "حتى",
+        "لك",
+        "لكم",
+        "لكي",
+        "له",
+        "لها",
+        "به",
+        "بها",
+        "هو",
+        "هي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "التي",
+        "الذي",
+        "الذين",
+        "كل",
+        "اي",
+        "بعد",
+        "قبل",
+        "عند",
+        "دون",
+        "حسب",
+        "خلال",
+        "بين",
+        "لدي",
+        "ما",
+        "لا",
+        "لم",
+        "لن",
+        "قد",
+        "كما",
+        "مثل",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "and",
+        "or",
+        "with",
+        "by",
+        "your",
+        "you",
+        "my",
+        "from",
+        "at",
+    ]
+)
+"""Words that say nothing of a service (normalised): neither indexed nor asked for."""
+
 # Lucene's Arabic light stemmer (Larkey et al.'s light10), on normalised text.
 _PREFIXES: Final = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 _SHORTEST: Final = 3  # "و" is a conjunction only before three more letters
@@ -100,16 +166,144 @@ def english_stem(word: str) -> str:
     return word if _ARABIC_LETTER.match(word) else str(_snowball("english").stemWord(word))
 
 
-def search_terms(text: str) -> list[str]:
-    """The terms that index ``text`` and query it: normalised words, light-stemmed.
+# Loanwords and their Latin spellings, and a few words a buyer uses for the same thing: each
+# folds to one term. Keys are normalised words or stems; values are terms.
+_CANONICAL: Final = {
+    **dict.fromkeys(("لوجو", "logo"), "شعار"),
+    # PowerPoint is what a buyer calls a presentation (عرض تقديمي): the term of تقديمي
+    **dict.fromkeys(("باوربوينت", "بوربوينت", "باور", "powerpoint"), "قدم"),
+    **dict.fromkeys(("الكترون",), "كترون"),
+    **dict.fromkeys(("ووردبريس", "وردبريس", "wordpress"), "ووردبريس"),
+    **dict.fromkeys(("اكسل", "اكسيل", "excel"), "اكسل"),
+    **dict.fromkeys(("سيو", "seo"), "سيو"),
+    **dict.fromkeys(("فوتوشوب", "photoshop"), "فوتوشوب"),
+    **dict.fromkeys(("انستقرام", "انستغرام", "انستجرام", "instagram"), "انستقرام"),
+    **dict.fromkeys(("تليجرام", "تيليجرام", "تلغرام", "تلجرام", "telegram"), "تليجرام"),
+    **dict.fromkeys(("يوتيوب", "youtub"), "يوتيوب"),
+    **dict.fromkeys(("فيسبوك", "فيس", "facebook"), "فيسبوك"),
+    **dict.fromkeys(("جرافيك", "جرافك", "جرافكس", "graphic"), "جرافيك"),
+    **dict.fromkeys(("انيميشن", "انميشن", "animat"), "متحرك"),
+    **dict.fromkeys(("سكربت", "سكريبت", "script"), "سكربت"),
+    **dict.fromkeys(("بايثون", "python"), "بايثون"),
+    **dict.fromkeys(("كرت", "كارت", "كارد"), "بطاق"),
+    **dict.fromkeys(("فويس",), "صوت"),
+    **dict.fromkeys(("بزنس",), "عمل"),
+}
+_PRONOUNS: Final = ("كم", "ك", "نا")
+_LONG_ENOUGH: Final = 5
+# Words ending in ك that is no pronoun (متحرك is not «your متحر»)
+_OWN_KAF: Final = frozenset(
+    [
+        "متحرك",
+        "تحريك",
+        "محرك",
+        "مشترك",
+        "اشتراك",
+        "فيسبوك",
+        "تيك",
+        "توك",
+        "بنك",
+        "لينك",
+        "بلوك",
+        "كلاسيك",
+        "ماك",
+        "سناك",
+        "شباك",
+        "مبارك",
+        "ديناميك",
+        "تكتيك",
+    ]
+)
+_CLITIC_BEFORE_MASDAR: Final = ("ب", "ل")
 
-    The light stemmer won the measurement of docs/ranking.md (recall@10 0.671, Snowball
-    0.547, none 0.395).
 
-    >>> search_terms("أفضل الشعارات") == search_terms("افضل شِعار")
+# Broken plurals and derived forms, on light stems (first match wins): each folds the
+# forms a reader means alike to one term.
+_PATTERNS: Final = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ا([^ا])(.)\2", r"\1\2\2"),  # a doubled verb in the first person: أصمم → صمم
+        (r"م([^ا])(.)\2", r"\1\2\2"),  # its doer (مفعّل): مصمم → صمم, مدقق → دقق
+        (r"ا([^ا])([^ا])([^ا])", r"\1\2ا\3"),  # أفعلة → فعال: أغلفة → غلاف
+        (r"ا(.)(.)ا(.)", r"\1\2\3"),  # أفعال → فعل: أعمال → عمل
+        (r"ا([^ا]{4})", r"\1"),  # the first person of a four-letter verb: أترجم → ترجم
+        (r"ت(.)ا(.)ي(.)", r"\1\2\3"),  # تفاعيل → root: تصاميم → صمم
+        (r"ت(.)(.)ي(.)", r"\1\2\3"),  # تفعيل → root: تصميم → صمم (and سأصمم → صمم)
+        (r"(.)(.)او(.)", r"\1\2\3"),  # فعاول → فعل: جداول → جدل
+        (r"([^م])(.)و(.)", r"\1\2\3"),  # فعول → فعل: عروض → عرض, جدول → جدل
+        (r"م(.)ا(.)(.)", r"م\1\2\3"),  # مفاعل → مفعل: متاجر → متجر
+    )
+)
+_MASDAR: Final = re.compile(r"ت..ي.")
+
+
+def _broken_plural_or_form(stem: str) -> str:
+    """Fold a light stem's broken plural or derived form to the term its singular has."""
+    for pattern, replacement in _PATTERNS:
+        if pattern.fullmatch(stem):
+            return pattern.sub(replacement, stem)
+    return stem
+
+
+def arabic_stem(word: str) -> str:
+    """The term of a normalised Arabic word: light stemming, then the pattern rules.
+
+    Beyond Lucene's light stemmer: the future prefix سأ, possessive pronouns (ك كم نا,
+    with the ta marbuta they reveal: شركتك), ل before a possessed noun (لشركتك), the
+    tanween alef (شعاراً), and :func:`_broken_plural_or_form`.
+
+    >>> [arabic_stem(w) for w in tokens("أغلفة غلاف تصاميم سأصمم عروض عرض لشركتك")]
+    ['غلاف', 'غلاف', 'صمم', 'صمم', 'عرض', 'عرض', 'شرك']
+    """
+    if word.startswith("سا") and len(word) >= _LONG_ENOUGH:
+        word = word[2:]  # the future: سأصمم
+    elif word.startswith("ل") and word.endswith("ك") and len(word) >= _LONG_ENOUGH:
+        word = word[1:]  # لشركتك
+    elif word[:1] in _CLITIC_BEFORE_MASDAR and _is_masdar(word[1:]):
+        word = word[1:]  # بتصميم, لتصميم
+    if word not in _OWN_KAF:
+        for pronoun in _PRONOUNS:
+            if word.endswith(pronoun) and len(word) - len(pronoun) >= _SHORTEST:
+                word = word[: -len(pronoun)]
+                if word.endswith("ت"):
+                    word = word[:-1] + "ه"  # the ta marbuta before a pronoun
+                break
+    if word.endswith("ا") and len(word) >= _LONG_ENOUGH:
+        word = word[:-1]  # tanween alef: شعاراً, احترافياً
+    light = light_stem(word)
+    if light in _CANONICAL or len(light) <= _SHORTEST:
+        return light
+    return _broken_plural_or_form(light)
+
+
+def _is_masdar(word: str) -> bool:
+    """Whether a word has the shape تفعيل (تصميم)."""
+    return _MASDAR.fullmatch(word) is not None
+
+
+def stem(word: str) -> str:
+    """The term of one normalised word (the stemmer docs/ranking.md chose)."""
+    if word in _CANONICAL:
+        return _CANONICAL[word]
+    if not _ARABIC_LETTER.match(word):
+        found = english_stem(word)
+        return _CANONICAL.get(found, found)
+    found = arabic_stem(word)
+    return _CANONICAL.get(found, found)
+
+
+def analyze(text: str) -> list[str]:
+    """The terms that index ``text`` and query it: its words, less stop words, stemmed.
+
+    >>> analyze("أفضل الشعارات لك") == analyze("افضل شِعار")
     True
     """
-    return [STEMMERS["light"](word) for word in tokens(text)]
+    return [stem(word) for word in tokens(text) if word not in STOP_WORDS]
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms of ``text`` (the name the catalogue and its callers know)."""
+    return analyze(text)
 
 
 STEMMERS: Final[dict[str, Callable[[str], str]]] = {

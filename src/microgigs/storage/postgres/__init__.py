@@ -32,7 +32,7 @@ from microgigs.errors import (
     StorageError,
     StorageUnavailable,
 )
-from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage, TextSearch
+from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage
 from microgigs.storage._unit import Backend
 
 __all__ = ["PostgresStorage"]
@@ -176,9 +176,8 @@ class _PostgresBackend(SqlBackend):
     def _terms_value(self, terms: Sequence[str]) -> object:
         return list(terms)
 
-    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:  # noqa: ARG002
-        # one GIN lookup holds every term; the planner sorts the (few) matches
-        return TextSearch(conditions=("l.terms @> ?::text[]",), params=(list(terms),))
+    def _one_of(self, column: str, values: Sequence[str]) -> tuple[str, object]:
+        return f"{column} = ANY(?)", list(values)
 
 
 class PostgresStorage(SqlStorage):
