@@ -570,13 +570,13 @@ class SqlBackend(ABC):
     ) -> ListingPage:
         relevance = Relevance.of(query.terms, self._frequencies(query.terms))
         if query.ordering is Ordering.RELEVANCE:
-            rows = self._walk(relevance, conditions, params, query.after(), query.limit + 1)
+            rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
             documents = self._documents
             page = finish_ranked(
                 [(rank, documents.decode(str(doc), Listing)) for rank, _id, doc in rows], query
             )
         else:
-            found = self._walk(relevance, conditions, params, None, CANDIDATES)
+            found = self._walk(relevance, (conditions, params), None, CANDIDATES, documents=False)
             if not found:
                 return ListingPage((), None, self._suggestion(query))
             among, value = self._one_of("l.service_id", [str(row[1]) for row in found])
@@ -588,18 +588,23 @@ class SqlBackend(ABC):
     def _walk(
         self,
         relevance: Relevance,
-        conditions: Sequence[str],
-        params: Sequence[object],
+        filters: tuple[Sequence[str], Sequence[object]],
         after: tuple[int, str] | None,
         limit: int,
+        *,
+        documents: bool = True,
     ) -> list[tuple[int, str, object]]:
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
         One tier at a time: its rarest term's postings walked best rated first (the primary
         key), its other terms probed by key, the query's other terms probed absent; each
-        tier stops at what the page still needs.
+        tier stops at what the page still needs. Without ``documents`` the doc is ``None``
+        and the listings are read only for the filters.
         """
+        conditions, params = filters
         start, keyset = (0, None) if after is None else (relevance.split(after[0])[0], after)
+        joined = documents or conditions
+        join = " JOIN listings l ON l.service_id = t.service_id" if joined else ""
         found: list[tuple[int, str, object]] = []
         holds = (
             "EXISTS (SELECT 1 FROM listing_terms o"
@@ -622,9 +627,8 @@ class SqlBackend(ABC):
                 where.append("(t.score < ? OR (t.score = ? AND t.service_id < ?))")
                 values.extend([score, score, keyset[1]])
             rows = self._read(
-                "SELECT t.score, t.service_id, l.doc FROM listing_terms t"  # noqa: S608
-                " JOIN listings l ON l.service_id = t.service_id"
-                f" WHERE {' AND '.join(where)}"
+                f"SELECT t.score, t.service_id, {'l.doc' if documents else 'NULL'}"  # noqa: S608
+                f" FROM listing_terms t{join} WHERE {' AND '.join(where)}"
                 " ORDER BY t.score DESC, t.service_id DESC LIMIT ?",
                 (*values, limit - len(found)),
             )
