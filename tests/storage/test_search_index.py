@@ -13,7 +13,15 @@ import pytest
 from microgigs.ids import CategoryId, MemberId, ServiceId
 from microgigs.money import Money
 from microgigs.policy import SellerLevel
-from microgigs.ranking import Listing, ListingQuery, Ordering, light_stem, terms_of, tokens
+from microgigs.ranking import (
+    CANDIDATES,
+    Listing,
+    ListingQuery,
+    Ordering,
+    light_stem,
+    terms_of,
+    tokens,
+)
 from microgigs.storage import reindex_listings
 from microgigs.storage.postgres import PostgresStorage
 from microgigs.storage.sqlite import SQLiteStorage
@@ -177,3 +185,31 @@ def test_reindexing_gives_old_listings_todays_terms(make_storage):
         assert {"S00000", "S00001", "S00002", "S00006"} == found
         assert terms_of(TITLES[0], ("بسعر",)) == uow.listings.get(ServiceId("S00000")).terms
     storage.close()
+
+
+def test_other_orderings_sort_the_most_relevant_candidates(make_storage):
+    storage = make_storage()
+    listings = [
+        attrs.evolve(listing, title="شعار", terms=terms_of("شعار"), score=300 + number % 200)
+        for number, listing in enumerate(catalogue(CANDIDATES + 1))
+    ]
+    fill(storage, listings)
+    least = min(listings, key=lambda v: (v.score, v.service_id))
+    query = ListingQuery(text="شعارات", ordering=Ordering.NEWEST, limit=100)
+    found = []
+    with storage.unit_of_work() as uow:
+        page = uow.listings.search(query)
+        while True:
+            found += [v.service_id for v in page.listings]
+            if page.next_cursor is None:
+                break
+            page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+    storage.close()
+    assert CANDIDATES == len(found) == len(set(found))
+    assert least.service_id not in found
+    newest_first = sorted(
+        (v for v in listings if v.service_id != least.service_id),
+        key=lambda v: (v.created_at, v.service_id),
+        reverse=True,
+    )
+    assert [v.service_id for v in newest_first] == found
