@@ -136,14 +136,21 @@ def light_stem(word: str) -> str:
     """
     if not _ARABIC_LETTER.match(word):
         return word
+    return _light_suffixes(_light_prefix(word))
+
+
+def _light_prefix(word: str) -> str:
     for prefix in _PREFIXES:
         if (
             word.startswith(prefix)
             and len(word) >= len(prefix) + 2
             and (len(prefix) > 1 or len(word) > _SHORTEST)
         ):
-            word = word[len(prefix) :]
-            break
+            return word[len(prefix) :]
+    return word
+
+
+def _light_suffixes(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) >= len(suffix) + 2:
             word = word[: -len(suffix)]
@@ -185,6 +192,7 @@ _CANONICAL: Final = {
     **dict.fromkeys(("انيميشن", "انميشن", "animat"), "متحرك"),
     **dict.fromkeys(("سكربت", "سكريبت", "script"), "سكربت"),
     **dict.fromkeys(("بايثون", "python"), "بايثون"),
+    **dict.fromkeys(("فلاتر", "flutter"), "فلاتر"),
     **dict.fromkeys(("كرت", "كارت", "كارد"), "بطاق"),
     **dict.fromkeys(("فويس",), "صوت"),
     **dict.fromkeys(("بزنس",), "عمل"),
@@ -224,7 +232,7 @@ _PATTERNS: Final = tuple(
     for pattern, replacement in (
         (r"ا([^ا])(.)\2", r"\1\2\2"),  # a doubled verb in the first person: أصمم → صمم
         (r"م([^ا])(.)\2", r"\1\2\2"),  # its doer (مفعّل): مصمم → صمم, مدقق → دقق
-        (r"ا([^ا])([^ا])([^ا])", r"\1\2ا\3"),  # أفعلة → فعال: أغلفة → غلاف
+        (r"ا([^ا])([^ا])([^ا])", r"\1\2\3"),  # a verb's first person: أسجل → سجل
         (r"ا(.)(.)ا(.)", r"\1\2\3"),  # أفعال → فعل: أعمال → عمل
         (r"ا([^ا]{4})", r"\1"),  # the first person of a four-letter verb: أترجم → ترجم
         (r"ت(.)ا(.)ي(.)", r"\1\2\3"),  # تفاعيل → root: تصاميم → صمم
@@ -235,6 +243,8 @@ _PATTERNS: Final = tuple(
     )
 )
 _MASDAR: Final = re.compile(r"ت..ي.")
+_PLURAL_AFILA: Final = re.compile(r"ا[^ا]{3}ه")  # أفعلة, told from أفعل by its ة
+_PLURAL_AFAAL: Final = re.compile(r"ا..ا.")  # أفعال: ألوان, إعلان
 
 
 def _broken_plural_or_form(stem: str) -> str:
@@ -249,31 +259,48 @@ def arabic_stem(word: str) -> str:
     """The term of a normalised Arabic word: light stemming, then the pattern rules.
 
     Beyond Lucene's light stemmer: the future prefix سأ, possessive pronouns (ك كم نا,
-    with the ta marbuta they reveal: شركتك), ل before a possessed noun (لشركتك), the
-    tanween alef (شعاراً), and :func:`_broken_plural_or_form`.
+    with the ta marbuta they reveal: شركتك), ل or ب before a possessed noun, a noun in م,
+    a verbal noun or a loanword (لشركتك, لمقالات, بتصميم), the tanween alef (شعاراً), and
+    the pattern rules (``_PATTERNS``); a verbal noun (تفعيل) goes to its root before the
+    suffixes are stripped, which would take ين from تحسين.
 
-    >>> [arabic_stem(w) for w in tokens("أغلفة غلاف تصاميم سأصمم عروض عرض لشركتك")]
-    ['غلاف', 'غلاف', 'صمم', 'صمم', 'عرض', 'عرض', 'شرك']
+    >>> [arabic_stem(w) for w in tokens("أغلفة غلاف تصاميم سأصمم عروض عرض لشركتك تحسين")]
+    ['غلاف', 'غلاف', 'صمم', 'صمم', 'عرض', 'عرض', 'شرك', 'حسن']
     """
+    word = _clitics(word)
+    bare = _light_prefix(word)
+    if _is_masdar(bare) or _PLURAL_AFAAL.fullmatch(bare):
+        return bare[1] + bare[2] + bare[4]  # تفعيل and أفعال, whose ين and ان are no suffix
+    light = _light_suffixes(bare)
+    if light in _CANONICAL or len(light) <= _SHORTEST:
+        return light
+    if _PLURAL_AFILA.fullmatch(bare):
+        return light[1] + light[2] + "ا" + light[3]  # أفعلة → فعال: أغلفة → غلاف
+    return _broken_plural_or_form(light)
+
+
+def _clitics(word: str) -> str:
+    """The word without the clitics light10 leaves (a future, a pronoun, a preposition)."""
+    rest = word[1:]
     if word.startswith("سا") and len(word) >= _LONG_ENOUGH:
         word = word[2:]  # the future: سأصمم
-    elif word.startswith("ل") and word.endswith("ك") and len(word) >= _LONG_ENOUGH:
-        word = word[1:]  # لشركتك
-    elif word[:1] in _CLITIC_BEFORE_MASDAR and _is_masdar(word[1:]):
-        word = word[1:]  # بتصميم, لتصميم
+    elif word[:1] in _CLITIC_BEFORE_MASDAR and (
+        (word.endswith("ك") and len(word) >= _LONG_ENOUGH)  # لشركتك
+        or (rest.startswith("م") and len(rest) >= _LONG_ENOUGH - 1)  # لمقالات, بمونتاج
+        or _is_masdar(rest)  # بتصميم
+        or rest in _CANONICAL  # بفلاتر
+    ):
+        word = rest
     if word not in _OWN_KAF:
         for pronoun in _PRONOUNS:
             if word.endswith(pronoun) and len(word) - len(pronoun) >= _SHORTEST:
                 word = word[: -len(pronoun)]
-                if word.endswith("ت"):
-                    word = word[:-1] + "ه"  # the ta marbuta before a pronoun
+                if word.endswith("ت") and not word.endswith("ات"):
+                    word = word[:-1] + "ه"  # the ta marbuta before a pronoun: شركتك
                 break
     if word.endswith("ا") and len(word) >= _LONG_ENOUGH:
         word = word[:-1]  # tanween alef: شعاراً, احترافياً
-    light = light_stem(word)
-    if light in _CANONICAL or len(light) <= _SHORTEST:
-        return light
-    return _broken_plural_or_form(light)
+    return word
 
 
 def _is_masdar(word: str) -> bool:
