@@ -24,6 +24,7 @@ from microgigs.ranking import (
 )
 from microgigs.storage import reindex_listings
 from microgigs.storage.postgres import PostgresStorage
+from microgigs.storage.postgres import _migrations as postgres_migrations
 from microgigs.storage.sqlite import SQLiteStorage
 from microgigs.testing.examples import EPOCH, make_service
 
@@ -213,3 +214,35 @@ def test_other_orderings_sort_the_most_relevant_candidates(make_storage):
         reverse=True,
     )
     assert [v.service_id for v in newest_first] == found
+
+
+@pytest.mark.postgres
+def test_the_postgres_migration_indexes_the_listings_already_there(postgres_schemas):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    listings = catalogue(40)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'SET search_path = "{schema}"')
+        connection.execute(
+            "CREATE TABLE schema_migrations"
+            " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
+        )
+        for version, script in postgres_migrations():
+            if version < 9:  # the postings and counts are migration 9
+                connection.execute(script)
+                connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (version,))
+        for listing in listings:
+            connection.execute(
+                "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
+                " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
+                " terms, doc) VALUES (%s, '', '', '', 0, 1, '', %s, 0, 0, 0, %s, '')",
+                (listing.service_id, listing.score, list(listing.terms)),
+            )
+    PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1).close()
+    expected = Counter(term for listing in listings for term in listing.terms)
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        counts = dict(connection.execute("SELECT term, services FROM term_counts").fetchall())
+        postings = connection.execute("SELECT count(*) FROM listing_terms").fetchone()
+    assert expected == counts
+    assert (sum(expected.values()),) == postings
