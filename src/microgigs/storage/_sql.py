@@ -607,8 +607,8 @@ class SqlBackend(ABC):
         join = " JOIN listings l ON l.service_id = t.service_id" if joined else ""
         found: list[tuple[int, str, object]] = []
         holds = (
-            "EXISTS (SELECT 1 FROM listing_terms o"
-            " WHERE o.service_id = t.service_id AND o.term = ?)"
+            "EXISTS (SELECT 1 FROM listing_terms o"  # noqa: S608 (a fixed clause)
+            f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
         )
         for number in range(max(start, 0), len(relevance.tiers)):
             tier = relevance.tiers[number]
@@ -850,6 +850,8 @@ class SqlBackend(ABC):
 
     _LOCK_BALANCES = ""
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
+    _PROBE_FENCE = ""
+    """What keeps a search's term probe a lookup per posting (see the PostgreSQL adapter)."""
 
     def _postings(self, transactions: Sequence[Transaction]) -> list[_Step]:
         if not transactions:

@@ -57,6 +57,10 @@ def _sql(query: str) -> str:
 
 class _PostgresBackend(SqlBackend):
     _LOCK_BALANCES = " FOR UPDATE"
+    # OFFSET 0 keeps a search's term probe a keyed lookup per posting: without it the probe
+    # becomes a semi join, and the generic plan of the prepared statement (after five runs)
+    # read every posting of the probed term (7 ms at 10,000 services, 0.5 ms with it)
+    _PROBE_FENCE = " OFFSET 0"
 
     def __init__(self, dsn: str, currency: str, schema: str, pool_size: int) -> None:
         if not _SCHEMA_NAME.fullmatch(schema):
