@@ -1,4 +1,4 @@
-"""Run every benchmark, P1 to P8, one after the other; each prints its table and JSON.
+"""Run every benchmark, P1 to P9, one after the other; each prints its table (P1–P8 JSON too).
 
     .venv/bin/python bench/run_all.py [--postgres DSN] [--full]
 
@@ -37,6 +37,7 @@ def main() -> int:
         ["p6_catalog.py", "--services", size, *pg],
         ["p7_memory_size.py"],
         ["p8_codec.py"],
+        ["search_recall.py"],
     ]
     if options.postgres:
         runs.insert(1, ["p2_postgres.py"])

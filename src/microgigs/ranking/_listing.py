@@ -9,7 +9,7 @@ an index, never a scan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Final
@@ -25,10 +25,16 @@ from microgigs.ids import CategoryId, MemberId, ServiceId
 from microgigs.money import Money
 from microgigs.policy import ReviewPolicy, SellerLevel
 from microgigs.ranking._reviews import Rating
-from microgigs.ranking._text import search_terms
+from microgigs.ranking._search import (
+    CANDIDATES,
+    QUERY_LENGTH,
+    Relevance,
+    analyzed,
+    query_terms,
+    ranked,
+)
 
 _PAGE_MAX: Final = 100
-_QUERY_LENGTH: Final = 200
 _SCORE_SCALE: Final = 100  # Bayesian averages to two places, stored as whole numbers
 
 
@@ -113,16 +119,23 @@ def listing_for(
         sales=sales,
         recent_sales=recent_sales,
         created_at=service.created_at,
-        terms=tuple(dict.fromkeys(search_terms(" ".join((service.title, *service.tags))))),
+        terms=terms_of(service.title, service.tags),
     )
+
+
+def terms_of(title: str, tags: Iterable[str] = ()) -> tuple[str, ...]:
+    """The search terms a listing is indexed by: those of its title and tags."""
+    return analyzed(" ".join((title, *tags)))
 
 
 @attrs.frozen
 class ListingQuery:
     """A page of listings: optional text, filters, an ordering and a cursor.
 
-    Text matches services whose terms contain every term of the query (after the same
-    analysis as the index). ``min_rating`` filters on the Bayesian average.
+    Text finds the services holding any of the query's terms (after the same analysis as
+    the index): by relevance, those holding every term first (see :class:`Relevance`);
+    sorted otherwise, the :data:`CANDIDATES` most relevant. ``min_rating`` filters on the
+    Bayesian average.
     """
 
     text: str | None = None
@@ -140,7 +153,7 @@ class ListingQuery:
     def __attrs_post_init__(self) -> None:
         whole_number(_("page size"), self.limit, 1, _PAGE_MAX)
         if self.text is not None:
-            plain_text(_("search"), self.text, 0, _QUERY_LENGTH)
+            plain_text(_("search"), self.text, 0, QUERY_LENGTH)
         if self.max_delivery_days is not None:
             whole_number(_("delivery days"), self.max_delivery_days, 1, 10_000)
         for name, amount in (("min_price", self.min_price), ("max_price", self.max_price)):
@@ -156,8 +169,8 @@ class ListingQuery:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The analysed terms of the text (empty without text)."""
-        return tuple(dict.fromkeys(search_terms(self.text or "")))
+        """The analysed terms of the text that rank (empty without text)."""
+        return query_terms(self.text)
 
     @property
     def min_score(self) -> int | None:
@@ -190,7 +203,14 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
 
 
 def matches(listing: Listing, query: ListingQuery) -> bool:
-    """Whether ``listing`` passes every filter and contains every term of ``query``."""
+    """Whether ``listing`` passes every filter and holds a term of the query (if it has text)."""
+    return passes_filters(listing, query) and (
+        not query.terms or not set(query.terms).isdisjoint(listing.terms)
+    )
+
+
+def passes_filters(listing: Listing, query: ListingQuery) -> bool:
+    """Whether ``listing`` passes every filter of ``query`` (its text aside)."""
     return (
         (query.section_id is None or listing.section_id == query.section_id)
         and (query.category_id is None or listing.category_id == query.category_id)
@@ -199,16 +219,21 @@ def matches(listing: Listing, query: ListingQuery) -> bool:
         and (query.max_delivery_days is None or listing.delivery_days <= query.max_delivery_days)
         and (query.seller_levels is None or listing.seller_level in query.seller_levels)
         and (query.min_score is None or listing.score >= query.min_score)
-        and set(query.terms) <= set(listing.terms)
     )
 
 
 @attrs.frozen
 class ListingPage:
-    """One page of results, in order, and the cursor of the next page."""
+    """One page of results, in order, and the cursor of the next page.
+
+    ``suggestion`` is a "did you mean" query when a text search found nothing (and some
+    word of it, one edit away, is in the catalogue). ``highlight(title, query.text)``
+    marks the matched words of each title.
+    """
 
     listings: tuple[Listing, ...]
     next_cursor: str | None
+    suggestion: str | None = None
 
 
 def page_of(found: Sequence[Listing], query: ListingQuery) -> ListingPage:
@@ -232,14 +257,47 @@ def finish_page(rows: Sequence[Listing], query: ListingQuery) -> ListingPage:
     return ListingPage(page, encode_cursor(page[-1], query.ordering) if more and page else None)
 
 
+def finish_ranked(rows: Sequence[tuple[int, Listing]], query: ListingQuery) -> ListingPage:
+    """A relevance page from up to ``limit + 1`` rows with their ranks, best first."""
+    page = rows[: query.limit]
+    more = len(rows) > query.limit and page
+    cursor = f"{page[-1][0]}:{page[-1][1].service_id}" if more else None
+    return ListingPage(tuple(listing for _rank, listing in page), cursor)
+
+
+def search_listings(
+    listings: Iterable[Listing], query: ListingQuery, frequencies: Mapping[str, int]
+) -> ListingPage:
+    """The reference search: a page of ``listings`` for ``query``.
+
+    ``frequencies`` says how many listings hold each query term. Every adapter returns the
+    same pages (the contract suite checks it).
+    """
+    passing = [listing for listing in listings if passes_filters(listing, query)]
+    if not query.terms:
+        return page_of(passing, query)
+    relevance = Relevance.of(query.terms, frequencies)
+    by_id = {listing.service_id: listing for listing in passing}
+    order = ranked(((v.terms, v.score, v.service_id) for v in passing), relevance)
+    if query.ordering is not Ordering.RELEVANCE:
+        return page_of([by_id[ServiceId(sid)] for _rank, sid in order[:CANDIDATES]], query)
+    after = query.after()
+    if after is not None:
+        order = [(rank, sid) for rank, sid in order if (rank, sid) < after]
+    return finish_ranked(
+        [(rank, by_id[ServiceId(sid)]) for rank, sid in order[: query.limit + 1]], query
+    )
+
+
 def explain(listing: Listing, query: ListingQuery) -> dict[str, object]:
     """Why a service sits where it does: the sort value, the filters, the matched terms."""
     return {
         "ordering": query.ordering.value,
         "sort_value": listing.sort_value(query.ordering),
         "tie_break": listing.service_id,
-        "matches_filters": matches(listing, query),
+        "matches_filters": passes_filters(listing, query),
         "matched_terms": [term for term in query.terms if term in listing.terms],
+        "holds_every_term": set(query.terms) <= set(listing.terms),
         "score": Decimal(listing.score) / _SCORE_SCALE,
         "sales": listing.sales,
         "recent_sales": listing.recent_sales,

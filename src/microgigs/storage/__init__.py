@@ -3,6 +3,8 @@
 * :mod:`microgigs.storage.ports`: the ``typing.Protocol`` s (repositories, ``UnitOfWork``).
 * :mod:`microgigs.storage.memory`: in memory, transactional (tests, prototypes).
 * :mod:`microgigs.storage.codec`: the cattrs codec the SQL adapters and hosts share.
+* :func:`reindex_listings`: the search terms of every listing recomputed, once after an
+  upgrade whose search analyser differs.
 
 :func:`open_storage` picks the adapter a host's setting names: PostgreSQL for a DSN, SQLite
 for a path (``":memory:"`` for a private in-memory SQLite database).
@@ -15,6 +17,7 @@ for a path (``":memory:"`` for a private in-memory SQLite database).
 
 from pathlib import Path
 
+from microgigs.storage._reindex import reindex_listings
 from microgigs.storage.memory import MemoryStorage
 from microgigs.storage.ports import (
     CartRepository,
@@ -46,6 +49,7 @@ __all__ = [
     "Storage",
     "UnitOfWork",
     "open_storage",
+    "reindex_listings",
 ]
 
 

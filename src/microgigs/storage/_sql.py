@@ -10,7 +10,7 @@ import json
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Final, Protocol, TypeVar
@@ -47,14 +47,18 @@ from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import (
+    CANDIDATES,
     Evaluation,
     Listing,
     ListingPage,
     ListingQuery,
     Ordering,
     Rating,
+    Relevance,
     Review,
     finish_page,
+    finish_ranked,
+    suggest,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
@@ -79,20 +83,6 @@ _ORDER_TERMS: Final = ("service", "quote")
 """What an order bought and its price: written once, when it is placed (column ``terms``).
 
 Every later change rewrites only the rest of the order, a third of its size."""
-
-
-@attrs.frozen
-class TextSearch:
-    """An adapter's way to a text search.
-
-    The rows to read, the alias holding the sort column, and the conditions (with their
-    parameters, in order) that keep the listings holding every term.
-    """
-
-    source: str = "listings l"
-    sorted_by: str = "l"
-    conditions: tuple[str, ...] = ()
-    params: tuple[object, ...] = ()
 
 
 _SORT_COLUMNS: Final = {
@@ -237,8 +227,8 @@ class SqlBackend(ABC):
         """Search terms as the listings table stores them."""
 
     @abstractmethod
-    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:
-        """How to find the listings holding every term, sorted by ``column``."""
+    def _one_of(self, column: str, values: Sequence[str]) -> tuple[str, object]:
+        """A condition that ``column`` is one of ``values``, and its one parameter."""
 
     def session(self) -> AbstractContextManager[None]:
         """What a unit of work's reads and flush share; nothing unless the adapter says so."""
@@ -553,21 +543,112 @@ class SqlBackend(ABC):
             levels = sorted(level.value for level in query.seller_levels) or [""]
             conditions.append(f"l.seller_level IN ({', '.join('?' for _ in levels)})")
             params.extend(levels)
-        text = TextSearch() if not query.terms else self._text_search(query.terms, column)
-        conditions.extend(text.conditions)
-        params.extend(text.params)
-        key, ident = f"{text.sorted_by}.{column}", f"{text.sorted_by}.service_id"
+        if query.terms:
+            return self._text_search(query, conditions, params)
+        return self._sorted(query, column, conditions, params)
+
+    def _sorted(
+        self, query: ListingQuery, column: str, conditions: list[str], params: list[object]
+    ) -> ListingPage:
+        key, ident = f"l.{column}", "l.service_id"
         after = query.after()
         if after is not None:
             conditions.append(f"({key} < ? OR ({key} = ? AND {ident} < ?))")
             params.extend([after[0], after[0], after[1]])
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._read(
-            f"SELECT l.doc FROM {text.source} {where} ORDER BY {key} DESC, {ident} DESC LIMIT ?",
+            f"SELECT l.doc FROM listings l {where} ORDER BY {key} DESC, {ident} DESC LIMIT ?",
             (*params, query.limit + 1),
         )
         documents = self._documents
         return finish_page([documents.decode(str(row[0]), Listing) for row in rows], query)
+
+    def _text_search(
+        self, query: ListingQuery, conditions: list[str], params: list[object]
+    ) -> ListingPage:
+        relevance = Relevance.of(query.terms, self._frequencies(query.terms))
+        if query.ordering is Ordering.RELEVANCE:
+            rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
+            documents = self._documents
+            page = finish_ranked(
+                [(rank, documents.decode(str(doc), Listing)) for rank, _id, doc in rows], query
+            )
+        else:
+            found = self._walk(relevance, (conditions, params), None, CANDIDATES, documents=False)
+            if not found:
+                return ListingPage((), None, self._suggestion(query))
+            among, value = self._one_of("l.service_id", [str(row[1]) for row in found])
+            page = self._sorted(query, _SORT_COLUMNS[query.ordering], [among], [value])
+        if page.listings or query.cursor is not None:
+            return page
+        return attrs.evolve(page, suggestion=self._suggestion(query))
+
+    def _walk(
+        self,
+        relevance: Relevance,
+        filters: tuple[Sequence[str], Sequence[object]],
+        after: tuple[int, str] | None,
+        limit: int,
+        *,
+        documents: bool = True,
+    ) -> list[tuple[int, str, object]]:
+        """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
+
+        One tier at a time: its rarest term's postings walked best rated first (the primary
+        key), its other terms probed by key, the query's other terms probed absent; each
+        tier stops at what the page still needs. Without ``documents`` the doc is ``None``
+        and the listings are read only for the filters.
+        """
+        conditions, params = filters
+        start, keyset = (0, None) if after is None else (relevance.split(after[0])[0], after)
+        joined = documents or conditions
+        join = " JOIN listings l ON l.service_id = t.service_id" if joined else ""
+        found: list[tuple[int, str, object]] = []
+        holds = (
+            "EXISTS (SELECT 1 FROM listing_terms o"
+            f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
+        )
+        for number in range(max(start, 0), len(relevance.tiers)):
+            tier = relevance.tiers[number]
+            pivot = relevance.pivot(number)
+            present = sorted(tier - {pivot})
+            absent = sorted(relevance.known - tier)
+            where = [
+                "t.term = ?",
+                *(holds for _ in present),
+                *(f"NOT {holds}" for _ in absent),
+                *conditions,
+            ]
+            values: list[object] = [pivot, *present, *absent, *params]
+            if keyset is not None and number == start:
+                score = relevance.split(keyset[0])[1]
+                where.append("(t.score < ? OR (t.score = ? AND t.service_id < ?))")
+                values.extend([score, score, keyset[1]])
+            rows = self._read(
+                f"SELECT t.score, t.service_id, {'l.doc' if documents else 'NULL'}"
+                f" FROM listing_terms t{join} WHERE {' AND '.join(where)}"
+                " ORDER BY t.score DESC, t.service_id DESC LIMIT ?",
+                (*values, limit - len(found)),
+            )
+            found += [
+                (relevance.rank_in(number, int(str(score))), str(service_id), doc)
+                for score, service_id, doc in rows
+            ]
+            if len(found) >= limit:
+                break
+        return found
+
+    def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
+        """How many listings hold each of ``terms`` (those some listing holds)."""
+        condition, value = self._one_of("term", sorted(terms))
+        rows = self._read(
+            f"SELECT term, services FROM term_counts WHERE {condition} AND services > 0",
+            (value,),
+        )
+        return {str(term): int(str(count)) for term, count in rows}
+
+    def _suggestion(self, query: ListingQuery) -> str | None:
+        return suggest(query.text or "", self._frequencies)
 
     # --- the one write ---------------------------------------------------------------------------
 
@@ -758,6 +839,8 @@ class SqlBackend(ABC):
 
     _LOCK_BALANCES = ""
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
+    _PROBE_FENCE = ""
+    """What keeps a search's term probe a lookup per posting (see the PostgreSQL adapter)."""
 
     def _postings(self, transactions: Sequence[Transaction]) -> list[_Step]:
         if not transactions:

@@ -16,9 +16,12 @@ them all (versions, unique names, balances, keys) and applies them under one loc
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+
+import attrs
 
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
@@ -54,8 +57,8 @@ from microgigs.ranking import (
     ListingQuery,
     Rating,
     Review,
-    matches,
-    page_of,
+    search_listings,
+    suggest,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write
@@ -263,7 +266,20 @@ class _MemoryBackend:
         return self._listings.get(service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
-        return page_of([v for v in self._listings.values() if matches(v, query)], query)
+        page = search_listings(self._listings.values(), query, self._frequencies(query.terms))
+        if page.listings or query.cursor is not None or not query.terms:
+            return page
+        return attrs.evolve(page, suggestion=suggest(query.text or "", self._frequencies))
+
+    def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
+        """How many listings hold each of ``terms`` (those some listing holds)."""
+        wanted = set(terms)
+        counts = Counter(
+            term
+            for listing in self._listings.values()
+            for term in wanted.intersection(listing.terms)
+        )
+        return dict(counts)
 
     def session(self) -> AbstractContextManager[None]:
         """Nothing to keep between a unit of work's reads."""

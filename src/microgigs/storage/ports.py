@@ -259,7 +259,7 @@ class ListingRepository(Protocol):
         ...
 
     def search(self, query: ListingQuery) -> ListingPage:
-        """A page of committed listings: filters, every text term, the ordering, the cursor."""
+        """A page of committed listings: filters, text ranked over any term, ordering, cursor."""
         ...
 
 

@@ -14,6 +14,7 @@ run them like this::
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
@@ -61,9 +62,10 @@ from microgigs.ranking import (
     Review,
     SellerMetrics,
     evaluate,
-    matches,
-    page_of,
+    highlight,
+    search_listings,
     search_terms,
+    terms_of,
 )
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
@@ -85,6 +87,7 @@ __all__ = [
     "check_orders_and_due_index",
     "check_orders_in_a_status",
     "check_outbox",
+    "check_ranked_search_finds_what_a_reader_means",
     "check_requests",
     "check_reviews_and_ratings",
     "check_rollback_by_default",
@@ -487,12 +490,17 @@ _TITLES: Final = (
     "تعليق صوتي باللهجة السعودية",
     "Logo design in three days",
     "إنشاء متجر إلكتروني على سلة",
+    "تصاميم شعارات عصرية للمتاجر",
+    "سأصمم لك الشِّعار الذي تحلم به",
+    "عروض تقديمية للشركات",
+    "أغلفة روايات جذابة",
+    "تصميم غلاف كتاب",
 )
 
 
 def _listings() -> list[Listing]:
     found = []
-    for number in range(40):
+    for number in range(45):
         title = _TITLES[number % len(_TITLES)]
         category = ("logo-design", "translation", "articles", "video-editing")[number % 4]
         found.append(
@@ -531,11 +539,21 @@ _QUERIES: Final = (
     ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE),
     ListingQuery(text="logo designs"),
     ListingQuery(text="غير موجود"),
+    ListingQuery(text="تصاميم شعارات", ordering=Ordering.RELEVANCE, limit=4),
+    ListingQuery(text="عرض تقديمي للشركة", ordering=Ordering.RELEVANCE, limit=3),
+    ListingQuery(text="غلاف", ordering=Ordering.RELEVANCE, limit=2),
+    ListingQuery(text="متجر الكترونى تصميم", ordering=Ordering.TOP_RATED, limit=5),
+    ListingQuery(text="شعار ترجمة", category_id=CategoryId("logo-design"), limit=4),
+    ListingQuery(text="شعار ترجمة", ordering=Ordering.RELEVANCE, limit=6),
 )
 
 
 def check_listings_order_filter_and_search(make: Factory) -> None:
-    """Every ordering, filter and Arabic search gives the reference results, page by page."""
+    """Every ordering, filter and Arabic search gives the reference results, page by page.
+
+    The reference is :func:`microgigs.ranking.search_listings` over the same listings: text
+    ranked over any term (every term first), broken plurals and spelling variants folded.
+    """
     with closing(make()) as storage:
         listings = _listings()
         with storage.unit_of_work() as uow:
@@ -545,13 +563,13 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
             uow.listings.remove(ServiceId("S039"))
             uow.commit()
         indexed = [listing for listing in listings if listing.service_id != "S039"]
+        frequencies = Counter(term for listing in indexed for term in listing.terms)
         with storage.unit_of_work() as uow:
             for query in _QUERIES:
+                whole = attrs.evolve(query, limit=100)
                 expected = [
                     listing.service_id
-                    for listing in page_of(
-                        [v for v in indexed if matches(v, query)], attrs.evolve(query, limit=100)
-                    ).listings
+                    for listing in search_listings(indexed, whole, frequencies).listings
                 ]
                 found: list[ServiceId] = []
                 page = uow.listings.search(query)
@@ -565,6 +583,58 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
             assert uow.listings.get(ServiceId("S039")) is None
             first = uow.listings.search(_QUERIES[0]).listings[0]
             assert first == next(v for v in indexed if v.service_id == first.service_id)
+
+
+def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
+    """Search ranks any term as a reader means it, and suggests when it finds nothing.
+
+    Every term first, then the rarer term, best rated within; plurals, verb forms and
+    diacritics folded.
+    """
+    titled = {
+        "A": ("تصاميم شعارات عصرية", 400),
+        "B": ("سأصمم لك الشِّعار", 300),
+        "C": ("شعار بسيط", 450),
+        "D": ("تصميم موقع", 490),
+        "E": ("ترجمة مقال", 480),
+        "F": ("تصميم متجر", 350),
+    }
+    listing = _listings()[0]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, (title, score) in titled.items():
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            query = ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE, limit=2)
+            found: list[str] = []
+            page = uow.listings.search(query)
+            while True:
+                found += [v.service_id for v in page.listings]
+                assert page.suggestion is None
+                if page.next_cursor is None:
+                    break
+                page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            # both terms (A, B), then شعار (held by 3, rarer than تصميم's 4), then تصميم
+            assert ["A", "B", "C", "D", "F"] == found
+            newest = uow.listings.search(ListingQuery(text="تصميم شعار", ordering=Ordering.NEWEST))
+            assert {"A", "B", "C", "D", "F"} == {v.service_id for v in newest.listings}
+            missed = uow.listings.search(ListingQuery(text="تصمبم", ordering=Ordering.RELEVANCE))
+            assert ((), "تصميم") == (missed.listings, missed.suggestion)
+            nothing = uow.listings.search(ListingQuery(text="qqqqqq"))
+            assert ((), None) == (nothing.listings, nothing.suggestion)
+            filtered = ListingQuery(text="ترجمة", min_rating=Decimal("4.9"))
+            assert ((), None) == (uow.listings.search(filtered).listings, None)
+            marked = highlight(titled["B"][0], "تصميم شعار")
+            assert ["سأصمم", "الشِّعار"] == [piece for piece, hit in marked if hit]
 
 
 def check_reviews_and_ratings(make: Factory) -> None:
@@ -857,6 +927,7 @@ CHECKS: Final = (
     check_command_records,
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
+    check_ranked_search_finds_what_a_reader_means,
     check_reviews_and_ratings,
     check_inquiries,
     check_level_evaluations,

@@ -32,7 +32,7 @@ from microgigs.errors import (
     StorageError,
     StorageUnavailable,
 )
-from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage, TextSearch
+from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage
 from microgigs.storage._unit import Backend
 
 __all__ = ["PostgresStorage"]
@@ -57,6 +57,10 @@ def _sql(query: str) -> str:
 
 class _PostgresBackend(SqlBackend):
     _LOCK_BALANCES = " FOR UPDATE"
+    # OFFSET 0 keeps a search's term probe a keyed lookup per posting: without it the probe
+    # becomes a semi join, and the generic plan of the prepared statement (after five runs)
+    # read every posting of the probed term (7 ms at 10,000 services, 0.5 ms with it)
+    _PROBE_FENCE = " OFFSET 0"
 
     def __init__(self, dsn: str, currency: str, schema: str, pool_size: int) -> None:
         if not _SCHEMA_NAME.fullmatch(schema):
@@ -176,9 +180,8 @@ class _PostgresBackend(SqlBackend):
     def _terms_value(self, terms: Sequence[str]) -> object:
         return list(terms)
 
-    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:  # noqa: ARG002 (why below)
-        # one GIN lookup holds every term; the planner sorts the (few) matches by any column
-        return TextSearch(conditions=("l.terms @> ?::text[]",), params=(list(terms),))
+    def _one_of(self, column: str, values: Sequence[str]) -> tuple[str, object]:
+        return f"{column} = ANY(?)", list(values)
 
 
 class PostgresStorage(SqlStorage):

@@ -11,13 +11,14 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-10
+11
 >>> storage.close()
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import sqlite3
 import threading
@@ -33,7 +34,7 @@ from typing import Final
 
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
-from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, TextSearch
+from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage
 from microgigs.storage._unit import Backend
 
 __all__ = ["SQLiteStorage"]
@@ -210,25 +211,10 @@ class _SQLiteBackend(SqlBackend):
     def _terms_value(self, terms: Sequence[str]) -> object:
         return " ".join(terms)
 
-    def _text_search(self, terms: Sequence[str], column: str) -> TextSearch:
-        first, *others = terms
-        holds = (
-            "EXISTS (SELECT 1 FROM listing_terms o"
-            " WHERE o.service_id = t.service_id AND o.term = ?)"
-        )
-        if column == "score":
-            # walk the first term's postings in score order: the first page costs the same
-            # among a million services as among ten thousand
-            return TextSearch(
-                source="listing_terms t JOIN listings l ON l.service_id = t.service_id",
-                sorted_by="t",
-                conditions=("t.term = ?", *(holds for _ in others)),
-                params=(first, *others),
-            )
-        every = " INTERSECT ".join(
-            "SELECT service_id FROM listing_terms WHERE term = ?" for _ in terms
-        )
-        return TextSearch(conditions=(f"l.service_id IN ({every})",), params=tuple(terms))
+    def _one_of(self, column: str, values: Sequence[str]) -> tuple[str, object]:
+        # one parameter whatever the number of values (SQLite caps the parameters)
+        condition = f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 (a fixed name)
+        return condition, json.dumps(list(values))
 
 
 def _statements(script: str) -> list[str]:

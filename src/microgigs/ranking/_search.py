@@ -1,0 +1,213 @@
+"""Ranked text search: which listings a text query finds, in which order, and what to show.
+
+A query's terms (at most :data:`MAX_TERMS`) make **tiers**: every non-empty set of the
+terms the catalogue holds, the larger sets first and, among sets of one size, the rarer
+terms first (BM25's inverse document frequency). A listing belongs to the tier of exactly
+the query terms it holds; inside a tier listings go best rated first. So services holding
+every term come first, then the best partial matches. The rank of a listing is one whole
+number, ``tier × TIER_SPAN + score``, and a page is a keyset over it like any other
+ordering: each adapter walks one tier at a time down its postings index and stops at the
+page, whatever the size of the catalogue.
+
+Everything here is pure: the adapters give the document frequencies and the rows, this
+module decides. See ``docs/ranking.md`` for the scoring with a worked example.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text
+from microgigs._text import _
+from microgigs.errors import InvalidType
+from microgigs.ranking._text import analyze, tokens
+
+QUERY_LENGTH: Final = 200
+"""The longest search text, in characters."""
+MAX_TERMS: Final = 5
+"""Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
+CANDIDATES: Final = 1_000
+"""A text search sorted otherwise than by relevance sorts this many most relevant matches."""
+TIER_SPAN: Final = 10_000
+"""Larger than any score (a Bayesian average × 100 is at most 500)."""
+
+_WORD_IN_TITLE: Final = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+_ARABIC_EDITS: Final = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
+_LATIN_EDITS: Final = "abcdefghijklmnopqrstuvwxyz"
+
+
+@attrs.frozen
+class Relevance:
+    """How one text query ranks listings: its terms and their tiers, best first.
+
+    ``frequencies`` are the document frequencies of the terms (how many listings hold
+    each); terms no listing holds make no tier.
+
+    >>> relevance = Relevance.of(("تصميم", "شعار"), {"تصميم": 90, "شعار": 12})
+    >>> [sorted(tier) for tier in relevance.tiers]
+    [['تصميم', 'شعار'], ['شعار'], ['تصميم']]
+    >>> relevance.rank(("شعار", "احتراف"), score=450)
+    20450
+    """
+
+    terms: tuple[str, ...]
+    tiers: tuple[frozenset[str], ...]
+    frequencies: Mapping[str, int]
+
+    @classmethod
+    def of(cls, terms: Sequence[str], frequencies: Mapping[str, int]) -> Relevance:
+        """The tiers of ``terms`` given how many listings hold each."""
+        known = [term for term in terms if frequencies.get(term, 0) > 0]
+        position = {term: index for index, term in enumerate(known)}
+        subsets = [
+            frozenset(subset)
+            for size in range(len(known), 0, -1)
+            for subset in itertools.combinations(known, size)
+        ]
+        subsets.sort(
+            key=lambda subset: (
+                -len(subset),
+                round(-sum(idf(frequencies[term]) for term in subset), 9),
+                sorted(position[term] for term in subset),
+            )
+        )
+        return cls(tuple(terms), tuple(subsets), dict(frequencies))
+
+    @property
+    def known(self) -> frozenset[str]:
+        """The query terms some listing holds."""
+        return frozenset().union(*self.tiers)
+
+    def tier_of(self, listing_terms: Collection[str]) -> int | None:
+        """The index of the tier a listing with these terms falls in (``None``: no match)."""
+        held = self.known.intersection(listing_terms)
+        return self.tiers.index(held) if held else None
+
+    def rank(self, listing_terms: Collection[str], score: int) -> int | None:
+        """The whole number a listing sorts on, largest first (``None``: no match)."""
+        tier = self.tier_of(listing_terms)
+        return None if tier is None else self.rank_in(tier, score)
+
+    def rank_in(self, tier: int, score: int) -> int:
+        """The rank of a listing of ``score`` in tier number ``tier``."""
+        return (len(self.tiers) - tier) * TIER_SPAN + score
+
+    def split(self, rank: int) -> tuple[int, int]:
+        """The tier number and score of a rank (from a cursor)."""
+        level, score = divmod(rank, TIER_SPAN)
+        return len(self.tiers) - level, score
+
+    def pivot(self, tier: int) -> str:
+        """The rarest term of a tier: the shortest postings list to walk."""
+        return min(self.tiers[tier], key=lambda term: (self.frequencies[term], term))
+
+
+def idf(frequency: int) -> float:
+    """BM25's inverse document frequency, less the part every term of a query shares.
+
+    BM25 gives a term held by ``df`` of ``N`` listings ``ln((N + 1) / (df + 0.5))``; among
+    sets of as many terms, ``ln(N + 1)`` adds the same to each, so only this part orders them.
+    """
+    return -math.log(frequency + 0.5)
+
+
+def highlight(title: str, text: str) -> tuple[tuple[str, bool], ...]:
+    """The title in pieces, each with whether it is a word the query ``text`` asked for.
+
+    The pieces join back to the title exactly; a host wraps the marked ones (``<mark>``).
+
+    >>> [piece for piece, marked in highlight("سأصمم لك الشِّعار", "شعارات") if marked]
+    ['الشِّعار']
+
+    A title that is no ``str`` is :class:`~microgigs.errors.InvalidType`; the text is
+    checked as a search's is.
+    """
+    if not isinstance(title, str):
+        raise InvalidType(field=_("title"), expected="a str", actual=type(title).__name__)
+    wanted = set(analyze(plain_text(_("search"), text, 0, QUERY_LENGTH)))
+    pieces: list[tuple[str, bool]] = []
+    end = 0
+    for word in _WORD_IN_TITLE.finditer(title):
+        if word.start() > end:
+            pieces.append((title[end : word.start()], False))
+        terms = analyze(word.group())
+        pieces.append((word.group(), bool(terms) and terms[0] in wanted))
+        end = word.end()
+    if end < len(title):
+        pieces.append((title[end:], False))
+    return tuple(pieces)
+
+
+def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int]]) -> str | None:
+    """A "did you mean" for ``text``, or ``None`` when no word of it changes.
+
+    Each word no listing holds is replaced by the most common word one edit away that the
+    catalogue holds (one deletion, transposition, replacement or insertion).
+
+    ``frequencies`` gives, for some terms, how many listings hold each (as the adapters'
+    term counts do).
+
+    >>> counts = {"صمم": 40, "شعار": 12}  # terms: تصميم is indexed as صمم
+    >>> suggest("تصمبم شعار", lambda terms: {t: counts[t] for t in terms if t in counts})
+    'تصميم شعار'
+    """
+    words = tokens(plain_text(_("search"), text, 0, QUERY_LENGTH))
+    options: dict[int, dict[str, str]] = {}
+    for number, word in enumerate(words):
+        own = analyze(word)
+        if not own:
+            continue
+        variants = {term: edit for edit in _edits(word) for term in analyze(edit)[:1]}
+        options[number] = {own[0]: word, **{t: e for t, e in variants.items() if t != own[0]}}
+    wanted = {term for choice in options.values() for term in choice}
+    found = frequencies(wanted) if wanted else {}
+    changed = False
+    for number, choice in options.items():
+        asked = next(iter(choice))
+        if found.get(asked, 0) > 0:
+            continue
+        held = [(found[term], edit) for term, edit in choice.items() if found.get(term, 0) > 0]
+        if held:
+            words[number] = max(held, key=lambda item: (item[0], [-ord(c) for c in item[1]]))[1]
+            changed = True
+    return " ".join(words) if changed else None
+
+
+def _edits(word: str) -> set[str]:
+    """Every word one deletion, transposition, replacement or insertion from ``word``."""
+    letters = _LATIN_EDITS if word.isascii() else _ARABIC_EDITS
+    splits = [(word[:cut], word[cut:]) for cut in range(len(word) + 1)]
+    return {
+        *(left + right[1:] for left, right in splits if right),
+        *(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1),
+        *(left + letter + right[1:] for left, right in splits if right for letter in letters),
+        *(left + letter + right for left, right in splits for letter in letters),
+    } - {word}
+
+
+def analyzed(text: str) -> tuple[str, ...]:
+    """The distinct terms of ``text`` in order (what an index and a query hold)."""
+    return tuple(dict.fromkeys(analyze(text)))
+
+
+def query_terms(text: str | None) -> tuple[str, ...]:
+    """The terms of a query that rank: its first :data:`MAX_TERMS` distinct ones."""
+    return analyzed(text or "")[:MAX_TERMS]
+
+
+def ranked(
+    found: Iterable[tuple[Collection[str], int, str]], relevance: Relevance
+) -> list[tuple[int, str]]:
+    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first."""
+    keyed = []
+    for terms, score, service_id in found:
+        rank = relevance.rank(terms, score)
+        if rank is not None:
+            keyed.append((rank, service_id))
+    return sorted(keyed, reverse=True)

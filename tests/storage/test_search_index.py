@@ -1,0 +1,263 @@
+"""The search index of the SQL adapters: plans pinned, counts kept, old terms re-indexed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import timedelta
+
+import attrs
+import psycopg
+import pytest
+
+from microgigs.ids import CategoryId, MemberId, ServiceId
+from microgigs.money import Money
+from microgigs.policy import SellerLevel
+from microgigs.ranking import (
+    CANDIDATES,
+    Listing,
+    ListingQuery,
+    Ordering,
+    light_stem,
+    terms_of,
+    tokens,
+)
+from microgigs.storage import reindex_listings
+from microgigs.storage.postgres import PostgresStorage
+from microgigs.storage.postgres import _migrations as postgres_migrations
+from microgigs.storage.sqlite import SQLiteStorage
+from microgigs.testing.examples import EPOCH, make_service
+
+TITLES = (
+    "تصميم شعار احترافي لشركتك",
+    "تصاميم شعارات عصرية للمتاجر",
+    "سأصمم لك الشِّعار الذي تحلم به",
+    "ترجمة مقال من الإنجليزية إلى العربية",
+    "مونتاج فيديو احترافي",
+    "إنشاء متجر إلكتروني على سلة",
+    "تصميم غلاف كتاب",
+)
+
+
+def catalogue(count: int) -> list[Listing]:
+    scores = [300 + (number * 7919) % 200 for number in range(count)]
+    return [
+        Listing(
+            service_id=ServiceId(f"S{number:05d}"),
+            seller_id=MemberId(f"M{number % 50}"),
+            category_id=CategoryId("logo-design"),
+            section_id=CategoryId("design"),
+            title=(title := TITLES[number % len(TITLES)]),
+            price=Money.of(5, "USD"),
+            delivery_days=3,
+            seller_level=SellerLevel.LEVEL_1,
+            rating_count=3,
+            score=scores[number],
+            sales=number % 17,
+            recent_sales=0,
+            created_at=EPOCH + timedelta(minutes=number),
+            terms=terms_of(title),
+        )
+        for number in range(count)
+    ]
+
+
+def fill(storage, listings):
+    with storage.unit_of_work() as uow:
+        for listing in listings:
+            uow.listings.put(listing)
+        uow.commit()
+
+
+def spy_reads(monkeypatch, storage):
+    backend = storage._backend
+    sent = []
+    original = backend._read
+
+    def spy(sql, params=()):
+        sent.append((sql, params))
+        return original(sql, params)
+
+    monkeypatch.setattr(backend, "_read", spy)
+    return sent
+
+
+@pytest.mark.parametrize("text", ["شعار", "تصميم شعار", "تصاميم شعارات مونتاج"])
+def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monkeypatch, text):
+    path = tmp_path / "catalogue.db"
+    storage = SQLiteStorage(path, currency="USD")
+    fill(storage, catalogue(700))
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
+    storage.close()
+    assert 20 == len(found.listings)
+    walks = [(sql, params) for sql, params in sent if "FROM listing_terms t" in sql]
+    counts = [(sql, params) for sql, params in sent if "FROM term_counts" in sql]
+    assert walks
+    assert 1 == len(counts)
+    with sqlite3.connect(path) as connection:
+        for sql, params in walks:
+            plan = " | ".join(
+                row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            )
+            assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
+            assert "TEMP B-TREE" not in plan
+        ((sql, params),) = counts
+        plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "SEARCH term_counts USING PRIMARY KEY (term=?)" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", ["شعار", "تصميم شعار"])
+def test_postgres_walks_each_tier_down_the_postings_without_sorting(
+    postgres_schemas, monkeypatch, text
+):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fill(storage, catalogue(3_000))
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        connection.execute("ANALYZE")
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
+    storage.close()
+    assert 20 == len(found.listings)
+    walks = [(sql, params) for sql, params in sent if "FROM listing_terms t" in sql]
+    assert walks
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        for sql, params in walks:
+            rows = connection.execute(f"EXPLAIN {sql.replace('?', '%s')}", params).fetchall()
+            plan = " | ".join(str(row[0]) for row in rows)
+            assert "Scan Backward using listing_terms_pkey" in plan, plan
+            assert "Sort" not in plan, plan
+            assert "Gather" not in plan, plan
+            # the plan of the statement once prepared (psycopg prepares it after five runs)
+            numbered = sql.split("?")
+            prepared = "".join(f"{part}${n}" for n, part in enumerate(numbered[:-1], 1))
+            connection.execute("DEALLOCATE ALL")
+            connection.execute(f"PREPARE walk AS {prepared}{numbered[-1]}")
+            connection.execute("SET plan_cache_mode = force_generic_plan")
+            marks = ", ".join("%s" for _ in params)
+            explain = psycopg.ClientCursor(connection)  # literals: EXECUTE takes no $n
+            rows = explain.execute(f"EXPLAIN EXECUTE walk({marks})", params).fetchall()
+            connection.execute("RESET plan_cache_mode")
+            generic = " | ".join(str(row[0]) for row in rows)
+            assert "Scan Backward using listing_terms_pkey" in generic, generic
+            assert "Materialize" not in generic, generic
+            assert "Sort" not in generic, generic
+
+
+def test_the_migration_counts_the_terms_of_listings_already_indexed(tmp_path):
+    path = tmp_path / "before.db"
+    SQLiteStorage(path, currency="USD").close()
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.execute("DELETE FROM schema_migrations WHERE version = 11")
+        for name in ("insert", "delete", "update"):
+            connection.execute(f"DROP TRIGGER listings_counts_{name}")
+        connection.execute("DROP TABLE term_counts")
+    storage = SQLiteStorage(path, currency="USD")
+    fill(storage, catalogue(30))  # through the triggers of schema 11, now back
+    storage.close()
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        connection.execute("DELETE FROM schema_migrations WHERE version = 11")
+        for name in ("insert", "delete", "update"):
+            connection.execute(f"DROP TRIGGER listings_counts_{name}")
+        connection.execute("DROP TABLE term_counts")
+    storage = SQLiteStorage(path, currency="USD")  # migrates again: counts from the postings
+    storage.close()
+    expected = Counter(term for listing in catalogue(30) for term in listing.terms)
+    with sqlite3.connect(path) as connection:
+        assert expected == dict(connection.execute("SELECT term, services FROM term_counts"))
+
+
+def old_terms(title):
+    """The terms of the analyser before issue 20 (light stemming only)."""
+    return tuple(dict.fromkeys(light_stem(word) for word in tokens(title)))
+
+
+def test_reindexing_gives_old_listings_todays_terms(make_storage):
+    storage = make_storage()
+    services = [
+        attrs.evolve(make_service(service_id=f"S{number:05d}"), title=title, tags=("بسعر",))
+        for number, title in enumerate(TITLES)
+    ]
+    stale = [
+        attrs.evolve(listing, terms=old_terms(listing.title)) for listing in catalogue(len(TITLES))
+    ]
+    with storage.unit_of_work() as uow:
+        for service in services:
+            uow.services.add(service)
+        uow.commit()
+    fill(storage, stale)
+    query = ListingQuery(text="تصاميم", ordering=Ordering.RELEVANCE)
+    with storage.unit_of_work() as uow:
+        assert () == uow.listings.search(query).listings
+    assert len(TITLES) == reindex_listings(storage)
+    assert 0 == reindex_listings(storage)
+    with storage.unit_of_work() as uow:
+        found = {v.service_id for v in uow.listings.search(query).listings}
+        assert {"S00000", "S00001", "S00002", "S00006"} == found
+        assert terms_of(TITLES[0], ("بسعر",)) == uow.listings.get(ServiceId("S00000")).terms
+    storage.close()
+
+
+def test_other_orderings_sort_the_most_relevant_candidates(make_storage):
+    storage = make_storage()
+    listings = [
+        attrs.evolve(listing, title="شعار", terms=terms_of("شعار"), score=300 + number % 200)
+        for number, listing in enumerate(catalogue(CANDIDATES + 1))
+    ]
+    fill(storage, listings)
+    least = min(listings, key=lambda v: (v.score, v.service_id))
+    query = ListingQuery(text="شعارات", ordering=Ordering.NEWEST, limit=100)
+    found = []
+    with storage.unit_of_work() as uow:
+        page = uow.listings.search(query)
+        while True:
+            found += [v.service_id for v in page.listings]
+            if page.next_cursor is None:
+                break
+            page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+    storage.close()
+    assert CANDIDATES == len(found) == len(set(found))
+    assert least.service_id not in found
+    newest_first = sorted(
+        (v for v in listings if v.service_id != least.service_id),
+        key=lambda v: (v.created_at, v.service_id),
+        reverse=True,
+    )
+    assert [v.service_id for v in newest_first] == found
+
+
+@pytest.mark.postgres
+def test_the_postgres_migration_indexes_the_listings_already_there(postgres_schemas):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    listings = catalogue(40)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+        connection.execute(f'SET search_path = "{schema}"')
+        connection.execute(
+            "CREATE TABLE schema_migrations"
+            " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
+        )
+        for version, script in postgres_migrations():
+            if version < 10:  # the postings and counts are migration 10
+                connection.execute(script)
+                connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (version,))
+        for listing in listings:
+            connection.execute(
+                "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
+                " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
+                " terms, doc) VALUES (%s, '', '', '', 0, 1, '', %s, 0, 0, 0, %s, '')",
+                (listing.service_id, listing.score, list(listing.terms)),
+            )
+    PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1).close()
+    expected = Counter(term for listing in listings for term in listing.terms)
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        counts = dict(connection.execute("SELECT term, services FROM term_counts").fetchall())
+        postings = connection.execute("SELECT count(*) FROM listing_terms").fetchone()
+    assert expected == counts
+    assert (sum(expected.values()),) == postings
