@@ -64,7 +64,7 @@ from microgigs.ids import (
 from microgigs.l10n import format_datetime, format_money, label, translate_error
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.orders import OrderEvent, OrderStatus
-from microgigs.ranking import ListingQuery, Ordering
+from microgigs.ranking import ListingQuery, Ordering, highlight
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
 log = logging.getLogger("microgigs.web")
@@ -203,6 +203,7 @@ def _helpers() -> dict[str, Any]:
     return {
         "t": lambda ar, en: ar if g.lang == "ar" else en,
         "money": lambda m: _isolated(format_money(m, g.lang)),
+        "highlight": highlight,
         "when": lambda d: format_datetime(d, g.lang) if d else "",
         "label": lambda v: label(v, g.lang),
         "lang": g.lang,

@@ -193,3 +193,12 @@ def test_favourites_are_listed_shown_as_saved_and_removed(app, host):
     assert f"/favourites/{listing.service_id}/remove" in saved
     assert f'href="/services/{listing.service_id}"' in listed
     assert f'href="/services/{listing.service_id}"' not in emptied
+
+
+def test_a_search_marks_the_matched_words_and_suggests_a_spelling(app):
+    client = app.test_client()
+    found = client.get("/search", query_string={"q": "شعارات"}).data.decode()
+    missed = client.get("/search", query_string={"q": "تصمبم"}).data.decode()
+    assert "<mark>" in found
+    assert 'id="did-you-mean"' in missed
+    assert ">تصميم</a>" in missed
