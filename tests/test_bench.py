@@ -22,3 +22,29 @@ def test_every_benchmark_runs_its_whole_path_at_a_tiny_size(name, monkeypatch, r
     monkeypatch.syspath_prepend(str(BENCH))
     module = importlib.import_module(name)
     module.smoke()
+
+
+def test_the_mutation_run_narrows_mutmut_to_one_module_and_counts_its_verdicts(
+    tmp_path, monkeypatch
+):
+    import json  # noqa: PLC0415 (this test only)
+    import tomllib  # noqa: PLC0415
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    mutation = importlib.import_module("mutation")
+    monkeypatch.setattr(mutation, "BUILD", tmp_path)
+    where = mutation.prepare("money")
+    config = tomllib.loads((where / "pyproject.toml").read_text())
+    assert (["src/microgigs/money.py"], ["tests/test_money.py", "docs/money.md"]) == (
+        config["tool"]["mutmut"]["only_mutate"],
+        config["tool"]["mutmut"]["pytest_add_cli_args_test_selection"],
+    )
+    assert "testpaths" not in config["tool"]["pytest"]["ini_options"]
+    meta = where / "mutants" / "src" / "microgigs" / "money.py.meta"
+    meta.parent.mkdir(parents=True)
+    verdicts = {"m.a__mutmut_1": 1, "m.a__mutmut_2": 0, "m.a__mutmut_3": 36, "m.a__mutmut_4": 33}
+    meta.write_text(json.dumps({"exit_code_by_key": verdicts}))
+    assert {
+        "mutants": 4, "killed": 2, "survived": 1, "not run": 1, "score": 0.667,
+        "survivors": ["m.a__mutmut_2"],
+    } == mutation.outcome(where)  # fmt: skip
