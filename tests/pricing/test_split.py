@@ -100,3 +100,15 @@ def test_fixed_charges_with_thresholds():
 def test_floats_are_refused_in_rules_and_amounts():
     with pytest.raises(InvalidType):
         split(Money.of(10.0, USD), KHAMSAT.ledger.commission)  # type: ignore[arg-type]
+
+
+def test_a_charge_never_exceeds_the_amount_even_one_cent():
+    rules = (ChargeRule(fixed=Money.of(3, USD)),)
+    assert (Money(1, USD), Money.zero(USD)) == (
+        charge(Money(1, USD), rules),
+        charge(Money.zero(USD), rules),
+    )
+
+
+def test_a_split_keeps_its_total():
+    assert Money(205, USD) == split(Money(205, USD), KHAMSAT.ledger.commission).total
