@@ -152,9 +152,10 @@ def main() -> int:
     unknown = set(chosen) - set(MODULES)
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
-    summary = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for module in chosen:
         found = mutate(module)
+        # read again: another run may have written its modules meanwhile
+        summary = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         summary[module] = found
         print(
             f"{module}: {found['killed']}/{int(found['killed']) + int(found['survived'])} killed"
