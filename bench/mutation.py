@@ -9,8 +9,8 @@ Usage::
 Each module is mutated on its own, in ``build/mutation/<module>/`` (a copy of ``src/``,
 ``tests/`` and ``docs/`` with the project's ``pyproject.toml``, whose ``[tool.mutmut]`` is
 narrowed to the module's files and its targeted tests), so that a mutant of ``Money`` runs
-the money tests, not the whole suite. mutmut runs there with one child per core, keeps its
-results between runs (a second run re-tests only changed functions), and this script prints
+the money tests, not the whole suite. mutmut runs there afresh with one child per core (its cache
+would keep a verdict until the function changes, even when a test changed), and this script prints
 per module: mutants, killed, survived, the score (killed ÷ mutants that ran), the seconds
 it took, and every survivor by name (``mutmut show NAME`` in that directory shows its diff).
 A summary is written to ``bench/results/mutation.json``.
@@ -78,7 +78,10 @@ def prepare(module: str) -> Path:
     """The module's directory: the sources, the tests, and mutmut's narrowed config."""
     files, tests = MODULES[module]
     where = BUILD / slug(module)
-    where.mkdir(parents=True, exist_ok=True)
+    # mutmut keeps verdicts until a function's source changes, not when a test does: start
+    # afresh, or a new test would not count
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
     for part in ("src", "tests", "docs"):
         shutil.copytree(ROOT / part, where / part, dirs_exist_ok=True)
     config = (ROOT / "pyproject.toml").read_text()
