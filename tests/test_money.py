@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,15 @@ from microgigs.errors import (
     OutOfRange,
     UnknownCurrency,
 )
-from microgigs.money import MAX_MINOR, ROUNDING, Money, allocate, known_currencies, to_minor
+from microgigs.money import (
+    MAX_MINOR,
+    ROUNDING,
+    Money,
+    allocate,
+    known_currencies,
+    round_minor,
+    to_minor,
+)
 from microgigs.testing.strategies import currencies, money, ratios
 
 USD = "USD"
@@ -318,3 +327,12 @@ def test_equal_amounts_compare_as_equal_and_zero_is_neither_sign():
 def test_leftover_units_go_to_the_largest_remainder_not_the_largest_share():
     # shares 5.1 and 2.9: the one cent left goes to the second part
     assert [Money(5, USD), Money(3, USD)] == allocate(Money(8, USD), [51, 29])
+
+
+def test_amounts_do_not_depend_on_the_callers_decimal_context():
+    with decimal.localcontext() as context:
+        context.prec, context.rounding = 3, decimal.ROUND_UP
+        assert (12_345_678, 100) == (
+            Money.of("123456.78", USD).minor,
+            round_minor(Decimal("100.5")),
+        )
