@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta, timezone
 
 import attrs
 import pytest
@@ -18,6 +19,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import MessageId
 from microgigs.orders import (
+    Message,
     MessageKind,
     OrderEvent,
     OrderStatus,
@@ -245,3 +247,37 @@ def test_acting_with_contact_details_changes_nothing():
             message_id=MessageId("m4"), sent_at=EPOCH, policy=POLICY,
         )  # fmt: skip
     assert before == attrs.asdict(order)
+
+
+def test_a_message_is_whole_and_the_buyers_first_one_is_the_instructions():
+    order = order_in(OrderStatus.AWAITING_INSTRUCTIONS)
+    later = EPOCH + timedelta(hours=3)
+    sent = post_message(
+        order, BUYER, "الاسم: شركة النخبة", message_id=MessageId("m5"),
+        sent_at=later.astimezone(timezone(timedelta(hours=3))), policy=POLICY,
+        attachments=["brief.pdf"],
+    )  # fmt: skip
+    assert Message(
+        MessageId("m5"), order.id, BUYER.member_id, MessageKind.INSTRUCTIONS,
+        "الاسم: شركة النخبة", ("brief.pdf",), later,
+    ) == sent  # fmt: skip
+    assert OrderStatus.IN_PROGRESS == order.status
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 5001, "message must be 1 to 5000 characters of plain text."),
+        (
+            "راسلني على sara@example.com أو 0501234567",
+            (
+                "Messages may not contain contact details (phone, email); keep the conversation on"
+                " the platform."
+            ),
+        ),
+    ],
+)
+def test_a_refused_body_says_why(body, message):
+    with pytest.raises(MicrogigsError) as refused:
+        message_by(SELLER, body)
+    assert message == str(refused.value)
