@@ -171,6 +171,10 @@ def crit(**changes):
 
 # (case, a policy at the edge of what is allowed)
 ALLOWED = [
+    ("charge below only", lambda: ChargeRule(fixed=usd(3), applies_below=usd(100))),
+    ("charge from only", lambda: ChargeRule(rate=Decimal("0.1"), applies_from=usd(100))),
+    ("charge from<below", lambda: ChargeRule(applies_from=usd(5), applies_below=usd(6))),
+    ("policy renamed", lambda: attrs.evolve(KHAMSAT, name="custom")),
     ("catalog upgrade max=min", lambda: attrs.evolve(CAT, upgrade_price_max=CAT.upgrade_price_min)),
     ("catalog unit max=base", lambda: attrs.evolve(CAT, unit_price_max=CAT.base_price_min)),
     ("catalog max_upgrades 0", lambda: attrs.evolve(CAT, max_upgrades=0)),
@@ -481,3 +485,9 @@ def test_each_setting_refuses_just_beyond_its_boundary_and_says_why(build, refus
     with pytest.raises(InvalidPolicy) as refused:
         build()
     assert refusal == str(refused.value)
+
+
+def test_a_charge_applies_from_its_threshold_up_to_below_its_ceiling():
+    rule = ChargeRule(fixed=usd(1), applies_from=usd(10), applies_below=usd(20))
+    subtotals = [usd("9.99"), usd(10), usd("19.99"), usd(20)]
+    assert [False, True, True, False] == [rule.applies_to(s) for s in subtotals]
