@@ -55,7 +55,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "ledger": (["src/microgigs/ledger/*"], ["tests/ledger", "docs/ledger.md"]),
     "levels": (
         ["src/microgigs/ranking/_levels.py"],
-        ["tests/ranking/test_levels.py", "docs/ranking.md"],
+        ["tests/ranking/test_levels.py", "tests/marketplace/test_levels.py", "docs/ranking.md"],
     ),
     "policy": (["src/microgigs/policy.py"], ["tests/test_policy.py"]),
     "storage checks": (
@@ -130,6 +130,7 @@ def mutate(module: str) -> dict[str, object]:
     started = time.perf_counter()
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     environment.pop("CI", None)  # the developer's hypothesis profile: fast, and random
+    environment.pop("MICROGIGS_TEST_POSTGRES_DSN", None)  # mutants run on memory and SQLite
     subprocess.run(  # noqa: S603 (mutmut from our own virtual environment)
         [str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 1)],
         cwd=where,
