@@ -561,3 +561,65 @@ def test_earnings_add_up_every_payout_of_the_seller_only(book, ids):
         earnings.withdrawing,
         earnings.withdrawn,
     )
+
+
+def test_every_posting_records_its_kind_order_member_and_dates(ids):
+    clears = EPOCH + timedelta(days=14)
+    top = lg.top_up(ids(), "t", member_id=BUYER, amount=usd(30), source=lg.Gateway.CARD, at=EPOCH)
+    common = {"order_id": ORDER, "subtotal": usd(25), "buyer_fee": usd(0), "commission": RULES}
+    postings = [
+        top,
+        lg.pay_order(ids(), "p", order_id=ORDER, buyer_id=BUYER, amount=usd(25), source=None,
+                     at=EPOCH),
+        lg.release(ids(), "r", seller_id=SELLER, at=EPOCH, clears_at=clears, **common),
+        lg.refund(ids(), "f", order_id=ORDER, buyer_id=BUYER, amount=usd(25), at=EPOCH),
+        lg.partial_refund(ids(), "pr", buyer_id=BUYER, seller_id=SELLER, refunded=usd(5),
+                          at=EPOCH, clears_at=clears, **common),
+        lg.clear(ids(), "c", seller_id=SELLER, amount=usd(16), order_id=ORDER, at=clears),
+        lg.request_withdrawal(ids(), "w", seller_id=SELLER, amount=usd(16), minimum=usd(10),
+                              at=clears),
+        lg.complete_withdrawal(ids(), "wc", seller_id=SELLER, amount=usd(16), at=clears),
+        lg.fail_withdrawal(ids(), "wf", seller_id=SELLER, amount=usd(16), at=clears),
+        lg.reversal(ids(), "t-back", original=top, at=clears),
+    ]  # fmt: skip
+    K = lg.PostingKind  # noqa: N806 (an alias of the enum)
+    assert [
+        (K.TOP_UP, "t", None, BUYER, None, None),
+        (K.PAYMENT, "p", ORDER, BUYER, None, None),
+        (K.RELEASE, "r", ORDER, SELLER, None, clears),
+        (K.REFUND, "f", ORDER, BUYER, None, None),
+        (K.PARTIAL_REFUND, "pr", ORDER, SELLER, None, clears),
+        (K.CLEARANCE, "c", ORDER, SELLER, None, None),
+        (K.WITHDRAWAL_REQUESTED, "w", None, SELLER, None, None),
+        (K.WITHDRAWAL_COMPLETED, "wc", None, SELLER, None, None),
+        (K.WITHDRAWAL_FAILED, "wf", None, SELLER, None, None),
+        (K.REVERSAL, "t-back", None, BUYER, top.id, None),
+    ] == [(t.kind, t.key, t.order_id, t.member_id, t.reverses, t.clears_at) for t in postings]
+
+
+def test_a_partial_refund_keeps_the_buyer_fee_for_the_platform(ids):
+    refund = lg.partial_refund(
+        ids(), "pr", order_id=ORDER, buyer_id=BUYER, seller_id=SELLER, subtotal=usd(25),
+        buyer_fee=usd(2), refunded=usd(5), commission=RULES, at=EPOCH,
+    )  # fmt: skip
+    assert [
+        (lg.escrow(ORDER), usd(-27)),
+        (lg.wallet(BUYER), usd(5)),
+        (lg.pending(SELLER), usd(16)),
+        (lg.revenue(), usd(6)),
+    ] == [(e.account, e.amount) for e in refund.entries]
+
+
+def test_the_amount_for_an_account_adds_all_its_entries():
+    entries = (
+        lg.Entry(lg.wallet(BUYER), usd(5)),
+        lg.Entry(lg.wallet(BUYER), usd(3)),
+        lg.Entry(lg.wallet(BUYER), usd(2)),
+        lg.Entry(lg.gateway(lg.Gateway.CARD), usd(-10)),
+    )
+    moved = lg.Transaction(TransactionId("T1"), "t", lg.PostingKind.TOP_UP, entries, EPOCH)
+    assert (usd(10), usd(-10), None) == (
+        moved.amount_for(lg.wallet(BUYER)),
+        moved.amount_for(lg.gateway(lg.Gateway.CARD)),
+        moved.amount_for(lg.revenue()),
+    )
