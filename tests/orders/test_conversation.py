@@ -226,8 +226,8 @@ def test_acting_with_a_message_moves_the_order_and_keeps_the_reason():
         order, OrderEvent.DELIVER, SELLER, "تم التسليم", message_id=MessageId("m2"),
         sent_at=EPOCH, policy=POLICY, attachments=["logo.png"],
     )  # fmt: skip
-    assert (MessageKind.DELIVERY, ("logo.png",), OrderStatus.AWAITING_ACCEPTANCE, None) == (
-        delivery.kind, delivery.attachments, order.status, order.history[-1].reason,
+    assert ("m2", MessageKind.DELIVERY, ("logo.png",), OrderStatus.AWAITING_ACCEPTANCE, None) == (
+        delivery.id, delivery.kind, delivery.attachments, order.status, order.history[-1].reason,
     )  # fmt: skip
     asked = act_with_message(
         order, OrderEvent.REQUEST_MODIFICATION, BUYER, "عدّل الألوان",
