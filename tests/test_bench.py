@@ -22,3 +22,42 @@ def test_every_benchmark_runs_its_whole_path_at_a_tiny_size(name, monkeypatch, r
     monkeypatch.syspath_prepend(str(BENCH))
     module = importlib.import_module(name)
     module.smoke()
+
+
+# In a child process: importing bench/mutation.py here would add its literals to the pool of
+# constants hypothesis draws from in this worker, and change what later tests generate.
+MUTATION_CHECK = """
+import json, sys, tomllib
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import mutation
+mutation.BUILD = Path(sys.argv[2])
+where = mutation.prepare("money")
+config = tomllib.loads((where / "pyproject.toml").read_text())["tool"]
+meta = where / "mutants" / "src" / "microgigs" / "money.py.meta"
+meta.parent.mkdir(parents=True)
+verdicts = {"m.a__mutmut_1": 1, "m.a__mutmut_2": 0, "m.a__mutmut_3": 36, "m.a__mutmut_4": 33}
+meta.write_text(json.dumps({"exit_code_by_key": verdicts}))
+print(json.dumps([config["mutmut"]["only_mutate"],
+                  config["mutmut"]["pytest_add_cli_args_test_selection"],
+                  "testpaths" in config["pytest"]["ini_options"], mutation.outcome(where)]))
+"""
+
+
+def test_the_mutation_run_narrows_mutmut_to_one_module_and_counts_its_verdicts(tmp_path):
+    import json  # noqa: PLC0415 (this test only)
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    run = subprocess.run(  # noqa: S603 (our own script, our own interpreter)
+        [sys.executable, "-c", MUTATION_CHECK, str(BENCH), str(tmp_path)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert 0 == run.returncode, run.stderr
+    assert [
+        ["src/microgigs/money.py"],
+        ["tests/test_money.py", "docs/money.md"],
+        False,
+        {"mutants": 4, "killed": 2, "survived": 1, "not run": 1, "score": 0.667,
+         "survivors": ["m.a__mutmut_2"]},
+    ] == json.loads(run.stdout)  # fmt: skip

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.storage.sqlite import SQLiteStorage
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "examples" / "cli" / "main.py"
+# Every event the simulation can take an order through (examples/cli/simulation.py), and the
+# seed and size that walk them all; a run shows the rest (auto-accepting a cancellation)
+# only by chance.
+SIMULATED_EVENTS = {
+    OrderEvent.SEND_INSTRUCTIONS, OrderEvent.DELIVER, OrderEvent.ACCEPT,
+    OrderEvent.AUTO_ACCEPT, OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM,
+    OrderEvent.RESOLVE_COMPLETE, OrderEvent.RESOLVE_FULL_REFUND,
+    OrderEvent.RESOLVE_PARTIAL_REFUND, OrderEvent.CANCEL_LATE, OrderEvent.DECLINE,
+    OrderEvent.REQUEST_CANCELLATION,
+}  # fmt: skip
+SIMULATION = ("simulate", "--members", "80", "--days", "20", "--seed", "7")
+# The statuses as RULES.md §6 names them in Arabic (disputed has no label there).
+ARABIC = {
+    "في انتظار التعليمات": OrderStatus.AWAITING_INSTRUCTIONS,
+    "جارٍ التنفيذ": OrderStatus.IN_PROGRESS,
+    "في انتظار الاستلام": OrderStatus.AWAITING_ACCEPTANCE,
+    "تم التسليم": OrderStatus.COMPLETED,
+    "ملغى": OrderStatus.CANCELLED,
+    "متنازع عليه": OrderStatus.DISPUTED,
+}
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -16,27 +40,54 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def stored(db: Path) -> tuple[dict[OrderStatus, int], set[OrderEvent]]:
+    """What the simulation left in its database: orders by status, and every event walked."""
+    counts: dict[OrderStatus, int] = {}
+    walked: set[OrderEvent] = set()
+    storage = SQLiteStorage(db, currency="USD")
+    try:
+        with storage.unit_of_work() as uow:
+            for status in OrderStatus:
+                orders = uow.orders.in_status(status, limit=1000)
+                if orders:
+                    counts[status] = len(orders)
+                walked |= {entry.event for o in orders for entry in o.history if entry.event}
+    finally:
+        storage.close()
+    return counts, walked
+
+
+def reported(report: str, heading: str, labels: dict[str, OrderStatus]) -> dict[OrderStatus, int]:
+    """The report's orders by status: the indented lines under ``heading``."""
+    section = report.split(f"{heading}\n", 1)[1]
+    lines = re.match(r"((?:  .+\n)*)", section)
+    assert lines is not None
+    counts = [line.strip().rsplit(": ", 1) for line in lines.group(1).splitlines()]
+    return {labels[name]: int(count) for name, count in counts}
+
+
 def test_simulate_is_deterministic_walks_every_path_and_audits_clean(tmp_path):
-    runs = [
-        cli("--db", str(tmp_path / f"sim{n}.db"), "simulate", "--members", "80", "--days", "20",
-            "--seed", "3", "--lang", "en")
-        for n in range(2)
-    ]  # fmt: skip
+    runs = [cli("--db", str(tmp_path / f"sim{n}.db"), *SIMULATION, "--lang", "en")
+            for n in range(2)]  # fmt: skip
     assert [0, 0] == [run.returncode for run in runs], runs[0].stderr
     assert runs[0].stdout == runs[1].stdout
     report = runs[0].stdout
     assert "ledger audit: issues: 0" in report
-    for status in ("completed", "cancelled", "awaiting acceptance"):
-        assert f"  {status}: " in report
+    counts, walked = stored(tmp_path / "sim0.db")
+    assert SIMULATED_EVENTS == walked
+    english = {status.value.replace("_", " "): status for status in OrderStatus}
+    assert counts == reported(report, "Orders by status:", english)
     assert "GMV (completed orders): $" in report
     assert "20/20" in runs[0].stderr  # the progress bar
 
 
 def test_the_report_speaks_arabic(tmp_path):
-    run = cli("--db", str(tmp_path / "sim.db"), "simulate", "--members", "30", "--days", "3")
+    run = cli("--db", str(tmp_path / "sim.db"), *SIMULATION)
     assert 0 == run.returncode, run.stderr
     assert "تدقيق الدفتر: عدد المشكلات: 0" in run.stdout
-    assert "مكتمل" in run.stdout or "تم التسليم" in run.stdout
+    counts, _ = stored(tmp_path / "sim.db")
+    assert counts == reported(run.stdout, "الطلبات حسب الحالة:", ARABIC)
+    assert {OrderStatus.COMPLETED, OrderStatus.CANCELLED} <= set(counts)
 
 
 def test_call_runs_a_use_case_by_name_and_translates_refusals(tmp_path):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -12,10 +13,19 @@ from microgigs.errors import (
     InvalidAmount,
     InvalidRatios,
     InvalidType,
+    MicrogigsError,
     OutOfRange,
     UnknownCurrency,
 )
-from microgigs.money import MAX_MINOR, ROUNDING, Money, allocate, known_currencies, to_minor
+from microgigs.money import (
+    MAX_MINOR,
+    ROUNDING,
+    Money,
+    allocate,
+    known_currencies,
+    round_minor,
+    to_minor,
+)
 from microgigs.testing.strategies import currencies, money, ratios
 
 USD = "USD"
@@ -239,3 +249,90 @@ def test_bad_ratios_are_refused(weights):
 
 def test_known_currencies_include_the_arab_world():
     assert {"USD", "SAR", "EGP", "AED", "KWD", "JOD", "MAD", "DZD", "IQD"} <= known_currencies()
+
+
+# --- what mutation testing showed unpinned (docs/testing.md) ----------------------------
+
+BETWEEN = "must be between -1000000000000000 and 1000000000000000;"
+REFUSALS = [
+    (lambda: Money(5, 1), "currency must be a str, not int."),  # type: ignore[arg-type]
+    (lambda: Money("5", USD), "minor units must be an int, not str."),  # type: ignore[arg-type]
+    (
+        lambda: Money(MAX_MINOR + 1, USD),
+        f"minor {BETWEEN} 1000000000000001 is not.",
+    ),
+    (
+        lambda: Money(MAX_MINOR, USD) + Money(1, USD),
+        f"minor units {BETWEEN} 1000000000000001 is not.",
+    ),
+    (
+        lambda: Money(-MAX_MINOR, USD) - Money(1, USD),
+        f"minor units {BETWEEN} -1000000000000001 is not.",
+    ),
+    (
+        lambda: Money.of("1" * 41, USD),
+        "11111111111111111111… is not a valid amount of USD (at most 2 decimals).",
+    ),
+    (lambda: Money.of("abc", "KWD"), "abc is not a valid amount of KWD (at most 3 decimals)."),
+    (
+        lambda: Money.of(str(10**16), "JPY"),
+        "10000000000000000 is not a valid amount of JPY (at most 0 decimals).",
+    ),
+    (lambda: Money(5, USD) * 2.0, "quantity must be an int, not float."),  # type: ignore[operator]
+    (lambda: Money(5, USD).percentage(0.2), "rate must be a Decimal, not float."),  # type: ignore[arg-type]
+    (lambda: allocate(Money(5, USD), [1.5]), "ratio must be an int or Decimal, not float."),  # type: ignore[list-item]
+    (
+        lambda: allocate(Money(5, USD), [Decimal(-1)]),
+        "Cannot split money by the ratios -1: give non-negative ratios, not all 0.",
+    ),
+    (
+        lambda: allocate(Money(5, USD), [0, Decimal(0)]),
+        "Cannot split money by the ratios ['0', '0']: give non-negative ratios, not all 0.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "message"), REFUSALS)
+def test_each_refusal_names_the_field_the_value_and_what_was_expected(action, message):
+    with pytest.raises(MicrogigsError) as refused:
+        action()
+    assert message == str(refused.value)
+
+
+def test_the_cap_itself_is_an_amount_in_every_way_it_is_reached():
+    assert [MAX_MINOR, -MAX_MINOR, MAX_MINOR, 10**15] == [
+        (Money(MAX_MINOR - 1, USD) + Money(1, USD)).minor,
+        (Money(-MAX_MINOR + 1, USD) - Money(1, USD)).minor,
+        Money(MAX_MINOR, USD).minor,
+        Money.of(str(10**15), "JPY").minor,
+    ]
+
+
+def test_the_longest_amount_text_is_forty_characters():
+    assert Money(500, USD) == Money.of("0" * 36 + "5.00", USD)
+
+
+def test_equal_amounts_compare_as_equal_and_zero_is_neither_sign():
+    five = Money(500, USD)
+    assert (True, True, False, False, False, False) == (
+        five >= Money(500, USD),
+        five <= Money(500, USD),
+        five > Money(500, USD),
+        five < Money(500, USD),
+        Money.zero(USD).is_positive(),
+        Money.zero(USD).is_negative(),
+    )
+
+
+def test_leftover_units_go_to_the_largest_remainder_not_the_largest_share():
+    # shares 5.1 and 2.9: the one cent left goes to the second part
+    assert [Money(5, USD), Money(3, USD)] == allocate(Money(8, USD), [51, 29])
+
+
+def test_amounts_do_not_depend_on_the_callers_decimal_context():
+    with decimal.localcontext() as context:
+        context.prec, context.rounding = 3, decimal.ROUND_UP
+        assert (12_345_678, 100) == (
+            Money.of("123456.78", USD).minor,
+            round_minor(Decimal("100.5")),
+        )

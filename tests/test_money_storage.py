@@ -9,12 +9,17 @@ import pytest
 from microgigs.money import MAX_MINOR
 
 INT64_MAX = 2**63 - 1
-# How many amounts of the largest size add up without leaving a signed 64-bit integer.
-ROOM = INT64_MAX // MAX_MINOR
+# The promise, written down rather than derived from MAX_MINOR: nine thousand amounts of the
+# largest size add up inside a signed 64-bit column (a larger cap leaves less room).
+ROOM = 9_000
+
+
+def test_the_cap_is_ten_trillion_dollars_in_cents():
+    assert 10**15 == MAX_MINOR
 
 
 def test_the_cap_leaves_room_for_thousands_of_largest_amounts():
-    assert ROOM >= 9_000
+    assert MAX_MINOR * ROOM <= INT64_MAX
 
 
 def test_sqlite_sums_of_capped_amounts_do_not_overflow():

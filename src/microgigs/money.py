@@ -61,8 +61,9 @@ down, so neither the platform nor the sellers gain from the rounding itself.
 MAX_MINOR: Final = 10**15
 """The largest magnitude of any amount, in minor units ($10 trillion in cents).
 
-Every amount and every sum the library keeps fits a signed 64-bit database column with room
-to add millions of them; anything larger is refused as input, not stored wrong.
+Every amount and every sum the library keeps fits a signed 64-bit database column, with room
+to add 9,000 amounts of this size (millions of everyday ones); anything larger is refused as
+input, not stored wrong.
 """
 
 _LONGEST_AMOUNT_TEXT: Final = 40

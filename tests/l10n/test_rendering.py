@@ -13,17 +13,30 @@ from microgigs.money import Money
 
 @pytest.mark.browser
 def test_arabic_money_and_messages_render_right_to_left(browser):
-    price = format_money(Money.of("205", "USD"), "ar")
-    message = translate_error(CurrencyMismatch(left="USD", right="SAR"), "ar")
+    # The page sets no direction: each paragraph takes it from its own text (dir="auto", the
+    # first strong character), so only what the library wrote can make it right to left.
+    texts = {
+        "price": format_money(Money.of("205", "USD"), "ar"),
+        "message": translate_error(CurrencyMismatch(left="USD", right="SAR"), "ar"),
+        "english": format_money(Money.of("205", "USD"), "en"),
+    }
     page = browser.new_page()
     try:
         page.set_content(
-            '<!doctype html><html lang="ar" dir="rtl"><meta charset="utf-8">'
-            f'<p id="price">{html.escape(price)}</p><p id="message">{html.escape(message)}</p>'
+            '<!doctype html><html><meta charset="utf-8">'
+            + "".join(f'<p id="{k}" dir="auto">{html.escape(v)}</p>' for k, v in texts.items())
         )
-        direction = page.eval_on_selector("#price", "e => getComputedStyle(e).direction")
-        shown_price = page.inner_text("#price")
-        shown_message = page.inner_text("#message")
+        shown = {
+            key: (
+                page.eval_on_selector(f"#{key}", "e => getComputedStyle(e).direction"),
+                page.inner_text(f"#{key}"),
+            )
+            for key in texts
+        }
     finally:
         page.close()
-    assert ("rtl", price.strip(), message) == (direction, shown_price, shown_message)
+    assert {
+        "price": ("rtl", texts["price"].strip()),
+        "message": ("rtl", texts["message"]),
+        "english": ("ltr", "$205.00"),
+    } == shown

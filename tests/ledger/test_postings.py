@@ -10,6 +10,7 @@ from microgigs.errors import (
     InsufficientFunds,
     InvalidRefund,
     InvalidType,
+    MicrogigsError,
     NotPositive,
     UnbalancedTransaction,
     UnknownAccount,
@@ -362,3 +363,263 @@ def test_period_report(book, ids):
         book, currency="USD", start=EPOCH + timedelta(days=1), end=EPOCH + timedelta(days=2)
     )
     assert usd(0) == empty.gmv
+
+
+# --- what mutation testing showed unpinned (docs/testing.md) ----------------------------
+
+
+def test_audit_details_each_issue(book, ids):
+    paid_order(book, ids, usd(25))
+    rows = [
+        *lg.rows_of(book),
+        lg.EntryRow("T-bad", lg.wallet(BUYER), usd(-3)),
+        lg.EntryRow("T-bad", "bank:nowhere", usd(1)),
+    ]
+    balances = dict(book.balances())
+    balances[lg.revenue()] = usd(1)
+    Kind = lg.IssueKind  # noqa: N806 (an alias of the enum)
+    assert [
+        lg.Issue(Kind.UNBALANCED, "T-bad", "-2.00 USD"),
+        lg.Issue(Kind.UNKNOWN_ACCOUNT, "bank:nowhere", ""),
+        lg.Issue(Kind.BALANCE_MISMATCH, lg.revenue(), "entries {}, cached {'USD': 100}"),
+        lg.Issue(Kind.BALANCE_MISMATCH, lg.wallet(BUYER), "entries {'USD': -300}, cached {}"),
+        lg.Issue(Kind.NEGATIVE_BALANCE, lg.wallet(BUYER), "-3.00 USD"),
+        lg.Issue(Kind.ESCROW_LEFT, lg.escrow(ORDER), "{'USD': 2500}"),
+    ] == lg.audit(rows, balances, finished_orders=[ORDER])
+
+
+def test_an_emptied_escrow_of_a_finished_order_is_clean(book, ids):
+    paid_order(book, ids, usd(25))
+    book.post(lg.refund(ids(), "back", order_id=ORDER, buyer_id=BUYER, amount=usd(25), at=EPOCH))
+    assert [] == lg.audit(lg.rows_of(book), book.balances(), finished_orders=[ORDER])
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (
+            lambda: lg.top_up(
+                TransactionId("T1"),
+                "t",
+                member_id=BUYER,
+                amount=2.5,
+                source=lg.Gateway.CARD,
+                at=EPOCH,
+            ),
+            "amount must be Money, not float.",
+        ),
+        (
+            lambda: lg.top_up(
+                TransactionId("T1"),
+                "t",
+                member_id=BUYER,
+                amount=usd(0),
+                source=lg.Gateway.CARD,
+                at=EPOCH,
+            ),
+            "amount must be more than zero, not 0.00 USD.",
+        ),
+        (
+            lambda: lg.Account.parse("x" * 81),
+            f"{'x' * 80} is not an account of this ledger.",
+        ),
+        (
+            lambda: lg.Ledger("USD").statement(lg.wallet(BUYER), cursor=10**12 + 1),
+            "cursor must be between 0 and 1000000000000; 1000000000001 is not.",
+        ),
+        (
+            lambda: lg.Ledger("USD").statement(lg.wallet(BUYER), limit=0),
+            "page size must be between 1 and 500; 0 is not.",
+        ),
+    ],
+)
+def test_a_refusal_names_what_was_wrong(action, message):
+    with pytest.raises(MicrogigsError) as refused:
+        action()
+    assert message == str(refused.value)
+
+
+def test_a_statement_page_that_ends_with_the_lines_has_no_next_page(book, ids):
+    for n in range(1, 5):
+        book.post(
+            lg.top_up(
+                ids(), f"t{n}", member_id=BUYER, amount=usd(n), source=lg.Gateway.CARD, at=EPOCH
+            )
+        )
+    first = book.statement(lg.wallet(BUYER), limit=1)
+    rest = book.statement(lg.wallet(BUYER), cursor=first.next_cursor, limit=3)
+    assert (lg.wallet(BUYER), 1, [usd(3), usd(6), usd(10)], None) == (
+        first.account,
+        first.next_cursor,
+        [line.balance for line in rest.lines],
+        rest.next_cursor,
+    )
+
+
+def test_a_release_is_due_at_its_clearance_moment_exactly(book, ids):
+    paid_order(book, ids, usd(25))
+    clears = EPOCH + timedelta(days=14)
+    book.post(
+        lg.release(
+            ids(),
+            "r",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            commission=RULES,
+            at=EPOCH,
+            clears_at=clears,
+        )
+    )
+    assert [lg.Release(ORDER, SELLER, usd(20), EPOCH, clears)] == book.uncleared(due_by=clears)
+    assert [] == book.uncleared(due_by=clears - timedelta(microseconds=1))
+
+
+def test_a_period_report_holds_its_bounds_and_leaves_out_its_end(book, ids):
+    paid_order(book, ids, usd(25))
+    end = EPOCH + timedelta(days=1)
+    book.post(
+        lg.top_up(ids(), "late", member_id=BUYER, amount=usd(9), source=lg.Gateway.CARD, at=end)
+    )
+    book.post(
+        lg.pay_order(
+            ids(),
+            "pay-late",
+            order_id=OrderId("O-2"),
+            buyer_id=BUYER,
+            amount=usd(9),
+            source=None,
+            at=end,
+        )
+    )
+    report = lg.period_report(book, currency="USD", start=EPOCH, end=end)
+    assert (EPOCH, end, usd(25)) == (report.start, report.end, report.gmv)
+
+
+def test_earnings_add_up_every_payout_of_the_seller_only(book, ids):
+    other = MemberId("M-omar")
+    for seller, order in ((SELLER, ORDER), (other, OrderId("O-2"))):
+        book.post(
+            lg.top_up(
+                ids(),
+                f"t-{order}",
+                member_id=BUYER,
+                amount=usd(100),
+                source=lg.Gateway.CARD,
+                at=EPOCH,
+            )
+        )
+        book.post(
+            lg.pay_order(
+                ids(),
+                f"p-{order}",
+                order_id=order,
+                buyer_id=BUYER,
+                amount=usd(100),
+                source=None,
+                at=EPOCH,
+            )
+        )
+        book.post(
+            lg.release(
+                ids(),
+                f"r-{order}",
+                order_id=order,
+                seller_id=seller,
+                subtotal=usd(100),
+                buyer_fee=usd(0),
+                commission=RULES,
+                at=EPOCH,
+            )
+        )
+        book.post(
+            lg.clear(
+                ids(), f"c-{order}", seller_id=seller, amount=usd(80), order_id=order, at=EPOCH
+            )
+        )
+        for n in (1, 2):
+            book.post(
+                lg.request_withdrawal(
+                    ids(),
+                    f"w{n}-{order}",
+                    seller_id=seller,
+                    amount=usd(30),
+                    minimum=usd(10),
+                    at=EPOCH,
+                )
+            )
+            book.post(
+                lg.complete_withdrawal(
+                    ids(), f"w{n}-{order}-paid", seller_id=seller, amount=usd(30), at=EPOCH
+                )
+            )
+    earnings = lg.seller_earnings(book, SELLER)
+    assert (usd(0), usd(20), usd(0), usd(60)) == (
+        earnings.pending,
+        earnings.available,
+        earnings.withdrawing,
+        earnings.withdrawn,
+    )
+
+
+def test_every_posting_records_its_kind_order_member_and_dates(ids):
+    clears = EPOCH + timedelta(days=14)
+    top = lg.top_up(ids(), "t", member_id=BUYER, amount=usd(30), source=lg.Gateway.CARD, at=EPOCH)
+    common = {"order_id": ORDER, "subtotal": usd(25), "buyer_fee": usd(0), "commission": RULES}
+    postings = [
+        top,
+        lg.pay_order(ids(), "p", order_id=ORDER, buyer_id=BUYER, amount=usd(25), source=None,
+                     at=EPOCH),
+        lg.release(ids(), "r", seller_id=SELLER, at=EPOCH, clears_at=clears, **common),
+        lg.refund(ids(), "f", order_id=ORDER, buyer_id=BUYER, amount=usd(25), at=EPOCH),
+        lg.partial_refund(ids(), "pr", buyer_id=BUYER, seller_id=SELLER, refunded=usd(5),
+                          at=EPOCH, clears_at=clears, **common),
+        lg.clear(ids(), "c", seller_id=SELLER, amount=usd(16), order_id=ORDER, at=clears),
+        lg.request_withdrawal(ids(), "w", seller_id=SELLER, amount=usd(16), minimum=usd(10),
+                              at=clears),
+        lg.complete_withdrawal(ids(), "wc", seller_id=SELLER, amount=usd(16), at=clears),
+        lg.fail_withdrawal(ids(), "wf", seller_id=SELLER, amount=usd(16), at=clears),
+        lg.reversal(ids(), "t-back", original=top, at=clears),
+    ]  # fmt: skip
+    K = lg.PostingKind  # noqa: N806 (an alias of the enum)
+    assert [
+        (K.TOP_UP, "t", None, BUYER, None, None),
+        (K.PAYMENT, "p", ORDER, BUYER, None, None),
+        (K.RELEASE, "r", ORDER, SELLER, None, clears),
+        (K.REFUND, "f", ORDER, BUYER, None, None),
+        (K.PARTIAL_REFUND, "pr", ORDER, SELLER, None, clears),
+        (K.CLEARANCE, "c", ORDER, SELLER, None, None),
+        (K.WITHDRAWAL_REQUESTED, "w", None, SELLER, None, None),
+        (K.WITHDRAWAL_COMPLETED, "wc", None, SELLER, None, None),
+        (K.WITHDRAWAL_FAILED, "wf", None, SELLER, None, None),
+        (K.REVERSAL, "t-back", None, BUYER, top.id, None),
+    ] == [(t.kind, t.key, t.order_id, t.member_id, t.reverses, t.clears_at) for t in postings]
+
+
+def test_a_partial_refund_keeps_the_buyer_fee_for_the_platform(ids):
+    refund = lg.partial_refund(
+        ids(), "pr", order_id=ORDER, buyer_id=BUYER, seller_id=SELLER, subtotal=usd(25),
+        buyer_fee=usd(2), refunded=usd(5), commission=RULES, at=EPOCH,
+    )  # fmt: skip
+    assert [
+        (lg.escrow(ORDER), usd(-27)),
+        (lg.wallet(BUYER), usd(5)),
+        (lg.pending(SELLER), usd(16)),
+        (lg.revenue(), usd(6)),
+    ] == [(e.account, e.amount) for e in refund.entries]
+
+
+def test_the_amount_for_an_account_adds_all_its_entries():
+    entries = (
+        lg.Entry(lg.wallet(BUYER), usd(5)),
+        lg.Entry(lg.wallet(BUYER), usd(3)),
+        lg.Entry(lg.wallet(BUYER), usd(2)),
+        lg.Entry(lg.gateway(lg.Gateway.CARD), usd(-10)),
+    )
+    moved = lg.Transaction(TransactionId("T1"), "t", lg.PostingKind.TOP_UP, entries, EPOCH)
+    assert (usd(10), usd(-10), None) == (
+        moved.amount_for(lg.wallet(BUYER)),
+        moved.amount_for(lg.gateway(lg.Gateway.CARD)),
+        moved.amount_for(lg.revenue()),
+    )

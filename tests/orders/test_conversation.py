@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta, timezone
 
 import attrs
 import pytest
@@ -12,14 +13,17 @@ from microgigs.errors import (
     ContactDetailsNotAllowed,
     InvalidText,
     InvalidType,
+    MicrogigsError,
     OutOfRange,
     PermissionDenied,
 )
 from microgigs.ids import MessageId
 from microgigs.orders import (
+    Message,
     MessageKind,
     OrderEvent,
     OrderStatus,
+    act_with_message,
     compose,
     contact_details,
     post_message,
@@ -158,3 +162,122 @@ def test_only_the_buyers_first_message_starts_the_work():
         order.version,
     )
     assert [OrderEvent.SEND_INSTRUCTIONS] == [e.event for e in order.history[1:]]
+
+
+# --- what mutation testing showed unpinned (docs/testing.md) ----------------------------
+
+
+def test_spelled_out_digits_in_capitals_are_read_as_digits():
+    assert ["phone"] == contact_details("call ZERO FIVE ZERO ONE TWO THREE FOUR FIVE SIX")
+
+
+def message_by(actor, body="مرحبا", **extra):
+    order = order_in(OrderStatus.IN_PROGRESS)
+    return compose(
+        order, actor, body, kind=MessageKind.MESSAGE, message_id=MessageId("m1"),
+        sent_at=EPOCH, **extra,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (lambda: message_by(ADMIN), "an admin may not write in this order."),
+        (lambda: message_by(SELLER, attachments="f.png"), "attachments must be a list, not str."),
+        (
+            lambda: message_by(SELLER, attachments=["f"] * 11),
+            "attachments must be between 0 and 10; 11 is not.",
+        ),
+        (
+            lambda: message_by(SELLER, attachments=[""]),
+            "attachment must be 1 to 500 characters of plain text.",
+        ),
+        (
+            lambda: act_with_message(
+                order_in(OrderStatus.IN_PROGRESS),
+                OrderEvent.ACCEPT,
+                BUYER,
+                "تم",
+                message_id=MessageId("m"),
+                sent_at=EPOCH,
+                policy=POLICY,
+            ),
+            "event must be deliver, modification or problem, not accept the delivery.",
+        ),
+    ],
+)
+def test_a_refused_message_names_what_was_wrong(action, message):
+    with pytest.raises(MicrogigsError) as refused:
+        action()
+    assert message == str(refused.value)
+
+
+def test_a_message_keeps_its_lines_and_up_to_ten_attachments():
+    sent = message_by(SELLER, "سطر\nسطر آخر", attachments=[f"f{n}.png" for n in range(10)])
+    assert ("سطر\nسطر آخر", tuple(f"f{n}.png" for n in range(10))) == (
+        sent.body,
+        sent.attachments,
+    )
+
+
+def test_acting_with_a_message_moves_the_order_and_keeps_the_reason():
+    order = order_in(OrderStatus.IN_PROGRESS)
+    delivery = act_with_message(
+        order, OrderEvent.DELIVER, SELLER, "تم التسليم", message_id=MessageId("m2"),
+        sent_at=EPOCH, policy=POLICY, attachments=["logo.png"],
+    )  # fmt: skip
+    assert ("m2", MessageKind.DELIVERY, ("logo.png",), OrderStatus.AWAITING_ACCEPTANCE, None) == (
+        delivery.id, delivery.kind, delivery.attachments, order.status, order.history[-1].reason,
+    )  # fmt: skip
+    asked = act_with_message(
+        order, OrderEvent.REQUEST_MODIFICATION, BUYER, "عدّل الألوان",
+        message_id=MessageId("m3"), sent_at=EPOCH, policy=POLICY,
+    )  # fmt: skip
+    assert (MessageKind.MODIFICATION_REQUEST, OrderStatus.IN_PROGRESS, "عدّل الألوان") == (
+        asked.kind, order.status, order.history[-1].reason,
+    )  # fmt: skip
+
+
+def test_acting_with_contact_details_changes_nothing():
+    order = order_in(OrderStatus.IN_PROGRESS)
+    before = attrs.asdict(order)
+    with pytest.raises(ContactDetailsNotAllowed):
+        act_with_message(
+            order, OrderEvent.DELIVER, SELLER, "راسلني على sara@example.com",
+            message_id=MessageId("m4"), sent_at=EPOCH, policy=POLICY,
+        )  # fmt: skip
+    assert before == attrs.asdict(order)
+
+
+def test_a_message_is_whole_and_the_buyers_first_one_is_the_instructions():
+    order = order_in(OrderStatus.AWAITING_INSTRUCTIONS)
+    later = EPOCH + timedelta(hours=3)
+    sent = post_message(
+        order, BUYER, "الاسم: شركة النخبة", message_id=MessageId("m5"),
+        sent_at=later.astimezone(timezone(timedelta(hours=3))), policy=POLICY,
+        attachments=["brief.pdf"],
+    )  # fmt: skip
+    assert Message(
+        MessageId("m5"), order.id, BUYER.member_id, MessageKind.INSTRUCTIONS,
+        "الاسم: شركة النخبة", ("brief.pdf",), later,
+    ) == sent  # fmt: skip
+    assert OrderStatus.IN_PROGRESS == order.status
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 5001, "message must be 1 to 5000 characters of plain text."),
+        (
+            "راسلني على sara@example.com أو 0501234567",
+            (
+                "Messages may not contain contact details (phone, email); keep the conversation on"
+                " the platform."
+            ),
+        ),
+    ],
+)
+def test_a_refused_body_says_why(body, message):
+    with pytest.raises(MicrogigsError) as refused:
+        message_by(SELLER, body)
+    assert message == str(refused.value)

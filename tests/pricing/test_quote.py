@@ -7,11 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microgigs.errors import DuplicateUpgrade, InvalidType, OutOfRange, UnknownUpgrade
-from microgigs.ids import UpgradeId
+from microgigs.errors import (
+    DuplicateUpgrade,
+    InvalidType,
+    MicrogigsError,
+    OutOfRange,
+    UnknownUpgrade,
+)
+from microgigs.ids import ServiceId, UpgradeId
 from microgigs.money import Money
 from microgigs.policy import FIVERR_LIKE, KHAMSAT, ChargeRule
-from microgigs.pricing import LineKind, quote, quote_cart
+from microgigs.pricing import LineItem, LineKind, Quote, quote, quote_cart
 from microgigs.testing.examples import logo_service, make_service, upgrade
 
 
@@ -147,3 +153,62 @@ def test_a_changed_policy_is_used_for_the_commission():
     )
     offer = quote(logo_service(), policy, upgrade_ids=ALL_FOUR)
     assert (usd("30.75"), usd("174.25")) == (offer.commission, offer.seller_net)
+
+
+# --- what mutation testing showed unpinned (docs/testing.md) ----------------------------
+
+
+def test_a_quote_holds_every_line_in_full():
+    service = make_service(
+        policy=FIVERR_LIKE.catalog, base_price="20", upgrades=[upgrade(1, price="10", extra_days=2)]
+    ).snapshot()
+    offer = quote(service, FIVERR_LIKE, upgrade_ids=[UpgradeId("U1")], quantity=2)
+    # 5.5% of $60 = $3.30, plus $3 under $100: one fee line of $6.30, once per order
+    assert Quote(
+        service_id=ServiceId("S-logo"),
+        quantity=2,
+        upgrade_ids=(UpgradeId("U1"),),
+        lines=(
+            LineItem(LineKind.BASE, "تصميم شعار احترافي لشركتك", usd(20), 2, usd(40)),
+            LineItem(
+                LineKind.UPGRADE, "تسليم الملفات بصيغة إضافية رقم 1", usd(10), 2, usd(20),
+                upgrade_id=UpgradeId("U1"),
+            ),
+            LineItem(LineKind.BUYER_FEE, "service fee", usd("6.30"), 1, usd("6.30")),
+        ),
+        subtotal=usd(60),
+        buyer_fee=usd("6.30"),
+        total=usd("66.30"),
+        commission=usd(12),
+        seller_net=usd(48),
+        delivery_days=3,
+    ) == offer  # fmt: skip
+
+
+def test_a_cart_quote_sums_every_figure_and_an_empty_cart_is_zero_dollars():
+    service = make_service(policy=FIVERR_LIKE.catalog, base_price="20").snapshot()
+    cart = quote_cart([(service, [], 2), (service, [], 1)], FIVERR_LIKE)
+    # fees per line: 5.5% of $40 + $3 = $5.20 and 5.5% of $20 + $3 = $4.10
+    assert (usd(60), usd("9.30"), usd("69.30"), usd(12), usd(48)) == (
+        cart.subtotal, cart.buyer_fee, cart.total, cart.commission, cart.seller_net,
+    )  # fmt: skip
+    empty = quote_cart([], KHAMSAT)
+    assert (usd(0),) * 5 == (
+        empty.subtotal, empty.buyer_fee, empty.total, empty.commission, empty.seller_net,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (lambda: quote({"base_price": 5}, KHAMSAT), "service must be ServiceSnapshot, not dict."),  # type: ignore[arg-type]
+        (
+            lambda: quote(logo_service(), KHAMSAT, quantity=0),
+            "quantity must be between 1 and 10; 0 is not.",
+        ),
+    ],
+)
+def test_a_refused_quote_names_what_was_wrong(action, message):
+    with pytest.raises(MicrogigsError) as refused:
+        action()
+    assert message == str(refused.value)

@@ -25,7 +25,7 @@ import attrs
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
-from microgigs.catalog import Cart, Favourites, ServiceStatus
+from microgigs.catalog import Cart, CartLine, Favourites, ServiceStatus
 from microgigs.errors import (
     EmailTaken,
     IdempotencyConflict,
@@ -68,7 +68,7 @@ from microgigs.ranking import (
     terms_of,
 )
 from microgigs.requests import ServiceRequest
-from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "check_ledger_releases_and_statements",
     "check_level_evaluations",
     "check_listings_order_filter_and_search",
+    "check_member_pages",
     "check_members",
     "check_orders_and_due_index",
     "check_orders_in_a_status",
@@ -92,6 +93,12 @@ __all__ = [
     "check_reviews_and_ratings",
     "check_rollback_by_default",
     "check_services",
+    "check_stale_carts_and_favourites_are_refused",
+    "check_stale_inquiries_are_refused",
+    "check_stale_orders_are_refused",
+    "check_stale_requests_are_refused",
+    "check_stale_reviews_are_refused",
+    "check_stale_services_are_refused",
     "check_stale_writes_are_refused",
     "check_unique_usernames_and_emails",
     "check_values_handed_out_are_the_callers",
@@ -195,6 +202,206 @@ def check_stale_writes_are_refused(make: Factory) -> None:
             _expect(StaleWrite, second.commit)
         with storage.unit_of_work() as uow:
             assert uow.members.get(member.id).bio == "الأولى"
+
+
+def _second_commit_is_stale(
+    storage: Storage,
+    first: Callable[[UnitOfWork], object],
+    second: Callable[[UnitOfWork], object],
+) -> None:
+    """Both units read and change one aggregate; the first commits; the second must fail."""
+    with storage.unit_of_work() as one, storage.unit_of_work() as two:
+        first(one)
+        second(two)
+        two.outbox.record(OutboxEvent(EventId("E-stale"), "lost", "{}", EPOCH))
+        one.commit()
+        _expect(StaleWrite, two.commit)
+    with storage.unit_of_work() as uow:
+        assert [] == uow.outbox.pending(), "a stale unit of work wrote its event"
+
+
+def _second_add_is_stale(storage: Storage, add: Callable[[UnitOfWork], object]) -> None:
+    """Two units add an aggregate under one new id; the second to commit must fail."""
+    with storage.unit_of_work() as one, storage.unit_of_work() as two:
+        add(one)
+        add(two)
+        one.commit()
+        _expect(StaleWrite, two.commit)
+
+
+def check_stale_orders_are_refused(make: Factory) -> None:
+    """An order changed since it was read is not overwritten: the second commit is stale.
+
+    The buyer sends instructions while the seller declines the same order: one wins, the
+    other gets ``StaleWrite``, and the order is not cancelled behind the buyer's back.
+    """
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.orders.add(place_order(order_id="O1"))
+            uow.commit()
+        buyer, seller = Actor.member(BUYER_ID), Actor.member(SELLER_ID)
+
+        def instruct(uow: UnitOfWork) -> None:
+            order = uow.orders.get(OrderId("O1"))
+            order.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+            uow.orders.save(order)
+
+        def decline(uow: UnitOfWork) -> None:
+            order = uow.orders.get(OrderId("O1"))
+            order.apply(OrderEvent.DECLINE, seller, EPOCH, KHAMSAT.orders)
+            uow.orders.save(order)
+
+        _second_commit_is_stale(storage, instruct, decline)
+        _second_add_is_stale(storage, lambda uow: uow.orders.add(place_order(order_id="O2")))
+        with storage.unit_of_work() as uow:
+            stored = uow.orders.get(OrderId("O1"))
+            assert (OrderStatus.IN_PROGRESS, 2) == (stored.status, stored.version)
+
+
+def check_stale_carts_and_favourites_are_refused(make: Factory) -> None:
+    """A cart (or favourites) is written at the version read: two checkouts cannot both win.
+
+    Two units start the same member's first cart, then two units change the stored one:
+    each time the second to commit gets ``StaleWrite``, and the first one's cart stands.
+    """
+
+    def put(service_id: str) -> Callable[[UnitOfWork], object]:
+        def change(uow: UnitOfWork) -> None:
+            cart = uow.carts.get(BUYER_ID)
+            cart.lines[ServiceId(service_id)] = CartLine(ServiceId(service_id), (), 1)
+            cart.version += 1
+            uow.carts.save(cart)
+            favourites = uow.favourites.get(BUYER_ID)
+            favourites.service_ids.insert(0, ServiceId(service_id))
+            favourites.version += 1
+            uow.favourites.save(favourites)
+
+        return change
+
+    with closing(make()) as storage:
+        _second_commit_is_stale(storage, put("S1"), put("S2"))
+        _second_commit_is_stale(storage, put("S3"), put("S4"))
+        with storage.unit_of_work() as uow:
+            cart, favourites = uow.carts.get(BUYER_ID), uow.favourites.get(BUYER_ID)
+            assert (["S1", "S3"], 2) == (sorted(cart.lines), cart.version)
+            assert (["S3", "S1"], 2) == (list(favourites), favourites.version)
+
+
+def check_stale_services_are_refused(make: Factory) -> None:
+    """A service changed since it was read is not overwritten: the second commit is stale."""
+    with closing(make()) as storage:
+        service = make_service(service_id="S1")
+        service.submit(Actor.member(service.seller_id), EPOCH)
+        with storage.unit_of_work() as uow:
+            uow.services.add(service)
+            uow.commit()
+        admin = Actor.admin(MemberId("admin"))
+
+        def approve(uow: UnitOfWork) -> None:
+            found = uow.services.get(ServiceId("S1"))
+            found.approve(admin, EPOCH)
+            uow.services.save(found)
+
+        def reject(uow: UnitOfWork) -> None:
+            found = uow.services.get(ServiceId("S1"))
+            found.reject(admin, "لا يطابق الشروط", EPOCH)
+            uow.services.save(found)
+
+        _second_commit_is_stale(storage, approve, reject)
+        _second_add_is_stale(storage, lambda uow: uow.services.add(make_service(service_id="S2")))
+        with storage.unit_of_work() as uow:
+            assert ServiceStatus.ACTIVE == uow.services.get(ServiceId("S1")).status
+
+
+def check_stale_reviews_are_refused(make: Factory) -> None:
+    """A review changed since it was read is not overwritten: the second commit is stale."""
+    with closing(make()) as storage:
+        order = place_order(order_id="O1")
+        buyer, seller = Actor.member(order.buyer_id), Actor.member(order.seller_id)
+        order.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+        order.apply(OrderEvent.DELIVER, seller, EPOCH, KHAMSAT.orders)
+        order.apply(OrderEvent.ACCEPT, buyer, EPOCH, KHAMSAT.orders)
+        review = Review.write(
+            ReviewId("R1"), order=order, actor=buyer, stars=4, comment="عمل جيد",
+            now=EPOCH, policy=KHAMSAT.reviews,
+        )  # fmt: skip
+        with storage.unit_of_work() as uow:
+            uow.reviews.add(review)
+            uow.commit()
+
+        def reply(text: str) -> Callable[[UnitOfWork], None]:
+            def answer(uow: UnitOfWork) -> None:
+                found = uow.reviews.get(ReviewId("R1"))
+                found.answer(seller, text, EPOCH, KHAMSAT.reviews)
+                uow.reviews.save(found)
+
+            return answer
+
+        _second_commit_is_stale(storage, reply("شكرًا"), reply("ردّ ثانٍ"))
+        with storage.unit_of_work() as uow:
+            assert "شكرًا" == uow.reviews.get(ReviewId("R1")).reply
+
+
+def check_stale_inquiries_are_refused(make: Factory) -> None:
+    """An inquiry changed since it was read is not overwritten: the second commit is stale."""
+    with closing(make()) as storage:
+        buyer, seller = Actor.member(BUYER_ID), Actor.member(SELLER_ID)
+
+        def opened(inquiry_id: str, service_id: str) -> Inquiry:
+            return Inquiry.open(
+                InquiryId(inquiry_id), service_id=ServiceId(service_id), seller_id=SELLER_ID,
+                buyer=buyer, body="هل تسلم بصيغة PSD؟", at=EPOCH,
+            )  # fmt: skip
+
+        with storage.unit_of_work() as uow:
+            uow.inquiries.add(opened("I1", "S1"))
+            uow.commit()
+
+        def write(actor: Actor, body: str) -> Callable[[UnitOfWork], None]:
+            def message(uow: UnitOfWork) -> None:
+                found = uow.inquiries.get(InquiryId("I1"))
+                found.write(actor, body, EPOCH + timedelta(hours=1))
+                uow.inquiries.save(found)
+
+            return message
+
+        _second_commit_is_stale(storage, write(seller, "نعم"), write(buyer, "وما المدة؟"))
+        _second_add_is_stale(storage, lambda uow: uow.inquiries.add(opened("I2", "S2")))
+        with storage.unit_of_work() as uow:
+            stored = uow.inquiries.get(InquiryId("I1"))
+            assert ["هل تسلم بصيغة PSD؟", "نعم"] == [m.body for m in stored.messages]
+
+
+def check_stale_requests_are_refused(make: Factory) -> None:
+    """A request changed since it was read is not overwritten: the second commit is stale."""
+    with closing(make()) as storage:
+        admin = Actor.admin(MemberId("admin"))
+
+        def posted(request_id: str) -> ServiceRequest:
+            return ServiceRequest.post(
+                RequestId(request_id), buyer_id=BUYER_ID, category_id=CategoryId("logo-design"),
+                title="أحتاج خدمة غير موجودة حاليًا", budget=None, policy=KHAMSAT.catalog,
+                description="وصف مفصل لما أحتاجه بالضبط في هذه الخدمة.", now=EPOCH,
+            )  # fmt: skip
+
+        with storage.unit_of_work() as uow:
+            uow.requests.add(posted("Q1"))
+            uow.commit()
+
+        def approve(uow: UnitOfWork) -> None:
+            found = uow.requests.get(RequestId("Q1"))
+            found.approve(admin)
+            uow.requests.save(found)
+
+        def reject(uow: UnitOfWork) -> None:
+            found = uow.requests.get(RequestId("Q1"))
+            found.reject(admin, "طلب مكرر")
+            uow.requests.save(found)
+
+        _second_commit_is_stale(storage, approve, reject)
+        _second_add_is_stale(storage, lambda uow: uow.requests.add(posted("Q2")))
+        with storage.unit_of_work() as uow:
+            assert ["Q1"] == [r.id for r in uow.requests.open_now(EPOCH)]
 
 
 def check_services(make: Factory) -> None:
@@ -915,6 +1122,12 @@ CHECKS: Final = (
     check_unique_usernames_and_emails,
     check_rollback_by_default,
     check_stale_writes_are_refused,
+    check_stale_orders_are_refused,
+    check_stale_services_are_refused,
+    check_stale_reviews_are_refused,
+    check_stale_inquiries_are_refused,
+    check_stale_requests_are_refused,
+    check_stale_carts_and_favourites_are_refused,
     check_services,
     check_carts_and_favourites,
     check_orders_and_due_index,

@@ -1,0 +1,176 @@
+"""Mutation testing of the rule modules with mutmut: the score and the survivors, by module.
+
+Usage::
+
+    .venv/bin/python bench/mutation.py                  # every rule module, one after another
+    .venv/bin/python bench/mutation.py money pricing    # only these
+    .venv/bin/python bench/mutation.py --list           # the modules and their tests
+
+Each module is mutated on its own, in ``build/mutation/<module>/`` (a copy of ``src/``,
+``tests/`` and ``docs/`` with the project's ``pyproject.toml``, whose ``[tool.mutmut]`` is
+narrowed to the module's files and its targeted tests), so that a mutant of ``Money`` runs
+the money tests, not the whole suite. mutmut runs there afresh with one child per core (its cache
+would keep a verdict until the function changes, even when a test changed), and this script prints
+per module: mutants, killed, survived, the score (killed ÷ mutants that ran), the seconds
+it took, and every survivor by name (``mutmut show NAME`` in that directory shows its diff).
+A summary is written to ``bench/results/mutation.json``.
+
+Survivors are either killed by a new test or listed in docs/testing.md with the reason
+they are harmless (equivalent mutants).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "mutation"
+RESULTS = ROOT / "bench" / "results" / "mutation.json"
+MUTMUT = Path(sys.executable).with_name("mutmut")
+
+# module: (files to mutate, the tests that pin its rules)
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "money": (["src/microgigs/money.py"], ["tests/test_money.py", "docs/money.md"]),
+    "pricing": (["src/microgigs/pricing/*"], ["tests/pricing", "docs/pricing.md"]),
+    "orders": (
+        [
+            "src/microgigs/orders/_machine.py",
+            "src/microgigs/orders/_order.py",
+            "src/microgigs/orders/_status.py",
+        ],
+        ["tests/orders", "docs/orders.md"],
+    ),
+    "contact filter": (
+        ["src/microgigs/orders/_conversation.py"],
+        ["tests/orders/test_conversation.py"],
+    ),
+    "ledger": (["src/microgigs/ledger/*"], ["tests/ledger", "docs/ledger.md"]),
+    "levels": (
+        ["src/microgigs/ranking/_levels.py"],
+        ["tests/ranking/test_levels.py", "tests/marketplace/test_levels.py", "docs/ranking.md"],
+    ),
+    "policy": (["src/microgigs/policy.py"], ["tests/test_policy.py"]),
+    "storage checks": (
+        ["src/microgigs/storage/memory.py", "src/microgigs/storage/_sql.py"],
+        ["tests/storage/test_contract.py"],
+    ),
+}
+# mutmut's exit codes (mutmut.stats.status_by_exit_code)
+KILLED = {1, 3}
+SURVIVED = {0}
+TIMEOUT = {-24, 24, 36, 152}
+PYTEST_ARGS = ["-p", "no:xdist", "-p", "no:cacheprovider", "-m", "not slow and not browser"]
+
+
+def slug(module: str) -> str:
+    return module.replace(" ", "-")
+
+
+def prepare(module: str) -> Path:
+    """The module's directory: the sources, the tests, and mutmut's narrowed config."""
+    files, tests = MODULES[module]
+    where = BUILD / slug(module)
+    # mutmut keeps verdicts until a function's source changes, not when a test does: start
+    # afresh, or a new test would not count
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    for part in ("src", "tests", "docs"):
+        shutil.copytree(ROOT / part, where / part, dirs_exist_ok=True)
+    config = (ROOT / "pyproject.toml").read_text()
+    # the project's pytest options, without the paths of the whole suite
+    config = re.sub(r"(?m)^testpaths = .*\n", "", config)
+    mutmut = (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["src/"]\n'
+        f"only_mutate = {json.dumps(files)}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+        f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}\n"
+        f'also_copy = ["docs/"]\n'
+    )
+    config = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", config) + mutmut
+    (where / "pyproject.toml").write_text(config)
+    return where
+
+
+def outcome(where: Path) -> dict[str, object]:
+    """Counts and survivors from mutmut's ``.meta`` files of one module."""
+    killed = survived = other = 0
+    survivors: list[str] = []
+    for meta in sorted((where / "mutants").rglob("*.meta")):
+        found = json.loads(meta.read_text()).get("exit_code_by_key", {})
+        for name, code in sorted(found.items()):
+            if code in KILLED or code in TIMEOUT:
+                killed += 1
+            elif code in SURVIVED:
+                survived += 1
+                survivors.append(name)
+            else:
+                other += 1
+    ran = killed + survived
+    return {
+        "mutants": ran + other,
+        "killed": killed,
+        "survived": survived,
+        "not run": other,
+        "score": round(killed / ran, 3) if ran else None,
+        "survivors": survivors,
+    }
+
+
+def mutate(module: str) -> dict[str, object]:
+    where = prepare(module)
+    started = time.perf_counter()
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    environment.pop("CI", None)  # the developer's hypothesis profile: fast, and random
+    environment.pop("MICROGIGS_TEST_POSTGRES_DSN", None)  # mutants run on memory and SQLite
+    subprocess.run(  # noqa: S603 (mutmut from our own virtual environment)
+        [str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 1)],
+        cwd=where,
+        env=environment,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    found = outcome(where)
+    found["seconds"] = round(time.perf_counter() - started)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"any of: {', '.join(MODULES)}")
+    parser.add_argument("--list", action="store_true", help="show the modules and their tests")
+    options = parser.parse_args()
+    if options.list:
+        for module, (files, tests) in MODULES.items():
+            print(f"{module}: {' '.join(files)}  <-  {' '.join(tests)}")
+        return 0
+    chosen = options.modules or list(MODULES)
+    unknown = set(chosen) - set(MODULES)
+    if unknown:
+        parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
+    for module in chosen:
+        found = mutate(module)
+        # read again: another run may have written its modules meanwhile
+        summary = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        summary[module] = found
+        print(
+            f"{module}: {found['killed']}/{int(found['killed']) + int(found['survived'])} killed"
+            f" (score {found['score']}), {found['not run']} not run, {found['seconds']} s"
+        )
+        for name in found["survivors"]:  # type: ignore[attr-defined]
+            print(f"  survived: {name}")
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
