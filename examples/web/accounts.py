@@ -20,6 +20,14 @@ _N, _R, _P = 2**14, 8, 1
 PASSWORD_LENGTH = (8, 128)
 
 
+def password_allowed(password: str) -> bool:
+    """8 to 128 characters, at least 8 of them not spaces (eight spaces guard nothing)."""
+    return (
+        PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]
+        and len(password.strip()) >= PASSWORD_LENGTH[0]
+    )
+
+
 @attrs.frozen
 class Account:
     """Who may log in as which member."""

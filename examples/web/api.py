@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+from accounts import password_allowed
 from flask import Blueprint, Response, current_app, jsonify, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
@@ -215,8 +216,8 @@ def register() -> tuple[Response, int]:
     """Register a member with a password."""
     body = _body()
     password = _text(body, "password")
-    if not 8 <= len(password) <= 128:  # noqa: PLR2004 (the accounts' rule)
-        raise BadRequest("password: 8 to 128 characters")
+    if not password_allowed(password):
+        raise BadRequest("password: 8 to 128 characters, at least 8 of them not spaces")
     member_id = _market().register_member(
         username=_text(body, "username"),
         email=_text(body, "email"),

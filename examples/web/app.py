@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
-from accounts import PASSWORD_LENGTH, Accounts
+from accounts import Accounts, password_allowed
 from api import api, balances_of
 from flask import (
     Blueprint,
@@ -780,7 +780,7 @@ def register() -> str | Response:
         return render_template("register.html")
     form = request.form
     password = form.get("password", "")
-    if not PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]:
+    if not password_allowed(password):
         flash(
             "كلمة المرور من 8 أحرف على الأقل"
             if g.lang == "ar"

@@ -14,8 +14,15 @@ from microgigs.errors import InvalidText, InvalidType, OutOfRange
 
 # Control characters (NUL …) never belong in text; overrides (U+202D/U+202E) can make a
 # title read differently from what is stored. Newlines and tabs are allowed in long text.
-_FORBIDDEN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202d\u202e]")
-_FORBIDDEN_MULTILINE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202d\u202e]")
+# Control characters; bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069),
+# which let one name or title pass for another; and, on one line (names, titles, tags),
+# the invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well.
+_FORBIDDEN_LINE: Final = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_FORBIDDEN_MULTILINE: Final = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:

@@ -93,9 +93,17 @@ def normalize_username(username: str) -> str:
     if not isinstance(username, str):
         raise InvalidType(field=_("username"), expected="a str", actual=type(username).__name__)
     name = username.strip().lower()
-    if not _USERNAME.fullmatch(name) or name in RESERVED_USERNAMES:
+    if not _USERNAME.fullmatch(name) or _skeleton(name) in RESERVED_USERNAMES:
         raise InvalidUsername(username=username[:40])
     return name
+
+
+_LOOKALIKE: Final = str.maketrans("013457", "oieast", "_")
+
+
+def _skeleton(name: str) -> str:
+    """What a username looks like: ``adm1n``, ``admin_`` and ``admin2`` all read ``admin``."""
+    return name.translate(_LOOKALIKE).rstrip("0123456789") or name
 
 
 def normalize_email(email: str) -> str:

@@ -14,8 +14,9 @@ from microgigs.errors import (
     PermissionDenied,
 )
 from microgigs.ids import MemberId
-from microgigs.members import MemberStatus, PayoutKind, PayoutMethod
-from microgigs.testing.examples import EPOCH, make_member
+from microgigs.members import MemberStatus, PayoutKind, PayoutMethod, normalize_username
+from microgigs.policy import KHAMSAT
+from microgigs.testing.examples import EPOCH, make_member, make_service
 
 ADMIN = Actor.admin(MemberId("M-admin"))
 
@@ -111,3 +112,23 @@ def test_versions_count_changes():
     member.update_profile(bio="مصممة شعارات منذ ٢٠١٥")
     assert 2 == member.version
     assert EPOCH == member.joined_at
+
+
+@pytest.mark.parametrize("name", ["admin_", "adm1n", "admin2", "5upport", "5ta_ff"])
+def test_names_that_look_like_a_reserved_one_are_refused(name):
+    with pytest.raises(InvalidUsername):
+        normalize_username(name)
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u202b", "\u202e", "\u2066", "\u2067", "\u2069", "\u200b", "\u200f", "\ufeff"]
+)
+def test_bidi_and_invisible_characters_in_a_name_or_a_title_are_refused(mark):
+    with pytest.raises(InvalidText):
+        make_member().update_profile(first_name=f"سارة{mark}")
+    service = make_service()
+    with pytest.raises(InvalidText):
+        service.edit(
+            Actor.member(service.seller_id), KHAMSAT.catalog, EPOCH,
+            title=f"تصميم شعار{mark} احترافي لشركتك",
+        )  # fmt: skip

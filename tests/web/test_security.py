@@ -192,3 +192,18 @@ def test_an_amount_in_arabic_indic_digits_is_read(app):
     )
     after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/dashboard").data).group(1)
     assert before != after
+
+
+def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
+    client = app.test_client()
+    form = {
+        "key": "spaces",
+        "username": "blank_pass",
+        "email": "blank@example.com",
+        "first_name": "فارغ",
+        "family_name": "سالم",
+        "password": " " * 8,
+    }
+    site = client.post("/register", data={**form, "csrf": csrf_of(client.get("/register").data)})
+    api = client.post("/api/v1/members", json={**form, "username": "blank_api"})
+    assert (400, 400) == (site.status_code, api.status_code)
