@@ -17,8 +17,9 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
@@ -42,6 +43,7 @@ from flask import (
 from flask import url_for as _url_for
 from markupsafe import Markup
 from openapi import document
+from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
 import microgigs
@@ -308,6 +310,39 @@ def _not_found(error: NotFound) -> tuple[str, int]:
 @pages.app_errorhandler(PermissionDenied)
 def _denied(error: PermissionDenied) -> tuple[str, int]:
     return render_template("error.html", message=translate_error(error, g.lang)), 403
+
+
+_HTTP_MESSAGES: Final = {
+    400: ("الطلب غير مفهوم", "This request could not be understood"),
+    404: ("لا توجد صفحة بهذا العنوان", "There is no page at this address"),
+    405: (
+        "هذه الصفحة لا تقبل هذا النوع من الطلبات",
+        "This page does not take this kind of request",
+    ),
+    413: ("الملفات أكبر من المسموح (20 ميغابايت)", "The files are larger than allowed (20 MB)"),
+    500: (
+        "حدث خطأ من جهتنا، ولم يتغير شيء",
+        "Something went wrong on our side; nothing was changed",
+    ),
+}
+
+
+@pages.app_errorhandler(400)
+@pages.app_errorhandler(404)
+@pages.app_errorhandler(405)
+@pages.app_errorhandler(413)
+@pages.app_errorhandler(500)
+def _http_error(error: HTTPException) -> tuple[str | Response, int]:
+    """The site's own error pages, in the visitor's language (JSON under ``/api/``)."""
+    status = error.code or HTTPStatus.INTERNAL_SERVER_ERROR
+    arabic, english = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR])
+    message = arabic if g.get("lang", "ar") == "ar" else english
+    bad = status == HTTPStatus.BAD_REQUEST
+    detail = error.description if bad and error.description else ""
+    if request.path.startswith("/api/"):
+        server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
+        return jsonify(code="server_error" if server else "bad_request", message=message), status
+    return render_template("error.html", message=f"{message}. {detail}".strip(" .") + "."), status
 
 
 @pages.app_errorhandler(401)

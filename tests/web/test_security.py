@@ -207,3 +207,14 @@ def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
     site = client.post("/register", data={**form, "csrf": csrf_of(client.get("/register").data)})
     api = client.post("/api/v1/members", json={**form, "username": "blank_api"})
     assert (400, 400) == (site.status_code, api.status_code)
+
+
+def test_unknown_pages_and_wrong_methods_get_the_sites_own_page_in_arabic(app):
+    client = app.test_client()
+    missing = client.get("/no-such-page")
+    wrong = client.get("/checkout")  # a form's target, read by a link
+    api = client.get("/api/v1/no-such-thing")
+    assert (404, 405, 404) == (missing.status_code, wrong.status_code, api.status_code)
+    assert "لا توجد صفحة بهذا العنوان" in missing.data.decode()
+    assert 'dir="rtl"' in wrong.data.decode()
+    assert "application/json" == api.headers["Content-Type"]
