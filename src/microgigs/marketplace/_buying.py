@@ -88,14 +88,13 @@ def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
 @handles(c.OrderNow)
 def order_now(command: c.OrderNow, context: Context) -> OrderId:
     buyer = context.trader(command.actor)
-    line = CartLine(command.service_id, tuple(command.upgrade_ids), command.quantity)
     cart = context.uow.carts.get(buyer.id)
     cart.put(
         buyer,
         buyable(context, command.service_id, buyer),
         context.policy.catalog,
-        upgrade_ids=line.upgrade_ids,
-        quantity=line.quantity,
+        upgrade_ids=command.upgrade_ids,
+        quantity=command.quantity,
     )  # checks the line as the cart would, without keeping it
     order = place(context, buyer, cart.line(command.service_id))
     pay(context, buyer, [order], command.method)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final, TypeVar
+from typing import ClassVar, Final, TypeVar
 
 import attrs
 
@@ -26,6 +26,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import IdGenerator, MemberId
 from microgigs.ledger import Gateway
+from microgigs.marketplace.commands import Command
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.payments import PaymentGateway, Receipt
@@ -50,6 +51,16 @@ def handles(kind: type[C]) -> Callable[[Callable[[C, Context], R]], Callable[[C,
         return handler
 
     return register
+
+
+@attrs.frozen
+class SystemStep(Command[R]):
+    """A step of ``tick``: run by the system only, under keys of its own namespace."""
+
+    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
+
+    system_only: ClassVar[bool] = True
+    key_scope: ClassVar[str | None] = TIMERS
 
 
 @attrs.define(slots=True)

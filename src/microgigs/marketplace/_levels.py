@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import ClassVar
 
 import attrs
 
-from microgigs.actors import Actor
 from microgigs.ids import EventId, MemberId
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._context import TIMERS, Context, handles
+from microgigs.marketplace._context import Context, SystemStep, handles
 from microgigs.members import Member
 from microgigs.ranking import (
     SellerLevel,
@@ -24,15 +22,11 @@ from microgigs.storage.ports import OutboxEvent
 
 
 @attrs.frozen
-class EvaluateLevel(c.Command[None]):
+class EvaluateLevel(SystemStep[None]):
     """The system evaluates one seller in one round (keyed by both: once each)."""
 
     seller_id: MemberId
     round_at: datetime
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(EvaluateLevel)

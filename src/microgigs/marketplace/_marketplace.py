@@ -236,9 +236,6 @@ class Marketplace(Queries):
         with self.storage.unit_of_work() as uow:
             return uow.commands.get(scoped)
 
-    def _system(self, command: c.Command[R], key: str, now: datetime) -> R:
-        return self._execute(command, key, now)
-
     # --- members -------------------------------------------------------------------------
 
     def register_member(
@@ -635,7 +632,7 @@ class Marketplace(Queries):
     def _step(self, command: c.Command[None], key: str, when: datetime) -> int:
         """A system step: 1 if this process did it, 0 if another did it first."""
         try:
-            self._system(command, key, when)
+            self._execute(command, key, when)
         except (StaleWrite, IdempotencyConflict):
             return 0
         return 1
@@ -665,14 +662,14 @@ class Marketplace(Queries):
                     break
                 query = attrs.evolve(query, cursor=page.next_cursor)
         changed = sum(
-            self._system(
+            self._execute(
                 RecountTrending(seller_id, tuple(services), day),
                 f"trending:{seller_id}:{day}",
                 when,
             )
             for seller_id, services in trending.items()
         )
-        self._system(TrendingCounted(day), done_key, when)
+        self._execute(TrendingCounted(day), done_key, when)
         return changed
 
     def evaluate_levels(self, now: datetime | None = None) -> int:

@@ -7,31 +7,24 @@ two processes, does each once.
 from __future__ import annotations
 
 from collections import Counter
-from typing import ClassVar
 
 import attrs
 
 from microgigs import ledger as lg
-from microgigs.actors import Actor
 from microgigs.ids import MemberId, OrderId, RequestId, ServiceId, TransactionId
-from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
-from microgigs.marketplace._context import TIMERS, Context, handles
+from microgigs.marketplace._context import Context, SystemStep, handles
 from microgigs.marketplace._orders import apply
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
 
 
 @attrs.frozen
-class FireTimer(c.Command[None]):
+class FireTimer(SystemStep[None]):
     """An order's due automatic transition (auto-accept, auto-cancel, …)."""
 
     order_id: OrderId
     event: OrderEvent
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(FireTimer)
@@ -41,16 +34,12 @@ def fire_timer(command: FireTimer, context: Context) -> None:
 
 
 @attrs.frozen
-class ClearRelease(c.Command[None]):
+class ClearRelease(SystemStep[None]):
     """A seller's pending earnings from one order become available."""
 
     order_id: OrderId
     seller_id: MemberId
     amount: Money
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(ClearRelease)
@@ -68,14 +57,10 @@ def clear_release(command: ClearRelease, context: Context) -> None:
 
 
 @attrs.frozen
-class ExpireRequest(c.Command[None]):
+class ExpireRequest(SystemStep[None]):
     """A request whose time ran out closes."""
 
     request_id: RequestId
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(ExpireRequest)
@@ -86,16 +71,12 @@ def expire_request(command: ExpireRequest, context: Context) -> None:
 
 
 @attrs.frozen
-class RecountTrending(c.Command[int]):
+class RecountTrending(SystemStep[int]):
     """A seller's listings' "best selling lately" counts, recounted for one day."""
 
     seller_id: MemberId
     service_ids: tuple[ServiceId, ...]
     day: str
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(RecountTrending)
@@ -118,14 +99,10 @@ def recount_trending(command: RecountTrending, context: Context) -> int:
 
 
 @attrs.frozen
-class TrendingCounted(c.Command[None]):
+class TrendingCounted(SystemStep[None]):
     """The day's recount is done: later ticks that day skip it."""
 
     day: str
-    actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
-
-    system_only: ClassVar[bool] = True
-    key_scope: ClassVar[str | None] = TIMERS
 
 
 @handles(TrendingCounted)

@@ -166,8 +166,7 @@ class ModerationQueue:
 
 def _own(actor: Actor, action: str) -> MemberId:
     """The member id of the actor, who must have one."""
-    if not isinstance(actor, Actor):
-        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    _check_actor(actor)
     if actor.member_id is None:
         raise PermissionDenied(actor=actor.role.label, action=action)
     return actor.member_id
@@ -184,8 +183,7 @@ def _check_id(value: object) -> None:
 
 
 def _admin(actor: Actor, action: str) -> None:
-    if not isinstance(actor, Actor):
-        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    _check_actor(actor)
     actor.require_admin(action)
 
 
@@ -307,8 +305,8 @@ class Queries:
 
     def requests_page(self, actor: Actor | None, *, limit: int = 50) -> RequestsPage:
         """Requests open now with their offers, and the member's own in every status."""
-        if actor is not None and not isinstance(actor, Actor):
-            raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+        if actor is not None:
+            _check_actor(actor)
         whole_number(_("page size"), limit, 1, _QUEUE)
         with self._reading() as uow:
             found = uow.requests.open_now(self._now(), limit=limit)
@@ -479,8 +477,7 @@ class Queries:
 
 
 def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:
-    if not isinstance(actor, Actor):
-        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    _check_actor(actor)
     order = uow.orders.get(order_id)
     if actor.role is Role.MEMBER and not (
         actor.is_member(order.buyer_id) or actor.is_member(order.seller_id)
@@ -491,8 +488,8 @@ def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:
 
 def _visible(actor: Actor | None, service: Service, *, seller_trades: bool) -> bool:
     """Anyone sees an active service of a seller in good standing; its seller and staff, all."""
-    if actor is not None and not isinstance(actor, Actor):
-        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    if actor is not None:
+        _check_actor(actor)
     if service.status is ServiceStatus.ACTIVE and seller_trades:
         return True
     return actor is not None and (
