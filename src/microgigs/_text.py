@@ -8,3 +8,12 @@ def _(message: str) -> str:
     never holds a locale.
     """
     return message
+
+
+def n_(singular: str, plural: str) -> tuple[str, str]:
+    """Return a counted message's two English forms; ``pybabel extract`` collects both.
+
+    A language's catalog holds as many forms as its grammar counts: Arabic has six (none,
+    one, two, a few, many, other), written by :func:`microgigs.l10n.format_count`.
+    """
+    return singular, plural

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import gettext as gettext_module
 import io
 import re
 import string
 
 import pytest
+from babel import Locale
 from babel.messages.mofile import read_mo
 
 from microgigs.errors import CurrencyMismatch, InvalidAmount, OutOfRange, UnknownLocale
@@ -14,6 +16,7 @@ from microgigs.money import Money
 from microgigs.policy import SellerLevel
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+ARABIC_PLURAL_FORMS = 6
 
 
 def placeholders(text: str) -> set[str]:
@@ -26,7 +29,16 @@ def catalog(language: str):
 
 def translations(messages) -> dict[str, str]:
     """What a catalog translates: the messages a ``.mo`` holds (translated, not fuzzy)."""
-    return {m.id: m.string for m in messages if m.id and m.string and not m.fuzzy}
+    return {
+        _plain(m.id): _plain(m.string)
+        for m in messages
+        if m.id and any(_plain(m.string)) and not m.fuzzy
+    }
+
+
+def _plain(text: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    # a counted message has a pair of ids and a string per form (lists when read from a .mo)
+    return text if isinstance(text, str) else tuple(text)
 
 
 def test_every_message_in_the_code_has_an_arabic_translation():
@@ -36,8 +48,24 @@ def test_every_message_in_the_code_has_an_arabic_translation():
             continue
         arabic = translated.get(message.id)
         assert arabic, f"no Arabic translation for {message.id!r}: run python3 dev.py l10n"
+        if isinstance(message.id, tuple):  # a counted message: six forms, each its own words
+            assert len(arabic) == ARABIC_PLURAL_FORMS, message.id
+            for form in arabic:
+                assert ARABIC_LETTER.search(form), f"{message.id!r}: {form!r} is not Arabic"
+                assert placeholders(form) <= placeholders(message.id[1]), (message.id, form)
+            continue
         assert ARABIC_LETTER.search(arabic), f"{message.id!r} is not translated into Arabic"
         assert placeholders(message.id) == placeholders(arabic), message.id
+
+
+def test_the_arabic_catalog_counts_with_cldr_plural_categories():
+    # gettext picks a form by the catalog's own expression: it must agree with CLDR's six
+    # categories for Arabic (babel's older header sent 100-102 to "many", not "other")
+    form = gettext_module.c2py(catalog("ar").plural_expr)  # as gettext reads the .mo header
+    categories = ["zero", "one", "two", "few", "many", "other"]
+    arabic = Locale("ar")
+    for n in (*range(230), 1000, 1001, 1002, 1003, 1011, 10**6):
+        assert categories[form(n)] == arabic.plural_form(n), n
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)

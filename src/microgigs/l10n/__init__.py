@@ -13,11 +13,14 @@ CLDR data through babel. A locale is a string such as ``"ar"``, ``"ar-EG"``, ``"
 'لا يمكن الجمع بين مبلغ بعملة USD ومبلغ بعملة SAR.'
 """
 
+from microgigs.l10n._count import Unit, format_count
 from microgigs.l10n._format import format_datetime, format_money, parse_locale
 from microgigs.l10n._translate import SUPPORTED_LANGUAGES, gettext, label, translate_error
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
+    "Unit",
+    "format_count",
     "format_datetime",
     "format_money",
     "gettext",

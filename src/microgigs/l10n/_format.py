@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone
 from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import get_timezone
 from babel.numbers import format_currency
 
 from microgigs._text import _
@@ -78,18 +78,34 @@ def format_datetime(
     *,
     timezone: str = "UTC",
     date_format: DateFormat = "medium",
+    time_format: DateFormat | None = None,
     digits: Digits = "latn",
 ) -> str:
     """``when`` (aware) shown in ``timezone`` the way ``locale`` writes dates.
 
+    ``time_format`` sets the time's length apart from the date's (``"short"``: no seconds),
+    joined the way the locale joins them:
+
     >>> from datetime import UTC
-    >>> format_datetime(datetime(2026, 1, 1, 9, tzinfo=UTC), "en-GB", timezone="Asia/Riyadh")
+    >>> nine = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    >>> format_datetime(nine, "en-GB", timezone="Asia/Riyadh")
     '1 Jan 2026, 12:00:00'
+    >>> format_datetime(nine, "en-GB", time_format="short")
+    '1 Jan 2026, 09:00'
     """
     try:
         zone = get_timezone(timezone)
     except LookupError:
         raise UnknownLocale(locale=f"timezone {timezone}") from None
     where = parse_locale(locale)
-    text = _babel_format_datetime(utc(when), date_format, tzinfo=zone, locale=where)
+    moment = utc(when)
+    if time_format is None:
+        text = _babel_format_datetime(moment, date_format, tzinfo=zone, locale=where)
+    else:
+        text = (
+            str(get_datetime_format(date_format, locale=where))
+            .replace("'", "")
+            .replace("{0}", format_time(moment, time_format, tzinfo=zone, locale=where))
+            .replace("{1}", format_date(moment.astimezone(zone), date_format, locale=where))
+        )
     return _with_digits(str(text), where, digits)

@@ -26,7 +26,7 @@ class _Labelled(Protocol):
 
 
 @functools.cache
-def _translations(language: str) -> NullTranslations:
+def translations(language: str) -> NullTranslations:
     if language not in SUPPORTED_LANGUAGES:
         return NullTranslations()
     return Translations.load(str(LOCALE_DIR), [language], DOMAIN)
@@ -35,7 +35,7 @@ def _translations(language: str) -> NullTranslations:
 def gettext(message: str, locale: str) -> str:
     """``message`` (an English msgid) in the language of ``locale``."""
     language = parse_locale(locale).language
-    return str(_translations(language).gettext(message))
+    return str(translations(language).gettext(message))
 
 
 def label(value: _Labelled, locale: str) -> str:

@@ -10,6 +10,7 @@ compiles each ``.po`` into its ``.mo``. Translators edit only the ``.po`` files;
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -51,7 +52,7 @@ def extract_messages() -> Catalog:
     found = extract_from_dir(
         str(PACKAGE_DIR),
         method_map=[("**.py", "python")],
-        keywords={"_": None},
+        keywords={"_": None, "n_": (1, 2)},
         comment_tags=("Translators:",),
     )
     for filename, lineno, message, comments, context in found:
@@ -86,6 +87,13 @@ def _write(path: Path, catalog: Catalog) -> None:
         )
 
 
+def _forms(string: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A message's translations: one, or one per plural form of a counted message."""
+    if string is None:
+        return ()
+    return (string,) if isinstance(string, str) else tuple(string)
+
+
 def compile_catalog(catalog: Catalog) -> bytes:
     """The ``.mo`` bytes of a catalog, fuzzy entries left out."""
     buffer = io.BytesIO()
@@ -106,7 +114,7 @@ def update_catalogs() -> list[Path]:
         catalog.fuzzy = False
         if language == SOURCE_LANGUAGE:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and not any(_forms(message.string)):
                     message.string = message.id
         _write(path, catalog)
         mo = path.with_suffix(".mo")
