@@ -63,7 +63,14 @@ from microgigs.ids import (
     ServiceId,
     UpgradeId,
 )
-from microgigs.l10n import format_datetime, format_money, label, translate_error
+from microgigs.l10n import (
+    Unit,
+    format_count,
+    format_datetime,
+    format_money,
+    label,
+    translate_error,
+)
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering, highlight
@@ -206,7 +213,9 @@ def _helpers() -> dict[str, Any]:
         "t": lambda ar, en: ar if g.lang == "ar" else en,
         "money": lambda m: _isolated(format_money(m, g.lang)),
         "highlight": highlight,
-        "when": lambda d: format_datetime(d, g.lang) if d else "",
+        "when": lambda d: format_datetime(d, g.lang, time_format="short") if d else "",
+        "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
+        "names": ("، " if g.lang == "ar" else ", ").join,
         "label": lambda v: label(v, g.lang),
         "lang": g.lang,
         "csrf": session["csrf"],
@@ -560,9 +569,46 @@ def act(order_id: str, action: str) -> Response:
     if action not in actions:
         _discard(files)
         abort(404)
-    if not command(actions[action], ("تم", "Done")):
+    if not command(actions[action], _DONE.get(action, ("تم", "Done"))):
         _discard(files)  # a delivery the rules refused keeps no files
     return redirect(url_for("order", order_id=order_id), 303)
+
+
+_DONE: Final = {
+    "message": ("أُرسلت رسالتك", "Your message was sent"),
+    "deliver": (
+        "سُلِّم العمل؛ ينتظر الطلب استلام المشتري",
+        "Delivered: the order waits for the buyer to accept it",
+    ),
+    "modify": (
+        "طُلب التعديل وعاد الطلب للبائع",
+        "Modification asked: the order is back with the seller",
+    ),
+    "accept": (
+        "اكتمل الطلب وحُوِّل الثمن للبائع",
+        "The order is complete and the seller paid",
+    ),
+    "report": ("أُبلغت الإدارة بالمشكلة", "The problem was reported to an admin"),
+    "cancel_late": (
+        "أُلغي الطلب وعاد المبلغ إلى رصيدك",
+        "The order was cancelled and your money refunded",
+    ),
+    "decline": (
+        "أُلغي الطلب وأُعيد المبلغ للمشتري",
+        "The order was cancelled and the buyer refunded",
+    ),
+    "ask_cancel": (
+        "أُرسل طلب الإلغاء للطرف الآخر",
+        "Your cancellation request was sent to the other party",
+    ),
+    "answer_cancel": (
+        "سُجِّل ردك على طلب الإلغاء",
+        "Your answer to the cancellation was recorded",
+    ),
+    "review": ("نُشر تقييمك، شكرًا لك", "Your review was published, thank you"),
+    "resolve": ("حُسم النزاع", "The dispute was resolved"),
+}
+"""What the person sees after each action on an order succeeds."""
 
 
 def _keep_uploads(order_id: OrderId) -> list[str]:
@@ -575,7 +621,8 @@ def _keep_uploads(order_id: OrderId) -> list[str]:
     if g.member_id != order.seller_id:
         return []
     kept = []
-    for upload in request.files.getlist("files")[:MAX_FILES]:
+    chosen = [upload for upload in request.files.getlist("files") if upload.filename]
+    for upload in chosen[:MAX_FILES]:  # no file chosen: the browser sends an empty part
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
         folder = _host().files / order_id

@@ -65,6 +65,11 @@ class Journey:
 
     def order_action(self, page, action, text=None):
         form = page.locator(f"form[action$='/{action}']")
+        confirm = page.locator("details.confirm", has=form)
+        if confirm.count():  # an action that cannot be undone asks first, and says why
+            assert not form.is_visible()
+            confirm.locator("summary").click()
+            assert "لا يمكن التراجع" in confirm.inner_text()
         if text is not None:
             form.locator("textarea").fill(text)
         form.locator("button").click()
@@ -134,6 +139,12 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     j.shot(buyer, "delivered", docs="order")
     j.order_action(buyer, "accept")
     assert "تم التسليم" in buyer.inner_text("#status")  # completed
+    assert "اكتمل الطلب وحُوِّل الثمن للبائع" in buyer.inner_text("p.flash")
+    timeline = buyer.inner_text("#timeline")
+    for step in ("طلب الخدمة", "مريم الحربي", "في انتظار الاستلام", "تم التسليم"):
+        assert step in timeline, (step, timeline)
+    assert "موعد التسليم" not in buyer.inner_text("p.meta")  # a completed order is not due
+    assert "1" == buyer.inner_text("#quantity")
     j.order_action(buyer, "review", "شعار رائع وتعامل راقٍ")
     j.shot(buyer, "reviewed")
 

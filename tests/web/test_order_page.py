@@ -1,0 +1,74 @@
+"""The order page as its parties read it (issue 18, items 20 and 21)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from forms import csrf_of, log_in
+
+from microgigs.actors import Actor
+from microgigs.orders import OrderStatus
+
+
+def _order_in(host, status):
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(status, limit=1)[0]
+        seller = uow.members.get(order.seller_id)
+        buyer = uow.members.get(order.buyer_id)
+    return order, seller, buyer
+
+
+def _text(html: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(rb"<[^>]+>", b" ", html).decode())
+
+
+def test_a_delivery_without_a_chosen_file_has_no_attachment(app, host):
+    # the browser sends an empty file part when no file is chosen: it was kept as "file"
+    order, seller, _buyer = _order_in(host, OrderStatus.IN_PROGRESS)
+    client = app.test_client()
+    log_in(client, seller.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    answer = client.post(
+        f"/orders/{order.id}/deliver",
+        data={"csrf": token, "body": "إليك العمل", "files": (io.BytesIO(b""), "")},
+        content_type="multipart/form-data",
+    )
+    assert 303 == answer.status_code
+    delivery = host.market.conversation(Actor.system(), order.id)[-1]
+    assert ("إليك العمل", ()) == (delivery.body, tuple(delivery.attachments))
+    assert not (host.files / order.id).exists() or not list((host.files / order.id).glob("*"))
+
+
+def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
+    order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = _text(client.get(f"/orders/{order.id}").data)
+    assert f"الكمية: {order.quote.quantity}" in page
+    assert "مراحل الطلب" in page
+    assert "طلب الخدمة" in page
+    assert "في انتظار الاستلام" in page
+    # accepting cannot be undone: the page says so before the button that does it
+    assert "باستلام الطلب يكتمل ويُحوَّل ثمنه للبائع، ولا يمكن التراجع." in page
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    client.post(f"/orders/{order.id}/accept", data={"csrf": token})
+    after = _text(client.get(f"/orders/{order.id}").data)
+    assert "اكتمل الطلب وحُوِّل الثمن للبائع" in after
+    assert "موعد التسليم" not in after  # a completed order is due nowhere
+    assert re.search(r"\d{4}، \d{1,2}:\d{2} [صم]", after)  # times without seconds
+    assert not re.search(r"\d{1,2}:\d{2}:\d{2}", after)
+
+
+def test_a_pending_cancellation_is_shown_to_both_parties(app, host):
+    order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    client.post(f"/orders/{order.id}/ask_cancel", data={"csrf": token, "body": "لم أعد أحتاجه"})
+    other = app.test_client()
+    log_in(other, seller.email)
+    page = _text(other.get(f"/orders/{order.id}").data)
+    assert "طلب إلغاء بالتراضي من المشتري" in page
+    assert "«لم أعد أحتاجه»" in page
+    assert "موافق على الإلغاء" in page
