@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import attrs
 from accounts import Accounts, password_allowed
 from api import api, balances_of
+from babel.numbers import format_decimal, format_percent
 from flask import (
     Blueprint,
     Flask,
@@ -68,10 +69,12 @@ from microgigs.l10n import (
     format_count,
     format_datetime,
     format_money,
+    gettext,
     label,
     translate_error,
 )
 from microgigs.marketplace import Marketplace, NewUpgrade
+from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering, highlight
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
@@ -217,6 +220,8 @@ def _helpers() -> dict[str, Any]:
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": ("، " if g.lang == "ar" else ", ").join,
         "label": lambda v: label(v, g.lang),
+        "message": lambda msgid: gettext(msgid, g.lang),
+        "measure": measure,
         "lang": g.lang,
         "csrf": session["csrf"],
         "new_key": lambda: uuid.uuid4().hex,
@@ -229,6 +234,22 @@ def _helpers() -> dict[str, Any]:
         "Status": OrderStatus,
         "now": _market().clock.now(),
     }
+
+
+def measure(name: str, value: object) -> str:
+    """A level criterion's value as a person reads it: percents, hours, a rating of 5."""
+    if value is None:
+        return "—"
+    if isinstance(value, timedelta):
+        hours = round(value.total_seconds() / 3600)
+        if hours < 1:
+            return "أقل من ساعة" if g.lang == "ar" else "under an hour"
+        return format_count(hours, Unit.HOUR, g.lang)
+    if name.endswith(" rate"):
+        return format_percent(value, locale=g.lang, numbering_system="latn")
+    if name == "average rating":
+        return f"{format_decimal(value, '0.0#', locale=g.lang, numbering_system='latn')} ★"
+    return format_decimal(value, locale=g.lang, numbering_system="latn")
 
 
 def member_name(member_id: str) -> str:
@@ -687,6 +708,8 @@ def dashboard() -> str:
         services=desk.services,
         balances=balances_of(desk.balances),
         member=_market().profile(desk.balances.member_id),
+        withdrawing=desk.balances.withdrawing,
+        payouts=_market().member(me).payout_methods,
         evaluation=desk.evaluation if desk.services else None,
         inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
@@ -730,6 +753,44 @@ def answer(inquiry_id: str) -> Response:
     body = request.form.get("body", "")
     command(lambda k: _market().answer_inquiry(actor(), InquiryId(inquiry_id), body, key=k))
     return back()
+
+
+_PAYOUT_KINDS: Final = {
+    "paypal": PayoutMethod.paypal,
+    "bank_transfer": PayoutMethod.bank_transfer,
+}
+
+
+@pages.post("/payout-methods")
+def add_payout_method() -> Response:
+    """Add a PayPal account or a bank account (IBAN) where withdrawals go."""
+    me, form = actor(), request.form
+    make = _PAYOUT_KINDS.get(form.get("kind", ""))
+    if make is None:
+        abort(400, description="kind: paypal or bank_transfer")
+
+    def add(key: str) -> None:
+        methods = _market().member(me).payout_methods
+        _market().set_payout_methods(me, (*methods, make(form.get("account", ""))), key=key)
+
+    command(add, ("أُضيفت طريقة السحب", "Payout method added"))
+    return redirect(url_for("dashboard"), 303)
+
+
+@pages.post("/payout-methods/remove")
+def remove_payout_method() -> Response:
+    """Remove one of the member's payout methods (by its place in the list)."""
+    me = actor()
+    index = _int(request.form.get("index"), -1)
+    methods = _market().member(me).payout_methods
+    if not 0 <= index < len(methods):
+        abort(400, description="index: a payout method's place in the list")
+    kept = methods[:index] + methods[index + 1 :]
+    command(
+        lambda k: _market().set_payout_methods(me, kept, key=k),
+        ("حُذفت طريقة السحب", "Payout method removed"),
+    )
+    return redirect(url_for("dashboard"), 303)
 
 
 @pages.post("/withdraw")

@@ -21,7 +21,6 @@ A suspended member can neither buy nor sell.
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from datetime import datetime
@@ -144,11 +143,14 @@ class MemberStatus(LabelledEnum):
 label_members({MemberStatus.ACTIVE: _("active"), MemberStatus.SUSPENDED: _("suspended")})
 
 
-class PayoutKind(enum.StrEnum):
+class PayoutKind(LabelledEnum):
     """Where a seller's withdrawals go."""
 
     PAYPAL = "paypal"
     BANK_TRANSFER = "bank_transfer"
+
+
+label_members({PayoutKind.PAYPAL: _("PayPal"), PayoutKind.BANK_TRANSFER: _("bank transfer")})
 
 
 @attrs.frozen

@@ -1,0 +1,86 @@
+"""A seller adds where withdrawals go, and withdraws, from the site (issue 18, item 16)."""
+
+from __future__ import annotations
+
+import re
+
+from forms import csrf_of, log_in
+
+from microgigs import Money
+from microgigs.actors import Actor
+from microgigs.members import PayoutKind
+
+
+def _text(html: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(rb"<[^>]+>", b" ", html).decode())
+
+
+def _seller_with_earnings(host):
+    admin = Actor.admin("staff")
+    (seller, *_) = [  # the demo has sellers who can withdraw
+        member
+        for member in host.market.members(admin, limit=100)
+        if host.market.balances(admin, member.id).available >= Money.of(20, "USD")
+    ]
+    return seller
+
+
+def test_a_seller_replaces_paypal_with_a_bank_account_and_withdraws(app, host):
+    seller = _seller_with_earnings(host)
+    me = Actor.member(seller.id)
+    client = app.test_client()
+    log_in(client, seller.email)
+    page = client.get("/dashboard").data
+    assert f"{seller.username}@paypal.example" in _text(page)
+    token = csrf_of(page)
+
+    # the only method removed: a withdrawal is refused and says why
+    client.post("/payout-methods/remove", data={"csrf": token, "index": "0"})
+    assert () == host.market.member(me).payout_methods
+    refused = client.post("/withdraw", data={"csrf": token, "amount": "10"}, follow_redirects=True)
+    assert "أضف طريقة لسحب الأرباح إلى الحساب" in _text(refused.data)
+    assert host.market.balances(me).withdrawing.is_zero()
+
+    added = client.post(
+        "/payout-methods",
+        data={"csrf": token, "kind": "bank_transfer", "account": "SA03 8000 0000 6080 1016 7519"},
+        follow_redirects=True,
+    )
+    assert "أُضيفت طريقة السحب" in _text(added.data)
+    (method,) = host.market.member(me).payout_methods
+    assert (PayoutKind.BANK_TRANSFER, "SA0380000000608010167519") == (method.kind, method.account)
+    assert "SA0380000000608010167519" in _text(added.data)
+
+    client.post("/withdraw", data={"csrf": token, "amount": "10"})
+    assert Money.of(10, "USD") == host.market.balances(me).withdrawing
+    assert "10.00" in _text(client.get("/dashboard").data)
+
+
+def test_a_bad_payout_account_is_a_translated_error_and_changes_nothing(app, host):
+    seller = _seller_with_earnings(host)
+    before = host.market.member(Actor.member(seller.id)).payout_methods
+    client = app.test_client()
+    log_in(client, seller.email)
+    token = csrf_of(client.get("/dashboard").data)
+    for kind, account in (("paypal", "not-an-email"), ("bank_transfer", "123"), ("cash", "x")):
+        answer = client.post(
+            "/payout-methods",
+            data={"csrf": token, "kind": kind, "account": account},
+            follow_redirects=True,
+        )
+        assert answer.status_code in (200, 400), (kind, answer.status_code)
+        if answer.status_code == 200:
+            assert 'class="flash error"' in answer.data.decode()
+    assert before == host.market.member(Actor.member(seller.id)).payout_methods
+
+
+def test_the_level_table_reads_in_arabic_with_percents_and_hours(app, host):
+    seller = _seller_with_earnings(host)
+    client = app.test_client()
+    log_in(client, seller.email)
+    page = _text(client.get("/dashboard").data)
+    for words in ("نسبة إكمال الطلبات", "متوسط التقييم", "سرعة الرد", "حد أدنى", "حد أقصى"):
+        assert words in page, words
+    assert re.search(r"حد أقصى (\d+ ساعة|يوم واحد|\d+ ساعات|ساعة واحدة)", page), page
+    assert re.search(r"حد أدنى \d+(\.\d)?%", page)
+    assert not re.search(r"\b0\.\d{3}\b|day, 0:00:00|\d+:\d\d:\d\d", page)
