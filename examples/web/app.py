@@ -75,6 +75,7 @@ from microgigs.l10n import (
 )
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
+from microgigs.money import currency_exponent
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering, highlight
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
@@ -93,7 +94,8 @@ _AMOUNT = re.compile(r"[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})
 _WHOLE = re.compile(r"[0-9\u0660-\u0669]{1,6}")
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
@@ -226,6 +228,7 @@ def _helpers() -> dict[str, Any]:
         "csrf": session["csrf"],
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
+        "my_name": member_name(g.member_id).split(" ")[0] if g.member_id else "",
         "is_admin": g.admin,
         "demo": _host().demo,
         "tree": TREE,
@@ -431,6 +434,8 @@ def service(service_id: str) -> str:
         seller=page.seller,
         reviews=page.reviews,
         rating=page.rating,
+        exponent=currency_exponent(page.service.base_price.currency),
+        quantity_max=_market().policy.catalog.quantity_max,
     )
 
 
@@ -459,6 +464,22 @@ def add_to_cart(service_id: str) -> Response:
         # "order now" goes straight to the payment form; "add to cart" to the cart
         return redirect(url_for("cart") + ("#pay" if "now" in request.form else ""), 303)
     return back()
+
+
+@pages.get("/account")
+def account() -> str | Response:
+    """The member's own page: balance and top-up, latest purchases, questions to sellers."""
+    me = actor()
+    if g.admin:
+        return redirect("/admin", 303)
+    market = _market()
+    return render_template(
+        "account.html",
+        member=market.member(me),
+        balances=market.balances(me),
+        purchases=market.orders_of(me)[:5],
+        inquiries=market.inquiries(me),
+    )
 
 
 @pages.get("/favourites")
@@ -962,7 +983,7 @@ def register() -> str | Response:
     _log_in(account.member_id, is_admin=False)
     if current_app.config["SHOW_VERIFICATION_LINKS"]:
         session["verify_link"] = link
-    return redirect(url_for("dashboard"), 303)
+    return redirect(url_for("account"), 303)
 
 
 @pages.get("/verify/<token>")
@@ -977,7 +998,7 @@ def verify(token: str) -> Response:
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
     )
     session.pop("verify_link", None)
-    return redirect(url_for("dashboard"), 303)
+    return redirect(url_for("account"), 303)
 
 
 @pages.route("/login", methods=["GET", "POST"])

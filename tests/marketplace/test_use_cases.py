@@ -15,6 +15,7 @@ from microgigs.errors import (
     ContactDetailsNotAllowed,
     IdempotencyConflict,
     InsufficientFunds,
+    InvalidType,
     MemberSuspended,
     NoPayoutMethod,
     NotFound,
@@ -316,6 +317,14 @@ def test_inquiries_measure_answers_and_become_orders(market):
         stored.response_time,
         stored.order_id,
     )
+    # the buyer reads the answer on their own page; nobody else reads their questions
+    (asked,) = market.inquiries(buyer)
+    assert "نعم، مع تطوير بخمسة دولارات" == asked.messages[-1].body
+    assert [] == market.inquiries(seller)
+    with pytest.raises(PermissionDenied):
+        market.inquiries(Actor.system())
+    with pytest.raises(InvalidType):
+        market.inquiries(buyer.member_id)  # type: ignore[arg-type]
 
 
 def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market):

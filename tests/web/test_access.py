@@ -42,11 +42,11 @@ def test_another_buyer_can_neither_see_nor_act_on_an_order(app):
 def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(app):
     client = app.test_client()
     log_in(client, "ahmad@example.com")
-    before = client.get("/dashboard").data
+    before = client.get("/account").data
     wallet = re.search(WALLET, before).group(1)
     forged = client.post("/wallet/top-up", data={"amount": "50", "method": "card"})
     wrong = client.post("/wallet/top-up", data={"csrf": "forged", "amount": "50", "method": "card"})
-    after = client.get("/dashboard").data
+    after = client.get("/account").data
     assert (403, 403, wallet) == (
         forged.status_code,
         wrong.status_code,
@@ -68,13 +68,13 @@ def test_pages_need_a_log_in_and_a_wrong_password_is_refused(app):
 def test_a_double_submit_under_one_key_tops_up_once(app):
     client = app.test_client()
     log_in(client, "hind@example.com")
-    page = client.get("/dashboard").data
+    page = client.get("/account").data
     token = csrf_of(page)
     form = {"csrf": token, "key": "same-form", "amount": "25", "method": "card"}
     client.post("/wallet/top-up", data=form)
     client.post("/wallet/top-up", data=form)
     before = re.search(WALLET, page).group(1).decode()
-    after = re.search(WALLET, client.get("/dashboard").data).group(1).decode()
+    after = re.search(WALLET, client.get("/account").data).group(1).decode()
     amount = lambda text: float(re.sub(r"[^0-9.]", "", text))  # noqa: E731
     assert 25 == round(amount(after) - amount(before))
 

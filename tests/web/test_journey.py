@@ -84,6 +84,8 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
 
     seller = j.person()
     j.register(seller, "mariam_art", "مريم", "الحربي")
+    assert "مريم" in seller.inner_text("#who")  # who is logged in, on every page
+    j.go(seller, "/dashboard")
     form = seller.locator("form.publish")
     form.locator("input[name=title]").fill(TITLE)
     form.locator("select[name=category]").select_option("logo-design")
@@ -106,6 +108,7 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
 
     buyer = j.person()
     j.register(buyer, "fahad_k", "فهد", "الكعبي")
+    j.shot(buyer, "account")  # a new member lands on their own page: balance, top-up
     topup = buyer.locator("form[action='/wallet/top-up']")
     topup.locator("input[name=amount]").fill("100")
     topup.locator("button").click()
@@ -114,10 +117,18 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     j.shot(buyer, "search")
     buyer.locator(".card", has_text=TITLE).click()
     j.shot(buyer, "service", docs="service")
+    assert "10.00" in buyer.inner_text("#running-total")
     for box in buyer.locator("input[name=upgrade]").all():
         box.check()
+    # the running total follows the choices: $10 + $5 + $10, then twice that, in one island
+    assert "25.00" in buyer.inner_text("#running-total")
+    buyer.fill("form.buy input[name=quantity]", "2")
+    assert "50.00" in buyer.inner_text("#running-total")
+    buyer.fill("form.buy input[name=quantity]", "1")
+    assert "ltr" == buyer.get_attribute("#running-total", "dir")
     buyer.locator("form.buy button", has_text="أضف إلى السلة").click()
     j.shot(buyer, "cart")
+    assert "25.00" in buyer.inner_text("main")  # the cart shows the price before paying
     buyer.locator("form[action='/checkout'] button.primary").click()
     assert "تم الدفع" in buyer.inner_text("main")
     order_url = buyer.url

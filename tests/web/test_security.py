@@ -80,6 +80,8 @@ def test_every_answer_carries_the_security_headers_and_no_server_banner(app):
         headers = client.get(path).headers
         policy = headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy, path
+        assert "script-src 'self';" in policy, path  # the site's own files, nothing inline
+        assert "unsafe-inline" not in policy, path
         assert "frame-ancestors 'none'" in policy, path
         assert "nosniff" == headers["X-Content-Type-Options"], path
         assert "same-origin" == headers["Referrer-Policy"], path
@@ -139,7 +141,7 @@ def test_a_replayed_registration_never_logs_anyone_in(app):
     registered = first.post(
         "/register", data={**form, "csrf": csrf_of(first.get("/register").data)}
     )
-    assert "/dashboard" in registered.headers["Location"]
+    assert "/account" in registered.headers["Location"]
     other = app.test_client()
     replayed = other.post(
         "/register",
@@ -172,25 +174,25 @@ def test_json_nested_too_deep_or_with_a_lone_surrogate_is_a_400(app, path):
 def test_an_amount_typed_oddly_on_a_form_tops_up_nothing(app, typed):
     client = app.test_client()
     log_in(client, "tariq@example.com")
-    page = client.get("/dashboard").data
+    page = client.get("/account").data
     before = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', page).group(1)
     answer = client.post(
         "/wallet/top-up", data={"csrf": csrf_of(page), "amount": typed, "method": "card"}
     )
-    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/dashboard").data).group(1)
+    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/account").data).group(1)
     assert (303, before) == (answer.status_code, after)
 
 
 def test_an_amount_in_arabic_indic_digits_is_read(app):
     client = app.test_client()
     log_in(client, "tariq@example.com")
-    page = client.get("/dashboard").data
+    page = client.get("/account").data
     before = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', page).group(1)
     client.post(
         "/wallet/top-up",
         data={"csrf": csrf_of(page), "amount": "\u0661\u0660", "method": "card", "key": "ai"},
     )
-    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/dashboard").data).group(1)
+    after = re.search(rb'id="wallet"><bdi[^>]*>([^<]+)<', client.get("/account").data).group(1)
     assert before != after
 
 

@@ -277,6 +277,12 @@ class Queries:
                 if _visible(actor, s, seller_trades=uow.members.can_trade(s.seller_id))
             ]
 
+    def inquiries(self, actor: Actor, *, limit: int = 50) -> list[Inquiry]:
+        """The member's own questions to sellers with their answers, newest first."""
+        member_id = _own(actor, _("read inquiries"))
+        with self._reading() as uow:
+            return uow.inquiries.from_buyer(member_id, limit=limit)
+
     def cart(self, actor: Actor) -> CartView:
         """The buyer's cart priced now: each line's quote, the total, and the balance."""
         member_id = _own(actor, _("read a cart"))

@@ -459,6 +459,14 @@ class SqlBackend(ABC):
             (buyer_id, service_id),
         )
 
+    def inquiries_from(self, buyer_id: MemberId, limit: int) -> list[Inquiry]:
+        # the (buyer_id, service_id) unique index finds a buyer's few inquiries
+        return self._many(
+            Inquiry,
+            "SELECT doc FROM inquiries WHERE buyer_id = ? ORDER BY opened_at DESC, id DESC LIMIT ?",
+            (buyer_id, limit),
+        )
+
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
         return self._many(
             Inquiry,

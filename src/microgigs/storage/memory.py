@@ -218,6 +218,10 @@ class _MemoryBackend:
             None,
         )
 
+    def inquiries_from(self, buyer_id: MemberId, limit: int) -> list[Inquiry]:
+        found = [i for i in self._inquiries.values() if i.buyer_id == buyer_id]
+        return sorted(found, key=lambda i: (i.opened_at, i.id), reverse=True)[:limit]
+
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
         found = [
             i for i in self._inquiries.values() if i.seller_id == seller_id and i.opened_at >= since

@@ -180,6 +180,10 @@ class InquiryRepository(Protocol):
         """The inquiries a seller received since a moment, oldest first."""
         ...
 
+    def from_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
+        """The inquiries a buyer opened, newest first (at most ``limit``, up to 1,000)."""
+        ...
+
 
 class ReviewRepository(Protocol):
     """Reviews: at most one per order."""

@@ -931,6 +931,21 @@ def check_inquiries(make: Factory) -> None:
             assert ["I2"] == [i.id for i in uow.inquiries.to_seller(SELLER_ID, since)]
             (stored, _later) = uow.inquiries.to_seller(SELLER_ID, EPOCH)
             assert timedelta(hours=2) == stored.response_time
+            # the buyer's own questions, newest first, with the answer; nobody else's
+            assert ["I2", "I1"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID)]
+            assert ["I2"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID, limit=1)]
+            assert "نعم" == uow.inquiries.from_buyer(BUYER_ID)[1].messages[-1].body
+            assert [] == uow.inquiries.from_buyer(SELLER_ID)
+            third = Inquiry.open(
+                InquiryId("I3"),
+                service_id=ServiceId("S3"),
+                seller_id=SELLER_ID,
+                buyer=buyer,
+                body="هل يمكن التسليم غدًا؟",
+                at=EPOCH + timedelta(days=3),
+            )
+            uow.inquiries.add(third)  # staged, not committed: this unit already sees it
+            assert ["I3", "I2", "I1"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID)]
 
 
 def _evaluation(seller_id: MemberId, days: int, level: SellerLevel) -> Evaluation:
