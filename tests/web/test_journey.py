@@ -166,3 +166,90 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     assert "20.00" == re.sub(r"[^0-9.]", "", pending), pending
     for page in (home, seller, admin, buyer):
         page.context.close()
+
+
+@pytest.mark.browser
+def test_a_members_own_pages_in_the_browser(browser, site):  # noqa: PLR0915 (one journey)
+    """Favourites, a question answered and read, a payout method and a withdrawal, a 404.
+
+    On the demo: the buyer ahmad, the seller sara_designs (her logo service) and the seller
+    khaled_dev (earnings to withdraw). Screenshots
+    in Arabic and English, on a desktop and on a 390-pixel phone.
+    """
+    j = Journey(browser, site)
+    buyer = j.person()
+    j.log_in(buyer, "ahmad@example.com")
+    assert "أحمد" in buyer.inner_text("#who")
+    j.go(buyer, "/search?q=" + "شعار")
+    buyer.locator(".card", has_text="تصميم شعار احترافي").first.click()
+    service_url = buyer.url
+
+    # favourites: saved, listed, removed, and the button says which
+    buyer.click("#favourite")
+    assert "في المفضلة" in buyer.inner_text("#favourite")
+    j.go(buyer, "/favourites")
+    assert "تصميم شعار احترافي" in buyer.inner_text("main")
+    buyer.locator("form[action$='/remove'] button").first.click()
+    buyer.goto(service_url)
+    assert "أضف إلى المفضلة" in buyer.inner_text("#favourite")
+
+    # a question before ordering, answered by the seller, read on the buyer's own page
+    ask = buyer.locator(f"form[action$='{service_url.rsplit('/', 1)[-1]}/ask']")
+    ask.locator("textarea").fill("هل يمكن أن يكون الشعار باللونين الأخضر والذهبي؟")
+    ask.locator("button").click()
+    seller = j.person()
+    j.log_in(seller, "sara_designs@example.com")
+    j.go(seller, "/dashboard")
+    question = seller.locator(".inquiry", has_text="الأخضر والذهبي")
+    question.locator("input[name=body]").fill("نعم، بكل سرور، وسأرسل لك نموذجين.")
+    question.locator("button").click()
+    j.go(buyer, "/account")
+    mine = buyer.inner_text("#questions")
+    assert "نعم، بكل سرور، وسأرسل لك نموذجين." in mine
+    assert "تم الرد" in mine
+    j.shot(buyer, "account", docs="account")
+
+    # where withdrawals go, then a withdrawal of $10 to it (khaled_dev has earnings cleared)
+    j.log_in(seller, "khaled_dev@example.com")
+    j.go(seller, "/dashboard")
+    while seller.locator("form[action='/payout-methods/remove'] button").count():
+        seller.locator("form[action='/payout-methods/remove'] button").first.click()
+    assert "أضف طريقة سحب أولًا" in seller.inner_text("#payouts")
+    add = seller.locator("form[action='/payout-methods']")
+    add.locator("select[name=kind]").select_option("bank_transfer")
+    add.locator("input[name=account]").fill("SA03 8000 0000 6080 1016 7519")
+    add.locator("button").click()
+    assert "أُضيفت طريقة السحب" in seller.inner_text("p.flash")
+    assert "SA0380000000608010167519" in seller.inner_text("#payouts")
+    withdraw = seller.locator("form[action='/withdraw']")
+    withdraw.locator("input[name=amount]").fill("10")
+    withdraw.locator("button").click()
+    assert "10.00" in seller.inner_text("#withdrawing")
+    j.shot(seller, "payouts", docs="dashboard")
+
+    # the site's own 404, in Arabic, then in English
+    j.go(buyer, "/no-such-page")
+    assert "لا توجد صفحة بهذا العنوان" in buyer.inner_text("main")
+    assert "rtl" == buyer.get_attribute("html", "dir")
+    j.go(buyer, "/lang/en?next=/no-such-page")
+    assert "There is no page at this address" in buyer.inner_text("main")
+    assert "ltr" == buyer.get_attribute("html", "dir")
+    j.shot(buyer, "not-found-en", docs="not-found-en")
+
+    # English on a desktop, then both languages on a phone: nothing runs off the screen
+    buyer.goto(service_url)
+    j.shot(buyer, "service-en", docs="service-en")
+    buyer.locator("input[name=upgrade]").first.check()
+    buyer.locator("form.buy button:not(.primary)").click()  # into the cart, for its picture
+    for lang, page_path, name in (
+        ("ar", service_url.removeprefix(site), "service-phone"),
+        ("en", "/account", "account-phone-en"),
+        ("ar", "/cart", "cart-phone"),
+    ):
+        buyer.set_viewport_size({"width": 390, "height": 844})
+        j.go(buyer, f"/lang/{lang}?next={page_path}")
+        width = buyer.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (name, width)
+        j.shot(buyer, name, docs=name)
+    for page in (buyer, seller):
+        page.context.close()
