@@ -69,6 +69,8 @@ input, not stored wrong.
 _LONGEST_AMOUNT_TEXT: Final = 40
 _MOST_DIGITS: Final = len(str(MAX_MINOR))  # an amount's adjusted exponent past this is too big
 _CONTEXT: Final = decimal.Context(prec=60, rounding=ROUNDING, traps=[decimal.InvalidOperation])
+_new: Final = object.__new__
+_set: Final = object.__setattr__  # frozen attrs: results are built past __init__
 
 
 @functools.cache
@@ -180,16 +182,16 @@ class Money:
             raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
         return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)
 
-    @classmethod
-    def _result(cls, minor: int, currency: str) -> Money:
+    @staticmethod
+    def _result(minor: int, currency: str) -> Money:
         """An amount computed from valid amounts: only its size can be wrong."""
         if not -MAX_MINOR <= minor <= MAX_MINOR:
             raise OutOfRange(
                 field=_("minor units"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR
             )
-        result = object.__new__(Money)
-        object.__setattr__(result, "minor", minor)
-        object.__setattr__(result, "currency", currency)
+        result = _new(Money)
+        _set(result, "minor", minor)
+        _set(result, "currency", currency)
         return result
 
     @classmethod
@@ -227,10 +229,19 @@ class Money:
             raise CurrencyMismatch(left=self.currency, right=other.currency)
 
     def __add__(self, other: Money) -> Money:
-        if not isinstance(other, Money):
+        # the hottest arithmetic of a posting: _same and _result written out, one call less
+        if other.__class__ is not Money:
             return NotImplemented
-        self._same(other)
-        return Money._result(self.minor + other.minor, self.currency)
+        currency = self.currency
+        if other.currency != currency:
+            raise CurrencyMismatch(left=currency, right=other.currency)
+        minor = self.minor + other.minor
+        if not -MAX_MINOR <= minor <= MAX_MINOR:
+            return Money._result(minor, currency)  # raises OutOfRange
+        result = _new(Money)
+        _set(result, "minor", minor)
+        _set(result, "currency", currency)
+        return result
 
     def __radd__(self, other: int) -> Money:
         # sum() starts from the int 0; any other int is not money.

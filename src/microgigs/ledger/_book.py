@@ -115,7 +115,15 @@ class Ledger:
             if earlier.content() != transaction.content():
                 raise IdempotencyConflict(key=transaction.key)
             return earlier
-        after = postable(self._balances, transaction)
+        self.record(transaction, postable(self._balances, transaction))
+        return transaction
+
+    def record(self, transaction: Transaction, after: Mapping[AccountId, Money]) -> None:
+        """Write ``transaction`` whose new balances ``after`` the caller has checked.
+
+        For a storage that ran :func:`postable` over these balances, and refused a key
+        already posted, under the lock it still holds: :meth:`post` without checking twice.
+        """
         self._balances.update(after)
         self._transactions[transaction.id] = transaction
         self._by_key[transaction.key] = transaction.id
@@ -130,7 +138,6 @@ class Ledger:
                 )
             )
         self._track_releases(transaction)
-        return transaction
 
     def _track_releases(self, transaction: Transaction) -> None:
         order_id, seller_id = transaction.order_id, transaction.member_id

@@ -293,10 +293,10 @@ class _MemoryBackend:
 
     def flush(self, changes: Changes) -> None:
         with self._lock:
-            self._check(changes)
-            self._apply(changes)
+            postings = self._check(changes)
+            self._apply(changes, postings)
 
-    def _check(self, changes: Changes) -> None:
+    def _check(self, changes: Changes) -> list[tuple[Transaction, dict[AccountId, Money]]]:
         versioned = (
             (_MEMBER, changes.members, self._members),
             (_SERVICE, changes.services, self._services),
@@ -316,7 +316,7 @@ class _MemoryBackend:
                 owner = self._member_keys.get((field, getattr(member, field)))
                 if owner is not None and owner != member.id:
                     raise error(getattr(member, field))
-        self._check_postings(changes.transactions)
+        postings = self._check_postings(changes.transactions)
         for review in changes.reviews:
             other = self.review_of_order(review.value.order_id)
             if review.expected is None and other is not None:
@@ -325,6 +325,7 @@ class _MemoryBackend:
             if record.key in self._commands:
                 raise StaleWrite(kind=_("command"), key=record.key)
         self._check_evaluations(changes.evaluations)
+        return postings
 
     def _check_evaluations(self, evaluations: Sequence[Evaluation]) -> None:
         for evaluation in evaluations:
@@ -332,9 +333,16 @@ class _MemoryBackend:
             if history and history[-1].at >= evaluation.at:
                 raise StaleWrite(kind=_("level evaluation"), key=evaluation.seller_id)
 
-    def _check_postings(self, transactions: Sequence[Transaction]) -> None:
-        """Replay the postings over the committed balances (others may have spent since)."""
+    def _check_postings(
+        self, transactions: Sequence[Transaction]
+    ) -> list[tuple[Transaction, dict[AccountId, Money]]]:
+        """Replay the postings over the committed balances (others may have spent since).
+
+        Each comes back with the balances it leaves, which the book then records as they
+        are: checked once, under the lock.
+        """
         running: dict[AccountId, Money] = {}
+        postings = []
         for transaction in transactions:
             if self._book.by_key(transaction.key) is not None:
                 raise StaleWrite(kind=_("transaction"), key=transaction.key)
@@ -342,7 +350,10 @@ class _MemoryBackend:
                 e.account: running.get(e.account) or self._book.balance(e.account)
                 for e in transaction.entries
             }
-            running.update(postable(current, transaction))
+            after = postable(current, transaction)
+            running.update(after)
+            postings.append((transaction, after))
+        return postings
 
     def _keep_order(self, order: Order) -> None:
         """Store an order and move it in the indexes: its status, its timer."""
@@ -356,7 +367,9 @@ class _MemoryBackend:
         else:
             self._timers[order.id] = order.next_due.at
 
-    def _apply(self, changes: Changes) -> None:
+    def _apply(
+        self, changes: Changes, postings: list[tuple[Transaction, dict[AccountId, Money]]]
+    ) -> None:
         # the staged values become the committed ones: the finished unit of work hands out
         # only copies of them, so nobody else holds them. Most commits touch a few kinds:
         # each empty one costs a test.
@@ -366,8 +379,8 @@ class _MemoryBackend:
             self._keep_order(written.value)
         for message in changes.messages:
             self._messages.setdefault(message.order_id, []).append(message)
-        for transaction in changes.transactions:
-            self._book.post(transaction)
+        for transaction, after in postings:
+            self._book.record(transaction, after)
         if changes.services:
             self._services.update((w.value.id, w.value) for w in changes.services)
         if changes.favourites:
