@@ -55,19 +55,18 @@ def usd(amount: str) -> Money:
 def run(market: Marketplace, clock: ManualClock) -> int:
     """Play the demo (moving ``clock``, the market's) and print what happened."""
     tree = default_categories()
-    seller_id = market.register_member(
-        username="sara_designs",
-        email="sara@example.com",
-        first_name="سارة",
-        family_name="الأحمد",
-        key="r-sara",
-    )
-    buyer_id = market.register_member(
-        username="ahmad",
-        email="ahmad@example.com",
-        first_name="أحمد",
-        family_name="خالد",
-        key="r-ahmad",
+    seller_id, buyer_id = (
+        market.register_member(
+            username=username,
+            email=f"{username.split('_')[0]}@example.com",
+            first_name=first,
+            family_name=family,
+            key=f"r-{username}",
+        )
+        for username, first, family in (
+            ("sara_designs", "سارة", "الأحمد"),
+            ("ahmad", "أحمد", "خالد"),
+        )
     )
     seller, buyer = Actor.member(seller_id), Actor.member(buyer_id)
     admin = Actor.admin(MemberId("staff"))

@@ -909,15 +909,6 @@ def admin() -> str:
     )
 
 
-@pages.post("/admin/requests/<request_id>")
-def moderate_request(request_id: str) -> Response:
-    reason = request.form.get("reason") or None
-    command(
-        lambda k: _market().moderate_request(actor(), RequestId(request_id), reason=reason, key=k)
-    )
-    return back()
-
-
 @pages.post("/admin/members/<member_id>/professional")
 def professional(member_id: str) -> Response:
     grant = request.form.get("grant") == "yes"
@@ -926,12 +917,22 @@ def professional(member_id: str) -> Response:
     return back()
 
 
-@pages.post("/admin/services/<service_id>")
-def moderate(service_id: str) -> Response:
+@pages.post("/admin/<kind>/<item_id>")
+def moderate(kind: str, item_id: str) -> Response:
+    """Show a service or a request waiting for review, or reject it with a reason."""
+    market = _market()
+    use_cases: dict[str, Callable[..., None]] = {
+        "services": lambda k, r: market.moderate_service(
+            actor(), ServiceId(item_id), reason=r, key=k
+        ),
+        "requests": lambda k, r: market.moderate_request(
+            actor(), RequestId(item_id), reason=r, key=k
+        ),
+    }
+    if kind not in use_cases:
+        abort(404)
     reason = request.form.get("reason") or None
-    command(
-        lambda k: _market().moderate_service(actor(), ServiceId(service_id), reason=reason, key=k)
-    )
+    command(lambda k: use_cases[kind](k, reason))
     return back()
 
 
