@@ -1,0 +1,165 @@
+"""The ledger's details that its postings tests left unread (``bench/mutation.py ledger``).
+
+Statement lines carry their transaction and time, a statement's default page is 50 lines,
+errors name their field and values, a reversal keeps its order, a withdrawal of exactly
+the minimum is allowed, and the audit and the book take what a real ledger can hold.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from microgigs import ledger as lg
+from microgigs.errors import (
+    InvalidRefund,
+    InvalidText,
+    NotPositive,
+    UnbalancedTransaction,
+)
+from microgigs.ids import MemberId, OrderId, TransactionId
+from microgigs.money import Money
+from microgigs.policy import KHAMSAT
+from microgigs.testing.examples import EPOCH
+
+from .test_postings import BUYER, ORDER, RULES, SELLER, Ids, paid_order, usd
+
+
+@pytest.fixture
+def book():
+    return lg.Ledger("USD")
+
+
+@pytest.fixture
+def ids():
+    return Ids()
+
+
+def test_statement_lines_name_their_transaction_and_moment_and_pages_hold_50(ids):
+    book = lg.Ledger("USD")
+    posted = [
+        book.post(
+            lg.top_up(
+                ids(),
+                f"t{n}",
+                member_id=BUYER,
+                amount=usd(1),
+                source=lg.Gateway.CARD,
+                at=EPOCH.replace(minute=n % 60, hour=9 + n // 60),
+            )
+        )
+        for n in range(51)
+    ]
+    page = book.statement(lg.wallet(BUYER))
+    assert 50 == len(page.lines)
+    assert 50 == page.next_cursor
+    assert [(t.id, t.at) for t in posted[:50]] == [(x.transaction_id, x.at) for x in page.lines]
+    # an account that never moved has an empty statement, not an error
+    assert ((), None) == (
+        book.statement(lg.wallet(MemberId("M-nobody"))).lines,
+        book.statement(lg.wallet(MemberId("M-nobody"))).next_cursor,
+    )
+
+
+def test_two_entries_on_one_account_add_up_before_the_check():
+    entries = (
+        lg.Entry(lg.wallet(BUYER), usd(-3)),
+        lg.Entry(lg.wallet(BUYER), usd(-3)),
+        lg.Entry(lg.escrow(ORDER), usd(6)),
+    )
+    transaction = lg.Transaction(TransactionId("T"), "k", lg.PostingKind.PAYMENT, entries, EPOCH)
+    assert {lg.wallet(BUYER): usd(4), lg.escrow(ORDER): usd(6)} == lg.postable(
+        {lg.wallet(BUYER): usd(10)}, transaction
+    )
+
+
+def test_clearing_earnings_of_an_order_never_released_forgets_nothing(book, ids):
+    paid_order(book, ids, usd(25))
+    book.post(
+        lg.release(
+            ids(),
+            "r",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    other = OrderId("O-2")
+    book.post(lg.clear(ids(), "c", seller_id=SELLER, amount=usd(5), order_id=other, at=EPOCH))
+    assert [ORDER] == [r.order_id for r in book.uncleared()]
+
+
+def test_the_audit_of_a_finished_order_whose_escrow_never_moved_is_clean():
+    assert [] == lg.audit([], {}, finished_orders=[OrderId("O-never-paid")])
+
+
+def test_errors_name_their_field_and_values(ids):
+    with pytest.raises(InvalidText) as bad_key:
+        lg.top_up(ids(), "", member_id=BUYER, amount=usd(1), source=lg.Gateway.CARD, at=EPOCH)
+    assert "idempotency key" == bad_key.value.context()["field"]
+    with pytest.raises(NotPositive) as nothing:
+        lg.request_withdrawal(
+            ids(), "w", seller_id=SELLER, amount=usd(0), minimum=usd(10), at=EPOCH
+        )
+    assert "amount" == nothing.value.context()["field"]
+    with pytest.raises(InvalidRefund) as refund:
+        lg.partial_refund(
+            ids(),
+            "p",
+            order_id=ORDER,
+            buyer_id=BUYER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            refunded=usd(25),
+            commission=RULES,
+            at=EPOCH,
+        )
+    assert (usd(25), usd(25)) == (refund.value.amount, refund.value.maximum)
+    with pytest.raises(UnbalancedTransaction) as unbalanced:
+        lg.Transaction(
+            TransactionId("T-off"),
+            "k",
+            lg.PostingKind.TOP_UP,
+            (lg.Entry(lg.wallet(BUYER), usd(5)), lg.Entry(lg.gateway(lg.Gateway.CARD), usd(-4))),
+            EPOCH,
+        )
+    assert "T-off" == unbalanced.value.transaction_id
+
+
+def test_a_withdrawal_of_exactly_the_minimum_is_set_aside(book, ids):
+    minimum = KHAMSAT.ledger.withdrawal_minimum
+    paid_order(book, ids, usd(25))
+    book.post(
+        lg.release(
+            ids(),
+            "r",
+            order_id=ORDER,
+            seller_id=SELLER,
+            subtotal=usd(25),
+            buyer_fee=usd(0),
+            commission=RULES,
+            at=EPOCH,
+        )
+    )
+    book.post(lg.clear(ids(), "c", seller_id=SELLER, amount=usd(20), order_id=ORDER, at=EPOCH))
+    book.post(
+        lg.request_withdrawal(
+            ids(), "w", seller_id=SELLER, amount=minimum, minimum=minimum, at=EPOCH
+        )
+    )
+    earnings = lg.seller_earnings(book, SELLER)
+    assert (minimum, usd(20) - minimum) == (earnings.withdrawing, earnings.available)
+
+
+def test_a_reversal_keeps_the_order_it_undoes(book, ids):
+    paid_order(book, ids, usd(25))
+    payment = next(t for t in book if t.kind is lg.PostingKind.PAYMENT)
+    undone = book.post(lg.reversal(ids(), "pay-1-reversed", original=payment, at=EPOCH))
+    assert (ORDER, usd(25)) == (undone.order_id, book.balance(lg.wallet(BUYER)))
+
+
+def test_money_used_here_is_in_the_books_currency():
+    assert Money.zero("USD") == lg.Ledger("USD").balance(lg.wallet(BUYER))
