@@ -55,7 +55,12 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "ledger": (["src/microgigs/ledger/*"], ["tests/ledger", "docs/ledger.md"]),
     "levels": (
         ["src/microgigs/ranking/_levels.py"],
-        ["tests/ranking/test_levels.py", "tests/marketplace/test_levels.py", "docs/ranking.md"],
+        [
+            "tests/ranking/test_levels.py",
+            "tests/ranking/test_levels_details.py",
+            "tests/marketplace/test_levels.py",
+            "docs/ranking.md",
+        ],
     ),
     "policy": (["src/microgigs/policy.py"], ["tests/test_policy.py"]),
     "storage checks": (
