@@ -113,6 +113,8 @@ def test_the_windows_two_ends_count_for_reviews_inquiries_and_orders():
         )
         for n, (stars, when) in enumerate([(5, EPOCH), (3, at)])
     ]
+    # asked at the window's start (then ordered), in its middle and at its end: 1 of 3
+    asked = [(EPOCH, OrderId("O-1")), (EPOCH + timedelta(days=100), None), (at, None)]
     inquiries = [
         attrs.evolve(
             Inquiry.open(
@@ -123,9 +125,9 @@ def test_the_windows_two_ends_count_for_reviews_inquiries_and_orders():
                 body="سؤال",
                 at=when,
             ),
-            order_id=OrderId("O-1"),
+            order_id=ordered,
         )
-        for n, when in enumerate([EPOCH, at])
+        for n, (when, ordered) in enumerate(asked)
     ]
     placed_at_the_end = attrs.evolve(completed(), placed_at=at)
     metrics = seller_metrics(
@@ -136,7 +138,7 @@ def test_the_windows_two_ends_count_for_reviews_inquiries_and_orders():
         at=at,
         policy=POLICY,
     )
-    assert (Decimal(4), Decimal(1), 1) == (
+    assert (Decimal(4), Decimal("0.333"), 1) == (
         metrics.average_rating,
         metrics.conversation_rate,
         metrics.unique_clients,
