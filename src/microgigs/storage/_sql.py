@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Final, Protocol, TypeVar
 
 import attrs
+import orjson
 
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
@@ -1058,16 +1059,13 @@ class _Balances:
         return check
 
 
-_ENTRIES_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), check_circular=False)
-
-
 def _entries_json(transaction: Transaction) -> str:
-    return _ENTRIES_ENCODER.encode(
+    return orjson.dumps(
         [
             {"account": e.account, "currency": e.amount.currency, "minor": e.amount.minor}
             for e in transaction.entries
         ]
-    )
+    ).decode()
 
 
 class SqlStorage:
