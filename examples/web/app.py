@@ -1,8 +1,9 @@
 """The web host: a marketplace in the browser, Arabic and right-to-left first, on Flask.
 
 ``bootstrap()`` wires the library (SQLite by default, PostgreSQL given a DSN, the system
-clock, the fake payment gateway) and the host's credentials store, loading the demo month
-into an empty marketplace; ``create_app()`` builds the Flask application around them. Each
+clock, the fake payment gateway) and the host's store of accounts, sessions and tokens in
+the same database, loading the demo month into an empty marketplace when asked;
+``create_app()`` builds the Flask application around them. Each
 page calls the marketplace's use cases and nothing else: the business rules stay in the
 library. Forms carry a CSRF token and an idempotency key, so a double submit has one
 effect; a refusal is shown translated, and a page of someone else's order is 403 or 404.
@@ -11,6 +12,7 @@ effect; a refusal is shown translated, and a page of someone else's order is 403
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import uuid
@@ -23,8 +25,8 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
-from accounts import Accounts, password_allowed
-from api import api, balances_of
+from accounts import Accounts, LimitStorage, Session, open_accounts, password_allowed
+from api import api, balances_of, send_verification, too_many
 from flask import (
     Blueprint,
     Flask,
@@ -41,10 +43,15 @@ from flask import (
     session,
 )
 from flask import url_for as _url_for
+from flask.sessions import SecureCookieSession, SessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
 from openapi import document
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Request
 
 import microgigs
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
@@ -87,11 +94,31 @@ POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
+SESSION_AGE = 14 * 24 * 3600
+"""Seconds a session lives after its last change (logging out ends it at once)."""
+VERIFICATION_AGE = 48 * 3600
+"""Seconds an e-mail verification link works (once)."""
+LIMITS: Final = {
+    "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
+    "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
+    "REGISTER_LIMIT": "10 per hour",
+}
+"""Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
+account, log-in attempts per address, registrations (and links sent again) per address."""
+POLICY_OF_THE_SITE = attrs.evolve(
+    KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True)
+)
+"""Khamsat's numbers, and no money moves before a member's e-mail address is verified."""
+
+
+def log_mail(to: str, subject: str, body: str) -> None:
+    """The host's outbox: log the message (wire a mail server here in production)."""
+    logging.getLogger("microgigs.mail").info("mail to %s: %s\n%s", to, subject, body)
 
 
 @attrs.define
 class Host:
-    """What the application serves: the marketplace and the credentials."""
+    """What the application serves: the marketplace, its accounts, files and outbox."""
 
     market: Marketplace
     accounts: Accounts
@@ -99,28 +126,37 @@ class Host:
     """Where delivered files are kept, one folder per order."""
     demo: bool = False
     """The demo month and its published accounts were asked for: every page says so."""
+    mail: Callable[[str, str, str], None] = log_mail
+    """Sends a message ``(to, subject, body)``: verification links go only this way."""
 
     def close(self) -> None:
-        """Close the marketplace's storage and the credentials file."""
+        """Close the marketplace's storage and the accounts' connections."""
         self.market.close()
         self.accounts.close()
 
 
 def bootstrap(
-    db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = False
+    db: str | None = None,
+    *,
+    demo: bool = False,
+    files: str | None = None,
+    accounts: Accounts | None = None,
 ) -> Host:
     """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN); demo data if asked.
 
-    Credentials live in ``accounts`` (by default a SQLite file beside ``db``, or
-    ``accounts.sqlite3`` for a DSN), delivered files in a folder beside it. The demo month
-    ends now; every demo member logs in with their e-mail and ``DEMO_PASSWORD``, the
-    administrator as ``ADMIN_EMAIL``.
+    ``db`` defaults to ``$MICROGIGS_DATABASE``, else ``marketplace.sqlite3``. Accounts,
+    sessions and tokens live in the same database (``accounts`` replaces that store, e.g.
+    with :class:`accounts.MemoryAccounts`); delivered files in ``files`` (default
+    ``$MICROGIGS_FILES``, else a folder beside a SQLite file, ``delivered-files`` for a
+    DSN). The demo month ends now; every demo member logs in with their e-mail and
+    ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
     """
+    db = db or os.environ.get("MICROGIGS_DATABASE") or "marketplace.sqlite3"
     is_dsn = db.startswith(("postgresql://", "postgres://"))
-    where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
-    files = Path("delivered-files" if is_dsn else f"{db}.files")
-    credentials = Accounts(where)
-    market = microgigs.bootstrap(db, policy=KHAMSAT)
+    files = files or os.environ.get("MICROGIGS_FILES")
+    folder = Path(files or ("delivered-files" if is_dsn else f"{db}.files"))
+    market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
+    credentials = accounts or open_accounts(db)
     if demo and market.is_empty():
         clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
         # the demo month is played on a clock of its own, in the same storage
@@ -130,29 +166,190 @@ def bootstrap(
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
         credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
-    return Host(market, credentials, files, demo=demo)
+    return Host(market, credentials, folder, demo=demo)
 
 
 # --- the application ---------------------------------------------------------------------
 
 
-def create_app(host: Host, *, secret_key: str | None = None, testing: bool = False) -> Flask:
-    """The Flask application serving ``host``."""
+def create_app(
+    host: Host, *, secret_key: str | None = None, testing: bool = False, rate_limits: bool = True
+) -> Flask:
+    """The Flask application serving ``host``.
+
+    The key that signs session cookies is ``secret_key``, else ``$MICROGIGS_SECRET_KEY``:
+    every worker and every restart must share it. Without one, only a demo starts (with a
+    random key and a warning: a restart then logs everyone out); anything else refuses.
+    ``rate_limits=False`` turns the limits off (for tests that log in a thousand times).
+    """
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_hex(32),
+        SECRET_KEY=secret_key or _secret(demo=host.demo),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("MICROGIGS_HTTPS") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=SESSION_AGE),
         TESTING=testing,
-        SHOW_VERIFICATION_LINKS=True,  # development: the link is shown as well as logged
+        SHOW_VERIFICATION_LINKS=host.demo,  # a demo shows the link; a site only mails it
+        VERIFICATION_AGE=VERIFICATION_AGE,
+        RATELIMIT_ENABLED=rate_limits,
+        RATELIMIT_HEADERS_ENABLED=True,
+        **LIMITS,
     )
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.extensions["host"] = host
+    app.session_interface = ServerSessions()
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document()))
+    _limit(app, host)
     return app
+
+
+def _secret(*, demo: bool) -> str:
+    given = os.environ.get("MICROGIGS_SECRET_KEY", "")
+    if given:
+        return given
+    if not demo:
+        message = (
+            "MICROGIGS_SECRET_KEY is not set: every worker and every restart must sign "
+            "sessions with the same key (python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+        raise RuntimeError(message)
+    log.warning(
+        "!!! MICROGIGS_SECRET_KEY is not set: this demo signs sessions with a random key; "
+        "a restart logs everyone out and two workers do not share log-ins. Never so in "
+        "production !!!"
+    )
+    return secrets.token_hex(32)
+
+
+class ServerSession(SecureCookieSession):
+    """A session whose data lives in the host's store; the cookie holds its signed id."""
+
+    def __init__(self, initial: dict[str, Any] | None = None, sid: str | None = None) -> None:
+        super().__init__(initial)
+        self.sid = sid
+        self.ended: list[str] = []
+
+    def renew(self) -> None:
+        """A new id for this session (at log-in and log-out): the old one ends server side."""
+        if self.sid is not None:
+            self.ended.append(self.sid)
+        self.sid = None
+        self.modified = True
+
+
+class ServerSessions(SessionInterface):
+    """Sessions kept in the host's store, shared by every worker, ended by logging out.
+
+    The cookie carries a random id, signed with the app's key; the store keeps the data
+    under the id's SHA-256 with an expiry. A session ended (logout, :meth:`renew`) is
+    deleted, so its cookie is worth nothing afterwards.
+    """
+
+    def _signer(self, app: Flask) -> Signer:
+        return Signer(app.secret_key or "", salt="microgigs-session")
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        """The session the request's cookie names, or a new, empty one."""
+        cookie = request.cookies.get(self.get_cookie_name(app), "")
+        if cookie:
+            try:
+                sid = self._signer(app).unsign(cookie).decode()
+            except BadSignature:
+                return ServerSession()
+            found = app.extensions["host"].accounts.load_session(sid)
+            if found is not None:
+                return ServerSession(found.data, sid)
+        return ServerSession()
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ANN401 (Flask's signature)
+        """Keep a changed session, end ended ones, and set or delete the cookie."""
+        store: Accounts = app.extensions["host"].accounts
+        for sid in session.ended:
+            store.end_session(sid)
+        name, domain, path = (
+            self.get_cookie_name(app),
+            self.get_cookie_domain(app),
+            self.get_cookie_path(app),
+        )
+        if not session:
+            if session.sid is not None:
+                store.end_session(session.sid)
+            if session.sid is not None or session.ended:
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+        if not session.modified and session.sid is not None:
+            return
+        session.sid = session.sid or secrets.token_urlsafe(32)
+        member = session.get("member")
+        store.save_session(session.sid, Session(member, dict(session)), SESSION_AGE)
+        response.set_cookie(
+            name,
+            self._signer(app).sign(session.sid).decode(),
+            max_age=SESSION_AGE,
+            httponly=True,
+            samesite=self.get_cookie_samesite(app),
+            secure=self.get_cookie_secure(app),
+            domain=domain,
+            path=path,
+        )
+        response.vary.add("Cookie")
+
+
+def _limit(app: Flask, host: Host) -> None:
+    """Rate limits on log-in (per account and per address) and registration (per address).
+
+    Flask-Limiter counts in the host's store (``microgigs://``, :class:`LimitStorage`), so
+    every worker and machine counts together. Only failed log-ins count against an account,
+    so its owner is not locked out by their own successes.
+    """
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=f"{LimitStorage.STORAGE_SCHEME[0]}://",
+        storage_options={"accounts": host.accounts},  # type: ignore[dict-item]
+        strategy="fixed-window",
+        default_limits=[],
+    )
+    app.extensions["microgigs.limiter"] = limiter  # the decorators hold it weakly
+
+    def setting(name: str) -> Callable[[], str]:
+        return lambda: str(current_app.config[name])
+
+    def failed(answer: Response) -> bool:
+        return answer.status_code == HTTPStatus.UNAUTHORIZED
+
+    # the site's form and the API's token share each count: one is no way around the other
+    per_account = limiter.shared_limit(
+        setting("LOGIN_ACCOUNT_LIMIT"),
+        "login-account",
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=failed,
+    )
+    per_address = limiter.shared_limit(
+        setting("LOGIN_ADDRESS_LIMIT"), "login-address", methods=["POST"]
+    )
+    registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
+    for endpoint in ("pages.login", "api.token"):
+        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+    for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
+        app.view_functions[endpoint] = registering(app.view_functions[endpoint])
+
+
+def _account_key() -> str:
+    """The account a log-in tries (from the form or the JSON body), normalised."""
+    email = request.form.get("email")
+    if email is None:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            body = None
+        email = body.get("email") if isinstance(body, dict) else None
+    return "account:" + (email if isinstance(email, str) else "").strip().lower()[:320]
 
 
 def _isolated(amount: str) -> Markup:
@@ -191,9 +388,9 @@ def _who() -> None:
     g.lang = session.get("lang", "ar")
     g.member_id = session.get("member")
     g.admin = bool(session.get("admin"))
-    session.setdefault("csrf", secrets.token_urlsafe(24))
     if request.blueprint == "api":
         return  # bearer tokens: a browser never sends one on its own, so no CSRF token
+    session.setdefault("csrf", secrets.token_urlsafe(24))
     if request.method == "POST" and not secrets.compare_digest(
         request.form.get("csrf", ""), session["csrf"]
     ):
@@ -209,7 +406,7 @@ def _helpers() -> dict[str, Any]:
         "when": lambda d: format_datetime(d, g.lang) if d else "",
         "label": lambda v: label(v, g.lang),
         "lang": g.lang,
-        "csrf": session["csrf"],
+        "csrf": session.get("csrf", ""),
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
         "is_admin": g.admin,
@@ -343,6 +540,17 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int]:
         server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
         return jsonify(code="server_error" if server else "bad_request", message=message), status
     return render_template("error.html", message=f"{message}. {detail}".strip(" .") + "."), status
+
+
+@pages.app_errorhandler(429)
+def _too_many(error: HTTPException) -> tuple[str | Response, int]:
+    """Too many attempts: say so, and for how long, in the visitor's language."""
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(LANGUAGES) or "ar"
+        message = too_many(error, best)
+        return jsonify(code="rate_limited", message=message), HTTPStatus.TOO_MANY_REQUESTS
+    message = too_many(error, g.get("lang", "ar"))
+    return render_template("error.html", message=message), HTTPStatus.TOO_MANY_REQUESTS
 
 
 @pages.app_errorhandler(401)
@@ -640,6 +848,7 @@ def dashboard() -> str:
         services=desk.services,
         balances=balances_of(desk.balances),
         member=_market().profile(desk.balances.member_id),
+        verified=_market().member(me).email_verified,
         evaluation=desk.evaluation if desk.services else None,
         inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
@@ -849,26 +1058,41 @@ def register() -> str | Response:
     account = _host().accounts.add(
         created[0], _market().member(Actor.member(created[0])).email, password
     )
-    link = url_for("verify", token=account.verify_token, _external=True)
-    log.info("verification link for %s: %s", account.email, link)
     _log_in(account.member_id, is_admin=False)
-    if current_app.config["SHOW_VERIFICATION_LINKS"]:
-        session["verify_link"] = link
+    send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("dashboard"), 303)
 
 
 @pages.get("/verify/<token>")
 def verify(token: str) -> Response:
-    account = _host().accounts.by_token(token)
-    if account is None:
-        abort(404)
+    member_id = _host().accounts.use_verification(token)
+    if member_id is None:  # unknown, used up or expired: the same answer for each
+        flash(
+            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا من لوحتك."
+            if g.lang == "ar"
+            else "This confirmation link is not valid: used or expired. Ask for a new one "
+            "from your dashboard.",
+            "error",
+        )
+        return render_template("error.html", message=""), 404  # type: ignore[return-value]
     command(
-        lambda _k: _market().verify_email(
-            MemberId(account.member_id), key=f"verify-{account.member_id}"
-        ),
+        lambda _k: _market().verify_email(MemberId(member_id), key=f"verify-{member_id}"),
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
     )
     session.pop("verify_link", None)
+    return redirect(url_for("dashboard"), 303)
+
+
+@pages.post("/verify/again")
+def resend_verification() -> Response:
+    me = actor()
+    member = _market().member(me)
+    if not member.email_verified:
+        send_verification(member.id, member.email)
+        flash(
+            "أرسلنا إليك رابط تأكيد جديدًا" if g.lang == "ar" else "A new link is on its way",
+            "ok",
+        )
     return redirect(url_for("dashboard"), 303)
 
 
@@ -891,13 +1115,16 @@ def login() -> str | Response:
 
 def _log_in(member_id: str, *, is_admin: bool) -> None:
     lang = session.get("lang", "ar")
-    session.clear()  # a new session at each log-in: no fixation
+    session.renew()  # type: ignore[attr-defined]  # a new session at each log-in: no fixation
+    session.clear()
     session.update(member=member_id, admin=is_admin, lang=lang, csrf=secrets.token_urlsafe(24))
 
 
 @pages.post("/logout")
 def logout() -> Response:
+    """End the session server side: its cookie, copied or not, logs nobody in again."""
     lang = session.get("lang", "ar")
+    session.renew()  # type: ignore[attr-defined]
     session.clear()
     session["lang"] = lang
     return redirect("/", 303)
