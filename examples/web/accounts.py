@@ -120,6 +120,9 @@ class Accounts(Protocol):
     def revoke_token(self, member_id: str, token_id: str) -> bool:
         """Revoke one of a member's tokens; whether it was theirs and live."""
 
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member; how many there were."""
+
     def issue_verification(self, member_id: str, lifetime: float) -> str:
         """A new e-mail verification token for a member (to be mailed, never shown)."""
 
@@ -261,6 +264,14 @@ class MemoryAccounts:
                 return False
             del self._tokens[token_id]
         return True
+
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member."""
+        with self._lock:
+            gone = [k for k, (owner, _d, _e) in self._tokens.items() if owner == member_id]
+            for key in gone:
+                del self._tokens[key]
+        return len(gone)
 
     def issue_verification(self, member_id: str, lifetime: float) -> str:
         """A new e-mail verification token."""
@@ -534,6 +545,10 @@ class SqlAccounts:
             (token_id, member_id, self.clock()),
         )
         return revoked == 1
+
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member."""
+        return self._count("DELETE FROM web_tokens WHERE member_id = ?", (member_id,))
 
     def issue_verification(self, member_id: str, lifetime: float) -> str:
         """A new e-mail verification token."""

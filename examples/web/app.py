@@ -1006,6 +1006,23 @@ def professional(member_id: str) -> Response:
     return back()
 
 
+@pages.post("/admin/members/<member_id>/sign-out")
+def sign_out_everywhere(member_id: str) -> Response:
+    """An admin ends every session and revokes every API token of a member, at once."""
+    if not g.admin:
+        abort(403)
+    accounts = _host().accounts
+    counts = sessions, tokens = accounts.end_sessions(member_id), accounts.revoke_tokens(member_id)
+    log.info("admin %s signed %s out: %d sessions, %d tokens", g.member_id, member_id, *counts)
+    flash(
+        f"أُنهيت جلساته ({sessions}) وأُلغيت مفاتيحه ({tokens})"
+        if g.lang == "ar"
+        else f"Signed out everywhere: {sessions} sessions ended, {tokens} tokens revoked",
+        "ok",
+    )
+    return back("/admin")
+
+
 @pages.post("/admin/services/<service_id>")
 def moderate(service_id: str) -> Response:
     reason = request.form.get("reason") or None

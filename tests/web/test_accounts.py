@@ -92,3 +92,14 @@ def test_limit_windows_count_then_reopen(store):
     assert 1 == accounts.hit("k", 60)
     accounts.clear_limit("k")
     assert 0 == accounts.hits("k")
+
+
+def test_every_token_of_a_member_is_revoked_at_once(store):
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    accounts.add("m2", "omar@example.com", "a-good-password")
+    mine = [accounts.issue_token("m1", 60)[1] for _ in range(2)]
+    theirs = accounts.issue_token("m2", 60)[1]
+    assert 2 == accounts.revoke_tokens("m1")
+    assert [None, None] == [accounts.token_owner(t) for t in mine]
+    assert "m2" == accounts.token_owner(theirs).member_id

@@ -19,6 +19,7 @@ def test_bootstrap_on_postgresql_serves_the_demo_and_shares_sessions(
 ):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MICROGIGS_SECRET_KEY", "pg-test")
+    drop(postgres_dsn)  # a fresh marketplace, whatever an earlier run left
     host = bootstrap(postgres_dsn, demo=True, files=str(tmp_path / "files"))
     other = bootstrap(postgres_dsn, files=str(tmp_path / "files"))
     try:
@@ -33,6 +34,10 @@ def test_bootstrap_on_postgresql_serves_the_demo_and_shares_sessions(
     finally:
         host.close()
         other.close()
-        with psycopg.connect(postgres_dsn, autocommit=True) as db:
-            db.execute('DROP SCHEMA IF EXISTS "microgigs" CASCADE')
-            db.execute('DROP SCHEMA IF EXISTS "microgigs_web" CASCADE')
+        drop(postgres_dsn)
+
+
+def drop(dsn):
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute('DROP SCHEMA IF EXISTS "microgigs" CASCADE')
+        db.execute('DROP SCHEMA IF EXISTS "microgigs_web" CASCADE')

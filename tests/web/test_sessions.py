@@ -134,3 +134,27 @@ def test_a_host_without_a_secret_key_refuses_to_start_unless_a_demo(tmp_path, mo
         assert any("MICROGIGS_SECRET_KEY" in r.getMessage() for r in caplog.records)
     finally:
         host.close()
+
+
+def test_an_admin_signs_a_member_out_everywhere(app):
+    member = app.test_client()
+    log_in(member, "layla@example.com")
+    token = member.post(
+        "/api/v1/tokens", json={"email": "layla@example.com", "password": "demo-password"}
+    ).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    member_id = member.get("/api/v1/me", headers=bearer).json["id"]
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    csrf = csrf_of(admin.get("/admin").data)
+    assert (
+        303 == admin.post(f"/admin/members/{member_id}/sign-out", data={"csrf": csrf}).status_code
+    )
+    assert 303 == member.get("/dashboard").status_code
+    assert 401 == member.get("/api/v1/me", headers=bearer).status_code
+    other = app.test_client()
+    log_in(other, "hind@example.com")
+    forbidden = other.post(
+        f"/admin/members/{member_id}/sign-out", data={"csrf": csrf_of(other.get("/").data)}
+    )
+    assert 403 == forbidden.status_code
