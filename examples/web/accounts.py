@@ -619,9 +619,14 @@ class SqlAccounts:
         )
 
 
-def open_accounts(target: str) -> SqlAccounts:
-    """The store beside the marketplace at ``target``: the same SQLite file, or PostgreSQL."""
-    if not target.startswith(("postgresql://", "postgres://")) and target != ":memory:":
+def open_accounts(target: str) -> Accounts:
+    """The store beside the marketplace at ``target``: the same SQLite file, or PostgreSQL.
+
+    A marketplace in memory (``":memory:"``) gets its store in memory too.
+    """
+    if target == ":memory:":
+        return MemoryAccounts()
+    if not target.startswith(("postgresql://", "postgres://")):
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     return SqlAccounts(target)
 

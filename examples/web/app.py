@@ -95,7 +95,10 @@ POLICY = (
 )
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
 SESSION_AGE = 14 * 24 * 3600
-"""Seconds a session lives after its last change (logging out ends it at once)."""
+"""Seconds a member's session lives after its last change (logging out ends it at once)."""
+VISITOR_AGE = 24 * 3600
+"""Seconds a visitor's session (language, CSRF token) lives: one a day, so a crawler that
+keeps no cookie leaves rows the worker purges the next day, not a fortnight later."""
 VERIFICATION_AGE = 48 * 3600
 """Seconds an e-mail verification link works (once)."""
 LIMITS: Final = {
@@ -285,11 +288,12 @@ class ServerSessions(SessionInterface):
             return
         session.sid = session.sid or secrets.token_urlsafe(32)
         member = session.get("member")
-        store.save_session(session.sid, Session(member, dict(session)), SESSION_AGE)
+        age = SESSION_AGE if member else VISITOR_AGE
+        store.save_session(session.sid, Session(member, dict(session)), age)
         response.set_cookie(
             name,
             self._signer(app).sign(session.sid).decode(),
-            max_age=SESSION_AGE,
+            max_age=age,
             httponly=True,
             samesite=self.get_cookie_samesite(app),
             secure=self.get_cookie_secure(app),

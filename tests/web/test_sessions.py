@@ -9,6 +9,7 @@ tokens, a key drawn at random per process, ``accounts.sqlite3`` beside the marke
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,35 @@ def test_an_admin_signs_a_member_out_everywhere(app):
         f"/admin/members/{member_id}/sign-out", data={"csrf": csrf_of(other.get("/").data)}
     )
     assert 403 == forbidden.status_code
+
+
+def test_a_visitor_s_session_lasts_a_day_a_member_s_a_fortnight(app, host):
+    visitor, member = app.test_client(), app.test_client()
+    visitor.get("/")
+    log_in(member, "hind@example.com")
+    ids = [c.get_cookie("session").value.rsplit(".", 1)[0] for c in (visitor, member)]
+    real = host.accounts.clock
+    try:
+        host.accounts.clock = lambda: real() + 25 * 3600
+        assert host.accounts.load_session(ids[0]) is None
+        assert host.accounts.load_session(ids[1]) is not None
+    finally:
+        host.accounts.clock = real
+
+
+def test_a_marketplace_in_memory_keeps_its_accounts_in_memory():
+    host = bootstrap(":memory:", demo=True)
+    statuses = []
+
+    def serve_a_request():  # as a threaded server would: not the thread that bootstrapped
+        client = create_app(host, secret_key="memory", testing=True).test_client()  # noqa: S106
+        log_in(client, "ahmad@example.com")
+        statuses.append(client.get("/dashboard").status_code)
+
+    try:
+        worker = threading.Thread(target=serve_a_request)
+        worker.start()
+        worker.join()
+        assert [200] == statuses
+    finally:
+        host.close()
