@@ -25,7 +25,7 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
-from accounts import Accounts, LimitStorage, Session, open_accounts, password_allowed
+from accounts import Accounts, open_accounts, password_allowed
 from api import api, balances_of, send_verification, too_many
 from flask import (
     Blueprint,
@@ -43,15 +43,13 @@ from flask import (
     session,
 )
 from flask import url_for as _url_for
-from flask.sessions import SecureCookieSession, SessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
 from openapi import document
+from ratelimits import LIMITS, limit
+from sessions import SESSION_AGE, ServerSessions
+from sessions import secret_key as secret_key_of
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
-from werkzeug.wrappers import Request
 
 import microgigs
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
@@ -94,20 +92,8 @@ POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
-SESSION_AGE = 14 * 24 * 3600
-"""Seconds a member's session lives after its last change (logging out ends it at once)."""
-VISITOR_AGE = 24 * 3600
-"""Seconds a visitor's session (language, CSRF token) lives: one a day, so a crawler that
-keeps no cookie leaves rows the worker purges the next day, not a fortnight later."""
 VERIFICATION_AGE = 48 * 3600
 """Seconds an e-mail verification link works (once)."""
-LIMITS: Final = {
-    "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
-    "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
-    "REGISTER_LIMIT": "10 per hour",
-}
-"""Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
-account, log-in attempts per address, registrations (and links sent again) per address."""
 POLICY_OF_THE_SITE = attrs.evolve(
     KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True)
 )
@@ -187,7 +173,7 @@ def create_app(
     """
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
-        SECRET_KEY=secret_key or _secret(demo=host.demo),
+        SECRET_KEY=secret_key or secret_key_of(demo=host.demo),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("MICROGIGS_HTTPS") == "1",
@@ -206,154 +192,8 @@ def create_app(
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document()))
-    _limit(app, host)
+    limit(app, host.accounts)
     return app
-
-
-def _secret(*, demo: bool) -> str:
-    given = os.environ.get("MICROGIGS_SECRET_KEY", "")
-    if given:
-        return given
-    if not demo:
-        message = (
-            "MICROGIGS_SECRET_KEY is not set: every worker and every restart must sign "
-            "sessions with the same key (python -c 'import secrets; print(secrets.token_hex(32))')"
-        )
-        raise RuntimeError(message)
-    log.warning(
-        "!!! MICROGIGS_SECRET_KEY is not set: this demo signs sessions with a random key; "
-        "a restart logs everyone out and two workers do not share log-ins. Never so in "
-        "production !!!"
-    )
-    return secrets.token_hex(32)
-
-
-class ServerSession(SecureCookieSession):
-    """A session whose data lives in the host's store; the cookie holds its signed id."""
-
-    def __init__(self, initial: dict[str, Any] | None = None, sid: str | None = None) -> None:
-        super().__init__(initial)
-        self.sid = sid
-        self.ended: list[str] = []
-
-    def renew(self) -> None:
-        """A new id for this session (at log-in and log-out): the old one ends server side."""
-        if self.sid is not None:
-            self.ended.append(self.sid)
-        self.sid = None
-        self.modified = True
-
-
-class ServerSessions(SessionInterface):
-    """Sessions kept in the host's store, shared by every worker, ended by logging out.
-
-    The cookie carries a random id, signed with the app's key; the store keeps the data
-    under the id's SHA-256 with an expiry. A session ended (logout, :meth:`renew`) is
-    deleted, so its cookie is worth nothing afterwards.
-    """
-
-    def _signer(self, app: Flask) -> Signer:
-        return Signer(app.secret_key or "", salt="microgigs-session")
-
-    def open_session(self, app: Flask, request: Request) -> ServerSession:
-        """The session the request's cookie names, or a new, empty one."""
-        cookie = request.cookies.get(self.get_cookie_name(app), "")
-        if cookie:
-            try:
-                sid = self._signer(app).unsign(cookie).decode()
-            except BadSignature:
-                return ServerSession()
-            found = app.extensions["host"].accounts.load_session(sid)
-            if found is not None:
-                return ServerSession(found.data, sid)
-        return ServerSession()
-
-    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ANN401 (Flask's signature)
-        """Keep a changed session, end ended ones, and set or delete the cookie."""
-        store: Accounts = app.extensions["host"].accounts
-        for sid in session.ended:
-            store.end_session(sid)
-        name, domain, path = (
-            self.get_cookie_name(app),
-            self.get_cookie_domain(app),
-            self.get_cookie_path(app),
-        )
-        if not session:
-            if session.sid is not None:
-                store.end_session(session.sid)
-            if session.sid is not None or session.ended:
-                response.delete_cookie(name, domain=domain, path=path)
-            return
-        if not session.modified and session.sid is not None:
-            return
-        session.sid = session.sid or secrets.token_urlsafe(32)
-        member = session.get("member")
-        age = SESSION_AGE if member else VISITOR_AGE
-        store.save_session(session.sid, Session(member, dict(session)), age)
-        response.set_cookie(
-            name,
-            self._signer(app).sign(session.sid).decode(),
-            max_age=age,
-            httponly=True,
-            samesite=self.get_cookie_samesite(app),
-            secure=self.get_cookie_secure(app),
-            domain=domain,
-            path=path,
-        )
-        response.vary.add("Cookie")
-
-
-def _limit(app: Flask, host: Host) -> None:
-    """Rate limits on log-in (per account and per address) and registration (per address).
-
-    Flask-Limiter counts in the host's store (``microgigs://``, :class:`LimitStorage`), so
-    every worker and machine counts together. Only failed log-ins count against an account,
-    so its owner is not locked out by their own successes.
-    """
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri=f"{LimitStorage.STORAGE_SCHEME[0]}://",
-        storage_options={"accounts": host.accounts},  # type: ignore[dict-item]
-        strategy="fixed-window",
-        default_limits=[],
-    )
-    app.extensions["microgigs.limiter"] = limiter  # the decorators hold it weakly
-
-    def setting(name: str) -> Callable[[], str]:
-        return lambda: str(current_app.config[name])
-
-    def failed(answer: Response) -> bool:
-        return answer.status_code == HTTPStatus.UNAUTHORIZED
-
-    # the site's form and the API's token share each count: one is no way around the other
-    per_account = limiter.shared_limit(
-        setting("LOGIN_ACCOUNT_LIMIT"),
-        "login-account",
-        key_func=_account_key,
-        methods=["POST"],
-        deduct_when=failed,
-    )
-    per_address = limiter.shared_limit(
-        setting("LOGIN_ADDRESS_LIMIT"), "login-address", methods=["POST"]
-    )
-    registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
-    for endpoint in ("pages.login", "api.token"):
-        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
-    for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
-        app.view_functions[endpoint] = registering(app.view_functions[endpoint])
-
-
-def _account_key() -> str:
-    """The account a log-in tries (from the form or the JSON body), normalised."""
-    email = request.form.get("email")
-    if email is None:
-        try:
-            body = request.get_json(silent=True)
-        except RecursionError:
-            body = None
-        email = body.get("email") if isinstance(body, dict) else None
-    return "account:" + (email if isinstance(email, str) else "").strip().lower()[:320]
 
 
 def _isolated(amount: str) -> Markup:
