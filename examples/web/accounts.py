@@ -96,6 +96,9 @@ class Accounts(Protocol):
     def get(self, member_id: str) -> Account | None:
         """A member's account, if they have one."""
 
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password (a new salt, a new hash)."""
+
     def count(self) -> int:
         """How many accounts there are."""
 
@@ -212,6 +215,12 @@ class MemoryAccounts:
         """A member's account, if they have one."""
         row = self._accounts.get(member_id)
         return None if row is None else row[0]
+
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password."""
+        account = self._accounts[member_id][0]
+        _email, salt, hashed = _new_credentials(account.email, password)
+        self._accounts[member_id] = (account, salt, hashed)
 
     def count(self) -> int:
         """How many accounts there are."""
@@ -479,6 +488,14 @@ class SqlAccounts:
             "SELECT member_id, email, is_admin FROM web_accounts WHERE member_id = ?", (member_id,)
         )
         return Account(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password."""
+        salt = secrets.token_bytes(16)
+        self._count(
+            "UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?",
+            (salt, _hash(password, salt), member_id),
+        )
 
     def count(self) -> int:
         """How many accounts there are."""

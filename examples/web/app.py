@@ -991,6 +991,43 @@ def logout() -> Response:
     return redirect("/", 303)
 
 
+@pages.route("/account/password", methods=["GET", "POST"])
+def change_password() -> str | Response:
+    """A new password: every other session of the member ends, every API token is revoked."""
+    me = actor()
+    if request.method == "GET":
+        return render_template("password.html")
+    accounts = _host().accounts
+    account = accounts.get(str(me.member_id))
+    password = request.form.get("password", "")
+    current = request.form.get("current", "")
+    if account is None or accounts.check(account.email, current) is None:
+        flash(
+            "كلمة المرور الحالية غير صحيحة" if g.lang == "ar" else "Wrong current password",
+            "error",
+        )
+        return render_template("password.html"), 401  # type: ignore[return-value]
+    if not password_allowed(password):
+        flash(
+            "كلمة المرور من 8 أحرف على الأقل"
+            if g.lang == "ar"
+            else "The password needs at least 8 characters",
+            "error",
+        )
+        return render_template("password.html"), 400  # type: ignore[return-value]
+    accounts.set_password(account.member_id, password)
+    accounts.end_sessions(account.member_id)
+    accounts.revoke_tokens(account.member_id)
+    _log_in(account.member_id, is_admin=account.is_admin)  # this device stays logged in
+    flash(
+        "غُيّرت كلمة المرور وأُنهيت جلساتك الأخرى"
+        if g.lang == "ar"
+        else "Password changed; your other sessions ended",
+        "ok",
+    )
+    return redirect(url_for("dashboard"), 303)
+
+
 @pages.get("/lang/<code>")
 def language(code: str) -> Response:
     session["lang"] = code if code in LANGUAGES else "ar"

@@ -62,6 +62,10 @@ def limit(app: Flask, accounts: Accounts) -> None:
     registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
     for endpoint in ("pages.login", "api.token"):
         app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+    # changing the password checks the current one: guesses there count as log-in attempts
+    app.view_functions["pages.change_password"] = per_address(
+        app.view_functions["pages.change_password"]
+    )
     for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
         app.view_functions[endpoint] = registering(app.view_functions[endpoint])
 

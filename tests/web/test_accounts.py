@@ -103,3 +103,11 @@ def test_every_token_of_a_member_is_revoked_at_once(store):
     assert 2 == accounts.revoke_tokens("m1")
     assert [None, None] == [accounts.token_owner(t) for t in mine]
     assert "m2" == accounts.token_owner(theirs).member_id
+
+
+def test_a_new_password_replaces_the_old(store):
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "the-old-password")
+    accounts.set_password("m1", "the-new-password")
+    assert accounts.check("rana@example.com", "the-old-password") is None
+    assert "m1" == accounts.check("rana@example.com", "the-new-password").member_id

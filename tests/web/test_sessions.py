@@ -191,3 +191,38 @@ def test_a_marketplace_in_memory_keeps_its_accounts_in_memory():
         assert [200] == statuses
     finally:
         host.close()
+
+
+def test_a_new_password_ends_every_other_session_and_token(app):
+    made = app.test_client().post("/api/v1/members", json={
+        "username": "samir", "email": "samir@example.com", "first_name": "سمير",
+        "family_name": "نجم", "password": "the-old-password"})  # fmt: skip
+    assert 201 == made.status_code
+    phone, laptop = app.test_client(), app.test_client()
+    log_in(phone, "samir@example.com", "the-old-password")
+    log_in(laptop, "samir@example.com", "the-old-password")
+    token = phone.post(
+        "/api/v1/tokens", json={"email": "samir@example.com", "password": "the-old-password"}
+    ).json["token"]
+    csrf = csrf_of(laptop.get("/account/password").data)
+    wrong = laptop.post(
+        "/account/password", data={"csrf": csrf, "current": "a-guess-123", "password": "x" * 12}
+    )
+    assert 401 == wrong.status_code
+    assert 200 == phone.get("/dashboard").status_code  # nothing changed
+    changed = laptop.post(
+        "/account/password",
+        data={"csrf": csrf, "current": "the-old-password", "password": "the-new-password"},
+    )
+    assert 303 == changed.status_code
+    assert 200 == laptop.get("/dashboard").status_code  # this device stays in
+    assert 303 == phone.get("/dashboard").status_code  # the other is out
+    assert 401 == phone.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+    log_in(app.test_client(), "samir@example.com", "the-new-password")
+    again = app.test_client()
+    again_csrf = csrf_of(again.get("/login").data)
+    old = again.post(
+        "/login",
+        data={"csrf": again_csrf, "email": "samir@example.com", "password": "the-old-password"},
+    )
+    assert 401 == old.status_code
