@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,10 +48,6 @@ print(json.dumps([config["mutmut"]["only_mutate"],
 
 
 def test_the_mutation_run_narrows_mutmut_to_one_module_and_counts_its_verdicts(tmp_path):
-    import json  # noqa: PLC0415 (this test only)
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
     run = subprocess.run(  # noqa: S603 (our own script, our own interpreter)
         [sys.executable, "-c", MUTATION_CHECK, str(BENCH), str(tmp_path)],
         capture_output=True, text=True, check=False, timeout=120,
@@ -61,3 +60,19 @@ def test_the_mutation_run_narrows_mutmut_to_one_module_and_counts_its_verdicts(t
         {"mutants": 4, "killed": 2, "survived": 1, "not run": 1, "score": 0.667,
          "survivors": ["m.a__mutmut_2"]},
     ] == json.loads(run.stdout)  # fmt: skip
+
+
+def test_the_web_load_runs_its_whole_path_at_a_tiny_size(tmp_path):
+    """bench/web_load.py: 2 clients × 2 s on gunicorn with 2 workers, then the crash."""
+    figures = tmp_path / "figures.json"
+    done = subprocess.run(  # noqa: S603 (our own script, our own interpreter)
+        [sys.executable, str(BENCH / "web_load.py"), "--seconds", "2", "--crash-seconds", "4",
+         "--clients", "2", "--workers", "2", "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert 0 == done.returncode, done.stdout + done.stderr
+    sqlite = json.loads(figures.read_text())["sqlite"]
+    assert 0 == sqlite["server_errors"]
+    assert 0 == sqlite["audit_issues"]
+    assert [] == sqlite["crash"]["lost"]
+    assert sqlite["crash"]["orders_checked"] > 0

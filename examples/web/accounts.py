@@ -1,23 +1,57 @@
-"""Log-in credentials for the web host: the library keeps no passwords, the host does.
+"""What the web host keeps beside the marketplace: log-ins, sessions, tokens and limits.
 
-One SQLite file holds, per member, the e-mail they log in with, a scrypt hash of their
-password (a memory-hard key-derivation function, from the standard library) with its own
-salt, whether they are an administrator, and the token of their e-mail verification link.
+The library keeps no passwords; the host does, in the marketplace's own database, so that
+every worker process and every machine serving one marketplace sees the same accounts,
+sessions and tokens, and a restart logs nobody out. :class:`Accounts` is the port (a
+``typing.Protocol``); three adapters stand behind it:
+
+* :class:`MemoryAccounts` for tests and prototypes;
+* :class:`SqlAccounts` on SQLite (tables ``web_*`` in the marketplace's file) or on
+  PostgreSQL (the schema ``microgigs_web`` of the marketplace's database).
+
+:func:`open_accounts` picks one from the marketplace's own setting (a path or a DSN).
+
+What is kept, and how:
+
+* **accounts**: the e-mail, a scrypt hash of the password (memory-hard, with its own salt,
+  from the standard library), whether the member is an administrator;
+* **sessions**: the session's data as JSON under the SHA-256 of its random id (the cookie
+  carries the id, signed), the member it belongs to, when it expires. Logging out deletes
+  the row, so a copied cookie is worth nothing afterwards; :meth:`Accounts.end_sessions`
+  logs a member out everywhere;
+* **API tokens**: ``<id>.<secret>``; only the secret's SHA-256 is kept, with the owner and
+  an expiry, and a token is revoked by deleting its row;
+* **e-mail verification tokens**: their SHA-256, the member, an expiry, and whether used:
+  a link works once, before it expires;
+* **rate-limit counters** for Flask-Limiter (:class:`LimitStorage`), fixed windows keyed by
+  the limit, shared by every worker.
+
+Every method is one statement (or one short transaction), so nothing is held between two
+requests. ``clock`` gives the time in seconds (``time.time`` unless a test moves it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 import attrs
+from limits.storage import Storage
 
 # scrypt's cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash (RFC 7914's interactive level)
 _N, _R, _P = 2**14, 8, 1
 PASSWORD_LENGTH = (8, 128)
+SCHEMA = "microgigs_web"
+"""The PostgreSQL schema of the host's tables (the library's own are in ``microgigs``)."""
 
 
 def password_allowed(password: str) -> bool:
@@ -35,71 +69,644 @@ class Account:
     member_id: str
     email: str
     is_admin: bool
-    verify_token: str
 
 
-class Accounts:
-    """The credentials store."""
+@attrs.frozen
+class Session:
+    """A server-side session: whose it is and what it holds."""
 
-    def __init__(self, path: Path | str) -> None:
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA busy_timeout = 5000")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS accounts (member_id TEXT PRIMARY KEY,"
-            " email TEXT NOT NULL UNIQUE, salt BLOB NOT NULL, hash BLOB NOT NULL,"
-            " is_admin INTEGER NOT NULL DEFAULT 0, verify_token TEXT NOT NULL UNIQUE)"
-        )
+    member_id: str | None
+    data: dict[str, Any]
+
+
+class Accounts(Protocol):
+    """The host's store of accounts, sessions, tokens, verification links and limits."""
+
+    clock: Callable[[], float]
 
     def close(self) -> None:
-        """Close the file."""
-        self._db.close()
+        """Release the connections."""
 
     def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
-        """Keep a new member's credentials; returns the account with its verification token."""
-        salt = secrets.token_bytes(16)
-        token = secrets.token_urlsafe(24)
-        self._db.execute(
-            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
-            (member_id, email.strip().lower(), salt, _hash(password, salt), int(is_admin), token),
-        )
-        return Account(member_id, email.strip().lower(), is_admin, token)
+        """Keep a new member's credentials."""
 
     def check(self, email: str, password: str) -> Account | None:
-        """The account whose e-mail and password these are, or ``None`` (either is wrong)."""
-        row = self._db.execute(
-            "SELECT member_id, email, salt, hash, is_admin, verify_token FROM accounts"
-            " WHERE email = ?",
-            (email.strip().lower(),),
-        ).fetchone()
-        if row is None:
-            _hash(password, b"-" * 16)  # the same work whether or not the e-mail exists
-            return None
-        member_id, stored_email, salt, stored, is_admin, token = row
-        if not hmac.compare_digest(stored, _hash(password, salt)):
-            return None
-        return Account(member_id, stored_email, bool(is_admin), token)
-
-    def by_token(self, token: str) -> Account | None:
-        """The account a verification link belongs to."""
-        row = self._db.execute(
-            "SELECT member_id, email, is_admin, verify_token FROM accounts WHERE verify_token = ?",
-            (token,),
-        ).fetchone()
-        return None if row is None else Account(row[0], row[1], bool(row[2]), row[3])
+        """The account whose e-mail and password these are, or ``None``."""
 
     def get(self, member_id: str) -> Account | None:
         """A member's account, if they have one."""
-        row = self._db.execute(
-            "SELECT member_id, email, is_admin, verify_token FROM accounts WHERE member_id = ?",
-            (member_id,),
-        ).fetchone()
-        return None if row is None else Account(row[0], row[1], bool(row[2]), row[3])
+
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password (a new salt, a new hash)."""
 
     def count(self) -> int:
         """How many accounts there are."""
-        return int(self._db.execute("SELECT count(*) FROM accounts").fetchone()[0])
+
+    def load_session(self, session_id: str) -> Session | None:
+        """A live session, or ``None`` (unknown, ended or expired)."""
+
+    def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
+        """Keep a session for ``lifetime`` seconds from now."""
+
+    def end_session(self, session_id: str) -> None:
+        """End one session (logging out)."""
+
+    def end_sessions(self, member_id: str) -> int:
+        """End every session of a member; how many there were."""
+
+    def issue_token(self, member_id: str, lifetime: float) -> tuple[str, str]:
+        """A new API token for a member: its public id and the token itself (shown once)."""
+
+    def token_owner(self, token: str) -> Account | None:
+        """The account of a live token, or ``None`` (unknown, revoked or expired)."""
+
+    def revoke_token(self, member_id: str, token_id: str) -> bool:
+        """Revoke one of a member's tokens; whether it was theirs and live."""
+
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member; how many there were."""
+
+    def issue_verification(self, member_id: str, lifetime: float) -> str:
+        """A new e-mail verification token for a member (to be mailed, never shown)."""
+
+    def use_verification(self, token: str) -> str | None:
+        """The member a live, unused verification token belongs to, using it up."""
+
+    def hit(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count ``amount`` more in the window of ``key`` (opened for ``expiry`` s)."""
+
+    def hits(self, key: str) -> int:
+        """The count in the current window of ``key`` (0 when none is open)."""
+
+    def window_end(self, key: str) -> float:
+        """When the current window of ``key`` ends (now when none is open)."""
+
+    def clear_limit(self, key: str) -> None:
+        """Forget the window of ``key``."""
+
+    def clear_limits(self) -> int:
+        """Forget every window; how many there were."""
+
+    def purge(self) -> int:
+        """Delete what has expired (sessions, tokens, links, windows); how many rows."""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _hash(password: str, salt: bytes) -> bytes:
     return hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+
+
+def _new_credentials(email: str, password: str) -> tuple[str, bytes, bytes]:
+    salt = secrets.token_bytes(16)
+    return email.strip().lower(), salt, _hash(password, salt)
+
+
+def _split_token(token: str) -> tuple[str, str] | None:
+    token_id, dot, secret = token.partition(".")
+    if not dot or not token_id or not secret or len(token) > 200:  # noqa: PLR2004
+        return None
+    return token_id, secret
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+
+class MemoryAccounts:
+    """The store in this process's memory: for tests (nothing survives, nothing is shared)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._accounts: dict[str, tuple[Account, bytes, bytes]] = {}
+        self._sessions: dict[str, tuple[Session, float]] = {}
+        self._tokens: dict[str, tuple[str, str, float]] = {}
+        self._links: dict[str, tuple[str, float, bool]] = {}
+        self._windows: dict[str, tuple[int, float]] = {}
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
+        """Keep a new member's credentials."""
+        email, salt, hashed = _new_credentials(email, password)
+        with self._lock:
+            if member_id in self._accounts or any(
+                a.email == email for a, _s, _h in self._accounts.values()
+            ):
+                raise ValueError(email)
+            account = Account(member_id, email, is_admin)
+            self._accounts[member_id] = (account, salt, hashed)
+        return account
+
+    def check(self, email: str, password: str) -> Account | None:
+        """The account whose e-mail and password these are, or ``None``."""
+        wanted = email.strip().lower()
+        found = next((row for row in self._accounts.values() if row[0].email == wanted), None)
+        if found is None:
+            _hash(password, b"-" * 16)  # the same work whether or not the e-mail exists
+            return None
+        account, salt, hashed = found
+        return account if hmac.compare_digest(hashed, _hash(password, salt)) else None
+
+    def get(self, member_id: str) -> Account | None:
+        """A member's account, if they have one."""
+        row = self._accounts.get(member_id)
+        return None if row is None else row[0]
+
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password."""
+        account = self._accounts[member_id][0]
+        _email, salt, hashed = _new_credentials(account.email, password)
+        self._accounts[member_id] = (account, salt, hashed)
+
+    def count(self) -> int:
+        """How many accounts there are."""
+        return len(self._accounts)
+
+    def load_session(self, session_id: str) -> Session | None:
+        """A live session, or ``None``."""
+        row = self._sessions.get(_digest(session_id))
+        if row is None or row[1] <= self.clock():
+            return None
+        return Session(row[0].member_id, json.loads(json.dumps(row[0].data)))
+
+    def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
+        """Keep a session for ``lifetime`` seconds from now."""
+        self._sessions[_digest(session_id)] = (session, self.clock() + lifetime)
+
+    def end_session(self, session_id: str) -> None:
+        """End one session."""
+        self._sessions.pop(_digest(session_id), None)
+
+    def end_sessions(self, member_id: str) -> int:
+        """End every session of a member."""
+        with self._lock:
+            ended = [k for k, (s, _e) in self._sessions.items() if s.member_id == member_id]
+            for key in ended:
+                del self._sessions[key]
+        return len(ended)
+
+    def issue_token(self, member_id: str, lifetime: float) -> tuple[str, str]:
+        """A new API token: its id and the token itself."""
+        token_id, secret = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
+        self._tokens[token_id] = (member_id, _digest(secret), self.clock() + lifetime)
+        return token_id, f"{token_id}.{secret}"
+
+    def token_owner(self, token: str) -> Account | None:
+        """The account of a live token, or ``None``."""
+        parts = _split_token(token)
+        row = self._tokens.get(parts[0]) if parts else None
+        if parts is None or row is None or row[2] <= self.clock():
+            return None
+        if not hmac.compare_digest(row[1], _digest(parts[1])):
+            return None
+        return self.get(row[0])
+
+    def revoke_token(self, member_id: str, token_id: str) -> bool:
+        """Revoke one of a member's tokens."""
+        with self._lock:
+            row = self._tokens.get(token_id)
+            if row is None or row[0] != member_id or row[2] <= self.clock():
+                return False
+            del self._tokens[token_id]
+        return True
+
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member."""
+        with self._lock:
+            gone = [k for k, (owner, _d, _e) in self._tokens.items() if owner == member_id]
+            for key in gone:
+                del self._tokens[key]
+        return len(gone)
+
+    def issue_verification(self, member_id: str, lifetime: float) -> str:
+        """A new e-mail verification token."""
+        token = secrets.token_urlsafe(32)
+        self._links[_digest(token)] = (member_id, self.clock() + lifetime, False)
+        return token
+
+    def use_verification(self, token: str) -> str | None:
+        """The member of a live, unused verification token, using it up."""
+        with self._lock:
+            row = self._links.get(_digest(token))
+            if row is None or row[2] or row[1] <= self.clock():
+                return None
+            self._links[_digest(token)] = (row[0], row[1], True)
+        return row[0]
+
+    def hit(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count more in the window of ``key``."""
+        with self._lock:
+            now = self.clock()
+            count, ends = self._windows.get(key, (0, now))
+            if ends <= now:
+                count, ends = 0, now + expiry
+            self._windows[key] = (count + amount, ends)
+            return count + amount
+
+    def hits(self, key: str) -> int:
+        """The count in the current window of ``key``."""
+        count, ends = self._windows.get(key, (0, 0.0))
+        return count if ends > self.clock() else 0
+
+    def window_end(self, key: str) -> float:
+        """When the current window of ``key`` ends."""
+        now = self.clock()
+        return max(self._windows.get(key, (0, now))[1], now)
+
+    def clear_limit(self, key: str) -> None:
+        """Forget the window of ``key``."""
+        self._windows.pop(key, None)
+
+    def clear_limits(self) -> int:
+        """Forget every window."""
+        count = len(self._windows)
+        self._windows.clear()
+        return count
+
+    def purge(self) -> int:
+        """Delete what has expired."""
+        now = self.clock()
+        with self._lock:
+            sessions = [k for k, (_s, ends) in self._sessions.items() if ends <= now]
+            tokens = [k for k, (_m, _d, ends) in self._tokens.items() if ends <= now]
+            links = [k for k, (_m, ends, _u) in self._links.items() if ends <= now]
+            windows = [k for k, (_c, ends) in self._windows.items() if ends <= now]
+            for key in sessions:
+                del self._sessions[key]
+            for key in tokens:
+                del self._tokens[key]
+            for key in links:
+                del self._links[key]
+            for key in windows:
+                del self._windows[key]
+        return len(sessions) + len(tokens) + len(links) + len(windows)
+
+
+# --- SQL: SQLite and PostgreSQL -------------------------------------------------------------
+
+_TABLES = (
+    (
+        "CREATE TABLE IF NOT EXISTS {p}web_accounts (member_id TEXT PRIMARY KEY,"
+        " email TEXT NOT NULL UNIQUE, salt {blob} NOT NULL, hash {blob} NOT NULL,"
+        " is_admin BOOLEAN NOT NULL DEFAULT FALSE)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS {p}web_sessions (digest TEXT PRIMARY KEY, member_id TEXT,"
+        " data TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)"
+    ),
+    "CREATE INDEX IF NOT EXISTS web_sessions_member ON {p}web_sessions (member_id)",
+    (
+        "CREATE TABLE IF NOT EXISTS {p}web_tokens (token_id TEXT PRIMARY KEY,"
+        " member_id TEXT NOT NULL, digest TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS {p}web_verifications (digest TEXT PRIMARY KEY,"
+        " member_id TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL,"
+        " used BOOLEAN NOT NULL DEFAULT FALSE)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS {p}web_limits (key TEXT PRIMARY KEY, count BIGINT NOT NULL,"
+        " expires_at DOUBLE PRECISION NOT NULL)"
+    ),
+)
+_EXPIRING = ("web_sessions", "web_tokens", "web_verifications", "web_limits")
+
+
+class SqlAccounts:
+    """The store in SQL tables beside the marketplace's own: SQLite or PostgreSQL.
+
+    SQLite: one connection per thread on the marketplace's file (WAL, a busy timeout), each
+    statement its own transaction. PostgreSQL: a small psycopg pool, the tables in the
+    schema ``microgigs_web``, created under an advisory lock so that workers starting
+    together do not race.
+    """
+
+    def __init__(self, target: str, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._target = target
+        self._postgres = target.startswith(("postgresql://", "postgres://"))
+        self._local = threading.local()
+        self._open: list[sqlite3.Connection] = []
+        self._pool: Any = None
+        if self._postgres:
+            from psycopg_pool import ConnectionPool  # noqa: PLC0415 (only for PostgreSQL)
+
+            self._pool = ConnectionPool(
+                target, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+            )
+            prefix, blob = f"{SCHEMA}.", "BYTEA"
+            with self._pool.connection() as db, db.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(hashtext('microgigs_web'))")
+                db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+                for statement in _TABLES:
+                    db.execute(statement.format(p=prefix, blob=blob))
+        else:
+            with self._transaction() as db:
+                for statement in _TABLES:
+                    db.execute(statement.format(p="", blob="BLOB"))
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._target, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute("PRAGMA journal_mode = WAL")
+            self._local.db = db
+            self._open.append(db)
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A connection inside one transaction, committed on success."""
+        if self._postgres:
+            with self._pool.connection() as db, db.transaction():
+                yield db
+            return
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _sql(self, statement: str) -> str:
+        if self._postgres:
+            return statement.replace("?", "%s").replace(" web_", f" {SCHEMA}.web_")
+        return statement
+
+    def _run(self, statement: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._postgres:
+            with self._pool.connection() as db:
+                return list(db.execute(self._sql(statement), args).fetchall())
+        return self._connection().execute(statement, args).fetchall()
+
+    def _count(self, statement: str, args: tuple[object, ...]) -> int:
+        with self._transaction() as db:
+            return int(db.execute(self._sql(statement), args).rowcount)
+
+    def close(self) -> None:
+        """Close the pool (PostgreSQL) or every thread's connection (SQLite)."""
+        if self._pool is not None:
+            self._pool.close()
+        for db in self._open:
+            db.close()
+        self._open.clear()
+        self._local = threading.local()
+
+    def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
+        """Keep a new member's credentials."""
+        email, salt, hashed = _new_credentials(email, password)
+        self._count(
+            "INSERT INTO web_accounts VALUES (?, ?, ?, ?, ?)",
+            (member_id, email, salt, hashed, is_admin),
+        )
+        return Account(member_id, email, is_admin)
+
+    def check(self, email: str, password: str) -> Account | None:
+        """The account whose e-mail and password these are, or ``None``."""
+        rows = self._run(
+            "SELECT member_id, email, salt, hash, is_admin FROM web_accounts WHERE email = ?",
+            (email.strip().lower(),),
+        )
+        if not rows:
+            _hash(password, b"-" * 16)  # the same work whether or not the e-mail exists
+            return None
+        member_id, stored_email, salt, stored, is_admin = rows[0]
+        if not hmac.compare_digest(bytes(stored), _hash(password, bytes(salt))):
+            return None
+        return Account(member_id, stored_email, bool(is_admin))
+
+    def get(self, member_id: str) -> Account | None:
+        """A member's account, if they have one."""
+        rows = self._run(
+            "SELECT member_id, email, is_admin FROM web_accounts WHERE member_id = ?", (member_id,)
+        )
+        return Account(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+
+    def set_password(self, member_id: str, password: str) -> None:
+        """Replace a member's password."""
+        salt = secrets.token_bytes(16)
+        self._count(
+            "UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?",
+            (salt, _hash(password, salt), member_id),
+        )
+
+    def count(self) -> int:
+        """How many accounts there are."""
+        return int(self._run("SELECT count(*) FROM web_accounts")[0][0])
+
+    def load_session(self, session_id: str) -> Session | None:
+        """A live session, or ``None``."""
+        rows = self._run(
+            "SELECT member_id, data FROM web_sessions WHERE digest = ? AND expires_at > ?",
+            (_digest(session_id), self.clock()),
+        )
+        return Session(rows[0][0], json.loads(rows[0][1])) if rows else None
+
+    def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
+        """Keep a session for ``lifetime`` seconds from now."""
+        self._count(
+            "INSERT INTO web_sessions VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE"
+            " SET member_id = excluded.member_id, data = excluded.data,"
+            " expires_at = excluded.expires_at",
+            (
+                _digest(session_id),
+                session.member_id,
+                json.dumps(session.data, ensure_ascii=False),
+                self.clock() + lifetime,
+            ),
+        )
+
+    def end_session(self, session_id: str) -> None:
+        """End one session."""
+        self._count("DELETE FROM web_sessions WHERE digest = ?", (_digest(session_id),))
+
+    def end_sessions(self, member_id: str) -> int:
+        """End every session of a member."""
+        return self._count("DELETE FROM web_sessions WHERE member_id = ?", (member_id,))
+
+    def issue_token(self, member_id: str, lifetime: float) -> tuple[str, str]:
+        """A new API token: its id and the token itself."""
+        token_id, secret = secrets.token_urlsafe(9), secrets.token_urlsafe(32)
+        self._count(
+            "INSERT INTO web_tokens VALUES (?, ?, ?, ?)",
+            (token_id, member_id, _digest(secret), self.clock() + lifetime),
+        )
+        return token_id, f"{token_id}.{secret}"
+
+    def token_owner(self, token: str) -> Account | None:
+        """The account of a live token, or ``None``."""
+        parts = _split_token(token)
+        if parts is None:
+            return None
+        rows = self._run(
+            "SELECT a.member_id, a.email, a.is_admin, t.digest FROM web_tokens t"
+            " JOIN web_accounts a ON a.member_id = t.member_id"
+            " WHERE t.token_id = ? AND t.expires_at > ?",
+            (parts[0], self.clock()),
+        )
+        if not rows or not hmac.compare_digest(rows[0][3], _digest(parts[1])):
+            return None
+        return Account(rows[0][0], rows[0][1], bool(rows[0][2]))
+
+    def revoke_token(self, member_id: str, token_id: str) -> bool:
+        """Revoke one of a member's tokens."""
+        revoked = self._count(
+            "DELETE FROM web_tokens WHERE token_id = ? AND member_id = ? AND expires_at > ?",
+            (token_id, member_id, self.clock()),
+        )
+        return revoked == 1
+
+    def revoke_tokens(self, member_id: str) -> int:
+        """Revoke every token of a member."""
+        return self._count("DELETE FROM web_tokens WHERE member_id = ?", (member_id,))
+
+    def issue_verification(self, member_id: str, lifetime: float) -> str:
+        """A new e-mail verification token."""
+        token = secrets.token_urlsafe(32)
+        self._count(
+            "INSERT INTO web_verifications (digest, member_id, expires_at) VALUES (?, ?, ?)",
+            (_digest(token), member_id, self.clock() + lifetime),
+        )
+        return token
+
+    def use_verification(self, token: str) -> str | None:
+        """The member of a live, unused verification token, using it up."""
+        with self._transaction() as db:
+            row = db.execute(
+                self._sql(
+                    "UPDATE web_verifications SET used = TRUE"
+                    " WHERE digest = ? AND NOT used AND expires_at > ? RETURNING member_id"
+                ),
+                (_digest(token), self.clock()),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def hit(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count more in the window of ``key``: one upsert, so workers never lose a count."""
+        now = self.clock()
+        with self._transaction() as db:
+            row = db.execute(
+                self._sql(
+                    "INSERT INTO web_limits AS l VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                    " count = CASE WHEN l.expires_at <= ? THEN excluded.count"
+                    " ELSE l.count + excluded.count END,"
+                    " expires_at = CASE WHEN l.expires_at <= ? THEN excluded.expires_at"
+                    " ELSE l.expires_at END RETURNING count"
+                ),
+                (key, amount, now + expiry, now, now),
+            ).fetchone()
+        return int(row[0])
+
+    def hits(self, key: str) -> int:
+        """The count in the current window of ``key``."""
+        rows = self._run(
+            "SELECT count FROM web_limits WHERE key = ? AND expires_at > ?", (key, self.clock())
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def window_end(self, key: str) -> float:
+        """When the current window of ``key`` ends."""
+        now = self.clock()
+        rows = self._run(
+            "SELECT expires_at FROM web_limits WHERE key = ? AND expires_at > ?", (key, now)
+        )
+        return float(rows[0][0]) if rows else now
+
+    def clear_limit(self, key: str) -> None:
+        """Forget the window of ``key``."""
+        self._count("DELETE FROM web_limits WHERE key = ?", (key,))
+
+    def clear_limits(self) -> int:
+        """Forget every window."""
+        return self._count("DELETE FROM web_limits", ())
+
+    def purge(self) -> int:
+        """Delete what has expired."""
+        now = self.clock()
+        return sum(
+            self._count(f"DELETE FROM {table} WHERE expires_at <= ?", (now,))  # noqa: S608 (fixed names)
+            for table in _EXPIRING
+        )
+
+
+def open_accounts(target: str) -> Accounts:
+    """The store beside the marketplace at ``target``: the same SQLite file, or PostgreSQL.
+
+    A marketplace in memory (``":memory:"``) gets its store in memory too.
+    """
+    if target == ":memory:":
+        return MemoryAccounts()
+    if not target.startswith(("postgresql://", "postgres://")):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return SqlAccounts(target)
+
+
+try:
+    import psycopg
+
+    _DRIVER_ERRORS: tuple[type[Exception], ...] = (psycopg.Error,)
+except ImportError:  # PostgreSQL is an extra
+    _DRIVER_ERRORS = ()
+
+
+# --- Flask-Limiter's storage ----------------------------------------------------------------
+
+
+class LimitStorage(Storage):
+    """Flask-Limiter's counters in the host's store, so every worker counts together.
+
+    Registered with ``limits`` under the scheme ``microgigs://``; Flask-Limiter builds it
+    from ``storage_uri="microgigs://"`` and ``storage_options={"accounts": store}``. It
+    serves the fixed-window strategy (one row per limit and key).
+    """
+
+    STORAGE_SCHEME = ["microgigs"]  # noqa: RUF012 (the limits library's own class attribute)
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        wrap_exceptions: bool = False,  # noqa: FBT001, FBT002 (the limits library's signature)
+        **options: Any,  # noqa: ANN401 (the limits library's signature)
+    ) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self.accounts: Accounts = options["accounts"]
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        """What the store may raise (its driver's errors)."""
+        return (sqlite3.Error, OSError, *_DRIVER_ERRORS)
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count one more hit of ``key``."""
+        return self.accounts.hit(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        """The hits of ``key`` in its window."""
+        return self.accounts.hits(key)
+
+    def get_expiry(self, key: str) -> float:
+        """When ``key``'s window ends."""
+        return self.accounts.window_end(key)
+
+    def check(self) -> bool:
+        """Whether the store answers."""
+        try:
+            self.accounts.hits("-")
+        except self.base_exceptions:  # type: ignore[misc]
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Forget every limit."""
+        return self.accounts.clear_limits()
+
+    def clear(self, key: str) -> None:
+        """Forget one limit."""
+        self.accounts.clear_limit(key)

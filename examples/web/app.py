@@ -1,8 +1,9 @@
 """The web host: a marketplace in the browser, Arabic and right-to-left first, on Flask.
 
 ``bootstrap()`` wires the library (SQLite by default, PostgreSQL given a DSN, the system
-clock, the fake payment gateway) and the host's credentials store, loading the demo month
-into an empty marketplace; ``create_app()`` builds the Flask application around them. Each
+clock, the fake payment gateway) and the host's store of accounts, sessions and tokens in
+the same database, loading the demo month into an empty marketplace when asked;
+``create_app()`` builds the Flask application around them. Each
 page calls the marketplace's use cases and nothing else: the business rules stay in the
 library. Forms carry a CSRF token and an idempotency key, so a double submit has one
 effect; a refusal is shown translated, and a page of someone else's order is 403 or 404.
@@ -11,6 +12,7 @@ effect; a refusal is shown translated, and a page of someone else's order is 403
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import uuid
@@ -23,8 +25,8 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
-from accounts import Accounts, password_allowed
-from api import api, balances_of
+from accounts import Accounts, open_accounts, password_allowed
+from api import api, balances_of, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
     Blueprint,
@@ -44,6 +46,9 @@ from flask import (
 from flask import url_for as _url_for
 from markupsafe import Markup
 from openapi import document
+from ratelimits import LIMITS, limit
+from sessions import SESSION_AGE, ServerSessions
+from sessions import secret_key as secret_key_of
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
@@ -99,11 +104,22 @@ POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
+VERIFICATION_AGE = 48 * 3600
+"""Seconds an e-mail verification link works (once)."""
+POLICY_OF_THE_SITE = attrs.evolve(
+    KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True)
+)
+"""Khamsat's numbers, and no money moves before a member's e-mail address is verified."""
+
+
+def log_mail(to: str, subject: str, body: str) -> None:
+    """The host's outbox: log the message (wire a mail server here in production)."""
+    logging.getLogger("microgigs.mail").info("mail to %s: %s\n%s", to, subject, body)
 
 
 @attrs.define
 class Host:
-    """What the application serves: the marketplace and the credentials."""
+    """What the application serves: the marketplace, its accounts, files and outbox."""
 
     market: Marketplace
     accounts: Accounts
@@ -111,28 +127,37 @@ class Host:
     """Where delivered files are kept, one folder per order."""
     demo: bool = False
     """The demo month and its published accounts were asked for: every page says so."""
+    mail: Callable[[str, str, str], None] = log_mail
+    """Sends a message ``(to, subject, body)``: verification links go only this way."""
 
     def close(self) -> None:
-        """Close the marketplace's storage and the credentials file."""
+        """Close the marketplace's storage and the accounts' connections."""
         self.market.close()
         self.accounts.close()
 
 
 def bootstrap(
-    db: str = "marketplace.sqlite3", *, accounts: str | None = None, demo: bool = False
+    db: str | None = None,
+    *,
+    demo: bool = False,
+    files: str | None = None,
+    accounts: Accounts | None = None,
 ) -> Host:
     """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN); demo data if asked.
 
-    Credentials live in ``accounts`` (by default a SQLite file beside ``db``, or
-    ``accounts.sqlite3`` for a DSN), delivered files in a folder beside it. The demo month
-    ends now; every demo member logs in with their e-mail and ``DEMO_PASSWORD``, the
-    administrator as ``ADMIN_EMAIL``.
+    ``db`` defaults to ``$MICROGIGS_DATABASE``, else ``marketplace.sqlite3``. Accounts,
+    sessions and tokens live in the same database (``accounts`` replaces that store, e.g.
+    with :class:`accounts.MemoryAccounts`); delivered files in ``files`` (default
+    ``$MICROGIGS_FILES``, else a folder beside a SQLite file, ``delivered-files`` for a
+    DSN). The demo month ends now; every demo member logs in with their e-mail and
+    ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
     """
+    db = db or os.environ.get("MICROGIGS_DATABASE") or "marketplace.sqlite3"
     is_dsn = db.startswith(("postgresql://", "postgres://"))
-    where = accounts or ("accounts.sqlite3" if is_dsn else f"{db}.accounts")
-    files = Path("delivered-files" if is_dsn else f"{db}.files")
-    credentials = Accounts(where)
-    market = microgigs.bootstrap(db, policy=KHAMSAT)
+    files = files or os.environ.get("MICROGIGS_FILES")
+    folder = Path(files or ("delivered-files" if is_dsn else f"{db}.files"))
+    market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
+    credentials = accounts or open_accounts(db)
     if demo and market.is_empty():
         clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
         # the demo month is played on a clock of its own, in the same storage
@@ -142,28 +167,44 @@ def bootstrap(
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
         credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
-    return Host(market, credentials, files, demo=demo)
+    return Host(market, credentials, folder, demo=demo)
 
 
 # --- the application ---------------------------------------------------------------------
 
 
-def create_app(host: Host, *, secret_key: str | None = None, testing: bool = False) -> Flask:
-    """The Flask application serving ``host``."""
+def create_app(
+    host: Host, *, secret_key: str | None = None, testing: bool = False, rate_limits: bool = True
+) -> Flask:
+    """The Flask application serving ``host``.
+
+    The key that signs session cookies is ``secret_key``, else ``$MICROGIGS_SECRET_KEY``:
+    every worker and every restart must share it. Without one, only a demo starts (with a
+    random key and a warning: a restart then logs everyone out); anything else refuses.
+    ``rate_limits=False`` turns the limits off (for tests that log in a thousand times).
+    """
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_hex(32),
+        SECRET_KEY=secret_key or secret_key_of(demo=host.demo),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("MICROGIGS_HTTPS") == "1",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=SESSION_AGE),
         TESTING=testing,
-        SHOW_VERIFICATION_LINKS=True,  # development: the link is shown as well as logged
+        SHOW_VERIFICATION_LINKS=host.demo,  # a demo shows the link; a site only mails it
+        VERIFICATION_AGE=VERIFICATION_AGE,
+        RATELIMIT_ENABLED=rate_limits,
+        RATELIMIT_HEADERS_ENABLED=True,
+        **LIMITS,
     )
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     app.extensions["host"] = host
+    app.session_interface = ServerSessions()
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document()))
+    limit(app, host.accounts)
     return app
 
 
@@ -203,9 +244,9 @@ def _who() -> None:
     g.lang = session.get("lang", "ar")
     g.member_id = session.get("member")
     g.admin = bool(session.get("admin"))
-    session.setdefault("csrf", secrets.token_urlsafe(24))
     if request.blueprint == "api":
         return  # bearer tokens: a browser never sends one on its own, so no CSRF token
+    session.setdefault("csrf", secrets.token_urlsafe(24))
     if request.method == "POST" and not secrets.compare_digest(
         request.form.get("csrf", ""), session["csrf"]
     ):
@@ -225,7 +266,7 @@ def _helpers() -> dict[str, Any]:
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
         "lang": g.lang,
-        "csrf": session["csrf"],
+        "csrf": session.get("csrf", ""),
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
         "my_name": member_name(g.member_id).split(" ")[0] if g.member_id else "",
@@ -376,6 +417,17 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int]:
         server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
         return jsonify(code="server_error" if server else "bad_request", message=message), status
     return render_template("error.html", message=f"{message}. {detail}".strip(" .") + "."), status
+
+
+@pages.app_errorhandler(429)
+def _too_many(error: HTTPException) -> tuple[str | Response, int]:
+    """Too many attempts: say so, and for how long, in the visitor's language."""
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(LANGUAGES) or "ar"
+        message = too_many(error, best)
+        return jsonify(code="rate_limited", message=message), HTTPStatus.TOO_MANY_REQUESTS
+    message = too_many(error, g.get("lang", "ar"))
+    return render_template("error.html", message=message), HTTPStatus.TOO_MANY_REQUESTS
 
 
 @pages.app_errorhandler(401)
@@ -917,6 +969,23 @@ def professional(member_id: str) -> Response:
     return back()
 
 
+@pages.post("/admin/members/<member_id>/sign-out")
+def sign_out_everywhere(member_id: str) -> Response:
+    """An admin ends every session and revokes every API token of a member, at once."""
+    if not g.admin:
+        abort(403)
+    accounts = _host().accounts
+    counts = sessions, tokens = accounts.end_sessions(member_id), accounts.revoke_tokens(member_id)
+    log.info("admin %s signed %s out: %d sessions, %d tokens", g.member_id, member_id, *counts)
+    flash(
+        f"أُنهيت جلساته ({sessions}) وأُلغيت مفاتيحه ({tokens})"
+        if g.lang == "ar"
+        else f"Signed out everywhere: {sessions} sessions ended, {tokens} tokens revoked",
+        "ok",
+    )
+    return back("/admin")
+
+
 @pages.post("/admin/<kind>/<item_id>")
 def moderate(kind: str, item_id: str) -> Response:
     """Show a service or a request waiting for review, or reject it with a reason."""
@@ -979,27 +1048,42 @@ def register() -> str | Response:
     account = _host().accounts.add(
         created[0], _market().member(Actor.member(created[0])).email, password
     )
-    link = url_for("verify", token=account.verify_token, _external=True)
-    log.info("verification link for %s: %s", account.email, link)
     _log_in(account.member_id, is_admin=False)
-    if current_app.config["SHOW_VERIFICATION_LINKS"]:
-        session["verify_link"] = link
+    send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("account"), 303)
 
 
 @pages.get("/verify/<token>")
 def verify(token: str) -> Response:
-    account = _host().accounts.by_token(token)
-    if account is None:
-        abort(404)
+    member_id = _host().accounts.use_verification(token)
+    if member_id is None:  # unknown, used up or expired: the same answer for each
+        flash(
+            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا من لوحتك."
+            if g.lang == "ar"
+            else "This confirmation link is not valid: used or expired. Ask for a new one "
+            "from your dashboard.",
+            "error",
+        )
+        return render_template("error.html", message=""), 404  # type: ignore[return-value]
     command(
-        lambda _k: _market().verify_email(
-            MemberId(account.member_id), key=f"verify-{account.member_id}"
-        ),
+        lambda _k: _market().verify_email(MemberId(member_id), key=f"verify-{member_id}"),
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
     )
     session.pop("verify_link", None)
     return redirect(url_for("account"), 303)
+
+
+@pages.post("/verify/again")
+def resend_verification() -> Response:
+    me = actor()
+    member = _market().member(me)
+    if not member.email_verified:
+        send_verification(member.id, member.email)
+        flash(
+            "أرسلنا إليك رابط تأكيد جديدًا" if g.lang == "ar" else "A new link is on its way",
+            "ok",
+        )
+    return redirect(url_for("dashboard"), 303)
 
 
 @pages.route("/login", methods=["GET", "POST"])
@@ -1021,16 +1105,56 @@ def login() -> str | Response:
 
 def _log_in(member_id: str, *, is_admin: bool) -> None:
     lang = session.get("lang", "ar")
-    session.clear()  # a new session at each log-in: no fixation
+    session.renew()  # type: ignore[attr-defined]  # a new session at each log-in: no fixation
+    session.clear()
     session.update(member=member_id, admin=is_admin, lang=lang, csrf=secrets.token_urlsafe(24))
 
 
 @pages.post("/logout")
 def logout() -> Response:
+    """End the session server side: its cookie, copied or not, logs nobody in again."""
     lang = session.get("lang", "ar")
+    session.renew()  # type: ignore[attr-defined]
     session.clear()
     session["lang"] = lang
     return redirect("/", 303)
+
+
+@pages.route("/account/password", methods=["GET", "POST"])
+def change_password() -> str | Response:
+    """A new password: every other session of the member ends, every API token is revoked."""
+    me = actor()
+    if request.method == "GET":
+        return render_template("password.html")
+    accounts = _host().accounts
+    account = accounts.get(str(me.member_id))
+    password = request.form.get("password", "")
+    current = request.form.get("current", "")
+    if account is None or accounts.check(account.email, current) is None:
+        flash(
+            "كلمة المرور الحالية غير صحيحة" if g.lang == "ar" else "Wrong current password",
+            "error",
+        )
+        return render_template("password.html"), 401  # type: ignore[return-value]
+    if not password_allowed(password):
+        flash(
+            "كلمة المرور من 8 أحرف على الأقل"
+            if g.lang == "ar"
+            else "The password needs at least 8 characters",
+            "error",
+        )
+        return render_template("password.html"), 400  # type: ignore[return-value]
+    accounts.set_password(account.member_id, password)
+    accounts.end_sessions(account.member_id)
+    accounts.revoke_tokens(account.member_id)
+    _log_in(account.member_id, is_admin=account.is_admin)  # this device stays logged in
+    flash(
+        "غُيّرت كلمة المرور وأُنهيت جلساتك الأخرى"
+        if g.lang == "ar"
+        else "Password changed; your other sessions ended",
+        "ok",
+    )
+    return redirect(url_for("dashboard"), 303)
 
 
 @pages.get("/lang/<code>")

@@ -1,5 +1,8 @@
 """Start the web host: ``python examples/web/main.py [--db PATH-or-DSN] [--port 8000]``.
 
+This is the development server (one process); ``docs/web.md`` says how to serve with
+gunicorn and several workers. Outside a demo it needs ``MICROGIGS_SECRET_KEY``.
+
 With ``--demo``, an empty marketplace gets the demo month first (six sellers, 24 services,
 orders in every status) and every page says it is a demo; log in as
 ``sara_designs@example.com``, ``ahmad@example.com`` or ``admin@example.com`` with the
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +33,11 @@ class _Handler(WSGIRequestHandler):
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, bootstrap, serve until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("MICROGIGS_DATABASE", "marketplace.sqlite3"),
+        help="SQLite file or PostgreSQL DSN (default: $MICROGIGS_DATABASE)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
@@ -41,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     host = bootstrap(options.db, demo=options.demo)
     try:
+        try:
+            app = create_app(host)
+        except RuntimeError as error:  # no MICROGIGS_SECRET_KEY outside a demo
+            print(f"microgigs: {error}", file=sys.stderr, flush=True)
+            return 2
         print(f"microgigs: http://{options.host}:{options.port}/  (Ctrl+C stops)", flush=True)
-        create_app(host).run(host=options.host, port=options.port, request_handler=_Handler)
+        app.run(host=options.host, port=options.port, request_handler=_Handler)
     finally:
         host.close()
     return 0

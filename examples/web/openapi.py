@@ -78,7 +78,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     reasons = {
         400: "a malformed request", 401: "no token, or a wrong one", 402: "payment declined",
         403: "not yours", 404: "not found", 409: "a conflict: the key, the state, a race",
-        422: "refused by the marketplace's rules", 503: "the database is busy; retry",
+        422: "refused by the marketplace's rules", 429: "too many attempts; see Retry-After",
+        503: "the database is busy; retry",
     }  # fmt: skip
     return {str(code): _json(ERROR, reasons[code]) for code in codes}
 
@@ -116,10 +117,20 @@ def document() -> dict[str, Any]:
             "/api/v1/tokens": {"post": {
                 "operationId": "createToken", "summary": "Log in: a bearer token",
                 "requestBody": _body({"email": TEXT, "password": TEXT}, ["email", "password"]),
-                "responses": {"201": _json({"type": "object", "required": ["token"],
-                                            "properties": {"token": {"type": "string"},
-                                                           "member_id": {"type": "string"}}}),
-                              **_errors(400, 401)},
+                "responses": {"201": {**_json({"type": "object", "required": ["token", "id"],
+                                               "properties": {"token": {"type": "string"},
+                                                              "id": {"type": "string"},
+                                                              "member_id": {"type": "string"},
+                                                              "expires_at": {"type": "string"}}}),
+                                      "links": {"revokeToken": {
+                                          "operationId": "revokeToken",
+                                          "parameters": {"token_id": "$response.body#/id"}}}},
+                              **_errors(400, 401, 429, 503)},
+            }},
+            "/api/v1/tokens/{token_id}": {"delete": {
+                "operationId": "revokeToken", "summary": "Revoke one of your tokens",
+                "security": BEARER, "parameters": [_path("token_id")],
+                "responses": {"204": {"description": "revoked"}, **_errors(401, 404, 503)},
             }},
             "/api/v1/members": {"post": {
                 "operationId": "registerMember", "summary": "Register a member",
@@ -130,7 +141,7 @@ def document() -> dict[str, Any]:
                     ["username", "email", "first_name", "family_name", "password"]),
                 "responses": {"201": _json({"type": "object", "required": ["id"],
                                             "properties": {"id": {"type": "string"}}}),
-                              **_errors(400, 409, 422, 503)},
+                              **_errors(400, 409, 422, 429, 503)},
             }},
             "/api/v1/services": {"get": {
                 "operationId": "searchServices", "summary": "Browse and search services",

@@ -2,7 +2,8 @@
 
 It runs the marketplace's ``tick`` in its own process, beside the web host: deliveries left
 unanswered are accepted, unanswered cancellation requests taken, earnings cleared after
-their clearance period, requests expired, sellers' levels evaluated. ``tick`` is safe to run
+their clearance period, requests expired, sellers' levels evaluated; then it deletes the
+web host's expired sessions, tokens, links and rate-limit windows. ``tick`` is safe to run
 twice or from several workers at once: each step happens once. ``--once`` ticks one time
 and exits (for cron or a test); SIGTERM or Ctrl+C stop it between two ticks.
 """
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from types import FrameType
+
+from accounts import open_accounts
 
 import microgigs
 
@@ -24,7 +28,11 @@ log = logging.getLogger("microgigs.worker")
 def main(argv: list[str] | None = None) -> int:
     """Parse the options and tick until stopped (or once)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="marketplace.sqlite3", help="SQLite file or PostgreSQL DSN")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("MICROGIGS_DATABASE", "marketplace.sqlite3"),
+        help="SQLite file or PostgreSQL DSN (default: $MICROGIGS_DATABASE)",
+    )
     parser.add_argument("--every", type=float, default=60.0, help="seconds between two ticks")
     parser.add_argument("--once", action="store_true", help="tick once and exit")
     options = parser.parse_args(argv)
@@ -37,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
     market = microgigs.bootstrap(options.db)
+    accounts = open_accounts(options.db)
     try:
         while not stop.is_set():
             report = market.tick()
@@ -45,11 +54,13 @@ def main(argv: list[str] | None = None) -> int:
                 report.transitions, report.cleared, report.expired, report.evaluated,
                 report.trending,
             )  # fmt: skip
+            log.info("purged %d expired sessions, tokens, links and limits", accounts.purge())
             if options.once:
                 break
             stop.wait(options.every)
     finally:
         market.close()
+        accounts.close()
     return 0
 
 

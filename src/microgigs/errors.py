@@ -25,6 +25,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── UnknownAccount
     │   └── WithdrawalTooSmall
     ├── MemberError (ValueError)
+    │   ├── EmailNotVerified
     │   ├── EmailTaken
     │   ├── InvalidEmail
     │   ├── InvalidPhone
@@ -85,6 +86,7 @@ __all__ = [
     "ContactDetailsNotAllowed",
     "CurrencyMismatch",
     "DuplicateUpgrade",
+    "EmailNotVerified",
     "EmailTaken",
     "IdempotencyConflict",
     "InsufficientFunds",
@@ -371,6 +373,16 @@ class NoPayoutMethod(MemberError):
 
     code = "members.no_payout_method"
     template = _("Add a payout method to the account {member_id} before withdrawing.")
+
+    member_id: str
+
+
+@attrs.define(auto_exc=True)
+class EmailNotVerified(MemberError):
+    """The policy moves no money for a member whose e-mail address is not verified yet."""
+
+    code = "members.email_not_verified"
+    template = _("Confirm the e-mail address of {member_id} before money moves.")
 
     member_id: str
 

@@ -242,6 +242,9 @@ class LedgerPolicy:
     ``buyer_fees`` is charged to the buyer on top (none at Khamsat). Earnings stay pending
     for ``clearance_period`` (``fast_clearance_period`` for sellers at
     ``fast_clearance_levels``), then may be withdrawn from ``withdrawal_minimum`` up.
+    With ``require_verified_email``, a member whose e-mail address the host has not
+    verified moves no money: no top-up, checkout, accepted offer or withdrawal (off by
+    default: a host without e-mail cannot verify anyone; the web host turns it on).
     """
 
     commission: tuple[ChargeRule, ...]
@@ -250,6 +253,7 @@ class LedgerPolicy:
     fast_clearance_period: relativedelta
     fast_clearance_levels: frozenset[SellerLevel]
     withdrawal_minimum: Money
+    require_verified_email: bool = False
 
     def __attrs_post_init__(self) -> None:
         _require(

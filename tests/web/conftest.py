@@ -24,7 +24,10 @@ def host(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(host):
-    return create_app(host, secret_key="test-secret", testing=True)  # noqa: S106 (a test app)
+    # limits off: these tests log in hundreds of times from one address (test_limits.py
+    # builds its own app with them on)
+    secret = "test-secret"  # noqa: S105 (a test app)
+    return create_app(host, secret_key=secret, testing=True, rate_limits=False)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -18,16 +19,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def serve(db, *options):
+def serve(db, *options, secret="a-key-for-this-test"):  # noqa: S107
     """Start the host on ``db`` with ``options``; the home page and the server's output."""
     port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "MICROGIGS_SECRET_KEY"}
+    if secret:
+        env["MICROGIGS_SECRET_KEY"] = secret
     server = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
         [sys.executable, str(MAIN), "--db", str(db), "--port", str(port), *options],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
     try:
         deadline, page = time.monotonic() + 60, ""
-        while time.monotonic() < deadline and not page:
+        while time.monotonic() < deadline and not page and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
                     page = answer.read().decode()
@@ -53,3 +57,15 @@ def test_without_the_demo_flag_nothing_is_loaded_and_no_account_is_published(tmp
     assert "تصميم شعار احترافي لشركتك" not in page
     assert "demo-banner" not in page
     assert "demo loaded" not in output
+
+
+def test_a_site_without_its_secret_key_refuses_to_start_and_says_why(tmp_path):
+    page, output = serve(tmp_path / "site.sqlite3", secret="")
+    assert "" == page
+    assert "MICROGIGS_SECRET_KEY is not set" in output
+
+
+def test_a_demo_without_a_secret_key_starts_with_a_loud_warning(tmp_path):
+    page, output = serve(tmp_path / "demo.sqlite3", "--demo", secret="")
+    assert 'class="demo-banner"' in page
+    assert "!!! MICROGIGS_SECRET_KEY is not set" in output

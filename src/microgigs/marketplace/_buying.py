@@ -18,7 +18,7 @@ from microgigs.pricing import quote
 
 @handles(c.TopUp)
 def top_up(command: c.TopUp, context: Context) -> None:
-    member = context.trader(command.actor)
+    member = context.payer(command.actor)
     context.charge(member.id, command.amount, command.method)
     context.uow.ledger.post(
         lg.top_up(
@@ -72,7 +72,7 @@ def remove_favourite(command: c.RemoveFavourite, context: Context) -> None:
 
 @handles(c.Checkout)
 def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
-    buyer = context.trader(command.actor)
+    buyer = context.payer(command.actor)
     cart = context.uow.carts.get(buyer.id)
     if not len(cart):
         raise NotFound(kind=_("cart line"), key=buyer.id)
@@ -87,7 +87,7 @@ def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
 
 @handles(c.OrderNow)
 def order_now(command: c.OrderNow, context: Context) -> OrderId:
-    buyer = context.trader(command.actor)
+    buyer = context.payer(command.actor)
     cart = context.uow.carts.get(buyer.id)
     cart.put(
         buyer,

@@ -18,6 +18,7 @@ from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree
 from microgigs.errors import (
+    EmailNotVerified,
     InvalidType,
     MemberSuspended,
     NotFound,
@@ -86,6 +87,17 @@ class Context:
             raise PermissionDenied(actor=actor.role.label, action=_("trade"))
         member = self.uow.members.get(actor.member_id)
         member.require_can_trade()
+        return member
+
+    def payer(self, actor: Actor) -> Member:
+        """The member acting for themselves to move money: a trader, verified if the policy asks.
+
+        Money moves (a top-up, a checkout, an accepted offer, a withdrawal) only for a member
+        whose e-mail the host verified, when ``policy.ledger.require_verified_email`` says so.
+        """
+        member = self.trader(actor)
+        if self.policy.ledger.require_verified_email and not member.email_verified:
+            raise EmailNotVerified(member_id=member.id)
         return member
 
     def require_trading(self, actor: Actor) -> None:

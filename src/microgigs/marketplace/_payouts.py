@@ -13,7 +13,7 @@ from microgigs.marketplace._context import Context, handles
 
 @handles(c.RequestWithdrawal)
 def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> None:
-    seller = context.trader(command.actor)
+    seller = context.payer(command.actor)
     if not seller.payout_methods:
         raise NoPayoutMethod(member_id=seller.id)
     context.uow.ledger.post(

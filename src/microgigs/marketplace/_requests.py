@@ -68,7 +68,7 @@ def make_offer(command: c.MakeOffer, context: Context) -> OfferId:
 
 @handles(c.AcceptOffer)
 def accept_offer(command: c.AcceptOffer, context: Context) -> OrderId:
-    buyer = context.trader(command.actor)
+    buyer = context.payer(command.actor)
     uow = context.uow
     request = uow.requests.get(command.request_id)
     order_id = context.ids.new(OrderId)

@@ -1,0 +1,82 @@
+"""Rate limits of the web host: log-in per account and per address, registration per address.
+
+Flask-Limiter does the limiting; its counts live in the host's store (``microgigs://``,
+:class:`accounts.LimitStorage`), so every worker and machine counts together. Each limit
+is a setting of the app (``LIMITS``), read at each request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Final
+
+from accounts import Accounts, LimitStorage
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+LIMITS: Final = {
+    "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
+    "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
+    "REGISTER_LIMIT": "10 per hour",
+}
+"""Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
+account, log-in attempts per address, registrations (and links sent again) per address."""
+
+
+def limit(app: Flask, accounts: Accounts) -> None:
+    """Rate limits on log-in (per account and per address) and registration (per address).
+
+    Flask-Limiter counts in the host's store (``microgigs://``, :class:`LimitStorage`), so
+    every worker and machine counts together. Only failed log-ins count against an account,
+    so its owner is not locked out by their own successes.
+    """
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=f"{LimitStorage.STORAGE_SCHEME[0]}://",
+        storage_options={"accounts": accounts},  # type: ignore[dict-item]
+        strategy="fixed-window",
+        default_limits=[],
+    )
+    app.extensions["microgigs.limiter"] = limiter  # the decorators hold it weakly
+
+    def setting(name: str) -> Callable[[], str]:
+        return lambda: str(current_app.config[name])
+
+    def failed(answer: Response) -> bool:
+        return answer.status_code == HTTPStatus.UNAUTHORIZED
+
+    # the site's form and the API's token share each count: one is no way around the other
+    per_account = limiter.shared_limit(
+        setting("LOGIN_ACCOUNT_LIMIT"),
+        "login-account",
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=failed,
+    )
+    per_address = limiter.shared_limit(
+        setting("LOGIN_ADDRESS_LIMIT"), "login-address", methods=["POST"]
+    )
+    registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
+    for endpoint in ("pages.login", "api.token"):
+        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+    # changing the password checks the current one: guesses there count as log-in attempts
+    app.view_functions["pages.change_password"] = per_address(
+        app.view_functions["pages.change_password"]
+    )
+    for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
+        app.view_functions[endpoint] = registering(app.view_functions[endpoint])
+
+
+def _account_key() -> str:
+    """The account a log-in tries (from the form or the JSON body), normalised."""
+    email = request.form.get("email")
+    if email is None:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            body = None
+        email = body.get("email") if isinstance(body, dict) else None
+    return "account:" + (email if isinstance(email, str) else "").strip().lower()[:320]

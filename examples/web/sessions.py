@@ -1,0 +1,123 @@
+"""Server-side sessions for the web host: the cookie holds a signed id, the store the rest.
+
+Flask's default session is a signed cookie holding the data itself: it cannot be ended
+server side (a copied cookie works after logging out) and needs every worker to share the
+key it was signed with. :class:`ServerSessions` keeps each session in the host's store
+(``accounts.py``) under the SHA-256 of a random id; the cookie carries the id, signed with
+the app's key (``MICROGIGS_SECRET_KEY``, :func:`secret_key`). Logging in and out renews
+the id and ends the old session (no fixation, no replay).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from typing import Any
+
+from accounts import Accounts, Session
+from flask import Flask, Response
+from flask.sessions import SecureCookieSession, SessionInterface
+from itsdangerous import BadSignature, Signer
+from werkzeug.wrappers import Request
+
+log = logging.getLogger("microgigs.web")
+SESSION_AGE = 14 * 24 * 3600
+"""Seconds a member's session lives after its last change (logging out ends it at once)."""
+VISITOR_AGE = 24 * 3600
+"""Seconds a visitor's session (language, CSRF token) lives: one a day, so a crawler that
+keeps no cookie leaves rows the worker purges the next day, not a fortnight later."""
+
+
+def secret_key(*, demo: bool) -> str:
+    """``$MICROGIGS_SECRET_KEY``; a random key (and a loud warning) only for a demo."""
+    given = os.environ.get("MICROGIGS_SECRET_KEY", "")
+    if given:
+        return given
+    if not demo:
+        message = (
+            "MICROGIGS_SECRET_KEY is not set: every worker and every restart must sign "
+            "sessions with the same key (python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+        raise RuntimeError(message)
+    log.warning(
+        "!!! MICROGIGS_SECRET_KEY is not set: this demo signs sessions with a random key; "
+        "a restart logs everyone out and two workers do not share log-ins. Never so in "
+        "production !!!"
+    )
+    return secrets.token_hex(32)
+
+
+class ServerSession(SecureCookieSession):
+    """A session whose data lives in the host's store; the cookie holds its signed id."""
+
+    def __init__(self, initial: dict[str, Any] | None = None, sid: str | None = None) -> None:
+        super().__init__(initial)
+        self.sid = sid
+        self.ended: list[str] = []
+
+    def renew(self) -> None:
+        """A new id for this session (at log-in and log-out): the old one ends server side."""
+        if self.sid is not None:
+            self.ended.append(self.sid)
+        self.sid = None
+        self.modified = True
+
+
+class ServerSessions(SessionInterface):
+    """Sessions kept in the host's store, shared by every worker, ended by logging out.
+
+    The cookie carries a random id, signed with the app's key; the store keeps the data
+    under the id's SHA-256 with an expiry. A session ended (logout, :meth:`renew`) is
+    deleted, so its cookie is worth nothing afterwards.
+    """
+
+    def _signer(self, app: Flask) -> Signer:
+        return Signer(app.secret_key or "", salt="microgigs-session")
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        """The session the request's cookie names, or a new, empty one."""
+        cookie = request.cookies.get(self.get_cookie_name(app), "")
+        if cookie:
+            try:
+                sid = self._signer(app).unsign(cookie).decode()
+            except BadSignature:
+                return ServerSession()
+            found = app.extensions["host"].accounts.load_session(sid)
+            if found is not None:
+                return ServerSession(found.data, sid)
+        return ServerSession()
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ANN401 (Flask's signature)
+        """Keep a changed session, end ended ones, and set or delete the cookie."""
+        store: Accounts = app.extensions["host"].accounts
+        for sid in session.ended:
+            store.end_session(sid)
+        name, domain, path = (
+            self.get_cookie_name(app),
+            self.get_cookie_domain(app),
+            self.get_cookie_path(app),
+        )
+        if not session:
+            if session.sid is not None:
+                store.end_session(session.sid)
+            if session.sid is not None or session.ended:
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+        if not session.modified and session.sid is not None:
+            return
+        session.sid = session.sid or secrets.token_urlsafe(32)
+        member = session.get("member")
+        age = SESSION_AGE if member else VISITOR_AGE
+        store.save_session(session.sid, Session(member, dict(session)), age)
+        response.set_cookie(
+            name,
+            self._signer(app).sign(session.sid).decode(),
+            max_age=age,
+            httponly=True,
+            samesite=self.get_cookie_samesite(app),
+            secure=self.get_cookie_secure(app),
+            domain=domain,
+            path=path,
+        )
+        response.vary.add("Cookie")

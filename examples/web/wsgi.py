@@ -1,0 +1,22 @@
+"""The web host for a production WSGI server: ``gunicorn --config gunicorn.conf.py wsgi:app``.
+
+Every setting comes from the environment, so each worker process builds the same site:
+
+* ``MICROGIGS_SECRET_KEY`` (required): signs the session cookies; the same in every worker
+  and on every machine;
+* ``MICROGIGS_DATABASE``: a SQLite file (one machine) or a PostgreSQL DSN (several);
+  ``marketplace.sqlite3`` when unset;
+* ``MICROGIGS_FILES``: where delivered files are kept (a folder every worker and machine
+  reaches);
+* ``MICROGIGS_HTTPS=1``: cookies only over HTTPS (behind a TLS proxy).
+
+Each worker opens its own connections after the fork (no ``--preload``), so no connection
+is shared between processes. ``tick`` runs beside it in ``worker.py``.
+"""
+
+from __future__ import annotations
+
+from app import bootstrap, create_app
+
+host = bootstrap()
+app = create_app(host)

@@ -1,0 +1,113 @@
+"""The host's store (accounts.py): one contract, run on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from accounts import MemoryAccounts, Session, SqlAccounts
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    clock = Clock()
+    if request.param == "memory":
+        made = MemoryAccounts(clock)
+    elif request.param == "sqlite":
+        made = SqlAccounts(str(tmp_path / "market.sqlite3"), clock)
+    else:
+        dsn = request.getfixturevalue("postgres_dsn")
+        with psycopg.connect(dsn, autocommit=True) as db:
+            db.execute('DROP SCHEMA IF EXISTS "microgigs_web" CASCADE')
+        made = SqlAccounts(dsn, clock)
+    yield made, clock
+    made.close()
+
+
+def test_credentials(store):
+    accounts, _clock = store
+    made = accounts.add("m1", " Rana@Example.com", "a-good-password")
+    assert "rana@example.com" == made.email
+    assert made == accounts.check("RANA@example.com", "a-good-password")
+    assert accounts.check("rana@example.com", "a-bad-password") is None
+    assert accounts.check("nobody@example.com", "a-good-password") is None
+    assert made == accounts.get("m1")
+    assert 1 == accounts.count()
+
+
+def test_sessions_expire_and_end(store):
+    accounts, clock = store
+    accounts.save_session("s1", Session("m1", {"lang": "en"}), 60)
+    accounts.save_session("s2", Session("m1", {}), 600)
+    accounts.save_session("s3", Session(None, {"lang": "ar"}), 600)
+    assert Session("m1", {"lang": "en"}) == accounts.load_session("s1")
+    clock.now += 61
+    assert accounts.load_session("s1") is None
+    assert 1 == accounts.purge()
+    assert 1 == accounts.end_sessions("m1")
+    assert accounts.load_session("s2") is None
+    accounts.end_session("s3")
+    assert accounts.load_session("s3") is None
+
+
+def test_tokens_are_revoked_and_expire(store):
+    accounts, clock = store
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    token_id, token = accounts.issue_token("m1", 60)
+    assert "m1" == accounts.token_owner(token).member_id
+    assert accounts.token_owner(token_id + ".forged") is None
+    assert accounts.token_owner("no-dot") is None
+    assert not accounts.revoke_token("m2", token_id)
+    assert accounts.revoke_token("m1", token_id)
+    assert accounts.token_owner(token) is None
+    _id, later = accounts.issue_token("m1", 60)
+    clock.now += 60
+    assert accounts.token_owner(later) is None
+
+
+def test_verification_links_work_once_before_they_expire(store):
+    accounts, clock = store
+    first = accounts.issue_verification("m1", 60)
+    assert "m1" == accounts.use_verification(first)
+    assert accounts.use_verification(first) is None
+    second = accounts.issue_verification("m1", 60)
+    clock.now += 60
+    assert accounts.use_verification(second) is None
+
+
+def test_limit_windows_count_then_reopen(store):
+    accounts, clock = store
+    assert [1, 2, 3] == [accounts.hit("k", 60) for _ in range(3)]
+    assert 3 == accounts.hits("k")
+    assert clock.now + 60 == accounts.window_end("k")
+    clock.now += 60
+    assert 0 == accounts.hits("k")
+    assert 1 == accounts.hit("k", 60)
+    accounts.clear_limit("k")
+    assert 0 == accounts.hits("k")
+
+
+def test_every_token_of_a_member_is_revoked_at_once(store):
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    accounts.add("m2", "omar@example.com", "a-good-password")
+    mine = [accounts.issue_token("m1", 60)[1] for _ in range(2)]
+    theirs = accounts.issue_token("m2", 60)[1]
+    assert 2 == accounts.revoke_tokens("m1")
+    assert [None, None] == [accounts.token_owner(t) for t in mine]
+    assert "m2" == accounts.token_owner(theirs).member_id
+
+
+def test_a_new_password_replaces_the_old(store):
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "the-old-password")
+    accounts.set_password("m1", "the-new-password")
+    assert accounts.check("rana@example.com", "the-old-password") is None
+    assert "m1" == accounts.check("rana@example.com", "the-new-password").member_id

@@ -1,0 +1,97 @@
+"""Item 6: e-mail verification links are mailed, expire, work once; no money moves before.
+
+On a site (not a demo) the link goes only to the outbox (``Host.mail``), never onto the
+page of whoever registered. Each test here failed on the host as it was (the link shown
+on the page, working forever and any number of times, an unverified member topping up).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from app import bootstrap, create_app
+from forms import csrf_of
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A fresh site (no demo) whose outbox the test reads."""
+    host = bootstrap(str(tmp_path / "site.sqlite3"))
+    sent = []
+    host.mail = lambda to, subject, body: sent.append((to, subject, body))
+    app = create_app(host, secret_key="verification-test", testing=True)  # noqa: S106
+    yield app, host, sent
+    host.close()
+
+
+def register(client, name="rana"):
+    token = csrf_of(client.get("/register").data)
+    form = {"csrf": token, "username": name, "email": f"{name}@example.com",
+            "first_name": "رنا", "family_name": "سالم", "password": "a-good-password"}  # fmt: skip
+    answer = client.post("/register", data=form, follow_redirects=True)
+    assert 200 == answer.status_code, answer.data[:300]
+    return answer.data.decode()
+
+
+def link_in(sent):
+    (_to, _subject, body), *_ = sent[-1:]
+    return re.search(r"https?://\S+/verify/\S+", body).group(0)
+
+
+def test_the_link_is_mailed_and_never_shown_to_whoever_registers(site):
+    app, _host, sent = site
+    page = register(app.test_client())
+    assert "rana@example.com" == sent[-1][0]
+    token = link_in(sent).rsplit("/", 1)[1]
+    assert token not in page
+    assert 'id="verify-link"' not in page
+
+
+def test_a_link_works_once(site):
+    app, _host, sent = site
+    client = app.test_client()
+    register(client)
+    path = link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    assert 303 == client.get(f"/{path}").status_code
+    again = client.get(f"/{path}")
+    assert 404 == again.status_code
+    assert "استُخدم أو انتهت مدته" in again.data.decode()
+
+
+def test_a_link_expires(site):
+    app, host, sent = site
+    client = app.test_client()
+    register(client)
+    path = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    host.accounts.clock = lambda: time.time() + 49 * 3600
+    assert 404 == client.get(path).status_code
+    host.accounts.clock = time.time
+    assert "/verify/again" in client.get("/account").data.decode()  # still unverified
+    client.post("/verify/again", data={"csrf": csrf_of(client.get("/account").data)})
+    fresh = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    assert fresh != path
+    assert 303 == client.get(fresh).status_code
+    assert "/verify/again" not in client.get("/account").data.decode()
+
+
+def test_no_money_moves_before_verification(site):
+    app, _host, sent = site
+    client = app.test_client()
+    made = client.post("/api/v1/members", json={
+        "username": "omar", "email": "omar@example.com", "first_name": "عمر",
+        "family_name": "زيد", "password": "a-good-password"})  # fmt: skip
+    assert 201 == made.status_code
+    token = client.post(
+        "/api/v1/tokens", json={"email": "omar@example.com", "password": "a-good-password"}
+    ).json["token"]
+    bearer = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    top_up = {"amount": "50", "method": "card"}
+    refused = client.post("/api/v1/wallet/top-ups", json=top_up, headers=bearer)
+    assert 422 == refused.status_code
+    assert "members.email_not_verified" == refused.json["code"]
+    assert "0.00" == client.get("/api/v1/me", headers=bearer).json["balances"]["wallet"]
+    path = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    assert 303 == client.get(path).status_code
+    assert 201 == client.post("/api/v1/wallet/top-ups", json=top_up, headers=bearer).status_code
