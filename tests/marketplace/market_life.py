@@ -53,10 +53,11 @@ ACTIONS = (
     "withdraw",
     "top_up",
 )
-# hypothesis ends some runs before STEPS_PER_RUN: runs average 85 to 90 steps (derandomized,
-# so the same every time in a fresh process), and a share asks for as many runs as its steps
-# need at 80 a run
-AVERAGE_STEPS_AT_LEAST = 80
+# hypothesis ends some runs before STEPS_PER_RUN: runs average 78 to 90 steps (derandomized,
+# so the same every time in a fresh process with the same code; the draws moved when the
+# policy module grew its project presets, #19), and a share asks for as many runs as its
+# steps need at 75 a run
+AVERAGE_STEPS_AT_LEAST = 75
 AUTO_ACCEPT = KHAMSAT.orders.auto_accept_after
 CLEARANCE = KHAMSAT.ledger.clearance_period
 MINIMUM = KHAMSAT.ledger.withdrawal_minimum.minor

@@ -1,5 +1,8 @@
 """The read side: what a host shows, each one call, each checked against who asks.
 
+Project mode's views (``ProjectCard``, ``ProjectPage``, ``RankedBid``, ``ContractPage`` …)
+come from its own module and are named here too.
+
 Every query takes the :class:`~microgigs.actors.Actor` asking and returns a frozen view; a
 host renders the view and never opens the storage itself. A query an actor may not make is
 :class:`~microgigs.errors.PermissionDenied`; something that is not there (or that the actor
@@ -23,6 +26,15 @@ from microgigs.clock import Clock
 from microgigs.errors import InvalidType, MicrogigsError, NotFound, PermissionDenied
 from microgigs.ids import MemberId, OrderId, ServiceId
 from microgigs.inquiries import Inquiry
+from microgigs.marketplace._project_queries import (
+    BidView,
+    ContractPage,
+    Contribution,
+    Factor,
+    ProjectCard,
+    ProjectPage,
+    RankedBid,
+)
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
@@ -34,14 +46,21 @@ from microgigs.storage.ports import Storage, UnitOfWork
 
 __all__ = [
     "Balances",
+    "BidView",
     "CartView",
+    "ContractPage",
+    "Contribution",
     "Dashboard",
+    "Factor",
     "ModerationQueue",
     "OrderPage",
     "Overview",
     "PricedLine",
     "Profile",
+    "ProjectCard",
+    "ProjectPage",
     "Queries",
+    "RankedBid",
     "RequestsPage",
     "ServicePage",
 ]
