@@ -436,6 +436,9 @@ class ProjectPolicy:
     skills_max: int = 10
     title_length: tuple[int, int] = (10, 120)
     description_length: tuple[int, int] = (30, 5000)
+    review_window: relativedelta = attrs.field(factory=lambda: relativedelta(days=14))
+    """How long after a contract its two sides may review each other; the reviews are
+    published when both have written theirs, or when the window closes."""
 
     def __attrs_post_init__(self) -> None:
         _require(bool(self.brackets), "projects.brackets", "must list at least one bracket")
@@ -460,6 +463,7 @@ class ProjectPolicy:
             ("offer_lifetime", self.offer_lifetime),
             ("early_end_answer", self.early_end_answer),
             ("project_lifetime", self.project_lifetime),
+            ("review_window", self.review_window),
         ):
             _positive_duration(f"projects.{name}", delta)
         for name, value in (
@@ -542,8 +546,8 @@ MOSTAQL_PROJECTS: Final[ProjectPolicy] = ProjectPolicy(
 )
 """Mostaql's project mode (RULES.md §11): its eight budget brackets from $25 to $10,000, the
 whole project in one milestone, 20% commission [M], a $5 minimum milestone, 14-day
-auto-approval, 30-day offers and a 7-day answer to an early end [U]; 30-day projects and
-30 bids a month [choice]."""
+auto-approval, 30-day offers and a 7-day answer to an early end [U]; reviews published
+together or after 14 days [M, ST]; 30-day projects and 30 bids a month [choice]."""
 
 UPWORK_LIKE_PROJECTS: Final = attrs.evolve(
     MOSTAQL_PROJECTS, milestones_max=10, commission=(ChargeRule(rate=Decimal("0.10")),)

@@ -21,7 +21,7 @@ from microgigs.actors import Actor
 from microgigs.ids import CategoryId, MemberId
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent
-from microgigs.projects import MilestonePlan, Resolution
+from microgigs.projects import CLIENT_ASPECTS, AspectRating, MilestonePlan, Resolution
 
 LOGOS = CategoryId("logo-design")
 REQUEST_TEXT = "شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة."
@@ -141,14 +141,24 @@ def _project_scene(market, ahmad, sara, mona, nour):
     scene["b-hire"] = _bid(market, sara, scene["p-hire"], "b-hire")
     names = [
         "answer", "fund", "submit", "changes", "approve", "dispute", "resolve", "propose",
-        "proposal", "end", "answer-end", "ask-cancel", "take-back", "answer-cancel",
+        "proposal", "end", "answer-end", "ask-cancel", "take-back", "answer-cancel", "review",
     ]  # fmt: skip
     contracts = _contracts(market, ahmad, sara, names)
-    for name in ("submit", "changes", "approve", "dispute", "resolve", "end", "answer-end"):
+    for name in (
+        "submit",
+        "changes",
+        "approve",
+        "dispute",
+        "resolve",
+        "end",
+        "answer-end",
+        "review",
+    ):
         market.fund_milestone(ahmad, contracts[name], 1, key=f"c-{name}-fund")
     for name in ("changes", "approve"):
         market.submit_milestone(sara, contracts[name], 1, "تم التسليم", key=f"c-{name}-sub")
     market.dispute_milestone(ahmad, contracts["resolve"], 1, "لا يطابق الوصف", key="c-res-d")
+    market.approve_milestone(ahmad, contracts["review"], 1, key="c-review-ok")
     plan = [MilestonePlan("الهوية كاملة", usd(30))]
     market.propose_milestones(ahmad, contracts["proposal"], plan, key="c-proposal-p")
     market.end_contract(ahmad, contracts["answer-end"], "تغيرت خطتنا", key="c-answer-end-e")
@@ -604,4 +614,13 @@ def _project_plays(m, s, sara, ahmad, mona):
         "answer_contract_cancellation",
         lambda k: m.answer_contract_cancellation(ahmad, s["c-answer-cancel"], agree=True, key=k),
         lambda k: m.answer_contract_cancellation(ahmad, s["c-answer-cancel"], agree=False, key=k),
+    )
+    yield Play(
+        "review_contract",
+        lambda k: m.review_contract(
+            ahmad, s["c-review"], [AspectRating(a, 5) for a in CLIENT_ASPECTS], "ممتاز", key=k
+        ),
+        lambda k: m.review_contract(
+            ahmad, s["c-review"], [AspectRating(a, 4) for a in CLIENT_ASPECTS], "جيد", key=k
+        ),
     )

@@ -10,6 +10,7 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
     InsufficientFunds,
+    MemberSuspended,
     NoBidCredits,
     NotFound,
     OutsideBracket,
@@ -19,12 +20,16 @@ from microgigs.errors import (
 from microgigs.ids import CategoryId
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
 from microgigs.projects import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
     BidStatus,
     ContractStatus,
     MilestonePlan,
     MilestoneStatus,
     ProjectStatus,
     Resolution,
+    Visibility,
 )
 
 DESIGN = CategoryId("logo-design")
@@ -302,3 +307,109 @@ def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
     market.fund_milestone(client, contract, 1, key="fund")
     with pytest.raises(ProjectStatusConflict):
         market.fund_milestone(client, contract, 1, key="fund-again")
+
+
+def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_languages(market):
+    client, freelancer, other = people(market)
+    project = open_project(market, client)
+    cheap = bid(market, other, project, amount="1000")
+    dear = bid(market, freelancer, project, amount="2500")
+    ranked = market.ranked_bids(client, project)
+    assert [cheap, dear] == [r.view.bid.id for r in ranked]
+    amount = {r.view.bid.id: r.contributions[3].points for r in ranked}
+    assert {cheap: 100, dear: 0} == amount
+    assert "amount within the budget: 100 (1000.00 USD)" == ranked[0].explain("en")[3]
+    assert "المبلغ ضمن الميزانية: 100 (1000.00 USD)" == ranked[0].explain("ar")[3]
+    assert 6 == len(ranked[0].explain("ar"))
+
+
+def test_a_private_project_is_seen_and_bid_on_by_invited_freelancers_only(market):
+    client, freelancer, other = people(market)
+    project = open_project(
+        market, client, visibility=Visibility.PRIVATE, invited=(freelancer.member_id,)
+    )
+    assert [] == market.open_projects(None)
+    with pytest.raises(NotFound):
+        market.project_page(other, project)
+    with pytest.raises(PermissionDenied):
+        bid(market, other, project)
+    bid(market, freelancer, project)
+    assert 1 == len(market.project_page(freelancer, project).bids)
+
+
+def test_a_suspended_freelancer_cannot_bid(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    with pytest.raises(MemberSuspended):
+        bid(market, freelancer, project)
+    assert () == market.project_page(client, project).bids
+
+
+def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.request_changes(client, contract, 1, "كبّر الشعار", key="changes")
+    proposal = [MilestonePlan("ب1", usd(200)), MilestonePlan("ب2", usd(400))]
+    market.propose_milestones(freelancer, contract, proposal, key="propose")
+    market.answer_proposal(client, contract, agree=True, key="agree")
+    page = market.contract_page(client, contract)
+    assert [
+        (1, usd(600), MilestoneStatus.CHANGES_REQUESTED),
+        (3, usd(200), MilestoneStatus.PLANNED),
+        (4, usd(400), MilestoneStatus.PLANNED),
+    ] == [(m.number, m.amount, m.status) for m in page.contract.milestones]
+    assert "submit_milestone" in market.contract_page(freelancer, contract).next_commands
+    assert "fund_milestone" in page.next_commands
+
+
+def test_a_freelancer_who_refuses_an_early_end_disputes_what_is_held(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.answer_end(freelancer, contract, agree=False, key="no")
+    market.clock.set(market.clock.now() + 30 * DAY)
+    market.tick()
+    page = market.contract_page(ADMIN, contract)
+    assert (MilestoneStatus.DISPUTED, usd(1200)) == (page.contract.milestones[0].status, page.held)
+    assert ("resolve_milestone",) == page.next_commands
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.REFUND, key="refund")
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+    assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
+
+
+def test_the_freelancer_cannot_fund_and_the_client_cannot_submit(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    with pytest.raises(PermissionDenied):
+        market.fund_milestone(freelancer, contract, 1, key="f")
+    market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(PermissionDenied):
+        market.submit_milestone(client, contract, 1, "تم", key="s")
+    assert ("submit_milestone",) == market.contract_page(freelancer, contract).next_commands[:1]
+
+
+def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(market):
+    client, freelancer, other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.approve_milestone(client, contract, 1, key="ok")
+    six = [AspectRating(aspect, 4) for aspect in CLIENT_ASPECTS]
+    market.review_contract(client, contract, six, "عمل متقن", key="rc")
+    assert () == market.contract_page(freelancer, contract).reviews
+    assert 1 == len(market.contract_page(client, contract).reviews)
+    overall = [AspectRating(Aspect.OVERALL, 5)]
+    market.review_contract(freelancer, contract, overall, "عميل واضح", key="rf")
+    assert 2 == len(market.contract_page(freelancer, contract).reviews)
+    later = open_project(market, client, key="p-later")
+    bid(market, freelancer, later)
+    [ranked] = market.ranked_bids(client, later)
+    assert (80, "4.00") == (ranked.contributions[0].points, ranked.contributions[0].figure)
+    assert (10, "1") == (ranked.contributions[1].points, ranked.contributions[1].figure)
+    with pytest.raises(PermissionDenied):
+        market.review_contract(other, contract, overall, key="ro")

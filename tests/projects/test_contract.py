@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -13,13 +14,22 @@ from microgigs.errors import (
     InvalidRefund,
     MilestonesMismatch,
     NotFound,
+    OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
 )
 from microgigs.ids import ContractId, ProjectId
 from microgigs.money import Money
-from microgigs.policy import FIVERR_LIKE_PROJECTS, MOSTAQL_PROJECTS, UPWORK_LIKE_PROJECTS
+from microgigs.policy import (
+    FIVERR_LIKE_PROJECTS,
+    KHAMSAT,
+    MOSTAQL_PROJECTS,
+    UPWORK_LIKE_PROJECTS,
+)
 from microgigs.projects import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
     Contract,
     ContractStatus,
     MilestonePlan,
@@ -250,3 +260,65 @@ def _act(contract: Contract, action: str, number: int, moment) -> list[Settlemen
     else:
         return contract.auto_approve(moment)
     return []
+
+
+def _six(stars: int = 5) -> tuple[AspectRating, ...]:
+    return tuple(AspectRating(aspect, stars) for aspect in CLIENT_ASPECTS)
+
+
+def test_both_sides_review_once_and_the_reviews_are_published_together() -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict):  # not finished yet
+        contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    contract.approve(C, 1, NOW)
+    contract.review(C, _six(4), "عمل متقن", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    assert contract.client_review is not None
+    assert Decimal(4) == contract.client_review.stars
+    assert not contract.reviews_published(NOW, MOSTAQL_PROJECTS)
+    with pytest.raises(ProjectStatusConflict):
+        contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    overall = (AspectRating(Aspect.OVERALL, 5),)
+    contract.review(
+        F, overall, "عميل واضح", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews
+    )
+    assert contract.reviews_published(NOW, MOSTAQL_PROJECTS)
+
+
+def test_one_review_is_published_when_the_14_day_window_closes() -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.approve(C, 1, NOW)
+    contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    closes = NOW + timedelta(days=14)
+    assert not contract.reviews_published(closes - timedelta(seconds=1), MOSTAQL_PROJECTS)
+    assert contract.reviews_published(closes, MOSTAQL_PROJECTS)
+    with pytest.raises(ProjectStatusConflict):  # too late for the freelancer
+        contract.review(
+            F,
+            (AspectRating(Aspect.OVERALL, 5),),
+            "",
+            now=closes,
+            policy=MOSTAQL_PROJECTS,
+            stars=KHAMSAT.reviews,
+        )
+
+
+@pytest.mark.parametrize(
+    "ratings",
+    [
+        tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]),  # one aspect missing
+        (*tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), AspectRating(Aspect.OVERALL, 5)),
+        tuple(AspectRating(a, 6) for a in CLIENT_ASPECTS),  # six stars
+        tuple(AspectRating(a, 0) for a in CLIENT_ASPECTS),
+    ],
+)
+def test_the_client_rates_each_of_six_aspects_from_1_to_5(
+    ratings: tuple[AspectRating, ...],
+) -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.approve(C, 1, NOW)
+    with pytest.raises(OutOfRange):
+        contract.review(C, ratings, "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    assert contract.client_review is None

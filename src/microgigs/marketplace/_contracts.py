@@ -42,6 +42,7 @@ def _plans(plans: Sequence[MilestonePlan], title: str, total: Money) -> Sequence
 def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     context.trader(command.actor)
     project = context.uow.projects.get(command.project_id)
+    command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
     contract_id = context.ids.new(ContractId)
     contract = Contract.offer(
@@ -231,6 +232,20 @@ def answer_cancellation(command: c.AnswerContractCancellation, context: Context)
         contract,
         contract.answer_cancellation(command.actor, context.now, agree=command.agree),
     )
+
+
+@handles(c.ReviewContract)
+def review_contract(command: c.ReviewContract, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.review(
+        command.actor,
+        command.ratings,
+        command.comment,
+        now=context.now,
+        policy=context.policy.projects,
+        stars=context.policy.reviews,
+    )
+    save_contract(context, contract, "reviewed")
 
 
 def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) -> None:

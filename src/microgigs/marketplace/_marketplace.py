@@ -71,7 +71,7 @@ from microgigs.money import Money
 from microgigs.orders import OrderEvent
 from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
-from microgigs.projects import MilestonePlan, Resolution, Visibility
+from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
 from microgigs.ranking import ListingQuery, Ordering, evaluation_round
 from microgigs.storage.codec import converter
 from microgigs.storage.ports import CommandRecord, Storage, UnitOfWork
@@ -880,6 +880,18 @@ class Marketplace(Queries, ProjectQueries):
     ) -> None:
         """The other side agrees to cancel (money held goes back) or refuses."""
         self.execute(c.AnswerContractCancellation(actor, contract_id, agree), key=key)
+
+    def review_contract(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        ratings: Sequence[AspectRating],
+        comment: str = "",
+        *,
+        key: Key = None,
+    ) -> None:
+        """One side reviews the other after the contract; both are published together."""
+        self.execute(c.ReviewContract(actor, contract_id, _tuple(ratings), comment), key=key)
 
     # --- time -----------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from microgigs.projects import (
     Bid,
     BidStatus,
     Contract,
+    ContractReview,
     ContractStatus,
     MilestoneStatus,
     Project,
@@ -150,6 +151,8 @@ class ContractPage:
     refunded: Money
     held: Money
     next_commands: tuple[str, ...]
+    reviews: tuple[ContractReview, ...] = ()
+    """The reviews its reader may see: their own, and both once published."""
 
 
 def _reader(actor: Actor | None) -> Actor | None:
@@ -289,6 +292,9 @@ class ProjectQueries:
 
     def _rank(self, uow: UnitOfWork, project: Project, bid: Bid) -> RankedBid:
         rating = uow.reviews.rating_of_seller(bid.freelancer_id)
+        total, count = Decimal(rating.total), rating.count
+        for stars in self._project_stars(uow, bid.freelancer_id):
+            total, count = total + stars, count + 1
         level = uow.members.get(bid.freelancer_id).level
         completed = len(
             uow.contracts.of_member(
@@ -299,7 +305,7 @@ class ProjectQueries:
         duration = project.terms.duration_days
         answers = sum(1 for a in bid.answers if len(a) >= _ANSWER_IN_SUBSTANCE)
         questions = len(project.terms.questions)
-        average = Decimal(rating.total) / rating.count if rating.count else Decimal(0)
+        average = total / count if count else Decimal(0)
         contributions = (
             Contribution(Factor.RATING, _percent(average, Decimal(5)), f"{average:.2f}"),
             Contribution(
@@ -327,6 +333,19 @@ class ProjectQueries:
         score = sum(c.points for c in contributions) // len(contributions)
         return RankedBid(self._bid_view(bid), score, contributions)
 
+    def _project_stars(self, uow: UnitOfWork, freelancer_id: MemberId) -> list[Decimal]:
+        """The published stars clients gave the freelancer's completed contracts."""
+        now, policy = self.clock.now(), self.policy.projects
+        return [
+            c.client_review.stars
+            for c in uow.contracts.of_member(
+                freelancer_id, status=ContractStatus.COMPLETED, limit=_PAGE
+            )
+            if c.freelancer_id == freelancer_id
+            and c.client_review is not None
+            and c.reviews_published(now, policy)
+        ]
+
     def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
         """A contract with its milestones, its money, and what its reader may do next."""
         _reader(actor)
@@ -334,13 +353,21 @@ class ProjectQueries:
             contract = uow.contracts.get(contract_id)
         parties = (contract.client_id, contract.freelancer_id)
         actor.require_party(parties, _("read this contract"))
+        published = contract.reviews_published(self.clock.now(), self.policy.projects)
+        reviews = tuple(
+            r
+            for r in (contract.client_review, contract.freelancer_review)
+            if r is not None and (published or actor.is_member(r.author_id))
+        )
+        hidden = attrs.evolve(contract, client_review=None, freelancer_review=None)
         return ContractPage(
-            contract,
+            hidden,
             contract.funded(),
             contract.released(),
             contract.refunded(),
             contract.held(),
             next_commands(contract, actor),
+            reviews,
         )
 
 

@@ -99,7 +99,7 @@ from microgigs.ledger import Gateway
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent
-from microgigs.projects import MilestonePlan, Resolution, Visibility
+from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
 from microgigs.storage.codec import converter as _converter
 
 __all__ = [
@@ -165,6 +165,7 @@ __all__ = [
     "ResolveMilestone",
     "ResumeService",
     "Review",
+    "ReviewContract",
     "SendMessage",
     "SendOffer",
     "ServiceCommand",
@@ -1026,6 +1027,18 @@ class AnswerContractCancellation(ContractCommand[None]):
     agree: bool
 
 
+@attrs.frozen
+class ReviewContract(ContractCommand[None]):
+    """One side reviews the other after the contract (the client six aspects, 1–5 each).
+
+    The two reviews are published together, or when the window closes.
+    """
+
+    errors = (ProjectStatusConflict, OutOfRange, InvalidText)
+    ratings: tuple[AspectRating, ...]
+    comment: str = ""
+
+
 COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-any]
     command.name: command
     for command in (
@@ -1096,6 +1109,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         AskToCancelContract,
         TakeBackCancellation,
         AnswerContractCancellation,
+        ReviewContract,
     )
 }
 """Every command a member or an admin sends, by name (``tick`` is the system's own)."""

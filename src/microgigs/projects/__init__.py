@@ -7,7 +7,11 @@ a contract's :class:`Settlement` values describe.
 """
 
 from microgigs.projects._contract import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
     Contract,
+    ContractReview,
     ContractStatus,
     Milestone,
     MilestonePlan,
@@ -27,10 +31,14 @@ from microgigs.projects._project import (
 )
 
 __all__ = [
+    "CLIENT_ASPECTS",
+    "Aspect",
+    "AspectRating",
     "Bid",
     "BidCredits",
     "BidStatus",
     "Contract",
+    "ContractReview",
     "ContractStatus",
     "Milestone",
     "MilestonePlan",

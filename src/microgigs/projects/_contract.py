@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text
+from microgigs._checks import plain_text, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -41,10 +42,14 @@ from microgigs.errors import (
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
 from microgigs.money import Money
 from microgigs.orders import contact_details
-from microgigs.policy import ProjectPolicy
+from microgigs.policy import ProjectPolicy, ReviewPolicy
 
 __all__ = [
+    "CLIENT_ASPECTS",
+    "Aspect",
+    "AspectRating",
     "Contract",
+    "ContractReview",
     "ContractStatus",
     "Milestone",
     "MilestonePlan",
@@ -160,6 +165,64 @@ label_members(
 )
 
 
+class Aspect(LabelledEnum):
+    """What a review rates: the client rates six aspects of the work, the freelancer one."""
+
+    PROFESSIONALISM = "professionalism"
+    COMMUNICATION = "communication"
+    QUALITY = "quality"
+    EXPERTISE = "expertise"
+    ON_TIME = "on_time"
+    HIRE_AGAIN = "hire_again"
+    OVERALL = "overall"
+
+
+label_members(
+    {
+        Aspect.PROFESSIONALISM: _("professionalism"),
+        Aspect.COMMUNICATION: _("communication"),
+        Aspect.QUALITY: _("quality of the work"),
+        Aspect.EXPERTISE: _("expertise"),
+        Aspect.ON_TIME: _("delivered on time"),
+        Aspect.HIRE_AGAIN: _("would hire again"),
+        Aspect.OVERALL: _("overall"),
+    }
+)
+
+CLIENT_ASPECTS: Final = (
+    Aspect.PROFESSIONALISM,
+    Aspect.COMMUNICATION,
+    Aspect.QUALITY,
+    Aspect.EXPERTISE,
+    Aspect.ON_TIME,
+    Aspect.HIRE_AGAIN,
+)
+"""The aspects a client rates a freelancer on (RULES.md §11); a freelancer rates ``OVERALL``."""
+
+
+@attrs.frozen
+class AspectRating:
+    """Stars for one aspect."""
+
+    aspect: Aspect
+    stars: int
+
+
+@attrs.frozen
+class ContractReview:
+    """One side's review of a finished contract."""
+
+    author_id: MemberId
+    ratings: tuple[AspectRating, ...]
+    comment: str
+    written_at: datetime
+
+    @property
+    def stars(self) -> Decimal:
+        """The mean of the aspects' stars."""
+        return Decimal(sum(r.stars for r in self.ratings)) / len(self.ratings)
+
+
 @attrs.frozen
 class MilestonePlan:
     """A milestone as offered or proposed: a title and an amount."""
@@ -258,6 +321,10 @@ class Contract:
     """When the money held goes back to a client who ended early (``None``: not ending)."""
     reason: str | None = None
     next_number: int = 1
+    client_review: ContractReview | None = None
+    """The client's review of the freelancer."""
+    freelancer_review: ContractReview | None = None
+    """The freelancer's review of the client."""
     version: int = 0
 
     @classmethod
@@ -710,3 +777,73 @@ class Contract:
         self.finished_at = utc(now)
         self._changed()
         return settled
+
+    # --- reviews (both sides, published together) ----------------------------------------------
+
+    def reviews_close_at(self, policy: ProjectPolicy) -> datetime | None:
+        """When the reviews' window closes (``None`` until the contract is finished)."""
+        if self.finished_at is None or self.status not in _REVIEWABLE:
+            return None
+        return later(self.finished_at, policy.review_window)
+
+    def review(
+        self,
+        actor: Actor,
+        ratings: Sequence[AspectRating],
+        comment: str,
+        *,
+        now: datetime,
+        policy: ProjectPolicy,
+        stars: ReviewPolicy,
+    ) -> ContractReview:
+        """One side reviews the other after the contract, once, within the window.
+
+        The client rates the six :data:`CLIENT_ASPECTS`, the freelancer the client
+        ``OVERALL``; each from the policy's lowest to highest star.
+        """
+        party = self._party(actor, _("review this contract"))
+        closes = self.reviews_close_at(policy)
+        if closes is None or utc(now) >= closes:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=self.status, action=_("review")
+            )
+        mine = self.client_review if party == self.client_id else self.freelancer_review
+        if mine is not None:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("reviewed"), action=_("review again")
+            )
+        wanted = CLIENT_ASPECTS if party == self.client_id else (Aspect.OVERALL,)
+        if not isinstance(ratings, list | tuple) or not all(
+            isinstance(r, AspectRating) for r in ratings
+        ):
+            raise InvalidType(
+                field=_("ratings"), expected="AspectRating", actual=type(ratings).__name__
+            )
+        given = {r.aspect: r.stars for r in ratings}
+        if set(given) != set(wanted) or len(ratings) != len(wanted):
+            raise OutOfRange(
+                field=_("ratings"), value=len(ratings), minimum=len(wanted), maximum=len(wanted)
+            )
+        checked = tuple(
+            AspectRating(a, whole_number(a.label, given[a], stars.stars_min, stars.stars_max))
+            for a in wanted
+        )
+        text = plain_text(_("comment"), comment, 0, stars.comment_length_max, multiline=True)
+        written = ContractReview(party, checked, text, utc(now))
+        if party == self.client_id:
+            self.client_review = written
+        else:
+            self.freelancer_review = written
+        self._changed()
+        return written
+
+    def reviews_published(self, now: datetime, policy: ProjectPolicy) -> bool:
+        """Both reviews are shown once both sides have written theirs, or the window closed."""
+        closes = self.reviews_close_at(policy)
+        if closes is None:
+            return False
+        both = self.client_review is not None and self.freelancer_review is not None
+        return both or utc(now) >= closes
+
+
+_REVIEWABLE: Final = frozenset({ContractStatus.COMPLETED, ContractStatus.ENDED})
