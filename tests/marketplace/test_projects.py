@@ -413,3 +413,27 @@ def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(mark
     assert (10, "1") == (ranked.contributions[1].points, ranked.contributions[1].figure)
     with pytest.raises(PermissionDenied):
         market.review_contract(other, contract, overall, key="ro")
+
+
+def test_a_project_kept_open_by_a_waiting_offer_expires_once_it_is_answered(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.clock.now() + 30 * DAY)  # the project's time and the offer's
+    first = market.tick()  # the project waits for the offer; then the offer lapses
+    assert (0, 1) == (first.projects_expired, first.contract_steps)
+    assert ContractStatus.LAPSED is market.contract_page(client, contract).contract.status
+    assert 1 == market.tick().projects_expired
+    assert ProjectStatus.EXPIRED is market.project_page(client, project).project.status
+
+
+def test_an_early_end_disputed_whole_leaves_the_due_index_after_its_days(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.dispute_milestone(freelancer, contract, 1, "أنجزت نصف العمل", key="dispute")
+    market.clock.set(market.clock.now() + 7 * DAY)
+    assert 1 == market.tick().contract_steps
+    assert 0 == market.tick().contract_steps
+    assert usd(1200) == market.contract_page(client, contract).held

@@ -936,7 +936,10 @@ class Marketplace(Queries, ProjectQueries):
     def _tick_projects(self, when: datetime) -> tuple[int, int, int]:
         """Project mode's steps: expiry, contracts' timers, bid credits; each once."""
         with self.storage.unit_of_work() as uow:
-            expiring = uow.projects.expiring(when, limit=_TICK_BATCH)
+            expiring = [
+                (p, uow.projects.get(p).version)
+                for p in uow.projects.expiring(when, limit=_TICK_BATCH)
+            ]
             due = [
                 (c, uow.contracts.get(c).version)
                 for c in uow.contracts.due(when, limit=_TICK_BATCH)
@@ -946,9 +949,8 @@ class Marketplace(Queries, ProjectQueries):
                 found = uow.bid_credits.find(member_id)
                 if found is not None:
                     refills.append((member_id, found.refills_at))
-        expired = sum(
-            self._step(ExpireProject(project_id), f"expire-project:{project_id}", when)
-            for project_id in expiring
+        expired = sum(  # by version: a project kept open by an offer expires once it is answered
+            self._expire(project_id, version, when) for project_id, version in expiring
         )
         fired = sum(
             self._step(FireContractTimer(contract_id), f"contract:{contract_id}:{version}", when)
@@ -968,6 +970,16 @@ class Marketplace(Queries, ProjectQueries):
         if event is None:
             return 0
         return self._step(FireTimer(order_id, event), key, when)
+
+    def _expire(self, project_id: ProjectId, version: int, when: datetime) -> int:
+        """1 if this process expired the project, 0 if it stays open or another did it."""
+        try:
+            expired = self._execute(
+                ExpireProject(project_id), f"expire-project:{project_id}:{version}", when
+            )
+        except (StaleWrite, IdempotencyConflict):
+            return 0
+        return int(expired)
 
     def _step(self, command: c.Command[None], key: str, when: datetime) -> int:
         """A system step: 1 if this process did it, 0 if another did it first."""

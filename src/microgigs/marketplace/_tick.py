@@ -124,17 +124,19 @@ def trending_counted(_command: TrendingCounted, _context: Context) -> None:
 
 
 @attrs.frozen
-class ExpireProject(SystemStep[None]):
-    """An open project whose time ran out stops taking bids."""
+class ExpireProject(SystemStep[bool]):
+    """An open project whose time ran out stops taking bids (not while an offer waits)."""
 
     project_id: ProjectId
 
 
 @handles(ExpireProject)
-def expire_project(command: ExpireProject, context: Context) -> None:
+def expire_project(command: ExpireProject, context: Context) -> bool:
     project = context.uow.projects.get(command.project_id)
     if project.expire(context.now):
         save_project(context, project, "expired")
+        return True
+    return False
 
 
 @attrs.frozen
@@ -155,9 +157,11 @@ def fire_contract_timer(command: FireContractTimer, context: Context) -> None:
         offer_answered(context, contract, accepted=False)
         save_contract(context, contract, "lapsed")
         return
-    settled = contract.auto_approve(context.now) + contract.end_timeout(context.now)
-    if settled:
-        settle(context, contract, settled)
+    # saved even when nothing is paid out: an early end whose held money is all disputed
+    # stops its timer, and the contract leaves the due index
+    settle(
+        context, contract, contract.auto_approve(context.now) + contract.end_timeout(context.now)
+    )
 
 
 @attrs.frozen
