@@ -79,6 +79,10 @@ def test_simulate_is_deterministic_walks_every_path_and_audits_clean(tmp_path):
     assert counts == reported(report, "Orders by status:", english)
     assert "GMV (completed orders): $" in report
     assert "20/20" in runs[0].stderr  # the progress bar
+    projects = reported(report, "Projects by status:", {"completed": "completed", "open": "open",
+                        "in progress": "in progress"})  # fmt: skip
+    assert projects["completed"] > 0
+    assert "Released to freelancers (projects): $" in report
 
 
 def test_the_report_speaks_arabic(tmp_path):
@@ -157,3 +161,25 @@ def test_a_second_simulation_on_the_same_file_says_why_not(tmp_path):
         again.returncode,
         again.stderr[len(db) + 1 :][:27],
     )
+
+
+def test_call_runs_project_mode_with_milestones_written_as_json(tmp_path):
+    db = str(tmp_path / "projects.db")
+    client, designer = (
+        cli("--db", db, "call", "register_member", f"username={name}",
+            f"email={name}@example.com", "first_name=اسم", "family_name=عائلة").stdout.strip()
+        for name in ("hala", "yusuf")
+    )  # fmt: skip
+    project = cli("--db", db, "call", "--actor", f"member:{client}", "post_project",
+                  "category_id=logo-design", "title=هوية بصرية لمتجر عطور",
+                  "description=شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
+                  "bracket=2", "duration_days=10", "visibility=public").stdout.strip()  # fmt: skip
+    assert "ok" == cli("--db", db, "call", "--actor", "admin:staff", "moderate_project",
+                       f"project_id={project}").stdout.strip()  # fmt: skip
+    bid = cli("--db", db, "call", "--actor", f"member:{designer}", "place_bid",
+              f"project_id={project}", "amount=200 USD", "delivery_days=7",
+              "text=أنجز الهوية كاملة خلال أسبوع.").stdout.strip()  # fmt: skip
+    hired = cli("--db", db, "call", "--actor", f"member:{client}", "hire_bid",
+                f"project_id={project}", f"bid_id={bid}",
+                'milestones=[{"title": "الشعار", "amount": "200 USD"}]')  # fmt: skip
+    assert (0, 26) == (hired.returncode, len(hired.stdout.strip()))

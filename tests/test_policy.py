@@ -491,3 +491,35 @@ def test_a_charge_applies_from_its_threshold_up_to_below_its_ceiling():
     rule = ChargeRule(fixed=usd(1), applies_from=usd(10), applies_below=usd(20))
     subtotals = [usd("9.99"), usd(10), usd("19.99"), usd(20)]
     assert [False, True, True, False] == [rule.applies_to(s) for s in subtotals]
+
+
+def test_the_project_presets_hold_the_numbers_of_rules_section_11():
+    from microgigs.policy import (  # noqa: PLC0415 (the project presets, together)
+        FIVERR_LIKE,
+        MOSTAQL,
+        UPWORK_LIKE,
+    )
+
+    mostaql, upwork, fiverr = MOSTAQL.projects, UPWORK_LIKE.projects, FIVERR_LIKE.projects
+    low, high = mostaql.brackets[0]
+    assert (str(low), str(high)) == (
+        "25.00 USD",
+        "50.00 USD",
+    )
+    assert str(mostaql.brackets[-1][1]) == "10000.00 USD"
+    assert (mostaql.milestones_max, mostaql.commission[0].rate) == (1, Decimal("0.20"))
+    assert (upwork.auto_approve_after.days, upwork.early_end_answer.days) == (14, 7)
+    assert (fiverr.milestones_max, fiverr.auto_approve_after.days) == (6, 8)
+    assert {p.offer_lifetime.days for p in (mostaql, upwork, fiverr)} == {30}
+    assert str(mostaql.milestone_min) == "5.00 USD"
+
+
+def test_a_project_policy_refuses_overlapping_brackets():
+    with pytest.raises(InvalidPolicy):
+        attrs.evolve(
+            KHAMSAT.projects,
+            brackets=(
+                (Money.of(25, "USD"), Money.of(100, "USD")),
+                (Money.of(50, "USD"), Money.of(200, "USD")),
+            ),
+        )

@@ -58,6 +58,9 @@ LABELS = {
     "available": ("أرباح متاحة", "available earnings"),
     "payouts": ("مسحوبات مدفوعة", "paid out"),
     "audit": ("تدقيق الدفتر: عدد المشكلات", "ledger audit: issues"),
+    "project_gmv": ("المدفوع للمستقلين من المشاريع", "Released to freelancers (projects)"),
+    "projects": ("المشاريع حسب الحالة", "Projects by status"),
+    "contracts": ("العقود حسب الحالة", "Contracts by status"),
 }
 
 
@@ -202,7 +205,7 @@ def shown(result: object) -> str:
 
 
 def report(market: Marketplace, language: str) -> list[str]:
-    """GMV, commission, orders by status, seller levels, balances and the audit."""
+    """GMV, commission, orders, projects and contracts by status, levels, balances, audit."""
     index = 0 if language == "ar" else 1
     locale = "ar" if language == "ar" else "en"
 
@@ -218,6 +221,11 @@ def report(market: Marketplace, language: str) -> list[str]:
         f"{say('orders')}:",
     ]
     lines += [f"  {label(s, locale)}: {seen.orders[s]}" for s in OrderStatus if seen.orders[s]]
+    lines.append(f"{say('projects')}:")
+    lines += [f"  {label(p, locale)}: {n}" for p, n in seen.projects.items() if n]
+    lines.append(f"{say('contracts')}:")
+    lines += [f"  {label(c, locale)}: {n}" for c, n in seen.contracts.items() if n]
+    lines.append(f"{say('project_gmv')}: {format_money(seen.project_gmv or zero, locale)}")
     lines.append(f"{say('levels')}:")
     lines += [f"  {label(v, locale)}: {seen.levels[v]}" for v in SellerLevel if seen.levels[v]]
     lines.append(f"{say('balances')}:")

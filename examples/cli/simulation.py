@@ -1,7 +1,10 @@
 """A whole marketplace simulated from a seed: members, services, orders over days.
 
 Every step is a use case of :class:`~microgigs.marketplace.Marketplace`, with the clock
-moved by the simulation; the same seed gives the same marketplace, order for order.
+moved by the simulation; the same seed gives the same marketplace, order for order. Project
+mode plays beside the services with members and a random generator of its own (so the
+services' run is the same with or without it): clients post projects, freelancers bid, the
+best-ranked bid is hired, milestones are funded, submitted, approved, disputed and split.
 """
 
 from __future__ import annotations
@@ -20,10 +23,21 @@ from microgigs import ManualClock, MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import default_categories
-from microgigs.ids import MemberId, OrderId, ServiceId
+from microgigs.ids import ContractId, MemberId, OrderId, ProjectId, ServiceId
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.projects import (
+    CLIENT_ASPECTS,
+    AspectRating,
+    Bid,
+    Contract,
+    ContractStatus,
+    MilestonePlan,
+    MilestoneStatus,
+    ProjectStatus,
+    Resolution,
+)
 
 ADMIN = Actor.admin(MemberId("staff"))
 WITHDRAW_CHANCE, PAYOUT_SUCCESS = 0.3, 0.9  # a seller's daily chance; a payout's
@@ -51,6 +65,7 @@ class Simulation:
     orders: list[OrderId] = attrs.Factory(list)
     refused: Counter[str] = attrs.Factory(Counter)
     steps: int = 0
+    projects: Projects | None = None
 
     def key(self) -> str:
         """A new idempotency key (one per use case called)."""
@@ -139,6 +154,8 @@ class Simulation:
                         ADMIN, s.member_id, a, paid=p, key=self.key()
                     )
                 )
+        if self.projects is not None:
+            self.projects.day()
         self.clock.advance(timedelta(days=1))
         self.market.tick()
 
@@ -218,6 +235,8 @@ def simulate(
     """Run the simulation, drawing a progress bar on stderr."""
     sim = Simulation(market, clock, random.Random(seed))  # noqa: S311 (a simulation)
     sim.populate(members)
+    sim.projects = Projects(sim, random.Random(seed + 1))  # noqa: S311 (a simulation)
+    sim.projects.populate(max(2, members // 10))
     for number in range(days):
         sim.day()
         done = (number + 1) * 30 // days
@@ -225,3 +244,169 @@ def simulate(
         sys.stderr.flush()
     sys.stderr.write("\n")
     return sim
+
+
+PROJECT_TITLES = [
+    "هوية بصرية كاملة لمتجر عطور",
+    "تطبيق جوال لحجز مواعيد العيادات",
+    "ترجمة دليل مستخدم من الإنجليزية إلى العربية",
+    "متجر إلكتروني على ووردبريس",
+    "كتابة محتوى لموقع شركة ناشئة",
+]
+PROJECT_TEXT = "نبحث عن مستقل محترف لإنجاز المشروع كاملًا مع تسليمات واضحة وتواصل مستمر."
+
+
+@attrs.define
+class Projects:
+    """Project mode in the simulation: its own clients, freelancers and random generator."""
+
+    sim: Simulation
+    rng: random.Random
+    clients: list[Actor] = attrs.Factory(list)
+    freelancers: list[Actor] = attrs.Factory(list)
+    open: list[ProjectId] = attrs.Factory(list)
+    contracts: list[ContractId] = attrs.Factory(list)
+
+    def populate(self, each: int) -> None:
+        """``each`` clients (who top up) and ``each`` freelancers."""
+        m = self.sim.market
+        for number in range(2 * each):
+            member = Actor.member(
+                m.register_member(
+                    username=f"pro{number}",
+                    email=f"pro{number}@example.com",
+                    first_name=self.rng.choice(NAMES),
+                    family_name=self.rng.choice(FAMILIES),
+                    key=self.sim.key(),
+                )
+            )
+            if number % 2:
+                self.freelancers.append(member)
+            else:
+                self.clients.append(member)
+                m.top_up(member, self.sim.usd(1000), lg.Gateway.CARD, key=self.sim.key())
+
+    def day(self) -> None:
+        """A client may post; freelancers bid; the best bid is hired; contracts move on."""
+        sim, m, rng = self.sim, self.sim.market, self.rng
+        if rng.random() < 0.5:  # noqa: PLR2004 (a project every other day)
+            self.post(rng.choice(self.clients))
+        for project_id in list(self.open):
+            page = m.project_page(ADMIN, project_id)
+            if page.project.status is not ProjectStatus.OPEN:
+                self.open.remove(project_id)
+                continue
+            low, high = page.budget
+            for freelancer in rng.sample(self.freelancers, k=min(2, len(self.freelancers))):
+                amount = Money(rng.randint(low.minor // 100, high.minor // 100) * 100, low.currency)
+                sim.attempt(
+                    lambda f=freelancer, a=amount, p=project_id: m.place_bid(
+                        f, p, amount=a, delivery_days=rng.randint(3, 20),
+                        text="أنجز المشروع كاملًا بجودة عالية وفي الموعد.",
+                        answers=["نعم، أنجزت مشاريع مماثلة كثيرة."], key=sim.key(),
+                    )
+                )  # fmt: skip
+            client = Actor.member(page.project.client_id)
+            ranked = m.ranked_bids(client, project_id)
+            if ranked and rng.random() < 0.5:  # noqa: PLR2004
+                self.hire(client, project_id, ranked[0].view.bid)
+        for contract_id in list(self.contracts):
+            self.advance(m.contract_page(ADMIN, contract_id).contract)
+
+    def post(self, client: Actor) -> None:
+        """A new project, approved by an admin at once (or, one in ten, rejected)."""
+        sim, m, rng = self.sim, self.sim.market, self.rng
+        project = m.post_project(
+            client,
+            category_id=rng.choice([c.id for c in default_categories()]),
+            title=rng.choice(PROJECT_TITLES),
+            description=PROJECT_TEXT,
+            bracket=rng.randint(1, 4),
+            duration_days=30,
+            skills=["تصميم"],
+            questions=["هل أنجزت مشاريع مماثلة؟"],
+            key=sim.key(),
+        )
+        if rng.random() < 0.1:  # noqa: PLR2004
+            m.moderate_project(ADMIN, project, reason="الوصف غير كافٍ", key=sim.key())
+            return
+        m.moderate_project(ADMIN, project, key=sim.key())
+        self.open.append(project)
+
+    def hire(self, client: Actor, project_id: ProjectId, bid: Bid) -> None:
+        """The best-ranked bid, in one milestone or two."""
+        sim, m = self.sim, self.sim.market
+        amount = bid.amount
+        halves = amount.allocate([1, 1])
+        plans: list[MilestonePlan] = []
+        if self.rng.random() < 0.5 and m.policy.projects.milestones_max > 1:  # noqa: PLR2004
+            plans = [
+                MilestonePlan("الجزء الأول", halves[0]),
+                MilestonePlan("الجزء الثاني", halves[1]),
+            ]
+        hired: list[ContractId] = []
+        if sim.attempt(
+            lambda: hired.append(
+                m.hire_bid(client, project_id, bid.id, milestones=plans, key=sim.key())
+            )
+        ):
+            self.contracts.extend(hired)
+
+    def advance(self, contract: Contract) -> None:  # noqa: C901, PLR0912 (one contract's next step)
+        """Take a contract one step along a random path."""
+        sim, m, roll = self.sim, self.sim.market, self.rng.random()
+        client, freelancer = Actor.member(contract.client_id), Actor.member(contract.freelancer_id)
+        if contract.status.is_finished:
+            if contract.status is ContractStatus.COMPLETED and roll < 0.7:  # noqa: PLR2004
+                ratings = [AspectRating(a, self.rng.choice([4, 5])) for a in CLIENT_ASPECTS]
+                sim.attempt(lambda: m.review_contract(client, contract.id, ratings, key=sim.key()))
+            self.contracts.remove(contract.id)
+            return
+        if contract.status is ContractStatus.OFFERED:
+            accept = roll < 0.9  # noqa: PLR2004
+            sim.attempt(
+                lambda: m.answer_offer(freelancer, contract.id, accept=accept, key=sim.key())
+            )
+            return
+        for milestone in contract.milestones:
+            status, number = milestone.status, milestone.number
+            if status is MilestoneStatus.PLANNED:
+                if not sim.attempt(
+                    lambda n=number: m.fund_milestone(client, contract.id, n, key=sim.key())
+                ):
+                    m.top_up(client, milestone.amount, lg.Gateway.CARD, key=sim.key())
+                return
+            if status in (MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED):
+                if roll < 0.6:  # noqa: PLR2004
+                    sim.attempt(
+                        lambda n=number: m.submit_milestone(
+                            freelancer, contract.id, n, "تم التسليم", key=sim.key()
+                        )
+                    )
+                return
+            if status is MilestoneStatus.SUBMITTED:
+                if roll < 0.5:  # noqa: PLR2004
+                    sim.attempt(
+                        lambda n=number: m.approve_milestone(client, contract.id, n, key=sim.key())
+                    )
+                elif roll < 0.6:  # noqa: PLR2004
+                    sim.attempt(
+                        lambda n=number: m.request_changes(
+                            client, contract.id, n, "عدّل", key=sim.key()
+                        )
+                    )
+                elif roll < 0.7:  # noqa: PLR2004
+                    sim.attempt(
+                        lambda n=number: m.dispute_milestone(
+                            client, contract.id, n, "لا يطابق الوصف", key=sim.key()
+                        )
+                    )
+                return  # otherwise left to tick's auto-approval
+            if status is MilestoneStatus.DISPUTED:
+                refund = milestone.amount.allocate([1, 3])[0]
+                sim.attempt(
+                    lambda n=number, r=refund: m.resolve_milestone(
+                        ADMIN, contract.id, n, Resolution.SPLIT, r, key=sim.key()
+                    )
+                )
+                return

@@ -12,10 +12,12 @@ class LabelledEnum(enum.StrEnum):
     @property
     def label(self) -> str:
         """The English label; :func:`microgigs.l10n.label` translates it."""
-        return _LABELS[self]
+        return _LABELS[type(self), self.value]
 
 
-_LABELS: dict[LabelledEnum, str] = {}
+_LABELS: dict[tuple[type[LabelledEnum], str], str] = {}
+"""Labels by enum and value: members are strings, so two enums' ``"completed"`` are equal
+as keys of their own and would share one label."""
 
 
 def label_members(labels: Mapping[LabelledEnum, str]) -> None:
@@ -26,4 +28,4 @@ def label_members(labels: Mapping[LabelledEnum, str]) -> None:
         if missing:
             message = f"{kind.__name__} members without a label: {missing}"
             raise ValueError(message)
-    _LABELS.update(labels)
+    _LABELS.update(((type(member), member.value), text) for member, text in labels.items())

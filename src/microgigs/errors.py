@@ -53,6 +53,12 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── TooManyUpgrades
     │   ├── UnitPriceTooHigh
     │   └── UnknownUpgrade
+    ├── ProjectError (ValueError)
+    │   ├── BidExists
+    │   ├── MilestonesMismatch
+    │   ├── NoBidCredits
+    │   ├── OutsideBracket
+    │   └── ProjectStatusConflict
     ├── ReviewError (ValueError)
     │   ├── AlreadyReplied
     │   └── ReviewNotAllowed
@@ -80,6 +86,7 @@ from microgigs._text import _
 
 __all__ = [
     "AlreadyReplied",
+    "BidExists",
     "CatalogError",
     "ConditionNotMet",
     "ConflictError",
@@ -103,20 +110,25 @@ __all__ = [
     "MemberError",
     "MemberSuspended",
     "MicrogigsError",
+    "MilestonesMismatch",
     "MoneyError",
     "NaiveDatetime",
+    "NoBidCredits",
     "NoPayoutMethod",
     "NotFound",
     "NotPositive",
     "OfferExists",
     "OrderError",
     "OutOfRange",
+    "OutsideBracket",
     "OwnService",
     "PaymentError",
     "PaymentFailed",
     "PermissionDenied",
     "PriceNotAllowed",
     "PricingError",
+    "ProjectError",
+    "ProjectStatusConflict",
     "RequestClosed",
     "ReviewError",
     "ReviewNotAllowed",
@@ -582,6 +594,75 @@ class ContactDetailsNotAllowed(OrderError):
     )
 
     found: str
+
+
+# --- project mode ------------------------------------------------------------------------------
+
+
+class ProjectError(MicrogigsError, ValueError):
+    """A project, bid, contract or milestone cannot do what was asked (RULES.md §11)."""
+
+    code = "projects.invalid"
+    template = _("The project cannot do this.")
+
+
+@attrs.define(auto_exc=True)
+class ProjectStatusConflict(ProjectError):
+    """A project, bid, contract or milestone whose status does not allow the action."""
+
+    code = "projects.status_conflict"
+    template = _("Cannot {action} a {subject} that is {status}.")
+
+    subject: str
+    status: object
+    action: str
+
+
+@attrs.define(auto_exc=True)
+class BidExists(ProjectError):
+    """A freelancer has one live bid per project."""
+
+    code = "projects.bid_exists"
+    template = _("You already have a live bid on the project {project_id}.")
+
+    project_id: str
+
+
+@attrs.define(auto_exc=True)
+class NoBidCredits(ProjectError):
+    """A freelancer whose bids of the month are spent."""
+
+    code = "projects.no_bid_credits"
+    template = _("You have no bids left this month; they refill on {refills_at}.")
+
+    refills_at: object
+
+
+@attrs.define(auto_exc=True)
+class OutsideBracket(ProjectError):
+    """A bid or an offer outside the project's budget bracket."""
+
+    code = "projects.outside_bracket"
+    template = _("{amount} is outside the project's budget of {minimum} to {maximum}.")
+
+    amount: object
+    minimum: object
+    maximum: object
+
+
+@attrs.define(auto_exc=True)
+class MilestonesMismatch(ProjectError):
+    """Milestones that do not add up to the contract's total, or too many or too small."""
+
+    code = "projects.milestones_mismatch"
+    template = _(
+        "The milestones must be 1 to {count} amounts of at least {minimum} each adding up to "
+        "{total}."
+    )
+
+    total: object
+    count: int
+    minimum: object
 
 
 # --- reviews and levels --------------------------------------------------------------------

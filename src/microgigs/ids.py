@@ -24,7 +24,9 @@ from typing import NewType, Protocol, TypeVar
 from microgigs.clock import Clock
 
 __all__ = [
+    "BidId",
     "CategoryId",
+    "ContractId",
     "EventId",
     "IdGenerator",
     "InquiryId",
@@ -32,6 +34,7 @@ __all__ = [
     "MessageId",
     "OfferId",
     "OrderId",
+    "ProjectId",
     "RequestId",
     "ReviewId",
     "ServiceId",
@@ -52,6 +55,9 @@ RequestId = NewType("RequestId", str)
 OfferId = NewType("OfferId", str)
 InquiryId = NewType("InquiryId", str)
 EventId = NewType("EventId", str)
+ProjectId = NewType("ProjectId", str)
+BidId = NewType("BidId", str)
+ContractId = NewType("ContractId", str)
 
 IdT = TypeVar("IdT", bound=str)
 

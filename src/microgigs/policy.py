@@ -34,7 +34,12 @@ from microgigs.money import Money
 
 __all__ = [
     "FIVERR_LIKE",
+    "FIVERR_LIKE_PROJECTS",
     "KHAMSAT",
+    "MOSTAQL",
+    "MOSTAQL_PROJECTS",
+    "UPWORK_LIKE",
+    "UPWORK_LIKE_PROJECTS",
     "CatalogPolicy",
     "ChargeRule",
     "LedgerPolicy",
@@ -42,6 +47,7 @@ __all__ = [
     "LevelPolicy",
     "MarketplacePolicy",
     "OrderPolicy",
+    "ProjectPolicy",
     "ReviewPolicy",
     "SellerLevel",
 ]
@@ -402,6 +408,91 @@ class LevelPolicy:
         _require(first is not None, "levels.evaluation_rule", "never occurs")
 
 
+# --- project mode ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ProjectPolicy:
+    """Project mode (RULES.md §11): projects, bids, bid credits, contracts and milestones.
+
+    A project names one of ``brackets`` (each ``(minimum, maximum)``, increasing, touching
+    or apart) as its budget; a bid's amount lies inside it. A freelancer has
+    ``bid_credits_per_month`` bids a month. A contract holds 1 to ``milestones_max``
+    milestones of at least ``milestone_min`` each, summing to its total; the platform keeps
+    ``commission`` of each release. A submitted milestone is approved by itself after
+    ``auto_approve_after``; an offer lapses after ``offer_lifetime``; money held when a
+    client ends a contract early goes back after ``early_end_answer`` unless the freelancer
+    disputes. An open project expires after ``project_lifetime``.
+    """
+
+    brackets: tuple[tuple[Money, Money], ...]
+    commission: tuple[ChargeRule, ...]
+    milestones_max: int
+    milestone_min: Money
+    auto_approve_after: relativedelta
+    offer_lifetime: relativedelta
+    early_end_answer: relativedelta
+    project_lifetime: relativedelta
+    bid_credits_per_month: int
+    hires_max: int = 5
+    duration_days: tuple[int, int] = (1, 365)
+    questions_max: int = 5
+    skills_max: int = 10
+    title_length: tuple[int, int] = (10, 120)
+    description_length: tuple[int, int] = (30, 5000)
+    review_window: relativedelta = attrs.field(factory=lambda: relativedelta(days=14))
+    """How long after a contract its two sides may review each other; the reviews are
+    published when both have written theirs, or when the window closes."""
+
+    def __attrs_post_init__(self) -> None:
+        _require(bool(self.brackets), "projects.brackets", "must list at least one bracket")
+        previous: Money | None = None
+        for low, high in self.brackets:
+            _require(low.is_positive() and low < high, "projects.brackets", "must be 0 < min < max")
+            _require(
+                previous is None or previous <= low,
+                "projects.brackets",
+                "must be in increasing order without overlapping",
+            )
+            previous = high
+        _require(
+            sum((rule.rate for rule in self.commission), Decimal(0)) < 1,
+            "projects.commission",
+            "the rates together must stay below 100%",
+        )
+        _require(self.milestones_max >= 1, "projects.milestones_max", "must be at least 1")
+        _require(self.milestone_min.is_positive(), "projects.milestone_min", "must be positive")
+        for name, delta in (
+            ("auto_approve_after", self.auto_approve_after),
+            ("offer_lifetime", self.offer_lifetime),
+            ("early_end_answer", self.early_end_answer),
+            ("project_lifetime", self.project_lifetime),
+            ("review_window", self.review_window),
+        ):
+            _positive_duration(f"projects.{name}", delta)
+        for name, value in (
+            ("bid_credits_per_month", self.bid_credits_per_month),
+            ("hires_max", self.hires_max),
+        ):
+            _require(value >= 1, f"projects.{name}", "must be at least 1")
+        _require(self.questions_max >= 0, "projects.questions_max", "must not be negative")
+        _require(self.skills_max >= 1, "projects.skills_max", "must be at least 1")
+        for name, (shortest, longest) in (
+            ("duration_days", self.duration_days),
+            ("title_length", self.title_length),
+            ("description_length", self.description_length),
+        ):
+            _require(
+                1 <= shortest <= longest, f"projects.{name}", "must be a range 1 <= min <= max"
+            )
+
+    def money(self) -> tuple[Money, ...]:
+        """Every amount of this policy."""
+        bounds = tuple(m for bracket in self.brackets for m in bracket)
+        rules = tuple(m for rule in self.commission for m in rule.money())
+        return (*bounds, self.milestone_min, *rules)
+
+
 # --- the whole policy -----------------------------------------------------------------------
 
 
@@ -416,9 +507,11 @@ class MarketplacePolicy:
     orders: OrderPolicy
     reviews: ReviewPolicy
     levels: LevelPolicy
+    projects: ProjectPolicy = attrs.field(factory=lambda: MOSTAQL_PROJECTS)
+    """Project mode (Mostaql's numbers unless a preset says otherwise)."""
 
     def __attrs_post_init__(self) -> None:
-        for amount in (*self.catalog.money(), *self.ledger.money()):
+        for amount in (*self.catalog.money(), *self.ledger.money(), *self.projects.money()):
             _require(
                 amount.currency == self.currency,
                 "currency",
@@ -428,6 +521,49 @@ class MarketplacePolicy:
 
 def _usd(amount: int) -> Money:
     return Money.of(amount, "USD")
+
+
+_MOSTAQL_BRACKETS: Final = tuple(
+    (_usd(low), _usd(high))
+    for low, high in (
+        (25, 50),
+        (50, 100),
+        (100, 250),
+        (250, 500),
+        (500, 1000),
+        (1000, 2500),
+        (2500, 5000),
+        (5000, 10000),
+    )
+)
+
+MOSTAQL_PROJECTS: Final[ProjectPolicy] = ProjectPolicy(
+    brackets=_MOSTAQL_BRACKETS,
+    commission=(ChargeRule(rate=Decimal("0.20")),),
+    milestones_max=1,
+    milestone_min=_usd(5),
+    auto_approve_after=relativedelta(days=14),
+    offer_lifetime=relativedelta(days=30),
+    early_end_answer=relativedelta(days=7),
+    project_lifetime=relativedelta(days=30),
+    bid_credits_per_month=30,
+)
+"""Mostaql's project mode (RULES.md §11): its eight budget brackets from $25 to $10,000, the
+whole project in one milestone, 20% commission [M], a $5 minimum milestone, 14-day
+auto-approval, 30-day offers and a 7-day answer to an early end [U]; reviews published
+together or after 14 days [M, ST]; 30-day projects and 30 bids a month [choice]."""
+
+UPWORK_LIKE_PROJECTS: Final = attrs.evolve(
+    MOSTAQL_PROJECTS, milestones_max=10, commission=(ChargeRule(rate=Decimal("0.10")),)
+)
+"""Upwork-like contracts: up to 10 milestones [choice], 14-day auto-approval, 7-day refund
+answer, 30-day offers [U], 10% commission [choice]."""
+
+FIVERR_LIKE_PROJECTS: Final = attrs.evolve(
+    MOSTAQL_PROJECTS, milestones_max=6, auto_approve_after=relativedelta(days=8)
+)
+"""Fiverr-like milestone orders: up to 6 milestones, each approved by itself 8 days after
+its delivery [Fv], 20% commission."""
 
 
 KHAMSAT: Final = MarketplacePolicy(
@@ -521,6 +657,7 @@ FIVERR_LIKE: Final = MarketplacePolicy(
         buyer_may_cancel_late_while_awaiting_acceptance=False,
     ),
     reviews=ReviewPolicy(window=relativedelta(days=10), prior_mean=Decimal("4.5"), prior_weight=10),
+    projects=FIVERR_LIKE_PROJECTS,
     levels=LevelPolicy(
         criteria=(
             LevelCriteria(
@@ -547,3 +684,11 @@ FIVERR_LIKE: Final = MarketplacePolicy(
 """A Fiverr-like marketplace: a 5.5% buyer service fee plus $3 on orders under $100,
 larger catalogues, 20% commission, 3-day auto-accept, 14/7-day clearance, a 10-day review
 window and shorter level windows."""
+
+MOSTAQL: Final = attrs.evolve(KHAMSAT, name="mostaql", projects=MOSTAQL_PROJECTS)
+"""Mostaql (مستقل), Khamsat's sister platform: the same members and ledger, with project
+mode at its numbers (:data:`MOSTAQL_PROJECTS`)."""
+
+UPWORK_LIKE: Final = attrs.evolve(KHAMSAT, name="upwork_like", projects=UPWORK_LIKE_PROJECTS)
+"""An Upwork-like project marketplace: milestones, 14-day auto-approval, a 7-day answer to
+a refund (:data:`UPWORK_LIKE_PROJECTS`)."""

@@ -14,7 +14,7 @@ from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import MicrogigsError, StorageBusy
-from microgigs.ids import MemberId, OrderId
+from microgigs.ids import ContractId, MemberId, OrderId
 from microgigs.marketplace import Marketplace
 from microgigs.money import Money
 from microgigs.payments import FakeGateway
@@ -103,5 +103,20 @@ def replay_every_play(
                 result = f"!{type(error).__name__}"
             outcomes[f"{play.name}={result}"] += 1
         return outcomes
+    finally:
+        market.storage.close()
+
+
+def fund_all(kind: str, where: str, now: str, client: str, contracts: list[str]) -> Counter[str]:
+    """The client funds each contract's first milestone from the balance, one after another."""
+    market = open_market(kind, where, now)
+    actor = Actor.member(MemberId(client))
+    try:
+        return Counter(
+            _outcome(
+                lambda c=contract: market.fund_milestone(actor, ContractId(c), 1, key=f"fund-{c}")
+            )
+            for contract in contracts
+        )
     finally:
         market.storage.close()

@@ -21,6 +21,7 @@ from microgigs.actors import Actor
 from microgigs.ids import CategoryId, MemberId
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent
+from microgigs.projects import CLIENT_ASPECTS, AspectRating, MilestonePlan, Resolution
 
 LOGOS = CategoryId("logo-design")
 REQUEST_TEXT = "شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة."
@@ -75,6 +76,95 @@ def _request(market, buyer, key, title, *, approve=True):
     if approve:
         market.moderate_request(ADMIN, request, key=f"{key}-ok")
     return request
+
+
+PROJECT_TEXT = "نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد."
+BID_TEXT = "أصمم الهوية كاملة مع دليل استخدام واضح خلال أسبوع."
+
+
+def _project(market, client, key, title, *, submit=True, approve=True, hires=1):
+    project = market.post_project(
+        client,
+        category_id=LOGOS,
+        title=title,
+        description=PROJECT_TEXT,
+        bracket=0,
+        duration_days=10,
+        hires_allowed=hires,
+        submit=submit,
+        key=key,
+    )
+    if submit and approve:
+        market.moderate_project(ADMIN, project, key=f"{key}-ok")
+    return project
+
+
+def _bid(market, freelancer, project, key, amount=30):
+    return market.place_bid(
+        freelancer, project, amount=usd(amount), delivery_days=5, text=BID_TEXT, key=key
+    )
+
+
+def _contracts(market, client, freelancer, names):
+    """One active contract of $30 per name, offered privately five to a project."""
+    made = {}
+    for start in range(0, len(names), 5):
+        project = _project(market, client, f"pc-{start}", "هوية بصرية لمتجر عطور", hires=5)
+        for name in names[start : start + 5]:
+            contract = market.send_offer(
+                client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
+                key=f"c-{name}",
+            )  # fmt: skip
+            if name != "answer":
+                market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")
+            made[name] = contract
+    return made
+
+
+def _project_scene(market, ahmad, sara, mona, nour):
+    """Projects, bids and contracts in every state a project-mode play starts from."""
+    market.top_up(ahmad, usd(1000), lg.Gateway.CARD, key="t-ahmad-projects")
+    scene = {
+        "p-draft": _project(market, ahmad, "p-draft", "هوية لمقهى جديد", submit=False),
+        "p-draft2": _project(market, ahmad, "p-draft2", "هوية لمخبز جديد", submit=False),
+        "p-review": _project(market, ahmad, "p-review", "هوية لمكتبة", approve=False),
+        "p-open": _project(market, ahmad, "p-open", "هوية لمتجر ملابس"),
+        "p-close": _project(market, ahmad, "p-close", "هوية لمطعم"),
+        "p-cancel": _project(market, ahmad, "p-cancel", "هوية لنادٍ رياضي"),
+        "p-bids": _project(market, ahmad, "p-bids", "هوية لشركة ناشئة"),
+        "p-hire": _project(market, ahmad, "p-hire", "هوية لعيادة"),
+        "p-offer": _project(market, ahmad, "p-offer", "هوية لمعرض فني"),
+    }
+    scene["b-edit"] = _bid(market, sara, scene["p-bids"], "b-edit")
+    scene["b-withdraw"] = _bid(market, mona, scene["p-bids"], "b-withdraw")
+    scene["b-remove"] = _bid(market, nour, scene["p-bids"], "b-remove")
+    scene["b-hire"] = _bid(market, sara, scene["p-hire"], "b-hire")
+    names = [
+        "answer", "fund", "submit", "changes", "approve", "dispute", "resolve", "propose",
+        "proposal", "end", "answer-end", "ask-cancel", "take-back", "answer-cancel", "review",
+    ]  # fmt: skip
+    contracts = _contracts(market, ahmad, sara, names)
+    for name in (
+        "submit",
+        "changes",
+        "approve",
+        "dispute",
+        "resolve",
+        "end",
+        "answer-end",
+        "review",
+    ):
+        market.fund_milestone(ahmad, contracts[name], 1, key=f"c-{name}-fund")
+    for name in ("changes", "approve"):
+        market.submit_milestone(sara, contracts[name], 1, "تم التسليم", key=f"c-{name}-sub")
+    market.dispute_milestone(ahmad, contracts["resolve"], 1, "لا يطابق الوصف", key="c-res-d")
+    market.approve_milestone(ahmad, contracts["review"], 1, key="c-review-ok")
+    plan = [MilestonePlan("الهوية كاملة", usd(30))]
+    market.propose_milestones(ahmad, contracts["proposal"], plan, key="c-proposal-p")
+    market.end_contract(ahmad, contracts["answer-end"], "تغيرت خطتنا", key="c-answer-end-e")
+    for name in ("take-back", "answer-cancel"):
+        market.ask_to_cancel_contract(sara, contracts[name], key=f"c-{name}-ask")
+    return scene | {f"c-{name}": contract for name, contract in contracts.items()}
 
 
 def scene(market):
@@ -135,29 +225,35 @@ def scene(market):
     offer = market.make_offer(sara, offered, "خدمتي تناسب طلبك", service_id=logo, key="of")
     to_close = _request(market, ahmad, "rq-close", "أحتاج تصميم قائمة طعام")
     unmoderated = _request(market, ahmad, "rq-new", "أحتاج تصميم شعار لمدونتي", approve=False)
+    nour = Actor.member(_member(market, "m-nour", "nour", "نور"))
+    projects = _project_scene(market, ahmad, sara, mona, nour)
     # the undelivered orders are now late (2 days promised), none is due for auto-accept
     market.clock.set(market.clock.now() + 2 * DAY + timedelta(hours=1))
-    return {
-        "sara": sara.member_id,
-        "ahmad": ahmad.member_id,
-        "mona": mona.member_id,
-        "omar": omar,
-        "huda": huda,
-        "logo": logo,
-        "card": card,
-        "pending": pending,
-        "paused": paused,
-        "to-edit": to_edit,
-        "to-pause": to_pause,
-        "to-review": to_review,
-        "review": review,
-        "inquiry": inquiry,
-        "open-request": open_request,
-        "offered": offered,
-        "offer": offer,
-        "to-close": to_close,
-        "unmoderated": unmoderated,
-    } | orders
+    return (
+        {
+            "sara": sara.member_id,
+            "ahmad": ahmad.member_id,
+            "mona": mona.member_id,
+            "omar": omar,
+            "huda": huda,
+            "logo": logo,
+            "card": card,
+            "pending": pending,
+            "paused": paused,
+            "to-edit": to_edit,
+            "to-pause": to_pause,
+            "to-review": to_review,
+            "review": review,
+            "inquiry": inquiry,
+            "open-request": open_request,
+            "offered": offered,
+            "offer": offer,
+            "to-close": to_close,
+            "unmoderated": unmoderated,
+        }
+        | orders
+        | projects
+    )
 
 
 def plays(m, s):
@@ -374,4 +470,157 @@ def plays(m, s):
         "reinstate_member",
         lambda k: m.reinstate_member(ADMIN, s["huda"], key=k),
         lambda k: m.reinstate_member(ADMIN, s["omar"], key=k),
+    )
+
+    yield from _project_plays(m, s, sara, ahmad, mona)
+
+
+def _project_plays(m, s, sara, ahmad, mona):
+    """Project mode's keyed use cases (RULES.md §11)."""
+    yield Play(
+        "post_project",
+        lambda k: _project(m, ahmad, k, "هوية لمتجر هدايا", submit=False),
+        lambda k: _project(m, ahmad, k, "هوية لمتجر ألعاب", submit=False),
+    )
+    yield Play(
+        "edit_project",
+        lambda k: m.edit_project(ahmad, s["p-draft"], duration_days=12, key=k),
+        lambda k: m.edit_project(ahmad, s["p-draft"], duration_days=14, key=k),
+    )
+    yield Play(
+        "submit_project",
+        lambda k: m.submit_project(ahmad, s["p-draft2"], key=k),
+        lambda k: m.submit_project(ahmad, s["p-draft"], key=k),
+    )
+    yield Play(
+        "moderate_project",
+        lambda k: m.moderate_project(ADMIN, s["p-review"], key=k),
+        lambda k: m.moderate_project(ADMIN, s["p-review"], reason="غير واضح", key=k),
+    )
+    yield Play(
+        "close_project",
+        lambda k: m.close_project(ahmad, s["p-close"], key=k),
+        lambda k: m.close_project(ahmad, s["p-open"], key=k),
+    )
+    yield Play(
+        "cancel_project",
+        lambda k: m.cancel_project(ahmad, s["p-cancel"], key=k),
+        lambda k: m.cancel_project(ahmad, s["p-open"], key=k),
+    )
+    yield Play(
+        "place_bid",
+        lambda k: _bid(m, mona, s["p-open"], k),
+        lambda k: _bid(m, mona, s["p-open"], k, amount=40),
+    )
+    yield Play(
+        "edit_bid",
+        lambda k: m.edit_bid(
+            sara, s["p-bids"], s["b-edit"], amount=usd(35), delivery_days=5, text=BID_TEXT, key=k
+        ),
+        lambda k: m.edit_bid(
+            sara, s["p-bids"], s["b-edit"], amount=usd(45), delivery_days=5, text=BID_TEXT, key=k
+        ),
+    )
+    yield Play(
+        "withdraw_bid",
+        lambda k: m.withdraw_bid(mona, s["p-bids"], s["b-withdraw"], key=k),
+        lambda k: m.withdraw_bid(mona, s["p-bids"], s["b-edit"], key=k),
+    )
+    yield Play(
+        "remove_bid",
+        lambda k: m.remove_bid(ADMIN, s["p-bids"], s["b-remove"], key=k),
+        lambda k: m.remove_bid(ADMIN, s["p-bids"], s["b-edit"], key=k),
+    )
+    yield Play(
+        "hire_bid",
+        lambda k: m.hire_bid(ahmad, s["p-hire"], s["b-hire"], key=k),
+        lambda k: m.hire_bid(ahmad, s["p-bids"], s["b-edit"], key=k),
+    )
+    yield Play(
+        "send_offer",
+        lambda k: m.send_offer(
+            ahmad, s["p-offer"], s["mona"], amount=usd(30), delivery_days=5, key=k
+        ),
+        lambda k: m.send_offer(
+            ahmad, s["p-offer"], s["mona"], amount=usd(40), delivery_days=5, key=k
+        ),
+    )
+    yield Play(
+        "answer_offer",
+        lambda k: m.answer_offer(sara, s["c-answer"], accept=True, key=k),
+        lambda k: m.answer_offer(sara, s["c-answer"], accept=False, key=k),
+    )
+    yield Play(
+        "fund_milestone",
+        lambda k: m.fund_milestone(ahmad, s["c-fund"], 1, key=k),
+        lambda k: m.fund_milestone(ahmad, s["c-fund"], 1, lg.Gateway.CARD, key=k),
+    )
+    yield Play(
+        "submit_milestone",
+        lambda k: m.submit_milestone(sara, s["c-submit"], 1, "الملفات", ["a.zip"], key=k),
+        lambda k: m.submit_milestone(sara, s["c-submit"], 1, "الملفات", ["b.zip"], key=k),
+    )
+    yield Play(
+        "request_changes",
+        lambda k: m.request_changes(ahmad, s["c-changes"], 1, "كبّر الشعار", key=k),
+        lambda k: m.request_changes(ahmad, s["c-changes"], 1, "غيّر اللون", key=k),
+    )
+    yield Play(
+        "approve_milestone",
+        lambda k: m.approve_milestone(ahmad, s["c-approve"], 1, key=k),
+        lambda k: m.approve_milestone(ahmad, s["c-changes"], 1, key=k),
+    )
+    yield Play(
+        "dispute_milestone",
+        lambda k: m.dispute_milestone(ahmad, s["c-dispute"], 1, "لم يسلم شيئًا", key=k),
+        lambda k: m.dispute_milestone(ahmad, s["c-dispute"], 1, "تأخر كثيرًا", key=k),
+    )
+    yield Play(
+        "resolve_milestone",
+        lambda k: m.resolve_milestone(ADMIN, s["c-resolve"], 1, Resolution.SPLIT, usd(10), key=k),
+        lambda k: m.resolve_milestone(ADMIN, s["c-resolve"], 1, Resolution.REFUND, key=k),
+    )
+    yield Play(
+        "propose_milestones",
+        lambda k: m.propose_milestones(sara, s["c-propose"], [MilestonePlan("أ", usd(30))], key=k),
+        lambda k: m.propose_milestones(sara, s["c-propose"], [MilestonePlan("ب", usd(30))], key=k),
+    )
+    yield Play(
+        "answer_proposal",
+        lambda k: m.answer_proposal(sara, s["c-proposal"], agree=True, key=k),
+        lambda k: m.answer_proposal(sara, s["c-proposal"], agree=False, key=k),
+    )
+    yield Play(
+        "end_contract",
+        lambda k: m.end_contract(ahmad, s["c-end"], "لم نعد نحتاجه", key=k),
+        lambda k: m.end_contract(ahmad, s["c-end"], "تأخر العمل", key=k),
+    )
+    yield Play(
+        "answer_end",
+        lambda k: m.answer_end(sara, s["c-answer-end"], agree=True, key=k),
+        lambda k: m.answer_end(sara, s["c-answer-end"], agree=False, key=k),
+    )
+    yield Play(
+        "ask_to_cancel_contract",
+        lambda k: m.ask_to_cancel_contract(ahmad, s["c-ask-cancel"], key=k),
+        lambda k: m.ask_to_cancel_contract(ahmad, s["c-fund"], key=k),
+    )
+    yield Play(
+        "take_back_cancellation",
+        lambda k: m.take_back_cancellation(sara, s["c-take-back"], key=k),
+        lambda k: m.take_back_cancellation(sara, s["c-answer-cancel"], key=k),
+    )
+    yield Play(
+        "answer_contract_cancellation",
+        lambda k: m.answer_contract_cancellation(ahmad, s["c-answer-cancel"], agree=True, key=k),
+        lambda k: m.answer_contract_cancellation(ahmad, s["c-answer-cancel"], agree=False, key=k),
+    )
+    yield Play(
+        "review_contract",
+        lambda k: m.review_contract(
+            ahmad, s["c-review"], [AspectRating(a, 5) for a in CLIENT_ASPECTS], "ممتاز", key=k
+        ),
+        lambda k: m.review_contract(
+            ahmad, s["c-review"], [AspectRating(a, 4) for a in CLIENT_ASPECTS], "جيد", key=k
+        ),
     )

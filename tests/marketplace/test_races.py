@@ -11,11 +11,13 @@ from datetime import timedelta
 import psycopg
 import pytest
 import racing
-from cast import START, cast, usd
+from cast import ADMIN, START, cast, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
+from microgigs.ids import CategoryId, ContractId
 from microgigs.orders import OrderStatus
+from microgigs.projects import ContractStatus
 
 ORDERS, TICKS, REPLAYS = 12, 6, 6
 
@@ -99,3 +101,63 @@ def test_one_command_replayed_by_six_processes_at_once_has_one_effect(target):
         market.balance(lg.wallet(buyer.member_id)),
     )
     market.storage.close()
+
+
+CONTRACTS = 8
+
+
+def _hired(market, client, freelancer, count, prefix):
+    """``count`` active $30 contracts, offered privately five to a project."""
+    made = []
+    for start in range(0, count, 5):
+        project = market.post_project(
+            client,
+            category_id=CategoryId("logo-design"),
+            title="هوية بصرية لمتجر عطور",
+            description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
+            bracket=0,
+            duration_days=10,
+            hires_allowed=5,
+            key=f"{prefix}-p{start}",
+        )
+        market.moderate_project(ADMIN, project, key=f"{prefix}-ok{start}")
+        for number in range(start, min(count, start + 5)):
+            contract = market.send_offer(
+                client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
+                key=f"{prefix}-c{number}",
+            )  # fmt: skip
+            market.answer_offer(freelancer, contract, accept=True, key=f"{prefix}-a{number}")
+            made.append(str(contract))
+    return made
+
+
+@pytest.mark.slow
+def test_funding_racing_tick_auto_approvals_leaves_every_balance_exact(target):
+    kind, where = target
+    market = racing.open_market(kind, where, START.isoformat())
+    freelancer, client, _service = cast(market)
+    market.top_up(client, usd(30 * 2 * CONTRACTS), lg.Gateway.CARD, key="t")
+    submitted = _hired(market, client, freelancer, CONTRACTS, "s")
+    unfunded = _hired(market, client, freelancer, CONTRACTS, "u")
+    for contract in submitted:
+        market.fund_milestone(client, ContractId(contract), 1, key=f"f-{contract}")
+        market.submit_milestone(freelancer, ContractId(contract), 1, "تم", key=f"d-{contract}")
+    due = START + timedelta(days=14, seconds=1)
+    market.storage.close()
+    outcomes = in_parallel(
+        (racing.fund_all, kind, where, due.isoformat(), client.member_id, unfunded),
+        *[(racing.tick_all, kind, where, due.isoformat(), TICKS) for _ in range(2)],
+    )
+    market = racing.open_market(kind, where, due.isoformat())
+    market.tick()  # what a lost race left for the next tick
+    pages = {c: market.contract_page(ADMIN, ContractId(c)) for c in submitted + unfunded}
+    with market.storage.unit_of_work() as uow:
+        issues = lg.audit(uow.ledger.entry_rows(), uow.ledger.balances())
+    assert (0, CONTRACTS, []) == (outcomes["busy"], outcomes["done"] - 2 * TICKS, issues)
+    assert {ContractStatus.COMPLETED} == {pages[c].contract.status for c in submitted}
+    assert {usd(30)} == {pages[c].held for c in unfunded}
+    assert (usd(0), usd(24) * CONTRACTS, usd(6) * CONTRACTS) == (
+        market.balances(client).wallet,
+        market.balance(lg.pending(freelancer.member_id)),
+        market.balance(lg.revenue()),
+    )

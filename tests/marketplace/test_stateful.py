@@ -9,7 +9,8 @@ every order's status, a clean ledger audit, and balances that sum to zero.
 
 Steps: with ``CI`` set, at least 100,000 on memory and SQLite and 20,000 on PostgreSQL
 (``R1_STEPS`` below; SQLite's in two parts), checked; on a developer's machine far fewer.
-Each share must also walk every action at least once with success.
+Each share must also walk every action at least once with success. Project mode has a
+machine of its own (``ProjectLife``), walked on every adapter too.
 The machine lives in market_life.py, and each share is played in a fresh process, so the
 programs hypothesis draws, and the steps they walk, do not depend on the tests run before.
 """
@@ -60,10 +61,10 @@ def adapter(request, tmp_path):
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def walk_apart(*share: object) -> tuple[int, dict[tuple[str, bool], int]]:
+def walk_apart(*share: object, projects: bool = False) -> tuple[int, dict[tuple[str, bool], int]]:
     """``market_life.walk`` in a fresh interpreter, which has loaded nothing else."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(market_life.walk, *share).result()
+        return pool.submit(market_life.walk, *share, projects=projects).result()
 
 
 @pytest.mark.slow
@@ -73,4 +74,33 @@ def test_the_whole_facade_matches_a_dict_model(adapter):
     steps, seen = walk_apart(name, part, wanted, where, schema)
     print(f"R1 {name} part {part} of {parts}: {steps} steps")  # noqa: T201 (the figure R1 asks for)
     assert set(market_life.ACTIONS) <= {action for action, allowed in seen if allowed}, seen
+    assert steps >= wanted
+
+
+# Project mode (#19) has a machine of its own (the services' walk above stays the same):
+# the same life, and clients hiring the seller, funding, submissions, approvals (by hand and
+# by tick), disputes released, refunded or split; its own steps on each adapter
+R1_PROJECT_STEPS = {"memory": (20_000, 750), "sqlite": (20_000, 750), "postgres": (5_000, 500)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_project_mode_matches_the_dict_model_too(name, tmp_path, request):
+    where, prefix = str(tmp_path), ""
+    if name == "postgres":
+        where, prefix = request.getfixturevalue("postgres_dsn"), f"r1p_{uuid.uuid4().hex[:8]}"
+    wanted = R1_PROJECT_STEPS[name][0 if CI else 1]
+    try:
+        steps, seen = walk_apart(name, 1, wanted, where, prefix, projects=True)
+    finally:
+        if name == "postgres":
+            with psycopg.connect(where, autocommit=True) as connection:
+                for (schema,) in connection.execute(
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (f"{prefix}%",)
+                ).fetchall():
+                    connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print(f"R1 projects {name}: {steps} steps")  # noqa: T201 (the figure R1 asks for)
+    assert set(market_life.PROJECT_STEPS) <= {action for action, allowed in seen if allowed}, seen
     assert steps >= wanted

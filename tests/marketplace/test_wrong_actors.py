@@ -22,6 +22,7 @@ from microgigs.marketplace import Marketplace
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent
 from microgigs.payments import FakeGateway
+from microgigs.projects import CLIENT_ASPECTS, AspectRating, MilestonePlan, Resolution
 from microgigs.storage.sqlite import SQLiteStorage
 
 STRANGER = Actor.member(MemberId("stranger"))  # not a member at all
@@ -70,7 +71,8 @@ def scene(market):
         key="p2",
     ).id
     market.tick(market.clock.now() + timedelta(days=20))  # the accepted order's money clears
-    return {
+    projects = project_scene(market, buyer, seller)
+    return projects | {
         "seller": seller,
         "buyer": buyer,
         "service": service,
@@ -83,6 +85,59 @@ def scene(market):
         "request": request,
         "offer": offer,
     }
+
+
+def _project(market, client, key, *, submit=True, approve=True):
+    project = market.post_project(
+        client,
+        category_id=CategoryId("logo-design"),
+        title="هوية بصرية لمتجر عطور",
+        description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
+        bracket=0,
+        duration_days=10,
+        hires_allowed=5,
+        submit=submit,
+        key=key,
+    )
+    if submit and approve:
+        market.moderate_project(ADMIN, project, key=f"{key}-ok")
+    return project
+
+
+def project_scene(market, client, freelancer):
+    """Project mode in every state its use cases act on: the buyer hires the seller."""
+    market.top_up(client, usd(500), lg.Gateway.CARD, key="t-projects")
+    scene = {
+        "p-draft": _project(market, client, "p-draft", submit=False),
+        "p-review": _project(market, client, "p-review", approve=False),
+        "p-open": _project(market, client, "p-open"),
+    }
+    scene["bid"] = market.place_bid(
+        freelancer, scene["p-open"], amount=usd(30), delivery_days=5,
+        text="أنجز الهوية كاملة خلال أسبوع.", key="bid",
+    )  # fmt: skip
+    hiring = _project(market, client, "p-hiring")
+    second = _project(market, client, "p-hiring-2")
+    for number, name in enumerate(
+        ("offered", "active", "submitted", "disputed", "ending", "asked", "proposed", "done")
+    ):
+        contract = market.send_offer(
+            client, hiring if number < 5 else second, freelancer.member_id, amount=usd(30),
+            delivery_days=5, key=f"c-{name}",
+        )  # fmt: skip
+        if name != "offered":
+            market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")
+        if name in ("submitted", "disputed", "ending", "done"):
+            market.fund_milestone(client, contract, 1, key=f"c-{name}-fund")
+        scene[f"c-{name}"] = contract
+    market.submit_milestone(freelancer, scene["c-submitted"], 1, "تم", key="c-sub")
+    market.dispute_milestone(client, scene["c-disputed"], 1, "خلاف", key="c-dis")
+    market.end_contract(client, scene["c-ending"], "تغيرت خطتنا", key="c-end")
+    market.ask_to_cancel_contract(freelancer, scene["c-asked"], key="c-ask")
+    plan = [MilestonePlan("كل العمل", usd(30))]
+    market.propose_milestones(client, scene["c-proposed"], plan, key="c-prop")
+    market.approve_milestone(client, scene["c-done"], 1, key="c-done-ok")
+    return scene
 
 
 def calls(m, s):
@@ -235,6 +290,95 @@ def calls(m, s):
         lambda a: m.suspend_member(a, buyer.member_id, "مخالفة", key="x"),
         [seller, buyer, *outsiders],
     )
+    yield from project_calls(m, s)
+
+
+def project_calls(m, s):
+    """Project mode: the buyer is the client, the seller the freelancer."""
+    client, freelancer, admin = s["buyer"], s["seller"], ADMIN
+    outsiders = [STRANGER, SYSTEM]
+    six = [AspectRating(aspect, 5) for aspect in CLIENT_ASPECTS]
+    terms = {"amount": usd(30), "delivery_days": 5, "text": "عرض من غير صاحبه."}
+    yield (
+        "post_project",
+        lambda a: _project(m, a, "x", submit=False),
+        [admin, *outsiders],
+    )
+    for name, call in (
+        ("edit_project", lambda a: m.edit_project(a, s["p-draft"], duration_days=9, key="x")),
+        ("submit_project", lambda a: m.submit_project(a, s["p-draft"], key="x")),
+        ("close_project", lambda a: m.close_project(a, s["p-open"], key="x")),
+        ("cancel_project", lambda a: m.cancel_project(a, s["p-open"], key="x")),
+        ("hire_bid", lambda a: m.hire_bid(a, s["p-open"], s["bid"], key="x")),
+        (
+            "send_offer",
+            lambda a: m.send_offer(
+                a, s["p-open"], freelancer.member_id, amount=usd(30), delivery_days=5, key="x"
+            ),
+        ),
+        ("fund_milestone", lambda a: m.fund_milestone(a, s["c-active"], 1, key="x")),
+        ("request_changes", lambda a: m.request_changes(a, s["c-submitted"], 1, "عدّل", key="x")),
+        ("approve_milestone", lambda a: m.approve_milestone(a, s["c-submitted"], 1, key="x")),
+        ("end_contract", lambda a: m.end_contract(a, s["c-active"], "انتهى", key="x")),
+    ):
+        yield name, call, [freelancer, admin, *outsiders]
+    for name, call in (
+        ("place_bid", lambda a: m.place_bid(a, s["p-open"], **terms, key="x")),
+        ("edit_bid", lambda a: m.edit_bid(a, s["p-open"], s["bid"], **terms, key="x")),
+        ("withdraw_bid", lambda a: m.withdraw_bid(a, s["p-open"], s["bid"], key="x")),
+        ("answer_offer", lambda a: m.answer_offer(a, s["c-offered"], accept=True, key="x")),
+        (
+            "submit_milestone",
+            lambda a: m.submit_milestone(a, s["c-active"], 1, "تم", key="x"),
+        ),
+        ("answer_end", lambda a: m.answer_end(a, s["c-ending"], agree=True, key="x")),
+    ):
+        yield name, call, [client, admin, *outsiders]
+    for name, call in (
+        ("moderate_project", lambda a: m.moderate_project(a, s["p-review"], key="x")),
+        ("remove_bid", lambda a: m.remove_bid(a, s["p-open"], s["bid"], key="x")),
+        (
+            "resolve_milestone",
+            lambda a: m.resolve_milestone(a, s["c-disputed"], 1, Resolution.REFUND, key="x"),
+        ),
+    ):
+        yield name, call, [client, freelancer, *outsiders]
+    for name, call, wrong in (
+        (
+            "dispute_milestone",
+            lambda a: m.dispute_milestone(a, s["c-submitted"], 1, "خلاف", key="x"),
+            [],
+        ),
+        (
+            "propose_milestones",
+            lambda a: m.propose_milestones(
+                a, s["c-active"], [MilestonePlan("أ", usd(30))], key="x"
+            ),
+            [],
+        ),
+        (
+            "answer_proposal",
+            lambda a: m.answer_proposal(a, s["c-proposed"], agree=True, key="x"),
+            [client],
+        ),
+        (
+            "ask_to_cancel_contract",
+            lambda a: m.ask_to_cancel_contract(a, s["c-active"], key="x"),
+            [],
+        ),
+        (
+            "take_back_cancellation",
+            lambda a: m.take_back_cancellation(a, s["c-asked"], key="x"),
+            [client],
+        ),
+        (
+            "answer_contract_cancellation",
+            lambda a: m.answer_contract_cancellation(a, s["c-asked"], agree=True, key="x"),
+            [freelancer],
+        ),
+        ("review_contract", lambda a: m.review_contract(a, s["c-done"], six, key="x"), []),
+    ):
+        yield name, call, [*wrong, admin, *outsiders]
 
 
 def dump(path):

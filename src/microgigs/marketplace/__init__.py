@@ -8,7 +8,8 @@
 * :func:`bootstrap`: a marketplace wired from one setting (a file, a DSN, ``":memory:"``).
 
 Handlers live in one private module per area (``_members``, ``_catalog``, ``_buying``,
-``_orders``, ``_requests``, ``_reviews``, ``_payouts``, ``_levels``, ``_tick``);
+``_orders``, ``_requests``, ``_reviews``, ``_payouts``, ``_levels``, ``_projects``,
+``_contracts``, ``_tick``);
 ``docs/architecture.md`` says where a new use case goes.
 
 >>> from microgigs import Actor, Money

@@ -27,13 +27,16 @@ from microgigs.errors import (
     StaleWrite,
 )
 from microgigs.ids import (
+    BidId,
     CategoryId,
+    ContractId,
     EventId,
     IdGenerator,
     InquiryId,
     MemberId,
     OfferId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -41,19 +44,25 @@ from microgigs.ids import (
 )
 from microgigs.marketplace import (
     _buying,  # noqa: F401 (registers its handlers)
+    _contracts,  # noqa: F401
     _members,  # noqa: F401
     _payouts,  # noqa: F401
+    _projects,  # noqa: F401
     _requests,  # noqa: F401
     _reviews,  # noqa: F401
 )
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import HANDLERS, TIMERS, Context, Handler
 from microgigs.marketplace._levels import EvaluateLevel
+from microgigs.marketplace._project_queries import ProjectQueries
 from microgigs.marketplace._tick import (
     ClearRelease,
+    ExpireProject,
     ExpireRequest,
+    FireContractTimer,
     FireTimer,
     RecountTrending,
+    RefillCredits,
     TrendingCounted,
 )
 from microgigs.marketplace.queries import Queries
@@ -62,6 +71,7 @@ from microgigs.money import Money
 from microgigs.orders import OrderEvent
 from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
+from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
 from microgigs.ranking import ListingQuery, Ordering, evaluation_round
 from microgigs.storage.codec import converter
 from microgigs.storage.ports import CommandRecord, Storage, UnitOfWork
@@ -85,7 +95,8 @@ class TickReport:
     """What one ``tick`` did.
 
     Order transitions fired, releases cleared, requests expired, sellers evaluated, listings
-    whose "best selling lately" count changed.
+    whose "best selling lately" count changed; in project mode, projects expired, contracts
+    whose timers fired, freelancers whose bid credits refilled.
     """
 
     transitions: int
@@ -93,6 +104,9 @@ class TickReport:
     expired: int = 0
     evaluated: int = 0
     trending: int = 0
+    projects_expired: int = 0
+    contract_steps: int = 0
+    refilled: int = 0
 
 
 def _checked_key(key: object) -> str:
@@ -104,7 +118,7 @@ def _checked_key(key: object) -> str:
 
 
 @attrs.define
-class Marketplace(Queries):
+class Marketplace(Queries, ProjectQueries):
     """A marketplace: storage, clock, ids, policy and payment gateway, wired once.
 
     Build one with :func:`~microgigs.marketplace.bootstrap`. Every change is a command
@@ -591,6 +605,294 @@ class Marketplace(Queries):
         """
         self.execute(c.RemoveProfessional(actor, seller_id), key=key)
 
+    # --- project mode ---------------------------------------------------------------------------
+
+    def post_project(
+        self,
+        actor: Actor,
+        *,
+        category_id: CategoryId,
+        title: str,
+        description: str,
+        bracket: int,
+        duration_days: int,
+        skills: Sequence[str] = (),
+        questions: Sequence[str] = (),
+        visibility: Visibility = Visibility.PUBLIC,
+        invited: Sequence[MemberId] = (),
+        hires_allowed: int = 1,
+        attachments: Sequence[str] = (),
+        submit: bool = True,
+        key: Key = None,
+    ) -> ProjectId:
+        """A client's new project: sent to review at once, or kept as a draft (``submit``)."""
+        command = c.PostProject(
+            actor,
+            category_id,
+            title,
+            description,
+            bracket,
+            duration_days,
+            _tuple(skills),
+            _tuple(questions),
+            visibility,
+            _tuple(invited),
+            hires_allowed,
+            _tuple(attachments),
+            submit,
+        )
+        return self.execute(command, key=key)
+
+    def edit_project(
+        self,
+        actor: Actor,
+        project_id: ProjectId,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        category_id: CategoryId | None = None,
+        bracket: int | None = None,
+        duration_days: int | None = None,
+        skills: Sequence[str] | None = None,
+        questions: Sequence[str] | None = None,
+        visibility: Visibility | None = None,
+        invited: Sequence[MemberId] | None = None,
+        hires_allowed: int | None = None,
+        key: Key = None,
+    ) -> None:
+        """The client rewrites a draft or rejected project: the terms given, the rest kept."""
+        command = c.EditProject(
+            actor,
+            project_id,
+            title,
+            description,
+            category_id,
+            bracket,
+            duration_days,
+            None if skills is None else _tuple(skills),
+            None if questions is None else _tuple(questions),
+            visibility,
+            None if invited is None else _tuple(invited),
+            hires_allowed,
+        )
+        self.execute(command, key=key)
+
+    def submit_project(self, actor: Actor, project_id: ProjectId, *, key: Key = None) -> None:
+        """The client sends a draft, or a rejected project after editing it, to review."""
+        self.execute(c.SubmitProject(actor, project_id), key=key)
+
+    def moderate_project(
+        self, actor: Actor, project_id: ProjectId, *, reason: str | None = None, key: Key = None
+    ) -> None:
+        """An admin opens a project for bids (``reason=None``) or rejects it with a reason."""
+        self.execute(c.ModerateProject(actor, project_id, reason), key=key)
+
+    def close_project(self, actor: Actor, project_id: ProjectId, *, key: Key = None) -> None:
+        """The client stops taking bids."""
+        self.execute(c.CloseProject(actor, project_id), key=key)
+
+    def cancel_project(self, actor: Actor, project_id: ProjectId, *, key: Key = None) -> None:
+        """The client gives the project up before hiring; bids' credits go back."""
+        self.execute(c.CancelProject(actor, project_id), key=key)
+
+    def place_bid(
+        self,
+        actor: Actor,
+        project_id: ProjectId,
+        *,
+        amount: Money,
+        delivery_days: int,
+        text: str,
+        answers: Sequence[str] = (),
+        attachments: Sequence[str] = (),
+        key: Key = None,
+    ) -> BidId:
+        """A freelancer's bid, paid with one of the month's bid credits."""
+        command = c.PlaceBid(
+            actor, project_id, amount, delivery_days, text, _tuple(answers), _tuple(attachments)
+        )
+        return self.execute(command, key=key)
+
+    def edit_bid(
+        self,
+        actor: Actor,
+        project_id: ProjectId,
+        bid_id: BidId,
+        *,
+        amount: Money,
+        delivery_days: int,
+        text: str,
+        answers: Sequence[str] = (),
+        key: Key = None,
+    ) -> None:
+        """The freelancer rewrites a pending bid."""
+        command = c.EditBid(actor, project_id, bid_id, amount, delivery_days, text, _tuple(answers))
+        self.execute(command, key=key)
+
+    def withdraw_bid(
+        self, actor: Actor, project_id: ProjectId, bid_id: BidId, *, key: Key = None
+    ) -> None:
+        """The freelancer takes a pending bid back."""
+        self.execute(c.WithdrawBid(actor, project_id, bid_id), key=key)
+
+    def remove_bid(
+        self, actor: Actor, project_id: ProjectId, bid_id: BidId, *, key: Key = None
+    ) -> None:
+        """Moderation removes a pending bid (its credit goes back)."""
+        self.execute(c.RemoveBid(actor, project_id, bid_id), key=key)
+
+    def hire_bid(
+        self,
+        actor: Actor,
+        project_id: ProjectId,
+        bid_id: BidId,
+        *,
+        milestones: Sequence[MilestonePlan] = (),
+        key: Key = None,
+    ) -> ContractId:
+        """The client offers a contract on a bid's terms (in milestones, or one)."""
+        return self.execute(c.HireBid(actor, project_id, bid_id, _tuple(milestones)), key=key)
+
+    def send_offer(
+        self,
+        actor: Actor,
+        project_id: ProjectId,
+        freelancer_id: MemberId,
+        *,
+        amount: Money,
+        delivery_days: int,
+        milestones: Sequence[MilestonePlan] = (),
+        key: Key = None,
+    ) -> ContractId:
+        """The client offers a freelancer a contract directly."""
+        command = c.SendOffer(
+            actor, project_id, freelancer_id, amount, delivery_days, _tuple(milestones)
+        )
+        return self.execute(command, key=key)
+
+    def answer_offer(
+        self, actor: Actor, contract_id: ContractId, *, accept: bool, key: Key = None
+    ) -> None:
+        """The freelancer accepts (the contract starts) or declines an offer."""
+        self.execute(c.AnswerOffer(actor, contract_id, accept), key=key)
+
+    def fund_milestone(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        number: int,
+        method: lg.Gateway | None = None,
+        *,
+        key: Key = None,
+    ) -> None:
+        """The client pays a milestone into its escrow (balance, or a gateway)."""
+        self.execute(c.FundMilestone(actor, contract_id, number, method), key=key)
+
+    def submit_milestone(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        number: int,
+        note: str,
+        attachments: Sequence[str] = (),
+        *,
+        key: Key = None,
+    ) -> None:
+        """The freelancer submits a milestone's work."""
+        command = c.SubmitMilestone(actor, contract_id, number, note, _tuple(attachments))
+        self.execute(command, key=key)
+
+    def request_changes(
+        self, actor: Actor, contract_id: ContractId, number: int, note: str, *, key: Key = None
+    ) -> None:
+        """The client asks for changes to a submission."""
+        self.execute(c.RequestChanges(actor, contract_id, number, note), key=key)
+
+    def approve_milestone(
+        self, actor: Actor, contract_id: ContractId, number: int, *, key: Key = None
+    ) -> None:
+        """The client approves a milestone: it is released to the freelancer."""
+        self.execute(c.ApproveMilestone(actor, contract_id, number), key=key)
+
+    def dispute_milestone(
+        self, actor: Actor, contract_id: ContractId, number: int, reason: str, *, key: Key = None
+    ) -> None:
+        """Either side disputes a milestone holding money."""
+        self.execute(c.DisputeMilestone(actor, contract_id, number, reason), key=key)
+
+    def resolve_milestone(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        number: int,
+        resolution: Resolution,
+        refund: Money | None = None,
+        *,
+        key: Key = None,
+    ) -> None:
+        """An admin releases, refunds or splits a disputed milestone."""
+        command = c.ResolveMilestone(actor, contract_id, number, resolution, refund)
+        self.execute(command, key=key)
+
+    def propose_milestones(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        milestones: Sequence[MilestonePlan],
+        *,
+        key: Key = None,
+    ) -> None:
+        """Either side proposes new unfunded milestones."""
+        self.execute(c.ProposeMilestones(actor, contract_id, _tuple(milestones)), key=key)
+
+    def answer_proposal(
+        self, actor: Actor, contract_id: ContractId, *, agree: bool, key: Key = None
+    ) -> None:
+        """The other side agrees to proposed milestones, or turns them down."""
+        self.execute(c.AnswerProposal(actor, contract_id, agree), key=key)
+
+    def end_contract(
+        self, actor: Actor, contract_id: ContractId, reason: str, *, key: Key = None
+    ) -> None:
+        """The client ends a contract early."""
+        self.execute(c.EndContract(actor, contract_id, reason), key=key)
+
+    def answer_end(
+        self, actor: Actor, contract_id: ContractId, *, agree: bool, key: Key = None
+    ) -> None:
+        """The freelancer agrees to an early end, or disputes what is held."""
+        self.execute(c.AnswerEnd(actor, contract_id, agree), key=key)
+
+    def ask_to_cancel_contract(
+        self, actor: Actor, contract_id: ContractId, *, key: Key = None
+    ) -> None:
+        """Either side asks to cancel a contract by agreement."""
+        self.execute(c.AskToCancelContract(actor, contract_id), key=key)
+
+    def take_back_cancellation(
+        self, actor: Actor, contract_id: ContractId, *, key: Key = None
+    ) -> None:
+        """The side who asked to cancel takes it back."""
+        self.execute(c.TakeBackCancellation(actor, contract_id), key=key)
+
+    def answer_contract_cancellation(
+        self, actor: Actor, contract_id: ContractId, *, agree: bool, key: Key = None
+    ) -> None:
+        """The other side agrees to cancel (money held goes back) or refuses."""
+        self.execute(c.AnswerContractCancellation(actor, contract_id, agree), key=key)
+
+    def review_contract(
+        self,
+        actor: Actor,
+        contract_id: ContractId,
+        ratings: Sequence[AspectRating],
+        comment: str = "",
+        *,
+        key: Key = None,
+    ) -> None:
+        """One side reviews the other after the contract; both are published together."""
+        self.execute(c.ReviewContract(actor, contract_id, _tuple(ratings), comment), key=key)
+
     # --- time -----------------------------------------------------------------------------------
 
     def tick(self, now: datetime | None = None) -> TickReport:
@@ -618,7 +920,47 @@ class Marketplace(Queries):
             for request_id in expiring
         )
         evaluated = self.evaluate_levels(when)
-        return TickReport(transitions, cleared, expired, evaluated, self.refresh_trending(when))
+        trending = self.refresh_trending(when)
+        projects_expired, contract_steps, refilled = self._tick_projects(when)
+        return TickReport(
+            transitions,
+            cleared,
+            expired,
+            evaluated,
+            trending,
+            projects_expired,
+            contract_steps,
+            refilled,
+        )
+
+    def _tick_projects(self, when: datetime) -> tuple[int, int, int]:
+        """Project mode's steps: expiry, contracts' timers, bid credits; each once."""
+        with self.storage.unit_of_work() as uow:
+            expiring = [
+                (p, uow.projects.get(p).version)
+                for p in uow.projects.expiring(when, limit=_TICK_BATCH)
+            ]
+            due = [
+                (c, uow.contracts.get(c).version)
+                for c in uow.contracts.due(when, limit=_TICK_BATCH)
+            ]
+            refills = []
+            for member_id in uow.bid_credits.due(when, limit=_TICK_BATCH):
+                found = uow.bid_credits.find(member_id)
+                if found is not None:
+                    refills.append((member_id, found.refills_at))
+        expired = sum(  # by version: a project kept open by an offer expires once it is answered
+            self._expire(project_id, version, when) for project_id, version in expiring
+        )
+        fired = sum(
+            self._step(FireContractTimer(contract_id), f"contract:{contract_id}:{version}", when)
+            for contract_id, version in due
+        )
+        refilled = sum(
+            self._step(RefillCredits(member_id), f"refill:{member_id}:{at.isoformat()}", when)
+            for member_id, at in refills
+        )
+        return expired, fired, refilled
 
     def _tick_order(self, order_id: OrderId, when: datetime) -> int:
         with self.storage.unit_of_work() as uow:
@@ -628,6 +970,16 @@ class Marketplace(Queries):
         if event is None:
             return 0
         return self._step(FireTimer(order_id, event), key, when)
+
+    def _expire(self, project_id: ProjectId, version: int, when: datetime) -> int:
+        """1 if this process expired the project, 0 if it stays open or another did it."""
+        try:
+            expired = self._execute(
+                ExpireProject(project_id), f"expire-project:{project_id}:{version}", when
+            )
+        except (StaleWrite, IdempotencyConflict):
+            return 0
+        return int(expired)
 
     def _step(self, command: c.Command[None], key: str, when: datetime) -> int:
         """A system step: 1 if this process did it, 0 if another did it first."""

@@ -1,5 +1,8 @@
 """The system's steps, run by ``tick``: timers, clearance, expiry, "best selling lately".
 
+Project mode adds its own: projects expire, contracts' timers fire (offers lapse,
+submissions approve themselves, an early end refunds), bid credits refill.
+
 Each is a command under a key naming what it changes, so running ``tick`` twice, or from
 two processes, does each once.
 """
@@ -11,10 +14,20 @@ from collections import Counter
 import attrs
 
 from microgigs import ledger as lg
-from microgigs.ids import MemberId, OrderId, RequestId, ServiceId, TransactionId
+from microgigs.ids import (
+    ContractId,
+    MemberId,
+    OrderId,
+    ProjectId,
+    RequestId,
+    ServiceId,
+    TransactionId,
+)
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, SystemStep, handles
+from microgigs.marketplace._contracts import offer_answered, save_contract, settle
 from microgigs.marketplace._orders import apply
+from microgigs.marketplace._projects import save_project
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
 
@@ -108,3 +121,58 @@ class TrendingCounted(SystemStep[None]):
 @handles(TrendingCounted)
 def trending_counted(_command: TrendingCounted, _context: Context) -> None:
     return None
+
+
+@attrs.frozen
+class ExpireProject(SystemStep[bool]):
+    """An open project whose time ran out stops taking bids (not while an offer waits)."""
+
+    project_id: ProjectId
+
+
+@handles(ExpireProject)
+def expire_project(command: ExpireProject, context: Context) -> bool:
+    project = context.uow.projects.get(command.project_id)
+    if project.expire(context.now):
+        save_project(context, project, "expired")
+        return True
+    return False
+
+
+@attrs.frozen
+class FireContractTimer(SystemStep[None]):
+    """A contract's due steps: an offer lapses, submissions approve themselves, refunds.
+
+    The refunds are those of an early end the freelancer did not answer; what they disputed
+    waits for an admin.
+    """
+
+    contract_id: ContractId
+
+
+@handles(FireContractTimer)
+def fire_contract_timer(command: FireContractTimer, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    if contract.lapse(context.now):
+        offer_answered(context, contract, accepted=False)
+        save_contract(context, contract, "lapsed")
+        return
+    # saved even when nothing is paid out: an early end whose held money is all disputed
+    # stops its timer, and the contract leaves the due index
+    settle(
+        context, contract, contract.auto_approve(context.now) + contract.end_timeout(context.now)
+    )
+
+
+@attrs.frozen
+class RefillCredits(SystemStep[None]):
+    """A freelancer's bids of the new month."""
+
+    member_id: MemberId
+
+
+@handles(RefillCredits)
+def refill_credits(command: RefillCredits, context: Context) -> None:
+    found = context.uow.bid_credits.find(command.member_id)
+    if found is not None and found.refill(context.now, context.policy.projects):
+        context.uow.bid_credits.save(found)

@@ -38,6 +38,7 @@ from microgigs.actors import Actor
 from microgigs.catalog import Service
 from microgigs.errors import (
     AlreadyReplied,
+    BidExists,
     ConditionNotMet,
     ContactDetailsNotAllowed,
     CurrencyMismatch,
@@ -54,14 +55,18 @@ from microgigs.errors import (
     InvalidUsername,
     MemberSuspended,
     MicrogigsError,
+    MilestonesMismatch,
+    NoBidCredits,
     NoPayoutMethod,
     NotFound,
     OfferExists,
     OutOfRange,
+    OutsideBracket,
     OwnService,
     PaymentFailed,
     PermissionDenied,
     PriceNotAllowed,
+    ProjectStatusConflict,
     RequestClosed,
     ReviewNotAllowed,
     ServiceNotAvailable,
@@ -77,11 +82,14 @@ from microgigs.errors import (
     WithdrawalTooSmall,
 )
 from microgigs.ids import (
+    BidId,
     CategoryId,
+    ContractId,
     InquiryId,
     MemberId,
     OfferId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -91,6 +99,7 @@ from microgigs.ledger import Gateway
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent
+from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
 from microgigs.storage.codec import converter as _converter
 
 __all__ = [
@@ -101,46 +110,75 @@ __all__ = [
     "AddFavourite",
     "AddToCart",
     "AnswerCancellation",
+    "AnswerContractCancellation",
+    "AnswerEnd",
     "AnswerInquiry",
+    "AnswerOffer",
+    "AnswerProposal",
+    "ApproveMilestone",
     "Ask",
+    "AskToCancelContract",
     "CancelLate",
+    "CancelProject",
     "Checkout",
+    "CloseProject",
     "CloseRequest",
     "Command",
+    "ContractCommand",
     "Decline",
     "Deliver",
+    "DisputeMilestone",
+    "EditBid",
+    "EditProject",
     "EditService",
+    "EndContract",
+    "FundMilestone",
     "GrantProfessional",
+    "HireBid",
     "MakeOffer",
+    "ModerateProject",
     "ModerateRequest",
     "ModerateService",
     "NewUpgrade",
     "OrderCommand",
     "OrderNow",
     "PauseService",
+    "PlaceBid",
+    "PostProject",
     "PostRequest",
+    "ProjectCommand",
+    "ProposeMilestones",
     "PublishService",
     "RegisterMember",
     "ReinstateMember",
+    "RemoveBid",
     "RemoveFavourite",
     "RemoveFromCart",
     "RemoveProfessional",
     "Reply",
     "ReportProblem",
     "RequestCancellation",
+    "RequestChanges",
     "RequestModification",
     "RequestWithdrawal",
     "ResolveDispute",
+    "ResolveMilestone",
     "ResumeService",
     "Review",
+    "ReviewContract",
     "SendMessage",
+    "SendOffer",
     "ServiceCommand",
     "SetPayoutMethods",
     "SettleWithdrawal",
+    "SubmitMilestone",
+    "SubmitProject",
     "SuspendMember",
+    "TakeBackCancellation",
     "TopUp",
     "UpdateProfile",
     "VerifyEmail",
+    "WithdrawBid",
     "converter",
     "render_commands",
     "structure_command",
@@ -706,6 +744,301 @@ class RemoveProfessional(Command[None]):
     seller_id: MemberId
 
 
+# --- project mode (RULES.md §11) -----------------------------------------------------------------
+
+
+@attrs.frozen
+class ProjectCommand(Command[R]):
+    """A command about one project: who acts, on which project."""
+
+    actor: Actor
+    project_id: ProjectId
+
+
+@attrs.frozen
+class ContractCommand(Command[R]):
+    """A command about one contract: who acts, on which contract."""
+
+    actor: Actor
+    contract_id: ContractId
+
+
+_PROJECT_TERMS: Final = (InvalidText, OutOfRange, ContactDetailsNotAllowed)
+
+
+@attrs.frozen
+class PostProject(Command[ProjectId]):
+    """A client's new project: a draft, or (``submit``) sent to review at once.
+
+    ``bracket`` is the index of the budget bracket in the policy's ``projects.brackets``;
+    a private project (``visibility``) takes bids from the ``invited`` freelancers only.
+    """
+
+    errors = (*_PROJECT_TERMS, NotFound)
+    actor: Actor
+    category_id: CategoryId
+    title: str
+    description: str
+    bracket: int
+    duration_days: int
+    skills: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    invited: tuple[MemberId, ...] = ()
+    hires_allowed: int = 1
+    attachments: tuple[str, ...] = ()
+    submit: bool = True
+
+
+@attrs.frozen
+class EditProject(ProjectCommand[None]):
+    """The client rewrites a draft or rejected project (the fields given; then submit it)."""
+
+    errors = (*_PROJECT_TERMS, ProjectStatusConflict, PermissionDenied)
+    title: str | None = None
+    description: str | None = None
+    category_id: CategoryId | None = None
+    bracket: int | None = None
+    duration_days: int | None = None
+    skills: tuple[str, ...] | None = None
+    questions: tuple[str, ...] | None = None
+    visibility: Visibility | None = None
+    invited: tuple[MemberId, ...] | None = None
+    hires_allowed: int | None = None
+
+
+@attrs.frozen
+class SubmitProject(ProjectCommand[None]):
+    """The client sends a draft, or a rejected project after editing it, to review."""
+
+    errors = (ProjectStatusConflict, PermissionDenied)
+
+
+@attrs.frozen
+class ModerateProject(ProjectCommand[None]):
+    """An admin opens a project for bids (``reason=None``) or rejects it with a reason."""
+
+    errors = (ProjectStatusConflict, PermissionDenied, InvalidText)
+    reason: str | None = None
+
+
+@attrs.frozen
+class CloseProject(ProjectCommand[None]):
+    """The client stops taking bids (in progress if it hired someone, closed if not)."""
+
+    errors = (ProjectStatusConflict, PermissionDenied)
+
+
+@attrs.frozen
+class CancelProject(ProjectCommand[None]):
+    """The client gives the project up before hiring; every live bid's credit goes back."""
+
+    errors = (ProjectStatusConflict, PermissionDenied)
+
+
+@attrs.frozen
+class PlaceBid(ProjectCommand[BidId]):
+    """A freelancer's bid (one live bid per project), paid with one of the month's credits."""
+
+    errors = (
+        BidExists,
+        NoBidCredits,
+        OutsideBracket,
+        ProjectStatusConflict,
+        ContactDetailsNotAllowed,
+        InvalidText,
+        OutOfRange,
+    )
+    amount: Money
+    delivery_days: int
+    text: str
+    answers: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class EditBid(ProjectCommand[None]):
+    """The freelancer rewrites a pending bid while the project is open."""
+
+    errors = (
+        OutsideBracket,
+        ProjectStatusConflict,
+        ContactDetailsNotAllowed,
+        InvalidText,
+        OutOfRange,
+    )
+    bid_id: BidId
+    amount: Money
+    delivery_days: int
+    text: str
+    answers: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class WithdrawBid(ProjectCommand[None]):
+    """The freelancer takes a pending bid back (its credit stays spent)."""
+
+    errors = (ProjectStatusConflict,)
+    bid_id: BidId
+
+
+@attrs.frozen
+class RemoveBid(ProjectCommand[None]):
+    """Moderation removes a pending bid; the freelancer gets the credit back."""
+
+    errors = (ProjectStatusConflict,)
+    bid_id: BidId
+
+
+@attrs.frozen
+class HireBid(ProjectCommand[ContractId]):
+    """The client offers a contract on a bid's terms, in milestones (none: one, the whole)."""
+
+    errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
+    bid_id: BidId
+    milestones: tuple[MilestonePlan, ...] = ()
+
+
+@attrs.frozen
+class SendOffer(ProjectCommand[ContractId]):
+    """The client offers a freelancer a contract directly (a private offer)."""
+
+    errors = (ProjectStatusConflict, MilestonesMismatch, OutsideBracket, OutOfRange, InvalidText)
+    freelancer_id: MemberId
+    amount: Money
+    delivery_days: int
+    milestones: tuple[MilestonePlan, ...] = ()
+
+
+@attrs.frozen
+class AnswerOffer(ContractCommand[None]):
+    """The freelancer accepts the offered contract (it starts) or declines it."""
+
+    errors = (ProjectStatusConflict,)
+    accept: bool
+
+
+@attrs.frozen
+class FundMilestone(ContractCommand[None]):
+    """The client pays a milestone into its escrow (balance, or a gateway): work may start."""
+
+    errors = (ProjectStatusConflict, InsufficientFunds, PaymentFailed)
+    number: int
+    method: Gateway | None = None
+
+
+@attrs.frozen
+class SubmitMilestone(ContractCommand[None]):
+    """The freelancer submits a funded milestone's work, with files."""
+
+    errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText, OutOfRange)
+    number: int
+    note: str
+    attachments: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RequestChanges(ContractCommand[None]):
+    """The client asks for changes to a submission (its approval timer stops)."""
+
+    errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText)
+    number: int
+    note: str
+
+
+@attrs.frozen
+class ApproveMilestone(ContractCommand[None]):
+    """The client approves a milestone: it is released to the freelancer, less commission."""
+
+    errors = (ProjectStatusConflict,)
+    number: int
+
+
+@attrs.frozen
+class DisputeMilestone(ContractCommand[None]):
+    """Either side disputes a milestone holding money; an admin decides it."""
+
+    errors = (ProjectStatusConflict, InvalidText)
+    number: int
+    reason: str
+
+
+@attrs.frozen
+class ResolveMilestone(ContractCommand[None]):
+    """An admin releases a disputed milestone, refunds it, or refunds ``refund`` of it."""
+
+    errors = (ProjectStatusConflict, InvalidRefund)
+    number: int
+    resolution: Resolution
+    refund: Money | None = None
+
+
+@attrs.frozen
+class ProposeMilestones(ContractCommand[None]):
+    """Either side proposes new unfunded milestones, for the other to agree to."""
+
+    errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
+    milestones: tuple[MilestonePlan, ...]
+
+
+@attrs.frozen
+class AnswerProposal(ContractCommand[None]):
+    """The other side agrees to the proposed milestones, or turns them down."""
+
+    errors = (ProjectStatusConflict,)
+    agree: bool
+
+
+@attrs.frozen
+class EndContract(ContractCommand[None]):
+    """The client ends the contract early; the money held goes back once settled."""
+
+    errors = (ProjectStatusConflict, InvalidText)
+    reason: str
+
+
+@attrs.frozen
+class AnswerEnd(ContractCommand[None]):
+    """The freelancer agrees to the early end (refunds) or disputes what is held."""
+
+    errors = (ProjectStatusConflict,)
+    agree: bool
+
+
+@attrs.frozen
+class AskToCancelContract(ContractCommand[None]):
+    """Either side asks to cancel the contract by agreement."""
+
+    errors = (ProjectStatusConflict,)
+
+
+@attrs.frozen
+class TakeBackCancellation(ContractCommand[None]):
+    """The side who asked to cancel takes the request back."""
+
+    errors = (PermissionDenied,)
+
+
+@attrs.frozen
+class AnswerContractCancellation(ContractCommand[None]):
+    """The other side agrees to cancel (the money held goes back) or refuses."""
+
+    errors = (ProjectStatusConflict,)
+    agree: bool
+
+
+@attrs.frozen
+class ReviewContract(ContractCommand[None]):
+    """One side reviews the other after the contract (the client six aspects, 1–5 each).
+
+    The two reviews are published together, or when the window closes.
+    """
+
+    errors = (ProjectStatusConflict, OutOfRange, InvalidText)
+    ratings: tuple[AspectRating, ...]
+    comment: str = ""
+
+
 COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-any]
     command.name: command
     for command in (
@@ -750,6 +1083,33 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         SettleWithdrawal,
         GrantProfessional,
         RemoveProfessional,
+        PostProject,
+        EditProject,
+        SubmitProject,
+        ModerateProject,
+        CloseProject,
+        CancelProject,
+        PlaceBid,
+        EditBid,
+        WithdrawBid,
+        RemoveBid,
+        HireBid,
+        SendOffer,
+        AnswerOffer,
+        FundMilestone,
+        SubmitMilestone,
+        RequestChanges,
+        ApproveMilestone,
+        DisputeMilestone,
+        ResolveMilestone,
+        ProposeMilestones,
+        AnswerProposal,
+        EndContract,
+        AnswerEnd,
+        AskToCancelContract,
+        TakeBackCancellation,
+        AnswerContractCancellation,
+        ReviewContract,
     )
 }
 """Every command a member or an admin sends, by name (``tick`` is the system's own)."""

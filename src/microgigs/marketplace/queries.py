@@ -1,5 +1,8 @@
 """The read side: what a host shows, each one call, each checked against who asks.
 
+Project mode's views (``ProjectCard``, ``ProjectPage``, ``RankedBid``, ``ContractPage`` …)
+come from its own module and are named here too.
+
 Every query takes the :class:`~microgigs.actors.Actor` asking and returns a frozen view; a
 host renders the view and never opens the storage itself. A query an actor may not make is
 :class:`~microgigs.errors.PermissionDenied`; something that is not there (or that the actor
@@ -23,25 +26,42 @@ from microgigs.clock import Clock
 from microgigs.errors import InvalidType, MicrogigsError, NotFound, PermissionDenied
 from microgigs.ids import MemberId, OrderId, ServiceId
 from microgigs.inquiries import Inquiry
+from microgigs.marketplace._project_queries import (
+    BidView,
+    ContractPage,
+    Contribution,
+    Factor,
+    ProjectCard,
+    ProjectPage,
+    RankedBid,
+)
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import Quote, quote
+from microgigs.projects import ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import Storage, UnitOfWork
 
 __all__ = [
     "Balances",
+    "BidView",
     "CartView",
+    "ContractPage",
+    "Contribution",
     "Dashboard",
+    "Factor",
     "ModerationQueue",
     "OrderPage",
     "Overview",
     "PricedLine",
     "Profile",
+    "ProjectCard",
+    "ProjectPage",
     "Queries",
+    "RankedBid",
     "RequestsPage",
     "ServicePage",
 ]
@@ -49,6 +69,7 @@ __all__ = [
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
 _EVERYTHING: Final = 10**9
+_PAGE_MAX: Final = 1000
 
 
 @attrs.frozen
@@ -66,7 +87,9 @@ class Balances:
 class Overview:
     """The whole marketplace at a glance, for its admins (the CLI's report).
 
-    ``gmv`` is what completed orders were paid, less partial refunds; ``money`` sums the
+    ``gmv`` is what completed orders were paid, less partial refunds (project mode's
+    ``project_gmv`` what milestones released, with projects and contracts by status, each
+    member's first 1,000); ``money`` sums the
     ledger's balances by kind of account (``wallet``, ``escrow``, ``pending``, ``available``,
     ``withdrawing``, ``payouts``, ``revenue``, ``gateway``); ``issues`` is the audit's.
     """
@@ -76,6 +99,12 @@ class Overview:
     levels: Mapping[SellerLevel, int]
     money: Mapping[str, Money]
     issues: tuple[lg.Issue, ...]
+    projects: Mapping[ProjectStatus, int] = attrs.Factory(dict)
+    """Project mode: projects by status."""
+    contracts: Mapping[ContractStatus, int] = attrs.Factory(dict)
+    """Project mode: contracts by status."""
+    project_gmv: Money | None = None
+    """Project mode: what milestones released to freelancers (before commission)."""
 
 
 @attrs.frozen
@@ -460,9 +489,18 @@ class Queries:
             orders: dict[OrderStatus, int] = dict.fromkeys(OrderStatus, 0)
             gmv = zero
             levels: dict[SellerLevel, int] = dict.fromkeys(SellerLevel, 0)
+            projects: dict[ProjectStatus, int] = dict.fromkeys(ProjectStatus, 0)
+            contracts: dict[ContractStatus, int] = dict.fromkeys(ContractStatus, 0)
+            project_gmv = zero
             after: MemberId | None = None
             while page := uow.members.page(after=after, limit=_QUEUE):
                 for member in page:
+                    for project in uow.projects.by_client(member.id, limit=_PAGE_MAX):
+                        projects[project.status] += 1
+                    for contract in uow.contracts.of_member(member.id, limit=_PAGE_MAX):
+                        if contract.client_id == member.id:
+                            contracts[contract.status] += 1
+                            project_gmv += contract.released()
                     for order in uow.orders.by_buyer(member.id, limit=_EVERYTHING):
                         orders[order.status] += 1
                         if order.status is OrderStatus.COMPLETED:
@@ -474,7 +512,7 @@ class Queries:
         for account, amount in balances.items():
             kind = str(account).partition(":")[0]
             money[kind] = money.get(kind, zero) + amount
-        return Overview(gmv, orders, levels, money, tuple(issues))
+        return Overview(gmv, orders, levels, money, tuple(issues), projects, contracts, project_gmv)
 
     def is_empty(self) -> bool:
         """True before the first member registers (a host's first-run check)."""

@@ -62,12 +62,14 @@ from microgigs.ranking import (
     suggest,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
+from microgigs.storage._tables import Column, Select, Table, Versioned
 from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
 from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 T = TypeVar("T")
 W = TypeVar("W")
+D = TypeVar("D", bound=Versioned)
 
 
 class _HasId(Protocol):
@@ -529,6 +531,30 @@ class SqlBackend(ABC):
         )
         return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
 
+    def document(self, table: Table[D], key: str) -> D | None:
+        return self._one(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", (key,))
+
+    def documents(self, table: Table[D], select: Select) -> list[D]:
+        conditions = [f"{name} = ?" for name, _value in select.equal]
+        params = [self._column(value) for _name, value in select.equal]
+        for bound, sign in ((select.until, "<="), (select.after, ">")):
+            if bound is not None:
+                conditions.append(f"{bound[0]} {sign} ?")
+                params.append(self._time(bound[1]))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        last = select.order[-1][1] if select.order else False
+        order = ", ".join(
+            f"{name}{' DESC' if down else ''}" for name, down in (*select.order, ("id", last))
+        )
+        return self._many(
+            table.kind,
+            f"SELECT doc FROM {table.name}{where} ORDER BY {order} LIMIT ?",
+            (*params, select.limit),
+        )
+
+    def _column(self, value: Column) -> object:
+        return self._time(value) if isinstance(value, datetime) else value
+
     def listing(self, service_id: ServiceId) -> Listing | None:
         return self._one(Listing, "SELECT doc FROM listings WHERE service_id = ?", (service_id,))
 
@@ -755,6 +781,9 @@ class SqlBackend(ABC):
                 "expires_at": self._time(request.expires_at),
             },
         )
+        for document in changes.documents:
+            columns = {name: self._column(value) for name, value in document.columns.items()}
+            steps += self._upsert(document.table, Write(document.value, document.expected), columns)
         steps += (self._listing(listing) for listing in changes.listings)
         steps += (
             ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
@@ -943,7 +972,8 @@ class SqlBackend(ABC):
         | Write[Order]
         | Write[Review]
         | Write[Inquiry]
-        | Write[ServiceRequest],
+        | Write[ServiceRequest]
+        | Write[Versioned],
         columns: dict[str, object],
         doc: str | None = None,
     ) -> list[_Step]:

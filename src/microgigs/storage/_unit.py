@@ -10,7 +10,7 @@ username, a balance that would go below zero. Adapters differ only in their back
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
@@ -31,10 +31,12 @@ from microgigs.errors import (
 )
 from microgigs.ids import (
     CategoryId,
+    ContractId,
     EventId,
     InquiryId,
     MemberId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -51,11 +53,22 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.projects import BidCredits, Contract, ContractStatus, Project, ProjectStatus
 from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.requests import RequestStatus, ServiceRequest
+from microgigs.storage._tables import (
+    BID_CREDITS,
+    CONTRACTS,
+    PROJECTS,
+    Column,
+    Select,
+    Table,
+    Versioned,
+)
 from microgigs.storage.ports import CommandRecord, OutboxEvent
 
 T = TypeVar("T")
+D = TypeVar("D", bound=Versioned)
 _CONTAINERS: Final = frozenset({list, dict, set})
 
 _PAGE_MAX: Final = 1000
@@ -106,6 +119,17 @@ class Write(Generic[T]):
     expected: int | None
 
 
+@attrs.frozen
+class Stored:
+    """An aggregate stored the shared way, to write: its table, columns, version read."""
+
+    table: str
+    label: str
+    columns: Mapping[str, Column]
+    value: Versioned
+    expected: int | None
+
+
 @attrs.define
 class Changes:
     """Everything one unit of work wants to write (each repository it made fills its part)."""
@@ -126,6 +150,8 @@ class Changes:
     listings: Sequence[Listing] = ()
     unlisted: Sequence[ServiceId] = ()
     evaluations: Sequence[Evaluation] = ()
+    documents: Sequence[Stored] = ()
+    """Aggregates stored the shared way (:mod:`microgigs.storage._tables`), with their table."""
 
 
 class _Staging(ABC):
@@ -186,6 +212,8 @@ class Backend(Protocol):
     def orders_of_seller(self, seller_id: MemberId, since: datetime) -> list[Order]: ...
     def evaluations(self, seller_id: MemberId, limit: int) -> list[Evaluation]: ...
     def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]: ...
+    def document(self, table: Table[D], key: str) -> D | None: ...
+    def documents(self, table: Table[D], select: Select) -> list[D]: ...
     def flush(self, changes: Changes) -> None: ...
     def session(self) -> AbstractContextManager[None]:
         """Keep what a unit of work's reads and flush share (a connection) until it ends."""
@@ -642,6 +670,135 @@ class _Orders(_Staging):
         return [*self._backend.messages(order_id), *mine]
 
 
+class _Documents(_Staging, Generic[D]):
+    """The repository of an aggregate stored the shared way: rows staged, selects overlaid."""
+
+    def __init__(self, backend: Backend, table: Table[D]) -> None:
+        self._backend = backend
+        self._table = table
+        self.rows: _Rows[D] = _Rows(table.label, lambda key: backend.document(table, key))
+
+    def stage(self, changes: Changes) -> None:
+        table = self._table
+        changes.documents = [
+            *changes.documents,
+            *(
+                Stored(table.name, table.label, table.columns(w.value), w.value, w.expected)
+                for w in self.rows.writes()
+            ),
+        ]
+
+    def add(self, value: D) -> None:
+        self.rows.add(value.id, value)
+
+    def get(self, key: str) -> D:
+        return self.rows.get(key)
+
+    def find(self, key: str) -> D | None:
+        if key in self.rows.staged:
+            return self.rows.get(key)
+        found = self._backend.document(self._table, key)
+        return None if found is None else self.rows.get(key)
+
+    def save(self, value: D) -> None:
+        self.rows.save(value.id, value)
+
+    def select(self, select: Select) -> list[D]:
+        whole_number(_("page size"), select.limit, 1, _PAGE_MAX)
+        found = self.rows.overlay(self._backend.documents(self._table, select), lambda v: v.id)
+        return [clone(v) for v in select.arrange(found, self._table.columns)]
+
+
+class _Projects(_Documents[Project]):
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend, PROJECTS)
+
+    def open_now(
+        self,
+        now: datetime,
+        *,
+        category_id: CategoryId | None = None,
+        bracket: int | None = None,
+        limit: int = 20,
+    ) -> list[Project]:
+        equal: list[tuple[str, str | int | None]] = [("status", ProjectStatus.OPEN.value)]
+        if category_id is not None:
+            equal.append(("category_id", category_id))
+        if bracket is not None:
+            equal.append(("bracket", bracket))
+        return self.select(
+            Select(
+                tuple(equal),
+                after=("expires_at", now),
+                order=(("opened_at", True),),
+                limit=limit,
+            )
+        )
+
+    def awaiting_review(self, *, limit: int = 50) -> list[Project]:
+        return self.select(
+            Select(
+                (("status", ProjectStatus.PENDING_REVIEW.value),),
+                order=(("created_at", False),),
+                limit=limit,
+            )
+        )
+
+    def by_client(self, client_id: MemberId, *, limit: int = 50) -> list[Project]:
+        return self.select(
+            Select((("client_id", client_id),), order=(("created_at", True),), limit=limit)
+        )
+
+    def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:
+        due = Select(
+            (("status", ProjectStatus.OPEN.value),),
+            until=("expires_at", now),
+            order=(("expires_at", False),),
+            limit=limit,
+        )
+        return [ProjectId(p.id) for p in self._backend.documents(PROJECTS, due)]
+
+
+class _Contracts(_Documents[Contract]):
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend, CONTRACTS)
+
+    def of_project(self, project_id: ProjectId, *, limit: int = 50) -> list[Contract]:
+        return self.select(
+            Select((("project_id", project_id),), order=(("offered_at", False),), limit=limit)
+        )
+
+    def of_member(
+        self,
+        member_id: MemberId,
+        *,
+        status: ContractStatus | None = None,
+        limit: int = 50,
+    ) -> list[Contract]:
+        found: dict[str, Contract] = {}
+        for party in ("client_id", "freelancer_id"):
+            equal: tuple[tuple[str, str | None], ...] = ((party, member_id),)
+            if status is not None:
+                equal = (*equal, ("status", status.value))
+            for contract in self.select(Select(equal, order=(("offered_at", True),), limit=limit)):
+                found[contract.id] = contract
+        mine = sorted(found.values(), key=lambda c: (c.offered_at, c.id), reverse=True)
+        return mine[:limit]
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[ContractId]:
+        due = Select(until=("next_due_at", now), order=(("next_due_at", False),), limit=limit)
+        return [ContractId(c.id) for c in self._backend.documents(CONTRACTS, due)]
+
+
+class _BidCredits(_Documents[BidCredits]):
+    def __init__(self, backend: Backend) -> None:
+        super().__init__(backend, BID_CREDITS)
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[MemberId]:
+        due = Select(until=("refills_at", now), order=(("refills_at", False),), limit=limit)
+        return [MemberId(c.id) for c in self._backend.documents(BID_CREDITS, due)]
+
+
 class _Current(Protocol):
     def require_current(self) -> None: ...
 
@@ -786,6 +943,9 @@ class StagedUnitOfWork:
     reviews = _Made(_tracked(_Reviews))
     inquiries = _Made(_tracked(_Inquiries))
     requests = _Made(_tracked(_Requests))
+    projects = _Made(_tracked(_Projects))
+    contracts = _Made(_tracked(_Contracts))
+    bid_credits = _Made(_tracked(_BidCredits))
     listings = _Made(lambda backend, _: _Listings(backend))
     levels = _Made(lambda backend, _: _Levels(backend))
     favourites = _Made(lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"))

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -61,10 +62,13 @@ from microgigs.ranking import (
     suggest,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
-from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Write
+from microgigs.storage._tables import TABLES, Select, Table, Versioned
+from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Stored, Write
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 __all__ = ["MemoryStorage"]
+
+D = TypeVar("D", bound=Versioned)
 
 _MEMBER, _SERVICE, _ORDER = _("member"), _("service"), _("order")
 _REVIEW, _INQUIRY, _REQUEST = _("review"), _("inquiry"), _("request")
@@ -93,6 +97,7 @@ class _MemoryBackend:
         self._inquiries: dict[str, Inquiry] = {}
         self._requests: dict[str, ServiceRequest] = {}
         self._evaluations: dict[MemberId, list[Evaluation]] = {}
+        self._tables: dict[str, dict[str, Versioned]] = {table.name: {} for table in TABLES}
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -289,6 +294,13 @@ class _MemoryBackend:
         """Nothing to keep between a unit of work's reads."""
         return nullcontext()
 
+    def document(self, table: Table[D], key: str) -> D | None:
+        return self._tables[table.name].get(key)  # type: ignore[return-value]
+
+    def documents(self, table: Table[D], select: Select) -> list[D]:
+        rows: Collection[D] = self._tables[table.name].values()  # type: ignore[assignment]
+        return select.arrange(rows, table.columns)
+
     # --- the one write --------------------------------------------------------------------
 
     def flush(self, changes: Changes) -> None:
@@ -308,6 +320,7 @@ class _MemoryBackend:
         for kind, writes, stored in versioned:
             for write in writes:
                 _check_version(kind, write, stored.get(write.value.id))
+        self._check_documents(changes.documents)
         _check_owned(_("favourites"), changes.favourites, self._favourites)
         _check_owned(_("cart"), changes.carts, self._carts)
         for write in changes.members:
@@ -326,6 +339,14 @@ class _MemoryBackend:
                 raise StaleWrite(kind=_("command"), key=record.key)
         self._check_evaluations(changes.evaluations)
         return postings
+
+    def _check_documents(self, documents: Sequence[Stored]) -> None:
+        for document in documents:
+            _check_version(
+                document.label,
+                Write(document.value, document.expected),
+                self._tables[document.table].get(document.value.id),
+            )
 
     def _check_evaluations(self, evaluations: Sequence[Evaluation]) -> None:
         for evaluation in evaluations:
@@ -407,6 +428,8 @@ class _MemoryBackend:
             self._listings.pop(service_id, None)
         for evaluation in sorted(changes.evaluations, key=lambda e: e.at):
             self._evaluations.setdefault(evaluation.seller_id, []).append(evaluation)
+        for document in changes.documents:
+            self._tables[document.table][document.value.id] = document.value
 
     def _keep_member(self, member: Member) -> None:
         """Store a member and move its username and e-mail in the unique index."""
@@ -426,7 +449,8 @@ def _check_version(
     | Write[Order]
     | Write[Review]
     | Write[Inquiry]
-    | Write[ServiceRequest],
+    | Write[ServiceRequest]
+    | Write[Versioned],
     stored: object,
 ) -> None:
     if write.expected is None:

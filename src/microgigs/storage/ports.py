@@ -30,10 +30,12 @@ import attrs
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
 from microgigs.ids import (
     CategoryId,
+    ContractId,
     EventId,
     InquiryId,
     MemberId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -43,12 +45,15 @@ from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transa
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.projects import BidCredits, Contract, ContractStatus, Project
 from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.requests import ServiceRequest
 
 __all__ = [
+    "BidCreditRepository",
     "CartRepository",
     "CommandRecord",
+    "ContractRepository",
     "FavouritesRepository",
     "IdempotencyRecords",
     "InquiryRepository",
@@ -59,6 +64,7 @@ __all__ = [
     "OrderRepository",
     "Outbox",
     "OutboxEvent",
+    "ProjectRepository",
     "RequestRepository",
     "ReviewRepository",
     "ServiceRepository",
@@ -375,6 +381,99 @@ class LedgerRepository(Protocol):
         ...
 
 
+class ProjectRepository(Protocol):
+    """Projects of project mode, with their bids."""
+
+    def add(self, project: Project) -> None:
+        """Store a new project."""
+        ...
+
+    def get(self, project_id: ProjectId) -> Project:
+        """The project (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, project: Project) -> None:
+        """Write a project read in this unit of work, if nobody changed it since."""
+        ...
+
+    def open_now(
+        self,
+        now: datetime,
+        *,
+        category_id: CategoryId | None = None,
+        bracket: int | None = None,
+        limit: int = 20,
+    ) -> list[Project]:
+        """Projects open for bids at ``now`` (in a category, a bracket), newest first (indexed)."""
+        ...
+
+    def awaiting_review(self, *, limit: int = 50) -> list[Project]:
+        """Projects waiting for a moderator, oldest first."""
+        ...
+
+    def by_client(self, client_id: MemberId, *, limit: int = 50) -> list[Project]:
+        """A client's projects in every status, newest first."""
+        ...
+
+    def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:
+        """Open projects whose time is up at ``now`` (for ``tick``, indexed)."""
+        ...
+
+
+class ContractRepository(Protocol):
+    """Contracts of project mode, with their milestones, and the index of due timers."""
+
+    def add(self, contract: Contract) -> None:
+        """Store a new contract."""
+        ...
+
+    def get(self, contract_id: ContractId) -> Contract:
+        """The contract (:class:`~microgigs.errors.NotFound` if absent)."""
+        ...
+
+    def save(self, contract: Contract) -> None:
+        """Write a contract read in this unit of work, if nobody changed it since."""
+        ...
+
+    def of_project(self, project_id: ProjectId, *, limit: int = 50) -> list[Contract]:
+        """A project's contracts (offers too), oldest first."""
+        ...
+
+    def of_member(
+        self,
+        member_id: MemberId,
+        *,
+        status: ContractStatus | None = None,
+        limit: int = 50,
+    ) -> list[Contract]:
+        """The contracts a member is client or freelancer of (in a status), newest first."""
+        ...
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[ContractId]:
+        """Contracts whose next automatic step is due at ``now``, soonest first (indexed)."""
+        ...
+
+
+class BidCreditRepository(Protocol):
+    """Each freelancer's bid credits: one record each, made on their first bid."""
+
+    def find(self, member_id: MemberId) -> BidCredits | None:
+        """The freelancer's credits, if they ever bid."""
+        ...
+
+    def add(self, allowance: BidCredits) -> None:
+        """Store a freelancer's first credits."""
+        ...
+
+    def save(self, allowance: BidCredits) -> None:
+        """Write credits read in this unit of work, if nobody changed them since."""
+        ...
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[MemberId]:
+        """Freelancers whose credits refill at ``now`` (for ``tick``, indexed)."""
+        ...
+
+
 @attrs.frozen
 class OutboxEvent:
     """A domain event written in the same transaction as the change it reports."""
@@ -481,6 +580,21 @@ class UnitOfWork(Protocol):
     @property
     def ledger(self) -> LedgerRepository:
         """The ledger."""
+        ...
+
+    @property
+    def projects(self) -> ProjectRepository:
+        """Projects and their bids."""
+        ...
+
+    @property
+    def contracts(self) -> ContractRepository:
+        """Contracts and their milestones."""
+        ...
+
+    @property
+    def bid_credits(self) -> BidCreditRepository:
+        """Freelancers' bid credits."""
         ...
 
     @property

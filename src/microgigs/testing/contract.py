@@ -37,13 +37,16 @@ from microgigs.errors import (
     UsernameTaken,
 )
 from microgigs.ids import (
+    BidId,
     CategoryId,
+    ContractId,
     EventId,
     InquiryId,
     MemberId,
     MessageId,
     OfferId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -53,6 +56,15 @@ from microgigs.inquiries import Inquiry
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
+from microgigs.projects import (
+    BidCredits,
+    Contract,
+    ContractStatus,
+    MilestonePlan,
+    Project,
+    ProjectStatus,
+    ProjectTerms,
+)
 from microgigs.ranking import (
     Evaluation,
     Listing,
@@ -74,8 +86,10 @@ from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_servic
 __all__ = [
     "CHECKS",
     "check_a_failed_unit_of_work_leaves_nothing",
+    "check_bid_credits",
     "check_carts_and_favourites",
     "check_command_records",
+    "check_contracts_and_due_index",
     "check_inquiries",
     "check_ledger_idempotency",
     "check_ledger_posts_whole_transactions",
@@ -88,6 +102,7 @@ __all__ = [
     "check_orders_and_due_index",
     "check_orders_in_a_status",
     "check_outbox",
+    "check_projects",
     "check_ranked_search_finds_what_a_reader_means",
     "check_requests",
     "check_reviews_and_ratings",
@@ -96,6 +111,7 @@ __all__ = [
     "check_stale_carts_and_favourites_are_refused",
     "check_stale_inquiries_are_refused",
     "check_stale_orders_are_refused",
+    "check_stale_project_mode_writes_are_refused",
     "check_stale_requests_are_refused",
     "check_stale_reviews_are_refused",
     "check_stale_services_are_refused",
@@ -1061,6 +1077,199 @@ def check_requests(make: Factory) -> None:
             _expect(OutOfRange, lambda: uow.requests.by_buyer(BUYER_ID, limit=0))
 
 
+def _project(number: int, *, category: str = "design", bracket: int = 5) -> Project:
+    """A project drafted ``number`` hours after the epoch, by the buyer of the examples."""
+    return Project.draft(
+        ProjectId(f"P{number}"),
+        client_id=BUYER_ID,
+        terms=ProjectTerms(
+            category_id=CategoryId(category),
+            title="هوية بصرية كاملة لمتجر إلكتروني",
+            description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر جديد.",
+            bracket=bracket,
+            duration_days=30,
+            questions=("ما أعمالك السابقة؟",),
+        ),
+        now=EPOCH + timedelta(hours=number),
+        policy=KHAMSAT.projects,
+    )
+
+
+def _opened(project: Project, hours: int) -> Project:
+    project.submit(Actor.member(project.client_id), EPOCH)
+    project.approve(
+        Actor.admin(MemberId("admin")), EPOCH + timedelta(hours=hours), KHAMSAT.projects
+    )
+    return project
+
+
+def check_projects(make: Factory) -> None:
+    """Projects round-trip with bids; open ones newest first by category and bracket; expiry."""
+    with closing(make()) as storage:
+        made = [
+            _opened(_project(0), 1),
+            _opened(_project(1, category="translation"), 2),
+            _opened(_project(2, bracket=2), 3),
+            _project(3),  # a draft
+        ]
+        made[3].submit(Actor.member(BUYER_ID), EPOCH)  # waiting for review
+        made[0].place_bid(
+            BidId("B1"),
+            Actor.member(SELLER_ID),
+            amount=_usd(1200),
+            delivery_days=20,
+            text="أصمم الهوية كاملة مع دليل استخدام واضح.",
+            answers=("عشرات الهويات",),
+            now=EPOCH + timedelta(hours=2),
+            policy=KHAMSAT.projects,
+        )
+        with storage.unit_of_work() as uow:
+            for project in made:
+                uow.projects.add(project)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert made[0] == uow.projects.get(ProjectId("P0"))
+            now = EPOCH + timedelta(hours=4)
+            assert ["P2", "P1", "P0"] == [p.id for p in uow.projects.open_now(now)]
+            design = uow.projects.open_now(now, category_id=CategoryId("design"))
+            assert ["P2", "P0"] == [p.id for p in design]
+            assert ["P2"] == [p.id for p in uow.projects.open_now(now, bracket=2)]
+            assert ["P2", "P1"] == [p.id for p in uow.projects.open_now(now, limit=2)]
+            assert ["P3"] == [p.id for p in uow.projects.awaiting_review()]
+            assert ["P3", "P2", "P1", "P0"] == [p.id for p in uow.projects.by_client(BUYER_ID)]
+            expires = EPOCH + timedelta(days=30, hours=1)
+            assert [] == uow.projects.expiring(expires - timedelta(seconds=1))
+            assert ["P0"] == uow.projects.expiring(expires)
+            assert [] == uow.projects.open_now(EPOCH + timedelta(days=31))
+            _expect(NotFound, lambda: uow.projects.get(ProjectId("P9")))
+            _expect(OutOfRange, lambda: uow.projects.open_now(now, limit=0))
+            # what this unit staged is seen by its own reads, in its place
+            staged = uow.projects.get(ProjectId("P1"))
+            staged.close(Actor.member(BUYER_ID), now)
+            uow.projects.save(staged)
+            assert ["P2", "P0"] == [p.id for p in uow.projects.open_now(now)]
+        with storage.unit_of_work() as uow:
+            assert ["P2", "P1", "P0"] == [p.id for p in uow.projects.open_now(now)]
+
+
+def _contract(number: int, *, freelancer: MemberId = SELLER_ID) -> Contract:
+    return Contract.offer(
+        ContractId(f"C{number}"),
+        project_id=ProjectId("P0"),
+        client_id=BUYER_ID,
+        freelancer_id=freelancer,
+        total=_usd(1200),
+        delivery_days=20,
+        plans=(MilestonePlan("المشروع كله", _usd(1200)),),
+        now=EPOCH + timedelta(hours=number),
+        policy=KHAMSAT.projects,
+    )
+
+
+def check_contracts_and_due_index(make: Factory) -> None:
+    """Contracts round-trip with milestones; a project's and a member's; the due index."""
+    with closing(make()) as storage:
+        other = MemberId("M-other")
+        offered, active, theirs = _contract(1), _contract(2), _contract(3, freelancer=other)
+        active.accept(Actor.member(SELLER_ID), EPOCH + timedelta(hours=2))
+        active.fund(Actor.member(BUYER_ID), 1, EPOCH + timedelta(hours=2))
+        active.submit(
+            Actor.member(SELLER_ID),
+            1,
+            "تم التسليم",
+            now=EPOCH + timedelta(days=1),
+            policy=KHAMSAT.projects,
+        )
+        with storage.unit_of_work() as uow:
+            for contract in (offered, active, theirs):
+                uow.contracts.add(contract)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert active == uow.contracts.get(ContractId("C2"))
+            assert ["C1", "C2", "C3"] == [c.id for c in uow.contracts.of_project(ProjectId("P0"))]
+            assert ["C2", "C1"] == [c.id for c in uow.contracts.of_member(SELLER_ID)]
+            assert ["C3", "C2", "C1"] == [c.id for c in uow.contracts.of_member(BUYER_ID)]
+            mine = uow.contracts.of_member(SELLER_ID, status=ContractStatus.ACTIVE)
+            assert ["C2"] == [c.id for c in mine]
+            assert [] == uow.contracts.due(EPOCH + timedelta(days=14))
+            # the offers lapse after 30 days; the submission is approved by itself after 14
+            approval = EPOCH + timedelta(days=15)
+            assert ["C2"] == uow.contracts.due(approval)
+            lapse = EPOCH + timedelta(days=30, hours=3)
+            assert ["C2", "C1", "C3"] == uow.contracts.due(lapse)
+            assert ["C2"] == uow.contracts.due(lapse, limit=1)
+            _expect(NotFound, lambda: uow.contracts.get(ContractId("C9")))
+
+
+def check_bid_credits(make: Factory) -> None:
+    """Credits are found (or not), spent at the version read, and due for refilling."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            assert uow.bid_credits.find(SELLER_ID) is None
+            uow.bid_credits.add(BidCredits.fresh(SELLER_ID, EPOCH, KHAMSAT.projects))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            found = uow.bid_credits.find(SELLER_ID)
+            assert found is not None
+            found.spend()
+            uow.bid_credits.save(found)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            kept = uow.bid_credits.find(SELLER_ID)
+            assert kept is not None
+            assert KHAMSAT.projects.bid_credits_per_month - 1 == kept.left
+            assert [] == uow.bid_credits.due(kept.refills_at - timedelta(seconds=1))
+            assert [SELLER_ID] == uow.bid_credits.due(kept.refills_at)
+
+
+def check_stale_project_mode_writes_are_refused(make: Factory) -> None:
+    """A project, a contract or credits changed since read are not overwritten."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.projects.add(_opened(_project(0), 1))
+            uow.contracts.add(_contract(1))
+            uow.bid_credits.add(BidCredits.fresh(SELLER_ID, EPOCH, KHAMSAT.projects))
+            uow.commit()
+
+        def close(uow: UnitOfWork) -> None:
+            found = uow.projects.get(ProjectId("P0"))
+            found.close(Actor.member(BUYER_ID), EPOCH + timedelta(hours=2))
+            uow.projects.save(found)
+
+        def cancel(uow: UnitOfWork) -> None:
+            found = uow.projects.get(ProjectId("P0"))
+            found.cancel(Actor.member(BUYER_ID), EPOCH + timedelta(hours=2))
+            uow.projects.save(found)
+
+        def accept(uow: UnitOfWork) -> None:
+            found = uow.contracts.get(ContractId("C1"))
+            found.accept(Actor.member(SELLER_ID), EPOCH + timedelta(hours=2))
+            uow.contracts.save(found)
+
+        def decline(uow: UnitOfWork) -> None:
+            found = uow.contracts.get(ContractId("C1"))
+            found.decline(Actor.member(SELLER_ID), EPOCH + timedelta(hours=2))
+            uow.contracts.save(found)
+
+        def spend(uow: UnitOfWork) -> None:
+            found = uow.bid_credits.find(SELLER_ID)
+            assert found is not None
+            found.spend()
+            uow.bid_credits.save(found)
+
+        _second_commit_is_stale(storage, close, cancel)
+        _second_commit_is_stale(storage, accept, decline)
+        _second_commit_is_stale(storage, spend, spend)
+        _second_add_is_stale(storage, lambda uow: uow.projects.add(_project(7)))
+        _second_add_is_stale(storage, lambda uow: uow.contracts.add(_contract(7)))
+        with storage.unit_of_work() as uow:
+            assert ProjectStatus.CLOSED is uow.projects.get(ProjectId("P0")).status
+            assert ContractStatus.ACTIVE is uow.contracts.get(ContractId("C1")).status
+            kept = uow.bid_credits.find(SELLER_ID)
+            assert kept is not None
+            assert KHAMSAT.projects.bid_credits_per_month - 1 == kept.left
+
+
 def check_orders_in_a_status(make: Factory) -> None:
     """Every party's orders in one status, placed longest ago first, staged ones included."""
     with closing(make()) as storage:
@@ -1160,6 +1369,10 @@ CHECKS: Final = (
     check_inquiries,
     check_level_evaluations,
     check_requests,
+    check_projects,
+    check_contracts_and_due_index,
+    check_bid_credits,
+    check_stale_project_mode_writes_are_refused,
     check_values_handed_out_are_the_callers,
 )
 """Every check, in the order the docs describe them."""

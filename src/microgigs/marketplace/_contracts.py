@@ -1,0 +1,304 @@
+"""Project mode: hiring, contracts, milestones and the money they move (RULES.md §11).
+
+A milestone's money goes through the ledger as an order's does: paid into its own escrow
+(``escrow:<contract>-<number>``), then released to the freelancer's pending earnings less
+the commission (cleared by ``tick`` after the clearance period), refunded to the client's
+balance, or split between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from microgigs import ledger as lg
+from microgigs._checks import whole_number
+from microgigs._text import _
+from microgigs.clock import later
+from microgigs.ids import ContractId, TransactionId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._projects import announce
+from microgigs.money import Money
+from microgigs.projects import Contract, ContractStatus, MilestonePlan, Project, Settlement
+
+_FINISHED: Final = frozenset(
+    {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}
+)
+
+
+def save_contract(context: Context, contract: Contract, event: str) -> None:
+    """Stage a contract and say what happened to it."""
+    context.uow.contracts.save(contract)
+    announce(context, f"contract.{event}", contract_id=contract.id, status=contract.status.value)
+
+
+def _plans(plans: Sequence[MilestonePlan], title: str, total: Money) -> Sequence[MilestonePlan]:
+    """The milestones asked for, or (none) one milestone: the whole project."""
+    return plans or (MilestonePlan(title, total),)
+
+
+@handles(c.HireBid)
+def hire_bid(command: c.HireBid, context: Context) -> ContractId:
+    context.trader(command.actor)
+    project = context.uow.projects.get(command.project_id)
+    command.actor.require_member(project.client_id, _("hire for this project"))
+    bid = project.bid(command.bid_id)
+    contract_id = context.ids.new(ContractId)
+    contract = Contract.offer(
+        contract_id,
+        project_id=project.id,
+        client_id=project.client_id,
+        freelancer_id=bid.freelancer_id,
+        total=bid.amount,
+        delivery_days=bid.delivery_days,
+        plans=_plans(command.milestones, project.terms.title, bid.amount),
+        now=context.now,
+        policy=context.policy.projects,
+        bid_id=bid.id,
+    )
+    project.offer(command.actor, contract_id, context.now, bid_id=bid.id)
+    return _offered(context, project, contract)
+
+
+@handles(c.SendOffer)
+def send_offer(command: c.SendOffer, context: Context) -> ContractId:
+    context.trader(command.actor)
+    context.uow.members.get(command.freelancer_id)
+    project = context.uow.projects.get(command.project_id)
+    policy = context.policy.projects
+    amount = project.check_amount(command.amount, policy)
+    days = whole_number(_("delivery days"), command.delivery_days, *policy.duration_days)
+    contract_id = context.ids.new(ContractId)
+    freelancer = project.offer(
+        command.actor, contract_id, context.now, freelancer_id=command.freelancer_id
+    )
+    contract = Contract.offer(
+        contract_id,
+        project_id=project.id,
+        client_id=project.client_id,
+        freelancer_id=freelancer,
+        total=amount,
+        delivery_days=days,
+        plans=_plans(command.milestones, project.terms.title, amount),
+        now=context.now,
+        policy=policy,
+    )
+    return _offered(context, project, contract)
+
+
+def _offered(context: Context, project: Project, contract: Contract) -> ContractId:
+    context.uow.projects.save(project)
+    context.uow.contracts.add(contract)
+    announce(context, "contract.offered", contract_id=contract.id, status=contract.status.value)
+    return contract.id
+
+
+@handles(c.AnswerOffer)
+def answer_offer(command: c.AnswerOffer, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    if command.accept:
+        context.trader(command.actor)
+        contract.accept(command.actor, context.now)
+    else:
+        contract.decline(command.actor, context.now)
+    offer_answered(context, contract, accepted=command.accept)
+    save_contract(context, contract, "accepted" if command.accept else "declined")
+
+
+def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> None:
+    """The project learns that its offer was accepted, declined or lapsed."""
+    project = context.uow.projects.get(contract.project_id)
+    project.offer_answered(contract.id, accepted=accepted, now=context.now)
+    context.uow.projects.save(project)
+
+
+def _party_contract(context: Context, command: c.ContractCommand[None]) -> Contract:
+    """The contract; its parties must be able to trade (admins pass)."""
+    context.require_trading(command.actor)
+    return context.uow.contracts.get(command.contract_id)
+
+
+@handles(c.FundMilestone)
+def fund_milestone(command: c.FundMilestone, context: Context) -> None:
+    contract = _party_contract(context, command)
+    milestone = contract.fund(command.actor, command.number, context.now)
+    if command.method is not None:
+        context.charge(contract.client_id, milestone.amount, command.method)
+    escrow = contract.escrow_of(milestone.number)
+    context.uow.ledger.post(
+        lg.pay_order(
+            context.ids.new(TransactionId),
+            f"{context.key}:{escrow}:fund",
+            order_id=escrow,
+            buyer_id=contract.client_id,
+            amount=milestone.amount,
+            source=command.method,
+            at=context.now,
+        )
+    )
+    save_contract(context, contract, "milestone_funded")
+
+
+@handles(c.SubmitMilestone)
+def submit_milestone(command: c.SubmitMilestone, context: Context) -> None:
+    contract = _party_contract(context, command)
+    contract.submit(
+        command.actor,
+        command.number,
+        command.note,
+        now=context.now,
+        policy=context.policy.projects,
+        files=command.attachments,
+    )
+    save_contract(context, contract, "milestone_submitted")
+
+
+@handles(c.RequestChanges)
+def request_changes(command: c.RequestChanges, context: Context) -> None:
+    contract = _party_contract(context, command)
+    contract.request_changes(command.actor, command.number, command.note)
+    save_contract(context, contract, "changes_requested")
+
+
+@handles(c.ApproveMilestone)
+def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
+    contract = _party_contract(context, command)
+    settle(context, contract, contract.approve(command.actor, command.number, context.now))
+
+
+@handles(c.DisputeMilestone)
+def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)  # a suspended party may dispute
+    contract.dispute(command.actor, command.number, command.reason)
+    save_contract(context, contract, "milestone_disputed")
+
+
+@handles(c.ResolveMilestone)
+def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    settled = contract.resolve(
+        command.actor, command.number, command.resolution, context.now, command.refund
+    )
+    settle(context, contract, settled)
+
+
+@handles(c.ProposeMilestones)
+def propose_milestones(command: c.ProposeMilestones, context: Context) -> None:
+    contract = _party_contract(context, command)
+    contract.propose(command.actor, command.milestones, context.policy.projects)
+    save_contract(context, contract, "milestones_proposed")
+
+
+@handles(c.AnswerProposal)
+def answer_proposal(command: c.AnswerProposal, context: Context) -> None:
+    contract = _party_contract(context, command)
+    contract.answer_proposal(command.actor, agree=command.agree)
+    save_contract(context, contract, "proposal_answered")
+
+
+@handles(c.EndContract)
+def end_contract(command: c.EndContract, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.end(command.actor, command.reason, context.now, context.policy.projects)
+    settle(context, contract, [])
+
+
+@handles(c.AnswerEnd)
+def answer_end(command: c.AnswerEnd, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    settle(context, contract, contract.answer_end(command.actor, context.now, agree=command.agree))
+
+
+@handles(c.AskToCancelContract)
+def ask_to_cancel(command: c.AskToCancelContract, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.ask_cancellation(command.actor)
+    save_contract(context, contract, "cancellation_asked")
+
+
+@handles(c.TakeBackCancellation)
+def take_back_cancellation(command: c.TakeBackCancellation, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.take_back_cancellation(command.actor)
+    save_contract(context, contract, "cancellation_taken_back")
+
+
+@handles(c.AnswerContractCancellation)
+def answer_cancellation(command: c.AnswerContractCancellation, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    settle(
+        context,
+        contract,
+        contract.answer_cancellation(command.actor, context.now, agree=command.agree),
+    )
+
+
+@handles(c.ReviewContract)
+def review_contract(command: c.ReviewContract, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.review(
+        command.actor,
+        command.ratings,
+        command.comment,
+        now=context.now,
+        policy=context.policy.projects,
+        stars=context.policy.reviews,
+    )
+    save_contract(context, contract, "reviewed")
+
+
+def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) -> None:
+    """Post what the contract's escrows pay out; a finished contract tells its project."""
+    uow, now, policy = context.uow, context.now, context.policy
+    clears_at = None
+    if any(s.released.is_positive() for s in settled):
+        level = uow.members.get(contract.freelancer_id).level
+        clears_at = later(now, policy.ledger.clearance_for(level))
+    zero = Money.zero(policy.currency)
+    for part in settled:
+        key = f"{context.key}:{part.escrow}"
+        if not part.released.is_positive():
+            posting = lg.refund(
+                context.ids.new(TransactionId),
+                f"{key}:refund",
+                order_id=part.escrow,
+                buyer_id=contract.client_id,
+                amount=part.refunded,
+                at=now,
+            )
+        elif not part.refunded.is_positive():
+            posting = lg.release(
+                context.ids.new(TransactionId),
+                f"{key}:release",
+                order_id=part.escrow,
+                seller_id=contract.freelancer_id,
+                subtotal=part.released,
+                buyer_fee=zero,
+                commission=policy.projects.commission,
+                at=now,
+                clears_at=clears_at,
+            )
+        else:
+            posting = lg.partial_refund(
+                context.ids.new(TransactionId),
+                f"{key}:split",
+                order_id=part.escrow,
+                buyer_id=contract.client_id,
+                seller_id=contract.freelancer_id,
+                subtotal=part.refunded + part.released,
+                buyer_fee=zero,
+                refunded=part.refunded,
+                commission=policy.projects.commission,
+                at=now,
+                clears_at=clears_at,
+            )
+        uow.ledger.post(posting)
+    if contract.status in _FINISHED:
+        project = uow.projects.get(contract.project_id)
+        if contract.id not in project.finished:
+            project.contract_finished(
+                contract.id, completed=contract.status is ContractStatus.COMPLETED, now=now
+            )
+            uow.projects.save(project)
+    save_contract(context, contract, "settled" if settled else "changed")

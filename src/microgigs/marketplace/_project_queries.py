@@ -1,0 +1,425 @@
+"""The read side of project mode: open projects, a project's page, ranked bids, a contract.
+
+Each query checks who asks: a draft is its client's (and the admins'); a private project is
+its client's and its invited freelancers'; a freelancer sees their own bid, the client every
+bid; a contract is its two parties' and the admins'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
+from typing import Final
+
+import attrs
+
+from microgigs._checks import whole_number
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.actors import Actor, Role
+from microgigs.clock import Clock
+from microgigs.errors import InvalidType, NotFound, PermissionDenied
+from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
+from microgigs.l10n import label
+from microgigs.money import Money
+from microgigs.policy import MarketplacePolicy
+from microgigs.pricing import split
+from microgigs.projects import (
+    Bid,
+    BidStatus,
+    Contract,
+    ContractReview,
+    ContractStatus,
+    MilestoneStatus,
+    Project,
+    ProjectStatus,
+    Visibility,
+)
+from microgigs.ranking import analyze
+from microgigs.storage.ports import Storage, UnitOfWork
+
+__all__ = [
+    "BidView",
+    "ContractPage",
+    "Contribution",
+    "Factor",
+    "ProjectCard",
+    "ProjectPage",
+    "ProjectQueries",
+    "RankedBid",
+]
+
+_SCAN: Final = 500
+"""How many of the newest open projects a skills or text filter looks through."""
+_PAGE: Final = 100
+_FULL: Final = 100
+_COMPLETED_FOR_FULL: Final = 10
+_ANSWER_IN_SUBSTANCE: Final = 20
+
+
+@attrs.frozen
+class ProjectCard:
+    """An open project as the listing shows it: no bids, only how many."""
+
+    id: ProjectId
+    title: str
+    category_id: CategoryId
+    budget: tuple[Money, Money]
+    skills: tuple[str, ...]
+    duration_days: int
+    bids: int
+    opened_at: datetime | None
+    expires_at: datetime | None
+
+
+@attrs.frozen
+class BidView:
+    """A bid and what its freelancer earns from it after the platform's commission."""
+
+    bid: Bid
+    net: Money
+
+
+@attrs.frozen
+class ProjectPage:
+    """A project as its reader may see it, the bids they may see, their credits left."""
+
+    project: Project
+    budget: tuple[Money, Money]
+    bids: tuple[BidView, ...]
+    credits_left: int | None
+    contracts: tuple[ContractId, ...]
+
+
+class Factor(LabelledEnum):
+    """What a bid's rank is made of (each worth 0 to 100 points, with equal weight)."""
+
+    RATING = "rating"
+    COMPLETED = "completed"
+    LEVEL = "level"
+    AMOUNT = "amount"
+    DELIVERY = "delivery"
+    ANSWERS = "answers"
+
+
+label_members(
+    {
+        Factor.RATING: _("the freelancer's rating"),
+        Factor.COMPLETED: _("projects completed"),
+        Factor.LEVEL: _("the freelancer's level"),
+        Factor.AMOUNT: _("amount within the budget"),
+        Factor.DELIVERY: _("delivery days against the expected duration"),
+        Factor.ANSWERS: _("answers to the questions"),
+    }
+)
+
+
+@attrs.frozen
+class Contribution:
+    """One factor's points in a bid's rank, and the figure behind them."""
+
+    factor: Factor
+    points: int
+    figure: str
+
+    def explain(self, locale: str) -> str:
+        """The contribution in words: ``التقييم: 90 (4.5)``."""
+        return f"{label(self.factor, locale)}: {self.points} ({self.figure})"
+
+
+@attrs.frozen
+class RankedBid:
+    """A bid, its score (the mean of its contributions) and the contributions themselves."""
+
+    view: BidView
+    score: int
+    contributions: tuple[Contribution, ...]
+
+    def explain(self, locale: str) -> list[str]:
+        """Why this bid ranks where it does, one line per factor, in ``locale``."""
+        return [contribution.explain(locale) for contribution in self.contributions]
+
+
+@attrs.frozen
+class ContractPage:
+    """A contract, its money, and the commands its reader may send now."""
+
+    contract: Contract
+    funded: Money
+    released: Money
+    refunded: Money
+    held: Money
+    next_commands: tuple[str, ...]
+    reviews: tuple[ContractReview, ...] = ()
+    """The reviews its reader may see: their own, and both once published."""
+
+
+def _reader(actor: Actor | None) -> Actor | None:
+    if actor is not None and not isinstance(actor, Actor):
+        raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
+    return actor
+
+
+def _percent(part: Decimal, whole: Decimal) -> int:
+    if whole <= 0:
+        return 0
+    share = (part / whole * _FULL).quantize(Decimal(1), rounding=ROUND_FLOOR)
+    return max(0, min(_FULL, int(share)))
+
+
+class ProjectQueries:
+    """Project mode's read side (:class:`~microgigs.marketplace.Marketplace` inherits it)."""
+
+    storage: Storage
+    clock: Clock
+    policy: MarketplacePolicy
+
+    def _project_reading(self) -> UnitOfWork:
+        return self.storage.unit_of_work()
+
+    def open_projects(
+        self,
+        actor: Actor | None,
+        *,
+        category_id: CategoryId | None = None,
+        bracket: int | None = None,
+        skills: Sequence[str] = (),
+        text: str | None = None,
+        limit: int = 20,
+    ) -> list[ProjectCard]:
+        """Public projects open for bids now, newest first, filtered; Arabic text search.
+
+        Category and bracket are indexed; skills and text (analysed as the catalogue's
+        search is: «الشعارات» finds «شعار») filter the newest open projects.
+        """
+        _reader(actor)
+        whole_number(_("page size"), limit, 1, _PAGE)
+        wanted = {term for skill in skills for term in analyze(skill)}
+        asked = set(analyze(text)) if text else set()
+        scan = _SCAN if wanted or asked else limit
+        with self._project_reading() as uow:
+            found = uow.projects.open_now(
+                self.clock.now(), category_id=category_id, bracket=bracket, limit=scan
+            )
+        cards = []
+        for project in found:
+            terms = project.terms
+            if terms.visibility is Visibility.PRIVATE:
+                continue
+            skill_terms = {term for skill in terms.skills for term in analyze(skill)}
+            words = set(analyze(f"{terms.title} {terms.description}")) | skill_terms
+            if wanted <= skill_terms and asked <= words:
+                cards.append(self._card(project))
+        return cards[:limit]
+
+    def _card(self, project: Project) -> ProjectCard:
+        terms = project.terms
+        return ProjectCard(
+            project.id,
+            terms.title,
+            terms.category_id,
+            project.bracket(self.policy.projects),
+            terms.skills,
+            terms.duration_days,
+            sum(1 for b in project.bids if b.status.is_live),
+            project.opened_at,
+            project.expires_at,
+        )
+
+    def project_queue(self, actor: Actor, *, limit: int = 50) -> list[Project]:
+        """Projects waiting for review, oldest first: admins only."""
+        _reader(actor)
+        actor.require_admin(_("read the moderation queue"))
+        whole_number(_("page size"), limit, 1, _PAGE)
+        with self._project_reading() as uow:
+            return uow.projects.awaiting_review(limit=limit)
+
+    def my_projects(self, actor: Actor, *, limit: int = 50) -> list[Project]:
+        """A client's own projects in every status, newest first."""
+        _reader(actor)
+        if actor.role is not Role.MEMBER or actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("read your projects"))
+        whole_number(_("page size"), limit, 1, _PAGE)
+        with self._project_reading() as uow:
+            return uow.projects.by_client(actor.member_id, limit=limit)
+
+    def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:
+        """A project and the bids its reader may see (with the net after commission)."""
+        _reader(actor)
+        with self._project_reading() as uow:
+            project = uow.projects.get(project_id)
+            owner = actor is not None and (
+                actor.role is Role.ADMIN or actor.is_member(project.client_id)
+            )
+            reader = None if actor is None else actor.member_id
+            _require_visible(project, owner=owner, reader=reader)
+            bids = [b for b in project.bids if owner or b.freelancer_id == reader]
+            credits_left = None
+            if reader is not None and not owner:
+                found = uow.bid_credits.find(reader)
+                allowance = self.policy.projects.bid_credits_per_month
+                credits_left = allowance if found is None else found.left
+            contracts: tuple[ContractId, ...] = ()
+            if owner:
+                contracts = tuple(c.id for c in uow.contracts.of_project(project.id))
+            shown = project if owner else attrs.evolve(project, bids=bids)
+            return ProjectPage(
+                shown,
+                project.bracket(self.policy.projects),
+                tuple(self._bid_view(b) for b in bids),
+                credits_left,
+                contracts,
+            )
+
+    def _bid_view(self, bid: Bid) -> BidView:
+        return BidView(bid, split(bid.amount, self.policy.projects.commission).seller_net)
+
+    def ranked_bids(self, actor: Actor, project_id: ProjectId) -> list[RankedBid]:
+        """The project's live bids ranked for its client, each with its contributions."""
+        _reader(actor)
+        with self._project_reading() as uow:
+            project = uow.projects.get(project_id)
+            if not (actor.role is Role.ADMIN or actor.is_member(project.client_id)):
+                raise PermissionDenied(actor=actor.role.label, action=_("rank this project's bids"))
+            ranked = [
+                self._rank(uow, project, bid)
+                for bid in project.bids
+                if bid.status in (BidStatus.PENDING, BidStatus.OFFERED)
+            ]
+        ranked.sort(key=lambda r: (-r.score, r.view.bid.placed_at, r.view.bid.id))
+        return ranked
+
+    def _rank(self, uow: UnitOfWork, project: Project, bid: Bid) -> RankedBid:
+        rating = uow.reviews.rating_of_seller(bid.freelancer_id)
+        total, count = Decimal(rating.total), rating.count
+        for stars in self._project_stars(uow, bid.freelancer_id):
+            total, count = total + stars, count + 1
+        level = uow.members.get(bid.freelancer_id).level
+        completed = len(
+            uow.contracts.of_member(
+                bid.freelancer_id, status=ContractStatus.COMPLETED, limit=_COMPLETED_FOR_FULL
+            )
+        )
+        low, high = project.bracket(self.policy.projects)
+        duration = project.terms.duration_days
+        answers = sum(1 for a in bid.answers if len(a) >= _ANSWER_IN_SUBSTANCE)
+        questions = len(project.terms.questions)
+        average = total / count if count else Decimal(0)
+        contributions = (
+            Contribution(Factor.RATING, _percent(average, Decimal(5)), f"{average:.2f}"),
+            Contribution(
+                Factor.COMPLETED,
+                _percent(Decimal(completed), Decimal(_COMPLETED_FOR_FULL)),
+                str(completed),
+            ),
+            Contribution(Factor.LEVEL, _percent(Decimal(level.rank), Decimal(3)), level.value),
+            Contribution(
+                Factor.AMOUNT,
+                _percent(Decimal((high - bid.amount).minor), Decimal((high - low).minor)),
+                str(bid.amount),
+            ),
+            Contribution(
+                Factor.DELIVERY,
+                _percent(Decimal(duration - bid.delivery_days), Decimal(duration)),
+                f"{bid.delivery_days}/{duration}",
+            ),
+            Contribution(
+                Factor.ANSWERS,
+                _percent(Decimal(answers), Decimal(questions)) if questions else _FULL,
+                f"{answers}/{questions}",
+            ),
+        )
+        score = sum(c.points for c in contributions) // len(contributions)
+        return RankedBid(self._bid_view(bid), score, contributions)
+
+    def _project_stars(self, uow: UnitOfWork, freelancer_id: MemberId) -> list[Decimal]:
+        """The published stars clients gave the freelancer's completed contracts."""
+        now, policy = self.clock.now(), self.policy.projects
+        return [
+            c.client_review.stars
+            for c in uow.contracts.of_member(
+                freelancer_id, status=ContractStatus.COMPLETED, limit=_PAGE
+            )
+            if c.freelancer_id == freelancer_id
+            and c.client_review is not None
+            and c.reviews_published(now, policy)
+        ]
+
+    def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
+        """A contract with its milestones, its money, and what its reader may do next."""
+        _reader(actor)
+        with self._project_reading() as uow:
+            contract = uow.contracts.get(contract_id)
+        parties = (contract.client_id, contract.freelancer_id)
+        actor.require_party(parties, _("read this contract"))
+        published = contract.reviews_published(self.clock.now(), self.policy.projects)
+        reviews = tuple(
+            r
+            for r in (contract.client_review, contract.freelancer_review)
+            if r is not None and (published or actor.is_member(r.author_id))
+        )
+        hidden = attrs.evolve(contract, client_review=None, freelancer_review=None)
+        return ContractPage(
+            hidden,
+            contract.funded(),
+            contract.released(),
+            contract.refunded(),
+            contract.held(),
+            next_commands(contract, actor),
+            reviews,
+        )
+
+
+def _require_visible(project: Project, *, owner: bool, reader: MemberId | None) -> None:
+    """Refuse a reader who may not know the project exists (``NotFound``, as if absent)."""
+    if owner:
+        return
+    hidden = project.status in (
+        ProjectStatus.DRAFT,
+        ProjectStatus.PENDING_REVIEW,
+        ProjectStatus.REJECTED,
+    )
+    private = project.terms.visibility is Visibility.PRIVATE and (
+        reader is None
+        or (reader not in project.terms.invited and project.live_bid_of(reader) is None)
+    )
+    if hidden or private:
+        raise NotFound(kind=_("project"), key=project.id)
+
+
+def next_commands(contract: Contract, actor: Actor) -> tuple[str, ...]:
+    """The commands ``actor`` may send to ``contract`` now, by name."""
+    client, freelancer = (
+        actor.is_member(contract.client_id),
+        actor.is_member(contract.freelancer_id),
+    )
+    status = contract.status
+    held = {m.status for m in contract.milestones}
+    found: list[str] = []
+    if status is ContractStatus.OFFERED and freelancer:
+        found.append("answer_offer")
+    if status is ContractStatus.ACTIVE:
+        found += _active_commands(held, client=client, freelancer=freelancer)
+    if status is ContractStatus.ENDING and freelancer:
+        found.append("answer_end")
+    if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
+        found.append("resolve_milestone")
+    return tuple(found)
+
+
+def _active_commands(held: set[MilestoneStatus], *, client: bool, freelancer: bool) -> list[str]:
+    found: list[str] = []
+    if client and MilestoneStatus.PLANNED in held:
+        found.append("fund_milestone")
+    if freelancer and held & {MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED}:
+        found.append("submit_milestone")
+    if client and MilestoneStatus.SUBMITTED in held:
+        found += ["approve_milestone", "request_changes"]
+    if (client or freelancer) and any(m.holds_money for m in held):
+        found.append("dispute_milestone")
+    if client or freelancer:
+        found += ["propose_milestones", "ask_to_cancel_contract"]
+    if client:
+        found.append("end_contract")
+    return found

@@ -1,0 +1,193 @@
+"""Project mode: projects, their moderation, bids and bid credits (RULES.md §11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+import orjson
+
+from microgigs.ids import BidId, EventId, MemberId, ProjectId
+from microgigs.marketplace import commands as c
+from microgigs.marketplace._context import Context, handles
+from microgigs.projects import Bid, BidCredits, Project, ProjectTerms
+from microgigs.storage.ports import OutboxEvent
+
+
+def announce(context: Context, name: str, **payload: str) -> None:
+    """A project-mode event into the outbox (``project.opened``, ``contract.settled`` …)."""
+    context.uow.outbox.record(
+        OutboxEvent(context.ids.new(EventId), name, orjson.dumps(payload).decode(), context.now)
+    )
+
+
+def save_project(context: Context, project: Project, event: str) -> None:
+    """Stage a project and say what happened to it."""
+    context.uow.projects.save(project)
+    announce(context, f"project.{event}", project_id=project.id, status=project.status.value)
+
+
+@handles(c.PostProject)
+def post_project(command: c.PostProject, context: Context) -> ProjectId:
+    client = context.trader(command.actor)
+    context.categories.category(command.category_id)
+    project = Project.draft(
+        context.ids.new(ProjectId),
+        client_id=client.id,
+        terms=ProjectTerms(
+            category_id=command.category_id,
+            title=command.title,
+            description=command.description,
+            bracket=command.bracket,
+            duration_days=command.duration_days,
+            skills=command.skills,
+            questions=command.questions,
+            visibility=command.visibility,
+            invited=command.invited,
+            hires_allowed=command.hires_allowed,
+            attachments=command.attachments,
+        ),
+        now=context.now,
+        policy=context.policy.projects,
+    )
+    if command.submit:
+        project.submit(command.actor, context.now)
+    context.uow.projects.add(project)
+    announce(context, "project.posted", project_id=project.id, status=project.status.value)
+    return project.id
+
+
+_TERMS = (
+    "title",
+    "description",
+    "category_id",
+    "bracket",
+    "duration_days",
+    "skills",
+    "questions",
+    "visibility",
+    "invited",
+    "hires_allowed",
+)
+
+
+@handles(c.EditProject)
+def edit_project(command: c.EditProject, context: Context) -> None:
+    context.trader(command.actor)
+    project = context.uow.projects.get(command.project_id)
+    changes = {
+        name: getattr(command, name) for name in _TERMS if getattr(command, name) is not None
+    }
+    if command.category_id is not None:
+        context.categories.category(command.category_id)
+    project.edit(
+        command.actor, attrs.evolve(project.terms, **changes), context.now, context.policy.projects
+    )
+    save_project(context, project, "edited")
+
+
+@handles(c.SubmitProject)
+def submit_project(command: c.SubmitProject, context: Context) -> None:
+    context.trader(command.actor)
+    project = context.uow.projects.get(command.project_id)
+    project.submit(command.actor, context.now)
+    save_project(context, project, "submitted")
+
+
+@handles(c.ModerateProject)
+def moderate_project(command: c.ModerateProject, context: Context) -> None:
+    project = context.uow.projects.get(command.project_id)
+    if command.reason is None:
+        project.approve(command.actor, context.now, context.policy.projects)
+        save_project(context, project, "opened")
+    else:
+        project.reject(command.actor, command.reason, context.now)
+        save_project(context, project, "rejected")
+
+
+@handles(c.CloseProject)
+def close_project(command: c.CloseProject, context: Context) -> None:
+    project = context.uow.projects.get(command.project_id)
+    project.close(command.actor, context.now)
+    save_project(context, project, "closed")
+
+
+@handles(c.CancelProject)
+def cancel_project(command: c.CancelProject, context: Context) -> None:
+    project = context.uow.projects.get(command.project_id)
+    refund_credits(context, project.cancel(command.actor, context.now))
+    save_project(context, project, "cancelled")
+
+
+def refund_credits(context: Context, bids: Iterable[Bid]) -> None:
+    """Give each bid's credit back to its freelancer."""
+    for bid in bids:
+        found = context.uow.bid_credits.find(bid.freelancer_id)
+        if found is not None:  # every bid spent one: a record exists
+            found.refund()
+            context.uow.bid_credits.save(found)
+
+
+def spend_credit(context: Context, freelancer_id: MemberId) -> None:
+    """One of the freelancer's bids of the month (the month's allowance if it turned)."""
+    allowances = context.uow.bid_credits
+    found = allowances.find(freelancer_id)
+    if found is None:
+        fresh = BidCredits.fresh(freelancer_id, context.now, context.policy.projects)
+        fresh.spend()
+        allowances.add(fresh)
+    else:
+        found.refill(context.now, context.policy.projects)
+        found.spend()
+        allowances.save(found)
+
+
+@handles(c.PlaceBid)
+def place_bid(command: c.PlaceBid, context: Context) -> BidId:
+    freelancer = context.trader(command.actor)
+    project = context.uow.projects.get(command.project_id)
+    bid = project.place_bid(
+        context.ids.new(BidId),
+        command.actor,
+        amount=command.amount,
+        delivery_days=command.delivery_days,
+        text=command.text,
+        answers=command.answers,
+        attachments=command.attachments,
+        now=context.now,
+        policy=context.policy.projects,
+    )
+    spend_credit(context, freelancer.id)
+    save_project(context, project, "bid_placed")
+    return bid.id
+
+
+@handles(c.EditBid)
+def edit_bid(command: c.EditBid, context: Context) -> None:
+    context.trader(command.actor)
+    project = context.uow.projects.get(command.project_id)
+    project.edit_bid(
+        command.actor,
+        command.bid_id,
+        amount=command.amount,
+        delivery_days=command.delivery_days,
+        text=command.text,
+        answers=command.answers,
+        now=context.now,
+        policy=context.policy.projects,
+    )
+    save_project(context, project, "bid_edited")
+
+
+@handles(c.WithdrawBid)
+def withdraw_bid(command: c.WithdrawBid, context: Context) -> None:
+    project = context.uow.projects.get(command.project_id)
+    project.withdraw_bid(command.actor, command.bid_id, context.now)
+    save_project(context, project, "bid_withdrawn")
+
+
+@handles(c.RemoveBid)
+def remove_bid(command: c.RemoveBid, context: Context) -> None:
+    project = context.uow.projects.get(command.project_id)
+    refund_credits(context, [project.remove_bid(command.actor, command.bid_id, context.now)])
+    save_project(context, project, "bid_removed")

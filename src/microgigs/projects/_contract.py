@@ -1,0 +1,849 @@
+"""The contract (عقد) and its milestones (دفعات): RULES.md §11.
+
+A contract freezes the terms a client offered a freelancer (the total, the delivery days,
+the milestones). The freelancer accepts or declines; the offer lapses after the policy's
+lifetime. Each milestone is funded by the client into its own escrow, submitted by the
+freelancer, approved by the client (or by itself after the policy's days), and released
+to the freelancer less the commission. Disputes are per milestone; an admin releases,
+refunds or splits. Either side may ask for a mutual cancellation; the client may end the
+contract early, and the money held goes back when the freelancer agrees or after the
+policy's days unless they dispute.
+
+Every change that moves money returns :class:`Settlement` values: the application posts
+them to the ledger in the same unit of work. Per contract, always::
+
+    funded == released + refunded + held
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from microgigs._checks import plain_text, whole_number
+from microgigs._labels import LabelledEnum, label_members
+from microgigs._text import _
+from microgigs.actors import Actor
+from microgigs.clock import later, utc
+from microgigs.errors import (
+    ContactDetailsNotAllowed,
+    InvalidRefund,
+    InvalidType,
+    MilestonesMismatch,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    ProjectStatusConflict,
+)
+from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
+from microgigs.money import Money
+from microgigs.orders import contact_details
+from microgigs.policy import ProjectPolicy, ReviewPolicy
+
+__all__ = [
+    "CLIENT_ASPECTS",
+    "Aspect",
+    "AspectRating",
+    "Contract",
+    "ContractReview",
+    "ContractStatus",
+    "Milestone",
+    "MilestonePlan",
+    "MilestoneStatus",
+    "Resolution",
+    "Settlement",
+    "check_plan",
+]
+
+_NOTE: Final = (1, 3000)
+_TITLE: Final = (1, 120)
+_FILES_MAX: Final = 10
+_REFERENCE: Final = (1, 300)
+
+
+class ContractStatus(LabelledEnum):
+    """Where a contract stands."""
+
+    OFFERED = "offered"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    ACTIVE = "active"
+    ENDING = "ending"
+    COMPLETED = "completed"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_finished(self) -> bool:
+        """Nothing more happens to a contract in this status."""
+        return self in (
+            ContractStatus.DECLINED,
+            ContractStatus.LAPSED,
+            ContractStatus.COMPLETED,
+            ContractStatus.ENDED,
+            ContractStatus.CANCELLED,
+        )
+
+
+label_members(
+    {
+        ContractStatus.OFFERED: _("offered"),
+        ContractStatus.DECLINED: _("declined"),
+        ContractStatus.LAPSED: _("offer lapsed"),
+        ContractStatus.ACTIVE: _("active"),
+        ContractStatus.ENDING: _("ending early"),
+        ContractStatus.COMPLETED: _("completed"),
+        ContractStatus.ENDED: _("ended early"),
+        ContractStatus.CANCELLED: _("cancelled"),
+    }
+)
+
+
+class MilestoneStatus(LabelledEnum):
+    """Where a milestone stands: planned, money held, or settled."""
+
+    PLANNED = "planned"
+    FUNDED = "funded"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    DISPUTED = "disputed"
+    RELEASED = "released"
+    REFUNDED = "refunded"
+    SPLIT = "split"
+
+    @property
+    def holds_money(self) -> bool:
+        """The client's money for this milestone is in its escrow."""
+        return self in _HOLDING
+
+    @property
+    def is_settled(self) -> bool:
+        """Its escrow has been paid out for good."""
+        return self in (MilestoneStatus.RELEASED, MilestoneStatus.REFUNDED, MilestoneStatus.SPLIT)
+
+
+_HOLDING: Final = frozenset(
+    {
+        MilestoneStatus.FUNDED,
+        MilestoneStatus.SUBMITTED,
+        MilestoneStatus.CHANGES_REQUESTED,
+        MilestoneStatus.DISPUTED,
+    }
+)
+label_members(
+    {
+        MilestoneStatus.PLANNED: _("planned"),
+        MilestoneStatus.FUNDED: _("funded"),
+        MilestoneStatus.SUBMITTED: _("submitted"),
+        MilestoneStatus.CHANGES_REQUESTED: _("changes requested"),
+        MilestoneStatus.DISPUTED: _("disputed"),
+        MilestoneStatus.RELEASED: _("released"),
+        MilestoneStatus.REFUNDED: _("refunded"),
+        MilestoneStatus.SPLIT: _("split"),
+    }
+)
+
+
+class Resolution(LabelledEnum):
+    """An admin's decision on a disputed milestone."""
+
+    RELEASE = "release"
+    REFUND = "refund"
+    SPLIT = "split"
+
+
+label_members(
+    {
+        Resolution.RELEASE: _("release to the freelancer"),
+        Resolution.REFUND: _("refund the client"),
+        Resolution.SPLIT: _("split"),
+    }
+)
+
+
+class Aspect(LabelledEnum):
+    """What a review rates: the client rates six aspects of the work, the freelancer one."""
+
+    PROFESSIONALISM = "professionalism"
+    COMMUNICATION = "communication"
+    QUALITY = "quality"
+    EXPERTISE = "expertise"
+    ON_TIME = "on_time"
+    HIRE_AGAIN = "hire_again"
+    OVERALL = "overall"
+
+
+label_members(
+    {
+        Aspect.PROFESSIONALISM: _("professionalism"),
+        Aspect.COMMUNICATION: _("communication"),
+        Aspect.QUALITY: _("quality of the work"),
+        Aspect.EXPERTISE: _("expertise"),
+        Aspect.ON_TIME: _("delivered on time"),
+        Aspect.HIRE_AGAIN: _("would hire again"),
+        Aspect.OVERALL: _("overall"),
+    }
+)
+
+CLIENT_ASPECTS: Final = (
+    Aspect.PROFESSIONALISM,
+    Aspect.COMMUNICATION,
+    Aspect.QUALITY,
+    Aspect.EXPERTISE,
+    Aspect.ON_TIME,
+    Aspect.HIRE_AGAIN,
+)
+"""The aspects a client rates a freelancer on (RULES.md §11); a freelancer rates ``OVERALL``."""
+
+
+@attrs.frozen
+class AspectRating:
+    """Stars for one aspect."""
+
+    aspect: Aspect
+    stars: int
+
+
+@attrs.frozen
+class ContractReview:
+    """One side's review of a finished contract."""
+
+    author_id: MemberId
+    ratings: tuple[AspectRating, ...]
+    comment: str
+    written_at: datetime
+
+    @property
+    def stars(self) -> Decimal:
+        """The mean of the aspects' stars."""
+        return Decimal(sum(r.stars for r in self.ratings)) / len(self.ratings)
+
+
+@attrs.frozen
+class MilestonePlan:
+    """A milestone as offered or proposed: a title and an amount."""
+
+    title: str
+    amount: Money
+
+
+@attrs.frozen
+class Milestone:
+    """One part of a contract, with its own escrow."""
+
+    number: int
+    title: str
+    amount: Money
+    status: MilestoneStatus = MilestoneStatus.PLANNED
+    funded_at: datetime | None = None
+    submitted_at: datetime | None = None
+    approve_by: datetime | None = None
+    """When a submission is approved by itself (``None`` while nothing waits, or disputed)."""
+    files: tuple[str, ...] = ()
+    note: str | None = None
+    refunded: Money | None = None
+    released: Money | None = None
+
+
+@attrs.frozen
+class Settlement:
+    """What a milestone's escrow pays out: back to the client, and to the freelancer.
+
+    ``released`` is before the commission; the ledger takes the commission from it.
+    """
+
+    number: int
+    escrow: OrderId
+    refunded: Money
+    released: Money
+
+
+def _note(field: str, text: str) -> str:
+    checked = plain_text(field, text, *_NOTE, multiline=True)
+    found = contact_details(checked)
+    if found:
+        raise ContactDetailsNotAllowed(found=", ".join(found))
+    return checked
+
+
+def check_plan(
+    plans: Sequence[MilestonePlan], total: Money, policy: ProjectPolicy, *, most: int | None = None
+) -> tuple[MilestonePlan, ...]:
+    """``plans`` if they are 1 to ``most`` (the policy's count), each at least the minimum.
+
+    They must add up to ``total``.
+    """
+    if not isinstance(plans, list | tuple):
+        raise InvalidType(field=_("milestones"), expected="a list", actual=type(plans).__name__)
+    count = policy.milestones_max if most is None else most
+    mismatch = MilestonesMismatch(total=total, count=count, minimum=policy.milestone_min)
+    if not 1 <= len(plans) <= count:
+        raise mismatch
+    checked = []
+    for plan in plans:
+        if not isinstance(plan, MilestonePlan) or type(plan.amount) is not Money:
+            raise InvalidType(
+                field=_("milestones"), expected="MilestonePlan", actual=type(plan).__name__
+            )
+        if plan.amount.currency != total.currency or plan.amount < policy.milestone_min:
+            raise mismatch
+        checked.append(MilestonePlan(plain_text(_("milestone"), plan.title, *_TITLE), plan.amount))
+    if sum((p.amount for p in checked), Money.zero(total.currency)) != total:
+        raise mismatch
+    return tuple(checked)
+
+
+@attrs.define(slots=True)
+class Contract:
+    """The frozen terms between a client and a freelancer, and their milestones."""
+
+    id: ContractId
+    project_id: ProjectId
+    client_id: MemberId
+    freelancer_id: MemberId
+    total: Money
+    delivery_days: int
+    milestones: list[Milestone]
+    offered_at: datetime
+    offer_expires_at: datetime
+    bid_id: BidId | None = None
+    status: ContractStatus = ContractStatus.OFFERED
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    proposal: tuple[MilestonePlan, ...] | None = None
+    proposed_by: MemberId | None = None
+    cancellation_by: MemberId | None = None
+    end_refund_at: datetime | None = None
+    """When the money held goes back to a client who ended early (``None``: not ending)."""
+    reason: str | None = None
+    next_number: int = 1
+    client_review: ContractReview | None = None
+    """The client's review of the freelancer."""
+    freelancer_review: ContractReview | None = None
+    """The freelancer's review of the client."""
+    version: int = 0
+
+    @classmethod
+    def offer(
+        cls,
+        contract_id: ContractId,
+        *,
+        project_id: ProjectId,
+        client_id: MemberId,
+        freelancer_id: MemberId,
+        total: Money,
+        delivery_days: int,
+        plans: Sequence[MilestonePlan],
+        now: datetime,
+        policy: ProjectPolicy,
+        bid_id: BidId | None = None,
+    ) -> Contract:
+        """An offer to a freelancer: the terms are frozen here."""
+        when = utc(now)
+        checked = check_plan(plans, total, policy)
+        milestones = [
+            Milestone(number, plan.title, plan.amount)
+            for number, plan in enumerate(checked, start=1)
+        ]
+        return cls(
+            id=contract_id,
+            project_id=project_id,
+            client_id=client_id,
+            freelancer_id=freelancer_id,
+            total=total,
+            delivery_days=delivery_days,
+            milestones=milestones,
+            offered_at=when,
+            offer_expires_at=later(when, policy.offer_lifetime),
+            bid_id=bid_id,
+            next_number=len(milestones) + 1,
+        )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def milestone(self, number: int) -> Milestone:
+        """The milestone ``number``."""
+        for milestone in self.milestones:
+            if milestone.number == number:
+                return milestone
+        raise NotFound(kind=_("milestone"), key=str(number)[:20])
+
+    def escrow_of(self, number: int) -> OrderId:
+        """The ledger's key of a milestone: its escrow account and its clearance.
+
+        The ledger keeps a milestone as it keeps an order: money in, then released or
+        refunded once, its earnings cleared once.
+        """
+        return OrderId(f"{self.id}-{number}")
+
+    def funded(self) -> Money:
+        """Everything the client paid into this contract's escrows."""
+        return self._sum(m.amount for m in self.milestones if m.funded_at is not None)
+
+    def released(self) -> Money:
+        """Everything released to the freelancer (before commission)."""
+        return self._sum(m.released for m in self.milestones if m.released is not None)
+
+    def refunded(self) -> Money:
+        """Everything refunded to the client."""
+        return self._sum(m.refunded for m in self.milestones if m.refunded is not None)
+
+    def held(self) -> Money:
+        """Everything still in escrow."""
+        return self._sum(m.amount for m in self.milestones if m.status.holds_money)
+
+    def _sum(self, amounts: Iterable[Money]) -> Money:
+        return sum(amounts, Money.zero(self.total.currency))
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """The soonest automatic step: an offer lapsing, an approval, an early end's refund."""
+        if self.status is ContractStatus.OFFERED:
+            return self.offer_expires_at
+        due = [m.approve_by for m in self.milestones if m.approve_by is not None]
+        if self.status is ContractStatus.ENDING and self.end_refund_at is not None:
+            due.append(self.end_refund_at)
+        return min(due, default=None)
+
+    # --- the offer -----------------------------------------------------------------------
+
+    def _require(self, action: str, *statuses: ContractStatus) -> None:
+        if self.status not in statuses:
+            raise ProjectStatusConflict(subject=_("contract"), status=self.status, action=action)
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def accept(self, actor: Actor, now: datetime) -> None:
+        """The freelancer accepts the offer: the contract starts."""
+        actor.require_member(self.freelancer_id, _("accept this offer"))
+        self._require(_("accept"), ContractStatus.OFFERED)
+        if utc(now) >= self.offer_expires_at:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=ContractStatus.LAPSED, action=_("accept")
+            )
+        self.status = ContractStatus.ACTIVE
+        self.started_at = utc(now)
+        self._changed()
+
+    def decline(self, actor: Actor, now: datetime) -> None:
+        """The freelancer turns the offer down."""
+        actor.require_member(self.freelancer_id, _("decline this offer"))
+        self._require(_("decline"), ContractStatus.OFFERED)
+        self.status = ContractStatus.DECLINED
+        self.finished_at = utc(now)
+        self._changed()
+
+    def lapse(self, now: datetime) -> bool:
+        """An offer left unanswered past its lifetime lapses (``tick``); True if it did."""
+        if self.status is not ContractStatus.OFFERED or utc(now) < self.offer_expires_at:
+            return False
+        self.status = ContractStatus.LAPSED
+        self.finished_at = utc(now)
+        self._changed()
+        return True
+
+    # --- milestones --------------------------------------------------------------------------
+
+    def _set(self, milestone: Milestone) -> None:
+        self.milestones = [
+            milestone if m.number == milestone.number else m for m in self.milestones
+        ]
+
+    def _at(self, number: int, action: str, *statuses: MilestoneStatus) -> Milestone:
+        milestone = self.milestone(number)
+        if milestone.status not in statuses:
+            raise ProjectStatusConflict(
+                subject=_("milestone"), status=milestone.status, action=action
+            )
+        return milestone
+
+    def fund(self, actor: Actor, number: int, now: datetime) -> Milestone:
+        """The client pays a planned milestone into its escrow (the caller moves the money)."""
+        actor.require_member(self.client_id, _("fund a milestone"))
+        self._require(_("fund"), ContractStatus.ACTIVE)
+        milestone = self._at(number, _("fund"), MilestoneStatus.PLANNED)
+        funded = attrs.evolve(milestone, status=MilestoneStatus.FUNDED, funded_at=utc(now))
+        self._set(funded)
+        self._changed()
+        return funded
+
+    def submit(
+        self,
+        actor: Actor,
+        number: int,
+        note: str,
+        *,
+        now: datetime,
+        policy: ProjectPolicy,
+        files: Sequence[str] = (),
+    ) -> None:
+        """The freelancer submits a funded milestone's work; approval is due by itself later."""
+        actor.require_member(self.freelancer_id, _("submit a milestone"))
+        self._require(_("submit work on"), ContractStatus.ACTIVE)
+        milestone = self._at(
+            number, _("submit"), MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED
+        )
+        if isinstance(files, str) or not isinstance(files, Sequence):
+            raise InvalidType(
+                field=_("attachments"), expected="a list", actual=type(files).__name__
+            )
+        if len(files) > _FILES_MAX:
+            raise OutOfRange(
+                field=_("attachments"), value=len(files), minimum=0, maximum=_FILES_MAX
+            )
+        when = utc(now)
+        self._set(
+            attrs.evolve(
+                milestone,
+                status=MilestoneStatus.SUBMITTED,
+                submitted_at=when,
+                approve_by=later(when, policy.auto_approve_after),
+                note=_note(_("message"), note),
+                files=tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files),
+            )
+        )
+        self._changed()
+
+    def request_changes(self, actor: Actor, number: int, note: str) -> None:
+        """The client asks for changes: the approval timer stops until the next submission."""
+        actor.require_member(self.client_id, _("request changes"))
+        self._require(_("request changes on"), ContractStatus.ACTIVE)
+        milestone = self._at(number, _("request changes on"), MilestoneStatus.SUBMITTED)
+        self._set(
+            attrs.evolve(
+                milestone,
+                status=MilestoneStatus.CHANGES_REQUESTED,
+                approve_by=None,
+                note=_note(_("reason"), note),
+            )
+        )
+        self._changed()
+
+    def approve(self, actor: Actor, number: int, now: datetime) -> list[Settlement]:
+        """The client approves a milestone: its escrow is released to the freelancer."""
+        actor.require_member(self.client_id, _("approve a milestone"))
+        self._require(_("approve"), ContractStatus.ACTIVE)
+        self._at(
+            number,
+            _("approve"),
+            MilestoneStatus.FUNDED,
+            MilestoneStatus.SUBMITTED,
+            MilestoneStatus.CHANGES_REQUESTED,
+        )
+        return [self._settle(number, Money.zero(self.total.currency), now)]
+
+    def auto_approve(self, now: datetime) -> list[Settlement]:
+        """Every submission whose approval is due at ``now`` is approved (``tick``)."""
+        if self.status is not ContractStatus.ACTIVE:
+            return []
+        when = utc(now)
+        due = [
+            m.number
+            for m in self.milestones
+            if m.status is MilestoneStatus.SUBMITTED and m.approve_by and m.approve_by <= when
+        ]
+        return [self._settle(n, Money.zero(self.total.currency), when) for n in due]
+
+    def _settle(self, number: int, refunded: Money, now: datetime) -> Settlement:
+        """Pay a milestone's escrow out: ``refunded`` to the client, the rest released."""
+        milestone = self.milestone(number)
+        released = milestone.amount - refunded
+        if not refunded.minor:
+            status = MilestoneStatus.RELEASED
+        elif not released.minor:
+            status = MilestoneStatus.REFUNDED
+        else:
+            status = MilestoneStatus.SPLIT
+        self._set(
+            attrs.evolve(
+                milestone, status=status, approve_by=None, refunded=refunded, released=released
+            )
+        )
+        self._finish_if_done(now)
+        self._changed()
+        return Settlement(number, self.escrow_of(number), refunded, released)
+
+    def _finish_if_done(self, now: datetime) -> None:
+        if any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
+            return
+        if self.status is ContractStatus.ACTIVE and all(
+            m.status.is_settled for m in self.milestones
+        ):
+            self.status = ContractStatus.COMPLETED
+            self.finished_at = utc(now)
+        elif self.status is ContractStatus.ENDING and not any(
+            m.status.holds_money for m in self.milestones
+        ):
+            self.status = ContractStatus.ENDED
+            self.end_refund_at = None
+            self.finished_at = utc(now)
+
+    # --- disputes ----------------------------------------------------------------------------
+
+    def dispute(self, actor: Actor, number: int, reason: str) -> None:
+        """Either side disputes a milestone holding money; its timers stop till an admin decides."""
+        self._party(actor, _("dispute a milestone"))
+        self._require(_("dispute"), ContractStatus.ACTIVE, ContractStatus.ENDING)
+        milestone = self._at(
+            number,
+            _("dispute"),
+            MilestoneStatus.FUNDED,
+            MilestoneStatus.SUBMITTED,
+            MilestoneStatus.CHANGES_REQUESTED,
+        )
+        self._set(
+            attrs.evolve(
+                milestone,
+                status=MilestoneStatus.DISPUTED,
+                approve_by=None,
+                note=plain_text(_("reason"), reason, *_NOTE, multiline=True),
+            )
+        )
+        self._changed()
+
+    def resolve(
+        self,
+        actor: Actor,
+        number: int,
+        resolution: Resolution,
+        now: datetime,
+        refund: Money | None = None,
+    ) -> list[Settlement]:
+        """An admin decides a disputed milestone: release it, refund it, or refund ``refund``."""
+        actor.require_admin(_("resolve a dispute"))
+        milestone = self._at(number, _("resolve"), MilestoneStatus.DISPUTED)
+        if not isinstance(resolution, Resolution):
+            raise InvalidType(
+                field=_("resolution"), expected="Resolution", actual=type(resolution).__name__
+            )
+        zero = Money.zero(self.total.currency)
+        if resolution is Resolution.RELEASE:
+            refunded = zero
+        elif resolution is Resolution.REFUND:
+            refunded = milestone.amount
+        else:
+            if not isinstance(refund, Money):
+                raise InvalidType(field=_("refund"), expected="Money", actual=type(refund).__name__)
+            if refund.currency != zero.currency or not zero < refund < milestone.amount:
+                raise InvalidRefund(amount=refund, maximum=milestone.amount)
+            refunded = refund
+        return [self._settle(number, refunded, now)]
+
+    # --- changing the plan by agreement --------------------------------------------------------
+
+    def _party(self, actor: Actor, action: str) -> MemberId:
+        if actor.is_member(self.client_id):
+            return self.client_id
+        if actor.is_member(self.freelancer_id):
+            return self.freelancer_id
+        raise PermissionDenied(actor=actor.role.label, action=action)
+
+    def propose(self, actor: Actor, plans: Sequence[MilestonePlan], policy: ProjectPolicy) -> None:
+        """Either side proposes new unfunded milestones (replacing the planned ones)."""
+        party = self._party(actor, _("change the milestones"))
+        self._require(_("change the milestones of"), ContractStatus.ACTIVE)
+        kept = [m for m in self.milestones if m.status is not MilestoneStatus.PLANNED]
+        rest = self.total - self._sum(m.amount for m in kept)
+        if not rest.is_positive():
+            raise ProjectStatusConflict(
+                subject=_("contract"),
+                status=_("fully funded"),
+                action=_("change the milestones of"),
+            )
+        self.proposal = check_plan(plans, rest, policy, most=policy.milestones_max - len(kept))
+        self.proposed_by = party
+        self._changed()
+
+    def answer_proposal(self, actor: Actor, *, agree: bool) -> None:
+        """The other side agrees to the proposed milestones, or turns them down."""
+        party = self._party(actor, _("answer a proposal"))
+        if self.proposal is None or self.proposed_by is None:
+            raise NotFound(kind=_("proposal"), key=self.id)
+        if party == self.proposed_by:
+            raise PermissionDenied(actor=actor.role.label, action=_("answer your own proposal"))
+        self._require(_("change the milestones of"), ContractStatus.ACTIVE)
+        if agree:
+            kept = [m for m in self.milestones if m.status is not MilestoneStatus.PLANNED]
+            rest = self.total - self._sum(m.amount for m in kept)
+            if self._sum(p.amount for p in self.proposal) != rest:  # funded since it was proposed
+                raise ProjectStatusConflict(
+                    subject=_("proposal"), status=_("out of date"), action=_("accept")
+                )
+            new = [
+                Milestone(self.next_number + i, plan.title, plan.amount)
+                for i, plan in enumerate(self.proposal)
+            ]
+            self.milestones = kept + new
+            self.next_number += len(new)
+        self.proposal, self.proposed_by = None, None
+        self._changed()
+
+    # --- ending --------------------------------------------------------------------------------
+
+    def _refund_held(self, now: datetime) -> list[Settlement]:
+        """Every milestone holding money and not disputed goes back to the client."""
+        held = [
+            m.number
+            for m in self.milestones
+            if m.status.holds_money and m.status is not MilestoneStatus.DISPUTED
+        ]
+        return [self._settle(n, self.milestone(n).amount, now) for n in held]
+
+    def end(self, actor: Actor, reason: str, now: datetime, policy: ProjectPolicy) -> None:
+        """The client ends the contract early: the money held goes back once settled."""
+        actor.require_member(self.client_id, _("end this contract"))
+        self._require(_("end"), ContractStatus.ACTIVE)
+        self.reason = plain_text(_("reason"), reason, 1, 1000)
+        self.status = ContractStatus.ENDING
+        self.cancellation_by = None
+        self.milestones = [
+            attrs.evolve(m, approve_by=None) if m.approve_by is not None else m
+            for m in self.milestones
+        ]
+        self.end_refund_at = later(utc(now), policy.early_end_answer)
+        self._finish_if_done(now)
+        self._changed()
+
+    def answer_end(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
+        """The freelancer agrees to the early end (refunds), or disputes what is held."""
+        actor.require_member(self.freelancer_id, _("answer the end of this contract"))
+        self._require(_("answer the end of"), ContractStatus.ENDING)
+        if agree:
+            settled = self._refund_held(now)
+            self._finish_if_done(now)
+            self._changed()
+            return settled
+        for milestone in self.milestones:
+            if milestone.status.holds_money and milestone.status is not MilestoneStatus.DISPUTED:
+                self._set(attrs.evolve(milestone, status=MilestoneStatus.DISPUTED))
+        self.end_refund_at = None
+        self._changed()
+        return []
+
+    def end_timeout(self, now: datetime) -> list[Settlement]:
+        """The freelancer did not answer an early end in time: the money held goes back."""
+        if (
+            self.status is not ContractStatus.ENDING
+            or self.end_refund_at is None
+            or utc(now) < self.end_refund_at
+        ):
+            return []
+        settled = self._refund_held(now)
+        self.end_refund_at = None
+        self._finish_if_done(now)
+        self._changed()
+        return settled
+
+    def ask_cancellation(self, actor: Actor) -> None:
+        """Either side asks to cancel by agreement."""
+        party = self._party(actor, _("ask to cancel this contract"))
+        self._require(_("cancel"), ContractStatus.ACTIVE)
+        if self.cancellation_by is not None:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("asked to cancel"), action=_("ask again to cancel")
+            )
+        self.cancellation_by = party
+        self._changed()
+
+    def take_back_cancellation(self, actor: Actor) -> None:
+        """The side who asked takes the request back."""
+        party = self._party(actor, _("take back a cancellation"))
+        if self.cancellation_by != party:
+            raise NotFound(kind=_("cancellation request"), key=self.id)
+        self.cancellation_by = None
+        self._changed()
+
+    def answer_cancellation(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
+        """The other side agrees (the money held goes back) or refuses (the work goes on)."""
+        party = self._party(actor, _("answer a cancellation"))
+        if self.cancellation_by is None or self.cancellation_by == party:
+            raise NotFound(kind=_("cancellation request"), key=self.id)
+        self._require(_("cancel"), ContractStatus.ACTIVE)
+        if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=MilestoneStatus.DISPUTED, action=_("cancel")
+            )
+        self.cancellation_by = None
+        if not agree:
+            self._changed()
+            return []
+        settled = self._refund_held(now)
+        self.status = ContractStatus.CANCELLED
+        self.finished_at = utc(now)
+        self._changed()
+        return settled
+
+    # --- reviews (both sides, published together) ----------------------------------------------
+
+    def reviews_close_at(self, policy: ProjectPolicy) -> datetime | None:
+        """When the reviews' window closes (``None`` until the contract is finished)."""
+        if self.finished_at is None or self.status not in _REVIEWABLE:
+            return None
+        return later(self.finished_at, policy.review_window)
+
+    def review(
+        self,
+        actor: Actor,
+        ratings: Sequence[AspectRating],
+        comment: str,
+        *,
+        now: datetime,
+        policy: ProjectPolicy,
+        stars: ReviewPolicy,
+    ) -> ContractReview:
+        """One side reviews the other after the contract, once, within the window.
+
+        The client rates the six :data:`CLIENT_ASPECTS`, the freelancer the client
+        ``OVERALL``; each from the policy's lowest to highest star.
+        """
+        party = self._party(actor, _("review this contract"))
+        closes = self.reviews_close_at(policy)
+        if closes is None or utc(now) >= closes:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=self.status, action=_("review")
+            )
+        mine = self.client_review if party == self.client_id else self.freelancer_review
+        if mine is not None:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("reviewed"), action=_("review again")
+            )
+        wanted = CLIENT_ASPECTS if party == self.client_id else (Aspect.OVERALL,)
+        if not isinstance(ratings, list | tuple) or not all(
+            isinstance(r, AspectRating) for r in ratings
+        ):
+            raise InvalidType(
+                field=_("ratings"), expected="AspectRating", actual=type(ratings).__name__
+            )
+        given = {r.aspect: r.stars for r in ratings}
+        if set(given) != set(wanted) or len(ratings) != len(wanted):
+            raise OutOfRange(
+                field=_("ratings"), value=len(ratings), minimum=len(wanted), maximum=len(wanted)
+            )
+        checked = tuple(
+            AspectRating(a, whole_number(a.label, given[a], stars.stars_min, stars.stars_max))
+            for a in wanted
+        )
+        text = plain_text(_("comment"), comment, 0, stars.comment_length_max, multiline=True)
+        written = ContractReview(party, checked, text, utc(now))
+        if party == self.client_id:
+            self.client_review = written
+        else:
+            self.freelancer_review = written
+        self._changed()
+        return written
+
+    def reviews_published(self, now: datetime, policy: ProjectPolicy) -> bool:
+        """Both reviews are shown once both sides have written theirs, or the window closed."""
+        closes = self.reviews_close_at(policy)
+        if closes is None:
+            return False
+        both = self.client_review is not None and self.freelancer_review is not None
+        return both or utc(now) >= closes
+
+
+_REVIEWABLE: Final = frozenset({ContractStatus.COMPLETED, ContractStatus.ENDED})

@@ -1,0 +1,128 @@
+"""Aggregates stored as one document per row with the columns their queries use.
+
+A new aggregate is a :class:`Table` (its name, its class, the columns its queries read)
+and the :class:`Select` values its repository asks for: the memory adapter answers a
+select by looking at the columns, the SQL adapters by turning it into one indexed query,
+and a unit of work lays its staged writes over the answer with the same
+:meth:`Select.matches`. Nothing else in an adapter changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Final, Generic, Protocol, TypeVar
+
+import attrs
+
+from microgigs._text import _
+from microgigs.projects import BidCredits, Contract, Project
+
+
+class Versioned(Protocol):
+    """What a stored aggregate has: an id and the version it was read at."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+V = TypeVar("V", bound=Versioned)
+Column = str | int | datetime | None
+
+
+@attrs.frozen
+class Table(Generic[V]):
+    """An aggregate's table: ``name`` (also in SQL), its class, its label, its columns."""
+
+    name: str
+    kind: type[V]
+    label: str
+    columns: Callable[[V], Mapping[str, Column]]
+
+
+@attrs.frozen
+class Select:
+    """Which rows: columns equal to values, a time column up to or after a moment, an order.
+
+    ``order`` lists ``(column, descending)``; the id breaks ties the same way as the last
+    column. Rows whose ``until`` or ``after`` column is empty never match.
+    """
+
+    equal: tuple[tuple[str, Column], ...] = ()
+    until: tuple[str, datetime] | None = None
+    after: tuple[str, datetime] | None = None
+    order: tuple[tuple[str, bool], ...] = ()
+    limit: int = 100
+
+    def matches(self, columns: Mapping[str, Column]) -> bool:
+        """Whether a row with these columns is selected."""
+        if any(columns[name] != value for name, value in self.equal):
+            return False
+        for bound, below in ((self.until, True), (self.after, False)):
+            if bound is not None:
+                found = columns[bound[0]]
+                if not isinstance(found, datetime):
+                    return False
+                if (found > bound[1]) if below else (found <= bound[1]):
+                    return False
+        return True
+
+    def arrange(self, rows: Iterable[V], columns: Callable[[V], Mapping[str, Column]]) -> list[V]:
+        """The selected ``rows`` in this order, at most ``limit`` of them."""
+        chosen = [row for row in rows if self.matches(columns(row))]
+        descending = self.order[-1][1] if self.order else False
+        chosen.sort(key=lambda row: row.id, reverse=descending)
+        for name, down in reversed(self.order):
+            chosen.sort(key=_by(columns, name), reverse=down)
+        return chosen[: self.limit]
+
+
+def _by(
+    columns: Callable[[V], Mapping[str, Column]], name: str
+) -> Callable[[V], tuple[int, Column]]:
+    def key(row: V) -> tuple[int, Column]:
+        value = columns(row)[name]
+        return (0, None) if value is None else (1, value)
+
+    return key
+
+
+def _project_columns(project: Project) -> Mapping[str, Column]:
+    return {
+        "client_id": project.client_id,
+        "category_id": project.terms.category_id,
+        "bracket": project.terms.bracket,
+        "status": project.status.value,
+        "created_at": project.created_at,
+        "opened_at": project.opened_at,
+        "expires_at": project.expires_at,
+    }
+
+
+def _contract_columns(contract: Contract) -> Mapping[str, Column]:
+    return {
+        "project_id": contract.project_id,
+        "client_id": contract.client_id,
+        "freelancer_id": contract.freelancer_id,
+        "status": contract.status.value,
+        "offered_at": contract.offered_at,
+        "next_due_at": contract.next_due_at,
+    }
+
+
+def _credit_columns(allowance: BidCredits) -> Mapping[str, Column]:
+    return {"refills_at": allowance.refills_at}
+
+
+PROJECTS: Final = Table("projects", Project, _("project"), _project_columns)
+CONTRACTS: Final = Table("contracts", Contract, _("contract"), _contract_columns)
+BID_CREDITS: Final = Table("bid_credits", BidCredits, _("bid credits"), _credit_columns)
+TABLES: Final[tuple[Table[Project] | Table[Contract] | Table[BidCredits], ...]] = (
+    PROJECTS,
+    CONTRACTS,
+    BID_CREDITS,
+)
+"""Every aggregate stored the shared way (their SQL tables come from the migrations)."""

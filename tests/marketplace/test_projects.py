@@ -1,0 +1,439 @@
+"""Project mode through the marketplace, on every adapter (RULES.md §11)."""
+
+from __future__ import annotations
+
+import pytest
+from cast import ADMIN, DAY, usd
+
+from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.errors import (
+    BidExists,
+    InsufficientFunds,
+    MemberSuspended,
+    NoBidCredits,
+    NotFound,
+    OutsideBracket,
+    PermissionDenied,
+    ProjectStatusConflict,
+)
+from microgigs.ids import CategoryId
+from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
+from microgigs.projects import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
+    BidStatus,
+    ContractStatus,
+    MilestonePlan,
+    MilestoneStatus,
+    ProjectStatus,
+    Resolution,
+    Visibility,
+)
+
+DESIGN = CategoryId("logo-design")
+BID_TEXT = "أصمم هوية متكاملة مع دليل استخدام واضح خلال عشرين يومًا."
+
+
+def member(market, name):
+    return Actor.member(
+        market.register_member(
+            username=name,
+            email=f"{name}@example.com",
+            first_name="اسم",
+            family_name="العائلة",
+            key=f"r-{name}",
+        )
+    )
+
+
+def people(market):
+    client, freelancer, other = (member(market, n) for n in ("client", "freelancer", "other"))
+    market.top_up(client, usd(3000), lg.Gateway.CARD, key="t-client")
+    return client, freelancer, other
+
+
+def open_project(market, client, *, bracket=5, key="p", **terms):
+    project = market.post_project(
+        client,
+        category_id=DESIGN,
+        title="هوية بصرية كاملة لمتجر عطور",
+        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد.",
+        bracket=bracket,
+        duration_days=30,
+        skills=("شعار", "هوية"),
+        questions=("ما أعمالك السابقة؟",),
+        key=key,
+        **terms,
+    )
+    market.moderate_project(ADMIN, project, key=f"{key}-ok")
+    return project
+
+
+def bid(market, freelancer, project, amount="1200", key=None):
+    return market.place_bid(
+        freelancer,
+        project,
+        amount=usd(amount),
+        delivery_days=20,
+        text=BID_TEXT,
+        answers=("عشرات الهويات",),
+        key=key or f"b-{freelancer.member_id}-{project}",
+    )
+
+
+def hired(market, client, freelancer, milestones=()):
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    contract = market.hire_bid(client, project, placed, milestones=milestones, key="hire")
+    market.answer_offer(freelancer, contract, accept=True, key="yes")
+    return project, contract
+
+
+def money(market, client, freelancer):
+    client_balance = market.balances(client).wallet
+    earned = market.balances(freelancer)
+    return (
+        client_balance,
+        earned.pending + earned.available,
+        market.balance(lg.revenue()),
+    )
+
+
+def test_mostaql_project_end_to_end_with_whole_project_escrow(market):
+    client, freelancer, _other = people(market)
+    project, contract = hired(market, client, freelancer)
+    assert ProjectStatus.IN_PROGRESS is market.project_page(client, project).project.status
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "الملفات كلها", ["identity.zip"], key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    assert (usd(1800), usd(960), usd(240)) == money(market, client, freelancer)
+    page = market.contract_page(client, contract)
+    assert ContractStatus.COMPLETED is page.contract.status
+    assert (usd(1200), usd(1200), usd(0), usd(0)) == (
+        page.funded,
+        page.released,
+        page.refunded,
+        page.held,
+    )
+    assert ProjectStatus.COMPLETED is market.project_page(client, project).project.status
+    assert [] == market.audit(ADMIN)
+
+
+def test_bids_lie_in_the_bracket_once_per_freelancer_and_spend_a_credit(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    with pytest.raises(OutsideBracket):
+        bid(market, freelancer, project, amount="999")
+    bid(market, freelancer, project)
+    with pytest.raises(BidExists):
+        bid(market, freelancer, project, amount="1300", key="again")
+    page = market.project_page(freelancer, project)
+    assert [usd(960)] == [view.net for view in page.bids]  # what they earn after 20%
+    assert market.policy.projects.bid_credits_per_month - 1 == page.credits_left
+
+
+def test_credits_run_out_come_back_on_cancel_and_refill_monthly(market):
+    market.policy = attrs_evolve_credits(market.policy, 1)
+    client, freelancer, _other = people(market)
+    first = open_project(market, client, key="p1")
+    second = open_project(market, client, key="p2")
+    bid(market, freelancer, first)
+    with pytest.raises(NoBidCredits):
+        bid(market, freelancer, second)
+    market.cancel_project(client, first, key="cancel")
+    bid(market, freelancer, second)  # the cancelled project's credit came back
+    third = open_project(market, client, key="p3")
+    with pytest.raises(NoBidCredits):
+        bid(market, freelancer, third)
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 1 == market.tick().refilled
+    assert 0 == market.tick().refilled
+
+
+def attrs_evolve_credits(policy, count):
+    import attrs  # noqa: PLC0415 (only this test changes the policy)
+
+    return attrs.evolve(policy, projects=attrs.evolve(policy.projects, bid_credits_per_month=count))
+
+
+def test_moderation_removes_a_bid_and_gives_the_credit_back(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    left = market.project_page(freelancer, project).credits_left
+    with pytest.raises(PermissionDenied):
+        market.remove_bid(client, project, placed, key="rm-no")
+    market.remove_bid(ADMIN, project, placed, key="rm")
+    page = market.project_page(freelancer, project)
+    assert (left + 1, BidStatus.REMOVED) == (page.credits_left, page.bids[0].bid.status)
+
+
+def test_a_rejected_project_is_edited_and_resubmitted(market):
+    client, _freelancer, _other = people(market)
+    project = market.post_project(
+        client,
+        category_id=DESIGN,
+        title="هوية بصرية كاملة لمتجر عطور",
+        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد.",
+        bracket=5,
+        duration_days=30,
+        key="p",
+    )
+    assert [project] == [p.id for p in market.project_queue(ADMIN)]
+    market.moderate_project(ADMIN, project, reason="حدد الميزانية بدقة", key="no")
+    market.edit_project(client, project, bracket=4, key="edit")
+    market.submit_project(client, project, key="again")
+    market.moderate_project(ADMIN, project, key="ok")
+    found = market.project_page(client, project).project
+    assert (ProjectStatus.OPEN, 4) == (found.status, found.terms.bracket)
+
+
+def test_open_projects_newest_first_filtered_and_searched_in_arabic(market):
+    client, _freelancer, _other = people(market)
+    first = open_project(market, client, key="p1")
+    market.clock.set(market.clock.now() + DAY)
+    second = open_project(market, client, key="p2", bracket=2)
+    assert [second, first] == [card.id for card in market.open_projects(None)]
+    assert [second] == [card.id for card in market.open_projects(None, bracket=2)]
+    assert [first, second][::-1] == [c.id for c in market.open_projects(None, skills=("شعار",))]
+    assert [] == market.open_projects(None, skills=("ترجمة",))
+    assert {first, second} == {c.id for c in market.open_projects(None, text="الشعارات")}
+    assert [] == market.open_projects(None, text="ترجمة")
+
+
+def test_a_project_expires_by_tick_after_30_days_exactly_once(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    bid(market, freelancer, project)
+    market.clock.set(market.clock.now() + 30 * DAY)
+    assert 1 == market.tick().projects_expired
+    assert 0 == market.tick().projects_expired
+    page = market.project_page(client, project)
+    assert (ProjectStatus.EXPIRED, BidStatus.LOST) == (page.project.status, page.bids[0].bid.status)
+
+
+def test_an_offer_lapses_after_30_days_and_the_bid_is_back(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    contract = market.hire_bid(client, project, placed, key="hire")
+    market.clock.set(market.clock.now() + 29 * DAY)
+    assert 0 == market.tick().contract_steps
+    market.clock.set(market.clock.now() + DAY)
+    assert 1 == market.tick().contract_steps
+    assert ContractStatus.LAPSED is market.contract_page(client, contract).contract.status
+    assert BidStatus.PENDING is market.project_page(client, project).bids[0].bid.status
+
+
+def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
+    market.policy = FIVERR_LIKE
+    client, freelancer, _other = people(market)
+    plans = (
+        MilestonePlan("الشعار", usd(400)),
+        MilestonePlan("الألوان والخطوط", usd(300)),
+        MilestonePlan("دليل الاستخدام", usd(500)),
+    )
+    _project, contract = hired(market, client, freelancer, plans)
+    for number in (1, 2, 3):
+        market.fund_milestone(client, contract, number, key=f"fund-{number}")
+    for number in (1, 2, 3):
+        market.submit_milestone(freelancer, contract, number, "تم", key=f"sub-{number}")
+    market.approve_milestone(client, contract, 1, key="ok-1")
+    market.dispute_milestone(client, contract, 2, "الألوان لا تطابق الوصف", key="dispute")
+    market.clock.set(market.clock.now() + 8 * DAY)
+    assert 1 == market.tick().contract_steps  # milestone 3; the disputed one waits
+    assert 0 == market.tick().contract_steps
+    with pytest.raises(PermissionDenied):
+        market.resolve_milestone(client, contract, 2, Resolution.RELEASE, key="self")
+    market.resolve_milestone(ADMIN, contract, 2, Resolution.SPLIT, usd(100), key="split")
+    assert (usd(1900), usd(880), usd(220)) == money(market, client, freelancer)
+    page = market.contract_page(freelancer, contract)
+    assert [MilestoneStatus.RELEASED, MilestoneStatus.SPLIT, MilestoneStatus.RELEASED] == [
+        m.status for m in page.contract.milestones
+    ]
+    assert page.funded == page.released + page.refunded + page.held
+    assert [] == market.audit(ADMIN)
+
+
+def test_ending_early_refunds_after_7_days_unless_the_freelancer_disputes(market):
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.clock.set(market.clock.now() + 7 * DAY)
+    assert 1 == market.tick().contract_steps
+    assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+
+
+def test_funding_needs_the_balance_or_a_gateway(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client, bracket=7)
+    placed = bid(market, freelancer, project, amount="5000")
+    contract = market.hire_bid(client, project, placed, key="hire")
+    market.answer_offer(freelancer, contract, accept=True, key="yes")
+    with pytest.raises(InsufficientFunds):
+        market.fund_milestone(client, contract, 1, key="fund")
+    market.fund_milestone(client, contract, 1, lg.Gateway.CARD, key="fund-card")
+    assert usd(5000) == market.contract_page(client, contract).held
+
+
+def test_mutual_cancellation_asked_taken_back_and_agreed(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    market.take_back_cancellation(freelancer, contract, key="back")
+    market.ask_to_cancel_contract(freelancer, contract, key="ask-2")
+    market.answer_contract_cancellation(client, contract, agree=True, key="agree")
+    assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
+    assert ContractStatus.CANCELLED is market.contract_page(client, contract).contract.status
+
+
+def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
+    client, freelancer, other = people(market)
+    project, contract = hired(market, client, freelancer)
+    with pytest.raises(PermissionDenied):
+        market.contract_page(other, contract)
+    with pytest.raises(PermissionDenied):
+        market.ranked_bids(freelancer, project)
+    assert () == market.project_page(other, project).bids  # others' bids are private
+    with pytest.raises(NotFound):
+        market.fund_milestone(client, contract, 2, key="no-such")
+    market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(ProjectStatusConflict):
+        market.fund_milestone(client, contract, 1, key="fund-again")
+
+
+def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_languages(market):
+    client, freelancer, other = people(market)
+    project = open_project(market, client)
+    cheap = bid(market, other, project, amount="1000")
+    dear = bid(market, freelancer, project, amount="2500")
+    ranked = market.ranked_bids(client, project)
+    assert [cheap, dear] == [r.view.bid.id for r in ranked]
+    amount = {r.view.bid.id: r.contributions[3].points for r in ranked}
+    assert {cheap: 100, dear: 0} == amount
+    assert "amount within the budget: 100 (1000.00 USD)" == ranked[0].explain("en")[3]
+    assert "المبلغ ضمن الميزانية: 100 (1000.00 USD)" == ranked[0].explain("ar")[3]
+    assert 6 == len(ranked[0].explain("ar"))
+
+
+def test_a_private_project_is_seen_and_bid_on_by_invited_freelancers_only(market):
+    client, freelancer, other = people(market)
+    project = open_project(
+        market, client, visibility=Visibility.PRIVATE, invited=(freelancer.member_id,)
+    )
+    assert [] == market.open_projects(None)
+    with pytest.raises(NotFound):
+        market.project_page(other, project)
+    with pytest.raises(PermissionDenied):
+        bid(market, other, project)
+    bid(market, freelancer, project)
+    assert 1 == len(market.project_page(freelancer, project).bids)
+
+
+def test_a_suspended_freelancer_cannot_bid(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    with pytest.raises(MemberSuspended):
+        bid(market, freelancer, project)
+    assert () == market.project_page(client, project).bids
+
+
+def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.request_changes(client, contract, 1, "كبّر الشعار", key="changes")
+    proposal = [MilestonePlan("ب1", usd(200)), MilestonePlan("ب2", usd(400))]
+    market.propose_milestones(freelancer, contract, proposal, key="propose")
+    market.answer_proposal(client, contract, agree=True, key="agree")
+    page = market.contract_page(client, contract)
+    assert [
+        (1, usd(600), MilestoneStatus.CHANGES_REQUESTED),
+        (3, usd(200), MilestoneStatus.PLANNED),
+        (4, usd(400), MilestoneStatus.PLANNED),
+    ] == [(m.number, m.amount, m.status) for m in page.contract.milestones]
+    assert "submit_milestone" in market.contract_page(freelancer, contract).next_commands
+    assert "fund_milestone" in page.next_commands
+
+
+def test_a_freelancer_who_refuses_an_early_end_disputes_what_is_held(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.answer_end(freelancer, contract, agree=False, key="no")
+    market.clock.set(market.clock.now() + 30 * DAY)
+    market.tick()
+    page = market.contract_page(ADMIN, contract)
+    assert (MilestoneStatus.DISPUTED, usd(1200)) == (page.contract.milestones[0].status, page.held)
+    assert ("resolve_milestone",) == page.next_commands
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.REFUND, key="refund")
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+    assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
+
+
+def test_the_freelancer_cannot_fund_and_the_client_cannot_submit(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    with pytest.raises(PermissionDenied):
+        market.fund_milestone(freelancer, contract, 1, key="f")
+    market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(PermissionDenied):
+        market.submit_milestone(client, contract, 1, "تم", key="s")
+    assert ("submit_milestone",) == market.contract_page(freelancer, contract).next_commands[:1]
+
+
+def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(market):
+    client, freelancer, other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.approve_milestone(client, contract, 1, key="ok")
+    six = [AspectRating(aspect, 4) for aspect in CLIENT_ASPECTS]
+    market.review_contract(client, contract, six, "عمل متقن", key="rc")
+    assert () == market.contract_page(freelancer, contract).reviews
+    assert 1 == len(market.contract_page(client, contract).reviews)
+    overall = [AspectRating(Aspect.OVERALL, 5)]
+    market.review_contract(freelancer, contract, overall, "عميل واضح", key="rf")
+    assert 2 == len(market.contract_page(freelancer, contract).reviews)
+    later = open_project(market, client, key="p-later")
+    bid(market, freelancer, later)
+    [ranked] = market.ranked_bids(client, later)
+    assert (80, "4.00") == (ranked.contributions[0].points, ranked.contributions[0].figure)
+    assert (10, "1") == (ranked.contributions[1].points, ranked.contributions[1].figure)
+    with pytest.raises(PermissionDenied):
+        market.review_contract(other, contract, overall, key="ro")
+
+
+def test_a_project_kept_open_by_a_waiting_offer_expires_once_it_is_answered(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.clock.now() + 30 * DAY)  # the project's time and the offer's
+    first = market.tick()  # the project waits for the offer; then the offer lapses
+    assert (0, 1) == (first.projects_expired, first.contract_steps)
+    assert ContractStatus.LAPSED is market.contract_page(client, contract).contract.status
+    assert 1 == market.tick().projects_expired
+    assert ProjectStatus.EXPIRED is market.project_page(client, project).project.status
+
+
+def test_an_early_end_disputed_whole_leaves_the_due_index_after_its_days(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.dispute_milestone(freelancer, contract, 1, "أنجزت نصف العمل", key="dispute")
+    market.clock.set(market.clock.now() + 7 * DAY)
+    assert 1 == market.tick().contract_steps
+    assert 0 == market.tick().contract_steps
+    assert usd(1200) == market.contract_page(client, contract).held

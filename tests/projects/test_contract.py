@@ -1,0 +1,324 @@
+"""The contract and its milestones (RULES.md §11): escrow, approval, disputes, ending early."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microgigs.actors import Actor
+from microgigs.errors import (
+    InvalidRefund,
+    MilestonesMismatch,
+    NotFound,
+    OutOfRange,
+    PermissionDenied,
+    ProjectStatusConflict,
+)
+from microgigs.ids import ContractId, ProjectId
+from microgigs.money import Money
+from microgigs.policy import (
+    FIVERR_LIKE_PROJECTS,
+    KHAMSAT,
+    MOSTAQL_PROJECTS,
+    UPWORK_LIKE_PROJECTS,
+)
+from microgigs.projects import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
+    Contract,
+    ContractStatus,
+    MilestonePlan,
+    MilestoneStatus,
+    Resolution,
+    Settlement,
+)
+
+from .conftest import ADMIN, CLIENT, FREELANCER, NOW, OTHER, active_contract, usd
+
+C, F = Actor.member(CLIENT), Actor.member(FREELANCER)
+THREE = (
+    MilestonePlan("الشعار", usd(400)),
+    MilestonePlan("الألوان والخطوط", usd(300)),
+    MilestonePlan("دليل الاستخدام", usd(500)),
+)
+
+
+def offer(plans: tuple[MilestonePlan, ...], total: Money, policy=MOSTAQL_PROJECTS) -> Contract:  # type: ignore[no-untyped-def]
+    return Contract.offer(
+        ContractId("c1"),
+        project_id=ProjectId("p1"),
+        client_id=CLIENT,
+        freelancer_id=FREELANCER,
+        total=total,
+        delivery_days=20,
+        plans=plans,
+        now=NOW,
+        policy=policy,
+    )
+
+
+def test_mostaql_holds_the_whole_project_in_one_milestone() -> None:
+    with pytest.raises(MilestonesMismatch):
+        offer(THREE, usd(1200))
+    assert [m.amount for m in offer(THREE[:1], usd(400)).milestones] == [usd(400)]
+
+
+@pytest.mark.parametrize(
+    "plans",
+    [
+        (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(599))),  # short of the total
+        (MilestonePlan("أ", usd(1196)), MilestonePlan("ب", usd("4.00"))),  # below $5
+        tuple(MilestonePlan(str(n), usd(100)) for n in range(12)),  # more than 10
+    ],
+)
+def test_milestones_sum_to_the_total_each_at_least_the_minimum(
+    plans: tuple[MilestonePlan, ...],
+) -> None:
+    with pytest.raises(MilestonesMismatch):
+        offer(plans, usd(1200), UPWORK_LIKE_PROJECTS)
+
+
+def test_fiverr_like_takes_up_to_six_milestones() -> None:
+    six = tuple(MilestonePlan(str(n), usd(200)) for n in range(6))
+    assert len(offer(six, usd(1200), FIVERR_LIKE_PROJECTS).milestones) == 6
+    with pytest.raises(MilestonesMismatch):
+        offer((*six, MilestonePlan("7", usd(200))), usd(1400), FIVERR_LIKE_PROJECTS)
+
+
+def test_an_offer_is_accepted_declined_or_lapses_after_30_days() -> None:
+    declined = offer(THREE[:1], usd(400))
+    with pytest.raises(PermissionDenied):
+        declined.accept(C, NOW)
+    declined.decline(F, NOW)
+    assert declined.status is ContractStatus.DECLINED
+    lapsing = offer(THREE[:1], usd(400))
+    assert lapsing.next_due_at == NOW + timedelta(days=30)
+    assert not lapsing.lapse(NOW + timedelta(days=29))
+    assert lapsing.lapse(NOW + timedelta(days=30))
+    with pytest.raises(ProjectStatusConflict):
+        lapsing.accept(F, NOW + timedelta(days=30))
+    assert not lapsing.lapse(NOW + timedelta(days=31))
+
+
+def test_work_goes_funded_submitted_changes_submitted_approved() -> None:
+    contract = active_contract()
+    with pytest.raises(ProjectStatusConflict):  # not funded yet: no work
+        contract.submit(F, 1, "التسليم الأول", now=NOW, policy=MOSTAQL_PROJECTS)
+    contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "التسليم الأول", now=NOW, policy=MOSTAQL_PROJECTS, files=("logo.png",))
+    assert contract.milestone(1).approve_by == NOW + timedelta(days=14)
+    contract.request_changes(C, 1, "غيّر اللون الأساسي")
+    assert (contract.milestone(1).status, contract.next_due_at) == (
+        MilestoneStatus.CHANGES_REQUESTED,
+        None,
+    )
+    with pytest.raises(PermissionDenied):  # the freelancer cannot complete alone
+        contract.approve(F, 1, NOW)
+    contract.submit(F, 1, "التسليم الثاني", now=NOW, policy=MOSTAQL_PROJECTS)
+    settled = contract.approve(C, 1, NOW)
+    assert settled == [Settlement(1, contract.escrow_of(1), usd(0), usd(1200))]
+    assert contract.status is ContractStatus.COMPLETED
+
+
+def test_auto_approval_after_the_policy_days_exactly_once() -> None:
+    contract = active_contract(policy=FIVERR_LIKE_PROJECTS)
+    contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=FIVERR_LIKE_PROJECTS)
+    assert contract.auto_approve(NOW + timedelta(days=8) - timedelta(seconds=1)) == []
+    due = NOW + timedelta(days=8)
+    assert contract.next_due_at == due
+    assert [s.released for s in contract.auto_approve(due)] == [usd(1200)]
+    assert contract.auto_approve(due + timedelta(days=1)) == []
+    assert (contract.status, contract.next_due_at) == (ContractStatus.COMPLETED, None)
+
+
+def test_a_dispute_is_per_milestone_and_freezes_its_timer() -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    for number in (1, 2):
+        contract.fund(C, number, NOW)
+        contract.submit(F, number, "تم", now=NOW, policy=UPWORK_LIKE_PROJECTS)
+    contract.dispute(C, 2, "الألوان لا تطابق الوصف")
+    assert contract.milestone(2).approve_by is None
+    later = NOW + timedelta(days=14)
+    assert [s.number for s in contract.auto_approve(later)] == [1]  # undisputed still releases
+    with pytest.raises(PermissionDenied):
+        contract.resolve(C, 2, Resolution.RELEASE, later)
+    with pytest.raises(InvalidRefund):
+        contract.resolve(ADMIN, 2, Resolution.SPLIT, later, usd(300))
+    [split] = contract.resolve(ADMIN, 2, Resolution.SPLIT, later, usd(100))
+    assert (split.refunded, split.released) == (usd(100), usd(200))
+    assert contract.milestone(2).status is MilestoneStatus.SPLIT
+
+
+def test_ending_early_refunds_after_the_freelancer_agrees() -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    contract.fund(C, 1, NOW)
+    contract.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
+    assert contract.status is ContractStatus.ENDING
+    [back] = contract.answer_end(F, NOW, agree=True)
+    assert (back.refunded, contract.status) == (usd(400), ContractStatus.ENDED)
+
+
+def test_ending_early_refunds_by_itself_after_7_days_unless_disputed() -> None:
+    quiet = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    quiet.fund(C, 1, NOW)
+    quiet.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
+    assert quiet.next_due_at == NOW + timedelta(days=7)
+    assert quiet.end_timeout(NOW + timedelta(days=6)) == []
+    assert [s.refunded for s in quiet.end_timeout(NOW + timedelta(days=7))] == [usd(400)]
+    assert quiet.status is ContractStatus.ENDED
+    disputed = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    disputed.fund(C, 1, NOW)
+    disputed.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
+    assert disputed.answer_end(F, NOW, agree=False) == []
+    assert disputed.end_timeout(NOW + timedelta(days=8)) == []
+    assert disputed.milestone(1).status is MilestoneStatus.DISPUTED
+    disputed.resolve(ADMIN, 1, Resolution.RELEASE, NOW)
+    assert disputed.status is ContractStatus.ENDED
+
+
+def test_mutual_cancellation_asked_taken_back_and_agreed() -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.ask_cancellation(F)
+    with pytest.raises(NotFound):
+        contract.answer_cancellation(F, NOW, agree=True)  # not their own request
+    contract.take_back_cancellation(F)
+    assert contract.cancellation_by is None
+    contract.ask_cancellation(F)
+    [back] = contract.answer_cancellation(C, NOW, agree=True)
+    assert (back.refunded, contract.status) == (usd(1200), ContractStatus.CANCELLED)
+
+
+def test_unfunded_milestones_change_only_by_agreement() -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    contract.fund(C, 1, NOW)
+    new = (MilestonePlan("كل الباقي", usd(800)),)
+    with pytest.raises(MilestonesMismatch):
+        contract.propose(F, (MilestonePlan("ناقص", usd(700)),), UPWORK_LIKE_PROJECTS)
+    contract.propose(F, new, UPWORK_LIKE_PROJECTS)
+    with pytest.raises(PermissionDenied):
+        contract.answer_proposal(F, agree=True)
+    with pytest.raises(PermissionDenied):
+        contract.answer_proposal(Actor.member(OTHER), agree=True)
+    contract.answer_proposal(C, agree=True)
+    assert [(m.number, m.amount, m.status) for m in contract.milestones] == [
+        (1, usd(400), MilestoneStatus.FUNDED),
+        (4, usd(800), MilestoneStatus.PLANNED),
+    ]
+
+
+_STEP = st.sampled_from(
+    ["fund", "submit", "changes", "approve", "dispute", "release", "refund", "split", "tick"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(st.tuples(_STEP, st.integers(1, 3)), max_size=40), end=st.booleans())
+def test_funded_is_always_released_plus_refunded_plus_held(
+    steps: list[tuple[str, int]], end: bool
+) -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    moment = NOW
+    paid_out = usd(0)
+    for action, number in steps:
+        moment += timedelta(days=3)
+        try:
+            settled = _act(contract, action, number, moment)
+        except (ProjectStatusConflict, InvalidRefund):
+            settled = []
+        paid_out += sum((s.refunded + s.released for s in settled), usd(0))
+        assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+    if end and contract.status is ContractStatus.ACTIVE:
+        contract.end(C, "انتهى", moment, UPWORK_LIKE_PROJECTS)
+        contract.end_timeout(moment + timedelta(days=7))
+    assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+    assert contract.funded() <= contract.total
+
+
+def _act(contract: Contract, action: str, number: int, moment) -> list[Settlement]:  # type: ignore[no-untyped-def]
+    policy = UPWORK_LIKE_PROJECTS
+    if action == "fund":
+        contract.fund(C, number, moment)
+    elif action == "submit":
+        contract.submit(F, number, "تم", now=moment, policy=policy)
+    elif action == "changes":
+        contract.request_changes(C, number, "عدّل")
+    elif action == "approve":
+        return contract.approve(C, number, moment)
+    elif action == "dispute":
+        contract.dispute(F, number, "خلاف")
+    elif action in ("release", "refund"):
+        return contract.resolve(ADMIN, number, Resolution(action), moment)
+    elif action == "split":
+        return contract.resolve(ADMIN, number, Resolution.SPLIT, moment, usd(1))
+    else:
+        return contract.auto_approve(moment)
+    return []
+
+
+def _six(stars: int = 5) -> tuple[AspectRating, ...]:
+    return tuple(AspectRating(aspect, stars) for aspect in CLIENT_ASPECTS)
+
+
+def test_both_sides_review_once_and_the_reviews_are_published_together() -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict):  # not finished yet
+        contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    contract.approve(C, 1, NOW)
+    contract.review(C, _six(4), "عمل متقن", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    assert contract.client_review is not None
+    assert Decimal(4) == contract.client_review.stars
+    assert not contract.reviews_published(NOW, MOSTAQL_PROJECTS)
+    with pytest.raises(ProjectStatusConflict):
+        contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    overall = (AspectRating(Aspect.OVERALL, 5),)
+    contract.review(
+        F, overall, "عميل واضح", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews
+    )
+    assert contract.reviews_published(NOW, MOSTAQL_PROJECTS)
+
+
+def test_one_review_is_published_when_the_14_day_window_closes() -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.approve(C, 1, NOW)
+    contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    closes = NOW + timedelta(days=14)
+    assert not contract.reviews_published(closes - timedelta(seconds=1), MOSTAQL_PROJECTS)
+    assert contract.reviews_published(closes, MOSTAQL_PROJECTS)
+    with pytest.raises(ProjectStatusConflict):  # too late for the freelancer
+        contract.review(
+            F,
+            (AspectRating(Aspect.OVERALL, 5),),
+            "",
+            now=closes,
+            policy=MOSTAQL_PROJECTS,
+            stars=KHAMSAT.reviews,
+        )
+
+
+@pytest.mark.parametrize(
+    "ratings",
+    [
+        tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]),  # one aspect missing
+        (*tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), AspectRating(Aspect.OVERALL, 5)),
+        tuple(AspectRating(a, 6) for a in CLIENT_ASPECTS),  # six stars
+        tuple(AspectRating(a, 0) for a in CLIENT_ASPECTS),
+    ],
+)
+def test_the_client_rates_each_of_six_aspects_from_1_to_5(
+    ratings: tuple[AspectRating, ...],
+) -> None:
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.approve(C, 1, NOW)
+    with pytest.raises(OutOfRange):
+        contract.review(C, ratings, "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    assert contract.client_review is None
