@@ -35,6 +35,7 @@ from microgigs.ranking._reviews import Rating, Review
 from microgigs.ranking._search import (
     CANDIDATES,
     MAX_TERMS,
+    REACH,
     Relevance,
     highlight,
     query_terms,
@@ -55,6 +56,7 @@ from microgigs.ranking._text import (
 __all__ = [
     "CANDIDATES",
     "MAX_TERMS",
+    "REACH",
     "STEMMERS",
     "STOP_WORDS",
     "CriterionResult",

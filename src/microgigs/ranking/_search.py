@@ -9,6 +9,11 @@ number, ``tier × TIER_SPAN + score``, and a page is a keyset over it like any o
 ordering: each adapter walks one tier at a time down its postings index and stops at the
 page, whatever the size of the catalogue.
 
+A tier is looked for among the :data:`REACH` best-rated services holding its rarest term
+(its **pivot**) only: a service further down that term's postings is not found in that
+tier. This bounds the work of a search whatever the catalogue holds (a tier of two common
+terms that no title holds together would otherwise be walked to its end: P6).
+
 Everything here is pure: the adapters give the document frequencies and the rows, this
 module decides. See ``docs/ranking.md`` for the scoring with a worked example.
 """
@@ -32,7 +37,9 @@ QUERY_LENGTH: Final = 200
 """The longest search text, in characters."""
 MAX_TERMS: Final = 5
 """Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
-CANDIDATES: Final = 1_000
+REACH: Final = 500
+"""How far down its pivot's postings (best rated first) a tier is looked for."""
+CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
 TIER_SPAN: Final = 10_000
 """Larger than any score (a Bayesian average × 100 is at most 500)."""
@@ -204,10 +211,23 @@ def query_terms(text: str | None) -> tuple[str, ...]:
 def ranked(
     found: Iterable[tuple[Collection[str], int, str]], relevance: Relevance
 ) -> list[tuple[int, str]]:
-    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first."""
+    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first.
+
+    ``found`` is the whole catalogue (before any filter): a tier holds only the services
+    among the :data:`REACH` best rated holders of its pivot, and which those are does not
+    depend on a query's filters (the adapters cap the postings before filtering).
+    """
+    everything = list(found)
+    reach: dict[str, set[tuple[int, str]]] = {}
+    for term in {relevance.pivot(number) for number in range(len(relevance.tiers))}:
+        holders = sorted(
+            ((score, service_id) for terms, score, service_id in everything if term in terms),
+            reverse=True,
+        )
+        reach[term] = set(holders[:REACH])
     keyed = []
-    for terms, score, service_id in found:
-        rank = relevance.rank(terms, score)
-        if rank is not None:
-            keyed.append((rank, service_id))
+    for terms, score, service_id in everything:
+        tier = relevance.tier_of(terms)
+        if tier is not None and (score, service_id) in reach[relevance.pivot(tier)]:
+            keyed.append((relevance.rank_in(tier, score), service_id))
     return sorted(keyed, reverse=True)
