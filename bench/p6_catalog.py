@@ -155,9 +155,11 @@ def load_postgres(count: int, dsn: str) -> Storage:
         ):
             for listing in listings(count):
                 copy.write_row(_row(listing, list(listing.terms)))
-        connection.execute(
-            "INSERT INTO listing_terms (term, score, service_id) SELECT DISTINCT t.term,"
-            " l.score, l.service_id FROM listings l, unnest(l.terms) AS t(term)"
+        connection.execute(  # as PostgreSQL migration 11 does
+            "INSERT INTO listing_terms (term, score, service_id) SELECT u.t, l.score"
+            " + CASE WHEN min(u.n) <= 2 THEN 1000 ELSE 0 END, l.service_id"
+            " FROM listings l, unnest(l.terms) WITH ORDINALITY AS u(t, n)"
+            " GROUP BY l.service_id, l.score, u.t"
         )
         connection.execute(
             "INSERT INTO term_counts (term, services)"

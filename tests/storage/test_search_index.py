@@ -20,6 +20,7 @@ from microgigs.ranking import (
     ListingQuery,
     Ordering,
     light_stem,
+    posting_score,
     terms_of,
     tokens,
 )
@@ -173,6 +174,38 @@ def test_the_migration_counts_the_terms_of_listings_already_indexed(tmp_path):
         assert expected == dict(connection.execute("SELECT term, services FROM term_counts"))
 
 
+def expected_postings(listings):
+    """The postings of ``listings`` as microgigs.ranking.posting_score scores them."""
+    return {
+        (term, posting_score(listing.terms, term, listing.score), listing.service_id)
+        for listing in listings
+        for term in listing.terms
+    }
+
+
+def test_sqlite_postings_weigh_a_title_s_head_and_the_migration_rebuilds_them(tmp_path):
+    path = tmp_path / "head.db"
+    listings = catalogue(40)
+    storage = SQLiteStorage(path, currency="USD")
+    fill(storage, listings)
+    moved = [attrs.evolve(listing, score=listing.score - 7) for listing in listings[:5]]
+    fill(storage, moved)  # an update of the score re-scores the postings
+    storage.close()
+    listings[:5] = moved
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        assert expected_postings(listings) == set(
+            connection.execute("SELECT term, score, service_id FROM listing_terms")
+        )
+        # the postings as schema 11 left them: the listing's score alone
+        connection.execute("UPDATE listing_terms SET score = score % 1000")
+        connection.execute("DELETE FROM schema_migrations WHERE version = 12")
+    SQLiteStorage(path, currency="USD").close()  # migrates again
+    with sqlite3.connect(path) as connection:
+        assert expected_postings(listings) == set(
+            connection.execute("SELECT term, score, service_id FROM listing_terms")
+        )
+
+
 def old_terms(title):
     """The terms of the analyser before issue 20 (light stemming only)."""
     return tuple(dict.fromkeys(light_stem(word) for word in tokens(title)))
@@ -262,6 +295,16 @@ def test_the_postgres_migration_indexes_the_listings_already_there(postgres_sche
         postings = connection.execute("SELECT count(*) FROM listing_terms").fetchone()
     assert expected == counts
     assert (sum(expected.values()),) == postings
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        found = connection.execute("SELECT term, score, service_id FROM listing_terms")
+        assert expected_postings(listings) == set(found.fetchall())
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    moved = [attrs.evolve(listing, score=listing.score - 7) for listing in listings[:5]]
+    fill(storage, moved)  # through the trigger of schema 11
+    storage.close()
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        found = connection.execute("SELECT term, score, service_id FROM listing_terms")
+        assert expected_postings(moved + listings[5:]) == set(found.fetchall())
 
 
 def sqlite_steps(storage, text):

@@ -807,6 +807,7 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
         "D": ("تصميم موقع", 490),
         "E": ("ترجمة مقال", 480),
         "F": ("تصميم متجر", 350),
+        "G": ("تعديل صور المنتجات للمتاجر", 499),
     }
     listing = _listings()[0]
     with closing(make()) as storage:
@@ -834,6 +835,9 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
                 page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
             # both terms (A, B), then شعار (held by 3, rarer than تصميم's 4), then تصميم
             assert ["A", "B", "C", "D", "F"] == found
+            # a title about a store before a better rated one that mentions stores last
+            stores = uow.listings.search(ListingQuery(text="المتاجر", ordering=Ordering.RELEVANCE))
+            assert ["F", "G"] == [v.service_id for v in stores.listings]
             newest = uow.listings.search(ListingQuery(text="تصميم شعار", ordering=Ordering.NEWEST))
             assert {"A", "B", "C", "D", "F"} == {v.service_id for v in newest.listings}
             missed = uow.listings.search(ListingQuery(text="تصمبم", ordering=Ordering.RELEVANCE))
