@@ -3,14 +3,16 @@
 A query's terms (at most :data:`MAX_TERMS`) make **tiers**: every non-empty set of the
 terms the catalogue holds, the larger sets first and, among sets of one size, the rarer
 terms first (BM25's inverse document frequency). A listing belongs to the tier of exactly
-the query terms it holds; inside a tier listings go best rated first. So services holding
-every term come first, then the best partial matches. The rank of a listing is one whole
-number, ``tier × TIER_SPAN + score``, and a page is a keyset over it like any other
+the query terms it holds; inside a tier listings go by their pivot's posting score (the
+titles that begin with the term first, each best rated first: :func:`posting_score`). So
+services holding every term come first, then the best partial matches. The rank of a
+listing is one whole number, ``tier × TIER_SPAN + posting score``, and a page is a keyset
+over it like any other
 ordering: each adapter walks one tier at a time down its postings index and stops at the
 page, whatever the size of the catalogue.
 
-A tier is looked for among the :data:`REACH` best-rated services holding its rarest term
-(its **pivot**) only: a service further down that term's postings is not found in that
+A tier is looked for among the first :data:`REACH` postings of its rarest term (its
+**pivot**) only: a service further down that term's postings is not found in that
 tier. This bounds the work of a search whatever the catalogue holds (a tier of two common
 terms that no title holds together would otherwise be walked to its end: P6).
 
@@ -38,7 +40,7 @@ QUERY_LENGTH: Final = 200
 MAX_TERMS: Final = 5
 """Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
 REACH: Final = 500
-"""How far down its pivot's postings (best rated first) a tier is looked for."""
+"""How far down its pivot's postings (by posting score) a tier is looked for."""
 CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
 HEAD_TERMS: Final = 2

@@ -662,7 +662,7 @@ class SqlBackend(ABC):
         return found
 
     def _reach_bound(self, term: str, frequency: int) -> tuple[int, str] | None:
-        """The ``(score, service id)`` of a term's ``REACH``-th posting, best rated first.
+        """The ``(score, service id)`` of a term's ``REACH``-th posting, best scored first.
 
         ``None`` when the term has no more postings than that (its count says so, no read).
         Reading it walks ``REACH`` index entries: the same among a million as among ten

@@ -851,7 +851,7 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
 
 
 def check_search_reaches_a_bounded_depth(make: Factory) -> None:
-    """A tier is looked for among its pivot's ``REACH`` best rated holders only.
+    """A tier is looked for among its pivot's first ``REACH`` postings only.
 
     Two common terms that one service far down both lists holds together: the search does
     not walk to it (the bound of P6), on every adapter alike, filters or not.
