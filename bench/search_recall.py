@@ -9,7 +9,12 @@ query's terms, best rated first (the search before issue 20). Each title gets a 
 pseudo-random rating, as a catalogue would.
 
 recall@10 is the share of a query's expected titles in its first ten (of at most ten
-expected); MRR is the mean of 1 / the rank of the first expected title (0 past ten).
+expected); MRR is the mean of 1 / the rank of the first expected title (0 past ten). Each
+figure is also given on two halves of the set (``halves``, whole buyer needs in each).
+The split came late: the analyser's first rules were written looking at the whole set,
+so the second half is no clean held-out figure; a change is kept only when it helps both
+halves, which says it helps needs it was not written for (the real held-out set is kept
+outside the project).
 
 The libraries under GPL (qalsadi, tashaphyne, pyarabic) and nltk (ISRI) are measured when
 installed (``pip install qalsadi tashaphyne nltk``), never needed by microgigs.
@@ -133,7 +138,7 @@ def evaluate(analyzer: Analyzer, *, any_term: bool) -> list[tuple[str, float, fl
     titles, queries = load()
     rng = random.Random(20)
     scores = [rng.randint(300, 500) for _ in titles]
-    indexed = [set(analyzer(text)) for _, text in titles]
+    indexed = [tuple(dict.fromkeys(analyzer(text))) for _, text in titles]  # in title order
     frequencies = Counter(term for terms in indexed for term in terms)
     results = []
     for query, expected in queries:
@@ -149,7 +154,7 @@ def evaluate(analyzer: Analyzer, *, any_term: bool) -> list[tuple[str, float, fl
             holding = [
                 (score, n)
                 for n, (held, score) in enumerate(zip(indexed, scores, strict=True))
-                if terms and set(terms) <= held
+                if terms and set(terms) <= set(held)
             ]
             top = [n for _, n in sorted(holding, reverse=True)[:TOP]]
         first = next((rank for rank, n in enumerate(top, 1) if n in expected), None)
@@ -163,14 +168,40 @@ def evaluate(analyzer: Analyzer, *, any_term: bool) -> list[tuple[str, float, fl
     return results
 
 
+def halves() -> list[int]:
+    """The half of the set each query is in: 0 to tune on, 1 held out.
+
+    The groups alternate in the file's order (logo 0, book_cover 1, presentation 0, …), and
+    a query goes with the first group it is judged by, so each half holds whole buyer
+    needs: no rule tuned on «تعليق صوتي» is scored on «تعليقات صوتية».
+    """
+    data = json.loads(DATA.read_text("utf-8"))
+    place = {group: number % 2 for number, group in enumerate(data["groups"])}
+    return [place[judged[0].partition("#")[0]] for _query, judged in data["queries"]]
+
+
+def _means(results: list[tuple[str, float, float]]) -> tuple[float, float]:
+    return (
+        sum(r for _, r, _ in results) / len(results),
+        sum(m for _, _, m in results) / len(results),
+    )
+
+
 def table() -> dict[str, tuple[float, float]]:
-    """Mean recall@10 and MRR per pipeline."""
+    """Mean recall@10 and MRR per pipeline, over the whole set."""
+    return {name: figures[0] for name, figures in table_by_half().items()}
+
+
+def table_by_half() -> dict[str, tuple[tuple[float, float], ...]]:
+    """Mean recall@10 and MRR per pipeline: the whole set, the tuning half, the held half."""
+    half = halves()
     found = {}
     for name, (analyzer, any_term) in pipelines().items():
         results = evaluate(analyzer, any_term=any_term)
         found[name] = (
-            sum(r for _, r, _ in results) / len(results),
-            sum(m for _, _, m in results) / len(results),
+            _means(results),
+            _means([r for r, h in zip(results, half, strict=True) if h == 0]),
+            _means([r for r, h in zip(results, half, strict=True) if h == 1]),
         )
     return found
 
@@ -182,11 +213,16 @@ def main() -> None:
     options = parser.parse_args()
     titles, queries = load()
     groups = {group for group, _ in titles}
-    print(f"{len(titles)} titles in {len(groups)} groups, {len(queries)} queries")
-    print(f"| pipeline | recall@{TOP} | MRR |")
-    print("|---|---|---|")
-    for name, (mean, mrr) in table().items():
-        print(f"| {name} | {mean:.3f} | {mrr:.3f} |")
+    half = halves()
+    print(
+        f"{len(titles)} titles in {len(groups)} groups, {len(queries)} queries"
+        f" ({half.count(0)} in the tuning half, {half.count(1)} held out)"
+    )
+    print(f"| pipeline | recall@{TOP} | MRR | tuning half | held half |")
+    print("|---|---|---|---|---|")
+    for name, figures in table_by_half().items():
+        whole, tuning, held = (f"{recall:.3f} / {mrr:.3f}" for recall, mrr in figures)
+        print(f"| {name} | {whole.replace(' / ', ' | ')} | {tuning} | {held} |")
     if options.misses:
         name = next(n for n in pipelines() if options.misses in n)
         analyzer, any_term = pipelines()[name]

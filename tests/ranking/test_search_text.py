@@ -12,6 +12,7 @@ from microgigs.ranking import (
     Relevance,
     highlight,
     normalize,
+    ranked,
     search_terms,
     suggest,
     tokens,
@@ -58,6 +59,16 @@ def finds(query: str, text: str) -> bool:
         ("لوجو", "شعار"),
         ("powerpoint", "عرض تقديمي"),
         ("وردبريس", "الووردبريس"),
+        ("مترجم", "ترجمة كتب"),
+        ("مبرمج", "برمجة تطبيقات"),
+        ("واجهة", "واجهات المستخدم"),
+        ("واجهات", "واجهة موقع"),
+        ("فيديو", "مونتاج فيديوهات"),
+        ("بايثون", "سكربت بالبايثون"),
+        ("تطبيق", "ترجمة لتطبيقات الجوال"),
+        ("تجربة المستخدم", "واجهات بتجربة المستخدم"),
+        ("أريد تصميم شعار", "تصميم شعار"),
+        ("صمم لي شعار", "تصميم شعار"),
     ],
 )
 def test_an_arabic_reader_finds_what_they_mean(query, text):
@@ -73,6 +84,8 @@ def test_an_arabic_reader_finds_what_they_mean(query, text):
         ("شعار", "ديوان شعري"),
         ("متحرك", "متحر"),
         ("مقال", "قال"),
+        ("مكتب", "كتب"),
+        ("واجهة", "جهة"),
     ],
 )
 def test_different_words_stay_different(query, text):
@@ -101,8 +114,21 @@ def test_tiers_put_every_term_first_then_the_rarer_terms():
     ]
     assert relevance.rank(("a", "b", "c", "x"), 420) > relevance.rank(("b", "c"), 500)
     assert relevance.rank(("x",), 500) is None
-    assert (2, 420) == relevance.split(relevance.rank(("a", "b"), 420) or 0)
+    assert (2, 1420) == relevance.split(relevance.rank(("a", "b"), 420) or 0)  # b heads
+    assert (2, 420) == relevance.split(relevance.rank(("x", "y", "a", "b"), 420) or 0)
     assert "b" == relevance.pivot(1)
+
+
+def test_inside_a_tier_a_title_about_the_term_comes_before_one_that_mentions_it():
+    relevance = Relevance.of(search_terms("متاجر"), {"متجر": 3})
+    about = search_terms("متجر إلكتروني على سلة")
+    mentions = search_terms("تعديل صور المنتجات للمتاجر")
+    second = search_terms("إنشاء متجر الكترونى")
+    assert relevance.rank(about, 300) == relevance.rank(second, 300)
+    assert relevance.rank(about, 300) > relevance.rank(mentions, 500)
+    assert relevance.rank(mentions, 500) > relevance.rank(mentions, 499)
+    found = ranked([(mentions, 500, "S1"), (about, 300, "S2"), (second, 420, "S3")], relevance)
+    assert ["S3", "S2", "S1"] == [service for _rank, service in found]
 
 
 def test_a_query_ranks_by_its_first_distinct_terms():

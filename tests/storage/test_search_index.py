@@ -15,10 +15,12 @@ from microgigs.money import Money
 from microgigs.policy import SellerLevel
 from microgigs.ranking import (
     CANDIDATES,
+    REACH,
     Listing,
     ListingQuery,
     Ordering,
     light_stem,
+    posting_score,
     terms_of,
     tokens,
 )
@@ -92,7 +94,7 @@ def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monk
         found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
     storage.close()
     assert 20 == len(found.listings)
-    walks = [(sql, params) for sql, params in sent if "FROM listing_terms t" in sql]
+    walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
     counts = [(sql, params) for sql, params in sent if "FROM term_counts" in sql]
     assert walks
     assert 1 == len(counts)
@@ -124,7 +126,7 @@ def test_postgres_walks_each_tier_down_the_postings_without_sorting(
         found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
     storage.close()
     assert 20 == len(found.listings)
-    walks = [(sql, params) for sql, params in sent if "FROM listing_terms t" in sql]
+    walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
     assert walks
     with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
         for sql, params in walks:
@@ -170,6 +172,38 @@ def test_the_migration_counts_the_terms_of_listings_already_indexed(tmp_path):
     expected = Counter(term for listing in catalogue(30) for term in listing.terms)
     with sqlite3.connect(path) as connection:
         assert expected == dict(connection.execute("SELECT term, services FROM term_counts"))
+
+
+def expected_postings(listings):
+    """The postings of ``listings`` as microgigs.ranking.posting_score scores them."""
+    return {
+        (term, posting_score(listing.terms, term, listing.score), listing.service_id)
+        for listing in listings
+        for term in listing.terms
+    }
+
+
+def test_sqlite_postings_weigh_a_title_s_head_and_the_migration_rebuilds_them(tmp_path):
+    path = tmp_path / "head.db"
+    listings = catalogue(40)
+    storage = SQLiteStorage(path, currency="USD")
+    fill(storage, listings)
+    moved = [attrs.evolve(listing, score=listing.score - 7) for listing in listings[:5]]
+    fill(storage, moved)  # an update of the score re-scores the postings
+    storage.close()
+    listings[:5] = moved
+    with sqlite3.connect(path, isolation_level=None) as connection:
+        assert expected_postings(listings) == set(
+            connection.execute("SELECT term, score, service_id FROM listing_terms")
+        )
+        # the postings as schema 11 left them: the listing's score alone (schema 13 rebuilds)
+        connection.execute("UPDATE listing_terms SET score = score % 1000")
+        connection.execute("DELETE FROM schema_migrations WHERE version = 13")
+    SQLiteStorage(path, currency="USD").close()  # migrates again
+    with sqlite3.connect(path) as connection:
+        assert expected_postings(listings) == set(
+            connection.execute("SELECT term, score, service_id FROM listing_terms")
+        )
 
 
 def old_terms(title):
@@ -261,3 +295,100 @@ def test_the_postgres_migration_indexes_the_listings_already_there(postgres_sche
         postings = connection.execute("SELECT count(*) FROM listing_terms").fetchone()
     assert expected == counts
     assert (sum(expected.values()),) == postings
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        found = connection.execute("SELECT term, score, service_id FROM listing_terms")
+        assert expected_postings(listings) == set(found.fetchall())
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    moved = [attrs.evolve(listing, score=listing.score - 7) for listing in listings[:5]]
+    fill(storage, moved)  # through the trigger of schema 11
+    storage.close()
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        found = connection.execute("SELECT term, score, service_id FROM listing_terms")
+        assert expected_postings(moved + listings[5:]) == set(found.fetchall())
+
+
+def sqlite_steps(storage, text):
+    """The virtual machine instructions SQLite runs for one search (deterministic work)."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    connection = storage._backend._connection()
+    connection.set_progress_handler(count, 10)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
+    connection.set_progress_handler(None, 0)
+    assert 20 == len(found.listings)
+    return steps[0]
+
+
+def test_sqlite_bounds_a_tier_of_two_common_terms_no_title_holds_together(tmp_path, monkeypatch):
+    # شعار and ترجمة are each held by more than REACH listings, never together: the tier of
+    # both is empty, and without the bound it was walked down the rarer term's whole list
+    text = "شعار ترجمة"
+    storage = SQLiteStorage(tmp_path / "small.db", currency="USD")
+    fill(storage, catalogue(5_000))
+    small = sqlite_steps(storage, text)
+    storage.close()
+    storage = SQLiteStorage(tmp_path / "large.db", currency="USD")
+    fill(storage, catalogue(15_000))
+    large = sqlite_steps(storage, text)
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
+    storage.close()
+    assert large < 1.2 * small, (small, large)  # three times the catalogue, the same work
+    walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
+    bounds = [(sql, params) for sql, params in sent if "OFFSET" in sql]
+    assert 2 == len(walks)  # both terms, then ترجمة alone (the rarer) fills the page
+    assert 1 == len(bounds)  # the one pivot (ترجم, the rarer), read once
+    with sqlite3.connect(tmp_path / "large.db") as connection:
+        for sql, params in walks:
+            plan = " | ".join(
+                row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            )
+            assert "SEARCH t USING PRIMARY KEY (term=? AND (score,service_id)>(?,?))" in plan
+            assert "TEMP B-TREE" not in plan
+        ((sql, params),) = bounds
+        plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "SEARCH listing_terms USING PRIMARY KEY (term=?)" in plan
+        assert "TEMP B-TREE" not in plan
+
+
+def plan_nodes(node, index):
+    """The nodes of a PostgreSQL plan (JSON) that scan ``index``."""
+    if node.get("Index Name") == index:
+        yield node
+    for child in node.get("Plans", ()):
+        yield from plan_nodes(child, index)
+
+
+@pytest.mark.postgres
+def test_postgres_bounds_a_tier_of_two_common_terms_no_title_holds_together(
+    postgres_schemas, monkeypatch
+):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fill(storage, catalogue(5_000))
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        connection.execute("ANALYZE")
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text="شعار ترجمة", ordering=Ordering.RELEVANCE))
+    storage.close()
+    assert 20 == len(found.listings)
+    walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
+    assert 2 == len(walks)
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        for sql, params in walks:
+            rows = connection.execute(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) {sql.replace('?', '%s')}", params
+            ).fetchall()
+            scans = list(plan_nodes(rows[0][0][0]["Plan"], "listing_terms_pkey"))
+            (scan,) = scans  # the pivot's postings, read in the subquery capped at REACH
+            assert "Backward" == scan["Scan Direction"]
+            assert 0 < scan["Actual Rows"] <= REACH
+            assert "Sort" not in str(rows[0][0][0]["Plan"])

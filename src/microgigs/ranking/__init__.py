@@ -34,9 +34,13 @@ from microgigs.ranking._listing import (
 from microgigs.ranking._reviews import Rating, Review
 from microgigs.ranking._search import (
     CANDIDATES,
+    HEAD_TERMS,
+    HEAD_WEIGHT,
     MAX_TERMS,
+    REACH,
     Relevance,
     highlight,
+    posting_score,
     query_terms,
     ranked,
     suggest,
@@ -54,7 +58,10 @@ from microgigs.ranking._text import (
 
 __all__ = [
     "CANDIDATES",
+    "HEAD_TERMS",
+    "HEAD_WEIGHT",
     "MAX_TERMS",
+    "REACH",
     "STEMMERS",
     "STOP_WORDS",
     "CriterionResult",
@@ -87,6 +94,7 @@ __all__ = [
     "normalize",
     "page_of",
     "passes_filters",
+    "posting_score",
     "query_terms",
     "ranked",
     "remove_professional",

@@ -273,12 +273,18 @@ def search_listings(
     ``frequencies`` says how many listings hold each query term. Every adapter returns the
     same pages (the contract suite checks it).
     """
-    passing = [listing for listing in listings if passes_filters(listing, query)]
+    everything = list(listings)
+    passing = [listing for listing in everything if passes_filters(listing, query)]
     if not query.terms:
         return page_of(passing, query)
     relevance = Relevance.of(query.terms, frequencies)
     by_id = {listing.service_id: listing for listing in passing}
-    order = ranked(((v.terms, v.score, v.service_id) for v in passing), relevance)
+    # the reach of a tier is counted down all the postings, then the filters apply
+    order = [
+        (rank, sid)
+        for rank, sid in ranked(((v.terms, v.score, v.service_id) for v in everything), relevance)
+        if sid in by_id
+    ]
     if query.ordering is not Ordering.RELEVANCE:
         return page_of([by_id[ServiceId(sid)] for _rank, sid in order[:CANDIDATES]], query)
     after = query.after()

@@ -3,11 +3,18 @@
 A query's terms (at most :data:`MAX_TERMS`) make **tiers**: every non-empty set of the
 terms the catalogue holds, the larger sets first and, among sets of one size, the rarer
 terms first (BM25's inverse document frequency). A listing belongs to the tier of exactly
-the query terms it holds; inside a tier listings go best rated first. So services holding
-every term come first, then the best partial matches. The rank of a listing is one whole
-number, ``tier × TIER_SPAN + score``, and a page is a keyset over it like any other
+the query terms it holds; inside a tier listings go by their pivot's posting score (the
+titles that begin with the term first, each best rated first: :func:`posting_score`). So
+services holding every term come first, then the best partial matches. The rank of a
+listing is one whole number, ``tier × TIER_SPAN + posting score``, and a page is a keyset
+over it like any other
 ordering: each adapter walks one tier at a time down its postings index and stops at the
 page, whatever the size of the catalogue.
+
+A tier is looked for among the first :data:`REACH` postings of its rarest term (its
+**pivot**) only: a service further down that term's postings is not found in that
+tier. This bounds the work of a search whatever the catalogue holds (a tier of two common
+terms that no title holds together would otherwise be walked to its end: P6).
 
 Everything here is pure: the adapters give the document frequencies and the rows, this
 module decides. See ``docs/ranking.md`` for the scoring with a worked example.
@@ -32,10 +39,16 @@ QUERY_LENGTH: Final = 200
 """The longest search text, in characters."""
 MAX_TERMS: Final = 5
 """Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
-CANDIDATES: Final = 1_000
+REACH: Final = 500
+"""How far down its pivot's postings (by posting score) a tier is looked for."""
+CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
+HEAD_TERMS: Final = 2
+"""A title's first terms, which name its service: «تصميم شعار احترافي لشركتك»."""
+HEAD_WEIGHT: Final = 1_000
+"""What a term among a title's head adds to its posting's score (more than any score)."""
 TIER_SPAN: Final = 10_000
-"""Larger than any score (a Bayesian average × 100 is at most 500)."""
+"""Larger than any posting's score (a Bayesian average × 100 is at most 500, plus the head)."""
 
 _WORD_IN_TITLE: Final = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 _ARABIC_EDITS: Final = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويؤئ"
@@ -52,7 +65,9 @@ class Relevance:
     >>> relevance = Relevance.of(("تصميم", "شعار"), {"تصميم": 90, "شعار": 12})
     >>> [sorted(tier) for tier in relevance.tiers]
     [['تصميم', 'شعار'], ['شعار'], ['تصميم']]
-    >>> relevance.rank(("شعار", "احتراف"), score=450)
+    >>> relevance.rank(("شعار", "احتراف"), score=450)  # شعار heads the title
+    21450
+    >>> relevance.rank(("احتراف", "خط", "شعار"), score=450)  # شعار comes later
     20450
     """
 
@@ -89,23 +104,44 @@ class Relevance:
         held = self.known.intersection(listing_terms)
         return self.tiers.index(held) if held else None
 
-    def rank(self, listing_terms: Collection[str], score: int) -> int | None:
-        """The whole number a listing sorts on, largest first (``None``: no match)."""
+    def rank(self, listing_terms: Sequence[str], score: int) -> int | None:
+        """The whole number a listing sorts on, largest first (``None``: no match).
+
+        ``listing_terms`` in the listing's order (its title's first); ``score`` its rating.
+        """
         tier = self.tier_of(listing_terms)
-        return None if tier is None else self.rank_in(tier, score)
+        if tier is None:
+            return None
+        return self.rank_in(tier, posting_score(listing_terms, self.pivot(tier), score))
 
     def rank_in(self, tier: int, score: int) -> int:
-        """The rank of a listing of ``score`` in tier number ``tier``."""
+        """The rank of a listing in tier number ``tier`` whose pivot's posting has ``score``."""
         return (len(self.tiers) - tier) * TIER_SPAN + score
 
     def split(self, rank: int) -> tuple[int, int]:
-        """The tier number and score of a rank (from a cursor)."""
+        """The tier number and pivot's posting score of a rank (from a cursor)."""
         level, score = divmod(rank, TIER_SPAN)
         return len(self.tiers) - level, score
 
     def pivot(self, tier: int) -> str:
         """The rarest term of a tier: the shortest postings list to walk."""
         return min(self.tiers[tier], key=lambda term: (self.frequencies[term], term))
+
+
+def posting_score(listing_terms: Sequence[str], term: str, score: int) -> int:
+    """The score of a listing's posting for ``term``: its rating, and the head's weight.
+
+    Inside a tier listings go by their pivot's posting: those whose title names the term
+    among its first :data:`HEAD_TERMS` terms (the service the title offers) first, then
+    those that mention it later («... لمتجرك»), each best rated first. The SQL adapters'
+    triggers store the same number in their postings.
+
+    >>> posting_score(("متجر", "كترون"), "متجر", 420)
+    1420
+    >>> posting_score(("صور", "عدل", "متجر"), "متجر", 420)
+    420
+    """
+    return score + HEAD_WEIGHT if term in listing_terms[:HEAD_TERMS] else score
 
 
 def idf(frequency: int) -> float:
@@ -202,12 +238,33 @@ def query_terms(text: str | None) -> tuple[str, ...]:
 
 
 def ranked(
-    found: Iterable[tuple[Collection[str], int, str]], relevance: Relevance
+    found: Iterable[tuple[Sequence[str], int, str]], relevance: Relevance
 ) -> list[tuple[int, str]]:
-    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first."""
+    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first.
+
+    ``found`` is the whole catalogue (before any filter), each listing's terms in its order:
+    a tier holds only the services among the first :data:`REACH` postings of its pivot
+    (by :func:`posting_score`, then service id), and which those are does not depend on a
+    query's filters (the adapters cap the postings before filtering).
+    """
+    everything = list(found)
+    reach: dict[str, set[tuple[int, str]]] = {}
+    for term in {relevance.pivot(number) for number in range(len(relevance.tiers))}:
+        postings = sorted(
+            (
+                (posting_score(terms, term, score), service_id)
+                for terms, score, service_id in everything
+                if term in terms
+            ),
+            reverse=True,
+        )
+        reach[term] = set(postings[:REACH])
     keyed = []
-    for terms, score, service_id in found:
-        rank = relevance.rank(terms, score)
-        if rank is not None:
-            keyed.append((rank, service_id))
+    for terms, score, service_id in everything:
+        tier = relevance.tier_of(terms)
+        if tier is None:
+            continue
+        posting = posting_score(terms, relevance.pivot(tier), score)
+        if (posting, service_id) in reach[relevance.pivot(tier)]:
+            keyed.append((relevance.rank_in(tier, posting), service_id))
     return sorted(keyed, reverse=True)

@@ -48,6 +48,8 @@ STOP_WORDS: Final = frozenset(
         "ثم",
         "حتى",
         "لك",
+        "لي",
+        "لنا",
         "لكم",
         "لكي",
         "له",
@@ -79,6 +81,15 @@ STOP_WORDS: Final = frozenset(
         "قد",
         "كما",
         "مثل",
+        # what a buyer says before the service they want: أريد، أبحث عن، محتاج، أبغى
+        "اريد",
+        "نريد",
+        "ابحث",
+        "احتاج",
+        "محتاج",
+        "ابغي",
+        "عايز",
+        "بدي",
         "the",
         "a",
         "an",
@@ -150,10 +161,15 @@ def _light_prefix(word: str) -> str:
     return word
 
 
-def _light_suffixes(word: str) -> str:
+def _light_suffixes(word: str, *, stem_ha: bool = False) -> str:
+    """Lucene's suffixes; with ``stem_ha``, a ha left by ات stays (microgigs' analyser)."""
+    plural = False
     for suffix in _SUFFIXES:
+        if suffix == "ه" and plural and stem_ha and not word.endswith("وه"):
+            continue  # a ha before ات is the stem's own (واجهات), or a loanword's (فيديوهات)
         if word.endswith(suffix) and len(word) >= len(suffix) + 2:
             word = word[: -len(suffix)]
+            plural = plural or suffix == "ات"
     return word
 
 
@@ -197,6 +213,8 @@ _CANONICAL: Final = {
     **dict.fromkeys(("فويس",), "صوت"),
     **dict.fromkeys(("بزنس",), "عمل"),
 }
+_KEPT_TERMS: Final = frozenset(_CANONICAL.values())
+"""Terms the table above gives: no rule changes them (متحرك is no doer of تحرك here)."""
 _PRONOUNS: Final = ("كم", "ك", "نا")
 _LONG_ENOUGH: Final = 5
 # Words ending in ك that is no pronoun (متحرك is not «your متحر»)
@@ -243,15 +261,23 @@ _PATTERNS: Final = tuple(
     )
 )
 _MASDAR: Final = re.compile(r"ت..ي.")
+_DOER: Final = re.compile(r"م[^اوي]{4}")  # مُفَعْلِل, the doer of a four-letter verb
+_MASDAR_TAFILA: Final = re.compile(r"ت[^ا]{3}ه")  # تفعلة: تجربة, تكملة
 _PLURAL_AFILA: Final = re.compile(r"ا[^ا]{3}ه")  # أفعلة, told from أفعل by its ة
 _PLURAL_AFAAL: Final = re.compile(r"ا..ا.")  # أفعال: ألوان, إعلان
+# و before an alef: «and» before أفعال (وأعمال), or a word of its own whose ات is a suffix
+# (واجهات); the second is far the likelier in a title, so أفعال is not read there
+_CONJOINED_ALEF: Final = re.compile(r"وا(?!ل)")
 
 
 def _broken_plural_or_form(stem: str) -> str:
     """Fold a light stem's broken plural or derived form to the term its singular has."""
     for pattern, replacement in _PATTERNS:
         if pattern.fullmatch(stem):
-            return pattern.sub(replacement, stem)
+            stem = pattern.sub(replacement, stem)
+            break
+    if _DOER.fullmatch(stem) and stem not in _KEPT_TERMS:
+        return stem[1:]  # مترجم → ترجم (ترجمة), مبرمج → برمج (برمجة)
     return stem
 
 
@@ -269,9 +295,11 @@ def arabic_stem(word: str) -> str:
     """
     word = _clitics(word)
     bare = _light_prefix(word)
-    if _is_masdar(bare) or _PLURAL_AFAAL.fullmatch(bare):
+    if bare in _CANONICAL:  # a loanword after its article or preposition: بالبايثون
+        return bare
+    if _is_masdar(bare) or (_PLURAL_AFAAL.fullmatch(bare) and not _CONJOINED_ALEF.match(word)):
         return bare[1] + bare[2] + bare[4]  # تفعيل and أفعال, whose ين and ان are no suffix
-    light = _light_suffixes(bare)
+    light = _light_suffixes(bare, stem_ha=True)
     if light in _CANONICAL or len(light) <= _SHORTEST:
         return light
     if _PLURAL_AFILA.fullmatch(bare):
@@ -288,6 +316,8 @@ def _clitics(word: str) -> str:
         (word.endswith("ك") and len(word) >= _LONG_ENOUGH)  # لشركتك
         or (rest.startswith("م") and len(rest) >= _LONG_ENOUGH - 1)  # لمقالات, بمونتاج
         or _is_masdar(rest)  # بتصميم
+        or _is_masdar(_light_suffixes(rest, stem_ha=True))  # لتطبيقات, بتصميمها
+        or _MASDAR_TAFILA.fullmatch(rest) is not None  # بتجربة
         or rest in _CANONICAL  # بفلاتر
     ):
         word = rest

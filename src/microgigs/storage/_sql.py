@@ -49,6 +49,7 @@ from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import (
     CANDIDATES,
+    REACH,
     Evaluation,
     Listing,
     ListingPage,
@@ -629,10 +630,12 @@ class SqlBackend(ABC):
     ) -> list[tuple[int, str, object]]:
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
-        One tier at a time: its rarest term's postings walked best rated first (the primary
-        key), its other terms probed by key, the query's other terms probed absent; each
-        tier stops at what the page still needs. Without ``documents`` the doc is ``None``
-        and the listings are read only for the filters.
+        One tier at a time: its rarest term's first :data:`REACH` postings walked best rated
+        first (the primary key), its other terms probed by key, the query's other terms probed
+        absent; each tier stops at what the page still needs, and never goes further down its
+        pivot than the ``REACH``-th posting (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
+        Without ``documents`` the doc is ``None`` and the listings are read only for the
+        filters.
         """
         conditions, params = filters
         start, keyset = (0, None) if after is None else (relevance.split(after[0])[0], after)
@@ -643,25 +646,45 @@ class SqlBackend(ABC):
             "EXISTS (SELECT 1 FROM listing_terms o"
             f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
         )
+        bounds: dict[str, tuple[int, str] | None] = {}
         for number in range(max(start, 0), len(relevance.tiers)):
             tier = relevance.tiers[number]
             pivot = relevance.pivot(number)
             present = sorted(tier - {pivot})
             absent = sorted(relevance.known - tier)
             where = [
-                "t.term = ?",
                 *(holds for _ in present),
                 *(f"NOT {holds}" for _ in absent),
                 *conditions,
             ]
-            values: list[object] = [pivot, *present, *absent, *params]
-            if keyset is not None and number == start:
+            values: list[object] = [*present, *absent, *params]
+            seeks = keyset is not None and number == start
+            if keyset is not None and seeks:
                 score = relevance.split(keyset[0])[1]
                 where.append("(t.score < ? OR (t.score = ? AND t.service_id < ?))")
                 values.extend([score, score, keyset[1]])
+            if self._REACH_IN_SUBQUERY:
+                source = (
+                    "(SELECT p.score, p.service_id FROM listing_terms p WHERE p.term = ?"
+                    " ORDER BY p.score DESC, p.service_id DESC LIMIT ?) t"
+                )
+                values = [pivot, REACH, *values]
+            else:
+                source = "listing_terms t"
+                where.insert(0, "t.term = ?")
+                values.insert(0, pivot)
+                # A walk that probes nothing and starts at the top reads only the rows it
+                # returns: within the reach when it wants no more than REACH of them.
+                direct = not (where[1:] or seeks) and limit - len(found) <= REACH
+                if pivot not in bounds and not direct:
+                    bounds[pivot] = self._reach_bound(pivot, relevance.frequencies[pivot])
+                bound = bounds.get(pivot)
+                if bound is not None:  # no further down than the REACH-th posting
+                    where.append("(t.score, t.service_id) >= (?, ?)")
+                    values.extend(bound)
             rows = self._read(
                 f"SELECT t.score, t.service_id, {'l.doc' if documents else 'NULL'}"
-                f" FROM listing_terms t{join} WHERE {' AND '.join(where)}"
+                f" FROM {source}{join}{' WHERE ' if where else ''}{' AND '.join(where)}"
                 " ORDER BY t.score DESC, t.service_id DESC LIMIT ?",
                 (*values, limit - len(found)),
             )
@@ -672,6 +695,22 @@ class SqlBackend(ABC):
             if len(found) >= limit:
                 break
         return found
+
+    def _reach_bound(self, term: str, frequency: int) -> tuple[int, str] | None:
+        """The ``(score, service id)`` of a term's ``REACH``-th posting, best scored first.
+
+        ``None`` when the term has no more postings than that (its count says so, no read).
+        Reading it walks ``REACH`` index entries: the same among a million as among ten
+        thousand services.
+        """
+        if frequency <= REACH:
+            return None
+        rows = self._read(
+            "SELECT score, service_id FROM listing_terms WHERE term = ?"
+            " ORDER BY score DESC, service_id DESC LIMIT 1 OFFSET ?",
+            (term, REACH - 1),
+        )
+        return (int(str(rows[0][0])), str(rows[0][1])) if rows else None
 
     def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
         """How many listings hold each of ``terms`` (those some listing holds)."""
@@ -879,6 +918,10 @@ class SqlBackend(ABC):
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
     _PROBE_FENCE = ""
     """What keeps a search's term probe a lookup per posting (see the PostgreSQL adapter)."""
+    _REACH_IN_SUBQUERY = False
+    """How a tier's walk keeps within ``REACH``: a subquery that reads at most that many
+    postings (a planner that streams it, PostgreSQL's), or a bound read first (SQLite
+    materialises such a subquery, then sorts it)."""
 
     def _postings(self, transactions: Sequence[Transaction]) -> list[_Step]:
         if not transactions:

@@ -66,6 +66,7 @@ from microgigs.projects import (
     ProjectTerms,
 )
 from microgigs.ranking import (
+    REACH,
     Evaluation,
     Listing,
     ListingQuery,
@@ -107,6 +108,7 @@ __all__ = [
     "check_requests",
     "check_reviews_and_ratings",
     "check_rollback_by_default",
+    "check_search_reaches_a_bounded_depth",
     "check_services",
     "check_stale_carts_and_favourites_are_refused",
     "check_stale_inquiries_are_refused",
@@ -821,6 +823,7 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
         "D": ("تصميم موقع", 490),
         "E": ("ترجمة مقال", 480),
         "F": ("تصميم متجر", 350),
+        "G": ("تعديل صور المنتجات للمتاجر", 499),
     }
     listing = _listings()[0]
     with closing(make()) as storage:
@@ -848,6 +851,9 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
                 page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
             # both terms (A, B), then شعار (held by 3, rarer than تصميم's 4), then تصميم
             assert ["A", "B", "C", "D", "F"] == found
+            # a title about a store before a better rated one that mentions stores last
+            stores = uow.listings.search(ListingQuery(text="المتاجر", ordering=Ordering.RELEVANCE))
+            assert ["F", "G"] == [v.service_id for v in stores.listings]
             newest = uow.listings.search(ListingQuery(text="تصميم شعار", ordering=Ordering.NEWEST))
             assert {"A", "B", "C", "D", "F"} == {v.service_id for v in newest.listings}
             missed = uow.listings.search(ListingQuery(text="تصمبم", ordering=Ordering.RELEVANCE))
@@ -858,6 +864,52 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
             assert ((), None) == (uow.listings.search(filtered).listings, None)
             marked = highlight(titled["B"][0], "تصميم شعار")
             assert ["سأصمم", "الشِّعار"] == [piece for piece, hit in marked if hit]
+
+
+def check_search_reaches_a_bounded_depth(make: Factory) -> None:
+    """A tier is looked for among its pivot's first ``REACH`` postings only.
+
+    Two common terms that one service far down both lists holds together: the search does
+    not walk to it (the bound of P6), on every adapter alike, filters or not.
+    """
+    listing = _listings()[0]
+    logos = [(f"L{n:04d}", "شعار", 300 + n % 190) for n in range(REACH + 20)]
+    words = [(f"T{n:04d}", "ترجمة", 300 + n % 190) for n in range(REACH + 40)]
+    both = [("B-high", "شعار وترجمة", 499), ("B-low", "شعار وترجمة", 200)]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, title, score in (*logos, *words, *both):
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+        for category in (None, listing.category_id):
+            query = ListingQuery(
+                text="شعار ترجمة", category_id=category, ordering=Ordering.RELEVANCE, limit=100
+            )
+            found: list[str] = []
+            with storage.unit_of_work() as uow:
+                page = uow.listings.search(query)
+                while True:
+                    found += [v.service_id for v in page.listings]
+                    if page.next_cursor is None:
+                        break
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            # شعار is the rarer (522 holders): B-high is within its first REACH, B-low is not
+            # and, holding both terms, belongs to no other tier
+            assert "B-high" == found[0]
+            assert "B-low" not in found
+            # then شعار alone and ترجمة alone: each REACH - 1 of its first REACH (B-high
+            # is one of them)
+            assert 1 + 2 * (REACH - 1) == len(found) == len(set(found))
+            assert all(sid.startswith("L") for sid in found[1:REACH])
+            assert all(sid.startswith("T") for sid in found[REACH:])
 
 
 def check_reviews_and_ratings(make: Factory) -> None:
@@ -1365,6 +1417,7 @@ CHECKS: Final = (
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
     check_ranked_search_finds_what_a_reader_means,
+    check_search_reaches_a_bounded_depth,
     check_reviews_and_ratings,
     check_inquiries,
     check_level_evaluations,
