@@ -22,7 +22,7 @@ from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 from accounts import Accounts, open_accounts, password_allowed
@@ -430,9 +430,31 @@ def _too_many(error: HTTPException) -> tuple[str | Response, int]:
     return render_template("error.html", message=message), HTTPStatus.TOO_MANY_REQUESTS
 
 
+_CHOICES: Final = ("upgrade", "quantity")
+"""A form's fields worth keeping through a log-in: a service's chosen upgrades and quantity."""
+
+
 @pages.app_errorhandler(401)
 def _login_first(_error: Exception) -> Response:
-    return redirect(url_for("login", next=request.path), 303)
+    """To the log-in page, then back where the person was, with what they had chosen.
+
+    A form sent while logged out (order now, add to cart) cannot be sent again by a
+    redirect: the person comes back to the page that held the form, its choices kept in
+    the address (never its free text, which would land in logs), and sends it again.
+    """
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = request.referrer or ""
+        page = (
+            "/" + referrer.removeprefix(request.host_url)
+            if referrer.startswith(request.host_url)
+            else "/"
+        )
+        kept = [(name, value) for name in _CHOICES for value in request.form.getlist(name)]
+        target = urlsplit(local(page)).path + ("?" + urlencode(kept) if kept else "")
+    flash("يلزم تسجيل الدخول لإكمال ذلك" if g.lang == "ar" else "Log in to continue", "note")
+    return redirect(url_for("login", next=local(target)), 303)
 
 
 # --- browsing ------------------------------------------------------------------------
@@ -479,6 +501,7 @@ def service(service_id: str) -> str:
     page = _market().service_page(viewer(), ServiceId(service_id))  # NotFound: a 404
     me = viewer()
     saved = me is not None and g.member_id and not g.admin
+    most = _market().policy.catalog.quantity_max
     return render_template(
         "service.html",
         saved=saved and any(s.id == page.service.id for s in _market().favourites(me)),
@@ -487,7 +510,10 @@ def service(service_id: str) -> str:
         reviews=page.reviews,
         rating=page.rating,
         exponent=currency_exponent(page.service.base_price.currency),
-        quantity_max=_market().policy.catalog.quantity_max,
+        quantity_max=most,
+        # choices kept through a log-in (see _login_first): the boxes ticked again
+        chosen=request.args.getlist("upgrade"),
+        quantity=min(max(_int(request.args.get("quantity"), 1), 1), most),
     )
 
 

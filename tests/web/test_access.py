@@ -202,3 +202,40 @@ def test_a_search_marks_the_matched_words_and_suggests_a_spelling(app):
     assert "<mark>" in found
     assert 'id="did-you-mean"' in missed
     assert ">تصميم</a>" in missed
+
+
+def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_after_login(app):
+    # issue 18 item 19: it ended on "405 Method Not Allowed" after logging in, choices lost
+    listing = (
+        app.extensions["host"].market.search(ListingQuery(text="شعار", limit=1)).listings[0]
+    )
+    service = app.extensions["host"].market.service(None, listing.service_id)
+    page_path = f"/services/{service.id}"
+    client = app.test_client()
+    token = csrf_of(client.get(page_path).data)
+    chosen = [u.id for u in service.upgrades[:1]]
+    answer = client.post(
+        f"{page_path}/cart",
+        data={"csrf": token, "upgrade": chosen, "quantity": "2", "now": "1"},
+        headers={"Referer": f"http://localhost{page_path}"},
+    )
+    assert 303 == answer.status_code
+    target = answer.headers["Location"]
+    assert target.startswith("/login?next=")
+    page = client.get(target).data.decode()
+    assert "يلزم تسجيل الدخول" in page  # the login page says why it is there
+    login = client.post(
+        "/login",
+        data={
+            "csrf": csrf_of(page.encode()),
+            "email": "ahmad@example.com",
+            "password": "demo-password",
+            "next": re.search(r'name="next" value="([^"]*)"', page).group(1).replace("&amp;", "&"),
+        },
+    )
+    back_to = login.headers["Location"]
+    assert back_to.startswith(page_path)
+    service_page = client.get(back_to).data.decode()
+    for upgrade_id in chosen:
+        assert re.search(rf'value="{upgrade_id}"[^>]*checked', service_page), upgrade_id
+    assert re.search(r'name="quantity" value="2"', service_page)
