@@ -106,7 +106,14 @@ class Accounts(Protocol):
         """A live session, or ``None`` (unknown, ended or expired)."""
 
     def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
-        """Keep a session for ``lifetime`` seconds from now."""
+        """Keep a new session for ``lifetime`` seconds from now."""
+
+    def update_session(self, session_id: str, session: Session, lifetime: float) -> bool:
+        """Change a live session and extend it; ``False`` (and nothing kept) if it ended.
+
+        Never re-creates a session: a request that began before a log-out elsewhere, a
+        password change or "sign out everywhere" cannot bring it back by saving late.
+        """
 
     def end_session(self, session_id: str) -> None:
         """End one session (logging out)."""
@@ -234,8 +241,18 @@ class MemoryAccounts:
         return Session(row[0].member_id, json.loads(json.dumps(row[0].data)))
 
     def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
-        """Keep a session for ``lifetime`` seconds from now."""
+        """Keep a new session for ``lifetime`` seconds from now."""
         self._sessions[_digest(session_id)] = (session, self.clock() + lifetime)
+
+    def update_session(self, session_id: str, session: Session, lifetime: float) -> bool:
+        """Change a live session; ``False`` if it ended."""
+        with self._lock:
+            key = _digest(session_id)
+            row = self._sessions.get(key)
+            if row is None or row[1] <= self.clock():
+                return False
+            self._sessions[key] = (session, self.clock() + lifetime)
+            return True
 
     def end_session(self, session_id: str) -> None:
         """End one session."""
@@ -510,11 +527,9 @@ class SqlAccounts:
         return Session(rows[0][0], json.loads(rows[0][1])) if rows else None
 
     def save_session(self, session_id: str, session: Session, lifetime: float) -> None:
-        """Keep a session for ``lifetime`` seconds from now."""
+        """Keep a new session for ``lifetime`` seconds from now."""
         self._count(
-            "INSERT INTO web_sessions VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE"
-            " SET member_id = excluded.member_id, data = excluded.data,"
-            " expires_at = excluded.expires_at",
+            "INSERT INTO web_sessions VALUES (?, ?, ?, ?)",
             (
                 _digest(session_id),
                 session.member_id,
@@ -522,6 +537,22 @@ class SqlAccounts:
                 self.clock() + lifetime,
             ),
         )
+
+    def update_session(self, session_id: str, session: Session, lifetime: float) -> bool:
+        """Change a live session; ``False`` if it ended (an UPDATE: it never re-creates)."""
+        now = self.clock()
+        changed = self._count(
+            "UPDATE web_sessions SET member_id = ?, data = ?, expires_at = ?"
+            " WHERE digest = ? AND expires_at > ?",
+            (
+                session.member_id,
+                json.dumps(session.data, ensure_ascii=False),
+                now + lifetime,
+                _digest(session_id),
+                now,
+            ),
+        )
+        return changed > 0
 
     def end_session(self, session_id: str) -> None:
         """End one session."""

@@ -106,10 +106,17 @@ class ServerSessions(SessionInterface):
             return
         if not session.modified and session.sid is not None:
             return
-        session.sid = session.sid or secrets.token_urlsafe(32)
         member = session.get("member")
         age = SESSION_AGE if member else VISITOR_AGE
-        store.save_session(session.sid, Session(member, dict(session)), age)
+        kept = Session(member, dict(session))
+        if session.sid is None:
+            session.sid = secrets.token_urlsafe(32)
+            store.save_session(session.sid, kept, age)
+        elif not store.update_session(session.sid, kept, age):
+            # ended while this request ran (a log-out elsewhere, a password change, "sign
+            # out everywhere"): it stays ended, and so does the cookie
+            response.delete_cookie(name, domain=domain, path=path)
+            return
         response.set_cookie(
             name,
             self._signer(app).sign(session.sid).decode(),

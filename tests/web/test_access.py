@@ -206,9 +206,7 @@ def test_a_search_marks_the_matched_words_and_suggests_a_spelling(app):
 
 def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_after_login(app):
     # issue 18 item 19: it ended on "405 Method Not Allowed" after logging in, choices lost
-    listing = (
-        app.extensions["host"].market.search(ListingQuery(text="شعار", limit=1)).listings[0]
-    )
+    listing = app.extensions["host"].market.search(ListingQuery(text="شعار", limit=1)).listings[0]
     service = app.extensions["host"].market.service(None, listing.service_id)
     page_path = f"/services/{service.id}"
     client = app.test_client()

@@ -55,6 +55,12 @@ def test_sessions_expire_and_end(store):
     assert accounts.load_session("s2") is None
     accounts.end_session("s3")
     assert accounts.load_session("s3") is None
+    # an ended session is never brought back by a late save, only a live one is changed
+    assert not accounts.update_session("s2", Session("m1", {"late": True}), 600)
+    assert accounts.load_session("s2") is None
+    accounts.save_session("s4", Session("m1", {}), 600)
+    assert accounts.update_session("s4", Session("m1", {"lang": "en"}), 600)
+    assert Session("m1", {"lang": "en"}) == accounts.load_session("s4")
 
 
 def test_tokens_are_revoked_and_expire(store):

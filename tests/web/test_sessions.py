@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from app import bootstrap, create_app
+from flask import request
 from forms import csrf_of, log_in
 
 SECRET = "shared-by-every-worker"  # noqa: S105 (a test's key)
@@ -226,3 +227,24 @@ def test_a_new_password_ends_every_other_session_and_token(app):
         data={"csrf": again_csrf, "email": "samir@example.com", "password": "the-old-password"},
     )
     assert 401 == old.status_code
+
+
+def test_a_request_in_flight_cannot_bring_an_ended_session_back(app):
+    # hostile review: a request opened before "sign out everywhere" (or a password change)
+    # saved its session after it, and the upsert re-created the ended session
+    client = app.test_client()
+    log_in(client, "ahmad@example.com")
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name).value
+    interface = app.session_interface
+    with app.test_request_context("/account", headers={"Cookie": f"{name}={cookie}"}):
+        in_flight = interface.open_session(app, request)
+        member = in_flight["member"]
+        assert app.extensions["host"].accounts.end_sessions(member) >= 1
+        in_flight["flash"] = "late"  # the slow request changes its session, then answers
+        answer = app.response_class()
+        interface.save_session(app, in_flight, answer)
+    assert 303 == client.get("/account").status_code  # still signed out
+    assert "Max-Age=0" in answer.headers.get("Set-Cookie", "") or "expires=Thu, 01 Jan 1970" in (
+        answer.headers.get("Set-Cookie", "")
+    )
