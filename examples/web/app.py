@@ -50,6 +50,8 @@ from ratelimits import LIMITS, limit
 from sessions import SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import secure_filename
 
 import microgigs
@@ -173,6 +175,19 @@ def bootstrap(
 # --- the application ---------------------------------------------------------------------
 
 
+def _known_host() -> Response | None:
+    """A plain 400 for a ``Host`` this site does not answer for (no page, no session)."""
+    if host_is_trusted(request.host, current_app.config["ALLOWED_HOSTS"]):
+        return None
+    return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
+
+
+def _hosts() -> list[str]:
+    """``$MICROGIGS_HOSTS`` (comma-separated), else the local machine's names only."""
+    given = [h.strip() for h in os.environ.get("MICROGIGS_HOSTS", "").split(",") if h.strip()]
+    return given or ["localhost", "127.0.0.1", "::1"]
+
+
 def create_app(
     host: Host, *, secret_key: str | None = None, testing: bool = False, rate_limits: bool = True
 ) -> Flask:
@@ -192,14 +207,22 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=SESSION_AGE),
         TESTING=testing,
         SHOW_VERIFICATION_LINKS=host.demo,  # a demo shows the link; a site only mails it
+        # the hosts this site answers for (others get 400): a link built from the request,
+        # as a mailed verification link is, can never name a host an attacker sent
+        ALLOWED_HOSTS=_hosts(),
+        BASE_URL=os.environ.get("MICROGIGS_BASE_URL", "").rstrip("/"),
         VERIFICATION_AGE=VERIFICATION_AGE,
         RATELIMIT_ENABLED=rate_limits,
         RATELIMIT_HEADERS_ENABLED=True,
         **LIMITS,
     )
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    proxies = int(os.environ.get("MICROGIGS_PROXIES", "0") or 0)
+    if proxies > 0:  # behind nginx or Caddy: the visitor's address and scheme, as they saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.extensions["host"] = host
     app.session_interface = ServerSessions()
+    app.before_request(_known_host)  # first: before a session or a page is made
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)

@@ -8,7 +8,10 @@ Every setting comes from the environment, so each worker process builds the same
   ``marketplace.sqlite3`` when unset;
 * ``MICROGIGS_FILES``: where delivered files are kept (a folder every worker and machine
   reaches);
-* ``MICROGIGS_HTTPS=1``: cookies only over HTTPS (behind a TLS proxy).
+* ``MICROGIGS_HTTPS=1``: cookies only over HTTPS (behind a TLS proxy);
+* ``MICROGIGS_HOSTS``: the host names the site answers for (others get 400);
+* ``MICROGIGS_BASE_URL``: the site's address, for mailed links;
+* ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``).
 
 Each worker opens its own connections after the fork (no ``--preload``), so no connection
 is shared between processes. ``tick`` runs beside it in ``worker.py``.

@@ -90,3 +90,25 @@ def test_registration_is_limited_per_address(workers):
     page = client.post("/register", data={"csrf": csrf_of(client.get("/register").data)})
     assert 429 == page.status_code
     assert "محاولات كثيرة جدًا" in page.data.decode()
+
+
+def test_behind_a_proxy_the_limit_is_per_visitor_not_per_proxy(db, monkeypatch):
+    # hostile review: behind nginx every visitor has the proxy's address, so one attacker's
+    # failures locked everybody out; MICROGIGS_PROXIES=1 reads the address the proxy saw
+    monkeypatch.setenv("MICROGIGS_PROXIES", "1")
+    host = bootstrap(db)
+    host.accounts.clear_limits()
+    app = create_app(host, secret_key="limits-test", testing=True)  # noqa: S106
+    app.config["LOGIN_ADDRESS_LIMIT"] = "3 per minute"
+
+    def through_proxy(visitor, email, password="wrong-password"):  # noqa: S107
+        client = app.test_client()
+        client.environ_base.update(REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=visitor)
+        token = csrf_of(client.get("/login").data)
+        return client.post("/login", data={"csrf": token, "email": email, "password": password})
+
+    for n in range(3):
+        assert 401 == through_proxy("203.0.113.9", f"guess{n}@example.com").status_code
+    assert 429 == through_proxy("203.0.113.9", "guess9@example.com").status_code
+    assert 303 == through_proxy("198.51.100.7", "tariq@example.com", "demo-password").status_code
+    host.close()

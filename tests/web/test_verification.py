@@ -95,3 +95,38 @@ def test_no_money_moves_before_verification(site):
     path = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
     assert 303 == client.get(path).status_code
     assert 201 == client.post("/api/v1/wallet/top-ups", json=top_up, headers=bearer).status_code
+
+
+def test_a_forged_host_header_never_reaches_a_mailed_link(site):
+    # hostile review: registering with "Host: evil.example" mailed the victim a link to
+    # evil.example, whose token the attacker then used on the real site
+    app, _host, sent = site
+    client = app.test_client()
+    forged = client.get("/register", headers={"Host": "evil.example"})
+    assert 400 == forged.status_code  # not a host this site answers for
+    token = csrf_of(client.get("/register").data)
+    answer = client.post(
+        "/register",
+        data={"csrf": token, "username": "victim", "email": "victim@example.com",
+              "first_name": "رنا", "family_name": "سالم", "password": "a-good-password"},
+        headers={"Host": "evil.example"},
+    )  # fmt: skip
+    assert 400 == answer.status_code
+    assert [] == sent
+
+
+def test_links_are_built_from_the_sites_own_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("MICROGIGS_BASE_URL", "https://souq.example")
+    monkeypatch.setenv("MICROGIGS_HOSTS", "souq.example")
+    host = bootstrap(str(tmp_path / "site.sqlite3"))
+    sent = []
+    host.mail = lambda to, subject, body: sent.append((to, subject, body))
+    app = create_app(host, secret_key="verification-test", testing=True)  # noqa: S106
+    client = app.test_client()
+    page = client.get("/register", base_url="https://souq.example")
+    form = {"csrf": csrf_of(page.data), "username": "rana", "email": "rana@example.com",
+            "first_name": "رنا", "family_name": "سالم", "password": "a-good-password"}  # fmt: skip
+    client.post("/register", data=form, base_url="https://souq.example")
+    assert link_in(sent).startswith("https://souq.example/verify/")
+    assert 400 == client.get("/register").status_code  # localhost is not this site
+    host.close()
