@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Final
 
 from accounts import Accounts, LimitStorage
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -62,17 +62,25 @@ def limit(app: Flask, accounts: Accounts) -> None:
     registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
     for endpoint in ("pages.login", "api.token"):
         app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
-    # changing the password checks the current one: guesses there count as log-in attempts
+    # changing the password checks the current one: guesses there count as failed log-ins
+    # of the member's own account (from any address), and of the address
     app.view_functions["pages.change_password"] = per_address(
-        app.view_functions["pages.change_password"]
+        per_account(app.view_functions["pages.change_password"])
     )
     for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
         app.view_functions[endpoint] = registering(app.view_functions[endpoint])
 
 
 def _account_key() -> str:
-    """The account a log-in tries (from the form or the JSON body), normalised."""
+    """The account a log-in tries (from the form or the JSON body), normalised.
+
+    Changing a password names no e-mail: the account is the logged-in member's own.
+    """
     email = request.form.get("email")
+    member_id = g.get("member_id")
+    if email is None and request.endpoint == "pages.change_password" and member_id:
+        account = current_app.extensions["host"].accounts.get(str(member_id))
+        email = account.email if account is not None else None
     if email is None:
         try:
             body = request.get_json(silent=True)

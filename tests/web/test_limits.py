@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from app import bootstrap, create_app
-from forms import csrf_of
+from forms import csrf_of, log_in
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +112,30 @@ def test_behind_a_proxy_the_limit_is_per_visitor_not_per_proxy(db, monkeypatch):
     assert 429 == through_proxy("203.0.113.9", "guess9@example.com").status_code
     assert 303 == through_proxy("198.51.100.7", "tariq@example.com", "demo-password").status_code
     host.close()
+
+
+def test_guesses_at_the_current_password_count_as_failed_log_ins_of_that_account(workers):
+    # hostile review: /account/password was limited per address only, so a stolen session
+    # could guess the password from many addresses
+    one, _two = workers
+    thief = one.test_client()
+    thief.environ_base["REMOTE_ADDR"] = "10.7.0.1"
+    log_in(thief, "hind@example.com")
+    for n in range(5):
+        thief.environ_base["REMOTE_ADDR"] = f"10.7.1.{n}"
+        token = csrf_of(thief.get("/account/password").data)
+        answer = thief.post(
+            "/account/password",
+            data={"csrf": token, "current": f"guess-{n}-xx", "password": "x" * 12},
+        )
+        assert 401 == answer.status_code
+    thief.environ_base["REMOTE_ADDR"] = "10.7.2.1"
+    token = csrf_of(thief.get("/account/password").data)
+    assert (
+        429
+        == thief.post(
+            "/account/password",
+            data={"csrf": token, "current": "demo-password", "password": "x" * 12},
+        ).status_code
+    )
+    assert 429 == attempt(one, "hind@example.com", "demo-password", "10.7.3.1").status_code
