@@ -102,6 +102,9 @@ class Accounts(Protocol):
     def count(self) -> int:
         """How many accounts there are."""
 
+    def count_sessions(self) -> int:
+        """How many sessions are kept (live or not yet purged)."""
+
     def load_session(self, session_id: str) -> Session | None:
         """A live session, or ``None`` (unknown, ended or expired)."""
 
@@ -232,6 +235,10 @@ class MemoryAccounts:
     def count(self) -> int:
         """How many accounts there are."""
         return len(self._accounts)
+
+    def count_sessions(self) -> int:
+        """How many sessions are kept."""
+        return len(self._sessions)
 
     def load_session(self, session_id: str) -> Session | None:
         """A live session, or ``None``."""
@@ -517,6 +524,10 @@ class SqlAccounts:
     def count(self) -> int:
         """How many accounts there are."""
         return int(self._run("SELECT count(*) FROM web_accounts")[0][0])
+
+    def count_sessions(self) -> int:
+        """How many sessions are kept."""
+        return int(self._run("SELECT count(*) FROM web_sessions")[0][0])
 
     def load_session(self, session_id: str) -> Session | None:
         """A live session, or ``None``."""

@@ -269,11 +269,13 @@ def _who() -> None:
     g.admin = bool(session.get("admin"))
     if request.blueprint == "api":
         return  # bearer tokens: a browser never sends one on its own, so no CSRF token
-    session.setdefault("csrf", secrets.token_urlsafe(24))
-    if request.method == "POST" and not secrets.compare_digest(
-        request.form.get("csrf", ""), session["csrf"]
-    ):
-        abort(403, description="CSRF token missing or wrong")
+    if request.method == "POST":
+        # the token a page rendered into its forms (see _helpers); bytes, so a token in any
+        # script is a 403, and no session at all matches nothing, not even ""
+        expected = session.get("csrf", "").encode()
+        given = request.form.get("csrf", "").encode()
+        if not expected or not secrets.compare_digest(given, expected):
+            abort(403, description="CSRF token missing or wrong")
 
 
 @pages.app_context_processor
@@ -289,7 +291,9 @@ def _helpers() -> dict[str, Any]:
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
         "lang": g.lang,
-        "csrf": session.get("csrf", ""),
+        # made when a page is rendered, not for every request: static files and JSON open
+        # no session, so a crawler without cookies writes no rows for them
+        "csrf": session.setdefault("csrf", secrets.token_urlsafe(24)),
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
         "my_name": member_name(g.member_id).split(" ")[0] if g.member_id else "",
@@ -492,6 +496,9 @@ def home() -> str:
     return render_template("home.html", rows=rows, Ordering=Ordering)
 
 
+_SEARCH_FIELDS: Final = ("q", "ordering", "category", "section", "max_price")
+
+
 @pages.get("/search")
 def search() -> str:
     args = request.args
@@ -513,7 +520,9 @@ def search() -> str:
         page, query = _market().search(ListingQuery()), ListingQuery()
     following = None
     if page.next_cursor:
-        following = url_for("search", **{**request.args.to_dict(), "cursor": page.next_cursor})
+        # the search's own fields only: url_for reads others ("endpoint", "_external", …)
+        kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
+        following = url_for("search", **kept, cursor=page.next_cursor)
     return render_template(
         "search.html", page=page, query=query, Ordering=Ordering, following=following
     )
@@ -797,13 +806,19 @@ def delivered_file(order_id: str, stored: str, name: str) -> Response:
     Served as an attachment, typed as bytes, with ``nosniff`` and a sandboxing CSP, so a
     delivered ``.html`` or ``.svg`` can never run as the site (SECURITY.md).
     """
-    _market().conversation(actor(), OrderId(order_id))  # the parties and admins only
+    messages = _market().conversation(actor(), OrderId(order_id))  # parties and admins only
+    # the name the delivery recorded, never one read from the address (a party could
+    # rename a file, or put line breaks in a header)
+    prefix = f"/files/{order_id}/{stored}/"
+    recorded = next(
+        (a[len(prefix) :] for m in messages for a in m.attachments if a.startswith(prefix)), None
+    )
     folder = _host().files.resolve() / secure_filename(order_id)
     found = sorted(folder.glob(f"{stored}-*")) if _STORED.fullmatch(stored) else []
-    if not found:
+    if not found or recorded != name:
         abort(404)
     answer = send_file(
-        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=name
+        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=recorded
     )
     answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return answer

@@ -39,11 +39,13 @@ from microgigs.errors import (
     InvalidType,
     InvalidUsername,
     MemberSuspended,
+    OutOfRange,
 )
 from microgigs.ids import MemberId
 from microgigs.policy import SellerLevel
 
 __all__ = [
+    "MAX_PAYOUT_METHODS",
     "RESERVED_USERNAMES",
     "Member",
     "MemberStatus",
@@ -82,6 +84,8 @@ _EMAIL: Final = re.compile(
 _E164: Final = re.compile(r"\+[1-9][0-9]{7,14}")
 _PHONE_DECORATION: Final = re.compile(r"[\s\-().\u00a0]")
 _LONGEST_EMAIL: Final = 254
+MAX_PAYOUT_METHODS: Final = 5
+"""How many payout methods a member may keep."""
 _NAME_LENGTH: Final = (1, 50)
 _BIO_LENGTH: Final = (0, 2000)
 _REFERENCE_LENGTH: Final = (1, 500)
@@ -276,10 +280,18 @@ class Member:
             self._changed()
 
     def set_payout_methods(self, methods: tuple[PayoutMethod, ...]) -> None:
-        """Replace the payout methods (PayPal first, as on Khamsat, if you like)."""
+        """Replace the payout methods (PayPal first, as on Khamsat, if you like).
+
+        At most :data:`MAX_PAYOUT_METHODS` (five) different ones: more is ``OutOfRange``.
+        """
         if not all(isinstance(m, PayoutMethod) for m in methods):
             raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")
-        self.payout_methods = tuple(dict.fromkeys(methods))
+        kept = tuple(dict.fromkeys(methods))
+        if len(kept) > MAX_PAYOUT_METHODS:
+            raise OutOfRange(
+                field=_("payout methods"), value=len(kept), minimum=0, maximum=MAX_PAYOUT_METHODS
+            )
+        self.payout_methods = kept
         self._changed()
 
     def suspend(self, actor: Actor, reason: str) -> None:

@@ -11,10 +11,17 @@ from microgigs.errors import (
     InvalidType,
     InvalidUsername,
     MemberSuspended,
+    OutOfRange,
     PermissionDenied,
 )
 from microgigs.ids import MemberId
-from microgigs.members import MemberStatus, PayoutKind, PayoutMethod, normalize_username
+from microgigs.members import (
+    MAX_PAYOUT_METHODS,
+    MemberStatus,
+    PayoutKind,
+    PayoutMethod,
+    normalize_username,
+)
 from microgigs.policy import KHAMSAT
 from microgigs.testing.examples import EPOCH, make_member, make_service
 
@@ -103,6 +110,17 @@ def test_payout_methods():
     assert [PayoutKind.PAYPAL, PayoutKind.BANK_TRANSFER] == [m.kind for m in member.payout_methods]
     assert "sara@paypal.com" == member.payout_methods[0].account
     assert "SA0380000000608010167519" == member.payout_methods[1].account
+
+
+def test_a_member_keeps_at_most_five_payout_methods():
+    # hostile review: 3,000 methods in one call were taken (a 268 kB dashboard)
+    member = make_member()
+    five = tuple(PayoutMethod.paypal(f"sara{n}@paypal.com") for n in range(MAX_PAYOUT_METHODS))
+    member.set_payout_methods(five)
+    version = member.version
+    with pytest.raises(OutOfRange):
+        member.set_payout_methods((*five, PayoutMethod.paypal("one.more@paypal.com")))
+    assert (five, version) == (member.payout_methods, member.version)
 
 
 def test_versions_count_changes():

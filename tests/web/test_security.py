@@ -52,6 +52,10 @@ def test_a_delivered_html_file_is_a_download_that_cannot_run_as_the_site(app, ho
     assert "text/html" not in answer.headers["Content-Type"]
     assert script == answer.get_data()
     answer.close()
+    # the name is the one the delivery recorded: another in the address is not the file
+    stored_at = message.attachments[0].rsplit("/", 1)[0]
+    for renamed in ("report.pdf.exe", "a%0d%0aSet-Cookie:%20x=1"):
+        assert 404 == buyer_client.get(f"{stored_at}/{renamed}").status_code
 
 
 def test_an_upload_over_the_size_limit_is_refused_and_kept_nowhere(app, host):
@@ -223,3 +227,35 @@ def test_unknown_pages_and_wrong_methods_get_the_sites_own_page_in_arabic(app):
     assert "لا توجد صفحة بهذا العنوان" in missing.data.decode()
     assert 'dir="rtl"' in wrong.data.decode()
     assert "application/json" == api.headers["Content-Type"]
+
+
+def test_static_files_and_the_api_document_open_no_session(app, host):
+    # hostile review: every cookieless request wrote a session row (a crawler's flood)
+    before = host.accounts.count_sessions()
+    client = app.test_client()
+    for path in ("/static/style.css", "/openapi.json", "/static/total.js"):
+        answer = client.get(path)
+        answer.close()  # a static file is streamed: close it
+        assert 200 == answer.status_code, path
+        assert "Set-Cookie" not in answer.headers, path
+    assert before == host.accounts.count_sessions()
+
+
+def test_a_csrf_token_in_any_script_is_a_403_not_a_500(app):
+    client = app.test_client()
+    client.get("/login")
+    answer = client.post("/login", data={"csrf": "رمز", "email": "a@example.com"})
+    assert 403 == answer.status_code
+    fresh = app.test_client()  # no session yet: no token to match, even an empty one
+    assert 403 == fresh.post("/login", data={"csrf": "", "email": "a@example.com"}).status_code
+
+
+@pytest.mark.parametrize("extra", ["endpoint=x", "_external=1", "_anchor=x", "_method=POST"])
+def test_unknown_search_arguments_never_reshape_the_next_page_link(app, extra):
+    # hostile review: every argument went to url_for, "endpoint=x" made the page a 500
+    answer = app.test_client().get(f"/search?ordering=newest&{extra}")
+    assert 200 == answer.status_code
+    following = re.search(rb'href="(/search\?[^"]*cursor=[^"]*)"', answer.data)
+    assert following is not None
+    assert b"//" not in following.group(1)
+    assert extra.split("=")[0].encode() not in following.group(1)
