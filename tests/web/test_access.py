@@ -237,3 +237,26 @@ def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_afte
     for upgrade_id in chosen:
         assert re.search(rf'value="{upgrade_id}"[^>]*checked', service_page), upgrade_id
     assert re.search(r'name="quantity" value="2"', service_page)
+
+
+def test_a_cards_stars_are_its_pages_stars(app):
+    # issue 18 item 18: the card showed the Bayesian score (★ 4.2), the page the average
+    market = app.extensions["host"].market
+    rated = [
+        listing
+        for listing in market.search(ListingQuery(limit=50)).listings
+        if listing.rating_count
+    ]
+    assert rated
+    client = app.test_client()
+    search = client.get("/search?ordering=newest").data.decode()
+    for listing in rated[:5]:
+        page = client.get(f"/services/{listing.service_id}").data.decode()
+        stars = re.search(r"★ (\d\.\d)", page).group(1)
+        card = re.search(
+            rf'href="/services/{listing.service_id}".*?★ (\d\.\d)', search, re.S
+        )
+        if card:  # on the first page of the search
+            assert stars == card.group(1), listing.title
+        assert listing.average is not None
+        assert f"{listing.average:.1f}" == stars

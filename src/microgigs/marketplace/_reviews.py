@@ -38,6 +38,7 @@ def review(command: c.Review, context: Context) -> ReviewId:
             attrs.evolve(
                 listing,
                 rating_count=rating.count,
+                rating_total=rating.total,
                 score=int(rating.bayesian(context.policy.reviews) * 100),
             )
         )

@@ -63,7 +63,9 @@ label_members(
 class Listing:
     """The indexed summary of one active service.
 
-    ``score`` is the Bayesian average rating × 100; ``sales`` counts completed orders ever,
+    ``score`` is the Bayesian average rating × 100, what "top rated" sorts on; ``average``
+    is the plain average a service's page shows (``rating_total`` ÷ ``rating_count``), so a
+    card and its page show the same stars. ``sales`` counts completed orders ever,
     ``recent_sales`` those bought within the policy's ``catalog.trending_window`` (recounted
     daily by ``Marketplace.tick``).
     """
@@ -82,6 +84,15 @@ class Listing:
     recent_sales: int
     created_at: datetime
     terms: tuple[str, ...]
+    rating_total: int | None = None
+    """The stars' sum (``None`` in a listing indexed before it was kept: re-index)."""
+
+    @property
+    def average(self) -> Decimal | None:
+        """The plain average of the ratings, as the service's page shows it (two places)."""
+        if not self.rating_count or self.rating_total is None:
+            return None
+        return Rating(self.rating_count, self.rating_total).average
 
     def sort_value(self, ordering: Ordering) -> int:
         """The value an ordering sorts on, largest first (ties: the larger service id)."""
@@ -115,6 +126,7 @@ def listing_for(
         delivery_days=service.delivery_days,
         seller_level=seller_level,
         rating_count=rating.count,
+        rating_total=rating.total,
         score=int(rating.bayesian(policy) * _SCORE_SCALE),
         sales=sales,
         recent_sales=recent_sales,
