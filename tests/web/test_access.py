@@ -253,10 +253,8 @@ def test_a_cards_stars_are_its_pages_stars(app):
     for listing in rated[:5]:
         page = client.get(f"/services/{listing.service_id}").data.decode()
         stars = re.search(r"★ (\d\.\d)", page).group(1)
-        card = re.search(
-            rf'href="/services/{listing.service_id}".*?★ (\d\.\d)', search, re.S
-        )
+        card = re.search(rf'href="/services/{listing.service_id}">(.*?)</a>', search, re.DOTALL)
         if card:  # on the first page of the search
-            assert stars == card.group(1), listing.title
+            assert f"★ {stars}" in card.group(1), listing.title
         assert listing.average is not None
         assert f"{listing.average:.1f}" == stars
