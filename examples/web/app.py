@@ -633,7 +633,10 @@ def cart() -> str:
 
 @pages.post("/cart/remove/<service_id>")
 def remove_from_cart(service_id: str) -> Response:
-    command(lambda k: _market().remove_from_cart(actor(), ServiceId(service_id), key=k))
+    command(
+        lambda k: _market().remove_from_cart(actor(), ServiceId(service_id), key=k),
+        ("أُزيلت الخدمة من السلة", "Removed from your cart"),
+    )
     return back()
 
 
@@ -827,7 +830,10 @@ def delivered_file(order_id: str, stored: str, name: str) -> Response:
 @pages.post("/reviews/<review_id>/reply")
 def reply(review_id: str) -> Response:
     body = request.form.get("body", "")
-    command(lambda k: _market().reply(actor(), ReviewId(review_id), body, key=k))
+    command(
+        lambda k: _market().reply(actor(), ReviewId(review_id), body, key=k),
+        ("نُشر ردك على التقييم", "Your reply was published"),
+    )
     return back()
 
 
@@ -888,7 +894,10 @@ def publish() -> Response:
 @pages.post("/inquiries/<inquiry_id>/answer")
 def answer(inquiry_id: str) -> Response:
     body = request.form.get("body", "")
-    command(lambda k: _market().answer_inquiry(actor(), InquiryId(inquiry_id), body, key=k))
+    command(
+        lambda k: _market().answer_inquiry(actor(), InquiryId(inquiry_id), body, key=k),
+        ("أُرسل ردك إلى المشتري", "Your answer was sent to the buyer"),
+    )
     return back()
 
 
@@ -1004,7 +1013,10 @@ def accept_offer(request_id: str, offer_id: str) -> Response:
 
 @pages.post("/requests/<request_id>/close")
 def close_request(request_id: str) -> Response:
-    command(lambda k: _market().close_request(actor(), RequestId(request_id), key=k))
+    command(
+        lambda k: _market().close_request(actor(), RequestId(request_id), key=k),
+        ("أُغلق طلبك", "Your request was closed"),
+    )
     return redirect(url_for("requests_page"), 303)
 
 
@@ -1029,7 +1041,12 @@ def admin() -> str:
 def professional(member_id: str) -> Response:
     grant = request.form.get("grant") == "yes"
     use_case = _market().grant_professional if grant else _market().remove_professional
-    command(lambda k: use_case(actor(), MemberId(member_id), key=k), ("تم", "Done"))
+    done = (
+        ("مُنح البائع مستوى المحترف", "The seller is now professional")
+        if grant
+        else ("أُزيل مستوى المحترف", "The professional level was removed")
+    )
+    command(lambda k: use_case(actor(), MemberId(member_id), key=k), done)
     return back()
 
 
@@ -1065,7 +1082,12 @@ def moderate(kind: str, item_id: str) -> Response:
     if kind not in use_cases:
         abort(404)
     reason = request.form.get("reason") or None
-    command(lambda k: use_cases[kind](k, reason))
+    done = (
+        ("رُفض وأُبلغ صاحبه بالسبب", "Rejected; its owner is told why")
+        if reason
+        else ("قُبل ونُشر", "Approved and published")
+    )
+    command(lambda k: use_cases[kind](k, reason), done)
     return back()
 
 
