@@ -505,6 +505,14 @@ def search() -> str:
     text = args.get("q", "").strip() or None
     ordering = _choice(Ordering, args.get("ordering") or ("relevance" if text else "newest"))
     category = args.get("category") or None
+    typed_price = (args.get("max_price") or "").strip()
+    if typed_price and _dollars(typed_price) is None:  # said, then searched without it
+        flash(
+            f"السعر الأقصى «{typed_price[:20]}» ليس مبلغًا بالدولار، فبُحث بدونه"
+            if g.lang == "ar"
+            else f"The highest price «{typed_price[:20]}» is not an amount in dollars: ignored",
+            "error",
+        )
     try:
         query = ListingQuery(
             text=text,

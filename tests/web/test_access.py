@@ -258,3 +258,13 @@ def test_a_cards_stars_are_its_pages_stars(app):
             assert f"★ {stars}" in card.group(1), listing.title
         assert listing.average is not None
         assert f"{listing.average:.1f}" == stars
+
+
+def test_an_empty_search_offers_a_request_and_a_bad_price_says_so(app):
+    # issue 18 item 23
+    client = app.test_client()
+    nothing = client.get("/search?q=زززززز").data.decode()
+    assert 'id="ask-for-it"' in nothing  # to anybody, logged in or not
+    priced = client.get("/search?max_price=abc").data.decode()
+    assert "السعر الأقصى «abc» ليس مبلغًا بالدولار" in priced
+    assert 'class="flash error"' in priced

@@ -129,6 +129,14 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     buyer.locator("form.buy button", has_text="أضف إلى السلة").click()
     j.shot(buyer, "cart")
     assert "25.00" in buyer.inner_text("main")  # the cart shows the price before paying
+    # every amount is its own left-to-right island inside the Arabic page: digits, then the
+    # currency, never "$US 5.00"; the browser lays each out left to right
+    amounts = buyer.locator("bdi.money")
+    assert amounts.count() >= 2
+    for n in range(amounts.count()):
+        amount = amounts.nth(n)
+        assert re.fullmatch(r"[\d,]+\.\d\d\xa0US\$", amount.inner_text()), amount.inner_text()
+        assert "ltr" == amount.evaluate("e => getComputedStyle(e).direction")
     buyer.locator("form[action='/checkout'] button.primary").click()
     assert "تم الدفع" in buyer.inner_text("main")
     order_url = buyer.url
