@@ -989,7 +989,11 @@ def projects() -> str:
         flash(translate_error(error, g.lang), "error")
         found = []
     return render_template(
-        "projects.html", projects=found, brackets=brackets, chosen=chosen, Visibility=Visibility
+        "projects.html",
+        projects=found,
+        brackets=_bracket_labels(),
+        chosen=chosen,
+        Visibility=Visibility,
     )
 
 
@@ -1033,8 +1037,6 @@ def my_projects() -> str | Response:
         "my_projects.html",
         projects=_market().my_projects(me),
         contracts=_market().my_contracts(me),
-        brackets=_market().policy.projects.brackets,
-        Visibility=Visibility,
     )
 
 
@@ -1058,6 +1060,22 @@ def project(project_id: str) -> str:
         commission=_commission_rate(),
         milestones_max=_market().policy.projects.milestones_max,
     )
+
+
+def _bracket_labels() -> list[str]:
+    """Each budget bracket as an option's text: "$25.00 – $50.00" kept left to right.
+
+    An ``<option>`` holds text only, so the amounts sit in one isolate (LRI … PDI) rather
+    than a ``<bdi>``: in Arabic the two amounts would otherwise swap places.
+    """
+
+    def shown(amount: Money) -> str:
+        return format_money(amount, g.lang).strip("\u200f\u200e")
+
+    return [
+        f"\u2066{shown(low)} – {shown(high)}\u2069"
+        for low, high in _market().policy.projects.brackets
+    ]
 
 
 def _commission_rate() -> str:
