@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -259,3 +259,29 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     post(admin, f"/admin/projects/{path.rsplit('/', 1)[-1]}", "/admin", reason="وصف غير كافٍ")
     assert "وصف غير كافٍ" in ahmad.get(path).data.decode()
     assert "وصف غير كافٍ" in ahmad.get("/projects/mine").data.decode()
+
+
+def test_the_json_api_reads_projects_and_contracts(app, host):
+    api = app.test_client()
+    listed = api.get("/api/v1/projects?q=مقهى").json["projects"]
+    assert ["هوية بصرية كاملة لمقهى جديد في جدة"] == [p["title"] for p in listed]
+    assert 400 == api.get("/api/v1/projects?bracket=99").status_code
+    path = f"/api/v1/projects/{listed[0]['id']}"
+    assert [] == api.get(path).json["bids"]  # nobody logged in: no bids
+    ahmad = {"Authorization": f"Bearer {bearer(api, 'ahmad@example.com')}"}
+    bids = api.get(path, headers=ahmad).json["bids"]
+    assert [("300.00", "240.00"), ("420.00", "336.00")] == sorted(
+        (b["amount"], b["net"]) for b in bids
+    )
+    assert 401 == api.get(path, headers={"Authorization": "Bearer wrong"}).status_code
+    assert 404 == api.get("/api/v1/projects/no-such-project").status_code
+    hind = {"Authorization": f"Bearer {bearer(api, 'hind@example.com')}"}
+    [contract] = host.market.my_contracts(Actor.member(member_id(host, "hind")))
+    answer = api.get(f"/api/v1/contracts/{contract.id}", headers=hind).json
+    assert ("submitted", "80.00") == (
+        answer["contract"]["milestones"][0]["status"],
+        answer["held"],
+    )
+    assert "approve_milestone" in answer["next_commands"]
+    assert 403 == api.get(f"/api/v1/contracts/{contract.id}", headers=ahmad).status_code
+    assert any("/api/v1/projects" in path for path in api.get("/openapi.json").json["paths"])
