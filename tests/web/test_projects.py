@@ -285,3 +285,22 @@ def test_the_json_api_reads_projects_and_contracts(app, host):
     assert "approve_milestone" in answer["next_commands"]
     assert 403 == api.get(f"/api/v1/contracts/{contract.id}", headers=ahmad).status_code
     assert any("/api/v1/projects" in path for path in api.get("/openapi.json").json["paths"])
+
+
+def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, posted):
+    ahmad = posted["ahmad"]
+    before = len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
+    for form in (
+        {},
+        {"title": "قصير", "description": DESCRIPTION, "category": "mobile-apps", "bracket": "1"},
+        {"title": TITLE, "description": DESCRIPTION, "category": "no-such", "bracket": "1"},
+        {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps", "bracket": "x"},
+        {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps", "days": "٩٩٩٩"},
+    ):
+        answer = post(ahmad, "/projects", **{"bracket": "1", "days": "10", **form})
+        assert 303 == answer.status_code
+        assert "/projects/mine" == answer.headers["Location"]
+        assert 1 == len(flashed(ahmad.get("/projects/mine").data)), form
+    after = len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
+    assert before == after
+    assert 400 == app.test_client().get("/projects?bracket=-1").status_code
