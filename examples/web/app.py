@@ -1013,8 +1013,8 @@ def post_project() -> Response:
                 description=form.get("description", ""),
                 bracket=_int(form.get("bracket"), -1),
                 duration_days=_int(form.get("days"), 0),
-                skills=[s.strip() for s in form.get("skills", "").split(",") if s.strip()],
-                questions=[q.strip() for q in form.get("questions", "").splitlines() if q.strip()],
+                skills=_listed(form.get("skills", ""), ","),
+                questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
                 invited=invited,
                 hires_allowed=_int(form.get("hires"), 1),
@@ -1059,6 +1059,7 @@ def project(project_id: str) -> str:
         contracts=contracts,
         commission=_commission_rate(),
         milestones_max=_market().policy.projects.milestones_max,
+        brackets=_bracket_labels(),
     )
 
 
@@ -1078,6 +1079,11 @@ def _bracket_labels() -> list[str]:
     ]
 
 
+def _listed(text: str, separator: str) -> list[str]:
+    """The non-empty items of a form's field, split by ``separator`` and stripped."""
+    return [item.strip() for item in text.split(separator) if item.strip()]
+
+
 def _commission_rate() -> str:
     """The platform's share of each release, as a percent in the reader's language."""
     rate = sum((rule.rate for rule in _market().policy.projects.commission), Decimal(0))
@@ -1086,7 +1092,7 @@ def _commission_rate() -> str:
 
 @pages.post("/projects/<project_id>/<action>")
 def project_action(project_id: str, action: str) -> Response:
-    """The client closes or cancels; a freelancer bids."""
+    """The client closes, cancels, or edits and resubmits a rejected project; a freelancer bids."""
     pid, me, form = ProjectId(project_id), actor(), request.form
     if action == "bids":
         amount = _dollars(form.get("amount"))
@@ -1104,6 +1110,30 @@ def project_action(project_id: str, action: str) -> Response:
                 key=k,
             ),
             ("أُرسل عرضك إلى صاحب المشروع", "Your bid was sent to the client"),
+        )
+    elif action == "resubmit":
+
+        def resubmit(key: str) -> None:
+            _market().edit_project(
+                me,
+                pid,
+                title=form.get("title", ""),
+                description=form.get("description", ""),
+                category_id=CategoryId(form.get("category", "")),
+                bracket=_int(form.get("bracket"), -1),
+                duration_days=_int(form.get("days"), 0),
+                skills=_listed(form.get("skills", ""), ","),
+                questions=_listed(form.get("questions", ""), "\n"),
+                key=key,
+            )
+            _market().submit_project(me, pid, key=f"{key}-submit")
+
+        command(
+            resubmit,
+            (
+                "عُدِّل مشروعك وأُرسل للمراجعة مجددًا",
+                "Your project was edited and sent for review again",
+            ),
         )
     elif action == "close":
         command(

@@ -259,6 +259,19 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     post(admin, f"/admin/projects/{path.rsplit('/', 1)[-1]}", "/admin", reason="وصف غير كافٍ")
     assert "وصف غير كافٍ" in ahmad.get(path).data.decode()
     assert "وصف غير كافٍ" in ahmad.get("/projects/mine").data.decode()
+    project_id = path.rsplit("/", 1)[-1]
+    answer = post(
+        ahmad, f"/projects/{project_id}/resubmit", path, title="مشروع معدّل بعد ملاحظات الإدارة",
+        category="mobile-apps", description=DESCRIPTION, bracket="1", days="5",
+        skills="فلاتر", questions="سؤال أول\nسؤال ثانٍ", key="resubmit-1",
+    )  # fmt: skip
+    assert 303 == answer.status_code
+    page = ahmad.get(path).data.decode()
+    assert "عُدِّل مشروعك وأُرسل للمراجعة مجددًا" in page
+    assert "بانتظار مراجعة الإدارة" in page
+    assert "مشروع معدّل بعد ملاحظات الإدارة" in admin.get("/admin").data.decode()
+    terms = ahmad.get(path)  # pending again: no edit form until the next rejection
+    assert b"/resubmit" not in terms.data
 
 
 def test_the_json_api_reads_projects_and_contracts(app, host):
