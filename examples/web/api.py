@@ -37,12 +37,13 @@ from microgigs.errors import (
     StorageError,
     TransitionNotAllowed,
 )
-from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
+from microgigs.ids import CategoryId, ContractId, MemberId, OrderId, ProjectId, ServiceId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import Marketplace
 from microgigs.marketplace.commands import COMMANDS, converter, structure_command
-from microgigs.marketplace.queries import Balances
+from microgigs.marketplace.queries import Balances, ProjectCard, ProjectPage
 from microgigs.orders import Order, OrderStatus
+from microgigs.projects import Contract
 from microgigs.ranking import ListingQuery, Ordering
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -489,6 +490,129 @@ def review(order_id: str) -> tuple[Response, int]:
         "comment": _text(body, "comment"),
     }
     return jsonify(id=_run(actor, "review", fields)), 201
+
+
+# --- project mode: reads (the commands run through /commands/{name}) -----------------------
+
+
+def _optional_actor() -> Actor | None:
+    """The caller if a bearer token is sent (a wrong one is 401), else nobody."""
+    return _actor() if "Authorization" in request.headers else None
+
+
+def _card(card: ProjectCard) -> dict[str, Any]:
+    low, high = card.budget
+    return {
+        "id": card.id,
+        "title": card.title,
+        "category_id": card.category_id,
+        "budget_min": _money(low),
+        "budget_max": _money(high),
+        "currency": low.currency,
+        "skills": list(card.skills),
+        "duration_days": card.duration_days,
+        "bids": card.bids,
+        "opened_at": card.opened_at.isoformat() if card.opened_at else None,
+    }
+
+
+@api.get("/projects")
+def projects() -> Response:
+    """Open projects, newest first: by category, budget bracket, skills and Arabic text."""
+    args = request.args
+    try:
+        limit = int(args.get("limit", "20"))
+        bracket = int(args["bracket"]) if args.get("bracket") else None
+    except ValueError as error:
+        raise BadRequest("limit and bracket are whole numbers") from error
+    brackets = len(_market().policy.projects.brackets)
+    if bracket is not None and not 0 <= bracket < brackets:
+        raise BadRequest(f"bracket: 0 to {brackets - 1}")
+    skills = [s.strip() for s in args.get("skills", "").split(",") if s.strip()][:10]
+    found = _market().open_projects(
+        _optional_actor(),
+        category_id=CategoryId(args["category"]) if args.get("category") else None,
+        bracket=bracket,
+        skills=skills,
+        text=args.get("q") or None,
+        limit=limit,
+    )
+    return jsonify(projects=[_card(card) for card in found])
+
+
+def _project(page: ProjectPage) -> dict[str, Any]:
+    project, terms = page.project, page.project.terms
+    return {
+        "id": project.id,
+        "client_id": project.client_id,
+        "status": project.status.value,
+        "title": terms.title,
+        "description": terms.description,
+        "category_id": terms.category_id,
+        "budget_min": _money(page.budget[0]),
+        "budget_max": _money(page.budget[1]),
+        "currency": page.budget[0].currency,
+        "duration_days": terms.duration_days,
+        "skills": list(terms.skills),
+        "questions": list(terms.questions),
+        "visibility": terms.visibility.value,
+        "bids": [
+            {
+                "id": view.bid.id,
+                "freelancer_id": view.bid.freelancer_id,
+                "amount": _money(view.bid.amount),
+                "net": _money(view.net),
+                "delivery_days": view.bid.delivery_days,
+                "text": view.bid.text,
+                "answers": list(view.bid.answers),
+                "status": view.bid.status.value,
+            }
+            for view in page.bids
+        ],
+        "credits_left": page.credits_left,
+        "contracts": list(page.contracts),
+    }
+
+
+@api.get("/projects/<project_id>")
+def project(project_id: str) -> Response:
+    """A project and the bids its reader may see (the client all; a freelancer their own)."""
+    return jsonify(_project(_market().project_page(_optional_actor(), ProjectId(project_id))))
+
+
+def _contract(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.id,
+        "project_id": contract.project_id,
+        "client_id": contract.client_id,
+        "freelancer_id": contract.freelancer_id,
+        "status": contract.status.value,
+        "total": _money(contract.total),
+        "currency": contract.total.currency,
+        "milestones": [
+            {
+                "number": m.number,
+                "title": m.title,
+                "amount": _money(m.amount),
+                "status": m.status.value,
+            }
+            for m in contract.milestones
+        ],
+    }
+
+
+@api.get("/contracts/<contract_id>")
+def contract(contract_id: str) -> Response:
+    """A contract, its money and what the caller may do next: its parties and admins only."""
+    page = _market().contract_page(_actor(), ContractId(contract_id))
+    return jsonify(
+        contract=_contract(page.contract),
+        funded=_money(page.funded),
+        released=_money(page.released),
+        refunded=_money(page.refunded),
+        held=_money(page.held),
+        next_commands=list(page.next_commands),
+    )
 
 
 @api.post("/commands/<name>")

@@ -18,6 +18,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
@@ -55,17 +56,20 @@ from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import secure_filename
 
 import microgigs
-from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
+from microgigs import FIVERR_LIKE, KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.errors import NotFound, PermissionDenied
 from microgigs.ids import (
+    BidId,
     CategoryId,
+    ContractId,
     InquiryId,
     MemberId,
     OfferId,
     OrderId,
+    ProjectId,
     RequestId,
     ReviewId,
     ServiceId,
@@ -84,6 +88,15 @@ from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import currency_exponent
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.projects import (
+    CLIENT_ASPECTS,
+    Aspect,
+    AspectRating,
+    ContractStatus,
+    MilestonePlan,
+    Resolution,
+    Visibility,
+)
 from microgigs.ranking import ListingQuery, Ordering, highlight
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
@@ -109,9 +122,13 @@ PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#5
 VERIFICATION_AGE = 48 * 3600
 """Seconds an e-mail verification link works (once)."""
 POLICY_OF_THE_SITE = attrs.evolve(
-    KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True)
+    KHAMSAT,
+    ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True),
+    projects=attrs.evolve(KHAMSAT.projects, milestones_max=FIVERR_LIKE.projects.milestones_max),
 )
-"""Khamsat's numbers, and no money moves before a member's e-mail address is verified."""
+"""Khamsat's numbers (Mostaql's for projects), and no money moves before a member's e-mail
+address is verified. A project may be paid in up to 6 milestones (the Fiverr-like number)
+rather than Mostaql's one, so a client can fund a larger project a part at a time."""
 
 
 def log_mail(to: str, subject: str, body: str) -> None:
@@ -1028,6 +1045,423 @@ def close_request(request_id: str) -> Response:
     return redirect(url_for("requests_page"), 303)
 
 
+# --- project mode: projects, bids, contracts and milestones (RULES.md §11) -----------------
+
+
+@pages.get("/projects")
+def projects() -> str:
+    """Open projects, newest first: by category, budget bracket, skills and Arabic text."""
+    args = request.args
+    category = args.get("category") or None
+    bracket = args.get("bracket") or None
+    chosen = _int(bracket, -1) if bracket else None
+    brackets = _market().policy.projects.brackets
+    if chosen is not None and not 0 <= chosen < len(brackets):
+        abort(400, description=f"bracket: 0 to {len(brackets) - 1}")
+    skills = [s.strip() for s in args.get("skills", "").split(",") if s.strip()][:10]
+    text = args.get("q", "").strip()[:200] or None
+    try:
+        found = _market().open_projects(
+            viewer(),
+            category_id=CategoryId(category) if category else None,
+            bracket=chosen,
+            skills=skills,
+            text=text,
+            limit=50,
+        )
+    except MicrogigsError as error:
+        flash(translate_error(error, g.lang), "error")
+        found = []
+    return render_template(
+        "projects.html",
+        projects=found,
+        brackets=_bracket_labels(),
+        chosen=chosen,
+        Visibility=Visibility,
+    )
+
+
+@pages.post("/projects")
+def post_project() -> Response:
+    """A client's new project, sent to review at once."""
+    form = request.form
+    visibility = _choice(Visibility, form.get("visibility") or "public")
+    invited = [MemberId(m.strip()) for m in form.get("invited", "").split(",") if m.strip()]
+    posted: list[ProjectId] = []
+    if command(
+        lambda k: posted.append(
+            _market().post_project(
+                actor(),
+                category_id=CategoryId(form.get("category", "")),
+                title=form.get("title", ""),
+                description=form.get("description", ""),
+                bracket=_int(form.get("bracket"), -1),
+                duration_days=_int(form.get("days"), 0),
+                skills=_listed(form.get("skills", ""), ","),
+                questions=_listed(form.get("questions", ""), "\n"),
+                visibility=visibility,
+                invited=invited,
+                hires_allowed=_int(form.get("hires"), 1),
+                key=k,
+            )
+        ),
+        ("أُرسل مشروعك للمراجعة، وسيُنشر بعد قبوله", "Your project was sent for review"),
+    ):
+        return redirect(url_for("project", project_id=posted[0]), 303)
+    return redirect(url_for("my_projects"), 303)
+
+
+@pages.get("/projects/mine")
+def my_projects() -> str | Response:
+    """A member's projects as a client and contracts on both sides."""
+    me = actor()
+    if g.admin:
+        return redirect("/admin", 303)
+    return render_template(
+        "my_projects.html",
+        projects=_market().my_projects(me),
+        contracts=_market().my_contracts(me),
+    )
+
+
+@pages.get("/projects/<project_id>")
+def project(project_id: str) -> str:
+    """A project; its client sees the bids ranked and explained, a freelancer their own."""
+    me = viewer()
+    page = _market().project_page(me, ProjectId(project_id))  # NotFound: a 404
+    owner = me is not None and (g.admin or page.project.client_id == g.member_id)
+    ranked = _market().ranked_bids(me, page.project.id) if owner and me else []
+    mine = next((v for v in page.bids if v.bid.freelancer_id == g.member_id), None)
+    contracts = [_market().contract_page(me, c).contract for c in page.contracts] if me else []
+    return render_template(
+        "project.html",
+        page=page,
+        project=page.project,
+        owner=owner,
+        ranked=ranked,
+        mine=mine,
+        contracts=contracts,
+        commission=_commission_rate(),
+        milestones_max=_market().policy.projects.milestones_max,
+        brackets=_bracket_labels(),
+    )
+
+
+def _bracket_labels() -> list[str]:
+    """Each budget bracket as an option's text: "$25.00 – $50.00" kept left to right.
+
+    An ``<option>`` holds text only, so the amounts sit in one isolate (LRI … PDI) rather
+    than a ``<bdi>``: in Arabic the two amounts would otherwise swap places.
+    """
+
+    def shown(amount: Money) -> str:
+        return format_money(amount, g.lang).strip("\u200f\u200e")
+
+    return [
+        f"\u2066{shown(low)} – {shown(high)}\u2069"
+        for low, high in _market().policy.projects.brackets
+    ]
+
+
+def _listed(text: str, separator: str) -> list[str]:
+    """The non-empty items of a form's field, split by ``separator`` and stripped."""
+    return [item.strip() for item in text.split(separator) if item.strip()]
+
+
+def _commission_rate() -> str:
+    """The platform's share of each release, as a percent in the reader's language."""
+    rate = sum((rule.rate for rule in _market().policy.projects.commission), Decimal(0))
+    return format_percent(rate, locale=g.lang, numbering_system="latn")
+
+
+@pages.post("/projects/<project_id>/<action>")
+def project_action(project_id: str, action: str) -> Response:
+    """The client closes, cancels, or edits and resubmits a rejected project; a freelancer bids."""
+    pid, me, form = ProjectId(project_id), actor(), request.form
+    if action == "bids":
+        amount = _dollars(form.get("amount"))
+        if amount is None:
+            flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+            return redirect(url_for("project", project_id=project_id), 303)
+        command(
+            lambda k: _market().place_bid(
+                me,
+                pid,
+                amount=amount,
+                delivery_days=_int(form.get("days"), 0),
+                text=form.get("text", ""),
+                answers=form.getlist("answer"),
+                key=k,
+            ),
+            ("أُرسل عرضك إلى صاحب المشروع", "Your bid was sent to the client"),
+        )
+    elif action == "resubmit":
+
+        def resubmit(key: str) -> None:
+            _market().edit_project(
+                me,
+                pid,
+                title=form.get("title", ""),
+                description=form.get("description", ""),
+                category_id=CategoryId(form.get("category", "")),
+                bracket=_int(form.get("bracket"), -1),
+                duration_days=_int(form.get("days"), 0),
+                skills=_listed(form.get("skills", ""), ","),
+                questions=_listed(form.get("questions", ""), "\n"),
+                key=key,
+            )
+            _market().submit_project(me, pid, key=f"{key}-submit")
+
+        command(
+            resubmit,
+            (
+                "عُدِّل مشروعك وأُرسل للمراجعة مجددًا",
+                "Your project was edited and sent for review again",
+            ),
+        )
+    elif action == "close":
+        command(
+            lambda k: _market().close_project(me, pid, key=k),
+            ("أُغلق المشروع أمام العروض", "The project no longer takes bids"),
+        )
+    elif action == "cancel":
+        command(
+            lambda k: _market().cancel_project(me, pid, key=k),
+            (
+                "أُلغي المشروع وأعيدت أرصدة العروض",
+                "The project was cancelled; bids' credits returned",
+            ),
+        )
+    else:
+        abort(404)
+    return redirect(url_for("project", project_id=project_id), 303)
+
+
+@pages.post("/projects/<project_id>/bids/<bid_id>/<action>")
+def bid_action(project_id: str, bid_id: str, action: str) -> Response:
+    """A freelancer edits or withdraws their bid; the client hires it, in milestones."""
+    pid, bid, me, form = ProjectId(project_id), BidId(bid_id), actor(), request.form
+    if action == "edit":
+        amount = _dollars(form.get("amount"))
+        if amount is None:
+            flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+            return redirect(url_for("project", project_id=project_id), 303)
+        command(
+            lambda k: _market().edit_bid(
+                me,
+                pid,
+                bid,
+                amount=amount,
+                delivery_days=_int(form.get("days"), 0),
+                text=form.get("text", ""),
+                answers=form.getlist("answer"),
+                key=k,
+            ),
+            ("عُدِّل عرضك", "Your bid was updated"),
+        )
+    elif action == "withdraw":
+        command(
+            lambda k: _market().withdraw_bid(me, pid, bid, key=k),
+            ("سُحب عرضك", "Your bid was withdrawn"),
+        )
+    elif action == "hire":
+        plans = _milestone_plans()
+        hired: list[ContractId] = []
+        if command(
+            lambda k: hired.append(_market().hire_bid(me, pid, bid, milestones=plans, key=k)),
+            (
+                "أُرسل العقد إلى المستقل؛ يبدأ العمل بعد قبوله وتمويل الدفعة الأولى",
+                (
+                    "The contract was offered: work starts once the freelancer accepts and you fund"
+                    " the first milestone"
+                ),
+            ),
+        ):
+            return redirect(url_for("contract", contract_id=hired[0]), 303)
+    else:
+        abort(404)
+    return redirect(url_for("project", project_id=project_id), 303)
+
+
+def _milestone_plans() -> list[MilestonePlan]:
+    """The milestones of the hire form (title and amount per row; none: the whole project)."""
+    plans = []
+    for n in range(_market().policy.projects.milestones_max):
+        title = request.form.get(f"milestone_title_{n}", "").strip()
+        amount_text = request.form.get(f"milestone_amount_{n}", "").strip()
+        if not title and not amount_text:
+            continue
+        amount = _dollars(amount_text)
+        if amount is None:
+            abort(400, description=f"milestone_amount_{n}: an amount like 25.00")
+        plans.append(MilestonePlan(title, amount))
+    return plans
+
+
+@pages.get("/contracts/<contract_id>")
+def contract(contract_id: str) -> str:
+    """A contract's milestones and escrow, and what its reader may do now."""
+    me = actor()
+    page = _market().contract_page(me, ContractId(contract_id))  # 403/404 for others
+    try:
+        title = _market().project_page(me, page.contract.project_id).project.terms.title
+    except NotFound:  # a private project its freelancer no longer bids on
+        title = ""
+    client = page.contract.client_id == g.member_id
+    return render_template(
+        "contract.html",
+        page=page,
+        contract=page.contract,
+        title=title,
+        can=set(page.next_commands),
+        client=client,
+        freelancer=page.contract.freelancer_id == g.member_id,
+        reviewable=page.contract.status in (ContractStatus.COMPLETED, ContractStatus.ENDED),
+        reviewed={r.author_id for r in page.reviews},
+        aspects=_aspects(client=client),
+        Resolution=Resolution,
+    )
+
+
+def _aspects(*, client: bool) -> tuple[Aspect, ...]:
+    """What a review rates: the client six aspects of the work, the freelancer one."""
+    return CLIENT_ASPECTS if client else (Aspect.OVERALL,)
+
+
+def _number() -> int:
+    number = _int(request.form.get("number"), 0)
+    if number < 1:
+        abort(400, description="number: a milestone's number, from 1")
+    return number
+
+
+def _ratings(*, client: bool) -> list[AspectRating]:
+    return [
+        AspectRating(a, _int(request.form.get(f"stars_{a.value}"), 0))
+        for a in _aspects(client=client)
+    ]
+
+
+@pages.post("/contracts/<contract_id>/<action>")
+def contract_action(contract_id: str, action: str) -> Response:
+    """One action on a contract, by its name; each says what it did."""
+    cid, me, form = ContractId(contract_id), actor(), request.form
+    market, text = _market(), form.get("body", "")
+    client = market.contract_page(me, cid).contract.client_id == g.member_id  # others: 403
+    agree = form.get("agree") == "yes"
+    numbered = {"fund", "submit", "approve", "changes", "dispute", "resolve"}
+    number = _number() if action in numbered else 0
+    method = METHODS.get(form.get("method", "balance"))
+    if action == "fund" and form.get("method", "balance") not in METHODS:
+        abort(400, description="method: balance, card or paypal")
+    resolution = _choice(Resolution, form.get("resolution", "")) if action == "resolve" else None
+    actions: dict[str, Callable[[str], object]] = {
+        "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
+        "fund": lambda k: market.fund_milestone(me, cid, number, method, key=k),
+        "submit": lambda k: market.submit_milestone(me, cid, number, text, key=k),
+        "approve": lambda k: market.approve_milestone(me, cid, number, key=k),
+        "changes": lambda k: market.request_changes(me, cid, number, text, key=k),
+        "dispute": lambda k: market.dispute_milestone(me, cid, number, text, key=k),
+        "end": lambda k: market.end_contract(me, cid, text, key=k),
+        "answer_end": lambda k: market.answer_end(me, cid, agree=agree, key=k),
+        "ask_cancel": lambda k: market.ask_to_cancel_contract(me, cid, key=k),
+        "take_back": lambda k: market.take_back_cancellation(me, cid, key=k),
+        "answer_cancel": lambda k: market.answer_contract_cancellation(me, cid, agree=agree, key=k),
+        "review": lambda k: market.review_contract(
+            me,
+            cid,
+            _ratings(client=client),
+            text,
+            key=k,
+        ),
+        "resolve": lambda k: market.resolve_milestone(
+            me, cid, number, resolution or Resolution.RELEASE, _dollars(form.get("refund")), key=k
+        ),
+    }
+    if action not in actions:
+        abort(404)
+    done = _CONTRACT_DONE[action]
+    if action in {"answer_offer", "answer_end", "answer_cancel"} and not agree:
+        done = _CONTRACT_REFUSED[action]
+    command(actions[action], done)
+    return redirect(url_for("contract", contract_id=contract_id), 303)
+
+
+_CONTRACT_DONE: Final = {
+    "answer_offer": (
+        "قبلت العقد؛ يبدأ العمل حين يموّل العميل الدفعة",
+        "Contract accepted: work starts once the client funds a milestone",
+    ),
+    "fund": (
+        "موِّلت الدفعة وحُجز مبلغها في الضمان",
+        "The milestone is funded: its money is held in escrow",
+    ),
+    "submit": (
+        "سُلِّمت الدفعة؛ تنتظر موافقة العميل",
+        "Milestone submitted: it waits for the client's approval",
+    ),
+    "approve": (
+        "وافقت على الدفعة وحُوِّل مبلغها للمستقل بعد العمولة",
+        "Milestone approved: the freelancer is paid, less commission",
+    ),
+    "changes": (
+        "طُلبت تعديلات على الدفعة",
+        "Changes were asked for on the milestone",
+    ),
+    "dispute": (
+        "فُتح نزاع على الدفعة وتراجعه الإدارة",
+        "The milestone is disputed: an admin will decide",
+    ),
+    "end": (
+        "أُنهي العقد مبكرًا؛ يعود المبلغ المحجوز بعد موافقة المستقل أو بعد المهلة",
+        (
+            "The contract is ending early: money held goes back once the freelancer agrees or the "
+            "days pass"
+        ),
+    ),
+    "answer_end": (
+        "وافقت على إنهاء العقد وأُعيد المبلغ المحجوز",
+        "You agreed to end the contract: money held went back",
+    ),
+    "ask_cancel": (
+        "أُرسل طلب الإلغاء بالتراضي للطرف الآخر",
+        "Your cancellation request was sent to the other side",
+    ),
+    "take_back": (
+        "سحبت طلب الإلغاء",
+        "You took the cancellation request back",
+    ),
+    "answer_cancel": (
+        "أُلغي العقد بالتراضي وأُعيد المبلغ المحجوز",
+        "The contract was cancelled by agreement: money held went back",
+    ),
+    "review": (
+        "حُفظ تقييمك؛ يُنشر حين يقيّم الطرفان أو تنتهي المهلة",
+        "Your review is saved: it is published when both sides have reviewed or the window closes",
+    ),
+    "resolve": (
+        "حُسم النزاع على الدفعة",
+        "The milestone's dispute was decided",
+    ),
+}
+"""What the person sees after each action on a contract succeeds."""
+_CONTRACT_REFUSED: Final = {
+    "answer_offer": (
+        "اعتذرت عن العقد",
+        "You declined the contract",
+    ),
+    "answer_end": (
+        "اعترضت على الإنهاء وفُتح نزاع على المبلغ المحجوز",
+        "You disputed the early end: an admin will decide on the money held",
+    ),
+    "answer_cancel": (
+        "رفضت الإلغاء، ويستمر العقد",
+        "You refused to cancel: the contract goes on",
+    ),
+}
+"""What the person sees after saying no to an offer, an early end or a cancellation."""
+
+
 # --- administration ------------------------------------------------------------------
 
 
@@ -1041,6 +1475,7 @@ def admin() -> str:
         queue=queues.services,
         asked=queues.requests,
         disputed=queues.disputes,
+        projects=_market().project_queue(actor()),
         members=_market().members(actor(), limit=1000),
     )
 
@@ -1077,7 +1512,7 @@ def sign_out_everywhere(member_id: str) -> Response:
 
 @pages.post("/admin/<kind>/<item_id>")
 def moderate(kind: str, item_id: str) -> Response:
-    """Show a service or a request waiting for review, or reject it with a reason."""
+    """Show a service, a request or a project waiting for review, or reject it with a reason."""
     market = _market()
     use_cases: dict[str, Callable[..., None]] = {
         "services": lambda k, r: market.moderate_service(
@@ -1085,6 +1520,9 @@ def moderate(kind: str, item_id: str) -> Response:
         ),
         "requests": lambda k, r: market.moderate_request(
             actor(), RequestId(item_id), reason=r, key=k
+        ),
+        "projects": lambda k, r: market.moderate_project(
+            actor(), ProjectId(item_id), reason=r, key=k
         ),
     }
     if kind not in use_cases:

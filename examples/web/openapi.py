@@ -13,6 +13,13 @@ from api import EVENTS
 
 from microgigs.marketplace.commands import COMMANDS
 from microgigs.orders import OrderStatus
+from microgigs.projects import (
+    BidStatus,
+    ContractStatus,
+    MilestoneStatus,
+    ProjectStatus,
+    Visibility,
+)
 from microgigs.ranking import Ordering
 
 ID = {"type": "string", "minLength": 1, "maxLength": 100}
@@ -60,6 +67,57 @@ CART = {
         "balance": MONEY,
     },
 }
+STRINGS = {"type": "array", "items": {"type": "string"}}
+PROJECT_CARD = {
+    "type": "object",
+    "required": ["id", "title", "budget_min", "budget_max", "currency", "bids"],
+    "properties": {
+        "id": {"type": "string"}, "title": {"type": "string"},
+        "category_id": {"type": "string"}, "budget_min": MONEY, "budget_max": MONEY,
+        "currency": {"type": "string"}, "skills": STRINGS, "duration_days": {"type": "integer"},
+        "bids": {"type": "integer"}, "opened_at": {"type": ["string", "null"]},
+    },
+}  # fmt: skip
+PROJECT = {
+    "type": "object",
+    "required": ["id", "status", "title", "budget_min", "budget_max", "bids"],
+    "properties": {
+        "id": {"type": "string"}, "client_id": {"type": "string"},
+        "status": {"type": "string", "enum": [s.value for s in ProjectStatus]},
+        "title": {"type": "string"}, "description": {"type": "string"},
+        "category_id": {"type": "string"}, "budget_min": MONEY, "budget_max": MONEY,
+        "currency": {"type": "string"}, "duration_days": {"type": "integer"},
+        "skills": STRINGS, "questions": STRINGS,
+        "visibility": {"type": "string", "enum": [v.value for v in Visibility]},
+        "bids": {"type": "array", "items": {"type": "object", "required": [
+            "id", "freelancer_id", "amount", "net", "status"], "properties": {
+                "id": {"type": "string"}, "freelancer_id": {"type": "string"},
+                "amount": MONEY, "net": MONEY, "delivery_days": {"type": "integer"},
+                "text": {"type": "string"}, "answers": STRINGS,
+                "status": {"type": "string", "enum": [b.value for b in BidStatus]}}}},
+        "credits_left": {"type": ["integer", "null"]},
+        "contracts": STRINGS,
+    },
+}  # fmt: skip
+CONTRACT_PAGE = {
+    "type": "object",
+    "required": ["contract", "funded", "released", "refunded", "held", "next_commands"],
+    "properties": {
+        "contract": {"type": "object", "required": ["id", "status", "total", "milestones"],
+            "properties": {
+                "id": {"type": "string"}, "project_id": {"type": "string"},
+                "client_id": {"type": "string"}, "freelancer_id": {"type": "string"},
+                "status": {"type": "string", "enum": [c.value for c in ContractStatus]},
+                "total": MONEY, "currency": {"type": "string"},
+                "milestones": {"type": "array", "items": {"type": "object", "properties": {
+                    "number": {"type": "integer"}, "title": {"type": "string"},
+                    "amount": MONEY,
+                    "status": {"type": "string",
+                               "enum": [m.value for m in MilestoneStatus]}}}}}},
+        "funded": MONEY, "released": MONEY, "refunded": MONEY, "held": MONEY,
+        "next_commands": STRINGS,
+    },
+}  # fmt: skip
 KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -230,6 +288,40 @@ def document() -> dict[str, Any]:
                         "operationId": "orderEvent",
                         "parameters": {"order_id": "$response.body#/orders/0"}}}},
                     **_errors(*WRITE)},
+            }},
+            "/api/v1/projects": {"get": {
+                "operationId": "listProjects",
+                "summary": "Open projects, newest first, filtered; Arabic text search",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                    {"name": "category", "in": "query", "schema": ID},
+                    {"name": "bracket", "in": "query",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 7}},
+                    {"name": "skills", "in": "query",
+                     "description": "comma-separated; every one must be among the project's",
+                     "schema": {"type": "string", "maxLength": 200}},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ],
+                "responses": {
+                    "200": {**_json({"type": "object", "required": ["projects"], "properties": {
+                        "projects": {"type": "array", "items": PROJECT_CARD}}}),
+                        "links": {"GetProject": {"operationId": "getProject", "parameters": {
+                            "project_id": "$response.body#/projects/0/id"}}}},
+                    **_errors(400, 401, 422),
+                },
+            }},
+            "/api/v1/projects/{project_id}": {"get": {
+                "operationId": "getProject",
+                "summary": "A project and the bids the caller may see (token optional)",
+                "parameters": [_path("project_id")],
+                "responses": {"200": _json(PROJECT), **_errors(401, 404)},
+            }},
+            "/api/v1/contracts/{contract_id}": {"get": {
+                "operationId": "getContract",
+                "summary": "A contract, its escrow and the caller's next commands",
+                "security": BEARER, "parameters": [_path("contract_id")],
+                "responses": {"200": _json(CONTRACT_PAGE), **_errors(401, 403, 404)},
             }},
             "/api/v1/commands/{name}": {"post": {
                 "operationId": "runCommand",

@@ -7,8 +7,9 @@ from datetime import timedelta
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.orders import OrderStatus
+from microgigs.projects import MilestoneStatus, ProjectStatus
 from microgigs.ranking import ListingQuery
-from microgigs.testing.demo import DEMO_DAYS, load_demo
+from microgigs.testing.demo import ADMIN_ID, DEMO_DAYS, load_demo
 
 ENDS = {
     "reviewed": OrderStatus.COMPLETED,
@@ -45,3 +46,21 @@ def test_the_demo_month_tells_every_story_and_the_ledger_balances(market):
     assert 22 == len(listed)  # 24 published, one paused, one waiting for review
     found = market.search(ListingQuery(text="شعار")).listings
     assert [demo.services[0]] == [listing.service_id for listing in found]
+
+
+def test_the_demo_month_shows_project_mode(market):
+    demo = load_demo(market, market.clock)
+    ends = {
+        "open": ProjectStatus.OPEN,
+        "awaiting_review": ProjectStatus.PENDING_REVIEW,
+        "hired": ProjectStatus.IN_PROGRESS,
+    }
+    assert {p: ends[story] for p, story in demo.projects.items()} == demo.project_statuses()
+    listed = market.open_projects(None)
+    assert 2 == len(listed)
+    assert [2, 1] == sorted((card.bids for card in listed), reverse=True)
+    [contract] = demo.contracts
+    page = market.contract_page(Actor.admin(ADMIN_ID), contract)
+    assert [MilestoneStatus.SUBMITTED] == [m.status for m in page.contract.milestones]
+    assert page.held == page.funded  # funded by card, in escrow, waiting for approval
+    assert [] == market.audit(Actor.admin(ADMIN_ID))

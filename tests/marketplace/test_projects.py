@@ -309,6 +309,25 @@ def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
         market.fund_milestone(client, contract, 1, key="fund-again")
 
 
+def test_my_contracts_lists_a_members_contracts_on_both_sides_newest_first(market):
+    client, freelancer, other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "الملفات", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    market.review_contract(
+        client, contract, [AspectRating(a, 5) for a in CLIENT_ASPECTS], "ممتاز", key="rev"
+    )
+    later = open_project(market, other, key="p2")
+    second = market.hire_bid(other, later, bid(market, client, later), key="hire-2")
+    assert [contract] == [c.id for c in market.my_contracts(freelancer)]
+    mine = market.my_contracts(client)
+    assert [second, contract] == [c.id for c in mine]  # hired as a freelancer, then a client
+    assert [None, None] == [c.client_review for c in mine]  # reviews: on the contract's page
+    with pytest.raises(PermissionDenied):
+        market.my_contracts(ADMIN)
+
+
 def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_languages(market):
     client, freelancer, other = people(market)
     project = open_project(market, client)

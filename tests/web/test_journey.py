@@ -261,3 +261,160 @@ def test_a_members_own_pages_in_the_browser(browser, site):  # noqa: PLR0915 (on
         j.shot(buyer, name, docs=name)
     for page in (buyer, seller):
         page.context.close()
+
+
+PROJECT = "متجر إلكتروني لبيع القهوة المختصة"
+BRIEF = "متجر على ووردبريس مع بوابة دفع وشحن داخل المملكة، وصفحات للمنتجات بالعربية والإنجليزية."
+PROPOSAL = "أبني المتجر على ووكومرس مع الدفع والشحن وصفحات ثنائية اللغة، وسبق أن بنيت متاجر قهوة."
+ANSWER = "بنيت متجرين للقهوة المختصة ومتجرًا للعطور خلال العام الماضي."
+
+
+@pytest.mark.browser
+def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR0915 (one journey)
+    """Post, approve, bid, compare, hire in two milestones, fund, submit, approve, review.
+
+    The client and the freelancer are new members; khaled_dev (the demo) bids too, so there
+    is something to compare. The freelancer ends with 80% of the $400 pending: $320.00.
+    """
+    j = Journey(browser, site)
+    client = j.person()
+    j.register(client, "hala_coffee", "هالة", "الشمري")
+    form = client.locator("#top-up")
+    form.locator("input[name=amount]").fill("400")
+    form.locator("button").click()
+    assert "400.00" in client.inner_text("#wallet")
+    j.go(client, "/projects")
+    post = client.locator("form.post-project")
+    post.locator("input[name=title]").fill(PROJECT)
+    post.locator("select[name=category]").select_option("ecommerce-stores")
+    post.locator("textarea[name=description]").fill(BRIEF)
+    post.locator("select[name=bracket]").select_option("3")  # $250–500
+    post.locator("input[name=days]").fill("30")
+    post.locator("input[name=skills]").fill("ووردبريس, ووكومرس")
+    post.locator("textarea[name=questions]").fill("ما المتاجر التي بنيتها من قبل؟")
+    post.locator("button.primary").click()
+    assert "أُرسل مشروعك للمراجعة" in client.inner_text("p.flash")
+    assert "بانتظار مراجعة الإدارة" in client.inner_text("#review-note")
+    project_url = client.url
+    j.shot(client, "project-posted")
+
+    admin = j.person()
+    j.log_in(admin, "admin@example.com")
+    j.go(admin, "/admin")
+    admin.locator("#project-queue .row", has_text=PROJECT).locator("button.primary").click()
+    assert "قُبل ونُشر" in admin.inner_text("p.flash")
+
+    freelancer = j.person()
+    j.register(freelancer, "yusuf_web", "يوسف", "المالكي")
+    j.go(freelancer, "/projects")
+    freelancer.fill("#filters input[name=q]", "متاجر قهوة")  # «متاجر» finds «متجر»
+    freelancer.locator("#filters button").click()
+    freelancer.locator(".project-card a", has_text=PROJECT).click()
+    bid = freelancer.locator("form.place-bid")
+    bid.locator("input[name=amount]").fill("400")
+    bid.locator("input[name=days]").fill("21")
+    bid.locator("textarea[name=text]").fill(PROPOSAL)
+    bid.locator("textarea[name=answer]").fill(ANSWER)
+    bid.locator("button.primary").click()
+    assert "أُرسل عرضك" in freelancer.inner_text("p.flash")
+    assert "320.00" in freelancer.inner_text("#net")  # what they earn after 20%
+    j.shot(freelancer, "project", docs="project")
+
+    rival = j.person()
+    j.log_in(rival, "khaled_dev@example.com")
+    rival.goto(project_url)
+    bid = rival.locator("form.place-bid")
+    bid.locator("input[name=amount]").fill("480")
+    bid.locator("input[name=days]").fill("30")
+    bid.locator("textarea[name=text]").fill("أنفذ المتجر كاملًا مع تدريب على إدارته.")
+    bid.locator("textarea[name=answer]").fill("قصير")
+    bid.locator("button.primary").click()
+
+    client.goto(project_url)
+    bids = client.locator("article.bid")
+    assert 2 == bids.count()
+    first = bids.nth(0)
+    assert "يوسف المالكي" in first.inner_text()  # cheaper, sooner, every question answered
+    why = first.locator("ul.why").inner_text()
+    for factor in ("تقييم المستقل", "المبلغ ضمن الميزانية", "الإجابة عن الأسئلة"):
+        assert factor in why, why
+    j.shot(client, "bids", docs="bids")
+    first.locator("details.hire summary").click()
+    hire = first.locator("form.hire-form")
+    hire.locator("input[name=milestone_title_0]").fill("التصميم والمحتوى")
+    hire.locator("input[name=milestone_amount_0]").fill("150")
+    hire.locator("input[name=milestone_title_1]").fill("البرمجة والدفع والشحن")
+    hire.locator("input[name=milestone_amount_1]").fill("250")
+    hire.locator("button.primary").click()
+    assert "أُرسل العقد إلى المستقل" in client.inner_text("p.flash")
+    contract_url = client.url
+
+    def act(page, form=None, text=None, *, confirm=None, irreversible=False):
+        if confirm is not None:  # money moves: it asks first, and says what happens
+            asked = page.locator(f"details#{confirm}")
+            assert not asked.locator("form").is_visible()
+            asked.locator("summary").click()
+            assert irreversible == ("لا يمكن التراجع" in asked.inner_text())
+            form = f"details#{confirm} form"
+        if text is not None:
+            page.locator(form).locator("textarea").fill(text)
+        page.locator(form).locator("button").click()
+
+    freelancer.goto(contract_url)
+    act(freelancer, "form.act:has(input[name=agree][value=yes])")
+    assert "قبلت العقد" in freelancer.inner_text("p.flash")
+    for number, amount in ((1, "150.00"), (2, "250.00")):
+        client.goto(contract_url)
+        act(client, confirm=f"confirm-fund-{number}")
+        assert "موِّلت الدفعة" in client.inner_text("p.flash")
+        assert amount in client.inner_text("#held")
+        freelancer.goto(contract_url)
+        act(freelancer, f"#milestone-{number} form[action$='/submit']", f"سلّمت الدفعة {number}")
+        assert "سُلِّمت الدفعة" in freelancer.inner_text("p.flash")
+        client.goto(contract_url)
+        act(client, confirm=f"confirm-approve-{number}", irreversible=True)
+        assert "وافقت على الدفعة" in client.inner_text("p.flash")
+    assert "تم التسليم" in client.inner_text("#status")  # the contract is completed
+    assert "400.00" in client.inner_text("#released")
+    assert "0.00" == re.sub(r"[^0-9.]", "", client.inner_text("#held"))
+
+    review = client.locator("form.review-form")
+    review.locator("select[name=stars_on_time]").select_option("4")
+    review.locator("textarea").fill("متجر ممتاز وتواصل سريع")
+    review.locator("button").click()
+    assert "حُفظ تقييمك" in client.inner_text("p.flash")
+    freelancer.goto(contract_url)
+    review = freelancer.locator("form.review-form")
+    review.locator("textarea").fill("عميلة واضحة في طلباتها")
+    review.locator("button").click()
+    reviews = freelancer.inner_text("#reviews")  # both published once both reviewed
+    for words in ("متجر ممتاز وتواصل سريع", "عميلة واضحة في طلباتها", "4/5"):
+        assert words in reviews, reviews
+    client.goto(contract_url)
+    j.shot(client, "contract", docs="contract")
+
+    j.go(freelancer, "/dashboard")
+    pending = freelancer.inner_text("#pending")
+    # $150 + $250 = $400 released; Mostaql's 20% commission leaves the freelancer $320
+    assert "320.00" == re.sub(r"[^0-9.]", "", pending), pending
+    j.go(client, "/account")
+    assert "0.00" == re.sub(r"[^0-9.]", "", client.inner_text("#wallet"))
+    j.go(freelancer, "/projects/mine")
+    assert "تم التسليم" in freelancer.inner_text("#my-contracts")
+
+    # English, then a 390-pixel phone: nothing runs off the screen
+    for lang, page, path, name in (
+        ("en", client, project_url, "bids-en"),
+        ("en", client, contract_url, "contract-en"),
+        ("ar", client, contract_url, "contract-phone"),
+        ("ar", freelancer, project_url, "project-phone"),
+        ("ar", client, "/projects", "projects-phone"),
+    ):
+        if name.endswith("phone"):
+            page.set_viewport_size({"width": 390, "height": 844})
+        j.go(page, f"/lang/{lang}?next={path.removeprefix(site)}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= (390 if name.endswith("phone") else 1200), (name, width)
+        j.shot(page, name)
+    for page in (client, admin, freelancer, rival):
+        page.context.close()

@@ -244,6 +244,19 @@ class ProjectQueries:
         with self._project_reading() as uow:
             return uow.projects.by_client(actor.member_id, limit=limit)
 
+    def my_contracts(self, actor: Actor, *, limit: int = 50) -> list[Contract]:
+        """The contracts a member is client or freelancer of, offers too, newest first.
+
+        Reviews are left out (:meth:`contract_page` shows those its reader may see).
+        """
+        _reader(actor)
+        if actor.role is not Role.MEMBER or actor.member_id is None:
+            raise PermissionDenied(actor=actor.role.label, action=_("read your contracts"))
+        whole_number(_("page size"), limit, 1, _PAGE)
+        with self._project_reading() as uow:
+            found = uow.contracts.of_member(actor.member_id, limit=limit)
+        return [attrs.evolve(c, client_review=None, freelancer_review=None) for c in found]
+
     def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:
         """A project and the bids its reader may see (with the net after commission)."""
         _reader(actor)

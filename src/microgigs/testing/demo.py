@@ -6,7 +6,9 @@ six sellers with 24 services in 22 categories (one waiting for review, one pause
 buyers, orders in every status (completed and reviewed, auto-accepted, modified,
 disputed and resolved, cancelled late, declined, cancelled by agreement, waiting for
 instructions, in progress, late, delivered, disputed, asking for cancellation), requests
-with offers, inquiries and a paid withdrawal. The same start gives the same marketplace.
+with offers, inquiries and a paid withdrawal; in project mode, open projects with bids,
+one waiting for review and a contract whose milestone is funded and submitted. The same
+start gives the same marketplace.
 
 >>> from datetime import UTC, datetime
 >>> from microgigs import KHAMSAT, ManualClock, UlidGenerator
@@ -38,11 +40,12 @@ import attrs
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.clock import ManualClock
-from microgigs.ids import CategoryId, MemberId, OrderId, ServiceId
+from microgigs.ids import CategoryId, ContractId, MemberId, OrderId, ProjectId, ServiceId
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.projects import ProjectStatus
 
 __all__ = ["ADMIN_ID", "BUYERS", "DEMO_DAYS", "SELLERS", "Demo", "load_demo"]
 
@@ -122,6 +125,54 @@ _STORIES: Final = (
     ("awaiting_instructions", 29, 2),
 )
 _STARS: Final = (5, 5, 4, 5, 3, 5, 4, 5, 5, 4, 5)
+# (client, category, title, description, budget bracket, story)
+_PROJECTS: Final = (
+    (
+        "ahmad",
+        "logo-design",
+        "هوية بصرية كاملة لمقهى جديد في جدة",
+        "شعار وألوان وخطوط ولافتة المدخل وأكواب القهوة، بطابع عصري دافئ يناسب الشباب.",
+        3,
+        "open",
+    ),
+    (
+        "layla",
+        "wordpress",
+        "موقع ووردبريس لعيادة أسنان مع حجز المواعيد",
+        "موقع بالعربية والإنجليزية فيه صفحات الخدمات والأطباء ونموذج لحجز المواعيد.",
+        2,
+        "open",
+    ),
+    (
+        "hind",
+        "translation",
+        "ترجمة كتيب تعريفي لشركة من الإنجليزية إلى العربية",
+        "كتيب من عشرين صفحة عن خدمات شركة لوجستية، بلغة عربية سليمة ومصطلحات دقيقة.",
+        1,
+        "hired",
+    ),
+    (
+        "tariq",
+        "video-editing",
+        "مونتاج سلسلة فيديوهات تعليمية لقناة يوتيوب",
+        "عشر حلقات مدة كل منها عشر دقائق، مع مقدمة وخاتمة وترجمة نصية بالعربية.",
+        2,
+        "awaiting_review",
+    ),
+)
+_SKILLS: Final = {
+    "logo-design": "هوية بصرية",
+    "wordpress": "ووردبريس",
+    "translation": "ترجمة",
+    "video-editing": "مونتاج",
+}
+# (project title, freelancer, amount in dollars, delivery days)
+_BIDS: Final = (
+    ("هوية بصرية كاملة لمقهى جديد في جدة", "sara_designs", 300, 10),
+    ("هوية بصرية كاملة لمقهى جديد في جدة", "yousef_studio", 420, 14),
+    ("موقع ووردبريس لعيادة أسنان مع حجز المواعيد", "khaled_dev", 200, 12),
+    ("ترجمة كتيب تعريفي لشركة من الإنجليزية إلى العربية", "noura_writes", 80, 5),
+)
 
 
 @attrs.define
@@ -137,6 +188,16 @@ class Demo:
     buyers: dict[str, MemberId] = attrs.Factory(dict)
     services: list[ServiceId] = attrs.Factory(list)
     orders: dict[OrderId, str] = attrs.Factory(dict)
+    projects: dict[ProjectId, str] = attrs.Factory(dict)
+    """Each project by its story: ``open``, ``awaiting_review`` or ``hired``."""
+    contracts: list[ContractId] = attrs.Factory(list)
+
+    def project_statuses(self) -> dict[ProjectId, ProjectStatus]:
+        """Each demo project's status now."""
+        return {
+            project_id: self.market.project_page(_ADMIN, project_id).project.status
+            for project_id in self.projects
+        }
 
     def statuses(self) -> dict[OrderId, OrderStatus]:
         """Each demo order's status now."""
@@ -377,6 +438,53 @@ class _Player:
         self.at(25, requests)
         self.at(26, inquiries)
         self.at(21, withdrawal)
+        self.at(24, self.projects)
+
+    # --- project mode ----------------------------------------------------------------------
+
+    def projects(self) -> None:
+        """Projects open for bids, one waiting for review, one hired and its work submitted.
+
+        The hired one is funded by card, so the buyers' balances stay the month's.
+        """
+        m = self.market
+        buyers = {name: Actor.member(b) for name, b in self.demo.buyers.items()}
+        sellers = {name: Actor.member(s) for name, s in self.demo.sellers.items()}
+        posted: dict[str, ProjectId] = {}
+        for client, category, title, description, bracket, story in _PROJECTS:
+            project = m.post_project(
+                buyers[client],
+                category_id=CategoryId(category),
+                title=title,
+                description=description,
+                bracket=bracket,
+                duration_days=14,
+                skills=(_SKILLS[category],),
+                questions=("ما أعمالك السابقة القريبة من هذا المشروع؟",),
+                key=self.key(),
+            )
+            posted[title] = project
+            self.demo.projects[project] = story
+            if story != "awaiting_review":
+                m.moderate_project(_ADMIN, project, key=self.key())
+        for title, seller, dollars, days in _BIDS:
+            m.place_bid(
+                sellers[seller],
+                posted[title],
+                amount=self.usd(dollars),
+                delivery_days=days,
+                text="أنفذ المشروع باحترافية وأسلمه قبل الموعد، مع تعديلات حتى ترضى.",
+                answers=("نفذت مشاريع مشابهة كثيرة، وأرسل لك نماذج منها عند الطلب.",),
+                key=self.key(),
+            )
+        hired = next(p for p, story in self.demo.projects.items() if story == "hired")
+        page = m.project_page(buyers["hind"], hired)
+        contract = m.hire_bid(buyers["hind"], hired, page.bids[0].bid.id, key=self.key())
+        self.demo.contracts.append(contract)
+        noura = sellers["noura_writes"]
+        m.answer_offer(noura, contract, accept=True, key=self.key())
+        m.fund_milestone(buyers["hind"], contract, 1, lg.Gateway.CARD, key=self.key())
+        m.submit_milestone(noura, contract, 1, "الترجمة كاملة مع المراجعة.", key=self.key())
 
 
 def load_demo(market: Marketplace, clock: ManualClock) -> Demo:
