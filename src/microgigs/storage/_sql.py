@@ -822,7 +822,12 @@ class SqlBackend(ABC):
         )
         for document in changes.documents:
             columns = {name: self._column(value) for name, value in document.columns.items()}
-            steps += self._upsert(document.table, Write(document.value, document.expected), columns)
+            steps += self._upsert(
+                document.table,
+                Write(document.value, document.expected),
+                columns,
+                label=document.label,
+            )
         steps += (self._listing(listing) for listing in changes.listings)
         steps += (
             ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
@@ -991,7 +996,7 @@ class SqlBackend(ABC):
                 (
                     f"SELECT 1 FROM {table} WHERE owner_id = ?",
                     (value.owner_id,),
-                    _nothing_found(table, value.owner_id),
+                    _nothing_found(_LABELS[table], value.owner_id),
                 ),
                 (
                     f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",
@@ -1003,7 +1008,7 @@ class SqlBackend(ABC):
             (
                 (f"UPDATE {table} SET version = ?, doc = ? WHERE owner_id = ? AND version = ?"),
                 (value.version, text, value.owner_id, write.expected),
-                _one_changed(table, value.owner_id),
+                _one_changed(_LABELS[table], value.owner_id),
             )
         ]
 
@@ -1019,12 +1024,16 @@ class SqlBackend(ABC):
         | Write[Versioned],
         columns: dict[str, object],
         doc: str | None = None,
+        *,
+        label: str | None = None,
     ) -> list[_Step]:
         """Insert a new document, or update one at the version it was read at.
 
-        ``doc`` is the document's text, when the caller encoded it (the whole value if not).
+        ``doc`` is the document's text, when the caller encoded it (the whole value if not);
+        a refusal names the aggregate by ``label`` (its table's word when not given).
         """
         value = write.value
+        kind = label or _LABELS[table]
         names = [*columns, "version", "doc"]
         text = self._documents.encode(value) if doc is None else doc
         values = [*columns.values(), value.version, text]
@@ -1034,7 +1043,7 @@ class SqlBackend(ABC):
                 (
                     f"SELECT 1 FROM {table} WHERE id = ?",
                     (value.id,),
-                    _nothing_found(table, value.id),
+                    _nothing_found(kind, value.id),
                 ),
                 (
                     f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
@@ -1047,7 +1056,7 @@ class SqlBackend(ABC):
             (
                 f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
                 (*values, value.id, write.expected),
-                _one_changed(table, value.id),
+                _one_changed(kind, value.id),
             )
         ]
 
@@ -1071,6 +1080,19 @@ _TRANSACTION_INSERT: Final = (
 _Check = Callable[[Cursor], None]
 _Step = tuple[str, Sequence[object], _Check | None]
 """A statement of a flush, its parameters, and what its result must show (or ``None``)."""
+
+
+_LABELS: Final = {
+    "members": _("member"),
+    "services": _("service"),
+    "orders": _("order"),
+    "reviews": _("review"),
+    "inquiries": _("inquiry"),
+    "requests": _("request"),
+    "carts": _("cart"),
+    "favourites": _("favourites"),
+}
+"""What a refusal calls a table's aggregate: the memory adapter's words, translatable."""
 
 
 def _nothing_found(kind: str, key: str) -> _Check:

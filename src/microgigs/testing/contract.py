@@ -131,10 +131,18 @@ def _usd(amount: int | str) -> Money:
     return Money.of(amount, USD)
 
 
-def _expect(kind: type[MicrogigsError], action: Callable[[], object]) -> None:
+def _expect(
+    kind: type[MicrogigsError],
+    action: Callable[[], object],
+    named: tuple[str, str] | None = None,
+) -> None:
+    """``action`` raises ``kind``; with ``named``, a ``StaleWrite`` names (what, which)."""
     try:
         action()
-    except kind:
+    except kind as error:
+        if named is not None:
+            found = (error.context().get("kind"), error.context().get("key"))
+            assert named == found, f"{kind.__name__} names {found}, not {named}"
         return
     message = f"expected {kind.__name__}"
     raise AssertionError(message)
@@ -217,7 +225,7 @@ def check_stale_writes_are_refused(make: Factory) -> None:
             first.members.save(mine)
             second.members.save(theirs)
             first.commit()
-            _expect(StaleWrite, second.commit)
+            _expect(StaleWrite, second.commit, ("member", member.id))
         with storage.unit_of_work() as uow:
             assert uow.members.get(member.id).bio == "الأولى"
 
@@ -226,25 +234,33 @@ def _second_commit_is_stale(
     storage: Storage,
     first: Callable[[UnitOfWork], object],
     second: Callable[[UnitOfWork], object],
+    named: tuple[str, str] | None = None,
 ) -> None:
-    """Both units read and change one aggregate; the first commits; the second must fail."""
+    """Both units read and change one aggregate; the first commits; the second must fail.
+
+    With ``named``, the refusal names the aggregate's kind and key, alike on every adapter.
+    """
     with storage.unit_of_work() as one, storage.unit_of_work() as two:
         first(one)
         second(two)
         two.outbox.record(OutboxEvent(EventId("E-stale"), "lost", "{}", EPOCH))
         one.commit()
-        _expect(StaleWrite, two.commit)
+        _expect(StaleWrite, two.commit, named)
     with storage.unit_of_work() as uow:
         assert [] == uow.outbox.pending(), "a stale unit of work wrote its event"
 
 
-def _second_add_is_stale(storage: Storage, add: Callable[[UnitOfWork], object]) -> None:
+def _second_add_is_stale(
+    storage: Storage,
+    add: Callable[[UnitOfWork], object],
+    named: tuple[str, str] | None = None,
+) -> None:
     """Two units add an aggregate under one new id; the second to commit must fail."""
     with storage.unit_of_work() as one, storage.unit_of_work() as two:
         add(one)
         add(two)
         one.commit()
-        _expect(StaleWrite, two.commit)
+        _expect(StaleWrite, two.commit, named)
 
 
 def check_stale_orders_are_refused(make: Factory) -> None:
@@ -269,8 +285,10 @@ def check_stale_orders_are_refused(make: Factory) -> None:
             order.apply(OrderEvent.DECLINE, seller, EPOCH, KHAMSAT.orders)
             uow.orders.save(order)
 
-        _second_commit_is_stale(storage, instruct, decline)
-        _second_add_is_stale(storage, lambda uow: uow.orders.add(place_order(order_id="O2")))
+        _second_commit_is_stale(storage, instruct, decline, ("order", "O1"))
+        _second_add_is_stale(
+            storage, lambda uow: uow.orders.add(place_order(order_id="O2")), ("order", "O2")
+        )
         with storage.unit_of_work() as uow:
             stored = uow.orders.get(OrderId("O1"))
             assert (OrderStatus.IN_PROGRESS, 2) == (stored.status, stored.version)
@@ -325,8 +343,10 @@ def check_stale_services_are_refused(make: Factory) -> None:
             found.reject(admin, "لا يطابق الشروط", EPOCH)
             uow.services.save(found)
 
-        _second_commit_is_stale(storage, approve, reject)
-        _second_add_is_stale(storage, lambda uow: uow.services.add(make_service(service_id="S2")))
+        _second_commit_is_stale(storage, approve, reject, ("service", "S1"))
+        _second_add_is_stale(
+            storage, lambda uow: uow.services.add(make_service(service_id="S2")), ("service", "S2")
+        )
         with storage.unit_of_work() as uow:
             assert ServiceStatus.ACTIVE == uow.services.get(ServiceId("S1")).status
 
@@ -355,7 +375,7 @@ def check_stale_reviews_are_refused(make: Factory) -> None:
 
             return answer
 
-        _second_commit_is_stale(storage, reply("شكرًا"), reply("ردّ ثانٍ"))
+        _second_commit_is_stale(storage, reply("شكرًا"), reply("ردّ ثانٍ"), ("review", "R1"))
         with storage.unit_of_work() as uow:
             assert "شكرًا" == uow.reviews.get(ReviewId("R1")).reply
 
@@ -383,8 +403,12 @@ def check_stale_inquiries_are_refused(make: Factory) -> None:
 
             return message
 
-        _second_commit_is_stale(storage, write(seller, "نعم"), write(buyer, "وما المدة؟"))
-        _second_add_is_stale(storage, lambda uow: uow.inquiries.add(opened("I2", "S2")))
+        _second_commit_is_stale(
+            storage, write(seller, "نعم"), write(buyer, "وما المدة؟"), ("inquiry", "I1")
+        )
+        _second_add_is_stale(
+            storage, lambda uow: uow.inquiries.add(opened("I2", "S2")), ("inquiry", "I2")
+        )
         with storage.unit_of_work() as uow:
             stored = uow.inquiries.get(InquiryId("I1"))
             assert ["هل تسلم بصيغة PSD؟", "نعم"] == [m.body for m in stored.messages]
@@ -416,8 +440,8 @@ def check_stale_requests_are_refused(make: Factory) -> None:
             found.reject(admin, "طلب مكرر")
             uow.requests.save(found)
 
-        _second_commit_is_stale(storage, approve, reject)
-        _second_add_is_stale(storage, lambda uow: uow.requests.add(posted("Q2")))
+        _second_commit_is_stale(storage, approve, reject, ("request", "Q1"))
+        _second_add_is_stale(storage, lambda uow: uow.requests.add(posted("Q2")), ("request", "Q2"))
         with storage.unit_of_work() as uow:
             assert ["Q1"] == [r.id for r in uow.requests.open_now(EPOCH)]
 
