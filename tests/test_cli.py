@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from microgigs import ledger as lg
+from microgigs.l10n import format_money
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.storage.sqlite import SQLiteStorage
 
@@ -83,6 +85,20 @@ def test_simulate_is_deterministic_walks_every_path_and_audits_clean(tmp_path):
                         "in progress": "in progress"})  # fmt: skip
     assert projects["completed"] > 0
     assert "Released to freelancers (projects): $" in report
+
+
+def test_the_report_shows_the_platform_commission_the_ledger_holds(tmp_path):
+    db = tmp_path / "sim.db"
+    run = cli("--db", str(db), *SIMULATION, "--lang", "en")
+    assert 0 == run.returncode, run.stderr
+    storage = SQLiteStorage(db, currency="USD")
+    try:
+        with storage.unit_of_work() as uow:
+            revenue = uow.ledger.balance(lg.revenue())
+    finally:
+        storage.close()
+    assert revenue.minor > 0
+    assert f"Platform commission: {format_money(revenue, 'en')}\n" in run.stdout
 
 
 def test_the_report_speaks_arabic(tmp_path):

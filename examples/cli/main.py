@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from simulation import simulate
 
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator, bootstrap
+from microgigs import ledger as lg
 from microgigs.actors import Actor, Role
 from microgigs.catalog import Service
 from microgigs.ids import MemberId
@@ -217,7 +218,8 @@ def report(market: Marketplace, language: str) -> list[str]:
     lines = [
         f"== {say('title')} ==",
         f"{say('gmv')}: {format_money(seen.gmv, locale)}",
-        f"{say('commission')}: {format_money(seen.money.get('revenue', zero), locale)}",
+        # the revenue account is platform:revenue: the overview groups money by prefix
+        f"{say('commission')}: {format_money(market.balance(lg.revenue()), locale)}",
         f"{say('orders')}:",
     ]
     lines += [f"  {label(s, locale)}: {seen.orders[s]}" for s in OrderStatus if seen.orders[s]]

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
-from cast import ADMIN, DAY, cast, usd
+from cast import ADMIN, DAY, START, cast, usd
 from dateutil.relativedelta import relativedelta
 
+from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import PermissionDenied
+from microgigs.ids import CategoryId
+from microgigs.marketplace import Marketplace
+from microgigs.payments import FakeGateway
+from microgigs.projects import CLIENT_ASPECTS, Aspect, AspectRating
 from microgigs.ranking import ListingQuery, SellerLevel
+from microgigs.storage import MemoryStorage
 
 FIRST_ROUND = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -106,3 +113,151 @@ def test_admins_grant_and_remove_the_professional_level(market):
     assert (SellerLevel.PROFESSIONAL, SellerLevel.LEVEL_1) == (kept.level, kept.earned)
     market.remove_professional(ADMIN, seller.member_id, key="g-2")
     assert [service] == listed_at(market, SellerLevel.LEVEL_1)
+
+
+# --- project work feeds levels (RULES.md §11) ----------------------------------------------------
+
+DESIGN = CategoryId("logo-design")
+NEXT_ROUND = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+def member(market, name):
+    return Actor.member(
+        market.register_member(
+            username=name,
+            email=f"{name}@example.com",
+            first_name="اسم",
+            family_name="العائلة",
+            key=f"r-{name}",
+        )
+    )
+
+
+def project_freelancer(market, *, clients=10, completed=12, cancelled=3, low=False, reply=DAY):
+    """A freelancer without services: contracts with ``clients`` clients, answered in ``reply``.
+
+    ``completed`` contracts are funded, approved and reviewed both ways (four stars on every
+    aspect; one aspect of the first at three when ``low``); ``cancelled`` more are cancelled
+    by agreement after they start.
+    """
+    freelancer = member(market, "freelancer")
+    hirers = [member(market, f"client{n}") for n in range(clients)]
+    for client in hirers:
+        market.top_up(client, usd(3000), lg.Gateway.CARD, key=f"t-{client.member_id}")
+    for number in range(completed + cancelled):
+        client = hirers[number % clients]
+        project = market.post_project(
+            client,
+            category_id=DESIGN,
+            title="هوية بصرية كاملة لمتجر عطور",
+            description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد.",
+            bracket=5,
+            duration_days=30,
+            skills=("شعار",),
+            key=f"p{number}",
+        )
+        market.moderate_project(ADMIN, project, key=f"m{number}")
+        placed = market.place_bid(
+            freelancer,
+            project,
+            amount=usd("1200"),
+            delivery_days=20,
+            text="أصمم هوية متكاملة مع دليل استخدام واضح خلال عشرين يومًا.",
+            key=f"b{number}",
+        )
+        contract = market.hire_bid(client, project, placed, key=f"h{number}")
+        market.clock.advance(reply)
+        market.answer_offer(freelancer, contract, accept=True, key=f"y{number}")
+        if number >= completed:
+            market.ask_to_cancel_contract(client, contract, key=f"x{number}")
+            market.answer_contract_cancellation(freelancer, contract, agree=True, key=f"xa{number}")
+            continue
+        market.fund_milestone(client, contract, 1, key=f"f{number}")
+        market.submit_milestone(freelancer, contract, 1, "الملفات", ["id.zip"], key=f"s{number}")
+        market.approve_milestone(client, contract, 1, key=f"a{number}")
+        six = [
+            AspectRating(aspect, 3 if low and number == 0 and aspect is Aspect.QUALITY else 4)
+            for aspect in CLIENT_ASPECTS
+        ]
+        market.review_contract(client, contract, six, "عمل متقن", key=f"rc{number}")
+        overall = [AspectRating(Aspect.OVERALL, 5)]
+        market.review_contract(freelancer, contract, overall, "عميل واضح", key=f"rf{number}")
+    return freelancer
+
+
+def evaluated(market, freelancer):
+    market.clock.set(NEXT_ROUND + timedelta(hours=1))
+    market.tick()
+    (latest,) = market.level_history(freelancer.member_id, limit=1)
+    assert NEXT_ROUND == latest.at
+    return latest
+
+
+def test_a_freelancer_with_only_project_work_reaches_level_2_at_exactly_the_thresholds(market):
+    freelancer = project_freelancer(market)
+    latest = evaluated(market, freelancer)
+    assert (SellerLevel.LEVEL_2, True) == (latest.level, latest.changed)
+    actual = {c.name: c.actual for c in latest.checks[0].criteria}
+    assert {
+        "unique clients": 10,
+        "average rating": Decimal("4.000"),
+        "order completion rate": Decimal("0.800"),
+        "successful conversation rate": Decimal("1.000"),
+        "response time": timedelta(hours=24),
+    } == actual
+    assert all(c.met for c in latest.checks[0].criteria)
+    with market.storage.unit_of_work() as uow:
+        assert SellerLevel.LEVEL_2 == uow.members.get(freelancer.member_id).level
+
+
+@pytest.mark.parametrize(
+    ("below", "missed"),
+    [
+        ({"clients": 9}, "unique clients"),
+        ({"low": True}, "average rating"),
+        ({"completed": 11}, "order completion rate"),
+        ({"reply": DAY + timedelta(seconds=1)}, "response time"),
+    ],
+)
+def test_one_step_below_a_threshold_the_freelancer_stays_at_level_1(below, missed):
+    storage = MemoryStorage("USD")
+    clock = ManualClock(START)
+    market = Marketplace(storage, clock, UlidGenerator(clock, seed=1), KHAMSAT, FakeGateway())
+    latest = evaluated(market, project_freelancer(market, **below))
+    assert (SellerLevel.LEVEL_1, False) == (latest.level, latest.changed)
+    assert [missed] == [c.name for c in latest.checks[0].criteria if not c.met]
+
+
+def test_offers_declined_or_lapsed_count_against_the_conversation_rate(market):
+    client, freelancer = member(market, "client"), member(market, "freelancer")
+    for number, answer in enumerate((True, False, None)):
+        project = market.post_project(
+            client,
+            category_id=DESIGN,
+            title="تطبيق جوال لمتجر عطور",
+            description="نحتاج تطبيقًا بسيطًا يعرض المنتجات ويستقبل الطلبات من العملاء.",
+            bracket=5,
+            duration_days=30,
+            skills=("تطبيق",),
+            key=f"p{number}",
+        )
+        market.moderate_project(ADMIN, project, key=f"m{number}")
+        placed = market.place_bid(
+            freelancer,
+            project,
+            amount=usd("1200"),
+            delivery_days=20,
+            text="أبني التطبيق بواجهة عربية كاملة خلال عشرين يومًا مع الاختبار.",
+            key=f"b{number}",
+        )
+        contract = market.hire_bid(client, project, placed, key=f"h{number}")
+        if answer is not None:
+            market.clock.advance(timedelta(hours=2))
+            market.answer_offer(freelancer, contract, accept=answer, key=f"y{number}")
+    market.clock.advance(31 * DAY)
+    market.tick()  # the third offer lapses after 30 days
+    latest = evaluated(market, freelancer)
+    actual = {c.name: c.actual for c in latest.checks[0].criteria}
+    assert Decimal("0.333") == actual["successful conversation rate"]
+    assert timedelta(hours=2) == actual["response time"]  # the median of 2 h, 2 h, 30 days
+    assert None is actual["average rating"]

@@ -1,4 +1,8 @@
-"""Seller levels: the monthly evaluation (a system step of ``tick``) and the professional level."""
+"""Seller levels: the monthly evaluation (a system step of ``tick``) and the professional level.
+
+A member's project work as a freelancer counts with their orders (RULES.md §11): their
+contracts, read newest first (at most 500 offered up to the round), feed the same criteria.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +45,8 @@ def evaluate_level(command: EvaluateLevel, context: Context) -> None:
         inquiries=uow.inquiries.to_seller(seller_id, since),
         at=command.round_at,
         policy=levels,
+        contracts=uow.contracts.of_freelancer(seller_id, until=command.round_at),
+        projects=context.policy.projects,
     )
     previous = uow.levels.latest(seller_id)
     evaluation = evaluate(

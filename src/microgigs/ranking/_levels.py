@@ -17,7 +17,8 @@ from microgigs.clock import earlier, later, utc
 from microgigs.ids import MemberId
 from microgigs.inquiries import Inquiry
 from microgigs.orders import Order, OrderStatus
-from microgigs.policy import LevelCriteria, LevelPolicy, SellerLevel
+from microgigs.policy import LevelCriteria, LevelPolicy, ProjectPolicy, SellerLevel
+from microgigs.projects import Contract, ContractStatus
 from microgigs.ranking._reviews import Review
 
 _PLACES: Final = Decimal("0.001")
@@ -42,20 +43,96 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / whole).quantize(_PLACES) if whole else None
 
 
+@attrs.frozen
+class ProjectWork:
+    """What a freelancer's contracts add to their level metrics over a window (RULES.md §11).
+
+    ``clients``: the clients of contracts completed in the window. ``completed`` and
+    ``unfinished`` (ended early or cancelled): contracts finished in the window. ``stars``:
+    the mean of the six aspects of each client review written in the window and published
+    by its end. ``offers`` and ``accepted``: offers made in the window and answered (or
+    lapsed) by its end, and those accepted. ``response_times``: how long each of those
+    offers waited for its answer (a lapsed one, its whole lifetime).
+    """
+
+    clients: frozenset[MemberId] = frozenset()
+    completed: int = 0
+    unfinished: int = 0
+    stars: tuple[Decimal, ...] = ()
+    offers: int = 0
+    accepted: int = 0
+    response_times: tuple[timedelta, ...] = ()
+
+
+_UNFINISHED: Final = frozenset({ContractStatus.ENDED, ContractStatus.CANCELLED})
+_REFUSED: Final = frozenset({ContractStatus.DECLINED, ContractStatus.LAPSED})
+
+
+def project_work(
+    contracts: Iterable[Contract],
+    *,
+    freelancer_id: MemberId,
+    since: datetime,
+    at: datetime,
+    policy: ProjectPolicy,
+) -> ProjectWork:
+    """A freelancer's project work in the window from ``since`` to ``at``.
+
+    A contract counts where it ends (finished in the window), not where it started: a
+    project may run longer than the window. See ``docs/decisions.md``.
+    """
+    start, end = utc(since), utc(at)
+    mine = [c for c in contracts if c.freelancer_id == freelancer_id]
+    finished = [c for c in mine if c.finished_at is not None and start <= c.finished_at <= end]
+    completed = [c for c in finished if c.status is ContractStatus.COMPLETED]
+    stars = tuple(
+        review.stars
+        for c in mine
+        if (review := c.client_review) is not None
+        and start <= review.written_at <= end
+        and c.reviews_published(end, policy)
+    )
+    waits: list[timedelta] = []
+    accepted = 0
+    for c in mine:
+        if not start <= c.offered_at <= end:
+            continue
+        if c.started_at is not None and c.started_at <= end:
+            accepted += 1
+            waits.append(c.started_at - c.offered_at)
+        elif c.status in _REFUSED and c.finished_at is not None and c.finished_at <= end:
+            waits.append(c.finished_at - c.offered_at)
+    return ProjectWork(
+        clients=frozenset(c.client_id for c in completed),
+        completed=len(completed),
+        unfinished=sum(1 for c in finished if c.status in _UNFINISHED),
+        stars=stars,
+        offers=len(waits),
+        accepted=accepted,
+        response_times=tuple(waits),
+    )
+
+
 def measure(
     orders: Iterable[Order],
     *,
     seller_id: MemberId,
-    stars: Iterable[int],
+    stars: Iterable[int | Decimal],
     inquiries: int,
     inquiries_ordered: int,
     response_times: Iterable[timedelta],
     since: datetime,
+    work: ProjectWork | None = None,
 ) -> SellerMetrics:
     """The seller's metrics from their orders placed since ``since`` and the other facts.
 
-    Completion counts finished orders only: completed ÷ (completed + cancelled).
+    Completion counts finished orders only: completed ÷ (completed + cancelled). ``work``,
+    the member's project work as a freelancer, counts with the orders: its clients among
+    the unique clients, its client reviews among the stars, completed contracts against
+    those ended early or cancelled, offers accepted against offers answered (as inquiries
+    that became orders against inquiries), and how long offers waited among response times.
     """
+    work = ProjectWork() if work is None else work
     mine = [o for o in orders if o.seller_id == seller_id and o.placed_at >= since]
     completed = [o for o in mine if o.status is OrderStatus.COMPLETED]
     cancelled = [o for o in mine if o.status is OrderStatus.CANCELLED]
@@ -64,13 +141,14 @@ def measure(
         for o in completed
         if o.deadline is not None and o.delivered_at is not None and o.delivered_at <= o.deadline
     ]
-    given = list(stars)
-    waits = sorted(response_times)
+    given = [Decimal(s) for s in stars] + list(work.stars)
+    waits = sorted([*response_times, *work.response_times])
+    done = len(completed) + work.completed
     return SellerMetrics(
-        unique_clients=len({o.buyer_id for o in completed}),
-        average_rating=(Decimal(sum(given)) / len(given)).quantize(_PLACES) if given else None,
-        completion_rate=_share(len(completed), len(completed) + len(cancelled)),
-        conversation_rate=_share(inquiries_ordered, inquiries),
+        unique_clients=len({o.buyer_id for o in completed} | work.clients),
+        average_rating=(sum(given, Decimal(0)) / len(given)).quantize(_PLACES) if given else None,
+        completion_rate=_share(done, done + len(cancelled) + work.unfinished),
+        conversation_rate=_share(inquiries_ordered + work.accepted, inquiries + work.offers),
         response_time=waits[len(waits) // 2] if waits else None,
         on_time_rate=_share(len(on_time), len(completed)),
     )
@@ -275,13 +353,21 @@ def seller_metrics(
     inquiries: Iterable[Inquiry],
     at: datetime,
     policy: LevelPolicy,
+    contracts: Iterable[Contract] = (),
+    projects: ProjectPolicy | None = None,
 ) -> SellerMetrics:
     """The metrics of a seller's window ending at ``at`` from what the storage holds.
 
     Only facts from ``at - metrics_window`` up to ``at`` count, so an evaluation run late
-    measures what it would have measured on time.
+    measures what it would have measured on time. ``contracts`` (read with ``projects``,
+    the policy whose review window publishes their reviews) add the member's project work.
     """
     since = earlier(utc(at), policy.metrics_window)
+    work = (
+        None
+        if projects is None
+        else project_work(contracts, freelancer_id=seller_id, since=since, at=at, policy=projects)
+    )
     asked = [i for i in inquiries if since <= i.opened_at <= at]
     return measure(
         [o for o in orders if o.placed_at <= at],
@@ -291,4 +377,5 @@ def seller_metrics(
         inquiries_ordered=sum(1 for i in asked if i.order_id is not None),
         response_times=[t for i in asked if (t := i.response_time) is not None],
         since=since,
+        work=work,
     )

@@ -517,9 +517,10 @@ class SqlBackend(ABC):
 
     def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]:
         rows = self._read(
-            "SELECT DISTINCT s.seller_id FROM services s WHERE NOT EXISTS"
-            " (SELECT 1 FROM level_evaluations e WHERE e.seller_id = s.seller_id AND e.at >= ?)"
-            " ORDER BY s.seller_id LIMIT ?",
+            "SELECT s.id FROM (SELECT seller_id AS id FROM services"
+            " UNION SELECT freelancer_id FROM contracts) s WHERE NOT EXISTS"
+            " (SELECT 1 FROM level_evaluations e WHERE e.seller_id = s.id AND e.at >= ?)"
+            " ORDER BY s.id LIMIT ?",
             (self._time(round_at), limit),
         )
         return [MemberId(str(row[0])) for row in rows]

@@ -785,6 +785,18 @@ class _Contracts(_Documents[Contract]):
         mine = sorted(found.values(), key=lambda c: (c.offered_at, c.id), reverse=True)
         return mine[:limit]
 
+    def of_freelancer(
+        self, freelancer_id: MemberId, *, until: datetime, limit: int = 500
+    ) -> list[Contract]:
+        return self.select(
+            Select(
+                (("freelancer_id", freelancer_id),),
+                until=("offered_at", until),
+                order=(("offered_at", True),),
+                limit=limit,
+            )
+        )
+
     def due(self, now: datetime, *, limit: int = 100) -> list[ContractId]:
         due = Select(until=("next_due_at", now), order=(("next_due_at", False),), limit=limit)
         return [ContractId(c.id) for c in self._backend.documents(CONTRACTS, due)]

@@ -51,6 +51,7 @@ from microgigs.ledger import (
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
+from microgigs.projects import Contract
 from microgigs.ranking import (
     Evaluation,
     Listing,
@@ -62,7 +63,7 @@ from microgigs.ranking import (
     suggest,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
-from microgigs.storage._tables import TABLES, Select, Table, Versioned
+from microgigs.storage._tables import CONTRACTS, TABLES, Select, Table, Versioned
 from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Stored, Write
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -264,6 +265,8 @@ class _MemoryBackend:
 
     def sellers_due(self, round_at: datetime, limit: int) -> list[MemberId]:
         sellers = {s.seller_id for s in self._services.values()}
+        contracts = self._tables[CONTRACTS.name].values()
+        sellers.update(c.freelancer_id for c in contracts if isinstance(c, Contract))
         due = [
             seller
             for seller in sellers

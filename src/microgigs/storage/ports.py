@@ -248,7 +248,8 @@ class LevelEvaluationRepository(Protocol):
     def sellers_due(self, round_at: datetime, *, limit: int = 100) -> list[MemberId]:
         """Sellers due in a round, by id.
 
-        Those with at least one service and no evaluation at or after ``round_at``.
+        Those with at least one service or one contract as freelancer, and no evaluation
+        at or after ``round_at``.
         """
         ...
 
@@ -447,6 +448,15 @@ class ContractRepository(Protocol):
         limit: int = 50,
     ) -> list[Contract]:
         """The contracts a member is client or freelancer of (in a status), newest first."""
+        ...
+
+    def of_freelancer(
+        self, freelancer_id: MemberId, *, until: datetime, limit: int = 500
+    ) -> list[Contract]:
+        """A freelancer's contracts offered up to ``until``, newest first (indexed).
+
+        The level evaluation reads them: those finished, reviewed or answered in its window.
+        """
         ...
 
     def due(self, now: datetime, *, limit: int = 100) -> list[ContractId]:

@@ -1243,7 +1243,10 @@ def _contract(number: int, *, freelancer: MemberId = SELLER_ID) -> Contract:
 
 
 def check_contracts_and_due_index(make: Factory) -> None:
-    """Contracts round-trip with milestones; a project's and a member's; the due index."""
+    """Contracts round-trip with milestones; a project's, a member's, a freelancer's; due index.
+
+    A freelancer with a contract and no service is due for the level evaluation.
+    """
     with closing(make()) as storage:
         other = MemberId("M-other")
         offered, active, theirs = _contract(1), _contract(2), _contract(3, freelancer=other)
@@ -1267,6 +1270,17 @@ def check_contracts_and_due_index(make: Factory) -> None:
             assert ["C3", "C2", "C1"] == [c.id for c in uow.contracts.of_member(BUYER_ID)]
             mine = uow.contracts.of_member(SELLER_ID, status=ContractStatus.ACTIVE)
             assert ["C2"] == [c.id for c in mine]
+            # a freelancer's, offered up to a moment, newest first (the level evaluation's)
+            for until, limit, expected in (
+                (EPOCH + timedelta(hours=2), 500, ["C2", "C1"]),
+                (EPOCH + timedelta(hours=2) - timedelta(microseconds=1), 500, ["C1"]),
+                (EPOCH + timedelta(days=9), 1, ["C2"]),
+                (EPOCH, 500, []),
+            ):
+                found = uow.contracts.of_freelancer(SELLER_ID, until=until, limit=limit)
+                assert expected == [c.id for c in found]
+            # freelancers with a contract are due for evaluation; clients are not
+            assert sorted([other, SELLER_ID]) == uow.levels.sellers_due(EPOCH)
             assert [] == uow.contracts.due(EPOCH + timedelta(days=14))
             # the offers lapse after 30 days; the submission is approved by itself after 14
             approval = EPOCH + timedelta(days=15)
