@@ -337,8 +337,9 @@ def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_language
     assert [cheap, dear] == [r.view.bid.id for r in ranked]
     amount = {r.view.bid.id: r.contributions[3].points for r in ranked}
     assert {cheap: 100, dear: 0} == amount
-    assert "amount within the budget: 100 (1000.00 USD)" == ranked[0].explain("en")[3]
-    assert "المبلغ ضمن الميزانية: 100 (1000.00 USD)" == ranked[0].explain("ar")[3]
+    assert "amount within the budget: 100 (\u2066$1,000.00\u2069)" == ranked[0].explain("en")[3]
+    assert "المبلغ ضمن الميزانية: 100 (\u20661,000.00\xa0US$\u2069)" == ranked[0].explain("ar")[3]
+    assert "مستوى المستقل: 0 (المستوى الأول)" == ranked[0].explain("ar")[2]
     assert 6 == len(ranked[0].explain("ar"))
 
 

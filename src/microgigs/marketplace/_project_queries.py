@@ -21,9 +21,9 @@ from microgigs.actors import Actor, Role
 from microgigs.clock import Clock
 from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
-from microgigs.l10n import label
+from microgigs.l10n import format_money, label
 from microgigs.money import Money
-from microgigs.policy import MarketplacePolicy
+from microgigs.policy import MarketplacePolicy, SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
     Bid,
@@ -122,10 +122,21 @@ class Contribution:
     factor: Factor
     points: int
     figure: str
+    amount: Money | None = None
+    """The bid's amount, for the budget factor: shown as money in the reader's locale."""
+    level: SellerLevel | None = None
+    """The freelancer's level, for the level factor: shown by its translated label."""
 
     def explain(self, locale: str) -> str:
-        """The contribution in words: ``التقييم: 90 (4.5)``."""
-        return f"{label(self.factor, locale)}: {self.points} ({self.figure})"
+        """The contribution in words: ``التقييم: 90 (4.5)``, amounts and levels localized."""
+        if self.amount is not None:
+            # a left-to-right island (LRI … PDI), so Arabic around it cannot reorder it
+            shown = "\u2066" + format_money(self.amount, locale).strip("\u200f\u200e") + "\u2069"
+        elif self.level is not None:
+            shown = label(self.level, locale)
+        else:
+            shown = self.figure
+        return f"{label(self.factor, locale)}: {self.points} ({shown})"
 
 
 @attrs.frozen
@@ -326,11 +337,14 @@ class ProjectQueries:
                 _percent(Decimal(completed), Decimal(_COMPLETED_FOR_FULL)),
                 str(completed),
             ),
-            Contribution(Factor.LEVEL, _percent(Decimal(level.rank), Decimal(3)), level.value),
+            Contribution(
+                Factor.LEVEL, _percent(Decimal(level.rank), Decimal(3)), level.value, level=level
+            ),
             Contribution(
                 Factor.AMOUNT,
                 _percent(Decimal((high - bid.amount).minor), Decimal((high - low).minor)),
                 str(bid.amount),
+                amount=bid.amount,
             ),
             Contribution(
                 Factor.DELIVERY,
