@@ -457,3 +457,33 @@ def test_an_early_end_disputed_whole_leaves_the_due_index_after_its_days(market)
     assert 1 == market.tick().contract_steps
     assert 0 == market.tick().contract_steps
     assert usd(1200) == market.contract_page(client, contract).held
+
+
+def test_a_freelancer_working_only_on_projects_is_counted_by_level(market):
+    client, freelancer, _other = people(market)
+    hired(market, client, freelancer)
+    levels = market.overview(ADMIN).levels
+    assert 1 == sum(levels.values())  # the freelancer; the client neither sells nor works
+
+
+def test_admins_see_contracts_with_a_disputed_milestone_the_longest_waiting_first(market):
+    market.policy = FIVERR_LIKE
+    client, freelancer, other = people(market)
+    plans = (MilestonePlan("الشعار", usd(600)), MilestonePlan("الدليل", usd(600)))
+    _project, first = hired(market, client, freelancer, plans)
+    project = open_project(market, client, key="p2")
+    placed = bid(market, other, project)
+    second = market.hire_bid(client, project, placed, key="hire-2")
+    market.answer_offer(other, second, accept=True, key="yes-2")
+    for contract, key in ((first, "a"), (second, "b")):
+        market.fund_milestone(client, contract, 1, key=f"fund-{key}")
+    assert () == market.moderation(ADMIN).contract_disputes
+    market.dispute_milestone(other, second, 1, "لم يصلني الدفع المتفق عليه", key="d-b")
+    market.clock.set(market.clock.now() + DAY)
+    market.dispute_milestone(client, first, 1, "العمل لم يبدأ", key="d-a")
+    waiting = market.moderation(ADMIN).contract_disputes
+    assert [second, first] == [c.id for c in waiting]  # disputed first, decided first
+    with pytest.raises(PermissionDenied):
+        market.moderation(client)
+    market.resolve_milestone(ADMIN, second, 1, Resolution.REFUND, key="refund")
+    assert [first] == [c.id for c in market.moderation(ADMIN).contract_disputes]

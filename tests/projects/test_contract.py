@@ -142,8 +142,9 @@ def test_a_dispute_is_per_milestone_and_freezes_its_timer() -> None:
     for number in (1, 2):
         contract.fund(C, number, NOW)
         contract.submit(F, number, "تم", now=NOW, policy=UPWORK_LIKE_PROJECTS)
-    contract.dispute(C, 2, "الألوان لا تطابق الوصف")
+    contract.dispute(C, 2, "الألوان لا تطابق الوصف", NOW + timedelta(hours=1))
     assert contract.milestone(2).approve_by is None
+    assert NOW + timedelta(hours=1) == contract.disputed_since
     later = NOW + timedelta(days=14)
     assert [s.number for s in contract.auto_approve(later)] == [1]  # undisputed still releases
     with pytest.raises(PermissionDenied):
@@ -252,7 +253,7 @@ def _act(contract: Contract, action: str, number: int, moment) -> list[Settlemen
     elif action == "approve":
         return contract.approve(C, number, moment)
     elif action == "dispute":
-        contract.dispute(F, number, "خلاف")
+        contract.dispute(F, number, "خلاف", moment)
     elif action in ("release", "refund"):
         return contract.resolve(ADMIN, number, Resolution(action), moment)
     elif action == "split":

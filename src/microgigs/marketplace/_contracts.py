@@ -170,7 +170,7 @@ def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
 @handles(c.DisputeMilestone)
 def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)  # a suspended party may dispute
-    contract.dispute(command.actor, command.number, command.reason)
+    contract.dispute(command.actor, command.number, command.reason, context.now)
     save_contract(context, contract, "milestone_disputed")
 
 

@@ -40,7 +40,7 @@ from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
 from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import Quote, quote
-from microgigs.projects import ContractStatus, ProjectStatus
+from microgigs.projects import Contract, ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import Storage, UnitOfWork
@@ -191,6 +191,8 @@ class ModerationQueue:
     services: tuple[Service, ...]
     requests: tuple[ServiceRequest, ...]
     disputes: tuple[Order, ...]
+    contract_disputes: tuple[Contract, ...] = ()
+    """Project mode: contracts with a disputed milestone, the longest waiting first."""
 
 
 def _own(actor: Actor, action: str) -> MemberId:
@@ -462,13 +464,20 @@ class Queries:
     # --- admins --------------------------------------------------------------------------------
 
     def moderation(self, actor: Actor) -> ModerationQueue:
-        """Services and requests awaiting review and open disputes, oldest first: admins only."""
+        """Services and requests awaiting review and open disputes, oldest first: admins only.
+
+        Disputes are orders' and contracts' (those with a disputed milestone, reviews hidden).
+        """
         _admin(actor, _("moderate"))
         with self._reading() as uow:
             return ModerationQueue(
                 tuple(uow.services.by_status(ServiceStatus.PENDING_REVIEW, limit=_QUEUE)),
                 tuple(uow.requests.awaiting_review(limit=_QUEUE)),
                 tuple(uow.orders.in_status(OrderStatus.DISPUTED, limit=_QUEUE)),
+                tuple(
+                    attrs.evolve(c, client_review=None, freelancer_review=None)
+                    for c in uow.contracts.disputed(limit=_QUEUE)
+                ),
             )
 
     def members(
@@ -497,7 +506,9 @@ class Queries:
                 for member in page:
                     for project in uow.projects.by_client(member.id, limit=_PAGE_MAX):
                         projects[project.status] += 1
+                    works = False
                     for contract in uow.contracts.of_member(member.id, limit=_PAGE_MAX):
+                        works = works or contract.freelancer_id == member.id
                         if contract.client_id == member.id:
                             contracts[contract.status] += 1
                             project_gmv += contract.released()
@@ -505,7 +516,7 @@ class Queries:
                         orders[order.status] += 1
                         if order.status is OrderStatus.COMPLETED:
                             gmv += order.quote.total - (order.refunded or zero)
-                    if uow.services.by_seller(member.id):
+                    if works or uow.services.by_seller(member.id):  # sells, or works
                         levels[member.level] += 1
                 after = page[-1].id
         money: dict[str, Money] = {}

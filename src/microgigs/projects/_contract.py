@@ -247,6 +247,9 @@ class Milestone:
     note: str | None = None
     refunded: Money | None = None
     released: Money | None = None
+    disputed_at: datetime | None = None
+    """When it was disputed (``None`` unless disputed; a document older than this field
+    had none, and reads as disputed when its contract was offered)."""
 
 
 @attrs.frozen
@@ -408,6 +411,18 @@ class Contract:
         if self.status is ContractStatus.ENDING and self.end_refund_at is not None:
             due.append(self.end_refund_at)
         return min(due, default=None)
+
+    @property
+    def disputed_since(self) -> datetime | None:
+        """When its oldest open dispute began (``None``: no milestone is disputed)."""
+        return min(
+            (
+                m.disputed_at or self.offered_at
+                for m in self.milestones
+                if m.status is MilestoneStatus.DISPUTED
+            ),
+            default=None,
+        )
 
     # --- the offer -----------------------------------------------------------------------
 
@@ -585,7 +600,7 @@ class Contract:
 
     # --- disputes ----------------------------------------------------------------------------
 
-    def dispute(self, actor: Actor, number: int, reason: str) -> None:
+    def dispute(self, actor: Actor, number: int, reason: str, now: datetime) -> None:
         """Either side disputes a milestone holding money; its timers stop till an admin decides."""
         self._party(actor, _("dispute a milestone"))
         self._require(_("dispute"), ContractStatus.ACTIVE, ContractStatus.ENDING)
@@ -602,6 +617,7 @@ class Contract:
                 status=MilestoneStatus.DISPUTED,
                 approve_by=None,
                 note=plain_text(_("reason"), reason, *_NOTE, multiline=True),
+                disputed_at=utc(now),
             )
         )
         self._changed()
@@ -720,7 +736,9 @@ class Contract:
             return settled
         for milestone in self.milestones:
             if milestone.status.holds_money and milestone.status is not MilestoneStatus.DISPUTED:
-                self._set(attrs.evolve(milestone, status=MilestoneStatus.DISPUTED))
+                self._set(
+                    attrs.evolve(milestone, status=MilestoneStatus.DISPUTED, disputed_at=utc(now))
+                )
         self.end_refund_at = None
         self._changed()
         return []

@@ -110,6 +110,7 @@ def _contract_columns(contract: Contract) -> Mapping[str, Column]:
         "status": contract.status.value,
         "offered_at": contract.offered_at,
         "next_due_at": contract.next_due_at,
+        "disputed_at": contract.disputed_since,
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar, overload
 
@@ -72,6 +72,7 @@ D = TypeVar("D", bound=Versioned)
 _CONTAINERS: Final = frozenset({list, dict, set})
 
 _PAGE_MAX: Final = 1000
+_BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def clone(value: T) -> T:
@@ -800,6 +801,11 @@ class _Contracts(_Documents[Contract]):
     def due(self, now: datetime, *, limit: int = 100) -> list[ContractId]:
         due = Select(until=("next_due_at", now), order=(("next_due_at", False),), limit=limit)
         return [ContractId(c.id) for c in self._backend.documents(CONTRACTS, due)]
+
+    def disputed(self, *, limit: int = 100) -> list[Contract]:
+        # every dispute began after the marketplace did: the bound skips contracts without one
+        after = ("disputed_at", _BEGINNING)
+        return self.select(Select(after=after, order=(("disputed_at", False),), limit=limit))
 
 
 class _BidCredits(_Documents[BidCredits]):

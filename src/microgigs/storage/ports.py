@@ -463,6 +463,13 @@ class ContractRepository(Protocol):
         """Contracts whose next automatic step is due at ``now``, soonest first (indexed)."""
         ...
 
+    def disputed(self, *, limit: int = 100) -> list[Contract]:
+        """Contracts with a disputed milestone, the longest waiting first (indexed).
+
+        What waits for an admin's decision: ordered by when the oldest open dispute began.
+        """
+        ...
+
 
 class BidCreditRepository(Protocol):
     """Each freelancer's bid credits: one record each, made on their first bid."""

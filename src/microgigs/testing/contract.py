@@ -64,6 +64,7 @@ from microgigs.projects import (
     Project,
     ProjectStatus,
     ProjectTerms,
+    Resolution,
 )
 from microgigs.ranking import (
     REACH,
@@ -91,6 +92,7 @@ __all__ = [
     "check_carts_and_favourites",
     "check_command_records",
     "check_contracts_and_due_index",
+    "check_disputed_contracts",
     "check_inquiries",
     "check_ledger_idempotency",
     "check_ledger_posts_whole_transactions",
@@ -1291,6 +1293,39 @@ def check_contracts_and_due_index(make: Factory) -> None:
             _expect(NotFound, lambda: uow.contracts.get(ContractId("C9")))
 
 
+def check_disputed_contracts(make: Factory) -> None:
+    """Contracts with a disputed milestone, the longest waiting first; a decision takes one out.
+
+    Each unit of work sees its own staged disputes and decisions in their place.
+    """
+    with closing(make()) as storage:
+        contracts = [_contract(n) for n in (1, 2, 3)]
+        for number, contract in enumerate(contracts, 1):
+            contract.accept(Actor.member(SELLER_ID), EPOCH + timedelta(hours=number))
+            contract.fund(Actor.member(BUYER_ID), 1, EPOCH + timedelta(hours=number))
+        later, sooner = EPOCH + timedelta(days=2), EPOCH + timedelta(days=1)
+        contracts[0].dispute(Actor.member(BUYER_ID), 1, "لم يبدأ العمل", later)
+        contracts[2].dispute(Actor.member(SELLER_ID), 1, "لم يرد العميل", sooner)
+        with storage.unit_of_work() as uow:
+            for contract in contracts:
+                uow.contracts.add(contract)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert ["C3", "C1"] == [c.id for c in uow.contracts.disputed()]
+            assert ["C3"] == [c.id for c in uow.contracts.disputed(limit=1)]
+            _expect(OutOfRange, lambda: uow.contracts.disputed(limit=0))
+            decided = uow.contracts.get(ContractId("C3"))
+            decided.resolve(Actor.admin(MemberId("staff")), 1, Resolution.REFUND, later)
+            uow.contracts.save(decided)
+            disputed = uow.contracts.get(ContractId("C2"))
+            disputed.dispute(Actor.member(BUYER_ID), 1, "تأخر التسليم", EPOCH)
+            uow.contracts.save(disputed)
+            assert ["C2", "C1"] == [c.id for c in uow.contracts.disputed()]
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert ["C2", "C1"] == [c.id for c in uow.contracts.disputed()]
+
+
 def check_bid_credits(make: Factory) -> None:
     """Credits are found (or not), spent at the version read, and due for refilling."""
     with closing(make()) as storage:
@@ -1462,6 +1497,7 @@ CHECKS: Final = (
     check_requests,
     check_projects,
     check_contracts_and_due_index,
+    check_disputed_contracts,
     check_bid_credits,
     check_stale_project_mode_writes_are_refused,
     check_values_handed_out_are_the_callers,
