@@ -92,8 +92,12 @@ from microgigs.projects import (
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
+    Contract,
     ContractStatus,
     MilestonePlan,
+    MilestoneStatus,
+    Project,
+    ProjectStatus,
     Resolution,
     Visibility,
 )
@@ -722,7 +726,8 @@ def order(order_id: str) -> str:
 def act(order_id: str, action: str) -> Response:
     oid, form, me = OrderId(order_id), request.form, actor()
     text = form.get("body", "")
-    files = _keep_uploads(oid) if action == "deliver" else []
+    delivering = action == "deliver" and g.member_id == _market().order(me, oid).seller_id
+    files = _keep_uploads(oid) if delivering else []  # only the seller's files are kept
     actions: dict[str, Callable[[str], object]] = {
         "message": lambda k: _market().send_message(me, oid, text, key=k),
         "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
@@ -791,29 +796,27 @@ _DONE: Final = {
 """What the person sees after each action on an order succeeds."""
 
 
-def _keep_uploads(order_id: OrderId) -> list[str]:
-    """Keep the files of the seller's delivery form; their addresses become attachments.
+def _keep_uploads(place: str) -> list[str]:
+    """Keep the files of a delivery or submission form; their addresses become attachments.
 
-    Files sent by anyone but the order's seller are ignored (``deliver`` refuses them
-    anyway); those of a delivery the rules refuse are removed again (:func:`_discard`).
+    ``place`` is where they belong: an order's id, or ``contracts/<id>`` for a contract's.
+    The caller keeps only the files of whoever may send them (an order's seller, a
+    contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
     """
-    order = _market().order(actor(), order_id)
-    if g.member_id != order.seller_id:
-        return []
     kept = []
     chosen = [upload for upload in request.files.getlist("files") if upload.filename]
     for upload in chosen[:MAX_FILES]:  # no file chosen: the browser sends an empty part
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
-        folder = _host().files / order_id
+        folder = _host().files / place
         folder.mkdir(parents=True, exist_ok=True)
         upload.save(folder / f"{stored}-{secure_filename(shown) or 'file'}")
-        kept.append(f"/files/{order_id}/{stored}/{shown}")
+        kept.append(f"/files/{place}/{stored}/{shown}")
     return kept
 
 
 def _shown_name(given: str | None) -> str:
-    """The name the seller gave a file (Arabic kept), without folders or control characters."""
+    """The name the sender gave a file (Arabic kept), without folders or control characters."""
     name = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in "<>\"'")
     return name.strip(" .")[:100] or "file"
@@ -822,34 +825,46 @@ def _shown_name(given: str | None) -> str:
 def _discard(addresses: list[str]) -> None:
     """Remove kept files by the addresses :func:`_keep_uploads` gave them."""
     for address in addresses:
-        _empty, _files, order_id, stored, _name = address.split("/", 4)
-        for path in (_host().files / order_id).glob(f"{stored}-*"):
+        place, stored, _name = address.removeprefix("/files/").rsplit("/", 2)
+        for path in (_host().files / place).glob(f"{stored}-*"):
             path.unlink(missing_ok=True)
+
+
+def _kept_file(place: str, stored: str, name: str, recorded: list[str]) -> Response:
+    """A kept file of ``place``, as a download, if one of the ``recorded`` addresses names it.
+
+    Served as an attachment, typed as bytes, with ``nosniff`` and a sandboxing CSP, so a
+    delivered ``.html`` or ``.svg`` can never run as the site (SECURITY.md). The name is
+    the one the delivery or submission recorded, never one read from the address (a party
+    could rename a file, or put line breaks in a header).
+    """
+    prefix = f"/files/{place}/{stored}/"
+    shown = next((a[len(prefix) :] for a in recorded if a.startswith(prefix)), None)
+    folder = _host().files.resolve().joinpath(*map(secure_filename, place.split("/")))
+    found = sorted(folder.glob(f"{stored}-*")) if _STORED.fullmatch(stored) else []
+    if not found or shown != name:
+        abort(404)
+    answer = send_file(
+        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=shown
+    )
+    answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return answer
 
 
 @pages.get("/files/<order_id>/<stored>/<name>")
 def delivered_file(order_id: str, stored: str, name: str) -> Response:
-    """A delivered file, for the order's parties and admins: always a download.
-
-    Served as an attachment, typed as bytes, with ``nosniff`` and a sandboxing CSP, so a
-    delivered ``.html`` or ``.svg`` can never run as the site (SECURITY.md).
-    """
+    """A delivered file, for the order's parties and admins: always a download."""
     messages = _market().conversation(actor(), OrderId(order_id))  # parties and admins only
-    # the name the delivery recorded, never one read from the address (a party could
-    # rename a file, or put line breaks in a header)
-    prefix = f"/files/{order_id}/{stored}/"
-    recorded = next(
-        (a[len(prefix) :] for m in messages for a in m.attachments if a.startswith(prefix)), None
-    )
-    folder = _host().files.resolve() / secure_filename(order_id)
-    found = sorted(folder.glob(f"{stored}-*")) if _STORED.fullmatch(stored) else []
-    if not found or recorded != name:
-        abort(404)
-    answer = send_file(
-        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=recorded
-    )
-    answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return answer
+    recorded = [a for m in messages for a in m.attachments]
+    return _kept_file(order_id, stored, name, recorded)
+
+
+@pages.get("/files/contracts/<contract_id>/<stored>/<name>")
+def submitted_file(contract_id: str, stored: str, name: str) -> Response:
+    """A file submitted with a milestone, for the contract's parties and admins: a download."""
+    page = _market().contract_page(actor(), ContractId(contract_id))  # parties and admins
+    recorded = [f for m in page.contract.milestones for f in m.files]
+    return _kept_file(f"contracts/{contract_id}", stored, name, recorded)
 
 
 @pages.post("/reviews/<review_id>/reply")
@@ -1239,7 +1254,7 @@ def project_action(project_id: str, action: str) -> Response:
 
 @pages.post("/projects/<project_id>/bids/<bid_id>/<action>")
 def bid_action(project_id: str, bid_id: str, action: str) -> Response:
-    """A freelancer edits or withdraws their bid; the client hires it, in milestones."""
+    """A freelancer edits or withdraws their bid; the client hires it; moderation removes it."""
     pid, bid, me, form = ProjectId(project_id), BidId(bid_id), actor(), request.form
     if action == "edit":
         amount = _dollars(form.get("amount"))
@@ -1264,6 +1279,14 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
             lambda k: _market().withdraw_bid(me, pid, bid, key=k),
             ("سُحب عرضك", "Your bid was withdrawn"),
         )
+    elif action == "remove":
+        command(
+            lambda k: _market().remove_bid(me, pid, bid, key=k),
+            (
+                "حُذف العرض وأُعيد رصيده إلى المستقل",
+                "The bid was removed and its credit given back to the freelancer",
+            ),
+        )
     elif action == "hire":
         plans = _milestone_plans()
         hired: list[ContractId] = []
@@ -1283,8 +1306,66 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
     return redirect(url_for("project", project_id=project_id), 303)
 
 
+@pages.get("/members/<member_id>")
+def member_profile(member_id: str) -> str:
+    """A member's public profile; a client offers them a contract on an open project.
+
+    As on Upwork and Mostaql, the offer starts from the freelancer: the client chooses one
+    of their projects open now, the amount, the days and the milestones.
+    """
+    profile = _market().profile(MemberId(member_id))  # NotFound: a 404
+    me = viewer()
+    open_now: list[Project] = []
+    if me is not None and not g.admin and g.member_id != profile.member_id:
+        open_now = [p for p in _market().my_projects(me) if p.status is ProjectStatus.OPEN]
+    return render_template(
+        "member.html",
+        profile=profile,
+        projects=open_now,
+        milestones_max=_market().policy.projects.milestones_max,
+    )
+
+
+@pages.post("/members/<member_id>/offer")
+def send_offer(member_id: str) -> Response:
+    """A client's private offer to this member, on one of the client's open projects."""
+    me, form = actor(), request.form
+    back_to = url_for("member_profile", member_id=member_id)
+    amount = _dollars(form.get("amount"))
+    if amount is None:
+        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+        return redirect(back_to, 303)
+    plans = _milestone_plans()
+    sent: list[ContractId] = []
+    if command(
+        lambda k: sent.append(
+            _market().send_offer(
+                me,
+                ProjectId(form.get("project", "")),
+                MemberId(member_id),
+                amount=amount,
+                delivery_days=_int(form.get("days"), 0),
+                milestones=plans,
+                key=k,
+            )
+        ),
+        (
+            "أُرسل العرض الخاص إلى المستقل؛ يبدأ العمل بعد قبوله وتمويل الدفعة الأولى",
+            (
+                "Your private offer was sent: work starts once the freelancer accepts and you"
+                " fund the first milestone"
+            ),
+        ),
+    ):
+        return redirect(url_for("contract", contract_id=sent[0]), 303)
+    return redirect(back_to, 303)
+
+
 def _milestone_plans() -> list[MilestonePlan]:
-    """The milestones of the hire form (title and amount per row; none: the whole project)."""
+    """The milestones of a hire, offer or proposal form (title and amount per row).
+
+    None, in a hire or an offer: one milestone, the whole amount.
+    """
     plans = []
     for n in range(_market().policy.projects.milestones_max):
         title = request.form.get(f"milestone_title_{n}", "").strip()
@@ -1320,7 +1401,15 @@ def contract(contract_id: str) -> str:
         reviewed={r.author_id for r in page.reviews},
         aspects=_aspects(client=client),
         Resolution=Resolution,
+        unfunded=_unfunded(page.contract),
+        milestones_max=_market().policy.projects.milestones_max,
     )
+
+
+def _unfunded(contract: Contract) -> Money:
+    """What a proposal of milestones must add up to: the planned (unfunded) ones' total."""
+    planned = (m.amount for m in contract.milestones if m.status is MilestoneStatus.PLANNED)
+    return sum(planned, Money.zero(contract.total.currency))
 
 
 def _aspects(*, client: bool) -> tuple[Aspect, ...]:
@@ -1347,7 +1436,8 @@ def contract_action(contract_id: str, action: str) -> Response:
     """One action on a contract, by its name; each says what it did."""
     cid, me, form = ContractId(contract_id), actor(), request.form
     market, text = _market(), form.get("body", "")
-    client = market.contract_page(me, cid).contract.client_id == g.member_id  # others: 403
+    parties = market.contract_page(me, cid).contract  # others: 403
+    client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
     agree = form.get("agree") == "yes"
     numbered = {"fund", "submit", "approve", "changes", "dispute", "resolve"}
     number = _number() if action in numbered else 0
@@ -1355,10 +1445,15 @@ def contract_action(contract_id: str, action: str) -> Response:
     if action == "fund" and form.get("method", "balance") not in METHODS:
         abort(400, description="method: balance, card or paypal")
     resolution = _choice(Resolution, form.get("resolution", "")) if action == "resolve" else None
+    plans = _milestone_plans() if action == "propose" else []
+    submitting = action == "submit" and freelancer
+    files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
         "fund": lambda k: market.fund_milestone(me, cid, number, method, key=k),
-        "submit": lambda k: market.submit_milestone(me, cid, number, text, key=k),
+        "submit": lambda k: market.submit_milestone(me, cid, number, text, files, key=k),
+        "propose": lambda k: market.propose_milestones(me, cid, plans, key=k),
+        "answer_proposal": lambda k: market.answer_proposal(me, cid, agree=agree, key=k),
         "approve": lambda k: market.approve_milestone(me, cid, number, key=k),
         "changes": lambda k: market.request_changes(me, cid, number, text, key=k),
         "dispute": lambda k: market.dispute_milestone(me, cid, number, text, key=k),
@@ -1381,9 +1476,10 @@ def contract_action(contract_id: str, action: str) -> Response:
     if action not in actions:
         abort(404)
     done = _CONTRACT_DONE[action]
-    if action in {"answer_offer", "answer_end", "answer_cancel"} and not agree:
+    if action in _CONTRACT_REFUSED and not agree:
         done = _CONTRACT_REFUSED[action]
-    command(actions[action], done)
+    if not command(actions[action], done):
+        _discard(files)  # a submission the rules refused keeps no files
     return redirect(url_for("contract", contract_id=contract_id), 303)
 
 
@@ -1435,6 +1531,14 @@ _CONTRACT_DONE: Final = {
         "أُلغي العقد بالتراضي وأُعيد المبلغ المحجوز",
         "The contract was cancelled by agreement: money held went back",
     ),
+    "propose": (
+        "أُرسل اقتراحك للدفعات إلى الطرف الآخر؛ تتغير الدفعات حين يوافق",
+        "Your milestones were proposed: they change once the other side agrees",
+    ),
+    "answer_proposal": (
+        "وافقت على الدفعات المقترحة وحلّت محل الدفعات غير المموّلة",
+        "You agreed: the proposed milestones replace the unfunded ones",
+    ),
     "review": (
         "حُفظ تقييمك؛ يُنشر حين يقيّم الطرفان أو تنتهي المهلة",
         "Your review is saved: it is published when both sides have reviewed or the window closes",
@@ -1458,8 +1562,13 @@ _CONTRACT_REFUSED: Final = {
         "رفضت الإلغاء، ويستمر العقد",
         "You refused to cancel: the contract goes on",
     ),
+    "answer_proposal": (
+        "رفضت الدفعات المقترحة، وتبقى الدفعات كما هي",
+        "You turned the proposal down: the milestones stay as they are",
+    ),
 }
-"""What the person sees after saying no to an offer, an early end or a cancellation."""
+"""What the person sees after saying no to an offer, an early end, a cancellation or a
+proposal of milestones."""
 
 
 # --- administration ------------------------------------------------------------------
@@ -1475,6 +1584,11 @@ def admin() -> str:
         queue=queues.services,
         asked=queues.requests,
         disputed=queues.disputes,
+        contract_disputes=queues.contract_disputes,
+        titles={  # each disputed contract's project, named
+            c.id: _market().project_page(actor(), c.project_id).project.terms.title
+            for c in queues.contract_disputes
+        },
         projects=_market().project_queue(actor()),
         members=_market().members(actor(), limit=1000),
     )

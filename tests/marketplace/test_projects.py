@@ -487,3 +487,20 @@ def test_admins_see_contracts_with_a_disputed_milestone_the_longest_waiting_firs
         market.moderation(client)
     market.resolve_milestone(ADMIN, second, 1, Resolution.REFUND, key="refund")
     assert [first] == [c.id for c in market.moderation(ADMIN).contract_disputes]
+
+
+def test_the_other_side_is_offered_to_answer_a_proposal_and_only_unfunded_ones_change(market):
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    assert "propose_milestones" in market.contract_page(freelancer, contract).next_commands
+    proposal = [MilestonePlan("ب1", usd(200)), MilestonePlan("ب2", usd(1000))]
+    market.propose_milestones(client, contract, proposal, key="propose")
+    assert "answer_proposal" in market.contract_page(freelancer, contract).next_commands
+    assert "answer_proposal" not in market.contract_page(client, contract).next_commands
+    market.answer_proposal(freelancer, contract, agree=False, key="no")
+    assert "answer_proposal" not in market.contract_page(freelancer, contract).next_commands
+    for number in (1, 2):
+        market.fund_milestone(client, contract, number, key=f"fund-{number}")
+    assert "propose_milestones" not in market.contract_page(client, contract).next_commands

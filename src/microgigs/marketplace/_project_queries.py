@@ -428,6 +428,9 @@ def next_commands(contract: Contract, actor: Actor) -> tuple[str, ...]:
         found.append("answer_offer")
     if status is ContractStatus.ACTIVE:
         found += _active_commands(held, client=client, freelancer=freelancer)
+        proposer = contract.proposed_by
+        if proposer is not None and (client or freelancer) and not actor.is_member(proposer):
+            found.append("answer_proposal")
     if status is ContractStatus.ENDING and freelancer:
         found.append("answer_end")
     if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
@@ -445,8 +448,10 @@ def _active_commands(held: set[MilestoneStatus], *, client: bool, freelancer: bo
         found += ["approve_milestone", "request_changes"]
     if (client or freelancer) and any(m.holds_money for m in held):
         found.append("dispute_milestone")
+    if (client or freelancer) and MilestoneStatus.PLANNED in held:
+        found.append("propose_milestones")  # only unfunded milestones change
     if client or freelancer:
-        found += ["propose_milestones", "ask_to_cancel_contract"]
+        found.append("ask_to_cancel_contract")
     if client:
         found.append("end_contract")
     return found
