@@ -595,9 +595,15 @@ def _contract(contract: Contract) -> dict[str, Any]:
                 "title": m.title,
                 "amount": _money(m.amount),
                 "status": m.status.value,
+                "files": list(m.files),
+                "disputed_at": m.disputed_at.isoformat() if m.disputed_at else None,
             }
             for m in contract.milestones
         ],
+        "proposal": None
+        if contract.proposal is None
+        else [{"title": p.title, "amount": str(p.amount)} for p in contract.proposal],
+        "proposed_by": contract.proposed_by,
     }
 
 

@@ -14,7 +14,7 @@ import io
 import re
 
 import pytest
-from forms import log_in
+from forms import bearer, log_in
 from test_projects import DESCRIPTION, client_of, flashed, member_id, post
 
 from microgigs.actors import Actor
@@ -206,3 +206,45 @@ def test_the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, projec
     assert "حُذف العرض وأُعيد رصيده" in admin.get(project["path"]).data.decode()
     bids = host.market.project_page(Actor.member(member_id(host, "ahmad")), project["id"]).bids
     assert ["removed"] == [v.bid.status.value for v in bids if v.bid.amount.amount == 400]
+
+
+def test_the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, project, offered):
+    api = app.test_client()
+    ahmad = {"Authorization": f"Bearer {bearer(api, 'ahmad@example.com')}"}
+    noura = {"Authorization": f"Bearer {bearer(api, 'noura_writes@example.com')}"}
+    sent = api.post(
+        "/api/v1/commands/send_offer",
+        headers=ahmad,
+        json={
+            "project_id": project["id"],
+            "freelancer_id": member_id(host, "noura_writes"),
+            "amount": "300.00 USD",
+            "delivery_days": 10,
+            "milestones": [{"title": "المحتوى", "amount": "300.00 USD"}],
+        },
+    )
+    assert 200 == sent.status_code, sent.json
+    path = f"/api/v1/contracts/{sent.json['result']}"
+    assert ["answer_offer"] == api.get(path, headers=noura).json["next_commands"]
+    command = {"contract_id": sent.json["result"]}
+    api.post("/api/v1/commands/answer_offer", headers=noura, json={**command, "accept": True})
+    proposal = [
+        {"title": "المسودة", "amount": "100.00 USD"},
+        {"title": "النهائي", "amount": "200.00 USD"},
+    ]
+    proposed = api.post(
+        "/api/v1/commands/propose_milestones",
+        headers=noura,
+        json={**command, "milestones": proposal},
+    )
+    assert 200 == proposed.status_code, proposed.json
+    answer = api.get(path, headers=ahmad).json
+    assert proposal == answer["contract"]["proposal"]
+    assert member_id(host, "noura_writes") == answer["contract"]["proposed_by"]
+    assert "answer_proposal" in answer["next_commands"]
+    # the offered contract's submission, with the files the web form kept
+    khaled = {"Authorization": f"Bearer {bearer(api, 'khaled_dev@example.com')}"}
+    shown = api.get(f"/api/v1/contracts/{offered['id']}", headers=khaled).json
+    files = [f for m in shown["contract"]["milestones"] for f in m["files"]]
+    assert 2 == len(files)
+    assert files[0].startswith(f"/files/contracts/{offered['id']}/")
