@@ -418,3 +418,92 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
         j.shot(page, name)
     for page in (client, admin, freelancer, rival):
         page.context.close()
+
+
+OFFERED = "تطبيق لحجز جلسات التصوير في الرياض"
+
+
+@pytest.mark.browser
+def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, site, host):
+    """A client offers a freelancer a contract from their profile; a file goes with the work.
+
+    ahmad (the demo) has a project open; from khaled_dev's profile he offers $300 in two
+    milestones; khaled accepts on the contract page, ahmad funds the first, khaled submits
+    it with a file, and ahmad downloads the very bytes. Desktop and a 390-pixel phone, in
+    Arabic and English.
+    """
+    from microgigs.actors import Actor
+    from microgigs.ids import CategoryId, MemberId
+
+    market, staff = host.market, Actor.admin(MemberId("staff"))
+    members = {m.username: m.id for m in market.members(staff, limit=1000)}
+    project = market.post_project(
+        Actor.member(members["ahmad"]),
+        category_id=CategoryId("mobile-apps"),
+        title=OFFERED,
+        description="تطبيق للحجز والدفع مع تذكير بالمواعيد ومعرض لأعمال المصورين في الرياض.",
+        bracket=3,
+        duration_days=20,
+        key="browser-offer-project",
+    )
+    market.moderate_project(staff, project, key="browser-offer-approve")
+    j = Journey(browser, site)
+    client, freelancer = j.person(), j.person()
+    j.log_in(client, "ahmad@example.com")
+    j.go(client, f"/members/{members['khaled_dev']}")
+    offer = client.locator("form.offer-form")
+    offer.locator("select[name=project]").select_option(project)
+    offer.locator("input[name=amount]").fill("300")
+    offer.locator("input[name=days]").fill("15")
+    offer.locator("input[name=milestone_title_0]").fill("الواجهات")
+    offer.locator("input[name=milestone_amount_0]").fill("100")
+    offer.locator("input[name=milestone_title_1]").fill("البرمجة والدفع")
+    offer.locator("input[name=milestone_amount_1]").fill("200")
+    j.shot(client, "offer", docs="offer")
+    offer.locator("button.primary").click()
+    assert "أُرسل العرض الخاص" in client.inner_text("p.flash")
+    contract_url = client.url
+
+    j.log_in(freelancer, "khaled_dev@example.com")
+    freelancer.goto(contract_url)
+    freelancer.locator("form.act:has(input[name=agree][value=yes]) button").click()
+    assert "قبلت العقد" in freelancer.inner_text("p.flash")
+    client.goto(contract_url)
+    client.locator("details#confirm-fund-1 summary").click()
+    client.locator("details#confirm-fund-1 select[name=method]").select_option("card")
+    client.locator("details#confirm-fund-1 form button").click()
+    assert "موِّلت الدفعة" in client.inner_text("p.flash")
+
+    freelancer.goto(contract_url)
+    submit = freelancer.locator("#milestone-1 form[action$='/submit']")
+    submit.locator("textarea").fill("الواجهات جاهزة، والملف المرفق فيه التصاميم")
+    design = b"%PDF-1.4 the designs"
+    submit.locator("input[type=file]").set_input_files(
+        [{"name": "تصاميم الواجهات.pdf", "mimeType": "application/pdf", "buffer": design}]
+    )
+    submit.locator("button").click()
+    assert "سُلِّمت الدفعة" in freelancer.inner_text("p.flash")
+
+    client.goto(contract_url)
+    link = client.locator("#milestone-1 ul.files a", has_text="تصاميم الواجهات.pdf")
+    with client.expect_download() as downloading:
+        link.click()
+    downloaded = downloading.value
+    assert "تصاميم الواجهات.pdf" == downloaded.suggested_filename
+    assert design == Path(downloaded.path()).read_bytes()
+    j.shot(client, "contract-files", docs="contract-files")
+    j.go(client, "/lang/en?next=" + contract_url.removeprefix(site))
+    assert "Propose new unfunded milestones" in client.inner_text("main")
+    j.shot(client, "contract-files-en")
+    for page, path, name in (
+        (client, contract_url, "contract-files-phone-en"),
+        (freelancer, f"/members/{members['khaled_dev']}", "member-phone"),
+        (client, f"/members/{members['khaled_dev']}", "offer-phone-en"),
+    ):
+        page.set_viewport_size({"width": 390, "height": 844})
+        j.go(page, path.removeprefix(site))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (name, width)
+        j.shot(page, name)
+    for page in (client, freelancer):
+        page.context.close()
