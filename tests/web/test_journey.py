@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from microgigs.actors import Actor
+from microgigs.ids import CategoryId, MemberId
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "web"
 DOCS = ROOT / "docs" / "screenshots"
@@ -424,7 +427,7 @@ OFFERED = "تطبيق لحجز جلسات التصوير في الرياض"
 
 
 @pytest.mark.browser
-def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, site, host):
+def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, site, host):  # noqa: PLR0915 (one journey)
     """A client offers a freelancer a contract from their profile; a file goes with the work.
 
     ahmad (the demo) has a project open; from khaled_dev's profile he offers $300 in two
@@ -432,9 +435,6 @@ def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, si
     it with a file, and ahmad downloads the very bytes. Desktop and a 390-pixel phone, in
     Arabic and English.
     """
-    from microgigs.actors import Actor
-    from microgigs.ids import CategoryId, MemberId
-
     market, staff = host.market, Actor.admin(MemberId("staff"))
     members = {m.username: m.id for m in market.members(staff, limit=1000)}
     project = market.post_project(
