@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final
+from collections.abc import Sequence
+from typing import Final, TypeVar
 
 from microgigs.errors import InvalidText, InvalidType, OutOfRange
 
@@ -23,6 +24,8 @@ _FORBIDDEN_LINE: Final = re.compile(
 _FORBIDDEN_MULTILINE: Final = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+
+T = TypeVar("T")
 
 
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:
@@ -52,3 +55,12 @@ def plain_text(
     if not minimum <= len(text) <= maximum or forbidden.search(text):
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     return text
+
+
+def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:
+    """``values`` if it is a list or tuple (not a str) of at most ``most`` items."""
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise InvalidType(field=field, expected="a list", actual=type(values).__name__)
+    if len(values) > most:
+        raise OutOfRange(field=field, value=len(values), minimum=0, maximum=most)
+    return values

@@ -22,25 +22,16 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import utc
-from microgigs.errors import ContactDetailsNotAllowed, OwnService, PermissionDenied
+from microgigs.errors import OwnService, PermissionDenied
 from microgigs.ids import InquiryId, MemberId, OrderId, ServiceId
-from microgigs.orders import contact_details
+from microgigs.orders._conversation import message_text
 
 __all__ = ["Inquiry", "InquiryMessage"]
 
 _BODY_LENGTH: Final = (1, 2000)
-
-
-def _clean(body: str) -> str:
-    text = plain_text(_("message"), body, *_BODY_LENGTH, multiline=True)
-    found = contact_details(text)
-    if found:
-        raise ContactDetailsNotAllowed(found=", ".join(found))
-    return text
 
 
 @attrs.frozen
@@ -83,8 +74,9 @@ class Inquiry:
         if buyer.member_id == seller_id:
             raise OwnService(service_id=service_id)
         when = utc(at)
+        text = message_text(_("message"), body, _BODY_LENGTH)
         inquiry = cls(inquiry_id, service_id, buyer.member_id, seller_id, when)
-        inquiry.messages.append(InquiryMessage(buyer.member_id, _clean(body), when))
+        inquiry.messages.append(InquiryMessage(buyer.member_id, text, when))
         return inquiry
 
     def write(self, actor: Actor, body: str, at: datetime) -> None:
@@ -92,7 +84,7 @@ class Inquiry:
         if not (actor.is_member(self.buyer_id) or actor.is_member(self.seller_id)):
             raise PermissionDenied(actor=actor.role.label, action=_("write in this inquiry"))
         when = utc(at)
-        text = _clean(body)
+        text = message_text(_("message"), body, _BODY_LENGTH)
         author = self.seller_id if actor.is_member(self.seller_id) else self.buyer_id
         self.messages.append(InquiryMessage(author, text, when))
         if author == self.seller_id and self.answered_at is None:

@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, whole_number
+from microgigs._checks import plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -16,7 +16,6 @@ from microgigs.clock import utc
 from microgigs.errors import (
     DuplicateUpgrade,
     InvalidType,
-    OutOfRange,
     OwnService,
     PriceNotAllowed,
     ServiceNotAvailable,
@@ -117,18 +116,10 @@ def _check_upgrades(upgrades: Sequence[Upgrade], policy: CatalogPolicy) -> tuple
     return tuple(checked)
 
 
-def _short_list(field: str, items: Sequence[str], maximum: int) -> Sequence[str]:
-    if isinstance(items, str) or not isinstance(items, Sequence):
-        raise InvalidType(field=field, expected="a list", actual=type(items).__name__)
-    if len(items) > maximum:
-        raise OutOfRange(field=field, value=len(items), minimum=0, maximum=maximum)
-    return items
-
-
 def _check_tags(tags: Sequence[str], policy: CatalogPolicy) -> tuple[str, ...]:
     cleaned = (
         " ".join(plain_text(_("tag"), t, 1, policy.tag_length_max).split())
-        for t in _short_list(_("tags"), tags, policy.max_tags)
+        for t in short_list(_("tags"), tags, policy.max_tags)
     )
     return tuple(dict.fromkeys(cleaned))
 
@@ -374,7 +365,7 @@ def _checked_content(
         policy.base_price_step,
     )
     check_unit_price(sum((u.price for u in checked_upgrades), price), policy)
-    gallery = _short_list(_("gallery"), gallery, policy.max_gallery_items)
+    gallery = short_list(_("gallery"), gallery, policy.max_gallery_items)
     return {
         "title": plain_text(_("title"), title, *policy.title_length),
         "description": plain_text(

@@ -187,6 +187,43 @@ def _transfer(
     )
 
 
+def _settlement(
+    transaction_id: TransactionId,
+    key: str,
+    kind: PostingKind,
+    *,
+    order_id: OrderId,
+    seller_id: MemberId,
+    subtotal: Money,
+    buyer_fee: Money,
+    commission: Sequence[ChargeRule],
+    at: datetime,
+    clears_at: datetime | None,
+    refund: Entry | None = None,
+) -> Transaction:
+    """An order's escrow emptied: ``refund`` back first, the rest to the seller and platform.
+
+    The commission is taken on what the seller keeps; the platform also gets the buyer fee.
+    """
+    refunds = [] if refund is None else [(refund.account, refund.amount)]
+    parts = split(subtotal if refund is None else subtotal - refund.amount, commission)
+    return _transaction(
+        transaction_id,
+        key,
+        kind,
+        [
+            (escrow(order_id), -(subtotal + buyer_fee)),
+            *refunds,
+            (pending(seller_id), parts.seller_net),
+            (revenue(), parts.commission + buyer_fee),
+        ],
+        at,
+        order_id=order_id,
+        member_id=seller_id,
+        clears_at=clears_at,
+    )
+
+
 # --- the builders ----------------------------------------------------------------------------
 
 
@@ -259,19 +296,16 @@ def release(
     buyer fee (see :func:`microgigs.pricing.split`): the escrow empties to the cent. The
     earnings become available at ``clears_at`` (the end of the seller's clearance period).
     """
-    parts = split(subtotal, commission)
-    return _transaction(
+    return _settlement(
         transaction_id,
         key,
         PostingKind.RELEASE,
-        [
-            (escrow(order_id), -(subtotal + buyer_fee)),
-            (pending(seller_id), parts.seller_net),
-            (revenue(), parts.commission + buyer_fee),
-        ],
-        at,
         order_id=order_id,
-        member_id=seller_id,
+        seller_id=seller_id,
+        subtotal=subtotal,
+        buyer_fee=buyer_fee,
+        commission=commission,
+        at=at,
         clears_at=clears_at,
     )
 
@@ -319,21 +353,18 @@ def partial_refund(
     """
     if not (refunded.is_positive() and refunded < subtotal):
         raise InvalidRefund(amount=refunded, maximum=subtotal)
-    parts = split(subtotal - refunded, commission)
-    return _transaction(
+    return _settlement(
         transaction_id,
         key,
         PostingKind.PARTIAL_REFUND,
-        [
-            (escrow(order_id), -(subtotal + buyer_fee)),
-            (wallet(buyer_id), refunded),
-            (pending(seller_id), parts.seller_net),
-            (revenue(), parts.commission + buyer_fee),
-        ],
-        at,
         order_id=order_id,
-        member_id=seller_id,
+        seller_id=seller_id,
+        subtotal=subtotal,
+        buyer_fee=buyer_fee,
+        commission=commission,
+        at=at,
         clears_at=clears_at,
+        refund=Entry(wallet(buyer_id), refunded),
     )
 
 

@@ -10,12 +10,12 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text
+from microgigs._checks import plain_text, short_list
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import utc
-from microgigs.errors import ContactDetailsNotAllowed, InvalidType, OutOfRange, PermissionDenied
+from microgigs.errors import ContactDetailsNotAllowed, InvalidType, PermissionDenied
 from microgigs.ids import MemberId, MessageId, OrderId
 from microgigs.orders._order import Order
 from microgigs.orders._status import OrderEvent, OrderStatus, Party
@@ -153,6 +153,15 @@ def contact_details(text: str) -> list[str]:
     return found
 
 
+def message_text(field: str, text: str, bounds: tuple[int, int]) -> str:
+    """``text`` as plain multi-line text of ``bounds`` characters, without contact details."""
+    checked = plain_text(field, text, *bounds, multiline=True)
+    found = contact_details(checked)
+    if found:
+        raise ContactDetailsNotAllowed(found=", ".join(found))
+    return checked
+
+
 # --- posting ---------------------------------------------------------------------------------
 
 
@@ -170,19 +179,11 @@ def compose(
     party = order.party_of(actor)
     if party not in (Party.BUYER, Party.SELLER) or actor.member_id is None:
         raise PermissionDenied(actor=party.label, action=_("write in this order"))
-    text = plain_text(_("message"), body, *_BODY_LENGTH, multiline=True)
-    if isinstance(attachments, str) or not isinstance(attachments, Sequence):
-        raise InvalidType(
-            field=_("attachments"), expected="a list", actual=type(attachments).__name__
-        )
-    if len(attachments) > _ATTACHMENTS_MAX:
-        raise OutOfRange(
-            field=_("attachments"), value=len(attachments), minimum=0, maximum=_ATTACHMENTS_MAX
-        )
-    files = tuple(plain_text(_("attachment"), a, 1, _REFERENCE_LENGTH) for a in attachments)
-    found = contact_details(text)
-    if found:
-        raise ContactDetailsNotAllowed(found=", ".join(found))
+    text = message_text(_("message"), body, _BODY_LENGTH)
+    files = tuple(
+        plain_text(_("attachment"), a, 1, _REFERENCE_LENGTH)
+        for a in short_list(_("attachments"), attachments, _ATTACHMENTS_MAX)
+    )
     return Message(message_id, order.id, actor.member_id, kind, text, files, utc(sent_at))
 
 

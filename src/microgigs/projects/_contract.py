@@ -24,13 +24,12 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, whole_number
+from microgigs._checks import plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import later, utc
 from microgigs.errors import (
-    ContactDetailsNotAllowed,
     InvalidRefund,
     InvalidType,
     MilestonesMismatch,
@@ -41,7 +40,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
 from microgigs.money import Money
-from microgigs.orders import contact_details
+from microgigs.orders._conversation import message_text
 from microgigs.policy import ProjectPolicy, ReviewPolicy
 
 __all__ = [
@@ -263,14 +262,6 @@ class Settlement:
     escrow: OrderId
     refunded: Money
     released: Money
-
-
-def _note(field: str, text: str) -> str:
-    checked = plain_text(field, text, *_NOTE, multiline=True)
-    found = contact_details(checked)
-    if found:
-        raise ContactDetailsNotAllowed(found=", ".join(found))
-    return checked
 
 
 def check_plan(
@@ -503,14 +494,7 @@ class Contract:
         milestone = self._at(
             number, _("submit"), MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED
         )
-        if isinstance(files, str) or not isinstance(files, Sequence):
-            raise InvalidType(
-                field=_("attachments"), expected="a list", actual=type(files).__name__
-            )
-        if len(files) > _FILES_MAX:
-            raise OutOfRange(
-                field=_("attachments"), value=len(files), minimum=0, maximum=_FILES_MAX
-            )
+        short_list(_("attachments"), files, _FILES_MAX)
         when = utc(now)
         self._set(
             attrs.evolve(
@@ -518,7 +502,7 @@ class Contract:
                 status=MilestoneStatus.SUBMITTED,
                 submitted_at=when,
                 approve_by=later(when, policy.auto_approve_after),
-                note=_note(_("message"), note),
+                note=message_text(_("message"), note, _NOTE),
                 files=tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files),
             )
         )
@@ -534,7 +518,7 @@ class Contract:
                 milestone,
                 status=MilestoneStatus.CHANGES_REQUESTED,
                 approve_by=None,
-                note=_note(_("reason"), note),
+                note=message_text(_("reason"), note, _NOTE),
             )
         )
         self._changed()

@@ -16,14 +16,13 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, whole_number
+from microgigs._checks import plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import later, utc
 from microgigs.errors import (
     BidExists,
-    ContactDetailsNotAllowed,
     InvalidType,
     NotFound,
     OutOfRange,
@@ -33,7 +32,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import BidId, CategoryId, ContractId, MemberId, ProjectId
 from microgigs.money import Money
-from microgigs.orders import contact_details
+from microgigs.orders._conversation import message_text
 from microgigs.policy import ProjectPolicy
 
 __all__ = ["Bid", "BidStatus", "Project", "ProjectStatus", "ProjectTerms", "Visibility"]
@@ -136,19 +135,7 @@ class Bid:
 def _texts(
     field: str, values: Sequence[str], most: int, bounds: tuple[int, int]
 ) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, Sequence):
-        raise InvalidType(field=field, expected="a list", actual=type(values).__name__)
-    if len(values) > most:
-        raise OutOfRange(field=field, value=len(values), minimum=0, maximum=most)
-    return tuple(plain_text(field, value, *bounds) for value in values)
-
-
-def _clean(field: str, text: str, bounds: tuple[int, int]) -> str:
-    checked = plain_text(field, text, *bounds, multiline=True)
-    found = contact_details(checked)
-    if found:
-        raise ContactDetailsNotAllowed(found=", ".join(found))
-    return checked
+    return tuple(plain_text(field, value, *bounds) for value in short_list(field, values, most))
 
 
 @attrs.frozen
@@ -182,7 +169,7 @@ class ProjectTerms:
         return attrs.evolve(
             self,
             title=plain_text(_("title"), self.title, *policy.title_length),
-            description=_clean(_("description"), self.description, policy.description_length),
+            description=message_text(_("description"), self.description, policy.description_length),
             skills=tuple(dict.fromkeys(skill.casefold() for skill in skills)),
             questions=_texts(_("questions"), self.questions, policy.questions_max, _QUESTION),
             invited=tuple(MemberId(m) for m in dict.fromkeys(invited)),
@@ -365,13 +352,13 @@ class Project:
     ) -> tuple[Money, int, str, tuple[str, ...]]:
         checked = self.check_amount(amount, policy)
         days = whole_number(_("delivery days"), delivery_days, *policy.duration_days)
-        body = _clean(_("bid"), text, _BID_TEXT)
+        body = message_text(_("bid"), text, _BID_TEXT)
         count = len(self.terms.questions)
         if isinstance(answers, str) or not isinstance(answers, Sequence):
             raise InvalidType(field=_("answers"), expected="a list", actual=type(answers).__name__)
         if len(answers) != count:
             raise OutOfRange(field=_("answers"), value=len(answers), minimum=count, maximum=count)
-        replies = tuple(_clean(_("answer"), answer, _ANSWER) for answer in answers)
+        replies = tuple(message_text(_("answer"), answer, _ANSWER) for answer in answers)
         return checked, days, body, replies
 
     def place_bid(

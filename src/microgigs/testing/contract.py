@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -1356,25 +1356,27 @@ def check_stale_project_mode_writes_are_refused(make: Factory) -> None:
             uow.bid_credits.add(BidCredits.fresh(SELLER_ID, EPOCH, KHAMSAT.projects))
             uow.commit()
 
-        def close(uow: UnitOfWork) -> None:
-            found = uow.projects.get(ProjectId("P0"))
-            found.close(Actor.member(BUYER_ID), EPOCH + timedelta(hours=2))
-            uow.projects.save(found)
+        later = EPOCH + timedelta(hours=2)
 
-        def cancel(uow: UnitOfWork) -> None:
-            found = uow.projects.get(ProjectId("P0"))
-            found.cancel(Actor.member(BUYER_ID), EPOCH + timedelta(hours=2))
-            uow.projects.save(found)
+        def on_project(
+            step: Callable[[Project, Actor, datetime], object],
+        ) -> Callable[[UnitOfWork], None]:
+            def run(uow: UnitOfWork) -> None:
+                found = uow.projects.get(ProjectId("P0"))
+                step(found, Actor.member(BUYER_ID), later)
+                uow.projects.save(found)
 
-        def accept(uow: UnitOfWork) -> None:
-            found = uow.contracts.get(ContractId("C1"))
-            found.accept(Actor.member(SELLER_ID), EPOCH + timedelta(hours=2))
-            uow.contracts.save(found)
+            return run
 
-        def decline(uow: UnitOfWork) -> None:
-            found = uow.contracts.get(ContractId("C1"))
-            found.decline(Actor.member(SELLER_ID), EPOCH + timedelta(hours=2))
-            uow.contracts.save(found)
+        def on_contract(
+            step: Callable[[Contract, Actor, datetime], object],
+        ) -> Callable[[UnitOfWork], None]:
+            def run(uow: UnitOfWork) -> None:
+                found = uow.contracts.get(ContractId("C1"))
+                step(found, Actor.member(SELLER_ID), later)
+                uow.contracts.save(found)
+
+            return run
 
         def spend(uow: UnitOfWork) -> None:
             found = uow.bid_credits.find(SELLER_ID)
@@ -1382,8 +1384,10 @@ def check_stale_project_mode_writes_are_refused(make: Factory) -> None:
             found.spend()
             uow.bid_credits.save(found)
 
-        _second_commit_is_stale(storage, close, cancel)
-        _second_commit_is_stale(storage, accept, decline)
+        _second_commit_is_stale(storage, on_project(Project.close), on_project(Project.cancel))
+        _second_commit_is_stale(
+            storage, on_contract(Contract.accept), on_contract(Contract.decline)
+        )
         _second_commit_is_stale(storage, spend, spend)
         _second_add_is_stale(storage, lambda uow: uow.projects.add(_project(7)))
         _second_add_is_stale(storage, lambda uow: uow.contracts.add(_contract(7)))
