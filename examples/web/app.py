@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
@@ -50,13 +50,14 @@ from openapi import document
 from ratelimits import LIMITS, limit
 from sessions import SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
+from settings import POLICY_OF_THE_SITE, database
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import secure_filename
 
 import microgigs
-from microgigs import FIVERR_LIKE, KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
+from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
@@ -125,14 +126,6 @@ POLICY = (
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
 VERIFICATION_AGE = 48 * 3600
 """Seconds an e-mail verification link works (once)."""
-POLICY_OF_THE_SITE = attrs.evolve(
-    KHAMSAT,
-    ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True),
-    projects=attrs.evolve(KHAMSAT.projects, milestones_max=FIVERR_LIKE.projects.milestones_max),
-)
-"""Khamsat's numbers (Mostaql's for projects), and no money moves before a member's e-mail
-address is verified. A project may be paid in up to 6 milestones (the Fiverr-like number)
-rather than Mostaql's one, so a client can fund a larger project a part at a time."""
 
 
 def log_mail(to: str, subject: str, body: str) -> None:
@@ -175,7 +168,7 @@ def bootstrap(
     DSN). The demo month ends now; every demo member logs in with their e-mail and
     ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
     """
-    db = db or os.environ.get("MICROGIGS_DATABASE") or "marketplace.sqlite3"
+    db = database(db)
     is_dsn = db.startswith(("postgresql://", "postgres://"))
     files = files or os.environ.get("MICROGIGS_FILES")
     folder = Path(files or ("delivered-files" if is_dsn else f"{db}.files"))
@@ -1194,22 +1187,11 @@ def project_action(project_id: str, action: str) -> Response:
     """The client closes, cancels, or edits and resubmits a rejected project; a freelancer bids."""
     pid, me, form = ProjectId(project_id), actor(), request.form
     if action == "bids":
-        amount = _dollars(form.get("amount"))
-        if amount is None:
-            flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
-            return redirect(url_for("project", project_id=project_id), 303)
-        command(
-            lambda k: _market().place_bid(
-                me,
-                pid,
-                amount=amount,
-                delivery_days=_int(form.get("days"), 0),
-                text=form.get("text", ""),
-                answers=form.getlist("answer"),
-                key=k,
-            ),
-            ("أُرسل عرضك إلى صاحب المشروع", "Your bid was sent to the client"),
-        )
+        if (terms := _bid_terms()) is not None:
+            command(
+                lambda k: _market().place_bid(me, pid, **terms, key=k),
+                ("أُرسل عرضك إلى صاحب المشروع", "Your bid was sent to the client"),
+            )
     elif action == "resubmit":
 
         def resubmit(key: str) -> None:
@@ -1252,28 +1234,41 @@ def project_action(project_id: str, action: str) -> Response:
     return redirect(url_for("project", project_id=project_id), 303)
 
 
+class _BidTerms(TypedDict):
+    amount: Money
+    delivery_days: int
+    text: str
+    answers: list[str]
+
+
+def _bid_terms() -> _BidTerms | None:
+    """A bid form's terms, as ``place_bid`` and ``edit_bid`` take them.
+
+    ``None``, said to the reader, when the amount is not an amount.
+    """
+    form = request.form
+    amount = _dollars(form.get("amount"))
+    if amount is None:
+        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+        return None
+    return _BidTerms(
+        amount=amount,
+        delivery_days=_int(form.get("days"), 0),
+        text=form.get("text", ""),
+        answers=form.getlist("answer"),
+    )
+
+
 @pages.post("/projects/<project_id>/bids/<bid_id>/<action>")
 def bid_action(project_id: str, bid_id: str, action: str) -> Response:
     """A freelancer edits or withdraws their bid; the client hires it; moderation removes it."""
-    pid, bid, me, form = ProjectId(project_id), BidId(bid_id), actor(), request.form
+    pid, bid, me = ProjectId(project_id), BidId(bid_id), actor()
     if action == "edit":
-        amount = _dollars(form.get("amount"))
-        if amount is None:
-            flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
-            return redirect(url_for("project", project_id=project_id), 303)
-        command(
-            lambda k: _market().edit_bid(
-                me,
-                pid,
-                bid,
-                amount=amount,
-                delivery_days=_int(form.get("days"), 0),
-                text=form.get("text", ""),
-                answers=form.getlist("answer"),
-                key=k,
-            ),
-            ("عُدِّل عرضك", "Your bid was updated"),
-        )
+        if (terms := _bid_terms()) is not None:
+            command(
+                lambda k: _market().edit_bid(me, pid, bid, **terms, key=k),
+                ("عُدِّل عرضك", "Your bid was updated"),
+            )
     elif action == "withdraw":
         command(
             lambda k: _market().withdraw_bid(me, pid, bid, key=k),

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from app import bootstrap, create_app
+from settings import DATABASE_HELP
 from werkzeug.serving import WSGIRequestHandler
 
 
@@ -33,11 +33,7 @@ class _Handler(WSGIRequestHandler):
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, bootstrap, serve until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("MICROGIGS_DATABASE", "marketplace.sqlite3"),
-        help="SQLite file or PostgreSQL DSN (default: $MICROGIGS_DATABASE)",
-    )
+    parser.add_argument("--db", help=DATABASE_HELP)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
 from types import FrameType
 
 from accounts import open_accounts
+from settings import DATABASE_HELP, POLICY_OF_THE_SITE, database
 
 import microgigs
 
@@ -28,11 +28,7 @@ log = logging.getLogger("microgigs.worker")
 def main(argv: list[str] | None = None) -> int:
     """Parse the options and tick until stopped (or once)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("MICROGIGS_DATABASE", "marketplace.sqlite3"),
-        help="SQLite file or PostgreSQL DSN (default: $MICROGIGS_DATABASE)",
-    )
+    parser.add_argument("--db", help=DATABASE_HELP)
     parser.add_argument("--every", type=float, default=60.0, help="seconds between two ticks")
     parser.add_argument("--once", action="store_true", help="tick once and exit")
     options = parser.parse_args(argv)
@@ -44,15 +40,18 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
-    market = microgigs.bootstrap(options.db)
-    accounts = open_accounts(options.db)
+    db = database(options.db)
+    market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
+    accounts = open_accounts(db)
     try:
         while not stop.is_set():
             report = market.tick()
             log.info(
-                "tick: %d transitions, %d cleared, %d expired, %d evaluated, %d trending",
+                "tick: %d transitions, %d cleared, %d expired, %d evaluated, %d trending;"
+                " projects: %d expired, %d contract steps, %d credits refilled",
                 report.transitions, report.cleared, report.expired, report.evaluated,
-                report.trending,
+                report.trending, report.projects_expired, report.contract_steps,
+                report.refilled,
             )  # fmt: skip
             log.info("purged %d expired sessions, tokens, links and limits", accounts.purge())
             if options.once:

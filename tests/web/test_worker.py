@@ -45,3 +45,24 @@ def test_the_worker_accepts_a_delivery_left_unanswered(tmp_path):
     market = bootstrap(db)
     assert OrderStatus.COMPLETED == market.order(sara, order).status
     market.close()
+
+
+def test_the_worker_ticks_with_the_sites_policy_and_database(tmp_path, monkeypatch):
+    # the site's rules (its verification gate, its milestones) are the worker's too: a tick
+    # under another policy would time and clear what the site shows otherwise
+    monkeypatch.syspath_prepend(str(WORKER.parent))
+    import app  # noqa: PLC0415 (the example's modules, from its folder)
+    import worker  # noqa: PLC0415
+
+    used = []
+
+    def recording(db, **settings):
+        used.append((db, settings.get("policy")))
+        return bootstrap(db, **settings)
+
+    monkeypatch.setattr(worker.microgigs, "bootstrap", recording)
+    monkeypatch.setenv("MICROGIGS_DATABASE", str(tmp_path / "site.sqlite3"))
+
+    assert 0 == worker.main(["--once"])
+
+    assert [(str(tmp_path / "site.sqlite3"), app.POLICY_OF_THE_SITE)] == used

@@ -1,0 +1,32 @@
+"""The site's own settings, one place for every process that serves it.
+
+The development server (``main.py``), gunicorn's workers (``wsgi.py``) and the periodic
+worker (``worker.py``) open the same database under the same rules: a tick under another
+policy would time, clear and refuse otherwise than the pages say.
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from microgigs import FIVERR_LIKE, KHAMSAT
+
+POLICY_OF_THE_SITE = attrs.evolve(
+    KHAMSAT,
+    ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True),
+    projects=attrs.evolve(KHAMSAT.projects, milestones_max=FIVERR_LIKE.projects.milestones_max),
+)
+"""Khamsat's numbers (Mostaql's for projects), and no money moves before a member's e-mail
+address is verified. A project may be paid in up to 6 milestones (the Fiverr-like number)
+rather than Mostaql's one, so a client can fund a larger project a part at a time."""
+
+DATABASE_HELP = (
+    "SQLite file or PostgreSQL DSN (default: $MICROGIGS_DATABASE, else marketplace.sqlite3)"
+)
+
+
+def database(given: str | None = None) -> str:
+    """The marketplace's database: ``given``, else ``$MICROGIGS_DATABASE``, else a SQLite file."""
+    return given or os.environ.get("MICROGIGS_DATABASE") or "marketplace.sqlite3"
