@@ -34,11 +34,14 @@ from microgigs._checks import plain_text
 from microgigs._text import _
 from microgigs.errors import InvalidType
 from microgigs.ranking._text import analyze, tokens
+from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
 QUERY_LENGTH: Final = 200
 """The longest search text, in characters."""
 MAX_TERMS: Final = 5
-"""Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
+"""Terms of a query that rank (the first five distinct ones): 31 tiers without synonyms."""
+MAX_TIERS: Final = 64
+"""Tiers of a query at most: every tier of its words, then synonyms' tiers up to this."""
 REACH: Final = 500
 """How far down its pivot's postings (by posting score) a tier is looked for."""
 CANDIDATES: Final = REACH
@@ -56,6 +59,24 @@ _LATIN_EDITS: Final = "abcdefghijklmnopqrstuvwxyz"
 
 
 @attrs.frozen
+class Tier:
+    """One tier of a text query: the query terms its listings match, and how.
+
+    A listing is in the tier when it holds every ``present`` term and, of each ``absent``
+    group, not every term (a synonym phrase is a group of several).
+    """
+
+    matched: frozenset[str]
+    """The query terms the tier's listings match, by the term itself or a synonym."""
+    present: frozenset[str]
+    """The terms each of its listings holds."""
+    absent: tuple[tuple[str, ...], ...]
+    """Groups of terms none of its listings holds all of (sorted)."""
+    synonyms: int
+    """How many of the matched terms are matched by a synonym rather than the word."""
+
+
+@attrs.frozen
 class Relevance:
     """How one text query ranks listings: its terms and their tiers, best first.
 
@@ -63,46 +84,113 @@ class Relevance:
     each); terms no listing holds make no tier.
 
     >>> relevance = Relevance.of(("تصميم", "شعار"), {"تصميم": 90, "شعار": 12})
-    >>> [sorted(tier) for tier in relevance.tiers]
+    >>> [sorted(tier.present) for tier in relevance.tiers]
     [['تصميم', 'شعار'], ['شعار'], ['تصميم']]
     >>> relevance.rank(("شعار", "احتراف"), score=450)  # شعار heads the title
     21450
     >>> relevance.rank(("احتراف", "خط", "شعار"), score=450)  # شعار comes later
     20450
+
+    With ``synonyms`` (what :meth:`Thesaurus.synonyms` gives), a query term is matched by
+    its own word or by a whole synonym phrase. A set of matched query terms makes a tier
+    for each way of matching them, the words themselves first, then by fewer synonyms: a
+    listing matching through a synonym ranks just below those holding the words, above
+    those matching fewer of the query's terms.
+
+    >>> frequencies = {"مونتاج": 30, "حرر": 50, "فيديو": 80}
+    >>> relevance = Relevance.of(("مونتاج",), frequencies, ((("حرر", "فيديو"),),))
+    >>> [sorted(tier.present) for tier in relevance.tiers]
+    [['مونتاج'], ['حرر', 'فيديو']]
+    >>> relevance.tiers[1].absent  # no listing of it holds مونتاج (it is in the first)
+    (('مونتاج',),)
     """
 
     terms: tuple[str, ...]
-    tiers: tuple[frozenset[str], ...]
+    tiers: tuple[Tier, ...]
     frequencies: Mapping[str, int]
+    alternatives: Mapping[str, tuple[tuple[str, ...], ...]] = attrs.field(factory=dict)
+    """Each matched query term's ways of being matched: its word first, then synonyms."""
+    _index: Mapping[tuple[tuple[str, int], ...], int] = attrs.field(
+        factory=dict, repr=False, eq=False, hash=False
+    )
 
     @classmethod
-    def of(cls, terms: Sequence[str], frequencies: Mapping[str, int]) -> Relevance:
-        """The tiers of ``terms`` given how many listings hold each."""
-        known = [term for term in terms if frequencies.get(term, 0) > 0]
-        position = {term: index for index, term in enumerate(known)}
-        subsets = [
-            frozenset(subset)
-            for size in range(len(known), 0, -1)
-            for subset in itertools.combinations(known, size)
+    def of(
+        cls,
+        terms: Sequence[str],
+        frequencies: Mapping[str, int],
+        synonyms: Sequence[Sequence[tuple[str, ...]]] = (),
+    ) -> Relevance:
+        """The tiers of ``terms`` given how many listings hold each term.
+
+        ``synonyms[i]`` are the phrases ``terms[i]`` is expanded to (each a tuple of
+        terms); a phrase is used when the catalogue holds each of its terms.
+        """
+        alternatives: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for number, term in enumerate(terms):
+            ways = [(term,), *(synonyms[number] if number < len(synonyms) else ())]
+            known = [way for way in ways if all(frequencies.get(t, 0) > 0 for t in way)]
+            if known:
+                alternatives[term] = tuple(dict.fromkeys(known))
+        concepts = list(alternatives)
+        position = {term: index for index, term in enumerate(concepts)}
+        weight = {
+            term: idf(sum(min(frequencies[t] for t in way) for way in ways))
+            for term, ways in alternatives.items()
+        }
+        keys = [
+            (subset, variant)
+            for size in range(len(concepts), 0, -1)
+            for subset in itertools.combinations(concepts, size)
+            for variant in itertools.product(*(range(len(alternatives[t])) for t in subset))
         ]
-        subsets.sort(
-            key=lambda subset: (
-                -len(subset),
-                round(-sum(idf(frequencies[term]) for term in subset), 9),
-                sorted(position[term] for term in subset),
+        keys.sort(
+            key=lambda key: (
+                -len(key[0]),
+                round(-sum(weight[term] for term in key[0]), 9),
+                sorted(position[term] for term in key[0]),
+                sum(1 for way in key[1] if way),
+                key[1],
             )
         )
-        return cls(tuple(terms), tuple(subsets), dict(frequencies))
+        plain = [
+            tier
+            for subset, variant in keys
+            if not any(variant)
+            for tier in [_tier(subset, variant, alternatives)]
+            if tier is not None
+        ]
+        budget = MAX_TIERS - len(plain)
+        tiers: list[Tier] = []
+        index: dict[tuple[tuple[str, int], ...], int] = {}
+        for subset, variant in keys:
+            if any(variant) and budget <= 0:
+                continue
+            tier = _tier(subset, variant, alternatives)
+            if tier is None:
+                continue
+            budget -= 1 if any(variant) else 0
+            index[
+                tuple(sorted(zip(subset, variant, strict=True), key=lambda i: position[i[0]]))
+            ] = len(tiers)
+            tiers.append(tier)
+        return cls(tuple(terms), tuple(tiers), dict(frequencies), alternatives, index)
 
     @property
     def known(self) -> frozenset[str]:
-        """The query terms some listing holds."""
-        return frozenset().union(*self.tiers)
+        """The terms some tier asks for (the query's and its synonyms')."""
+        return frozenset(t for ways in self.alternatives.values() for way in ways for t in way)
 
     def tier_of(self, listing_terms: Collection[str]) -> int | None:
         """The index of the tier a listing with these terms falls in (``None``: no match)."""
-        held = self.known.intersection(listing_terms)
-        return self.tiers.index(held) if held else None
+        held = set(listing_terms)
+        key = tuple(
+            (term, way)
+            for term, ways in self.alternatives.items()
+            for way in [next((n for n, w in enumerate(ways) if held.issuperset(w)), -1)]
+            if way >= 0
+        )
+        return self._index.get(key) if key else None
 
     def rank(self, listing_terms: Sequence[str], score: int) -> int | None:
         """The whole number a listing sorts on, largest first (``None``: no match).
@@ -124,8 +212,27 @@ class Relevance:
         return len(self.tiers) - level, score
 
     def pivot(self, tier: int) -> str:
-        """The rarest term of a tier: the shortest postings list to walk."""
-        return min(self.tiers[tier], key=lambda term: (self.frequencies[term], term))
+        """The rarest term a tier's listings hold: the shortest postings list to walk."""
+        return min(self.tiers[tier].present, key=lambda term: (self.frequencies[term], term))
+
+
+def _tier(
+    subset: Sequence[str],
+    variant: Sequence[int],
+    alternatives: Mapping[str, tuple[tuple[str, ...], ...]],
+) -> Tier | None:
+    """The tier matching ``subset`` by way ``variant`` of each, or ``None`` if none can."""
+    chosen = dict(zip(subset, variant, strict=True))
+    present = frozenset(t for term, way in chosen.items() for t in alternatives[term][way])
+    groups = {
+        frozenset(way) - present
+        for term, ways in alternatives.items()
+        for way in ways[: chosen.get(term, len(ways))]  # the earlier ways, or all of them
+    }
+    if frozenset() in groups:
+        return None  # a listing holding these terms matches more, or an earlier way
+    kept = sorted(tuple(sorted(g)) for g in groups if not any(o < g for o in groups))
+    return Tier(frozenset(subset), present, tuple(kept), sum(1 for way in variant if way))
 
 
 def posting_score(listing_terms: Sequence[str], term: str, score: int) -> int:
@@ -153,7 +260,9 @@ def idf(frequency: int) -> float:
     return -math.log(frequency + 0.5)
 
 
-def highlight(title: str, text: str) -> tuple[tuple[str, bool], ...]:
+def highlight(
+    title: str, text: str, thesaurus: Thesaurus | None = None
+) -> tuple[tuple[str, bool], ...]:
     """The title in pieces, each with whether it is a word the query ``text`` asked for.
 
     The pieces join back to the title exactly; a host wraps the marked ones (``<mark>``).
@@ -161,12 +270,22 @@ def highlight(title: str, text: str) -> tuple[tuple[str, bool], ...]:
     >>> [piece for piece, marked in highlight("سأصمم لك الشِّعار", "شعارات") if marked]
     ['الشِّعار']
 
+    A synonym phrase (``thesaurus``, the marketplace's unless given) is marked when the
+    title holds all of it, as the search matched it:
+
+    >>> [piece for piece, marked in highlight("تحرير الفيديوهات باحتراف", "مونتاج") if marked]
+    ['تحرير', 'الفيديوهات']
+
     A title that is no ``str`` is :class:`~microgigs.errors.InvalidType`; the text is
     checked as a search's is.
     """
     if not isinstance(title, str):
         raise InvalidType(field=_("title"), expected="a str", actual=type(title).__name__)
-    wanted = set(analyze(plain_text(_("search"), text, 0, QUERY_LENGTH)))
+    asked = plain_text(_("search"), text, 0, QUERY_LENGTH)
+    wanted = set(analyze(asked))
+    held = set(analyze(title))
+    expansion = (thesaurus or marketplace_thesaurus()).synonyms(query_terms(asked))
+    wanted.update(t for phrases in expansion for p in phrases if held.issuperset(p) for t in p)
     pieces: list[tuple[str, bool]] = []
     end = 0
     for word in _WORD_IN_TITLE.finditer(title):

@@ -603,7 +603,7 @@ class SqlBackend(ABC):
     def _text_search(
         self, query: ListingQuery, conditions: list[str], params: list[object]
     ) -> ListingPage:
-        relevance = Relevance.of(query.terms, self._frequencies(query.terms))
+        relevance = query.relevance(self._frequencies(query.searched_terms))
         if query.ordering is Ordering.RELEVANCE:
             rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
             documents = self._documents
@@ -632,9 +632,10 @@ class SqlBackend(ABC):
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
         One tier at a time: its rarest term's first :data:`REACH` postings walked best rated
-        first (the primary key), its other terms probed by key, the query's other terms probed
-        absent; each tier stops at what the page still needs, and never goes further down its
-        pivot than the ``REACH``-th posting (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
+        first (the primary key), its other terms probed by key, its absent terms probed
+        absent (a synonym phrase's terms: not all of them); each tier stops at what the
+        page still needs, and never goes further down its pivot than the ``REACH``-th
+        posting (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
         Without ``documents`` the doc is ``None`` and the listings are read only for the
         filters.
         """
@@ -651,14 +652,18 @@ class SqlBackend(ABC):
         for number in range(max(start, 0), len(relevance.tiers)):
             tier = relevance.tiers[number]
             pivot = relevance.pivot(number)
-            present = sorted(tier - {pivot})
-            absent = sorted(relevance.known - tier)
+            present = sorted(tier.present - {pivot})
             where = [
                 *(holds for _ in present),
-                *(f"NOT {holds}" for _ in absent),
+                *(
+                    f"NOT ({' AND '.join(holds for _ in group)})"
+                    if len(group) > 1
+                    else f"NOT {holds}"
+                    for group in tier.absent
+                ),
                 *conditions,
             ]
-            values: list[object] = [*present, *absent, *params]
+            values: list[object] = [*present, *(t for group in tier.absent for t in group), *params]
             seeks = keyset is not None and number == start
             if keyset is not None and seeks:
                 score = relevance.split(keyset[0])[1]
