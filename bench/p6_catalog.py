@@ -52,6 +52,17 @@ QUERIES = {
     "Arabic search «عروض تقديمية»": ListingQuery(text="عروض تقديمية", ordering=Ordering.RELEVANCE),
     # the worst case: two common words no title holds together (their tier is empty)
     "Arabic search «شعار ترجمة»": ListingQuery(text="شعار ترجمة", ordering=Ordering.RELEVANCE),
+    # the marketplace thesaurus at work: مونتاج → تحرير فيديو, تعديل فيديو, video editing;
+    # سوشيال ميديا → تواصل اجتماعي, مواقع التواصل …, and the worst case with synonyms
+    "Arabic search «مونتاج فيديو» (synonyms)": ListingQuery(
+        text="مونتاج فيديو", ordering=Ordering.RELEVANCE
+    ),
+    "Arabic search «سوشيال ميديا» (synonyms)": ListingQuery(
+        text="سوشيال ميديا", ordering=Ordering.RELEVANCE
+    ),
+    "Arabic search «مونتاج شعار» (synonyms, no title holds both)": ListingQuery(
+        text="مونتاج شعار", ordering=Ordering.RELEVANCE
+    ),
 }
 
 
