@@ -16,6 +16,7 @@ from microgigs.policy import SellerLevel
 from microgigs.ranking import (
     CANDIDATES,
     REACH,
+    SYNONYM_REACH,
     Listing,
     ListingQuery,
     Ordering,
@@ -120,13 +121,19 @@ def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monk
     if text in SYNONYM_QUERIES:  # a synonym's tier is walked, or its phrase probed absent
         assert any("حرر" in params for _sql, params in walks)
         assert text == "مونتاج شعار" or any("NOT (" in sql for sql, _params in walks)
+    if text == "مونتاج شعار":  # the synonym's tier's pivot is bounded at SYNONYM_REACH
+        bounds = [params for sql, params in sent if "OFFSET" in sql]
+        assert any(params[1] == SYNONYM_REACH - 1 for params in bounds), bounds
     assert 1 == len(counts)
     with sqlite3.connect(path) as connection:
         for sql, params in walks:
             plan = " | ".join(
                 row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             )
-            assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
+            if "(t.score, t.service_id) >= (?, ?)" in sql:  # within the reach: a range seek
+                assert "SEARCH t USING PRIMARY KEY (term=? AND (score,service_id)>(?,?))" in plan
+            else:
+                assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
             assert "TEMP B-TREE" not in plan
         ((sql, params),) = counts
         plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
@@ -151,6 +158,8 @@ def test_postgres_walks_each_tier_down_the_postings_without_sorting(
     assert 20 == len(found.listings)
     walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
     assert walks
+    if text == "مونتاج شعار":  # a synonym's tier reads at most SYNONYM_REACH postings
+        assert any(params[1] == SYNONYM_REACH for _sql, params in walks), walks
     with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
         for sql, params in walks:
             rows = connection.execute(f"EXPLAIN {sql.replace('?', '%s')}", params).fetchall()

@@ -12,9 +12,10 @@ ordering: each adapter walks one tier at a time down its postings index and stop
 page, whatever the size of the catalogue.
 
 A tier is looked for among the first :data:`REACH` postings of its rarest term (its
-**pivot**) only: a service further down that term's postings is not found in that
-tier. This bounds the work of a search whatever the catalogue holds (a tier of two common
-terms that no title holds together would otherwise be walked to its end: P6).
+**pivot**) only, a tier matching by a synonym among the first :data:`SYNONYM_REACH`: a
+service further down that term's postings is not found in that tier. This bounds the work
+of a search whatever the catalogue holds (a tier of two common terms that no title holds
+together would otherwise be walked to its end: P6).
 
 Everything here is pure: the adapters give the document frequencies and the rows, this
 module decides. See ``docs/ranking.md`` for the scoring with a worked example.
@@ -43,7 +44,9 @@ MAX_TERMS: Final = 5
 MAX_TIERS: Final = 64
 """Tiers of a query at most: every tier of its words, then synonyms' tiers up to this."""
 REACH: Final = 500
-"""How far down its pivot's postings (by posting score) a tier is looked for."""
+"""How far down its pivot's postings (by posting score) a tier of the words is looked for."""
+SYNONYM_REACH: Final = 100
+"""How far down its pivot's postings a tier matching by a synonym is looked for (P6)."""
 CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
 HEAD_TERMS: Final = 2
@@ -103,6 +106,8 @@ class Relevance:
     [['مونتاج'], ['حرر', 'فيديو']]
     >>> relevance.tiers[1].absent  # no listing of it holds مونتاج (it is in the first)
     (('مونتاج',),)
+    >>> relevance.reach(0), relevance.reach(1)  # a synonym's tier is looked for less deep
+    (500, 100)
     """
 
     terms: tuple[str, ...]
@@ -210,6 +215,14 @@ class Relevance:
         """The tier number and pivot's posting score of a rank (from a cursor)."""
         level, score = divmod(rank, TIER_SPAN)
         return len(self.tiers) - level, score
+
+    def reach(self, tier: int) -> int:
+        """How far down its pivot's postings tier number ``tier`` is looked for.
+
+        :data:`REACH` for a tier of the query's own words, :data:`SYNONYM_REACH` for one
+        matching a term by a synonym (which bounds what synonyms add to a search's walk).
+        """
+        return SYNONYM_REACH if self.tiers[tier].synonyms else REACH
 
     def pivot(self, tier: int) -> str:
         """The rarest term a tier's listings hold: the shortest postings list to walk."""
@@ -362,28 +375,32 @@ def ranked(
     """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first.
 
     ``found`` is the whole catalogue (before any filter), each listing's terms in its order:
-    a tier holds only the services among the first :data:`REACH` postings of its pivot
-    (by :func:`posting_score`, then service id), and which those are does not depend on a
-    query's filters (the adapters cap the postings before filtering).
+    a tier holds only the services among the first :meth:`Relevance.reach` postings of its
+    pivot (by :func:`posting_score`, then service id), and which those are does not depend
+    on a query's filters (the adapters cap the postings before filtering).
     """
     everything = list(found)
-    reach: dict[str, set[tuple[int, str]]] = {}
-    for term in {relevance.pivot(number) for number in range(len(relevance.tiers))}:
-        postings = sorted(
-            (
-                (posting_score(terms, term, score), service_id)
-                for terms, score, service_id in everything
-                if term in terms
-            ),
-            reverse=True,
-        )
-        reach[term] = set(postings[:REACH])
+    postings: dict[str, list[tuple[int, str]]] = {}
+    reach: dict[tuple[str, int], set[tuple[int, str]]] = {}
+    for number in range(len(relevance.tiers)):
+        term, depth = relevance.pivot(number), relevance.reach(number)
+        if term not in postings:
+            postings[term] = sorted(
+                (
+                    (posting_score(terms, term, score), service_id)
+                    for terms, score, service_id in everything
+                    if term in terms
+                ),
+                reverse=True,
+            )
+        reach.setdefault((term, depth), set(postings[term][:depth]))
     keyed = []
     for terms, score, service_id in everything:
         tier = relevance.tier_of(terms)
         if tier is None:
             continue
-        posting = posting_score(terms, relevance.pivot(tier), score)
-        if (posting, service_id) in reach[relevance.pivot(tier)]:
+        pivot = relevance.pivot(tier)
+        posting = posting_score(terms, pivot, score)
+        if (posting, service_id) in reach[pivot, relevance.reach(tier)]:
             keyed.append((relevance.rank_in(tier, posting), service_id))
     return sorted(keyed, reverse=True)

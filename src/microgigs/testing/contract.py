@@ -68,6 +68,7 @@ from microgigs.projects import (
 from microgigs.ranking import (
     NO_SYNONYMS,
     REACH,
+    SYNONYM_REACH,
     Evaluation,
     Listing,
     ListingQuery,
@@ -112,6 +113,7 @@ __all__ = [
     "check_rollback_by_default",
     "check_search_expands_synonyms",
     "check_search_reaches_a_bounded_depth",
+    "check_search_reaches_synonyms_less_deep",
     "check_services",
     "check_stale_carts_and_favourites_are_refused",
     "check_stale_inquiries_are_refused",
@@ -1004,6 +1006,48 @@ def check_search_expands_synonyms(make: Factory) -> None:
         assert ["تحرير", "الفيديوهات"] == [piece for piece, hit in marked if hit]
 
 
+def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
+    """A synonym's tier is looked for among its pivot's first ``SYNONYM_REACH`` postings.
+
+    The word's own tier goes down ``REACH`` postings; a tier matching by a synonym, which
+    a thesaurus adds to many queries, goes less deep (the bound of P6 with synonyms), on
+    every adapter alike, filters or not.
+    """
+    listing = _listings()[0]
+    edits = [(f"V{n:04d}", "تحرير فيديو", 300 + n) for n in range(SYNONYM_REACH + 20)]
+    words = [(f"M{n:04d}", "مونتاج", 300 + n % 190) for n in range(SYNONYM_REACH + 20)]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, title, score in (*edits, *words):
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+        for category in (None, listing.category_id):
+            query = ListingQuery(
+                text="مونتاج", category_id=category, ordering=Ordering.RELEVANCE, limit=100
+            )
+            found: list[str] = []
+            with storage.unit_of_work() as uow:
+                page = uow.listings.search(query)
+                while True:
+                    found += [v.service_id for v in page.listings]
+                    if page.next_cursor is None:
+                        break
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            # every holder of the word (fewer than REACH), then the best rated
+            # SYNONYM_REACH of «تحرير فيديو»: the 20 rated lowest are not found
+            assert len(words) + SYNONYM_REACH == len(found) == len(set(found))
+            assert all(sid.startswith("M") for sid in found[: len(words)])
+            assert [sid for sid, _t, _s in reversed(edits)][:SYNONYM_REACH] == found[len(words) :]
+
+
 def check_reviews_and_ratings(make: Factory) -> None:
     """One review per order; listings by service, newest first; ratings summed."""
     with closing(make()) as storage:
@@ -1525,6 +1569,7 @@ CHECKS: Final = (
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
     check_search_expands_synonyms,
+    check_search_reaches_synonyms_less_deep,
     check_reviews_and_ratings,
     check_inquiries,
     check_level_evaluations,
