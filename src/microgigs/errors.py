@@ -66,12 +66,14 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── StorageBusy
     │   └── StorageUnavailable
     └── ValidationError (ValueError)
+        ├── EmptySynonymEntry
         ├── InvalidPolicy
         ├── InvalidText
         ├── InvalidType (TypeError)
         ├── NaiveDatetime
         ├── NotPositive
         ├── OutOfRange
+        ├── SynonymWithoutTerms
         └── UnknownLocale
 """
 
@@ -95,6 +97,7 @@ __all__ = [
     "DuplicateUpgrade",
     "EmailNotVerified",
     "EmailTaken",
+    "EmptySynonymEntry",
     "IdempotencyConflict",
     "InsufficientFunds",
     "InvalidAmount",
@@ -138,6 +141,7 @@ __all__ = [
     "StorageBusy",
     "StorageError",
     "StorageUnavailable",
+    "SynonymWithoutTerms",
     "TooManyUpgrades",
     "TransitionNotAllowed",
     "UnbalancedTransaction",
@@ -251,6 +255,31 @@ class InvalidText(ValidationError):
     field: str
     minimum: int
     maximum: int
+
+
+@attrs.define(auto_exc=True)
+class EmptySynonymEntry(ValidationError):
+    """A thesaurus entry with fewer than two phrases: nothing to expand a query to."""
+
+    code = "validation.empty_synonym_entry"
+    template = _("Thesaurus entry {entry} must hold at least two phrases, not {count}.")
+
+    entry: int
+    count: int
+
+
+@attrs.define(auto_exc=True)
+class SynonymWithoutTerms(ValidationError):
+    """A thesaurus phrase that analyses to no search term (only stop words or signs)."""
+
+    code = "validation.synonym_without_terms"
+    template = _(
+        'The phrase "{phrase}" of thesaurus entry {entry} holds no search term,'
+        " only stop words or signs."
+    )
+
+    entry: int
+    phrase: str
 
 
 @attrs.define(auto_exc=True)

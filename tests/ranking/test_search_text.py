@@ -101,7 +101,8 @@ def test_the_chosen_pipeline_beats_every_candidate_on_our_development_set(monkey
     monkeypatch.syspath_prepend(str(BENCH))
     evaluation = importlib.import_module("search_recall")
     table = evaluation.table()
-    chosen = table.pop(next(name for name in table if name.startswith("microgigs")))
+    chosen = table.pop(evaluation.CHOSEN)
+    table.pop(evaluation.SAME_TIER)  # the comparison no index can walk
     assert all(chosen[0] > recall for recall, _mrr in table.values()), table
     assert table["light stem (Lucene)"][0] > table["light stem, every term (before)"][0]
     assert chosen[0] >= evaluation.FLOOR
@@ -110,7 +111,7 @@ def test_the_chosen_pipeline_beats_every_candidate_on_our_development_set(monkey
 def test_tiers_put_every_term_first_then_the_rarer_terms():
     relevance = Relevance.of(("a", "b", "c", "z"), {"a": 50, "b": 5, "c": 9})
     assert [{"a", "b", "c"}, {"b", "c"}, {"a", "b"}, {"a", "c"}, {"b"}, {"c"}, {"a"}] == [
-        set(tier) for tier in relevance.tiers
+        set(tier.present) for tier in relevance.tiers
     ]
     assert relevance.rank(("a", "b", "c", "x"), 420) > relevance.rank(("b", "c"), 500)
     assert relevance.rank(("x",), 500) is None

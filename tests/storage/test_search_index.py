@@ -16,6 +16,7 @@ from microgigs.policy import SellerLevel
 from microgigs.ranking import (
     CANDIDATES,
     REACH,
+    SYNONYM_REACH,
     Listing,
     ListingQuery,
     Ordering,
@@ -64,6 +65,26 @@ def catalogue(count: int) -> list[Listing]:
     ]
 
 
+def edits(count: int) -> list[Listing]:
+    """Services that say «تحرير الفيديوهات», the marketplace thesaurus's synonym of مونتاج."""
+    title = "تحرير الفيديوهات وقصها"
+    return [
+        attrs.evolve(
+            catalogue(1)[0],
+            service_id=ServiceId(f"E{number:05d}"),
+            title=title,
+            score=300 + number,
+            terms=terms_of(title),
+        )
+        for number in range(count)
+    ]
+
+
+# with synonyms: «مونتاج شعار» walks a tier of «تحرير فيديو» and شعار (empty), «مونتاج مقال»
+# the tier of مقال alone (the rarer), which probes that phrase absent: NOT (… AND …)
+SYNONYM_QUERIES = ["مونتاج شعار", "مونتاج مقال"]
+
+
 def fill(storage, listings):
     with storage.unit_of_work() as uow:
         for listing in listings:
@@ -84,11 +105,11 @@ def spy_reads(monkeypatch, storage):
     return sent
 
 
-@pytest.mark.parametrize("text", ["شعار", "تصميم شعار", "تصاميم شعارات مونتاج"])
+@pytest.mark.parametrize("text", ["شعار", "تصميم شعار", "تصاميم شعارات مونتاج", *SYNONYM_QUERIES])
 def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monkeypatch, text):
     path = tmp_path / "catalogue.db"
     storage = SQLiteStorage(path, currency="USD")
-    fill(storage, catalogue(700))
+    fill(storage, catalogue(700) + edits(REACH + 100))
     sent = spy_reads(monkeypatch, storage)
     with storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
@@ -97,13 +118,22 @@ def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monk
     walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
     counts = [(sql, params) for sql, params in sent if "FROM term_counts" in sql]
     assert walks
+    if text in SYNONYM_QUERIES:  # a synonym's tier is walked, or its phrase probed absent
+        assert any("حرر" in params for _sql, params in walks)
+        assert text == "مونتاج شعار" or any("NOT (" in sql for sql, _params in walks)
+    if text == "مونتاج شعار":  # the synonym's tier's pivot is bounded at SYNONYM_REACH
+        bounds = [params for sql, params in sent if "OFFSET" in sql]
+        assert any(params[1] == SYNONYM_REACH - 1 for params in bounds), bounds
     assert 1 == len(counts)
     with sqlite3.connect(path) as connection:
         for sql, params in walks:
             plan = " | ".join(
                 row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             )
-            assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
+            if "(t.score, t.service_id) >= (?, ?)" in sql:  # within the reach: a range seek
+                assert "SEARCH t USING PRIMARY KEY (term=? AND (score,service_id)>(?,?))" in plan
+            else:
+                assert "SEARCH t USING PRIMARY KEY (term=?)" in plan
             assert "TEMP B-TREE" not in plan
         ((sql, params),) = counts
         plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params))
@@ -111,14 +141,14 @@ def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monk
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("text", ["شعار", "تصميم شعار"])
+@pytest.mark.parametrize("text", ["شعار", "تصميم شعار", *SYNONYM_QUERIES])
 def test_postgres_walks_each_tier_down_the_postings_without_sorting(
     postgres_schemas, monkeypatch, text
 ):
     dsn, make_schema = postgres_schemas
     schema = make_schema()
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    fill(storage, catalogue(3_000))
+    fill(storage, catalogue(3_000) + edits(REACH + 100))
     with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
         connection.execute("ANALYZE")
     sent = spy_reads(monkeypatch, storage)
@@ -128,6 +158,8 @@ def test_postgres_walks_each_tier_down_the_postings_without_sorting(
     assert 20 == len(found.listings)
     walks = [(sql, params) for sql, params in sent if "ORDER BY t.score DESC" in sql]
     assert walks
+    if text == "مونتاج شعار":  # a synonym's tier reads at most SYNONYM_REACH postings
+        assert any(params[1] == SYNONYM_REACH for _sql, params in walks), walks
     with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
         for sql, params in walks:
             rows = connection.execute(f"EXPLAIN {sql.replace('?', '%s')}", params).fetchall()

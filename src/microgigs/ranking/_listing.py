@@ -33,6 +33,7 @@ from microgigs.ranking._search import (
     query_terms,
     ranked,
 )
+from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
 _PAGE_MAX: Final = 100
 _SCORE_SCALE: Final = 100  # Bayesian averages to two places, stored as whole numbers
@@ -147,7 +148,8 @@ class ListingQuery:
     Text finds the services holding any of the query's terms (after the same analysis as
     the index): by relevance, those holding every term first (see :class:`Relevance`);
     sorted otherwise, the :data:`CANDIDATES` most relevant. ``min_rating`` filters on the
-    Bayesian average.
+    Bayesian average. ``thesaurus`` expands the text's words to their synonyms (the
+    marketplace's own vocabulary unless given; ``NO_SYNONYMS`` for none).
     """
 
     text: str | None = None
@@ -161,6 +163,7 @@ class ListingQuery:
     ordering: Ordering = Ordering.NEWEST
     limit: int = 20
     cursor: str | None = None
+    thesaurus: Thesaurus = attrs.field(factory=marketplace_thesaurus, repr=False)
 
     def __attrs_post_init__(self) -> None:
         whole_number(_("page size"), self.limit, 1, _PAGE_MAX)
@@ -178,11 +181,31 @@ class ListingQuery:
                 actual=type(self.min_rating).__name__,
             )
         decode_cursor(self.cursor)
+        if not isinstance(self.thesaurus, Thesaurus):
+            raise InvalidType(
+                field=_("thesaurus"), expected="a Thesaurus", actual=type(self.thesaurus).__name__
+            )
 
     @property
     def terms(self) -> tuple[str, ...]:
         """The analysed terms of the text that rank (empty without text)."""
         return query_terms(self.text)
+
+    @property
+    def synonyms(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """For each term, the synonym phrases (as terms) the thesaurus expands it to."""
+        return self.thesaurus.synonyms(self.terms)
+
+    @property
+    def searched_terms(self) -> tuple[str, ...]:
+        """The terms and their synonyms' terms: whose document frequencies a search needs."""
+        found = dict.fromkeys(self.terms)
+        found.update((t, None) for phrases in self.synonyms for phrase in phrases for t in phrase)
+        return tuple(found)
+
+    def relevance(self, frequencies: Mapping[str, int]) -> Relevance:
+        """How this query ranks, given the document frequencies of its searched terms."""
+        return Relevance.of(self.terms, frequencies, self.synonyms)
 
     @property
     def min_score(self) -> int | None:
@@ -215,9 +238,15 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
 
 
 def matches(listing: Listing, query: ListingQuery) -> bool:
-    """Whether ``listing`` passes every filter and holds a term of the query (if it has text)."""
+    """Whether ``listing`` passes every filter and matches the text (if it has one).
+
+    It matches by holding a term of the query or the whole of a synonym phrase of one.
+    """
+    held = set(listing.terms)
     return passes_filters(listing, query) and (
-        not query.terms or not set(query.terms).isdisjoint(listing.terms)
+        not query.terms
+        or not held.isdisjoint(query.terms)
+        or any(held.issuperset(phrase) for phrases in query.synonyms for phrase in phrases)
     )
 
 
@@ -282,14 +311,15 @@ def search_listings(
 ) -> ListingPage:
     """The reference search: a page of ``listings`` for ``query``.
 
-    ``frequencies`` says how many listings hold each query term. Every adapter returns the
-    same pages (the contract suite checks it).
+    ``frequencies`` says how many listings hold each of the query's searched terms (its
+    own and its synonyms'). Every adapter returns the same pages (the contract suite
+    checks it).
     """
     everything = list(listings)
     passing = [listing for listing in everything if passes_filters(listing, query)]
     if not query.terms:
         return page_of(passing, query)
-    relevance = Relevance.of(query.terms, frequencies)
+    relevance = query.relevance(frequencies)
     by_id = {listing.service_id: listing for listing in passing}
     # the reach of a tier is counted down all the postings, then the filters apply
     order = [
@@ -315,6 +345,13 @@ def explain(listing: Listing, query: ListingQuery) -> dict[str, object]:
         "tie_break": listing.service_id,
         "matches_filters": passes_filters(listing, query),
         "matched_terms": [term for term in query.terms if term in listing.terms],
+        "matched_synonyms": [
+            " ".join(phrase)
+            for term, phrases in zip(query.terms, query.synonyms, strict=True)
+            if term not in listing.terms
+            for phrase in phrases
+            if set(phrase) <= set(listing.terms)
+        ],
         "holds_every_term": set(query.terms) <= set(listing.terms),
         "score": Decimal(listing.score) / _SCORE_SCALE,
         "sales": listing.sales,

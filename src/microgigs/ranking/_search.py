@@ -12,9 +12,10 @@ ordering: each adapter walks one tier at a time down its postings index and stop
 page, whatever the size of the catalogue.
 
 A tier is looked for among the first :data:`REACH` postings of its rarest term (its
-**pivot**) only: a service further down that term's postings is not found in that
-tier. This bounds the work of a search whatever the catalogue holds (a tier of two common
-terms that no title holds together would otherwise be walked to its end: P6).
+**pivot**) only, a tier matching by a synonym among the first :data:`SYNONYM_REACH`: a
+service further down that term's postings is not found in that tier. This bounds the work
+of a search whatever the catalogue holds (a tier of two common terms that no title holds
+together would otherwise be walked to its end: P6).
 
 Everything here is pure: the adapters give the document frequencies and the rows, this
 module decides. See ``docs/ranking.md`` for the scoring with a worked example.
@@ -34,13 +35,18 @@ from microgigs._checks import plain_text
 from microgigs._text import _
 from microgigs.errors import InvalidType
 from microgigs.ranking._text import analyze, tokens
+from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
 QUERY_LENGTH: Final = 200
 """The longest search text, in characters."""
 MAX_TERMS: Final = 5
-"""Terms of a query that rank (the first five distinct ones): 31 tiers at most."""
+"""Terms of a query that rank (the first five distinct ones): 31 tiers without synonyms."""
+MAX_TIERS: Final = 64
+"""Tiers of a query at most: every tier of its words, then synonyms' tiers up to this."""
 REACH: Final = 500
-"""How far down its pivot's postings (by posting score) a tier is looked for."""
+"""How far down its pivot's postings (by posting score) a tier of the words is looked for."""
+SYNONYM_REACH: Final = 100
+"""How far down its pivot's postings a tier matching by a synonym is looked for (P6)."""
 CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
 HEAD_TERMS: Final = 2
@@ -56,6 +62,24 @@ _LATIN_EDITS: Final = "abcdefghijklmnopqrstuvwxyz"
 
 
 @attrs.frozen
+class Tier:
+    """One tier of a text query: the query terms its listings match, and how.
+
+    A listing is in the tier when it holds every ``present`` term and, of each ``absent``
+    group, not every term (a synonym phrase is a group of several).
+    """
+
+    matched: frozenset[str]
+    """The query terms the tier's listings match, by the term itself or a synonym."""
+    present: frozenset[str]
+    """The terms each of its listings holds."""
+    absent: tuple[tuple[str, ...], ...]
+    """Groups of terms none of its listings holds all of (sorted)."""
+    synonyms: int
+    """How many of the matched terms are matched by a synonym rather than the word."""
+
+
+@attrs.frozen
 class Relevance:
     """How one text query ranks listings: its terms and their tiers, best first.
 
@@ -63,46 +87,115 @@ class Relevance:
     each); terms no listing holds make no tier.
 
     >>> relevance = Relevance.of(("تصميم", "شعار"), {"تصميم": 90, "شعار": 12})
-    >>> [sorted(tier) for tier in relevance.tiers]
+    >>> [sorted(tier.present) for tier in relevance.tiers]
     [['تصميم', 'شعار'], ['شعار'], ['تصميم']]
     >>> relevance.rank(("شعار", "احتراف"), score=450)  # شعار heads the title
     21450
     >>> relevance.rank(("احتراف", "خط", "شعار"), score=450)  # شعار comes later
     20450
+
+    With ``synonyms`` (what :meth:`Thesaurus.synonyms` gives), a query term is matched by
+    its own word or by a whole synonym phrase. A set of matched query terms makes a tier
+    for each way of matching them, the words themselves first, then by fewer synonyms: a
+    listing matching through a synonym ranks just below those holding the words, above
+    those matching fewer of the query's terms.
+
+    >>> frequencies = {"مونتاج": 30, "حرر": 50, "فيديو": 80}
+    >>> relevance = Relevance.of(("مونتاج",), frequencies, ((("حرر", "فيديو"),),))
+    >>> [sorted(tier.present) for tier in relevance.tiers]
+    [['مونتاج'], ['حرر', 'فيديو']]
+    >>> relevance.tiers[1].absent  # no listing of it holds مونتاج (it is in the first)
+    (('مونتاج',),)
+    >>> relevance.reach(0), relevance.reach(1)  # a synonym's tier is looked for less deep
+    (500, 100)
     """
 
     terms: tuple[str, ...]
-    tiers: tuple[frozenset[str], ...]
+    tiers: tuple[Tier, ...]
     frequencies: Mapping[str, int]
+    alternatives: Mapping[str, tuple[tuple[str, ...], ...]] = attrs.field(factory=dict)
+    """Each matched query term's ways of being matched: its word first, then synonyms."""
+    _index: Mapping[tuple[tuple[str, int], ...], int] = attrs.field(
+        factory=dict, repr=False, eq=False, hash=False
+    )
 
     @classmethod
-    def of(cls, terms: Sequence[str], frequencies: Mapping[str, int]) -> Relevance:
-        """The tiers of ``terms`` given how many listings hold each."""
-        known = [term for term in terms if frequencies.get(term, 0) > 0]
-        position = {term: index for index, term in enumerate(known)}
-        subsets = [
-            frozenset(subset)
-            for size in range(len(known), 0, -1)
-            for subset in itertools.combinations(known, size)
+    def of(
+        cls,
+        terms: Sequence[str],
+        frequencies: Mapping[str, int],
+        synonyms: Sequence[Sequence[tuple[str, ...]]] = (),
+    ) -> Relevance:
+        """The tiers of ``terms`` given how many listings hold each term.
+
+        ``synonyms[i]`` are the phrases ``terms[i]`` is expanded to (each a tuple of
+        terms); a phrase is used when the catalogue holds each of its terms.
+        """
+        alternatives: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for number, term in enumerate(terms):
+            ways = [(term,), *(synonyms[number] if number < len(synonyms) else ())]
+            known = [way for way in ways if all(frequencies.get(t, 0) > 0 for t in way)]
+            if known:
+                alternatives[term] = tuple(dict.fromkeys(known))
+        concepts = list(alternatives)
+        position = {term: index for index, term in enumerate(concepts)}
+        weight = {
+            term: idf(sum(min(frequencies[t] for t in way) for way in ways))
+            for term, ways in alternatives.items()
+        }
+        keys = [
+            (subset, variant)
+            for size in range(len(concepts), 0, -1)
+            for subset in itertools.combinations(concepts, size)
+            for variant in itertools.product(*(range(len(alternatives[t])) for t in subset))
         ]
-        subsets.sort(
-            key=lambda subset: (
-                -len(subset),
-                round(-sum(idf(frequencies[term]) for term in subset), 9),
-                sorted(position[term] for term in subset),
+        keys.sort(
+            key=lambda key: (
+                -len(key[0]),
+                round(-sum(weight[term] for term in key[0]), 9),
+                sorted(position[term] for term in key[0]),
+                sum(1 for way in key[1] if way),
+                key[1],
             )
         )
-        return cls(tuple(terms), tuple(subsets), dict(frequencies))
+        plain = [
+            tier
+            for subset, variant in keys
+            if not any(variant)
+            for tier in [_tier(subset, variant, alternatives)]
+            if tier is not None
+        ]
+        budget = MAX_TIERS - len(plain)
+        tiers: list[Tier] = []
+        index: dict[tuple[tuple[str, int], ...], int] = {}
+        for subset, variant in keys:
+            if any(variant) and budget <= 0:
+                continue
+            tier = _tier(subset, variant, alternatives)
+            if tier is None:
+                continue
+            budget -= 1 if any(variant) else 0
+            index[
+                tuple(sorted(zip(subset, variant, strict=True), key=lambda i: position[i[0]]))
+            ] = len(tiers)
+            tiers.append(tier)
+        return cls(tuple(terms), tuple(tiers), dict(frequencies), alternatives, index)
 
     @property
     def known(self) -> frozenset[str]:
-        """The query terms some listing holds."""
-        return frozenset().union(*self.tiers)
+        """The terms some tier asks for (the query's and its synonyms')."""
+        return frozenset(t for ways in self.alternatives.values() for way in ways for t in way)
 
     def tier_of(self, listing_terms: Collection[str]) -> int | None:
         """The index of the tier a listing with these terms falls in (``None``: no match)."""
-        held = self.known.intersection(listing_terms)
-        return self.tiers.index(held) if held else None
+        held = set(listing_terms)
+        key = tuple(
+            (term, way)
+            for term, ways in self.alternatives.items()
+            for way in [next((n for n, w in enumerate(ways) if held.issuperset(w)), -1)]
+            if way >= 0
+        )
+        return self._index.get(key) if key else None
 
     def rank(self, listing_terms: Sequence[str], score: int) -> int | None:
         """The whole number a listing sorts on, largest first (``None``: no match).
@@ -123,9 +216,36 @@ class Relevance:
         level, score = divmod(rank, TIER_SPAN)
         return len(self.tiers) - level, score
 
+    def reach(self, tier: int) -> int:
+        """How far down its pivot's postings tier number ``tier`` is looked for.
+
+        :data:`REACH` for a tier of the query's own words, :data:`SYNONYM_REACH` for one
+        matching a term by a synonym (which bounds what synonyms add to a search's walk).
+        """
+        return SYNONYM_REACH if self.tiers[tier].synonyms else REACH
+
     def pivot(self, tier: int) -> str:
-        """The rarest term of a tier: the shortest postings list to walk."""
-        return min(self.tiers[tier], key=lambda term: (self.frequencies[term], term))
+        """The rarest term a tier's listings hold: the shortest postings list to walk."""
+        return min(self.tiers[tier].present, key=lambda term: (self.frequencies[term], term))
+
+
+def _tier(
+    subset: Sequence[str],
+    variant: Sequence[int],
+    alternatives: Mapping[str, tuple[tuple[str, ...], ...]],
+) -> Tier | None:
+    """The tier matching ``subset`` by way ``variant`` of each, or ``None`` if none can."""
+    chosen = dict(zip(subset, variant, strict=True))
+    present = frozenset(t for term, way in chosen.items() for t in alternatives[term][way])
+    groups = {
+        frozenset(way) - present
+        for term, ways in alternatives.items()
+        for way in ways[: chosen.get(term, len(ways))]  # the earlier ways, or all of them
+    }
+    if frozenset() in groups:
+        return None  # a listing holding these terms matches more, or an earlier way
+    kept = sorted(tuple(sorted(g)) for g in groups if not any(o < g for o in groups))
+    return Tier(frozenset(subset), present, tuple(kept), sum(1 for way in variant if way))
 
 
 def posting_score(listing_terms: Sequence[str], term: str, score: int) -> int:
@@ -153,7 +273,9 @@ def idf(frequency: int) -> float:
     return -math.log(frequency + 0.5)
 
 
-def highlight(title: str, text: str) -> tuple[tuple[str, bool], ...]:
+def highlight(
+    title: str, text: str, thesaurus: Thesaurus | None = None
+) -> tuple[tuple[str, bool], ...]:
     """The title in pieces, each with whether it is a word the query ``text`` asked for.
 
     The pieces join back to the title exactly; a host wraps the marked ones (``<mark>``).
@@ -161,12 +283,22 @@ def highlight(title: str, text: str) -> tuple[tuple[str, bool], ...]:
     >>> [piece for piece, marked in highlight("سأصمم لك الشِّعار", "شعارات") if marked]
     ['الشِّعار']
 
+    A synonym phrase (``thesaurus``, the marketplace's unless given) is marked when the
+    title holds all of it, as the search matched it:
+
+    >>> [piece for piece, marked in highlight("تحرير الفيديوهات باحتراف", "مونتاج") if marked]
+    ['تحرير', 'الفيديوهات']
+
     A title that is no ``str`` is :class:`~microgigs.errors.InvalidType`; the text is
     checked as a search's is.
     """
     if not isinstance(title, str):
         raise InvalidType(field=_("title"), expected="a str", actual=type(title).__name__)
-    wanted = set(analyze(plain_text(_("search"), text, 0, QUERY_LENGTH)))
+    asked = plain_text(_("search"), text, 0, QUERY_LENGTH)
+    wanted = set(analyze(asked))
+    held = set(analyze(title))
+    expansion = (thesaurus or marketplace_thesaurus()).synonyms(query_terms(asked))
+    wanted.update(t for phrases in expansion for p in phrases if held.issuperset(p) for t in p)
     pieces: list[tuple[str, bool]] = []
     end = 0
     for word in _WORD_IN_TITLE.finditer(title):
@@ -243,28 +375,32 @@ def ranked(
     """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first.
 
     ``found`` is the whole catalogue (before any filter), each listing's terms in its order:
-    a tier holds only the services among the first :data:`REACH` postings of its pivot
-    (by :func:`posting_score`, then service id), and which those are does not depend on a
-    query's filters (the adapters cap the postings before filtering).
+    a tier holds only the services among the first :meth:`Relevance.reach` postings of its
+    pivot (by :func:`posting_score`, then service id), and which those are does not depend
+    on a query's filters (the adapters cap the postings before filtering).
     """
     everything = list(found)
-    reach: dict[str, set[tuple[int, str]]] = {}
-    for term in {relevance.pivot(number) for number in range(len(relevance.tiers))}:
-        postings = sorted(
-            (
-                (posting_score(terms, term, score), service_id)
-                for terms, score, service_id in everything
-                if term in terms
-            ),
-            reverse=True,
-        )
-        reach[term] = set(postings[:REACH])
+    postings: dict[str, list[tuple[int, str]]] = {}
+    reach: dict[tuple[str, int], set[tuple[int, str]]] = {}
+    for number in range(len(relevance.tiers)):
+        term, depth = relevance.pivot(number), relevance.reach(number)
+        if term not in postings:
+            postings[term] = sorted(
+                (
+                    (posting_score(terms, term, score), service_id)
+                    for terms, score, service_id in everything
+                    if term in terms
+                ),
+                reverse=True,
+            )
+        reach.setdefault((term, depth), set(postings[term][:depth]))
     keyed = []
     for terms, score, service_id in everything:
         tier = relevance.tier_of(terms)
         if tier is None:
             continue
-        posting = posting_score(terms, relevance.pivot(tier), score)
-        if (posting, service_id) in reach[relevance.pivot(tier)]:
+        pivot = relevance.pivot(tier)
+        posting = posting_score(terms, pivot, score)
+        if (posting, service_id) in reach[pivot, relevance.reach(tier)]:
             keyed.append((relevance.rank_in(tier, posting), service_id))
     return sorted(keyed, reverse=True)

@@ -49,7 +49,6 @@ from microgigs.money import Money
 from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import (
     CANDIDATES,
-    REACH,
     Evaluation,
     Listing,
     ListingPage,
@@ -603,7 +602,7 @@ class SqlBackend(ABC):
     def _text_search(
         self, query: ListingQuery, conditions: list[str], params: list[object]
     ) -> ListingPage:
-        relevance = Relevance.of(query.terms, self._frequencies(query.terms))
+        relevance = query.relevance(self._frequencies(query.searched_terms))
         if query.ordering is Ordering.RELEVANCE:
             rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
             documents = self._documents
@@ -631,10 +630,12 @@ class SqlBackend(ABC):
     ) -> list[tuple[int, str, object]]:
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
-        One tier at a time: its rarest term's first :data:`REACH` postings walked best rated
-        first (the primary key), its other terms probed by key, the query's other terms probed
-        absent; each tier stops at what the page still needs, and never goes further down its
-        pivot than the ``REACH``-th posting (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
+        One tier at a time: its rarest term's first postings (:meth:`Relevance.reach`:
+        ``REACH``, ``SYNONYM_REACH`` for a synonym's tier) walked best rated first (the
+        primary key), its other terms probed by key, its absent terms probed absent (a
+        synonym phrase's terms: not all of them); each tier stops at what the page still
+        needs, and never goes further down its pivot than its reach
+        (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
         Without ``documents`` the doc is ``None`` and the listings are read only for the
         filters.
         """
@@ -647,18 +648,22 @@ class SqlBackend(ABC):
             "EXISTS (SELECT 1 FROM listing_terms o"
             f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
         )
-        bounds: dict[str, tuple[int, str] | None] = {}
+        bounds: dict[tuple[str, int], tuple[int, str] | None] = {}
         for number in range(max(start, 0), len(relevance.tiers)):
-            tier = relevance.tiers[number]
+            tier, reach = relevance.tiers[number], relevance.reach(number)
             pivot = relevance.pivot(number)
-            present = sorted(tier - {pivot})
-            absent = sorted(relevance.known - tier)
+            present = sorted(tier.present - {pivot})
             where = [
                 *(holds for _ in present),
-                *(f"NOT {holds}" for _ in absent),
+                *(
+                    f"NOT ({' AND '.join(holds for _ in group)})"
+                    if len(group) > 1
+                    else f"NOT {holds}"
+                    for group in tier.absent
+                ),
                 *conditions,
             ]
-            values: list[object] = [*present, *absent, *params]
+            values: list[object] = [*present, *(t for group in tier.absent for t in group), *params]
             seeks = keyset is not None and number == start
             if keyset is not None and seeks:
                 score = relevance.split(keyset[0])[1]
@@ -669,18 +674,20 @@ class SqlBackend(ABC):
                     "(SELECT p.score, p.service_id FROM listing_terms p WHERE p.term = ?"
                     " ORDER BY p.score DESC, p.service_id DESC LIMIT ?) t"
                 )
-                values = [pivot, REACH, *values]
+                values = [pivot, reach, *values]
             else:
                 source = "listing_terms t"
                 where.insert(0, "t.term = ?")
                 values.insert(0, pivot)
                 # A walk that probes nothing and starts at the top reads only the rows it
-                # returns: within the reach when it wants no more than REACH of them.
-                direct = not (where[1:] or seeks) and limit - len(found) <= REACH
-                if pivot not in bounds and not direct:
-                    bounds[pivot] = self._reach_bound(pivot, relevance.frequencies[pivot])
-                bound = bounds.get(pivot)
-                if bound is not None:  # no further down than the REACH-th posting
+                # returns: within the reach when it wants no more than its reach of them.
+                direct = not (where[1:] or seeks) and limit - len(found) <= reach
+                if (pivot, reach) not in bounds and not direct:
+                    bounds[pivot, reach] = self._reach_bound(
+                        pivot, relevance.frequencies[pivot], reach
+                    )
+                bound = bounds.get((pivot, reach))
+                if bound is not None:  # no further down than the reach-th posting
                     where.append("(t.score, t.service_id) >= (?, ?)")
                     values.extend(bound)
             rows = self._read(
@@ -697,19 +704,19 @@ class SqlBackend(ABC):
                 break
         return found
 
-    def _reach_bound(self, term: str, frequency: int) -> tuple[int, str] | None:
-        """The ``(score, service id)`` of a term's ``REACH``-th posting, best scored first.
+    def _reach_bound(self, term: str, frequency: int, reach: int) -> tuple[int, str] | None:
+        """The ``(score, service id)`` of a term's ``reach``-th posting, best scored first.
 
         ``None`` when the term has no more postings than that (its count says so, no read).
-        Reading it walks ``REACH`` index entries: the same among a million as among ten
-        thousand services.
+        Reading it walks ``reach`` index entries (at most :data:`REACH`): the same among a
+        million as among ten thousand services.
         """
-        if frequency <= REACH:
+        if frequency <= reach:
             return None
         rows = self._read(
             "SELECT score, service_id FROM listing_terms WHERE term = ?"
             " ORDER BY score DESC, service_id DESC LIMIT 1 OFFSET ?",
-            (term, REACH - 1),
+            (term, reach - 1),
         )
         return (int(str(rows[0][0])), str(rows[0][1])) if rows else None
 

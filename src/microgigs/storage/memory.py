@@ -278,7 +278,9 @@ class _MemoryBackend:
         return self._listings.get(service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
-        page = search_listings(self._listings.values(), query, self._frequencies(query.terms))
+        page = search_listings(
+            self._listings.values(), query, self._frequencies(query.searched_terms)
+        )
         if page.listings or query.cursor is not None or not query.terms:
             return page
         return attrs.evolve(page, suggestion=suggest(query.text or "", self._frequencies))

@@ -67,7 +67,9 @@ from microgigs.projects import (
     Resolution,
 )
 from microgigs.ranking import (
+    NO_SYNONYMS,
     REACH,
+    SYNONYM_REACH,
     Evaluation,
     Listing,
     ListingQuery,
@@ -75,6 +77,7 @@ from microgigs.ranking import (
     Rating,
     Review,
     SellerMetrics,
+    Thesaurus,
     evaluate,
     highlight,
     search_listings,
@@ -110,7 +113,9 @@ __all__ = [
     "check_requests",
     "check_reviews_and_ratings",
     "check_rollback_by_default",
+    "check_search_expands_synonyms",
     "check_search_reaches_a_bounded_depth",
+    "check_search_reaches_synonyms_less_deep",
     "check_services",
     "check_stale_carts_and_favourites_are_refused",
     "check_stale_inquiries_are_refused",
@@ -796,6 +801,17 @@ _QUERIES: Final = (
     ListingQuery(text="متجر الكترونى تصميم", ordering=Ordering.TOP_RATED, limit=5),
     ListingQuery(text="شعار ترجمة", category_id=CategoryId("logo-design"), limit=4),
     ListingQuery(text="شعار ترجمة", ordering=Ordering.RELEVANCE, limit=6),
+    # the marketplace thesaurus: مونتاج for تحرير فيديو, تعليق صوتي for فويس أوفر
+    ListingQuery(text="تحرير الفيديو", ordering=Ordering.RELEVANCE, limit=3),
+    ListingQuery(text="فويس أوفر ترجمة", ordering=Ordering.RELEVANCE, limit=4),
+    ListingQuery(text="تحرير فيديو", ordering=Ordering.BEST_SELLING),
+    ListingQuery(text="تحرير فيديو", thesaurus=NO_SYNONYMS),
+    ListingQuery(
+        text="تعريب كتابة",
+        ordering=Ordering.RELEVANCE,
+        limit=5,
+        thesaurus=Thesaurus([("تعريب", "ترجمة إلى العربية"), ("كتابة", "مقالات")]),
+    ),
 )
 
 
@@ -936,6 +952,102 @@ def check_search_reaches_a_bounded_depth(make: Factory) -> None:
             assert 1 + 2 * (REACH - 1) == len(found) == len(set(found))
             assert all(sid.startswith("L") for sid in found[1:REACH])
             assert all(sid.startswith("T") for sid in found[REACH:])
+
+
+def check_search_expands_synonyms(make: Factory) -> None:
+    """A query's words are expanded to their synonyms (the query's thesaurus) at query time.
+
+    A service matching through a whole synonym phrase ranks just below those holding the
+    words, above those matching fewer of the query's words; part of a phrase is no match.
+    """
+    titled = {
+        "A": ("مونتاج فيديو احترافي", 400),
+        "B": ("تحرير الفيديوهات وقصها", 480),
+        "C": ("فيديو موشن جرافيك", 499),
+        "D": ("تحرير مقالات", 450),
+        "E": ("سيرة ذاتية احترافية", 300),
+    }
+    listing = _listings()[0]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, (title, score) in titled.items():
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+
+        def found(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
+            query = ListingQuery(text=text, ordering=Ordering.RELEVANCE, limit=1)
+            if thesaurus is not None:
+                query = attrs.evolve(query, thesaurus=thesaurus)
+            ids: list[str] = []
+            with storage.unit_of_work() as uow:
+                page = uow.listings.search(query)
+                while True:
+                    ids += [v.service_id for v in page.listings]
+                    if page.next_cursor is None:
+                        return ids
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+
+        # the word, then its synonym «تحرير فيديو»; «فيديو» alone is no match
+        assert ["A", "B"] == found("مونتاج")
+        assert ["A"] == found("مونتاج", NO_SYNONYMS)
+        # both words (B), both by a synonym of one (A: مونتاج فيديو), then each word alone
+        # (تحرير held by B and D, and C's فيديو: the rarer set first)
+        assert ["B", "A", "D", "C"] == found("تحرير فيديو")
+        assert ["E"] == found("سي في")
+        mine = Thesaurus([("مونتاج", "فيديو موشن")])
+        assert ["A", "C"] == found("مونتاج", mine)
+        marked = highlight(titled["B"][0], "مونتاج")
+        assert ["تحرير", "الفيديوهات"] == [piece for piece, hit in marked if hit]
+
+
+def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
+    """A synonym's tier is looked for among its pivot's first ``SYNONYM_REACH`` postings.
+
+    The word's own tier goes down ``REACH`` postings; a tier matching by a synonym, which
+    a thesaurus adds to many queries, goes less deep (the bound of P6 with synonyms), on
+    every adapter alike, filters or not.
+    """
+    listing = _listings()[0]
+    edits = [(f"V{n:04d}", "تحرير فيديو", 300 + n) for n in range(SYNONYM_REACH + 20)]
+    words = [(f"M{n:04d}", "مونتاج", 300 + n % 190) for n in range(SYNONYM_REACH + 20)]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, title, score in (*edits, *words):
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+        for category in (None, listing.category_id):
+            query = ListingQuery(
+                text="مونتاج", category_id=category, ordering=Ordering.RELEVANCE, limit=100
+            )
+            found: list[str] = []
+            with storage.unit_of_work() as uow:
+                page = uow.listings.search(query)
+                while True:
+                    found += [v.service_id for v in page.listings]
+                    if page.next_cursor is None:
+                        break
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            # every holder of the word (fewer than REACH), then the best rated
+            # SYNONYM_REACH of «تحرير فيديو»: the 20 rated lowest are not found
+            assert len(words) + SYNONYM_REACH == len(found) == len(set(found))
+            assert all(sid.startswith("M") for sid in found[: len(words)])
+            assert [sid for sid, _t, _s in reversed(edits)][:SYNONYM_REACH] == found[len(words) :]
 
 
 def check_reviews_and_ratings(make: Factory) -> None:
@@ -1495,6 +1607,8 @@ CHECKS: Final = (
     check_listings_order_filter_and_search,
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
+    check_search_expands_synonyms,
+    check_search_reaches_synonyms_less_deep,
     check_reviews_and_ratings,
     check_inquiries,
     check_level_evaluations,
