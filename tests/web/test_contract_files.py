@@ -7,6 +7,10 @@ freelancer could name any address there; the page links only this contract's kep
 
 from __future__ import annotations
 
+import html
+import io
+import re
+
 from forms import bearer
 from test_project_offers import offered, project  # noqa: F401 (fixtures)
 from test_projects import post
@@ -40,3 +44,26 @@ def test_a_submission_sent_by_the_api_links_no_script_and_no_other_site(app, hos
     assert 'href="https://evil.example' not in page
     assert 'href="//evil.example' not in page
     assert f'href="{given[3]}"' in page  # this contract's own address is still a link
+
+
+def test_a_file_named_with_a_hash_or_a_question_mark_downloads(host, offered):  # noqa: F811
+    khaled, ahmad, path, contract_id = (
+        offered["khaled"], offered["ahmad"], offered["path"], offered["id"]
+    )  # fmt: skip
+    staff = Actor.admin(MemberId("staff"))
+    second = host.market.contract_page(staff, ContractId(contract_id)).contract.milestones[1]
+    post(ahmad, f"{path}/fund", path, number=str(second.number), method="card", key="fund-2")
+    token = re.search(rb'name="csrf" value="([^"]+)"', khaled.get(path).data).group(1).decode()
+    khaled.post(
+        f"{path}/submit",
+        data={"csrf": token, "number": str(second.number), "body": "النسخة الأولى",
+              "key": "submit-2", "files": [(io.BytesIO(b"PK"), "تقرير #1 ?100%.zip")]},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = ahmad.get(path).data.decode()
+    hrefs = re.findall(rf'href="(/files/contracts/{contract_id}/[^"]+\.zip)"', page)
+    assert 1 == len(hrefs)
+    downloaded = ahmad.get(html.unescape(hrefs[0]))  # as a browser follows the link
+    assert (200, b"PK") == (downloaded.status_code, downloaded.get_data())
+    assert "%20#1%20%3F100%25.zip" in downloaded.headers["Content-Disposition"]  # as given
+    downloaded.close()
