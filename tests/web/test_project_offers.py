@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from forms import bearer, log_in
@@ -158,7 +159,7 @@ def test_the_freelancer_submits_with_files_only_the_parties_and_admins_download(
     files = contract.milestones[0].files
     assert 2 == len(files)
     page = ahmad.get(path).data.decode()
-    assert files[0] in page
+    assert f'href="{quote(files[0])}"' in page  # the address, percent-encoded
     assert "واجهات.html" in page
     answer = ahmad.get(files[0])
     assert 200 == answer.status_code

@@ -1,0 +1,69 @@
+"""What a contract page links as a milestone's files: only files kept for that contract.
+
+The JSON API records a submission's ``attachments`` as the freelancer sends them, so a
+freelancer could name any address there; the page links only this contract's kept files
+(as an order's page links only ``/files/`` addresses), never a script or another site.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+from forms import bearer
+from test_project_offers import offered, project  # noqa: F401 (fixtures)
+from test_projects import post
+
+from microgigs.actors import Actor
+from microgigs.ids import ContractId, MemberId
+
+
+def test_a_submission_sent_by_the_api_links_no_script_and_no_other_site(app, host, offered):  # noqa: F811
+    ahmad, path, contract_id = offered["ahmad"], offered["path"], offered["id"]
+    staff = Actor.admin(MemberId("staff"))
+    first = host.market.contract_page(staff, ContractId(contract_id)).contract.milestones[0]
+    post(ahmad, f"{path}/fund", path, number=str(first.number), method="card", key="fund-api")
+    api = app.test_client()
+    khaled = {"Authorization": f"Bearer {bearer(api, 'khaled_dev@example.com')}"}
+    given = [
+        "javascript:alert(document.cookie)",
+        "https://evil.example/invoice.exe",
+        "//evil.example/invoice.exe",
+        f"/files/contracts/{contract_id}/0123456789ab/invoice.pdf",
+    ]
+    sent = api.post(
+        "/api/v1/commands/submit_milestone",
+        headers=khaled,
+        json={"contract_id": contract_id, "number": first.number, "note": "تم",
+              "attachments": given},
+    )  # fmt: skip
+    assert 200 == sent.status_code, sent.json
+    page = ahmad.get(path).data.decode()
+    assert 'href="javascript:' not in page
+    assert 'href="https://evil.example' not in page
+    assert 'href="//evil.example' not in page
+    assert f'href="{given[3]}"' in page  # this contract's own address is still a link
+
+
+def test_a_file_named_with_a_hash_or_a_question_mark_downloads(host, offered):  # noqa: F811
+    khaled, ahmad, path, contract_id = (
+        offered["khaled"], offered["ahmad"], offered["path"], offered["id"]
+    )  # fmt: skip
+    staff = Actor.admin(MemberId("staff"))
+    second = host.market.contract_page(staff, ContractId(contract_id)).contract.milestones[1]
+    post(ahmad, f"{path}/fund", path, number=str(second.number), method="card", key="fund-2")
+    token = re.search(rb'name="csrf" value="([^"]+)"', khaled.get(path).data).group(1).decode()
+    khaled.post(
+        f"{path}/submit",
+        data={"csrf": token, "number": str(second.number), "body": "النسخة الأولى",
+              "key": "submit-2", "files": [(io.BytesIO(b"PK"), "تقرير #1 ?100%.zip")]},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    page = ahmad.get(path).data.decode()
+    hrefs = re.findall(rf'href="(/files/contracts/{contract_id}/[^"]+\.zip)"', page)
+    assert 1 == len(hrefs)
+    downloaded = ahmad.get(html.unescape(hrefs[0]))  # as a browser follows the link
+    assert (200, b"PK") == (downloaded.status_code, downloaded.get_data())
+    assert "%20#1%20%3F100%25.zip" in downloaded.headers["Content-Disposition"]  # as given
+    downloaded.close()
