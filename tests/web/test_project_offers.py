@@ -91,7 +91,20 @@ def test_a_client_offers_a_contract_from_a_freelancers_profile(app, host, projec
     assert before == after
 
 
-def test_the_freelancer_answers_a_private_offer_on_the_contract_page(app, offered):
+def test_an_offer_is_answered_replanned_submitted_disputed_and_read_by_the_api(
+    app, host, project, offered
+):
+    # one journey, its steps in order: each builds on the one before (the proposal makes the
+    # milestones the submission funds; the dispute is on that submission), so they run in
+    # one test, never split between two test workers
+    the_freelancer_answers_a_private_offer_on_the_contract_page(app, offered)
+    milestones_are_proposed_by_one_side_and_accepted_by_the_other(offered)
+    the_freelancer_submits_with_files_only_the_parties_and_admins_download(app, host, offered)
+    the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, offered)
+    the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, project, offered)
+
+
+def the_freelancer_answers_a_private_offer_on_the_contract_page(app, offered):
     page = offered["khaled"].get(offered["path"]).data.decode()
     assert "قبلت العقد" in page
     assert "الواجهات" in page
@@ -99,7 +112,7 @@ def test_the_freelancer_answers_a_private_offer_on_the_contract_page(app, offere
     assert 403 == client_of(app, "sara_designs@example.com").get(offered["path"]).status_code
 
 
-def test_milestones_are_proposed_by_one_side_and_accepted_by_the_other(offered):
+def milestones_are_proposed_by_one_side_and_accepted_by_the_other(offered):
     khaled, ahmad, path = offered["khaled"], offered["ahmad"], offered["path"]
     form = "propose"
     assert f'action="{path}/{form}"' in khaled.get(path).data.decode()
@@ -128,7 +141,7 @@ def test_milestones_are_proposed_by_one_side_and_accepted_by_the_other(offered):
     assert "الاختبار والنشر" in page
 
 
-def test_the_freelancer_submits_with_files_only_the_parties_and_admins_download(app, host, offered):
+def the_freelancer_submits_with_files_only_the_parties_and_admins_download(app, host, offered):
     khaled, ahmad, path = offered["khaled"], offered["ahmad"], offered["path"]
     staff, contract_id = Actor.admin(MemberId("staff")), ContractId(offered["id"])
     # the agreed proposal's milestones are numbered on: 3, 4 and 5
@@ -179,7 +192,7 @@ def test_the_freelancer_submits_with_files_only_the_parties_and_admins_download(
     assert 404 == ahmad.get(f"/files/contracts/{offered['id']}/000000000000/x.zip").status_code
 
 
-def test_the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, offered):
+def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, offered):
     ahmad, path = offered["ahmad"], offered["path"]
     admin = client_of(app, "admin@example.com")
     assert offered["id"] not in admin.get("/admin").data.decode()
@@ -209,7 +222,7 @@ def test_the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, projec
     assert ["removed"] == [v.bid.status.value for v in bids if v.bid.amount.amount == 400]
 
 
-def test_the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, project, offered):
+def the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, project, offered):
     api = app.test_client()
     ahmad = {"Authorization": f"Bearer {bearer(api, 'ahmad@example.com')}"}
     noura = {"Authorization": f"Bearer {bearer(api, 'noura_writes@example.com')}"}
