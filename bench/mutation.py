@@ -22,6 +22,7 @@ they are harmless (equivalent mutants).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +69,41 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["src/microgigs/storage/memory.py", "src/microgigs/storage/_sql.py"],
         ["tests/storage/test_contract.py"],
     ),
+    "storage version and balance checks": (
+        ["src/microgigs/storage/memory.py", "src/microgigs/storage/_sql.py"],
+        ["tests/storage/test_contract.py"],
+    ),
+}
+_SQL = "microgigs.storage._sql.x"
+_MEMORY = "microgigs.storage.memory.x"
+# module: the mutants it runs (mutmut's names, fnmatch patterns), when not its files' every one
+MUTANTS: dict[str, list[str]] = {
+    # what issue #21 names: the adapters' version and balance checks, not the statement
+    # building, the search walker or the decoding around them ("storage checks" has those)
+    "storage version and balance checks": [
+        f"{_MEMORY}ǁ_MemoryBackendǁ_check__mutmut_*",
+        f"{_MEMORY}ǁ_MemoryBackendǁ_check_documents__mutmut_*",
+        f"{_MEMORY}ǁ_MemoryBackendǁ_check_evaluations__mutmut_*",
+        f"{_MEMORY}ǁ_MemoryBackendǁ_check_postings__mutmut_*",
+        f"{_MEMORY}__check_version__mutmut_*",
+        f"{_MEMORY}__check_owned__mutmut_*",
+        *(
+            f"{_SQL}ǁSqlBackendǁ{method}__mutmut_*"
+            for method in (
+                "_upsert",
+                "_owned",
+                "_member",
+                "_review",
+                "_postings",
+                "_evaluation",
+                "_command",
+            )
+        ),
+        f"{_SQL}__nothing_found__mutmut_*",
+        f"{_SQL}__nothing_found_else__mutmut_*",
+        f"{_SQL}__one_changed__mutmut_*",
+        f"{_SQL}ǁ_Balancesǁ*__mutmut_*",
+    ],
 }
 # mutmut's exit codes (mutmut.stats.status_by_exit_code)
 KILLED = {1, 3}
@@ -105,13 +142,20 @@ def prepare(module: str) -> Path:
     return where
 
 
-def outcome(where: Path) -> dict[str, object]:
+def chosen(name: str, patterns: Sequence[str]) -> bool:
+    """Whether a mutant is one of the module's (all of its files' when no patterns)."""
+    return not patterns or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def outcome(where: Path, patterns: Sequence[str] = ()) -> dict[str, object]:
     """Counts and survivors from mutmut's ``.meta`` files of one module."""
     killed = survived = other = 0
     survivors: list[str] = []
     for meta in sorted((where / "mutants").rglob("*.meta")):
         found = json.loads(meta.read_text()).get("exit_code_by_key", {})
         for name, code in sorted(found.items()):
+            if not chosen(name, patterns):
+                continue
             if code in KILLED or code in TIMEOUT:
                 killed += 1
             elif code in SURVIVED:
@@ -132,18 +176,19 @@ def outcome(where: Path) -> dict[str, object]:
 
 def mutate(module: str) -> dict[str, object]:
     where = prepare(module)
+    patterns = MUTANTS.get(module, [])
     started = time.perf_counter()
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     environment.pop("CI", None)  # the developer's hypothesis profile: fast, and random
     environment.pop("MICROGIGS_TEST_POSTGRES_DSN", None)  # mutants run on memory and SQLite
     subprocess.run(  # noqa: S603 (mutmut from our own virtual environment)
-        [str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 1)],
+        [str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 1), *patterns],
         cwd=where,
         env=environment,
         check=False,
         stdout=subprocess.DEVNULL,
     )
-    found = outcome(where)
+    found = outcome(where, patterns)
     found["seconds"] = round(time.perf_counter() - started)
     return found
 
@@ -156,6 +201,8 @@ def main() -> int:
     if options.list:
         for module, (files, tests) in MODULES.items():
             print(f"{module}: {' '.join(files)}  <-  {' '.join(tests)}")
+            for pattern in MUTANTS.get(module, []):
+                print(f"  only {pattern}")
         return 0
     chosen = options.modules or list(MODULES)
     unknown = set(chosen) - set(MODULES)

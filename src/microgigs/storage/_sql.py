@@ -842,33 +842,46 @@ class SqlBackend(ABC):
             for service_id in changes.unlisted
         )
         for evaluation in changes.evaluations:
-            at = self._time(evaluation.at)
-            steps += [
-                (
-                    "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
-                    (evaluation.seller_id, at),
-                    _nothing_found(_("level evaluation"), evaluation.seller_id),
-                ),
-                (
-                    "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
-                    (evaluation.seller_id, at, evaluation.level.value, encode(evaluation)),
-                    None,
-                ),
-            ]
+            steps += self._evaluation(evaluation)
         for command in changes.commands:
-            steps += [
-                (
-                    "SELECT 1 FROM commands WHERE key = ?",
-                    (command.key,),
-                    _nothing_found(_("command"), command.key),
-                ),
-                (
-                    "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
-                    (command.key, command.fingerprint, command.result),
-                    None,
-                ),
-            ]
+            steps += self._command(command)
         return steps
+
+    def _evaluation(self, evaluation: Evaluation) -> list[_Step]:
+        """A seller's level evaluation: later than the last one kept, or refused."""
+        at = self._time(evaluation.at)
+        return [
+            (
+                "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
+                (evaluation.seller_id, at),
+                _nothing_found(_("level evaluation"), evaluation.seller_id),
+            ),
+            (
+                "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
+                (
+                    evaluation.seller_id,
+                    at,
+                    evaluation.level.value,
+                    self._documents.encode(evaluation),
+                ),
+                None,
+            ),
+        ]
+
+    def _command(self, command: CommandRecord) -> list[_Step]:
+        """A command's record: its key kept once, a second one refused."""
+        return [
+            (
+                "SELECT 1 FROM commands WHERE key = ?",
+                (command.key,),
+                _nothing_found(_("command"), command.key),
+            ),
+            (
+                "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
+                (command.key, command.fingerprint, command.result),
+                None,
+            ),
+        ]
 
     def _store(
         self,

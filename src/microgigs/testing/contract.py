@@ -53,8 +53,9 @@ from microgigs.ids import (
     TransactionId,
 )
 from microgigs.inquiries import Inquiry
+from microgigs.members import Member
 from microgigs.money import Money
-from microgigs.orders import Message, MessageKind, OrderEvent, OrderStatus
+from microgigs.orders import Message, MessageKind, Order, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
 from microgigs.projects import (
     BidCredits,
@@ -109,6 +110,10 @@ __all__ = [
     "check_orders_in_a_status",
     "check_outbox",
     "check_projects",
+    "check_racing_adds_are_refused_by_name",
+    "check_racing_carts_and_favourites_are_refused_by_name",
+    "check_racing_evaluations_keep_their_order",
+    "check_racing_spends_are_checked_against_the_balance_committed",
     "check_ranked_search_finds_what_a_reader_means",
     "check_requests",
     "check_reviews_and_ratings",
@@ -1581,6 +1586,190 @@ class _Interrupted(Exception):
     """Stands for anything that goes wrong inside a unit of work."""
 
 
+# --- races: what only the adapter's own checks refuse (issue #21, docs/testing.md) --------
+# A unit of work checks what it reads; two units that read before either commits both pass
+# those checks, and only the adapter's flush stands between them and a lost write.
+
+
+def _race(
+    storage: Storage,
+    first: Callable[[UnitOfWork], object],
+    second: Callable[[UnitOfWork], object],
+) -> Callable[[], None]:
+    """Both units do their part; the first commits; calling the result commits the second."""
+    one, two = storage.unit_of_work(), storage.unit_of_work()
+    one.__enter__()
+    two.__enter__()
+    first(one)
+    second(two)
+    one.commit()
+    one.__exit__(None, None, None)
+
+    def commit_second() -> None:
+        try:
+            two.commit()
+        finally:
+            two.__exit__(None, None, None)
+
+    return commit_second
+
+
+def _refused_with(kind: type[MicrogigsError], action: Callable[[], object]) -> dict[str, object]:
+    """``action`` raises ``kind``: the error's fields."""
+    try:
+        action()
+    except kind as error:
+        return error.context()
+    message = f"expected {kind.__name__}"
+    raise AssertionError(message)
+
+
+def _reviewed_order() -> Order:
+    order = place_order(order_id="O1")
+    buyer, seller = Actor.member(order.buyer_id), Actor.member(order.seller_id)
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, buyer, EPOCH, KHAMSAT.orders)
+    order.apply(OrderEvent.DELIVER, seller, EPOCH, KHAMSAT.orders)
+    order.apply(OrderEvent.ACCEPT, buyer, EPOCH, KHAMSAT.orders)
+    return order
+
+
+def check_racing_adds_are_refused_by_name(make: Factory) -> None:
+    """Two units add the same new thing: the second to commit is refused, and says which.
+
+    A member's id, username and e-mail; a second review of one order; a command's key; a
+    ledger transaction's key; a project's id. Nothing of the refused unit is stored.
+    """
+    with closing(make()) as storage:
+
+        def add(member: Member) -> Callable[[UnitOfWork], object]:
+            return lambda uow: uow.members.add(member)
+
+        twin = make_member("sara", member_id="M1")
+        _expect(StaleWrite, _race(storage, add(twin), add(twin)), ("member", "M1"))
+        taken = _race(storage, add(make_member("omar", "M2")), add(make_member("omar", "M3")))
+        assert {"username": "omar"} == _refused_with(UsernameTaken, taken)
+        other = make_member("layla", member_id="M5")
+        other.change_email("huda@example.com")
+        taken = _race(storage, add(make_member("huda", "M4")), add(other))
+        assert {"email": "huda@example.com"} == _refused_with(EmailTaken, taken)
+
+        order = _reviewed_order()
+        buyer = Actor.member(order.buyer_id)
+
+        def review(review_id: str) -> Callable[[UnitOfWork], object]:
+            written = Review.write(
+                ReviewId(review_id), order=order, actor=buyer, stars=5, comment="ممتاز",
+                now=EPOCH, policy=KHAMSAT.reviews,
+            )  # fmt: skip
+            return lambda uow: uow.reviews.add(written)
+
+        _expect(StaleWrite, _race(storage, review("R1"), review("R2")), ("review", "O1"))
+
+        def command(result: str) -> Callable[[UnitOfWork], object]:
+            return lambda uow: uow.commands.put(CommandRecord("checkout-1", "sha256:a", result))
+
+        _expect(StaleWrite, _race(storage, command("{}"), command("[]")), ("command", "checkout-1"))
+
+        def top_up(number: int) -> Callable[[UnitOfWork], object]:
+            return lambda uow: uow.ledger.post(_top_up("topup-1", 1_000, number))
+
+        _expect(StaleWrite, _race(storage, top_up(1), top_up(2)), ("transaction", "topup-1"))
+
+        def project(uow: UnitOfWork) -> None:
+            uow.projects.add(_project(7))
+
+        _expect(StaleWrite, _race(storage, project, project), ("project", "P7"))
+        with storage.unit_of_work() as uow:
+            assert ["M1", "M2", "M4"] == [m.id for m in uow.members.page()]
+            assert "R1" == uow.reviews.for_order(order.id).id  # type: ignore[union-attr]
+            assert "{}" == uow.commands.get("checkout-1").result  # type: ignore[union-attr]
+            assert "T0001" == uow.ledger.by_key("topup-1").id  # type: ignore[union-attr]
+            assert Money(1_000, USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
+
+
+def check_racing_carts_and_favourites_are_refused_by_name(make: Factory) -> None:
+    """A cart and favourites raced apart, first started then changed: each refusal names it."""
+
+    def cart(service_id: str) -> Callable[[UnitOfWork], object]:
+        def change(uow: UnitOfWork) -> None:
+            found = uow.carts.get(BUYER_ID)
+            found.lines[ServiceId(service_id)] = CartLine(ServiceId(service_id), (), 1)
+            found.version += 1
+            uow.carts.save(found)
+
+        return change
+
+    def favourites(service_id: str) -> Callable[[UnitOfWork], object]:
+        def change(uow: UnitOfWork) -> None:
+            found = uow.favourites.get(BUYER_ID)
+            found.service_ids.insert(0, ServiceId(service_id))
+            found.version += 1
+            uow.favourites.save(found)
+
+        return change
+
+    with closing(make()) as storage:
+        for step in ("first", "second"):
+            named = ("cart", BUYER_ID)
+            _expect(StaleWrite, _race(storage, cart(f"S-{step}"), cart("S-lost")), named)
+            named = ("favourites", BUYER_ID)
+            _expect(StaleWrite, _race(storage, favourites(step), favourites("lost")), named)
+        with storage.unit_of_work() as uow:
+            assert ["S-first", "S-second"] == sorted(uow.carts.get(BUYER_ID).lines)
+            assert ["second", "first"] == list(uow.favourites.get(BUYER_ID))
+
+
+def check_racing_evaluations_keep_their_order(make: Factory) -> None:
+    """A seller's evaluation raced by another: refused at or before its moment, kept after."""
+    with closing(make()) as storage:
+
+        def evaluate_at(days: int) -> Callable[[UnitOfWork], object]:
+            evaluation = _evaluation(SELLER_ID, days, SellerLevel.LEVEL_1)
+            return lambda uow: uow.levels.add(evaluation)
+
+        named = ("level evaluation", SELLER_ID)
+        _expect(StaleWrite, _race(storage, evaluate_at(30), evaluate_at(30)), named)
+        _expect(StaleWrite, _race(storage, evaluate_at(40), evaluate_at(35)), named)
+        _race(storage, evaluate_at(50), evaluate_at(60))()
+        with storage.unit_of_work() as uow:
+            found = [e.at for e in uow.levels.history(SELLER_ID)]
+        assert [EPOCH + timedelta(days=d) for d in (60, 50, 40, 30)] == found
+
+
+def check_racing_spends_are_checked_against_the_balance_committed(make: Factory) -> None:
+    """Two units spend one wallet: the second is checked against what the first left.
+
+    Its payments are checked one after another, each against the balance the one before
+    left; a refusal names the account, its balance then and the amount asked.
+    """
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            uow.ledger.post(_top_up("topup-1", 1_000, 1))
+            uow.commit()
+
+        def pay(*orders: tuple[str, int]) -> Callable[[UnitOfWork], object]:
+            def run(uow: UnitOfWork) -> None:
+                for order_id, minor in orders:
+                    paid = lg.pay_order(
+                        TransactionId(f"T-{order_id}"), f"pay-{order_id}",
+                        order_id=OrderId(order_id), buyer_id=BUYER_ID,
+                        amount=Money(minor, USD), source=None, at=EPOCH,
+                    )  # fmt: skip
+                    uow.ledger.post(paid)
+
+            return run
+
+        spent = _race(storage, pay(("O1", 500)), pay(("O2", 300), ("O3", 300)))
+        refused = _refused_with(InsufficientFunds, spent)
+        wallet = lg.wallet(BUYER_ID)
+        assert {"account": wallet, "balance": _usd(2), "amount": _usd(3)} == refused
+        _race(storage, pay(("O4", 100)), pay(("O5", 300), ("O6", 100)))()
+        with storage.unit_of_work() as uow:
+            assert Money(0, USD) == uow.ledger.balance(wallet)
+            assert [None, None] == [uow.ledger.by_key(k) for k in ("pay-O2", "pay-O3")]
+            assert lg.audit(uow.ledger.entry_rows(), uow.ledger.balances()) == []
+
+
 CHECKS: Final = (
     check_members,
     check_member_pages,
@@ -1618,6 +1807,10 @@ CHECKS: Final = (
     check_disputed_contracts,
     check_bid_credits,
     check_stale_project_mode_writes_are_refused,
+    check_racing_adds_are_refused_by_name,
+    check_racing_carts_and_favourites_are_refused_by_name,
+    check_racing_evaluations_keep_their_order,
+    check_racing_spends_are_checked_against_the_balance_committed,
     check_values_handed_out_are_the_callers,
 )
 """Every check, in the order the docs describe them."""
