@@ -66,11 +66,13 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── StorageBusy
     │   └── StorageUnavailable
     └── ValidationError (ValueError)
+        ├── EmptyNarrowerEntry
         ├── EmptySynonymEntry
         ├── InvalidPolicy
         ├── InvalidText
         ├── InvalidType (TypeError)
         ├── NaiveDatetime
+        ├── NarrowerWithoutTerms
         ├── NotPositive
         ├── OutOfRange
         ├── SynonymWithoutTerms
@@ -97,6 +99,7 @@ __all__ = [
     "DuplicateUpgrade",
     "EmailNotVerified",
     "EmailTaken",
+    "EmptyNarrowerEntry",
     "EmptySynonymEntry",
     "IdempotencyConflict",
     "InsufficientFunds",
@@ -116,6 +119,7 @@ __all__ = [
     "MilestonesMismatch",
     "MoneyError",
     "NaiveDatetime",
+    "NarrowerWithoutTerms",
     "NoBidCredits",
     "NoPayoutMethod",
     "NotFound",
@@ -275,6 +279,34 @@ class SynonymWithoutTerms(ValidationError):
     code = "validation.synonym_without_terms"
     template = _(
         'The phrase "{phrase}" of thesaurus entry {entry} holds no search term,'
+        " only stop words or signs."
+    )
+
+    entry: int
+    phrase: str
+
+
+@attrs.define(auto_exc=True)
+class EmptyNarrowerEntry(ValidationError):
+    """A broader-to-narrower thesaurus entry with no narrower phrase besides its broader."""
+
+    code = "validation.empty_narrower_entry"
+    template = _(
+        'Narrower entry {entry} ("{broader}") must hold at least one narrower phrase'
+        " other than its broader phrase."
+    )
+
+    entry: int
+    broader: str
+
+
+@attrs.define(auto_exc=True)
+class NarrowerWithoutTerms(ValidationError):
+    """A phrase of a broader-to-narrower entry that analyses to no search term."""
+
+    code = "validation.narrower_without_terms"
+    template = _(
+        'The phrase "{phrase}" of narrower entry {entry} holds no search term,'
         " only stop words or signs."
     )
 

@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from microgigs.errors import EmptySynonymEntry, InvalidText, InvalidType, SynonymWithoutTerms
+from microgigs.errors import (
+    EmptyNarrowerEntry,
+    EmptySynonymEntry,
+    InvalidText,
+    InvalidType,
+    NarrowerWithoutTerms,
+    SynonymWithoutTerms,
+)
 from microgigs.l10n import translate_error
 from microgigs.ranking import (
+    MAX_NARROWER,
     MAX_SYNONYMS,
     MAX_TIERS,
     NO_SYNONYMS,
@@ -152,3 +160,90 @@ def test_highlight_marks_a_synonym_phrase_only_when_the_title_holds_all_of_it():
     mine = Thesaurus([("مونتاج", "قص فيديو")])
     assert ["قص", "فيديو"] == [p for p, hit in highlight("قص فيديو وتحرير", "مونتاج", mine) if hit]
     assert [] == [p for p, hit in highlight("تحرير فيديو", "مونتاج", NO_SYNONYMS) if hit]
+
+
+def test_a_broader_phrase_finds_its_narrower_phrases_never_the_reverse():
+    thesaurus = Thesaurus(
+        [("سوشيال ميديا", "تواصل اجتماعي")],
+        narrower=[("سوشيال ميديا", ("انستقرام", "فيسبوك", "سوشيال ميديا"))],
+    )
+    social = (("تواصل", "اجتماع"), ("انستقرام",), ("فيسبوك",))
+    assert (social, social) == thesaurus.synonyms(query_terms("سوشيال ميديا"))
+    # a phrase equivalent to the broader one is expanded to its narrower phrases too
+    assert ((("سوشيال", "ميد"), *social[1:]),) * 2 == thesaurus.synonyms(
+        query_terms("التواصل الاجتماعي")
+    )
+    assert ((),) == thesaurus.synonyms(query_terms("انستقرام"))
+    assert ((), ()) == thesaurus.synonyms(query_terms("فيسبوك ميديا"))
+
+
+def test_a_narrower_match_ranks_below_the_words_and_their_synonyms():
+    thesaurus = Thesaurus([], narrower=[("تعليم", ("رياضيات", "فيزياء"))])
+    terms = query_terms("تعليم")
+    frequencies = dict.fromkeys([*terms, *analyze("رياضيات فيزياء")], 3)
+    relevance = Relevance.of(terms, frequencies, thesaurus.synonyms(terms))
+    own = relevance.tier_of(analyze("تعليم الرياضيات"))
+    narrower = relevance.tier_of(analyze("دروس رياضيات"))
+    assert own is not None
+    assert narrower is not None
+    assert own < narrower
+    assert relevance.reach(narrower) < relevance.reach(own)  # bounded like a synonym
+
+
+def test_a_term_gets_at_most_max_narrower_phrases_after_its_synonyms():
+    words = [
+        f"{word}" for word in ("ا", "ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر", "ز", "س", "ش")
+    ]
+    narrower = [f"كلمه{letter}{letter}" for letter in words]
+    thesaurus = Thesaurus([("تعليم", "تدريس")], narrower=[("تعليم", narrower)])
+    (found,) = thesaurus.synonyms(query_terms("تعليم"))
+    assert 1 + MAX_NARROWER == len(found)
+    assert found[0] == query_terms("تدريس")
+
+
+@pytest.mark.parametrize(
+    ("narrower", "error"),
+    [
+        ([("تعليم", ())], EmptyNarrowerEntry),
+        ([("تعليم", ("التعليم",))], EmptyNarrowerEntry),
+        ([("عن بعد", ("رياضيات",))], NarrowerWithoutTerms),
+        ([("تعليم", ("رياضيات", "في"))], NarrowerWithoutTerms),
+        ([("تعليم", "رياضيات")], InvalidType),
+        ([("تعليم",)], InvalidType),
+        (["تعليم"], InvalidType),
+        ([{"broader": "تعليم"}], InvalidType),
+        ([("تعليم", (3,))], InvalidType),
+        ([(3, ("رياضيات",))], InvalidType),
+        ([("تعليم", ("",))], InvalidText),
+        ("تعليم", InvalidType),
+    ],
+)
+def test_a_malformed_narrower_entry_is_refused(narrower, error):
+    with pytest.raises(error):
+        Thesaurus([], narrower=narrower)
+
+
+def test_the_narrower_errors_say_which_entry_in_arabic_and_english():
+    with pytest.raises(NarrowerWithoutTerms) as caught:
+        Thesaurus([], narrower=[("تعليم", ("رياضيات",)), ("برمجة", ("عن بعد",))])
+    assert (2, "عن بعد") == (caught.value.entry, caught.value.phrase)
+    assert "narrower entry 2" in str(caught.value)
+    assert "عن بعد" in translate_error(caught.value, "ar")
+    with pytest.raises(EmptyNarrowerEntry) as empty:
+        Thesaurus([], narrower=[("تعليم", ())])
+    assert "تعليم" in translate_error(empty.value, "ar")
+    assert "مدخل التفريع" in translate_error(empty.value, "ar")
+
+
+def test_the_marketplace_thesaurus_holds_one_way_entries_by_section():
+    thesaurus = marketplace_thesaurus()
+    assert len(thesaurus.narrower) > 20
+    (social, media) = thesaurus.synonyms(query_terms("سوشيال ميديا"))
+    assert query_terms("انستقرام") in social
+    assert query_terms("انستقرام") in media
+    assert not any(
+        query_terms("فيسبوك") in phrases for phrases in thesaurus.synonyms(query_terms("انستقرام"))
+    )
+    assert Thesaurus.by_section(
+        {"x": [["أ ب", "ج د"], {"broader": "تعليم", "narrower": ["رياضيات"]}]}
+    ).narrower == (("تعليم", ("رياضيات",)),)

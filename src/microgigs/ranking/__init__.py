@@ -61,6 +61,7 @@ from microgigs.ranking._text import (
     tokens,
 )
 from microgigs.ranking._thesaurus import (
+    MAX_NARROWER,
     MAX_SYNONYMS,
     NO_SYNONYMS,
     Thesaurus,
@@ -71,6 +72,7 @@ __all__ = [
     "CANDIDATES",
     "HEAD_TERMS",
     "HEAD_WEIGHT",
+    "MAX_NARROWER",
     "MAX_SYNONYMS",
     "MAX_TERMS",
     "MAX_TIERS",

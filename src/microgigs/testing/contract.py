@@ -118,6 +118,7 @@ __all__ = [
     "check_requests",
     "check_reviews_and_ratings",
     "check_rollback_by_default",
+    "check_search_expands_broader_to_narrower",
     "check_search_expands_synonyms",
     "check_search_reaches_a_bounded_depth",
     "check_search_reaches_synonyms_less_deep",
@@ -1010,7 +1011,67 @@ def check_search_expands_synonyms(make: Factory) -> None:
         mine = Thesaurus([("مونتاج", "فيديو موشن")])
         assert ["A", "C"] == found("مونتاج", mine)
         marked = highlight(titled["B"][0], "مونتاج")
-        assert ["تحرير", "الفيديوهات"] == [piece for piece, hit in marked if hit]
+        # «تحرير الفيديوهات» its synonym, «وقصها» with it the narrower «قص فيديو»
+        assert ["تحرير", "الفيديوهات", "وقصها"] == [piece for piece, hit in marked if hit]
+
+
+def check_search_expands_broader_to_narrower(make: Factory) -> None:
+    """A broader phrase finds the services holding its narrower phrases, never the reverse.
+
+    A narrower match ranks as a synonym's: below the words' own, above fewer words.
+    """
+    titled = {
+        "A": ("إدارة حسابات السوشيال ميديا", 300),
+        "B": ("إدارة حساب انستقرام احترافي", 499),
+        "C": ("تصميم إعلانات فيسبوك", 450),
+        "D": ("تصميم شعار احترافي", 480),
+        "E": ("منصة ميديا للأخبار", 490),
+    }
+    thesaurus = Thesaurus(
+        [("سوشيال ميديا", "التواصل الاجتماعي")],
+        narrower=[("سوشيال ميديا", ("انستقرام", "فيسبوك"))],
+    )
+    listing = _listings()[0]
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for service_id, (title, score) in titled.items():
+                uow.listings.put(
+                    attrs.evolve(
+                        listing,
+                        service_id=ServiceId(service_id),
+                        title=title,
+                        score=score,
+                        terms=terms_of(title),
+                    )
+                )
+            uow.commit()
+
+        def found(text: str) -> list[str]:
+            query = ListingQuery(
+                text=text, ordering=Ordering.RELEVANCE, limit=1, thesaurus=thesaurus
+            )
+            ids: list[str] = []
+            with storage.unit_of_work() as uow:
+                page = uow.listings.search(query)
+                while True:
+                    ids += [v.service_id for v in page.listings]
+                    if page.next_cursor is None:
+                        return ids
+                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+
+        # the words (A), then each narrower phrase in the entry's order, then «ميديا» alone
+        assert ["A", "B", "C", "E"] == found("سوشيال ميديا")
+        # an equivalent of the broader phrase finds the narrower ones too
+        assert ["A", "B", "C"] == found("التواصل الاجتماعي")
+        # never the reverse: انستقرام is no synonym of فيسبوك or of social media
+        assert ["B"] == found("انستقرام")
+        assert ["C"] == found("فيسبوك")
+        # a narrower match is bounded like a synonym's (its tier's reach)
+        query = ListingQuery(text="سوشيال ميديا", thesaurus=thesaurus)
+        relevance = query.relevance(dict.fromkeys(query.searched_terms, 1))
+        assert {SYNONYM_REACH} == {
+            relevance.reach(n) for n, tier in enumerate(relevance.tiers) if tier.synonyms
+        }
 
 
 def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
@@ -1797,6 +1858,7 @@ CHECKS: Final = (
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
     check_search_expands_synonyms,
+    check_search_expands_broader_to_narrower,
     check_search_reaches_synonyms_less_deep,
     check_reviews_and_ratings,
     check_inquiries,
