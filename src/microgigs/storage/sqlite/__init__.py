@@ -11,7 +11,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-13
+14
 >>> storage.close()
 """
 
