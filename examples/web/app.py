@@ -1346,6 +1346,7 @@ def member_profile(member_id: str) -> str:
         "member.html",
         profile=profile,
         projects=open_now,
+        brackets=_bracket_labels(),  # the amount must lie in the chosen project's budget
         milestones_max=_market().policy.projects.milestones_max,
     )
 
