@@ -61,7 +61,7 @@ from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
-from microgigs.errors import NotFound, PermissionDenied
+from microgigs.errors import InsufficientFunds, NotFound, PermissionDenied
 from microgigs.ids import (
     BidId,
     CategoryId,
@@ -405,12 +405,41 @@ def back(default: str = "/") -> Response:
     return redirect(local(target or default), 303)
 
 
+def _said(error: MicrogigsError, lang: str) -> str:
+    """``translate_error``'s message for a page: each amount in a left-to-right isolate.
+
+    A flash is plain text, so no ``<bdi>``: U+2066 … U+2069 does the same, else
+    "80.00 US$" inside Arabic reads "$US 80.00". A short balance is the reader's own; the
+    ledger's message names its account (``wallet:01M…``), which means nothing to them.
+    """
+    context = error.context()
+    balance, amount = context.get("balance"), context.get("amount")
+    if isinstance(error, InsufficientFunds) and isinstance(balance, Money):
+        have, need = format_money(balance, lang), _render(amount, lang)
+        text = (
+            f"رصيدك {have} لا يكفي لمبلغ {need}."
+            if lang == "ar"
+            else f"Your balance, {have}, is not enough for {need}."
+        )
+    else:
+        text = translate_error(error, lang)
+    for value in context.values():
+        if isinstance(value, Money):
+            shown = format_money(value, lang)
+            text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
+    return text
+
+
+def _render(amount: object, lang: str) -> str:
+    return format_money(amount, lang) if isinstance(amount, Money) else str(amount)
+
+
 def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
     """Run a use case under the form's key; a refusal is flashed, translated."""
     try:
         action(request.form.get("key") or uuid.uuid4().hex)
     except MicrogigsError as error:
-        flash(translate_error(error, g.lang), "error")
+        flash(_said(error, g.lang), "error")
         return False
     if done:
         flash(done[0] if g.lang == "ar" else done[1], "ok")
@@ -538,7 +567,7 @@ def search() -> str:
         )
         page = _market().search(query)
     except MicrogigsError as error:
-        flash(translate_error(error, g.lang), "error")
+        flash(_said(error, g.lang), "error")
         page, query = _market().search(ListingQuery()), ListingQuery()
     following = None
     if page.next_cursor:
@@ -1078,7 +1107,7 @@ def projects() -> str:
             limit=50,
         )
     except MicrogigsError as error:
-        flash(translate_error(error, g.lang), "error")
+        flash(_said(error, g.lang), "error")
         found = []
     return render_template(
         "projects.html",
@@ -1317,6 +1346,7 @@ def member_profile(member_id: str) -> str:
         "member.html",
         profile=profile,
         projects=open_now,
+        brackets=_bracket_labels(),  # the amount must lie in the chosen project's budget
         milestones_max=_market().policy.projects.milestones_max,
     )
 

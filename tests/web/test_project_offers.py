@@ -64,6 +64,8 @@ def test_a_client_offers_a_contract_from_a_freelancers_profile(app, host, projec
     assert "خالد" in page
     assert f'action="{profile}/offer"' in page
     assert f'<option value="{project["id"]}"' in page  # his open project, to choose
+    # its budget first (a phone cuts the end of a long title), which the amount must lie in
+    assert f"\u2066250.00\xa0US$ – 500.00\xa0US$\u2069 · {TITLE}</option>" in page
     english = app.test_client()
     log_in(english, "ahmad@example.com")
     english.get("/lang/en")

@@ -335,3 +335,27 @@ def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, 
     after = len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
     assert before == after
     assert 400 == app.test_client().get("/projects?bracket=-1").status_code
+
+
+def test_funding_beyond_the_balance_says_so_plainly(host, app):
+    """A short balance is told as the client's own, its amounts kept whole in Arabic.
+
+    The ledger's message named the wallet's account (``wallet:01M…``) and its amounts,
+    bare in Arabic text, read "$US 80.00". The hire form says the total up front.
+    """
+    posted = post_with_bids(app, "متجر إلكتروني للعطور مع الدفع", 3)
+    ahmad, sara = posted["ahmad"], posted["sara"]
+    page = ahmad.get(posted["path"]).data.decode()
+    assert 'مجموعها <bdi dir="ltr" class="money">400.00\xa0US$</bdi>' in page
+    sara_bid = re.search(r"/bids/([^/]+)/hire", page).group(1)
+    hire = f"/projects/{posted['id']}/bids/{sara_bid}/hire"
+    path = post(ahmad, hire, posted["path"], key="hire-3").headers["Location"]
+    post(sara, f"{path}/answer_offer", path, agree="yes", key="accept-3")
+    wallet = host.market.balances(Actor.member(member_id(host, "ahmad"))).wallet
+    assert wallet.amount < 400  # the demo client cannot pay $400 from the balance
+    post(ahmad, f"{path}/fund", path, number="1", method="balance", key="fund-3")
+    [message] = flashed(ahmad.get(path).data)
+    text = message.decode()
+    assert "wallet:" not in text
+    assert "رصيدك" in text
+    assert "\u2066400.00\xa0US$\u2069" in text  # its own left-to-right island
