@@ -206,6 +206,13 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
     english = client_of(app, "admin@example.com")
     english.get("/lang/en")
     assert "Contracts in dispute" in english.get("/admin").data.decode()
+    # a decision moves money at once: each is asked again, as an order's is; and what a
+    # screen reader says of each field is in the page's language
+    contract_page = admin.get(path).data.decode()
+    for resolution in ("release", "refund", "split"):
+        assert f'id="confirm-resolve-3-{resolution}"' in contract_page
+    assert 'aria-label="refund"' not in contract_page
+    assert 'aria-label="reason"' not in queue
     post(admin, f"{path}/resolve", path, number="3", resolution="refund", key="refund-1")
     assert offered["id"] not in admin.get("/admin").data.decode()
     # a bid removed by moderation; its credit goes back to the freelancer
