@@ -73,3 +73,25 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first in each of xdist's workers' shares, the longest work soonest.
+
+    ``--dist worksteal`` hands each worker a contiguous share of the collection (every
+    worker collects alike, so the order is made from the worker count) and lets an idle
+    worker steal from another's tail. Left in file order, R1's longest walks began last,
+    one after the other (pytest 17 minutes, about 7 of them one test alone); at the head of
+    each share, they run beside the rest.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if workers < 2 or not slow:  # one worker has no shares to balance
+        return
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    ordered: list[pytest.Item] = []
+    for share in range(workers):
+        ordered += slow[share::workers]
+        take = max(0, (share + 1) * len(items) // workers - len(ordered))
+        ordered, rest = ordered + rest[:take], rest[take:]
+    items[:] = ordered + rest
