@@ -15,7 +15,7 @@ run them like this::
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -760,6 +760,34 @@ _TITLES: Final = (
 )
 
 
+def _put_titles(storage: Storage, listing: Listing, rows: Iterable[tuple[str, str, int]]) -> None:
+    """Index a copy of ``listing`` per (id, title, score), its terms analysed from the title."""
+    with storage.unit_of_work() as uow:
+        for service_id, title, score in rows:
+            uow.listings.put(
+                attrs.evolve(
+                    listing,
+                    service_id=ServiceId(service_id),
+                    title=title,
+                    score=score,
+                    terms=terms_of(title),
+                )
+            )
+        uow.commit()
+
+
+def _every_match(storage: Storage, query: ListingQuery) -> list[str]:
+    """Every service ``query`` finds, page after page, in the order the pages give."""
+    found: list[str] = []
+    with storage.unit_of_work() as uow:
+        page = uow.listings.search(query)
+        while True:
+            found += [v.service_id for v in page.listings]
+            if page.next_cursor is None:
+                return found
+            page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+
+
 def _listings() -> list[Listing]:
     found = []
     for number in range(45):
@@ -875,18 +903,7 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
     }
     listing = _listings()[0]
     with closing(make()) as storage:
-        with storage.unit_of_work() as uow:
-            for service_id, (title, score) in titled.items():
-                uow.listings.put(
-                    attrs.evolve(
-                        listing,
-                        service_id=ServiceId(service_id),
-                        title=title,
-                        score=score,
-                        terms=terms_of(title),
-                    )
-                )
-            uow.commit()
+        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
         with storage.unit_of_work() as uow:
             query = ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE, limit=2)
             found: list[str] = []
@@ -925,30 +942,12 @@ def check_search_reaches_a_bounded_depth(make: Factory) -> None:
     words = [(f"T{n:04d}", "ترجمة", 300 + n % 190) for n in range(REACH + 40)]
     both = [("B-high", "شعار وترجمة", 499), ("B-low", "شعار وترجمة", 200)]
     with closing(make()) as storage:
-        with storage.unit_of_work() as uow:
-            for service_id, title, score in (*logos, *words, *both):
-                uow.listings.put(
-                    attrs.evolve(
-                        listing,
-                        service_id=ServiceId(service_id),
-                        title=title,
-                        score=score,
-                        terms=terms_of(title),
-                    )
-                )
-            uow.commit()
+        _put_titles(storage, listing, (*logos, *words, *both))
         for category in (None, listing.category_id):
             query = ListingQuery(
                 text="شعار ترجمة", category_id=category, ordering=Ordering.RELEVANCE, limit=100
             )
-            found: list[str] = []
-            with storage.unit_of_work() as uow:
-                page = uow.listings.search(query)
-                while True:
-                    found += [v.service_id for v in page.listings]
-                    if page.next_cursor is None:
-                        break
-                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            found = _every_match(storage, query)
             # شعار is the rarer (522 holders): B-high is within its first REACH, B-low is not
             # and, holding both terms, belongs to no other tier
             assert "B-high" == found[0]
@@ -975,31 +974,13 @@ def check_search_expands_synonyms(make: Factory) -> None:
     }
     listing = _listings()[0]
     with closing(make()) as storage:
-        with storage.unit_of_work() as uow:
-            for service_id, (title, score) in titled.items():
-                uow.listings.put(
-                    attrs.evolve(
-                        listing,
-                        service_id=ServiceId(service_id),
-                        title=title,
-                        score=score,
-                        terms=terms_of(title),
-                    )
-                )
-            uow.commit()
+        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
 
         def found(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
             query = ListingQuery(text=text, ordering=Ordering.RELEVANCE, limit=1)
             if thesaurus is not None:
                 query = attrs.evolve(query, thesaurus=thesaurus)
-            ids: list[str] = []
-            with storage.unit_of_work() as uow:
-                page = uow.listings.search(query)
-                while True:
-                    ids += [v.service_id for v in page.listings]
-                    if page.next_cursor is None:
-                        return ids
-                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            return _every_match(storage, query)
 
         # the word, then its synonym «تحرير فيديو»; «فيديو» alone is no match
         assert ["A", "B"] == found("مونتاج")
@@ -1033,31 +1014,13 @@ def check_search_expands_broader_to_narrower(make: Factory) -> None:
     )
     listing = _listings()[0]
     with closing(make()) as storage:
-        with storage.unit_of_work() as uow:
-            for service_id, (title, score) in titled.items():
-                uow.listings.put(
-                    attrs.evolve(
-                        listing,
-                        service_id=ServiceId(service_id),
-                        title=title,
-                        score=score,
-                        terms=terms_of(title),
-                    )
-                )
-            uow.commit()
+        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
 
         def found(text: str) -> list[str]:
             query = ListingQuery(
                 text=text, ordering=Ordering.RELEVANCE, limit=1, thesaurus=thesaurus
             )
-            ids: list[str] = []
-            with storage.unit_of_work() as uow:
-                page = uow.listings.search(query)
-                while True:
-                    ids += [v.service_id for v in page.listings]
-                    if page.next_cursor is None:
-                        return ids
-                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            return _every_match(storage, query)
 
         # the words (A), then each narrower phrase in the entry's order, then «ميديا» alone
         assert ["A", "B", "C", "E"] == found("سوشيال ميديا")
@@ -1085,30 +1048,12 @@ def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
     edits = [(f"V{n:04d}", "تحرير فيديو", 300 + n) for n in range(SYNONYM_REACH + 20)]
     words = [(f"M{n:04d}", "مونتاج", 300 + n % 190) for n in range(SYNONYM_REACH + 20)]
     with closing(make()) as storage:
-        with storage.unit_of_work() as uow:
-            for service_id, title, score in (*edits, *words):
-                uow.listings.put(
-                    attrs.evolve(
-                        listing,
-                        service_id=ServiceId(service_id),
-                        title=title,
-                        score=score,
-                        terms=terms_of(title),
-                    )
-                )
-            uow.commit()
+        _put_titles(storage, listing, (*edits, *words))
         for category in (None, listing.category_id):
             query = ListingQuery(
                 text="مونتاج", category_id=category, ordering=Ordering.RELEVANCE, limit=100
             )
-            found: list[str] = []
-            with storage.unit_of_work() as uow:
-                page = uow.listings.search(query)
-                while True:
-                    found += [v.service_id for v in page.listings]
-                    if page.next_cursor is None:
-                        break
-                    page = uow.listings.search(attrs.evolve(query, cursor=page.next_cursor))
+            found = _every_match(storage, query)
             # every holder of the word (fewer than REACH), then the best rated
             # SYNONYM_REACH of «تحرير فيديو»: the 20 rated lowest are not found
             assert len(words) + SYNONYM_REACH == len(found) == len(set(found))
