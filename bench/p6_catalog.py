@@ -2,10 +2,10 @@
 ÷ the same at 10,000, on SQLite and PostgreSQL.
 
 The catalogues are generated from the titles of ``bench/data/search_dev.json`` (each service
-gets one of them plus a few words), spread over the 98 default categories, and bulk-loaded
+gets one of them plus a few words, in the category the set gives the title), and bulk-loaded
 into the adapters' listing tables (SQLite: through the triggers that keep the postings and
 term counts, as for any insert; PostgreSQL: ``COPY`` with that trigger off, then the
-postings and counts built in two statements, as migration 9 does). The queries go through
+postings and counts built in three statements, as the migrations do). The queries go through
 the adapters' ``uow.listings.search``: ranked search over any term, one word and two.
 
 Run: .venv/bin/python bench/p6_catalog.py [--services 1000000] [--postgres DSN] [--keep DIR]
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psycopg
 from harness import measure, report
-from search_recall import load
+from search_recall import categories, load
 
 from microgigs.catalog import default_categories
 from microgigs.ids import CategoryId, MemberId, ServiceId
@@ -75,12 +75,14 @@ def listings(count: int, seed: int = 6) -> Iterator[Listing]:
     """``count`` realistic listings, the same for the same seed."""
     rng = random.Random(seed)
     titles = [title for _, title in load()[0]]
-    categories = list(default_categories())
+    tree = default_categories()
+    kinds = [tree.category(CategoryId(kind)) for kind in categories()]
     extras = ["احترافي", "سريع", "بجودة عالية", "للشركات", "بأفضل سعر", "خلال يوم", "مميز"]
     analysed = functools.cache(terms_of)
     for number in range(count):
-        category = categories[rng.randrange(len(categories))]
-        title = f"{rng.choice(titles)} {rng.choice(extras)}"
+        chosen = rng.randrange(len(titles))
+        category = kinds[chosen]
+        title = f"{titles[chosen]} {rng.choice(extras)}"
         yield Listing(
             service_id=ServiceId(f"S{number:08d}"),
             seller_id=MemberId(f"M{rng.randrange(count // 10 + 1)}"),
@@ -181,12 +183,18 @@ def load_postgres(count: int, dsn: str) -> Storage:
             "INSERT INTO term_counts (term, services)"
             " SELECT term, count(*) FROM listing_terms GROUP BY term"
         )
+        connection.execute(  # as PostgreSQL migration 14 does
+            "INSERT INTO term_categories (term, category_id, services)"
+            " SELECT t.term, l.category_id, count(*)"
+            " FROM listing_terms t JOIN listings l ON l.service_id = t.service_id"
+            " GROUP BY t.term, l.category_id"
+        )
         connection.execute("ALTER TABLE listings ENABLE TRIGGER listings_index_terms")
         connection.commit()
     # VACUUM as autovacuum would after a bulk load: it sets the visibility map, so the
     # postings' index answers alone (without it every posting read visits the table too)
     with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
-        for table in ("listings", "listing_terms", "term_counts"):
+        for table in ("listings", "listing_terms", "term_counts", "term_categories"):
             connection.execute(f"VACUUM (ANALYZE) {table}")
     return PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
 

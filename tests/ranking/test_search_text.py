@@ -128,7 +128,10 @@ def test_inside_a_tier_a_title_about_the_term_comes_before_one_that_mentions_it(
     assert relevance.rank(about, 300) == relevance.rank(second, 300)
     assert relevance.rank(about, 300) > relevance.rank(mentions, 500)
     assert relevance.rank(mentions, 500) > relevance.rank(mentions, 499)
-    found = ranked([(mentions, 500, "S1"), (about, 300, "S2"), (second, 420, "S3")], relevance)
+    found = ranked(
+        [(mentions, 500, "S1", "photo"), (about, 300, "S2", "store"), (second, 420, "S3", "store")],
+        relevance,
+    )
     assert ["S3", "S2", "S1"] == [service for _rank, service in found]
 
 

@@ -144,9 +144,9 @@ def test_the_reference_ranking_finds_a_synonym_within_reach():
     )
     found = ranked(
         [
-            (analyze("تحرير فيديو"), 500, "B"),
-            (analyze("مونتاج"), 300, "A"),
-            (analyze("فيديو موشن"), 500, "C"),
+            (analyze("تحرير فيديو"), 500, "B", "video-editing"),
+            (analyze("مونتاج"), 300, "A", "video-editing"),
+            (analyze("فيديو موشن"), 500, "C", "motion-graphics"),
         ],
         relevance,
     )

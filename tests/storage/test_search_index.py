@@ -257,7 +257,10 @@ def test_reindexing_gives_old_listings_todays_terms(make_storage):
             uow.services.add(service)
         uow.commit()
     fill(storage, stale)
-    query = ListingQuery(text="تصاميم", ordering=Ordering.RELEVANCE)
+    # within the category, which holds them all: the holders of the term alone
+    query = ListingQuery(
+        text="تصاميم", category_id=CategoryId("logo-design"), ordering=Ordering.RELEVANCE
+    )
     with storage.unit_of_work() as uow:
         assert () == uow.listings.search(query).listings
     assert len(TITLES) == reindex_listings(storage)
@@ -424,3 +427,81 @@ def test_postgres_bounds_a_tier_of_two_common_terms_no_title_holds_together(
             assert "Backward" == scan["Scan Direction"]
             assert 0 < scan["Actual Rows"] <= REACH
             assert "Sort" not in str(rows[0][0][0]["Plan"])
+
+
+def categorised(count: int) -> list[Listing]:
+    """Five logo services holding شعار, two motion ones, and ``count`` logo ones without it."""
+    base = catalogue(1)[0]
+
+    def made(prefix: str, number: int, title: str, category: str) -> list[Listing]:
+        return [
+            attrs.evolve(
+                base,
+                service_id=ServiceId(f"{prefix}{n:05d}"),
+                title=title,
+                category_id=CategoryId(category),
+                score=300 + n % 150,
+                terms=terms_of(title),
+            )
+            for n in range(number)
+        ]
+
+    return [
+        *made("A", 5, "شعار بسيط", "logo-design"),
+        *made("M", 2, "تحريك الشعار", "motion-graphics"),
+        *made("H", count, "هوية بصرية كاملة", "logo-design"),
+        *made("T", count, "ترجمة مقال", "translation"),
+    ]
+
+
+def test_sqlite_walks_the_querys_category_down_its_index(tmp_path, monkeypatch):
+    path = tmp_path / "categories.db"
+    storage = SQLiteStorage(path, currency="USD")
+    fill(storage, categorised(3_000))
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text="شعار", ordering=Ordering.RELEVANCE))
+    storage.close()
+    # شعار's logo holders, then logo-design's best rated others (its level fills the page)
+    assert [f"A{n:05d}" for n in range(4, -1, -1)] == [v.service_id for v in found.listings[:5]]
+    assert all(v.service_id.startswith("H") for v in found.listings[5:])
+    (votes,) = [(sql, params) for sql, params in sent if "FROM term_categories" in sql]
+    (level,) = [(sql, params) for sql, params in sent if "FROM listings c" in sql]
+    with sqlite3.connect(path) as connection:
+        connection.execute("ANALYZE")
+
+        def plan(sql: str, params: object) -> str:
+            return " | ".join(
+                row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            )
+
+        assert "SEARCH term_categories USING PRIMARY KEY (term=?)" in plan(*votes)
+        walked = plan(*level)
+        # at most CATEGORY_REACH entries of the category's index, sorted among themselves
+        assert "SEARCH c USING COVERING INDEX listings_category_score (category_id=?)" in walked
+        assert "MATERIALIZE t" in walked
+        assert "SCAN c" not in walked
+        assert "SCAN l" not in walked
+
+
+@pytest.mark.postgres
+def test_postgres_walks_the_querys_category_down_its_index(postgres_schemas, monkeypatch):
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fill(storage, categorised(3_000))
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        connection.execute("ANALYZE")
+    sent = spy_reads(monkeypatch, storage)
+    with storage.unit_of_work() as uow:
+        found = uow.listings.search(ListingQuery(text="شعار", ordering=Ordering.RELEVANCE))
+    storage.close()
+    assert [f"A{n:05d}" for n in range(4, -1, -1)] == [v.service_id for v in found.listings[:5]]
+    (level,) = [(sql, params) for sql, params in sent if "FROM listings c" in sql]
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        sql, params = level
+        rows = connection.execute(f"EXPLAIN {sql.replace('?', '%s')}", params).fetchall()
+        plan = " | ".join(str(row[0]) for row in rows)
+        assert "Index Only Scan using listings_category_score on listings c" in plan, plan
+        assert "Sort" not in plan, plan
+        assert "Seq Scan" not in plan, plan

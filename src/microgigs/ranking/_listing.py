@@ -9,7 +9,7 @@ an index, never a scan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Final
@@ -30,6 +30,7 @@ from microgigs.ranking._search import (
     QUERY_LENGTH,
     Relevance,
     analyzed,
+    query_category,
     query_terms,
     ranked,
 )
@@ -203,9 +204,23 @@ class ListingQuery:
         found.update((t, None) for phrases in self.synonyms for phrase in phrases for t in phrase)
         return tuple(found)
 
-    def relevance(self, frequencies: Mapping[str, int]) -> Relevance:
-        """How this query ranks, given the document frequencies of its searched terms."""
-        return Relevance.of(self.terms, frequencies, self.synonyms)
+    def relevance(
+        self,
+        frequencies: Mapping[str, int],
+        categories: Mapping[str, Mapping[str, int]] | None = None,
+    ) -> Relevance:
+        """How this query ranks, given the document frequencies of its searched terms.
+
+        ``categories[term]`` says how many listings of each category hold each of the
+        query's terms (:func:`~microgigs.ranking.query_category`); without it, or with a
+        category filter, the query has no category.
+        """
+        category = (
+            query_category(self.terms, categories)
+            if categories is not None and self.category_id is None
+            else None
+        )
+        return Relevance.of(self.terms, frequencies, self.synonyms, category)
 
     @property
     def min_score(self) -> int | None:
@@ -240,7 +255,9 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
 def matches(listing: Listing, query: ListingQuery) -> bool:
     """Whether ``listing`` passes every filter and matches the text (if it has one).
 
-    It matches by holding a term of the query or the whole of a synonym phrase of one.
+    It matches by holding a term of the query or the whole of a synonym phrase of one. (A
+    search also finds its query's category's best rated other services, after the
+    matches: :attr:`~microgigs.ranking.Relevance.levels`.)
     """
     held = set(listing.terms)
     return passes_filters(listing, query) and (
@@ -307,24 +324,30 @@ def finish_ranked(rows: Sequence[tuple[int, Listing]], query: ListingQuery) -> L
 
 
 def search_listings(
-    listings: Iterable[Listing], query: ListingQuery, frequencies: Mapping[str, int]
+    listings: Iterable[Listing],
+    query: ListingQuery,
+    frequencies: Mapping[str, int],
+    categories: Mapping[str, Mapping[str, int]] | None = None,
 ) -> ListingPage:
     """The reference search: a page of ``listings`` for ``query``.
 
     ``frequencies`` says how many listings hold each of the query's searched terms (its
-    own and its synonyms'). Every adapter returns the same pages (the contract suite
-    checks it).
+    own and its synonyms'), ``categories`` how many of each category hold each of its own
+    terms (:func:`term_categories`; ``None``: rank without the query's category). Every
+    adapter returns the same pages (the contract suite checks it).
     """
     everything = list(listings)
     passing = [listing for listing in everything if passes_filters(listing, query)]
     if not query.terms:
         return page_of(passing, query)
-    relevance = query.relevance(frequencies)
+    relevance = query.relevance(frequencies, categories)
     by_id = {listing.service_id: listing for listing in passing}
-    # the reach of a tier is counted down all the postings, then the filters apply
+    # the reach of a level is counted down all the postings, then the filters apply
     order = [
         (rank, sid)
-        for rank, sid in ranked(((v.terms, v.score, v.service_id) for v in everything), relevance)
+        for rank, sid in ranked(
+            ((v.terms, v.score, v.service_id, v.category_id) for v in everything), relevance
+        )
         if sid in by_id
     ]
     if query.ordering is not Ordering.RELEVANCE:
@@ -335,6 +358,26 @@ def search_listings(
     return finish_ranked(
         [(rank, by_id[ServiceId(sid)]) for rank, sid in order[: query.limit + 1]], query
     )
+
+
+def term_categories(
+    listings: Iterable[Listing], terms: Collection[str]
+) -> dict[str, dict[str, int]]:
+    """How many of ``listings`` of each category hold each of ``terms`` (those held).
+
+    >>> from types import SimpleNamespace as Indexed  # a listing's category and terms
+    >>> found = [Indexed(category_id="logo-design", terms=terms_of("شعار", ())),
+    ...          Indexed(category_id="motion", terms=terms_of("تحريك الشعار", ()))]
+    >>> term_categories(found, ["شعار", "ترجم"])
+    {'شعار': {'logo-design': 1, 'motion': 1}}
+    """
+    wanted = set(terms)
+    counts: dict[str, dict[str, int]] = {}
+    for listing in listings:
+        for term in wanted.intersection(listing.terms):
+            held = counts.setdefault(term, {})
+            held[listing.category_id] = held.get(listing.category_id, 0) + 1
+    return counts
 
 
 def explain(listing: Listing, query: ListingQuery) -> dict[str, object]:

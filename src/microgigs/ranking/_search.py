@@ -17,6 +17,14 @@ service further down that term's postings is not found in that tier. This bounds
 of a search whatever the catalogue holds (a tier of two common terms that no title holds
 together would otherwise be walked to its end: P6).
 
+The **query's category** (:func:`query_category`: the category most of the services
+holding the query's words are in, when it has at least :data:`CATEGORY_SHARE` of their
+votes) orders the partial matches: after the services holding every word, those of the
+query's category come first (tier by tier), then the category's other services (its
+first :data:`CATEGORY_REACH` by rating, holding none of the words), then the partial
+matches elsewhere. Each of these is a **level**; a query without a category has one level
+a tier, as before.
+
 Everything here is pure: the adapters give the document frequencies and the rows, this
 module decides. See ``docs/ranking.md`` for the scoring with a worked example.
 """
@@ -27,6 +35,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Final
 
 import attrs
@@ -47,6 +56,10 @@ REACH: Final = 500
 """How far down its pivot's postings (by posting score) a tier of the words is looked for."""
 SYNONYM_REACH: Final = 100
 """How far down its pivot's postings a tier matching by a synonym is looked for (P6)."""
+CATEGORY_REACH: Final = SYNONYM_REACH
+"""How far down its category's services (best rated first) the category's level looks."""
+CATEGORY_SHARE: Final = Fraction(3, 10)
+"""The share of the query words' votes a category needs to be the query's category."""
 CANDIDATES: Final = REACH
 """A text search sorted otherwise than by relevance sorts this many most relevant matches."""
 HEAD_TERMS: Final = 2
@@ -77,6 +90,50 @@ class Tier:
     """Groups of terms none of its listings holds all of (sorted)."""
     synonyms: int
     """How many of the matched terms are matched by a synonym rather than the word."""
+
+
+@attrs.frozen
+class Level:
+    """One step of a ranked search's order: a tier (or part of one), or the category's own.
+
+    ``tier`` is the number of the tier the level's listings are in, ``None`` for the
+    query's category's services that hold none of its terms. ``in_category`` says whether
+    the level keeps the listings of the query's category (``True``), the others
+    (``False``) or both (``None``: a query without a category, or the tier holding every
+    word).
+    """
+
+    tier: int | None
+    in_category: bool | None = attrs.field(default=None, kw_only=True)
+
+
+def query_category(terms: Sequence[str], categories: Mapping[str, Mapping[str, int]]) -> str | None:
+    """The category a query is about, or ``None`` when no category stands out.
+
+    ``categories[term]`` says how many listings of each category hold ``term``. Each of the
+    query's terms the catalogue holds votes for the categories of its listings, one vote
+    shared in proportion; the category with the most votes is the query's when it has at
+    least :data:`CATEGORY_SHARE` of them (ties: the smaller category id).
+
+    >>> query_category(["شعار", "شرك"], {
+    ...     "شعار": {"logo-design": 9, "motion-graphics": 1},
+    ...     "شرك": {"logo-design": 2, "wordpress": 2, "business-cards": 2, "presentations": 2},
+    ... })
+    'logo-design'
+    >>> query_category(["صمم"], {"صمم": {"logo-design": 2, "book-covers": 2, "ui-ux": 2,
+    ...                                 "business-cards": 2, "presentations": 2}}) is None
+    True
+    """
+    votes: dict[str, Fraction] = {}
+    for term in dict.fromkeys(terms):
+        held = {c: n for c, n in categories.get(term, {}).items() if n > 0}
+        total = sum(held.values())
+        for category, count in held.items():
+            votes[category] = votes.get(category, Fraction(0)) + Fraction(count, total)
+    if not votes:
+        return None
+    best = min(votes, key=lambda category: (-votes[category], category))
+    return best if votes[best] >= CATEGORY_SHARE * sum(votes.values()) else None
 
 
 @attrs.frozen
@@ -115,9 +172,20 @@ class Relevance:
     frequencies: Mapping[str, int]
     alternatives: Mapping[str, tuple[tuple[str, ...], ...]] = attrs.field(factory=dict)
     """Each matched query term's ways of being matched: its word first, then synonyms."""
+    category: str | None = None
+    """The query's category (:func:`query_category`), which orders the partial matches."""
+    levels: tuple[Level, ...] = ()
+    """The order of a search, best first: the tiers, split by the query's category."""
     _index: Mapping[tuple[tuple[str, int], ...], int] = attrs.field(
         factory=dict, repr=False, eq=False, hash=False
     )
+    _level_index: Mapping[tuple[int | None, bool | None], int] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    @_level_index.default
+    def _index_levels(self) -> Mapping[tuple[int | None, bool | None], int]:
+        return {(level.tier, level.in_category): n for n, level in enumerate(self.levels)}
 
     @classmethod
     def of(
@@ -125,11 +193,13 @@ class Relevance:
         terms: Sequence[str],
         frequencies: Mapping[str, int],
         synonyms: Sequence[Sequence[tuple[str, ...]]] = (),
+        category: str | None = None,
     ) -> Relevance:
         """The tiers of ``terms`` given how many listings hold each term.
 
         ``synonyms[i]`` are the phrases ``terms[i]`` is expanded to (each a tuple of
-        terms); a phrase is used when the catalogue holds each of its terms.
+        terms); a phrase is used when the catalogue holds each of its terms. ``category``
+        is the query's category (:func:`query_category`), ``None`` for none.
         """
         alternatives: dict[str, tuple[tuple[str, ...], ...]] = {}
         for number, term in enumerate(terms):
@@ -179,7 +249,15 @@ class Relevance:
                 tuple(sorted(zip(subset, variant, strict=True), key=lambda i: position[i[0]]))
             ] = len(tiers)
             tiers.append(tier)
-        return cls(tuple(terms), tuple(tiers), dict(frequencies), alternatives, index)
+        return cls(
+            tuple(terms),
+            tuple(tiers),
+            dict(frequencies),
+            alternatives,
+            category,
+            _levels(tuple(terms), tiers, category),
+            index,
+        )
 
     @property
     def known(self) -> frozenset[str]:
@@ -197,36 +275,92 @@ class Relevance:
         )
         return self._index.get(key) if key else None
 
-    def rank(self, listing_terms: Sequence[str], score: int) -> int | None:
-        """The whole number a listing sorts on, largest first (``None``: no match).
+    def level_of(self, listing_terms: Collection[str], category: str | None = None) -> int | None:
+        """The number of the level a listing of ``category`` with these terms falls in.
 
-        ``listing_terms`` in the listing's order (its title's first); ``score`` its rating.
+        ``None``: the search does not find it.
         """
         tier = self.tier_of(listing_terms)
-        if tier is None:
-            return None
-        return self.rank_in(tier, posting_score(listing_terms, self.pivot(tier), score))
+        index = self._level_index
+        found = index.get((tier, None))
+        if found is None and self.category is not None:
+            found = index.get((tier, category == self.category))
+        return found
 
-    def rank_in(self, tier: int, score: int) -> int:
-        """The rank of a listing in tier number ``tier`` whose pivot's posting has ``score``."""
-        return (len(self.tiers) - tier) * TIER_SPAN + score
+    def rank(
+        self, listing_terms: Sequence[str], score: int, category: str | None = None
+    ) -> int | None:
+        """The whole number a listing sorts on, largest first (``None``: no match).
+
+        ``listing_terms`` in the listing's order (its title's first); ``score`` its rating;
+        ``category`` its category (which matters when the query has one).
+        """
+        level = self.level_of(listing_terms, category)
+        if level is None:
+            return None
+        pivot = self.pivot(level)
+        return self.rank_in(
+            level, score if pivot is None else posting_score(listing_terms, pivot, score)
+        )
+
+    def rank_in(self, level: int, score: int) -> int:
+        """The rank of a listing in level number ``level`` whose posting has ``score``."""
+        return (len(self.levels) - level) * TIER_SPAN + score
 
     def split(self, rank: int) -> tuple[int, int]:
-        """The tier number and pivot's posting score of a rank (from a cursor)."""
+        """The level number and posting score of a rank (from a cursor)."""
         level, score = divmod(rank, TIER_SPAN)
-        return len(self.tiers) - level, score
+        return len(self.levels) - level, score
 
-    def reach(self, tier: int) -> int:
-        """How far down its pivot's postings tier number ``tier`` is looked for.
+    def reach(self, level: int) -> int:
+        """How far down its pivot's postings level number ``level`` is looked for.
 
         :data:`REACH` for a tier of the query's own words, :data:`SYNONYM_REACH` for one
-        matching a term by a synonym (which bounds what synonyms add to a search's walk).
+        matching a term by a synonym (which bounds what synonyms add to a search's walk),
+        :data:`CATEGORY_REACH` down the category's services for the category's level.
         """
+        tier = self.levels[level].tier
+        if tier is None:
+            return CATEGORY_REACH
         return SYNONYM_REACH if self.tiers[tier].synonyms else REACH
 
-    def pivot(self, tier: int) -> str:
-        """The rarest term a tier's listings hold: the shortest postings list to walk."""
+    def pivot(self, level: int) -> str | None:
+        """The rarest term a level's listings hold: the shortest postings list to walk.
+
+        ``None`` for the category's level (its listings hold no term of the query: the
+        walk goes down the category's services, best rated first).
+        """
+        tier = self.levels[level].tier
+        if tier is None:
+            return None
         return min(self.tiers[tier].present, key=lambda term: (self.frequencies[term], term))
+
+    @property
+    def every_way(self) -> tuple[tuple[str, ...], ...]:
+        """Every way of matching every term: what the category's level holds none of."""
+        return tuple(sorted({way for ways in self.alternatives.values() for way in ways}))
+
+
+def _levels(
+    terms: tuple[str, ...], tiers: Sequence[Tier], category: str | None
+) -> tuple[Level, ...]:
+    """The order of a search: each tier, or, with a category, the tiers split by it.
+
+    With a category: the tier holding every word of a query of several (whole), the other
+    tiers within the category, the category's services holding no term, the other tiers
+    outside the category.
+    """
+    if category is None:
+        return tuple(Level(number) for number in range(len(tiers)))
+    every = bool(tiers) and len(terms) > 1 and tiers[0].matched == frozenset(terms)
+    whole = every and not tiers[0].synonyms
+    rest = range(1 if whole else 0, len(tiers))
+    return (
+        *((Level(0),) if whole else ()),
+        *(Level(number, in_category=True) for number in rest),
+        Level(None, in_category=True),
+        *(Level(number, in_category=False) for number in rest),
+    )
 
 
 def _tier(
@@ -370,37 +504,41 @@ def query_terms(text: str | None) -> tuple[str, ...]:
 
 
 def ranked(
-    found: Iterable[tuple[Sequence[str], int, str]], relevance: Relevance
+    found: Iterable[tuple[Sequence[str], int, str, str]], relevance: Relevance
 ) -> list[tuple[int, str]]:
-    """``(rank, service id)`` of every match among ``(terms, score, service id)``, best first.
+    """``(rank, service id)`` of every match among ``(terms, score, service id, category)``.
 
-    ``found`` is the whole catalogue (before any filter), each listing's terms in its order:
-    a tier holds only the services among the first :meth:`Relevance.reach` postings of its
-    pivot (by :func:`posting_score`, then service id), and which those are does not depend
-    on a query's filters (the adapters cap the postings before filtering).
+    Best first. ``found`` is the whole catalogue (before any filter), each listing's terms
+    in its order: a level holds only the services among the first
+    :meth:`Relevance.reach` postings of its pivot (by :func:`posting_score`, then service
+    id; the category's level: among the category's first services by score, then id), and
+    which those are does not depend on a query's filters (the adapters cap the postings
+    before filtering).
     """
     everything = list(found)
-    postings: dict[str, list[tuple[int, str]]] = {}
-    reach: dict[tuple[str, int], set[tuple[int, str]]] = {}
-    for number in range(len(relevance.tiers)):
+    postings: dict[str | None, list[tuple[int, str]]] = {}
+    reach: dict[tuple[str | None, int], set[tuple[int, str]]] = {}
+    for number in range(len(relevance.levels)):
         term, depth = relevance.pivot(number), relevance.reach(number)
         if term not in postings:
             postings[term] = sorted(
                 (
                     (posting_score(terms, term, score), service_id)
-                    for terms, score, service_id in everything
-                    if term in terms
+                    if term is not None
+                    else (score, service_id)
+                    for terms, score, service_id, category in everything
+                    if (term in terms if term is not None else category == relevance.category)
                 ),
                 reverse=True,
             )
         reach.setdefault((term, depth), set(postings[term][:depth]))
     keyed = []
-    for terms, score, service_id in everything:
-        tier = relevance.tier_of(terms)
-        if tier is None:
+    for terms, score, service_id, category in everything:
+        level = relevance.level_of(terms, category)
+        if level is None:
             continue
-        pivot = relevance.pivot(tier)
-        posting = posting_score(terms, pivot, score)
-        if (posting, service_id) in reach[pivot, relevance.reach(tier)]:
-            keyed.append((relevance.rank_in(tier, posting), service_id))
+        pivot = relevance.pivot(level)
+        posting = score if pivot is None else posting_score(terms, pivot, score)
+        if (posting, service_id) in reach[pivot, relevance.reach(level)]:
+            keyed.append((relevance.rank_in(level, posting), service_id))
     return sorted(keyed, reverse=True)

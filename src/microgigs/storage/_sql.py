@@ -50,6 +50,7 @@ from microgigs.orders import Message, Order, OrderStatus
 from microgigs.ranking import (
     CANDIDATES,
     Evaluation,
+    Level,
     Listing,
     ListingPage,
     ListingQuery,
@@ -602,7 +603,8 @@ class SqlBackend(ABC):
     def _text_search(
         self, query: ListingQuery, conditions: list[str], params: list[object]
     ) -> ListingPage:
-        relevance = query.relevance(self._frequencies(query.searched_terms))
+        categories = None if query.category_id is not None else self._categories(query.terms)
+        relevance = query.relevance(self._frequencies(query.searched_terms), categories)
         if query.ordering is Ordering.RELEVANCE:
             rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
             documents = self._documents
@@ -630,46 +632,44 @@ class SqlBackend(ABC):
     ) -> list[tuple[int, str, object]]:
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
-        One tier at a time: its rarest term's first postings (:meth:`Relevance.reach`:
-        ``REACH``, ``SYNONYM_REACH`` for a synonym's tier) walked best rated first (the
-        primary key), its other terms probed by key, its absent terms probed absent (a
-        synonym phrase's terms: not all of them); each tier stops at what the page still
-        needs, and never goes further down its pivot than its reach
-        (``_REACH_IN_SUBQUERY``, ``_reach_bound``).
-        Without ``documents`` the doc is ``None`` and the listings are read only for the
-        filters.
+        One level at a time (:attr:`Relevance.levels`). A tier's level: its rarest term's
+        first postings (:meth:`Relevance.reach`: ``REACH``, ``SYNONYM_REACH`` for a
+        synonym's tier) walked best rated first (the primary key), its other terms probed
+        by key, its absent terms probed absent (a synonym phrase's terms: not all of
+        them), in or out of the query's category as the level says; it never goes further
+        down its pivot than its reach (``_REACH_IN_SUBQUERY``, ``_reach_bound``). The
+        category's level: the category's first ``CATEGORY_REACH`` services best rated
+        first, those holding no way of matching any term. Each level stops at what the
+        page still needs. Without ``documents`` the doc is ``None`` and the listings are
+        read only for the filters and the category.
         """
         conditions, params = filters
         start, keyset = (0, None) if after is None else (relevance.split(after[0])[0], after)
-        joined = documents or conditions
+        joined = documents or conditions or relevance.category is not None
         join = " JOIN listings l ON l.service_id = t.service_id" if joined else ""
         found: list[tuple[int, str, object]] = []
-        holds = (
-            "EXISTS (SELECT 1 FROM listing_terms o"
-            f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
-        )
         bounds: dict[tuple[str, int], tuple[int, str] | None] = {}
-        for number in range(max(start, 0), len(relevance.tiers)):
-            tier, reach = relevance.tiers[number], relevance.reach(number)
-            pivot = relevance.pivot(number)
-            present = sorted(tier.present - {pivot})
-            where = [
-                *(holds for _ in present),
-                *(
-                    f"NOT ({' AND '.join(holds for _ in group)})"
-                    if len(group) > 1
-                    else f"NOT {holds}"
-                    for group in tier.absent
-                ),
-                *conditions,
-            ]
-            values: list[object] = [*present, *(t for group in tier.absent for t in group), *params]
+        for number in range(max(start, 0), len(relevance.levels)):
+            level, reach, pivot = (
+                relevance.levels[number],
+                relevance.reach(number),
+                relevance.pivot(number),
+            )
+            where, values = self._level_conditions(relevance, level, pivot)
+            where += conditions
+            values += params
             seeks = keyset is not None and number == start
             if keyset is not None and seeks:
                 score = relevance.split(keyset[0])[1]
                 where.append("(t.score < ? OR (t.score = ? AND t.service_id < ?))")
                 values.extend([score, score, keyset[1]])
-            if self._REACH_IN_SUBQUERY:
+            if pivot is None:  # the category's level: its best rated services
+                source = (
+                    "(SELECT c.score, c.service_id FROM listings c WHERE c.category_id = ?"
+                    " ORDER BY c.score DESC, c.service_id DESC LIMIT ?) t"
+                )
+                values = [relevance.category, reach, *values]
+            elif self._REACH_IN_SUBQUERY:
                 source = (
                     "(SELECT p.score, p.service_id FROM listing_terms p WHERE p.term = ?"
                     " ORDER BY p.score DESC, p.service_id DESC LIMIT ?) t"
@@ -704,6 +704,34 @@ class SqlBackend(ABC):
                 break
         return found
 
+    def _level_conditions(
+        self, relevance: Relevance, level: Level, pivot: str | None
+    ) -> tuple[list[str], list[object]]:
+        """What a level's listings hold, miss and are in, but its pivot: SQL and values."""
+        holds = (
+            "EXISTS (SELECT 1 FROM listing_terms o"
+            f" WHERE o.service_id = t.service_id AND o.term = ?{self._PROBE_FENCE})"
+        )
+        if level.tier is None:
+            present: list[str] = []
+            absent = relevance.every_way
+        else:
+            tier = relevance.tiers[level.tier]
+            present = sorted(tier.present - {pivot})
+            absent = tier.absent
+        where = [
+            *(holds for _ in present),
+            *(
+                f"NOT ({' AND '.join(holds for _ in group)})" if len(group) > 1 else f"NOT {holds}"
+                for group in absent
+            ),
+        ]
+        values: list[object] = [*present, *(t for group in absent for t in group)]
+        if level.tier is not None and level.in_category is not None:
+            where.append(f"l.category_id {'=' if level.in_category else '<>'} ?")
+            values.append(relevance.category)
+        return where, values
+
     def _reach_bound(self, term: str, frequency: int, reach: int) -> tuple[int, str] | None:
         """The ``(score, service id)`` of a term's ``reach``-th posting, best scored first.
 
@@ -719,6 +747,21 @@ class SqlBackend(ABC):
             (term, reach - 1),
         )
         return (int(str(rows[0][0])), str(rows[0][1])) if rows else None
+
+    def _categories(self, terms: Collection[str]) -> dict[str, dict[str, int]]:
+        """How many listings of each category hold each of ``terms`` (those held)."""
+        if not terms:
+            return {}
+        condition, value = self._one_of("term", sorted(terms))
+        rows = self._read(
+            "SELECT term, category_id, services FROM term_categories"
+            f" WHERE {condition} AND services > 0",
+            (value,),
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for term, category, services in rows:
+            counts.setdefault(str(term), {})[str(category)] = int(str(services))
+        return counts
 
     def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
         """How many listings hold each of ``terms`` (those some listing holds)."""

@@ -61,6 +61,7 @@ from microgigs.ranking import (
     Review,
     search_listings,
     suggest,
+    term_categories,
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import CONTRACTS, TABLES, Select, Table, Versioned
@@ -279,7 +280,10 @@ class _MemoryBackend:
 
     def search(self, query: ListingQuery) -> ListingPage:
         page = search_listings(
-            self._listings.values(), query, self._frequencies(query.searched_terms)
+            self._listings.values(),
+            query,
+            self._frequencies(query.searched_terms),
+            term_categories(self._listings.values(), query.terms),
         )
         if page.listings or query.cursor is not None or not query.terms:
             return page

@@ -83,6 +83,7 @@ from microgigs.ranking import (
     highlight,
     search_listings,
     search_terms,
+    term_categories,
     terms_of,
 )
 from microgigs.requests import ServiceRequest
@@ -120,6 +121,7 @@ __all__ = [
     "check_rollback_by_default",
     "check_search_expands_broader_to_narrower",
     "check_search_expands_synonyms",
+    "check_search_orders_partial_matches_by_the_querys_category",
     "check_search_reaches_a_bounded_depth",
     "check_search_reaches_synonyms_less_deep",
     "check_services",
@@ -868,9 +870,10 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
         with storage.unit_of_work() as uow:
             for query in _QUERIES:
                 whole = attrs.evolve(query, limit=100)
+                categories = term_categories(indexed, query.terms)
                 expected = [
                     listing.service_id
-                    for listing in search_listings(indexed, whole, frequencies).listings
+                    for listing in search_listings(indexed, whole, frequencies, categories).listings
                 ]
                 found: list[ServiceId] = []
                 page = uow.listings.search(query)
@@ -890,7 +893,8 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
     """Search ranks any term as a reader means it, and suggests when it finds nothing.
 
     Every term first, then the rarer term, best rated within; plurals, verb forms and
-    diacritics folded.
+    diacritics folded. Within one category (its filter: the query's category orders
+    partial matches, ``check_search_orders_partial_matches_by_the_querys_category``).
     """
     titled = {
         "A": ("تصاميم شعارات عصرية", 400),
@@ -902,10 +906,13 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
         "G": ("تعديل صور المنتجات للمتاجر", 499),
     }
     listing = _listings()[0]
+    within = listing.category_id
     with closing(make()) as storage:
         _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
         with storage.unit_of_work() as uow:
-            query = ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE, limit=2)
+            query = ListingQuery(
+                text="تصميم شعار", category_id=within, ordering=Ordering.RELEVANCE, limit=2
+            )
             found: list[str] = []
             page = uow.listings.search(query)
             while True:
@@ -917,15 +924,19 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
             # both terms (A, B), then شعار (held by 3, rarer than تصميم's 4), then تصميم
             assert ["A", "B", "C", "D", "F"] == found
             # a title about a store before a better rated one that mentions stores last
-            stores = uow.listings.search(ListingQuery(text="المتاجر", ordering=Ordering.RELEVANCE))
+            stores = uow.listings.search(
+                ListingQuery(text="المتاجر", category_id=within, ordering=Ordering.RELEVANCE)
+            )
             assert ["F", "G"] == [v.service_id for v in stores.listings]
-            newest = uow.listings.search(ListingQuery(text="تصميم شعار", ordering=Ordering.NEWEST))
+            newest = uow.listings.search(
+                ListingQuery(text="تصميم شعار", category_id=within, ordering=Ordering.NEWEST)
+            )
             assert {"A", "B", "C", "D", "F"} == {v.service_id for v in newest.listings}
             missed = uow.listings.search(ListingQuery(text="تصمبم", ordering=Ordering.RELEVANCE))
             assert ((), "تصميم") == (missed.listings, missed.suggestion)
             nothing = uow.listings.search(ListingQuery(text="qqqqqq"))
             assert ((), None) == (nothing.listings, nothing.suggestion)
-            filtered = ListingQuery(text="ترجمة", min_rating=Decimal("4.9"))
+            filtered = ListingQuery(text="ترجمة", category_id=within, min_rating=Decimal("4.9"))
             assert ((), None) == (uow.listings.search(filtered).listings, None)
             marked = highlight(titled["B"][0], "تصميم شعار")
             assert ["سأصمم", "الشِّعار"] == [piece for piece, hit in marked if hit]
@@ -959,11 +970,75 @@ def check_search_reaches_a_bounded_depth(make: Factory) -> None:
             assert all(sid.startswith("T") for sid in found[REACH:])
 
 
+def check_search_orders_partial_matches_by_the_querys_category(make: Factory) -> None:
+    """After the services holding every word, the query's category first.
+
+    The query's category is the one most services holding its words are in (their votes,
+    kept by the adapter as listings come, change and go): its partial matches, then its
+    best rated services holding none of the words, then the partial matches elsewhere.
+    """
+    listing = _listings()[0]
+    titled = {
+        "A": ("تصميم شعار احترافي", 300, "logo-design"),
+        "B": ("شعار بسيط", 350, "logo-design"),
+        "C": ("ألوان العلامة التجارية", 490, "logo-design"),
+        "D": ("هوية بصرية", 480, "logo-design"),
+        "E": ("تحريك الشعار", 499, "motion-graphics"),
+        "F": ("ترجمة مقال", 470, "translation"),
+        "G": ("تصميم بطاقة أعمال", 495, "business-cards"),
+    }
+    with closing(make()) as storage:
+
+        def put(service_id: str, category: str) -> Listing:
+            title, score, _ = titled[service_id]
+            return attrs.evolve(
+                listing,
+                service_id=ServiceId(service_id),
+                category_id=CategoryId(category),
+                title=title,
+                score=score,
+                terms=terms_of(title),
+            )
+
+        with storage.unit_of_work() as uow:
+            for service_id, (_title, _score, category) in titled.items():
+                uow.listings.put(put(service_id, category))
+            uow.commit()
+
+        def found(text: str, category: str | None = None) -> list[str]:
+            query = ListingQuery(
+                text=text,
+                category_id=None if category is None else CategoryId(category),
+                ordering=Ordering.RELEVANCE,
+                limit=2,
+            )
+            return _every_match(storage, query)
+
+        # شعار: logo-design has 2 of 3 votes. Its holders there (B heads its title with
+        # it), then logo-design's best rated services without it, then the motion one
+        assert ["B", "A", "C", "D", "E"] == found("شعار")
+        # every word first (A), whatever its category; then by the category
+        assert ["A", "B", "C", "D", "G", "E"] == found("تصميم شعار")
+        # a category filter says the category: the tiers' order alone
+        assert ["E"] == found("شعار", "motion-graphics")
+        # the votes follow the listings: B moves to motion-graphics, then E goes
+        with storage.unit_of_work() as uow:
+            uow.listings.put(put("B", "motion-graphics"))
+            uow.commit()
+        assert ["E", "B", "A"] == found("شعار")
+        with storage.unit_of_work() as uow:
+            uow.listings.remove(ServiceId("E"))
+            uow.commit()
+        # one vote each: the smaller category id
+        assert ["A", "C", "D", "B"] == found("شعار")
+
+
 def check_search_expands_synonyms(make: Factory) -> None:
     """A query's words are expanded to their synonyms (the query's thesaurus) at query time.
 
     A service matching through a whole synonym phrase ranks just below those holding the
     words, above those matching fewer of the query's words; part of a phrase is no match.
+    Within one category (its filter), as the tiers alone rank.
     """
     titled = {
         "A": ("مونتاج فيديو احترافي", 400),
@@ -977,7 +1052,9 @@ def check_search_expands_synonyms(make: Factory) -> None:
         _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
 
         def found(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
-            query = ListingQuery(text=text, ordering=Ordering.RELEVANCE, limit=1)
+            query = ListingQuery(
+                text=text, category_id=listing.category_id, ordering=Ordering.RELEVANCE, limit=1
+            )
             if thesaurus is not None:
                 query = attrs.evolve(query, thesaurus=thesaurus)
             return _every_match(storage, query)
@@ -1000,6 +1077,7 @@ def check_search_expands_broader_to_narrower(make: Factory) -> None:
     """A broader phrase finds the services holding its narrower phrases, never the reverse.
 
     A narrower match ranks as a synonym's: below the words' own, above fewer words.
+    Within one category (its filter), as the tiers alone rank.
     """
     titled = {
         "A": ("إدارة حسابات السوشيال ميديا", 300),
@@ -1018,7 +1096,11 @@ def check_search_expands_broader_to_narrower(make: Factory) -> None:
 
         def found(text: str) -> list[str]:
             query = ListingQuery(
-                text=text, ordering=Ordering.RELEVANCE, limit=1, thesaurus=thesaurus
+                text=text,
+                category_id=listing.category_id,
+                ordering=Ordering.RELEVANCE,
+                limit=1,
+                thesaurus=thesaurus,
             )
             return _every_match(storage, query)
 
@@ -1802,6 +1884,7 @@ CHECKS: Final = (
     check_listings_order_filter_and_search,
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
+    check_search_orders_partial_matches_by_the_querys_category,
     check_search_expands_synonyms,
     check_search_expands_broader_to_narrower,
     check_search_reaches_synonyms_less_deep,
