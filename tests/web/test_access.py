@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 
+from app import bootstrap, create_app
 from forms import csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
 from microgigs.l10n import format_money
 from microgigs.orders import OrderStatus
-from microgigs.ranking import ListingQuery
+from microgigs.ranking import ListingQuery, Ordering
+from microgigs.testing.demo import ADMIN_ID
 
 RLM = "\u200f"  # the right-to-left mark CLDR puts before an Arabic amount
 WALLET = rb'id="wallet"><bdi[^>]*>([^<]+)<'
@@ -202,6 +204,29 @@ def test_a_search_marks_the_matched_words_and_suggests_a_spelling(app):
     assert "<mark>" in found
     assert 'id="did-you-mean"' in missed
     assert ">تصميم</a>" in missed
+
+
+def test_a_search_says_why_a_result_holding_none_of_its_words_is_there(tmp_path):
+    # the query's category's other services follow the matches (docs/ranking.md): the
+    # demo's second montage service, once approved, does not say «يوتيوب»
+    made = bootstrap(str(tmp_path / "market.sqlite3"), demo=True)
+    market = made.market
+    admin = Actor.admin(ADMIN_ID)
+    (pending,) = market.moderation(admin).services
+    assert "مونتاج فيديو احترافي" == pending.title
+    market.moderate_service(admin, pending.id, key="approve-montage")
+    found = market.search(ListingQuery(text="يوتيوب", ordering=Ordering.RELEVANCE)).listings
+    assert ["مونتاج فيديوهات يوتيوب", "مونتاج فيديو احترافي"] == [v.title for v in found]
+    app = create_app(made, secret_key="test-secret", testing=True, rate_limits=False)  # noqa: S106
+    page = app.test_client().get("/search", query_string={"q": "يوتيوب"}).data.decode()
+    english = app.test_client()
+    english.get("/lang/en")
+    shown = english.get("/search", query_string={"q": "يوتيوب"}).data.decode()
+    made.close()
+    assert 1 == page.count('class="meta related"')
+    assert "من التصنيف نفسه:" in page
+    assert "From the same category:" in shown
+    assert "<mark>يوتيوب</mark>" in page
 
 
 def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_after_login(app):

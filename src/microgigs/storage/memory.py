@@ -279,11 +279,12 @@ class _MemoryBackend:
         return self._listings.get(service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
+        asks_category = query.terms and query.category_id is None
         page = search_listings(
             self._listings.values(),
             query,
             self._frequencies(query.searched_terms),
-            term_categories(self._listings.values(), query.terms),
+            term_categories(self._listings.values(), query.terms) if asks_category else None,
         )
         if page.listings or query.cursor is not None or not query.terms:
             return page
