@@ -1,4 +1,4 @@
-"""Checks of raw input shared by the domain: whole numbers and plain text.
+"""Checks of raw input shared by the domain: whole numbers, plain text, an id among many.
 
 Hosts may pass anything (a JSON body, a form field): these checks turn wrong types, ranges
 and characters into typed errors before any state changes.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from typing import Final, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Final, Protocol, TypeVar
 
-from microgigs.errors import InvalidText, InvalidType, OutOfRange
+from microgigs.errors import InvalidText, InvalidType, NotFound, OutOfRange
 
 # Control characters (NUL …) never belong in text; overrides (U+202D/U+202E) can make a
 # title read differently from what is stored. Newlines and tabs are allowed in long text.
@@ -26,6 +26,14 @@ _FORBIDDEN_MULTILINE: Final = re.compile(
 )
 
 T = TypeVar("T")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> object: ...
+
+
+Item = TypeVar("Item", bound=_HasId)
 
 
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:
@@ -64,3 +72,11 @@ def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:
     if len(values) > most:
         raise OutOfRange(field=field, value=len(values), minimum=0, maximum=most)
     return values
+
+
+def one_with_id(kind: str, items: Iterable[Item], item_id: object) -> Item:
+    """The item of ``items`` whose ``id`` is ``item_id``, else ``NotFound`` of ``kind``."""
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise NotFound(kind=kind, key=str(item_id)[:100])

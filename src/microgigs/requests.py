@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, whole_number
+from microgigs._checks import one_with_id, plain_text, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -192,10 +192,7 @@ class ServiceRequest:
 
     def offer(self, offer_id: OfferId) -> Offer:
         """One offer of this request."""
-        for offer in self.offers:
-            if offer.id == offer_id:
-                return offer
-        raise NotFound(kind=_("offer"), key=str(offer_id)[:100])
+        return one_with_id(_("offer"), self.offers, offer_id)
 
     def accept(self, actor: Actor, offer_id: OfferId, order_id: OrderId, now: datetime) -> Offer:
         """The buyer takes an offer; the request is fulfilled by ``order_id``."""

@@ -9,6 +9,7 @@ from importlib import resources
 
 import attrs
 
+from microgigs._checks import one_with_id
 from microgigs._text import _
 from microgigs.errors import NotFound
 from microgigs.ids import CategoryId
@@ -71,10 +72,7 @@ class CategoryTree:
 
     def section(self, section_id: CategoryId) -> Section:
         """The section with this id, or :class:`~microgigs.errors.NotFound`."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise NotFound(kind=_("section"), key=str(section_id)[:100])
+        return one_with_id(_("section"), self.sections, section_id)
 
     @classmethod
     def from_dict(cls, data: dict[str, list[dict[str, object]]]) -> CategoryTree:

@@ -113,15 +113,7 @@ class Transaction:
 
     def content(self) -> tuple[object, ...]:
         """What idempotency compares: everything but the id and the time of posting."""
-        return (
-            self.key,
-            self.kind,
-            self.entries,
-            self.order_id,
-            self.member_id,
-            self.reverses,
-            self.clears_at,
-        )
+        return attrs.astuple(self, recurse=False, filter=attrs.filters.exclude("id", "at"))
 
     def amount_for(self, account: AccountId) -> Money | None:
         """The net amount this transaction adds to ``account`` (``None`` if untouched)."""

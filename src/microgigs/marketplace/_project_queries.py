@@ -18,12 +18,12 @@ from microgigs._checks import whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
-from microgigs.clock import Clock
 from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, label
+from microgigs.marketplace._reading import ReadSide
 from microgigs.money import Money
-from microgigs.policy import MarketplacePolicy, SellerLevel
+from microgigs.policy import SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
     Bid,
@@ -37,7 +37,7 @@ from microgigs.projects import (
     Visibility,
 )
 from microgigs.ranking import analyze
-from microgigs.storage.ports import Storage, UnitOfWork
+from microgigs.storage.ports import UnitOfWork
 
 __all__ = [
     "BidView",
@@ -179,15 +179,8 @@ def _percent(part: Decimal, whole: Decimal) -> int:
     return max(0, min(_FULL, int(share)))
 
 
-class ProjectQueries:
+class ProjectQueries(ReadSide):
     """Project mode's read side (:class:`~microgigs.marketplace.Marketplace` inherits it)."""
-
-    storage: Storage
-    clock: Clock
-    policy: MarketplacePolicy
-
-    def _project_reading(self) -> UnitOfWork:
-        return self.storage.unit_of_work()
 
     def open_projects(
         self,
@@ -209,7 +202,7 @@ class ProjectQueries:
         wanted = {term for skill in skills for term in analyze(skill)}
         asked = set(analyze(text)) if text else set()
         scan = _SCAN if wanted or asked else limit
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             found = uow.projects.open_now(
                 self.clock.now(), category_id=category_id, bracket=bracket, limit=scan
             )
@@ -243,7 +236,7 @@ class ProjectQueries:
         _reader(actor)
         actor.require_admin(_("read the moderation queue"))
         whole_number(_("page size"), limit, 1, _PAGE)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             return uow.projects.awaiting_review(limit=limit)
 
     def my_projects(self, actor: Actor, *, limit: int = 50) -> list[Project]:
@@ -252,7 +245,7 @@ class ProjectQueries:
         if actor.role is not Role.MEMBER or actor.member_id is None:
             raise PermissionDenied(actor=actor.role.label, action=_("read your projects"))
         whole_number(_("page size"), limit, 1, _PAGE)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             return uow.projects.by_client(actor.member_id, limit=limit)
 
     def my_contracts(self, actor: Actor, *, limit: int = 50) -> list[Contract]:
@@ -264,14 +257,14 @@ class ProjectQueries:
         if actor.role is not Role.MEMBER or actor.member_id is None:
             raise PermissionDenied(actor=actor.role.label, action=_("read your contracts"))
         whole_number(_("page size"), limit, 1, _PAGE)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             found = uow.contracts.of_member(actor.member_id, limit=limit)
         return [attrs.evolve(c, client_review=None, freelancer_review=None) for c in found]
 
     def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:
         """A project and the bids its reader may see (with the net after commission)."""
         _reader(actor)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             project = uow.projects.get(project_id)
             owner = actor is not None and (
                 actor.role is Role.ADMIN or actor.is_member(project.client_id)
@@ -302,7 +295,7 @@ class ProjectQueries:
     def ranked_bids(self, actor: Actor, project_id: ProjectId) -> list[RankedBid]:
         """The project's live bids ranked for its client, each with its contributions."""
         _reader(actor)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             project = uow.projects.get(project_id)
             if not (actor.role is Role.ADMIN or actor.is_member(project.client_id)):
                 raise PermissionDenied(actor=actor.role.label, action=_("rank this project's bids"))
@@ -376,7 +369,7 @@ class ProjectQueries:
     def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
         """A contract with its milestones, its money, and what its reader may do next."""
         _reader(actor)
-        with self._project_reading() as uow:
+        with self._reading() as uow:
             contract = uow.contracts.get(contract_id)
         parties = (contract.client_id, contract.freelancer_id)
         actor.require_party(parties, _("read this contract"))

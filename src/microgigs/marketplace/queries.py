@@ -22,7 +22,6 @@ from microgigs._checks import whole_number
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CartLine, Service, ServiceStatus
-from microgigs.clock import Clock
 from microgigs.errors import InvalidType, MicrogigsError, NotFound, PermissionDenied
 from microgigs.ids import MemberId, OrderId, ServiceId
 from microgigs.inquiries import Inquiry
@@ -35,15 +34,15 @@ from microgigs.marketplace._project_queries import (
     ProjectPage,
     RankedBid,
 )
+from microgigs.marketplace._reading import ReadSide
 from microgigs.members import Member
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
-from microgigs.policy import MarketplacePolicy
 from microgigs.pricing import Quote, quote
 from microgigs.projects import Contract, ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
 from microgigs.requests import ServiceRequest
-from microgigs.storage.ports import Storage, UnitOfWork
+from microgigs.storage.ports import UnitOfWork
 
 __all__ = [
     "Balances",
@@ -218,15 +217,8 @@ def _admin(actor: Actor, action: str) -> None:
     actor.require_admin(action)
 
 
-class Queries:
+class Queries(ReadSide):
     """The read side of :class:`~microgigs.marketplace.Marketplace` (it inherits these)."""
-
-    storage: Storage
-    clock: Clock
-    policy: MarketplacePolicy
-
-    def _reading(self) -> UnitOfWork:
-        return self.storage.unit_of_work()
 
     # --- money -------------------------------------------------------------------------------
 

@@ -76,6 +76,13 @@ class Quote:
         )
 
 
+def _line(
+    kind: LineKind, title: str, price: Money, quantity: int, upgrade_id: UpgradeId | None = None
+) -> LineItem:
+    """``quantity`` units at ``price`` each: the line's amount is their product."""
+    return LineItem(kind, title, price, quantity, price * quantity, upgrade_id)
+
+
 def quote(
     service: ServiceSnapshot,
     policy: MarketplacePolicy,
@@ -100,37 +107,13 @@ def quote(
     chosen = service.choose(upgrade_ids)
     check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
     lines = [
-        LineItem(
-            kind=LineKind.BASE,
-            title=service.title,
-            unit_price=service.base_price,
-            quantity=count,
-            amount=service.base_price * count,
-        ),
-        *(
-            LineItem(
-                kind=LineKind.UPGRADE,
-                title=upgrade.title,
-                unit_price=upgrade.price,
-                quantity=count,
-                amount=upgrade.price * count,
-                upgrade_id=upgrade.id,
-            )
-            for upgrade in chosen
-        ),
+        _line(LineKind.BASE, service.title, service.base_price, count),
+        *(_line(LineKind.UPGRADE, u.title, u.price, count, upgrade_id=u.id) for u in chosen),
     ]
     subtotal = sum((line.amount for line in lines), Money.zero(service.base_price.currency))
     fee = charge(subtotal, policy.ledger.buyer_fees)
     if fee.is_positive():
-        lines.append(
-            LineItem(
-                kind=LineKind.BUYER_FEE,
-                title=LineKind.BUYER_FEE.label,
-                unit_price=fee,
-                quantity=1,
-                amount=fee,
-            )
-        )
+        lines.append(_line(LineKind.BUYER_FEE, LineKind.BUYER_FEE.label, fee, 1))
     parts = split(subtotal, policy.ledger.commission)
     return Quote(
         service_id=service.service_id,

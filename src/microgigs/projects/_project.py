@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, short_list, whole_number
+from microgigs._checks import one_with_id, plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -314,10 +314,7 @@ class Project:
 
     def bid(self, bid_id: BidId) -> Bid:
         """One bid of this project."""
-        for bid in self.bids:
-            if bid.id == bid_id:
-                return bid
-        raise NotFound(kind=_("bid"), key=str(bid_id)[:100])
+        return one_with_id(_("bid"), self.bids, bid_id)
 
     def live_bid_of(self, freelancer_id: MemberId) -> Bid | None:
         """The freelancer's live bid on this project, if any."""
