@@ -4,7 +4,7 @@
 The catalogues are generated from the titles of ``bench/data/search_dev.json`` (each service
 gets one of them plus a few words, in the category the set gives the title), and bulk-loaded
 into the adapters' listing tables (SQLite: through the triggers that keep the postings and
-term counts, as for any insert; PostgreSQL: ``COPY`` with that trigger off, then the
+term counts, as for any insert; PostgreSQL: ``COPY`` with those triggers off, then the
 postings and counts built in three statements, as the migrations do). The queries go through
 the adapters' ``uow.listings.search``: ranked search over any term, one word and two.
 
@@ -166,7 +166,7 @@ def load_postgres(count: int, dsn: str) -> Storage:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1).close()
     with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
-        connection.execute("ALTER TABLE listings DISABLE TRIGGER listings_index_terms")
+        connection.execute("ALTER TABLE listings DISABLE TRIGGER USER")  # the index's triggers
         with (
             connection.cursor() as cursor,
             cursor.copy(f"COPY listings ({COLUMNS}) FROM STDIN") as copy,
@@ -189,7 +189,7 @@ def load_postgres(count: int, dsn: str) -> Storage:
             " FROM listing_terms t JOIN listings l ON l.service_id = t.service_id"
             " GROUP BY t.term, l.category_id"
         )
-        connection.execute("ALTER TABLE listings ENABLE TRIGGER listings_index_terms")
+        connection.execute("ALTER TABLE listings ENABLE TRIGGER USER")
         connection.commit()
     # VACUUM as autovacuum would after a bulk load: it sets the visibility map, so the
     # postings' index answers alone (without it every posting read visits the table too)

@@ -102,7 +102,7 @@ from microgigs.projects import (
     Resolution,
     Visibility,
 )
-from microgigs.ranking import ListingQuery, Ordering, highlight
+from microgigs.ranking import ListingQuery, Ordering, highlight, matches
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
 log = logging.getLogger("microgigs.web")
@@ -298,6 +298,7 @@ def _helpers() -> dict[str, Any]:
         "t": lambda ar, en: ar if g.lang == "ar" else en,
         "money": lambda m: _isolated(format_money(m, g.lang)),
         "highlight": highlight,
+        "matches": matches,
         "when": lambda d: format_datetime(d, g.lang, time_format="short") if d else "",
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": ("، " if g.lang == "ar" else ", ").join,

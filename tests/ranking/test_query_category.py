@@ -13,6 +13,7 @@ from microgigs.ranking import (
     Level,
     ListingQuery,
     Relevance,
+    Thesaurus,
     query_category,
     ranked,
     search_terms,
@@ -45,10 +46,15 @@ def test_no_category_when_none_stands_out():
     assert query_category([], LOGO) is None
 
 
-def test_ties_go_to_the_smaller_category_id():
+def test_a_tie_gives_no_category():
     counts = {"ترجم": {"translation": 3}, "بطاق": {"business-cards": 3}}
-    assert "business-cards" == query_category(["ترجم", "بطاق"], counts)
-    assert "business-cards" == query_category(["بطاق", "ترجم"], counts)
+    assert query_category(["ترجم", "بطاق"], counts) is None
+    # three categories of a third each pass the share, but none stands out
+    spread = {"يوتيوب": {"translation": 1, "writing": 1, "video-editing": 1}}
+    assert query_category(["يوتيوب"], spread) is None
+    assert "video-editing" == query_category(
+        ["يوتيوب"], {"يوتيوب": {"translation": 1, "writing": 1, "video-editing": 2}}
+    )
 
 
 @given(
@@ -120,3 +126,19 @@ def test_a_category_filter_turns_the_querys_category_off():
     assert "logo-design" == ListingQuery(text="شعار").relevance({"شعار": 3}, counts).category
     filtered = ListingQuery(text="شعار", category_id="logo-design")  # type: ignore[arg-type]
     assert filtered.relevance({"شعار": 3}, counts).category is None
+
+
+def test_a_listing_matching_by_a_way_past_max_tiers_is_not_the_categorys_other():
+    # five words each with a synonym: more ways than MAX_TIERS tiers; a listing holding
+    # four synonyms matches the query though no tier is made for it
+    words = ("alpha", "beta", "gamma", "delta", "eps")
+    thesaurus = Thesaurus([(w, f"{w}x") for w in words])
+    query = ListingQuery(text=" ".join(words), thesaurus=thesaurus)
+    relevance = query.relevance(dict.fromkeys(query.searched_terms, 1), None)
+    relevance = Relevance.of(
+        query.terms, relevance.frequencies, query.synonyms, category="logo-design"
+    )
+    synonyms = search_terms("alphax betax gammax deltax")
+    assert relevance.tier_of(synonyms) is None
+    assert relevance.level_of(synonyms, "logo-design") is None
+    assert relevance.level_of(search_terms("kappa"), "logo-design") is not None

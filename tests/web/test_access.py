@@ -222,7 +222,11 @@ def test_a_search_says_why_a_result_holding_none_of_its_words_is_there(tmp_path)
     english = app.test_client()
     english.get("/lang/en")
     shown = english.get("/search", query_string={"q": "يوتيوب"}).data.decode()
+    # a service matching by a tag holds the word: no such note («هوية» tags the logo)
+    tagged = app.test_client().get("/search", query_string={"q": "هوية"}).data.decode()
     made.close()
+    assert "تصميم شعار احترافي لشركتك" in tagged
+    assert 'class="meta related"' not in tagged
     assert 1 == page.count('class="meta related"')
     assert "من التصنيف نفسه:" in page
     assert "From the same category:" in shown

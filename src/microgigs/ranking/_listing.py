@@ -350,8 +350,9 @@ def search_listings(
         )
         if sid in by_id
     ]
-    if query.ordering is not Ordering.RELEVANCE:
-        return page_of([by_id[ServiceId(sid)] for _rank, sid in order[:CANDIDATES]], query)
+    if query.ordering is not Ordering.RELEVANCE:  # among the matches: no related services
+        matched = [sid for rank, sid in order if relevance.matches_at(rank)]
+        return page_of([by_id[ServiceId(sid)] for sid in matched[:CANDIDATES]], query)
     after = query.after()
     if after is not None:
         order = [(rank, sid) for rank, sid in order if (rank, sid) < after]

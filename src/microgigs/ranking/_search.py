@@ -113,7 +113,7 @@ def query_category(terms: Sequence[str], categories: Mapping[str, Mapping[str, i
     ``categories[term]`` says how many listings of each category hold ``term``. Each of the
     query's terms the catalogue holds votes for the categories of its listings, one vote
     shared in proportion; the category with the most votes is the query's when it has at
-    least :data:`CATEGORY_SHARE` of them (ties: the smaller category id).
+    least :data:`CATEGORY_SHARE` of them and more than any other (a tie: none).
 
     >>> query_category(["شعار", "شرك"], {
     ...     "شعار": {"logo-design": 9, "motion-graphics": 1},
@@ -130,9 +130,10 @@ def query_category(terms: Sequence[str], categories: Mapping[str, Mapping[str, i
         total = sum(held.values())
         for category, count in held.items():
             votes[category] = votes.get(category, Fraction(0)) + Fraction(count, total)
-    if not votes:
-        return None
-    best = min(votes, key=lambda category: (-votes[category], category))
+    ranked_votes = sorted(votes.values(), reverse=True)
+    if not ranked_votes or ranked_votes[1:2] == ranked_votes[:1]:
+        return None  # no votes, or a tie: no category stands out
+    best = max(votes, key=votes.__getitem__)
     return best if votes[best] >= CATEGORY_SHARE * sum(votes.values()) else None
 
 
@@ -281,11 +282,17 @@ class Relevance:
         ``None``: the search does not find it.
         """
         tier = self.tier_of(listing_terms)
+        if tier is None and not self._holds_no_way(listing_terms):
+            return None  # it matches by a way whose tier did not fit in MAX_TIERS
         index = self._level_index
         found = index.get((tier, None))
         if found is None and self.category is not None:
             found = index.get((tier, category == self.category))
         return found
+
+    def _holds_no_way(self, listing_terms: Collection[str]) -> bool:
+        held = set(listing_terms)
+        return not any(held.issuperset(way) for way in self.every_way)
 
     def rank(
         self, listing_terms: Sequence[str], score: int, category: str | None = None
@@ -302,6 +309,11 @@ class Relevance:
         return self.rank_in(
             level, score if pivot is None else posting_score(listing_terms, pivot, score)
         )
+
+    def matches_at(self, rank: int) -> bool:
+        """Whether the listings at ``rank`` hold the query's words (not its category's level)."""
+        level = self.split(rank)[0]
+        return 0 <= level < len(self.levels) and self.levels[level].tier is not None
 
     def rank_in(self, level: int, score: int) -> int:
         """The rank of a listing in level number ``level`` whose posting has ``score``."""
@@ -352,7 +364,7 @@ def _levels(
     """
     if category is None:
         return tuple(Level(number) for number in range(len(tiers)))
-    every = bool(tiers) and len(terms) > 1 and tiers[0].matched == frozenset(terms)
+    every = bool(tiers) and len(terms) > 1 and tiers[0].present == frozenset(terms)
     whole = every and not tiers[0].synonyms
     rest = range(1 if whole else 0, len(tiers))
     return (

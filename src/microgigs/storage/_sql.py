@@ -612,7 +612,9 @@ class SqlBackend(ABC):
                 [(rank, documents.decode(str(doc), Listing)) for rank, _id, doc in rows], query
             )
         else:
-            found = self._walk(relevance, (conditions, params), None, CANDIDATES, documents=False)
+            found = self._walk(
+                relevance, (conditions, params), None, CANDIDATES, documents=False, related=False
+            )
             if not found:
                 return ListingPage((), None, self._suggestion(query))
             among, value = self._one_of("l.service_id", [str(row[1]) for row in found])
@@ -629,6 +631,7 @@ class SqlBackend(ABC):
         limit: int,
         *,
         documents: bool = True,
+        related: bool = True,
     ) -> list[tuple[int, str, object]]:
         """Up to ``limit`` ``(rank, service id, doc)`` rows, best first, after a keyset.
 
@@ -641,7 +644,8 @@ class SqlBackend(ABC):
         category's level: the category's first ``CATEGORY_REACH`` services best rated
         first, those holding no way of matching any term. Each level stops at what the
         page still needs. Without ``documents`` the doc is ``None`` and the listings are
-        read only for the filters and the category.
+        read only for the filters and the category; without ``related`` the category's
+        level is not walked (the matches alone, which another ordering sorts).
         """
         conditions, params = filters
         start, keyset = (0, None) if after is None else (relevance.split(after[0])[0], after)
@@ -655,6 +659,8 @@ class SqlBackend(ABC):
                 relevance.reach(number),
                 relevance.pivot(number),
             )
+            if pivot is None and not related:
+                continue
             where, values = self._level_conditions(relevance, level, pivot)
             where += conditions
             values += params

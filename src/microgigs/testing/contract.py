@@ -1005,11 +1005,13 @@ def check_search_orders_partial_matches_by_the_querys_category(make: Factory) ->
                 uow.listings.put(put(service_id, category))
             uow.commit()
 
-        def found(text: str, category: str | None = None) -> list[str]:
+        def found(
+            text: str, category: str | None = None, ordering: Ordering = Ordering.RELEVANCE
+        ) -> list[str]:
             query = ListingQuery(
                 text=text,
                 category_id=None if category is None else CategoryId(category),
-                ordering=Ordering.RELEVANCE,
+                ordering=ordering,
                 limit=2,
             )
             return _every_match(storage, query)
@@ -1021,6 +1023,8 @@ def check_search_orders_partial_matches_by_the_querys_category(make: Factory) ->
         assert ["A", "B", "C", "D", "G", "E"] == found("تصميم شعار")
         # a category filter says the category: the tiers' order alone
         assert ["E"] == found("شعار", "motion-graphics")
+        # another ordering sorts the matches alone (best rated first): not C, D
+        assert ["E", "B", "A"] == found("شعار", ordering=Ordering.TOP_RATED)
         # the votes follow the listings: B moves to motion-graphics, then E goes
         with storage.unit_of_work() as uow:
             uow.listings.put(put("B", "motion-graphics"))
@@ -1029,8 +1033,8 @@ def check_search_orders_partial_matches_by_the_querys_category(make: Factory) ->
         with storage.unit_of_work() as uow:
             uow.listings.remove(ServiceId("E"))
             uow.commit()
-        # one vote each: the smaller category id
-        assert ["A", "C", "D", "B"] == found("شعار")
+        # one vote each: a tie, no category, the tier alone (B heads its title with شعار)
+        assert ["B", "A"] == found("شعار")
 
 
 def check_search_expands_synonyms(make: Factory) -> None:

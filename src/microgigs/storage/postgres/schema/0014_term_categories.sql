@@ -18,35 +18,16 @@ SELECT t.term, l.category_id, count(*)
 FROM listing_terms t JOIN listings l ON l.service_id = t.service_id
 GROUP BY t.term, l.category_id;
 
-CREATE OR REPLACE FUNCTION listings_index_terms() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    recount boolean := TG_OP = 'UPDATE' AND (
-        OLD.terms IS DISTINCT FROM NEW.terms OR OLD.category_id IS DISTINCT FROM NEW.category_id
-    );
+-- A trigger of its own beside listings_index_terms (postings and term counts), so neither
+-- repeats the other.
+CREATE FUNCTION listings_count_categories() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM listing_terms WHERE service_id = OLD.service_id;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO listing_terms (term, score, service_id)
-        SELECT t, NEW.score + CASE WHEN min(n) <= 2 THEN 1000 ELSE 0 END, NEW.service_id
-        FROM unnest(NEW.terms) WITH ORDINALITY AS u(t, n) GROUP BY t;
-    END IF;
-    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.terms IS DISTINCT FROM NEW.terms) THEN
-        UPDATE term_counts SET services = services - 1
-        WHERE term IN (SELECT DISTINCT unnest(OLD.terms));
-    END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND OLD.terms IS DISTINCT FROM NEW.terms) THEN
-        -- in term order, so two writers never wait on each other's counts in a cycle
-        INSERT INTO term_counts (term, services)
-        SELECT DISTINCT t, 1 FROM unnest(NEW.terms) AS t ORDER BY 1
-        ON CONFLICT (term) DO UPDATE SET services = term_counts.services + 1;
-    END IF;
-    IF TG_OP = 'DELETE' OR recount THEN
         UPDATE term_categories SET services = services - 1
         WHERE category_id = OLD.category_id AND term IN (SELECT DISTINCT unnest(OLD.terms));
     END IF;
-    IF TG_OP = 'INSERT' OR recount THEN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        -- in term order, so two writers never wait on each other's counts in a cycle
         INSERT INTO term_categories (term, category_id, services)
         SELECT DISTINCT t, NEW.category_id, 1 FROM unnest(NEW.terms) AS t ORDER BY 1
         ON CONFLICT (term, category_id) DO UPDATE SET services = term_categories.services + 1;
@@ -55,6 +36,9 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER listings_index_terms ON listings;
-CREATE TRIGGER listings_index_terms AFTER INSERT OR DELETE OR UPDATE OF terms, score, category_id
-ON listings FOR EACH ROW EXECUTE FUNCTION listings_index_terms();
+CREATE TRIGGER listings_count_categories AFTER INSERT OR DELETE ON listings
+FOR EACH ROW EXECUTE FUNCTION listings_count_categories();
+CREATE TRIGGER listings_recount_categories AFTER UPDATE OF terms, category_id ON listings
+FOR EACH ROW
+WHEN (OLD.terms IS DISTINCT FROM NEW.terms OR OLD.category_id IS DISTINCT FROM NEW.category_id)
+EXECUTE FUNCTION listings_count_categories();
