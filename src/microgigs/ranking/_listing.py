@@ -9,6 +9,7 @@ an index, never a scan.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -187,17 +188,17 @@ class ListingQuery:
                 field=_("thesaurus"), expected="a Thesaurus", actual=type(self.thesaurus).__name__
             )
 
-    @property
+    @functools.cached_property
     def terms(self) -> tuple[str, ...]:
         """The analysed terms of the text that rank (empty without text)."""
         return query_terms(self.text)
 
-    @property
+    @functools.cached_property
     def synonyms(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
         """For each term, the synonym phrases (as terms) the thesaurus expands it to."""
         return self.thesaurus.synonyms(self.terms)
 
-    @property
+    @functools.cached_property
     def searched_terms(self) -> tuple[str, ...]:
         """The terms and their synonyms' terms: whose document frequencies a search needs."""
         found = dict.fromkeys(self.terms)

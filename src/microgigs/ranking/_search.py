@@ -52,7 +52,7 @@ MAX_TERMS: Final = 5
 """Terms of a query that rank (the first five distinct ones): 31 tiers without synonyms."""
 MAX_TIERS: Final = 64
 """Tiers of a query at most: every tier of its words, then synonyms' tiers up to this."""
-REACH: Final = 500
+REACH: Final = 250
 """How far down its pivot's postings (by posting score) a tier of the words is looked for."""
 SYNONYM_REACH: Final = 100
 """How far down its pivot's postings a tier matching by a synonym is looked for (P6)."""
@@ -124,17 +124,24 @@ def query_category(terms: Sequence[str], categories: Mapping[str, Mapping[str, i
     ...                                 "business-cards": 2, "presentations": 2}}) is None
     True
     """
-    votes: dict[str, Fraction] = {}
-    for term in dict.fromkeys(terms):
-        held = {c: n for c, n in categories.get(term, {}).items() if n > 0}
-        total = sum(held.values())
-        for category, count in held.items():
-            votes[category] = votes.get(category, Fraction(0)) + Fraction(count, total)
+    held = {
+        term: {c: n for c, n in categories.get(term, {}).items() if n > 0}
+        for term in dict.fromkeys(terms)
+    }
+    totals = {term: sum(counts.values()) for term, counts in held.items() if counts}
+    # each term's vote shared in whole numbers: over the product of the terms' holders
+    scale = math.prod(totals.values())
+    votes: dict[str, int] = {}
+    for term, total in totals.items():
+        for category, count in held[term].items():
+            votes[category] = votes.get(category, 0) + count * (scale // total)
     ranked_votes = sorted(votes.values(), reverse=True)
     if not ranked_votes or ranked_votes[1:2] == ranked_votes[:1]:
         return None  # no votes, or a tie: no category stands out
     best = max(votes, key=votes.__getitem__)
-    return best if votes[best] >= CATEGORY_SHARE * sum(votes.values()) else None
+    share = CATEGORY_SHARE
+    enough = votes[best] * share.denominator >= share.numerator * sum(votes.values())
+    return best if enough else None
 
 
 @attrs.frozen
@@ -165,7 +172,7 @@ class Relevance:
     >>> relevance.tiers[1].absent  # no listing of it holds مونتاج (it is in the first)
     (('مونتاج',),)
     >>> relevance.reach(0), relevance.reach(1)  # a synonym's tier is looked for less deep
-    (500, 100)
+    (250, 100)
     """
 
     terms: tuple[str, ...]
