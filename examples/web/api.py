@@ -44,7 +44,7 @@ from microgigs.marketplace.commands import COMMANDS, converter, structure_comman
 from microgigs.marketplace.queries import Balances, ProjectCard, ProjectPage
 from microgigs.orders import Order, OrderStatus
 from microgigs.projects import Contract
-from microgigs.ranking import ListingQuery, Ordering
+from microgigs.ranking import ListingQuery, Ordering, matches
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
@@ -290,16 +290,15 @@ def services() -> Response:
     except ValueError as error:
         raise BadRequest("ordering or limit is not valid") from error
     max_price = args.get("max_price")
-    page = _market().search(
-        ListingQuery(
-            text=args.get("q") or None,
-            category_id=CategoryId(args["category"]) if args.get("category") else None,
-            max_price=_amount(max_price, "max_price") if max_price is not None else None,
-            ordering=ordering,
-            limit=limit,
-            cursor=args.get("cursor") or None,
-        )
+    query = ListingQuery(
+        text=args.get("q") or None,
+        category_id=CategoryId(args["category"]) if args.get("category") else None,
+        max_price=_amount(max_price, "max_price") if max_price is not None else None,
+        ordering=ordering,
+        limit=limit,
+        cursor=args.get("cursor") or None,
     )
+    page = _market().search(query)
     listed = [
         {
             "id": s.service_id,
@@ -312,10 +311,13 @@ def services() -> Response:
             "rating_count": s.rating_count,
             "score": s.score,
             "sales": s.sales,
+            # a text search: whether it holds the query's words (or a synonym), or is one
+            # of the query's category's other services (docs/ranking.md)
+            **({"matches_query": matches(s, query)} if query.terms else {}),
         }
         for s in page.listings
     ]
-    return jsonify(services=listed, next_cursor=page.next_cursor)
+    return jsonify(services=listed, next_cursor=page.next_cursor, suggestion=page.suggestion)
 
 
 @api.get("/services/<service_id>")

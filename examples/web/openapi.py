@@ -230,8 +230,10 @@ def document() -> dict[str, Any]:
                                 "currency": {"type": "string"},
                                 "delivery_days": {"type": "integer"},
                                 "rating_count": {"type": "integer"},
-                                "score": {"type": "integer"}, "sales": {"type": "integer"}}}},
-                        "next_cursor": {"type": ["string", "null"]}}}),
+                                "score": {"type": "integer"}, "sales": {"type": "integer"},
+                                "matches_query": {"type": "boolean"}}}},
+                        "next_cursor": {"type": ["string", "null"]},
+                        "suggestion": {"type": ["string", "null"]}}}),
                         "links": {"GetService": {"operationId": "getService", "parameters": {
                             "service_id": "$response.body#/services/0/id"}},
                             "AddToCart": {"operationId": "addToCart", "requestBody": {

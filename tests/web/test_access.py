@@ -224,7 +224,16 @@ def test_a_search_says_why_a_result_holding_none_of_its_words_is_there(tmp_path)
     shown = english.get("/search", query_string={"q": "يوتيوب"}).data.decode()
     # a service matching by a tag holds the word: no such note («هوية» tags the logo)
     tagged = app.test_client().get("/search", query_string={"q": "هوية"}).data.decode()
+    # the JSON API says the same, and suggests a spelling when nothing is found
+    api = app.test_client()
+    listed = api.get("/api/v1/services", query_string={"q": "يوتيوب", "ordering": "relevance"})
+    missed = api.get("/api/v1/services", query_string={"q": "تصمبم"}).get_json()
+    browsed = api.get("/api/v1/services").get_json()
     made.close()
+    assert [True, False] == [s["matches_query"] for s in listed.get_json()["services"]]
+    assert ([], "تصميم") == (missed["services"], missed["suggestion"])
+    assert browsed["suggestion"] is None
+    assert all("matches_query" not in s for s in browsed["services"])
     assert "تصميم شعار احترافي لشركتك" in tagged
     assert 'class="meta related"' not in tagged
     assert 1 == page.count('class="meta related"')
