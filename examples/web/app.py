@@ -567,16 +567,22 @@ def search() -> str:
             cursor=args.get("cursor") or None,
         )
         page = _market().search(query)
+        # the search's own fields only: url_for reads others ("endpoint", "_external", …)
+        kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
         page, query = _market().search(ListingQuery()), ListingQuery()
-    following = None
-    if page.next_cursor:
-        # the search's own fields only: url_for reads others ("endpoint", "_external", …)
-        kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
-        following = url_for("search", **kept, cursor=page.next_cursor)
+        kept = {}  # the next page browses, as this one does: not the refused search again
+    following = url_for("search", **kept, cursor=page.next_cursor) if page.next_cursor else None
+    # "did you mean" keeps the filters: only the words change
+    suggested = url_for("search", **{**kept, "q": page.suggestion}) if page.suggestion else None
     return render_template(
-        "search.html", page=page, query=query, Ordering=Ordering, following=following
+        "search.html",
+        page=page,
+        query=query,
+        Ordering=Ordering,
+        following=following,
+        suggested=suggested,
     )
 
 

@@ -204,6 +204,22 @@ def test_a_search_marks_the_matched_words_and_suggests_a_spelling(app):
     assert "<mark>" in found
     assert 'id="did-you-mean"' in missed
     assert ">تصميم</a>" in missed
+    # the suggestion keeps the search's filters: only the words change
+    filtered = client.get(
+        "/search", query_string={"q": "تصمبم", "category": "business-cards", "max_price": "10"}
+    ).data.decode()
+    (link,) = re.findall(r'id="did-you-mean">[^<]*<a href="([^"]+)"', filtered)
+    assert {"category=business-cards", "max_price=10"} <= set(link.split("?")[1].split("&amp;"))
+    assert "q=%D8%AA%D8%B5%D9%85%D9%8A%D9%85" in link  # تصميم
+
+
+def test_a_refused_search_pages_on_through_the_catalogue_not_the_refused_words(app):
+    # a walk-through found «next page» repeating the refusal and the first page forever
+    client = app.test_client()
+    page = client.get("/search", query_string={"q": "تصميم شعار " * 30}).data.decode()
+    (following,) = re.findall(r'href="(/search\?[^"]*cursor=[^"]*)"', page)
+    assert "q=" not in following
+    assert 'maxlength="200"' in page
 
 
 def test_a_search_says_why_a_result_holding_none_of_its_words_is_there(tmp_path):

@@ -188,6 +188,14 @@ class ListingQuery:
                 field=_("thesaurus"), expected="a Thesaurus", actual=type(self.thesaurus).__name__
             )
 
+    @property
+    def finds_nothing(self) -> bool:
+        """Text whose every word is a stop word or a sign («من», «🙂»): no service holds it.
+
+        Such a search finds nothing (it is no browse of the whole catalogue).
+        """
+        return bool(self.text and self.text.strip()) and not self.terms
+
     @functools.cached_property
     def terms(self) -> tuple[str, ...]:
         """The analysed terms of the text that rank (empty without text)."""
@@ -337,6 +345,8 @@ def search_listings(
     terms (:func:`term_categories`; ``None``: rank without the query's category). Every
     adapter returns the same pages (the contract suite checks it).
     """
+    if query.finds_nothing:
+        return ListingPage((), None)
     everything = list(listings)
     passing = [listing for listing in everything if passes_filters(listing, query)]
     if not query.terms:

@@ -582,6 +582,8 @@ class SqlBackend(ABC):
             params.extend(levels)
         if query.terms:
             return self._text_search(query, conditions, params)
+        if query.finds_nothing:
+            return ListingPage((), None)
         return self._sorted(query, column, conditions, params)
 
     def _sorted(

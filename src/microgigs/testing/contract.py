@@ -831,6 +831,8 @@ _QUERIES: Final = (
     ListingQuery(text="تصميم شعار", ordering=Ordering.RELEVANCE),
     ListingQuery(text="logo designs"),
     ListingQuery(text="غير موجود"),
+    ListingQuery(text="من في", ordering=Ordering.RELEVANCE),  # stop words: nothing found
+    ListingQuery(text="🙂 ؟", ordering=Ordering.NEWEST),
     ListingQuery(text="تصاميم شعارات", ordering=Ordering.RELEVANCE, limit=4),
     ListingQuery(text="عرض تقديمي للشركة", ordering=Ordering.RELEVANCE, limit=3),
     ListingQuery(text="غلاف", ordering=Ordering.RELEVANCE, limit=2),
@@ -936,6 +938,10 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
             assert ((), "تصميم") == (missed.listings, missed.suggestion)
             nothing = uow.listings.search(ListingQuery(text="qqqqqq"))
             assert ((), None) == (nothing.listings, nothing.suggestion)
+            # words that search for nothing (stop words, signs) find nothing, not everything
+            for text in ("من في", "🙂"):
+                stopped = uow.listings.search(ListingQuery(text=text, category_id=within))
+                assert ((), None) == (stopped.listings, stopped.suggestion)
             filtered = ListingQuery(text="ترجمة", category_id=within, min_rating=Decimal("4.9"))
             assert ((), None) == (uow.listings.search(filtered).listings, None)
             marked = highlight(titled["B"][0], "تصميم شعار")
