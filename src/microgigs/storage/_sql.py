@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from importlib import resources
 from typing import Final, Protocol, TypeVar
 
 import attrs
@@ -64,9 +65,9 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import Column, Select, Table, Versioned
-from microgigs.storage._unit import Changes, StagedUnitOfWork, Write
+from microgigs.storage._unit import Changes, StagedStorage, Write
 from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
-from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
+from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -1235,20 +1236,23 @@ def _entries_json(transaction: Transaction) -> str:
     ).decode()
 
 
-class SqlStorage:
+def migrations(package: str) -> list[tuple[int, str]]:
+    """The numbered SQL scripts (``schema/NNNN_*.sql``) of an adapter's package, in order."""
+    folder = resources.files(package).joinpath("schema")
+    return sorted(
+        (int(entry.name.split("_", 1)[0]), entry.read_text("utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+
+class SqlStorage(StagedStorage):
     """A storage over a :class:`SqlBackend`: what the SQLite and PostgreSQL adapters share."""
+
+    _backend: SqlBackend
 
     def __init__(self, backend: SqlBackend) -> None:
         self._backend = backend
-
-    @property
-    def currency(self) -> str:
-        """The ledger's currency."""
-        return self._backend.currency
-
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work."""
-        return StagedUnitOfWork(self._backend)
 
     def schema_version(self) -> int:
         """The newest migration applied."""

@@ -1015,3 +1015,21 @@ class StagedUnitOfWork:
     def rollback(self) -> None:
         """Forget everything staged."""
         self._done = True
+
+
+class StagedStorage:
+    """A storage whose units of work stage their changes and flush them to one backend.
+
+    What the memory and the SQL adapters share; each gives its backend and ``close``.
+    """
+
+    _backend: Backend
+
+    @property
+    def currency(self) -> str:
+        """The ledger's currency."""
+        return self._backend.currency
+
+    def unit_of_work(self) -> StagedUnitOfWork:
+        """A new unit of work."""
+        return StagedUnitOfWork(self._backend)

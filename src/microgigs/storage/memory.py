@@ -65,7 +65,7 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import CONTRACTS, TABLES, Select, Table, Versioned
-from microgigs.storage._unit import Backend, Changes, StagedUnitOfWork, Stored, Write
+from microgigs.storage._unit import Backend, Changes, StagedStorage, StagedUnitOfWork, Stored, Write
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 __all__ = ["MemoryStorage"]
@@ -470,20 +470,11 @@ def _check_version(
         raise StaleWrite(kind=kind, key=write.value.id)
 
 
-class MemoryStorage:
+class MemoryStorage(StagedStorage):
     """Everything in one process's memory."""
 
     def __init__(self, currency: str) -> None:
         self._backend = _MemoryBackend(currency)
-
-    @property
-    def currency(self) -> str:
-        """The ledger's currency."""
-        return self._backend.currency
-
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work."""
-        return StagedUnitOfWork(self._backend)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Final
 
 import psycopg
@@ -32,7 +31,7 @@ from microgigs.errors import (
     StorageError,
     StorageUnavailable,
 )
-from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage
+from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage, migrations
 from microgigs.storage._unit import Backend
 
 __all__ = ["PostgresStorage"]
@@ -43,12 +42,7 @@ _RETRYABLE: Final = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("microgigs.storage.postgres").joinpath("schema")
-    return sorted(
-        (int(entry.name.split("_", 1)[0]), entry.read_text("utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".sql")
-    )
+    return migrations("microgigs.storage.postgres")
 
 
 def _sql(query: str) -> str:

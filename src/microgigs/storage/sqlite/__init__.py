@@ -28,13 +28,12 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
-from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage
+from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, migrations
 from microgigs.storage._unit import Backend
 
 __all__ = ["SQLiteStorage"]
@@ -46,12 +45,7 @@ _ATTEMPTS: Final = 20
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("microgigs.storage.sqlite").joinpath("schema")
-    return sorted(
-        (int(entry.name.split("_", 1)[0]), entry.read_text("utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".sql")
-    )
+    return migrations("microgigs.storage.sqlite")
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
