@@ -226,10 +226,19 @@ class ListingQuery:
         """
         category = (
             query_category(self.terms, categories)
-            if categories is not None and self.category_id is None
+            if categories is not None and self.asks_category
             else None
         )
         return Relevance.of(self.terms, frequencies, self.synonyms, category)
+
+    @property
+    def asks_category(self) -> bool:
+        """Whether the query's category orders this search: text, and no category filter.
+
+        (A category filter says the category already.) An adapter reads the counts by
+        category (:func:`query_category`) only then.
+        """
+        return bool(self.terms) and self.category_id is None
 
     @property
     def min_score(self) -> int | None:

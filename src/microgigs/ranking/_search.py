@@ -31,6 +31,7 @@ module decides. See ``docs/ranking.md`` for the scoring with a worked example.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -289,13 +290,13 @@ class Relevance:
         ``None``: the search does not find it.
         """
         tier = self.tier_of(listing_terms)
-        if tier is None and not self._holds_no_way(listing_terms):
-            return None  # it matches by a way whose tier did not fit in MAX_TIERS
-        index = self._level_index
-        found = index.get((tier, None))
-        if found is None and self.category is not None:
-            found = index.get((tier, category == self.category))
-        return found
+        in_category = self.category is not None and category == self.category
+        if tier is None:  # the category's level: its services holding no way of any term
+            if not in_category or not self._holds_no_way(listing_terms):
+                return None  # (a way whose tier did not fit in MAX_TIERS is a match)
+            return self._level_index.get((None, True))
+        found = self._level_index.get((tier, None))
+        return found if found is not None else self._level_index.get((tier, in_category))
 
     def _holds_no_way(self, listing_terms: Collection[str]) -> bool:
         held = set(listing_terms)
@@ -354,7 +355,7 @@ class Relevance:
             return None
         return min(self.tiers[tier].present, key=lambda term: (self.frequencies[term], term))
 
-    @property
+    @functools.cached_property
     def every_way(self) -> tuple[tuple[str, ...], ...]:
         """Every way of matching every term: what the category's level holds none of."""
         return tuple(sorted({way for ways in self.alternatives.values() for way in ways}))

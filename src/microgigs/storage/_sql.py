@@ -606,7 +606,7 @@ class SqlBackend(ABC):
     def _text_search(
         self, query: ListingQuery, conditions: list[str], params: list[object]
     ) -> ListingPage:
-        categories = None if query.category_id is not None else self._categories(query.terms)
+        categories = self._categories(query.terms) if query.asks_category else None
         relevance = query.relevance(self._frequencies(query.searched_terms), categories)
         if query.ordering is Ordering.RELEVANCE:
             rows = self._walk(relevance, (conditions, params), query.after(), query.limit + 1)
@@ -759,8 +759,6 @@ class SqlBackend(ABC):
 
     def _categories(self, terms: Collection[str]) -> dict[str, dict[str, int]]:
         """How many listings of each category hold each of ``terms`` (those held)."""
-        if not terms:
-            return {}
         condition, value = self._one_of("term", sorted(terms))
         rows = self._read(
             "SELECT term, category_id, services FROM term_categories"

@@ -279,12 +279,12 @@ class _MemoryBackend:
         return self._listings.get(service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
-        asks_category = query.terms and query.category_id is None
+        listings = self._listings.values()
         page = search_listings(
-            self._listings.values(),
+            listings,
             query,
             self._frequencies(query.searched_terms),
-            term_categories(self._listings.values(), query.terms) if asks_category else None,
+            term_categories(listings, query.terms) if query.asks_category else None,
         )
         if page.listings or query.cursor is not None or not query.terms:
             return page
