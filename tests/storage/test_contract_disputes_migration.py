@@ -7,20 +7,17 @@ was offered; contracts without a disputed milestone stay out of the queue.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 
-import psycopg
 import pytest
+from migrating import postgres_before, sqlite_before
 
 from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.projects import Contract
 from microgigs.storage.codec import encode
 from microgigs.storage.postgres import PostgresStorage
-from microgigs.storage.postgres import _migrations as postgres_migrations
-from microgigs.storage.sqlite import SQLiteStorage, _statements
-from microgigs.storage.sqlite import _migrations as sqlite_migrations
+from microgigs.storage.sqlite import SQLiteStorage
 from microgigs.testing.contract import BUYER_ID, EPOCH, SELLER_ID, _contract
 
 
@@ -69,15 +66,7 @@ def queue(storage: SQLiteStorage | PostgresStorage) -> list[tuple[str, datetime 
 def test_sqlite_contracts_disputed_before_the_migration_are_queued(tmp_path):
     made = contracts()
     path = tmp_path / "before.db"
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    for version, script in sqlite_migrations():
-        if version < 14:  # the disputed contracts are migration 14
-            for statement in _statements(script):
-                connection.execute(statement)
-            connection.execute("INSERT INTO schema_migrations VALUES (?, '')", (version,))
+    connection = sqlite_before(path, 14)  # the disputed contracts are migration 14
     connection.executemany(INSERT, rows(made, sqlite_time))
     connection.close()
 
@@ -92,19 +81,9 @@ def test_postgres_contracts_disputed_before_the_migration_are_queued(postgres_sc
     made = contracts()
     dsn, make_schema = postgres_schemas
     schema = make_schema()
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-        connection.execute(f'SET search_path = "{schema}"')
-        connection.execute(
-            "CREATE TABLE schema_migrations"
-            " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
-        )
-        for version, script in postgres_migrations():
-            if version < 13:  # the disputed contracts are migration 13
-                connection.execute(script)  # type: ignore[arg-type]
-                connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (version,))
-        with connection.cursor() as cursor:
-            cursor.executemany(INSERT.replace("?", "%s"), rows(made, utc))
+    # disputed contracts: migration 13
+    with postgres_before(dsn, schema, 13) as connection, connection.cursor() as cursor:
+        cursor.executemany(INSERT.replace("?", "%s"), rows(made, utc))
 
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
     assert 14 == storage.schema_version()

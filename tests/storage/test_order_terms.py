@@ -11,8 +11,8 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
+from migrating import postgres_before, sqlite_before
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs.actors import Actor
@@ -23,9 +23,7 @@ from microgigs.payments import FakeGateway
 from microgigs.storage import MemoryStorage
 from microgigs.storage.codec import decode, encode
 from microgigs.storage.postgres import PostgresStorage
-from microgigs.storage.postgres import _migrations as postgres_migrations
-from microgigs.storage.sqlite import SQLiteStorage, _statements
-from microgigs.storage.sqlite import _migrations as sqlite_migrations
+from microgigs.storage.sqlite import SQLiteStorage
 from microgigs.testing.demo import load_demo
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -73,15 +71,7 @@ def test_sqlite_orders_stored_whole_read_back_the_same_after_the_migration(tmp_p
     orders = demo_orders()
     assert len({o.status for o in orders}) >= 5
     path = tmp_path / "before.db"
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    for version, script in sqlite_migrations():
-        if version < 9:  # the split is migration 9
-            for statement in _statements(script):
-                connection.execute(statement)
-            connection.execute("INSERT INTO schema_migrations VALUES (?, '')", (version,))
+    connection = sqlite_before(path, 9)  # the split is migration 9
     connection.executemany(INSERT_WHOLE, whole_rows(orders, sqlite_time))
     connection.close()
 
@@ -98,19 +88,9 @@ def test_postgres_orders_stored_whole_read_back_the_same_after_the_migration(
     orders = demo_orders()
     dsn, make_schema = postgres_schemas
     schema = make_schema()
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-        connection.execute(f'SET search_path = "{schema}"')
-        connection.execute(
-            "CREATE TABLE schema_migrations"
-            " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
-        )
-        for version, script in postgres_migrations():
-            if version < 8:  # the split is migration 8
-                connection.execute(script)  # type: ignore[arg-type]
-                connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (version,))
-        with connection.cursor() as cursor:
-            cursor.executemany(INSERT_WHOLE.replace("?", "%s"), whole_rows(orders, utc))
+    # the split is migration 8
+    with postgres_before(dsn, schema, 8) as connection, connection.cursor() as cursor:
+        cursor.executemany(INSERT_WHOLE.replace("?", "%s"), whole_rows(orders, utc))
 
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
     assert 14 == storage.schema_version()

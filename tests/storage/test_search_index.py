@@ -9,6 +9,7 @@ from datetime import timedelta
 import attrs
 import psycopg
 import pytest
+from migrating import postgres_before
 
 from microgigs.ids import CategoryId, MemberId, ServiceId
 from microgigs.money import Money
@@ -27,7 +28,6 @@ from microgigs.ranking import (
 )
 from microgigs.storage import reindex_listings
 from microgigs.storage.postgres import PostgresStorage
-from microgigs.storage.postgres import _migrations as postgres_migrations
 from microgigs.storage.sqlite import SQLiteStorage
 from microgigs.testing.examples import EPOCH, make_service
 
@@ -92,6 +92,20 @@ def fill(storage, listings):
         uow.commit()
 
 
+def analysed_postgres(postgres_schemas, listings):
+    """A PostgreSQL storage in a new schema holding ``listings``, its statistics taken.
+
+    The storage, the DSN and the schema's name.
+    """
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fill(storage, listings)
+    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
+        connection.execute("ANALYZE")
+    return storage, dsn, schema
+
+
 def spy_reads(monkeypatch, storage):
     backend = storage._backend
     sent = []
@@ -145,12 +159,8 @@ def test_sqlite_walks_each_tier_down_the_postings_without_sorting(tmp_path, monk
 def test_postgres_walks_each_tier_down_the_postings_without_sorting(
     postgres_schemas, monkeypatch, text
 ):
-    dsn, make_schema = postgres_schemas
-    schema = make_schema()
-    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    fill(storage, catalogue(3_000) + edits(REACH + 100))
-    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
-        connection.execute("ANALYZE")
+    listings = catalogue(3_000) + edits(REACH + 100)
+    storage, dsn, schema = analysed_postgres(postgres_schemas, listings)
     sent = spy_reads(monkeypatch, storage)
     with storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text=text, ordering=Ordering.RELEVANCE))
@@ -305,17 +315,7 @@ def test_the_postgres_migration_indexes_the_listings_already_there(postgres_sche
     dsn, make_schema = postgres_schemas
     schema = make_schema()
     listings = catalogue(40)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-        connection.execute(f'SET search_path = "{schema}"')
-        connection.execute(
-            "CREATE TABLE schema_migrations"
-            " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
-        )
-        for version, script in postgres_migrations():
-            if version < 10:  # the postings and counts are migration 10
-                connection.execute(script)
-                connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (version,))
+    with postgres_before(dsn, schema, 10) as connection:  # postings, counts: migration 10
         for listing in listings:
             connection.execute(
                 "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
@@ -404,12 +404,7 @@ def plan_nodes(node, index):
 def test_postgres_bounds_a_tier_of_two_common_terms_no_title_holds_together(
     postgres_schemas, monkeypatch
 ):
-    dsn, make_schema = postgres_schemas
-    schema = make_schema()
-    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    fill(storage, catalogue(5_000))
-    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
-        connection.execute("ANALYZE")
+    storage, dsn, schema = analysed_postgres(postgres_schemas, catalogue(5_000))
     sent = spy_reads(monkeypatch, storage)
     with storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text="شعار ترجمة", ordering=Ordering.RELEVANCE))
@@ -486,12 +481,7 @@ def test_sqlite_walks_the_querys_category_down_its_index(tmp_path, monkeypatch):
 
 @pytest.mark.postgres
 def test_postgres_walks_the_querys_category_down_its_index(postgres_schemas, monkeypatch):
-    dsn, make_schema = postgres_schemas
-    schema = make_schema()
-    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    fill(storage, categorised(3_000))
-    with psycopg.connect(dsn, autocommit=True, options=f"-c search_path={schema}") as connection:
-        connection.execute("ANALYZE")
+    storage, dsn, schema = analysed_postgres(postgres_schemas, categorised(3_000))
     sent = spy_reads(monkeypatch, storage)
     with storage.unit_of_work() as uow:
         found = uow.listings.search(ListingQuery(text="شعار", ordering=Ordering.RELEVANCE))
