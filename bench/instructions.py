@@ -92,7 +92,7 @@ def _command(_folder: Path) -> Callable[[int], None]:
 
     def run(n: int) -> None:
         for i in range(n):
-            market.execute(Noop(buyer), key=f"noop-{i}")
+            market.execute(Noop(buyer, key=f"noop-{i}"))
 
     return run
 

@@ -46,6 +46,7 @@ from microgigs.policy import SellerLevel
 from microgigs.testing.demo import ADMIN_ID, DEMO_DAYS, load_demo
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+_OPTIONS = {"actor", "key"}  # every command's: given as --actor and --key, not as pairs
 LABELS = {
     "title": ("تقرير السوق", "Marketplace report"),
     "gmv": ("إجمالي المبيعات المكتملة", "GMV (completed orders)"),
@@ -140,12 +141,12 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
     "extra_days": 1}]'``); money is written "25 USD" (or "25": the policy's currency).
     """
     hints = typing.get_type_hints(kind)
-    names = {field.name for field in attrs.fields(kind)}
+    names = {field.name for field in attrs.fields(kind)} - _OPTIONS
     values: dict[str, object] = {}
     for pair in pairs:
         name, equals, text = pair.partition("=")
-        if not equals or name not in names or name == "actor":
-            message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names - {'actor'}))}"
+        if not equals or name not in names:
+            message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names))}"
             raise SystemExit(message)
         values[name] = _plain(text, hints[name])
     return values
@@ -188,7 +189,7 @@ def call(
     elif actor_field.default is attrs.NOTHING:
         message = f"{name} needs --actor member:ID (or admin:ID): who does it"
         raise SystemExit(message)
-    return market.execute(structure_command(name, values), key=key)
+    return market.execute(structure_command(name, {**values, "key": key}))
 
 
 def shown(result: object) -> str:
@@ -301,7 +302,7 @@ def _use_cases() -> str:
         fields = [
             f.name + ("" if f.default is attrs.NOTHING else "?")
             for f in attrs.fields(kind)
-            if f.name != "actor"
+            if f.name not in _OPTIONS
         ]
         lines.append(f"  {name} {' '.join(fields)}")
     return "\n".join(lines)

@@ -209,7 +209,8 @@ def _run(actor: Actor, name: str, fields: dict[str, Any]) -> object:
     ``actor`` asks; the request's ``Idempotency-Key`` (if any) makes it idempotent.
     """
     who = {"role": actor.role.value, "member_id": actor.member_id}
-    return _market().execute(structure_command(name, {**fields, "actor": who}), key=_key())
+    command = structure_command(name, {**fields, "actor": who, "key": _key()})
+    return _market().execute(command)
 
 
 def _money(money: Money) -> str:

@@ -60,7 +60,7 @@ def test_ticks_steps_are_the_systems_only(market):
     market.accept(buyer, order, key="a")
     pending = market.balances(seller).pending
     with pytest.raises(PermissionDenied):
-        market.execute(ClearRelease(order, seller.member_id, pending, actor=seller), key="y")
+        market.execute(ClearRelease(order, seller.member_id, pending, actor=seller, key="y"))
     assert (pending, usd(0)) == (market.balances(seller).pending, market.balances(seller).available)
 
 

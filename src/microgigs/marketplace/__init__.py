@@ -4,7 +4,7 @@
   :func:`~microgigs.marketplace.commands.structure_command` to build one from text;
 * :class:`Marketplace`: :meth:`~Marketplace.execute` runs any command (actor check,
   idempotency scoped by actor, unit of work, outbox, commit, voided charges on failure); its
-  typed methods are one-liners over the commands;
+  typed methods are made from the commands (:func:`use_case`), with their fields;
 * :func:`bootstrap`: a marketplace wired from one setting (a file, a DSN, ``":memory:"``).
 
 Handlers live in one private module per area (``_members``, ``_catalog``, ``_buying``,
@@ -30,7 +30,7 @@ from microgigs.ids import IdGenerator, UlidGenerator
 from microgigs.ledger import Gateway
 from microgigs.marketplace import commands
 from microgigs.marketplace._context import Context, handles
-from microgigs.marketplace._marketplace import KEY_LENGTH, Marketplace, TickReport
+from microgigs.marketplace._marketplace import KEY_LENGTH, Marketplace, TickReport, use_case
 from microgigs.marketplace.commands import NewUpgrade
 from microgigs.payments import FakeGateway, PaymentGateway
 from microgigs.policy import KHAMSAT, MarketplacePolicy
@@ -46,6 +46,7 @@ __all__ = [
     "bootstrap",
     "commands",
     "handles",
+    "use_case",
 ]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import attrs
@@ -185,7 +185,59 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+T = TypeVar("T")
+
+
+def _as_tuple(values: Sequence[T]) -> tuple[T, ...]:
+    """A caller's list as a tuple; anything else is left for the domain to refuse."""
+    if isinstance(values, list):
+        return tuple(values)
+    return values  # type: ignore[return-value]  # a tuple, or what the domain refuses
+
+
+# attrs converters, one per item type: a generic one would leave mypy nothing to check a list by
+def _texts(values: Sequence[str]) -> tuple[str, ...]:
+    return _as_tuple(values)
+
+
+def _some_texts(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else _as_tuple(values)
+
+
+def _upgrades(values: Sequence[NewUpgrade]) -> tuple[NewUpgrade, ...]:
+    return _as_tuple(values)
+
+
+def _some_upgrades(values: Sequence[NewUpgrade] | None) -> tuple[NewUpgrade, ...] | None:
+    return None if values is None else _as_tuple(values)
+
+
+def _upgrade_ids(values: Sequence[UpgradeId]) -> tuple[UpgradeId, ...]:
+    return _as_tuple(values)
+
+
+def _members(values: Sequence[MemberId]) -> tuple[MemberId, ...]:
+    return _as_tuple(values)
+
+
+def _some_members(values: Sequence[MemberId] | None) -> tuple[MemberId, ...] | None:
+    return None if values is None else _as_tuple(values)
+
+
+def _milestones(values: Sequence[MilestonePlan]) -> tuple[MilestonePlan, ...]:
+    return _as_tuple(values)
+
+
+def _ratings(values: Sequence[AspectRating]) -> tuple[AspectRating, ...]:
+    return _as_tuple(values)
+
+
+def _payout_methods(values: Sequence[PayoutMethod]) -> tuple[PayoutMethod, ...]:
+    return _as_tuple(values)
+
+
 _RAISES: Final = "May raise:"
+_EVERY_FIELD: Final = ("actor", "key")  # left out of the table: every command has them
 EVERY_COMMAND: Final = (
     InvalidType,
     InvalidText,
@@ -199,11 +251,14 @@ EVERY_COMMAND: Final = (
 """What any command may raise (see the module's docstring for when)."""
 
 
+@attrs.frozen
 class Command(Generic[R]):
     """A use case's request; ``R`` is what running it returns.
 
     ``name`` is the command's name in the shell, the JSON API and the records of idempotency
-    keys (``checkout``, ``publish_service``); ``actor`` says who asks.
+    keys (``checkout``, ``publish_service``); ``actor`` says who asks; ``key``, given by
+    keyword to any command, makes it idempotent for its actor (1–200 printable characters;
+    ``None``: the command simply runs).
     """
 
     name: ClassVar[str]
@@ -214,7 +269,9 @@ class Command(Generic[R]):
     """Only the system may run it (``tick``'s steps): anyone else is ``PermissionDenied``."""
     key_scope: ClassVar[str | None] = None
     """The namespace of this command's keys; ``None``: the actor's own."""
-    actor: Actor
+    if typing.TYPE_CHECKING:
+        actor: Actor  # each command declares it where its fields put it
+    key: str | None = attrs.field(default=None, kw_only=True)
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -338,7 +395,7 @@ class SetPayoutMethods(Command[None]):
     errors = (InvalidEmail, ValidationError)
 
     actor: Actor
-    methods: tuple[PayoutMethod, ...]
+    methods: tuple[PayoutMethod, ...] = attrs.field(converter=_payout_methods)
 
 
 # --- the catalogue --------------------------------------------------------------------------
@@ -357,8 +414,8 @@ class PublishService(Command[Service]):
     instructions: str
     base_price: Money
     delivery_days: int
-    upgrades: tuple[NewUpgrade, ...] = ()
-    tags: tuple[str, ...] = ()
+    upgrades: tuple[NewUpgrade, ...] = attrs.field(default=(), converter=_upgrades)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -392,8 +449,8 @@ class EditService(ServiceCommand[None]):
     instructions: str | None = None
     base_price: Money | None = None
     delivery_days: int | None = None
-    upgrades: tuple[NewUpgrade, ...] | None = None
-    tags: tuple[str, ...] | None = None
+    upgrades: tuple[NewUpgrade, ...] | None = attrs.field(default=None, converter=_some_upgrades)
+    tags: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
 
 
 @attrs.frozen
@@ -437,7 +494,7 @@ class AddToCart(ServiceCommand[None]):
         UnitPriceTooHigh,
     )
 
-    upgrade_ids: tuple[UpgradeId, ...] = ()
+    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(default=(), converter=_upgrade_ids)
     quantity: int = 1
 
 
@@ -491,7 +548,7 @@ class OrderNow(ServiceCommand[OrderId]):
         PaymentFailed,
     )
 
-    upgrade_ids: tuple[UpgradeId, ...] = ()
+    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(default=(), converter=_upgrade_ids)
     quantity: int = 1
     method: Gateway | None = None
 
@@ -506,7 +563,7 @@ class SendMessage(OrderCommand[None]):
     errors = (ContactDetailsNotAllowed, InvalidText, TransitionNotAllowed, PermissionDenied)
 
     body: str
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -516,7 +573,7 @@ class Deliver(OrderCommand[None]):
     errors = (TransitionNotAllowed, PermissionDenied, ContactDetailsNotAllowed)
 
     body: str
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -781,12 +838,12 @@ class PostProject(Command[ProjectId]):
     description: str
     bracket: int
     duration_days: int
-    skills: tuple[str, ...] = ()
-    questions: tuple[str, ...] = ()
+    skills: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    questions: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     visibility: Visibility = Visibility.PUBLIC
-    invited: tuple[MemberId, ...] = ()
+    invited: tuple[MemberId, ...] = attrs.field(default=(), converter=_members)
     hires_allowed: int = 1
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     submit: bool = True
 
 
@@ -800,10 +857,10 @@ class EditProject(ProjectCommand[None]):
     category_id: CategoryId | None = None
     bracket: int | None = None
     duration_days: int | None = None
-    skills: tuple[str, ...] | None = None
-    questions: tuple[str, ...] | None = None
+    skills: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
+    questions: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
     visibility: Visibility | None = None
-    invited: tuple[MemberId, ...] | None = None
+    invited: tuple[MemberId, ...] | None = attrs.field(default=None, converter=_some_members)
     hires_allowed: int | None = None
 
 
@@ -852,8 +909,8 @@ class PlaceBid(ProjectCommand[BidId]):
     amount: Money
     delivery_days: int
     text: str
-    answers: tuple[str, ...] = ()
-    attachments: tuple[str, ...] = ()
+    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -871,7 +928,7 @@ class EditBid(ProjectCommand[None]):
     amount: Money
     delivery_days: int
     text: str
-    answers: tuple[str, ...] = ()
+    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -896,7 +953,7 @@ class HireBid(ProjectCommand[ContractId]):
 
     errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
     bid_id: BidId
-    milestones: tuple[MilestonePlan, ...] = ()
+    milestones: tuple[MilestonePlan, ...] = attrs.field(default=(), converter=_milestones)
 
 
 @attrs.frozen
@@ -907,7 +964,7 @@ class SendOffer(ProjectCommand[ContractId]):
     freelancer_id: MemberId
     amount: Money
     delivery_days: int
-    milestones: tuple[MilestonePlan, ...] = ()
+    milestones: tuple[MilestonePlan, ...] = attrs.field(default=(), converter=_milestones)
 
 
 @attrs.frozen
@@ -934,7 +991,7 @@ class SubmitMilestone(ContractCommand[None]):
     errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText, OutOfRange)
     number: int
     note: str
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen
@@ -978,7 +1035,7 @@ class ProposeMilestones(ContractCommand[None]):
     """Either side proposes new unfunded milestones, for the other to agree to."""
 
     errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
-    milestones: tuple[MilestonePlan, ...]
+    milestones: tuple[MilestonePlan, ...] = attrs.field(converter=_milestones)
 
 
 @attrs.frozen
@@ -1035,7 +1092,7 @@ class ReviewContract(ContractCommand[None]):
     """
 
     errors = (ProjectStatusConflict, OutOfRange, InvalidText)
-    ratings: tuple[AspectRating, ...]
+    ratings: tuple[AspectRating, ...] = attrs.field(converter=_ratings)
     comment: str = ""
 
 
@@ -1137,7 +1194,7 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
         raise NotFound(kind=_("command"), key=f"{name[:60]} ({', '.join(near) or '-'})")
     if not isinstance(fields, Mapping):
         raise InvalidType(field=name, expected="an object", actual=type(fields).__name__)
-    known = attrs.fields_dict(kind)  # type: ignore[arg-type]  # every command is an attrs class
+    known = attrs.fields_dict(kind)
     unknown = sorted(str(key)[:40] for key in fields if key not in known)
     if unknown:
         raise InvalidType(field=name, expected=_describe(kind), actual=", ".join(unknown[:5]))
@@ -1172,8 +1229,8 @@ def render_commands() -> str:
     for name, kind in COMMANDS.items():
         fields = " ".join(
             f.name + ("" if f.default is attrs.NOTHING else "?")
-            for f in attrs.fields(kind)  # type: ignore[arg-type]  # every command is an attrs class
-            if f.name != "actor"
+            for f in attrs.fields(kind)
+            if f.name not in _EVERY_FIELD
         )
         raises = ", ".join(f"`{error.__name__}`" for error in kind.errors)
         lines.append(f"| `{name}` | {fields} | {raises} |")

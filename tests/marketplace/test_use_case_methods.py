@@ -1,0 +1,89 @@
+"""The façade's typed methods are made from the commands: one place for each use case's fields.
+
+``Marketplace.checkout`` is ``use_case(Checkout)``: its parameters, defaults and docstring
+are the command's, the type checker sees them, and ``key=`` is a field of every command.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from cast import cast, usd
+
+from microgigs import ledger as lg
+from microgigs.marketplace import Marketplace
+from microgigs.marketplace import commands as c
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", sorted(c.COMMANDS))
+def test_each_use_case_method_takes_its_commands_fields_and_docstring(name):
+    kind = c.COMMANDS[name]
+    method = getattr(Marketplace, name)
+    assert inspect.signature(method).parameters == inspect.signature(kind).parameters
+    assert (method.__name__, method.__doc__) == (name, kind.__doc__)
+
+
+def test_a_method_and_its_command_share_one_key(market):
+    _seller, buyer, _service = cast(market)
+    market.top_up(buyer, usd(20), lg.Gateway.CARD, key="top-up")
+    market.execute(c.TopUp(buyer, usd(20), lg.Gateway.CARD, key="top-up"))  # a replay
+    assert usd(20) == market.balances(buyer).wallet
+
+
+def test_lists_given_for_a_commands_tuples_are_taken_as_tuples(market):
+    _seller, buyer, service = cast(market)
+    upgrade = market.service(buyer, service).upgrades[0].id
+    command = c.AddToCart(buyer, service, [upgrade], 1)
+    assert (upgrade,) == command.upgrade_ids
+    market.execute(command)
+    assert [(upgrade,)] == [priced.line.upgrade_ids for priced in market.cart(buyer).lines]
+
+
+def test_a_type_checker_checks_the_use_case_methods(tmp_path):
+    program = tmp_path / "first_program.py"
+    program.write_text(
+        textwrap.dedent(
+            """
+            from microgigs import Actor, Money, bootstrap
+            from microgigs.ids import CategoryId, MemberId, OrderId
+            from microgigs.marketplace import NewUpgrade
+
+            market = bootstrap(":memory:")
+            sara = Actor.member(MemberId("01"))
+            logo = market.publish_service(
+                sara,
+                category_id=CategoryId("design"),
+                title="تصميم شعار",
+                description="وصف",
+                instructions="تعليمات",
+                base_price=Money.of(5, "USD"),
+                delivery_days=2,
+                upgrades=[NewUpgrade("ملف مفتوح", Money.of(5, "USD"), 1)],
+                tags=["شعار"],
+                key="publish",
+            )
+            orders: list[OrderId] = market.checkout(sara, key="pay")
+            title: str = logo.title
+            market.checkout(sara, methd=None)
+            market.add_to_cart(sara, logo.id, quantity="2")
+            """
+        )
+    )
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache")]
+    checked = subprocess.run(  # noqa: S603 (our own tool, our own interpreter)
+        [*mypy, str(program)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    errors = [
+        line.split(" error: ")[1] for line in checked.stdout.splitlines() if " error: " in line
+    ]
+    assert [
+        'Unexpected keyword argument "methd"; did you mean "method"?  [call-arg]',
+        'Argument "quantity" has incompatible type "str"; expected "int"  [arg-type]',
+    ] == errors
