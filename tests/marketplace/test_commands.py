@@ -36,7 +36,9 @@ def test_a_command_is_built_from_plain_values_and_refused_with_typed_errors():
     built = c.structure_command(
         "add_to_cart", {"actor": ahmad, "service_id": "S1", "upgrade_ids": ["U1"], "quantity": 2}
     )
-    assert c.AddToCart(Actor.member(MemberId("01A")), "S1", ("U1",), 2) == built  # type: ignore[arg-type]
+    assert (
+        c.AddToCart(Actor.member(MemberId("01A")), "S1", upgrade_ids=("U1",), quantity=2) == built
+    )  # type: ignore[arg-type]
     with pytest.raises(InvalidType):
         c.structure_command("add_to_cart", {"actor": ahmad, "service_id": 5})
     with pytest.raises(InvalidType):

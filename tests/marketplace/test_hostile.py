@@ -28,7 +28,15 @@ def test_a_member_cannot_verify_an_address_nor_register_a_member(market):
     with pytest.raises(PermissionDenied):
         market.execute(c.VerifyEmail(seller.member_id, actor=buyer))
     with pytest.raises(PermissionDenied):
-        market.execute(c.RegisterMember("rana", "rana@example.com", "رنا", "سالم", actor=buyer))
+        market.execute(
+            c.RegisterMember(
+                username="rana",
+                email="rana@example.com",
+                first_name="رنا",
+                family_name="سالم",
+                actor=buyer,
+            )
+        )
     assert not market.member(seller).email_verified
 
 

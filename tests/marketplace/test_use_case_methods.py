@@ -16,8 +16,11 @@ import pytest
 from cast import cast, usd
 
 from microgigs import ledger as lg
-from microgigs.marketplace import Marketplace
+from microgigs.actors import Actor
+from microgigs.ids import ContractId, MemberId
+from microgigs.marketplace import Marketplace, bootstrap
 from microgigs.marketplace import commands as c
+from microgigs.members import PayoutKind, PayoutMethod
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,8 +29,27 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_each_use_case_method_takes_its_commands_fields_and_docstring(name):
     kind = c.COMMANDS[name]
     method = getattr(Marketplace, name)
-    assert inspect.signature(method).parameters == inspect.signature(kind).parameters
-    assert (method.__name__, method.__doc__) == (name, kind.__doc__)
+    fields = inspect.signature(kind).parameters
+    in_order = sorted(fields, key=lambda field: field == "key")  # the key last
+    taken = inspect.signature(method).parameters
+    assert ["self", *in_order] == list(taken)
+    assert all(taken[field] == fields[field] for field in fields)
+    market = bootstrap(":memory:")  # help(market.checkout) shows every field
+    assert in_order == list(inspect.signature(getattr(market, name)).parameters)
+    market.close()
+    assert (method.__qualname__, method.__doc__) == (f"Marketplace.{name}", kind.__doc__)
+
+
+def test_flags_and_terms_are_given_by_name():
+    with pytest.raises(TypeError):
+        c.AnswerOffer(Actor.member(MemberId("01")), ContractId("c"), True)  # type: ignore[misc]  # noqa: FBT003 (the call refused)
+
+
+def test_items_are_read_once_into_a_tuple_even_from_a_generator(market):
+    seller, _buyer, _service = cast(market)
+    paypal = PayoutMethod(PayoutKind.PAYPAL, "sara@example.com")
+    market.set_payout_methods(seller, (method for method in [paypal]), key="payouts")
+    assert (paypal,) == market.member(seller).payout_methods
 
 
 def test_a_method_and_its_command_share_one_key(market):
@@ -40,7 +62,7 @@ def test_a_method_and_its_command_share_one_key(market):
 def test_lists_given_for_a_commands_tuples_are_taken_as_tuples(market):
     _seller, buyer, service = cast(market)
     upgrade = market.service(buyer, service).upgrades[0].id
-    command = c.AddToCart(buyer, service, [upgrade], 1)
+    command = c.AddToCart(buyer, service, upgrade_ids=[upgrade], quantity=1)
     assert (upgrade,) == command.upgrade_ids
     market.execute(command)
     assert [(upgrade,)] == [priced.line.upgrade_ids for priced in market.cart(buyer).lines]

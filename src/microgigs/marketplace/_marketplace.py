@@ -111,6 +111,10 @@ class UseCase(Generic[P, R]):
     def __get__(self, instance: Marketplace | None, owner: type) -> object:
         raise NotImplementedError  # the type checker's view; at run time a plain function
 
+    def __call__(self, market: Marketplace, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """``Marketplace.checkout(market, buyer)``: the method read from the class."""
+        raise NotImplementedError  # the type checker's view; at run time a plain function
+
 
 def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
     """The ``Marketplace`` method that builds ``command`` from its arguments and runs it."""
@@ -119,10 +123,13 @@ def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
         return self.execute(command(*args, **kwargs))
 
     kind = cast("type[c.Command[R]]", command)
-    run.__name__ = run.__qualname__ = kind.name
+    fields = inspect.signature(kind).parameters.values()
+    market = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    run.__name__, run.__qualname__ = kind.name, f"Marketplace.{kind.name}"
     run.__doc__ = kind.__doc__
-    run.__signature__ = inspect.signature(kind).replace(  # type: ignore[attr-defined]
-        return_annotation=kind.result
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [market, *sorted(fields, key=lambda field: field.name == "key")],  # the key last
+        return_annotation=kind.result,
     )
     return cast("UseCase[P, R]", run)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import attrs
@@ -189,10 +189,13 @@ T = TypeVar("T")
 
 
 def _as_tuple(values: Sequence[T]) -> tuple[T, ...]:
-    """A caller's list as a tuple; anything else is left for the domain to refuse."""
-    if isinstance(values, list):
-        return tuple(values)
-    return values  # type: ignore[return-value]  # a tuple, or what the domain refuses
+    """A caller's items (a list, a generator …) as a tuple, read once, before anything else.
+
+    Text, a mapping or what is not iterable is left as it is, for the domain to refuse.
+    """
+    if isinstance(values, tuple | str | bytes | Mapping) or not isinstance(values, Iterable):
+        return values  # a tuple, or what the domain refuses
+    return tuple(values)
 
 
 # attrs converters, one per item type: a generic one would leave mypy nothing to check a list by
@@ -330,11 +333,11 @@ class RegisterMember(Command[MemberId]):
 
     errors = (InvalidUsername, InvalidEmail, InvalidPhone, InvalidText, UsernameTaken, EmailTaken)
 
-    username: str
-    email: str
-    first_name: str
-    family_name: str
-    phone: str | None = None
+    username: str = attrs.field(kw_only=True)
+    email: str = attrs.field(kw_only=True)
+    first_name: str = attrs.field(kw_only=True)
+    family_name: str = attrs.field(kw_only=True)
+    phone: str | None = attrs.field(default=None, kw_only=True)
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
 
     key_scope: ClassVar[str | None] = "guest"
@@ -347,11 +350,11 @@ class UpdateProfile(Command[None]):
     errors = (InvalidText, InvalidPhone)
 
     actor: Actor
-    first_name: str | None = None
-    family_name: str | None = None
-    bio: str | None = None
-    avatar: str | None = None
-    phone: str | None = None
+    first_name: str | None = attrs.field(default=None, kw_only=True)
+    family_name: str | None = attrs.field(default=None, kw_only=True)
+    bio: str | None = attrs.field(default=None, kw_only=True)
+    avatar: str | None = attrs.field(default=None, kw_only=True)
+    phone: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -408,14 +411,14 @@ class PublishService(Command[Service]):
     errors = (InvalidText, PriceNotAllowed, OutOfRange, TooManyUpgrades, NotFound)
 
     actor: Actor
-    category_id: CategoryId
-    title: str
-    description: str
-    instructions: str
-    base_price: Money
-    delivery_days: int
-    upgrades: tuple[NewUpgrade, ...] = attrs.field(default=(), converter=_upgrades)
-    tags: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    category_id: CategoryId = attrs.field(kw_only=True)
+    title: str = attrs.field(kw_only=True)
+    description: str = attrs.field(kw_only=True)
+    instructions: str = attrs.field(kw_only=True)
+    base_price: Money = attrs.field(kw_only=True)
+    delivery_days: int = attrs.field(kw_only=True)
+    upgrades: tuple[NewUpgrade, ...] = attrs.field(default=(), converter=_upgrades, kw_only=True)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
 
 
 @attrs.frozen
@@ -424,7 +427,7 @@ class ModerateService(ServiceCommand[None]):
 
     errors = (PermissionDenied, ServiceStatusConflict)
 
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -444,13 +447,15 @@ class EditService(ServiceCommand[None]):
         ServiceStatusConflict,
     )
 
-    title: str | None = None
-    description: str | None = None
-    instructions: str | None = None
-    base_price: Money | None = None
-    delivery_days: int | None = None
-    upgrades: tuple[NewUpgrade, ...] | None = attrs.field(default=None, converter=_some_upgrades)
-    tags: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
+    title: str | None = attrs.field(default=None, kw_only=True)
+    description: str | None = attrs.field(default=None, kw_only=True)
+    instructions: str | None = attrs.field(default=None, kw_only=True)
+    base_price: Money | None = attrs.field(default=None, kw_only=True)
+    delivery_days: int | None = attrs.field(default=None, kw_only=True)
+    upgrades: tuple[NewUpgrade, ...] | None = attrs.field(
+        default=None, converter=_some_upgrades, kw_only=True
+    )
+    tags: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts, kw_only=True)
 
 
 @attrs.frozen
@@ -494,8 +499,10 @@ class AddToCart(ServiceCommand[None]):
         UnitPriceTooHigh,
     )
 
-    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(default=(), converter=_upgrade_ids)
-    quantity: int = 1
+    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(
+        default=(), converter=_upgrade_ids, kw_only=True
+    )
+    quantity: int = attrs.field(default=1, kw_only=True)
 
 
 @attrs.frozen
@@ -523,8 +530,9 @@ class RemoveFavourite(ServiceCommand[None]):
 class Checkout(Command[list[OrderId]]):
     """Pay for the whole cart (balance, or a gateway) and place one order per line.
 
-    Exactly one of several checkouts racing on one cart wins; the others get ``StaleWrite``
-    and their gateway charge is voided.
+    A gateway is charged the total once per key; if it declines, nothing is written. Exactly
+    one of several checkouts racing on one cart wins; the others get ``StaleWrite`` and their
+    gateway charge is voided.
     """
 
     errors = (NotFound, ServiceNotAvailable, InsufficientFunds, PaymentFailed)
@@ -548,9 +556,11 @@ class OrderNow(ServiceCommand[OrderId]):
         PaymentFailed,
     )
 
-    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(default=(), converter=_upgrade_ids)
-    quantity: int = 1
-    method: Gateway | None = None
+    upgrade_ids: tuple[UpgradeId, ...] = attrs.field(
+        default=(), converter=_upgrade_ids, kw_only=True
+    )
+    quantity: int = attrs.field(default=1, kw_only=True)
+    method: Gateway | None = attrs.field(default=None, kw_only=True)
 
 
 # --- the order -----------------------------------------------------------------------------------
@@ -632,7 +642,7 @@ class AnswerCancellation(OrderCommand[None]):
 
     errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
 
-    agree: bool
+    agree: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -660,10 +670,10 @@ class PostRequest(Command[RequestId]):
     errors = (InvalidText, PriceNotAllowed, NotFound)
 
     actor: Actor
-    category_id: CategoryId
-    title: str
-    description: str
-    budget: Money | None = None
+    category_id: CategoryId = attrs.field(kw_only=True)
+    title: str = attrs.field(kw_only=True)
+    description: str = attrs.field(kw_only=True)
+    budget: Money | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -674,7 +684,7 @@ class ModerateRequest(Command[None]):
 
     actor: Actor
     request_id: RequestId
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -686,9 +696,9 @@ class MakeOffer(Command[OfferId]):
     actor: Actor
     request_id: RequestId
     message: str
-    service_id: ServiceId | None = None
-    price: Money | None = None
-    delivery_days: int | None = None
+    service_id: ServiceId | None = attrs.field(default=None, kw_only=True)
+    price: Money | None = attrs.field(default=None, kw_only=True)
+    delivery_days: int | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -738,8 +748,8 @@ class Review(OrderCommand[ReviewId]):
 
     errors = (ReviewNotAllowed, OutOfRange, InvalidText, PermissionDenied)
 
-    stars: int
-    comment: str
+    stars: int = attrs.field(kw_only=True)
+    comment: str = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -778,7 +788,7 @@ class SettleWithdrawal(Command[None]):
     actor: Actor
     seller_id: MemberId
     amount: Money
-    paid: bool
+    paid: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -793,7 +803,11 @@ class GrantProfessional(Command[None]):
 
 @attrs.frozen
 class RemoveProfessional(Command[None]):
-    """An admin removes the professional level (back to what the last evaluation earned)."""
+    """An admin removes the professional level.
+
+    The seller falls to the level their latest evaluation earned (level 1 if never
+    evaluated).
+    """
 
     errors = (PermissionDenied,)
 
@@ -833,18 +847,18 @@ class PostProject(Command[ProjectId]):
 
     errors = (*_PROJECT_TERMS, NotFound)
     actor: Actor
-    category_id: CategoryId
-    title: str
-    description: str
-    bracket: int
-    duration_days: int
-    skills: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    questions: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    visibility: Visibility = Visibility.PUBLIC
-    invited: tuple[MemberId, ...] = attrs.field(default=(), converter=_members)
-    hires_allowed: int = 1
-    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    submit: bool = True
+    category_id: CategoryId = attrs.field(kw_only=True)
+    title: str = attrs.field(kw_only=True)
+    description: str = attrs.field(kw_only=True)
+    bracket: int = attrs.field(kw_only=True)
+    duration_days: int = attrs.field(kw_only=True)
+    skills: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    questions: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, kw_only=True)
+    invited: tuple[MemberId, ...] = attrs.field(default=(), converter=_members, kw_only=True)
+    hires_allowed: int = attrs.field(default=1, kw_only=True)
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    submit: bool = attrs.field(default=True, kw_only=True)
 
 
 @attrs.frozen
@@ -852,16 +866,20 @@ class EditProject(ProjectCommand[None]):
     """The client rewrites a draft or rejected project (the fields given; then submit it)."""
 
     errors = (*_PROJECT_TERMS, ProjectStatusConflict, PermissionDenied)
-    title: str | None = None
-    description: str | None = None
-    category_id: CategoryId | None = None
-    bracket: int | None = None
-    duration_days: int | None = None
-    skills: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
-    questions: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts)
-    visibility: Visibility | None = None
-    invited: tuple[MemberId, ...] | None = attrs.field(default=None, converter=_some_members)
-    hires_allowed: int | None = None
+    title: str | None = attrs.field(default=None, kw_only=True)
+    description: str | None = attrs.field(default=None, kw_only=True)
+    category_id: CategoryId | None = attrs.field(default=None, kw_only=True)
+    bracket: int | None = attrs.field(default=None, kw_only=True)
+    duration_days: int | None = attrs.field(default=None, kw_only=True)
+    skills: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts, kw_only=True)
+    questions: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_some_texts, kw_only=True
+    )
+    visibility: Visibility | None = attrs.field(default=None, kw_only=True)
+    invited: tuple[MemberId, ...] | None = attrs.field(
+        default=None, converter=_some_members, kw_only=True
+    )
+    hires_allowed: int | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -876,7 +894,7 @@ class ModerateProject(ProjectCommand[None]):
     """An admin opens a project for bids (``reason=None``) or rejects it with a reason."""
 
     errors = (ProjectStatusConflict, PermissionDenied, InvalidText)
-    reason: str | None = None
+    reason: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -906,11 +924,11 @@ class PlaceBid(ProjectCommand[BidId]):
         InvalidText,
         OutOfRange,
     )
-    amount: Money
-    delivery_days: int
-    text: str
-    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    amount: Money = attrs.field(kw_only=True)
+    delivery_days: int = attrs.field(kw_only=True)
+    text: str = attrs.field(kw_only=True)
+    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
 
 
 @attrs.frozen
@@ -925,10 +943,10 @@ class EditBid(ProjectCommand[None]):
         OutOfRange,
     )
     bid_id: BidId
-    amount: Money
-    delivery_days: int
-    text: str
-    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    amount: Money = attrs.field(kw_only=True)
+    delivery_days: int = attrs.field(kw_only=True)
+    text: str = attrs.field(kw_only=True)
+    answers: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
 
 
 @attrs.frozen
@@ -953,7 +971,9 @@ class HireBid(ProjectCommand[ContractId]):
 
     errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
     bid_id: BidId
-    milestones: tuple[MilestonePlan, ...] = attrs.field(default=(), converter=_milestones)
+    milestones: tuple[MilestonePlan, ...] = attrs.field(
+        default=(), converter=_milestones, kw_only=True
+    )
 
 
 @attrs.frozen
@@ -962,9 +982,11 @@ class SendOffer(ProjectCommand[ContractId]):
 
     errors = (ProjectStatusConflict, MilestonesMismatch, OutsideBracket, OutOfRange, InvalidText)
     freelancer_id: MemberId
-    amount: Money
-    delivery_days: int
-    milestones: tuple[MilestonePlan, ...] = attrs.field(default=(), converter=_milestones)
+    amount: Money = attrs.field(kw_only=True)
+    delivery_days: int = attrs.field(kw_only=True)
+    milestones: tuple[MilestonePlan, ...] = attrs.field(
+        default=(), converter=_milestones, kw_only=True
+    )
 
 
 @attrs.frozen
@@ -972,7 +994,7 @@ class AnswerOffer(ContractCommand[None]):
     """The freelancer accepts the offered contract (it starts) or declines it."""
 
     errors = (ProjectStatusConflict,)
-    accept: bool
+    accept: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -1043,7 +1065,7 @@ class AnswerProposal(ContractCommand[None]):
     """The other side agrees to the proposed milestones, or turns them down."""
 
     errors = (ProjectStatusConflict,)
-    agree: bool
+    agree: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -1059,7 +1081,7 @@ class AnswerEnd(ContractCommand[None]):
     """The freelancer agrees to the early end (refunds) or disputes what is held."""
 
     errors = (ProjectStatusConflict,)
-    agree: bool
+    agree: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -1081,7 +1103,7 @@ class AnswerContractCancellation(ContractCommand[None]):
     """The other side agrees to cancel (the money held goes back) or refuses."""
 
     errors = (ProjectStatusConflict,)
-    agree: bool
+    agree: bool = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -1217,6 +1239,7 @@ def _describe(kind: type) -> str:
     return ", ".join(
         f"{field.name}" + ("" if field.default is attrs.NOTHING else "?")
         for field in attrs.fields(kind)
+        if field.name != "key"  # the caller's idempotency key, sent beside the fields
     )
 
 
