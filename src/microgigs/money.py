@@ -102,7 +102,10 @@ def _check_currency(_instance: object, _attribute: object, currency: str) -> Non
 
 
 def _check_minor(_instance: object, _attribute: object, minor: int) -> None:
-    if not -MAX_MINOR <= _check_int(minor, _("minor units")) <= MAX_MINOR:
+    # _check_int written out: every amount read from storage passes here (P8)
+    if type(minor) is not int:
+        raise InvalidType(field=_("minor units"), expected="an int", actual=type(minor).__name__)
+    if not -MAX_MINOR <= minor <= MAX_MINOR:
         raise OutOfRange(field=_("minor"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
 
 

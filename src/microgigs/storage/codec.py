@@ -159,6 +159,8 @@ def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
 
     Hosts read forms, JSON and the shell into commands through this hook.
     """
+    if raw.__class__ is dict:  # as stored: the case of every read
+        return Money(raw["minor"], raw["currency"])  # type: ignore[arg-type]  # Money checks both
     if isinstance(raw, str):
         amount, _space, code = raw.strip().partition(" ")
         return Money.of(amount, code.strip())
@@ -166,8 +168,7 @@ def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
         raise InvalidType(
             field="money", expected='"25 USD" or {minor, currency}', actual=type(raw).__name__
         )
-    minor, currency = raw["minor"], raw["currency"]
-    return Money(minor, currency)  # type: ignore[arg-type]  # Money checks both
+    return Money(raw["minor"], raw["currency"])  # type: ignore[arg-type]  # Money checks both
 
 
 def _unstructure_measure(value: Measure | None) -> dict[str, str | int] | None:
