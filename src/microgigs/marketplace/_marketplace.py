@@ -159,6 +159,9 @@ class Marketplace(Queries, ProjectQueries):
     policy: MarketplacePolicy
     gateway: PaymentGateway
     categories: CategoryTree = attrs.Factory(default_categories)
+    # the last day whose trending recount this process saw recorded: a record is never
+    # removed, so later ticks that day need not read it again
+    _counted_day: str = attrs.field(default="", init=False, repr=False, eq=False)
 
     def close(self) -> None:
         """Close the storage (its connections)."""
@@ -369,10 +372,23 @@ class Marketplace(Queries, ProjectQueries):
         by what it changes (the order's version, the release), so a second run finds it done.
         """
         when = self.clock.now() if now is None else now
-        with self.storage.unit_of_work() as uow:
+        with self.storage.unit_of_work() as uow:  # what is due, read at once
             due_orders = uow.orders.due(when, limit=_TICK_BATCH)
             due_releases = uow.ledger.due_releases(when, limit=_TICK_BATCH)
             expiring = uow.requests.expiring(when, limit=_TICK_BATCH)
+            expiring_projects = [
+                (p, uow.projects.get(p).version)
+                for p in uow.projects.expiring(when, limit=_TICK_BATCH)
+            ]
+            due_contracts = [
+                (c, uow.contracts.get(c).version)
+                for c in uow.contracts.due(when, limit=_TICK_BATCH)
+            ]
+            refills = []
+            for member_id in uow.bid_credits.due(when, limit=_TICK_BATCH):
+                found = uow.bid_credits.find(member_id)
+                if found is not None:
+                    refills.append((member_id, found.refills_at))
         transitions = sum(self._tick_order(order_id, when) for order_id in due_orders)
         cleared = sum(
             self._step(
@@ -392,7 +408,20 @@ class Marketplace(Queries, ProjectQueries):
         )
         evaluated = self.evaluate_levels(when)
         trending = self.refresh_trending(when)
-        projects_expired, contract_steps, refilled = self._tick_projects(when)
+        projects_expired = sum(  # by version: a project kept open by an offer expires once
+            self._expire(project_id, version, when)  # it is answered
+            for project_id, version in expiring_projects
+        )
+        contract_steps = sum(
+            self._step(
+                FireContractTimer(contract_id, key=f"contract:{contract_id}:{version}"), when
+            )
+            for contract_id, version in due_contracts
+        )
+        refilled = sum(
+            self._step(RefillCredits(member_id, key=f"refill:{member_id}:{at.isoformat()}"), when)
+            for member_id, at in refills
+        )
         return TickReport(
             transitions,
             cleared,
@@ -403,37 +432,6 @@ class Marketplace(Queries, ProjectQueries):
             contract_steps,
             refilled,
         )
-
-    def _tick_projects(self, when: datetime) -> tuple[int, int, int]:
-        """Project mode's steps: expiry, contracts' timers, bid credits; each once."""
-        with self.storage.unit_of_work() as uow:
-            expiring = [
-                (p, uow.projects.get(p).version)
-                for p in uow.projects.expiring(when, limit=_TICK_BATCH)
-            ]
-            due = [
-                (c, uow.contracts.get(c).version)
-                for c in uow.contracts.due(when, limit=_TICK_BATCH)
-            ]
-            refills = []
-            for member_id in uow.bid_credits.due(when, limit=_TICK_BATCH):
-                found = uow.bid_credits.find(member_id)
-                if found is not None:
-                    refills.append((member_id, found.refills_at))
-        expired = sum(  # by version: a project kept open by an offer expires once it is answered
-            self._expire(project_id, version, when) for project_id, version in expiring
-        )
-        fired = sum(
-            self._step(
-                FireContractTimer(contract_id, key=f"contract:{contract_id}:{version}"), when
-            )
-            for contract_id, version in due
-        )
-        refilled = sum(
-            self._step(RefillCredits(member_id, key=f"refill:{member_id}:{at.isoformat()}"), when)
-            for member_id, at in refills
-        )
-        return expired, fired, refilled
 
     def _tick_order(self, order_id: OrderId, when: datetime) -> int:
         with self.storage.unit_of_work() as uow:
@@ -473,7 +471,10 @@ class Marketplace(Queries, ProjectQueries):
         when = self.clock.now() if now is None else now
         day = when.astimezone(UTC).date().isoformat()
         done_key = f"trending:{day}"
+        if day == self._counted_day:
+            return 0
         if self._recorded(f"{TIMERS}|{done_key}") is not None:
+            self._counted_day = day
             return 0
         trending: dict[MemberId, list[ServiceId]] = {}
         query = ListingQuery(ordering=Ordering.TRENDING, limit=_LISTING_PAGE)
@@ -494,6 +495,7 @@ class Marketplace(Queries, ProjectQueries):
             for seller_id, services in trending.items()
         )
         self._execute(TrendingCounted(day, key=done_key), when)
+        self._counted_day = day
         return changed
 
     def evaluate_levels(self, now: datetime | None = None) -> int:

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import attrs
 
@@ -301,8 +301,8 @@ class _MemoryBackend:
         return dict(counts)
 
     def session(self) -> AbstractContextManager[None]:
-        """Nothing to keep between a unit of work's reads."""
-        return nullcontext()
+        """Nothing to keep between a unit of work's reads: one shared no-op for all."""
+        return _NO_SESSION
 
     def document(self, table: Table[D], key: str) -> D | None:
         return self._tables[table.name].get(key)  # type: ignore[return-value]
@@ -319,6 +319,21 @@ class _MemoryBackend:
             self._apply(changes, postings)
 
     def _check(self, changes: Changes) -> list[tuple[Transaction, dict[AccountId, Money]]]:
+        self._check_aggregates(changes)
+        postings = self._check_postings(changes.transactions) if changes.transactions else []
+        for review in changes.reviews:
+            other = self.review_of_order(review.value.order_id)
+            if review.expected is None and other is not None:
+                raise StaleWrite(kind=_("review"), key=review.value.order_id)
+        for record in changes.commands:
+            if record.key in self._commands:
+                raise StaleWrite(kind=_("command"), key=record.key)
+        if changes.evaluations:
+            self._check_evaluations(changes.evaluations)
+        return postings
+
+    def _check_aggregates(self, changes: Changes) -> None:
+        """Each aggregate written at the version read, members' usernames and e-mails unique."""
         versioned = (
             (_MEMBER, changes.members, self._members),
             (_SERVICE, changes.services, self._services),
@@ -327,28 +342,28 @@ class _MemoryBackend:
             (_INQUIRY, changes.inquiries, self._inquiries),
             (_REQUEST, changes.requests, self._requests),
         )
+        # most commits touch a few kinds: an empty one costs a test, not a loop's set-up
         for kind, writes, stored in versioned:
-            for write in writes:
-                _check_version(kind, write, stored.get(write.value.id))
-        self._check_documents(changes.documents)
-        _check_owned(_("favourites"), changes.favourites, self._favourites)
-        _check_owned(_("cart"), changes.carts, self._carts)
-        for write in changes.members:
+            if writes:
+                for write in writes:
+                    _check_version(kind, write, stored.get(write.value.id))
+        if changes.documents:
+            self._check_documents(changes.documents)
+        if changes.favourites:
+            _check_owned(_("favourites"), changes.favourites, self._favourites)
+        if changes.carts:
+            _check_owned(_("cart"), changes.carts, self._carts)
+        if changes.members:
+            self._check_unique(changes.members)
+
+    def _check_unique(self, members: Sequence[Write[Member]]) -> None:
+        """No other member holds a written member's username or e-mail."""
+        for write in members:
             member = write.value
             for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
                 owner = self._member_keys.get((field, getattr(member, field)))
                 if owner is not None and owner != member.id:
                     raise error(getattr(member, field))
-        postings = self._check_postings(changes.transactions)
-        for review in changes.reviews:
-            other = self.review_of_order(review.value.order_id)
-            if review.expected is None and other is not None:
-                raise StaleWrite(kind=_("review"), key=review.value.order_id)
-        for record in changes.commands:
-            if record.key in self._commands:
-                raise StaleWrite(kind=_("command"), key=record.key)
-        self._check_evaluations(changes.evaluations)
-        return postings
 
     def _check_documents(self, documents: Sequence[Stored]) -> None:
         for document in documents:
@@ -418,14 +433,18 @@ class _MemoryBackend:
             self._favourites.update((f.value.owner_id, f.value) for f in changes.favourites)
         if changes.carts:
             self._carts.update((c.value.owner_id, c.value) for c in changes.carts)
-        self._apply_records(changes)
+        if changes.commands:
+            self._commands.update((record.key, record) for record in changes.commands)
+        if changes.events or changes.acknowledged:
+            self._apply_events(changes)
+        self._apply_rest(changes)
 
-    def _apply_records(self, changes: Changes) -> None:
-        if changes.events:
-            self._outbox.update((event.id, event) for event in changes.events)
+    def _apply_events(self, changes: Changes) -> None:
+        self._outbox.update((event.id, event) for event in changes.events)
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
-        self._commands.update((record.key, record) for record in changes.commands)
+
+    def _apply_rest(self, changes: Changes) -> None:
         if changes.reviews:
             self._reviews.update((w.value.id, w.value) for w in changes.reviews)
         if changes.inquiries:
@@ -436,8 +455,9 @@ class _MemoryBackend:
             self._listings.update((v.service_id, v) for v in changes.listings)
         for service_id in changes.unlisted:
             self._listings.pop(service_id, None)
-        for evaluation in sorted(changes.evaluations, key=lambda e: e.at):
-            self._evaluations.setdefault(evaluation.seller_id, []).append(evaluation)
+        if changes.evaluations:
+            for evaluation in sorted(changes.evaluations, key=lambda e: e.at):
+                self._evaluations.setdefault(evaluation.seller_id, []).append(evaluation)
         for document in changes.documents:
             self._tables[document.table][document.value.id] = document.value
 
@@ -450,6 +470,9 @@ class _MemoryBackend:
         self._members[member.id] = member
         self._member_keys["username", member.username] = member.id
         self._member_keys["email", member.email] = member.id
+
+
+_NO_SESSION: Final = nullcontext()
 
 
 def _check_version(
