@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from microgigs import ledger as lg
 from microgigs._text import _
-from microgigs.catalog import CartLine
+from microgigs.catalog import Cart, CartLine
 from microgigs.errors import NotFound
 from microgigs.ids import OrderId, TransactionId
 from microgigs.marketplace import commands as c
@@ -35,6 +35,14 @@ def top_up(command: c.TopUp, context: Context) -> None:
 @handles(c.AddToCart)
 def add_to_cart(command: c.AddToCart, context: Context) -> None:
     buyer = context.trader(command.actor)
+    context.uow.carts.save(_cart_with_line(context, buyer, command))
+
+
+def _cart_with_line(context: Context, buyer: Member, command: c.AddToCart | c.OrderNow) -> Cart:
+    """The buyer's cart with the command's service, upgrades and quantity put in it.
+
+    The one way a line is checked: adding to the cart and ordering at once refuse alike.
+    """
     cart = context.uow.carts.get(buyer.id)
     cart.put(
         buyer,
@@ -43,7 +51,7 @@ def add_to_cart(command: c.AddToCart, context: Context) -> None:
         upgrade_ids=command.upgrade_ids,
         quantity=command.quantity,
     )
-    context.uow.carts.save(cart)
+    return cart
 
 
 @handles(c.RemoveFromCart)
@@ -88,14 +96,7 @@ def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
 @handles(c.OrderNow)
 def order_now(command: c.OrderNow, context: Context) -> OrderId:
     buyer = context.payer(command.actor)
-    cart = context.uow.carts.get(buyer.id)
-    cart.put(
-        buyer,
-        buyable(context, command.service_id, buyer),
-        context.policy.catalog,
-        upgrade_ids=command.upgrade_ids,
-        quantity=command.quantity,
-    )  # checks the line as the cart would, without keeping it
+    cart = _cart_with_line(context, buyer, command)  # checked as the cart would; not kept
     order = place(context, buyer, cart.line(command.service_id))
     pay(context, buyer, [order], command.method)
     return order.id
