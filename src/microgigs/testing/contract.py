@@ -15,7 +15,7 @@ run them like this::
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -562,23 +562,26 @@ def _top_up(key: str, minor: int, number: int) -> lg.Transaction:
     )
 
 
+def _pay_from_balance(key: str, minor: int, number: int) -> lg.Transaction:
+    """The buyer pays order O1 from the balance ``_top_up`` filled."""
+    return lg.pay_order(
+        TransactionId(f"T{number:04d}"),
+        key,
+        order_id=OrderId("O1"),
+        buyer_id=BUYER_ID,
+        amount=Money(minor, USD),
+        source=None,
+        at=EPOCH,
+    )
+
+
 def check_ledger_posts_whole_transactions(make: Factory) -> None:
     """Posting moves every balance of the transaction; the audit finds nothing wrong."""
     with closing(make()) as storage:
         with storage.unit_of_work() as uow:
             uow.ledger.post(_top_up("t1", 25_000, 1))
             assert Money(25_000, USD) == uow.ledger.balance(lg.wallet(BUYER_ID))
-            uow.ledger.post(
-                lg.pay_order(
-                    TransactionId("T0002"),
-                    "pay-O1",
-                    order_id=OrderId("O1"),
-                    buyer_id=BUYER_ID,
-                    amount=_usd(205),
-                    source=None,
-                    at=EPOCH,
-                )
-            )
+            uow.ledger.post(_pay_from_balance("pay-O1", 20_500, 2))
             uow.commit()
         with storage.unit_of_work() as uow:
             assert (_usd(45), _usd(205), _usd(-250)) == (
@@ -598,17 +601,7 @@ def check_ledger_refuses_overdrafts(make: Factory) -> None:
 
         def overspend() -> None:
             with storage.unit_of_work() as uow:
-                uow.ledger.post(
-                    lg.pay_order(
-                        TransactionId("T0002"),
-                        "pay",
-                        order_id=OrderId("O1"),
-                        buyer_id=BUYER_ID,
-                        amount=Money(1_001, USD),
-                        source=None,
-                        at=EPOCH,
-                    )
-                )
+                uow.ledger.post(_pay_from_balance("pay", 1_001, 2))
                 uow.commit()
 
         _expect(InsufficientFunds, overspend)
@@ -639,17 +632,7 @@ def check_ledger_releases_and_statements(make: Factory) -> None:
         clears = EPOCH + timedelta(days=14)
         with storage.unit_of_work() as uow:
             uow.ledger.post(_top_up("t1", 20_500, 1))
-            uow.ledger.post(
-                lg.pay_order(
-                    TransactionId("T0002"),
-                    "pay",
-                    order_id=OrderId("O1"),
-                    buyer_id=BUYER_ID,
-                    amount=_usd(205),
-                    source=None,
-                    at=EPOCH,
-                )
-            )
+            uow.ledger.post(_pay_from_balance("pay", 20_500, 2))
             uow.ledger.post(
                 lg.release(
                     TransactionId("T0003"),
@@ -762,10 +745,10 @@ _TITLES: Final = (
 )
 
 
-def _put_titles(storage: Storage, listing: Listing, rows: Iterable[tuple[str, str, int]]) -> None:
-    """Index a copy of ``listing`` per (id, title, score), its terms analysed from the title."""
+def _put_titles(storage: Storage, listing: Listing, titled: Mapping[str, tuple[str, int]]) -> None:
+    """Index a copy of ``listing`` per ``{id: (title, score)}``, its terms from the title."""
     with storage.unit_of_work() as uow:
-        for service_id, title, score in rows:
+        for service_id, (title, score) in titled.items():
             uow.listings.put(
                 attrs.evolve(
                     listing,
@@ -910,7 +893,7 @@ def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
     listing = _listings()[0]
     within = listing.category_id
     with closing(make()) as storage:
-        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
+        _put_titles(storage, listing, titled)
         with storage.unit_of_work() as uow:
             query = ListingQuery(
                 text="تصميم شعار", category_id=within, ordering=Ordering.RELEVANCE, limit=2
@@ -955,11 +938,11 @@ def check_search_reaches_a_bounded_depth(make: Factory) -> None:
     not walk to it (the bound of P6), on every adapter alike, filters or not.
     """
     listing = _listings()[0]
-    logos = [(f"L{n:04d}", "شعار", 300 + n % 190) for n in range(REACH + 20)]
-    words = [(f"T{n:04d}", "ترجمة", 300 + n % 190) for n in range(REACH + 40)]
-    both = [("B-high", "شعار وترجمة", 499), ("B-low", "شعار وترجمة", 200)]
+    logos = {f"L{n:04d}": ("شعار", 300 + n % 190) for n in range(REACH + 20)}
+    words = {f"T{n:04d}": ("ترجمة", 300 + n % 190) for n in range(REACH + 40)}
+    both = {"B-high": ("شعار وترجمة", 499), "B-low": ("شعار وترجمة", 200)}
     with closing(make()) as storage:
-        _put_titles(storage, listing, (*logos, *words, *both))
+        _put_titles(storage, listing, logos | words | both)
         for category in (None, listing.category_id):
             query = ListingQuery(
                 text="شعار ترجمة", category_id=category, ordering=Ordering.RELEVANCE, limit=100
@@ -1059,7 +1042,7 @@ def check_search_expands_synonyms(make: Factory) -> None:
     }
     listing = _listings()[0]
     with closing(make()) as storage:
-        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
+        _put_titles(storage, listing, titled)
 
         def found(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
             query = ListingQuery(
@@ -1102,7 +1085,7 @@ def check_search_expands_broader_to_narrower(make: Factory) -> None:
     )
     listing = _listings()[0]
     with closing(make()) as storage:
-        _put_titles(storage, listing, [(i, t, score) for i, (t, score) in titled.items()])
+        _put_titles(storage, listing, titled)
 
         def found(text: str) -> list[str]:
             query = ListingQuery(
@@ -1137,10 +1120,10 @@ def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
     every adapter alike, filters or not.
     """
     listing = _listings()[0]
-    edits = [(f"V{n:04d}", "تحرير فيديو", 300 + n) for n in range(SYNONYM_REACH + 20)]
-    words = [(f"M{n:04d}", "مونتاج", 300 + n % 190) for n in range(SYNONYM_REACH + 20)]
+    edits = {f"V{n:04d}": ("تحرير فيديو", 300 + n) for n in range(SYNONYM_REACH + 20)}
+    words = {f"M{n:04d}": ("مونتاج", 300 + n % 190) for n in range(SYNONYM_REACH + 20)}
     with closing(make()) as storage:
-        _put_titles(storage, listing, (*edits, *words))
+        _put_titles(storage, listing, edits | words)
         for category in (None, listing.category_id):
             query = ListingQuery(
                 text="مونتاج", category_id=category, ordering=Ordering.RELEVANCE, limit=100
@@ -1150,7 +1133,7 @@ def check_search_reaches_synonyms_less_deep(make: Factory) -> None:
             # SYNONYM_REACH of «تحرير فيديو»: the 20 rated lowest are not found
             assert len(words) + SYNONYM_REACH == len(found) == len(set(found))
             assert all(sid.startswith("M") for sid in found[: len(words)])
-            assert [sid for sid, _t, _s in reversed(edits)][:SYNONYM_REACH] == found[len(words) :]
+            assert list(reversed(edits))[:SYNONYM_REACH] == found[len(words) :]
 
 
 def check_reviews_and_ratings(make: Factory) -> None:
