@@ -260,6 +260,11 @@ class Project:
             and utc(now) < self.expires_at
         )
 
+    def _require_open(self, action: str, now: datetime) -> None:
+        # a status alone is not enough (see _require): an open project's time may be up
+        if not self.is_open(now):
+            raise ProjectStatusConflict(subject=_("project"), status=self.status, action=action)
+
     def _finish_bidding(self, status: ProjectStatus, now: datetime) -> list[Bid]:
         """No more bids: pending ones are lost; ``status``, or in progress if it hired."""
         lost = [b for b in self.bids if b.status is BidStatus.PENDING]
@@ -377,10 +382,7 @@ class Project:
         freelancer = actor.member_id
         if freelancer == self.client_id:
             raise PermissionDenied(actor=actor.role.label, action=_("bid on your own project"))
-        if not self.is_open(now):
-            raise ProjectStatusConflict(
-                subject=_("project"), status=self.status, action=_("bid on")
-            )
+        self._require_open(_("bid on"), now)
         if self.terms.visibility is Visibility.PRIVATE and freelancer not in self.terms.invited:
             raise PermissionDenied(actor=actor.role.label, action=_("bid on a private project"))
         if self.live_bid_of(freelancer) is not None:
@@ -413,10 +415,7 @@ class Project:
     ) -> None:
         """The freelancer rewrites a pending bid while the project is open."""
         bid = self._own_pending(actor, bid_id, _("edit this bid"))
-        if not self.is_open(now):
-            raise ProjectStatusConflict(
-                subject=_("project"), status=self.status, action=_("bid on")
-            )
+        self._require_open(_("bid on"), now)
         checked, days, body, replies = self._bid_terms(amount, delivery_days, text, answers, policy)
         self._replace(
             attrs.evolve(
@@ -463,8 +462,7 @@ class Project:
         of freelancers the project hires.
         """
         actor.require_member(self.client_id, _("hire for this project"))
-        if not self.is_open(now):
-            raise ProjectStatusConflict(subject=_("project"), status=self.status, action=_("hire"))
+        self._require_open(_("hire"), now)
         if len(self.offered) + len(self.hired) >= self.terms.hires_allowed:
             raise ProjectStatusConflict(
                 subject=_("project"), status=_("fully hired"), action=_("hire")
