@@ -25,8 +25,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -141,7 +140,8 @@ class _SQLiteBackend(SqlBackend):
 
     def _migrate(self) -> None:
         connection = self._keeper
-        with self._immediate(connection):
+        _begin(connection)
+        try:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
                 " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -156,6 +156,10 @@ class _SQLiteBackend(SqlBackend):
                     "INSERT INTO schema_migrations VALUES (?, ?)",
                     (version, self._time(datetime.now(UTC))),
                 )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     def schema_version(self) -> int:
         rows = self._read("SELECT max(version) FROM schema_migrations")
@@ -163,32 +167,17 @@ class _SQLiteBackend(SqlBackend):
 
     # --- transactions ------------------------------------------------------------------------
 
-    @contextmanager
-    def _immediate(self, connection: sqlite3.Connection) -> Iterator[None]:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == _ATTEMPTS:
-                    raise StorageBusy(attempts=attempt) from error
-                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
-        try:
-            yield
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
     def _write(self, work: Callable[[Execute], None]) -> None:
         connection = self._connection()
-
-        def execute(sql: str, params: Sequence[object]) -> sqlite3.Cursor:
-            return connection.execute(sql, params)
-
         try:
-            with self._immediate(connection):
-                work(execute)
+            _begin(connection)
+            try:
+                # the driver's own method, no wrapper: a flush sends each statement through it
+                work(connection.execute)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         except sqlite3.IntegrityError as error:
             raise _translate(error) from error
         except sqlite3.Error as error:
@@ -229,6 +218,23 @@ def _statements(script: str) -> list[str]:
             statements.append(candidate)
             current = []
     return [s for s in statements if s.strip()]
+
+
+def _begin(connection: sqlite3.Connection) -> None:
+    """Open a write transaction (``BEGIN IMMEDIATE``), retried while the database is busy.
+
+    The caller commits or rolls back itself: a flush is frequent enough that a context
+    manager's generator per transaction shows in its cost.
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or attempt == _ATTEMPTS:
+                raise StorageBusy(attempts=attempt) from error
+            time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
+        else:
+            return
 
 
 def _translate(error: sqlite3.IntegrityError) -> Exception:
