@@ -802,82 +802,57 @@ class SqlBackend(ABC):
         self._write(send)
 
     def _steps(self, changes: Changes) -> list[_Step]:
+        # A unit of work changes a few kinds of aggregate of the many it could: each kind is
+        # looked at only when it holds something (no closure, no generator for nothing).
+        steps: list[_Step] = []
         # versions first: a unit that lost a race is told StaleWrite, whatever else it holds
-        steps = [step for write in changes.members for step in self._member(write)]
-        steps += self._store(
-            "services",
-            changes.services,
-            lambda service: {
-                "seller_id": service.seller_id,
-                "category_id": service.category_id,
-                "status": service.status.value,
-                "created_at": self._time(service.created_at),
-                "updated_at": self._time(service.updated_at),
-            },
-        )
+        for member in changes.members:
+            steps += self._member(member)
+        if changes.services:
+            steps += self._store("services", changes.services, self._service_columns)
         for placed in changes.orders:
-            order = placed.value
-            due = order.next_due
-            columns: dict[str, object] = {
-                "buyer_id": order.buyer_id,
-                "seller_id": order.seller_id,
-                "status": order.status.value,
-                "placed_at": self._time(order.placed_at),
-                "next_due_at": None if due is None else self._time(due.at),
-            }
-            if placed.expected is None:
-                rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
-            else:
-                rest = self._documents.encode_rest(order, _ORDER_TERMS)
-            steps += self._upsert("orders", placed, columns, rest)
-        steps += self._postings(changes.transactions)
-        encode = self._documents.encode
-        for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
-            for record in records:
-                steps += self._owned(table, record)
-        steps += (
-            (
-                "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
-                (message.id, message.order_id, encode(message)),
-                None,
-            )
-            for message in changes.messages
-        )
-        steps += (
-            (
-                "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
-                (event.id, event.name, event.payload, self._time(event.at)),
-                None,
-            )
-            for event in changes.events
-        )
-        steps += (
-            ("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,), None)
-            for event_id in changes.acknowledged
-        )
+            steps += self._order(placed)
+        if changes.transactions:
+            steps += self._postings(changes.transactions)
+        for favourites in changes.favourites:
+            steps += self._owned("favourites", favourites)
+        for cart in changes.carts:
+            steps += self._owned("carts", cart)
+        if changes.messages:
+            encode = self._documents.encode
+            steps += [
+                (
+                    "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
+                    (message.id, message.order_id, encode(message)),
+                    None,
+                )
+                for message in changes.messages
+            ]
+        if changes.events:
+            time = self._time
+            steps += [
+                (
+                    "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
+                    (event.id, event.name, event.payload, time(event.at)),
+                    None,
+                )
+                for event in changes.events
+            ]
+        if changes.acknowledged:
+            steps += [
+                ("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,), None)
+                for event_id in changes.acknowledged
+            ]
+        return self._more_steps(changes, steps)
+
+    def _more_steps(self, changes: Changes, steps: list[_Step]) -> list[_Step]:
+        """The rest of :meth:`_steps`, after ``steps``: the command's record comes last."""
         for review in changes.reviews:
             steps += self._review(review)
-        steps += self._store(
-            "inquiries",
-            changes.inquiries,
-            lambda inquiry: {
-                "service_id": inquiry.service_id,
-                "buyer_id": inquiry.buyer_id,
-                "seller_id": inquiry.seller_id,
-                "opened_at": self._time(inquiry.opened_at),
-            },
-        )
-        steps += self._store(
-            "requests",
-            changes.requests,
-            lambda request: {
-                "buyer_id": request.buyer_id,
-                "category_id": request.category_id,
-                "status": request.status.value,
-                "created_at": self._time(request.created_at),
-                "expires_at": self._time(request.expires_at),
-            },
-        )
+        if changes.inquiries:
+            steps += self._store("inquiries", changes.inquiries, self._inquiry_columns)
+        if changes.requests:
+            steps += self._store("requests", changes.requests, self._request_columns)
         for document in changes.documents:
             columns = {name: self._column(value) for name, value in document.columns.items()}
             steps += self._upsert(
@@ -886,16 +861,61 @@ class SqlBackend(ABC):
                 columns,
                 label=document.label,
             )
-        steps += (self._listing(listing) for listing in changes.listings)
-        steps += (
-            ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
-            for service_id in changes.unlisted
-        )
+        if changes.listings:
+            steps += [self._listing(listing) for listing in changes.listings]
+        if changes.unlisted:
+            steps += [
+                ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
+                for service_id in changes.unlisted
+            ]
         for evaluation in changes.evaluations:
             steps += self._evaluation(evaluation)
         for command in changes.commands:
             steps += self._command(command)
         return steps
+
+    def _service_columns(self, service: Service) -> dict[str, object]:
+        return {
+            "seller_id": service.seller_id,
+            "category_id": service.category_id,
+            "status": service.status.value,
+            "created_at": self._time(service.created_at),
+            "updated_at": self._time(service.updated_at),
+        }
+
+    def _order(self, placed: Write[Order]) -> list[_Step]:
+        """An order: its terms written once, when it is placed; the rest at every change."""
+        order = placed.value
+        due = order.next_due
+        columns: dict[str, object] = {
+            "buyer_id": order.buyer_id,
+            "seller_id": order.seller_id,
+            "status": order.status.value,
+            "placed_at": self._time(order.placed_at),
+            "next_due_at": None if due is None else self._time(due.at),
+        }
+        if placed.expected is None:
+            rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
+        else:
+            rest = self._documents.encode_rest(order, _ORDER_TERMS)
+        return self._upsert("orders", placed, columns, rest)
+
+    def _inquiry_columns(self, inquiry: Inquiry) -> dict[str, object]:
+        return {
+            "service_id": inquiry.service_id,
+            "buyer_id": inquiry.buyer_id,
+            "seller_id": inquiry.seller_id,
+            "opened_at": self._time(inquiry.opened_at),
+        }
+
+    def _request_columns(self, request: ServiceRequest) -> dict[str, object]:
+        return {
+            "buyer_id": request.buyer_id,
+            "category_id": request.category_id,
+            "status": request.status.value,
+            "created_at": self._time(request.created_at),
+            "expires_at": self._time(request.expires_at),
+        }
 
     def _evaluation(self, evaluation: Evaluation) -> list[_Step]:
         """A seller's level evaluation: later than the last one kept, or refused."""
