@@ -6,6 +6,7 @@ stores times, and the translation of its driver's errors into :mod:`microgigs.er
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from abc import ABC, abstractmethod
@@ -1125,31 +1126,38 @@ class SqlBackend(ABC):
         """
         value = write.value
         kind = label or _LABELS[table]
-        names = [*columns, "version", "doc"]
         text = self._documents.encode(value) if doc is None else doc
         values = [*columns.values(), value.version, text]
+        probe, insert, update = _upsert_sql(table, tuple(columns))
         if write.expected is None:
-            placeholders = ", ".join("?" for _ in range(len(names) + 1))
             return [
-                (
-                    f"SELECT 1 FROM {table} WHERE id = ?",
-                    (value.id,),
-                    _nothing_found(kind, value.id),
-                ),
-                (
-                    f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
-                    (value.id, *values),
-                    None,
-                ),
+                (probe, (value.id,), _nothing_found(kind, value.id)),
+                (insert, (value.id, *values), None),
             ]
-        assignments = ", ".join(f"{name} = ?" for name in names)
         return [
             (
-                f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
+                update,
                 (*values, value.id, write.expected),
                 _one_changed(kind, value.id),
             )
         ]
+
+
+@functools.lru_cache(maxsize=256)
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
+    """A document table's probe for a new id, insert and versioned update, made once.
+
+    ``columns`` are those its queries use; ``version`` and ``doc`` follow them. A table
+    has one or two sets of columns (an order's terms are written on insert only).
+    """
+    names = [*columns, "version", "doc"]
+    placeholders = ", ".join("?" for _ in range(len(names) + 1))
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    return (
+        f"SELECT 1 FROM {table} WHERE id = ?",
+        f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
+        f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
+    )
 
 
 _LISTING_UPSERT: Final = (
