@@ -41,6 +41,8 @@ _BUSY_TIMEOUT_MS: Final = 5_000
 _MMAP_BYTES: Final = 1 << 31
 """How much of a database file SQLite may map: address space, not memory (its build caps it)."""
 _ATTEMPTS: Final = 20
+_TIME_FORMAT: Final = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
+"""How a time is stored: UTC to the microsecond, every field at its full width."""
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -190,8 +192,18 @@ class _SQLiteBackend(SqlBackend):
             raise StorageError from error
 
     def _time(self, when: datetime) -> object:
-        # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order
-        return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order. The text
+        # isoformat(timespec="microseconds") writes, without a naive copy made for it.
+        at = utc(when)
+        return _TIME_FORMAT % (
+            at.year,
+            at.month,
+            at.day,
+            at.hour,
+            at.minute,
+            at.second,
+            at.microsecond,
+        )
 
     def _parse_time(self, stored: object) -> datetime:
         return datetime.fromisoformat(str(stored))
