@@ -43,6 +43,7 @@ _MMAP_BYTES: Final = 1 << 31
 _ATTEMPTS: Final = 20
 _TIME_FORMAT: Final = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
 """How a time is stored: UTC to the microsecond, every field at its full width."""
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -84,6 +85,8 @@ class _SQLiteBackend(SqlBackend):
         # need no lock, so a finalizer run by the garbage collector anywhere cannot deadlock
         self._live: dict[int, sqlite3.Connection] = {}
         self._keys = itertools.count()
+        # the time written last, and its text (see _time)
+        self._last_time = (_EPOCH, _TIME_FORMAT % (1970, 1, 1, 0, 0, 0, 0))
         # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
         # from being checkpointed and deleted each time the last thread's connection closes.
         self._keeper = self._open()
@@ -192,10 +195,15 @@ class _SQLiteBackend(SqlBackend):
             raise StorageError from error
 
     def _time(self, when: datetime) -> object:
+        # A unit of work writes its one "now" in several columns: the same object is written
+        # once. Held here, the object cannot be collected and its id reused by another time.
+        last, text = self._last_time
+        if when is last:
+            return text
         # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order. The text
         # isoformat(timespec="microseconds") writes, without a naive copy made for it.
         at = utc(when)
-        return _TIME_FORMAT % (
+        text = _TIME_FORMAT % (
             at.year,
             at.month,
             at.day,
@@ -204,6 +212,8 @@ class _SQLiteBackend(SqlBackend):
             at.second,
             at.microsecond,
         )
+        self._last_time = (when, text)  # one assignment: threads see a pair or the other
+        return text
 
     def _parse_time(self, stored: object) -> datetime:
         return datetime.fromisoformat(str(stored))
