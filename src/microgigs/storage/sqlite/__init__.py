@@ -190,7 +190,12 @@ class _SQLiteBackend(SqlBackend):
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
         try:
-            return self._connection().execute(sql, params).fetchall()
+            # this thread's connection without a call when it has one: most statements are reads
+            connection: sqlite3.Connection = self._local.connection
+        except AttributeError:
+            connection = self._connection()
+        try:
+            return connection.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             raise StorageError from error
 
