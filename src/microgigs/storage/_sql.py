@@ -539,22 +539,21 @@ class SqlBackend(ABC):
         return self._one(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", (key,))
 
     def documents(self, table: Table[D], select: Select) -> list[D]:
-        conditions = [f"{name} = ?" for name, _value in select.equal]
+        until, after = select.until, select.after
         params = [self._column(value) for _name, value in select.equal]
-        for bound, sign in ((select.until, "<="), (select.after, ">")):
-            if bound is not None:
-                conditions.append(f"{bound[0]} {sign} ?")
-                params.append(self._time(bound[1]))
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        last = select.order[-1][1] if select.order else False
-        order = ", ".join(
-            f"{name}{' DESC' if down else ''}" for name, down in (*select.order, ("id", last))
+        if until is not None:
+            params.append(self._time(until[1]))
+        if after is not None:
+            params.append(self._time(after[1]))
+        params.append(select.limit)
+        sql = _select_sql(
+            table.name,
+            tuple(name for name, _value in select.equal),
+            None if until is None else until[0],
+            None if after is None else after[0],
+            select.order,
         )
-        return self._many(
-            table.kind,
-            f"SELECT doc FROM {table.name}{where} ORDER BY {order} LIMIT ?",
-            (*params, select.limit),
-        )
+        return self._many(table.kind, sql, params)
 
     def _column(self, value: Column) -> object:
         return self._time(value) if isinstance(value, datetime) else value
@@ -1158,6 +1157,28 @@ def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
         f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
         f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _select_sql(
+    table: str,
+    equal: tuple[str, ...],
+    until: str | None,
+    after: str | None,
+    order: tuple[tuple[str, bool], ...],
+) -> str:
+    """The query of :meth:`SqlBackend.documents` for one shape of :class:`Select`, made once.
+
+    Its parameters: the ``equal`` values, the ``until`` and ``after`` times, the limit.
+    """
+    conditions = [f"{name} = ?" for name in equal]
+    for column, sign in ((until, "<="), (after, ">")):
+        if column is not None:
+            conditions.append(f"{column} {sign} ?")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    last = order[-1][1] if order else False
+    ordered = ", ".join(f"{name}{' DESC' if down else ''}" for name, down in (*order, ("id", last)))
+    return f"SELECT doc FROM {table}{where} ORDER BY {ordered} LIMIT ?"
 
 
 _LISTING_UPSERT: Final = (
