@@ -6,7 +6,6 @@ stores times, and the translation of its driver's errors into :mod:`microgigs.er
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 from abc import ABC, abstractmethod
@@ -114,6 +113,10 @@ class Cursor(Protocol):
 Execute = Callable[[str, Sequence[object]], Cursor]
 
 
+_Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bool], ...]]
+"""A select of :meth:`SqlBackend.documents` without its values: table, columns, order."""
+
+
 class Documents:
     """Documents already decoded, by their text: an unchanged aggregate is decoded once.
 
@@ -196,6 +199,11 @@ class SqlBackend(ABC):
     def __init__(self, currency: str) -> None:
         self.currency = currency
         self._documents = Documents()
+        # The SQL made for each shape of write and of select met: a few per table, made once.
+        # Kept by the backend, not in a module's cache: a mutation run forks its mutants
+        # from a process that ran the tests, and each must make its SQL again to be tried.
+        self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str, str]] = {}
+        self._selects: dict[_Shape, str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -546,13 +554,16 @@ class SqlBackend(ABC):
         if after is not None:
             params.append(self._time(after[1]))
         params.append(select.limit)
-        sql = _select_sql(
+        shape = (
             table.name,
             tuple(name for name, _value in select.equal),
             None if until is None else until[0],
             None if after is None else after[0],
             select.order,
         )
+        sql = self._selects.get(shape)
+        if sql is None:
+            sql = self._selects[shape] = _select_sql(*shape)
         return self._many(table.kind, sql, params)
 
     def _column(self, value: Column) -> object:
@@ -1127,7 +1138,11 @@ class SqlBackend(ABC):
         kind = label or _LABELS[table]
         text = self._documents.encode(value) if doc is None else doc
         values = [*columns.values(), value.version, text]
-        probe, insert, update = _upsert_sql(table, tuple(columns))
+        shape = (table, tuple(columns))
+        statements = self._upserts.get(shape)
+        if statements is None:
+            statements = self._upserts[shape] = _upsert_sql(*shape)
+        probe, insert, update = statements
         if write.expected is None:
             return [
                 (probe, (value.id,), _nothing_found(kind, value.id)),
@@ -1142,9 +1157,8 @@ class SqlBackend(ABC):
         ]
 
 
-@functools.lru_cache(maxsize=256)
 def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
-    """A document table's probe for a new id, insert and versioned update, made once.
+    """A document table's probe for a new id, insert and versioned update (kept by the backend).
 
     ``columns`` are those its queries use; ``version`` and ``doc`` follow them. A table
     has one or two sets of columns (an order's terms are written on insert only).
@@ -1159,7 +1173,6 @@ def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
     )
 
 
-@functools.lru_cache(maxsize=256)
 def _select_sql(
     table: str,
     equal: tuple[str, ...],
@@ -1167,7 +1180,7 @@ def _select_sql(
     after: str | None,
     order: tuple[tuple[str, bool], ...],
 ) -> str:
-    """The query of :meth:`SqlBackend.documents` for one shape of :class:`Select`, made once.
+    """The query of :meth:`SqlBackend.documents` for a shape of :class:`Select`.
 
     Its parameters: the ``equal`` values, the ``until`` and ``after`` times, the limit.
     """
