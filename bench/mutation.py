@@ -99,6 +99,7 @@ MUTANTS: dict[str, list[str]] = {
                 "_command",
             )
         ),
+        f"{_SQL}__upsert_sql__mutmut_*",  # _upsert's statements, the versioned update's among them
         f"{_SQL}__nothing_found__mutmut_*",
         f"{_SQL}__nothing_found_else__mutmut_*",
         f"{_SQL}__one_changed__mutmut_*",

@@ -113,6 +113,10 @@ class Cursor(Protocol):
 Execute = Callable[[str, Sequence[object]], Cursor]
 
 
+_Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bool], ...]]
+"""A select of :meth:`SqlBackend.documents` without its values: table, columns, order."""
+
+
 class Documents:
     """Documents already decoded, by their text: an unchanged aggregate is decoded once.
 
@@ -195,6 +199,11 @@ class SqlBackend(ABC):
     def __init__(self, currency: str) -> None:
         self.currency = currency
         self._documents = Documents()
+        # The SQL made for each shape of write and of select met: a few per table, made once.
+        # Kept by the backend, not in a module's cache: a mutation run forks its mutants
+        # from a process that ran the tests, and each must make its SQL again to be tried.
+        self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str, str]] = {}
+        self._selects: dict[_Shape, str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -538,22 +547,24 @@ class SqlBackend(ABC):
         return self._one(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", (key,))
 
     def documents(self, table: Table[D], select: Select) -> list[D]:
-        conditions = [f"{name} = ?" for name, _value in select.equal]
+        until, after = select.until, select.after
         params = [self._column(value) for _name, value in select.equal]
-        for bound, sign in ((select.until, "<="), (select.after, ">")):
-            if bound is not None:
-                conditions.append(f"{bound[0]} {sign} ?")
-                params.append(self._time(bound[1]))
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        last = select.order[-1][1] if select.order else False
-        order = ", ".join(
-            f"{name}{' DESC' if down else ''}" for name, down in (*select.order, ("id", last))
+        if until is not None:
+            params.append(self._time(until[1]))
+        if after is not None:
+            params.append(self._time(after[1]))
+        params.append(select.limit)
+        shape = (
+            table.name,
+            tuple(name for name, _value in select.equal),
+            None if until is None else until[0],
+            None if after is None else after[0],
+            select.order,
         )
-        return self._many(
-            table.kind,
-            f"SELECT doc FROM {table.name}{where} ORDER BY {order} LIMIT ?",
-            (*params, select.limit),
-        )
+        sql = self._selects.get(shape)
+        if sql is None:
+            sql = self._selects[shape] = _select_sql(*shape)
+        return self._many(table.kind, sql, params)
 
     def _column(self, value: Column) -> object:
         return self._time(value) if isinstance(value, datetime) else value
@@ -802,82 +813,57 @@ class SqlBackend(ABC):
         self._write(send)
 
     def _steps(self, changes: Changes) -> list[_Step]:
+        # A unit of work changes a few kinds of aggregate of the many it could: each kind is
+        # looked at only when it holds something (no closure, no generator for nothing).
+        steps: list[_Step] = []
         # versions first: a unit that lost a race is told StaleWrite, whatever else it holds
-        steps = [step for write in changes.members for step in self._member(write)]
-        steps += self._store(
-            "services",
-            changes.services,
-            lambda service: {
-                "seller_id": service.seller_id,
-                "category_id": service.category_id,
-                "status": service.status.value,
-                "created_at": self._time(service.created_at),
-                "updated_at": self._time(service.updated_at),
-            },
-        )
+        for member in changes.members:
+            steps += self._member(member)
+        if changes.services:
+            steps += self._store("services", changes.services, self._service_columns)
         for placed in changes.orders:
-            order = placed.value
-            due = order.next_due
-            columns: dict[str, object] = {
-                "buyer_id": order.buyer_id,
-                "seller_id": order.seller_id,
-                "status": order.status.value,
-                "placed_at": self._time(order.placed_at),
-                "next_due_at": None if due is None else self._time(due.at),
-            }
-            if placed.expected is None:
-                rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
-            else:
-                rest = self._documents.encode_rest(order, _ORDER_TERMS)
-            steps += self._upsert("orders", placed, columns, rest)
-        steps += self._postings(changes.transactions)
-        encode = self._documents.encode
-        for table, records in (("favourites", changes.favourites), ("carts", changes.carts)):
-            for record in records:
-                steps += self._owned(table, record)
-        steps += (
-            (
-                "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
-                (message.id, message.order_id, encode(message)),
-                None,
-            )
-            for message in changes.messages
-        )
-        steps += (
-            (
-                "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
-                (event.id, event.name, event.payload, self._time(event.at)),
-                None,
-            )
-            for event in changes.events
-        )
-        steps += (
-            ("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,), None)
-            for event_id in changes.acknowledged
-        )
+            steps += self._order(placed)
+        if changes.transactions:
+            steps += self._postings(changes.transactions)
+        for favourites in changes.favourites:
+            steps += self._owned("favourites", favourites)
+        for cart in changes.carts:
+            steps += self._owned("carts", cart)
+        if changes.messages:
+            encode = self._documents.encode
+            steps += [
+                (
+                    "INSERT INTO messages (id, order_id, doc) VALUES (?, ?, ?)",
+                    (message.id, message.order_id, encode(message)),
+                    None,
+                )
+                for message in changes.messages
+            ]
+        if changes.events:
+            time = self._time
+            steps += [
+                (
+                    "INSERT INTO outbox (id, name, payload, at) VALUES (?, ?, ?, ?)",
+                    (event.id, event.name, event.payload, time(event.at)),
+                    None,
+                )
+                for event in changes.events
+            ]
+        if changes.acknowledged:
+            steps += [
+                ("UPDATE outbox SET delivered = 1 WHERE id = ?", (event_id,), None)
+                for event_id in changes.acknowledged
+            ]
+        return self._more_steps(changes, steps)
+
+    def _more_steps(self, changes: Changes, steps: list[_Step]) -> list[_Step]:
+        """The rest of :meth:`_steps`, after ``steps``: the command's record comes last."""
         for review in changes.reviews:
             steps += self._review(review)
-        steps += self._store(
-            "inquiries",
-            changes.inquiries,
-            lambda inquiry: {
-                "service_id": inquiry.service_id,
-                "buyer_id": inquiry.buyer_id,
-                "seller_id": inquiry.seller_id,
-                "opened_at": self._time(inquiry.opened_at),
-            },
-        )
-        steps += self._store(
-            "requests",
-            changes.requests,
-            lambda request: {
-                "buyer_id": request.buyer_id,
-                "category_id": request.category_id,
-                "status": request.status.value,
-                "created_at": self._time(request.created_at),
-                "expires_at": self._time(request.expires_at),
-            },
-        )
+        if changes.inquiries:
+            steps += self._store("inquiries", changes.inquiries, self._inquiry_columns)
+        if changes.requests:
+            steps += self._store("requests", changes.requests, self._request_columns)
         for document in changes.documents:
             columns = {name: self._column(value) for name, value in document.columns.items()}
             steps += self._upsert(
@@ -886,16 +872,61 @@ class SqlBackend(ABC):
                 columns,
                 label=document.label,
             )
-        steps += (self._listing(listing) for listing in changes.listings)
-        steps += (
-            ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
-            for service_id in changes.unlisted
-        )
+        if changes.listings:
+            steps += [self._listing(listing) for listing in changes.listings]
+        if changes.unlisted:
+            steps += [
+                ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
+                for service_id in changes.unlisted
+            ]
         for evaluation in changes.evaluations:
             steps += self._evaluation(evaluation)
         for command in changes.commands:
             steps += self._command(command)
         return steps
+
+    def _service_columns(self, service: Service) -> dict[str, object]:
+        return {
+            "seller_id": service.seller_id,
+            "category_id": service.category_id,
+            "status": service.status.value,
+            "created_at": self._time(service.created_at),
+            "updated_at": self._time(service.updated_at),
+        }
+
+    def _order(self, placed: Write[Order]) -> list[_Step]:
+        """An order: its terms written once, when it is placed; the rest at every change."""
+        order = placed.value
+        due = order.next_due
+        columns: dict[str, object] = {
+            "buyer_id": order.buyer_id,
+            "seller_id": order.seller_id,
+            "status": order.status.value,
+            "placed_at": self._time(order.placed_at),
+            "next_due_at": None if due is None else self._time(due.at),
+        }
+        if placed.expected is None:
+            rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
+        else:
+            rest = self._documents.encode_rest(order, _ORDER_TERMS)
+        return self._upsert("orders", placed, columns, rest)
+
+    def _inquiry_columns(self, inquiry: Inquiry) -> dict[str, object]:
+        return {
+            "service_id": inquiry.service_id,
+            "buyer_id": inquiry.buyer_id,
+            "seller_id": inquiry.seller_id,
+            "opened_at": self._time(inquiry.opened_at),
+        }
+
+    def _request_columns(self, request: ServiceRequest) -> dict[str, object]:
+        return {
+            "buyer_id": request.buyer_id,
+            "category_id": request.category_id,
+            "status": request.status.value,
+            "created_at": self._time(request.created_at),
+            "expires_at": self._time(request.expires_at),
+        }
 
     def _evaluation(self, evaluation: Evaluation) -> list[_Step]:
         """A seller's level evaluation: later than the last one kept, or refused."""
@@ -1105,31 +1136,62 @@ class SqlBackend(ABC):
         """
         value = write.value
         kind = label or _LABELS[table]
-        names = [*columns, "version", "doc"]
         text = self._documents.encode(value) if doc is None else doc
         values = [*columns.values(), value.version, text]
+        shape = (table, tuple(columns))
+        statements = self._upserts.get(shape)
+        if statements is None:
+            statements = self._upserts[shape] = _upsert_sql(*shape)
+        probe, insert, update = statements
         if write.expected is None:
-            placeholders = ", ".join("?" for _ in range(len(names) + 1))
             return [
-                (
-                    f"SELECT 1 FROM {table} WHERE id = ?",
-                    (value.id,),
-                    _nothing_found(kind, value.id),
-                ),
-                (
-                    f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
-                    (value.id, *values),
-                    None,
-                ),
+                (probe, (value.id,), _nothing_found(kind, value.id)),
+                (insert, (value.id, *values), None),
             ]
-        assignments = ", ".join(f"{name} = ?" for name in names)
         return [
             (
-                f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
+                update,
                 (*values, value.id, write.expected),
                 _one_changed(kind, value.id),
             )
         ]
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
+    """A document table's probe for a new id, insert and versioned update (kept by the backend).
+
+    ``columns`` are those its queries use; ``version`` and ``doc`` follow them. A table
+    has one or two sets of columns (an order's terms are written on insert only).
+    """
+    names = [*columns, "version", "doc"]
+    placeholders = ", ".join("?" for _ in range(len(names) + 1))
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    return (
+        f"SELECT 1 FROM {table} WHERE id = ?",
+        f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
+        f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
+    )
+
+
+def _select_sql(
+    table: str,
+    equal: tuple[str, ...],
+    until: str | None,
+    after: str | None,
+    order: tuple[tuple[str, bool], ...],
+) -> str:
+    """The query of :meth:`SqlBackend.documents` for a shape of :class:`Select`.
+
+    Its parameters: the ``equal`` values, the ``until`` and ``after`` times, the limit.
+    """
+    conditions = [f"{name} = ?" for name in equal]
+    for column, sign in ((until, "<="), (after, ">")):
+        if column is not None:
+            conditions.append(f"{column} {sign} ?")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    last = order[-1][1] if order else False
+    ordered = ", ".join(f"{name}{' DESC' if down else ''}" for name, down in (*order, ("id", last)))
+    return f"SELECT doc FROM {table}{where} ORDER BY {ordered} LIMIT ?"
 
 
 _LISTING_UPSERT: Final = (

@@ -25,8 +25,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -42,6 +41,9 @@ _BUSY_TIMEOUT_MS: Final = 5_000
 _MMAP_BYTES: Final = 1 << 31
 """How much of a database file SQLite may map: address space, not memory (its build caps it)."""
 _ATTEMPTS: Final = 20
+_TIME_FORMAT: Final = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
+"""How a time is stored: UTC to the microsecond, every field at its full width."""
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -83,6 +85,8 @@ class _SQLiteBackend(SqlBackend):
         # need no lock, so a finalizer run by the garbage collector anywhere cannot deadlock
         self._live: dict[int, sqlite3.Connection] = {}
         self._keys = itertools.count()
+        # the time written last, and its text (see _time)
+        self._last_time = (_EPOCH, _TIME_FORMAT % (1970, 1, 1, 0, 0, 0, 0))
         # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
         # from being checkpointed and deleted each time the last thread's connection closes.
         self._keeper = self._open()
@@ -141,7 +145,8 @@ class _SQLiteBackend(SqlBackend):
 
     def _migrate(self) -> None:
         connection = self._keeper
-        with self._immediate(connection):
+        _begin(connection)
+        try:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
                 " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -156,6 +161,10 @@ class _SQLiteBackend(SqlBackend):
                     "INSERT INTO schema_migrations VALUES (?, ?)",
                     (version, self._time(datetime.now(UTC))),
                 )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     def schema_version(self) -> int:
         rows = self._read("SELECT max(version) FROM schema_migrations")
@@ -163,32 +172,17 @@ class _SQLiteBackend(SqlBackend):
 
     # --- transactions ------------------------------------------------------------------------
 
-    @contextmanager
-    def _immediate(self, connection: sqlite3.Connection) -> Iterator[None]:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == _ATTEMPTS:
-                    raise StorageBusy(attempts=attempt) from error
-                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
-        try:
-            yield
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
     def _write(self, work: Callable[[Execute], None]) -> None:
         connection = self._connection()
-
-        def execute(sql: str, params: Sequence[object]) -> sqlite3.Cursor:
-            return connection.execute(sql, params)
-
         try:
-            with self._immediate(connection):
-                work(execute)
+            _begin(connection)
+            try:
+                # the driver's own method, no wrapper: a flush sends each statement through it
+                work(connection.execute)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         except sqlite3.IntegrityError as error:
             raise _translate(error) from error
         except sqlite3.Error as error:
@@ -196,13 +190,35 @@ class _SQLiteBackend(SqlBackend):
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
         try:
-            return self._connection().execute(sql, params).fetchall()
+            # this thread's connection without a call when it has one: most statements are reads
+            connection: sqlite3.Connection = self._local.connection
+        except AttributeError:
+            connection = self._connection()
+        try:
+            return connection.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             raise StorageError from error
 
     def _time(self, when: datetime) -> object:
-        # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order
-        return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        # A unit of work writes its one "now" in several columns: the same object is written
+        # once. Held here, the object cannot be collected and its id reused by another time.
+        last, text = self._last_time
+        if when is last:
+            return text
+        # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order. The text
+        # isoformat(timespec="microseconds") writes, without a naive copy made for it.
+        at = utc(when)
+        text = _TIME_FORMAT % (
+            at.year,
+            at.month,
+            at.day,
+            at.hour,
+            at.minute,
+            at.second,
+            at.microsecond,
+        )
+        self._last_time = (when, text)  # one assignment: threads see a pair or the other
+        return text
 
     def _parse_time(self, stored: object) -> datetime:
         return datetime.fromisoformat(str(stored))
@@ -229,6 +245,23 @@ def _statements(script: str) -> list[str]:
             statements.append(candidate)
             current = []
     return [s for s in statements if s.strip()]
+
+
+def _begin(connection: sqlite3.Connection) -> None:
+    """Open a write transaction (``BEGIN IMMEDIATE``), retried while the database is busy.
+
+    The caller commits or rolls back itself: a flush is frequent enough that a context
+    manager's generator per transaction shows in its cost.
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or attempt == _ATTEMPTS:
+                raise StorageBusy(attempts=attempt) from error
+            time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
+        else:
+            return
 
 
 def _translate(error: sqlite3.IntegrityError) -> Exception:
