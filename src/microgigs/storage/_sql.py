@@ -11,7 +11,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import datetime
 from importlib import resources
 from typing import Final, Protocol, TypeVar
@@ -65,7 +65,7 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import Column, Select, Table, Versioned
-from microgigs.storage._unit import Changes, StagedStorage, Write
+from microgigs.storage._unit import NO_SESSION, Changes, StagedStorage, Write
 from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 
@@ -246,7 +246,7 @@ class SqlBackend(ABC):
 
     def session(self) -> AbstractContextManager[None]:
         """What a unit of work's reads and flush share; nothing unless the adapter says so."""
-        return nullcontext()
+        return NO_SESSION
 
     # --- reads --------------------------------------------------------------------------------
 

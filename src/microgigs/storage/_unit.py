@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar, overload
@@ -227,6 +227,9 @@ class _HasVersion(Protocol):
 
 
 V = TypeVar("V", bound=_HasVersion)
+NO_SESSION: Final[AbstractContextManager[None]] = nullcontext()
+"""The session of a backend that keeps nothing between a unit of work's reads: one for all."""
+
 _R = TypeVar("_R", bound="_Tracked")
 _S = TypeVar("_S", bound="_Staging")
 

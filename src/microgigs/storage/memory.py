@@ -18,9 +18,9 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Final, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -65,7 +65,15 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import CONTRACTS, TABLES, Select, Table, Versioned
-from microgigs.storage._unit import Backend, Changes, StagedStorage, StagedUnitOfWork, Stored, Write
+from microgigs.storage._unit import (
+    NO_SESSION,
+    Backend,
+    Changes,
+    StagedStorage,
+    StagedUnitOfWork,
+    Stored,
+    Write,
+)
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
 __all__ = ["MemoryStorage"]
@@ -302,7 +310,7 @@ class _MemoryBackend:
 
     def session(self) -> AbstractContextManager[None]:
         """Nothing to keep between a unit of work's reads: one shared no-op for all."""
-        return _NO_SESSION
+        return NO_SESSION
 
     def document(self, table: Table[D], key: str) -> D | None:
         return self._tables[table.name].get(key)  # type: ignore[return-value]
@@ -470,9 +478,6 @@ class _MemoryBackend:
         self._members[member.id] = member
         self._member_keys["username", member.username] = member.id
         self._member_keys["email", member.email] = member.id
-
-
-_NO_SESSION: Final = nullcontext()
 
 
 def _check_version(
