@@ -144,27 +144,25 @@ class _SQLiteBackend(SqlBackend):
         self._keeper.close()
 
     def _migrate(self) -> None:
-        connection = self._keeper
-        _begin(connection)
-        try:
-            connection.execute(
+        def migrate(execute: Execute) -> None:
+            execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
-                " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+                (),
             )
-            done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+            applied = execute("SELECT version FROM schema_migrations", ()).fetchall()
+            done = {row[0] for row in applied}
             for version, script in _migrations():
                 if version in done:
                     continue
                 for statement in _statements(script):
-                    connection.execute(statement)
-                connection.execute(
+                    execute(statement, ())
+                execute(
                     "INSERT INTO schema_migrations VALUES (?, ?)",
                     (version, self._time(datetime.now(UTC))),
                 )
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+
+        _in_transaction(self._keeper, migrate)
 
     def schema_version(self) -> int:
         rows = self._read("SELECT max(version) FROM schema_migrations")
@@ -173,16 +171,8 @@ class _SQLiteBackend(SqlBackend):
     # --- transactions ------------------------------------------------------------------------
 
     def _write(self, work: Callable[[Execute], None]) -> None:
-        connection = self._connection()
         try:
-            _begin(connection)
-            try:
-                # the driver's own method, no wrapper: a flush sends each statement through it
-                work(connection.execute)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+            _in_transaction(self._connection(), work)
         except sqlite3.IntegrityError as error:
             raise _translate(error) from error
         except sqlite3.Error as error:
@@ -247,11 +237,12 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s.strip()]
 
 
-def _begin(connection: sqlite3.Connection) -> None:
-    """Open a write transaction (``BEGIN IMMEDIATE``), retried while the database is busy.
+def _in_transaction(connection: sqlite3.Connection, work: Callable[[Execute], None]) -> None:
+    """``work`` in a write transaction: committed if it returns, rolled back if it raises.
 
-    The caller commits or rolls back itself: a flush is frequent enough that a context
-    manager's generator per transaction shows in its cost.
+    ``BEGIN IMMEDIATE`` is retried while the database is busy. A plain function, not a
+    context manager: a flush is frequent enough that a generator per transaction shows in
+    its cost. ``work`` sends through the driver's own method, no wrapper.
     """
     for attempt in range(1, _ATTEMPTS + 1):
         try:
@@ -261,7 +252,13 @@ def _begin(connection: sqlite3.Connection) -> None:
                 raise StorageBusy(attempts=attempt) from error
             time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
         else:
-            return
+            break
+    try:
+        work(connection.execute)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def _translate(error: sqlite3.IntegrityError) -> Exception:
