@@ -9,7 +9,7 @@ import hashlib
 import inspect
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Final, Generic, ParamSpec, TypeVar, cast, overload
+from typing import Final, ParamSpec, Protocol, TypeVar, cast, overload
 
 import attrs
 import orjson
@@ -97,23 +97,22 @@ class TickReport:
     refilled: int = 0
 
 
-class UseCase(Generic[P, R]):
+class UseCase(Protocol[P, R]):
     """A ``Marketplace`` method made from a command class: its parameters are the command's.
 
     ``market.checkout(buyer, key="k")`` is ``market.execute(Checkout(buyer, key="k"))``: the
-    fields, their defaults and the docstring are the command's own, written once.
+    fields, their defaults and the docstring are the command's own, written once. A
+    protocol: what the type checker sees of the plain function :func:`use_case` returns.
     """
 
     @overload
     def __get__(self, instance: None, owner: type) -> UseCase[P, R]: ...
     @overload
     def __get__(self, instance: Marketplace, owner: type) -> Callable[P, R]: ...
-    def __get__(self, instance: Marketplace | None, owner: type) -> object:
-        raise NotImplementedError  # the type checker's view; at run time a plain function
+    def __get__(self, instance: Marketplace | None, owner: type) -> object: ...
 
     def __call__(self, market: Marketplace, /, *args: P.args, **kwargs: P.kwargs) -> R:
         """``Marketplace.checkout(market, buyer)``: the method read from the class."""
-        raise NotImplementedError  # the type checker's view; at run time a plain function
 
 
 def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
@@ -131,7 +130,7 @@ def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
         [market, *sorted(fields, key=lambda field: field.name == "key")],  # the key last
         return_annotation=kind.result,
     )
-    return cast("UseCase[P, R]", run)
+    return run  # a plain function is a UseCase: it binds to the instance it is read from
 
 
 def _checked_key(key: object) -> str:
