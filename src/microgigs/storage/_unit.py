@@ -156,7 +156,12 @@ class Changes:
 
 
 class _Staging(ABC):
-    """A repository of a unit of work: it puts what it staged into the unit's changes."""
+    """A repository of a unit of work: it puts what it staged into the unit's changes.
+
+    Each is made as ``Repository(backend, reads)``, on first use: ``reads`` is the unit's
+    list of what a lost race would show changed (see :meth:`_Ledger.post`), which a
+    repository of versioned aggregates joins.
+    """
 
     @abstractmethod
     def stage(self, changes: Changes) -> None:
@@ -221,94 +226,101 @@ class Backend(Protocol):
         ...
 
 
-class _HasVersion(Protocol):
-    @property
-    def version(self) -> int: ...
-
-
-V = TypeVar("V", bound=_HasVersion)
+V = TypeVar("V", bound=Versioned)
+K = TypeVar("K", bound=str)
 NO_SESSION: Final[AbstractContextManager[None]] = nullcontext()
 """The session of a backend that keeps nothing between a unit of work's reads: one for all."""
 
-_R = TypeVar("_R", bound="_Tracked")
 _S = TypeVar("_S", bound="_Staging")
 
 
-class _Tracked(Protocol):
-    @property
-    def rows(self) -> _Current: ...
+class _Current(Protocol):
+    def require_current(self) -> None: ...
 
 
-class _Rows(Generic[V]):
-    """Staged aggregates of one kind, with the version each was read at."""
+class _Versioned(_Staging, Generic[K, V]):
+    """A repository of versioned aggregates by id: each one's version read, those staged.
 
-    def __init__(self, kind: str, load: Callable[[str], V | None]) -> None:
-        self.kind = kind
-        self._load = load
+    The repository holds its rows itself, so a unit of work makes one object per kind it
+    uses, not two.
+    """
+
+    label: str
+    """The kind, as an error names it."""
+
+    def __init__(self, backend: Backend, reads: list[_Current]) -> None:
+        self._backend = backend
         self.read: dict[str, int] = {}
         self.staged: dict[str, V] = {}
         self.new: set[str] = set()
+        reads.append(self)
 
-    def get(self, key: str) -> V:
+    @abstractmethod
+    def _load(self, key: K) -> V | None:
+        """The committed aggregate, if any: the backend's own, never handed out."""
+
+    def get(self, key: K) -> V:
         found = self.staged.get(key)
         if found is None:
             found = self._load(key)
             if found is None:
-                raise NotFound(kind=self.kind, key=str(key)[:100])
+                raise NotFound(kind=self.label, key=str(key)[:100])
             self.read.setdefault(key, found.version)
         return clone(found)
 
-    def add(self, key: str, value: V) -> None:
+    def add(self, value: V) -> None:
+        key = value.id
         if key in self.staged:
-            raise StaleWrite(kind=self.kind, key=key)
+            raise StaleWrite(kind=self.label, key=key)
         self.staged[key] = clone(value)
         self.new.add(key)
 
-    def save(self, key: str, value: V) -> None:
+    def save(self, value: V) -> None:
+        key = value.id
         if key not in self.read and key not in self.new:
-            raise StaleWrite(kind=self.kind, key=key)
+            raise StaleWrite(kind=self.label, key=key)
         self.staged[key] = clone(value)
 
     def require_current(self) -> None:
         """Raise StaleWrite if anything read here has been changed since by someone else."""
         for key, version in self.read.items():
-            found = self._load(key)
+            found = self._load(key)  # type: ignore[arg-type]
             if found is None or found.version != version:
-                raise StaleWrite(kind=self.kind, key=key)
+                raise StaleWrite(kind=self.label, key=key)
 
-    def overlay(self, found: list[V], key: Callable[[V], str]) -> list[V]:
+    def overlay(self, found: list[V]) -> list[V]:
         """Committed rows with this unit's staged versions in their place."""
-        merged = {key(v): v for v in found}
+        merged = {v.id: v for v in found}
         merged.update(self.staged)
         return list(merged.values())
 
     def writes(self) -> list[Write[V]]:
+        if not self.staged:  # most repositories a unit makes only read
+            return []
         return [
             Write(value, None if key in self.new else self.read[key])
             for key, value in self.staged.items()
         ]
 
 
-class _Members(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[Member] = _Rows(_("member"), backend.member)  # type: ignore[arg-type]
+class _Members(_Versioned[MemberId, Member]):
+    label = _("member")
+
+    def _load(self, key: MemberId) -> Member | None:
+        return self._backend.member(key)
 
     def stage(self, changes: Changes) -> None:
-        changes.members = self.rows.writes()
+        changes.members = self.writes()
 
     def add(self, member: Member) -> None:
         self._unique(member)
-        self.rows.add(member.id, member)
-
-    def get(self, member_id: MemberId) -> Member:
-        return self.rows.get(member_id)
+        super().add(member)
 
     def can_trade(self, member_id: MemberId) -> bool:
         # a look, not a load: no copy, and the unit does not write it back
-        found = self.rows.staged.get(member_id) or self._backend.member(member_id)
+        found = self.staged.get(member_id) or self._backend.member(member_id)
         if found is None:
-            raise NotFound(kind=_("member"), key=str(member_id)[:100])
+            raise NotFound(kind=self.label, key=str(member_id)[:100])
         return found.can_trade
 
     def find_by_username(self, username: str) -> Member | None:
@@ -322,7 +334,7 @@ class _Members(_Staging):
         return [clone(m) for m in self._backend.members_after(after or "", limit)]
 
     def _find(self, field: str, value: str) -> Member | None:
-        for member in self.rows.staged.values():
+        for member in self.staged.values():
             if getattr(member, field) == value:
                 return clone(member)
         found = self._backend.member_by(field, value)
@@ -330,79 +342,64 @@ class _Members(_Staging):
 
     def save(self, member: Member) -> None:
         self._unique(member)
-        self.rows.save(member.id, member)
+        super().save(member)
 
     def _unique(self, member: Member) -> None:
         for field, error in (("username", UsernameTaken), ("email", EmailTaken)):
             value = getattr(member, field)
             clash = any(
-                m.id != member.id and getattr(m, field) == value for m in self.rows.staged.values()
+                m.id != member.id and getattr(m, field) == value for m in self.staged.values()
             )
             owner = self._backend.member_by(field, value)
             if clash or (owner is not None and owner.id != member.id):
                 raise error(value)
 
 
-class _Services(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[Service] = _Rows(_("service"), backend.service)  # type: ignore[arg-type]
+class _Services(_Versioned[ServiceId, Service]):
+    label = _("service")
+
+    def _load(self, key: ServiceId) -> Service | None:
+        return self._backend.service(key)
 
     def stage(self, changes: Changes) -> None:
-        changes.services = self.rows.writes()
-
-    def add(self, service: Service) -> None:
-        self.rows.add(service.id, service)
-
-    def get(self, service_id: ServiceId) -> Service:
-        return self.rows.get(service_id)
-
-    def save(self, service: Service) -> None:
-        self.rows.save(service.id, service)
+        changes.services = self.writes()
 
     def by_seller(self, seller_id: MemberId) -> list[Service]:
-        merged = self.rows.overlay(self._backend.services_by_seller(seller_id), lambda s: s.id)
+        merged = self.overlay(self._backend.services_by_seller(seller_id))
         found = [s for s in merged if s.seller_id == seller_id]
         found.sort(key=lambda s: (s.created_at, s.id), reverse=True)
         return [clone(s) for s in found]
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
-        merged = self.rows.overlay(self._backend.services_by_status(status, limit), lambda s: s.id)
+        merged = self.overlay(self._backend.services_by_status(status, limit))
         found = [s for s in merged if s.status is status]
         found.sort(key=lambda s: (s.updated_at, s.id))
         return [clone(s) for s in found[:limit]]
 
 
-class _Reviews(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[Review] = _Rows(_("review"), backend.review)  # type: ignore[arg-type]
+class _Reviews(_Versioned[ReviewId, Review]):
+    label = _("review")
+
+    def _load(self, key: ReviewId) -> Review | None:
+        return self._backend.review(key)
 
     def stage(self, changes: Changes) -> None:
-        changes.reviews = self.rows.writes()
+        changes.reviews = self.writes()
 
     def add(self, review: Review) -> None:
         if self.for_order(review.order_id) is not None:
             raise StaleWrite(kind=_("review"), key=review.order_id)
-        self.rows.add(review.id, review)
-
-    def get(self, review_id: ReviewId) -> Review:
-        return self.rows.get(review_id)
-
-    def save(self, review: Review) -> None:
-        self.rows.save(review.id, review)
+        super().add(review)
 
     def for_order(self, order_id: OrderId) -> Review | None:
-        for review in self.rows.staged.values():
+        for review in self.staged.values():
             if review.order_id == order_id:
                 return clone(review)
         found = self._backend.review_of_order(order_id)
         return None if found is None else self.get(found.id)
 
     def by_service(self, service_id: ServiceId, *, limit: int = 20) -> list[Review]:
-        merged = self.rows.overlay(
-            self._backend.reviews_of_service(service_id, limit), lambda r: r.id
-        )
+        merged = self.overlay(self._backend.reviews_of_service(service_id, limit))
         found = [r for r in merged if r.service_id == service_id]
         found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         return [clone(r) for r in found[:limit]]
@@ -414,16 +411,14 @@ class _Reviews(_Staging):
         return self._backend.rating("seller_id", seller_id)
 
     def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Review]:
-        merged = self.rows.overlay(
-            self._backend.reviews_of_seller(seller_id, since), lambda r: r.id
-        )
+        merged = self.overlay(self._backend.reviews_of_seller(seller_id, since))
         found = [r for r in merged if r.seller_id == seller_id and r.created_at >= since]
         found.sort(key=lambda r: (r.created_at, r.id))
         return [clone(r) for r in found]
 
 
 class _Levels(_Staging):
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, _reads: list[_Current]) -> None:
         self._backend = backend
         self.staged: dict[tuple[MemberId, datetime], Evaluation] = {}
 
@@ -453,31 +448,23 @@ class _Levels(_Staging):
         return [s for s in found if s not in done][:limit]
 
 
-class _Requests(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[ServiceRequest] = _Rows(_("request"), backend.request)  # type: ignore[arg-type]
+class _Requests(_Versioned[RequestId, ServiceRequest]):
+    label = _("request")
+
+    def _load(self, key: RequestId) -> ServiceRequest | None:
+        return self._backend.request(key)
 
     def stage(self, changes: Changes) -> None:
-        changes.requests = self.rows.writes()
-
-    def add(self, request: ServiceRequest) -> None:
-        self.rows.add(request.id, request)
-
-    def get(self, request_id: RequestId) -> ServiceRequest:
-        return self.rows.get(request_id)
-
-    def save(self, request: ServiceRequest) -> None:
-        self.rows.save(request.id, request)
+        changes.requests = self.writes()
 
     def awaiting_review(self, *, limit: int = 50) -> list[ServiceRequest]:
-        found = self.rows.overlay(self._backend.requests_in_review(limit), lambda r: r.id)
+        found = self.overlay(self._backend.requests_in_review(limit))
         waiting = [r for r in found if r.status is RequestStatus.PENDING_REVIEW]
         return [clone(r) for r in sorted(waiting, key=lambda r: (r.created_at, r.id))[:limit]]
 
     def by_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[ServiceRequest]:
         whole_number(_("page size"), limit, 1, _PAGE_MAX)
-        found = self.rows.overlay(self._backend.requests_of_buyer(buyer_id, limit), lambda r: r.id)
+        found = self.overlay(self._backend.requests_of_buyer(buyer_id, limit))
         mine = [r for r in found if r.buyer_id == buyer_id]
         mine.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         return [clone(r) for r in mine[:limit]]
@@ -485,9 +472,7 @@ class _Requests(_Staging):
     def open_now(
         self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20
     ) -> list[ServiceRequest]:
-        found = self.rows.overlay(
-            self._backend.requests_open(now, category_id, limit), lambda r: r.id
-        )
+        found = self.overlay(self._backend.requests_open(now, category_id, limit))
         found = [
             r
             for r in found
@@ -500,46 +485,38 @@ class _Requests(_Staging):
         return self._backend.requests_expiring(now, limit)
 
 
-class _Inquiries(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[Inquiry] = _Rows(_("inquiry"), backend.inquiry)  # type: ignore[arg-type]
+class _Inquiries(_Versioned[InquiryId, Inquiry]):
+    label = _("inquiry")
+
+    def _load(self, key: InquiryId) -> Inquiry | None:
+        return self._backend.inquiry(key)
 
     def stage(self, changes: Changes) -> None:
-        changes.inquiries = self.rows.writes()
-
-    def add(self, inquiry: Inquiry) -> None:
-        self.rows.add(inquiry.id, inquiry)
-
-    def get(self, inquiry_id: InquiryId) -> Inquiry:
-        return self.rows.get(inquiry_id)
-
-    def save(self, inquiry: Inquiry) -> None:
-        self.rows.save(inquiry.id, inquiry)
+        changes.inquiries = self.writes()
 
     def about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
-        for inquiry in self.rows.staged.values():
+        for inquiry in self.staged.values():
             if inquiry.buyer_id == buyer_id and inquiry.service_id == service_id:
                 return clone(inquiry)
         found = self._backend.inquiry_about(buyer_id, service_id)
         return None if found is None else self.get(found.id)
 
     def to_seller(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
-        merged = self.rows.overlay(self._backend.inquiries_to(seller_id, since), lambda i: i.id)
+        merged = self.overlay(self._backend.inquiries_to(seller_id, since))
         found = [i for i in merged if i.seller_id == seller_id and i.opened_at >= since]
         found.sort(key=lambda i: (i.opened_at, i.id))
         return [clone(i) for i in found]
 
     def from_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
         whole_number(_("page size"), limit, 1, _PAGE_MAX)
-        merged = self.rows.overlay(self._backend.inquiries_from(buyer_id, limit), lambda i: i.id)
+        merged = self.overlay(self._backend.inquiries_from(buyer_id, limit))
         found = [i for i in merged if i.buyer_id == buyer_id]
         found.sort(key=lambda i: (i.opened_at, i.id), reverse=True)
         return [clone(i) for i in found[:limit]]
 
 
 class _Listings(_Staging):
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, _reads: list[_Current]) -> None:
         self._backend = backend
         self.staged: dict[ServiceId, Listing | None] = {}
 
@@ -608,31 +585,24 @@ class _ByOwner(_Staging, Generic[W]):
         self.staged[record.owner_id] = clone(record)
 
 
-class _Orders(_Staging):
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self.rows: _Rows[Order] = _Rows(_("order"), backend.order)  # type: ignore[arg-type]
+class _Orders(_Versioned[OrderId, Order]):
+    label = _("order")
+
+    def __init__(self, backend: Backend, reads: list[_Current]) -> None:
+        super().__init__(backend, reads)
         self.new_messages: list[Message] = []
 
+    def _load(self, key: OrderId) -> Order | None:
+        return self._backend.order(key)
+
     def stage(self, changes: Changes) -> None:
-        changes.orders = self.rows.writes()
+        changes.orders = self.writes()
         changes.messages = list(self.new_messages)
-
-    def add(self, order: Order) -> None:
-        self.rows.add(order.id, order)
-
-    def get(self, order_id: OrderId) -> Order:
-        return self.rows.get(order_id)
-
-    def save(self, order: Order) -> None:
-        self.rows.save(order.id, order)
 
     def _listing(
         self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
     ) -> list[Order]:
-        merged = self.rows.overlay(
-            self._backend.orders_of(party, member_id, status, limit), lambda o: o.id
-        )
+        merged = self.overlay(self._backend.orders_of(party, member_id, status, limit))
         found = [
             o
             for o in merged
@@ -653,7 +623,7 @@ class _Orders(_Staging):
 
     def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
         whole_number(_("page size"), limit, 1, _PAGE_MAX)
-        merged = self.rows.overlay(self._backend.orders_in_status(status, limit), lambda o: o.id)
+        merged = self.overlay(self._backend.orders_in_status(status, limit))
         found = sorted((o for o in merged if o.status is status), key=lambda o: (o.placed_at, o.id))
         return [clone(o) for o in found[:limit]]
 
@@ -661,7 +631,7 @@ class _Orders(_Staging):
         return self._backend.orders_due(now, limit)
 
     def of_seller_since(self, seller_id: MemberId, since: datetime) -> list[Order]:
-        merged = self.rows.overlay(self._backend.orders_of_seller(seller_id, since), lambda o: o.id)
+        merged = self.overlay(self._backend.orders_of_seller(seller_id, since))
         found = [o for o in merged if o.seller_id == seller_id and o.placed_at >= since]
         found.sort(key=lambda o: (o.placed_at, o.id))
         return [clone(o) for o in found]
@@ -674,48 +644,41 @@ class _Orders(_Staging):
         return [*self._backend.messages(order_id), *mine]
 
 
-class _Documents(_Staging, Generic[D]):
+class _Documents(_Versioned[str, D]):
     """The repository of an aggregate stored the shared way: rows staged, selects overlaid."""
 
-    def __init__(self, backend: Backend, table: Table[D]) -> None:
-        self._backend = backend
-        self._table = table
-        self.rows: _Rows[D] = _Rows(table.label, lambda key: backend.document(table, key))
+    _table: Table[D]
+
+    def _load(self, key: str) -> D | None:
+        return self._backend.document(self._table, key)
 
     def stage(self, changes: Changes) -> None:
+        if not self.staged:
+            return
         table = self._table
         changes.documents = [
             *changes.documents,
             *(
                 Stored(table.name, table.label, table.columns(w.value), w.value, w.expected)
-                for w in self.rows.writes()
+                for w in self.writes()
             ),
         ]
 
-    def add(self, value: D) -> None:
-        self.rows.add(value.id, value)
-
-    def get(self, key: str) -> D:
-        return self.rows.get(key)
-
     def find(self, key: str) -> D | None:
-        if key in self.rows.staged:
-            return self.rows.get(key)
+        if key in self.staged:
+            return self.get(key)
         found = self._backend.document(self._table, key)
-        return None if found is None else self.rows.get(key)
-
-    def save(self, value: D) -> None:
-        self.rows.save(value.id, value)
+        return None if found is None else self.get(key)
 
     def select(self, select: Select) -> list[D]:
         whole_number(_("page size"), select.limit, 1, _PAGE_MAX)
-        found = self.rows.overlay(self._backend.documents(self._table, select), lambda v: v.id)
+        found = self.overlay(self._backend.documents(self._table, select))
         return [clone(v) for v in select.arrange(found, self._table.columns)]
 
 
 class _Projects(_Documents[Project]):
-    def __init__(self, backend: Backend) -> None:
-        super().__init__(backend, PROJECTS)
+    _table = PROJECTS
+    label = PROJECTS.label
 
     def open_now(
         self,
@@ -764,8 +727,8 @@ class _Projects(_Documents[Project]):
 
 
 class _Contracts(_Documents[Contract]):
-    def __init__(self, backend: Backend) -> None:
-        super().__init__(backend, CONTRACTS)
+    _table = CONTRACTS
+    label = CONTRACTS.label
 
     def of_project(self, project_id: ProjectId, *, limit: int = 50) -> list[Contract]:
         return self.select(
@@ -812,16 +775,12 @@ class _Contracts(_Documents[Contract]):
 
 
 class _BidCredits(_Documents[BidCredits]):
-    def __init__(self, backend: Backend) -> None:
-        super().__init__(backend, BID_CREDITS)
+    _table = BID_CREDITS
+    label = BID_CREDITS.label
 
     def due(self, now: datetime, *, limit: int = 100) -> list[MemberId]:
         due = Select(until=("refills_at", now), order=(("refills_at", False),), limit=limit)
         return [MemberId(c.id) for c in self._backend.documents(BID_CREDITS, due)]
-
-
-class _Current(Protocol):
-    def require_current(self) -> None: ...
 
 
 class _Ledger(_Staging):
@@ -878,7 +837,7 @@ class _Ledger(_Staging):
 
 
 class _Outbox(_Staging):
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, _reads: list[_Current]) -> None:
         self._backend = backend
         self.recorded: list[OutboxEvent] = []
         self.acknowledged: list[EventId] = []
@@ -901,7 +860,7 @@ class _Outbox(_Staging):
 
 
 class _Commands(_Staging):
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, _reads: list[_Current]) -> None:
         self._backend = backend
         self.staged: dict[str, CommandRecord] = {}
 
@@ -913,17 +872,6 @@ class _Commands(_Staging):
 
     def put(self, record: CommandRecord) -> None:
         self.staged[record.key] = record
-
-
-def _tracked(make: Callable[[Backend], _R]) -> Callable[[Backend, list[_Current]], _R]:
-    """A repository whose rows a lost race would show changed."""
-
-    def made(backend: Backend, reads: list[_Current]) -> _R:
-        repository = make(backend)
-        reads.append(repository.rows)
-        return repository
-
-    return made
 
 
 class _Made(Generic[_S]):
@@ -958,35 +906,38 @@ class StagedUnitOfWork:
     and only the ones made have anything to commit.
     """
 
-    members = _Made(_tracked(_Members))
-    services = _Made(_tracked(_Services))
-    orders = _Made(_tracked(_Orders))
-    reviews = _Made(_tracked(_Reviews))
-    inquiries = _Made(_tracked(_Inquiries))
-    requests = _Made(_tracked(_Requests))
-    projects = _Made(_tracked(_Projects))
-    contracts = _Made(_tracked(_Contracts))
-    bid_credits = _Made(_tracked(_BidCredits))
-    listings = _Made(lambda backend, _: _Listings(backend))
-    levels = _Made(lambda backend, _: _Levels(backend))
+    members = _Made(_Members)
+    services = _Made(_Services)
+    orders = _Made(_Orders)
+    reviews = _Made(_Reviews)
+    inquiries = _Made(_Inquiries)
+    requests = _Made(_Requests)
+    projects = _Made(_Projects)
+    contracts = _Made(_Contracts)
+    bid_credits = _Made(_BidCredits)
+    listings = _Made(_Listings)
+    levels = _Made(_Levels)
     favourites = _Made(lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"))
     carts = _Made(lambda backend, _: _ByOwner(backend.cart, Cart, "carts"))
     ledger = _Made(_Ledger)
-    outbox = _Made(lambda backend, _: _Outbox(backend))
-    commands = _Made(lambda backend, _: _Commands(backend))
+    outbox = _Made(_Outbox)
+    commands = _Made(_Commands)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
-        # the rows a lost race would show changed: rows, not a method of self, so a unit of
-        # work holds no reference cycle and is freed the moment it is done
+        # the repositories a lost race would show changed: a list the ledger holds, not a
+        # method of self, so a unit of work holds no reference cycle and is freed the moment
+        # it is done
         self._reads: list[_Current] = []
         self._made: list[_Staging] = []
         self._done = False
         self._session: AbstractContextManager[None] | None = None
 
     def __enter__(self) -> Self:
-        self._session = self._backend.session()
-        self._session.__enter__()
+        session = self._backend.session()
+        if session is not NO_SESSION:  # the shared no-op needs no entering nor leaving
+            session.__enter__()
+            self._session = session
         return self
 
     def __exit__(
@@ -995,8 +946,7 @@ class StagedUnitOfWork:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if not self._done:
-            self.rollback()
+        self._done = True  # what was not committed is forgotten (as rollback does)
         if self._session is not None:
             session, self._session = self._session, None
             session.__exit__(kind, error, traceback)
