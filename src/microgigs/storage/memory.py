@@ -342,27 +342,31 @@ class _MemoryBackend:
 
     def _check_aggregates(self, changes: Changes) -> None:
         """Each aggregate written at the version read, members' usernames and e-mails unique."""
-        versioned = (
-            (_MEMBER, changes.members, self._members),
-            (_SERVICE, changes.services, self._services),
-            (_ORDER, changes.orders, self._orders),
-            (_REVIEW, changes.reviews, self._reviews),
-            (_INQUIRY, changes.inquiries, self._inquiries),
-            (_REQUEST, changes.requests, self._requests),
-        )
         # most commits touch a few kinds: an empty one costs a test, not a loop's set-up
-        for kind, writes, stored in versioned:
-            if writes:
-                for write in writes:
-                    _check_version(kind, write, stored.get(write.value.id))
+        if changes.members:
+            _check_versions(_MEMBER, changes.members, self._members)
+        if changes.services:
+            _check_versions(_SERVICE, changes.services, self._services)
+        if changes.orders:
+            _check_versions(_ORDER, changes.orders, self._orders)
+        if changes.reviews:
+            _check_versions(_REVIEW, changes.reviews, self._reviews)
+        if changes.inquiries:
+            _check_versions(_INQUIRY, changes.inquiries, self._inquiries)
+        if changes.requests:
+            _check_versions(_REQUEST, changes.requests, self._requests)
         if changes.documents:
             self._check_documents(changes.documents)
+        if changes.favourites or changes.carts:
+            self._check_carts_and_favourites(changes)
+        if changes.members:
+            self._check_unique(changes.members)
+
+    def _check_carts_and_favourites(self, changes: Changes) -> None:
         if changes.favourites:
             _check_owned(_("favourites"), changes.favourites, self._favourites)
         if changes.carts:
             _check_owned(_("cart"), changes.carts, self._carts)
-        if changes.members:
-            self._check_unique(changes.members)
 
     def _check_unique(self, members: Sequence[Write[Member]]) -> None:
         """No other member holds a written member's username or e-mail."""
@@ -478,6 +482,20 @@ class _MemoryBackend:
         self._members[member.id] = member
         self._member_keys["username", member.username] = member.id
         self._member_keys["email", member.email] = member.id
+
+
+def _check_versions(
+    kind: str,
+    writes: Sequence[Write[Member]]
+    | Sequence[Write[Service]]
+    | Sequence[Write[Order]]
+    | Sequence[Write[Review]]
+    | Sequence[Write[Inquiry]]
+    | Sequence[Write[ServiceRequest]],
+    stored: Mapping[str, object],
+) -> None:
+    for write in writes:
+        _check_version(kind, write, stored.get(write.value.id))
 
 
 def _check_version(
