@@ -37,3 +37,19 @@ def test_only_a_declared_value_type_is_shared_without_a_look() -> None:
              Sequence[str], Any, object, str | list[str]]  # fmt: skip
     expected = [False, False, False, True, True, True, True, True, True]
     assert expected == [_may_hold_a_container(hint) for hint in hints]
+
+
+@attrs.frozen
+class _Frozen:
+    lines: list[str]
+    name: str
+
+
+def test_clone_copies_a_frozen_class_too() -> None:
+    frozen = _Frozen(["x"], "n")
+    copied = clone(frozen)
+    assert (frozen, False, True) == (
+        copied,
+        copied.lines is frozen.lines,
+        copied.name is frozen.name,
+    )

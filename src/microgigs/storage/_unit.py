@@ -108,22 +108,28 @@ def _copier(kind: type) -> Callable[[object], object]:
     """The function copying a ``kind`` (an attrs class): containers copied, the rest shared.
 
     A field whose declared type holds no list, dict or set (text, a number, a moment, an
-    enum, a tuple, a value object) is shared without looking at it: most of them.
+    enum, a tuple, a value object) is shared without looking at it: most of them. A class
+    without a ``__setattr__`` of its own (the aggregates) is written field by field as
+    ``copied.name = …``; a frozen one, or one checking what is set, through
+    ``object.__setattr__`` (its checks are for new values, not copies).
     """
     try:
         hints = get_type_hints(kind)
     except NameError:  # a type it cannot resolve: every field is looked at
         hints = {}
+    plain = kind.__setattr__ is object.__setattr__
     lines = ["def copy(value):", "    copied = new(kind)"]
     for field in attrs.fields(kind):
-        if not _may_hold_a_container(hints.get(field.name, object)):
-            lines.append(f"    put(copied, {field.name!r}, value.{field.name})")
+        name = field.name
+        put = f"    copied.{name} = {{}}" if plain else f"    put(copied, {name!r}, {{}})"
+        if not _may_hold_a_container(hints.get(name, object)):
+            lines.append(put.format(f"value.{name}"))
             continue
         lines += [
-            f"    inner = value.{field.name}",
+            f"    inner = value.{name}",
             "    if inner.__class__ in containers:",
             "        inner = inner.copy()",
-            f"    put(copied, {field.name!r}, inner)",
+            put.format("inner"),
         ]
     lines.append("    return copied")
     scope: dict[str, object] = {
