@@ -117,7 +117,8 @@ def _copier(kind: type) -> Callable[[object], object]:
         hints = get_type_hints(kind)
     except NameError:  # a type it cannot resolve: every field is looked at
         hints = {}
-    plain = kind.__setattr__ is object.__setattr__
+    setter: object = kind.__setattr__  # object's own for a class without one
+    plain = setter is object.__setattr__
     lines = ["def copy(value):", "    copied = new(kind)"]
     for field in attrs.fields(kind):
         name = field.name
