@@ -73,6 +73,8 @@ class Select:
     def arrange(self, rows: Iterable[V], columns: Callable[[V], Mapping[str, Column]]) -> list[V]:
         """The selected ``rows`` in this order, at most ``limit`` of them."""
         chosen = [row for row in rows if self.matches(columns(row))]
+        if not chosen:  # often so (nothing due at a tick): no sort keys to make
+            return chosen
         descending = self.order[-1][1] if self.order else False
         chosen.sort(key=lambda row: row.id, reverse=descending)
         for name, down in reversed(self.order):
