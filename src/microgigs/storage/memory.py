@@ -430,7 +430,7 @@ class _MemoryBackend:
     ) -> None:
         # the staged values become the committed ones: the finished unit of work hands out
         # only copies of them, so nobody else holds them. Most commits touch a few kinds:
-        # each empty one costs a test.
+        # each empty one costs a test (a loop, not a generator made for nothing).
         for write in changes.members:
             self._keep_member(write.value)
         for written in changes.orders:
@@ -439,20 +439,21 @@ class _MemoryBackend:
             self._messages.setdefault(message.order_id, []).append(message)
         for transaction, after in postings:
             self._book.record(transaction, after)
-        if changes.services:
-            self._services.update((w.value.id, w.value) for w in changes.services)
-        if changes.favourites:
-            self._favourites.update((f.value.owner_id, f.value) for f in changes.favourites)
-        if changes.carts:
-            self._carts.update((c.value.owner_id, c.value) for c in changes.carts)
-        if changes.commands:
-            self._commands.update((record.key, record) for record in changes.commands)
+        for service in changes.services:
+            self._services[service.value.id] = service.value
+        for favourites in changes.favourites:
+            self._favourites[favourites.value.owner_id] = favourites.value
+        for cart in changes.carts:
+            self._carts[cart.value.owner_id] = cart.value
+        for record in changes.commands:
+            self._commands[record.key] = record
         if changes.events or changes.acknowledged:
             self._apply_events(changes)
         self._apply_rest(changes)
 
     def _apply_events(self, changes: Changes) -> None:
-        self._outbox.update((event.id, event) for event in changes.events)
+        for event in changes.events:
+            self._outbox[event.id] = event
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
 
