@@ -105,12 +105,12 @@ def quote(
         )
     count = whole_number(_("quantity"), quantity, 1, policy.catalog.quantity_max)
     chosen = service.choose(upgrade_ids)
-    check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
+    unit = check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
     lines = [
         _line(LineKind.BASE, service.title, service.base_price, count),
         *(_line(LineKind.UPGRADE, u.title, u.price, count, upgrade_id=u.id) for u in chosen),
     ]
-    subtotal = sum((line.amount for line in lines), Money.zero(service.base_price.currency))
+    subtotal = unit * count  # the lines' amounts added up: each line is its price × count
     fee = charge(subtotal, policy.ledger.buyer_fees)
     if fee.is_positive():
         lines.append(_line(LineKind.BUYER_FEE, LineKind.BUYER_FEE.label, fee, 1))
