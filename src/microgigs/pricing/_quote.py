@@ -80,7 +80,8 @@ def _line(
     kind: LineKind, title: str, price: Money, quantity: int, upgrade_id: UpgradeId | None = None
 ) -> LineItem:
     """``quantity`` units at ``price`` each: the line's amount is their product."""
-    return LineItem(kind, title, price, quantity, price * quantity, upgrade_id)
+    amount = price if quantity == 1 else price * quantity  # one unit: its price, not a copy
+    return LineItem(kind, title, price, quantity, amount, upgrade_id)
 
 
 def quote(
@@ -110,7 +111,8 @@ def quote(
         _line(LineKind.BASE, service.title, service.base_price, count),
         *(_line(LineKind.UPGRADE, u.title, u.price, count, upgrade_id=u.id) for u in chosen),
     ]
-    subtotal = unit * count  # the lines' amounts added up: each line is its price × count
+    # the lines' amounts added up: each line is its price × count
+    subtotal = unit if count == 1 else unit * count
     fee = charge(subtotal, policy.ledger.buyer_fees)
     if fee.is_positive():
         lines.append(_line(LineKind.BUYER_FEE, LineKind.BUYER_FEE.label, fee, 1))
