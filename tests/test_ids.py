@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microgigs.clock import ManualClock
-from microgigs.ids import MemberId, OrderId, UlidGenerator
+from microgigs.ids import MemberId, OrderId, UlidGenerator, _encode
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 CROCKFORD = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
@@ -40,3 +40,32 @@ def test_ids_sort_by_creation_time_across_generators():
     early = UlidGenerator(ManualClock(START), seed=1).new(OrderId)
     late = UlidGenerator(ManualClock(START + timedelta(milliseconds=1)), seed=2).new(OrderId)
     assert early < late
+
+
+def _crockford(value: int) -> str:
+    """The plain reading of a ULID: 26 digits of five bits, from the top."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    return "".join(alphabet[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+@given(st.integers(0, 2**128 - 1))
+def test_an_id_is_its_value_in_crockford_base32(value):
+    assert _crockford(value) == _encode(value)
+
+
+def _millis(ulid: str) -> int:
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    return sum(alphabet.index(digit) << (5 * (9 - i)) for i, digit in enumerate(ulid[:10]))
+
+
+def test_each_id_carries_the_millisecond_the_clock_reads_when_it_is_made():
+    clock = ManualClock(START)
+    ids = UlidGenerator(clock, seed=3)
+    made = []
+    for step in (0, 0, 1, 1_000, 0, 86_400_000):
+        clock.advance(timedelta(milliseconds=step))
+        made.append((clock.now(), ids.new(OrderId)))
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert [(now - epoch) // timedelta(milliseconds=1) for now, _ in made] == [
+        _millis(ulid) for _, ulid in made
+    ]

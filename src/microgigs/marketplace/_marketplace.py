@@ -72,6 +72,7 @@ P = ParamSpec("P")
 _TICK_BATCH: Final = 200
 _LISTING_PAGE: Final = 100
 _PLAIN: Final = frozenset({str, int})
+_NULL: Final = orjson.dumps(None).decode()  # a result of None, as recorded
 _ROLES: Final = {role: role.value for role in Role}  # an enum's .value is a slow property
 _UNSTRUCTURE: Final[dict[type, Callable[[object], object]]] = {}
 KEY_LENGTH: Final = 200
@@ -268,10 +269,10 @@ class Marketplace(Queries, ProjectQueries):
 
     @staticmethod
     def _encoded(outcome: object) -> str:
-        if (
-            outcome is None
-            or type(outcome) in _PLAIN
-            or (type(outcome) is list and all(type(item) is str for item in outcome))
+        if outcome is None:  # what most commands return
+            return _NULL
+        if type(outcome) in _PLAIN or (
+            type(outcome) is list and all(type(item) is str for item in outcome)
         ):
             return orjson.dumps(outcome).decode()  # an id, a count, a list of ids: as they are
         return orjson.dumps(converter.unstructure(outcome)).decode()

@@ -186,6 +186,7 @@ __all__ = [
 
 R = TypeVar("R")
 T = TypeVar("T")
+_LEFT_AS_THEY_ARE: Final = (tuple, str, bytes, Mapping)  # made once, not per command
 
 
 def _as_tuple(values: Sequence[T]) -> tuple[T, ...]:
@@ -193,7 +194,9 @@ def _as_tuple(values: Sequence[T]) -> tuple[T, ...]:
 
     Text, a mapping or what is not iterable is left as it is, for the domain to refuse.
     """
-    if isinstance(values, tuple | str | bytes | Mapping) or not isinstance(values, Iterable):
+    if type(values) is list:  # what most callers send: no need to ask the ABCs about it
+        return tuple(values)
+    if isinstance(values, _LEFT_AS_THEY_ARE) or not isinstance(values, Iterable):
         return values  # a tuple, or what the domain refuses
     return tuple(values)
 

@@ -80,7 +80,8 @@ def _line(
     kind: LineKind, title: str, price: Money, quantity: int, upgrade_id: UpgradeId | None = None
 ) -> LineItem:
     """``quantity`` units at ``price`` each: the line's amount is their product."""
-    return LineItem(kind, title, price, quantity, price * quantity, upgrade_id)
+    amount = price if quantity == 1 else price * quantity  # one unit: its price, not a copy
+    return LineItem(kind, title, price, quantity, amount, upgrade_id)
 
 
 def quote(
@@ -105,12 +106,13 @@ def quote(
         )
     count = whole_number(_("quantity"), quantity, 1, policy.catalog.quantity_max)
     chosen = service.choose(upgrade_ids)
-    check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
+    unit = check_unit_price(sum((u.price for u in chosen), service.base_price), policy.catalog)
     lines = [
         _line(LineKind.BASE, service.title, service.base_price, count),
         *(_line(LineKind.UPGRADE, u.title, u.price, count, upgrade_id=u.id) for u in chosen),
     ]
-    subtotal = sum((line.amount for line in lines), Money.zero(service.base_price.currency))
+    # the lines' amounts added up: each line is its price × count
+    subtotal = unit if count == 1 else unit * count
     fee = charge(subtotal, policy.ledger.buyer_fees)
     if fee.is_positive():
         lines.append(_line(LineKind.BUYER_FEE, LineKind.BUYER_FEE.label, fee, 1))

@@ -16,7 +16,7 @@ def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
 
     Every rule that applies is added exactly, then the sum is rounded once (half to even).
     """
-    if amount.minor <= 0:
+    if amount.minor <= 0 or not rules:  # no rule (no buyer fee at Khamsat): nothing to add
         return Money.zero(amount.currency)
     exact = Decimal(0)
     for rule in rules:
