@@ -118,11 +118,18 @@ _Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bo
 
 
 class Documents:
-    """Documents already decoded, by their text: an unchanged aggregate is decoded once.
+    """Documents already decoded: an unchanged aggregate is decoded once.
 
     The values are shared, as the memory adapter shares its committed ones: a unit of work
     copies what it hands out and hands its staged values over at commit, so nobody changes
     a value kept here. A bounded number is kept; the oldest go first.
+
+    A document read alone by its key (an id, an owner's id) is kept by that key with its
+    text, and found again when the next read of the key gives the same text: comparing two
+    texts (memcmp) costs a fraction of hashing one (SipHash over every character of a text
+    of a few kilobytes). A value written with its key is kept the same way, so the next read
+    finds it. Documents read in lists, and values written without a key, are kept by their
+    text.
 
     An aggregate stored in two texts (its parts written once, and the rest) is kept by both;
     the text of the parts written once is remembered by the aggregate's id, so that the
@@ -132,43 +139,67 @@ class Documents:
     def __init__(self, capacity: int = 2048) -> None:
         self._capacity = capacity
         self._kept: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._by_key: OrderedDict[tuple[type, str], tuple[object, object]] = OrderedDict()
         self._apart: OrderedDict[tuple[type, str], str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def decode(self, text: str, kind: type[T]) -> T:
-        """The ``kind`` written as ``text``, decoded once."""
-        key = (kind, text)
-        found = self._kept.get(key)
-        if found is None:
-            found = decode(text, kind)
-            self._keep(key, found)
-        return found  # type: ignore[return-value]
+    def decode(self, text: str, kind: type[T], key: str | None = None) -> T:
+        """The ``kind`` written as ``text``, decoded once; ``key``: the key it was read by."""
+        if key is not None:
+            found = self._by_key.get((kind, key))
+            if found is not None and found[0] == text:
+                return found[1]  # type: ignore[return-value]
+            value = decode(text, kind)
+            self._keep_by_key((kind, key), text, value)
+            return value
+        kept = self._kept.get((kind, text))
+        if kept is None:
+            kept = decode(text, kind)
+            self._keep((kind, text), kept)
+        return kept  # type: ignore[return-value]
 
-    def encode(self, value: object) -> str:
-        """``value`` as text, kept as that text's decoding.
+    def encode(self, value: object, key: str | None = None) -> str:
+        """``value`` as text, kept as that text's decoding (by ``key`` when given).
 
         ``value`` is a staged value of a unit of work that is finishing: nobody changes it.
         """
         text = encode(value)
-        self._keep((type(value), text), value)
+        if key is not None:
+            self._keep_by_key((type(value), key), text, value)
+        else:
+            self._keep((type(value), text), value)
         return text
 
-    def decode_apart(self, rest: str, apart: str, kind: type[_Identified]) -> _Identified:
-        """The ``kind`` written as ``rest`` and ``apart``, decoded once."""
-        key = (kind, rest, apart)
-        found = self._kept.get(key)
+    def decode_apart(
+        self, rest: str, apart: str, kind: type[_Identified], key: str | None = None
+    ) -> _Identified:
+        """The ``kind`` written as ``rest`` and ``apart``, decoded once; ``key``: its id."""
+        found = self._apart_kept(rest, apart, kind, key)
         if found is None:
             found = decode_apart(rest, apart, kind)
-            self._keep(key, found)
-        identity = found.id  # type: ignore[attr-defined]
+            if key is None:
+                self._keep((kind, rest, apart), found)
+            else:
+                self._keep_by_key((kind, key), (rest, apart), found)
+        identity = found.id
         if self._apart.get((kind, identity)) != apart:
             self._remember(kind, identity, apart)
-        return found  # type: ignore[return-value]
+        return found
+
+    def _apart_kept(
+        self, rest: str, apart: str, kind: type[_Identified], key: str | None
+    ) -> _Identified | None:
+        if key is None:
+            return self._kept.get((kind, rest, apart))  # type: ignore[return-value]
+        found = self._by_key.get((kind, key))
+        if found is None or found[0] != (rest, apart):
+            return None
+        return found[1]  # type: ignore[return-value]
 
     def encode_apart(self, value: _Identified, apart: tuple[str, ...]) -> tuple[str, str]:
         """A new ``value`` as its rest and the text of its fields ``apart``, kept as both."""
         rest, alone = encode_apart(value, apart)
-        self._keep((type(value), rest, alone), value)
+        self._keep_by_key((type(value), value.id), (rest, alone), value)
         self._remember(type(value), value.id, alone)
         return rest, alone
 
@@ -177,7 +208,7 @@ class Documents:
         rest = encode_rest(value, apart)
         alone = self._apart.get((type(value), value.id))
         if alone is not None:
-            self._keep((type(value), rest, alone), value)
+            self._keep_by_key((type(value), value.id), (rest, alone), value)
         return rest
 
     def _keep(self, key: tuple[object, ...], value: object) -> None:
@@ -185,6 +216,13 @@ class Documents:
             if len(self._kept) >= self._capacity:
                 self._kept.popitem(last=False)  # O(1), unlike a plain dict's first key
             self._kept[key] = value
+
+    def _keep_by_key(self, key: tuple[type, str], texts: object, value: object) -> None:
+        with self._lock:
+            kept = self._by_key
+            if kept.pop(key, None) is None and len(kept) >= self._capacity:
+                kept.popitem(last=False)
+            kept[key] = (texts, value)  # last in: a key changed often stays
 
     def _remember(self, kind: type, identity: str, apart: str) -> None:
         with self._lock:
@@ -254,12 +292,17 @@ class SqlBackend(ABC):
         rows = self._read(sql, params)
         return self._documents.decode(str(rows[0][0]), kind) if rows else None
 
+    def _by_key(self, kind: type[T], sql: str, key: str) -> T | None:
+        """The document whose own key (its id, its owner's) is ``key``: kept by it."""
+        rows = self._read(sql, (key,))
+        return self._documents.decode(str(rows[0][0]), kind, key) if rows else None
+
     def _many(self, kind: type[T], sql: str, params: Sequence[object]) -> list[T]:
         documents = self._documents
         return [documents.decode(str(row[0]), kind) for row in self._read(sql, params)]
 
     def member(self, member_id: MemberId) -> Member | None:
-        return self._one(Member, "SELECT doc FROM members WHERE id = ?", (member_id,))
+        return self._by_key(Member, "SELECT doc FROM members WHERE id = ?", member_id)
 
     def member_by(self, field: str, value: str) -> Member | None:
         column = _MEMBER_KEYS[field]
@@ -271,7 +314,7 @@ class SqlBackend(ABC):
         )
 
     def service(self, service_id: ServiceId) -> Service | None:
-        return self._one(Service, "SELECT doc FROM services WHERE id = ?", (service_id,))
+        return self._by_key(Service, "SELECT doc FROM services WHERE id = ?", service_id)
 
     def services_by_seller(self, seller_id: MemberId) -> list[Service]:
         return self._many(
@@ -288,10 +331,10 @@ class SqlBackend(ABC):
         )
 
     def favourites(self, owner_id: MemberId) -> Favourites | None:
-        return self._one(Favourites, "SELECT doc FROM favourites WHERE owner_id = ?", (owner_id,))
+        return self._by_key(Favourites, "SELECT doc FROM favourites WHERE owner_id = ?", owner_id)
 
     def cart(self, owner_id: MemberId) -> Cart | None:
-        return self._one(Cart, "SELECT doc FROM carts WHERE owner_id = ?", (owner_id,))
+        return self._by_key(Cart, "SELECT doc FROM carts WHERE owner_id = ?", owner_id)
 
     def _orders(self, sql: str, params: Sequence[object]) -> list[Order]:
         documents = self._documents
@@ -301,8 +344,11 @@ class SqlBackend(ABC):
         ]
 
     def order(self, order_id: OrderId) -> Order | None:
-        found = self._orders("SELECT doc, terms FROM orders WHERE id = ?", (order_id,))
-        return found[0] if found else None
+        rows = self._read("SELECT doc, terms FROM orders WHERE id = ?", (order_id,))
+        if not rows:
+            return None
+        rest, terms = rows[0]
+        return self._documents.decode_apart(str(rest), str(terms), Order, order_id)
 
     def orders_of(
         self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
@@ -425,7 +471,7 @@ class SqlBackend(ABC):
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
     def request(self, request_id: RequestId) -> ServiceRequest | None:
-        return self._one(ServiceRequest, "SELECT doc FROM requests WHERE id = ?", (request_id,))
+        return self._by_key(ServiceRequest, "SELECT doc FROM requests WHERE id = ?", request_id)
 
     def requests_open(
         self, now: datetime, category_id: CategoryId | None, limit: int
@@ -464,7 +510,7 @@ class SqlBackend(ABC):
         return [RequestId(str(row[0])) for row in rows]
 
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
-        return self._one(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", (inquiry_id,))
+        return self._by_key(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", inquiry_id)
 
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
         return self._one(
@@ -490,7 +536,7 @@ class SqlBackend(ABC):
         )
 
     def review(self, review_id: ReviewId) -> Review | None:
-        return self._one(Review, "SELECT doc FROM reviews WHERE id = ?", (review_id,))
+        return self._by_key(Review, "SELECT doc FROM reviews WHERE id = ?", review_id)
 
     def review_of_order(self, order_id: OrderId) -> Review | None:
         return self._one(Review, "SELECT doc FROM reviews WHERE order_id = ?", (order_id,))
@@ -544,7 +590,7 @@ class SqlBackend(ABC):
         return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
 
     def document(self, table: Table[D], key: str) -> D | None:
-        return self._one(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", (key,))
+        return self._by_key(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", key)
 
     def documents(self, table: Table[D], select: Select) -> list[D]:
         until, after = select.until, select.after
@@ -570,7 +616,7 @@ class SqlBackend(ABC):
         return self._time(value) if isinstance(value, datetime) else value
 
     def listing(self, service_id: ServiceId) -> Listing | None:
-        return self._one(Listing, "SELECT doc FROM listings WHERE service_id = ?", (service_id,))
+        return self._by_key(Listing, "SELECT doc FROM listings WHERE service_id = ?", service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
         column = _SORT_COLUMNS[query.ordering]
@@ -1016,7 +1062,7 @@ class SqlBackend(ABC):
                 listing.recent_sales,
                 listing.sort_value(Ordering.NEWEST),
                 self._terms_value(listing.terms),
-                self._documents.encode(listing),
+                self._documents.encode(listing, listing.service_id),
             ),
             None,
         )
@@ -1092,7 +1138,7 @@ class SqlBackend(ABC):
     def _owned(self, table: str, write: Write[Cart] | Write[Favourites]) -> list[_Step]:
         """A member's cart or favourites: inserted once, then updated at the version read."""
         value = write.value
-        text = self._documents.encode(value)
+        text = self._documents.encode(value, value.owner_id)
         if write.expected is None:
             return [
                 (
@@ -1136,7 +1182,7 @@ class SqlBackend(ABC):
         """
         value = write.value
         kind = label or _LABELS[table]
-        text = self._documents.encode(value) if doc is None else doc
+        text = self._documents.encode(value, value.id) if doc is None else doc
         values = [*columns.values(), value.version, text]
         shape = (table, tuple(columns))
         statements = self._upserts.get(shape)
