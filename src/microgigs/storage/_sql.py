@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from typing import Final, Protocol, TypeVar
 
@@ -981,7 +982,7 @@ class SqlBackend(ABC):
             (
                 "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
                 (evaluation.seller_id, at),
-                _nothing_found(_("level evaluation"), evaluation.seller_id),
+                partial(_nothing_found, _EVALUATION, evaluation.seller_id),
             ),
             (
                 "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
@@ -1001,7 +1002,7 @@ class SqlBackend(ABC):
             (
                 "SELECT 1 FROM commands WHERE key = ?",
                 (command.key,),
-                _nothing_found(_("command"), command.key),
+                partial(_nothing_found, _COMMAND, command.key),
             ),
             (
                 "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
@@ -1031,7 +1032,7 @@ class SqlBackend(ABC):
                 (
                     "SELECT 1 FROM reviews WHERE order_id = ?",
                     (review.order_id,),
-                    _nothing_found(_("review"), review.order_id),
+                    partial(_nothing_found, _LABELS["reviews"], review.order_id),
                 )
             )
         return steps + self._upsert(
@@ -1099,7 +1100,7 @@ class SqlBackend(ABC):
                 (
                     "SELECT 1 FROM ledger_transactions WHERE key = ?",
                     (transaction.key,),
-                    balances.postable(transaction),
+                    partial(balances.postable, transaction),
                 ),
                 (
                     _TRANSACTION_INSERT,
@@ -1127,7 +1128,7 @@ class SqlBackend(ABC):
             (
                 f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",
                 (getattr(member, field), member.id),
-                _nothing_found_else(error, getattr(member, field)),
+                partial(_nothing_found_else, error, getattr(member, field)),
             )
             for field, error in (("username", UsernameTaken), ("email", EmailTaken))
         ]
@@ -1144,7 +1145,7 @@ class SqlBackend(ABC):
                 (
                     f"SELECT 1 FROM {table} WHERE owner_id = ?",
                     (value.owner_id,),
-                    _nothing_found(_LABELS[table], value.owner_id),
+                    partial(_nothing_found, _LABELS[table], value.owner_id),
                 ),
                 (
                     f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",
@@ -1156,7 +1157,7 @@ class SqlBackend(ABC):
             (
                 (f"UPDATE {table} SET version = ?, doc = ? WHERE owner_id = ? AND version = ?"),
                 (value.version, text, value.owner_id, write.expected),
-                _one_changed(_LABELS[table], value.owner_id),
+                partial(_one_changed, _LABELS[table], value.owner_id),
             )
         ]
 
@@ -1191,14 +1192,14 @@ class SqlBackend(ABC):
         probe, insert, update = statements
         if write.expected is None:
             return [
-                (probe, (value.id,), _nothing_found(kind, value.id)),
+                (probe, (value.id,), partial(_nothing_found, kind, value.id)),
                 (insert, (value.id, *values), None),
             ]
         return [
             (
                 update,
                 (*values, value.id, write.expected),
-                _one_changed(kind, value.id),
+                partial(_one_changed, kind, value.id),
             )
         ]
 
@@ -1274,34 +1275,30 @@ _LABELS: Final = {
 """What a refusal calls a table's aggregate: the memory adapter's words, translatable."""
 
 
-def _nothing_found(kind: str, key: str) -> _Check:
-    """A check that the query found no row: one would mean someone else wrote first."""
-
-    def check(cursor: Cursor) -> None:
-        if cursor.fetchone():
-            raise StaleWrite(kind=kind, key=key)
-
-    return check
+_COMMAND: Final = _("command")
+_EVALUATION: Final = _("level evaluation")
+_TRANSACTION: Final = _("transaction")
 
 
-def _nothing_found_else(error: Callable[[str], Exception], value: str) -> _Check:
-    """A check that the query found no row: one would mean ``value`` is taken."""
-
-    def check(cursor: Cursor) -> None:
-        if cursor.fetchone():
-            raise error(value)
-
-    return check
+# The checks of a step: each is given its words first (``partial``), then the cursor.
 
 
-def _one_changed(kind: str, key: str) -> _Check:
-    """A check that the update changed its row: none means the version moved on."""
+def _nothing_found(kind: str, key: str, cursor: Cursor) -> None:
+    """The query found no row: one would mean someone else wrote first."""
+    if cursor.fetchone():
+        raise StaleWrite(kind=kind, key=key)
 
-    def check(cursor: Cursor) -> None:
-        if cursor.rowcount != 1:
-            raise StaleWrite(kind=kind, key=key)
 
-    return check
+def _nothing_found_else(error: Callable[[str], Exception], value: str, cursor: Cursor) -> None:
+    """The query found no row: one would mean ``value`` is taken."""
+    if cursor.fetchone():
+        raise error(value)
+
+
+def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
+    """The update changed its row: none means the version moved on."""
+    if cursor.rowcount != 1:
+        raise StaleWrite(kind=kind, key=key)
 
 
 class _Balances:
@@ -1316,21 +1313,16 @@ class _Balances:
         self._stored = {str(account): int(str(minor)) for account, minor in cursor.fetchall()}
         self._running = {}
 
-    def postable(self, transaction: Transaction) -> _Check:
-        """A check that the key is new and no balance goes wrongly negative, in order."""
-
-        def check(cursor: Cursor) -> None:
-            if cursor.fetchone():
-                raise StaleWrite(kind=_("transaction"), key=transaction.key)
-            stored, running = self._stored, self._running
-            current = {
-                e.account: running.get(e.account)
-                or Money(stored.get(e.account, 0), e.amount.currency)
-                for e in transaction.entries
-            }
-            running.update(postable(current, transaction))
-
-        return check
+    def postable(self, transaction: Transaction, cursor: Cursor) -> None:
+        """The key is new and no balance goes wrongly negative, in order (a step's check)."""
+        if cursor.fetchone():
+            raise StaleWrite(kind=_TRANSACTION, key=transaction.key)
+        stored, running = self._stored, self._running
+        current = {
+            e.account: running.get(e.account) or Money(stored.get(e.account, 0), e.amount.currency)
+            for e in transaction.entries
+        }
+        running.update(postable(current, transaction))
 
 
 def _entries_json(transaction: Transaction) -> str:
