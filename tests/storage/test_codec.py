@@ -4,8 +4,10 @@ tampered document is refused, never coerced into something else."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
+import attrs
+import orjson
 import pytest
 
 from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
@@ -14,8 +16,16 @@ from microgigs.marketplace import Marketplace
 from microgigs.orders import Order, OrderStatus
 from microgigs.payments import FakeGateway
 from microgigs.storage import MemoryStorage
-from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
+from microgigs.storage.codec import (
+    converter,
+    decode,
+    decode_apart,
+    encode,
+    encode_apart,
+    encode_rest,
+)
 from microgigs.testing.demo import load_demo
+from microgigs.testing.examples import place_order
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +127,35 @@ def test_broken_terms_are_refused(market: Marketplace, broken: str) -> None:
 
     with pytest.raises((MicrogigsError, ValueError, TypeError, KeyError)):
         decode_apart(rest, broken, Order)
+
+
+def test_encode_writes_the_text_of_the_public_converter(market: Marketplace) -> None:
+    # encode leaves UTC times to orjson; the text must be the one isoformat gives
+    values = aggregates(market)
+
+    expected = [orjson.dumps(converter.unstructure(v)).decode() for v in values]
+
+    assert expected == [encode(v) for v in values]
+    orders = [v for v in values if isinstance(v, Order)]
+    assert [json.loads(encode_rest(o, TERMS)) for o in orders] == [
+        {k: v for k, v in converter.unstructure(o).items() if k not in TERMS} for o in orders
+    ]
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [timedelta(0), timedelta(hours=3), timedelta(hours=-3, minutes=-30), timedelta(seconds=30)],
+)
+@pytest.mark.parametrize("microsecond", [0, 5])
+def test_a_time_is_written_as_isoformat_writes_it(offset: timedelta, microsecond: int) -> None:
+    order = an_order_at(datetime(2026, 11, 2, 9, 0, 0, microsecond, tzinfo=timezone(offset)))
+
+    written = json.loads(encode(order))
+
+    assert order.placed_at.isoformat() == written["placed_at"]
+    assert order.placed_at == decode(encode(order), Order).placed_at
+
+
+def an_order_at(when: datetime) -> Order:
+    order = place_order()
+    return attrs.evolve(order, placed_at=when)

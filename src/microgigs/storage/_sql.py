@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from typing import Final, Protocol, TypeVar
 
@@ -118,11 +119,18 @@ _Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bo
 
 
 class Documents:
-    """Documents already decoded, by their text: an unchanged aggregate is decoded once.
+    """Documents already decoded: an unchanged aggregate is decoded once.
 
     The values are shared, as the memory adapter shares its committed ones: a unit of work
     copies what it hands out and hands its staged values over at commit, so nobody changes
     a value kept here. A bounded number is kept; the oldest go first.
+
+    A document read alone by its key (an id, an owner's id) is kept by that key with its
+    text, and found again when the next read of the key gives the same text: comparing two
+    texts (memcmp) costs a fraction of hashing one (SipHash over every character of a text
+    of a few kilobytes). A value written with its key is kept the same way, so the next read
+    finds it. Documents read in lists, and values written without a key, are kept by their
+    text.
 
     An aggregate stored in two texts (its parts written once, and the rest) is kept by both;
     the text of the parts written once is remembered by the aggregate's id, so that the
@@ -132,43 +140,67 @@ class Documents:
     def __init__(self, capacity: int = 2048) -> None:
         self._capacity = capacity
         self._kept: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._by_key: OrderedDict[tuple[type, str], tuple[object, object]] = OrderedDict()
         self._apart: OrderedDict[tuple[type, str], str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def decode(self, text: str, kind: type[T]) -> T:
-        """The ``kind`` written as ``text``, decoded once."""
-        key = (kind, text)
-        found = self._kept.get(key)
-        if found is None:
-            found = decode(text, kind)
-            self._keep(key, found)
-        return found  # type: ignore[return-value]
+    def decode(self, text: str, kind: type[T], key: str | None = None) -> T:
+        """The ``kind`` written as ``text``, decoded once; ``key``: the key it was read by."""
+        if key is not None:
+            found = self._by_key.get((kind, key))
+            if found is not None and found[0] == text:
+                return found[1]  # type: ignore[return-value]
+            value = decode(text, kind)
+            self._keep_by_key((kind, key), text, value)
+            return value
+        kept = self._kept.get((kind, text))
+        if kept is None:
+            kept = decode(text, kind)
+            self._keep((kind, text), kept)
+        return kept  # type: ignore[return-value]
 
-    def encode(self, value: object) -> str:
-        """``value`` as text, kept as that text's decoding.
+    def encode(self, value: object, key: str | None = None) -> str:
+        """``value`` as text, kept as that text's decoding (by ``key`` when given).
 
         ``value`` is a staged value of a unit of work that is finishing: nobody changes it.
         """
         text = encode(value)
-        self._keep((type(value), text), value)
+        if key is not None:
+            self._keep_by_key((type(value), key), text, value)
+        else:
+            self._keep((type(value), text), value)
         return text
 
-    def decode_apart(self, rest: str, apart: str, kind: type[_Identified]) -> _Identified:
-        """The ``kind`` written as ``rest`` and ``apart``, decoded once."""
-        key = (kind, rest, apart)
-        found = self._kept.get(key)
+    def decode_apart(
+        self, rest: str, apart: str, kind: type[_Identified], key: str | None = None
+    ) -> _Identified:
+        """The ``kind`` written as ``rest`` and ``apart``, decoded once; ``key``: its id."""
+        found = self._apart_kept(rest, apart, kind, key)
         if found is None:
             found = decode_apart(rest, apart, kind)
-            self._keep(key, found)
-        identity = found.id  # type: ignore[attr-defined]
+            if key is None:
+                self._keep((kind, rest, apart), found)
+            else:
+                self._keep_by_key((kind, key), (rest, apart), found)
+        identity = found.id
         if self._apart.get((kind, identity)) != apart:
             self._remember(kind, identity, apart)
-        return found  # type: ignore[return-value]
+        return found
+
+    def _apart_kept(
+        self, rest: str, apart: str, kind: type[_Identified], key: str | None
+    ) -> _Identified | None:
+        if key is None:
+            return self._kept.get((kind, rest, apart))  # type: ignore[return-value]
+        found = self._by_key.get((kind, key))
+        if found is None or found[0] != (rest, apart):
+            return None
+        return found[1]  # type: ignore[return-value]
 
     def encode_apart(self, value: _Identified, apart: tuple[str, ...]) -> tuple[str, str]:
         """A new ``value`` as its rest and the text of its fields ``apart``, kept as both."""
         rest, alone = encode_apart(value, apart)
-        self._keep((type(value), rest, alone), value)
+        self._keep_by_key((type(value), value.id), (rest, alone), value)
         self._remember(type(value), value.id, alone)
         return rest, alone
 
@@ -177,7 +209,7 @@ class Documents:
         rest = encode_rest(value, apart)
         alone = self._apart.get((type(value), value.id))
         if alone is not None:
-            self._keep((type(value), rest, alone), value)
+            self._keep_by_key((type(value), value.id), (rest, alone), value)
         return rest
 
     def _keep(self, key: tuple[object, ...], value: object) -> None:
@@ -185,6 +217,13 @@ class Documents:
             if len(self._kept) >= self._capacity:
                 self._kept.popitem(last=False)  # O(1), unlike a plain dict's first key
             self._kept[key] = value
+
+    def _keep_by_key(self, key: tuple[type, str], texts: object, value: object) -> None:
+        with self._lock:
+            kept = self._by_key
+            if kept.pop(key, None) is None and len(kept) >= self._capacity:
+                kept.popitem(last=False)
+            kept[key] = (texts, value)  # last in: a key changed often stays
 
     def _remember(self, kind: type, identity: str, apart: str) -> None:
         with self._lock:
@@ -254,12 +293,17 @@ class SqlBackend(ABC):
         rows = self._read(sql, params)
         return self._documents.decode(str(rows[0][0]), kind) if rows else None
 
+    def _by_key(self, kind: type[T], sql: str, key: str) -> T | None:
+        """The document whose own key (its id, its owner's) is ``key``: kept by it."""
+        rows = self._read(sql, (key,))
+        return self._documents.decode(str(rows[0][0]), kind, key) if rows else None
+
     def _many(self, kind: type[T], sql: str, params: Sequence[object]) -> list[T]:
         documents = self._documents
         return [documents.decode(str(row[0]), kind) for row in self._read(sql, params)]
 
     def member(self, member_id: MemberId) -> Member | None:
-        return self._one(Member, "SELECT doc FROM members WHERE id = ?", (member_id,))
+        return self._by_key(Member, "SELECT doc FROM members WHERE id = ?", member_id)
 
     def member_by(self, field: str, value: str) -> Member | None:
         column = _MEMBER_KEYS[field]
@@ -271,7 +315,7 @@ class SqlBackend(ABC):
         )
 
     def service(self, service_id: ServiceId) -> Service | None:
-        return self._one(Service, "SELECT doc FROM services WHERE id = ?", (service_id,))
+        return self._by_key(Service, "SELECT doc FROM services WHERE id = ?", service_id)
 
     def services_by_seller(self, seller_id: MemberId) -> list[Service]:
         return self._many(
@@ -288,10 +332,10 @@ class SqlBackend(ABC):
         )
 
     def favourites(self, owner_id: MemberId) -> Favourites | None:
-        return self._one(Favourites, "SELECT doc FROM favourites WHERE owner_id = ?", (owner_id,))
+        return self._by_key(Favourites, "SELECT doc FROM favourites WHERE owner_id = ?", owner_id)
 
     def cart(self, owner_id: MemberId) -> Cart | None:
-        return self._one(Cart, "SELECT doc FROM carts WHERE owner_id = ?", (owner_id,))
+        return self._by_key(Cart, "SELECT doc FROM carts WHERE owner_id = ?", owner_id)
 
     def _orders(self, sql: str, params: Sequence[object]) -> list[Order]:
         documents = self._documents
@@ -301,8 +345,11 @@ class SqlBackend(ABC):
         ]
 
     def order(self, order_id: OrderId) -> Order | None:
-        found = self._orders("SELECT doc, terms FROM orders WHERE id = ?", (order_id,))
-        return found[0] if found else None
+        rows = self._read("SELECT doc, terms FROM orders WHERE id = ?", (order_id,))
+        if not rows:
+            return None
+        rest, terms = rows[0]
+        return self._documents.decode_apart(str(rest), str(terms), Order, order_id)
 
     def orders_of(
         self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
@@ -425,7 +472,7 @@ class SqlBackend(ABC):
         return CommandRecord(*(str(v) for v in rows[0])) if rows else None
 
     def request(self, request_id: RequestId) -> ServiceRequest | None:
-        return self._one(ServiceRequest, "SELECT doc FROM requests WHERE id = ?", (request_id,))
+        return self._by_key(ServiceRequest, "SELECT doc FROM requests WHERE id = ?", request_id)
 
     def requests_open(
         self, now: datetime, category_id: CategoryId | None, limit: int
@@ -464,7 +511,7 @@ class SqlBackend(ABC):
         return [RequestId(str(row[0])) for row in rows]
 
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None:
-        return self._one(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", (inquiry_id,))
+        return self._by_key(Inquiry, "SELECT doc FROM inquiries WHERE id = ?", inquiry_id)
 
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
         return self._one(
@@ -490,7 +537,7 @@ class SqlBackend(ABC):
         )
 
     def review(self, review_id: ReviewId) -> Review | None:
-        return self._one(Review, "SELECT doc FROM reviews WHERE id = ?", (review_id,))
+        return self._by_key(Review, "SELECT doc FROM reviews WHERE id = ?", review_id)
 
     def review_of_order(self, order_id: OrderId) -> Review | None:
         return self._one(Review, "SELECT doc FROM reviews WHERE order_id = ?", (order_id,))
@@ -544,7 +591,7 @@ class SqlBackend(ABC):
         return Rating(int(str(rows[0][0])), int(str(rows[0][1])))
 
     def document(self, table: Table[D], key: str) -> D | None:
-        return self._one(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", (key,))
+        return self._by_key(table.kind, f"SELECT doc FROM {table.name} WHERE id = ?", key)
 
     def documents(self, table: Table[D], select: Select) -> list[D]:
         until, after = select.until, select.after
@@ -570,7 +617,7 @@ class SqlBackend(ABC):
         return self._time(value) if isinstance(value, datetime) else value
 
     def listing(self, service_id: ServiceId) -> Listing | None:
-        return self._one(Listing, "SELECT doc FROM listings WHERE service_id = ?", (service_id,))
+        return self._by_key(Listing, "SELECT doc FROM listings WHERE service_id = ?", service_id)
 
     def search(self, query: ListingQuery) -> ListingPage:
         column = _SORT_COLUMNS[query.ordering]
@@ -935,7 +982,7 @@ class SqlBackend(ABC):
             (
                 "SELECT 1 FROM level_evaluations WHERE seller_id = ? AND at >= ?",
                 (evaluation.seller_id, at),
-                _nothing_found(_("level evaluation"), evaluation.seller_id),
+                partial(_nothing_found, _EVALUATION, evaluation.seller_id),
             ),
             (
                 "INSERT INTO level_evaluations (seller_id, at, level, doc) VALUES (?, ?, ?, ?)",
@@ -955,7 +1002,7 @@ class SqlBackend(ABC):
             (
                 "SELECT 1 FROM commands WHERE key = ?",
                 (command.key,),
-                _nothing_found(_("command"), command.key),
+                partial(_nothing_found, _COMMAND, command.key),
             ),
             (
                 "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
@@ -985,7 +1032,7 @@ class SqlBackend(ABC):
                 (
                     "SELECT 1 FROM reviews WHERE order_id = ?",
                     (review.order_id,),
-                    _nothing_found(_("review"), review.order_id),
+                    partial(_nothing_found, _LABELS["reviews"], review.order_id),
                 )
             )
         return steps + self._upsert(
@@ -1016,7 +1063,7 @@ class SqlBackend(ABC):
                 listing.recent_sales,
                 listing.sort_value(Ordering.NEWEST),
                 self._terms_value(listing.terms),
-                self._documents.encode(listing),
+                self._documents.encode(listing, listing.service_id),
             ),
             None,
         )
@@ -1053,7 +1100,7 @@ class SqlBackend(ABC):
                 (
                     "SELECT 1 FROM ledger_transactions WHERE key = ?",
                     (transaction.key,),
-                    balances.postable(transaction),
+                    partial(balances.postable, transaction),
                 ),
                 (
                     _TRANSACTION_INSERT,
@@ -1081,7 +1128,7 @@ class SqlBackend(ABC):
             (
                 f"SELECT 1 FROM members WHERE {_MEMBER_KEYS[field]} = ? AND id <> ?",
                 (getattr(member, field), member.id),
-                _nothing_found_else(error, getattr(member, field)),
+                partial(_nothing_found_else, error, getattr(member, field)),
             )
             for field, error in (("username", UsernameTaken), ("email", EmailTaken))
         ]
@@ -1092,13 +1139,13 @@ class SqlBackend(ABC):
     def _owned(self, table: str, write: Write[Cart] | Write[Favourites]) -> list[_Step]:
         """A member's cart or favourites: inserted once, then updated at the version read."""
         value = write.value
-        text = self._documents.encode(value)
+        text = self._documents.encode(value, value.owner_id)
         if write.expected is None:
             return [
                 (
                     f"SELECT 1 FROM {table} WHERE owner_id = ?",
                     (value.owner_id,),
-                    _nothing_found(_LABELS[table], value.owner_id),
+                    partial(_nothing_found, _LABELS[table], value.owner_id),
                 ),
                 (
                     f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",
@@ -1110,7 +1157,7 @@ class SqlBackend(ABC):
             (
                 (f"UPDATE {table} SET version = ?, doc = ? WHERE owner_id = ? AND version = ?"),
                 (value.version, text, value.owner_id, write.expected),
-                _one_changed(_LABELS[table], value.owner_id),
+                partial(_one_changed, _LABELS[table], value.owner_id),
             )
         ]
 
@@ -1136,7 +1183,7 @@ class SqlBackend(ABC):
         """
         value = write.value
         kind = label or _LABELS[table]
-        text = self._documents.encode(value) if doc is None else doc
+        text = self._documents.encode(value, value.id) if doc is None else doc
         values = [*columns.values(), value.version, text]
         shape = (table, tuple(columns))
         statements = self._upserts.get(shape)
@@ -1145,14 +1192,14 @@ class SqlBackend(ABC):
         probe, insert, update = statements
         if write.expected is None:
             return [
-                (probe, (value.id,), _nothing_found(kind, value.id)),
+                (probe, (value.id,), partial(_nothing_found, kind, value.id)),
                 (insert, (value.id, *values), None),
             ]
         return [
             (
                 update,
                 (*values, value.id, write.expected),
-                _one_changed(kind, value.id),
+                partial(_one_changed, kind, value.id),
             )
         ]
 
@@ -1228,34 +1275,30 @@ _LABELS: Final = {
 """What a refusal calls a table's aggregate: the memory adapter's words, translatable."""
 
 
-def _nothing_found(kind: str, key: str) -> _Check:
-    """A check that the query found no row: one would mean someone else wrote first."""
-
-    def check(cursor: Cursor) -> None:
-        if cursor.fetchone():
-            raise StaleWrite(kind=kind, key=key)
-
-    return check
+_COMMAND: Final = _("command")
+_EVALUATION: Final = _("level evaluation")
+_TRANSACTION: Final = _("transaction")
 
 
-def _nothing_found_else(error: Callable[[str], Exception], value: str) -> _Check:
-    """A check that the query found no row: one would mean ``value`` is taken."""
-
-    def check(cursor: Cursor) -> None:
-        if cursor.fetchone():
-            raise error(value)
-
-    return check
+# The checks of a step: each is given its words first (``partial``), then the cursor.
 
 
-def _one_changed(kind: str, key: str) -> _Check:
-    """A check that the update changed its row: none means the version moved on."""
+def _nothing_found(kind: str, key: str, cursor: Cursor) -> None:
+    """The query found no row: one would mean someone else wrote first."""
+    if cursor.fetchone():
+        raise StaleWrite(kind=kind, key=key)
 
-    def check(cursor: Cursor) -> None:
-        if cursor.rowcount != 1:
-            raise StaleWrite(kind=kind, key=key)
 
-    return check
+def _nothing_found_else(error: Callable[[str], Exception], value: str, cursor: Cursor) -> None:
+    """The query found no row: one would mean ``value`` is taken."""
+    if cursor.fetchone():
+        raise error(value)
+
+
+def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
+    """The update changed its row: none means the version moved on."""
+    if cursor.rowcount != 1:
+        raise StaleWrite(kind=kind, key=key)
 
 
 class _Balances:
@@ -1270,21 +1313,16 @@ class _Balances:
         self._stored = {str(account): int(str(minor)) for account, minor in cursor.fetchall()}
         self._running = {}
 
-    def postable(self, transaction: Transaction) -> _Check:
-        """A check that the key is new and no balance goes wrongly negative, in order."""
-
-        def check(cursor: Cursor) -> None:
-            if cursor.fetchone():
-                raise StaleWrite(kind=_("transaction"), key=transaction.key)
-            stored, running = self._stored, self._running
-            current = {
-                e.account: running.get(e.account)
-                or Money(stored.get(e.account, 0), e.amount.currency)
-                for e in transaction.entries
-            }
-            running.update(postable(current, transaction))
-
-        return check
+    def postable(self, transaction: Transaction, cursor: Cursor) -> None:
+        """The key is new and no balance goes wrongly negative, in order (a step's check)."""
+        if cursor.fetchone():
+            raise StaleWrite(kind=_TRANSACTION, key=transaction.key)
+        stored, running = self._stored, self._running
+        current = {
+            e.account: running.get(e.account) or Money(stored.get(e.account, 0), e.amount.currency)
+            for e in transaction.entries
+        }
+        running.update(postable(current, transaction))
 
 
 def _entries_json(transaction: Transaction) -> str:

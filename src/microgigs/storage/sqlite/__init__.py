@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+import orjson
+
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
 from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, migrations
@@ -41,8 +43,9 @@ _BUSY_TIMEOUT_MS: Final = 5_000
 _MMAP_BYTES: Final = 1 << 31
 """How much of a database file SQLite may map: address space, not memory (its build caps it)."""
 _ATTEMPTS: Final = 20
-_TIME_FORMAT: Final = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
-"""How a time is stored: UTC to the microsecond, every field at its full width."""
+_NO_FRACTION: Final = ".000000Z"
+"""How a time with no microseconds ends: stored times are UTC to the microsecond, every
+field at its full width (see ``_time``)."""
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -86,7 +89,7 @@ class _SQLiteBackend(SqlBackend):
         self._live: dict[int, sqlite3.Connection] = {}
         self._keys = itertools.count()
         # the time written last, and its text (see _time)
-        self._last_time = (_EPOCH, _TIME_FORMAT % (1970, 1, 1, 0, 0, 0, 0))
+        self._last_time = (_EPOCH, "1970-01-01T00:00:00.000000Z")
         # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
         # from being checkpointed and deleted each time the last thread's connection closes.
         self._keeper = self._open()
@@ -196,17 +199,11 @@ class _SQLiteBackend(SqlBackend):
         if when is last:
             return text
         # 2026-11-02T09:00:00.000000Z: fixed width, so text order is time order. The text
-        # isoformat(timespec="microseconds") writes, without a naive copy made for it.
+        # isoformat(timespec="microseconds") writes; orjson writes it in C, a third of the
+        # cost of formatting seven fields, but leaves out a fraction of zero: it is put back.
         at = utc(when)
-        text = _TIME_FORMAT % (
-            at.year,
-            at.month,
-            at.day,
-            at.hour,
-            at.minute,
-            at.second,
-            at.microsecond,
-        )
+        written = orjson.dumps(at, option=orjson.OPT_UTC_Z).decode()  # "…T09:00:00[.000007]Z"
+        text = written[1:-2] + (_NO_FRACTION if at.microsecond == 0 else "Z")
         self._last_time = (when, text)  # one assignment: threads see a pair or the other
         return text
 
