@@ -336,3 +336,21 @@ def test_amounts_do_not_depend_on_the_callers_decimal_context():
             Money.of("123456.78", USD).minor,
             round_minor(Decimal("100.5")),
         )
+
+
+@given(currencies())
+def test_zero_is_the_same_value_as_a_new_zero_and_made_once(currency):
+    assert (Money(0, currency), True) == (
+        Money.zero(currency),
+        Money.zero(currency) is Money.zero(currency),
+    )
+
+
+@pytest.mark.parametrize(
+    ("currency", "error"),
+    [("XYZ", UnknownCurrency), (["USD"], InvalidType), (None, InvalidType), (b"USD", InvalidType)],
+)
+def test_a_zero_of_a_wrong_currency_is_refused_every_time(currency, error):
+    for _ in range(2):
+        with pytest.raises(error):
+            Money.zero(currency)

@@ -25,7 +25,7 @@ import decimal
 import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Final, Self
+from typing import Final, Self, cast
 
 import attrs
 from babel.numbers import get_currency_precision, list_currencies
@@ -200,7 +200,13 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Self:
         """No money in ``currency``."""
-        return cls(0, currency)
+        # A frozen value may be shared: each class's zero of each currency is made once. A
+        # currency that is not a str skips the cache, so the constructor refuses it as ever.
+        zero = _ZEROS.get((cls, currency)) if type(currency) is str else None
+        if zero is None:
+            zero = cls(0, currency)
+            _ZEROS[cls, currency] = zero
+        return cast("Self", zero)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -314,6 +320,10 @@ def _ratio(value: object) -> Decimal:
             return ratio
         raise InvalidRatios(ratios=str(value))
     raise InvalidType(field=_("ratio"), expected="an int or Decimal", actual=type(value).__name__)
+
+
+_ZEROS: Final[dict[tuple[type[Money], str], Money]] = {}
+"""``Money.zero``'s made values, by class and currency."""
 
 
 def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:

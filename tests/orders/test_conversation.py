@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from microgigs.errors import (
@@ -28,7 +28,17 @@ from microgigs.orders import (
     contact_details,
     post_message,
 )
-from microgigs.orders._conversation import _DIGIT_WORDS, _EMAIL, _LINK, _PHONE, _readable
+from microgigs.orders._conversation import (
+    _ASCII_DIGITS,
+    _AT_MARK,
+    _DIGIT_WORD,
+    _DIGIT_WORDS,
+    _EMAIL,
+    _LINK,
+    _PHONE,
+    _digit_to_translate,
+    _readable,
+)
 
 from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
 
@@ -87,6 +97,78 @@ _PIECES = st.sampled_from(
 def test_the_contact_filter_reads_text_as_the_plain_formulation_does(text):
     plainly = (_plainly_readable(text), _plainly_found(text))
     assert plainly == (_readable(text), contact_details(text))
+
+
+def _readable_before_the_pre_checks(text: str) -> str:
+    """``_readable`` as it was before it learnt to skip work (kept to compare with)."""
+    digits = text.translate(_ASCII_DIGITS)
+    return _DIGIT_WORD.sub(lambda word: _DIGIT_WORDS.get(word[0].lower(), word[0]), digits)
+
+
+def _found_before_the_pre_checks(text: str) -> list[str]:
+    """``contact_details`` as it was before it learnt to skip work (kept to compare with)."""
+    readable = _readable_before_the_pre_checks(text)
+    found = []
+    if _PHONE.search(readable):
+        found.append("phone")
+    if _AT_MARK.search(readable) and _EMAIL.search(readable):
+        found.append("email")
+    elif _LINK.search(readable):
+        found.append("link")
+    return found
+
+
+_MIXED_PIECES = st.sampled_from(
+    [*_DIGIT_WORDS, "ONE", "Five", "ſix", "fıve", "fİve", "SİX", "ZERO", "ΣONE", "Kelvin",
+     "\u212aELVIN", "واحدة", "والواحد", "xone", "_one", "one_", "at", "AT", "aT", "آت", "اات",
+     "@", "(at)", "[at]", "{ at }", "dot", "DOT", "(dot)", "dotcom", "دوت", "دوت كوم", "نقطة",
+     "كوم", "gmail", "com", "COM", "net", "sa", "me", "io", "ly", "to", "tv", ".", "..", ":",
+     "://", "http", "https", "www", "WWW.", "t.me", "wa.me", "sara", "شعار", "٠٥٠", "۱۲۳", "٫",
+     "0501", "966", "²", "①", "⑴", "𝟗", "߃", "১", " ", "  ", "\n", "\t", "-", "(", ")", "/",
+     "+", "ـ", "ً", "é", "ß", "İ", "ı", "ſ", "\u212a", "Σ"]
+)  # fmt: skip
+_MIXED_CHARS = st.characters(
+    categories=["Lu", "Ll", "Lo", "Nd", "No", "Mn", "Zs", "Po", "Pd", "Ps", "Pe", "Sm"]
+)
+
+
+# The examples above and texts mixing scripts, digits of every kind, digit words in odd
+# cases, separators and the e-mail and link tricks: the pre-checks only skip work.
+@settings(max_examples=300)
+@example("0501234567 sara@gmail.com")
+@example("fİve one two three four five six seven eight")
+@example("\u212aELVIN")
+@given(st.lists(_MIXED_PIECES | st.text(_MIXED_CHARS, max_size=3), max_size=24).map("".join))
+def test_the_pre_checks_flag_the_same_as_before(text):
+    before = (_readable_before_the_pre_checks(text), _found_before_the_pre_checks(text))
+    assert before == (_readable(text), contact_details(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اتصل بي على 0501234567",
+        "رقمي ٠٥٠١٢٣٤٥٦٧",
+        "رقمي ۰۵۰۱۲۳۴۵۶۷",
+        "صفر خمسة صفر واحد اثنين ثلاثة اربعة خمسة ستة سبعة",
+        "zero five zero one two three four five six",
+        "sara آت gmail دوت com",
+        "راسلني على wa.me/966501234567",
+        "موقعي sara-designs.com",
+        "هل تريد خمس نسخ أم ست؟",
+        "الاسم: نخلة، والألوان خضراء.",
+        "call ZERO FIVE ZERO ONE TWO THREE FOUR FIVE SIX",
+    ],
+)
+def test_the_pre_checks_flag_the_examples_as_before(text):
+    before = (_readable_before_the_pre_checks(text), _found_before_the_pre_checks(text))
+    assert before == (_readable(text), contact_details(text))
+
+
+def test_every_digit_the_translation_changes_is_seen_by_its_pre_check():
+    # The translation changes exactly the digits that are not ASCII (unicodedata.digit).
+    digits = filter(str.isdigit, map(chr, range(0x80, 0x110000)))
+    assert [] == [digit for digit in digits if not _digit_to_translate().match(digit)]
 
 
 def test_messages_with_contact_details_are_refused_and_change_nothing():

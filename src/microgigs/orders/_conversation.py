@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -108,6 +109,14 @@ _LINK: Final = re.compile(
     r"|\bدوت\s*كوم\b|\bdot\s*com\b",
     re.IGNORECASE,
 )
+# What every way of writing a link above holds: "://", "دوت", "dot", or a "." right after a
+# letter, digit or hyphen (the end of "www", "wa", "t" or a domain's label). Most messages
+# hold none of them, and then the link pattern, tried at every position, need not run.
+_LINK_MARK: Final = re.compile(r"[a-z0-9-]\.|dot", re.IGNORECASE)
+# Any spelled-out digit inside lower-cased text, whole word or not. Each letter run is read
+# as the digit its ``lower()`` spells (see _readable), and a run's ``lower()`` is a piece of
+# the text's ``lower()``: where this finds nothing, no run spells a digit.
+_DIGIT_WORD_INSIDE: Final = re.compile("|".join(map(re.escape, _DIGIT_WORDS)))
 
 
 class _AsciiDigits(dict[int, str]):
@@ -125,10 +134,33 @@ class _AsciiDigits(dict[int, str]):
 _ASCII_DIGITS: Final = _AsciiDigits()
 
 
+@functools.cache
+def _digit_to_translate() -> re.Pattern[str]:
+    """Any character ``_ASCII_DIGITS`` changes: a decimal digit of any script, or another digit.
+
+    The other digits (superscripts, circled digits …) are found by reading all of Unicode
+    once (about 50 ms), on the first message rather than at import.
+    """
+    digits = filter(str.isdigit, map(chr, range(0x80, 0x110000)))
+    others = "".join(digit for digit in digits if not digit.isdecimal())
+    return re.compile(rf"[\d{re.escape(others)}]")
+
+
 def _readable(text: str) -> str:
     """``text`` with every digit as an ASCII digit and spelled-out digits written as digits."""
-    digits = text.translate(_ASCII_DIGITS)
+    # Translating costs a dict look-up per character; most messages have no digit to change.
+    if text.isascii() or _digit_to_translate().search(text) is None:
+        digits = text
+    else:
+        digits = text.translate(_ASCII_DIGITS)
+    if _DIGIT_WORD_INSIDE.search(digits.lower()) is None:
+        return digits
     return _DIGIT_WORD.sub(lambda word: _DIGIT_WORDS.get(word[0].lower(), word[0]), digits)
+
+
+def _may_hold_link(text: str) -> bool:
+    """False when ``text`` holds nothing any link pattern needs (see ``_LINK_MARK``)."""
+    return "://" in text or "دوت" in text or _LINK_MARK.search(text) is not None
 
 
 def contact_details(text: str) -> list[str]:
@@ -148,7 +180,7 @@ def contact_details(text: str) -> list[str]:
         found.append("phone")
     if _AT_MARK.search(readable) and _EMAIL.search(readable):
         found.append("email")
-    elif _LINK.search(readable):
+    elif _may_hold_link(readable) and _LINK.search(readable):
         found.append("link")
     return found
 

@@ -24,7 +24,9 @@ def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
             exact += amount.minor * rule.rate
             if rule.fixed is not None:
                 exact += rule.fixed.minor
-    return Money(min(round_minor(exact), amount.minor), amount.currency)
+    # Rates and fixed parts are never negative, so this is from zero to a valid amount;
+    # _result still checks its bounds, but not again the type and currency of ``amount``.
+    return Money._result(min(round_minor(exact), amount.minor), amount.currency)  # noqa: SLF001
 
 
 @attrs.frozen
