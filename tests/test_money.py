@@ -354,3 +354,17 @@ def test_a_zero_of_a_wrong_currency_is_refused_every_time(currency, error):
     for _ in range(2):
         with pytest.raises(error):
             Money.zero(currency)
+
+
+@given(
+    minor=st.integers(min_value=-(10**12), max_value=10**12),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=10**6, places=6, allow_nan=False), min_size=1, max_size=6
+    ).filter(lambda ws: sum(ws) > 0),
+    precision=st.integers(min_value=1, max_value=6),
+)
+def test_a_hosts_decimal_context_changes_no_allocation(minor, weights, precision):
+    # the library's arithmetic is in its own decimal context, whatever the caller's thread has
+    expected = Money(minor, USD).allocate(weights)
+    with decimal.localcontext(prec=precision, rounding=decimal.ROUND_DOWN):
+        assert expected == Money(minor, USD).allocate(weights)

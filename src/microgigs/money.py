@@ -329,7 +329,9 @@ _ZEROS: Final[dict[tuple[type[Money], str], Money]] = {}
 def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
     """Split ``total`` by non-negative ``ratios``; the parts always sum to ``total``."""
     weights = [_ratio(r) for r in ratios]
-    whole = sum(weights, Decimal(0))
+    whole = Decimal(0)
+    for weight in weights:  # in the library's context, as below, never the caller's thread's
+        whole = _CONTEXT.add(whole, weight)
     if not weights or whole == 0:
         raise InvalidRatios(ratios=str([str(w) for w in weights]))
     sign = -1 if total.minor < 0 else 1
@@ -337,7 +339,10 @@ def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
     shares = [_CONTEXT.divide(_CONTEXT.multiply(Decimal(units), w), whole) for w in weights]
     floors = [int(share) for share in shares]
     leftover = units - sum(floors)
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+    # each part's remainder, as floor - share: the largest remainder sorts first (the
+    # earlier part on a tie), and no negation rounds it in the caller's decimal context
+    short = [_CONTEXT.subtract(floor, share) for share, floor in zip(shares, floors, strict=True)]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (short[i], i))
     for index in by_remainder[:leftover]:
         floors[index] += 1
     return [Money._result(sign * part, total.currency) for part in floors]  # noqa: SLF001 (same module)

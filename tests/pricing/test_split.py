@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -112,3 +113,20 @@ def test_a_charge_never_exceeds_the_amount_even_one_cent():
 
 def test_a_split_keeps_its_total():
     assert Money(205, USD) == split(Money(205, USD), KHAMSAT.ledger.commission).total
+
+
+@given(
+    minor=st.integers(min_value=1, max_value=10**12),
+    percent=st.integers(min_value=0, max_value=99),
+    precision=st.integers(min_value=1, max_value=6),
+    rounding=st.sampled_from([decimal.ROUND_DOWN, decimal.ROUND_UP, decimal.ROUND_HALF_UP]),
+)
+@example(minor=12_345, percent=20, precision=3, rounding=decimal.ROUND_HALF_EVEN)
+def test_a_hosts_decimal_context_changes_no_commission(minor, percent, precision, rounding):
+    # a host may lower its thread's precision or change its rounding for its own sums: the
+    # library's money is worked out in its own context, whatever the caller's is
+    rules = (ChargeRule(rate=Decimal(percent) / 100),)
+    with decimal.localcontext(prec=precision, rounding=rounding):
+        parts = split(Money(minor, USD), rules)
+    assert parts.commission.minor == half_even_commission(minor, percent)
+    assert parts.commission.minor + parts.seller_net.minor == minor

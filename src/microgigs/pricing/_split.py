@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from microgigs.money import Money, round_minor
+from microgigs.money import _CONTEXT, Money, round_minor
 from microgigs.policy import ChargeRule
 
 
@@ -15,15 +15,18 @@ def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
     """What ``rules`` charge on ``amount``, never more than ``amount`` itself.
 
     Every rule that applies is added exactly, then the sum is rounded once (half to even).
+    The sums are the library's own (its decimal context, never the caller's thread's): a
+    host that lowers its precision or changes its rounding for its own work changes no
+    charge.
     """
     if amount.minor <= 0 or not rules:  # no rule (no buyer fee at Khamsat): nothing to add
         return Money.zero(amount.currency)
     exact = Decimal(0)
     for rule in rules:
         if rule.applies_to(amount):
-            exact += amount.minor * rule.rate
+            exact = _CONTEXT.add(exact, _CONTEXT.multiply(amount.minor, rule.rate))
             if rule.fixed is not None:
-                exact += rule.fixed.minor
+                exact = _CONTEXT.add(exact, rule.fixed.minor)
     # Rates and fixed parts are never negative, so this is from zero to a valid amount;
     # _result still checks its bounds, but not again the type and currency of ``amount``.
     return Money._result(min(round_minor(exact), amount.minor), amount.currency)  # noqa: SLF001
