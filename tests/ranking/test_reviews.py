@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import decimal
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microgigs.actors import Actor
 from microgigs.errors import (
@@ -97,3 +100,17 @@ def test_ratings_and_the_bayesian_average():
     assert Rating.of([]).average is None
     assert Decimal("4.00") == Rating.of([]).bayesian(POLICY)
     assert Rating.of([5]).bayesian(POLICY) < Rating(200, 980).bayesian(POLICY)
+
+
+@given(
+    count=st.integers(min_value=1, max_value=10**6),
+    share=st.integers(min_value=0, max_value=4),
+    precision=st.integers(min_value=1, max_value=3),
+)
+def test_a_hosts_decimal_context_changes_no_rating(count, share, precision):
+    # a rating is worked in the library's own decimal context: a host's lower precision
+    # neither changes it nor makes it fail (quantizing 4.33 with prec=2 raised)
+    rating = Rating(count, count + share * count // 4 + count * 3)
+    average, bayesian = rating.average, rating.bayesian(KHAMSAT.reviews)
+    with decimal.localcontext(prec=precision, rounding=decimal.ROUND_DOWN):
+        assert (average, bayesian) == (rating.average, rating.bayesian(KHAMSAT.reviews))

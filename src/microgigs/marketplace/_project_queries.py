@@ -22,7 +22,7 @@ from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, label
 from microgigs.marketplace._reading import ReadSide
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 from microgigs.policy import SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
@@ -175,7 +175,9 @@ def _reader(actor: Actor | None) -> Actor | None:
 def _percent(part: Decimal, whole: Decimal) -> int:
     if whole <= 0:
         return 0
-    share = (part / whole * _FULL).quantize(Decimal(1), rounding=ROUND_FLOOR)
+    # the library's own decimal context, never the calling thread's (as for money)
+    exact = _CONTEXT.multiply(_CONTEXT.divide(part, whole), _FULL)
+    share = exact.quantize(Decimal(1), rounding=ROUND_FLOOR, context=_CONTEXT)
     return max(0, min(_FULL, int(share)))
 
 
@@ -311,7 +313,7 @@ class ProjectQueries(ReadSide):
         rating = uow.reviews.rating_of_seller(bid.freelancer_id)
         total, count = Decimal(rating.total), rating.count
         for stars in self._project_stars(uow, bid.freelancer_id):
-            total, count = total + stars, count + 1
+            total, count = _CONTEXT.add(total, stars), count + 1
         level = uow.members.get(bid.freelancer_id).level
         completed = len(
             uow.contracts.of_member(
@@ -322,7 +324,7 @@ class ProjectQueries(ReadSide):
         duration = project.terms.duration_days
         answers = sum(1 for a in bid.answers if len(a) >= _ANSWER_IN_SUBSTANCE)
         questions = len(project.terms.questions)
-        average = total / count if count else Decimal(0)
+        average = _CONTEXT.divide(total, count) if count else Decimal(0)
         contributions = (
             Contribution(Factor.RATING, _percent(average, Decimal(5)), f"{average:.2f}"),
             Contribution(

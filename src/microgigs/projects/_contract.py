@@ -39,7 +39,7 @@ from microgigs.errors import (
     ProjectStatusConflict,
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 from microgigs.orders._conversation import message_text
 from microgigs.policy import ProjectPolicy, ReviewPolicy
 
@@ -219,7 +219,7 @@ class ContractReview:
     @property
     def stars(self) -> Decimal:
         """The mean of the aspects' stars."""
-        return Decimal(sum(r.stars for r in self.ratings)) / len(self.ratings)
+        return _CONTEXT.divide(sum(r.stars for r in self.ratings), len(self.ratings))
 
 
 @attrs.frozen

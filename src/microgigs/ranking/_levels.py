@@ -16,6 +16,7 @@ from microgigs.actors import Actor
 from microgigs.clock import earlier, later, utc
 from microgigs.ids import MemberId
 from microgigs.inquiries import Inquiry
+from microgigs.money import _CONTEXT
 from microgigs.orders import Order, OrderStatus
 from microgigs.policy import LevelCriteria, LevelPolicy, ProjectPolicy, SellerLevel
 from microgigs.projects import Contract, ContractStatus
@@ -40,7 +41,17 @@ class SellerMetrics:
 
 
 def _share(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / whole).quantize(_PLACES) if whole else None
+    # the library's own decimal context, never the calling thread's (as for money)
+    return _CONTEXT.divide(part, whole).quantize(_PLACES, context=_CONTEXT) if whole else None
+
+
+def _mean(stars: list[Decimal]) -> Decimal | None:
+    if not stars:
+        return None
+    total = Decimal(0)
+    for given in stars:
+        total = _CONTEXT.add(total, given)
+    return _CONTEXT.divide(total, len(stars)).quantize(_PLACES, context=_CONTEXT)
 
 
 @attrs.frozen
@@ -146,7 +157,7 @@ def measure(
     done = len(completed) + work.completed
     return SellerMetrics(
         unique_clients=len({o.buyer_id for o in completed} | work.clients),
-        average_rating=(sum(given, Decimal(0)) / len(given)).quantize(_PLACES) if given else None,
+        average_rating=_mean(given),
         completion_rate=_share(done, done + len(cancelled) + work.unfinished),
         conversation_rate=_share(inquiries_ordered + work.accepted, inquiries + work.offers),
         response_time=waits[len(waits) // 2] if waits else None,

@@ -23,7 +23,7 @@ from microgigs._text import _
 from microgigs.catalog import Service
 from microgigs.errors import InvalidType
 from microgigs.ids import CategoryId, MemberId, ServiceId
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ReviewPolicy, SellerLevel
 from microgigs.ranking._reviews import Rating
 from microgigs.ranking._search import (
@@ -417,7 +417,7 @@ def explain(listing: Listing, query: ListingQuery) -> dict[str, object]:
             if set(phrase) <= set(listing.terms)
         ],
         "holds_every_term": set(query.terms) <= set(listing.terms),
-        "score": Decimal(listing.score) / _SCORE_SCALE,
+        "score": _CONTEXT.divide(listing.score, _SCORE_SCALE),
         "sales": listing.sales,
         "recent_sales": listing.recent_sales,
     }

@@ -15,6 +15,7 @@ from microgigs.actors import Actor
 from microgigs.clock import later, utc
 from microgigs.errors import AlreadyReplied, ReviewNotAllowed
 from microgigs.ids import MemberId, OrderId, ReviewId, ServiceId
+from microgigs.money import _CONTEXT
 from microgigs.orders import Order, OrderStatus
 from microgigs.policy import ReviewPolicy
 
@@ -98,7 +99,8 @@ class Rating:
         """The plain average, to two places (``None`` without ratings)."""
         if not self.count:
             return None
-        return (Decimal(self.total) / self.count).quantize(_PLACES)
+        # the library's own decimal context, never the calling thread's (as for money)
+        return _CONTEXT.divide(self.total, self.count).quantize(_PLACES, context=_CONTEXT)
 
     def bayesian(self, policy: ReviewPolicy) -> Decimal:
         """The average with ``prior_weight`` imaginary ratings of ``prior_mean`` added.
@@ -111,5 +113,6 @@ class Rating:
         (Decimal('4.17'), Decimal('4.88'))
         """
         weight = policy.prior_weight
-        prior = policy.prior_mean * weight
-        return ((prior + self.total) / (weight + self.count)).quantize(_PLACES)
+        prior = _CONTEXT.multiply(policy.prior_mean, weight)
+        mean = _CONTEXT.divide(_CONTEXT.add(prior, self.total), weight + self.count)
+        return mean.quantize(_PLACES, context=_CONTEXT)
