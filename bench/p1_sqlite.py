@@ -18,15 +18,16 @@ from typing import Any
 from replay import Script
 from sqlbench import compare
 
-from microgigs.storage.sqlite import SQLiteStorage
+from microgigs.storage.sqlite import _MMAP_BYTES, SQLiteStorage
 
 TARGET = ">= 0.60"
 
 
 def sqlite_replayer(db: sqlite3.Connection) -> Any:
     """Send a script's transactions through a raw sqlite3 connection set up as the adapter's."""
+    # the adapter's own settings, mmap included (it reads through the page cache: P6)
     for pragma in ("busy_timeout = 5000", "journal_mode = WAL", "synchronous = NORMAL",
-                   "foreign_keys = ON"):  # fmt: skip
+                   f"mmap_size = {_MMAP_BYTES}", "foreign_keys = ON"):  # fmt: skip
         db.execute(f"PRAGMA {pragma}")
 
     def replayer(_script: Script) -> Any:
