@@ -50,6 +50,9 @@ class StatementLine:
     balance: Money
 
 
+_Line = tuple[TransactionId, datetime, str, int, int, str]
+
+
 @attrs.frozen
 class StatementPage:
     """Lines of a statement, oldest first; ``next_cursor`` fetches the following page."""
@@ -82,7 +85,11 @@ class Ledger:
     _balances: dict[AccountId, Money] = attrs.Factory(dict)
     _transactions: dict[TransactionId, Transaction] = attrs.Factory(dict)
     _by_key: dict[str, TransactionId] = attrs.Factory(dict)
-    _lines: dict[AccountId, list[StatementLine]] = attrs.Factory(dict)
+    # each account's lines as plain values (transaction id, time, kind's value, amount and
+    # balance in minor units, currency), made into StatementLines only when a statement is
+    # read: a tuple of plain values is left alone by the garbage collector's passes, a kept
+    # object is walked by every one of them
+    _lines: dict[AccountId, list[_Line]] = attrs.Factory(dict)
     _uncleared: dict[OrderId, Release] = attrs.Factory(dict)
 
     def balance(self, account: AccountId) -> Money:
@@ -127,14 +134,17 @@ class Ledger:
         self._balances.update(after)
         self._transactions[transaction.id] = transaction
         self._by_key[transaction.key] = transaction.id
+        kind = transaction.kind.value
         for entry in transaction.entries:
+            amount = entry.amount
             self._lines.setdefault(entry.account, []).append(
-                StatementLine(
+                (
                     transaction.id,
                     transaction.at,
-                    transaction.kind,
-                    entry.amount,
-                    after[entry.account],
+                    kind,
+                    amount.minor,
+                    after[entry.account].minor,
+                    amount.currency,
                 )
             )
         self._track_releases(transaction)
@@ -163,6 +173,15 @@ class Ledger:
         start = whole_number(_("cursor"), cursor, 0, 10**12)
         size = whole_number(_("page size"), limit, 1, _PAGE_MAX)
         lines = self._lines.get(account, [])
-        page = tuple(lines[start : start + size])
+        page = tuple(
+            StatementLine(
+                transaction_id,
+                at,
+                PostingKind(kind),
+                Money(amount, currency),
+                Money(balance, currency),
+            )
+            for transaction_id, at, kind, amount, balance, currency in lines[start : start + size]
+        )
         following = start + size if start + size < len(lines) else None
         return StatementPage(account, page, following)
