@@ -13,21 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from types import TracebackType, UnionType
-from typing import (
-    Any,
-    Final,
-    Generic,
-    NewType,
-    Protocol,
-    Self,
-    TypeVar,
-    Union,
-    get_args,
-    get_origin,
-    get_type_hints,
-    overload,
-)
+from types import TracebackType
+from typing import Final, Generic, Protocol, Self, TypeVar, overload
 
 import attrs
 
@@ -107,30 +94,22 @@ _COPIERS: Final[dict[type, Callable[[object], object]]] = {}
 def _copier(kind: type) -> Callable[[object], object]:
     """The function copying a ``kind`` (an attrs class): containers copied, the rest shared.
 
-    A field whose declared type holds no list, dict or set (text, a number, a moment, an
-    enum, a tuple, a value object) is shared without looking at it: most of them. A class
-    without a ``__setattr__`` of its own (the aggregates) is written field by field as
-    ``copied.name = …``; a frozen one, or one checking what is set, through
-    ``object.__setattr__`` (its checks are for new values, not copies).
+    Every field is looked at when copied, whatever its declared type: a host may put a list
+    where a tuple is declared (Python accepts it), and its later changes to that list must
+    not reach a copy. A class without a ``__setattr__`` of its own (the aggregates) is
+    written field by field as ``copied.name = …``; a frozen one, or one checking what is
+    set, through ``object.__setattr__`` (its checks are for new values, not copies).
     """
-    try:
-        hints = get_type_hints(kind)
-    except NameError:  # a type it cannot resolve: every field is looked at
-        hints = {}
     setter: object = kind.__setattr__  # object's own for a class without one
     plain = setter is object.__setattr__
     lines = ["def copy(value):", "    copied = new(kind)"]
     for field in attrs.fields(kind):
         name = field.name
-        put = f"    copied.{name} = {{}}" if plain else f"    put(copied, {name!r}, {{}})"
-        if not _may_hold_a_container(hints.get(name, object)):
-            lines.append(put.format(f"value.{name}"))
-            continue
         lines += [
             f"    inner = value.{name}",
             "    if inner.__class__ in containers:",
             "        inner = inner.copy()",
-            put.format("inner"),
+            f"    copied.{name} = inner" if plain else f"    put(copied, {name!r}, inner)",
         ]
     lines.append("    return copied")
     scope: dict[str, object] = {
@@ -141,18 +120,6 @@ def _copier(kind: type) -> Callable[[object], object]:
     }
     exec("\n".join(lines), scope)  # noqa: S102 (code built above from the class's own fields)
     return scope["copy"]  # type: ignore[return-value]
-
-
-def _may_hold_a_container(hint: object) -> bool:
-    """Whether a field declared ``hint`` may hold a list, a dict or a set (if unsure: yes)."""
-    while isinstance(hint, NewType):
-        hint = hint.__supertype__
-    if get_origin(hint) in (Union, UnionType):
-        return any(_may_hold_a_container(member) for member in get_args(hint))
-    declared = get_origin(hint) or hint  # list[Entry] is a list, tuple[str, ...] a tuple
-    if declared is Any or not isinstance(declared, type):  # (Any is a class since 3.11)
-        return True
-    return any(issubclass(container, declared) for container in _CONTAINERS)
 
 
 @attrs.frozen
