@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from microgigs.clock import utc
 from microgigs.storage.sqlite import SQLiteStorage
+from microgigs.testing.examples import make_service
 
 STORAGE = SQLiteStorage(":memory:", currency="USD")
 OFFSETS = st.timedeltas(min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23))
@@ -61,3 +63,19 @@ def test_equal_times_of_one_zone_are_still_written_as_their_own_instants():
     assert earlier == later
     assert stored(earlier) == "2026-11-01T06:30:00.000000Z"
     assert stored(later) == "2026-11-01T07:30:00.000000Z"
+
+
+class _FakeDatetime(datetime):
+    """What a patched clock returns (freezegun's ``FakeDatetime`` is such a subclass)."""
+
+
+def test_a_subclass_of_datetime_is_written_as_its_instant():
+    storage = SQLiteStorage(":memory:", currency="USD")
+    at = _FakeDatetime(2026, 1, 1, 9, 30, tzinfo=UTC)
+    service = attrs.evolve(make_service(), created_at=at, updated_at=at)
+    with storage.unit_of_work() as uow:
+        uow.services.add(service)
+        uow.commit()
+    with storage.unit_of_work() as uow:
+        assert datetime(2026, 1, 1, 9, 30, tzinfo=UTC) == uow.services.get(service.id).created_at
+        assert [] == uow.requests.open_now(at)

@@ -202,6 +202,11 @@ class _SQLiteBackend(SqlBackend):
         # isoformat(timespec="microseconds") writes; orjson writes it in C, a third of the
         # cost of formatting seven fields, but leaves out a fraction of zero: it is put back.
         at = utc(when)
+        if type(at) is not datetime:  # a subclass (a patched clock's): orjson writes only
+            at = datetime(  # datetime itself, so the same instant as one
+                *(at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond),
+                tzinfo=at.tzinfo,
+            )
         written = orjson.dumps(at, option=orjson.OPT_UTC_Z).decode()  # "…T09:00:00[.000007]Z"
         text = written[1:-2] + (_NO_FRACTION if at.microsecond == 0 else "Z")
         self._last_time = (when, text)  # one assignment: threads see a pair or the other
