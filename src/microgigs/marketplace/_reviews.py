@@ -39,7 +39,7 @@ def review(command: c.Review, context: Context) -> ReviewId:
                 listing,
                 rating_count=rating.count,
                 rating_total=rating.total,
-                score=int(rating.bayesian(context.policy.reviews) * 100),
+                score=rating.score(context.policy.reviews),
             )
         )
     return written.id

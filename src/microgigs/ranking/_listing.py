@@ -130,7 +130,7 @@ def listing_for(
         seller_level=seller_level,
         rating_count=rating.count,
         rating_total=rating.total,
-        score=int(rating.bayesian(policy) * _SCORE_SCALE),
+        score=rating.score(policy),
         sales=sales,
         recent_sales=recent_sales,
         created_at=service.created_at,
@@ -245,7 +245,7 @@ class ListingQuery:
         """The minimum rating as a stored score."""
         if self.min_rating is None:
             return None
-        return int(self.min_rating * _SCORE_SCALE)
+        return int(_CONTEXT.multiply(self.min_rating, _SCORE_SCALE))
 
     def after(self) -> tuple[int, str] | None:
         """The sort value and service id the page starts after."""

@@ -20,6 +20,7 @@ from microgigs.orders import Order, OrderStatus
 from microgigs.policy import ReviewPolicy
 
 _PLACES: Final = Decimal("0.01")
+_HUNDREDTHS: Final = 100
 
 
 @attrs.define(slots=True)
@@ -116,3 +117,12 @@ class Rating:
         prior = _CONTEXT.multiply(policy.prior_mean, weight)
         mean = _CONTEXT.divide(_CONTEXT.add(prior, self.total), weight + self.count)
         return mean.quantize(_PLACES, context=_CONTEXT)
+
+    def score(self, policy: ReviewPolicy) -> int:
+        """The Bayesian average in hundredths of a star: a listing's stored ``score``.
+
+        >>> from microgigs.policy import KHAMSAT
+        >>> Rating.of([5, 4, 4]).score(KHAMSAT.reviews)
+        412
+        """
+        return int(_CONTEXT.multiply(self.bayesian(policy), _HUNDREDTHS))
