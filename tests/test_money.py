@@ -368,3 +368,10 @@ def test_a_hosts_decimal_context_changes_no_allocation(minor, weights, precision
     expected = Money(minor, USD).allocate(weights)
     with decimal.localcontext(prec=precision, rounding=decimal.ROUND_DOWN):
         assert expected == Money(minor, USD).allocate(weights)
+
+
+def test_a_hosts_trapped_context_does_not_refuse_a_valid_amount():
+    # reading an amount rounds nothing in the caller's context: with Inexact and Rounded
+    # trapped at prec=3, abs() of 123.45 raised Inexact
+    with decimal.localcontext(prec=3, traps=[decimal.Inexact, decimal.Rounded]):
+        assert Money(12_345, USD) == Money.of("123.45", USD)

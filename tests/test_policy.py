@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import decimal
 from datetime import timedelta
 from decimal import Decimal
 
@@ -523,3 +524,12 @@ def test_a_project_policy_refuses_overlapping_brackets():
                 (Money.of(50, "USD"), Money.of(200, "USD")),
             ),
         )
+
+
+def test_a_hosts_decimal_context_does_not_refuse_a_valid_policy():
+    # the rates are added in the library's own context: under prec=2, 0.994 + 0.0059
+    # rounded to 1.0 and a 99.99% commission was refused
+    rules = (ChargeRule(rate=Decimal("0.994")), ChargeRule(rate=Decimal("0.0059")))
+    with decimal.localcontext(prec=2):
+        ledger = attrs.evolve(KHAMSAT.ledger, commission=rules)
+    assert rules == ledger.commission

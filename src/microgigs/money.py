@@ -180,7 +180,7 @@ class Money:
             not value.is_finite()
             or value.adjusted() > _MOST_DIGITS
             or _decimal_places(value) > exponent
-            or abs(value) > MAX_MINOR
+            or value.copy_abs() > MAX_MINOR  # no rounding in the caller's context
         ):
             raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
         return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)

@@ -19,6 +19,7 @@ A custom policy is a preset with some settings changed (and checked again):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
@@ -30,7 +31,7 @@ from dateutil.rrule import rrulestr
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.errors import InvalidPolicy
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 
 __all__ = [
     "FIVERR_LIKE",
@@ -88,6 +89,14 @@ def _length(delta: relativedelta) -> timedelta:
 def _require(condition: bool, setting: str, problem: str) -> None:  # noqa: FBT001 (as assert)
     if not condition:
         raise InvalidPolicy(setting=setting, problem=problem)
+
+
+def _total_rate(rules: Iterable[ChargeRule]) -> Decimal:
+    """The rates of ``rules`` added in the library's own decimal context, not the caller's."""
+    total = Decimal(0)
+    for rule in rules:
+        total = _CONTEXT.add(total, rule.rate)
+    return total
 
 
 def _positive_duration(setting: str, delta: relativedelta) -> None:
@@ -263,7 +272,7 @@ class LedgerPolicy:
 
     def __attrs_post_init__(self) -> None:
         _require(
-            sum((rule.rate for rule in self.commission), Decimal(0)) < 1,
+            _total_rate(self.commission) < 1,
             "ledger.commission",
             "the rates together must stay below 100%",
         )
@@ -456,7 +465,7 @@ class ProjectPolicy:
             )
             previous = high
         _require(
-            sum((rule.rate for rule in self.commission), Decimal(0)) < 1,
+            _total_rate(self.commission) < 1,
             "projects.commission",
             "the rates together must stay below 100%",
         )
