@@ -136,14 +136,15 @@ _ASCII_DIGITS: Final = _AsciiDigits()
 
 @functools.cache
 def _digit_to_translate() -> re.Pattern[str]:
-    """Any character ``_ASCII_DIGITS`` changes: a decimal digit of any script, or another digit.
+    """Any character ``_ASCII_DIGITS`` changes: a digit that is not an ASCII one.
 
-    The other digits (superscripts, circled digits …) are found by reading all of Unicode
+    An ASCII digit stays itself ("3 أيام" needs no translation). The other digits
+    (superscripts, circled digits …) are found by reading all of Unicode
     once (about 50 ms), on the first message rather than at import.
     """
     digits = filter(str.isdigit, map(chr, range(0x80, 0x110000)))
     others = "".join(digit for digit in digits if not digit.isdecimal())
-    return re.compile(rf"[\d{re.escape(others)}]")
+    return re.compile(rf"[^\D0-9]|[{re.escape(others)}]")
 
 
 def _readable(text: str) -> str:
