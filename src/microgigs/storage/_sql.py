@@ -241,7 +241,7 @@ class SqlBackend(ABC):
         # The SQL made for each shape of write and of select met: a few per table, made once.
         # Kept by the backend, not in a module's cache: a mutation run forks its mutants
         # from a process that ran the tests, and each must make its SQL again to be tried.
-        self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str, str]] = {}
+        self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
         self._selects: dict[_Shape, str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
@@ -1005,15 +1005,10 @@ class SqlBackend(ABC):
         """A command's record: its key kept once, a second one refused."""
         return [
             (
-                "SELECT 1 FROM commands WHERE key = ?",
-                (command.key,),
-                partial(_nothing_found, _COMMAND, command.key),
-            ),
-            (
-                "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?)",
+                _COMMAND_INSERT,
                 (command.key, command.fingerprint, command.result),
-                None,
-            ),
+                partial(_one_changed, _COMMAND, command.key),
+            )
         ]
 
     def _store(
@@ -1148,15 +1143,13 @@ class SqlBackend(ABC):
         if write.expected is None:
             return [
                 (
-                    f"SELECT 1 FROM {table} WHERE owner_id = ?",
-                    (value.owner_id,),
-                    partial(_nothing_found, _LABELS[table], value.owner_id),
-                ),
-                (
-                    f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)",
+                    (
+                        f"INSERT INTO {table} (owner_id, version, doc) VALUES (?, ?, ?)"
+                        " ON CONFLICT (owner_id) DO NOTHING"
+                    ),
                     (value.owner_id, value.version, text),
-                    None,
-                ),
+                    partial(_one_changed, _LABELS[table], value.owner_id),
+                )
             ]
         return [
             (
@@ -1194,12 +1187,9 @@ class SqlBackend(ABC):
         statements = self._upserts.get(shape)
         if statements is None:
             statements = self._upserts[shape] = _upsert_sql(*shape)
-        probe, insert, update = statements
+        insert, update = statements
         if write.expected is None:
-            return [
-                (probe, (value.id,), partial(_nothing_found, kind, value.id)),
-                (insert, (value.id, *values), None),
-            ]
+            return [(insert, (value.id, *values), partial(_one_changed, kind, value.id))]
         return [
             (
                 update,
@@ -1209,18 +1199,22 @@ class SqlBackend(ABC):
         ]
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str, str]:
-    """A document table's probe for a new id, insert and versioned update (kept by the backend).
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str]:
+    """A document table's insert of a new id and versioned update (kept by the backend).
 
     ``columns`` are those its queries use; ``version`` and ``doc`` follow them. A table
-    has one or two sets of columns (an order's terms are written on insert only).
+    has one or two sets of columns (an order's terms are written on insert only). The
+    insert of an id someone else wrote first changes no row, and the flush says so; a
+    second statement looking the id up first would only repeat the index's own lookup.
     """
     names = [*columns, "version", "doc"]
     placeholders = ", ".join("?" for _ in range(len(names) + 1))
     assignments = ", ".join(f"{name} = ?" for name in names)
     return (
-        f"SELECT 1 FROM {table} WHERE id = ?",
-        f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})",
+        (
+            f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({placeholders})"
+            " ON CONFLICT (id) DO NOTHING"
+        ),
         f"UPDATE {table} SET {assignments} WHERE id = ? AND version = ?",
     )
 
@@ -1256,6 +1250,9 @@ _LISTING_UPSERT: Final = (
     " seller_level = excluded.seller_level, score = excluded.score,"
     " sales = excluded.sales, recent_sales = excluded.recent_sales,"
     " newest = excluded.newest, terms = excluded.terms, doc = excluded.doc"
+)
+_COMMAND_INSERT: Final = (
+    "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING"
 )
 _TRANSACTION_INSERT: Final = (
     "INSERT INTO ledger_transactions"
@@ -1301,7 +1298,10 @@ def _nothing_found_else(error: Callable[[str], Exception], value: str, cursor: C
 
 
 def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
-    """The update changed its row: none means the version moved on."""
+    """The statement changed its row: none means the version moved on.
+
+    Or, for an insert that does nothing on a conflict, that someone wrote the key first.
+    """
     if cursor.rowcount != 1:
         raise StaleWrite(kind=kind, key=key)
 
