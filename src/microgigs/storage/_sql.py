@@ -159,6 +159,11 @@ class Documents:
             self._keep((kind, text), kept)
         return kept  # type: ignore[return-value]
 
+    def kept(self, kind: type[T], key: str) -> T | None:
+        """The ``kind`` last read or written here by ``key``, while it is kept."""
+        found = self._by_key.get((kind, key))
+        return None if found is None else found[1]  # type: ignore[return-value]
+
     def encode(self, value: object, key: str | None = None) -> str:
         """``value`` as text, kept as that text's decoding (by ``key`` when given).
 
@@ -243,6 +248,7 @@ class SqlBackend(ABC):
         # from a process that ran the tests, and each must make its SQL again to be tried.
         self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
         self._selects: dict[_Shape, str] = {}
+        self._listing_updates: dict[tuple[int, ...], str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -859,8 +865,8 @@ class SqlBackend(ABC):
         def send(execute: Execute) -> None:
             for sql, params, check in steps:
                 cursor = execute(sql, params)
-                if check is not None:
-                    check(cursor)
+                if check is not None and (instead := check(cursor)) is not None:
+                    execute(*instead)
 
         self._write(send)
 
@@ -1048,24 +1054,49 @@ class SqlBackend(ABC):
         )
 
     def _listing(self, listing: Listing) -> _Step:
+        """A listing written whole, or only its changed columns when its row is as known.
+
+        The listing last read or written by this process is the row's expected state: the
+        update sets the columns that differ from it and finds the row only if every other
+        column still holds the new value, so the row ends exactly as the whole upsert would
+        leave it. A sale moves two counters: written alone, they leave the row's other
+        indexes and its search postings alone (the postings' trigger follows ``terms`` and
+        ``score`` only when they are set). A row not found so is written whole.
+        """
+        service_id = listing.service_id
+        known = self._documents.kept(Listing, service_id)
+        columns = self._listing_columns(listing)
+        doc = self._documents.encode(listing, service_id)
+        upsert = (_LISTING_UPSERT, (service_id, *columns, doc))
+        if known is None:
+            return (*upsert, None)
+        before = self._listing_columns(known)
+        changed = tuple(i for i, value in enumerate(columns) if value != before[i])
+        sql = self._listing_updates.get(changed)
+        if sql is None:
+            sql = self._listing_updates[changed] = _listing_update_sql(changed)
+        params = (
+            *(columns[i] for i in changed),
+            doc,
+            service_id,
+            *(value for i, value in enumerate(columns) if i not in changed),
+        )
+        return (sql, params, partial(_or_instead, upsert))
+
+    def _listing_columns(self, listing: Listing) -> tuple[object, ...]:
+        """A listing's columns (:data:`_LISTING_COLUMNS`), without its id and document."""
         return (
-            _LISTING_UPSERT,
-            (
-                listing.service_id,
-                listing.seller_id,
-                listing.category_id,
-                listing.section_id,
-                listing.price.minor,
-                listing.delivery_days,
-                listing.seller_level.value,
-                listing.score,
-                listing.sales,
-                listing.recent_sales,
-                listing.sort_value(Ordering.NEWEST),
-                self._terms_value(listing.terms),
-                self._documents.encode(listing, listing.service_id),
-            ),
-            None,
+            listing.seller_id,
+            listing.category_id,
+            listing.section_id,
+            listing.price.minor,
+            listing.delivery_days,
+            listing.seller_level.value,
+            listing.score,
+            listing.sales,
+            listing.recent_sales,
+            listing.sort_value(Ordering.NEWEST),
+            self._terms_value(listing.terms),
         )
 
     _LOCK_BALANCES = ""
@@ -1240,6 +1271,36 @@ def _select_sql(
     return f"SELECT doc FROM {table}{where} ORDER BY {ordered} LIMIT ?"
 
 
+_LISTING_COLUMNS: Final = (
+    "seller_id",
+    "category_id",
+    "section_id",
+    "price_minor",
+    "delivery_days",
+    "seller_level",
+    "score",
+    "sales",
+    "recent_sales",
+    "newest",
+    "terms",
+)
+"""A listing's columns between its id and its document, in the order its statements use."""
+
+
+def _listing_update_sql(changed: tuple[int, ...]) -> str:
+    """The update of a listing's ``changed`` columns (by place in :data:`_LISTING_COLUMNS`).
+
+    Its parameters: the changed values, the document, the id, then every other column's
+    value, which the row must hold already.
+    """
+    assignments = [f"{_LISTING_COLUMNS[i]} = ?" for i in changed]
+    held = [f" AND {name} = ?" for i, name in enumerate(_LISTING_COLUMNS) if i not in changed]
+    return (
+        f"UPDATE listings SET {''.join(a + ', ' for a in assignments)}doc = ?"
+        f" WHERE service_id = ?{''.join(held)}"
+    )
+
+
 _LISTING_UPSERT: Final = (
     "INSERT INTO listings (service_id, seller_id, category_id, section_id,"
     " price_minor, delivery_days, seller_level, score, sales, recent_sales, newest,"
@@ -1259,9 +1320,13 @@ _TRANSACTION_INSERT: Final = (
     " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_Check = Callable[[Cursor], None]
+_Statement = tuple[str, Sequence[object]]
+_Check = Callable[[Cursor], _Statement | None]
 _Step = tuple[str, Sequence[object], _Check | None]
-"""A statement of a flush, its parameters, and what its result must show (or ``None``)."""
+"""A statement of a flush, its parameters, and what its result must show (or ``None``).
+
+A check raises when the result refuses the flush; it may also give a statement to send
+instead, when the step's statement did not find what it expected."""
 
 
 _LABELS: Final = {
@@ -1295,6 +1360,11 @@ def _nothing_found_else(error: Callable[[str], Exception], value: str, cursor: C
     """The query found no row: one would mean ``value`` is taken."""
     if cursor.fetchone():
         raise error(value)
+
+
+def _or_instead(statement: _Statement, cursor: Cursor) -> _Statement | None:
+    """The statement changed its row, or ``statement`` is sent instead."""
+    return None if cursor.rowcount == 1 else statement
 
 
 def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
