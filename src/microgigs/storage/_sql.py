@@ -249,6 +249,7 @@ class SqlBackend(ABC):
         self._upserts: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
         self._selects: dict[_Shape, str] = {}
         self._listing_updates: dict[tuple[int, ...], str] = {}
+        self._changes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -866,7 +867,10 @@ class SqlBackend(ABC):
             for sql, params, check in steps:
                 cursor = execute(sql, params)
                 if check is not None and (instead := check(cursor)) is not None:
-                    execute(*instead)
+                    again, values, last = instead
+                    cursor = execute(again, values)
+                    if last is not None:
+                        last(cursor)
 
         self._write(send)
 
@@ -953,21 +957,69 @@ class SqlBackend(ABC):
         }
 
     def _order(self, placed: Write[Order]) -> list[_Step]:
-        """An order: its terms written once, when it is placed; the rest at every change."""
+        """An order: its terms written once, when it is placed; the rest at every change.
+
+        A change of the version this process knows (read or wrote last) sets only the
+        columns that moved: see :meth:`_changed_columns`.
+        """
         order = placed.value
+        columns = self._order_columns(order)
+        if placed.expected is None:
+            rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
+            return self._upsert("orders", placed, columns, rest)
+        known = self._documents.kept(Order, order.id)
+        rest = self._documents.encode_rest(order, _ORDER_TERMS)
+        whole = self._upsert("orders", placed, columns, rest)
+        if known is None or known.version != placed.expected:
+            return whole
+        held = self._order_columns(known)
+        return [self._changed_columns("orders", placed, columns, held, doc=rest, whole=whole[0])]
+
+    def _order_columns(self, order: Order) -> dict[str, object]:
         due = order.next_due
-        columns: dict[str, object] = {
+        return {
             "buyer_id": order.buyer_id,
             "seller_id": order.seller_id,
             "status": order.status.value,
             "placed_at": self._time(order.placed_at),
             "next_due_at": None if due is None else self._time(due.at),
         }
-        if placed.expected is None:
-            rest, columns["terms"] = self._documents.encode_apart(order, _ORDER_TERMS)
-        else:
-            rest = self._documents.encode_rest(order, _ORDER_TERMS)
-        return self._upsert("orders", placed, columns, rest)
+
+    def _changed_columns(
+        self,
+        table: str,
+        write: Write[Order],
+        columns: dict[str, object],
+        held: dict[str, object],
+        *,
+        doc: str,
+        whole: _Step,
+    ) -> _Step:
+        """The update of a known version that sets only the columns that moved from it.
+
+        ``held`` are the columns of the version known: the row at that version holds them,
+        and the update finds the row only if it still does (null-safe, so a column that
+        stays empty matches), so it leaves the row as the ``whole`` update would; a row that
+        does not is given the ``whole`` update, refused as stale if it is. An index whose
+        columns did not move is not touched (an order's parties and time of placement).
+        """
+        value = write.value
+        changed = tuple(name for name, now in columns.items() if held[name] != now)
+        same = tuple(name for name in columns if name not in changed)
+        shape = (table, changed, same)
+        sql = self._changes.get(shape)
+        if sql is None:
+            sql = self._changes[shape] = _changed_sql(*shape, self._SAME)
+        params = (
+            *(columns[name] for name in changed),
+            value.version,
+            doc,
+            value.id,
+            write.expected,
+            *(columns[name] for name in same),
+        )
+        instead: _Last = (whole[0], whole[1], partial(_one_changed, _LABELS[table], value.id))
+        return (sql, params, partial(_or_instead, instead))
 
     def _inquiry_columns(self, inquiry: Inquiry) -> dict[str, object]:
         return {
@@ -1081,7 +1133,7 @@ class SqlBackend(ABC):
             service_id,
             *(value for i, value in enumerate(columns) if i not in changed),
         )
-        return (sql, params, partial(_or_instead, upsert))
+        return (sql, params, partial(_or_instead, (*upsert, None)))
 
     def _listing_columns(self, listing: Listing) -> tuple[object, ...]:
         """A listing's columns (:data:`_LISTING_COLUMNS`), without its id and document."""
@@ -1101,6 +1153,8 @@ class SqlBackend(ABC):
 
     _LOCK_BALANCES = ""
     """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
+    _SAME = "IS"
+    """How a condition says a column holds a value, ``NULL`` holding ``NULL``."""
     _PROBE_FENCE = ""
     """What keeps a search's term probe a lookup per posting (see the PostgreSQL adapter)."""
     _REACH_IN_SUBQUERY = False
@@ -1250,6 +1304,19 @@ def _upsert_sql(table: str, columns: tuple[str, ...]) -> tuple[str, str]:
     )
 
 
+def _changed_sql(table: str, changed: tuple[str, ...], same: tuple[str, ...], equal: str) -> str:
+    """The update of a versioned document's ``changed`` columns, the ``same`` ones held.
+
+    Its parameters: the changed values, the version, the document, the id, the version
+    expected, then the values of the columns the row must hold already.
+    """
+    assignments = "".join(f"{name} = ?, " for name in changed)
+    held = "".join(f" AND {name} {equal} ?" for name in same)
+    return (
+        f"UPDATE {table} SET {assignments}version = ?, doc = ? WHERE id = ? AND version = ?{held}"
+    )
+
+
 def _select_sql(
     table: str,
     equal: tuple[str, ...],
@@ -1320,8 +1387,8 @@ _TRANSACTION_INSERT: Final = (
     " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_Statement = tuple[str, Sequence[object]]
-_Check = Callable[[Cursor], _Statement | None]
+_Last = tuple[str, Sequence[object], Callable[[Cursor], None] | None]
+_Check = Callable[[Cursor], _Last | None]
 _Step = tuple[str, Sequence[object], _Check | None]
 """A statement of a flush, its parameters, and what its result must show (or ``None``).
 
@@ -1362,9 +1429,9 @@ def _nothing_found_else(error: Callable[[str], Exception], value: str, cursor: C
         raise error(value)
 
 
-def _or_instead(statement: _Statement, cursor: Cursor) -> _Statement | None:
-    """The statement changed its row, or ``statement`` is sent instead."""
-    return None if cursor.rowcount == 1 else statement
+def _or_instead(step: _Last, cursor: Cursor) -> _Last | None:
+    """The statement changed its row, or ``step`` is sent instead (and checked)."""
+    return None if cursor.rowcount == 1 else step
 
 
 def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
