@@ -22,7 +22,7 @@ import orjson
 
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.errors import EmailTaken, StaleWrite, UsernameTaken
+from microgigs.errors import EmailTaken, MicrogigsError, StaleWrite, UsernameTaken
 from microgigs.ids import (
     CategoryId,
     EventId,
@@ -1169,7 +1169,7 @@ class SqlBackend(ABC):
         # names the account in the error. Accounts are locked in one order: no deadlock.
         accounts = sorted({e.account for t in transactions for e in t.entries})
         marks = ", ".join("?" for _ in accounts)
-        balances = _Balances()
+        balances = _Balances(transactions)
         steps: list[_Step] = [
             (
                 (
@@ -1180,31 +1180,26 @@ class SqlBackend(ABC):
                 balances.read,
             )
         ]
-        for transaction in transactions:
-            steps += [
+        # each insert is checked against the balances before it is sent (by the check of
+        # the step before it) and does nothing if its key was posted first
+        steps += [
+            (
+                _TRANSACTION_INSERT,
                 (
-                    "SELECT 1 FROM ledger_transactions WHERE key = ?",
-                    (transaction.key,),
-                    partial(balances.postable, transaction),
+                    transaction.id,
+                    transaction.key,
+                    transaction.kind.value,
+                    self._time(transaction.at),
+                    transaction.order_id,
+                    transaction.member_id,
+                    transaction.reverses,
+                    None if transaction.clears_at is None else self._time(transaction.clears_at),
+                    _entries_json(transaction),
                 ),
-                (
-                    _TRANSACTION_INSERT,
-                    (
-                        transaction.id,
-                        transaction.key,
-                        transaction.kind.value,
-                        self._time(transaction.at),
-                        transaction.order_id,
-                        transaction.member_id,
-                        transaction.reverses,
-                        None
-                        if transaction.clears_at is None
-                        else self._time(transaction.clears_at),
-                        _entries_json(transaction),
-                    ),
-                    None,
-                ),
-            ]
+                partial(balances.inserted, number),
+            )
+            for number, transaction in enumerate(transactions)
+        ]
         return steps
 
     def _member(self, write: Write[Member]) -> list[_Step]:
@@ -1385,7 +1380,7 @@ _COMMAND_INSERT: Final = (
 _TRANSACTION_INSERT: Final = (
     "INSERT INTO ledger_transactions"
     " (id, key, kind, at, order_id, member_id, reverses, clears_at, entries)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
 )
 _Last = tuple[str, Sequence[object], Callable[[Cursor], None] | None]
 _Check = Callable[[Cursor], _Last | None]
@@ -1444,27 +1439,60 @@ def _one_changed(kind: str, key: str, cursor: Cursor) -> None:
 
 
 class _Balances:
-    """The balances a flush moves, read locked inside its transaction, and their checks."""
+    """The balances a flush moves, read locked inside its transaction, and their checks.
 
-    def __init__(self) -> None:
+    Each transaction is checked against the balances before its insert is sent (by the
+    check of the step before it), in order. A transaction whose key was posted first is
+    stale whatever the balances say: its insert does nothing (StaleWrite), and a refused
+    one is looked up by its key before the refusal is raised.
+    """
+
+    def __init__(self, transactions: Sequence[Transaction]) -> None:
+        self._transactions = transactions
         self._stored: dict[str, int] = {}
         self._running: dict[AccountId, Money] = {}
 
-    def read(self, cursor: Cursor) -> None:
-        """Keep the locked balances (again, if the transaction is run again)."""
+    def read(self, cursor: Cursor) -> _Last | None:
+        """Keep the locked balances (again, if the transaction is run again); check the first."""
         self._stored = {str(account): int(str(minor)) for account, minor in cursor.fetchall()}
         self._running = {}
+        return self._check(0)
 
-    def postable(self, transaction: Transaction, cursor: Cursor) -> None:
-        """The key is new and no balance goes wrongly negative, in order (a step's check)."""
-        if cursor.fetchone():
-            raise StaleWrite(kind=_TRANSACTION, key=transaction.key)
+    def inserted(self, number: int, cursor: Cursor) -> _Last | None:
+        """Transaction ``number`` was inserted, not posted first by someone; check the next."""
+        if cursor.rowcount != 1:
+            raise StaleWrite(kind=_TRANSACTION, key=self._transactions[number].key)
+        return self._check(number + 1)
+
+    def _check(self, number: int) -> _Last | None:
+        """No balance goes wrongly negative by transaction ``number``, if there is one.
+
+        If one does, the lookup of its key to send: stale if found, refused if not.
+        """
+        if number == len(self._transactions):
+            return None
+        transaction = self._transactions[number]
         stored, running = self._stored, self._running
         current = {
             e.account: running.get(e.account) or Money(stored.get(e.account, 0), e.amount.currency)
             for e in transaction.entries
         }
-        running.update(postable(current, transaction))
+        try:
+            running.update(postable(current, transaction))
+        except MicrogigsError as refused:
+            return (
+                "SELECT 1 FROM ledger_transactions WHERE key = ?",
+                (transaction.key,),
+                partial(_stale_or, refused, transaction.key),
+            )
+        return None
+
+
+def _stale_or(refused: MicrogigsError, key: str, cursor: Cursor) -> None:
+    """The transaction's key was posted first (StaleWrite), or ``refused`` stands."""
+    if cursor.fetchone():
+        raise StaleWrite(kind=_TRANSACTION, key=key)
+    raise refused
 
 
 def _entries_json(transaction: Transaction) -> str:
