@@ -6,7 +6,7 @@ from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.catalog import Cart, CartLine
 from microgigs.errors import NotFound
-from microgigs.ids import OrderId, TransactionId
+from microgigs.ids import OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import buyable
 from microgigs.marketplace._context import Context, handles
@@ -20,15 +20,13 @@ from microgigs.pricing import quote
 def top_up(command: c.TopUp, context: Context) -> None:
     member = context.payer(command.actor)
     context.charge(member.id, command.amount, command.method)
-    context.uow.ledger.post(
-        lg.top_up(
-            context.ids.new(TransactionId),
-            f"{context.key}:top-up",
-            member_id=member.id,
-            amount=command.amount,
-            source=command.method,
-            at=context.now,
-        )
+    context.post(
+        lg.top_up,
+        "top-up",
+        member_id=member.id,
+        amount=command.amount,
+        source=command.method,
+        at=context.now,
     )
 
 
@@ -135,14 +133,12 @@ def add_paid(context: Context, order: Order, method: lg.Gateway | None) -> None:
     """A new order, its events, and its total paid into escrow (``None``: the balance)."""
     publish(context, order)
     context.uow.orders.add(order)
-    context.uow.ledger.post(
-        lg.pay_order(
-            context.ids.new(TransactionId),
-            f"{context.key}:{order.id}",
-            order_id=order.id,
-            buyer_id=order.buyer_id,
-            amount=order.quote.total,
-            source=method,
-            at=order.placed_at,
-        )
+    context.post(
+        lg.pay_order,
+        order.id,
+        order_id=order.id,
+        buyer_id=order.buyer_id,
+        amount=order.quote.total,
+        source=method,
+        at=order.placed_at,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar, Final, TypeVar
+from typing import ClassVar, Concatenate, Final, ParamSpec, TypeVar
 
 import attrs
 
@@ -25,8 +25,8 @@ from microgigs.errors import (
     PaymentFailed,
     PermissionDenied,
 )
-from microgigs.ids import IdGenerator, MemberId
-from microgigs.ledger import Gateway
+from microgigs.ids import IdGenerator, MemberId, TransactionId
+from microgigs.ledger import Gateway, Transaction
 from microgigs.marketplace.commands import Command
 from microgigs.members import Member
 from microgigs.money import Money
@@ -36,6 +36,7 @@ from microgigs.storage.ports import UnitOfWork
 
 C = TypeVar("C")
 R = TypeVar("R")
+P = ParamSpec("P")
 Handler = Callable[..., object]  # type: ignore[explicit-any]  # one type for every handler
 
 TIMERS: Final = "timers"
@@ -131,6 +132,20 @@ class Context:
         if (receipt.payer, receipt.amount, receipt.method) != (payer, amount, method):
             raise PaymentFailed(method=method, reason=_("the receipt does not match the charge"))
         return receipt
+
+    def post(
+        self,
+        posting: Callable[Concatenate[TransactionId, str, P], Transaction],
+        step: str,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Post a ledger transaction of this command, keyed ``<the command's key>:<step>``.
+
+        A replay of the command makes the same key, which the ledger posts only once.
+        """
+        made = posting(self.ids.new(TransactionId), f"{self.key}:{step}", *args, **kwargs)
+        self.uow.ledger.post(made)
 
     def zero(self) -> Money:
         """Nothing, in the marketplace's currency."""
