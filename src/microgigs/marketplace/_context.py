@@ -8,9 +8,9 @@ gateway charges of a command that did not commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import ClassVar, Concatenate, Final, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, Final, ParamSpec, TypeVar
 
 import attrs
 
@@ -43,6 +43,15 @@ TIMERS: Final = "timers"
 """The key namespace of ``tick``'s steps: no caller's key reaches it."""
 HANDLERS: Final[dict[type, Handler]] = {}
 """Every command class and the function that handles it (filled by the area modules)."""
+
+
+def given(command: object, names: Iterable[str]) -> dict[str, Any]:  # type: ignore[explicit-any]
+    """The command's fields ``names``, by name: what a handler passes on to the domain as is.
+
+    A use case's fields that the domain takes under the same names are listed once, beside
+    its handler, for the command that creates the aggregate and the one that edits it.
+    """
+    return {name: getattr(command, name) for name in names}
 
 
 def handles(kind: type[C]) -> Callable[[Callable[[C, Context], R]], Callable[[C, Context], R]]:
