@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from microgigs import ledger as lg
 from microgigs._text import _
-from microgigs.catalog import Cart, CartLine
+from microgigs.catalog import Cart, CartLine, Favourites
 from microgigs.errors import NotFound
-from microgigs.ids import OrderId, TransactionId
+from microgigs.ids import MemberId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import buyable
 from microgigs.marketplace._context import Context, handles
@@ -15,20 +17,20 @@ from microgigs.members import Member
 from microgigs.orders import Order
 from microgigs.pricing import quote
 
+Record = TypeVar("Record", Cart, Favourites)
+
 
 @handles(c.TopUp)
 def top_up(command: c.TopUp, context: Context) -> None:
     member = context.payer(command.actor)
     context.charge(member.id, command.amount, command.method)
-    context.uow.ledger.post(
-        lg.top_up(
-            context.ids.new(TransactionId),
-            f"{context.key}:top-up",
-            member_id=member.id,
-            amount=command.amount,
-            source=command.method,
-            at=context.now,
-        )
+    context.post(
+        lg.top_up,
+        "top-up",
+        member_id=member.id,
+        amount=command.amount,
+        source=command.method,
+        at=context.now,
     )
 
 
@@ -56,10 +58,24 @@ def _cart_with_line(context: Context, buyer: Member, command: c.AddToCart | c.Or
 
 @handles(c.RemoveFromCart)
 def remove_from_cart(command: c.RemoveFromCart, context: Context) -> None:
-    buyer = context.trader(command.actor)
-    cart = context.uow.carts.get(buyer.id)
-    cart.remove(command.service_id)
-    context.uow.carts.save(cart)
+    _take_out(context, command, context.uow.carts)
+
+
+class _OwnRecords(Protocol[Record]):
+    """A member's own cart or favourites: one record per member."""
+
+    def get(self, owner_id: MemberId, /) -> Record: ...
+
+    def save(self, record: Record, /) -> None: ...
+
+
+def _take_out(
+    context: Context, command: c.RemoveFromCart | c.RemoveFavourite, records: _OwnRecords[Record]
+) -> None:
+    """Take the command's service out of the trader's own cart or favourites."""
+    record = records.get(context.trader(command.actor).id)
+    record.remove(command.service_id)
+    records.save(record)
 
 
 @handles(c.AddFavourite)
@@ -72,10 +88,7 @@ def add_favourite(command: c.AddFavourite, context: Context) -> None:
 
 @handles(c.RemoveFavourite)
 def remove_favourite(command: c.RemoveFavourite, context: Context) -> None:
-    member = context.trader(command.actor)
-    favourites = context.uow.favourites.get(member.id)
-    favourites.remove(command.service_id)
-    context.uow.favourites.save(favourites)
+    _take_out(context, command, context.uow.favourites)
 
 
 @handles(c.Checkout)
@@ -135,14 +148,12 @@ def add_paid(context: Context, order: Order, method: lg.Gateway | None) -> None:
     """A new order, its events, and its total paid into escrow (``None``: the balance)."""
     publish(context, order)
     context.uow.orders.add(order)
-    context.uow.ledger.post(
-        lg.pay_order(
-            context.ids.new(TransactionId),
-            f"{context.key}:{order.id}",
-            order_id=order.id,
-            buyer_id=order.buyer_id,
-            amount=order.quote.total,
-            source=method,
-            at=order.placed_at,
-        )
+    context.post(
+        lg.pay_order,
+        order.id,
+        order_id=order.id,
+        buyer_id=order.buyer_id,
+        amount=order.quote.total,
+        source=method,
+        at=order.placed_at,
     )

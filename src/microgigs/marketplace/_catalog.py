@@ -12,12 +12,14 @@ from microgigs.clock import earlier
 from microgigs.errors import InvalidType, ServiceNotAvailable
 from microgigs.ids import ServiceId, UpgradeId
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import Context, given, handles
 from microgigs.members import Member
 from microgigs.orders import OrderStatus
 from microgigs.ranking import listing_for
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
+_WRITTEN: Final = ("title", "description", "instructions", "base_price", "delivery_days", "tags")
+"""What a seller writes of a service: the same names in its commands and in the domain."""
 
 
 def upgrades_of(context: Context, offered: Sequence[c.NewUpgrade]) -> list[Upgrade]:
@@ -53,15 +55,10 @@ def publish_service(command: c.PublishService, context: Context) -> Service:
         context.ids.new(ServiceId),
         seller_id=seller.id,
         category_id=command.category_id,
-        title=command.title,
-        description=command.description,
-        instructions=command.instructions,
-        base_price=command.base_price,
-        delivery_days=command.delivery_days,
         upgrades=upgrades_of(context, command.upgrades),
-        tags=command.tags,
         policy=context.policy.catalog,
         created_at=context.now,
+        **given(command, _WRITTEN),
     )
     service.submit(command.actor, context.now)
     context.uow.services.add(service)
@@ -88,13 +85,8 @@ def edit_service(command: c.EditService, context: Context) -> None:
         command.actor,
         context.policy.catalog,
         context.now,
-        title=command.title,
-        description=command.description,
-        instructions=command.instructions,
-        base_price=command.base_price,
-        delivery_days=command.delivery_days,
-        tags=command.tags,
         upgrades=upgrades,
+        **given(command, _WRITTEN),
     )
     context.uow.services.save(service)
     if service.status is not ServiceStatus.ACTIVE:

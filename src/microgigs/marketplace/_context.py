@@ -8,9 +8,9 @@ gateway charges of a command that did not commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import ClassVar, Final, TypeVar
+from typing import Any, ClassVar, Concatenate, Final, ParamSpec, TypeVar
 
 import attrs
 
@@ -25,8 +25,8 @@ from microgigs.errors import (
     PaymentFailed,
     PermissionDenied,
 )
-from microgigs.ids import IdGenerator, MemberId
-from microgigs.ledger import Gateway
+from microgigs.ids import IdGenerator, MemberId, TransactionId
+from microgigs.ledger import Gateway, Transaction
 from microgigs.marketplace.commands import Command
 from microgigs.members import Member
 from microgigs.money import Money
@@ -36,12 +36,22 @@ from microgigs.storage.ports import UnitOfWork
 
 C = TypeVar("C")
 R = TypeVar("R")
+P = ParamSpec("P")
 Handler = Callable[..., object]  # type: ignore[explicit-any]  # one type for every handler
 
 TIMERS: Final = "timers"
 """The key namespace of ``tick``'s steps: no caller's key reaches it."""
 HANDLERS: Final[dict[type, Handler]] = {}
 """Every command class and the function that handles it (filled by the area modules)."""
+
+
+def given(command: object, names: Iterable[str]) -> dict[str, Any]:  # type: ignore[explicit-any]
+    """The command's fields ``names``, by name: what a handler passes on to the domain as is.
+
+    A use case's fields that the domain takes under the same names are listed once, beside
+    its handler, for the command that creates the aggregate and the one that edits it.
+    """
+    return {name: getattr(command, name) for name in names}
 
 
 def handles(kind: type[C]) -> Callable[[Callable[[C, Context], R]], Callable[[C, Context], R]]:
@@ -131,6 +141,20 @@ class Context:
         if (receipt.payer, receipt.amount, receipt.method) != (payer, amount, method):
             raise PaymentFailed(method=method, reason=_("the receipt does not match the charge"))
         return receipt
+
+    def post(
+        self,
+        posting: Callable[Concatenate[TransactionId, str, P], Transaction],
+        step: str,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Post a ledger transaction of this command, keyed ``<the command's key>:<step>``.
+
+        A replay of the command makes the same key, which the ledger posts only once.
+        """
+        made = posting(self.ids.new(TransactionId), f"{self.key}:{step}", *args, **kwargs)
+        self.uow.ledger.post(made)
 
     def zero(self) -> Money:
         """Nothing, in the marketplace's currency."""

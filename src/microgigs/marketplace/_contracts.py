@@ -15,7 +15,7 @@ from microgigs import ledger as lg
 from microgigs._checks import whole_number
 from microgigs._text import _
 from microgigs.clock import later
-from microgigs.ids import ContractId, TransactionId
+from microgigs.ids import ContractId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._projects import announce
@@ -126,16 +126,14 @@ def fund_milestone(command: c.FundMilestone, context: Context) -> None:
     if command.method is not None:
         context.charge(contract.client_id, milestone.amount, command.method)
     escrow = contract.escrow_of(milestone.number)
-    context.uow.ledger.post(
-        lg.pay_order(
-            context.ids.new(TransactionId),
-            f"{context.key}:{escrow}:fund",
-            order_id=escrow,
-            buyer_id=contract.client_id,
-            amount=milestone.amount,
-            source=command.method,
-            at=context.now,
-        )
+    context.post(
+        lg.pay_order,
+        f"{escrow}:fund",
+        order_id=escrow,
+        buyer_id=contract.client_id,
+        amount=milestone.amount,
+        source=command.method,
+        at=context.now,
     )
     save_contract(context, contract, "milestone_funded")
 
@@ -257,20 +255,19 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
         clears_at = later(now, policy.ledger.clearance_for(level))
     zero = Money.zero(policy.currency)
     for part in settled:
-        key = f"{context.key}:{part.escrow}"
         if not part.released.is_positive():
-            posting = lg.refund(
-                context.ids.new(TransactionId),
-                f"{key}:refund",
+            context.post(
+                lg.refund,
+                f"{part.escrow}:refund",
                 order_id=part.escrow,
                 buyer_id=contract.client_id,
                 amount=part.refunded,
                 at=now,
             )
         elif not part.refunded.is_positive():
-            posting = lg.release(
-                context.ids.new(TransactionId),
-                f"{key}:release",
+            context.post(
+                lg.release,
+                f"{part.escrow}:release",
                 order_id=part.escrow,
                 seller_id=contract.freelancer_id,
                 subtotal=part.released,
@@ -280,9 +277,9 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 clears_at=clears_at,
             )
         else:
-            posting = lg.partial_refund(
-                context.ids.new(TransactionId),
-                f"{key}:split",
+            context.post(
+                lg.partial_refund,
+                f"{part.escrow}:split",
                 order_id=part.escrow,
                 buyer_id=contract.client_id,
                 seller_id=contract.freelancer_id,
@@ -293,7 +290,6 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 at=now,
                 clears_at=clears_at,
             )
-        uow.ledger.post(posting)
     if contract.status in _FINISHED:
         project = uow.projects.get(contract.project_id)
         if contract.id not in project.finished:

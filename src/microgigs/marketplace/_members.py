@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import ServiceStatus
@@ -9,21 +11,20 @@ from microgigs.errors import PermissionDenied
 from microgigs.ids import MemberId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import list_service
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import Context, given, handles
 from microgigs.members import Member
+
+_REGISTERED: Final = ("username", "email", "first_name", "family_name", "phone")
+"""What the host registers a member with: the same names in the command and the domain."""
+_PROFILE: Final = ("first_name", "family_name", "bio", "avatar", "phone")
+"""What a member writes of their profile: the same names in the command and the domain."""
 
 
 @handles(c.RegisterMember)
 def register_member(command: c.RegisterMember, context: Context) -> MemberId:
     require_host(command.actor, _("register a member"))
     member = Member.register(
-        context.ids.new(MemberId),
-        username=command.username,
-        email=command.email,
-        first_name=command.first_name,
-        family_name=command.family_name,
-        joined_at=context.now,
-        phone=command.phone,
+        context.ids.new(MemberId), joined_at=context.now, **given(command, _REGISTERED)
     )
     context.uow.members.add(member)
     return member.id
@@ -32,13 +33,7 @@ def register_member(command: c.RegisterMember, context: Context) -> MemberId:
 @handles(c.UpdateProfile)
 def update_profile(command: c.UpdateProfile, context: Context) -> None:
     member = context.uow.members.get(own_id(command))
-    member.update_profile(
-        first_name=command.first_name,
-        family_name=command.family_name,
-        bio=command.bio,
-        avatar=command.avatar,
-        phone=command.phone,
-    )
+    member.update_profile(**given(command, _PROFILE))
     context.uow.members.save(member)
 
 

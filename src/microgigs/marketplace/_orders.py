@@ -11,7 +11,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor, Role
 from microgigs.clock import later
 from microgigs.errors import MemberSuspended
-from microgigs.ids import EventId, MessageId, OrderId, TransactionId
+from microgigs.ids import EventId, MessageId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, handles
@@ -157,49 +157,44 @@ def apply(
     """Fire ``event`` and move the money its outcome calls for, in the same unit."""
     now, policy, uow = context.now, context.policy, context.uow
     order.apply(event, actor, now, policy.orders, reason=reason, refund=refund)
-    new_id, key = context.ids.new, context.key
     if order.status is OrderStatus.COMPLETED:
         count_sale(context, order)
         seller = uow.members.get(order.seller_id)
         clears_at = later(now, policy.ledger.clearance_for(seller.level))
-        quoted = order.quote
         if order.refunded is None:
-            posting = lg.release(
-                new_id(TransactionId),
-                f"{key}:release",
+            context.post(
+                lg.release,
+                "release",
                 order_id=order.id,
                 seller_id=order.seller_id,
-                subtotal=quoted.subtotal,
-                buyer_fee=quoted.buyer_fee,
+                subtotal=order.quote.subtotal,
+                buyer_fee=order.quote.buyer_fee,
                 commission=policy.ledger.commission,
                 at=now,
                 clears_at=clears_at,
             )
         else:
-            posting = lg.partial_refund(
-                new_id(TransactionId),
-                f"{key}:partial-refund",
+            context.post(
+                lg.partial_refund,
+                "partial-refund",
                 order_id=order.id,
                 buyer_id=order.buyer_id,
                 seller_id=order.seller_id,
-                subtotal=quoted.subtotal,
-                buyer_fee=quoted.buyer_fee,
+                subtotal=order.quote.subtotal,
+                buyer_fee=order.quote.buyer_fee,
                 refunded=order.refunded,
                 commission=policy.ledger.commission,
                 at=now,
                 clears_at=clears_at,
             )
-        uow.ledger.post(posting)
     elif order.status is OrderStatus.CANCELLED:
-        uow.ledger.post(
-            lg.refund(
-                new_id(TransactionId),
-                f"{key}:refund",
-                order_id=order.id,
-                buyer_id=order.buyer_id,
-                amount=order.quote.total,
-                at=now,
-            )
+        context.post(
+            lg.refund,
+            "refund",
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            amount=order.quote.total,
+            at=now,
         )
     save(context, order)
 

@@ -6,7 +6,6 @@ from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.actors import Role
 from microgigs.errors import NoPayoutMethod, PermissionDenied
-from microgigs.ids import TransactionId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 
@@ -16,15 +15,13 @@ def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> None:
     seller = context.payer(command.actor)
     if not seller.payout_methods:
         raise NoPayoutMethod(member_id=seller.id)
-    context.uow.ledger.post(
-        lg.request_withdrawal(
-            context.ids.new(TransactionId),
-            f"{context.key}:request",
-            seller_id=seller.id,
-            amount=command.amount,
-            minimum=context.policy.ledger.withdrawal_minimum,
-            at=context.now,
-        )
+    context.post(
+        lg.request_withdrawal,
+        "request",
+        seller_id=seller.id,
+        amount=command.amount,
+        minimum=context.policy.ledger.withdrawal_minimum,
+        at=context.now,
     )
 
 
@@ -33,12 +30,6 @@ def settle_withdrawal(command: c.SettleWithdrawal, context: Context) -> None:
     if command.actor.role is Role.MEMBER:
         raise PermissionDenied(actor=command.actor.role.label, action=_("settle a withdrawal"))
     settle = lg.complete_withdrawal if command.paid else lg.fail_withdrawal
-    context.uow.ledger.post(
-        settle(
-            context.ids.new(TransactionId),
-            f"{context.key}:settle",
-            seller_id=command.seller_id,
-            amount=command.amount,
-            at=context.now,
-        )
+    context.post(
+        settle, "settle", seller_id=command.seller_id, amount=command.amount, at=context.now
     )

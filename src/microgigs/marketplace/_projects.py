@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 import attrs
 import orjson
 
 from microgigs.ids import BidId, EventId, MemberId, ProjectId
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import Context, given, handles
 from microgigs.projects import Bid, BidCredits, Project, ProjectTerms
 from microgigs.storage.ports import OutboxEvent
 
@@ -27,37 +28,7 @@ def save_project(context: Context, project: Project, event: str) -> None:
     announce(context, f"project.{event}", project_id=project.id, status=project.status.value)
 
 
-@handles(c.PostProject)
-def post_project(command: c.PostProject, context: Context) -> ProjectId:
-    client = context.trader(command.actor)
-    context.categories.category(command.category_id)
-    project = Project.draft(
-        context.ids.new(ProjectId),
-        client_id=client.id,
-        terms=ProjectTerms(
-            category_id=command.category_id,
-            title=command.title,
-            description=command.description,
-            bracket=command.bracket,
-            duration_days=command.duration_days,
-            skills=command.skills,
-            questions=command.questions,
-            visibility=command.visibility,
-            invited=command.invited,
-            hires_allowed=command.hires_allowed,
-            attachments=command.attachments,
-        ),
-        now=context.now,
-        policy=context.policy.projects,
-    )
-    if command.submit:
-        project.submit(command.actor, context.now)
-    context.uow.projects.add(project)
-    announce(context, "project.posted", project_id=project.id, status=project.status.value)
-    return project.id
-
-
-_TERMS = (
+_TERMS: Final = (
     "title",
     "description",
     "category_id",
@@ -69,15 +40,34 @@ _TERMS = (
     "invited",
     "hires_allowed",
 )
+"""The project's terms its commands carry (a new project's attachments besides)."""
+_BID: Final = ("amount", "delivery_days", "text", "answers")
+"""What a freelancer writes in a bid, placed or edited."""
+
+
+@handles(c.PostProject)
+def post_project(command: c.PostProject, context: Context) -> ProjectId:
+    client = context.trader(command.actor)
+    context.categories.category(command.category_id)
+    project = Project.draft(
+        context.ids.new(ProjectId),
+        client_id=client.id,
+        terms=ProjectTerms(**given(command, _TERMS), attachments=command.attachments),
+        now=context.now,
+        policy=context.policy.projects,
+    )
+    if command.submit:
+        project.submit(command.actor, context.now)
+    context.uow.projects.add(project)
+    announce(context, "project.posted", project_id=project.id, status=project.status.value)
+    return project.id
 
 
 @handles(c.EditProject)
 def edit_project(command: c.EditProject, context: Context) -> None:
     context.trader(command.actor)
     project = context.uow.projects.get(command.project_id)
-    changes = {
-        name: getattr(command, name) for name in _TERMS if getattr(command, name) is not None
-    }
+    changes = {name: value for name, value in given(command, _TERMS).items() if value is not None}
     if command.category_id is not None:
         context.categories.category(command.category_id)
     project.edit(
@@ -149,13 +139,10 @@ def place_bid(command: c.PlaceBid, context: Context) -> BidId:
     bid = project.place_bid(
         context.ids.new(BidId),
         command.actor,
-        amount=command.amount,
-        delivery_days=command.delivery_days,
-        text=command.text,
-        answers=command.answers,
         attachments=command.attachments,
         now=context.now,
         policy=context.policy.projects,
+        **given(command, _BID),
     )
     spend_credit(context, freelancer.id)
     save_project(context, project, "bid_placed")
@@ -169,12 +156,9 @@ def edit_bid(command: c.EditBid, context: Context) -> None:
     project.edit_bid(
         command.actor,
         command.bid_id,
-        amount=command.amount,
-        delivery_days=command.delivery_days,
-        text=command.text,
-        answers=command.answers,
         now=context.now,
         policy=context.policy.projects,
+        **given(command, _BID),
     )
     save_project(context, project, "bid_edited")
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from microgigs.errors import ServiceNotAvailable
 from microgigs.ids import InquiryId, OfferId, OrderId, RequestId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._buying import add_paid
 from microgigs.marketplace._catalog import buyable
-from microgigs.marketplace._context import Context, handles
+from microgigs.marketplace._context import Context, given, handles
 from microgigs.orders import Order
 from microgigs.pricing import quote
 from microgigs.requests import ServiceRequest
+
+_ASKED: Final = ("category_id", "title", "description", "budget")
+"""What a buyer writes in a request: the same names in the command and the domain."""
 
 
 @handles(c.PostRequest)
@@ -21,12 +26,9 @@ def post_request(command: c.PostRequest, context: Context) -> RequestId:
     request = ServiceRequest.post(
         context.ids.new(RequestId),
         buyer_id=buyer.id,
-        category_id=command.category_id,
-        title=command.title,
-        description=command.description,
-        budget=command.budget,
         now=context.now,
         policy=context.policy.catalog,
+        **given(command, _ASKED),
     )
     context.uow.requests.add(request)
     return request.id

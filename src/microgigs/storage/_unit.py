@@ -549,14 +549,7 @@ class _Listings(_Staging):
         return self._backend.search(query)
 
 
-class _Owned(Protocol):
-    @property
-    def owner_id(self) -> MemberId: ...
-    @property
-    def version(self) -> int: ...
-
-
-W = TypeVar("W", bound=_Owned)
+W = TypeVar("W", Favourites, Cart)
 
 
 class _ByOwner(_Staging, Generic[W]):
@@ -569,8 +562,8 @@ class _ByOwner(_Staging, Generic[W]):
     def __init__(
         self, load: Callable[[MemberId], W | None], make: Callable[[MemberId], W], field: str
     ) -> None:
-        self._load = load
-        self._make = make
+        self._load: Callable[[MemberId], W | None] = load
+        self._make: Callable[[MemberId], W] = make
         self._field = field
         self.staged: dict[MemberId, W] = {}
         self.read: dict[MemberId, int | None] = {}

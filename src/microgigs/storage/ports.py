@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 import attrs
 
@@ -65,6 +65,7 @@ __all__ = [
     "Outbox",
     "OutboxEvent",
     "ProjectRepository",
+    "Repository",
     "RequestRepository",
     "ReviewRepository",
     "ServiceRepository",
@@ -73,16 +74,38 @@ __all__ = [
 ]
 
 
-class MemberRepository(Protocol):
-    """Member profiles; usernames and e-mails are unique."""
+K_contra = TypeVar("K_contra", contravariant=True)
+A = TypeVar("A")
 
-    def add(self, member: Member) -> None:
-        """Store a new member (:class:`~microgigs.errors.UsernameTaken`, ``EmailTaken``)."""
+
+class Repository(Protocol[K_contra, A]):
+    """The aggregates of one kind, by id, in a unit of work (members, services, orders …).
+
+    ``get`` returns a private copy; only ``add`` and ``save`` stage a change, which the unit's
+    ``commit`` writes.
+    """
+
+    def add(self, aggregate: A, /) -> None:
+        """Store a new aggregate."""
         ...
 
-    def get(self, member_id: MemberId) -> Member:
-        """The member (:class:`~microgigs.errors.NotFound` if absent)."""
+    def get(self, key: K_contra, /) -> A:
+        """The aggregate (:class:`~microgigs.errors.NotFound` if absent)."""
         ...
+
+    def save(self, aggregate: A, /) -> None:
+        """Write an aggregate read in this unit of work, if nobody changed it since.
+
+        Another unit that changed it first: :class:`~microgigs.errors.StaleWrite`.
+        """
+        ...
+
+
+class MemberRepository(Repository[MemberId, Member], Protocol):
+    """Member profiles; usernames and e-mails are unique.
+
+    ``add`` refuses a taken one: :class:`~microgigs.errors.UsernameTaken`, ``EmailTaken``.
+    """
 
     def can_trade(self, member_id: MemberId) -> bool:
         """Whether the member may buy and sell now (not suspended); ``NotFound`` if absent."""
@@ -100,25 +123,9 @@ class MemberRepository(Protocol):
         """Committed members in id order (oldest first), after ``after``: a keyset page."""
         ...
 
-    def save(self, member: Member) -> None:
-        """Write a member read in this unit of work, if nobody changed it since."""
-        ...
 
-
-class ServiceRepository(Protocol):
+class ServiceRepository(Repository[ServiceId, Service], Protocol):
     """Services and their upgrades."""
-
-    def add(self, service: Service) -> None:
-        """Store a new service."""
-        ...
-
-    def get(self, service_id: ServiceId) -> Service:
-        """The service (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, service: Service) -> None:
-        """Write a service read in this unit of work, if nobody changed it since."""
-        ...
 
     def by_seller(self, seller_id: MemberId) -> list[Service]:
         """A seller's services, newest first."""
@@ -129,20 +136,8 @@ class ServiceRepository(Protocol):
         ...
 
 
-class RequestRepository(Protocol):
+class RequestRepository(Repository[RequestId, ServiceRequest], Protocol):
     """Requests for services that don't exist, with their offers."""
-
-    def add(self, request: ServiceRequest) -> None:
-        """Store a new request."""
-        ...
-
-    def get(self, request_id: RequestId) -> ServiceRequest:
-        """The request (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, request: ServiceRequest) -> None:
-        """Write a request read in this unit of work."""
-        ...
 
     def open_now(
         self, now: datetime, *, category_id: CategoryId | None = None, limit: int = 20
@@ -163,20 +158,8 @@ class RequestRepository(Protocol):
         ...
 
 
-class InquiryRepository(Protocol):
+class InquiryRepository(Repository[InquiryId, Inquiry], Protocol):
     """Pre-purchase inquiries: one per buyer and service."""
-
-    def add(self, inquiry: Inquiry) -> None:
-        """Store a new inquiry."""
-        ...
-
-    def get(self, inquiry_id: InquiryId) -> Inquiry:
-        """The inquiry (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, inquiry: Inquiry) -> None:
-        """Write an inquiry read in this unit of work."""
-        ...
 
     def about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None:
         """The buyer's inquiry about a service, if any."""
@@ -191,20 +174,11 @@ class InquiryRepository(Protocol):
         ...
 
 
-class ReviewRepository(Protocol):
-    """Reviews: at most one per order."""
+class ReviewRepository(Repository[ReviewId, Review], Protocol):
+    """Reviews: at most one per order.
 
-    def add(self, review: Review) -> None:
-        """Store a new review (:class:`~microgigs.errors.StaleWrite` if its order has one)."""
-        ...
-
-    def get(self, review_id: ReviewId) -> Review:
-        """The review (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, review: Review) -> None:
-        """Write a review read in this unit of work (the seller's reply)."""
-        ...
+    ``add`` refuses a second review of an order: :class:`~microgigs.errors.StaleWrite`.
+    """
 
     def for_order(self, order_id: OrderId) -> Review | None:
         """The review of an order, if written."""
@@ -298,20 +272,8 @@ class CartRepository(Protocol):
         ...
 
 
-class OrderRepository(Protocol):
+class OrderRepository(Repository[OrderId, Order], Protocol):
     """Orders, their conversations, and the index of due automatic events."""
-
-    def add(self, order: Order) -> None:
-        """Store a new order."""
-        ...
-
-    def get(self, order_id: OrderId) -> Order:
-        """The order (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, order: Order) -> None:
-        """Write an order read in this unit of work, if nobody changed it since."""
-        ...
 
     def by_buyer(
         self, buyer_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
@@ -382,20 +344,8 @@ class LedgerRepository(Protocol):
         ...
 
 
-class ProjectRepository(Protocol):
+class ProjectRepository(Repository[ProjectId, Project], Protocol):
     """Projects of project mode, with their bids."""
-
-    def add(self, project: Project) -> None:
-        """Store a new project."""
-        ...
-
-    def get(self, project_id: ProjectId) -> Project:
-        """The project (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, project: Project) -> None:
-        """Write a project read in this unit of work, if nobody changed it since."""
-        ...
 
     def open_now(
         self,
@@ -421,20 +371,8 @@ class ProjectRepository(Protocol):
         ...
 
 
-class ContractRepository(Protocol):
+class ContractRepository(Repository[ContractId, Contract], Protocol):
     """Contracts of project mode, with their milestones, and the index of due timers."""
-
-    def add(self, contract: Contract) -> None:
-        """Store a new contract."""
-        ...
-
-    def get(self, contract_id: ContractId) -> Contract:
-        """The contract (:class:`~microgigs.errors.NotFound` if absent)."""
-        ...
-
-    def save(self, contract: Contract) -> None:
-        """Write a contract read in this unit of work, if nobody changed it since."""
-        ...
 
     def of_project(self, project_id: ProjectId, *, limit: int = 50) -> list[Contract]:
         """A project's contracts (offers too), oldest first."""

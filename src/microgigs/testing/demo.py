@@ -40,7 +40,7 @@ import attrs
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.clock import ManualClock
-from microgigs.ids import CategoryId, ContractId, MemberId, OrderId, ProjectId, ServiceId
+from microgigs.ids import CategoryId, ContractId, MemberId, OrderId, ProjectId, RequestId, ServiceId
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
@@ -386,16 +386,29 @@ class _Player:
         ahmad, layla = (Actor.member(b) for b in list(self.demo.buyers.values())[:2])
         sara, khaled = (Actor.member(s) for s in list(self.demo.sellers.values())[:2])
 
-        def requests() -> None:
-            logo = m.post_request(
-                ahmad,
-                category_id=CategoryId("logo-design"),
-                title="أحتاج شعارًا متحركًا لقناتي على يوتيوب",
-                description="شعار متحرك بثلاث ثوانٍ لقناة عن الطبخ، بألوان دافئة ونص عربي.",
-                budget=self.usd(30),
+        def shown(
+            buyer: Actor, category: str, title: str, text: str, budget: Money | None
+        ) -> RequestId:
+            """A buyer's request, shown by the admin at once."""
+            request = m.post_request(
+                buyer,
+                category_id=CategoryId(category),
+                title=title,
+                description=text,
+                budget=budget,
                 key=self.key(),
             )
-            m.moderate_request(_ADMIN, logo, key=self.key())
+            m.moderate_request(_ADMIN, request, key=self.key())
+            return request
+
+        def requests() -> None:
+            logo = shown(
+                ahmad,
+                "logo-design",
+                "أحتاج شعارًا متحركًا لقناتي على يوتيوب",
+                "شعار متحرك بثلاث ثوانٍ لقناة عن الطبخ، بألوان دافئة ونص عربي.",
+                self.usd(30),
+            )
             m.make_offer(
                 sara,
                 logo,
@@ -404,14 +417,13 @@ class _Player:
                 delivery_days=3,
                 key=self.key(),
             )
-            store = m.post_request(
+            store = shown(
                 layla,
-                category_id=CategoryId("ecommerce-stores"),
-                title="أريد نقل متجري من سلة إلى زد",
-                description="متجر فيه مئة منتج، أريد نقله مع الصور والتصنيفات كما هي.",
-                key=self.key(),
+                "ecommerce-stores",
+                "أريد نقل متجري من سلة إلى زد",
+                "متجر فيه مئة منتج، أريد نقله مع الصور والتصنيفات كما هي.",
+                None,
             )
-            m.moderate_request(_ADMIN, store, key=self.key())
             m.make_offer(
                 khaled,
                 store,
