@@ -88,6 +88,12 @@ class Actor:
         """True when this actor is that member acting for themselves."""
         return self.role is Role.MEMBER and self.member_id == member_id
 
+    def acting_member(self, action: str) -> MemberId:
+        """The id of a member acting for themselves; an admin or the system is refused."""
+        if self.role is not Role.MEMBER or self.member_id is None:
+            raise PermissionDenied(actor=self.role.label, action=action)
+        return self.member_id
+
     def require_admin(self, action: str) -> None:
         """Refuse anyone but an admin."""
         if self.role is not Role.ADMIN:

@@ -23,7 +23,7 @@ from typing import Final
 import attrs
 
 from microgigs._text import _
-from microgigs.actors import Actor, Role
+from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import OwnService, PermissionDenied
 from microgigs.ids import InquiryId, MemberId, OrderId, ServiceId
@@ -69,14 +69,13 @@ class Inquiry:
         at: datetime,
     ) -> Inquiry:
         """A buyer's first question about a service (never about their own)."""
-        if buyer.member_id is None or buyer.role is not Role.MEMBER:
-            raise PermissionDenied(actor=buyer.role.label, action=_("ask about a service"))
-        if buyer.member_id == seller_id:
+        buyer_id = buyer.acting_member(_("ask about a service"))
+        if buyer_id == seller_id:
             raise OwnService(service_id=service_id)
         when = utc(at)
         text = message_text(_("message"), body, _BODY_LENGTH)
-        inquiry = cls(inquiry_id, service_id, buyer.member_id, seller_id, when)
-        inquiry.messages.append(InquiryMessage(buyer.member_id, text, when))
+        inquiry = cls(inquiry_id, service_id, buyer_id, seller_id, when)
+        inquiry.messages.append(InquiryMessage(buyer_id, text, when))
         return inquiry
 
     def write(self, actor: Actor, body: str, at: datetime) -> None:

@@ -532,6 +532,25 @@ def _usd(amount: int) -> Money:
     return Money.of(amount, "USD")
 
 
+def _criteria(*rows: tuple[SellerLevel, int, str, str, str, int]) -> tuple[LevelCriteria, ...]:
+    """Level criteria from rows of numbers, lowest level first.
+
+    A row: the level, unique clients, average rating, completion rate, conversation rate
+    (the three as decimal text) and response time in hours.
+    """
+    return tuple(
+        LevelCriteria(
+            level=level,
+            unique_clients=clients,
+            average_rating=Decimal(rating),
+            completion_rate=Decimal(completion),
+            conversation_rate=Decimal(conversation),
+            response_time=timedelta(hours=hours),
+        )
+        for level, clients, rating, completion, conversation, hours in rows
+    )
+
+
 _MOSTAQL_BRACKETS: Final = tuple(
     (_usd(low), _usd(high))
     for low, high in (
@@ -605,23 +624,10 @@ KHAMSAT: Final = MarketplacePolicy(
     ),
     reviews=ReviewPolicy(window=relativedelta(days=14)),
     levels=LevelPolicy(
-        criteria=(
-            LevelCriteria(
-                level=SellerLevel.LEVEL_2,
-                unique_clients=10,
-                average_rating=Decimal("4.0"),
-                completion_rate=Decimal("0.80"),
-                conversation_rate=Decimal("0.15"),
-                response_time=timedelta(hours=24),
-            ),
-            LevelCriteria(
-                level=SellerLevel.LEVEL_3,
-                unique_clients=25,
-                average_rating=Decimal("4.5"),
-                completion_rate=Decimal("0.90"),
-                conversation_rate=Decimal("0.33"),
-                response_time=timedelta(hours=24),
-            ),
+        criteria=_criteria(
+            # level, unique clients, average rating, completion, conversation, response hours
+            (SellerLevel.LEVEL_2, 10, "4.0", "0.80", "0.15", 24),
+            (SellerLevel.LEVEL_3, 25, "4.5", "0.90", "0.33", 24),
         ),
         grace_period=relativedelta(days=180),
         metrics_window=relativedelta(days=365),
@@ -634,57 +640,33 @@ withdrawal, 14-day review window, levels 2 and 3 by Khamsat's criteria, 180-day 
 FIVERR_LIKE: Final = MarketplacePolicy(
     name="fiverr_like",
     currency="USD",
-    catalog=CatalogPolicy(
-        base_price_min=_usd(5),
-        base_price_step=_usd(5),
+    catalog=attrs.evolve(
+        KHAMSAT.catalog,
         unit_price_max=_usd(10_000),
         max_upgrades=10,
-        upgrade_price_min=_usd(5),
         upgrade_price_max=_usd(995),
-        upgrade_price_step=_usd(5),
         upgrade_extra_days_max=60,
-        delivery_days_min=1,
         delivery_days_max=90,
         quantity_max=20,
         title_length=(15, 80),
         description_length=(120, 1200),
     ),
-    ledger=LedgerPolicy(
-        commission=(ChargeRule(rate=Decimal("0.20")),),
+    ledger=attrs.evolve(
+        KHAMSAT.ledger,
         buyer_fees=(
             ChargeRule(rate=Decimal("0.055")),
             ChargeRule(fixed=_usd(3), applies_below=_usd(100)),
         ),
-        clearance_period=relativedelta(days=14),
-        fast_clearance_period=relativedelta(days=7),
-        fast_clearance_levels=frozenset({SellerLevel.PROFESSIONAL}),
         withdrawal_minimum=_usd(5),
     ),
-    orders=OrderPolicy(
-        auto_accept_after=relativedelta(days=3),
-        mutual_cancellation_auto_accept_after=relativedelta(hours=48),
-        buyer_may_cancel_late_while_awaiting_acceptance=False,
-    ),
+    orders=attrs.evolve(KHAMSAT.orders, buyer_may_cancel_late_while_awaiting_acceptance=False),
     reviews=ReviewPolicy(window=relativedelta(days=10), prior_mean=Decimal("4.5"), prior_weight=10),
     projects=FIVERR_LIKE_PROJECTS,
     levels=LevelPolicy(
-        criteria=(
-            LevelCriteria(
-                level=SellerLevel.LEVEL_2,
-                unique_clients=5,
-                average_rating=Decimal("4.4"),
-                completion_rate=Decimal("0.90"),
-                conversation_rate=Decimal(0),
-                response_time=timedelta(hours=24),
-            ),
-            LevelCriteria(
-                level=SellerLevel.LEVEL_3,
-                unique_clients=10,
-                average_rating=Decimal("4.7"),
-                completion_rate=Decimal("0.90"),
-                conversation_rate=Decimal(0),
-                response_time=timedelta(hours=12),
-            ),
+        criteria=_criteria(
+            # level, unique clients, average rating, completion, conversation, response hours
+            (SellerLevel.LEVEL_2, 5, "4.4", "0.90", "0", 24),
+            (SellerLevel.LEVEL_3, 10, "4.7", "0.90", "0", 12),
         ),
         grace_period=relativedelta(days=60),
         metrics_window=relativedelta(days=60),

@@ -15,14 +15,13 @@ import attrs
 from microgigs._checks import one_with_id, plain_text, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
-from microgigs.actors import Actor, Role
+from microgigs.actors import Actor
 from microgigs.catalog import ServiceSnapshot, check_price
 from microgigs.clock import later, utc
 from microgigs.errors import (
     NotFound,
     OfferExists,
     OwnService,
-    PermissionDenied,
     RequestClosed,
     ServiceStatusConflict,
 )
@@ -157,9 +156,7 @@ class ServiceRequest:
         delivery_days: int | None = None,
     ) -> Offer:
         """A seller's offer: one of their active services, or a custom price and delivery."""
-        if actor.role is not Role.MEMBER or actor.member_id is None:
-            raise PermissionDenied(actor=actor.role.label, action=_("make an offer"))
-        seller_id = actor.member_id
+        seller_id = actor.acting_member(_("make an offer"))
         if seller_id == self.buyer_id:
             raise OwnService(service_id=self.id)
         if not self.is_open(now):

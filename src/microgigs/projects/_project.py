@@ -19,7 +19,7 @@ import attrs
 from microgigs._checks import one_with_id, plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
-from microgigs.actors import Actor, Role
+from microgigs.actors import Actor
 from microgigs.clock import later, utc
 from microgigs.errors import (
     BidExists,
@@ -377,9 +377,7 @@ class Project:
         attachments: Sequence[str] = (),
     ) -> Bid:
         """A freelancer's bid (their one live bid on this project); the caller spends a credit."""
-        if actor.role is not Role.MEMBER or actor.member_id is None:
-            raise PermissionDenied(actor=actor.role.label, action=_("bid on a project"))
-        freelancer = actor.member_id
+        freelancer = actor.acting_member(_("bid on a project"))
         if freelancer == self.client_id:
             raise PermissionDenied(actor=actor.role.label, action=_("bid on your own project"))
         self._require_open(_("bid on"), now)
