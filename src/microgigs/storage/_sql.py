@@ -160,7 +160,12 @@ class Documents:
         return kept  # type: ignore[return-value]
 
     def kept(self, kind: type[T], key: str) -> T | None:
-        """The ``kind`` last read or written here by ``key``, while it is kept."""
+        """The ``kind`` last read here by ``key``, or staged by a flush here, while it is kept.
+
+        A flush that is rolled back leaves its staged value kept though never written: the
+        writes that use it hold every other column as a condition, so such a value costs
+        only the whole write it falls back to.
+        """
         found = self._by_key.get((kind, key))
         return None if found is None else found[1]  # type: ignore[return-value]
 
@@ -1126,7 +1131,7 @@ class SqlBackend(ABC):
         changed = tuple(i for i, value in enumerate(columns) if value != before[i])
         sql = self._listing_updates.get(changed)
         if sql is None:
-            sql = self._listing_updates[changed] = _listing_update_sql(changed)
+            sql = self._listing_updates[changed] = _listing_update_sql(changed, self._SAME)
         params = (
             *(columns[i] for i in changed),
             doc,
@@ -1349,14 +1354,15 @@ _LISTING_COLUMNS: Final = (
 """A listing's columns between its id and its document, in the order its statements use."""
 
 
-def _listing_update_sql(changed: tuple[int, ...]) -> str:
+def _listing_update_sql(changed: tuple[int, ...], equal: str) -> str:
     """The update of a listing's ``changed`` columns (by place in :data:`_LISTING_COLUMNS`).
 
     Its parameters: the changed values, the document, the id, then every other column's
-    value, which the row must hold already.
+    value, which the row must hold already (compared null-safe, as an order's are: a
+    column that may be null later must not send every write down the whole path).
     """
     assignments = [f"{_LISTING_COLUMNS[i]} = ?" for i in changed]
-    held = [f" AND {name} = ?" for i, name in enumerate(_LISTING_COLUMNS) if i not in changed]
+    held = [f" AND {name} {equal} ?" for i, name in enumerate(_LISTING_COLUMNS) if i not in changed]
     return (
         f"UPDATE listings SET {''.join(a + ', ' for a in assignments)}doc = ?"
         f" WHERE service_id = ?{''.join(held)}"
