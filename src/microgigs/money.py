@@ -70,7 +70,6 @@ _LONGEST_AMOUNT_TEXT: Final = 40
 _MOST_DIGITS: Final = len(str(MAX_MINOR))  # an amount's adjusted exponent past this is too big
 _CONTEXT: Final = decimal.Context(prec=60, rounding=ROUNDING, traps=[decimal.InvalidOperation])
 _new: Final = object.__new__
-_set: Final = object.__setattr__  # frozen attrs: results are built past __init__
 
 
 @functools.cache
@@ -193,8 +192,8 @@ class Money:
                 field=_("minor units"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR
             )
         result = _new(Money)
-        _set(result, "minor", minor)
-        _set(result, "currency", currency)
+        _set_minor(result, minor)
+        _set_currency(result, currency)
         return result
 
     @classmethod
@@ -248,8 +247,8 @@ class Money:
         if not -MAX_MINOR <= minor <= MAX_MINOR:
             return Money._result(minor, currency)  # raises OutOfRange
         result = _new(Money)
-        _set(result, "minor", minor)
-        _set(result, "currency", currency)
+        _set_minor(result, minor)
+        _set_currency(result, currency)
         return result
 
     def __radd__(self, other: int) -> Money:
@@ -322,6 +321,9 @@ def _ratio(value: object) -> Decimal:
     raise InvalidType(field=_("ratio"), expected="an int or Decimal", actual=type(value).__name__)
 
 
+# frozen attrs: results of valid amounts are built past __init__, their slots set directly
+_set_minor: Final = Money.__dict__["minor"].__set__
+_set_currency: Final = Money.__dict__["currency"].__set__
 _ZEROS: Final[dict[tuple[type[Money], str], Money]] = {}
 """``Money.zero``'s made values, by class and currency."""
 
@@ -346,3 +348,34 @@ def allocate(total: Money, ratios: Iterable[int | Decimal]) -> list[Money]:
     for index in by_remainder[:leftover]:
         floors[index] += 1
     return [Money._result(sign * part, total.currency) for part in floors]  # noqa: SLF001 (same module)
+
+
+def _stored(minor: object, currency: object) -> Money:
+    """``Money(minor, currency)`` for an amount a storage kept: the same checks and errors.
+
+    Written out at about half the constructor's cost (every amount the storage codec reads
+    passes here: an order holds eleven; P8); a currency is looked up once, then remembered.
+
+    >>> _stored(2500, "USD") == Money(2500, "USD")
+    True
+    >>> _stored(True, "USD")
+    Traceback (most recent call last):
+    ...
+    microgigs.errors.InvalidType: minor units must be an int, not bool.
+    """
+    if (
+        minor.__class__ is int
+        and -MAX_MINOR <= minor <= MAX_MINOR
+        and currency.__class__ is str
+        and currency in _ACCEPTED
+    ):
+        result = _new(Money)
+        _set_minor(result, minor)
+        _set_currency(result, currency)
+        return result
+    money = Money(minor, currency)  # type: ignore[arg-type]  # refused as the constructor refuses
+    _ACCEPTED.add(money.currency)
+    return money
+
+
+_ACCEPTED: Final[set[str]] = set()

@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
+from microgigs.actors import Actor
 from microgigs.errors import MicrogigsError
 from microgigs.marketplace import Marketplace
 from microgigs.orders import Order, OrderStatus
@@ -159,3 +160,152 @@ def test_a_time_is_written_as_isoformat_writes_it(offset: timedelta, microsecond
 def an_order_at(when: datetime) -> Order:
     order = place_order()
     return attrs.evolve(order, placed_at=when)
+
+
+def same_types(before: object, after: object, path: str = "") -> list[str]:
+    """Where ``after`` holds a value of another type than ``before`` (a str for an enum …)."""
+    if type(before) is not type(after):
+        return [f"{path}: {type(before).__name__} became {type(after).__name__}"]
+    if attrs.has(type(before)):
+        return [
+            found
+            for field in attrs.fields(type(before))
+            for found in same_types(
+                getattr(before, field.name), getattr(after, field.name), f"{path}.{field.name}"
+            )
+        ]
+    if isinstance(before, list | tuple):
+        return [
+            found
+            for number, (b, a) in enumerate(zip(before, after, strict=True))
+            for found in same_types(b, a, f"{path}[{number}]")
+        ]
+    return []
+
+
+def test_every_value_reads_back_with_its_own_type(market: Marketplace) -> None:
+    # equality alone would pass an enum read back as its text (a StrEnum equals its value)
+    values = aggregates(market)
+
+    assert [] == [found for v in values for found in same_types(v, decode(encode(v), type(v)))]
+
+
+@pytest.mark.parametrize(
+    ("path", "tampered"),
+    [
+        (("history", 0, "actor", "role"), "owner"),
+        (("history", 0, "actor", "member_id"), "a|b"),
+        (("history", 0, "actor", "member_id"), 7),
+        (("history", 0, "actor"), ["member"]),
+        (("history", 1, "event"), "vanish"),
+        (("history", 1, "reason"), 3),  # an optional text that is not text
+        (("quote", "lines", 0, "upgrade_id"), 5),
+        (("quote", "lines", 0, "kind"), 1),
+        (("service", "upgrades", 0, "price"), {"minor": True, "currency": "USD"}),
+        (("deadline",), 1700000000),  # a time that is not text
+    ],
+)
+def test_a_tampered_part_is_refused_with_a_typed_error(
+    market: Marketplace, path: tuple[str | int, ...], tampered: object
+) -> None:
+    raw = json.loads(encode(an_order(market)))
+    inner = raw
+    for step in path[:-1]:
+        inner = inner[step]
+    inner[path[-1]] = tampered
+
+    with pytest.raises((MicrogigsError, ValueError, TypeError)):
+        decode(json.dumps(raw), Order)
+
+
+def test_a_field_with_a_default_may_be_absent_and_a_required_one_may_not(
+    market: Marketplace,
+) -> None:
+    order = an_order(market)
+    raw = json.loads(encode(order))
+    del raw["published"], raw["modifications"]
+
+    again = decode(json.dumps(raw), Order)
+
+    assert attrs.evolve(order, published=0, modifications=0) == again
+    del raw["placed_at"]
+    with pytest.raises(KeyError):
+        decode(json.dumps(raw), Order)
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency"),
+    [(True, "USD"), (12.5, "USD"), ("1250", "USD"), (10**16, "USD"), (5, "XXX1"), (5, None)],
+)
+def test_a_stored_amount_is_refused_as_the_constructor_refuses_it(
+    minor: object, currency: object
+) -> None:
+    with pytest.raises(MicrogigsError) as by_constructor:
+        Money(minor, currency)  # type: ignore[arg-type]
+
+    with pytest.raises(MicrogigsError) as by_codec:
+        converter.structure({"minor": minor, "currency": currency}, Money)
+
+    assert (type(by_constructor.value), str(by_constructor.value)) == (
+        type(by_codec.value),
+        str(by_codec.value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "member_id"),
+    [
+        ("owner", None),
+        (3, None),
+        ("member", "a|b"),
+        ("member", ""),
+        ("member", "x" * 101),
+        ("admin", 42),
+        ("member", "a\nb"),
+    ],
+)
+def test_a_stored_actor_is_refused_as_the_constructor_refuses_it(
+    role: object, member_id: object
+) -> None:
+    with pytest.raises(MicrogigsError) as by_constructor:
+        Actor(role, member_id)  # type: ignore[arg-type]
+
+    with pytest.raises(MicrogigsError) as by_codec:
+        converter.structure({"role": role, "member_id": member_id}, Actor)
+
+    assert (type(by_constructor.value), str(by_constructor.value)) == (
+        type(by_codec.value),
+        str(by_codec.value),
+    )
+
+
+@attrs.frozen
+class Checked:
+    count: int = attrs.field(validator=attrs.validators.gt(0))
+    tags: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class Plain:
+    count: int
+    tags: list[str] = attrs.field(factory=list)
+    note: str | None = None
+
+
+def test_a_class_with_a_validator_is_built_through_its_init() -> None:
+    assert Checked(2, ["a"]) == converter.structure({"count": 2, "tags": ["a"]}, Checked)
+    with pytest.raises(ValueError, match="count"):
+        converter.structure({"count": 0}, Checked)
+
+
+def test_a_class_whose_init_only_assigns_is_built_the_same_without_it() -> None:
+    first = converter.structure({"count": 2}, Plain)
+    second = converter.structure({"count": 2}, Plain)
+
+    assert (Plain(2), Plain(3, ["x"], "n")) == (
+        first,
+        converter.structure({"count": 3, "tags": ["x"], "note": "n"}, Plain),
+    )
+    assert first.tags is not second.tags  # a default factory makes one list each
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        first.count = 5  # type: ignore[misc]

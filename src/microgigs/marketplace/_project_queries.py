@@ -244,11 +244,10 @@ class ProjectQueries(ReadSide):
     def my_projects(self, actor: Actor, *, limit: int = 50) -> list[Project]:
         """A client's own projects in every status, newest first."""
         _reader(actor)
-        if actor.role is not Role.MEMBER or actor.member_id is None:
-            raise PermissionDenied(actor=actor.role.label, action=_("read your projects"))
+        client = actor.acting_member(_("read your projects"))
         whole_number(_("page size"), limit, 1, _PAGE)
         with self._reading() as uow:
-            return uow.projects.by_client(actor.member_id, limit=limit)
+            return uow.projects.by_client(client, limit=limit)
 
     def my_contracts(self, actor: Actor, *, limit: int = 50) -> list[Contract]:
         """The contracts a member is client or freelancer of, offers too, newest first.
@@ -256,11 +255,10 @@ class ProjectQueries(ReadSide):
         Reviews are left out (:meth:`contract_page` shows those its reader may see).
         """
         _reader(actor)
-        if actor.role is not Role.MEMBER or actor.member_id is None:
-            raise PermissionDenied(actor=actor.role.label, action=_("read your contracts"))
+        member = actor.acting_member(_("read your contracts"))
         whole_number(_("page size"), limit, 1, _PAGE)
         with self._reading() as uow:
-            found = uow.contracts.of_member(actor.member_id, limit=limit)
+            found = uow.contracts.of_member(member, limit=limit)
         return [attrs.evolve(c, client_review=None, freelancer_review=None) for c in found]
 
     def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:
