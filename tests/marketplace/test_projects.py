@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
+from decimal import Decimal
+
 import pytest
 from cast import ADMIN, DAY, usd
 
@@ -18,6 +21,7 @@ from microgigs.errors import (
     ProjectStatusConflict,
 )
 from microgigs.ids import CategoryId
+from microgigs.marketplace._project_queries import _two_places
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
 from microgigs.projects import (
     CLIENT_ASPECTS,
@@ -504,3 +508,11 @@ def test_the_other_side_is_offered_to_answer_a_proposal_and_only_unfunded_ones_c
     for number in (1, 2):
         market.fund_milestone(client, contract, number, key=f"fund-{number}")
     assert "propose_milestones" not in market.contract_page(client, contract).next_commands
+
+
+@pytest.mark.parametrize("rounding", [decimal.ROUND_UP, decimal.ROUND_DOWN, decimal.ROUND_CEILING])
+def test_a_rating_is_written_in_the_librarys_rounding_not_the_callers(rounding):
+    with decimal.localcontext(rounding=rounding, prec=3):
+        written = [_two_places(Decimal(text)) for text in ("4.125", "4.135", "3.99999", "5")]
+
+    assert ["4.12", "4.14", "4.00", "5.00"] == written

@@ -172,6 +172,14 @@ def _reader(actor: Actor | None) -> Actor | None:
     return actor
 
 
+def _two_places(value: Decimal) -> str:
+    """``value`` written with two decimals, rounded in the library's context (half to even)."""
+    return str(value.quantize(_HUNDREDTH, context=_CONTEXT))
+
+
+_HUNDREDTH: Final = Decimal("0.01")
+
+
 def _percent(part: Decimal, whole: Decimal) -> int:
     if whole <= 0:
         return 0
@@ -324,7 +332,7 @@ class ProjectQueries(ReadSide):
         questions = len(project.terms.questions)
         average = _CONTEXT.divide(total, count) if count else Decimal(0)
         contributions = (
-            Contribution(Factor.RATING, _percent(average, Decimal(5)), f"{average:.2f}"),
+            Contribution(Factor.RATING, _percent(average, Decimal(5)), _two_places(average)),
             Contribution(
                 Factor.COMPLETED,
                 _percent(Decimal(completed), Decimal(_COMPLETED_FOR_FULL)),
