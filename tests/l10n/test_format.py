@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, datetime
 
 import pytest
 
 from microgigs.errors import InvalidType, NaiveDatetime, UnknownLocale
-from microgigs.l10n import format_datetime, format_money
+from microgigs.l10n import Unit, format_count, format_datetime, format_money
 from microgigs.money import Money
 
 NOON = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -46,3 +47,21 @@ def test_bad_inputs_to_formatting_are_typed_errors():
         format_datetime(NOON, "en", timezone="Mars/Olympus")
     with pytest.raises(InvalidType):
         format_money(Money.of(1, "USD"), 5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        decimal.Context(prec=2),
+        decimal.Context(rounding=decimal.ROUND_DOWN),
+        decimal.Context(prec=3, rounding=decimal.ROUND_UP, traps=[decimal.Inexact]),
+    ],
+)
+def test_money_and_counts_read_the_same_whatever_the_callers_decimal_context(context):
+    amounts = [Money.of("1234.56", "USD"), Money.of("0.05", "USD"), Money.of("1.235", "KWD")]
+    expected = [format_money(m, "ar") for m in amounts] + [format_count(12345, Unit.DAY, "en")]
+
+    with decimal.localcontext(context):
+        written = [format_money(m, "ar") for m in amounts] + [format_count(12345, Unit.DAY, "en")]
+
+    assert expected == written

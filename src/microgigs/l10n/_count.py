@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import enum
 
 from babel.numbers import format_decimal
@@ -11,6 +12,7 @@ from microgigs._text import _, n_
 from microgigs.errors import InvalidType
 from microgigs.l10n._format import parse_locale
 from microgigs.l10n._translate import translations
+from microgigs.money import _CONTEXT
 
 _MOST: int = 10**15
 
@@ -43,5 +45,6 @@ def format_count(count: int, unit: Unit, locale: str) -> str:
     where = parse_locale(locale)
     singular, plural = unit.value
     text = translations(where.language).ngettext(singular, plural, count)
-    shown = format_decimal(count, locale=where, numbering_system="latn")
+    with decimal.localcontext(_CONTEXT):  # babel works in the current context: ours
+        shown = format_decimal(count, locale=where, numbering_system="latn")
     return str(text).format(count=shown)

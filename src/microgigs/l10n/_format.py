@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import functools
 from datetime import datetime
 from typing import Literal
@@ -14,7 +15,7 @@ from babel.numbers import format_currency
 from microgigs._text import _
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, UnknownLocale
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 
 DateFormat = Literal["short", "medium", "long", "full"]
 Digits = Literal["latn", "locale"]
@@ -55,20 +56,24 @@ def _parse(identifier: str) -> Locale:
 def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     r"""``money`` as a reader of ``locale`` expects it, with the currency's own decimals.
 
-    Digits are Latin by default (as on Khamsat); ``digits="locale"`` writes the locale's
-    own digits, Arabic-Indic for ``ar-EG``:
+    The calling thread's decimal context plays no part (its precision or rounding would
+    change the text babel writes, or make it raise). Digits are Latin by default (as on
+    Khamsat); ``digits="locale"`` writes the locale's own digits, Arabic-Indic for ``ar-EG``:
 
     >>> format_money(Money.of("5", "USD"), "ar-EG", digits="locale")
     '\u200f٥٫٠٠\xa0US$'
     """
     where = parse_locale(locale)
-    text = format_currency(
-        money.amount,
-        money.currency,
-        locale=where,
-        currency_digits=True,
-        numbering_system=_NUMBERING[digits],
-    )
+    with decimal.localcontext(
+        _CONTEXT
+    ):  # babel rounds in the current context: ours, not the caller's
+        text = format_currency(
+            money.amount,
+            money.currency,
+            locale=where,
+            currency_digits=True,
+            numbering_system=_NUMBERING[digits],
+        )
     return _with_digits(str(text), where, digits)
 
 
