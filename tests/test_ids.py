@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,3 +70,34 @@ def test_each_id_carries_the_millisecond_the_clock_reads_when_it_is_made():
     assert [(now - epoch) // timedelta(milliseconds=1) for now, _ in made] == [
         _millis(ulid) for _, ulid in made
     ]
+
+
+class LocalClock:
+    """A host's clock that gives local times (the protocol asks for UTC; ids hold anyway)."""
+
+    def __init__(self, moments: list[datetime]) -> None:
+        self.moments = moments
+
+    def now(self) -> datetime:
+        return self.moments.pop(0)
+
+
+def test_an_id_is_stamped_with_its_instant_even_in_a_repeated_local_hour():
+    # 01:30 happens twice in New York on 2026-11-01: fold=0 (EDT), then fold=1 (EST), an
+    # hour later. The two compare equal as local times; their ids must be an hour apart.
+    new_york = ZoneInfo("America/New_York")
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=new_york)
+    second = first.replace(fold=1)
+    ids = UlidGenerator(LocalClock([first, second]), seed=1)
+
+    earlier, later = ids.new(OrderId), ids.new(OrderId)
+
+    stamped = [int.from_bytes(_decode(i)[:6], "big") for i in (earlier, later)]
+    assert 3_600_000 == stamped[1] - stamped[0]
+
+
+def _decode(ulid: str) -> bytes:
+    value = 0
+    for character in ulid:
+        value = value * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".index(character)
+    return value.to_bytes(16, "big")

@@ -103,9 +103,11 @@ class UlidGenerator:
     def new(self, kind: Callable[[str], IdT]) -> IdT:
         """A fresh id of ``kind``."""
         now = self._clock.now()
-        if now != self._moment:
+        if now != self._moment or now.fold != self._moment.fold:
             # one command reads the same moment for each id it makes (a simulated clock
-            # always does): its millisecond is worked out once per moment, not per id
+            # always does): its millisecond is worked out once per moment, not per id. Two
+            # local times of one zone compare by their wall clock, fold aside: a repeated
+            # hour's second pass is another instant.
             self._moment = now
             self._millis = ((now - _EPOCH) // _MILLISECOND) % (1 << _TIME_BITS)
         value = (self._millis << _RANDOM_BITS) | self._random(_RANDOM_BITS)
