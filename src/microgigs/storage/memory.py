@@ -172,6 +172,12 @@ class _MemoryBackend:
     def transaction_by_key(self, key: str) -> Transaction | None:
         return self._book.by_key(key)
 
+    def posting(
+        self, key: str, accounts: Sequence[AccountId]
+    ) -> tuple[Transaction | None, dict[AccountId, Money]]:
+        book = self._book
+        return book.by_key(key), {account: book.balance(account) for account in accounts}
+
     def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage:
         return self._book.statement(account, cursor=cursor, limit=limit)
 
