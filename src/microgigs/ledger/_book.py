@@ -13,7 +13,7 @@ from microgigs._text import _
 from microgigs.errors import IdempotencyConflict, InsufficientFunds
 from microgigs.ids import MemberId, OrderId, TransactionId
 from microgigs.ledger._accounts import Account, AccountId, pending
-from microgigs.ledger._transaction import PostingKind, Transaction
+from microgigs.ledger._transaction import Entry, PostingKind, Transaction
 from microgigs.money import Money
 
 _PAGE_MAX: Final = 500
@@ -73,6 +73,38 @@ class Release:
     clears_at: datetime
 
 
+_Row = tuple[
+    TransactionId,
+    str,
+    str,
+    tuple[tuple[AccountId, int, str], ...],
+    datetime,
+    OrderId | None,
+    MemberId | None,
+    TransactionId | None,
+    datetime | None,
+]
+"""A transaction as plain values: id, key, kind's value, entries (account, minor units,
+currency), time, order, member, the transaction it reverses, when it clears."""
+
+
+def _transaction(row: _Row) -> Transaction:
+    id_, key, kind, entries, at, order_id, member_id, reverses, clears_at = row
+    return Transaction(
+        id=id_,
+        key=key,
+        kind=PostingKind(kind),
+        entries=tuple(
+            Entry(account, Money(minor, currency)) for account, minor, currency in entries
+        ),
+        at=at,
+        order_id=order_id,
+        member_id=member_id,
+        reverses=reverses,
+        clears_at=clears_at,
+    )
+
+
 @attrs.define(slots=True)
 class Ledger:
     """A double-entry book kept in memory: the reference for every storage adapter.
@@ -83,7 +115,9 @@ class Ledger:
 
     currency: str
     _balances: dict[AccountId, Money] = attrs.Factory(dict)
-    _transactions: dict[TransactionId, Transaction] = attrs.Factory(dict)
+    # each transaction as plain values too (see _Row), made a Transaction when read: most
+    # are never read again, and the collector's passes walk each kept object every time
+    _transactions: dict[TransactionId, _Row] = attrs.Factory(dict)
     _by_key: dict[str, TransactionId] = attrs.Factory(dict)
     # each account's lines as plain values (transaction id, time, kind's value, amount and
     # balance in minor units, currency), made into StatementLines only when a statement is
@@ -101,7 +135,7 @@ class Ledger:
         return dict(self._balances)
 
     def __iter__(self) -> Iterator[Transaction]:
-        return iter(self._transactions.values())
+        return map(_transaction, self._transactions.values())
 
     def __len__(self) -> int:
         return len(self._transactions)
@@ -109,7 +143,7 @@ class Ledger:
     def by_key(self, key: str) -> Transaction | None:
         """The transaction posted under an idempotency key, if any."""
         found = self._by_key.get(key)
-        return None if found is None else self._transactions[found]
+        return None if found is None else _transaction(self._transactions[found])
 
     def post(self, transaction: Transaction) -> Transaction:
         """Record ``transaction`` and update balances together, or refuse and change nothing.
@@ -132,21 +166,28 @@ class Ledger:
         already posted, under the lock it still holds: :meth:`post` without checking twice.
         """
         self._balances.update(after)
-        self._transactions[transaction.id] = transaction
-        self._by_key[transaction.key] = transaction.id
-        kind = transaction.kind.value
+        identity, at, kind = transaction.id, transaction.at, transaction.kind.value
+        entries = []
+        lines = self._lines
         for entry in transaction.entries:
-            amount = entry.amount
-            self._lines.setdefault(entry.account, []).append(
-                (
-                    transaction.id,
-                    transaction.at,
-                    kind,
-                    amount.minor,
-                    after[entry.account].minor,
-                    amount.currency,
-                )
+            account, amount = entry.account, entry.amount
+            minor, currency = amount.minor, amount.currency
+            entries.append((account, minor, currency))
+            lines.setdefault(account, []).append(
+                (identity, at, kind, minor, after[account].minor, currency)
             )
+        self._transactions[identity] = (
+            identity,
+            transaction.key,
+            kind,
+            tuple(entries),
+            at,
+            transaction.order_id,
+            transaction.member_id,
+            transaction.reverses,
+            transaction.clears_at,
+        )
+        self._by_key[transaction.key] = identity
         self._track_releases(transaction)
 
     def _track_releases(self, transaction: Transaction) -> None:

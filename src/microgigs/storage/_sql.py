@@ -255,6 +255,7 @@ class SqlBackend(ABC):
         self._selects: dict[_Shape, str] = {}
         self._listing_updates: dict[tuple[int, ...], str] = {}
         self._changes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
+        self._postings_read: dict[int, str] = {}
 
     # --- what an adapter provides ---------------------------------------------------------
 
@@ -401,12 +402,33 @@ class SqlBackend(ABC):
         return Money(int(str(rows[0][0])), str(rows[0][1])) if rows else None
 
     def transaction_by_key(self, key: str) -> Transaction | None:
-        rows = self._read(
-            "SELECT id, key, kind, at, order_id, member_id, reverses, clears_at, entries"
-            " FROM ledger_transactions WHERE key = ?",
-            (key,),
-        )
+        rows = self._read(_POSTED_BY_KEY, (key,))
         return self._transaction(rows[0]) if rows else None
+
+    def posting(
+        self, key: str, accounts: Sequence[AccountId]
+    ) -> tuple[Transaction | None, dict[AccountId, Money]]:
+        """Whether ``key`` was posted (the transaction if so), and ``accounts``' balances.
+
+        One statement of scalar subqueries, not one per account and one for the key: a unit
+        of work posting a transaction reads both before it checks it (the flush checks them
+        again, locked). A key found, which only a replay meets, is read whole after.
+        """
+        sql = self._postings_read.get(len(accounts))
+        if sql is None:
+            balances = "".join(
+                ", (SELECT minor FROM ledger_balances WHERE account = ?)" for _ in accounts
+            )
+            sql = f"SELECT (SELECT id FROM ledger_transactions WHERE key = ?){balances}"
+            self._postings_read[len(accounts)] = sql
+        found, *minors = self._read(sql, (key, *accounts))[0]
+        earlier = None if found is None else self.transaction_by_key(key)
+        currency = self.currency  # the ledger's one currency: its balances hold no other
+        return earlier, {
+            account: Money(int(str(minor)), currency)
+            for account, minor in zip(accounts, minors, strict=True)
+            if minor is not None
+        }
 
     def _transaction(self, row: Row) -> Transaction:
         id_, key, kind, at, order_id, member_id, reverses, clears_at, entries = row
@@ -1379,6 +1401,10 @@ _LISTING_UPSERT: Final = (
     " seller_level = excluded.seller_level, score = excluded.score,"
     " sales = excluded.sales, recent_sales = excluded.recent_sales,"
     " newest = excluded.newest, terms = excluded.terms, doc = excluded.doc"
+)
+_POSTED_BY_KEY: Final = (
+    "SELECT id, key, kind, at, order_id, member_id, reverses, clears_at, entries"
+    " FROM ledger_transactions WHERE key = ?"
 )
 _COMMAND_INSERT: Final = (
     "INSERT INTO commands (key, fingerprint, result) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING"

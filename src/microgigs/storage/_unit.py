@@ -43,6 +43,7 @@ from microgigs.ids import (
 )
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
+    Account,
     AccountId,
     EntryRow,
     Release,
@@ -201,6 +202,15 @@ class Backend(Protocol):
     def messages(self, order_id: OrderId) -> list[Message]: ...
     def balance(self, account: AccountId) -> Money | None: ...
     def transaction_by_key(self, key: str) -> Transaction | None: ...
+    def posting(
+        self, key: str, accounts: Sequence[AccountId]
+    ) -> tuple[Transaction | None, dict[AccountId, Money]]:
+        """The transaction posted under ``key``, and the balances of ``accounts``.
+
+        An account without a balance may be left out (it holds nothing yet).
+        """
+        ...
+
     def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage: ...
     def due_releases(self, now: datetime, limit: int) -> list[Release]: ...
     def entry_rows(self) -> list[EntryRow]: ...
@@ -787,41 +797,86 @@ class _BidCredits(_Documents[BidCredits]):
 
 
 class _Ledger(_Staging):
-    """Postings staged over the committed balances; the backend re-checks them at flush."""
+    """Postings staged over the committed balances; the backend re-checks them at flush.
+
+    A posting reads the balances it could refuse on, and no others: an account that may go
+    below zero (a gateway), or that the posting does not take from, cannot refuse it. What
+    it moves on an account whose balance it did not read is kept as a change (``_moved``),
+    added to the committed balance when one is asked for; the flush checks every balance
+    again, locked. The posting's key and the balances it reads come in one read.
+    """
 
     def __init__(self, backend: Backend, reads: Sequence[_Current]) -> None:
         self._backend = backend
         self._reads = reads
         self.staged: list[Transaction] = []
         self._overlay: dict[AccountId, Money] = {}
+        """The balances known here: committed, read once, with what this unit moved."""
+        self._moved: dict[AccountId, Money] = {}
+        """What this unit moved on the accounts whose balance it has not read."""
         self._keys: dict[str, Transaction] = {}
 
     def stage(self, changes: Changes) -> None:
         changes.transactions = list(self.staged)
 
     def post(self, transaction: Transaction) -> Transaction:
-        earlier = self.by_key(transaction.key)
+        key, overlay, entries = transaction.key, self._overlay, transaction.entries
+        earlier = self._keys.get(key)
+        if earlier is None:
+            # the balances that could refuse it: taken from, and kept from going below zero
+            refusing = [
+                e.account
+                for e in entries
+                if e.amount.minor < 0
+                and e.account not in overlay
+                and not Account.parse(e.account).kind.may_go_negative
+            ]
+            earlier, read = self._backend.posting(key, refusing)
         if earlier is not None:
             if earlier.content() != transaction.content():
-                raise IdempotencyConflict(key=transaction.key)
+                raise IdempotencyConflict(key=key)
             return earlier
-        current = {e.account: self.balance(e.account) for e in transaction.entries}
+        moved = self._moved
+        current = {e.account: overlay[e.account] for e in entries if e.account in overlay}
+        for account in refusing:
+            committed = read.get(account) or Money.zero(self._backend.currency)
+            change = moved.get(account)
+            current[account] = committed if change is None else committed + change
         try:
-            moved = postable(current, transaction)
+            after = postable(current, transaction)
         except InsufficientFunds:
             # money moved by an aggregate that changed since it was read (an order accepted
             # by another process) is a lost race, not a lack of funds
             for rows in self._reads:
                 rows.require_current()
             raise
-        self._overlay.update(moved)
+        self._keep(after, current)
         self.staged.append(transaction)
-        self._keys[transaction.key] = transaction
+        self._keys[key] = transaction
         return transaction
 
+    def _keep(self, after: dict[AccountId, Money], current: dict[AccountId, Money]) -> None:
+        """The balances a posting leaves: known where it knew them, else kept as changes."""
+        overlay, moved = self._overlay, self._moved
+        for account, balance in after.items():
+            if account in current:
+                overlay[account] = balance
+                if moved:
+                    moved.pop(account, None)
+            else:  # ``balance`` is this posting's change: the committed balance is unread
+                change = moved.get(account)
+                moved[account] = balance if change is None else change + balance
+
     def balance(self, account: AccountId) -> Money:
-        found = self._overlay.get(account) or self._backend.balance(account)
-        return found or Money.zero(self._backend.currency)
+        found = self._overlay.get(account)
+        if found is not None:
+            return found
+        committed = self._backend.balance(account) or Money.zero(self._backend.currency)
+        change = self._moved.pop(account, None)
+        if change is None:
+            return committed
+        self._overlay[account] = balance = committed + change  # read once, as a posting does
+        return balance
 
     def by_key(self, key: str) -> Transaction | None:
         return self._keys.get(key) or self._backend.transaction_by_key(key)

@@ -15,6 +15,7 @@ them all (versions, unique names, balances, keys) and applies them under one loc
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -100,8 +101,11 @@ class _MemoryBackend:
         self._statuses: dict[OrderStatus, set[str]] = {}  # the orders in each status
         self._messages: dict[OrderId, list[Message]] = {}
         self._book = Ledger(currency)
-        self._outbox: dict[EventId, OutboxEvent] = {}
-        self._commands: dict[str, CommandRecord] = {}
+        # kept as tuples of plain values, made into records when read: a tuple of strings
+        # and times is left alone by the garbage collector's passes, a kept object is walked
+        # by every one of them (the ledger book keeps its statement lines so too)
+        self._outbox: dict[EventId, tuple[str, str, datetime]] = {}
+        self._commands: dict[str, tuple[str, str]] = {}
         self._listings: dict[ServiceId, Listing] = {}
         self._reviews: dict[str, Review] = {}
         self._inquiries: dict[str, Inquiry] = {}
@@ -172,6 +176,12 @@ class _MemoryBackend:
     def transaction_by_key(self, key: str) -> Transaction | None:
         return self._book.by_key(key)
 
+    def posting(
+        self, key: str, accounts: Sequence[AccountId]
+    ) -> tuple[Transaction | None, dict[AccountId, Money]]:
+        book = self._book
+        return book.by_key(key), {account: book.balance(account) for account in accounts}
+
     def statement(self, account: AccountId, cursor: int, limit: int) -> StatementPage:
         return self._book.statement(account, cursor=cursor, limit=limit)
 
@@ -185,10 +195,14 @@ class _MemoryBackend:
         return dict(self._book.balances())
 
     def pending_events(self, limit: int) -> list[OutboxEvent]:
-        return list(self._outbox.values())[:limit]
+        return [
+            OutboxEvent(event_id, name, payload, at)
+            for event_id, (name, payload, at) in itertools.islice(self._outbox.items(), limit)
+        ]
 
     def command(self, key: str) -> CommandRecord | None:
-        return self._commands.get(key)
+        found = self._commands.get(key)
+        return None if found is None else CommandRecord(key, *found)
 
     def request(self, request_id: RequestId) -> ServiceRequest | None:
         return self._requests.get(request_id)
@@ -446,14 +460,14 @@ class _MemoryBackend:
         for cart in changes.carts:
             self._carts[cart.value.owner_id] = cart.value
         for record in changes.commands:
-            self._commands[record.key] = record
+            self._commands[record.key] = (record.fingerprint, record.result)
         if changes.events or changes.acknowledged:
             self._apply_events(changes)
         self._apply_rest(changes)
 
     def _apply_events(self, changes: Changes) -> None:
         for event in changes.events:
-            self._outbox[event.id] = event
+            self._outbox[event.id] = (event.name, event.payload, event.at)
         for event_id in changes.acknowledged:
             self._outbox.pop(event_id, None)
 
