@@ -48,7 +48,7 @@ def _role(value: object) -> Role:
 def _member_id(_actor: object, _field: object, value: MemberId | None) -> None:
     if value is None:
         return
-    if not isinstance(value, str):
+    if type(value) is not str:  # a subclass could answer == as it likes
         raise InvalidType(field=_("member id"), expected="str", actual=type(value).__name__)
     if not 0 < len(value) <= _ID_LENGTH or "|" in value or not value.isprintable():
         raise InvalidText(field=_("member id"), minimum=1, maximum=_ID_LENGTH)

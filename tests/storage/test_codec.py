@@ -4,7 +4,9 @@ tampered document is refused, never coerced into something else."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta, timezone
+from types import MappingProxyType
 
 import attrs
 import orjson
@@ -12,7 +14,8 @@ import pytest
 
 from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
 from microgigs.actors import Actor
-from microgigs.errors import MicrogigsError
+from microgigs.errors import MicrogigsError, NotFound
+from microgigs.ids import MemberId
 from microgigs.marketplace import Marketplace
 from microgigs.orders import Order, OrderStatus
 from microgigs.payments import FakeGateway
@@ -309,3 +312,36 @@ def test_a_class_whose_init_only_assigns_is_built_the_same_without_it() -> None:
     assert first.tags is not second.tags  # a default factory makes one list each
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         first.count = 5  # type: ignore[misc]
+
+
+class Spoof(str):
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = str.__hash__
+
+
+def test_a_member_id_must_be_text_itself_not_a_kind_of_text() -> None:
+    # a subclass may answer == as it likes: is_member("anyone") would be True
+    with pytest.raises(MicrogigsError):
+        Actor("member", Spoof("m1"))  # type: ignore[arg-type]
+    with pytest.raises(MicrogigsError):
+        converter.structure({"role": "member", "member_id": Spoof("m1")}, Actor)
+
+
+def test_an_actor_reads_from_any_mapping() -> None:
+    expected = Actor.member(MemberId("m1"))
+    plain = {"role": "member", "member_id": "m1"}
+
+    assert [expected, expected] == [
+        converter.structure(OrderedDict(plain), Actor),
+        converter.structure(MappingProxyType(plain), Actor),
+    ]
+
+
+def test_an_error_is_built_through_its_constructor() -> None:
+    made = converter.structure({"kind": "order", "key": "o1"}, NotFound)
+
+    assert (NotFound, "o1") == (type(made), made.key)

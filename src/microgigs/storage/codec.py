@@ -23,7 +23,7 @@ import enum
 import linecache
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final, TypeVar
@@ -254,8 +254,10 @@ def _only_assigns(kind: type) -> bool:
     makes the same object, without the call and the frozen class's ``__setattr__``.
     """
     init = getattr(kind.__dict__.get("__init__"), "__code__", None)
+    exception = issubclass(kind, BaseException)  # made by its own __new__
     return (
         init is not None
+        and not exception
         and init.co_filename.startswith("<attrs generated")
         and not hasattr(kind, "__attrs_pre_init__")
         and not hasattr(kind, "__attrs_post_init__")
@@ -298,7 +300,7 @@ def _attrs_hook(kind: type) -> _Hook:
         if assigns:
             names[f"s{number}"] = _slot(kind, field.name).__set__  # type: ignore[attr-defined]
         arguments.append(f"{field.alias}=a{number}" if field.kw_only else f"a{number}")
-    head = f"def structure_{kind.__name__}(o, _):"
+    head = "def structure(o, _):"
     if assigns:
         setting = [f"    s{n}(made, a{n})" for n in range(len(fields))]
         source = "\n".join([head, *lines, "    made = new(kind)", *setting, "    return made", ""])
@@ -308,7 +310,8 @@ def _attrs_hook(kind: type) -> _Hook:
     filename = f"<microgigs codec {kind.__module__}.{kind.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     exec(compile(source, filename, "exec"), names)  # noqa: S102
-    structure: _Hook = names[f"structure_{kind.__name__}"]  # type: ignore[assignment]
+    structure: _Hook = names["structure"]  # type: ignore[assignment]
+    structure.__name__ = structure.__qualname__ = f"structure_{kind.__name__}"
     return structure
 
 
@@ -329,9 +332,9 @@ def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
     return _stored(raw["minor"], raw["currency"])
 
 
-def _structure_actor(raw: dict[str, object], _: object) -> Actor:
-    """An actor as stored (``{"role": "member", "member_id": "…"}``)."""
-    if raw.__class__ is not dict:
+def _structure_actor(raw: Mapping[str, object], _: object) -> Actor:
+    """An actor as stored (``{"role": "member", "member_id": "…"}``), or any mapping."""
+    if not isinstance(raw, Mapping):
         raise InvalidType(field="actor", expected="an object", actual=type(raw).__name__)
     return _stored_actor(raw["role"], raw.get("member_id"))
 
