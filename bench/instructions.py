@@ -13,7 +13,9 @@ Subjects:
 * ``command``: one use case that does nothing, on the memory adapter: the fixed cost of
   every command (unit of work, idempotency record, commit);
 * ``sqlite``: the lifecycle on the SQLite adapter (P1's library side);
-* ``sqlite-raw``: P1's baseline, the same statements sent through raw ``sqlite3``.
+* ``sqlite-raw``: P1's baseline, the same statements sent through raw ``sqlite3``;
+* ``codec`` and ``codec-pydantic``: P8's round trip of its order, by the storage codec and
+  by pydantic v2 (not counted by default: ``bench/instructions.py codec codec-pydantic``).
 
 Instructions are not time (a cache miss or a system call costs many), but a change that
 removes work shows here at once, and the same counts come out on every run.
@@ -35,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+import p8_codec
 from harness import RESULTS
 from lifecycle import cast, play
 from p1_sqlite import sqlite_replayer
@@ -45,11 +48,18 @@ from sqlbench import known_ids
 from microgigs.actors import Actor
 from microgigs.marketplace import Context, handles
 from microgigs.marketplace.commands import Command
+from microgigs.orders import Order
 from microgigs.storage import MemoryStorage
+from microgigs.storage.codec import decode, encode
 from microgigs.storage.ports import Storage
 from microgigs.storage.sqlite import SQLiteStorage
 
-COUNTS = {"dict": (1_000, 11_000), "command": (100, 1_100)}
+COUNTS = {
+    "dict": (1_000, 11_000),
+    "command": (100, 1_100),
+    "codec": (100, 1_100),
+    "codec-pydantic": (100, 1_100),
+}
 DEFAULT_COUNTS = (50, 250)
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -97,6 +107,25 @@ def _command(_folder: Path) -> Callable[[int], None]:
     return run
 
 
+def _codec(*, with_pydantic: bool) -> Callable[[int], None]:
+    order = p8_codec.an_order()
+    if with_pydantic:
+        model = p8_codec.as_model(order)
+        kind = type(model)
+
+        def by_pydantic(n: int) -> None:
+            for _ in range(n):
+                kind.model_validate_json(model.model_dump_json())
+
+        return by_pydantic
+
+    def by_codec(n: int) -> None:
+        for _ in range(n):
+            decode(encode(order), Order)
+
+    return by_codec
+
+
 def _sqlite_raw(folder: Path, most: int) -> Callable[[int], None]:
     storage = SQLiteStorage(folder / "raw.db", currency="USD")
     played = cast(storage)
@@ -122,6 +151,8 @@ def subject(name: str, folder: Path) -> Callable[[int], None]:
         "command": lambda: _command(folder),
         "sqlite": lambda: _lifecycles(SQLiteStorage(folder / "library.db", currency="USD")),
         "sqlite-raw": lambda: _sqlite_raw(folder, most),
+        "codec": lambda: _codec(with_pydantic=False),
+        "codec-pydantic": lambda: _codec(with_pydantic=True),
     }
     return makers[name]()
 
@@ -171,7 +202,8 @@ def main() -> int:
 def smoke() -> None:
     """Every subject's whole path at a tiny size, without valgrind."""
     with tempfile.TemporaryDirectory() as folder:
-        for name in ("dict", "memory", "command", "sqlite", "sqlite-raw"):
+        for name in ("dict", "memory", "command", "sqlite", "sqlite-raw", "codec",
+                     "codec-pydantic"):  # fmt: skip
             subject(name, Path(folder))(2)
 
 
