@@ -4,6 +4,8 @@ tampered document is refused, never coerced into something else."""
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
@@ -11,6 +13,8 @@ from types import MappingProxyType
 import attrs
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from microgigs import KHAMSAT, ManualClock, Money, UlidGenerator
 from microgigs.actors import Actor
@@ -345,3 +349,75 @@ def test_an_error_is_built_through_its_constructor() -> None:
     made = converter.structure({"kind": "order", "key": "o1"}, NotFound)
 
     assert (NotFound, "o1") == (type(made), made.key)
+
+
+def holds_its_type(value: object, kind: object) -> bool:
+    """True when ``value`` is exactly of the declared ``kind`` (no str for an enum, no bool
+    for an int), through ids, optionals, sequences and nested attrs classes."""
+    while (supertype := getattr(kind, "__supertype__", None)) is not None:
+        kind = supertype  # an id: a NewType over str
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (types.UnionType, typing.Union):
+        held = any(holds_its_type(value, arg) for arg in args)
+    elif origin in (tuple, list):
+        held = type(value) is origin and all(holds_its_type(v, args[0]) for v in value)
+    elif kind is type(None):
+        held = value is None
+    elif isinstance(kind, type) and attrs.has(kind):
+        attrs.resolve_types(kind)
+        held = type(value) is kind and all(
+            holds_its_type(getattr(value, f.name), f.type) for f in attrs.fields(kind)
+        )
+    else:  # a plain type; a dict's or an alias's insides are not looked into
+        held = not isinstance(kind, type) or origin is dict or type(value) is kind
+    return held
+
+
+def leaves(raw: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(raw, dict):
+        return [path] + [p for k, v in raw.items() for p in leaves(v, (*path, k))]
+    if isinstance(raw, list):
+        return [path] + [p for i, v in enumerate(raw) for p in leaves(v, (*path, i))]
+    return [path]
+
+
+SAMPLES = ["USD", "member", "completed", "2026-11-01T00:00:00+00:00"]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**16), 10**16)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5)
+    | st.sampled_from(SAMPLES)
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=4,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_mutated_document_is_refused_or_reads_back_holding_its_declared_types(
+    market: Marketplace, data: st.DataObject
+) -> None:
+    value = data.draw(st.sampled_from(aggregates(market)))
+    raw = json.loads(encode(value))
+    path = data.draw(st.sampled_from(leaves(raw)))
+    replacement = data.draw(JSON_VALUES)
+    if not path:
+        raw = replacement
+    else:
+        inner = raw
+        for step in path[:-1]:
+            inner = inner[step]
+        inner[path[-1]] = replacement
+
+    try:
+        again = decode(json.dumps(raw), type(value))
+    except (MicrogigsError, ValueError, TypeError, KeyError):
+        return
+    assert holds_its_type(again, type(value))

@@ -139,6 +139,24 @@ def _sequence_hook(kind: object) -> _Hook:
     return structure
 
 
+def _is_mapping(kind: object) -> bool:
+    return typing.get_origin(kind) is dict and len(typing.get_args(kind)) == 2  # noqa: PLR2004
+
+
+def _mapping_hook(kind: object) -> _Hook:
+    """A ``dict[K, V]`` field: an object whose keys and values are read by their hooks."""
+    key_kind, value_kind = typing.get_args(kind)
+    key_hook = converter.get_structure_hook(key_kind)
+    value_hook = converter.get_structure_hook(value_kind)
+
+    def structure(value: object, _: object) -> object:
+        if not isinstance(value, dict):
+            raise InvalidType(field="document", expected="an object", actual=type(value).__name__)
+        return {key_hook(k, key_kind): value_hook(v, value_kind) for k, v in value.items()}
+
+    return structure
+
+
 def _unstructure_sequence(kind: object, using: Converter) -> Callable[[object], object]:
     """A list of the elements unstructured by their type's hook, found once."""
     hook = using.get_unstructure_hook(typing.get_args(kind)[0])
@@ -359,17 +377,26 @@ def _unstructure_measure(value: Measure | None) -> dict[str, str | int] | None:
     return {"count": value}
 
 
-def _structure_measure(raw: dict[str, str | int] | None, _: object) -> Measure | None:
+def _structure_measure(raw: dict[str, str | int] | None, kind: object) -> Measure | None:
     if raw is None:
+        if kind is Measure:  # a criterion's requirement is always there
+            raise InvalidType(field="measure", expected="a tagged measure", actual="null")
         return None
-    match raw:
-        case {"microseconds": int(count)}:
+    match raw:  # an int exactly: a flag is not a count
+        case {"microseconds": int(count)} if type(count) is int:
             return timedelta(microseconds=count)
-        case {"decimal": str(text)}:
+        case {"decimal": str(text)} if _is_finite_decimal(text):
             return Decimal(text)
-        case {"count": int(count)}:
+        case {"count": int(count)} if type(count) is int:
             return count
     raise InvalidType(field="measure", expected="a tagged measure", actual=str(raw)[:100])
+
+
+def _is_finite_decimal(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+        return False
 
 
 def _is_measure(kind: object) -> bool:
@@ -390,6 +417,7 @@ converter.register_structure_hook_factory(
     lambda kind: _optional_of(kind) is not None, _optional_hook
 )
 converter.register_structure_hook_factory(_is_sequence, _sequence_hook)
+converter.register_structure_hook_factory(_is_mapping, _mapping_hook)
 converter.register_structure_hook_func(_is_measure, _structure_measure)
 
 
