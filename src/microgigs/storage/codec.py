@@ -250,14 +250,15 @@ def _read_field(kind: object, number: int, names: dict[str, object]) -> str:
         if inner is not None:
             accepted = f"{value} is None or {accepted}"
         return f"{value} if {accepted} else refuse({value}, b{number})"
+    single_hook = converter.get_structure_hook(single)
     if single is Money:  # as stored, else as a host wrote it ("25 USD")
         stored = f"stored({value}['minor'], {value}['currency'])"
         read = f"{stored} if {value}.__class__ is dict else {by_hook}"
-    elif converter.get_structure_hook(single) is _structure_enum:
+    elif single_hook is _structure_enum:
         names[f"m{number}"] = single._value2member_map_  # type: ignore[attr-defined]  # an enum
         member = f"m{number}.get({value}) if {value}.__class__ is str else None"
         read = f"e{number} if (e{number} := {member}) is not None else {by_hook}"
-    elif converter.get_structure_hook(single) is _time:
+    elif single_hook is _time:
         read = f"time({value})"
     else:
         return by_hook
