@@ -71,6 +71,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
         ├── InvalidPolicy
         ├── InvalidText
         ├── InvalidType (TypeError)
+        │   └── MissingField
         ├── NaiveDatetime
         ├── NarrowerWithoutTerms
         ├── NotPositive
@@ -117,6 +118,7 @@ __all__ = [
     "MemberSuspended",
     "MicrogigsError",
     "MilestonesMismatch",
+    "MissingField",
     "MoneyError",
     "NaiveDatetime",
     "NarrowerWithoutTerms",
@@ -202,6 +204,18 @@ class InvalidType(ValidationError, TypeError):
     field: str
     expected: str
     actual: str
+
+
+@attrs.define(auto_exc=True)
+class MissingField(InvalidType):
+    """A command built from plain values without a field it needs.
+
+    ``field`` is the command's name, ``actual`` the fields that are missing and ``expected``
+    all the fields it takes (``?``: optional).
+    """
+
+    code = "validation.missing_field"
+    template = _("{field} needs {actual}; its fields are {expected}.")
 
 
 @attrs.define(auto_exc=True)

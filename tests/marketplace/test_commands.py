@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from microgigs.actors import Actor
-from microgigs.errors import InvalidType, MicrogigsError, NotFound
+from microgigs.errors import InvalidType, MicrogigsError, MissingField, NotFound
 from microgigs.ids import MemberId
+from microgigs.l10n import translate_error
 from microgigs.marketplace import commands as c
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "marketplace.md"
@@ -50,3 +51,20 @@ def test_a_command_is_built_from_plain_values_and_refused_with_typed_errors():
     assert "25.00 USD" == str(
         c.structure_command("top_up", {"actor": ahmad, "amount": "25 USD", "method": "card"}).amount
     )
+
+
+def test_a_missing_field_is_named_in_the_error_in_english_and_arabic():
+    ahmad = {"role": "member", "member_id": "01A"}
+    with pytest.raises(MissingField) as caught:
+        c.structure_command("publish_service", {"actor": ahmad, "category_id": "logo-design"})
+    error = caught.value
+    assert isinstance(error, InvalidType)  # what the docs promise for any wrong field
+    needed = "title, description, instructions, base_price, delivery_days"
+    fields = "actor, category_id, " + needed + ", upgrades?, tags?"
+    assert (error.field, error.actual, error.expected) == ("publish_service", needed, fields)
+    assert str(error) == f"publish_service needs {needed}; its fields are {fields}."
+    assert translate_error(error, "ar") == f"يحتاج publish_service إلى {needed}؛ حقوله: {fields}."
+    with pytest.raises(MissingField, match="actor"):
+        c.structure_command("top_up", {"amount": "5 USD", "method": "card"})
+    with pytest.raises(MissingField, match=r"top_up needs method;"):
+        c.structure_command("top_up", {"actor": ahmad, "amount": "5 USD"})

@@ -56,6 +56,7 @@ from microgigs.errors import (
     MemberSuspended,
     MicrogigsError,
     MilestonesMismatch,
+    MissingField,
     NoBidCredits,
     NoPayoutMethod,
     NotFound,
@@ -1207,8 +1208,9 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     """The command ``name`` built from plain values (JSON, a form, the shell's ``key=value``).
 
     Money is ``{"minor": 500, "currency": "USD"}``, an actor ``{"role": "member",
-    "member_id": "..."}``, enums by value. A field of the wrong type, a missing or unknown
-    field: :class:`~microgigs.errors.InvalidType`; an unknown name:
+    "member_id": "..."}``, enums by value. A field of the wrong type or an unknown field:
+    :class:`~microgigs.errors.InvalidType`; a missing field: its subclass
+    :class:`~microgigs.errors.MissingField`, naming every missing one; an unknown name:
     :class:`~microgigs.errors.NotFound` (its key says the nearest names).
     """
     if not isinstance(name, str):
@@ -1223,6 +1225,13 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     unknown = sorted(str(key)[:40] for key in fields if key not in known)
     if unknown:
         raise InvalidType(field=name, expected=_describe(kind), actual=", ".join(unknown[:5]))
+    missing = [
+        field.name
+        for field in known.values()
+        if field.default is attrs.NOTHING and field.name not in fields
+    ]
+    if missing:
+        raise MissingField(field=name, expected=_describe(kind), actual=", ".join(missing))
     try:
         return _converter.structure(dict(fields), kind)
     except InvalidType:
