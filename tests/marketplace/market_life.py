@@ -451,7 +451,7 @@ class MarketLife(RuleBasedStateMachine):
             self.submitted_at[contract] = self.clock.now()
 
     def approve(self, contract):
-        allowed = self.milestone[contract] in {"funded", "submitted", "changes"}
+        allowed = self.milestone[contract] == "submitted"
         client = self.client_of[contract]
         if self.attempt(
             allowed, lambda: self.market.approve_milestone(client, contract, 1, key=self.key())

@@ -155,7 +155,7 @@ def _project_scene(market, ahmad, sara, mona, nour):
         "review",
     ):
         market.fund_milestone(ahmad, contracts[name], 1, key=f"c-{name}-fund")
-    for name in ("changes", "approve"):
+    for name in ("changes", "approve", "review"):
         market.submit_milestone(sara, contracts[name], 1, "تم التسليم", key=f"c-{name}-sub")
     market.dispute_milestone(ahmad, contracts["resolve"], 1, "لا يطابق الوصف", key="c-res-d")
     market.approve_milestone(ahmad, contracts["review"], 1, key="c-review-ok")

@@ -422,6 +422,7 @@ def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(mark
     client, freelancer, other = people(market)
     _project, contract = hired(market, client, freelancer)
     market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.approve_milestone(client, contract, 1, key="ok")
     six = [AspectRating(aspect, 4) for aspect in CLIENT_ASPECTS]
     market.review_contract(client, contract, six, "عمل متقن", key="rc")

@@ -136,6 +136,7 @@ def project_scene(market, client, freelancer):
     market.ask_to_cancel_contract(freelancer, scene["c-asked"], key="c-ask")
     plan = [MilestonePlan("كل العمل", usd(30))]
     market.propose_milestones(client, scene["c-proposed"], plan, key="c-prop")
+    market.submit_milestone(freelancer, scene["c-done"], 1, "تم", key="c-done-sub")
     market.approve_milestone(client, scene["c-done"], 1, key="c-done-ok")
     return scene
 

@@ -272,6 +272,7 @@ def test_both_sides_review_once_and_the_reviews_are_published_together() -> None
     contract.fund(C, 1, NOW)
     with pytest.raises(ProjectStatusConflict):  # not finished yet
         contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
     contract.approve(C, 1, NOW)
     contract.review(C, _six(4), "عمل متقن", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
     assert contract.client_review is not None
@@ -289,6 +290,7 @@ def test_both_sides_review_once_and_the_reviews_are_published_together() -> None
 def test_one_review_is_published_when_the_14_day_window_closes() -> None:
     contract = active_contract()
     contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
     contract.approve(C, 1, NOW)
     contract.review(C, _six(), "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
     closes = NOW + timedelta(days=14)
@@ -319,7 +321,24 @@ def test_the_client_rates_each_of_six_aspects_from_1_to_5(
 ) -> None:
     contract = active_contract()
     contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
     contract.approve(C, 1, NOW)
     with pytest.raises(OutOfRange):
         contract.review(C, ratings, "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
     assert contract.client_review is None
+
+
+def test_only_a_submitted_milestone_is_approved() -> None:
+    # RULES.md §11: funded → submitted → approved; changes requested → submitted again
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict):  # nothing submitted yet
+        contract.approve(C, 1, NOW)
+    contract.submit(F, 1, "التسليم الأول", now=NOW, policy=MOSTAQL_PROJECTS)
+    contract.request_changes(C, 1, "غيّر اللون الأساسي")
+    with pytest.raises(ProjectStatusConflict):  # waiting for the changes
+        contract.approve(C, 1, NOW)
+    assert (contract.milestone(1).status, contract.released()) == (
+        MilestoneStatus.CHANGES_REQUESTED,
+        usd(0),
+    )

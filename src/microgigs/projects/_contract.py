@@ -524,16 +524,14 @@ class Contract:
         self._changed()
 
     def approve(self, actor: Actor, number: int, now: datetime) -> list[Settlement]:
-        """The client approves a milestone: its escrow is released to the freelancer."""
+        """The client approves a submitted milestone: its escrow is released to the freelancer.
+
+        Only what was submitted is approved (RULES.md §11: funded → submitted → approved);
+        a milestone waiting for its first submission, or for changes, is not.
+        """
         actor.require_member(self.client_id, _("approve a milestone"))
         self._require(_("approve"), ContractStatus.ACTIVE)
-        self._at(
-            number,
-            _("approve"),
-            MilestoneStatus.FUNDED,
-            MilestoneStatus.SUBMITTED,
-            MilestoneStatus.CHANGES_REQUESTED,
-        )
+        self._at(number, _("approve"), MilestoneStatus.SUBMITTED)
         return [self._settle(number, Money.zero(self.total.currency), now)]
 
     def auto_approve(self, now: datetime) -> list[Settlement]:
