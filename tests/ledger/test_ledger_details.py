@@ -68,7 +68,7 @@ def test_two_entries_on_one_account_add_up_before_the_check():
     )
     transaction = lg.Transaction(TransactionId("T"), "k", lg.PostingKind.PAYMENT, entries, EPOCH)
     assert {lg.wallet(BUYER): usd(4), lg.escrow(ORDER): usd(6)} == lg.postable(
-        {lg.wallet(BUYER): usd(10)}, transaction
+        {lg.wallet(BUYER): usd(10)}, transaction, "USD"
     )
 
 

@@ -15,6 +15,7 @@ from cast import ADMIN, DAY, START, buy, cast, usd
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
+    CurrencyMismatch,
     IdempotencyConflict,
     InvalidText,
     InvalidType,
@@ -24,7 +25,8 @@ from microgigs.errors import (
     ServiceNotAvailable,
     StaleWrite,
 )
-from microgigs.ids import MemberId
+from microgigs.ids import MemberId, TransactionId
+from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway, Receipt
 
@@ -244,3 +246,41 @@ def test_balances_of_an_unknown_member_are_not_found_not_zero(market):
     with pytest.raises(PermissionDenied):
         market.balances(buyer, seller.member_id)
     assert START <= market.clock.now()
+
+
+# --- one currency: the policy's --------------------------------------------------------------
+
+
+def test_a_top_up_in_another_currency_is_refused_before_any_charge(market):
+    # a wallet topped up in SAR paid a USD order from nothing: the ledger went -5.00 USD
+    _seller, buyer, _service = cast(market)
+    before = market.balances(buyer)
+    with pytest.raises(CurrencyMismatch):
+        market.top_up(buyer, Money.of(50, "SAR"), lg.Gateway.CARD, key="sar")
+    assert ([], [], before) == (
+        market.gateway.charged,
+        market.gateway.voided,
+        market.balances(buyer),
+    )
+    assert [] == market.audit(ADMIN)
+
+
+def test_the_ledger_refuses_a_posting_in_another_currency_on_every_adapter(market):
+    _seller, buyer, _service = cast(market)
+    wallet = lg.wallet(buyer.member_id)
+    before = market.balance(wallet)
+    posting = lg.top_up(
+        TransactionId("T-SAR"),
+        "sar",
+        member_id=buyer.member_id,
+        amount=Money.of(50, "SAR"),
+        source=lg.Gateway.CARD,
+        at=START,
+    )
+    with market.storage.unit_of_work() as uow, pytest.raises(CurrencyMismatch):
+        uow.ledger.post(posting)
+    assert before == market.balance(wallet)
+    book = lg.Ledger("USD")
+    with pytest.raises(CurrencyMismatch):
+        book.post(posting)
+    assert Money.zero("USD") == book.balance(wallet)

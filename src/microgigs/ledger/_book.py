@@ -10,7 +10,7 @@ import attrs
 
 from microgigs._checks import whole_number
 from microgigs._text import _
-from microgigs.errors import IdempotencyConflict, InsufficientFunds
+from microgigs.errors import CurrencyMismatch, IdempotencyConflict, InsufficientFunds
 from microgigs.ids import MemberId, OrderId, TransactionId
 from microgigs.ledger._accounts import Account, AccountId, pending
 from microgigs.ledger._transaction import Entry, PostingKind, Transaction
@@ -20,14 +20,18 @@ _PAGE_MAX: Final = 500
 
 
 def postable(
-    balances: Mapping[AccountId, Money], transaction: Transaction
+    balances: Mapping[AccountId, Money], transaction: Transaction, currency: str
 ) -> dict[AccountId, Money]:
     """The new balance of every account ``transaction`` touches, if none goes wrongly negative.
 
-    ``balances`` holds the current balance of those accounts (absent means zero). Raises
-    :class:`~microgigs.errors.InsufficientFunds` for a wallet, escrow or earnings account
-    that would fall below zero; changes nothing.
+    ``balances`` holds the current balance of those accounts (absent means zero), all in the
+    ledger's one ``currency``. Raises :class:`~microgigs.errors.CurrencyMismatch` for an
+    entry in another currency, :class:`~microgigs.errors.InsufficientFunds` for a wallet,
+    escrow or earnings account that would fall below zero; changes nothing.
     """
+    for entry in transaction.entries:
+        if entry.amount.currency != currency:
+            raise CurrencyMismatch(left=currency, right=entry.amount.currency)
     after: dict[AccountId, Money] = {}
     for entry in transaction.entries:
         current = after.get(entry.account) or balances.get(entry.account)
@@ -156,7 +160,7 @@ class Ledger:
             if earlier.content() != transaction.content():
                 raise IdempotencyConflict(key=transaction.key)
             return earlier
-        self.record(transaction, postable(self._balances, transaction))
+        self.record(transaction, postable(self._balances, transaction, self.currency))
         return transaction
 
     def record(self, transaction: Transaction, after: Mapping[AccountId, Money]) -> None:

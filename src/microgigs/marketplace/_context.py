@@ -18,6 +18,7 @@ from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CategoryTree
 from microgigs.errors import (
+    CurrencyMismatch,
     EmailNotVerified,
     InvalidType,
     MemberSuspended,
@@ -136,6 +137,8 @@ class Context:
             raise InvalidType(
                 field=_("payment method"), expected="Gateway", actual=type(method).__name__
             )
+        if amount.currency != self.policy.currency:  # the ledger keeps the policy's only
+            raise CurrencyMismatch(left=self.policy.currency, right=amount.currency)
         receipt = self.gateway.charge(f"{self.key}|{self.ids.new(str)}", payer, amount, method)
         self.charges.append(receipt)
         if (receipt.payer, receipt.amount, receipt.method) != (payer, amount, method):

@@ -1196,7 +1196,7 @@ class SqlBackend(ABC):
         # names the account in the error. Accounts are locked in one order: no deadlock.
         accounts = sorted({e.account for t in transactions for e in t.entries})
         marks = ", ".join("?" for _ in accounts)
-        balances = _Balances(transactions)
+        balances = _Balances(transactions, self.currency)
         steps: list[_Step] = [
             (
                 (
@@ -1479,8 +1479,9 @@ class _Balances:
     one is looked up by its key before the refusal is raised.
     """
 
-    def __init__(self, transactions: Sequence[Transaction]) -> None:
+    def __init__(self, transactions: Sequence[Transaction], currency: str) -> None:
         self._transactions = transactions
+        self._currency = currency
         self._stored: dict[str, int] = {}
         self._running: dict[AccountId, Money] = {}
 
@@ -1506,11 +1507,11 @@ class _Balances:
         transaction = self._transactions[number]
         stored, running = self._stored, self._running
         current = {
-            e.account: running.get(e.account) or Money(stored.get(e.account, 0), e.amount.currency)
+            e.account: running.get(e.account) or Money(stored.get(e.account, 0), self._currency)
             for e in transaction.entries
         }
         try:
-            running.update(postable(current, transaction))
+            running.update(postable(current, transaction, self._currency))
         except MicrogigsError as refused:
             return (
                 "SELECT 1 FROM ledger_transactions WHERE key = ?",

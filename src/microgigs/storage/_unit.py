@@ -843,7 +843,7 @@ class _Ledger(_Staging):
             change = moved.get(account)
             current[account] = committed if change is None else committed + change
         try:
-            after = postable(current, transaction)
+            after = postable(current, transaction, self._backend.currency)
         except InsufficientFunds:
             # money moved by an aggregate that changed since it was read (an order accepted
             # by another process) is a lost race, not a lack of funds

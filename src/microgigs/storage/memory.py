@@ -422,7 +422,7 @@ class _MemoryBackend:
                 e.account: running.get(e.account) or self._book.balance(e.account)
                 for e in transaction.entries
             }
-            after = postable(current, transaction)
+            after = postable(current, transaction, self.currency)
             running.update(after)
             postings.append((transaction, after))
         return postings
