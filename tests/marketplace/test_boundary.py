@@ -284,3 +284,24 @@ def test_the_ledger_refuses_a_posting_in_another_currency_on_every_adapter(marke
     with pytest.raises(CurrencyMismatch):
         book.post(posting)
     assert Money.zero("USD") == book.balance(wallet)
+
+
+# --- a key of 1 to 200 characters, whatever the command posts under it -------------------------
+
+
+def test_a_key_of_200_characters_serves_every_command_that_moves_money(market):
+    # the ledger's own key (the key in its actor's namespace and the step) was held to 200
+    seller, buyer, service = cast(market)
+
+    def longest(step):
+        return step * 200
+
+    market.top_up(buyer, usd(200), lg.Gateway.CARD, key=longest("t"))
+    order = market.order_now(buyer, service, key=longest("o"))
+    market.send_message(buyer, order, "التعليمات", key=longest("m"))
+    market.deliver(seller, order, "تم", key=longest("d"))
+    market.accept(buyer, order, key=longest("a"))
+    assert usd(200) == market.balances(buyer).wallet + market.order(buyer, order).quote.total
+    assert [] == market.audit(ADMIN)
+    with pytest.raises(InvalidText):
+        market.top_up(buyer, usd(1), lg.Gateway.CARD, key="k" * 201)

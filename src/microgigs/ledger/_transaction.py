@@ -37,7 +37,9 @@ from microgigs.money import Money
 from microgigs.policy import ChargeRule
 from microgigs.pricing import split
 
-_KEY_LENGTH: Final = (1, 200)
+_KEY_LENGTH: Final = (1, 400)
+"""A transaction's key: a marketplace's is a caller's key of up to 200 characters in its
+actor's namespace (``member:<id>:``) and the step that posts it (``:<escrow>:split``)."""
 
 
 class PostingKind(LabelledEnum):
