@@ -20,7 +20,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import uuid
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import market_life
 import psycopg
@@ -69,13 +71,42 @@ def walk_apart(*share: object, projects: bool = False) -> tuple[int, dict[tuple[
         return pool.submit(market_life.walk, *share, projects=projects).result()
 
 
+# Some paths are rare in a uniform walk (the buyer accepting a delivery before tick does, a
+# paid withdrawal): their first success moves with the draws, which move with the library's
+# code. A share that has not walked every action with success walks again, with other
+# draws, in a fresh store: at most WALKS_AT_MOST times in all.
+WALKS_AT_MOST = 4
+
+
+def walked_with_success(seen: dict[tuple[str, bool], int]) -> set[str]:
+    return {action for action, allowed in seen if allowed}
+
+
+def walk_until_covered(adapter, wanted):
+    """Walk a share; again (other draws, a fresh store) until every action has succeeded."""
+    name, part, parts, where, schema = adapter
+    steps, seen = 0, Counter[tuple[str, bool]]()
+    for walk in range(WALKS_AT_MOST):
+        if name == "postgres":
+            place, prefix = where, f"{schema}w{walk}"
+        else:
+            (place := Path(where) / f"walk-{walk}").mkdir()
+            place, prefix = str(place), schema
+        walked, seen_now = walk_apart(name, part + walk * parts, wanted, place, prefix)
+        steps += walked
+        seen.update(seen_now)
+        if set(market_life.ACTIONS) <= walked_with_success(seen):
+            break
+    return steps, seen
+
+
 @pytest.mark.slow
 def test_the_whole_facade_matches_a_dict_model(adapter):
-    name, part, parts, where, schema = adapter
+    name, part, parts, _where, _schema = adapter
     wanted = -(-R1_STEPS[name][0 if CI else 1] // parts)
-    steps, seen = walk_apart(name, part, wanted, where, schema)
+    steps, seen = walk_until_covered(adapter, wanted)
     print(f"R1 {name} part {part} of {parts}: {steps} steps")  # noqa: T201 (the figure R1 asks for)
-    assert set(market_life.ACTIONS) <= {action for action, allowed in seen if allowed}, seen
+    assert set(market_life.ACTIONS) <= walked_with_success(seen), seen
     assert steps >= wanted
 
 
