@@ -22,12 +22,12 @@ from typing import Final
 
 import attrs
 
+from microgigs._contact import message_text
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import OwnService, PermissionDenied
 from microgigs.ids import InquiryId, MemberId, OrderId, ServiceId
-from microgigs.orders._conversation import message_text
 
 __all__ = ["Inquiry", "InquiryMessage"]
 

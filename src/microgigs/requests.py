@@ -13,6 +13,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import one_with_id, plain_text, whole_number
+from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -111,7 +112,7 @@ class ServiceRequest:
             buyer_id=buyer_id,
             category_id=category_id,
             title=plain_text(_("title"), title, *_TITLE),
-            description=plain_text(_("description"), description, *_TEXT, multiline=True),
+            description=message_text(_("description"), description, _TEXT),
             created_at=when,
             expires_at=later(when, policy.request_lifetime),
             budget=budget,
@@ -163,7 +164,7 @@ class ServiceRequest:
             raise RequestClosed(request_id=self.id)
         if any(o.seller_id == seller_id for o in self.offers):
             raise OfferExists(request_id=self.id)
-        text = plain_text(_("message"), message, *_TEXT, multiline=True)
+        text = message_text(_("message"), message, _TEXT)
         if service is not None:
             if service.seller_id != seller_id:
                 raise NotFound(kind=_("service"), key=service.service_id)

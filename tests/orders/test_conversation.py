@@ -9,6 +9,17 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from microgigs._contact import (
+    _ASCII_DIGITS,
+    _AT_MARK,
+    _DIGIT_WORD,
+    _DIGIT_WORDS,
+    _EMAIL,
+    _LINK,
+    _PHONE,
+    _digit_to_translate,
+    _readable,
+)
 from microgigs.errors import (
     ContactDetailsNotAllowed,
     InvalidText,
@@ -27,17 +38,6 @@ from microgigs.orders import (
     compose,
     contact_details,
     post_message,
-)
-from microgigs.orders._conversation import (
-    _ASCII_DIGITS,
-    _AT_MARK,
-    _DIGIT_WORD,
-    _DIGIT_WORDS,
-    _EMAIL,
-    _LINK,
-    _PHONE,
-    _digit_to_translate,
-    _readable,
 )
 
 from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in

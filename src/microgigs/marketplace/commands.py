@@ -60,6 +60,7 @@ from microgigs.errors import (
     NoBidCredits,
     NoPayoutMethod,
     NotFound,
+    NotPositive,
     OfferExists,
     OutOfRange,
     OutsideBracket,
@@ -412,7 +413,7 @@ class SetPayoutMethods(Command[None]):
 class PublishService(Command[Service]):
     """A seller's new service, sent to review; returns it, with its upgrades' ids."""
 
-    errors = (InvalidText, PriceNotAllowed, OutOfRange, TooManyUpgrades, NotFound)
+    errors = (InvalidText, PriceNotAllowed, OutOfRange, TooManyUpgrades, NotFound, UnitPriceTooHigh)
 
     actor: Actor
     category_id: CategoryId = attrs.field(kw_only=True)
@@ -449,6 +450,7 @@ class EditService(ServiceCommand[None]):
         OutOfRange,
         TooManyUpgrades,
         ServiceStatusConflict,
+        UnitPriceTooHigh,
     )
 
     title: str | None = attrs.field(default=None, kw_only=True)
@@ -483,7 +485,7 @@ class ResumeService(ServiceCommand[None]):
 class TopUp(Command[None]):
     """Money paid in through a gateway onto the member's balance."""
 
-    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed)
+    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed, NotPositive)
 
     actor: Actor
     amount: Money
@@ -626,7 +628,7 @@ class CancelLate(OrderCommand[None]):
 class Decline(OrderCommand[None]):
     """The seller declines an order before delivering: the money goes back."""
 
-    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText, ContactDetailsNotAllowed)
 
     reason: str | None = None
 
@@ -635,7 +637,7 @@ class Decline(OrderCommand[None]):
 class RequestCancellation(OrderCommand[None]):
     """Either side asks to cancel by agreement (accepted by ``tick`` if left unanswered)."""
 
-    errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied)
+    errors = (ConditionNotMet, TransitionNotAllowed, PermissionDenied, ContactDetailsNotAllowed)
 
     reason: str | None = None
 
@@ -671,7 +673,7 @@ class ResolveDispute(OrderCommand[None]):
 class PostRequest(Command[RequestId]):
     """A buyer asks for a service nobody offers yet (reviewed before it is shown)."""
 
-    errors = (InvalidText, PriceNotAllowed, NotFound)
+    errors = (InvalidText, PriceNotAllowed, NotFound, ContactDetailsNotAllowed)
 
     actor: Actor
     category_id: CategoryId = attrs.field(kw_only=True)
@@ -695,7 +697,15 @@ class ModerateRequest(Command[None]):
 class MakeOffer(Command[OfferId]):
     """A seller offers one of their active services, or a custom price and delivery."""
 
-    errors = (RequestClosed, OfferExists, ServiceNotAvailable, PriceNotAllowed)
+    errors = (
+        RequestClosed,
+        OfferExists,
+        ServiceNotAvailable,
+        PriceNotAllowed,
+        ContactDetailsNotAllowed,
+        OwnService,
+        OutOfRange,
+    )
 
     actor: Actor
     request_id: RequestId
@@ -750,7 +760,7 @@ class AnswerInquiry(Command[None]):
 class Review(OrderCommand[ReviewId]):
     """The buyer's review of a completed order; the service's rating moves at once."""
 
-    errors = (ReviewNotAllowed, OutOfRange, InvalidText, PermissionDenied)
+    errors = (ReviewNotAllowed, OutOfRange, InvalidText, PermissionDenied, ContactDetailsNotAllowed)
 
     stars: int = attrs.field(kw_only=True)
     comment: str = attrs.field(kw_only=True)
@@ -760,7 +770,7 @@ class Review(OrderCommand[ReviewId]):
 class Reply(Command[None]):
     """The seller's one reply to a review."""
 
-    errors = (AlreadyReplied, PermissionDenied, InvalidText)
+    errors = (AlreadyReplied, PermissionDenied, InvalidText, ContactDetailsNotAllowed)
 
     actor: Actor
     review_id: ReviewId
@@ -1117,7 +1127,7 @@ class ReviewContract(ContractCommand[None]):
     The two reviews are published together, or when the window closes.
     """
 
-    errors = (ProjectStatusConflict, OutOfRange, InvalidText)
+    errors = (ProjectStatusConflict, OutOfRange, InvalidText, ContactDetailsNotAllowed)
     ratings: tuple[AspectRating, ...] = attrs.field(converter=_ratings)
     comment: str = ""
 

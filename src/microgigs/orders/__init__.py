@@ -5,12 +5,12 @@ up in one table (:data:`TRANSITIONS`), checks the party and the guard, and only 
 changes the order, records the transition in its history and emits a domain event.
 """
 
+from microgigs._contact import contact_details
 from microgigs.orders._conversation import (
     Message,
     MessageKind,
     act_with_message,
     compose,
-    contact_details,
     post_message,
 )
 from microgigs.orders._machine import (

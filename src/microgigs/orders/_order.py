@@ -9,6 +9,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text
+from microgigs._contact import message_text
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import ServiceSnapshot
@@ -198,7 +199,7 @@ class Order:
         when = utc(now)
         party = self.party_of(actor)
         rule = decide(self, event, party, when, policy)
-        why = self._checked_reason(event, reason)
+        why = self._checked_reason(event, reason, party)
         refunded = self._checked_refund(event, refund)
         _EFFECTS.get(event, _no_effect)(self, party, when, why, policy)
         if rule.target is not self.status:
@@ -216,13 +217,15 @@ class Order:
         self.next_due = due_timer(self, policy)
         return entry
 
-    def _checked_reason(self, event: OrderEvent, reason: str | None) -> str | None:
+    def _checked_reason(self, event: OrderEvent, reason: str | None, party: Party) -> str | None:
         if reason is None:
             if event in _NEEDS_REASON:
                 raise InvalidText(
                     field=_("reason"), minimum=_REASON_LENGTH[0], maximum=_REASON_LENGTH[1]
                 )
             return None
+        if party in (Party.BUYER, Party.SELLER):  # the other party reads it, as a message
+            return message_text(_("reason"), reason, _REASON_LENGTH)
         return plain_text(_("reason"), reason, *_REASON_LENGTH, multiline=True)
 
     def _checked_refund(self, event: OrderEvent, refund: Money | None) -> Money | None:

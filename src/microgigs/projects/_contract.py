@@ -25,6 +25,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text, short_list, whole_number
+from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -40,7 +41,6 @@ from microgigs.errors import (
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
 from microgigs.money import _CONTEXT, Money
-from microgigs.orders._conversation import message_text
 from microgigs.policy import ProjectPolicy, ReviewPolicy
 
 __all__ = [
@@ -828,7 +828,7 @@ class Contract:
             AspectRating(a, whole_number(a.label, given[a], stars.stars_min, stars.stars_max))
             for a in wanted
         )
-        text = plain_text(_("comment"), comment, 0, stars.comment_length_max, multiline=True)
+        text = message_text(_("comment"), comment, (0, stars.comment_length_max))
         written = ContractReview(party, checked, text, utc(now))
         if party == self.client_id:
             self.client_review = written

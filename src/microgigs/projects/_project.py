@@ -17,6 +17,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import one_with_id, plain_text, short_list, whole_number
+from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -32,7 +33,6 @@ from microgigs.errors import (
 )
 from microgigs.ids import BidId, CategoryId, ContractId, MemberId, ProjectId
 from microgigs.money import Money
-from microgigs.orders._conversation import message_text
 from microgigs.policy import ProjectPolicy
 
 __all__ = ["Bid", "BidStatus", "Project", "ProjectStatus", "ProjectTerms", "Visibility"]

@@ -9,7 +9,8 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, whole_number
+from microgigs._checks import whole_number
+from microgigs._contact import message_text
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import later, utc
@@ -68,7 +69,7 @@ class Review:
             buyer_id=order.buyer_id,
             seller_id=order.seller_id,
             stars=whole_number(_("stars"), stars, policy.stars_min, policy.stars_max),
-            comment=plain_text(_("comment"), comment, 0, policy.comment_length_max, multiline=True),
+            comment=message_text(_("comment"), comment, (0, policy.comment_length_max)),
             created_at=when,
         )
 
@@ -77,7 +78,7 @@ class Review:
         actor.require_member(self.seller_id, _("reply to this review"))
         if self.reply is not None:
             raise AlreadyReplied(review_id=self.id)
-        self.reply = plain_text(_("reply"), text, 1, policy.comment_length_max, multiline=True)
+        self.reply = message_text(_("reply"), text, (1, policy.comment_length_max))
         self.replied_at = utc(now)
         self.version += 1
 

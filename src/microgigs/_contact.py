@@ -1,0 +1,148 @@
+"""Contact details in what one member writes to another: found, and refused.
+
+Messages may not carry external contact details (RULES.md §4: phone numbers, e-mails,
+links), in an order, an inquiry, an offer, a reason, a review, a bid or a contract.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Final
+
+from microgigs._checks import plain_text
+from microgigs.errors import ContactDetailsNotAllowed
+
+__all__ = ["contact_details", "message_text"]
+
+# Digits spelled out, each digit's spellings (as people write them) at its own index.
+_SPELLED_DIGITS: Final = (
+    (
+        "صفر",
+        "واحد",
+        "اثنين اثنان اتنين",
+        "ثلاثة ثلاث تلاتة",
+        "اربعة أربعة اربع أربع",
+        "خمسة خمس",
+        "ستة سته",
+        "سبعة سبع",
+        "ثمانية تمانية ثمان",
+        "تسعة تسع",
+    ),
+    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+)
+_DIGIT_WORDS: Final = {
+    word: str(digit)
+    for language in _SPELLED_DIGITS
+    for digit, spellings in enumerate(language)
+    for word in spellings.split()
+}
+_LETTER: Final = r"[^\W\d_]"
+# A spelled-out digit standing as a whole word (no letter touching it on either side).
+_DIGIT_WORD: Final = re.compile(
+    rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
+)
+# Nine digits or more, apart by at most three separators: a phone number in any format.
+_PHONE: Final = re.compile(r"\d(?:[\s\-.()/+]{0,3}\d){8,}")
+_AT: Final = r"(?:@|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
+_DOT: Final = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
+_EMAIL: Final = re.compile(
+    rf"[\w.+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}", re.IGNORECASE
+)
+# What every way of writing "at" above holds. Most messages hold none of them, and then the
+# e-mail pattern, which backtracks through each word looking for one, need not run at all.
+_AT_MARK: Final = re.compile(r"@|at|آت|اات", re.IGNORECASE)
+_TLDS: Final = (
+    "com|net|org|io|me|co|info|biz|ly|link|xyz|app|dev|site|online|store|sa|eg|ae|kw|qa|bh|om|"
+    "jo|ma|dz|tn|iq|lb|sy|ps|sd|ye|uk|us|de|fr|tv|gg|to"
+)
+_LINK: Final = re.compile(
+    rf"https?://|www\.|\b(?:wa|t)\.me\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?!\.\w)"
+    r"|\bدوت\s*كوم\b|\bdot\s*com\b",
+    re.IGNORECASE,
+)
+# What every way of writing a link above holds: "://", "دوت", "dot", or a "." right after a
+# letter, digit or hyphen (the end of "www", "wa", "t" or a domain's label). Most messages
+# hold none of them, and then the link pattern, tried at every position, need not run.
+_LINK_MARK: Final = re.compile(r"[a-z0-9-]\.|dot", re.IGNORECASE)
+# Any spelled-out digit inside lower-cased text, whole word or not. Each letter run is read
+# as the digit its ``lower()`` spells (see _readable), and a run's ``lower()`` is a piece of
+# the text's ``lower()``: where this finds nothing, no run spells a digit.
+_DIGIT_WORD_INSIDE: Final = re.compile("|".join(map(re.escape, _DIGIT_WORDS)))
+
+
+class _AsciiDigits(dict[int, str]):
+    """A ``str.translate`` table: every digit (Arabic-Indic, Persian …) to its ASCII digit.
+
+    Filled in as characters are first met, so a message is translated in one pass of C.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = found = str(unicodedata.digit(char)) if char.isdigit() else char
+        return found
+
+
+_ASCII_DIGITS: Final = _AsciiDigits()
+
+
+@functools.cache
+def _digit_to_translate() -> re.Pattern[str]:
+    """Any character ``_ASCII_DIGITS`` changes: a digit that is not an ASCII one.
+
+    An ASCII digit stays itself ("3 أيام" needs no translation). The other digits
+    (superscripts, circled digits …) are found by reading all of Unicode
+    once (about 50 ms), on the first message rather than at import.
+    """
+    digits = filter(str.isdigit, map(chr, range(0x80, 0x110000)))
+    others = "".join(digit for digit in digits if not digit.isdecimal())
+    return re.compile(rf"[^\D0-9]|[{re.escape(others)}]")
+
+
+def _readable(text: str) -> str:
+    """``text`` with every digit as an ASCII digit and spelled-out digits written as digits."""
+    # Translating costs a dict look-up per character; most messages have no digit to change.
+    if text.isascii() or _digit_to_translate().search(text) is None:
+        digits = text
+    else:
+        digits = text.translate(_ASCII_DIGITS)
+    if _DIGIT_WORD_INSIDE.search(digits.lower()) is None:
+        return digits
+    return _DIGIT_WORD.sub(lambda word: _DIGIT_WORDS.get(word[0].lower(), word[0]), digits)
+
+
+def _may_hold_link(text: str) -> bool:
+    """False when ``text`` holds nothing any link pattern needs (see ``_LINK_MARK``)."""
+    return "://" in text or "دوت" in text or _LINK_MARK.search(text) is not None
+
+
+def contact_details(text: str) -> list[str]:
+    """The kinds of contact details in ``text``: ``"phone"``, ``"email"``, ``"link"``.
+
+    Arabic-Indic digits, digits spelled out in Arabic or English, ``(at)`` and ``dot``
+    tricks are caught.
+
+    >>> contact_details("راسلني على ٠٥٠ ١٢٣ ٤٥٦٧ أو sara (at) gmail dot com")
+    ['phone', 'email']
+    >>> contact_details("سأسلم الشعار خلال 3 أيام بصيغة PNG")
+    []
+    """
+    readable = _readable(text)
+    found = []
+    if _PHONE.search(readable):
+        found.append("phone")
+    if _AT_MARK.search(readable) and _EMAIL.search(readable):
+        found.append("email")
+    elif _may_hold_link(readable) and _LINK.search(readable):
+        found.append("link")
+    return found
+
+
+def message_text(field: str, text: str, bounds: tuple[int, int]) -> str:
+    """``text`` as plain multi-line text of ``bounds`` characters, without contact details."""
+    checked = plain_text(field, text, *bounds, multiline=True)
+    found = contact_details(checked)
+    if found:
+        raise ContactDetailsNotAllowed(found=", ".join(found))
+    return checked
