@@ -28,6 +28,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── EmailNotVerified
     │   ├── EmailTaken
     │   ├── InvalidEmail
+    │   ├── InvalidIban
     │   ├── InvalidPhone
     │   ├── InvalidUsername
     │   ├── MemberSuspended
@@ -106,6 +107,7 @@ __all__ = [
     "InsufficientFunds",
     "InvalidAmount",
     "InvalidEmail",
+    "InvalidIban",
     "InvalidPhone",
     "InvalidPolicy",
     "InvalidRatios",
@@ -422,6 +424,19 @@ class InvalidEmail(MemberError):
     template = _("{email} is not a valid e-mail address.")
 
     email: str
+
+
+@attrs.define(auto_exc=True)
+class InvalidIban(MemberError):
+    """A bank account that is not an IBAN: its shape, or its check digits (ISO 13616)."""
+
+    code = "members.invalid_iban"
+    template = _(
+        "{iban} is not a valid IBAN: two letters of the country, two check digits, then up "
+        "to 30 letters or digits."
+    )
+
+    iban: str
 
 
 @attrs.define(auto_exc=True)

@@ -35,6 +35,7 @@ from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import (
     InvalidEmail,
+    InvalidIban,
     InvalidPhone,
     InvalidType,
     InvalidUsername,
@@ -171,9 +172,29 @@ class PayoutMethod:
 
     @classmethod
     def bank_transfer(cls, iban: str) -> PayoutMethod:
-        """A bank account by IBAN (spaces removed, upper case)."""
-        account = plain_text(_("iban"), iban, 15, 42).replace(" ", "").upper()
+        """A bank account by IBAN (spaces removed, upper case; its check digits must hold)."""
+        if not isinstance(iban, str):
+            raise InvalidType(field=_("iban"), expected="str", actual=type(iban).__name__)
+        account = iban.replace(" ", "").upper()
+        if not _IBAN.fullmatch(account) or _iban_remainder(account) != 1:
+            raise InvalidIban(iban=iban[:50])
         return cls(PayoutKind.BANK_TRANSFER, account)
+
+    def checked(self) -> PayoutMethod:
+        """This method as its factory makes it: a PayPal e-mail or an IBAN, checked."""
+        if self.kind is PayoutKind.PAYPAL:
+            return PayoutMethod.paypal(self.account)
+        return PayoutMethod.bank_transfer(self.account)
+
+
+_IBAN: Final = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+"""An IBAN's shape (ISO 13616): the country, two check digits, the account (15–34 in all)."""
+
+
+def _iban_remainder(account: str) -> int:
+    """ISO 7064 MOD 97-10: the first four characters moved to the end, letters as 10–35."""
+    digits = "".join(str(int(char, 36)) for char in account[4:] + account[:4])
+    return int(digits) % 97
 
 
 @attrs.define(slots=True)
@@ -282,11 +303,13 @@ class Member:
     def set_payout_methods(self, methods: tuple[PayoutMethod, ...]) -> None:
         """Replace the payout methods (PayPal first, as on Khamsat, if you like).
 
-        At most :data:`MAX_PAYOUT_METHODS` (five) different ones: more is ``OutOfRange``.
+        At most :data:`MAX_PAYOUT_METHODS` (five) different ones: more is ``OutOfRange``. Each
+        is checked however it was made: a PayPal address (``InvalidEmail``), an IBAN
+        (``InvalidIban``).
         """
         if not all(isinstance(m, PayoutMethod) for m in methods):
             raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")
-        kept = tuple(dict.fromkeys(methods))
+        kept = tuple(dict.fromkeys(m.checked() for m in methods))
         if len(kept) > MAX_PAYOUT_METHODS:
             raise OutOfRange(
                 field=_("payout methods"), value=len(kept), minimum=0, maximum=MAX_PAYOUT_METHODS

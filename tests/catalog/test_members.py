@@ -6,6 +6,7 @@ import pytest
 from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidEmail,
+    InvalidIban,
     InvalidPhone,
     InvalidText,
     InvalidType,
@@ -150,3 +151,37 @@ def test_bidi_and_invisible_characters_in_a_name_or_a_title_are_refused(mark):
             Actor.member(service.seller_id), KHAMSAT.catalog, EPOCH,
             title=f"تصميم شعار{mark} احترافي لشركتك",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "error"),
+    [
+        (PayoutMethod(PayoutKind.PAYPAL, "garbage"), InvalidEmail),
+        (PayoutMethod(PayoutKind.PAYPAL, ""), InvalidEmail),
+        (PayoutMethod(PayoutKind.BANK_TRANSFER, "<script>alert(1)</script>"), InvalidIban),
+        (PayoutMethod(PayoutKind.BANK_TRANSFER, "SA0480000000608010167519"), InvalidIban),  # check
+        (PayoutMethod(PayoutKind.BANK_TRANSFER, "SA03"), InvalidIban),
+    ],
+)
+def test_a_payout_method_is_checked_however_it_was_made(method, error):
+    # a host's converter builds PayoutMethod directly: "garbage" was kept as a PayPal address
+    member = make_member()
+    version = member.version
+    with pytest.raises(error):
+        member.set_payout_methods((method,))
+    assert ((), version) == (member.payout_methods, member.version)
+
+
+def test_an_iban_is_refused_unless_its_check_digits_hold():
+    with pytest.raises(InvalidIban):
+        PayoutMethod.bank_transfer("SA03 8000 0000 6080 1016 7518")
+    member = make_member()
+    member.set_payout_methods(
+        (
+            PayoutMethod(PayoutKind.PAYPAL, " Sara@PayPal.com"),
+            PayoutMethod(PayoutKind.BANK_TRANSFER, "gb82 west 1234 5698 7654 32"),
+        )
+    )
+    assert ("sara@paypal.com", "GB82WEST12345698765432") == tuple(
+        m.account for m in member.payout_methods
+    )

@@ -48,6 +48,7 @@ from microgigs.errors import (
     InsufficientFunds,
     InvalidAmount,
     InvalidEmail,
+    InvalidIban,
     InvalidPhone,
     InvalidRefund,
     InvalidText,
@@ -400,7 +401,7 @@ class ReinstateMember(Command[None]):
 class SetPayoutMethods(Command[None]):
     """Where the member's withdrawals go (PayPal first, as on Khamsat, if you like)."""
 
-    errors = (InvalidEmail, ValidationError)
+    errors = (InvalidEmail, InvalidIban, OutOfRange, ValidationError)
 
     actor: Actor
     methods: tuple[PayoutMethod, ...] = attrs.field(converter=_payout_methods)
