@@ -63,7 +63,7 @@ from microgigs.payments import PaymentGateway
 from microgigs.policy import MarketplacePolicy
 from microgigs.ranking import ListingQuery, Ordering, evaluation_round
 from microgigs.storage.codec import converter
-from microgigs.storage.ports import CommandRecord, Storage, UnitOfWork
+from microgigs.storage.ports import CommandRecord, Storage
 
 __all__ = ["Marketplace", "TickReport", "UseCase", "use_case"]
 
@@ -197,14 +197,18 @@ class Marketplace(Queries, ProjectQueries):
         key = command.key
         if key is None:
             return self._once(handler, command, f"{scope}|{self.ids.new(EventId)}", when)
-        return self._keyed(handler, command, key, f"{scope}|{_checked_key(key)}", when)
+        if type(key) is not str or not 0 < len(key) <= KEY_LENGTH or not key.isprintable():
+            _checked_key(key)  # raises the key's typed error
+        return self._keyed(handler, command, key, f"{scope}|{key}", when)
 
     def _once(self, handler: Handler, command: c.Command[R], scoped: str, when: datetime) -> R:
         """A command without a key: it runs, and nothing remembers it."""
         with self.storage.unit_of_work() as uow:
-            context = self._context(uow, scoped, when)
+            context = Context(
+                uow, scoped, when, self.ids, self.policy, self.gateway, self.categories
+            )
             try:
-                outcome = cast("R", handler(command, context))
+                outcome: R = handler(command, context)  # type: ignore[assignment]
                 uow.commit()
             except BaseException:
                 self._void(context)
@@ -217,12 +221,16 @@ class Marketplace(Queries, ProjectQueries):
         """A command under a key: run once, then answered from its record."""
         fingerprint = self._fingerprint(command)
         with self.storage.unit_of_work() as uow:
-            done = uow.commands.get(scoped)
+            commands = uow.commands
+            done = commands.get(scoped)
             if done is None:
-                context = self._context(uow, scoped, when)
+                context = Context(
+                    uow, scoped, when, self.ids, self.policy, self.gateway, self.categories
+                )
                 try:
-                    outcome = cast("R", handler(command, context))
-                    uow.commands.put(CommandRecord(scoped, fingerprint, self._encoded(outcome)))
+                    outcome: R = handler(command, context)  # type: ignore[assignment]
+                    result = _NULL if outcome is None else self._encoded(outcome)
+                    commands.put(CommandRecord(scoped, fingerprint, result))
                     uow.commit()
                 except MicrogigsError:
                     # a replay racing the first run fails (at commit, or on what it read);
@@ -243,9 +251,6 @@ class Marketplace(Queries, ProjectQueries):
         if recorded is None:
             return cast("R", None)
         return cast("R", converter.structure(recorded, command.result))  # type: ignore[arg-type]
-
-    def _context(self, uow: UnitOfWork, key: str, now: datetime) -> Context:
-        return Context(uow, key, now, self.ids, self.policy, self.gateway, self.categories)
 
     def _void(self, context: Context) -> None:
         for receipt in context.charges:
@@ -389,9 +394,13 @@ class Marketplace(Queries, ProjectQueries):
                 found = uow.bid_credits.find(member_id)
                 if found is not None:
                     refills.append((member_id, found.refills_at))
-        transitions = sum(self._tick_order(order_id, when) for order_id in due_orders)
-        cleared = sum(
-            self._step(
+        # each queue in a plain loop: most ticks find most of them empty, and an empty loop
+        # costs a test where sum() over a generator makes both first
+        transitions = cleared = expired = projects_expired = contract_steps = refilled = 0
+        for order_id in due_orders:
+            transitions += self._tick_order(order_id, when)
+        for release in due_releases:
+            cleared += self._step(
                 ClearRelease(
                     release.order_id,
                     release.seller_id,
@@ -400,28 +409,21 @@ class Marketplace(Queries, ProjectQueries):
                 ),
                 when,
             )
-            for release in due_releases
-        )
-        expired = sum(
-            self._step(ExpireRequest(request_id, key=f"expire:{request_id}"), when)
-            for request_id in expiring
-        )
+        for request_id in expiring:
+            expired += self._step(ExpireRequest(request_id, key=f"expire:{request_id}"), when)
         evaluated = self.evaluate_levels(when)
         trending = self.refresh_trending(when)
-        projects_expired = sum(  # by version: a project kept open by an offer expires once
-            self._expire(project_id, version, when)  # it is answered
-            for project_id, version in expiring_projects
-        )
-        contract_steps = sum(
-            self._step(
+        for project_id, version in expiring_projects:
+            # by version: a project kept open by an offer expires once it is answered
+            projects_expired += self._expire(project_id, version, when)
+        for contract_id, version in due_contracts:
+            contract_steps += self._step(
                 FireContractTimer(contract_id, key=f"contract:{contract_id}:{version}"), when
             )
-            for contract_id, version in due_contracts
-        )
-        refilled = sum(
-            self._step(RefillCredits(member_id, key=f"refill:{member_id}:{at.isoformat()}"), when)
-            for member_id, at in refills
-        )
+        for member_id, at in refills:
+            refilled += self._step(
+                RefillCredits(member_id, key=f"refill:{member_id}:{at.isoformat()}"), when
+            )
         return TickReport(
             transitions,
             cleared,

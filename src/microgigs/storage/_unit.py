@@ -602,7 +602,12 @@ class _Orders(_Versioned[OrderId, Order]):
     label = _("order")
 
     def __init__(self, backend: Backend, reads: list[_Current]) -> None:
-        super().__init__(backend, reads)
+        # _Versioned's fields written out: a unit of work makes this one for most commands
+        self._backend = backend
+        self.read = {}
+        self.staged = {}
+        self.new = set()
+        reads.append(self)
         self.new_messages: list[Message] = []
 
     def _load(self, key: OrderId) -> Order | None:
@@ -952,7 +957,7 @@ class _Made(Generic[_S]):
         if uow is None:
             return self
         made = self._make(uow._backend, uow._reads)  # noqa: SLF001 (the unit's own part)
-        uow.__dict__[self._name] = made  # later reads find it there, not here
+        setattr(uow, self._name, made)  # later reads find it on the instance, not here
         uow._made.append(made)  # noqa: SLF001 (the unit's own list)
         return made
 

@@ -343,13 +343,17 @@ class _MemoryBackend:
     def _check(self, changes: Changes) -> list[tuple[Transaction, dict[AccountId, Money]]]:
         self._check_aggregates(changes)
         postings = self._check_postings(changes.transactions) if changes.transactions else []
-        for review in changes.reviews:
-            other = self.review_of_order(review.value.order_id)
-            if review.expected is None and other is not None:
-                raise StaleWrite(kind=_("review"), key=review.value.order_id)
-        for record in changes.commands:
-            if record.key in self._commands:
-                raise StaleWrite(kind=_("command"), key=record.key)
+        # each kind looked at only when it holds something: an empty loop makes an iterator
+        if changes.reviews:
+            for review in changes.reviews:
+                other = self.review_of_order(review.value.order_id)
+                if review.expected is None and other is not None:
+                    raise StaleWrite(kind=_("review"), key=review.value.order_id)
+        if changes.commands:
+            commands = self._commands
+            for record in changes.commands:
+                if record.key in commands:
+                    raise StaleWrite(kind=_("command"), key=record.key)
         if changes.evaluations:
             self._check_evaluations(changes.evaluations)
         return postings
@@ -444,26 +448,46 @@ class _MemoryBackend:
     ) -> None:
         # the staged values become the committed ones: the finished unit of work hands out
         # only copies of them, so nobody else holds them. Most commits touch a few kinds:
-        # each empty one costs a test (a loop, not a generator made for nothing).
+        # each empty one costs a test (not a loop, whose iterator is made for nothing).
+        if changes.members or changes.orders or changes.messages:
+            self._apply_parties(changes)
+        if postings:
+            for transaction, after in postings:
+                self._book.record(transaction, after)
+        if changes.services or changes.favourites or changes.carts:
+            self._apply_owned(changes)
+        if changes.commands:
+            commands = self._commands
+            for record in changes.commands:
+                commands[record.key] = (record.fingerprint, record.result)
+        if changes.events or changes.acknowledged:
+            self._apply_events(changes)
+        if (
+            changes.reviews
+            or changes.inquiries
+            or changes.requests
+            or changes.listings
+            or changes.unlisted
+            or changes.evaluations
+            or changes.documents
+        ):
+            self._apply_rest(changes)
+
+    def _apply_parties(self, changes: Changes) -> None:
         for write in changes.members:
             self._keep_member(write.value)
         for written in changes.orders:
             self._keep_order(written.value)
         for message in changes.messages:
             self._messages.setdefault(message.order_id, []).append(message)
-        for transaction, after in postings:
-            self._book.record(transaction, after)
+
+    def _apply_owned(self, changes: Changes) -> None:
         for service in changes.services:
             self._services[service.value.id] = service.value
         for favourites in changes.favourites:
             self._favourites[favourites.value.owner_id] = favourites.value
         for cart in changes.carts:
             self._carts[cart.value.owner_id] = cart.value
-        for record in changes.commands:
-            self._commands[record.key] = (record.fingerprint, record.result)
-        if changes.events or changes.acknowledged:
-            self._apply_events(changes)
-        self._apply_rest(changes)
 
     def _apply_events(self, changes: Changes) -> None:
         for event in changes.events:
