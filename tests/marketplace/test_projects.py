@@ -207,6 +207,16 @@ def test_open_projects_newest_first_filtered_and_searched_in_arabic(market):
     assert [] == market.open_projects(None, text="ترجمة")
 
 
+def test_a_search_made_only_of_stop_words_or_signs_finds_no_project(market):
+    # docs/ranking.md: such a text finds nothing, as the catalogue's search does
+    client, _freelancer, _other = people(market)
+    open_project(market, client)
+    assert [] == market.open_projects(None, text="من في")
+    assert [] == market.open_projects(None, text="🙂")
+    assert [] == market.open_projects(None, skills=("من",))
+    assert 1 == len(market.open_projects(None, text="  "))  # no text at all: browsing
+
+
 def test_a_project_expires_by_tick_after_30_days_exactly_once(market):
     client, freelancer, _other = people(market)
     project = open_project(market, client)

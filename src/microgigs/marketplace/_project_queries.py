@@ -205,12 +205,21 @@ class ProjectQueries(ReadSide):
         """Public projects open for bids now, newest first, filtered; Arabic text search.
 
         Category and bracket are indexed; skills and text (analysed as the catalogue's
-        search is: «الشعارات» finds «شعار») filter the newest open projects.
+        search is: «الشعارات» finds «شعار») filter the newest open projects. A text or a
+        skill whose every word is a stop word or a sign («من في», «🙂») finds nothing, as
+        in the catalogue; a blank one is no filter.
         """
         _reader(actor)
         whole_number(_("page size"), limit, 1, _PAGE)
-        wanted = {term for skill in skills for term in analyze(skill)}
-        asked = set(analyze(text)) if text else set()
+        asked_skills = [analyze(skill) for skill in skills]
+        text_terms = analyze(text) if text else []
+        if any(
+            said.strip() and not terms
+            for said, terms in zip((*skills, text or ""), (*asked_skills, text_terms), strict=True)
+        ):
+            return []  # an empty set of words would match every project
+        wanted = {term for terms in asked_skills for term in terms}
+        asked = set(text_terms)
         scan = _SCAN if wanted or asked else limit
         with self._reading() as uow:
             found = uow.projects.open_now(
