@@ -380,6 +380,29 @@ def test_a_suspended_freelancer_cannot_bid(market):
     assert () == market.project_page(client, project).bids
 
 
+def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):
+    # as accepting an offer of a suspended seller is refused (docs/decisions.md, Suspension)
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    with pytest.raises(MemberSuspended):
+        market.hire_bid(client, project, placed, key="hire")
+    with pytest.raises(MemberSuspended):
+        market.send_offer(
+            client,
+            project,
+            freelancer.member_id,
+            amount=usd(1200),
+            delivery_days=20,
+            key="offer",
+        )
+    page = market.project_page(client, project)
+    assert ((), BidStatus.PENDING) == (page.contracts, page.bids[0].bid.status)
+    market.reinstate_member(ADMIN, freelancer.member_id, key="back")
+    market.hire_bid(client, project, placed, key="hire-2")
+
+
 def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):
     market.policy = UPWORK_LIKE
     client, freelancer, _other = people(market)

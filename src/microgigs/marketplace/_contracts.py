@@ -44,6 +44,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     project = context.uow.projects.get(command.project_id)
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
+    context.uow.members.get(bid.freelancer_id).require_can_trade()  # could never accept
     contract_id = context.ids.new(ContractId)
     contract = Contract.offer(
         contract_id,
@@ -64,7 +65,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
 @handles(c.SendOffer)
 def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
-    context.uow.members.get(command.freelancer_id)
+    context.uow.members.get(command.freelancer_id).require_can_trade()  # could never accept
     project = context.uow.projects.get(command.project_id)
     policy = context.policy.projects
     amount = project.check_amount(command.amount, policy)
