@@ -380,6 +380,51 @@ def test_a_suspended_freelancer_cannot_bid(market):
     assert () == market.project_page(client, project).bids
 
 
+def test_a_suspended_clients_projects_leave_the_listing_and_take_no_bids_until_reinstated(market):
+    # as a suspended seller's services leave the index (docs/decisions.md, Suspension)
+    client, freelancer, other = people(market)
+    project = open_project(market, client, key="p1")
+    placed = bid(market, other, project)
+    waiting = market.post_project(
+        client,
+        category_id=DESIGN,
+        title="هوية بصرية ثانية لمتجر عطور",
+        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور ثان.",
+        bracket=5,
+        duration_days=30,
+        key="p2",
+    )
+    market.suspend_member(ADMIN, client.member_id, "مخالفة", key="out")
+    market.moderate_project(ADMIN, waiting, key="p2-ok")  # approved while suspended
+    assert [] == market.open_projects(None)
+    assert [] == market.open_projects(None, text="شعار")
+    for held in (project, waiting):
+        with pytest.raises(MemberSuspended):
+            bid(market, freelancer, held)
+    with pytest.raises(MemberSuspended):
+        market.edit_bid(
+            other,
+            project,
+            placed,
+            amount=usd(1100),
+            delivery_days=20,
+            text=BID_TEXT,
+            answers=("عشرات الهويات",),
+            key="edit",
+        )
+    left = market.project_page(freelancer, project).credits_left
+    assert market.policy.projects.bid_credits_per_month == left  # no credit spent
+    assert ProjectStatus.OPEN is market.project_page(client, project).project.status
+    market.clock.set(market.clock.now() + 30 * DAY)
+    assert 0 == market.tick().projects_expired  # a held project's time runs, unexpired
+    market.clock.set(market.clock.now() - 29 * DAY)
+    market.reinstate_member(ADMIN, client.member_id, key="back")
+    assert {project, waiting} == {card.id for card in market.open_projects(None)}
+    bid(market, freelancer, project)
+    market.clock.set(market.clock.now() + 29 * DAY)
+    assert 2 == market.tick().projects_expired
+
+
 def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):
     # as accepting an offer of a suspended seller is refused (docs/decisions.md, Suspension)
     client, freelancer, _other = people(market)
