@@ -19,6 +19,7 @@ from microgigs.errors import (
     OutsideBracket,
     PermissionDenied,
     ProjectStatusConflict,
+    RefundNotExpected,
 )
 from microgigs.ids import CategoryId
 from microgigs.marketplace._project_queries import _two_places
@@ -261,6 +262,11 @@ def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
     assert 0 == market.tick().contract_steps
     with pytest.raises(PermissionDenied):
         market.resolve_milestone(client, contract, 2, Resolution.RELEASE, key="self")
+    before = money(market, client, freelancer), market.contract_page(client, contract)
+    for whole in (Resolution.RELEASE, Resolution.REFUND):  # an amount goes with a split only
+        with pytest.raises(RefundNotExpected):
+            market.resolve_milestone(ADMIN, contract, 2, whole, usd(50), key=f"no-{whole}")
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
     market.resolve_milestone(ADMIN, contract, 2, Resolution.SPLIT, usd(100), key="split")
     assert (usd(1900), usd(880), usd(220)) == money(market, client, freelancer)
     page = market.contract_page(freelancer, contract)

@@ -38,6 +38,7 @@ from microgigs.errors import (
     OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
+    RefundNotExpected,
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
 from microgigs.money import _CONTEXT, Money
@@ -612,13 +613,18 @@ class Contract:
         now: datetime,
         refund: Money | None = None,
     ) -> list[Settlement]:
-        """An admin decides a disputed milestone: release it, refund it, or refund ``refund``."""
+        """An admin decides a disputed milestone: release it, refund it, or refund ``refund``.
+
+        ``refund`` goes with a split only (``RefundNotExpected`` otherwise).
+        """
         actor.require_admin(_("resolve a dispute"))
         milestone = self._at(number, _("resolve"), MilestoneStatus.DISPUTED)
         if not isinstance(resolution, Resolution):
             raise InvalidType(
                 field=_("resolution"), expected="Resolution", actual=type(resolution).__name__
             )
+        if refund is not None and resolution is not Resolution.SPLIT:
+            raise RefundNotExpected(amount=refund, decision=resolution)
         zero = Money.zero(self.total.currency)
         if resolution is Resolution.RELEASE:
             refunded = zero
