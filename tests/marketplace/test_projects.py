@@ -306,7 +306,16 @@ def test_mutual_cancellation_asked_taken_back_and_agreed(market):
     client, freelancer, _other = people(market)
     _project, contract = hired(market, client, freelancer)
     market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(ProjectStatusConflict):  # none asked yet
+        market.take_back_cancellation(freelancer, contract, key="back-none")
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_contract_cancellation(client, contract, agree=True, key="agree-none")
     market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    with pytest.raises(PermissionDenied):  # the other side's request is not theirs to take
+        market.take_back_cancellation(client, contract, key="back-other")
+    with pytest.raises(PermissionDenied):  # nor is one's own request one's own to answer
+        market.answer_contract_cancellation(freelancer, contract, agree=True, key="agree-own")
+    assert freelancer.member_id == market.contract_page(client, contract).contract.cancellation_by
     market.take_back_cancellation(freelancer, contract, key="back")
     market.ask_to_cancel_contract(freelancer, contract, key="ask-2")
     market.answer_contract_cancellation(client, contract, agree=True, key="agree")

@@ -13,7 +13,6 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidRefund,
     MilestonesMismatch,
-    NotFound,
     OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
@@ -186,9 +185,15 @@ def test_ending_early_refunds_by_itself_after_7_days_unless_disputed() -> None:
 def test_mutual_cancellation_asked_taken_back_and_agreed() -> None:
     contract = active_contract()
     contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict):  # none open
+        contract.take_back_cancellation(F)
+    with pytest.raises(ProjectStatusConflict):
+        contract.answer_cancellation(C, NOW, agree=True)
     contract.ask_cancellation(F)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         contract.answer_cancellation(F, NOW, agree=True)  # not their own request
+    with pytest.raises(PermissionDenied):
+        contract.take_back_cancellation(C)  # nor the other side's to take back
     contract.take_back_cancellation(F)
     assert contract.cancellation_by is None
     contract.ask_cancellation(F)

@@ -1109,16 +1109,22 @@ class AskToCancelContract(ContractCommand[None]):
 
 @attrs.frozen
 class TakeBackCancellation(ContractCommand[None]):
-    """The side who asked to cancel takes the request back."""
+    """The side who asked to cancel takes the request back.
 
-    errors = (PermissionDenied,)
+    The other side taking it is ``PermissionDenied``; none open, ``ProjectStatusConflict``.
+    """
+
+    errors = (PermissionDenied, ProjectStatusConflict)
 
 
 @attrs.frozen
 class AnswerContractCancellation(ContractCommand[None]):
-    """The other side agrees to cancel (the money held goes back) or refuses."""
+    """The other side agrees to cancel (the money held goes back) or refuses.
 
-    errors = (ProjectStatusConflict,)
+    Answering one's own request is ``PermissionDenied``; none open, ``ProjectStatusConflict``.
+    """
+
+    errors = (ProjectStatusConflict, PermissionDenied)
     agree: bool = attrs.field(kw_only=True)
 
 

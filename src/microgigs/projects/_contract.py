@@ -756,20 +756,32 @@ class Contract:
         self.cancellation_by = party
         self._changed()
 
+    def _asked_to_cancel(self, action: str) -> MemberId:
+        """The side whose request to cancel is open; none open is a conflict."""
+        if self.cancellation_by is None:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("not asked to cancel"), action=action
+            )
+        return self.cancellation_by
+
     def take_back_cancellation(self, actor: Actor) -> None:
-        """The side who asked takes the request back."""
+        """The side who asked takes the request back (the other side may not)."""
         party = self._party(actor, _("take back a cancellation"))
-        if self.cancellation_by != party:
-            raise NotFound(kind=_("cancellation request"), key=self.id)
+        if self._asked_to_cancel(_("take back a request to cancel")) != party:
+            raise PermissionDenied(
+                actor=actor.role.label, action=_("take back the other side's request to cancel")
+            )
         self.cancellation_by = None
         self._changed()
 
     def answer_cancellation(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
         """The other side agrees (the money held goes back) or refuses (the work goes on)."""
         party = self._party(actor, _("answer a cancellation"))
-        if self.cancellation_by is None or self.cancellation_by == party:
-            raise NotFound(kind=_("cancellation request"), key=self.id)
         self._require(_("cancel"), ContractStatus.ACTIVE)
+        if self._asked_to_cancel(_("answer a request to cancel")) == party:
+            raise PermissionDenied(
+                actor=actor.role.label, action=_("answer your own request to cancel")
+            )
         if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
             raise ProjectStatusConflict(
                 subject=_("contract"), status=MilestoneStatus.DISPUTED, action=_("cancel")
