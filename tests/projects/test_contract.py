@@ -120,7 +120,7 @@ def test_work_goes_funded_submitted_changes_submitted_approved() -> None:
         contract.approve(F, 1, NOW)
     contract.submit(F, 1, "التسليم الثاني", now=NOW, policy=MOSTAQL_PROJECTS)
     settled = contract.approve(C, 1, NOW)
-    assert settled == [Settlement(1, contract.escrow_of(1), usd(0), usd(1200))]
+    assert settled == [Settlement(1, contract.escrow_of(1), usd(0), usd(1200), usd(0), usd(0))]
     assert contract.status is ContractStatus.COMPLETED
 
 
@@ -239,18 +239,35 @@ def test_funded_is_always_released_plus_refunded_plus_held(
         except (ProjectStatusConflict, InvalidRefund):
             settled = []
         paid_out += sum((s.refunded + s.released for s in settled), usd(0))
+        for part in settled:  # the fee paid goes back or is kept, to the cent
+            assert part.fee_refunded + part.fee_kept == contract.milestone(part.number).fee_paid
         assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+        assert contract.fees() == (
+            contract.fees_refunded() + contract.fees_kept() + contract.fees_held()
+        )
     if end and contract.status is ContractStatus.ACTIVE:
         contract.end(C, "انتهى", moment, UPWORK_LIKE_PROJECTS)
         contract.end_timeout(moment + timedelta(days=7))
     assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+    assert contract.fees() == contract.fees_refunded() + contract.fees_kept() + contract.fees_held()
     assert contract.funded() <= contract.total
+
+
+def test_a_split_gives_the_fee_back_in_proportion_to_the_cent() -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    fees = FIVERR_LIKE_PROJECTS.client_fees
+    assert usd("16.50") == contract.fund(C, 2, NOW, fees=fees).fee
+    contract.dispute(C, 2, "خلاف", NOW)
+    [settled] = contract.resolve(ADMIN, 2, Resolution.SPLIT, NOW, usd("100.01"))
+    # $16.50 × 100.01 / 300 = 5.5005…: the allocation rounds, the parts add up
+    assert (usd("5.50"), usd("11.00")) == (settled.fee_refunded, settled.fee_kept)
+    assert usd(0) == contract.fund(C, 1, NOW).fee  # no rules: no fee
 
 
 def _act(contract: Contract, action: str, number: int, moment) -> list[Settlement]:  # type: ignore[no-untyped-def]
     policy = UPWORK_LIKE_PROJECTS
-    if action == "fund":
-        contract.fund(C, number, moment)
+    if action == "fund":  # with a fee: Fiverr's 5.5%, and $3 under $100
+        contract.fund(C, number, moment, fees=FIVERR_LIKE_PROJECTS.client_fees)
     elif action == "submit":
         contract.submit(F, number, "تم", now=moment, policy=policy)
     elif action == "changes":

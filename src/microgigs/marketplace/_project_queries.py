@@ -154,7 +154,13 @@ class RankedBid:
 
 @attrs.frozen
 class ContractPage:
-    """A contract, its money, and the commands its reader may send now."""
+    """A contract, its money, and the commands its reader may send now.
+
+    ``funded == released + refunded + held``: the milestones' amounts. The client's fees
+    are beside them: ``fees`` paid, of which ``fees_refunded`` went back and ``fees_kept``
+    to the platform (the rest is held with its milestones). Each milestone records its own
+    (``Milestone.fee``).
+    """
 
     contract: Contract
     funded: Money
@@ -164,6 +170,10 @@ class ContractPage:
     next_commands: tuple[str, ...]
     reviews: tuple[ContractReview, ...] = ()
     """The reviews its reader may see: their own, and both once published."""
+    fees: Money = attrs.field(kw_only=True)
+    """The client's fees paid with the funded milestones."""
+    fees_refunded: Money = attrs.field(kw_only=True)
+    fees_kept: Money = attrs.field(kw_only=True)
 
 
 def _reader(actor: Actor | None) -> Actor | None:
@@ -405,6 +415,9 @@ class ProjectQueries(ReadSide):
             contract.held(),
             next_commands(contract, actor),
             reviews,
+            fees=contract.fees(),
+            fees_refunded=contract.fees_refunded(),
+            fees_kept=contract.fees_kept(),
         )
 
 
