@@ -77,6 +77,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
         ├── NarrowerWithoutTerms
         ├── NotPositive
         ├── OutOfRange
+        ├── RefundNotExpected
         ├── SynonymWithoutTerms
         └── UnknownLocale
 """
@@ -140,6 +141,7 @@ __all__ = [
     "PricingError",
     "ProjectError",
     "ProjectStatusConflict",
+    "RefundNotExpected",
     "RequestClosed",
     "ReviewError",
     "ReviewNotAllowed",
@@ -231,6 +233,22 @@ class OutOfRange(ValidationError):
     value: object
     minimum: object
     maximum: object
+
+
+@attrs.define(auto_exc=True)
+class RefundNotExpected(ValidationError):
+    """A refund amount given with a decision that takes none: only a partial refund does.
+
+    Resolving a dispute by completing the order or refunding it all (an order), by
+    releasing or refunding the milestone (a contract), ``refund`` must be left out: an
+    amount there was refused, not silently ignored.
+    """
+
+    code = "validation.refund_not_expected"
+    template = _("A refund of {amount} goes only with a partial refund, not with: {decision}.")
+
+    amount: object
+    decision: object
 
 
 @attrs.define(auto_exc=True)

@@ -431,7 +431,10 @@ class ProjectPolicy:
     ``commission`` of each release. A submitted milestone is approved by itself after
     ``auto_approve_after``; an offer lapses after ``offer_lifetime``; money held when a
     client ends a contract early goes back after ``early_end_answer`` unless the freelancer
-    disputes. An open project expires after ``project_lifetime``.
+    disputes. An open project expires after ``project_lifetime``. ``client_fees`` (none by
+    default) is charged to the client on top of each milestone when it is funded, as
+    ``LedgerPolicy.buyer_fees`` on an order: the platform keeps it with the commission on
+    release, gives it back with a refund, and in proportion with a split.
     """
 
     brackets: tuple[tuple[Money, Money], ...]
@@ -452,6 +455,9 @@ class ProjectPolicy:
     review_window: relativedelta = attrs.field(factory=lambda: relativedelta(days=14))
     """How long after a contract its two sides may review each other; the reviews are
     published when both have written theirs, or when the window closes."""
+    client_fees: tuple[ChargeRule, ...] = ()
+    """What the client pays on top of each milestone it funds (RULES.md §11's optional
+    client fee), computed on the milestone's amount as a buyer fee on an order's subtotal."""
 
     def __attrs_post_init__(self) -> None:
         _require(bool(self.brackets), "projects.brackets", "must list at least one bracket")
@@ -498,7 +504,7 @@ class ProjectPolicy:
     def money(self) -> tuple[Money, ...]:
         """Every amount of this policy."""
         bounds = tuple(m for bracket in self.brackets for m in bracket)
-        rules = tuple(m for rule in self.commission for m in rule.money())
+        rules = tuple(m for rule in self.commission + self.client_fees for m in rule.money())
         return (*bounds, self.milestone_min, *rules)
 
 
@@ -587,11 +593,22 @@ UPWORK_LIKE_PROJECTS: Final = attrs.evolve(
 """Upwork-like contracts: up to 10 milestones [choice], 14-day auto-approval, 7-day refund
 answer, 30-day offers [U], 10% commission [choice]."""
 
+_FIVERR_SERVICE_FEE: Final = (
+    ChargeRule(rate=Decimal("0.055")),
+    ChargeRule(fixed=_usd(3), applies_below=_usd(100)),
+)
+"""Fiverr's buyer service fee: 5.5%, plus $3 under $100 (on every order, milestone orders too)."""
+
 FIVERR_LIKE_PROJECTS: Final = attrs.evolve(
-    MOSTAQL_PROJECTS, milestones_max=6, auto_approve_after=relativedelta(days=8)
+    MOSTAQL_PROJECTS,
+    milestones_max=6,
+    auto_approve_after=relativedelta(days=8),
+    client_fees=_FIVERR_SERVICE_FEE,
 )
 """Fiverr-like milestone orders: up to 6 milestones, each approved by itself 8 days after
-its delivery [Fv], 20% commission."""
+its delivery [Fv], 20% commission; the client pays the same service fee on each milestone
+as a buyer on an order (``FIVERR_LIKE.ledger.buyer_fees``: Fiverr charges it on every
+order, and a milestone order is one)."""
 
 
 KHAMSAT: Final = MarketplacePolicy(
@@ -653,10 +670,7 @@ FIVERR_LIKE: Final = MarketplacePolicy(
     ),
     ledger=attrs.evolve(
         KHAMSAT.ledger,
-        buyer_fees=(
-            ChargeRule(rate=Decimal("0.055")),
-            ChargeRule(fixed=_usd(3), applies_below=_usd(100)),
-        ),
+        buyer_fees=_FIVERR_SERVICE_FEE,
         withdrawal_minimum=_usd(5),
     ),
     orders=attrs.evolve(KHAMSAT.orders, buyer_may_cancel_late_while_awaiting_acceptance=False),

@@ -19,6 +19,7 @@ from microgigs.errors import (
     OutsideBracket,
     PermissionDenied,
     ProjectStatusConflict,
+    RefundNotExpected,
 )
 from microgigs.ids import CategoryId
 from microgigs.marketplace._project_queries import _two_places
@@ -157,9 +158,13 @@ def test_credits_run_out_come_back_on_cancel_and_refill_monthly(market):
 
 
 def attrs_evolve_credits(policy, count):
-    import attrs  # noqa: PLC0415 (only this test changes the policy)
+    return attrs_evolve_projects(policy, bid_credits_per_month=count)
 
-    return attrs.evolve(policy, projects=attrs.evolve(policy.projects, bid_credits_per_month=count))
+
+def attrs_evolve_projects(policy, **changes):
+    import attrs  # noqa: PLC0415 (only these tests change the policy)
+
+    return attrs.evolve(policy, projects=attrs.evolve(policy.projects, **changes))
 
 
 def test_moderation_removes_a_bid_and_gives_the_credit_back(market):
@@ -207,6 +212,16 @@ def test_open_projects_newest_first_filtered_and_searched_in_arabic(market):
     assert [] == market.open_projects(None, text="ترجمة")
 
 
+def test_a_search_made_only_of_stop_words_or_signs_finds_no_project(market):
+    # docs/ranking.md: such a text finds nothing, as the catalogue's search does
+    client, _freelancer, _other = people(market)
+    open_project(market, client)
+    assert [] == market.open_projects(None, text="من في")
+    assert [] == market.open_projects(None, text="🙂")
+    assert [] == market.open_projects(None, skills=("من",))
+    assert 1 == len(market.open_projects(None, text="  "))  # no text at all: browsing
+
+
 def test_a_project_expires_by_tick_after_30_days_exactly_once(market):
     client, freelancer, _other = people(market)
     project = open_project(market, client)
@@ -251,9 +266,16 @@ def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
     assert 0 == market.tick().contract_steps
     with pytest.raises(PermissionDenied):
         market.resolve_milestone(client, contract, 2, Resolution.RELEASE, key="self")
+    before = money(market, client, freelancer), market.contract_page(client, contract)
+    for whole in (Resolution.RELEASE, Resolution.REFUND):  # an amount goes with a split only
+        with pytest.raises(RefundNotExpected):
+            market.resolve_milestone(ADMIN, contract, 2, whole, usd(50), key=f"no-{whole}")
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
     market.resolve_milestone(ADMIN, contract, 2, Resolution.SPLIT, usd(100), key="split")
-    assert (usd(1900), usd(880), usd(220)) == money(market, client, freelancer)
+    # the client's fee (5.5%: $22, $16.50, $27.50) follows the money: a third of #2's back
+    assert (usd("1839.50"), usd(880), usd("280.50")) == money(market, client, freelancer)
     page = market.contract_page(freelancer, contract)
+    assert (usd(66), usd("5.50"), usd("60.50")) == (page.fees, page.fees_refunded, page.fees_kept)
     assert [MilestoneStatus.RELEASED, MilestoneStatus.SPLIT, MilestoneStatus.RELEASED] == [
         m.status for m in page.contract.milestones
     ]
@@ -286,11 +308,82 @@ def test_funding_needs_the_balance_or_a_gateway(market):
     assert usd(5000) == market.contract_page(client, contract).held
 
 
+def test_the_clients_fee_is_paid_on_funding_and_follows_the_money(market):
+    # RULES.md §11 "optional client fee": FIVERR_LIKE charges its buyer service fee on each
+    # milestone (5.5%, and $3 under $100); the platform keeps it on release, gives it back
+    # with a refund, and in proportion with a split
+    market.policy = FIVERR_LIKE
+    client, freelancer, _other = people(market)
+    plans = (
+        MilestonePlan("المسودة", usd(50)),
+        MilestonePlan("الشعار", usd(550)),
+        MilestonePlan("الدليل", usd(300)),
+        MilestonePlan("الملفات", usd(300)),
+    )
+    _project, contract = hired(market, client, freelancer, plans)
+    for number in (1, 2, 3):
+        market.fund_milestone(client, contract, number, key=f"fund-{number}")
+    market.fund_milestone(client, contract, 4, lg.Gateway.CARD, key="fund-4")  # amount + fee
+    assert usd("316.50") == list(market.gateway.receipts.values())[-1].amount
+    assert usd(3000 - 900) - usd("5.75") - usd("30.25") - usd("16.50") == (
+        market.balances(client).wallet
+    )
+    escrows = [market.balance(lg.escrow(market_escrow(contract, n))) for n in (1, 2, 3, 4)]
+    assert [usd("55.75"), usd("580.25"), usd("316.50"), usd("316.50")] == escrows
+    market.policy = attrs_evolve_projects(FIVERR_LIKE, client_fees=())  # what was paid stays
+    page = market.contract_page(client, contract)
+    fees = [m.fee for m in page.contract.milestones]
+    assert [usd("5.75"), usd("30.25"), usd("16.50"), usd("16.50")] == fees
+    assert (usd(69), usd(0), usd(0)) == (page.fees, page.fees_refunded, page.fees_kept)
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub-1")
+    market.approve_milestone(client, contract, 1, key="ok-1")  # $10 commission, $5.75 fee
+    assert usd("15.75") == market.balance(lg.revenue())
+    for number in (2, 3):
+        market.dispute_milestone(client, contract, number, "لا يطابق الوصف", key=f"d-{number}")
+    before = market.balances(client).wallet
+    market.resolve_milestone(ADMIN, contract, 2, Resolution.REFUND, key="refund")
+    assert before + usd("580.25") == market.balances(client).wallet  # the fee came back too
+    market.resolve_milestone(ADMIN, contract, 3, Resolution.SPLIT, usd(100), key="split")
+    # a third refunded: $100 and a third of $16.50 back; $40 commission and $11 kept
+    assert before + usd("580.25") + usd("105.50") == market.balances(client).wallet
+    assert usd("15.75") + usd(51) == market.balance(lg.revenue())
+    market.end_contract(client, contract, "تغيرت الخطط", key="end")
+    market.answer_end(freelancer, contract, agree=True, key="end-ok")  # #4 back, fee too
+    page = market.contract_page(client, contract)
+    assert (usd(69), usd("52.25"), usd("16.75")) == (
+        page.fees,
+        page.fees_refunded,
+        page.fees_kept,
+    )
+    assert page.funded == page.released + page.refunded + page.held  # amounts, fees aside
+    assert [usd(0)] * 4 == [
+        market.balance(lg.escrow(market_escrow(contract, n))) for n in (1, 2, 3, 4)
+    ]
+    # the card paid #4 (refunded to the balance); $250 released and $16.75 of fees kept
+    assert usd(3000) + usd("316.50") - usd(250) - usd("16.75") == market.balances(client).wallet
+    assert [] == market.audit(ADMIN)
+
+
+def market_escrow(contract, number):
+    from microgigs.ids import OrderId  # noqa: PLC0415 (a milestone's escrow key)
+
+    return OrderId(f"{contract}-{number}")
+
+
 def test_mutual_cancellation_asked_taken_back_and_agreed(market):
     client, freelancer, _other = people(market)
     _project, contract = hired(market, client, freelancer)
     market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(ProjectStatusConflict):  # none asked yet
+        market.take_back_cancellation(freelancer, contract, key="back-none")
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_contract_cancellation(client, contract, agree=True, key="agree-none")
     market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    with pytest.raises(PermissionDenied):  # the other side's request is not theirs to take
+        market.take_back_cancellation(client, contract, key="back-other")
+    with pytest.raises(PermissionDenied):  # nor is one's own request one's own to answer
+        market.answer_contract_cancellation(freelancer, contract, agree=True, key="agree-own")
+    assert freelancer.member_id == market.contract_page(client, contract).contract.cancellation_by
     market.take_back_cancellation(freelancer, contract, key="back")
     market.ask_to_cancel_contract(freelancer, contract, key="ask-2")
     market.answer_contract_cancellation(client, contract, agree=True, key="agree")
@@ -368,6 +461,74 @@ def test_a_suspended_freelancer_cannot_bid(market):
     with pytest.raises(MemberSuspended):
         bid(market, freelancer, project)
     assert () == market.project_page(client, project).bids
+
+
+def test_a_suspended_clients_projects_leave_the_listing_and_take_no_bids_until_reinstated(market):
+    # as a suspended seller's services leave the index (docs/decisions.md, Suspension)
+    client, freelancer, other = people(market)
+    project = open_project(market, client, key="p1")
+    placed = bid(market, other, project)
+    waiting = market.post_project(
+        client,
+        category_id=DESIGN,
+        title="هوية بصرية ثانية لمتجر عطور",
+        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور ثان.",
+        bracket=5,
+        duration_days=30,
+        key="p2",
+    )
+    market.suspend_member(ADMIN, client.member_id, "مخالفة", key="out")
+    market.moderate_project(ADMIN, waiting, key="p2-ok")  # approved while suspended
+    assert [] == market.open_projects(None)
+    assert [] == market.open_projects(None, text="شعار")
+    for held in (project, waiting):
+        with pytest.raises(MemberSuspended):
+            bid(market, freelancer, held)
+    with pytest.raises(MemberSuspended):
+        market.edit_bid(
+            other,
+            project,
+            placed,
+            amount=usd(1100),
+            delivery_days=20,
+            text=BID_TEXT,
+            answers=("عشرات الهويات",),
+            key="edit",
+        )
+    left = market.project_page(freelancer, project).credits_left
+    assert market.policy.projects.bid_credits_per_month == left  # no credit spent
+    assert ProjectStatus.OPEN is market.project_page(client, project).project.status
+    market.clock.set(market.clock.now() + 30 * DAY)
+    assert 0 == market.tick().projects_expired  # a held project's time runs, unexpired
+    market.clock.set(market.clock.now() - 29 * DAY)
+    market.reinstate_member(ADMIN, client.member_id, key="back")
+    assert {project, waiting} == {card.id for card in market.open_projects(None)}
+    bid(market, freelancer, project)
+    market.clock.set(market.clock.now() + 29 * DAY)
+    assert 2 == market.tick().projects_expired
+
+
+def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):
+    # as accepting an offer of a suspended seller is refused (docs/decisions.md, Suspension)
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    with pytest.raises(MemberSuspended):
+        market.hire_bid(client, project, placed, key="hire")
+    with pytest.raises(MemberSuspended):
+        market.send_offer(
+            client,
+            project,
+            freelancer.member_id,
+            amount=usd(1200),
+            delivery_days=20,
+            key="offer",
+        )
+    page = market.project_page(client, project)
+    assert ((), BidStatus.PENDING) == (page.contracts, page.bids[0].bid.status)
+    market.reinstate_member(ADMIN, freelancer.member_id, key="back")
+    market.hire_bid(client, project, placed, key="hire-2")
 
 
 def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):

@@ -23,6 +23,7 @@ from microgigs.errors import (
     OwnService,
     PaymentFailed,
     PermissionDenied,
+    RefundNotExpected,
     RequestClosed,
     ReviewNotAllowed,
     ServiceNotAvailable,
@@ -184,6 +185,10 @@ def test_an_admin_refunds_or_completes_a_dispute(market, outcome, wallet, pendin
     market.report_problem(buyer, order, "البائع لا يرد", key="p-1")
     with pytest.raises(PermissionDenied):
         market.resolve_dispute(seller, order, outcome, key="r-0")
+    before = market.order(Actor.system(), order)
+    with pytest.raises(RefundNotExpected):  # an amount goes with a partial refund only
+        market.resolve_dispute(ADMIN, order, outcome, usd(5), key="r-amount")
+    assert before == market.order(Actor.system(), order)
     market.resolve_dispute(ADMIN, order, outcome, key="r-1")
     assert (usd(wallet), usd(pending), usd(0)) == (
         market.balance(lg.wallet(buyer.member_id)),

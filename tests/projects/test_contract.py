@@ -13,7 +13,6 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidRefund,
     MilestonesMismatch,
-    NotFound,
     OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
@@ -121,7 +120,7 @@ def test_work_goes_funded_submitted_changes_submitted_approved() -> None:
         contract.approve(F, 1, NOW)
     contract.submit(F, 1, "التسليم الثاني", now=NOW, policy=MOSTAQL_PROJECTS)
     settled = contract.approve(C, 1, NOW)
-    assert settled == [Settlement(1, contract.escrow_of(1), usd(0), usd(1200))]
+    assert settled == [Settlement(1, contract.escrow_of(1), usd(0), usd(1200), usd(0), usd(0))]
     assert contract.status is ContractStatus.COMPLETED
 
 
@@ -186,9 +185,15 @@ def test_ending_early_refunds_by_itself_after_7_days_unless_disputed() -> None:
 def test_mutual_cancellation_asked_taken_back_and_agreed() -> None:
     contract = active_contract()
     contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict):  # none open
+        contract.take_back_cancellation(F)
+    with pytest.raises(ProjectStatusConflict):
+        contract.answer_cancellation(C, NOW, agree=True)
     contract.ask_cancellation(F)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         contract.answer_cancellation(F, NOW, agree=True)  # not their own request
+    with pytest.raises(PermissionDenied):
+        contract.take_back_cancellation(C)  # nor the other side's to take back
     contract.take_back_cancellation(F)
     assert contract.cancellation_by is None
     contract.ask_cancellation(F)
@@ -234,18 +239,35 @@ def test_funded_is_always_released_plus_refunded_plus_held(
         except (ProjectStatusConflict, InvalidRefund):
             settled = []
         paid_out += sum((s.refunded + s.released for s in settled), usd(0))
+        for part in settled:  # the fee paid goes back or is kept, to the cent
+            assert part.fee_refunded + part.fee_kept == contract.milestone(part.number).fee_paid
         assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+        assert contract.fees() == (
+            contract.fees_refunded() + contract.fees_kept() + contract.fees_held()
+        )
     if end and contract.status is ContractStatus.ACTIVE:
         contract.end(C, "انتهى", moment, UPWORK_LIKE_PROJECTS)
         contract.end_timeout(moment + timedelta(days=7))
     assert contract.funded() == contract.released() + contract.refunded() + contract.held()
+    assert contract.fees() == contract.fees_refunded() + contract.fees_kept() + contract.fees_held()
     assert contract.funded() <= contract.total
+
+
+def test_a_split_gives_the_fee_back_in_proportion_to_the_cent() -> None:
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    fees = FIVERR_LIKE_PROJECTS.client_fees
+    assert usd("16.50") == contract.fund(C, 2, NOW, fees=fees).fee
+    contract.dispute(C, 2, "خلاف", NOW)
+    [settled] = contract.resolve(ADMIN, 2, Resolution.SPLIT, NOW, usd("100.01"))
+    # $16.50 × 100.01 / 300 = 5.5005…: the allocation rounds, the parts add up
+    assert (usd("5.50"), usd("11.00")) == (settled.fee_refunded, settled.fee_kept)
+    assert usd(0) == contract.fund(C, 1, NOW).fee  # no rules: no fee
 
 
 def _act(contract: Contract, action: str, number: int, moment) -> list[Settlement]:  # type: ignore[no-untyped-def]
     policy = UPWORK_LIKE_PROJECTS
-    if action == "fund":
-        contract.fund(C, number, moment)
+    if action == "fund":  # with a fee: Fiverr's 5.5%, and $3 under $100
+        contract.fund(C, number, moment, fees=FIVERR_LIKE_PROJECTS.client_fees)
     elif action == "submit":
         contract.submit(F, number, "تم", now=moment, policy=policy)
     elif action == "changes":

@@ -15,7 +15,7 @@ HEADING = "## A worked example"
 def test_the_worked_example_runs_on_sqlite_and_pays_everyone_to_the_cent(tmp_path):
     text = DOCS.read_text()
     example = text[text.index(HEADING) :]
-    assert "['100.00 USD', '880.00 USD', '220.00 USD']" in example
+    assert "['105.50 USD', '880.00 USD', '280.50 USD']" in example
     on_file = example.replace('":memory:"', repr(str(tmp_path / "projects.sqlite3")))
     test = doctest.DocTestParser().get_doctest(on_file, {}, "projects.md", str(DOCS), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)

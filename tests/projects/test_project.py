@@ -11,6 +11,7 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
     ContactDetailsNotAllowed,
+    MemberSuspended,
     NoBidCredits,
     OutOfRange,
     OutsideBracket,
@@ -227,6 +228,22 @@ def test_an_open_project_expires_after_the_policy_lifetime_once() -> None:
     assert project.expire(NOW + timedelta(days=30))
     assert not project.expire(NOW + timedelta(days=31))
     assert (project.status, project.bids[0].status) == (ProjectStatus.EXPIRED, BidStatus.LOST)
+
+
+def test_a_project_held_while_its_client_is_suspended_takes_no_bids() -> None:
+    project = open_project()
+    assert project.hold(NOW)
+    assert not project.hold(NOW)  # once
+    with pytest.raises(MemberSuspended):
+        bid(project)
+    assert project.status is ProjectStatus.OPEN
+    assert project.unhold(NOW)
+    assert not project.unhold(NOW)
+    bid(project)
+    project.hold(NOW)
+    project.close(Actor.member(CLIENT), NOW)  # only an open project is held
+    assert (project.status, project.client_suspended) == (ProjectStatus.CLOSED, False)
+    assert not project.hold(NOW)
 
 
 def test_closing_by_the_client_and_no_bids_after() -> None:

@@ -194,19 +194,23 @@ def _settlement(
     at: datetime,
     clears_at: datetime | None,
     refund: Entry | None = None,
+    fee_refunded: Money | None = None,
 ) -> Transaction:
     """An order's escrow emptied: ``refund`` back first, the rest to the seller and platform.
 
     The commission is taken on what the seller keeps; the platform also gets the buyer fee.
+    ``fee_refunded`` is a part of the fee given back with ``refund`` (beside ``buyer_fee``,
+    the part kept): the escrow held both.
     """
-    refunds = [] if refund is None else [(refund.account, refund.amount)]
+    back = Money.zero(subtotal.currency) if fee_refunded is None else fee_refunded
+    refunds = [] if refund is None else [(refund.account, refund.amount + back)]
     parts = split(subtotal if refund is None else subtotal - refund.amount, commission)
     return _transaction(
         transaction_id,
         key,
         kind,
         [
-            (escrow(order_id), -(subtotal + buyer_fee)),
+            (escrow(order_id), -(subtotal + buyer_fee + back)),
             *refunds,
             (pending(seller_id), parts.seller_net),
             (revenue(), parts.commission + buyer_fee),
@@ -340,10 +344,14 @@ def partial_refund(
     commission: Sequence[ChargeRule],
     at: datetime,
     clears_at: datetime | None = None,
+    fee_refunded: Money | None = None,
 ) -> Transaction:
     """Part of an order back to the buyer; the rest released, with commission on the rest.
 
     A $5 refund of a $25 order: the buyer gets $5, the seller $16, the platform $4.
+    ``buyer_fee`` is the fee the platform keeps (an order's, whole); ``fee_refunded`` a
+    part of the fee that goes back with ``refunded`` (a milestone's split gives the
+    client's fee back in proportion to the amount refunded).
     """
     if not (refunded.is_positive() and refunded < subtotal):
         raise InvalidRefund(amount=refunded, maximum=subtotal)
@@ -359,6 +367,7 @@ def partial_refund(
         at=at,
         clears_at=clears_at,
         refund=Entry(wallet(buyer_id), refunded),
+        fee_refunded=fee_refunded,
     )
 
 

@@ -1,9 +1,10 @@
 """Project mode: hiring, contracts, milestones and the money they move (RULES.md §11).
 
 A milestone's money goes through the ledger as an order's does: paid into its own escrow
-(``escrow:<contract>-<number>``), then released to the freelancer's pending earnings less
-the commission (cleared by ``tick`` after the clearance period), refunded to the client's
-balance, or split between them.
+(``escrow:<contract>-<number>``) with the client's fee if the policy charges one, then
+released to the freelancer's pending earnings less the commission (cleared by ``tick``
+after the clearance period; the platform keeps the commission and the fee), refunded to
+the client's balance with the fee, or split between them (the fee in proportion).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     project = context.uow.projects.get(command.project_id)
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
+    context.uow.members.get(bid.freelancer_id).require_can_trade()  # could never accept
     contract_id = context.ids.new(ContractId)
     contract = Contract.offer(
         contract_id,
@@ -64,7 +66,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
 @handles(c.SendOffer)
 def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
-    context.uow.members.get(command.freelancer_id)
+    context.uow.members.get(command.freelancer_id).require_can_trade()  # could never accept
     project = context.uow.projects.get(command.project_id)
     policy = context.policy.projects
     amount = project.check_amount(command.amount, policy)
@@ -122,16 +124,19 @@ def _party_contract(context: Context, command: c.ContractCommand[None]) -> Contr
 @handles(c.FundMilestone)
 def fund_milestone(command: c.FundMilestone, context: Context) -> None:
     contract = _party_contract(context, command)
-    milestone = contract.fund(command.actor, command.number, context.now)
+    milestone = contract.fund(
+        command.actor, command.number, context.now, fees=context.policy.projects.client_fees
+    )
+    paid = milestone.amount + milestone.fee_paid
     if command.method is not None:
-        context.charge(contract.client_id, milestone.amount, command.method)
+        context.charge(contract.client_id, paid, command.method)
     escrow = contract.escrow_of(milestone.number)
     context.post(
         lg.pay_order,
         f"{escrow}:fund",
         order_id=escrow,
         buyer_id=contract.client_id,
-        amount=milestone.amount,
+        amount=paid,
         source=command.method,
         at=context.now,
     )
@@ -253,7 +258,6 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
     if any(s.released.is_positive() for s in settled):
         level = uow.members.get(contract.freelancer_id).level
         clears_at = later(now, policy.ledger.clearance_for(level))
-    zero = Money.zero(policy.currency)
     for part in settled:
         if not part.released.is_positive():
             context.post(
@@ -261,7 +265,7 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 f"{part.escrow}:refund",
                 order_id=part.escrow,
                 buyer_id=contract.client_id,
-                amount=part.refunded,
+                amount=part.refunded + part.fee_refunded,
                 at=now,
             )
         elif not part.refunded.is_positive():
@@ -271,7 +275,7 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 order_id=part.escrow,
                 seller_id=contract.freelancer_id,
                 subtotal=part.released,
-                buyer_fee=zero,
+                buyer_fee=part.fee_kept,
                 commission=policy.projects.commission,
                 at=now,
                 clears_at=clears_at,
@@ -284,11 +288,12 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 buyer_id=contract.client_id,
                 seller_id=contract.freelancer_id,
                 subtotal=part.refunded + part.released,
-                buyer_fee=zero,
+                buyer_fee=part.fee_kept,
                 refunded=part.refunded,
                 commission=policy.projects.commission,
                 at=now,
                 clears_at=clears_at,
+                fee_refunded=part.fee_refunded,
             )
     if contract.status in _FINISHED:
         project = uow.projects.get(contract.project_id)

@@ -12,6 +12,7 @@ from microgigs.ids import MemberId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import list_service
 from microgigs.marketplace._context import Context, given, handles
+from microgigs.marketplace._projects import save_project
 from microgigs.members import Member
 
 _REGISTERED: Final = ("username", "email", "first_name", "family_name", "phone")
@@ -66,6 +67,10 @@ def suspend_member(command: c.SuspendMember, context: Context) -> None:
     uow.members.save(member)
     for service in uow.services.by_seller(command.member_id):
         uow.listings.remove(service.id)
+    for found in uow.projects.open_of_client(member.id, held=False):
+        project = uow.projects.get(found.id)  # read for the write
+        if project.hold(context.now):  # a client who can neither hire nor fund
+            save_project(context, project, "held")
 
 
 @handles(c.ReinstateMember)
@@ -77,6 +82,10 @@ def reinstate_member(command: c.ReinstateMember, context: Context) -> None:
     for service in uow.services.by_seller(command.member_id):
         if service.status is ServiceStatus.ACTIVE:
             list_service(context, service, member)
+    for found in uow.projects.open_of_client(member.id, held=True):
+        project = uow.projects.get(found.id)  # read for the write
+        if project.unhold(context.now):
+            save_project(context, project, "listed")
 
 
 @handles(c.SetPayoutMethods)

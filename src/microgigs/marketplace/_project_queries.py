@@ -154,7 +154,13 @@ class RankedBid:
 
 @attrs.frozen
 class ContractPage:
-    """A contract, its money, and the commands its reader may send now."""
+    """A contract, its money, and the commands its reader may send now.
+
+    ``funded == released + refunded + held``: the milestones' amounts. The client's fees
+    are beside them: ``fees`` paid, of which ``fees_refunded`` went back and ``fees_kept``
+    to the platform (the rest is held with its milestones). Each milestone records its own
+    (``Milestone.fee``).
+    """
 
     contract: Contract
     funded: Money
@@ -164,6 +170,10 @@ class ContractPage:
     next_commands: tuple[str, ...]
     reviews: tuple[ContractReview, ...] = ()
     """The reviews its reader may see: their own, and both once published."""
+    fees: Money = attrs.field(kw_only=True)
+    """The client's fees paid with the funded milestones."""
+    fees_refunded: Money = attrs.field(kw_only=True)
+    fees_kept: Money = attrs.field(kw_only=True)
 
 
 def _reader(actor: Actor | None) -> Actor | None:
@@ -205,12 +215,21 @@ class ProjectQueries(ReadSide):
         """Public projects open for bids now, newest first, filtered; Arabic text search.
 
         Category and bracket are indexed; skills and text (analysed as the catalogue's
-        search is: «الشعارات» finds «شعار») filter the newest open projects.
+        search is: «الشعارات» finds «شعار») filter the newest open projects. A text or a
+        skill whose every word is a stop word or a sign («من في», «🙂») finds nothing, as
+        in the catalogue; a blank one is no filter.
         """
         _reader(actor)
         whole_number(_("page size"), limit, 1, _PAGE)
-        wanted = {term for skill in skills for term in analyze(skill)}
-        asked = set(analyze(text)) if text else set()
+        asked_skills = [analyze(skill) for skill in skills]
+        text_terms = analyze(text) if text else []
+        if any(
+            said.strip() and not terms
+            for said, terms in zip((*skills, text or ""), (*asked_skills, text_terms), strict=True)
+        ):
+            return []  # an empty set of words would match every project
+        wanted = {term for terms in asked_skills for term in terms}
+        asked = set(text_terms)
         scan = _SCAN if wanted or asked else limit
         with self._reading() as uow:
             found = uow.projects.open_now(
@@ -396,6 +415,9 @@ class ProjectQueries(ReadSide):
             contract.held(),
             next_commands(contract, actor),
             reviews,
+            fees=contract.fees(),
+            fees_refunded=contract.fees_refunded(),
+            fees_kept=contract.fees_kept(),
         )
 
 

@@ -89,6 +89,8 @@ def moderate_project(command: c.ModerateProject, context: Context) -> None:
     project = context.uow.projects.get(command.project_id)
     if command.reason is None:
         project.approve(command.actor, context.now, context.policy.projects)
+        if not context.uow.members.can_trade(project.client_id):
+            project.hold(context.now)  # approved while its client is suspended: not listed
         save_project(context, project, "opened")
     else:
         project.reject(command.actor, command.reason, context.now)
@@ -136,6 +138,8 @@ def spend_credit(context: Context, freelancer_id: MemberId) -> None:
 def place_bid(command: c.PlaceBid, context: Context) -> BidId:
     freelancer = context.trader(command.actor)
     project = context.uow.projects.get(command.project_id)
+    # the client's own status decides: one suspended before projects were held has some unflagged
+    context.uow.members.get(project.client_id).require_can_trade()
     bid = project.place_bid(
         context.ids.new(BidId),
         command.actor,

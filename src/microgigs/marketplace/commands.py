@@ -70,6 +70,7 @@ from microgigs.errors import (
     PermissionDenied,
     PriceNotAllowed,
     ProjectStatusConflict,
+    RefundNotExpected,
     RequestClosed,
     ReviewNotAllowed,
     ServiceNotAvailable,
@@ -661,7 +662,7 @@ class ResolveDispute(OrderCommand[None]):
     commission on the rest only.
     """
 
-    errors = (InvalidRefund, TransitionNotAllowed, PermissionDenied)
+    errors = (InvalidRefund, RefundNotExpected, TransitionNotAllowed, PermissionDenied)
 
     outcome: OrderEvent
     refund: Money | None = None
@@ -1061,7 +1062,7 @@ class DisputeMilestone(ContractCommand[None]):
 class ResolveMilestone(ContractCommand[None]):
     """An admin releases a disputed milestone, refunds it, or refunds ``refund`` of it."""
 
-    errors = (ProjectStatusConflict, InvalidRefund)
+    errors = (ProjectStatusConflict, InvalidRefund, RefundNotExpected)
     number: int
     resolution: Resolution
     refund: Money | None = None
@@ -1108,16 +1109,22 @@ class AskToCancelContract(ContractCommand[None]):
 
 @attrs.frozen
 class TakeBackCancellation(ContractCommand[None]):
-    """The side who asked to cancel takes the request back."""
+    """The side who asked to cancel takes the request back.
 
-    errors = (PermissionDenied,)
+    The other side taking it is ``PermissionDenied``; none open, ``ProjectStatusConflict``.
+    """
+
+    errors = (PermissionDenied, ProjectStatusConflict)
 
 
 @attrs.frozen
 class AnswerContractCancellation(ContractCommand[None]):
-    """The other side agrees to cancel (the money held goes back) or refuses."""
+    """The other side agrees to cancel (the money held goes back) or refuses.
 
-    errors = (ProjectStatusConflict,)
+    Answering one's own request is ``PermissionDenied``; none open, ``ProjectStatusConflict``.
+    """
+
+    errors = (ProjectStatusConflict, PermissionDenied)
     agree: bool = attrs.field(kw_only=True)
 
 

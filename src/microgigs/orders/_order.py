@@ -20,6 +20,7 @@ from microgigs.errors import (
     InvalidType,
     OwnService,
     PermissionDenied,
+    RefundNotExpected,
 )
 from microgigs.ids import MemberId, OrderId
 from microgigs.money import Money
@@ -194,7 +195,8 @@ class Order:
         """Fire ``event``; everything is checked before anything changes.
 
         ``reason`` is required to request modifications and to report a problem, optional
-        otherwise; ``refund`` is the amount returned to the buyer by a partial refund.
+        otherwise; ``refund`` is the amount returned to the buyer by a partial refund, and
+        given with any other event is ``RefundNotExpected``.
         """
         when = utc(now)
         party = self.party_of(actor)
@@ -230,6 +232,8 @@ class Order:
 
     def _checked_refund(self, event: OrderEvent, refund: Money | None) -> Money | None:
         if event is not OrderEvent.RESOLVE_PARTIAL_REFUND:
+            if refund is not None:  # never ignored: it would not be what the admin meant
+                raise RefundNotExpected(amount=refund, decision=event)
             return None
         maximum = self.quote.subtotal
         if not isinstance(refund, Money):

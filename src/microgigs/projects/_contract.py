@@ -38,10 +38,12 @@ from microgigs.errors import (
     OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
+    RefundNotExpected,
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
 from microgigs.money import _CONTEXT, Money
-from microgigs.policy import ProjectPolicy, ReviewPolicy
+from microgigs.policy import ChargeRule, ProjectPolicy, ReviewPolicy
+from microgigs.pricing import charge
 
 __all__ = [
     "CLIENT_ASPECTS",
@@ -249,19 +251,46 @@ class Milestone:
     disputed_at: datetime | None = None
     """When it was disputed (``None`` unless disputed; a document older than this field
     had none, and reads as disputed when its contract was offered)."""
+    fee: Money | None = None
+    """The client's fee paid on top of the amount when it was funded, at the policy's
+    ``client_fees`` then (``None`` until funded; a document older than this field had none,
+    and reads as no fee)."""
+
+    @property
+    def fee_paid(self) -> Money:
+        """The client's fee paid with this milestone (zero if none was, or not yet)."""
+        return self.fee if self.fee is not None else Money.zero(self.amount.currency)
+
+    def fee_shares(self) -> tuple[Money, Money]:
+        """The fee given back to the client and the fee the platform keeps, once settled.
+
+        The fee follows the amount: all back with a refund, all kept with a release, and
+        with a split in proportion to the amount refunded and released (``Money.allocate``:
+        the two parts add up to the fee to the cent). Both are zero while the money is held.
+        """
+        paid = self.fee_paid
+        if self.refunded is None or self.released is None or not paid.minor:
+            zero = Money.zero(self.amount.currency)
+            return zero, zero
+        back, kept = paid.allocate([self.refunded.minor, self.released.minor])
+        return back, kept
 
 
 @attrs.frozen
 class Settlement:
     """What a milestone's escrow pays out: back to the client, and to the freelancer.
 
-    ``released`` is before the commission; the ledger takes the commission from it.
+    ``released`` is before the commission; the ledger takes the commission from it. The
+    client's fee paid with the milestone goes back (``fee_refunded``) or to the platform
+    (``fee_kept``) as :meth:`Milestone.fee_shares` says.
     """
 
     number: int
     escrow: OrderId
     refunded: Money
     released: Money
+    fee_refunded: Money
+    fee_kept: Money
 
 
 def check_plan(
@@ -375,8 +404,29 @@ class Contract:
         return OrderId(f"{self.id}-{number}")
 
     def funded(self) -> Money:
-        """Everything the client paid into this contract's escrows."""
+        """Everything the client paid into this contract's escrows, fees aside.
+
+        ``funded == released + refunded + held`` always; the client's fees are outside these
+        four figures and hold their own: ``fees() == fees_refunded() + fees_kept() +
+        fees_held()``.
+        """
         return self._sum(m.amount for m in self.milestones if m.funded_at is not None)
+
+    def fees(self) -> Money:
+        """The client's fees paid with the funded milestones."""
+        return self._sum(m.fee_paid for m in self.milestones if m.funded_at is not None)
+
+    def fees_refunded(self) -> Money:
+        """The client's fees given back with refunds."""
+        return self._sum(m.fee_shares()[0] for m in self.milestones)
+
+    def fees_kept(self) -> Money:
+        """The client's fees the platform kept with releases."""
+        return self._sum(m.fee_shares()[1] for m in self.milestones)
+
+    def fees_held(self) -> Money:
+        """The client's fees still in escrow with their milestones."""
+        return self._sum(m.fee_paid for m in self.milestones if m.status.holds_money)
 
     def released(self) -> Money:
         """Everything released to the freelancer (before commission)."""
@@ -468,12 +518,23 @@ class Contract:
             )
         return milestone
 
-    def fund(self, actor: Actor, number: int, now: datetime) -> Milestone:
-        """The client pays a planned milestone into its escrow (the caller moves the money)."""
+    def fund(
+        self, actor: Actor, number: int, now: datetime, *, fees: Sequence[ChargeRule] = ()
+    ) -> Milestone:
+        """The client pays a planned milestone into its escrow (the caller moves the money).
+
+        ``fees`` (the policy's ``client_fees``) make the fee paid on top, recorded on the
+        milestone: the escrow holds ``amount + fee_paid``.
+        """
         actor.require_member(self.client_id, _("fund a milestone"))
         self._require(_("fund"), ContractStatus.ACTIVE)
         milestone = self._at(number, _("fund"), MilestoneStatus.PLANNED)
-        funded = attrs.evolve(milestone, status=MilestoneStatus.FUNDED, funded_at=utc(now))
+        funded = attrs.evolve(
+            milestone,
+            status=MilestoneStatus.FUNDED,
+            funded_at=utc(now),
+            fee=charge(milestone.amount, fees),
+        )
         self._set(funded)
         self._changed()
         return funded
@@ -556,14 +617,14 @@ class Contract:
             status = MilestoneStatus.REFUNDED
         else:
             status = MilestoneStatus.SPLIT
-        self._set(
-            attrs.evolve(
-                milestone, status=status, approve_by=None, refunded=refunded, released=released
-            )
+        settled = attrs.evolve(
+            milestone, status=status, approve_by=None, refunded=refunded, released=released
         )
+        self._set(settled)
         self._finish_if_done(now)
         self._changed()
-        return Settlement(number, self.escrow_of(number), refunded, released)
+        back, kept = settled.fee_shares()
+        return Settlement(number, self.escrow_of(number), refunded, released, back, kept)
 
     def _finish_if_done(self, now: datetime) -> None:
         if any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
@@ -612,13 +673,18 @@ class Contract:
         now: datetime,
         refund: Money | None = None,
     ) -> list[Settlement]:
-        """An admin decides a disputed milestone: release it, refund it, or refund ``refund``."""
+        """An admin decides a disputed milestone: release it, refund it, or refund ``refund``.
+
+        ``refund`` goes with a split only (``RefundNotExpected`` otherwise).
+        """
         actor.require_admin(_("resolve a dispute"))
         milestone = self._at(number, _("resolve"), MilestoneStatus.DISPUTED)
         if not isinstance(resolution, Resolution):
             raise InvalidType(
                 field=_("resolution"), expected="Resolution", actual=type(resolution).__name__
             )
+        if refund is not None and resolution is not Resolution.SPLIT:
+            raise RefundNotExpected(amount=refund, decision=resolution)
         zero = Money.zero(self.total.currency)
         if resolution is Resolution.RELEASE:
             refunded = zero
@@ -750,20 +816,32 @@ class Contract:
         self.cancellation_by = party
         self._changed()
 
+    def _asked_to_cancel(self, action: str) -> MemberId:
+        """The side whose request to cancel is open; none open is a conflict."""
+        if self.cancellation_by is None:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("not asked to cancel"), action=action
+            )
+        return self.cancellation_by
+
     def take_back_cancellation(self, actor: Actor) -> None:
-        """The side who asked takes the request back."""
+        """The side who asked takes the request back (the other side may not)."""
         party = self._party(actor, _("take back a cancellation"))
-        if self.cancellation_by != party:
-            raise NotFound(kind=_("cancellation request"), key=self.id)
+        if self._asked_to_cancel(_("take back a request to cancel")) != party:
+            raise PermissionDenied(
+                actor=actor.role.label, action=_("take back the other side's request to cancel")
+            )
         self.cancellation_by = None
         self._changed()
 
     def answer_cancellation(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
         """The other side agrees (the money held goes back) or refuses (the work goes on)."""
         party = self._party(actor, _("answer a cancellation"))
-        if self.cancellation_by is None or self.cancellation_by == party:
-            raise NotFound(kind=_("cancellation request"), key=self.id)
         self._require(_("cancel"), ContractStatus.ACTIVE)
+        if self._asked_to_cancel(_("answer a request to cancel")) == party:
+            raise PermissionDenied(
+                actor=actor.role.label, action=_("answer your own request to cancel")
+            )
         if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
             raise ProjectStatusConflict(
                 subject=_("contract"), status=MilestoneStatus.DISPUTED, action=_("cancel")

@@ -25,6 +25,7 @@ from microgigs.clock import later, utc
 from microgigs.errors import (
     BidExists,
     InvalidType,
+    MemberSuspended,
     NotFound,
     OutOfRange,
     OutsideBracket,
@@ -194,6 +195,8 @@ class Project:
     offered: list[ContractId] = attrs.Factory(list)
     hired: list[ContractId] = attrs.Factory(list)
     finished: list[ContractId] = attrs.Factory(list)
+    client_suspended: bool = False
+    """Open while its client is suspended: not listed and taking no bids until reinstated."""
     version: int = 0
 
     @classmethod
@@ -265,6 +268,26 @@ class Project:
         if not self.is_open(now):
             raise ProjectStatusConflict(subject=_("project"), status=self.status, action=action)
 
+    def _require_client_trading(self) -> None:
+        if self.client_suspended:
+            raise MemberSuspended(member_id=self.client_id)
+
+    def hold(self, now: datetime) -> bool:
+        """Its client was suspended: an open project leaves the listing; True if it did."""
+        if self.status is not ProjectStatus.OPEN or self.client_suspended:
+            return False
+        self.client_suspended = True
+        self._changed(now)
+        return True
+
+    def unhold(self, now: datetime) -> bool:
+        """Its client was reinstated: the project is listed again; True if it was held."""
+        if not self.client_suspended:
+            return False
+        self.client_suspended = False
+        self._changed(now)
+        return True
+
     def _finish_bidding(self, status: ProjectStatus, now: datetime) -> list[Bid]:
         """No more bids: pending ones are lost; ``status``, or in progress if it hired."""
         lost = [b for b in self.bids if b.status is BidStatus.PENDING]
@@ -273,6 +296,7 @@ class Project:
             for b in self.bids
         ]
         self.status = ProjectStatus.IN_PROGRESS if self.hired else status
+        self.client_suspended = False  # only an open project is held
         self._changed(now)
         return lost
 
@@ -381,6 +405,7 @@ class Project:
         if freelancer == self.client_id:
             raise PermissionDenied(actor=actor.role.label, action=_("bid on your own project"))
         self._require_open(_("bid on"), now)
+        self._require_client_trading()
         if self.terms.visibility is Visibility.PRIVATE and freelancer not in self.terms.invited:
             raise PermissionDenied(actor=actor.role.label, action=_("bid on a private project"))
         if self.live_bid_of(freelancer) is not None:
@@ -414,6 +439,7 @@ class Project:
         """The freelancer rewrites a pending bid while the project is open."""
         bid = self._own_pending(actor, bid_id, _("edit this bid"))
         self._require_open(_("bid on"), now)
+        self._require_client_trading()
         checked, days, body, replies = self._bid_terms(amount, delivery_days, text, answers, policy)
         self._replace(
             attrs.evolve(

@@ -92,12 +92,17 @@ def _by(
     return key
 
 
+HELD: Final = "held"
+"""The ``status`` column of an open project whose client is suspended: neither listed nor
+expired by ``tick`` until the client is reinstated (the document keeps ``open``)."""
+
+
 def _project_columns(project: Project) -> Mapping[str, Column]:
     return {
         "client_id": project.client_id,
         "category_id": project.terms.category_id,
         "bracket": project.terms.bracket,
-        "status": project.status.value,
+        "status": HELD if project.client_suspended else project.status.value,
         "created_at": project.created_at,
         "opened_at": project.opened_at,
         "expires_at": project.expires_at,

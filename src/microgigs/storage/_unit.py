@@ -60,6 +60,7 @@ from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import (
     BID_CREDITS,
     CONTRACTS,
+    HELD,
     PROJECTS,
     Column,
     Select,
@@ -732,6 +733,18 @@ class _Projects(_Documents[Project]):
     def by_client(self, client_id: MemberId, *, limit: int = 50) -> list[Project]:
         return self.select(
             Select((("client_id", client_id),), order=(("created_at", True),), limit=limit)
+        )
+
+    def open_of_client(
+        self, client_id: MemberId, *, held: bool, limit: int = 1000
+    ) -> list[Project]:
+        status = HELD if held else ProjectStatus.OPEN.value
+        return self.select(
+            Select(
+                (("client_id", client_id), ("status", status)),
+                order=(("created_at", True),),
+                limit=limit,
+            )
         )
 
     def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:

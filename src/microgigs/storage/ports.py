@@ -366,6 +366,12 @@ class ProjectRepository(Repository[ProjectId, Project], Protocol):
         """A client's projects in every status, newest first."""
         ...
 
+    def open_of_client(
+        self, client_id: MemberId, *, held: bool, limit: int = 1000
+    ) -> list[Project]:
+        """A client's open projects, listed or held (the client suspended), newest first."""
+        ...
+
     def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:
         """Open projects whose time is up at ``now`` (for ``tick``, indexed)."""
         ...

@@ -1380,7 +1380,10 @@ def _opened(project: Project, hours: int) -> Project:
 
 
 def check_projects(make: Factory) -> None:
-    """Projects round-trip with bids; open ones newest first by category and bracket; expiry."""
+    """Projects round-trip with bids; open ones newest first by category, bracket; expiry.
+
+    A held one (its client suspended) is neither listed nor expiring.
+    """
     with closing(make()) as storage:
         made = [
             _opened(_project(0), 1),
@@ -1426,6 +1429,20 @@ def check_projects(make: Factory) -> None:
             assert ["P2", "P0"] == [p.id for p in uow.projects.open_now(now)]
         with storage.unit_of_work() as uow:
             assert ["P2", "P1", "P0"] == [p.id for p in uow.projects.open_now(now)]
+            # a held project (its client suspended) is neither listed nor expired, until unheld
+            assert ["P2", "P1", "P0"] == [
+                p.id for p in uow.projects.open_of_client(BUYER_ID, held=False)
+            ]
+            held = uow.projects.get(ProjectId("P0"))
+            held.hold(now)
+            uow.projects.save(held)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert held == uow.projects.get(ProjectId("P0"))
+            assert ["P2", "P1"] == [p.id for p in uow.projects.open_now(now)]
+            assert [] == uow.projects.expiring(expires)
+            assert ["P0"] == [p.id for p in uow.projects.open_of_client(BUYER_ID, held=True)]
+            assert [] == uow.projects.open_of_client(SELLER_ID, held=True)
 
 
 def _contract(number: int, *, freelancer: MemberId = SELLER_ID) -> Contract:
