@@ -2,7 +2,7 @@
 
 An offer's message, a request's description, a reason given in an order, a review and its
 reply are read by another member, as a message is: each refuses a phone number, an e-mail
-address or a link, and changes nothing.
+address or a link, and changes nothing. And what a refusal of such a text says, in Arabic.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import pytest
 from cast import ADMIN, buy, cast, cheap_order, usd
 
-from microgigs.errors import ContactDetailsNotAllowed
+from microgigs.errors import ContactDetailsNotAllowed, InvalidText, NotPositive
 from microgigs.ids import CategoryId
+from microgigs.l10n import translate_error
+from microgigs.ledger import Gateway
 from microgigs.orders import OrderStatus
 
 CONTACT = "تواصل معي على 0501234567 أو sara@gmail.com"
@@ -69,3 +71,20 @@ def test_a_review_and_its_reply_carry_no_contact_details(market):
     market.reply(seller, review, "شكرًا لك", key="rp")
     (written,) = market.service_page(None, service).reviews
     assert ("عمل ممتاز", "شكرًا لك") == (written.comment, written.reply)
+
+
+def test_an_arabic_refusal_names_what_was_written_and_agrees_with_it(market):
+    # a request's title was called «عنوان الخدمة» (the service's), and «يجب أن يكون الرسالة»
+    # did not agree with a feminine field
+    _seller, buyer, _service = cast(market)
+    with pytest.raises(InvalidText) as refused:
+        market.post_request(
+            buyer,
+            category_id=CategoryId("logo-design"),
+            title="قصير",
+            description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
+        )
+    assert translate_error(refused.value, "ar").startswith("عنوان الطلب: يلزم نص عادي من")
+    with pytest.raises(NotPositive) as refused_amount:
+        market.top_up(buyer, usd(0), Gateway.CARD)
+    assert translate_error(refused_amount.value, "ar").startswith("يجب أن تكون قيمة المبلغ")

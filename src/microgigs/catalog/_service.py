@@ -367,9 +367,9 @@ def _checked_content(
     check_unit_price(sum((u.price for u in checked_upgrades), price), policy)
     gallery = short_list(_("gallery"), gallery, policy.max_gallery_items)
     return {
-        "title": plain_text(_("title"), title, *policy.title_length),
+        "title": plain_text(_("service title"), title, *policy.title_length),
         "description": plain_text(
-            _("description"), description, *policy.description_length, multiline=True
+            _("service description"), description, *policy.description_length, multiline=True
         ),
         "instructions": plain_text(
             _("instructions"), instructions, 0, policy.instructions_length_max, multiline=True

@@ -169,8 +169,10 @@ class ProjectTerms:
         skills = _texts(_("skills"), self.skills, policy.skills_max, _SKILL)
         return attrs.evolve(
             self,
-            title=plain_text(_("title"), self.title, *policy.title_length),
-            description=message_text(_("description"), self.description, policy.description_length),
+            title=plain_text(_("project title"), self.title, *policy.title_length),
+            description=message_text(
+                _("project description"), self.description, policy.description_length
+            ),
             skills=tuple(dict.fromkeys(skill.casefold() for skill in skills)),
             questions=_texts(_("questions"), self.questions, policy.questions_max, _QUESTION),
             invited=tuple(MemberId(m) for m in dict.fromkeys(invited)),
