@@ -51,7 +51,7 @@ from ratelimits import LIMITS, limit
 from sessions import SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import secure_filename
@@ -289,7 +289,16 @@ def _who() -> None:
         expected = session.get("csrf", "").encode()
         given = request.form.get("csrf", "").encode()
         if not expected or not secrets.compare_digest(given, expected):
-            abort(403, description="CSRF token missing or wrong")
+            raise StaleForm
+
+
+class StaleForm(Forbidden):
+    """A form whose CSRF token is missing or not this session's: a 403 that says what to do.
+
+    Mostly innocent: a tab left open across a log-out, a form older than its session.
+    """
+
+    description = "CSRF token missing or wrong"
 
 
 @pages.app_context_processor
@@ -459,6 +468,7 @@ def _denied(error: PermissionDenied) -> tuple[str, int]:
 
 _HTTP_MESSAGES: Final = {
     400: ("الطلب غير مفهوم", "This request could not be understood"),
+    403: ("ليست لك صلاحية فتح هذه الصفحة", "You may not open this page"),
     404: ("لا توجد صفحة بهذا العنوان", "There is no page at this address"),
     405: (
         "هذه الصفحة لا تقبل هذا النوع من الطلبات",
@@ -472,22 +482,40 @@ _HTTP_MESSAGES: Final = {
 }
 
 
-@pages.app_errorhandler(400)
-@pages.app_errorhandler(404)
-@pages.app_errorhandler(405)
-@pages.app_errorhandler(413)
-@pages.app_errorhandler(500)
-def _http_error(error: HTTPException) -> tuple[str | Response, int]:
-    """The site's own error pages, in the visitor's language (JSON under ``/api/``)."""
+_REFUSED: Final = ("لم يُقبل هذا الطلب", "This request was not accepted")
+"""Any other 4xx the host or Werkzeug raises."""
+_STALE: Final = (
+    "انتهت جلستك أو صار النموذج قديمًا: أعد تحميل الصفحة وحاول مرة أخرى.",
+    "Your session ended or the form is old: reload the page and try again.",
+)
+
+
+def _came_from() -> str:
+    """The page on this site the visitor came from (a form's page), else the home page."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return local("/" + referrer.removeprefix(request.host_url))
+    return "/"
+
+
+@pages.app_errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
+    """The site's own error pages, in the visitor's language (JSON under ``/api/``).
+
+    Every HTTP error the host raises (400, 403, 404, 405, 413, 500 …), never Werkzeug's
+    bare English page; each with a way back. 401 and 429 have their own handlers.
+    """
     status = error.code or HTTPStatus.INTERNAL_SERVER_ERROR
-    arabic, english = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR])
+    server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
+    fallback = _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR] if server else _REFUSED
+    arabic, english = _STALE if isinstance(error, StaleForm) else _HTTP_MESSAGES.get(status, fallback)
     message = arabic if g.get("lang", "ar") == "ar" else english
     bad = status == HTTPStatus.BAD_REQUEST
     detail = error.description if bad and error.description else ""
     if request.path.startswith("/api/"):
-        server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
         return jsonify(code="server_error" if server else "bad_request", message=message), status
-    return render_template("error.html", message=f"{message}. {detail}".strip(" .") + "."), status
+    shown = f"{message}. {detail}".strip(" .") + "." if not message.endswith(".") else message
+    return render_template("error.html", message=shown, back_to=_came_from()), status
 
 
 @pages.app_errorhandler(429)
