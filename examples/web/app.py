@@ -115,8 +115,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 MAX_FILES = 10
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
-_AMOUNT = re.compile(r"[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
-_WHOLE = re.compile(r"[0-9\u0660-\u0669]{1,6}")
+_AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
+_WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,6}")
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -451,6 +451,9 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
         return False
+    except FormError as error:  # a field read inside the action: nothing was done either
+        flash(error.said(), "error")
+        return False
     if done:
         flash(done[0] if g.lang == "ar" else done[1], "ok")
     return True
@@ -508,7 +511,8 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
     status = error.code or HTTPStatus.INTERNAL_SERVER_ERROR
     server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
     fallback = _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR] if server else _REFUSED
-    arabic, english = _STALE if isinstance(error, StaleForm) else _HTTP_MESSAGES.get(status, fallback)
+    known = _STALE if isinstance(error, StaleForm) else _HTTP_MESSAGES.get(status, fallback)
+    arabic, english = known
     message = arabic if g.get("lang", "ar") == "ar" else english
     bad = status == HTTPStatus.BAD_REQUEST
     detail = error.description if bad and error.description else ""
@@ -631,7 +635,8 @@ def service(service_id: str) -> str:
         quantity_max=most,
         # choices kept through a log-in (see _login_first): the boxes ticked again
         chosen=request.args.getlist("upgrade"),
-        quantity=min(max(_int(request.args.get("quantity"), 1), 1), most),
+        # a choice kept in the address, only shown in the box: the form says if it is wrong
+        quantity=_read_whole(request.args.get("quantity")) or 1,
     )
 
 
@@ -650,7 +655,7 @@ def image(service_id: str) -> Response:
 @pages.post("/services/<service_id>/cart")
 def add_to_cart(service_id: str) -> Response:
     upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
-    quantity = _int(request.form.get("quantity"), 1)
+    quantity = _whole("quantity", 1)
     if command(
         lambda k: _market().add_to_cart(
             actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
@@ -742,11 +747,8 @@ def checkout() -> Response:
 
 @pages.post("/wallet/top-up")
 def top_up() -> Response:
-    amount = _dollars(request.form.get("amount"))
+    amount = _amount("amount")
     method = METHODS.get(request.form.get("method", "card")) or lg.Gateway.CARD
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
-        return back()
     command(
         lambda k: _market().top_up(actor(), amount, method, key=k),
         ("شُحن رصيدك", "Your balance was topped up"),
@@ -797,14 +799,12 @@ def act(order_id: str, action: str) -> Response:
         "answer_cancel": lambda k: _market().answer_cancellation(
             me, oid, agree=form.get("agree") == "yes", key=k
         ),
-        "review": lambda k: _market().review(
-            me, oid, stars=_int(form.get("stars"), 5), comment=text, key=k
-        ),
+        "review": lambda k: _market().review(me, oid, stars=_whole("stars"), comment=text, key=k),
         "resolve": lambda k: _market().resolve_dispute(
             me,
             oid,
             OrderEvent(form.get("outcome", "resolve_complete")),
-            _dollars(form.get("refund")),
+            _optional_amount("refund", required=form.get("outcome") == "resolve_partial_refund"),
             key=k,
         ),
     }
@@ -966,9 +966,11 @@ def publish() -> Response:
             form.get(f"upgrade_price_{n}"),
         )
         if title:
-            money = _dollars(price) or Money.zero(KHAMSAT.currency)
-            upgrades.append(NewUpgrade(title, money, _int(form.get(f"upgrade_days_{n}"), 0)))
-    base = _dollars(form.get("price")) or Money.zero(KHAMSAT.currency)
+            money = _amount(f"upgrade_price_{n}")
+            upgrades.append(NewUpgrade(title, money, _whole(f"upgrade_days_{n}", 0)))
+        elif price or form.get(f"upgrade_days_{n}", "").strip():
+            raise FormError.untitled_upgrade(n)
+    base = _amount("price")
     tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
     command(
         lambda k: _market().publish_service(
@@ -978,7 +980,7 @@ def publish() -> Response:
             description=form.get("description", ""),
             instructions=form.get("instructions", ""),
             base_price=base,
-            delivery_days=_int(form.get("days"), 0),
+            delivery_days=_whole("days"),
             upgrades=upgrades,
             tags=tags,
             key=k,
@@ -1024,7 +1026,7 @@ def add_payout_method() -> Response:
 def remove_payout_method() -> Response:
     """Remove one of the member's payout methods (by its place in the list)."""
     me = actor()
-    index = _int(request.form.get("index"), -1)
+    index = _whole("index", -1)
     methods = _market().member(me).payout_methods
     if not 0 <= index < len(methods):
         abort(400, description="index: a payout method's place in the list")
@@ -1038,12 +1040,11 @@ def remove_payout_method() -> Response:
 
 @pages.post("/withdraw")
 def withdraw() -> Response:
-    amount = _dollars(request.form.get("amount"))
-    if amount is not None:
-        command(
-            lambda k: _market().request_withdrawal(actor(), amount, key=k),
-            ("طلبت سحب أرباحك", "Your withdrawal was requested"),
-        )
+    amount = _amount("amount")
+    command(
+        lambda k: _market().request_withdrawal(actor(), amount, key=k),
+        ("طلبت سحب أرباحك", "Your withdrawal was requested"),
+    )
     return back()
 
 
@@ -1068,7 +1069,7 @@ def post_request() -> Response:
             category_id=CategoryId(form.get("category", "")),
             title=form.get("title", ""),
             description=form.get("description", ""),
-            budget=_dollars(form.get("budget")),
+            budget=_optional_amount("budget"),
             key=k,
         ),
         ("أُرسل طلبك للمراجعة", "Your request was sent for review"),
@@ -1086,8 +1087,8 @@ def make_offer(request_id: str) -> Response:
             RequestId(request_id),
             form.get("message", ""),
             service_id=ServiceId(service_id) if service_id else None,
-            price=None if service_id else _dollars(form.get("price")),
-            delivery_days=None if service_id else _int(form.get("days"), 1),
+            price=None if service_id else _amount("price"),
+            delivery_days=None if service_id else _whole("days"),
             key=k,
         ),
         ("أُرسل عرضك", "Your offer was sent"),
@@ -1121,15 +1122,20 @@ def close_request(request_id: str) -> Response:
 
 
 @pages.get("/projects")
-def projects() -> str:
+def projects() -> tuple[str, int]:
     """Open projects, newest first: by category, budget bracket, skills and Arabic text."""
     args = request.args
     category = args.get("category") or None
     bracket = args.get("bracket") or None
-    chosen = _int(bracket, -1) if bracket else None
     brackets = _market().policy.projects.brackets
-    if chosen is not None and not 0 <= chosen < len(brackets):
-        abort(400, description=f"bracket: 0 to {len(brackets) - 1}")
+    try:
+        chosen = _whole("bracket") if bracket else None
+        if chosen is not None and not 0 <= chosen < len(brackets):
+            raise FormError.no_bracket(bracket)
+        unreadable = False
+    except FormError as error:  # said, then every bracket is shown: a 400 all the same
+        flash(error.said(), "error")
+        chosen, unreadable = None, True
     skills = [s.strip() for s in args.get("skills", "").split(",") if s.strip()][:10]
     text = args.get("q", "").strip()[:200] or None
     try:
@@ -1144,13 +1150,14 @@ def projects() -> str:
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
         found = []
-    return render_template(
+    page = render_template(
         "projects.html",
         projects=found,
         brackets=_bracket_labels(),
         chosen=chosen,
         Visibility=Visibility,
     )
+    return page, HTTPStatus.BAD_REQUEST if unreadable else HTTPStatus.OK
 
 
 @pages.post("/projects")
@@ -1167,13 +1174,13 @@ def post_project() -> Response:
                 category_id=CategoryId(form.get("category", "")),
                 title=form.get("title", ""),
                 description=form.get("description", ""),
-                bracket=_int(form.get("bracket"), -1),
-                duration_days=_int(form.get("days"), 0),
+                bracket=_whole("bracket"),
+                duration_days=_whole("days"),
                 skills=_listed(form.get("skills", ""), ","),
                 questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
                 invited=invited,
-                hires_allowed=_int(form.get("hires"), 1),
+                hires_allowed=_whole("hires", 1),
                 key=k,
             )
         ),
@@ -1265,8 +1272,8 @@ def project_action(project_id: str, action: str) -> Response:
                 title=form.get("title", ""),
                 description=form.get("description", ""),
                 category_id=CategoryId(form.get("category", "")),
-                bracket=_int(form.get("bracket"), -1),
-                duration_days=_int(form.get("days"), 0),
+                bracket=_whole("bracket"),
+                duration_days=_whole("days"),
                 skills=_listed(form.get("skills", ""), ","),
                 questions=_listed(form.get("questions", ""), "\n"),
                 key=key,
@@ -1311,13 +1318,14 @@ def _bid_terms() -> _BidTerms | None:
     ``None``, said to the reader, when the amount is not an amount.
     """
     form = request.form
-    amount = _dollars(form.get("amount"))
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+    try:
+        amount, days = _amount("amount"), _whole("days")
+    except FormError as error:
+        flash(error.said(), "error")
         return None
     return _BidTerms(
         amount=amount,
-        delivery_days=_int(form.get("days"), 0),
+        delivery_days=days,
         text=form.get("text", ""),
         answers=form.getlist("answer"),
     )
@@ -1391,11 +1399,11 @@ def send_offer(member_id: str) -> Response:
     """A client's private offer to this member, on one of the client's open projects."""
     me, form = actor(), request.form
     back_to = url_for("member_profile", member_id=member_id)
-    amount = _dollars(form.get("amount"))
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+    try:
+        amount, days, plans = _amount("amount"), _whole("days"), _milestone_plans()
+    except FormError as error:
+        flash(error.said(), "error")
         return redirect(back_to, 303)
-    plans = _milestone_plans()
     sent: list[ContractId] = []
     if command(
         lambda k: sent.append(
@@ -1404,7 +1412,7 @@ def send_offer(member_id: str) -> Response:
                 ProjectId(form.get("project", "")),
                 MemberId(member_id),
                 amount=amount,
-                delivery_days=_int(form.get("days"), 0),
+                delivery_days=days,
                 milestones=plans,
                 key=k,
             )
@@ -1432,9 +1440,7 @@ def _milestone_plans() -> list[MilestonePlan]:
         amount_text = request.form.get(f"milestone_amount_{n}", "").strip()
         if not title and not amount_text:
             continue
-        amount = _dollars(amount_text)
-        if amount is None:
-            abort(400, description=f"milestone_amount_{n}: an amount like 25.00")
+        amount = _amount(f"milestone_amount_{n}")
         plans.append(MilestonePlan(title, amount))
     return plans
 
@@ -1478,17 +1484,11 @@ def _aspects(*, client: bool) -> tuple[Aspect, ...]:
 
 
 def _number() -> int:
-    number = _int(request.form.get("number"), 0)
-    if number < 1:
-        abort(400, description="number: a milestone's number, from 1")
-    return number
+    return _whole("number")
 
 
 def _ratings(*, client: bool) -> list[AspectRating]:
-    return [
-        AspectRating(a, _int(request.form.get(f"stars_{a.value}"), 0))
-        for a in _aspects(client=client)
-    ]
+    return [AspectRating(a, _whole(f"stars_{a.value}")) for a in _aspects(client=client)]
 
 
 @pages.post("/contracts/<contract_id>/<action>")
@@ -1530,7 +1530,12 @@ def contract_action(contract_id: str, action: str) -> Response:
             key=k,
         ),
         "resolve": lambda k: market.resolve_milestone(
-            me, cid, number, resolution or Resolution.RELEASE, _dollars(form.get("refund")), key=k
+            me,
+            cid,
+            number,
+            resolution or Resolution.RELEASE,
+            _optional_amount("refund", required=resolution is Resolution.SPLIT),
+            key=k,
         ),
     }
     if action not in actions:
@@ -1875,17 +1880,166 @@ def url_for(endpoint: str, **values: object) -> str:
 
 
 def _dollars(text: str | None) -> Money | None:
-    """An amount typed in a form, in the policy's currency, or ``None``."""
-    if not text or not _AMOUNT.fullmatch(text.strip()):
-        return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "-5": not an amount here
-    return Money.of(text.strip(), KHAMSAT.currency)
+    """An amount as typed, in the policy's currency (a sign kept), or ``None`` if it is none.
+
+    Whether a negative or zero amount is allowed is the library's rule, said with the value
+    as typed; the host only reads.
+    """
+    typed = (text or "").strip()
+    if not _AMOUNT.fullmatch(typed):
+        return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "2.555": not an amount here
+    return Money.of(typed.translate(_ARABIC_INDIC).replace("\u066b", "."), KHAMSAT.currency)
 
 
-def _int(text: str | None, default: int) -> int:
-    """A whole number typed in a form (Western or Arabic-Indic digits), or ``default``."""
-    if not text or not _WHOLE.fullmatch(text.strip()):
+def _read_whole(text: str | None) -> int | None:
+    """A whole number as typed (a sign kept; Western or Arabic-Indic digits), or ``None``."""
+    typed = (text or "").strip()
+    return int(typed.translate(_ARABIC_INDIC)) if _WHOLE.fullmatch(typed) else None
+
+
+class FormError(Exception):
+    """A form's field the host cannot read as what it asks for: said, and nothing is done.
+
+    The message names the field and quotes what was typed, in the reader's language. Inside
+    :func:`command` it is flashed like a refusal; elsewhere :func:`_unreadable` says it.
+    """
+
+    def __init__(self, arabic: str, english: str) -> None:
+        super().__init__(english)
+        self.arabic, self.english = arabic, english
+
+    def said(self) -> str:
+        """The message in the reader's language."""
+        return self.arabic if g.get("lang", "ar") == "ar" else self.english
+
+    @classmethod
+    def required(cls, name: str) -> FormError:
+        """The field ``name`` was left empty."""
+        arabic, english = field_name(name)
+        return cls(f"{arabic}: هذا الحقل مطلوب.", f"{english}: this field is required.")
+
+    @classmethod
+    def not_whole(cls, name: str, typed: str) -> FormError:
+        """``typed`` in the field ``name`` is not a whole number."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لم نفهم «{shown}»؛ اكتب عددًا صحيحًا مثل 3.",
+            f"{english}: «{shown}» is not a whole number; write one like 3.",
+        )
+
+    @classmethod
+    def not_amount(cls, name: str, typed: str) -> FormError:
+        """``typed`` in the field ``name`` is not an amount."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لم نفهم «{shown}»؛ اكتب مبلغًا بالدولار مثل 25.00"
+            " (منزلتان عشريتان على الأكثر).",
+            f"{english}: «{shown}» is not an amount; write one like 25.00 (at most two decimals).",
+        )
+
+    @classmethod
+    def no_bracket(cls, typed: str) -> FormError:
+        """The projects' filter names a budget bracket that does not exist."""
+        shown = typed[:20]
+        return cls(
+            f"فئة الميزانية: لا توجد فئة «{shown}»، فعُرضت المشاريع بكل الميزانيات.",
+            f"Budget bracket: there is no bracket «{shown}»; projects of every budget are shown.",
+        )
+
+    @classmethod
+    def untitled_upgrade(cls, n: int) -> FormError:
+        """An upgrade's price or days were given without its title."""
+        arabic, english = field_name(f"upgrade_title_{n}")
+        return cls(
+            f"{arabic}: اكتب عنوان التطوير أو امسح سعره وأيامه.",
+            f"{english}: give the upgrade a title, or clear its price and days.",
+        )
+
+
+_FIELDS: Final = {
+    "quantity": ("عدد مرات الطلب", "Quantity"),
+    "stars": ("عدد النجوم", "Stars"),
+    "amount": ("المبلغ", "Amount"),
+    "price": ("السعر", "Price"),
+    "budget": ("الميزانية", "Budget"),
+    "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),
+    "days": ("مدة التسليم بالأيام", "Delivery days"),
+    "hires": ("عدد المستقلين المطلوب توظيفهم", "Freelancers to hire"),
+    "bracket": ("فئة الميزانية", "Budget bracket"),
+    "number": ("رقم الدفعة", "Milestone number"),
+    "index": ("طريقة السحب", "Payout method"),
+    "max_price": ("السعر الأقصى", "Highest price"),
+    "upgrade_price": ("سعر التطوير {n}", "Upgrade {n}'s price"),
+    "upgrade_days": ("الأيام الإضافية للتطوير {n}", "Upgrade {n}'s extra days"),
+    "upgrade_title": ("عنوان التطوير {n}", "Upgrade {n}'s title"),
+    "milestone_amount": ("مبلغ الدفعة {n}", "Milestone {n}'s amount"),
+}
+"""Each numeric field of the site's forms, as its reader knows it (Arabic, English)."""
+
+
+def field_name(name: str) -> tuple[str, str]:
+    """A form field's name for people: ``upgrade_days_0`` is "upgrade 1's extra days"."""
+    base, _, number = name.rpartition("_")
+    if base in _FIELDS and number.isdigit():
+        arabic, english = _FIELDS[base]
+        n = int(number) + 1
+        return arabic.format(n=n), english.format(n=n)
+    arabic, english = _FIELDS.get(name, (name, name))
+    return arabic, english
+
+
+def _typed(name: str) -> str:
+    """What was typed in ``name`` (the form's field, else the address's), stripped."""
+    given = request.form if request.method == "POST" else request.args
+    return (given.get(name) or "").strip()
+
+
+def _whole(name: str, default: int | None = None) -> int:
+    """The whole number typed in the field ``name``; ``default`` when left empty.
+
+    What is not a whole number (``abc``, ``2.5``) is a :class:`FormError` naming the field
+    and quoting it; so is an empty field without a default. A number out of range is the
+    library's to refuse, with the value as typed: the host never clamps or replaces it.
+    """
+    typed = _typed(name)
+    if not typed:
+        if default is None:
+            raise FormError.required(name)
         return default
-    return int(text.strip().translate(_ARABIC_INDIC))
+    number = _read_whole(typed)
+    if number is None:
+        raise FormError.not_whole(name, typed)
+    return number
+
+
+def _optional_amount(name: str, *, required: bool = False) -> Money | None:
+    """:func:`_amount`, or ``None`` when the field is left empty and not ``required``."""
+    return _amount(name) if required or _typed(name) else None
+
+
+def _amount(name: str) -> Money:
+    """The amount typed in the field ``name``, in the policy's currency.
+
+    Empty, or not an amount (``abc``, ``2.555``, ``1e3``): a :class:`FormError` naming the
+    field and quoting what was typed. Whether the amount is allowed (more than zero, within
+    a range) is the library's rule, said with the amount as typed.
+    """
+    typed = _typed(name)
+    if not typed:
+        raise FormError.required(name)
+    amount = _dollars(typed)
+    if amount is None:
+        raise FormError.not_amount(name, typed)
+    return amount
+
+
+@pages.app_errorhandler(FormError)
+def _unreadable(error: FormError) -> Response | tuple[str, int]:
+    """A field read before the use case ran: back to the form with the message (a POST)."""
+    if request.method == "POST":
+        flash(error.said(), "error")
+        return back()
+    return render_template("error.html", message=error.said(), back_to=_came_from()), 400
 
 
 __all__ = ["ADMIN_EMAIL", "BUYERS", "DEMO_PASSWORD", "Host", "bootstrap", "create_app"]

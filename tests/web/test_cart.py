@@ -15,8 +15,7 @@ from forms import csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
-from microgigs.l10n import format_count, format_money
-from microgigs.l10n import Unit
+from microgigs.l10n import Unit, format_count, format_money
 from microgigs.pricing import LineKind
 from microgigs.ranking import ListingQuery
 
@@ -33,7 +32,9 @@ def _service_with_upgrades(host):
     pytest.fail("the demo has no service with two upgrades")
 
 
-@pytest.mark.parametrize(("lang", "email"), [("ar", "hind@example.com"), ("en", "tariq@example.com")])
+@pytest.mark.parametrize(
+    ("lang", "email"), [("ar", "hind@example.com"), ("en", "tariq@example.com")]
+)
 def test_the_cart_shows_each_part_of_the_price_before_paying(app, host, lang, email):
     client = app.test_client()
     client.get(f"/lang/{lang}?next=/")
