@@ -1355,10 +1355,11 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
             ),
         )
     elif action == "hire":
-        plans = _milestone_plans()
         hired: list[ContractId] = []
         if command(
-            lambda k: hired.append(_market().hire_bid(me, pid, bid, milestones=plans, key=k)),
+            lambda k: hired.append(
+                _market().hire_bid(me, pid, bid, milestones=_milestone_plans(), key=k)
+            ),
             (
                 "أُرسل العقد إلى المستقل؛ يبدأ العمل بعد قبوله وتمويل الدفعة الأولى",
                 (
@@ -1484,6 +1485,7 @@ def _aspects(*, client: bool) -> tuple[Aspect, ...]:
 
 
 def _number() -> int:
+    """The milestone a contract's form acts on (read inside the action: a refusal if bad)."""
     return _whole("number")
 
 
@@ -1499,24 +1501,21 @@ def contract_action(contract_id: str, action: str) -> Response:
     parties = market.contract_page(me, cid).contract  # others: 403
     client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
     agree = form.get("agree") == "yes"
-    numbered = {"fund", "submit", "approve", "changes", "dispute", "resolve"}
-    number = _number() if action in numbered else 0
     method = METHODS.get(form.get("method", "balance"))
     if action == "fund" and form.get("method", "balance") not in METHODS:
         abort(400, description="method: balance, card or paypal")
     resolution = _choice(Resolution, form.get("resolution", "")) if action == "resolve" else None
-    plans = _milestone_plans() if action == "propose" else []
     submitting = action == "submit" and freelancer
     files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
-        "fund": lambda k: market.fund_milestone(me, cid, number, method, key=k),
-        "submit": lambda k: market.submit_milestone(me, cid, number, text, files, key=k),
-        "propose": lambda k: market.propose_milestones(me, cid, plans, key=k),
+        "fund": lambda k: market.fund_milestone(me, cid, _number(), method, key=k),
+        "submit": lambda k: market.submit_milestone(me, cid, _number(), text, files, key=k),
+        "propose": lambda k: market.propose_milestones(me, cid, _milestone_plans(), key=k),
         "answer_proposal": lambda k: market.answer_proposal(me, cid, agree=agree, key=k),
-        "approve": lambda k: market.approve_milestone(me, cid, number, key=k),
-        "changes": lambda k: market.request_changes(me, cid, number, text, key=k),
-        "dispute": lambda k: market.dispute_milestone(me, cid, number, text, key=k),
+        "approve": lambda k: market.approve_milestone(me, cid, _number(), key=k),
+        "changes": lambda k: market.request_changes(me, cid, _number(), text, key=k),
+        "dispute": lambda k: market.dispute_milestone(me, cid, _number(), text, key=k),
         "end": lambda k: market.end_contract(me, cid, text, key=k),
         "answer_end": lambda k: market.answer_end(me, cid, agree=agree, key=k),
         "ask_cancel": lambda k: market.ask_to_cancel_contract(me, cid, key=k),
@@ -1532,7 +1531,7 @@ def contract_action(contract_id: str, action: str) -> Response:
         "resolve": lambda k: market.resolve_milestone(
             me,
             cid,
-            number,
+            _number(),
             resolution or Resolution.RELEASE,
             _optional_amount("refund", required=resolution is Resolution.SPLIT),
             key=k,
