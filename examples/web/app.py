@@ -61,7 +61,13 @@ from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
-from microgigs.errors import InsufficientFunds, NotFound, PermissionDenied
+from microgigs.errors import (
+    ContactDetailsNotAllowed,
+    InsufficientFunds,
+    InvalidType,
+    NotFound,
+    PermissionDenied,
+)
 from microgigs.ids import (
     BidId,
     CategoryId,
@@ -376,13 +382,17 @@ def actor() -> Actor:
 E = TypeVar("E", bound=Enum)
 
 
-def _choice(kind: type[E], value: str) -> E:
-    """One of an enum's values, or a 400 that names the value and the choices."""
+def _choice(kind: type[E], name: str, value: str) -> E:
+    """One of an enum's values, else a :class:`FormError` naming the field and its choices.
+
+    The choices are named as the page names them (their labels), never by their values.
+    """
     try:
         return kind(value)
     except ValueError:
-        choices = ", ".join(str(member.value) for member in kind)
-        abort(400, description=f"{value[:40]!r}: {choices}")
+        shown = {lang: [label(m, lang) if hasattr(m, "label") else str(m.value) for m in kind]
+                 for lang in LANGUAGES}  # fmt: skip
+        raise FormError.not_a_choice(name, value, shown["ar"], shown["en"]) from None
 
 
 def local(target: str | None) -> str:
@@ -431,6 +441,15 @@ def _said(error: MicrogigsError, lang: str) -> str:
             if lang == "ar"
             else f"Your balance, {have}, is not enough for {need}."
         )
+    elif isinstance(error, ContactDetailsNotAllowed):
+        # the library names the kinds found in English ("phone, link"): named here for people
+        found = str(context.get("found", "")).split(", ")
+        kinds = ("، " if lang == "ar" else ", ").join(
+            _CONTACT_KINDS[kind][0 if lang == "ar" else 1]
+            for kind in found
+            if kind in _CONTACT_KINDS
+        )
+        text = gettext(error.template, lang).format(found=kinds)
     else:
         text = translate_error(error, lang)
     for value in context.values():
@@ -438,6 +457,14 @@ def _said(error: MicrogigsError, lang: str) -> str:
             shown = format_money(value, lang)
             text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
     return text
+
+
+_CONTACT_KINDS: Final = {
+    "phone": ("رقم هاتف", "a phone number"),
+    "email": ("بريد إلكتروني", "an e-mail address"),
+    "link": ("رابط", "a link"),
+}
+"""The kinds of contact details ``contact_details`` finds, as a message names them."""
 
 
 def _render(amount: object, lang: str) -> str:
@@ -579,7 +606,9 @@ _SEARCH_FIELDS: Final = ("q", "ordering", "category", "section", "max_price")
 def search() -> str:
     args = request.args
     text = args.get("q", "").strip() or None
-    ordering = _choice(Ordering, args.get("ordering") or ("relevance" if text else "newest"))
+    ordering = _choice(
+        Ordering, "ordering", args.get("ordering") or ("relevance" if text else "newest")
+    )
     category = args.get("category") or None
     typed_price = (args.get("max_price") or "").strip()
     if typed_price and _dollars(typed_price) is None:  # said, then searched without it
@@ -596,9 +625,8 @@ def search() -> str:
             section_id=CategoryId(args["section"]) if args.get("section") else None,
             max_price=_dollars(args.get("max_price")),
             ordering=ordering,
-            cursor=args.get("cursor") or None,
         )
-        page = _market().search(query)
+        page = _market().search(_paged(query, args.get("cursor") or None))
         # the search's own fields only: url_for reads others ("endpoint", "_external", …)
         kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
     except MicrogigsError as error:
@@ -616,6 +644,27 @@ def search() -> str:
         following=following,
         suggested=suggested,
     )
+
+
+def _paged(query: ListingQuery, cursor: str | None) -> ListingQuery:
+    """``query`` from the page ``cursor`` names; its first page, said, if the cursor is bad.
+
+    A cursor is the library's (an address mangled or from an older site is not one).
+    """
+    if cursor is None:
+        return query
+    try:
+        return attrs.evolve(query, cursor=cursor)
+    except InvalidType as error:
+        if error.field != "cursor":
+            raise
+    flash(
+        "رابط هذه الصفحة من النتائج غير صالح، فعُرضت الصفحة الأولى منها."
+        if g.lang == "ar"
+        else "The address of this page of results is not valid: the first page is shown.",
+        "error",
+    )
+    return query
 
 
 @pages.get("/services/<service_id>")
@@ -764,7 +813,7 @@ def orders() -> str:
     me = actor()
     as_seller = request.args.get("as") == "seller"
     status = request.args.get("status")
-    chosen = _choice(OrderStatus, status) if status else None
+    chosen = _choice(OrderStatus, "status", status) if status else None
     listed = _market().orders_of(me, chosen, as_seller=as_seller)
     return render_template("orders.html", orders=listed, as_seller=as_seller, status=status)
 
@@ -1012,7 +1061,12 @@ def add_payout_method() -> Response:
     me, form = actor(), request.form
     make = _PAYOUT_KINDS.get(form.get("kind", ""))
     if make is None:
-        abort(400, description="kind: paypal or bank_transfer")
+        raise FormError.not_a_choice(
+            name="kind",
+            typed=form.get("kind", ""),
+            arabic_choices=["باي بال", "حساب بنكي"],
+            english_choices=["PayPal", "bank account"],
+        )
 
     def add(key: str) -> None:
         methods = _market().member(me).payout_methods
@@ -1029,7 +1083,12 @@ def remove_payout_method() -> Response:
     index = _whole("index", -1)
     methods = _market().member(me).payout_methods
     if not 0 <= index < len(methods):
-        abort(400, description="index: a payout method's place in the list")
+        raise FormError.not_a_choice(
+            name="index",
+            typed=request.form.get("index", ""),
+            arabic_choices=["طرق السحب المعروضة"],
+            english_choices=["the methods shown"],
+        )
     kept = methods[:index] + methods[index + 1 :]
     command(
         lambda k: _market().set_payout_methods(me, kept, key=k),
@@ -1164,7 +1223,7 @@ def projects() -> tuple[str, int]:
 def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
-    visibility = _choice(Visibility, form.get("visibility") or "public")
+    visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
     invited = [MemberId(m.strip()) for m in form.get("invited", "").split(",") if m.strip()]
     posted: list[ProjectId] = []
     if command(
@@ -1503,8 +1562,17 @@ def contract_action(contract_id: str, action: str) -> Response:
     agree = form.get("agree") == "yes"
     method = METHODS.get(form.get("method", "balance"))
     if action == "fund" and form.get("method", "balance") not in METHODS:
-        abort(400, description="method: balance, card or paypal")
-    resolution = _choice(Resolution, form.get("resolution", "")) if action == "resolve" else None
+        raise FormError.not_a_choice(
+            name="method",
+            typed=form.get("method", ""),
+            arabic_choices=["الرصيد", "بطاقة ائتمان", "باي بال"],
+            english_choices=["balance", "card", "PayPal"],
+        )
+    resolution = (
+        _choice(Resolution, "resolution", form.get("resolution", ""))
+        if action == "resolve"
+        else None
+    )
     submitting = action == "submit" and freelancer
     files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
@@ -1937,6 +2005,18 @@ class FormError(Exception):
         )
 
     @classmethod
+    def not_a_choice(
+        cls, name: str, typed: str, arabic_choices: list[str], english_choices: list[str]
+    ) -> FormError:
+        """``typed`` in the field ``name`` is none of its choices (named as the page does)."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لا يوجد خيار «{shown}»؛ اختر واحدًا من: {'، '.join(arabic_choices)}.",
+            f"{english}: there is no choice «{shown}»; choose one of: "
+            f"{', '.join(english_choices)}.",
+        )
+
+    @classmethod
     def no_bracket(cls, typed: str) -> FormError:
         """The projects' filter names a budget bracket that does not exist."""
         shown = typed[:20]
@@ -1968,6 +2048,12 @@ _FIELDS: Final = {
     "number": ("رقم الدفعة", "Milestone number"),
     "index": ("طريقة السحب", "Payout method"),
     "max_price": ("السعر الأقصى", "Highest price"),
+    "ordering": ("الترتيب", "Sort by"),
+    "kind": ("نوع طريقة السحب", "Payout method's kind"),
+    "method": ("طريقة الدفع", "Payment method"),
+    "status": ("حالة الطلب", "Order status"),
+    "visibility": ("ظهور المشروع", "Who sees the project"),
+    "resolution": ("القرار في النزاع", "Decision on the dispute"),
     "upgrade_price": ("سعر التطوير {n}", "Upgrade {n}'s price"),
     "upgrade_days": ("الأيام الإضافية للتطوير {n}", "Upgrade {n}'s extra days"),
     "upgrade_title": ("عنوان التطوير {n}", "Upgrade {n}'s title"),
