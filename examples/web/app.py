@@ -320,6 +320,8 @@ def _helpers() -> dict[str, Any]:
         "label": lambda v: label(v, g.lang),
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
+        "typed": typed,
+        "typed_all": typed_all,
         "lang": g.lang,
         # made when a page is rendered, not for every request: static files and JSON open
         # no session, so a crawler without cookies writes no rows for them
@@ -471,15 +473,50 @@ def _render(amount: object, lang: str) -> str:
     return format_money(amount, lang) if isinstance(amount, Money) else str(amount)
 
 
+_NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})
+
+
+def _keep_typed() -> None:
+    """Keep what a refused form held, so the page shows it again beside the message.
+
+    Kept in the (server-side) session for the next page rendered only, by the form's
+    action; never a password, a token or a file.
+    """
+    fields = {
+        name: [value[:10_000] for value in request.form.getlist(name)]
+        for name in request.form
+        if name not in _NOT_KEPT
+    }
+    session["typed"] = {"action": request.path, "fields": fields}
+
+
+def typed(action: str, name: str, default: object = "") -> object:
+    """What was typed in ``name`` of the form sent to ``action`` and refused, else ``default``."""
+    kept = g.get("typed")
+    if kept is None:
+        kept = g.typed = session.pop("typed", None) or {}
+    values = kept.get("fields", {}).get(name) if kept.get("action") == action else None
+    return values[0] if values else default
+
+
+def typed_all(action: str, name: str) -> list[str]:
+    """Every value typed in ``name`` (a repeated field) of the refused form sent to ``action``."""
+    typed(action, name)  # reads the kept form once
+    kept = g.typed
+    return list(kept.get("fields", {}).get(name, [])) if kept.get("action") == action else []
+
+
 def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
     """Run a use case under the form's key; a refusal is flashed, translated."""
     try:
         action(request.form.get("key") or uuid.uuid4().hex)
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
+        _keep_typed()
         return False
     except FormError as error:  # a field read inside the action: nothing was done either
         flash(error.said(), "error")
+        _keep_typed()
         return False
     if done:
         flash(done[0] if g.lang == "ar" else done[1], "ok")
@@ -1246,7 +1283,7 @@ def post_project() -> Response:
         ("أُرسل مشروعك للمراجعة، وسيُنشر بعد قبوله", "Your project was sent for review"),
     ):
         return redirect(url_for("project", project_id=posted[0]), 303)
-    return redirect(url_for("my_projects"), 303)
+    return redirect(url_for("projects") + "#post", 303)  # the form again, as it was typed
 
 
 @pages.get("/projects/mine")
@@ -1381,6 +1418,7 @@ def _bid_terms() -> _BidTerms | None:
         amount, days = _amount("amount"), _whole("days")
     except FormError as error:
         flash(error.said(), "error")
+        _keep_typed()
         return None
     return _BidTerms(
         amount=amount,
@@ -1463,6 +1501,7 @@ def send_offer(member_id: str) -> Response:
         amount, days, plans = _amount("amount"), _whole("days"), _milestone_plans()
     except FormError as error:
         flash(error.said(), "error")
+        _keep_typed()
         return redirect(back_to, 303)
     sent: list[ContractId] = []
     if command(
@@ -2123,6 +2162,7 @@ def _unreadable(error: FormError) -> Response | tuple[str, int]:
     """A field read before the use case ran: back to the form with the message (a POST)."""
     if request.method == "POST":
         flash(error.said(), "error")
+        _keep_typed()
         return back()
     return render_template("error.html", message=error.said(), back_to=_came_from()), 400
 

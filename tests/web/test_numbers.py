@@ -34,7 +34,9 @@ def _member(host, email):
 def _send(client, page, action, **form):
     """Post ``form`` from ``page`` as a browser does (its CSRF token, its address)."""
     token = csrf_of(client.get(page).data)
-    answer = client.post(action, data={"csrf": token, **form}, headers={"Referer": page})
+    answer = client.post(
+        action, data={"csrf": token, **form}, headers={"Referer": f"http://localhost{page}"}
+    )
     assert 303 == answer.status_code, answer.data[:300]
     return flashed(client.get(answer.headers["Location"]).data)
 
