@@ -1873,15 +1873,25 @@ def register() -> str | Response:
 @pages.get("/verify/<token>")
 def verify(token: str) -> Response:
     member_id = _host().accounts.use_verification(token)
-    if member_id is None:  # unknown, used up or expired: the same answer for each
+    confirmed = g.member_id and not g.admin and _market().member(actor()).email_verified
+    if member_id is None and confirmed:  # the reader's own link, followed again
         flash(
-            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا من لوحتك."
+            "بريدك الإلكتروني مؤكَّد من قبل، ولا حاجة إلى رابط آخر."
             if g.lang == "ar"
-            else "This confirmation link is not valid: used or expired. Ask for a new one "
-            "from your dashboard.",
-            "error",
+            else "Your e-mail address is already confirmed: no other link is needed.",
+            "ok",
         )
-        return render_template("error.html", message=""), 404  # type: ignore[return-value]
+        return redirect(url_for("account"), 303)
+    if member_id is None:  # unknown, used up or expired: the same answer for each
+        message = (
+            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. إن لم يُؤكَّد بريدك بعد، فاطلب "
+            "رابطًا جديدًا من صفحة حسابك."
+            if g.lang == "ar"
+            else "This confirmation link is not valid: used or expired. If your address is "
+            "not confirmed yet, ask for a new link on your account page."
+        )
+        page = render_template("error.html", message=message, back_to="/account")
+        return page, 404  # type: ignore[return-value]
     command(
         lambda _k: _market().verify_email(MemberId(member_id), key=f"verify-{member_id}"),
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
@@ -1900,7 +1910,7 @@ def resend_verification() -> Response:
             "أرسلنا إليك رابط تأكيد جديدًا" if g.lang == "ar" else "A new link is on its way",
             "ok",
         )
-    return redirect(url_for("dashboard"), 303)
+    return redirect(url_for("account"), 303)  # where its button is
 
 
 @pages.route("/login", methods=["GET", "POST"])
