@@ -26,7 +26,7 @@ from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
-from accounts import Accounts, open_accounts, password_allowed
+from accounts import PASSWORD_LENGTH, Accounts, open_accounts, password_allowed
 from api import api, balances_of, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
@@ -1832,12 +1832,8 @@ def register() -> str | Response:
     form = request.form
     password = form.get("password", "")
     if not password_allowed(password):
-        flash(
-            "كلمة المرور من 8 أحرف على الأقل"
-            if g.lang == "ar"
-            else "The password needs at least 8 characters",
-            "error",
-        )
+        flash(_password_refused(password), "error")
+        _keep_typed()
         return render_template("register.html"), 400  # type: ignore[return-value]
     created: list[MemberId] = []
     if not command(
@@ -1868,6 +1864,22 @@ def register() -> str | Response:
     _log_in(account.member_id, is_admin=False)
     send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("account"), 303)
+
+
+def _password_refused(password: str) -> str:
+    """Why ``password`` is refused: too long, or too short (spaces not counted)."""
+    shortest, longest = PASSWORD_LENGTH
+    if len(password) > longest:
+        return (
+            f"كلمة المرور أطول من المسموح: {longest} حرفًا على الأكثر."
+            if g.lang == "ar"
+            else f"The password is too long: at most {longest} characters."
+        )
+    return (
+        f"كلمة المرور من {shortest} أحرف على الأقل، لا تُحسب منها المسافات."
+        if g.lang == "ar"
+        else f"The password needs at least {shortest} characters, spaces not counted."
+    )
 
 
 @pages.get("/verify/<token>")
@@ -1964,12 +1976,7 @@ def change_password() -> str | Response:
         )
         return render_template("password.html"), 401  # type: ignore[return-value]
     if not password_allowed(password):
-        flash(
-            "كلمة المرور من 8 أحرف على الأقل"
-            if g.lang == "ar"
-            else "The password needs at least 8 characters",
-            "error",
-        )
+        flash(_password_refused(password), "error")
         return render_template("password.html"), 400  # type: ignore[return-value]
     accounts.set_password(account.member_id, password)
     accounts.end_sessions(account.member_id)
