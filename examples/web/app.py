@@ -320,6 +320,7 @@ def _helpers() -> dict[str, Any]:
         "label": lambda v: label(v, g.lang),
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
+        "happened": happened,
         "typed": typed,
         "typed_all": typed_all,
         "lang": g.lang,
@@ -337,6 +338,34 @@ def _helpers() -> dict[str, Any]:
         "Status": OrderStatus,
         "now": _market().clock.now(),
     }
+
+
+_HAPPENED: Final = {
+    OrderEvent.SEND_INSTRUCTIONS: "sent the instructions",
+    OrderEvent.DELIVER: "delivered the work",
+    OrderEvent.ACCEPT: "accepted the delivery",
+    OrderEvent.REQUEST_MODIFICATION: "asked for modifications",
+    OrderEvent.REPORT_PROBLEM: "reported a problem",
+    OrderEvent.RESOLVE_COMPLETE: "closed the dispute as completed",
+    OrderEvent.RESOLVE_FULL_REFUND: "closed the dispute with a full refund",
+    OrderEvent.RESOLVE_PARTIAL_REFUND: "closed the dispute with a partial refund",
+    OrderEvent.CANCEL_LATE: "cancelled the late order",
+    OrderEvent.DECLINE: "declined the order",
+    OrderEvent.REQUEST_CANCELLATION: "asked to cancel the order",
+    OrderEvent.ACCEPT_CANCELLATION: "agreed to cancel the order",
+    OrderEvent.REFUSE_CANCELLATION: "refused to cancel the order",
+    OrderEvent.AUTO_ACCEPT: "accepted the delivery automatically",
+    OrderEvent.AUTO_ACCEPT_CANCELLATION: "cancelled the order after an unanswered request",
+    OrderEvent.AUTO_CANCEL: "cancelled an order left without instructions",
+}
+"""An order's history in English, in the past tense (the library's labels name actions)."""
+
+
+def happened(event: OrderEvent | None) -> str:
+    """One entry of an order's timeline: what was done (Arabic: the action's noun)."""
+    if g.lang == "ar":
+        return label(event, "ar") if event else "طلب الخدمة"
+    return _HAPPENED.get(event, label(event, "en")) if event else "placed the order"
 
 
 def measure(name: str, value: object) -> str:
