@@ -26,7 +26,7 @@ from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
-from accounts import Accounts, open_accounts, password_allowed
+from accounts import PASSWORD_LENGTH, Accounts, open_accounts, password_allowed
 from api import api, balances_of, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
@@ -51,7 +51,7 @@ from ratelimits import LIMITS, limit
 from sessions import SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import secure_filename
@@ -61,7 +61,13 @@ from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
-from microgigs.errors import InsufficientFunds, NotFound, PermissionDenied
+from microgigs.errors import (
+    ContactDetailsNotAllowed,
+    InsufficientFunds,
+    InvalidType,
+    NotFound,
+    PermissionDenied,
+)
 from microgigs.ids import (
     BidId,
     CategoryId,
@@ -115,8 +121,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 MAX_FILES = 10
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
-_AMOUNT = re.compile(r"[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
-_WHOLE = re.compile(r"[0-9\u0660-\u0669]{1,6}")
+_AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
+_WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,6}")
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -289,7 +295,16 @@ def _who() -> None:
         expected = session.get("csrf", "").encode()
         given = request.form.get("csrf", "").encode()
         if not expected or not secrets.compare_digest(given, expected):
-            abort(403, description="CSRF token missing or wrong")
+            raise StaleForm
+
+
+class StaleForm(Forbidden):
+    """A form whose CSRF token is missing or not this session's: a 403 that says what to do.
+
+    Mostly innocent: a tab left open across a log-out, a form older than its session.
+    """
+
+    description = "CSRF token missing or wrong"
 
 
 @pages.app_context_processor
@@ -305,6 +320,9 @@ def _helpers() -> dict[str, Any]:
         "label": lambda v: label(v, g.lang),
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
+        "happened": happened,
+        "typed": typed,
+        "typed_all": typed_all,
         "lang": g.lang,
         # made when a page is rendered, not for every request: static files and JSON open
         # no session, so a crawler without cookies writes no rows for them
@@ -320,6 +338,34 @@ def _helpers() -> dict[str, Any]:
         "Status": OrderStatus,
         "now": _market().clock.now(),
     }
+
+
+_HAPPENED: Final = {
+    OrderEvent.SEND_INSTRUCTIONS: "sent the instructions",
+    OrderEvent.DELIVER: "delivered the work",
+    OrderEvent.ACCEPT: "accepted the delivery",
+    OrderEvent.REQUEST_MODIFICATION: "asked for modifications",
+    OrderEvent.REPORT_PROBLEM: "reported a problem",
+    OrderEvent.RESOLVE_COMPLETE: "closed the dispute as completed",
+    OrderEvent.RESOLVE_FULL_REFUND: "closed the dispute with a full refund",
+    OrderEvent.RESOLVE_PARTIAL_REFUND: "closed the dispute with a partial refund",
+    OrderEvent.CANCEL_LATE: "cancelled the late order",
+    OrderEvent.DECLINE: "declined the order",
+    OrderEvent.REQUEST_CANCELLATION: "asked to cancel the order",
+    OrderEvent.ACCEPT_CANCELLATION: "agreed to cancel the order",
+    OrderEvent.REFUSE_CANCELLATION: "refused to cancel the order",
+    OrderEvent.AUTO_ACCEPT: "accepted the delivery automatically",
+    OrderEvent.AUTO_ACCEPT_CANCELLATION: "cancelled the order after an unanswered request",
+    OrderEvent.AUTO_CANCEL: "cancelled an order left without instructions",
+}
+"""An order's history in English, in the past tense (the library's labels name actions)."""
+
+
+def happened(event: OrderEvent | None) -> str:
+    """One entry of an order's timeline: what was done (Arabic: the action's noun)."""
+    if g.lang == "ar":
+        return label(event, "ar") if event else "طلب الخدمة"
+    return _HAPPENED.get(event, label(event, "en")) if event else "placed the order"
 
 
 def measure(name: str, value: object) -> str:
@@ -367,13 +413,17 @@ def actor() -> Actor:
 E = TypeVar("E", bound=Enum)
 
 
-def _choice(kind: type[E], value: str) -> E:
-    """One of an enum's values, or a 400 that names the value and the choices."""
+def _choice(kind: type[E], name: str, value: str) -> E:
+    """One of an enum's values, else a :class:`FormError` naming the field and its choices.
+
+    The choices are named as the page names them (their labels), never by their values.
+    """
     try:
         return kind(value)
     except ValueError:
-        choices = ", ".join(str(member.value) for member in kind)
-        abort(400, description=f"{value[:40]!r}: {choices}")
+        shown = {lang: [label(m, lang) if hasattr(m, "label") else str(m.value) for m in kind]
+                 for lang in LANGUAGES}  # fmt: skip
+        raise FormError.not_a_choice(name, value, shown["ar"], shown["en"]) from None
 
 
 def local(target: str | None) -> str:
@@ -422,6 +472,15 @@ def _said(error: MicrogigsError, lang: str) -> str:
             if lang == "ar"
             else f"Your balance, {have}, is not enough for {need}."
         )
+    elif isinstance(error, ContactDetailsNotAllowed):
+        # the library names the kinds found in English ("phone, link"): named here for people
+        found = str(context.get("found", "")).split(", ")
+        kinds = ("، " if lang == "ar" else ", ").join(
+            _CONTACT_KINDS[kind][0 if lang == "ar" else 1]
+            for kind in found
+            if kind in _CONTACT_KINDS
+        )
+        text = gettext(error.template, lang).format(found=kinds)
     else:
         text = translate_error(error, lang)
     for value in context.values():
@@ -431,8 +490,49 @@ def _said(error: MicrogigsError, lang: str) -> str:
     return text
 
 
+_CONTACT_KINDS: Final = {
+    "phone": ("رقم هاتف", "a phone number"),
+    "email": ("بريد إلكتروني", "an e-mail address"),
+    "link": ("رابط", "a link"),
+}
+"""The kinds of contact details ``contact_details`` finds, as a message names them."""
+
+
 def _render(amount: object, lang: str) -> str:
     return format_money(amount, lang) if isinstance(amount, Money) else str(amount)
+
+
+_NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})
+
+
+def _keep_typed() -> None:
+    """Keep what a refused form held, so the page shows it again beside the message.
+
+    Kept in the (server-side) session for the next page rendered only, by the form's
+    action; never a password, a token or a file.
+    """
+    fields = {
+        name: [value[:10_000] for value in request.form.getlist(name)]
+        for name in request.form
+        if name not in _NOT_KEPT
+    }
+    session["typed"] = {"action": request.path, "fields": fields}
+
+
+def typed(action: str, name: str, default: object = "") -> object:
+    """What was typed in ``name`` of the form sent to ``action`` and refused, else ``default``."""
+    kept = g.get("typed")
+    if kept is None:
+        kept = g.typed = session.pop("typed", None) or {}
+    values = kept.get("fields", {}).get(name) if kept.get("action") == action else None
+    return values[0] if values else default
+
+
+def typed_all(action: str, name: str) -> list[str]:
+    """Every value typed in ``name`` (a repeated field) of the refused form sent to ``action``."""
+    typed(action, name)  # reads the kept form once
+    kept = g.typed
+    return list(kept.get("fields", {}).get(name, [])) if kept.get("action") == action else []
 
 
 def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
@@ -441,6 +541,11 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
         action(request.form.get("key") or uuid.uuid4().hex)
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
+        _keep_typed()
+        return False
+    except FormError as error:  # a field read inside the action: nothing was done either
+        flash(error.said(), "error")
+        _keep_typed()
         return False
     if done:
         flash(done[0] if g.lang == "ar" else done[1], "ok")
@@ -459,6 +564,7 @@ def _denied(error: PermissionDenied) -> tuple[str, int]:
 
 _HTTP_MESSAGES: Final = {
     400: ("الطلب غير مفهوم", "This request could not be understood"),
+    403: ("ليست لك صلاحية فتح هذه الصفحة", "You may not open this page"),
     404: ("لا توجد صفحة بهذا العنوان", "There is no page at this address"),
     405: (
         "هذه الصفحة لا تقبل هذا النوع من الطلبات",
@@ -472,22 +578,41 @@ _HTTP_MESSAGES: Final = {
 }
 
 
-@pages.app_errorhandler(400)
-@pages.app_errorhandler(404)
-@pages.app_errorhandler(405)
-@pages.app_errorhandler(413)
-@pages.app_errorhandler(500)
-def _http_error(error: HTTPException) -> tuple[str | Response, int]:
-    """The site's own error pages, in the visitor's language (JSON under ``/api/``)."""
+_REFUSED: Final = ("لم يُقبل هذا الطلب", "This request was not accepted")
+"""Any other 4xx the host or Werkzeug raises."""
+_STALE: Final = (
+    "انتهت جلستك أو صار النموذج قديمًا: أعد تحميل الصفحة وحاول مرة أخرى.",
+    "Your session ended or the form is old: reload the page and try again.",
+)
+
+
+def _came_from() -> str:
+    """The page on this site the visitor came from (a form's page), else the home page."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return local("/" + referrer.removeprefix(request.host_url))
+    return "/"
+
+
+@pages.app_errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
+    """The site's own error pages, in the visitor's language (JSON under ``/api/``).
+
+    Every HTTP error the host raises (400, 403, 404, 405, 413, 500 …), never Werkzeug's
+    bare English page; each with a way back. 401 and 429 have their own handlers.
+    """
     status = error.code or HTTPStatus.INTERNAL_SERVER_ERROR
-    arabic, english = _HTTP_MESSAGES.get(status, _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR])
+    server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
+    fallback = _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR] if server else _REFUSED
+    known = _STALE if isinstance(error, StaleForm) else _HTTP_MESSAGES.get(status, fallback)
+    arabic, english = known
     message = arabic if g.get("lang", "ar") == "ar" else english
     bad = status == HTTPStatus.BAD_REQUEST
     detail = error.description if bad and error.description else ""
     if request.path.startswith("/api/"):
-        server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
         return jsonify(code="server_error" if server else "bad_request", message=message), status
-    return render_template("error.html", message=f"{message}. {detail}".strip(" .") + "."), status
+    shown = f"{message}. {detail}".strip(" .") + "." if not message.endswith(".") else message
+    return render_template("error.html", message=shown, back_to=_came_from()), status
 
 
 @pages.app_errorhandler(429)
@@ -547,7 +672,9 @@ _SEARCH_FIELDS: Final = ("q", "ordering", "category", "section", "max_price")
 def search() -> str:
     args = request.args
     text = args.get("q", "").strip() or None
-    ordering = _choice(Ordering, args.get("ordering") or ("relevance" if text else "newest"))
+    ordering = _choice(
+        Ordering, "ordering", args.get("ordering") or ("relevance" if text else "newest")
+    )
     category = args.get("category") or None
     typed_price = (args.get("max_price") or "").strip()
     if typed_price and _dollars(typed_price) is None:  # said, then searched without it
@@ -564,9 +691,8 @@ def search() -> str:
             section_id=CategoryId(args["section"]) if args.get("section") else None,
             max_price=_dollars(args.get("max_price")),
             ordering=ordering,
-            cursor=args.get("cursor") or None,
         )
-        page = _market().search(query)
+        page = _market().search(_paged(query, args.get("cursor") or None))
         # the search's own fields only: url_for reads others ("endpoint", "_external", …)
         kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
     except MicrogigsError as error:
@@ -586,6 +712,27 @@ def search() -> str:
     )
 
 
+def _paged(query: ListingQuery, cursor: str | None) -> ListingQuery:
+    """``query`` from the page ``cursor`` names; its first page, said, if the cursor is bad.
+
+    A cursor is the library's (an address mangled or from an older site is not one).
+    """
+    if cursor is None:
+        return query
+    try:
+        return attrs.evolve(query, cursor=cursor)
+    except InvalidType as error:
+        if error.field != "cursor":
+            raise
+    flash(
+        "رابط هذه الصفحة من النتائج غير صالح، فعُرضت الصفحة الأولى منها."
+        if g.lang == "ar"
+        else "The address of this page of results is not valid: the first page is shown.",
+        "error",
+    )
+    return query
+
+
 @pages.get("/services/<service_id>")
 def service(service_id: str) -> str:
     page = _market().service_page(viewer(), ServiceId(service_id))  # NotFound: a 404
@@ -603,7 +750,8 @@ def service(service_id: str) -> str:
         quantity_max=most,
         # choices kept through a log-in (see _login_first): the boxes ticked again
         chosen=request.args.getlist("upgrade"),
-        quantity=min(max(_int(request.args.get("quantity"), 1), 1), most),
+        # a choice kept in the address, only shown in the box: the form says if it is wrong
+        quantity=_read_whole(request.args.get("quantity")) or 1,
     )
 
 
@@ -622,7 +770,7 @@ def image(service_id: str) -> Response:
 @pages.post("/services/<service_id>/cart")
 def add_to_cart(service_id: str) -> Response:
     upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
-    quantity = _int(request.form.get("quantity"), 1)
+    quantity = _whole("quantity", 1)
     if command(
         lambda k: _market().add_to_cart(
             actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
@@ -714,11 +862,8 @@ def checkout() -> Response:
 
 @pages.post("/wallet/top-up")
 def top_up() -> Response:
-    amount = _dollars(request.form.get("amount"))
+    amount = _amount("amount")
     method = METHODS.get(request.form.get("method", "card")) or lg.Gateway.CARD
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
-        return back()
     command(
         lambda k: _market().top_up(actor(), amount, method, key=k),
         ("شُحن رصيدك", "Your balance was topped up"),
@@ -734,7 +879,7 @@ def orders() -> str:
     me = actor()
     as_seller = request.args.get("as") == "seller"
     status = request.args.get("status")
-    chosen = _choice(OrderStatus, status) if status else None
+    chosen = _choice(OrderStatus, "status", status) if status else None
     listed = _market().orders_of(me, chosen, as_seller=as_seller)
     return render_template("orders.html", orders=listed, as_seller=as_seller, status=status)
 
@@ -769,14 +914,12 @@ def act(order_id: str, action: str) -> Response:
         "answer_cancel": lambda k: _market().answer_cancellation(
             me, oid, agree=form.get("agree") == "yes", key=k
         ),
-        "review": lambda k: _market().review(
-            me, oid, stars=_int(form.get("stars"), 5), comment=text, key=k
-        ),
+        "review": lambda k: _market().review(me, oid, stars=_whole("stars"), comment=text, key=k),
         "resolve": lambda k: _market().resolve_dispute(
             me,
             oid,
             OrderEvent(form.get("outcome", "resolve_complete")),
-            _dollars(form.get("refund")),
+            _optional_amount("refund", required=form.get("outcome") == "resolve_partial_refund"),
             key=k,
         ),
     }
@@ -938,9 +1081,11 @@ def publish() -> Response:
             form.get(f"upgrade_price_{n}"),
         )
         if title:
-            money = _dollars(price) or Money.zero(KHAMSAT.currency)
-            upgrades.append(NewUpgrade(title, money, _int(form.get(f"upgrade_days_{n}"), 0)))
-    base = _dollars(form.get("price")) or Money.zero(KHAMSAT.currency)
+            money = _amount(f"upgrade_price_{n}")
+            upgrades.append(NewUpgrade(title, money, _whole(f"upgrade_days_{n}", 0)))
+        elif price or form.get(f"upgrade_days_{n}", "").strip():
+            raise FormError.untitled_upgrade(n)
+    base = _amount("price")
     tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
     command(
         lambda k: _market().publish_service(
@@ -950,7 +1095,7 @@ def publish() -> Response:
             description=form.get("description", ""),
             instructions=form.get("instructions", ""),
             base_price=base,
-            delivery_days=_int(form.get("days"), 0),
+            delivery_days=_whole("days"),
             upgrades=upgrades,
             tags=tags,
             key=k,
@@ -982,7 +1127,12 @@ def add_payout_method() -> Response:
     me, form = actor(), request.form
     make = _PAYOUT_KINDS.get(form.get("kind", ""))
     if make is None:
-        abort(400, description="kind: paypal or bank_transfer")
+        raise FormError.not_a_choice(
+            name="kind",
+            typed=form.get("kind", ""),
+            arabic_choices=["باي بال", "حساب بنكي"],
+            english_choices=["PayPal", "bank account"],
+        )
 
     def add(key: str) -> None:
         methods = _market().member(me).payout_methods
@@ -996,10 +1146,15 @@ def add_payout_method() -> Response:
 def remove_payout_method() -> Response:
     """Remove one of the member's payout methods (by its place in the list)."""
     me = actor()
-    index = _int(request.form.get("index"), -1)
+    index = _whole("index", -1)
     methods = _market().member(me).payout_methods
     if not 0 <= index < len(methods):
-        abort(400, description="index: a payout method's place in the list")
+        raise FormError.not_a_choice(
+            name="index",
+            typed=request.form.get("index", ""),
+            arabic_choices=["طرق السحب المعروضة"],
+            english_choices=["the methods shown"],
+        )
     kept = methods[:index] + methods[index + 1 :]
     command(
         lambda k: _market().set_payout_methods(me, kept, key=k),
@@ -1010,12 +1165,11 @@ def remove_payout_method() -> Response:
 
 @pages.post("/withdraw")
 def withdraw() -> Response:
-    amount = _dollars(request.form.get("amount"))
-    if amount is not None:
-        command(
-            lambda k: _market().request_withdrawal(actor(), amount, key=k),
-            ("طلبت سحب أرباحك", "Your withdrawal was requested"),
-        )
+    amount = _amount("amount")
+    command(
+        lambda k: _market().request_withdrawal(actor(), amount, key=k),
+        ("طلبت سحب أرباحك", "Your withdrawal was requested"),
+    )
     return back()
 
 
@@ -1040,7 +1194,7 @@ def post_request() -> Response:
             category_id=CategoryId(form.get("category", "")),
             title=form.get("title", ""),
             description=form.get("description", ""),
-            budget=_dollars(form.get("budget")),
+            budget=_optional_amount("budget"),
             key=k,
         ),
         ("أُرسل طلبك للمراجعة", "Your request was sent for review"),
@@ -1058,8 +1212,8 @@ def make_offer(request_id: str) -> Response:
             RequestId(request_id),
             form.get("message", ""),
             service_id=ServiceId(service_id) if service_id else None,
-            price=None if service_id else _dollars(form.get("price")),
-            delivery_days=None if service_id else _int(form.get("days"), 1),
+            price=None if service_id else _amount("price"),
+            delivery_days=None if service_id else _whole("days"),
             key=k,
         ),
         ("أُرسل عرضك", "Your offer was sent"),
@@ -1093,15 +1247,20 @@ def close_request(request_id: str) -> Response:
 
 
 @pages.get("/projects")
-def projects() -> str:
+def projects() -> tuple[str, int]:
     """Open projects, newest first: by category, budget bracket, skills and Arabic text."""
     args = request.args
     category = args.get("category") or None
     bracket = args.get("bracket") or None
-    chosen = _int(bracket, -1) if bracket else None
     brackets = _market().policy.projects.brackets
-    if chosen is not None and not 0 <= chosen < len(brackets):
-        abort(400, description=f"bracket: 0 to {len(brackets) - 1}")
+    try:
+        chosen = _whole("bracket") if bracket else None
+        if chosen is not None and not 0 <= chosen < len(brackets):
+            raise FormError.no_bracket(bracket)
+        unreadable = False
+    except FormError as error:  # said, then every bracket is shown: a 400 all the same
+        flash(error.said(), "error")
+        chosen, unreadable = None, True
     skills = [s.strip() for s in args.get("skills", "").split(",") if s.strip()][:10]
     text = args.get("q", "").strip()[:200] or None
     try:
@@ -1116,20 +1275,21 @@ def projects() -> str:
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
         found = []
-    return render_template(
+    page = render_template(
         "projects.html",
         projects=found,
         brackets=_bracket_labels(),
         chosen=chosen,
         Visibility=Visibility,
     )
+    return page, HTTPStatus.BAD_REQUEST if unreadable else HTTPStatus.OK
 
 
 @pages.post("/projects")
 def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
-    visibility = _choice(Visibility, form.get("visibility") or "public")
+    visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
     invited = [MemberId(m.strip()) for m in form.get("invited", "").split(",") if m.strip()]
     posted: list[ProjectId] = []
     if command(
@@ -1139,20 +1299,20 @@ def post_project() -> Response:
                 category_id=CategoryId(form.get("category", "")),
                 title=form.get("title", ""),
                 description=form.get("description", ""),
-                bracket=_int(form.get("bracket"), -1),
-                duration_days=_int(form.get("days"), 0),
+                bracket=_whole("bracket"),
+                duration_days=_whole("days"),
                 skills=_listed(form.get("skills", ""), ","),
                 questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
                 invited=invited,
-                hires_allowed=_int(form.get("hires"), 1),
+                hires_allowed=_whole("hires", 1),
                 key=k,
             )
         ),
         ("أُرسل مشروعك للمراجعة، وسيُنشر بعد قبوله", "Your project was sent for review"),
     ):
         return redirect(url_for("project", project_id=posted[0]), 303)
-    return redirect(url_for("my_projects"), 303)
+    return redirect(url_for("projects") + "#post", 303)  # the form again, as it was typed
 
 
 @pages.get("/projects/mine")
@@ -1237,8 +1397,8 @@ def project_action(project_id: str, action: str) -> Response:
                 title=form.get("title", ""),
                 description=form.get("description", ""),
                 category_id=CategoryId(form.get("category", "")),
-                bracket=_int(form.get("bracket"), -1),
-                duration_days=_int(form.get("days"), 0),
+                bracket=_whole("bracket"),
+                duration_days=_whole("days"),
                 skills=_listed(form.get("skills", ""), ","),
                 questions=_listed(form.get("questions", ""), "\n"),
                 key=key,
@@ -1283,13 +1443,15 @@ def _bid_terms() -> _BidTerms | None:
     ``None``, said to the reader, when the amount is not an amount.
     """
     form = request.form
-    amount = _dollars(form.get("amount"))
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+    try:
+        amount, days = _amount("amount"), _whole("days")
+    except FormError as error:
+        flash(error.said(), "error")
+        _keep_typed()
         return None
     return _BidTerms(
         amount=amount,
-        delivery_days=_int(form.get("days"), 0),
+        delivery_days=days,
         text=form.get("text", ""),
         answers=form.getlist("answer"),
     )
@@ -1319,10 +1481,11 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
             ),
         )
     elif action == "hire":
-        plans = _milestone_plans()
         hired: list[ContractId] = []
         if command(
-            lambda k: hired.append(_market().hire_bid(me, pid, bid, milestones=plans, key=k)),
+            lambda k: hired.append(
+                _market().hire_bid(me, pid, bid, milestones=_milestone_plans(), key=k)
+            ),
             (
                 "أُرسل العقد إلى المستقل؛ يبدأ العمل بعد قبوله وتمويل الدفعة الأولى",
                 (
@@ -1363,11 +1526,12 @@ def send_offer(member_id: str) -> Response:
     """A client's private offer to this member, on one of the client's open projects."""
     me, form = actor(), request.form
     back_to = url_for("member_profile", member_id=member_id)
-    amount = _dollars(form.get("amount"))
-    if amount is None:
-        flash("أدخل مبلغًا صحيحًا" if g.lang == "ar" else "Enter a valid amount", "error")
+    try:
+        amount, days, plans = _amount("amount"), _whole("days"), _milestone_plans()
+    except FormError as error:
+        flash(error.said(), "error")
+        _keep_typed()
         return redirect(back_to, 303)
-    plans = _milestone_plans()
     sent: list[ContractId] = []
     if command(
         lambda k: sent.append(
@@ -1376,7 +1540,7 @@ def send_offer(member_id: str) -> Response:
                 ProjectId(form.get("project", "")),
                 MemberId(member_id),
                 amount=amount,
-                delivery_days=_int(form.get("days"), 0),
+                delivery_days=days,
                 milestones=plans,
                 key=k,
             )
@@ -1404,9 +1568,7 @@ def _milestone_plans() -> list[MilestonePlan]:
         amount_text = request.form.get(f"milestone_amount_{n}", "").strip()
         if not title and not amount_text:
             continue
-        amount = _dollars(amount_text)
-        if amount is None:
-            abort(400, description=f"milestone_amount_{n}: an amount like 25.00")
+        amount = _amount(f"milestone_amount_{n}")
         plans.append(MilestonePlan(title, amount))
     return plans
 
@@ -1450,17 +1612,12 @@ def _aspects(*, client: bool) -> tuple[Aspect, ...]:
 
 
 def _number() -> int:
-    number = _int(request.form.get("number"), 0)
-    if number < 1:
-        abort(400, description="number: a milestone's number, from 1")
-    return number
+    """The milestone a contract's form acts on (read inside the action: a refusal if bad)."""
+    return _whole("number")
 
 
 def _ratings(*, client: bool) -> list[AspectRating]:
-    return [
-        AspectRating(a, _int(request.form.get(f"stars_{a.value}"), 0))
-        for a in _aspects(client=client)
-    ]
+    return [AspectRating(a, _whole(f"stars_{a.value}")) for a in _aspects(client=client)]
 
 
 @pages.post("/contracts/<contract_id>/<action>")
@@ -1471,24 +1628,30 @@ def contract_action(contract_id: str, action: str) -> Response:
     parties = market.contract_page(me, cid).contract  # others: 403
     client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
     agree = form.get("agree") == "yes"
-    numbered = {"fund", "submit", "approve", "changes", "dispute", "resolve"}
-    number = _number() if action in numbered else 0
     method = METHODS.get(form.get("method", "balance"))
     if action == "fund" and form.get("method", "balance") not in METHODS:
-        abort(400, description="method: balance, card or paypal")
-    resolution = _choice(Resolution, form.get("resolution", "")) if action == "resolve" else None
-    plans = _milestone_plans() if action == "propose" else []
+        raise FormError.not_a_choice(
+            name="method",
+            typed=form.get("method", ""),
+            arabic_choices=["الرصيد", "بطاقة ائتمان", "باي بال"],
+            english_choices=["balance", "card", "PayPal"],
+        )
+    resolution = (
+        _choice(Resolution, "resolution", form.get("resolution", ""))
+        if action == "resolve"
+        else None
+    )
     submitting = action == "submit" and freelancer
     files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
-        "fund": lambda k: market.fund_milestone(me, cid, number, method, key=k),
-        "submit": lambda k: market.submit_milestone(me, cid, number, text, files, key=k),
-        "propose": lambda k: market.propose_milestones(me, cid, plans, key=k),
+        "fund": lambda k: market.fund_milestone(me, cid, _number(), method, key=k),
+        "submit": lambda k: market.submit_milestone(me, cid, _number(), text, files, key=k),
+        "propose": lambda k: market.propose_milestones(me, cid, _milestone_plans(), key=k),
         "answer_proposal": lambda k: market.answer_proposal(me, cid, agree=agree, key=k),
-        "approve": lambda k: market.approve_milestone(me, cid, number, key=k),
-        "changes": lambda k: market.request_changes(me, cid, number, text, key=k),
-        "dispute": lambda k: market.dispute_milestone(me, cid, number, text, key=k),
+        "approve": lambda k: market.approve_milestone(me, cid, _number(), key=k),
+        "changes": lambda k: market.request_changes(me, cid, _number(), text, key=k),
+        "dispute": lambda k: market.dispute_milestone(me, cid, _number(), text, key=k),
         "end": lambda k: market.end_contract(me, cid, text, key=k),
         "answer_end": lambda k: market.answer_end(me, cid, agree=agree, key=k),
         "ask_cancel": lambda k: market.ask_to_cancel_contract(me, cid, key=k),
@@ -1502,7 +1665,12 @@ def contract_action(contract_id: str, action: str) -> Response:
             key=k,
         ),
         "resolve": lambda k: market.resolve_milestone(
-            me, cid, number, resolution or Resolution.RELEASE, _dollars(form.get("refund")), key=k
+            me,
+            cid,
+            _number(),
+            resolution or Resolution.RELEASE,
+            _optional_amount("refund", required=resolution is Resolution.SPLIT),
+            key=k,
         ),
     }
     if action not in actions:
@@ -1693,12 +1861,8 @@ def register() -> str | Response:
     form = request.form
     password = form.get("password", "")
     if not password_allowed(password):
-        flash(
-            "كلمة المرور من 8 أحرف على الأقل"
-            if g.lang == "ar"
-            else "The password needs at least 8 characters",
-            "error",
-        )
+        flash(_password_refused(password), "error")
+        _keep_typed()
         return render_template("register.html"), 400  # type: ignore[return-value]
     created: list[MemberId] = []
     if not command(
@@ -1731,18 +1895,44 @@ def register() -> str | Response:
     return redirect(url_for("account"), 303)
 
 
+def _password_refused(password: str) -> str:
+    """Why ``password`` is refused: too long, or too short (spaces not counted)."""
+    shortest, longest = PASSWORD_LENGTH
+    if len(password) > longest:
+        return (
+            f"كلمة المرور أطول من المسموح: {longest} حرفًا على الأكثر."
+            if g.lang == "ar"
+            else f"The password is too long: at most {longest} characters."
+        )
+    return (
+        f"كلمة المرور من {shortest} أحرف على الأقل، لا تُحسب منها المسافات."
+        if g.lang == "ar"
+        else f"The password needs at least {shortest} characters, spaces not counted."
+    )
+
+
 @pages.get("/verify/<token>")
 def verify(token: str) -> Response:
     member_id = _host().accounts.use_verification(token)
-    if member_id is None:  # unknown, used up or expired: the same answer for each
+    confirmed = g.member_id and not g.admin and _market().member(actor()).email_verified
+    if member_id is None and confirmed:  # the reader's own link, followed again
         flash(
-            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا من لوحتك."
+            "بريدك الإلكتروني مؤكَّد من قبل، ولا حاجة إلى رابط آخر."
             if g.lang == "ar"
-            else "This confirmation link is not valid: used or expired. Ask for a new one "
-            "from your dashboard.",
-            "error",
+            else "Your e-mail address is already confirmed: no other link is needed.",
+            "ok",
         )
-        return render_template("error.html", message=""), 404  # type: ignore[return-value]
+        return redirect(url_for("account"), 303)
+    if member_id is None:  # unknown, used up or expired: the same answer for each
+        message = (
+            "رابط التأكيد غير صالح: استُخدم أو انتهت مدته. إن لم يُؤكَّد بريدك بعد، فاطلب "
+            "رابطًا جديدًا من صفحة حسابك."
+            if g.lang == "ar"
+            else "This confirmation link is not valid: used or expired. If your address is "
+            "not confirmed yet, ask for a new link on your account page."
+        )
+        page = render_template("error.html", message=message, back_to="/account")
+        return page, 404  # type: ignore[return-value]
     command(
         lambda _k: _market().verify_email(MemberId(member_id), key=f"verify-{member_id}"),
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
@@ -1761,7 +1951,7 @@ def resend_verification() -> Response:
             "أرسلنا إليك رابط تأكيد جديدًا" if g.lang == "ar" else "A new link is on its way",
             "ok",
         )
-    return redirect(url_for("dashboard"), 303)
+    return redirect(url_for("account"), 303)  # where its button is
 
 
 @pages.route("/login", methods=["GET", "POST"])
@@ -1815,12 +2005,7 @@ def change_password() -> str | Response:
         )
         return render_template("password.html"), 401  # type: ignore[return-value]
     if not password_allowed(password):
-        flash(
-            "كلمة المرور من 8 أحرف على الأقل"
-            if g.lang == "ar"
-            else "The password needs at least 8 characters",
-            "error",
-        )
+        flash(_password_refused(password), "error")
         return render_template("password.html"), 400  # type: ignore[return-value]
     accounts.set_password(account.member_id, password)
     accounts.end_sessions(account.member_id)
@@ -1847,17 +2032,185 @@ def url_for(endpoint: str, **values: object) -> str:
 
 
 def _dollars(text: str | None) -> Money | None:
-    """An amount typed in a form, in the policy's currency, or ``None``."""
-    if not text or not _AMOUNT.fullmatch(text.strip()):
-        return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "-5": not an amount here
-    return Money.of(text.strip(), KHAMSAT.currency)
+    """An amount as typed, in the policy's currency (a sign kept), or ``None`` if it is none.
+
+    Whether a negative or zero amount is allowed is the library's rule, said with the value
+    as typed; the host only reads.
+    """
+    typed = (text or "").strip()
+    if not _AMOUNT.fullmatch(typed):
+        return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "2.555": not an amount here
+    return Money.of(typed.translate(_ARABIC_INDIC).replace("\u066b", "."), KHAMSAT.currency)
 
 
-def _int(text: str | None, default: int) -> int:
-    """A whole number typed in a form (Western or Arabic-Indic digits), or ``default``."""
-    if not text or not _WHOLE.fullmatch(text.strip()):
+def _read_whole(text: str | None) -> int | None:
+    """A whole number as typed (a sign kept; Western or Arabic-Indic digits), or ``None``."""
+    typed = (text or "").strip()
+    return int(typed.translate(_ARABIC_INDIC)) if _WHOLE.fullmatch(typed) else None
+
+
+class FormError(Exception):
+    """A form's field the host cannot read as what it asks for: said, and nothing is done.
+
+    The message names the field and quotes what was typed, in the reader's language. Inside
+    :func:`command` it is flashed like a refusal; elsewhere :func:`_unreadable` says it.
+    """
+
+    def __init__(self, arabic: str, english: str) -> None:
+        super().__init__(english)
+        self.arabic, self.english = arabic, english
+
+    def said(self) -> str:
+        """The message in the reader's language."""
+        return self.arabic if g.get("lang", "ar") == "ar" else self.english
+
+    @classmethod
+    def required(cls, name: str) -> FormError:
+        """The field ``name`` was left empty."""
+        arabic, english = field_name(name)
+        return cls(f"{arabic}: هذا الحقل مطلوب.", f"{english}: this field is required.")
+
+    @classmethod
+    def not_whole(cls, name: str, typed: str) -> FormError:
+        """``typed`` in the field ``name`` is not a whole number."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لم نفهم «{shown}»؛ اكتب عددًا صحيحًا مثل 3.",
+            f"{english}: «{shown}» is not a whole number; write one like 3.",
+        )
+
+    @classmethod
+    def not_amount(cls, name: str, typed: str) -> FormError:
+        """``typed`` in the field ``name`` is not an amount."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لم نفهم «{shown}»؛ اكتب مبلغًا بالدولار مثل 25.00"
+            " (منزلتان عشريتان على الأكثر).",
+            f"{english}: «{shown}» is not an amount; write one like 25.00 (at most two decimals).",
+        )
+
+    @classmethod
+    def not_a_choice(
+        cls, name: str, typed: str, arabic_choices: list[str], english_choices: list[str]
+    ) -> FormError:
+        """``typed`` in the field ``name`` is none of its choices (named as the page does)."""
+        (arabic, english), shown = field_name(name), typed[:40]
+        return cls(
+            f"{arabic}: لا يوجد خيار «{shown}»؛ اختر واحدًا من: {'، '.join(arabic_choices)}.",
+            f"{english}: there is no choice «{shown}»; choose one of: "
+            f"{', '.join(english_choices)}.",
+        )
+
+    @classmethod
+    def no_bracket(cls, typed: str) -> FormError:
+        """The projects' filter names a budget bracket that does not exist."""
+        shown = typed[:20]
+        return cls(
+            f"فئة الميزانية: لا توجد فئة «{shown}»، فعُرضت المشاريع بكل الميزانيات.",
+            f"Budget bracket: there is no bracket «{shown}»; projects of every budget are shown.",
+        )
+
+    @classmethod
+    def untitled_upgrade(cls, n: int) -> FormError:
+        """An upgrade's price or days were given without its title."""
+        arabic, english = field_name(f"upgrade_title_{n}")
+        return cls(
+            f"{arabic}: اكتب عنوان التطوير أو امسح سعره وأيامه.",
+            f"{english}: give the upgrade a title, or clear its price and days.",
+        )
+
+
+_FIELDS: Final = {
+    "quantity": ("عدد مرات الطلب", "Quantity"),
+    "stars": ("عدد النجوم", "Stars"),
+    "amount": ("المبلغ", "Amount"),
+    "price": ("السعر", "Price"),
+    "budget": ("الميزانية", "Budget"),
+    "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),
+    "days": ("مدة التسليم بالأيام", "Delivery days"),
+    "hires": ("عدد المستقلين المطلوب توظيفهم", "Freelancers to hire"),
+    "bracket": ("فئة الميزانية", "Budget bracket"),
+    "number": ("رقم الدفعة", "Milestone number"),
+    "index": ("طريقة السحب", "Payout method"),
+    "max_price": ("السعر الأقصى", "Highest price"),
+    "ordering": ("الترتيب", "Sort by"),
+    "kind": ("نوع طريقة السحب", "Payout method's kind"),
+    "method": ("طريقة الدفع", "Payment method"),
+    "status": ("حالة الطلب", "Order status"),
+    "visibility": ("ظهور المشروع", "Who sees the project"),
+    "resolution": ("القرار في النزاع", "Decision on the dispute"),
+    "upgrade_price": ("سعر التطوير {n}", "Upgrade {n}'s price"),
+    "upgrade_days": ("الأيام الإضافية للتطوير {n}", "Upgrade {n}'s extra days"),
+    "upgrade_title": ("عنوان التطوير {n}", "Upgrade {n}'s title"),
+    "milestone_amount": ("مبلغ الدفعة {n}", "Milestone {n}'s amount"),
+}
+"""Each numeric field of the site's forms, as its reader knows it (Arabic, English)."""
+
+
+def field_name(name: str) -> tuple[str, str]:
+    """A form field's name for people: ``upgrade_days_0`` is "upgrade 1's extra days"."""
+    base, _, number = name.rpartition("_")
+    if base in _FIELDS and number.isdigit():
+        arabic, english = _FIELDS[base]
+        n = int(number) + 1
+        return arabic.format(n=n), english.format(n=n)
+    arabic, english = _FIELDS.get(name, (name, name))
+    return arabic, english
+
+
+def _typed(name: str) -> str:
+    """What was typed in ``name`` (the form's field, else the address's), stripped."""
+    given = request.form if request.method == "POST" else request.args
+    return (given.get(name) or "").strip()
+
+
+def _whole(name: str, default: int | None = None) -> int:
+    """The whole number typed in the field ``name``; ``default`` when left empty.
+
+    What is not a whole number (``abc``, ``2.5``) is a :class:`FormError` naming the field
+    and quoting it; so is an empty field without a default. A number out of range is the
+    library's to refuse, with the value as typed: the host never clamps or replaces it.
+    """
+    typed = _typed(name)
+    if not typed:
+        if default is None:
+            raise FormError.required(name)
         return default
-    return int(text.strip().translate(_ARABIC_INDIC))
+    number = _read_whole(typed)
+    if number is None:
+        raise FormError.not_whole(name, typed)
+    return number
+
+
+def _optional_amount(name: str, *, required: bool = False) -> Money | None:
+    """:func:`_amount`, or ``None`` when the field is left empty and not ``required``."""
+    return _amount(name) if required or _typed(name) else None
+
+
+def _amount(name: str) -> Money:
+    """The amount typed in the field ``name``, in the policy's currency.
+
+    Empty, or not an amount (``abc``, ``2.555``, ``1e3``): a :class:`FormError` naming the
+    field and quoting what was typed. Whether the amount is allowed (more than zero, within
+    a range) is the library's rule, said with the amount as typed.
+    """
+    typed = _typed(name)
+    if not typed:
+        raise FormError.required(name)
+    amount = _dollars(typed)
+    if amount is None:
+        raise FormError.not_amount(name, typed)
+    return amount
+
+
+@pages.app_errorhandler(FormError)
+def _unreadable(error: FormError) -> Response | tuple[str, int]:
+    """A field read before the use case ran: back to the form with the message (a POST)."""
+    if request.method == "POST":
+        flash(error.said(), "error")
+        _keep_typed()
+        return back()
+    return render_template("error.html", message=error.said(), back_to=_came_from()), 400
 
 
 __all__ = ["ADMIN_EMAIL", "BUYERS", "DEMO_PASSWORD", "Host", "bootstrap", "create_app"]

@@ -20,9 +20,12 @@ LIMITS: Final = {
     "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
     "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
     "REGISTER_LIMIT": "10 per hour",
+    "REGISTER_REFUSED_LIMIT": "100 per hour",
 }
 """Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
-account, log-in attempts per address, registrations (and links sent again) per address."""
+account, log-in attempts per address, registrations made (and links sent again) per
+address, and refused registration forms per address (far more: a person retrying a form
+is never locked out by their own mistakes)."""
 
 
 def limit(app: Flask, accounts: Accounts) -> None:
@@ -59,7 +62,25 @@ def limit(app: Flask, accounts: Accounts) -> None:
     per_address = limiter.shared_limit(
         setting("LOGIN_ADDRESS_LIMIT"), "login-address", methods=["POST"]
     )
-    registering = limiter.shared_limit(setting("REGISTER_LIMIT"), "register", methods=["POST"])
+
+    def done(answer: Response) -> bool:
+        return answer.status_code < HTTPStatus.BAD_REQUEST
+
+    def refused(answer: Response) -> bool:
+        return answer.status_code >= HTTPStatus.BAD_REQUEST
+
+    # only accounts made (and links sent) count against REGISTER_LIMIT; refused forms
+    # count against a far higher limit of their own
+    made = limiter.shared_limit(
+        setting("REGISTER_LIMIT"), "register", methods=["POST"], deduct_when=done
+    )
+    tried = limiter.shared_limit(
+        setting("REGISTER_REFUSED_LIMIT"), "register-refused", methods=["POST"], deduct_when=refused
+    )
+
+    def registering(view: Callable[..., object]) -> Callable[..., object]:
+        return made(tried(view))  # type: ignore[no-any-return]
+
     for endpoint in ("pages.login", "api.token"):
         app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
     # changing the password checks the current one: guesses there count as failed log-ins

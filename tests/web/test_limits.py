@@ -139,3 +139,35 @@ def test_guesses_at_the_current_password_count_as_failed_log_ins_of_that_account
         ).status_code
     )
     assert 429 == attempt(one, "hind@example.com", "demo-password", "10.7.3.1").status_code
+
+
+def test_refused_registration_forms_never_lock_out_a_real_person(workers):
+    # ten refused forms (a short password, a username taken) locked the address out for an
+    # hour: only accounts created count against REGISTER_LIMIT
+    one, _two = workers
+    one.config["REGISTER_LIMIT"] = "2 per hour"
+    client = one.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.5.0.2"
+
+    def form(password):
+        return {"csrf": csrf_of(client.get("/register").data), "username": "patient",
+                "email": "patient@example.com", "first_name": "صبور", "family_name": "جدًا",
+                "password": password}  # fmt: skip
+
+    for _ in range(6):
+        assert 400 == client.post("/register", data=form("short")).status_code
+    assert 303 == client.post("/register", data=form("a-good-password")).status_code
+
+
+def test_a_too_long_password_is_refused_for_what_it_is(workers):
+    one, _two = workers
+    client = one.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.5.0.3"
+    form = {"csrf": csrf_of(client.get("/register").data), "username": "longpass",
+            "email": "longpass@example.com", "first_name": "طويل", "family_name": "جدًا",
+            "password": "x" * 5000}  # fmt: skip
+    page = client.post("/register", data=form)
+    assert 400 == page.status_code
+    text = page.data.decode()
+    assert "128" in text
+    assert "على الأقل" not in text

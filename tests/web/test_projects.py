@@ -28,12 +28,21 @@ def client_of(app, email):
 
 
 def post(client, path, page="/projects", **data):
-    token = csrf_of(client.get(page).data)
-    return client.post(path, data={"csrf": token, **data})
+    token = csrf_of(client.get(page).data)  # sent from the page, as a browser does
+    return client.post(
+        path, data={"csrf": token, **data}, headers={"Referer": f"http://localhost{page}"}
+    )
 
 
 def flashed(html):
     return [m.strip() for m in re.findall(rb'<p class="flash[^"]*"[^>]*>([^<]*)</p>', html)]
+
+
+def refused(client, action, page, said, **form):
+    """``form`` sent to ``action`` comes back to ``page`` saying only ``said`` (its start)."""
+    answer = post(client, action, page, **form)
+    messages = [m.decode().split("؛")[0] for m in flashed(client.get(page).data)]
+    return (303, page, [said]) == (answer.status_code, answer.headers["Location"], messages)
 
 
 def member_id(host, username):
@@ -110,8 +119,14 @@ def test_open_projects_are_listed_filtered_and_searched_in_arabic(app):
     assert TITLE in anonymous.get("/projects?skills=فلاتر&bracket=3").data.decode()
     assert TITLE not in anonymous.get("/projects?bracket=0").data.decode()
     assert TITLE not in anonymous.get("/projects?category=logo-design").data.decode()
-    assert 400 == anonymous.get("/projects?bracket=99").status_code
-    assert 400 == anonymous.get("/projects?bracket=x").status_code
+    # a bracket that does not exist is said, by its name, and every project is shown
+    for typed, said in (("99", "لا توجد فئة «99»"), ("x", "لم نفهم «x»")):
+        answer = anonymous.get(f"/projects?bracket={typed}")
+        assert 400 == answer.status_code
+        [message] = flashed(answer.data)
+        assert "فئة الميزانية" in message.decode()
+        assert said in message.decode()
+        assert TITLE in answer.data.decode()
 
 
 def test_a_freelancer_sees_their_bid_with_the_net_and_edits_it(posted):
@@ -140,10 +155,15 @@ def test_a_freelancer_sees_their_bid_with_the_net_and_edits_it(posted):
 
 def test_bad_bids_are_refused_in_the_readers_language_and_write_nothing(app, posted):
     khaled = posted["khaled"]
-    for amount, days in (("1e30", "5"), ("-5", "5"), ("", "5")):
+    # each message names the field and what was typed (the library refuses -5 itself)
+    for amount, days, said in (
+        ("1e30", "5", "المبلغ: لم نفهم «1e30»"),
+        ("", "5", "المبلغ: هذا الحقل مطلوب."),
+        ("450", "abc", "مدة التسليم بالأيام: لم نفهم «abc»"),
+    ):
         post(khaled, f"/projects/{posted['id']}/bids", posted["path"], amount=amount, days=days)
-        page = khaled.get(posted["path"]).data
-        assert "أدخل مبلغًا صحيحًا" in page.decode()
+        [message] = flashed(khaled.get(posted["path"]).data)
+        assert said in message.decode(), message.decode()
     twice = post(
         khaled, f"/projects/{posted['id']}/bids", posted["path"], amount="450", days="9", text=BID,
         answer="نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.",
@@ -187,8 +207,9 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     page = ahmad.get(posted["path"]).data.decode()
     sara_bid = re.search(r"/bids/([^/]+)/hire", page).group(1)  # ranked first: cheaper, sooner
     hire = f"/projects/{posted['id']}/bids/{sara_bid}/hire"
-    bad = post(ahmad, hire, posted["path"], milestone_title_0="التصميم", milestone_amount_0="1e9")
-    assert 400 == bad.status_code
+    # back to the form, saying which field, in Arabic
+    assert refused(ahmad, hire, posted["path"], "مبلغ الدفعة 1: لم نفهم «1e9»",
+                   milestone_title_0="التصميم", milestone_amount_0="1e9")  # fmt: skip
     wrong = post(
         ahmad, hire, posted["path"], milestone_title_0="التصميم", milestone_amount_0="100",
         milestone_title_1="البرمجة", milestone_amount_1="100",
@@ -213,8 +234,9 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     assert 403 == act(stranger, "answer_offer", agree="yes").status_code
     act(sara, "answer_offer", agree="yes", key="accept-1")
     assert "قبلت العقد" in sara.get(path).data.decode()
-    assert 400 == act(ahmad, "fund", number="x").status_code
-    assert 400 == act(ahmad, "fund", number="1", method="bitcoin").status_code
+    assert refused(ahmad, f"{path}/fund", path, "رقم الدفعة: لم نفهم «x»", number="x")
+    assert refused(ahmad, f"{path}/fund", path, "طريقة الدفع: لا يوجد خيار «bitcoin»", number="1",
+                   method="bitcoin")  # fmt: skip
     wallet = host.market.balances(Actor.member(member_id(host, "ahmad"))).wallet
     for number, amount, method in ((1, "120.00", "balance"), (2, "280.00", "card")):
         act(ahmad, "fund", number=str(number), method=method, key=f"fund-{number}")
@@ -263,7 +285,8 @@ def test_a_private_project_is_hidden_from_others(app, host, posted):
     assert 404 == posted["sara"].get(path).status_code
     assert 200 == posted["khaled"].get(path).status_code
     assert "نظام داخلي" not in app.test_client().get("/projects").data.decode()
-    assert 400 == post(ahmad, "/projects", visibility="secret").status_code
+    assert refused(ahmad, "/projects", "/projects", "ظهور المشروع: لا يوجد خيار «secret»",
+                   visibility="secret")  # fmt: skip
 
 
 def test_the_admin_rejects_a_project_with_a_reason(app, posted):
@@ -330,11 +353,21 @@ def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, 
     ):
         answer = post(ahmad, "/projects", **{"bracket": "1", "days": "10", **form})
         assert 303 == answer.status_code
-        assert "/projects/mine" == answer.headers["Location"]
-        assert 1 == len(flashed(ahmad.get("/projects/mine").data)), form
+        assert "/projects#post" == answer.headers["Location"]  # the form again, as typed
+        assert 1 == len(flashed(ahmad.get("/projects").data)), form
     after = len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
     assert before == after
     assert 400 == app.test_client().get("/projects?bracket=-1").status_code
+    for form, said in (
+        ({"hires": "-1"}, "-1"),
+        ({"hires": "abc"}, "عدد المستقلين المطلوب توظيفهم: لم نفهم «abc»"),
+        ({"days": "-3"}, "-3"),
+    ):
+        good = {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps"}
+        post(ahmad, "/projects", **{"bracket": "1", "days": "10", **good, **form})
+        [message] = flashed(ahmad.get("/projects").data)
+        assert said in message.decode(), message.decode()
+    assert before == len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
 
 
 def test_funding_beyond_the_balance_says_so_plainly(host, app):

@@ -55,7 +55,7 @@ def test_a_link_works_once(site):
     register(client)
     path = link_in(sent).split("://", 1)[1].split("/", 1)[1]
     assert 303 == client.get(f"/{path}").status_code
-    again = client.get(f"/{path}")
+    again = app.test_client().get(f"/{path}")  # its member, logged in, is told it is done
     assert 404 == again.status_code
     assert "استُخدم أو انتهت مدته" in again.data.decode()
 
@@ -130,3 +130,20 @@ def test_links_are_built_from_the_sites_own_address(tmp_path, monkeypatch):
     assert link_in(sent).startswith("https://souq.example/verify/")
     assert 400 == client.get("/register").status_code  # localhost is not this site
     host.close()
+
+
+def test_a_link_used_again_after_confirming_says_the_address_is_confirmed(site):
+    # it said "invalid link … ask for a new one from your dashboard" above an empty red box
+    app, _host, sent = site
+    client = app.test_client()
+    register(client, "salma")
+    path = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    client.get(path)
+    again = client.get(path, follow_redirects=True).data.decode()
+    assert "بريدك الإلكتروني مؤكَّد من قبل" in again
+    assert "لوحتك" not in again
+    assert '<p class="flash error"></p>' not in again
+    stranger = app.test_client().get(path).data.decode()  # not logged in: the account page
+    assert "صفحة حسابك" in stranger
+    assert "لوحتك" not in stranger
+    assert '<p class="flash error"></p>' not in stranger

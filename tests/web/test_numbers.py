@@ -1,0 +1,166 @@
+"""A number typed in a form is read as typed, or refused by name: never changed (walk 4, 5).
+
+Review stars of -1 were published as 5 stars; a quantity of -3, abc or 2.5 became 1; a
+budget of -50 or abc posted a request without one; a withdrawal of -5 or abc said nothing;
+an upgrade's -1 extra days became 0; a price of -5 was refused as "0.00 US$". Each field is
+now read by one helper (``_whole``, ``_amount``): what it cannot read is said naming the
+field and quoting what was typed; what is out of range is the library's refusal, with the
+value as typed. Nothing is written either way.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from forms import csrf_of, log_in
+
+from microgigs.actors import Actor
+from microgigs.ids import MemberId
+from microgigs.ledger import Gateway
+from microgigs.orders import OrderStatus
+from microgigs.ranking import ListingQuery
+
+
+def flashed(html: bytes) -> list[str]:
+    found = re.findall(rb'<p class="flash error"[^>]*>([^<]*)</p>', html)
+    return [m.decode().strip() for m in found]
+
+
+def _member(host, email):
+    return Actor.member(MemberId(host.accounts.check(email, "demo-password").member_id))
+
+
+def _send(client, page, action, **form):
+    """Post ``form`` from ``page`` as a browser does (its CSRF token, its address)."""
+    token = csrf_of(client.get(page).data)
+    answer = client.post(
+        action, data={"csrf": token, **form}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert 303 == answer.status_code, answer.data[:300]
+    return flashed(client.get(answer.headers["Location"]).data)
+
+
+def _said(messages, *parts):
+    assert 1 == len(messages), messages
+    for part in parts:
+        assert part in messages[0], (part, messages[0])
+    assert not re.search(r"NoneType|Money|[a-z]+_[a-z]+", messages[0]), messages[0]
+
+
+@pytest.fixture(scope="module")
+def completed(host):
+    """A order completed just now (its review window open), and its buyer."""
+    market, buyer = host.market, _member(host, "hind@example.com")
+    listing = market.search(ListingQuery(limit=1)).listings[0]
+    seller = Actor.member(market.service(None, listing.service_id).seller_id)
+    market.add_to_cart(buyer, listing.service_id, key="numbers-cart")
+    [order_id] = market.checkout(buyer, Gateway.CARD, key="numbers-checkout")
+    market.send_message(buyer, order_id, "التعليمات", key="numbers-instructions")
+    market.deliver(seller, order_id, "إليك العمل", [], key="numbers-delivery")
+    market.accept(buyer, order_id, key="numbers-accept")
+    return market.order(buyer, order_id), market.member(buyer)
+
+
+@pytest.mark.parametrize(
+    ("stars", "said"), [("-1", "-1"), ("abc", "عدد النجوم: لم نفهم «abc»"), ("", "مطلوب")]
+)
+def test_review_stars_are_read_as_typed(app, host, completed, stars, said):
+    order, buyer = completed
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = f"/orders/{order.id}"
+    messages = _send(client, page, f"{page}/review", stars=stars, body="عمل جيد")
+    _said(messages, said)
+    assert host.market.order_page(Actor.member(buyer.id), order.id).review is None
+
+
+@pytest.mark.parametrize(
+    ("quantity", "said"),
+    [("-3", "-3"), ("abc", "عدد مرات الطلب: لم نفهم «abc»"), ("2.5", "«2.5»")],
+)
+def test_a_quantity_is_read_as_typed(app, host, quantity, said):
+    client = app.test_client()
+    log_in(client, "tariq@example.com")
+    me = _member(host, "tariq@example.com")
+    listing = host.market.search(ListingQuery(limit=1)).listings[0]
+    before = host.market.cart(me)
+    page = f"/services/{listing.service_id}"
+    _said(_send(client, page, f"{page}/cart", quantity=quantity), said)
+    assert before == host.market.cart(me)
+
+
+@pytest.mark.parametrize(("budget", "said"), [("-50", "-50"), ("abc", "الميزانية: لم نفهم «abc»")])
+def test_a_requests_budget_is_read_as_typed(app, host, budget, said):
+    client = app.test_client()
+    log_in(client, "layla@example.com")
+    me = _member(host, "layla@example.com")
+    before = host.market.requests_page(me).mine
+    form = {
+        "category": "logo-design",
+        "title": "أحتاج شعارًا لمقهى صغير في الحي",
+        "description": "شعار بسيط بالعربية والإنجليزية لمقهى صغير، بألوان دافئة.",
+        "budget": budget,
+    }
+    _said(_send(client, "/requests", "/requests", **form), said)
+    assert before == host.market.requests_page(me).mine
+
+
+@pytest.mark.parametrize(("amount", "said"), [("-5", "-5"), ("abc", "المبلغ: لم نفهم «abc»")])
+def test_a_withdrawal_is_read_as_typed(app, host, amount, said):
+    client = app.test_client()
+    log_in(client, "sara_designs@example.com")
+    me = _member(host, "sara_designs@example.com")
+    before = host.market.balances(me)
+    _said(_send(client, "/dashboard", "/withdraw", amount=amount), said)
+    assert before == host.market.balances(me)
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"price": "-5"}, "-5.00"),
+        ({"price": "abc"}, "السعر: لم نفهم «abc»"),
+        ({"days": "-3"}, "-3"),
+        ({"upgrade_title_0": "تسليم عاجل", "upgrade_price_0": "5", "upgrade_days_0": "-1"}, "-1"),
+        ({"upgrade_title_0": "تسليم عاجل", "upgrade_price_0": "x"}, "سعر التطوير 1: لم نفهم «x»"),
+        ({"upgrade_price_0": "5"}, "عنوان التطوير 1"),
+    ],
+)
+def test_a_services_numbers_are_read_as_typed(app, host, fields, said):
+    client = app.test_client()
+    log_in(client, "noura_writes@example.com")
+    me = _member(host, "noura_writes@example.com")
+    before = host.market.dashboard(me).services
+    form = {
+        "category": "logo-design",
+        "title": "تصميم شعار بسيط وأنيق لمشروعك",
+        "description": "أصمم لك شعارًا بسيطًا بثلاثة نماذج تختار منها، مع ملفات المصدر.",
+        "instructions": "أرسل اسم مشروعك وألوانه.",
+        "price": "10",
+        "days": "3",
+        **fields,
+    }
+    messages = _send(client, "/dashboard", "/services", **form)
+    _said(messages, said)
+    assert "0.00" not in messages[0]
+    assert before == host.market.dashboard(me).services
+
+
+@pytest.mark.parametrize(
+    ("refund", "said"),
+    [
+        ("", "المبلغ المُعاد للمشتري: هذا الحقل مطلوب."),
+        ("abc", "المبلغ المُعاد للمشتري: لم نفهم «abc»"),
+        ("2.555", "المبلغ المُعاد للمشتري: لم نفهم «2.555»"),
+    ],
+)
+def test_a_partial_refund_is_read_as_typed(app, host, refund, said):
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    page = f"/orders/{order.id}"
+    form = {"outcome": "resolve_partial_refund", "refund": refund}
+    _said(_send(client, page, f"{page}/resolve", **form), said)
+    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order.id).status

@@ -1,0 +1,50 @@
+"""The walk-through's smaller findings (item 11): tenses, confirmations, the admin's menu."""
+
+from __future__ import annotations
+
+import re
+
+from forms import log_in
+
+from microgigs.orders import OrderStatus
+
+
+def _order_in(host, status):
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(status, limit=1)[0]
+        return order, uow.members.get(order.buyer_id)
+
+
+def test_an_english_timeline_is_told_in_the_past_tense(app, host):
+    order, buyer = _order_in(host, OrderStatus.COMPLETED)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, buyer.email)
+    timeline = client.get(f"/orders/{order.id}").data.decode()
+    timeline = timeline[timeline.index('id="timeline"') : timeline.index("</section>")]
+    assert "placed the order" in timeline
+    assert "sent the instructions" in timeline
+    assert "send the instructions" not in timeline
+
+
+def test_the_admins_settlements_ask_first_and_the_refund_is_not_the_total(app, host):
+    order, _buyer = _order_in(host, OrderStatus.DISPUTED)
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    page = client.get(f"/orders/{order.id}").data.decode()
+    for outcome in ("resolve_complete", "resolve_full_refund", "resolve_partial_refund"):
+        form = re.search(
+            rf'<details class="confirm"[^>]*>((?:(?!</details>).)*{outcome})', page, re.DOTALL
+        )
+        assert form is not None, outcome  # inside a confirmation that says it is final
+        assert "لا يمكن التراجع" in form.group(1)
+    assert not re.search(r'name="refund"[^>]*placeholder=', page)
+
+
+def test_the_admins_menu_has_no_buyers_or_sellers_pages(app):
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    menu = client.get("/admin").data.decode().split("</nav>")[0]
+    for path in ("/cart", "/orders", "/favourites", "/dashboard"):
+        assert f'href="{path}"' not in menu
+    assert 'href="/admin"' in menu

@@ -1,0 +1,77 @@
+"""A refused form comes back with what was typed in it, beside the message (walk 7).
+
+Publishing a service, posting a project or a request, bidding and writing in an order
+threw the text away when one field was wrong; the person had to type it all again.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from forms import csrf_of, log_in
+
+from microgigs.orders import OrderStatus
+from microgigs.ranking import ListingQuery
+
+LONG = "وصف طويل كتبه صاحبه بعناية، فيه تفاصيل كثيرة لا يريد أن يكتبها مرة أخرى."
+
+
+def _send(client, page, action, **form):
+    token = csrf_of(client.get(page).data)
+    answer = client.post(
+        action, data={"csrf": token, **form}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert 303 == answer.status_code
+    shown = client.get(answer.headers["Location"]).data.decode()
+    assert re.search(r'class="flash error"', shown)
+    return html.unescape(shown)
+
+
+def test_a_refused_service_keeps_what_was_typed(app):
+    client = app.test_client()
+    log_in(client, "reem_marketing@example.com")
+    form = {
+        "category": "logo-design", "title": "عنوان خدمة محفوظ كما كُتب", "description": LONG,
+        "instructions": "تعليمات محفوظة", "price": "abc", "days": "3", "tags": "شعار, هوية",
+        "upgrade_title_0": "تطوير محفوظ", "upgrade_price_0": "5", "upgrade_days_0": "1",
+    }  # fmt: skip
+    page = _send(client, "/dashboard", "/services", **form)
+    for value in (form["title"], LONG, "تعليمات محفوظة", "abc", "شعار, هوية", "تطوير محفوظ"):
+        assert value in page, value
+    assert 'value="logo-design" selected' in page
+    assert LONG not in client.get("/dashboard").data.decode()  # once, not for ever
+
+
+def test_a_refused_project_request_and_bid_keep_what_was_typed(app, host):
+    client = app.test_client()
+    log_in(client, "tariq@example.com")
+    project = {
+        "title": "مشروع محفوظ العنوان كما كُتب", "description": LONG, "category": "mobile-apps",
+        "bracket": "2", "days": "10", "hires": "abc", "skills": "فلاتر",
+    }  # fmt: skip
+    page = _send(client, "/projects", "/projects", **project)
+    assert project["title"] in page
+    assert LONG in page
+    assert "فلاتر" in page
+    request = {"category": "logo-design", "title": "طلب محفوظ العنوان", "description": LONG,
+               "budget": "abc"}  # fmt: skip
+    page = _send(client, "/requests", "/requests", **request)
+    assert "طلب محفوظ العنوان" in page
+    assert LONG in page
+    listed = host.market.open_projects(None, limit=1)[0]
+    path = f"/projects/{listed.id}"
+    page = _send(client, path, f"{path}/bids", amount="abc", days="5", text=LONG)
+    assert LONG in page
+
+
+def test_a_refused_message_keeps_what_was_written(app, host):
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.IN_PROGRESS, limit=1)[0]
+        buyer = uow.members.get(order.buyer_id)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    path = f"/orders/{order.id}"
+    page = _send(client, path, f"{path}/message", body=LONG + " https://example.com")
+    assert LONG + " https://example.com" in page
+    assert host.market.search(ListingQuery(limit=1))  # the site still answers
