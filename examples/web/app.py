@@ -1105,6 +1105,40 @@ def publish() -> Response:
     return redirect(url_for("dashboard"), 303)
 
 
+@pages.get("/services/<service_id>/edit")
+def edit_service_form(service_id: str) -> str:
+    """The seller's form to change a service (a rejected one, with why it was rejected)."""
+    me = actor()
+    found = _market().service(me, ServiceId(service_id))  # NotFound to anyone else: a 404
+    if found.seller_id != me.member_id:
+        abort(404)
+    return render_template("service_edit.html", service=found)
+
+
+@pages.post("/services/<service_id>/edit")
+def edit_service(service_id: str) -> Response:
+    """Change a service's texts, price, days and tags; it goes (back) to review."""
+    form = request.form
+    tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+    changed = command(
+        lambda k: _market().edit_service(
+            actor(),
+            ServiceId(service_id),
+            title=form.get("title", ""),
+            description=form.get("description", ""),
+            instructions=form.get("instructions", ""),
+            base_price=_amount("price"),
+            delivery_days=_whole("days"),
+            tags=tags,
+            key=k,
+        ),
+        ("عُدّلت الخدمة وأُرسلت للمراجعة", "Your service was changed and sent for review"),
+    )
+    if changed:
+        return redirect(url_for("dashboard"), 303)
+    return redirect(url_for("edit_service_form", service_id=service_id), 303)
+
+
 @pages.post("/inquiries/<inquiry_id>/answer")
 def answer(inquiry_id: str) -> Response:
     body = request.form.get("body", "")

@@ -435,6 +435,28 @@ def test_a_seller_edits_pauses_and_resumes_a_service_and_the_index_follows(marke
         market.edit_service(buyer, service, title="عنوان من شخص آخر تمامًا", key="e-2")
 
 
+def test_a_rejected_service_edited_by_its_seller_goes_back_to_review(market):
+    # docs/catalog.md: rejected with a reason (and submitted again); no command did it
+    seller, _buyer, _service = cast(market)
+    rejected = market.publish_service(
+        seller,
+        category_id=CategoryId("logo-design"),
+        title="تصميم بطاقات أعمال أنيقة",
+        description=DESCRIPTION,
+        instructions="أرسل اسمك ووظيفتك.",
+        base_price=usd(5),
+        delivery_days=2,
+        key="p-cards",
+    ).id
+    market.moderate_service(ADMIN, rejected, reason="الصور ليست من عملك", key="m-cards")
+    assert "الصور ليست من عملك" == market.service(seller, rejected).rejection_reason
+    market.edit_service(seller, rejected, title="تصميم بطاقات أعمال أنيقة لشركتك", key="e-cards")
+    edited = market.service(seller, rejected)
+    assert (ServiceStatus.PENDING_REVIEW, None) == (edited.status, edited.rejection_reason)
+    market.moderate_service(ADMIN, rejected, key="m-cards-2")
+    assert ServiceStatus.ACTIVE == market.service(None, rejected).status
+
+
 def test_favourites_carts_profiles_and_suspension(market):
     seller, buyer, service = cast(market)
     market.add_favourite(buyer, service, key="f-1")

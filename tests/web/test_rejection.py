@@ -5,6 +5,7 @@ from __future__ import annotations
 from forms import csrf_of, log_in
 
 from microgigs.actors import Actor
+from microgigs.catalog import ServiceStatus
 from microgigs.ids import CategoryId, MemberId
 from microgigs.money import Money
 
@@ -30,3 +31,48 @@ def test_a_rejected_services_reason_is_on_its_sellers_dashboard(app, host):
     seller.get("/lang/en?next=/")
     assert "Why it was rejected" in seller.get("/dashboard").data.decode()
     assert csrf_of(seller.get("/dashboard").data)
+
+
+def test_a_seller_fixes_a_rejected_service_and_sends_it_to_review_again(app, host):
+    seller = app.test_client()
+    log_in(seller, "yousef_studio@example.com")
+    me = Actor.member(
+        MemberId(host.accounts.check("yousef_studio@example.com", "demo-password").member_id)
+    )
+    service = host.market.publish_service(
+        me, category_id=CategoryId("logo-design"), title="خدمة ستُرفض ثم تُصلح",
+        description="وصف كافٍ لخدمة ستُرفض بعد المراجعة، فيه تفاصيل تكفي الشروط.",
+        instructions="أرسل التفاصيل.", base_price=Money.of("10", "USD"),
+        delivery_days=3, key="to-fix",
+    )  # fmt: skip
+    admin = Actor.admin(MemberId("staff"))
+    host.market.moderate_service(admin, service.id, reason=REASON, key="r-fix")
+    assert f"/services/{service.id}/edit" in seller.get("/dashboard").data.decode()
+    form = seller.get(f"/services/{service.id}/edit").data.decode()
+    assert REASON in form
+    assert "خدمة ستُرفض ثم تُصلح" in form  # the form holds what the service says now
+    fixed = {
+        "csrf": csrf_of(form.encode()),
+        "key": "fix-1",
+        "title": "شعار من أعمالي أنا",
+        "description": "وصف كافٍ لخدمة ستُرفض بعد المراجعة، فيه تفاصيل تكفي الشروط.",
+        "instructions": "أرسل التفاصيل.",
+        "price": "15",
+        "days": "4",
+        "tags": "شعار, هوية",
+    }
+    assert 303 == seller.post(f"/services/{service.id}/edit", data=fixed).status_code
+    edited = host.market.service(me, service.id)
+    assert (ServiceStatus.PENDING_REVIEW, None, "شعار من أعمالي أنا", Money.of("15", "USD")) == (
+        edited.status,
+        edited.rejection_reason,
+        edited.title,
+        edited.base_price,
+    )
+    again = fixed | {"key": "fix-2", "days": "0"}
+    refused = seller.post(f"/services/{service.id}/edit", data=again)
+    assert 303 == refused.status_code
+    assert 4 == host.market.service(me, service.id).delivery_days  # nothing changed
+    other = app.test_client()
+    log_in(other, "sara_designs@example.com")
+    assert 404 == other.get(f"/services/{service.id}/edit").status_code  # not shown to others

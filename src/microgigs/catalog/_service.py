@@ -162,6 +162,12 @@ class ServiceSnapshot:
         return tuple(u for u in self.upgrades if u.id in seen)
 
 
+_REVIEWED_AGAIN_WHEN_EDITED: Final = frozenset(
+    {ServiceStatus.ACTIVE, ServiceStatus.PAUSED, ServiceStatus.REJECTED}
+)
+"""What a seller's edit sends back to review: what was published, and what was refused."""
+
+
 @attrs.define(slots=True)
 class Service:
     """A service (خدمة) a seller offers: base price, delivery time and up to N upgrades.
@@ -287,9 +293,11 @@ class Service:
         tags: Sequence[str] | None = None,
         gallery: Sequence[str] | None = None,
     ) -> None:
-        """Change the content; a published service goes back to review.
+        """Change the content; a published or rejected service goes back to review.
 
-        Orders keep their snapshot, so nothing already bought changes.
+        A rejected service, fixed, is submitted again (its reason cleared); a published one
+        leaves the index until approved. Orders keep their snapshot, so nothing already
+        bought changes.
         """
         actor.require_member(self.seller_id, _("edit this service"))
         content = _checked_content(
@@ -307,8 +315,11 @@ class Service:
             setattr(self, name, value)
         if category_id is not None:
             self.category_id = category_id
-        published = (ServiceStatus.ACTIVE, ServiceStatus.PAUSED)
-        self._move(ServiceStatus.PENDING_REVIEW if self.status in published else self.status, when)
+        if self.status in _REVIEWED_AGAIN_WHEN_EDITED:
+            self.rejection_reason = None
+            self._move(ServiceStatus.PENDING_REVIEW, when)
+        else:
+            self._move(self.status, when)
 
     def submit(self, actor: Actor, when: datetime) -> None:
         """The seller sends a draft (or a rejected service, fixed) to review."""

@@ -441,6 +441,8 @@ class ModerateService(ServiceCommand[None]):
 class EditService(ServiceCommand[None]):
     """The seller changes a service; a published one leaves the index until reviewed.
 
+    A rejected one, edited, goes back to review (its rejection reason cleared).
+
     Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade. Errors:
     as :class:`PublishService`, and ``PermissionDenied`` (not the seller).
     """
