@@ -1324,8 +1324,12 @@ def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
     visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
-    invited = [MemberId(m.strip()) for m in form.get("invited", "").split(",") if m.strip()]
+    usernames = [name.strip().lstrip("@") for name in form.get("invited", "").split(",")]
     posted: list[ProjectId] = []
+
+    def invited() -> list[MemberId]:  # by username: InvalidUsername or NotFound is flashed
+        return [_market().profile_by_username(name).member_id for name in usernames if name]
+
     if command(
         lambda k: posted.append(
             _market().post_project(
@@ -1338,7 +1342,7 @@ def post_project() -> Response:
                 skills=_listed(form.get("skills", ""), ","),
                 questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
-                invited=invited,
+                invited=invited(),
                 hires_allowed=_whole("hires", 1),
                 key=k,
             )

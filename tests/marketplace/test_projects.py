@@ -678,3 +678,32 @@ def test_a_rating_is_written_in_the_librarys_rounding_not_the_callers(rounding):
         written = [_two_places(Decimal(text)) for text in ("4.125", "4.135", "3.99999", "5")]
 
     assert ["4.12", "4.14", "4.00", "5.00"] == written
+
+
+def test_a_private_project_invites_members_who_exist_found_by_their_username(market):
+    # the web host took "sara, <script>…" as invited ids: a project nobody could open
+    client, freelancer, _other = people(market)
+    with pytest.raises(NotFound):
+        open_project(
+            market, client, visibility=Visibility.PRIVATE, invited=("sara, <script>",), key="bad"
+        )
+    assert [] == market.my_projects(client)
+    found = market.profile_by_username("  Freelancer ")
+    assert (freelancer.member_id, "freelancer") == (found.member_id, found.username)
+    with pytest.raises(NotFound):
+        market.profile_by_username("nobody_here")
+    draft = market.post_project(
+        client,
+        category_id=DESIGN,
+        title="هوية بصرية كاملة لمتجر عطور",
+        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد.",
+        bracket=5,
+        duration_days=30,
+        visibility=Visibility.PRIVATE,
+        invited=(found.member_id,),
+        submit=False,
+        key="draft",
+    )
+    with pytest.raises(NotFound):
+        market.edit_project(client, draft, invited=(found.member_id, "ghost"), key="edit")
+    assert (found.member_id,) == market.project_page(client, draft).project.terms.invited

@@ -56,6 +56,7 @@ def post_project(command: c.PostProject, context: Context) -> ProjectId:
         now=context.now,
         policy=context.policy.projects,
     )
+    _require_members(context, project.terms.invited)
     if command.submit:
         project.submit(command.actor, context.now)
     context.uow.projects.add(project)
@@ -73,7 +74,14 @@ def edit_project(command: c.EditProject, context: Context) -> None:
     project.edit(
         command.actor, attrs.evolve(project.terms, **changes), context.now, context.policy.projects
     )
+    _require_members(context, project.terms.invited)
     save_project(context, project, "edited")
+
+
+def _require_members(context: Context, member_ids: Iterable[MemberId]) -> None:
+    """Every member a private project invites exists (``NotFound`` names the first missing)."""
+    for member_id in member_ids:
+        context.uow.members.get(member_id)
 
 
 @handles(c.SubmitProject)

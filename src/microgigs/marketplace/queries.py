@@ -35,7 +35,7 @@ from microgigs.marketplace._project_queries import (
     RankedBid,
 )
 from microgigs.marketplace._reading import ReadSide
-from microgigs.members import Member
+from microgigs.members import Member, normalize_username
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
 from microgigs.pricing import Quote, quote
@@ -215,6 +215,20 @@ def _check_id(value: object) -> None:
 def _admin(actor: Actor, action: str) -> None:
     _check_actor(actor)
     actor.require_admin(action)
+
+
+def _profile(member: Member) -> Profile:
+    return Profile(
+        member.id,
+        member.username,
+        member.first_name,
+        member.family_name,
+        member.bio,
+        member.avatar,
+        member.level,
+        member.joined_at,
+        suspended=not member.can_trade,
+    )
 
 
 class Queries(ReadSide):
@@ -415,18 +429,20 @@ class Queries(ReadSide):
     def profile(self, member_id: MemberId) -> Profile:
         """A member's public profile (what anyone may see)."""
         with self._reading() as uow:
-            member = uow.members.get(member_id)
-        return Profile(
-            member.id,
-            member.username,
-            member.first_name,
-            member.family_name,
-            member.bio,
-            member.avatar,
-            member.level,
-            member.joined_at,
-            suspended=not member.can_trade,
-        )
+            return _profile(uow.members.get(member_id))
+
+    def profile_by_username(self, username: str) -> Profile:
+        """The public profile of the member with this username, as typed (case and spaces folded).
+
+        ``InvalidUsername`` for what cannot be a username, ``NotFound`` for no such member:
+        how a host finds the members a client invites to a private project.
+        """
+        name = normalize_username(username)
+        with self._reading() as uow:
+            member = uow.members.find_by_username(name)
+        if member is None:
+            raise NotFound(kind=_("member"), key=name)
+        return _profile(member)
 
     def dashboard(self, actor: Actor) -> Dashboard:
         """The seller's balances, level with its latest explanation, services, inquiries."""
