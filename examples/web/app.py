@@ -62,7 +62,6 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.errors import (
-    ContactDetailsNotAllowed,
     InsufficientFunds,
     InvalidType,
     NotFound,
@@ -472,15 +471,6 @@ def _said(error: MicrogigsError, lang: str) -> str:
             if lang == "ar"
             else f"Your balance, {have}, is not enough for {need}."
         )
-    elif isinstance(error, ContactDetailsNotAllowed):
-        # the library names the kinds found in English ("phone, link"): named here for people
-        found = str(context.get("found", "")).split(", ")
-        kinds = ("، " if lang == "ar" else ", ").join(
-            _CONTACT_KINDS[kind][0 if lang == "ar" else 1]
-            for kind in found
-            if kind in _CONTACT_KINDS
-        )
-        text = gettext(error.template, lang).format(found=kinds)
     else:
         text = translate_error(error, lang)
     for value in context.values():
@@ -488,14 +478,6 @@ def _said(error: MicrogigsError, lang: str) -> str:
             shown = format_money(value, lang)
             text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
     return text
-
-
-_CONTACT_KINDS: Final = {
-    "phone": ("رقم هاتف", "a phone number"),
-    "email": ("بريد إلكتروني", "an e-mail address"),
-    "link": ("رابط", "a link"),
-}
-"""The kinds of contact details ``contact_details`` finds, as a message names them."""
 
 
 def _render(amount: object, lang: str) -> str:

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Final
 
 from microgigs._checks import plain_text
+from microgigs._text import _
 from microgigs.errors import ContactDetailsNotAllowed
 
 __all__ = ["contact_details", "message_text"]
@@ -137,6 +138,17 @@ def contact_details(text: str) -> list[str]:
     elif _may_hold_link(readable) and _LINK.search(readable):
         found.append("link")
     return found
+
+
+_FOUND_NAMES: Final = (
+    _("phone"),
+    _("email"),
+    _("link"),
+    _("phone, email"),
+    _("phone, link"),
+)
+"""Every ``found`` a :class:`~microgigs.errors.ContactDetailsNotAllowed` may hold (an e-mail
+address and a link are not both reported), each a message the catalogs translate whole."""
 
 
 def message_text(field: str, text: str, bounds: tuple[int, int]) -> str:

@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from microgigs.errors import CurrencyMismatch
+from microgigs.errors import ContactDetailsNotAllowed, CurrencyMismatch
 from microgigs.l10n import format_money, translate_error
 from microgigs.money import Money
 
@@ -40,3 +40,18 @@ def test_arabic_money_and_messages_render_right_to_left(browser):
         "message": ("rtl", texts["message"]),
         "english": ("ltr", "$205.00"),
     } == shown
+
+
+@pytest.mark.parametrize(
+    ("found", "arabic"),
+    [
+        ("phone", "رقم الجوال"),
+        ("link", "رابط"),
+        ("phone, email", "رقم الجوال، البريد الإلكتروني"),
+        ("phone, link", "رقم الجوال، رابط"),
+    ],
+)
+def test_the_contact_details_found_are_named_in_arabic(found, arabic):
+    # the kinds were joined in English before translation: «(phone, link)» in an Arabic page
+    said = translate_error(ContactDetailsNotAllowed(found=found), "ar")
+    assert f"({arabic})" in said
