@@ -59,8 +59,8 @@ def people(market):
     return client, freelancer, other
 
 
-def open_project(market, client, *, bracket=5, key="p", **terms):
-    project = market.post_project(
+def posted_project(market, client, *, bracket=5, key="p", **terms):
+    return market.post_project(
         client,
         category_id=DESIGN,
         title="هوية بصرية كاملة لمتجر عطور",
@@ -72,6 +72,10 @@ def open_project(market, client, *, bracket=5, key="p", **terms):
         key=key,
         **terms,
     )
+
+
+def open_project(market, client, *, key="p", **terms):
+    project = posted_project(market, client, key=key, **terms)
     market.moderate_project(ADMIN, project, key=f"{key}-ok")
     return project
 
@@ -692,17 +696,9 @@ def test_a_private_project_invites_members_who_exist_found_by_their_username(mar
     assert (freelancer.member_id, "freelancer") == (found.member_id, found.username)
     with pytest.raises(NotFound):
         market.profile_by_username("nobody_here")
-    draft = market.post_project(
-        client,
-        category_id=DESIGN,
-        title="هوية بصرية كاملة لمتجر عطور",
-        description="نحتاج شعارًا وألوانًا وخطوطًا ودليل استخدام لمتجر عطور جديد.",
-        bracket=5,
-        duration_days=30,
-        visibility=Visibility.PRIVATE,
-        invited=(found.member_id,),
-        submit=False,
-        key="draft",
+    invited = (found.member_id,)
+    draft = posted_project(
+        market, client, visibility=Visibility.PRIVATE, invited=invited, submit=False, key="draft"
     )
     with pytest.raises(NotFound):
         market.edit_project(client, draft, invited=(found.member_id, "ghost"), key="edit")
