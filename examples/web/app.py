@@ -485,19 +485,29 @@ def _render(amount: object, lang: str) -> str:
 
 
 _NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})
+TYPED_FIELDS_MAX: Final = 40
+"""The most fields a refused form may have for what was typed in it to be kept."""
+TYPED_CHARACTERS_MAX: Final = 20_000
+"""The most characters, in all, a refused form may hold for them to be kept."""
 
 
 def _keep_typed() -> None:
     """Keep what a refused form held, so the page shows it again beside the message.
 
     Kept in the (server-side) session for the next page rendered only, by the form's
-    action; never a password, a token or a file.
+    action; never a password, a token or a file, and nothing from a form larger than any of
+    the site's (``TYPED_FIELDS_MAX`` fields, ``TYPED_CHARACTERS_MAX`` characters in all):
+    the store is not for anyone to fill.
     """
     fields = {
-        name: [value[:10_000] for value in request.form.getlist(name)]
-        for name in request.form
+        name: request.form.getlist(name)[:TYPED_FIELDS_MAX]
+        for name in list(request.form)[:TYPED_FIELDS_MAX]
         if name not in _NOT_KEPT
     }
+    size = sum(len(name) + sum(map(len, values)) for name, values in fields.items())
+    if len(request.form) > TYPED_FIELDS_MAX or size > TYPED_CHARACTERS_MAX:
+        session.pop("typed", None)
+        return
     session["typed"] = {"action": request.path, "fields": fields}
 
 

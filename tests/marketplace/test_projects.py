@@ -12,6 +12,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
+    ContactDetailsNotAllowed,
     InsufficientFunds,
     MemberSuspended,
     NoBidCredits,
@@ -703,3 +704,31 @@ def test_a_private_project_invites_members_who_exist_found_by_their_username(mar
     with pytest.raises(NotFound):
         market.edit_project(client, draft, invited=(found.member_id, "ghost"), key="edit")
     assert (found.member_id,) == market.project_page(client, draft).project.terms.invited
+
+
+def test_texts_one_party_of_a_contract_writes_the_other_carry_no_contact_details(market):
+    # hostile review: a dispute's reason, an early end's reason and a milestone's title did
+    contact = "كلمني واتساب 0501234567 أو sara@gmail.com"
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    with pytest.raises(ContactDetailsNotAllowed):
+        market.propose_milestones(client, contract, [MilestonePlan(contact, usd(1200))])
+    market.fund_milestone(client, contract, 1, key="fund")
+    with pytest.raises(ContactDetailsNotAllowed):
+        market.dispute_milestone(freelancer, contract, 1, contact)
+    with pytest.raises(ContactDetailsNotAllowed):
+        market.end_contract(client, contract, contact)
+    page = market.contract_page(client, contract)
+    assert (None, None) == (page.contract.reason, page.contract.milestones[0].note)
+
+
+def test_a_freelancer_cannot_accept_the_offer_of_a_client_since_suspended(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    contract = market.hire_bid(client, project, placed, key="hire")
+    market.suspend_member(ADMIN, client.member_id, "مخالفة", key="suspend")
+    with pytest.raises(MemberSuspended):
+        market.answer_offer(freelancer, contract, accept=True, key="yes")
+    assert ContractStatus.OFFERED is market.contract_page(freelancer, contract).contract.status
+    market.answer_offer(freelancer, contract, accept=False, key="no")  # declining still works

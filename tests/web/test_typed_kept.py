@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 
 from forms import csrf_of, log_in
 
@@ -75,3 +76,15 @@ def test_a_refused_message_keeps_what_was_written(app, host):
     page = _send(client, path, f"{path}/message", body=LONG + " https://example.com")
     assert LONG + " https://example.com" in page
     assert host.market.search(ListingQuery(limit=1))  # the site still answers
+
+
+def test_a_form_larger_than_any_of_the_sites_keeps_nothing(app, host):
+    # hostile review: 900 fields of 10,000 characters from a visitor made a 9 MB session row
+    visitor = app.test_client()
+    token = csrf_of(visitor.get("/login").data)
+    stuffed = {f"f{n}": "a" * 10_000 for n in range(900)}
+    answer = visitor.post("/services", data={"csrf": token, "price": "abc", **stuffed})
+    assert answer.status_code in (302, 303)
+    with sqlite3.connect(host.accounts._target) as db:  # the host's own file
+        (largest,) = db.execute("SELECT max(length(data)) FROM web_sessions").fetchone()
+    assert largest < 50_000  # the visitor's session holds no copy of the form

@@ -101,6 +101,8 @@ def answer_offer(command: c.AnswerOffer, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)
     if command.accept:
         context.trader(command.actor)
+        # a held project's offer waits too: its suspended client could never fund it
+        context.uow.members.get(contract.client_id).require_can_trade()
         contract.accept(command.actor, context.now)
     else:
         contract.decline(command.actor, context.now)

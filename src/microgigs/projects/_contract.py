@@ -314,7 +314,7 @@ def check_plan(
             )
         if plan.amount.currency != total.currency or plan.amount < policy.milestone_min:
             raise mismatch
-        checked.append(MilestonePlan(plain_text(_("milestone"), plan.title, *_TITLE), plan.amount))
+        checked.append(MilestonePlan(message_text(_("milestone"), plan.title, _TITLE), plan.amount))
     if sum((p.amount for p in checked), Money.zero(total.currency)) != total:
         raise mismatch
     return tuple(checked)
@@ -659,7 +659,7 @@ class Contract:
                 milestone,
                 status=MilestoneStatus.DISPUTED,
                 approve_by=None,
-                note=plain_text(_("reason"), reason, *_NOTE, multiline=True),
+                note=message_text(_("reason"), reason, _NOTE),
                 disputed_at=utc(now),
             )
         )
@@ -762,7 +762,7 @@ class Contract:
         """The client ends the contract early: the money held goes back once settled."""
         actor.require_member(self.client_id, _("end this contract"))
         self._require(_("end"), ContractStatus.ACTIVE)
-        self.reason = plain_text(_("reason"), reason, 1, 1000)
+        self.reason = message_text(_("reason"), reason, (1, 1000))
         self.status = ContractStatus.ENDING
         self.cancellation_by = None
         self.milestones = [
