@@ -1078,7 +1078,7 @@ def publish() -> Response:
         elif price or form.get(f"upgrade_days_{n}", "").strip():
             raise FormError.untitled_upgrade(n)
     base = _amount("price")
-    tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+    tags = _listed(form.get("tags", ""), ",")
     command(
         lambda k: _market().publish_service(
             actor(),
@@ -1111,7 +1111,7 @@ def edit_service_form(service_id: str) -> str:
 def edit_service(service_id: str) -> Response:
     """Change a service's texts, price, days and tags; it goes (back) to review."""
     form = request.form
-    tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+    tags = _listed(form.get("tags", ""), ",")
     changed = command(
         lambda k: _market().edit_service(
             actor(),
@@ -1316,11 +1316,11 @@ def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
     visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
-    usernames = [name.strip().lstrip("@") for name in form.get("invited", "").split(",")]
+    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""), ",")]
     posted: list[ProjectId] = []
 
     def invited() -> list[MemberId]:  # by username: InvalidUsername or NotFound is flashed
-        return [_market().profile_by_username(name).member_id for name in usernames if name]
+        return [_market().profile_by_username(name).member_id for name in usernames]
 
     if command(
         lambda k: posted.append(

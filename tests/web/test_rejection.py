@@ -12,19 +12,26 @@ from microgigs.money import Money
 REASON = "الصور المرفقة ليست من عملك؛ أرفق نماذج من أعمالك أنت."
 
 
-def test_a_rejected_services_reason_is_on_its_sellers_dashboard(app, host):
+def rejected(app, host, title, key):
+    """Yousef logged in, and a service of his the admin rejected with ``REASON``."""
     seller = app.test_client()
     log_in(seller, "yousef_studio@example.com")
     me = Actor.member(
         MemberId(host.accounts.check("yousef_studio@example.com", "demo-password").member_id)
     )
     service = host.market.publish_service(
-        me, category_id=CategoryId("logo-design"), title="خدمة ستُرفض لسبب واضح جدًا",
+        me, category_id=CategoryId("logo-design"), title=title,
         description="وصف كافٍ لخدمة ستُرفض بعد المراجعة، فيه تفاصيل تكفي الشروط.",
         instructions="أرسل التفاصيل.", base_price=Money.of("10", "USD"),
-        delivery_days=3, key="to-reject",
+        delivery_days=3, key=key,
     )  # fmt: skip
-    host.market.moderate_service(Actor.admin(MemberId("staff")), service.id, reason=REASON, key="r")
+    admin = Actor.admin(MemberId("staff"))
+    host.market.moderate_service(admin, service.id, reason=REASON, key=f"{key}-rejected")
+    return seller, me, service
+
+
+def test_a_rejected_services_reason_is_on_its_sellers_dashboard(app, host):
+    seller, _me, _service = rejected(app, host, "خدمة ستُرفض لسبب واضح جدًا", "to-reject")
     page = seller.get("/dashboard").data.decode()
     assert REASON in page
     assert "سبب الرفض" in page
@@ -34,19 +41,7 @@ def test_a_rejected_services_reason_is_on_its_sellers_dashboard(app, host):
 
 
 def test_a_seller_fixes_a_rejected_service_and_sends_it_to_review_again(app, host):
-    seller = app.test_client()
-    log_in(seller, "yousef_studio@example.com")
-    me = Actor.member(
-        MemberId(host.accounts.check("yousef_studio@example.com", "demo-password").member_id)
-    )
-    service = host.market.publish_service(
-        me, category_id=CategoryId("logo-design"), title="خدمة ستُرفض ثم تُصلح",
-        description="وصف كافٍ لخدمة ستُرفض بعد المراجعة، فيه تفاصيل تكفي الشروط.",
-        instructions="أرسل التفاصيل.", base_price=Money.of("10", "USD"),
-        delivery_days=3, key="to-fix",
-    )  # fmt: skip
-    admin = Actor.admin(MemberId("staff"))
-    host.market.moderate_service(admin, service.id, reason=REASON, key="r-fix")
+    seller, me, service = rejected(app, host, "خدمة ستُرفض ثم تُصلح", "to-fix")
     assert f"/services/{service.id}/edit" in seller.get("/dashboard").data.decode()
     form = seller.get(f"/services/{service.id}/edit").data.decode()
     assert REASON in form

@@ -100,6 +100,10 @@ class Context:
         member.require_can_trade()
         return member
 
+    def require_party_trading(self, member_id: MemberId) -> None:
+        """The other party this command deals with may trade: ``MemberSuspended`` if not."""
+        self.uow.members.get(member_id).require_can_trade()
+
     def payer(self, actor: Actor) -> Member:
         """The member acting for themselves to move money: a trader, verified if the policy asks.
 

@@ -45,7 +45,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     project = context.uow.projects.get(command.project_id)
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
-    context.uow.members.get(bid.freelancer_id).require_can_trade()  # could never accept
+    context.require_party_trading(bid.freelancer_id)  # could never accept
     contract_id = context.ids.new(ContractId)
     contract = Contract.offer(
         contract_id,
@@ -66,7 +66,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
 @handles(c.SendOffer)
 def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
-    context.uow.members.get(command.freelancer_id).require_can_trade()  # could never accept
+    context.require_party_trading(command.freelancer_id)  # could never accept
     project = context.uow.projects.get(command.project_id)
     policy = context.policy.projects
     amount = project.check_amount(command.amount, policy)
@@ -102,7 +102,7 @@ def answer_offer(command: c.AnswerOffer, context: Context) -> None:
     if command.accept:
         context.trader(command.actor)
         # a held project's offer waits too: its suspended client could never fund it
-        context.uow.members.get(contract.client_id).require_can_trade()
+        context.require_party_trading(contract.client_id)
         contract.accept(command.actor, context.now)
     else:
         contract.decline(command.actor, context.now)

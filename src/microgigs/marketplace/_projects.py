@@ -147,7 +147,7 @@ def place_bid(command: c.PlaceBid, context: Context) -> BidId:
     freelancer = context.trader(command.actor)
     project = context.uow.projects.get(command.project_id)
     # the client's own status decides: one suspended before projects were held has some unflagged
-    context.uow.members.get(project.client_id).require_can_trade()
+    context.require_party_trading(project.client_id)
     bid = project.place_bid(
         context.ids.new(BidId),
         command.actor,
