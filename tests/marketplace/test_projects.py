@@ -503,14 +503,32 @@ def test_a_suspended_clients_projects_leave_the_listing_and_take_no_bids_until_r
     left = market.project_page(freelancer, project).credits_left
     assert market.policy.projects.bid_credits_per_month == left  # no credit spent
     assert ProjectStatus.OPEN is market.project_page(client, project).project.status
-    market.clock.set(market.clock.now() + 30 * DAY)
-    assert 0 == market.tick().projects_expired  # a held project's time runs, unexpired
-    market.clock.set(market.clock.now() - 29 * DAY)
+    market.clock.set(market.clock.now() + DAY)
+    assert 0 == market.tick().projects_expired  # not due yet
     market.reinstate_member(ADMIN, client.member_id, key="back")
     assert {project, waiting} == {card.id for card in market.open_projects(None)}
     bid(market, freelancer, project)
     market.clock.set(market.clock.now() + 29 * DAY)
     assert 2 == market.tick().projects_expired
+
+
+def test_a_held_project_expires_when_its_time_is_up(market):
+    # its time runs on while its client is suspended: a client who never comes back must not
+    # keep freelancers' bids pending for ever (docs/decisions.md, Suspension)
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.suspend_member(ADMIN, client.member_id, "مخالفة", key="out")
+    market.clock.set(market.clock.now() + 29 * DAY)
+    assert 0 == market.tick().projects_expired
+    market.clock.set(market.clock.now() + 2 * DAY)
+    assert 1 == market.tick().projects_expired
+    page = market.project_page(client, project)
+    assert ProjectStatus.EXPIRED is page.project.status
+    assert not page.project.client_suspended
+    assert [BidStatus.LOST] == [b.bid.status for b in page.bids if b.bid.id == placed]
+    market.reinstate_member(ADMIN, client.member_id, key="back")
+    assert [] == market.open_projects(None)  # it stays expired
 
 
 def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):

@@ -748,13 +748,22 @@ class _Projects(_Documents[Project]):
         )
 
     def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:
-        due = Select(
-            (("status", ProjectStatus.OPEN.value),),
-            until=("expires_at", now),
-            order=(("expires_at", False),),
-            limit=limit,
-        )
-        return [ProjectId(p.id) for p in self._backend.documents(PROJECTS, due)]
+        # listed and held alike: a held project's time runs on (docs/decisions.md, Suspension)
+        due = [
+            project
+            for status in (ProjectStatus.OPEN.value, HELD)
+            for project in self._backend.documents(
+                PROJECTS,
+                Select(
+                    (("status", status),),
+                    until=("expires_at", now),
+                    order=(("expires_at", False),),
+                    limit=limit,
+                ),
+            )
+        ]
+        due.sort(key=lambda p: (p.expires_at or now, p.id))  # each has one: it is due
+        return [ProjectId(p.id) for p in due[:limit]]
 
 
 class _Contracts(_Documents[Contract]):

@@ -373,7 +373,7 @@ class ProjectRepository(Repository[ProjectId, Project], Protocol):
         ...
 
     def expiring(self, now: datetime, *, limit: int = 100) -> list[ProjectId]:
-        """Open projects whose time is up at ``now`` (for ``tick``, indexed)."""
+        """Open projects, listed or held, whose time is up at ``now`` (for ``tick``, indexed)."""
         ...
 
 

@@ -1382,7 +1382,7 @@ def _opened(project: Project, hours: int) -> Project:
 def check_projects(make: Factory) -> None:
     """Projects round-trip with bids; open ones newest first by category, bracket; expiry.
 
-    A held one (its client suspended) is neither listed nor expiring.
+    A held one (its client suspended) is not listed, and expires as a listed one does.
     """
     with closing(make()) as storage:
         made = [
@@ -1429,7 +1429,7 @@ def check_projects(make: Factory) -> None:
             assert ["P2", "P0"] == [p.id for p in uow.projects.open_now(now)]
         with storage.unit_of_work() as uow:
             assert ["P2", "P1", "P0"] == [p.id for p in uow.projects.open_now(now)]
-            # a held project (its client suspended) is neither listed nor expired, until unheld
+            # a held project (its client suspended) is not listed; its time runs on
             assert ["P2", "P1", "P0"] == [
                 p.id for p in uow.projects.open_of_client(BUYER_ID, held=False)
             ]
@@ -1440,7 +1440,11 @@ def check_projects(make: Factory) -> None:
         with storage.unit_of_work() as uow:
             assert held == uow.projects.get(ProjectId("P0"))
             assert ["P2", "P1"] == [p.id for p in uow.projects.open_now(now)]
-            assert [] == uow.projects.expiring(expires)
+            assert [] == uow.projects.expiring(expires - timedelta(seconds=1))
+            assert ["P0"] == uow.projects.expiring(expires)
+            later = expires + timedelta(hours=2)  # P1 and P2 are due too, each in its turn
+            assert ["P0", "P1", "P2"] == uow.projects.expiring(later)
+            assert ["P0", "P1"] == uow.projects.expiring(later, limit=2)
             assert ["P0"] == [p.id for p in uow.projects.open_of_client(BUYER_ID, held=True)]
             assert [] == uow.projects.open_of_client(SELLER_ID, held=True)
 
