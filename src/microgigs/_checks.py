@@ -36,6 +36,13 @@ class _HasId(Protocol):
 Item = TypeVar("Item", bound=_HasId)
 
 
+def yes_or_no(field: str, value: bool) -> bool:
+    """``value`` if it is a plain ``bool``: "no", 0 or None is not an answer."""
+    if type(value) is not bool:
+        raise InvalidType(field=field, expected="true or false", actual=type(value).__name__)
+    return value
+
+
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:
     """``value`` if it is a plain ``int`` (not bool, not float) from minimum to maximum."""
     if type(value) is not int:

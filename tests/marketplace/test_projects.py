@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
+import attrs
 import pytest
 from cast import ADMIN, DAY, usd
 
@@ -13,7 +14,9 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
     ContactDetailsNotAllowed,
+    EmailNotVerified,
     InsufficientFunds,
+    InvalidType,
     MemberSuspended,
     NoBidCredits,
     NotFound,
@@ -750,3 +753,31 @@ def test_a_freelancer_cannot_accept_the_offer_of_a_client_since_suspended(market
         market.answer_offer(freelancer, contract, accept=True, key="yes")
     assert ContractStatus.OFFERED is market.contract_page(freelancer, contract).contract.status
     market.answer_offer(freelancer, contract, accept=False, key="no")  # declining still works
+
+
+def test_an_unverified_client_funds_no_milestone_when_the_policy_asks(market):
+    # as top-ups and checkouts (docs/decisions.md: every path that moves money is Context.payer)
+    client, freelancer, _other = people(market)  # the client's top-up ran before the policy
+    _project, contract = hired(market, client, freelancer)
+    policy = attrs.evolve(
+        market.policy, ledger=attrs.evolve(market.policy.ledger, require_verified_email=True)
+    )
+    guarded = attrs.evolve(market, policy=policy)
+    for method in (lg.Gateway.CARD, None):
+        with pytest.raises(EmailNotVerified) as refused:
+            guarded.fund_milestone(client, contract, 1, method, key=f"f-{method}")
+        assert client.member_id == refused.value.member_id
+    assert MilestoneStatus.PLANNED is market.contract_page(client, contract).contract.milestones[0].status
+    guarded.verify_email(client.member_id, key="v")
+    guarded.fund_milestone(client, contract, 1, lg.Gateway.CARD, key="f")
+    assert MilestoneStatus.FUNDED is market.contract_page(client, contract).contract.milestones[0].status
+
+
+@pytest.mark.parametrize("answer", ["no", 0, 1, None])
+def test_an_answer_that_is_not_a_bool_is_refused_and_changes_nothing(market, answer):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    with pytest.raises(InvalidType):
+        market.answer_offer(freelancer, contract, accept=answer, key="a")
+    assert ContractStatus.OFFERED is market.contract_page(client, contract).contract.status

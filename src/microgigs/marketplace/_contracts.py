@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from microgigs import ledger as lg
-from microgigs._checks import whole_number
+from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.clock import later
 from microgigs.ids import ContractId
@@ -99,7 +99,7 @@ def _offered(context: Context, project: Project, contract: Contract) -> Contract
 @handles(c.AnswerOffer)
 def answer_offer(command: c.AnswerOffer, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)
-    if command.accept:
+    if yes_or_no(_("accept"), command.accept):
         context.trader(command.actor)
         # a held project's offer waits too: its suspended client could never fund it
         context.require_party_trading(contract.client_id)
@@ -126,6 +126,8 @@ def _party_contract(context: Context, command: c.ContractCommand[None]) -> Contr
 @handles(c.FundMilestone)
 def fund_milestone(command: c.FundMilestone, context: Context) -> None:
     contract = _party_contract(context, command)
+    if command.actor.member_id == contract.client_id:  # others are the domain's to refuse
+        context.payer(command.actor)  # money moves: verified if the policy asks
     milestone = contract.fund(
         command.actor, command.number, context.now, fees=context.policy.projects.client_fees
     )
@@ -198,7 +200,7 @@ def propose_milestones(command: c.ProposeMilestones, context: Context) -> None:
 @handles(c.AnswerProposal)
 def answer_proposal(command: c.AnswerProposal, context: Context) -> None:
     contract = _party_contract(context, command)
-    contract.answer_proposal(command.actor, agree=command.agree)
+    contract.answer_proposal(command.actor, agree=yes_or_no(_("agree"), command.agree))
     save_contract(context, contract, "proposal_answered")
 
 
@@ -212,7 +214,8 @@ def end_contract(command: c.EndContract, context: Context) -> None:
 @handles(c.AnswerEnd)
 def answer_end(command: c.AnswerEnd, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)
-    settle(context, contract, contract.answer_end(command.actor, context.now, agree=command.agree))
+    agree = yes_or_no(_("agree"), command.agree)
+    settle(context, contract, contract.answer_end(command.actor, context.now, agree=agree))
 
 
 @handles(c.AskToCancelContract)
@@ -235,7 +238,9 @@ def answer_cancellation(command: c.AnswerContractCancellation, context: Context)
     settle(
         context,
         contract,
-        contract.answer_cancellation(command.actor, context.now, agree=command.agree),
+        contract.answer_cancellation(
+            command.actor, context.now, agree=yes_or_no(_("agree"), command.agree)
+        ),
     )
 
 

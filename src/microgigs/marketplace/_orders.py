@@ -8,6 +8,8 @@ from typing import Final
 import attrs
 
 from microgigs import ledger as lg
+from microgigs._checks import yes_or_no
+from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import later
 from microgigs.errors import MemberSuspended
@@ -136,7 +138,8 @@ def request_cancellation(command: c.RequestCancellation, context: Context) -> No
 
 @handles(c.AnswerCancellation)
 def answer_cancellation(command: c.AnswerCancellation, context: Context) -> None:
-    agreed = OrderEvent.ACCEPT_CANCELLATION if command.agree else OrderEvent.REFUSE_CANCELLATION
+    agree = yes_or_no(_("agree"), command.agree)
+    agreed = OrderEvent.ACCEPT_CANCELLATION if agree else OrderEvent.REFUSE_CANCELLATION
     transition(context, command, agreed)
 
 

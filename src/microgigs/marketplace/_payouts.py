@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from microgigs import ledger as lg
+from microgigs._checks import yes_or_no
 from microgigs._text import _
 from microgigs.actors import Role
 from microgigs.errors import NoPayoutMethod, PermissionDenied
@@ -29,7 +30,7 @@ def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> None:
 def settle_withdrawal(command: c.SettleWithdrawal, context: Context) -> None:
     if command.actor.role is Role.MEMBER:
         raise PermissionDenied(actor=command.actor.role.label, action=_("settle a withdrawal"))
-    settle = lg.complete_withdrawal if command.paid else lg.fail_withdrawal
+    settle = lg.complete_withdrawal if yes_or_no(_("paid"), command.paid) else lg.fail_withdrawal
     context.post(
         settle, "settle", seller_id=command.seller_id, amount=command.amount, at=context.now
     )

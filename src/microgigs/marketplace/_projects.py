@@ -8,6 +8,8 @@ from typing import Final
 import attrs
 import orjson
 
+from microgigs._checks import yes_or_no
+from microgigs._text import _
 from microgigs.ids import BidId, EventId, MemberId, ProjectId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, given, handles
@@ -57,7 +59,7 @@ def post_project(command: c.PostProject, context: Context) -> ProjectId:
         policy=context.policy.projects,
     )
     _require_members(context, project.terms.invited)
-    if command.submit:
+    if yes_or_no(_("submit"), command.submit):
         project.submit(command.actor, context.now)
     context.uow.projects.add(project)
     announce(context, "project.posted", project_id=project.id, status=project.status.value)

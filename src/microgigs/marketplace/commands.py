@@ -43,6 +43,7 @@ from microgigs.errors import (
     ContactDetailsNotAllowed,
     CurrencyMismatch,
     DuplicateUpgrade,
+    EmailNotVerified,
     EmailTaken,
     IdempotencyConflict,
     InsufficientFunds,
@@ -1019,7 +1020,7 @@ class AnswerOffer(ContractCommand[None]):
 class FundMilestone(ContractCommand[None]):
     """The client pays a milestone into its escrow (balance, or a gateway): work may start."""
 
-    errors = (ProjectStatusConflict, InsufficientFunds, PaymentFailed)
+    errors = (ProjectStatusConflict, InsufficientFunds, PaymentFailed, EmailNotVerified)
     number: int
     method: Gateway | None = None
 
