@@ -625,6 +625,11 @@ def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(mark
     assert (10, "1") == (ranked.contributions[1].points, ranked.contributions[1].figure)
     with pytest.raises(PermissionDenied):
         market.review_contract(other, contract, overall, key="ro")
+    # the client bids in turn: the contract they bought is no project they completed
+    theirs = open_project(market, other, key="p-other")
+    bid(market, client, theirs)
+    [ranked] = market.ranked_bids(other, theirs)
+    assert "0" == ranked.contributions[1].figure
 
 
 def test_a_project_kept_open_by_a_waiting_offer_expires_once_it_is_answered(market):

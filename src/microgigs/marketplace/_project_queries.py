@@ -342,7 +342,10 @@ class ProjectQueries(ReadSide):
         level = uow.members.get(bid.freelancer_id).level
         completed = len(
             uow.contracts.of_member(
-                bid.freelancer_id, status=ContractStatus.COMPLETED, limit=_COMPLETED_FOR_FULL
+                bid.freelancer_id,
+                status=ContractStatus.COMPLETED,
+                as_freelancer=True,  # what they bought as a client is not their record
+                limit=_COMPLETED_FOR_FULL,
             )
         )
         low, high = project.bracket(self.policy.projects)
@@ -386,10 +389,9 @@ class ProjectQueries(ReadSide):
         return [
             c.client_review.stars
             for c in uow.contracts.of_member(
-                freelancer_id, status=ContractStatus.COMPLETED, limit=_PAGE
+                freelancer_id, status=ContractStatus.COMPLETED, as_freelancer=True, limit=_PAGE
             )
-            if c.freelancer_id == freelancer_id
-            and c.client_review is not None
+            if c.client_review is not None
             and c.reviews_published(now, policy)
         ]
 

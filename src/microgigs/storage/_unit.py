@@ -780,10 +780,11 @@ class _Contracts(_Documents[Contract]):
         member_id: MemberId,
         *,
         status: ContractStatus | None = None,
+        as_freelancer: bool = False,
         limit: int = 50,
     ) -> list[Contract]:
         found: dict[str, Contract] = {}
-        for party in ("client_id", "freelancer_id"):
+        for party in ("freelancer_id",) if as_freelancer else ("client_id", "freelancer_id"):
             equal: tuple[tuple[str, str | None], ...] = ((party, member_id),)
             if status is not None:
                 equal = (*equal, ("status", status.value))

@@ -389,9 +389,13 @@ class ContractRepository(Repository[ContractId, Contract], Protocol):
         member_id: MemberId,
         *,
         status: ContractStatus | None = None,
+        as_freelancer: bool = False,
         limit: int = 50,
     ) -> list[Contract]:
-        """The contracts a member is client or freelancer of (in a status), newest first."""
+        """The contracts a member is client or freelancer of (in a status), newest first.
+
+        ``as_freelancer``: only those the member works on (a freelancer's record).
+        """
         ...
 
     def of_freelancer(

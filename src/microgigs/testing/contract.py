@@ -1489,6 +1489,9 @@ def check_contracts_and_due_index(make: Factory) -> None:
             assert ["C1", "C2", "C3"] == [c.id for c in uow.contracts.of_project(ProjectId("P0"))]
             assert ["C2", "C1"] == [c.id for c in uow.contracts.of_member(SELLER_ID)]
             assert ["C3", "C2", "C1"] == [c.id for c in uow.contracts.of_member(BUYER_ID)]
+            assert [] == uow.contracts.of_member(BUYER_ID, as_freelancer=True)
+            worked = uow.contracts.of_member(SELLER_ID, as_freelancer=True)
+            assert ["C2", "C1"] == [c.id for c in worked]
             mine = uow.contracts.of_member(SELLER_ID, status=ContractStatus.ACTIVE)
             assert ["C2"] == [c.id for c in mine]
             # a freelancer's, offered up to a moment, newest first (the level evaluation's)
