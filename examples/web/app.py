@@ -332,7 +332,7 @@ def _helpers() -> dict[str, Any]:
         "is_admin": g.admin,
         "demo": _host().demo,
         "tree": TREE,
-        "member_name": member_name,
+        "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
         "category_name": lambda c: TREE.category(c).name(g.lang),
         "Status": OrderStatus,
         "now": _market().clock.now(),

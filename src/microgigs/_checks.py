@@ -36,7 +36,7 @@ class _HasId(Protocol):
 Item = TypeVar("Item", bound=_HasId)
 
 
-def yes_or_no(field: str, value: bool) -> bool:
+def yes_or_no(field: str, value: object) -> bool:
     """``value`` if it is a plain ``bool``: "no", 0 or None is not an answer."""
     if type(value) is not bool:
         raise InvalidType(field=field, expected="true or false", actual=type(value).__name__)

@@ -772,10 +772,12 @@ def test_an_unverified_client_funds_no_milestone_when_the_policy_asks(market):
         with pytest.raises(EmailNotVerified) as refused:
             guarded.fund_milestone(client, contract, 1, method, key=f"f-{method}")
         assert client.member_id == refused.value.member_id
-    assert MilestoneStatus.PLANNED is market.contract_page(client, contract).contract.milestones[0].status
+    milestones = market.contract_page(client, contract).contract.milestones
+    assert MilestoneStatus.PLANNED is milestones[0].status
     guarded.verify_email(client.member_id, key="v")
     guarded.fund_milestone(client, contract, 1, lg.Gateway.CARD, key="f")
-    assert MilestoneStatus.FUNDED is market.contract_page(client, contract).contract.milestones[0].status
+    milestones = market.contract_page(client, contract).contract.milestones
+    assert MilestoneStatus.FUNDED is milestones[0].status
 
 
 @pytest.mark.parametrize("answer", ["no", 0, 1, None])

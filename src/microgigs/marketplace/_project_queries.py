@@ -391,8 +391,7 @@ class ProjectQueries(ReadSide):
             for c in uow.contracts.of_member(
                 freelancer_id, status=ContractStatus.COMPLETED, as_freelancer=True, limit=_PAGE
             )
-            if c.client_review is not None
-            and c.reviews_published(now, policy)
+            if c.client_review is not None and c.reviews_published(now, policy)
         ]
 
     def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:

@@ -1,0 +1,81 @@
+"""A browser walk-through of project mode (2026-12-05): names isolated in the other
+direction, notes that break lines between words, a dispute of an early end that asks first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from forms import csrf_of, log_in
+
+DESCRIPTION = "تطبيق أندرويد وآيفون لحجز المواعيد مع تذكير بالرسائل ولوحة للطبيب والاستقبال."
+STYLE = Path(__file__).resolve().parents[2] / "examples" / "web" / "static" / "style.css"
+
+
+def _client(app, email):
+    client = app.test_client()
+    log_in(client, email)
+    return client
+
+
+def _post(client, path, page, **data):
+    token = csrf_of(client.get(page).data)
+    return client.post(
+        path, data={"csrf": token, **data}, headers={"Referer": f"http://localhost{page}"}
+    )
+
+
+def _project_with_bid(app, n):
+    """ahmad's approved project with one bid by sara."""
+    ahmad = _client(app, "ahmad@example.com")
+    made = _post(ahmad, "/projects", "/projects", title=f"تطبيق جوال لحجز المواعيد رقم {n}",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 skills="فلاتر", questions="ما أعمالك السابقة في التطبيقات؟",
+                 visibility="public", hires="1", key=f"pp-post-{n}")  # fmt: skip
+    path = made.headers["Location"]
+    project_id = path.rsplit("/", 1)[-1]
+    _post(_client(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
+          key=f"pp-approve-{n}")  # fmt: skip
+    sara = _client(app, "sara_designs@example.com")
+    _post(sara, f"/projects/{project_id}/bids", path, amount="400", days="20",
+          text="أبني التطبيق بفلاتر مع لوحة تحكم ويب، وسبق أن نفذت تطبيقين.",
+          answer="نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.", key=f"pp-bid-{n}")  # fmt: skip
+    return ahmad, sara, project_id, path
+
+
+def test_a_bidders_name_and_a_question_are_isolated_in_the_english_ranking(app):
+    # "1. 20 · $400.00 — سارة الأحمد days" was how an Arabic name read in an English heading
+    ahmad, _sara, _project_id, path = _project_with_bid(app, 1)
+    ahmad.get(f"/lang/en?next={path}")
+    page = ahmad.get(path).data.decode()
+    heading = re.search(r'<article class="box bid"[^>]*>\s*<h3>(.*?)</h3>', page, re.DOTALL)
+    assert heading is not None
+    assert re.search(r'<a href="/members/[^"]+"><bdi>[^<]+</bdi></a>', heading.group(1))
+    assert "<strong><bdi>ما أعمالك السابقة في التطبيقات؟</bdi></strong>" in page
+
+
+def test_notes_break_lines_between_words():
+    # word-break: break-all cut English words on a phone ("an swer"); long words still wrap
+    rule = re.search(r"\.note \{[^}]*\}", STYLE.read_text())
+    assert rule is not None
+    assert "break-all" not in rule.group(0)
+
+
+def test_disputing_an_early_end_asks_first(app):
+    ahmad, sara, project_id, path = _project_with_bid(app, 2)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire").headers["Location"]
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund")
+    _post(ahmad, f"{contract}/end", contract, body="تغيرت خطتنا", key="pp-end")
+    page = sara.get(contract).data.decode()
+    dispute = re.search(
+        r'<details class="confirm" id="confirm-answer_end-no">(?:(?!</details>).)*'
+        r'name="agree" value="no"',
+        page,
+        re.DOTALL,
+    )
+    assert dispute is not None, "the early end's dispute went by one click"
+    assert "يُجمَّد المبلغ المحجوز حتى يحسم المشرف النزاع" in dispute.group(0)
