@@ -26,6 +26,7 @@ from microgigs.errors import (
     RefundNotExpected,
 )
 from microgigs.ids import CategoryId
+from microgigs.l10n import label
 from microgigs.marketplace._project_queries import _two_places
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
 from microgigs.projects import (
@@ -788,3 +789,41 @@ def test_an_answer_that_is_not_a_bool_is_refused_and_changes_nothing(market, ans
     with pytest.raises(InvalidType):
         market.answer_offer(freelancer, contract, accept=answer, key="a")
     assert ContractStatus.OFFERED is market.contract_page(client, contract).contract.status
+
+
+def _one_of_two_hires_completed(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client, hires_allowed=2)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.answer_offer(freelancer, contract, accept=True, key="yes")
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم التسليم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    assert ProjectStatus.OPEN is market.project_page(client, project).project.status
+    return client, project
+
+
+def test_a_project_closed_after_its_hires_finished_is_completed(market):
+    # it took one of two hires, and that one is done: nothing is left in progress
+    client, project = _one_of_two_hires_completed(market)
+    market.close_project(client, project, key="close")
+    assert ProjectStatus.COMPLETED is market.project_page(client, project).project.status
+
+
+def test_a_project_expiring_after_its_hires_finished_is_completed(market):
+    client, project = _one_of_two_hires_completed(market)
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 1 == market.tick().projects_expired
+    assert ProjectStatus.COMPLETED is market.project_page(client, project).project.status
+
+
+def test_a_project_whose_only_contract_was_cancelled_is_closed_not_completed(market):
+    client, freelancer, _other = people(market)
+    project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.ask_to_cancel_contract(client, contract, key="ask")
+    market.answer_contract_cancellation(freelancer, contract, agree=True, key="agree")
+    page = market.project_page(client, project)
+    assert ProjectStatus.CLOSED is page.project.status
+    assert [BidStatus.ENDED] == [b.bid.status for b in page.bids]
+    assert "انتهى قبل إكماله" == label(BidStatus.ENDED, "ar")

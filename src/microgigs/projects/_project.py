@@ -93,6 +93,7 @@ class BidStatus(LabelledEnum):
     OFFERED = "offered"
     HIRED = "hired"
     COMPLETED = "completed"
+    ENDED = "ended"
     LOST = "lost"
     WITHDRAWN = "withdrawn"
     REMOVED = "removed"
@@ -109,6 +110,7 @@ label_members(
         BidStatus.OFFERED: _("offered a contract"),
         BidStatus.HIRED: _("hired"),
         BidStatus.COMPLETED: _("completed"),
+        BidStatus.ENDED: _("ended before completion"),
         BidStatus.LOST: _("excluded"),
         BidStatus.WITHDRAWN: _("withdrawn"),
         BidStatus.REMOVED: _("removed by moderation"),
@@ -297,7 +299,7 @@ class Project:
             attrs.evolve(b, status=BidStatus.LOST) if b.status is BidStatus.PENDING else b
             for b in self.bids
         ]
-        self.status = ProjectStatus.IN_PROGRESS if self.hired else status
+        self.status = self._after_hiring(status) if self.hired else status
         self.client_suspended = False  # only an open project is held
         self._changed(now)
         return lost
@@ -530,10 +532,22 @@ class Project:
         if contract_id not in self.hired or contract_id in self.finished:
             raise NotFound(kind=_("contract"), key=str(contract_id)[:100])
         self.finished.append(contract_id)
-        if completed:
-            for bid in self.bids:
-                if bid.contract_id == contract_id:
-                    self._replace(attrs.evolve(bid, status=BidStatus.COMPLETED))
-        if self.status is ProjectStatus.IN_PROGRESS and len(self.finished) == len(self.hired):
-            self.status = ProjectStatus.COMPLETED
+        outcome = BidStatus.COMPLETED if completed else BidStatus.ENDED
+        for bid in self.bids:
+            if bid.contract_id == contract_id:
+                self._replace(attrs.evolve(bid, status=outcome))
+        if self.status is ProjectStatus.IN_PROGRESS:
+            self.status = self._after_hiring(ProjectStatus.CLOSED)
         self._changed(now)
+
+    def _after_hiring(self, otherwise: ProjectStatus) -> ProjectStatus:
+        """The status of a project that hired and takes no more bids.
+
+        In progress while a contract runs; then completed if one of them was, else
+        ``otherwise`` (all were cancelled or ended early).
+        """
+        if len(self.finished) < len(self.hired):
+            return ProjectStatus.IN_PROGRESS
+        if any(bid.status is BidStatus.COMPLETED for bid in self.bids):
+            return ProjectStatus.COMPLETED
+        return otherwise
