@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import microgigs.ranking._search as search_module
 from microgigs.errors import InvalidText, InvalidType
 from microgigs.ranking import (
     MAX_TERMS,
@@ -177,3 +178,46 @@ def test_did_you_mean_replaces_only_the_unknown_words():
     assert "تصميم شعار" == suggest("تصمبم شعار", known)
     assert suggest("تصميم شعار", known) is None
     assert suggest("qqqqqq", known) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200,  # one word as long as a search may be: 10,000 edits, over a second
+        "ab" * 100,
+        " ".join(f"w{n:02d}x" for n in range(40)),  # forty distinct short words
+        " ".join(["abcd"] * 40),
+        "شعارات" * 33,
+    ],
+)
+def test_did_you_mean_costs_a_bounded_number_of_analyses(monkeypatch, text):
+    # a search box is anonymous: what one query may make the stemmer do is bounded
+    calls = []
+    real = search_module.analyze
+
+    def counted(word):
+        calls.append(word)
+        return real(word)
+
+    monkeypatch.setattr(search_module, "analyze", counted)
+    suggest(text, lambda _terms: {})
+    assert len(calls) <= search_module.SUGGEST_EDITS_MAX + 50
+
+
+def test_did_you_mean_still_corrects_the_first_words_and_leaves_long_ones():
+    counts = {"صمم": 40, "شعار": 12, "design": 3}
+
+    def known(terms):
+        return {term: counts[term] for term in terms if term in counts}
+
+    assert "تصميم شعار" == suggest("تصمبم شعار", known)
+    assert "design" == suggest("desgin", known)
+    long_word = "q" * (search_module.SUGGEST_LETTERS_MAX + 1)
+    assert suggest(long_word, known) is None
+
+
+def test_did_you_mean_corrects_a_repeated_word_everywhere():
+    def known(terms):
+        return {term: 5 for term in terms if term == "شعار"}
+
+    assert "شعار و شعار" == suggest("شعاز و شعاز", known)

@@ -51,6 +51,11 @@ QUERY_LENGTH: Final = 200
 """The longest search text, in characters."""
 MAX_TERMS: Final = 5
 """Terms of a query that rank (the first five distinct ones): 31 tiers without synonyms."""
+SUGGEST_LETTERS_MAX: Final = 15
+"""The longest word a "did you mean" corrects: longer ones are left as typed."""
+SUGGEST_EDITS_MAX: Final = 2_000
+"""Edits a "did you mean" analyses at most per query (about 0.1 s; a search is anonymous):
+the first unknown-looking words are corrected, those after the budget left as typed."""
 MAX_TIERS: Final = 64
 """Tiers of a query at most: every tier of its words, then synonyms' tiers up to this."""
 REACH: Final = 250
@@ -470,7 +475,9 @@ def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int
     """A "did you mean" for ``text``, or ``None`` when no word of it changes.
 
     Each word no listing holds is replaced by the most common word one edit away that the
-    catalogue holds (one deletion, transposition, replacement or insertion).
+    catalogue holds (one deletion, transposition, replacement or insertion). A search box
+    is anonymous, so the work is bounded: words of up to :data:`SUGGEST_LETTERS_MAX` letters,
+    each distinct word once, and :data:`SUGGEST_EDITS_MAX` edits for the whole query.
 
     ``frequencies`` gives, for some terms, how many listings hold each (as the adapters'
     term counts do).
@@ -480,25 +487,27 @@ def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int
     'تصميم شعار'
     """
     words = tokens(plain_text(_("search"), text, 0, QUERY_LENGTH))
-    options: dict[int, dict[str, str]] = {}
-    for number, word in enumerate(words):
-        own = analyze(word)
-        if not own:
+    options: dict[str, dict[str, str]] = {}  # by word: its term first, then its edits'
+    budget = SUGGEST_EDITS_MAX
+    for word in dict.fromkeys(words):
+        own = analyze(word) if len(word) <= SUGGEST_LETTERS_MAX else []
+        edits = _edits(word) if own else set()
+        if not own or len(edits) > budget:
             continue
-        variants = {term: edit for edit in _edits(word) for term in analyze(edit)[:1]}
-        options[number] = {own[0]: word, **{t: e for t, e in variants.items() if t != own[0]}}
+        budget -= len(edits)
+        variants = {term: edit for edit in edits for term in analyze(edit)[:1]}
+        options[word] = {own[0]: word, **{t: e for t, e in variants.items() if t != own[0]}}
     wanted = {term for choice in options.values() for term in choice}
     found = frequencies(wanted) if wanted else {}
-    changed = False
-    for number, choice in options.items():
+    better: dict[str, str] = {}
+    for word, choice in options.items():
         asked = next(iter(choice))
         if found.get(asked, 0) > 0:
             continue
         held = [(found[term], edit) for term, edit in choice.items() if found.get(term, 0) > 0]
         if held:
-            words[number] = max(held, key=lambda item: (item[0], [-ord(c) for c in item[1]]))[1]
-            changed = True
-    return " ".join(words) if changed else None
+            better[word] = max(held, key=lambda item: (item[0], [-ord(c) for c in item[1]]))[1]
+    return " ".join(better.get(word, word) for word in words) if better else None
 
 
 def _edits(word: str) -> set[str]:
