@@ -827,3 +827,19 @@ def test_a_project_whose_only_contract_was_cancelled_is_closed_not_completed(mar
     assert ProjectStatus.CLOSED is page.project.status
     assert [BidStatus.ENDED] == [b.bid.status for b in page.bids]
     assert "انتهى قبل إكماله" == label(BidStatus.ENDED, "ar")
+
+
+def test_newer_private_projects_push_no_public_one_out_of_the_listing(market):
+    client, freelancer, _other = people(market)
+    public = open_project(market, client, key="public")
+    for n in range(3):
+        market.clock.set(market.clock.now() + DAY / 24)
+        open_project(
+            market,
+            client,
+            key=f"private-{n}",
+            visibility=Visibility.PRIVATE,
+            invited=(freelancer.member_id,),
+        )
+    assert [public] == [card.id for card in market.open_projects(None, limit=3)]
+    assert [public] == [card.id for card in market.open_projects(None, limit=1)]

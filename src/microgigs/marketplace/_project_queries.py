@@ -176,6 +176,16 @@ class ContractPage:
     fees_kept: Money = attrs.field(kw_only=True)
 
 
+def _listed(project: Project, skills: set[str], words: set[str]) -> bool:
+    """Whether an open project is listed: public, holding the skills' and the text's terms."""
+    terms = project.terms
+    if terms.visibility is Visibility.PRIVATE:
+        return False
+    skill_terms = {term for skill in terms.skills for term in analyze(skill)}
+    held = set(analyze(f"{terms.title} {terms.description}")) | skill_terms
+    return skills <= skill_terms and words <= held
+
+
 def _reader(actor: Actor | None) -> Actor | None:
     if actor is not None and not isinstance(actor, Actor):
         raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
@@ -217,7 +227,8 @@ class ProjectQueries(ReadSide):
         Category and bracket are indexed; skills and text (analysed as the catalogue's
         search is: «الشعارات» finds «شعار») filter the newest open projects. A text or a
         skill whose every word is a stop word or a sign («من في», «🙂») finds nothing, as
-        in the catalogue; a blank one is no filter.
+        in the catalogue; a blank one is no filter. Private projects are never listed: the
+        listing reads past them, through at most the newest 500 open projects.
         """
         _reader(actor)
         whole_number(_("page size"), limit, 1, _PAGE)
@@ -231,20 +242,16 @@ class ProjectQueries(ReadSide):
         wanted = {term for terms in asked_skills for term in terms}
         asked = set(text_terms)
         scan = _SCAN if wanted or asked else limit
-        with self._reading() as uow:
-            found = uow.projects.open_now(
-                self.clock.now(), category_id=category_id, bracket=bracket, limit=scan
-            )
-        cards = []
-        for project in found:
-            terms = project.terms
-            if terms.visibility is Visibility.PRIVATE:
-                continue
-            skill_terms = {term for skill in terms.skills for term in analyze(skill)}
-            words = set(analyze(f"{terms.title} {terms.description}")) | skill_terms
-            if wanted <= skill_terms and asked <= words:
-                cards.append(self._card(project))
-        return cards[:limit]
+        now = self.clock.now()
+        while True:  # private projects are read and left out: read further while they hide
+            with self._reading() as uow:
+                found = uow.projects.open_now(
+                    now, category_id=category_id, bracket=bracket, limit=scan
+                )
+            cards = [self._card(p) for p in found if _listed(p, wanted, asked)]
+            if len(cards) >= limit or len(found) < scan or scan >= _SCAN:
+                return cards[:limit]
+            scan = min(scan * 4, _SCAN)
 
     def _card(self, project: Project) -> ProjectCard:
         terms = project.terms
