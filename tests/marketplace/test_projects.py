@@ -171,8 +171,6 @@ def attrs_evolve_credits(policy, count):
 
 
 def attrs_evolve_projects(policy, **changes):
-    import attrs  # noqa: PLC0415 (only these tests change the policy)
-
     return attrs.evolve(policy, projects=attrs.evolve(policy.projects, **changes))
 
 
@@ -843,3 +841,42 @@ def test_newer_private_projects_push_no_public_one_out_of_the_listing(market):
         )
     assert [public] == [card.id for card in market.open_projects(None, limit=3)]
     assert [public] == [card.id for card in market.open_projects(None, limit=1)]
+
+
+def test_a_removed_bid_is_not_shown_to_the_client(market):
+    # moderation took it down: its freelancer and the admins still see it, with its status
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.remove_bid(ADMIN, project, placed, key="rm")
+    assert () == market.project_page(client, project).bids
+    assert [placed] == [view.bid.id for view in market.project_page(ADMIN, project).bids]
+    assert [placed] == [view.bid.id for view in market.project_page(freelancer, project).bids]
+
+
+def test_an_invitee_reads_neither_the_other_invitees_nor_the_contracts(market):
+    client, freelancer, other = people(market)
+    invited = (freelancer.member_id, other.member_id)
+    project = open_project(market, client, visibility=Visibility.PRIVATE, invited=invited)
+    contract = market.hire_bid(client, project, bid(market, other, project), key="hire")
+    seen = market.project_page(freelancer, project).project
+    assert ((freelancer.member_id,), [], [], []) == (
+        seen.terms.invited,
+        seen.offered,
+        seen.hired,
+        seen.finished,
+    )
+    own = market.project_page(client, project).project
+    assert (invited, [contract]) == (own.terms.invited, own.offered)
+
+
+def test_credits_left_counts_the_new_month_before_tick_refills_it(market):
+    client, freelancer, _other = people(market)
+    guarded = attrs.evolve(
+        market, policy=attrs_evolve_projects(market.policy, bid_credits_per_month=1)
+    )
+    project = open_project(guarded, client)
+    bid(guarded, freelancer, project)
+    assert 0 == guarded.project_page(freelancer, project).credits_left
+    market.clock.set(market.clock.now() + 31 * DAY)  # a new month; tick has not run
+    assert 1 == guarded.project_page(freelancer, project).credits_left

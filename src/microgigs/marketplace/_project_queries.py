@@ -303,18 +303,37 @@ class ProjectQueries(ReadSide):
             owner = actor is not None and (
                 actor.role is Role.ADMIN or actor.is_member(project.client_id)
             )
+            admin = actor is not None and actor.role is Role.ADMIN
             reader = None if actor is None else actor.member_id
             _require_visible(project, owner=owner, reader=reader)
-            bids = [b for b in project.bids if owner or b.freelancer_id == reader]
+            bids = [
+                b
+                for b in project.bids
+                if b.freelancer_id == reader
+                or (owner and (admin or b.status is not BidStatus.REMOVED))  # taken down
+            ]
             credits_left = None
             if reader is not None and not owner:
                 found = uow.bid_credits.find(reader)
                 allowance = self.policy.projects.bid_credits_per_month
-                credits_left = allowance if found is None else found.left
+                fresh = found is None or found.refills_at <= self.clock.now()  # a new month
+                credits_left = allowance if fresh or found is None else found.left
             contracts: tuple[ContractId, ...] = ()
             if owner:
                 contracts = tuple(c.id for c in uow.contracts.of_project(project.id))
-            shown = project if owner else attrs.evolve(project, bids=bids)
+                shown = attrs.evolve(project, bids=bids)
+            else:  # nobody else reads the guest list or the contracts
+                shown = attrs.evolve(
+                    project,
+                    bids=bids,
+                    terms=attrs.evolve(
+                        project.terms,
+                        invited=tuple(m for m in project.terms.invited if m == reader),
+                    ),
+                    offered=[],
+                    hired=[],
+                    finished=[],
+                )
             return ProjectPage(
                 shown,
                 project.bracket(self.policy.projects),
