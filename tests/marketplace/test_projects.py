@@ -880,3 +880,31 @@ def test_credits_left_counts_the_new_month_before_tick_refills_it(market):
     assert 0 == guarded.project_page(freelancer, project).credits_left
     market.clock.set(market.clock.now() + 31 * DAY)  # a new month; tick has not run
     assert 1 == guarded.project_page(freelancer, project).credits_left
+
+
+@pytest.mark.parametrize(
+    "query", ["my_projects", "my_contracts", "ranked_bids", "contract_page", "project_queue"]
+)
+def test_a_project_query_without_an_actor_is_a_typed_error(market, query):
+    client, freelancer, _other = people(market)
+    project, contract = hired(market, client, freelancer)
+    args = {"ranked_bids": (None, project), "contract_page": (None, contract)}.get(query, (None,))
+    with pytest.raises(InvalidType):
+        getattr(market, query)(*args)
+
+
+@pytest.mark.parametrize("wrong", [10**30, ["x"], None])
+def test_an_id_of_the_wrong_type_is_not_found_on_every_adapter(market, wrong):
+    client, freelancer, _other = people(market)
+    hired(market, client, freelancer)
+    for read in (market.project_page, market.ranked_bids, market.contract_page):
+        with pytest.raises(NotFound):
+            read(client, wrong)
+    with pytest.raises(NotFound):
+        market.fund_milestone(client, wrong, 1, key="f")
+
+
+@pytest.mark.parametrize("filters", [{"text": 123}, {"skills": None}, {"skills": [None]}])
+def test_open_projects_refuses_filters_of_the_wrong_type(market, filters):
+    with pytest.raises(InvalidType):
+        market.open_projects(None, **filters)

@@ -187,9 +187,22 @@ def _listed(project: Project, skills: set[str], words: set[str]) -> bool:
 
 
 def _reader(actor: Actor | None) -> Actor | None:
-    if actor is not None and not isinstance(actor, Actor):
+    """Who reads a page anyone may see: an :class:`Actor`, or ``None`` for a visitor."""
+    return None if actor is None else _acting(actor)
+
+
+def _acting(actor: Actor) -> Actor:
+    """Who reads what only some may see: an :class:`Actor` (``None`` is refused)."""
+    if not isinstance(actor, Actor):
         raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
     return actor
+
+
+def _words(field: str, text: str) -> str:
+    """A search text or a skill: a ``str``."""
+    if not isinstance(text, str):
+        raise InvalidType(field=field, expected="str", actual=type(text).__name__)
+    return text
 
 
 def _two_places(value: Decimal) -> str:
@@ -232,6 +245,10 @@ class ProjectQueries(ReadSide):
         """
         _reader(actor)
         whole_number(_("page size"), limit, 1, _PAGE)
+        if not isinstance(skills, list | tuple):
+            raise InvalidType(field=_("skills"), expected="a list", actual=type(skills).__name__)
+        skills = [_words(_("skills"), skill) for skill in skills]
+        text = None if text is None else _words(_("search"), text)
         asked_skills = [analyze(skill) for skill in skills]
         text_terms = analyze(text) if text else []
         if any(
@@ -269,7 +286,7 @@ class ProjectQueries(ReadSide):
 
     def project_queue(self, actor: Actor, *, limit: int = 50) -> list[Project]:
         """Projects waiting for review, oldest first: admins only."""
-        _reader(actor)
+        _acting(actor)
         actor.require_admin(_("read the moderation queue"))
         whole_number(_("page size"), limit, 1, _PAGE)
         with self._reading() as uow:
@@ -277,7 +294,7 @@ class ProjectQueries(ReadSide):
 
     def my_projects(self, actor: Actor, *, limit: int = 50) -> list[Project]:
         """A client's own projects in every status, newest first."""
-        _reader(actor)
+        _acting(actor)
         client = actor.acting_member(_("read your projects"))
         whole_number(_("page size"), limit, 1, _PAGE)
         with self._reading() as uow:
@@ -288,7 +305,7 @@ class ProjectQueries(ReadSide):
 
         Reviews are left out (:meth:`contract_page` shows those its reader may see).
         """
-        _reader(actor)
+        _acting(actor)
         member = actor.acting_member(_("read your contracts"))
         whole_number(_("page size"), limit, 1, _PAGE)
         with self._reading() as uow:
@@ -347,7 +364,7 @@ class ProjectQueries(ReadSide):
 
     def ranked_bids(self, actor: Actor, project_id: ProjectId) -> list[RankedBid]:
         """The project's live bids ranked for its client, each with its contributions."""
-        _reader(actor)
+        _acting(actor)
         with self._reading() as uow:
             project = uow.projects.get(project_id)
             if not (actor.role is Role.ADMIN or actor.is_member(project.client_id)):
@@ -422,7 +439,7 @@ class ProjectQueries(ReadSide):
 
     def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
         """A contract with its milestones, its money, and what its reader may do next."""
-        _reader(actor)
+        _acting(actor)
         with self._reading() as uow:
             contract = uow.contracts.get(contract_id)
         parties = (contract.client_id, contract.freelancer_id)

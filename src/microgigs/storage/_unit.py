@@ -281,6 +281,8 @@ class _Versioned(_Staging, Generic[K, V]):
         """The committed aggregate, if any: the backend's own, never handed out."""
 
     def get(self, key: K) -> V:
+        if type(key) is not str:  # an id of the wrong type names nothing (no driver error)
+            raise NotFound(kind=self.label, key=str(key)[:100])
         found = self.staged.get(key)
         if found is None:
             found = self._load(key)
