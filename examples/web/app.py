@@ -1353,6 +1353,7 @@ def my_projects() -> str | Response:
         return redirect("/admin", 303)
     return render_template(
         "my_projects.html",
+        invitations=_market().invitations(me),
         projects=_market().my_projects(me),
         contracts=_market().my_contracts(me),
     )

@@ -908,3 +908,22 @@ def test_an_id_of_the_wrong_type_is_not_found_on_every_adapter(market, wrong):
 def test_open_projects_refuses_filters_of_the_wrong_type(market, filters):
     with pytest.raises(InvalidType):
         market.open_projects(None, **filters)
+
+
+def test_an_invited_freelancer_finds_the_private_projects_inviting_them(market):
+    client, freelancer, other = people(market)
+    public = open_project(market, client, key="public")
+    private = open_project(
+        market,
+        client,
+        key="private",
+        visibility=Visibility.PRIVATE,
+        invited=(freelancer.member_id,),
+    )
+    assert [private] == [card.id for card in market.invitations(freelancer)]
+    assert [] == market.invitations(other)
+    assert [public] == [card.id for card in market.open_projects(freelancer)]
+    with pytest.raises(PermissionDenied):
+        market.invitations(ADMIN)
+    market.close_project(client, private, key="close")
+    assert [] == market.invitations(freelancer)

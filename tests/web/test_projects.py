@@ -289,6 +289,11 @@ def test_a_private_project_is_hidden_from_others(app, posted):
     assert 404 == posted["sara"].get(path).status_code
     assert 200 == posted["khaled"].get(path).status_code
     assert "نظام داخلي" not in app.test_client().get("/projects").data.decode()
+    # the invited freelancer finds it among their projects; nobody else does
+    mine = posted["khaled"].get("/projects/mine").data.decode()
+    assert "دعوات لتقديم عرض" in mine
+    assert f'<a href="{path}">نظام داخلي لإدارة المخزون الخاص بنا</a>' in mine
+    assert "نظام داخلي" not in posted["sara"].get("/projects/mine").data.decode()
     assert refused(ahmad, "/projects", "/projects", "ظهور المشروع: لا يوجد خيار «secret»",
                    visibility="secret")  # fmt: skip
 

@@ -270,6 +270,23 @@ class ProjectQueries(ReadSide):
                 return cards[:limit]
             scan = min(scan * 4, _SCAN)
 
+    def invitations(self, actor: Actor, *, limit: int = 20) -> list[ProjectCard]:
+        """Private projects open for bids that invite this freelancer, newest first.
+
+        Private projects are never listed by :meth:`open_projects`; this is how an invited
+        freelancer finds them. It looks among the newest 500 open projects, as a listing
+        filtered by text does.
+        """
+        member = _acting(actor).acting_member(_("read your invitations"))
+        whole_number(_("page size"), limit, 1, _PAGE)
+        with self._reading() as uow:
+            found = uow.projects.open_now(self.clock.now(), limit=_SCAN)
+        return [
+            self._card(p)
+            for p in found
+            if p.terms.visibility is Visibility.PRIVATE and member in p.terms.invited
+        ][:limit]
+
     def _card(self, project: Project) -> ProjectCard:
         terms = project.terms
         return ProjectCard(
