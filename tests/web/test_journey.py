@@ -339,7 +339,11 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
     first = bids.nth(0)
     assert "يوسف المالكي" in first.inner_text()  # cheaper, sooner, every question answered
     why = first.locator("ul.why").inner_text()
-    for factor in ("تقييم المستقل", "المبلغ ضمن الميزانية", "الإجابة عن الأسئلة"):
+    for factor in (
+        "تقييم المستقل",
+        "المبلغ ضمن الميزانية",
+        "الإجابة عن الأسئلة (بعشرين حرفًا فأكثر)",
+    ):
         assert factor in why, why
     j.shot(client, "bids", docs="bids")
     first.locator("details.hire summary").click()

@@ -186,7 +186,11 @@ def test_bad_bids_are_refused_in_the_readers_language_and_write_nothing(app, pos
 def test_only_the_client_sees_the_bids_ranked_and_explained(app, posted):
     page = posted["ahmad"].get(posted["path"]).data.decode()
     assert 2 == page.count('class="box bid"')
-    for factor in ("تقييم المستقل", "المبلغ ضمن الميزانية", "الإجابة عن الأسئلة"):
+    for factor in (
+        "تقييم المستقل",
+        "المبلغ ضمن الميزانية",
+        "الإجابة عن الأسئلة (بعشرين حرفًا فأكثر)",
+    ):
         assert 2 == page.count(factor), factor  # each bid's contributions, explained
     # cheaper and sooner ranks first: sara's bid
     first, second = page.split('class="box bid"')[1:3]

@@ -110,7 +110,7 @@ label_members(
         Factor.LEVEL: _("the freelancer's level"),
         Factor.AMOUNT: _("amount within the budget"),
         Factor.DELIVERY: _("delivery days against the expected duration"),
-        Factor.ANSWERS: _("answers to the questions"),
+        Factor.ANSWERS: _("answers to the questions (of 20 characters or more)"),
     }
 )
 
