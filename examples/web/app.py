@@ -315,7 +315,7 @@ def _helpers() -> dict[str, Any]:
         "matches": matches,
         "when": lambda d: format_datetime(d, g.lang, time_format="short") if d else "",
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
-        "names": ("، " if g.lang == "ar" else ", ").join,
+        "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from forms import csrf_of, log_in
 
+from microgigs.orders import OrderStatus
+
 DESCRIPTION = "تطبيق أندرويد وآيفون لحجز المواعيد مع تذكير بالرسائل ولوحة للطبيب والاستقبال."
 STYLE = Path(__file__).resolve().parents[2] / "examples" / "web" / "static" / "style.css"
 
@@ -79,3 +81,19 @@ def test_disputing_an_early_end_asks_first(app):
     )
     assert dispute is not None, "the early end's dispute went by one click"
     assert "يُجمَّد المبلغ المحجوز حتى يحسم المشرف النزاع" in dispute.group(0)
+
+
+def test_isolated_names_are_markup_in_every_list_of_names(app, host):
+    # names(…) joined them as text: "Client: <bdi>أحمد خالد</bdi>" was shown, tags and all
+    ahmad, _sara, project_id, path = _project_with_bid(app, 3)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-3").headers["Location"]
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.COMPLETED, limit=1)[0]
+        buyer = uow.members.get(order.buyer_id)
+    for reader, page in ((ahmad, contract), (_client(app, buyer.email), f"/orders/{order.id}")):
+        html = reader.get(page).data.decode()
+        assert "&lt;bdi&gt;" not in html, page
+        assert re.search(r"<bdi>[^<]+</bdi>", html), page
