@@ -23,7 +23,7 @@ import attrs
 from accounts import password_allowed
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from microgigs import KHAMSAT, MicrogigsError, Money
 from microgigs import ledger as lg
@@ -50,6 +50,13 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
 _AMOUNT = re.compile(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+BODY_LIMIT = 64 * 1024
+"""The largest body the API reads (bytes): far above any of its requests (no file is
+uploaded through it), far below the site's ``MAX_UPLOAD``; a larger one is a 413."""
+TOKEN_BODY_LIMIT = 4 * 1024
+"""The largest body ``POST /api/v1/tokens`` reads: an e-mail and a password. The rate
+limit's account key is read from it, so a request the limit refuses is never parsed
+beyond this."""
 EVENTS = (
     "deliver",
     "accept",
@@ -100,6 +107,28 @@ def _refused(error: MicrogigsError) -> tuple[Response, int]:
 def _unreadable(error: BadRequest) -> tuple[Response, int]:
     code = {401: "unauthorized", 404: "not_found"}.get(error.status, "bad_request")
     return jsonify(code=code, message=error.message), error.status
+
+
+def bound_body() -> None:
+    """Read at most ``BODY_LIMIT`` of an API request (``TOKEN_BODY_LIMIT`` of a log-in).
+
+    Run before anything reads the body (the rate limits' account key included); the site's
+    pages keep the app's ``MAX_CONTENT_LENGTH``, which a delivery's files need.
+    """
+    if request.blueprint == api.name:
+        token = request.endpoint == f"{api.name}.token"
+        request.max_content_length = TOKEN_BODY_LIMIT if token else BODY_LIMIT
+
+
+@api.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge) -> tuple[Response, int]:
+    kib = (request.max_content_length or BODY_LIMIT) // 1024
+    message = (
+        f"جسم الطلب أكبر من المسموح: {kib} كيلوبايت على الأكثر."
+        if _language() == "ar"
+        else f"The request's body is larger than {kib} KiB, the most this request takes."
+    )
+    return jsonify(code="too_large", message=message), 413
 
 
 @api.errorhandler(HTTPException)

@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 import attrs
 from accounts import PASSWORD_LENGTH, Accounts, open_accounts, password_allowed
-from api import api, balances_of, send_verification, too_many
+from api import api, balances_of, bound_body, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
     Blueprint,
@@ -242,6 +242,7 @@ def create_app(
     app.extensions["host"] = host
     app.session_interface = ServerSessions()
     app.before_request(_known_host)  # first: before a session or a page is made
+    app.before_request(bound_body)  # before anything (the rate limits) reads a body
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
