@@ -296,18 +296,17 @@ def register() -> tuple[Response, int]:
     password = _text(body, "password")
     if not password_allowed(password):
         raise BadRequest("password: 8 to 128 characters, at least 8 of them not spaces")
-    member_id = _market().register_member(
+    account, made = current_app.extensions["host"].register(
         username=_text(body, "username"),
         email=_text(body, "email"),
         first_name=_text(body, "first_name"),
         family_name=_text(body, "family_name"),
+        password=password,
         key=_key(),
     )
-    accounts = current_app.extensions["host"].accounts
-    if accounts.get(member_id) is None:  # a replay keeps the first password
-        account = accounts.add(member_id, _market().member(Actor.member(member_id)).email, password)
+    if made:  # a replay keeps the first password, and mails nothing again
         send_verification(account.member_id, account.email)
-    return jsonify(id=member_id), 201
+    return jsonify(id=account.member_id), 201
 
 
 @api.get("/services")
@@ -372,8 +371,10 @@ def service(service_id: str) -> Response:
 
 @api.get("/me")
 def me() -> Response:
-    """The caller's profile and balances."""
+    """The caller and their balances; an admin is said to be one, with no balances."""
     actor = _actor()
+    if actor.role is Role.ADMIN:  # no member of the market: nothing to hold or earn
+        return jsonify(id=actor.member_id, admin=True, balances=None)
     held = _market().balances(actor)
     balances = {name: _money(m) for name, m in balances_of(held).items()}
     return jsonify(id=held.member_id, admin=actor.role is Role.ADMIN, balances=balances)

@@ -26,7 +26,7 @@ from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
-from accounts import PASSWORD_LENGTH, Accounts, open_accounts, password_allowed
+from accounts import PASSWORD_LENGTH, Account, Accounts, open_accounts, password_allowed
 from api import api, balances_of, bound_body, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
@@ -62,6 +62,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.errors import (
+    EmailTaken,
     InsufficientFunds,
     InvalidType,
     NotFound,
@@ -150,6 +151,40 @@ class Host:
     """The demo month and its published accounts were asked for: every page says so."""
     mail: Callable[[str, str, str], None] = log_mail
     """Sends a message ``(to, subject, body)``: verification links go only this way."""
+
+    def register(  # noqa: PLR0913 (a registration's fields)
+        self,
+        *,
+        username: str,
+        email: str,
+        first_name: str,
+        family_name: str,
+        password: str,
+        key: str | None,
+    ) -> tuple[Account, bool]:
+        """Register a member and their account in one step: ``(account, made)``.
+
+        ``made`` is false for a replay of a registration already made (its key sent
+        again): the account as it was, its first password kept. An e-mail an account
+        holds without being a member (an admin's) is refused as the marketplace refuses
+        a member's (``EmailTaken``) *before* any member is registered, so a refusal never
+        leaves a member without an account (its username and e-mail taken for good).
+        """
+        holder = self.accounts.holder(email)
+        if holder is not None and holder.is_admin:
+            raise EmailTaken(email=holder.email)  # as it is held: case folded
+        member_id = self.market.register_member(
+            username=username,
+            email=email,
+            first_name=first_name,
+            family_name=family_name,
+            key=key,
+        )
+        account = self.accounts.get(member_id)
+        if account is not None:
+            return account, False
+        made = self.market.member(Actor.member(member_id)).email
+        return self.accounts.add(member_id, made, password), True
 
     def close(self) -> None:
         """Close the marketplace's storage and the accounts' connections."""
@@ -1895,20 +1930,22 @@ def register() -> str | Response:
         flash(_password_refused(password), "error")
         _keep_typed()
         return render_template("register.html"), 400  # type: ignore[return-value]
-    created: list[MemberId] = []
+    created: list[tuple[Account, bool]] = []
     if not command(
         lambda k: created.append(
-            _market().register_member(
+            _host().register(
                 username=form.get("username", ""),
                 email=form.get("email", ""),
                 first_name=form.get("first_name", ""),
                 family_name=form.get("family_name", ""),
+                password=password,
                 key=k,
             )
         )
     ):
         return render_template("register.html"), 400  # type: ignore[return-value]
-    if _host().accounts.get(created[0]) is not None:
+    account, made = created[0]
+    if not made:
         # a replay of a registration already made (its key sent again): it never logs
         # anyone in, whatever password it carries
         flash(
@@ -1918,9 +1955,6 @@ def register() -> str | Response:
             "error",
         )
         return redirect(url_for("login"), 303)
-    account = _host().accounts.add(
-        created[0], _market().member(Actor.member(created[0])).email, password
-    )
     _log_in(account.member_id, is_admin=False)
     send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("account"), 303)

@@ -266,11 +266,13 @@ def _document() -> dict[str, Any]:
                     **_errors(404)},
             }},
             "/api/v1/me": {"get": {
-                "operationId": "getMe", "summary": "The caller and their balances",
+                "operationId": "getMe",
+                "summary": "The caller and their balances (an admin: admin true, balances null)",
                 "security": BEARER,
-                "responses": {"200": _json({"type": "object", "required": ["id", "balances"],
+                "responses": {"200": _json({"type": "object",
+                    "required": ["id", "admin", "balances"],
                     "properties": {"id": {"type": "string"}, "admin": {"type": "boolean"},
-                        "balances": {"type": "object", "properties": {
+                        "balances": {"type": ["object", "null"], "properties": {
                             "wallet": MONEY, "pending": MONEY, "available": MONEY}}}}),
                     **_errors(401)},
             }},
