@@ -95,12 +95,14 @@ from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import currency_exponent
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
     Contract,
     ContractStatus,
+    Milestone,
     MilestonePlan,
     MilestoneStatus,
     Project,
@@ -152,7 +154,7 @@ class Host:
     mail: Callable[[str, str, str], None] = log_mail
     """Sends a message ``(to, subject, body)``: verification links go only this way."""
 
-    def register(  # noqa: PLR0913 (a registration's fields)
+    def register(
         self,
         *,
         username: str,
@@ -1649,6 +1651,9 @@ def contract(contract_id: str) -> str:
     except NotFound:  # a private project its freelancer no longer bids on
         title = ""
     client = page.contract.client_id == g.member_id
+    freelancer = page.contract.freelancer_id == g.member_id
+    offered_to_me = freelancer and page.contract.status is ContractStatus.OFFERED
+    funding = client and "fund_milestone" in page.next_commands
     return render_template(
         "contract.html",
         page=page,
@@ -1656,14 +1661,43 @@ def contract(contract_id: str) -> str:
         title=title,
         can=set(page.next_commands),
         client=client,
-        freelancer=page.contract.freelancer_id == g.member_id,
+        freelancer=freelancer,
         reviewable=page.contract.status in (ContractStatus.COMPLETED, ContractStatus.ENDED),
         reviewed={r.author_id for r in page.reviews},
         aspects=_aspects(client=client),
         Resolution=Resolution,
         unfunded=_unfunded(page.contract),
         milestones_max=_market().policy.projects.milestones_max,
+        earnings=_earnings(page.contract) if offered_to_me else None,
+        fees=_client_fees(page.contract) if funding else {},
+        balance=_market().balances(me).wallet if funding else None,
     )
+
+
+def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money, Money]:
+    """What the freelancer earns of each milestone after the commission, and in all.
+
+    The library's own split (as a bid's net, ``BidView.net``, and each release in the
+    ledger): ``(milestones with their splits, commission in all, earned in all)``.
+    """
+    commission = _market().policy.projects.commission
+    rows = [(m, split(m.amount, commission)) for m in contract.milestones]
+    zero = Money.zero(contract.total.currency)
+    return (
+        rows,
+        sum((part.commission for _m, part in rows), zero),
+        sum((part.seller_net for _m, part in rows), zero),
+    )
+
+
+def _client_fees(contract: Contract) -> dict[int, Money]:
+    """The client's fee on each milestone not funded yet, as funding charges it now."""
+    fees = _market().policy.projects.client_fees
+    return {
+        m.number: charge(m.amount, fees)
+        for m in contract.milestones
+        if m.status is MilestoneStatus.PLANNED
+    }
 
 
 def _unfunded(contract: Contract) -> Money:

@@ -37,9 +37,7 @@ def test_a_json_body_larger_than_any_the_api_takes_is_a_413_in_its_json_shape(ap
         ("/api/v1/commands/top_up", {"Authorization": f"Bearer {token}"}),
         ("/api/v1/orders/no-such-order/events", {"Authorization": f"Bearer {token}"}),
     ):
-        answer = client.post(
-            path, data=big, content_type="application/json", headers=headers
-        )
+        answer = client.post(path, data=big, content_type="application/json", headers=headers)
         assert (413, "too_large") == (answer.status_code, answer.json["code"]), path
         # the limit, said: «64 كيلوبايت» (4 for a log-in)
         assert ("4 " if "tokens" in path else "64 ") in answer.json["message"]
@@ -158,9 +156,7 @@ def test_registering_the_email_of_an_admin_on_the_site_is_refused_on_the_form(fr
         data={"csrf": token, **_registration("not_admin2", "ADMIN@example.com")},
     )
     assert 400 == answer.status_code
-    assert any("admin@example.com".encode() in m for m in flashed(answer.data)), flashed(
-        answer.data
-    )
+    assert any(b"admin@example.com" in m for m in flashed(answer.data)), flashed(answer.data)
     assert _no_member(host, "not_admin2")
     token = csrf_of(client.get("/register").data)
     made = client.post(
@@ -174,9 +170,7 @@ def test_me_answers_an_admin_without_balances(app):
     token = bearer(client, "admin@example.com")
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert 200 == answer.status_code, answer.json
-    assert {"admin": True, "balances": None} == {
-        k: answer.json[k] for k in ("admin", "balances")
-    }
+    assert {"admin": True, "balances": None} == {k: answer.json[k] for k in ("admin", "balances")}
     assert answer.json["id"]
     member = bearer(client, "ahmad@example.com")
     mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {member}"}).json
