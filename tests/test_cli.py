@@ -199,3 +199,15 @@ def test_call_runs_project_mode_with_milestones_written_as_json(tmp_path):
                 f"project_id={project}", f"bid_id={bid}",
                 'milestones=[{"title": "الشعار", "amount": "200 USD"}]')  # fmt: skip
     assert (0, 26) == (hired.returncode, len(hired.stdout.strip()))
+
+
+def test_call_refuses_hostile_json_plainly(tmp_path):
+    """A value nested 3,000 deep or a 5,000-digit number is bad input, not a traceback."""
+    db = str(tmp_path / "hostile.db")
+    for value in ("[" * 3000 + "]" * 3000, "9" * 5000):
+        run = cli("--db", db, "call", "--actor", "member:01X", "add_to_cart",
+                  "service_id=01Y", f"quantity={value}")  # fmt: skip
+        assert (1, "") == (run.returncode, run.stdout), run.stderr[-300:]
+        assert "Traceback" not in run.stderr
+        assert run.stderr.startswith("quantity: "), run.stderr[:300]
+        assert len(run.stderr) < 300  # the value is not echoed back

@@ -148,11 +148,12 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
         if not equals or name not in names:
             message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names))}"
             raise SystemExit(message)
-        values[name] = _plain(text, hints[name])
+        values[name] = _plain(name, text, hints[name])
     return values
 
 
-def _plain(text: str, hint: object) -> object:
+def _plain(name: str, text: str, hint: object) -> object:
+    """The value of the field ``name`` as typed: money, none, JSON (numbers, lists), text."""
     options = (
         typing.get_args(hint)
         if typing.get_origin(hint) in {typing.Union, types.UnionType}
@@ -168,6 +169,12 @@ def _plain(text: str, hint: object) -> object:
             return json.loads(text)
         except json.JSONDecodeError:
             message = f"{text!r} is not a number, true/false or a JSON list"
+            raise SystemExit(message) from None
+        except (RecursionError, ValueError):  # nested too deep, or too many digits
+            message = (
+                f"{name}: not a value this program reads"
+                " (JSON nested too deep, or a number of too many digits)"
+            )
             raise SystemExit(message) from None
     return text
 

@@ -96,6 +96,9 @@ class Accounts(Protocol):
     def get(self, member_id: str) -> Account | None:
         """A member's account, if they have one."""
 
+    def holder(self, email: str) -> Account | None:
+        """The account that holds ``email`` (case and spaces folded), if any."""
+
     def set_password(self, member_id: str, password: str) -> None:
         """Replace a member's password (a new salt, a new hash)."""
 
@@ -225,6 +228,11 @@ class MemoryAccounts:
         """A member's account, if they have one."""
         row = self._accounts.get(member_id)
         return None if row is None else row[0]
+
+    def holder(self, email: str) -> Account | None:
+        """The account that holds ``email`` (case and spaces folded), if any."""
+        wanted = email.strip().lower()
+        return next((a for a, _s, _h in self._accounts.values() if a.email == wanted), None)
 
     def set_password(self, member_id: str, password: str) -> None:
         """Replace a member's password."""
@@ -510,6 +518,14 @@ class SqlAccounts:
         """A member's account, if they have one."""
         rows = self._run(
             "SELECT member_id, email, is_admin FROM web_accounts WHERE member_id = ?", (member_id,)
+        )
+        return Account(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
+
+    def holder(self, email: str) -> Account | None:
+        """The account that holds ``email`` (case and spaces folded), if any."""
+        rows = self._run(
+            "SELECT member_id, email, is_admin FROM web_accounts WHERE email = ?",
+            (email.strip().lower(),),
         )
         return Account(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
 

@@ -23,7 +23,7 @@ import attrs
 from accounts import password_allowed
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from microgigs import KHAMSAT, MicrogigsError, Money
 from microgigs import ledger as lg
@@ -50,6 +50,13 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
 _AMOUNT = re.compile(r"^[0-9]{1,7}(\.[0-9]{1,2})?$")
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+BODY_LIMIT = 64 * 1024
+"""The largest body the API reads (bytes): far above any of its requests (no file is
+uploaded through it), far below the site's ``MAX_UPLOAD``; a larger one is a 413."""
+TOKEN_BODY_LIMIT = 4 * 1024
+"""The largest body ``POST /api/v1/tokens`` reads: an e-mail and a password. The rate
+limit's account key is read from it, so a request the limit refuses is never parsed
+beyond this."""
 EVENTS = (
     "deliver",
     "accept",
@@ -100,6 +107,28 @@ def _refused(error: MicrogigsError) -> tuple[Response, int]:
 def _unreadable(error: BadRequest) -> tuple[Response, int]:
     code = {401: "unauthorized", 404: "not_found"}.get(error.status, "bad_request")
     return jsonify(code=code, message=error.message), error.status
+
+
+def bound_body() -> None:
+    """Read at most ``BODY_LIMIT`` of an API request (``TOKEN_BODY_LIMIT`` of a log-in).
+
+    Run before anything reads the body (the rate limits' account key included); the site's
+    pages keep the app's ``MAX_CONTENT_LENGTH``, which a delivery's files need.
+    """
+    if request.blueprint == api.name:
+        token = request.endpoint == f"{api.name}.token"
+        request.max_content_length = TOKEN_BODY_LIMIT if token else BODY_LIMIT
+
+
+@api.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge) -> tuple[Response, int]:
+    kib = (request.max_content_length or BODY_LIMIT) // 1024
+    message = (
+        f"جسم الطلب أكبر من المسموح: {kib} كيلوبايت على الأكثر."
+        if _language() == "ar"
+        else f"The request's body is larger than {kib} KiB, the most this request takes."
+    )
+    return jsonify(code="too_large", message=message), 413
 
 
 @api.errorhandler(HTTPException)
@@ -267,18 +296,17 @@ def register() -> tuple[Response, int]:
     password = _text(body, "password")
     if not password_allowed(password):
         raise BadRequest("password: 8 to 128 characters, at least 8 of them not spaces")
-    member_id = _market().register_member(
+    account, made = current_app.extensions["host"].register(
         username=_text(body, "username"),
         email=_text(body, "email"),
         first_name=_text(body, "first_name"),
         family_name=_text(body, "family_name"),
+        password=password,
         key=_key(),
     )
-    accounts = current_app.extensions["host"].accounts
-    if accounts.get(member_id) is None:  # a replay keeps the first password
-        account = accounts.add(member_id, _market().member(Actor.member(member_id)).email, password)
+    if made:  # a replay keeps the first password, and mails nothing again
         send_verification(account.member_id, account.email)
-    return jsonify(id=member_id), 201
+    return jsonify(id=account.member_id), 201
 
 
 @api.get("/services")
@@ -343,8 +371,10 @@ def service(service_id: str) -> Response:
 
 @api.get("/me")
 def me() -> Response:
-    """The caller's profile and balances."""
+    """The caller and their balances; an admin is said to be one, with no balances."""
     actor = _actor()
+    if actor.role is Role.ADMIN:  # no member of the market: nothing to hold or earn
+        return jsonify(id=actor.member_id, admin=True, balances=None)
     held = _market().balances(actor)
     balances = {name: _money(m) for name, m in balances_of(held).items()}
     return jsonify(id=held.member_id, admin=actor.role is Role.ADMIN, balances=balances)

@@ -26,8 +26,8 @@ from typing import Any, Final, TypedDict, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
-from accounts import PASSWORD_LENGTH, Accounts, open_accounts, password_allowed
-from api import api, balances_of, send_verification, too_many
+from accounts import PASSWORD_LENGTH, Account, Accounts, open_accounts, password_allowed
+from api import api, balances_of, bound_body, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from flask import (
     Blueprint,
@@ -62,6 +62,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.errors import (
+    EmailTaken,
     InsufficientFunds,
     InvalidType,
     NotFound,
@@ -94,12 +95,14 @@ from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import currency_exponent
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
     Contract,
     ContractStatus,
+    Milestone,
     MilestonePlan,
     MilestoneStatus,
     Project,
@@ -150,6 +153,40 @@ class Host:
     """The demo month and its published accounts were asked for: every page says so."""
     mail: Callable[[str, str, str], None] = log_mail
     """Sends a message ``(to, subject, body)``: verification links go only this way."""
+
+    def register(
+        self,
+        *,
+        username: str,
+        email: str,
+        first_name: str,
+        family_name: str,
+        password: str,
+        key: str | None,
+    ) -> tuple[Account, bool]:
+        """Register a member and their account in one step: ``(account, made)``.
+
+        ``made`` is false for a replay of a registration already made (its key sent
+        again): the account as it was, its first password kept. An e-mail an account
+        holds without being a member (an admin's) is refused as the marketplace refuses
+        a member's (``EmailTaken``) *before* any member is registered, so a refusal never
+        leaves a member without an account (its username and e-mail taken for good).
+        """
+        holder = self.accounts.holder(email)
+        if holder is not None and holder.is_admin:
+            raise EmailTaken(email=holder.email)  # as it is held: case folded
+        member_id = self.market.register_member(
+            username=username,
+            email=email,
+            first_name=first_name,
+            family_name=family_name,
+            key=key,
+        )
+        account = self.accounts.get(member_id)
+        if account is not None:
+            return account, False
+        made = self.market.member(Actor.member(member_id)).email
+        return self.accounts.add(member_id, made, password), True
 
     def close(self) -> None:
         """Close the marketplace's storage and the accounts' connections."""
@@ -242,6 +279,7 @@ def create_app(
     app.extensions["host"] = host
     app.session_interface = ServerSessions()
     app.before_request(_known_host)  # first: before a session or a page is made
+    app.before_request(bound_body)  # before anything (the rate limits) reads a body
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
@@ -1614,6 +1652,9 @@ def contract(contract_id: str) -> str:
     except NotFound:  # a private project its freelancer no longer bids on
         title = ""
     client = page.contract.client_id == g.member_id
+    freelancer = page.contract.freelancer_id == g.member_id
+    offered_to_me = freelancer and page.contract.status is ContractStatus.OFFERED
+    funding = client and "fund_milestone" in page.next_commands
     return render_template(
         "contract.html",
         page=page,
@@ -1621,14 +1662,43 @@ def contract(contract_id: str) -> str:
         title=title,
         can=set(page.next_commands),
         client=client,
-        freelancer=page.contract.freelancer_id == g.member_id,
+        freelancer=freelancer,
         reviewable=page.contract.status in (ContractStatus.COMPLETED, ContractStatus.ENDED),
         reviewed={r.author_id for r in page.reviews},
         aspects=_aspects(client=client),
         Resolution=Resolution,
         unfunded=_unfunded(page.contract),
         milestones_max=_market().policy.projects.milestones_max,
+        earnings=_earnings(page.contract) if offered_to_me else None,
+        fees=_client_fees(page.contract) if funding else {},
+        balance=_market().balances(me).wallet if funding else None,
     )
+
+
+def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money, Money]:
+    """What the freelancer earns of each milestone after the commission, and in all.
+
+    The library's own split (as a bid's net, ``BidView.net``, and each release in the
+    ledger): ``(milestones with their splits, commission in all, earned in all)``.
+    """
+    commission = _market().policy.projects.commission
+    rows = [(m, split(m.amount, commission)) for m in contract.milestones]
+    zero = Money.zero(contract.total.currency)
+    return (
+        rows,
+        sum((part.commission for _m, part in rows), zero),
+        sum((part.seller_net for _m, part in rows), zero),
+    )
+
+
+def _client_fees(contract: Contract) -> dict[int, Money]:
+    """The client's fee on each milestone not funded yet, as funding charges it now."""
+    fees = _market().policy.projects.client_fees
+    return {
+        m.number: charge(m.amount, fees)
+        for m in contract.milestones
+        if m.status is MilestoneStatus.PLANNED
+    }
 
 
 def _unfunded(contract: Contract) -> Money:
@@ -1895,20 +1965,22 @@ def register() -> str | Response:
         flash(_password_refused(password), "error")
         _keep_typed()
         return render_template("register.html"), 400  # type: ignore[return-value]
-    created: list[MemberId] = []
+    created: list[tuple[Account, bool]] = []
     if not command(
         lambda k: created.append(
-            _market().register_member(
+            _host().register(
                 username=form.get("username", ""),
                 email=form.get("email", ""),
                 first_name=form.get("first_name", ""),
                 family_name=form.get("family_name", ""),
+                password=password,
                 key=k,
             )
         )
     ):
         return render_template("register.html"), 400  # type: ignore[return-value]
-    if _host().accounts.get(created[0]) is not None:
+    account, made = created[0]
+    if not made:
         # a replay of a registration already made (its key sent again): it never logs
         # anyone in, whatever password it carries
         flash(
@@ -1918,9 +1990,6 @@ def register() -> str | Response:
             "error",
         )
         return redirect(url_for("login"), 303)
-    account = _host().accounts.add(
-        created[0], _market().member(Actor.member(created[0])).email, password
-    )
     _log_in(account.member_id, is_admin=False)
     send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("account"), 303)

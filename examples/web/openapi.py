@@ -143,6 +143,7 @@ def _errors(*codes: int) -> dict[str, Any]:
     reasons = {
         400: "a malformed request", 401: "no token, or a wrong one", 402: "payment declined",
         403: "not yours", 404: "not found", 409: "a conflict: the key, the state, a race",
+        413: "a body larger than 64 KiB (4 KiB to log in): code too_large",
         422: "refused by the marketplace's rules", 429: "too many attempts; see Retry-After",
         503: "the database is busy; retry",
     }  # fmt: skip
@@ -162,7 +163,16 @@ WRITE = (400, 401, 402, 403, 404, 409, 422, 503)
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI document."""
+    """The OpenAPI document: every operation that reads a body may answer 413."""
+    made = _document()
+    for path in made["paths"].values():
+        for operation in path.values():
+            if "requestBody" in operation:
+                operation["responses"].update(_errors(413))
+    return made
+
+
+def _document() -> dict[str, Any]:
     order_link = {
         "operationId": "getOrder",
         "parameters": {"order_id": "$response.body#/orders/0"},
@@ -256,11 +266,13 @@ def document() -> dict[str, Any]:
                     **_errors(404)},
             }},
             "/api/v1/me": {"get": {
-                "operationId": "getMe", "summary": "The caller and their balances",
+                "operationId": "getMe",
+                "summary": "The caller and their balances (an admin: admin true, balances null)",
                 "security": BEARER,
-                "responses": {"200": _json({"type": "object", "required": ["id", "balances"],
+                "responses": {"200": _json({"type": "object",
+                    "required": ["id", "admin", "balances"],
                     "properties": {"id": {"type": "string"}, "admin": {"type": "boolean"},
-                        "balances": {"type": "object", "properties": {
+                        "balances": {"type": ["object", "null"], "properties": {
                             "wallet": MONEY, "pending": MONEY, "available": MONEY}}}}),
                     **_errors(401)},
             }},

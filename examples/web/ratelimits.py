@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import Final
 
 from accounts import Accounts, LimitStorage
+from api import TOKEN_BODY_LIMIT
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -95,17 +96,26 @@ def limit(app: Flask, accounts: Accounts) -> None:
 def _account_key() -> str:
     """The account a log-in tries (from the form or the JSON body), normalised.
 
+    A JSON body is parsed only up to ``TOKEN_BODY_LIMIT``: a larger one is refused (413)
+    by the view, never parsed here first.
+
     Changing a password names no e-mail: the account is the logged-in member's own.
     """
-    email = request.form.get("email")
+    # a form's field, or the JSON body's (whose size request.form would check first)
+    email = None if request.is_json else request.form.get("email")
     member_id = g.get("member_id")
     if email is None and request.endpoint == "pages.change_password" and member_id:
         account = current_app.extensions["host"].accounts.get(str(member_id))
         email = account.email if account is not None else None
-    if email is None:
+    body = None
+    size = request.content_length  # None when chunked: read, bounded as the view reads it
+    if email is None and request.is_json and (size is None or size <= TOKEN_BODY_LIMIT):
+        # never more than TOKEN_BODY_LIMIT (api.bound_body): a larger body is the view's
+        # 413, unparsed here, whether the limit refuses the request or not
         try:
             body = request.get_json(silent=True)
         except RecursionError:
             body = None
+    if email is None:
         email = body.get("email") if isinstance(body, dict) else None
     return "account:" + (email if isinstance(email, str) else "").strip().lower()[:320]

@@ -40,6 +40,8 @@ def test_credentials(store):
     assert accounts.check("nobody@example.com", "a-good-password") is None
     assert made == accounts.get("m1")
     assert 1 == accounts.count()
+    # who holds an e-mail, whatever its case (registration refuses an admin's)
+    assert (made, None) == (accounts.holder(" RANA@example.COM"), accounts.holder("x@y.com"))
 
 
 def test_sessions_expire_and_end(store):

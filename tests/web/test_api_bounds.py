@@ -1,0 +1,177 @@
+"""A hostile review of the JSON API: bodies bounded, registration with an admin's e-mail,
+``/me`` for an admin. Each test failed on the host before its fix."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+from app import bootstrap, create_app
+from forms import bearer, csrf_of
+from test_projects import flashed
+
+from microgigs.actors import Actor
+from microgigs.errors import NotFound
+
+
+def _big_object(size: int) -> bytes:
+    """A JSON object of about ``size`` bytes (many small keys: costly to parse)."""
+    return ("{" + ",".join(f'"{i:07d}":0' for i in range(size // 12)) + "}").encode()
+
+
+@pytest.fixture
+def limited(tmp_path):
+    """An app with its rate limits on, on an empty marketplace."""
+    made = bootstrap(str(tmp_path / "limited.sqlite3"))
+    yield create_app(made, secret_key="bounds-test", testing=True)  # noqa: S106
+    made.close()
+
+
+def test_a_json_body_larger_than_any_the_api_takes_is_a_413_in_its_json_shape(app):
+    client = app.test_client()
+    token = bearer(client, "ahmad@example.com")
+    big = _big_object(100 * 1024)  # far more than any request of the API
+    for path, headers in (
+        ("/api/v1/tokens", {}),
+        ("/api/v1/members", {}),
+        ("/api/v1/commands/top_up", {"Authorization": f"Bearer {token}"}),
+        ("/api/v1/orders/no-such-order/events", {"Authorization": f"Bearer {token}"}),
+    ):
+        answer = client.post(path, data=big, content_type="application/json", headers=headers)
+        assert (413, "too_large") == (answer.status_code, answer.json["code"]), path
+        # the limit, said: «64 كيلوبايت» (4 for a log-in)
+        assert ("4 " if "tokens" in path else "64 ") in answer.json["message"]
+    english = client.post(
+        "/api/v1/members",
+        data=big,
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert "The request's body is larger than 64 KiB" in english.json["message"]
+    # a body under the API's limit is read as before
+    fine = client.post(
+        "/api/v1/orders/no-such-order/events",
+        json={"event": "send_message", "body": "x" * 40_000},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert (404, "not_found") == (fine.status_code, fine.json["code"])
+
+
+def test_a_token_request_takes_a_few_kib_at_most(app):
+    # an e-mail and a password fit in a few hundred bytes; padding one to 5 KiB is refused,
+    # so the account's own limit is never out of reach of the key it is counted under
+    body = {"email": "ahmad@example.com", "password": "demo-password", "pad": " " * 5000}
+    answer = app.test_client().post("/api/v1/tokens", json=body)
+    assert (413, "too_large") == (answer.status_code, answer.json["code"])
+    assert 201 == app.test_client().post("/api/v1/tokens", json={
+        "email": "ahmad@example.com", "password": "demo-password"}).status_code  # fmt: skip
+
+
+def test_a_rate_limited_token_request_does_not_parse_its_body(limited):
+    client = limited.test_client()
+    for i in range(31):  # past the address's 30 log-ins a minute
+        client.post("/api/v1/tokens", json={"email": f"a{i}@example.com", "password": "x"})
+    body = _big_object(8 * 1024 * 1024)
+    tracemalloc.start()
+    answer = client.post("/api/v1/tokens", data=body, content_type="application/json")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert 429 == answer.status_code
+    # parsing 8 MB of small keys takes well over 100 MB; the body itself is copied once
+    assert peak < 20 * 1024 * 1024, f"{peak / 2**20:.0f} MB for a refused request"
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    made = bootstrap(str(tmp_path / "fresh.sqlite3"), demo=True)
+    yield made, create_app(made, secret_key="bounds-test", testing=True, rate_limits=False)  # noqa: S106
+    made.close()
+
+
+def _registration(username: str, email: str) -> dict[str, str]:
+    return {
+        "username": username,
+        "email": email,
+        "first_name": "منى",
+        "family_name": "سالم",
+        "password": "long-enough-password",
+    }
+
+
+def _no_member(host, username: str) -> bool:
+    try:
+        host.market.profile_by_username(username)
+    except NotFound:
+        return True
+    return False
+
+
+def test_registering_the_email_of_an_admin_is_refused_as_a_taken_email(fresh):
+    host, app = fresh
+    client = app.test_client()
+    answer = client.post(
+        "/api/v1/members",
+        json=_registration("not_admin", " ADMIN@example.com"),
+        headers={"Accept-Language": "en"},
+    )
+    assert (422, "members.email_taken") == (answer.status_code, answer.json["code"])
+    assert "is already registered" in answer.json["message"]
+    assert _no_member(host, "not_admin")  # no member left without an account
+    again = client.post("/api/v1/members", json=_registration("not_admin", "na@example.com"))
+    assert 201 == again.status_code, again.json
+    made = host.market.member(Actor.member(again.json["id"]))
+    assert ("not_admin", "na@example.com") == (made.username, made.email)
+    # a taken e-mail of a member is refused as before; a replay of a key still answers 201
+    taken = client.post("/api/v1/members", json=_registration("other", "ahmad@example.com"))
+    assert "members.email_taken" == taken.json["code"]
+    replayed = client.post(
+        "/api/v1/members",
+        json=_registration("not_admin", "na@example.com"),
+        headers={"Idempotency-Key": "reg-1"},
+    )
+    first_time = client.post(
+        "/api/v1/members",
+        json=_registration("not_admin3", "na3@example.com"),
+        headers={"Idempotency-Key": "reg-3"},
+    )
+    replay = client.post(
+        "/api/v1/members",
+        json=_registration("not_admin3", "na3@example.com"),
+        headers={"Idempotency-Key": "reg-3"},
+    )
+    assert "members.username_taken" == replayed.json["code"]
+    assert (201, 201, first_time.json["id"]) == (
+        first_time.status_code,
+        replay.status_code,
+        replay.json["id"],
+    )
+
+
+def test_registering_the_email_of_an_admin_on_the_site_is_refused_on_the_form(fresh):
+    host, app = fresh
+    client = app.test_client()
+    token = csrf_of(client.get("/register").data)
+    answer = client.post(
+        "/register",
+        data={"csrf": token, **_registration("not_admin2", "ADMIN@example.com")},
+    )
+    assert 400 == answer.status_code
+    assert any(b"admin@example.com" in m for m in flashed(answer.data)), flashed(answer.data)
+    assert _no_member(host, "not_admin2")
+    token = csrf_of(client.get("/register").data)
+    made = client.post(
+        "/register", data={"csrf": token, **_registration("not_admin2", "na2@example.com")}
+    )
+    assert (303, "/account") == (made.status_code, made.headers["Location"])
+
+
+def test_me_answers_an_admin_without_balances(app):
+    client = app.test_client()
+    token = bearer(client, "admin@example.com")
+    answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert 200 == answer.status_code, answer.json
+    assert {"admin": True, "balances": None} == {k: answer.json[k] for k in ("admin", "balances")}
+    assert answer.json["id"]
+    member = bearer(client, "ahmad@example.com")
+    mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {member}"}).json
+    assert (False, {"wallet", "pending", "available"}) == (mine["admin"], set(mine["balances"]))

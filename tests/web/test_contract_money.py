@@ -1,0 +1,93 @@
+"""The contract page says the money: a freelancer offered a contract sees the commission
+and what they earn (RULES.md §11), per milestone and in total; a client funding a milestone
+is told the amount to pay (with the client's fee, if the policy has one) and their balance.
+Each test failed on the host before its fix.
+
+On the demo month: ahmad posts a project the admin approves, then offers khaled a contract
+of $150 and $300 from khaled's profile (Mostaql's 20% commission).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import attrs
+import pytest
+from test_projects import DESCRIPTION, client_of, member_id, post
+
+from microgigs import Money
+from microgigs.actors import Actor
+from microgigs.policy import ChargeRule
+
+
+def _text(html: bytes, element_id: str) -> str:
+    """The text of the element ``element_id`` (tags dropped, spaces folded)."""
+    found = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*>(.*?)</\1>', html.decode(), re.DOTALL)
+    assert found is not None, f"no #{element_id}"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).replace("\xa0", " ").split())
+
+
+@pytest.fixture(scope="module")
+def offered(app, host):
+    ahmad = client_of(app, "ahmad@example.com")
+    made = post(
+        ahmad, "/projects", title="تطبيق لحجز ملاعب كرة القدم", category="mobile-apps",
+        description=DESCRIPTION, bracket="3", days="30", visibility="public", hires="1",
+        key="money-post",
+    )  # fmt: skip
+    project_id = made.headers["Location"].rsplit("/", 1)[-1]
+    post(client_of(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
+         key="money-approve")  # fmt: skip
+    profile = f"/members/{member_id(host, 'khaled_dev')}"
+    answer = post(
+        ahmad, f"{profile}/offer", profile, project=project_id, amount="450", days="20",
+        milestone_title_0="الواجهات", milestone_amount_0="150",
+        milestone_title_1="البرمجة", milestone_amount_1="300", key="money-offer",
+    )  # fmt: skip
+    assert 303 == answer.status_code
+    return {"path": answer.headers["Location"], "ahmad": ahmad}
+
+
+def test_the_freelancer_of_an_offer_sees_the_commission_and_what_they_earn(app, offered):
+    khaled = client_of(app, "khaled_dev@example.com")
+    page = khaled.get(offered["path"]).data
+    assert "answer_offer" in page.decode()  # the offer waits for his answer
+    # 20% of each milestone, computed by the library's split, and the rest his
+    assert "150.00 US$ 30.00 US$ 120.00 US$" in _text(page, "earning-1")
+    assert "300.00 US$ 60.00 US$ 240.00 US$" in _text(page, "earning-2")
+    assert "450.00 US$ 90.00 US$ 360.00 US$" in _text(page, "earning-total")
+    assert "بعد العمولة" in _text(page, "earnings")
+    khaled.get("/lang/en")
+    english = khaled.get(offered["path"]).data
+    assert "What you earn after the commission" in _text(english, "earnings")
+    # the client is shown no such table: it is what the freelancer earns
+    assert 'id="earnings"' not in offered["ahmad"].get(offered["path"]).data.decode()
+
+
+def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host, offered):
+    khaled = client_of(app, "khaled_dev@example.com")
+    path = offered["path"]
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="money-accept")
+    ahmad = offered["ahmad"]
+    page = ahmad.get(path).data
+    wallet = host.market.balances(Actor.member(member_id(host, "ahmad"))).wallet
+    said = _text(page, "fund-amount-1")
+    assert "150.00 US$" in said
+    assert f"{wallet.amount:,.2f} US$" in _text(page, "fund-balance-1")
+    assert "رصيدك" in _text(page, "fund-balance-1")
+    assert "رسوم" not in said  # the site's policy charges the client no fee
+    # a policy with a client's fee: the fee and the total to pay are said
+    policy = host.market.policy
+    fee = ChargeRule(rate=Decimal("0.05"), fixed=Money.of(2, "USD"))
+    host.market.policy = attrs.evolve(
+        policy, projects=attrs.evolve(policy.projects, client_fees=(fee,))
+    )
+    try:
+        ahmad.get("/lang/en")
+        english = ahmad.get(path).data
+    finally:
+        host.market.policy = policy
+    said = _text(english, "fund-amount-2")
+    assert "$300.00 + a fee of $17.00 = $317.00" in said, said
+    assert "Your balance:" in _text(english, "fund-balance-2")
