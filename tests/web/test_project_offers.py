@@ -230,8 +230,10 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
     assert flashed(sara.get(project["path"]).data)  # refused: not hers to remove
     post(admin, removal.group(1), project["path"], key="remove-1")
     assert "حُذف العرض وأُعيد رصيده" in admin.get(project["path"]).data.decode()
-    bids = host.market.project_page(Actor.member(member_id(host, "ahmad")), project["id"]).bids
+    bids = host.market.project_page(Actor.admin(MemberId("staff")), project["id"]).bids
     assert ["removed"] == [v.bid.status.value for v in bids if v.bid.amount.amount == 400]
+    bids = host.market.project_page(Actor.member(member_id(host, "ahmad")), project["id"]).bids
+    assert [] == [v for v in bids if v.bid.amount.amount == 400]  # taken down: not the client's
 
 
 def the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, project, offered):
