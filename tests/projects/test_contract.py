@@ -111,11 +111,17 @@ def test_work_goes_funded_submitted_changes_submitted_approved() -> None:
     contract.fund(C, 1, NOW)
     contract.submit(F, 1, "التسليم الأول", now=NOW, policy=MOSTAQL_PROJECTS, files=("logo.png",))
     assert contract.milestone(1).approve_by == NOW + timedelta(days=14)
-    contract.request_changes(C, 1, "غيّر اللون الأساسي")
+    contract.request_changes(C, 1, "غيّر اللون الأساسي", NOW)
     assert (contract.milestone(1).status, contract.next_due_at) == (
         MilestoneStatus.CHANGES_REQUESTED,
         None,
     )
+    # the submission's message is kept beside the request, each with who wrote it
+    assert [
+        (MilestoneStatus.SUBMITTED, F.member_id, "التسليم الأول", ("logo.png",)),
+        (MilestoneStatus.CHANGES_REQUESTED, C.member_id, "غيّر اللون الأساسي", ()),
+    ] == [(n.status, n.author_id, n.text, n.files) for n in contract.milestone(1).history]
+    assert "غيّر اللون الأساسي" == contract.milestone(1).note  # the latest
     with pytest.raises(PermissionDenied):  # the freelancer cannot complete alone
         contract.approve(F, 1, NOW)
     contract.submit(F, 1, "التسليم الثاني", now=NOW, policy=MOSTAQL_PROJECTS)
@@ -271,7 +277,7 @@ def _act(contract: Contract, action: str, number: int, moment) -> list[Settlemen
     elif action == "submit":
         contract.submit(F, number, "تم", now=moment, policy=policy)
     elif action == "changes":
-        contract.request_changes(C, number, "عدّل")
+        contract.request_changes(C, number, "عدّل", moment)
     elif action == "approve":
         return contract.approve(C, number, moment)
     elif action == "dispute":
@@ -357,7 +363,7 @@ def test_only_a_submitted_milestone_is_approved() -> None:
     with pytest.raises(ProjectStatusConflict):  # nothing submitted yet
         contract.approve(C, 1, NOW)
     contract.submit(F, 1, "التسليم الأول", now=NOW, policy=MOSTAQL_PROJECTS)
-    contract.request_changes(C, 1, "غيّر اللون الأساسي")
+    contract.request_changes(C, 1, "غيّر اللون الأساسي", NOW)
     with pytest.raises(ProjectStatusConflict):  # waiting for the changes
         contract.approve(C, 1, NOW)
     assert (contract.milestone(1).status, contract.released()) == (

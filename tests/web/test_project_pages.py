@@ -97,3 +97,24 @@ def test_isolated_names_are_markup_in_every_list_of_names(app, host):
         html = reader.get(page).data.decode()
         assert "&lt;bdi&gt;" not in html, page
         assert re.search(r"<bdi>[^<]+</bdi>", html), page
+
+
+def test_a_milestone_keeps_every_note_with_who_wrote_it(app):
+    # the submission's message was overwritten by the client's request for changes, and the
+    # admin deciding a dispute read only the client's side
+    ahmad, sara, project_id, path = _project_with_bid(app, 4)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-4").headers["Location"]
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-4")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-4")
+    _post(sara, f"{contract}/submit", contract, number="1", body="سلمت التصميم المبدئي",
+          key="pp-submit-4")  # fmt: skip
+    _post(ahmad, f"{contract}/changes", contract, number="1", body="غيّر الألوان إلى الأزرق",
+          key="pp-changes-4")  # fmt: skip
+    page = _client(app, "admin@example.com").get(contract).data.decode()
+    first = page.index("سلمت التصميم المبدئي")
+    assert first < page.index("غيّر الألوان إلى الأزرق")
+    assert 'id="note-1-1"' in page
+    assert 'id="note-1-2"' in page

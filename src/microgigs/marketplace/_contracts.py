@@ -164,7 +164,7 @@ def submit_milestone(command: c.SubmitMilestone, context: Context) -> None:
 @handles(c.RequestChanges)
 def request_changes(command: c.RequestChanges, context: Context) -> None:
     contract = _party_contract(context, command)
-    contract.request_changes(command.actor, command.number, command.note)
+    contract.request_changes(command.actor, command.number, command.note, context.now)
     save_contract(context, contract, "changes_requested")
 
 

@@ -233,6 +233,18 @@ class MilestonePlan:
 
 
 @attrs.frozen
+class MilestoneNote:
+    """What one side wrote when it moved a milestone: a submission, a request, a dispute."""
+
+    status: MilestoneStatus
+    """The status the milestone went to: submitted, changes requested or disputed."""
+    author_id: MemberId
+    text: str
+    at: datetime
+    files: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class Milestone:
     """One part of a contract, with its own escrow."""
 
@@ -246,6 +258,7 @@ class Milestone:
     """When a submission is approved by itself (``None`` while nothing waits, or disputed)."""
     files: tuple[str, ...] = ()
     note: str | None = None
+    """The latest note (:attr:`history`'s last text)."""
     refunded: Money | None = None
     released: Money | None = None
     disputed_at: datetime | None = None
@@ -255,6 +268,19 @@ class Milestone:
     """The client's fee paid on top of the amount when it was funded, at the policy's
     ``client_fees`` then (``None`` until funded; a document older than this field had none,
     and reads as no fee)."""
+    history: tuple[MilestoneNote, ...] = ()
+    """Every submission, request for changes and dispute, oldest first, with who wrote it
+    (a document older than this field has only its latest :attr:`note`)."""
+
+    def noted(self, note: MilestoneNote) -> Milestone:
+        """This milestone moved to ``note.status``, the note kept (timers stop)."""
+        return attrs.evolve(
+            self,
+            status=note.status,
+            note=note.text,
+            history=(*self.history, note),
+            approve_by=None,
+        )
 
     @property
     def fee_paid(self) -> Money:
@@ -557,31 +583,27 @@ class Contract:
         )
         short_list(_("attachments"), files, _FILES_MAX)
         when = utc(now)
+        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+        text = message_text(_("message"), note, _NOTE)
+        sent_note = MilestoneNote(MilestoneStatus.SUBMITTED, self.freelancer_id, text, when, sent)
         self._set(
             attrs.evolve(
-                milestone,
-                status=MilestoneStatus.SUBMITTED,
+                milestone.noted(sent_note),
                 submitted_at=when,
                 approve_by=later(when, policy.auto_approve_after),
-                note=message_text(_("message"), note, _NOTE),
-                files=tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files),
+                files=sent,
             )
         )
         self._changed()
 
-    def request_changes(self, actor: Actor, number: int, note: str) -> None:
+    def request_changes(self, actor: Actor, number: int, note: str, now: datetime) -> None:
         """The client asks for changes: the approval timer stops until the next submission."""
         actor.require_member(self.client_id, _("request changes"))
         self._require(_("request changes on"), ContractStatus.ACTIVE)
         milestone = self._at(number, _("request changes on"), MilestoneStatus.SUBMITTED)
-        self._set(
-            attrs.evolve(
-                milestone,
-                status=MilestoneStatus.CHANGES_REQUESTED,
-                approve_by=None,
-                note=message_text(_("reason"), note, _NOTE),
-            )
-        )
+        text = message_text(_("reason"), note, _NOTE)
+        asked = MilestoneNote(MilestoneStatus.CHANGES_REQUESTED, self.client_id, text, utc(now))
+        self._set(milestone.noted(asked))
         self._changed()
 
     def approve(self, actor: Actor, number: int, now: datetime) -> list[Settlement]:
@@ -645,7 +667,7 @@ class Contract:
 
     def dispute(self, actor: Actor, number: int, reason: str, now: datetime) -> None:
         """Either side disputes a milestone holding money; its timers stop till an admin decides."""
-        self._party(actor, _("dispute a milestone"))
+        by = self._party(actor, _("dispute a milestone"))
         self._require(_("dispute"), ContractStatus.ACTIVE, ContractStatus.ENDING)
         milestone = self._at(
             number,
@@ -654,15 +676,10 @@ class Contract:
             MilestoneStatus.SUBMITTED,
             MilestoneStatus.CHANGES_REQUESTED,
         )
-        self._set(
-            attrs.evolve(
-                milestone,
-                status=MilestoneStatus.DISPUTED,
-                approve_by=None,
-                note=message_text(_("reason"), reason, _NOTE),
-                disputed_at=utc(now),
-            )
-        )
+        when = utc(now)
+        text = message_text(_("reason"), reason, _NOTE)
+        disputed = MilestoneNote(MilestoneStatus.DISPUTED, by, text, when)
+        self._set(attrs.evolve(milestone.noted(disputed), disputed_at=when))
         self._changed()
 
     def resolve(
