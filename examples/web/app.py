@@ -1389,12 +1389,22 @@ def my_projects() -> str | Response:
     me = actor()
     if g.admin:
         return redirect("/admin", 303)
+    contracts = _market().my_contracts(me)
     return render_template(
         "my_projects.html",
         invitations=_market().invitations(me),
         projects=_market().my_projects(me),
-        contracts=_market().my_contracts(me),
+        contracts=contracts,
+        titles={c.id: _project_title(me, c.project_id) for c in contracts},
     )
+
+
+def _project_title(reader: Actor, project_id: ProjectId) -> str | None:
+    """A project's title, if this reader may see the project (a contract's row names it)."""
+    try:
+        return _market().project_page(reader, project_id).project.terms.title
+    except MicrogigsError:
+        return None
 
 
 @pages.get("/projects/<project_id>")

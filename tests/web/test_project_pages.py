@@ -118,3 +118,18 @@ def test_a_milestone_keeps_every_note_with_who_wrote_it(app):
     assert first < page.index("غيّر الألوان إلى الأزرق")
     assert 'id="note-1-1"' in page
     assert 'id="note-1-2"' in page
+
+
+def test_a_freelancers_contracts_are_named_by_their_project(app):
+    # "Contract $400.00" twice could not be told apart
+    ahmad, sara, project_id, path = _project_with_bid(app, 5)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-5").headers["Location"]
+    mine = sara.get("/projects/mine").data.decode()
+    row = re.search(rf'<a href="{contract}">(.*?)</a>', mine)
+    assert row is not None
+    assert "<bdi>تطبيق جوال لحجز المواعيد رقم 5</bdi>" in row.group(1)
+    assert "عرض عقد ينتظر ردك" in sara.get(contract).data.decode()  # to the freelancer
+    assert "بانتظار رد المستقل" in ahmad.get(contract).data.decode()  # to the client
