@@ -1764,7 +1764,9 @@ def contract_action(contract_id: str, action: str) -> Response:
         "changes": lambda k: market.request_changes(me, cid, _number(), text, key=k),
         "dispute": lambda k: market.dispute_milestone(me, cid, _number(), text, key=k),
         "end": lambda k: market.end_contract(me, cid, text, key=k),
-        "answer_end": lambda k: market.answer_end(me, cid, agree=agree, key=k),
+        "answer_end": lambda k: market.answer_end(
+            me, cid, agree=agree, reason=None if agree else text, key=k
+        ),
         "ask_cancel": lambda k: market.ask_to_cancel_contract(me, cid, key=k),
         "take_back": lambda k: market.take_back_cancellation(me, cid, key=k),
         "answer_cancel": lambda k: market.answer_contract_cancellation(me, cid, agree=agree, key=k),

@@ -927,3 +927,22 @@ def test_an_invited_freelancer_finds_the_private_projects_inviting_them(market):
         market.invitations(ADMIN)
     market.close_project(client, private, key="close")
     assert [] == market.invitations(freelancer)
+
+
+def test_a_freelancer_disputing_an_early_end_says_why_for_the_admin(market):
+    market.policy = UPWORK_LIKE  # more than one milestone
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    with pytest.raises(ContactDetailsNotAllowed):
+        market.answer_end(freelancer, contract, agree=False, reason="راسلني على a@b.com", key="x")
+    market.answer_end(freelancer, contract, agree=False, reason="سلمت نصف العمل", key="no")
+    held = market.contract_page(ADMIN, contract).contract.milestone(1)
+    assert MilestoneStatus.DISPUTED is held.status
+    assert [(freelancer.member_id, "سلمت نصف العمل")] == [
+        (n.author_id, n.text) for n in held.history
+    ]
+    planned = market.contract_page(ADMIN, contract).contract.milestone(2)
+    assert () == planned.history  # nothing held there, nothing disputed

@@ -81,6 +81,10 @@ def test_disputing_an_early_end_asks_first(app):
     )
     assert dispute is not None, "the early end's dispute went by one click"
     assert "يُجمَّد المبلغ المحجوز حتى يحسم المشرف النزاع" in dispute.group(0)
+    assert 'name="body"' in dispute.group(0)  # and asks why, for the admin
+    _post(sara, f"{contract}/answer_end", contract, agree="no", body="سلمت نصف العمل",
+          key="pp-dispute-end")  # fmt: skip
+    assert "سلمت نصف العمل" in _client(app, "admin@example.com").get(contract).data.decode()
 
 
 def test_isolated_names_are_markup_in_every_list_of_names(app, host):

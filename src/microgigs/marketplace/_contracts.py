@@ -215,7 +215,11 @@ def end_contract(command: c.EndContract, context: Context) -> None:
 def answer_end(command: c.AnswerEnd, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)
     agree = yes_or_no(_("agree"), command.agree)
-    settle(context, contract, contract.answer_end(command.actor, context.now, agree=agree))
+    settle(
+        context,
+        contract,
+        contract.answer_end(command.actor, context.now, agree=agree, reason=command.reason),
+    )
 
 
 @handles(c.AskToCancelContract)

@@ -1097,10 +1097,14 @@ class EndContract(ContractCommand[None]):
 
 @attrs.frozen
 class AnswerEnd(ContractCommand[None]):
-    """The freelancer agrees to the early end (refunds) or disputes what is held."""
+    """The freelancer agrees to the early end (refunds) or disputes what is held.
 
-    errors = (ProjectStatusConflict,)
+    A dispute may say why (``reason``): it is noted on each milestone disputed.
+    """
+
+    errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText)
     agree: bool = attrs.field(kw_only=True)
+    reason: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen

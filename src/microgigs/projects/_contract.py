@@ -790,8 +790,13 @@ class Contract:
         self._finish_if_done(now)
         self._changed()
 
-    def answer_end(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
-        """The freelancer agrees to the early end (refunds), or disputes what is held."""
+    def answer_end(
+        self, actor: Actor, now: datetime, *, agree: bool, reason: str | None = None
+    ) -> list[Settlement]:
+        """The freelancer agrees to the early end (refunds), or disputes what is held.
+
+        A dispute's ``reason`` is noted on each milestone it disputes, for the admin.
+        """
         actor.require_member(self.freelancer_id, _("answer the end of this contract"))
         self._require(_("answer the end of"), ContractStatus.ENDING)
         if agree:
@@ -799,11 +804,15 @@ class Contract:
             self._finish_if_done(now)
             self._changed()
             return settled
+        when = utc(now)
+        why = None if reason is None else message_text(_("reason"), reason, _NOTE)
         for milestone in self.milestones:
             if milestone.status.holds_money and milestone.status is not MilestoneStatus.DISPUTED:
-                self._set(
-                    attrs.evolve(milestone, status=MilestoneStatus.DISPUTED, disputed_at=utc(now))
-                )
+                disputed = attrs.evolve(milestone, status=MilestoneStatus.DISPUTED)
+                if why is not None:
+                    note = MilestoneNote(MilestoneStatus.DISPUTED, self.freelancer_id, why, when)
+                    disputed = milestone.noted(note)
+                self._set(attrs.evolve(disputed, disputed_at=when))
         self.end_refund_at = None
         self._changed()
         return []
