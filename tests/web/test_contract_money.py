@@ -28,25 +28,30 @@ def _text(html: bytes, element_id: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).replace("\xa0", " ").split())
 
 
-@pytest.fixture(scope="module")
-def offered(app, host):
+def _offer(app, host, name):
+    """ahmad's contract offer to khaled of $150 and $300, on a project posted for it."""
     ahmad = client_of(app, "ahmad@example.com")
     made = post(
         ahmad, "/projects", title="تطبيق لحجز ملاعب كرة القدم", category="mobile-apps",
         description=DESCRIPTION, bracket="3", days="30", visibility="public", hires="1",
-        key="money-post",
+        key=f"{name}-post",
     )  # fmt: skip
     project_id = made.headers["Location"].rsplit("/", 1)[-1]
     post(client_of(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
-         key="money-approve")  # fmt: skip
+         key=f"{name}-approve")  # fmt: skip
     profile = f"/members/{member_id(host, 'khaled_dev')}"
     answer = post(
         ahmad, f"{profile}/offer", profile, project=project_id, amount="450", days="20",
         milestone_title_0="الواجهات", milestone_amount_0="150",
-        milestone_title_1="البرمجة", milestone_amount_1="300", key="money-offer",
+        milestone_title_1="البرمجة", milestone_amount_1="300", key=f"{name}-offer",
     )  # fmt: skip
     assert 303 == answer.status_code
     return {"path": answer.headers["Location"], "ahmad": ahmad}
+
+
+@pytest.fixture(scope="module")
+def offered(app, host):
+    return _offer(app, host, "money")
 
 
 def test_the_freelancer_of_an_offer_sees_the_commission_and_what_they_earn(app, offered):
@@ -91,3 +96,28 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
     said = _text(english, "fund-amount-2")
     assert "$300.00 + a fee of $17.00 = $317.00" in said, said
     assert "Your balance:" in _text(english, "fund-balance-2")
+
+
+@pytest.mark.browser
+def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser, site, app, host):
+    # "Amoun t" and "Commiss ion": a header broke mid-word on a 390-pixel screen
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site}/lang/en?next=/")
+    page.goto(f"{site}/login")
+    page.fill("input[name=email]", "khaled_dev@example.com")
+    page.fill("input[name=password]", "demo-password")
+    page.click("form.box button.primary")
+    page.goto(site + _offer(app, host, "phone")["path"])
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('#earnings thead th')].map(th => {
+            const range = document.createRange();
+            range.selectNodeContents(th);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            return [th.textContent.trim(), tops.size];
+        })"""
+    )
+    assert [("Milestone", 1), ("Amount", 1), ("Commission", 1)] == [
+        (text, n) for text, n in lines if " " not in text
+    ]
+    context.close()

@@ -70,5 +70,19 @@ def test_a_pending_cancellation_is_shown_to_both_parties(app, host):
     log_in(other, seller.email)
     page = _text(other.get(f"/orders/{order.id}").data)
     assert "طلب إلغاء بالتراضي من المشتري" in page
-    assert "«لم أعد أحتاجه»" in page
+    assert "« لم أعد أحتاجه »" in page  # the reason in a <bdi>
     assert "موافق على الإلغاء" in page
+
+
+def test_a_members_reason_in_quotes_is_isolated_from_the_page_direction(app, host):
+    # an Arabic reason quoted on an English page (or the reverse) took the quotation marks
+    # and the text after it into its own direction: each quoted text is a <bdi>
+    order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    client.get("/lang/en")
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    client.post(f"/orders/{order.id}/report", data={"csrf": token, "body": "الملف لا يفتح 2"})
+    page = client.get(f"/orders/{order.id}").data.decode()
+    assert "«<bdi>الملف لا يفتح 2</bdi>»" in page
+    assert "«<bdi>شعار</bdi>»" in client.get("/search?q=شعار").data.decode()

@@ -137,3 +137,21 @@ def test_a_freelancers_contracts_are_named_by_their_project(app):
     assert "<bdi>تطبيق جوال لحجز المواعيد رقم 5</bdi>" in row.group(1)
     assert "عرض عقد ينتظر ردك" in sara.get(contract).data.decode()  # to the freelancer
     assert "بانتظار رد المستقل" in ahmad.get(contract).data.decode()  # to the client
+
+
+def test_my_contracts_name_the_other_party_by_their_role(app):
+    # sara, the freelancer, read "freelancer: أحمد خالد": ahmad is the client
+    ahmad, sara, project_id, path = _project_with_bid(app, 6)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-6").headers["Location"]
+
+    def party(client):
+        mine = client.get("/projects/mine").data.decode()
+        row = re.search(rf'<tr><td><a href="{contract}">.*?</tr>', mine, re.DOTALL)
+        assert row is not None
+        return " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
+
+    assert "العميل: أحمد خالد" in party(sara)
+    assert "المستقل: سارة الأحمد" in party(ahmad)
