@@ -155,3 +155,12 @@ def test_my_contracts_name_the_other_party_by_their_role(app):
 
     assert "العميل: أحمد خالد" in party(sara)
     assert "المستقل: سارة الأحمد" in party(ahmad)
+
+
+def test_a_freelancer_reads_their_own_answers_with_their_bid(app):
+    # the client saw sara's answer to the project's question; sara did not
+    _ahmad, sara, _project_id, path = _project_with_bid(app, 7)
+    page = sara.get(path).data.decode()
+    mine = page[page.index('id="my-bid"') :]
+    assert "<bdi>ما أعمالك السابقة في التطبيقات؟</bdi>" in mine
+    assert "<bdi>نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.</bdi>" in mine
