@@ -164,3 +164,15 @@ def test_a_partial_refund_is_read_as_typed(app, host, refund, said):
     form = {"outcome": "resolve_partial_refund", "refund": refund}
     _said(_send(client, page, f"{page}/resolve", **form), said)
     assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order.id).status
+
+
+def test_the_review_form_chooses_no_stars_for_the_buyer(app, completed):
+    # five stars were chosen in advance: a review sent without a look said 5
+    order, buyer = completed
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = client.get(f"/orders/{order.id}").data.decode()
+    select = re.search(
+        r'<select name="stars" required[^>]*><option value="" selected disabled>', page
+    )
+    assert select is not None

@@ -256,6 +256,10 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     page = ahmad.get(path).data.decode()
     assert "تم التسليم" in re.search(r'id="status">(.*?)<', page).group(1)  # completed
     assert 404 == act(ahmad, "nonsense").status_code
+    # no star is chosen for the reviewer: each aspect's select asks for one
+    assert sorted(a.value for a in CLIENT_ASPECTS) == sorted(
+        re.findall(r'<select name="stars_(\w+)" required><option value="" selected disabled>', page)
+    )
     act(ahmad, "review", body="عمل ممتاز", key="review-0", stars_quality="9")
     assert flashed(ahmad.get(path).data)  # a rating out of range: nothing saved
     stars = {f"stars_{a.value}": "5" for a in CLIENT_ASPECTS}
