@@ -120,6 +120,10 @@ LANGUAGES = ("ar", "en")
 METHODS = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
 MAX_UPLOAD = 20 * 1024 * 1024
 """The largest request the site reads (a delivery's files together): 20 MB, else 413."""
+MAX_FORM = 1024 * 1024
+"""The largest request of any other page's form: 1 MB, else 413 (the JSON API takes less)."""
+_UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit")}
+"""The two forms that carry files (a delivery, a milestone's submission), up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
@@ -280,6 +284,7 @@ def create_app(
     app.session_interface = ServerSessions()
     app.before_request(_known_host)  # first: before a session or a page is made
     app.before_request(bound_body)  # before anything (the rate limits) reads a body
+    app.before_request(_bound_form)
     app.after_request(_headers)
     app.register_blueprint(pages)
     app.register_blueprint(api)
@@ -608,12 +613,27 @@ _HTTP_MESSAGES: Final = {
 }
 
 
+_FORM_TOO_LARGE: Final = (
+    "النموذج أكبر من المسموح (1 ميغابايت)",
+    "This form is larger than allowed (1 MB)",
+)
 _REFUSED: Final = ("لم يُقبل هذا الطلب", "This request was not accepted")
 """Any other 4xx the host or Werkzeug raises."""
 _STALE: Final = (
     "انتهت جلستك أو صار النموذج قديمًا: أعد تحميل الصفحة وحاول مرة أخرى.",
     "Your session ended or the form is old: reload the page and try again.",
 )
+
+
+def _bound_form() -> None:
+    """Read at most ``MAX_FORM`` of a page's form, but of the two that carry files.
+
+    Run before a form is read; the JSON API bounds its own bodies (``api.bound_body``).
+    """
+    if request.blueprint == pages.name:
+        action = (request.view_args or {}).get("action")
+        if (request.endpoint, action) not in _UPLOADING:
+            request.max_content_length = MAX_FORM
 
 
 def _came_from() -> str:
@@ -635,6 +655,8 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
     server = status >= HTTPStatus.INTERNAL_SERVER_ERROR
     fallback = _HTTP_MESSAGES[HTTPStatus.INTERNAL_SERVER_ERROR] if server else _REFUSED
     known = _STALE if isinstance(error, StaleForm) else _HTTP_MESSAGES.get(status, fallback)
+    if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE and request.max_content_length == MAX_FORM:
+        known = _FORM_TOO_LARGE  # a form without files
     arabic, english = known
     message = arabic if g.get("lang", "ar") == "ar" else english
     bad = status == HTTPStatus.BAD_REQUEST

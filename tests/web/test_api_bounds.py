@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 from app import bootstrap, create_app
-from forms import bearer, csrf_of
+from forms import bearer, csrf_of, log_in
 from test_projects import flashed
 
 from microgigs.actors import Actor
@@ -175,3 +175,27 @@ def test_me_answers_an_admin_without_balances(app):
     member = bearer(client, "ahmad@example.com")
     mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {member}"}).json
     assert (False, {"wallet", "pending", "available"}) == (mine["admin"], set(mine["balances"]))
+
+
+def test_a_page_form_takes_a_megabyte_and_only_a_delivery_or_a_submission_more(app):
+    # every page read bodies of up to 20 MB (a delivery's files): a hostile member could
+    # send that to any form; now only the two forms with files take it
+    client = app.test_client()
+    log_in(client, "ahmad@example.com")
+    token = csrf_of(client.get("/projects").data)
+    big = {"csrf": token, "title": "x" * (2 * 1024 * 1024)}
+    answer = client.post("/projects", data=big, headers={"Referer": "http://localhost/projects"})
+    assert 413 == answer.status_code
+    page = answer.data.decode()
+    assert "1 ميغابايت" in page  # the form's limit, said
+    assert "الملفات" not in page
+    client.get("/lang/en")
+    english = client.post("/projects", data=big).data.decode()
+    assert "larger than allowed (1 MB)" in english
+    # a delivery's files still go up to 20 MB: the limit is not reached at 2 MB
+    part = 'Content-Disposition: form-data; name="files"; filename="a.bin"'
+    body = f"--b\r\n{part}\r\n\r\n".encode() + b"0" * (2 * 1024 * 1024) + b"\r\n--b--\r\n"
+    delivered = client.post(  # raw bytes: the test client spools no file of its own
+        "/orders/no-such-order/deliver", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert 413 != delivered.status_code

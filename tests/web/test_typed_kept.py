@@ -84,6 +84,9 @@ def test_a_form_larger_than_any_of_the_sites_keeps_nothing(app, host):
     token = csrf_of(visitor.get("/login").data)
     stuffed = {f"f{n}": "a" * 10_000 for n in range(900)}
     answer = visitor.post("/services", data={"csrf": token, "price": "abc", **stuffed})
+    assert 413 == answer.status_code  # more than a form takes (MAX_FORM): not read at all
+    stuffed = {f"f{n}": "a" * 10_000 for n in range(90)}  # under it: read, and not kept
+    answer = visitor.post("/services", data={"csrf": token, "price": "abc", **stuffed})
     assert answer.status_code in (302, 303)
     with sqlite3.connect(host.accounts._target) as db:  # the host's own file
         (largest,) = db.execute("SELECT max(length(data)) FROM web_sessions").fetchone()
