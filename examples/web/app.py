@@ -360,6 +360,7 @@ def _helpers() -> dict[str, Any]:
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
+        "status_class": lambda status: f"status {_TONES.get(status.value, '')}".rstrip(),
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
         "happened": happened,
@@ -613,6 +614,21 @@ _HTTP_MESSAGES: Final = {
 }
 
 
+_TONES: Final = {
+    **dict.fromkeys(("disputed", "ending", "changes_requested", "rejected"), "attention"),
+    **dict.fromkeys(
+        ("awaiting_instructions", "awaiting_acceptance", "offered", "planned", "pending",
+         "pending_review", "submitted", "draft"),
+        "waiting",
+    ),
+    **dict.fromkeys(
+        ("cancelled", "declined", "lapsed", "ended", "closed", "expired", "lost", "withdrawn",
+         "removed", "refunded"),
+        "over",
+    ),
+}  # fmt: skip
+"""A status badge's tone by the status's value: something to look at, someone's answer
+awaited, or over without completing; any other (in progress, completed, released) is green."""
 _FORM_TOO_LARGE: Final = (
     "النموذج أكبر من المسموح (1 ميغابايت)",
     "This form is larger than allowed (1 MB)",

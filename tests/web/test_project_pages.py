@@ -164,3 +164,16 @@ def test_a_freelancer_reads_their_own_answers_with_their_bid(app):
     mine = page[page.index('id="my-bid"') :]
     assert "<bdi>ما أعمالك السابقة في التطبيقات؟</bdi>" in mine
     assert "<bdi>نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.</bdi>" in mine
+
+
+def test_a_status_badge_has_the_tone_of_what_it_says(app):
+    # every status was the same green: "disputed" and "cancelled" looked like "completed"
+    ahmad, sara, project_id, path = _project_with_bid(app, 8)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-8").headers["Location"]
+    assert '<span class="status waiting" id="status">' in sara.get(contract).data.decode()
+    _post(sara, f"{contract}/answer_offer", contract, agree="no", key="pp-decline-8")
+    assert '<span class="status over" id="status">' in sara.get(contract).data.decode()
+    assert '<span class="status" id="status">' in ahmad.get(path).data.decode()  # in progress
