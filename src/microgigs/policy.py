@@ -676,7 +676,8 @@ FIVERR_LIKE: Final = MarketplacePolicy(
     orders=attrs.evolve(KHAMSAT.orders, buyer_may_cancel_late_while_awaiting_acceptance=False),
     reviews=ReviewPolicy(window=relativedelta(days=10), prior_mean=Decimal("4.5"), prior_weight=10),
     projects=FIVERR_LIKE_PROJECTS,
-    levels=LevelPolicy(
+    levels=attrs.evolve(
+        KHAMSAT.levels,
         criteria=_criteria(
             # level, unique clients, average rating, completion, conversation, response hours
             (SellerLevel.LEVEL_2, 5, "4.4", "0.90", "0", 24),

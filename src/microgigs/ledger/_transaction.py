@@ -165,10 +165,10 @@ def _transfer(
     target: AccountId,
     amount: Money,
     at: datetime,
+    member_id: MemberId,
     order_id: OrderId | None = None,
-    member_id: MemberId | None = None,
 ) -> Transaction:
-    """A positive ``amount`` moved from ``source`` to ``target``."""
+    """A positive ``amount`` moved from ``source`` to ``target``, for ``member_id``."""
     moved = _positive(_("amount"), amount)
     return _transaction(
         transaction_id,

@@ -113,7 +113,10 @@ def transition(
     refund: Money | None = None,
 ) -> None:
     order = party_order(context, command.actor, command.order_id, event)
-    apply(context, order, event, command.actor, reason=reason, refund=refund)
+    order.apply(
+        event, command.actor, context.now, context.policy.orders, reason=reason, refund=refund
+    )
+    settle_order(context, order)
 
 
 @handles(c.Accept)
@@ -148,18 +151,9 @@ def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
     transition(context, command, command.outcome, refund=command.refund)
 
 
-def apply(
-    context: Context,
-    order: Order,
-    event: OrderEvent,
-    actor: Actor,
-    *,
-    reason: str | None = None,
-    refund: Money | None = None,
-) -> None:
-    """Fire ``event`` and move the money its outcome calls for, in the same unit."""
+def settle_order(context: Context, order: Order) -> None:
+    """Stage an order just moved, with the money its new status calls for, in the same unit."""
     now, policy, uow = context.now, context.policy, context.uow
-    order.apply(event, actor, now, policy.orders, reason=reason, refund=refund)
     if order.status is OrderStatus.COMPLETED:
         count_sale(context, order)
         seller = uow.members.get(order.seller_id)

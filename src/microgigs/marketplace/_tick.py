@@ -26,7 +26,7 @@ from microgigs.ids import (
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, SystemStep, handles
 from microgigs.marketplace._contracts import offer_answered, save_contract, settle
-from microgigs.marketplace._orders import apply
+from microgigs.marketplace._orders import settle_order
 from microgigs.marketplace._projects import save_project
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
@@ -43,7 +43,8 @@ class FireTimer(SystemStep[None]):
 @handles(FireTimer)
 def fire_timer(command: FireTimer, context: Context) -> None:
     order = context.uow.orders.get(command.order_id)
-    apply(context, order, command.event, command.actor)
+    order.apply(command.event, command.actor, context.now, context.policy.orders)
+    settle_order(context, order)
 
 
 @attrs.frozen
