@@ -29,6 +29,7 @@ import attrs
 from accounts import PASSWORD_LENGTH, Account, Accounts, open_accounts, password_allowed
 from api import api, balances_of, bound_body, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
+from dateutil.relativedelta import relativedelta
 from flask import (
     Blueprint,
     Flask,
@@ -1718,9 +1719,16 @@ def contract(contract_id: str) -> str:
         unfunded=_unfunded(page.contract),
         milestones_max=_market().policy.projects.milestones_max,
         earnings=_earnings(page.contract) if offered_to_me else None,
+        end_days=_days(_market().policy.projects.early_end_answer),
         fees=_client_fees(page.contract) if funding else {},
         balance=_market().balances(me).wallet if funding else None,
     )
+
+
+def _days(period: relativedelta) -> int:
+    """How many days ``period`` (a policy's) lasts from now."""
+    now = _market().clock.now()
+    return (now + period - now).days
 
 
 def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money, Money]:

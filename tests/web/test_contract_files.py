@@ -12,8 +12,9 @@ import io
 import re
 
 from forms import bearer
+from test_contract_money import _offer
 from test_project_offers import offered, project  # noqa: F401 (fixtures)
-from test_projects import post
+from test_projects import client_of, post
 
 from microgigs.actors import Actor
 from microgigs.ids import ContractId, MemberId
@@ -67,3 +68,26 @@ def test_a_file_named_with_a_hash_or_a_question_mark_downloads(host, offered):  
     assert (200, b"PK") == (downloaded.status_code, downloaded.get_data())
     assert "%20#1%20%3F100%25.zip" in downloaded.headers["Content-Disposition"]  # as given
     downloaded.close()
+
+
+def test_an_earlier_submissions_files_stay_listed_with_its_note(app, host):
+    # after changes were asked and the milestone sent again without files, the first
+    # submission's file was no longer on the page: each note lists its own files
+    made = _offer(app, host, "files-history")
+    ahmad, path, khaled = made["ahmad"], made["path"], client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="files-history-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="files-history-fund")
+    token = re.search(rb'name="csrf" value="([^"]+)"', khaled.get(path).data).group(1).decode()
+    khaled.post(
+        f"{path}/submit",
+        data={"csrf": token, "number": "1", "body": "النسخة الأولى", "key": "files-history-1",
+              "files": [(io.BytesIO(b"%PDF"), "الدليل.pdf")]},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    post(ahmad, f"{path}/changes", path, number="1", body="كبّر الخط", key="files-history-2")
+    post(khaled, f"{path}/submit", path, number="1", body="الثانية", key="files-history-3")
+    page = ahmad.get(path).data.decode()
+    notes = re.findall(r'id="note-1-\d".*?</div>', page, re.DOTALL)
+    assert 3 == len(notes)
+    assert "الدليل.pdf" in html.unescape(notes[0])  # the first submission's, still there
+    assert "الدليل.pdf" not in html.unescape(notes[2])  # the second sent none

@@ -98,6 +98,33 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
     assert "Your balance:" in _text(english, "fund-balance-2")
 
 
+def _card_chosen(page: bytes, number: int) -> bool:
+    found = re.search(rf'id="confirm-fund-{number}".*?</details>', page.decode(), re.DOTALL)
+    assert found is not None
+    return '<option value="card" selected>' in found.group(0)
+
+
+def test_funding_more_than_the_balance_offers_the_card_first(app, host):
+    # "From my balance" stayed chosen under "not enough to pay from the balance"
+    made = _offer(app, host, "card-first")
+    ahmad, path = made["ahmad"], made["path"]
+    post(client_of(app, "khaled_dev@example.com"), f"{path}/answer_offer", path, agree="yes",
+         key="card-first-accept")  # fmt: skip
+    wallet = host.market.balances(Actor.member(member_id(host, "ahmad"))).wallet
+    assert not _card_chosen(ahmad.get(path).data, 1) or wallet < Money.of(150, "USD")
+    policy = host.market.policy
+    fee = ChargeRule(rate=Decimal(0), fixed=wallet)  # the fee alone spends the balance
+    host.market.policy = attrs.evolve(
+        policy, projects=attrs.evolve(policy.projects, client_fees=(fee,))
+    )
+    try:
+        page = ahmad.get(path).data
+    finally:
+        host.market.policy = policy
+    assert _card_chosen(page, 1)
+    assert _card_chosen(page, 2)
+
+
 @pytest.mark.browser
 def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser, site, app, host):
     # "Amoun t" and "Commiss ion": a header broke mid-word on a 390-pixel screen
@@ -120,4 +147,50 @@ def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser
     assert [("Milestone", 1), ("Amount", 1), ("Commission", 1)] == [
         (text, n) for text, n in lines if " " not in text
     ]
+    context.close()
+
+
+_BROKEN_WORDS = """() => {
+    // each word of our own text (not a member's, which is in a <bdi>) on one line
+    const broken = [];
+    for (const cell of document.querySelectorAll('main td, main th, main .status')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.parentElement.closest('bdi')) continue;
+            const text = node.textContent;
+            for (const m of text.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (tops.size > 1) broken.push(m[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_phone_tables_keep_words_dates_and_amounts_whole(browser, site, app, host, lang):
+    # "202/12/05", "مفتو/ح", "off/ere/d", and the freelancer's net total clipped to "4.00"
+    offer = _offer(app, host, f"phone-{lang}")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{site}/lang/{lang}?next=/")
+    page.goto(f"{site}/login")
+    page.fill("input[name=email]", "khaled_dev@example.com")
+    page.fill("input[name=password]", "demo-password")
+    page.click("form.box button.primary")
+    for path in (offer["path"], "/projects/mine", "/orders"):
+        page.goto(site + path)
+        assert [] == page.evaluate(_BROKEN_WORDS), (lang, path)
+        assert 390 >= page.evaluate("document.documentElement.scrollWidth"), (lang, path)
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('main table')].filter(
+                t => t.getBoundingClientRect().left < 0 || t.getBoundingClientRect().right > 390
+            ).length"""
+        )
+        assert 0 == clipped, (lang, path)  # a table fits the screen, none of it hidden
     context.close()

@@ -71,6 +71,13 @@ def test_disputing_an_early_end_asks_first(app):
     contract = _post(ahmad, hire, path, key="pp-hire").headers["Location"]
     _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept")
     _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund")
+    # the client is told what comes back, when, and that the freelancer may dispute it
+    end = re.search(r'id="confirm-end">.*?</details>', ahmad.get(contract).data.decode(), re.DOTALL)
+    assert end is not None
+    said = re.sub(r"<[^>]+>", "", end.group(0)).replace("\xa0", " ")
+    assert "يعود إليك المبلغ المحجوز (400.00 US$)" in said
+    assert "بعد 7 أيام دون رد منه" in said
+    assert "يعترض" in said
     _post(ahmad, f"{contract}/end", contract, body="تغيرت خطتنا", key="pp-end")
     page = sara.get(contract).data.decode()
     dispute = re.search(
@@ -85,6 +92,11 @@ def test_disputing_an_early_end_asks_first(app):
     _post(sara, f"{contract}/answer_end", contract, agree="no", body="سلمت نصف العمل",
           key="pp-dispute-end")  # fmt: skip
     assert "سلمت نصف العمل" in _client(app, "admin@example.com").get(contract).data.decode()
+    # both sides read that an admin now decides: the note said only "ending early"
+    for reader in (ahmad, sara):
+        ending = re.search(r'id="ending">(.*?)</p>', reader.get(contract).data.decode(), re.DOTALL)
+        assert ending is not None
+        assert "اعترض المستقل وفُتح نزاع" in ending.group(1)
 
 
 def test_isolated_names_are_markup_in_every_list_of_names(app, host):
