@@ -189,3 +189,24 @@ def test_a_status_badge_has_the_tone_of_what_it_says(app):
     _post(sara, f"{contract}/answer_offer", contract, agree="no", key="pp-decline-8")
     assert '<span class="status over" id="status">' in sara.get(contract).data.decode()
     assert '<span class="status" id="status">' in ahmad.get(path).data.decode()  # in progress
+
+
+def test_a_project_without_bids_says_why_instead_of_explaining_a_ranking(app):
+    # a project waiting for review showed "Bids, ranked (0)" and how bids are scored
+    ahmad = _client(app, "ahmad@example.com")
+    made = _post(ahmad, "/projects", "/projects", title="تطبيق جوال لحجز المواعيد رقم 9",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 visibility="public", hires="1", key="pp-post-9")  # fmt: skip
+    page = ahmad.get(made.headers["Location"]).data.decode()
+    assert "يتلقى المشروع العروض بعد أن توافق عليه الإدارة" in page
+    assert "لكل عرض نقاط من 0 إلى 100" not in page
+
+
+def test_every_page_names_an_icon_the_site_serves(app):
+    # browsers asked for /favicon.ico on every page and got a 404
+    client = app.test_client()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/").data.decode())
+    assert icon is not None
+    answer = client.get(icon.group(1))
+    assert (200, "image/svg+xml") == (answer.status_code, answer.mimetype)
+    answer.close()
