@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
-from limits.storage import Storage
+from limits.storage import Storage  # Flask-Limiter's counters' base class, not microgigs'
 
 # scrypt's cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash (RFC 7914's interactive level)
 _N, _R, _P = 2**14, 8, 1

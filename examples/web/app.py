@@ -62,6 +62,7 @@ from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
+from microgigs.clock import later
 from microgigs.errors import (
     EmailTaken,
     InsufficientFunds,
@@ -1726,9 +1727,9 @@ def contract(contract_id: str) -> str:
 
 
 def _days(period: relativedelta) -> int:
-    """How many days ``period`` (a policy's) lasts from now."""
+    """How many days ``period`` (a policy's) lasts from now, as the library counts it."""
     now = _market().clock.now()
-    return (now + period - now).days
+    return (later(now, period) - now).days
 
 
 def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money, Money]:

@@ -125,16 +125,21 @@ def test_funding_more_than_the_balance_offers_the_card_first(app, host):
     assert _card_chosen(page, 2)
 
 
-@pytest.mark.browser
-def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser, site, app, host):
-    # "Amoun t" and "Commiss ion": a header broke mid-word on a 390-pixel screen
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(f"{site}/lang/en?next=/")
+def _khaled_on_a_phone(browser, site, lang):
+    """A 390-pixel page in ``lang``, logged in as khaled (the offers' freelancer)."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{site}/lang/{lang}?next=/")
     page.goto(f"{site}/login")
     page.fill("input[name=email]", "khaled_dev@example.com")
     page.fill("input[name=password]", "demo-password")
     page.click("form.box button.primary")
+    return page
+
+
+@pytest.mark.browser
+def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser, site, app, host):
+    # "Amoun t" and "Commiss ion": a header broke mid-word on a 390-pixel screen
+    page = _khaled_on_a_phone(browser, site, "en")
     page.goto(site + _offer(app, host, "phone")["path"])
     lines = page.evaluate(
         """() => [...document.querySelectorAll('#earnings thead th')].map(th => {
@@ -147,7 +152,7 @@ def test_the_earnings_headers_keep_their_words_whole_on_an_english_phone(browser
     assert [("Milestone", 1), ("Amount", 1), ("Commission", 1)] == [
         (text, n) for text, n in lines if " " not in text
     ]
-    context.close()
+    page.context.close()
 
 
 _BROKEN_WORDS = """() => {
@@ -176,13 +181,7 @@ _BROKEN_WORDS = """() => {
 def test_phone_tables_keep_words_dates_and_amounts_whole(browser, site, app, host, lang):
     # "202/12/05", "مفتو/ح", "off/ere/d", and the freelancer's net total clipped to "4.00"
     offer = _offer(app, host, f"phone-{lang}")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(f"{site}/lang/{lang}?next=/")
-    page.goto(f"{site}/login")
-    page.fill("input[name=email]", "khaled_dev@example.com")
-    page.fill("input[name=password]", "demo-password")
-    page.click("form.box button.primary")
+    page = _khaled_on_a_phone(browser, site, lang)
     for path in (offer["path"], "/projects/mine", "/orders"):
         page.goto(site + path)
         assert [] == page.evaluate(_BROKEN_WORDS), (lang, path)
@@ -193,4 +192,4 @@ def test_phone_tables_keep_words_dates_and_amounts_whole(browser, site, app, hos
             ).length"""
         )
         assert 0 == clipped, (lang, path)  # a table fits the screen, none of it hidden
-    context.close()
+    page.context.close()

@@ -45,6 +45,16 @@ def _project_with_bid(app, n):
     return ahmad, sara, project_id, path
 
 
+def _hired(app, n):
+    """:func:`_project_with_bid` with its bid hired: ahmad, sara, the project, the contract."""
+    ahmad, sara, project_id, path = _project_with_bid(app, n)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    contract = _post(ahmad, hire, path, key=f"pp-hire-{n}").headers["Location"]
+    return ahmad, sara, path, contract
+
+
 def test_a_bidders_name_and_a_question_are_isolated_in_the_english_ranking(app):
     # "1. 20 · $400.00 — سارة الأحمد days" was how an Arabic name read in an English heading
     ahmad, _sara, _project_id, path = _project_with_bid(app, 1)
@@ -64,11 +74,7 @@ def test_notes_break_lines_between_words():
 
 
 def test_disputing_an_early_end_asks_first(app):
-    ahmad, sara, project_id, path = _project_with_bid(app, 2)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire").headers["Location"]
+    ahmad, sara, _path, contract = _hired(app, 2)
     _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept")
     _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund")
     # the client is told what comes back, when, and that the freelancer may dispute it
@@ -101,11 +107,7 @@ def test_disputing_an_early_end_asks_first(app):
 
 def test_isolated_names_are_markup_in_every_list_of_names(app, host):
     # names(…) joined them as text: "Client: <bdi>أحمد خالد</bdi>" was shown, tags and all
-    ahmad, _sara, project_id, path = _project_with_bid(app, 3)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-3").headers["Location"]
+    ahmad, _sara, _path, contract = _hired(app, 3)
     with host.market.storage.unit_of_work() as uow:
         order = uow.orders.in_status(OrderStatus.COMPLETED, limit=1)[0]
         buyer = uow.members.get(order.buyer_id)
@@ -118,11 +120,7 @@ def test_isolated_names_are_markup_in_every_list_of_names(app, host):
 def test_a_milestone_keeps_every_note_with_who_wrote_it(app):
     # the submission's message was overwritten by the client's request for changes, and the
     # admin deciding a dispute read only the client's side
-    ahmad, sara, project_id, path = _project_with_bid(app, 4)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-4").headers["Location"]
+    ahmad, sara, _path, contract = _hired(app, 4)
     _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-4")
     _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-4")
     _post(sara, f"{contract}/submit", contract, number="1", body="سلمت التصميم المبدئي",
@@ -138,11 +136,7 @@ def test_a_milestone_keeps_every_note_with_who_wrote_it(app):
 
 def test_a_freelancers_contracts_are_named_by_their_project(app):
     # "Contract $400.00" twice could not be told apart
-    ahmad, sara, project_id, path = _project_with_bid(app, 5)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-5").headers["Location"]
+    ahmad, sara, _path, contract = _hired(app, 5)
     mine = sara.get("/projects/mine").data.decode()
     row = re.search(rf'<a href="{contract}">(.*?)</a>', mine)
     assert row is not None
@@ -153,11 +147,7 @@ def test_a_freelancers_contracts_are_named_by_their_project(app):
 
 def test_my_contracts_name_the_other_party_by_their_role(app):
     # sara, the freelancer, read "freelancer: أحمد خالد": ahmad is the client
-    ahmad, sara, project_id, path = _project_with_bid(app, 6)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-6").headers["Location"]
+    ahmad, sara, _path, contract = _hired(app, 6)
 
     def party(client):
         mine = client.get("/projects/mine").data.decode()
@@ -180,11 +170,7 @@ def test_a_freelancer_reads_their_own_answers_with_their_bid(app):
 
 def test_a_status_badge_has_the_tone_of_what_it_says(app):
     # every status was the same green: "disputed" and "cancelled" looked like "completed"
-    ahmad, sara, project_id, path = _project_with_bid(app, 8)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
-    assert bid is not None
-    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-8").headers["Location"]
+    ahmad, sara, path, contract = _hired(app, 8)
     assert '<span class="status waiting" id="status">' in sara.get(contract).data.decode()
     _post(sara, f"{contract}/answer_offer", contract, agree="no", key="pp-decline-8")
     assert '<span class="status over" id="status">' in sara.get(contract).data.decode()
