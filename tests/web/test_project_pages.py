@@ -196,3 +196,13 @@ def test_every_page_names_an_icon_the_site_serves(app):
     answer = client.get(icon.group(1))
     assert (200, "image/svg+xml") == (answer.status_code, answer.mimetype)
     answer.close()
+
+
+def test_ending_a_contract_with_nothing_funded_says_no_money_is_held(app):
+    # it said "the money held (0.00 US$) comes back to you"
+    ahmad, sara, _path, contract = _hired(app, 10)
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-10")
+    end = re.search(r'id="confirm-end">.*?</details>', ahmad.get(contract).data.decode(), re.DOTALL)
+    assert end is not None
+    assert "ولا مبلغ محجوزًا فيه" in end.group(0)
+    assert "0.00" not in end.group(0)
