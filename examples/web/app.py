@@ -1803,6 +1803,7 @@ def contract_action(contract_id: str, action: str) -> Response:
     files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
+        "withdraw_offer": lambda k: market.withdraw_offer(me, cid, key=k),
         "fund": lambda k: market.fund_milestone(me, cid, _number(), method, key=k),
         "submit": lambda k: market.submit_milestone(me, cid, _number(), text, files, key=k),
         "propose": lambda k: market.propose_milestones(me, cid, _milestone_plans(), key=k),
@@ -1847,6 +1848,10 @@ _CONTRACT_DONE: Final = {
     "answer_offer": (
         "قبلت العقد؛ يبدأ العمل حين يموّل العميل الدفعة",
         "Contract accepted: work starts once the client funds a milestone",
+    ),
+    "withdraw_offer": (
+        "سحبت عرض العقد؛ لم يعد بإمكان المستقل قبوله",
+        "You withdrew the offer: the freelancer can no longer accept it",
     ),
     "fund": (
         "موِّلت الدفعة وحُجز مبلغها في الضمان",

@@ -115,7 +115,7 @@ def _contracts(market, client, freelancer, names):
                 client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
                 key=f"c-{name}",
             )  # fmt: skip
-            if name != "answer":
+            if name not in ("answer", "withdraw"):
                 market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")
             made[name] = contract
     return made
@@ -142,6 +142,7 @@ def _project_scene(market, ahmad, sara, mona, nour):
     names = [
         "answer", "fund", "submit", "changes", "approve", "dispute", "resolve", "propose",
         "proposal", "end", "answer-end", "ask-cancel", "take-back", "answer-cancel", "review",
+        "withdraw",
     ]  # fmt: skip
     contracts = _contracts(market, ahmad, sara, names)
     for name in (
@@ -549,6 +550,11 @@ def _project_plays(m, s, sara, ahmad, mona):
         "answer_offer",
         lambda k: m.answer_offer(sara, s["c-answer"], accept=True, key=k),
         lambda k: m.answer_offer(sara, s["c-answer"], accept=False, key=k),
+    )
+    yield Play(
+        "withdraw_offer",
+        lambda k: m.withdraw_offer(ahmad, s["c-withdraw"], key=k),
+        lambda k: m.withdraw_offer(ahmad, s["c-answer"], key=k),
     )
     yield Play(
         "fund_milestone",

@@ -253,6 +253,55 @@ def test_an_offer_lapses_after_30_days_and_the_bid_is_back(market):
     assert BidStatus.PENDING is market.project_page(client, project).bids[0].bid.status
 
 
+def test_the_client_withdraws_an_unanswered_offer_and_may_hire_again(market):
+    client, freelancer, other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    second = bid(market, other, project)
+    contract = market.hire_bid(client, project, placed, key="hire")
+    assert "withdraw_offer" in market.contract_page(client, contract).next_commands
+    assert "withdraw_offer" not in market.contract_page(freelancer, contract).next_commands
+    market.withdraw_offer(client, contract, key="withdraw")
+    page = market.contract_page(freelancer, contract)
+    assert (ContractStatus.WITHDRAWN, ()) == (page.contract.status, page.next_commands)
+    assert ContractStatus.WITHDRAWN.is_finished
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_offer(freelancer, contract, accept=True, key="late")
+    bids = {view.bid.id: view.bid.status for view in market.project_page(client, project).bids}
+    assert {placed: BidStatus.PENDING, second: BidStatus.PENDING} == bids
+    assert ProjectStatus.OPEN is market.project_page(client, project).project.status
+    again = market.hire_bid(client, project, second, key="hire-2")  # the one hire is free
+    market.answer_offer(other, again, accept=True, key="yes")
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 0 == market.tick().contract_steps  # the withdrawn offer has nothing left to lapse
+    assert ContractStatus.WITHDRAWN is market.contract_page(client, contract).contract.status
+
+
+def test_a_private_offer_withdrawn_may_be_sent_again(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    terms = {"amount": usd(1200), "delivery_days": 20}
+    contract = market.send_offer(client, project, freelancer.member_id, **terms, key="o-1")
+    market.withdraw_offer(client, contract, key="withdraw")
+    again = market.send_offer(client, project, freelancer.member_id, **terms, key="o-2")
+    market.answer_offer(freelancer, again, accept=True, key="yes")
+    assert ContractStatus.ACTIVE is market.contract_page(client, again).contract.status
+
+
+def test_an_offer_answered_or_lapsed_cannot_be_withdrawn(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    with pytest.raises(ProjectStatusConflict):
+        market.withdraw_offer(client, contract, key="w-active")
+    project = open_project(market, client, key="p2")
+    lapsing = market.hire_bid(client, project, bid(market, freelancer, project), key="hire-2")
+    market.clock.set(market.clock.now() + 30 * DAY)
+    market.tick()
+    with pytest.raises(ProjectStatusConflict):
+        market.withdraw_offer(client, lapsing, key="w-lapsed")
+    assert ContractStatus.LAPSED is market.contract_page(client, lapsing).contract.status
+
+
 def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
     market.policy = FIVERR_LIKE
     client, freelancer, _other = people(market)

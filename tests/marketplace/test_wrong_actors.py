@@ -317,6 +317,7 @@ def project_calls(m, s):
                 a, s["p-open"], freelancer.member_id, amount=usd(30), delivery_days=5, key="x"
             ),
         ),
+        ("withdraw_offer", lambda a: m.withdraw_offer(a, s["c-offered"], key="x")),
         ("fund_milestone", lambda a: m.fund_milestone(a, s["c-active"], 1, key="x")),
         ("request_changes", lambda a: m.request_changes(a, s["c-submitted"], 1, "عدّل", key="x")),
         ("approve_milestone", lambda a: m.approve_milestone(a, s["c-submitted"], 1, key="x")),

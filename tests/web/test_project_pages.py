@@ -206,3 +206,19 @@ def test_ending_a_contract_with_nothing_funded_says_no_money_is_held(app):
     assert end is not None
     assert "ولا مبلغ محجوزًا فيه" in end.group(0)
     assert "0.00" not in end.group(0)
+
+
+def test_a_client_withdraws_an_offer_the_freelancer_has_not_answered(app):
+    # a client who hired the wrong bid had to wait 30 days for the offer to lapse
+    ahmad, sara, path, contract = _hired(app, 11)
+    page = ahmad.get(contract).data.decode()
+    assert f'action="{contract}/withdraw_offer"' in page
+    assert "يعود العرض المختار إلى قائمة العروض" in page  # the confirmation says what happens
+    assert "withdraw_offer" not in sara.get(contract).data.decode()
+    done = _post(ahmad, f"{contract}/withdraw_offer", contract, key="pp-withdraw-11")
+    assert 303 == done.status_code
+    page = ahmad.get(contract).data.decode()
+    assert "سحبت عرض العقد" in page
+    assert "withdraw_offer" not in page
+    assert "سُحب العرض" in sara.get(contract).data.decode()
+    assert re.search(r"/bids/[^/]+/hire", ahmad.get(path).data.decode())  # hire it, or another

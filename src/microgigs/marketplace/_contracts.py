@@ -110,8 +110,16 @@ def answer_offer(command: c.AnswerOffer, context: Context) -> None:
     save_contract(context, contract, "accepted" if command.accept else "declined")
 
 
+@handles(c.WithdrawOffer)
+def withdraw_offer(command: c.WithdrawOffer, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)
+    contract.withdraw(command.actor, context.now)
+    offer_answered(context, contract, accepted=False)
+    save_contract(context, contract, "withdrawn")
+
+
 def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> None:
-    """The project learns that its offer was accepted, declined or lapsed."""
+    """The project learns that its offer was accepted, declined, withdrawn or lapsed."""
     project = context.uow.projects.get(contract.project_id)
     project.offer_answered(contract.id, accepted=accepted, now=context.now)
     context.uow.projects.save(project)

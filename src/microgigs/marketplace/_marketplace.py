@@ -353,6 +353,7 @@ class Marketplace(Queries, ProjectQueries):
     hire_bid = use_case(c.HireBid)
     send_offer = use_case(c.SendOffer)
     answer_offer = use_case(c.AnswerOffer)
+    withdraw_offer = use_case(c.WithdrawOffer)
     fund_milestone = use_case(c.FundMilestone)
     submit_milestone = use_case(c.SubmitMilestone)
     request_changes = use_case(c.RequestChanges)

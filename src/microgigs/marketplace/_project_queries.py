@@ -510,6 +510,8 @@ def next_commands(contract: Contract, actor: Actor) -> tuple[str, ...]:
     found: list[str] = []
     if status is ContractStatus.OFFERED and freelancer:
         found.append("answer_offer")
+    if status is ContractStatus.OFFERED and client:
+        found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
         found += _active_commands(held, client=client, freelancer=freelancer)
         proposer = contract.proposed_by

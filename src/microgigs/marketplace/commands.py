@@ -184,6 +184,7 @@ __all__ = [
     "UpdateProfile",
     "VerifyEmail",
     "WithdrawBid",
+    "WithdrawOffer",
     "converter",
     "render_commands",
     "structure_command",
@@ -1017,6 +1018,17 @@ class AnswerOffer(ContractCommand[None]):
 
 
 @attrs.frozen
+class WithdrawOffer(ContractCommand[None]):
+    """The client takes back an offer the freelancer has not answered yet.
+
+    The contract is withdrawn (nothing was paid: offers hold no money); a hired bid is
+    pending again, so the client may hire it or another, or send the offer again.
+    """
+
+    errors = (ProjectStatusConflict,)
+
+
+@attrs.frozen
 class FundMilestone(ContractCommand[None]):
     """The client pays a milestone into its escrow (balance, or a gateway): work may start."""
 
@@ -1204,6 +1216,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         HireBid,
         SendOffer,
         AnswerOffer,
+        WithdrawOffer,
         FundMilestone,
         SubmitMilestone,
         RequestChanges,

@@ -1,13 +1,13 @@
 """The contract (عقد) and its milestones (دفعات): RULES.md §11.
 
 A contract freezes the terms a client offered a freelancer (the total, the delivery days,
-the milestones). The freelancer accepts or declines; the offer lapses after the policy's
-lifetime. Each milestone is funded by the client into its own escrow, submitted by the
-freelancer, approved by the client (or by itself after the policy's days), and released
-to the freelancer less the commission. Disputes are per milestone; an admin releases,
-refunds or splits. Either side may ask for a mutual cancellation; the client may end the
-contract early, and the money held goes back when the freelancer agrees or after the
-policy's days unless they dispute.
+the milestones). The freelancer accepts or declines; until they answer, the client may
+withdraw the offer; it lapses after the policy's lifetime. Each milestone is funded by the
+client into its own escrow, submitted by the freelancer, approved by the client (or by
+itself after the policy's days), and released to the freelancer less the commission.
+Disputes are per milestone; an admin releases, refunds or splits. Either side may ask for a
+mutual cancellation; the client may end the contract early, and the money held goes back
+when the freelancer agrees or after the policy's days unless they dispute.
 
 Every change that moves money returns :class:`Settlement` values: the application posts
 them to the ledger in the same unit of work. Per contract, always::
@@ -72,6 +72,7 @@ class ContractStatus(LabelledEnum):
     OFFERED = "offered"
     DECLINED = "declined"
     LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
     ACTIVE = "active"
     ENDING = "ending"
     COMPLETED = "completed"
@@ -84,6 +85,7 @@ class ContractStatus(LabelledEnum):
         return self in (
             ContractStatus.DECLINED,
             ContractStatus.LAPSED,
+            ContractStatus.WITHDRAWN,
             ContractStatus.COMPLETED,
             ContractStatus.ENDED,
             ContractStatus.CANCELLED,
@@ -95,6 +97,7 @@ label_members(
         ContractStatus.OFFERED: _("offered"),
         ContractStatus.DECLINED: _("declined"),
         ContractStatus.LAPSED: _("offer lapsed"),
+        ContractStatus.WITHDRAWN: _("offer withdrawn"),
         ContractStatus.ACTIVE: _("active"),
         ContractStatus.ENDING: _("ending early"),
         ContractStatus.COMPLETED: _("completed"),
@@ -497,6 +500,13 @@ class Contract:
         if self.status not in statuses:
             raise ProjectStatusConflict(subject=_("contract"), status=self.status, action=action)
 
+    def _require_unexpired(self, action: str, now: datetime) -> None:
+        """An offer past its lifetime has lapsed, even before ``tick`` records it."""
+        if utc(now) >= self.offer_expires_at:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=ContractStatus.LAPSED, action=action
+            )
+
     def _changed(self) -> None:
         self.version += 1
 
@@ -504,10 +514,7 @@ class Contract:
         """The freelancer accepts the offer: the contract starts."""
         actor.require_member(self.freelancer_id, _("accept this offer"))
         self._require(_("accept"), ContractStatus.OFFERED)
-        if utc(now) >= self.offer_expires_at:
-            raise ProjectStatusConflict(
-                subject=_("contract"), status=ContractStatus.LAPSED, action=_("accept")
-            )
+        self._require_unexpired(_("accept"), now)
         self.status = ContractStatus.ACTIVE
         self.started_at = utc(now)
         self._changed()
@@ -517,6 +524,15 @@ class Contract:
         actor.require_member(self.freelancer_id, _("decline this offer"))
         self._require(_("decline"), ContractStatus.OFFERED)
         self.status = ContractStatus.DECLINED
+        self.finished_at = utc(now)
+        self._changed()
+
+    def withdraw(self, actor: Actor, now: datetime) -> None:
+        """The client takes back an offer the freelancer has not answered."""
+        actor.require_member(self.client_id, _("withdraw this offer"))
+        self._require(_("withdraw"), ContractStatus.OFFERED)
+        self._require_unexpired(_("withdraw"), now)
+        self.status = ContractStatus.WITHDRAWN
         self.finished_at = utc(now)
         self._changed()
 

@@ -510,7 +510,7 @@ class Project:
         return chosen
 
     def offer_answered(self, contract_id: ContractId, *, accepted: bool, now: datetime) -> None:
-        """A contract offered here was accepted, declined or lapsed."""
+        """A contract offered here was accepted, declined, withdrawn or lapsed."""
         if contract_id not in self.offered:
             raise NotFound(kind=_("offer"), key=str(contract_id)[:100])
         self.offered.remove(contract_id)
