@@ -496,6 +496,25 @@ def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_language
     assert 6 == len(ranked[0].explain("ar"))
 
 
+def test_delivering_on_time_earns_half_the_delivery_points_and_late_bids_earn_less(market):
+    # on time scored 0, as low as three times the time: a client read it as a penalty
+    client, *_ = people(market)
+    project = open_project(market, client)  # expected in 30 days
+    points = {}
+    for days in (1, 15, 30, 45, 60, 90):
+        freelancer = member(market, f"days{days}")
+        placed = market.place_bid(
+            freelancer, project, amount=usd(1200), delivery_days=days, text=BID_TEXT,
+            answers=("عشرات الهويات",), key=f"b-{days}",
+        )  # fmt: skip
+        points[placed] = days
+    ranked = market.ranked_bids(client, project)
+    delivery = {points[r.view.bid.id]: r.contributions[4].points for r in ranked}
+    assert {1: 98, 15: 75, 30: 50, 45: 25, 60: 0, 90: 0} == delivery
+    on_time = next(r for r in ranked if points[r.view.bid.id] == 30)
+    assert "delivery days against the expected duration: 50 (30/30)" == on_time.explain("en")[4]
+
+
 def test_a_private_project_is_seen_and_bid_on_by_invited_freelancers_only(market):
     client, freelancer, other = people(market)
     project = open_project(

@@ -429,9 +429,9 @@ class ProjectQueries(ReadSide):
                 str(bid.amount),
                 amount=bid.amount,
             ),
-            Contribution(
+            Contribution(  # on time is half the points; twice the time or more, none
                 Factor.DELIVERY,
-                _percent(Decimal(duration - bid.delivery_days), Decimal(duration)),
+                _percent(Decimal(2 * duration - bid.delivery_days), Decimal(2 * duration)),
                 f"{bid.delivery_days}/{duration}",
             ),
             Contribution(
