@@ -1630,7 +1630,12 @@ def member_profile(member_id: str) -> str:
     me = viewer()
     open_now: list[Project] = []
     if me is not None and not g.admin and g.member_id != profile.member_id:
-        open_now = [p for p in _market().my_projects(me) if p.status is ProjectStatus.OPEN]
+        open_now = [  # open, and not every hire taken by contracts and offers waiting
+            p
+            for p in _market().my_projects(me)
+            if p.status is ProjectStatus.OPEN
+            and len(p.offered) + len(p.hired) < p.terms.hires_allowed
+        ]
     return render_template(
         "member.html",
         profile=profile,

@@ -719,7 +719,7 @@ class ProjectStatusConflict(ProjectError):
     """A project, bid, contract or milestone whose status does not allow the action."""
 
     code = "projects.status_conflict"
-    template = _("Cannot {action} a {subject} that is {status}.")
+    template = _("Cannot {action} a {subject} whose status is “{status}”.")
 
     subject: str
     status: object

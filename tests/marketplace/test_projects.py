@@ -26,7 +26,7 @@ from microgigs.errors import (
     RefundNotExpected,
 )
 from microgigs.ids import CategoryId
-from microgigs.l10n import label
+from microgigs.l10n import label, translate_error
 from microgigs.marketplace._project_queries import _two_places
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
 from microgigs.projects import (
@@ -265,8 +265,11 @@ def test_the_client_withdraws_an_unanswered_offer_and_may_hire_again(market):
     page = market.contract_page(freelancer, contract)
     assert (ContractStatus.WITHDRAWN, ()) == (page.contract.status, page.next_commands)
     assert ContractStatus.WITHDRAWN.is_finished
-    with pytest.raises(ProjectStatusConflict):
+    with pytest.raises(ProjectStatusConflict) as late:
         market.answer_offer(freelancer, contract, accept=True, key="late")
+    # the status is quoted: "that is offer withdrawn" was not English
+    assert "Cannot accept a contract whose status is “offer withdrawn”." == str(late.value)
+    assert "لا يمكن قبول عقد في حالة «سحب العميل عرض العقد»." == translate_error(late.value, "ar")
     bids = {view.bid.id: view.bid.status for view in market.project_page(client, project).bids}
     assert {placed: BidStatus.PENDING, second: BidStatus.PENDING} == bids
     assert ProjectStatus.OPEN is market.project_page(client, project).project.status

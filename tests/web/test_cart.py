@@ -57,7 +57,7 @@ def test_the_cart_shows_each_part_of_the_price_before_paying(app, host, lang, em
     (line,) = [p for p in view.lines if p.line.service_id == service.id]
     assert line.quote is not None
     text = _text(html)
-    pay = text.index("ادفع الآن" if lang == "ar" else "Pay now")
+    pay = text.index("ادفع " if lang == "ar" else "Pay ")
 
     def shown(money):
         return format_money(money, lang).strip("\u200f\u200e")
@@ -79,3 +79,34 @@ def test_the_cart_shows_each_part_of_the_price_before_paying(app, host, lang, em
     before_paying(format_count(line.quote.delivery_days, Unit.DAY, lang))
     before_paying(shown(view.total))
     before_paying(shown(view.balance))
+
+
+def _cart_of_a_new_member(app, host, lang):
+    """A member who just registered (no balance) with one service in the cart."""
+    client = app.test_client()
+    client.get(f"/lang/{lang}?next=/")
+    token = csrf_of(client.get("/register").data)
+    client.post("/register", data={
+        "csrf": token, "username": f"new_buyer_{lang}", "email": f"new-{lang}@example.com",
+        "first_name": "منى", "family_name": "سالم", "password": "long-enough-password",
+    })  # fmt: skip
+    service = _service_with_upgrades(host)
+    page = client.get(f"/services/{service.id}").data
+    client.post(f"/services/{service.id}/cart", data={"csrf": csrf_of(page), "key": "c-new"})
+    return client
+
+
+@pytest.mark.parametrize(("lang", "pay"), [("ar", "ادفع {} الآن"), ("en", "Pay {} now")])
+def test_the_pay_button_names_the_total_and_a_short_balance_chooses_the_card(app, host, lang,
+                                                                               pay):  # fmt: skip
+    # "Pay now" said nothing of the amount, and a buyer with no balance had it chosen
+    client = _cart_of_a_new_member(app, host, lang)
+    html = client.get("/cart").get_data(as_text=True)
+    button = re.search(r'<button class="primary" id="pay-now">(.*?)</button>', html, re.DOTALL)
+    assert button is not None
+    total = re.search(r'<strong id="total">(.*?)</strong>', html, re.DOTALL)
+    assert total is not None
+    assert pay.format(_text(total.group(1)).strip()) == _text(button.group(1)).strip()
+    assert re.search(r'value="card" checked', html)
+    assert not re.search(r'value="balance" checked', html)
+    assert ("لا يكفي" if lang == "ar" else "not enough") in _text(html)

@@ -9,6 +9,7 @@ of $150 and $300 from khaled's profile (Mostaql's 20% commission).
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -93,8 +94,10 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
         english = ahmad.get(path).data
     finally:
         host.market.policy = policy
-    said = _text(english, "fund-amount-2")
-    assert "$300.00 + a fee of $17.00 = $317.00" in said, said
+    said = html.unescape(_text(english, "fund-amount-2"))
+    assert "$300.00 + the platform's service fee of $17.00 = $317.00" in said, said
+    # what the fee is for and when it comes back, not a bare "+ fee"
+    assert "The fee is the platform's; it comes back if this milestone is refunded" in said
     assert "Your balance:" in _text(english, "fund-balance-2")
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from forms import csrf_of, log_in
+from test_projects import member_id
 
 from microgigs.orders import OrderStatus
 
@@ -220,5 +221,96 @@ def test_a_client_withdraws_an_offer_the_freelancer_has_not_answered(app):
     page = ahmad.get(contract).data.decode()
     assert "سحبت عرض العقد" in page
     assert "withdraw_offer" not in page
-    assert "سُحب العرض" in sara.get(contract).data.decode()
+    assert "سحب العميل عرض العقد" in sara.get(contract).data.decode()
     assert re.search(r"/bids/[^/]+/hire", ahmad.get(path).data.decode())  # hire it, or another
+
+
+def test_an_offer_that_ended_unanswered_says_who_ended_it_when_and_where_to_go(app):
+    # after a withdrawal the freelancer saw only a grey badge, a "planned" milestone and four
+    # escrow boxes of 0.00, as if the contract were live
+    ahmad, sara, path, contract = _hired(app, 12)
+    _post(ahmad, f"{contract}/withdraw_offer", contract, key="pp-withdraw-12")
+    hers = sara.get(contract).data.decode()
+    note = re.search(r'<p class="note" id="offer-ended">(.*?)</p>', hers, re.DOTALL)
+    assert note is not None
+    assert "سحب العميل هذا العرض في" in note.group(1)
+    assert "عرضك على المشروع ينتظر من جديد" in note.group(1)
+    assert f'href="{path}"' in note.group(1)
+    assert 'id="escrow"' not in hers  # nothing was ever funded or held
+    assert "الدفعات المعروضة" in hers
+    assert 'id="reviews"' not in hers  # nobody worked: nothing to review
+    his = ahmad.get(contract).data.decode()
+    assert "سحبت هذا العرض في" in his
+    assert f'href="{path}"' in his
+    sara.get(f"/lang/en?next={contract}")
+    english = sara.get(contract).data.decode()
+    assert "The client withdrew this offer on" in english
+
+
+def test_an_english_status_badge_starts_with_a_capital():
+    # "in progress", "awaiting acceptance": English badges read as lower-case fragments
+    css = STYLE.read_text()
+    assert re.search(
+        r":lang\(en\) \.status::first-letter, :lang\(en\) \.tabs a::first-letter "
+        r"\{ text-transform: uppercase; \}",
+        css,
+    )
+    badge = re.search(r"^\.status \{[^}]*\}", css, re.MULTILINE)
+    assert badge is not None
+    assert "display: inline-block" in badge.group(0)  # ::first-letter needs a block box
+
+
+def test_order_lists_show_each_status_as_a_badge_of_its_tone(app):
+    # the lists of orders wrote statuses as plain lower-case text, unlike contracts' badges
+    hind = _client(app, "hind@example.com")
+    page = hind.get("/orders").data.decode()
+    assert re.search(r'<td><span class="status( \w+)?">[^<]+</span></td>', page)
+    assert re.search(r'— <span class="status( \w+)?">', hind.get("/account").data.decode())
+
+
+def test_while_an_offer_waits_no_other_bid_offers_a_hire_that_would_be_refused(app):
+    # "Hire this bid" stayed on other bids and failed with "a project that is fully hired"
+    # while the project read "open"; a profile offered the project for a private offer too
+    ahmad, _sara, project_id, path = _project_with_bid(app, 13)
+    khaled = _client(app, "khaled_dev@example.com")
+    _post(khaled, f"/projects/{project_id}/bids", path, amount="450", days="25",
+          text="أطوّر التطبيق بفلاتر وأسلمه مع لوحة إدارة ودليل تشغيل كامل للفريق.",
+          answer="طوّرت ثلاثة تطبيقات حجز لعيادات ومراكز تجميل.", key="pp-bid-13k")  # fmt: skip
+    page = ahmad.get(path).data.decode()
+    hires = re.findall(r"/bids/([^/]+)/hire", page)
+    assert 2 == len(set(hires))
+    contract = _post(ahmad, f"/projects/{project_id}/bids/{hires[0]}/hire", path,
+                     key="pp-hire-13").headers["Location"]  # fmt: skip
+    page = ahmad.get(path).data.decode()
+    assert not re.search(r"/bids/[^/]+/hire", page)
+    waiting = re.search(r'<p class="note" id="offer-waiting">(.*?)</p>', page, re.DOTALL)
+    assert waiting is not None
+    assert f'href="{contract}"' in waiting.group(1)
+    profile = ahmad.get("/members/" + re.search(r'/members/([^"]+)"', page).group(1)).data
+    assert f'value="{project_id}"' not in profile.decode()
+    listed = re.search(rf'<li><a href="{contract}">.*?</li>', page, re.DOTALL)
+    assert listed is not None
+    assert "عُرض في" in listed.group(0)  # two offers to one freelancer told apart by date
+    _post(ahmad, f"{contract}/withdraw_offer", contract, key="pp-withdraw-13")
+    assert len(set(re.findall(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode()))) == 2
+
+
+def test_a_refused_offer_or_hire_keeps_what_the_client_typed(app, host):
+    # the amount, the days and the milestones came back empty after a refusal
+    ahmad, _sara, project_id, path = _project_with_bid(app, 14)
+    profile = f"/members/{member_id(host, 'khaled_dev')}"
+    _post(ahmad, f"{profile}/offer", profile, project=project_id, amount="5", days="12",
+          milestone_title_0="التصميم", milestone_amount_0="5", key="pp-offer-14")  # fmt: skip
+    page = ahmad.get(profile).data.decode()
+    assert 'class="flash error"' in page  # $5 is outside the project's budget
+    assert 'name="amount" inputmode="decimal" required value="5"' in page
+    assert 'required value="12"' in page
+    assert 'name="milestone_title_0" value="التصميم"' in page
+    assert f'<option value="{project_id}" selected>' in page
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    _post(ahmad, f"/projects/{project_id}/bids/{bid.group(1)}/hire", path,
+          milestone_title_0="الواجهات", milestone_amount_0="100", key="pp-hire-14")  # fmt: skip
+    page = ahmad.get(path).data.decode()
+    assert 'class="flash error"' in page  # the milestones do not add up to the bid's $400
+    assert 'name="milestone_amount_0" value="100"' in page
