@@ -523,27 +523,27 @@ class Contract:
         """The freelancer turns the offer down."""
         actor.require_member(self.freelancer_id, _("decline this offer"))
         self._require(_("decline"), ContractStatus.OFFERED)
-        self.status = ContractStatus.DECLINED
-        self.finished_at = utc(now)
-        self._changed()
+        self._close_offer(ContractStatus.DECLINED, now)
 
     def withdraw(self, actor: Actor, now: datetime) -> None:
         """The client takes back an offer the freelancer has not answered."""
         actor.require_member(self.client_id, _("withdraw this offer"))
         self._require(_("withdraw"), ContractStatus.OFFERED)
         self._require_unexpired(_("withdraw"), now)
-        self.status = ContractStatus.WITHDRAWN
-        self.finished_at = utc(now)
-        self._changed()
+        self._close_offer(ContractStatus.WITHDRAWN, now)
 
     def lapse(self, now: datetime) -> bool:
         """An offer left unanswered past its lifetime lapses (``tick``); True if it did."""
         if self.status is not ContractStatus.OFFERED or utc(now) < self.offer_expires_at:
             return False
-        self.status = ContractStatus.LAPSED
+        self._close_offer(ContractStatus.LAPSED, now)
+        return True
+
+    def _close_offer(self, status: ContractStatus, now: datetime) -> None:
+        """The offer ends unanswered (declined, withdrawn, lapsed): no contract began."""
+        self.status = status
         self.finished_at = utc(now)
         self._changed()
-        return True
 
     # --- milestones --------------------------------------------------------------------------
 
