@@ -1423,6 +1423,12 @@ def post_project() -> Response:
     return redirect(url_for("projects") + "#post", 303)  # the form again, as it was typed
 
 
+@pages.get("/contracts")
+def my_contracts() -> Response:
+    """A member's contracts are listed with their projects."""
+    return redirect(url_for("pages.my_projects", _anchor="my-contracts"))
+
+
 @pages.get("/projects/mine")
 def my_projects() -> str | Response:
     """A member's projects as a client and contracts on both sides."""

@@ -314,3 +314,23 @@ def test_a_refused_offer_or_hire_keeps_what_the_client_typed(app, host):
     page = ahmad.get(path).data.decode()
     assert 'class="flash error"' in page  # the milestones do not add up to the bid's $400
     assert 'name="milestone_amount_0" value="100"' in page
+
+
+def test_a_freelancer_finds_their_contracts_first_and_at_contracts(app):
+    # sara, who posts no projects, read "Projects I posted: No projects yet" above her
+    # contracts, and /contracts was a 404
+    _ahmad, sara, _path, contract = _hired(app, 15)
+    moved = sara.get("/contracts")
+    assert (302, "/projects/mine#my-contracts") == (moved.status_code, moved.headers["Location"])
+    page = sara.get("/projects/mine").data.decode()
+    assert page.index('id="my-contracts"') < page.index('id="my-projects"')
+    row = re.search(rf'<tr><td><a href="{contract}">.*?</tr>', page, re.DOTALL)
+    assert row is not None
+    assert "عُرض في" in row.group(0)  # the date says what it is
+    sara.get("/lang/en?next=/")
+    row = re.search(rf'<tr><td><a href="{contract}">.*?</tr>', sara.get("/projects/mine")
+                    .data.decode(), re.DOTALL)  # fmt: skip
+    assert row is not None
+    assert "Client: " in row.group(0)
+    ahmad_page = _client(app, "ahmad@example.com").get("/projects/mine").data.decode()
+    assert ahmad_page.index('id="my-projects"') < ahmad_page.index('id="my-contracts"')
