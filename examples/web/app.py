@@ -374,7 +374,13 @@ def _helpers() -> dict[str, Any]:
         "csrf": session.setdefault("csrf", secrets.token_urlsafe(24)),
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
-        "my_name": member_name(g.member_id).split(" ")[0] if g.member_id else "",
+        "my_name": (  # a member's first name; an admin's whole "site team"
+            ""
+            if not g.member_id
+            else member_name(g.member_id)
+            if g.admin
+            else member_name(g.member_id).split(" ")[0]
+        ),
         "is_admin": g.admin,
         "demo": _host().demo,
         "tree": TREE,
@@ -435,8 +441,11 @@ def member_name(member_id: str) -> str:
     if member_id not in names:
         try:
             member = _market().profile(MemberId(member_id))
-        except MicrogigsError:
-            names[member_id] = member_id
+        except MicrogigsError:  # an admin is no member: named as the site's team
+            account = _host().accounts.get(member_id)
+            admin = account is not None and account.is_admin
+            team = "فريق الموقع" if g.lang == "ar" else "The site team"
+            names[member_id] = team if admin else member_id
         else:
             names[member_id] = f"{member.first_name} {member.family_name}"
     return names[member_id]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from app import member_name
+from flask import g
 from forms import csrf_of, log_in
 from test_projects import member_id
 
@@ -334,3 +336,19 @@ def test_a_freelancer_finds_their_contracts_first_and_at_contracts(app):
     assert "Client: " in row.group(0)
     ahmad_page = _client(app, "ahmad@example.com").get("/projects/mine").data.decode()
     assert ahmad_page.index('id="my-projects"') < ahmad_page.index('id="my-contracts"')
+
+
+def test_an_admin_is_named_as_the_site_team_not_by_their_account_id(app):
+    # an admin's note on a dispute was signed "staff", the admin's account id
+    with app.test_request_context("/"):
+        g.lang = "ar"
+        assert "فريق الموقع" == member_name("staff")
+        g.names, g.lang = {}, "en"
+        assert "The site team" == member_name("staff")
+        g.names = {}
+        assert "nobody-known" == member_name("nobody-known")  # not an account: as it is
+
+
+def test_the_admins_menu_names_the_site_team_whole(app):
+    admin = _client(app, "admin@example.com")
+    assert "فريق الموقع</" in admin.get("/admin").data.decode()
