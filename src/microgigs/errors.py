@@ -56,6 +56,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   └── UnknownUpgrade
     ├── ProjectError (ValueError)
     │   ├── BidExists
+    │   ├── ContractExists
     │   ├── MilestonesMismatch
     │   ├── NoBidCredits
     │   ├── OutsideBracket
@@ -98,6 +99,7 @@ __all__ = [
     "ConditionNotMet",
     "ConflictError",
     "ContactDetailsNotAllowed",
+    "ContractExists",
     "CurrencyMismatch",
     "DuplicateUpgrade",
     "EmailNotVerified",
@@ -733,6 +735,20 @@ class BidExists(ProjectError):
     code = "projects.bid_exists"
     template = _("You already have a live bid on the project {project_id}.")
 
+    project_id: str
+
+
+@attrs.define(auto_exc=True)
+class ContractExists(ProjectError):
+    """A freelancer has one contract per project: offered (waiting) or going on."""
+
+    code = "projects.contract_exists"
+    template = _(
+        "The freelancer {freelancer_id} already has a contract offered or going on in the"
+        " project {project_id}."
+    )
+
+    freelancer_id: str
     project_id: str
 
 

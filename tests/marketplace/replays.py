@@ -106,18 +106,17 @@ def _bid(market, freelancer, project, key, amount=30):
 
 
 def _contracts(market, client, freelancer, names):
-    """One active contract of $30 per name, offered privately five to a project."""
+    """One active contract of $30 per name, offered privately, each on its own project."""
     made = {}
-    for start in range(0, len(names), 5):
-        project = _project(market, client, f"pc-{start}", "هوية بصرية لمتجر عطور", hires=5)
-        for name in names[start : start + 5]:
-            contract = market.send_offer(
-                client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
-                key=f"c-{name}",
-            )  # fmt: skip
-            if name not in ("answer", "withdraw"):
-                market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")
-            made[name] = contract
+    for name in names:
+        project = _project(market, client, f"pc-{name}", "هوية بصرية لمتجر عطور")
+        contract = market.send_offer(
+            client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
+            key=f"c-{name}",
+        )  # fmt: skip
+        if name not in ("answer", "withdraw"):
+            market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")
+        made[name] = contract
     return made
 
 

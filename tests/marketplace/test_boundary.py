@@ -24,6 +24,7 @@ from microgigs.errors import (
     PermissionDenied,
     ServiceNotAvailable,
     StaleWrite,
+    UnknownAccount,
 )
 from microgigs.ids import MemberId, TransactionId
 from microgigs.money import Money
@@ -246,6 +247,19 @@ def test_balances_of_an_unknown_member_are_not_found_not_zero(market):
     with pytest.raises(PermissionDenied):
         market.balances(buyer, seller.member_id)
     assert START <= market.clock.now()
+
+
+@pytest.mark.parametrize(
+    ("account", "error"),
+    [("nonsense", UnknownAccount), ("wallet:", UnknownAccount), (5, InvalidType),
+     (None, InvalidType), (lg.Gateway.CARD, InvalidType)],
+)  # fmt: skip
+def test_the_balance_of_something_that_is_no_account_is_an_error_not_zero(market, account,
+                                                                          error):  # fmt: skip
+    # balance("nonsense"), balance(5) and balance(None) answered 0.00 USD (a docs-only probe)
+    with pytest.raises(error):
+        market.balance(account)
+    assert usd(0) == market.balance(lg.wallet(MemberId("not-yet-a-member")))  # well formed
 
 
 # --- one currency: the policy's --------------------------------------------------------------

@@ -14,12 +14,14 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
     ContactDetailsNotAllowed,
+    ContractExists,
     EmailNotVerified,
     InsufficientFunds,
     InvalidType,
     MemberSuspended,
     NoBidCredits,
     NotFound,
+    OutOfRange,
     OutsideBracket,
     PermissionDenied,
     ProjectStatusConflict,
@@ -1017,3 +1019,116 @@ def test_a_freelancer_disputing_an_early_end_says_why_for_the_admin(market):
     ]
     planned = market.contract_page(ADMIN, contract).contract.milestone(2)
     assert () == planned.history  # nothing held there, nothing disputed
+
+
+# --- from a probe written from the docs alone (2026-12-06) ---------------------------------
+
+
+@pytest.mark.parametrize("number", [True, 1.0, "1"])
+def test_a_milestone_number_must_be_a_whole_number(market, number):
+    # True and 1.0 funded milestone 1; 1.0 on approval was UnknownAccount "escrow:…-1.0"
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    before = money(market, client, freelancer)
+    with pytest.raises(InvalidType):
+        market.fund_milestone(client, contract, number, key="f")
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    for refused in (
+        lambda: market.approve_milestone(client, contract, number, key="a"),
+        lambda: market.dispute_milestone(client, contract, number, "لا يطابق الوصف", key="d"),
+        lambda: market.submit_milestone(freelancer, contract, number, "تم", key="s"),
+    ):
+        with pytest.raises(InvalidType):
+            refused()
+    (milestone,) = market.contract_page(client, contract).contract.milestones
+    assert MilestoneStatus.SUBMITTED is milestone.status
+    assert before[1:] == money(market, client, freelancer)[1:]  # nothing released
+
+
+def test_a_freelancer_holds_one_live_contract_per_project(market):
+    # two private offers to one freelancer on a project hiring three made two contracts
+    client, freelancer, other = people(market)
+    project = open_project(
+        market, client, key="p3", hires_allowed=3, visibility=Visibility.PRIVATE,
+        invited=(freelancer.member_id, other.member_id),
+    )  # fmt: skip
+    terms = {"amount": usd(1200), "delivery_days": 20}
+    first = market.send_offer(client, project, freelancer.member_id, **terms, key="o-1")
+    with pytest.raises(ContractExists) as twice:
+        market.send_offer(client, project, freelancer.member_id, **terms, key="o-2")
+    assert (freelancer.member_id, project) == (twice.value.freelancer_id, twice.value.project_id)
+    market.answer_offer(freelancer, first, accept=True, key="yes")
+    with pytest.raises(ContractExists):  # hired: no second contract either
+        market.send_offer(client, project, freelancer.member_id, **terms, key="o-3")
+    placed = bid(market, freelancer, project)
+    with pytest.raises(ContractExists):  # nor through their bid
+        market.hire_bid(client, project, placed, key="hire")
+    market.send_offer(client, project, other.member_id, **terms, key="o-other")  # another: yes
+    assert 2 == len(market.project_page(client, project).contracts)
+
+
+def test_an_offer_past_its_lifetime_cannot_be_declined_either(market):
+    # accepting and withdrawing it were refused as lapsed; declining turned it "declined"
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.contract_page(client, contract).contract.offer_expires_at)
+    with pytest.raises(ProjectStatusConflict) as late:
+        market.answer_offer(freelancer, contract, accept=False, key="no")
+    assert ContractStatus.LAPSED == late.value.status
+    market.tick()
+    assert ContractStatus.LAPSED is market.contract_page(client, contract).contract.status
+
+
+def test_refusals_name_what_they_refuse_in_plain_words(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.withdraw_bid(freelancer, project, placed, key="w")
+    with pytest.raises(ProjectStatusConflict) as again:  # "Cannot withdraw this bid a bid …"
+        market.withdraw_bid(freelancer, project, placed, key="w-2")
+    assert "Cannot withdraw a bid whose status is “withdrawn”." == str(again.value)
+    assert "لا يمكن سحب عرض في حالة «مسحوب»." == translate_error(again.value, "ar")
+    expires = market.project_page(client, project).project.expires_at
+    market.clock.set(expires)
+    with pytest.raises(ProjectStatusConflict) as late:  # it said "whose status is “open”"
+        bid(market, member(market, "late"), project)
+    assert "Cannot bid on a project whose status is “expired”." == str(late.value)
+
+
+def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.dispute_milestone(client, contract, 1, "لم يبدأ العمل بعد", key="d")
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    with pytest.raises(ProjectStatusConflict) as refused:
+        market.answer_contract_cancellation(client, contract, agree=True, key="yes")
+    # the contract is active: "a contract whose status is “disputed”" was not true
+    assert "Cannot cancel a contract with a milestone whose status is “disputed”." == str(
+        refused.value
+    )
+
+
+def test_ratings_name_the_aspects_a_review_needs(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    repeated = [AspectRating(Aspect.OVERALL, 5)] + [AspectRating(a, 5) for a in CLIENT_ASPECTS[1:]]
+    with pytest.raises(InvalidType) as wrong:  # "between 6 and 6; 6 is not"
+        market.review_contract(client, contract, repeated, "عمل ممتاز", key="r")
+    assert "one rating for each of" in str(wrong.value)
+    with pytest.raises(InvalidType):  # a client's aspect from the freelancer
+        market.review_contract(freelancer, contract, [AspectRating(CLIENT_ASPECTS[0], 5)],
+                               "عميل ممتاز", key="r2")  # fmt: skip
+
+
+@pytest.mark.parametrize(("bracket", "error"), [("1", InvalidType), (True, InvalidType),
+                                                (-7, OutOfRange), (99, OutOfRange)])  # fmt: skip
+def test_open_projects_refuses_a_bracket_the_policy_does_not_have(market, bracket, error):
+    # a wrong bracket listed nothing (and True listed bracket 1) without a word
+    with pytest.raises(error):
+        market.open_projects(None, bracket=bracket)

@@ -107,9 +107,10 @@ CONTRACTS = 8
 
 
 def _hired(market, client, freelancer, count, prefix):
-    """``count`` active $30 contracts, offered privately five to a project."""
+    """``count`` active $30 contracts, offered privately, each on its own project (a
+    freelancer holds one contract per project)."""
     made = []
-    for start in range(0, count, 5):
+    for number in range(count):
         project = market.post_project(
             client,
             category_id=CategoryId("logo-design"),
@@ -117,17 +118,15 @@ def _hired(market, client, freelancer, count, prefix):
             description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
             bracket=0,
             duration_days=10,
-            hires_allowed=5,
-            key=f"{prefix}-p{start}",
+            key=f"{prefix}-p{number}",
         )
-        market.moderate_project(ADMIN, project, key=f"{prefix}-ok{start}")
-        for number in range(start, min(count, start + 5)):
-            contract = market.send_offer(
-                client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
-                key=f"{prefix}-c{number}",
-            )  # fmt: skip
-            market.answer_offer(freelancer, contract, accept=True, key=f"{prefix}-a{number}")
-            made.append(str(contract))
+        market.moderate_project(ADMIN, project, key=f"{prefix}-ok{number}")
+        contract = market.send_offer(
+            client, project, freelancer.member_id, amount=usd(30), delivery_days=5,
+            key=f"{prefix}-c{number}",
+        )  # fmt: skip
+        market.answer_offer(freelancer, contract, accept=True, key=f"{prefix}-a{number}")
+        made.append(str(contract))
     return made
 
 

@@ -116,14 +116,12 @@ def project_scene(market, client, freelancer):
         freelancer, scene["p-open"], amount=usd(30), delivery_days=5,
         text="أنجز الهوية كاملة خلال أسبوع.", key="bid",
     )  # fmt: skip
-    hiring = _project(market, client, "p-hiring")
-    second = _project(market, client, "p-hiring-2")
-    for number, name in enumerate(
-        ("offered", "active", "submitted", "disputed", "ending", "asked", "proposed", "done")
-    ):
+    for name in ("offered", "active", "submitted", "disputed", "ending", "asked", "proposed",
+                 "done"):  # fmt: skip
+        hiring = _project(market, client, f"p-hiring-{name}")  # one contract a project
         contract = market.send_offer(
-            client, hiring if number < 5 else second, freelancer.member_id, amount=usd(30),
-            delivery_days=5, key=f"c-{name}",
+            client, hiring, freelancer.member_id, amount=usd(30), delivery_days=5,
+            key=f"c-{name}",
         )  # fmt: skip
         if name != "offered":
             market.answer_offer(freelancer, contract, accept=True, key=f"c-{name}-yes")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidRefund,
+    InvalidType,
     MilestonesMismatch,
     OutOfRange,
     PermissionDenied,
@@ -336,22 +337,29 @@ def test_one_review_is_published_when_the_14_day_window_closes() -> None:
 
 
 @pytest.mark.parametrize(
-    "ratings",
+    ("ratings", "error"),
     [
-        tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]),  # one aspect missing
-        (*tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), AspectRating(Aspect.OVERALL, 5)),
-        tuple(AspectRating(a, 6) for a in CLIENT_ASPECTS),  # six stars
-        tuple(AspectRating(a, 0) for a in CLIENT_ASPECTS),
+        # the aspects asked for, each once: the error names them
+        (tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), InvalidType),  # one missing
+        (
+            (
+                *tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]),
+                AspectRating(Aspect.OVERALL, 5),
+            ),
+            InvalidType,
+        ),
+        (tuple(AspectRating(a, 6) for a in CLIENT_ASPECTS), OutOfRange),  # six stars
+        (tuple(AspectRating(a, 0) for a in CLIENT_ASPECTS), OutOfRange),
     ],
 )
 def test_the_client_rates_each_of_six_aspects_from_1_to_5(
-    ratings: tuple[AspectRating, ...],
+    ratings: tuple[AspectRating, ...], error: type[Exception]
 ) -> None:
     contract = active_contract()
     contract.fund(C, 1, NOW)
     contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
     contract.approve(C, 1, NOW)
-    with pytest.raises(OutOfRange):
+    with pytest.raises(error):
         contract.review(C, ratings, "", now=NOW, policy=MOSTAQL_PROJECTS, stars=KHAMSAT.reviews)
     assert contract.client_review is None
 

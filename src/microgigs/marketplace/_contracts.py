@@ -16,7 +16,8 @@ from microgigs import ledger as lg
 from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.clock import later
-from microgigs.ids import ContractId
+from microgigs.errors import ContractExists
+from microgigs.ids import ContractId, MemberId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._projects import announce
@@ -46,6 +47,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
     context.require_party_trading(bid.freelancer_id)  # could never accept
+    _require_no_contract_yet(context, project, bid.freelancer_id)
     contract_id = context.ids.new(ContractId)
     contract = Contract.offer(
         contract_id,
@@ -68,6 +70,7 @@ def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
     context.require_party_trading(command.freelancer_id)  # could never accept
     project = context.uow.projects.get(command.project_id)
+    _require_no_contract_yet(context, project, command.freelancer_id)
     policy = context.policy.projects
     amount = project.check_amount(command.amount, policy)
     days = whole_number(_("delivery days"), command.delivery_days, *policy.duration_days)
@@ -87,6 +90,13 @@ def send_offer(command: c.SendOffer, context: Context) -> ContractId:
         policy=policy,
     )
     return _offered(context, project, contract)
+
+
+def _require_no_contract_yet(context: Context, project: Project, freelancer_id: MemberId) -> None:
+    """One live contract per freelancer and project: an offer waiting, or a hire going on."""
+    going = [*project.offered, *(c for c in project.hired if c not in project.finished)]
+    if any(context.uow.contracts.get(c).freelancer_id == freelancer_id for c in going):
+        raise ContractExists(freelancer_id=freelancer_id, project_id=project.id)
 
 
 def _offered(context: Context, project: Project, contract: Contract) -> ContractId:

@@ -245,6 +245,8 @@ class ProjectQueries(ReadSide):
         """
         _reader(actor)
         whole_number(_("page size"), limit, 1, _PAGE)
+        if bracket is not None:
+            whole_number(_("budget bracket"), bracket, 0, len(self.policy.projects.brackets) - 1)
         if not isinstance(skills, list | tuple):
             raise InvalidType(field=_("skills"), expected="a list", actual=type(skills).__name__)
         skills = [_words(_("skills"), skill) for skill in skills]

@@ -41,6 +41,7 @@ from microgigs.errors import (
     BidExists,
     ConditionNotMet,
     ContactDetailsNotAllowed,
+    ContractExists,
     CurrencyMismatch,
     DuplicateUpgrade,
     EmailNotVerified,
@@ -989,7 +990,7 @@ class RemoveBid(ProjectCommand[None]):
 class HireBid(ProjectCommand[ContractId]):
     """The client offers a contract on a bid's terms, in milestones (none: one, the whole)."""
 
-    errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
+    errors = (ProjectStatusConflict, ContractExists, MilestonesMismatch, InvalidText)
     bid_id: BidId
     milestones: tuple[MilestonePlan, ...] = attrs.field(
         default=(), converter=_milestones, kw_only=True
@@ -1000,7 +1001,14 @@ class HireBid(ProjectCommand[ContractId]):
 class SendOffer(ProjectCommand[ContractId]):
     """The client offers a freelancer a contract directly (a private offer)."""
 
-    errors = (ProjectStatusConflict, MilestonesMismatch, OutsideBracket, OutOfRange, InvalidText)
+    errors = (
+        ProjectStatusConflict,
+        ContractExists,
+        MilestonesMismatch,
+        OutsideBracket,
+        OutOfRange,
+        InvalidText,
+    )
     freelancer_id: MemberId
     amount: Money = attrs.field(kw_only=True)
     delivery_days: int = attrs.field(kw_only=True)

@@ -260,8 +260,15 @@ class Queries(ReadSide):
     def balance(self, account: lg.AccountId) -> Money:
         """One ledger account's balance, for the host's own back office and checks.
 
-        Members see theirs through :meth:`balances`, which checks who asks.
+        Members see theirs through :meth:`balances`, which checks who asks. A value that is
+        no account's name is :class:`~microgigs.errors.UnknownAccount` (a wrong type,
+        :class:`~microgigs.errors.InvalidType`), not a balance of 0.00.
         """
+        if type(account) is not str:
+            raise InvalidType(
+                field=_("account"), expected="an account id", actual=type(account).__name__
+            )
+        lg.Account.parse(account)
         with self._reading() as uow:
             return uow.ledger.balance(account)
 

@@ -35,7 +35,6 @@ from microgigs.errors import (
     InvalidType,
     MilestonesMismatch,
     NotFound,
-    OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
     RefundNotExpected,
@@ -418,7 +417,11 @@ class Contract:
     # --- reading -------------------------------------------------------------------------
 
     def milestone(self, number: int) -> Milestone:
-        """The milestone ``number``."""
+        """The milestone ``number`` (a plain ``int``: not ``True``, not ``1.0``)."""
+        if type(number) is not int:
+            raise InvalidType(
+                field=_("milestone number"), expected="an int", actual=type(number).__name__
+            )
         for milestone in self.milestones:
             if milestone.number == number:
                 return milestone
@@ -523,6 +526,7 @@ class Contract:
         """The freelancer turns the offer down."""
         actor.require_member(self.freelancer_id, _("decline this offer"))
         self._require(_("decline"), ContractStatus.OFFERED)
+        self._require_unexpired(_("decline"), now)
         self._close_offer(ContractStatus.DECLINED, now)
 
     def withdraw(self, actor: Actor, now: datetime) -> None:
@@ -886,7 +890,9 @@ class Contract:
             )
         if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
             raise ProjectStatusConflict(
-                subject=_("contract"), status=MilestoneStatus.DISPUTED, action=_("cancel")
+                subject=_("contract with a milestone"),
+                status=MilestoneStatus.DISPUTED,
+                action=_("cancel"),
             )
         self.cancellation_by = None
         if not agree:
@@ -941,8 +947,11 @@ class Contract:
             )
         given = {r.aspect: r.stars for r in ratings}
         if set(given) != set(wanted) or len(ratings) != len(wanted):
-            raise OutOfRange(
-                field=_("ratings"), value=len(ratings), minimum=len(wanted), maximum=len(wanted)
+            raise InvalidType(
+                field=_("ratings"),
+                expected="one rating for each of " + ", ".join(a.value for a in wanted),
+                actual=", ".join(str(getattr(r.aspect, "value", r.aspect)) for r in ratings)
+                or "none",
             )
         checked = tuple(
             AspectRating(a, whole_number(a.label, given[a], stars.stars_min, stars.stars_max))

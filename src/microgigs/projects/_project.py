@@ -270,7 +270,9 @@ class Project:
     def _require_open(self, action: str, now: datetime) -> None:
         # a status alone is not enough (see _require): an open project's time may be up
         if not self.is_open(now):
-            raise ProjectStatusConflict(subject=_("project"), status=self.status, action=action)
+            # an open project whose time is up is expired, even before tick records it
+            status = ProjectStatus.EXPIRED if self.status is ProjectStatus.OPEN else self.status
+            raise ProjectStatusConflict(subject=_("project"), status=status, action=action)
 
     def _require_client_trading(self) -> None:
         if self.client_suspended:
@@ -421,9 +423,10 @@ class Project:
         self._changed(now)
         return bid
 
-    def _own_pending(self, actor: Actor, bid_id: BidId, action: str) -> Bid:
+    def _own_pending(self, actor: Actor, bid_id: BidId, doing: str, action: str) -> Bid:
+        """The actor's own bid, still pending: ``doing`` names it, ``action`` the verb."""
         bid = self.bid(bid_id)
-        actor.require_member(bid.freelancer_id, action)
+        actor.require_member(bid.freelancer_id, doing)
         if bid.status is not BidStatus.PENDING:
             raise ProjectStatusConflict(subject=_("bid"), status=bid.status, action=action)
         return bid
@@ -441,7 +444,7 @@ class Project:
         policy: ProjectPolicy,
     ) -> None:
         """The freelancer rewrites a pending bid while the project is open."""
-        bid = self._own_pending(actor, bid_id, _("edit this bid"))
+        bid = self._own_pending(actor, bid_id, _("edit this bid"), _("edit"))
         self._require_open(_("bid on"), now)
         self._require_client_trading()
         checked, days, body, replies = self._bid_terms(amount, delivery_days, text, answers, policy)
@@ -459,7 +462,7 @@ class Project:
 
     def withdraw_bid(self, actor: Actor, bid_id: BidId, now: datetime) -> None:
         """The freelancer takes a pending bid back (the credit is spent)."""
-        bid = self._own_pending(actor, bid_id, _("withdraw this bid"))
+        bid = self._own_pending(actor, bid_id, _("withdraw this bid"), _("withdraw"))
         self._replace(attrs.evolve(bid, status=BidStatus.WITHDRAWN))
         self._changed(now)
 
