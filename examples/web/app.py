@@ -102,6 +102,7 @@ from microgigs.projects import (
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
+    BidStatus,
     Contract,
     ContractStatus,
     Milestone,
@@ -1479,6 +1480,8 @@ def project(project_id: str) -> str:
         ranked=ranked,
         mine=mine,
         contracts=contracts,
+        # a freelancer holds one contract per project (ContractExists): no second hire
+        engaged={c.freelancer_id for c in contracts if not c.status.is_finished},
         commission=_commission_rate(),
         milestones_max=_market().policy.projects.milestones_max,
         brackets=_bracket_labels(),
@@ -1645,11 +1648,17 @@ def member_profile(member_id: str) -> str:
     me = viewer()
     open_now: list[Project] = []
     if me is not None and not g.admin and g.member_id != profile.member_id:
-        open_now = [  # open, and not every hire taken by contracts and offers waiting
+        engaged = {  # a freelancer holds one contract per project (ContractExists)
+            c.project_id
+            for c in _market().my_contracts(me)
+            if c.freelancer_id == member_id and not c.status.is_finished
+        }
+        open_now = [  # open, a hire free, and none of it this member's already
             p
             for p in _market().my_projects(me)
             if p.status is ProjectStatus.OPEN
             and len(p.offered) + len(p.hired) < p.terms.hires_allowed
+            and p.id not in engaged
         ]
     return render_template(
         "member.html",
@@ -1718,9 +1727,15 @@ def contract(contract_id: str) -> str:
     me = actor()
     page = _market().contract_page(me, ContractId(contract_id))  # 403/404 for others
     try:
-        title = _market().project_page(me, page.contract.project_id).project.terms.title
+        project = _market().project_page(me, page.contract.project_id)
     except NotFound:  # a private project its freelancer no longer bids on
-        title = ""
+        title, bid_waiting = "", False
+    else:
+        title = project.project.terms.title
+        bid_waiting = any(  # the bid this offer hired is pending again, now
+            v.bid.id == page.contract.bid_id and v.bid.status is BidStatus.PENDING
+            for v in project.bids
+        )
     client = page.contract.client_id == g.member_id
     freelancer = page.contract.freelancer_id == g.member_id
     offered_to_me = freelancer and page.contract.status is ContractStatus.OFFERED
@@ -1730,6 +1745,7 @@ def contract(contract_id: str) -> str:
         page=page,
         contract=page.contract,
         title=title,
+        bid_waiting=bid_waiting,
         can=set(page.next_commands),
         client=client,
         freelancer=freelancer,

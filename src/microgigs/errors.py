@@ -60,7 +60,8 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── MilestonesMismatch
     │   ├── NoBidCredits
     │   ├── OutsideBracket
-    │   └── ProjectStatusConflict
+    │   ├── ProjectStatusConflict
+    │   └── RatingsMismatch
     ├── ReviewError (ValueError)
     │   ├── AlreadyReplied
     │   └── ReviewNotAllowed
@@ -89,6 +90,7 @@ import enum
 from typing import ClassVar
 
 import attrs
+from babel.lists import format_list
 
 from microgigs._text import _
 
@@ -143,6 +145,7 @@ __all__ = [
     "PricingError",
     "ProjectError",
     "ProjectStatusConflict",
+    "RatingsMismatch",
     "RefundNotExpected",
     "RequestClosed",
     "ReviewError",
@@ -183,11 +186,17 @@ class MicrogigsError(Exception):
         return {field.name: getattr(self, field.name) for field in fields}
 
     def __str__(self) -> str:
-        english = {
-            name: getattr(value, "label", value) if isinstance(value, enum.Enum) else value
-            for name, value in self.context().items()
-        }
+        english = {name: _english(value) for name, value in self.context().items()}
         return self.template.format(**english)
+
+
+def _english(value: object) -> object:
+    """A context value as the English message says it: labels, lists of them in words."""
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", value)
+    if isinstance(value, tuple):
+        return format_list([str(_english(item)) for item in value], locale="en")
+    return value
 
 
 # --- invalid input ---------------------------------------------------------------------
@@ -721,11 +730,21 @@ class ProjectStatusConflict(ProjectError):
     """A project, bid, contract or milestone whose status does not allow the action."""
 
     code = "projects.status_conflict"
-    template = _("Cannot {action} a {subject} whose status is “{status}”.")
+    template = _("Cannot {action} a {subject} that is {status}.")
 
     subject: str
     status: object
     action: str
+
+
+@attrs.define(auto_exc=True)
+class RatingsMismatch(ProjectError):
+    """A contract's review rates each of its aspects once: the client six, the freelancer one."""
+
+    code = "projects.ratings_mismatch"
+    template = _("A review rates each of these once: {aspects}.")
+
+    aspects: tuple[object, ...]
 
 
 @attrs.define(auto_exc=True)

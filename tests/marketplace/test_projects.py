@@ -25,6 +25,7 @@ from microgigs.errors import (
     OutsideBracket,
     PermissionDenied,
     ProjectStatusConflict,
+    RatingsMismatch,
     RefundNotExpected,
 )
 from microgigs.ids import CategoryId
@@ -270,7 +271,7 @@ def test_the_client_withdraws_an_unanswered_offer_and_may_hire_again(market):
     with pytest.raises(ProjectStatusConflict) as late:
         market.answer_offer(freelancer, contract, accept=True, key="late")
     # the status is quoted: "that is offer withdrawn" was not English
-    assert "Cannot accept a contract whose status is “offer withdrawn”." == str(late.value)
+    assert "Cannot accept a contract that is withdrawn by the client." == str(late.value)
     assert "لا يمكن قبول عقد في حالة «سحب العميل عرض العقد»." == translate_error(late.value, "ar")
     bids = {view.bid.id: view.bid.status for view in market.project_page(client, project).bids}
     assert {placed: BidStatus.PENDING, second: BidStatus.PENDING} == bids
@@ -1088,13 +1089,13 @@ def test_refusals_name_what_they_refuse_in_plain_words(market):
     market.withdraw_bid(freelancer, project, placed, key="w")
     with pytest.raises(ProjectStatusConflict) as again:  # "Cannot withdraw this bid a bid …"
         market.withdraw_bid(freelancer, project, placed, key="w-2")
-    assert "Cannot withdraw a bid whose status is “withdrawn”." == str(again.value)
+    assert "Cannot withdraw a bid that is withdrawn." == str(again.value)
     assert "لا يمكن سحب عرض في حالة «مسحوب»." == translate_error(again.value, "ar")
     expires = market.project_page(client, project).project.expires_at
     market.clock.set(expires)
     with pytest.raises(ProjectStatusConflict) as late:  # it said "whose status is “open”"
         bid(market, member(market, "late"), project)
-    assert "Cannot bid on a project whose status is “expired”." == str(late.value)
+    assert "Cannot bid on a project that is expired." == str(late.value)
 
 
 def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(market):
@@ -1106,9 +1107,7 @@ def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(marke
     with pytest.raises(ProjectStatusConflict) as refused:
         market.answer_contract_cancellation(client, contract, agree=True, key="yes")
     # the contract is active: "a contract whose status is “disputed”" was not true
-    assert "Cannot cancel a contract with a milestone whose status is “disputed”." == str(
-        refused.value
-    )
+    assert "Cannot cancel a contract with a milestone that is disputed." == str(refused.value)
 
 
 def test_ratings_name_the_aspects_a_review_needs(market):
@@ -1118,10 +1117,17 @@ def test_ratings_name_the_aspects_a_review_needs(market):
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.approve_milestone(client, contract, 1, key="ok")
     repeated = [AspectRating(Aspect.OVERALL, 5)] + [AspectRating(a, 5) for a in CLIENT_ASPECTS[1:]]
-    with pytest.raises(InvalidType) as wrong:  # "between 6 and 6; 6 is not"
+    with pytest.raises(RatingsMismatch) as wrong:  # "between 6 and 6; 6 is not"
         market.review_contract(client, contract, repeated, "عمل ممتاز", key="r")
-    assert "one rating for each of" in str(wrong.value)
-    with pytest.raises(InvalidType):  # a client's aspect from the freelancer
+    assert (
+        "A review rates each of these once: professionalism, communication, quality of the"
+        " work, expertise, delivered on time, and would hire again."
+    ) == str(wrong.value)
+    assert (
+        "يقيّم التقييم كلًّا من هذه مرة واحدة: الاحترافية والتواصل وجودة العمل والخبرة"
+        " والتسليم في الموعد وسيتعامل معه مجددًا."
+    ) == translate_error(wrong.value, "ar")
+    with pytest.raises(RatingsMismatch):  # a client's aspect from the freelancer
         market.review_contract(freelancer, contract, [AspectRating(CLIENT_ASPECTS[0], 5)],
                                "عميل ممتاز", key="r2")  # fmt: skip
 
@@ -1132,3 +1138,34 @@ def test_open_projects_refuses_a_bracket_the_policy_does_not_have(market, bracke
     # a wrong bracket listed nothing (and True listed bracket 1) without a word
     with pytest.raises(error):
         market.open_projects(None, bracket=bracket)
+
+
+def test_a_stranger_learns_nothing_of_a_projects_contracts_from_an_offer(market):
+    # send_offer said ContractExists to anyone once the client had offered the freelancer
+    client, freelancer, other = people(market)
+    project = open_project(market, client)
+    market.send_offer(client, project, freelancer.member_id, amount=usd(1200),
+                      delivery_days=20, key="o")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        market.send_offer(other, project, freelancer.member_id, amount=usd(1200),
+                          delivery_days=20, key="o-stranger")  # fmt: skip
+
+
+def test_an_offer_past_its_lifetime_offers_no_answer_and_no_withdrawal(market):
+    # the page listed answer_offer and withdraw_offer until tick, and both then failed
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.contract_page(client, contract).contract.offer_expires_at)
+    assert () == market.contract_page(client, contract).next_commands
+    assert () == market.contract_page(freelancer, contract).next_commands
+
+
+def test_a_declined_offer_no_longer_holds_the_freelancers_place(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    terms = {"amount": usd(1200), "delivery_days": 20}
+    first = market.send_offer(client, project, freelancer.member_id, **terms, key="o-1")
+    market.answer_offer(freelancer, first, accept=False, key="no")
+    again = market.send_offer(client, project, freelancer.member_id, **terms, key="o-2")
+    assert ContractStatus.OFFERED is market.contract_page(client, again).contract.status

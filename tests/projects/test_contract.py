@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidRefund,
-    InvalidType,
     MilestonesMismatch,
     OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
+    RatingsMismatch,
 )
 from microgigs.ids import ContractId, ProjectId
 from microgigs.money import Money
@@ -340,13 +340,13 @@ def test_one_review_is_published_when_the_14_day_window_closes() -> None:
     ("ratings", "error"),
     [
         # the aspects asked for, each once: the error names them
-        (tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), InvalidType),  # one missing
+        (tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]), RatingsMismatch),  # one missing
         (
             (
                 *tuple(AspectRating(a, 5) for a in CLIENT_ASPECTS[:5]),
                 AspectRating(Aspect.OVERALL, 5),
             ),
-            InvalidType,
+            RatingsMismatch,
         ),
         (tuple(AspectRating(a, 6) for a in CLIENT_ASPECTS), OutOfRange),  # six stars
         (tuple(AspectRating(a, 0) for a in CLIENT_ASPECTS), OutOfRange),

@@ -352,3 +352,50 @@ def test_an_admin_is_named_as_the_site_team_not_by_their_account_id(app):
 def test_the_admins_menu_names_the_site_team_whole(app):
     admin = _client(app, "admin@example.com")
     assert "فريق الموقع</" in admin.get("/admin").data.decode()
+
+
+def test_a_freelancer_with_a_contract_here_is_offered_no_second_one(app, host):
+    # on a project hiring three, sara's bid kept "Hire this bid" after a private offer to her,
+    # and her profile kept offering the project: both were refused with raw ids
+    ahmad = _client(app, "ahmad@example.com")
+    made = _post(ahmad, "/projects", "/projects", title="تطبيق جوال لحجز المواعيد رقم 16",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 visibility="public", hires="3", key="pp-post-16")  # fmt: skip
+    path = made.headers["Location"]
+    project_id = path.rsplit("/", 1)[-1]
+    _post(_client(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
+          key="pp-approve-16")  # fmt: skip
+    sara = _client(app, "sara_designs@example.com")
+    _post(
+        sara,
+        f"/projects/{project_id}/bids",
+        path,
+        amount="400",
+        days="20",
+        text="أبني التطبيق بفلاتر مع لوحة تحكم ويب، وسبق أن نفذت تطبيقين.",
+        key="pp-bid-16",
+    )
+    profile = f"/members/{member_id(host, 'sara_designs')}"
+    assert f'value="{project_id}"' in ahmad.get(profile).data.decode()
+    _post(ahmad, f"{profile}/offer", profile, project=project_id, amount="400", days="20",
+          key="pp-offer-16")  # fmt: skip
+    assert f'value="{project_id}"' not in ahmad.get(profile).data.decode()
+    assert not re.search(r"/bids/[^/]+/hire", ahmad.get(path).data.decode())
+
+
+def test_a_withdrawn_offer_tells_each_reader_only_what_is_true_for_them(app):
+    ahmad, sara, path, contract = _hired(app, 17)
+    page = ahmad.get(contract).data.decode()
+    assert "ما دام المشروع يتلقى العروض" in page  # the bid comes back only while bidding lasts
+    _post(ahmad, f"{contract}/withdraw_offer", contract, key="pp-withdraw-17")
+    assert "عرضك على المشروع ينتظر من جديد" in sara.get(contract).data.decode()
+    admin = _client(app, "admin@example.com").get(contract).data.decode()
+    note = re.search(r'<p class="note" id="offer-ended">(.*?)</p>', admin, re.DOTALL)
+    assert note is not None
+    assert "سحب العميل هذا العرض في" in note.group(1)
+    assert "لم يعد بإمكانك" not in note.group(1)  # the admin was told "you can no longer"
+    assert "عرضك" not in note.group(1)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    _post(sara, f"{path}/bids/{bid.group(1)}/withdraw", path, key="pp-withdraw-bid-17")
+    assert "عرضك على المشروع ينتظر من جديد" not in sara.get(contract).data.decode()

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, Protocol
 
+from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 
 from microgigs.errors import MicrogigsError
@@ -50,6 +51,8 @@ def _render(value: object, locale: str) -> str:
         return format_datetime(value, locale)
     if isinstance(value, enum.Enum) and hasattr(value, "label"):
         return label(value, locale)
+    if isinstance(value, tuple):  # a list in words: «أ وب وج», "a, b, and c"
+        return format_list([_render(item, locale) for item in value], locale=locale)
     # Field names and actions are msgids marked at the raise site; anything else (a
     # username, an amount as typed) is not in the catalog and comes back unchanged.
     return gettext(str(value), locale)

@@ -70,7 +70,8 @@ def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
     context.require_party_trading(command.freelancer_id)  # could never accept
     project = context.uow.projects.get(command.project_id)
-    _require_no_contract_yet(context, project, command.freelancer_id)
+    command.actor.require_member(project.client_id, _("hire for this project"))  # first: the
+    _require_no_contract_yet(context, project, command.freelancer_id)  # contracts are theirs
     policy = context.policy.projects
     amount = project.check_amount(command.amount, policy)
     days = whole_number(_("delivery days"), command.delivery_days, *policy.duration_days)

@@ -18,6 +18,7 @@ from microgigs._checks import whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
+from microgigs.clock import utc
 from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, label
@@ -476,7 +477,7 @@ class ProjectQueries(ReadSide):
             contract.released(),
             contract.refunded(),
             contract.held(),
-            next_commands(contract, actor),
+            next_commands(contract, actor, self.clock.now()),
             reviews,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
@@ -501,8 +502,8 @@ def _require_visible(project: Project, *, owner: bool, reader: MemberId | None) 
         raise NotFound(kind=_("project"), key=project.id)
 
 
-def next_commands(contract: Contract, actor: Actor) -> tuple[str, ...]:
-    """The commands ``actor`` may send to ``contract`` now, by name."""
+def next_commands(contract: Contract, actor: Actor, now: datetime) -> tuple[str, ...]:
+    """The commands ``actor`` may send to ``contract`` at ``now``, by name."""
     client, freelancer = (
         actor.is_member(contract.client_id),
         actor.is_member(contract.freelancer_id),
@@ -510,10 +511,9 @@ def next_commands(contract: Contract, actor: Actor) -> tuple[str, ...]:
     status = contract.status
     held = {m.status for m in contract.milestones}
     found: list[str] = []
-    if status is ContractStatus.OFFERED and freelancer:
-        found.append("answer_offer")
-    if status is ContractStatus.OFFERED and client:
-        found.append("withdraw_offer")
+    if status is ContractStatus.OFFERED and utc(now) < contract.offer_expires_at:
+        # past its lifetime the offer has lapsed, even before tick records it
+        found += ["answer_offer"] if freelancer else ["withdraw_offer"] if client else []
     if status is ContractStatus.ACTIVE:
         found += _active_commands(held, client=client, freelancer=freelancer)
         proposer = contract.proposed_by

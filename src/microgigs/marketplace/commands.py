@@ -72,6 +72,7 @@ from microgigs.errors import (
     PermissionDenied,
     PriceNotAllowed,
     ProjectStatusConflict,
+    RatingsMismatch,
     RefundNotExpected,
     RequestClosed,
     ReviewNotAllowed,
@@ -1162,7 +1163,13 @@ class ReviewContract(ContractCommand[None]):
     The two reviews are published together, or when the window closes.
     """
 
-    errors = (ProjectStatusConflict, OutOfRange, InvalidText, ContactDetailsNotAllowed)
+    errors = (
+        ProjectStatusConflict,
+        RatingsMismatch,
+        OutOfRange,
+        InvalidText,
+        ContactDetailsNotAllowed,
+    )
     ratings: tuple[AspectRating, ...] = attrs.field(converter=_ratings)
     comment: str = ""
 

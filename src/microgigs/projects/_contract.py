@@ -37,6 +37,7 @@ from microgigs.errors import (
     NotFound,
     PermissionDenied,
     ProjectStatusConflict,
+    RatingsMismatch,
     RefundNotExpected,
 )
 from microgigs.ids import BidId, ContractId, MemberId, OrderId, ProjectId
@@ -95,8 +96,8 @@ label_members(
     {
         ContractStatus.OFFERED: _("offered"),
         ContractStatus.DECLINED: _("declined"),
-        ContractStatus.LAPSED: _("offer lapsed"),
-        ContractStatus.WITHDRAWN: _("offer withdrawn"),
+        ContractStatus.LAPSED: _("lapsed"),
+        ContractStatus.WITHDRAWN: _("withdrawn by the client"),
         ContractStatus.ACTIVE: _("active"),
         ContractStatus.ENDING: _("ending early"),
         ContractStatus.COMPLETED: _("completed"),
@@ -947,12 +948,7 @@ class Contract:
             )
         given = {r.aspect: r.stars for r in ratings}
         if set(given) != set(wanted) or len(ratings) != len(wanted):
-            raise InvalidType(
-                field=_("ratings"),
-                expected="one rating for each of " + ", ".join(a.value for a in wanted),
-                actual=", ".join(str(getattr(r.aspect, "value", r.aspect)) for r in ratings)
-                or "none",
-            )
+            raise RatingsMismatch(aspects=tuple(wanted))
         checked = tuple(
             AspectRating(a, whole_number(a.label, given[a], stars.stars_min, stars.stars_max))
             for a in wanted
