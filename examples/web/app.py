@@ -64,6 +64,7 @@ from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.clock import later
 from microgigs.errors import (
+    ContractExists,
     EmailTaken,
     InsufficientFunds,
     InvalidType,
@@ -526,6 +527,13 @@ def _said(error: MicrogigsError, lang: str) -> str:
             f"رصيدك {have} لا يكفي لمبلغ {need}."
             if lang == "ar"
             else f"Your balance, {have}, is not enough for {need}."
+        )
+    elif isinstance(error, ContractExists):  # the freelancer by name; the project is this one
+        name = member_name(error.freelancer_id)
+        text = (
+            f"لدى {name} عقد معروض أو جارٍ في هذا المشروع من قبل."
+            if lang == "ar"
+            else f"{name} already has a contract offered or going on in this project."
         )
     else:
         text = translate_error(error, lang)

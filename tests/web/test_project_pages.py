@@ -380,7 +380,14 @@ def test_a_freelancer_with_a_contract_here_is_offered_no_second_one(app, host):
     _post(ahmad, f"{profile}/offer", profile, project=project_id, amount="400", days="20",
           key="pp-offer-16")  # fmt: skip
     assert f'value="{project_id}"' not in ahmad.get(profile).data.decode()
-    assert not re.search(r"/bids/[^/]+/hire", ahmad.get(path).data.decode())
+    page = ahmad.get(path).data.decode()
+    assert not re.search(r"/bids/[^/]+/hire", page)
+    # from a page opened before the offer: the refusal names sara, not two raw ids
+    bid = re.search(r'id="bid-([^"]+)"', page)
+    assert bid is not None
+    _post(ahmad, f"/projects/{project_id}/bids/{bid.group(1)}/hire", path, key="pp-hire-16")
+    said = ahmad.get(path).data.decode()
+    assert "لدى سارة الأحمد عقد معروض أو جارٍ في هذا المشروع من قبل." in said
 
 
 def test_a_withdrawn_offer_tells_each_reader_only_what_is_true_for_them(app):
