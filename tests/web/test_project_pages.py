@@ -67,6 +67,7 @@ def test_a_bidders_name_and_a_question_are_isolated_in_the_english_ranking(app):
     assert heading is not None
     assert re.search(r'<a href="/members/[^"]+"><bdi>[^<]+</bdi></a>', heading.group(1))
     assert "<strong><bdi>ما أعمالك السابقة في التطبيقات؟</bdi></strong>" in page
+    assert '<p class="answer" dir="auto">' in page  # an Arabic answer aligns right in English
 
 
 def test_notes_break_lines_between_words():
