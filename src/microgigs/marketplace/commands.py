@@ -1031,7 +1031,8 @@ class WithdrawOffer(ContractCommand[None]):
     """The client takes back an offer the freelancer has not answered yet.
 
     The contract is withdrawn (nothing was paid: offers hold no money); a hired bid is
-    pending again, so the client may hire it or another, or send the offer again.
+    pending again, so the client may hire it or another while the project takes bids; a
+    private offer may be sent again. Past the offer's lifetime it has lapsed: refused.
     """
 
     errors = (ProjectStatusConflict,)
