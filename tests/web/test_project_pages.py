@@ -407,3 +407,9 @@ def test_a_withdrawn_offer_tells_each_reader_only_what_is_true_for_them(app):
     assert bid is not None
     _post(sara, f"{path}/bids/{bid.group(1)}/withdraw", path, key="pp-withdraw-bid-17")
     assert "عرضك على المشروع ينتظر من جديد" not in sara.get(contract).data.decode()
+
+
+def test_the_button_that_confirms_what_cannot_be_undone_stands_out():
+    # "Yes, confirm" under "Withdraw the offer" looked like any harmless button
+    assert re.search(r"details\.confirm\[open\] form button:not\(\.primary\) \{[^}]*#c2410c",
+                     STYLE.read_text())  # fmt: skip
