@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from microgigs.actors import Actor
-from microgigs.errors import InvalidType, MicrogigsError, MissingField, NotFound
+from microgigs.errors import InvalidType, MicrogigsError, MissingField, NotFound, UnknownCurrency
 from microgigs.ids import MemberId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import commands as c
@@ -68,3 +68,21 @@ def test_a_missing_field_is_named_in_the_error_in_english_and_arabic():
         c.structure_command("top_up", {"amount": "5 USD", "method": "card"})
     with pytest.raises(MissingField, match=r"top_up needs method;"):
         c.structure_command("top_up", {"actor": ahmad, "amount": "5 USD"})
+
+
+def test_a_nested_value_refused_says_which_field_and_why():
+    # "hire_bid must be actor, …, milestones?, not 'amount'." and "…, not XYZ is not a known
+    # ISO 4217 currency code.." (a docs-only probe, 2026-12-06)
+    ahmad = {"role": "member", "member_id": "01A"}
+    hire = {"actor": ahmad, "project_id": "p", "bid_id": "b"}
+    with pytest.raises(MissingField) as missing:
+        c.structure_command("hire_bid", {**hire, "milestones": [{"title": "الشعار"}]})
+    assert ("hire_bid.milestones", "amount") == (missing.value.field, missing.value.actual)
+    with pytest.raises(UnknownCurrency) as currency:  # the value's own typed error
+        c.structure_command(
+            "hire_bid", {**hire, "milestones": [{"title": "الشعار", "amount": "5 XYZ"}]}
+        )
+    assert "XYZ" == currency.value.currency
+    with pytest.raises(InvalidType) as wrong:
+        c.structure_command("hire_bid", {**hire, "milestones": "الشعار"})
+    assert "hire_bid.milestones" == wrong.value.field

@@ -1288,8 +1288,10 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
         raise MissingField(field=name, expected=_describe(kind), actual=", ".join(missing))
     try:
         return _converter.structure(dict(fields), kind)
-    except InvalidType:
-        raise
+    except MicrogigsError as error:
+        if not isinstance(error, InvalidType):
+            raise  # a value's own typed refusal (an unknown currency, an amount): as it is
+        raise _refused_field(name, kind, fields, error) from None
     except (
         TypeError,
         ValueError,
@@ -1298,7 +1300,34 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
         RecursionError,
         ArithmeticError,
     ) as error:
-        raise InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200]) from None
+        raise _refused_field(name, kind, fields, error) from None
+
+
+_UNSTRUCTURED: Final = (TypeError, ValueError, KeyError, AttributeError, RecursionError,
+                        ArithmeticError)  # fmt: skip
+
+
+def _refused_field(
+    name: str, kind: type, fields: Mapping[str, object], error: BaseException
+) -> InvalidType:
+    """The error naming the field whose value did not structure: ``hire_bid.milestones``."""
+    for field in attrs.fields(attrs.resolve_types(kind)):
+        if field.name not in fields or field.type is None:
+            continue
+        where = f"{name}.{field.name}"
+        nested = next((t for t in (field.type, *typing.get_args(field.type)) if attrs.has(t)), None)
+        expected = _describe(nested) if nested is not None else str(field.type)
+        try:
+            _converter.structure(fields[field.name], field.type)
+        except InvalidType as inner:
+            return InvalidType(field=where, expected=inner.expected, actual=inner.actual)
+        except MicrogigsError:
+            continue  # the whole command's structuring would have raised it as it is
+        except KeyError as inner:
+            return MissingField(field=where, expected=expected, actual=str(inner.args[0]))
+        except _UNSTRUCTURED as inner:
+            return InvalidType(field=where, expected=expected, actual=str(inner)[:200])
+    return InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200])
 
 
 def _describe(kind: type) -> str:

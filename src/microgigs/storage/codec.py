@@ -352,6 +352,8 @@ def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
         return _stored(raw["minor"], raw["currency"])
     if isinstance(raw, str):
         amount, _space, code = raw.strip().partition(" ")
+        if not code.strip():  # "abc", "25": no currency to read
+            raise InvalidType(field="money", expected='"25 USD"', actual=repr(raw[:40]))
         return Money.of(amount, code.strip())
     if not isinstance(raw, dict):
         raise InvalidType(
