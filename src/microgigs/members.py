@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
 
@@ -300,13 +301,17 @@ class Member:
             self.email_verified = True
             self._changed()
 
-    def set_payout_methods(self, methods: tuple[PayoutMethod, ...]) -> None:
+    def set_payout_methods(self, methods: Sequence[PayoutMethod]) -> None:
         """Replace the payout methods (PayPal first, as on Khamsat, if you like).
 
         At most :data:`MAX_PAYOUT_METHODS` (five) different ones: more is ``OutOfRange``. Each
         is checked however it was made: a PayPal address (``InvalidEmail``), an IBAN
         (``InvalidIban``).
         """
+        if not isinstance(methods, tuple | list):  # None, a str, a lone method: refused
+            raise InvalidType(
+                field=_("payout methods"), expected="a list", actual=type(methods).__name__
+            )
         if not all(isinstance(m, PayoutMethod) for m in methods):
             raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")
         kept = tuple(dict.fromkeys(m.checked() for m in methods))

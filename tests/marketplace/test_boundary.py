@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from cast import ADMIN, DAY, START, buy, cast, usd
@@ -25,8 +26,10 @@ from microgigs.errors import (
     ServiceNotAvailable,
     StaleWrite,
     UnknownAccount,
+    UnknownUpgrade,
 )
 from microgigs.ids import MemberId, TransactionId
+from microgigs.marketplace import NewUpgrade
 from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway, Receipt
@@ -319,3 +322,45 @@ def test_a_key_of_200_characters_serves_every_command_that_moves_money(market):
     assert [] == market.audit(ADMIN)
     with pytest.raises(InvalidText):
         market.top_up(buyer, usd(1), lg.Gateway.CARD, key="k" * 201)
+
+
+def test_a_cart_line_whose_upgrade_the_seller_removed_is_shown_unbuyable(market):
+    # the seller's edit made cart() and checkout raise UnknownUpgrade: the buyer could not
+    # even see the line to remove it (a docs-only probe, 2026-12-06)
+    seller, buyer, service = cast(market)
+    market.top_up(buyer, usd(100), lg.Gateway.CARD, key="t")
+    chosen = market.service(None, service).upgrades[0].id
+    market.add_to_cart(buyer, service, upgrade_ids=[chosen], key="c")
+    market.edit_service(seller, service, upgrades=[NewUpgrade("جديد", usd(5), 0)], key="e")
+    market.moderate_service(ADMIN, service, key="m-again")
+    (line,) = market.cart(buyer).lines
+    assert (None, service) == (line.quote, line.service.id)  # shown, no longer buyable
+    assert usd(0) == market.cart(buyer).total
+    before = market.balances(buyer)
+    with pytest.raises(UnknownUpgrade):
+        market.checkout(buyer, key="pay")
+    assert before == market.balances(buyer)
+    market.remove_from_cart(buyer, service, key="rm")
+    assert () == market.cart(buyer).lines
+
+
+@pytest.mark.parametrize("amount", [5, "5", None, Decimal(5), 5.0])
+def test_a_top_up_of_something_that_is_not_money_is_invalid_type(market, amount):
+    # top_up(ahmad, 5, CARD) was an AttributeError (a docs-only probe, 2026-12-06)
+    _seller, buyer, _service = cast(market)
+    before = market.balances(buyer)
+    with pytest.raises(InvalidType):
+        market.top_up(buyer, amount, lg.Gateway.CARD, key="t")
+    assert ([], before) == (market.gateway.charged, market.balances(buyer))
+
+
+def test_a_list_given_as_none_is_invalid_type(market):
+    # upgrade_ids=None and set_payout_methods(None) were TypeErrors
+    seller, buyer, service = cast(market)
+    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not NoneType"):
+        market.add_to_cart(buyer, service, upgrade_ids=None, key="c")
+    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not NoneType"):
+        market.order_now(buyer, service, upgrade_ids=None, key="o")
+    with pytest.raises(InvalidType, match="payout methods must be a list, not NoneType"):
+        market.set_payout_methods(seller, None, key="p")
+    assert () == market.cart(buyer).lines

@@ -147,8 +147,10 @@ class ServiceSnapshot:
 
     def choose(self, upgrade_ids: Sequence[UpgradeId]) -> tuple[Upgrade, ...]:
         """The chosen upgrades, in the service's order; unknown or repeated ids are refused."""
-        if isinstance(upgrade_ids, str):
-            raise InvalidType(field=_("upgrades"), expected="a list of ids", actual="str")
+        if isinstance(upgrade_ids, str) or not isinstance(upgrade_ids, Sequence):
+            raise InvalidType(
+                field=_("upgrades"), expected="a list of ids", actual=type(upgrade_ids).__name__
+            )
         seen: set[UpgradeId] = set()
         for upgrade_id in upgrade_ids:
             if not isinstance(upgrade_id, str):

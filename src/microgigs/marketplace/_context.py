@@ -141,6 +141,8 @@ class Context:
             raise InvalidType(
                 field=_("payment method"), expected="Gateway", actual=type(method).__name__
             )
+        if not isinstance(amount, Money):  # checked before any gateway hears of it
+            raise InvalidType(field=_("amount"), expected="Money", actual=type(amount).__name__)
         if amount.currency != self.policy.currency:  # the ledger keeps the policy's only
             raise CurrencyMismatch(left=self.policy.currency, right=amount.currency)
         receipt = self.gateway.charge(f"{self.key}|{self.ids.new(str)}", payer, amount, method)

@@ -91,5 +91,5 @@ def reinstate_member(command: c.ReinstateMember, context: Context) -> None:
 @handles(c.SetPayoutMethods)
 def set_payout_methods(command: c.SetPayoutMethods, context: Context) -> None:
     member = context.trader(command.actor)
-    member.set_payout_methods(tuple(command.methods))
+    member.set_payout_methods(command.methods)  # a tuple already (its converter), or refused
     context.uow.members.save(member)

@@ -549,7 +549,7 @@ class Checkout(Command[list[OrderId]]):
     gateway charge is voided.
     """
 
-    errors = (NotFound, ServiceNotAvailable, InsufficientFunds, PaymentFailed)
+    errors = (NotFound, ServiceNotAvailable, UnknownUpgrade, InsufficientFunds, PaymentFailed)
 
     actor: Actor
     method: Gateway | None = None

@@ -335,7 +335,13 @@ class Queries(ReadSide):
             for line in uow.carts.get(member_id):
                 service = uow.services.get(line.service_id)
                 seller_trades = uow.members.can_trade(service.seller_id)
-                if service.is_buyable and seller_trades and service.seller_id != member_id:
+                offered = {u.id for u in service.upgrades}  # the seller may have changed them
+                if (
+                    service.is_buyable
+                    and seller_trades
+                    and service.seller_id != member_id
+                    and offered.issuperset(line.upgrade_ids)
+                ):
                     priced = quote(
                         service.snapshot(),
                         self.policy,
