@@ -22,7 +22,13 @@ from microgigs._checks import whole_number
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CartLine, Service, ServiceStatus
-from microgigs.errors import InvalidType, MicrogigsError, NotFound, PermissionDenied
+from microgigs.errors import (
+    CurrencyMismatch,
+    InvalidType,
+    MicrogigsError,
+    NotFound,
+    PermissionDenied,
+)
 from microgigs.ids import MemberId, OrderId, ServiceId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace._project_queries import (
@@ -281,7 +287,19 @@ class Queries(ReadSide):
     # --- the catalogue -----------------------------------------------------------------------
 
     def search(self, query: ListingQuery) -> ListingPage:
-        """Browse, search and sort the catalogue (filters, Arabic text, orderings, cursors)."""
+        """Browse, search and sort the catalogue (filters, Arabic text, orderings, cursors).
+
+        A price filter in another currency than the marketplace's is
+        :class:`~microgigs.errors.CurrencyMismatch` (prices are never compared across
+        currencies).
+        """
+        if not isinstance(query, ListingQuery):
+            raise InvalidType(
+                field=_("query"), expected="ListingQuery", actual=type(query).__name__
+            )
+        for price in (query.min_price, query.max_price):
+            if price is not None and price.currency != self.policy.currency:
+                raise CurrencyMismatch(left=self.policy.currency, right=price.currency)
         with self._reading() as uow:
             return uow.listings.search(query)
 

@@ -21,7 +21,7 @@ from microgigs._checks import plain_text, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.catalog import Service
-from microgigs.errors import InvalidType
+from microgigs.errors import InvalidType, OutOfRange
 from microgigs.ids import CategoryId, MemberId, ServiceId
 from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ReviewPolicy, SellerLevel
@@ -38,6 +38,7 @@ from microgigs.ranking._search import (
 from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
 _PAGE_MAX: Final = 100
+_STARS_MAX: Final = 5  # a rating is 1 to 5 stars: a minimum past 5 finds nothing, ever
 _SCORE_SCALE: Final = 100  # Bayesian averages to two places, stored as whole numbers
 
 
@@ -181,6 +182,24 @@ class ListingQuery:
                 field=_("minimum rating"),
                 expected="a Decimal",
                 actual=type(self.min_rating).__name__,
+            )
+        if self.min_rating is not None and not (
+            self.min_rating.is_finite() and 0 <= self.min_rating <= _STARS_MAX
+        ):
+            raise OutOfRange(
+                field=_("minimum rating"), value=self.min_rating, minimum=0, maximum=_STARS_MAX
+            )
+        if not isinstance(self.ordering, Ordering):
+            raise InvalidType(
+                field=_("ordering"), expected="an Ordering", actual=type(self.ordering).__name__
+            )
+        levels: object = self.seller_levels  # whatever a caller put there
+        if levels is not None and (
+            not isinstance(levels, frozenset | set | tuple | list)
+            or not all(isinstance(level, SellerLevel) for level in levels)
+        ):
+            raise InvalidType(
+                field=_("seller levels"), expected="SellerLevel values", actual=repr(levels)[:60]
             )
         decode_cursor(self.cursor)
         if not isinstance(self.thesaurus, Thesaurus):
