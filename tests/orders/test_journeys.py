@@ -176,6 +176,18 @@ def test_mutual_cancellation_by_agreement_refusal_and_silence():
     )
 
 
+def test_a_delivery_settles_an_open_cancellation_request_and_the_buyer_may_ask_again():
+    # docs/orders.md: any move of the status settles an open request (a docs-only probe
+    # asked whether a delivery dropping it was meant: it is, and now written)
+    order = order_in(OrderStatus.IN_PROGRESS)
+    order.apply(OrderEvent.REQUEST_CANCELLATION, BUYER, EPOCH + DAY, POLICY)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + DAY + HOUR, POLICY)
+    assert (OrderStatus.AWAITING_ACCEPTANCE, None) == (order.status, order.cancellation)
+    assert OrderEvent.AUTO_ACCEPT is order.next_due.event  # the request's 48 hours stopped
+    order.apply(OrderEvent.REQUEST_CANCELLATION, BUYER, EPOCH + 2 * DAY, POLICY)
+    assert order.cancellation is not None
+
+
 def test_auto_cancel_of_orders_without_instructions_is_off_by_default_and_can_be_set():
     assert place_order_default().next_due is None
     policy = attrs.evolve(
