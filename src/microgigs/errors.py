@@ -561,13 +561,14 @@ class OwnService(CatalogError):
 
 @attrs.define(auto_exc=True)
 class ServiceStatusConflict(CatalogError):
-    """A moderation step asked of a service in a status where it makes no sense."""
+    """A step asked of a service (or a request) in a status where it makes no sense."""
 
     code = "catalog.status_conflict"
-    template = _("Cannot {action} a service that is {status}.")
+    template = _("Cannot {action} a {subject} that is {status}.")
 
     status: object
     action: str
+    subject: str = _("service")
 
 
 @attrs.define(auto_exc=True)

@@ -120,7 +120,7 @@ class ServiceRequest:
 
     def _require(self, status: RequestStatus, action: str) -> None:
         if self.status is not status:
-            raise ServiceStatusConflict(status=self.status, action=action)
+            raise ServiceStatusConflict(status=self.status, action=action, subject=_("request"))
 
     def _changed(self) -> None:
         self.version += 1

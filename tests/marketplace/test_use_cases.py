@@ -27,6 +27,7 @@ from microgigs.errors import (
     RequestClosed,
     ReviewNotAllowed,
     ServiceNotAvailable,
+    ServiceStatusConflict,
     WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
@@ -377,6 +378,13 @@ def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market)
     )
     with pytest.raises(RequestClosed):
         market.make_offer(seller, request, "متأخر قليلًا", price=usd(20), delivery_days=2, key="o-5")
+    # moderating or closing a fulfilled request said "Cannot … a service that is …"
+    with pytest.raises(ServiceStatusConflict) as again:
+        market.moderate_request(ADMIN, request, key="rm-again")
+    assert "Cannot approve a request that is fulfilled." == str(again.value)
+    with pytest.raises(ServiceStatusConflict) as closing:
+        market.close_request(buyer, request, key="close")
+    assert "Cannot close a request that is fulfilled." == str(closing.value)
 
 
 def test_requests_expire_through_tick_and_buyers_can_close_them(market):

@@ -694,7 +694,7 @@ class PostRequest(Command[RequestId]):
 class ModerateRequest(Command[None]):
     """An admin shows a request (``reason=None``) or rejects it with a reason."""
 
-    errors = (PermissionDenied, RequestClosed, InvalidText)
+    errors = (PermissionDenied, RequestClosed, ServiceStatusConflict, InvalidText)
 
     actor: Actor
     request_id: RequestId
@@ -738,7 +738,7 @@ class AcceptOffer(Command[OrderId]):
 class CloseRequest(Command[None]):
     """The buyer withdraws a request."""
 
-    errors = (PermissionDenied, RequestClosed)
+    errors = (PermissionDenied, RequestClosed, ServiceStatusConflict)
 
     actor: Actor
     request_id: RequestId
