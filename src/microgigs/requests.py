@@ -20,6 +20,7 @@ from microgigs.actors import Actor
 from microgigs.catalog import ServiceSnapshot, check_price
 from microgigs.clock import later, utc
 from microgigs.errors import (
+    InvalidType,
     NotFound,
     OfferExists,
     OwnService,
@@ -168,7 +169,21 @@ class ServiceRequest:
         if service is not None:
             if service.seller_id != seller_id:
                 raise NotFound(kind=_("service"), key=service.service_id)
-            offer = Offer(offer_id, seller_id, text, utc(now), service_id=service.service_id)
+            if price is not None or delivery_days is not None:  # which terms would hold?
+                raise InvalidType(
+                    field=_("offer"),
+                    expected="a service, or a price and delivery days",
+                    actual="both",
+                )
+            offer = Offer(  # the service at its terms now: they hold if the seller edits it
+                offer_id,
+                seller_id,
+                text,
+                utc(now),
+                service_id=service.service_id,
+                price=service.base_price,
+                delivery_days=service.delivery_days,
+            )
         else:
             amount = check_price(
                 _("offer price"),

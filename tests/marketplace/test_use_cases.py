@@ -508,3 +508,26 @@ def test_only_the_parties_and_admins_read_an_order_conversation(market):
         market.conversation(Actor.member(MemberId("stranger")), order)
     assert [order] == [o.id for o in market.orders_of(buyer)]
     assert [] == market.orders_of(buyer, as_seller=True)
+
+
+def test_an_offer_of_a_service_holds_the_price_it_was_made_at(market):
+    # the seller raised the service from $5 to $150 after offering it: accepting the offer
+    # took $150 from the buyer's wallet (a docs-only probe, 2026-12-06)
+    seller, buyer, service = cast(market)
+    request = market.post_request(
+        buyer, category_id=CategoryId("logo-design"), title="أحتاج شعارًا لمتجري الجديد",
+        description="شعار بسيط وواضح لمتجر ملابس على الإنترنت، بلونين فقط.", key="rq",
+    )  # fmt: skip
+    market.moderate_request(ADMIN, request, key="rq-ok")
+    with pytest.raises(InvalidType):  # a service offer with a price: which one is meant?
+        market.make_offer(seller, request, "بسعر خاص لك اليوم", service_id=service, price=usd(20),
+                          key="o-both")  # fmt: skip
+    offer = market.make_offer(seller, request, "خدمتي تناسب طلبك", service_id=service, key="o")
+    market.edit_service(seller, service, base_price=usd(150), key="dearer")
+    market.moderate_service(ADMIN, service, key="dearer-ok")
+    market.top_up(buyer, usd(200), lg.Gateway.CARD, key="t")
+    order = market.accept_offer(buyer, request, offer, key="yes")
+    assert (usd(5), usd(195)) == (
+        market.order(buyer, order).quote.total,
+        market.balances(buyer).wallet,
+    )

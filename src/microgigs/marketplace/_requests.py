@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import attrs
+
 from microgigs.errors import ServiceNotAvailable
 from microgigs.ids import InquiryId, OfferId, OrderId, RequestId
 from microgigs.inquiries import Inquiry
@@ -79,6 +81,11 @@ def accept_offer(command: c.AcceptOffer, context: Context) -> OrderId:
     seller.require_can_trade()
     if offer.service_id is not None:
         snapshot = buyable(context, offer.service_id, buyer).snapshot()
+        if offer.price is not None and offer.delivery_days is not None:
+            # the offer's terms hold (offers made before they were kept have none)
+            snapshot = attrs.evolve(
+                snapshot, base_price=offer.price, delivery_days=offer.delivery_days
+            )
     else:
         snapshot = request.custom_service(offer)
     order = Order.place(
