@@ -29,6 +29,7 @@ POLICY = attrs.evolve(
         KHAMSAT.ledger,
         clearance_period=relativedelta(seconds=1),
         fast_clearance_period=relativedelta(seconds=1),
+        top_up_maximum=None,  # one top-up funds every lifecycle of a run
     ),
 )
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

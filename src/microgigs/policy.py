@@ -259,7 +259,10 @@ class LedgerPolicy:
     ``fast_clearance_levels``), then may be withdrawn from ``withdrawal_minimum`` up.
     With ``require_verified_email``, a member whose e-mail address the host has not
     verified moves no money: no top-up, checkout, accepted offer or withdrawal (off by
-    default: a host without e-mail cannot verify anyone; the web host turns it on).
+    default: a host without e-mail cannot verify anyone; the web host turns it on). One
+    top-up is at most ``top_up_maximum`` (``None``: only the ledger's bound on amounts):
+    a gateway's account must not be driven to that bound by one member's top-up, which
+    would stop everyone's payments through it.
     """
 
     commission: tuple[ChargeRule, ...]
@@ -269,6 +272,7 @@ class LedgerPolicy:
     fast_clearance_levels: frozenset[SellerLevel]
     withdrawal_minimum: Money
     require_verified_email: bool = False
+    top_up_maximum: Money | None = None
 
     def __attrs_post_init__(self) -> None:
         _require(
@@ -286,11 +290,21 @@ class LedgerPolicy:
         _require(
             self.withdrawal_minimum.is_positive(), "ledger.withdrawal_minimum", "must be positive"
         )
+        _require(
+            self.top_up_maximum is None or self.top_up_maximum.is_positive(),
+            "ledger.top_up_maximum",
+            "must be positive",
+        )
 
     def money(self) -> tuple[Money, ...]:
         """Every amount of this policy."""
         rules = self.commission + self.buyer_fees
-        return (self.withdrawal_minimum, *(m for rule in rules for m in rule.money()))
+        maximum = () if self.top_up_maximum is None else (self.top_up_maximum,)
+        return (
+            self.withdrawal_minimum,
+            *maximum,
+            *(m for rule in rules for m in rule.money()),
+        )
 
     def clearance_for(self, level: SellerLevel) -> relativedelta:
         """How long a seller at ``level`` waits before earnings become available."""
@@ -634,6 +648,7 @@ KHAMSAT: Final = MarketplacePolicy(
         fast_clearance_period=relativedelta(days=7),
         fast_clearance_levels=frozenset({SellerLevel.PROFESSIONAL}),
         withdrawal_minimum=_usd(10),
+        top_up_maximum=_usd(10_000),  # [choice]: one card payment's worth, not the ledger's bound
     ),
     orders=OrderPolicy(
         auto_accept_after=relativedelta(days=3),

@@ -22,6 +22,7 @@ from microgigs.errors import (
     InvalidType,
     MemberSuspended,
     NotFound,
+    OutOfRange,
     PermissionDenied,
     ServiceNotAvailable,
     StaleWrite,
@@ -364,3 +365,19 @@ def test_a_list_given_as_none_is_invalid_type(market):
     with pytest.raises(InvalidType, match="payout methods must be a list, not NoneType"):
         market.set_payout_methods(seller, None, key="p")
     assert () == market.cart(buyer).lines
+
+
+def test_a_top_up_above_the_policys_maximum_is_refused_before_any_charge(market):
+    # one top-up of 1e13 USD drove the card gateway's account to the ledger's bound, and
+    # every member's card payment failed after it (a docs-only probe, 2026-12-06)
+    _seller, buyer, _service = cast(market)
+    maximum = market.policy.ledger.top_up_maximum
+    assert usd(10_000) == maximum
+    with pytest.raises(OutOfRange) as refused:
+        market.top_up(buyer, Money.of("1e13", "USD"), lg.Gateway.CARD, key="huge")
+    assert maximum == refused.value.maximum
+    with pytest.raises(OutOfRange):
+        market.top_up(buyer, usd(10_000) + Money.of("0.01", "USD"), lg.Gateway.CARD, key="t-1")
+    assert [] == market.gateway.charged
+    market.top_up(buyer, usd(10_000), lg.Gateway.CARD, key="t")  # the maximum itself: yes
+    assert usd(10_000) == market.balances(buyer).wallet

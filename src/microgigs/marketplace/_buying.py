@@ -7,13 +7,14 @@ from typing import Protocol, TypeVar
 from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.catalog import Cart, CartLine, Favourites
-from microgigs.errors import NotFound
+from microgigs.errors import NotFound, OutOfRange
 from microgigs.ids import MemberId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import buyable
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._orders import publish
 from microgigs.members import Member
+from microgigs.money import Money
 from microgigs.orders import Order
 from microgigs.pricing import quote
 
@@ -23,6 +24,11 @@ Record = TypeVar("Record", Cart, Favourites)
 @handles(c.TopUp)
 def top_up(command: c.TopUp, context: Context) -> None:
     member = context.payer(command.actor)
+    maximum = context.policy.ledger.top_up_maximum
+    amount: object = command.amount  # not Money: charge() refuses it (InvalidType)
+    if maximum is not None and isinstance(amount, Money) and amount > maximum:
+        smallest = Money(1, maximum.currency)
+        raise OutOfRange(field=_("top-up"), value=amount, minimum=smallest, maximum=maximum)
     context.charge(member.id, command.amount, command.method)
     context.post(
         lg.top_up,

@@ -493,7 +493,7 @@ class ResumeService(ServiceCommand[None]):
 class TopUp(Command[None]):
     """Money paid in through a gateway onto the member's balance."""
 
-    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed, NotPositive)
+    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed, NotPositive, OutOfRange)
 
     actor: Actor
     amount: Money
