@@ -381,3 +381,24 @@ def test_a_top_up_above_the_policys_maximum_is_refused_before_any_charge(market)
     assert [] == market.gateway.charged
     market.top_up(buyer, usd(10_000), lg.Gateway.CARD, key="t")  # the maximum itself: yes
     assert usd(10_000) == market.balances(buyer).wallet
+
+
+def test_a_members_own_pages_are_refused_to_admins_and_to_members_who_do_not_exist(market):
+    # cart(ADMIN) was an empty cart with a 0.00 balance; a ghost member's cart, favourites,
+    # inquiries and orders were empty lists (a docs-only probe, 2026-12-06)
+    cast(market)
+    ghost = Actor.member(MemberId("ghost"))
+    reads = (
+        market.cart,
+        market.favourites,
+        market.inquiries,
+        market.orders_of,
+        lambda actor: market.orders_of(actor, as_seller=True),
+    )
+    for read in reads:
+        with pytest.raises(PermissionDenied):
+            read(ADMIN)
+        with pytest.raises(NotFound):
+            read(ghost)
+    with pytest.raises(InvalidType):  # a yes or no is a bool
+        market.orders_of(Actor.member(MemberId("ghost")), as_seller="yes")

@@ -18,7 +18,7 @@ from typing import Final
 import attrs
 
 from microgigs import ledger as lg
-from microgigs._checks import whole_number
+from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CartLine, Service, ServiceStatus
@@ -208,6 +208,18 @@ def _own(actor: Actor, action: str) -> MemberId:
     return actor.member_id
 
 
+def _member_of(uow: UnitOfWork, actor: Actor, action: str) -> MemberId:
+    """A member's own page (cart, favourites, inquiries, orders): a member who exists.
+
+    An admin has none (``PermissionDenied``); a member id nobody has is ``NotFound``, not
+    an empty page.
+    """
+    _check_actor(actor)
+    if actor.role is not Role.MEMBER or actor.member_id is None:
+        raise PermissionDenied(actor=actor.role.label, action=action)
+    return uow.members.get(actor.member_id).id
+
+
 def _check_actor(actor: object) -> None:
     if not isinstance(actor, Actor):
         raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
@@ -330,8 +342,8 @@ class Queries(ReadSide):
 
     def favourites(self, actor: Actor) -> list[Service]:
         """The services the member saved, newest first (those gone inactive included)."""
-        member_id = _own(actor, _("read favourites"))
         with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("read favourites"))
             saved = [uow.services.get(s) for s in uow.favourites.get(member_id)]
             return [
                 s
@@ -341,14 +353,14 @@ class Queries(ReadSide):
 
     def inquiries(self, actor: Actor, *, limit: int = 50) -> list[Inquiry]:
         """The member's own questions to sellers with their answers, newest first."""
-        member_id = _own(actor, _("read inquiries"))
         with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("read inquiries"))
             return uow.inquiries.from_buyer(member_id, limit=limit)
 
     def cart(self, actor: Actor) -> CartView:
         """The buyer's cart priced now: each line's quote, the total, and the balance."""
-        member_id = _own(actor, _("read a cart"))
         with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("read a cart"))
             lines = []
             for line in uow.carts.get(member_id):
                 service = uow.services.get(line.service_id)
@@ -428,12 +440,13 @@ class Queries(ReadSide):
         self, actor: Actor, status: OrderStatus | None = None, *, as_seller: bool = False
     ) -> list[Order]:
         """The actor's orders as buyer (or as seller), newest first, in one status if given."""
-        member_id = _own(actor, _("list orders"))
         if status is not None and not isinstance(status, OrderStatus):
             raise InvalidType(
                 field=_("status"), expected="OrderStatus", actual=type(status).__name__
             )
+        yes_or_no(_("as seller"), as_seller)
         with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("list orders"))
             if as_seller:
                 return uow.orders.by_seller(member_id, status)
             return uow.orders.by_buyer(member_id, status)
