@@ -402,3 +402,19 @@ def test_a_members_own_pages_are_refused_to_admins_and_to_members_who_do_not_exi
             read(ghost)
     with pytest.raises(InvalidType):  # a yes or no is a bool
         market.orders_of(Actor.member(MemberId("ghost")), as_seller="yes")
+
+
+@pytest.mark.parametrize("outcome", [None, "resolve_full_refund", 3])
+def test_a_dispute_resolved_with_something_that_is_no_outcome_is_invalid_type(market, outcome):
+    # None read "…cannot None."; the string "resolve_full_refund" refunded the order
+    _seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "الاسم: نخلة", key="m")
+    market.report_problem(buyer, order, "لم يصل شيء", key="p")
+    before = market.balances(buyer)
+    with pytest.raises(InvalidType):
+        market.resolve_dispute(ADMIN, order, outcome, key="r")
+    assert (OrderStatus.DISPUTED, before) == (
+        market.order(ADMIN, order).status,
+        market.balances(buyer),
+    )

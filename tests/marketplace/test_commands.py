@@ -86,3 +86,11 @@ def test_a_nested_value_refused_says_which_field_and_why():
     with pytest.raises(InvalidType) as wrong:
         c.structure_command("hire_bid", {**hire, "milestones": "الشعار"})
     assert "hire_bid.milestones" == wrong.value.field
+
+
+def test_a_value_that_is_no_member_of_an_enum_names_the_ones_that_are():
+    # "top_up must be …, not 'bitcoin' is not a valid Gateway." (Python's words, in Arabic too)
+    ahmad = {"role": "member", "member_id": "01A"}
+    with pytest.raises(InvalidType) as wrong:
+        c.structure_command("top_up", {"actor": ahmad, "amount": "5 USD", "method": "bitcoin"})
+    assert "top_up.method must be one of paypal, card, not 'bitcoin'." == str(wrong.value)

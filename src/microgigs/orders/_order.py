@@ -198,6 +198,8 @@ class Order:
         otherwise; ``refund`` is the amount returned to the buyer by a partial refund, and
         given with any other event is ``RefundNotExpected``.
         """
+        if type(event) is not OrderEvent:  # "resolve_full_refund" or None is no event
+            raise InvalidType(field=_("event"), expected="OrderEvent", actual=type(event).__name__)
         when = utc(now)
         party = self.party_of(actor)
         rule = decide(self, event, party, when, policy)

@@ -89,7 +89,16 @@ def _plain_hook(kind: object) -> _Hook:
 
 def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
     found = kind._value2member_map_.get(value) if value.__class__ is str else None
-    return kind(value) if found is None else found  # kind(value) raises the usual error
+    if found is None:  # not one of its values: say which ones are
+        try:
+            return kind(value)
+        except ValueError:
+            raise InvalidType(
+                field=kind.__name__,
+                expected="one of " + ", ".join(str(m.value) for m in kind),
+                actual=repr(value)[:40],
+            ) from None
+    return found
 
 
 def _optional_of(kind: object) -> object | None:
