@@ -30,7 +30,7 @@ from microgigs.errors import (
     UnknownUpgrade,
 )
 from microgigs.ids import MemberId, TransactionId
-from microgigs.marketplace import NewUpgrade
+from microgigs.marketplace import NewUpgrade, bootstrap
 from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway, Receipt
@@ -418,3 +418,22 @@ def test_a_dispute_resolved_with_something_that_is_no_outcome_is_invalid_type(ma
         market.order(ADMIN, order).status,
         market.balances(buyer),
     )
+
+
+@pytest.mark.parametrize(
+    "wiring",
+    [
+        {"target": None},
+        {"target": 5},
+        {"target": ":memory:", "policy": "khamsat"},
+        {"target": ":memory:", "clock": "now"},
+        {"target": ":memory:", "ids": 7},
+        {"target": ":memory:", "gateway": "card"},
+        {"target": ":memory:", "categories": ["logo-design"]},
+    ],
+)
+def test_bootstrap_refuses_parts_that_are_not_what_it_wires(wiring):
+    # bootstrap(None) and clock="now" were accepted, and the first call raised an
+    # AttributeError; policy="khamsat" was an AttributeError (a docs-only probe, 2026-12-06)
+    with pytest.raises(InvalidType):
+        bootstrap(**wiring)

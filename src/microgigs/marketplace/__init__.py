@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from microgigs.catalog import CategoryTree, default_categories
 from microgigs.clock import Clock, SystemClock
+from microgigs.errors import InvalidType
 from microgigs.ids import IdGenerator, UlidGenerator
 from microgigs.ledger import Gateway
 from microgigs.marketplace import commands
@@ -50,6 +51,19 @@ __all__ = [
 ]
 
 
+def _wired(part: str, value: object, expected: str, *, fits: bool) -> None:
+    """A part handed to :func:`bootstrap` that is not what it wires: ``InvalidType``.
+
+    Now, not an ``AttributeError`` at the first call.
+    """
+    if not fits:
+        raise InvalidType(field=part, expected=expected, actual=type(value).__name__)
+
+
+def _can(part: object, *methods: str) -> bool:
+    return all(callable(getattr(part, method, None)) for method in methods)
+
+
 def bootstrap(  # the one place a host wires a marketplace; every part has a default
     target: str | Storage,
     *,
@@ -68,6 +82,15 @@ def bootstrap(  # the one place a host wires a marketplace; every part has a def
     the fake payment gateway (replace it with yours before taking real money), the
     default category tree. :meth:`Marketplace.close` closes the storage it opened.
     """
+    _wired("policy", policy, "a MarketplacePolicy", fits=isinstance(policy, MarketplacePolicy))
+    storage_like = isinstance(target, str) or _can(target, "unit_of_work")
+    _wired("target", target, "a file, a DSN, ':memory:' or a Storage", fits=storage_like)
+    _wired("clock", clock, "a Clock", fits=clock is None or _can(clock, "now"))
+    _wired("ids", ids, "an IdGenerator", fits=ids is None or _can(ids, "new"))
+    payer = gateway is None or _can(gateway, "charge", "void")
+    _wired("gateway", gateway, "a PaymentGateway", fits=payer)
+    tree = categories is None or isinstance(categories, CategoryTree)
+    _wired("categories", categories, "a CategoryTree", fits=tree)
     storage = open_storage(target, currency=policy.currency) if isinstance(target, str) else target
     clock = SystemClock() if clock is None else clock
     return Marketplace(
