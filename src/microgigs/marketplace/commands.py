@@ -634,7 +634,10 @@ class CancelLate(OrderCommand[None]):
 
 @attrs.frozen
 class Decline(OrderCommand[None]):
-    """The seller declines an order before delivering: the money goes back."""
+    """The seller declines an order: all the money goes back to the buyer.
+
+    While it awaits instructions or is in progress, a round of modifications included.
+    """
 
     errors = (TransitionNotAllowed, PermissionDenied, InvalidText, ContactDetailsNotAllowed)
 
