@@ -181,8 +181,10 @@ def test_a_suspended_sellers_service_cannot_be_carted_ordered_or_checked_out(mar
         lambda: market.checkout(buyer, lg.Gateway.CARD, key="k-card"),
         lambda: market.ask(buyer, service, "هل أنت متاح؟", key="q"),
     ):
-        with pytest.raises(ServiceNotAvailable):
+        with pytest.raises(ServiceNotAvailable) as refused:
             attempt()
+        # the service is active: it said "(it is paused)"; nothing of the seller's account
+        assert str(refused.value).endswith("(it is unavailable for now).")
     assert ([], usd(50), 1) == (  # the one charge is the top-up
         market.orders_of(buyer),
         market.balances(buyer).wallet,

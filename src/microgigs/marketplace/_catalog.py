@@ -43,7 +43,8 @@ def buyable(context: Context, service_id: ServiceId, buyer: Member) -> Service:
     service = context.uow.services.get(service_id)
     service.require_buyable_by(buyer.id)
     if not context.uow.members.can_trade(service.seller_id):
-        raise ServiceNotAvailable(service_id=service.id, status=ServiceStatus.PAUSED)
+        # true, and says nothing of the seller's account to a buyer (it is not paused)
+        raise ServiceNotAvailable(service_id=service.id, status=_("unavailable for now"))
     return service
 
 
