@@ -376,13 +376,7 @@ def _helpers() -> dict[str, Any]:
         "csrf": session.setdefault("csrf", secrets.token_urlsafe(24)),
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
-        "my_name": (  # a member's first name; an admin's whole "site team"
-            ""
-            if not g.member_id
-            else member_name(g.member_id)
-            if g.admin
-            else member_name(g.member_id).split(" ")[0]
-        ),
+        "my_name": _my_name(),
         "is_admin": g.admin,
         "demo": _host().demo,
         "tree": TREE,
@@ -435,6 +429,14 @@ def measure(name: str, value: object) -> str:
     if name == "average rating":
         return f"{format_decimal(value, '0.0#', locale=g.lang, numbering_system='latn')} ★"
     return format_decimal(value, locale=g.lang, numbering_system="latn")
+
+
+def _my_name() -> str:
+    """The menu's name of who is logged in: a member's first name, an admin's whole team."""
+    if not g.member_id:
+        return ""
+    name = member_name(g.member_id)
+    return name if g.admin else name.split(" ")[0]
 
 
 def member_name(member_id: str) -> str:
@@ -1664,9 +1666,7 @@ def member_profile(member_id: str) -> str:
         open_now = [  # open, a hire free, and none of it this member's already
             p
             for p in _market().my_projects(me)
-            if p.status is ProjectStatus.OPEN
-            and len(p.offered) + len(p.hired) < p.terms.hires_allowed
-            and p.id not in engaged
+            if p.status is ProjectStatus.OPEN and p.hires_left > 0 and p.id not in engaged
         ]
     return render_template(
         "member.html",

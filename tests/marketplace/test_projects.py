@@ -108,6 +108,14 @@ def hired(market, client, freelancer, milestones=()):
     return project, contract
 
 
+def funded(market):
+    """A client and a freelancer hired on a contract whose milestone 1 is funded."""
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    return client, freelancer, contract
+
+
 def money(market, client, freelancer):
     client_balance = market.balances(client).wallet
     earned = market.balances(freelancer)
@@ -433,9 +441,7 @@ def market_escrow(contract, number):
 
 
 def test_mutual_cancellation_asked_taken_back_and_agreed(market):
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
+    client, freelancer, contract = funded(market)
     with pytest.raises(ProjectStatusConflict):  # none asked yet
         market.take_back_cancellation(freelancer, contract, key="back-none")
     with pytest.raises(ProjectStatusConflict):
@@ -652,9 +658,7 @@ def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(marke
 
 
 def test_a_freelancer_who_refuses_an_early_end_disputes_what_is_held(market):
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
+    client, freelancer, contract = funded(market)
     market.end_contract(client, contract, "تغيرت خطتنا", key="end")
     market.answer_end(freelancer, contract, agree=False, key="no")
     market.clock.set(market.clock.now() + 30 * DAY)
@@ -718,9 +722,7 @@ def test_a_project_kept_open_by_a_waiting_offer_expires_once_it_is_answered(mark
 
 
 def test_an_early_end_disputed_whole_leaves_the_due_index_after_its_days(market):
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
+    client, freelancer, contract = funded(market)
     market.end_contract(client, contract, "تغيرت خطتنا", key="end")
     market.dispute_milestone(freelancer, contract, 1, "أنجزت نصف العمل", key="dispute")
     market.clock.set(market.clock.now() + 7 * DAY)
@@ -1099,9 +1101,7 @@ def test_refusals_name_what_they_refuse_in_plain_words(market):
 
 
 def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(market):
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
+    client, freelancer, contract = funded(market)
     market.dispute_milestone(client, contract, 1, "لم يبدأ العمل بعد", key="d")
     market.ask_to_cancel_contract(freelancer, contract, key="ask")
     with pytest.raises(ProjectStatusConflict) as refused:
@@ -1111,9 +1111,7 @@ def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(marke
 
 
 def test_ratings_name_the_aspects_a_review_needs(market):
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
+    client, freelancer, contract = funded(market)
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.approve_milestone(client, contract, 1, key="ok")
     repeated = [AspectRating(Aspect.OVERALL, 5)] + [AspectRating(a, 5) for a in CLIENT_ASPECTS[1:]]

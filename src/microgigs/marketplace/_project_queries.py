@@ -18,7 +18,6 @@ from microgigs._checks import whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
-from microgigs.clock import utc
 from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, label
@@ -511,9 +510,11 @@ def next_commands(contract: Contract, actor: Actor, now: datetime) -> tuple[str,
     status = contract.status
     held = {m.status for m in contract.milestones}
     found: list[str] = []
-    if status is ContractStatus.OFFERED and utc(now) < contract.offer_expires_at:
-        # past its lifetime the offer has lapsed, even before tick records it
-        found += ["answer_offer"] if freelancer else ["withdraw_offer"] if client else []
+    live_offer = status is ContractStatus.OFFERED and not contract.offer_lapsed(now)
+    if live_offer and freelancer:
+        found.append("answer_offer")
+    if live_offer and client:
+        found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
         found += _active_commands(held, client=client, freelancer=freelancer)
         proposer = contract.proposed_by

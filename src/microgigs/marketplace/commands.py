@@ -1261,6 +1261,11 @@ commands with :func:`structure_command` and writes results (``converter.unstruct
 """
 
 
+_UNSTRUCTURED: Final = (TypeError, ValueError, KeyError, AttributeError, RecursionError,
+                        ArithmeticError)  # fmt: skip
+"""What the converter raises on a value it cannot read (besides microgigs' own errors)."""
+
+
 def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]:  # type: ignore[explicit-any]
     """The command ``name`` built from plain values (JSON, a form, the shell's ``key=value``).
 
@@ -1295,19 +1300,8 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
         if not isinstance(error, InvalidType):
             raise  # a value's own typed refusal (an unknown currency, an amount): as it is
         raise _refused_field(name, kind, fields, error) from None
-    except (
-        TypeError,
-        ValueError,
-        KeyError,
-        AttributeError,
-        RecursionError,
-        ArithmeticError,
-    ) as error:
+    except _UNSTRUCTURED as error:
         raise _refused_field(name, kind, fields, error) from None
-
-
-_UNSTRUCTURED: Final = (TypeError, ValueError, KeyError, AttributeError, RecursionError,
-                        ArithmeticError)  # fmt: skip
 
 
 def _refused_field(

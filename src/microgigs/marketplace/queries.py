@@ -214,10 +214,10 @@ def _member_of(uow: UnitOfWork, actor: Actor, action: str) -> MemberId:
     An admin has none (``PermissionDenied``); a member id nobody has is ``NotFound``, not
     an empty page.
     """
-    _check_actor(actor)
-    if actor.role is not Role.MEMBER or actor.member_id is None:
+    member_id = _own(actor, action)
+    if actor.role is not Role.MEMBER:
         raise PermissionDenied(actor=actor.role.label, action=action)
-    return uow.members.get(actor.member_id).id
+    return uow.members.get(member_id).id
 
 
 def _check_actor(actor: object) -> None:

@@ -504,9 +504,12 @@ class Contract:
         if self.status not in statuses:
             raise ProjectStatusConflict(subject=_("contract"), status=self.status, action=action)
 
+    def offer_lapsed(self, now: datetime) -> bool:
+        """The offer is past its lifetime at ``now``: lapsed, even before ``tick`` records it."""
+        return utc(now) >= self.offer_expires_at
+
     def _require_unexpired(self, action: str, now: datetime) -> None:
-        """An offer past its lifetime has lapsed, even before ``tick`` records it."""
-        if utc(now) >= self.offer_expires_at:
+        if self.offer_lapsed(now):
             raise ProjectStatusConflict(
                 subject=_("contract"), status=ContractStatus.LAPSED, action=action
             )
@@ -539,7 +542,7 @@ class Contract:
 
     def lapse(self, now: datetime) -> bool:
         """An offer left unanswered past its lifetime lapses (``tick``); True if it did."""
-        if self.status is not ContractStatus.OFFERED or utc(now) < self.offer_expires_at:
+        if self.status is not ContractStatus.OFFERED or not self.offer_lapsed(now):
             return False
         self._close_offer(ContractStatus.LAPSED, now)
         return True

@@ -259,6 +259,11 @@ class Project:
         self.status = ProjectStatus.REJECTED
         self._changed(now)
 
+    @property
+    def hires_left(self) -> int:
+        """How many more contracts it may offer: its hires less the offers waiting and hires."""
+        return self.terms.hires_allowed - len(self.offered) - len(self.hired)
+
     def is_open(self, now: datetime) -> bool:
         """Open for bids at ``now``: approved, not closed or expired."""
         return (
@@ -494,7 +499,7 @@ class Project:
         """
         actor.require_member(self.client_id, _("hire for this project"))
         self._require_open(_("hire"), now)
-        if len(self.offered) + len(self.hired) >= self.terms.hires_allowed:
+        if self.hires_left <= 0:
             raise ProjectStatusConflict(
                 subject=_("project"), status=_("fully hired"), action=_("hire")
             )
