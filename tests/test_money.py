@@ -57,7 +57,8 @@ def test_of_reads_major_units_with_each_currency_exponent(amount, currency, mino
 
 
 @pytest.mark.parametrize(
-    "amount", ["12.505", "1.5e-3", "NaN", "Infinity", "-inf", "abc", "", "1,000", "١٢٫٥٠٥"]
+    "amount",
+    ["12.505", "1.5e-3", "NaN", "Infinity", "-inf", "abc", "", "1,000", "١٢٫٥٠٥", "1_000", "5_0"],
 )
 def test_of_refuses_what_is_not_an_exact_amount(amount):
     with pytest.raises(InvalidAmount):
@@ -171,6 +172,20 @@ def test_adding_a_number_is_not_supported():
         usd("5") + 5  # type: ignore[operator]
     with pytest.raises(TypeError):
         3 + usd("5")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("other", [5, Decimal(5), "5", None, 5.0])
+def test_comparing_with_what_is_not_money_is_a_typed_error(other):
+    for operation in (
+        lambda: usd("5") < other,
+        lambda: usd("5") <= other,
+        lambda: usd("5") > other,
+        lambda: usd("5") >= other,
+    ):
+        with pytest.raises(InvalidType) as caught:
+            operation()
+        assert caught.value.actual == type(other).__name__
+    assert usd("5") != other
 
 
 def test_comparisons_and_predicates():

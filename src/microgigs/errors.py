@@ -551,12 +551,17 @@ class ServiceNotAvailable(CatalogError):
 
 @attrs.define(auto_exc=True)
 class OwnService(CatalogError):
-    """A seller can never buy (or favourite) their own service."""
+    """A member acting on their own service or request; ``action`` says what was tried.
+
+    A member never buys, favourites or asks about their own service, nor offers on their own
+    request (``service_id`` is then the request's id).
+    """
 
     code = "catalog.own_service"
-    template = _("You cannot buy your own service {service_id}.")
+    template = _("You cannot {action} ({service_id}).")
 
     service_id: str
+    action: str = _("buy your own service")
 
 
 @attrs.define(auto_exc=True)

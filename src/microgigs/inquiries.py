@@ -71,7 +71,7 @@ class Inquiry:
         """A buyer's first question about a service (never about their own)."""
         buyer_id = buyer.acting_member(_("ask about a service"))
         if buyer_id == seller_id:
-            raise OwnService(service_id=service_id)
+            raise OwnService(service_id=service_id, action=_("ask about your own service"))
         when = utc(at)
         text = message_text(_("message"), body, _BODY_LENGTH)
         inquiry = cls(inquiry_id, service_id, buyer_id, seller_id, when)

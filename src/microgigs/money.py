@@ -165,6 +165,8 @@ class Money:
             text = amount.strip().replace("\u066b", ".")
             if len(text) > _LONGEST_AMOUNT_TEXT:
                 raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
+            if "_" in text:  # Decimal reads "1_000" as Python source would; an amount is not
+                raise InvalidAmount(amount=amount, currency=currency, places=exponent)
             try:
                 value = Decimal(text)
             except decimal.InvalidOperation:
@@ -233,6 +235,10 @@ class Money:
     # --- arithmetic (same currency only) ---------------------------------------------------
 
     def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise InvalidType(
+                field=_("the amount compared"), expected="Money", actual=type(other).__name__
+            )
         if other.currency != self.currency:
             raise CurrencyMismatch(left=self.currency, right=other.currency)
 

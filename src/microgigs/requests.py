@@ -160,7 +160,7 @@ class ServiceRequest:
         """A seller's offer: one of their active services, or a custom price and delivery."""
         seller_id = actor.acting_member(_("make an offer"))
         if seller_id == self.buyer_id:
-            raise OwnService(service_id=self.id)
+            raise OwnService(service_id=self.id, action=_("make an offer on your own request"))
         if not self.is_open(now):
             raise RequestClosed(request_id=self.id)
         if any(o.seller_id == seller_id for o in self.offers):

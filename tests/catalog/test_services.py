@@ -151,6 +151,27 @@ def test_editing_a_published_service_sends_it_back_to_review_and_keeps_old_snaps
     assert Money.of(10, "USD") == service.snapshot().base_price
 
 
+@pytest.mark.parametrize("status", [ServiceStatus.ACTIVE, ServiceStatus.PAUSED])
+def test_an_edit_that_changes_nothing_moves_nothing(status):
+    service = active_service(upgrades=[upgrade(1)])
+    if status is ServiceStatus.PAUSED:
+        service.pause(SELLER, EPOCH)
+    before = attrs.asdict(service)
+    later = EPOCH.replace(year=EPOCH.year + 1)
+    service.edit(SELLER, KHAMSAT.catalog, later)
+    service.edit(
+        SELLER,
+        KHAMSAT.catalog,
+        later,
+        title=service.title,
+        base_price=service.base_price,
+        upgrades=list(service.upgrades),
+        tags=list(service.tags),
+        category_id=service.category_id,
+    )
+    assert before == attrs.asdict(service)
+
+
 def test_only_active_services_of_other_sellers_can_be_bought():
     service = make_service()
     with pytest.raises(ServiceNotAvailable):

@@ -47,6 +47,10 @@ def test_bad_inputs_to_formatting_are_typed_errors():
         format_datetime(NOON, "en", timezone="Mars/Olympus")
     with pytest.raises(InvalidType):
         format_money(Money.of(1, "USD"), 5)  # type: ignore[arg-type]
+    for not_money in (5, "5 USD", None):
+        with pytest.raises(InvalidType) as caught:
+            format_money(not_money, "ar")  # type: ignore[arg-type]
+        assert (caught.value.expected, caught.value.actual) == ("Money", type(not_money).__name__)
 
 
 @pytest.mark.parametrize(

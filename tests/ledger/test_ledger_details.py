@@ -11,10 +11,13 @@ import pytest
 
 from microgigs import ledger as lg
 from microgigs.errors import (
+    CurrencyMismatch,
     InvalidRefund,
     InvalidText,
+    InvalidType,
     NotPositive,
     UnbalancedTransaction,
+    UnknownAccount,
 )
 from microgigs.ids import MemberId, OrderId, TransactionId
 from microgigs.money import Money
@@ -163,3 +166,27 @@ def test_a_reversal_keeps_the_order_it_undoes(book, ids):
 
 def test_money_used_here_is_in_the_books_currency():
     assert Money.zero("USD") == lg.Ledger("USD").balance(lg.wallet(BUYER))
+
+
+@pytest.mark.parametrize("account", ["nonsense", "wallet:", "escrow", ""])
+def test_a_statement_of_what_is_not_an_account_name_is_refused(book, account):
+    with pytest.raises(UnknownAccount):
+        book.statement(lg.AccountId(account))
+
+
+def test_a_period_report_in_another_currency_than_its_transactions_is_refused(book, ids):
+    # top-ups alone: no amount of the report is added to, yet the currency is still wrong
+    book.post(lg.top_up(ids(), "t", member_id=BUYER, amount=usd(9), source="card", at=EPOCH))
+    year = {"start": EPOCH, "end": EPOCH.replace(year=EPOCH.year + 1)}
+    with pytest.raises(CurrencyMismatch) as caught:
+        lg.period_report(book, currency="SAR", **year)
+    assert (caught.value.left, caught.value.right) == ("SAR", "USD")
+    paid_order(book, ids, usd(25))
+    assert usd(25) == lg.period_report(book, currency="USD", **year).gmv
+
+
+@pytest.mark.parametrize("original", ["T1", None, 5])
+def test_a_reversal_of_what_is_not_a_transaction_is_a_typed_error(ids, original):
+    with pytest.raises(InvalidType) as caught:
+        lg.reversal(ids(), "undo", original=original, at=EPOCH)
+    assert caught.value.actual == type(original).__name__

@@ -31,6 +31,8 @@ from microgigs.errors import (
     WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
+from microgigs.l10n import translate_error
+from microgigs.marketplace import NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering, Rating
@@ -443,6 +445,36 @@ def test_a_seller_edits_pauses_and_resumes_a_service_and_the_index_follows(marke
         market.edit_service(buyer, service, title="عنوان من شخص آخر تمامًا", key="e-2")
 
 
+def test_an_edit_that_changes_nothing_leaves_the_service_listed_and_its_upgrades(market):
+    # a host's edit form sends every field back: saved unchanged, the service stays on sale
+    seller, buyer, service = cast(market)
+    before = market.service(seller, service)
+    market.add_to_cart(buyer, service, upgrade_ids=[before.upgrades[1].id], key="c-1")
+    market.edit_service(
+        seller,
+        service,
+        title=before.title,
+        description=before.description,
+        base_price=before.base_price,
+        delivery_days=before.delivery_days,
+        upgrades=[NewUpgrade(u.title, u.price, u.extra_days) for u in before.upgrades],
+        key="e-1",
+    )
+    after = market.service(seller, service)
+    assert (ServiceStatus.ACTIVE, before.upgrades) == (after.status, after.upgrades)
+    assert in_index(market, service)
+    (line,) = market.cart(buyer).lines
+    assert usd(55) == line.quote.subtotal
+    # one upgrade changed: the other keeps its id (and the cart line its choice), to review
+    changed = NewUpgrade(before.upgrades[0].title, usd(45), 1)
+    kept = NewUpgrade(before.upgrades[1].title, before.upgrades[1].price, 1)
+    market.edit_service(seller, service, upgrades=[changed, kept], key="e-2")
+    after = market.service(seller, service)
+    assert ServiceStatus.PENDING_REVIEW == after.status
+    assert before.upgrades[0].id != after.upgrades[0].id
+    assert before.upgrades[1] == after.upgrades[1]
+
+
 def test_a_rejected_service_edited_by_its_seller_goes_back_to_review(market):
     # docs/catalog.md: rejected with a reason (and submitted again); no command did it
     seller, _buyer, _service = cast(market)
@@ -463,6 +495,35 @@ def test_a_rejected_service_edited_by_its_seller_goes_back_to_review(market):
     assert (ServiceStatus.PENDING_REVIEW, None) == (edited.status, edited.rejection_reason)
     market.moderate_service(ADMIN, rejected, key="m-cards-2")
     assert ServiceStatus.ACTIVE == market.service(None, rejected).status
+
+
+def test_a_member_refused_their_own_service_or_request_is_told_what_they_tried(market):
+    seller, buyer, service = cast(market)
+    request = market.post_request(
+        buyer,
+        category_id=CategoryId("logo-design"),
+        title="أحتاج شعارًا متحركًا لقناتي",
+        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
+        budget=usd(30),
+        key="rq-1",
+    )
+    market.moderate_request(ADMIN, request, key="rm-1")
+    tries = {
+        "You cannot buy your own service": lambda: market.add_to_cart(seller, service, key="1"),
+        "You cannot add your own service to your favourites": lambda: market.add_favourite(
+            seller, service, key="2"
+        ),
+        "You cannot ask about your own service": lambda: market.ask(seller, service, "؟", key="3"),
+        "You cannot make an offer on your own request": lambda: market.make_offer(
+            buyer, request, "أعرض على نفسي", price=usd(20), delivery_days=2, key="4"
+        ),
+    }
+    arabic = ["شراء خدمتك", "إضافة خدمتك إلى مفضلتك", "السؤال عن خدمتك", "تقديم عرض على طلبك"]
+    for (english, attempt), words in zip(tries.items(), arabic, strict=True):
+        with pytest.raises(OwnService) as caught:
+            attempt()
+        assert translate_error(caught.value, "en").startswith(english)
+        assert translate_error(caught.value, "ar").startswith(f"لا يمكنك {words}")
 
 
 def test_favourites_carts_profiles_and_suspension(market):

@@ -67,7 +67,9 @@ def test_a_quote_of_another_service_and_an_own_service_are_refused_with_their_co
             placed_at=EPOCH,
             policy=POLICY,
         )
-    assert {"service_id": service.service_id} == own.value.context()
+    assert {"service_id": service.service_id, "action": "buy your own service"} == (
+        own.value.context()
+    )
 
 
 def test_an_outsider_is_refused_naming_their_role_and_the_action():

@@ -247,10 +247,12 @@ class Service:
         """One unit with every upgrade: the most one unit can cost."""
         return sum((u.price for u in self.upgrades), self.base_price)
 
-    def require_buyable_by(self, buyer_id: MemberId) -> None:
-        """Refuse an inactive service, or a seller buying their own service."""
+    def require_buyable_by(
+        self, buyer_id: MemberId, action: str = _("buy your own service")
+    ) -> None:
+        """Refuse an inactive service, or its seller (``action``: what they tried)."""
         if buyer_id == self.seller_id:
-            raise OwnService(service_id=self.id)
+            raise OwnService(service_id=self.id, action=action)
         if not self.is_buyable:
             raise ServiceNotAvailable(service_id=self.id, status=self.status)
 
@@ -299,7 +301,8 @@ class Service:
 
         A rejected service, fixed, is submitted again (its reason cleared); a published one
         leaves the index until approved. Orders keep their snapshot, so nothing already
-        bought changes.
+        bought changes. An edit that changes nothing (no field, or each the same as now)
+        changes nothing: the service keeps its status, as a host's form sent back unchanged.
         """
         actor.require_member(self.seller_id, _("edit this service"))
         content = _checked_content(
@@ -313,10 +316,19 @@ class Service:
             tags=self.tags if tags is None else tags,
             gallery=self.gallery if gallery is None else gallery,
         )
+        if category_id is None or category_id == self.category_id:
+            category_id = self.category_id
+        elif type(category_id) is not str:
+            raise InvalidType(
+                field=_("category"), expected="a category id", actual=type(category_id).__name__
+            )
+        if category_id == self.category_id and all(
+            getattr(self, name) == value for name, value in content.items()
+        ):
+            return
         for name, value in content.items():
             setattr(self, name, value)
-        if category_id is not None:
-            self.category_id = category_id
+        self.category_id = category_id
         if self.status in _REVIEWED_AGAIN_WHEN_EDITED:
             self.rejection_reason = None
             self._move(ServiceStatus.PENDING_REVIEW, when)

@@ -63,6 +63,8 @@ def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     >>> format_money(Money.of("5", "USD"), "ar-EG", digits="locale")
     '\u200f٥٫٠٠\xa0US$'
     """
+    if not isinstance(money, Money):
+        raise InvalidType(field=_("amount"), expected="Money", actual=type(money).__name__)
     where = parse_locale(locale)
     with decimal.localcontext(
         _CONTEXT

@@ -10,7 +10,7 @@ import attrs
 
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
-from microgigs.errors import UnknownAccount
+from microgigs.errors import InvalidType, UnknownAccount
 from microgigs.ids import MemberId, OrderId
 
 AccountId = NewType("AccountId", str)
@@ -80,7 +80,14 @@ class Account:
 
     @classmethod
     def parse(cls, account: str) -> Account:
-        """The account named ``account``, or :class:`~microgigs.errors.UnknownAccount`."""
+        """The account named ``account``, or :class:`~microgigs.errors.UnknownAccount`.
+
+        A value that is not text is :class:`~microgigs.errors.InvalidType`.
+        """
+        if type(account) is not str:
+            raise InvalidType(
+                field=_("account"), expected="an account id", actual=type(account).__name__
+            )
         if len(account) > _LONGEST_NAME:
             raise UnknownAccount(account=str(account)[:_LONGEST_NAME])
         return _parsed(account)

@@ -131,7 +131,11 @@ class Ledger:
     _uncleared: dict[OrderId, Release] = attrs.Factory(dict)
 
     def balance(self, account: AccountId) -> Money:
-        """The cached balance of ``account`` (zero if it never moved)."""
+        """The cached balance of ``account`` (zero if it never moved).
+
+        A value that is no account's name is :class:`~microgigs.errors.UnknownAccount`.
+        """
+        Account.parse(account)
         return self._balances.get(account) or Money.zero(self.currency)
 
     def balances(self) -> Mapping[AccountId, Money]:
@@ -214,7 +218,12 @@ class Ledger:
         return sorted(releases, key=lambda r: (r.clears_at, r.order_id))
 
     def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:
-        """A page of ``account``'s lines with running balances, oldest first."""
+        """A page of ``account``'s lines with running balances, oldest first.
+
+        An account that never moved has an empty page; a value that is no account's name is
+        :class:`~microgigs.errors.UnknownAccount`.
+        """
+        Account.parse(account)
         start = whole_number(_("cursor"), cursor, 0, 10**12)
         size = whole_number(_("page size"), limit, 1, _PAGE_MAX)
         lines = self._lines.get(account, [])

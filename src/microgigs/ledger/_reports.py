@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from microgigs.errors import CurrencyMismatch
 from microgigs.ids import MemberId
 from microgigs.ledger._accounts import (
     AccountId,
@@ -35,11 +36,18 @@ class PeriodReport:
 def period_report(
     transactions: Iterable[Transaction], *, currency: str, start: datetime, end: datetime
 ) -> PeriodReport:
-    """GMV (what buyers paid into escrow), refunds to buyers, and platform revenue."""
+    """GMV (what buyers paid into escrow), refunds to buyers, and platform revenue.
+
+    A transaction of the period in another currency than ``currency`` is
+    :class:`~microgigs.errors.CurrencyMismatch`.
+    """
     gmv = refunded = earned = Money.zero(currency)
     for transaction in transactions:
         if not start <= transaction.at < end:
             continue
+        for entry in transaction.entries:  # even one that adds to none of the figures
+            if entry.amount.currency != currency:
+                raise CurrencyMismatch(left=currency, right=entry.amount.currency)
         if transaction.kind is PostingKind.PAYMENT:
             gmv += transaction.entries[-1].amount
         elif transaction.kind in (PostingKind.REFUND, PostingKind.PARTIAL_REFUND):

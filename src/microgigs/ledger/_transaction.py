@@ -468,6 +468,10 @@ def reversal(
     at: datetime,
 ) -> Transaction:
     """The correction of a transaction: the same entries with opposite signs."""
+    if not isinstance(original, Transaction):
+        raise InvalidType(
+            field=_("original"), expected="a Transaction", actual=type(original).__name__
+        )
     return _transaction(
         transaction_id,
         key,

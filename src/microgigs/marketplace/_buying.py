@@ -88,7 +88,10 @@ def _take_out(
 def add_favourite(command: c.AddFavourite, context: Context) -> None:
     member = context.trader(command.actor)
     favourites = context.uow.favourites.get(member.id)
-    favourites.add(member, buyable(context, command.service_id, member))
+    chosen = buyable(
+        context, command.service_id, member, _("add your own service to your favourites")
+    )
+    favourites.add(member, chosen)
     context.uow.favourites.save(favourites)
 
 

@@ -22,26 +22,38 @@ _WRITTEN: Final = ("title", "description", "instructions", "base_price", "delive
 """What a seller writes of a service: the same names in its commands and in the domain."""
 
 
-def upgrades_of(context: Context, offered: Sequence[c.NewUpgrade]) -> list[Upgrade]:
-    """The upgrades a seller offers, each with a new id."""
+def upgrades_of(
+    context: Context, offered: Sequence[c.NewUpgrade], kept: Sequence[Upgrade] = ()
+) -> list[Upgrade]:
+    """The upgrades a seller offers, each with a new id but those the same as one ``kept``.
+
+    An edit that sends an upgrade back unchanged (its title, price and days) keeps its id,
+    so a buyer's cart line that chose it still has it.
+    """
     if not isinstance(offered, list | tuple):
         raise InvalidType(field=_("upgrades"), expected="a list", actual=type(offered).__name__)
+    unused = {(u.title, u.price, u.extra_days): u.id for u in reversed(kept)}
     made = []
     for upgrade in offered:
         if not isinstance(upgrade, c.NewUpgrade):
             raise InvalidType(
                 field=_("upgrade"), expected="NewUpgrade", actual=type(upgrade).__name__
             )
-        made.append(
-            Upgrade(context.ids.new(UpgradeId), upgrade.title, upgrade.price, upgrade.extra_days)
-        )
+        content = (upgrade.title, upgrade.price, upgrade.extra_days)
+        upgrade_id = unused.pop(content, None) or context.ids.new(UpgradeId)
+        made.append(Upgrade(upgrade_id, *content))
     return made
 
 
-def buyable(context: Context, service_id: ServiceId, buyer: Member) -> Service:
+def buyable(
+    context: Context,
+    service_id: ServiceId,
+    buyer: Member,
+    action: str = _("buy your own service"),
+) -> Service:
     """A service ``buyer`` may buy now: active, not theirs, its seller not suspended."""
     service = context.uow.services.get(service_id)
-    service.require_buyable_by(buyer.id)
+    service.require_buyable_by(buyer.id, action)
     if not context.uow.members.can_trade(service.seller_id):
         # true, and says nothing of the seller's account to a buyer (it is not paused)
         raise ServiceNotAvailable(service_id=service.id, status=_("unavailable for now"))
@@ -81,7 +93,11 @@ def moderate_service(command: c.ModerateService, context: Context) -> None:
 def edit_service(command: c.EditService, context: Context) -> None:
     context.trader(command.actor)
     service = context.uow.services.get(command.service_id)
-    upgrades = None if command.upgrades is None else upgrades_of(context, command.upgrades)
+    upgrades = (
+        None
+        if command.upgrades is None
+        else upgrades_of(context, command.upgrades, kept=service.upgrades)
+    )
     service.edit(
         command.actor,
         context.policy.catalog,

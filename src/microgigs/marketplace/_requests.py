@@ -6,6 +6,7 @@ from typing import Final
 
 import attrs
 
+from microgigs._text import _
 from microgigs.errors import ServiceNotAvailable
 from microgigs.ids import InquiryId, OfferId, OrderId, RequestId
 from microgigs.inquiries import Inquiry
@@ -111,7 +112,7 @@ def close_request(command: c.CloseRequest, context: Context) -> None:
 @handles(c.Ask)
 def ask(command: c.Ask, context: Context) -> InquiryId:
     buyer = context.trader(command.actor)
-    service = buyable(context, command.service_id, buyer)
+    service = buyable(context, command.service_id, buyer, _("ask about your own service"))
     uow = context.uow
     inquiry = uow.inquiries.about(buyer.id, command.service_id)
     if inquiry is None:

@@ -447,8 +447,10 @@ class EditService(ServiceCommand[None]):
 
     A rejected one, edited, goes back to review (its rejection reason cleared).
 
-    Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade. Errors:
-    as :class:`PublishService`, and ``PermissionDenied`` (not the seller).
+    Orders already placed keep their snapshot. ``upgrades`` replaces every upgrade; one
+    sent back the same (title, price, days) keeps its id, so carts that chose it keep it. An
+    edit that changes nothing leaves the service as it is, still listed. Errors: as
+    :class:`PublishService`, and ``PermissionDenied`` (not the seller).
     """
 
     errors = (

@@ -282,10 +282,6 @@ class Queries(ReadSide):
         no account's name is :class:`~microgigs.errors.UnknownAccount` (a wrong type,
         :class:`~microgigs.errors.InvalidType`), not a balance of 0.00.
         """
-        if type(account) is not str:
-            raise InvalidType(
-                field=_("account"), expected="an account id", actual=type(account).__name__
-            )
         lg.Account.parse(account)
         with self._reading() as uow:
             return uow.ledger.balance(account)
