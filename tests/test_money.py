@@ -17,6 +17,7 @@ from microgigs.errors import (
     OutOfRange,
     UnknownCurrency,
 )
+from microgigs.l10n import translate_error
 from microgigs.money import (
     MAX_MINOR,
     ROUNDING,
@@ -390,3 +391,32 @@ def test_a_hosts_trapped_context_does_not_refuse_a_valid_amount():
     # trapped at prec=3, abs() of 123.45 raised Inexact
     with decimal.localcontext(prec=3, traps=[decimal.Inexact, decimal.Rounded]):
         assert Money(12_345, USD) == Money.of("123.45", USD)
+
+
+def test_an_amount_too_large_to_write_still_makes_a_message():
+    # a probe (2026-12-06): str() of the error raised "Exceeds the limit (4300 digits)"
+    for attempt in (
+        lambda: Money.of(10**5000, USD),
+        lambda: Money(10**5000, USD),
+        lambda: usd("5") * 10**5000,
+    ):
+        with pytest.raises((OutOfRange, InvalidAmount)) as caught:
+            attempt()
+        assert "too large" in str(caught.value)
+        assert "أكبر من أن يُكتب" in translate_error(caught.value, "ar")
+
+
+@pytest.mark.parametrize("rate", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")])
+def test_a_rate_that_is_no_number_is_a_typed_error(rate):
+    with pytest.raises(InvalidType):
+        usd("5").percentage(rate)
+
+
+@pytest.mark.parametrize(
+    ("major", "error"),
+    [(0.1, InvalidType), ("1", InvalidType), (Decimal("NaN"), InvalidAmount),
+     (Decimal("1e30"), OutOfRange)],
+)  # fmt: skip
+def test_to_minor_refuses_what_is_no_exact_amount_within_the_cap(major, error):
+    with pytest.raises(error):
+        to_minor(major, USD)

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -471,17 +471,18 @@ def actor() -> Actor:
 E = TypeVar("E", bound=Enum)
 
 
-def _choice(kind: type[E], name: str, value: str) -> E:
-    """One of an enum's values, else a :class:`FormError` naming the field and its choices.
+def _choice(kind: type[E], name: str, value: str, among: Sequence[E] | None = None) -> E:
+    """One of an enum's values (of ``among``, if given), else a :class:`FormError`.
 
-    The choices are named as the page names them (their labels), never by their values.
+    The error names the field and its choices. The choices are named as the page names them (their labels), never by their values.
     """
-    try:
-        return kind(value)
-    except ValueError:
-        shown = {lang: [label(m, lang) if hasattr(m, "label") else str(m.value) for m in kind]
+    choices = list(kind) if among is None else list(among)
+    chosen = next((member for member in choices if member.value == value), None)
+    if chosen is None:
+        shown = {lang: [label(m, lang) if hasattr(m, "label") else str(m.value) for m in choices]
                  for lang in LANGUAGES}  # fmt: skip
-        raise FormError.not_a_choice(name, value, shown["ar"], shown["en"]) from None
+        raise FormError.not_a_choice(name, value, shown["ar"], shown["en"])
+    return chosen
 
 
 def local(target: str | None) -> str:
@@ -1008,7 +1009,7 @@ def act(order_id: str, action: str) -> Response:
         "resolve": lambda k: _market().resolve_dispute(
             me,
             oid,
-            OrderEvent(form.get("outcome", "resolve_complete")),
+            _choice(OrderEvent, "outcome", form.get("outcome", ""), among=_RESOLUTIONS),
             _optional_amount("refund", required=form.get("outcome") == "resolve_partial_refund"),
             key=k,
         ),
@@ -1020,6 +1021,13 @@ def act(order_id: str, action: str) -> Response:
         _discard(files)  # a delivery the rules refused keeps no files
     return redirect(url_for("order", order_id=order_id), 303)
 
+
+_RESOLUTIONS: Final = (
+    OrderEvent.RESOLVE_COMPLETE,
+    OrderEvent.RESOLVE_FULL_REFUND,
+    OrderEvent.RESOLVE_PARTIAL_REFUND,
+)
+"""What the dispute form offers an admin (the library refuses any other outcome too)."""
 
 _DONE: Final = {
     "message": ("أُرسلت رسالتك", "Your message was sent"),
@@ -2335,6 +2343,7 @@ _FIELDS: Final = {
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),
+    "outcome": ("قرار النزاع", "The dispute's outcome"),
     "days": ("مدة التسليم بالأيام", "Delivery days"),
     "hires": ("عدد المستقلين المطلوب توظيفهم", "Freelancers to hire"),
     "bracket": ("فئة الميزانية", "Budget bracket"),

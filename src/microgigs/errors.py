@@ -87,7 +87,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
 from __future__ import annotations
 
 import enum
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import attrs
 from babel.lists import format_list
@@ -190,8 +190,23 @@ class MicrogigsError(Exception):
         return self.template.format(**english)
 
 
+TOO_LARGE_TO_WRITE: Final = _("a number too large to write")
+"""What a message says for an int of more than 30 digits (Python refuses to write one of
+4,300), such as the quantity of ``usd(5) * 10**5000``."""
+
+
+def too_large_to_write(value: object) -> bool:
+    """``value`` is an int too long to show in a message."""
+    return type(value) is int and value.bit_length() > _LONGEST_INT_BITS
+
+
+_LONGEST_INT_BITS: Final = 100
+
+
 def _english(value: object) -> object:
     """A context value as the English message says it: labels, lists of them in words."""
+    if too_large_to_write(value):
+        return TOO_LARGE_TO_WRITE
     if isinstance(value, enum.Enum):
         return getattr(value, "label", value)
     if isinstance(value, tuple):

@@ -133,8 +133,15 @@ def to_minor(major: Decimal, currency: str) -> int:
     >>> to_minor(Decimal("2.005"), "USD"), to_minor(Decimal("2.015"), "USD")
     (200, 202)
     """
+    if not isinstance(major, Decimal):
+        raise InvalidType(field=_("amount"), expected="a Decimal", actual=type(major).__name__)
     exponent = currency_exponent(currency)
-    return round_minor(_CONTEXT.multiply(major, Decimal(10) ** exponent))
+    if not major.is_finite():
+        raise InvalidAmount(amount=str(major), currency=currency, places=exponent)
+    minor = round_minor(_CONTEXT.multiply(major, Decimal(10) ** exponent))
+    if not -MAX_MINOR <= minor <= MAX_MINOR:
+        raise OutOfRange(field=_("minor units"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
+    return minor
 
 
 @attrs.frozen(order=False)
@@ -302,6 +309,8 @@ class Money:
         """``rate`` of this amount (``Decimal("0.20")`` is 20%), rounded by :data:`ROUNDING`."""
         if not isinstance(rate, Decimal):
             raise InvalidType(field=_("rate"), expected="a Decimal", actual=type(rate).__name__)
+        if not rate.is_finite():
+            raise InvalidType(field=_("rate"), expected="a finite Decimal", actual=str(rate))
         return Money._result(
             round_minor(_CONTEXT.multiply(Decimal(self.minor), rate)), self.currency
         )

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from microgigs.errors import InvalidType, NaiveDatetime, UnknownLocale
-from microgigs.l10n import Unit, format_count, format_datetime, format_money
+from microgigs.errors import InvalidAmount, InvalidType, NaiveDatetime, UnknownLocale
+from microgigs.l10n import Unit, format_count, format_datetime, format_money, translate_error
 from microgigs.money import Money
 
 NOON = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -69,3 +69,17 @@ def test_money_and_counts_read_the_same_whatever_the_callers_decimal_context(con
         written = [format_money(m, "ar") for m in amounts] + [format_count(12345, Unit.DAY, "en")]
 
     assert expected == written
+
+
+def test_an_empty_value_in_a_message_stays_empty_in_arabic():
+    # a probe (2026-12-06): gettext("") is the catalog's header, and it showed in the message
+    error = InvalidAmount(amount="", currency="USD", places=2)
+    assert translate_error(error, "ar").startswith(" ليس مبلغًا صالحًا")
+    assert "Project-Id-Version" not in translate_error(error, "en")
+
+
+def test_formatting_refuses_what_it_cannot_format_with_typed_errors():
+    with pytest.raises(InvalidType):
+        format_money(Money.of(5, "USD"), "ar", digits="foo")  # type: ignore[arg-type]
+    with pytest.raises(InvalidType):
+        translate_error(ValueError("x"), "ar")  # type: ignore[arg-type]

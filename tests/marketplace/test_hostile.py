@@ -6,7 +6,7 @@ Every test here failed on the layer as first written (2026-12-03).
 from __future__ import annotations
 
 import pytest
-from cast import ADMIN, DAY, buy, cast, usd
+from cast import ADMIN, DAY, buy, cast, cheap_order, usd
 
 from microgigs.actors import Actor
 from microgigs.errors import (
@@ -21,6 +21,7 @@ from microgigs.errors import (
 from microgigs.ids import MemberId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._tick import ClearRelease
+from microgigs.orders import OrderEvent, OrderStatus
 
 
 def test_a_member_cannot_verify_an_address_nor_register_a_member(market):
@@ -145,3 +146,21 @@ def test_the_cart_shows_no_new_text_of_a_service_back_in_review(market):
     assert (None, None) == (line.service, line.quote)
     with pytest.raises(NotFound):
         market.service(buyer, service)
+
+
+def test_a_dispute_is_resolved_by_an_admin_with_a_resolution_only(market):
+    # a hostile review (2026-12-06): the seller "resolved" a paid order with outcome=deliver,
+    # which delivered it with no message and no file, the auto-acceptance then running
+    seller, buyer, order = cheap_order(market, quantity=1)
+    for actor, outcome, error in (
+        (seller, OrderEvent.DELIVER, PermissionDenied),
+        (buyer, OrderEvent.ACCEPT, PermissionDenied),
+        (seller, OrderEvent.RESOLVE_COMPLETE, PermissionDenied),
+        (ADMIN, OrderEvent.DELIVER, InvalidType),
+        (ADMIN, OrderEvent.AUTO_ACCEPT, InvalidType),
+        (ADMIN, "resolve_complete", InvalidType),
+    ):
+        with pytest.raises(error):
+            market.resolve_dispute(actor, order, outcome)  # type: ignore[arg-type]
+    page = market.order_page(buyer, order)
+    assert (OrderStatus.IN_PROGRESS, 1) == (page.order.status, len(page.messages))

@@ -176,3 +176,32 @@ def test_the_review_form_chooses_no_stars_for_the_buyer(app, completed):
         r'<select name="stars" required[^>]*><option value="" selected disabled>', page
     )
     assert select is not None
+
+
+@pytest.mark.parametrize(
+    ("who", "outcome", "said"),
+    [
+        ("seller", "resolve_complete", "لا يحق لك الفصل في نزاع"),
+        ("seller", "deliver", "قرار النزاع: لا يوجد خيار «deliver»"),
+        ("admin", "deliver", "إغلاق النزاع باعتبار الطلب مكتملًا"),
+        ("admin", "bogus\x00", "قرار النزاع: لا يوجد خيار «bogus"),
+    ],
+)
+def test_only_an_admin_resolves_and_only_with_a_resolution(app, host, who, outcome, said):
+    tag = f"{who}-{outcome.isalpha()}-{len(outcome)}"
+    # a hostile review (2026-12-06): a seller delivered through the dispute form with no
+    # message and no file, and an outcome that is no event was a 500
+    market, buyer = host.market, _member(host, "hind@example.com")
+    listing = market.search(ListingQuery(limit=1)).listings[0]
+    seller = Actor.member(market.service(None, listing.service_id).seller_id)
+    market.add_to_cart(buyer, listing.service_id, key=f"resolve-cart-{tag}")
+    [order_id] = market.checkout(buyer, Gateway.CARD, key=f"resolve-pay-{tag}")
+    market.send_message(buyer, order_id, "التعليمات", key=f"resolve-brief-{tag}")
+    client = app.test_client()
+    email = "admin@example.com" if who == "admin" else market.member(seller).email
+    log_in(client, email)
+    page = f"/orders/{order_id}"
+    messages = _send(client, page, f"{page}/resolve", outcome=outcome)
+    assert 1 == len(messages), messages
+    assert said in messages[0], messages
+    assert OrderStatus.IN_PROGRESS == market.order(Actor.system(), order_id).status

@@ -65,6 +65,8 @@ def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     """
     if not isinstance(money, Money):
         raise InvalidType(field=_("amount"), expected="Money", actual=type(money).__name__)
+    if digits not in _NUMBERING:
+        raise InvalidType(field=_("digits"), expected="latn or locale", actual=str(digits)[:20])
     where = parse_locale(locale)
     with decimal.localcontext(
         _CONTEXT

@@ -11,7 +11,8 @@ from typing import Final, Protocol
 from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 
-from microgigs.errors import MicrogigsError
+from microgigs._text import _
+from microgigs.errors import TOO_LARGE_TO_WRITE, InvalidType, MicrogigsError, too_large_to_write
 from microgigs.l10n._format import format_datetime, format_money, parse_locale
 from microgigs.money import Money
 
@@ -35,6 +36,8 @@ def translations(language: str) -> NullTranslations:
 
 def gettext(message: str, locale: str) -> str:
     """``message`` (an English msgid) in the language of ``locale``."""
+    if not message:  # the empty msgid is the catalog's header, not a translation of ""
+        return message
     language = parse_locale(locale).language
     return str(translations(language).gettext(message))
 
@@ -45,6 +48,8 @@ def label(value: _Labelled, locale: str) -> str:
 
 
 def _render(value: object, locale: str) -> str:
+    if too_large_to_write(value):
+        return gettext(TOO_LARGE_TO_WRITE, locale)
     if isinstance(value, Money):
         return format_money(value, locale)
     if isinstance(value, datetime):
@@ -60,5 +65,9 @@ def _render(value: object, locale: str) -> str:
 
 def translate_error(error: MicrogigsError, locale: str) -> str:
     """The message of ``error`` in ``locale``'s language, its values formatted for it."""
+    if not isinstance(error, MicrogigsError):
+        raise InvalidType(
+            field=_("error"), expected="a MicrogigsError", actual=type(error).__name__
+        )
     context = {name: _render(value, locale) for name, value in error.context().items()}
     return gettext(error.template, locale).format(**context)

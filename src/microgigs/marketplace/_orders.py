@@ -12,7 +12,7 @@ from microgigs._checks import yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import later
-from microgigs.errors import MemberSuspended
+from microgigs.errors import InvalidType, MemberSuspended
 from microgigs.ids import EventId, MessageId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
@@ -146,9 +146,27 @@ def answer_cancellation(command: c.AnswerCancellation, context: Context) -> None
     transition(context, command, agreed)
 
 
+_RESOLUTIONS: Final = (
+    OrderEvent.RESOLVE_COMPLETE,
+    OrderEvent.RESOLVE_FULL_REFUND,
+    OrderEvent.RESOLVE_PARTIAL_REFUND,
+)
+
+
 @handles(c.ResolveDispute)
 def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
-    transition(context, command, command.outcome, refund=command.refund)
+    # an admin's command that fires one of three events, never a party's own event (a
+    # seller's "deliver" without its message and files): the order's table alone lets the
+    # seller deliver, so both are checked here
+    command.actor.require_admin(_("resolve a dispute"))
+    outcome: object = command.outcome  # a caller's value: not always the OrderEvent it says
+    if not (isinstance(outcome, OrderEvent) and outcome in _RESOLUTIONS):
+        raise InvalidType(
+            field=_("outcome"),
+            expected=", ".join(event.value for event in _RESOLUTIONS),
+            actual=str(outcome)[:50],
+        )
+    transition(context, command, outcome, refund=command.refund)
 
 
 def settle_order(context: Context, order: Order) -> None:

@@ -669,11 +669,18 @@ class ResolveDispute(OrderCommand[None]):
     """An admin closes a dispute: complete it, refund it all, or refund ``refund`` of it.
 
     ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
-    ``RESOLVE_PARTIAL_REFUND``; a partial refund releases the rest to the seller, with
-    commission on the rest only.
+    ``RESOLVE_PARTIAL_REFUND`` (any other event is ``InvalidType``, whoever sends it); a
+    partial refund releases the rest to the seller, with commission on the rest only. Anyone
+    but an admin: ``PermissionDenied``.
     """
 
-    errors = (InvalidRefund, RefundNotExpected, TransitionNotAllowed, PermissionDenied)
+    errors = (
+        InvalidRefund,
+        RefundNotExpected,
+        TransitionNotAllowed,
+        PermissionDenied,
+        InvalidType,
+    )
 
     outcome: OrderEvent
     refund: Money | None = None
