@@ -495,17 +495,11 @@ def event(order_id: str) -> Response:
     files = body.get("attachments", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise BadRequest("attachments must be a list of strings")
-    agree = body.get("agree", False)
-    if not isinstance(agree, bool):
-        raise BadRequest("agree must be true or false")
     if name not in EVENTS:
         raise BadRequest(f"event: one of {', '.join(EVENTS)}")
-    given: dict[str, object] = {
-        "body": text,
-        "reason": text or None,
-        "attachments": files,
-        "agree": agree,
-    }
+    given: dict[str, object] = {"body": text, "reason": text or None, "attachments": files}
+    if "agree" in body:  # else the converter says it is missing, where the event needs it
+        given["agree"] = body["agree"]
     fields = {f.name: given[f.name] for f in attrs.fields(COMMANDS[name]) if f.name in given}
     if fields.get("reason", "") is None and attrs.fields_dict(COMMANDS[name])["reason"].default:
         fields.pop("reason")

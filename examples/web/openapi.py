@@ -392,7 +392,8 @@ def _document() -> dict[str, Any]:
                 "security": BEARER, "parameters": [_path("order_id"), KEY],
                 "requestBody": _body({"event": {"type": "string", "enum": list(EVENTS)},
                     "body": TEXT, "attachments": {"type": "array", "items": ID, "maxItems": 10},
-                    "agree": {"type": "boolean"}}, ["event"]),
+                    "agree": {"type": "boolean", "description":
+                              "answer_cancellation only, and required there"}}, ["event"]),
                 "responses": {"200": _json({"type": "object", "required": ["order"],
                                             "properties": {"order": ORDER}}),
                               **_errors(*WRITE)},

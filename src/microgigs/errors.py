@@ -21,6 +21,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   └── StaleWrite
     ├── LedgerError (ValueError)
     │   ├── InsufficientFunds
+    │   ├── TransactionExists
     │   ├── UnbalancedTransaction
     │   ├── UnknownAccount
     │   └── WithdrawalTooSmall
@@ -158,6 +159,7 @@ __all__ = [
     "StorageUnavailable",
     "SynonymWithoutTerms",
     "TooManyUpgrades",
+    "TransactionExists",
     "TransitionNotAllowed",
     "UnbalancedTransaction",
     "UnitPriceTooHigh",
@@ -879,6 +881,16 @@ class UnbalancedTransaction(LedgerError):
 
     transaction_id: str
     imbalance: object
+
+
+@attrs.define(auto_exc=True)
+class TransactionExists(LedgerError):
+    """A transaction whose id is already in the ledger (under another key): ids are unique."""
+
+    code = "ledger.transaction_exists"
+    template = _("The ledger already holds a transaction {transaction_id}.")
+
+    transaction_id: str
 
 
 @attrs.define(auto_exc=True)

@@ -16,6 +16,7 @@ from microgigs.errors import (
     InvalidText,
     InvalidType,
     NotPositive,
+    TransactionExists,
     UnbalancedTransaction,
     UnknownAccount,
 )
@@ -190,3 +191,29 @@ def test_a_reversal_of_what_is_not_a_transaction_is_a_typed_error(ids, original)
     with pytest.raises(InvalidType) as caught:
         lg.reversal(ids(), "undo", original=original, at=EPOCH)
     assert caught.value.actual == type(original).__name__
+
+
+def test_a_second_transaction_with_a_posted_id_is_refused_and_changes_nothing(book):
+    # a probe (2026-12-06): the second T1 replaced the first in the record, the balances
+    # kept both, and the audit then found them apart
+    first = lg.top_up(
+        TransactionId("T1"),
+        "k1",
+        member_id=BUYER,
+        amount=usd(100),
+        source=lg.Gateway.CARD,
+        at=EPOCH,
+    )
+    book.post(first)
+    again = lg.top_up(
+        TransactionId("T1"),
+        "k2",
+        member_id=BUYER,
+        amount=usd(1),
+        source=lg.Gateway.PAYPAL,
+        at=EPOCH,
+    )
+    with pytest.raises(TransactionExists):
+        book.post(again)
+    assert ([first], usd(100)) == (list(book), book.balance(lg.wallet(BUYER)))
+    assert [] == lg.audit(lg.rows_of(book), book.balances(), finished_orders=[])

@@ -10,7 +10,12 @@ import attrs
 
 from microgigs._checks import whole_number
 from microgigs._text import _
-from microgigs.errors import CurrencyMismatch, IdempotencyConflict, InsufficientFunds
+from microgigs.errors import (
+    CurrencyMismatch,
+    IdempotencyConflict,
+    InsufficientFunds,
+    TransactionExists,
+)
 from microgigs.ids import MemberId, OrderId, TransactionId
 from microgigs.ledger._accounts import Account, AccountId, pending
 from microgigs.ledger._transaction import Entry, PostingKind, Transaction
@@ -157,13 +162,16 @@ class Ledger:
         """Record ``transaction`` and update balances together, or refuse and change nothing.
 
         The same key with the same content returns the transaction posted first; the same
-        key with other content is :class:`~microgigs.errors.IdempotencyConflict`.
+        key with other content is :class:`~microgigs.errors.IdempotencyConflict`, and another
+        key with an id already posted :class:`~microgigs.errors.TransactionExists`.
         """
         earlier = self.by_key(transaction.key)
         if earlier is not None:
             if earlier.content() != transaction.content():
                 raise IdempotencyConflict(key=transaction.key)
             return earlier
+        if transaction.id in self._transactions:
+            raise TransactionExists(transaction_id=transaction.id)
         self.record(transaction, postable(self._balances, transaction, self.currency))
         return transaction
 
