@@ -474,7 +474,8 @@ E = TypeVar("E", bound=Enum)
 def _choice(kind: type[E], name: str, value: str, among: Sequence[E] | None = None) -> E:
     """One of an enum's values (of ``among``, if given), else a :class:`FormError`.
 
-    The error names the field and its choices. The choices are named as the page names them (their labels), never by their values.
+    The error names the field and its choices, as the page names them (their labels), never
+    by their values.
     """
     choices = list(kind) if among is None else list(among)
     chosen = next((member for member in choices if member.value == value), None)
