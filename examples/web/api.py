@@ -17,7 +17,8 @@ import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from http import HTTPStatus
+from typing import Any, Final
 
 import attrs
 from accounts import password_allowed
@@ -80,11 +81,16 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
 
 
 class BadRequest(Exception):
-    """A request the API cannot read (not JSON, a missing or mistyped field)."""
+    """A request the API cannot read (not JSON, a missing or mistyped field).
 
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message, self.status = message, status
+    Said in Arabic and English: the answer's message is in the caller's ``Accept-Language``,
+    as the library's errors are.
+    """
+
+    def __init__(self, arabic: str, english: str, status: int = 400, code: str = "") -> None:
+        super().__init__(english)
+        self.arabic, self.english, self.status = arabic, english, status
+        self.code = code or {401: "unauthorized", 404: "not_found"}.get(status, "bad_request")
 
 
 def _market() -> Marketplace:
@@ -105,8 +111,8 @@ def _refused(error: MicrogigsError) -> tuple[Response, int]:
 
 @api.errorhandler(BadRequest)
 def _unreadable(error: BadRequest) -> tuple[Response, int]:
-    code = {401: "unauthorized", 404: "not_found"}.get(error.status, "bad_request")
-    return jsonify(code=code, message=error.message), error.status
+    message = error.arabic if _language() == "ar" else error.english
+    return jsonify(code=error.code, message=message), error.status
 
 
 def bound_body() -> None:
@@ -121,7 +127,7 @@ def bound_body() -> None:
 
 
 @api.errorhandler(RequestEntityTooLarge)
-def _too_large(_error: RequestEntityTooLarge) -> tuple[Response, int]:
+def _too_large(_error: HTTPException) -> tuple[Response, int]:
     kib = (request.max_content_length or BODY_LIMIT) // 1024
     message = (
         f"جسم الطلب أكبر من المسموح: {kib} كيلوبايت على الأكثر."
@@ -131,10 +137,37 @@ def _too_large(_error: RequestEntityTooLarge) -> tuple[Response, int]:
     return jsonify(code="too_large", message=message), 413
 
 
+_HTTP_ERRORS: Final = {
+    404: ("not_found", "لا يوجد في الواجهة عنوان كهذا.", "The API has no such address."),
+    405: (
+        "method_not_allowed",
+        "هذا العنوان لا يقبل هذه الطريقة من الطلبات.",
+        "This address does not take this method.",
+    ),
+}
+
+
 @api.errorhandler(HTTPException)
-def _http(error: HTTPException) -> tuple[Response, int]:
-    status = error.code or 400
-    return jsonify(code="bad_request", message=error.description or ""), status
+def http_error_answer(error: HTTPException) -> tuple[Response, int]:
+    """An HTTP error under ``/api/`` as JSON, in the caller's ``Accept-Language``.
+
+    The site's own handler sends here what happens before a route of the API is found (a
+    wrong address or method).
+    """
+    status = error.code or HTTPStatus.BAD_REQUEST
+    if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        return _too_large(error)
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        code, arabic, english = (
+            "server_error",
+            "حدث خطأ في الخادم، وسُجّل لإصلاحه.",
+            "Something went wrong on the server; it was logged to be fixed.",
+        )
+    else:
+        code, arabic, english = _HTTP_ERRORS.get(
+            status, ("bad_request", "تعذّرت قراءة الطلب.", "The request could not be read.")
+        )
+    return jsonify(code=code, message=arabic if _language() == "ar" else english), status
 
 
 def too_many(error: HTTPException, language: str) -> str:
@@ -178,11 +211,17 @@ def send_verification(member_id: str, email: str) -> None:
 
 def _actor() -> Actor:
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        raise BadRequest("a bearer token is required (POST /api/v1/tokens)", 401)
+    if header[:7].lower() != "bearer ":  # the scheme's name is case-insensitive (RFC 9110)
+        raise BadRequest(
+            "يلزم رمز دخول (POST /api/v1/tokens).",
+            "A bearer token is required (POST /api/v1/tokens).",
+            401,
+        )
     account = current_app.extensions["host"].accounts.token_owner(header[7:])
     if account is None:
-        raise BadRequest("the token is wrong, expired or revoked", 401)
+        raise BadRequest(
+            "رمز الدخول خاطئ أو منتهٍ أو أُلغي.", "The token is wrong, expired or revoked.", 401
+        )
     member_id = MemberId(account.member_id)
     return Actor.admin(member_id) if account.is_admin else Actor.member(member_id)
 
@@ -194,10 +233,11 @@ def _body() -> dict[str, Any]:
         json.dumps(body, ensure_ascii=False).encode()
     except (RecursionError, UnicodeEncodeError):
         raise BadRequest(
-            "the body must be JSON text: nested at most 100 deep, valid Unicode"
+            "يجب أن يكون جسم الطلب نص JSON صالحًا، بعمق 100 مستوى على الأكثر.",
+            "The body must be JSON text: nested at most 100 deep, valid Unicode.",
         ) from None
     if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
+        raise BadRequest("يجب أن يكون جسم الطلب كائن JSON.", "The body must be a JSON object.")
     return body
 
 
@@ -206,20 +246,22 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise BadRequest(f"{name} must be a string")
+        raise BadRequest(f"{name}: يجب أن يكون نصًا.", f"{name} must be a string.")
     return value
 
 
 def _whole(body: dict[str, Any], name: str, default: int) -> int:
     value = body.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise BadRequest(f"{name} must be an integer")
+        raise BadRequest(f"{name}: يجب أن يكون عددًا صحيحًا.", f"{name} must be an integer.")
     return value
 
 
 def _amount(text: object, name: str) -> Money:
     if not isinstance(text, str) or not _AMOUNT.match(text):
-        raise BadRequest(f"{name} must be an amount like 25.00")
+        raise BadRequest(
+            f"{name}: يجب أن يكون مبلغًا مثل 25.00.", f"{name} must be an amount like 25.00."
+        )
     return Money.of(Decimal(text), KHAMSAT.currency)
 
 
@@ -228,7 +270,10 @@ def _key() -> str | None:
     if key is None:
         return None  # the call runs once, and nothing remembers it
     if not _KEY.match(key):
-        raise BadRequest("Idempotency-Key: 1 to 100 letters, digits or . _ : -")
+        raise BadRequest(
+            "Idempotency-Key: من 1 إلى 100 حرف لاتيني أو رقم أو . _ : -",
+            "Idempotency-Key: 1 to 100 letters, digits or . _ : -",
+        )
     return key
 
 
@@ -272,7 +317,9 @@ def token() -> tuple[Response, int]:
         _text(body, "email"), _text(body, "password")
     )
     if account is None:
-        raise BadRequest("wrong e-mail or password", 401)
+        raise BadRequest(
+            "البريد الإلكتروني أو كلمة المرور غير صحيحة.", "Wrong e-mail or password.", 401
+        )
     accounts = current_app.extensions["host"].accounts
     token_id, token = accounts.issue_token(account.member_id, TOKEN_AGE)
     expires = datetime.fromtimestamp(accounts.clock() + TOKEN_AGE, UTC).isoformat()
@@ -285,7 +332,7 @@ def revoke(token_id: str) -> tuple[str, int]:
     actor = _actor()
     accounts = current_app.extensions["host"].accounts
     if not accounts.revoke_token(str(actor.member_id), token_id):
-        raise BadRequest("no such token of yours", 404)
+        raise BadRequest("لا رمز دخول لك بهذا المعرّف.", "No such token of yours.", 404)
     return "", 204
 
 
@@ -295,7 +342,10 @@ def register() -> tuple[Response, int]:
     body = _body()
     password = _text(body, "password")
     if not password_allowed(password):
-        raise BadRequest("password: 8 to 128 characters, at least 8 of them not spaces")
+        raise BadRequest(
+            "كلمة المرور: من 8 إلى 128 حرفًا، 8 منها على الأقل ليست مسافات.",
+            "password: 8 to 128 characters, at least 8 of them not spaces.",
+        )
     account, made = current_app.extensions["host"].register(
         username=_text(body, "username"),
         email=_text(body, "email"),
@@ -304,8 +354,17 @@ def register() -> tuple[Response, int]:
         password=password,
         key=_key(),
     )
-    if made:  # a replay keeps the first password, and mails nothing again
+    if made:
         send_verification(account.member_id, account.email)
+    elif current_app.extensions["host"].accounts.check(account.email, password) is None:
+        # a replay of the key with another password: the first is kept, and nobody is told
+        # the account's id (a retry with the same password is answered as the first time)
+        raise BadRequest(
+            "هذا الحساب موجود: سجّل الدخول بكلمة مروره.",
+            "This account exists already: log in with its password.",
+            409,
+            code="account_exists",
+        )
     return jsonify(id=account.member_id), 201
 
 
@@ -317,7 +376,7 @@ def services() -> Response:
         ordering = Ordering(args.get("ordering", "newest"))
         limit = int(args.get("limit", "20"))
     except ValueError as error:
-        raise BadRequest("ordering or limit is not valid") from error
+        raise BadRequest("الترتيب أو العدد غير صالح.", "ordering or limit is not valid.") from error
     max_price = args.get("max_price")
     query = ListingQuery(
         text=args.get("q") or None,
@@ -395,7 +454,7 @@ def top_up() -> tuple[Response, int]:
     actor, body = _actor(), _body()
     method = {"card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}.get(_text(body, "method"))
     if method is None:
-        raise BadRequest("method: card or paypal")
+        raise BadRequest("method: card أو paypal.", "method: card or paypal.")
     amount = _amount(body.get("amount"), "amount")
     _run(actor, "top_up", {"amount": f"{amount.amount} {amount.currency}", "method": method.value})
     return jsonify(wallet=_money(_market().balances(actor).wallet)), 201
@@ -407,7 +466,9 @@ def add_to_cart() -> tuple[Response, int]:
     actor, body = _actor(), _body()
     upgrades = body.get("upgrade_ids", [])
     if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
-        raise BadRequest("upgrade_ids must be a list of strings")
+        raise BadRequest(
+            "upgrade_ids: يجب أن تكون قائمة نصوص.", "upgrade_ids must be a list of strings."
+        )
     fields = {
         "service_id": _text(body, "service_id"),
         "upgrade_ids": upgrades,
@@ -444,7 +505,7 @@ def checkout() -> tuple[Response, int]:
     method = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
     name = _text(body, "method", required=False) or "balance"
     if name not in method:
-        raise BadRequest("method: balance, card or paypal")
+        raise BadRequest("method: balance أو card أو paypal.", "method: balance, card or paypal.")
     chosen = method[name]
     placed = _run(actor, "checkout", {"method": None if chosen is None else chosen.value})
     return jsonify(orders=placed), 201
@@ -458,10 +519,10 @@ def orders() -> Response:
     try:
         wanted = OrderStatus(status) if status else None
     except ValueError as error:
-        raise BadRequest("status is not an order status") from error
+        raise BadRequest("status: ليست حالة طلب.", "status is not an order status.") from error
     role = request.args.get("as", "buyer")
     if role not in {"buyer", "seller"}:
-        raise BadRequest("as: buyer or seller")
+        raise BadRequest("as: buyer أو seller.", "as: buyer or seller.")
     found = _market().orders_of(actor, wanted, as_seller=role == "seller")
     return jsonify(orders=[_order(o) for o in found])
 
@@ -494,9 +555,13 @@ def event(order_id: str) -> Response:
     name, text = _text(body, "event"), _text(body, "body", required=False)
     files = body.get("attachments", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise BadRequest("attachments must be a list of strings")
+        raise BadRequest(
+            "attachments: يجب أن تكون قائمة نصوص.", "attachments must be a list of strings."
+        )
     if name not in EVENTS:
-        raise BadRequest(f"event: one of {', '.join(EVENTS)}")
+        raise BadRequest(
+            f"event: واحد من {'، '.join(EVENTS)}.", f"event: one of {', '.join(EVENTS)}."
+        )
     given: dict[str, object] = {"body": text, "reason": text or None, "attachments": files}
     if "agree" in body:  # else the converter says it is missing, where the event needs it
         given["agree"] = body["agree"]
@@ -551,10 +616,12 @@ def projects() -> Response:
         limit = int(args.get("limit", "20"))
         bracket = int(args["bracket"]) if args.get("bracket") else None
     except ValueError as error:
-        raise BadRequest("limit and bracket are whole numbers") from error
+        raise BadRequest(
+            "limit وbracket عددان صحيحان.", "limit and bracket are whole numbers."
+        ) from error
     brackets = len(_market().policy.projects.brackets)
     if bracket is not None and not 0 <= bracket < brackets:
-        raise BadRequest(f"bracket: 0 to {brackets - 1}")
+        raise BadRequest(f"bracket: من 0 إلى {brackets - 1}.", f"bracket: 0 to {brackets - 1}.")
     skills = [s.strip() for s in args.get("skills", "").split(",") if s.strip()][:10]
     found = _market().open_projects(
         _optional_actor(),
@@ -657,6 +724,8 @@ def command(name: str) -> tuple[Response, int]:
     """
     actor, body = _actor(), _body()
     if name not in COMMANDS:
-        raise BadRequest(f"no use case {name[:60]!r}", 404)
+        raise BadRequest(
+            f"لا توجد حالة استخدام باسم {name[:60]!r}.", f"No use case {name[:60]!r}.", 404
+        )
     fields = {k: v for k, v in body.items() if k != "actor"}
     return jsonify(result=converter.unstructure(_run(actor, name, fields))), 200

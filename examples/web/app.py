@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 import attrs
 from accounts import PASSWORD_LENGTH, Account, Accounts, open_accounts, password_allowed
-from api import api, balances_of, bound_body, send_verification, too_many
+from api import api, balances_of, bound_body, http_error_answer, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from dateutil.relativedelta import relativedelta
 from flask import (
@@ -701,8 +701,8 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
     message = arabic if g.get("lang", "ar") == "ar" else english
     bad = status == HTTPStatus.BAD_REQUEST
     detail = error.description if bad and error.description else ""
-    if request.path.startswith("/api/"):
-        return jsonify(code="server_error" if server else "bad_request", message=message), status
+    if request.path.startswith("/api/"):  # in the caller's Accept-Language, not the site's
+        return http_error_answer(error)
     shown = f"{message}. {detail}".strip(" .") + "." if not message.endswith(".") else message
     return render_template("error.html", message=shown, back_to=_came_from()), status
 

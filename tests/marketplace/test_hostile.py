@@ -164,3 +164,9 @@ def test_a_dispute_is_resolved_by_an_admin_with_a_resolution_only(market):
             market.resolve_dispute(actor, order, outcome)  # type: ignore[arg-type]
     page = market.order_page(buyer, order)
     assert (OrderStatus.IN_PROGRESS, 1) == (page.order.status, len(page.messages))
+
+
+def test_a_withdrawal_of_nobody_is_not_found_not_short_of_funds(market):
+    # a probe (2026-12-06): InsufficientFunds named "withdrawing:nobody", an account of nobody
+    with pytest.raises(NotFound):
+        market.settle_withdrawal(ADMIN, MemberId("nobody"), usd(5), paid=True)

@@ -145,6 +145,35 @@ def test_registering_the_email_of_an_admin_is_refused_as_a_taken_email(fresh):
         replay.status_code,
         replay.json["id"],
     )
+    # the same key and profile with another password: the account is not anybody's to take
+    other_password = {**_registration("not_admin3", "na3@example.com"), "password": "x" * 12}
+    taken_over = client.post(
+        "/api/v1/members",
+        json=other_password,
+        headers={"Idempotency-Key": "reg-3", "Accept-Language": "en"},
+    )
+    assert (409, "account_exists") == (taken_over.status_code, taken_over.json["code"])
+    assert "log in" in taken_over.json["message"]
+    assert first_time.json["id"] not in taken_over.get_data(as_text=True)
+
+
+def test_the_apis_own_refusals_speak_the_callers_language(app):
+    client = app.test_client()
+    for language, word in (("ar", "يلزم رمز دخول"), ("en", "A bearer token is required")):
+        answer = client.get("/api/v1/me", headers={"Accept-Language": language})
+        assert (401, "unauthorized") == (answer.status_code, answer.json["code"])
+        assert word in answer.json["message"]
+    for language, word in (("ar", "لا يوجد في الواجهة"), ("en", "The API has no such address")):
+        answer = client.get("/api/v1/nothing", headers={"Accept-Language": language})
+        assert (404, "not_found") == (answer.status_code, answer.json["code"])
+        assert word in answer.json["message"]
+    wrong_method = client.put("/api/v1/me", headers={"Accept-Language": "en"})
+    assert (405, "method_not_allowed") == (wrong_method.status_code, wrong_method.json["code"])
+    token = client.post(
+        "/api/v1/tokens", json={"email": "ahmad@example.com", "password": "demo-password"}
+    ).json["token"]
+    lower_case = client.get("/api/v1/me", headers={"Authorization": f"bearer {token}"})
+    assert 200 == lower_case.status_code
 
 
 def test_registering_the_email_of_an_admin_on_the_site_is_refused_on_the_form(fresh):

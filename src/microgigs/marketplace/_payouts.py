@@ -31,6 +31,7 @@ def settle_withdrawal(command: c.SettleWithdrawal, context: Context) -> None:
     if command.actor.role is Role.MEMBER:
         raise PermissionDenied(actor=command.actor.role.label, action=_("settle a withdrawal"))
     settle = lg.complete_withdrawal if yes_or_no(_("paid"), command.paid) else lg.fail_withdrawal
+    context.uow.members.get(command.seller_id)  # NotFound: no account of nobody to settle
     context.post(
         settle, "settle", seller_id=command.seller_id, amount=command.amount, at=context.now
     )

@@ -817,7 +817,7 @@ class SettleWithdrawal(Command[None]):
     Paid, the money leaves the platform; failed, it is available to the seller again.
     """
 
-    errors = (PermissionDenied, InsufficientFunds, InvalidAmount)
+    errors = (PermissionDenied, InsufficientFunds, InvalidAmount, NotFound)
 
     actor: Actor
     seller_id: MemberId
