@@ -211,3 +211,33 @@ def test_call_refuses_hostile_json_plainly(tmp_path):
         assert "Traceback" not in run.stderr
         assert run.stderr.startswith("quantity: "), run.stderr[:300]
         assert len(run.stderr) < 300  # the value is not echoed back
+
+
+def test_a_storage_that_cannot_be_opened_is_a_plain_refusal_not_a_traceback(tmp_path):
+    # a probe (2026-12-06): each command printed StorageUnavailable's traceback
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a database\n" * 100)
+    for db in (str(tmp_path / "no" / "such" / "dir.sqlite3"), str(text_file)):
+        for command in (["simulate", "--members", "5", "--days", "1"], ["demo"], ["call", "x"]):
+            answer = cli("--db", db, *command)
+            assert 2 == answer.returncode, (db, command, answer.stderr)
+            assert "Traceback" not in answer.stderr
+            assert answer.stderr.startswith("storage."), answer.stderr
+
+
+def test_a_report_of_a_file_that_does_not_exist_says_so_and_makes_none(tmp_path):
+    missing = tmp_path / "mistyped.sqlite3"
+    answer = cli("--db", str(missing), "report", "--lang", "en")
+    assert (2, False) == (answer.returncode, missing.exists())
+    assert "no marketplace" in answer.stderr
+
+
+def test_sizes_of_a_simulation_are_positive_and_values_are_refused_by_name(tmp_path):
+    db = str(tmp_path / "sim.db")
+    for size in (["--members", "-5"], ["--days", "0"]):
+        answer = cli("--db", db, "simulate", *size)
+        assert 2 == answer.returncode
+        assert "a whole number from 1" in answer.stderr
+    days = cli("--db", db, "call", "--actor", "member:x", "edit_service", "service_id=s",
+               "delivery_days=abc")  # fmt: skip
+    assert (1, "delivery_days: 'abc'") == (days.returncode, days.stderr[:20])

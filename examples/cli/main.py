@@ -168,7 +168,7 @@ def _plain(name: str, text: str, hint: object) -> object:
         try:
             return json.loads(text)
         except json.JSONDecodeError:
-            message = f"{text!r} is not a number, true/false or a JSON list"
+            message = f"{name}: {text!r} is not a number, true/false or a JSON list"
             raise SystemExit(message) from None
         except (RecursionError, ValueError):  # nested too deep, or too many digits
             message = (
@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="load the demo month into an empty marketplace")
     demo.add_argument("--lang", choices=["ar", "en"], default="ar")
     sim = commands.add_parser("simulate", help="simulate a whole marketplace from a seed")
-    sim.add_argument("--members", type=int, default=1000)
-    sim.add_argument("--days", type=int, default=90)
+    sim.add_argument("--members", type=_positive, default=1000)
+    sim.add_argument("--days", type=_positive, default=90)
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--lang", choices=["ar", "en"], default="ar")
     rep = commands.add_parser("report", help="the marketplace's report")
@@ -283,24 +283,52 @@ def main(argv: list[str] | None = None) -> int:
     )
     one.add_argument("--lang", choices=["ar", "en"], default="ar")
     options = parser.parse_args(argv)
+    try:
+        return _run(options)
+    except MicrogigsError as error:  # a refusal, or a storage that cannot be opened
+        print(f"{error.code}: {translate_error(error, options.lang)}", file=sys.stderr)
+        return 2
+
+
+def _run(options: argparse.Namespace) -> int:
     if options.command == "demo":
         return load(options.db, options.lang)
     if options.command == "simulate":
         return run_simulation(options.db, options)
+    if options.command == "report" and _missing_file(options.db):
+        print(
+            f"{options.db}: no marketplace in this file (demo or simulate makes one)",
+            file=sys.stderr,
+        )
+        return 2
     market = open_market(options.db)
     try:
         if options.command == "report":
             print("\n".join(report(market, options.lang)))
             return 0
-        try:
-            result = call(market, options.use_case, options.actor, options.key, options.pairs)
-        except MicrogigsError as error:
-            print(f"{error.code}: {translate_error(error, options.lang)}", file=sys.stderr)
-            return 2
+        result = call(market, options.use_case, options.actor, options.key, options.pairs)
         print(shown(result))
         return 0
     finally:
         market.close()
+
+
+def _missing_file(db: str) -> bool:
+    """``db`` names a SQLite file that does not exist (a report would make an empty one)."""
+    is_file = db != ":memory:" and not db.startswith(("postgresql://", "postgres://"))
+    return is_file and not Path(db).exists()
+
+
+def _positive(text: str) -> int:
+    """A size on the command line: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        message = f"{text!r}: a whole number from 1"
+        raise argparse.ArgumentTypeError(message)
+    return value
 
 
 def _use_cases() -> str:
