@@ -94,3 +94,18 @@ def test_a_value_that_is_no_member_of_an_enum_names_the_ones_that_are():
     with pytest.raises(InvalidType) as wrong:
         c.structure_command("top_up", {"actor": ahmad, "amount": "5 USD", "method": "bitcoin"})
     assert "top_up.method must be one of paypal, card, not 'bitcoin'." == str(wrong.value)
+
+
+@pytest.mark.parametrize(
+    ("upgrades", "sent"),
+    [([1], "a list of int"), (["x"], "a list of str"), ([[1]], "a list of list"),
+     ({"title": "x"}, "an object")],
+)  # fmt: skip
+def test_a_value_of_the_wrong_shape_is_named_by_its_shape_not_pythons_words(upgrades, sent):
+    # a probe (2026-12-06): "…, not 'int' object is not subscriptable." (in Arabic too)
+    seller = {"role": "member", "member_id": "01A"}
+    fields = {"actor": seller, "category_id": "logo-design", "title": "t", "description": "d",
+              "instructions": "i", "base_price": "5 USD", "delivery_days": 2}  # fmt: skip
+    with pytest.raises(InvalidType) as wrong:
+        c.structure_command("publish_service", {**fields, "upgrades": upgrades})
+    assert ("publish_service.upgrades", sent) == (wrong.value.field, wrong.value.actual)

@@ -1331,9 +1331,23 @@ def _refused_field(
             continue  # the whole command's structuring would have raised it as it is
         except KeyError as inner:
             return MissingField(field=where, expected=expected, actual=str(inner.args[0]))
-        except _UNSTRUCTURED as inner:
-            return InvalidType(field=where, expected=expected, actual=str(inner)[:200])
+        except _UNSTRUCTURED:
+            return InvalidType(field=where, expected=expected, actual=_shape(fields[field.name]))
     return InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200])
+
+
+def _shape(value: object) -> str:
+    """What a caller sent, as a message says it: "a list of int", "an object", "str".
+
+    Python's own words for a value that did not structure ("'int' object is not
+    subscriptable") say nothing to the caller, and nothing in Arabic.
+    """
+    if isinstance(value, list | tuple):
+        kinds = sorted({type(item).__name__ for item in value})
+        return f"a list of {', '.join(kinds[:3])}" if kinds else "an empty list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _describe(kind: type) -> str:
