@@ -99,7 +99,7 @@ def test_a_value_that_is_no_member_of_an_enum_names_the_ones_that_are():
 @pytest.mark.parametrize(
     ("upgrades", "sent"),
     [([1], "a list of int"), (["x"], "a list of str"), ([[1]], "a list of list"),
-     ({"title": "x"}, "an object")],
+     ({"title": "x"}, "dict")],
 )  # fmt: skip
 def test_a_value_of_the_wrong_shape_is_named_by_its_shape_not_pythons_words(upgrades, sent):
     # a probe (2026-12-06): "…, not 'int' object is not subscriptable." (in Arabic too)
