@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,6 +183,26 @@ def test_did_you_mean_replaces_only_the_unknown_words():
     assert suggest("qqqqqq", known) is None
 
 
+def test_did_you_mean_is_the_same_whatever_the_hash_seed():
+    # a probe (2026-12-06): «بشعار» suggested «شعار», «بشعارك» or «وشعار» by the process's
+    # hash seed (each of them is the term شعار), so the adapters' suggestions differed
+    script = (
+        "from microgigs.ranking import suggest;"
+        "print(suggest('بشعار', lambda ts: {t: 5 for t in ts if t == 'شعار'}))"
+    )
+    said = {
+        subprocess.run(  # noqa: S603 (our own interpreter and package)
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert {"شعار"} == said
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -221,3 +244,15 @@ def test_did_you_mean_corrects_a_repeated_word_everywhere():
         return {term: 5 for term in terms if term == "شعار"}
 
     assert "شعار و شعار" == suggest("شعاز و شعاز", known)
+
+
+@pytest.mark.parametrize("mark", ["\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"])
+def test_a_search_pasted_with_invisible_marks_reads_as_without_them(mark):
+    # a probe (2026-12-06): «شعار» with a zero-width non-joiner or a right-to-left mark, as
+    # Arabic text copied from a page often is, was refused as InvalidText
+    typed = f"تصم{mark}يم شعار{mark}"
+    assert "تصميم شعار" == ListingQuery(text=typed).text
+    assert ["تصميم", "شعار"] == [
+        piece for piece, marked in highlight("تصميم شعار", typed) if marked
+    ]
+    assert suggest(typed, lambda terms: dict.fromkeys(terms, 1)) is None

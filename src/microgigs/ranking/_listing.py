@@ -28,12 +28,13 @@ from microgigs.policy import ReviewPolicy, SellerLevel
 from microgigs.ranking._reviews import Rating
 from microgigs.ranking._search import (
     CANDIDATES,
-    QUERY_LENGTH,
     Relevance,
     analyzed,
     query_category,
     query_terms,
+    query_text,
     ranked,
+    without_marks,
 )
 from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
@@ -155,7 +156,7 @@ class ListingQuery:
     marketplace's own vocabulary unless given; ``NO_SYNONYMS`` for none).
     """
 
-    text: str | None = None
+    text: str | None = attrs.field(default=None, converter=without_marks)
     section_id: CategoryId | None = None
     category_id: CategoryId | None = None
     min_price: Money | None = None
@@ -171,7 +172,7 @@ class ListingQuery:
     def __attrs_post_init__(self) -> None:
         whole_number(_("page size"), self.limit, 1, _PAGE_MAX)
         if self.text is not None:
-            plain_text(_("search"), self.text, 0, QUERY_LENGTH)
+            query_text(self.text)
         if self.max_delivery_days is not None:
             whole_number(_("delivery days"), self.max_delivery_days, 1, 10_000)
         for name, amount in (("min_price", self.min_price), ("max_price", self.max_price)):

@@ -453,7 +453,7 @@ def highlight(
     """
     if not isinstance(title, str):
         raise InvalidType(field=_("title"), expected="a str", actual=type(title).__name__)
-    asked = plain_text(_("search"), text, 0, QUERY_LENGTH)
+    asked = query_text(text)
     wanted = set(analyze(asked))
     held = set(analyze(title))
     expansion = (thesaurus or marketplace_thesaurus()).synonyms(query_terms(asked))
@@ -471,6 +471,29 @@ def highlight(
     return tuple(pieces)
 
 
+_INVISIBLE: Final = re.compile(
+    r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+"""The marks a pasted Arabic text carries unseen (joiners, direction marks): a title may
+not hold them, but a search reads as without them."""
+
+
+def query_text(text: str) -> str:
+    """What a search box sent, its invisible marks taken out, checked as plain text.
+
+    More than :data:`QUERY_LENGTH` characters, a line break or a control character is
+    :class:`~microgigs.errors.InvalidText`.
+    """
+    if isinstance(text, str):
+        text = _INVISIBLE.sub("", text)
+    return plain_text(_("search"), text, 0, QUERY_LENGTH)
+
+
+def without_marks(text: str | None) -> str | None:
+    """``text`` without its invisible marks (a value that is no text, as it is)."""
+    return _INVISIBLE.sub("", text) if isinstance(text, str) else text
+
+
 def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int]]) -> str | None:
     """A "did you mean" for ``text``, or ``None`` when no word of it changes.
 
@@ -486,7 +509,7 @@ def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int
     >>> suggest("تصمبم شعار", lambda terms: {t: counts[t] for t in terms if t in counts})
     'تصميم شعار'
     """
-    words = tokens(plain_text(_("search"), text, 0, QUERY_LENGTH))
+    words = tokens(query_text(text))
     options: dict[str, dict[str, str]] = {}  # by word: its term first, then its edits'
     budget = SUGGEST_EDITS_MAX
     for word in dict.fromkeys(words):
@@ -495,7 +518,10 @@ def suggest(text: str, frequencies: Callable[[Collection[str]], Mapping[str, int
         if not own or len(edits) > budget:
             continue
         budget -= len(edits)
-        variants = {term: edit for edit in edits for term in analyze(edit)[:1]}
+        variants: dict[str, str] = {}  # by term, its edit: the shortest, then the first
+        for edit in sorted(edits, key=lambda edit: (len(edit), edit)):  # not a set's order
+            for term in analyze(edit)[:1]:
+                variants.setdefault(term, edit)
         options[word] = {own[0]: word, **{t: e for t, e in variants.items() if t != own[0]}}
     wanted = {term for choice in options.values() for term in choice}
     found = frequencies(wanted) if wanted else {}
