@@ -66,7 +66,6 @@ from microgigs.clock import later
 from microgigs.errors import (
     ContractExists,
     EmailTaken,
-    InsufficientFunds,
     InvalidType,
     NotFound,
     PermissionDenied,
@@ -520,19 +519,10 @@ def _said(error: MicrogigsError, lang: str) -> str:
     """``translate_error``'s message for a page: each amount in a left-to-right isolate.
 
     A flash is plain text, so no ``<bdi>``: U+2066 … U+2069 does the same, else
-    "80.00 US$" inside Arabic reads "$US 80.00". A short balance is the reader's own; the
-    ledger's message names its account (``wallet:01M…``), which means nothing to them.
+    "80.00 US$" inside Arabic reads "$US 80.00".
     """
     context = error.context()
-    balance, amount = context.get("balance"), context.get("amount")
-    if isinstance(error, InsufficientFunds) and isinstance(balance, Money):
-        have, need = format_money(balance, lang), _render(amount, lang)
-        text = (
-            f"رصيدك {have} لا يكفي لمبلغ {need}."
-            if lang == "ar"
-            else f"Your balance, {have}, is not enough for {need}."
-        )
-    elif isinstance(error, ContractExists):  # the freelancer by name; the project is this one
+    if isinstance(error, ContractExists):  # the freelancer by name; the project is this one
         name = member_name(error.freelancer_id)
         text = (
             f"لدى {name} عقد معروض أو جارٍ في هذا المشروع من قبل."
@@ -546,10 +536,6 @@ def _said(error: MicrogigsError, lang: str) -> str:
             shown = format_money(value, lang)
             text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
     return text
-
-
-def _render(amount: object, lang: str) -> str:
-    return format_money(amount, lang) if isinstance(amount, Money) else str(amount)
 
 
 _NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})

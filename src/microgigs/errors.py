@@ -11,6 +11,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
 
     MicrogigsError
     ├── CatalogError (ValueError)
+    │   ├── EmptyCart
     │   ├── OfferExists
     │   ├── OwnService
     │   ├── RequestClosed
@@ -107,6 +108,7 @@ __all__ = [
     "DuplicateUpgrade",
     "EmailNotVerified",
     "EmailTaken",
+    "EmptyCart",
     "EmptyNarrowerEntry",
     "EmptySynonymEntry",
     "IdempotencyConflict",
@@ -594,6 +596,14 @@ class ServiceStatusConflict(CatalogError):
 
 
 @attrs.define(auto_exc=True)
+class EmptyCart(CatalogError):
+    """A checkout of a cart that holds nothing."""
+
+    code = "catalog.empty_cart"
+    template = _("The cart is empty: add a service to it first.")
+
+
+@attrs.define(auto_exc=True)
 class RequestClosed(CatalogError):
     """A request that is not open (in review, fulfilled, closed, expired) takes no offer."""
 
@@ -895,12 +905,16 @@ class TransactionExists(LedgerError):
 
 @attrs.define(auto_exc=True)
 class InsufficientFunds(LedgerError):
-    """Paying or withdrawing more than an account holds."""
+    """Paying or withdrawing more than an account holds.
+
+    ``kind`` is what the account holds (an ``AccountKind``), which the message names in
+    words ("the balance", «الرصيد»), never by its id.
+    """
 
     code = "ledger.insufficient_funds"
-    template = _("The balance of {account} is {balance}, not enough for {amount}.")
+    template = _("There is {balance} in the {kind}, not enough for {amount}.")
 
-    account: str
+    kind: object
     balance: object
     amount: object
 

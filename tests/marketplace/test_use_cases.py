@@ -13,12 +13,12 @@ from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus
 from microgigs.errors import (
     ContactDetailsNotAllowed,
+    EmptyCart,
     IdempotencyConflict,
     InsufficientFunds,
     InvalidType,
     MemberSuspended,
     NoPayoutMethod,
-    NotFound,
     OfferExists,
     OwnService,
     PaymentFailed,
@@ -135,6 +135,24 @@ def test_a_declined_card_writes_nothing_and_the_same_key_can_retry(market):
         market.balance(lg.gateway(lg.Gateway.CARD)),
         len(market.gateway.receipts),
     )
+
+
+def test_a_checkout_short_of_funds_names_the_whole_total_and_an_empty_cart_says_so(market):
+    # a probe (2026-12-06): a $110 cart on a $0 balance said "not enough for 5.00 USD" (its
+    # first order), naming the account "wallet:<id>"; an empty cart was "No cart line with
+    # the key <member id>"
+    _seller, buyer, service = cast(market)
+    with pytest.raises(EmptyCart):
+        market.checkout(buyer, key="k-0")
+    upgrades = [u.id for u in market.service(buyer, service).upgrades]
+    market.add_to_cart(buyer, service, upgrade_ids=upgrades[:1], quantity=2, key="c-1")
+    market.top_up(buyer, usd(7), lg.Gateway.CARD, key="t-1")
+    with pytest.raises(InsufficientFunds) as short:
+        market.checkout(buyer, key="k-1")
+    assert (usd(7), usd(110)) == (short.value.balance, short.value.amount)
+    assert "There is 7.00 USD in the balance, not enough for 110.00 USD." == str(short.value)
+    assert "في الرصيد" in translate_error(short.value, "ar")
+    assert 1 == len(market.cart(buyer).lines)
 
 
 def test_wrong_actors_and_empty_wallets_are_refused_and_write_nothing(market):
@@ -536,7 +554,7 @@ def test_favourites_carts_profiles_and_suspension(market):
     market.remove_favourite(buyer, service, key="f-3")
     market.add_to_cart(buyer, service, key="c-1")
     market.remove_from_cart(buyer, service, key="c-2")
-    with pytest.raises(NotFound):
+    with pytest.raises(EmptyCart):
         market.checkout(buyer, key="k-1")
     market.update_profile(buyer, bio="أحب التصاميم البسيطة", phone="+966501234567", key="u-1")
     market.verify_email(buyer.member_id, key="v-1")

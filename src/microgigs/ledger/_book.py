@@ -42,9 +42,10 @@ def postable(
         current = after.get(entry.account) or balances.get(entry.account)
         after[entry.account] = entry.amount if current is None else current + entry.amount
     for account, balance in after.items():
-        if balance.is_negative() and not Account.parse(account).kind.may_go_negative:
+        kind = Account.parse(account).kind
+        if balance.is_negative() and not kind.may_go_negative:
             before = balances.get(account) or Money.zero(balance.currency)
-            raise InsufficientFunds(account=account, balance=before, amount=before - balance)
+            raise InsufficientFunds(kind=kind, balance=before, amount=before - balance)
     return after
 
 

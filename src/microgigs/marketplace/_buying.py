@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.catalog import Cart, CartLine, Favourites
-from microgigs.errors import NotFound, OutOfRange
+from microgigs.errors import EmptyCart, InsufficientFunds, OutOfRange
 from microgigs.ids import MemberId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import buyable
@@ -105,7 +105,7 @@ def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
     buyer = context.payer(command.actor)
     cart = context.uow.carts.get(buyer.id)
     if not len(cart):
-        raise NotFound(kind=_("cart line"), key=buyer.id)
+        raise EmptyCart
     orders = [place(context, buyer, line) for line in cart]
     # the cart is written at the version it was read: of checkouts racing on one cart,
     # one commits and the others fail with StaleWrite (and their charges are voided)
@@ -141,9 +141,13 @@ def place(context: Context, buyer: Member, line: CartLine) -> Order:
 
 def pay(context: Context, buyer: Member, orders: list[Order], method: lg.Gateway | None) -> None:
     """Charge the gateway the total once (or take it from the balance), each order in escrow."""
+    total = sum((o.quote.total for o in orders), context.zero())
     if method is not None:
-        total = sum((o.quote.total for o in orders), context.zero())
         context.charge(buyer.id, total, method)
+    else:  # the whole total named, not the first order's that the balance falls short of
+        held = context.uow.ledger.balance(lg.wallet(buyer.id))
+        if held < total:
+            raise InsufficientFunds(kind=lg.AccountKind.WALLET, balance=held, amount=total)
     uow = context.uow
     for order in orders:
         add_paid(context, order, method)

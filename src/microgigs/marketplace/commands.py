@@ -46,6 +46,7 @@ from microgigs.errors import (
     DuplicateUpgrade,
     EmailNotVerified,
     EmailTaken,
+    EmptyCart,
     IdempotencyConflict,
     InsufficientFunds,
     InvalidAmount,
@@ -551,7 +552,14 @@ class Checkout(Command[list[OrderId]]):
     gateway charge is voided.
     """
 
-    errors = (NotFound, ServiceNotAvailable, UnknownUpgrade, InsufficientFunds, PaymentFailed)
+    errors = (
+        EmptyCart,
+        NotFound,
+        ServiceNotAvailable,
+        UnknownUpgrade,
+        InsufficientFunds,
+        PaymentFailed,
+    )
 
     actor: Actor
     method: Gateway | None = None
