@@ -770,7 +770,7 @@ class Contract:
         if self.proposal is None or self.proposed_by is None:
             raise NotFound(kind=_("proposal"), key=self.id)
         if party == self.proposed_by:
-            raise PermissionDenied(actor=actor.role.label, action=_("answer your own proposal"))
+            raise PermissionDenied(actor=actor.role.label, action=_("answer their own proposal"))
         self._require(_("change the milestones of"), ContractStatus.ACTIVE)
         if agree:
             kept = [m for m in self.milestones if m.status is not MilestoneStatus.PLANNED]
@@ -890,7 +890,7 @@ class Contract:
         self._require(_("cancel"), ContractStatus.ACTIVE)
         if self._asked_to_cancel(_("answer a request to cancel")) == party:
             raise PermissionDenied(
-                actor=actor.role.label, action=_("answer your own request to cancel")
+                actor=actor.role.label, action=_("answer their own request to cancel")
             )
         if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
             raise ProjectStatusConflict(

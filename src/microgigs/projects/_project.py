@@ -414,7 +414,7 @@ class Project:
         """A freelancer's bid (their one live bid on this project); the caller spends a credit."""
         freelancer = actor.acting_member(_("bid on a project"))
         if freelancer == self.client_id:
-            raise PermissionDenied(actor=actor.role.label, action=_("bid on your own project"))
+            raise PermissionDenied(actor=actor.role.label, action=_("bid on their own project"))
         self._require_open(_("bid on"), now)
         self._require_client_trading()
         if self.terms.visibility is Visibility.PRIVATE and freelancer not in self.terms.invited:
@@ -510,7 +510,7 @@ class Project:
             self._replace(attrs.evolve(bid, status=BidStatus.OFFERED, contract_id=contract_id))
             chosen = bid.freelancer_id
         elif freelancer_id is None or freelancer_id == self.client_id:
-            raise PermissionDenied(actor=actor.role.label, action=_("hire yourself"))
+            raise PermissionDenied(actor=actor.role.label, action=_("hire themselves"))
         else:
             chosen = freelancer_id
         self.offered.append(contract_id)
