@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from microgigs.actors import Actor
 from microgigs.errors import (
     AlreadyReplied,
+    InvalidText,
     InvalidType,
     OutOfRange,
     PermissionDenied,
@@ -92,6 +93,23 @@ def test_only_the_buyer_of_a_completed_order_within_14_days():
     write(order, now=order.completed_at + timedelta(days=14))
     with pytest.raises(ReviewNotAllowed):
         write(order, now=order.completed_at + timedelta(days=14, seconds=1))
+
+
+@pytest.mark.parametrize("comment", ["", "   ", "\n\t "])
+def test_a_review_has_a_comment(comment):
+    # RULES §8: "1 to 5 stars and a comment"; a probe (2026-12-06) published "   "
+    with pytest.raises(InvalidText):
+        write(completed(), comment=comment)
+
+
+def test_a_cancelled_order_is_not_reviewed_and_is_said_to_be_cancelled():
+    order = order_in(OrderStatus.IN_PROGRESS)
+    order.apply(OrderEvent.REQUEST_CANCELLATION, BUYER, EPOCH + timedelta(hours=3), KHAMSAT.orders)
+    order.apply(OrderEvent.ACCEPT_CANCELLATION, SELLER, EPOCH + timedelta(hours=4), KHAMSAT.orders)
+    assert OrderStatus.CANCELLED == order.status
+    with pytest.raises(ReviewNotAllowed) as refused:
+        write(order, now=EPOCH + timedelta(days=1))
+    assert "it was cancelled" == refused.value.reason
 
 
 def test_ratings_and_the_bayesian_average():

@@ -54,10 +54,13 @@ class Review:
     ) -> Review:
         """The buyer's review of a completed order, within the policy's window.
 
-        Storage keeps one review per order: the use case refuses a second one.
+        Stars and a comment (RULES §8), neither left out. Storage keeps one review per
+        order: the use case refuses a second one.
         """
         actor.require_member(order.buyer_id, _("review this order"))
         when = utc(now)
+        if order.status is OrderStatus.CANCELLED:
+            raise ReviewNotAllowed(order_id=order.id, reason=_("it was cancelled"))
         if order.status is not OrderStatus.COMPLETED or order.completed_at is None:
             raise ReviewNotAllowed(order_id=order.id, reason=_("it is not completed"))
         if when > later(order.completed_at, policy.window):
@@ -69,7 +72,7 @@ class Review:
             buyer_id=order.buyer_id,
             seller_id=order.seller_id,
             stars=whole_number(_("stars"), stars, policy.stars_min, policy.stars_max),
-            comment=message_text(_("comment"), comment, (0, policy.comment_length_max)),
+            comment=message_text(_("comment"), comment, (1, policy.comment_length_max)),
             created_at=when,
         )
 
