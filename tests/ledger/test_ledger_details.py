@@ -15,10 +15,12 @@ from microgigs.errors import (
     InvalidRefund,
     InvalidText,
     InvalidType,
+    NaiveDatetime,
     NotPositive,
     TransactionExists,
     UnbalancedTransaction,
     UnknownAccount,
+    UnknownCurrency,
 )
 from microgigs.ids import MemberId, OrderId, TransactionId
 from microgigs.money import Money
@@ -186,6 +188,14 @@ def test_a_period_report_in_another_currency_than_its_transactions_is_refused(bo
     assert usd(25) == lg.period_report(book, currency="USD", **year).gmv
 
 
+def test_a_ledger_in_no_currency_and_a_report_of_naive_times_are_refused(book):
+    for currency, error in (("XYZ", UnknownCurrency), (5, InvalidType)):
+        with pytest.raises(error):
+            lg.Ledger(currency)
+    with pytest.raises(NaiveDatetime):
+        lg.period_report(book, currency="USD", start=EPOCH.replace(tzinfo=None), end=EPOCH)
+
+
 @pytest.mark.parametrize("original", ["T1", None, 5])
 def test_a_reversal_of_what_is_not_a_transaction_is_a_typed_error(ids, original):
     with pytest.raises(InvalidType) as caught:
@@ -217,3 +227,18 @@ def test_a_second_transaction_with_a_posted_id_is_refused_and_changes_nothing(bo
         book.post(again)
     assert ([first], usd(100)) == (list(book), book.balance(lg.wallet(BUYER)))
     assert [] == lg.audit(lg.rows_of(book), book.balances(), finished_orders=[])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [("subtotal", usd(-1), NotPositive), ("subtotal", 5, InvalidType),
+     ("buyer_fee", usd(-1), NotPositive), ("buyer_fee", None, InvalidType),
+     ("commission", None, InvalidType), ("commission", "20%", InvalidType)],
+)  # fmt: skip
+def test_a_release_of_no_amount_or_no_commission_rules_is_refused(ids, field, value, error):
+    # a probe (2026-12-06): commission=None paid the seller everything, and a negative
+    # subtotal or fee built a transaction
+    fields = {"order_id": ORDER, "seller_id": SELLER, "subtotal": usd(25),
+              "buyer_fee": usd(0), "commission": RULES, "at": EPOCH}  # fmt: skip
+    with pytest.raises(error):
+        lg.release(ids(), "release-1", **{**fields, field: value})

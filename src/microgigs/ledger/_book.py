@@ -49,6 +49,11 @@ def postable(
     return after
 
 
+def _money_in(currency: str) -> None:
+    """Refuse a currency no amount can be in: ``UnknownCurrency``, or ``InvalidType``."""
+    Money.zero(currency)
+
+
 @attrs.frozen
 class StatementLine:
     """One transaction as seen from one account, with the balance right after it."""
@@ -123,7 +128,7 @@ class Ledger:
     reading one costs the same whatever the number of entries.
     """
 
-    currency: str
+    currency: str = attrs.field(validator=lambda _book, _field, currency: _money_in(currency))
     _balances: dict[AccountId, Money] = attrs.Factory(dict)
     # each transaction as plain values too (see _Row), made a Transaction when read: most
     # are never read again, and the collector's passes walk each kept object every time

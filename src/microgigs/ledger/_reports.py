@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from microgigs.clock import utc
 from microgigs.errors import CurrencyMismatch
 from microgigs.ids import MemberId
 from microgigs.ledger._accounts import (
@@ -41,6 +42,7 @@ def period_report(
     A transaction of the period in another currency than ``currency`` is
     :class:`~microgigs.errors.CurrencyMismatch`.
     """
+    start, end = utc(start), utc(end)  # a naive time is NaiveDatetime, as everywhere
     gmv = refunded = earned = Money.zero(currency)
     for transaction in transactions:
         if not start <= transaction.at < end:

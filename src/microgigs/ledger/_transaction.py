@@ -202,6 +202,11 @@ def _settlement(
     ``fee_refunded`` is a part of the fee given back with ``refund`` (beside ``buyer_fee``,
     the part kept): the escrow held both.
     """
+    _positive(_("subtotal"), subtotal)
+    if not isinstance(buyer_fee, Money):
+        raise InvalidType(field=_("buyer fee"), expected="Money", actual=type(buyer_fee).__name__)
+    if buyer_fee.is_negative():
+        raise NotPositive(field=_("buyer fee"), value=buyer_fee)
     back = Money.zero(subtotal.currency) if fee_refunded is None else fee_refunded
     refunds = [] if refund is None else [(refund.account, refund.amount + back)]
     parts = split(subtotal if refund is None else subtotal - refund.amount, commission)

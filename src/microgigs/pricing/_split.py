@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import attrs
 
+from microgigs._text import _
+from microgigs.errors import InvalidType
 from microgigs.money import _CONTEXT, Money, round_minor
 from microgigs.policy import ChargeRule
 
@@ -19,6 +21,12 @@ def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
     host that lowers its precision or changes its rounding for its own work changes no
     charge.
     """
+    if amount.__class__ is not Money:
+        raise InvalidType(field=_("amount"), expected="Money", actual=type(amount).__name__)
+    if not isinstance(rules, tuple | list):  # None would charge nothing, and pay it all out
+        raise InvalidType(
+            field=_("charge rules"), expected="a list of ChargeRule", actual=type(rules).__name__
+        )
     if amount.minor <= 0 or not rules:  # no rule (no buyer fee at Khamsat): nothing to add
         return Money.zero(amount.currency)
     exact = Decimal(0)
