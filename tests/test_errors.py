@@ -9,7 +9,14 @@ import pytest
 
 import microgigs
 from microgigs import errors
-from microgigs.errors import CurrencyMismatch, MicrogigsError, NotFound, ValidationError
+from microgigs.errors import (
+    CurrencyMismatch,
+    InvalidType,
+    MicrogigsError,
+    NotFound,
+    ValidationError,
+)
+from microgigs.l10n import translate_error
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTINS = (ValueError, TypeError, LookupError, PermissionError)
@@ -93,3 +100,11 @@ def test_errors_are_also_the_builtins_hosts_catch():
     assert issubclass(NotFound, LookupError)
     with pytest.raises(LookupError):
         raise NotFound(kind="service", key="S1")
+
+
+def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
+    # a probe (2026-12-06): "request_modification.reason must be str, not NoneType."
+    error = InvalidType(field="reason", expected="a str", actual=type(None).__name__)
+    assert "reason must be a str, not nothing." == str(error)
+    assert "قيمة فارغة" in translate_error(error, "ar")
+    assert "نص" in translate_error(error, "ar")

@@ -185,7 +185,7 @@ def test_comparing_with_what_is_not_money_is_a_typed_error(other):
     ):
         with pytest.raises(InvalidType) as caught:
             operation()
-        assert caught.value.actual == type(other).__name__
+        assert caught.value.actual == ("nothing" if other is None else type(other).__name__)
     assert usd("5") != other
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Final, Protocol, TypeVar
 
+from microgigs._text import _
 from microgigs.errors import InvalidText, InvalidType, NotFound, OutOfRange
 
 # Control characters (NUL …) never belong in text; overrides (U+202D/U+202E) can make a
@@ -39,14 +40,14 @@ Item = TypeVar("Item", bound=_HasId)
 def yes_or_no(field: str, value: object) -> bool:
     """``value`` if it is a plain ``bool``: "no", 0 or None is not an answer."""
     if type(value) is not bool:
-        raise InvalidType(field=field, expected="true or false", actual=type(value).__name__)
+        raise InvalidType(field=field, expected=_("true or false"), actual=type(value).__name__)
     return value
 
 
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:
     """``value`` if it is a plain ``int`` (not bool, not float) from minimum to maximum."""
     if type(value) is not int:
-        raise InvalidType(field=field, expected="an int", actual=type(value).__name__)
+        raise InvalidType(field=field, expected=_("an int"), actual=type(value).__name__)
     if not minimum <= value <= maximum:
         raise OutOfRange(field=field, value=value, minimum=minimum, maximum=maximum)
     return value
@@ -62,7 +63,7 @@ def plain_text(
 ) -> str:
     """``value`` NFC-normalised and stripped, if its length and characters are allowed."""
     if not isinstance(value, str):
-        raise InvalidType(field=field, expected="a str", actual=type(value).__name__)
+        raise InvalidType(field=field, expected=_("a str"), actual=type(value).__name__)
     if len(value) > 4 * maximum + 64:  # refuse 10 MB before normalising it
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     text = unicodedata.normalize("NFC", value).strip()
@@ -75,7 +76,7 @@ def plain_text(
 def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:
     """``values`` if it is a list or tuple (not a str) of at most ``most`` items."""
     if isinstance(values, str) or not isinstance(values, Sequence):
-        raise InvalidType(field=field, expected="a list", actual=type(values).__name__)
+        raise InvalidType(field=field, expected=_("a list"), actual=type(values).__name__)
     if len(values) > most:
         raise OutOfRange(field=field, value=len(values), minimum=0, maximum=most)
     return values

@@ -42,14 +42,16 @@ def _role(value: object) -> Role:
         return value
     if isinstance(value, str) and value in _ROLE_VALUES:
         return Role(value)
-    raise InvalidType(field=_("role"), expected="member, admin or system", actual=repr(value)[:40])
+    raise InvalidType(
+        field=_("role"), expected=_("member, admin or system"), actual=repr(value)[:40]
+    )
 
 
 def _member_id(_actor: object, _field: object, value: MemberId | None) -> None:
     if value is None:
         return
     if type(value) is not str:  # a subclass could answer == as it likes
-        raise InvalidType(field=_("member id"), expected="str", actual=type(value).__name__)
+        raise InvalidType(field=_("member id"), expected=_("a str"), actual=type(value).__name__)
     if not 0 < len(value) <= _ID_LENGTH or "|" in value or not value.isprintable():
         raise InvalidText(field=_("member id"), minimum=1, maximum=_ID_LENGTH)
 

@@ -28,7 +28,7 @@ def utc(value: datetime) -> datetime:
     if type(value) is datetime and value.tzinfo is UTC:
         return value
     if not isinstance(value, datetime):
-        raise InvalidType(field=_("time"), expected="a datetime", actual=type(value).__name__)
+        raise InvalidType(field=_("time"), expected=_("a datetime"), actual=type(value).__name__)
     if value.tzinfo is None or value.utcoffset() is None:
         raise NaiveDatetime(value=value.isoformat())
     return value.astimezone(UTC)

@@ -237,7 +237,11 @@ class InvalidType(ValidationError, TypeError):
 
     field: str
     expected: str
-    actual: str
+    actual: str = attrs.field(converter=lambda actual: _NOTHING if actual == "NoneType" else actual)
+
+
+_NOTHING: Final = _("nothing")
+"""What a message says for a value left out (``None``), not Python's ``NoneType``."""
 
 
 @attrs.define(auto_exc=True)

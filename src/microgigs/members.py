@@ -96,7 +96,7 @@ _REFERENCE_LENGTH: Final = (1, 500)
 def normalize_username(username: str) -> str:
     """The stored form of a username: lower case, checked against the rules."""
     if not isinstance(username, str):
-        raise InvalidType(field=_("username"), expected="a str", actual=type(username).__name__)
+        raise InvalidType(field=_("username"), expected=_("a str"), actual=type(username).__name__)
     name = username.strip().lower()
     if not _USERNAME.fullmatch(name) or _skeleton(name) in RESERVED_USERNAMES:
         raise InvalidUsername(username=username[:40])
@@ -114,7 +114,7 @@ def _skeleton(name: str) -> str:
 def normalize_email(email: str) -> str:
     """The stored form of an e-mail address: trimmed, lower case, checked."""
     if not isinstance(email, str):
-        raise InvalidType(field=_("email"), expected="a str", actual=type(email).__name__)
+        raise InvalidType(field=_("email"), expected=_("a str"), actual=type(email).__name__)
     address = email.strip().lower()
     if len(address) > _LONGEST_EMAIL or not _EMAIL.fullmatch(address) or ".." in address:
         raise InvalidEmail(email=email[:80])
@@ -127,7 +127,7 @@ def normalize_phone(phone: str) -> str:
     Spaces, dashes, a leading ``00`` and Arabic-Indic digits are accepted on the way in.
     """
     if not isinstance(phone, str):
-        raise InvalidType(field=_("phone"), expected="a str", actual=type(phone).__name__)
+        raise InvalidType(field=_("phone"), expected=_("a str"), actual=type(phone).__name__)
     digits = "".join(
         str(unicodedata.digit(c)) if c.isdigit() else c
         for c in _PHONE_DECORATION.sub("", phone[:40])
@@ -175,7 +175,7 @@ class PayoutMethod:
     def bank_transfer(cls, iban: str) -> PayoutMethod:
         """A bank account by IBAN (spaces removed, upper case; its check digits must hold)."""
         if not isinstance(iban, str):
-            raise InvalidType(field=_("iban"), expected="str", actual=type(iban).__name__)
+            raise InvalidType(field=_("iban"), expected=_("a str"), actual=type(iban).__name__)
         account = iban.replace(" ", "").upper()
         if not _IBAN.fullmatch(account) or _iban_remainder(account) != 1:
             raise InvalidIban(iban=iban[:50])
@@ -310,7 +310,7 @@ class Member:
         """
         if not isinstance(methods, tuple | list):  # None, a str, a lone method: refused
             raise InvalidType(
-                field=_("payout methods"), expected="a list", actual=type(methods).__name__
+                field=_("payout methods"), expected=_("a list"), actual=type(methods).__name__
             )
         if not all(isinstance(m, PayoutMethod) for m in methods):
             raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")

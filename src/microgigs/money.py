@@ -90,20 +90,20 @@ def currency_exponent(currency: str) -> int:
 def _check_int(value: int, field: str) -> int:
     # bool is an int to Python, never an amount to a marketplace; hosts may pass anything.
     if type(value) is not int:
-        raise InvalidType(field=field, expected="an int", actual=type(value).__name__)
+        raise InvalidType(field=field, expected=_("an int"), actual=type(value).__name__)
     return value
 
 
 def _check_currency(_instance: object, _attribute: object, currency: str) -> None:
     if type(currency) is not str:
-        raise InvalidType(field=_("currency"), expected="a str", actual=type(currency).__name__)
+        raise InvalidType(field=_("currency"), expected=_("a str"), actual=type(currency).__name__)
     currency_exponent(currency)
 
 
 def _check_minor(_instance: object, _attribute: object, minor: int) -> None:
     # _check_int written out: every amount read from storage passes here (P8)
     if type(minor) is not int:
-        raise InvalidType(field=_("minor units"), expected="an int", actual=type(minor).__name__)
+        raise InvalidType(field=_("minor units"), expected=_("an int"), actual=type(minor).__name__)
     if not -MAX_MINOR <= minor <= MAX_MINOR:
         raise OutOfRange(field=_("minor"), value=minor, minimum=-MAX_MINOR, maximum=MAX_MINOR)
 
@@ -134,7 +134,7 @@ def to_minor(major: Decimal, currency: str) -> int:
     (200, 202)
     """
     if not isinstance(major, Decimal):
-        raise InvalidType(field=_("amount"), expected="a Decimal", actual=type(major).__name__)
+        raise InvalidType(field=_("amount"), expected=_("a Decimal"), actual=type(major).__name__)
     exponent = currency_exponent(currency)
     if not major.is_finite():
         raise InvalidAmount(amount=str(major), currency=currency, places=exponent)
@@ -182,7 +182,7 @@ class Money:
             value = amount
         else:
             raise InvalidType(
-                field=_("amount"), expected="a str, Decimal or int", actual=type(amount).__name__
+                field=_("amount"), expected=_("a str, Decimal or int"), actual=type(amount).__name__
             )
         if (
             not value.is_finite()
@@ -308,9 +308,9 @@ class Money:
     def percentage(self, rate: Decimal) -> Money:
         """``rate`` of this amount (``Decimal("0.20")`` is 20%), rounded by :data:`ROUNDING`."""
         if not isinstance(rate, Decimal):
-            raise InvalidType(field=_("rate"), expected="a Decimal", actual=type(rate).__name__)
+            raise InvalidType(field=_("rate"), expected=_("a Decimal"), actual=type(rate).__name__)
         if not rate.is_finite():
-            raise InvalidType(field=_("rate"), expected="a finite Decimal", actual=str(rate))
+            raise InvalidType(field=_("rate"), expected=_("a finite Decimal"), actual=str(rate))
         return Money._result(
             round_minor(_CONTEXT.multiply(Decimal(self.minor), rate)), self.currency
         )
@@ -333,7 +333,9 @@ def _ratio(value: object) -> Decimal:
         if ratio.is_finite() and ratio >= 0:
             return ratio
         raise InvalidRatios(ratios=str(value))
-    raise InvalidType(field=_("ratio"), expected="an int or Decimal", actual=type(value).__name__)
+    raise InvalidType(
+        field=_("ratio"), expected=_("an int or Decimal"), actual=type(value).__name__
+    )
 
 
 # frozen attrs: results of valid amounts are built past __init__, their slots set directly

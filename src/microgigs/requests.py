@@ -172,7 +172,7 @@ class ServiceRequest:
             if price is not None or delivery_days is not None:  # which terms would hold?
                 raise InvalidType(
                     field=_("offer"),
-                    expected="a service, or a price and delivery days",
+                    expected=_("a service, or a price and delivery days"),
                     actual="both",
                 )
             offer = Offer(  # the service at its terms now: they hold if the seller edits it

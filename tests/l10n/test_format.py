@@ -50,7 +50,8 @@ def test_bad_inputs_to_formatting_are_typed_errors():
     for not_money in (5, "5 USD", None):
         with pytest.raises(InvalidType) as caught:
             format_money(not_money, "ar")  # type: ignore[arg-type]
-        assert (caught.value.expected, caught.value.actual) == ("Money", type(not_money).__name__)
+        actual = "nothing" if not_money is None else type(not_money).__name__
+        assert (caught.value.expected, caught.value.actual) == ("Money", actual)
 
 
 @pytest.mark.parametrize(

@@ -200,7 +200,7 @@ def test_a_ledger_in_no_currency_and_a_report_of_naive_times_are_refused(book):
 def test_a_reversal_of_what_is_not_a_transaction_is_a_typed_error(ids, original):
     with pytest.raises(InvalidType) as caught:
         lg.reversal(ids(), "undo", original=original, at=EPOCH)
-    assert caught.value.actual == type(original).__name__
+    assert caught.value.actual == ("nothing" if original is None else type(original).__name__)
 
 
 def test_a_second_transaction_with_a_posted_id_is_refused_and_changes_nothing(book):

@@ -360,11 +360,11 @@ def test_a_top_up_of_something_that_is_not_money_is_invalid_type(market, amount)
 def test_a_list_given_as_none_is_invalid_type(market):
     # upgrade_ids=None and set_payout_methods(None) were TypeErrors
     seller, buyer, service = cast(market)
-    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not NoneType"):
+    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not nothing"):
         market.add_to_cart(buyer, service, upgrade_ids=None, key="c")
-    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not NoneType"):
+    with pytest.raises(InvalidType, match="upgrades must be a list of ids, not nothing"):
         market.order_now(buyer, service, upgrade_ids=None, key="o")
-    with pytest.raises(InvalidType, match="payout methods must be a list, not NoneType"):
+    with pytest.raises(InvalidType, match="payout methods must be a list, not nothing"):
         market.set_payout_methods(seller, None, key="p")
     assert () == market.cart(buyer).lines
 

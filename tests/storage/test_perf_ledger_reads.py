@@ -123,8 +123,8 @@ def test_a_balance_moved_but_not_read_refuses_what_it_cannot_pay_by_its_sum(stor
         uow.ledger.post(release(2, 3_000))  # pending: 1,600 committed + 2,400 moved
         with pytest.raises(InsufficientFunds) as raised:
             uow.ledger.post(clear("clear", 4_001))
-        assert (lg.pending(SELLER), usd(4_000), usd(4_001)) == (
-            raised.value.account,
+        assert (lg.AccountKind.PENDING, usd(4_000), usd(4_001)) == (
+            raised.value.kind,
             raised.value.balance,
             raised.value.amount,
         )
@@ -137,7 +137,7 @@ def test_a_balance_moved_but_not_read_refuses_what_it_cannot_pay_by_its_sum(stor
 def test_a_posting_refused_names_the_committed_balance(storage) -> None:
     with storage.unit_of_work() as uow, pytest.raises(InsufficientFunds) as raised:
         uow.ledger.post(pay(3, 5_001))
-    assert (lg.wallet(BUYER_ID), usd(5_000)) == (raised.value.account, raised.value.balance)
+    assert (lg.AccountKind.WALLET, usd(5_000)) == (raised.value.kind, raised.value.balance)
 
 
 def test_a_key_posted_before_answers_from_the_posting_whatever_the_balances(storage) -> None:

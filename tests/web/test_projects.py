@@ -407,5 +407,5 @@ def test_funding_beyond_the_balance_says_so_plainly(host, app):
     [message] = flashed(ahmad.get(path).data)
     text = message.decode()
     assert "wallet:" not in text
-    assert "رصيدك" in text
+    assert "في الرصيد" in text
     assert "\u2066400.00\xa0US$\u2069" in text  # its own left-to-right island

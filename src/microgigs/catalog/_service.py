@@ -86,7 +86,7 @@ class Upgrade:
 
 def _check_upgrades(upgrades: Sequence[Upgrade], policy: CatalogPolicy) -> tuple[Upgrade, ...]:
     if not isinstance(upgrades, list | tuple):
-        raise InvalidType(field=_("upgrades"), expected="a list", actual=type(upgrades).__name__)
+        raise InvalidType(field=_("upgrades"), expected=_("a list"), actual=type(upgrades).__name__)
     if len(upgrades) > policy.max_upgrades:
         raise TooManyUpgrades(count=len(upgrades), maximum=policy.max_upgrades)
     checked = []
@@ -149,13 +149,13 @@ class ServiceSnapshot:
         """The chosen upgrades, in the service's order; unknown or repeated ids are refused."""
         if isinstance(upgrade_ids, str) or not isinstance(upgrade_ids, Sequence):
             raise InvalidType(
-                field=_("upgrades"), expected="a list of ids", actual=type(upgrade_ids).__name__
+                field=_("upgrades"), expected=_("a list of ids"), actual=type(upgrade_ids).__name__
             )
         seen: set[UpgradeId] = set()
         for upgrade_id in upgrade_ids:
             if not isinstance(upgrade_id, str):
                 raise InvalidType(
-                    field=_("upgrade"), expected="an id", actual=type(upgrade_id).__name__
+                    field=_("upgrade"), expected=_("an id"), actual=type(upgrade_id).__name__
                 )
             if upgrade_id in seen:
                 raise DuplicateUpgrade(upgrade_id=upgrade_id)
@@ -320,7 +320,7 @@ class Service:
             category_id = self.category_id
         elif type(category_id) is not str:
             raise InvalidType(
-                field=_("category"), expected="a category id", actual=type(category_id).__name__
+                field=_("category"), expected=_("a category id"), actual=type(category_id).__name__
             )
         if category_id == self.category_id and all(
             getattr(self, name) == value for name, value in content.items()

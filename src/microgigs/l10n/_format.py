@@ -39,7 +39,7 @@ def _with_digits(text: str, locale: Locale, digits: Digits) -> str:
 def parse_locale(identifier: str) -> Locale:
     """The babel ``Locale`` for ``"ar"``, ``"ar-EG"``, ``"ar_SA"``, ``"en"`` and the like."""
     if not isinstance(identifier, str):
-        raise InvalidType(field=_("locale"), expected="a str", actual=type(identifier).__name__)
+        raise InvalidType(field=_("locale"), expected=_("a str"), actual=type(identifier).__name__)
     if not identifier or len(identifier) > _LONGEST_LOCALE:
         raise UnknownLocale(locale=identifier[:_LONGEST_LOCALE])
     return _parse(identifier)
@@ -66,7 +66,7 @@ def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     if not isinstance(money, Money):
         raise InvalidType(field=_("amount"), expected="Money", actual=type(money).__name__)
     if digits not in _NUMBERING:
-        raise InvalidType(field=_("digits"), expected="latn or locale", actual=str(digits)[:20])
+        raise InvalidType(field=_("digits"), expected=_("latn or locale"), actual=str(digits)[:20])
     where = parse_locale(locale)
     with decimal.localcontext(
         _CONTEXT

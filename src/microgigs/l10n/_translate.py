@@ -67,7 +67,7 @@ def translate_error(error: MicrogigsError, locale: str) -> str:
     """The message of ``error`` in ``locale``'s language, its values formatted for it."""
     if not isinstance(error, MicrogigsError):
         raise InvalidType(
-            field=_("error"), expected="a MicrogigsError", actual=type(error).__name__
+            field=_("error"), expected=_("a MicrogigsError"), actual=type(error).__name__
         )
     context = {name: _render(value, locale) for name, value in error.context().items()}
     return gettext(error.template, locale).format(**context)

@@ -86,7 +86,7 @@ class Account:
         """
         if type(account) is not str:
             raise InvalidType(
-                field=_("account"), expected="an account id", actual=type(account).__name__
+                field=_("account"), expected=_("an account id"), actual=type(account).__name__
             )
         if len(account) > _LONGEST_NAME:
             raise UnknownAccount(account=str(account)[:_LONGEST_NAME])

@@ -475,7 +475,7 @@ def reversal(
     """The correction of a transaction: the same entries with opposite signs."""
     if not isinstance(original, Transaction):
         raise InvalidType(
-            field=_("original"), expected="a Transaction", actual=type(original).__name__
+            field=_("original"), expected=_("a Transaction"), actual=type(original).__name__
         )
     return _transaction(
         transaction_id,

@@ -31,7 +31,7 @@ def upgrades_of(
     so a buyer's cart line that chose it still has it.
     """
     if not isinstance(offered, list | tuple):
-        raise InvalidType(field=_("upgrades"), expected="a list", actual=type(offered).__name__)
+        raise InvalidType(field=_("upgrades"), expected=_("a list"), actual=type(offered).__name__)
     unused = {(u.title, u.price, u.extra_days): u.id for u in reversed(kept)}
     made = []
     for upgrade in offered:

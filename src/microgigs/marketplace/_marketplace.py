@@ -136,7 +136,9 @@ def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
 
 def _checked_key(key: object) -> str:
     if not isinstance(key, str):
-        raise InvalidType(field=_("idempotency key"), expected="str", actual=type(key).__name__)
+        raise InvalidType(
+            field=_("idempotency key"), expected=_("a str"), actual=type(key).__name__
+        )
     if not 0 < len(key) <= KEY_LENGTH or not key.isprintable():
         raise InvalidText(field=_("idempotency key"), minimum=1, maximum=KEY_LENGTH)
     return key
@@ -185,7 +187,7 @@ class Marketplace(Queries, ProjectQueries):
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise InvalidType(
-                field=_("command"), expected="a command", actual=type(command).__name__
+                field=_("command"), expected=_("a command"), actual=type(command).__name__
             )
         actor = command.actor
         if not isinstance(actor, Actor):

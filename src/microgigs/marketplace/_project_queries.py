@@ -201,7 +201,7 @@ def _acting(actor: Actor) -> Actor:
 def _words(field: str, text: str) -> str:
     """A search text or a skill: a ``str``."""
     if not isinstance(text, str):
-        raise InvalidType(field=field, expected="str", actual=type(text).__name__)
+        raise InvalidType(field=field, expected=_("a str"), actual=type(text).__name__)
     return text
 
 
@@ -248,7 +248,7 @@ class ProjectQueries(ReadSide):
         if bracket is not None:
             whole_number(_("budget bracket"), bracket, 0, len(self.policy.projects.brackets) - 1)
         if not isinstance(skills, list | tuple):
-            raise InvalidType(field=_("skills"), expected="a list", actual=type(skills).__name__)
+            raise InvalidType(field=_("skills"), expected=_("a list"), actual=type(skills).__name__)
         skills = [_words(_("skills"), skill) for skill in skills]
         text = None if text is None else _words(_("search"), text)
         asked_skills = [analyze(skill) for skill in skills]

@@ -1293,13 +1293,13 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     :class:`~microgigs.errors.NotFound` (its key says the nearest names).
     """
     if not isinstance(name, str):
-        raise InvalidType(field=_("command"), expected="a name", actual=type(name).__name__)
+        raise InvalidType(field=_("command"), expected=_("a name"), actual=type(name).__name__)
     kind = COMMANDS.get(name)
     if kind is None:
         near = difflib.get_close_matches(name, COMMANDS, n=3)
         raise NotFound(kind=_("command"), key=f"{name[:60]} ({', '.join(near) or '-'})")
     if not isinstance(fields, Mapping):
-        raise InvalidType(field=name, expected="an object", actual=type(fields).__name__)
+        raise InvalidType(field=name, expected=_("an object"), actual=type(fields).__name__)
     known = attrs.fields_dict(kind)
     unknown = sorted(str(key)[:40] for key in fields if key not in known)
     if unknown:

@@ -227,7 +227,7 @@ def _check_actor(actor: object) -> None:
 
 def _check_id(value: object) -> None:
     if not isinstance(value, str):
-        raise InvalidType(field=_("id"), expected="str", actual=type(value).__name__)
+        raise InvalidType(field=_("id"), expected=_("a str"), actual=type(value).__name__)
 
 
 def _admin(actor: Actor, action: str) -> None:

@@ -142,7 +142,7 @@ def act_with_message(
     kind = _KIND_OF.get(event)
     if kind is None:
         raise InvalidType(
-            field=_("event"), expected="deliver, modification or problem", actual=event
+            field=_("event"), expected=_("deliver, modification or problem"), actual=event
         )
     message = compose(
         order,

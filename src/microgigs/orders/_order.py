@@ -130,7 +130,7 @@ class Order:
         """An order paid for and waiting for the buyer's instructions."""
         if quote.service_id != service.service_id:
             raise InvalidType(
-                field=_("quote"), expected="the quote of this service", actual="other"
+                field=_("quote"), expected=_("the quote of this service"), actual="other"
             )
         if buyer_id == service.seller_id:
             raise OwnService(service_id=service.service_id)

@@ -25,7 +25,7 @@ def charge(amount: Money, rules: Sequence[ChargeRule]) -> Money:
         raise InvalidType(field=_("amount"), expected="Money", actual=type(amount).__name__)
     if not isinstance(rules, tuple | list):  # None would charge nothing, and pay it all out
         raise InvalidType(
-            field=_("charge rules"), expected="a list of ChargeRule", actual=type(rules).__name__
+            field=_("charge rules"), expected=_("a list of ChargeRule"), actual=type(rules).__name__
         )
     if amount.minor <= 0 or not rules:  # no rule (no buyer fee at Khamsat): nothing to add
         return Money.zero(amount.currency)

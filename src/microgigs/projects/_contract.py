@@ -330,7 +330,7 @@ def check_plan(
     They must add up to ``total``.
     """
     if not isinstance(plans, list | tuple):
-        raise InvalidType(field=_("milestones"), expected="a list", actual=type(plans).__name__)
+        raise InvalidType(field=_("milestones"), expected=_("a list"), actual=type(plans).__name__)
     count = policy.milestones_max if most is None else most
     mismatch = MilestonesMismatch(total=total, count=count, minimum=policy.milestone_min)
     if not 1 <= len(plans) <= count:
@@ -421,7 +421,7 @@ class Contract:
         """The milestone ``number`` (a plain ``int``: not ``True``, not ``1.0``)."""
         if type(number) is not int:
             raise InvalidType(
-                field=_("milestone number"), expected="an int", actual=type(number).__name__
+                field=_("milestone number"), expected=_("an int"), actual=type(number).__name__
             )
         for milestone in self.milestones:
             if milestone.number == number:

@@ -392,7 +392,9 @@ class Project:
         body = message_text(_("bid"), text, _BID_TEXT)
         count = len(self.terms.questions)
         if isinstance(answers, str) or not isinstance(answers, Sequence):
-            raise InvalidType(field=_("answers"), expected="a list", actual=type(answers).__name__)
+            raise InvalidType(
+                field=_("answers"), expected=_("a list"), actual=type(answers).__name__
+            )
         if len(answers) != count:
             raise OutOfRange(field=_("answers"), value=len(answers), minimum=count, maximum=count)
         replies = tuple(message_text(_("answer"), answer, _ANSWER) for answer in answers)

@@ -181,7 +181,7 @@ class ListingQuery:
         if self.min_rating is not None and not isinstance(self.min_rating, Decimal):
             raise InvalidType(
                 field=_("minimum rating"),
-                expected="a Decimal",
+                expected=_("a Decimal"),
                 actual=type(self.min_rating).__name__,
             )
         if self.min_rating is not None and not (
@@ -200,7 +200,9 @@ class ListingQuery:
             or not all(isinstance(level, SellerLevel) for level in levels)
         ):
             raise InvalidType(
-                field=_("seller levels"), expected="SellerLevel values", actual=repr(levels)[:60]
+                field=_("seller levels"),
+                expected=_("one of the seller levels"),
+                actual=repr(levels)[:60],
             )
         decode_cursor(self.cursor)
         if not isinstance(self.thesaurus, Thesaurus):
@@ -286,7 +288,7 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
         return int(value), plain_text(_("cursor"), service_id, 1, 100)
     except ValueError:
         raise InvalidType(
-            field=_("cursor"), expected="a cursor from a page", actual="text"
+            field=_("cursor"), expected=_("a cursor from a page"), actual="text"
         ) from None
 
 

@@ -452,7 +452,7 @@ def highlight(
     checked as a search's is.
     """
     if not isinstance(title, str):
-        raise InvalidType(field=_("title"), expected="a str", actual=type(title).__name__)
+        raise InvalidType(field=_("title"), expected=_("a str"), actual=type(title).__name__)
     asked = query_text(text)
     wanted = set(analyze(asked))
     held = set(analyze(title))

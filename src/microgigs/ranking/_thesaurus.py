@@ -53,13 +53,13 @@ Phrase = tuple[str, ...]
 def _entries(value: object) -> tuple[tuple[str, ...], ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidType(
-            field=_("thesaurus"), expected="entries of phrases", actual=type(value).__name__
+            field=_("thesaurus"), expected=_("entries of phrases"), actual=type(value).__name__
         )
     entries = []
     for entry in value:
         if isinstance(entry, str) or not isinstance(entry, Iterable):
             raise InvalidType(
-                field=_("thesaurus entry"), expected="phrases", actual=type(entry).__name__
+                field=_("thesaurus entry"), expected=_("phrases"), actual=type(entry).__name__
             )
         entries.append(tuple(entry))
     return tuple(entries)
@@ -68,7 +68,7 @@ def _entries(value: object) -> tuple[tuple[str, ...], ...]:
 def _narrower(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidType(
-            field=_("thesaurus"), expected="narrower entries", actual=type(value).__name__
+            field=_("thesaurus"), expected=_("narrower entries"), actual=type(value).__name__
         )
     entries = []
     for entry in value:
@@ -93,7 +93,7 @@ def _narrower(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def _terms(field: str, text: object) -> Phrase:
     if not isinstance(text, str):
-        raise InvalidType(field=field, expected="a str", actual=type(text).__name__)
+        raise InvalidType(field=field, expected=_("a str"), actual=type(text).__name__)
     return tuple(dict.fromkeys(analyze(plain_text(field, text, 1, PHRASE_LENGTH))))
 
 
@@ -177,7 +177,7 @@ class Thesaurus:
             for text in entry:
                 if not isinstance(text, str):
                     raise InvalidType(
-                        field=_("synonym"), expected="a str", actual=type(text).__name__
+                        field=_("synonym"), expected=_("a str"), actual=type(text).__name__
                     )
                 terms = tuple(
                     dict.fromkeys(analyze(plain_text(_("synonym"), text, 1, PHRASE_LENGTH)))

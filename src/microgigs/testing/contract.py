@@ -1845,7 +1845,7 @@ def check_racing_spends_are_checked_against_the_balance_committed(make: Factory)
     """Two units spend one wallet: the second is checked against what the first left.
 
     Its payments are checked one after another, each against the balance the one before
-    left; a refusal names the account, its balance then and the amount asked.
+    left; a refusal names what the account holds, its balance then and the amount asked.
     """
     with closing(make()) as storage:
         with storage.unit_of_work() as uow:
@@ -1867,7 +1867,7 @@ def check_racing_spends_are_checked_against_the_balance_committed(make: Factory)
         spent = _race(storage, pay(("O1", 500)), pay(("O2", 300), ("O3", 300)))
         refused = _refused_with(InsufficientFunds, spent)
         wallet = lg.wallet(BUYER_ID)
-        assert {"account": wallet, "balance": _usd(2), "amount": _usd(3)} == refused
+        assert {"kind": lg.AccountKind.WALLET, "balance": _usd(2), "amount": _usd(3)} == refused
         _race(storage, pay(("O4", 100)), pay(("O5", 300), ("O6", 100)))()
         with storage.unit_of_work() as uow:
             assert Money(0, USD) == uow.ledger.balance(wallet)
