@@ -59,7 +59,21 @@ def test_of_reads_major_units_with_each_currency_exponent(amount, currency, mino
 
 @pytest.mark.parametrize(
     "amount",
-    ["12.505", "1.5e-3", "NaN", "Infinity", "-inf", "abc", "", "1,000", "١٢٫٥٠٥", "1_000", "5_0"],
+    [
+        "12.505",
+        "1.5e-3",
+        "NaN",
+        "Infinity",
+        "-inf",
+        "abc",
+        "",
+        "1,000",
+        "١٢٫٥٠٥",
+        "1_000",
+        "5_0",
+        "1e3",
+        "2E1",
+    ],
 )
 def test_of_refuses_what_is_not_an_exact_amount(amount):
     with pytest.raises(InvalidAmount):

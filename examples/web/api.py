@@ -34,6 +34,8 @@ from microgigs.errors import (
     NotFound,
     PaymentFailed,
     PermissionDenied,
+    ProjectStatusConflict,
+    ServiceStatusConflict,
     StaleWrite,
     StorageError,
     TransitionNotAllowed,
@@ -75,6 +77,8 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
     IdempotencyConflict: 409,
     StaleWrite: 409,
     TransitionNotAllowed: 409,
+    ProjectStatusConflict: 409,  # a state conflict, as an order's is
+    ServiceStatusConflict: 409,
     PaymentFailed: 402,
     StorageError: 503,  # busy or unavailable: the client may retry; never a 4xx
 }

@@ -228,6 +228,14 @@ class ValidationError(MicrogigsError, ValueError):
     template = _("The input is not valid.")
 
 
+_NOTHING: Final = _("nothing")
+"""What a message says for a value left out (``None``), not Python's ``NoneType``."""
+
+
+def _said_type(actual: str) -> str:
+    return _NOTHING if actual == "NoneType" else actual
+
+
 @attrs.define(auto_exc=True)
 class InvalidType(ValidationError, TypeError):
     """A value of the wrong Python type, such as a float given as money."""
@@ -237,11 +245,7 @@ class InvalidType(ValidationError, TypeError):
 
     field: str
     expected: str
-    actual: str = attrs.field(converter=lambda actual: _NOTHING if actual == "NoneType" else actual)
-
-
-_NOTHING: Final = _("nothing")
-"""What a message says for a value left out (``None``), not Python's ``NoneType``."""
+    actual: str = attrs.field(converter=_said_type)
 
 
 @attrs.define(auto_exc=True)

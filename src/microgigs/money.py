@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final, Self, cast
@@ -57,6 +58,10 @@ ROUNDING: Final = decimal.ROUND_HALF_EVEN
 Half to even ("banker's rounding") is unbiased: over many amounts it rounds up as often as
 down, so neither the platform nor the sellers gain from the rounding itself.
 """
+
+_PLAIN_AMOUNT: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+"""An amount as people write it: digits (Arabic-Indic too), a point, more digits. Decimal
+also reads "1_000" and "1e3" (as Python source), and "NaN" and "Infinity": none is one."""
 
 MAX_MINOR: Final = 10**15
 """The largest magnitude of any amount, in minor units ($10 trillion in cents).
@@ -172,7 +177,7 @@ class Money:
             text = amount.strip().replace("\u066b", ".")
             if len(text) > _LONGEST_AMOUNT_TEXT:
                 raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
-            if "_" in text:  # Decimal reads "1_000" as Python source would; an amount is not
+            if not _PLAIN_AMOUNT.fullmatch(text):  # not "1_000" nor "1e3", as Decimal reads
                 raise InvalidAmount(amount=amount, currency=currency, places=exponent)
             try:
                 value = Decimal(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from cast import ADMIN, DAY, buy, cast, cheap_order, usd
 
+from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidAmount,
@@ -170,3 +171,15 @@ def test_a_withdrawal_of_nobody_is_not_found_not_short_of_funds(market):
     # a probe (2026-12-06): InsufficientFunds named "withdrawing:nobody", an account of nobody
     with pytest.raises(NotFound):
         market.settle_withdrawal(ADMIN, MemberId("nobody"), usd(5), paid=True)
+
+
+def test_an_admin_trades_for_nobody_and_is_told_so_not_that_they_are_not_found(market):
+    # a probe (2026-12-06): an admin's add_to_cart, checkout or top_up said "no member staff"
+    _seller, _buyer, service = cast(market)
+    for attempt in (
+        lambda: market.add_to_cart(ADMIN, service, key="c-1"),
+        lambda: market.checkout(ADMIN, key="k-1"),
+        lambda: market.top_up(ADMIN, usd(5), lg.Gateway.CARD, key="t-1"),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt()

@@ -93,8 +93,12 @@ class Context:
     charges: list[Receipt] = attrs.Factory(list)
 
     def trader(self, actor: Actor) -> Member:
-        """The member acting for themselves, refused if suspended."""
-        if actor.member_id is None:
+        """The member acting for themselves, refused if suspended.
+
+        An admin (or the system) trades for nobody: ``PermissionDenied``, as a member's own
+        pages refuse them, never ``NotFound`` of the admin's id among the members.
+        """
+        if actor.role is not Role.MEMBER or actor.member_id is None:
             raise PermissionDenied(actor=actor.role.label, action=_("trade"))
         member = self.uow.members.get(actor.member_id)
         member.require_can_trade()
