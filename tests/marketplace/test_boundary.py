@@ -376,7 +376,7 @@ def test_a_top_up_above_the_policys_maximum_is_refused_before_any_charge(market)
     maximum = market.policy.ledger.top_up_maximum
     assert usd(10_000) == maximum
     with pytest.raises(OutOfRange) as refused:
-        market.top_up(buyer, Money.of("1e13", "USD"), lg.Gateway.CARD, key="huge")
+        market.top_up(buyer, Money.of(10**13, "USD"), lg.Gateway.CARD, key="huge")
     assert maximum == refused.value.maximum
     with pytest.raises(OutOfRange):
         market.top_up(buyer, usd(10_000) + Money.of("0.01", "USD"), lg.Gateway.CARD, key="t-1")
