@@ -97,6 +97,25 @@ def test_no_data_meets_nothing_above_level_1():
     assert SellerLevel.LEVEL_1 == run(empty).level
 
 
+def test_a_seller_no_one_asked_before_ordering_is_not_held_back_by_the_inquiry_criteria():
+    # a probe (2026-12-06): ten clients who all ordered at once, four stars, every order
+    # completed, and the seller stayed at level 1 for good: no inquiry, so no conversation
+    # rate nor response time, and each counted as missed (its shortfall None)
+    direct = attrs.evolve(LEVEL_2_EXACTLY, conversation_rate=None, response_time=None)
+    result = run(direct)
+    assert SellerLevel.LEVEL_2 == result.level
+    level_2 = result.checks[0]
+    nothing_to_measure = [(c.actual, c.met, c.shortfall) for c in level_2.criteria[3:]]
+    assert [(None, True, None), (None, True, None)] == nothing_to_measure
+    # what is measured still counts: one inquiry in ten answered late holds it back
+    late = attrs.evolve(
+        direct, conversation_rate=Decimal("0.10"), response_time=timedelta(hours=30)
+    )
+    assert SellerLevel.LEVEL_1 == run(late).level
+    # and no reviews at all is still no average rating
+    assert SellerLevel.LEVEL_1 == run(attrs.evolve(direct, average_rating=None)).level
+
+
 def test_demotion_waits_180_days_of_being_below():
     first = run(LEVEL_2_EXACTLY, current=SellerLevel.LEVEL_3)
     assert (SellerLevel.LEVEL_3, EPOCH) == (first.level, first.below_since)

@@ -170,7 +170,8 @@ class CriterionResult:
     """One criterion of one level: what it needs, what the seller has, and whether it is met.
 
     ``at_most`` marks a ceiling (response time); every other criterion is a floor.
-    ``actual`` is ``None`` when there is nothing to measure yet (no reviews, no inquiries).
+    ``actual`` is ``None`` when there is nothing to measure yet (no reviews, no inquiries):
+    the inquiries' two criteria are then met, the others not.
     """
 
     name: str
@@ -222,23 +223,27 @@ def check(criteria: LevelCriteria, metrics: SellerMetrics) -> LevelCheck:
             name, required, actual, met=actual is not None and actual >= required
         )
 
-    time = metrics.response_time
+    # The two criteria of inquiries hold nothing against a seller no one asked before
+    # ordering (docs/decisions.md): with nothing to measure, each is met, its actual None.
+    # The others need what they measure: no reviews is no average rating.
+    rate, time = metrics.conversation_rate, metrics.response_time
     return LevelCheck(
         criteria.level,
         (
             at_least(_("unique clients"), criteria.unique_clients, metrics.unique_clients),
             at_least(_("average rating"), criteria.average_rating, metrics.average_rating),
             at_least(_("order completion rate"), criteria.completion_rate, metrics.completion_rate),
-            at_least(
+            CriterionResult(
                 _("successful conversation rate"),
                 criteria.conversation_rate,
-                metrics.conversation_rate,
+                rate,
+                met=rate is None or rate >= criteria.conversation_rate,
             ),
             CriterionResult(
                 _("response time"),
                 criteria.response_time,
                 time,
-                met=time is not None and time <= criteria.response_time,
+                met=time is None or time <= criteria.response_time,
                 at_most=True,
             ),
         ),
