@@ -206,23 +206,14 @@ def test_a_reversal_of_what_is_not_a_transaction_is_a_typed_error(ids, original)
 def test_a_second_transaction_with_a_posted_id_is_refused_and_changes_nothing(book):
     # a probe (2026-12-06): the second T1 replaced the first in the record, the balances
     # kept both, and the audit then found them apart
-    first = lg.top_up(
-        TransactionId("T1"),
-        "k1",
-        member_id=BUYER,
-        amount=usd(100),
-        source=lg.Gateway.CARD,
-        at=EPOCH,
-    )
+    def top_up(key, dollars):
+        return lg.top_up(
+            TransactionId("T1"), key, member_id=BUYER, amount=usd(dollars), source="card", at=EPOCH
+        )
+
+    first = top_up("k1", 100)
     book.post(first)
-    again = lg.top_up(
-        TransactionId("T1"),
-        "k2",
-        member_id=BUYER,
-        amount=usd(1),
-        source=lg.Gateway.PAYPAL,
-        at=EPOCH,
-    )
+    again = top_up("k2", 1)
     with pytest.raises(TransactionExists):
         book.post(again)
     assert ([first], usd(100)) == (list(book), book.balance(lg.wallet(BUYER)))

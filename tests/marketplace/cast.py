@@ -77,3 +77,18 @@ def cheap_order(market, quantity=5):
 
 
 ADMIN = Actor.admin(MemberId("admin"))
+
+
+def open_request(market, buyer, *, key="rq", moderated=True):
+    """The buyer's request for an animated logo, approved by the admin unless told not."""
+    request = market.post_request(
+        buyer,
+        category_id=CategoryId("logo-design"),
+        title="أحتاج شعارًا متحركًا لقناتي",
+        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
+        budget=usd(30),
+        key=key,
+    )
+    if moderated:
+        market.moderate_request(ADMIN, request, key=f"{key}-moderated")
+    return request

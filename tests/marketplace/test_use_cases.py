@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, cheap_order, usd
+from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, cheap_order, open_request, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -364,14 +364,7 @@ def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market)
             key="r-layla",
         )
     )
-    request = market.post_request(
-        buyer,
-        category_id=CategoryId("logo-design"),
-        title="أحتاج شعارًا متحركًا لقناتي",
-        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
-        budget=usd(30),
-        key="rq-1",
-    )
+    request = open_request(market, buyer, key="rq-1", moderated=False)
     with pytest.raises(RequestClosed):  # not shown before review
         market.make_offer(seller, request, "أستطيع تنفيذه باحتراف", service_id=service, key="o-0")
     market.moderate_request(ADMIN, request, key="rm-1")
@@ -517,15 +510,7 @@ def test_a_rejected_service_edited_by_its_seller_goes_back_to_review(market):
 
 def test_a_member_refused_their_own_service_or_request_is_told_what_they_tried(market):
     seller, buyer, service = cast(market)
-    request = market.post_request(
-        buyer,
-        category_id=CategoryId("logo-design"),
-        title="أحتاج شعارًا متحركًا لقناتي",
-        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
-        budget=usd(30),
-        key="rq-1",
-    )
-    market.moderate_request(ADMIN, request, key="rm-1")
+    request = open_request(market, buyer)
     tries = {
         "You cannot buy your own service": lambda: market.add_to_cart(seller, service, key="1"),
         "You cannot add your own service to your favourites": lambda: market.add_favourite(

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from cast import ADMIN, DESCRIPTION, START, cast, usd
+from cast import ADMIN, DESCRIPTION, START, cast, open_request, usd
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
@@ -50,15 +50,7 @@ def scene(market):
     market.accept(buyer, done, key="a")
     review = market.review(buyer, done, stars=5, comment="ممتاز", key="v")
     inquiry = market.ask(buyer, service, "هل تسلم بصيغة PSD؟", key="q")
-    request = market.post_request(
-        buyer,
-        category_id=CategoryId("logo-design"),
-        title="أحتاج شعارًا متحركًا لقناتي",
-        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
-        budget=usd(30),
-        key="rq",
-    )
-    market.moderate_request(ADMIN, request, key="rm")
+    request = open_request(market, buyer)
     offer = market.make_offer(seller, request, "خدمتي تناسب طلبك", service_id=service, key="of")
     pending = market.publish_service(
         seller,
