@@ -141,7 +141,7 @@ def test_a_checkout_short_of_funds_names_the_whole_total_and_an_empty_cart_says_
     # a probe (2026-12-06): a $110 cart on a $0 balance said "not enough for 5.00 USD" (its
     # first order), naming the account "wallet:<id>"; an empty cart was "No cart line with
     # the key <member id>"
-    _seller, buyer, service = cast(market)
+    seller, buyer, service = cast(market)
     with pytest.raises(EmptyCart):
         market.checkout(buyer, key="k-0")
     upgrades = [u.id for u in market.service(buyer, service).upgrades]
@@ -153,6 +153,25 @@ def test_a_checkout_short_of_funds_names_the_whole_total_and_an_empty_cart_says_
     assert "There is 7.00 USD in the balance, not enough for 110.00 USD." == str(short.value)
     assert "في الرصيد" in translate_error(short.value, "ar")
     assert 1 == len(market.cart(buyer).lines)
+    # two lines, the balance enough for the first: still the whole cart and the whole balance
+    second = market.publish_service(
+        seller,
+        category_id=CategoryId("logo-design"),
+        title="تصميم بطاقة أعمال أنيقة لشركتك",
+        description=DESCRIPTION,
+        instructions="أرسل اسمك ووظيفتك.",
+        base_price=usd(5),
+        delivery_days=2,
+        key="p-card",
+    ).id
+    market.moderate_service(ADMIN, second, key="m-card")
+    market.add_to_cart(buyer, second, key="c-2")
+    with pytest.raises(InsufficientFunds) as short:
+        market.checkout(buyer, key="k-2")
+    assert (usd(7), usd(115)) == (short.value.balance, short.value.amount)
+    market.remove_from_cart(buyer, service, key="r-1")
+    market.checkout(buyer, key="k-3")
+    assert usd(2) == market.balances(buyer).wallet
 
 
 def test_wrong_actors_and_empty_wallets_are_refused_and_write_nothing(market):

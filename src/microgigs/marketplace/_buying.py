@@ -144,13 +144,14 @@ def pay(context: Context, buyer: Member, orders: list[Order], method: lg.Gateway
     total = sum((o.quote.total for o in orders), context.zero())
     if method is not None:
         context.charge(buyer.id, total, method)
-    else:  # the whole total named, not the first order's that the balance falls short of
-        held = context.uow.ledger.balance(lg.wallet(buyer.id))
-        if held < total:
-            raise InsufficientFunds(kind=lg.AccountKind.WALLET, balance=held, amount=total)
-    uow = context.uow
+    uow, paid = context.uow, context.zero()
     for order in orders:
-        add_paid(context, order, method)
+        try:
+            add_paid(context, order, method)
+        except InsufficientFunds as short:  # named for the whole cart, not this one order
+            held = short.balance + paid if isinstance(short.balance, Money) else short.balance
+            raise InsufficientFunds(kind=short.kind, balance=held, amount=total) from None
+        paid += order.quote.total
         inquiry = uow.inquiries.about(buyer.id, order.service.service_id)
         if inquiry is not None and inquiry.order_id is None:
             inquiry.convert(order.id)
