@@ -98,7 +98,7 @@ label_members(
         ContractStatus.DECLINED: _("declined"),
         ContractStatus.LAPSED: _("lapsed"),
         ContractStatus.WITHDRAWN: _("withdrawn by the client"),
-        ContractStatus.ACTIVE: _("active"),
+        ContractStatus.ACTIVE: _("in progress"),  # «جارٍ التنفيذ»: a contract is masculine
         ContractStatus.ENDING: _("ending early"),
         ContractStatus.COMPLETED: _("completed"),
         ContractStatus.ENDED: _("ended early"),
