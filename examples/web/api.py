@@ -230,7 +230,12 @@ def _actor() -> Actor:
     return Actor.admin(member_id) if account.is_admin else Actor.member(member_id)
 
 
-def _body() -> dict[str, Any]:
+def _body(*accepted: str) -> dict[str, Any]:
+    """The request's JSON object; with ``accepted``, a field of another name is refused.
+
+    A misspelt field (``"quantiy"``) left out without a word would do something else than
+    the caller meant.
+    """
     try:
         body = request.get_json(silent=True)
         # a lone surrogate ("\ud800") parses, but is no text: refuse it here, not at storage
@@ -242,6 +247,13 @@ def _body() -> dict[str, Any]:
         ) from None
     if not isinstance(body, dict):
         raise BadRequest("يجب أن يكون جسم الطلب كائن JSON.", "The body must be a JSON object.")
+    unknown = sorted(str(name)[:40] for name in body if accepted and name not in accepted)
+    if unknown:
+        said = ", ".join(unknown[:5])
+        raise BadRequest(
+            f"حقول لا يعرفها هذا العنوان: {said}؛ حقوله: {'، '.join(accepted)}.",
+            f"Fields this address does not take: {said}; its fields: {', '.join(accepted)}.",
+        )
     return body
 
 
@@ -316,7 +328,7 @@ def _order(order: Order) -> dict[str, Any]:
 @api.post("/tokens")
 def token() -> tuple[Response, int]:
     """Exchange an e-mail and password for a bearer token."""
-    body = _body()
+    body = _body("email", "password")
     account = current_app.extensions["host"].accounts.check(
         _text(body, "email"), _text(body, "password")
     )
@@ -343,7 +355,7 @@ def revoke(token_id: str) -> tuple[str, int]:
 @api.post("/members")
 def register() -> tuple[Response, int]:
     """Register a member with a password."""
-    body = _body()
+    body = _body("username", "email", "first_name", "family_name", "password")
     password = _text(body, "password")
     if not password_allowed(password):
         raise BadRequest(
@@ -455,7 +467,7 @@ def balances_of(balances: Balances) -> dict[str, Money]:
 @api.post("/wallet/top-ups")
 def top_up() -> tuple[Response, int]:
     """Pay money in with the test card or PayPal."""
-    actor, body = _actor(), _body()
+    actor, body = _actor(), _body("amount", "method")
     method = {"card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}.get(_text(body, "method"))
     if method is None:
         raise BadRequest("method: card أو paypal.", "method: card or paypal.")
@@ -467,7 +479,7 @@ def top_up() -> tuple[Response, int]:
 @api.post("/cart/items")
 def add_to_cart() -> tuple[Response, int]:
     """Put a service, with upgrades and a quantity, in the cart."""
-    actor, body = _actor(), _body()
+    actor, body = _actor(), _body("service_id", "upgrade_ids", "quantity")
     upgrades = body.get("upgrade_ids", [])
     if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
         raise BadRequest(
@@ -505,7 +517,7 @@ def _cart_of(actor: Actor) -> Response:
 @api.post("/checkout")
 def checkout() -> tuple[Response, int]:
     """Pay for the whole cart: one order per line, held in escrow."""
-    actor, body = _actor(), _body()
+    actor, body = _actor(), _body("method")
     method = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
     name = _text(body, "method", required=False) or "balance"
     if name not in method:
@@ -555,7 +567,7 @@ def order(order_id: str) -> Response:
 @api.post("/orders/<order_id>/events")
 def event(order_id: str) -> Response:
     """Move an order: a message, a delivery, acceptance, a modification, a cancellation."""
-    actor, body = _actor(), _body()
+    actor, body = _actor(), _body("event", "body", "attachments", "agree")
     name, text = _text(body, "event"), _text(body, "body", required=False)
     files = body.get("attachments", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
@@ -579,7 +591,7 @@ def event(order_id: str) -> Response:
 @api.post("/orders/<order_id>/review")
 def review(order_id: str) -> tuple[Response, int]:
     """The buyer's review of a completed order."""
-    actor, body = _actor(), _body()
+    actor, body = _actor(), _body("stars", "comment")
     fields = {
         "order_id": order_id,
         "stars": _whole(body, "stars", 0),

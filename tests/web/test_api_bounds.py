@@ -228,3 +228,21 @@ def test_a_page_form_takes_a_megabyte_and_only_a_delivery_or_a_submission_more(a
         "/orders/no-such-order/deliver", data=body, content_type="multipart/form-data; boundary=b"
     )
     assert 413 != delivered.status_code
+
+
+def test_a_field_an_address_does_not_take_is_refused_not_left_out(app):
+    # a probe (2026-12-06): {"foo": 1} was accepted, and a misspelt "quantiy" ordered one
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"email": "ahmad@example.com", "password": "demo-password"}
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    before = client.get("/api/v1/me", headers=headers).json["balances"]
+    answer = client.post(
+        "/api/v1/wallet/top-ups",
+        json={"amount": "5.00", "method": "card", "foo": 1},
+        headers=headers,
+    )
+    assert (400, "bad_request") == (answer.status_code, answer.json["code"])
+    assert "foo" in answer.json["message"]
+    assert before == client.get("/api/v1/me", headers=headers).json["balances"]
