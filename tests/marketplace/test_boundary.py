@@ -17,6 +17,7 @@ from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
     CurrencyMismatch,
+    EmptyCart,
     IdempotencyConflict,
     InvalidText,
     InvalidType,
@@ -140,7 +141,7 @@ def test_racing_checkouts_of_one_cart_make_one_order_and_one_charge(market):
     def run(n: int) -> None:
         try:
             outcomes[n] = market.checkout(buyer, lg.Gateway.CARD, key=f"k-{n}")
-        except (StaleWrite, NotFound) as error:  # lost the race, or came after: cart empty
+        except (StaleWrite, EmptyCart) as error:  # lost the race, or came after: cart empty
             outcomes[n] = error
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(RACERS)]
@@ -150,7 +151,7 @@ def test_racing_checkouts_of_one_cart_make_one_order_and_one_charge(market):
         thread.join()
     won = [o for o in outcomes if isinstance(o, list)]
     lost = sum(isinstance(o, StaleWrite) for o in outcomes)
-    assert (1, RACERS - 1) == (len(won), lost + sum(isinstance(o, NotFound) for o in outcomes))
+    assert (1, RACERS - 1) == (len(won), lost + sum(isinstance(o, EmptyCart) for o in outcomes))
     assert (1, lost) == (len(gateway.charged), len(gateway.voided))
     assert won[0] == [o.id for o in market.orders_of(buyer)]
     assert [] == list(market.cart(buyer).lines)
