@@ -1217,9 +1217,20 @@ def edit_service(service_id: str) -> Response:
             tags=tags,
             key=k,
         ),
-        ("عُدّلت الخدمة وأُرسلت للمراجعة", "Your service was changed and sent for review"),
     )
-    if changed:
+    if changed:  # said by what the library did: an edit that changes nothing keeps it listed
+        status = _market().service(actor(), ServiceId(service_id)).status
+        said = {
+            ServiceStatus.PENDING_REVIEW: (
+                "عُدّلت الخدمة وأُرسلت للمراجعة",
+                "Your service was changed and sent for review",
+            ),
+            ServiceStatus.ACTIVE: (
+                "لم يتغير شيء في الخدمة، فبقيت معروضة",
+                "Nothing changed, so your service stays listed",
+            ),
+        }.get(status, ("حُفظت الخدمة", "Your service was saved"))
+        flash(said[0] if g.lang == "ar" else said[1], "ok")
         return redirect(url_for("dashboard"), 303)
     return redirect(url_for("edit_service_form", service_id=service_id), 303)
 

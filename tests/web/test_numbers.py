@@ -16,6 +16,7 @@ import pytest
 from forms import csrf_of, log_in
 
 from microgigs.actors import Actor
+from microgigs.catalog import ServiceStatus
 from microgigs.ids import MemberId
 from microgigs.ledger import Gateway
 from microgigs.orders import OrderStatus
@@ -205,3 +206,43 @@ def test_only_an_admin_resolves_and_only_with_a_resolution(app, host, who, outco
     assert 1 == len(messages), messages
     assert said in messages[0], messages
     assert OrderStatus.IN_PROGRESS == market.order(Actor.system(), order_id).status
+
+
+def test_the_partial_refund_form_has_its_fields_not_its_html_as_text(app, host):
+    # a browser walk (2026-12-06): the form showed "<input type="hidden" name="outcome" …"
+    # as text, so the admin could not give a partial refund from the page
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert '<input type="hidden" name="outcome" value="resolve_partial_refund">' in page
+    assert '<input name="refund" inputmode="decimal" required>' in page
+    assert "&lt;input" not in page
+
+
+def test_saving_a_service_unchanged_says_it_stays_listed(app, host):
+    # a browser walk (2026-12-06): "changed and sent for review", while it stayed listed
+    me = _member(host, "sara_designs@example.com")
+    service = next(
+        s for s in host.market.dashboard(me).services if s.status is ServiceStatus.ACTIVE
+    )
+    client = app.test_client()
+    log_in(client, "sara_designs@example.com")
+    form = {
+        "title": service.title,
+        "description": service.description,
+        "instructions": service.instructions,
+        "price": str(service.base_price.amount),
+        "days": str(service.delivery_days),
+        "tags": ",".join(service.tags),
+    }
+    page = f"/services/{service.id}/edit"
+    token = csrf_of(client.get(page).data)
+    answer = client.post(
+        page, data={"csrf": token, **form}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert 303 == answer.status_code
+    said = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "لم يتغير شيء في الخدمة، فبقيت معروضة" in said
+    assert ServiceStatus.ACTIVE == host.market.service(me, service.id).status
