@@ -96,7 +96,7 @@ from microgigs.l10n import (
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.money import currency_exponent
-from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.orders import RESOLUTIONS, OrderEvent, OrderStatus
 from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CLIENT_ASPECTS,
@@ -996,7 +996,7 @@ def act(order_id: str, action: str) -> Response:
         "resolve": lambda k: _market().resolve_dispute(
             me,
             oid,
-            _choice(OrderEvent, "outcome", form.get("outcome", ""), among=_RESOLUTIONS),
+            _choice(OrderEvent, "outcome", form.get("outcome", ""), among=RESOLUTIONS),
             _optional_amount("refund", required=form.get("outcome") == "resolve_partial_refund"),
             key=k,
         ),
@@ -1008,13 +1008,6 @@ def act(order_id: str, action: str) -> Response:
         _discard(files)  # a delivery the rules refused keeps no files
     return redirect(url_for("order", order_id=order_id), 303)
 
-
-_RESOLUTIONS: Final = (
-    OrderEvent.RESOLVE_COMPLETE,
-    OrderEvent.RESOLVE_FULL_REFUND,
-    OrderEvent.RESOLVE_PARTIAL_REFUND,
-)
-"""What the dispute form offers an admin (the library refuses any other outcome too)."""
 
 _DONE: Final = {
     "message": ("أُرسلت رسالتك", "Your message was sent"),

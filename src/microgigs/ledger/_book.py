@@ -42,8 +42,10 @@ def postable(
         current = after.get(entry.account) or balances.get(entry.account)
         after[entry.account] = entry.amount if current is None else current + entry.amount
     for account, balance in after.items():
+        if not balance.is_negative():
+            continue  # the account is parsed only when it would go below zero
         kind = Account.parse(account).kind
-        if balance.is_negative() and not kind.may_go_negative:
+        if not kind.may_go_negative:
             before = balances.get(account) or Money.zero(balance.currency)
             raise InsufficientFunds(kind=kind, balance=before, amount=before - balance)
     return after

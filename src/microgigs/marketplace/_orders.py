@@ -18,7 +18,14 @@ from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, handles
 from microgigs.money import Money
-from microgigs.orders import Order, OrderEvent, OrderStatus, act_with_message, post_message
+from microgigs.orders import (
+    RESOLUTIONS,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    act_with_message,
+    post_message,
+)
 from microgigs.storage.codec import encode
 from microgigs.storage.ports import OutboxEvent
 
@@ -146,13 +153,6 @@ def answer_cancellation(command: c.AnswerCancellation, context: Context) -> None
     transition(context, command, agreed)
 
 
-_RESOLUTIONS: Final = (
-    OrderEvent.RESOLVE_COMPLETE,
-    OrderEvent.RESOLVE_FULL_REFUND,
-    OrderEvent.RESOLVE_PARTIAL_REFUND,
-)
-
-
 @handles(c.ResolveDispute)
 def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
     # an admin's command that fires one of three events, never a party's own event (a
@@ -160,10 +160,10 @@ def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
     # seller deliver, so both are checked here
     command.actor.require_admin(_("resolve a dispute"))
     outcome: object = command.outcome  # a caller's value: not always the OrderEvent it says
-    if not (isinstance(outcome, OrderEvent) and outcome in _RESOLUTIONS):
+    if not (isinstance(outcome, OrderEvent) and outcome in RESOLUTIONS):
         raise InvalidType(
             field=_("outcome"),
-            expected=", ".join(event.value for event in _RESOLUTIONS),
+            expected=", ".join(event.value for event in RESOLUTIONS),
             actual=str(outcome)[:50],
         )
     transition(context, command, outcome, refund=command.refund)

@@ -30,9 +30,10 @@ from microgigs.orders._order import (
     OrderTransitioned,
     due_timer,
 )
-from microgigs.orders._status import TERMINAL, OrderEvent, OrderStatus, Party
+from microgigs.orders._status import RESOLUTIONS, TERMINAL, OrderEvent, OrderStatus, Party
 
 __all__ = [
+    "RESOLUTIONS",
     "TERMINAL",
     "TRANSITIONS",
     "CancellationRequest",

@@ -25,16 +25,13 @@ from microgigs.errors import (
 from microgigs.ids import MemberId, OrderId
 from microgigs.money import Money
 from microgigs.orders._machine import decide
-from microgigs.orders._status import OrderEvent, OrderStatus, Party
+from microgigs.orders._status import RESOLUTIONS, OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
 from microgigs.pricing import Quote
 
 _REASON_LENGTH: Final = (1, 2000)
 # Events that must say why (their reason is shown to the other party and to admins).
 _NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
-_RESOLVING: Final = frozenset(
-    {OrderEvent.RESOLVE_COMPLETE, OrderEvent.RESOLVE_FULL_REFUND, OrderEvent.RESOLVE_PARTIAL_REFUND}
-)
 
 
 @attrs.frozen
@@ -215,7 +212,7 @@ class Order:
         elif rule.target is OrderStatus.COMPLETED:
             self.completed_at = when
             self.refunded = refunded
-        if event in _RESOLVING and self.dispute is not None:
+        if event in RESOLUTIONS and self.dispute is not None:
             self.dispute = attrs.evolve(self.dispute, resolution=event, resolved_at=when)
         entry = self._record(when, actor, event, rule.target, why)
         self.next_due = due_timer(self, policy)

@@ -81,6 +81,14 @@ label_members(
 )
 
 
+RESOLUTIONS: Final = (
+    OrderEvent.RESOLVE_COMPLETE,
+    OrderEvent.RESOLVE_FULL_REFUND,
+    OrderEvent.RESOLVE_PARTIAL_REFUND,
+)
+"""The outcomes of a dispute, an admin's: ``resolve_dispute`` takes no other event."""
+
+
 class Party(LabelledEnum):
     """Who fires an event, relative to the order."""
 
