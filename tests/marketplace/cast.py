@@ -76,7 +76,18 @@ def cheap_order(market, quantity=5):
     return seller, buyer, order
 
 
-ADMIN = Actor.admin(MemberId("admin"))
+def published(market, seller, title, *, instructions, key, delivery_days=2):
+    """Another $5 logo-design service of the seller's, not yet moderated: its id."""
+    return market.publish_service(
+        seller,
+        category_id=CategoryId("logo-design"),
+        title=title,
+        description=DESCRIPTION,
+        instructions=instructions,
+        base_price=usd(5),
+        delivery_days=delivery_days,
+        key=key,
+    ).id
 
 
 def open_request(market, buyer, *, key="rq", moderated=True):

@@ -6,7 +6,18 @@ import json
 from datetime import timedelta
 
 import pytest
-from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, cheap_order, open_request, usd
+from cast import (
+    ADMIN,
+    DAY,
+    DESCRIPTION,
+    START,
+    buy,
+    cast,
+    cheap_order,
+    open_request,
+    published,
+    usd,
+)
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -154,16 +165,13 @@ def test_a_checkout_short_of_funds_names_the_whole_total_and_an_empty_cart_says_
     assert "في الرصيد" in translate_error(short.value, "ar")
     assert 1 == len(market.cart(buyer).lines)
     # two lines, the balance enough for the first: still the whole cart and the whole balance
-    second = market.publish_service(
+    second = published(
+        market,
         seller,
-        category_id=CategoryId("logo-design"),
-        title="تصميم بطاقة أعمال أنيقة لشركتك",
-        description=DESCRIPTION,
+        "تصميم بطاقة أعمال أنيقة لشركتك",
         instructions="أرسل اسمك ووظيفتك.",
-        base_price=usd(5),
-        delivery_days=2,
         key="p-card",
-    ).id
+    )
     market.moderate_service(ADMIN, second, key="m-card")
     market.add_to_cart(buyer, second, key="c-2")
     with pytest.raises(InsufficientFunds) as short:
@@ -508,16 +516,9 @@ def test_an_edit_that_changes_nothing_leaves_the_service_listed_and_its_upgrades
 def test_a_rejected_service_edited_by_its_seller_goes_back_to_review(market):
     # docs/catalog.md: rejected with a reason (and submitted again); no command did it
     seller, _buyer, _service = cast(market)
-    rejected = market.publish_service(
-        seller,
-        category_id=CategoryId("logo-design"),
-        title="تصميم بطاقات أعمال أنيقة",
-        description=DESCRIPTION,
-        instructions="أرسل اسمك ووظيفتك.",
-        base_price=usd(5),
-        delivery_days=2,
-        key="p-cards",
-    ).id
+    rejected = published(
+        market, seller, "تصميم بطاقات أعمال أنيقة", instructions="أرسل اسمك ووظيفتك.", key="p-cards"
+    )
     market.moderate_service(ADMIN, rejected, reason="الصور ليست من عملك", key="m-cards")
     assert "الصور ليست من عملك" == market.service(seller, rejected).rejection_reason
     market.edit_service(seller, rejected, title="تصميم بطاقات أعمال أنيقة لشركتك", key="e-cards")

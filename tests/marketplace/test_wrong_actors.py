@@ -11,7 +11,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from cast import ADMIN, DESCRIPTION, START, cast, open_request, usd
+from cast import ADMIN, DESCRIPTION, START, cast, open_request, published, usd
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs import ledger as lg
@@ -52,16 +52,14 @@ def scene(market):
     inquiry = market.ask(buyer, service, "هل تسلم بصيغة PSD؟", key="q")
     request = open_request(market, buyer)
     offer = market.make_offer(seller, request, "خدمتي تناسب طلبك", service_id=service, key="of")
-    pending = market.publish_service(
+    pending = published(
+        market,
         seller,
-        category_id=CategoryId("logo-design"),
-        title="تصميم بطاقة أعمال أنيقة",
-        description=DESCRIPTION,
+        "تصميم بطاقة أعمال أنيقة",
         instructions="أرسل بياناتك.",
-        base_price=usd(5),
-        delivery_days=1,
         key="p2",
-    ).id
+        delivery_days=1,
+    )
     market.tick(market.clock.now() + timedelta(days=20))  # the accepted order's money clears
     projects = project_scene(market, buyer, seller)
     return projects | {
