@@ -322,3 +322,25 @@ def test_an_empty_search_offers_a_request_and_a_bad_price_says_so(app):
     priced = client.get("/search?max_price=abc").data.decode()
     assert "السعر الأقصى «abc» ليس مبلغًا بالدولار" in priced
     assert 'class="flash error"' in priced
+
+
+def test_a_seller_sees_their_own_service_as_buyers_do_with_its_edit_link_not_its_buy_forms(
+    app, host
+):
+    # a seller was offered to order, save and ask about their own service, each refused
+    listing = host.market.search(ListingQuery(limit=1)).listings[0]
+    service = host.market.service(None, listing.service_id)
+    seller = host.market.profile(service.seller_id)
+    own, buyer = app.test_client(), app.test_client()
+    log_in(own, f"{seller.username}@example.com")
+    log_in(buyer, "ahmad@example.com")
+    path = f"/services/{service.id}"
+    mine, theirs = own.get(path).data.decode(), buyer.get(path).data.decode()
+    for form in (f"{path}/cart", f"{path}/favourite", f"{path}/ask"):
+        assert f'action="{form}"' not in mine, form
+        assert f'action="{form}"' in theirs, form
+    assert f'href="{path}/edit"' in mine and f'href="{path}/edit"' not in theirs
+    price = format_money(service.base_price, "ar").strip(RLM)
+    assert price in mine and price in theirs  # the price and the upgrades, shown alike
+    for upgrade in service.upgrades:
+        assert upgrade.title in mine
