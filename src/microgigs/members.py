@@ -146,7 +146,10 @@ class MemberStatus(LabelledEnum):
     SUSPENDED = "suspended"
 
 
-label_members({MemberStatus.ACTIVE: _("active"), MemberStatus.SUSPENDED: _("suspended")})
+label_members(
+    # not bare "active": a service's label, feminine in Arabic («نشطة»); a member is «نشط»
+    {MemberStatus.ACTIVE: _("active member"), MemberStatus.SUSPENDED: _("suspended member")}
+)
 
 
 class PayoutKind(LabelledEnum):

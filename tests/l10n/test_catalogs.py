@@ -9,9 +9,11 @@ import pytest
 from babel import Locale
 from babel.messages.mofile import read_mo
 
+from microgigs.catalog import ServiceStatus
 from microgigs.errors import CurrencyMismatch, InvalidAmount, OutOfRange, UnknownLocale
 from microgigs.l10n import SUPPORTED_LANGUAGES, gettext, label, translate_error
 from microgigs.l10n.catalogs import _read, compile_catalog, extract_messages, po_path
+from microgigs.members import MemberStatus
 from microgigs.money import Money
 from microgigs.policy import SellerLevel
 
@@ -83,6 +85,13 @@ def test_labels_translate():
     assert label(SellerLevel.PROFESSIONAL, "ar") == "محترف"
     assert label(SellerLevel.LEVEL_2, "en-US") == "Level 2"
     assert gettext("Level 2", "fr") == "Level 2"
+
+
+def test_a_member_status_agrees_with_a_member_not_with_a_service():
+    # the admin's members table read «نشطة» (a service's word, feminine) for every member
+    assert "نشطة" == label(ServiceStatus.ACTIVE, "ar")
+    assert ("عضو نشط", "عضو موقوف") == tuple(label(s, "ar") for s in MemberStatus)
+    assert ("active member", "suspended member") == tuple(label(s, "en") for s in MemberStatus)
 
 
 def test_errors_translate_with_values_formatted_for_the_locale():
