@@ -17,6 +17,7 @@ from microgigs.errors import (
     ContractExists,
     EmailNotVerified,
     InsufficientFunds,
+    InvalidText,
     InvalidType,
     MemberSuspended,
     NoBidCredits,
@@ -44,6 +45,7 @@ from microgigs.projects import (
     Resolution,
     Visibility,
 )
+from microgigs.ranking._search import QUERY_LENGTH
 
 DESIGN = CategoryId("logo-design")
 BID_TEXT = "أصمم هوية متكاملة مع دليل استخدام واضح خلال عشرين يومًا."
@@ -238,6 +240,22 @@ def test_a_search_made_only_of_stop_words_or_signs_finds_no_project(market):
     assert [] == market.open_projects(None, text="🙂")
     assert [] == market.open_projects(None, skills=("من",))
     assert 1 == len(market.open_projects(None, text="  "))  # no text at all: browsing
+
+
+def test_a_project_search_reads_past_invisible_marks_and_is_bounded_as_the_catalogues(market):
+    # a pasted «الشعارات» carrying a direction mark found nothing; any length was analysed
+    client, _freelancer, _other = people(market)
+    project = open_project(market, client)
+    marked = "\u200fالشعا\u200cرات\u2069"
+    assert [project] == [c.id for c in market.open_projects(None, text=marked)]
+    assert [project] == [c.id for c in market.open_projects(None, skills=("شع\u200dار",))]
+    for text in ("شعار" * (QUERY_LENGTH // 4 + 1), "شعار\nمتحرك", "شعار\x00"):
+        with pytest.raises(InvalidText) as refused:
+            market.open_projects(None, text=text)
+        assert "search" == refused.value.field
+    with pytest.raises(InvalidText) as refused:
+        market.open_projects(None, skills=("شعار" * (QUERY_LENGTH // 4 + 1),))
+    assert "skills" == refused.value.field
 
 
 def test_a_project_expires_by_tick_after_30_days_exactly_once(market):

@@ -37,6 +37,7 @@ from microgigs.projects import (
     Visibility,
 )
 from microgigs.ranking import analyze
+from microgigs.ranking._search import query_text
 from microgigs.storage.ports import UnitOfWork
 
 __all__ = [
@@ -199,10 +200,10 @@ def _acting(actor: Actor) -> Actor:
 
 
 def _words(field: str, text: str) -> str:
-    """A search text or a skill: a ``str``."""
+    """A search text or a skill, read as the catalogue's search box is (:func:`query_text`)."""
     if not isinstance(text, str):
         raise InvalidType(field=field, expected=_("a str"), actual=type(text).__name__)
-    return text
+    return query_text(text, field)
 
 
 def _two_places(value: Decimal) -> str:

@@ -478,15 +478,15 @@ _INVISIBLE: Final = re.compile(
 not hold them, but a search reads as without them."""
 
 
-def query_text(text: str) -> str:
+def query_text(text: str, field: str = _("search")) -> str:
     """What a search box sent, its invisible marks taken out, checked as plain text.
 
     More than :data:`QUERY_LENGTH` characters, a line break or a control character is
-    :class:`~microgigs.errors.InvalidText`.
+    :class:`~microgigs.errors.InvalidText` (of ``field``).
     """
     if isinstance(text, str):
         text = _INVISIBLE.sub("", text)
-    return plain_text(_("search"), text, 0, QUERY_LENGTH)
+    return plain_text(field, text, 0, QUERY_LENGTH)
 
 
 def without_marks(text: str | None) -> str | None:
