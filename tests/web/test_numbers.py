@@ -179,6 +179,21 @@ def test_the_review_form_chooses_no_stars_for_the_buyer(app, completed):
     assert select is not None
 
 
+def test_a_refused_review_keeps_the_stars_chosen(app, host, completed):
+    # the comment was kept and the stars were reset to "choose", to be picked again
+    order, buyer = completed
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = f"/orders/{order.id}"
+    token = csrf_of(client.get(page).data)
+    answer = client.post(f"{page}/review", data={"csrf": token, "stars": "4", "body": " "})
+    shown = client.get(answer.headers["Location"]).data.decode()
+    _said(flashed(shown.encode()), "التعليق")
+    assert "<option selected>4</option>" in shown
+    assert '<option value="" disabled>' in shown
+    assert host.market.order_page(Actor.member(buyer.id), order.id).review is None
+
+
 @pytest.mark.parametrize(
     ("who", "outcome", "said"),
     [
