@@ -301,12 +301,15 @@ REFUSALS = [
     ),
     (
         lambda: Money.of("1" * 41, USD),
-        "11111111111111111111… is not a valid amount of USD (at most 2 decimals).",
+        "11111111111111111111… is not a valid amount of USD: a number with at most 2 decimals.",
     ),
-    (lambda: Money.of("abc", "KWD"), "abc is not a valid amount of KWD (at most 3 decimals)."),
+    (
+        lambda: Money.of("abc", "KWD"),
+        "abc is not a valid amount of KWD: a number with at most 3 decimals.",
+    ),
     (
         lambda: Money.of(str(10**16), "JPY"),
-        "10000000000000000 is not a valid amount of JPY (at most 0 decimals).",
+        "10000000000000000 is not a valid amount of JPY: a number with at most 0 decimals.",
     ),
     (lambda: Money(5, USD) * 2.0, "quantity must be an int, not float."),  # type: ignore[operator]
     (lambda: Money(5, USD).percentage(0.2), "rate must be a Decimal, not float."),  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── InvalidIban
     │   ├── InvalidPhone
     │   ├── InvalidUsername
+    │   ├── MemberNotSuspended
     │   ├── MemberSuspended
     │   ├── NoPayoutMethod
     │   └── UsernameTaken
@@ -76,7 +77,8 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
         ├── InvalidPolicy
         ├── InvalidText
         ├── InvalidType (TypeError)
-        │   └── MissingField
+        │   ├── MissingField
+        │   └── UnknownChoice
         ├── NaiveDatetime
         ├── NarrowerWithoutTerms
         ├── NotPositive
@@ -125,6 +127,7 @@ __all__ = [
     "InvalidUsername",
     "LedgerError",
     "MemberError",
+    "MemberNotSuspended",
     "MemberSuspended",
     "MicrogigsError",
     "MilestonesMismatch",
@@ -166,6 +169,7 @@ __all__ = [
     "UnbalancedTransaction",
     "UnitPriceTooHigh",
     "UnknownAccount",
+    "UnknownChoice",
     "UnknownCurrency",
     "UnknownLocale",
     "UnknownUpgrade",
@@ -249,6 +253,20 @@ class InvalidType(ValidationError, TypeError):
 
 
 @attrs.define(auto_exc=True)
+class UnknownChoice(InvalidType):
+    """A value that is none of the choices a field takes, such as an enum's values.
+
+    ``choices`` lists them (a message says them in the reader's language, a list in words);
+    ``expected`` is the phrase "one of the choices", for a host that reads only that.
+    """
+
+    code = "validation.unknown_choice"
+    template = _("{field} must be {expected} ({choices}), not {actual}.")
+
+    choices: tuple[object, ...] = ()
+
+
+@attrs.define(auto_exc=True)
 class MissingField(InvalidType):
     """A command built from plain values without a field it needs.
 
@@ -283,7 +301,9 @@ class RefundNotExpected(ValidationError):
     """
 
     code = "validation.refund_not_expected"
-    template = _("A refund of {amount} goes only with a partial refund, not with: {decision}.")
+    template = _(
+        "A refund amount ({amount}) goes only with a partial refund, not with «{decision}»."
+    )
 
     amount: object
     decision: object
@@ -432,7 +452,9 @@ class InvalidAmount(MoneyError):
     """A decimal amount that is not a finite number with at most the currency's decimals."""
 
     code = "money.invalid_amount"
-    template = _("{amount} is not a valid amount of {currency} (at most {places} decimals).")
+    template = _(
+        "{amount} is not a valid amount of {currency}: a number with at most {places} decimals."
+    )
 
     amount: str
     currency: str
@@ -551,6 +573,16 @@ class MemberSuspended(MemberError):
 
     code = "members.suspended"
     template = _("The account {member_id} is suspended.")
+
+    member_id: str
+
+
+@attrs.define(auto_exc=True)
+class MemberNotSuspended(MemberError):
+    """Reinstating a member who is not suspended: nothing to lift."""
+
+    code = "members.not_suspended"
+    template = _("The account {member_id} is not suspended.")
 
     member_id: str
 

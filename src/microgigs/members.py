@@ -40,6 +40,7 @@ from microgigs.errors import (
     InvalidPhone,
     InvalidType,
     InvalidUsername,
+    MemberNotSuspended,
     MemberSuspended,
     OutOfRange,
 )
@@ -315,8 +316,11 @@ class Member:
             raise InvalidType(
                 field=_("payout methods"), expected=_("a list"), actual=type(methods).__name__
             )
-        if not all(isinstance(m, PayoutMethod) for m in methods):
-            raise InvalidType(field=_("payout methods"), expected="PayoutMethod", actual="other")
+        for method in methods:  # a bare e-mail address is the common mistake: "not str"
+            if not isinstance(method, PayoutMethod):
+                raise InvalidType(
+                    field=_("payout methods"), expected="PayoutMethod", actual=type(method).__name__
+                )
         kept = tuple(dict.fromkeys(m.checked() for m in methods))
         if len(kept) > MAX_PAYOUT_METHODS:
             raise OutOfRange(
@@ -326,15 +330,19 @@ class Member:
         self._changed()
 
     def suspend(self, actor: Actor, reason: str) -> None:
-        """An admin stops the member from buying and selling."""
+        """An admin stops the member from buying and selling (``MemberSuspended`` if they are)."""
         actor.require_admin(_("suspend a member"))
+        if self.status is MemberStatus.SUSPENDED:  # the first suspension's reason stands
+            raise MemberSuspended(member_id=self.id)
         self.suspension_reason = plain_text(_("reason"), reason, 1, 500)
         self.status = MemberStatus.SUSPENDED
         self._changed()
 
     def reinstate(self, actor: Actor) -> None:
-        """An admin lets a suspended member trade again."""
+        """An admin lets a suspended member trade again (``MemberNotSuspended`` if not)."""
         actor.require_admin(_("reinstate a member"))
+        if self.status is not MemberStatus.SUSPENDED:
+            raise MemberNotSuspended(member_id=self.id)
         self.status = MemberStatus.ACTIVE
         self.suspension_reason = None
         self._changed()

@@ -246,10 +246,11 @@ class Money:
 
     # --- arithmetic (same currency only) ---------------------------------------------------
 
-    def _same(self, other: Money) -> None:
+    def _same(self, other: object) -> None:
+        """``other`` is money in this currency: else ``InvalidType``, ``CurrencyMismatch``."""
         if not isinstance(other, Money):
             raise InvalidType(
-                field=_("the amount compared"), expected="Money", actual=type(other).__name__
+                field=_("the other amount"), expected="Money", actual=type(other).__name__
             )
         if other.currency != self.currency:
             raise CurrencyMismatch(left=self.currency, right=other.currency)
@@ -257,7 +258,7 @@ class Money:
     def __add__(self, other: Money) -> Money:
         # the hottest arithmetic of a posting: _same and _result written out, one call less
         if other.__class__ is not Money:
-            return NotImplemented
+            self._same(other)  # not money: InvalidType (Python's TypeError would be untyped)
         currency = self.currency
         if other.currency != currency:
             raise CurrencyMismatch(left=currency, right=other.currency)
@@ -273,12 +274,15 @@ class Money:
         # sum() starts from the int 0; any other int is not money.
         if type(other) is int and other == 0:
             return self
-        return NotImplemented
+        self._same(other)  # raises InvalidType
+        return self  # pragma: no cover (_same raised)
+
+    def __rsub__(self, other: object) -> Money:
+        self._same(other)  # ``5 - money``: raises InvalidType
+        return self  # pragma: no cover (_same raised)
 
     def __sub__(self, other: Money) -> Money:
-        if not isinstance(other, Money):
-            return NotImplemented
-        self._same(other)
+        self._same(other)  # not money: InvalidType
         return Money._result(self.minor - other.minor, self.currency)
 
     def __neg__(self) -> Money:

@@ -24,6 +24,7 @@ from microgigs.errors import (
     NotFound,
     OfferExists,
     OwnService,
+    PermissionDenied,
     RequestClosed,
     ServiceStatusConflict,
 )
@@ -167,13 +168,15 @@ class ServiceRequest:
             raise OfferExists(request_id=self.id)
         text = message_text(_("message"), message, _TEXT)
         if service is not None:
-            if service.seller_id != seller_id:
-                raise NotFound(kind=_("service"), key=service.service_id)
+            if service.seller_id != seller_id:  # a public service, but not theirs to offer
+                raise PermissionDenied(
+                    actor=actor.role.label, action=_("offer another seller's service")
+                )
             if price is not None or delivery_days is not None:  # which terms would hold?
                 raise InvalidType(
                     field=_("offer"),
                     expected=_("a service, or a price and delivery days"),
-                    actual="both",
+                    actual=_("both"),
                 )
             offer = Offer(  # the service at its terms now: they hold if the seller edits it
                 offer_id,

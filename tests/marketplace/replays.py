@@ -603,7 +603,7 @@ def _project_plays(m, s, sara, ahmad, mona):
     yield Play(
         "answer_end",
         lambda k: m.answer_end(sara, s["c-answer-end"], agree=True, key=k),
-        lambda k: m.answer_end(sara, s["c-answer-end"], agree=False, key=k),
+        lambda k: m.answer_end(sara, s["c-answer-end"], agree=False, reason="سلّمت", key=k),
     )
     yield Play(
         "ask_to_cancel_contract",

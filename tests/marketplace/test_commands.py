@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from microgigs.actors import Actor
-from microgigs.errors import InvalidType, MicrogigsError, MissingField, NotFound, UnknownCurrency
+from microgigs.errors import (
+    InvalidType,
+    MicrogigsError,
+    MissingField,
+    NotFound,
+    UnknownChoice,
+    UnknownCurrency,
+)
 from microgigs.ids import MemberId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import commands as c
@@ -93,7 +100,14 @@ def test_a_value_that_is_no_member_of_an_enum_names_the_ones_that_are():
     ahmad = {"role": "member", "member_id": "01A"}
     with pytest.raises(InvalidType) as wrong:
         c.structure_command("top_up", {"actor": ahmad, "amount": "5 USD", "method": "bitcoin"})
-    assert "top_up.method must be one of paypal, card, not 'bitcoin'." == str(wrong.value)
+    assert "top_up.method must be one of the choices (paypal and card), not 'bitcoin'." == str(
+        wrong.value
+    )
+    assert isinstance(wrong.value, UnknownChoice)  # an InvalidType, its choices listed
+    assert ("paypal", "card") == wrong.value.choices
+    arabic = translate_error(wrong.value, "ar")
+    assert "أحد الخيارات (paypal وcard)" in arabic
+    assert not re.search(r"\bone of\b|\bor\b", arabic), arabic
 
 
 @pytest.mark.parametrize(

@@ -675,10 +675,37 @@ def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(marke
     assert "fund_milestone" in page.next_commands
 
 
+def test_refusing_an_early_end_says_why_for_the_admin_who_decides(market):
+    # docs/projects.md: a dispute "with a reason, noted on each milestone disputed"; none was
+    # asked, and the admin read a disputed milestone with nothing noted
+    client, freelancer, contract = funded(market)
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    before = market.contract_page(freelancer, contract)
+    with pytest.raises(InvalidText) as refused:
+        market.answer_end(freelancer, contract, agree=False, key="no")
+    assert "reason" == refused.value.field
+    assert before == market.contract_page(freelancer, contract)
+    market.answer_end(freelancer, contract, agree=False, reason="سلّمت نصف العمل", key="no")
+    (milestone,) = market.contract_page(ADMIN, contract).contract.milestones
+    assert "سلّمت نصف العمل" == milestone.history[-1].text
+
+
+def test_a_client_may_not_invite_themselves_to_their_private_project(market):
+    client, freelancer, _other = people(market)
+    with pytest.raises(PermissionDenied):
+        posted_project(
+            market,
+            client,
+            visibility=Visibility.PRIVATE,
+            invited=(freelancer.member_id, client.member_id),
+        )
+    assert [] == market.my_projects(client)
+
+
 def test_a_freelancer_who_refuses_an_early_end_disputes_what_is_held(market):
     client, freelancer, contract = funded(market)
     market.end_contract(client, contract, "تغيرت خطتنا", key="end")
-    market.answer_end(freelancer, contract, agree=False, key="no")
+    market.answer_end(freelancer, contract, agree=False, reason="سلّمت العمل", key="no")
     market.clock.set(market.clock.now() + 30 * DAY)
     market.tick()
     page = market.contract_page(ADMIN, contract)

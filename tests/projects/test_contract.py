@@ -182,7 +182,7 @@ def test_ending_early_refunds_by_itself_after_7_days_unless_disputed() -> None:
     disputed = active_contract(THREE, UPWORK_LIKE_PROJECTS)
     disputed.fund(C, 1, NOW)
     disputed.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
-    assert disputed.answer_end(F, NOW, agree=False) == []
+    assert disputed.answer_end(F, NOW, agree=False, reason="العمل سُلّم") == []
     assert disputed.end_timeout(NOW + timedelta(days=8)) == []
     assert disputed.milestone(1).status is MilestoneStatus.DISPUTED
     disputed.resolve(ADMIN, 1, Resolution.RELEASE, NOW)

@@ -46,7 +46,7 @@ def require_host(actor: Actor, action: str) -> None:
 
 def own_id(command: c.UpdateProfile) -> MemberId:
     """The member editing their own profile (an admin or the system has none)."""
-    if command.actor.member_id is None:
+    if command.actor.role is not Role.MEMBER or command.actor.member_id is None:
         raise PermissionDenied(actor=command.actor.role.label, action=_("edit a profile"))
     return command.actor.member_id
 

@@ -12,7 +12,7 @@ from microgigs._checks import yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.clock import later
-from microgigs.errors import InvalidType, MemberSuspended
+from microgigs.errors import InvalidType, MemberSuspended, UnknownChoice
 from microgigs.ids import EventId, MessageId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import trending_since
@@ -160,11 +160,14 @@ def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
     # seller deliver, so both are checked here
     command.actor.require_admin(_("resolve a dispute"))
     outcome: object = command.outcome  # a caller's value: not always the OrderEvent it says
-    if not (isinstance(outcome, OrderEvent) and outcome in RESOLUTIONS):
-        raise InvalidType(
+    if not isinstance(outcome, OrderEvent):  # "resolve_complete", a str: say the type
+        raise InvalidType(field=_("outcome"), expected="OrderEvent", actual=type(outcome).__name__)
+    if outcome not in RESOLUTIONS:
+        raise UnknownChoice(
             field=_("outcome"),
-            expected=", ".join(event.value for event in RESOLUTIONS),
-            actual=str(outcome)[:50],
+            expected=_("one of the choices"),
+            actual=outcome.label,
+            choices=RESOLUTIONS,
         )
     transition(context, command, outcome, refund=command.refund)
 

@@ -57,6 +57,7 @@ from microgigs.errors import (
     InvalidText,
     InvalidType,
     InvalidUsername,
+    MemberNotSuspended,
     MemberSuspended,
     MicrogigsError,
     MilestonesMismatch,
@@ -397,7 +398,7 @@ class SuspendMember(Command[None]):
 class ReinstateMember(Command[None]):
     """An admin lets a suspended member trade again; their active services return."""
 
-    errors = (PermissionDenied,)
+    errors = (PermissionDenied, MemberNotSuspended)
 
     actor: Actor
     member_id: MemberId
@@ -1141,7 +1142,8 @@ class EndContract(ContractCommand[None]):
 class AnswerEnd(ContractCommand[None]):
     """The freelancer agrees to the early end (refunds) or disputes what is held.
 
-    A dispute may say why (``reason``): it is noted on each milestone disputed.
+    A dispute says why (``reason``, required with ``agree=False``): it is noted on each
+    milestone disputed, for the admin who decides.
     """
 
     errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText)
@@ -1333,8 +1335,8 @@ def _refused_field(
         expected = _describe(nested) if nested is not None else str(field.type)
         try:
             _converter.structure(fields[field.name], field.type)
-        except InvalidType as inner:
-            return InvalidType(field=where, expected=inner.expected, actual=inner.actual)
+        except InvalidType as inner:  # the same error (UnknownChoice keeps its choices)
+            return attrs.evolve(inner, field=where)
         except MicrogigsError:
             continue  # the whole command's structuring would have raised it as it is
         except KeyError as inner:

@@ -486,7 +486,8 @@ class Queries(ReadSide):
 
     def dashboard(self, actor: Actor) -> Dashboard:
         """The seller's balances, level with its latest explanation, services, inquiries."""
-        member_id = _own(actor, _("read a dashboard"))
+        with self._reading() as uow:  # an admin has none: PermissionDenied, not NotFound
+            member_id = _member_of(uow, actor, _("read a dashboard"))
         balances = self.balances(actor)
         with self._reading() as uow:
             member = uow.members.get(member_id)
@@ -506,7 +507,9 @@ class Queries(ReadSide):
     def level_history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
         """A seller's level evaluations with their explanations, newest first (public)."""
         whole_number(_("page size"), limit, 1, _QUEUE)
+        _check_id(seller_id)
         with self._reading() as uow:
+            uow.members.get(seller_id)  # nobody's: NotFound, not an empty history
             return uow.levels.history(seller_id, limit=limit)
 
     # --- admins --------------------------------------------------------------------------------

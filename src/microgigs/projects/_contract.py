@@ -32,6 +32,7 @@ from microgigs.actors import Actor
 from microgigs.clock import later, utc
 from microgigs.errors import (
     InvalidRefund,
+    InvalidText,
     InvalidType,
     MilestonesMismatch,
     NotFound,
@@ -819,7 +820,8 @@ class Contract:
     ) -> list[Settlement]:
         """The freelancer agrees to the early end (refunds), or disputes what is held.
 
-        A dispute's ``reason`` is noted on each milestone it disputes, for the admin.
+        A dispute says why: its ``reason`` (1–3,000 characters; none is ``InvalidText``) is
+        noted on each milestone it disputes, for the admin who decides.
         """
         actor.require_member(self.freelancer_id, _("answer the end of this contract"))
         self._require(_("answer the end of"), ContractStatus.ENDING)
@@ -829,13 +831,13 @@ class Contract:
             self._changed()
             return settled
         when = utc(now)
-        why = None if reason is None else message_text(_("reason"), reason, _NOTE)
+        if reason is None:  # an admin would decide without knowing what is disputed
+            raise InvalidText(field=_("reason"), minimum=_NOTE[0], maximum=_NOTE[1])
+        why = message_text(_("reason"), reason, _NOTE)
+        note = MilestoneNote(MilestoneStatus.DISPUTED, self.freelancer_id, why, when)
         for milestone in self.milestones:
             if milestone.status.holds_money and milestone.status is not MilestoneStatus.DISPUTED:
-                disputed = attrs.evolve(milestone, status=MilestoneStatus.DISPUTED)
-                if why is not None:
-                    note = MilestoneNote(MilestoneStatus.DISPUTED, self.freelancer_id, why, when)
-                    disputed = milestone.noted(note)
+                disputed = milestone.noted(note)
                 self._set(attrs.evolve(disputed, disputed_at=when))
         self.end_refund_at = None
         self._changed()

@@ -20,7 +20,7 @@ from microgigs._checks import one_with_id, plain_text, short_list, whole_number
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
-from microgigs.actors import Actor
+from microgigs.actors import Actor, Role
 from microgigs.clock import later, utc
 from microgigs.errors import (
     BidExists,
@@ -158,8 +158,11 @@ class ProjectTerms:
     hires_allowed: int = 1
     attachments: tuple[str, ...] = ()
 
-    def checked(self, policy: ProjectPolicy) -> ProjectTerms:
-        """These terms with their texts normalised, or a typed error."""
+    def checked(self, policy: ProjectPolicy, client_id: MemberId) -> ProjectTerms:
+        """These terms with their texts normalised, or a typed error.
+
+        The client is not among the freelancers invited (they may not bid on their own).
+        """
         if not isinstance(self.visibility, Visibility):
             raise InvalidType(
                 field=_("visibility"), expected="Visibility", actual=type(self.visibility).__name__
@@ -168,6 +171,10 @@ class ProjectTerms:
         whole_number(_("expected duration"), self.duration_days, *policy.duration_days)
         whole_number(_("freelancers to hire"), self.hires_allowed, 1, policy.hires_max)
         invited = _texts(_("invited freelancers"), self.invited, _INVITED_MAX, (1, 64))
+        if client_id in invited:
+            raise PermissionDenied(
+                actor=Role.MEMBER.label, action=_("invite themselves to their own project")
+            )
         skills = _texts(_("skills"), self.skills, policy.skills_max, _SKILL)
         return attrs.evolve(
             self,
@@ -215,7 +222,7 @@ class Project:
     ) -> Project:
         """A new project in draft: only its client sees it."""
         when = utc(now)
-        return cls(project_id, client_id, terms.checked(policy), when, when)
+        return cls(project_id, client_id, terms.checked(policy, client_id), when, when)
 
     # --- the client and moderation ---------------------------------------------------------
 
@@ -231,7 +238,7 @@ class Project:
         """The client rewrites a draft or a rejected project (then sends it to review)."""
         actor.require_member(self.client_id, _("edit this project"))
         self._require(_("edit"), ProjectStatus.DRAFT, ProjectStatus.REJECTED)
-        self.terms = terms.checked(policy)
+        self.terms = terms.checked(policy, self.client_id)
         self._changed(now)
 
     def submit(self, actor: Actor, now: datetime) -> None:

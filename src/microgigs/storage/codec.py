@@ -34,9 +34,10 @@ from cattrs import Converter
 from cattrs.fns import identity
 from cattrs.preconf.json import make_converter
 
+from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.actors import _stored as _stored_actor
-from microgigs.errors import InvalidType
+from microgigs.errors import InvalidType, UnknownChoice
 from microgigs.money import Money, _stored
 from microgigs.ranking import Measure
 
@@ -62,7 +63,7 @@ def _text(plain: object) -> str:
 def _exactly(kind: type) -> _Hook:
     """A str, int or bool field: the value as it is, if it has that type."""
 
-    def structure(value: object, _: object) -> object:
+    def structure(value: object, _kind: object) -> object:
         if value.__class__ is not kind:
             raise InvalidType(field="document", expected=kind.__name__, actual=type(value).__name__)
         return value
@@ -93,10 +94,11 @@ def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
         try:
             return kind(value)
         except ValueError:
-            raise InvalidType(
+            raise UnknownChoice(
                 field=kind.__name__,
-                expected="one of " + ", ".join(str(m.value) for m in kind),
+                expected=_("one of the choices"),
                 actual=repr(value)[:40],
+                choices=tuple(str(m.value) for m in kind),
             ) from None
     return found
 
@@ -115,7 +117,7 @@ def _optional_hook(kind: object) -> _Hook:
     base = _plain_base(inner)
     if base is not None:  # optional text, ids and counts: one call, not two
 
-        def plain(value: object, _: object) -> object:
+        def plain(value: object, _kind: object) -> object:
             if value is None or value.__class__ is base:
                 return value
             raise InvalidType(field="document", expected=base.__name__, actual=type(value).__name__)
@@ -123,7 +125,7 @@ def _optional_hook(kind: object) -> _Hook:
         return plain
     hook = converter.get_structure_hook(inner)
 
-    def structure(value: object, _: object) -> object:
+    def structure(value: object, _kind: object) -> object:
         return None if value is None else hook(value, inner)
 
     return structure
@@ -140,7 +142,7 @@ def _sequence_hook(kind: object) -> _Hook:
     hook = converter.get_structure_hook(inner)
     make: Callable[[list[object]], object] = tuple if typing.get_origin(kind) is tuple else list
 
-    def structure(value: object, _: object) -> object:
+    def structure(value: object, _kind: object) -> object:
         if not isinstance(value, list):
             raise InvalidType(field="document", expected="a list", actual=type(value).__name__)
         return make([hook(v, inner) for v in value])
@@ -158,7 +160,7 @@ def _mapping_hook(kind: object) -> _Hook:
     key_hook = converter.get_structure_hook(key_kind)
     value_hook = converter.get_structure_hook(value_kind)
 
-    def structure(value: object, _: object) -> object:
+    def structure(value: object, _kind: object) -> object:
         if not isinstance(value, dict):
             raise InvalidType(field="document", expected="an object", actual=type(value).__name__)
         return {key_hook(k, key_kind): value_hook(v, value_kind) for k, v in value.items()}
@@ -238,7 +240,7 @@ def _refuse(value: object, kind: type) -> object:
     raise InvalidType(field="document", expected=kind.__name__, actual=type(value).__name__)
 
 
-def _time(value: str, _: object) -> datetime:
+def _time(value: str, _kind: object) -> datetime:
     """A time as ``isoformat`` wrote it (as cattrs' JSON preset reads it)."""
     return datetime.fromisoformat(value)
 
@@ -352,7 +354,7 @@ def _compiled(source: str, name: str, names: dict[str, object]) -> types.Functio
     return made
 
 
-def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
+def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
     """Money as stored (``{"minor": 2500, "currency": "USD"}``) or as written (``"25 USD"``).
 
     Hosts read forms, JSON and the shell into commands through this hook.
@@ -362,16 +364,16 @@ def _structure_money(raw: dict[str, object] | str, _: object) -> Money:
     if isinstance(raw, str):
         amount, _space, code = raw.strip().partition(" ")
         if not code.strip():  # "abc", "25": no currency to read
-            raise InvalidType(field="money", expected='"25 USD"', actual=repr(raw[:40]))
+            raise InvalidType(field="money", expected=_('"25 USD"'), actual=repr(raw[:40]))
         return Money.of(amount, code.strip())
     if not isinstance(raw, dict):
         raise InvalidType(
-            field="money", expected='"25 USD" or {minor, currency}', actual=type(raw).__name__
+            field="money", expected=_('"25 USD" or {minor, currency}'), actual=type(raw).__name__
         )
     return _stored(raw["minor"], raw["currency"])
 
 
-def _structure_actor(raw: Mapping[str, object], _: object) -> Actor:
+def _structure_actor(raw: Mapping[str, object], _kind: object) -> Actor:
     """An actor as stored (``{"role": "member", "member_id": "…"}``), or any mapping."""
     if raw.__class__ is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
         raise InvalidType(field="actor", expected="an object", actual=type(raw).__name__)
