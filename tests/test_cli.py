@@ -201,6 +201,20 @@ def test_call_runs_project_mode_with_milestones_written_as_json(tmp_path):
     assert (0, 26) == (hired.returncode, len(hired.stdout.strip()))
 
 
+def test_call_reads_money_as_an_object_too_and_refuses_a_field_given_twice(tmp_path):
+    # '{"minor": 500, "currency": "USD"}' was cut at its first space; amount= twice paid $6
+    db = str(tmp_path / "money.db")
+    member = cli("--db", db, "call", "register_member", "username=huda", "email=huda@example.com",
+                 "first_name=هدى", "family_name=علي").stdout.strip()  # fmt: skip
+    as_object = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
+                    'amount={"minor": 500, "currency": "USD"}', "method=card")  # fmt: skip
+    assert (0, "ok") == (as_object.returncode, as_object.stdout.strip()), as_object.stderr
+    twice = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
+                "amount=5 USD", "amount=6 USD", "method=card")  # fmt: skip
+    assert (1, "amount: given twice; give it once") == (twice.returncode, twice.stderr.strip())
+    assert "buyers' wallets: $5.00" in cli("--db", db, "report", "--lang", "en").stdout
+
+
 def test_call_refuses_hostile_json_plainly(tmp_path):
     """A value nested 3,000 deep or a 5,000-digit number is bad input, not a traceback."""
     db = str(tmp_path / "hostile.db")

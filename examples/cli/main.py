@@ -138,7 +138,9 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
 
     A text field takes the text as written; a number, a yes/no, a list or an object is read
     as JSON (``quantity=2``, ``agree=true``, ``upgrades='[{"title": "PNG", "price": "5 USD",
-    "extra_days": 1}]'``); money is written "25 USD" (or "25": the policy's currency).
+    "extra_days": 1}]'``); money is written "25 USD" (or "25": the policy's currency), or as
+    the object ``{"minor": 2500, "currency": "USD"}``. A field given twice is refused: which
+    of the two was meant?
     """
     hints = typing.get_type_hints(kind)
     names = {field.name for field in attrs.fields(kind)} - _OPTIONS
@@ -147,6 +149,9 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
         name, equals, text = pair.partition("=")
         if not equals or name not in names:
             message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names))}"
+            raise SystemExit(message)
+        if name in values:  # the shell's last word would win silently: $6 for $5 and $6
+            message = f"{name}: given twice; give it once"
             raise SystemExit(message)
         values[name] = _plain(name, text, hints[name])
     return values
@@ -162,21 +167,28 @@ def _plain(name: str, text: str, hint: object) -> object:
     if text == "none" and type(None) in options:
         return None
     if any(o is Money for o in options):
+        if text.lstrip().startswith("{"):  # {"minor": 500, "currency": "USD"}, as stored
+            return _json(name, text)
         amount, _, currency = text.strip().partition(" ")
         return f"{amount} {currency or KHAMSAT.currency}"
     if any(o in {int, bool} or typing.get_origin(o) in {tuple, list} for o in options):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            message = f"{name}: {text!r} is not a number, true/false or a JSON list"
-            raise SystemExit(message) from None
-        except (RecursionError, ValueError):  # nested too deep, or too many digits
-            message = (
-                f"{name}: not a value this program reads"
-                " (JSON nested too deep, or a number of too many digits)"
-            )
-            raise SystemExit(message) from None
+        return _json(name, text)
     return text
+
+
+def _json(name: str, text: str) -> object:
+    """The JSON value typed for the field ``name``, or exit 1 naming the field."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        message = f"{name}: {text[:60]!r} is not a number, true/false or JSON"
+        raise SystemExit(message) from None
+    except (RecursionError, ValueError):  # nested too deep, or too many digits
+        message = (
+            f"{name}: not a value this program reads"
+            " (JSON nested too deep, or a number of too many digits)"
+        )
+        raise SystemExit(message) from None
 
 
 def call(
