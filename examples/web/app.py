@@ -376,6 +376,7 @@ def _helpers() -> dict[str, Any]:
         "new_key": lambda: uuid.uuid4().hex,
         "me": g.member_id,
         "my_name": _my_name(),
+        "suspended": _suspended(),
         "is_admin": g.admin,
         "demo": _host().demo,
         "tree": TREE,
@@ -451,7 +452,17 @@ def member_name(member_id: str) -> str:
             names[member_id] = team if admin else member_id
         else:
             names[member_id] = f"{member.first_name} {member.family_name}"
+            if member.suspended:
+                g.setdefault("suspended", set()).add(member_id)
     return names[member_id]
+
+
+def _suspended() -> bool:
+    """The member logged in is suspended: the pages say so rather than offer what fails."""
+    if not g.member_id or g.admin:
+        return False
+    member_name(g.member_id)  # reads the profile once a request, its suspension with it
+    return g.member_id in g.get("suspended", set())
 
 
 def viewer() -> Actor | None:
@@ -1873,7 +1884,7 @@ def contract_action(contract_id: str, action: str) -> Response:
             cid,
             _number(),
             resolution or Resolution.RELEASE,
-            _optional_amount("refund", required=resolution is Resolution.SPLIT),
+            _optional_amount("client_refund", required=resolution is Resolution.SPLIT),
             key=k,
         ),
     }
@@ -2013,6 +2024,23 @@ def professional(member_id: str) -> Response:
     )
     command(lambda k: use_case(actor(), MemberId(member_id), key=k), done)
     return back()
+
+
+@pages.post("/admin/members/<member_id>/suspension")
+def suspension(member_id: str) -> Response:
+    """An admin suspends a member with a reason, or lifts the suspension (the library checks)."""
+    if request.form.get("suspend") == "yes":
+        reason = request.form.get("reason", "")
+        command(
+            lambda k: _market().suspend_member(actor(), MemberId(member_id), reason, key=k),
+            ("أُوقف الحساب", "The account is suspended"),
+        )
+    else:
+        command(
+            lambda k: _market().reinstate_member(actor(), MemberId(member_id), key=k),
+            ("رُفع الإيقاف عن الحساب", "The account may trade again"),
+        )
+    return back("/admin")
 
 
 @pages.post("/admin/members/<member_id>/sign-out")
@@ -2334,6 +2362,7 @@ _FIELDS: Final = {
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),
+    "client_refund": ("المبلغ المُعاد للعميل", "Refund to the client"),  # a contract's split
     "outcome": ("قرار النزاع", "The dispute's outcome"),
     "days": ("مدة التسليم بالأيام", "Delivery days"),
     "hires": ("عدد المستقلين المطلوب توظيفهم", "Freelancers to hire"),

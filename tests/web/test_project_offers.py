@@ -216,6 +216,11 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
         assert f'id="confirm-resolve-3-{resolution}"' in contract_page
     assert 'aria-label="refund"' not in contract_page
     assert 'aria-label="reason"' not in queue
+    # a split's amount is the client's: its refusal says so (it said «للمشتري», the buyer)
+    post(admin, f"{path}/resolve", path, number="3", resolution="split", client_refund="abc",
+         key="split-abc")  # fmt: skip
+    said = [m.decode() for m in flashed(admin.get(path).data)]
+    assert any("المبلغ المُعاد للعميل" in m for m in said), said
     post(admin, f"{path}/resolve", path, number="3", resolution="refund", key="refund-1")
     assert offered["id"] not in admin.get("/admin").data.decode()
     # a bid removed by moderation; its credit goes back to the freelancer

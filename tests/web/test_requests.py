@@ -27,9 +27,18 @@ def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
     assert (True, True, False) == (TITLE in mine, "بانتظار المراجعة" in mine, TITLE in open_now)
     assert TITLE not in sara.get("/requests").data.decode()
     queue = admin.get("/admin").data.decode()
+    # the admin approves what they read: its details and budget, not its title alone
+    assert details in queue
+    assert "40.00" in queue
     request_id = re.search(r'action="/admin/requests/([0-9A-Z]{26})"', queue).group(1)
     post(admin, f"/admin/requests/{request_id}")
+    form = f'action="/requests/{request_id}/offers"'
+    assert form in sara.get("/requests").data.decode()
     post(sara, f"/requests/{request_id}/offers", message="أنجزه في يومين", price="30", days="2")
+    # one offer a seller: the form gives way to a note, not to "you already made an offer"
+    offered = sara.get("/requests").data.decode()
+    assert form not in offered
+    assert "قدّمت عرضك على هذا الطلب." in offered
     page = layla.get("/requests").data.decode()
     offer_id = re.search(rf"/requests/{request_id}/offers/([0-9A-Z]{{26}})/accept", page).group(1)
     accepted = post(layla, f"/requests/{request_id}/offers/{offer_id}/accept")
