@@ -90,6 +90,12 @@ class Inquiry:
             self.answered_at = when
         self.version += 1
 
+    @property
+    def awaits_answer(self) -> bool:
+        """The buyer wrote last: the seller has a question to answer (``answered_at`` is only
+        the first answer's time, for the response time)."""
+        return bool(self.messages) and self.messages[-1].author_id == self.buyer_id
+
     def convert(self, order_id: OrderId) -> None:
         """The buyer ordered the service: the conversation succeeded."""
         if self.order_id is None:

@@ -380,6 +380,20 @@ def test_inquiries_measure_answers_and_become_orders(market):
         market.inquiries(buyer.member_id)  # type: ignore[arg-type]
 
 
+def test_a_question_after_the_answer_waits_for_the_seller_again(market):
+    # a browser walk: a thread answered once read "answered" after two new questions
+    seller, buyer, service = cast(market)
+    inquiry = market.ask(buyer, service, "هل تسلم بصيغة PSD؟", key="q-1")
+    assert market.inquiries(buyer)[0].awaits_answer
+    market.answer_inquiry(seller, inquiry, "نعم", key="q-2")
+    assert not market.inquiries(buyer)[0].awaits_answer
+    market.clock.advance(timedelta(hours=1))
+    market.ask(buyer, service, "وهل تشمل ملفات المصدر؟", key="q-3")
+    (again,) = market.dashboard(seller).inquiries
+    assert again.awaits_answer
+    assert again.response_time is not None  # the first answer still counts for the level
+
+
 def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market):
     seller, buyer, service = cast(market)
     other = Actor.member(
