@@ -92,8 +92,10 @@ class Inquiry:
 
     @property
     def awaits_answer(self) -> bool:
-        """The buyer wrote last: the seller has a question to answer (``answered_at`` is only
-        the first answer's time, for the response time)."""
+        """The buyer wrote last: the seller has a question to answer.
+
+        ``answered_at`` is only the first answer's time, which the response time measures.
+        """
         return bool(self.messages) and self.messages[-1].author_id == self.buyer_id
 
     def convert(self, order_id: OrderId) -> None:
