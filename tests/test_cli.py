@@ -110,10 +110,15 @@ def test_the_report_speaks_arabic(tmp_path):
     assert {OrderStatus.COMPLETED, OrderStatus.CANCELLED} <= set(counts)
 
 
+def huda(db: str) -> str:
+    """A member registered through ``call``: the id it prints."""
+    return cli("--db", db, "call", "register_member", "username=huda", "email=huda@example.com",
+               "first_name=هدى", "family_name=علي").stdout.strip()  # fmt: skip
+
+
 def test_call_runs_a_use_case_by_name_and_translates_refusals(tmp_path):
     db = str(tmp_path / "calls.db")
-    member = cli("--db", db, "call", "register_member", "username=huda", "email=huda@example.com",
-                 "first_name=هدى", "family_name=علي").stdout.strip()  # fmt: skip
+    member = huda(db)
     topped = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
                  "amount=25 USD", "method=card")  # fmt: skip
     assert (0, "ok") == (topped.returncode, topped.stdout.strip())
@@ -204,8 +209,7 @@ def test_call_runs_project_mode_with_milestones_written_as_json(tmp_path):
 def test_call_reads_money_as_an_object_too_and_refuses_a_field_given_twice(tmp_path):
     # '{"minor": 500, "currency": "USD"}' was cut at its first space; amount= twice paid $6
     db = str(tmp_path / "money.db")
-    member = cli("--db", db, "call", "register_member", "username=huda", "email=huda@example.com",
-                 "first_name=هدى", "family_name=علي").stdout.strip()  # fmt: skip
+    member = huda(db)
     as_object = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
                     'amount={"minor": 500, "currency": "USD"}', "method=card")  # fmt: skip
     assert (0, "ok") == (as_object.returncode, as_object.stdout.strip()), as_object.stderr

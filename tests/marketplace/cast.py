@@ -57,6 +57,19 @@ def cast(market):
     return Actor.member(seller), Actor.member(buyer), service
 
 
+def another(market, username, first_name, family_name):
+    """One more member of the cast, as an actor (``username@example.com``)."""
+    return Actor.member(
+        market.register_member(
+            username=username,
+            email=f"{username}@example.com",
+            first_name=first_name,
+            family_name=family_name,
+            key=f"r-{username}",
+        )
+    )
+
+
 def buy(market, buyer, service, *, method=None):
     market.top_up(buyer, usd(200), lg.Gateway.CARD, key="t-1")
     with market.storage.unit_of_work() as uow:

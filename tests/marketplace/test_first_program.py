@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from cast import ADMIN, cast, open_request, usd
+from cast import ADMIN, another, cast, open_request, usd
 
 from microgigs import Money
 from microgigs import ledger as lg
-from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidAmount,
     InvalidType,
@@ -45,15 +44,7 @@ def test_an_admin_has_no_dashboard_nor_profile_of_their_own(market):
 
 def test_an_offer_of_another_sellers_service_is_refused_as_not_theirs(market):
     seller, buyer, service = cast(market)
-    rival = Actor.member(
-        market.register_member(
-            username="omar",
-            email="omar@example.com",
-            first_name="عمر",
-            family_name="سعيد",
-            key="r-omar",
-        )
-    )
+    rival = another(market, "omar", "عمر", "سعيد")
     request = open_request(market, buyer)
     with pytest.raises(PermissionDenied) as refused:
         market.make_offer(rival, request, "خدمة سارة تناسب طلبك", service_id=service, key="of")

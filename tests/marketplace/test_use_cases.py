@@ -11,6 +11,7 @@ from cast import (
     DAY,
     DESCRIPTION,
     START,
+    another,
     buy,
     cast,
     cheap_order,
@@ -396,15 +397,7 @@ def test_a_question_after_the_answer_waits_for_the_seller_again(market):
 
 def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market):
     seller, buyer, service = cast(market)
-    other = Actor.member(
-        market.register_member(
-            username="layla",
-            email="layla@example.com",
-            first_name="ليلى",
-            family_name="حسن",
-            key="r-layla",
-        )
-    )
+    other = another(market, "layla", "ليلى", "حسن")
     request = open_request(market, buyer, key="rq-1", moderated=False)
     with pytest.raises(RequestClosed):  # not shown before review
         market.make_offer(seller, request, "أستطيع تنفيذه باحتراف", service_id=service, key="o-0")
