@@ -26,7 +26,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Final, Self, cast
+from typing import Final, NoReturn, Self, cast
 
 import attrs
 from babel.numbers import get_currency_precision, list_currencies
@@ -249,9 +249,7 @@ class Money:
     def _same(self, other: object) -> None:
         """``other`` is money in this currency: else ``InvalidType``, ``CurrencyMismatch``."""
         if not isinstance(other, Money):
-            raise InvalidType(
-                field=_("the other amount"), expected="Money", actual=type(other).__name__
-            )
+            _not_money(other)
         if other.currency != self.currency:
             raise CurrencyMismatch(left=self.currency, right=other.currency)
 
@@ -272,14 +270,12 @@ class Money:
 
     def __radd__(self, other: int) -> Money:
         # sum() starts from the int 0; any other int is not money.
-        if type(other) is int and other == 0:
-            return self
-        self._same(other)  # raises InvalidType
-        return self  # pragma: no cover (_same raised)
+        if type(other) is not int or other != 0:
+            _not_money(other)
+        return self
 
     def __rsub__(self, other: object) -> Money:
-        self._same(other)  # ``5 - money``: raises InvalidType
-        return self  # pragma: no cover (_same raised)
+        _not_money(other)  # ``5 - money``
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)  # not money: InvalidType
@@ -334,6 +330,11 @@ class Money:
         ['3.34 USD', '3.33 USD', '3.33 USD']
         """
         return allocate(self, ratios)
+
+
+def _not_money(other: object) -> NoReturn:
+    """A plain number where an amount belongs: ``InvalidType`` (Python's would be untyped)."""
+    raise InvalidType(field=_("the other amount"), expected="Money", actual=type(other).__name__)
 
 
 def _ratio(value: object) -> Decimal:
