@@ -39,6 +39,7 @@ def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
     offered = sara.get("/requests").data.decode()
     assert form not in offered
     assert "قدّمت عرضك على هذا الطلب." in offered
+    assert "</bdi>, " not in offered  # the offer's price and days, joined by an Arabic comma
     page = layla.get("/requests").data.decode()
     offer_id = re.search(rf"/requests/{request_id}/offers/([0-9A-Z]{{26}})/accept", page).group(1)
     accepted = post(layla, f"/requests/{request_id}/offers/{offer_id}/accept")
