@@ -23,7 +23,7 @@ from microgigs import ManualClock, MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.catalog import default_categories
-from microgigs.ids import ContractId, MemberId, OrderId, ProjectId, ServiceId
+from microgigs.ids import ContractId, MemberId, OrderId, ProjectId, ServiceId, WithdrawalId
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
@@ -145,13 +145,16 @@ class Simulation:
             wants = available >= self.market.policy.ledger.withdrawal_minimum
             if not wants or rng.random() >= WITHDRAW_CHANCE:
                 continue
+            requested: list[WithdrawalId] = []
             if self.attempt(
-                lambda s=seller, a=available: self.market.request_withdrawal(s, a, key=self.key())
+                lambda s=seller, a=available, r=requested: r.append(
+                    self.market.request_withdrawal(s, a, key=self.key())
+                )
             ):
                 paid = rng.random() < PAYOUT_SUCCESS
                 self.attempt(
-                    lambda s=seller, a=available, p=paid: self.market.settle_withdrawal(
-                        ADMIN, s.member_id, a, paid=p, key=self.key()
+                    lambda w=requested[0], p=paid: self.market.settle_withdrawal(
+                        ADMIN, w, paid=p, key=self.key()
                     )
                 )
         if self.projects is not None:

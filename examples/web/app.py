@@ -83,6 +83,7 @@ from microgigs.ids import (
     ReviewId,
     ServiceId,
     UpgradeId,
+    WithdrawalId,
 )
 from microgigs.l10n import (
     Unit,
@@ -636,10 +637,10 @@ _HTTP_MESSAGES: Final = {
 
 
 _TONES: Final = {
-    **dict.fromkeys(("disputed", "ending", "changes_requested", "rejected"), "attention"),
+    **dict.fromkeys(("disputed", "ending", "changes_requested", "rejected", "failed"), "attention"),
     **dict.fromkeys(
         ("awaiting_instructions", "awaiting_acceptance", "offered", "planned", "pending",
-         "pending_review", "submitted", "draft"),
+         "pending_review", "submitted", "draft", "requested"),
         "waiting",
     ),
     **dict.fromkeys(
@@ -1154,6 +1155,7 @@ def dashboard() -> str:
         member=_market().profile(desk.balances.member_id),
         withdrawing=desk.balances.withdrawing,
         payouts=_market().member(me).payout_methods,
+        withdrawals=_market().withdrawals(me, limit=10),
         evaluation=desk.evaluation if desk.services else None,
         inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
@@ -1299,9 +1301,20 @@ def remove_payout_method() -> Response:
 
 @pages.post("/withdraw")
 def withdraw() -> Response:
-    amount = _amount("amount")
+    """Withdraw earnings to one of the member's payout methods (by its place in the list)."""
+    me, amount = actor(), _amount("amount")
+    methods = _market().member(me).payout_methods
+    index = _whole("method", 0)
+    if methods and not 0 <= index < len(methods):
+        raise FormError.not_a_choice(
+            name="method",
+            typed=request.form.get("method", ""),
+            arabic_choices=["طرق السحب المعروضة"],
+            english_choices=["the methods shown"],
+        )
+    chosen = methods[index] if methods else None  # none: the library says to add one
     command(
-        lambda k: _market().request_withdrawal(actor(), amount, key=k),
+        lambda k: _market().request_withdrawal(me, amount, method=chosen, key=k),
         ("طلبت سحب أرباحك", "Your withdrawal was requested"),
     )
     return back()
@@ -2009,6 +2022,7 @@ def admin() -> str:
             for c in queues.contract_disputes
         },
         projects=_market().project_queue(actor()),
+        payouts=_market().payout_queue(actor()),
         members=_market().members(actor(), limit=1000),
     )
 
@@ -2040,6 +2054,24 @@ def suspension(member_id: str) -> Response:
             lambda k: _market().reinstate_member(actor(), MemberId(member_id), key=k),
             ("رُفع الإيقاف عن الحساب", "The account may trade again"),
         )
+    return back("/admin")
+
+
+@pages.post("/admin/withdrawals/<withdrawal_id>")
+def settle_withdrawal(withdrawal_id: str) -> Response:
+    """An admin records the payout provider's answer: paid out, or failed (the library checks)."""
+    paid = request.form.get("paid") == "yes"
+    command(
+        lambda k: _market().settle_withdrawal(
+            actor(), WithdrawalId(withdrawal_id), paid=paid, key=k
+        ),
+        ("سُجّل التحويل", "Recorded as paid out")
+        if paid
+        else (
+            "سُجّل فشل التحويل وعاد المبلغ إلى أرباح البائع",
+            "Recorded as failed; the money is back in the seller's earnings",
+        ),
+    )
     return back("/admin")
 
 

@@ -25,6 +25,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── TransactionExists
     │   ├── UnbalancedTransaction
     │   ├── UnknownAccount
+    │   ├── WithdrawalSettled
     │   └── WithdrawalTooSmall
     ├── MemberError (ValueError)
     │   ├── EmailNotVerified
@@ -175,6 +176,7 @@ __all__ = [
     "UnknownUpgrade",
     "UsernameTaken",
     "ValidationError",
+    "WithdrawalSettled",
     "WithdrawalTooSmall",
 ]
 
@@ -968,6 +970,17 @@ class WithdrawalTooSmall(LedgerError):
 
     amount: object
     minimum: object
+
+
+@attrs.define(auto_exc=True)
+class WithdrawalSettled(LedgerError):
+    """A withdrawal the payout provider's answer already settled: it is settled once."""
+
+    code = "ledger.withdrawal_settled"
+    template = _("The withdrawal {withdrawal_id} is already settled: {status}.")
+
+    withdrawal_id: str
+    status: object
 
 
 @attrs.define(auto_exc=True)

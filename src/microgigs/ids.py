@@ -41,6 +41,7 @@ __all__ = [
     "TransactionId",
     "UlidGenerator",
     "UpgradeId",
+    "WithdrawalId",
 ]
 
 MemberId = NewType("MemberId", str)
@@ -58,6 +59,7 @@ EventId = NewType("EventId", str)
 ProjectId = NewType("ProjectId", str)
 BidId = NewType("BidId", str)
 ContractId = NewType("ContractId", str)
+WithdrawalId = NewType("WithdrawalId", str)
 
 IdT = TypeVar("IdT", bound=str)
 

@@ -497,8 +497,12 @@ class MarketLife(RuleBasedStateMachine):
     def withdraw(self, dollars, paid):
         seller, amount = self.seller.member_id, Money(dollars * 100, "USD")
         allowed = MINIMUM <= dollars * 100 <= self.money[lg.available(seller)]
+        requested = []
         if not self.attempt(
-            allowed, lambda: self.market.request_withdrawal(self.seller, amount, key=self.key())
+            allowed,
+            lambda: requested.append(
+                self.market.request_withdrawal(self.seller, amount, key=self.key())
+            ),
         ):
             return
         self.money[lg.available(seller)] -= dollars * 100
@@ -506,7 +510,7 @@ class MarketLife(RuleBasedStateMachine):
         self.attempt(
             allowed=True,
             action=lambda: self.market.settle_withdrawal(
-                ADMIN, seller, amount, paid=paid, key=self.key()
+                ADMIN, requested[0], paid=paid, key=self.key()
             ),
         )
         self.money[lg.withdrawing(seller)] -= dollars * 100

@@ -194,7 +194,7 @@ def scene(market):
     review = market.review(ahmad, reviewed, stars=5, comment="ممتاز", key="v")
     market.clock.set(market.clock.now() + 20 * DAY)
     market.tick()
-    market.request_withdrawal(sara, usd(10), key="w-1")
+    withdrawal = market.request_withdrawal(sara, usd(10), key="w-1")
     to_review = _order(market, ahmad, logo, "o-to-review")
     market.deliver(sara, to_review, "تم التسليم", key="o-to-review-d")
     market.accept(ahmad, to_review, key="o-to-review-a")
@@ -232,6 +232,7 @@ def scene(market):
     return (
         {
             "sara": sara.member_id,
+            "withdrawal": withdrawal,
             "ahmad": ahmad.member_id,
             "mona": mona.member_id,
             "omar": omar,
@@ -409,8 +410,8 @@ def plays(m, s):
     )
     yield Play(
         "settle_withdrawal",
-        lambda k: m.settle_withdrawal(ADMIN, s["sara"], usd(10), paid=True, key=k),
-        lambda k: m.settle_withdrawal(ADMIN, s["sara"], usd(10), paid=False, key=k),
+        lambda k: m.settle_withdrawal(ADMIN, s["withdrawal"], paid=True, key=k),
+        lambda k: m.settle_withdrawal(ADMIN, s["withdrawal"], paid=False, key=k),
     )
     yield Play(
         "ask",

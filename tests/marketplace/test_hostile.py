@@ -19,7 +19,7 @@ from microgigs.errors import (
     NotFound,
     PermissionDenied,
 )
-from microgigs.ids import MemberId
+from microgigs.ids import MemberId, WithdrawalId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._tick import ClearRelease
 from microgigs.orders import OrderEvent, OrderStatus
@@ -167,10 +167,10 @@ def test_a_dispute_is_resolved_by_an_admin_with_a_resolution_only(market):
     assert (OrderStatus.IN_PROGRESS, 1) == (page.order.status, len(page.messages))
 
 
-def test_a_withdrawal_of_nobody_is_not_found_not_short_of_funds(market):
+def test_a_withdrawal_nobody_requested_is_not_found_not_short_of_funds(market):
     # a probe (2026-12-06): InsufficientFunds named "withdrawing:nobody", an account of nobody
     with pytest.raises(NotFound):
-        market.settle_withdrawal(ADMIN, MemberId("nobody"), usd(5), paid=True)
+        market.settle_withdrawal(ADMIN, WithdrawalId("nobody"), paid=True)
 
 
 def test_an_admin_trades_for_nobody_and_is_told_so_not_that_they_are_not_found(market):

@@ -335,13 +335,13 @@ def test_a_seller_withdraws_cleared_earnings_through_a_payout(market):
         market.request_withdrawal(seller, usd("9.99"), key="w-1")
     with pytest.raises(InsufficientFunds):
         market.request_withdrawal(seller, usd("20.01"), key="w-2")
-    market.request_withdrawal(seller, usd(15), key="w-3")
+    failing = market.request_withdrawal(seller, usd(15), key="w-3")
     with pytest.raises(PermissionDenied):
-        market.settle_withdrawal(seller, seller.member_id, usd(15), paid=True, key="settle-0")
-    market.settle_withdrawal(ADMIN, seller.member_id, usd(15), paid=False, key="settle-1")
+        market.settle_withdrawal(seller, failing, paid=True, key="settle-0")
+    market.settle_withdrawal(ADMIN, failing, paid=False, key="settle-1")
     assert usd(20) == market.balance(lg.available(seller.member_id))
-    market.request_withdrawal(seller, usd(15), key="w-4")
-    market.settle_withdrawal(Actor.system(), seller.member_id, usd(15), paid=True, key="settle-2")
+    paying = market.request_withdrawal(seller, usd(15), key="w-4")
+    market.settle_withdrawal(Actor.system(), paying, paid=True, key="settle-2")
     assert (usd(5), usd(0), usd(15)) == (
         market.balance(lg.available(seller.member_id)),
         market.balance(lg.withdrawing(seller.member_id)),

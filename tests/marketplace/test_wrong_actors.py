@@ -60,7 +60,13 @@ def scene(market):
         key="p2",
         delivery_days=1,
     )
-    market.tick(market.clock.now() + timedelta(days=20))  # the accepted order's money clears
+    market.add_to_cart(buyer, service, quantity=2, key="c-paid")  # earnings to withdraw
+    (paid,) = market.checkout(buyer, key="k-paid")
+    market.send_message(buyer, paid, "التعليمات", key="s-paid")
+    market.deliver(seller, paid, "تم", key="d-paid")
+    market.accept(buyer, paid, key="a-paid")
+    market.tick(market.clock.now() + timedelta(days=20))  # the accepted orders' money clears
+    withdrawal = market.request_withdrawal(seller, usd(10), key="w")
     projects = project_scene(market, buyer, seller)
     return projects | {
         "seller": seller,
@@ -74,6 +80,7 @@ def scene(market):
         "inquiry": inquiry,
         "request": request,
         "offer": offer,
+        "withdrawal": withdrawal,
     }
 
 
@@ -210,7 +217,7 @@ def calls(m, s):
     )
     yield (
         "settle_withdrawal",
-        lambda a: m.settle_withdrawal(a, seller.member_id, usd(10), paid=True, key="x"),
+        lambda a: m.settle_withdrawal(a, s["withdrawal"], paid=True, key="x"),
         [seller, buyer, STRANGER],
     )
     yield "ask", lambda a: m.ask(a, s["service"], "سؤال", key="x"), [seller, *outsiders]

@@ -6,16 +6,19 @@ from microgigs import ledger as lg
 from microgigs._checks import yes_or_no
 from microgigs._text import _
 from microgigs.actors import Role
-from microgigs.errors import NoPayoutMethod, PermissionDenied
+from microgigs.errors import PermissionDenied
+from microgigs.ids import WithdrawalId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
+from microgigs.withdrawals import Withdrawal
 
 
 @handles(c.RequestWithdrawal)
-def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> None:
+def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> WithdrawalId:
     seller = context.payer(command.actor)
-    if not seller.payout_methods:
-        raise NoPayoutMethod(member_id=seller.id)
+    withdrawal = Withdrawal.request(
+        context.ids.new(WithdrawalId), seller, command.amount, command.method, context.now
+    )
     context.post(
         lg.request_withdrawal,
         "request",
@@ -24,14 +27,19 @@ def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> None:
         minimum=context.policy.ledger.withdrawal_minimum,
         at=context.now,
     )
+    context.uow.withdrawals.add(withdrawal)
+    return withdrawal.id
 
 
 @handles(c.SettleWithdrawal)
 def settle_withdrawal(command: c.SettleWithdrawal, context: Context) -> None:
     if command.actor.role is Role.MEMBER:
         raise PermissionDenied(actor=command.actor.role.label, action=_("settle a withdrawal"))
-    settle = lg.complete_withdrawal if yes_or_no(_("paid"), command.paid) else lg.fail_withdrawal
-    context.uow.members.get(command.seller_id)  # NotFound: no account of nobody to settle
+    paid = yes_or_no(_("paid"), command.paid)
+    withdrawal = context.uow.withdrawals.get(command.withdrawal_id)
+    withdrawal.settle(paid=paid, now=context.now)
+    context.uow.withdrawals.save(withdrawal)
+    settle = lg.complete_withdrawal if paid else lg.fail_withdrawal
     context.post(
-        settle, "settle", seller_id=command.seller_id, amount=command.amount, at=context.now
+        settle, "settle", seller_id=withdrawal.seller_id, amount=withdrawal.amount, at=context.now
     )

@@ -88,6 +88,7 @@ from microgigs.errors import (
     UnknownUpgrade,
     UsernameTaken,
     ValidationError,
+    WithdrawalSettled,
     WithdrawalTooSmall,
 )
 from microgigs.ids import (
@@ -103,6 +104,7 @@ from microgigs.ids import (
     ReviewId,
     ServiceId,
     UpgradeId,
+    WithdrawalId,
 )
 from microgigs.ledger import Gateway
 from microgigs.members import PayoutMethod
@@ -810,27 +812,32 @@ class Reply(Command[None]):
 
 
 @attrs.frozen
-class RequestWithdrawal(Command[None]):
-    """The seller sets available earnings aside for a payout (at least the minimum)."""
+class RequestWithdrawal(Command[WithdrawalId]):
+    """The seller sets available earnings aside for a payout (at least the minimum).
 
-    errors = (NoPayoutMethod, WithdrawalTooSmall, InsufficientFunds)
+    The money goes to ``method``, one of the seller's payout methods (``None``: the first
+    of them); the withdrawal waits in the payout queue until :class:`SettleWithdrawal`.
+    """
+
+    errors = (NoPayoutMethod, NotFound, WithdrawalTooSmall, InsufficientFunds)
 
     actor: Actor
     amount: Money
+    method: PayoutMethod | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
 class SettleWithdrawal(Command[None]):
-    """The payout provider's answer, recorded by an admin or the system.
+    """The payout provider's answer to a withdrawal, recorded by an admin or the system.
 
-    Paid, the money leaves the platform; failed, it is available to the seller again.
+    Paid, the money leaves the platform; failed, it is available to the seller again. A
+    withdrawal is settled once.
     """
 
-    errors = (PermissionDenied, InsufficientFunds, InvalidAmount, NotFound)
+    errors = (PermissionDenied, NotFound, WithdrawalSettled)
 
     actor: Actor
-    seller_id: MemberId
-    amount: Money
+    withdrawal_id: WithdrawalId
     paid: bool = attrs.field(kw_only=True)
 
 

@@ -49,6 +49,7 @@ from microgigs.projects import Contract, ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import UnitOfWork
+from microgigs.withdrawals import Withdrawal
 
 __all__ = [
     "Balances",
@@ -285,6 +286,31 @@ class Queries(ReadSide):
         lg.Account.parse(account)
         with self._reading() as uow:
             return uow.ledger.balance(account)
+
+    def withdrawals(
+        self, actor: Actor, member_id: MemberId | None = None, *, limit: int = 50
+    ) -> list[Withdrawal]:
+        """A seller's withdrawals, newest first: their own, or anyone's for an admin.
+
+        Each says its amount, the payout method it goes to and where it stands (awaiting
+        payout, paid out, failed). An id that names no member is ``NotFound``.
+        """
+        own = _own(actor, _("read withdrawals"))
+        member_id = own if member_id is None else member_id
+        _check_id(member_id)
+        if member_id != own:
+            actor.require_admin(_("read another member's withdrawals"))
+        whole_number(_("page size"), limit, 1, 100)
+        with self._reading() as uow:
+            seller = uow.members.get(member_id)
+            return uow.withdrawals.of_seller(seller.id, limit=limit)
+
+    def payout_queue(self, actor: Actor, *, limit: int = 100) -> list[Withdrawal]:
+        """Admins: the withdrawals awaiting the payout provider's answer, oldest first."""
+        _admin(actor, _("read the payout queue"))
+        whole_number(_("page size"), limit, 1, 100)
+        with self._reading() as uow:
+            return uow.withdrawals.awaiting_payout(limit=limit)
 
     def audit(self, actor: Actor) -> list[lg.Issue]:
         """Every problem the ledger audit finds (none, on a sound ledger): admins only."""

@@ -17,6 +17,7 @@ import attrs
 
 from microgigs._text import _
 from microgigs.projects import BidCredits, Contract, Project
+from microgigs.withdrawals import Withdrawal
 
 
 class Versioned(Protocol):
@@ -125,12 +126,19 @@ def _credit_columns(allowance: BidCredits) -> Mapping[str, Column]:
     return {"refills_at": allowance.refills_at}
 
 
+def _withdrawal_columns(withdrawal: Withdrawal) -> Mapping[str, Column]:
+    return {
+        "seller_id": withdrawal.seller_id,
+        "status": withdrawal.status.value,
+        "requested_at": withdrawal.requested_at,
+    }
+
+
 PROJECTS: Final = Table("projects", Project, _("project"), _project_columns)
 CONTRACTS: Final = Table("contracts", Contract, _("contract"), _contract_columns)
 BID_CREDITS: Final = Table("bid_credits", BidCredits, _("bid credits"), _credit_columns)
-TABLES: Final[tuple[Table[Project] | Table[Contract] | Table[BidCredits], ...]] = (
-    PROJECTS,
-    CONTRACTS,
-    BID_CREDITS,
-)
+WITHDRAWALS: Final = Table("withdrawals", Withdrawal, _("withdrawal"), _withdrawal_columns)
+TABLES: Final[
+    tuple[Table[Project] | Table[Contract] | Table[BidCredits] | Table[Withdrawal], ...]
+] = (PROJECTS, CONTRACTS, BID_CREDITS, WITHDRAWALS)
 """Every aggregate stored the shared way (their SQL tables come from the migrations)."""

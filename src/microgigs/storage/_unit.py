@@ -62,12 +62,14 @@ from microgigs.storage._tables import (
     CONTRACTS,
     HELD,
     PROJECTS,
+    WITHDRAWALS,
     Column,
     Select,
     Table,
     Versioned,
 )
 from microgigs.storage.ports import CommandRecord, OutboxEvent
+from microgigs.withdrawals import Withdrawal, WithdrawalStatus
 
 T = TypeVar("T")
 D = TypeVar("D", bound=Versioned)
@@ -826,6 +828,20 @@ class _BidCredits(_Documents[BidCredits]):
         return [MemberId(c.id) for c in self._backend.documents(BID_CREDITS, due)]
 
 
+class _Withdrawals(_Documents[Withdrawal]):
+    _table = WITHDRAWALS
+    label = WITHDRAWALS.label
+
+    def of_seller(self, seller_id: MemberId, *, limit: int = 50) -> list[Withdrawal]:
+        return self.select(
+            Select((("seller_id", seller_id),), order=(("requested_at", True),), limit=limit)
+        )
+
+    def awaiting_payout(self, *, limit: int = 100) -> list[Withdrawal]:
+        requested = (("status", WithdrawalStatus.REQUESTED.value),)
+        return self.select(Select(requested, order=(("requested_at", False),), limit=limit))
+
+
 class _Ledger(_Staging):
     """Postings staged over the committed balances; the backend re-checks them at flush.
 
@@ -1003,6 +1019,7 @@ class StagedUnitOfWork:
     projects = _Made(_Projects)
     contracts = _Made(_Contracts)
     bid_credits = _Made(_BidCredits)
+    withdrawals = _Made(_Withdrawals)
     listings = _Made(_Listings)
     levels = _Made(_Levels)
     favourites = _Made(lambda backend, _: _ByOwner(backend.favourites, Favourites, "favourites"))

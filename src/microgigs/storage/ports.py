@@ -39,6 +39,7 @@ from microgigs.ids import (
     RequestId,
     ReviewId,
     ServiceId,
+    WithdrawalId,
 )
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import AccountId, EntryRow, Release, StatementPage, Transaction
@@ -48,6 +49,7 @@ from microgigs.orders import Message, Order, OrderStatus
 from microgigs.projects import BidCredits, Contract, ContractStatus, Project
 from microgigs.ranking import Evaluation, Listing, ListingPage, ListingQuery, Rating, Review
 from microgigs.requests import ServiceRequest
+from microgigs.withdrawals import Withdrawal
 
 __all__ = [
     "BidCreditRepository",
@@ -71,6 +73,7 @@ __all__ = [
     "ServiceRepository",
     "Storage",
     "UnitOfWork",
+    "WithdrawalRepository",
 ]
 
 
@@ -449,6 +452,30 @@ class OutboxEvent:
     at: datetime
 
 
+class WithdrawalRepository(Protocol):
+    """Sellers' withdrawals, each settled once by the payout provider's answer."""
+
+    def get(self, withdrawal_id: WithdrawalId) -> Withdrawal:
+        """A withdrawal (:class:`~microgigs.errors.NotFound` if there is none)."""
+        ...
+
+    def add(self, withdrawal: Withdrawal) -> None:
+        """Store a new withdrawal."""
+        ...
+
+    def save(self, withdrawal: Withdrawal) -> None:
+        """Write a withdrawal read in this unit of work, if nobody changed it since."""
+        ...
+
+    def of_seller(self, seller_id: MemberId, *, limit: int = 50) -> list[Withdrawal]:
+        """A seller's withdrawals, newest first (indexed)."""
+        ...
+
+    def awaiting_payout(self, *, limit: int = 100) -> list[Withdrawal]:
+        """Withdrawals waiting for the payout provider's answer, oldest first (indexed)."""
+        ...
+
+
 class Outbox(Protocol):
     """Events for the host to deliver (e-mails, notifications) and acknowledge."""
 
@@ -560,6 +587,11 @@ class UnitOfWork(Protocol):
     @property
     def bid_credits(self) -> BidCreditRepository:
         """Freelancers' bid credits."""
+        ...
+
+    @property
+    def withdrawals(self) -> WithdrawalRepository:
+        """Sellers' withdrawals and the payout queue."""
         ...
 
     @property

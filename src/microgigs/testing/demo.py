@@ -443,17 +443,22 @@ class _Player:
             m.answer_inquiry(sara, question, "نعم، مع ملفات المصدر كاملة.", key=self.key())
             m.ask(ahmad, self.demo.services[4], "كم صفحة يشمل الموقع؟", key=self.key())
 
-        def withdrawal() -> None:
+        def withdrawal() -> None:  # sara's earnings paid out
             available = m.balance(lg.available(self.demo.sellers["sara_designs"]))
             if available >= m.policy.ledger.withdrawal_minimum:
-                m.request_withdrawal(sara, available, key=self.key())
-                m.settle_withdrawal(
-                    _ADMIN, sara.member_id or ADMIN_ID, available, paid=True, key=self.key()
-                )
+                paid = m.request_withdrawal(sara, available, key=self.key())
+                m.settle_withdrawal(_ADMIN, paid, paid=True, key=self.key())
+
+        def waiting_withdrawal() -> None:  # omar's awaits the admin's payout
+            omar = self.demo.sellers["omar_voice"]
+            available = m.balance(lg.available(omar))
+            if available >= m.policy.ledger.withdrawal_minimum:
+                m.request_withdrawal(Actor.member(omar), available, key=self.key())
 
         self.at(25, requests)
         self.at(26, inquiries)
         self.at(21, withdrawal)
+        self.at(29, waiting_withdrawal)
         self.at(24, self.projects)
 
     # --- project mode ----------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""A seller withdraws to the payout method they pick; an admin records the payout's outcome.
+
+Before (2026-12-06): a withdrawal always went to the seller's first method, and no page let
+an admin settle one: a seller's "being paid out" stayed there for good.
+"""
+
+from __future__ import annotations
+
+import re
+
+from forms import csrf_of, log_in
+
+from microgigs.actors import Actor
+from microgigs.ids import MemberId
+from microgigs.members import PayoutKind
+from microgigs.withdrawals import WithdrawalStatus
+
+ADMIN = Actor.admin(MemberId("staff"))
+IBAN = "SA0380000000608010167519"
+
+
+def _post(client, page, path, **form):
+    return client.post(path, data={"csrf": csrf_of(client.get(page).data), **form})
+
+
+def test_an_admin_pays_out_a_waiting_withdrawal_and_its_seller_reads_so(app, host):
+    admin, omar = app.test_client(), app.test_client()
+    log_in(admin, "admin@example.com")
+    log_in(omar, "omar_voice@example.com")
+    (waiting,) = host.market.payout_queue(ADMIN)  # the demo leaves one awaiting its payout
+    queue = admin.get("/admin").data.decode()
+    assert "سحوبات بانتظار التحويل" in queue
+    assert f'action="/admin/withdrawals/{waiting.id}"' in queue
+    assert waiting.method.account in queue
+    assert "بانتظار التحويل" in omar.get("/dashboard").data.decode()
+    _post(admin, "/admin", f"/admin/withdrawals/{waiting.id}", paid="yes", key="pay-omar")
+    assert [] == host.market.payout_queue(ADMIN)
+    assert "لا سحوبات بانتظار التحويل." in admin.get("/admin").data.decode()
+    mine = host.market.withdrawals(ADMIN, waiting.seller_id)
+    assert {WithdrawalStatus.PAID} == {w.status for w in mine}
+    assert "تم التحويل" in omar.get("/dashboard").data.decode()
+    # answered twice (a second tab): refused, and nothing moves
+    again = _post(admin, "/admin", f"/admin/withdrawals/{waiting.id}", paid="no", key="fail")
+    assert 303 == again.status_code
+    assert {WithdrawalStatus.PAID} == {
+        w.status for w in host.market.withdrawals(ADMIN, waiting.seller_id)
+    }
+
+
+def test_a_seller_with_two_methods_picks_where_the_money_goes(app, host):
+    khaled = app.test_client()
+    log_in(khaled, "khaled_dev@example.com")
+    for kind, account in (("paypal", "khaled@paypal.com"), ("bank_transfer", IBAN)):
+        _post(khaled, "/dashboard", "/payout-methods", kind=kind, account=account, key=account)
+    page = khaled.get("/dashboard").data.decode()
+    assert '<select name="method">' in page
+    (bank,) = re.findall(rf'<option value="(\d)">[^<]*{IBAN}</option>', page)
+    _post(khaled, "/dashboard", "/withdraw", amount="10", method=bank, key="w-khaled")
+    member_id = host.accounts.check("khaled_dev@example.com", "demo-password").member_id
+    (withdrawal,) = host.market.withdrawals(ADMIN, MemberId(member_id))
+    assert (PayoutKind.BANK_TRANSFER, IBAN) == (withdrawal.method.kind, withdrawal.method.account)
+    assert IBAN in khaled.get("/dashboard").data.decode()
+    # a method that is not on the page is refused, and nothing is withdrawn
+    _post(khaled, "/dashboard", "/withdraw", amount="10", method="7", key="w-nowhere")
+    assert 1 == len(host.market.withdrawals(ADMIN, MemberId(member_id)))
