@@ -3,12 +3,8 @@
 -- columns its queries read (microgigs.storage._tables).
 
 CREATE TABLE withdrawals (
-    id           text PRIMARY KEY,
-    seller_id    text NOT NULL,
-    status       text NOT NULL,
-    requested_at timestamptz NOT NULL,
-    version      integer NOT NULL,
-    doc          text NOT NULL
+    id text PRIMARY KEY, seller_id text NOT NULL, status text NOT NULL,
+    requested_at timestamptz NOT NULL, version integer NOT NULL, doc text NOT NULL
 );
 -- a seller's withdrawals, newest first; the payout queue, oldest first
 CREATE INDEX withdrawals_by_seller ON withdrawals (seller_id, requested_at DESC, id DESC);

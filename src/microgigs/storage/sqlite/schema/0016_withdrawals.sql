@@ -3,12 +3,8 @@
 -- columns its queries read (microgigs.storage._tables).
 
 CREATE TABLE withdrawals (
-    id           TEXT PRIMARY KEY,
-    seller_id    TEXT NOT NULL,
-    status       TEXT NOT NULL,
-    requested_at TEXT NOT NULL,
-    version      INTEGER NOT NULL,
-    doc          TEXT NOT NULL
+    id TEXT PRIMARY KEY, seller_id TEXT NOT NULL, status TEXT NOT NULL,
+    requested_at TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL
 );
 -- a seller's withdrawals, newest first; the payout queue, oldest first
 CREATE INDEX withdrawals_by_seller ON withdrawals (seller_id, requested_at DESC, id DESC);
