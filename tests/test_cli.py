@@ -81,9 +81,9 @@ def test_simulate_is_deterministic_walks_every_path_and_audits_clean(tmp_path):
     assert counts == reported(report, "Orders by status:", english)
     assert "GMV (completed orders): $" in report
     assert "20/20" in runs[0].stderr  # the progress bar
-    projects = reported(report, "Projects by status:", {"completed": "completed", "open": "open",
+    projects = reported(report, "Projects by status:", {"complete": "complete", "open": "open",
                         "in progress": "in progress"})  # fmt: skip
-    assert projects["completed"] > 0
+    assert projects["complete"] > 0
     assert "Released to freelancers (projects): $" in report
 
 

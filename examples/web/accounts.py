@@ -62,6 +62,10 @@ def password_allowed(password: str) -> bool:
     )
 
 
+class AccountExists(ValueError):
+    """An account for this member or this e-mail is kept already (a twin request's, say)."""
+
+
 @attrs.frozen
 class Account:
     """Who may log in as which member."""
@@ -88,7 +92,7 @@ class Accounts(Protocol):
         """Release the connections."""
 
     def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
-        """Keep a new member's credentials."""
+        """Keep a new member's credentials (:class:`AccountExists` if either is kept)."""
 
     def check(self, email: str, password: str) -> Account | None:
         """The account whose e-mail and password these are, or ``None``."""
@@ -209,7 +213,7 @@ class MemoryAccounts:
             if member_id in self._accounts or any(
                 a.email == email for a, _s, _h in self._accounts.values()
             ):
-                raise ValueError(email)
+                raise AccountExists(email)
             account = Account(member_id, email, is_admin)
             self._accounts[member_id] = (account, salt, hashed)
         return account
@@ -494,10 +498,12 @@ class SqlAccounts:
     def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
         """Keep a new member's credentials."""
         email, salt, hashed = _new_credentials(email, password)
-        self._count(
-            "INSERT INTO web_accounts VALUES (?, ?, ?, ?, ?)",
+        added = self._count(
+            "INSERT INTO web_accounts VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (member_id, email, salt, hashed, is_admin),
         )
+        if not added:  # the member's or the e-mail's account was kept a moment ago
+            raise AccountExists(email)
         return Account(member_id, email, is_admin)
 
     def check(self, email: str, password: str) -> Account | None:

@@ -23,10 +23,17 @@ from enum import Enum
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final, TypedDict, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
-from accounts import PASSWORD_LENGTH, Account, Accounts, open_accounts, password_allowed
+from accounts import (
+    PASSWORD_LENGTH,
+    Account,
+    AccountExists,
+    Accounts,
+    open_accounts,
+    password_allowed,
+)
 from api import api, balances_of, bound_body, http_error_answer, send_verification, too_many
 from babel.numbers import format_decimal, format_percent
 from dateutil.relativedelta import relativedelta
@@ -194,7 +201,13 @@ class Host:
         if account is not None:
             return account, False
         made = self.market.member(Actor.member(member_id)).email
-        return self.accounts.add(member_id, made, password), True
+        try:
+            return self.accounts.add(member_id, made, password), True
+        except AccountExists:  # a twin request (a double click, a retry) kept it first
+            kept = self.accounts.get(member_id)
+            if kept is None:
+                raise
+            return kept, False
 
     def close(self) -> None:
         """Close the marketplace's storage and the accounts' connections."""
@@ -365,6 +378,7 @@ def _helpers() -> dict[str, Any]:
         "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
         "status_class": lambda status: f"status {_TONES.get(status.value, '')}".rstrip(),
+        "file_href": file_href,
         "message": lambda msgid: gettext(msgid, g.lang),
         "measure": measure,
         "happened": happened,
@@ -936,9 +950,23 @@ def remove_from_cart(service_id: str) -> Response:
     return back()
 
 
+def _payment_method(default: str, *, balance: bool = True) -> lg.Gateway | None:
+    """The form's way to pay (``None``: the balance); any other value is a 400, not a default."""
+    typed = request.form.get("method", default)
+    if typed not in METHODS or (typed == "balance" and not balance):
+        ways = (("balance", "الرصيد"),) if balance else ()
+        raise FormError.not_a_choice(
+            name="method",
+            typed=typed,
+            arabic_choices=[*(a for _, a in ways), "بطاقة ائتمان", "باي بال"],
+            english_choices=[*(e for e, _ in ways), "card", "PayPal"],
+        )
+    return METHODS[typed]
+
+
 @pages.post("/checkout")
 def checkout() -> Response:
-    method = METHODS.get(request.form.get("method", "balance"))
+    method = _payment_method("balance")
     placed: list[OrderId] = []
     if command(
         lambda k: placed.extend(_market().checkout(actor(), method, key=k)),
@@ -953,7 +981,7 @@ def checkout() -> Response:
 @pages.post("/wallet/top-up")
 def top_up() -> Response:
     amount = _amount("amount")
-    method = METHODS.get(request.form.get("method", "card")) or lg.Gateway.CARD
+    method = _payment_method("card", balance=False) or lg.Gateway.CARD  # never None here
     command(
         lambda k: _market().top_up(actor(), amount, method, key=k),
         ("شُحن رصيدك", "Your balance was topped up"),
@@ -1111,6 +1139,16 @@ def _kept_file(place: str, stored: str, name: str, recorded: list[str]) -> Respo
     )
     answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return answer
+
+
+def file_href(address: str, prefix: str) -> str:
+    """A link to a stored file only when it is one of this page's own (``prefix``), else "#".
+
+    A member sends an attachment's address as text (the JSON API): ``/files/…/../lang/en``
+    would be followed by the browser to another page, so no segment may start with a dot.
+    """
+    own = address.startswith(prefix) and "/." not in address.removeprefix("/files")
+    return quote(address) if own else "#"
 
 
 @pages.get("/files/<order_id>/<stored>/<name>")
@@ -1780,8 +1818,6 @@ def contract(contract_id: str) -> str:
         can=set(page.next_commands),
         client=client,
         freelancer=freelancer,
-        reviewable=page.contract.status in (ContractStatus.COMPLETED, ContractStatus.ENDED),
-        reviewed={r.author_id for r in page.reviews},
         aspects=_aspects(client=client),
         Resolution=Resolution,
         unfunded=_unfunded(page.contract),
@@ -1853,14 +1889,7 @@ def contract_action(contract_id: str, action: str) -> Response:
     parties = market.contract_page(me, cid).contract  # others: 403
     client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
     agree = form.get("agree") == "yes"
-    method = METHODS.get(form.get("method", "balance"))
-    if action == "fund" and form.get("method", "balance") not in METHODS:
-        raise FormError.not_a_choice(
-            name="method",
-            typed=form.get("method", ""),
-            arabic_choices=["الرصيد", "بطاقة ائتمان", "باي بال"],
-            english_choices=["balance", "card", "PayPal"],
-        )
+    method = _payment_method("balance") if action == "fund" else None
     resolution = (
         _choice(Resolution, "resolution", form.get("resolution", ""))
         if action == "resolve"

@@ -151,10 +151,10 @@ _FOUND_NAMES: Final = (
 address and a link are not both reported), each a message the catalogs translate whole."""
 
 
-def message_text(field: str, text: str, bounds: tuple[int, int]) -> str:
-    """``text`` as plain multi-line text of ``bounds`` characters, without contact details."""
-    checked = plain_text(field, text, *bounds, multiline=True)
+def message_text(field: str, text: str, bounds: tuple[int, int], *, multiline: bool = True) -> str:
+    """``text`` as plain text of ``bounds`` characters, without contact details."""
+    checked = plain_text(field, text, *bounds, multiline=multiline)
     found = contact_details(checked)
     if found:
-        raise ContactDetailsNotAllowed(found=", ".join(found))
+        raise ContactDetailsNotAllowed(found=", ".join(found), field=field)
     return checked

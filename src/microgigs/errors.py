@@ -780,14 +780,19 @@ class InvalidRefund(OrderError):
 
 @attrs.define(auto_exc=True)
 class ContactDetailsNotAllowed(OrderError):
-    """Messages may not carry phone numbers, e-mail addresses or links."""
+    """Texts members write to each other may not carry phone numbers, e-mails or links.
+
+    ``field`` names the text (a message, a bid, a project's title, a review's comment…).
+    """
 
     code = "orders.contact_details"
     template = _(
-        "Messages may not contain contact details ({found}); keep the conversation on the platform."
+        "The {field} may not contain contact details ({found}); keep the conversation on the "
+        "platform."
     )
 
     found: str
+    field: str = attrs.field(default=_("message"), kw_only=True)
 
 
 # --- project mode ------------------------------------------------------------------------------

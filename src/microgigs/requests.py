@@ -113,7 +113,7 @@ class ServiceRequest:
             id=request_id,
             buyer_id=buyer_id,
             category_id=category_id,
-            title=plain_text(_("request title"), title, *_TITLE),
+            title=message_text(_("request title"), title, _TITLE, multiline=False),
             description=message_text(_("request description"), description, _TEXT),
             created_at=when,
             expires_at=later(when, policy.request_lifetime),

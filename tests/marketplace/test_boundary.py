@@ -79,6 +79,22 @@ def test_two_members_with_the_same_key_each_get_their_own_effect(market):
     )
 
 
+def test_a_visitor_can_neither_block_nor_learn_of_another_visitors_registration_key(market):
+    # a hostile review (2026-12-06): every visitor's key was in one "guest" namespace, so a
+    # stranger's registration under "signup-1" made a later, different one a conflict
+    def register(username, email, name="ليلى"):
+        return market.register_member(
+            username=username, email=email, first_name=name, family_name="س", key="signup-1"
+        )
+
+    stranger = register("stranger", "stranger@example.com")
+    layla = register("layla", "layla@example.com")
+    assert stranger != layla
+    assert layla == register("layla", "layla@example.com")  # a replay: the same request
+    with pytest.raises(IdempotencyConflict):  # the same address, another payload
+        register("layla2", "layla@example.com")
+
+
 def test_a_replay_of_the_same_actor_still_has_one_effect_and_another_payload_conflicts(market):
     _seller, buyer, _service = cast(market)
     market.top_up(buyer, usd(7), lg.Gateway.CARD, key="t")

@@ -464,7 +464,18 @@ def test_mutual_cancellation_asked_taken_back_and_agreed(market):
         market.take_back_cancellation(freelancer, contract, key="back-none")
     with pytest.raises(ProjectStatusConflict):
         market.answer_contract_cancellation(client, contract, agree=True, key="agree-none")
+    assert "ask_to_cancel_contract" in market.contract_page(client, contract).next_commands
     market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    # what each side may do now is what the page offers (a probe, 2026-12-06: both were
+    # offered to ask again, which is refused, and neither the answer nor taking it back)
+    for side, may, may_not in (
+        (freelancer, "take_back_cancellation", "answer_contract_cancellation"),
+        (client, "answer_contract_cancellation", "take_back_cancellation"),
+    ):
+        offered = market.contract_page(side, contract).next_commands
+        assert may in offered
+        assert may_not not in offered
+        assert "ask_to_cancel_contract" not in offered
     with pytest.raises(PermissionDenied):  # the other side's request is not theirs to take
         market.take_back_cancellation(client, contract, key="back-other")
     with pytest.raises(PermissionDenied):  # nor is one's own request one's own to answer
@@ -553,10 +564,27 @@ def test_a_private_project_is_seen_and_bid_on_by_invited_freelancers_only(market
     assert [] == market.open_projects(None)
     with pytest.raises(NotFound):
         market.project_page(other, project)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # not PermissionDenied: that would say the project exists
         bid(market, other, project)
     bid(market, freelancer, project)
     assert 1 == len(market.project_page(freelancer, project).bids)
+
+
+def test_a_freelancer_offered_a_private_contract_directly_reads_its_project(market):
+    # a probe (2026-12-06): the freelancer could accept and work a contract on a project
+    # whose page said it did not exist
+    client, freelancer, other = people(market)
+    project = open_project(
+        market, client, visibility=Visibility.PRIVATE, invited=(freelancer.member_id,)
+    )
+    with pytest.raises(NotFound):
+        market.project_page(other, project)
+    contract = market.send_offer(
+        client, project, other.member_id, amount=usd(1200), delivery_days=20, key="direct"
+    )
+    assert project == market.project_page(other, project).project.id
+    market.answer_offer(other, contract, accept=True, key="yes")
+    assert project == market.project_page(other, project).project.id
 
 
 def test_a_suspended_freelancer_cannot_bid(market):
@@ -734,7 +762,13 @@ def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(mark
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.approve_milestone(client, contract, 1, key="ok")
     six = [AspectRating(aspect, 4) for aspect in CLIENT_ASPECTS]
+    for side in (client, freelancer):  # a probe (2026-12-06): never offered
+        assert "review_contract" in market.contract_page(side, contract).next_commands
     market.review_contract(client, contract, six, "عمل متقن", key="rc")
+    assert "review_contract" not in market.contract_page(client, contract).next_commands
+    with pytest.raises(ProjectStatusConflict) as again:
+        market.review_contract(client, contract, six, "مرة أخرى", key="rc-2")
+    assert "already reviewed by you" in str(again.value)
     assert () == market.contract_page(freelancer, contract).reviews
     assert 1 == len(market.contract_page(client, contract).reviews)
     overall = [AspectRating(Aspect.OVERALL, 5)]

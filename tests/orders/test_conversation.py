@@ -353,8 +353,8 @@ def test_a_message_is_whole_and_the_buyers_first_one_is_the_instructions():
         (
             "راسلني على sara@example.com أو 0501234567",
             (
-                "Messages may not contain contact details (phone, email); keep the conversation on"
-                " the platform."
+                "The message may not contain contact details (phone, email); keep the"
+                " conversation on the platform."
             ),
         ),
     ],

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from microgigs.actors import Actor
 from microgigs.errors import (
     InvalidRefund,
+    InvalidType,
     MilestonesMismatch,
     OutOfRange,
     PermissionDenied,
@@ -81,6 +82,16 @@ def test_milestones_sum_to_the_total_each_at_least_the_minimum(
 ) -> None:
     with pytest.raises(MilestonesMismatch):
         offer(plans, usd(1200), UPWORK_LIKE_PROJECTS)
+
+
+def test_a_milestone_of_the_wrong_type_or_amount_says_which() -> None:
+    # a probe (2026-12-06): "milestones must be MilestonePlan, not MilestonePlan."
+    with pytest.raises(InvalidType) as amount:
+        offer((MilestonePlan("أ", "1200"),), usd(1200))  # type: ignore[arg-type]
+    assert "milestone amount must be Money, not str." == str(amount.value)
+    with pytest.raises(InvalidType) as plan:
+        offer(("أ",), usd(1200))  # type: ignore[arg-type]
+    assert "milestones must be MilestonePlan, not str." == str(plan.value)
 
 
 def test_fiverr_like_takes_up_to_six_milestones() -> None:
@@ -325,7 +336,7 @@ def test_one_review_is_published_when_the_14_day_window_closes() -> None:
     closes = NOW + timedelta(days=14)
     assert not contract.reviews_published(closes - timedelta(seconds=1), MOSTAQL_PROJECTS)
     assert contract.reviews_published(closes, MOSTAQL_PROJECTS)
-    with pytest.raises(ProjectStatusConflict):  # too late for the freelancer
+    with pytest.raises(ProjectStatusConflict) as late:  # too late for the freelancer
         contract.review(
             F,
             (AspectRating(Aspect.OVERALL, 5),),
@@ -334,6 +345,8 @@ def test_one_review_is_published_when_the_14_day_window_closes() -> None:
             policy=MOSTAQL_PROJECTS,
             stars=KHAMSAT.reviews,
         )
+    # it says why (it said "a contract that is completed", the state reviews are made in)
+    assert "Cannot review a contract that is past its review window." == str(late.value)
 
 
 @pytest.mark.parametrize(

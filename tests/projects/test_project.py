@@ -13,6 +13,7 @@ from microgigs.errors import (
     ContactDetailsNotAllowed,
     MemberSuspended,
     NoBidCredits,
+    NotFound,
     OutOfRange,
     OutsideBracket,
     PermissionDenied,
@@ -161,7 +162,7 @@ def test_the_client_cannot_bid_and_private_projects_take_invited_freelancers_onl
     project = open_project(visibility=Visibility.PRIVATE, invited=(OTHER,))
     with pytest.raises(PermissionDenied):
         bid(project, CLIENT)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # as if absent: an outsider learns nothing of it
         bid(project, FREELANCER)
     assert project.bid(bid(project, OTHER)).freelancer_id == OTHER
 

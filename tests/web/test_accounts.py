@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from accounts import MemoryAccounts, Session, SqlAccounts
+from accounts import AccountExists, MemoryAccounts, Session, SqlAccounts
 
 
 class Clock:
@@ -42,6 +42,16 @@ def test_credentials(store):
     assert 1 == accounts.count()
     # who holds an e-mail, whatever its case (registration refuses an admin's)
     assert (made, None) == (accounts.holder(" RANA@example.COM"), accounts.holder("x@y.com"))
+
+
+def test_an_account_kept_twice_is_refused_typed_and_the_first_stands(store):
+    # a hostile review (2026-12-06): two registrations at once ended in an IntegrityError
+    accounts, _clock = store
+    first = accounts.add("m1", "rana@example.com", "a-good-password")
+    for member_id, email in (("m1", "other@example.com"), ("m2", "RANA@example.com")):
+        with pytest.raises(AccountExists):
+            accounts.add(member_id, email, "another-password")
+    assert (first, 1) == (accounts.check("rana@example.com", "a-good-password"), accounts.count())
 
 
 def test_sessions_expire_and_end(store):

@@ -383,7 +383,7 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
         client.goto(contract_url)
         act(client, confirm=f"confirm-approve-{number}", irreversible=True)
         assert "وافقت على الدفعة" in client.inner_text("p.flash")
-    assert "تم التسليم" in client.inner_text("#status")  # the contract is completed
+    assert "مكتمل" in client.inner_text("#status")  # the contract is complete
     assert "400.00" in client.inner_text("#released")
     assert "0.00" == re.sub(r"[^0-9.]", "", client.inner_text("#held"))
 
@@ -411,7 +411,7 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
     j.go(client, "/account")
     assert "0.00" == re.sub(r"[^0-9.]", "", client.inner_text("#wallet"))
     j.go(freelancer, "/projects/mine")
-    assert "تم التسليم" in freelancer.inner_text("#my-contracts")
+    assert "مكتمل" in freelancer.inner_text("#my-contracts")
 
     # English, then a 390-pixel phone: nothing runs off the screen
     for lang, page, path, name in (

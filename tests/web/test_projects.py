@@ -254,7 +254,7 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     after = host.market.balances(Actor.member(member_id(host, "ahmad"))).wallet
     assert "120.00" == str((wallet - after).amount)  # the second was paid by card
     page = ahmad.get(path).data.decode()
-    assert "تم التسليم" in re.search(r'id="status">(.*?)<', page).group(1)  # completed
+    assert "مكتمل" in re.search(r'id="status">(.*?)<', page).group(1)  # completed
     assert 404 == act(ahmad, "nonsense").status_code
     # no star is chosen for the reviewer: each aspect's select asks for one
     assert sorted(a.value for a in CLIENT_ASPECTS) == sorted(

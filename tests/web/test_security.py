@@ -259,3 +259,63 @@ def test_unknown_search_arguments_never_reshape_the_next_page_link(app, extra):
     assert following is not None
     assert b"//" not in following.group(1)
     assert extra.split("=")[0].encode() not in following.group(1)
+
+
+def test_an_attachment_address_links_only_to_the_orders_own_files(app, host):
+    # a hostile review (2026-12-06): a seller could send "/files/../lang/en" through the API,
+    # and the order page linked it; the browser followed it to another page
+    order, seller, buyer = _in_progress(host)
+    sneaky = [f"/files/{order.id}/../../lang/en", "/files/another-order/x/a.png"]
+    host.market.send_message(Actor.member(seller.id), order.id, "مرفقات", sneaky, key="sneak")
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = client.get(f"/orders/{order.id}").data.decode()
+    links = re.findall(r'<a class="file" href="([^"]*)">📎 ([^<]*)</a>', page)
+    assert ("#", "en") in links
+    assert ("#", "a.png") in links
+    assert all(href == "#" or href.startswith(f"/files/{order.id}/") for href, _ in links)
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [("/wallet/top-up", {"amount": "5", "method": "bitcoin"}), ("/checkout", {"method": "zz"})],
+)
+def test_an_unknown_way_to_pay_is_refused_not_replaced(app, host, path, form):
+    # a hostile review (2026-12-06): "bitcoin" charged the card, "zz" paid from the balance
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    me = Actor.member(host.accounts.check("hind@example.com", "demo-password").member_id)
+    before = (host.market.balances(me).wallet, len(host.market.gateway.charged))
+    token = csrf_of(client.get("/account").data)
+    answer = client.post(
+        path, data={"csrf": token, "key": f"pay-{path}", **form}, follow_redirects=True
+    )
+    assert f"لا يوجد خيار «{form['method']}»" in answer.data.decode()  # back, told why
+    assert before == (host.market.balances(me).wallet, len(host.market.gateway.charged))
+
+
+def test_two_registrations_sent_at_once_make_one_account_and_no_error(host):
+    # a hostile review (2026-12-06): a double click on "register" answered 500 to all but one
+    form = {
+        "username": "twin_click",
+        "email": "twin@example.com",
+        "first_name": "توأم",
+        "family_name": "النقر",
+        "password": "a-long-password",
+        "key": "twin-1",
+    }
+    first, made = host.register(**form)
+    assert made
+    # the twin request read no account before the first one kept it, then adds its own
+    real_get, reads = host.accounts.get, []
+
+    def late_get(member_id):
+        reads.append(member_id)
+        return None if len(reads) == 1 else real_get(member_id)
+
+    host.accounts.get = late_get
+    try:
+        again, made_again = host.register(**form)
+    finally:
+        host.accounts.get = real_get
+    assert (first, False) == (again, made_again)

@@ -194,7 +194,7 @@ class Marketplace(Queries, ProjectQueries):
             raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
         if command.system_only and actor.role is not Role.SYSTEM:
             raise PermissionDenied(actor=actor.role.label, action=_("run the system's own step"))
-        scope = command.key_scope or f"{_ROLES[actor.role]}:{actor.member_id or '-'}"
+        scope = command.scope() or f"{_ROLES[actor.role]}:{actor.member_id or '-'}"
         when = self.clock.now() if now is None else now
         key = command.key
         if key is None:

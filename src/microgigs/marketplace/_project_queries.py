@@ -7,7 +7,7 @@ bid; a contract is its two parties' and the admins'.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
@@ -23,7 +23,7 @@ from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, label
 from microgigs.marketplace._reading import ReadSide
 from microgigs.money import _CONTEXT, Money
-from microgigs.policy import SellerLevel
+from microgigs.policy import ProjectPolicy, SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
     Bid,
@@ -342,7 +342,14 @@ class ProjectQueries(ReadSide):
             )
             admin = actor is not None and actor.role is Role.ADMIN
             reader = None if actor is None else actor.member_id
-            _require_visible(project, owner=owner, reader=reader)
+            _require_visible(
+                project,
+                owner=owner,
+                reader=reader,
+                contracted=lambda: any(  # a freelancer offered a contract here directly
+                    c.freelancer_id == reader for c in uow.contracts.of_project(project.id)
+                ),
+            )
             bids = [
                 b
                 for b in project.bids
@@ -477,7 +484,7 @@ class ProjectQueries(ReadSide):
             contract.released(),
             contract.refunded(),
             contract.held(),
-            next_commands(contract, actor, self.clock.now()),
+            next_commands(contract, actor, self.clock.now(), self.policy.projects),
             reviews,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
@@ -485,8 +492,14 @@ class ProjectQueries(ReadSide):
         )
 
 
-def _require_visible(project: Project, *, owner: bool, reader: MemberId | None) -> None:
-    """Refuse a reader who may not know the project exists (``NotFound``, as if absent)."""
+def _require_visible(
+    project: Project, *, owner: bool, reader: MemberId | None, contracted: Callable[[], bool]
+) -> None:
+    """Refuse a reader who may not know the project exists (``NotFound``, as if absent).
+
+    A private project is its client's, its invited freelancers' and those of its
+    freelancers who bid or were offered a contract on it (``contracted``, read last).
+    """
     if owner:
         return
     hidden = project.status in (
@@ -496,13 +509,19 @@ def _require_visible(project: Project, *, owner: bool, reader: MemberId | None) 
     )
     private = project.terms.visibility is Visibility.PRIVATE and (
         reader is None
-        or (reader not in project.terms.invited and project.live_bid_of(reader) is None)
+        or (
+            reader not in project.terms.invited
+            and project.live_bid_of(reader) is None
+            and not contracted()
+        )
     )
     if hidden or private:
         raise NotFound(kind=_("project"), key=project.id)
 
 
-def next_commands(contract: Contract, actor: Actor, now: datetime) -> tuple[str, ...]:
+def next_commands(
+    contract: Contract, actor: Actor, now: datetime, policy: ProjectPolicy
+) -> tuple[str, ...]:
     """The commands ``actor`` may send to ``contract`` at ``now``, by name."""
     client, freelancer = (
         actor.is_member(contract.client_id),
@@ -517,18 +536,26 @@ def next_commands(contract: Contract, actor: Actor, now: datetime) -> tuple[str,
     if live_offer and client:
         found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
-        found += _active_commands(held, client=client, freelancer=freelancer)
-        proposer = contract.proposed_by
-        if proposer is not None and (client or freelancer) and not actor.is_member(proposer):
-            found.append("answer_proposal")
+        found += _active_commands(contract, actor, held, client=client, freelancer=freelancer)
     if status is ContractStatus.ENDING and freelancer:
         found.append("answer_end")
     if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
         found.append("resolve_milestone")
+    closes = contract.reviews_close_at(policy)
+    own_review = contract.client_review if client else contract.freelancer_review
+    if (client or freelancer) and closes is not None and now < closes and own_review is None:
+        found.append("review_contract")
     return tuple(found)
 
 
-def _active_commands(held: set[MilestoneStatus], *, client: bool, freelancer: bool) -> list[str]:
+def _active_commands(
+    contract: Contract,
+    actor: Actor,
+    held: set[MilestoneStatus],
+    *,
+    client: bool,
+    freelancer: bool,
+) -> list[str]:
     found: list[str] = []
     if client and MilestoneStatus.PLANNED in held:
         found.append("fund_milestone")
@@ -541,7 +568,22 @@ def _active_commands(held: set[MilestoneStatus], *, client: bool, freelancer: bo
     if (client or freelancer) and MilestoneStatus.PLANNED in held:
         found.append("propose_milestones")  # only unfunded milestones change
     if client or freelancer:
-        found.append("ask_to_cancel_contract")
+        found += _between_the_sides(contract, actor)
     if client:
         found.append("end_contract")
+    return found
+
+
+def _between_the_sides(contract: Contract, actor: Actor) -> list[str]:
+    """What a side may do about a proposal or a request to cancel, open or not."""
+    found: list[str] = []
+    proposer, asked = contract.proposed_by, contract.cancellation_by
+    if proposer is not None and not actor.is_member(proposer):
+        found.append("answer_proposal")
+    if asked is None:
+        found.append("ask_to_cancel_contract")
+    elif actor.is_member(asked):
+        found.append("take_back_cancellation")
+    else:
+        found.append("answer_contract_cancellation")
     return found

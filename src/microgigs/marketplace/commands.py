@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import difflib
+import hashlib
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Final, Generic, TypeVar
@@ -291,6 +292,10 @@ class Command(Generic[R]):
         actor: Actor  # each command declares it where its fields put it
     key: str | None = attrs.field(default=None, kw_only=True)
 
+    def scope(self) -> str | None:
+        """The namespace of this command's key: :attr:`key_scope`, ``None`` for the actor's."""
+        return self.key_scope
+
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         for base in getattr(cls, "__orig_bases__", ()):
@@ -342,8 +347,9 @@ class ServiceCommand(Command[R]):
 class RegisterMember(Command[MemberId]):
     """A new member (the host has verified identity and stored the password).
 
-    The host registers on a visitor's behalf: its keys live in the visitors' own namespace,
-    apart from the system's and every member's.
+    The host registers on a visitor's behalf: its keys live in the namespace of the e-mail
+    address registered, apart from the system's, every member's and other visitors': a
+    visitor can neither block nor learn of a key sent to register another address.
     """
 
     errors = (InvalidUsername, InvalidEmail, InvalidPhone, InvalidText, UsernameTaken, EmailTaken)
@@ -356,6 +362,12 @@ class RegisterMember(Command[MemberId]):
     actor: Actor = attrs.field(factory=Actor.system, kw_only=True)
 
     key_scope: ClassVar[str | None] = "guest"
+
+    def scope(self) -> str:
+        """The e-mail address registered (hashed, case and spaces folded) names the keys."""
+        email: object = self.email  # a wrong type is the handler's to refuse, typed
+        address = email.strip().casefold() if isinstance(email, str) else ""
+        return f"guest:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
 @attrs.frozen
@@ -1019,7 +1031,13 @@ class RemoveBid(ProjectCommand[None]):
 class HireBid(ProjectCommand[ContractId]):
     """The client offers a contract on a bid's terms, in milestones (none: one, the whole)."""
 
-    errors = (ProjectStatusConflict, ContractExists, MilestonesMismatch, InvalidText)
+    errors = (
+        ProjectStatusConflict,
+        ContractExists,
+        MilestonesMismatch,
+        InvalidText,
+        ContactDetailsNotAllowed,
+    )
     bid_id: BidId
     milestones: tuple[MilestonePlan, ...] = attrs.field(
         default=(), converter=_milestones, kw_only=True
@@ -1037,6 +1055,7 @@ class SendOffer(ProjectCommand[ContractId]):
         OutsideBracket,
         OutOfRange,
         InvalidText,
+        ContactDetailsNotAllowed,
     )
     freelancer_id: MemberId
     amount: Money = attrs.field(kw_only=True)
@@ -1106,7 +1125,7 @@ class ApproveMilestone(ContractCommand[None]):
 class DisputeMilestone(ContractCommand[None]):
     """Either side disputes a milestone holding money; an admin decides it."""
 
-    errors = (ProjectStatusConflict, InvalidText)
+    errors = (ProjectStatusConflict, InvalidText, ContactDetailsNotAllowed)
     number: int
     reason: str
 
@@ -1125,7 +1144,7 @@ class ResolveMilestone(ContractCommand[None]):
 class ProposeMilestones(ContractCommand[None]):
     """Either side proposes new unfunded milestones, for the other to agree to."""
 
-    errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText)
+    errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText, ContactDetailsNotAllowed)
     milestones: tuple[MilestonePlan, ...] = attrs.field(converter=_milestones)
 
 
@@ -1141,7 +1160,7 @@ class AnswerProposal(ContractCommand[None]):
 class EndContract(ContractCommand[None]):
     """The client ends the contract early; the money held goes back once settled."""
 
-    errors = (ProjectStatusConflict, InvalidText)
+    errors = (ProjectStatusConflict, InvalidText, ContactDetailsNotAllowed)
     reason: str
 
 

@@ -101,7 +101,7 @@ label_members(
         ContractStatus.WITHDRAWN: _("withdrawn by the client"),
         ContractStatus.ACTIVE: _("in progress"),  # «جارٍ التنفيذ»: a contract is masculine
         ContractStatus.ENDING: _("ending early"),
-        ContractStatus.COMPLETED: _("completed"),
+        ContractStatus.COMPLETED: _("complete"),
         ContractStatus.ENDED: _("ended early"),
         ContractStatus.CANCELLED: _("cancelled"),
     }
@@ -338,9 +338,13 @@ def check_plan(
         raise mismatch
     checked = []
     for plan in plans:
-        if not isinstance(plan, MilestonePlan) or type(plan.amount) is not Money:
+        if not isinstance(plan, MilestonePlan):
             raise InvalidType(
                 field=_("milestones"), expected="MilestonePlan", actual=type(plan).__name__
+            )
+        if type(plan.amount) is not Money:  # said of the amount, not of the plan holding it
+            raise InvalidType(
+                field=_("milestone amount"), expected="Money", actual=type(plan.amount).__name__
             )
         if plan.amount.currency != total.currency or plan.amount < policy.milestone_min:
             raise mismatch
@@ -935,14 +939,18 @@ class Contract:
         """
         party = self._party(actor, _("review this contract"))
         closes = self.reviews_close_at(policy)
-        if closes is None or utc(now) >= closes:
+        if closes is None:
             raise ProjectStatusConflict(
                 subject=_("contract"), status=self.status, action=_("review")
+            )
+        if utc(now) >= closes:
+            raise ProjectStatusConflict(
+                subject=_("contract"), status=_("past its review window"), action=_("review")
             )
         mine = self.client_review if party == self.client_id else self.freelancer_review
         if mine is not None:
             raise ProjectStatusConflict(
-                subject=_("contract"), status=_("reviewed"), action=_("review again")
+                subject=_("contract"), status=_("already reviewed by you"), action=_("review")
             )
         wanted = CLIENT_ASPECTS if party == self.client_id else (Aspect.OVERALL,)
         if not isinstance(ratings, list | tuple) or not all(

@@ -68,7 +68,7 @@ label_members(
         ProjectStatus.REJECTED: _("rejected"),
         ProjectStatus.OPEN: _("open"),
         ProjectStatus.IN_PROGRESS: _("in progress"),
-        ProjectStatus.COMPLETED: _("completed"),
+        ProjectStatus.COMPLETED: _("complete"),  # «مكتمل»: an order's is «تم التسليم»
         ProjectStatus.CLOSED: _("closed"),
         ProjectStatus.CANCELLED: _("cancelled"),
         ProjectStatus.EXPIRED: _("expired"),
@@ -109,7 +109,7 @@ label_members(
         BidStatus.PENDING: _("pending"),
         BidStatus.OFFERED: _("offered a contract"),
         BidStatus.HIRED: _("hired"),
-        BidStatus.COMPLETED: _("completed"),
+        BidStatus.COMPLETED: _("complete"),
         BidStatus.ENDED: _("ended before completion"),
         BidStatus.LOST: _("excluded"),
         BidStatus.WITHDRAWN: _("withdrawn"),
@@ -139,6 +139,14 @@ def _texts(
     field: str, values: Sequence[str], most: int, bounds: tuple[int, int]
 ) -> tuple[str, ...]:
     return tuple(plain_text(field, value, *bounds) for value in short_list(field, values, most))
+
+
+def _public_texts(
+    field: str, values: Sequence[str], most: int, bounds: tuple[int, int]
+) -> tuple[str, ...]:
+    """Short texts every bidder reads (questions, skills): no contact details either."""
+    listed = short_list(field, values, most)
+    return tuple(message_text(field, value, bounds, multiline=False) for value in listed)
 
 
 @attrs.frozen
@@ -175,15 +183,19 @@ class ProjectTerms:
             raise PermissionDenied(
                 actor=Role.MEMBER.label, action=_("invite themselves to their own project")
             )
-        skills = _texts(_("skills"), self.skills, policy.skills_max, _SKILL)
+        skills = _public_texts(_("skills"), self.skills, policy.skills_max, _SKILL)
         return attrs.evolve(
             self,
-            title=plain_text(_("project title"), self.title, *policy.title_length),
+            title=message_text(
+                _("project title"), self.title, policy.title_length, multiline=False
+            ),
             description=message_text(
                 _("project description"), self.description, policy.description_length
             ),
             skills=tuple(dict.fromkeys(skill.casefold() for skill in skills)),
-            questions=_texts(_("questions"), self.questions, policy.questions_max, _QUESTION),
+            questions=_public_texts(
+                _("questions"), self.questions, policy.questions_max, _QUESTION
+            ),
             invited=tuple(MemberId(m) for m in dict.fromkeys(invited)),
             attachments=_texts(_("attachments"), self.attachments, _ATTACHMENTS_MAX, _REFERENCE),
         )
@@ -427,7 +439,7 @@ class Project:
         self._require_open(_("bid on"), now)
         self._require_client_trading()
         if self.terms.visibility is Visibility.PRIVATE and freelancer not in self.terms.invited:
-            raise PermissionDenied(actor=actor.role.label, action=_("bid on a private project"))
+            raise NotFound(kind=_("project"), key=self.id)  # as its page: as if absent
         if self.live_bid_of(freelancer) is not None:
             raise BidExists(project_id=self.id)
         checked, days, body, replies = self._bid_terms(amount, delivery_days, text, answers, policy)
