@@ -55,7 +55,14 @@ from flask import (
 from flask import url_for as _url_for
 from markupsafe import Markup
 from openapi import document
-from ratelimits import LIMITS, limit
+from ratelimits import (
+    DEVICE_COOKIE,
+    DEVICE_LIFETIME,
+    LIMITS,
+    device_cookie,
+    limit,
+    trusted_device,
+)
 from sessions import SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database
@@ -2264,7 +2271,16 @@ def login() -> str | Response:
         )
         return render_template("login.html", next=request.form.get("next", "/")), 401  # type: ignore[return-value]
     _log_in(account.member_id, is_admin=account.is_admin)
-    return redirect(local(request.form.get("next")), 303)
+    answer = redirect(local(request.form.get("next")), 303)
+    answer.set_cookie(  # this browser is the account's own from now on (see ratelimits.py)
+        DEVICE_COOKIE,
+        device_cookie(account.email, trusted_device(account.email)),
+        max_age=DEVICE_LIFETIME,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+    return answer
 
 
 def _log_in(member_id: str, *, is_admin: bool) -> None:

@@ -59,6 +59,41 @@ def test_failed_log_ins_are_limited_per_account_across_addresses_and_workers(wor
     assert 303 == attempt(one, "tariq@example.com", "demo-password", "10.0.1.1").status_code
 
 
+def test_a_strangers_guesses_do_not_lock_the_owner_out_of_a_browser_they_logged_in_from(workers):
+    # a hostile review (2026-12-06): five wrong passwords a minute from anywhere kept any
+    # account locked for its owner too, right password and all (OWASP: device cookies)
+    one, two = workers
+    owner = one.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.4.0.1"
+
+    def log_in_as_owner(password):
+        token = csrf_of(owner.get("/login").data)
+        data = {"csrf": token, "email": "hind@example.com", "password": password}
+        return owner.post("/login", data=data)
+
+    assert 303 == log_in_as_owner("demo-password").status_code  # the browser is known now
+    owner.post("/logout", data={"csrf": csrf_of(owner.get("/").data)})
+    for n in range(6):  # a stranger, from other addresses and the other worker
+        attempt((one, two)[n % 2], "hind@example.com", address=f"10.4.1.{n}")
+    assert 429 == attempt(one, "hind@example.com", "demo-password", "10.4.2.1").status_code
+    assert 303 == log_in_as_owner("demo-password").status_code
+    # the owner's own browser still counts its own failures
+    for _ in range(5):
+        assert 401 == log_in_as_owner("wrong-password").status_code
+    assert 429 == log_in_as_owner("demo-password").status_code
+
+
+def test_a_device_cookie_is_signed_and_for_one_account(workers):
+    one, _two = workers
+    for n in range(5):
+        attempt(one, "layla@example.com", address=f"10.5.1.{n}")
+    forged = one.test_client()
+    forged.set_cookie("device", "made-up")
+    token = csrf_of(forged.get("/login").data)
+    data = {"csrf": token, "email": "layla@example.com", "password": "demo-password"}
+    assert 429 == forged.post("/login", data=data).status_code
+
+
 def test_a_member_is_not_locked_out_by_their_own_successes(workers):
     one, _two = workers
     for n in range(8):
