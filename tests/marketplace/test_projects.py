@@ -535,6 +535,9 @@ def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_language
     assert "المبلغ ضمن الميزانية: 100 (\u20661,000.00\xa0US$\u2069)" == ranked[0].explain("ar")[3]
     assert "مستوى المستقل: 0 (المستوى الأول)" == ranked[0].explain("ar")[2]
     assert 6 == len(ranked[0].explain("ar"))
+    # a freelancer nobody reviewed yet is not "rated 0.00" (a new user's probe, 2026-12-06)
+    assert "the freelancer's rating: 0 (no reviews yet)" == ranked[0].explain("en")[0]
+    assert "لا تقييمات بعد" in ranked[0].explain("ar")[0]
 
 
 def test_delivering_on_time_earns_half_the_delivery_points_and_late_bids_earn_less(market):

@@ -20,7 +20,7 @@ from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.errors import InvalidType, NotFound, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
-from microgigs.l10n import format_money, label
+from microgigs.l10n import format_money, gettext, label
 from microgigs.marketplace._reading import ReadSide
 from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ProjectPolicy, SellerLevel
@@ -127,10 +127,14 @@ class Contribution:
     """The bid's amount, for the budget factor: shown as money in the reader's locale."""
     level: SellerLevel | None = None
     """The freelancer's level, for the level factor: shown by its translated label."""
+    note: str | None = None
+    """Words instead of the figure (a msgid): a rating without reviews is "no reviews yet"."""
 
     def explain(self, locale: str) -> str:
         """The contribution in words: ``التقييم: 90 (4.5)``, amounts and levels localized."""
-        if self.amount is not None:
+        if self.note is not None:
+            shown = gettext(self.note, locale)
+        elif self.amount is not None:
             # a left-to-right island (LRI … PDI), so Arabic around it cannot reorder it
             shown = "\u2066" + format_money(self.amount, locale).strip("\u200f\u200e") + "\u2069"
         elif self.level is not None:
@@ -424,7 +428,12 @@ class ProjectQueries(ReadSide):
         questions = len(project.terms.questions)
         average = _CONTEXT.divide(total, count) if count else Decimal(0)
         contributions = (
-            Contribution(Factor.RATING, _percent(average, Decimal(5)), _two_places(average)),
+            Contribution(
+                Factor.RATING,
+                _percent(average, Decimal(5)),
+                _two_places(average),
+                note=None if count else _("no reviews yet"),
+            ),
             Contribution(
                 Factor.COMPLETED,
                 _percent(Decimal(completed), Decimal(_COMPLETED_FOR_FULL)),
