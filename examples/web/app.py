@@ -145,7 +145,7 @@ _UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit
 MAX_FILES = 10
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
-_AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,7}([.\u066b][0-9\u0660-\u0669]{1,2})?")
+_AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,20}([.\u066b][0-9\u0660-\u0669]{1,2})?")
 _WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,6}")
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
@@ -2352,7 +2352,10 @@ def _dollars(text: str | None) -> Money | None:
     typed = (text or "").strip()
     if not _AMOUNT.fullmatch(typed):
         return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "2.555": not an amount here
-    return Money.of(typed.translate(_ARABIC_INDIC).replace("\u066b", "."), KHAMSAT.currency)
+    try:
+        return Money.of(typed.translate(_ARABIC_INDIC).replace("\u066b", "."), KHAMSAT.currency)
+    except MicrogigsError as error:  # past what any amount may be: said so, not "not read"
+        raise FormError(translate_error(error, "ar"), translate_error(error, "en")) from None
 
 
 def _read_whole(text: str | None) -> int | None:

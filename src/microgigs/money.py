@@ -149,6 +149,12 @@ def to_minor(major: Decimal, currency: str) -> int:
     return minor
 
 
+def _too_large(amount: object, currency: str) -> OutOfRange:
+    """An amount past what the library holds, said in the currency as it was typed."""
+    most = Money(MAX_MINOR, currency)
+    return OutOfRange(field=_("amount"), value=amount, minimum=-most, maximum=most)
+
+
 @attrs.frozen(order=False)
 class Money:
     """An exact amount: ``minor`` units (cents, fils …) of an ISO 4217 ``currency``."""
@@ -171,6 +177,8 @@ class Money:
         _check_currency(None, None, currency)
         exponent = currency_exponent(currency)
         if type(amount) is int:
+            if not -MAX_MINOR <= amount * 10**exponent <= MAX_MINOR:
+                raise _too_large(amount, currency)
             return cls(amount * 10**exponent, currency)
         if isinstance(amount, str):
             # Arabic-Indic digits are digits to Decimal; the Arabic decimal separator is ours.
@@ -189,13 +197,13 @@ class Money:
             raise InvalidType(
                 field=_("amount"), expected=_("a str, Decimal or int"), actual=type(amount).__name__
             )
-        if (
-            not value.is_finite()
-            or value.adjusted() > _MOST_DIGITS
-            or _decimal_places(value) > exponent
-            or value.copy_abs() > MAX_MINOR  # no rounding in the caller's context
-        ):
+        if not value.is_finite() or _decimal_places(value) > exponent:
             raise InvalidAmount(amount=str(amount), currency=currency, places=exponent)
+        if (
+            value.adjusted() > _MOST_DIGITS
+            or value.copy_abs().scaleb(exponent, context=_CONTEXT) > MAX_MINOR
+        ):  # said in the amount's own units, not in minor ones (no rounding: exact digits)
+            raise _too_large(str(amount).strip()[:30], currency)
         return cls(int(value.scaleb(exponent, context=_CONTEXT)), currency)
 
     @staticmethod
