@@ -788,7 +788,11 @@ def search() -> str:
     )
     category = args.get("category") or None
     typed_price = (args.get("max_price") or "").strip()
-    if typed_price and _dollars(typed_price) is None:  # said, then searched without it
+    try:
+        max_price = _dollars(typed_price) if typed_price else None
+    except FormError:  # past any amount: not an amount to search by either
+        max_price = None
+    if typed_price and max_price is None:  # said, then searched without it
         flash(
             f"السعر الأقصى «{typed_price[:20]}» ليس مبلغًا بالدولار، فبُحث بدونه"
             if g.lang == "ar"
@@ -800,7 +804,7 @@ def search() -> str:
             text=text,
             category_id=CategoryId(category) if category else None,
             section_id=CategoryId(args["section"]) if args.get("section") else None,
-            max_price=_dollars(args.get("max_price")),
+            max_price=max_price,
             ordering=ordering,
         )
         page = _market().search(_paged(query, args.get("cursor") or None))

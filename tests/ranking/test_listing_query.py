@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from microgigs import KHAMSAT, bootstrap
-from microgigs.errors import CurrencyMismatch, InvalidType, OutOfRange
+from microgigs.errors import CurrencyMismatch, InvalidType, NotPositive, OutOfRange
 from microgigs.money import Money
 from microgigs.policy import SellerLevel
 from microgigs.ranking import ListingQuery, Ordering
@@ -52,3 +52,12 @@ def test_a_price_filter_in_another_currency_is_refused_not_compared_as_numbers()
     with pytest.raises(CurrencyMismatch):
         market.search(ListingQuery(min_price=Money.of(5, "SAR")))
     assert [] == list(market.search(ListingQuery(max_price=Money.of(5, "USD"))).listings)
+
+
+@pytest.mark.parametrize("dollars", ["-5", "0"])
+def test_a_price_filter_of_nothing_or_less_is_refused_not_an_empty_page(dollars):
+    # a probe (2026-12-06): a negative highest price found nothing and said nothing
+    for field in ("min_price", "max_price"):
+        with pytest.raises(NotPositive) as refused:
+            ListingQuery(**{field: Money.of(dollars, "USD")})
+        assert ("lowest price" if field == "min_price" else "highest price") in str(refused.value)

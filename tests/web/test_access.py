@@ -322,6 +322,13 @@ def test_an_empty_search_offers_a_request_and_a_bad_price_says_so(app):
     priced = client.get("/search?max_price=abc").data.decode()
     assert "السعر الأقصى «abc» ليس مبلغًا بالدولار" in priced
     assert 'class="flash error"' in priced
+    # a negative price found nothing and said nothing; a huge one, a 400 (probes, 2026-12-06)
+    negative = client.get("/search?max_price=-5")
+    assert 200 == negative.status_code
+    assert "يجب أن تكون قيمة السعر الأقصى أكبر من صفر" in negative.data.decode()
+    huge = client.get("/search?max_price=99999999999999999")
+    assert 200 == huge.status_code
+    assert "ليس مبلغًا بالدولار" in huge.data.decode()
 
 
 def test_a_seller_sees_their_own_service_as_buyers_do_with_its_edit_link_not_its_buy_forms(

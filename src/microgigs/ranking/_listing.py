@@ -21,7 +21,7 @@ from microgigs._checks import plain_text, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.catalog import Service
-from microgigs.errors import InvalidType, OutOfRange
+from microgigs.errors import InvalidType, NotPositive, OutOfRange
 from microgigs.ids import CategoryId, MemberId, ServiceId
 from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ReviewPolicy, SellerLevel
@@ -145,6 +145,16 @@ def terms_of(title: str, tags: Iterable[str] = ()) -> tuple[str, ...]:
     return analyzed(" ".join((title, *tags)))
 
 
+def _check_price(field: str, amount: object) -> None:
+    """A price filter: ``None``, or an amount more than zero (no service costs less)."""
+    if amount is None:
+        return
+    if not isinstance(amount, Money):
+        raise InvalidType(field=field, expected="Money", actual=type(amount).__name__)
+    if not amount.is_positive():
+        raise NotPositive(field=field, value=amount)
+
+
 @attrs.frozen
 class ListingQuery:
     """A page of listings: optional text, filters, an ordering and a cursor.
@@ -175,9 +185,8 @@ class ListingQuery:
             query_text(self.text)
         if self.max_delivery_days is not None:
             whole_number(_("delivery days"), self.max_delivery_days, 1, 10_000)
-        for name, amount in (("min_price", self.min_price), ("max_price", self.max_price)):
-            if amount is not None and not isinstance(amount, Money):
-                raise InvalidType(field=name, expected="Money", actual=type(amount).__name__)
+        _check_price(_("lowest price"), self.min_price)
+        _check_price(_("highest price"), self.max_price)
         if self.min_rating is not None and not isinstance(self.min_rating, Decimal):
             raise InvalidType(
                 field=_("minimum rating"),
