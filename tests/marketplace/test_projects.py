@@ -174,9 +174,18 @@ def test_credits_run_out_come_back_on_cancel_and_refill_monthly(market):
     third = open_project(market, client, key="p3")
     with pytest.raises(NoBidCredits):
         bid(market, freelancer, third)
+    # read without a project at hand (a new user's probe, 2026-12-06: only a project's
+    # page said how many were left)
+    allowance = market.bid_allowance(freelancer)
+    assert 0 == allowance.left
+    assert allowance.refills_at > market.clock.now()
     market.clock.set(market.clock.now() + 31 * DAY)
+    assert 1 == market.bid_credits(freelancer).left  # a new month's, before tick
     assert 1 == market.tick().refilled
     assert 0 == market.tick().refilled
+    assert 1 == market.bid_credits(_other).left  # never bid: the whole allowance
+    with pytest.raises(PermissionDenied):
+        market.bid_credits(ADMIN)
 
 
 def attrs_evolve_credits(policy, count):

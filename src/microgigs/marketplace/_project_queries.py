@@ -35,6 +35,7 @@ from microgigs.projects import (
     Project,
     ProjectStatus,
     Visibility,
+    next_month,
 )
 from microgigs.ranking import analyze
 from microgigs.ranking._search import query_text
@@ -44,6 +45,7 @@ __all__ = [
     "BidView",
     "ContractPage",
     "Contribution",
+    "CreditsLeft",
     "Factor",
     "ProjectCard",
     "ProjectPage",
@@ -80,6 +82,14 @@ class BidView:
 
     bid: Bid
     net: Money
+
+
+@attrs.frozen
+class CreditsLeft:
+    """A freelancer's bids left this month, and when the monthly allowance fills them up."""
+
+    left: int
+    refills_at: datetime
 
 
 @attrs.frozen
@@ -324,6 +334,22 @@ class ProjectQueries(ReadSide):
         with self._reading() as uow:
             return uow.projects.by_client(client, limit=limit)
 
+    def bid_credits(self, actor: Actor) -> CreditsLeft:
+        """A freelancer's bids left this month and when they refill (no project needed)."""
+        _acting(actor)
+        member = actor.acting_member(_("read your bid credits"))
+        with self._reading() as uow:
+            uow.members.get(member)  # NotFound: nobody's credits are not a month's allowance
+            return self._credits(uow, member)
+
+    def _credits(self, uow: UnitOfWork, member: MemberId) -> CreditsLeft:
+        """What ``member`` may bid now: a new month's allowance shows before ``tick``."""
+        found = uow.bid_credits.find(member)
+        now = self.clock.now()
+        if found is None or found.refills_at <= now:  # never bid, or a new month
+            return CreditsLeft(self.policy.projects.bid_credits_per_month, next_month(now))
+        return CreditsLeft(found.left, found.refills_at)
+
     def my_contracts(self, actor: Actor, *, limit: int = 50) -> list[Contract]:
         """The contracts a member is client or freelancer of, offers too, newest first.
 
@@ -362,10 +388,7 @@ class ProjectQueries(ReadSide):
             ]
             credits_left = None
             if reader is not None and not owner:
-                found = uow.bid_credits.find(reader)
-                allowance = self.policy.projects.bid_credits_per_month
-                fresh = found is None or found.refills_at <= self.clock.now()  # a new month
-                credits_left = allowance if fresh or found is None else found.left
+                credits_left = self._credits(uow, reader).left
             contracts: tuple[ContractId, ...] = ()
             if owner:
                 contracts = tuple(c.id for c in uow.contracts.of_project(project.id))
