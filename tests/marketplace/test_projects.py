@@ -176,7 +176,7 @@ def test_credits_run_out_come_back_on_cancel_and_refill_monthly(market):
         bid(market, freelancer, third)
     # read without a project at hand (a new user's probe, 2026-12-06: only a project's
     # page said how many were left)
-    allowance = market.bid_allowance(freelancer)
+    allowance = market.bid_credits(freelancer)
     assert 0 == allowance.left
     assert allowance.refills_at > market.clock.now()
     market.clock.set(market.clock.now() + 31 * DAY)
