@@ -128,6 +128,8 @@ def contact_details(text: str) -> list[str]:
     ['phone', 'email']
     >>> contact_details("سأسلم الشعار خلال 3 أيام بصيغة PNG")
     []
+    >>> contact_details("خبرة 5 سنوات في ASP.NET و Socket.IO"), contact_details("asp.net.ly")
+    ([], ['link'])
     """
     readable = _readable(text)
     found = []
@@ -135,9 +137,15 @@ def contact_details(text: str) -> list[str]:
         found.append("phone")
     if _AT_MARK.search(readable) and _EMAIL.search(readable):
         found.append("email")
-    elif _may_hold_link(readable) and _LINK.search(readable):
+    elif _may_hold_link(readable) and _LINK.search(_TECHNOLOGIES.sub(" ", readable)):
         found.append("link")
     return found
+
+
+_TECHNOLOGIES: Final = re.compile(
+    r"\b(?:(?:asp|vb|ado|ml)\.net|socket\.io)\b(?!\.\w)", re.IGNORECASE
+)
+"""Skills named like a domain: "ASP.NET" or "Socket.IO" in a bid is no address to leave by."""
 
 
 _FOUND_NAMES: Final = (

@@ -66,6 +66,10 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
         ("السعر 25 دولار والتسليم 2025-2026", []),
         ("ملف logo.png جاهز", []),
         ("هل تريد خمس نسخ أم ست؟", []),
+        # skills named like a domain are no address (a bid saying "ASP.NET" was refused)
+        ("خبرة 5 سنوات في ASP.NET و Socket.IO و VB.NET", []),
+        ("asp.net.ly", ["link"]),
+        ("www.asp.net", ["link"]),
     ],
 )
 def test_contact_details_are_found(text, kinds):
