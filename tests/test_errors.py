@@ -11,12 +11,16 @@ import microgigs
 from microgigs import errors
 from microgigs.errors import (
     CurrencyMismatch,
+    InvalidText,
     InvalidType,
     MicrogigsError,
+    MilestonesMismatch,
     NotFound,
+    OutOfRange,
     ValidationError,
 )
 from microgigs.l10n import translate_error
+from microgigs.money import Money
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTINS = (ValueError, TypeError, LookupError, PermissionError)
@@ -108,3 +112,34 @@ def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
     assert "reason must be a str, not nothing." == str(error)
     assert "قيمة فارغة" in translate_error(error, "ar")
     assert "نص" in translate_error(error, "ar")
+
+
+@pytest.mark.parametrize(
+    ("error", "english", "arabic"),
+    [
+        # probes (2026-12-06): "between 1 and 1", "0 to 2000 characters", "1 to 1 amounts"
+        (
+            OutOfRange(field="quantity", value=2, minimum=1, maximum=1),
+            "quantity must be 1; 2 is not.",
+            "يجب أن تكون قيمة عدد مرات الطلب 1؛ والقيمة 2 ليست كذلك.",
+        ),
+        (
+            InvalidText(field="comment", minimum=0, maximum=2000),
+            "comment must be at most 2000 characters of plain text.",
+            "التعليق: يلزم نص عادي لا يزيد على 2000 حرفًا.",
+        ),
+        (
+            MilestonesMismatch(total=Money.of(60, "USD"), count=1, minimum=Money.of(5, "USD")),
+            "A contract here has one milestone, of the whole 60.00 USD (at least 5.00 USD).",
+            "للعقد هنا دفعة واحدة",
+        ),
+        (
+            InvalidText(field="comment", minimum=1, maximum=2000),
+            "comment must be 1 to 2000 characters of plain text.",
+            "من 1 إلى 2000",
+        ),
+    ],
+)
+def test_a_range_of_one_value_or_from_nothing_is_said_plainly(error, english, arabic):
+    assert english == str(error)
+    assert arabic in translate_error(error, "ar")

@@ -1531,6 +1531,8 @@ def my_projects() -> str | Response:
     return render_template(
         "my_projects.html",
         invitations=_market().invitations(me),
+        bids=_market().my_bids(me),
+        credits=_market().bid_credits(me),
         projects=_market().my_projects(me),
         contracts=contracts,
         titles={c.id: _project_title(me, c.project_id) for c in contracts},

@@ -195,9 +195,16 @@ class MicrogigsError(Exception):
         fields: tuple[attrs.Attribute[object], ...] = getattr(self, "__attrs_attrs__", ())
         return {field.name: getattr(self, field.name) for field in fields}
 
+    def wording(self) -> str:
+        """The message's msgid for this error's values: :attr:`template`, or a plainer one.
+
+        ``OutOfRange`` of one allowed value says "must be 1", not "between 1 and 1".
+        """
+        return self.template
+
     def __str__(self) -> str:
         english = {name: _english(value) for name, value in self.context().items()}
-        return self.template.format(**english)
+        return self.wording().format(**english)
 
 
 TOO_LARGE_TO_WRITE: Final = _("a number too large to write")
@@ -286,11 +293,16 @@ class OutOfRange(ValidationError):
 
     code = "validation.out_of_range"
     template = _("{field} must be between {minimum} and {maximum}; {value} is not.")
+    only: ClassVar[str] = _("{field} must be {minimum}; {value} is not.")
 
     field: str
     value: object
     minimum: object
     maximum: object
+
+    def wording(self) -> str:
+        """One allowed value is said as one."""
+        return self.only if self.minimum == self.maximum else self.template
 
 
 @attrs.define(auto_exc=True)
@@ -349,10 +361,15 @@ class InvalidText(ValidationError):
 
     code = "validation.invalid_text"
     template = _("{field} must be {minimum} to {maximum} characters of plain text.")
+    at_most: ClassVar[str] = _("{field} must be at most {maximum} characters of plain text.")
 
     field: str
     minimum: int
     maximum: int
+
+    def wording(self) -> str:
+        """A text that may be empty is said to have a most, not a range from 0."""
+        return self.at_most if self.minimum == 0 else self.template
 
 
 @attrs.define(auto_exc=True)
@@ -882,10 +899,17 @@ class MilestonesMismatch(ProjectError):
         "The milestones must be 1 to {count} amounts of at least {minimum} each adding up to "
         "{total}."
     )
+    one: ClassVar[str] = _(
+        "A contract here has one milestone, of the whole {total} (at least {minimum})."
+    )
 
     total: object
     count: int
     minimum: object
+
+    def wording(self) -> str:
+        """A policy of one milestone says so, not "1 to 1 amounts"."""
+        return self.one if self.count == 1 else self.template
 
 
 # --- reviews and levels --------------------------------------------------------------------

@@ -188,6 +188,26 @@ def test_credits_run_out_come_back_on_cancel_and_refill_monthly(market):
         market.bid_credits(ADMIN)
 
 
+def test_a_freelancer_lists_their_live_bids_with_their_projects_and_net(market):
+    # a new user's probe (2026-12-06): after bidding on 29 projects a freelancer could
+    # list none of them
+    client, freelancer, other = people(market)
+    first, second = open_project(market, client, key="p1"), open_project(market, client, key="p2")
+    older = bid(market, freelancer, first, amount="1000")
+    market.clock.set(market.clock.now() + DAY)
+    newer = bid(market, freelancer, second, amount="1200")
+    bid(market, other, second)
+    mine = market.my_bids(freelancer)
+    assert [newer, older] == [m.view.bid.id for m in mine]
+    assert [second, first] == [m.project.id for m in mine]
+    assert mine[0].view.net < usd(1200)  # what it earns after commission
+    market.withdraw_bid(freelancer, first, older, key="w")
+    assert [newer] == [m.view.bid.id for m in market.my_bids(freelancer)]
+    assert 1 == len(market.my_bids(other))
+    with pytest.raises(PermissionDenied):
+        market.my_bids(ADMIN)
+
+
 def attrs_evolve_credits(policy, count):
     return attrs_evolve_projects(policy, bid_credits_per_month=count)
 

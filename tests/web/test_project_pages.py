@@ -413,3 +413,15 @@ def test_the_button_that_confirms_what_cannot_be_undone_stands_out():
     # "Yes, confirm" under "Withdraw the offer" looked like any harmless button
     assert re.search(r"details\.confirm\[open\] form button:not\(\.primary\) \{[^}]*#c2410c",
                      STYLE.read_text())  # fmt: skip
+
+
+def test_a_freelancer_finds_their_bids_and_credits_on_their_page(app):
+    # a new user's probe (2026-12-06): a freelancer could list none of their bids
+    _project_with_bid(app, 9)
+    sara = _client(app, "sara_designs@example.com")
+    mine = sara.get("/projects/mine").data.decode()
+    section = re.search(r'<section id="my-bids">(.*?)</section>', mine, re.DOTALL)
+    assert section is not None
+    assert re.search(r'<a href="/projects/[^"]+"><bdi>تطبيق جوال لحجز المواعيد رقم', section[1])
+    assert "صافي ربحك" in section.group(1)
+    assert "عروض متبقية هذا الشهر:" in section.group(1)

@@ -70,4 +70,4 @@ def translate_error(error: MicrogigsError, locale: str) -> str:
             field=_("error"), expected=_("a MicrogigsError"), actual=type(error).__name__
         )
     context = {name: _render(value, locale) for name, value in error.context().items()}
-    return gettext(error.template, locale).format(**context)
+    return gettext(error.wording(), locale).format(**context)

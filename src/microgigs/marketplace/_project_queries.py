@@ -47,6 +47,7 @@ __all__ = [
     "Contribution",
     "CreditsLeft",
     "Factor",
+    "MyBid",
     "ProjectCard",
     "ProjectPage",
     "ProjectQueries",
@@ -82,6 +83,14 @@ class BidView:
 
     bid: Bid
     net: Money
+
+
+@attrs.frozen
+class MyBid:
+    """One of a freelancer's live bids, with the project it is on."""
+
+    project: ProjectCard
+    view: BidView
 
 
 @attrs.frozen
@@ -303,6 +312,27 @@ class ProjectQueries(ReadSide):
             for p in found
             if p.terms.visibility is Visibility.PRIVATE and member in p.terms.invited
         ][:limit]
+
+    def my_bids(self, actor: Actor, *, limit: int = 50) -> list[MyBid]:
+        """A freelancer's live bids on open projects (waiting, offered, hired), newest first.
+
+        It looks among the newest 500 open projects, as :meth:`invitations` does: a project
+        no longer open has hired or lost its bids, and a hire is a contract
+        (:meth:`my_contracts`). Each comes with its project's card and what the bid earns
+        after commission.
+        """
+        member = _acting(actor).acting_member(_("read your bids"))
+        whole_number(_("page size"), limit, 1, _PAGE)
+        with self._reading() as uow:
+            found = uow.projects.open_now(self.clock.now(), limit=_SCAN)
+        mine = [
+            MyBid(self._card(project), self._bid_view(bid))
+            for project in found
+            for bid in project.bids
+            if bid.freelancer_id == member and bid.status.is_live
+        ]
+        mine.sort(key=lambda m: (m.view.bid.placed_at, m.view.bid.id), reverse=True)
+        return mine[:limit]
 
     def _card(self, project: Project) -> ProjectCard:
         terms = project.terms
