@@ -158,6 +158,22 @@ def test_call_publishes_a_service_with_upgrades_and_prints_their_ids(tmp_path):
     assert "(تسليم بصيغة PNG)" in published.stdout
 
 
+def test_call_reads_a_record_typed_as_json_a_payout_method(tmp_path):
+    # a payout method could not be given: "method must be of the type kind, account, not str"
+    db = str(tmp_path / "payouts.db")
+    member = huda(db)
+    as_huda = ("--db", db, "call", "--actor", f"member:{member}", "--lang", "en")
+    paypal = '{"kind": "paypal", "account": "huda@paypal.example"}'
+    methods = cli(*as_huda, "set_payout_methods", f"methods=[{paypal}]")
+    assert (0, "ok") == (methods.returncode, methods.stdout.strip())
+    withdrawal = cli(*as_huda, "request_withdrawal", "amount=10 USD", f"method={paypal}")
+    assert 2 == withdrawal.returncode  # nothing earned yet: refused by the rules, typed
+    assert "available earnings" in withdrawal.stderr
+    other = '{"kind": "paypal", "account": "other@paypal.example"}'
+    not_hers = cli(*as_huda, "request_withdrawal", "amount=10 USD", f"method={other}")
+    assert (2, "not_found") == (not_hers.returncode, not_hers.stderr.split(":")[0])
+
+
 def test_call_says_who_must_act_and_suggests_a_mistyped_name(tmp_path):
     db = str(tmp_path / "mistakes.db")
     no_actor = cli("--db", db, "call", "top_up", "amount=25 USD", "method=card")

@@ -171,7 +171,9 @@ def _plain(name: str, text: str, hint: object) -> object:
             return _json(name, text)
         amount, _, currency = text.strip().partition(" ")
         return f"{amount} {currency or KHAMSAT.currency}"
-    if any(o in {int, bool} or typing.get_origin(o) in {tuple, list} for o in options):
+    if any(
+        o in {int, bool} or typing.get_origin(o) in {tuple, list} or attrs.has(o) for o in options
+    ):  # numbers, lists and records (a payout method: {"kind": "paypal", "account": …})
         return _json(name, text)
     return text
 
