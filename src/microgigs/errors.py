@@ -828,10 +828,17 @@ class ProjectStatusConflict(ProjectError):
 
     code = "projects.status_conflict"
     template = _("Cannot {action} a {subject} that is {status}.")
+    numbered: ClassVar[str] = _("Cannot {action} {subject} {number}: it is {status}.")
 
     subject: str
     status: object
     action: str
+    number: int | None = attrs.field(default=None, kw_only=True)
+    """Which milestone, for a milestone's status (``None`` for anything else)."""
+
+    def wording(self) -> str:
+        """A milestone is named by its number."""
+        return self.template if self.number is None else self.numbered
 
 
 @attrs.define(auto_exc=True)

@@ -391,3 +391,14 @@ def test_only_a_submitted_milestone_is_approved() -> None:
         MilestoneStatus.CHANGES_REQUESTED,
         usd(0),
     )
+
+
+def test_a_milestone_in_the_wrong_status_is_named_by_its_number() -> None:
+    # a new user's note (2026-12-06): "Cannot fund a milestone that is funded" said not which
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    with pytest.raises(ProjectStatusConflict) as refused:
+        contract.fund(C, 1, NOW)
+    assert 1 == refused.value.number
+    assert str(refused.value).startswith("Cannot ")
+    assert " milestone 1: it is " in str(refused.value)

@@ -569,7 +569,7 @@ class Contract:
         milestone = self.milestone(number)
         if milestone.status not in statuses:
             raise ProjectStatusConflict(
-                subject=_("milestone"), status=milestone.status, action=action
+                subject=_("milestone"), status=milestone.status, action=action, number=number
             )
         return milestone
 
