@@ -1350,18 +1350,24 @@ def remove_payout_method() -> Response:
 
 @pages.post("/withdraw")
 def withdraw() -> Response:
-    """Withdraw earnings to one of the member's payout methods (by its place in the list)."""
+    """Withdraw earnings to one of the member's payout methods, named by kind and account.
+
+    Not by its place in the list: a method removed in another tab would move the others up,
+    and the money would go where the seller did not choose.
+    """
     me, amount = actor(), _amount("amount")
     methods = _market().member(me).payout_methods
-    index = _whole("method", 0)
-    if methods and not 0 <= index < len(methods):
+    typed = request.form.get("payout_method", "")
+    named = {f"{m.kind.value}:{m.account}": m for m in methods}
+    if typed and typed not in named:
         raise FormError.not_a_choice(
-            name="method",
-            typed=request.form.get("method", ""),
+            name="payout_method",
+            typed=typed,
             arabic_choices=["طرق السحب المعروضة"],
             english_choices=["the methods shown"],
         )
-    chosen = methods[index] if methods else None  # none: the library says to add one
+    # none typed: the first (the only one the page shows), or none to say that one is needed
+    chosen = named[typed] if typed else (methods[0] if methods else None)
     command(
         lambda k: _market().request_withdrawal(me, amount, method=chosen, key=k),
         ("طلبت سحب أرباحك", "Your withdrawal was requested"),
@@ -2064,7 +2070,10 @@ def admin() -> str:
             for c in queues.contract_disputes
         },
         projects=_market().project_queue(actor()),
-        payouts=_market().payout_queue(actor()),
+        payouts=(queue := _market().payout_queue(actor())),
+        # each seller's payout methods now: a withdrawal's own may have been removed since,
+        # or (one from before withdrawals were recorded) not be known
+        methods={w.seller_id: _market().member(actor(), w.seller_id).payout_methods for w in queue},
         members=_market().members(actor(), limit=1000),
     )
 
@@ -2102,7 +2111,15 @@ def suspension(member_id: str) -> Response:
 @pages.post("/admin/withdrawals/<withdrawal_id>")
 def settle_withdrawal(withdrawal_id: str) -> Response:
     """An admin records the payout provider's answer: paid out, or failed (the library checks)."""
-    paid = request.form.get("paid") == "yes"
+    answer = request.form.get("paid", "")
+    if answer not in {"yes", "no"}:  # no answer is no answer, not "failed"
+        raise FormError.not_a_choice(
+            name="paid",
+            typed=answer,
+            arabic_choices=["تم التحويل", "فشل التحويل"],
+            english_choices=["paid out", "payout failed"],
+        )
+    paid = answer == "yes"
     command(
         lambda k: _market().settle_withdrawal(
             actor(), WithdrawalId(withdrawal_id), paid=paid, key=k
@@ -2459,6 +2476,8 @@ _FIELDS: Final = {
     "ordering": ("الترتيب", "Sort by"),
     "kind": ("نوع طريقة السحب", "Payout method's kind"),
     "method": ("طريقة الدفع", "Payment method"),
+    "payout_method": ("يُحوَّل إلى", "Paid to"),
+    "paid": ("نتيجة التحويل", "Payout outcome"),
     "status": ("حالة الطلب", "Order status"),
     "visibility": ("ظهور المشروع", "Who sees the project"),
     "resolution": ("القرار في النزاع", "Decision on the dispute"),

@@ -143,9 +143,10 @@ def contact_details(text: str) -> list[str]:
 
 
 _TECHNOLOGIES: Final = re.compile(
-    r"\b(?:(?:asp|vb|ado|ml)\.net|socket\.io)\b(?!\.\w)", re.IGNORECASE
+    r"(?<![\w.])(?:(?:asp|vb|ado|ml)\.net|socket\.io)\b(?![./]\w)", re.IGNORECASE
 )
-"""Skills named like a domain: "ASP.NET" or "Socket.IO" in a bid is no address to leave by."""
+"""Skills named like a domain: "ASP.NET" or "Socket.IO" in a bid is no address to leave by;
+with a path or a host around it ("forums.asp.net", "asp.net/sara") it is one."""
 
 
 _FOUND_NAMES: Final = (

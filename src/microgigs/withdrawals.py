@@ -18,7 +18,7 @@ from microgigs._text import _
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, NoPayoutMethod, NotFound, WithdrawalSettled
 from microgigs.ids import MemberId, WithdrawalId
-from microgigs.members import Member, PayoutMethod
+from microgigs.members import Member, PayoutKind, PayoutMethod
 from microgigs.money import Money
 
 __all__ = ["Withdrawal", "WithdrawalStatus"]
@@ -48,7 +48,9 @@ class Withdrawal:
     id: WithdrawalId
     seller_id: MemberId
     amount: Money
-    method: PayoutMethod
+    method: PayoutMethod | None
+    """Where the money goes; ``None`` for what was being paid out before withdrawals were
+    recorded (SQLite schema 16, PostgreSQL schema 15): pay it to the seller's methods."""
     requested_at: datetime
     status: WithdrawalStatus = WithdrawalStatus.REQUESTED
     settled_at: datetime | None = None
@@ -73,9 +75,12 @@ class Withdrawal:
             raise NoPayoutMethod(member_id=seller.id)
         if method is None:
             return cls(withdrawal_id, seller.id, amount, seller.payout_methods[0], utc(now))
-        if type(method) is not PayoutMethod:
+        given: object = method  # what a caller put there, whatever its annotation says
+        kind = method.kind if isinstance(given, PayoutMethod) else None
+        if type(given) is not PayoutMethod or type(kind) is not PayoutKind:
+            actual = given if type(given) is not PayoutMethod else kind
             raise InvalidType(
-                field=_("payout method"), expected="PayoutMethod", actual=type(method).__name__
+                field=_("payout method"), expected="PayoutMethod", actual=type(actual).__name__
             )
         chosen = method.checked()  # as the seller's own were stored: normalised
         if chosen not in seller.payout_methods:

@@ -70,6 +70,9 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
         ("خبرة 5 سنوات في ASP.NET و Socket.IO و VB.NET", []),
         ("asp.net.ly", ["link"]),
         ("www.asp.net", ["link"]),
+        ("asp.net/khaled", ["link"]),
+        ("x.socket.io", ["link"]),
+        ("khaled.vb.net", ["link"]),
     ],
 )
 def test_contact_details_are_found(text, kinds):

@@ -6,10 +6,9 @@ an admin settle one: a seller's "being paid out" stayed there for good.
 
 from __future__ import annotations
 
-import re
-
 from forms import csrf_of, log_in
 
+from microgigs import Money
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
 from microgigs.members import PayoutKind
@@ -53,13 +52,36 @@ def test_a_seller_with_two_methods_picks_where_the_money_goes(app, host):
     for kind, account in (("paypal", "khaled@paypal.com"), ("bank_transfer", IBAN)):
         _post(khaled, "/dashboard", "/payout-methods", kind=kind, account=account, key=account)
     page = khaled.get("/dashboard").data.decode()
-    assert '<select name="method">' in page
-    (bank,) = re.findall(rf'<option value="(\d)">[^<]*{IBAN}</option>', page)
-    _post(khaled, "/dashboard", "/withdraw", amount="10", method=bank, key="w-khaled")
+    assert '<select name="payout_method">' in page
+    bank = f"bank_transfer:{IBAN}"  # a method is named, not numbered by its place
+    assert f'<option value="{bank}">' in page
+    _post(khaled, "/dashboard", "/withdraw", amount="10", payout_method=bank, key="w-khaled")
     member_id = host.accounts.check("khaled_dev@example.com", "demo-password").member_id
     (withdrawal,) = host.market.withdrawals(ADMIN, MemberId(member_id))
     assert (PayoutKind.BANK_TRANSFER, IBAN) == (withdrawal.method.kind, withdrawal.method.account)
     assert IBAN in khaled.get("/dashboard").data.decode()
-    # a method that is not on the page is refused, and nothing is withdrawn
-    _post(khaled, "/dashboard", "/withdraw", amount="10", method="7", key="w-nowhere")
+    # a method no longer on the account (removed in another tab) is refused, nothing moves;
+    # by its place in the list it went to the next method (a hostile review, 2026-12-06)
+    stale = "paypal:khaled@paypal.com"
+    index = [
+        f"{m.kind.value}:{m.account}"
+        for m in host.market.member(ADMIN, MemberId(member_id)).payout_methods
+    ].index(stale)
+    _post(khaled, "/dashboard", "/payout-methods/remove", index=str(index), key="rm-paypal")
+    answer = _post(khaled, "/dashboard", "/withdraw", amount="10", payout_method=stale, key="w2")
+    assert 303 == answer.status_code
     assert 1 == len(host.market.withdrawals(ADMIN, MemberId(member_id)))
+
+
+def test_an_answer_that_is_neither_paid_nor_failed_records_nothing(app, host):
+    # a hostile review (2026-12-06): a post without "paid" was recorded as failed
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    khaled = Actor.member(
+        MemberId(host.accounts.check("khaled_dev@example.com", "demo-password").member_id)
+    )
+    waiting = host.market.request_withdrawal(khaled, Money.of(10, "USD"), key="w-answer")
+    _post(admin, "/admin", f"/admin/withdrawals/{waiting}", key="no-answer")
+    assert WithdrawalStatus.REQUESTED is host.market.withdrawals(khaled)[0].status
+    queue = admin.get("/admin").data.decode()
+    assert f'href="/members/{khaled.member_id}"' in queue  # the seller, unambiguously

@@ -831,7 +831,17 @@ class RequestWithdrawal(Command[WithdrawalId]):
     of them); the withdrawal waits in the payout queue until :class:`SettleWithdrawal`.
     """
 
-    errors = (NoPayoutMethod, NotFound, WithdrawalTooSmall, InsufficientFunds)
+    errors = (
+        NoPayoutMethod,
+        NotFound,
+        InvalidEmail,
+        InvalidIban,
+        EmailNotVerified,
+        WithdrawalTooSmall,
+        NotPositive,
+        CurrencyMismatch,
+        InsufficientFunds,
+    )
 
     actor: Actor
     amount: Money

@@ -910,8 +910,8 @@ class SqlBackend(ABC):
             steps += self._member(member)
         if changes.services:
             steps += self._store("services", changes.services, self._service_columns)
-        for placed in changes.orders:
-            steps += self._order(placed)
+        if changes.orders or changes.documents:
+            steps += self._versioned(changes)
         if changes.transactions:
             steps += self._postings(changes.transactions)
         for favourites in changes.favourites:
@@ -945,14 +945,14 @@ class SqlBackend(ABC):
             ]
         return self._more_steps(changes, steps)
 
-    def _more_steps(self, changes: Changes, steps: list[_Step]) -> list[_Step]:
-        """The rest of :meth:`_steps`, after ``steps``: the command's record comes last."""
-        for review in changes.reviews:
-            steps += self._review(review)
-        if changes.inquiries:
-            steps += self._store("inquiries", changes.inquiries, self._inquiry_columns)
-        if changes.requests:
-            steps += self._store("requests", changes.requests, self._request_columns)
+    def _versioned(self, changes: Changes) -> list[_Step]:
+        """Orders and the shared way's documents (a contract, a withdrawal), before postings.
+
+        A unit that lost a race is told ``StaleWrite``, not what its postings would find.
+        """
+        steps: list[_Step] = []
+        for placed in changes.orders:
+            steps += self._order(placed)
         for document in changes.documents:
             columns = {name: self._column(value) for name, value in document.columns.items()}
             steps += self._upsert(
@@ -961,6 +961,16 @@ class SqlBackend(ABC):
                 columns,
                 label=document.label,
             )
+        return steps
+
+    def _more_steps(self, changes: Changes, steps: list[_Step]) -> list[_Step]:
+        """The rest of :meth:`_steps`, after ``steps``: the command's record comes last."""
+        for review in changes.reviews:
+            steps += self._review(review)
+        if changes.inquiries:
+            steps += self._store("inquiries", changes.inquiries, self._inquiry_columns)
+        if changes.requests:
+            steps += self._store("requests", changes.requests, self._request_columns)
         if changes.listings:
             steps += [self._listing(listing) for listing in changes.listings]
         if changes.unlisted:
