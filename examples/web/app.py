@@ -1375,6 +1375,19 @@ def withdraw() -> Response:
     return back()
 
 
+@pages.post("/withdrawals/<withdrawal_id>/cancel")
+def cancel_withdrawal(withdrawal_id: str) -> Response:
+    """The seller takes back a withdrawal not yet paid out (the library checks whose it is)."""
+    command(
+        lambda k: _market().cancel_withdrawal(actor(), WithdrawalId(withdrawal_id), key=k),
+        (
+            "أُلغي طلب السحب وعاد المبلغ إلى أرباحك المتاحة",
+            "Cancelled: the money is available again",
+        ),
+    )
+    return back()
+
+
 # --- requests for services that don't exist ---------------------------------------------------
 
 

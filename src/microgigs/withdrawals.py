@@ -15,8 +15,15 @@ import attrs
 
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
+from microgigs.actors import Role
 from microgigs.clock import utc
-from microgigs.errors import InvalidType, NoPayoutMethod, NotFound, WithdrawalSettled
+from microgigs.errors import (
+    InvalidType,
+    NoPayoutMethod,
+    NotFound,
+    PermissionDenied,
+    WithdrawalSettled,
+)
 from microgigs.ids import MemberId, WithdrawalId
 from microgigs.members import Member, PayoutKind, PayoutMethod
 from microgigs.money import Money
@@ -30,6 +37,7 @@ class WithdrawalStatus(LabelledEnum):
     REQUESTED = "requested"
     PAID = "paid"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 label_members(
@@ -37,6 +45,7 @@ label_members(
         WithdrawalStatus.REQUESTED: _("awaiting payout"),
         WithdrawalStatus.PAID: _("paid out"),
         WithdrawalStatus.FAILED: _("failed, back in available earnings"),
+        WithdrawalStatus.CANCELLED: _("cancelled, back in available earnings"),
     }
 )
 
@@ -86,6 +95,16 @@ class Withdrawal:
         if chosen not in seller.payout_methods:
             raise NotFound(kind=_("payout method"), key=chosen.account)
         return cls(withdrawal_id, seller.id, amount, chosen, utc(now))
+
+    def cancel(self, seller_id: MemberId, now: datetime) -> None:
+        """The seller takes it back before the payout (their own only; then it is settled)."""
+        if seller_id != self.seller_id:
+            raise PermissionDenied(actor=Role.MEMBER.label, action=_("cancel another's withdrawal"))
+        if self.status is not WithdrawalStatus.REQUESTED:
+            raise WithdrawalSettled(withdrawal_id=self.id, status=self.status)
+        self.status = WithdrawalStatus.CANCELLED
+        self.settled_at = utc(now)
+        self.version += 1
 
     def settle(self, *, paid: bool, now: datetime) -> None:
         """The payout provider's answer: paid out, or failed (the money is available again).

@@ -195,6 +195,7 @@ def scene(market):
     market.clock.set(market.clock.now() + 20 * DAY)
     market.tick()
     withdrawal = market.request_withdrawal(sara, usd(10), key="w-1")
+    to_cancel = market.request_withdrawal(sara, usd(10), key="w-2")
     to_review = _order(market, ahmad, logo, "o-to-review")
     market.deliver(sara, to_review, "تم التسليم", key="o-to-review-d")
     market.accept(ahmad, to_review, key="o-to-review-a")
@@ -233,6 +234,7 @@ def scene(market):
         {
             "sara": sara.member_id,
             "withdrawal": withdrawal,
+            "to-cancel": to_cancel,
             "ahmad": ahmad.member_id,
             "mona": mona.member_id,
             "omar": omar,
@@ -407,6 +409,11 @@ def plays(m, s):
         "request_withdrawal",
         lambda k: m.request_withdrawal(sara, usd(10), key=k),
         lambda k: m.request_withdrawal(sara, usd(20), key=k),
+    )
+    yield Play(
+        "cancel_withdrawal",
+        lambda k: m.cancel_withdrawal(sara, s["to-cancel"], key=k),
+        lambda k: m.cancel_withdrawal(sara, s["withdrawal"], key=k),
     )
     yield Play(
         "settle_withdrawal",

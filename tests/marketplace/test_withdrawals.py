@@ -167,3 +167,28 @@ def _answer(*, market, withdrawal, actor, paid, barrier, told):
         told.append(None)
     except (WithdrawalSettled, StaleWrite) as error:
         told.append(type(error))
+
+
+def test_a_seller_cancels_a_withdrawal_not_yet_paid_out_and_the_money_is_back(market):
+    # a hostile review (2026-12-06): a seller who removed a compromised payout account could
+    # not stop a withdrawal on its way to it
+    seller, buyer = earning(market)
+    withdrawal = market.request_withdrawal(seller, usd(10), key="w")
+    market.set_payout_methods(seller, [BANK], key="pm-2")  # the PayPal account is gone
+    with pytest.raises(PermissionDenied):
+        market.cancel_withdrawal(buyer, withdrawal, key="c-other")
+    with pytest.raises(PermissionDenied):
+        market.cancel_withdrawal(ADMIN, withdrawal, key="c-admin")
+    market.cancel_withdrawal(seller, withdrawal, key="c")
+    market.cancel_withdrawal(seller, withdrawal, key="c")  # a replay: nothing more
+    assert (usd(20), usd(0), usd(0)) == money_of(market, seller)
+    assert WithdrawalStatus.CANCELLED is market.withdrawals(seller)[0].status
+    assert [] == market.payout_queue(ADMIN)
+    with pytest.raises(WithdrawalSettled):  # answered: nothing to pay any more
+        market.settle_withdrawal(ADMIN, withdrawal, paid=True, key="s")
+    paid = market.request_withdrawal(seller, usd(10), key="w-2")
+    market.settle_withdrawal(ADMIN, paid, paid=True, key="s-2")
+    with pytest.raises(WithdrawalSettled):  # paid out: too late to cancel
+        market.cancel_withdrawal(seller, paid, key="c-2")
+    assert (usd(10), usd(0), usd(10)) == money_of(market, seller)
+    assert [] == market.audit(ADMIN)

@@ -216,6 +216,11 @@ def calls(m, s):
         [admin, *outsiders],
     )
     yield (
+        "cancel_withdrawal",
+        lambda a: m.cancel_withdrawal(a, s["withdrawal"], key="x"),
+        [buyer, admin, SYSTEM, STRANGER],
+    )
+    yield (
         "settle_withdrawal",
         lambda a: m.settle_withdrawal(a, s["withdrawal"], paid=True, key="x"),
         [seller, buyer, STRANGER],

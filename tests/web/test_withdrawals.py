@@ -85,3 +85,23 @@ def test_an_answer_that_is_neither_paid_nor_failed_records_nothing(app, host):
     assert WithdrawalStatus.REQUESTED is host.market.withdrawals(khaled)[0].status
     queue = admin.get("/admin").data.decode()
     assert f'href="/members/{khaled.member_id}"' in queue  # the seller, unambiguously
+
+
+def test_a_seller_cancels_a_waiting_withdrawal_from_their_dashboard(app, host):
+    reem = app.test_client()
+    log_in(reem, "reem_marketing@example.com")
+    me = Actor.member(
+        MemberId(host.accounts.check("reem_marketing@example.com", "demo-password").member_id)
+    )
+    waiting = host.market.request_withdrawal(me, Money.of(10, "USD"), key="w-reem")
+    page = reem.get("/dashboard").data.decode()
+    assert f'action="/withdrawals/{waiting}/cancel"' in page
+    _post(reem, "/dashboard", f"/withdrawals/{waiting}/cancel", key="cancel-reem")
+    assert WithdrawalStatus.CANCELLED is host.market.withdrawals(me)[0].status
+    assert f'action="/withdrawals/{waiting}/cancel"' not in reem.get("/dashboard").data.decode()
+    # another member's is refused and stays as it was
+    other = host.market.request_withdrawal(me, Money.of(10, "USD"), key="w-reem-2")
+    khaled = app.test_client()
+    log_in(khaled, "khaled_dev@example.com")
+    _post(khaled, "/dashboard", f"/withdrawals/{other}/cancel", key="cancel-other")
+    assert WithdrawalStatus.REQUESTED is host.market.withdrawals(me)[0].status

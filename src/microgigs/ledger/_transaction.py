@@ -52,6 +52,7 @@ class PostingKind(LabelledEnum):
     WITHDRAWAL_REQUESTED = "withdrawal_requested"
     WITHDRAWAL_COMPLETED = "withdrawal_completed"
     WITHDRAWAL_FAILED = "withdrawal_failed"
+    WITHDRAWAL_CANCELLED = "withdrawal_cancelled"
     REFUND = "refund"
     PARTIAL_REFUND = "partial_refund"
     REVERSAL = "reversal"
@@ -66,6 +67,7 @@ label_members(
         PostingKind.WITHDRAWAL_REQUESTED: _("withdrawal requested"),
         PostingKind.WITHDRAWAL_COMPLETED: _("withdrawal paid out"),
         PostingKind.WITHDRAWAL_FAILED: _("withdrawal failed"),
+        PostingKind.WITHDRAWAL_CANCELLED: _("withdrawal cancelled"),
         PostingKind.REFUND: _("refund"),
         PostingKind.PARTIAL_REFUND: _("partial refund"),
         PostingKind.REVERSAL: _("reversal"),
@@ -453,10 +455,48 @@ def fail_withdrawal(
     at: datetime,
 ) -> Transaction:
     """The payout failed: the money is available to the seller again."""
-    return _transfer(
+    return _back_to_available(
         transaction_id,
         key,
         PostingKind.WITHDRAWAL_FAILED,
+        seller_id=seller_id,
+        amount=amount,
+        at=at,
+    )
+
+
+def cancel_withdrawal(
+    transaction_id: TransactionId,
+    key: str,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    at: datetime,
+) -> Transaction:
+    """The seller took back a withdrawal not yet paid out: the money is available again."""
+    return _back_to_available(
+        transaction_id,
+        key,
+        PostingKind.WITHDRAWAL_CANCELLED,
+        seller_id=seller_id,
+        amount=amount,
+        at=at,
+    )
+
+
+def _back_to_available(
+    transaction_id: TransactionId,
+    key: str,
+    kind: PostingKind,
+    *,
+    seller_id: MemberId,
+    amount: Money,
+    at: datetime,
+) -> Transaction:
+    return _transfer(
+        transaction_id,
+        key,
+        kind,
         source=withdrawing(seller_id),
         target=available(seller_id),
         amount=amount,

@@ -337,6 +337,7 @@ class Marketplace(Queries, ProjectQueries):
 
     # --- withdrawals and levels -----------------------------------------------------------------
     request_withdrawal = use_case(c.RequestWithdrawal)
+    cancel_withdrawal = use_case(c.CancelWithdrawal)
     settle_withdrawal = use_case(c.SettleWithdrawal)
     grant_professional = use_case(c.GrantProfessional)
     remove_professional = use_case(c.RemoveProfessional)

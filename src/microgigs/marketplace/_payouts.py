@@ -31,6 +31,21 @@ def request_withdrawal(command: c.RequestWithdrawal, context: Context) -> Withdr
     return withdrawal.id
 
 
+@handles(c.CancelWithdrawal)
+def cancel_withdrawal(command: c.CancelWithdrawal, context: Context) -> None:
+    seller = command.actor.acting_member(_("cancel a withdrawal"))
+    withdrawal = context.uow.withdrawals.get(command.withdrawal_id)
+    withdrawal.cancel(seller, context.now)
+    context.uow.withdrawals.save(withdrawal)
+    context.post(
+        lg.cancel_withdrawal,
+        "cancel",
+        seller_id=withdrawal.seller_id,
+        amount=withdrawal.amount,
+        at=context.now,
+    )
+
+
 @handles(c.SettleWithdrawal)
 def settle_withdrawal(command: c.SettleWithdrawal, context: Context) -> None:
     if command.actor.role is Role.MEMBER:

@@ -132,6 +132,7 @@ __all__ = [
     "AskToCancelContract",
     "CancelLate",
     "CancelProject",
+    "CancelWithdrawal",
     "Checkout",
     "CloseProject",
     "CloseRequest",
@@ -849,6 +850,20 @@ class RequestWithdrawal(Command[WithdrawalId]):
 
 
 @attrs.frozen
+class CancelWithdrawal(Command[None]):
+    """The seller takes back a withdrawal not yet paid out: the money is available again.
+
+    A stolen or closed payout account is stopped this way; once the payout provider has
+    answered, it is settled and cannot be cancelled.
+    """
+
+    errors = (PermissionDenied, NotFound, WithdrawalSettled)
+
+    actor: Actor
+    withdrawal_id: WithdrawalId
+
+
+@attrs.frozen
 class SettleWithdrawal(Command[None]):
     """The payout provider's answer to a withdrawal, recorded by an admin or the system.
 
@@ -1274,6 +1289,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         Review,
         Reply,
         RequestWithdrawal,
+        CancelWithdrawal,
         SettleWithdrawal,
         GrantProfessional,
         RemoveProfessional,
