@@ -48,6 +48,7 @@ from microgigs.marketplace.queries import Balances, ProjectCard, ProjectPage
 from microgigs.orders import Order, OrderStatus
 from microgigs.projects import Contract
 from microgigs.ranking import ListingQuery, Ordering, matches
+from microgigs.withdrawals import Withdrawal
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 TOKEN_AGE = 7 * 24 * 3600  # seconds a token stays valid
@@ -541,6 +542,30 @@ def orders() -> Response:
         raise BadRequest("as: buyer أو seller.", "as: buyer or seller.")
     found = _market().orders_of(actor, wanted, as_seller=role == "seller")
     return jsonify(orders=[_order(o) for o in found])
+
+
+@api.get("/withdrawals")
+def withdrawals() -> Response:
+    """The caller's withdrawals, newest first; for an admin, those awaiting payout."""
+    actor = _actor()
+    market = _market()
+    found = market.payout_queue(actor) if actor.role is Role.ADMIN else market.withdrawals(actor)
+    return jsonify(withdrawals=[_withdrawal(w) for w in found])
+
+
+def _withdrawal(withdrawal: Withdrawal) -> dict[str, object]:
+    method = withdrawal.method
+    return {
+        "id": withdrawal.id,
+        "seller_id": withdrawal.seller_id,
+        "amount": _money(withdrawal.amount),
+        "method": None
+        if method is None
+        else {"kind": method.kind.value, "account": method.account},
+        "status": withdrawal.status.value,
+        "requested_at": withdrawal.requested_at.isoformat(),
+        "settled_at": None if withdrawal.settled_at is None else withdrawal.settled_at.isoformat(),
+    }
 
 
 @api.get("/orders/<order_id>")

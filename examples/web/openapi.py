@@ -68,6 +68,18 @@ CART = {
     },
 }
 STRINGS = {"type": "array", "items": {"type": "string"}}
+WITHDRAWAL = {
+    "type": "object",
+    "required": ["id", "seller_id", "amount", "method", "status", "requested_at", "settled_at"],
+    "properties": {
+        "id": {"type": "string"}, "seller_id": {"type": "string"}, "amount": MONEY,
+        "method": {"type": ["object", "null"], "properties": {
+            "kind": {"type": "string", "enum": ["paypal", "bank_transfer"]},
+            "account": {"type": "string"}}},
+        "status": {"type": "string", "enum": ["requested", "paid", "failed", "cancelled"]},
+        "requested_at": {"type": "string"}, "settled_at": {"type": ["string", "null"]},
+    },
+}  # fmt: skip
 PROJECT_CARD = {
     "type": "object",
     "required": ["id", "title", "budget_min", "budget_max", "currency", "bids"],
@@ -374,6 +386,14 @@ def _document() -> dict[str, Any]:
                     "links": {"GetOrder": {"operationId": "getOrder", "parameters": {
                         "order_id": "$response.body#/orders/0/id"}}}},
                     **_errors(400, 401, 403)},
+            }},
+            "/api/v1/withdrawals": {"get": {
+                "operationId": "listWithdrawals",
+                "summary": "The caller's withdrawals; an admin's: those awaiting payout",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "required": ["withdrawals"],
+                    "properties": {"withdrawals": {"type": "array", "items": WITHDRAWAL}}}),
+                    **_errors(401, 403)},
             }},
             "/api/v1/orders/{order_id}": {"get": {
                 "operationId": "getOrder", "summary": "An order and its conversation",

@@ -6,7 +6,7 @@ an admin settle one: a seller's "being paid out" stayed there for good.
 
 from __future__ import annotations
 
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 from microgigs import Money
 from microgigs.actors import Actor
@@ -105,3 +105,15 @@ def test_a_seller_cancels_a_waiting_withdrawal_from_their_dashboard(app, host):
     log_in(khaled, "khaled_dev@example.com")
     _post(khaled, "/dashboard", f"/withdrawals/{other}/cancel", key="cancel-other")
     assert WithdrawalStatus.REQUESTED is host.market.withdrawals(me)[0].status
+
+
+def test_the_api_lists_the_callers_withdrawals_and_an_admins_queue(app, host):
+    omar, admin = app.test_client(), app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(omar, 'omar_voice@example.com')}"}
+    mine = omar.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]
+    assert mine
+    assert {"id", "amount", "method", "status", "requested_at", "settled_at"} <= set(mine[0])
+    as_admin = {"Authorization": f"Bearer {bearer(admin, 'admin@example.com')}"}
+    queue = admin.get("/api/v1/withdrawals", headers=as_admin).json["withdrawals"]
+    assert {w["id"] for w in queue} == {w.id for w in host.market.payout_queue(ADMIN)}
+    assert 401 == app.test_client().get("/api/v1/withdrawals").status_code
