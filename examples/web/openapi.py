@@ -12,6 +12,7 @@ from typing import Any
 from api import EVENTS
 
 from microgigs.marketplace.commands import COMMANDS
+from microgigs.members import PayoutKind
 from microgigs.orders import OrderStatus
 from microgigs.projects import (
     BidStatus,
@@ -21,6 +22,7 @@ from microgigs.projects import (
     Visibility,
 )
 from microgigs.ranking import Ordering
+from microgigs.withdrawals import WithdrawalStatus
 
 ID = {"type": "string", "minLength": 1, "maxLength": 100}
 TEXT = {"type": "string", "maxLength": 5000}
@@ -68,18 +70,6 @@ CART = {
     },
 }
 STRINGS = {"type": "array", "items": {"type": "string"}}
-WITHDRAWAL = {
-    "type": "object",
-    "required": ["id", "seller_id", "amount", "method", "status", "requested_at", "settled_at"],
-    "properties": {
-        "id": {"type": "string"}, "seller_id": {"type": "string"}, "amount": MONEY,
-        "method": {"type": ["object", "null"], "properties": {
-            "kind": {"type": "string", "enum": ["paypal", "bank_transfer"]},
-            "account": {"type": "string"}}},
-        "status": {"type": "string", "enum": ["requested", "paid", "failed", "cancelled"]},
-        "requested_at": {"type": "string"}, "settled_at": {"type": ["string", "null"]},
-    },
-}  # fmt: skip
 PROJECT_CARD = {
     "type": "object",
     "required": ["id", "title", "budget_min", "budget_max", "currency", "bids"],
@@ -135,6 +125,18 @@ CONTRACT_PAGE = {
                 "proposed_by": {"type": ["string", "null"]}}},
         "funded": MONEY, "released": MONEY, "refunded": MONEY, "held": MONEY,
         "next_commands": STRINGS,
+    },
+}  # fmt: skip
+WITHDRAWAL = {
+    "type": "object",
+    "required": ["id", "seller_id", "amount", "method", "status", "requested_at", "settled_at"],
+    "properties": {
+        "id": {"type": "string"}, "seller_id": {"type": "string"}, "amount": MONEY,
+        "method": {"type": ["object", "null"], "properties": {
+            "kind": {"type": "string", "enum": [k.value for k in PayoutKind]},
+            "account": {"type": "string"}}},
+        "status": {"type": "string", "enum": [s.value for s in WithdrawalStatus]},
+        "requested_at": {"type": "string"}, "settled_at": {"type": ["string", "null"]},
     },
 }  # fmt: skip
 KEY = {
