@@ -62,6 +62,10 @@ def password_allowed(password: str) -> bool:
     )
 
 
+RESET = "reset:"
+"""What a password-reset link's digest is kept under, apart from e-mail verification's."""
+
+
 class AccountExists(ValueError):
     """An account for this member or this e-mail is kept already (a twin request's, say)."""
 
@@ -148,6 +152,15 @@ class Accounts(Protocol):
 
     def use_verification(self, token: str) -> str | None:
         """The member a live, unused verification token belongs to, using it up."""
+
+    def issue_reset(self, member_id: str, lifetime: float) -> str:
+        """A new password-reset token for a member (to be mailed, never shown)."""
+
+    def use_reset(self, token: str) -> str | None:
+        """The member a live, unused password-reset token belongs to, using it up.
+
+        A verification token is no reset token, nor the other way round.
+        """
 
     def hit(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count ``amount`` more in the window of ``key`` (opened for ``expiry`` s)."""
@@ -320,17 +333,32 @@ class MemoryAccounts:
 
     def issue_verification(self, member_id: str, lifetime: float) -> str:
         """A new e-mail verification token."""
-        token = secrets.token_urlsafe(32)
-        self._links[_digest(token)] = (member_id, self.clock() + lifetime, False)
-        return token
+        return self._issue_link("", member_id, lifetime)
 
     def use_verification(self, token: str) -> str | None:
         """The member of a live, unused verification token, using it up."""
+        return self._use_link("", token)
+
+    def issue_reset(self, member_id: str, lifetime: float) -> str:
+        """A new password-reset token."""
+        return self._issue_link(RESET, member_id, lifetime)
+
+    def use_reset(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, using it up."""
+        return self._use_link(RESET, token)
+
+    def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
+        token = secrets.token_urlsafe(32)
+        self._links[purpose + _digest(token)] = (member_id, self.clock() + lifetime, False)
+        return token
+
+    def _use_link(self, purpose: str, token: str) -> str | None:
+        key = purpose + _digest(token)
         with self._lock:
-            row = self._links.get(_digest(token))
+            row = self._links.get(key)
             if row is None or row[2] or row[1] <= self.clock():
                 return None
-            self._links[_digest(token)] = (row[0], row[1], True)
+            self._links[key] = (row[0], row[1], True)
         return row[0]
 
     def hit(self, key: str, expiry: float, amount: int = 1) -> int:
@@ -633,22 +661,36 @@ class SqlAccounts:
 
     def issue_verification(self, member_id: str, lifetime: float) -> str:
         """A new e-mail verification token."""
-        token = secrets.token_urlsafe(32)
-        self._count(
-            "INSERT INTO web_verifications (digest, member_id, expires_at) VALUES (?, ?, ?)",
-            (_digest(token), member_id, self.clock() + lifetime),
-        )
-        return token
+        return self._issue_link("", member_id, lifetime)
 
     def use_verification(self, token: str) -> str | None:
         """The member of a live, unused verification token, using it up."""
+        return self._use_link("", token)
+
+    def issue_reset(self, member_id: str, lifetime: float) -> str:
+        """A new password-reset token (kept with the verification links, by its purpose)."""
+        return self._issue_link(RESET, member_id, lifetime)
+
+    def use_reset(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, using it up."""
+        return self._use_link(RESET, token)
+
+    def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
+        token = secrets.token_urlsafe(32)
+        self._count(
+            "INSERT INTO web_verifications (digest, member_id, expires_at) VALUES (?, ?, ?)",
+            (purpose + _digest(token), member_id, self.clock() + lifetime),
+        )
+        return token
+
+    def _use_link(self, purpose: str, token: str) -> str | None:
         with self._transaction() as db:
             row = db.execute(
                 self._sql(
                     "UPDATE web_verifications SET used = TRUE"
                     " WHERE digest = ? AND NOT used AND expires_at > ? RETURNING member_id"
                 ),
-                (_digest(token), self.clock()),
+                (purpose + _digest(token), self.clock()),
             ).fetchone()
         return None if row is None else str(row[0])
 

@@ -2368,6 +2368,72 @@ def change_password() -> str | Response:
     return redirect(url_for("dashboard"), 303)
 
 
+RESET_AGE: Final = 3600
+"""How long a password-reset link works (once): an hour."""
+
+
+@pages.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response:
+    """Mail a reset link to the address, if an account holds it: the same answer either way."""
+    if request.method == "GET":
+        return render_template("password_forgot.html")
+    host = _host()
+    account = host.accounts.holder(request.form.get("email", ""))
+    if account is not None:
+        token = host.accounts.issue_reset(account.member_id, RESET_AGE)
+        base = current_app.config["BASE_URL"]  # never a Host header an attacker chose
+        link = (
+            base + url_for("reset_password", token=token)
+            if base
+            else url_for("reset_password", token=token, _external=True)
+        )
+        host.mail(
+            account.email,
+            "أعد تعيين كلمة المرور / Reset your password",
+            f"{link}\n\nيعمل الرابط مرة واحدة خلال ساعة؛ إن لم تطلبه فتجاهله."
+            " / The link works once, within an hour; if you did not ask, ignore it.",
+        )
+    flash(  # whether the address has an account is not said (OWASP: no enumeration here)
+        "إن كان لهذا البريد حساب فقد أرسلنا إليه رابطًا لإعادة تعيين كلمة المرور، يعمل ساعة."
+        if g.lang == "ar"
+        else "If an account has this address, a link to reset its password is on its way "
+        "(it works for an hour).",
+        "ok",
+    )
+    return redirect(url_for("login"), 303)
+
+
+@pages.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    """A new password from a mailed link: every session ends and every API token is revoked."""
+    if request.method == "GET":
+        return render_template("password_reset.html", token=token)
+    password = request.form.get("password", "")
+    if not password_allowed(password):  # said first: the link is not used up by a typo
+        flash(_password_refused(password), "error")
+        return render_template("password_reset.html", token=token), 400  # type: ignore[return-value]
+    accounts = _host().accounts
+    member_id = accounts.use_reset(token)
+    if member_id is None:  # unknown, used or expired: the same answer for each
+        message = (
+            "رابط إعادة التعيين غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا."
+            if g.lang == "ar"
+            else "This reset link is not valid: used or expired. Ask for a new one."
+        )
+        page = render_template("error.html", message=message, back_to="/password/forgot")
+        return page, 404  # type: ignore[return-value]
+    accounts.set_password(member_id, password)
+    accounts.end_sessions(member_id)
+    accounts.revoke_tokens(member_id)
+    flash(
+        "غُيّرت كلمة المرور وأُنهيت جلساتك كلها؛ ادخل بالكلمة الجديدة"
+        if g.lang == "ar"
+        else "Password changed and every session ended: log in with the new one",
+        "ok",
+    )
+    return redirect(url_for("login"), 303)
+
+
 @pages.get("/lang/<code>")
 def language(code: str) -> Response:
     session["lang"] = code if code in LANGUAGES else "ar"

@@ -24,11 +24,12 @@ LIMITS: Final = {
     "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
     "REGISTER_LIMIT": "10 per hour",
     "REGISTER_REFUSED_LIMIT": "100 per hour",
+    "RESET_LIMIT": "3 per hour",
 }
 """Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
 account, log-in attempts per address, registrations made (and links sent again) per
-address, and refused registration forms per address (far more: a person retrying a form
-is never locked out by their own mistakes)."""
+address, refused registration forms per address (far more: a person retrying a form
+is never locked out by their own mistakes), and password-reset links mailed per account."""
 
 
 def limit(app: Flask, accounts: Accounts) -> None:
@@ -93,6 +94,14 @@ def limit(app: Flask, accounts: Accounts) -> None:
     )
     for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
         app.view_functions[endpoint] = registering(app.view_functions[endpoint])
+    # a reset link asked for: per account (nobody's mailbox is flooded) and per address
+    resets = limiter.shared_limit(
+        setting("RESET_LIMIT"), "reset", key_func=_account_key, methods=["POST"]
+    )
+    forgot = app.view_functions["pages.forgot_password"]
+    app.view_functions["pages.forgot_password"] = per_address(resets(forgot))
+    reset = app.view_functions["pages.reset_password"]
+    app.view_functions["pages.reset_password"] = per_address(reset)
 
 
 def _account_key() -> str:
@@ -123,8 +132,10 @@ def _account_key() -> str:
     tried = (email if isinstance(email, str) else "").strip().lower()[:320]
     # a browser this account logged in from before counts its own failed log-ins: a
     # stranger's guesses lock out only browsers that never logged in (OWASP, "device
-    # cookies"). Not guesses at the current password: a stolen session may bring the cookie.
-    device = None if request.endpoint == "pages.change_password" else trusted_device(tried)
+    # cookies"). Not guesses at the current password (a stolen session may bring the
+    # cookie), nor reset links asked for (an inbox is the account's, whichever browser asks).
+    guarded = request.endpoint in {"pages.change_password", "pages.forgot_password"}
+    device = None if guarded else trusted_device(tried)
     return f"account:{tried}" if device is None else f"account:{tried}|device:{device}"
 
 

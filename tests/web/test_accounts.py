@@ -100,6 +100,19 @@ def test_verification_links_work_once_before_they_expire(store):
     assert accounts.use_verification(second) is None
 
 
+def test_reset_links_work_once_before_they_expire_and_are_no_verification_links(store):
+    accounts, clock = store
+    reset = accounts.issue_reset("m1", 60)
+    verification = accounts.issue_verification("m1", 60)
+    assert accounts.use_verification(reset) is None  # each link for its own purpose
+    assert accounts.use_reset(verification) is None
+    assert "m1" == accounts.use_reset(reset)
+    assert accounts.use_reset(reset) is None
+    later = accounts.issue_reset("m1", 60)
+    clock.now += 60
+    assert accounts.use_reset(later) is None
+
+
 def test_limit_windows_count_then_reopen(store):
     accounts, clock = store
     assert [1, 2, 3] == [accounts.hit("k", 60) for _ in range(3)]
