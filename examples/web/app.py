@@ -287,7 +287,7 @@ def create_app(
         SECRET_KEY=secret_key or secret_key_of(demo=host.demo),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("MICROGIGS_HTTPS") == "1",
+        SESSION_COOKIE_SECURE=_cookies_secure(demo=host.demo, testing=testing),
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=SESSION_AGE),
         TESTING=testing,
         SHOW_VERIFICATION_LINKS=host.demo,  # a demo shows the link; a site only mails it
@@ -2438,6 +2438,18 @@ def reset_password(token: str) -> str | Response:
 def language(code: str) -> Response:
     session["lang"] = code if code in LANGUAGES else "ar"
     return redirect(local(request.args.get("next")), 303)
+
+
+def _cookies_secure(*, demo: bool, testing: bool) -> bool:
+    """Cookies over HTTPS only, as shipped: a site is served over TLS (OWASP, sessions).
+
+    ``MICROGIGS_HTTPS=0`` lets a site served over plain HTTP keep its sessions (an intranet
+    without TLS); a demo (on this machine) and the test app send them over HTTP too.
+    """
+    chosen = os.environ.get("MICROGIGS_HTTPS")
+    if chosen in {"0", "1"}:
+        return chosen == "1"
+    return not (demo or testing)
 
 
 def url_for(endpoint: str, **values: object) -> str:

@@ -8,7 +8,8 @@ Every setting comes from the environment, so each worker process builds the same
   ``marketplace.sqlite3`` when unset;
 * ``MICROGIGS_FILES``: where delivered files are kept (a folder every worker and machine
   reaches);
-* ``MICROGIGS_HTTPS=1``: cookies only over HTTPS (behind a TLS proxy);
+* ``MICROGIGS_HTTPS``: cookies only over HTTPS unless it is ``0`` (a site served over plain
+  HTTP, an intranet without TLS);
 * ``MICROGIGS_HOSTS``: the host names the site answers for (others get 400);
 * ``MICROGIGS_BASE_URL``: the site's address, for mailed links;
 * ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``).

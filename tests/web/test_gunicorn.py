@@ -29,7 +29,7 @@ def test_gunicorn_with_two_workers_shares_sessions_and_tokens(tmp_path):
     port = free_port()
     env = {**os.environ, "MICROGIGS_DATABASE": db, "MICROGIGS_SECRET_KEY": "gunicorn-test",
            "MICROGIGS_FILES": str(tmp_path / "files"), "MICROGIGS_BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": "2"}  # fmt: skip
+           "WEB_CONCURRENCY": "2", "MICROGIGS_HTTPS": "0"}  # plain HTTP here  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
         cwd=WEB, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
