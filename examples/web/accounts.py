@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
-from limits.storage import Storage  # Flask-Limiter's counters' base class, not microgigs'
+from limits import storage as limit_counters  # Flask-Limiter's counters, not microgigs'
 
 # scrypt's cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash (RFC 7914's interactive level)
 _N, _R, _P = 2**14, 8, 1
@@ -765,7 +765,7 @@ except ImportError:  # PostgreSQL is an extra
 # --- Flask-Limiter's storage ----------------------------------------------------------------
 
 
-class LimitStorage(Storage):
+class LimitStorage(limit_counters.Storage):
     """Flask-Limiter's counters in the host's store, so every worker counts together.
 
     Registered with ``limits`` under the scheme ``microgigs://``; Flask-Limiter builds it

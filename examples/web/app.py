@@ -2086,7 +2086,10 @@ def admin() -> str:
         payouts=(queue := _market().payout_queue(actor())),
         # each seller's payout methods now: a withdrawal's own may have been removed since,
         # or (one from before withdrawals were recorded) not be known
-        methods={w.seller_id: _market().member(actor(), w.seller_id).payout_methods for w in queue},
+        methods={
+            seller: _market().member(actor(), seller).payout_methods
+            for seller in {w.seller_id for w in queue}  # each seller read once
+        },
         members=_market().members(actor(), limit=1000),
     )
 
