@@ -186,7 +186,14 @@ class PayoutMethod:
         return cls(PayoutKind.BANK_TRANSFER, account)
 
     def checked(self) -> PayoutMethod:
-        """This method as its factory makes it: a PayPal e-mail or an IBAN, checked."""
+        """This method as its factory makes it: a PayPal e-mail or an IBAN, checked.
+
+        A ``kind`` that is no :class:`PayoutKind` (the text ``"paypal"``) is ``InvalidType``.
+        """
+        if type(self.kind) is not PayoutKind:
+            raise InvalidType(
+                field=_("payout kind"), expected="PayoutKind", actual=type(self.kind).__name__
+            )
         if self.kind is PayoutKind.PAYPAL:
             return PayoutMethod.paypal(self.account)
         return PayoutMethod.bank_transfer(self.account)

@@ -25,7 +25,7 @@ from microgigs.errors import (
     WithdrawalSettled,
 )
 from microgigs.ids import MemberId, WithdrawalId
-from microgigs.members import Member, PayoutKind, PayoutMethod
+from microgigs.members import Member, PayoutMethod
 from microgigs.money import Money
 
 __all__ = ["Withdrawal", "WithdrawalStatus"]
@@ -84,12 +84,9 @@ class Withdrawal:
             raise NoPayoutMethod(member_id=seller.id)
         if method is None:
             return cls(withdrawal_id, seller.id, amount, seller.payout_methods[0], utc(now))
-        given: object = method  # what a caller put there, whatever its annotation says
-        kind = method.kind if isinstance(given, PayoutMethod) else None
-        if type(given) is not PayoutMethod or type(kind) is not PayoutKind:
-            actual = given if type(given) is not PayoutMethod else kind
+        if not isinstance(method, PayoutMethod):
             raise InvalidType(
-                field=_("payout method"), expected="PayoutMethod", actual=type(actual).__name__
+                field=_("payout method"), expected="PayoutMethod", actual=type(method).__name__
             )
         chosen = method.checked()  # as the seller's own were stored: normalised
         if chosen not in seller.payout_methods:

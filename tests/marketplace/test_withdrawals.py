@@ -77,6 +77,15 @@ def test_a_method_that_is_not_the_sellers_changes_nothing(market):
     assert "thief@example.com" in str(refused.value)
     with pytest.raises(InvalidType):
         market.request_withdrawal(seller, usd(10), method="sara@paypal.com", key="w2")  # type: ignore[arg-type]
+    with pytest.raises(InvalidType):  # a kind given as text, in a withdrawal or a method list
+        market.request_withdrawal(
+            seller,
+            usd(10),
+            method=PayoutMethod("paypal", "sara@paypal.com"),
+            key="w3",  # type: ignore[arg-type]
+        )
+    with pytest.raises(InvalidType):
+        market.set_payout_methods(seller, [PayoutMethod("paypal", "a@b.co")], key="pm-text")  # type: ignore[arg-type]
     assert before == money_of(market, seller)
     assert [] == market.withdrawals(seller)
 
