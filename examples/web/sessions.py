@@ -5,7 +5,8 @@ server side (a copied cookie works after logging out) and needs every worker to 
 key it was signed with. :class:`ServerSessions` keeps each session in the host's store
 (``accounts.py``) under the SHA-256 of a random id; the cookie carries the id, signed with
 the app's key (``MICROGIGS_SECRET_KEY``, :func:`secret_key`). Logging in and out renews
-the id and ends the old session (no fixation, no replay).
+the id and ends the old session (no fixation, no replay). A visitor, not logged in, has no
+row: their language and CSRF token ride in their cookie, signed and dated.
 """
 
 from __future__ import annotations
@@ -13,20 +14,27 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from accounts import Accounts, Session
 from flask import Flask, Response
 from flask.sessions import SecureCookieSession, SessionInterface
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, Signer, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.wrappers import Request
 
 log = logging.getLogger("microgigs.web")
 SESSION_AGE = 14 * 24 * 3600
 """Seconds a member's session lives after its last change (logging out ends it at once)."""
 VISITOR_AGE = 24 * 3600
-"""Seconds a visitor's session (language, CSRF token) lives: one a day, so a crawler that
-keeps no cookie leaves rows the worker purges the next day, not a fortnight later."""
+"""Seconds a visitor's session (language, CSRF token, a form's echo) lives after its last
+change. A visitor's session is kept in their cookie, signed, not in the store: a crawler that
+keeps no cookie writes no rows, however many pages it asks for."""
+VISITOR_COOKIE_MAX = 3000
+"""Bytes a visitor's cookie may take (browsers keep 4,096 a cookie): a longer form's echo is
+dropped (the visitor types it again), what the visitor chose is kept."""
+_VISITOR = "v."
+"""How a visitor's cookie begins; a member's is a signed id, whose letters hold no dot."""
 
 
 def secret_key(*, demo: bool) -> str:
@@ -64,20 +72,49 @@ class ServerSession(SecureCookieSession):
         self.modified = True
 
 
-class ServerSessions(SessionInterface):
-    """Sessions kept in the host's store, shared by every worker, ended by logging out.
+class _DatedSigner(TimestampSigner):
+    """itsdangerous' timestamps, read from the host's clock (a test moves it)."""
 
-    The cookie carries a random id, signed with the app's key; the store keeps the data
-    under the id's SHA-256 with an expiry. A session ended (logout, :meth:`renew`) is
-    deleted, so its cookie is worth nothing afterwards.
+    def __init__(self, *args: Any, clock: Callable[[], float], **kwargs: Any) -> None:  # noqa: ANN401 (itsdangerous' own)
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self.clock())
+
+
+class ServerSessions(SessionInterface):
+    """Members' sessions kept in the host's store, shared by every worker, ended by logging out.
+
+    A member's cookie carries a random id, signed with the app's key; the store keeps the
+    data under the id's SHA-256 with an expiry. A session ended (logout, :meth:`renew`) is
+    deleted, so its cookie is worth nothing afterwards. A visitor's session (no member) is
+    the cookie itself, signed and dated (``v.`` and itsdangerous' timed serializer): nothing
+    to end, nothing kept server side, so pages asked for without a cookie cost no rows
+    (OWASP's session management: no server state before authentication).
     """
 
     def _signer(self, app: Flask) -> Signer:
         return Signer(app.secret_key or "", salt="microgigs-session")
 
+    def _visitor_codec(self, app: Flask) -> URLSafeTimedSerializer:
+        clock = app.extensions["host"].accounts.clock
+        return URLSafeTimedSerializer(
+            app.secret_key or "",
+            salt="microgigs-visitor",
+            signer=_DatedSigner,
+            signer_kwargs={"clock": clock},
+        )
+
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         """The session the request's cookie names, or a new, empty one."""
         cookie = request.cookies.get(self.get_cookie_name(app), "")
+        if cookie.startswith(_VISITOR):
+            try:
+                data = self._visitor_codec(app).loads(cookie[2:], max_age=VISITOR_AGE)
+            except BadSignature:  # a forged one, or older than a day (SignatureExpired)
+                return ServerSession()
+            return ServerSession(data if isinstance(data, dict) else None)
         if cookie:
             try:
                 sid = self._signer(app).unsign(cookie).decode()
@@ -104,22 +141,30 @@ class ServerSessions(SessionInterface):
             if session.sid is not None or session.ended:
                 response.delete_cookie(name, domain=domain, path=path)
             return
-        if not session.modified and session.sid is not None:
+        if not session.modified:
             return
         member = session.get("member")
-        age = SESSION_AGE if member else VISITOR_AGE
-        kept = Session(member, dict(session))
-        if session.sid is None:
-            session.sid = secrets.token_urlsafe(32)
-            store.save_session(session.sid, kept, age)
-        elif not store.update_session(session.sid, kept, age):
-            # ended while this request ran (a log-out elsewhere, a password change, "sign
-            # out everywhere"): it stays ended, and so does the cookie
-            response.delete_cookie(name, domain=domain, path=path)
-            return
+        if not member:
+            if session.sid is not None:  # a visitor's row from before visitors kept none
+                store.end_session(session.sid)
+                session.sid = None
+            value = _VISITOR + self._visitor_cookie(app, dict(session))
+            age = VISITOR_AGE
+        else:
+            kept = Session(member, dict(session))
+            age = SESSION_AGE
+            if session.sid is None:
+                session.sid = secrets.token_urlsafe(32)
+                store.save_session(session.sid, kept, age)
+            elif not store.update_session(session.sid, kept, age):
+                # ended while this request ran (a log-out elsewhere, a password change, "sign
+                # out everywhere"): it stays ended, and so does the cookie
+                response.delete_cookie(name, domain=domain, path=path)
+                return
+            value = self._signer(app).sign(session.sid).decode()
         response.set_cookie(
             name,
-            self._signer(app).sign(session.sid).decode(),
+            value,
             max_age=age,
             httponly=True,
             samesite=self.get_cookie_samesite(app),
@@ -128,3 +173,14 @@ class ServerSessions(SessionInterface):
             path=path,
         )
         response.vary.add("Cookie")
+
+    def _visitor_cookie(self, app: Flask, data: dict[str, Any]) -> str:
+        """A visitor's data, signed; a form's echo dropped if it would make it too long."""
+        codec = self._visitor_codec(app)
+        value = codec.dumps(data)
+        if len(value) > VISITOR_COOKIE_MAX:
+            data.pop("typed", None)
+            value = codec.dumps(data)
+        if len(value) > VISITOR_COOKIE_MAX:  # only what the visitor chose and their token
+            value = codec.dumps({k: data[k] for k in ("lang", "csrf") if k in data})
+        return value

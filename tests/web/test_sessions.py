@@ -162,18 +162,42 @@ def test_an_admin_signs_a_member_out_everywhere(app):
     assert 403 == forbidden.status_code
 
 
-def test_a_visitor_s_session_lasts_a_day_a_member_s_a_fortnight(app, host):
-    visitor, member = app.test_client(), app.test_client()
-    visitor.get("/")
-    log_in(member, "hind@example.com")
-    ids = [c.get_cookie("session").value.rsplit(".", 1)[0] for c in (visitor, member)]
+def test_a_visitor_keeps_no_row_and_their_cookie_lasts_a_day(app, host):
+    # hostile review: every cookieless page view wrote a session row, a crawler's flood
+    before = host.accounts.count_sessions()
+    for path in ("/", "/search?q=شعار", "/login", "/register", "/password/forgot"):
+        crawler = app.test_client()  # keeps no cookie between pages
+        assert 200 == crawler.get(path).status_code, path
+        assert crawler.get_cookie("session") is not None, path  # its language and CSRF token
+    visitor = app.test_client()
+    visitor.get("/lang/en?next=/login")
+    assert "Log in" in visitor.get("/login").data.decode()  # the language stays with them
+    assert before == host.accounts.count_sessions()
+    member = app.test_client()
+    log_in(member, "hind@example.com")  # the visitor's token logs in: then a row, a new id
+    assert before + 1 == host.accounts.count_sessions()
+    member_id = member.get_cookie("session").value.rsplit(".", 1)[0]
     real = host.accounts.clock
     try:
         host.accounts.clock = lambda: real() + 25 * 3600
-        assert host.accounts.load_session(ids[0]) is None
-        assert host.accounts.load_session(ids[1]) is not None
+        assert "تسجيل الدخول" in visitor.get("/login").data.decode()  # a day on: forgotten
+        assert host.accounts.load_session(member_id) is not None  # a member's: a fortnight
     finally:
         host.accounts.clock = real
+
+
+def test_a_visitor_cookie_cannot_be_forged_or_taken_for_a_member_s(app):
+    visitor = app.test_client()
+    visitor.get("/lang/en")
+    cookie = visitor.get_cookie("session").value
+    forged = app.test_client()
+    forged.set_cookie("session", cookie.replace("en", "ar", 1)[:-2] + "xx")
+    assert 'lang="ar"' in forged.get("/").data.decode()  # refused: a fresh visitor
+    member = app.test_client()
+    member.set_cookie("session", cookie.removeprefix("v."))  # not a member's signed id
+    answer = member.get("/dashboard")
+    assert 303 == answer.status_code
+    assert "/login" in answer.headers["Location"]
 
 
 def test_a_marketplace_in_memory_keeps_its_accounts_in_memory():
