@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
@@ -40,7 +41,15 @@ from microgigs.errors import (
     StorageError,
     TransitionNotAllowed,
 )
-from microgigs.ids import CategoryId, ContractId, MemberId, OrderId, ProjectId, ServiceId
+from microgigs.ids import (
+    CategoryId,
+    ContractId,
+    MemberId,
+    OrderId,
+    ProjectId,
+    ServiceId,
+    WithdrawalId,
+)
 from microgigs.l10n import translate_error
 from microgigs.marketplace import Marketplace
 from microgigs.marketplace.commands import COMMANDS, converter, structure_command
@@ -540,8 +549,15 @@ def orders() -> Response:
     role = request.args.get("as", "buyer")
     if role not in {"buyer", "seller"}:
         raise BadRequest("as: buyer أو seller.", "as: buyer or seller.")
-    found = _market().orders_of(actor, wanted, as_seller=role == "seller")
-    return jsonify(orders=[_order(o) for o in found])
+    limit, after = _page()
+    found = _market().orders_of(
+        actor,
+        wanted,
+        as_seller=role == "seller",
+        limit=limit,
+        starting_after=None if after is None else OrderId(after),
+    )
+    return jsonify(orders=[_order(o) for o in found], **_following(found, limit))
 
 
 @api.get("/withdrawals")
@@ -549,8 +565,28 @@ def withdrawals() -> Response:
     """The caller's withdrawals, newest first; for an admin, those awaiting payout."""
     actor = _actor()
     market = _market()
-    found = market.payout_queue(actor) if actor.role is Role.ADMIN else market.withdrawals(actor)
-    return jsonify(withdrawals=[_withdrawal(w) for w in found])
+    limit, after = _page()
+    if actor.role is Role.ADMIN:
+        found = market.payout_queue(actor, limit=limit)  # oldest first: all of it is work
+        return jsonify(withdrawals=[_withdrawal(w) for w in found])
+    found = market.withdrawals(
+        actor, limit=limit, starting_after=None if after is None else WithdrawalId(after)
+    )
+    return jsonify(withdrawals=[_withdrawal(w) for w in found], **_following(found, limit))
+
+
+def _page() -> tuple[int, str | None]:
+    """A list's ``limit`` (1–100, 50 if not given) and ``starting_after`` (none: the first)."""
+    try:
+        limit = int(request.args.get("limit", "50"))
+    except ValueError as error:
+        raise BadRequest("limit عدد صحيح.", "limit is a whole number.") from error
+    return limit, request.args.get("starting_after") or None
+
+
+def _following(found: Sequence[Order] | Sequence[Withdrawal], limit: int) -> dict[str, str | None]:
+    """Where the next page starts: after the last item of a full page (it may be empty)."""
+    return {"next_starting_after": found[-1].id if len(found) == limit else None}
 
 
 def _withdrawal(withdrawal: Withdrawal) -> dict[str, object]:

@@ -143,6 +143,8 @@ MAX_FORM = 1024 * 1024
 _UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit")}
 """The two forms that carry files (a delivery, a milestone's submission), up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
+ORDERS_PAGE: Final = 20
+"""Orders on a page of /orders; a full page links to the older ones (``starting_after``)."""
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
 _AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,20}([.\u066b][0-9\u0660-\u0669]{1,2})?")
@@ -1009,8 +1011,23 @@ def orders() -> str:
     as_seller = request.args.get("as") == "seller"
     status = request.args.get("status")
     chosen = _choice(OrderStatus, "status", status) if status else None
-    listed = _market().orders_of(me, chosen, as_seller=as_seller)
-    return render_template("orders.html", orders=listed, as_seller=as_seller, status=status)
+    after = request.args.get("starting_after") or None
+    listed = _market().orders_of(
+        me,
+        chosen,
+        as_seller=as_seller,
+        limit=ORDERS_PAGE,
+        starting_after=None if after is None else OrderId(after),
+    )
+    older = None
+    if len(listed) == ORDERS_PAGE:  # a full page: there may be more, older
+        kept = {"as": "seller"} if as_seller else {}
+        if status:
+            kept["status"] = status
+        older = url_for("pages.orders", **kept, starting_after=listed[-1].id)
+    return render_template(
+        "orders.html", orders=listed, as_seller=as_seller, status=status, older=older
+    )
 
 
 @pages.get("/orders/<order_id>")

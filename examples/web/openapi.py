@@ -139,6 +139,19 @@ WITHDRAWAL = {
         "requested_at": {"type": "string"}, "settled_at": {"type": ["string", "null"]},
     },
 }  # fmt: skip
+PAGE = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
+                                                "default": 50}},
+    {"name": "starting_after", "in": "query", "schema": ID,
+     "description": "the last id of the page before (its next_starting_after)"},
+]  # fmt: skip
+FOLLOWING = {
+    "next_starting_after": {
+        "type": ["string", "null"],
+        "description": "the starting_after of the next page; null after the last (a full "
+        "page gives it, and the page after may be empty)",
+    }
+}
 KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -382,20 +395,25 @@ def _document() -> dict[str, Any]:
                      "schema": {"type": "string", "enum": [s.value for s in OrderStatus]}},
                     {"name": "as", "in": "query",
                      "schema": {"type": "string", "enum": ["buyer", "seller"]}},
+                    *PAGE,
                 ],
                 "responses": {"200": {**_json({"type": "object", "required": ["orders"],
-                    "properties": {"orders": {"type": "array", "items": ORDER}}}),
+                    "properties": {"orders": {"type": "array", "items": ORDER},
+                                   **FOLLOWING}}),
                     "links": {"GetOrder": {"operationId": "getOrder", "parameters": {
                         "order_id": "$response.body#/orders/0/id"}}}},
-                    **_errors(400, 401, 403)},
+                    **_errors(400, 401, 403, 404, 422)},
             }},
             "/api/v1/withdrawals": {"get": {
                 "operationId": "listWithdrawals",
-                "summary": "The caller's withdrawals; an admin's: those awaiting payout",
+                "summary": "The caller's withdrawals, newest first, a page at a time; an "
+                           "admin's: those awaiting payout, oldest first",
                 "security": BEARER,
+                "parameters": PAGE,
                 "responses": {"200": _json({"type": "object", "required": ["withdrawals"],
-                    "properties": {"withdrawals": {"type": "array", "items": WITHDRAWAL}}}),
-                    **_errors(401, 403)},
+                    "properties": {"withdrawals": {"type": "array", "items": WITHDRAWAL},
+                                   **FOLLOWING}}),
+                    **_errors(400, 401, 403, 404, 422)},
             }},
             "/api/v1/orders/{order_id}": {"get": {
                 "operationId": "getOrder", "summary": "An order and its conversation",

@@ -44,6 +44,13 @@ def yes_or_no(field: str, value: object) -> bool:
     return value
 
 
+def page_cursor(value: T | None) -> T | None:
+    """A page's cursor (``starting_after``: the last item's id of the page before) or None."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidType(field=_("page cursor"), expected=_("a str"), actual=type(value).__name__)
+    return value
+
+
 def whole_number(field: str, value: int, minimum: int, maximum: int) -> int:
     """``value`` if it is a plain ``int`` (not bool, not float) from minimum to maximum."""
     if type(value) is not int:

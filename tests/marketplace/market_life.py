@@ -534,12 +534,15 @@ class MarketLife(RuleBasedStateMachine):
         assert {o: self.status[o] for o in open_orders} == statuses
 
     def every_order_is_the_model(self):
+        stored = {}
         with self.storage.unit_of_work() as uow:
-            stored = {
-                o.id: o.status
-                for buyer in self.buyers
-                for o in uow.orders.by_buyer(buyer.member_id, limit=10**6)
-            }
+            for buyer in self.buyers:  # every page of each buyer's orders
+                page = uow.orders.by_buyer(buyer.member_id, limit=1000)
+                while page:
+                    stored.update((o.id, o.status) for o in page)
+                    page = uow.orders.by_buyer(
+                        buyer.member_id, limit=1000, starting_after=page[-1].id
+                    )
         assert self.status == stored
 
     def teardown(self):

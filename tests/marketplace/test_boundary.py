@@ -456,3 +456,31 @@ def test_bootstrap_refuses_parts_that_are_not_what_it_wires(wiring):
     # AttributeError; policy="khamsat" was an AttributeError (a docs-only probe, 2026-12-06)
     with pytest.raises(InvalidType):
         bootstrap(**wiring)
+
+
+def test_a_members_orders_come_a_page_at_a_time_past_the_last_one_read(market):
+    # only the newest 50 could be read: a buyer's 51st order was out of reach
+    seller, buyer, service = cast(market)
+    market.top_up(buyer, usd(100), lg.Gateway.CARD, key="t-1")
+    placed = []
+    for n in range(5):
+        market.add_to_cart(buyer, service, key=f"c-{n}")
+        placed += market.checkout(buyer, key=f"k-{n}")
+        market.clock.advance(timedelta(minutes=1))
+    newest = placed[::-1]
+    first = market.orders_of(buyer, limit=2)
+    second = market.orders_of(buyer, limit=2, starting_after=first[-1].id)
+    third = market.orders_of(buyer, limit=2, starting_after=second[-1].id)
+    assert [newest[:2], newest[2:4], newest[4:]] == [
+        [o.id for o in p] for p in (first, second, third)
+    ]
+    assert [] == market.orders_of(buyer, starting_after=newest[-1])
+    sold = market.orders_of(seller, as_seller=True, limit=3, starting_after=newest[0])
+    assert newest[1:4] == [o.id for o in sold]
+    with pytest.raises(NotFound):  # the buyer's order is no place in the seller's purchases
+        market.orders_of(seller, starting_after=newest[0])
+    with pytest.raises(InvalidType) as typed:
+        market.orders_of(buyer, starting_after=3)
+    assert "page cursor must be a str, not int." == str(typed.value)
+    with pytest.raises(OutOfRange):
+        market.orders_of(buyer, limit=101)

@@ -14,7 +14,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import whole_number
+from microgigs._checks import page_cursor, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -356,13 +356,19 @@ class ProjectQueries(ReadSide):
         with self._reading() as uow:
             return uow.projects.awaiting_review(limit=limit)
 
-    def my_projects(self, actor: Actor, *, limit: int = 50) -> list[Project]:
-        """A client's own projects in every status, newest first."""
+    def my_projects(
+        self, actor: Actor, *, limit: int = 50, starting_after: ProjectId | None = None
+    ) -> list[Project]:
+        """A client's own projects in every status, newest first.
+
+        The next page: ``starting_after`` the last project of this one.
+        """
         _acting(actor)
         client = actor.acting_member(_("read your projects"))
         whole_number(_("page size"), limit, 1, _PAGE)
+        after = page_cursor(starting_after)
         with self._reading() as uow:
-            return uow.projects.by_client(client, limit=limit)
+            return uow.projects.by_client(client, limit=limit, starting_after=after)
 
     def bid_credits(self, actor: Actor) -> CreditsLeft:
         """A freelancer's bids left this month and when they refill (no project needed)."""
@@ -380,16 +386,20 @@ class ProjectQueries(ReadSide):
             return CreditsLeft(self.policy.projects.bid_credits_per_month, next_month(now))
         return CreditsLeft(found.left, found.refills_at)
 
-    def my_contracts(self, actor: Actor, *, limit: int = 50) -> list[Contract]:
+    def my_contracts(
+        self, actor: Actor, *, limit: int = 50, starting_after: ContractId | None = None
+    ) -> list[Contract]:
         """The contracts a member is client or freelancer of, offers too, newest first.
 
-        Reviews are left out (:meth:`contract_page` shows those its reader may see).
+        Reviews are left out (:meth:`contract_page` shows those its reader may see). The
+        next page: ``starting_after`` the last contract of this one.
         """
         _acting(actor)
         member = actor.acting_member(_("read your contracts"))
         whole_number(_("page size"), limit, 1, _PAGE)
+        after = page_cursor(starting_after)
         with self._reading() as uow:
-            found = uow.contracts.of_member(member, limit=limit)
+            found = uow.contracts.of_member(member, limit=limit, starting_after=after)
         return [attrs.evolve(c, client_review=None, freelancer_review=None) for c in found]
 
     def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:

@@ -11,14 +11,14 @@ may not know is there) is :class:`~microgigs.errors.NotFound`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
 from microgigs import ledger as lg
-from microgigs._checks import whole_number, yes_or_no
+from microgigs._checks import page_cursor, whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import CartLine, Service, ServiceStatus
@@ -29,7 +29,7 @@ from microgigs.errors import (
     NotFound,
     PermissionDenied,
 )
-from microgigs.ids import MemberId, OrderId, ServiceId
+from microgigs.ids import MemberId, OrderId, ServiceId, WithdrawalId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace._project_queries import (
     BidView,
@@ -78,7 +78,8 @@ __all__ = [
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
-_EVERYTHING: Final = 10**9
+K = TypeVar("K", bound=str)
+T = TypeVar("T")
 _PAGE_MAX: Final = 1000
 
 
@@ -235,6 +236,14 @@ def _check_id(value: object) -> None:
         raise InvalidType(field=_("id"), expected=_("a str"), actual=type(value).__name__)
 
 
+def _to_the_end(read: Callable[[K | None], list[T]], key: Callable[[T], K]) -> Iterator[T]:
+    """Every item of a list read a page at a time (``read(starting_after)``), to its end."""
+    after: K | None = None
+    while page := read(after):
+        yield from page
+        after = key(page[-1])
+
+
 def _admin(actor: Actor, action: str) -> None:
     _check_actor(actor)
     actor.require_admin(action)
@@ -292,12 +301,18 @@ class Queries(ReadSide):
             return uow.ledger.balance(account)
 
     def withdrawals(
-        self, actor: Actor, member_id: MemberId | None = None, *, limit: int = 50
+        self,
+        actor: Actor,
+        member_id: MemberId | None = None,
+        *,
+        limit: int = 50,
+        starting_after: WithdrawalId | None = None,
     ) -> list[Withdrawal]:
         """A seller's withdrawals, newest first: their own, or anyone's for an admin.
 
         Each says its amount, the payout method it goes to and where it stands (awaiting
-        payout, paid out, failed). An id that names no member is ``NotFound``.
+        payout, paid out, failed). An id that names no member is ``NotFound``. The next
+        page: ``starting_after`` the last withdrawal of this one.
         """
         own = _own(actor, _("read withdrawals"))
         member_id = own if member_id is None else member_id
@@ -305,9 +320,10 @@ class Queries(ReadSide):
         if member_id != own:
             actor.require_admin(_("read another member's withdrawals"))
         whole_number(_("page size"), limit, 1, 100)
+        after = page_cursor(starting_after)
         with self._reading() as uow:
             seller = uow.members.get(member_id)
-            return uow.withdrawals.of_seller(seller.id, limit=limit)
+            return uow.withdrawals.of_seller(seller.id, limit=limit, starting_after=after)
 
     def payout_queue(self, actor: Actor, *, limit: int = 100) -> list[Withdrawal]:
         """Admins: the withdrawals awaiting the payout provider's answer, oldest first."""
@@ -463,19 +479,30 @@ class Queries(ReadSide):
         return allowed
 
     def orders_of(
-        self, actor: Actor, status: OrderStatus | None = None, *, as_seller: bool = False
+        self,
+        actor: Actor,
+        status: OrderStatus | None = None,
+        *,
+        as_seller: bool = False,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
     ) -> list[Order]:
-        """The actor's orders as buyer (or as seller), newest first, in one status if given."""
+        """The actor's orders as buyer (or as seller), newest first, in one status if given.
+
+        At most ``limit`` (1 to 100); the next page: ``starting_after`` the last order of
+        this one (an order not in this list is ``NotFound``).
+        """
         if status is not None and not isinstance(status, OrderStatus):
             raise InvalidType(
                 field=_("status"), expected="OrderStatus", actual=type(status).__name__
             )
         yes_or_no(_("as seller"), as_seller)
+        whole_number(_("page size"), limit, 1, 100)
+        after = page_cursor(starting_after)
         with self._reading() as uow:
             member_id = _member_of(uow, actor, _("list orders"))
-            if as_seller:
-                return uow.orders.by_seller(member_id, status)
-            return uow.orders.by_buyer(member_id, status)
+            listed = uow.orders.by_seller if as_seller else uow.orders.by_buyer
+            return listed(member_id, status, limit=limit, starting_after=after)
 
     def conversation(self, actor: Actor, order_id: OrderId) -> list[Message]:
         """An order's messages, for its buyer, its seller or an admin."""
@@ -574,43 +601,80 @@ class Queries(ReadSide):
         """GMV, orders by status, sellers by level, money by kind, the audit: admins only."""
         _admin(actor, _("read the marketplace's overview"))
         zero = Money.zero(self.policy.currency)
+        tally = _Tally(zero)
         with self._reading() as uow:
             balances = uow.ledger.balances()
             issues = lg.audit(uow.ledger.entry_rows(), balances)
-            orders: dict[OrderStatus, int] = dict.fromkeys(OrderStatus, 0)
-            gmv = zero
-            levels: dict[SellerLevel, int] = dict.fromkeys(SellerLevel, 0)
-            projects: dict[ProjectStatus, int] = dict.fromkeys(ProjectStatus, 0)
-            contracts: dict[ContractStatus, int] = dict.fromkeys(ContractStatus, 0)
-            project_gmv = zero
             after: MemberId | None = None
             while page := uow.members.page(after=after, limit=_QUEUE):
                 for member in page:
-                    for project in uow.projects.by_client(member.id, limit=_PAGE_MAX):
-                        projects[project.status] += 1
-                    works = False
-                    for contract in uow.contracts.of_member(member.id, limit=_PAGE_MAX):
-                        works = works or contract.freelancer_id == member.id
-                        if contract.client_id == member.id:
-                            contracts[contract.status] += 1
-                            project_gmv += contract.released()
-                    for order in uow.orders.by_buyer(member.id, limit=_EVERYTHING):
-                        orders[order.status] += 1
-                        if order.status is OrderStatus.COMPLETED:
-                            gmv += order.quote.total - (order.refunded or zero)
-                    if works or uow.services.by_seller(member.id):  # sells, or works
-                        levels[member.level] += 1
+                    tally.add(uow, member)
                 after = page[-1].id
         money: dict[str, Money] = {}
         for account, amount in balances.items():
             kind = str(account).partition(":")[0]
             money[kind] = money.get(kind, zero) + amount
-        return Overview(gmv, orders, levels, money, tuple(issues), projects, contracts, project_gmv)
+        return Overview(
+            tally.gmv,
+            tally.orders,
+            tally.levels,
+            money,
+            tuple(issues),
+            tally.projects,
+            tally.contracts,
+            tally.project_gmv,
+        )
 
     def is_empty(self) -> bool:
         """True before the first member registers (a host's first-run check)."""
         with self._reading() as uow:
             return not uow.members.page(limit=1)
+
+
+@attrs.define
+class _Tally:
+    """The overview's counts, added up member by member."""
+
+    zero: Money
+    gmv: Money = attrs.field(init=False)
+    project_gmv: Money = attrs.field(init=False)
+    orders: dict[OrderStatus, int] = attrs.Factory(lambda: dict.fromkeys(OrderStatus, 0))
+    levels: dict[SellerLevel, int] = attrs.Factory(lambda: dict.fromkeys(SellerLevel, 0))
+    projects: dict[ProjectStatus, int] = attrs.Factory(lambda: dict.fromkeys(ProjectStatus, 0))
+    contracts: dict[ContractStatus, int] = attrs.Factory(lambda: dict.fromkeys(ContractStatus, 0))
+
+    def __attrs_post_init__(self) -> None:
+        self.gmv = self.project_gmv = self.zero
+
+    def add(self, uow: UnitOfWork, member: Member) -> None:
+        """One member's projects, contracts and purchases, each list read to its end.
+
+        Read a page at a time: a member's 1,001st project counts as their first does.
+        """
+        mine = member.id
+        for project in _to_the_end(
+            lambda after: uow.projects.by_client(mine, limit=_PAGE_MAX, starting_after=after),
+            lambda item: item.id,
+        ):
+            self.projects[project.status] += 1
+        works = False
+        for contract in _to_the_end(
+            lambda after: uow.contracts.of_member(mine, limit=_PAGE_MAX, starting_after=after),
+            lambda item: item.id,
+        ):
+            works = works or contract.freelancer_id == mine
+            if contract.client_id == mine:
+                self.contracts[contract.status] += 1
+                self.project_gmv += contract.released()
+        for order in _to_the_end(
+            lambda after: uow.orders.by_buyer(mine, limit=_PAGE_MAX, starting_after=after),
+            lambda item: item.id,
+        ):
+            self.orders[order.status] += 1
+            if order.status is OrderStatus.COMPLETED:
+                self.gmv += order.quote.total - (order.refunded or self.zero)
+        if works or uow.services.by_seller(mine):  # sells, or works
+            self.levels[member.level] += 1
 
 
 def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:

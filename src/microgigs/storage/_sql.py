@@ -114,8 +114,9 @@ class Cursor(Protocol):
 Execute = Callable[[str, Sequence[object]], Cursor]
 
 
-_Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bool], ...]]
-"""A select of :meth:`SqlBackend.documents` without its values: table, columns, order."""
+_Shape = tuple[str, tuple[str, ...], str | None, str | None, tuple[tuple[str, bool], ...], bool]
+"""A select of :meth:`SqlBackend.documents` without its values: table, columns, order, and
+whether it has a page's cursor."""
 
 
 class Documents:
@@ -365,12 +366,22 @@ class SqlBackend(ABC):
         return self._documents.decode_apart(str(rest), str(terms), Order, order_id)
 
     def orders_of(
-        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+        self,
+        party: str,
+        member_id: MemberId,
+        status: OrderStatus | None,
+        limit: int,
+        past: tuple[datetime, str] | None = None,
     ) -> list[Order]:
         column = _PARTIES[party]
+        params: list[object]
         where, params = f"{column} = ?", [str(member_id)]
         if status is not None:
-            where, params = f"{where} AND status = ?", [str(member_id), status.value]
+            where, params = f"{where} AND status = ?", [*params, status.value]
+        if past is not None:  # the page after the cursor's order, in the same order
+            at = self._time(past[0])
+            where = f"{where} AND (placed_at < ? OR (placed_at = ? AND id < ?))"
+            params = [*params, at, at, past[1]]
         return self._orders(
             f"SELECT doc, terms FROM orders WHERE {where} ORDER BY placed_at DESC, id DESC LIMIT ?",
             (*params, limit),
@@ -639,6 +650,9 @@ class SqlBackend(ABC):
             params.append(self._time(until[1]))
         if after is not None:
             params.append(self._time(after[1]))
+        if select.past is not None:
+            at = self._time(select.past[0])
+            params += [at, at, select.past[1]]
         params.append(select.limit)
         shape = (
             table.name,
@@ -646,10 +660,11 @@ class SqlBackend(ABC):
             None if until is None else until[0],
             None if after is None else after[0],
             select.order,
+            select.past is not None,
         )
         sql = self._selects.get(shape)
         if sql is None:
-            sql = self._selects[shape] = _select_sql(*shape)
+            sql = self._selects[shape] = _select_sql(shape)
         return self._many(table.kind, sql, params)
 
     def _column(self, value: Column) -> object:
@@ -1349,21 +1364,21 @@ def _changed_sql(table: str, changed: tuple[str, ...], same: tuple[str, ...], eq
     )
 
 
-def _select_sql(
-    table: str,
-    equal: tuple[str, ...],
-    until: str | None,
-    after: str | None,
-    order: tuple[tuple[str, bool], ...],
-) -> str:
+def _select_sql(shape: _Shape) -> str:
     """The query of :meth:`SqlBackend.documents` for a shape of :class:`Select`.
 
-    Its parameters: the ``equal`` values, the ``until`` and ``after`` times, the limit.
+    Its parameters: the ``equal`` values, the ``until`` and ``after`` times, the cursor's
+    time twice and its id (``past``), the limit.
     """
+    table, equal, until, after, order, past = shape
     conditions = [f"{name} = ?" for name in equal]
     for column, sign in ((until, "<="), (after, ">")):
         if column is not None:
             conditions.append(f"{column} {sign} ?")
+    if past:  # written out, not as a row value: each index finds its range either way
+        column, down = order[-1]
+        sign = "<" if down else ">"
+        conditions.append(f"({column} {sign} ? OR ({column} = ? AND id {sign} ?))")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     last = order[-1][1] if order else False
     ordered = ", ".join(f"{name}{' DESC' if down else ''}" for name, down in (*order, ("id", last)))

@@ -49,7 +49,9 @@ class Select:
     """Which rows: columns equal to values, a time column up to or after a moment, an order.
 
     ``order`` lists ``(column, descending)``; the id breaks ties the same way as the last
-    column. Rows whose ``until`` or ``after`` column is empty never match.
+    column. Rows whose ``until`` or ``after`` column is empty never match. ``past`` is a
+    page's cursor, the last row of the page before as ``(its time, its id)``: only the
+    rows that come after it in a one-column time ``order`` (Stripe's ``starting_after``).
     """
 
     equal: tuple[tuple[str, Column], ...] = ()
@@ -57,6 +59,7 @@ class Select:
     after: tuple[str, datetime] | None = None
     order: tuple[tuple[str, bool], ...] = ()
     limit: int = 100
+    past: tuple[datetime, str] | None = None
 
     def matches(self, columns: Mapping[str, Column]) -> bool:
         """Whether a row with these columns is selected."""
@@ -77,10 +80,21 @@ class Select:
         if not chosen:  # often so (nothing due at a tick): no sort keys to make
             return chosen
         descending = self.order[-1][1] if self.order else False
+        if self.past is not None:
+            chosen = [row for row in chosen if self._comes_past(columns(row), row.id)]
         chosen.sort(key=lambda row: row.id, reverse=descending)
         for name, down in reversed(self.order):
             chosen.sort(key=_by(columns, name), reverse=down)
         return chosen[: self.limit]
+
+    def _comes_past(self, columns: Mapping[str, Column], key: str) -> bool:
+        """Whether a row comes after the cursor ``past`` in this order (a time column's)."""
+        assert self.past is not None  # noqa: S101 (only asked with a cursor)
+        (name, descending), (at, last) = self.order[-1], self.past
+        found = columns[name]
+        if not isinstance(found, datetime):
+            return False
+        return (found, key) < (at, last) if descending else (found, key) > (at, last)
 
 
 def _by(

@@ -40,6 +40,7 @@ from microgigs.ids import (
     RequestId,
     ReviewId,
     ServiceId,
+    WithdrawalId,
 )
 from microgigs.inquiries import Inquiry
 from microgigs.ledger import (
@@ -198,7 +199,12 @@ class Backend(Protocol):
     def cart(self, owner_id: MemberId) -> Cart | None: ...
     def order(self, order_id: OrderId) -> Order | None: ...
     def orders_of(
-        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+        self,
+        party: str,
+        member_id: MemberId,
+        status: OrderStatus | None,
+        limit: int,
+        past: tuple[datetime, str] | None = None,
     ) -> list[Order]: ...
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]: ...
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]: ...
@@ -623,26 +629,50 @@ class _Orders(_Versioned[OrderId, Order]):
         changes.messages = list(self.new_messages)
 
     def _listing(
-        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+        self,
+        party: str,
+        member_id: MemberId,
+        status: OrderStatus | None,
+        limit: int,
+        starting_after: OrderId | None,
     ) -> list[Order]:
-        merged = self.overlay(self._backend.orders_of(party, member_id, status, limit))
+        whole_number(_("page size"), limit, 1, _PAGE_MAX)
+        past = None
+        if starting_after is not None:
+            cursor = self.get(starting_after)
+            if getattr(cursor, f"{party}_id") != member_id:  # not in this list: as if absent
+                raise NotFound(kind=_("order"), key=starting_after)
+            past = (cursor.placed_at, cursor.id)
+        merged = self.overlay(self._backend.orders_of(party, member_id, status, limit, past))
         found = [
             o
             for o in merged
-            if getattr(o, f"{party}_id") == member_id and (status is None or o.status is status)
+            if getattr(o, f"{party}_id") == member_id
+            and (status is None or o.status is status)
+            and (past is None or (o.placed_at, o.id) < past)
         ]
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
         return [clone(o) for o in found[:limit]]
 
     def by_buyer(
-        self, buyer_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+        self,
+        buyer_id: MemberId,
+        status: OrderStatus | None = None,
+        *,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
     ) -> list[Order]:
-        return self._listing("buyer", buyer_id, status, limit)
+        return self._listing("buyer", buyer_id, status, limit, starting_after)
 
     def by_seller(
-        self, seller_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+        self,
+        seller_id: MemberId,
+        status: OrderStatus | None = None,
+        *,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
     ) -> list[Order]:
-        return self._listing("seller", seller_id, status, limit)
+        return self._listing("seller", seller_id, status, limit, starting_after)
 
     def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
         whole_number(_("page size"), limit, 1, _PAGE_MAX)
@@ -698,6 +728,13 @@ class _Documents(_Versioned[str, D]):
         found = self.overlay(self._backend.documents(self._table, select))
         return [clone(v) for v in select.arrange(found, self._table.columns)]
 
+    def _cursor(self, key: str, *, cursor_of: Callable[[D], bool]) -> D:
+        """A page's cursor: an aggregate of the list asked for (else ``NotFound``, as if absent)."""
+        cursor = self.get(key)
+        if not cursor_of(cursor):
+            raise NotFound(kind=self.label, key=key)
+        return cursor
+
 
 class _Projects(_Documents[Project]):
     _table = PROJECTS
@@ -734,10 +771,15 @@ class _Projects(_Documents[Project]):
             )
         )
 
-    def by_client(self, client_id: MemberId, *, limit: int = 50) -> list[Project]:
-        return self.select(
-            Select((("client_id", client_id),), order=(("created_at", True),), limit=limit)
-        )
+    def by_client(
+        self, client_id: MemberId, *, limit: int = 50, starting_after: ProjectId | None = None
+    ) -> list[Project]:
+        past = None
+        if starting_after is not None:
+            cursor = self._cursor(starting_after, cursor_of=lambda p: p.client_id == client_id)
+            past = (cursor.created_at, cursor.id)
+        equal = (("client_id", client_id),)
+        return self.select(Select(equal, order=(("created_at", True),), limit=limit, past=past))
 
     def open_of_client(
         self, client_id: MemberId, *, held: bool, limit: int = 1000
@@ -786,13 +828,22 @@ class _Contracts(_Documents[Contract]):
         status: ContractStatus | None = None,
         as_freelancer: bool = False,
         limit: int = 50,
+        starting_after: ContractId | None = None,
     ) -> list[Contract]:
+        parties = ("freelancer_id",) if as_freelancer else ("client_id", "freelancer_id")
+        past = None
+        if starting_after is not None:
+            cursor = self._cursor(
+                starting_after, cursor_of=lambda c: member_id in (getattr(c, p) for p in parties)
+            )
+            past = (cursor.offered_at, cursor.id)
         found: dict[str, Contract] = {}
-        for party in ("freelancer_id",) if as_freelancer else ("client_id", "freelancer_id"):
+        for party in parties:
             equal: tuple[tuple[str, str | None], ...] = ((party, member_id),)
             if status is not None:
                 equal = (*equal, ("status", status.value))
-            for contract in self.select(Select(equal, order=(("offered_at", True),), limit=limit)):
+            newest = Select(equal, order=(("offered_at", True),), limit=limit, past=past)
+            for contract in self.select(newest):
                 found[contract.id] = contract
         mine = sorted(found.values(), key=lambda c: (c.offered_at, c.id), reverse=True)
         return mine[:limit]
@@ -832,10 +883,15 @@ class _Withdrawals(_Documents[Withdrawal]):
     _table = WITHDRAWALS
     label = WITHDRAWALS.label
 
-    def of_seller(self, seller_id: MemberId, *, limit: int = 50) -> list[Withdrawal]:
-        return self.select(
-            Select((("seller_id", seller_id),), order=(("requested_at", True),), limit=limit)
-        )
+    def of_seller(
+        self, seller_id: MemberId, *, limit: int = 50, starting_after: WithdrawalId | None = None
+    ) -> list[Withdrawal]:
+        past = None
+        if starting_after is not None:
+            cursor = self._cursor(starting_after, cursor_of=lambda w: w.seller_id == seller_id)
+            past = (cursor.requested_at, cursor.id)
+        equal = (("seller_id", seller_id),)
+        return self.select(Select(equal, order=(("requested_at", True),), limit=limit, past=past))
 
     def awaiting_payout(self, *, limit: int = 100) -> list[Withdrawal]:
         requested = (("status", WithdrawalStatus.REQUESTED.value),)

@@ -148,12 +148,19 @@ class _MemoryBackend:
         return self._orders.get(order_id)
 
     def orders_of(
-        self, party: str, member_id: MemberId, status: OrderStatus | None, limit: int
+        self,
+        party: str,
+        member_id: MemberId,
+        status: OrderStatus | None,
+        limit: int,
+        past: tuple[datetime, str] | None = None,
     ) -> list[Order]:
         found = [
             o
             for o in self._orders.values()
-            if getattr(o, f"{party}_id") == member_id and (status is None or o.status is status)
+            if getattr(o, f"{party}_id") == member_id
+            and (status is None or o.status is status)
+            and (past is None or (o.placed_at, o.id) < past)
         ]
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
         return found[:limit]

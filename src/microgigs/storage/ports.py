@@ -279,15 +279,29 @@ class OrderRepository(Repository[OrderId, Order], Protocol):
     """Orders, their conversations, and the index of due automatic events."""
 
     def by_buyer(
-        self, buyer_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+        self,
+        buyer_id: MemberId,
+        status: OrderStatus | None = None,
+        *,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
     ) -> list[Order]:
-        """A buyer's orders (in one status, if given), newest first."""
+        """A buyer's orders (in one status, if given), newest first.
+
+        ``starting_after``: the last order of the page before; the page is the orders after
+        it. One not in this list is ``NotFound``. The same for every list below that takes it.
+        """
         ...
 
     def by_seller(
-        self, seller_id: MemberId, status: OrderStatus | None = None, *, limit: int = 50
+        self,
+        seller_id: MemberId,
+        status: OrderStatus | None = None,
+        *,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
     ) -> list[Order]:
-        """A seller's orders (in one status, if given), newest first."""
+        """A seller's orders (in one status, if given), newest first, paged as ``by_buyer``."""
         ...
 
     def in_status(self, status: OrderStatus, *, limit: int = 50) -> list[Order]:
@@ -365,8 +379,10 @@ class ProjectRepository(Repository[ProjectId, Project], Protocol):
         """Projects waiting for a moderator, oldest first."""
         ...
 
-    def by_client(self, client_id: MemberId, *, limit: int = 50) -> list[Project]:
-        """A client's projects in every status, newest first."""
+    def by_client(
+        self, client_id: MemberId, *, limit: int = 50, starting_after: ProjectId | None = None
+    ) -> list[Project]:
+        """A client's projects in every status, newest first (paged as orders' ``by_buyer``)."""
         ...
 
     def open_of_client(
@@ -394,10 +410,12 @@ class ContractRepository(Repository[ContractId, Contract], Protocol):
         status: ContractStatus | None = None,
         as_freelancer: bool = False,
         limit: int = 50,
+        starting_after: ContractId | None = None,
     ) -> list[Contract]:
         """The contracts a member is client or freelancer of (in a status), newest first.
 
-        ``as_freelancer``: only those the member works on (a freelancer's record).
+        ``as_freelancer``: only those the member works on (a freelancer's record). Paged as
+        orders' ``by_buyer``.
         """
         ...
 
@@ -467,8 +485,10 @@ class WithdrawalRepository(Protocol):
         """Write a withdrawal read in this unit of work, if nobody changed it since."""
         ...
 
-    def of_seller(self, seller_id: MemberId, *, limit: int = 50) -> list[Withdrawal]:
-        """A seller's withdrawals, newest first (indexed)."""
+    def of_seller(
+        self, seller_id: MemberId, *, limit: int = 50, starting_after: WithdrawalId | None = None
+    ) -> list[Withdrawal]:
+        """A seller's withdrawals, newest first (indexed), paged as orders' ``by_buyer``."""
         ...
 
     def awaiting_payout(self, *, limit: int = 100) -> list[Withdrawal]:

@@ -15,7 +15,7 @@ run them like this::
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -51,9 +51,10 @@ from microgigs.ids import (
     ReviewId,
     ServiceId,
     TransactionId,
+    WithdrawalId,
 )
 from microgigs.inquiries import Inquiry
-from microgigs.members import Member
+from microgigs.members import Member, PayoutKind, PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind, Order, OrderEvent, OrderStatus
 from microgigs.policy import KHAMSAT, SellerLevel
@@ -87,8 +88,10 @@ from microgigs.ranking import (
     terms_of,
 )
 from microgigs.requests import ServiceRequest
+from microgigs.storage._tables import Versioned
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 from microgigs.testing.examples import BUYER_ID, EPOCH, make_member, make_service, place_order
+from microgigs.withdrawals import Withdrawal
 
 __all__ = [
     "CHECKS",
@@ -1515,6 +1518,93 @@ def check_contracts_and_due_index(make: Factory) -> None:
             _expect(NotFound, lambda: uow.contracts.get(ContractId("C9")))
 
 
+def check_member_lists_page_past_a_cursor(make: Factory) -> None:
+    """A member's orders, projects, contracts and withdrawals page past the last one seen.
+
+    ``starting_after``: the page after that item, in the list's order (newest first); two
+    placed at the same moment are told apart by id; what this unit staged takes its place;
+    an item of another list is ``NotFound``.
+    """
+    with closing(make()) as storage:
+        at = [
+            EPOCH,
+            EPOCH + timedelta(hours=1),
+            EPOCH + timedelta(hours=1),
+            EPOCH + timedelta(hours=2),
+        ]
+        orders = [place_order(order_id=f"O{n}", placed_at=when) for n, when in enumerate(at)]
+        method = PayoutMethod(PayoutKind.PAYPAL, "sara@example.com")
+        paid = [
+            Withdrawal(
+                WithdrawalId(f"W{n}"), SELLER_ID, _usd(1000), method, EPOCH + timedelta(days=n)
+            )
+            for n in range(3)
+        ]
+        with storage.unit_of_work() as uow:
+            for order in orders:
+                uow.orders.add(order)
+            for project in (_project(n) for n in range(3)):
+                uow.projects.add(project)
+            for contract in (
+                _contract(1),
+                _contract(2),
+                _contract(3, freelancer=MemberId("M-other")),
+            ):
+                uow.contracts.add(contract)
+            for withdrawal in paid:
+                uow.withdrawals.add(withdrawal)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+
+            def ids(found: Sequence[Versioned]) -> list[str]:
+                return [item.id for item in found]
+
+            bought = uow.orders.by_buyer(BUYER_ID, limit=2)  # O1 and O2: the same moment
+            assert (["O3", "O2"], ["O1", "O0"]) == (
+                ids(bought),
+                ids(uow.orders.by_buyer(BUYER_ID, limit=2, starting_after=bought[-1].id)),
+            )
+            assert [] == uow.orders.by_buyer(BUYER_ID, starting_after=OrderId("O0"))
+            sold = uow.orders.by_seller(orders[0].seller_id, limit=3)
+            assert (["O3", "O2", "O1"], ["O0"]) == (
+                ids(sold),
+                ids(uow.orders.by_seller(orders[0].seller_id, starting_after=sold[-1].id)),
+            )
+            waiting = OrderStatus.AWAITING_INSTRUCTIONS  # a status too: still the same order
+            after_o2 = uow.orders.by_buyer(BUYER_ID, waiting, starting_after=OrderId("O2"))
+            assert ["O1", "O0"] == ids(after_o2)
+            posted = uow.projects.by_client(BUYER_ID, limit=2)
+            assert (["P2", "P1"], ["P0"]) == (
+                ids(posted),
+                ids(uow.projects.by_client(BUYER_ID, limit=2, starting_after=posted[-1].id)),
+            )
+            hired = uow.contracts.of_member(BUYER_ID, limit=2)  # as client: the three
+            assert (["C3", "C2"], ["C1"]) == (
+                ids(hired),
+                ids(uow.contracts.of_member(BUYER_ID, limit=2, starting_after=hired[-1].id)),
+            )
+            worked = uow.contracts.of_member(SELLER_ID, starting_after=ContractId("C2"))
+            assert ["C1"] == ids(worked)
+            withdrawn = uow.withdrawals.of_seller(SELLER_ID, limit=2)
+            assert (["W2", "W1"], ["W0"]) == (
+                ids(withdrawn),
+                ids(uow.withdrawals.of_seller(SELLER_ID, starting_after=withdrawn[-1].id)),
+            )
+            # an item of another list, or none at all, is not a place in this one
+            for refused in (
+                lambda: uow.orders.by_buyer(SELLER_ID, starting_after=OrderId("O1")),
+                lambda: uow.orders.by_buyer(BUYER_ID, starting_after=OrderId("O9")),
+                lambda: uow.projects.by_client(SELLER_ID, starting_after=ProjectId("P1")),
+                lambda: uow.contracts.of_member(SELLER_ID, starting_after=ContractId("C3")),
+                lambda: uow.withdrawals.of_seller(BUYER_ID, starting_after=WithdrawalId("W1")),
+            ):
+                _expect(NotFound, refused)
+            # what this unit staged is in its place: a new order between O1 and O2's moment
+            uow.orders.add(place_order(order_id="O15", placed_at=EPOCH + timedelta(minutes=30)))
+            after_o1 = uow.orders.by_buyer(BUYER_ID, starting_after=OrderId("O1"))
+            assert ["O15", "O0"] == [o.id for o in after_o1]
+
+
 def check_disputed_contracts(make: Factory) -> None:
     """Contracts with a disputed milestone, the longest waiting first; a decision takes one out.
 
@@ -1911,6 +2001,7 @@ CHECKS: Final = (
     check_requests,
     check_projects,
     check_contracts_and_due_index,
+    check_member_lists_page_past_a_cursor,
     check_disputed_contracts,
     check_bid_credits,
     check_stale_project_mode_writes_are_refused,

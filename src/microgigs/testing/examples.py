@@ -98,6 +98,7 @@ def place_order(
     order_id: str = "O-1",
     upgrades: int = 4,
     quantity: int = 1,
+    placed_at: datetime = EPOCH,
 ) -> Order:
     """The seed's order, paid: the logo service with ``upgrades`` of its $50 upgrades.
 
@@ -112,6 +113,6 @@ def place_order(
         buyer_id=BUYER_ID,
         quote=quote(service, policy, upgrade_ids=chosen, quantity=quantity),
         service=service,
-        placed_at=EPOCH,
+        placed_at=placed_at,
         policy=policy.orders,
     )

@@ -1,0 +1,77 @@
+"""A member's orders and withdrawals come a page at a time, on the site and in the API.
+
+Before: only the newest 50 could be read (the API) or were shown (the site), so a buyer's
+51st order was nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+import app as site_module
+from forms import bearer, log_in
+
+from microgigs.actors import Actor
+from microgigs.ids import MemberId
+
+
+def _walk(client, path, headers, field):
+    """Every page of a list, following next_starting_after: the pages' ids."""
+    pages, after = [], ""
+    while True:
+        answer = client.get(f"{path}?limit=2{after}", headers=headers)
+        assert 200 == answer.status_code, answer.json
+        pages.append([item["id"] for item in answer.json[field]])
+        following = answer.json["next_starting_after"]
+        if following is None:
+            return pages
+        assert following == pages[-1][-1]
+        after = f"&starting_after={following}"
+
+
+def test_the_api_pages_a_buyers_orders_past_the_last_one_read(app, host):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, 'ahmad@example.com')}"}
+    whole = client.get("/api/v1/orders?limit=100", headers=headers).json["orders"]
+    assert len(whole) > 2  # the demo's buyer has several
+    pages = _walk(client, "/api/v1/orders", headers, "orders")
+    assert [o["id"] for o in whole] == [i for page in pages for i in page]
+    assert all(len(page) == 2 for page in pages[:-1])
+
+
+def test_a_page_cursor_of_someone_elses_order_or_a_bad_limit_is_refused(app, host):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, 'layla@example.com')}"}
+    ahmad = host.market.profile_by_username("ahmad").member_id
+    theirs = host.market.orders_of(Actor.member(MemberId(ahmad)))[0].id
+    foreign = client.get(f"/api/v1/orders?starting_after={theirs}", headers=headers)
+    assert (404, "not_found") == (foreign.status_code, foreign.json["code"])
+    assert 400 == client.get("/api/v1/orders?limit=abc", headers=headers).status_code
+    zero = client.get("/api/v1/orders?limit=0", headers=headers)
+    assert (422, "validation.out_of_range") == (zero.status_code, zero.json["code"])
+
+
+def test_the_api_pages_a_sellers_withdrawals(app, host):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, 'omar_voice@example.com')}"}
+    whole = client.get("/api/v1/withdrawals?limit=100", headers=headers).json["withdrawals"]
+    pages = _walk(client, "/api/v1/withdrawals", headers, "withdrawals")
+    assert [w["id"] for w in whole] == [i for page in pages for i in page]
+
+
+def test_the_orders_page_links_to_older_orders_when_it_is_full(app, host, monkeypatch):
+    monkeypatch.setattr(site_module, "ORDERS_PAGE", 2)
+    client = app.test_client()
+    log_in(client, "ahmad@example.com")
+    seen, path = [], "/orders"
+    while path:
+        html = client.get(path).data.decode()
+        seen += re.findall(r'href="/orders/([0-9A-Z]{26})"', html)
+        older = re.search(r'id="older-orders" href="([^"]+)"', html)
+        path = older.group(1).replace("&amp;", "&") if older else None
+    ahmad = host.market.profile_by_username("ahmad").member_id
+    every = host.market.orders_of(Actor.member(MemberId(ahmad)), limit=100)
+    assert [o.id for o in every] == seen
+    second = client.get(f"/orders?starting_after={seen[1]}").data.decode()
+    assert f'href="/orders/{seen[2]}"' in second
+    assert f'href="/orders/{seen[1]}"' not in second
