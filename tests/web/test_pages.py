@@ -29,7 +29,7 @@ def _walk(client, path, headers, field):
         after = f"&starting_after={following}"
 
 
-def test_the_api_pages_a_buyers_orders_past_the_last_one_read(app, host):
+def test_the_api_pages_a_buyers_orders_past_the_last_one_read(app):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {bearer(client, 'ahmad@example.com')}"}
     whole = client.get("/api/v1/orders?limit=100", headers=headers).json["orders"]
@@ -51,7 +51,7 @@ def test_a_page_cursor_of_someone_elses_order_or_a_bad_limit_is_refused(app, hos
     assert (422, "validation.out_of_range") == (zero.status_code, zero.json["code"])
 
 
-def test_the_api_pages_a_sellers_withdrawals(app, host):
+def test_the_api_pages_a_sellers_withdrawals(app):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {bearer(client, 'omar_voice@example.com')}"}
     whole = client.get("/api/v1/withdrawals?limit=100", headers=headers).json["withdrawals"]
