@@ -1346,18 +1346,23 @@ def add_payout_method() -> Response:
 
 @pages.post("/payout-methods/remove")
 def remove_payout_method() -> Response:
-    """Remove one of the member's payout methods (by its place in the list)."""
+    """Remove one of the member's payout methods, named by kind and account.
+
+    Not by its place in the list: the same form sent again from a stale tab would remove the
+    method that moved up into that place. One already gone is said so; nothing else changes.
+    """
     me = actor()
-    index = _whole("index", -1)
     methods = _market().member(me).payout_methods
-    if not 0 <= index < len(methods):
-        raise FormError.not_a_choice(
-            name="index",
-            typed=request.form.get("index", ""),
-            arabic_choices=["طرق السحب المعروضة"],
-            english_choices=["the methods shown"],
+    typed = request.form.get("payout_method", "")
+    kept = [m for m in methods if f"{m.kind.value}:{m.account}" != typed]
+    if len(kept) == len(methods):
+        flash(
+            "طريقة السحب هذه محذوفة من قبل"
+            if g.lang == "ar"
+            else "That payout method was already removed",
+            "note",
         )
-    kept = methods[:index] + methods[index + 1 :]
+        return redirect(url_for("dashboard"), 303)
     command(
         lambda k: _market().set_payout_methods(me, kept, key=k),
         ("حُذفت طريقة السحب", "Payout method removed"),

@@ -63,11 +63,7 @@ def test_a_seller_with_two_methods_picks_where_the_money_goes(app, host):
     # a method no longer on the account (removed in another tab) is refused, nothing moves;
     # by its place in the list it went to the next method (a hostile review, 2026-12-06)
     stale = "paypal:khaled@paypal.com"
-    index = [
-        f"{m.kind.value}:{m.account}"
-        for m in host.market.member(ADMIN, MemberId(member_id)).payout_methods
-    ].index(stale)
-    _post(khaled, "/dashboard", "/payout-methods/remove", index=str(index), key="rm-paypal")
+    _post(khaled, "/dashboard", "/payout-methods/remove", payout_method=stale, key="rm-paypal")
     answer = _post(khaled, "/dashboard", "/withdraw", amount="10", payout_method=stale, key="w2")
     assert 303 == answer.status_code
     assert 1 == len(host.market.withdrawals(ADMIN, MemberId(member_id)))
@@ -117,3 +113,27 @@ def test_the_api_lists_the_callers_withdrawals_and_an_admins_queue(app, host):
     queue = admin.get("/api/v1/withdrawals", headers=as_admin).json["withdrawals"]
     assert {w["id"] for w in queue} == {w.id for w in host.market.payout_queue(ADMIN)}
     assert 401 == app.test_client().get("/api/v1/withdrawals").status_code
+
+
+def test_a_stale_tab_removes_no_other_payout_method(app, host):
+    # a new user's probe (2026-12-06): the same dashboard's remove form (index 0) posted
+    # twice, from two tabs, removed PayPal and then the bank account below it
+    noura = app.test_client()
+    log_in(noura, "noura_writes@example.com")
+    for kind, account in (("paypal", "noura@paypal.com"), ("bank_transfer", IBAN)):
+        _post(noura, "/dashboard", "/payout-methods", kind=kind, account=account, key=account)
+    page = noura.get("/dashboard").data.decode()
+    paypal = "paypal:noura@paypal.com"
+    assert f'name="payout_method" value="{paypal}"' in page  # named, not numbered
+    member_id = MemberId(host.accounts.check("noura_writes@example.com", "demo-password").member_id)
+    before = host.market.member(ADMIN, member_id).payout_methods
+    for tab in ("tab-a", "tab-b"):
+        token = csrf_of(page.encode())
+        answer = noura.post(
+            "/payout-methods/remove", data={"csrf": token, "key": tab, "payout_method": paypal}
+        )
+        assert 303 == answer.status_code
+    kept = host.market.member(ADMIN, member_id).payout_methods
+    assert [m for m in before if m.account != "noura@paypal.com"] == list(kept)
+    assert (PayoutKind.BANK_TRANSFER, IBAN) == (kept[-1].kind, kept[-1].account)
+    assert "طريقة السحب هذه محذوفة من قبل" in noura.get("/dashboard").data.decode()
