@@ -355,8 +355,10 @@ def _who() -> None:
     g.lang = session.get("lang", "ar")
     g.member_id = session.get("member")
     g.admin = bool(session.get("admin"))
-    if request.blueprint == "api":
-        return  # bearer tokens: a browser never sends one on its own, so no CSRF token
+    if request.blueprint == "api" or request.path.startswith(f"{api.url_prefix}/"):
+        # bearer tokens: a browser never sends one on its own, so no CSRF token; an address
+        # under the API that names nothing is its 404 or 405, not a page's stale form
+        return
     if request.method == "POST":
         # the token a page rendered into its forms (see _helpers); bytes, so a token in any
         # script is a 403, and no session at all matches nothing, not even ""

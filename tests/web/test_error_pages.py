@@ -86,3 +86,14 @@ def test_other_errors_are_the_sites_page_in_english_too(app, method, path, statu
     answer = getattr(client, method)(path)
     assert status == answer.status_code
     _site_page(answer, "en")
+
+
+def test_a_post_to_an_api_address_that_does_not_exist_or_takes_no_post_is_404_or_405(app):
+    # a new user's probe (2026-12-06): both were 403 bad_request, the CSRF check of a page
+    client = app.test_client()
+    missing = client.post("/api/v1/nothing", json={})
+    assert (404, "not_found") == (missing.status_code, missing.json["code"])
+    read_only = client.post("/api/v1/withdrawals", json={})
+    assert (405, "method_not_allowed") == (read_only.status_code, read_only.json["code"])
+    page = client.post("/no-such-page", data={})  # a page's form still needs its token
+    assert 403 == page.status_code
