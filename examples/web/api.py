@@ -26,6 +26,7 @@ from accounts import password_allowed
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 from microgigs import KHAMSAT, MicrogigsError, Money
 from microgigs import ledger as lg
@@ -240,6 +241,30 @@ def _actor() -> Actor:
     return Actor.admin(member_id) if account.is_admin else Actor.member(member_id)
 
 
+class _GivenTwice(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name[:40]
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose every name is given once (``json``'s ``object_pairs_hook``)."""
+    found: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in found:
+            raise _GivenTwice(name)
+        found[name] = value
+    return found
+
+
+def _json_of(sent: Request) -> object:
+    """The request's JSON, or ``None`` for what is not JSON text (as Flask's ``silent``)."""
+    try:
+        return json.loads(sent.get_data(cache=True), object_pairs_hook=_once)
+    except ValueError:
+        return None
+
+
 def _body(*accepted: str) -> dict[str, Any]:
     """The request's JSON object; with ``accepted``, a field of another name is refused.
 
@@ -247,13 +272,18 @@ def _body(*accepted: str) -> dict[str, Any]:
     the caller meant.
     """
     try:
-        body = request.get_json(silent=True)
+        body = _json_of(request) if request.is_json else None
         # a lone surrogate ("\ud800") parses, but is no text: refuse it here, not at storage
         json.dumps(body, ensure_ascii=False).encode()
     except (RecursionError, UnicodeEncodeError):
         raise BadRequest(
             "يجب أن يكون جسم الطلب نص JSON صالحًا، بعمق 100 مستوى على الأكثر.",
             "The body must be JSON text: nested at most 100 deep, valid Unicode.",
+        ) from None
+    except _GivenTwice as twice:  # the parser's last value would win silently: $11 for $10
+        raise BadRequest(
+            f"الحقل {twice.name} مكرر في الطلب؛ اكتبه مرة واحدة.",
+            f"The field {twice.name} is given twice; give it once.",
         ) from None
     if not isinstance(body, dict):
         raise BadRequest("يجب أن يكون جسم الطلب كائن JSON.", "The body must be a JSON object.")

@@ -95,6 +95,36 @@ def test_a_nested_value_refused_says_which_field_and_why():
     assert "hire_bid.milestones" == wrong.value.field
 
 
+def test_an_unknown_field_inside_a_record_is_refused_not_left_out():
+    # a new user's probe (2026-12-06): {"minor": 1000, "currency": "USD", "x": 1} was
+    # 10.00 USD, and a payout method's or a milestone's misspelt field was dropped silently
+    ahmad = {"role": "member", "member_id": "01A"}
+    method = {"kind": "paypal", "account": "a@example.com", "extra": 1}
+    for name, fields, where, unknown in (
+        ("top_up", {"amount": {"minor": 1000, "currency": "USD", "x": 1}, "method": "card"},
+         "top_up.amount", "x"),
+        ("request_withdrawal", {"amount": "10 USD", "method": method},
+         "request_withdrawal.method", "extra"),
+        ("set_payout_methods", {"methods": [method]}, "set_payout_methods.methods", "extra"),
+        ("hire_bid", {"project_id": "p", "bid_id": "b",
+                      "milestones": [{"title": "الشعار", "amount": "5 USD", "amout": 1}]},
+         "hire_bid.milestones", "amout"),
+        ("hire_bid", {"project_id": "p", "bid_id": "b", "milestones": [
+            {"title": "الشعار", "amount": {"minor": 500, "currency": "USD", "cents": 5}}]},
+         "hire_bid.milestones", "cents"),
+        ("add_to_cart", {"actor": {**ahmad, "role_": 1}, "service_id": "S1"},
+         "add_to_cart.actor", "role_"),
+    ):  # fmt: skip
+        with pytest.raises(InvalidType) as caught:
+            c.structure_command(name, {"actor": ahmad, **fields})
+        assert (where, unknown) == (caught.value.field, caught.value.actual), name
+    known = {"kind": "paypal", "account": "a@example.com"}  # a record's own fields: taken
+    built = c.structure_command(
+        "request_withdrawal", {"actor": ahmad, "amount": "10 USD", "method": known}
+    )
+    assert "a@example.com" == built.method.account  # type: ignore[union-attr]
+
+
 def test_a_value_that_is_no_member_of_an_enum_names_the_ones_that_are():
     # "top_up must be …, not 'bitcoin' is not a valid Gateway." (Python's words, in Arabic too)
     ahmad = {"role": "member", "member_id": "01A"}

@@ -246,3 +246,35 @@ def test_a_field_an_address_does_not_take_is_refused_not_left_out(app):
     assert (400, "bad_request") == (answer.status_code, answer.json["code"])
     assert "foo" in answer.json["message"]
     assert before == client.get("/api/v1/me", headers=headers).json["balances"]
+
+
+def test_a_field_given_twice_or_unknown_inside_a_record_is_refused(app):
+    # a new user's probe (2026-12-06): {"amount": "10 USD", "amount": "11 USD"} withdrew
+    # $11, and an unknown field inside a record ({"kind": …, "x": 1}) was left out
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"email": "omar_voice@example.com", "password": "demo-password"}
+    ).json["token"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept-Language": "en",
+        "Content-Type": "application/json",
+    }
+    before = client.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]
+    twice = client.post(
+        "/api/v1/commands/request_withdrawal",
+        data='{"amount": "10.00 USD", "amount": "11.00 USD"}',
+        headers=headers,
+    )
+    assert (400, "bad_request") == (twice.status_code, twice.json["code"])
+    assert "amount is given twice" in twice.json["message"]
+    method = {"kind": "paypal", "account": "omar_voice@paypal.example", "x": 1}
+    nested = client.post(
+        "/api/v1/commands/request_withdrawal",
+        json={"amount": "10.00 USD", "method": method},
+        headers=headers,
+    )
+    assert (422, "validation.invalid_type") == (nested.status_code, nested.json["code"])
+    assert "request_withdrawal.method" in nested.json["message"]
+    assert "x" in nested.json["message"]
+    assert before == client.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]

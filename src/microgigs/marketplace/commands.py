@@ -1365,6 +1365,7 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     ]
     if missing:
         raise MissingField(field=name, expected=_describe(kind), actual=", ".join(missing))
+    _refuse_unknown_inside(name, kind, fields)
     try:
         return _converter.structure(dict(fields), kind)
     except MicrogigsError as error:
@@ -1373,6 +1374,48 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
         raise _refused_field(name, kind, fields, error) from None
     except _UNSTRUCTURED as error:
         raise _refused_field(name, kind, fields, error) from None
+
+
+def _refuse_unknown_inside(name: str, kind: type, fields: Mapping[str, object]) -> None:
+    """``InvalidType`` for a field unknown to a record inside a command's fields.
+
+    The converter would leave it out, and a misspelt field would be lost without a word.
+    """
+    for field in attrs.fields(attrs.resolve_types(kind)):
+        found = _unknown_inside(fields.get(field.name), field.type)
+        if found is not None:
+            record, unknown = found
+            where = f"{name}.{field.name}"
+            raise InvalidType(field=where, expected=_describe(record), actual=", ".join(unknown))
+
+
+def _unknown_inside(value: object, kind: object) -> tuple[type, list[str]] | None:
+    """A record inside ``value`` (of type ``kind``) with fields its class does not have.
+
+    Its class and those fields' names, or ``None``: records are looked for in objects, lists
+    of them, and the records' own fields (a list of milestones, an amount as an object).
+    """
+    args = typing.get_args(kind)
+    if isinstance(value, Mapping):
+        record = next((t for t in (kind, *args) if isinstance(t, type) and attrs.has(t)), None)
+        if record is None:
+            return None  # an object that is no record (none of the commands' fields today)
+        fields = attrs.fields(attrs.resolve_types(record))
+        known = {field.alias or field.name: field for field in fields}
+        unknown = sorted(str(key)[:40] for key in value if key not in known)
+        if unknown:
+            return record, unknown[:5]
+        for key, inner in value.items():
+            found = _unknown_inside(inner, known[key].type)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            for inner_kind in args or (kind,):
+                found = _unknown_inside(item, inner_kind)
+                if found is not None:
+                    return found
+    return None
 
 
 def _refused_field(
