@@ -58,6 +58,7 @@ LABELS = {
     "escrow": ("في الضمان", "in escrow"),
     "pending": ("أرباح معلقة", "pending earnings"),
     "available": ("أرباح متاحة", "available earnings"),
+    "withdrawing": ("قيد التحويل للبائعين", "being paid out"),
     "payouts": ("مسحوبات مدفوعة", "paid out"),
     "audit": ("تدقيق الدفتر: عدد المشكلات", "ledger audit: issues"),
     "project_gmv": ("المدفوع للمستقلين من المشاريع", "Released to freelancers (projects)"),
@@ -258,6 +259,7 @@ def report(market: Marketplace, language: str) -> list[str]:
         ("escrow", "escrow"),
         ("pending", "pending"),
         ("available", "available"),
+        ("withdrawing", "withdrawing"),  # asked for, awaiting the payout provider's answer
         ("payouts", "payouts"),
     ):
         lines.append(f"  {say(name)}: {format_money(seen.money.get(kind, zero), locale)}")

@@ -21,6 +21,7 @@ from microgigs.errors import (
     IdempotencyConflict,
     InvalidText,
     InvalidType,
+    MissingField,
     MemberSuspended,
     NotFound,
     OutOfRange,
@@ -484,3 +485,15 @@ def test_a_members_orders_come_a_page_at_a_time_past_the_last_one_read(market):
     assert "page cursor must be a str, not int." == str(typed.value)
     with pytest.raises(OutOfRange):
         market.orders_of(buyer, limit=101)
+
+
+def test_an_admin_reading_a_members_record_names_the_member(market):
+    # a new user's probe (2026-12-06): withdrawals(admin) said "No member with the key staff"
+    seller, _buyer, _service = cast(market)
+    for read in (market.withdrawals, market.balances, market.member):
+        with pytest.raises(MissingField) as caught:
+            read(ADMIN)
+        assert "member_id" == caught.value.actual
+        assert str(caught.value).startswith(f"{read.__name__} needs member_id;")
+    assert [] == market.withdrawals(ADMIN, seller.member_id)
+    assert seller.member_id == market.member(ADMIN, seller.member_id).id

@@ -419,3 +419,19 @@ def test_a_mutated_document_is_refused_or_reads_back_holding_its_declared_types(
     except (MicrogigsError, ValueError, TypeError, KeyError):
         return
     assert holds_its_type(again, type(value))
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["10 USD", "10.00 USD", "\u200f10.00\u00a0USD", "10\u200f USD", "USD 10", " 10   USD "],
+)
+def test_money_as_written_takes_what_a_copied_arabic_amount_carries(written):
+    # a new user's probe (2026-12-06): the direction mark format_money writes, a no-break
+    # space, or the code first made "not a valid amount" or "not a known currency code"
+    assert Money(1000, "USD") == converter.structure(written, Money)
+
+
+@pytest.mark.parametrize("written", ["10", "USD", "10 USD X", "10,000 USD", "ten USD"])
+def test_money_as_written_still_refuses_what_it_cannot_read(written):
+    with pytest.raises(MicrogigsError):
+        converter.structure(written, Money)

@@ -26,6 +26,7 @@ from microgigs.errors import (
     CurrencyMismatch,
     InvalidType,
     MicrogigsError,
+    MissingField,
     NotFound,
     PermissionDenied,
 )
@@ -214,6 +215,15 @@ def _own(actor: Actor, action: str) -> MemberId:
     return actor.member_id
 
 
+def _admin_names_one(actor: Actor, member_id: MemberId | None, query: str, fields: str) -> None:
+    """An admin reading a member's record names the member: an admin has none of their own.
+
+    Without it, the admin's own id was looked up and said "No member with the key staff".
+    """
+    if member_id is None and actor.role is Role.ADMIN:
+        raise MissingField(field=query, expected=fields, actual="member_id")
+
+
 def _member_of(uow: UnitOfWork, actor: Actor, action: str) -> MemberId:
     """A member's own page (cart, favourites, inquiries, orders): a member who exists.
 
@@ -274,6 +284,7 @@ class Queries(ReadSide):
         An id that names no member is :class:`~microgigs.errors.NotFound` (never a silent 0).
         """
         own = _own(actor, _("read balances"))
+        _admin_names_one(actor, member_id, "balances", "actor, member_id?")
         member_id = own if member_id is None else member_id
         _check_id(member_id)
         if member_id != own:
@@ -315,6 +326,9 @@ class Queries(ReadSide):
         page: ``starting_after`` the last withdrawal of this one.
         """
         own = _own(actor, _("read withdrawals"))
+        _admin_names_one(
+            actor, member_id, "withdrawals", "actor, member_id?, limit?, starting_after?"
+        )
         member_id = own if member_id is None else member_id
         _check_id(member_id)
         if member_id != own:
@@ -515,6 +529,7 @@ class Queries(ReadSide):
     def member(self, actor: Actor, member_id: MemberId | None = None) -> Member:
         """A member's whole record (e-mail, phone, payout methods): their own, or an admin's."""
         _check_actor(actor)
+        _admin_names_one(actor, member_id, "member", "actor, member_id?")
         if member_id is None:
             member_id = _own(actor, _("read a member"))
         _check_id(member_id)

@@ -354,6 +354,15 @@ def _compiled(source: str, name: str, names: dict[str, object]) -> types.Functio
     return made
 
 
+_COPIED_MARKS: Final = {
+    **dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"), None),
+    **dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None),
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),
+}
+"""What an amount copied from an Arabic page carries: direction marks (``format_money``
+writes one), dropped; no-break spaces, read as spaces."""
+
+
 def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
     """Money as stored (``{"minor": 2500, "currency": "USD"}``) or as written (``"25 USD"``).
 
@@ -362,10 +371,12 @@ def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
     if raw.__class__ is dict:  # as stored: the case of every read
         return _stored(raw["minor"], raw["currency"])
     if isinstance(raw, str):
-        amount, _space, code = raw.strip().partition(" ")
-        if not code.strip():  # "abc", "25": no currency to read
+        words = raw.translate(_COPIED_MARKS).split()
+        if len(words) == 2 and words[0].isalpha() and not words[1].isalpha():
+            words.reverse()  # "USD 25", as banks write it
+        if len(words) != 2:  # "abc", "25": no currency to read
             raise InvalidType(field="money", expected=_('"25 USD"'), actual=repr(raw[:40]))
-        return Money.of(amount, code.strip())
+        return Money.of(words[0], words[1])
     if not isinstance(raw, dict):
         raise InvalidType(
             field="money", expected=_('"25 USD" or {minor, currency}'), actual=type(raw).__name__
