@@ -371,12 +371,13 @@ def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
     if raw.__class__ is dict:  # as stored: the case of every read
         return _stored(raw["minor"], raw["currency"])
     if isinstance(raw, str):
-        words = raw.translate(_COPIED_MARKS).split()
-        if len(words) == 2 and words[0].isalpha() and not words[1].isalpha():
-            words.reverse()  # "USD 25", as banks write it
-        if len(words) != 2:  # "abc", "25": no currency to read
-            raise InvalidType(field="money", expected=_('"25 USD"'), actual=repr(raw[:40]))
-        return Money.of(words[0], words[1])
+        match raw.translate(_COPIED_MARKS).split():
+            case [code, amount] if code.isalpha() and not amount.isalpha():
+                return Money.of(amount, code)  # "USD 25", as banks write it
+            case [amount, code]:
+                return Money.of(amount, code)
+            case _:  # "abc", "25": no currency to read
+                raise InvalidType(field="money", expected=_('"25 USD"'), actual=repr(raw[:40]))
     if not isinstance(raw, dict):
         raise InvalidType(
             field="money", expected=_('"25 USD" or {minor, currency}'), actual=type(raw).__name__
