@@ -492,7 +492,13 @@ def me() -> Response:
         return jsonify(id=actor.member_id, admin=True, balances=None)
     held = _market().balances(actor)
     balances = {name: _money(m) for name, m in balances_of(held).items()}
-    return jsonify(id=held.member_id, admin=actor.role is Role.ADMIN, balances=balances)
+    balances["withdrawing"] = _money(held.withdrawing)  # asked for, not yet paid out
+    return jsonify(
+        id=held.member_id,
+        admin=actor.role is Role.ADMIN,
+        balances=balances,
+        currency=held.wallet.currency,  # every amount the API writes is in it
+    )
 
 
 def balances_of(balances: Balances) -> dict[str, Money]:

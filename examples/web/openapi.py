@@ -299,8 +299,10 @@ def _document() -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object",
                     "required": ["id", "admin", "balances"],
                     "properties": {"id": {"type": "string"}, "admin": {"type": "boolean"},
+                        "currency": {"type": "string", "example": "USD"},
                         "balances": {"type": ["object", "null"], "properties": {
-                            "wallet": MONEY, "pending": MONEY, "available": MONEY}}}}),
+                            "wallet": MONEY, "pending": MONEY, "available": MONEY,
+                            "withdrawing": MONEY}}}}),
                     **_errors(401)},
             }},
             "/api/v1/wallet/top-ups": {"post": {

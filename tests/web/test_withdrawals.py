@@ -137,3 +137,16 @@ def test_a_stale_tab_removes_no_other_payout_method(app, host):
     assert [m for m in before if m.account != "noura@paypal.com"] == list(kept)
     assert (PayoutKind.BANK_TRANSFER, IBAN) == (kept[-1].kind, kept[-1].account)
     assert "طريقة السحب هذه محذوفة من قبل" in noura.get("/dashboard").data.decode()
+
+
+def test_me_says_what_is_being_paid_out_and_the_currency_of_its_amounts(app):
+    # a new user's probe (2026-12-06): omar_voice's $56 awaiting payout was nowhere in /me
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, 'omar_voice@example.com')}"}
+    me = client.get("/api/v1/me", headers=headers).json
+    waiting = client.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]
+    requested = sum(
+        Money.of(w["amount"], "USD") for w in waiting if w["status"] == "requested"
+    ) or Money.zero("USD")
+    assert ("USD", str(requested.amount)) == (me["currency"], me["balances"]["withdrawing"])
+    assert requested.is_positive()
