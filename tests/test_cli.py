@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -137,9 +138,10 @@ def test_demo_loads_a_month_with_every_status_once(tmp_path):
                    "cancelled", "disputed"):  # fmt: skip
         assert f"  {status}: " in first.stdout
     assert "ledger audit: issues: 0" in first.stdout
-    again = cli("--db", db, "demo")
+    again = cli("--db", db, "demo")  # in Arabic, as the program speaks by default
     assert 2 == again.returncode
-    assert "already holds a marketplace" in again.stderr
+    assert "فيه سوق من قبل" in again.stderr
+    assert "already holds a marketplace" in cli("--db", db, "demo", "--lang", "en").stderr
 
 
 def test_call_publishes_a_service_with_upgrades_and_prints_their_ids(tmp_path):
@@ -176,8 +178,8 @@ def test_call_reads_a_record_typed_as_json_a_payout_method(tmp_path):
 
 def test_call_says_who_must_act_and_suggests_a_mistyped_name(tmp_path):
     db = str(tmp_path / "mistakes.db")
-    no_actor = cli("--db", db, "call", "top_up", "amount=25 USD", "method=card")
-    mistyped = cli("--db", db, "call", "toppup")
+    no_actor = cli("--db", db, "call", "--lang", "en", "top_up", "amount=25 USD", "method=card")
+    mistyped = cli("--db", db, "call", "--lang", "en", "toppup")
     assert (1, "top_up needs --actor member:ID (or admin:ID): who does it") == (
         no_actor.returncode,
         no_actor.stderr.strip(),
@@ -192,7 +194,7 @@ def test_call_says_who_must_act_and_suggests_a_mistyped_name(tmp_path):
 def test_a_second_simulation_on_the_same_file_says_why_not(tmp_path):
     db = str(tmp_path / "sim.db")
     first = cli("--db", db, "simulate", "--members", "20", "--days", "3", "--lang", "en")
-    again = cli("--db", db, "simulate", "--members", "20", "--days", "3")
+    again = cli("--db", db, "simulate", "--members", "20", "--days", "3", "--lang", "en")
     assert 0 == first.returncode, first.stderr
     assert (2, "already holds a marketplace") == (
         again.returncode,
@@ -231,7 +233,7 @@ def test_call_reads_money_as_an_object_too_and_refuses_a_field_given_twice(tmp_p
     assert (0, "ok") == (as_object.returncode, as_object.stdout.strip()), as_object.stderr
     twice = cli("--db", db, "call", "--actor", f"member:{member}", "top_up",
                 "amount=5 USD", "amount=6 USD", "method=card")  # fmt: skip
-    assert (1, "amount: given twice; give it once") == (twice.returncode, twice.stderr.strip())
+    assert (1, "amount: مكتوب مرتين؛ اكتبه مرة واحدة") == (twice.returncode, twice.stderr.strip())
     assert "buyers' wallets: $5.00" in cli("--db", db, "report", "--lang", "en").stdout
 
 
@@ -305,3 +307,37 @@ def test_the_reports_balances_add_up_to_what_came_in(tmp_path):
     )
     total = sum(shown[name] for name in held) + shown["being paid out"] + shown["paid out"]
     assert came_in == total + commission
+
+
+def test_read_asks_any_query_by_name_and_tick_runs_the_periodic_work(tmp_path):
+    # a new user's probe (2026-12-06): no query could be asked from the shell (a seller's
+    # withdrawals, an admin's payout queue, a member's balances), and nothing ran tick
+    db = str(tmp_path / "demo.sqlite3")
+    assert 0 == cli("--db", db, "demo").returncode
+    found = cli("--db", db, "read", "profile_by_username", "username=omar_voice")
+    assert 0 == found.returncode, found.stderr
+    omar = json.loads(found.stdout)["member_id"]
+    queue = cli("--db", db, "read", "--actor", "admin:staff", "payout_queue")
+    (waiting,) = json.loads(queue.stdout)
+    assert (omar, "requested") == (waiting["seller_id"], waiting["status"])
+    mine = cli("--db", db, "read", "--actor", f"member:{omar}", "withdrawals", "limit=1")
+    assert [waiting["id"]] == [w["id"] for w in json.loads(mine.stdout)]
+    held = json.loads(cli("--db", db, "read", "--actor", f"member:{omar}", "balances").stdout)
+    assert {"minor": 5600, "currency": "USD"} == held["withdrawing"]
+    ticked = cli("--db", db, "tick")
+    assert 0 == ticked.returncode, ticked.stderr
+    assert {"transitions", "cleared", "expired"} <= set(json.loads(ticked.stdout))
+    refused = cli("--db", db, "read", "--lang", "en", "withdrawalz")
+    assert (1, "no query 'withdrawalz'; did you mean withdrawals?") == (
+        refused.returncode,
+        refused.stderr.strip(),
+    )
+    nobody = cli("--db", db, "read", "balances")
+    assert (1, "يحتاج balances إلى --actor member:ID (أو admin:ID): من يسأل") == (
+        nobody.returncode,
+        nobody.stderr.strip(),
+    )
+    assert (
+        "  withdrawals member_id? limit? starting_after?"
+        in cli("--db", db, "read", "--help").stdout
+    )

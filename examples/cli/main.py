@@ -7,19 +7,25 @@ r"""The CLI host: a marketplace in a SQLite file (or PostgreSQL by DSN), driven 
         email=huda@example.com first_name=هدى family_name=علي
     python examples/cli/main.py --db market.db call --actor member:ID top_up \\
         amount="25 USD" method=card
+    python examples/cli/main.py --db market.db read --actor member:ID balances
+    python examples/cli/main.py --db market.db tick
 
 ``call`` runs any command of :mod:`microgigs.marketplace.commands` by name (``call --help``
 lists them with their fields): the ``name=value`` pairs are read into the command by the
 library's one converter (money as "25 USD", enums by value, numbers, lists and objects as
 JSON), ``--actor`` says who does it, ``--key`` makes it idempotent, a result is printed (an
 id, a service with its upgrades' ids, ``ok``), and a refusal is printed translated, with
-its code, and exits 2.
+its code, and exits 2. ``read`` asks any query of the read side by name
+(``microgigs.marketplace.queries.QUERIES``; ``read --help`` lists them) and prints its answer
+as JSON; ``tick`` runs the periodic work now. What the program itself cannot read is said in
+the ``--lang`` of the call (Arabic by default) and exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import inspect
 import json
 import sys
 import types
@@ -40,7 +46,8 @@ from microgigs.catalog import Service
 from microgigs.ids import MemberId
 from microgigs.l10n import format_money, label, translate_error
 from microgigs.marketplace import Marketplace
-from microgigs.marketplace.commands import COMMANDS, structure_command
+from microgigs.marketplace.commands import COMMANDS, converter, structure_command
+from microgigs.marketplace.queries import QUERIES
 from microgigs.orders import OrderStatus
 from microgigs.policy import SellerLevel
 from microgigs.testing.demo import ADMIN_ID, DEMO_DAYS, load_demo
@@ -82,11 +89,7 @@ def load(db: str, language: str) -> int:
     market, clock = _on_manual_clock(db, 1, datetime.now(UTC) - timedelta(DEMO_DAYS))
     try:
         if not market.is_empty():
-            print(
-                f"{db} already holds a marketplace: the demo loads into an empty one",
-                file=sys.stderr,
-            )
-            return 2
+            raise Refusal(what="demo_full", db=db, status=2)
         loaded = load_demo(market, clock)
         print(
             f"demo: {len(loaded.sellers)} sellers, {len(loaded.buyers)} buyers, "
@@ -103,12 +106,7 @@ def run_simulation(db: str, options: argparse.Namespace) -> int:
     market, clock = _on_manual_clock(db, options.seed, START)
     try:
         if not market.is_empty():
-            print(
-                f"{db} already holds a marketplace: a simulation plays a new one from its seed,"
-                " so give it a new --db (or remove this file)",
-                file=sys.stderr,
-            )
-            return 2
+            raise Refusal(what="sim_full", db=db, status=2)
         sim = simulate(market, clock, members=options.members, days=options.days, seed=options.seed)
         print("\n".join(report(market, options.lang)))
         print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
@@ -117,19 +115,69 @@ def run_simulation(db: str, options: argparse.Namespace) -> int:
         market.close()
 
 
+REFUSALS: dict[str, tuple[str, str]] = {
+    "actor": ("--actor {text!r}: اكتب member:ID أو admin:ID أو system",
+              "--actor {text!r}: write member:ID, admin:ID or system"),
+    "actor_id": ("--actor {text!r}: ينقص معرّف العضو بعد '{role}:'",
+                 "--actor {text!r}: the member's id is missing after '{role}:'"),
+    "pair": ("{pair!r}: اكتب name=value، والاسم واحد من: {names}",
+             "{pair!r}: write name=value, one of: {names}"),
+    "twice": ("{name}: مكتوب مرتين؛ اكتبه مرة واحدة", "{name}: given twice; give it once"),
+    "not_json": ("{name}: {text!r} ليس رقمًا ولا true/false ولا JSON",
+                 "{name}: {text!r} is not a number, true/false or JSON"),
+    "too_deep": ("{name}: قيمة لا يقرؤها البرنامج (JSON متداخل بعمق كبير، أو رقم طويل جدًا)",
+                 ("{name}: not a value this program reads"
+                  " (JSON nested too deep, or a number of too many digits)")),
+    "no_call": ("لا حالة استخدام باسم {name!r}؛ {hint_ar}", "no use case {name!r}; {hint_en}"),
+    "no_query": ("لا استعلام باسم {name!r}؛ {hint_ar}", "no query {name!r}; {hint_en}"),
+    "who_does": ("يحتاج {name} إلى --actor member:ID (أو admin:ID): من يقوم به",
+                 "{name} needs --actor member:ID (or admin:ID): who does it"),
+    "who_asks": ("يحتاج {name} إلى --actor member:ID (أو admin:ID): من يسأل",
+                 "{name} needs --actor member:ID (or admin:ID): who asks"),
+    "needs": ("يحتاج {name} إلى {wanted}", "{name} needs {wanted}"),
+    "demo_full": ("{db} فيه سوق من قبل: يُحمَّل العرض التجريبي في ملف فارغ",
+                  "{db} already holds a marketplace: the demo loads into an empty one"),
+    "sim_full": (("{db} فيه سوق من قبل: المحاكاة تبني سوقًا جديدًا من بذرتها،"
+                  " فأعطها ملفًا جديدًا في --db (أو احذف هذا الملف)"),
+                 ("{db} already holds a marketplace: a simulation plays a new one from its"
+                  " seed, so give it a new --db (or remove this file)")),
+    "no_market": ("{db}: لا سوق في هذا الملف (demo أو simulate ينشئ واحدًا)",
+                  "{db}: no marketplace in this file (demo or simulate makes one)"),
+}  # fmt: skip
+"""What this program itself refuses, before the library is asked: Arabic, then English."""
+
+
+class Refusal(Exception):
+    """A refusal of :data:`REFUSALS` with its values; said in the reader's language."""
+
+    def __init__(self, *, what: str, status: int = 1, **values: object) -> None:
+        super().__init__(REFUSALS[what][1].format(**values))
+        self.what, self.status, self.values = what, status, values
+
+    def said(self, language: str) -> str:
+        """The refusal in Arabic (``ar``) or English."""
+        return REFUSALS[self.what][0 if language == "ar" else 1].format(**self.values)
+
+
+def _unknown(name: str, near: list[str], *, among: str) -> Refusal:
+    """No use case (``call``) or query (``read``) of that name: the nearest names, if any."""
+    hint_ar = f"هل تقصد {' أو '.join(near)}؟" if near else f"`{among} --help` يسردها"
+    hint_en = f"did you mean {' or '.join(near)}?" if near else f"`{among} --help` lists them"
+    what = "no_call" if among == "call" else "no_query"
+    return Refusal(what=what, name=name, hint_ar=hint_ar, hint_en=hint_en)
+
+
 def actor_of(text: str) -> Actor:
     """The actor written as member:ID, admin:ID or system."""
     role, _, member = text.partition(":")
     try:
         kind = Role(role)
     except ValueError:
-        message = f"--actor {text!r}: write member:ID, admin:ID or system"
-        raise SystemExit(message) from None
+        raise Refusal(what="actor", text=text) from None
     if kind is Role.SYSTEM:
         return Actor.system()
     if not member:
-        message = f"--actor {text!r}: the member's id is missing after '{role}:'"
-        raise SystemExit(message)
+        raise Refusal(what="actor_id", text=text, role=role)
     make = Actor.admin if kind is Role.ADMIN else Actor.member
     return make(MemberId(member))
 
@@ -149,11 +197,9 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
     for pair in pairs:
         name, equals, text = pair.partition("=")
         if not equals or name not in names:
-            message = f"{pair!r}: write name=value, one of: {', '.join(sorted(names))}"
-            raise SystemExit(message)
+            raise Refusal(what="pair", pair=pair, names=", ".join(sorted(names)) or "-")
         if name in values:  # the shell's last word would win silently: $6 for $5 and $6
-            message = f"{name}: given twice; give it once"
-            raise SystemExit(message)
+            raise Refusal(what="twice", name=name)
         values[name] = _plain(name, text, hints[name])
     return values
 
@@ -184,14 +230,9 @@ def _json(name: str, text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError:
-        message = f"{name}: {text[:60]!r} is not a number, true/false or JSON"
-        raise SystemExit(message) from None
+        raise Refusal(what="not_json", name=name, text=text[:60]) from None
     except (RecursionError, ValueError):  # nested too deep, or too many digits
-        message = (
-            f"{name}: not a value this program reads"
-            " (JSON nested too deep, or a number of too many digits)"
-        )
-        raise SystemExit(message) from None
+        raise Refusal(what="too_deep", name=name) from None
 
 
 def call(
@@ -201,17 +242,58 @@ def call(
     kind = COMMANDS.get(name)
     if kind is None:
         near = difflib.get_close_matches(name, COMMANDS, n=3)
-        hint = f"; did you mean {' or '.join(near)}?" if near else "; `call --help` lists them"
-        message = f"no use case {name!r}{hint}"
-        raise SystemExit(message)
+        raise _unknown(name, near, among="call")
     values = fields_of(kind, pairs)
     actor_field = attrs.fields_dict(kind)["actor"]
     if actor is not None:
         values["actor"] = attrs.asdict(actor_of(actor))
     elif actor_field.default is attrs.NOTHING:
-        message = f"{name} needs --actor member:ID (or admin:ID): who does it"
-        raise SystemExit(message)
+        raise Refusal(what="who_does", name=name)
     return market.execute(structure_command(name, {**values, "key": key}))
+
+
+def read(market: Marketplace, name: str, actor: str | None, pairs: list[str]) -> object:
+    """Ask the query ``name`` with the ``name=value`` pairs, as ``actor``: what it returns."""
+    query = QUERIES.get(name)
+    if query is None:
+        near = difflib.get_close_matches(name, QUERIES, n=3)
+        raise _unknown(name, near, among="read")
+    parameters = dict(list(inspect.signature(query).parameters.items())[1:])  # not self
+    hints = typing.get_type_hints(query)
+    arguments: dict[str, object] = {}
+    if "actor" in parameters:
+        if actor is not None:
+            arguments["actor"] = actor_of(actor)
+        elif parameters["actor"].default is inspect.Parameter.empty and not _takes_none(
+            hints["actor"]
+        ):
+            raise Refusal(what="who_asks", name=name)
+        else:
+            arguments["actor"] = None  # a visitor: what anyone may see
+    names = set(parameters) - {"actor"}
+    for pair in pairs:
+        field, equals, text = pair.partition("=")
+        if not equals or field not in names:
+            raise Refusal(what="pair", pair=pair, names=", ".join(sorted(names)) or "-")
+        if field in arguments:
+            raise Refusal(what="twice", name=field)
+        arguments[field] = converter.structure(_plain(field, text, hints[field]), hints[field])
+    missing = [
+        n for n in names if parameters[n].default is inspect.Parameter.empty and n not in arguments
+    ]
+    if missing:
+        wanted = ", ".join(f"{m}=…" for m in missing)
+        raise Refusal(what="needs", name=name, wanted=wanted)
+    return getattr(market, name)(**arguments)
+
+
+def _takes_none(hint: object) -> bool:
+    return type(None) in typing.get_args(hint)
+
+
+def as_json(result: object) -> str:
+    """A query's answer as indented JSON, Arabic as it is (money as minor units and code)."""
+    return json.dumps(converter.unstructure(result), ensure_ascii=False, indent=2, default=str)
 
 
 def shown(result: object) -> str:
@@ -298,12 +380,29 @@ def main(argv: list[str] | None = None) -> int:
         help="idempotency key: the same key again runs it once (default: none)",
     )
     one.add_argument("--lang", choices=["ar", "en"], default="ar")
+    ask = commands.add_parser(
+        "read",
+        help="ask one query of the read side by name (its answer as JSON)",
+        description="Ask one query. The queries and their fields:\n\n" + _queries(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ask.add_argument("query", help="one of the queries listed above")
+    ask.add_argument("pairs", nargs="*", help="name=value")
+    ask.add_argument("--actor", help='"member:ID", "admin:ID" or "system" (none: a visitor)')
+    ask.add_argument("--lang", choices=["ar", "en"], default="ar")
+    due = commands.add_parser(
+        "tick", help="run the periodic work now: due transitions, clearances, expiries, levels"
+    )
+    due.add_argument("--lang", choices=["ar", "en"], default="ar")
     options = parser.parse_args(argv)
     try:
         return _run(options)
     except MicrogigsError as error:  # a refusal, or a storage that cannot be opened
         print(f"{error.code}: {translate_error(error, options.lang)}", file=sys.stderr)
         return 2
+    except Refusal as refusal:  # what this program itself could not read, in the reader's words
+        print(refusal.said(options.lang), file=sys.stderr)
+        return refusal.status
 
 
 def _run(options: argparse.Namespace) -> int:
@@ -311,22 +410,27 @@ def _run(options: argparse.Namespace) -> int:
         return load(options.db, options.lang)
     if options.command == "simulate":
         return run_simulation(options.db, options)
-    if options.command == "report" and _missing_file(options.db):
-        print(
-            f"{options.db}: no marketplace in this file (demo or simulate makes one)",
-            file=sys.stderr,
-        )
-        return 2
+    if options.command in {"report", "read", "tick"} and _missing_file(options.db):
+        raise Refusal(what="no_market", db=options.db, status=2)
     market = open_market(options.db)
     try:
-        if options.command == "report":
-            print("\n".join(report(market, options.lang)))
-            return 0
-        result = call(market, options.use_case, options.actor, options.key, options.pairs)
-        print(shown(result))
+        print(_answer(market, options))
         return 0
     finally:
         market.close()
+
+
+def _answer(market: Marketplace, options: argparse.Namespace) -> str:
+    """What the marketplace says to a report, a query, a tick or a call."""
+    match options.command:
+        case "report":
+            return "\n".join(report(market, options.lang))
+        case "read":
+            return as_json(read(market, options.query, options.actor, options.pairs))
+        case "tick":
+            return as_json(market.tick())
+        case _:
+            return shown(call(market, options.use_case, options.actor, options.key, options.pairs))
 
 
 def _missing_file(db: str) -> bool:
@@ -354,6 +458,19 @@ def _use_cases() -> str:
             f.name + ("" if f.default is attrs.NOTHING else "?")
             for f in attrs.fields(kind)
             if f.name not in _OPTIONS
+        ]
+        lines.append(f"  {name} {' '.join(fields)}")
+    return "\n".join(lines)
+
+
+def _queries() -> str:
+    lines = []
+    for name, query in sorted(QUERIES.items()):
+        parameters = list(inspect.signature(query).parameters.values())[1:]
+        fields = [
+            p.name + ("" if p.default is inspect.Parameter.empty else "?")
+            for p in parameters
+            if p.name != "actor"
         ]
         lines.append(f"  {name} {' '.join(fields)}")
     return "\n".join(lines)

@@ -41,6 +41,7 @@ from microgigs.marketplace._project_queries import (
     MyBid,
     ProjectCard,
     ProjectPage,
+    ProjectQueries,
     RankedBid,
 )
 from microgigs.marketplace._reading import ReadSide
@@ -55,6 +56,7 @@ from microgigs.storage.ports import UnitOfWork
 from microgigs.withdrawals import Withdrawal
 
 __all__ = [
+    "QUERIES",
     "Balances",
     "BidView",
     "CartView",
@@ -644,6 +646,16 @@ class Queries(ReadSide):
         """True before the first member registers (a host's first-run check)."""
         with self._reading() as uow:
             return not uow.members.page(limit=1)
+
+
+QUERIES: Final[Mapping[str, Callable[..., object]]] = {  # type: ignore[explicit-any]
+    name: function
+    for side in (Queries, ProjectQueries)
+    for name, function in vars(side).items()
+    if not name.startswith("_") and callable(function)
+}
+"""Every query of the read side by name, as ``commands.COMMANDS`` names the commands: a host
+that reads by name (the CLI's ``read``) calls ``getattr(market, name)``."""
 
 
 @attrs.define
