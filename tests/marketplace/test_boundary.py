@@ -497,3 +497,22 @@ def test_an_admin_reading_a_members_record_names_the_member(market):
         assert str(caught.value).startswith(f"{read.__name__} needs member_id;")
     assert [] == market.withdrawals(ADMIN, seller.member_id)
     assert seller.member_id == market.member(ADMIN, seller.member_id).id
+
+
+@pytest.mark.parametrize("key", [5, 2.5, ["a"], b"01A"])
+def test_an_id_that_is_not_a_str_names_nothing_in_every_query(market, key):
+    # a new user's probe (2026-12-06): docs/errors.md says NotFound; some queries said
+    # InvalidType ("id must be a str"), others NotFound
+    cast(market)
+    for ask in (
+        lambda: market.balances(ADMIN, key),
+        lambda: market.withdrawals(ADMIN, key),
+        lambda: market.member(ADMIN, key),
+        lambda: market.service(None, key),
+        lambda: market.service_page(None, key),
+        lambda: market.level_history(key),
+        lambda: market.order(ADMIN, key),
+        lambda: market.settle_withdrawal(ADMIN, key, paid=True),
+    ):
+        with pytest.raises(NotFound):
+            ask()

@@ -243,9 +243,10 @@ def _check_actor(actor: object) -> None:
         raise InvalidType(field=_("actor"), expected="Actor", actual=type(actor).__name__)
 
 
-def _check_id(value: object) -> None:
+def _check_id(kind: str, value: object) -> None:
+    """An id that is not a ``str`` names nothing: ``NotFound``, as the storage says of it."""
     if not isinstance(value, str):
-        raise InvalidType(field=_("id"), expected=_("a str"), actual=type(value).__name__)
+        raise NotFound(kind=kind, key=repr(value)[:100])
 
 
 def _to_the_end(read: Callable[[K | None], list[T]], key: Callable[[T], K]) -> Iterator[T]:
@@ -288,7 +289,7 @@ class Queries(ReadSide):
         own = _own(actor, _("read balances"))
         _admin_names_one(actor, member_id, "balances", "actor, member_id?")
         member_id = own if member_id is None else member_id
-        _check_id(member_id)
+        _check_id(_("member"), member_id)
         if member_id != own:
             actor.require_admin(_("read another member's balances"))
         with self._reading() as uow:
@@ -332,7 +333,7 @@ class Queries(ReadSide):
             actor, member_id, "withdrawals", "actor, member_id?, limit?, starting_after?"
         )
         member_id = own if member_id is None else member_id
-        _check_id(member_id)
+        _check_id(_("member"), member_id)
         if member_id != own:
             actor.require_admin(_("read another member's withdrawals"))
         whole_number(_("page size"), limit, 1, 100)
@@ -378,7 +379,7 @@ class Queries(ReadSide):
 
         Anyone sees an active service; its seller and admins see it in any status.
         """
-        _check_id(service_id)
+        _check_id(_("service"), service_id)
         with self._reading() as uow:
             service = uow.services.get(service_id)
             seller = uow.members.get(service.seller_id)
@@ -392,7 +393,7 @@ class Queries(ReadSide):
 
     def service(self, actor: Actor | None, service_id: ServiceId) -> Service:
         """A service: anyone sees an active one; its seller, admins and the system any."""
-        _check_id(service_id)
+        _check_id(_("service"), service_id)
         with self._reading() as uow:
             service = uow.services.get(service_id)
             _require_visible(actor, service, uow.members.get(service.seller_id))
@@ -534,7 +535,7 @@ class Queries(ReadSide):
         _admin_names_one(actor, member_id, "member", "actor, member_id?")
         if member_id is None:
             member_id = _own(actor, _("read a member"))
-        _check_id(member_id)
+        _check_id(_("member"), member_id)
         if actor.role is Role.MEMBER and not actor.is_member(member_id):
             raise PermissionDenied(actor=actor.role.label, action=_("read another member"))
         with self._reading() as uow:
@@ -582,7 +583,7 @@ class Queries(ReadSide):
     def level_history(self, seller_id: MemberId, *, limit: int = 12) -> list[Evaluation]:
         """A seller's level evaluations with their explanations, newest first (public)."""
         whole_number(_("page size"), limit, 1, _QUEUE)
-        _check_id(seller_id)
+        _check_id(_("member"), seller_id)
         with self._reading() as uow:
             uow.members.get(seller_id)  # nobody's: NotFound, not an empty history
             return uow.levels.history(seller_id, limit=limit)
