@@ -41,6 +41,7 @@ from microgigs.errors import (
     StaleWrite,
     StorageError,
     TransitionNotAllowed,
+    WithdrawalSettled,
 )
 from microgigs.ids import (
     CategoryId,
@@ -90,6 +91,7 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
     TransitionNotAllowed: 409,
     ProjectStatusConflict: 409,  # a state conflict, as an order's is
     ServiceStatusConflict: 409,
+    WithdrawalSettled: 409,  # the state of a withdrawal: settled once
     PaymentFailed: 402,
     StorageError: 503,  # busy or unavailable: the client may retry; never a 4xx
 }

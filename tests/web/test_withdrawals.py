@@ -139,14 +139,43 @@ def test_a_stale_tab_removes_no_other_payout_method(app, host):
     assert "طريقة السحب هذه محذوفة من قبل" in noura.get("/dashboard").data.decode()
 
 
-def test_me_says_what_is_being_paid_out_and_the_currency_of_its_amounts(app):
+def _a_waiting_withdrawal(host):
+    """A demo seller with earnings asks for $10: (their e-mail, the withdrawal's id)."""
+    ten = Money.of(10, "USD")
+    (member, *_) = [
+        m
+        for m in host.market.members(ADMIN, limit=100)
+        if m.payout_methods and host.market.balances(ADMIN, m.id).available >= ten
+    ]
+    return member.email, host.market.request_withdrawal(Actor.member(member.id), ten)
+
+
+def test_me_says_what_is_being_paid_out_and_the_currency_of_its_amounts(app, host):
     # a new user's probe (2026-12-06): omar_voice's $56 awaiting payout was nowhere in /me
+    email, _withdrawal = _a_waiting_withdrawal(host)
     client = app.test_client()
-    headers = {"Authorization": f"Bearer {bearer(client, 'omar_voice@example.com')}"}
+    headers = {"Authorization": f"Bearer {bearer(client, email)}"}
     me = client.get("/api/v1/me", headers=headers).json
     waiting = client.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]
     requested = sum(
-        Money.of(w["amount"], "USD") for w in waiting if w["status"] == "requested"
-    ) or Money.zero("USD")
-    assert ("USD", str(requested.amount)) == (me["currency"], me["balances"]["withdrawing"])
+        (Money.of(w["amount"], "USD") for w in waiting if w["status"] == "requested"),
+        Money.zero("USD"),
+    )
     assert requested.is_positive()
+    assert ("USD", str(requested.amount)) == (me["currency"], me["balances"]["withdrawing"])
+
+
+def test_a_second_answer_to_a_withdrawal_is_a_409_conflict(app, host):
+    # a new user's probe (2026-12-06): it was a 422, while docs/web.md says state conflicts
+    # are 409
+    _email, waiting = _a_waiting_withdrawal(host)
+    admin = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(admin, 'admin@example.com')}"}
+    for expected in (200, 409):
+        answer = admin.post(
+            "/api/v1/commands/settle_withdrawal",
+            json={"withdrawal_id": waiting, "paid": False},
+            headers=headers,
+        )
+        assert expected == answer.status_code, answer.json
+    assert "ledger.withdrawal_settled" == answer.json["code"]
