@@ -529,8 +529,8 @@ class InvalidIban(MemberError):
 
     code = "members.invalid_iban"
     template = _(
-        "{iban} is not a valid IBAN: two letters of the country, two check digits, then up "
-        "to 30 letters or digits."
+        "{iban} is not a valid IBAN: two letters of the country, two check digits that must "
+        "agree with the rest, then up to 30 letters or digits; a character may be mistyped."
     )
 
     iban: str

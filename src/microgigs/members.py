@@ -180,7 +180,7 @@ class PayoutMethod:
         """A bank account by IBAN (spaces removed, upper case; its check digits must hold)."""
         if not isinstance(iban, str):
             raise InvalidType(field=_("iban"), expected=_("a str"), actual=type(iban).__name__)
-        account = iban.replace(" ", "").upper()
+        account = iban.translate(_WESTERN_DIGITS).replace(" ", "").upper()
         if not _IBAN.fullmatch(account) or _iban_remainder(account) != 1:
             raise InvalidIban(iban=iban[:50])
         return cls(PayoutKind.BANK_TRANSFER, account)
@@ -199,6 +199,8 @@ class PayoutMethod:
         return PayoutMethod.bank_transfer(self.account)
 
 
+_WESTERN_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""Arabic-Indic and Persian digits, as an IBAN is typed on an Arabic keyboard, read as 0–9."""
 _IBAN: Final = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 """An IBAN's shape (ISO 13616): the country, two check digits, the account (15–34 in all)."""
 

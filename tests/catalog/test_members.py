@@ -16,6 +16,7 @@ from microgigs.errors import (
     PermissionDenied,
 )
 from microgigs.ids import MemberId
+from microgigs.l10n import translate_error
 from microgigs.members import (
     MAX_PAYOUT_METHODS,
     MemberStatus,
@@ -185,3 +186,14 @@ def test_an_iban_is_refused_unless_its_check_digits_hold():
     assert ("sara@paypal.com", "GB82WEST12345698765432") == tuple(
         m.account for m in member.payout_methods
     )
+
+
+def test_an_iban_typed_in_arabic_digits_is_read_and_a_wrong_digit_is_said_so():
+    # a new user's probe (2026-12-06): Arabic-Indic digits were refused (amounts take them),
+    # and a mistyped check digit got the message about the IBAN's shape only
+    typed = "SA03 ٨٠٠٠ ٠٠٠٠ ٦٠٨٠ ١٠١٦ ٧٥١٩"
+    assert "SA0380000000608010167519" == PayoutMethod.bank_transfer(typed).account
+    with pytest.raises(InvalidIban) as wrong:
+        PayoutMethod.bank_transfer("GB83WEST12345698765432")
+    assert "check digits that must agree with the rest" in str(wrong.value)
+    assert "لعل حرفًا كُتب خطأً" in translate_error(wrong.value, "ar")
