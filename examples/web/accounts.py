@@ -162,6 +162,9 @@ class Accounts(Protocol):
         A verification token is no reset token, nor the other way round.
         """
 
+    def reset_is_live(self, token: str) -> bool:
+        """Whether a password-reset token is live and unused (the form is worth showing)."""
+
     def hit(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count ``amount`` more in the window of ``key`` (opened for ``expiry`` s)."""
 
@@ -346,6 +349,11 @@ class MemoryAccounts:
     def use_reset(self, token: str) -> str | None:
         """The member of a live, unused password-reset token, using it up."""
         return self._use_link(RESET, token)
+
+    def reset_is_live(self, token: str) -> bool:
+        """Whether a password-reset token is live and unused."""
+        row = self._links.get(RESET + _digest(token))
+        return row is not None and not row[2] and row[1] > self.clock()
 
     def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
         token = secrets.token_urlsafe(32)
@@ -674,6 +682,15 @@ class SqlAccounts:
     def use_reset(self, token: str) -> str | None:
         """The member of a live, unused password-reset token, using it up."""
         return self._use_link(RESET, token)
+
+    def reset_is_live(self, token: str) -> bool:
+        """Whether a password-reset token is live and unused."""
+        return bool(
+            self._run(
+                "SELECT 1 FROM web_verifications WHERE digest = ? AND NOT used AND expires_at > ?",
+                (RESET + _digest(token), self.clock()),
+            )
+        )
 
     def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
         token = secrets.token_urlsafe(32)

@@ -2430,25 +2430,32 @@ def forgot_password() -> str | Response:
     return redirect(url_for("login"), 303)
 
 
+def _dead_reset_link() -> Response:
+    """A reset link unknown, used or expired: the same 404 for each, with a way to a new one."""
+    message = (
+        "رابط إعادة التعيين غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا."
+        if g.lang == "ar"
+        else "This reset link is not valid: used or expired. Ask for a new one."
+    )
+    page = render_template("error.html", message=message, back_to="/password/forgot")
+    return Response(page, 404)
+
+
 @pages.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response:
     """A new password from a mailed link: every session ends and every API token is revoked."""
-    if request.method == "GET":
+    accounts = _host().accounts
+    if request.method == "GET":  # a dead link says so now, not after a new password is typed
+        if not accounts.reset_is_live(token):
+            return _dead_reset_link()
         return render_template("password_reset.html", token=token)
     password = request.form.get("password", "")
     if not password_allowed(password):  # said first: the link is not used up by a typo
         flash(_password_refused(password), "error")
         return render_template("password_reset.html", token=token), 400  # type: ignore[return-value]
-    accounts = _host().accounts
     member_id = accounts.use_reset(token)
     if member_id is None:  # unknown, used or expired: the same answer for each
-        message = (
-            "رابط إعادة التعيين غير صالح: استُخدم أو انتهت مدته. اطلب رابطًا جديدًا."
-            if g.lang == "ar"
-            else "This reset link is not valid: used or expired. Ask for a new one."
-        )
-        page = render_template("error.html", message=message, back_to="/password/forgot")
-        return page, 404  # type: ignore[return-value]
+        return _dead_reset_link()
     accounts.set_password(member_id, password)
     accounts.end_sessions(member_id)
     accounts.revoke_tokens(member_id)

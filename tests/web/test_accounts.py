@@ -106,10 +106,13 @@ def test_reset_links_work_once_before_they_expire_and_are_no_verification_links(
     verification = accounts.issue_verification("m1", 60)
     assert accounts.use_verification(reset) is None  # each link for its own purpose
     assert accounts.use_reset(verification) is None
+    assert (True, False) == (accounts.reset_is_live(reset), accounts.reset_is_live(verification))
     assert "m1" == accounts.use_reset(reset)
     assert accounts.use_reset(reset) is None
+    assert not accounts.reset_is_live(reset)  # used up
     later = accounts.issue_reset("m1", 60)
     clock.now += 60
+    assert not accounts.reset_is_live(later)  # expired
     assert accounts.use_reset(later) is None
 
 

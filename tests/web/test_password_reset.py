@@ -83,3 +83,19 @@ def test_a_short_password_keeps_the_link_and_links_are_limited_per_account(site)
     assert 3 == len(sent)  # three links an hour for one account
     assert 429 == ask(app.test_client(), "tariq@example.com").status_code
     assert 3 == len(sent)
+
+
+def test_a_used_or_unknown_link_says_so_before_a_password_is_typed(site):
+    # a new user's probe (2026-12-06): the form showed (200) and refused only on submit
+    app, _host, sent = site
+    visitor = app.test_client()
+    ask(visitor, "hind@example.com")
+    path = link_in(sent)
+    assert 200 == visitor.get(path).status_code  # live: the form
+    form = {"csrf": csrf_of(visitor.get(path).data), "password": "a-brand-new-password"}
+    assert 303 == visitor.post(path, data=form).status_code
+    for dead in (path, "/password/reset/not-a-token"):
+        answer = visitor.get(dead)
+        assert 404 == answer.status_code
+        assert "/password/forgot" in answer.data.decode()
+        assert 'name="password"' not in answer.data.decode()
