@@ -30,6 +30,7 @@ import json
 import sys
 import types
 import typing
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -258,7 +259,7 @@ def read(market: Marketplace, name: str, actor: str | None, pairs: list[str]) ->
     if query is None:
         near = difflib.get_close_matches(name, QUERIES, n=3)
         raise _unknown(name, near, among="read")
-    parameters = dict(list(inspect.signature(query).parameters.items())[1:])  # not self
+    parameters = {p.name: p for p in _parameters(query)}
     hints = typing.get_type_hints(query)
     arguments: dict[str, object] = {}
     if "actor" in parameters:
@@ -452,28 +453,37 @@ def _positive(text: str) -> int:
 
 
 def _use_cases() -> str:
-    lines = []
-    for name, kind in COMMANDS.items():
-        fields = [
-            f.name + ("" if f.default is attrs.NOTHING else "?")
-            for f in attrs.fields(kind)
-            if f.name not in _OPTIONS
-        ]
-        lines.append(f"  {name} {' '.join(fields)}")
-    return "\n".join(lines)
+    return _listed(
+        (name, [f.name + _optional(f.default is not attrs.NOTHING) for f in attrs.fields(kind)])
+        for name, kind in COMMANDS.items()
+    )
 
 
 def _queries() -> str:
-    lines = []
-    for name, query in sorted(QUERIES.items()):
-        parameters = list(inspect.signature(query).parameters.values())[1:]
-        fields = [
-            p.name + ("" if p.default is inspect.Parameter.empty else "?")
-            for p in parameters
-            if p.name != "actor"
-        ]
-        lines.append(f"  {name} {' '.join(fields)}")
-    return "\n".join(lines)
+    return _listed(
+        (name, [p.name + _optional(p.default is not p.empty) for p in _parameters(query)])
+        for name, query in sorted(QUERIES.items())
+    )
+
+
+def _parameters(query: Callable[..., object]) -> list[inspect.Parameter]:  # type: ignore[explicit-any]
+    """A query's parameters but ``self``."""
+    return list(inspect.signature(query).parameters.values())[1:]
+
+
+def _optional(has_default: bool) -> str:  # noqa: FBT001 (a flag read as a mark)
+    return "?" if has_default else ""
+
+
+def _listed(rows: Iterable[tuple[str, list[str]]]) -> str:
+    """The ``--help`` lines of use cases or queries: each name, then its fields (``?``: optional).
+
+    ``--actor`` and ``--key`` are options of every one, not fields to list.
+    """
+    return "\n".join(
+        f"  {name} {' '.join(f for f in fields if f.rstrip('?') not in _OPTIONS)}"
+        for name, fields in rows
+    )
 
 
 if __name__ == "__main__":

@@ -552,6 +552,11 @@ def back(default: str = "/") -> Response:
     return redirect(local(target or default), 303)
 
 
+def tell(arabic: str, english: str, kind: str) -> None:
+    """Flash a note to the reader in their language (``kind``: ok, note or error)."""
+    flash(arabic if g.lang == "ar" else english, kind)
+
+
 def _said(error: MicrogigsError, lang: str) -> str:
     """``translate_error``'s message for a page: each amount in a left-to-right isolate.
 
@@ -631,7 +636,7 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
         _keep_typed()
         return False
     if done:
-        flash(done[0] if g.lang == "ar" else done[1], "ok")
+        tell(*done, "ok")
     return True
 
 
@@ -764,7 +769,7 @@ def _login_first(_error: Exception) -> Response:
         )
         kept = [(name, value) for name in _CHOICES for value in request.form.getlist(name)]
         target = urlsplit(local(page)).path + ("?" + urlencode(kept) if kept else "")
-    flash("يلزم تسجيل الدخول لإكمال ذلك" if g.lang == "ar" else "Log in to continue", "note")
+    tell("يلزم تسجيل الدخول لإكمال ذلك", "Log in to continue", "note")
     return redirect(url_for("login", next=local(target)), 303)
 
 
@@ -797,10 +802,9 @@ def search() -> str:
     except FormError:  # past any amount: not an amount to search by either
         max_price = None
     if typed_price and max_price is None:  # said, then searched without it
-        flash(
-            f"السعر الأقصى «{typed_price[:20]}» ليس مبلغًا بالدولار، فبُحث بدونه"
-            if g.lang == "ar"
-            else f"The highest price «{typed_price[:20]}» is not an amount in dollars: ignored",
+        tell(
+            f"السعر الأقصى «{typed_price[:20]}» ليس مبلغًا بالدولار، فبُحث بدونه",
+            f"The highest price «{typed_price[:20]}» is not an amount in dollars: ignored",
             "error",
         )
     try:
@@ -843,10 +847,9 @@ def _paged(query: ListingQuery, cursor: str | None) -> ListingQuery:
     except InvalidType as error:
         if error.field != "cursor":
             raise
-    flash(
-        "رابط هذه الصفحة من النتائج غير صالح، فعُرضت الصفحة الأولى منها."
-        if g.lang == "ar"
-        else "The address of this page of results is not valid: the first page is shown.",
+    tell(
+        "رابط هذه الصفحة من النتائج غير صالح، فعُرضت الصفحة الأولى منها.",
+        "The address of this page of results is not valid: the first page is shown.",
         "error",
     )
     return query
@@ -1304,7 +1307,7 @@ def edit_service(service_id: str) -> Response:
                 "Nothing changed, so your service stays listed",
             ),
         }.get(status, ("حُفظت الخدمة", "Your service was saved"))
-        flash(said[0] if g.lang == "ar" else said[1], "ok")
+        tell(*said, "ok")
         return redirect(url_for("dashboard"), 303)
     return redirect(url_for("edit_service_form", service_id=service_id), 303)
 
@@ -1358,10 +1361,9 @@ def remove_payout_method() -> Response:
     typed = request.form.get("payout_method", "")
     kept = [m for m in methods if f"{m.kind.value}:{m.account}" != typed]
     if len(kept) == len(methods):
-        flash(
-            "طريقة السحب هذه محذوفة من قبل"
-            if g.lang == "ar"
-            else "That payout method was already removed",
+        tell(
+            "طريقة السحب هذه محذوفة من قبل",
+            "That payout method was already removed",
             "note",
         )
         return redirect(url_for("dashboard"), 303)
@@ -2182,10 +2184,9 @@ def sign_out_everywhere(member_id: str) -> Response:
     accounts = _host().accounts
     counts = sessions, tokens = accounts.end_sessions(member_id), accounts.revoke_tokens(member_id)
     log.info("admin %s signed %s out: %d sessions, %d tokens", g.member_id, member_id, *counts)
-    flash(
-        f"أُنهيت جلساته ({sessions}) وأُلغيت مفاتيحه ({tokens})"
-        if g.lang == "ar"
-        else f"Signed out everywhere: {sessions} sessions ended, {tokens} tokens revoked",
+    tell(
+        f"أُنهيت جلساته ({sessions}) وأُلغيت مفاتيحه ({tokens})",
+        f"Signed out everywhere: {sessions} sessions ended, {tokens} tokens revoked",
         "ok",
     )
     return back("/admin")
@@ -2249,10 +2250,9 @@ def register() -> str | Response:
     if not made:
         # a replay of a registration already made (its key sent again): it never logs
         # anyone in, whatever password it carries
-        flash(
-            "هذا الحساب موجود: سجّل الدخول بكلمة مروره"
-            if g.lang == "ar"
-            else "This account exists already: log in with its password",
+        tell(
+            "هذا الحساب موجود: سجّل الدخول بكلمة مروره",
+            "This account exists already: log in with its password",
             "error",
         )
         return redirect(url_for("login"), 303)
@@ -2282,10 +2282,9 @@ def verify(token: str) -> Response:
     member_id = _host().accounts.use_verification(token)
     confirmed = g.member_id and not g.admin and _market().member(actor()).email_verified
     if member_id is None and confirmed:  # the reader's own link, followed again
-        flash(
-            "بريدك الإلكتروني مؤكَّد من قبل، ولا حاجة إلى رابط آخر."
-            if g.lang == "ar"
-            else "Your e-mail address is already confirmed: no other link is needed.",
+        tell(
+            "بريدك الإلكتروني مؤكَّد من قبل، ولا حاجة إلى رابط آخر.",
+            "Your e-mail address is already confirmed: no other link is needed.",
             "ok",
         )
         return redirect(url_for("account"), 303)
@@ -2386,10 +2385,9 @@ def change_password() -> str | Response:
     accounts.end_sessions(account.member_id)
     accounts.revoke_tokens(account.member_id)
     _log_in(account.member_id, is_admin=account.is_admin)  # this device stays logged in
-    flash(
-        "غُيّرت كلمة المرور وأُنهيت جلساتك الأخرى"
-        if g.lang == "ar"
-        else "Password changed; your other sessions ended",
+    tell(
+        "غُيّرت كلمة المرور وأُنهيت جلساتك الأخرى",
+        "Password changed; your other sessions ended",
         "ok",
     )
     return redirect(url_for("dashboard"), 303)
@@ -2459,10 +2457,9 @@ def reset_password(token: str) -> str | Response:
     accounts.set_password(member_id, password)
     accounts.end_sessions(member_id)
     accounts.revoke_tokens(member_id)
-    flash(
-        "غُيّرت كلمة المرور وأُنهيت جلساتك كلها؛ ادخل بالكلمة الجديدة"
-        if g.lang == "ar"
-        else "Password changed and every session ended: log in with the new one",
+    tell(
+        "غُيّرت كلمة المرور وأُنهيت جلساتك كلها؛ ادخل بالكلمة الجديدة",
+        "Password changed and every session ended: log in with the new one",
         "ok",
     )
     return redirect(url_for("login"), 303)

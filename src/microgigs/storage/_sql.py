@@ -66,7 +66,7 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import Column, Select, Table, Versioned
-from microgigs.storage._unit import NO_SESSION, Changes, StagedStorage, Write
+from microgigs.storage._unit import NO_SESSION, Changes, PartyOrders, StagedStorage, Write
 from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 
@@ -365,26 +365,18 @@ class SqlBackend(ABC):
         rest, terms = rows[0]
         return self._documents.decode_apart(str(rest), str(terms), Order, order_id)
 
-    def orders_of(
-        self,
-        party: str,
-        member_id: MemberId,
-        status: OrderStatus | None,
-        limit: int,
-        past: tuple[datetime, str] | None = None,
-    ) -> list[Order]:
-        column = _PARTIES[party]
+    def orders_of(self, asked: PartyOrders) -> list[Order]:
         params: list[object]
-        where, params = f"{column} = ?", [str(member_id)]
-        if status is not None:
-            where, params = f"{where} AND status = ?", [*params, status.value]
-        if past is not None:  # the page after the cursor's order, in the same order
-            at = self._time(past[0])
+        where, params = f"{_PARTIES[asked.party]} = ?", [str(asked.member_id)]
+        if asked.status is not None:
+            where, params = f"{where} AND status = ?", [*params, asked.status.value]
+        if asked.past is not None:  # the page after the cursor's order, in the same order
+            at = self._time(asked.past[0])
             where = f"{where} AND (placed_at < ? OR (placed_at = ? AND id < ?))"
-            params = [*params, at, at, past[1]]
+            params = [*params, at, at, asked.past[1]]
         return self._orders(
             f"SELECT doc, terms FROM orders WHERE {where} ORDER BY placed_at DESC, id DESC LIMIT ?",
-            (*params, limit),
+            (*params, asked.limit),
         )
 
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]:

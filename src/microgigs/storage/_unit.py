@@ -183,6 +183,29 @@ class _Staging(ABC):
         """Fill this repository's part of ``changes``."""
 
 
+@attrs.frozen
+class PartyOrders:
+    """A page of a member's orders, as their buyer or their seller: a backend's one question.
+
+    ``past``: the cursor, ``(placed_at, id)`` of the last order of the page before; newest
+    first, the orders that come after it.
+    """
+
+    party: str
+    member_id: MemberId
+    status: OrderStatus | None
+    limit: int
+    past: tuple[datetime, str] | None = None
+
+    def matches(self, order: Order) -> bool:
+        """Whether ``order`` is on this list (whatever the page)."""
+        return (
+            getattr(order, f"{self.party}_id") == self.member_id
+            and (self.status is None or order.status is self.status)
+            and (self.past is None or (order.placed_at, order.id) < self.past)
+        )
+
+
 class Backend(Protocol):
     """What an adapter provides: committed reads, and one atomic flush of staged writes."""
 
@@ -198,14 +221,7 @@ class Backend(Protocol):
     def favourites(self, owner_id: MemberId) -> Favourites | None: ...
     def cart(self, owner_id: MemberId) -> Cart | None: ...
     def order(self, order_id: OrderId) -> Order | None: ...
-    def orders_of(
-        self,
-        party: str,
-        member_id: MemberId,
-        status: OrderStatus | None,
-        limit: int,
-        past: tuple[datetime, str] | None = None,
-    ) -> list[Order]: ...
+    def orders_of(self, asked: PartyOrders) -> list[Order]: ...
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]: ...
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]: ...
     def messages(self, order_id: OrderId) -> list[Message]: ...
@@ -643,14 +659,8 @@ class _Orders(_Versioned[OrderId, Order]):
             if getattr(cursor, f"{party}_id") != member_id:  # not in this list: as if absent
                 raise NotFound(kind=_("order"), key=starting_after)
             past = (cursor.placed_at, cursor.id)
-        merged = self.overlay(self._backend.orders_of(party, member_id, status, limit, past))
-        found = [
-            o
-            for o in merged
-            if getattr(o, f"{party}_id") == member_id
-            and (status is None or o.status is status)
-            and (past is None or (o.placed_at, o.id) < past)
-        ]
+        asked = PartyOrders(party, member_id, status, limit, past)
+        found = [o for o in self.overlay(self._backend.orders_of(asked)) if asked.matches(o)]
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
         return [clone(o) for o in found[:limit]]
 
@@ -728,12 +738,33 @@ class _Documents(_Versioned[str, D]):
         found = self.overlay(self._backend.documents(self._table, select))
         return [clone(v) for v in select.arrange(found, self._table.columns)]
 
-    def _cursor(self, key: str, *, cursor_of: Callable[[D], bool]) -> D:
-        """A page's cursor: an aggregate of the list asked for (else ``NotFound``, as if absent)."""
+    def _newest_of(
+        self, owner: tuple[str, str], column: str, limit: int, starting_after: str | None
+    ) -> list[D]:
+        """One owner's aggregates, newest ``column`` first, the page past ``starting_after``.
+
+        ``owner``: the column naming the owner and its value (``("client_id", …)``).
+        """
+        name, value = owner
+        past = self._past(
+            starting_after, column, mine=lambda found: self._table.columns(found)[name] == value
+        )
+        return self.select(Select((owner,), order=((column, True),), limit=limit, past=past))
+
+    def _past(
+        self, key: str | None, column: str, *, mine: Callable[[D], bool]
+    ) -> tuple[datetime, str] | None:
+        """A page's cursor as ``(its time in column, its id)``; ``None`` for the first page.
+
+        The aggregate must be on the list asked for (``mine``), else ``NotFound``, as if absent.
+        """
+        if key is None:
+            return None
         cursor = self.get(key)
-        if not cursor_of(cursor):
+        at = self._table.columns(cursor)[column]
+        if not mine(cursor) or not isinstance(at, datetime):
             raise NotFound(kind=self.label, key=key)
-        return cursor
+        return at, cursor.id
 
 
 class _Projects(_Documents[Project]):
@@ -774,12 +805,7 @@ class _Projects(_Documents[Project]):
     def by_client(
         self, client_id: MemberId, *, limit: int = 50, starting_after: ProjectId | None = None
     ) -> list[Project]:
-        past = None
-        if starting_after is not None:
-            cursor = self._cursor(starting_after, cursor_of=lambda p: p.client_id == client_id)
-            past = (cursor.created_at, cursor.id)
-        equal = (("client_id", client_id),)
-        return self.select(Select(equal, order=(("created_at", True),), limit=limit, past=past))
+        return self._newest_of(("client_id", client_id), "created_at", limit, starting_after)
 
     def open_of_client(
         self, client_id: MemberId, *, held: bool, limit: int = 1000
@@ -831,12 +857,11 @@ class _Contracts(_Documents[Contract]):
         starting_after: ContractId | None = None,
     ) -> list[Contract]:
         parties = ("freelancer_id",) if as_freelancer else ("client_id", "freelancer_id")
-        past = None
-        if starting_after is not None:
-            cursor = self._cursor(
-                starting_after, cursor_of=lambda c: member_id in (getattr(c, p) for p in parties)
-            )
-            past = (cursor.offered_at, cursor.id)
+        past = self._past(
+            starting_after,
+            "offered_at",
+            mine=lambda c: member_id in (getattr(c, p) for p in parties),
+        )
         found: dict[str, Contract] = {}
         for party in parties:
             equal: tuple[tuple[str, str | None], ...] = ((party, member_id),)
@@ -886,12 +911,7 @@ class _Withdrawals(_Documents[Withdrawal]):
     def of_seller(
         self, seller_id: MemberId, *, limit: int = 50, starting_after: WithdrawalId | None = None
     ) -> list[Withdrawal]:
-        past = None
-        if starting_after is not None:
-            cursor = self._cursor(starting_after, cursor_of=lambda w: w.seller_id == seller_id)
-            past = (cursor.requested_at, cursor.id)
-        equal = (("seller_id", seller_id),)
-        return self.select(Select(equal, order=(("requested_at", True),), limit=limit, past=past))
+        return self._newest_of(("seller_id", seller_id), "requested_at", limit, starting_after)
 
     def awaiting_payout(self, *, limit: int = 100) -> list[Withdrawal]:
         requested = (("status", WithdrawalStatus.REQUESTED.value),)

@@ -70,6 +70,7 @@ from microgigs.storage._unit import (
     NO_SESSION,
     Backend,
     Changes,
+    PartyOrders,
     StagedStorage,
     StagedUnitOfWork,
     Stored,
@@ -147,23 +148,10 @@ class _MemoryBackend:
     def order(self, order_id: OrderId) -> Order | None:
         return self._orders.get(order_id)
 
-    def orders_of(
-        self,
-        party: str,
-        member_id: MemberId,
-        status: OrderStatus | None,
-        limit: int,
-        past: tuple[datetime, str] | None = None,
-    ) -> list[Order]:
-        found = [
-            o
-            for o in self._orders.values()
-            if getattr(o, f"{party}_id") == member_id
-            and (status is None or o.status is status)
-            and (past is None or (o.placed_at, o.id) < past)
-        ]
+    def orders_of(self, asked: PartyOrders) -> list[Order]:
+        found = [o for o in self._orders.values() if asked.matches(o)]
         found.sort(key=lambda o: (o.placed_at, o.id), reverse=True)
-        return found[:limit]
+        return found[: asked.limit]
 
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]:
         found = [self._orders[order_id] for order_id in self._statuses.get(status, ())]
