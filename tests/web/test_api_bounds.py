@@ -203,7 +203,10 @@ def test_me_answers_an_admin_without_balances(app):
     assert answer.json["id"]
     member = bearer(client, "ahmad@example.com")
     mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {member}"}).json
-    assert (False, {"wallet", "pending", "available"}) == (mine["admin"], set(mine["balances"]))
+    assert (False, {"wallet", "pending", "available", "withdrawing"}) == (
+        mine["admin"],
+        set(mine["balances"]),
+    )
 
 
 def test_a_page_form_takes_a_megabyte_and_only_a_delivery_or_a_submission_more(app):
