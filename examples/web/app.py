@@ -2435,7 +2435,12 @@ def _dead_reset_link() -> Response:
         if g.lang == "ar"
         else "This reset link is not valid: used or expired. Ask for a new one."
     )
-    page = render_template("error.html", message=message, back_to="/password/forgot")
+    page = render_template(
+        "error.html",
+        message=message,
+        back_to="/password/forgot",
+        back_label=("اطلب رابطًا جديدًا", "Ask for a new link"),
+    )
     return Response(page, 404)
 
 
