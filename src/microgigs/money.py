@@ -59,8 +59,15 @@ Half to even ("banker's rounding") is unbiased: over many amounts it rounds up a
 down, so neither the platform nor the sellers gain from the rounding itself.
 """
 
-_PLAIN_AMOUNT: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-"""An amount as people write it: digits (Arabic-Indic too), a point, more digits. Decimal
+_PLAIN_AMOUNT: Final = re.compile(
+    "|".join(
+        rf"[+-]?({digit}+(\.{digit}*)?|\.{digit}+)"
+        for digit in ("[0-9]", "[\u0660-\u0669]", "[\u06f0-\u06f9]")
+    )
+)
+"""An amount as people write it: digits, a point, more digits. The digits are Western,
+Arabic-Indic or Persian, all of one script: "1٠" (whose Arabic zero looks like a point) and
+another script's digits that look like ours (Bengali "৪" is a four) are no amount. Decimal
 also reads "1_000" and "1e3" (as Python source), and "NaN" and "Infinity": none is one."""
 
 MAX_MINOR: Final = 10**15

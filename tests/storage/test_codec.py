@@ -435,3 +435,23 @@ def test_money_as_written_takes_what_a_copied_arabic_amount_carries(written):
 def test_money_as_written_still_refuses_what_it_cannot_read(written):
     with pytest.raises(MicrogigsError):
         converter.structure(written, Money)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "\u202e500\u202c USD",  # shown "005 USD", read 500 (a hostile review, 2026-12-06)
+        "\u202e05.0\u202c USD",  # shown "0.50"
+        "\u202d10\u202c USD",
+        "USD \u09ea0",  # Bengali four: looks like an 8
+        "1\u0660 USD",  # a Western one, an Arabic zero that looks like a point: "1." or 10?
+    ],
+)
+def test_money_as_written_refuses_what_would_read_other_than_it_shows(written):
+    with pytest.raises(MicrogigsError):
+        converter.structure(written, Money)
+
+
+@pytest.mark.parametrize("written", ["١٠ USD", "۱۰ USD", "\u2067١٠\u2069 USD", "10 USD"])
+def test_money_in_one_script_of_digits_is_read(written):
+    assert Money(1000, "USD") == converter.structure(written, Money)

@@ -355,12 +355,13 @@ def _compiled(source: str, name: str, names: dict[str, object]) -> types.Functio
 
 
 _COPIED_MARKS: Final = {
-    **dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"), None),
-    **dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None),
+    **dict.fromkeys(map(ord, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069"), None),
     **dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " "),
 }
 """What an amount copied from an Arabic page carries: direction marks (``format_money``
-writes one), dropped; no-break spaces, read as spaces."""
+writes one) and isolates (the web host wraps amounts in them), dropped; no-break spaces,
+read as spaces. Embeddings and overrides (U+202A–202E) stay, and the amount is refused: an
+override shows "500" as "005", and the amount read would not be the one seen."""
 
 
 def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
