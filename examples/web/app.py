@@ -34,7 +34,15 @@ from accounts import (
     open_accounts,
     password_allowed,
 )
-from api import api, balances_of, bound_body, http_error_answer, send_verification, too_many
+from api import (
+    STATUS_OF,
+    api,
+    balances_of,
+    bound_body,
+    http_error_answer,
+    send_verification,
+    too_many,
+)
 from babel.numbers import format_decimal, format_percent
 from dateutil.relativedelta import relativedelta
 from flask import (
@@ -648,6 +656,17 @@ def _not_found(error: NotFound) -> tuple[str, int]:
 @pages.app_errorhandler(PermissionDenied)
 def _denied(error: PermissionDenied) -> tuple[str, int]:
     return render_template("error.html", message=translate_error(error, g.lang)), 403
+
+
+@pages.app_errorhandler(MicrogigsError)
+def _refused(error: MicrogigsError) -> tuple[str, int]:
+    """Any other refusal a page did not catch: its message, with the API's status for it.
+
+    A page asks the library and shows what it says; one that did not expect a refusal (an
+    admin posting a member's form) still answers a 4xx in the reader's language, not a 500.
+    """
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 422)
+    return render_template("error.html", message=translate_error(error, g.lang)), status
 
 
 _HTTP_MESSAGES: Final = {
