@@ -72,15 +72,32 @@ class ServerSession(SecureCookieSession):
         self.modified = True
 
 
+CLOCK_LEEWAY = 60
+"""Seconds a visitor's cookie is dated back: workers whose clocks differ by up to this much
+(machines behind one load balancer) all read it, where itsdangerous refuses any cookie
+dated after its own now. It then lives ``VISITOR_AGE`` less this."""
+
+
 class _DatedSigner(TimestampSigner):
-    """itsdangerous' timestamps, read from the host's clock (a test moves it)."""
+    """itsdangerous' timestamps, read from the host's clock (a test moves it).
+
+    A cookie it signs is dated ``CLOCK_LEEWAY`` back.
+    """
 
     def __init__(self, *args: Any, clock: Callable[[], float], **kwargs: Any) -> None:  # noqa: ANN401 (itsdangerous' own)
         super().__init__(*args, **kwargs)
         self.clock = clock
+        self.signing = False
 
     def get_timestamp(self) -> int:
-        return int(self.clock())
+        return int(self.clock()) - (CLOCK_LEEWAY if self.signing else 0)
+
+    def sign(self, value: str | bytes) -> bytes:
+        self.signing = True
+        try:
+            return super().sign(value)
+        finally:
+            self.signing = False
 
 
 class ServerSessions(SessionInterface):

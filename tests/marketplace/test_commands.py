@@ -153,3 +153,18 @@ def test_a_value_of_the_wrong_shape_is_named_by_its_shape_not_pythons_words(upgr
     with pytest.raises(InvalidType) as wrong:
         c.structure_command("publish_service", {**fields, "upgrades": upgrades})
     assert ("publish_service.upgrades", sent) == (wrong.value.field, wrong.value.actual)
+
+
+def test_a_value_nested_deeper_than_any_record_is_invalid_type_naming_its_field():
+    # a hostile review (2026-12-06): the unknown-field check ran before the guard, and a
+    # list nested 3,000 deep was a RecursionError
+    nested: list[object] = []
+    for _ in range(3000):
+        nested = [nested]
+    ahmad = {"role": "member", "member_id": "01A"}
+    fields = {"actor": ahmad, "title": "t", "category_id": "x", "description": "d",
+              "instructions": "i", "base_price": "5 USD", "delivery_days": 1,
+              "tags": nested}  # fmt: skip
+    with pytest.raises(InvalidType) as caught:
+        c.structure_command("publish_service", fields)
+    assert "publish_service.tags" == caught.value.field

@@ -272,3 +272,21 @@ def test_a_request_in_flight_cannot_bring_an_ended_session_back(app):
     assert "Max-Age=0" in answer.headers.get("Set-Cookie", "") or "expires=Thu, 01 Jan 1970" in (
         answer.headers.get("Set-Cookie", "")
     )
+
+
+def test_a_visitor_s_form_is_read_by_a_worker_whose_clock_is_a_little_behind(app, host):
+    # a hostile review (2026-12-06): itsdangerous refuses a cookie dated after its own now,
+    # so a second of clock difference between two workers lost the log-in form's token
+    real = host.accounts.clock
+    try:
+        host.accounts.clock = lambda: real() + 30  # the worker that renders the form
+        client = app.test_client()
+        token = csrf_of(client.get("/login").data)
+        host.accounts.clock = real  # the worker that takes the post, 30 s behind
+        answer = client.post(
+            "/login",
+            data={"csrf": token, "email": "ahmad@example.com", "password": "demo-password"},
+        )
+        assert 303 == answer.status_code
+    finally:
+        host.accounts.clock = real

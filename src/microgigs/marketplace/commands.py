@@ -1365,7 +1365,10 @@ def structure_command(name: str, fields: Mapping[str, object]) -> Command[Any]: 
     ]
     if missing:
         raise MissingField(field=name, expected=_describe(kind), actual=", ".join(missing))
-    _refuse_unknown_inside(name, kind, fields)
+    try:
+        _refuse_unknown_inside(name, kind, fields)
+    except RecursionError as error:  # nested deeper than any record: the field that is
+        raise _refused_field(name, kind, fields, error) from None
     try:
         return _converter.structure(dict(fields), kind)
     except MicrogigsError as error:
