@@ -117,7 +117,7 @@ from microgigs.l10n import (
     translate_error,
 )
 from microgigs.marketplace import Marketplace, NewUpgrade
-from microgigs.members import PayoutMethod
+from microgigs.members import PayoutKind, PayoutMethod
 from microgigs.money import currency_exponent
 from microgigs.orders import RESOLUTIONS, OrderEvent, OrderStatus
 from microgigs.pricing import Split, charge, split
@@ -1360,12 +1360,25 @@ def add_payout_method() -> Response:
             english_choices=["PayPal", "bank account"],
         )
 
-    def add(key: str) -> None:
-        methods = _market().member(me).payout_methods
-        _market().set_payout_methods(me, (*methods, make(form.get("account", ""))), key=key)
-
-    command(add, ("أُضيفت طريقة السحب", "Payout method added"))
+    command(  # read and written in one unit: two tabs adding at once keep both
+        lambda k: _market().add_payout_method(me, make(form.get("account", "")), key=k),
+        ("أُضيفت طريقة السحب", "Payout method added"),
+    )
     return redirect(url_for("dashboard"), 303)
+
+
+def _named_method() -> PayoutMethod:
+    """The payout method a form names as ``kind:account`` (checked by the library)."""
+    typed = request.form.get("payout_method", "")
+    kind, _colon, account = typed.partition(":")
+    if kind not in {k.value for k in PayoutKind} or not account:
+        raise FormError.not_a_choice(
+            name="payout_method",
+            typed=typed,
+            arabic_choices=["طرق السحب المعروضة"],
+            english_choices=["the methods shown"],
+        )
+    return PayoutMethod(PayoutKind(kind), account)
 
 
 @pages.post("/payout-methods/remove")
@@ -1375,21 +1388,20 @@ def remove_payout_method() -> Response:
     Not by its place in the list: the same form sent again from a stale tab would remove the
     method that moved up into that place. One already gone is said so; nothing else changes.
     """
-    me = actor()
-    methods = _market().member(me).payout_methods
-    typed = request.form.get("payout_method", "")
-    kept = [m for m in methods if f"{m.kind.value}:{m.account}" != typed]
-    if len(kept) == len(methods):
-        tell(
-            "طريقة السحب هذه محذوفة من قبل",
-            "That payout method was already removed",
-            "note",
-        )
-        return redirect(url_for("dashboard"), 303)
-    command(
-        lambda k: _market().set_payout_methods(me, kept, key=k),
-        ("حُذفت طريقة السحب", "Payout method removed"),
-    )
+    me, method = actor(), _named_method()
+    gone: list[NotFound] = []
+
+    def remove(key: str) -> None:  # read and written in one unit: two tabs lose neither
+        try:
+            _market().remove_payout_method(me, method, key=key)
+        except NotFound as error:  # removed already (the same form sent again)
+            gone.append(error)
+
+    if command(remove):
+        if gone:
+            tell("طريقة السحب هذه محذوفة من قبل", "That payout method was already removed", "note")
+        else:
+            tell("حُذفت طريقة السحب", "Payout method removed", "ok")
     return redirect(url_for("dashboard"), 303)
 
 

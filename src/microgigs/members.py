@@ -42,6 +42,7 @@ from microgigs.errors import (
     InvalidUsername,
     MemberNotSuspended,
     MemberSuspended,
+    NotFound,
     OutOfRange,
 )
 from microgigs.ids import MemberId
@@ -201,6 +202,17 @@ class PayoutMethod:
 
 _WESTERN_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Persian digits, as an IBAN is typed on an Arabic keyboard, read as 0–9."""
+
+
+def _one_method(method: object) -> PayoutMethod:
+    """``method`` checked as its factory makes it, or ``InvalidType`` for what is none."""
+    if not isinstance(method, PayoutMethod):
+        raise InvalidType(
+            field=_("payout method"), expected="PayoutMethod", actual=type(method).__name__
+        )
+    return method.checked()
+
+
 _IBAN: Final = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 """An IBAN's shape (ISO 13616): the country, two check digits, the account (15–34 in all)."""
 
@@ -337,6 +349,20 @@ class Member:
             )
         self.payout_methods = kept
         self._changed()
+
+    def add_payout_method(self, method: PayoutMethod) -> None:
+        """One more payout method, last in the list (one already there: nothing changes).
+
+        Checked as :meth:`set_payout_methods` checks each; a sixth is ``OutOfRange``.
+        """
+        self.set_payout_methods((*self.payout_methods, _one_method(method)))
+
+    def remove_payout_method(self, method: PayoutMethod) -> None:
+        """Remove one payout method; one the member does not have is ``NotFound``."""
+        checked = _one_method(method)
+        if checked not in self.payout_methods:
+            raise NotFound(kind=_("payout method"), key=f"{checked.kind.value}:{checked.account}")
+        self.set_payout_methods(tuple(m for m in self.payout_methods if m != checked))
 
     def suspend(self, actor: Actor, reason: str) -> None:
         """An admin stops the member from buying and selling (``MemberSuspended`` if they are)."""

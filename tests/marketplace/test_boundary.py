@@ -33,6 +33,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import MemberId, TransactionId
 from microgigs.marketplace import NewUpgrade, bootstrap
+from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway, Receipt
@@ -516,3 +517,38 @@ def test_an_id_that_is_not_a_str_names_nothing_in_every_query(market, key):
     ):
         with pytest.raises(NotFound):
             ask()
+
+
+def test_payout_methods_are_added_and_removed_one_at_a_time_and_none_comes_back(market):
+    # a hostile review (2026-12-06): the web host read the list and wrote it back whole, so
+    # two tabs removing two methods at once told both "removed" and one came back
+    seller, _buyer, _service = cast(market)
+    one, two = PayoutMethod.paypal("one@example.com"), PayoutMethod.paypal("two@example.com")
+    market.set_payout_methods(seller, [])
+    market.add_payout_method(seller, one)
+    market.add_payout_method(seller, two)
+    market.add_payout_method(seller, one)  # already there: nothing changes
+    assert (one, two) == market.member(seller).payout_methods
+    with pytest.raises(NotFound):
+        market.remove_payout_method(seller, PayoutMethod.paypal("three@example.com"))
+    with pytest.raises(InvalidType):
+        market.remove_payout_method(seller, "one@example.com")
+    barrier = threading.Barrier(2, timeout=5)
+    removed, refused = [], []
+
+    def remove(method):
+        barrier.wait()
+        try:
+            market.remove_payout_method(seller, method)
+            removed.append(method)
+        except StaleWrite:  # the other tab's write came first: said, and nothing lost
+            refused.append(method)
+
+    tabs = [threading.Thread(target=remove, args=(m,)) for m in (one, two)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+    left = market.member(seller).payout_methods
+    assert 2 == len(removed) + len(refused)
+    assert set(left) == {one, two} - set(removed)  # what was said removed is removed

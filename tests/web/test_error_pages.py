@@ -103,7 +103,6 @@ def test_a_post_to_an_api_address_that_does_not_exist_or_takes_no_post_is_404_or
     ("path", "data"),
     [
         ("/verify/again", {}),
-        ("/payout-methods/remove", {"payout_method": "paypal:x@example.com"}),
         ("/withdraw", {"amount": "5"}),
     ],
 )

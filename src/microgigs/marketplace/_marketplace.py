@@ -295,6 +295,8 @@ class Marketplace(Queries, ProjectQueries):
     suspend_member = use_case(c.SuspendMember)
     reinstate_member = use_case(c.ReinstateMember)
     set_payout_methods = use_case(c.SetPayoutMethods)
+    add_payout_method = use_case(c.AddPayoutMethod)
+    remove_payout_method = use_case(c.RemovePayoutMethod)
 
     # --- services ----------------------------------------------------------------------------
     publish_service = use_case(c.PublishService)

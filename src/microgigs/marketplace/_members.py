@@ -93,3 +93,17 @@ def set_payout_methods(command: c.SetPayoutMethods, context: Context) -> None:
     member = context.trader(command.actor)
     member.set_payout_methods(command.methods)  # a tuple already (its converter), or refused
     context.uow.members.save(member)
+
+
+@handles(c.AddPayoutMethod)
+def add_payout_method(command: c.AddPayoutMethod, context: Context) -> None:
+    member = context.trader(command.actor)
+    member.add_payout_method(command.method)
+    context.uow.members.save(member)
+
+
+@handles(c.RemovePayoutMethod)
+def remove_payout_method(command: c.RemovePayoutMethod, context: Context) -> None:
+    member = context.trader(command.actor)
+    member.remove_payout_method(command.method)
+    context.uow.members.save(member)

@@ -429,6 +429,34 @@ class SetPayoutMethods(Command[None]):
     methods: tuple[PayoutMethod, ...] = attrs.field(converter=_payout_methods)
 
 
+@attrs.frozen
+class AddPayoutMethod(Command[None]):
+    """One more place the member's withdrawals may go, last in their list.
+
+    Read and written in one unit of work: two added at once from two tabs are both kept
+    (or the second is ``StaleWrite``), never one lost, as a read list written back loses it.
+    """
+
+    errors = (InvalidEmail, InvalidIban, InvalidType, OutOfRange, StaleWrite)
+
+    actor: Actor
+    method: PayoutMethod
+
+
+@attrs.frozen
+class RemovePayoutMethod(Command[None]):
+    """Remove one of the member's payout methods, named by itself (kind and account).
+
+    Not by its place in the list, which another tab's change moves. One the member no longer
+    has is ``NotFound``.
+    """
+
+    errors = (NotFound, InvalidEmail, InvalidIban, InvalidType, StaleWrite)
+
+    actor: Actor
+    method: PayoutMethod
+
+
 # --- the catalogue --------------------------------------------------------------------------
 
 
@@ -1257,6 +1285,8 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         SuspendMember,
         ReinstateMember,
         SetPayoutMethods,
+        AddPayoutMethod,
+        RemovePayoutMethod,
         PublishService,
         ModerateService,
         EditService,
