@@ -142,6 +142,9 @@ def calls(m, s):
     outsiders = [STRANGER, SYSTEM]
     yield "update_profile", lambda a: m.update_profile(a, bio="نبذة", key="x"), [SYSTEM]
     yield "set_payout_methods", lambda a: m.set_payout_methods(a, [], key="x"), [SYSTEM]
+    paypal = PayoutMethod.paypal("sara@paypal.com")
+    yield "add_payout_method", lambda a: m.add_payout_method(a, paypal, key="x"), [SYSTEM]
+    yield "remove_payout_method", lambda a: m.remove_payout_method(a, paypal, key="x"), [SYSTEM]
     yield (
         "publish_service",
         lambda a: m.publish_service(
