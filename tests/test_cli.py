@@ -341,3 +341,15 @@ def test_read_asks_any_query_by_name_and_tick_runs_the_periodic_work(tmp_path):
         "  withdrawals member_id? limit? starting_after?"
         in cli("--db", db, "read", "--help").stdout
     )
+
+
+def test_read_searches_the_catalogue_with_a_query_given_as_json(tmp_path):
+    # a hostile review (2026-12-06): read search crashed with a traceback (no hook for
+    # Decimal, the lowest rating's type)
+    db = str(tmp_path / "demo.sqlite3")
+    assert 0 == cli("--db", db, "demo").returncode
+    found = cli("--db", db, "read", "search", 'query={"text": "شعار", "min_rating": "0"}')
+    assert 0 == found.returncode, found.stderr
+    assert json.loads(found.stdout)["listings"]
+    refused = cli("--db", db, "read", "--lang", "en", "search", 'query={"min_rating": 4.5}')
+    assert (2, "validation.invalid_type") == (refused.returncode, refused.stderr.split(":")[0])

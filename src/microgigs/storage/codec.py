@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import linecache
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -386,6 +387,21 @@ def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
     return _stored(raw["minor"], raw["currency"])
 
 
+_PLAIN_DECIMAL: Final = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def _structure_decimal(raw: object, _kind: object) -> Decimal:
+    """A decimal number as a host writes it: ``"4.5"`` or a whole ``int`` (no float, no NaN).
+
+    What a query reads by it (a listing's lowest rating): the CLI's ``read search``.
+    """
+    if type(raw) is int:
+        return Decimal(raw)
+    if isinstance(raw, str) and _PLAIN_DECIMAL.fullmatch(raw.strip()):
+        return Decimal(raw.strip())
+    raise InvalidType(field="decimal", expected=_('a number such as "4.5"'), actual=repr(raw)[:40])
+
+
 def _structure_actor(raw: Mapping[str, object], _kind: object) -> Actor:
     """An actor as stored (``{"role": "member", "member_id": "…"}``), or any mapping."""
     if raw.__class__ is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
@@ -433,6 +449,7 @@ def _is_measure(kind: object) -> bool:
 # the fast hooks (see ``converter``); the measure's, registered last, win over them
 converter.register_structure_hook_factory(_is_plain_attrs, _attrs_hook)
 converter.register_structure_hook(Money, _structure_money)
+converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_structure_hook(Actor, _structure_actor)
 converter.register_structure_hook(datetime, _time)
 converter.register_structure_hook_factory(_is_plain, _plain_hook)
