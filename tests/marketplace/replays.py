@@ -284,6 +284,16 @@ def plays(m, s):
         lambda k: m.set_payout_methods(sara, [PayoutMethod.paypal("new@sara.example")], key=k),
     )
     yield Play(
+        "add_payout_method",
+        lambda k: m.add_payout_method(sara, PayoutMethod.paypal("two@sara.example"), key=k),
+        lambda k: m.add_payout_method(sara, PayoutMethod.paypal("three@sara.example"), key=k),
+    )
+    yield Play(
+        "remove_payout_method",
+        lambda k: m.remove_payout_method(sara, PayoutMethod.paypal("pay@sara.example"), key=k),
+        lambda k: m.remove_payout_method(sara, PayoutMethod.paypal("two@sara.example"), key=k),
+    )
+    yield Play(
         "publish_service",
         lambda k: _service(m, sara, k, "تصميم شعار لمتجرك الإلكتروني", approve=False),
         lambda k: _service(m, sara, k, "تصميم شعار لمتجرك على إنستغرام", approve=False),
