@@ -366,31 +366,15 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--lang", choices=["ar", "en"], default="ar")
     rep = commands.add_parser("report", help="the marketplace's report")
     rep.add_argument("--lang", choices=["ar", "en"], default="ar")
-    one = commands.add_parser(
-        "call",
-        help="run one use case by name",
-        description="Run one use case. The use cases and their fields:\n\n" + _use_cases(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    one.add_argument("use_case", help="one of the use cases listed above")
-    one.add_argument("pairs", nargs="*", help="name=value")
-    one.add_argument("--actor", help='"member:ID", "admin:ID" or "system"')
+    one = _by_name(commands, "call", "use_case", "run one use case by name", _use_cases())
     one.add_argument(
         "--key",
         default=None,
         help="idempotency key: the same key again runs it once (default: none)",
     )
-    one.add_argument("--lang", choices=["ar", "en"], default="ar")
-    ask = commands.add_parser(
-        "read",
-        help="ask one query of the read side by name (its answer as JSON)",
-        description="Ask one query. The queries and their fields:\n\n" + _queries(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    _by_name(
+        commands, "read", "query", "ask one query of the read side (its answer as JSON)", _queries()
     )
-    ask.add_argument("query", help="one of the queries listed above")
-    ask.add_argument("pairs", nargs="*", help="name=value")
-    ask.add_argument("--actor", help='"member:ID", "admin:ID" or "system" (none: a visitor)')
-    ask.add_argument("--lang", choices=["ar", "en"], default="ar")
     due = commands.add_parser(
         "tick", help="run the periodic work now: due transitions, clearances, expiries, levels"
     )
@@ -450,6 +434,27 @@ def _positive(text: str) -> int:
         message = f"{text!r}: a whole number from 1"
         raise argparse.ArgumentTypeError(message)
     return value
+
+
+def _by_name(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    what: str,
+    summary: str,
+    listing: str,
+) -> argparse.ArgumentParser:
+    """The subcommand ``name`` that runs a use case or asks a query (``what``) by its name."""
+    found = commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}. Each, with its fields:\n\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    found.add_argument(what, help="one of those listed above")
+    found.add_argument("pairs", nargs="*", help="name=value")
+    found.add_argument("--actor", help='"member:ID", "admin:ID" or "system" (a query: none)')
+    found.add_argument("--lang", choices=["ar", "en"], default="ar")
+    return found
 
 
 def _use_cases() -> str:

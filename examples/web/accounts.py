@@ -207,7 +207,37 @@ def _split_token(token: str) -> tuple[str, str] | None:
 # --- memory ---------------------------------------------------------------------------------
 
 
-class MemoryAccounts:
+class _Links:
+    """The single-use links of a store, each kind kept under its purpose.
+
+    A store's ``_issue_link`` and ``_use_link`` serve both kinds: a verification token is no
+    reset token, nor the reverse.
+    """
+
+    def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
+        raise NotImplementedError
+
+    def _use_link(self, purpose: str, token: str) -> str | None:
+        raise NotImplementedError
+
+    def issue_verification(self, member_id: str, lifetime: float) -> str:
+        """A new e-mail verification token."""
+        return self._issue_link("", member_id, lifetime)
+
+    def use_verification(self, token: str) -> str | None:
+        """The member of a live, unused verification token, using it up."""
+        return self._use_link("", token)
+
+    def issue_reset(self, member_id: str, lifetime: float) -> str:
+        """A new password-reset token (kept with the verification links, by its purpose)."""
+        return self._issue_link(RESET, member_id, lifetime)
+
+    def use_reset(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, using it up."""
+        return self._use_link(RESET, token)
+
+
+class MemoryAccounts(_Links):
     """The store in this process's memory: for tests (nothing survives, nothing is shared)."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
@@ -334,22 +364,6 @@ class MemoryAccounts:
                 del self._tokens[key]
         return len(gone)
 
-    def issue_verification(self, member_id: str, lifetime: float) -> str:
-        """A new e-mail verification token."""
-        return self._issue_link("", member_id, lifetime)
-
-    def use_verification(self, token: str) -> str | None:
-        """The member of a live, unused verification token, using it up."""
-        return self._use_link("", token)
-
-    def issue_reset(self, member_id: str, lifetime: float) -> str:
-        """A new password-reset token."""
-        return self._issue_link(RESET, member_id, lifetime)
-
-    def use_reset(self, token: str) -> str | None:
-        """The member of a live, unused password-reset token, using it up."""
-        return self._use_link(RESET, token)
-
     def reset_is_live(self, token: str) -> bool:
         """Whether a password-reset token is live and unused."""
         row = self._links.get(RESET + _digest(token))
@@ -448,7 +462,7 @@ _TABLES = (
 _EXPIRING = ("web_sessions", "web_tokens", "web_verifications", "web_limits")
 
 
-class SqlAccounts:
+class SqlAccounts(_Links):
     """The store in SQL tables beside the marketplace's own: SQLite or PostgreSQL.
 
     SQLite: one connection per thread on the marketplace's file (WAL, a busy timeout), each
@@ -666,22 +680,6 @@ class SqlAccounts:
     def revoke_tokens(self, member_id: str) -> int:
         """Revoke every token of a member."""
         return self._count("DELETE FROM web_tokens WHERE member_id = ?", (member_id,))
-
-    def issue_verification(self, member_id: str, lifetime: float) -> str:
-        """A new e-mail verification token."""
-        return self._issue_link("", member_id, lifetime)
-
-    def use_verification(self, token: str) -> str | None:
-        """The member of a live, unused verification token, using it up."""
-        return self._use_link("", token)
-
-    def issue_reset(self, member_id: str, lifetime: float) -> str:
-        """A new password-reset token (kept with the verification links, by its purpose)."""
-        return self._issue_link(RESET, member_id, lifetime)
-
-    def use_reset(self, token: str) -> str | None:
-        """The member of a live, unused password-reset token, using it up."""
-        return self._use_link(RESET, token)
 
     def reset_is_live(self, token: str) -> bool:
         """Whether a password-reset token is live and unused."""
