@@ -151,6 +151,8 @@ MAX_FORM = 1024 * 1024
 _UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit")}
 """The two forms that carry files (a delivery, a milestone's submission), up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
+MINE_PAGE: Final = 20
+"""Projects, and contracts, on a page of /projects/mine; a full list links to its older ones."""
 ORDERS_PAGE: Final = 20
 """Orders on a page of /orders; a full page links to the older ones (``starting_after``)."""
 _STORED = re.compile(r"[0-9a-f]{12}")
@@ -1603,16 +1605,37 @@ def my_projects() -> str | Response:
     me = actor()
     if g.admin:
         return redirect("/admin", 303)
-    contracts = _market().my_contracts(me)
+    projects_after = request.args.get("projects_after") or None
+    contracts_after = request.args.get("contracts_after") or None
+    projects = _market().my_projects(
+        me,
+        limit=MINE_PAGE,
+        starting_after=None if projects_after is None else ProjectId(projects_after),
+    )
+    contracts = _market().my_contracts(
+        me,
+        limit=MINE_PAGE,
+        starting_after=None if contracts_after is None else ContractId(contracts_after),
+    )
     return render_template(
         "my_projects.html",
         invitations=_market().invitations(me),
         bids=_market().my_bids(me),
         credits=_market().bid_credits(me),
-        projects=_market().my_projects(me),
+        projects=projects,
         contracts=contracts,
         titles={c.id: _project_title(me, c.project_id) for c in contracts},
+        # a full page: there may be older ones (each list goes on by itself)
+        older_projects=_older(projects, "projects_after", "my-projects"),
+        older_contracts=_older(contracts, "contracts_after", "my-contracts"),
     )
+
+
+def _older(listed: Sequence[Project] | Sequence[Contract], cursor: str, anchor: str) -> str | None:
+    """The address of the page after a full one of ``/projects/mine``'s lists, else None."""
+    if len(listed) < MINE_PAGE:
+        return None
+    return url_for("pages.my_projects", **{cursor: listed[-1].id}, _anchor=anchor)
 
 
 def _project_title(reader: Actor, project_id: ProjectId) -> str | None:

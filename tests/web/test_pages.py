@@ -75,3 +75,32 @@ def test_the_orders_page_links_to_older_orders_when_it_is_full(app, host, monkey
     second = client.get(f"/orders?starting_after={seen[1]}").data.decode()
     assert f'href="/orders/{seen[2]}"' in second
     assert f'href="/orders/{seen[1]}"' not in second
+
+
+def test_my_projects_page_links_to_older_projects_when_its_list_is_full(app, host, monkeypatch):
+    # the library pages a client's projects; the page showed the newest 50 and no more
+    monkeypatch.setattr(site_module, "MINE_PAGE", 1)
+    hind = host.market.profile_by_username("hind").member_id
+    older = host.market.my_projects(Actor.member(MemberId(hind)))[0]
+    host.market.post_project(
+        Actor.member(MemberId(hind)),
+        category_id=older.terms.category_id,
+        title="تصميم هوية بصرية لمقهى جديد في جدة",
+        description="هوية كاملة: شعار وألوان وخطوط وتطبيقات على الأكواب والقوائم واللافتات.",
+        bracket=2,
+        duration_days=10,
+        key="pages-second-project",
+    )
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    first = client.get("/projects/mine").data.decode()
+    link = re.search(r'id="older-projects" href="([^"]+)"', first)
+    assert link is not None
+    second = client.get(link.group(1).replace("&amp;", "&")).data.decode()
+    assert f'href="/projects/{older.id}"' in second
+    assert f'href="/projects/{older.id}"' not in first
+    following = re.search(r'id="older-projects" href="([^"]+)"', second)
+    assert following is not None  # a full page of one: there may be more
+    last = client.get(following.group(1).replace("&amp;", "&")).data.decode()
+    assert "لا مشاريع أقدم." in last
+    assert 'id="older-projects"' not in last
