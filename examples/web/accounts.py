@@ -366,8 +366,12 @@ class MemoryAccounts(_Links):
 
     def reset_is_live(self, token: str) -> bool:
         """Whether a password-reset token is live and unused."""
-        row = self._links.get(RESET + _digest(token))
-        return row is not None and not row[2] and row[1] > self.clock()
+        return self._live_link(RESET + _digest(token)) is not None
+
+    def _live_link(self, key: str) -> tuple[str, float, bool] | None:
+        """The link kept under ``key`` if it is live and unused."""
+        row = self._links.get(key)
+        return None if row is None or row[2] or row[1] <= self.clock() else row
 
     def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
         token = secrets.token_urlsafe(32)
@@ -377,8 +381,8 @@ class MemoryAccounts(_Links):
     def _use_link(self, purpose: str, token: str) -> str | None:
         key = purpose + _digest(token)
         with self._lock:
-            row = self._links.get(key)
-            if row is None or row[2] or row[1] <= self.clock():
+            row = self._live_link(key)
+            if row is None:
                 return None
             self._links[key] = (row[0], row[1], True)
         return row[0]

@@ -119,7 +119,7 @@ from microgigs.l10n import (
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutKind, PayoutMethod
 from microgigs.money import currency_exponent
-from microgigs.orders import RESOLUTIONS, OrderEvent, OrderStatus
+from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
 from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CLIENT_ASPECTS,
@@ -365,7 +365,7 @@ def _who() -> None:
     g.lang = session.get("lang", "ar")
     g.member_id = session.get("member")
     g.admin = bool(session.get("admin"))
-    if request.blueprint == "api" or request.path.startswith(f"{api.url_prefix}/"):
+    if request.path.startswith(f"{api.url_prefix}/"):
         # bearer tokens: a browser never sends one on its own, so no CSRF token; an address
         # under the API that names nothing is its 404 or 405, not a page's stale form
         return
@@ -1045,15 +1045,29 @@ def orders() -> str:
         limit=ORDERS_PAGE,
         starting_after=None if after is None else OrderId(after),
     )
-    older = None
-    if len(listed) == ORDERS_PAGE:  # a full page: there may be more, older
-        kept = {"as": "seller"} if as_seller else {}
-        if status:
-            kept["status"] = status
-        older = url_for("pages.orders", **kept, starting_after=listed[-1].id)
+    kept = {"as": "seller"} if as_seller else {}
+    if status:
+        kept["status"] = status
+    older = _page_after(listed, ORDERS_PAGE, "pages.orders", "starting_after", **kept)
     return render_template(
         "orders.html", orders=listed, as_seller=as_seller, status=status, older=older
     )
+
+
+def _page_after(
+    listed: Sequence[Order] | Sequence[Project] | Sequence[Contract],
+    size: int,
+    endpoint: str,
+    cursor: str,
+    **kept: str,
+) -> str | None:
+    """The address of the page after a full one of ``size`` (there may be more), else None.
+
+    ``cursor`` names the argument that carries the last item's id; ``kept``, the others.
+    """
+    if len(listed) < size:
+        return None
+    return url_for(endpoint, **kept, **{cursor: listed[-1].id})
 
 
 @pages.get("/orders/<order_id>")
@@ -1369,18 +1383,26 @@ def add_payout_method() -> Response:
     return redirect(url_for("dashboard"), 303)
 
 
-def _named_method() -> PayoutMethod:
-    """The payout method a form names as ``kind:account`` (checked by the library)."""
+def _named_method(among: Sequence[PayoutMethod] | None = None) -> PayoutMethod:
+    """The payout method a form names as ``kind:account``, one of ``among`` if given.
+
+    Checked by the library when used; named, not numbered by its place in the list, which
+    another tab's change moves.
+    """
     typed = request.form.get("payout_method", "")
     kind, _colon, account = typed.partition(":")
-    if kind not in {k.value for k in PayoutKind} or not account:
+    named = PayoutMethod(PayoutKind(kind), account) if kind in _PAYOUT_KIND_VALUES else None
+    if named is None or not account or (among is not None and named not in among):
         raise FormError.not_a_choice(
             name="payout_method",
             typed=typed,
             arabic_choices=["طرق السحب المعروضة"],
             english_choices=["the methods shown"],
         )
-    return PayoutMethod(PayoutKind(kind), account)
+    return named
+
+
+_PAYOUT_KIND_VALUES: Final = frozenset(k.value for k in PayoutKind)
 
 
 @pages.post("/payout-methods/remove")
@@ -1416,17 +1438,9 @@ def withdraw() -> Response:
     """
     me, amount = actor(), _amount("amount")
     methods = _market().member(me).payout_methods
-    typed = request.form.get("payout_method", "")
-    named = {f"{m.kind.value}:{m.account}": m for m in methods}
-    if typed and typed not in named:
-        raise FormError.not_a_choice(
-            name="payout_method",
-            typed=typed,
-            arabic_choices=["طرق السحب المعروضة"],
-            english_choices=["the methods shown"],
-        )
-    # none typed: the first (the only one the page shows), or none to say that one is needed
-    chosen = named[typed] if typed else (methods[0] if methods else None)
+    chosen = None  # none typed: the first (the only one the page shows), or none held
+    if request.form.get("payout_method"):  # one removed in another tab: refused
+        chosen = _named_method(among=methods)
     command(
         lambda k: _market().request_withdrawal(me, amount, method=chosen, key=k),
         ("طلبت سحب أرباحك", "Your withdrawal was requested"),
@@ -1626,16 +1640,13 @@ def my_projects() -> str | Response:
         contracts=contracts,
         titles={c.id: _project_title(me, c.project_id) for c in contracts},
         # a full page: there may be older ones (each list goes on by itself)
-        older_projects=_older(projects, "projects_after", "my-projects"),
-        older_contracts=_older(contracts, "contracts_after", "my-contracts"),
+        older_projects=_page_after(
+            projects, MINE_PAGE, "pages.my_projects", "projects_after", _anchor="my-projects"
+        ),
+        older_contracts=_page_after(
+            contracts, MINE_PAGE, "pages.my_projects", "contracts_after", _anchor="my-contracts"
+        ),
     )
-
-
-def _older(listed: Sequence[Project] | Sequence[Contract], cursor: str, anchor: str) -> str | None:
-    """The address of the page after a full one of ``/projects/mine``'s lists, else None."""
-    if len(listed) < MINE_PAGE:
-        return None
-    return url_for("pages.my_projects", **{cursor: listed[-1].id}, _anchor=anchor)
 
 
 def _project_title(reader: Actor, project_id: ProjectId) -> str | None:

@@ -18,6 +18,11 @@ ADMIN = Actor.admin(MemberId("staff"))
 IBAN = "SA0380000000608010167519"
 
 
+def _demo_member(host, email):
+    """The demo member of that e-mail address, as an actor."""
+    return Actor.member(MemberId(host.accounts.check(email, "demo-password").member_id))
+
+
 def _post(client, page, path, **form):
     return client.post(path, data={"csrf": csrf_of(client.get(page).data), **form})
 
@@ -73,9 +78,7 @@ def test_an_answer_that_is_neither_paid_nor_failed_records_nothing(app, host):
     # a hostile review (2026-12-06): a post without "paid" was recorded as failed
     admin = app.test_client()
     log_in(admin, "admin@example.com")
-    khaled = Actor.member(
-        MemberId(host.accounts.check("khaled_dev@example.com", "demo-password").member_id)
-    )
+    khaled = _demo_member(host, "khaled_dev@example.com")
     waiting = host.market.request_withdrawal(khaled, Money.of(10, "USD"), key="w-answer")
     _post(admin, "/admin", f"/admin/withdrawals/{waiting}", key="no-answer")
     assert WithdrawalStatus.REQUESTED is host.market.withdrawals(khaled)[0].status
@@ -86,9 +89,7 @@ def test_an_answer_that_is_neither_paid_nor_failed_records_nothing(app, host):
 def test_a_seller_cancels_a_waiting_withdrawal_from_their_dashboard(app, host):
     reem = app.test_client()
     log_in(reem, "reem_marketing@example.com")
-    me = Actor.member(
-        MemberId(host.accounts.check("reem_marketing@example.com", "demo-password").member_id)
-    )
+    me = _demo_member(host, "reem_marketing@example.com")
     waiting = host.market.request_withdrawal(me, Money.of(10, "USD"), key="w-reem")
     page = reem.get("/dashboard").data.decode()
     assert f'action="/withdrawals/{waiting}/cancel"' in page
@@ -125,7 +126,7 @@ def test_a_stale_tab_removes_no_other_payout_method(app, host):
     page = noura.get("/dashboard").data.decode()
     paypal = "paypal:noura@paypal.com"
     assert f'name="payout_method" value="{paypal}"' in page  # named, not numbered
-    member_id = MemberId(host.accounts.check("noura_writes@example.com", "demo-password").member_id)
+    member_id = _demo_member(host, "noura_writes@example.com").member_id
     before = host.market.member(ADMIN, member_id).payout_methods
     for tab in ("tab-a", "tab-b"):
         token = csrf_of(page.encode())
