@@ -353,3 +353,26 @@ def test_read_searches_the_catalogue_with_a_query_given_as_json(tmp_path):
     assert json.loads(found.stdout)["listings"]
     refused = cli("--db", db, "read", "--lang", "en", "search", 'query={"min_rating": 4.5}')
     assert (2, "validation.invalid_type") == (refused.returncode, refused.stderr.split(":")[0])
+
+
+def test_options_may_follow_the_name_and_its_fields(tmp_path):
+    # argparse stopped at the first field: `read withdrawals --actor member:X limit=5` said
+    # "unrecognized arguments: limit=5", though the options may come anywhere after `read`
+    db = str(tmp_path / "demo.sqlite3")
+    assert 0 == cli("--db", db, "demo").returncode
+    omar = json.loads(cli("--db", db, "read", "profile_by_username", "username=omar_voice").stdout)
+    first = cli("--db", db, "read", "withdrawals", "--actor", f"member:{omar['member_id']}")
+    later = cli(
+        *("--db", db, "read", "withdrawals", "limit=1", "--lang", "en"),
+        *("--actor", f"member:{omar['member_id']}", "starting_after=nothing-older"),
+    )
+    assert (0, 1) == (first.returncode, len(json.loads(first.stdout))), first.stderr
+    assert (2, "not_found: No withdrawal with the key nothing-older exists.") == (
+        later.returncode,
+        later.stderr.strip(),
+    )
+    stray = cli("--db", db, "read", "withdrawals", "--actor", "admin:staff", "--colour", "red")
+    assert (2, "unrecognized arguments: --colour red") == (
+        stray.returncode,
+        stray.stderr.strip().splitlines()[-1].split("error: ")[1],
+    )

@@ -379,7 +379,11 @@ def main(argv: list[str] | None = None) -> int:
         "tick", help="run the periodic work now: due transitions, clearances, expiries, levels"
     )
     due.add_argument("--lang", choices=["ar", "en"], default="ar")
-    options = parser.parse_args(argv)
+    options, stray = parser.parse_known_args(argv)
+    if stray and options.command in {"call", "read"} and not any(s.startswith("-") for s in stray):
+        options.pairs += stray  # fields after an option: `read withdrawals --actor … limit=5`
+    elif stray:
+        parser.error(f"unrecognized arguments: {' '.join(stray)}")
     try:
         return _run(options)
     except MicrogigsError as error:  # a refusal, or a storage that cannot be opened
