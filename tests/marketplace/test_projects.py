@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 from cast import ADMIN, DAY, usd
+from dateutil.relativedelta import relativedelta
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -299,6 +300,7 @@ def test_a_project_expires_by_tick_after_30_days_exactly_once(market):
 
 
 def test_an_offer_lapses_after_30_days_and_the_bid_is_back(market):
+    market.policy = attrs_evolve_projects(market.policy, project_lifetime=relativedelta(days=60))
     client, freelancer, _other = people(market)
     project = open_project(market, client)
     placed = bid(market, freelancer, project)
@@ -825,11 +827,23 @@ def test_a_project_kept_open_by_a_waiting_offer_expires_once_it_is_answered(mark
     project = open_project(market, client)
     contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
     market.clock.set(market.clock.now() + 30 * DAY)  # the project's time and the offer's
-    first = market.tick()  # the project waits for the offer; then the offer lapses
-    assert (0, 1) == (first.projects_expired, first.contract_steps)
+    first = market.tick()  # the project waits for the offer; the offer lapses, and with it
+    assert (0, 1) == (first.projects_expired, first.contract_steps)  # the project expires
     assert ContractStatus.LAPSED is market.contract_page(client, contract).contract.status
-    assert 1 == market.tick().projects_expired
     assert ProjectStatus.EXPIRED is market.project_page(client, project).project.status
+    assert 0 == market.tick().projects_expired  # the same moment again: nothing more to do
+
+
+def test_an_offer_declined_past_the_projects_time_expires_it_at_once(market):
+    market.policy = attrs_evolve_projects(market.policy, offer_lifetime=relativedelta(days=40))
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 0 == market.tick().projects_expired  # an offer waits: the project stays open
+    market.answer_offer(freelancer, contract, accept=False, key="no")
+    page = market.project_page(client, project)
+    assert (ProjectStatus.EXPIRED, BidStatus.LOST) == (page.project.status, page.bids[0].bid.status)
 
 
 def test_an_early_end_disputed_whole_leaves_the_due_index_after_its_days(market):
@@ -1213,8 +1227,8 @@ def test_refusals_name_what_they_refuse_in_plain_words(market):
 
 def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(market):
     client, freelancer, contract = funded(market)
-    market.dispute_milestone(client, contract, 1, "لم يبدأ العمل بعد", key="d")
     market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    market.dispute_milestone(client, contract, 1, "لم يبدأ العمل بعد", key="d")
     with pytest.raises(ProjectStatusConflict) as refused:
         market.answer_contract_cancellation(client, contract, agree=True, key="yes")
     # the contract is active: "a contract whose status is “disputed”" was not true
@@ -1278,3 +1292,136 @@ def test_a_declined_offer_no_longer_holds_the_freelancers_place(market):
     market.answer_offer(freelancer, first, accept=False, key="no")
     again = market.send_offer(client, project, freelancer.member_id, **terms, key="o-2")
     assert ContractStatus.OFFERED is market.contract_page(client, again).contract.status
+
+
+# --- a new user's audit of project mode (2026-12-07) ------------------------------------------
+
+
+def test_a_contract_refunded_whole_by_an_admin_is_cancelled_not_completed(market):
+    # RULES.md §6: a full refund cancels an order; the contract ended "completed" with
+    # nothing released, and counted for the freelancer's ranking and level
+    client, freelancer, _other = people(market)
+    project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.dispute_milestone(client, contract, 1, "لم يسلّم شيئًا", key="d")
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.REFUND, key="refund")
+    page = market.contract_page(client, contract)
+    listed = market.project_page(client, project)
+    assert (ContractStatus.CANCELLED, usd(0)) == (page.contract.status, page.released)
+    assert (ProjectStatus.CLOSED, [BidStatus.ENDED]) == (
+        listed.project.status,
+        [b.bid.status for b in listed.bids],
+    )
+    assert () == page.next_commands  # nothing to fund, answer or review
+    again = open_project(market, client, key="p2")
+    bid(market, freelancer, again)
+    (ranked,) = market.ranked_bids(client, again)
+    assert 0 == ranked.contributions[1].points  # no completed project
+    assert [] == market.audit(ADMIN)
+
+
+def test_a_contract_with_one_milestone_released_and_one_refunded_is_completed(market):
+    market.policy = FIVERR_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("الشعار", usd(700)), MilestonePlan("الدليل", usd(500)))
+    _project, contract = hired(market, client, freelancer, plans)
+    for number in (1, 2):
+        market.fund_milestone(client, contract, number, key=f"fund-{number}")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub-1")
+    market.approve_milestone(client, contract, 1, key="ok-1")
+    market.dispute_milestone(client, contract, 2, "لم يبدأ", key="d")
+    market.resolve_milestone(ADMIN, contract, 2, Resolution.REFUND, key="refund")
+    assert ContractStatus.COMPLETED is market.contract_page(client, contract).contract.status
+
+
+def test_tick_leaves_a_project_expired_when_its_offer_lapses_at_the_same_moment(market):
+    # RULES.md §6: tick is idempotent; the lapse put an expired project back to open, and a
+    # second tick at the same moment expired it again
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 1 == market.tick().contract_steps  # the offer lapsed: nothing kept it open
+    page = market.project_page(client, project)
+    assert (ProjectStatus.EXPIRED, BidStatus.LOST) == (page.project.status, page.bids[0].bid.status)
+    again = market.tick()
+    assert (0, 0) == (again.contract_steps, again.projects_expired)
+    with pytest.raises(ProjectStatusConflict):
+        market.close_project(client, project, key="close")
+
+
+def test_no_cancellation_is_asked_while_a_milestone_is_disputed(market):
+    # it could be asked but never agreed, and next_commands offered commands that fail
+    client, freelancer, contract = funded(market)
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.dispute_milestone(client, contract, 1, "ليس كما طلبت", key="d")
+    for side in (freelancer, client):
+        page = market.contract_page(side, contract)
+        assert not {"dispute_milestone", "ask_to_cancel_contract"} & set(page.next_commands)
+    with pytest.raises(ProjectStatusConflict) as refused:
+        market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    assert "Cannot cancel a contract with a milestone that is disputed." == str(refused.value)
+    assert market.contract_page(client, contract).contract.cancellation_by is None
+
+
+def test_a_bid_refunded_after_the_months_refill_keeps_the_allowance(market):
+    # RULES.md §11: N bids a month; a December bid refunded after January's refill gave 31
+    market.policy = attrs_evolve_projects(
+        attrs_evolve_credits(market.policy, 2), project_lifetime=relativedelta(days=90)
+    )
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    bid(market, freelancer, project)
+    market.clock.set(market.clock.now() + 31 * DAY)
+    market.tick()
+    assert 2 == market.bid_credits(freelancer).left
+    market.cancel_project(client, project, key="cancel")
+    assert 2 == market.bid_credits(freelancer).left
+
+
+def test_hires_left_is_the_same_for_every_reader(market):
+    # the page blanked the offers and hires for others, so hires_left counted from nothing
+    client, freelancer, other = people(market)
+    stranger = member(market, "stranger")
+    project = open_project(market, client, hires_allowed=2)
+    first = market.hire_bid(client, project, bid(market, freelancer, project), key="h1")
+    market.answer_offer(freelancer, first, accept=True, key="yes")
+    market.hire_bid(client, project, bid(market, other, project), key="h2")
+    seen = {
+        reader: market.project_page(reader, project).hires_left
+        for reader in (client, freelancer, stranger, None)
+    }
+    assert {client: 0, freelancer: 0, stranger: 0, None: 0} == seen
+    assert 0 == market.project_page(client, project).project.hires_left  # the client's own
+
+
+def test_a_stranger_is_told_a_private_project_is_not_found_whatever_they_try(market):
+    client, freelancer, _other = people(market)
+    stranger = member(market, "stranger")
+    project = open_project(
+        market, client, visibility=Visibility.PRIVATE, invited=(freelancer.member_id,)
+    )
+    placed = bid(market, freelancer, project)
+    for call in (
+        lambda: market.project_page(stranger, project),
+        lambda: market.ranked_bids(stranger, project),
+        lambda: market.hire_bid(stranger, project, placed, key="h"),
+        lambda: market.withdraw_bid(stranger, project, placed, key="w"),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_asking_to_cancel_after_the_other_side_asked_says_so(market):
+    client, freelancer, contract = funded(market)
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    with pytest.raises(ProjectStatusConflict) as again:
+        market.ask_to_cancel_contract(freelancer, contract, key="again")
+    with pytest.raises(ProjectStatusConflict) as other:
+        market.ask_to_cancel_contract(client, contract, key="mine")
+    assert "Cannot ask again to cancel a contract that is asked to cancel." == str(again.value)
+    assert (
+        "Cannot ask to cancel a contract that is already asked to cancel by the other side."
+        == str(other.value)
+    )
+    assert "answer_contract_cancellation" in market.contract_page(client, contract).next_commands

@@ -272,8 +272,21 @@ def test_bid_credits_are_spent_refunded_and_refilled_monthly() -> None:
     allowance.spend()
     with pytest.raises(NoBidCredits):
         allowance.spend()
-    allowance.refund()
+    allowance.refund(NOW, NOW, policy)
     assert allowance.left == 1
     assert not allowance.refill(NOW + timedelta(days=5), policy)
     assert allowance.refill(allowance.refills_at, policy)
     assert (allowance.left, allowance.refills_at) == (2, NOW.replace(month=5, day=1, hour=0))
+
+
+def test_a_bid_of_a_month_gone_gives_no_credit_back_and_a_month_holds_its_allowance() -> None:
+    policy = attrs.evolve(MOSTAQL_PROJECTS, bid_credits_per_month=2)
+    allowance = BidCredits.fresh(MemberId("f"), NOW, policy)
+    allowance.spend()
+    april = allowance.refills_at + timedelta(days=2)
+    allowance.refund(NOW, april, policy)  # March's bid, refunded in April: April's refill only
+    assert (allowance.left, allowance.refills_at) == (2, NOW.replace(month=5, day=1, hour=0))
+    allowance.spend()
+    allowance.refund(april, april, policy)  # April's own bid: its credit back
+    allowance.refund(april, april, policy)  # never more than the month's allowance
+    assert allowance.left == 2

@@ -20,9 +20,16 @@ from microgigs.errors import ContractExists
 from microgigs.ids import ContractId, MemberId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
-from microgigs.marketplace._projects import announce
+from microgigs.marketplace._projects import announce, project_for, save_project
 from microgigs.money import Money
-from microgigs.projects import Contract, ContractStatus, MilestonePlan, Project, Settlement
+from microgigs.projects import (
+    Contract,
+    ContractStatus,
+    MilestonePlan,
+    Project,
+    ProjectStatus,
+    Settlement,
+)
 
 _FINISHED: Final = frozenset(
     {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}
@@ -43,7 +50,7 @@ def _plans(plans: Sequence[MilestonePlan], title: str, total: Money) -> Sequence
 @handles(c.HireBid)
 def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     context.trader(command.actor)
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
     context.require_party_trading(bid.freelancer_id)  # could never accept
@@ -69,7 +76,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
 def send_offer(command: c.SendOffer, context: Context) -> ContractId:
     context.trader(command.actor)
     context.require_party_trading(command.freelancer_id)  # could never accept
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     command.actor.require_member(project.client_id, _("hire for this project"))  # first: the
     _require_no_contract_yet(context, project, command.freelancer_id)  # contracts are theirs
     policy = context.policy.projects
@@ -132,8 +139,13 @@ def withdraw_offer(command: c.WithdrawOffer, context: Context) -> None:
 def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> None:
     """The project learns that its offer was accepted, declined, withdrawn or lapsed."""
     project = context.uow.projects.get(contract.project_id)
+    was = project.status
     project.offer_answered(contract.id, accepted=accepted, now=context.now)
-    context.uow.projects.save(project)
+    if project.status is not was and project.status is ProjectStatus.EXPIRED:
+        # the offer was what kept it open past its time: it expires now, not at a later tick
+        save_project(context, project, "expired")
+    else:
+        context.uow.projects.save(project)
 
 
 def _party_contract(context: Context, command: c.ContractCommand[None]) -> Contract:

@@ -7,7 +7,7 @@ bid; a contract is its two parties' and the admins'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
@@ -18,9 +18,10 @@ from microgigs._checks import page_cursor, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
-from microgigs.errors import InvalidType, NotFound, PermissionDenied
+from microgigs.errors import InvalidType, PermissionDenied
 from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, gettext, label
+from microgigs.marketplace._projects import visible_project
 from microgigs.marketplace._reading import ReadSide
 from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ProjectPolicy, SellerLevel
@@ -33,7 +34,6 @@ from microgigs.projects import (
     ContractStatus,
     MilestoneStatus,
     Project,
-    ProjectStatus,
     Visibility,
     next_month,
 )
@@ -103,13 +103,18 @@ class CreditsLeft:
 
 @attrs.frozen
 class ProjectPage:
-    """A project as its reader may see it, the bids they may see, their credits left."""
+    """A project as its reader may see it, the bids they may see, their credits left.
+
+    ``hires_left`` is how many more contracts the project may offer, for every reader
+    (the project shown to others holds none of its contract ids to count).
+    """
 
     project: Project
     budget: tuple[Money, Money]
     bids: tuple[BidView, ...]
     credits_left: int | None
     contracts: tuple[ContractId, ...]
+    hires_left: int
 
 
 class Factor(LabelledEnum):
@@ -406,20 +411,9 @@ class ProjectQueries(ReadSide):
         """A project and the bids its reader may see (with the net after commission)."""
         _reader(actor)
         with self._reading() as uow:
-            project = uow.projects.get(project_id)
-            owner = actor is not None and (
-                actor.role is Role.ADMIN or actor.is_member(project.client_id)
-            )
+            project, owner = visible_project(uow, actor, project_id)
             admin = actor is not None and actor.role is Role.ADMIN
             reader = None if actor is None else actor.member_id
-            _require_visible(
-                project,
-                owner=owner,
-                reader=reader,
-                contracted=lambda: any(  # a freelancer offered a contract here directly
-                    c.freelancer_id == reader for c in uow.contracts.of_project(project.id)
-                ),
-            )
             bids = [
                 b
                 for b in project.bids
@@ -451,6 +445,7 @@ class ProjectQueries(ReadSide):
                 tuple(self._bid_view(b) for b in bids),
                 credits_left,
                 contracts,
+                project.hires_left,
             )
 
     def _bid_view(self, bid: Bid) -> BidView:
@@ -460,8 +455,8 @@ class ProjectQueries(ReadSide):
         """The project's live bids ranked for its client, each with its contributions."""
         _acting(actor)
         with self._reading() as uow:
-            project = uow.projects.get(project_id)
-            if not (actor.role is Role.ADMIN or actor.is_member(project.client_id)):
+            project, owner = visible_project(uow, actor, project_id)
+            if not owner:
                 raise PermissionDenied(actor=actor.role.label, action=_("rank this project's bids"))
             ranked = [
                 self._rank(uow, project, bid)
@@ -564,33 +559,6 @@ class ProjectQueries(ReadSide):
         )
 
 
-def _require_visible(
-    project: Project, *, owner: bool, reader: MemberId | None, contracted: Callable[[], bool]
-) -> None:
-    """Refuse a reader who may not know the project exists (``NotFound``, as if absent).
-
-    A private project is its client's, its invited freelancers' and those of its
-    freelancers who bid or were offered a contract on it (``contracted``, read last).
-    """
-    if owner:
-        return
-    hidden = project.status in (
-        ProjectStatus.DRAFT,
-        ProjectStatus.PENDING_REVIEW,
-        ProjectStatus.REJECTED,
-    )
-    private = project.terms.visibility is Visibility.PRIVATE and (
-        reader is None
-        or (
-            reader not in project.terms.invited
-            and project.live_bid_of(reader) is None
-            and not contracted()
-        )
-    )
-    if hidden or private:
-        raise NotFound(kind=_("project"), key=project.id)
-
-
 def next_commands(
     contract: Contract, actor: Actor, now: datetime, policy: ProjectPolicy
 ) -> tuple[str, ...]:
@@ -635,7 +603,7 @@ def _active_commands(
         found.append("submit_milestone")
     if client and MilestoneStatus.SUBMITTED in held:
         found += ["approve_milestone", "request_changes"]
-    if (client or freelancer) and any(m.holds_money for m in held):
+    if (client or freelancer) and any(m.is_disputable for m in held):
         found.append("dispute_milestone")
     if (client or freelancer) and MilestoneStatus.PLANNED in held:
         found.append("propose_milestones")  # only unfunded milestones change
@@ -653,7 +621,8 @@ def _between_the_sides(contract: Contract, actor: Actor) -> list[str]:
     if proposer is not None and not actor.is_member(proposer):
         found.append("answer_proposal")
     if asked is None:
-        found.append("ask_to_cancel_contract")
+        if all(m.status is not MilestoneStatus.DISPUTED for m in contract.milestones):
+            found.append("ask_to_cancel_contract")
     elif actor.is_member(asked):
         found.append("take_back_cancellation")
     else:

@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 import orjson
 
 from microgigs._checks import yes_or_no
 from microgigs._text import _
+from microgigs.actors import Actor
 from microgigs.ids import BidId, EventId, MemberId, ProjectId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, given, handles
 from microgigs.projects import Bid, BidCredits, Project, ProjectTerms
-from microgigs.storage.ports import OutboxEvent
+from microgigs.storage.ports import OutboxEvent, UnitOfWork
+
+R = TypeVar("R")
+
+
+def visible_project(
+    uow: UnitOfWork, actor: Actor | None, project_id: ProjectId
+) -> tuple[Project, bool]:
+    """The project if ``actor`` may know it exists (else ``NotFound``), and whether they own it.
+
+    Queries and commands ask alike: a stranger is told a private project is not found
+    whatever they try, never that they may not act on it.
+    """
+    project = uow.projects.get(project_id)
+    reader = None if actor is None else actor.member_id
+    owner = project.seen_by(
+        actor,
+        contracted=lambda: any(  # a freelancer offered a contract here directly
+            c.freelancer_id == reader for c in uow.contracts.of_project(project.id)
+        ),
+    )
+    return project, owner
+
+
+def project_for(context: Context, command: c.ProjectCommand[R]) -> Project:
+    """The project a command is about, if its actor may know it exists (``NotFound``)."""
+    return visible_project(context.uow, command.actor, command.project_id)[0]
 
 
 def announce(context: Context, name: str, **payload: str) -> None:
@@ -69,7 +96,7 @@ def post_project(command: c.PostProject, context: Context) -> ProjectId:
 @handles(c.EditProject)
 def edit_project(command: c.EditProject, context: Context) -> None:
     context.trader(command.actor)
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     changes = {name: value for name, value in given(command, _TERMS).items() if value is not None}
     if command.category_id is not None:
         context.categories.category(command.category_id)
@@ -89,14 +116,14 @@ def _require_members(context: Context, member_ids: Iterable[MemberId]) -> None:
 @handles(c.SubmitProject)
 def submit_project(command: c.SubmitProject, context: Context) -> None:
     context.trader(command.actor)
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     project.submit(command.actor, context.now)
     save_project(context, project, "submitted")
 
 
 @handles(c.ModerateProject)
 def moderate_project(command: c.ModerateProject, context: Context) -> None:
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     if command.reason is None:
         project.approve(command.actor, context.now, context.policy.projects)
         if not context.uow.members.can_trade(project.client_id):
@@ -109,14 +136,14 @@ def moderate_project(command: c.ModerateProject, context: Context) -> None:
 
 @handles(c.CloseProject)
 def close_project(command: c.CloseProject, context: Context) -> None:
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     project.close(command.actor, context.now)
     save_project(context, project, "closed")
 
 
 @handles(c.CancelProject)
 def cancel_project(command: c.CancelProject, context: Context) -> None:
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     refund_credits(context, project.cancel(command.actor, context.now))
     save_project(context, project, "cancelled")
 
@@ -126,7 +153,7 @@ def refund_credits(context: Context, bids: Iterable[Bid]) -> None:
     for bid in bids:
         found = context.uow.bid_credits.find(bid.freelancer_id)
         if found is not None:  # every bid spent one: a record exists
-            found.refund()
+            found.refund(bid.placed_at, context.now, context.policy.projects)
             context.uow.bid_credits.save(found)
 
 
@@ -147,7 +174,7 @@ def spend_credit(context: Context, freelancer_id: MemberId) -> None:
 @handles(c.PlaceBid)
 def place_bid(command: c.PlaceBid, context: Context) -> BidId:
     freelancer = context.trader(command.actor)
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     # the client's own status decides: one suspended before projects were held has some unflagged
     context.require_party_trading(project.client_id)
     bid = project.place_bid(
@@ -166,7 +193,7 @@ def place_bid(command: c.PlaceBid, context: Context) -> BidId:
 @handles(c.EditBid)
 def edit_bid(command: c.EditBid, context: Context) -> None:
     context.trader(command.actor)
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     project.edit_bid(
         command.actor,
         command.bid_id,
@@ -179,13 +206,13 @@ def edit_bid(command: c.EditBid, context: Context) -> None:
 
 @handles(c.WithdrawBid)
 def withdraw_bid(command: c.WithdrawBid, context: Context) -> None:
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     project.withdraw_bid(command.actor, command.bid_id, context.now)
     save_project(context, project, "bid_withdrawn")
 
 
 @handles(c.RemoveBid)
 def remove_bid(command: c.RemoveBid, context: Context) -> None:
-    project = context.uow.projects.get(command.project_id)
+    project = project_for(context, command)
     refund_credits(context, [project.remove_bid(command.actor, command.bid_id, context.now)])
     save_project(context, project, "bid_removed")

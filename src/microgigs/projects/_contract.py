@@ -126,6 +126,11 @@ class MilestoneStatus(LabelledEnum):
         return self in _HOLDING
 
     @property
+    def is_disputable(self) -> bool:
+        """It holds money that no dispute has frozen yet: either side may dispute it."""
+        return self in _DISPUTABLE
+
+    @property
     def is_settled(self) -> bool:
         """Its escrow has been paid out for good."""
         return self in (MilestoneStatus.RELEASED, MilestoneStatus.REFUNDED, MilestoneStatus.SPLIT)
@@ -139,6 +144,7 @@ _HOLDING: Final = frozenset(
         MilestoneStatus.DISPUTED,
     }
 )
+_DISPUTABLE: Final = _HOLDING - {MilestoneStatus.DISPUTED}
 label_members(
     {
         MilestoneStatus.PLANNED: _("planned"),
@@ -683,7 +689,10 @@ class Contract:
         if self.status is ContractStatus.ACTIVE and all(
             m.status.is_settled for m in self.milestones
         ):
-            self.status = ContractStatus.COMPLETED
+            # all refunded, nothing released (an admin refunded the work whole): cancelled,
+            # as a fully refunded order is (RULES.md §6), and no completed project to count
+            released = any(m.status is not MilestoneStatus.REFUNDED for m in self.milestones)
+            self.status = ContractStatus.COMPLETED if released else ContractStatus.CANCELLED
             self.finished_at = utc(now)
         elif self.status is ContractStatus.ENDING and not any(
             m.status.holds_money for m in self.milestones
@@ -698,13 +707,7 @@ class Contract:
         """Either side disputes a milestone holding money; its timers stop till an admin decides."""
         by = self._party(actor, _("dispute a milestone"))
         self._require(_("dispute"), ContractStatus.ACTIVE, ContractStatus.ENDING)
-        milestone = self._at(
-            number,
-            _("dispute"),
-            MilestoneStatus.FUNDED,
-            MilestoneStatus.SUBMITTED,
-            MilestoneStatus.CHANGES_REQUESTED,
-        )
+        milestone = self._at(number, _("dispute"), *_DISPUTABLE)
         when = utc(now)
         text = message_text(_("reason"), reason, _NOTE)
         disputed = MilestoneNote(MilestoneStatus.DISPUTED, by, text, when)
@@ -865,12 +868,28 @@ class Contract:
         """Either side asks to cancel by agreement."""
         party = self._party(actor, _("ask to cancel this contract"))
         self._require(_("cancel"), ContractStatus.ACTIVE)
-        if self.cancellation_by is not None:
+        self._none_disputed(_("cancel"))
+        if self.cancellation_by == party:
             raise ProjectStatusConflict(
                 subject=_("contract"), status=_("asked to cancel"), action=_("ask again to cancel")
             )
+        if self.cancellation_by is not None:  # the other side asked: theirs to answer
+            raise ProjectStatusConflict(
+                subject=_("contract"),
+                status=_("already asked to cancel by the other side"),
+                action=_("ask to cancel"),
+            )
         self.cancellation_by = party
         self._changed()
+
+    def _none_disputed(self, action: str) -> None:
+        """Refuse ``action`` while a milestone waits for an admin's decision."""
+        if any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
+            raise ProjectStatusConflict(
+                subject=_("contract with a milestone"),
+                status=MilestoneStatus.DISPUTED,
+                action=action,
+            )
 
     def _asked_to_cancel(self, action: str) -> MemberId:
         """The side whose request to cancel is open; none open is a conflict."""
@@ -898,12 +917,8 @@ class Contract:
             raise PermissionDenied(
                 actor=actor.role.label, action=_("answer their own request to cancel")
             )
-        if agree and any(m.status is MilestoneStatus.DISPUTED for m in self.milestones):
-            raise ProjectStatusConflict(
-                subject=_("contract with a milestone"),
-                status=MilestoneStatus.DISPUTED,
-                action=_("cancel"),
-            )
+        if agree:
+            self._none_disputed(_("cancel"))
         self.cancellation_by = None
         if not agree:
             self._changed()

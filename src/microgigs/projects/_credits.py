@@ -45,9 +45,17 @@ class BidCredits:
         self.left -= 1
         self.version += 1
 
-    def refund(self) -> None:
-        """A bid given back: its project was cancelled before hiring, or moderation removed it."""
-        self.left += 1
+    def refund(self, placed_at: datetime, now: datetime, policy: ProjectPolicy) -> None:
+        """A bid given back: its project was cancelled before hiring, or moderation removed it.
+
+        The credit goes back to the month the bid was placed in: a bid of a month that has
+        ended gives nothing back (that month's allowance ended with it), and a month never
+        holds more than its allowance.
+        """
+        self.refill(now, policy)  # a new month's allowance first, if its time has come
+        if utc(placed_at) < self.refills_at - relativedelta(months=1):
+            return
+        self.left = min(self.left + 1, policy.bid_credits_per_month)
         self.version += 1
 
     def refill(self, now: datetime, policy: ProjectPolicy) -> bool:

@@ -10,7 +10,7 @@ or expires.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -360,6 +360,34 @@ class Project:
                 subject=_("project"), status=_("waiting for an answer to an offer"), action=action
             )
 
+    def seen_by(self, actor: Actor | None, contracted: Callable[[], bool]) -> bool:
+        """Refuse a reader who may not know the project exists (``NotFound``, as if absent).
+
+        True for its owners (its client, the admins, the system), who see all of it. Anyone
+        else sees an approved public project; a private one is also its invited
+        freelancers' and those who bid or were offered a contract on it (``contracted``,
+        asked last). A command about a project one may not see is refused the same way.
+        """
+        if actor is not None and (actor.role is not Role.MEMBER or actor.is_member(self.client_id)):
+            return True
+        reader = None if actor is None else actor.member_id
+        hidden = self.status in (
+            ProjectStatus.DRAFT,
+            ProjectStatus.PENDING_REVIEW,
+            ProjectStatus.REJECTED,
+        )
+        private = self.terms.visibility is Visibility.PRIVATE and (
+            reader is None
+            or (
+                reader not in self.terms.invited
+                and self.live_bid_of(reader) is None
+                and not contracted()
+            )
+        )
+        if hidden or private:
+            raise NotFound(kind=_("project"), key=self.id)
+        return False
+
     def expire(self, now: datetime) -> bool:
         """An open project whose time is up stops taking bids (``tick``); True if it did."""
         if self.status is not ProjectStatus.OPEN or self.expires_at is None:
@@ -553,7 +581,7 @@ class Project:
             self.hired.append(contract_id)
         if accepted and len(self.hired) >= self.terms.hires_allowed:
             self._finish_bidding(ProjectStatus.IN_PROGRESS, now)
-        else:
+        elif not self.expire(now):  # the offer that kept it open past its time is gone
             self._changed(now)
 
     def contract_finished(self, contract_id: ContractId, *, completed: bool, now: datetime) -> None:
