@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import queue
 import secrets
 import sqlite3
 import threading
@@ -51,6 +52,8 @@ from limits import storage as limit_counters  # Flask-Limiter's counters, not mi
 _N, _R, _P = 2**14, 8, 1
 PASSWORD_LENGTH = (8, 128)
 SCHEMA = "microgigs_web"
+POOL_SIZE = 4
+"""The most connections the store holds at once, on SQLite as on PostgreSQL."""
 """The PostgreSQL schema of the host's tables (the library's own are in ``microgigs``)."""
 
 
@@ -479,14 +482,15 @@ class SqlAccounts(_Links):
         self.clock = clock
         self._target = target
         self._postgres = target.startswith(("postgresql://", "postgres://"))
-        self._local = threading.local()
-        self._open: list[sqlite3.Connection] = []
+        self._idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._made = 0
+        self._making = threading.Lock()
         self._pool: Any = None
         if self._postgres:
             from psycopg_pool import ConnectionPool  # noqa: PLC0415 (only for PostgreSQL)
 
             self._pool = ConnectionPool(
-                target, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+                target, min_size=1, max_size=POOL_SIZE, open=True, kwargs={"autocommit": True}
             )
             prefix, blob = f"{SCHEMA}.", "BYTEA"
             with self._pool.connection() as db, db.transaction():
@@ -499,14 +503,30 @@ class SqlAccounts(_Links):
                 for statement in _TABLES:
                     db.execute(statement.format(p="", blob="BLOB"))
 
-    def _connection(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self._target, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA busy_timeout = 10000")
-            db.execute("PRAGMA journal_mode = WAL")
-            self._local.db = db
-            self._open.append(db)
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection of the SQLite pool: at most ``POOL_SIZE``, shared by every thread.
+
+        Threads come and go with requests (a threaded server starts one for each): a
+        connection kept per thread would hold its files for good (SECURITY.md: resources
+        are bounded), so a request borrows one and gives it back.
+        """
+        try:
+            db = self._idle.get_nowait()
+        except queue.Empty:
+            with self._making:
+                make = self._made < POOL_SIZE
+                self._made += make
+            db = self._open_sqlite() if make else self._idle.get(timeout=30)
+        try:
+            yield db
+        finally:
+            self._idle.put(db)
+
+    def _open_sqlite(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._target, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA journal_mode = WAL")
         return db
 
     @contextmanager
@@ -516,14 +536,14 @@ class SqlAccounts(_Links):
             with self._pool.connection() as db, db.transaction():
                 yield db
             return
-        db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _sql(self, statement: str) -> str:
         if self._postgres:
@@ -534,7 +554,8 @@ class SqlAccounts(_Links):
         if self._postgres:
             with self._pool.connection() as db:
                 return list(db.execute(self._sql(statement), args).fetchall())
-        return self._connection().execute(statement, args).fetchall()
+        with self._connection() as db:
+            return db.execute(statement, args).fetchall()
 
     def _count(self, statement: str, args: tuple[object, ...]) -> int:
         with self._transaction() as db:
@@ -544,10 +565,11 @@ class SqlAccounts(_Links):
         """Close the pool (PostgreSQL) or every thread's connection (SQLite)."""
         if self._pool is not None:
             self._pool.close()
-        for db in self._open:
-            db.close()
-        self._open.clear()
-        self._local = threading.local()
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                break
 
     def add(self, member_id: str, email: str, password: str, *, is_admin: bool = False) -> Account:
         """Keep a new member's credentials."""

@@ -61,6 +61,7 @@ from flask import (
     session,
 )
 from flask import url_for as _url_for
+from mail import Mailer, log_mail, outbox
 from markupsafe import Markup
 from openapi import document
 from ratelimits import (
@@ -165,14 +166,11 @@ POLICY = (
     "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+DOWNLOAD_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
+"""A member's file: no script, nothing loaded, never framed (served as a download)."""
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
 VERIFICATION_AGE = 48 * 3600
 """Seconds an e-mail verification link works (once)."""
-
-
-def log_mail(to: str, subject: str, body: str) -> None:
-    """The host's outbox: log the message (wire a mail server here in production)."""
-    logging.getLogger("microgigs.mail").info("mail to %s: %s\n%s", to, subject, body)
 
 
 @attrs.define
@@ -185,8 +183,9 @@ class Host:
     """Where delivered files are kept, one folder per order."""
     demo: bool = False
     """The demo month and its published accounts were asked for: every page says so."""
-    mail: Callable[[str, str, str], None] = log_mail
-    """Sends a message ``(to, subject, body)``: verification links go only this way."""
+    mail: Mailer = log_mail
+    """Sends a message ``(to, subject, body)``: verification links go only this way
+    (:func:`mail.outbox`: a mail server named by ``MICROGIGS_SMTP_URL``, else the log)."""
 
     def register(
         self,
@@ -265,7 +264,7 @@ def bootstrap(
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
         credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
-    return Host(market, credentials, folder, demo=demo)
+    return Host(market, credentials, folder, demo=demo, mail=outbox())
 
 
 # --- the application ---------------------------------------------------------------------
@@ -1205,7 +1204,9 @@ def _kept_file(place: str, stored: str, name: str, recorded: list[str]) -> Respo
     answer = send_file(
         found[0], mimetype="application/octet-stream", as_attachment=True, download_name=shown
     )
-    answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    answer.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; frame-ancestors 'none'"
+    )
     return answer
 
 

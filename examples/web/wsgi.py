@@ -12,7 +12,10 @@ Every setting comes from the environment, so each worker process builds the same
   HTTP, an intranet without TLS);
 * ``MICROGIGS_HOSTS``: the host names the site answers for (others get 400);
 * ``MICROGIGS_BASE_URL``: the site's address, for mailed links;
-* ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``).
+* ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``);
+* ``MICROGIGS_SMTP_URL`` and ``MICROGIGS_MAIL_FROM``: the mail server for verification and
+  reset links (``mail.py``); without one they are written to the log, which this module
+  sends to the server's error output (stderr), with the site's other INFO records.
 
 Each worker opens its own connections after the fork (no ``--preload``), so no connection
 is shared between processes. ``tick`` runs beside it in ``worker.py``.
@@ -20,7 +23,15 @@ is shared between processes. ``tick`` runs beside it in ``worker.py``.
 
 from __future__ import annotations
 
-from app import bootstrap, create_app
+import logging
 
+from app import bootstrap, create_app
+from mail import log_mail
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 host = bootstrap()
+if host.mail is log_mail:
+    logging.getLogger("microgigs.mail").warning(
+        "MICROGIGS_SMTP_URL is not set: verification and reset links go to this log"
+    )
 app = create_app(host)

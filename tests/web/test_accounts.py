@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import psycopg
 import pytest
 from accounts import AccountExists, MemoryAccounts, Session, SqlAccounts
@@ -145,3 +148,23 @@ def test_a_new_password_replaces_the_old(store):
     accounts.set_password("m1", "the-new-password")
     assert accounts.check("rana@example.com", "the-old-password") is None
     assert "m1" == accounts.check("rana@example.com", "the-new-password").member_id
+
+
+FDS = Path("/proc/self/fd")
+
+
+@pytest.mark.skipif(not FDS.is_dir(), reason="counts open files in /proc/self/fd")
+def test_a_thousand_short_lived_threads_leave_the_sqlite_store_no_open_files(tmp_path):
+    # a hostile review (2026-12-07): each request thread of a threaded server kept its own
+    # connection (the file and its -wal) for good; ~500 log-in attempts exhausted the
+    # process's files and every answer was a 500 until a restart
+    accounts = SqlAccounts(str(tmp_path / "market.sqlite3"))
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    before = sum(1 for _ in FDS.iterdir())
+    for _ in range(1000):
+        thread = threading.Thread(target=accounts.get, args=("m1",))
+        thread.start()
+        thread.join()
+    after = sum(1 for _ in FDS.iterdir())
+    accounts.close()
+    assert after - before <= 8, (before, after)
