@@ -36,6 +36,7 @@ from microgigs.errors import (
     NotFound,
     PaymentFailed,
     PermissionDenied,
+    PriceChanged,
     ProjectStatusConflict,
     ServiceStatusConflict,
     StaleWrite,
@@ -92,6 +93,7 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
     ProjectStatusConflict: 409,  # a state conflict, as an order's is
     ServiceStatusConflict: 409,
     WithdrawalSettled: 409,  # the state of a withdrawal: settled once
+    PriceChanged: 409,  # the total the buyer was shown is no longer the total
     PaymentFailed: 402,
     StorageError: 503,  # busy or unavailable: the client may retry; never a 4xx
 }
@@ -564,14 +566,22 @@ def _cart_of(actor: Actor) -> Response:
 
 @api.post("/checkout")
 def checkout() -> tuple[Response, int]:
-    """Pay for the whole cart: one order per line, held in escrow."""
-    actor, body = _actor(), _body("method")
+    """Pay for the whole cart: one order per line, held in escrow.
+
+    ``expected_total`` (the cart's ``total`` the buyer was shown) makes a checkout whose
+    total has changed since a 409 ``conflict.price_changed`` that charges nothing.
+    """
+    actor, body = _actor(), _body("method", "expected_total")
     method = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
     name = _text(body, "method", required=False) or "balance"
     if name not in method:
         raise BadRequest("method: balance أو card أو paypal.", "method: balance, card or paypal.")
     chosen = method[name]
-    placed = _run(actor, "checkout", {"method": None if chosen is None else chosen.value})
+    fields: dict[str, Any] = {"method": None if chosen is None else chosen.value}
+    if body.get("expected_total") is not None:
+        shown = _amount(body["expected_total"], "expected_total")
+        fields["expected_total"] = f"{shown.amount} {shown.currency}"
+    placed = _run(actor, "checkout", fields)
     return jsonify(orders=placed), 201
 
 

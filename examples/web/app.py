@@ -166,6 +166,7 @@ POLICY = (
     "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+_TOTAL_DIGITS = 15  # a cart's total in cents: far past the largest cart the policy allows
 DOWNLOAD_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
 """A member's file: no script, nothing loaded, never framed (served as a download)."""
 PALETTE = ("#1dbf73", "#2f80ed", "#f2994a", "#9b51e0", "#eb5757", "#219653", "#56ccf2")
@@ -1005,15 +1006,30 @@ def _payment_method(default: str, *, balance: bool = True) -> lg.Gateway | None:
 @pages.post("/checkout")
 def checkout() -> Response:
     method = _payment_method("balance")
+    shown = _shown_total()
     placed: list[OrderId] = []
     if command(
-        lambda k: placed.extend(_market().checkout(actor(), method, key=k)),
+        lambda k: placed.extend(_market().checkout(actor(), method, expected_total=shown, key=k)),
         ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller"),
     ):
         if len(placed) == 1:
             return redirect(url_for("order", order_id=placed[0]), 303)
         return redirect(url_for("orders"), 303)
     return back()
+
+
+def _shown_total() -> Money:
+    """The total the cart page showed beside its pay button (in cents): what the buyer pays.
+
+    A seller's new price approved since is the library's ``PriceChanged``, said on the cart
+    page with the new total, and nothing is charged (a hostile review: a stale page's
+    "Pay $100.00 now" charged $200).
+    """
+    name = "total"
+    typed = request.form.get(name, "")
+    if not typed.isascii() or not typed.isdigit() or len(typed) > _TOTAL_DIGITS:
+        raise FormError.not_amount(name, typed)
+    return Money(int(typed), _market().policy.currency)
 
 
 @pages.post("/wallet/top-up")
@@ -2655,6 +2671,7 @@ _FIELDS: Final = {
     "quantity": ("عدد مرات الطلب", "Quantity"),
     "stars": ("عدد النجوم", "Stars"),
     "amount": ("المبلغ", "Amount"),
+    "total": ("المجموع", "Total"),
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),

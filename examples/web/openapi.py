@@ -331,7 +331,9 @@ def _document() -> dict[str, Any]:
                 "operationId": "checkout", "summary": "Pay the cart: one order per line",
                 "security": BEARER, "parameters": [KEY],
                 "requestBody": _body({"method": {"type": "string", "enum": [
-                    "balance", "card", "paypal"]}}, []),
+                    "balance", "card", "paypal"]}, "expected_total": {
+                    "type": "string", "description": "the cart's total the buyer was shown:"
+                    " a changed total is 409 conflict.price_changed, nothing charged"}}, []),
                 "responses": {"201": {**_json({"type": "object", "required": ["orders"],
                     "properties": {"orders": {"type": "array", "items": {"type": "string"}}}}),
                     "links": {"GetOrder": order_link, "OrderEvent": {

@@ -19,6 +19,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   └── ServiceStatusConflict
     ├── ConflictError
     │   ├── IdempotencyConflict (ValueError)
+    │   ├── PriceChanged
     │   └── StaleWrite
     ├── LedgerError (ValueError)
     │   ├── InsufficientFunds
@@ -148,6 +149,7 @@ __all__ = [
     "PaymentError",
     "PaymentFailed",
     "PermissionDenied",
+    "PriceChanged",
     "PriceNotAllowed",
     "PricingError",
     "ProjectError",
@@ -1068,6 +1070,20 @@ class IdempotencyConflict(ConflictError, ValueError):
     template = _("The key {key} was already used for a different request.")
 
     key: str
+
+
+@attrs.define(auto_exc=True)
+class PriceChanged(ConflictError):
+    """The total to pay is no longer the one the buyer was shown (a price changed since)."""
+
+    code = "conflict.price_changed"
+    template = _(
+        "The total is now {total}, not the {expected} you were shown: nothing was paid; "
+        "look at the new prices and pay again."
+    )
+
+    expected: object
+    total: object
 
 
 @attrs.define(auto_exc=True)

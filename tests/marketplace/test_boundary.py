@@ -26,12 +26,14 @@ from microgigs.errors import (
     NotFound,
     OutOfRange,
     PermissionDenied,
+    PriceChanged,
     ServiceNotAvailable,
     StaleWrite,
     UnknownAccount,
     UnknownUpgrade,
 )
 from microgigs.ids import MemberId, TransactionId
+from microgigs.l10n import translate_error
 from microgigs.marketplace import NewUpgrade, bootstrap
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
@@ -183,6 +185,32 @@ def test_a_checkout_that_fails_after_the_charge_voids_it(market):
     with pytest.raises(MemberSuspended):
         market.checkout(buyer, lg.Gateway.CARD, key="k")
     assert ([], []) == (market.gateway.charged, market.gateway.voided)
+
+
+def test_a_buyer_pays_the_total_they_were_shown_or_nothing(market):
+    # a hostile review (2026-12-07): a seller's new price, approved between the cart page
+    # and the click, charged $200 for a button that said "Pay $100.00 now"
+    seller, buyer, service = cast(market)
+    market.top_up(buyer, usd(500), lg.Gateway.CARD, key="t")
+    market.add_to_cart(buyer, service, quantity=2, key="c")
+    shown = market.cart(buyer).total
+    market.edit_service(seller, service, base_price=usd(100), key="e")
+    market.moderate_service(ADMIN, service, key="m")
+    before = (market.balances(buyer), market.cart(buyer).lines, market.gateway.charged)
+    for method in (None, lg.Gateway.CARD):
+        with pytest.raises(PriceChanged) as changed:
+            market.checkout(buyer, method, expected_total=shown, key=f"k-{method}")
+        assert (shown, usd(200)) == (changed.value.expected, changed.value.total)
+    with pytest.raises(PriceChanged):
+        market.order_now(buyer, service, quantity=2, expected_total=shown, key="now")
+    assert before == (market.balances(buyer), market.cart(buyer).lines, market.gateway.charged)
+    assert "The total is now $200.00, not the $10.00 you were shown" in translate_error(
+        changed.value, "en"
+    )
+    with pytest.raises(InvalidType):
+        market.checkout(buyer, expected_total="200", key="k-text")  # type: ignore[arg-type]
+    (order,) = market.checkout(buyer, expected_total=market.cart(buyer).total, key="k")
+    assert usd(200) == market.order(buyer, order).quote.total
 
 
 # --- suspension means it ----------------------------------------------------------------------

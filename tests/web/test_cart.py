@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -110,3 +110,62 @@ def test_the_pay_button_names_the_total_and_a_short_balance_chooses_the_card(app
     assert re.search(r'value="card" checked', html)
     assert not re.search(r'value="balance" checked', html)
     assert ("لا يكفي" if lang == "ar" else "not enough") in _text(html)
+
+
+def _form(html: str) -> dict[str, str]:
+    pay = re.search(r'<form method="post" action="/checkout".*?</form>', html, re.DOTALL)
+    assert pay is not None, "no pay form"
+    fields = dict(re.findall(r'name="(csrf|key|total)" value="([^"]*)"', pay.group(0)))
+    return {**fields, "method": "card"}
+
+
+def test_a_buyer_pays_the_total_the_page_showed_or_is_told_it_changed(app, host):
+    # a hostile review (2026-12-07): a stale cart page's "Pay $10.00 now" charged the new
+    # price a seller set meanwhile
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, "layla@example.com")
+    service = _service_with_upgrades(host)
+    page = client.get(f"/services/{service.id}").data
+    client.post(f"/services/{service.id}/cart", data={"csrf": csrf_of(page), "key": "c-price"})
+    stale = _form(client.get("/cart").get_data(as_text=True))
+    seller, admin = Actor.member(service.seller_id), Actor.admin(MemberId("staff"))
+    new_price = service.base_price * 3
+    host.market.edit_service(seller, service.id, base_price=new_price, key="price-up")
+    edited = client.get("/cart").get_data(as_text=True)  # in review: not on sale meanwhile
+    assert "no longer on sale" in _text(edited)
+    assert 'action="/checkout"' not in edited  # no "Pay $0.00 now"
+    host.market.moderate_service(admin, service.id, key="price-up-ok")
+    layla = Actor.member(
+        MemberId(host.accounts.check("layla@example.com", "demo-password").member_id)
+    )
+    orders = len(host.market.orders_of(layla))
+    refused = client.post("/checkout", data=stale, follow_redirects=True)
+    said = _text(refused.get_data(as_text=True))
+    assert "The total is now" in said
+    assert "nothing was paid" in said
+    assert orders == len(host.market.orders_of(layla))
+    fresh = _form(client.get("/cart").get_data(as_text=True))
+    assert 303 == client.post("/checkout", data=fresh).status_code
+    assert orders + 1 == len(host.market.orders_of(layla))
+
+
+def test_the_api_checkout_takes_the_total_the_buyer_was_shown(app, host):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, 'hind@example.com')}"}
+    service = _service_with_upgrades(host)
+    added = client.post("/api/v1/cart/items", json={"service_id": service.id}, headers=headers)
+    assert 201 == added.status_code, added.json
+    shown = client.get("/api/v1/cart", headers=headers).json["total"]
+    seller, admin = Actor.member(service.seller_id), Actor.admin(MemberId("staff"))
+    host.market.edit_service(seller, service.id, base_price=service.base_price * 4, key="api-up")
+    host.market.moderate_service(admin, service.id, key="api-up-ok")
+    refused = client.post(
+        "/api/v1/checkout", json={"method": "card", "expected_total": shown}, headers=headers
+    )
+    assert (409, "conflict.price_changed") == (refused.status_code, refused.json["code"])
+    now = client.get("/api/v1/cart", headers=headers).json["total"]
+    paid = client.post(
+        "/api/v1/checkout", json={"method": "card", "expected_total": now}, headers=headers
+    )
+    assert 201 == paid.status_code, paid.json

@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 from microgigs import ledger as lg
 from microgigs._text import _
 from microgigs.catalog import Cart, CartLine, Favourites
-from microgigs.errors import EmptyCart, InsufficientFunds, OutOfRange
+from microgigs.errors import EmptyCart, InsufficientFunds, InvalidType, OutOfRange, PriceChanged
 from microgigs.ids import MemberId, OrderId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._catalog import buyable
@@ -111,7 +111,7 @@ def checkout(command: c.Checkout, context: Context) -> list[OrderId]:
     # one commits and the others fail with StaleWrite (and their charges are voided)
     cart.clear()
     context.uow.carts.save(cart)
-    pay(context, buyer, orders, command.method)
+    pay(context, buyer, orders, command.method, command.expected_total)
     return [order.id for order in orders]
 
 
@@ -120,7 +120,7 @@ def order_now(command: c.OrderNow, context: Context) -> OrderId:
     buyer = context.payer(command.actor)
     cart = _cart_with_line(context, buyer, command)  # checked as the cart would; not kept
     order = place(context, buyer, cart.line(command.service_id))
-    pay(context, buyer, [order], command.method)
+    pay(context, buyer, [order], command.method, command.expected_total)
     return order.id
 
 
@@ -139,9 +139,25 @@ def place(context: Context, buyer: Member, line: CartLine) -> Order:
     )
 
 
-def pay(context: Context, buyer: Member, orders: list[Order], method: lg.Gateway | None) -> None:
-    """Charge the gateway the total once (or take it from the balance), each order in escrow."""
+def pay(
+    context: Context,
+    buyer: Member,
+    orders: list[Order],
+    method: lg.Gateway | None,
+    expected: Money | None,
+) -> None:
+    """Charge the gateway the total once (or take it from the balance), each order in escrow.
+
+    ``expected`` (the total the buyer was shown, if the caller sent it) must be the total.
+    """
     total = sum((o.quote.total for o in orders), context.zero())
+    if expected is not None:
+        if not isinstance(expected, Money):
+            raise InvalidType(
+                field=_("expected total"), expected="Money", actual=type(expected).__name__
+            )
+        if expected != total:
+            raise PriceChanged(expected=expected, total=total)
     if method is not None:
         context.charge(buyer.id, total, method)
     uow, paid = context.uow, context.zero()

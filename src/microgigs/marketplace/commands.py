@@ -73,6 +73,7 @@ from microgigs.errors import (
     OwnService,
     PaymentFailed,
     PermissionDenied,
+    PriceChanged,
     PriceNotAllowed,
     ProjectStatusConflict,
     RatingsMismatch,
@@ -593,7 +594,9 @@ class Checkout(Command[list[OrderId]]):
 
     A gateway is charged the total once per key; if it declines, nothing is written. Exactly
     one of several checkouts racing on one cart wins; the others get ``StaleWrite`` and their
-    gateway charge is voided.
+    gateway charge is voided. ``expected_total``, the total the buyer was shown (the
+    ``cart`` query's), makes a checkout whose total has changed since (a seller's new
+    price) ``PriceChanged``, charging and writing nothing.
     """
 
     errors = (
@@ -603,15 +606,21 @@ class Checkout(Command[list[OrderId]]):
         UnknownUpgrade,
         InsufficientFunds,
         PaymentFailed,
+        PriceChanged,
     )
 
     actor: Actor
     method: Gateway | None = None
+    expected_total: Money | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
 class OrderNow(ServiceCommand[OrderId]):
-    """Buy one service at once, without the cart (balance, or a gateway)."""
+    """Buy one service at once, without the cart (balance, or a gateway).
+
+    ``expected_total``, the total the buyer was shown, makes a purchase whose price has
+    changed since ``PriceChanged``, charging and writing nothing.
+    """
 
     errors = (
         OwnService,
@@ -622,6 +631,7 @@ class OrderNow(ServiceCommand[OrderId]):
         UnitPriceTooHigh,
         InsufficientFunds,
         PaymentFailed,
+        PriceChanged,
     )
 
     upgrade_ids: tuple[UpgradeId, ...] = attrs.field(
@@ -629,6 +639,7 @@ class OrderNow(ServiceCommand[OrderId]):
     )
     quantity: int = attrs.field(default=1, kw_only=True)
     method: Gateway | None = attrs.field(default=None, kw_only=True)
+    expected_total: Money | None = attrs.field(default=None, kw_only=True)
 
 
 # --- the order -----------------------------------------------------------------------------------
