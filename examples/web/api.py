@@ -84,6 +84,9 @@ EVENTS = (
     "answer_cancellation",
     "send_message",
 )
+SITE_ONLY: Final = frozenset({"add_payout_method", "set_payout_methods"})
+"""Use cases the API refuses (403): where earnings go changes only on the site, which asks
+for the password again (ASVS V3.7.1); a token alone, stolen or not, cannot send them away."""
 STATUS_OF: dict[type[MicrogigsError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
@@ -851,6 +854,12 @@ def command(name: str) -> tuple[Response, int]:
     if name not in COMMANDS:
         raise BadRequest(
             f"لا توجد حالة استخدام باسم {name[:60]!r}.", f"No use case {name[:60]!r}.", 404
+        )
+    if name in SITE_ONLY:
+        raise BadRequest(
+            "تُضاف طرق السحب من لوحة التحكم في الموقع، حيث تُطلب كلمة المرور من جديد.",
+            "Payout methods are added on the site's dashboard, where the password is asked again.",
+            403,
         )
     fields = {k: v for k, v in body.items() if k != "actor"}
     return jsonify(result=converter.unstructure(_run(actor, name, fields))), 200

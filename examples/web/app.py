@@ -1393,10 +1393,34 @@ def add_payout_method() -> Response:
             english_choices=["PayPal", "bank account"],
         )
 
-    command(  # read and written in one unit: two tabs adding at once keep both
-        lambda k: _market().add_payout_method(me, make(form.get("account", "")), key=k),
-        ("أُضيفت طريقة السحب", "Payout method added"),
-    )
+    host = _host()
+    account = host.accounts.get(str(me.member_id))
+    if account is None or host.accounts.check(account.email, form.get("current", "")) is None:
+        # where earnings go is asked again with the password (ASVS V3.7.1): a stolen
+        # session alone cannot send them elsewhere; guesses count as failed log-ins
+        g.wrong_password = True
+        tell(
+            "كلمة المرور الحالية غير صحيحة: لم تُضف طريقة السحب",
+            "Wrong current password: the payout method was not added",
+            "error",
+        )
+        return redirect(url_for("dashboard"), 303)
+    added: list[PayoutMethod] = []
+
+    def add(key: str) -> None:  # a bad account is refused inside, said as a refusal
+        added.append(make(form.get("account", "")))
+        _market().add_payout_method(me, added[0], key=key)
+
+    # read and written in one unit: two tabs adding at once keep both
+    if command(add, ("أُضيفت طريقة السحب", "Payout method added")):
+        method = added[0]
+        host.mail(  # the owner hears of it, whoever added it
+            account.email,
+            "أُضيفت طريقة سحب إلى حسابك / A payout method was added to your account",
+            f"{method.kind.value}: {method.account}\n\n"
+            "إن لم تضفها أنت فغيّر كلمة المرور واحذفها من لوحتك.\n"
+            "If it was not you, change your password and remove it from your dashboard.",
+        )
     return redirect(url_for("dashboard"), 303)
 
 

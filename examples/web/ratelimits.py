@@ -52,8 +52,8 @@ def limit(app: Flask, accounts: Accounts) -> None:
     def setting(name: str) -> Callable[[], str]:
         return lambda: str(current_app.config[name])
 
-    def failed(answer: Response) -> bool:
-        return answer.status_code == HTTPStatus.UNAUTHORIZED
+    def failed(answer: Response) -> bool:  # a page that redirects says so in g
+        return answer.status_code == HTTPStatus.UNAUTHORIZED or g.get("wrong_password", False)
 
     # the site's form and the API's token share each count: one is no way around the other
     per_account = limiter.shared_limit(
@@ -89,9 +89,9 @@ def limit(app: Flask, accounts: Accounts) -> None:
         app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
     # changing the password checks the current one: guesses there count as failed log-ins
     # of the member's own account (from any address), and of the address
-    app.view_functions["pages.change_password"] = per_address(
-        per_account(app.view_functions["pages.change_password"])
-    )
+    # and so does adding a payout method, which asks for it again
+    for endpoint in _ASKING_THE_PASSWORD:
+        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
     for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
         app.view_functions[endpoint] = registering(app.view_functions[endpoint])
     # a reset link asked for: per account (nobody's mailbox is flooded) and per address
@@ -104,18 +104,23 @@ def limit(app: Flask, accounts: Accounts) -> None:
     app.view_functions["pages.reset_password"] = per_address(reset)
 
 
+_ASKING_THE_PASSWORD: Final = frozenset({"pages.change_password", "pages.add_payout_method"})
+"""The logged-in member's own pages that check their current password."""
+
+
 def _account_key() -> str:
     """The account a log-in tries (from the form or the JSON body), normalised.
 
     A JSON body is parsed only up to ``TOKEN_BODY_LIMIT``: a larger one is refused (413)
     by the view, never parsed here first.
 
-    Changing a password names no e-mail: the account is the logged-in member's own.
+    Changing a password, or adding a payout method, names no e-mail: the account is the
+    logged-in member's own.
     """
     # a form's field, or the JSON body's (whose size request.form would check first)
     email = None if request.is_json else request.form.get("email")
     member_id = g.get("member_id")
-    if email is None and request.endpoint == "pages.change_password" and member_id:
+    if email is None and request.endpoint in _ASKING_THE_PASSWORD and member_id:
         account = current_app.extensions["host"].accounts.get(str(member_id))
         email = account.email if account is not None else None
     body = None
@@ -134,7 +139,7 @@ def _account_key() -> str:
     # stranger's guesses lock out only browsers that never logged in (OWASP, "device
     # cookies"). Not guesses at the current password (a stolen session may bring the
     # cookie), nor reset links asked for (an inbox is the account's, whichever browser asks).
-    guarded = request.endpoint in {"pages.change_password", "pages.forgot_password"}
+    guarded = request.endpoint in {*_ASKING_THE_PASSWORD, "pages.forgot_password"}
     device = None if guarded else trusted_device(tried)
     return f"account:{tried}" if device is None else f"account:{tried}|device:{device}"
 

@@ -176,6 +176,35 @@ def test_guesses_at_the_current_password_count_as_failed_log_ins_of_that_account
     assert 429 == attempt(one, "hind@example.com", "demo-password", "10.7.3.1").status_code
 
 
+def test_guesses_at_the_password_to_add_a_payout_method_count_as_failed_log_ins(workers):
+    one, _two = workers
+    thief = one.test_client()
+    thief.environ_base["REMOTE_ADDR"] = "10.8.0.1"
+    log_in(thief, "sara_designs@example.com")
+    for n in range(5):
+        thief.environ_base["REMOTE_ADDR"] = f"10.8.1.{n}"
+        token = csrf_of(thief.get("/dashboard").data)
+        answer = thief.post(
+            "/payout-methods",
+            data={
+                "csrf": token,
+                "kind": "paypal",
+                "account": "t@evil.example",
+                "current": f"guess-{n}-xx",
+            },
+        )
+        assert 303 == answer.status_code  # back to the dashboard, which says why
+    thief.environ_base["REMOTE_ADDR"] = "10.8.2.1"
+    token = csrf_of(thief.get("/dashboard").data)
+    right = {
+        "csrf": token,
+        "kind": "paypal",
+        "account": "t@evil.example",
+        "current": "demo-password",
+    }
+    assert 429 == thief.post("/payout-methods", data=right).status_code
+
+
 def test_refused_registration_forms_never_lock_out_a_real_person(workers):
     # ten refused forms (a short password, a username taken) locked the address out for an
     # hour: only accounts created count against REGISTER_LIMIT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 from microgigs import Money
 from microgigs.actors import Actor
@@ -45,7 +45,12 @@ def test_a_seller_replaces_paypal_with_a_bank_account_and_withdraws(app, host):
 
     added = client.post(
         "/payout-methods",
-        data={"csrf": token, "kind": "bank_transfer", "account": "SA03 8000 0000 6080 1016 7519"},
+        data={
+            "csrf": token,
+            "kind": "bank_transfer",
+            "account": "SA03 8000 0000 6080 1016 7519",
+            "current": "demo-password",
+        },
         follow_redirects=True,
     )
     assert "أُضيفت طريقة السحب" in _text(added.data)
@@ -67,7 +72,7 @@ def test_a_bad_payout_account_is_a_translated_error_and_changes_nothing(app, hos
     for kind, account in (("paypal", "not-an-email"), ("bank_transfer", "123"), ("cash", "x")):
         answer = client.post(
             "/payout-methods",
-            data={"csrf": token, "kind": kind, "account": account},
+            data={"csrf": token, "kind": kind, "account": account, "current": "demo-password"},
             follow_redirects=True,
         )
         assert answer.status_code in (200, 400), (kind, answer.status_code)
@@ -86,3 +91,37 @@ def test_the_level_table_reads_in_arabic_with_percents_and_hours(app, host):
     assert re.search(r"حد أقصى (\d+ ساعة|يوم واحد|\d+ ساعات|ساعة واحدة)", page), page
     assert re.search(r"حد أدنى \d+(\.\d)?%", page)
     assert not re.search(r"\b0\.\d{3}\b|day, 0:00:00|\d+:\d\d:\d\d", page)
+
+
+def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, host):
+    # a hostile review (2026-12-07): a session or a token alone added the attacker's PayPal
+    # and withdrew to it, with no password asked and no word to the owner
+    seller = _seller_with_earnings(host)
+    me = Actor.member(seller.id)
+    before = host.market.member(me).payout_methods
+    sent = []
+    host.mail = lambda to, subject, body: sent.append((to, subject, body))
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, seller.email)
+    token = csrf_of(client.get("/dashboard").data)
+    thief = {"csrf": token, "kind": "paypal", "account": "thief@evil.example"}
+    for current in (None, "a-wrong-password"):
+        form = thief if current is None else {**thief, "current": current}
+        refused = client.post("/payout-methods", data=form, follow_redirects=True)
+        assert "Wrong current password" in _text(refused.data)
+    assert (before, []) == (host.market.member(me).payout_methods, sent)
+    bearer_token = bearer(client, seller.email)
+    api = client.post(
+        "/api/v1/commands/add_payout_method",
+        json={"method": {"kind": "paypal", "account": "thief@evil.example"}},
+        headers={"Authorization": f"Bearer {bearer_token}"},
+    )
+    assert 403 == api.status_code
+    assert before == host.market.member(me).payout_methods
+    added = client.post(
+        "/payout-methods", data={**thief, "current": "demo-password"}, follow_redirects=True
+    )
+    assert "Payout method added" in _text(added.data)
+    ((to, _subject, body),) = sent
+    assert (seller.email, True) == (to, "thief@evil.example" in body)

@@ -55,7 +55,10 @@ def test_a_seller_with_two_methods_picks_where_the_money_goes(app, host):
     khaled = app.test_client()
     log_in(khaled, "khaled_dev@example.com")
     for kind, account in (("paypal", "khaled@paypal.com"), ("bank_transfer", IBAN)):
-        _post(khaled, "/dashboard", "/payout-methods", kind=kind, account=account, key=account)
+        _post(
+            khaled, "/dashboard", "/payout-methods",
+            kind=kind, account=account, key=account, current="demo-password",
+        )  # fmt: skip
     page = khaled.get("/dashboard").data.decode()
     assert '<select name="payout_method">' in page
     bank = f"bank_transfer:{IBAN}"  # a method is named, not numbered by its place
@@ -122,7 +125,10 @@ def test_a_stale_tab_removes_no_other_payout_method(app, host):
     noura = app.test_client()
     log_in(noura, "noura_writes@example.com")
     for kind, account in (("paypal", "noura@paypal.com"), ("bank_transfer", IBAN)):
-        _post(noura, "/dashboard", "/payout-methods", kind=kind, account=account, key=account)
+        _post(
+            noura, "/dashboard", "/payout-methods",
+            kind=kind, account=account, key=account, current="demo-password",
+        )  # fmt: skip
     page = noura.get("/dashboard").data.decode()
     paypal = "paypal:noura@paypal.com"
     assert f'name="payout_method" value="{paypal}"' in page  # named, not numbered
