@@ -152,6 +152,11 @@ MAX_FORM = 1024 * 1024
 _UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit")}
 """The two forms that carry files (a delivery, a milestone's submission), up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
+"""The most files one delivery or submission carries."""
+PLACE_FILES = 100
+"""The most files one order, or one contract, keeps (every delivery and submission)."""
+PLACE_BYTES = 200 * 1024 * 1024
+"""The most bytes of files one order, or one contract, keeps: 200 MB."""
 MINE_PAGE: Final = 20
 """Projects, and contracts, on a page of /projects/mine; a full list links to its older ones."""
 ORDERS_PAGE: Final = 20
@@ -1178,14 +1183,30 @@ def _keep_uploads(place: str) -> list[str]:
     """
     kept = []
     chosen = [upload for upload in request.files.getlist("files") if upload.filename]
-    for upload in chosen[:MAX_FILES]:  # no file chosen: the browser sends an empty part
+    chosen = chosen[:MAX_FILES]  # no file chosen: the browser sends an empty part
+    folder = _host().files / place
+    if chosen:
+        _require_room(folder, len(chosen))
+    for upload in chosen:
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
-        folder = _host().files / place
         folder.mkdir(parents=True, exist_ok=True)
         upload.save(folder / f"{stored}-{secure_filename(shown) or 'file'}")
         kept.append(f"/files/{place}/{stored}/{shown}")
     return kept
+
+
+def _require_room(folder: Path, count: int) -> None:
+    """Refuse files an order's (or contract's) folder has no room for (``PLACE_FILES``).
+
+    Each delivery is bounded by ``MAX_UPLOAD``; a delivery sent again and again (a seller
+    and a buyer asking for modifications, both the attacker's) is bounded here, so one
+    purchase cannot fill the disk (a hostile review stored 75 MB in four rounds).
+    """
+    held = [path.stat().st_size for path in folder.iterdir()] if folder.is_dir() else []
+    coming = request.content_length or MAX_UPLOAD  # at most this much, the files among it
+    if len(held) + count > PLACE_FILES or sum(held) + coming > PLACE_BYTES:
+        raise FormError.no_room()
 
 
 def _shown_name(given: str | None) -> str:
@@ -2634,6 +2655,17 @@ class FormError(Exception):
     def said(self) -> str:
         """The message in the reader's language."""
         return self.arabic if g.get("lang", "ar") == "ar" else self.english
+
+    @classmethod
+    def no_room(cls) -> FormError:
+        """An order's or a contract's files are at ``PLACE_FILES`` or ``PLACE_BYTES``."""
+        megabytes = PLACE_BYTES // 1024 // 1024
+        return cls(
+            f"لا مكان لملفات أخرى هنا: يحفظ الطلب أو العقد {PLACE_FILES} ملف على الأكثر،"
+            f" و{megabytes} ميغابايت في مجموعها. لم يُرسل شيء.",
+            f"No room for more files here: an order or a contract keeps at most {PLACE_FILES}"
+            f" files, {megabytes} MB in all. Nothing was sent.",
+        )
 
     @classmethod
     def required(cls, name: str) -> FormError:

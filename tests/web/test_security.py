@@ -341,3 +341,38 @@ def test_cookies_go_over_https_only_as_shipped(tmp_path, monkeypatch, https, dem
         assert secure == ("Secure" in cookie), cookie
     finally:
         host.close()
+
+
+def test_an_order_keeps_a_bounded_number_and_size_of_files(app, host, monkeypatch):
+    # a hostile review (2026-12-07): deliveries sent again and again (the seller and the
+    # buyer both the attacker's) stored 75 MB on one $5 order in four rounds, without end
+    import app as site  # noqa: PLC0415 (the module's own limits, narrowed for the test)
+
+    monkeypatch.setattr(site, "PLACE_FILES", 2)
+    order, seller, _buyer = _in_progress(host)
+    folder = host.files / order.id
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(2):
+        (folder / f"{n:012x}-old.png").write_bytes(b"x")
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, seller.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    refused = client.post(
+        f"/orders/{order.id}/deliver",
+        data={"csrf": token, "body": "إليك الملف", "files": (io.BytesIO(b"png"), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "No room for more files here" in refused.get_data(as_text=True)
+    assert 2 == len(list(folder.iterdir()))
+    assert OrderStatus.IN_PROGRESS is host.market.order(Actor.system(), order.id).status
+    monkeypatch.setattr(site, "PLACE_FILES", 100)
+    monkeypatch.setattr(site, "PLACE_BYTES", 10)  # less than this request carries
+    again = client.post(
+        f"/orders/{order.id}/deliver",
+        data={"csrf": token, "body": "إليك الملف", "files": (io.BytesIO(b"png"), "logo.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "No room for more files here" in again.get_data(as_text=True)
