@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 
 from forms import csrf_of, log_in
 
@@ -20,7 +21,7 @@ def _order_in(host, status):
 
 
 def _text(html: bytes) -> str:
-    return re.sub(r"\s+", " ", re.sub(rb"<[^>]+>", b" ", html).decode())
+    return unescape(re.sub(r"\s+", " ", re.sub(rb"<[^>]+>", b" ", html).decode()))
 
 
 def test_a_delivery_without_a_chosen_file_has_no_attachment(app, host):
@@ -86,3 +87,30 @@ def test_a_members_reason_in_quotes_is_isolated_from_the_page_direction(app, hos
     page = client.get(f"/orders/{order.id}").data.decode()
     assert "«<bdi>الملف لا يفتح 2</bdi>»" in page
     assert "«<bdi>شعار</bdi>»" in client.get("/search?q=شعار").data.decode()
+
+
+def test_both_parties_read_the_sellers_instructions_and_the_next_automatic_step(app, host):
+    # a new user's walk-through (2026-12-07): the buyer never saw what the seller asked
+    # for after paying (RULES.md §3, §6), the seller read "Send the seller your
+    # instructions", and nothing said a delivery accepts itself after three days
+    order, seller, buyer = _order_in(host, OrderStatus.AWAITING_INSTRUCTIONS)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, buyer.email)
+    page = _text(client.get(f"/orders/{order.id}").data)
+    assert "The seller's instructions" in page
+    assert " ".join(order.service.instructions.split()) in page
+    assert "Send the seller what these instructions ask for" in page
+    log_in(client, seller.email)
+    mine = _text(client.get(f"/orders/{order.id}").data)
+    assert "Send the seller" not in mine
+    assert order.service.instructions.split()[0] in mine
+    delivered, _seller, waiting = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
+    log_in(client, waiting.email)
+    accepting = _text(client.get(f"/orders/{delivered.id}").data)
+    assert re.search(r"The next step if nothing happens before .+: accept the delivery", accepting)
+    cancelled, _s, gone = _order_in(host, OrderStatus.CANCELLED)
+    log_in(client, gone.email)
+    assert "Send the seller your instructions" not in _text(
+        client.get(f"/orders/{cancelled.id}").data
+    )
