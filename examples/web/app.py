@@ -2336,10 +2336,20 @@ def moderate(kind: str, item_id: str) -> Response:
     }
     if kind not in use_cases:
         abort(404)
-    reason = request.form.get("reason") or None
+    # the decision is said, never read from a reason left empty: a rejection whose reason
+    # was emptied (a browser without form checks, a direct post) published the item
+    decision = request.form.get("decision", "")
+    if decision not in {"approve", "reject"}:
+        raise FormError.not_a_choice(
+            name="decision",
+            typed=decision,
+            arabic_choices=["قبول", "رفض"],
+            english_choices=["approve", "reject"],
+        )
+    reason = request.form.get("reason", "") if decision == "reject" else None
     done = (
         ("رُفض وأُبلغ صاحبه بالسبب", "Rejected; its owner is told why")
-        if reason
+        if decision == "reject"
         else ("قُبل ونُشر", "Approved and published")
     )
     command(lambda k: use_cases[kind](k, reason), done)
@@ -2728,6 +2738,7 @@ _FIELDS: Final = {
     "stars": ("عدد النجوم", "Stars"),
     "amount": ("المبلغ", "Amount"),
     "total": ("المجموع", "Total"),
+    "decision": ("القرار", "Decision"),
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),

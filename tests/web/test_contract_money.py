@@ -39,7 +39,7 @@ def _offer(app, host, name):
     )  # fmt: skip
     project_id = made.headers["Location"].rsplit("/", 1)[-1]
     post(client_of(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
-         key=f"{name}-approve")  # fmt: skip
+         key=f"{name}-approve", decision="approve")  # fmt: skip
     profile = f"/members/{member_id(host, 'khaled_dev')}"
     answer = post(
         ahmad, f"{profile}/offer", profile, project=project_id, amount="450", days="20",

@@ -34,7 +34,7 @@ def project(app):
     path = answer.headers["Location"]
     project_id = path.rsplit("/", 1)[-1]
     post(client_of(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
-         key="approve-offer")  # fmt: skip
+         key="approve-offer", decision="approve")  # fmt: skip
     return {"id": project_id, "path": path, "ahmad": ahmad}
 
 

@@ -40,7 +40,7 @@ def _project_with_bid(app, n):
     path = made.headers["Location"]
     project_id = path.rsplit("/", 1)[-1]
     _post(_client(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
-          key=f"pp-approve-{n}")  # fmt: skip
+          key=f"pp-approve-{n}", decision="approve")  # fmt: skip
     sara = _client(app, "sara_designs@example.com")
     _post(sara, f"/projects/{project_id}/bids", path, amount="400", days="20",
           text="أبني التطبيق بفلاتر مع لوحة تحكم ويب، وسبق أن نفذت تطبيقين.",
@@ -365,7 +365,7 @@ def test_a_freelancer_with_a_contract_here_is_offered_no_second_one(app, host):
     path = made.headers["Location"]
     project_id = path.rsplit("/", 1)[-1]
     _post(_client(app, "admin@example.com"), f"/admin/projects/{project_id}", "/admin",
-          key="pp-approve-16")  # fmt: skip
+          key="pp-approve-16", decision="approve")  # fmt: skip
     sara = _client(app, "sara_designs@example.com")
     _post(
         sara,

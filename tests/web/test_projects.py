@@ -80,7 +80,7 @@ def post_with_bids(app, title, n):
     queue = admin.get("/admin").data.decode()
     assert title in queue
     project_id = path.rsplit("/", 1)[-1]
-    post(admin, f"/admin/projects/{project_id}", "/admin", key=f"approve-{n}")
+    post(admin, f"/admin/projects/{project_id}", "/admin", key=f"approve-{n}", decision="approve")
     sara = client_of(app, "sara_designs@example.com")
     khaled = client_of(app, "khaled_dev@example.com")
     for who, amount, days in ((sara, "400", "20"), (khaled, "480", "28")):
@@ -293,7 +293,7 @@ def test_a_private_project_is_hidden_from_others(app, posted):
     )  # fmt: skip
     path = answer.headers["Location"]
     post(client_of(app, "admin@example.com"), f"/admin/projects/{path.rsplit('/', 1)[-1]}",
-         "/admin", key="approve-private")  # fmt: skip
+         "/admin", key="approve-private", decision="approve")  # fmt: skip
     assert 404 == posted["sara"].get(path).status_code
     assert 200 == posted["khaled"].get(path).status_code
     assert "نظام داخلي" not in app.test_client().get("/projects").data.decode()
@@ -314,7 +314,7 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     )  # fmt: skip
     path = answer.headers["Location"]
     admin = client_of(app, "admin@example.com")
-    post(admin, f"/admin/projects/{path.rsplit('/', 1)[-1]}", "/admin", reason="وصف غير كافٍ")
+    post(admin, f"/admin/projects/{path.rsplit('/', 1)[-1]}", "/admin", reason="وصف غير كافٍ", decision="reject")
     assert "وصف غير كافٍ" in ahmad.get(path).data.decode()
     assert "وصف غير كافٍ" in ahmad.get("/projects/mine").data.decode()
     project_id = path.rsplit("/", 1)[-1]

@@ -71,3 +71,29 @@ def test_a_seller_fixes_a_rejected_service_and_sends_it_to_review_again(app, hos
     other = app.test_client()
     log_in(other, "sara_designs@example.com")
     assert 404 == other.get(f"/services/{service.id}/edit").status_code  # not shown to others
+
+
+def test_a_rejection_whose_reason_was_emptied_publishes_nothing(app, host):
+    # a walk-through (2026-12-07): the reject form posted with its reason emptied (a browser
+    # without form checks, a direct post) was read as an approval, and a description with a
+    # phone number went live
+    seller = Actor.member(
+        MemberId(host.accounts.check("yousef_studio@example.com", "demo-password").member_id)
+    )
+    service = host.market.publish_service(
+        seller, category_id=CategoryId("logo-design"), title="خدمة بانتظار قرار المراجعة",
+        description="وصف كافٍ لخدمة تنتظر المراجعة، فيه تفاصيل تكفي شروط النشر كلها.",
+        instructions="أرسل التفاصيل.", base_price=Money.of("10", "USD"),
+        delivery_days=3, key="emptied-reason",
+    )  # fmt: skip
+    admin = app.test_client()
+    admin.get("/lang/en?next=/")
+    log_in(admin, "admin@example.com")
+    token = csrf_of(admin.get("/admin").data)
+    path = f"/admin/services/{service.id}"
+    for form in ({"decision": "reject", "reason": ""}, {"reason": ""}, {"decision": "yes"}):
+        answer = admin.post(path, data={"csrf": token, **form}, follow_redirects=True)
+        assert 'class="flash error"' in answer.get_data(as_text=True), form
+    assert ServiceStatus.PENDING_REVIEW is host.market.service(seller, service.id).status
+    admin.post(path, data={"csrf": token, "decision": "approve"})
+    assert ServiceStatus.ACTIVE is host.market.service(seller, service.id).status

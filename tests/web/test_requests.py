@@ -31,7 +31,7 @@ def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
     assert details in queue
     assert "40.00" in queue
     request_id = re.search(r'action="/admin/requests/([0-9A-Z]{26})"', queue).group(1)
-    post(admin, f"/admin/requests/{request_id}")
+    post(admin, f"/admin/requests/{request_id}", decision="approve")
     form = f'action="/requests/{request_id}/offers"'
     assert form in sara.get("/requests").data.decode()
     post(sara, f"/requests/{request_id}/offers", message="أنجزه في يومين", price="30", days="2")
