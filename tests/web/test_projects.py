@@ -314,7 +314,13 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     )  # fmt: skip
     path = answer.headers["Location"]
     admin = client_of(app, "admin@example.com")
-    post(admin, f"/admin/projects/{path.rsplit('/', 1)[-1]}", "/admin", reason="وصف غير كافٍ", decision="reject")
+    post(
+        admin,
+        f"/admin/projects/{path.rsplit('/', 1)[-1]}",
+        "/admin",
+        reason="وصف غير كافٍ",
+        decision="reject",
+    )
     assert "وصف غير كافٍ" in ahmad.get(path).data.decode()
     assert "وصف غير كافٍ" in ahmad.get("/projects/mine").data.decode()
     project_id = path.rsplit("/", 1)[-1]
