@@ -88,10 +88,12 @@ from microgigs.catalog import ServiceStatus, default_categories
 from microgigs.clock import later
 from microgigs.errors import (
     ContractExists,
+    EmailNotVerified,
     EmailTaken,
     InvalidType,
     NotFound,
     PermissionDenied,
+    ServiceNotAvailable,
 )
 from microgigs.ids import (
     BidId,
@@ -579,6 +581,7 @@ def _said(error: MicrogigsError, lang: str) -> str:
     "80.00 US$" inside Arabic reads "$US 80.00".
     """
     context = error.context()
+    plainer = _PLAINER.get(type(error))
     if isinstance(error, ContractExists):  # the freelancer by name; the project is this one
         name = member_name(error.freelancer_id)
         text = (
@@ -586,6 +589,10 @@ def _said(error: MicrogigsError, lang: str) -> str:
             if lang == "ar"
             else f"{name} already has a contract offered or going on in this project."
         )
+    elif plainer is not None and (
+        not isinstance(error, EmailNotVerified) or error.member_id == g.get("member_id")
+    ):
+        text = plainer[0] if lang == "ar" else plainer[1]
     else:
         text = translate_error(error, lang)
     for value in context.values():
@@ -593,6 +600,28 @@ def _said(error: MicrogigsError, lang: str) -> str:
             shown = format_money(value, lang)
             text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
     return text
+
+
+_PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
+    EmailNotVerified: (  # the reader's own address: their id means nothing to them
+        (
+            "أكِّد بريدك الإلكتروني أولًا بالرابط الذي أرسلناه إليك (أو اطلب رابطًا جديدًا من"
+            " صفحة حسابك): لا تتحرك الأموال قبل ذلك."
+        ),
+        (
+            "Confirm your e-mail address first, with the link we sent you (or ask for a new"
+            " one on your account page): no money moves before that."
+        ),
+    ),
+    ServiceNotAvailable: (  # said where the service is shown: its id means nothing
+        "هذه الخدمة لم تعد معروضة للبيع الآن (عدّلها بائعها فعادت إلى المراجعة، أو أوقفها).",
+        (
+            "This service is not on sale now (its seller edited it, so it is back in review, or"
+            " paused it)."
+        ),
+    ),
+}
+"""Refusals said in plainer words on a page than the library's, which name ids."""
 
 
 _NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})

@@ -147,3 +147,20 @@ def test_a_link_used_again_after_confirming_says_the_address_is_confirmed(site):
     assert "صفحة حسابك" in stranger
     assert "لوحتك" not in stranger
     assert '<p class="flash error"></p>' not in stranger
+
+
+def test_an_unverified_member_is_told_to_confirm_their_address_in_plain_words(site):
+    # a walk-through (2026-12-07): «أكِّد البريد الإلكتروني للحساب 01M9… قبل…», an id that
+    # means nothing to the member reading it
+    app, host, _sent = site
+    client = app.test_client()
+    register(client)
+    token = csrf_of(client.get("/account").data)
+    answer = client.post(
+        "/wallet/top-up",
+        data={"csrf": token, "amount": "50", "method": "card"},
+        follow_redirects=True,
+    )
+    (said,) = re.findall(r'class="flash error"[^>]*>(.*?)<', answer.data.decode(), re.DOTALL)
+    assert said.startswith("أكِّد بريدك الإلكتروني أولًا بالرابط الذي أرسلناه إليك")
+    assert host.accounts.holder("rana@example.com").member_id not in said
