@@ -851,6 +851,10 @@ def search() -> str:
         Ordering, "ordering", args.get("ordering") or ("relevance" if text else "newest")
     )
     category = args.get("category") or None
+    section = args.get("section") or None
+    tree = _market().categories
+    if category and section and category in tree and tree.category(category).section_id != section:
+        section = None  # a category chosen in another section: the category is the search
     typed_price = (args.get("max_price") or "").strip()
     try:
         max_price = _dollars(typed_price) if typed_price else None
@@ -866,7 +870,7 @@ def search() -> str:
         query = ListingQuery(
             text=text,
             category_id=CategoryId(category) if category else None,
-            section_id=CategoryId(args["section"]) if args.get("section") else None,
+            section_id=CategoryId(section) if section else None,
             max_price=max_price,
             ordering=ordering,
         )
@@ -1332,6 +1336,7 @@ def dashboard() -> str:
         evaluation=desk.evaluation if desk.services else None,
         inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
+        upgrade_slots=_market().policy.catalog.max_upgrades,  # every upgrade the rules allow
     )
 
 
@@ -1339,7 +1344,7 @@ def dashboard() -> str:
 def publish() -> Response:
     form = request.form
     upgrades = []
-    for n in range(3):
+    for n in range(_market().policy.catalog.max_upgrades):
         title, price = (
             form.get(f"upgrade_title_{n}", "").strip(),
             form.get(f"upgrade_price_{n}"),

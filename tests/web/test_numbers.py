@@ -264,3 +264,31 @@ def test_saving_a_service_unchanged_says_it_stays_listed(app, host):
     said = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "لم يتغير شيء في الخدمة، فبقيت معروضة" in said
     assert ServiceStatus.ACTIVE == host.market.service(me, service.id).status
+
+
+def test_a_service_is_published_with_every_upgrade_the_rules_allow(app, host):
+    # a walk-through (2026-12-07): the form had three upgrade slots; the rules allow four
+    client = app.test_client()
+    log_in(client, "noura_writes@example.com")
+    me = _member(host, "noura_writes@example.com")
+    page = client.get("/dashboard").data.decode()
+    most = host.market.policy.catalog.max_upgrades
+    assert f'name="upgrade_title_{most - 1}"' in page
+    assert f'name="upgrade_title_{most}"' not in page
+    upgrades = {
+        name: value
+        for n in range(most)
+        for name, value in (
+            (f"upgrade_title_{n}", f"تطوير رقم {n + 1} للشعار"),
+            (f"upgrade_price_{n}", "5"),
+            (f"upgrade_days_{n}", "1"),
+        )
+    }
+    _send(
+        client, "/dashboard", "/services", category="logo-design",
+        title="شعار بكل التطويرات الممكنة", price="10", days="3",
+        description="أصمم لك شعارًا بسيطًا بثلاثة نماذج تختار منها، مع ملفات المصدر.",
+        instructions="أرسل اسم مشروعك وألوانه.", **upgrades,
+    )  # fmt: skip
+    (made,) = [s for s in host.market.dashboard(me).services if s.title.startswith("شعار بكل")]
+    assert most == len(made.upgrades)

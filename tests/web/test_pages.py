@@ -104,3 +104,24 @@ def test_my_projects_page_links_to_older_projects_when_its_list_is_full(app, hos
     last = client.get(following.group(1).replace("&amp;", "&")).data.decode()
     assert "لا مشاريع أقدم." in last
     assert 'id="older-projects"' not in last
+
+
+def test_sorting_a_section_keeps_the_section(app, host):
+    # a walk-through (2026-12-07): "top rated" applied to the design section gave twenty
+    # services of every section, and nothing on the page said which section was shown
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    page = client.get("/search?section=design").get_data(as_text=True)
+    assert "<h1>Design</h1>" in page
+    assert '<input type="hidden" name="section" value="design">' in page
+    sorted_page = client.get("/search?q=&section=design&category=&ordering=top_rated")
+    shown = re.findall(r'href="/services/([0-9A-Z]{26})"', sorted_page.get_data(as_text=True))
+    tree = host.market.categories
+    sections = {
+        tree.category(host.market.service(None, sid).category_id).section_id for sid in shown
+    }
+    assert {"design"} == sections
+    logos = client.get("/search?section=writing-translation&category=logo-design").get_data(
+        as_text=True
+    )
+    assert "Nothing found." not in logos  # a category elsewhere: the category is the search
