@@ -34,7 +34,7 @@ def _offer(app, host, name):
     ahmad = client_of(app, "ahmad@example.com")
     made = post(
         ahmad, "/projects", title="تطبيق لحجز ملاعب كرة القدم", category="mobile-apps",
-        description=DESCRIPTION, bracket="3", days="30", visibility="public", hires="1",
+        description=DESCRIPTION, bracket="3", duration="30", visibility="public", hires="1",
         key=f"{name}-post",
     )  # fmt: skip
     project_id = made.headers["Location"].rsplit("/", 1)[-1]

@@ -295,7 +295,7 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
     post.locator("select[name=category]").select_option("ecommerce-stores")
     post.locator("textarea[name=description]").fill(BRIEF)
     post.locator("select[name=bracket]").select_option("3")  # $250–500
-    post.locator("input[name=days]").fill("30")
+    post.locator("input[name=duration]").fill("30")
     post.locator("input[name=skills]").fill("ووردبريس, ووكومرس")
     post.locator("textarea[name=questions]").fill("ما المتاجر التي بنيتها من قبل؟")
     post.locator("button.primary").click()

@@ -29,7 +29,7 @@ def project(app):
     ahmad = client_of(app, "ahmad@example.com")
     answer = post(
         ahmad, "/projects", title=TITLE, category="mobile-apps", description=DESCRIPTION,
-        bracket="3", days="30", visibility="public", hires="2", key="post-offer",
+        bracket="3", duration="30", visibility="public", hires="2", key="post-offer",
     )  # fmt: skip
     path = answer.headers["Location"]
     project_id = path.rsplit("/", 1)[-1]

@@ -34,7 +34,7 @@ def _project_with_bid(app, n):
     """ahmad's approved project with one bid by sara."""
     ahmad = _client(app, "ahmad@example.com")
     made = _post(ahmad, "/projects", "/projects", title=f"تطبيق جوال لحجز المواعيد رقم {n}",
-                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", duration="30",
                  skills="فلاتر", questions="ما أعمالك السابقة في التطبيقات؟",
                  visibility="public", hires="1", key=f"pp-post-{n}")  # fmt: skip
     path = made.headers["Location"]
@@ -67,7 +67,12 @@ def test_a_bidders_name_and_a_question_are_isolated_in_the_english_ranking(app):
     assert heading is not None
     assert re.search(r'<a href="/members/[^"]+"><bdi>[^<]+</bdi></a>', heading.group(1))
     assert "<strong><bdi>ما أعمالك السابقة في التطبيقات؟</bdi></strong>" in page
-    assert '<p class="answer" dir="auto">' in page  # an Arabic answer aligns right in English
+    # the answer's own text decides the paragraph's direction (dir="auto" skips a <bdi>): an
+    # Arabic answer aligns right in English, and in Arabic (a walk-through, 2026-12-07: all
+    # of it inside <bdi>, it aligned left on Arabic pages)
+    assert re.search(
+        r'<p class="answer" dir="auto"><strong><bdi>[^<]+</bdi></strong> [^<]+</p>', page
+    )
 
 
 def test_notes_break_lines_between_words():
@@ -185,7 +190,7 @@ def test_a_project_without_bids_says_why_instead_of_explaining_a_ranking(app):
     # a project waiting for review showed "Bids, ranked (0)" and how bids are scored
     ahmad = _client(app, "ahmad@example.com")
     made = _post(ahmad, "/projects", "/projects", title="تطبيق جوال لحجز المواعيد رقم 9",
-                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", duration="30",
                  visibility="public", hires="1", key="pp-post-9")  # fmt: skip
     page = ahmad.get(made.headers["Location"]).data.decode()
     assert "يتلقى المشروع العروض بعد أن توافق عليه الإدارة" in page
@@ -360,7 +365,7 @@ def test_a_freelancer_with_a_contract_here_is_offered_no_second_one(app, host):
     # and her profile kept offering the project: both were refused with raw ids
     ahmad = _client(app, "ahmad@example.com")
     made = _post(ahmad, "/projects", "/projects", title="تطبيق جوال لحجز المواعيد رقم 16",
-                 category="mobile-apps", description=DESCRIPTION, bracket="3", days="30",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", duration="30",
                  visibility="public", hires="3", key="pp-post-16")  # fmt: skip
     path = made.headers["Location"]
     project_id = path.rsplit("/", 1)[-1]

@@ -63,7 +63,7 @@ def post_with_bids(app, title, n):
         category="mobile-apps",
         description=DESCRIPTION,
         bracket="3",
-        days="30",
+        duration="30",
         skills="فلاتر, تطبيقات",
         questions="ما أعمالك السابقة في التطبيقات؟",
         visibility="public",
@@ -284,11 +284,11 @@ def test_a_private_project_is_hidden_from_others(app, posted):
     # invited by username, as members know each other; an unknown one is refused, naming it
     assert refused(ahmad, "/projects", "/projects#post", "لم نعثر على العضو بالمعرّف nobody_here.",
                    title="نظام داخلي لإدارة المخزون الخاص بنا", category="mobile-apps",
-                   description=DESCRIPTION, bracket="3", days="30", visibility="private",
+                   description=DESCRIPTION, bracket="3", duration="30", visibility="private",
                    invited="khaled_dev, nobody_here")  # fmt: skip
     answer = post(
         ahmad, "/projects", title="نظام داخلي لإدارة المخزون الخاص بنا", category="mobile-apps",
-        description=DESCRIPTION, bracket="3", days="30", visibility="private",
+        description=DESCRIPTION, bracket="3", duration="30", visibility="private",
         invited="@Khaled_Dev", key="post-private",
     )  # fmt: skip
     path = answer.headers["Location"]
@@ -310,7 +310,7 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     ahmad = posted["ahmad"]
     answer = post(
         ahmad, "/projects", title="مشروع سيُرفض لأنه مخالف للشروط", category="mobile-apps",
-        description=DESCRIPTION, bracket="1", days="5", key="post-rejected",
+        description=DESCRIPTION, bracket="1", duration="5", key="post-rejected",
     )  # fmt: skip
     path = answer.headers["Location"]
     admin = client_of(app, "admin@example.com")
@@ -326,7 +326,7 @@ def test_the_admin_rejects_a_project_with_a_reason(app, posted):
     project_id = path.rsplit("/", 1)[-1]
     answer = post(
         ahmad, f"/projects/{project_id}/resubmit", path, title="مشروع معدّل بعد ملاحظات الإدارة",
-        category="mobile-apps", description=DESCRIPTION, bracket="1", days="5",
+        category="mobile-apps", description=DESCRIPTION, bracket="1", duration="5",
         skills="فلاتر", questions="سؤال أول\nسؤال ثانٍ", key="resubmit-1",
     )  # fmt: skip
     assert 303 == answer.status_code
@@ -372,9 +372,9 @@ def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, 
         {"title": "قصير", "description": DESCRIPTION, "category": "mobile-apps", "bracket": "1"},
         {"title": TITLE, "description": DESCRIPTION, "category": "no-such", "bracket": "1"},
         {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps", "bracket": "x"},
-        {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps", "days": "٩٩٩٩"},
+        {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps", "duration": "٩٩٩٩"},
     ):
-        answer = post(ahmad, "/projects", **{"bracket": "1", "days": "10", **form})
+        answer = post(ahmad, "/projects", **{"bracket": "1", "duration": "10", **form})
         assert 303 == answer.status_code
         assert "/projects#post" == answer.headers["Location"]  # the form again, as typed
         assert 1 == len(flashed(ahmad.get("/projects").data)), form
@@ -384,10 +384,12 @@ def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, 
     for form, said in (
         ({"hires": "-1"}, "-1"),
         ({"hires": "abc"}, "عدد المستقلين المطلوب توظيفهم: لم نفهم «abc»"),
-        ({"days": "-3"}, "-3"),
+        ({"duration": "-3"}, "-3"),
+        # a walk-through (2026-12-07): an empty duration was named "delivery days"
+        ({"duration": ""}, "المدة المتوقعة بالأيام: هذا الحقل مطلوب"),
     ):
         good = {"title": TITLE, "description": DESCRIPTION, "category": "mobile-apps"}
-        post(ahmad, "/projects", **{"bracket": "1", "days": "10", **good, **form})
+        post(ahmad, "/projects", **{"bracket": "1", "duration": "10", **good, **form})
         [message] = flashed(ahmad.get("/projects").data)
         assert said in message.decode(), message.decode()
     assert before == len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))

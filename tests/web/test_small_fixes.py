@@ -21,7 +21,8 @@ def test_an_english_timeline_is_told_in_the_past_tense(app, host):
     client.get("/lang/en?next=/")
     log_in(client, buyer.email)
     timeline = client.get(f"/orders/{order.id}").data.decode()
-    timeline = timeline[timeline.index('id="timeline"') : timeline.index("</section>")]
+    start = timeline.index('id="timeline"')
+    timeline = timeline[start : timeline.index("</section>", start)]
     assert "placed the order" in timeline
     assert "sent the instructions" in timeline
     assert "send the instructions" not in timeline
