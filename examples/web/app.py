@@ -1448,6 +1448,9 @@ def add_payout_method() -> Response:
             english_choices=["PayPal", "bank account"],
         )
 
+    field = "account"
+    if not form.get(field, "").strip():
+        raise FormError.required(field)  # not "«» is not a valid e-mail address"
     host = _host()
     account = host.accounts.get(str(me.member_id))
     if account is None or host.accounts.check(account.email, form.get("current", "")) is None:
@@ -1461,13 +1464,19 @@ def add_payout_method() -> Response:
         )
         return redirect(url_for("dashboard"), 303)
     added: list[PayoutMethod] = []
+    held: list[PayoutMethod] = []
 
     def add(key: str) -> None:  # a bad account is refused inside, said as a refusal
         added.append(make(form.get("account", "")))
+        held.extend(_market().member(me).payout_methods)
         _market().add_payout_method(me, added[0], key=key)
 
     # read and written in one unit: two tabs adding at once keep both
-    if command(add, ("أُضيفت طريقة السحب", "Payout method added")):
+    done = command(add)
+    if done and added[0] in held:  # as written already: nothing was added, nobody is told
+        tell("طريقة السحب هذه مضافة من قبل", "That payout method is already there", "note")
+    elif done:
+        tell("أُضيفت طريقة السحب", "Payout method added", "ok")
         method = added[0]
         host.mail(  # the owner hears of it, whoever added it
             account.email,
@@ -2773,6 +2782,7 @@ _FIELDS: Final = {
     "amount": ("المبلغ", "Amount"),
     "total": ("المجموع", "Total"),
     "decision": ("القرار", "Decision"),
+    "account": ("الحساب", "Account"),
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),

@@ -125,3 +125,28 @@ def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, h
     assert "Payout method added" in _text(added.data)
     ((to, _subject, body),) = sent
     assert (seller.email, True) == (to, "thief@evil.example" in body)
+
+
+def test_an_empty_account_is_required_and_one_already_there_is_said_so(app, host):
+    # a walk-through (2026-12-07): an empty PayPal address read "is not a valid e-mail
+    # address" with nothing before it, and one already there was "added"
+    seller = _seller_with_earnings(host)
+    me = Actor.member(seller.id)
+    sent = []
+    host.mail = lambda to, subject, body: sent.append((to, subject, body))
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, seller.email)
+    token = csrf_of(client.get("/dashboard").data)
+    form = {"csrf": token, "kind": "paypal", "current": "demo-password"}
+    empty = client.post("/payout-methods", data={**form, "account": " "}, follow_redirects=True)
+    assert "Account: this field is required" in _text(empty.data)
+    (held, *_) = host.market.member(me).payout_methods
+    again = client.post(
+        "/payout-methods",
+        data={**form, "kind": held.kind.value, "account": held.account.upper()},
+        follow_redirects=True,
+    )
+    assert "That payout method is already there" in _text(again.data)
+    assert "Payout method added" not in _text(again.data)
+    assert [] == sent
