@@ -933,6 +933,15 @@ def service(service_id: str) -> str:
         chosen=request.args.getlist("upgrade"),
         # a choice kept in the address, only shown in the box: the form says if it is wrong
         quantity=_read_whole(request.args.get("quantity")) or 1,
+        # every delivery the upgrades can make, in words ("يومان", "3 أيام"): the running
+        # total says the days as the page does, in the reader's grammar
+        day_words={
+            days: format_count(days, Unit.DAY, g.lang)
+            for days in range(
+                page.service.delivery_days,
+                page.service.delivery_days + sum(u.extra_days for u in page.service.upgrades) + 1,
+            )
+        },
     )
 
 

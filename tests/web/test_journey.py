@@ -96,9 +96,12 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     form.locator("textarea[name=instructions]").fill("أرسل اسم علامتك وألوانها المفضلة.")
     form.locator("input[name=price]").fill("10")
     form.locator("input[name=days]").fill("3")
-    for n, (title, price) in enumerate([("ملفات المصدر", "5"), ("تسليم عاجل", "10")]):
+    for n, (title, price, days) in enumerate(
+        [("ملفات المصدر", "5", "0"), ("نسخة ثانية", "10", "1")]
+    ):
         form.locator(f"input[name=upgrade_title_{n}]").fill(title)
         form.locator(f"input[name=upgrade_price_{n}]").fill(price)
+        form.locator(f"input[name=upgrade_days_{n}]").fill(days)
     form.locator("button.primary").click()
     assert "أُرسلت الخدمة للمراجعة" in seller.inner_text("main")
     j.shot(seller, "published")
@@ -121,8 +124,10 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     buyer.locator(".card", has_text=TITLE).click()
     j.shot(buyer, "service", docs="service")
     assert "10.00" in buyer.inner_text("#running-total")
+    assert "3 أيام" == buyer.inner_text("#running-days")  # counted as the page counts days
     for box in buyer.locator("input[name=upgrade]").all():
         box.check()
+    assert "4 أيام" == buyer.inner_text("#running-days")
     # the running total follows the choices: $10 + $5 + $10, then twice that, in one island
     assert "25.00" in buyer.inner_text("#running-total")
     buyer.fill("form.buy input[name=quantity]", "2")

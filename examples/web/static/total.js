@@ -7,6 +7,7 @@
   if (!form) { return; }
   var total = document.getElementById("running-total");
   var days = document.getElementById("running-days");
+  var words = JSON.parse(form.dataset.dayWords || "{}"); // "3" → "3 أيام", as the page says
   var money = new Intl.NumberFormat(form.dataset.locale, {
     style: "currency", currency: form.dataset.currency,
   });
@@ -19,7 +20,8 @@
     });
     var quantity = Math.max(1, Math.min(Number(form.dataset.most), Number(form.quantity.value) || 1));
     total.textContent = money.format(unit * quantity / Number(form.dataset.scale));
-    days.textContent = String(Number(form.dataset.days) + extra);
+    var sum = Number(form.dataset.days) + extra;
+    days.textContent = words[String(sum)] || String(sum);
   }
   form.addEventListener("change", update);
   form.addEventListener("input", update);
