@@ -49,3 +49,17 @@ def test_the_admins_menu_has_no_buyers_or_sellers_pages(app):
     for path in ("/cart", "/orders", "/favourites", "/dashboard"):
         assert f'href="{path}"' not in menu
     assert 'href="/admin"' in menu
+
+
+def test_reporting_a_problem_asks_first_and_says_what_follows(app, host):
+    # a walk-through (2026-12-07): one click stopped the order for an admin to decide
+    order, buyer = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    page = client.get(f"/orders/{order.id}").data.decode()
+    form = re.search(
+        r'<details class="confirm" id="confirm-report">((?:(?!</details>).)*)', page, re.DOTALL
+    )
+    assert form is not None
+    assert "يتوقف الطلب حتى تراجعه الإدارة" in form.group(1)
+    assert 'action="/orders/' + order.id + '/report"' in form.group(1)

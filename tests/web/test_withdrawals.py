@@ -6,6 +6,8 @@ an admin settle one: a seller's "being paid out" stayed there for good.
 
 from __future__ import annotations
 
+import re
+
 from forms import bearer, csrf_of, log_in
 
 from microgigs import Money
@@ -36,6 +38,16 @@ def test_an_admin_pays_out_a_waiting_withdrawal_and_its_seller_reads_so(app, hos
     assert "سحوبات بانتظار التحويل" in queue
     assert f'action="/admin/withdrawals/{waiting.id}"' in queue
     assert waiting.method.account in queue
+    # each answer is final: asked first, saying so (a walk-through, 2026-12-07: one click)
+    for kind, words in (("paid", "يُسجَّل المبلغ مدفوعًا"), ("failed", "يعود المبلغ إلى أرباح")):
+        confirm = re.search(
+            rf'<details class="confirm inline" id="{kind}-{waiting.id}">(.*?)</details>',
+            queue,
+            re.DOTALL,
+        )
+        assert confirm is not None, kind
+        assert words in confirm.group(1)
+        assert "لا يمكن التراجع" in confirm.group(1)
     assert "بانتظار التحويل" in omar.get("/dashboard").data.decode()
     _post(admin, "/admin", f"/admin/withdrawals/{waiting.id}", paid="yes", key="pay-omar")
     assert [] == host.market.payout_queue(ADMIN)
