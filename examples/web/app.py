@@ -1346,7 +1346,17 @@ def dashboard() -> str:
         inquiries=desk.inquiries,
         selling=_market().orders_of(me, as_seller=True)[:10],
         upgrade_slots=_market().policy.catalog.max_upgrades,  # every upgrade the rules allow
+        withdrawal_minimum=_market().policy.ledger.withdrawal_minimum,
+        clearance=_clearance_words(desk.balances.member_id),
     )
+
+
+def _clearance_words(member_id: MemberId) -> str:
+    """How long the member's earnings wait before they can be withdrawn, in words."""
+    wait = _market().policy.ledger.clearance_for(_market().profile(member_id).level)
+    if wait.months or wait.years or wait.hours or wait.minutes or wait.seconds:
+        return str(wait)  # a policy of another shape: said as the policy writes it
+    return format_count(wait.days, Unit.DAY, g.lang)
 
 
 @pages.post("/services")
@@ -1368,7 +1378,7 @@ def publish() -> Response:
     command(
         lambda k: _market().publish_service(
             actor(),
-            category_id=CategoryId(form.get("category", "")),
+            category_id=_category(),
             title=form.get("title", ""),
             description=form.get("description", ""),
             instructions=form.get("instructions", ""),
@@ -1593,7 +1603,7 @@ def post_request() -> Response:
     command(
         lambda k: _market().post_request(
             actor(),
-            category_id=CategoryId(form.get("category", "")),
+            category_id=_category(),
             title=form.get("title", ""),
             description=form.get("description", ""),
             budget=_optional_amount("budget"),
@@ -1702,7 +1712,7 @@ def post_project() -> Response:
         lambda k: posted.append(
             _market().post_project(
                 actor(),
-                category_id=CategoryId(form.get("category", "")),
+                category_id=_category(),
                 title=form.get("title", ""),
                 description=form.get("description", ""),
                 bracket=_whole("bracket"),
@@ -1841,7 +1851,7 @@ def project_action(project_id: str, action: str) -> Response:
                 pid,
                 title=form.get("title", ""),
                 description=form.get("description", ""),
-                category_id=CategoryId(form.get("category", "")),
+                category_id=_category(),
                 bracket=_whole("bracket"),
                 duration_days=_whole("duration"),
                 skills=_listed(form.get("skills", ""), ","),
@@ -2792,6 +2802,7 @@ _FIELDS: Final = {
     "total": ("المجموع", "Total"),
     "decision": ("القرار", "Decision"),
     "account": ("الحساب", "Account"),
+    "category": ("التصنيف", "Category"),
     "price": ("السعر", "Price"),
     "budget": ("الميزانية", "Budget"),
     "refund": ("المبلغ المُعاد للمشتري", "Refund to the buyer"),
@@ -2829,6 +2840,15 @@ def field_name(name: str) -> tuple[str, str]:
         return arabic.format(n=n), english.format(n=n)
     arabic, english = _FIELDS.get(name, (name, name))
     return arabic, english
+
+
+def _category() -> CategoryId:
+    """The category a form chose: required (not "no category with the id ''")."""
+    name = "category"
+    chosen = request.form.get(name, "").strip()
+    if not chosen:
+        raise FormError.required(name)
+    return CategoryId(chosen)
 
 
 def _typed(name: str) -> str:

@@ -129,6 +129,8 @@ def test_a_withdrawal_is_read_as_typed(app, host, amount, said):
         ({"upgrade_title_0": "تسليم عاجل", "upgrade_price_0": "5", "upgrade_days_0": "-1"}, "-1"),
         ({"upgrade_title_0": "تسليم عاجل", "upgrade_price_0": "x"}, "سعر التطوير 1: لم نفهم «x»"),
         ({"upgrade_price_0": "5"}, "عنوان التطوير 1"),
+        # no category chosen (the form asks for one): named, not "no category with the id ''"
+        ({"category": ""}, "التصنيف: هذا الحقل مطلوب"),
     ],
 )
 def test_a_services_numbers_are_read_as_typed(app, host, fields, said):

@@ -150,3 +150,15 @@ def test_an_empty_account_is_required_and_one_already_there_is_said_so(app, host
     assert "That payout method is already there" in _text(again.data)
     assert "Payout method added" not in _text(again.data)
     assert [] == sent
+
+
+def test_the_withdraw_box_says_the_minimum_and_when_earnings_clear(app, host):
+    # a walk-through (2026-12-07): nothing said the $10 minimum or when pending earnings
+    # become available
+    seller = _seller_with_earnings(host)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, seller.email)
+    page = _text(client.get("/dashboard").data)
+    assert "The least you can withdraw is $10.00" in page
+    assert "earnings become available 14 days after it is completed" in page

@@ -174,7 +174,7 @@ def test_a_freelancer_reads_their_own_answers_with_their_bid(app):
     page = sara.get(path).data.decode()
     mine = page[page.index('id="my-bid"') :]
     assert "<bdi>ما أعمالك السابقة في التطبيقات؟</bdi>" in mine
-    assert "<bdi>نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.</bdi>" in mine
+    assert "</strong> نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.</p>" in mine
 
 
 def test_a_status_badge_has_the_tone_of_what_it_says(app):
