@@ -574,6 +574,11 @@ def tell(arabic: str, english: str, kind: str) -> None:
     flash(arabic if g.lang == "ar" else english, kind)
 
 
+def _plain_money(amount: Money, lang: str) -> str:
+    """An amount for a flash (plain text): without the marks babel puts around it."""
+    return format_money(amount, lang).strip("\u200f\u200e")
+
+
 def _said(error: MicrogigsError, lang: str) -> str:
     """``translate_error``'s message for a page: each amount in a left-to-right isolate.
 
@@ -597,8 +602,9 @@ def _said(error: MicrogigsError, lang: str) -> str:
         text = translate_error(error, lang)
     for value in context.values():
         if isinstance(value, Money):
-            shown = format_money(value, lang)
-            text = text.replace(shown, "\u2066" + shown.strip("\u200f\u200e") + "\u2069")
+            text = text.replace(
+                format_money(value, lang), "\u2066" + _plain_money(value, lang) + "\u2069"
+            )
     return text
 
 
@@ -1085,7 +1091,10 @@ def top_up() -> Response:
     method = _payment_method("card", balance=False) or lg.Gateway.CARD  # never None here
     command(
         lambda k: _market().top_up(actor(), amount, method, key=k),
-        ("شُحن رصيدك", "Your balance was topped up"),
+        (
+            f"شُحن رصيدك بمبلغ \u2066{_plain_money(amount, 'ar')}\u2069",
+            f"Your balance was topped up by {_plain_money(amount, 'en')}",
+        ),
     )
     return back()
 

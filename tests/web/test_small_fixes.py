@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forms import log_in
+from forms import csrf_of, log_in
 
 from microgigs.orders import OrderStatus
 
@@ -63,3 +63,16 @@ def test_reporting_a_problem_asks_first_and_says_what_follows(app, host):
     assert form is not None
     assert "يتوقف الطلب حتى تراجعه الإدارة" in form.group(1)
     assert 'action="/orders/' + order.id + '/report"' in form.group(1)
+
+
+def test_a_top_up_says_how_much_came_in(app):
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, "tariq@example.com")
+    token = csrf_of(client.get("/account").data)
+    done = client.post(
+        "/wallet/top-up",
+        data={"csrf": token, "amount": "٢٥", "method": "card", "key": "top-up-said"},
+        follow_redirects=True,
+    )
+    assert "Your balance was topped up by $25.00" in done.get_data(as_text=True)
