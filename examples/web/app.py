@@ -405,6 +405,7 @@ def _helpers() -> dict[str, Any]:
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
+        "stars": stars,
         "status_class": lambda status: f"status {_TONES.get(status.value, '')}".rstrip(),
         "file_href": file_href,
         "message": lambda msgid: gettext(msgid, g.lang),
@@ -572,6 +573,16 @@ def back(default: str = "/") -> Response:
 def tell(arabic: str, english: str, kind: str) -> None:
     """Flash a note to the reader in their language (``kind``: ok, note or error)."""
     flash(arabic if g.lang == "ar" else english, kind)
+
+
+def stars(given: float) -> Markup:
+    """A rating as filled and empty stars (★★★★☆: four and five never look alike), said."""
+    most = _market().policy.reviews.stars_max
+    filled = max(0, min(most, round(given)))
+    said = f"{filled} من {most}" if g.lang == "ar" else f"{filled} of {most}"
+    return Markup('<span class="stars" role="img" aria-label="{}">{}{}</span>').format(
+        said, "★" * filled, "☆" * (most - filled)
+    )
 
 
 def _plain_money(amount: Money, lang: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from forms import csrf_of, log_in
 
 from microgigs.orders import OrderStatus
+from microgigs.ranking import ListingQuery
 
 
 def _order_in(host, status):
@@ -76,3 +78,23 @@ def test_a_top_up_says_how_much_came_in(app):
         follow_redirects=True,
     )
     assert "Your balance was topped up by $25.00" in done.get_data(as_text=True)
+
+
+STARS = r'<span class="stars" role="img" aria-label="(\d) of 5">(★*)(☆*)</span>'
+
+
+def test_a_review_shows_its_stars_out_of_five(app, host):
+    # a walk-through (2026-12-07): only filled stars were drawn, so 4 and 5 looked alike
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    for listing in host.market.search(ListingQuery(limit=50)).listings:
+        page = client.get(f"/services/{listing.service_id}").get_data(as_text=True)
+        drawn = re.findall(
+            r'<span class="stars" role="img" aria-label="(\d) of 5">(★*)(☆*)</span>', page
+        )
+        if drawn:
+            break
+    else:
+        pytest.fail("no reviewed service in the demo")
+    for said, filled, empty in drawn:
+        assert (int(said), 5) == (len(filled), len(filled) + len(empty))
