@@ -413,6 +413,7 @@ def _helpers() -> dict[str, Any]:
         "happened": happened,
         "typed": typed,
         "typed_all": typed_all,
+        "refused": refused,
         "lang": g.lang,
         # made when a page is rendered, not for every request: static files and JSON open
         # no session, so a crawler without cookies writes no rows for them
@@ -648,8 +649,17 @@ TYPED_CHARACTERS_MAX: Final = 20_000
 """The most characters, in all, a refused form may hold for them to be kept."""
 
 
-def _keep_typed() -> None:
+def _refuse(said: str) -> None:
+    """Say why a form was refused, and keep what it held for the page to show it again."""
+    flash(said, "error")
+    _keep_typed(said)
+
+
+def _keep_typed(said: str) -> None:
     """Keep what a refused form held, so the page shows it again beside the message.
+
+    The message (``said``) is kept with it: a long form shows it at its own top
+    (:func:`refused`), where a phone's reader is taken back to, not only the page's.
 
     Kept in the (server-side) session for the next page rendered only, by the form's
     action; never a password, a token or a file, and nothing from a form larger than any of
@@ -665,7 +675,7 @@ def _keep_typed() -> None:
     if len(request.form) > TYPED_FIELDS_MAX or size > TYPED_CHARACTERS_MAX:
         session.pop("typed", None)
         return
-    session["typed"] = {"action": request.path, "fields": fields}
+    session["typed"] = {"action": request.path, "fields": fields, "said": said}
 
 
 def typed(action: str, name: str, default: object = "") -> object:
@@ -675,6 +685,13 @@ def typed(action: str, name: str, default: object = "") -> object:
         kept = g.typed = session.pop("typed", None) or {}
     values = kept.get("fields", {}).get(name) if kept.get("action") == action else None
     return values[0] if values else default
+
+
+def refused(action: str) -> str:
+    """Why the form sent to ``action`` was just refused (shown at its top), else nothing."""
+    typed(action, "")  # reads the kept form once
+    kept = g.typed
+    return str(kept.get("said", "")) if kept.get("action") == action else ""
 
 
 def typed_all(action: str, name: str) -> list[str]:
@@ -689,12 +706,10 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
     try:
         action(request.form.get("key") or uuid.uuid4().hex)
     except MicrogigsError as error:
-        flash(_said(error, g.lang), "error")
-        _keep_typed()
+        _refuse(_said(error, g.lang))
         return False
     except FormError as error:  # a field read inside the action: nothing was done either
-        flash(error.said(), "error")
-        _keep_typed()
+        _refuse(error.said())
         return False
     if done:
         tell(*done, "ok")
@@ -1395,7 +1410,7 @@ def publish() -> Response:
             raise FormError.untitled_upgrade(n)
     base = _amount("price")
     tags = _listed(form.get("tags", ""), ",")
-    command(
+    if command(
         lambda k: _market().publish_service(
             actor(),
             category_id=_category(),
@@ -1409,8 +1424,9 @@ def publish() -> Response:
             key=k,
         ),
         ("أُرسلت الخدمة للمراجعة", "Your service was sent for review"),
-    )
-    return redirect(url_for("dashboard"), 303)
+    ):
+        return redirect(url_for("dashboard"), 303)
+    return back()  # to the form (its ``next``), which says why at its top
 
 
 @pages.get("/services/<service_id>/edit")
@@ -1921,8 +1937,7 @@ def _bid_terms() -> _BidTerms | None:
     try:
         amount, days = _amount("amount"), _whole("days")
     except FormError as error:
-        flash(error.said(), "error")
-        _keep_typed()
+        _refuse(error.said())
         return None
     return _BidTerms(
         amount=amount,
@@ -2013,8 +2028,7 @@ def send_offer(member_id: str) -> Response:
     try:
         amount, days, plans = _amount("amount"), _whole("days"), _milestone_plans()
     except FormError as error:
-        flash(error.said(), "error")
-        _keep_typed()
+        _refuse(error.said())
         return redirect(back_to, 303)
     sent: list[ContractId] = []
     if command(
@@ -2448,8 +2462,7 @@ def register() -> str | Response:
     form = request.form
     password = form.get("password", "")
     if not password_allowed(password):
-        flash(_password_refused(password), "error")
-        _keep_typed()
+        _refuse(_password_refused(password))
         return render_template("register.html"), 400  # type: ignore[return-value]
     created: list[tuple[Account, bool]] = []
     if not command(
@@ -2920,8 +2933,7 @@ def _amount(name: str) -> Money:
 def _unreadable(error: FormError) -> Response | tuple[str, int]:
     """A field read before the use case ran: back to the form with the message (a POST)."""
     if request.method == "POST":
-        flash(error.said(), "error")
-        _keep_typed()
+        _refuse(error.said())
         return back()
     return render_template("error.html", message=error.said(), back_to=_came_from()), 400
 

@@ -294,3 +294,18 @@ def test_a_service_is_published_with_every_upgrade_the_rules_allow(app, host):
     )  # fmt: skip
     (made,) = [s for s in host.market.dashboard(me).services if s.title.startswith("شعار بكل")]
     assert most == len(made.upgrades)
+
+
+def test_a_refused_service_returns_to_its_form_which_says_why(app):
+    # a walk-through (2026-12-07): on a phone the message was at the top of the page and
+    # the form 2,200 px below it
+    client = app.test_client()
+    log_in(client, "noura_writes@example.com")
+    token = csrf_of(client.get("/dashboard").data)
+    form = {"csrf": token, "next": "/dashboard#publish", "category": "logo-design"}
+    for price in ("abc", "10"):  # refused before the use case runs, then by the library
+        answer = client.post("/services", data={**form, "price": price, "days": "3"})
+        assert (303, "/dashboard#publish") == (answer.status_code, answer.headers["Location"])
+        page = client.get("/dashboard").data.decode()
+        publish = page[page.index('id="publish"') :]
+        assert re.search(r'<p class="refused">[^<]+</p>', publish[:600]), publish[:600]
