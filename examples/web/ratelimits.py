@@ -114,15 +114,17 @@ def _account_key() -> str:
     A JSON body is parsed only up to ``TOKEN_BODY_LIMIT``: a larger one is refused (413)
     by the view, never parsed here first.
 
-    Changing a password, or adding a payout method, names no e-mail: the account is the
-    logged-in member's own.
+    Changing a password, or adding a payout method, checks the logged-in member's own
+    password: the account is theirs, whatever e-mail the form may add (a hostile review:
+    an ``email`` field sent with each guess counted it against a made-up account).
     """
-    # a form's field, or the JSON body's (whose size request.form would check first)
-    email = None if request.is_json else request.form.get("email")
     member_id = g.get("member_id")
-    if email is None and request.endpoint in _ASKING_THE_PASSWORD and member_id:
-        account = current_app.extensions["host"].accounts.get(str(member_id))
-        email = account.email if account is not None else None
+    asking = request.endpoint in _ASKING_THE_PASSWORD
+    # a form's field, or the JSON body's (whose size request.form would check first)
+    email = None if request.is_json or asking else request.form.get("email")
+    if asking:
+        account = current_app.extensions["host"].accounts.get(str(member_id or ""))
+        email = account.email if account is not None else f"member:{member_id}"
     body = None
     size = request.content_length  # None when chunked: read, bounded as the view reads it
     if email is None and request.is_json and (size is None or size <= TOKEN_BODY_LIMIT):
