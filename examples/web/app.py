@@ -1536,8 +1536,10 @@ def add_payout_method() -> Response:
         host.mail(  # the owner hears of it, whoever added it
             account.email,
             "أُضيفت طريقة سحب إلى حسابك / A payout method was added to your account",
-            f"{method.kind.value}: {method.account}\n\n"
-            "إن لم تضفها أنت فغيّر كلمة المرور واحذفها من لوحتك.\n"
+            # the account's end only: a mail may be read by more eyes than the dashboard
+            f"{label(method.kind, 'ar')} …{method.account[-4:]}\n"
+            "إن لم تضفها أنت فغيّر كلمة المرور واحذفها من لوحتك.\n\n"
+            f"{label(method.kind, 'en')} …{method.account[-4:]}\n"
             "If it was not you, change your password and remove it from your dashboard.",
         )
     return redirect(url_for("dashboard"), 303)

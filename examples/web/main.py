@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from app import bootstrap, create_app
+from mail import log_mail, outbox
 from settings import DATABASE_HELP
 from werkzeug.serving import WSGIRequestHandler
 
@@ -47,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             app = create_app(host)
-        except RuntimeError as error:  # no MICROGIGS_SECRET_KEY outside a demo
+            # a site is told where its mail goes (a demo shows its links on the page)
+            host.mail = log_mail if options.demo else outbox(default="")
+        except (RuntimeError, ValueError) as error:  # no secret key, or no mail server
             print(f"microgigs: {error}", file=sys.stderr, flush=True)
             return 2
         print(f"microgigs: http://{options.host}:{options.port}/  (Ctrl+C stops)", flush=True)

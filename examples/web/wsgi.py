@@ -13,9 +13,9 @@ Every setting comes from the environment, so each worker process builds the same
 * ``MICROGIGS_HOSTS``: the host names the site answers for (others get 400);
 * ``MICROGIGS_BASE_URL``: the site's address, for mailed links;
 * ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``);
-* ``MICROGIGS_SMTP_URL`` and ``MICROGIGS_MAIL_FROM``: the mail server for verification and
-  reset links (``mail.py``); without one they are written to the log, which this module
-  sends to the server's error output (stderr), with the site's other INFO records.
+* ``MICROGIGS_SMTP_URL`` (required) and ``MICROGIGS_MAIL_FROM``: the mail server for
+  verification and reset links (``mail.py``), or ``log`` to write them to the log, which
+  this module sends to the server's error output (stderr) with the site's other records.
 
 Each worker opens its own connections after the fork (no ``--preload``), so no connection
 is shared between processes. ``tick`` runs beside it in ``worker.py``.
@@ -26,12 +26,14 @@ from __future__ import annotations
 import logging
 
 from app import bootstrap, create_app
-from mail import log_mail
+from mail import outbox
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+try:  # a site is told where its mail goes: never a live reset link in a log by default
+    mailer = outbox(default="")
+except ValueError as error:
+    said = f"microgigs: {error}"
+    raise SystemExit(said) from None
 host = bootstrap()
-if host.mail is log_mail:
-    logging.getLogger("microgigs.mail").warning(
-        "MICROGIGS_SMTP_URL is not set: verification and reset links go to this log"
-    )
+host.mail = mailer
 app = create_app(host)

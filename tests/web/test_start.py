@@ -19,12 +19,15 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def serve(db, *options, secret="a-key-for-this-test"):  # noqa: S107
+def serve(db, *options, secret="a-key-for-this-test", smtp="log"):  # noqa: S107
     """Start the host on ``db`` with ``options``; the home page and the server's output."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MICROGIGS_SECRET_KEY"}
+    unset = {"MICROGIGS_SECRET_KEY", "MICROGIGS_SMTP_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     if secret:
         env["MICROGIGS_SECRET_KEY"] = secret
+    if smtp:
+        env["MICROGIGS_SMTP_URL"] = smtp
     server = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
         [sys.executable, str(MAIN), "--db", str(db), "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
@@ -69,3 +72,13 @@ def test_a_demo_without_a_secret_key_starts_with_a_loud_warning(tmp_path):
     page, output = serve(tmp_path / "demo.sqlite3", "--demo", secret="")
     assert 'class="demo-banner"' in page
     assert "!!! MICROGIGS_SECRET_KEY is not set" in output
+
+
+def test_a_site_not_told_where_its_mail_goes_refuses_to_start_and_says_why(tmp_path):
+    # a hostile review (2026-12-07): as shipped, every reset link went to the log, where
+    # whoever reads it may take over any account
+    page, output = serve(tmp_path / "site.sqlite3", smtp="")
+    assert "" == page
+    assert "MICROGIGS_SMTP_URL is not set" in output
+    demo, _output = serve(tmp_path / "demo.sqlite3", "--demo", smtp="")
+    assert 'class="demo-banner"' in demo  # a demo shows its links on the page itself
