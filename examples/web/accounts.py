@@ -52,9 +52,9 @@ from limits import storage as limit_counters  # Flask-Limiter's counters, not mi
 _N, _R, _P = 2**14, 8, 1
 PASSWORD_LENGTH = (8, 128)
 SCHEMA = "microgigs_web"
+"""The PostgreSQL schema of the host's tables (the library's own are in ``microgigs``)."""
 POOL_SIZE = 4
 """The most connections the store holds at once, on SQLite as on PostgreSQL."""
-"""The PostgreSQL schema of the host's tables (the library's own are in ``microgigs``)."""
 
 
 def password_allowed(password: str) -> bool:
@@ -517,10 +517,20 @@ class SqlAccounts(_Links):
             with self._making:
                 make = self._made < POOL_SIZE
                 self._made += make
-            db = self._open_sqlite() if make else self._idle.get(timeout=30)
+            if make:
+                try:
+                    db = self._open_sqlite()
+                except BaseException:
+                    with self._making:  # the place is free again for the next to try
+                        self._made -= 1
+                    raise
+            else:
+                db = self._idle.get(timeout=30)
         try:
             yield db
         finally:
+            if db.in_transaction:  # a COMMIT that failed: nothing half-done goes back
+                db.rollback()
             self._idle.put(db)
 
     def _open_sqlite(self) -> sqlite3.Connection:

@@ -28,7 +28,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
-from microgigs import KHAMSAT, MicrogigsError, Money
+from microgigs import MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor, Role
 from microgigs.errors import (
@@ -325,7 +325,7 @@ def _amount(text: object, name: str) -> Money:
         raise BadRequest(
             f"{name}: يجب أن يكون مبلغًا مثل 25.00.", f"{name} must be an amount like 25.00."
         )
-    return Money.of(Decimal(text), KHAMSAT.currency)
+    return Money.of(Decimal(text), _market().policy.currency)  # the marketplace's own
 
 
 def _key() -> str | None:

@@ -631,12 +631,10 @@ _PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
             " one on your account page): no money moves before that."
         ),
     ),
-    ServiceNotAvailable: (  # said where the service is shown: its id means nothing
-        "هذه الخدمة لم تعد معروضة للبيع الآن (عدّلها بائعها فعادت إلى المراجعة، أو أوقفها).",
-        (
-            "This service is not on sale now (its seller edited it, so it is back in review, or"
-            " paused it)."
-        ),
+    ServiceNotAvailable: (  # said where the service is shown: its id means nothing, and
+        # the reason is not the buyer's to know (a seller's suspension is not a pause)
+        "هذه الخدمة غير معروضة للبيع الآن.",
+        "This service is not on sale now.",
     ),
 }
 """Refusals said in plainer words on a page than the library's, which name ids."""

@@ -1425,3 +1425,27 @@ def test_asking_to_cancel_after_the_other_side_asked_says_so(market):
         == str(other.value)
     )
     assert "answer_contract_cancellation" in market.contract_page(client, contract).next_commands
+
+
+def test_an_offer_accepted_past_the_projects_time_ends_its_bidding_and_says_so(market):
+    # a hostile review (2026-12-07): a project hiring two, its time up while an offer
+    # waited, went in progress when the offer was accepted (a third's bid lost) without
+    # the "project.expired" event, and said it had a hire left
+    market.policy = attrs_evolve_projects(market.policy, offer_lifetime=relativedelta(days=40))
+    client, freelancer, other = people(market)
+    project = open_project(market, client, hires_allowed=2)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    bid(market, other, project)
+    market.clock.set(market.clock.now() + 31 * DAY)
+    assert 0 == market.tick().projects_expired  # an offer waits: still open
+    market.answer_offer(freelancer, contract, accept=True, key="yes")
+    page = market.project_page(client, project)
+    assert (ProjectStatus.IN_PROGRESS, 0, 0) == (
+        page.project.status,
+        page.hires_left,
+        page.project.hires_left,
+    )
+    assert {BidStatus.HIRED, BidStatus.LOST} == {b.bid.status for b in page.bids}
+    with market.storage.unit_of_work() as uow:
+        said = [e for e in uow.outbox.pending(limit=1000) if e.name == "project.expired"]
+    assert 1 == len(said)

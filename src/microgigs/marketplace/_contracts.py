@@ -27,7 +27,6 @@ from microgigs.projects import (
     ContractStatus,
     MilestonePlan,
     Project,
-    ProjectStatus,
     Settlement,
 )
 
@@ -139,9 +138,7 @@ def withdraw_offer(command: c.WithdrawOffer, context: Context) -> None:
 def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> None:
     """The project learns that its offer was accepted, declined, withdrawn or lapsed."""
     project = context.uow.projects.get(contract.project_id)
-    was = project.status
-    project.offer_answered(contract.id, accepted=accepted, now=context.now)
-    if project.status is not was and project.status is ProjectStatus.EXPIRED:
+    if project.offer_answered(contract.id, accepted=accepted, now=context.now):
         # the offer was what kept it open past its time: it expires now, not at a later tick
         save_project(context, project, "expired")
     else:

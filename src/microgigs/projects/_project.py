@@ -280,7 +280,12 @@ class Project:
 
     @property
     def hires_left(self) -> int:
-        """How many more contracts it may offer: its hires less the offers waiting and hires."""
+        """How many more contracts it may offer: its hires less the offers waiting and hires.
+
+        0 once it takes no more bids (in progress, closed, expired …).
+        """
+        if self.status is not ProjectStatus.OPEN:
+            return 0
         return self.terms.hires_allowed - len(self.offered) - len(self.hired)
 
     def is_open(self, now: datetime) -> bool:
@@ -566,8 +571,12 @@ class Project:
         self._changed(now)
         return chosen
 
-    def offer_answered(self, contract_id: ContractId, *, accepted: bool, now: datetime) -> None:
-        """A contract offered here was accepted, declined, withdrawn or lapsed."""
+    def offer_answered(self, contract_id: ContractId, *, accepted: bool, now: datetime) -> bool:
+        """A contract offered here was accepted, declined, withdrawn or lapsed.
+
+        True when the project's time was up, kept open only by this offer: it stops taking
+        bids now (expired, or in progress with the hires it made), as ``tick`` would have.
+        """
         if contract_id not in self.offered:
             raise NotFound(kind=_("offer"), key=str(contract_id)[:100])
         self.offered.remove(contract_id)
@@ -581,8 +590,11 @@ class Project:
             self.hired.append(contract_id)
         if accepted and len(self.hired) >= self.terms.hires_allowed:
             self._finish_bidding(ProjectStatus.IN_PROGRESS, now)
-        elif not self.expire(now):  # the offer that kept it open past its time is gone
-            self._changed(now)
+            return False
+        if self.expire(now):  # the offer that kept it open past its time is gone
+            return True
+        self._changed(now)
+        return False
 
     def contract_finished(self, contract_id: ContractId, *, completed: bool, now: datetime) -> None:
         """A hired contract ended; the project completes when all of them have."""
