@@ -22,7 +22,13 @@ import orjson
 
 from microgigs._text import _
 from microgigs.catalog import Cart, Favourites, Service, ServiceStatus
-from microgigs.errors import EmailTaken, MicrogigsError, StaleWrite, UsernameTaken
+from microgigs.errors import (
+    CurrencyMismatch,
+    EmailTaken,
+    MicrogigsError,
+    StaleWrite,
+    UsernameTaken,
+)
 from microgigs.ids import (
     CategoryId,
     EventId,
@@ -257,6 +263,19 @@ class SqlBackend(ABC):
         self._listing_updates: dict[tuple[int, ...], str] = {}
         self._changes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
         self._postings_read: dict[int, str] = {}
+
+    def _require_own_currency(self) -> None:
+        """Refuse a database whose ledger keeps another currency than ``currency``.
+
+        Opened in another one (a policy in yen on a ledger in dollars), its balances would
+        be read in the new one: ¥1,000 topped up onto $100.00 read as $110.00. Checked
+        when the storage is opened, so nothing is read or written first.
+        """
+        other = self._read(
+            "SELECT currency FROM ledger_balances WHERE currency <> ? LIMIT 1", (self.currency,)
+        )
+        if other:
+            raise CurrencyMismatch(left=str(other[0][0]), right=self.currency)
 
     # --- what an adapter provides ---------------------------------------------------------
 

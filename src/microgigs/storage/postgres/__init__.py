@@ -76,7 +76,12 @@ class _PostgresBackend(SqlBackend):
             )
         except psycopg.Error as error:
             raise StorageUnavailable(reason=str(error).strip()) from error
-        self._migrate()
+        try:
+            self._migrate()
+            self._require_own_currency()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self._pool.close()

@@ -93,7 +93,12 @@ class _SQLiteBackend(SqlBackend):
         # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
         # from being checkpointed and deleted each time the last thread's connection closes.
         self._keeper = self._open()
-        self._migrate()
+        try:
+            self._migrate()
+            self._require_own_currency()
+        except BaseException:
+            self.close()
+            raise
 
     # --- connections -----------------------------------------------------------------------
 
