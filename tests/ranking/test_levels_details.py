@@ -145,6 +145,27 @@ def test_the_windows_two_ends_count_for_reviews_inquiries_and_orders():
     )
 
 
+def test_questions_never_answered_count_how_long_they_have_waited():
+    # a new user's audit (2026-12-07): ten questions left unanswered for days measured no
+    # response time at all, which met "at most 24 hours" (RULES.md §9)
+    at = EPOCH + timedelta(days=30)
+    inquiries = [
+        Inquiry.open(
+            InquiryId(f"I{n}"),
+            service_id=ServiceId("S-logo"),
+            seller_id=SELLER,
+            buyer=BUYER,
+            body="هل أنت متاح؟",
+            at=at - timedelta(days=3),
+        )
+        for n in range(10)
+    ]
+    metrics = seller_metrics(
+        SELLER, orders=[], reviews=[], inquiries=inquiries, at=at, policy=POLICY
+    )
+    assert timedelta(days=3) == metrics.response_time
+
+
 WEEKLY = attrs.evolve(POLICY, evaluation_rule="FREQ=WEEKLY;BYDAY=MO;BYHOUR=3;BYMINUTE=0;BYSECOND=0")
 MONDAY = datetime(2026, 11, 30, 3, tzinfo=UTC)
 
