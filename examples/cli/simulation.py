@@ -22,8 +22,16 @@ import attrs
 from microgigs import ManualClock, MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor
-from microgigs.catalog import default_categories
-from microgigs.ids import ContractId, MemberId, OrderId, ProjectId, ServiceId, WithdrawalId
+from microgigs.catalog import Service, default_categories
+from microgigs.ids import (
+    ContractId,
+    InquiryId,
+    MemberId,
+    OrderId,
+    ProjectId,
+    ServiceId,
+    WithdrawalId,
+)
 from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
@@ -41,6 +49,7 @@ from microgigs.projects import (
 
 ADMIN = Actor.admin(MemberId("staff"))
 WITHDRAW_CHANCE, PAYOUT_SUCCESS = 0.3, 0.9  # a seller's daily chance; a payout's
+ANSWERED = 0.9  # a buyer's question the seller answers at once (the rest wait unanswered)
 DESCRIPTION = "خدمة احترافية بجودة عالية وتسليم في الموعد، مع تعديلات مجانية حتى ترضى تمامًا."
 NAMES = ["سارة", "أحمد", "ليلى", "خالد", "نورة", "عمر", "ريم", "يوسف", "هند", "طارق"]
 FAMILIES = ["الأحمد", "خالد", "حسن", "العلي", "السيد", "الزهراني", "القحطاني", "يوسف"]
@@ -166,9 +175,9 @@ class Simulation:
         """A buyer (who may ask first) buys a random service with random upgrades."""
         m, rng = self.market, self.rng
         service_id = rng.choice(self.services)
-        if rng.random() < 0.3:  # noqa: PLR2004 (some ask first)
-            self.attempt(lambda: m.ask(buyer, service_id, "هل يمكن التسليم أسرع؟", key=self.key()))
         service = m.service(Actor.system(), service_id)
+        if rng.random() < 0.3:  # noqa: PLR2004 (some ask first)
+            self.ask_first(buyer, service)
         chosen = [u.id for u in service.upgrades if rng.random() < 0.4]  # noqa: PLR2004
         if not self.attempt(
             lambda: m.add_to_cart(buyer, service_id, upgrade_ids=chosen, key=self.key())
@@ -179,6 +188,20 @@ class Simulation:
             m.top_up(buyer, self.usd(100), lg.Gateway.PAYPAL, key=self.key())
             self.attempt(lambda: placed.extend(m.checkout(buyer, key=self.key())))
         self.orders.extend(placed)
+
+    def ask_first(self, buyer: Actor, service: Service) -> None:
+        """A buyer's question before buying: its seller answers most at once, not all."""
+        m, asked = self.market, list[InquiryId]()
+        question = "هل يمكن التسليم أسرع؟"
+        if not self.attempt(
+            lambda: asked.append(m.ask(buyer, service.id, question, key=self.key()))
+        ):
+            return
+        if self.rng.random() < ANSWERED:
+            seller = Actor.member(service.seller_id)
+            self.attempt(
+                lambda: m.answer_inquiry(seller, asked[0], "نعم، يمكنني ذلك.", key=self.key())
+            )
 
     def advance(self, order) -> None:  # noqa: ANN001, C901, PLR0912 (one order's next step)
         """Take an order one step along a randomly chosen path of the state machine."""
