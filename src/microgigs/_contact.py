@@ -46,10 +46,16 @@ _DIGIT_WORD: Final = re.compile(
 )
 # Nine digits or more, apart by at most three separators: a phone number in any format.
 _PHONE: Final = re.compile(r"\d(?:[\s\-.()/+]{0,3}\d){8,}")
-_AT: Final = r"(?:@|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
-_DOT: Final = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
+_AT: Final = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
+_DOT: Final = r"(?:\s*\.\s*|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
+# The mail providers people name without their domain ("sara@gmail"), in Latin or Arabic.
+_PROVIDERS: Final = (
+    r"gmail|g\s*mail|hotmail|yahoo|outlook|icloud|live|aol|proton(?:mail)?|yandex"
+    r"|جيميل|جي\s*ميل|جميل|هوتميل|هوت\s*ميل|ياهو|[اأ]وتلوك|[اأ]يكلاود"
+)
 _EMAIL: Final = re.compile(
-    rf"[\w.+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}", re.IGNORECASE
+    rf"[\w.+-]+{_AT}(?:[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}|(?:{_PROVIDERS})(?!\w))",
+    re.IGNORECASE,
 )
 # What every way of writing "at" above holds. Most messages hold none of them, and then the
 # e-mail pattern, which backtracks through each word looking for one, need not run at all.
@@ -60,7 +66,7 @@ _TLDS: Final = (
 )
 _LINK: Final = re.compile(
     rf"https?://|www\.|\b(?:wa|t)\.me\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?!\.\w)"
-    r"|\bدوت\s*كوم\b|\bdot\s*com\b",
+    r"|\bدوت\s*كوم\b|\bنقطة\s*كوم\b|\bdot\s*com\b",
     re.IGNORECASE,
 )
 # What every way of writing a link above holds: "://", "دوت", "dot", or a "." right after a
@@ -101,8 +107,24 @@ def _digit_to_translate() -> re.Pattern[str]:
     return re.compile(rf"[^\D0-9]|[{re.escape(others)}]")
 
 
+@functools.cache
+def _invisible() -> re.Pattern[str]:
+    """Any format character: invisible, so no reader sees it split a number or an address.
+
+    Unicode's Cf: zero-width spaces and joiners, soft hyphens, word joiners, direction
+    marks … Found by reading all of Unicode once, on the first message.
+    """
+    marks = "".join(c for c in map(chr, range(0x80, 0x110000)) if unicodedata.category(c) == "Cf")
+    return re.compile(f"[{re.escape(marks)}]")
+
+
 def _readable(text: str) -> str:
-    """``text`` with every digit as an ASCII digit and spelled-out digits written as digits."""
+    """``text`` with every digit as an ASCII digit and spelled-out digits written as digits.
+
+    Invisible format characters are read past: "05\u200b01234567" is a phone number.
+    """
+    if not text.isascii():
+        text = _invisible().sub("", text)
     # Translating costs a dict look-up per character; most messages have no digit to change.
     if text.isascii() or _digit_to_translate().search(text) is None:
         digits = text
@@ -115,7 +137,7 @@ def _readable(text: str) -> str:
 
 def _may_hold_link(text: str) -> bool:
     """False when ``text`` holds nothing any link pattern needs (see ``_LINK_MARK``)."""
-    return "://" in text or "دوت" in text or _LINK_MARK.search(text) is not None
+    return "://" in text or "دوت" in text or "نقطة" in text or _LINK_MARK.search(text) is not None
 
 
 def contact_details(text: str) -> list[str]:
