@@ -14,6 +14,7 @@ from microgigs.ranking import (
     MAX_TERMS,
     ListingQuery,
     Relevance,
+    analyze,
     highlight,
     normalize,
     ranked,
@@ -256,3 +257,10 @@ def test_a_search_pasted_with_invisible_marks_reads_as_without_them(mark):
         piece for piece, marked in highlight("تصميم شعار", typed) if marked
     ]
     assert suggest(typed, lambda terms: dict.fromkeys(terms, 1)) is None
+
+
+def test_and_before_with_the_and_their_are_read_past():
+    # a new user's audit (2026-12-07): «وبالشعار» and «شعارهم» found no logo service
+    assert [["شعار"]] * 4 == [analyze(w) for w in ("وبالشعار", "وللشعار", "شعارهم", "الشعار")]
+    assert ["لون"] == analyze("وبالألوان") == analyze("والألوان")  # ألوان keeps its alef
+    assert [["فهم"], ["مهم"]] == [analyze("فهم"), analyze("مهم")]  # too short to hold هم

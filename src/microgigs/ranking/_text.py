@@ -215,7 +215,8 @@ _CANONICAL: Final = {
 }
 _KEPT_TERMS: Final = frozenset(_CANONICAL.values())
 """Terms the table above gives: no rule changes them (متحرك is no doer of تحرك here)."""
-_PRONOUNS: Final = ("كم", "ك", "نا")
+_PRONOUNS: Final = ("كم", "هم", "ك", "نا")
+_ARTICLED: Final = ("ال", "بال", "كال", "فال", "لل")  # what «and» (و) may stand before
 _LONG_ENOUGH: Final = 5
 # Words ending in ك that is no pronoun (متحرك is not «your متحر»)
 _OWN_KAF: Final = frozenset(
@@ -295,6 +296,8 @@ def arabic_stem(word: str) -> str:
     """
     word = _clitics(word)
     bare = _light_prefix(word)
+    if len(word) - len(bare) == 1 and bare.startswith(_ARTICLED):  # only و was taken
+        bare = _light_prefix(bare)  # «and» before «with the»: وبالشعار, وللمصممين
     if bare in _CANONICAL:  # a loanword after its article or preposition: بالبايثون
         return bare
     if _is_masdar(bare) or (_PLURAL_AFAAL.fullmatch(bare) and not _CONJOINED_ALEF.match(word)):
