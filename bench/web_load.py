@@ -154,6 +154,7 @@ def start(db: str, port: int, workers: int, files: str) -> subprocess.Popen[str]
         "MICROGIGS_FILES": files,
         "MICROGIGS_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
+        "MICROGIGS_SMTP_URL": "log",  # no mail server: the links (none here) to the log
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],

@@ -6,6 +6,7 @@ and characters into typed errors before any state changes.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -75,9 +76,32 @@ def plain_text(
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     text = unicodedata.normalize("NFC", value).strip()
     forbidden = _FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_LINE
-    if not minimum <= len(text) <= maximum or forbidden.search(text):
+    if not minimum <= seen_length(text) <= maximum or forbidden.search(text):
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     return text
+
+
+def seen_length(text: str) -> int:
+    """How many characters a reader sees (the text's length, less its combining marks).
+
+    The marks written above or below a letter (the harakat of vocalised Arabic, accents)
+    are part of it, not characters of their own.
+
+    >>> seen_length("شَعَارٌ"), len("شَعَارٌ")
+    (4, 7)
+    """
+    if text.isascii():
+        return len(text)
+    return len(text) - len(_marks().findall(text))
+
+
+@functools.cache
+def _marks() -> re.Pattern[str]:
+    """Any combining mark (Unicode's Mn and Me), found by reading all of Unicode once."""
+    marks = "".join(
+        c for c in map(chr, range(0x300, 0x110000)) if unicodedata.category(c) in {"Mn", "Me"}
+    )
+    return re.compile(f"[{re.escape(marks)}]")
 
 
 def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:

@@ -94,7 +94,14 @@ def test_bad_service_parts_are_refused(changes, error):
 
 @pytest.mark.parametrize(
     "title",
-    ["قصير", "ت" * 101, "تصميم شعار\x00 احترافي", "تصميم \u202eشعار احترافي", "x" * 10_000_000],
+    [
+        "قصير",
+        "ت" * 101,
+        "تصميم شعار\x00 احترافي",
+        "تصميم \u202eشعار احترافي",
+        "x" * 10_000_000,
+        "شَعَارٌ جَ",  # six letters: its four marks are no letters (a new user's audit)
+    ],
 )
 def test_titles_are_plain_text_of_the_policy_length(title):
     service = make_service()
@@ -193,3 +200,15 @@ def test_an_upgrade_must_be_an_upgrade():
     with pytest.raises(InvalidType):
         make_service(upgrades=[("title", 5, 1)])  # type: ignore[list-item]
     assert Upgrade(UpgradeId("U1"), "x", Money.of(5, "USD")).extra_days == 0
+
+
+def test_a_titles_length_counts_its_letters_not_the_marks_above_them():
+    # a new user's audit (2026-12-07): a vocalised title of 65 letters (109 code points)
+    # was "more than 100 characters"
+    vocalised = (
+        "تَعْلِيمُ القُرْآنِ الكَرِيمِ بِالتَّجْوِيدِ لِلْأَطْفَالِ وَالكِبَارِ عَنْ بُعْدٍ مَعَ مُعَلِّمٍ مُتَخَصِّصٍ"
+    )
+    assert len(vocalised) > KHAMSAT.catalog.title_length[1]
+    service = make_service()
+    service.edit(SELLER, KHAMSAT.catalog, EPOCH, title=vocalised)
+    assert vocalised == service.title
