@@ -204,3 +204,26 @@ def test_only_an_admin_changes_the_professional_level(change, action):
     assert {"actor": "a member", "action": action} == refused.value.context()
     admin = Actor.admin(MemberId("M-admin"))
     assert change(admin, SellerLevel.LEVEL_2) in (SellerLevel.PROFESSIONAL, SellerLevel.LEVEL_2)
+
+
+def test_a_threshold_is_met_by_the_exact_value_not_a_rounded_one():
+    # a new user's audit (2026-12-07): 3.9995 stars and a 14.95% conversation read 4.000 and
+    # 0.150 (rounded to three places) and met "at least 4.0" and "at least 15%"
+    metrics = measure(
+        [],
+        seller_id=SELLER,
+        stars=[4] * 1999 + [3],
+        inquiries=2000,
+        inquiries_ordered=299,
+        response_times=[HOUR],
+        since=EPOCH,
+    )
+    assert (Decimal("3.999"), Decimal("0.149")) == (
+        metrics.average_rating,
+        metrics.conversation_rate,
+    )
+    exact = measure(
+        [], seller_id=SELLER, stars=[4, 4], inquiries=20, inquiries_ordered=3,
+        response_times=[HOUR], since=EPOCH,
+    )  # fmt: skip
+    assert (Decimal("4.000"), Decimal("0.150")) == (exact.average_rating, exact.conversation_rate)

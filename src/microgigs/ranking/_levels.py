@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
 import attrs
@@ -41,8 +41,12 @@ class SellerMetrics:
 
 
 def _share(part: int, whole: int) -> Decimal | None:
-    # the library's own decimal context, never the calling thread's (as for money)
-    return _CONTEXT.divide(part, whole).quantize(_PLACES, context=_CONTEXT) if whole else None
+    # the library's own decimal context, never the calling thread's (as for money); rounded
+    # down, so no value reaches a threshold (of at most three places) it does not reach:
+    # 14.95% is 0.149, not the 0.150 that would meet "at least 15%"
+    if not whole:
+        return None
+    return _CONTEXT.divide(part, whole).quantize(_PLACES, rounding=ROUND_FLOOR, context=_CONTEXT)
 
 
 def _mean(stars: list[Decimal]) -> Decimal | None:
@@ -51,7 +55,9 @@ def _mean(stars: list[Decimal]) -> Decimal | None:
     total = Decimal(0)
     for given in stars:
         total = _CONTEXT.add(total, given)
-    return _CONTEXT.divide(total, len(stars)).quantize(_PLACES, context=_CONTEXT)
+    return _CONTEXT.divide(total, len(stars)).quantize(
+        _PLACES, rounding=ROUND_FLOOR, context=_CONTEXT
+    )  # rounded down, as a share: 3.9995 stars do not meet "at least 4.0"
 
 
 @attrs.frozen
