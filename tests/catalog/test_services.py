@@ -205,9 +205,7 @@ def test_an_upgrade_must_be_an_upgrade():
 def test_a_titles_length_counts_its_letters_not_the_marks_above_them():
     # a new user's audit (2026-12-07): a vocalised title of 65 letters (109 code points)
     # was "more than 100 characters"
-    vocalised = (
-        "تَعْلِيمُ القُرْآنِ الكَرِيمِ بِالتَّجْوِيدِ لِلْأَطْفَالِ وَالكِبَارِ عَنْ بُعْدٍ مَعَ مُعَلِّمٍ مُتَخَصِّصٍ"
-    )
+    vocalised = "تَعْلِيمُ القُرْآنِ الكَرِيمِ بِالتَّجْوِيدِ لِلْأَطْفَالِ وَالكِبَارِ عَنْ بُعْدٍ مَعَ مُعَلِّمٍ مُتَخَصِّصٍ"
     assert len(vocalised) > KHAMSAT.catalog.title_length[1]
     service = make_service()
     service.edit(SELLER, KHAMSAT.catalog, EPOCH, title=vocalised)

@@ -528,11 +528,11 @@ def test_an_admin_reading_a_members_record_names_the_member(market):
     assert seller.member_id == market.member(ADMIN, seller.member_id).id
 
 
-@pytest.mark.parametrize("key", [5, 2.5, ["a"], b"01A"])
+@pytest.mark.parametrize("key", [5, 2.5, ["a"], b"01A", "a\x00b"])
 def test_an_id_that_is_not_a_str_names_nothing_in_every_query(market, key):
     # a new user's probe (2026-12-06): docs/errors.md says NotFound; some queries said
     # InvalidType ("id must be a str"), others NotFound
-    cast(market)
+    seller, buyer, _service = cast(market)
     for ask in (
         lambda: market.balances(ADMIN, key),
         lambda: market.withdrawals(ADMIN, key),
@@ -542,9 +542,17 @@ def test_an_id_that_is_not_a_str_names_nothing_in_every_query(market, key):
         lambda: market.level_history(key),
         lambda: market.order(ADMIN, key),
         lambda: market.settle_withdrawal(ADMIN, key, paid=True),
+        lambda: market.profile(key),
+        # a NUL, which PostgreSQL's text cannot hold, was a StorageError there (a new user's
+        # audit, 2026-12-07): an id of it names nothing there either
+        lambda: market.add_to_cart(buyer, key),
+        *((lambda: market.rating(key),) if not isinstance(key, str) else ()),
+        *((lambda: market.orders_of(seller, starting_after=key),) if isinstance(key, str) else ()),
     ):
         with pytest.raises(NotFound):
             ask()
+    if isinstance(key, str):  # an id nobody has: a service nobody rated
+        assert 0 == market.rating(key).count
 
 
 def test_payout_methods_are_added_and_removed_one_at_a_time_and_none_comes_back(market):

@@ -576,7 +576,8 @@ class Queries(ReadSide):
             )
 
     def rating(self, service_id: ServiceId) -> Rating:
-        """A service's rating (public)."""
+        """A service's rating (public): none yet for a service nobody reviewed, or nobody has."""
+        _check_id(_("service"), service_id)
         with self._reading() as uow:
             return uow.reviews.rating_of_service(service_id)
 

@@ -140,6 +140,11 @@ class _PostgresBackend(SqlBackend):
             yield connection
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> Sequence[Row]:
+        if any(type(p) is str and "\x00" in p for p in params):
+            # PostgreSQL's text holds no NUL, so no stored key has one: asked for as a key
+            # no id holds either (U+FFFD), it names nothing, as on the other
+            # adapters (NotFound, an empty rating), never a driver's error
+            params = [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
         try:
             with self._connection() as connection:
                 return connection.execute(_sql(sql), params).fetchall()
