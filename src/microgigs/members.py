@@ -100,9 +100,20 @@ def normalize_username(username: str) -> str:
     if not isinstance(username, str):
         raise InvalidType(field=_("username"), expected=_("a str"), actual=type(username).__name__)
     name = username.strip().lower()
-    if not _USERNAME.fullmatch(name) or _skeleton(name) in RESERVED_USERNAMES:
+    skeleton = _skeleton(name)
+    if (
+        not _USERNAME.fullmatch(name)
+        or skeleton in RESERVED_USERNAMES
+        or skeleton.startswith(_TEAMS_WORDS)
+        or skeleton.endswith(_TEAMS_WORDS)
+    ):
         raise InvalidUsername(username=username[:40])
     return name
+
+
+_TEAMS_WORDS: Final = ("admin", "moderator", "support", "staff", "khamsat", "mostaql", "microgigs")
+"""Words that name the site's team: a username may not begin or end with one (``admins``,
+``support_team``, ``khamsat_support`` would pass for the team)."""
 
 
 _LOOKALIKE: Final = str.maketrans("013457", "oieast", "_")
