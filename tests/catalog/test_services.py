@@ -210,3 +210,17 @@ def test_a_titles_length_counts_its_letters_not_the_marks_above_them():
     service = make_service()
     service.edit(SELLER, KHAMSAT.catalog, EPOCH, title=vocalised)
     assert vocalised == service.title
+
+
+def test_a_service_an_admin_paused_is_resumed_by_an_admin_only():
+    # a new user's audit (2026-12-07): its seller resumed it at once, with no new review
+    service = active_service()
+    service.pause(ADMIN, EPOCH)
+    with pytest.raises(PermissionDenied):
+        service.resume(SELLER, EPOCH)
+    assert ServiceStatus.PAUSED is service.status
+    service.resume(ADMIN, EPOCH)
+    assert (ServiceStatus.ACTIVE, False) == (service.status, service.paused_by_admin)
+    service.pause(SELLER, EPOCH)  # the seller's own pause is the seller's to end
+    service.resume(SELLER, EPOCH)
+    assert ServiceStatus.ACTIVE is service.status

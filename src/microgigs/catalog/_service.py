@@ -17,6 +17,7 @@ from microgigs.errors import (
     DuplicateUpgrade,
     InvalidType,
     OwnService,
+    PermissionDenied,
     PriceNotAllowed,
     ServiceNotAvailable,
     ServiceStatusConflict,
@@ -194,6 +195,8 @@ class Service:
     status: ServiceStatus = ServiceStatus.DRAFT
     rejection_reason: str | None = None
     version: int = 0
+    paused_by_admin: bool = False
+    """Paused by an admin: only an admin resumes it (its seller may edit it into review)."""
 
     @classmethod
     def draft(
@@ -357,15 +360,24 @@ class Service:
 
     def pause(self, actor: Actor, when: datetime) -> None:
         """The seller (or an admin) stops taking orders for a while."""
-        if actor.role is not Role.ADMIN:
+        admin = actor.role is Role.ADMIN
+        if not admin:
             actor.require_member(self.seller_id, _("pause this service"))
         self._require((ServiceStatus.ACTIVE,), _("pause"))
+        self.paused_by_admin = admin
         self._move(ServiceStatus.PAUSED, when)
 
     def resume(self, actor: Actor, when: datetime) -> None:
-        """The seller takes orders again."""
-        actor.require_member(self.seller_id, _("resume this service"))
+        """The seller takes orders again; after an admin's pause, only an admin resumes it."""
+        if self.paused_by_admin:
+            if actor.role is not Role.ADMIN:
+                raise PermissionDenied(
+                    actor=actor.role.label, action=_("resume a service an admin paused")
+                )
+        else:
+            actor.require_member(self.seller_id, _("resume this service"))
         self._require((ServiceStatus.PAUSED,), _("resume"))
+        self.paused_by_admin = False
         self._move(ServiceStatus.ACTIVE, when)
 
 
