@@ -31,9 +31,8 @@ from mail import outbox
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 try:  # a site is told where its mail goes: never a live reset link in a log by default
     mailer = outbox(default="")
-except ValueError as error:
-    said = f"microgigs: {error}"
-    raise SystemExit(said) from None
+except ValueError as error:  # an exception, as for the secret key: gunicorn then stops
+    raise RuntimeError(str(error)) from None  # (a SystemExit would be retried for ever)
 host = bootstrap()
 host.mail = mailer
 app = create_app(host)

@@ -97,3 +97,17 @@ def test_gunicorn_with_two_workers_shares_sessions_and_tokens(tmp_path):
     # dropped, and nobody registered under gunicorn could ever confirm their e-mail)
     assert re.search(r"mail to huda@example\.com: .*\n.*/verify/", output), output[-2000:]
     assert 2 == len(set(re.findall(r"Booting worker with pid: (\d+)", output)))
+
+
+def test_gunicorn_stops_and_says_why_when_the_site_is_not_told_where_its_mail_goes(tmp_path):
+    # a worker that exited at import was started again for ever (a SystemExit); raised as
+    # the missing secret key is, gunicorn stops
+    env = {k: v for k, v in os.environ.items() if k != "MICROGIGS_SMTP_URL"}
+    env |= {"MICROGIGS_DATABASE": str(tmp_path / "site.sqlite3"), "MICROGIGS_SECRET_KEY": "k",
+            "MICROGIGS_BIND": f"127.0.0.1:{free_port()}", "WEB_CONCURRENCY": "1"}  # fmt: skip
+    stopped = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+        cwd=WEB, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert 0 != stopped.returncode
+    assert "MICROGIGS_SMTP_URL is not set" in stopped.stderr
