@@ -6,7 +6,6 @@ and characters into typed errors before any state changes.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -92,16 +91,29 @@ def seen_length(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return len(text) - len(_marks().findall(text))
+    if _HIGH.search(text) is None:  # Latin to Arabic and Syriac: marks of one small class
+        marked = _LOW_MARKS.search(text)  # most texts have none
+        return len(text) if marked is None else len(text) - len(_LOW_MARKS.findall(text))
+    return sum(1 for c in text if unicodedata.category(c) not in _MARK_KINDS)
 
 
-@functools.cache
-def _marks() -> re.Pattern[str]:
-    """Any combining mark (Unicode's Mn and Me), found by reading all of Unicode once."""
-    marks = "".join(
-        c for c in map(chr, range(0x300, 0x110000)) if unicodedata.category(c) in {"Mn", "Me"}
-    )
-    return re.compile(f"[{re.escape(marks)}]")
+_HIGH: Final = re.compile("[^\x00-\u08ff]")  # a script past Syriac's (Devanagari …)
+_MARK_KINDS: Final = frozenset({"Mn", "Me"})
+
+
+def _ranges(first: int, last: int) -> str:
+    """The marks from ``first`` to ``last`` as a regular expression's class of ranges."""
+    spans: list[list[int]] = []
+    for code in range(first, last):
+        if unicodedata.category(chr(code)) in _MARK_KINDS:
+            if spans and spans[-1][1] == code - 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+
+
+_LOW_MARKS: Final = re.compile(f"[{_ranges(0x300, 0x900)}]")
 
 
 def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:
