@@ -264,6 +264,18 @@ class SqlBackend(ABC):
         self._changes: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
         self._postings_read: dict[int, str] = {}
 
+    def _open_checked(self, migrate: Callable[[], None]) -> None:
+        """Bring the schema up to date (``migrate``), then refuse a ledger of another currency.
+
+        Closed on either failure, so a refused store holds no connection.
+        """
+        try:
+            migrate()
+            self._require_own_currency()
+        except BaseException:
+            self.close()
+            raise
+
     def _require_own_currency(self) -> None:
         """Refuse a database whose ledger keeps another currency than ``currency``.
 

@@ -76,12 +76,7 @@ class _PostgresBackend(SqlBackend):
             )
         except psycopg.Error as error:
             raise StorageUnavailable(reason=str(error).strip()) from error
-        try:
-            self._migrate()
-            self._require_own_currency()
-        except BaseException:
-            self.close()
-            raise
+        self._open_checked(self._migrate)
 
     def close(self) -> None:
         self._pool.close()

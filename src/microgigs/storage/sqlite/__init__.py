@@ -93,12 +93,7 @@ class _SQLiteBackend(SqlBackend):
         # Belongs to no thread: it keeps a shared in-memory database alive, and a file's WAL
         # from being checkpointed and deleted each time the last thread's connection closes.
         self._keeper = self._open()
-        try:
-            self._migrate()
-            self._require_own_currency()
-        except BaseException:
-            self.close()
-            raise
+        self._open_checked(self._migrate)
 
     # --- connections -----------------------------------------------------------------------
 
