@@ -111,32 +111,32 @@ def test_registering_the_email_of_an_admin_is_refused_as_a_taken_email(fresh):
     client = app.test_client()
     answer = client.post(
         "/api/v1/members",
-        json=_registration("not_admin", " ADMIN@example.com"),
+        json=_registration("plain_member", " ADMIN@example.com"),
         headers={"Accept-Language": "en"},
     )
     assert (422, "members.email_taken") == (answer.status_code, answer.json["code"])
     assert "is already registered" in answer.json["message"]
-    assert _no_member(host, "not_admin")  # no member left without an account
-    again = client.post("/api/v1/members", json=_registration("not_admin", "na@example.com"))
+    assert _no_member(host, "plain_member")  # no member left without an account
+    again = client.post("/api/v1/members", json=_registration("plain_member", "na@example.com"))
     assert 201 == again.status_code, again.json
     made = host.market.member(Actor.member(again.json["id"]))
-    assert ("not_admin", "na@example.com") == (made.username, made.email)
+    assert ("plain_member", "na@example.com") == (made.username, made.email)
     # a taken e-mail of a member is refused as before; a replay of a key still answers 201
     taken = client.post("/api/v1/members", json=_registration("other", "ahmad@example.com"))
     assert "members.email_taken" == taken.json["code"]
     replayed = client.post(
         "/api/v1/members",
-        json=_registration("not_admin", "na@example.com"),
+        json=_registration("plain_member", "na@example.com"),
         headers={"Idempotency-Key": "reg-1"},
     )
     first_time = client.post(
         "/api/v1/members",
-        json=_registration("not_admin3", "na3@example.com"),
+        json=_registration("plain_member3", "na3@example.com"),
         headers={"Idempotency-Key": "reg-3"},
     )
     replay = client.post(
         "/api/v1/members",
-        json=_registration("not_admin3", "na3@example.com"),
+        json=_registration("plain_member3", "na3@example.com"),
         headers={"Idempotency-Key": "reg-3"},
     )
     assert "members.username_taken" == replayed.json["code"]
@@ -146,7 +146,7 @@ def test_registering_the_email_of_an_admin_is_refused_as_a_taken_email(fresh):
         replay.json["id"],
     )
     # the same key and profile with another password: the account is not anybody's to take
-    other_password = {**_registration("not_admin3", "na3@example.com"), "password": "x" * 12}
+    other_password = {**_registration("plain_member3", "na3@example.com"), "password": "x" * 12}
     taken_over = client.post(
         "/api/v1/members",
         json=other_password,
@@ -182,14 +182,14 @@ def test_registering_the_email_of_an_admin_on_the_site_is_refused_on_the_form(fr
     token = csrf_of(client.get("/register").data)
     answer = client.post(
         "/register",
-        data={"csrf": token, **_registration("not_admin2", "ADMIN@example.com")},
+        data={"csrf": token, **_registration("plain_member2", "ADMIN@example.com")},
     )
     assert 400 == answer.status_code
     assert any(b"admin@example.com" in m for m in flashed(answer.data)), flashed(answer.data)
-    assert _no_member(host, "not_admin2")
+    assert _no_member(host, "plain_member2")
     token = csrf_of(client.get("/register").data)
     made = client.post(
-        "/register", data={"csrf": token, **_registration("not_admin2", "na2@example.com")}
+        "/register", data={"csrf": token, **_registration("plain_member2", "na2@example.com")}
     )
     assert (303, "/account") == (made.status_code, made.headers["Location"])
 
