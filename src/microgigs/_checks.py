@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final, Protocol, TypeVar
 
 from microgigs._text import _
@@ -101,19 +101,23 @@ _HIGH: Final = re.compile("[^\x00-\u08ff]")  # a script past Syriac's (Devanagar
 _MARK_KINDS: Final = frozenset({"Mn", "Me"})
 
 
-def _ranges(first: int, last: int) -> str:
-    """The marks from ``first`` to ``last`` as a regular expression's class of ranges."""
+def unicode_class(kinds: Collection[str], first: int, last: int) -> str:
+    """A regular expression's class of the characters of ``kinds``, ``first`` to ``last``.
+
+    ``kinds`` are Unicode's general categories. The class is of the ranges they make: a
+    class of ranges is searched fast, one of single characters is not.
+    """
     spans: list[list[int]] = []
     for code in range(first, last):
-        if unicodedata.category(chr(code)) in _MARK_KINDS:
+        if unicodedata.category(chr(code)) in kinds:
             if spans and spans[-1][1] == code - 1:
                 spans[-1][1] = code
             else:
                 spans.append([code, code])
-    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+    return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans) + "]"
 
 
-_LOW_MARKS: Final = re.compile(f"[{_ranges(0x300, 0x900)}]")
+_LOW_MARKS: Final = re.compile(unicode_class(_MARK_KINDS, 0x300, 0x900))
 
 
 def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Final
 
-from microgigs._checks import plain_text
+from microgigs._checks import plain_text, unicode_class
 from microgigs._text import _
 from microgigs.errors import ContactDetailsNotAllowed
 
@@ -112,19 +112,9 @@ def _invisible() -> re.Pattern[str]:
     """Any format character: invisible, so no reader sees it split a number or an address.
 
     Unicode's Cf: zero-width spaces and joiners, soft hyphens, word joiners, direction
-    marks … Found by reading all of Unicode once, on the first message, and kept as the
-    few ranges they make (a class of ranges is searched fast; one of characters is not).
+    marks … Found by reading all of Unicode once, on the first message.
     """
-    spans: list[list[int]] = []
-    for code in range(0x80, 0x110000):
-        if unicodedata.category(chr(code)) == "Cf":
-            if spans and spans[-1][1] == code - 1:
-                spans[-1][1] = code
-            else:
-                spans.append([code, code])
-    return re.compile(
-        "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans) + "]"
-    )
+    return re.compile(unicode_class({"Cf"}, 0x80, 0x110000))
 
 
 def _readable(text: str) -> str:

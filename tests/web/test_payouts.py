@@ -93,18 +93,22 @@ def test_the_level_table_reads_in_arabic_with_percents_and_hours(app, host):
     assert not re.search(r"\b0\.\d{3}\b|day, 0:00:00|\d+:\d\d:\d\d", page)
 
 
-def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, host):
-    # a hostile review (2026-12-07): a session or a token alone added the attacker's PayPal
-    # and withdrew to it, with no password asked and no word to the owner
+def _at_the_dashboard(app, host):
+    """A seller with earnings at their dashboard in English, the mail they are sent kept."""
     seller = _seller_with_earnings(host)
-    me = Actor.member(seller.id)
-    before = host.market.member(me).payout_methods
     sent = []
     host.mail = lambda to, subject, body: sent.append((to, subject, body))
     client = app.test_client()
     client.get("/lang/en?next=/")
     log_in(client, seller.email)
-    token = csrf_of(client.get("/dashboard").data)
+    return seller, Actor.member(seller.id), client, csrf_of(client.get("/dashboard").data), sent
+
+
+def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, host):
+    # a hostile review (2026-12-07): a session or a token alone added the attacker's PayPal
+    # and withdrew to it, with no password asked and no word to the owner
+    seller, me, client, token, sent = _at_the_dashboard(app, host)
+    before = host.market.member(me).payout_methods
     thief = {"csrf": token, "kind": "paypal", "account": "thief@evil.example"}
     for current in (None, "a-wrong-password"):
         form = thief if current is None else {**thief, "current": current}
@@ -131,14 +135,7 @@ def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, h
 def test_an_empty_account_is_required_and_one_already_there_is_said_so(app, host):
     # a walk-through (2026-12-07): an empty PayPal address read "is not a valid e-mail
     # address" with nothing before it, and one already there was "added"
-    seller = _seller_with_earnings(host)
-    me = Actor.member(seller.id)
-    sent = []
-    host.mail = lambda to, subject, body: sent.append((to, subject, body))
-    client = app.test_client()
-    client.get("/lang/en?next=/")
-    log_in(client, seller.email)
-    token = csrf_of(client.get("/dashboard").data)
+    _seller, me, client, token, sent = _at_the_dashboard(app, host)
     form = {"csrf": token, "kind": "paypal", "current": "demo-password"}
     empty = client.post("/payout-methods", data={**form, "account": " "}, follow_redirects=True)
     assert "Account: this field is required" in _text(empty.data)

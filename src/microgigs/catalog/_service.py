@@ -369,13 +369,12 @@ class Service:
 
     def resume(self, actor: Actor, when: datetime) -> None:
         """The seller takes orders again; after an admin's pause, only an admin resumes it."""
-        if self.paused_by_admin:
-            if actor.role is not Role.ADMIN:
-                raise PermissionDenied(
-                    actor=actor.role.label, action=_("resume a service an admin paused")
-                )
-        else:
+        if not self.paused_by_admin:
             actor.require_member(self.seller_id, _("resume this service"))
+        elif actor.role is not Role.ADMIN:
+            raise PermissionDenied(
+                actor=actor.role.label, action=_("resume a service an admin paused")
+            )
         self._require((ServiceStatus.PAUSED,), _("resume"))
         self.paused_by_admin = False
         self._move(ServiceStatus.ACTIVE, when)

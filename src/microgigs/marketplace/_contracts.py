@@ -22,13 +22,7 @@ from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._projects import announce, project_for, save_project
 from microgigs.money import Money
-from microgigs.projects import (
-    Contract,
-    ContractStatus,
-    MilestonePlan,
-    Project,
-    Settlement,
-)
+from microgigs.projects import Contract, ContractStatus, MilestonePlan, Project, Settlement
 
 _FINISHED: Final = frozenset(
     {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}

@@ -608,20 +608,20 @@ def _active_commands(
     if (client or freelancer) and MilestoneStatus.PLANNED in held:
         found.append("propose_milestones")  # only unfunded milestones change
     if client or freelancer:
-        found += _between_the_sides(contract, actor)
+        found += _between_the_sides(contract, actor, held)
     if client:
         found.append("end_contract")
     return found
 
 
-def _between_the_sides(contract: Contract, actor: Actor) -> list[str]:
+def _between_the_sides(contract: Contract, actor: Actor, held: set[MilestoneStatus]) -> list[str]:
     """What a side may do about a proposal or a request to cancel, open or not."""
     found: list[str] = []
     proposer, asked = contract.proposed_by, contract.cancellation_by
     if proposer is not None and not actor.is_member(proposer):
         found.append("answer_proposal")
     if asked is None:
-        if all(m.status is not MilestoneStatus.DISPUTED for m in contract.milestones):
+        if MilestoneStatus.DISPUTED not in held:  # an admin decides that milestone first
             found.append("ask_to_cancel_contract")
     elif actor.is_member(asked):
         found.append("take_back_cancellation")

@@ -40,13 +40,18 @@ class SellerMetrics:
     on_time_rate: Decimal | None = None
 
 
+def _three_places(value: Decimal) -> Decimal:
+    """``value`` to three places, rounded down, in the library's own decimal context.
+
+    Down, so no average or rate reaches a threshold (of at most three places) it does not
+    reach: 14.95% is 0.149, not the 0.150 that would meet "at least 15%".
+    """
+    return value.quantize(_PLACES, rounding=ROUND_FLOOR, context=_CONTEXT)
+
+
 def _share(part: int, whole: int) -> Decimal | None:
-    # the library's own decimal context, never the calling thread's (as for money); rounded
-    # down, so no value reaches a threshold (of at most three places) it does not reach:
-    # 14.95% is 0.149, not the 0.150 that would meet "at least 15%"
-    if not whole:
-        return None
-    return _CONTEXT.divide(part, whole).quantize(_PLACES, rounding=ROUND_FLOOR, context=_CONTEXT)
+    # the library's own decimal context, never the calling thread's (as for money)
+    return _three_places(_CONTEXT.divide(part, whole)) if whole else None
 
 
 def _mean(stars: list[Decimal]) -> Decimal | None:
@@ -55,9 +60,7 @@ def _mean(stars: list[Decimal]) -> Decimal | None:
     total = Decimal(0)
     for given in stars:
         total = _CONTEXT.add(total, given)
-    return _CONTEXT.divide(total, len(stars)).quantize(
-        _PLACES, rounding=ROUND_FLOOR, context=_CONTEXT
-    )  # rounded down, as a share: 3.9995 stars do not meet "at least 4.0"
+    return _three_places(_CONTEXT.divide(total, len(stars)))  # 3.9995 stars: not 4.0
 
 
 @attrs.frozen
