@@ -1054,7 +1054,29 @@ def ask(service_id: str) -> Response:
 @pages.get("/cart")
 def cart() -> str:
     view = _market().cart(actor())
-    return render_template("cart.html", cart=view, balance=view.balance)
+    return render_template(
+        "cart.html",
+        cart=view,
+        balance=view.balance,
+        quantity_max=_market().policy.catalog.quantity_max,
+    )
+
+
+@pages.post("/cart/<service_id>/quantity")
+def change_quantity(service_id: str) -> Response:
+    """Order a cart line more or fewer times, with the upgrades it has (the line replaced)."""
+    me = actor()
+    line = next((p.line for p in _market().cart(me).lines if p.line.service_id == service_id), None)
+    if line is None:  # removed meanwhile (another tab): nothing to change, nothing added
+        abort(404)
+    quantity = _whole("quantity", 1)
+    command(
+        lambda k: _market().add_to_cart(
+            me, line.service_id, upgrade_ids=line.upgrade_ids, quantity=quantity, key=k
+        ),
+        ("عُدّل عدد مرات الطلب", "Quantity changed"),
+    )
+    return redirect(url_for("cart"), 303)
 
 
 @pages.post("/cart/remove/<service_id>")

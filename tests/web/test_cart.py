@@ -169,3 +169,51 @@ def test_the_api_checkout_takes_the_total_the_buyer_was_shown(app, host):
         "/api/v1/checkout", json={"method": "card", "expected_total": now}, headers=headers
     )
     assert 201 == paid.status_code, paid.json
+
+
+def _quantity_form(html: str, service_id: str) -> tuple[str, dict[str, str]]:
+    form = re.search(
+        rf'<form method="post" action="(/cart/{service_id}/quantity)".*?</form>', html, re.DOTALL
+    )
+    assert form is not None, "no quantity form on the cart line"
+    fields = dict(re.findall(r'name="(csrf|key)" value="([^"]*)"', form.group(0)))
+    return form.group(1), fields
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("ar", "عُدّل عدد مرات الطلب"), ("en", "Quantity changed")]
+)
+def test_a_buyer_changes_a_lines_quantity_in_the_cart_keeping_its_upgrades(app, host, lang, said):
+    # a walk-through (2026-12-07): the cart could only remove a line; a buyer who wanted it
+    # twice went back to the service and chose the upgrades again
+    client = app.test_client()
+    client.get(f"/lang/{lang}?next=/")
+    email = "hind@example.com" if lang == "ar" else "tariq@example.com"
+    log_in(client, email)
+    service = _service_with_upgrades(host)
+    chosen = [u.id for u in service.upgrades[:2]]
+    page = client.get(f"/services/{service.id}").data
+    client.post(f"/services/{service.id}/cart", data={
+        "csrf": csrf_of(page), "key": f"q-{lang}", "upgrade": chosen,
+    })  # fmt: skip
+    html = client.get("/cart").get_data(as_text=True)
+    assert 'name="quantity"' in html
+    action, fields = _quantity_form(html, service.id)
+    changed = client.post(action, data={**fields, "quantity": "3"}, follow_redirects=True)
+    assert said in _text(changed.get_data(as_text=True))
+    buyer = Actor.member(MemberId(host.accounts.check(email, "demo-password").member_id))
+    (line,) = [p.line for p in host.market.cart(buyer).lines if p.line.service_id == service.id]
+    assert (3, tuple(chosen)) == (line.quantity, line.upgrade_ids)
+    # past the policy's most: the line stays as it was, and the buyer is told why
+    most = host.market.policy.catalog.quantity_max
+    _, fields = _quantity_form(client.get("/cart").get_data(as_text=True), service.id)
+    refused = client.post(action, data={**fields, "quantity": str(most + 1)}, follow_redirects=True)
+    assert str(most) in _text(refused.get_data(as_text=True))
+    (line,) = [p.line for p in host.market.cart(buyer).lines if p.line.service_id == service.id]
+    assert 3 == line.quantity
+    # a line no longer in the cart: a 404, and nothing is put back in it
+    client.post(f"/cart/remove/{service.id}", data={**fields, "key": f"rm-{lang}"})
+    token = csrf_of(client.get("/cart").data)
+    missing = client.post(action, data={"csrf": token, "key": f"q2-{lang}", "quantity": "2"})
+    assert 404 == missing.status_code
+    assert not any(p.line.service_id == service.id for p in host.market.cart(buyer).lines)
