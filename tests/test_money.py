@@ -73,11 +73,19 @@ def test_of_reads_major_units_with_each_currency_exponent(amount, currency, mino
         "5_0",
         "1e3",
         "2E1",
+        "5 0",
     ],
 )
 def test_of_refuses_what_is_not_an_exact_amount(amount):
     with pytest.raises(InvalidAmount):
         Money.of(amount, USD)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minor"), [(" 5 ", 500), ("5.", 500), (".5", 50), ("\t-5\n", -500)]
+)
+def test_of_ignores_spaces_around_an_amount_as_its_docs_say(typed, minor):
+    assert Money(minor, USD) == Money.of(typed, USD)
 
 
 def test_of_refuses_more_decimals_than_the_currency_has():

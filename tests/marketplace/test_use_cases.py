@@ -33,6 +33,7 @@ from microgigs.errors import (
     NoPayoutMethod,
     OfferExists,
     OwnService,
+    OutOfRange,
     PaymentFailed,
     PermissionDenied,
     RefundNotExpected,
@@ -45,6 +46,7 @@ from microgigs.errors import (
 from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import NewUpgrade
+from microgigs.marketplace import commands as c
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.ranking import ListingQuery, Ordering, Rating
@@ -320,6 +322,49 @@ def test_best_selling_lately_forgets_sales_bought_before_the_window(market):
     market.pause_service(seller, service, key="z-1")
     market.resume_service(seller, service, key="z-2")
     assert (1, 0) == counts()
+
+
+def test_an_admin_resumes_a_service_an_admin_paused_and_only_an_admin(market):
+    # a new user (2026-12-07): the docs said an admin resumes it, and every admin was refused
+    # ("an admin may not trade"): the service stayed paused for good
+    seller, buyer, service = cast(market)
+    market.pause_service(ADMIN, service, key="ap-1")
+    with pytest.raises(PermissionDenied):
+        market.resume_service(seller, service, key="ap-2")
+    assert not in_index(market, service)
+    market.resume_service(ADMIN, service, key="ap-3")
+    resumed = market.service(Actor.system(), service)
+    assert (ServiceStatus.ACTIVE, False) == (resumed.status, resumed.paused_by_admin)
+    assert in_index(market, service)
+    market.add_to_cart(buyer, service, key="ap-4")
+    # a seller's own pause (away for a while) is the seller's to end, not an admin's
+    market.pause_service(seller, service, key="ap-5")
+    with pytest.raises(PermissionDenied):
+        market.resume_service(ADMIN, service, key="ap-6")
+    market.resume_service(seller, service, key="ap-7")
+    assert in_index(market, service)
+    # resumed while its seller is suspended: active, listed again at the reinstatement
+    market.pause_service(ADMIN, service, key="ap-8")
+    market.suspend_member(ADMIN, seller.member_id, reason="مخالفة", key="ap-9")
+    market.resume_service(ADMIN, service, key="ap-10")
+    assert ServiceStatus.ACTIVE is market.service(Actor.system(), service).status
+    assert not in_index(market, service)
+    market.reinstate_member(ADMIN, seller.member_id, key="ap-11")
+    assert in_index(market, service)
+
+
+def test_an_order_message_or_delivery_refuses_more_than_ten_files_as_its_docs_say(market):
+    # a new user (2026-12-07): OutOfRange was raised, and neither command listed it
+    seller, buyer, order = cheap_order(market)
+    files = [f"f{n}.png" for n in range(11)]
+    before = market.order_page(buyer, order)
+    for command, actor in ((c.SendMessage, buyer), (c.Deliver, seller)):
+        assert OutOfRange in command.errors
+        with pytest.raises(OutOfRange):
+            market.execute(command(actor, order, "الملفات", files))
+    assert before == market.order_page(buyer, order)  # nothing written, nothing moved
+    market.send_message(buyer, order, "الملفات", files[:10], key="ten")
+    assert 10 == len(market.order_page(buyer, order).messages[-1].attachments)
 
 
 def test_a_seller_withdraws_cleared_earnings_through_a_payout(market):

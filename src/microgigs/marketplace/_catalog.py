@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from microgigs._text import _
+from microgigs.actors import Role
 from microgigs.catalog import Service, ServiceStatus, Upgrade
 from microgigs.clock import earlier
 from microgigs.errors import InvalidType, ServiceNotAvailable
@@ -120,11 +121,13 @@ def pause_service(command: c.PauseService, context: Context) -> None:
 
 @handles(c.ResumeService)
 def resume_service(command: c.ResumeService, context: Context) -> None:
-    seller = context.trader(command.actor)
+    """The seller ends their own pause (refused while suspended); an admin ends an admin's."""
+    admin = command.actor.role is Role.ADMIN
+    seller = None if admin else context.trader(command.actor)
     service = context.uow.services.get(command.service_id)
     service.resume(command.actor, context.now)
     context.uow.services.save(service)
-    list_service(context, service, seller)
+    list_service(context, service, seller)  # not listed while its seller may not sell
 
 
 def list_service(context: Context, service: Service, seller: Member | None = None) -> None:

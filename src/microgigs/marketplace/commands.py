@@ -529,7 +529,7 @@ class PauseService(ServiceCommand[None]):
 
 @attrs.frozen
 class ResumeService(ServiceCommand[None]):
-    """The seller takes orders again: the service returns to the index."""
+    """The seller takes orders again; an admin ends an admin's pause. Back in the index."""
 
     errors = (PermissionDenied, ServiceStatusConflict)
 
@@ -649,7 +649,13 @@ class OrderNow(ServiceCommand[OrderId]):
 class SendMessage(OrderCommand[None]):
     """Write in the order; the buyer's first message carries the instructions."""
 
-    errors = (ContactDetailsNotAllowed, InvalidText, TransitionNotAllowed, PermissionDenied)
+    errors = (
+        ContactDetailsNotAllowed,
+        InvalidText,
+        OutOfRange,
+        TransitionNotAllowed,
+        PermissionDenied,
+    )
 
     body: str
     attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
@@ -659,7 +665,13 @@ class SendMessage(OrderCommand[None]):
 class Deliver(OrderCommand[None]):
     """The seller delivers, with a message and files."""
 
-    errors = (TransitionNotAllowed, PermissionDenied, ContactDetailsNotAllowed)
+    errors = (
+        TransitionNotAllowed,
+        PermissionDenied,
+        ContactDetailsNotAllowed,
+        InvalidText,
+        OutOfRange,
+    )
 
     body: str
     attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
