@@ -760,7 +760,7 @@ _TONES: Final = {
     ),
     **dict.fromkeys(
         ("cancelled", "declined", "lapsed", "ended", "closed", "expired", "lost", "withdrawn",
-         "removed", "refunded"),
+         "removed", "refunded", "paused"),
         "over",
     ),
 }  # fmt: skip
@@ -1447,6 +1447,29 @@ def publish() -> Response:
     ):
         return redirect(url_for("dashboard"), 303)
     return back()  # to the form (its ``next``), which says why at its top
+
+
+@pages.post("/services/<service_id>/pause")
+def pause_service(service_id: str) -> Response:
+    """The seller stops taking orders for a while, or the site team stops the service."""
+    command(
+        lambda k: _market().pause_service(actor(), ServiceId(service_id), key=k),
+        (
+            "أوقفت الخدمة مؤقتًا: لا تظهر في البحث ولا تُطلب",
+            "The service is paused: no one finds or orders it",
+        ),
+    )
+    return back("/dashboard")
+
+
+@pages.post("/services/<service_id>/resume")
+def resume_service(service_id: str) -> Response:
+    """A pause ended by whoever made it: the seller's by the seller, the team's by the team."""
+    command(
+        lambda k: _market().resume_service(actor(), ServiceId(service_id), key=k),
+        ("عادت الخدمة إلى العرض", "The service is on sale again"),
+    )
+    return back("/dashboard")
 
 
 @pages.get("/services/<service_id>/edit")
