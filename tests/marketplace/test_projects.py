@@ -778,6 +778,36 @@ def test_a_freelancer_who_refuses_an_early_end_disputes_what_is_held(market):
     assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
 
 
+def test_a_freelancer_answers_an_early_end_once(market):
+    # a walk-through (2026-12-07): after disputing, the page still offered both answers, and
+    # "agree" said "money held went back" while nothing moved; disputing again "succeeded"
+    client, freelancer, contract = funded(market)
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.answer_end(freelancer, contract, agree=False, reason="سلّمت العمل", key="no")
+    disputed = market.contract_page(freelancer, contract)
+    assert "answer_end" not in disputed.next_commands
+    for agree, reason, key in ((True, None, "yes-after"), (False, "مرة أخرى", "no-again")):
+        with pytest.raises(ProjectStatusConflict) as refused:
+            market.answer_end(freelancer, contract, agree=agree, reason=reason, key=key)
+        assert "no longer waiting for your answer" in str(refused.value)
+    assert disputed == market.contract_page(freelancer, contract)
+    assert (usd(1800), usd(0), usd(0)) == money(market, client, freelancer)
+
+
+def test_agreeing_to_an_early_end_that_leaves_a_dispute_is_an_answer_given(market):
+    # a milestone already disputed when the client ends: the freelancer's agreement gives
+    # back the rest, and is not asked again while the admin decides the dispute
+    client, freelancer, contract = funded(market)
+    market.dispute_milestone(client, contract, 1, "لم يسلم شيئًا", key="d")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.answer_end(freelancer, contract, agree=True, key="agree-end")
+    page = market.contract_page(freelancer, contract)
+    assert ContractStatus.ENDING is page.contract.status
+    assert "answer_end" not in page.next_commands
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_end(freelancer, contract, agree=True, key="agree-end-again")
+
+
 def test_the_freelancer_cannot_fund_and_the_client_cannot_submit(market):
     client, freelancer, _other = people(market)
     _project, contract = hired(market, client, freelancer)

@@ -832,7 +832,14 @@ class Contract:
         """
         actor.require_member(self.freelancer_id, _("answer the end of this contract"))
         self._require(_("answer the end of"), ContractStatus.ENDING)
+        if self.end_refund_at is None:  # answered (or timed out): what is left is disputed
+            raise ProjectStatusConflict(
+                subject=_("contract"),
+                status=_("no longer waiting for your answer"),
+                action=_("answer the end of"),
+            )
         if agree:
+            self.end_refund_at = None
             settled = self._refund_held(now)
             self._finish_if_done(now)
             self._changed()
