@@ -130,7 +130,6 @@ from microgigs.projects import (
     AspectRating,
     BidStatus,
     Contract,
-    ContractStatus,
     Milestone,
     MilestonePlan,
     MilestoneStatus,
@@ -423,6 +422,7 @@ def _helpers() -> dict[str, Any]:
         "my_name": _my_name(),
         "suspended": _suspended(),
         "is_admin": g.admin,
+        "NOTE_VERBS": NOTE_VERBS,
         "demo": _host().demo,
         "tree": TREE,
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
@@ -750,6 +750,13 @@ _HTTP_MESSAGES: Final = {
     ),
 }
 
+
+NOTE_VERBS: Final = {
+    "submitted": ("سلّم الدفعة", "submitted the milestone"),
+    "changes_requested": ("طلب تعديلات", "asked for changes"),
+    "disputed": ("فتح نزاعًا", "opened a dispute"),
+}
+"""What a milestone's note says its author did (a verb after their name), by the status."""
 
 _TONES: Final = {
     **dict.fromkeys(("disputed", "ending", "changes_requested", "rejected", "failed"), "attention"),
@@ -2133,7 +2140,6 @@ def contract(contract_id: str) -> str:
         )
     client = page.contract.client_id == g.member_id
     freelancer = page.contract.freelancer_id == g.member_id
-    offered_to_me = freelancer and page.contract.status is ContractStatus.OFFERED
     funding = client and "fund_milestone" in page.next_commands
     return render_template(
         "contract.html",
@@ -2148,7 +2154,7 @@ def contract(contract_id: str) -> str:
         Resolution=Resolution,
         unfunded=_unfunded(page.contract),
         milestones_max=_market().policy.projects.milestones_max,
-        earnings=_earnings(page.contract) if offered_to_me else None,
+        earnings=_earnings(page.contract) if freelancer else None,
         end_days=_days(_market().policy.projects.early_end_answer),
         fees=_client_fees(page.contract) if funding else {},
         balance=_market().balances(me).wallet if funding else None,
@@ -2165,11 +2171,19 @@ def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money,
     """What the freelancer earns of each milestone after the commission, and in all.
 
     The library's own split (as a bid's net, ``BidView.net``, and each release in the
-    ledger): ``(milestones with their splits, commission in all, earned in all)``.
+    ledger): ``(milestones with their splits, commission in all, earned in all)``. A
+    settled milestone counts what was released of it (none when it went back to the
+    client); the others, their amount, as the offer said.
     """
     commission = _market().policy.projects.commission
-    rows = [(m, split(m.amount, commission)) for m in contract.milestones]
     zero = Money.zero(contract.total.currency)
+
+    def earned(m: Milestone) -> Money:
+        if m.released is not None:
+            return m.released
+        return zero if m.status is MilestoneStatus.REFUNDED else m.amount
+
+    rows = [(m, split(earned(m), commission)) for m in contract.milestones]
     return (
         rows,
         sum((part.commission for _m, part in rows), zero),

@@ -1262,7 +1262,7 @@ def test_a_cancellation_refused_for_a_dispute_says_a_milestone_is_disputed(marke
     with pytest.raises(ProjectStatusConflict) as refused:
         market.answer_contract_cancellation(client, contract, agree=True, key="yes")
     # the contract is active: "a contract whose status is “disputed”" was not true
-    assert "Cannot cancel a contract with a milestone that is disputed." == str(refused.value)
+    assert "Cannot cancel a contract with a milestone that is in dispute." == str(refused.value)
 
 
 def test_ratings_name_the_aspects_a_review_needs(market):
@@ -1390,7 +1390,7 @@ def test_no_cancellation_is_asked_while_a_milestone_is_disputed(market):
         assert not {"dispute_milestone", "ask_to_cancel_contract"} & set(page.next_commands)
     with pytest.raises(ProjectStatusConflict) as refused:
         market.ask_to_cancel_contract(freelancer, contract, key="ask")
-    assert "Cannot cancel a contract with a milestone that is disputed." == str(refused.value)
+    assert "Cannot cancel a contract with a milestone that is in dispute." == str(refused.value)
     assert market.contract_page(client, contract).contract.cancellation_by is None
 
 

@@ -101,6 +101,53 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
     assert "Your balance:" in _text(english, "fund-balance-2")
 
 
+def test_the_freelancer_keeps_seeing_what_they_earn_after_accepting(app, host):
+    # a walk-through (2026-12-07): the table left with the offer; the finished contract said
+    # "released $170.00" and $136.00 reached the freelancer, with nothing to say why
+    made = _offer(app, host, "earned")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="earned-accept")
+    accepted = khaled.get(path).data
+    assert "450.00 US$ 90.00 US$ 360.00 US$" in _text(accepted, "earning-total")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="earned-fund")
+    post(khaled, f"{path}/submit", path, number="1", body="الواجهات جاهزة", key="earned-sub")
+    post(ahmad, f"{path}/approve", path, number="1", key="earned-ok")
+    khaled.get("/lang/en")
+    released = khaled.get(path).data
+    assert "$150.00 $30.00 $120.00" in _text(released, "earning-1")
+    assert "released to you" in _text(released, "earning-1")
+    assert "$450.00 $90.00 $360.00" in _text(released, "earning-total")
+
+
+def test_a_cancellation_request_tells_the_side_who_answers_that_it_waits_for_them(app, host):
+    # a walk-through (2026-12-07): the client, holding the answer buttons, read that the
+    # request was "waiting for the other side"
+    made = _offer(app, host, "asked")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="asked-accept")
+    post(khaled, f"{path}/ask_cancel", path, key="asked-ask")
+    assert "ينتظر ردك" in _text(ahmad.get(path).data, "cancellation")
+    assert "ينتظر رد الطرف الآخر" in _text(khaled.get(path).data, "cancellation")
+
+
+def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened_it(app, host):
+    # a walk-through (2026-12-07): «الدفعة … متنازع عليه» (an order's masculine), and the
+    # dispute's note read «أحمد خالد متنازع عليه» where «فتح نزاعًا» was meant
+    made = _offer(app, host, "feminine")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="feminine-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="feminine-fund")
+    post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="feminine-d")
+    page = ahmad.get(path).data
+    assert "متنازع عليها" in page.decode()
+    assert "فتح نزاعًا" in _text(page, "note-1-1")
+    ahmad.get("/lang/en")
+    assert "opened a dispute" in _text(ahmad.get(path).data, "note-1-1")
+
+
 def _card_chosen(page: bytes, number: int) -> bool:
     found = re.search(rf'id="confirm-fund-{number}".*?</details>', page.decode(), re.DOTALL)
     assert found is not None

@@ -151,7 +151,7 @@ label_members(
         MilestoneStatus.FUNDED: _("funded"),
         MilestoneStatus.SUBMITTED: _("submitted"),
         MilestoneStatus.CHANGES_REQUESTED: _("changes requested"),
-        MilestoneStatus.DISPUTED: _("disputed"),
+        MilestoneStatus.DISPUTED: _("in dispute"),  # «متنازع عليها»: a milestone is feminine
         MilestoneStatus.RELEASED: _("released"),
         MilestoneStatus.REFUNDED: _("refunded"),
         MilestoneStatus.SPLIT: _("split"),
