@@ -1286,8 +1286,10 @@ def _keep_uploads(place: str) -> list[str]:
     contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
     """
     kept = []
+    # no file chosen: the browser sends an empty part
     chosen = [upload for upload in request.files.getlist("files") if upload.filename]
-    chosen = chosen[:MAX_FILES]  # no file chosen: the browser sends an empty part
+    if len(chosen) > MAX_FILES:  # refused whole, never cut short without a word
+        raise FormError.too_many_files(len(chosen))
     folder = _host().files / place
     if chosen:
         _require_room(folder, len(chosen))
@@ -2404,7 +2406,7 @@ def admin() -> str:
 
 @pages.post("/admin/members/<member_id>/professional")
 def professional(member_id: str) -> Response:
-    grant = request.form.get("grant") == "yes"
+    grant = _yes_or_no("grant", ["امنح", "اسحب"], ["grant", "remove"])
     use_case = _market().grant_professional if grant else _market().remove_professional
     done = (
         ("مُنح البائع مستوى المحترف", "The seller is now professional")
@@ -2418,7 +2420,7 @@ def professional(member_id: str) -> Response:
 @pages.post("/admin/members/<member_id>/suspension")
 def suspension(member_id: str) -> Response:
     """An admin suspends a member with a reason, or lifts the suspension (the library checks)."""
-    if request.form.get("suspend") == "yes":
+    if _yes_or_no("suspend", ["أوقف", "ارفع الإيقاف"], ["suspend", "reinstate"]):
         reason = request.form.get("reason", "")
         command(
             lambda k: _market().suspend_member(actor(), MemberId(member_id), reason, key=k),
@@ -2432,18 +2434,23 @@ def suspension(member_id: str) -> Response:
     return back("/admin")
 
 
+def _yes_or_no(name: str, arabic_choices: list[str], english_choices: list[str]) -> bool:
+    """The form's ``yes`` or ``no`` in ``name``: anything else (nothing) is a 400, never a no."""
+    answer = request.form.get(name, "")
+    if answer not in {"yes", "no"}:
+        raise FormError.not_a_choice(
+            name=name,
+            typed=answer,
+            arabic_choices=arabic_choices,
+            english_choices=english_choices,
+        )
+    return answer == "yes"
+
+
 @pages.post("/admin/withdrawals/<withdrawal_id>")
 def settle_withdrawal(withdrawal_id: str) -> Response:
     """An admin records the payout provider's answer: paid out, or failed (the library checks)."""
-    answer = request.form.get("paid", "")
-    if answer not in {"yes", "no"}:  # no answer is no answer, not "failed"
-        raise FormError.not_a_choice(
-            name="paid",
-            typed=answer,
-            arabic_choices=["تم التحويل", "فشل التحويل"],
-            english_choices=["paid out", "payout failed"],
-        )
-    paid = answer == "yes"
+    paid = _yes_or_no("paid", ["تم التحويل", "فشل التحويل"], ["paid out", "payout failed"])
     command(
         lambda k: _market().settle_withdrawal(
             actor(), WithdrawalId(withdrawal_id), paid=paid, key=k
@@ -2821,6 +2828,15 @@ class FormError(Exception):
         return self.arabic if g.get("lang", "ar") == "ar" else self.english
 
     @classmethod
+    def too_many_files(cls, chosen: int) -> FormError:
+        """More files than one delivery or submission carries (``MAX_FILES``)."""
+        return cls(
+            f"عدد الملفات التي اخترتها {chosen}، ويُرسل مع التسليم {MAX_FILES} ملفات على الأكثر."
+            " لم يُرسل شيء.",
+            f"You chose {chosen} files; a delivery carries at most {MAX_FILES}. Nothing was sent.",
+        )
+
+    @classmethod
     def no_room(cls) -> FormError:
         """An order's or a contract's files are at ``PLACE_FILES`` or ``PLACE_BYTES``."""
         megabytes = PLACE_BYTES // 1024 // 1024
@@ -2912,6 +2928,8 @@ _FIELDS: Final = {
     "method": ("طريقة الدفع", "Payment method"),
     "payout_method": ("يُحوَّل إلى", "Paid to"),
     "paid": ("نتيجة التحويل", "Payout outcome"),
+    "suspend": ("الإيقاف", "Suspension"),
+    "grant": ("مستوى المحترف", "Professional level"),
     "status": ("حالة الطلب", "Order status"),
     "visibility": ("ظهور المشروع", "Who sees the project"),
     "resolution": ("القرار في النزاع", "Decision on the dispute"),

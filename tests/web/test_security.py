@@ -60,6 +60,27 @@ def test_a_delivered_html_file_is_a_download_that_cannot_run_as_the_site(app, ho
         assert 404 == buyer_client.get(f"{stored_at}/{renamed}").status_code
 
 
+def test_a_delivery_of_more_files_than_allowed_is_refused_not_cut_short(app, host):
+    # a hostile review (2026-12-07): 11 files were delivered as 10, the 11th dropped while
+    # the page said "Delivered"
+    order, seller, _buyer = _in_progress(host)
+    client = app.test_client()
+    log_in(client, seller.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    before = sorted((host.files / order.id).glob("*"))
+    files = [(io.BytesIO(b"x"), f"f{n}.txt") for n in range(11)]
+    answer = client.post(
+        f"/orders/{order.id}/deliver",
+        data={"csrf": token, "body": "إليك الملفات", "files": files},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "10" in answer.get_data(as_text=True)
+    assert "ملفات" in answer.get_data(as_text=True)
+    assert OrderStatus.IN_PROGRESS is host.market.order(Actor.system(), order.id).status
+    assert before == sorted((host.files / order.id).glob("*"))
+
+
 def test_an_upload_over_the_size_limit_is_refused_and_kept_nowhere(app, host):
     order, seller, _buyer = _in_progress(host)
     client = app.test_client()

@@ -58,3 +58,26 @@ def test_suspending_without_a_reason_is_refused_and_changes_nothing(app, host):
                 key="suspend-layla")  # fmt: skip
     member = host.market.member(Actor.admin(MemberId("staff")), MemberId(member_id))
     assert MemberStatus.ACTIVE is member.status
+
+
+def test_a_suspension_post_that_says_neither_changes_nothing(app, host):
+    # a hostile review (2026-12-07): an empty form, or suspend=YES, lifted the suspension;
+    # so did anything but grant=yes remove the professional level
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    staff = Actor.admin(MemberId("staff"))
+    member_id = host.accounts.check("omar_voice@example.com", "demo-password").member_id
+    path = f"/admin/members/{member_id}/suspension"
+    _admin_post(admin, path, suspend="yes", reason="مخالفة", key="neither-suspend")
+    for said in ({}, {"suspend": "YES"}, {"suspend": ""}):
+        _admin_post(admin, path, key=f"neither-{said}", **said)
+        assert "لا يوجد خيار" in admin.get("/admin").get_data(as_text=True)  # said why
+        member = host.market.member(staff, MemberId(member_id))
+        assert MemberStatus.SUSPENDED is member.status
+    _admin_post(admin, path, suspend="no", key="neither-reinstate")
+    level = host.market.member(staff, MemberId(member_id)).level
+    grant = f"/admin/members/{member_id}/professional"
+    for said in ({}, {"grant": "maybe"}):
+        _admin_post(admin, grant, key=f"neither-g-{said}", **said)
+        assert "لا يوجد خيار" in admin.get("/admin").get_data(as_text=True)
+        assert level == host.market.member(staff, MemberId(member_id)).level
