@@ -84,9 +84,23 @@ EVENTS = (
     "answer_cancellation",
     "send_message",
 )
-SITE_ONLY: Final = frozenset({"add_payout_method", "set_payout_methods"})
-"""Use cases the API refuses (403): where earnings go changes only on the site, which asks
-for the password again (ASVS V3.7.1); a token alone, stolen or not, cannot send them away."""
+_PAYOUTS_ON_THE_SITE: Final = (
+    "تُضاف طرق السحب من لوحة التحكم في الموقع، حيث تُطلب كلمة المرور من جديد.",
+    "Payout methods are added on the site's dashboard, where the password is asked again.",
+)
+SITE_ONLY: Final = {
+    "add_payout_method": _PAYOUTS_ON_THE_SITE,
+    "set_payout_methods": _PAYOUTS_ON_THE_SITE,
+    "register_member": (
+        "يُسجَّل العضو مع حسابه عبر POST /api/v1/members.",
+        "A member registers with their account through POST /api/v1/members.",
+    ),
+}
+"""Use cases the commands' endpoint refuses (403 ``api.site_only``), with where they are
+done: where earnings go changes only on the site, which asks for the password again (ASVS
+V3.7.1), so a token alone, stolen or not, cannot send them away; and a member is
+registered with the account they log in with, never alone (its address and username
+taken for good, with no password to reset)."""
 STATUS_OF: dict[type[MicrogigsError], int] = {
     NotFound: 404,
     PermissionDenied: 403,
@@ -856,10 +870,7 @@ def command(name: str) -> tuple[Response, int]:
             f"لا توجد حالة استخدام باسم {name[:60]!r}.", f"No use case {name[:60]!r}.", 404
         )
     if name in SITE_ONLY:
-        raise BadRequest(
-            "تُضاف طرق السحب من لوحة التحكم في الموقع، حيث تُطلب كلمة المرور من جديد.",
-            "Payout methods are added on the site's dashboard, where the password is asked again.",
-            403,
-        )
+        arabic, english = SITE_ONLY[name]
+        raise BadRequest(arabic, english, 403, "api.site_only")
     fields = {k: v for k, v in body.items() if k != "actor"}
     return jsonify(result=converter.unstructure(_run(actor, name, fields))), 200

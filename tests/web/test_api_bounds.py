@@ -281,3 +281,22 @@ def test_a_field_given_twice_or_unknown_inside_a_record_is_refused(app):
     assert "request_withdrawal.method" in nested.json["message"]
     assert "x" in nested.json["message"]
     assert before == client.get("/api/v1/withdrawals", headers=headers).json["withdrawals"]
+
+
+@pytest.mark.parametrize("email", ["admin@example.com", "hind@example.com"])
+def test_no_token_registers_a_member_without_an_account(app, host, email):
+    # a hostile review (2026-12-07): an admin's token made a member through the commands'
+    # endpoint, with no account: the address and username taken for good, no password
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(client, email)}"}
+    made = client.post(
+        "/api/v1/commands/register_member",
+        json={"username": "no_account", "email": "no-account@example.com",
+              "first_name": "بلا", "family_name": "حساب"},
+        headers=headers,
+    )  # fmt: skip
+    assert (403, "api.site_only") == (made.status_code, made.json["code"])
+    assert "/api/v1/members" in made.json["message"] or "POST /members" in made.json["message"]
+    assert host.accounts.holder("no-account@example.com") is None
+    with pytest.raises(NotFound):
+        host.market.profile_by_username("no_account")

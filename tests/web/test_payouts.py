@@ -121,7 +121,7 @@ def test_adding_a_payout_method_asks_for_the_password_and_tells_the_owner(app, h
         json={"method": {"kind": "paypal", "account": "thief@evil.example"}},
         headers={"Authorization": f"Bearer {bearer_token}"},
     )
-    assert 403 == api.status_code
+    assert (403, "api.site_only") == (api.status_code, api.json["code"])
     assert before == host.market.member(me).payout_methods
     added = client.post(
         "/payout-methods", data={**thief, "current": "demo-password"}, follow_redirects=True
