@@ -2388,6 +2388,7 @@ def admin() -> str:
         asked=queues.requests,
         disputed=queues.disputes,
         contract_disputes=queues.contract_disputes,
+        paused=queues.paused,
         titles={  # each disputed contract's project, named
             c.id: _market().project_page(actor(), c.project_id).project.terms.title
             for c in queues.contract_disputes

@@ -353,6 +353,26 @@ def test_an_admin_resumes_a_service_an_admin_paused_and_only_an_admin(market):
     assert in_index(market, service)
 
 
+def test_an_admin_pause_takes_over_a_sellers_and_the_team_finds_what_it_paused(market):
+    # a hostile review (2026-12-07): a seller who paused first kept the pause theirs (an
+    # admin's pause was refused), and resumed whenever they liked; and no page listed the
+    # services the team had paused
+    seller, _buyer, service = cast(market)
+    market.pause_service(seller, service, key="tp-1")
+    market.pause_service(ADMIN, service, key="tp-2")
+    paused = market.service(Actor.system(), service)
+    assert (ServiceStatus.PAUSED, True) == (paused.status, paused.paused_by_admin)
+    with pytest.raises(PermissionDenied):
+        market.resume_service(seller, service, key="tp-3")
+    assert [service] == [s.id for s in market.moderation(ADMIN).paused]
+    with pytest.raises(ServiceStatusConflict):  # a seller's pause on the team's: nothing
+        market.pause_service(seller, service, key="tp-4")
+    market.resume_service(ADMIN, service, key="tp-5")
+    assert () == market.moderation(ADMIN).paused
+    market.pause_service(seller, service, key="tp-6")
+    assert () == market.moderation(ADMIN).paused  # a seller's own pause is not the team's
+
+
 def test_an_order_message_or_delivery_refuses_more_than_ten_files_as_its_docs_say(market):
     # a new user (2026-12-07): OutOfRange was raised, and neither command listed it
     seller, buyer, order = cheap_order(market)

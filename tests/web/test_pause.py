@@ -74,6 +74,10 @@ def test_an_admin_pauses_a_service_and_its_seller_cannot_resume_it(app, host):
     log_in(admin, "admin@example.com")
     _post(admin, f"/services/{service}", f"/services/{service}/pause", "en")
     assert host.market.service(Actor.system(), service).paused_by_admin
+    # the team finds what it paused on its own page, with the way back on sale
+    desk = admin.get("/admin").get_data(as_text=True)
+    assert f'action="/services/{service}/resume"' in desk
+    assert 'id="paused"' in desk
     seller = app.test_client()
     seller.get("/lang/ar?next=/")
     log_in(seller, email)
@@ -86,9 +90,10 @@ def test_an_admin_pauses_a_service_and_its_seller_cannot_resume_it(app, host):
     )
     assert "أوقفها فريق الموقع" in _text(refused.get_data(as_text=True))
     assert ServiceStatus.PAUSED is host.market.service(Actor.system(), service).status
-    said = _post(admin, f"/services/{service}", f"/services/{service}/resume", "en")
+    said = _post(admin, "/admin", f"/services/{service}/resume", "en")
     assert "on sale again" in _text(said)
     assert _listed(host, service)
+    assert f'action="/services/{service}/resume"' not in admin.get("/admin").get_data(as_text=True)
 
 
 def test_a_stranger_can_neither_pause_nor_resume_a_service(app, host):

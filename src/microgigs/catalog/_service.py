@@ -359,11 +359,17 @@ class Service:
         self._move(ServiceStatus.REJECTED, when)
 
     def pause(self, actor: Actor, when: datetime) -> None:
-        """The seller (or an admin) stops taking orders for a while."""
+        """The seller (or an admin) stops taking orders for a while.
+
+        An admin's pause takes over the seller's own: a service the seller paused first is
+        then the team's to resume, as one the team paused on sale.
+        """
         admin = actor.role is Role.ADMIN
         if not admin:
             actor.require_member(self.seller_id, _("pause this service"))
-        self._require((ServiceStatus.ACTIVE,), _("pause"))
+        taking_over = admin and self.status is ServiceStatus.PAUSED and not self.paused_by_admin
+        if not taking_over:
+            self._require((ServiceStatus.ACTIVE,), _("pause"))
         self.paused_by_admin = admin
         self._move(ServiceStatus.PAUSED, when)
 

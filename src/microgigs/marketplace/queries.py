@@ -81,6 +81,7 @@ __all__ = [
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
+_PAUSED_READ: Final = 1000  # the team's pauses among the longest-paused services, sellers' too
 K = TypeVar("K", bound=str)
 T = TypeVar("T")
 _PAGE_MAX: Final = 1000
@@ -207,6 +208,8 @@ class ModerationQueue:
     disputes: tuple[Order, ...]
     contract_disputes: tuple[Contract, ...] = ()
     """Project mode: contracts with a disputed milestone, the longest waiting first."""
+    paused: tuple[Service, ...] = ()
+    """Services the team paused (only the team puts them back on sale), longest first."""
 
 
 def _own(actor: Actor, action: str) -> MemberId:
@@ -594,7 +597,8 @@ class Queries(ReadSide):
     def moderation(self, actor: Actor) -> ModerationQueue:
         """Services and requests awaiting review and open disputes, oldest first: admins only.
 
-        Disputes are orders' and contracts' (those with a disputed milestone, reviews hidden).
+        Disputes are orders' and contracts' (those with a disputed milestone, reviews hidden);
+        ``paused`` the services the team paused, found among the 1,000 longest paused.
         """
         _admin(actor, _("moderate"))
         with self._reading() as uow:
@@ -606,6 +610,11 @@ class Queries(ReadSide):
                     attrs.evolve(c, client_review=None, freelancer_review=None)
                     for c in uow.contracts.disputed(limit=_QUEUE)
                 ),
+                tuple(
+                    s
+                    for s in uow.services.by_status(ServiceStatus.PAUSED, limit=_PAUSED_READ)
+                    if s.paused_by_admin
+                )[:_QUEUE],
             )
 
     def members(
