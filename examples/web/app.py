@@ -90,10 +90,13 @@ from microgigs.errors import (
     ContractExists,
     EmailNotVerified,
     EmailTaken,
+    IdempotencyConflict,
     InvalidType,
+    MemberSuspended,
     NotFound,
     PermissionDenied,
     ServiceNotAvailable,
+    StaleWrite,
 )
 from microgigs.ids import (
     BidId,
@@ -598,7 +601,7 @@ def _said(error: MicrogigsError, lang: str) -> str:
     "80.00 US$" inside Arabic reads "$US 80.00".
     """
     context = error.context()
-    plainer = _PLAINER.get(type(error))
+    plainer = _PLAINER.get(type(error)) or _plainer(error)
     if isinstance(error, ContractExists):  # the freelancer by name; the project is this one
         name = member_name(error.freelancer_id)
         text = (
@@ -638,6 +641,42 @@ _PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
     ),
 }
 """Refusals said in plainer words on a page than the library's, which name ids."""
+
+_INTERNAL_ID: Final = re.compile(r"[0-9A-Z]{26}")
+"""An id the library made (a ULID): it means nothing to the reader of a page."""
+
+
+def _plainer(error: MicrogigsError) -> tuple[str, str] | None:
+    """A refusal's words without what its reader cannot use: an id, a form's hidden key.
+
+    ``None``: the library's own words say it (a username typed, an amount).
+    """
+    if isinstance(error, NotFound) and _INTERNAL_ID.fullmatch(str(error.key)):
+        return (
+            f"لا يوجد ما طلبته ({gettext(error.kind, 'ar')})، أو لم يعد متاحًا لك.",
+            f"There is no such {gettext(error.kind, 'en')}, or it is no longer yours to see.",
+        )
+    if isinstance(error, IdempotencyConflict):  # the key is the form's, hidden
+        return (
+            "هذا النموذج أُرسل من قبل بمحتوى آخر: افتح الصفحة من جديد، ثم أعد المحاولة.",
+            "This form was sent before with other content: open the page again, then retry.",
+        )
+    if isinstance(error, StaleWrite):
+        return (
+            "تغيّر هذا في أثناء ذلك (ربما من نافذة أخرى): افتح الصفحة من جديد، ثم أعد المحاولة.",
+            "This changed meanwhile (perhaps in another tab): open the page again, then retry.",
+        )
+    if isinstance(error, MemberSuspended):
+        if error.member_id == g.get("member_id"):
+            return (
+                "حسابك موقوف، فلا يمكنك البيع ولا الشراء الآن.",
+                "Your account is suspended: you can neither buy nor sell now.",
+            )
+        return (
+            "حساب الطرف الآخر موقوف الآن، فلا يمكن إتمام هذا.",
+            "The other member's account is suspended now: this cannot be done.",
+        )
+    return None
 
 
 _NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})
@@ -716,7 +755,7 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
 
 @pages.app_errorhandler(NotFound)
 def _not_found(error: NotFound) -> tuple[str, int]:
-    return render_template("error.html", message=translate_error(error, g.lang)), 404
+    return render_template("error.html", message=_said(error, g.lang)), 404
 
 
 @pages.app_errorhandler(PermissionDenied)
@@ -1071,16 +1110,13 @@ def cart() -> str:
 
 @pages.post("/cart/<service_id>/quantity")
 def change_quantity(service_id: str) -> Response:
-    """Order a cart line more or fewer times, with the upgrades it has (the line replaced)."""
-    me = actor()
-    line = next((p.line for p in _market().cart(me).lines if p.line.service_id == service_id), None)
-    if line is None:  # removed meanwhile (another tab): nothing to change, nothing added
-        abort(404)
-    quantity = _whole("quantity", 1)
+    """Order a cart line more or fewer times, with the upgrades it has, in one step.
+
+    A line removed meanwhile (another tab) is a 404: nothing to change, nothing put back.
+    """
+    quantity = _whole("quantity")
     command(
-        lambda k: _market().add_to_cart(
-            me, line.service_id, upgrade_ids=line.upgrade_ids, quantity=quantity, key=k
-        ),
+        lambda k: _market().change_quantity(actor(), ServiceId(service_id), quantity, key=k),
         ("عُدّل عدد مرات الطلب", "Quantity changed"),
     )
     return redirect(url_for("cart"), 303)

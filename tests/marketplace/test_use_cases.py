@@ -31,6 +31,7 @@ from microgigs.errors import (
     InvalidType,
     MemberSuspended,
     NoPayoutMethod,
+    NotFound,
     OfferExists,
     OutOfRange,
     OwnService,
@@ -619,6 +620,27 @@ def test_a_member_refused_their_own_service_or_request_is_told_what_they_tried(m
             attempt()
         assert translate_error(caught.value, "en").startswith(english)
         assert translate_error(caught.value, "ar").startswith(f"لا يمكنك {words}")
+
+
+def test_a_cart_lines_quantity_changes_in_one_step_keeping_its_upgrades(market):
+    # a hostile review (2026-12-07): the host read the line, then put it again; a removal
+    # between the two brought the line back. One command now changes it, or finds no line
+    _seller, buyer, service = cast(market)
+    upgrades = [u.id for u in market.service(Actor.system(), service).upgrades]
+    market.add_to_cart(buyer, service, upgrade_ids=upgrades, key="q-1")
+    market.change_quantity(buyer, service, 3, key="q-2")
+    (line,) = [p.line for p in market.cart(buyer).lines]
+    assert (3, tuple(upgrades)) == (line.quantity, line.upgrade_ids)
+    with pytest.raises(OutOfRange):
+        market.change_quantity(buyer, service, 11, key="q-3")
+    assert 3 == market.cart(buyer).lines[0].line.quantity
+    market.remove_from_cart(buyer, service, key="q-4")
+    with pytest.raises(NotFound):
+        market.change_quantity(buyer, service, 2, key="q-5")
+    assert () == market.cart(buyer).lines
+    with pytest.raises(PermissionDenied):
+        market.change_quantity(ADMIN, service, 2, key="q-6")
+    assert NotFound in c.ChangeQuantity.errors
 
 
 def test_favourites_carts_profiles_and_suspension(market):

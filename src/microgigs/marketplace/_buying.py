@@ -62,6 +62,17 @@ def _cart_with_line(context: Context, buyer: Member, command: c.AddToCart | c.Or
     return cart
 
 
+@handles(c.ChangeQuantity)
+def change_quantity(command: c.ChangeQuantity, context: Context) -> None:
+    """A line's quantity changed where it is: a line removed meanwhile is not put back."""
+    buyer = context.trader(command.actor)
+    cart = context.uow.carts.get(buyer.id)
+    cart.line(command.service_id)  # NotFound first: no line, nothing to check the service of
+    service = buyable(context, command.service_id, buyer)
+    cart.change_quantity(buyer, service, context.policy.catalog, command.quantity)
+    context.uow.carts.save(cart)
+
+
 @handles(c.RemoveFromCart)
 def remove_from_cart(command: c.RemoveFromCart, context: Context) -> None:
     _take_out(context, command, context.uow.carts)

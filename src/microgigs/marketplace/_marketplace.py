@@ -308,6 +308,7 @@ class Marketplace(Queries, ProjectQueries):
     # --- money in, the cart and checkout ----------------------------------------------------
     top_up = use_case(c.TopUp)
     add_to_cart = use_case(c.AddToCart)
+    change_quantity = use_case(c.ChangeQuantity)
     remove_from_cart = use_case(c.RemoveFromCart)
     add_favourite = use_case(c.AddFavourite)
     remove_favourite = use_case(c.RemoveFavourite)

@@ -134,6 +134,7 @@ __all__ = [
     "CancelLate",
     "CancelProject",
     "CancelWithdrawal",
+    "ChangeQuantity",
     "Checkout",
     "CloseProject",
     "CloseRequest",
@@ -565,6 +566,15 @@ class AddToCart(ServiceCommand[None]):
         default=(), converter=_upgrade_ids, kw_only=True
     )
     quantity: int = attrs.field(default=1, kw_only=True)
+
+
+@attrs.frozen
+class ChangeQuantity(ServiceCommand[None]):
+    """Order a cart line more or fewer times, its upgrades kept, in one step."""
+
+    errors = (NotFound, OwnService, ServiceNotAvailable, OutOfRange, UnitPriceTooHigh)
+
+    quantity: int
 
 
 @attrs.frozen
@@ -1317,6 +1327,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         ResumeService,
         TopUp,
         AddToCart,
+        ChangeQuantity,
         RemoveFromCart,
         AddFavourite,
         RemoveFavourite,
