@@ -349,6 +349,11 @@ def plays(m, s):
         lambda k: m.add_to_cart(ahmad, s["card"], quantity=3, key=k),
     )
     yield Play(
+        "change_quantity",
+        lambda k: m.change_quantity(ahmad, s["card"], 4, key=k),
+        lambda k: m.change_quantity(ahmad, s["card"], 5, key=k),
+    )
+    yield Play(
         "top_up",
         lambda k: m.top_up(ahmad, usd(10), lg.Gateway.CARD, key=k),
         lambda k: m.top_up(ahmad, usd(11), lg.Gateway.CARD, key=k),
