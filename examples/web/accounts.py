@@ -59,9 +59,9 @@ POOL_SIZE = 4
 
 def password_allowed(password: str) -> bool:
     """8 to 128 characters, at least 8 of them not spaces (eight spaces guard nothing)."""
-    return (
-        PASSWORD_LENGTH[0] <= len(password) <= PASSWORD_LENGTH[1]
-        and len(password.strip()) >= PASSWORD_LENGTH[0]
+    shortest, longest = PASSWORD_LENGTH
+    return shortest <= len(password) <= longest and (
+        sum(not character.isspace() for character in password) >= shortest
     )
 
 

@@ -237,8 +237,32 @@ def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
         "password": " " * 8,
     }
     site = client.post("/register", data={**form, "csrf": csrf_of(client.get("/register").data)})
-    api = client.post("/api/v1/members", json={**form, "username": "blank_api"})
+    fields = {name: value for name, value in form.items() if name != "key"}  # the API's
+    api = client.post("/api/v1/members", json={**fields, "username": "blank_api"})
     assert (400, 400) == (site.status_code, api.status_code)
+    assert "كلمة المرور" in api.json["message"]
+    # a hostile review (2026-12-07): spaces between letters counted ("abc defg" was taken)
+    for n, spaced in enumerate(("abc defg", "   a   b   c   d   ")):
+        answer = client.post(
+            "/api/v1/members",
+            json={
+                **fields,
+                "username": f"spaced_{n}",
+                "email": f"spaced{n}@example.com",
+                "password": spaced,
+            },
+        )
+        assert (400, "كلمة المرور") == (answer.status_code, answer.json["message"][:11]), spaced
+    made = client.post(
+        "/api/v1/members",
+        json={
+            **fields,
+            "username": "spaced_ok",
+            "email": "spaced-ok@example.com",
+            "password": "abcd efgh",
+        },
+    )
+    assert 201 == made.status_code
 
 
 def test_unknown_pages_and_wrong_methods_get_the_sites_own_page_in_arabic(app):
