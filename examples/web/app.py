@@ -122,7 +122,7 @@ from microgigs.l10n import (
     label,
     translate_error,
 )
-from microgigs.marketplace import Marketplace, NewUpgrade
+from microgigs.marketplace import Marketplace, NewUpgrade, replays
 from microgigs.members import PayoutKind, PayoutMethod
 from microgigs.money import currency_exponent
 from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
@@ -739,7 +739,13 @@ def typed_all(action: str, name: str) -> list[str]:
 
 
 def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
-    """Run a use case under the form's key; a refusal is flashed, translated."""
+    """Run a use case under the form's key; a refusal is flashed, translated.
+
+    A form sent again under its key (a double click, a page kept by the browser) is
+    answered from the library's record and changes nothing more: it is said so, not "done"
+    (the state may have moved on since, as a resumed service after an old "pause").
+    """
+    answered = replays()
     try:
         action(request.form.get("key") or uuid.uuid4().hex)
     except MicrogigsError as error:
@@ -748,7 +754,13 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
     except FormError as error:  # a field read inside the action: nothing was done either
         _refuse(error.said())
         return False
-    if done:
+    if replays() > answered:
+        tell(
+            "هذا النموذج أُرسل من قبل، فلم يتغير شيء الآن.",
+            "This form was sent before: nothing more was done now.",
+            "note",
+        )
+    elif done:
         tell(*done, "ok")
     return True
 

@@ -34,7 +34,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import MemberId, TransactionId
 from microgigs.l10n import translate_error
-from microgigs.marketplace import NewUpgrade, bootstrap
+from microgigs.marketplace import NewUpgrade, bootstrap, replays
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderStatus
@@ -106,6 +106,25 @@ def test_a_replay_of_the_same_actor_still_has_one_effect_and_another_payload_con
     with pytest.raises(IdempotencyConflict):
         market.top_up(buyer, usd(8), lg.Gateway.CARD, key="t")
     assert usd(7) == market.balances(buyer).wallet
+
+
+def test_a_host_can_tell_a_replay_from_a_first_run(market):
+    # a hostile review (2026-12-07): a stale form sent again under its key said "paused"
+    # while the service stayed on sale; the host could not tell it was answered from the
+    # record. replays() counts, per thread (or task), the commands answered so.
+    seller, _buyer, service = cast(market)
+    before = replays()
+    market.pause_service(seller, service, key="p")
+    market.resume_service(seller, service, key="r")
+    assert before == replays()
+    market.pause_service(seller, service, key="p")  # the stale form
+    assert before + 1 == replays()
+    assert market.service(Actor.system(), service).status.value == "active"
+    seen: list[int] = []
+    other = threading.Thread(target=lambda: seen.append(replays()))
+    other.start()
+    other.join()
+    assert [0] == seen  # another thread's count is its own
 
 
 def test_without_a_key_each_call_is_its_own_command(market):

@@ -106,3 +106,25 @@ def test_a_stranger_can_neither_pause_nor_resume_a_service(app, host):
     assert ServiceStatus.ACTIVE is host.market.service(Actor.system(), service).status
     page = buyer.get(f"/services/{service}").get_data(as_text=True)
     assert f"/services/{service}/pause" not in page
+
+
+def test_a_form_sent_again_under_its_key_says_so_not_done(app, host):
+    # a hostile review (2026-12-07): the dashboard's old "pause" form, sent again after a
+    # resume, said "The service is paused" while it stayed on sale
+    service, email = _a_service_and_its_sellers_email(host, skip=3)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, email)
+    token = csrf_of(client.get("/dashboard").data)
+    client.post(f"/services/{service}/pause", data={"csrf": token, "key": "stale-pause"})
+    client.post(f"/services/{service}/resume", data={"csrf": token, "key": "fresh-resume"})
+    client.get("/dashboard")  # the flashes so far, read
+    again = client.post(
+        f"/services/{service}/pause",
+        data={"csrf": token, "key": "stale-pause"},
+        follow_redirects=True,
+    )
+    said = _text(again.get_data(as_text=True))
+    assert "This form was sent before" in said
+    assert "The service is paused" not in said
+    assert ServiceStatus.ACTIVE is host.market.service(Actor.system(), service).status

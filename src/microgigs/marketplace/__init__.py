@@ -31,7 +31,13 @@ from microgigs.ids import IdGenerator, UlidGenerator
 from microgigs.ledger import Gateway
 from microgigs.marketplace import commands
 from microgigs.marketplace._context import Context, handles
-from microgigs.marketplace._marketplace import KEY_LENGTH, Marketplace, TickReport, use_case
+from microgigs.marketplace._marketplace import (
+    KEY_LENGTH,
+    Marketplace,
+    TickReport,
+    replays,
+    use_case,
+)
 from microgigs.marketplace.commands import NewUpgrade
 from microgigs.payments import FakeGateway, PaymentGateway
 from microgigs.policy import KHAMSAT, MarketplacePolicy
@@ -47,6 +53,7 @@ __all__ = [
     "bootstrap",
     "commands",
     "handles",
+    "replays",
     "use_case",
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Final, ParamSpec, Protocol, TypeVar, cast, overload
 
@@ -134,6 +135,19 @@ def use_case(command: Callable[P, c.Command[R]]) -> UseCase[P, R]:
     return run  # a plain function is a UseCase: it binds to the instance it is read from
 
 
+_REPLAYS: Final[ContextVar[int]] = ContextVar("microgigs_replays", default=0)
+
+
+def replays() -> int:
+    """How many commands run in this thread (or task) were answered from their record.
+
+    A command sent again under its key with the same payload changes nothing and returns
+    the first result: a host reads this before and after a call to tell such a replay
+    from a first run, and say so ("this form was sent before") rather than "done".
+    """
+    return _REPLAYS.get()
+
+
 def _checked_key(key: object) -> str:
     if not isinstance(key, str):
         raise InvalidType(
@@ -249,6 +263,7 @@ class Marketplace(Queries, ProjectQueries):
                     return outcome
         if done.fingerprint != fingerprint:
             raise IdempotencyConflict(key=key)
+        _REPLAYS.set(_REPLAYS.get() + 1)
         recorded = orjson.loads(done.result)
         if recorded is None:
             return cast("R", None)
