@@ -738,7 +738,10 @@ def typed_all(action: str, name: str) -> list[str]:
     return list(kept.get("fields", {}).get(name, [])) if kept.get("action") == action else []
 
 
-def command(action: Callable[[str], object], done: tuple[str, str] | None = None) -> bool:
+def command(
+    action: Callable[[str], object],
+    done: tuple[str, str] | Callable[[], tuple[str, str]] | None = None,
+) -> bool:
     """Run a use case under the form's key; a refusal is flashed, translated.
 
     A form sent again under its key (a double click, a page kept by the browser) is
@@ -761,7 +764,7 @@ def command(action: Callable[[str], object], done: tuple[str, str] | None = None
             "note",
         )
     elif done:
-        tell(*done, "ok")
+        tell(*(done() if callable(done) else done), "ok")  # a callable: said as it turned out
     return True
 
 
@@ -1486,7 +1489,7 @@ def publish() -> Response:
         elif price or form.get(f"upgrade_days_{n}", "").strip():
             raise FormError.untitled_upgrade(n)
     base = _amount("price")
-    tags = _listed(form.get("tags", ""), ",")
+    tags = _listed(form.get("tags", ""), ",،")
     if command(
         lambda k: _market().publish_service(
             actor(),
@@ -1543,7 +1546,7 @@ def edit_service_form(service_id: str) -> str:
 def edit_service(service_id: str) -> Response:
     """Change a service's texts, price, days and tags; it goes (back) to review."""
     form = request.form
-    tags = _listed(form.get("tags", ""), ",")
+    tags = _listed(form.get("tags", ""), ",،")
     changed = command(
         lambda k: _market().edit_service(
             actor(),
@@ -1840,7 +1843,7 @@ def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
     visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
-    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""), ",")]
+    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""), ",،")]
     posted: list[ProjectId] = []
 
     def invited() -> list[MemberId]:  # by username: InvalidUsername or NotFound is flashed
@@ -1855,7 +1858,7 @@ def post_project() -> Response:
                 description=form.get("description", ""),
                 bracket=_whole("bracket"),
                 duration_days=_whole("duration"),
-                skills=_listed(form.get("skills", ""), ","),
+                skills=_listed(form.get("skills", ""), ",،"),
                 questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
                 invited=invited(),
@@ -1960,9 +1963,9 @@ def _bracket_labels() -> list[str]:
     ]
 
 
-def _listed(text: str, separator: str) -> list[str]:
-    """The non-empty items of a form's field, split by ``separator`` and stripped."""
-    return [item.strip() for item in text.split(separator) if item.strip()]
+def _listed(text: str, separators: str) -> list[str]:
+    """The non-empty items of a form's field, split at any of ``separators``, stripped."""
+    return [item.strip() for item in re.split(f"[{re.escape(separators)}]", text) if item.strip()]
 
 
 def _commission_rate() -> str:
@@ -1992,7 +1995,7 @@ def project_action(project_id: str, action: str) -> Response:
                 category_id=_category(),
                 bracket=_whole("bracket"),
                 duration_days=_whole("duration"),
-                skills=_listed(form.get("skills", ""), ","),
+                skills=_listed(form.get("skills", ""), ",،"),
                 questions=_listed(form.get("questions", ""), "\n"),
                 key=key,
             )
@@ -2322,9 +2325,15 @@ def contract_action(contract_id: str, action: str) -> Response:
     }
     if action not in actions:
         abort(404)
-    done = _CONTRACT_DONE[action]
+    done: tuple[str, str] | Callable[[], tuple[str, str]] = _CONTRACT_DONE[action]
     if action in _CONTRACT_REFUSED and not agree:
         done = _CONTRACT_REFUSED[action]
+    if action == "review":  # the second review publishes both
+
+        def done() -> tuple[str, str]:
+            both = len(market.contract_page(me, cid).reviews) == 2  # noqa: PLR2004 (the two sides)
+            return _BOTH_PUBLISHED if both else _CONTRACT_DONE["review"]
+
     if not command(actions[action], done):
         _discard(files)  # a submission the rules refused keeps no files
     return redirect(url_for("contract", contract_id=contract_id), 303)
@@ -2420,6 +2429,10 @@ _CONTRACT_REFUSED: Final = {
 }
 """What the person sees after saying no to an offer, an early end, a cancellation or a
 proposal of milestones."""
+_BOTH_PUBLISHED: Final = (
+    "نُشر التقييمان: تقييمك وتقييم الطرف الآخر",
+    "Both reviews are published: yours and the other side's",
+)
 
 
 # --- administration ------------------------------------------------------------------

@@ -83,6 +83,9 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
     assert f"{wallet.amount:,.2f} US$" in _text(page, "fund-balance-1")
     assert "رصيدك" in _text(page, "fund-balance-1")
     assert "رسوم" not in said  # the site's policy charges the client no fee
+    # where a refund goes, whatever paid (a walk-through: a card's refund reached the site's
+    # balance, and nothing had said so)
+    assert "يعود إلى رصيدك في الموقع، أيًّا كانت طريقة الدفع" in page.decode()
     # a policy with a client's fee: the fee and the total to pay are said
     policy = host.market.policy
     fee = ChargeRule(rate=Decimal("0.05"), fixed=Money.of(2, "USD"))

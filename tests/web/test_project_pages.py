@@ -430,3 +430,27 @@ def test_a_freelancer_finds_their_bids_and_credits_on_their_page(app):
     assert re.search(r'<a href="/projects/[^"]+"><bdi>تطبيق جوال لحجز المواعيد رقم', section[1])
     assert "صافي ربحك" in section.group(1)
     assert "عروض متبقية هذا الشهر:" in section.group(1)
+
+
+def test_my_projects_counts_the_bids_a_closed_project_received(app):
+    # a walk-through (2026-12-07): a closed project with bids read «العروض: 0»
+    ahmad, _sara, project_id, _path = _project_with_bid(app, 20)
+    _post(ahmad, f"/projects/{project_id}/close", f"/projects/{project_id}", key="pp-close-20")
+    mine = ahmad.get("/projects/mine").data.decode()
+    row = re.search(rf'<tr><td><a href="/projects/{project_id}">.*?</tr>', mine, re.DOTALL)
+    assert row is not None
+    assert "العروض: 1" in " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
+
+
+def test_skills_are_split_at_an_arabic_comma_too_and_keep_their_case(app):
+    # a walk-through (2026-12-07): «فلاتر، تطبيقات, Firebase» made one skill «فلاتر، تطبيقات»
+    # and "firebase"
+    ahmad = _client(app, "ahmad@example.com")
+    made = _post(ahmad, "/projects", "/projects", title="تطبيق جوال لحجز الملاعب الرياضية",
+                 category="mobile-apps", description=DESCRIPTION, bracket="3", duration="30",
+                 skills="فلاتر، تطبيقات, Firebase", visibility="public", hires="1",
+                 key="pp-skills")  # fmt: skip
+    project_id = made.headers["Location"].rsplit("/", 1)[-1]
+    page = ahmad.get(f"/projects/{project_id}").data.decode()
+    for skill in ("فلاتر", "تطبيقات", "Firebase"):
+        assert f"<bdi>{skill}</bdi>" in page or f">{skill}<" in page, skill

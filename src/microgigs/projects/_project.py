@@ -141,6 +141,14 @@ def _texts(
     return tuple(plain_text(field, value, *bounds) for value in short_list(field, values, most))
 
 
+def _once_each(skills: Sequence[str]) -> tuple[str, ...]:
+    """Each skill once, as first written ("Firebase" and "firebase" are one: the first)."""
+    kept: dict[str, str] = {}
+    for skill in skills:
+        kept.setdefault(skill.casefold(), skill)
+    return tuple(kept.values())
+
+
 def _public_texts(
     field: str, values: Sequence[str], most: int, bounds: tuple[int, int]
 ) -> tuple[str, ...]:
@@ -192,7 +200,7 @@ class ProjectTerms:
             description=message_text(
                 _("project description"), self.description, policy.description_length
             ),
-            skills=tuple(dict.fromkeys(skill.casefold() for skill in skills)),
+            skills=_once_each(skills),
             questions=_public_texts(
                 _("questions"), self.questions, policy.questions_max, _QUESTION
             ),
