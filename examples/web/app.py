@@ -809,6 +809,12 @@ NOTE_VERBS: Final = {
     "submitted": ("سلّم الدفعة", "submitted the milestone"),
     "changes_requested": ("طلب تعديلات", "asked for changes"),
     "disputed": ("فتح نزاعًا", "opened a dispute"),
+    "released": (
+        "حسم النزاع: حُرِّرت الدفعة للمستقل",
+        "decided the dispute: released to the freelancer",
+    ),
+    "refunded": ("حسم النزاع: أُعيدت الدفعة للعميل", "decided the dispute: refunded to the client"),
+    "split": ("حسم النزاع: قُسِّمت الدفعة بين الطرفين", "decided the dispute: split between the two"),
 }
 """What a milestone's note says its author did (a verb after their name), by the status."""
 

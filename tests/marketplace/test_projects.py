@@ -808,6 +808,22 @@ def test_agreeing_to_an_early_end_that_leaves_a_dispute_is_an_answer_given(marke
         market.answer_end(freelancer, contract, agree=True, key="agree-end-again")
 
 
+def test_an_admins_decision_is_kept_in_the_milestones_history(market):
+    # a walk-through (2026-12-07): after a split, the history still ended with the dispute;
+    # nothing said who decided, when, or what
+    client, freelancer, contract = funded(market)
+    market.dispute_milestone(client, contract, 1, "لم يكتمل العمل", key="d")
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.SPLIT, usd(200), key="split")
+    (milestone,) = market.contract_page(freelancer, contract).contract.milestones
+    decision = milestone.history[-1]
+    assert (MilestoneStatus.SPLIT, ADMIN.member_id, market.clock.now()) == (
+        decision.status,
+        decision.author_id,
+        decision.at,
+    )
+    assert "لم يكتمل العمل" == milestone.note  # the latest words written stay the dispute's
+
+
 def test_the_freelancer_cannot_fund_and_the_client_cannot_submit(market):
     client, freelancer, _other = people(market)
     _project, contract = hired(market, client, freelancer)

@@ -149,6 +149,13 @@ def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened
     assert "فتح نزاعًا" in _text(page, "note-1-1")
     ahmad.get("/lang/en")
     assert "opened a dispute" in _text(ahmad.get(path).data, "note-1-1")
+    # the team's decision joins the history, named as the team, with when
+    admin = client_of(app, "admin@example.com")
+    post(admin, f"{path}/resolve", path, number="1", resolution="release", key="feminine-r")
+    ahmad.get("/lang/ar")
+    decided = _text(ahmad.get(path).data, "note-1-2")
+    assert "فريق الموقع" in decided
+    assert "حُرِّرت الدفعة للمستقل" in decided
 
 
 def _card_chosen(page: bytes, number: int) -> bool:

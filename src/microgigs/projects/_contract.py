@@ -247,7 +247,8 @@ class MilestoneNote:
     """What one side wrote when it moved a milestone: a submission, a request, a dispute."""
 
     status: MilestoneStatus
-    """The status the milestone went to: submitted, changes requested or disputed."""
+    """The status the milestone went to: submitted, changes requested or disputed; or
+    released, refunded or split by an admin's decision (whose ``text`` is empty)."""
     author_id: MemberId
     text: str
     at: datetime
@@ -745,7 +746,11 @@ class Contract:
             if refund.currency != zero.currency or not zero < refund < milestone.amount:
                 raise InvalidRefund(amount=refund, maximum=milestone.amount)
             refunded = refund
-        return [self._settle(number, refunded, now)]
+        settled = self._settle(number, refunded, now)
+        decided = self.milestone(number)  # the decision joins the history, not the note
+        decision = MilestoneNote(decided.status, actor.member_id or MemberId(""), "", utc(now))
+        self._set(attrs.evolve(decided, history=(*decided.history, decision)))
+        return [settled]
 
     # --- changing the plan by agreement --------------------------------------------------------
 
