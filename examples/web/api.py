@@ -510,7 +510,9 @@ def me() -> Response:
     """The caller and their balances; an admin is said to be one, with no balances."""
     actor = _actor()
     if actor.role is Role.ADMIN:  # no member of the market: nothing to hold or earn
-        return jsonify(id=actor.member_id, admin=True, balances=None)
+        return jsonify(
+            id=actor.member_id, admin=True, balances=None, currency=_market().policy.currency
+        )
     held = _market().balances(actor)
     balances = {name: _money(m) for name, m in balances_of(held).items()}
     balances["withdrawing"] = _money(held.withdrawing)  # asked for, not yet paid out

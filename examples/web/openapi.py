@@ -297,7 +297,7 @@ def _document() -> dict[str, Any]:
                 "summary": "The caller and their balances (an admin: admin true, balances null)",
                 "security": BEARER,
                 "responses": {"200": _json({"type": "object",
-                    "required": ["id", "admin", "balances"],
+                    "required": ["id", "admin", "balances", "currency"],
                     "properties": {"id": {"type": "string"}, "admin": {"type": "boolean"},
                         "currency": {"type": "string", "example": "USD"},
                         "balances": {"type": ["object", "null"], "properties": {
@@ -325,7 +325,7 @@ def _document() -> dict[str, Any]:
             }},
             "/api/v1/cart": {"get": {
                 "operationId": "getCart", "summary": "The caller's cart", "security": BEARER,
-                "responses": {"200": _json(CART), **_errors(401)},
+                "responses": {"200": _json(CART), **_errors(401, 403)},  # 403: an admin
             }},
             "/api/v1/checkout": {"post": {
                 "operationId": "checkout", "summary": "Pay the cart: one order per line",

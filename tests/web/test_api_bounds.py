@@ -199,7 +199,8 @@ def test_me_answers_an_admin_without_balances(app):
     token = bearer(client, "admin@example.com")
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert 200 == answer.status_code, answer.json
-    assert {"admin": True, "balances": None} == {k: answer.json[k] for k in ("admin", "balances")}
+    said = {k: answer.json.get(k) for k in ("admin", "balances", "currency")}
+    assert {"admin": True, "balances": None, "currency": "USD"} == said  # the currency too
     assert answer.json["id"]
     member = bearer(client, "ahmad@example.com")
     mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {member}"}).json
@@ -300,3 +301,12 @@ def test_no_token_registers_a_member_without_an_account(app, host, email):
     assert host.accounts.holder("no-account@example.com") is None
     with pytest.raises(NotFound):
         host.market.profile_by_username("no_account")
+
+
+def test_an_admins_token_reading_the_cart_is_403_as_the_document_says(app):
+    client = app.test_client()
+    token = bearer(client, "admin@example.com")
+    answer = client.get("/api/v1/cart", headers={"Authorization": f"Bearer {token}"})
+    assert (403, "permission_denied") == (answer.status_code, answer.json["code"])
+    document = client.get("/openapi.json").json
+    assert "403" in document["paths"]["/api/v1/cart"]["get"]["responses"]
