@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    host = bootstrap(options.db, demo=options.demo)
+    try:
+        host = bootstrap(options.db, demo=options.demo)
+    except ValueError as error:  # a mail server it cannot use, named in the environment
+        print(f"microgigs: {error}", file=sys.stderr, flush=True)
+        return 2
     try:
         try:
             app = create_app(host)

@@ -37,9 +37,19 @@ _VISITOR = "v."
 """How a visitor's cookie begins; a member's is a signed id, whose letters hold no dot."""
 
 
+SECRET_KEY_LENGTH = 32
+"""The fewest characters ``MICROGIGS_SECRET_KEY`` may have (``token_hex(32)`` gives 64)."""
+
+
 def secret_key(*, demo: bool) -> str:
     """``$MICROGIGS_SECRET_KEY``; a random key (and a loud warning) only for a demo."""
     given = os.environ.get("MICROGIGS_SECRET_KEY", "")
+    if given and len(given) < SECRET_KEY_LENGTH:  # a short key's signatures can be guessed
+        message = (
+            f"MICROGIGS_SECRET_KEY is too short: at least {SECRET_KEY_LENGTH} characters "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+        raise RuntimeError(message)
     if given:
         return given
     if not demo:

@@ -27,7 +27,7 @@ def test_gunicorn_with_two_workers_shares_sessions_and_tokens(tmp_path):
     db = str(tmp_path / "market.sqlite3")
     bootstrap(db, demo=True).close()
     port = free_port()
-    env = {**os.environ, "MICROGIGS_DATABASE": db, "MICROGIGS_SECRET_KEY": "gunicorn-test",
+    env = {**os.environ, "MICROGIGS_DATABASE": db, "MICROGIGS_SECRET_KEY": "g" * 40,
            "MICROGIGS_FILES": str(tmp_path / "files"), "MICROGIGS_BIND": f"127.0.0.1:{port}",
            "WEB_CONCURRENCY": "2", "MICROGIGS_HTTPS": "0",  # plain HTTP here
            "MICROGIGS_SMTP_URL": "log"}  # links in the log, as a site being tried  # fmt: skip
@@ -103,7 +103,7 @@ def test_gunicorn_stops_and_says_why_when_the_site_is_not_told_where_its_mail_go
     # a worker that exited at import was started again for ever (a SystemExit); raised as
     # the missing secret key is, gunicorn stops
     env = {k: v for k, v in os.environ.items() if k != "MICROGIGS_SMTP_URL"}
-    env |= {"MICROGIGS_DATABASE": str(tmp_path / "site.sqlite3"), "MICROGIGS_SECRET_KEY": "k",
+    env |= {"MICROGIGS_DATABASE": str(tmp_path / "site.sqlite3"), "MICROGIGS_SECRET_KEY": "k" * 32,
             "MICROGIGS_BIND": f"127.0.0.1:{free_port()}", "WEB_CONCURRENCY": "1"}  # fmt: skip
     stopped = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],

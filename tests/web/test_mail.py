@@ -109,7 +109,7 @@ def test_a_mail_server_that_fails_is_logged_without_the_link_and_the_request_goe
 
 def test_a_site_is_told_where_its_mail_goes(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("MICROGIGS_SMTP_URL", raising=False)
-    monkeypatch.setenv("MICROGIGS_SECRET_KEY", "mail-test")
+    monkeypatch.setenv("MICROGIGS_SECRET_KEY", "mail-test-key-of-at-least-32-characters")
     assert 2 == main.main(["--db", str(tmp_path / "site.sqlite3")])
     assert "MICROGIGS_SMTP_URL is not set" in capsys.readouterr().err
     monkeypatch.setenv("MICROGIGS_SMTP_URL", "log")

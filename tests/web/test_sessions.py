@@ -17,7 +17,7 @@ from app import bootstrap, create_app
 from flask import request
 from forms import csrf_of, log_in
 
-SECRET = "shared-by-every-worker"  # noqa: S105 (a test's key)
+SECRET = "shared-by-every-worker-and-every-restart"  # noqa: S105 (a test's key)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def serve(db, *options, secret="a-key-for-this-test", smtp="log"):  # noqa: S107
+def serve(db, *options, secret="a-key-for-this-test-of-forty-characters", smtp="log"):  # noqa: S107
     """Start the host on ``db`` with ``options``; the home page and the server's output."""
     port = free_port()
     unset = {"MICROGIGS_SECRET_KEY", "MICROGIGS_SMTP_URL"}
@@ -82,3 +82,14 @@ def test_a_site_not_told_where_its_mail_goes_refuses_to_start_and_says_why(tmp_p
     assert "MICROGIGS_SMTP_URL is not set" in output
     demo, _output = serve(tmp_path / "demo.sqlite3", "--demo", smtp="")
     assert 'class="demo-banner"' in demo  # a demo shows its links on the page itself
+
+
+def test_a_site_refuses_a_short_key_or_a_mail_server_it_cannot_use_and_says_why(tmp_path):
+    # a hostile review (2026-12-07): "abc" signed the sessions, and ftp://x stopped the site
+    # with a traceback instead of the one line the other refusals print
+    page, output = serve(tmp_path / "short.sqlite3", secret="abc")  # noqa: S106 (refused)
+    assert ("", True) == (page, "MICROGIGS_SECRET_KEY is too short" in output), output
+    page, output = serve(tmp_path / "ftp.sqlite3", smtp="ftp://x")
+    assert "" == page
+    assert "microgigs: MICROGIGS_SMTP_URL must be smtp://" in output
+    assert "Traceback" not in output
