@@ -426,6 +426,7 @@ def _helpers() -> dict[str, Any]:
         "suspended": _suspended(),
         "is_admin": g.admin,
         "NOTE_VERBS": NOTE_VERBS,
+        "quoted": quoted,
         "demo": _host().demo,
         "tree": TREE,
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
@@ -577,6 +578,12 @@ def back(default: str = "/") -> Response:
 def tell(arabic: str, english: str, kind: str) -> None:
     """Flash a note to the reader in their language (``kind``: ok, note or error)."""
     flash(arabic if g.lang == "ar" else english, kind)
+
+
+def quoted(text: str) -> Markup:
+    """A member's words quoted as the reader's language quotes: «…» in Arabic, “…” in English."""
+    opening, closing = ("«", "»") if g.lang == "ar" else ("\u201c", "\u201d")
+    return Markup("{}<bdi>{}</bdi>{}").format(opening, text, closing)
 
 
 def stars(given: float) -> Markup:
@@ -1988,7 +1995,7 @@ def project_action(project_id: str, action: str) -> Response:
         if (terms := _bid_terms()) is not None:
             command(
                 lambda k: _market().place_bid(me, pid, **terms, key=k),
-                ("أُرسل عرضك إلى صاحب المشروع", "Your bid was sent to the client"),
+                ("أُرسل عرضك إلى العميل", "Your bid was sent to the client"),
             )
     elif action == "resubmit":
 

@@ -158,6 +158,21 @@ def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened
     assert "حُرِّرت الدفعة للمستقل" in decided
 
 
+def test_a_milestone_never_funded_of_a_contract_ended_early_says_so(app, host):
+    # a walk-through (2026-12-07): it stayed «مخططة» ("planned") on a finished contract
+    made = _offer(app, host, "ended")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="ended-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="balance", key="ended-fund")  # back
+    post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="ended-end")
+    post(khaled, f"{path}/answer_end", path, agree="yes", key="ended-agree")
+    page = ahmad.get(path).data.decode()
+    assert "لم تُموَّل، وانتهى العقد" in page
+    ahmad.get("/lang/en")
+    assert "never funded: the contract is over" in ahmad.get(path).data.decode()
+
+
 def _card_chosen(page: bytes, number: int) -> bool:
     found = re.search(rf'id="confirm-fund-{number}".*?</details>', page.decode(), re.DOTALL)
     assert found is not None
