@@ -454,3 +454,19 @@ def test_skills_are_split_at_an_arabic_comma_too_and_keep_their_case(app):
     page = ahmad.get(f"/projects/{project_id}").data.decode()
     for skill in ("فلاتر", "تطبيقات", "Firebase"):
         assert f"<bdi>{skill}</bdi>" in page or f">{skill}<" in page, skill
+
+
+def test_a_refused_hire_opens_its_form_again_saying_why(app):
+    # a walk-through (2026-12-07): after milestones that did not add up, the hire form was
+    # folded away, its message only at the page's top
+    ahmad, _sara, project_id, path = _project_with_bid(app, 21)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode())
+    assert bid is not None
+    hire = f"/projects/{project_id}/bids/{bid.group(1)}/hire"
+    milestones = {"milestone_title_0": "الواجهات", "milestone_amount_0": "100",
+                  "milestone_title_1": "البرمجة", "milestone_amount_1": "100"}  # fmt: skip
+    _post(ahmad, hire, path, key="pp-bad-hire", **milestones)  # $200 of a $400 bid
+    page = ahmad.get(path).data.decode()
+    form = re.search(r'<details class="confirm hire" open>.*?</details>', page, re.DOTALL)
+    assert form is not None
+    assert '<p class="refused">' in form.group(0)
