@@ -168,7 +168,7 @@ ORDERS_PAGE: Final = 20
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
 _AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,20}([.\u066b][0-9\u0660-\u0669]{1,2})?")
-_WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,6}")
+_WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,30}")  # longer is no number anyone means
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
