@@ -967,7 +967,7 @@ def search() -> str:
     if typed_price and max_price is None:  # said, then searched without it
         tell(
             f"السعر الأقصى «{typed_price[:20]}» ليس مبلغًا بالدولار، فبُحث بدونه",
-            f"The highest price «{typed_price[:20]}» is not an amount in dollars: ignored",
+            f"The highest price “{typed_price[:20]}” is not an amount in dollars: ignored",
             "error",
         )
     try:
@@ -2934,7 +2934,7 @@ class FormError(Exception):
         (arabic, english), shown = field_name(name), typed[:40]
         return cls(
             f"{arabic}: لم نفهم «{shown}»؛ اكتب عددًا صحيحًا مثل 3.",
-            f"{english}: «{shown}» is not a whole number; write one like 3.",
+            f"{english}: “{shown}” is not a whole number; write one like 3.",
         )
 
     @classmethod
@@ -2944,7 +2944,7 @@ class FormError(Exception):
         return cls(
             f"{arabic}: لم نفهم «{shown}»؛ اكتب مبلغًا بالدولار مثل 25.00"
             " (منزلتان عشريتان على الأكثر).",
-            f"{english}: «{shown}» is not an amount; write one like 25.00 (at most two decimals).",
+            f"{english}: “{shown}” is not an amount; write one like 25.00 (at most two decimals).",
         )
 
     @classmethod
@@ -2955,7 +2955,7 @@ class FormError(Exception):
         (arabic, english), shown = field_name(name), typed[:40]
         return cls(
             f"{arabic}: لا يوجد خيار «{shown}»؛ اختر واحدًا من: {'، '.join(arabic_choices)}.",
-            f"{english}: there is no choice «{shown}»; choose one of: "
+            f"{english}: there is no choice “{shown}”; choose one of: "
             f"{', '.join(english_choices)}.",
         )
 
@@ -2965,7 +2965,7 @@ class FormError(Exception):
         shown = typed[:20]
         return cls(
             f"فئة الميزانية: لا توجد فئة «{shown}»، فعُرضت المشاريع بكل الميزانيات.",
-            f"Budget bracket: there is no bracket «{shown}»; projects of every budget are shown.",
+            f"Budget bracket: there is no bracket “{shown}”; projects of every budget are shown.",
         )
 
     @classmethod
