@@ -59,7 +59,7 @@ from microgigs.ids import MemberId  # noqa: E402
 from microgigs.testing.demo import ADMIN_ID, SELLERS  # noqa: E402
 
 PASSWORD = "load-test-password"  # noqa: S105 (the bench's own throwaway accounts)
-SECRET = "web-load-bench-key"  # noqa: S105
+SECRET = "web-load-bench-key-of-at-least-32-chars"  # noqa: S105 (the bench's own)
 OPERATIONS = (
     "top_up", "add_to_cart", "checkout", "instructions", "deliver", "accept", "read_order",
 )  # fmt: skip

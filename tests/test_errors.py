@@ -129,7 +129,9 @@ def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
         (
             InvalidText(field="comment", minimum=0, maximum=2000),
             "comment must be at most 2000 characters of plain text.",
-            "التعليق: يلزم نص عادي لا يزيد على 2000 حرفًا.",
+            # no counted noun after the number: «2000 حرفًا» was wrong Arabic (a hundred, a
+            # thousand take «حرفٍ»), whatever the number a policy sets
+            "التعليق: يلزم نص عادي، عدد حروفه 2000 على الأكثر.",
         ),
         (
             MilestonesMismatch(total=Money.of(60, "USD"), count=1, minimum=Money.of(5, "USD")),
@@ -139,7 +141,7 @@ def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
         (
             InvalidText(field="comment", minimum=1, maximum=2000),
             "comment must be 1 to 2000 characters of plain text.",
-            "من 1 إلى 2000",
+            "التعليق: يلزم نص عادي، عدد حروفه من 1 إلى 2000.",
         ),
     ],
 )

@@ -420,7 +420,7 @@ def register() -> tuple[Response, int]:
     password = _text(body, "password")
     if not password_allowed(password):
         raise BadRequest(
-            "كلمة المرور: من 8 إلى 128 حرفًا، 8 منها على الأقل ليست مسافات.",
+            "كلمة المرور: عدد حروفها من 8 إلى 128، منها 8 على الأقل ليست مسافات.",
             "password: 8 to 128 characters, at least 8 of them not spaces.",
         )
     account, made = current_app.extensions["host"].register(

@@ -427,6 +427,7 @@ def _helpers() -> dict[str, Any]:
         "is_admin": g.admin,
         "NOTE_VERBS": NOTE_VERBS,
         "quoted": quoted,
+        "service_title": service_title,
         "demo": _host().demo,
         "tree": TREE,
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
@@ -578,6 +579,14 @@ def back(default: str = "/") -> Response:
 def tell(arabic: str, english: str, kind: str) -> None:
     """Flash a note to the reader in their language (``kind``: ok, note or error)."""
     flash(arabic if g.lang == "ar" else english, kind)
+
+
+def service_title(service_id: str) -> str:
+    """A service's title as its reader may see it, or that it is no longer on sale."""
+    try:
+        return _market().service(viewer(), ServiceId(service_id)).title
+    except MicrogigsError:  # paused, in review after an edit, its seller suspended
+        return "خدمة لم تعد معروضة" if g.lang == "ar" else "a service no longer on sale"
 
 
 def quoted(text: str) -> Markup:
@@ -2639,12 +2648,12 @@ def _password_refused(password: str) -> str:
     shortest, longest = PASSWORD_LENGTH
     if len(password) > longest:
         return (
-            f"كلمة المرور أطول من المسموح: {longest} حرفًا على الأكثر."
+            f"كلمة المرور أطول من المسموح: عدد حروفها {longest} على الأكثر."
             if g.lang == "ar"
             else f"The password is too long: at most {longest} characters."
         )
     return (
-        f"كلمة المرور من {shortest} أحرف على الأقل، لا تُحسب منها المسافات."
+        f"كلمة المرور قصيرة: عدد حروفها {shortest} على الأقل، لا تُحسب منها المسافات."
         if g.lang == "ar"
         else f"The password needs at least {shortest} characters, spaces not counted."
     )
