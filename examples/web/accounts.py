@@ -40,10 +40,11 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import attrs
 from limits import storage as limit_counters  # Flask-Limiter's counters, not microgigs'
@@ -57,12 +58,21 @@ POOL_SIZE = 4
 """The most connections the store holds at once, on SQLite as on PostgreSQL."""
 
 
+_UNSEEN: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+"""Categories of characters that draw nothing of their own: spaces, controls, format marks."""
+_FILLERS: Final = frozenset("\u115f\u1160\u3164\uffa0")
+"""Hangul fillers: letters by their category, blank on the screen."""
+
+
 def password_allowed(password: str) -> bool:
-    """8 to 128 characters, at least 8 of them not spaces (eight spaces guard nothing)."""
+    """8 to 128 characters, at least 8 of them seen: eight spaces, or blank ones, guard nothing."""
     shortest, longest = PASSWORD_LENGTH
-    return shortest <= len(password) <= longest and (
-        sum(not character.isspace() for character in password) >= shortest
-    )
+    return shortest <= len(password) <= longest and sum(map(_seen, password)) >= shortest
+
+
+def _seen(character: str) -> bool:
+    """Whether ``character`` draws something: not a space, a control, a mark or a filler."""
+    return unicodedata.category(character) not in _UNSEEN and character not in _FILLERS
 
 
 RESET = "reset:"

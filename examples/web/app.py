@@ -97,6 +97,7 @@ from microgigs.errors import (
     PermissionDenied,
     ServiceNotAvailable,
     StaleWrite,
+    UnknownUpgrade,
 )
 from microgigs.ids import (
     BidId,
@@ -133,6 +134,7 @@ from microgigs.projects import (
     AspectRating,
     BidStatus,
     Contract,
+    ContractStatus,
     Milestone,
     MilestonePlan,
     MilestoneStatus,
@@ -649,6 +651,10 @@ _PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
             "Confirm your e-mail address first, with the link we sent you (or ask for a new"
             " one on your account page): no money moves before that."
         ),
+    ),
+    UnknownUpgrade: (  # a cart line's upgrade the seller replaced since
+        "أحد التطويرات التي اخترتها لم يعد يقدمه البائع: اختر التطويرات من جديد من صفحة الخدمة.",
+        "An upgrade you chose is no longer offered: choose them again on the service's page.",
     ),
     ServiceNotAvailable: (  # said where the service is shown: its id means nothing, and
         # the reason is not the buyer's to know (a seller's suspension is not a pause)
@@ -1295,7 +1301,7 @@ def act(order_id: str, action: str) -> Response:
         "decline": lambda k: _market().decline(me, oid, text or None, key=k),
         "ask_cancel": lambda k: _market().request_cancellation(me, oid, text or None, key=k),
         "answer_cancel": lambda k: _market().answer_cancellation(
-            me, oid, agree=form.get("agree") == "yes", key=k
+            me, oid, agree=_yes_or_no("agree", ["نعم", "لا"], ["yes", "no"]), key=k
         ),
         "review": lambda k: _market().review(me, oid, stars=_whole("stars"), comment=text, key=k),
         "resolve": lambda k: _market().resolve_dispute(
@@ -2242,28 +2248,40 @@ def _days(period: relativedelta) -> int:
     return (later(now, period) - now).days
 
 
-def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split]], Money, Money]:
+def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split, str]], Money, Money]:
     """What the freelancer earns of each milestone after the commission, and in all.
 
     The library's own split (as a bid's net, ``BidView.net``, and each release in the
-    ledger): ``(milestones with their splits, commission in all, earned in all)``. A
-    settled milestone counts what was released of it (none when it went back to the
-    client); the others, their amount, as the offer said.
+    ledger): ``(milestones with their splits and what they came to, commission in all,
+    earned in all)``. A settled milestone counts what was released of it; one never funded
+    of a finished contract, nothing; the others, their amount, as the offer said. What it
+    came to: ``released``, ``refunded``, ``split``, ``never`` (funded), or ``""`` (to come).
     """
     commission = _market().policy.projects.commission
     zero = Money.zero(contract.total.currency)
+    over = contract.status in _FINISHED_CONTRACTS
 
-    def earned(m: Milestone) -> Money:
-        if m.released is not None:
-            return m.released
-        return zero if m.status is MilestoneStatus.REFUNDED else m.amount
+    def came_to(m: Milestone) -> tuple[Money, str]:
+        if m.status.is_settled:
+            return m.released or zero, m.status.value  # released, refunded or split
+        if over and not m.status.holds_money:
+            return zero, "never"
+        return m.amount, ""
 
-    rows = [(m, split(earned(m), commission)) for m in contract.milestones]
+    rows = []
+    for m in contract.milestones:
+        basis, outcome = came_to(m)
+        rows.append((m, split(basis, commission), outcome))
     return (
         rows,
-        sum((part.commission for _m, part in rows), zero),
-        sum((part.seller_net for _m, part in rows), zero),
+        sum((part.commission for _m, part, _o in rows), zero),
+        sum((part.seller_net for _m, part, _o in rows), zero),
     )
+
+
+_FINISHED_CONTRACTS: Final = frozenset(
+    {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}
+)
 
 
 def _client_fees(contract: Contract) -> dict[int, Money]:
@@ -2303,7 +2321,8 @@ def contract_action(contract_id: str, action: str) -> Response:
     market, text = _market(), form.get("body", "")
     parties = market.contract_page(me, cid).contract  # others: 403
     client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
-    agree = form.get("agree") == "yes"
+    answering = action in {"answer_offer", "answer_proposal", "answer_end", "answer_cancel"}
+    agree = answering and _yes_or_no("agree", ["نعم", "لا"], ["yes", "no"])  # never a default
     method = _payment_method("balance") if action == "fund" else None
     resolution = (
         _choice(Resolution, "resolution", form.get("resolution", ""))
@@ -3014,6 +3033,7 @@ _FIELDS: Final = {
     "paid": ("نتيجة التحويل", "Payout outcome"),
     "suspend": ("الإيقاف", "Suspension"),
     "grant": ("مستوى المحترف", "Professional level"),
+    "agree": ("جوابك", "Your answer"),
     "status": ("حالة الطلب", "Order status"),
     "visibility": ("ظهور المشروع", "Who sees the project"),
     "resolution": ("القرار في النزاع", "Decision on the dispute"),

@@ -794,6 +794,20 @@ def test_a_freelancer_answers_an_early_end_once(market):
     assert (usd(1800), usd(0), usd(0)) == money(market, client, freelancer)
 
 
+def test_after_the_days_to_answer_an_early_end_no_answer_is_taken(market):
+    # a hostile review (2026-12-07): until tick ran, a late dispute froze the money that the
+    # seven days had given back to the client
+    client, freelancer, contract = funded(market)
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.clock.set(market.clock.now() + 8 * DAY)
+    assert "answer_end" not in market.contract_page(freelancer, contract).next_commands
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_end(freelancer, contract, agree=False, reason="متأخر", key="late")
+    market.tick()
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+    assert (usd(3000), usd(0), usd(0)) == money(market, client, freelancer)
+
+
 def test_agreeing_to_an_early_end_that_leaves_a_dispute_is_an_answer_given(market):
     # a milestone already disputed when the client ends: the freelancer's agreement gives
     # back the rest, and is not asked again while the admin decides the dispute

@@ -42,6 +42,7 @@ from microgigs.errors import (
     ReviewNotAllowed,
     ServiceNotAvailable,
     ServiceStatusConflict,
+    UnknownUpgrade,
     WithdrawalTooSmall,
 )
 from microgigs.ids import CategoryId, MemberId
@@ -641,6 +642,16 @@ def test_a_cart_lines_quantity_changes_in_one_step_keeping_its_upgrades(market):
     with pytest.raises(PermissionDenied):
         market.change_quantity(ADMIN, service, 2, key="q-6")
     assert NotFound in c.ChangeQuantity.errors
+    # an upgrade the seller replaced since: UnknownUpgrade, declared (a hostile review)
+    market.add_to_cart(buyer, service, upgrade_ids=upgrades[:1], key="q-7")
+    kept = market.service(Actor.system(), service).upgrades[1:]
+    market.edit_service(_seller, service, upgrades=[
+        NewUpgrade("ملف مفتوح المصدر", usd(20), 2), *(NewUpgrade(u.title, u.price, u.extra_days)
+                                                      for u in kept)], key="q-8")  # fmt: skip
+    market.moderate_service(ADMIN, service, key="q-9")
+    with pytest.raises(UnknownUpgrade) as gone:
+        market.change_quantity(buyer, service, 2, key="q-10")
+    assert type(gone.value) in c.ChangeQuantity.errors
 
 
 def test_favourites_carts_profiles_and_suspension(market):

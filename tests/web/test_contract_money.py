@@ -19,6 +19,7 @@ from test_projects import DESCRIPTION, client_of, member_id, post
 
 from microgigs import Money
 from microgigs.actors import Actor
+from microgigs.ids import ContractId
 from microgigs.policy import ChargeRule
 
 
@@ -121,6 +122,49 @@ def test_the_freelancer_keeps_seeing_what_they_earn_after_accepting(app, host):
     assert "$150.00 $30.00 $120.00" in _text(released, "earning-1")
     assert "released to you" in _text(released, "earning-1")
     assert "$450.00 $90.00 $360.00" in _text(released, "earning-total")
+
+
+def test_the_earnings_table_says_what_each_milestone_came_to(app, host):
+    # a hostile review (2026-12-07): a refunded milestone read "released to you, and refunded
+    # to the client", each released one "and refunded to the client $0.00" (with an Arabic
+    # comma on the English page), and a milestone never funded of an ended contract counted
+    made = _offer(app, host, "came-to")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    admin = client_of(app, "admin@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="came-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="balance", key="came-fund-1")
+    post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="came-d")
+    post(admin, f"{path}/resolve", path, number="1", resolution="refund", key="came-r")
+    post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="came-end")
+    khaled.get("/lang/en")
+    page = khaled.get(path).data
+    first, second = _text(page, "earning-1"), _text(page, "earning-2")
+    assert "refunded to the client" in first
+    assert "released to you" not in first
+    assert "$150.00 $0.00 $0.00" in first
+    assert "never funded" in second
+    assert "$300.00 $0.00 $0.00" in second
+    assert "$450.00 $0.00 $0.00" in _text(page, "earning-total")
+    assert "،" not in _text(page, "earnings")
+
+
+def test_an_answer_that_says_neither_yes_nor_no_changes_nothing(app, host):
+    # a hostile review (2026-12-07): a post without "agree" disputed an early end (freezing
+    # the money) or declined an offer: anything but "yes" was read as "no"
+    made = _offer(app, host, "neither")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    him, contract = Actor.member(member_id(host, "khaled_dev")), ContractId(path.rsplit("/")[-1])
+    post(khaled, f"{path}/answer_offer", path, key="neither-offer")  # no "agree"
+    assert "answer_offer" in host.market.contract_page(him, contract).next_commands
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="neither-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="balance", key="neither-fund")
+    post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="neither-end")
+    post(khaled, f"{path}/answer_end", path, body="لا أوافق", key="neither-answer")
+    page = host.market.contract_page(him, contract)
+    assert "answer_end" in page.next_commands  # still his to answer: nothing disputed
+    assert "لا يوجد خيار" in khaled.get(path).data.decode()
 
 
 def test_a_cancellation_request_tells_the_side_who_answers_that_it_waits_for_them(app, host):

@@ -13,6 +13,7 @@ from forms import csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus
+from microgigs.ids import MemberId
 from microgigs.ranking import ListingQuery
 
 
@@ -128,3 +129,32 @@ def test_a_form_sent_again_under_its_key_says_so_not_done(app, host):
     assert "This form was sent before" in said
     assert "The service is paused" not in said
     assert ServiceStatus.ACTIVE is host.market.service(Actor.system(), service).status
+
+
+def test_the_team_takes_over_a_sellers_pause_and_a_suspended_seller_reads_no_false_note(app, host):
+    # a hostile review (2026-12-07): on a service its seller paused the team was offered
+    # "Put back on sale" (always refused) and no pause; a suspended seller's own pause read
+    # "Paused by the site team"
+    service, email = _a_service_and_its_sellers_email(host, skip=4)
+    seller = app.test_client()
+    seller.get("/lang/en?next=/")
+    log_in(seller, email)
+    _post(seller, "/dashboard", f"/services/{service}/pause", "en")
+    admin = app.test_client()
+    admin.get("/lang/en?next=/")
+    log_in(admin, "admin@example.com")
+    page = admin.get(f"/services/{service}").get_data(as_text=True)
+    assert f'action="/services/{service}/resume"' not in page
+    assert "Paused by its seller" in _text(page)
+    _post(admin, f"/services/{service}", f"/services/{service}/pause", "en")
+    assert host.market.service(Actor.system(), service).paused_by_admin
+    assert f'action="/services/{service}/resume"' in admin.get(f"/services/{service}").get_data(
+        as_text=True
+    )
+    _post(admin, "/admin", f"/services/{service}/resume", "en")
+    _post(seller, "/dashboard", f"/services/{service}/pause", "en")  # the seller's own again
+    member = host.market.profile_by_username(email.split("@")[0]).member_id
+    host.market.suspend_member(Actor.admin(MemberId("staff")), member, "مخالفة", key="sus-4")
+    desk = _text(seller.get("/dashboard").get_data(as_text=True))
+    assert "Paused by the site team" not in desk
+    host.market.reinstate_member(Actor.admin(MemberId("staff")), member, key="rein-4")

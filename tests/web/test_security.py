@@ -242,7 +242,9 @@ def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
     assert (400, 400) == (site.status_code, api.status_code)
     assert "كلمة المرور" in api.json["message"]
     # a hostile review (2026-12-07): spaces between letters counted ("abc defg" was taken)
-    for n, spaced in enumerate(("abc defg", "   a   b   c   d   ")):
+    # nor invisible characters: zero-width spaces, Hangul fillers, NUL (the same review)
+    unseen = ("\u200b" * 8, "\u3164" * 8, "\x00" * 8, "abc\u200b\u200b\u200b\u200b\u200bd")
+    for n, spaced in enumerate(("abc defg", "   a   b   c   d   ", *unseen)):
         answer = client.post(
             "/api/v1/members",
             json={

@@ -139,11 +139,14 @@ _REPLAYS: Final[ContextVar[int]] = ContextVar("microgigs_replays", default=0)
 
 
 def replays() -> int:
-    """How many commands run in this thread (or task) were answered from their record.
+    """How many commands run in this context were answered from their record.
 
     A command sent again under its key with the same payload changes nothing and returns
     the first result: a host reads this before and after a call to tell such a replay
-    from a first run, and say so ("this form was sent before") rather than "done".
+    from a first run, and say so ("this form was sent before") rather than "done". The
+    count is a context variable: each thread and each asyncio task has its own, and a call
+    run in a copy of the context (``asyncio.to_thread``, ``loop.run_in_executor``) counts
+    in the copy, so read it where the call runs.
     """
     return _REPLAYS.get()
 
@@ -263,11 +266,12 @@ class Marketplace(Queries, ProjectQueries):
                     return outcome
         if done.fingerprint != fingerprint:
             raise IdempotencyConflict(key=key)
-        _REPLAYS.set(_REPLAYS.get() + 1)
         recorded = orjson.loads(done.result)
-        if recorded is None:
-            return cast("R", None)
-        return cast("R", converter.structure(recorded, command.result))  # type: ignore[arg-type]
+        answer = (
+            None if recorded is None else converter.structure(recorded, command.result)  # type: ignore[arg-type]
+        )
+        _REPLAYS.set(_REPLAYS.get() + 1)  # counted once it is answered
+        return cast("R", answer)
 
     def _void(self, context: Context) -> None:
         for receipt in context.charges:

@@ -577,8 +577,9 @@ def next_commands(
         found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
         found += _active_commands(contract, actor, held, client=client, freelancer=freelancer)
-    if status is ContractStatus.ENDING and freelancer and contract.end_refund_at is not None:
-        found.append("answer_end")  # not once answered: what is left is disputed
+    answer_by = contract.end_refund_at
+    if status is ContractStatus.ENDING and freelancer and answer_by and now < answer_by:
+        found.append("answer_end")  # not once answered, nor past its days
     if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
         found.append("resolve_milestone")
     closes = contract.reviews_close_at(policy)

@@ -570,9 +570,20 @@ class AddToCart(ServiceCommand[None]):
 
 @attrs.frozen
 class ChangeQuantity(ServiceCommand[None]):
-    """Order a cart line more or fewer times, its upgrades kept, in one step."""
+    """Order a cart line more or fewer times, its upgrades kept, in one step.
 
-    errors = (NotFound, OwnService, ServiceNotAvailable, OutOfRange, UnitPriceTooHigh)
+    An upgrade the seller has replaced since is ``UnknownUpgrade``: the line is chosen
+    again from the service (``add_to_cart``).
+    """
+
+    errors = (
+        NotFound,
+        OwnService,
+        ServiceNotAvailable,
+        UnknownUpgrade,
+        OutOfRange,
+        UnitPriceTooHigh,
+    )
 
     quantity: int
 

@@ -837,7 +837,8 @@ class Contract:
         """
         actor.require_member(self.freelancer_id, _("answer the end of this contract"))
         self._require(_("answer the end of"), ContractStatus.ENDING)
-        if self.end_refund_at is None:  # answered (or timed out): what is left is disputed
+        if self.end_refund_at is None or utc(now) >= self.end_refund_at:
+            # answered, or past its days (the refund is then due, whenever tick runs)
             raise ProjectStatusConflict(
                 subject=_("contract"),
                 status=_("no longer waiting for your answer"),
