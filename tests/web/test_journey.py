@@ -378,7 +378,7 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
         page.locator(form).locator("button").click()
 
     freelancer.goto(contract_url)
-    act(freelancer, "form.act:has(input[name=agree][value=yes])")
+    act(freelancer, confirm="confirm-answer_offer-yes")  # it says the terms first
     assert "قبلت العقد" in freelancer.inner_text("p.flash")
     for number, amount in ((1, "150.00"), (2, "250.00")):
         client.goto(contract_url)
@@ -483,7 +483,8 @@ def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, si
 
     j.log_in(freelancer, "khaled_dev@example.com")
     freelancer.goto(contract_url)
-    freelancer.locator("form.act:has(input[name=agree][value=yes]) button").click()
+    freelancer.locator("details#confirm-answer_offer-yes summary").click()
+    freelancer.locator("details#confirm-answer_offer-yes form button").click()
     assert "قبلت العقد" in freelancer.inner_text("p.flash")
     client.goto(contract_url)
     client.locator("details#confirm-fund-1 summary").click()
