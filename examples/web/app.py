@@ -430,6 +430,7 @@ def _helpers() -> dict[str, Any]:
         "NOTE_VERBS": NOTE_VERBS,
         "quoted": quoted,
         "service_title": service_title,
+        "my_suspension_reason": lambda: _market().member(actor()).suspension_reason,
         "demo": _host().demo,
         "tree": TREE,
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
@@ -1195,7 +1196,11 @@ def checkout() -> Response:
     placed: list[OrderId] = []
     if command(
         lambda k: placed.extend(_market().checkout(actor(), method, expected_total=shown, key=k)),
-        ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller"),
+        lambda: (
+            ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller")
+            if len(placed) == 1
+            else ("تم الدفع، وكل طلب عند بائعه", "Paid: each order is with its seller")
+        ),
     ):
         if len(placed) == 1:
             return redirect(url_for("order", order_id=placed[0]), 303)
@@ -1331,8 +1336,8 @@ _DONE: Final = {
         "Modification asked: the order is back with the seller",
     ),
     "accept": (
-        "اكتمل الطلب وحُوِّل الثمن للبائع",
-        "The order is complete and the seller paid",
+        "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة حتى تنقضي مدة التحقق",
+        "The order is complete: the seller's earnings are pending until they clear",
     ),
     "report": ("أُبلغت الإدارة بالمشكلة", "The problem was reported to an admin"),
     "cancel_late": (

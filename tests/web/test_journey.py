@@ -166,7 +166,7 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     j.shot(buyer, "delivered", docs="order")
     j.order_action(buyer, "accept")
     assert "تم التسليم" in buyer.inner_text("#status")  # completed
-    assert "اكتمل الطلب وحُوِّل الثمن للبائع" in buyer.inner_text("p.flash")
+    assert "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة" in buyer.inner_text("p.flash")
     timeline = buyer.inner_text("#timeline")
     for step in ("طلب الخدمة", "مريم الحربي", "في انتظار الاستلام", "تم التسليم"):
         assert step in timeline, (step, timeline)

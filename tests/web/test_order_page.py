@@ -55,7 +55,7 @@ def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     client.post(f"/orders/{order.id}/accept", data={"csrf": token})
     after = _text(client.get(f"/orders/{order.id}").data)
-    assert "اكتمل الطلب وحُوِّل الثمن للبائع" in after
+    assert "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة" in after
     assert "موعد التسليم" not in after  # a completed order is due nowhere
     assert re.search(r"\d{4}، \d{1,2}:\d{2} [صم]", after)  # times without seconds
     assert not re.search(r"\d{1,2}:\d{2}:\d{2}", after)
