@@ -1294,10 +1294,15 @@ def order(order_id: str) -> str:
 def act(order_id: str, action: str) -> Response:
     oid, form, me = OrderId(order_id), request.form, actor()
     text = form.get("body", "")
-    delivering = action == "deliver" and g.member_id == _market().order(me, oid).seller_id
-    files = _keep_uploads(oid) if delivering else []  # only the seller's files are kept
+    # files come with a delivery (the seller's) or a message (either party's): the order is
+    # read first, so nobody else's files are ever kept (another member: 404)
+    sending = action in {"deliver", "message"}
+    parties = _market().order(me, oid) if sending else None
+    mine = parties is not None and g.member_id in {parties.seller_id, parties.buyer_id}
+    delivering = action == "deliver" and parties is not None and g.member_id == parties.seller_id
+    files = _keep_uploads(oid) if delivering or (action == "message" and mine) else []
     actions: dict[str, Callable[[str], object]] = {
-        "message": lambda k: _market().send_message(me, oid, text, key=k),
+        "message": lambda k: _market().send_message(me, oid, text, files, key=k),
         "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
         "modify": lambda k: _market().request_modification(me, oid, text, key=k),
         "accept": lambda k: _market().accept(me, oid, key=k),

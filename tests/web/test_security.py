@@ -81,6 +81,38 @@ def test_a_delivery_of_more_files_than_allowed_is_refused_not_cut_short(app, hos
     assert before == sorted((host.files / order.id).glob("*"))
 
 
+def test_a_buyer_sends_files_with_a_message_and_a_stranger_keeps_none(app, host):
+    # a walk-through (2026-12-07): a buyer could not give the seller the article to translate
+    # (no file field, and a link is refused as contact details)
+    with host.market.storage.unit_of_work() as uow:  # not the first: other tests count its files
+        order = uow.orders.in_status(OrderStatus.IN_PROGRESS, limit=5)[-1]
+        buyer = uow.members.get(order.buyer_id)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    answer = client.post(
+        f"/orders/{order.id}/message",
+        data={"csrf": token, "body": "إليك المقال", "files": [(io.BytesIO(b"%PDF"), "المقال.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert 303 == answer.status_code
+    (last,) = host.market.conversation(Actor.system(), order.id)[-1:]
+    assert [a.rsplit("/", 1)[-1] for a in last.attachments] == ["المقال.pdf"]
+    assert 'name="files"' in client.get(f"/orders/{order.id}").get_data(as_text=True)
+    # someone else's order: nothing is kept
+    stranger = app.test_client()
+    log_in(stranger, "layla@example.com")
+    before = sorted((host.files / order.id).glob("*"))
+    token = csrf_of(stranger.get("/account").data)
+    sneaky = stranger.post(
+        f"/orders/{order.id}/message",
+        data={"csrf": token, "body": "ملف", "files": [(io.BytesIO(b"x"), "x.txt")]},
+        content_type="multipart/form-data",
+    )
+    assert sneaky.status_code in {403, 404}
+    assert before == sorted((host.files / order.id).glob("*"))
+
+
 def test_an_upload_over_the_size_limit_is_refused_and_kept_nowhere(app, host):
     order, seller, _buyer = _in_progress(host)
     client = app.test_client()
