@@ -2944,9 +2944,10 @@ class FormError(Exception):
     def too_many_files(cls, chosen: int) -> FormError:
         """More files than one delivery or submission carries (``MAX_FILES``)."""
         return cls(
-            f"عدد الملفات التي اخترتها {chosen}، ويُرسل مع التسليم {MAX_FILES} ملفات على الأكثر."
-            " لم يُرسل شيء.",
-            f"You chose {chosen} files; a delivery carries at most {MAX_FILES}. Nothing was sent.",
+            f"عدد الملفات التي اخترتها {chosen}، ويُرسل مع الرسالة أو التسليم {MAX_FILES}"
+            " ملفات على الأكثر. لم يُرسل شيء.",
+            f"You chose {chosen} files; a message or a delivery carries at most {MAX_FILES}."
+            " Nothing was sent.",
         )
 
     @classmethod
