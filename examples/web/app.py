@@ -1551,7 +1551,12 @@ def publish() -> Response:
 def pause_service(service_id: str) -> Response:
     """The seller stops taking orders for a while, or the site team stops the service."""
     command(
-        lambda k: _market().pause_service(actor(), ServiceId(service_id), key=k),
+        lambda k: _market().pause_service(
+            actor(),
+            ServiceId(service_id),
+            reason=request.form.get("reason") if g.admin else None,
+            key=k,
+        ),
         (
             "أوقفت الخدمة مؤقتًا: لا تظهر في البحث ولا تُطلب",
             "The service is paused: no one finds or orders it",

@@ -28,6 +28,7 @@ from microgigs.errors import (
     EmptyCart,
     IdempotencyConflict,
     InsufficientFunds,
+    InvalidText,
     InvalidType,
     MemberSuspended,
     NoPayoutMethod,
@@ -353,6 +354,21 @@ def test_an_admin_resumes_a_service_an_admin_paused_and_only_an_admin(market):
     assert not in_index(market, service)
     market.reinstate_member(ADMIN, seller.member_id, key="ap-11")
     assert in_index(market, service)
+
+
+def test_an_admins_pause_says_why_to_the_seller_until_it_ends(market):
+    # a walk-through (2026-12-07): the team paused a service with one click, and its seller
+    # read only that the team had paused it: not what to fix
+    seller, _buyer, service = cast(market)
+    with pytest.raises(InvalidText):
+        market.pause_service(ADMIN, service, reason="   ", key="w-0")
+    market.pause_service(ADMIN, service, reason="صور منسوخة من موقع آخر", key="w-1")
+    paused = market.service(seller, service)
+    assert ("صور منسوخة من موقع آخر", True) == (paused.pause_reason, paused.paused_by_admin)
+    market.resume_service(ADMIN, service, key="w-2")
+    assert market.service(seller, service).pause_reason is None
+    market.pause_service(seller, service, key="w-3")  # a seller's own needs no reason
+    assert market.service(seller, service).pause_reason is None
 
 
 def test_an_admin_pause_takes_over_a_sellers_and_the_team_finds_what_it_paused(market):

@@ -34,7 +34,7 @@ def _a_service_and_its_sellers_email(host, skip=0):
     return listing.service_id, f"{seller.username}@example.com"
 
 
-def _post(client, page: str, action: str, lang: str):
+def _post(client, page: str, action: str, lang: str, **more):
     html = client.get(page).get_data(as_text=True)
     form = re.search(
         rf'<form method="post" action="{re.escape(action)}".*?</form>', html, re.DOTALL
@@ -42,7 +42,9 @@ def _post(client, page: str, action: str, lang: str):
     assert form is not None, f"no form to {action} on {page} ({lang})"
     key = re.search(r'name="key" value="([^"]*)"', form.group(0))
     assert key is not None
-    data = {"csrf": csrf_of(html.encode()), "key": key.group(1)}
+    data = {"csrf": csrf_of(html.encode()), "key": key.group(1), **more}
+    if 'name="reason"' in form.group(0):  # the team says why it pauses
+        data.setdefault("reason", "مخالفة لشروط النشر")
     return client.post(action, data=data, follow_redirects=True).get_data(as_text=True)
 
 
@@ -84,6 +86,7 @@ def test_an_admin_pauses_a_service_and_its_seller_cannot_resume_it(app, host):
     log_in(seller, email)
     desk = seller.get("/dashboard").get_data(as_text=True)
     assert "أوقفها فريق الموقع" in _text(desk)
+    assert "مخالفة لشروط النشر" in _text(desk)  # and why (a walk-through, 2026-12-07)
     assert f'action="/services/{service}/resume"' not in desk
     token = csrf_of(desk.encode())
     refused = seller.post(

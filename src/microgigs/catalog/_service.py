@@ -197,6 +197,8 @@ class Service:
     version: int = 0
     paused_by_admin: bool = False
     """Paused by an admin: only an admin resumes it (its seller may edit it into review)."""
+    pause_reason: str | None = None
+    """Why an admin paused it, for its seller (``None`` when not paused, or by the seller)."""
 
     @classmethod
     def draft(
@@ -333,7 +335,9 @@ class Service:
             setattr(self, name, value)
         self.category_id = category_id
         if self.status in _REVIEWED_AGAIN_WHEN_EDITED:
-            self.rejection_reason = None
+            # back to review: a rejection's or a pause's reason is for the version before
+            self.rejection_reason = self.pause_reason = None
+            self.paused_by_admin = False
             self._move(ServiceStatus.PENDING_REVIEW, when)
         else:
             self._move(self.status, when)
@@ -358,19 +362,25 @@ class Service:
         self.rejection_reason = plain_text(_("reason"), reason, *_REASON_LENGTH, multiline=True)
         self._move(ServiceStatus.REJECTED, when)
 
-    def pause(self, actor: Actor, when: datetime) -> None:
+    def pause(self, actor: Actor, when: datetime, *, reason: str | None = None) -> None:
         """The seller (or an admin) stops taking orders for a while.
 
         An admin's pause takes over the seller's own: a service the seller paused first is
-        then the team's to resume, as one the team paused on sale.
+        then the team's to resume, as one the team paused on sale. An admin may say why
+        (``reason``, 1–1,000 characters, shown to the seller); a seller's own pause keeps
+        none.
         """
         admin = actor.role is Role.ADMIN
         if not admin:
             actor.require_member(self.seller_id, _("pause this service"))
+        why = None
+        if admin and reason is not None:
+            why = plain_text(_("reason"), reason, *_REASON_LENGTH, multiline=True)
         taking_over = admin and self.status is ServiceStatus.PAUSED and not self.paused_by_admin
         if not taking_over:
             self._require((ServiceStatus.ACTIVE,), _("pause"))
         self.paused_by_admin = admin
+        self.pause_reason = why
         self._move(ServiceStatus.PAUSED, when)
 
     def resume(self, actor: Actor, when: datetime) -> None:
@@ -383,6 +393,7 @@ class Service:
             )
         self._require((ServiceStatus.PAUSED,), _("resume"))
         self.paused_by_admin = False
+        self.pause_reason = None
         self._move(ServiceStatus.ACTIVE, when)
 
 

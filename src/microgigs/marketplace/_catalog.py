@@ -114,7 +114,7 @@ def edit_service(command: c.EditService, context: Context) -> None:
 @handles(c.PauseService)
 def pause_service(command: c.PauseService, context: Context) -> None:
     service = context.uow.services.get(command.service_id)
-    service.pause(command.actor, context.now)
+    service.pause(command.actor, context.now, reason=command.reason)
     context.uow.services.save(service)
     context.uow.listings.remove(service.id)
 

@@ -523,9 +523,14 @@ class EditService(ServiceCommand[None]):
 
 @attrs.frozen
 class PauseService(ServiceCommand[None]):
-    """The seller (or an admin) stops taking orders: the service leaves the index."""
+    """The seller (or an admin) stops taking orders: the service leaves the index.
 
-    errors = (PermissionDenied, ServiceStatusConflict)
+    An admin says why (``reason``, shown to the seller until the pause ends).
+    """
+
+    errors = (PermissionDenied, ServiceStatusConflict, InvalidText)
+
+    reason: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
