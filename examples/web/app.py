@@ -1296,7 +1296,8 @@ def act(order_id: str, action: str) -> Response:
     text = form.get("body", "")
     # files come with a delivery (the seller's) or a message (either party's): the order is
     # read first, so nobody else's files are ever kept (another member: 404)
-    sending = action in {"deliver", "message"}
+    chose = any(upload.filename for upload in request.files.getlist("files"))
+    sending = action in {"deliver", "message"} and chose
     parties = _market().order(me, oid) if sending else None
     mine = parties is not None and g.member_id in {parties.seller_id, parties.buyer_id}
     delivering = action == "deliver" and parties is not None and g.member_id == parties.seller_id
