@@ -18,8 +18,11 @@
       unit += Number(box.dataset.price);
       extra += Number(box.dataset.days);
     });
-    var quantity = Math.max(1, Math.min(Number(form.dataset.most), Number(form.quantity.value) || 1));
-    total.textContent = money.format(unit * quantity / Number(form.dataset.scale));
+    // empty is 1, as the form reads it; past the most (or not whole) there is no total: the
+    // form refuses it, and a total for another quantity would say what it will not charge
+    var typed = form.quantity.value.trim() === "" ? 1 : Number(form.quantity.value);
+    var fits = Number.isInteger(typed) && typed >= 1 && typed <= Number(form.dataset.most);
+    total.textContent = fits ? money.format(unit * typed / Number(form.dataset.scale)) : "—";
     var sum = Number(form.dataset.days) + extra;
     days.textContent = words[String(sum)] || String(sum);
   }
