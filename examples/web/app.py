@@ -134,7 +134,6 @@ from microgigs.projects import (
     AspectRating,
     BidStatus,
     Contract,
-    ContractStatus,
     Milestone,
     MilestonePlan,
     MilestoneStatus,
@@ -619,22 +618,12 @@ def _said(error: MicrogigsError, lang: str) -> str:
     A flash is plain text, so no ``<bdi>``: U+2066 … U+2069 does the same, else
     "80.00 US$" inside Arabic reads "$US 80.00".
     """
-    context = error.context()
-    plainer = _PLAINER.get(type(error)) or _plainer(error)
-    if isinstance(error, ContractExists):  # the freelancer by name; the project is this one
-        name = member_name(error.freelancer_id)
-        text = (
-            f"لدى {name} عقد معروض أو جارٍ في هذا المشروع من قبل."
-            if lang == "ar"
-            else f"{name} already has a contract offered or going on in this project."
-        )
-    elif plainer is not None and (
-        not isinstance(error, EmailNotVerified) or error.member_id == g.get("member_id")
-    ):
-        text = plainer[0] if lang == "ar" else plainer[1]
-    else:
+    plainer = _plainer(error)
+    if plainer is None:
         text = translate_error(error, lang)
-    for value in context.values():
+    else:
+        text = plainer[0] if lang == "ar" else plainer[1]
+    for value in error.context().values():
         if isinstance(value, Money):
             text = text.replace(
                 format_money(value, lang), "\u2066" + _plain_money(value, lang) + "\u2069"
@@ -653,6 +642,18 @@ _PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
             " one on your account page): no money moves before that."
         ),
     ),
+    MemberSuspended: (  # the reader's own account (another's is said apart)
+        "حسابك موقوف، فلا يمكنك البيع ولا الشراء الآن.",
+        "Your account is suspended: you can neither buy nor sell now.",
+    ),
+    IdempotencyConflict: (  # the key is the form's, hidden
+        "هذا النموذج أُرسل من قبل بمحتوى آخر: افتح الصفحة من جديد، ثم أعد المحاولة.",
+        "This form was sent before with other content: open the page again, then retry.",
+    ),
+    StaleWrite: (
+        "تغيّر هذا في أثناء ذلك (ربما من نافذة أخرى): افتح الصفحة من جديد، ثم أعد المحاولة.",
+        "This changed meanwhile (perhaps in another tab): open the page again, then retry.",
+    ),
     UnknownUpgrade: (  # a cart line's upgrade the seller replaced since
         "أحد التطويرات التي اخترتها لم يعد يقدمه البائع: اختر التطويرات من جديد من صفحة الخدمة.",
         "An upgrade you chose is no longer offered: choose them again on the service's page.",
@@ -663,7 +664,8 @@ _PLAINER: Final[dict[type[MicrogigsError], tuple[str, str]]] = {
         "This service is not on sale now.",
     ),
 }
-"""Refusals said in plainer words on a page than the library's, which name ids."""
+"""Refusals said in plainer words on a page than the library's, which name ids or keys
+(by kind: a subclass is said as its class)."""
 
 _INTERNAL_ID: Final = re.compile(r"[0-9A-Z]{26}")
 """An id the library made (a ULID): it means nothing to the reader of a page."""
@@ -672,34 +674,29 @@ _INTERNAL_ID: Final = re.compile(r"[0-9A-Z]{26}")
 def _plainer(error: MicrogigsError) -> tuple[str, str] | None:
     """A refusal's words without what its reader cannot use: an id, a form's hidden key.
 
-    ``None``: the library's own words say it (a username typed, an amount).
+    ``None``: the library's own words say it (a username typed, an amount, another
+    member's unconfirmed address).
     """
+    if isinstance(error, ContractExists):  # the freelancer by name; the project is this one
+        name = member_name(error.freelancer_id)
+        return (
+            f"لدى {name} عقد معروض أو جارٍ في هذا المشروع من قبل.",
+            f"{name} already has a contract offered or going on in this project.",
+        )
     if isinstance(error, NotFound) and _INTERNAL_ID.fullmatch(str(error.key)):
         return (
             f"لا يوجد ما طلبته ({gettext(error.kind, 'ar')})، أو لم يعد متاحًا لك.",
             f"There is no such {gettext(error.kind, 'en')}, or it is no longer yours to see.",
         )
-    if isinstance(error, IdempotencyConflict):  # the key is the form's, hidden
-        return (
-            "هذا النموذج أُرسل من قبل بمحتوى آخر: افتح الصفحة من جديد، ثم أعد المحاولة.",
-            "This form was sent before with other content: open the page again, then retry.",
-        )
-    if isinstance(error, StaleWrite):
-        return (
-            "تغيّر هذا في أثناء ذلك (ربما من نافذة أخرى): افتح الصفحة من جديد، ثم أعد المحاولة.",
-            "This changed meanwhile (perhaps in another tab): open the page again, then retry.",
-        )
-    if isinstance(error, MemberSuspended):
-        if error.member_id == g.get("member_id"):
-            return (
-                "حسابك موقوف، فلا يمكنك البيع ولا الشراء الآن.",
-                "Your account is suspended: you can neither buy nor sell now.",
-            )
+    own = getattr(error, "member_id", None) == g.get("member_id")
+    if isinstance(error, EmailNotVerified) and not own:
+        return None  # another member's address: the library's words say whose
+    if isinstance(error, MemberSuspended) and not own:
         return (
             "حساب الطرف الآخر موقوف الآن، فلا يمكن إتمام هذا.",
             "The other member's account is suspended now: this cannot be done.",
         )
-    return None
+    return next((words for kind, words in _PLAINER.items() if isinstance(error, kind)), None)
 
 
 _NOT_KEPT: Final = frozenset({"csrf", "key", "password", "current", "next"})
@@ -1297,11 +1294,13 @@ def act(order_id: str, action: str) -> Response:
     # files come with a delivery (the seller's) or a message (either party's): the order is
     # read first, so nobody else's files are ever kept (another member: 404)
     chose = any(upload.filename for upload in request.files.getlist("files"))
-    sending = action in {"deliver", "message"} and chose
-    parties = _market().order(me, oid) if sending else None
-    mine = parties is not None and g.member_id in {parties.seller_id, parties.buyer_id}
-    delivering = action == "deliver" and parties is not None and g.member_id == parties.seller_id
-    files = _keep_uploads(oid) if delivering or (action == "message" and mine) else []
+    files = []
+    if chose and action in {"deliver", "message"}:
+        parties = _market().order(me, oid)
+        senders = (
+            {parties.seller_id} if action == "deliver" else {parties.seller_id, parties.buyer_id}
+        )
+        files = _keep_uploads(oid) if g.member_id in senders else []
     actions: dict[str, Callable[[str], object]] = {
         "message": lambda k: _market().send_message(me, oid, text, files, key=k),
         "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
@@ -1312,7 +1311,7 @@ def act(order_id: str, action: str) -> Response:
         "decline": lambda k: _market().decline(me, oid, text or None, key=k),
         "ask_cancel": lambda k: _market().request_cancellation(me, oid, text or None, key=k),
         "answer_cancel": lambda k: _market().answer_cancellation(
-            me, oid, agree=_yes_or_no("agree", ["نعم", "لا"], ["yes", "no"]), key=k
+            me, oid, agree=_yes_or_no("agree"), key=k
         ),
         "review": lambda k: _market().review(me, oid, stars=_whole("stars"), comment=text, key=k),
         "resolve": lambda k: _market().resolve_dispute(
@@ -1528,7 +1527,7 @@ def publish() -> Response:
         elif price or form.get(f"upgrade_days_{n}", "").strip():
             raise FormError.untitled_upgrade(n)
     base = _amount("price")
-    tags = _listed(form.get("tags", ""), ",،")
+    tags = _listed(form.get("tags", ""))
     if command(
         lambda k: _market().publish_service(
             actor(),
@@ -1590,7 +1589,7 @@ def edit_service_form(service_id: str) -> str:
 def edit_service(service_id: str) -> Response:
     """Change a service's texts, price, days and tags; it goes (back) to review."""
     form = request.form
-    tags = _listed(form.get("tags", ""), ",،")
+    tags = _listed(form.get("tags", ""))
     changed = command(
         lambda k: _market().edit_service(
             actor(),
@@ -1887,7 +1886,7 @@ def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
     visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
-    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""), ",،")]
+    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""))]
     posted: list[ProjectId] = []
 
     def invited() -> list[MemberId]:  # by username: InvalidUsername or NotFound is flashed
@@ -1902,7 +1901,7 @@ def post_project() -> Response:
                 description=form.get("description", ""),
                 bracket=_whole("bracket"),
                 duration_days=_whole("duration"),
-                skills=_listed(form.get("skills", ""), ",،"),
+                skills=_listed(form.get("skills", "")),
                 questions=_listed(form.get("questions", ""), "\n"),
                 visibility=visibility,
                 invited=invited(),
@@ -2007,8 +2006,11 @@ def _bracket_labels() -> list[str]:
     ]
 
 
-def _listed(text: str, separators: str) -> list[str]:
-    """The non-empty items of a form's field, split at any of ``separators``, stripped."""
+def _listed(text: str, separators: str = ",،") -> list[str]:
+    """The non-empty items of a form's field, split at any of ``separators``, stripped.
+
+    A list is written with commas, Latin or Arabic («فلاتر، تطبيقات, Firebase»).
+    """
     return [item.strip() for item in re.split(f"[{re.escape(separators)}]", text) if item.strip()]
 
 
@@ -2039,7 +2041,7 @@ def project_action(project_id: str, action: str) -> Response:
                 category_id=_category(),
                 bracket=_whole("bracket"),
                 duration_days=_whole("duration"),
-                skills=_listed(form.get("skills", ""), ",،"),
+                skills=_listed(form.get("skills", "")),
                 questions=_listed(form.get("questions", ""), "\n"),
                 key=key,
             )
@@ -2275,7 +2277,7 @@ def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split, str]], M
     """
     commission = _market().policy.projects.commission
     zero = Money.zero(contract.total.currency)
-    over = contract.status in _FINISHED_CONTRACTS
+    over = contract.status.is_finished
 
     def came_to(m: Milestone) -> tuple[Money, str]:
         if m.status.is_settled:
@@ -2293,11 +2295,6 @@ def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split, str]], M
         sum((part.commission for _m, part, _o in rows), zero),
         sum((part.seller_net for _m, part, _o in rows), zero),
     )
-
-
-_FINISHED_CONTRACTS: Final = frozenset(
-    {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}
-)
 
 
 def _client_fees(contract: Contract) -> dict[int, Money]:
@@ -2338,7 +2335,7 @@ def contract_action(contract_id: str, action: str) -> Response:
     parties = market.contract_page(me, cid).contract  # others: 403
     client, freelancer = parties.client_id == g.member_id, parties.freelancer_id == g.member_id
     answering = action in {"answer_offer", "answer_proposal", "answer_end", "answer_cancel"}
-    agree = answering and _yes_or_no("agree", ["نعم", "لا"], ["yes", "no"])  # never a default
+    agree = answering and _yes_or_no("agree")  # never a default
     method = _payment_method("balance") if action == "fund" else None
     resolution = (
         _choice(Resolution, "resolution", form.get("resolution", ""))
@@ -2382,14 +2379,13 @@ def contract_action(contract_id: str, action: str) -> Response:
     }
     if action not in actions:
         abort(404)
-    done: tuple[str, str] | Callable[[], tuple[str, str]] = _CONTRACT_DONE[action]
-    if action in _CONTRACT_REFUSED and not agree:
-        done = _CONTRACT_REFUSED[action]
-    if action == "review":  # the second review publishes both
 
-        def done() -> tuple[str, str]:
-            both = len(market.contract_page(me, cid).reviews) == 2  # noqa: PLR2004 (the two sides)
-            return _BOTH_PUBLISHED if both else _CONTRACT_DONE["review"]
+    def done() -> tuple[str, str]:  # said once it is done: the second review publishes both
+        if action in _CONTRACT_REFUSED and not agree:
+            return _CONTRACT_REFUSED[action]
+        if action == "review" and len(market.contract_page(me, cid).reviews) == len(_SIDES):
+            return _BOTH_PUBLISHED
+        return _CONTRACT_DONE[action]
 
     if not command(actions[action], done):
         _discard(files)  # a submission the rules refused keeps no files
@@ -2486,6 +2482,8 @@ _CONTRACT_REFUSED: Final = {
 }
 """What the person sees after saying no to an offer, an early end, a cancellation or a
 proposal of milestones."""
+_SIDES: Final = ("client", "freelancer")
+"""A contract's two sides, each of whom reviews the other."""
 _BOTH_PUBLISHED: Final = (
     "نُشر التقييمان: تقييمك وتقييم الطرف الآخر",
     "Both reviews are published: yours and the other side's",
@@ -2553,7 +2551,11 @@ def suspension(member_id: str) -> Response:
     return back("/admin")
 
 
-def _yes_or_no(name: str, arabic_choices: list[str], english_choices: list[str]) -> bool:
+def _yes_or_no(
+    name: str,
+    arabic_choices: Sequence[str] = ("نعم", "لا"),
+    english_choices: Sequence[str] = ("yes", "no"),
+) -> bool:
     """The form's ``yes`` or ``no`` in ``name``: anything else (nothing) is a 400, never a no."""
     answer = request.form.get(name, "")
     if answer not in {"yes", "no"}:

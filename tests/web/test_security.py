@@ -60,21 +60,26 @@ def test_a_delivered_html_file_is_a_download_that_cannot_run_as_the_site(app, ho
         assert 404 == buyer_client.get(f"{stored_at}/{renamed}").status_code
 
 
+def _send_files(client, order_id, action, body, files, *, page=None, follow=False):
+    """``files`` posted with ``body`` to an order's ``action``, from ``page`` (the order's)."""
+    token = csrf_of(client.get(page or f"/orders/{order_id}").data)
+    return client.post(
+        f"/orders/{order_id}/{action}",
+        data={"csrf": token, "body": body, "files": files},
+        content_type="multipart/form-data",
+        follow_redirects=follow,
+    )
+
+
 def test_a_delivery_of_more_files_than_allowed_is_refused_not_cut_short(app, host):
     # a hostile review (2026-12-07): 11 files were delivered as 10, the 11th dropped while
     # the page said "Delivered"
     order, seller, _buyer = _in_progress(host)
     client = app.test_client()
     log_in(client, seller.email)
-    token = csrf_of(client.get(f"/orders/{order.id}").data)
     before = sorted((host.files / order.id).glob("*"))
     files = [(io.BytesIO(b"x"), f"f{n}.txt") for n in range(11)]
-    answer = client.post(
-        f"/orders/{order.id}/deliver",
-        data={"csrf": token, "body": "إليك الملفات", "files": files},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    answer = _send_files(client, order.id, "deliver", "إليك الملفات", files, follow=True)
     assert "10" in answer.get_data(as_text=True)
     assert "ملفات" in answer.get_data(as_text=True)
     assert OrderStatus.IN_PROGRESS is host.market.order(Actor.system(), order.id).status
@@ -89,13 +94,8 @@ def test_a_buyer_sends_files_with_a_message_and_a_stranger_keeps_none(app, host)
         buyer = uow.members.get(order.buyer_id)
     client = app.test_client()
     log_in(client, buyer.email)
-    token = csrf_of(client.get(f"/orders/{order.id}").data)
-    answer = client.post(
-        f"/orders/{order.id}/message",
-        data={"csrf": token, "body": "إليك المقال", "files": [(io.BytesIO(b"%PDF"), "المقال.pdf")]},
-        content_type="multipart/form-data",
-    )
-    assert 303 == answer.status_code
+    article = [(io.BytesIO(b"%PDF"), "المقال.pdf")]
+    assert 303 == _send_files(client, order.id, "message", "إليك المقال", article).status_code
     (last,) = host.market.conversation(Actor.system(), order.id)[-1:]
     assert [a.rsplit("/", 1)[-1] for a in last.attachments] == ["المقال.pdf"]
     assert 'name="files"' in client.get(f"/orders/{order.id}").get_data(as_text=True)
@@ -103,12 +103,8 @@ def test_a_buyer_sends_files_with_a_message_and_a_stranger_keeps_none(app, host)
     stranger = app.test_client()
     log_in(stranger, "layla@example.com")
     before = sorted((host.files / order.id).glob("*"))
-    token = csrf_of(stranger.get("/account").data)
-    sneaky = stranger.post(
-        f"/orders/{order.id}/message",
-        data={"csrf": token, "body": "ملف", "files": [(io.BytesIO(b"x"), "x.txt")]},
-        content_type="multipart/form-data",
-    )
+    files = [(io.BytesIO(b"x"), "x.txt")]
+    sneaky = _send_files(stranger, order.id, "message", "ملف", files, page="/account")
     assert sneaky.status_code in {403, 404}
     assert before == sorted((host.files / order.id).glob("*"))
 
