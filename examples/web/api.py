@@ -158,13 +158,22 @@ def bound_body() -> None:
     pages keep the app's ``MAX_CONTENT_LENGTH``, which a delivery's files need.
     """
     if request.blueprint == api.name:
-        token = request.endpoint == f"{api.name}.token"
-        request.max_content_length = TOKEN_BODY_LIMIT if token else BODY_LIMIT
+        limit = _body_limit()
+        # a chunked body (no Content-Length) is read one byte past the limit: werkzeug
+        # hands over the first ``max_content_length`` bytes without a word, so only the
+        # byte past it tells a body too large (``_json_of``) from one that fits exactly
+        chunked = request.content_length is None
+        request.max_content_length = limit + 1 if chunked else limit
+
+
+def _body_limit() -> int:
+    """The most this API request's body may hold (bytes)."""
+    return TOKEN_BODY_LIMIT if request.endpoint == f"{api.name}.token" else BODY_LIMIT
 
 
 @api.errorhandler(RequestEntityTooLarge)
 def _too_large(_error: HTTPException) -> tuple[Response, int]:
-    kib = (request.max_content_length or BODY_LIMIT) // 1024
+    kib = _body_limit() // 1024
     message = (
         f"جسم الطلب أكبر من المسموح: {kib} كيلوبايت على الأكثر."
         if _language() == "ar"
@@ -280,8 +289,11 @@ def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_of(sent: Request) -> object:
     """The request's JSON, or ``None`` for what is not JSON text (as Flask's ``silent``)."""
+    text = sent.get_data(cache=True)
+    if len(text) > _body_limit():  # a chunked body past the limit (``bound_body``)
+        raise RequestEntityTooLarge
     try:
-        return json.loads(sent.get_data(cache=True), object_pairs_hook=_once)
+        return json.loads(text, object_pairs_hook=_once)
     except ValueError:
         return None
 
