@@ -863,6 +863,9 @@ def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(mark
     with pytest.raises(ProjectStatusConflict) as again:
         market.review_contract(client, contract, six, "مرة أخرى", key="rc-2")
     assert "already reviewed by you" in str(again.value)
+    # the action as a verbal noun, no article: «لا يمكن تقييم عقد …» (an outside review
+    # read «لا يمكن التقييم عقد»)
+    assert translate_error(again.value, "ar").startswith("لا يمكن تقييم عقد في حالة «")
     assert () == market.contract_page(freelancer, contract).reviews
     assert 1 == len(market.contract_page(client, contract).reviews)
     overall = [AspectRating(Aspect.OVERALL, 5)]

@@ -125,6 +125,33 @@ def test_no_late_cancellation_once_a_delivery_awaits_acceptance(order):
         order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 10 * DAY, POLICY)
 
 
+LATE_WHILE_AWAITING = attrs.evolve(POLICY, buyer_may_cancel_late_while_awaiting_acceptance=True)
+
+
+def test_where_allowed_a_late_delivery_awaiting_acceptance_may_still_be_cancelled(order):
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, LATE_WHILE_AWAITING)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + 9 * DAY, LATE_WHILE_AWAITING)  # late
+    order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 10 * DAY, LATE_WHILE_AWAITING)
+    assert (OrderStatus.CANCELLED, Money.of(205, "USD")) == (order.status, order.refunded)
+
+
+def test_an_on_time_delivery_is_never_cancelled_as_late_even_where_allowed(order):
+    # "late": the deadline passed without a delivery (RULES §6). A delivery made in time
+    # and still awaiting the buyer's answer when the deadline passes is not late
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, LATE_WHILE_AWAITING)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + 4 * DAY, LATE_WHILE_AWAITING)
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet, match="after its deadline"):
+        order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 6 * DAY, LATE_WHILE_AWAITING)
+    assert before == attrs.asdict(order)
+    # nor is one delivered exactly at the deadline
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, EPOCH + 4 * DAY, LATE_WHILE_AWAITING,
+                reason="الألوان لا تطابق")  # fmt: skip
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + 5 * DAY, LATE_WHILE_AWAITING)
+    with pytest.raises(ConditionNotMet):
+        order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 6 * DAY, LATE_WHILE_AWAITING)
+
+
 def test_auto_accept_after_three_days_fires_once_and_a_stale_timer_never():
     order = order_in(OrderStatus.AWAITING_ACCEPTANCE)
     delivered = order.delivered_at

@@ -94,7 +94,7 @@ RULES_6 = {
 # of a cancellation request (none open to ask; one from the other party to answer).
 GUARDED_IN_RULES_6 = [
     (IN_PROGRESS, E.CANCEL_LATE, P.BUYER),  # "late"
-    (AWAITING_ACCEPTANCE, E.CANCEL_LATE, P.BUYER),  # late, and the policy allows it
+    (AWAITING_ACCEPTANCE, E.CANCEL_LATE, P.BUYER),  # delivered late, and the policy allows it
     (AWAITING_ACCEPTANCE, E.AUTO_ACCEPT, P.SYSTEM),  # "3 days"
     (AWAITING_INSTRUCTIONS, E.AUTO_CANCEL, P.SYSTEM),  # "off by default"
     *[
@@ -125,6 +125,10 @@ CANCELLATION_ANSWERS = {E.ACCEPT_CANCELLATION, E.REFUSE_CANCELLATION}
 
 def prepared(status, event, party):
     """An order in ``status`` whose guards for ``event`` by ``party`` hold (when they can)."""
+    if (status, event) == (AWAITING_ACCEPTANCE, E.CANCEL_LATE):  # delivered after its deadline
+        order = order_in(IN_PROGRESS, PERMISSIVE)
+        order.apply(E.DELIVER, SELLER, FAR_FUTURE - timedelta(days=1), PERMISSIVE.orders)
+        return order
     order = order_in(status, PERMISSIVE)
     if event in CANCELLATION_ANSWERS | {E.AUTO_ACCEPT_CANCELLATION} and not status.is_terminal:
         other = P.SELLER if party is P.BUYER else P.BUYER

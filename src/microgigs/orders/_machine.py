@@ -65,11 +65,18 @@ def _deadline_passed(order: _Order, _party: Party, now: datetime, _policy: Order
     return order.deadline is not None and now > order.deadline
 
 
-def _late_while_awaiting_acceptance(
-    order: _Order, party: Party, now: datetime, policy: OrderPolicy
-) -> bool:
-    return policy.buyer_may_cancel_late_while_awaiting_acceptance and _deadline_passed(
-        order, party, now, policy
+def _delivered_late(order: _Order, _party: Party, _now: datetime, policy: OrderPolicy) -> bool:
+    """The delivery awaiting the buyer came after the deadline, and the policy lets them cancel.
+
+    Late means the deadline passed without a delivery (RULES §6): a delivery made in time is
+    never cancelled as late, even if the deadline passes while it awaits an answer.
+    """
+    deadline, delivered = order.deadline, order.delivered_at
+    return (
+        policy.buyer_may_cancel_late_while_awaiting_acceptance
+        and deadline is not None
+        and delivered is not None
+        and delivered > deadline
     )
 
 
@@ -108,10 +115,13 @@ DEADLINE_PASSED: Final = Guard(
     _("the seller is not late: the delivery deadline has not passed"),
     _deadline_passed,
 )
-LATE_AWAITING_ACCEPTANCE: Final = Guard(
-    "late, and the policy allows it while awaiting acceptance",
-    _("a delivery awaits your answer, so a late order can no longer be cancelled"),
-    _late_while_awaiting_acceptance,
+DELIVERED_LATE: Final = Guard(
+    "delivered after the deadline, and the policy allows it while awaiting acceptance",
+    _(
+        "a delivery awaits your answer: an order is then cancelled as late only where the"
+        " site allows it, and only if it was delivered after its deadline"
+    ),
+    _delivered_late,
 )
 AUTO_ACCEPT_DUE: Final = Guard(
     "the auto-accept period since the delivery has passed",
@@ -173,9 +183,7 @@ def _rules() -> Iterable[Rule]:
     yield Rule(_S.DISPUTED, _E.RESOLVE_FULL_REFUND, _S.CANCELLED, _ADMIN)
     yield Rule(_S.DISPUTED, _E.RESOLVE_PARTIAL_REFUND, _S.COMPLETED, _ADMIN)
     yield Rule(_S.IN_PROGRESS, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, DEADLINE_PASSED)
-    yield Rule(
-        _S.AWAITING_ACCEPTANCE, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, LATE_AWAITING_ACCEPTANCE
-    )
+    yield Rule(_S.AWAITING_ACCEPTANCE, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, DELIVERED_LATE)
     yield Rule(_S.AWAITING_INSTRUCTIONS, _E.DECLINE, _S.CANCELLED, _SELLER)
     yield Rule(_S.IN_PROGRESS, _E.DECLINE, _S.CANCELLED, _SELLER)
     yield Rule(_S.AWAITING_INSTRUCTIONS, _E.AUTO_CANCEL, _S.CANCELLED, _SYSTEM, AUTO_CANCEL_DUE)
