@@ -57,6 +57,16 @@ def test_a_reason_given_in_an_order_carries_no_contact_details(market):
     market.decline(seller, order, "لا أستطيع تنفيذه الآن", key="decline")
 
 
+def test_a_modification_request_and_a_problem_report_carry_no_contact_details(market):
+    seller, buyer, order = cheap_order(market)
+    market.deliver(seller, order, "إليك العمل", key="d")
+    for refused in (market.request_modification, market.report_problem):
+        with pytest.raises(ContactDetailsNotAllowed):
+            refused(buyer, order, CONTACT)
+    assert OrderStatus.AWAITING_ACCEPTANCE == market.order(buyer, order).status
+    market.request_modification(buyer, order, "غيّر الألوان إلى الأزرق", key="m")
+
+
 def test_a_review_and_its_reply_carry_no_contact_details(market):
     seller, buyer, service = cast(market)
     order = buy(market, buyer, service)

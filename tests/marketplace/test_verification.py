@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from cast import cast, usd
+from cast import ADMIN, cast, usd
 
 from microgigs import KHAMSAT
 from microgigs import ledger as lg
 from microgigs.errors import EmailNotVerified
+from microgigs.ids import CategoryId
 from microgigs.members import PayoutMethod
 
 
@@ -33,6 +34,24 @@ def test_an_unverified_member_moves_no_money_when_the_policy_asks(market):
     guarded.verify_email(buyer.member_id, key="v")
     guarded.top_up(buyer, usd(50), lg.Gateway.CARD, key="t")
     assert usd(50) == guarded.balances(buyer).wallet
+
+
+def test_an_unverified_member_accepts_no_offer_when_the_policy_asks(market):
+    policy = attrs.evolve(KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, require_verified_email=True))
+    guarded = attrs.evolve(market, policy=policy)
+    seller, buyer, service = cast(guarded)
+    request = guarded.post_request(
+        buyer,
+        category_id=CategoryId("logo-design"),
+        title="أحتاج شعارًا متحركًا لقناتي",
+        description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
+        key="rq",
+    )
+    guarded.moderate_request(ADMIN, request, key="rm")
+    offer = guarded.make_offer(seller, request, "خدمتي تناسب طلبك", service_id=service, key="o")
+    with pytest.raises(EmailNotVerified):
+        guarded.accept_offer(buyer, request, offer, key="a")
+    assert [] == guarded.orders_of(buyer)
 
 
 def test_the_presets_leave_verification_to_the_host(market):

@@ -547,7 +547,14 @@ class ResumeService(ServiceCommand[None]):
 class TopUp(Command[None]):
     """Money paid in through a gateway onto the member's balance."""
 
-    errors = (InvalidAmount, CurrencyMismatch, PaymentFailed, NotPositive, OutOfRange)
+    errors = (
+        InvalidAmount,
+        CurrencyMismatch,
+        PaymentFailed,
+        NotPositive,
+        OutOfRange,
+        EmailNotVerified,
+    )
 
     actor: Actor
     amount: Money
@@ -633,6 +640,7 @@ class Checkout(Command[list[OrderId]]):
         InsufficientFunds,
         PaymentFailed,
         PriceChanged,
+        EmailNotVerified,
     )
 
     actor: Actor
@@ -658,6 +666,7 @@ class OrderNow(ServiceCommand[OrderId]):
         InsufficientFunds,
         PaymentFailed,
         PriceChanged,
+        EmailNotVerified,
     )
 
     upgrade_ids: tuple[UpgradeId, ...] = attrs.field(
@@ -707,7 +716,7 @@ class Deliver(OrderCommand[None]):
 class RequestModification(OrderCommand[None]):
     """The buyer asks for changes to a delivery."""
 
-    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText, ContactDetailsNotAllowed)
 
     reason: str
 
@@ -716,7 +725,7 @@ class RequestModification(OrderCommand[None]):
 class ReportProblem(OrderCommand[None]):
     """The buyer reports a problem: the order is disputed until an admin decides."""
 
-    errors = (TransitionNotAllowed, PermissionDenied, InvalidText)
+    errors = (TransitionNotAllowed, PermissionDenied, InvalidText, ContactDetailsNotAllowed)
 
     reason: str
 
@@ -807,7 +816,7 @@ class PostRequest(Command[RequestId]):
 class ModerateRequest(Command[None]):
     """An admin shows a request (``reason=None``) or rejects it with a reason."""
 
-    errors = (PermissionDenied, RequestClosed, ServiceStatusConflict, InvalidText)
+    errors = (PermissionDenied, ServiceStatusConflict, InvalidText)
 
     actor: Actor
     request_id: RequestId
@@ -840,7 +849,7 @@ class MakeOffer(Command[OfferId]):
 class AcceptOffer(Command[OrderId]):
     """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
 
-    errors = (RequestClosed, InsufficientFunds, ServiceNotAvailable)
+    errors = (RequestClosed, InsufficientFunds, ServiceNotAvailable, EmailNotVerified)
 
     actor: Actor
     request_id: RequestId
