@@ -51,8 +51,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/orders", "docs/orders.md"],
     ),
     "contact filter": (
-        ["src/microgigs/orders/_conversation.py"],
-        ["tests/orders/test_conversation.py"],
+        ["src/microgigs/_contact.py"],
+        ["tests/orders/test_conversation.py", "tests/marketplace/test_contact_details.py"],
     ),
     "ledger": (["src/microgigs/ledger/*"], ["tests/ledger", "docs/ledger.md"]),
     "levels": (
