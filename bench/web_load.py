@@ -155,6 +155,7 @@ def start(db: str, port: int, workers: int, files: str) -> subprocess.Popen[str]
         "MICROGIGS_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
         "MICROGIGS_SMTP_URL": "log",  # no mail server: the links (none here) to the log
+        "MICROGIGS_DEMO": "1",  # the demo's database, served as the demo it is
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],

@@ -298,10 +298,14 @@ class MemoryAccounts(_Links):
         return next((a for a, _s, _h in self._accounts.values() if a.email == wanted), None)
 
     def set_password(self, member_id: str, password: str) -> None:
-        """Replace a member's password."""
+        """Replace a member's password; their reset links still out stop working."""
         account = self._accounts[member_id][0]
         _email, salt, hashed = _new_credentials(account.email, password)
-        self._accounts[member_id] = (account, salt, hashed)
+        with self._lock:
+            self._accounts[member_id] = (account, salt, hashed)
+            for key in [k for k, row in self._links.items() if row[0] == member_id]:
+                if key.startswith(RESET):
+                    del self._links[key]
 
     def count(self) -> int:
         """How many accounts there are."""
@@ -632,11 +636,15 @@ class SqlAccounts(_Links):
         return Account(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None
 
     def set_password(self, member_id: str, password: str) -> None:
-        """Replace a member's password."""
+        """Replace a member's password; their reset links still out stop working."""
         salt = secrets.token_bytes(16)
         self._count(
             "UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?",
             (salt, _hash(password, salt), member_id),
+        )
+        self._count(
+            "DELETE FROM web_verifications WHERE member_id = ? AND digest LIKE ?",
+            (member_id, RESET + "%"),
         )
 
     def count(self) -> int:

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -148,6 +148,13 @@ from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_de
 log = logging.getLogger("microgigs.web")
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo's published password)
 ADMIN_EMAIL = "admin@example.com"
+DEMO_DATABASE = (
+    "{db} holds the demo's accounts, whose passwords are published ({email} among them):"
+    " serve it with --demo, or start the site on another database"
+)
+"""Why a site (not a demo) refuses to start on a database the demo filled."""
+NO_DEMO = "{db} holds no demo: load it first (main.py --demo, or dev.py demo)"
+"""Why a demo served as it is (``fill=False``, under gunicorn) refuses an empty database."""
 LANGUAGES = ("ar", "en")
 METHODS = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -159,9 +166,9 @@ _UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit
 MAX_FILES = 10
 """The most files one delivery or submission carries."""
 PLACE_FILES = 100
-"""The most files one order, or one contract, keeps (every delivery and submission)."""
+"""The most files each party sends in one order, or a freelancer in one contract."""
 PLACE_BYTES = 200 * 1024 * 1024
-"""The most bytes of files one order, or one contract, keeps: 200 MB."""
+"""The most bytes of files each party sends in one order (a freelancer in a contract): 200 MB."""
 MINE_PAGE: Final = 20
 """Projects, and contracts, on a page of /projects/mine; a full list links to its older ones."""
 ORDERS_PAGE: Final = 20
@@ -250,6 +257,7 @@ def bootstrap(
     demo: bool = False,
     files: str | None = None,
     accounts: Accounts | None = None,
+    fill: bool = True,
 ) -> Host:
     """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN); demo data if asked.
 
@@ -258,7 +266,9 @@ def bootstrap(
     with :class:`accounts.MemoryAccounts`); delivered files in ``files`` (default
     ``$MICROGIGS_FILES``, else a folder beside a SQLite file, ``delivered-files`` for a
     DSN). The demo month ends now; every demo member logs in with their e-mail and
-    ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``.
+    ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``. ``fill=False`` serves a demo
+    the database already holds (several workers must not load it side by side): an empty
+    one is refused. A site (``demo=False``) refuses a database the demo filled.
     """
     db = database(db)
     is_dsn = db.startswith(("postgresql://", "postgres://"))
@@ -266,6 +276,15 @@ def bootstrap(
     folder = Path(files or ("delivered-files" if is_dsn else f"{db}.files"))
     market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
     credentials = accounts or open_accounts(db)
+    refusal = None
+    if not demo and credentials.get(ADMIN_ID) is not None:
+        refusal = DEMO_DATABASE  # its admin's password is in the README
+    elif demo and not fill and market.is_empty():
+        refusal = NO_DEMO
+    if refusal is not None:
+        credentials.close()
+        market.close()
+        raise ValueError(refusal.format(db=db, email=ADMIN_EMAIL))
     if demo and market.is_empty():
         clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
         # the demo month is played on a clock of its own, in the same storage
@@ -1300,7 +1319,16 @@ def act(order_id: str, action: str) -> Response:
         senders = (
             {parties.seller_id} if action == "deliver" else {parties.seller_id, parties.buyer_id}
         )
-        files = _keep_uploads(oid) if g.member_id in senders else []
+        if g.member_id in senders:
+            # the other party's files never count against this one's room (a buyer's
+            # messages could leave a seller no room to deliver)
+            theirs = {
+                address
+                for message in _market().conversation(me, oid)
+                if message.author_id != g.member_id
+                for address in message.attachments
+            }
+            files = _keep_uploads(oid, theirs)
     actions: dict[str, Callable[[str], object]] = {
         "message": lambda k: _market().send_message(me, oid, text, files, key=k),
         "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
@@ -1367,12 +1395,14 @@ _DONE: Final = {
 """What the person sees after each action on an order succeeds."""
 
 
-def _keep_uploads(place: str) -> list[str]:
+def _keep_uploads(place: str, theirs: Collection[str] = ()) -> list[str]:
     """Keep the files of a delivery or submission form; their addresses become attachments.
 
     ``place`` is where they belong: an order's id, or ``contracts/<id>`` for a contract's.
-    The caller keeps only the files of whoever may send them (an order's seller, a
+    The caller keeps only the files of whoever may send them (an order's parties, a
     contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
+    ``theirs``, the addresses the other party sent there, do not count against the room
+    of this sender (``PLACE_FILES`` and ``PLACE_BYTES`` are each sender's).
     """
     kept = []
     # no file chosen: the browser sends an empty part
@@ -1381,7 +1411,8 @@ def _keep_uploads(place: str) -> list[str]:
         raise FormError.too_many_files(len(chosen))
     folder = _host().files / place
     if chosen:
-        _require_room(folder, len(chosen))
+        others = {address.removeprefix(f"/files/{place}/")[:12] for address in theirs}
+        _require_room(folder, len(chosen), others)
     for upload in chosen:
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
@@ -1391,14 +1422,16 @@ def _keep_uploads(place: str) -> list[str]:
     return kept
 
 
-def _require_room(folder: Path, count: int) -> None:
-    """Refuse files an order's (or contract's) folder has no room for (``PLACE_FILES``).
+def _require_room(folder: Path, count: int, others: Collection[str] = ()) -> None:
+    """Refuse files a sender has no room for in an order's (or contract's) folder.
 
     Each delivery is bounded by ``MAX_UPLOAD``; a delivery sent again and again (a seller
     and a buyer asking for modifications, both the attacker's) is bounded here, so one
-    purchase cannot fill the disk (a hostile review stored 75 MB in four rounds).
+    purchase cannot fill the disk (a hostile review stored 75 MB in four rounds). Files
+    stored under ``others`` (the other party's) are not this sender's to count.
     """
-    held = [path.stat().st_size for path in folder.iterdir()] if folder.is_dir() else []
+    paths = folder.iterdir() if folder.is_dir() else iter(())
+    held = [path.stat().st_size for path in paths if path.name[:12] not in others]
     coming = request.content_length or MAX_UPLOAD  # at most this much, the files among it
     if len(held) + count > PLACE_FILES or sum(held) + coming > PLACE_BYTES:
         raise FormError.no_room()
@@ -2960,13 +2993,13 @@ class FormError(Exception):
 
     @classmethod
     def no_room(cls) -> FormError:
-        """An order's or a contract's files are at ``PLACE_FILES`` or ``PLACE_BYTES``."""
+        """A sender's files in an order or contract are at ``PLACE_FILES`` or ``PLACE_BYTES``."""
         megabytes = PLACE_BYTES // 1024 // 1024
         return cls(
-            f"لا مكان لملفات أخرى هنا: يحفظ الطلب أو العقد {PLACE_FILES} ملف على الأكثر،"
-            f" و{megabytes} ميغابايت في مجموعها. لم يُرسل شيء.",
-            f"No room for more files here: an order or a contract keeps at most {PLACE_FILES}"
-            f" files, {megabytes} MB in all. Nothing was sent.",
+            f"لا مكان لملفات أخرى هنا: يرسل كل طرف في الطلب أو العقد {PLACE_FILES} ملف على"
+            f" الأكثر، و{megabytes} ميغابايت في مجموعها. لم يُرسل شيء.",
+            f"No room for more files here: each party sends an order or a contract at most"
+            f" {PLACE_FILES} files, {megabytes} MB in all. Nothing was sent.",
         )
 
     @classmethod

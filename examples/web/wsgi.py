@@ -15,7 +15,9 @@ Every setting comes from the environment, so each worker process builds the same
 * ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``);
 * ``MICROGIGS_SMTP_URL`` (required) and ``MICROGIGS_MAIL_FROM``: the mail server for
   verification and reset links (``mail.py``), or ``log`` to write them to the log, which
-  this module sends to the server's error output (stderr) with the site's other records.
+  this module sends to the server's error output (stderr) with the site's other records;
+* ``MICROGIGS_DEMO``: ``1`` serves a demo the database holds (loaded first by ``main.py
+  --demo``), its banner on every page; a site refuses a database the demo filled.
 
 Each worker opens its own connections after the fork (no ``--preload``), so no connection
 is shared between processes. ``tick`` runs beside it in ``worker.py``.
@@ -24,6 +26,7 @@ is shared between processes. ``tick`` runs beside it in ``worker.py``.
 from __future__ import annotations
 
 import logging
+import os
 
 from app import bootstrap, create_app
 from mail import outbox
@@ -33,6 +36,6 @@ try:  # a site is told where its mail goes: never a live reset link in a log by 
     mailer = outbox(default="")
 except ValueError as error:  # an exception, as for the secret key: gunicorn then stops
     raise RuntimeError(str(error)) from None  # (a SystemExit would be retried for ever)
-host = bootstrap()
+host = bootstrap(demo=os.environ.get("MICROGIGS_DEMO") == "1", fill=False)
 host.mail = mailer
 app = create_app(host)

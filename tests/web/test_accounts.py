@@ -119,6 +119,22 @@ def test_reset_links_work_once_before_they_expire_and_are_no_verification_links(
     assert accounts.use_reset(later) is None
 
 
+def test_a_new_password_voids_every_reset_link_still_out(store):
+    # a hostile review: of two reset links asked for, the first still set a password after
+    # the second had (OWASP's forgot-password cheat sheet: a set password ends them all)
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    accounts.add("m2", "huda@example.com", "a-good-password")
+    first, second = accounts.issue_reset("m1", 60), accounts.issue_reset("m1", 60)
+    others = accounts.issue_reset("m2", 60)
+    verification = accounts.issue_verification("m1", 60)
+    assert "m1" == accounts.use_reset(second)
+    accounts.set_password("m1", "a-new-password")
+    assert (False, None) == (accounts.reset_is_live(first), accounts.use_reset(first))
+    assert accounts.reset_is_live(others)  # another member's link is theirs
+    assert "m1" == accounts.use_verification(verification)  # the e-mail's link is no reset
+
+
 def test_limit_windows_count_then_reopen(store):
     accounts, clock = store
     assert [1, 2, 3] == [accounts.hit("k", 60) for _ in range(3)]

@@ -30,7 +30,8 @@ def test_gunicorn_with_two_workers_shares_sessions_and_tokens(tmp_path):
     env = {**os.environ, "MICROGIGS_DATABASE": db, "MICROGIGS_SECRET_KEY": "g" * 40,
            "MICROGIGS_FILES": str(tmp_path / "files"), "MICROGIGS_BIND": f"127.0.0.1:{port}",
            "WEB_CONCURRENCY": "2", "MICROGIGS_HTTPS": "0",  # plain HTTP here
-           "MICROGIGS_SMTP_URL": "log"}  # links in the log, as a site being tried  # fmt: skip
+           "MICROGIGS_SMTP_URL": "log",  # links in the log, as a site being tried
+           "MICROGIGS_DEMO": "1"}  # the demo's database, served as the demo it is  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
         cwd=WEB, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -47,6 +48,7 @@ def test_gunicorn_with_two_workers_shares_sessions_and_tokens(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.3)
+        assert 'class="demo-banner"' in page  # MICROGIGS_DEMO=1: it says it is a demo
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode(
             {"csrf": csrf, "email": "ahmad@example.com", "password": "demo-password"}

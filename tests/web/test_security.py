@@ -419,6 +419,30 @@ def test_cookies_go_over_https_only_as_shipped(tmp_path, monkeypatch, https, dem
         host.close()
 
 
+def test_one_partys_files_never_leave_the_other_no_room_to_deliver(app, host, monkeypatch):
+    # a hostile review: a buyer sent 10 messages of 10 one-byte files, and the seller's
+    # delivery was refused "no room for more files" (then the order could go late)
+    import app as site  # noqa: PLC0415 (the module's own limits, narrowed for the test)
+
+    monkeypatch.setattr(site, "PLACE_FILES", 2)
+    order, seller, buyer = _in_progress(host)
+    buyer_client, seller_client = app.test_client(), app.test_client()
+    buyer_client.get("/lang/en?next=/")
+    log_in(buyer_client, buyer.email)
+    log_in(seller_client, seller.email)
+    mine = [(io.BytesIO(b"x"), "a.txt"), (io.BytesIO(b"y"), "b.txt")]
+    assert 303 == _send_files(buyer_client, order.id, "message", "الملفات", mine).status_code
+    full = _send_files(buyer_client, order.id, "message", "ملف آخر",
+                       [(io.BytesIO(b"z"), "c.txt")], follow=True)  # fmt: skip
+    assert "No room for more files here" in full.get_data(as_text=True)  # the buyer's share
+    delivered = _send_files(seller_client, order.id, "deliver", "إليك الشعار",
+                            [(io.BytesIO(b"png"), "logo.png")])  # fmt: skip
+    assert 303 == delivered.status_code
+    placed = host.market.order(Actor.system(), order.id)
+    assert OrderStatus.AWAITING_ACCEPTANCE is placed.status
+    assert 3 == len(list((host.files / order.id).iterdir()))
+
+
 def test_an_order_keeps_a_bounded_number_and_size_of_files(app, host, monkeypatch):
     # a hostile review (2026-12-07): deliveries sent again and again (the seller and the
     # buyer both the attacker's) stored 75 MB on one $5 order in four rounds, without end

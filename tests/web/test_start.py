@@ -93,3 +93,18 @@ def test_a_site_refuses_a_short_key_or_a_mail_server_it_cannot_use_and_says_why(
     assert "" == page
     assert "microgigs: MICROGIGS_SMTP_URL must be smtp://" in output
     assert "Traceback" not in output
+
+
+def test_a_site_refuses_the_demos_database_whose_accounts_are_published(tmp_path):
+    # a hostile review: `dev.py demo` fills marketplace.sqlite3, which is also a site's
+    # default database; started without --demo on it, the site let anyone log in as the
+    # demo's admin (admin@example.com, demo-password), with no banner saying it is a demo
+    db = tmp_path / "marketplace.sqlite3"
+    demo, _output = serve(db, "--demo")
+    assert 'class="demo-banner"' in demo
+    page, output = serve(db)
+    assert "" == page
+    assert "holds the demo's accounts, whose passwords are published" in output, output
+    assert "Traceback" not in output
+    again, _output = serve(db, "--demo")  # still served as what it is: a demo
+    assert 'class="demo-banner"' in again
