@@ -22,7 +22,7 @@ def db(tmp_path_factory):
 @pytest.fixture
 def workers(db):
     """Two workers' apps on one database, limits on, their counts cleared."""
-    hosts = [bootstrap(db), bootstrap(db)]
+    hosts = [bootstrap(db, demo=True), bootstrap(db, demo=True)]  # two workers of the demo
     hosts[0].accounts.clear_limits()
     apps = [create_app(h, secret_key="limits-test", testing=True) for h in hosts]  # noqa: S106
     yield apps
@@ -131,7 +131,7 @@ def test_behind_a_proxy_the_limit_is_per_visitor_not_per_proxy(db, monkeypatch):
     # hostile review: behind nginx every visitor has the proxy's address, so one attacker's
     # failures locked everybody out; MICROGIGS_PROXIES=1 reads the address the proxy saw
     monkeypatch.setenv("MICROGIGS_PROXIES", "1")
-    host = bootstrap(db)
+    host = bootstrap(db, demo=True)
     host.accounts.clear_limits()
     app = create_app(host, secret_key="limits-test", testing=True)  # noqa: S106
     app.config["LOGIN_ADDRESS_LIMIT"] = "3 per minute"

@@ -21,7 +21,7 @@ def test_bootstrap_on_postgresql_serves_the_demo_and_shares_sessions(
     monkeypatch.setenv("MICROGIGS_SECRET_KEY", "pg-test-key-of-at-least-32-characters")
     drop(postgres_dsn)  # a fresh marketplace, whatever an earlier run left
     host = bootstrap(postgres_dsn, demo=True, files=str(tmp_path / "files"))
-    other = bootstrap(postgres_dsn, files=str(tmp_path / "files"))
+    other = bootstrap(postgres_dsn, demo=True, files=str(tmp_path / "files"))
     try:
         client = create_app(host, testing=True).test_client()
         assert "تصميم شعار احترافي لشركتك" in client.get("/").data.decode()

@@ -31,7 +31,7 @@ def db(tmp_path_factory):
 def workers(db, monkeypatch):
     """Two worker processes' worth of the site on one database, the key from the environment."""
     monkeypatch.setenv("MICROGIGS_SECRET_KEY", SECRET)
-    hosts = [bootstrap(db), bootstrap(db)]
+    hosts = [bootstrap(db, demo=True), bootstrap(db, demo=True)]  # two workers of the demo
     yield [create_app(host, testing=True) for host in hosts]
     for host in hosts:
         host.close()
@@ -59,7 +59,7 @@ def test_a_session_is_shared_by_workers_and_survives_a_restart(workers, db, monk
     elsewhere.set_cookie("session", cookie)
     assert 200 == elsewhere.get("/dashboard").status_code
     monkeypatch.setenv("MICROGIGS_SECRET_KEY", SECRET)
-    restarted = bootstrap(db)
+    restarted = bootstrap(db, demo=True)
     try:
         after = create_app(restarted, testing=True).test_client()
         after.set_cookie("session", cookie)
