@@ -48,6 +48,7 @@ from typing import Any, Final, Protocol
 
 import attrs
 from limits import storage as limit_counters  # Flask-Limiter's counters, not microgigs'
+from zxcvbn import zxcvbn
 
 # scrypt's cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash (RFC 7914's interactive level)
 _N, _R, _P = 2**14, 8, 1
@@ -64,10 +65,54 @@ _FILLERS: Final = frozenset("\u115f\u1160\u3164\uffa0")
 """Hangul fillers: letters by their category, blank on the screen."""
 
 
-def password_allowed(password: str) -> bool:
-    """8 to 128 characters, at least 8 of them seen: eight spaces, or blank ones, guard nothing."""
+PASSWORD_SCORE = 2
+"""The least zxcvbn score (0 to 4) a password needs: 2 is beyond the common passwords, their
+variants ("P@ssw0rd!") and the account's own names; rate limits guard log-ins beyond it."""
+SITE_WORDS: Final = ("microgigs", "khamsat", "mostaql", "خمسات", "مستقل", "demo")
+"""Words of the site a password is not built on (NIST 800-63B's context-specific words)."""
+
+
+PASSWORD_REFUSALS: Final = {
+    "too_long": (
+        f"كلمة المرور أطول من المسموح: عدد حروفها {PASSWORD_LENGTH[1]} على الأكثر.",
+        f"The password is too long: at most {PASSWORD_LENGTH[1]} characters.",
+    ),
+    "too_short": (
+        f"كلمة المرور قصيرة: عدد حروفها {PASSWORD_LENGTH[0]} على الأقل، لا تُحسب منها المسافات.",
+        f"The password needs at least {PASSWORD_LENGTH[0]} characters, spaces not counted.",
+    ),
+    "guessable": (
+        (
+            "كلمة المرور يسهل تخمينها: هي من الكلمات الشائعة أو مبنية على اسمك أو بريدك."
+            " اختر عبارة أطول لا يعرفها غيرك."
+        ),
+        (
+            "The password is too easy to guess: it is a common one, or built on your name or"
+            " e-mail. Choose a longer phrase only you know."
+        ),
+    ),
+}
+"""What each refusal of :func:`password_refusal` says, in Arabic and English."""
+
+
+def password_refusal(password: str, *names: str) -> str | None:
+    """Why ``password`` is refused, else ``None``: ``too_long``, ``too_short`` or ``guessable``.
+
+    8 to 128 characters, at least 8 of them seen (eight spaces, or blank ones, guard
+    nothing), and not easy to guess (zxcvbn's common passwords, words and patterns, the
+    site's words and ``names``: the account's username, e-mail and names).
+    """
     shortest, longest = PASSWORD_LENGTH
-    return shortest <= len(password) <= longest and sum(map(_seen, password)) >= shortest
+    if len(password) > longest:
+        return "too_long"
+    if len(password) < shortest or sum(map(_seen, password)) < shortest:
+        return "too_short"
+    known = [*SITE_WORDS]
+    for name in filter(None, (n.strip().lower() for n in names)):
+        known += [name, *name.split("@")[:1]]  # an e-mail, and the name before its @
+    if zxcvbn(password, user_inputs=known, max_length=longest)["score"] < PASSWORD_SCORE:
+        return "guessable"
+    return None
 
 
 def _seen(character: str) -> bool:

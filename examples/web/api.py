@@ -22,7 +22,7 @@ from http import HTTPStatus
 from typing import Any, Final
 
 import attrs
-from accounts import password_allowed
+from accounts import PASSWORD_REFUSALS, password_refusal
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -430,11 +430,10 @@ def register() -> tuple[Response, int]:
     """Register a member with a password."""
     body = _body("username", "email", "first_name", "family_name", "password")
     password = _text(body, "password")
-    if not password_allowed(password):
-        raise BadRequest(
-            "كلمة المرور: عدد حروفها من 8 إلى 128، منها 8 على الأقل ليست مسافات.",
-            "password: 8 to 128 characters, at least 8 of them not spaces.",
-        )
+    names = ("username", "email", "first_name", "family_name")
+    refusal = password_refusal(password, *(str(body.get(name) or "") for name in names))
+    if refusal is not None:
+        raise BadRequest(*PASSWORD_REFUSALS[refusal])
     account, made = current_app.extensions["host"].register(
         username=_text(body, "username"),
         email=_text(body, "email"),

@@ -27,12 +27,12 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
 from accounts import (
-    PASSWORD_LENGTH,
+    PASSWORD_REFUSALS,
     Account,
     AccountExists,
     Accounts,
     open_accounts,
-    password_allowed,
+    password_refusal,
 )
 from api import (
     STATUS_OF,
@@ -2681,8 +2681,10 @@ def register() -> str | Response:
         return render_template("register.html")
     form = request.form
     password = form.get("password", "")
-    if not password_allowed(password):
-        _refuse(_password_refused(password))
+    names = ("username", "email", "first_name", "family_name")
+    refusal = password_refusal(password, *(form.get(name, "") for name in names))
+    if refusal is not None:
+        _refuse(_password_refused(refusal))
         return render_template("register.html"), 400  # type: ignore[return-value]
     created: list[tuple[Account, bool]] = []
     if not command(
@@ -2713,20 +2715,10 @@ def register() -> str | Response:
     return redirect(url_for("account"), 303)
 
 
-def _password_refused(password: str) -> str:
-    """Why ``password`` is refused: too long, or too short (spaces not counted)."""
-    shortest, longest = PASSWORD_LENGTH
-    if len(password) > longest:
-        return (
-            f"كلمة المرور أطول من المسموح: عدد حروفها {longest} على الأكثر."
-            if g.lang == "ar"
-            else f"The password is too long: at most {longest} characters."
-        )
-    return (
-        f"كلمة المرور قصيرة: عدد حروفها {shortest} على الأقل، لا تُحسب منها المسافات."
-        if g.lang == "ar"
-        else f"The password needs at least {shortest} characters, spaces not counted."
-    )
+def _password_refused(refusal: str) -> str:
+    """What a refusal of :func:`accounts.password_refusal` says, in the reader's language."""
+    arabic, english = PASSWORD_REFUSALS[refusal]
+    return arabic if g.lang == "ar" else english
 
 
 @pages.get("/verify/<token>")
@@ -2830,8 +2822,12 @@ def change_password() -> str | Response:
             "error",
         )
         return render_template("password.html"), 401  # type: ignore[return-value]
-    if not password_allowed(password):
-        flash(_password_refused(password), "error")
+    member = _market().member(me)
+    refusal = password_refusal(
+        password, account.email, member.username, member.first_name, member.family_name
+    )
+    if refusal is not None:
+        flash(_password_refused(refusal), "error")
         return render_template("password.html"), 400  # type: ignore[return-value]
     accounts.set_password(account.member_id, password)
     accounts.end_sessions(account.member_id)
@@ -2905,8 +2901,9 @@ def reset_password(token: str) -> str | Response:
             return _dead_reset_link()
         return render_template("password_reset.html", token=token)
     password = request.form.get("password", "")
-    if not password_allowed(password):  # said first: the link is not used up by a typo
-        flash(_password_refused(password), "error")
+    refusal = password_refusal(password)  # said first: the link is not used up by a typo
+    if refusal is not None:
+        flash(_password_refused(refusal), "error")
         return render_template("password_reset.html", token=token), 400  # type: ignore[return-value]
     member_id = accounts.use_reset(token)
     if member_id is None:  # unknown, used or expired: the same answer for each

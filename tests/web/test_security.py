@@ -295,6 +295,47 @@ def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
     assert 201 == made.status_code
 
 
+def test_a_common_or_personal_password_is_refused_on_every_form_and_the_api(app):
+    # a hostile review: "12345678" and "password" made accounts (ASVS 2.1.7: passwords
+    # checked against the breached and common ones; NIST 800-63B: nor the account's own names)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    form = {
+        "username": "rana_builds",
+        "email": "rana.builds@example.com",
+        "first_name": "رنا",
+        "family_name": "سالم",
+    }
+    for n, weak in enumerate(("12345678", "password", "P@ssw0rd!", "qwertyuiop", "rana_builds")):
+        api = client.post(
+            "/api/v1/members",
+            json={**form, "password": weak},
+            headers={"Accept-Language": "en"},
+        )
+        assert (400, "bad_request") == (api.status_code, api.json["code"]), weak
+        assert "too easy to guess" in api.json["message"]
+        page = client.get("/register").data
+        site = client.post(
+            "/register",
+            data={**form, "password": weak, "key": f"weak-{n}", "csrf": csrf_of(page)},
+        )
+        assert 400 == site.status_code, weak
+        assert "too easy to guess" in site.get_data(as_text=True)
+    arabic = client.post("/api/v1/members", json={**form, "password": "12345678"})
+    assert "يسهل تخمينها" in arabic.json["message"]
+    made = client.post("/api/v1/members", json={**form, "password": "olive tree 42"})
+    assert 201 == made.status_code
+    # the same at a change of password: not the member's own e-mail
+    log_in(client, "ahmad@example.com")
+    page = client.get("/account/password").data
+    changed = client.post(
+        "/account/password",
+        data={"csrf": csrf_of(page), "current": "demo-password", "password": "ahmad@example.com"},
+    )
+    assert 400 == changed.status_code
+    assert "too easy to guess" in changed.get_data(as_text=True)
+
+
 def test_unknown_pages_and_wrong_methods_get_the_sites_own_page_in_arabic(app):
     client = app.test_client()
     missing = client.get("/no-such-page")

@@ -93,3 +93,19 @@ def test_a_form_larger_than_any_of_the_sites_keeps_nothing(app, host):
     assert largest is None or largest < 50_000  # a member's rows, if any: no copy of a form
     # a visitor's session is their cookie (no row): it holds no copy of the form either
     assert len(visitor.get_cookie("session").value) <= 3_100
+
+
+def test_a_refused_top_up_keeps_its_amount_and_a_failed_log_in_its_e_mail(app):
+    # a walk-through: 1000000 refused came back as 50, the form's default, so a second tap
+    # would have charged $50; after a wrong password the e-mail had to be typed again
+    client = app.test_client()
+    log_in(client, "layla@example.com")
+    page = _send(client, "/account", "/wallet/top-up", amount="1000000", method="card")
+    assert 'name="amount" inputmode="decimal" value="1000000"' in page
+    stranger = app.test_client()
+    token = csrf_of(stranger.get("/login").data)
+    wrong = stranger.post(
+        "/login", data={"csrf": token, "email": "layla@example.com", "password": "not-hers-at-all"}
+    )
+    assert 401 == wrong.status_code
+    assert 'value="layla@example.com"' in wrong.get_data(as_text=True)
