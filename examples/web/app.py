@@ -72,7 +72,7 @@ from ratelimits import (
     limit,
     trusted_device,
 )
-from sessions import SESSION_AGE, ServerSessions
+from sessions import LOGGED_IN_AT, SESSION_AGE, ServerSessions
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database
 from werkzeug.exceptions import Forbidden, HTTPException
@@ -2794,6 +2794,7 @@ def _log_in(member_id: str, *, is_admin: bool) -> None:
     session.renew()  # type: ignore[attr-defined]  # a new session at each log-in: no fixation
     session.clear()
     session.update(member=member_id, admin=is_admin, lang=lang, csrf=secrets.token_urlsafe(24))
+    session[LOGGED_IN_AT] = _host().accounts.clock()  # the session's 12 hours start
 
 
 @pages.post("/logout")

@@ -24,8 +24,11 @@ from itsdangerous import BadSignature, Signer, TimestampSigner, URLSafeTimedSeri
 from werkzeug.wrappers import Request
 
 log = logging.getLogger("microgigs.web")
-SESSION_AGE = 14 * 24 * 3600
-"""Seconds a member's session lives after its last change (logging out ends it at once)."""
+SESSION_AGE = 12 * 3600
+"""Seconds a member's session lives from its log-in, however busy (ASVS 3.3.2, level 2):
+then the member logs in again. Logging out ends it at once."""
+LOGGED_IN_AT = "since"
+"""The session's field holding when its member logged in (the store's clock, seconds)."""
 VISITOR_AGE = 24 * 3600
 """Seconds a visitor's session (language, CSRF token, a form's echo) lives after its last
 change. A visitor's session is kept in their cookie, signed, not in the store: a crawler that
@@ -110,6 +113,14 @@ class _DatedSigner(TimestampSigner):
             self.signing = False
 
 
+def _left(data: Any, now: float) -> int:  # noqa: ANN401 (a session's mapping)
+    """Seconds a member's session has left of ``SESSION_AGE`` from its log-in."""
+    since = data.get(LOGGED_IN_AT)
+    if not isinstance(since, int | float):
+        return 0  # a session from before the log-in time was kept: log in again
+    return int(since + SESSION_AGE - now)
+
+
 class ServerSessions(SessionInterface):
     """Members' sessions kept in the host's store, shared by every worker, ended by logging out.
 
@@ -147,9 +158,12 @@ class ServerSessions(SessionInterface):
                 sid = self._signer(app).unsign(cookie).decode()
             except BadSignature:
                 return ServerSession()
-            found = app.extensions["host"].accounts.load_session(sid)
-            if found is not None:
+            store = app.extensions["host"].accounts
+            found = store.load_session(sid)
+            if found is not None and _left(found.data, store.clock()) > 0:
                 return ServerSession(found.data, sid)
+            if found is not None:  # past its 12 hours (or from before they were counted)
+                store.end_session(sid)
         return ServerSession()
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ANN401 (Flask's signature)
@@ -178,14 +192,8 @@ class ServerSessions(SessionInterface):
             value = _VISITOR + self._visitor_cookie(app, dict(session))
             age = VISITOR_AGE
         else:
-            kept = Session(member, dict(session))
-            age = SESSION_AGE
-            if session.sid is None:
-                session.sid = secrets.token_urlsafe(32)
-                store.save_session(session.sid, kept, age)
-            elif not store.update_session(session.sid, kept, age):
-                # ended while this request ran (a log-out elsewhere, a password change, "sign
-                # out everywhere"): it stays ended, and so does the cookie
+            age = _left(session, store.clock())  # what is left of its 12 hours, never more
+            if not self._kept(store, session, age):
                 response.delete_cookie(name, domain=domain, path=path)
                 return
             value = self._signer(app).sign(session.sid).decode()
@@ -200,6 +208,24 @@ class ServerSessions(SessionInterface):
             path=path,
         )
         response.vary.add("Cookie")
+
+    @staticmethod
+    def _kept(store: Accounts, session: ServerSession, age: int) -> bool:
+        """Keep a member's session for ``age`` more seconds; ``False`` if it has ended.
+
+        Past its 12 hours it ends; one ended while this request ran (a log-out elsewhere, a
+        password change, "sign out everywhere") stays ended.
+        """
+        if age <= 0:
+            if session.sid is not None:
+                store.end_session(session.sid)
+            return False
+        kept = Session(session["member"], dict(session))
+        if session.sid is None:
+            session.sid = secrets.token_urlsafe(32)
+            store.save_session(session.sid, kept, age)
+            return True
+        return store.update_session(session.sid, kept, age)
 
     def _visitor_cookie(self, app: Flask, data: dict[str, Any]) -> str:
         """A visitor's data, signed; a form's echo dropped if it would make it too long."""
