@@ -241,4 +241,4 @@ def test_a_too_long_password_is_refused_for_what_it_is(workers):
     assert 400 == page.status_code
     text = page.data.decode()
     assert "128" in text
-    assert "على الأقل" not in text
+    assert "كلمة المرور قصيرة" not in text
