@@ -845,9 +845,9 @@ _HTTP_MESSAGES: Final = {
 
 
 NOTE_VERBS: Final = {
-    "submitted": ("سلّم الدفعة", "submitted the milestone"),
+    "submitted": ("تسليم الدفعة", "submitted the milestone"),
     "changes_requested": ("طلب تعديلات", "asked for changes"),
-    "disputed": ("فتح نزاعًا", "opened a dispute"),
+    "disputed": ("فتح نزاع", "opened a dispute"),
     "released": (
         "حسم النزاع: حُرِّرت الدفعة للمستقل",
         "decided the dispute: released to the freelancer",
@@ -855,7 +855,8 @@ NOTE_VERBS: Final = {
     "refunded": ("حسم النزاع: أُعيدت الدفعة للعميل", "decided the dispute: refunded to the client"),
     "split": ("حسم النزاع: قُسِّمت الدفعة بين الطرفين", "decided the dispute: split between the two"),
 }
-"""What a milestone's note says its author did (a verb after their name), by the status."""
+"""What a milestone's note says its author did, after their name, by the status: a noun in
+Arabic («تسليم الدفعة»), whose verb would take the author's gender, unknown to the site."""
 
 _TONES: Final = {
     **dict.fromkeys(("disputed", "ending", "changes_requested", "rejected", "failed"), "attention"),
@@ -1213,9 +1214,15 @@ def checkout() -> Response:
     if command(
         lambda k: placed.extend(_market().checkout(actor(), method, expected_total=shown, key=k)),
         lambda: (
-            ("تم الدفع، وطلبك عند البائع", "Paid: your order is with the seller")
+            (
+                "تم الدفع. أرسل تعليماتك للبائع هنا ليبدأ العمل",
+                "Paid. Send the seller your instructions here to start the work",
+            )
             if len(placed) == 1
-            else ("تم الدفع، وكل طلب عند بائعه", "Paid: each order is with its seller")
+            else (
+                "تم الدفع. أرسل تعليماتك للبائع من صفحة كل طلب ليبدأ العمل",
+                "Paid. Send each seller your instructions from the order's page to start the work",
+            )
         ),
     ):
         if len(placed) == 1:
@@ -1369,8 +1376,8 @@ _DONE: Final = {
         "Modification asked: the order is back with the seller",
     ),
     "accept": (
-        "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة حتى تنقضي مدة التحقق",
-        "The order is complete: the seller's earnings are pending until they clear",
+        "اكتمل الطلب. شاركنا رأيك بتقييم الخدمة أدناه",
+        "The order is complete. Tell others what you thought: review the service below",
     ),
     "report": ("أُبلغت الإدارة بالمشكلة", "The problem was reported to an admin"),
     "cancel_late": (
@@ -2435,7 +2442,7 @@ _CONTRACT_DONE: Final = {
         "You withdrew the offer: the freelancer can no longer accept it",
     ),
     "fund": (
-        "موِّلت الدفعة وحُجز مبلغها في الضمان",
+        "مُوِّلت الدفعة وحُجز مبلغها في الضمان",
         "The milestone is funded: its money is held in escrow",
     ),
     "submit": (
@@ -2455,10 +2462,13 @@ _CONTRACT_DONE: Final = {
         "The milestone is disputed: an admin will decide",
     ),
     "end": (
-        "أُنهي العقد مبكرًا؛ يعود المبلغ المحجوز بعد موافقة المستقل أو بعد المهلة",
         (
-            "The contract is ending early: money held goes back once the freelancer agrees or the "
-            "days pass"
+            "أُرسل طلب إنهاء العقد إلى المستقل، ويتوقف العمل. يعود إليك المبلغ المحجوز عند"
+            " موافقته، أو تلقائيًا بعد المهلة إن لم يرد"
+        ),
+        (
+            "Your request to end the contract was sent to the freelancer, and work stops. The money"
+            " held comes back to you when they agree, or by itself if they do not answer in time"
         ),
     ),
     "answer_end": (

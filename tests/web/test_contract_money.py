@@ -190,7 +190,7 @@ def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened
     post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="feminine-d")
     page = ahmad.get(path).data
     assert "متنازع عليها" in page.decode()
-    assert "فتح نزاعًا" in _text(page, "note-1-1")
+    assert "فتح نزاع" in _text(page, "note-1-1")  # a noun: the author may be a woman
     ahmad.get("/lang/en")
     assert "opened a dispute" in _text(ahmad.get(path).data, "note-1-1")
     # the team's decision joins the history, named as the team, with when

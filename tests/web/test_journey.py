@@ -169,7 +169,7 @@ def test_the_seed_journey_in_the_browser(browser, site):  # noqa: PLR0915 (one j
     j.shot(buyer, "delivered", docs="order")
     j.order_action(buyer, "accept")
     assert "تم التسليم" in buyer.inner_text("#status")  # completed
-    assert "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة" in buyer.inner_text("p.flash")
+    assert "اكتمل الطلب. شاركنا رأيك بتقييم الخدمة" in buyer.inner_text("p.flash")
     timeline = buyer.inner_text("#timeline")
     for step in ("طلب الخدمة", "مريم الحربي", "في انتظار الاستلام", "تم التسليم"):
         assert step in timeline, (step, timeline)
@@ -386,7 +386,7 @@ def test_a_project_in_two_milestones_in_the_browser(browser, site):  # noqa: PLR
     for number, amount in ((1, "150.00"), (2, "250.00")):
         client.goto(contract_url)
         act(client, confirm=f"confirm-fund-{number}")
-        assert "موِّلت الدفعة" in client.inner_text("p.flash")
+        assert "مُوِّلت الدفعة" in client.inner_text("p.flash")
         assert amount in client.inner_text("#held")
         freelancer.goto(contract_url)
         act(freelancer, f"#milestone-{number} form[action$='/submit']", f"سلّمت الدفعة {number}")
@@ -493,7 +493,7 @@ def test_a_private_offer_and_a_submission_with_a_file_in_the_browser(browser, si
     client.locator("details#confirm-fund-1 summary").click()
     client.locator("details#confirm-fund-1 select[name=method]").select_option("card")
     client.locator("details#confirm-fund-1 form button").click()
-    assert "موِّلت الدفعة" in client.inner_text("p.flash")
+    assert "مُوِّلت الدفعة" in client.inner_text("p.flash")
 
     freelancer.goto(contract_url)
     submit = freelancer.locator("#milestone-1 form[action$='/submit']")

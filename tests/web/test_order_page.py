@@ -55,7 +55,7 @@ def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     client.post(f"/orders/{order.id}/accept", data={"csrf": token})
     after = _text(client.get(f"/orders/{order.id}").data)
-    assert "اكتمل الطلب، وصار ربح البائع في أرباحه المعلّقة" in after
+    assert "اكتمل الطلب. شاركنا رأيك بتقييم الخدمة" in after
     assert "موعد التسليم" not in after  # a completed order is due nowhere
     assert re.search(r"\d{4}، \d{1,2}:\d{2} [صم]", after)  # times without seconds
     assert not re.search(r"\d{1,2}:\d{2}:\d{2}", after)
@@ -111,7 +111,10 @@ def test_both_parties_read_the_sellers_instructions_and_the_next_automatic_step(
     delivered, _seller, waiting = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
     log_in(client, waiting.email)
     accepting = _text(client.get(f"/orders/{delivered.id}").data)
-    assert re.search(r"The next step if nothing happens before .+: accept the delivery", accepting)
+    by_itself = (
+        r"If nothing happens before .+, the next step happens by itself: accept the delivery"
+    )
+    assert re.search(by_itself, accepting)
     cancelled, _s, gone = _order_in(host, OrderStatus.CANCELLED)
     log_in(client, gone.email)
     assert "Send the seller your instructions" not in _text(

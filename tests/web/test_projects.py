@@ -245,7 +245,7 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     for number, amount, method in ((1, "120.00", "balance"), (2, "280.00", "card")):
         act(ahmad, "fund", number=str(number), method=method, key=f"fund-{number}")
         page = ahmad.get(path).data
-        assert ["موِّلت الدفعة وحُجز مبلغها في الضمان".encode()] == flashed(page)
+        assert ["مُوِّلت الدفعة وحُجز مبلغها في الضمان".encode()] == flashed(page)
         assert 403 == act(stranger, "submit", number=str(number), body="تم").status_code
         act(sara, "submit", number=str(number), body="إليك العمل", key=f"submit-{number}")
         act(ahmad, "approve", number=str(number), key=f"approve-{number}")
