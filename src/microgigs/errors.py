@@ -911,14 +911,22 @@ class MilestonesMismatch(ProjectError):
     one: ClassVar[str] = _(
         "A contract here has one milestone, of the whole {total} (at least {minimum})."
     )
+    short: ClassVar[str] = _(
+        "The milestones add up to {given}; they must add up to {total} (1 to {count} amounts"
+        " of at least {minimum} each)."
+    )
 
     total: object
     count: int
     minimum: object
+    given: object = None
+    """What the milestones add up to, when their sum is what is wrong (else ``None``)."""
 
     def wording(self) -> str:
-        """A policy of one milestone says so, not "1 to 1 amounts"."""
-        return self.one if self.count == 1 else self.template
+        """A policy of one milestone says so, not "1 to 1 amounts"; a wrong sum says the sum."""
+        if self.count == 1:
+            return self.one
+        return self.template if self.given is None else self.short
 
 
 # --- reviews and levels --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from microgigs.errors import (
     RatingsMismatch,
 )
 from microgigs.ids import ContractId, ProjectId
+from microgigs.l10n import translate_error
 from microgigs.money import Money
 from microgigs.policy import (
     FIVERR_LIKE_PROJECTS,
@@ -82,6 +83,23 @@ def test_milestones_sum_to_the_total_each_at_least_the_minimum(
 ) -> None:
     with pytest.raises(MilestonesMismatch):
         offer(plans, usd(1200), UPWORK_LIKE_PROJECTS)
+
+
+def test_milestones_short_of_the_total_say_what_they_add_up_to() -> None:
+    # a walk-through: the refusal named the total needed, not the sum typed, so the client
+    # had to add the amounts up again to find the difference
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(580)))
+    with pytest.raises(MilestonesMismatch) as short:
+        offer(plans, usd(1200), UPWORK_LIKE_PROJECTS)
+    assert usd(1180) == short.value.given
+    english = translate_error(short.value, "en")
+    assert english.startswith("The milestones add up to $1,180.00; they must add up to $1,200.00")
+    arabic = translate_error(short.value, "ar")
+    assert arabic.startswith("مجموع الدفعات \u200f1,180.00\xa0US$، ويجب أن يساوي"), arabic
+    with pytest.raises(MilestonesMismatch) as few:  # not a question of the sum: said as before
+        offer(tuple(MilestonePlan(str(n), usd(100)) for n in range(12)), usd(1200),
+              UPWORK_LIKE_PROJECTS)  # fmt: skip
+    assert few.value.given is None
 
 
 def test_a_milestone_of_the_wrong_type_or_amount_says_which() -> None:

@@ -356,8 +356,11 @@ def check_plan(
         if plan.amount.currency != total.currency or plan.amount < policy.milestone_min:
             raise mismatch
         checked.append(MilestonePlan(message_text(_("milestone"), plan.title, _TITLE), plan.amount))
-    if sum((p.amount for p in checked), Money.zero(total.currency)) != total:
-        raise mismatch
+    given = sum((p.amount for p in checked), Money.zero(total.currency))
+    if given != total:
+        raise MilestonesMismatch(
+            total=total, count=count, minimum=policy.milestone_min, given=given
+        )
     return tuple(checked)
 
 
