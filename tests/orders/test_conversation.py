@@ -19,6 +19,7 @@ from microgigs._contact import (
     _PHONE,
     _digit_to_translate,
     _readable,
+    message_text,
 )
 from microgigs.errors import (
     ContactDetailsNotAllowed,
@@ -85,6 +86,11 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
         ("موقعي سارة نقطة كوم", ["link"]),
         ("الموعد الساعة 5 @ المكتب", []),
         ("هل نلتقي at 5? النقطة التالية", []),
+        # a link with no dot after a Latin letter, found only by its "://" or its «دوت»
+        # (the mutation run of 2026-12-07 left the pre-check's two tests unproved)
+        ("زر https://متجري", ["link"]),
+        ("http://localhost:8000/شعار", ["link"]),
+        ("متجري دوت كوم", ["link"]),
     ],
 )
 def test_contact_details_are_found(text, kinds):
@@ -315,6 +321,13 @@ def test_a_refused_message_names_what_was_wrong(action, message):
     with pytest.raises(MicrogigsError) as refused:
         action()
     assert message == str(refused.value)
+
+
+def test_a_text_refused_for_contact_details_names_its_field():
+    with pytest.raises(ContactDetailsNotAllowed) as refused:
+        message_text("bid", "راسلني على sara@gmail.com", (1, 100))
+    assert ("bid", "email") == (refused.value.field, refused.value.found)
+    assert str(refused.value).startswith("The bid may not contain contact details (email)")
 
 
 def test_a_message_keeps_its_lines_and_up_to_ten_attachments():
