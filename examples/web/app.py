@@ -1929,8 +1929,14 @@ def post_project() -> Response:
     usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""))]
     posted: list[ProjectId] = []
 
-    def invited() -> list[MemberId]:  # by username: InvalidUsername or NotFound is flashed
-        return [_market().profile_by_username(name).member_id for name in usernames]
+    def invited() -> list[MemberId]:  # by username: InvalidUsername or an unknown one is said
+        found = []
+        for name in usernames:
+            try:
+                found.append(_market().profile_by_username(name).member_id)
+            except NotFound:  # said by the name typed, not as "no member with the id …"
+                raise FormError.unknown_username(name) from None
+        return found
 
     if command(
         lambda k: posted.append(
@@ -2884,6 +2890,13 @@ def forgot_password() -> str | Response:
         "(it works for an hour).",
         "ok",
     )
+    if _host().demo:  # a demo mails nothing: it never shows the link either (anyone could take it)
+        flash(
+            "في النسخة التجريبية لا يُرسل بريد فعلًا: يُكتب الرابط في سجل الخادم."
+            if g.lang == "ar"
+            else "A demo sends no mail: the link is written to the server's log.",
+            "ok",
+        )
     return redirect(url_for("login"), 303)
 
 
@@ -2997,6 +3010,13 @@ class FormError(Exception):
             " ملفات على الأكثر. لم يُرسل شيء.",
             f"You chose {chosen} files; a message or a delivery carries at most {MAX_FILES}."
             " Nothing was sent.",
+        )
+
+    @classmethod
+    def unknown_username(cls, name: str) -> FormError:
+        """No member has the username a client typed to invite."""
+        return cls(
+            f"لا يوجد عضو اسم المستخدم له «{name}».", f"No member has the username “{name}”."
         )
 
     @classmethod

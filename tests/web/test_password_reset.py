@@ -7,6 +7,7 @@ whether or not an account holds the address; a reset ends every session and toke
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -99,3 +100,17 @@ def test_a_used_or_unknown_link_says_so_before_a_password_is_typed(site):
         assert 404 == answer.status_code
         assert "/password/forgot" in answer.data.decode()
         assert 'name="password"' not in answer.data.decode()
+
+
+def test_a_demo_says_where_its_reset_link_went(app):
+    # a walk-through: the demo said a link was mailed, and a tester found no mail anywhere
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    page = client.get("/password/forgot")
+    answer = client.post(
+        "/password/forgot",
+        data={"csrf": csrf_of(page.data), "email": "hind@example.com"},
+        follow_redirects=True,
+    )
+    said = html.unescape(answer.get_data(as_text=True))
+    assert "A demo sends no mail: the link is written to the server's log." in said

@@ -284,7 +284,9 @@ def test_forms_without_the_csrf_token_are_refused(posted):
 def test_a_private_project_is_hidden_from_others(app, posted):
     ahmad = posted["ahmad"]
     # invited by username, as members know each other; an unknown one is refused, naming it
-    assert refused(ahmad, "/projects", "/projects#post", "لم نعثر على العضو بالمعرّف nobody_here.",
+    # by the username typed (a walk-through: it said "no member with the id nobody_here")
+    unknown = "لا يوجد عضو اسم المستخدم له «nobody_here»."
+    assert refused(ahmad, "/projects", "/projects#post", unknown,
                    title="نظام داخلي لإدارة المخزون الخاص بنا", category="mobile-apps",
                    description=DESCRIPTION, bracket="3", duration="30", visibility="private",
                    invited="khaled_dev, nobody_here")  # fmt: skip
