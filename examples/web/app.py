@@ -2420,6 +2420,7 @@ def contract_action(contract_id: str, action: str) -> Response:
             _number(),
             resolution or Resolution.RELEASE,
             _optional_amount("client_refund", required=resolution is Resolution.SPLIT),
+            reason=text,
             key=k,
         ),
     }

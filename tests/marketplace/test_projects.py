@@ -390,7 +390,21 @@ def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
         with pytest.raises(RefundNotExpected):
             market.resolve_milestone(ADMIN, contract, 2, whole, usd(50), key=f"no-{whole}")
     assert before == (money(market, client, freelancer), market.contract_page(client, contract))
-    market.resolve_milestone(ADMIN, contract, 2, Resolution.SPLIT, usd(100), key="split")
+    for why, refused in (
+        ("x" * 3001, InvalidText),
+        ("راسلوني على 0501234567", ContactDetailsNotAllowed),
+    ):
+        with pytest.raises(refused):
+            market.resolve_milestone(ADMIN, contract, 2, Resolution.SPLIT, usd(100), reason=why)
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
+    # the admin says why, and both sides read it in the milestone's history (a walk-through:
+    # "the site team decided: split" with no word of why)
+    why = "سُلّمت الألوان متأخرة لكن الشعار مكتمل: يعود للعميل ثلث الدفعة."
+    market.resolve_milestone(
+        ADMIN, contract, 2, Resolution.SPLIT, usd(100), reason=why, key="split"
+    )
+    decided = market.contract_page(client, contract).contract.milestones[1].history[-1]
+    assert (MilestoneStatus.SPLIT, why) == (decided.status, decided.text)
     # the client's fee (5.5%: $22, $16.50, $27.50) follows the money: a third of #2's back
     assert (usd("1839.50"), usd(880), usd("280.50")) == money(market, client, freelancer)
     page = market.contract_page(freelancer, contract)

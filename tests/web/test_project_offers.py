@@ -221,8 +221,12 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
          key="split-abc")  # fmt: skip
     said = [m.decode() for m in flashed(admin.get(path).data)]
     assert any("المبلغ المُعاد للعميل" in m for m in said), said
-    post(admin, f"{path}/resolve", path, number="3", resolution="refund", key="refund-1")
+    why = "لم يُسلَّم العمل المتفق عليه في الدفعة الثالثة"
+    post(admin, f"{path}/resolve", path, number="3", resolution="refund", body=why,
+         key="refund-1")  # fmt: skip
     assert offered["id"] not in admin.get("/admin").data.decode()
+    # both sides read why the site team decided so (a walk-through found no word of it)
+    assert why in ahmad.get(path).data.decode()
     # a bid removed by moderation; its credit goes back to the freelancer
     sara = client_of(app, "sara_designs@example.com")
     post(sara, f"/projects/{project['id']}/bids", project["path"], amount="400", days="20",

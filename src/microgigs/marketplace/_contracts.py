@@ -207,7 +207,12 @@ def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
 def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)
     settled = contract.resolve(
-        command.actor, command.number, command.resolution, context.now, command.refund
+        command.actor,
+        command.number,
+        command.resolution,
+        context.now,
+        command.refund,
+        reason=command.reason,
     )
     settle(context, contract, settled)
 

@@ -1243,12 +1243,22 @@ class DisputeMilestone(ContractCommand[None]):
 
 @attrs.frozen
 class ResolveMilestone(ContractCommand[None]):
-    """An admin releases a disputed milestone, refunds it, or refunds ``refund`` of it."""
+    """An admin releases a disputed milestone, refunds it, or refunds ``refund`` of it.
 
-    errors = (ProjectStatusConflict, InvalidRefund, RefundNotExpected)
+    ``reason``, optional, says why: both sides read it in the milestone's history.
+    """
+
+    errors = (
+        ProjectStatusConflict,
+        InvalidRefund,
+        RefundNotExpected,
+        InvalidText,
+        ContactDetailsNotAllowed,
+    )
     number: int
     resolution: Resolution
     refund: Money | None = None
+    reason: str = ""
 
 
 @attrs.frozen

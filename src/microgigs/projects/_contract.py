@@ -248,7 +248,8 @@ class MilestoneNote:
 
     status: MilestoneStatus
     """The status the milestone went to: submitted, changes requested or disputed; or
-    released, refunded or split by an admin's decision (whose ``text`` is empty)."""
+    released, refunded or split by an admin's decision (whose ``text`` is its reason, or
+    empty when none was given)."""
     author_id: MemberId
     text: str
     at: datetime
@@ -725,13 +726,19 @@ class Contract:
         resolution: Resolution,
         now: datetime,
         refund: Money | None = None,
+        *,
+        reason: str = "",
     ) -> list[Settlement]:
         """An admin decides a disputed milestone: release it, refund it, or refund ``refund``.
 
-        ``refund`` goes with a split only (``RefundNotExpected`` otherwise).
+        ``refund`` goes with a split only (``RefundNotExpected`` otherwise). ``reason``, if
+        given, is the decision's text in the milestone's history, which both sides read.
         """
         actor.require_admin(_("resolve a dispute"))
         milestone = self._at(number, _("resolve"), MilestoneStatus.DISPUTED)
+        if not isinstance(reason, str):
+            raise InvalidType(field=_("reason"), expected="str", actual=type(reason).__name__)
+        why = message_text(_("reason"), reason, _NOTE) if reason.strip() else ""
         if not isinstance(resolution, Resolution):
             raise InvalidType(
                 field=_("resolution"), expected="Resolution", actual=type(resolution).__name__
@@ -751,7 +758,7 @@ class Contract:
             refunded = refund
         settled = self._settle(number, refunded, now)
         decided = self.milestone(number)  # the decision joins the history, not the note
-        decision = MilestoneNote(decided.status, actor.member_id or MemberId(""), "", utc(now))
+        decision = MilestoneNote(decided.status, actor.member_id or MemberId(""), why, utc(now))
         self._set(attrs.evolve(decided, history=(*decided.history, decision)))
         return [settled]
 
