@@ -16,6 +16,7 @@ from microgigs.l10n.catalogs import _read, compile_catalog, extract_messages, po
 from microgigs.members import MemberStatus
 from microgigs.money import Money
 from microgigs.policy import SellerLevel
+from microgigs.projects import ContractStatus, MilestoneStatus, Resolution
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 ARABIC_PLURAL_FORMS = 6
@@ -92,6 +93,19 @@ def test_a_member_status_agrees_with_a_member_not_with_a_service():
     assert "نشطة" == label(ServiceStatus.ACTIVE, "ar")
     assert ("عضو نشط", "عضو موقوف") == tuple(label(s, "ar") for s in MemberStatus)
     assert ("active member", "suspended member") == tuple(label(s, "en") for s in MemberStatus)
+
+
+def test_contract_and_milestone_statuses_read_as_states_in_arabic():
+    # a walk-through: «معروض», «مخططة», «محررة» (read "edited") and «تقسيم» (a verbal noun,
+    # as the admin's choice) told a client nothing of where the money stood
+    assert "بانتظار موافقة المستقل" == label(ContractStatus.OFFERED, "ar")
+    assert "لم تُموَّل بعد" == label(MilestoneStatus.PLANNED, "ar")
+    assert "حُرِّرت للمستقل" == label(MilestoneStatus.RELEASED, "ar")
+    assert ("قُسِّمت بين الطرفين", "split between the two") == (
+        label(MilestoneStatus.SPLIT, "ar"),
+        label(MilestoneStatus.SPLIT, "en"),
+    )
+    assert "تقسيم" == label(Resolution.SPLIT, "ar")  # the admin's choice stays a choice
 
 
 def test_errors_translate_with_values_formatted_for_the_locale():

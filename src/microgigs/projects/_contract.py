@@ -154,7 +154,7 @@ label_members(
         MilestoneStatus.DISPUTED: _("in dispute"),  # «متنازع عليها»: a milestone is feminine
         MilestoneStatus.RELEASED: _("released"),
         MilestoneStatus.REFUNDED: _("refunded"),
-        MilestoneStatus.SPLIT: _("split"),
+        MilestoneStatus.SPLIT: _("split between the two"),  # a status: «قُسِّمت بين الطرفين»
     }
 )
 
