@@ -124,7 +124,7 @@ def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
         (
             OutOfRange(field="quantity", value=2, minimum=1, maximum=1),
             "quantity must be 1; 2 is not.",
-            "يجب أن تكون قيمة عدد مرات الطلب 1؛ والقيمة 2 ليست كذلك.",
+            "يجب أن تكون قيمة عدد مرات الطلب 1، لا 2.",
         ),
         (
             InvalidText(field="comment", minimum=0, maximum=2000),
