@@ -142,6 +142,7 @@ class MarketLife(RuleBasedStateMachine):
         self.total: dict[str, int] = {}
         self.buyer_of: dict[str, Actor] = {}
         self.delivered_at: dict[str, object] = {}
+        self.first_delivery: dict[str, object] = {}  # late: the deadline passed before any
         self.uncleared: list[tuple[object, int]] = []  # (clears at, amount)
         self.steps = 0
         # project mode: each contract's one milestone (Mostaql's numbers: the whole project)
@@ -269,6 +270,7 @@ class MarketLife(RuleBasedStateMachine):
         ):
             self.status[order] = S.AWAITING_ACCEPTANCE
             self.delivered_at[order] = self.clock.now()
+            self.first_delivery.setdefault(order, self.clock.now())
 
     def modify(self, order):
         allowed = self.status[order] is S.AWAITING_ACCEPTANCE
@@ -316,7 +318,9 @@ class MarketLife(RuleBasedStateMachine):
 
     def cancel_late(self, order):
         deadline = self.market.order(Actor.system(), order).deadline
-        late = deadline is not None and self.clock.now() > deadline
+        first = self.first_delivery.get(order)  # a delivery by the deadline met it (RULES §6)
+        met = first is not None and deadline is not None and first <= deadline
+        late = deadline is not None and self.clock.now() > deadline and not met
         allowed = self.status[order] is S.IN_PROGRESS and late
         buyer = self.buyer_of[order]
         if self.attempt(allowed, lambda: self.market.cancel_late(buyer, order, key=self.key())):

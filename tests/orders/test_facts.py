@@ -127,7 +127,7 @@ def test_a_refused_event_names_what_was_wrong(event, extra, message):
             E.CANCEL_LATE,
             (
                 "Cannot cancel the late order now: the seller is not late: the delivery deadline"
-                " has not passed."
+                " has not passed, or a delivery met it."
             ),
         ),
     ],

@@ -152,6 +152,33 @@ def test_an_on_time_delivery_is_never_cancelled_as_late_even_where_allowed(order
         order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 6 * DAY, LATE_WHILE_AWAITING)
 
 
+def test_a_deadline_met_is_never_late_after_a_modification_request(order):
+    # a hostile review: delivered on day 4 of 5, then on day 6 the buyer asked for a change
+    # and cancelled "late" at once, with everything back and the work kept
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, POLICY)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + 4 * DAY, POLICY)
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, EPOCH + 6 * DAY, POLICY,
+                reason="غيّر الألوان")  # fmt: skip
+    assert not order.is_late(EPOCH + 6 * DAY)
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet):
+        order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 6 * DAY, POLICY)
+    assert before == attrs.asdict(order)
+
+
+def test_where_a_modification_sets_a_new_deadline_missing_it_is_late(order):
+    extends = attrs.evolve(POLICY, modification_extends_deadline=True)
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, extends)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + 4 * DAY, extends)  # in time
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, EPOCH + 6 * DAY, extends,
+                reason="غيّر الألوان")  # fmt: skip
+    assert EPOCH + 11 * DAY == order.deadline  # a new window of 5 days
+    assert not order.is_late(EPOCH + 11 * DAY)
+    assert order.is_late(EPOCH + 11 * DAY + timedelta(seconds=1))  # the new one missed
+    order.apply(OrderEvent.CANCEL_LATE, BUYER, EPOCH + 12 * DAY, extends)
+    assert OrderStatus.CANCELLED is order.status
+
+
 def test_auto_accept_after_three_days_fires_once_and_a_stale_timer_never():
     order = order_in(OrderStatus.AWAITING_ACCEPTANCE)
     delivered = order.delivered_at

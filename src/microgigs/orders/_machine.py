@@ -46,6 +46,8 @@ class _Order(Protocol):
     @property
     def delivered_at(self) -> datetime | None: ...
     @property
+    def met_deadline(self) -> bool: ...
+    @property
     def cancellation(self) -> _Request | None: ...
 
 
@@ -61,8 +63,9 @@ class Guard:
     check: Callable[[_Order, Party, datetime, OrderPolicy], bool] = attrs.field(repr=False)
 
 
-def _deadline_passed(order: _Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
-    return order.deadline is not None and now > order.deadline
+def _late(order: _Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
+    """The deadline passed and no delivery met it (``met_deadline``)."""
+    return order.deadline is not None and now > order.deadline and not order.met_deadline
 
 
 def _delivered_late(order: _Order, _party: Party, _now: datetime, policy: OrderPolicy) -> bool:
@@ -77,6 +80,7 @@ def _delivered_late(order: _Order, _party: Party, _now: datetime, policy: OrderP
         and deadline is not None
         and delivered is not None
         and delivered > deadline
+        and not order.met_deadline
     )
 
 
@@ -110,10 +114,10 @@ def _cancellation_unanswered(
     )
 
 
-DEADLINE_PASSED: Final = Guard(
-    "deadline passed",
-    _("the seller is not late: the delivery deadline has not passed"),
-    _deadline_passed,
+LATE: Final = Guard(
+    "late: the deadline passed and no delivery met it",
+    _("the seller is not late: the delivery deadline has not passed, or a delivery met it"),
+    _late,
 )
 DELIVERED_LATE: Final = Guard(
     "delivered after the deadline, and the policy allows it while awaiting acceptance",
@@ -182,7 +186,7 @@ def _rules() -> Iterable[Rule]:
     yield Rule(_S.DISPUTED, _E.RESOLVE_COMPLETE, _S.COMPLETED, _ADMIN)
     yield Rule(_S.DISPUTED, _E.RESOLVE_FULL_REFUND, _S.CANCELLED, _ADMIN)
     yield Rule(_S.DISPUTED, _E.RESOLVE_PARTIAL_REFUND, _S.COMPLETED, _ADMIN)
-    yield Rule(_S.IN_PROGRESS, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, DEADLINE_PASSED)
+    yield Rule(_S.IN_PROGRESS, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, LATE)
     yield Rule(_S.AWAITING_ACCEPTANCE, _E.CANCEL_LATE, _S.CANCELLED, _BUYER, DELIVERED_LATE)
     yield Rule(_S.AWAITING_INSTRUCTIONS, _E.DECLINE, _S.CANCELLED, _SELLER)
     yield Rule(_S.IN_PROGRESS, _E.DECLINE, _S.CANCELLED, _SELLER)

@@ -159,11 +159,30 @@ class Order:
         raise PermissionDenied(actor=actor.role.label, action=_("act on this order"))
 
     def is_late(self, now: datetime) -> bool:
-        """The seller has not delivered and the deadline has passed."""
+        """In progress, the deadline passed, and no delivery met it (:attr:`met_deadline`)."""
         return (
             self.status is OrderStatus.IN_PROGRESS
             and self.deadline is not None
             and utc(now) > self.deadline
+            and not self.met_deadline
+        )
+
+    @property
+    def met_deadline(self) -> bool:
+        """A delivery came within the window the deadline closes, since the deadline was set.
+
+        Late means the deadline passed without a delivery (RULES §6): a seller who delivered
+        in time is never late, even after a modification request that leaves the deadline
+        where it was; where a modification sets a new deadline
+        (``OrderPolicy.modification_extends_deadline``), only a delivery since counts.
+        """
+        deadline = self.deadline
+        if deadline is None:
+            return False
+        opened = deadline - _delivery_window(self)
+        return any(
+            entry.event is OrderEvent.DELIVER and opened <= entry.at <= deadline
+            for entry in self.history
         )
 
     def due_event(self, now: datetime, policy: OrderPolicy) -> OrderEvent | None:
