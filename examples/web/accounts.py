@@ -36,6 +36,7 @@ import hashlib
 import hmac
 import json
 import queue
+import re
 import secrets
 import sqlite3
 import threading
@@ -70,6 +71,20 @@ PASSWORD_SCORE = 2
 variants ("P@ssw0rd!") and the account's own names; rate limits guard log-ins beyond it."""
 SITE_WORDS: Final = ("microgigs", "khamsat", "mostaql", "خمسات", "مستقل", "demo")
 """Words of the site a password is not built on (NIST 800-63B's context-specific words)."""
+ARABIC_COMMON: Final = (
+    "كلمةالسر", "كلمةسر", "كلمةمرور", "الله", "اللهاكبر", "بسمالله", "الحمدلله", "محمد",
+    "احمد", "علي", "فاطمة", "احبك", "بحبك", "حبيبي", "حبيبتي", "السعودية", "مصر", "الرياض",
+    "القاهرة", "مرحبا", "سلام", "حشسسصخقي", "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    *(row[:n] for row in ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ئءؤرلاىةوزظ") for n in range(4, 13)),
+)  # fmt: skip
+"""Common Arabic passwords, words and keyboard rows (from their start, as typed) that
+zxcvbn's English lists lack ("password" typed on an Arabic keyboard, «حشسسصخقي», among
+them)."""
+_PIECE: Final = 3
+"""The shortest piece of a name (between its dots, dashes or underscores) judged a word."""
+JUDGED_LENGTH = 24
+"""How many first characters zxcvbn judges: its search for l33t spellings grows
+exponentially with the length (128 substitutable characters took it 11-25 s)."""
 
 
 PASSWORD_REFUSALS: Final = {
@@ -107,10 +122,13 @@ def password_refusal(password: str, *names: str) -> str | None:
         return "too_long"
     if len(password) < shortest or sum(map(_seen, password)) < shortest:
         return "too_short"
-    known = [*SITE_WORDS]
+    known = [*SITE_WORDS, *ARABIC_COMMON]
     for name in filter(None, (n.strip().lower() for n in names)):
-        known += [name, *name.split("@")[:1]]  # an e-mail, and the name before its @
-    if zxcvbn(password, user_inputs=known, max_length=longest)["score"] < PASSWORD_SCORE:
+        local = name.split("@")[0]  # an e-mail's name before its @, and its pieces
+        pieces = re.split(r"[._+\-\s]+", local)
+        known += [name, local, "".join(pieces), *(p for p in pieces if len(p) >= _PIECE)]
+    judged = password[:JUDGED_LENGTH]
+    if zxcvbn(judged, user_inputs=known, max_length=JUDGED_LENGTH)["score"] < PASSWORD_SCORE:
         return "guessable"
     return None
 
@@ -220,8 +238,8 @@ class Accounts(Protocol):
         A verification token is no reset token, nor the other way round.
         """
 
-    def reset_is_live(self, token: str) -> bool:
-        """Whether a password-reset token is live and unused (the form is worth showing)."""
+    def reset_member(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, leaving it unused."""
 
     def hit(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count ``amount`` more in the window of ``key`` (opened for ``expiry`` s)."""
@@ -426,9 +444,10 @@ class MemoryAccounts(_Links):
                 del self._tokens[key]
         return len(gone)
 
-    def reset_is_live(self, token: str) -> bool:
-        """Whether a password-reset token is live and unused."""
-        return self._live_link(RESET + _digest(token)) is not None
+    def reset_member(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, leaving it unused."""
+        row = self._live_link(RESET + _digest(token))
+        return None if row is None else row[0]
 
     def _live_link(self, key: str) -> tuple[str, float, bool] | None:
         """The link kept under ``key`` if it is live and unused."""
@@ -437,7 +456,8 @@ class MemoryAccounts(_Links):
 
     def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
         token = secrets.token_urlsafe(32)
-        self._links[purpose + _digest(token)] = (member_id, self.clock() + lifetime, False)
+        with self._lock:  # set_password walks the links under it
+            self._links[purpose + _digest(token)] = (member_id, self.clock() + lifetime, False)
         return token
 
     def _use_link(self, purpose: str, token: str) -> str | None:
@@ -683,14 +703,16 @@ class SqlAccounts(_Links):
     def set_password(self, member_id: str, password: str) -> None:
         """Replace a member's password; their reset links still out stop working."""
         salt = secrets.token_bytes(16)
-        self._count(
-            "UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?",
-            (salt, _hash(password, salt), member_id),
-        )
-        self._count(
-            "DELETE FROM web_verifications WHERE member_id = ? AND digest LIKE ?",
-            (member_id, RESET + "%"),
-        )
+        hashed = _hash(password, salt)
+        with self._transaction() as db:  # the password and its links change together
+            db.execute(
+                self._sql("UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?"),
+                (salt, hashed, member_id),
+            )
+            db.execute(
+                self._sql("DELETE FROM web_verifications WHERE member_id = ? AND digest LIKE ?"),
+                (member_id, RESET + "%"),
+            )
 
     def count(self) -> int:
         """How many accounts there are."""
@@ -780,14 +802,14 @@ class SqlAccounts(_Links):
         """Revoke every token of a member."""
         return self._count("DELETE FROM web_tokens WHERE member_id = ?", (member_id,))
 
-    def reset_is_live(self, token: str) -> bool:
-        """Whether a password-reset token is live and unused."""
-        return bool(
-            self._run(
-                "SELECT 1 FROM web_verifications WHERE digest = ? AND NOT used AND expires_at > ?",
-                (RESET + _digest(token), self.clock()),
-            )
+    def reset_member(self, token: str) -> str | None:
+        """The member of a live, unused password-reset token, leaving it unused."""
+        rows = self._run(
+            "SELECT member_id FROM web_verifications"
+            " WHERE digest = ? AND NOT used AND expires_at > ?",
+            (RESET + _digest(token), self.clock()),
         )
+        return str(rows[0][0]) if rows else None
 
     def _issue_link(self, purpose: str, member_id: str, lifetime: float) -> str:
         token = secrets.token_urlsafe(32)

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -72,7 +72,7 @@ from ratelimits import (
     limit,
     trusted_device,
 )
-from sessions import LOGGED_IN_AT, SESSION_AGE, ServerSessions
+from sessions import LOGGED_IN_AT, SESSION_AGE, ServerSessions, ends_at
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database
 from werkzeug.exceptions import Forbidden, HTTPException
@@ -150,11 +150,17 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo's published password)
 ADMIN_EMAIL = "admin@example.com"
 DEMO_DATABASE = (
     "{db} holds the demo's accounts, whose passwords are published ({email} among them):"
-    " serve it with --demo, or start the site on another database"
+    " serve it as the demo (main.py --demo, or MICROGIGS_DEMO=1 under gunicorn), or start"
+    " the site on another database"
 )
 """Why a site (not a demo) refuses to start on a database the demo filled."""
-NO_DEMO = "{db} holds no demo: load it first (main.py --demo, or dev.py demo)"
-"""Why a demo served as it is (``fill=False``, under gunicorn) refuses an empty database."""
+NO_DEMO = (
+    "{db} holds no demo: a demo loads into an empty database (main.py --demo, or dev.py demo),"
+    " and a site's database is served as a site"
+)
+"""Why a demo refuses a database the demo did not fill: a site's (its members would read on
+every page that the password is demo-password), or an empty one under gunicorn
+(``fill=False``: several workers must not load the demo side by side)."""
 LANGUAGES = ("ar", "en")
 METHODS = {"balance": None, "card": lg.Gateway.CARD, "paypal": lg.Gateway.PAYPAL}
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -277,10 +283,11 @@ def bootstrap(
     market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
     credentials = accounts or open_accounts(db)
     refusal = None
-    if not demo and credentials.get(ADMIN_ID) is not None:
+    holds_demo = credentials.get(ADMIN_ID) is not None
+    if not demo and holds_demo:
         refusal = DEMO_DATABASE  # its admin's password is in the README
-    elif demo and not fill and market.is_empty():
-        refusal = NO_DEMO
+    elif demo and not holds_demo and not (fill and market.is_empty()):
+        refusal = NO_DEMO  # a site's members would read that the password is demo-password
     if refusal is not None:
         credentials.close()
         market.close()
@@ -455,7 +462,14 @@ def _helpers() -> dict[str, Any]:
         "category_name": lambda c: TREE.category(c).name(g.lang),
         "Status": OrderStatus,
         "now": _market().clock.now(),
+        "session_ends_at": _session_ends_at(),
     }
+
+
+def _session_ends_at() -> datetime | None:
+    """When the member's session ends, if soon: every page says so (SESSION_AGE)."""
+    at = ends_at(session, _host().accounts.clock())
+    return None if at is None else datetime.fromtimestamp(at, UTC)
 
 
 _HAPPENED: Final = {
@@ -1326,16 +1340,8 @@ def act(order_id: str, action: str) -> Response:
         senders = (
             {parties.seller_id} if action == "deliver" else {parties.seller_id, parties.buyer_id}
         )
-        if g.member_id in senders:
-            # the other party's files never count against this one's room (a buyer's
-            # messages could leave a seller no room to deliver)
-            theirs = {
-                address
-                for message in _market().conversation(me, oid)
-                if message.author_id != g.member_id
-                for address in message.attachments
-            }
-            files = _keep_uploads(oid, theirs)
+        if g.member_id in senders:  # each side its own room (never counted from messages)
+            files = _keep_uploads(oid, "s" if g.member_id == parties.seller_id else "b")
     actions: dict[str, Callable[[str], object]] = {
         "message": lambda k: _market().send_message(me, oid, text, files, key=k),
         "deliver": lambda k: _market().deliver(me, oid, text, files, key=k),
@@ -1402,14 +1408,15 @@ _DONE: Final = {
 """What the person sees after each action on an order succeeds."""
 
 
-def _keep_uploads(place: str, theirs: Collection[str] = ()) -> list[str]:
+def _keep_uploads(place: str, side: str) -> list[str]:
     """Keep the files of a delivery or submission form; their addresses become attachments.
 
     ``place`` is where they belong: an order's id, or ``contracts/<id>`` for a contract's.
     The caller keeps only the files of whoever may send them (an order's parties, a
     contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
-    ``theirs``, the addresses the other party sent there, do not count against the room
-    of this sender (``PLACE_FILES`` and ``PLACE_BYTES`` are each sender's).
+    ``side`` (``b`` the buyer, ``s`` the seller, ``f`` the freelancer) is kept in each
+    file's stored name, after its id: ``PLACE_FILES`` and ``PLACE_BYTES`` are each side's,
+    counted from the files themselves, which no message can claim for the other side.
     """
     kept = []
     # no file chosen: the browser sends an empty part
@@ -1418,30 +1425,35 @@ def _keep_uploads(place: str, theirs: Collection[str] = ()) -> list[str]:
         raise FormError.too_many_files(len(chosen))
     folder = _host().files / place
     if chosen:
-        others = {address.removeprefix(f"/files/{place}/")[:12] for address in theirs}
-        _require_room(folder, len(chosen), others)
+        _require_room(folder, len(chosen), side)
     for upload in chosen:
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
         folder.mkdir(parents=True, exist_ok=True)
-        upload.save(folder / f"{stored}-{secure_filename(shown) or 'file'}")
+        upload.save(folder / f"{stored}-{side}-{secure_filename(shown) or 'file'}")
         kept.append(f"/files/{place}/{stored}/{shown}")
     return kept
 
 
-def _require_room(folder: Path, count: int, others: Collection[str] = ()) -> None:
+def _require_room(folder: Path, count: int, side: str) -> None:
     """Refuse files a sender has no room for in an order's (or contract's) folder.
 
     Each delivery is bounded by ``MAX_UPLOAD``; a delivery sent again and again (a seller
     and a buyer asking for modifications, both the attacker's) is bounded here, so one
-    purchase cannot fill the disk (a hostile review stored 75 MB in four rounds). Files
-    stored under ``others`` (the other party's) are not this sender's to count.
+    purchase cannot fill the disk (a hostile review stored 75 MB in four rounds). The other
+    side's files (``{id}-{side}-{name}``) are not this sender's to count; a file stored
+    before the sides were kept counts against both.
     """
     paths = folder.iterdir() if folder.is_dir() else iter(())
-    held = [path.stat().st_size for path in paths if path.name[:12] not in others]
+    others = {f"-{other}-" for other in _SIDES_OF_FILES} - {f"-{side}-"}
+    held = [path.stat().st_size for path in paths if path.name[12:15] not in others]
     coming = request.content_length or MAX_UPLOAD  # at most this much, the files among it
     if len(held) + count > PLACE_FILES or sum(held) + coming > PLACE_BYTES:
         raise FormError.no_room()
+
+
+_SIDES_OF_FILES: Final = ("b", "s", "f")
+"""Who sent a kept file, in its stored name: an order's buyer or seller, a contract's freelancer."""
 
 
 def _shown_name(given: str | None) -> str:
@@ -2389,7 +2401,7 @@ def contract_action(contract_id: str, action: str) -> Response:
         else None
     )
     submitting = action == "submit" and freelancer
-    files = _keep_uploads(f"contracts/{cid}") if submitting else []  # the freelancer's only
+    files = _keep_uploads(f"contracts/{cid}", "f") if submitting else []  # the freelancer's only
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
         "withdraw_offer": lambda k: market.withdraw_offer(me, cid, key=k),
@@ -2432,6 +2444,8 @@ def contract_action(contract_id: str, action: str) -> Response:
             return _CONTRACT_REFUSED[action]
         if action == "review" and len(market.contract_page(me, cid).reviews) == len(_SIDES):
             return _BOTH_PUBLISHED
+        if action == "end" and market.contract_page(me, cid).contract.status.is_finished:
+            return _ENDED_AT_ONCE  # nothing was held: no answer to wait for
         return _CONTRACT_DONE[action]
 
     if not command(actions[action], done):
@@ -2439,6 +2453,11 @@ def contract_action(contract_id: str, action: str) -> Response:
     return redirect(url_for("contract", contract_id=contract_id), 303)
 
 
+_ENDED_AT_ONCE: Final = (
+    "أُنهي العقد: لم يكن فيه مبلغ محجوز، فلا ينتظر رد المستقل",
+    "The contract has ended: no money was held in it, so no answer from the freelancer is needed",
+)
+"""What ending a contract says when it ends at once, nothing having been funded."""
 _CONTRACT_DONE: Final = {
     "answer_offer": (
         "قبلت العقد؛ يبدأ العمل حين يموّل العميل الدفعة",
@@ -2921,12 +2940,16 @@ def _dead_reset_link() -> Response:
 def reset_password(token: str) -> str | Response:
     """A new password from a mailed link: every session ends and every API token is revoked."""
     accounts = _host().accounts
-    if request.method == "GET":  # a dead link says so now, not after a new password is typed
-        if not accounts.reset_is_live(token):
-            return _dead_reset_link()
+    owner = accounts.reset_member(token)  # a dead link says so first, before any password
+    if owner is None:  # is judged (judging one costs work: never for a link made up)
+        return _dead_reset_link()
+    if request.method == "GET":
         return render_template("password_reset.html", token=token)
     password = request.form.get("password", "")
-    refusal = password_refusal(password)  # said first: the link is not used up by a typo
+    account, member = accounts.get(owner), _market().member(Actor.member(MemberId(owner)))
+    names = (member.username, member.first_name, member.family_name)
+    # said before the link is used: it is not used up by a typo
+    refusal = password_refusal(password, account.email if account else "", *names)
     if refusal is not None:
         flash(_password_refused(refusal), "error")
         return render_template("password_reset.html", token=token), 400  # type: ignore[return-value]

@@ -113,6 +113,16 @@ class _DatedSigner(TimestampSigner):
             self.signing = False
 
 
+ENDING_SOON = 20 * 60
+"""Seconds before a member's session ends from which every page says when it ends."""
+
+
+def ends_at(data: Any, now: float) -> float | None:  # noqa: ANN401 (a session's mapping)
+    """When a member's session ends, if within ``ENDING_SOON`` seconds (else ``None``)."""
+    left = _left(data, now)
+    return now + left if data.get("member") and 0 < left <= ENDING_SOON else None
+
+
 def _left(data: Any, now: float) -> int:  # noqa: ANN401 (a session's mapping)
     """Seconds a member's session has left of ``SESSION_AGE`` from its log-in."""
     since = data.get(LOGGED_IN_AT)
@@ -164,6 +174,10 @@ class ServerSessions(SessionInterface):
                 return ServerSession(found.data, sid)
             if found is not None:  # past its 12 hours (or from before they were counted)
                 store.end_session(sid)
+                lang = found.data.get("lang")
+                kept = ServerSession({"lang": lang} if lang else None)
+                kept.modified = True  # a visitor's cookie replaces the dead one, language kept
+                return kept
         return ServerSession()
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:  # noqa: ANN401 (Flask's signature)

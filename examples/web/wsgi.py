@@ -36,6 +36,10 @@ try:  # a site is told where its mail goes: never a live reset link in a log by 
     mailer = outbox(default="")
 except ValueError as error:  # an exception, as for the secret key: gunicorn then stops
     raise RuntimeError(str(error)) from None  # (a SystemExit would be retried for ever)
-host = bootstrap(demo=os.environ.get("MICROGIGS_DEMO") == "1", fill=False)
+demo = os.environ.get("MICROGIGS_DEMO") == "1"
+if not os.environ.get("MICROGIGS_SECRET_KEY"):  # a demo's too: each worker would draw its own
+    unsigned = "MICROGIGS_SECRET_KEY is not set: every worker must sign with one key"
+    raise RuntimeError(unsigned)
+host = bootstrap(demo=demo, fill=False)
 host.mail = mailer
 app = create_app(host)

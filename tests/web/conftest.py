@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +42,15 @@ def site(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def web_schema() -> Iterator[None]:
+    """The PostgreSQL schema ``microgigs_web`` to this test alone, across xdist's workers.
+
+    The accounts' tests drop and make it again; two workers doing so side by side (their
+    work stolen in any order) dropped the tables under each other.
+    """
+    with (Path(tempfile.gettempdir()) / "microgigs-web-schema.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from test_projects import DESCRIPTION, client_of, member_id, post
+from test_projects import DESCRIPTION, client_of, flashed, member_id, post
 
 from microgigs import Money
 from microgigs.actors import Actor
@@ -312,3 +312,15 @@ def test_phone_tables_keep_words_dates_and_amounts_whole(browser, site, app, hos
         )
         assert 0 == clipped, (lang, path)  # a table fits the screen, none of it hidden
     page.context.close()
+
+
+def test_ending_a_contract_with_nothing_held_says_it_ended(app, host):
+    # a hostile review: with nothing funded the contract ends at once, and the message said
+    # the request went to the freelancer and the money held would come back
+    made = _offer(app, host, "ended-now")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="now-accept")
+    post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="now-end")
+    said = [m.decode() for m in flashed(ahmad.get(path).data)]
+    assert any("أُنهي العقد: لم يكن فيه مبلغ محجوز" in m for m in said), said

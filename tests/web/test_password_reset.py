@@ -114,3 +114,23 @@ def test_a_demo_says_where_its_reset_link_went(app):
     )
     said = html.unescape(answer.get_data(as_text=True))
     assert "A demo sends no mail: the link is written to the server's log." in said
+
+
+def test_a_made_up_link_judges_no_password_and_a_real_one_judges_it_by_its_member(site):
+    # a hostile review: the reset form judged the password (zxcvbn, costly on a long one)
+    # before it looked at the link, for any made-up link; and it did not know whose link it
+    # was, so "sara_designs2024" passed there while the account page refused it
+    app, _host, sent = site
+    client = app.test_client()
+    page = client.get("/password/forgot")
+    hostile = "$%%6043|1|${087@6[9@3$!69578@0[022!050+@@6@[098@6{669079@2<3<@@6996{[9<25" * 2
+    made_up = client.post(
+        "/password/reset/made-up", data={"csrf": csrf_of(page.data), "password": hostile[:128]}
+    )
+    assert 404 == made_up.status_code
+    ask(client, "sara_designs@example.com")
+    path = link_in(sent)
+    form = {"csrf": csrf_of(client.get(path).data), "password": "sara_designs2024"}
+    refused = client.post(path, data=form)
+    assert 400 == refused.status_code
+    assert 303 == client.post(path, data={**form, "password": "olive tree 42"}).status_code

@@ -14,6 +14,7 @@ from forms import log_in
 
 
 @pytest.mark.postgres
+@pytest.mark.usefixtures("web_schema")
 def test_bootstrap_on_postgresql_serves_the_demo_and_shares_sessions(
     postgres_dsn, tmp_path, monkeypatch
 ):

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 from app import bootstrap, create_app
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.orders import OrderStatus
@@ -482,6 +482,45 @@ def test_one_partys_files_never_leave_the_other_no_room_to_deliver(app, host, mo
     placed = host.market.order(Actor.system(), order.id)
     assert OrderStatus.AWAITING_ACCEPTANCE is placed.status
     assert 3 == len(list((host.files / order.id).iterdir()))
+
+
+def test_naming_the_other_partys_files_frees_no_room(app, host, monkeypatch):
+    # a hostile review: the room was counted from the conversation, so a buyer who "sent"
+    # the seller's own file addresses through the API made them the buyer's, and the
+    # seller's room was empty again: the same attacker on both sides filled the disk
+    import app as site  # noqa: PLC0415 (the module's own limits, narrowed for the test)
+
+    monkeypatch.setattr(site, "PLACE_FILES", 2)
+    with host.market.storage.unit_of_work() as uow:  # an order no other test sent files to,
+        order = next(  # from the end: the first ones are _in_progress's, shared by others
+            o
+            for o in reversed(uow.orders.in_status(OrderStatus.IN_PROGRESS, limit=100))
+            if not (host.files / o.id).exists()
+        )
+        seller, buyer = uow.members.get(order.seller_id), uow.members.get(order.buyer_id)
+
+    def attachments() -> set[str]:
+        return {
+            a for m in host.market.conversation(Actor.system(), order.id) for a in m.attachments
+        }
+
+    seller_client = app.test_client()
+    log_in(seller_client, seller.email)
+    before = attachments()
+    two = [(io.BytesIO(b"x"), "a.txt"), (io.BytesIO(b"y"), "b.txt")]
+    assert 303 == _send_files(seller_client, order.id, "message", "ملفان", two).status_code
+    sellers = sorted(attachments() - before)
+    assert 2 == len(sellers)
+    token = bearer(app.test_client(), buyer.email)
+    claimed = app.test_client().post(
+        f"/api/v1/orders/{order.id}/events",
+        json={"event": "send_message", "body": "ملفاتي", "attachments": sellers},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert claimed.status_code in {200, 201, 204}, claimed.json
+    third = _send_files(seller_client, order.id, "message", "ثالث", [(io.BytesIO(b"z"), "c.txt")])
+    assert 303 == third.status_code
+    assert 2 == len(list((host.files / order.id).iterdir()))  # the third was not kept
 
 
 def test_an_order_keeps_a_bounded_number_and_size_of_files(app, host, monkeypatch):

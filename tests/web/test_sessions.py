@@ -309,3 +309,22 @@ def test_a_session_ends_twelve_hours_after_its_log_in_however_active(app, host, 
     assert (303, True) == (ended.status_code, "/login" in ended.headers["Location"])
     log_in(client, "hind@example.com")  # a new log-in, a new 12 hours
     assert 200 == client.get("/dashboard").status_code
+
+
+def test_the_pages_say_when_a_session_ends_and_its_language_outlives_it(app, host, monkeypatch):
+    # a hostile review: the 12 hours ended mid-form without a word, and the English reader
+    # was sent back to Arabic
+    now = [host.accounts.clock()]
+    monkeypatch.setattr(host.accounts, "clock", lambda: now[0])
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, "tariq@example.com")
+    assert b'id="session-ending"' not in client.get("/dashboard").data
+    now[0] += 11 * 3600 + 45 * 60  # 15 minutes left
+    page = client.get("/dashboard").data.decode()
+    assert 'id="session-ending"' in page
+    assert "Your session ends at" in page
+    now[0] += 20 * 60
+    ended = client.get("/dashboard")
+    assert (303, True) == (ended.status_code, "/login" in ended.headers["Location"])
+    assert 'lang="en"' in client.get("/login").data.decode()

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from app import bootstrap
+
 MAIN = Path(__file__).resolve().parents[2] / "examples" / "web" / "main.py"
 
 
@@ -108,3 +110,17 @@ def test_a_site_refuses_the_demos_database_whose_accounts_are_published(tmp_path
     assert "Traceback" not in output
     again, _output = serve(db, "--demo")  # still served as what it is: a demo
     assert 'class="demo-banner"' in again
+
+
+def test_a_demo_refuses_a_sites_database(tmp_path):
+    # a hostile review: MICROGIGS_DEMO=1 (or --demo) on a site's database told its members on
+    # every page that the password is demo-password, and showed verification links on the page
+    db = tmp_path / "site.sqlite3"
+    host = bootstrap(str(db))  # a site's database, with a member of its own
+    try:
+        host.register(username="rana_real", email="rana@bank.example", first_name="رنا",
+                      family_name="سالم", password="olive tree 42", key="r")  # noqa: S106  # fmt: skip
+    finally:
+        host.close()
+    page, output = serve(db, "--demo")
+    assert ("", True) == (page, "holds no demo" in output), output
