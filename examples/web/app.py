@@ -458,6 +458,7 @@ def _helpers() -> dict[str, Any]:
         "my_suspension_reason": lambda: _market().member(actor()).suspension_reason,
         "demo": _host().demo,
         "tree": TREE,
+        "catalog": _market().policy.catalog,  # a service's limits, said beside its fields
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
         "category_name": lambda c: TREE.category(c).name(g.lang),
         "Status": OrderStatus,

@@ -19,7 +19,7 @@ from test_projects import DESCRIPTION, client_of, flashed, member_id, post
 
 from microgigs import Money
 from microgigs.actors import Actor
-from microgigs.ids import ContractId
+from microgigs.ids import ContractId, MemberId
 from microgigs.policy import ChargeRule
 
 
@@ -324,3 +324,49 @@ def test_ending_a_contract_with_nothing_held_says_it_ended(app, host):
     post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="now-end")
     said = [m.decode() for m in flashed(ahmad.get(path).data)]
     assert any("أُنهي العقد: لم يكن فيه مبلغ محجوز" in m for m in said), said
+
+
+def _form_with(page: str, action: str, number: int, resolution: str = "") -> str:
+    """The form of the contract page sent to ``action`` for milestone ``number``."""
+    for found in re.finditer(r"<details[^>]*>.*?</details>|<form.*?</form>", page, re.DOTALL):
+        form = found.group(0)
+        if (
+            f'/{action}"' in form
+            and f'name="number" value="{number}"' in form
+            and (not resolution or f'name="resolution" value="{resolution}"' in form)
+        ):
+            return form
+    missing = f"no {action} form for milestone {number}"
+    raise AssertionError(missing)
+
+
+def test_a_refused_contract_form_keeps_what_was_typed_in_it(app, host):
+    # a walk-through: a submission refused for a phone number in it came back empty, and an
+    # admin's split refused for its amount lost the reason written for both sides
+    made = _offer(app, host, "kept")
+    ahmad, path = made["ahmad"], made["path"]
+    khaled = client_of(app, "khaled_dev@example.com")
+    admin = client_of(app, "admin@example.com")
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key="kept-accept")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="kept-fund-1")
+    words = "أنجزت الواجهات كلها، وللتفاصيل كلمني على 0501234567"
+    post(khaled, f"{path}/submit", path, number="1", body=words, key="kept-submit")
+    page = khaled.get(path).data.decode()
+    assert flashed(page.encode())
+    assert words in _form_with(page, "submit", 1)
+    post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="kept-d")
+    why = "سُلِّم نصف الواجهات فقط"
+    post(admin, f"{path}/resolve", path, number="1", resolution="split", client_refund="900",
+         body=why, key="kept-split")  # fmt: skip
+    page = admin.get(path).data.decode()
+    split = _form_with(page, "resolve", 1, "split")
+    assert split.startswith("<details")
+    assert " open" in split.split(">", 1)[0]
+    assert why in split
+    assert 'value="900"' in split
+    # the other decisions on that milestone are not filled with the split's words
+    assert why not in _form_with(page, "resolve", 1, "refund")
+    # nothing moved: the milestone is still disputed
+    contract_id = ContractId(path.rsplit("/", 1)[-1])
+    contract = host.market.contract_page(Actor.admin(MemberId("staff")), contract_id).contract
+    assert "disputed" == contract.milestones[0].status.value

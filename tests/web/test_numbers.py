@@ -246,8 +246,34 @@ def test_the_partial_refund_form_has_its_fields_not_its_html_as_text(app, host):
     log_in(client, "admin@example.com")
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert '<input type="hidden" name="outcome" value="resolve_partial_refund">' in page
-    assert '<input name="refund" inputmode="decimal" required>' in page
+    assert '<input name="refund" inputmode="decimal" required value="">' in page
     assert "&lt;input" not in page
+
+
+def test_a_refused_partial_refund_shows_again_with_its_amount(app, host):
+    # a walk-through: the amount typed was gone and the form folded away after a refusal
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    page = f"/orders/{order.id}"
+    _said(_send(client, page, f"{page}/resolve", outcome="resolve_partial_refund", refund="x"),
+          "لم نفهم «x»")  # fmt: skip
+    client.post(
+        f"{page}/resolve",
+        data={"csrf": csrf_of(client.get(page).data), "outcome": "resolve_partial_refund",
+              "refund": "999999"},
+        headers={"Referer": f"http://localhost{page}"},
+    )  # fmt: skip
+    shown = client.get(page).get_data(as_text=True)
+    forms = shown.split("<details")[1:]
+    partial = next(f for f in forms if 'value="resolve_partial_refund"' in f)
+    assert partial.startswith(' class="confirm"')
+    assert " open>" in partial.split("<summary")[0]
+    assert 'value="999999"' in partial
+    full = next(f for f in forms if 'value="resolve_full_refund"' in f)
+    assert " open>" not in full.split("<summary")[0]
+    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order.id).status
 
 
 def test_saving_a_service_unchanged_says_it_stays_listed(app, host):

@@ -124,3 +124,40 @@ def test_the_admins_disputes_name_the_parties_the_reason_and_since_when(app, hos
     assert order.dispute is not None
     assert order.dispute.reason in rows[0]
     assert "منذ" in rows[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ar", ["من 10 إلى 100 حرف", "من 50 إلى 5000 حرف", "حتى 2000 حرف",
+                "حتى 5 وسوم، كل وسم حتى 30 حرفًا", "يوم واحد", "30 يومًا",
+                "التطويرات اختيارية"]),
+        ("en", ["10 to 100 characters", "50 to 5000 characters", "Up to 2000 characters",
+                "Up to 5 tags, each up to 30 characters", "1 day", "30 days", "in steps of",
+                "Upgrades are optional"]),
+    ],
+)  # fmt: skip
+def test_a_services_form_says_its_limits_before_refusing_them(app, host, lang, said):
+    # a walk-through: a seller learned each limit (the title's length, the price's steps,
+    # the days) only from a refusal; each is said under its field, from the policy
+    catalog = host.market.policy.catalog
+    assert (10, 100) == catalog.title_length  # the figures below are the policy's own
+    client = app.test_client()
+    client.get(f"/lang/{lang}?next=/")
+    log_in(client, "sara_designs@example.com")
+    service = host.market.dashboard(Actor.member(_member(host, "sara_designs"))).services[0]
+    for page in ("/dashboard", f"/services/{service.id}/edit"):
+        hints = " ".join(
+            re.sub(r"<[^>]+>", "", hint).replace("\xa0", " ")
+            for hint in re.findall(
+                r'<small class="meta hint">(.*?)</small>', client.get(page).data.decode()
+            )
+        )
+        for words in said:  # an edit keeps the upgrades: the publish form alone has them
+            if page == "/dashboard" or not words.startswith(("Upgrades", "التطويرات")):
+                assert words in hints, (page, words, hints)
+
+
+def _member(host, username):
+    found = host.market.members(Actor.admin(MemberId("staff")), limit=1000)
+    return next(m.id for m in found if m.username == username)
