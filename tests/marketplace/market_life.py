@@ -142,7 +142,8 @@ class MarketLife(RuleBasedStateMachine):
         self.total: dict[str, int] = {}
         self.buyer_of: dict[str, Actor] = {}
         self.delivered_at: dict[str, object] = {}
-        self.first_delivery: dict[str, object] = {}  # late: the deadline passed before any
+        # late: the deadline passed with no delivery standing, one not sent back before it
+        self.standing: dict[str, bool] = {}
         self.uncleared: list[tuple[object, int]] = []  # (clears at, amount)
         self.steps = 0
         # project mode: each contract's one milestone (Mostaql's numbers: the whole project)
@@ -270,7 +271,9 @@ class MarketLife(RuleBasedStateMachine):
         ):
             self.status[order] = S.AWAITING_ACCEPTANCE
             self.delivered_at[order] = self.clock.now()
-            self.first_delivery.setdefault(order, self.clock.now())
+            deadline = self.market.order(Actor.system(), order).deadline
+            in_time = deadline is not None and self.clock.now() <= deadline
+            self.standing[order] = self.standing.get(order, False) or in_time
 
     def modify(self, order):
         allowed = self.status[order] is S.AWAITING_ACCEPTANCE
@@ -280,6 +283,9 @@ class MarketLife(RuleBasedStateMachine):
             lambda: self.market.request_modification(buyer, order, "عدّل الألوان", key=self.key()),
         ):
             self.status[order] = S.IN_PROGRESS
+            deadline = self.market.order(Actor.system(), order).deadline
+            if deadline is not None and self.clock.now() <= deadline:
+                self.standing[order] = False  # sent back in time: it meets nothing
 
     def accept(self, order):
         allowed = self.status[order] is S.AWAITING_ACCEPTANCE
@@ -318,8 +324,7 @@ class MarketLife(RuleBasedStateMachine):
 
     def cancel_late(self, order):
         deadline = self.market.order(Actor.system(), order).deadline
-        first = self.first_delivery.get(order)  # a delivery by the deadline met it (RULES §6)
-        met = first is not None and deadline is not None and first <= deadline
+        met = self.standing.get(order, False)  # a delivery standing at the deadline (RULES §6)
         late = deadline is not None and self.clock.now() > deadline and not met
         allowed = self.status[order] is S.IN_PROGRESS and late
         buyer = self.buyer_of[order]

@@ -179,6 +179,33 @@ def test_where_a_modification_sets_a_new_deadline_missing_it_is_late(order):
     assert OrderStatus.CANCELLED is order.status
 
 
+def test_a_delivery_sent_back_before_the_deadline_meets_nothing(order):
+    # a hostile review of the rule above: a placeholder delivered a minute after the
+    # instructions, sent back for the real work on day 1, "met" the deadline for good, so
+    # the seller who never delivered again was never late
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, LATE_WHILE_AWAITING)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + timedelta(minutes=1), LATE_WHILE_AWAITING)
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, EPOCH + DAY, LATE_WHILE_AWAITING,
+                reason="هذا ملف فارغ")  # fmt: skip
+    assert order.deadline is not None
+    assert not order.met_deadline
+    assert order.is_late(order.deadline + timedelta(seconds=1))
+    # a delivery after the deadline is late too, where the policy lets the buyer cancel it
+    order.apply(OrderEvent.DELIVER, SELLER, order.deadline + 30 * DAY, LATE_WHILE_AWAITING)
+    order.apply(OrderEvent.CANCEL_LATE, BUYER, order.deadline + 30 * DAY, LATE_WHILE_AWAITING)
+    assert OrderStatus.CANCELLED is order.status
+
+
+def test_a_delivery_sent_back_in_the_same_instant_meets_no_new_deadline(order):
+    extends = attrs.evolve(POLICY, modification_extends_deadline=True)
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH, extends)
+    order.apply(OrderEvent.DELIVER, SELLER, EPOCH + DAY, extends)
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, EPOCH + DAY, extends, reason="غيّر")
+    assert order.deadline is not None
+    assert not order.met_deadline
+    assert order.is_late(order.deadline + timedelta(seconds=1))
+
+
 def test_auto_accept_after_three_days_fires_once_and_a_stale_timer_never():
     order = order_in(OrderStatus.AWAITING_ACCEPTANCE)
     delivered = order.delivered_at

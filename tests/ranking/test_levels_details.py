@@ -61,6 +61,28 @@ def metrics_of(orders, **facts):
     return measure(orders, seller_id=SELLER, since=EPOCH, **(defaults | facts))
 
 
+def _redelivered(*, asked_in_time: bool) -> Order:
+    """Delivered an hour before the deadline, sent back, delivered again a day after it."""
+    order = place_order(order_id="O-R")
+    order.apply(OrderEvent.SEND_INSTRUCTIONS, BUYER, EPOCH + HOUR, KHAMSAT.orders)
+    assert order.deadline is not None
+    deadline, seller = order.deadline, Actor.member(SELLER)
+    order.apply(OrderEvent.DELIVER, seller, deadline - HOUR, KHAMSAT.orders)
+    asked = deadline - HOUR / 2 if asked_in_time else deadline + HOUR
+    order.apply(OrderEvent.REQUEST_MODIFICATION, BUYER, asked, KHAMSAT.orders, reason="غيّر")
+    order.apply(OrderEvent.DELIVER, seller, deadline + 24 * HOUR, KHAMSAT.orders)
+    order.apply(OrderEvent.ACCEPT, BUYER, deadline + 25 * HOUR, KHAMSAT.orders)
+    return order
+
+
+def test_on_time_is_what_late_is_not():
+    # a hostile review: the rate read the last delivery, while lateness reads the one that
+    # stood at the deadline (Order.met_deadline): a change asked for after the deadline
+    # made work delivered in time count as late
+    assert Decimal(1) == metrics_of([_redelivered(asked_in_time=False)]).on_time_rate
+    assert Decimal(0) == metrics_of([_redelivered(asked_in_time=True)]).on_time_rate
+
+
 def test_delivered_exactly_at_the_deadline_is_on_time():
     assert Decimal(1) == metrics_of([completed()]).on_time_rate
     assert (

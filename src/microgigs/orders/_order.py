@@ -169,21 +169,26 @@ class Order:
 
     @property
     def met_deadline(self) -> bool:
-        """A delivery came within the window the deadline closes, since the deadline was set.
+        """A delivery within the deadline's window still stood when the deadline came.
 
         Late means the deadline passed without a delivery (RULES §6): a seller who delivered
-        in time is never late, even after a modification request that leaves the deadline
-        where it was; where a modification sets a new deadline
+        in time is never late, even after a modification request made once the deadline
+        had passed. A delivery the buyer sent back before the deadline (or in the instant
+        it came) meets nothing: the seller must deliver again in time, as a modification
+        request does not extend the deadline. Where one sets a new deadline
         (``OrderPolicy.modification_extends_deadline``), only a delivery since counts.
         """
         deadline = self.deadline
         if deadline is None:
             return False
         opened = deadline - _delivery_window(self)
-        return any(
-            entry.event is OrderEvent.DELIVER and opened <= entry.at <= deadline
-            for entry in self.history
-        )
+        standing = False
+        for entry in self.history:  # in the order things happened, not only by their time
+            if entry.event is OrderEvent.DELIVER:
+                standing = standing or opened <= entry.at <= deadline
+            elif entry.event is OrderEvent.REQUEST_MODIFICATION and entry.at <= deadline:
+                standing = False
+        return standing
 
     def due_event(self, now: datetime, policy: OrderPolicy) -> OrderEvent | None:
         """The automatic event due at ``now``, if any (a timer whose state moved on never is)."""

@@ -156,11 +156,7 @@ def measure(
     mine = [o for o in orders if o.seller_id == seller_id and o.placed_at >= since]
     completed = [o for o in mine if o.status is OrderStatus.COMPLETED]
     cancelled = [o for o in mine if o.status is OrderStatus.CANCELLED]
-    on_time = [
-        o
-        for o in completed
-        if o.deadline is not None and o.delivered_at is not None and o.delivered_at <= o.deadline
-    ]
+    on_time = [o for o in completed if o.met_deadline]  # what late is not (RULES §6)
     given = [Decimal(s) for s in stars] + list(work.stars)
     waits = sorted([*response_times, *work.response_times])
     done = len(completed) + work.completed
