@@ -82,6 +82,9 @@ zxcvbn's English lists lack ("password" typed on an Arabic keyboard, «حشسس�
 them)."""
 _PIECE: Final = 3
 """The shortest piece of a name (between its dots, dashes or underscores) judged a word."""
+_WHOLE_NAME: Final = 6
+"""The shortest whole name (a username, an e-mail or its name) taken out of a password
+before it is judged: a shorter one may be part of any word."""
 JUDGED_LENGTH = 24
 """How many first characters zxcvbn judges: its search for l33t spellings grows
 exponentially with the length (128 substitutable characters took it 11-25 s)."""
@@ -122,15 +125,59 @@ def password_refusal(password: str, *names: str) -> str | None:
         return "too_long"
     if len(password) < shortest or sum(map(_seen, password)) < shortest:
         return "too_short"
-    known = [*SITE_WORDS, *ARABIC_COMMON]
+    own: list[str] = []  # the account's names first: zxcvbn ranks a word by its place
     for name in filter(None, (n.strip().lower() for n in names)):
         local = name.split("@")[0]  # an e-mail's name before its @, and its pieces
         pieces = re.split(r"[._+\-\s]+", local)
-        known += [name, local, "".join(pieces), *(p for p in pieces if len(p) >= _PIECE)]
-    judged = password[:JUDGED_LENGTH]
-    if zxcvbn(judged, user_inputs=known, max_length=JUDGED_LENGTH)["score"] < PASSWORD_SCORE:
+        own += [_joined(name), _joined(local), *(p for p in pieces if len(p) >= _PIECE)]
+    known = [*own, *SITE_WORDS, *map(_joined, ARABIC_COMMON)]
+    judged = _judged(password, own)
+    if not judged or zxcvbn(judged, known, max_length=JUDGED_LENGTH)["score"] < PASSWORD_SCORE:
         return "guessable"
     return None
+
+
+def _judged(password: str, own: list[str]) -> str:
+    """What zxcvbn judges of ``password``: its first characters, as a guesser spells them.
+
+    ``JUDGED_LENGTH`` characters, folded (:func:`_folded`). A whole name of the account's
+    (``own``, of ``_WHOLE_NAME`` characters or more) adds nothing a guesser does not try
+    first: what is left without it is judged, so a long one counts however far past the
+    judged length it goes. Arabic is judged with its words joined («كلمة السر» is
+    «كلمةالسر»): zxcvbn knows no Arabic word, and the separators it
+    would count as guesses are the first a guesser tries.
+    """
+    folded = _folded(password)
+    joined = _SEPARATORS.sub("", folded)
+    rest = joined
+    for name in sorted({n for n in own if len(n) >= _WHOLE_NAME}, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    if rest != joined or _ARABIC_LETTER.search(joined):
+        return rest[:JUDGED_LENGTH]
+    return folded[:JUDGED_LENGTH]
+
+
+_DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_LETTERS: Final = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None}
+    | dict.fromkeys(map(chr, range(0x064B, 0x0653)), None)  # the harakat, shadda, sukun
+    | {"\u0670": None}  # a dagger alef
+)
+_SEPARATORS: Final = re.compile(r"[\s._\-]+")
+_ARABIC_LETTER: Final = re.compile(r"[\u0620-\u064a]")
+
+
+def _folded(text: str) -> str:
+    """``text`` as a guesser tries it («أحمد ١٢٣٤» is «احمد 1234»).
+
+    One case, Latin digits, one alef and one yeh, no harakat nor tatweel.
+    """
+    return unicodedata.normalize("NFKC", text).casefold().translate(_DIGITS).translate(_LETTERS)
+
+
+def _joined(text: str) -> str:
+    """``text`` folded, its words joined: no spaces, dots, dashes or underscores."""
+    return _SEPARATORS.sub("", _folded(text))
 
 
 def _seen(character: str) -> bool:

@@ -1416,8 +1416,9 @@ def _keep_uploads(place: str, side: str) -> list[str]:
     The caller keeps only the files of whoever may send them (an order's parties, a
     contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
     ``side`` (``b`` the buyer, ``s`` the seller, ``f`` the freelancer) is kept in each
-    file's stored name, after its id: ``PLACE_FILES`` and ``PLACE_BYTES`` are each side's,
-    counted from the files themselves, which no message can claim for the other side.
+    file's stored name, ``{id}~{side}-{name}``: ``PLACE_FILES`` and ``PLACE_BYTES`` are each
+    side's, counted from the files themselves, which no message can claim for the other
+    side. (``~`` is no character of a safe name: a name cannot pass for a side.)
     """
     kept = []
     # no file chosen: the browser sends an empty part
@@ -1431,7 +1432,7 @@ def _keep_uploads(place: str, side: str) -> list[str]:
         shown = _shown_name(upload.filename)
         stored = uuid.uuid4().hex[:12]
         folder.mkdir(parents=True, exist_ok=True)
-        upload.save(folder / f"{stored}-{side}-{secure_filename(shown) or 'file'}")
+        upload.save(folder / f"{stored}~{side}-{secure_filename(shown) or 'file'}")
         kept.append(f"/files/{place}/{stored}/{shown}")
     return kept
 
@@ -1442,19 +1443,23 @@ def _require_room(folder: Path, count: int, side: str) -> None:
     Each delivery is bounded by ``MAX_UPLOAD``; a delivery sent again and again (a seller
     and a buyer asking for modifications, both the attacker's) is bounded here, so one
     purchase cannot fill the disk (a hostile review stored 75 MB in four rounds). The other
-    side's files (``{id}-{side}-{name}``) are not this sender's to count; a file stored
-    before the sides were kept counts against both.
+    side's files (``{id}~{side}-{name}``) are not this sender's to count; a file stored
+    before the sides were kept (``{id}-{name}``) counts against both.
     """
     paths = folder.iterdir() if folder.is_dir() else iter(())
-    others = {f"-{other}-" for other in _SIDES_OF_FILES} - {f"-{side}-"}
-    held = [path.stat().st_size for path in paths if path.name[12:15] not in others]
+    held = [path.stat().st_size for path in paths if _side_of(path.name) in {side, None}]
     coming = request.content_length or MAX_UPLOAD  # at most this much, the files among it
     if len(held) + count > PLACE_FILES or sum(held) + coming > PLACE_BYTES:
         raise FormError.no_room()
 
 
-_SIDES_OF_FILES: Final = ("b", "s", "f")
-"""Who sent a kept file, in its stored name: an order's buyer or seller, a contract's freelancer."""
+def _side_of(stored_name: str) -> str | None:
+    """Who sent the kept file ``stored_name``: ``b``, ``s`` or ``f``.
+
+    ``None`` for a file kept before the sides were (its id, then a dash): its name's own
+    characters say nothing of who sent it.
+    """
+    return stored_name[13] if stored_name[12:13] == "~" else None
 
 
 def _shown_name(given: str | None) -> str:
@@ -1468,7 +1473,7 @@ def _discard(addresses: list[str]) -> None:
     """Remove kept files by the addresses :func:`_keep_uploads` gave them."""
     for address in addresses:
         place, stored, _name = address.removeprefix("/files/").rsplit("/", 2)
-        for path in (_host().files / place).glob(f"{stored}-*"):
+        for path in (_host().files / place).glob(f"{stored}[-~]*"):
             path.unlink(missing_ok=True)
 
 
@@ -1483,7 +1488,7 @@ def _kept_file(place: str, stored: str, name: str, recorded: list[str]) -> Respo
     prefix = f"/files/{place}/{stored}/"
     shown = next((a[len(prefix) :] for a in recorded if a.startswith(prefix)), None)
     folder = _host().files.resolve().joinpath(*map(secure_filename, place.split("/")))
-    found = sorted(folder.glob(f"{stored}-*")) if _STORED.fullmatch(stored) else []
+    found = sorted(folder.glob(f"{stored}[-~]*")) if _STORED.fullmatch(stored) else []
     if not found or shown != name:
         abort(404)
     answer = send_file(
@@ -2860,10 +2865,7 @@ def change_password() -> str | Response:
             "error",
         )
         return render_template("password.html"), 401  # type: ignore[return-value]
-    member = _market().member(me)
-    refusal = password_refusal(
-        password, account.email, member.username, member.first_name, member.family_name
-    )
+    refusal = password_refusal(password, account.email, *_names_of(account.member_id))
     if refusal is not None:
         flash(_password_refused(refusal), "error")
         return render_template("password.html"), 400  # type: ignore[return-value]
@@ -2937,6 +2939,19 @@ def _dead_reset_link() -> Response:
     return Response(page, 404)
 
 
+def _names_of(member_id: str) -> tuple[str, ...]:
+    """The member's username and names, which their password may not be built on.
+
+    None for a site admin's account, which is no member of the marketplace (the demo's
+    ``staff``): its e-mail alone is its own.
+    """
+    try:
+        member = _market().member(Actor.member(MemberId(member_id)))
+    except NotFound:
+        return ()
+    return member.username, member.first_name, member.family_name
+
+
 @pages.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response:
     """A new password from a mailed link: every session ends and every API token is revoked."""
@@ -2947,10 +2962,9 @@ def reset_password(token: str) -> str | Response:
     if request.method == "GET":
         return render_template("password_reset.html", token=token)
     password = request.form.get("password", "")
-    account, member = accounts.get(owner), _market().member(Actor.member(MemberId(owner)))
-    names = (member.username, member.first_name, member.family_name)
+    account = accounts.get(owner)
     # said before the link is used: it is not used up by a typo
-    refusal = password_refusal(password, account.email if account else "", *names)
+    refusal = password_refusal(password, account.email if account else "", *_names_of(owner))
     if refusal is not None:
         flash(_password_refused(refusal), "error")
         return render_template("password_reset.html", token=token), 400  # type: ignore[return-value]

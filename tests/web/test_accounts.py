@@ -209,6 +209,32 @@ def test_arabic_common_passwords_and_name_variants_are_guessable():
     assert password_refusal("قهوة الصباح على الشرفة") is None
 
 
+def test_a_long_name_of_ones_own_is_guessable_past_the_judged_length():
+    # a second review: only the first 24 characters are judged, names whole, so a member's
+    # own 30-character username, or e-mail, passed as their password
+    username, email = "abdulrahman_alshammari_designs", "mohammed.abdulaziz.alqahtani@example.com"
+    for password in (
+        username,
+        "abdulrahmanalshammari2024x",
+        "x" + username,
+        email,
+        "mohammed.abdulaziz.alqahtani",
+        "Mohammed-Abdulaziz-Alqahtani!",
+    ):
+        assert "guessable" == password_refusal(password, username, email), password
+    # a name inside a long phrase of one's own is no weakness by itself
+    phrase = "abdulrahman rides a green bicycle past the old harbour"
+    assert password_refusal(phrase, username, email) is None
+
+
+def test_common_arabic_passwords_are_guessable_however_they_are_spelled():
+    # the same review: hamza forms, a space or an underscore, or Arabic-Indic digits passed
+    for guessable in ("أحمد1234", "أحمد12345678", "كلمة السر", "كلمة_السر1", "محمد١٢٣٤",
+                      "مُحَمَّد1234", "حبيبـــي123", "١٢٣٤٥٦٧٨٩"):  # fmt: skip
+        assert "guessable" == password_refusal(guessable), guessable
+    assert password_refusal("قهوة الصباح على الشرفة ٢٠٢٦") is None
+
+
 def test_links_issued_while_a_password_is_set_never_break_it(store):
     # a hostile review: the memory store walked its links under its lock while another
     # thread added one without it ("dictionary changed size during iteration", 25 in 30)

@@ -194,7 +194,7 @@ def test_a_replayed_registration_never_logs_anyone_in(app):
         "email": "rana@example.com",
         "first_name": "رنا",
         "family_name": "سالم",
-        "password": "rana-own-password",
+        "password": "rana-quiet-harbour-lamp",
     }
     registered = first.post(
         "/register", data={**form, "csrf": csrf_of(first.get("/register").data)}
@@ -205,7 +205,7 @@ def test_a_replayed_registration_never_logs_anyone_in(app):
         "/register",
         data={
             **form,
-            "password": "attacker-password",
+            "password": "attacker-chosen-lantern-97",
             "csrf": csrf_of(other.get("/register").data),
         },
     )
@@ -289,7 +289,7 @@ def test_a_password_of_spaces_is_refused_on_the_site_and_the_api(app):
             **fields,
             "username": "spaced_ok",
             "email": "spaced-ok@example.com",
-            "password": "abcd efgh",
+            "password": "kq7z w9xm",
         },
     )
     assert 201 == made.status_code
@@ -521,6 +521,30 @@ def test_naming_the_other_partys_files_frees_no_room(app, host, monkeypatch):
     third = _send_files(seller_client, order.id, "message", "ثالث", [(io.BytesIO(b"z"), "c.txt")])
     assert 303 == third.status_code
     assert 2 == len(list((host.files / order.id).iterdir()))  # the third was not kept
+
+
+def test_a_file_kept_before_the_sides_counts_against_both(app, tmp_path, monkeypatch):
+    # a second review: the side was read from the name's characters 12-15, so a file kept
+    # before sides were (``{id}-{name}``) whose name began "s-" counted as the seller's
+    # alone: a buyer's 100 such files left the seller no room and the buyer all of theirs
+    import app as site  # noqa: PLC0415 (the module's own limits, narrowed for the test)
+
+    monkeypatch.setattr(site, "PLACE_FILES", 2)
+    folder = tmp_path / "order"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"{n:012x}-s-logo.png").write_bytes(b"x")  # kept before: a buyer's file
+    with app.test_request_context("/", method="POST"):
+        for side in ("b", "s"):
+            with pytest.raises(site.FormError):
+                site._require_room(folder, 1, side)
+        for path in folder.iterdir():
+            path.unlink()
+        (folder / f"{0:012x}~s-logo.png").write_bytes(b"x")  # kept now: the seller's
+        (folder / f"{1:012x}~s-b-logo.png").write_bytes(b"x")  # the seller's too: "b-" is a name
+        site._require_room(folder, 2, "b")
+        with pytest.raises(site.FormError):
+            site._require_room(folder, 1, "s")
 
 
 def test_an_order_keeps_a_bounded_number_and_size_of_files(app, host, monkeypatch):
