@@ -82,9 +82,9 @@ zxcvbn's English lists lack ("password" typed on an Arabic keyboard, «حشسس�
 them)."""
 _PIECE: Final = 3
 """The shortest piece of a name (between its dots, dashes or underscores) judged a word."""
-_WHOLE_NAME: Final = 6
-"""The shortest whole name (a username, an e-mail or its name) taken out of a password
-before it is judged: a shorter one may be part of any word."""
+_OWN_WORD: Final = 6
+"""The shortest name of the account's (a username, an e-mail, its name, or a piece of one)
+taken out of a password before it is judged: a shorter one may be part of any word."""
 JUDGED_LENGTH = 24
 """How many first characters zxcvbn judges: its search for l33t spellings grows
 exponentially with the length (128 substitutable characters took it 11-25 s)."""
@@ -125,32 +125,40 @@ def password_refusal(password: str, *names: str) -> str | None:
         return "too_long"
     if len(password) < shortest or sum(map(_seen, password)) < shortest:
         return "too_short"
-    own: list[str] = []  # the account's names first: zxcvbn ranks a word by its place
+    whole: list[str] = []  # the account's names first: zxcvbn ranks a word by its place
+    pieces: list[str] = []
     for name in filter(None, (n.strip().lower() for n in names)):
         local = name.split("@")[0]  # an e-mail's name before its @, and its pieces
-        pieces = re.split(r"[._+\-\s]+", local)
-        own += [_joined(name), _joined(local), *(p for p in pieces if len(p) >= _PIECE)]
-    known = [*own, *SITE_WORDS, *map(_joined, ARABIC_COMMON)]
-    judged = _judged(password, own)
-    if not judged or zxcvbn(judged, known, max_length=JUDGED_LENGTH)["score"] < PASSWORD_SCORE:
+        whole += [_joined(name), _joined(local)]
+        pieces += [p for p in re.split(r"[._+\-\s]+", local) if len(p) >= _PIECE]
+    known = [*whole, *pieces, *SITE_WORDS, *map(_joined, ARABIC_COMMON)]
+    judged = _judged(password, [*whole, *pieces])
+    if not judged:
         return "guessable"
-    return None
+    with _JUDGING:  # zxcvbn keeps the names in a global of its module: one at a time
+        score = zxcvbn(judged, known, max_length=JUDGED_LENGTH)["score"]
+    return "guessable" if score < PASSWORD_SCORE else None
+
+
+_JUDGING: Final = threading.Lock()
+"""Held while zxcvbn judges: it puts each judgement's names in a global of its module, so
+two at once in a threaded host would judge one account's password by the other's names."""
 
 
 def _judged(password: str, own: list[str]) -> str:
     """What zxcvbn judges of ``password``: its first characters, as a guesser spells them.
 
-    ``JUDGED_LENGTH`` characters, folded (:func:`_folded`). A whole name of the account's
-    (``own``, of ``_WHOLE_NAME`` characters or more) adds nothing a guesser does not try
-    first: what is left without it is judged, so a long one counts however far past the
-    judged length it goes. Arabic is judged with its words joined («كلمة السر» is
+    ``JUDGED_LENGTH`` characters, folded (:func:`_folded`). A name of the account's, or a
+    piece of one (``own``, of ``_OWN_WORD`` characters or more), adds nothing a guesser
+    does not try first: what is left without it is judged, so a long one counts however
+    far past the judged length it goes. Arabic is judged with its words joined («كلمة السر» is
     «كلمةالسر»): zxcvbn knows no Arabic word, and the separators it
     would count as guesses are the first a guesser tries.
     """
     folded = _folded(password)
     joined = _SEPARATORS.sub("", folded)
     rest = joined
-    for name in sorted({n for n in own if len(n) >= _WHOLE_NAME}, key=len, reverse=True):
+    for name in sorted({n for n in own if len(n) >= _OWN_WORD}, key=len, reverse=True):
         rest = rest.replace(name, "")
     if rest != joined or _ARABIC_LETTER.search(joined):
         return rest[:JUDGED_LENGTH]

@@ -227,6 +227,40 @@ def test_a_long_name_of_ones_own_is_guessable_past_the_judged_length():
     assert password_refusal(phrase, username, email) is None
 
 
+def test_passwords_judged_at_once_are_each_judged_by_their_own_names(monkeypatch):
+    # a second review: zxcvbn keeps the names it is given in a global of its module, so in
+    # a threaded host one account's password could be judged by another account's names
+    from zxcvbn import matching  # noqa: PLC0415 (the module whose global is shared)
+
+    original, inside, go_on = matching.omnimatch, threading.Event(), threading.Event()
+
+    def slow(password, *dictionaries):
+        if password.startswith("noursara"):  # the first judgement waits inside zxcvbn
+            inside.set()
+            go_on.wait(timeout=5)
+        return original(password, *dictionaries)
+
+    monkeypatch.setattr(matching, "omnimatch", slow)
+    said = {}
+    first = threading.Thread(
+        target=lambda: said.setdefault(
+            "first",
+            password_refusal("noursara!", "sara_nour", "sara.nour@example.com"),
+        )
+    )
+    second = threading.Thread(
+        target=lambda: said.setdefault("second", password_refusal("a quiet harbour", "layla"))
+    )
+    first.start()
+    assert inside.wait(timeout=5)
+    second.start()
+    second.join(timeout=0.3)  # judged at once, it would put layla's names in the global now
+    go_on.set()
+    first.join()
+    second.join()
+    assert {"first": "guessable", "second": None} == said
+
+
 def test_common_arabic_passwords_are_guessable_however_they_are_spelled():
     # the same review: hamza forms, a space or an underscore, or Arabic-Indic digits passed
     for guessable in ("أحمد1234", "أحمد12345678", "كلمة السر", "كلمة_السر1", "محمد١٢٣٤",
