@@ -296,10 +296,11 @@ def bootstrap(
         clock = ManualClock(datetime.now(UTC) - timedelta(days=DEMO_DAYS))
         # the demo month is played on a clock of its own, in the same storage
         loading = attrs.evolve(market, clock=clock, ids=UlidGenerator(clock, seed=1))
+        # the admin first: it marks the database a demo's, even if loading stops part-way
+        credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         loaded = load_demo(loading, clock)
         for username, member_id in {**loaded.sellers, **loaded.buyers}.items():
             credentials.add(member_id, f"{username}@example.com", DEMO_PASSWORD)
-        credentials.add(ADMIN_ID, ADMIN_EMAIL, DEMO_PASSWORD, is_admin=True)
         log.info("demo loaded: log in as %s@example.com / %s", SELLERS[0][0], DEMO_PASSWORD)
     return Host(market, credentials, folder, demo=demo, mail=outbox())
 
