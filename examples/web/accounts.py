@@ -131,12 +131,12 @@ def password_refusal(password: str, *names: str) -> str | None:
         local = name.split("@")[0]  # an e-mail's name before its @, and its pieces
         whole += [_joined(name), _joined(local)]
         pieces += [p for p in re.split(r"[._+\-\s]+", local) if len(p) >= _PIECE]
-    known = [*whole, *pieces, *SITE_WORDS, *map(_joined, ARABIC_COMMON)]
-    judged = _judged(password, [*whole, *pieces])
+    own = [*whole, *pieces]
+    judged = _judged(password, own)
     if not judged:
         return "guessable"
     with _JUDGING:  # zxcvbn keeps the names in a global of its module: one at a time
-        score = zxcvbn(judged, known, max_length=JUDGED_LENGTH)["score"]
+        score = zxcvbn(judged, [*own, *_COMMON], max_length=JUDGED_LENGTH)["score"]
     return "guessable" if score < PASSWORD_SCORE else None
 
 
@@ -186,6 +186,10 @@ def _folded(text: str) -> str:
 def _joined(text: str) -> str:
     """``text`` folded, its words joined: no spaces, dots, dashes or underscores."""
     return _SEPARATORS.sub("", _folded(text))
+
+
+_COMMON: Final = (*SITE_WORDS, *map(_joined, ARABIC_COMMON))
+"""The words every password is judged against beside the account's own, as judged."""
 
 
 def _seen(character: str) -> bool:

@@ -51,6 +51,16 @@ def _offer(app, host, name):
     return {"path": answer.headers["Location"], "ahmad": ahmad}
 
 
+def _accepted(app, host, name):
+    """ahmad's offer to khaled (:func:`_offer`), accepted: ahmad's and khaled's clients, and
+    the contract's page."""
+    made = _offer(app, host, name)
+    khaled = client_of(app, "khaled_dev@example.com")
+    path = made["path"]
+    post(khaled, f"{path}/answer_offer", path, agree="yes", key=f"{name}-accept")
+    return made["ahmad"], khaled, path
+
+
 @pytest.fixture(scope="module")
 def offered(app, host):
     return _offer(app, host, "money")
@@ -108,10 +118,7 @@ def test_funding_a_milestone_names_the_amount_the_fee_and_the_balance(app, host,
 def test_the_freelancer_keeps_seeing_what_they_earn_after_accepting(app, host):
     # a walk-through (2026-12-07): the table left with the offer; the finished contract said
     # "released $170.00" and $136.00 reached the freelancer, with nothing to say why
-    made = _offer(app, host, "earned")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="earned-accept")
+    ahmad, khaled, path = _accepted(app, host, "earned")
     accepted = khaled.get(path).data
     assert "450.00 US$ 90.00 US$ 360.00 US$" in _text(accepted, "earning-total")
     post(ahmad, f"{path}/fund", path, number="1", method="card", key="earned-fund")
@@ -128,11 +135,8 @@ def test_the_earnings_table_says_what_each_milestone_came_to(app, host):
     # a hostile review (2026-12-07): a refunded milestone read "released to you, and refunded
     # to the client", each released one "and refunded to the client $0.00" (with an Arabic
     # comma on the English page), and a milestone never funded of an ended contract counted
-    made = _offer(app, host, "came-to")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
+    ahmad, khaled, path = _accepted(app, host, "came-to")
     admin = client_of(app, "admin@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="came-accept")
     post(ahmad, f"{path}/fund", path, number="1", method="balance", key="came-fund-1")
     post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="came-d")
     post(admin, f"{path}/resolve", path, number="1", resolution="refund", key="came-r")
@@ -170,10 +174,7 @@ def test_an_answer_that_says_neither_yes_nor_no_changes_nothing(app, host):
 def test_a_cancellation_request_tells_the_side_who_answers_that_it_waits_for_them(app, host):
     # a walk-through (2026-12-07): the client, holding the answer buttons, read that the
     # request was "waiting for the other side"
-    made = _offer(app, host, "asked")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="asked-accept")
+    ahmad, khaled, path = _accepted(app, host, "asked")
     post(khaled, f"{path}/ask_cancel", path, key="asked-ask")
     assert "ينتظر ردك" in _text(ahmad.get(path).data, "cancellation")
     assert "ينتظر رد الطرف الآخر" in _text(khaled.get(path).data, "cancellation")
@@ -182,10 +183,7 @@ def test_a_cancellation_request_tells_the_side_who_answers_that_it_waits_for_the
 def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened_it(app, host):
     # a walk-through (2026-12-07): «الدفعة … متنازع عليه» (an order's masculine), and the
     # dispute's note read «أحمد خالد متنازع عليه» where «فتح نزاعًا» was meant
-    made = _offer(app, host, "feminine")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="feminine-accept")
+    ahmad, _khaled, path = _accepted(app, host, "feminine")
     post(ahmad, f"{path}/fund", path, number="1", method="card", key="feminine-fund")
     post(ahmad, f"{path}/dispute", path, number="1", body="لم يصلني شيء", key="feminine-d")
     page = ahmad.get(path).data
@@ -204,10 +202,7 @@ def test_a_disputed_milestone_reads_in_the_feminine_and_its_note_says_who_opened
 
 def test_a_milestone_never_funded_of_a_contract_ended_early_says_so(app, host):
     # a walk-through (2026-12-07): it stayed «مخططة» ("planned") on a finished contract
-    made = _offer(app, host, "ended")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="ended-accept")
+    ahmad, khaled, path = _accepted(app, host, "ended")
     post(ahmad, f"{path}/fund", path, number="1", method="balance", key="ended-fund")  # back
     post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="ended-end")
     post(khaled, f"{path}/answer_end", path, agree="yes", key="ended-agree")
@@ -317,10 +312,7 @@ def test_phone_tables_keep_words_dates_and_amounts_whole(browser, site, app, hos
 def test_ending_a_contract_with_nothing_held_says_it_ended(app, host):
     # a hostile review: with nothing funded the contract ends at once, and the message said
     # the request went to the freelancer and the money held would come back
-    made = _offer(app, host, "ended-now")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="now-accept")
+    ahmad, _khaled, path = _accepted(app, host, "ended-now")
     post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="now-end")
     said = [m.decode() for m in flashed(ahmad.get(path).data)]
     assert any("أُنهي العقد: لم يكن فيه مبلغ محجوز" in m for m in said), said
@@ -343,11 +335,8 @@ def _form_with(page: str, action: str, number: int, resolution: str = "") -> str
 def test_a_refused_contract_form_keeps_what_was_typed_in_it(app, host):
     # a walk-through: a submission refused for a phone number in it came back empty, and an
     # admin's split refused for its amount lost the reason written for both sides
-    made = _offer(app, host, "kept")
-    ahmad, path = made["ahmad"], made["path"]
-    khaled = client_of(app, "khaled_dev@example.com")
+    ahmad, khaled, path = _accepted(app, host, "kept")
     admin = client_of(app, "admin@example.com")
-    post(khaled, f"{path}/answer_offer", path, agree="yes", key="kept-accept")
     post(ahmad, f"{path}/fund", path, number="1", method="card", key="kept-fund-1")
     words = "أنجزت الواجهات كلها، وللتفاصيل كلمني على 0501234567"
     post(khaled, f"{path}/submit", path, number="1", body=words, key="kept-submit")

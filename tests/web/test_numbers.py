@@ -32,14 +32,29 @@ def _member(host, email):
     return Actor.member(MemberId(host.accounts.check(email, "demo-password").member_id))
 
 
-def _send(client, page, action, **form):
+def _post(client, page, action, **form):
     """Post ``form`` from ``page`` as a browser does (its CSRF token, its address)."""
     token = csrf_of(client.get(page).data)
     answer = client.post(
         action, data={"csrf": token, **form}, headers={"Referer": f"http://localhost{page}"}
     )
     assert 303 == answer.status_code, answer.data[:300]
+    return answer
+
+
+def _send(client, page, action, **form):
+    """Post ``form`` from ``page``; what the page it leads to flashes."""
+    answer = _post(client, page, action, **form)
     return flashed(client.get(answer.headers["Location"]).data)
+
+
+def _disputed_order(app, host):
+    """The admin, logged in, and a disputed order's id."""
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    return admin, order.id
 
 
 def _said(messages, *parts):
@@ -171,14 +186,11 @@ def test_a_services_numbers_are_read_as_typed(app, host, fields, said):
     ],
 )
 def test_a_partial_refund_is_read_as_typed(app, host, refund, said):
-    with host.market.storage.unit_of_work() as uow:
-        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
-    client = app.test_client()
-    log_in(client, "admin@example.com")
-    page = f"/orders/{order.id}"
+    client, order_id = _disputed_order(app, host)
+    page = f"/orders/{order_id}"
     form = {"outcome": "resolve_partial_refund", "refund": refund}
     _said(_send(client, page, f"{page}/resolve", **form), said)
-    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order.id).status
+    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order_id).status
 
 
 def test_the_review_form_chooses_no_stars_for_the_buyer(app, completed):
@@ -240,11 +252,8 @@ def test_only_an_admin_resolves_and_only_with_a_resolution(app, host, who, outco
 def test_the_partial_refund_form_has_its_fields_not_its_html_as_text(app, host):
     # a browser walk (2026-12-06): the form showed "<input type="hidden" name="outcome" …"
     # as text, so the admin could not give a partial refund from the page
-    with host.market.storage.unit_of_work() as uow:
-        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
-    client = app.test_client()
-    log_in(client, "admin@example.com")
-    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    client, order_id = _disputed_order(app, host)
+    page = client.get(f"/orders/{order_id}").get_data(as_text=True)
     assert '<input type="hidden" name="outcome" value="resolve_partial_refund">' in page
     assert '<input name="refund" inputmode="decimal" required value="">' in page
     assert "&lt;input" not in page
@@ -252,19 +261,11 @@ def test_the_partial_refund_form_has_its_fields_not_its_html_as_text(app, host):
 
 def test_a_refused_partial_refund_shows_again_with_its_amount(app, host):
     # a walk-through: the amount typed was gone and the form folded away after a refusal
-    with host.market.storage.unit_of_work() as uow:
-        order = uow.orders.in_status(OrderStatus.DISPUTED, limit=1)[0]
-    client = app.test_client()
-    log_in(client, "admin@example.com")
-    page = f"/orders/{order.id}"
+    client, order_id = _disputed_order(app, host)
+    page = f"/orders/{order_id}"
     _said(_send(client, page, f"{page}/resolve", outcome="resolve_partial_refund", refund="x"),
           "لم نفهم «x»")  # fmt: skip
-    client.post(
-        f"{page}/resolve",
-        data={"csrf": csrf_of(client.get(page).data), "outcome": "resolve_partial_refund",
-              "refund": "999999"},
-        headers={"Referer": f"http://localhost{page}"},
-    )  # fmt: skip
+    _post(client, page, f"{page}/resolve", outcome="resolve_partial_refund", refund="999999")
     shown = client.get(page).get_data(as_text=True)
     forms = shown.split("<details")[1:]
     partial = next(f for f in forms if 'value="resolve_partial_refund"' in f)
@@ -273,7 +274,7 @@ def test_a_refused_partial_refund_shows_again_with_its_amount(app, host):
     assert 'value="999999"' in partial
     full = next(f for f in forms if 'value="resolve_full_refund"' in f)
     assert " open>" not in full.split("<summary")[0]
-    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order.id).status
+    assert OrderStatus.DISPUTED == host.market.order(Actor.system(), order_id).status
 
 
 def test_saving_a_service_unchanged_says_it_stays_listed(app, host):

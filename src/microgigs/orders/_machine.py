@@ -49,6 +49,7 @@ class _Order(Protocol):
     def met_deadline(self) -> bool: ...
     @property
     def cancellation(self) -> _Request | None: ...
+    def is_late(self, now: datetime) -> bool: ...
 
 
 @attrs.frozen
@@ -64,8 +65,7 @@ class Guard:
 
 
 def _late(order: _Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
-    """The deadline passed and no delivery met it (``met_deadline``)."""
-    return order.deadline is not None and now > order.deadline and not order.met_deadline
+    return order.is_late(now)
 
 
 def _delivered_late(order: _Order, _party: Party, _now: datetime, policy: OrderPolicy) -> bool:
