@@ -13,8 +13,10 @@ sessions and tokens, and a restart logs nobody out. :class:`Accounts` is the por
 
 What is kept, and how:
 
-* **accounts**: the e-mail, a scrypt hash of the password (memory-hard, with its own salt,
-  from the standard library), whether the member is an administrator;
+* **accounts**: the e-mail, an Argon2id hash of the password (argon2-cffi, at OWASP's
+  cost: 19 MiB, 2 passes, 1 lane; the salt and the cost inside the hash), whether the
+  member is an administrator. A scrypt hash kept before (n=2^14, r=8, p=1, with its salt
+  in its own column) still logs its member in, and is replaced by an Argon2id one then;
 * **sessions**: the session's data as JSON under the SHA-256 of its random id (the cookie
   carries the id, signed), the member it belongs to, when it expires. Logging out deletes
   the row, so a copied cookie is worth nothing afterwards; :meth:`Accounts.end_sessions`
@@ -32,6 +34,7 @@ requests. ``clock`` gives the time in seconds (``time.time`` unless a test moves
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -48,11 +51,15 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import attrs
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from limits import storage as limit_counters  # Flask-Limiter's counters, not microgigs'
 from zxcvbn import zxcvbn
 
-# scrypt's cost: 2**14 × 8 × 128 bytes = 16 MiB of memory per hash (RFC 7914's interactive level)
-_N, _R, _P = 2**14, 8, 1
+_HASHER: Final = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+"""Argon2id at OWASP's first row (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane."""
+_LEGACY_SCRYPT: Final = {"n": 2**14, "r": 8, "p": 1}
+"""The scrypt cost of the hashes kept before Argon2id: checked at log-in, then replaced."""
 PASSWORD_LENGTH = (8, 128)
 SCHEMA = "microgigs_web"
 """The PostgreSQL schema of the host's tables (the library's own are in ``microgigs``)."""
@@ -323,13 +330,42 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _hash(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+def _hash(password: str) -> bytes:
+    """A new Argon2id hash (its salt and cost written in it); kept with an empty salt."""
+    return _HASHER.hash(password).encode()
 
 
 def _new_credentials(email: str, password: str) -> tuple[str, bytes, bytes]:
-    salt = secrets.token_bytes(16)
-    return email.strip().lower(), salt, _hash(password, salt)
+    return email.strip().lower(), b"", _hash(password)
+
+
+@functools.cache
+def _unknown() -> str:
+    """A hash of no account's: checked when an e-mail is unknown, so it costs the same."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
+
+def _verified(password: str, salt: bytes, kept: bytes) -> tuple[bool, bytes | None]:
+    """Whether ``password`` is the one ``kept`` hashes, and the hash to keep instead.
+
+    The second is ``None`` unless the password matches a scrypt hash or an Argon2id one below
+    today's cost.
+    """
+    if not kept.startswith(b"$argon2"):  # a scrypt hash of before, its salt in its column
+        digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_LEGACY_SCRYPT)
+        if not hmac.compare_digest(kept, digest):
+            return False, None
+        return True, _hash(password)
+    try:
+        _HASHER.verify(kept.decode(), password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    return True, (_hash(password) if _HASHER.check_needs_rehash(kept.decode()) else None)
+
+
+def _refuse_unknown(password: str) -> None:
+    """The work of a check for an e-mail no account holds: nothing tells the two apart."""
+    _verified(password, b"", _unknown().encode())
 
 
 def _split_token(token: str) -> tuple[str, str] | None:
@@ -404,10 +440,17 @@ class MemoryAccounts(_Links):
         wanted = email.strip().lower()
         found = next((row for row in self._accounts.values() if row[0].email == wanted), None)
         if found is None:
-            _hash(password, b"-" * 16)  # the same work whether or not the e-mail exists
+            _refuse_unknown(password)
             return None
         account, salt, hashed = found
-        return account if hmac.compare_digest(hashed, _hash(password, salt)) else None
+        matches, rehashed = _verified(password, salt, hashed)
+        if not matches:
+            return None
+        if rehashed is not None:
+            with self._lock:  # unless the password changed meanwhile
+                if self._accounts.get(account.member_id) == found:
+                    self._accounts[account.member_id] = (account, b"", rehashed)
+        return account
 
     def get(self, member_id: str) -> Account | None:
         """A member's account, if they have one."""
@@ -723,7 +766,8 @@ class SqlAccounts(_Links):
         """Keep a new member's credentials."""
         email, salt, hashed = _new_credentials(email, password)
         added = self._count(
-            "INSERT INTO web_accounts VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO web_accounts (member_id, email, salt, hash, is_admin)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (member_id, email, salt, hashed, is_admin),
         )
         if not added:  # the member's or the e-mail's account was kept a moment ago
@@ -737,11 +781,17 @@ class SqlAccounts(_Links):
             (email.strip().lower(),),
         )
         if not rows:
-            _hash(password, b"-" * 16)  # the same work whether or not the e-mail exists
+            _refuse_unknown(password)
             return None
         member_id, stored_email, salt, stored, is_admin = rows[0]
-        if not hmac.compare_digest(bytes(stored), _hash(password, bytes(salt))):
+        matches, rehashed = _verified(password, bytes(salt), bytes(stored))
+        if not matches:
             return None
+        if rehashed is not None:  # unless the password changed meanwhile
+            self._count(
+                "UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ? AND hash = ?",
+                (b"", rehashed, member_id, bytes(stored)),
+            )
         return Account(member_id, stored_email, bool(is_admin))
 
     def get(self, member_id: str) -> Account | None:
@@ -761,8 +811,7 @@ class SqlAccounts(_Links):
 
     def set_password(self, member_id: str, password: str) -> None:
         """Replace a member's password; their reset links still out stop working."""
-        salt = secrets.token_bytes(16)
-        hashed = _hash(password, salt)
+        _email, salt, hashed = _new_credentials("", password)
         with self._transaction() as db:  # the password and its links change together
             db.execute(
                 self._sql("UPDATE web_accounts SET salt = ?, hash = ? WHERE member_id = ?"),

@@ -10,7 +10,7 @@ import os
 
 bind = os.environ.get("MICROGIGS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-worker_class = "sync"  # one request per process at a time: scrypt and SQLite like it so
+worker_class = "sync"  # one request per process at a time: Argon2id and SQLite like it so
 timeout = 30
 graceful_timeout = 20
 max_requests = 10_000  # a worker is replaced now and then, so nothing can grow for ever

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from accounts import AccountExists, MemoryAccounts, Session, SqlAccounts, password_refusal
+from accounts import (
+    Account,
+    AccountExists,
+    MemoryAccounts,
+    Session,
+    SqlAccounts,
+    password_refusal,
+)
+from argon2 import PasswordHasher
 
 
 class Clock:
@@ -294,3 +303,67 @@ def test_links_issued_while_a_password_is_set_never_break_it(store):
         thread.join()
     assert [] == failures
     assert accounts.check("rana@example.com", "olive tree 29 on the hill") is not None
+
+
+def _stored_hash(accounts, member_id):
+    """The password hash a store keeps for a member, as bytes (a look behind the port)."""
+    if isinstance(accounts, MemoryAccounts):
+        return accounts._accounts[member_id][2]
+    rows = accounts._run("SELECT hash FROM web_accounts WHERE member_id = ?", (member_id,))
+    return bytes(rows[0][0])
+
+
+def _keep_legacy(accounts, member_id, email, password):
+    """An account as a store before Argon2id kept it: a scrypt hash (n=2^14, r=8, p=1)."""
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    if isinstance(accounts, MemoryAccounts):
+        accounts._accounts[member_id] = (Account(member_id, email, is_admin=False), salt, digest)
+        return
+    accounts._count(
+        "INSERT INTO web_accounts (member_id, email, salt, hash, is_admin) VALUES (?, ?, ?, ?, ?)",
+        (member_id, email, salt, digest, False),
+    )
+
+
+def test_passwords_are_kept_as_argon2id_at_owasps_cost(store):
+    # OWASP's Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 passes, 1 lane at the least;
+    # the scrypt kept before (n=2^14, r=8, p=1) was below every scrypt row of that sheet
+    accounts, _clock = store
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    kept = _stored_hash(accounts, "m1").decode()
+    assert kept.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), kept
+    accounts.set_password("m1", "another-good-password")
+    again = _stored_hash(accounts, "m1").decode()
+    assert again.startswith("$argon2id$")
+    assert again != kept
+    assert accounts.check("rana@example.com", "another-good-password") is not None
+
+
+def test_an_older_scrypt_password_still_logs_in_and_is_rehashed_then(store):
+    accounts, _clock = store
+    _keep_legacy(accounts, "m1", "rana@example.com", "an-old-password")
+    legacy = _stored_hash(accounts, "m1")
+    # a wrong password changes nothing
+    assert accounts.check("rana@example.com", "a-wrong-password") is None
+    assert legacy == _stored_hash(accounts, "m1")
+    # the right one logs in, and the hash kept becomes Argon2id
+    assert "m1" == accounts.check("rana@example.com", "an-old-password").member_id
+    assert _stored_hash(accounts, "m1").startswith(b"$argon2id$")
+    assert "m1" == accounts.check("rana@example.com", "an-old-password").member_id
+    assert accounts.check("rana@example.com", "a-wrong-password") is None
+
+
+def test_a_hash_at_a_lower_argon2_cost_is_raised_at_log_in(store):
+    accounts, _clock = store
+    weaker = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("a-good-password")
+    accounts.add("m1", "rana@example.com", "a-good-password")
+    if isinstance(accounts, MemoryAccounts):
+        account, salt, _kept = accounts._accounts["m1"]
+        accounts._accounts["m1"] = (account, salt, weaker.encode())
+    else:
+        accounts._count(
+            "UPDATE web_accounts SET hash = ? WHERE member_id = ?", (weaker.encode(), "m1")
+        )
+    assert accounts.check("rana@example.com", "a-good-password") is not None
+    assert _stored_hash(accounts, "m1").startswith(b"$argon2id$v=19$m=19456,t=2,p=1$")
