@@ -444,6 +444,7 @@ def _helpers() -> dict[str, Any]:
         "typed": typed,
         "typed_all": typed_all,
         "refused": refused,
+        "refusal_at_form": refusal_at_form,
         "lang": g.lang,
         # made when a page is rendered, not for every request: static files and JSON open
         # no session, so a crawler without cookies writes no rows for them
@@ -460,6 +461,7 @@ def _helpers() -> dict[str, Any]:
         "demo": _host().demo,
         "tree": TREE,
         "catalog": _market().policy.catalog,  # a service's limits, said beside its fields
+        # isolated for the text around it; in an attribute, `| striptags` (no tag there)
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
         "category_name": lambda c: TREE.category(c).name(g.lang),
         "Status": OrderStatus,
@@ -780,10 +782,23 @@ def typed(action: str, name: str, default: object = "") -> object:
 
 
 def refused(action: str) -> str:
-    """Why the form sent to ``action`` was just refused (shown at its top), else nothing."""
+    """Why the form sent to ``action`` was just refused, else nothing."""
     typed(action, "")  # reads the kept form once
     kept = g.typed
     return str(kept.get("said", "")) if kept.get("action") == action else ""
+
+
+def refusal_at_form(action: str) -> Markup:
+    """Why the form sent to ``action`` was just refused, said at the form's own top.
+
+    A long form is where a phone's reader is taken back to; said there (and announced, as
+    an alert), the page's own message is left out (``base.html``), so it is said once.
+    """
+    said = refused(action)
+    if not said:
+        return Markup()
+    g.said_at_form = said
+    return Markup('<p class="refused" role="alert">{}</p>').format(said)
 
 
 def typed_all(action: str, name: str) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import csrf_of, log_in
+from forms import csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus
@@ -21,11 +21,6 @@ from microgigs.ids import MemberId
 from microgigs.ledger import Gateway
 from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery
-
-
-def flashed(html: bytes) -> list[str]:
-    found = re.findall(rb'<p class="flash error"[^>]*>([^<]*)</p>', html)
-    return [m.decode().strip() for m in found]
 
 
 def _member(host, email):
@@ -45,7 +40,7 @@ def _post(client, page, action, **form):
 def _send(client, page, action, **form):
     """Post ``form`` from ``page``; what the page it leads to flashes."""
     answer = _post(client, page, action, **form)
-    return flashed(client.get(answer.headers["Location"]).data)
+    return [m.decode() for m in flashed(client.get(answer.headers["Location"]).data, errors=True)]
 
 
 def _disputed_order(app, host):
@@ -214,7 +209,7 @@ def test_a_refused_review_keeps_the_stars_chosen(app, host, completed):
     token = csrf_of(client.get(page).data)
     answer = client.post(f"{page}/review", data={"csrf": token, "stars": "4", "body": " "})
     shown = client.get(answer.headers["Location"]).data.decode()
-    _said(flashed(shown.encode()), "التعليق")
+    _said([m.decode() for m in flashed(shown.encode(), errors=True)], "التعليق")
     assert "<option selected>4</option>" in shown
     assert '<option value="" disabled>' in shown
     assert host.market.order_page(Actor.member(buyer.id), order.id).review is None
@@ -344,4 +339,4 @@ def test_a_refused_service_returns_to_its_form_which_says_why(app):
         assert (303, "/dashboard#publish") == (answer.status_code, answer.headers["Location"])
         page = client.get("/dashboard").data.decode()
         publish = page[page.index('id="publish"') :]
-        assert re.search(r'<p class="refused">[^<]+</p>', publish[:600]), publish[:600]
+        assert re.search(r'<p class="refused" role="alert">[^<]+</p>', publish[:600]), publish[:600]

@@ -216,6 +216,11 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
         assert f'id="confirm-resolve-3-{resolution}"' in contract_page
     assert 'aria-label="refund"' not in contract_page
     assert 'aria-label="reason"' not in queue
+    # each field is named by a visible label, not a placeholder that typing hides (WCAG 3.3.2)
+    split = re.search(r'id="confirm-resolve-3-split".*?</details>', contract_page, re.DOTALL)
+    assert re.search(r"<label>[^<]*للعميل[^<]*<input name=\"client_refund\"", split.group(0))
+    assert re.search(r"<label>[^<]+<textarea name=\"body\"", split.group(0))
+    assert "placeholder=" not in split.group(0)
     # a split's amount is the client's: its refusal says so (it said «للمشتري», the buyer)
     post(admin, f"{path}/resolve", path, number="3", resolution="split", client_refund="abc",
          key="split-abc")  # fmt: skip

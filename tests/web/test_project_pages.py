@@ -320,7 +320,9 @@ def test_a_refused_offer_or_hire_keeps_what_the_client_typed(app, host):
     _post(ahmad, f"/projects/{project_id}/bids/{bid.group(1)}/hire", path,
           milestone_title_0="الواجهات", milestone_amount_0="100", key="pp-hire-14")  # fmt: skip
     page = ahmad.get(path).data.decode()
-    assert 'class="flash error"' in page  # the milestones do not add up to the bid's $400
+    # the milestones do not add up to the bid's $400: said at the hire form's top, once
+    assert 'class="refused" role="alert"' in page
+    assert 'class="flash error"' not in page
     assert 'name="milestone_amount_0" value="100"' in page
 
 
@@ -469,4 +471,4 @@ def test_a_refused_hire_opens_its_form_again_saying_why(app):
     page = ahmad.get(path).data.decode()
     form = re.search(r'<details class="confirm hire" open>.*?</details>', page, re.DOTALL)
     assert form is not None
-    assert '<p class="refused">' in form.group(0)
+    assert '<p class="refused" role="alert">' in form.group(0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import bearer, csrf_of, log_in
+from forms import bearer, csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -32,10 +32,6 @@ def post(client, path, page="/projects", **data):
     return client.post(
         path, data={"csrf": token, **data}, headers={"Referer": f"http://localhost{page}"}
     )
-
-
-def flashed(html):
-    return [m.strip() for m in re.findall(rb'<p class="flash[^"]*"[^>]*>([^<]*)</p>', html)]
 
 
 def refused(client, action, page, said, **form):

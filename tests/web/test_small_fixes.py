@@ -161,3 +161,22 @@ def test_a_services_form_says_its_limits_before_refusing_them(app, host, lang, s
 def _member(host, username):
     found = host.market.members(Actor.admin(MemberId("staff")), limit=1000)
     return next(m.id for m in found if m.username == username)
+
+
+def test_a_buyers_name_in_the_answers_placeholder_is_plain_text(app, host):
+    # a name is isolated with <bdi> in the page's text; inside an attribute the tag was
+    # written out, so the answer box read «ردك على <bdi>ليلى …</bdi>»
+    buyer, seller = app.test_client(), app.test_client()
+    log_in(buyer, "layla@example.com")
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    page = buyer.get(f"/services/{listing.service_id}").data
+    buyer.post(
+        f"/services/{listing.service_id}/ask",
+        data={"csrf": csrf_of(page), "key": "ask-placeholder", "body": "هل تصمم بثلاثة ألوان؟"},
+    )
+    owner = host.market.profile(listing.seller_id)
+    log_in(seller, f"{owner.username}@example.com")
+    dashboard = seller.get("/dashboard").data.decode()
+    placeholders = re.findall(r'placeholder="([^"]*)"', dashboard)
+    assert any("ليلى" in p for p in placeholders), placeholders
+    assert not [p for p in placeholders if "bdi" in p], placeholders

@@ -25,7 +25,8 @@ def _send(client, page, action, **form):
     )
     assert 303 == answer.status_code
     shown = client.get(answer.headers["Location"]).data.decode()
-    assert re.search(r'class="flash error"', shown)
+    # said once: at the page's top, or at the form's own when it is a long one
+    assert re.search(r'class="flash error"|class="refused" role="alert"', shown)
     return html.unescape(shown)
 
 
@@ -109,3 +110,22 @@ def test_a_refused_top_up_keeps_its_amount_and_a_failed_log_in_its_e_mail(app):
     )
     assert 401 == wrong.status_code
     assert 'value="layla@example.com"' in wrong.get_data(as_text=True)
+
+
+def test_a_long_forms_refusal_is_said_once_at_the_form_and_announced(app):
+    # a walk-through: the same refusal stood at the page's top and again at the form's
+    client = app.test_client()
+    log_in(client, "reem_marketing@example.com")
+    form = {"category": "logo-design", "title": "عنوان خدمة محفوظ كما كُتب", "description": LONG,
+            "instructions": "تعليمات", "price": "abc", "days": "3", "tags": "شعار"}  # fmt: skip
+    page = _send(client, "/dashboard", "/services", **form)
+    said = re.search(r'<p class="refused" role="alert">([^<]+)</p>', page)
+    assert said is not None
+    assert 1 == page.count(said.group(1))
+    assert 'class="flash error"' not in page
+    # a form that does not say it at its own top keeps the page's message
+    client.post("/logout", data={"csrf": csrf_of(client.get("/").data)})
+    log_in(client, "tariq@example.com")
+    page = _send(client, "/requests", "/requests", category="logo-design", title="طلب",
+                 description=LONG, budget="abc")  # fmt: skip
+    assert 'class="flash error"' in page
