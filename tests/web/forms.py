@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 
-def flashed(html: bytes, *, errors: bool = False) -> list[bytes]:
+def flashed(html: bytes, *, errors: bool = False) -> list[str]:
     """What a page says of the last post: its flashed messages (only the refusals with
     ``errors``), and a long form's refusal said at the form's own top instead."""
     kinds = rb"flash error" if errors else rb"flash[^\"]*"
     pattern = rb'<p class="(?:' + kinds + rb'|refused)"[^>]*>([^<]*)</p>'
-    return [m.strip() for m in re.findall(pattern, html)]
+    return [m.decode().strip() for m in re.findall(pattern, html)]
 
 
 def csrf_of(html: bytes) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from api import BODY_LIMIT, TOKEN_BODY_LIMIT
 from app import bootstrap, create_app
-from forms import bearer, csrf_of, log_in
-from test_projects import flashed
+from forms import bearer, csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.errors import NotFound
@@ -218,7 +217,7 @@ def test_registering_the_email_of_an_admin_on_the_site_is_refused_on_the_form(fr
         data={"csrf": token, **_registration("plain_member2", "ADMIN@example.com")},
     )
     assert 400 == answer.status_code
-    assert any(b"admin@example.com" in m for m in flashed(answer.data)), flashed(answer.data)
+    assert any("admin@example.com" in m for m in flashed(answer.data)), flashed(answer.data)
     assert _no_member(host, "plain_member2")
     token = csrf_of(client.get("/register").data)
     made = client.post(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import csrf_of, log_in
+from forms import csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.l10n import label
@@ -22,17 +22,13 @@ def _text(html: bytes) -> str:
     return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
 
 
-def _flashed(html: bytes) -> list[str]:
-    return [m.decode() for m in re.findall(rb'<p class="flash error"[^>]*>([^<]*)</p>', html)]
-
-
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_a_bad_ordering_names_the_choices_as_the_page_does(app, lang):
     client = app.test_client()
     client.get(f"/lang/{lang}?next=/")
     answer = client.get("/search?ordering=bogus")
     assert 400 == answer.status_code
-    [message] = _flashed(answer.data)
+    [message] = flashed(answer.data, errors=True)
     assert ("«bogus»" if lang == "ar" else "\u201cbogus\u201d") in message  # its own quotes
     for ordering in Ordering:
         assert label(ordering, lang) in message
@@ -44,7 +40,7 @@ def test_a_bad_ordering_names_the_choices_as_the_page_does(app, lang):
 def test_a_bad_search_cursor_is_said_plainly_and_the_first_page_shown(app):
     client = app.test_client()
     answer = client.get("/search?q=شعار&cursor=x")
-    [message] = _flashed(answer.data)
+    [message] = flashed(answer.data, errors=True)
     assert "من النوع" not in message
     assert "cursor" not in message
     assert "text" not in message
@@ -61,7 +57,7 @@ def test_a_message_refused_for_a_link_says_link_in_arabic(app, host):
     page = f"/orders/{order.id}"
     token = csrf_of(client.get(page).data)
     client.post(f"{page}/message", data={"csrf": token, "body": "شاهد https://example.com"})
-    [message] = _flashed(client.get(page).data)
+    [message] = flashed(client.get(page).data, errors=True)
     assert "link" not in message
     assert "رابط" in message
     assert 0 == sum(

@@ -15,8 +15,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from forms import bearer, log_in
-from test_projects import DESCRIPTION, client_of, flashed, member_id, post
+from forms import bearer, flashed, log_in
+from test_projects import DESCRIPTION, client_of, member_id, post
 
 from microgigs.actors import Actor
 from microgigs.ids import ContractId, MemberId
@@ -79,7 +79,7 @@ def test_a_client_offers_a_contract_from_a_freelancers_profile(app, host, projec
     bad = post(ahmad, f"{profile}/offer", profile, project=project["id"], amount="1e9", days="5")
     assert 303 == bad.status_code
     [message] = flashed(ahmad.get(profile).data)
-    assert "المبلغ: لم نفهم «1e9»" in message.decode()
+    assert "المبلغ: لم نفهم «1e9»" in message
     wrong = post(
         ahmad, f"{profile}/offer", profile, project=project["id"], amount="450", days="20",
         milestone_title_0="الواجهات", milestone_amount_0="100",
@@ -91,7 +91,7 @@ def test_a_client_offers_a_contract_from_a_freelancers_profile(app, host, projec
         milestone_title_0="الواجهات", milestone_amount_0="x",
     ).status_code  # fmt: skip
     [message] = flashed(ahmad.get(profile).data)
-    assert "مبلغ الدفعة 1: لم نفهم «x»" in message.decode()
+    assert "مبلغ الدفعة 1: لم نفهم «x»" in message
     after = len(host.market.my_contracts(Actor.member(member_id(host, "ahmad"))))
     assert before == after
 
@@ -224,7 +224,7 @@ def the_admin_finds_a_disputed_contract_and_removes_a_bid(app, host, project, of
     # a split's amount is the client's: its refusal says so (it said «للمشتري», the buyer)
     post(admin, f"{path}/resolve", path, number="3", resolution="split", client_refund="abc",
          key="split-abc")  # fmt: skip
-    said = [m.decode() for m in flashed(admin.get(path).data)]
+    said = flashed(admin.get(path).data)
     assert any("المبلغ المُعاد للعميل" in m for m in said), said
     why = "لم يُسلَّم العمل المتفق عليه في الدفعة الثالثة"
     post(admin, f"{path}/resolve", path, number="3", resolution="refund", body=why,
