@@ -166,3 +166,20 @@ def test_the_tutorial_builds_its_marketplace_in_at_most_25_lines():
     lines = [line for line in text.splitlines() if line.startswith((">>> ", "... "))]
     assert 25 >= len(lines)
     assert "in 25 lines" in text.splitlines()[0]
+
+
+def test_the_docs_examples_pass_mypy_strict(tmp_path):
+    # a new user typed the docs' examples into a program and ran `mypy --strict` on it:
+    # `lambda` helpers, `Actor.member_id` (`MemberId | None`) and optional fields failed
+    from mypy import api  # noqa: PLC0415 (only this test runs mypy)
+
+    files = []
+    for page in sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")]):
+        lines = page.read_text(encoding="utf-8").splitlines()
+        code = [line[4:] for line in lines if line.startswith((">>> ", "... "))]
+        if code:
+            program = tmp_path / f"{page.stem.lower()}_example.py"
+            program.write_text("\n".join(code) + "\n", encoding="utf-8")
+            files.append(str(program))
+    out, err, status = api.run(["--strict", "--no-error-summary", *files])
+    assert 0 == status, out + err

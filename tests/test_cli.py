@@ -270,10 +270,18 @@ def test_a_report_of_a_file_that_does_not_exist_says_so_and_makes_none(tmp_path)
 
 def test_sizes_of_a_simulation_are_positive_and_values_are_refused_by_name(tmp_path):
     db = str(tmp_path / "sim.db")
-    for size in (["--members", "-5"], ["--days", "0"]):
+    # refused as the program's own refusals are, in the reader's language, exit code 1
+    for size in (["--members", "-5"], ["--days", "0"], ["--members", "abc"]):
         answer = cli("--db", db, "simulate", *size)
-        assert 2 == answer.returncode
-        assert "a whole number from 1" in answer.stderr
+        assert (1, f"{size[0]} '{size[1]}': اكتب عددًا صحيحًا من 1 فأكثر\n") == (
+            answer.returncode,
+            answer.stderr,
+        )
+        english = cli("--db", db, "simulate", *size, "--lang", "en")
+        assert f"{size[0]} '{size[1]}': write a whole number from 1\n" == english.stderr
+    seed = cli("--db", db, "simulate", "--seed", "x", "--lang", "en")
+    assert (1, "--seed 'x': write a whole number\n") == (seed.returncode, seed.stderr)
+    assert not Path(db).exists()  # nothing made of a refused call
     days = cli("--db", db, "call", "--actor", "member:x", "edit_service", "service_id=s",
                "delivery_days=abc")  # fmt: skip
     assert (1, "delivery_days: 'abc'") == (days.returncode, days.stderr[:20])

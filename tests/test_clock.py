@@ -65,3 +65,11 @@ moments = st.datetimes(
 @given(moments, durations)
 def test_later_and_earlier_move_as_relativedelta_does(when, delta):
     assert (when + delta, when - delta) == (later(when, delta), earlier(when, delta))
+
+
+@pytest.mark.parametrize("by", [5, "1 day", None, 2.5])
+def test_a_manual_clock_moved_by_what_is_no_duration_is_a_type_error(by):
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    with pytest.raises(InvalidType):
+        clock.advance(by)  # type: ignore[arg-type]
+    assert datetime(2026, 1, 1, tzinfo=UTC) == clock.now()

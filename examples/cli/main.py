@@ -104,11 +104,14 @@ def load(db: str, language: str) -> int:
 
 def run_simulation(db: str, options: argparse.Namespace) -> int:
     """Simulate from the options' seed, members and days; print the report."""
-    market, clock = _on_manual_clock(db, options.seed, START)
+    members = _whole("--members", options.members, least=1)
+    days = _whole("--days", options.days, least=1)
+    seed = _whole("--seed", options.seed)
+    market, clock = _on_manual_clock(db, seed, START)
     try:
         if not market.is_empty():
             raise Refusal(what="sim_full", db=db, status=2)
-        sim = simulate(market, clock, members=options.members, days=options.days, seed=options.seed)
+        sim = simulate(market, clock, members=members, days=days, seed=seed)
         print("\n".join(report(market, options.lang)))
         print(f"steps: {sim.steps}; refusals: {dict(sim.refused)}")
         return 0
@@ -117,6 +120,9 @@ def run_simulation(db: str, options: argparse.Namespace) -> int:
 
 
 REFUSALS: dict[str, tuple[str, str]] = {
+    "size": ("{option} {text!r}: اكتب عددًا صحيحًا من {least} فأكثر",
+             "{option} {text!r}: write a whole number from {least}"),
+    "whole": ("{option} {text!r}: اكتب عددًا صحيحًا", "{option} {text!r}: write a whole number"),
     "actor": ("--actor {text!r}: اكتب member:ID أو admin:ID أو system",
               "--actor {text!r}: write member:ID, admin:ID or system"),
     "actor_id": ("--actor {text!r}: ينقص معرّف العضو بعد '{role}:'",
@@ -360,9 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="load the demo month into an empty marketplace")
     demo.add_argument("--lang", choices=["ar", "en"], default="ar")
     sim = commands.add_parser("simulate", help="simulate a whole marketplace from a seed")
-    sim.add_argument("--members", type=_positive, default=1000)
-    sim.add_argument("--days", type=_positive, default=90)
-    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--members", default="1000", help="a whole number from 1")
+    sim.add_argument("--days", default="90", help="a whole number from 1")
+    sim.add_argument("--seed", default="7", help="a whole number")
     sim.add_argument("--lang", choices=["ar", "en"], default="ar")
     rep = commands.add_parser("report", help="the marketplace's report")
     rep.add_argument("--lang", choices=["ar", "en"], default="ar")
@@ -428,15 +434,15 @@ def _missing_file(db: str) -> bool:
     return is_file and not Path(db).exists()
 
 
-def _positive(text: str) -> int:
-    """A size on the command line: a whole number from 1."""
+def _whole(option: str, text: str, *, least: int | None = None) -> int:
+    """A whole number on the command line (``least`` or more), else a refusal named by it."""
     try:
-        value = int(text)
+        value = int(text.strip())
     except ValueError:
-        value = 0
-    if value < 1:
-        message = f"{text!r}: a whole number from 1"
-        raise argparse.ArgumentTypeError(message)
+        value = None
+    if value is None or (least is not None and value < least):
+        what = "whole" if least is None else "size"
+        raise Refusal(what=what, option=option, text=text, least=least)
     return value
 
 

@@ -14,16 +14,17 @@ from typing import Final, Protocol, TypeVar
 from microgigs._text import _
 from microgigs.errors import InvalidText, InvalidType, NotFound, OutOfRange
 
-# Control characters (NUL …) never belong in text; overrides (U+202D/U+202E) can make a
-# title read differently from what is stored. Newlines and tabs are allowed in long text.
-# Control characters; bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069),
-# which let one name or title pass for another; and, on one line (names, titles, tags),
-# the invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well.
+# Never in text: control characters (NUL …; newlines and tabs are allowed in long text);
+# bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069), which let one name or
+# title pass for another; and lone surrogates (U+D800–DFFF: half of a UTF-16 pair, which a
+# JSON "\ud800" decodes to and no UTF-8 can hold). On one line (names, titles, tags), the
+# invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well.
 _FORBIDDEN_LINE: Final = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\ud800-\udfff]"
 )
 _FORBIDDEN_MULTILINE: Final = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 T = TypeVar("T")
@@ -81,13 +82,17 @@ def plain_text(
 
 
 def seen_length(text: str) -> int:
-    """How many characters a reader sees (the text's length, less its combining marks).
+    """How many characters a reader sees (the text's length, less its marks and formats).
 
     The marks written above or below a letter (the harakat of vocalised Arabic, accents)
-    are part of it, not characters of their own.
+    are part of it, not characters of their own; the format characters (the zero-width
+    joiners and spaces, the soft hyphen, the Arabic letter mark) draw nothing at all, so
+    ten of them are no ten-character text.
 
     >>> seen_length("شَعَارٌ"), len("شَعَارٌ")
     (4, 7)
+    >>> seen_length("\u200b" * 10)
+    0
     """
     if text.isascii():
         return len(text)
@@ -98,7 +103,7 @@ def seen_length(text: str) -> int:
 
 
 _HIGH: Final = re.compile("[^\x00-\u08ff]")  # a script past Syriac's (Devanagari …)
-_MARK_KINDS: Final = frozenset({"Mn", "Me"})
+_MARK_KINDS: Final = frozenset({"Mn", "Me", "Cf"})
 
 
 def unicode_class(kinds: Collection[str], first: int, last: int) -> str:
@@ -117,7 +122,7 @@ def unicode_class(kinds: Collection[str], first: int, last: int) -> str:
     return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans) + "]"
 
 
-_LOW_MARKS: Final = re.compile(unicode_class(_MARK_KINDS, 0x300, 0x900))
+_LOW_MARKS: Final = re.compile(unicode_class(_MARK_KINDS, 0xA0, 0x900))
 
 
 def short_list(field: str, values: Sequence[T], most: int) -> Sequence[T]:

@@ -111,4 +111,10 @@ class ManualClock:
 
     def advance(self, by: timedelta | relativedelta) -> None:
         """Move forward by a duration (``relativedelta(months=1)`` is calendar-aware)."""
+        if not isinstance(by, timedelta | relativedelta):
+            raise InvalidType(
+                field=_("duration"),
+                expected=_("a timedelta or relativedelta"),
+                actual=type(by).__name__,
+            )
         self._now = utc(self._now + by)

@@ -6,6 +6,7 @@ Keys belong to whoever sends them; racing checkouts multiply no money; suspensio
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -39,6 +40,7 @@ from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.payments import FakeGateway, Receipt
+from microgigs.ranking import ListingQuery
 
 
 def _delivered(market):
@@ -503,8 +505,18 @@ def test_a_dispute_resolved_with_something_that_is_no_outcome_is_invalid_type(ma
 def test_bootstrap_refuses_parts_that_are_not_what_it_wires(wiring):
     # bootstrap(None) and clock="now" were accepted, and the first call raised an
     # AttributeError; policy="khamsat" was an AttributeError (a docs-only probe, 2026-12-06)
-    with pytest.raises(InvalidType):
+    with pytest.raises(InvalidType) as refused:
         bootstrap(**wiring)
+    # what it expected is said in the reader's language (it read «من النوع a MarketplacePolicy»)
+    arabic = translate_error(refused.value, "ar")
+    assert not re.search(r"\b(a|an|or)\b", arabic), arabic
+
+
+def test_a_listing_query_with_no_ordering_says_so_in_arabic():
+    with pytest.raises(InvalidType) as refused:
+        ListingQuery(ordering="newest")  # type: ignore[arg-type]
+    arabic = translate_error(refused.value, "ar")
+    assert not re.search(r"\b(a|an|or)\b", arabic), arabic
 
 
 def test_a_members_orders_come_a_page_at_a_time_past_the_last_one_read(market):
@@ -607,3 +619,49 @@ def test_payout_methods_are_added_and_removed_one_at_a_time_and_none_comes_back(
     left = market.member(seller).payout_methods
     assert 2 == len(removed) + len(refused)
     assert set(left) == {one, two} - set(removed)  # what was said removed is removed
+
+
+# --- text no encoding can write, text a reader cannot see --------------------------------------
+
+SURROGATE = "\ud800"  # half of a UTF-16 pair: no UTF-8 holds it (a JSON "\ud800" decodes so)
+
+
+def test_text_holding_a_lone_surrogate_is_invalid_text_and_changes_nothing(market):
+    seller, buyer, order = _delivered(market)
+    with market.storage.unit_of_work() as uow:
+        service = uow.orders.get(order).service.service_id
+    calls = [
+        lambda: market.register_member(username="huda", email="huda@example.com",
+                                       first_name="هدى" + SURROGATE, family_name="علي"),
+        lambda: market.send_message(buyer, order, "شكرًا" + SURROGATE),
+        lambda: market.update_profile(seller, bio="نبذة" + SURROGATE),
+        lambda: market.ask(buyer, service, "سؤال" + SURROGATE),
+        lambda: market.publish_service(
+            seller, category_id="logo-design", title="تصميم شعار احترافي" + SURROGATE,
+            description="أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك ومتجرك.",
+            instructions="", base_price=usd(5), delivery_days=2, tags=["شعار" + SURROGATE]),
+    ]  # fmt: skip
+    before = market.order(buyer, order)
+    for call in calls:
+        with pytest.raises(InvalidText):
+            call()
+    assert before == market.order(buyer, order)
+    assert market.profile(seller.member_id).bio == ""
+
+
+def test_an_id_holding_a_lone_surrogate_names_nothing(market):
+    _seller, buyer, _order = _delivered(market)
+    with pytest.raises(NotFound):
+        market.order(buyer, SURROGATE)
+    with pytest.raises(NotFound):
+        market.service(buyer, "x" + SURROGATE)
+    assert [] == list(market.open_projects(None, category_id=SURROGATE))
+
+
+@pytest.mark.parametrize("unseen", ["\u200b", "\u200c\u200d", "\u2060", "\u00ad", "\u061c"])
+def test_a_message_of_marks_a_reader_cannot_see_is_empty(market, unseen):
+    _seller, buyer, order = _delivered(market)
+    before = market.order(buyer, order)
+    with pytest.raises(InvalidText):
+        market.send_message(buyer, order, unseen * 3)
+    assert before == market.order(buyer, order)

@@ -1526,3 +1526,14 @@ def test_an_offer_accepted_past_the_projects_time_ends_its_bidding_and_says_so(m
     with market.storage.unit_of_work() as uow:
         said = [e for e in uow.outbox.pending(limit=1000) if e.name == "project.expired"]
     assert 1 == len(said)
+
+
+def test_a_bid_of_characters_that_draw_nothing_is_no_text(market):
+    # a new user's probe: ten zero-width spaces passed the bid's 10 characters
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    for unseen in ("\u200b" * 12, "\u200c\u200d" * 6, "ابتدا" + "\u00ad" * 8):
+        with pytest.raises(InvalidText):
+            market.place_bid(freelancer, project, amount=usd("1200"), delivery_days=20,
+                             text=unseen)  # fmt: skip
+    assert () == market.project_page(client, project).bids

@@ -399,3 +399,21 @@ def test_a_refused_body_says_why(body, message):
     with pytest.raises(MicrogigsError) as refused:
         message_by(SELLER, body)
     assert message == str(refused.value)
+
+
+@pytest.mark.parametrize("length", [3000, 5001])
+@pytest.mark.parametrize(
+    ("event", "status", "actor"),
+    [
+        (OrderEvent.REQUEST_MODIFICATION, OrderStatus.AWAITING_ACCEPTANCE, BUYER),
+        (OrderEvent.REPORT_PROBLEM, OrderStatus.IN_PROGRESS, BUYER),
+    ],
+)
+def test_a_reason_said_as_a_message_is_held_to_a_reasons_length_first(event, status, actor,
+                                                                      length):  # fmt: skip
+    # a new user was told «message must be 1 to 5000 characters» at 5,001, then «reason
+    # must be 1 to 2000» at 3,000: one limit, the reason's, said from the start
+    with pytest.raises(InvalidText) as refused:
+        act_with_message(order_in(status), event, actor, "ا" * length,
+                         message_id=MessageId("m"), sent_at=EPOCH, policy=POLICY)  # fmt: skip
+    assert "reason must be 1 to 2000 characters of plain text." == str(refused.value)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from microgigs.errors import ConditionNotMet, PermissionDenied, TransitionNotAllowed
+from microgigs.errors import ConditionNotMet, InvalidType, PermissionDenied, TransitionNotAllowed
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, OrderEvent, OrderStatus, Party
 from microgigs.policy import KHAMSAT
@@ -213,3 +213,13 @@ def test_guards_refuse_before_their_time(status, event, party):
     with pytest.raises(ConditionNotMet):
         order.apply(event, ACTORS[party], EPOCH + timedelta(hours=5), KHAMSAT.orders)
     assert before == attrs.asdict(order)
+
+
+@pytest.mark.parametrize("actor", [None, "seller", BUYER.member_id])
+def test_an_actor_that_is_no_actor_is_a_type_error_and_changes_nothing(actor):
+    # a new user's probe: order.apply(DELIVER, None, …) was an AttributeError
+    order = order_in(OrderStatus.IN_PROGRESS)
+    before = attrs.evolve(order)
+    with pytest.raises(InvalidType):
+        order.apply(OrderEvent.DELIVER, actor, EPOCH, KHAMSAT.orders)  # type: ignore[arg-type]
+    assert before == order

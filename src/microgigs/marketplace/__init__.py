@@ -24,6 +24,7 @@ Handlers live in one private module per area (``_members``, ``_catalog``, ``_buy
 
 from __future__ import annotations
 
+from microgigs._text import _
 from microgigs.catalog import CategoryTree, default_categories
 from microgigs.clock import Clock, SystemClock
 from microgigs.errors import InvalidType
@@ -89,15 +90,15 @@ def bootstrap(  # the one place a host wires a marketplace; every part has a def
     the fake payment gateway (replace it with yours before taking real money), the
     default category tree. :meth:`Marketplace.close` closes the storage it opened.
     """
-    _wired("policy", policy, "a MarketplacePolicy", fits=isinstance(policy, MarketplacePolicy))
+    _wired("policy", policy, _("a MarketplacePolicy"), fits=isinstance(policy, MarketplacePolicy))
     storage_like = isinstance(target, str) or _can(target, "unit_of_work")
-    _wired("target", target, "a file, a DSN, ':memory:' or a Storage", fits=storage_like)
-    _wired("clock", clock, "a Clock", fits=clock is None or _can(clock, "now"))
-    _wired("ids", ids, "an IdGenerator", fits=ids is None or _can(ids, "new"))
+    _wired("target", target, _("a file, a DSN, ':memory:' or a Storage"), fits=storage_like)
+    _wired("clock", clock, _("a Clock"), fits=clock is None or _can(clock, "now"))
+    _wired("ids", ids, _("an IdGenerator"), fits=ids is None or _can(ids, "new"))
     payer = gateway is None or _can(gateway, "charge", "void")
-    _wired("gateway", gateway, "a PaymentGateway", fits=payer)
+    _wired("gateway", gateway, _("a PaymentGateway"), fits=payer)
     tree = categories is None or isinstance(categories, CategoryTree)
-    _wired("categories", categories, "a CategoryTree", fits=tree)
+    _wired("categories", categories, _("a CategoryTree"), fits=tree)
     storage = open_storage(target, currency=policy.currency) if isinstance(target, str) else target
     clock = SystemClock() if clock is None else clock
     return Marketplace(

@@ -16,7 +16,7 @@ from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, PermissionDenied
 from microgigs.ids import MemberId, MessageId, OrderId
-from microgigs.orders._order import Order
+from microgigs.orders._order import REASON_LENGTH, Order
 from microgigs.orders._status import OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
 
@@ -76,7 +76,10 @@ def compose(
     party = order.party_of(actor)
     if party not in (Party.BUYER, Party.SELLER) or actor.member_id is None:
         raise PermissionDenied(actor=party.label, action=_("write in this order"))
-    text = message_text(_("message"), body, _BODY_LENGTH)
+    if kind in _SAYS_A_REASON:  # the message is the order's reason too: held to its length
+        text = message_text(_("reason"), body, REASON_LENGTH)
+    else:
+        text = message_text(_("message"), body, _BODY_LENGTH)
     files = tuple(
         plain_text(_("attachment"), a, 1, _REFERENCE_LENGTH)
         for a in short_list(_("attachments"), attachments, _ATTACHMENTS_MAX)
@@ -122,6 +125,7 @@ _KIND_OF: Final = {
     OrderEvent.REQUEST_MODIFICATION: MessageKind.MODIFICATION_REQUEST,
     OrderEvent.REPORT_PROBLEM: MessageKind.PROBLEM_REPORT,
 }
+_SAYS_A_REASON: Final = frozenset({MessageKind.MODIFICATION_REQUEST, MessageKind.PROBLEM_REPORT})
 
 
 def act_with_message(

@@ -29,7 +29,8 @@ from microgigs.orders._status import RESOLUTIONS, OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
 from microgigs.pricing import Quote
 
-_REASON_LENGTH: Final = (1, 2000)
+REASON_LENGTH: Final = (1, 2000)
+"""How long a reason an order's history keeps may be (a request for changes, a problem …)."""
 # Events that must say why (their reason is shown to the other party and to admins).
 _NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
 
@@ -148,15 +149,21 @@ class Order:
 
     def party_of(self, actor: Actor) -> Party:
         """The actor's part in this order; members who are neither side are refused."""
-        if actor.role is Role.ADMIN:
+        try:
+            role = actor.role
+        except AttributeError:  # None, or a member's id where its Actor belongs
+            raise InvalidType(
+                field=_("actor"), expected="Actor", actual=type(actor).__name__
+            ) from None
+        if role is Role.ADMIN:
             return Party.ADMIN
-        if actor.role is Role.SYSTEM:
+        if role is Role.SYSTEM:
             return Party.SYSTEM
         if actor.member_id == self.buyer_id:
             return Party.BUYER
         if actor.member_id == self.seller_id:
             return Party.SELLER
-        raise PermissionDenied(actor=actor.role.label, action=_("act on this order"))
+        raise PermissionDenied(actor=role.label, action=_("act on this order"))
 
     def is_late(self, now: datetime) -> bool:
         """In progress, the deadline passed, and no delivery met it (:attr:`met_deadline`)."""
@@ -246,12 +253,12 @@ class Order:
         if reason is None:
             if event in _NEEDS_REASON:
                 raise InvalidText(
-                    field=_("reason"), minimum=_REASON_LENGTH[0], maximum=_REASON_LENGTH[1]
+                    field=_("reason"), minimum=REASON_LENGTH[0], maximum=REASON_LENGTH[1]
                 )
             return None
         if party in (Party.BUYER, Party.SELLER):  # the other party reads it, as a message
-            return message_text(_("reason"), reason, _REASON_LENGTH)
-        return plain_text(_("reason"), reason, *_REASON_LENGTH, multiline=True)
+            return message_text(_("reason"), reason, REASON_LENGTH)
+        return plain_text(_("reason"), reason, *REASON_LENGTH, multiline=True)
 
     def _checked_refund(self, event: OrderEvent, refund: Money | None) -> Money | None:
         if event is not OrderEvent.RESOLVE_PARTIAL_REFUND:

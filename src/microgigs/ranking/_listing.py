@@ -201,7 +201,7 @@ class ListingQuery:
             )
         if not isinstance(self.ordering, Ordering):
             raise InvalidType(
-                field=_("ordering"), expected="an Ordering", actual=type(self.ordering).__name__
+                field=_("ordering"), expected=_("an Ordering"), actual=type(self.ordering).__name__
             )
         levels: object = self.seller_levels  # whatever a caller put there
         if levels is not None and (
@@ -216,7 +216,9 @@ class ListingQuery:
         decode_cursor(self.cursor)
         if not isinstance(self.thesaurus, Thesaurus):
             raise InvalidType(
-                field=_("thesaurus"), expected="a Thesaurus", actual=type(self.thesaurus).__name__
+                field=_("thesaurus"),
+                expected=_("a Thesaurus"),
+                actual=type(self.thesaurus).__name__,
             )
 
     @property

@@ -7,6 +7,7 @@ stores times, and the translation of its driver's errors into :mod:`microgigs.er
 from __future__ import annotations
 
 import json
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -1615,3 +1616,15 @@ class SqlStorage(StagedStorage):
 def _conforms(storage: SqlStorage) -> Storage:
     """Never called: mypy checks here that the SQL adapters satisfy the ports."""
     return storage
+
+
+def encodable(params: Sequence[object]) -> list[object]:
+    """``params`` with what no UTF-8 can hold (lone surrogates) as U+FFFD, which no key holds.
+
+    The domain refuses such text before it is written (``InvalidText``), so a key asked for
+    with one names nothing: the read finds no row, as on the memory adapter.
+    """
+    return [_SURROGATES.sub("\ufffd", p) if type(p) is str else p for p in params]
+
+
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")

@@ -31,7 +31,15 @@ from microgigs.errors import (
     StorageError,
     StorageUnavailable,
 )
-from microgigs.storage._sql import Cursor, Execute, Row, SqlBackend, SqlStorage, migrations
+from microgigs.storage._sql import (
+    Cursor,
+    Execute,
+    Row,
+    SqlBackend,
+    SqlStorage,
+    encodable,
+    migrations,
+)
 from microgigs.storage._unit import Backend
 
 __all__ = ["PostgresStorage"]
@@ -140,6 +148,13 @@ class _PostgresBackend(SqlBackend):
             # no id holds either (U+FFFD), it names nothing, as on the other
             # adapters (NotFound, an empty rating), never a driver's error
             params = [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
+        try:
+            with self._connection() as connection:
+                return connection.execute(_sql(sql), params).fetchall()
+        except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate) names nothing
+            params = encodable(params)
+        except psycopg.Error as error:
+            raise StorageError from error
         try:
             with self._connection() as connection:
                 return connection.execute(_sql(sql), params).fetchall()

@@ -34,7 +34,7 @@ import orjson
 
 from microgigs.clock import utc
 from microgigs.errors import LedgerError, StorageBusy, StorageError, StorageUnavailable
-from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, migrations
+from microgigs.storage._sql import Execute, Row, SqlBackend, SqlStorage, encodable, migrations
 from microgigs.storage._unit import Backend
 
 __all__ = ["SQLiteStorage"]
@@ -189,6 +189,8 @@ class _SQLiteBackend(SqlBackend):
             connection = self._connection()
         try:
             return connection.execute(sql, params).fetchall()
+        except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate) names nothing
+            return connection.execute(sql, encodable(params)).fetchall()
         except sqlite3.Error as error:
             raise StorageError from error
 
