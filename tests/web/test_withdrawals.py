@@ -198,3 +198,20 @@ def test_a_second_answer_to_a_withdrawal_is_a_409_conflict(app, host):
         )
         assert expected == answer.status_code, answer.json
     assert "ledger.withdrawal_settled" == answer.json["code"]
+
+
+def test_a_refused_withdrawal_comes_back_to_its_form_with_the_amount_typed(app):
+    # a walk-through: 5 (below the least) was refused at the page's top, the form emptied
+    noura = app.test_client()
+    log_in(noura, "noura_writes@example.com")
+    _post(noura, "/dashboard", "/payout-methods", kind="paypal", account="noura@paypal.com",
+          key="pm-noura", current="demo-password")  # fmt: skip
+    answer = _post(noura, "/dashboard", "/withdraw", amount="٥", key="w-noura-5",
+                   payout_method="paypal:noura@paypal.com", next="/dashboard#withdraw")  # fmt: skip
+    assert (303, "/dashboard#withdraw") == (answer.status_code, answer.headers["Location"])
+    page = noura.get("/dashboard").data.decode()
+    form = re.search(r'<form method="post" action="/withdraw"[^>]*id="withdraw".*?</form>', page,
+                     re.DOTALL)  # fmt: skip
+    assert form is not None
+    assert 'class="refused" role="alert"' in form.group(0)
+    assert 'name="amount" inputmode="decimal" required value="٥"' in form.group(0)
