@@ -356,11 +356,12 @@ def _verified(password: str, salt: bytes, kept: bytes) -> tuple[bool, bytes | No
         if not hmac.compare_digest(kept, digest):
             return False, None
         return True, _hash(password)
+    text = kept.decode()
     try:
-        _HASHER.verify(kept.decode(), password)
+        _HASHER.verify(text, password)
     except (VerificationError, InvalidHashError):
         return False, None
-    return True, (_hash(password) if _HASHER.check_needs_rehash(kept.decode()) else None)
+    return True, (_hash(password) if _HASHER.check_needs_rehash(text) else None)
 
 
 def _refuse_unknown(password: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from microgigs.ranking import ListingQuery
+
 
 def flashed(html: bytes, *, errors: bool = False) -> list[str]:
     """What a page says of the last post: its flashed messages (only the refusals with
@@ -32,3 +34,18 @@ def bearer(client, email, password="demo-password"):  # noqa: S107 (the demo's p
     answer = client.post("/api/v1/tokens", json={"email": email, "password": password})
     assert 201 == answer.status_code, answer.json
     return answer.json["token"]
+
+
+def ask_a_logo_seller(app, host, body, key):
+    """Layla asks the seller of the first logo service ``body``; that seller, logged in, and
+    the listing."""
+    buyer, seller = app.test_client(), app.test_client()
+    log_in(buyer, "layla@example.com")
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    page = buyer.get(f"/services/{listing.service_id}").data
+    buyer.post(
+        f"/services/{listing.service_id}/ask",
+        data={"csrf": csrf_of(page), "key": key, "body": body},
+    )
+    log_in(seller, f"{host.market.profile(listing.seller_id).username}@example.com")
+    return seller, listing

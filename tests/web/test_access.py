@@ -6,7 +6,7 @@ import io
 import re
 
 from app import bootstrap, create_app
-from forms import csrf_of, log_in
+from forms import ask_a_logo_seller, csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -153,16 +153,7 @@ def test_the_cart_shows_each_lines_price_and_the_total_before_paying(app, host):
 
 
 def test_a_seller_reads_a_buyers_question_on_the_dashboard_and_answers_it(app, host):
-    buyer, seller = app.test_client(), app.test_client()
-    log_in(buyer, "layla@example.com")
-    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
-    page = buyer.get(f"/services/{listing.service_id}").data
-    buyer.post(
-        f"/services/{listing.service_id}/ask",
-        data={"csrf": csrf_of(page), "key": "ask-dash", "body": "هل تصمم الشعار بثلاثة ألوان؟"},
-    )
-    owner = host.market.profile(listing.seller_id)
-    log_in(seller, f"{owner.username}@example.com")
+    seller, listing = ask_a_logo_seller(app, host, "هل تصمم الشعار بثلاثة ألوان؟", "ask-dash")
     dashboard = seller.get("/dashboard").data.decode()
     assert "هل تصمم الشعار بثلاثة ألوان؟" in dashboard
     (inquiry,) = [

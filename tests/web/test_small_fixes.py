@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from forms import csrf_of, log_in
+from forms import ask_a_logo_seller, csrf_of, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -166,16 +166,7 @@ def _member(host, username):
 def test_a_buyers_name_in_the_answers_placeholder_is_plain_text(app, host):
     # a name is isolated with <bdi> in the page's text; inside an attribute the tag was
     # written out, so the answer box read «ردك على <bdi>ليلى …</bdi>»
-    buyer, seller = app.test_client(), app.test_client()
-    log_in(buyer, "layla@example.com")
-    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
-    page = buyer.get(f"/services/{listing.service_id}").data
-    buyer.post(
-        f"/services/{listing.service_id}/ask",
-        data={"csrf": csrf_of(page), "key": "ask-placeholder", "body": "هل تصمم بثلاثة ألوان؟"},
-    )
-    owner = host.market.profile(listing.seller_id)
-    log_in(seller, f"{owner.username}@example.com")
+    seller, _listing = ask_a_logo_seller(app, host, "هل تصمم بثلاثة ألوان؟", "ask-placeholder")
     dashboard = seller.get("/dashboard").data.decode()
     placeholders = re.findall(r'placeholder="([^"]*)"', dashboard)
     assert any("ليلى" in p for p in placeholders), placeholders

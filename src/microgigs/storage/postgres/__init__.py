@@ -150,14 +150,10 @@ class _PostgresBackend(SqlBackend):
             params = [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
         try:
             with self._connection() as connection:
-                return connection.execute(_sql(sql), params).fetchall()
-        except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate) names nothing
-            params = encodable(params)
-        except psycopg.Error as error:
-            raise StorageError from error
-        try:
-            with self._connection() as connection:
-                return connection.execute(_sql(sql), params).fetchall()
+                try:
+                    return connection.execute(_sql(sql), params).fetchall()
+                except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate): nothing
+                    return connection.execute(_sql(sql), encodable(params)).fetchall()
         except psycopg.Error as error:
             raise StorageError from error
 

@@ -188,9 +188,10 @@ class _SQLiteBackend(SqlBackend):
         except AttributeError:
             connection = self._connection()
         try:
-            return connection.execute(sql, params).fetchall()
-        except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate) names nothing
-            return connection.execute(sql, encodable(params)).fetchall()
+            try:
+                return connection.execute(sql, params).fetchall()
+            except UnicodeEncodeError:  # a key no UTF-8 holds (a lone surrogate) names nothing
+                return connection.execute(sql, encodable(params)).fetchall()
         except sqlite3.Error as error:
             raise StorageError from error
 
