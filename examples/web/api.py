@@ -846,6 +846,17 @@ def _contract(contract: Contract) -> dict[str, Any]:
                 "status": m.status.value,
                 "files": list(m.files),
                 "disputed_at": m.disputed_at.isoformat() if m.disputed_at else None,
+                "history": [
+                    {
+                        "status": n.status.value,
+                        "author_id": n.author_id,
+                        "text": n.text,
+                        "at": n.at.isoformat(),
+                        "files": list(n.files),
+                        "added_to_dispute": n.added_to_dispute,
+                    }
+                    for n in m.history
+                ],
             }
             for m in contract.milestones
         ],

@@ -167,12 +167,17 @@ MAX_UPLOAD = 20 * 1024 * 1024
 """The largest request the site reads (a delivery's files together): 20 MB, else 413."""
 MAX_FORM = 1024 * 1024
 """The largest request of any other page's form: 1 MB, else 413 (the JSON API takes less)."""
-_UPLOADING: Final = {("pages.act", "deliver"), ("pages.contract_action", "submit")}
-"""The two forms that carry files (a delivery, a milestone's submission), up to ``MAX_UPLOAD``."""
+_UPLOADING: Final = {
+    ("pages.act", "deliver"),
+    ("pages.contract_action", "submit"),
+    ("pages.contract_action", "dispute_note"),
+}
+"""The forms that carry files (a delivery, a milestone's submission, a note to a dispute),
+up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
-"""The most files one delivery or submission carries."""
+"""The most files one delivery, submission or note to a dispute carries."""
 PLACE_FILES = 100
-"""The most files each party sends in one order, or a freelancer in one contract."""
+"""The most files each party sends in one order, or in one contract."""
 PLACE_BYTES = 200 * 1024 * 1024
 """The most bytes of files each party sends in one order (a freelancer in a contract): 200 MB."""
 MINE_PAGE: Final = 20
@@ -877,6 +882,7 @@ _HTTP_MESSAGES: Final = {
 
 NOTE_VERBS: Final = {
     "submitted": ("تسليم الدفعة", "submitted the milestone"),
+    "dispute_note": ("رد في النزاع", "in the dispute"),  # a note added, the milestone unmoved
     "changes_requested": ("طلب تعديلات", "asked for changes"),
     "disputed": ("فتح نزاع", "opened a dispute"),
     "released": (
@@ -1430,11 +1436,13 @@ def _keep_uploads(place: str, side: str) -> list[str]:
 
     ``place`` is where they belong: an order's id, or ``contracts/<id>`` for a contract's.
     The caller keeps only the files of whoever may send them (an order's parties, a
-    contract's freelancer); those the rules then refuse are removed again (:func:`_discard`).
-    ``side`` (``b`` the buyer, ``s`` the seller, ``f`` the freelancer) is kept in each
-    file's stored name, ``{id}~{side}-{name}``: ``PLACE_FILES`` and ``PLACE_BYTES`` are each
-    side's, counted from the files themselves, which no message can claim for the other
-    side. (``~`` is no character of a safe name: a name cannot pass for a side.)
+    contract's freelancer, or either side of a dispute); those the rules then refuse are
+    removed again (:func:`_discard`).
+    ``side`` (``b`` the buyer, ``s`` the seller, ``f`` the freelancer, ``c`` the client) is
+    kept in each file's stored name, ``{id}~{side}-{name}``: ``PLACE_FILES`` and
+    ``PLACE_BYTES`` are each side's, counted from the files themselves, which no message can
+    claim for the other side. (``~`` is no character of a safe name: a name cannot pass for
+    a side.)
     """
     kept = []
     # no file chosen: the browser sends an empty part
@@ -1470,7 +1478,7 @@ def _require_room(folder: Path, count: int, side: str) -> None:
 
 
 def _side_of(stored_name: str) -> str | None:
-    """Who sent the kept file ``stored_name``: ``b``, ``s`` or ``f``.
+    """Who sent the kept file ``stored_name``: ``b``, ``s``, ``f`` or ``c``.
 
     ``None`` for a file kept before the sides were (its id, then a dash): its name's own
     characters say nothing of who sent it.
@@ -1538,7 +1546,8 @@ def delivered_file(order_id: str, stored: str, name: str) -> Response:
 def submitted_file(contract_id: str, stored: str, name: str) -> Response:
     """A file submitted with a milestone, for the contract's parties and admins: a download."""
     page = _market().contract_page(actor(), ContractId(contract_id))  # parties and admins
-    recorded = [f for m in page.contract.milestones for f in m.files]
+    milestones = page.contract.milestones  # every note's files, as the page lists them
+    recorded = [f for m in milestones for f in (*m.files, *(f for n in m.history for f in n.files))]
     return _kept_file(f"contracts/{contract_id}", stored, name, recorded)
 
 
@@ -2422,8 +2431,11 @@ def contract_action(contract_id: str, action: str) -> Response:
         if action == "resolve"
         else None
     )
-    submitting = action == "submit" and freelancer
-    files = _keep_uploads(f"contracts/{cid}", "f") if submitting else []  # the freelancer's only
+    sending = (action == "submit" and freelancer) or (
+        action == "dispute_note" and (client or freelancer)
+    )  # a submission is the freelancer's; a dispute hears both sides
+    side = "f" if freelancer else "c"
+    files = _keep_uploads(f"contracts/{cid}", side) if sending else []
     actions: dict[str, Callable[[str], object]] = {
         "answer_offer": lambda k: market.answer_offer(me, cid, accept=agree, key=k),
         "withdraw_offer": lambda k: market.withdraw_offer(me, cid, key=k),
@@ -2434,6 +2446,7 @@ def contract_action(contract_id: str, action: str) -> Response:
         "approve": lambda k: market.approve_milestone(me, cid, _number(), key=k),
         "changes": lambda k: market.request_changes(me, cid, _number(), text, key=k),
         "dispute": lambda k: market.dispute_milestone(me, cid, _number(), text, key=k),
+        "dispute_note": lambda k: market.add_dispute_note(me, cid, _number(), text, files, key=k),
         "end": lambda k: market.end_contract(me, cid, text, key=k),
         "answer_end": lambda k: market.answer_end(
             me, cid, agree=agree, reason=None if agree else text, key=k
@@ -2508,6 +2521,10 @@ _CONTRACT_DONE: Final = {
     "dispute": (
         "فُتح نزاع على الدفعة وتراجعه الإدارة",
         "The milestone is disputed: an admin will decide",
+    ),
+    "dispute_note": (
+        "أُضيف ردك إلى النزاع؛ يقرؤه المشرف قبل أن يقرر",
+        "Your word is added to the dispute: the admin reads it before deciding",
     ),
     "end": (
         (

@@ -141,7 +141,7 @@ def _project_scene(market, ahmad, sara, mona, nour):
     names = [
         "answer", "fund", "submit", "changes", "approve", "dispute", "resolve", "propose",
         "proposal", "end", "answer-end", "ask-cancel", "take-back", "answer-cancel", "review",
-        "withdraw",
+        "withdraw", "note",
     ]  # fmt: skip
     contracts = _contracts(market, ahmad, sara, names)
     for name in (
@@ -153,11 +153,13 @@ def _project_scene(market, ahmad, sara, mona, nour):
         "end",
         "answer-end",
         "review",
+        "note",
     ):
         market.fund_milestone(ahmad, contracts[name], 1, key=f"c-{name}-fund")
     for name in ("changes", "approve", "review"):
         market.submit_milestone(sara, contracts[name], 1, "تم التسليم", key=f"c-{name}-sub")
     market.dispute_milestone(ahmad, contracts["resolve"], 1, "لا يطابق الوصف", key="c-res-d")
+    market.dispute_milestone(ahmad, contracts["note"], 1, "لم يبدأ العمل", key="c-note-d")
     market.approve_milestone(ahmad, contracts["review"], 1, key="c-review-ok")
     plan = [MilestonePlan("الهوية كاملة", usd(30))]
     market.propose_milestones(ahmad, contracts["proposal"], plan, key="c-proposal-p")
@@ -602,6 +604,11 @@ def _project_plays(m, s, sara, ahmad, mona):
         "dispute_milestone",
         lambda k: m.dispute_milestone(ahmad, s["c-dispute"], 1, "لم يسلم شيئًا", key=k),
         lambda k: m.dispute_milestone(ahmad, s["c-dispute"], 1, "تأخر كثيرًا", key=k),
+    )
+    yield Play(
+        "add_dispute_note",
+        lambda k: m.add_dispute_note(sara, s["c-note"], 1, "بدأت وأرفقت المسودة", key=k),
+        lambda k: m.add_dispute_note(sara, s["c-note"], 1, "أنجزت نصفه", key=k),
     )
     yield Play(
         "resolve_milestone",

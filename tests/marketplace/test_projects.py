@@ -36,6 +36,7 @@ from microgigs.marketplace._project_queries import _two_places
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
 from microgigs.projects import (
     CLIENT_ASPECTS,
+    DISPUTE_NOTES_MAX,
     Aspect,
     AspectRating,
     BidStatus,
@@ -1537,3 +1538,81 @@ def test_a_bid_of_characters_that_draw_nothing_is_no_text(market):
             market.place_bid(freelancer, project, amount=usd("1200"), delivery_days=20,
                              text=unseen)  # fmt: skip
     assert () == market.project_page(client, project).bids
+
+
+def test_the_other_side_answers_a_dispute_with_files_and_the_admin_reads_both(market):
+    # a walk-through: the admin decided on the client's words alone, the freelancer unheard
+    client, freelancer, contract = funded(market)
+    market.submit_milestone(freelancer, contract, 1, "سلمت الشعار", key="sub")
+    market.dispute_milestone(client, contract, 1, "الشعار لا يطابق الوصف", key="dispute")
+    assert "add_dispute_note" in market.contract_page(freelancer, contract).next_commands
+    assert "add_dispute_note" in market.contract_page(client, contract).next_commands
+    assert "add_dispute_note" not in market.contract_page(ADMIN, contract).next_commands
+    answer = "طابقت الوصف بندًا بندًا؛ المرفق يبين ذلك."
+    market.add_dispute_note(
+        freelancer, contract, 1, answer, ("contracts/c/logo-v2.pdf",), key="answer"
+    )
+    market.add_dispute_note(client, contract, 1, "الألوان غير التي اتفقنا عليها", key="more")
+    milestone = market.contract_page(ADMIN, contract).contract.milestones[0]
+    opened, answered, added = milestone.history[-3:]
+    assert (MilestoneStatus.DISPUTED, False) == (opened.status, opened.added_to_dispute)
+    assert (freelancer.member_id, answer, ("contracts/c/logo-v2.pdf",), True) == (
+        answered.author_id,
+        answered.text,
+        answered.files,
+        answered.added_to_dispute,
+    )
+    assert (client.member_id, MilestoneStatus.DISPUTED) == (added.author_id, added.status)
+    assert MilestoneStatus.DISPUTED is milestone.status  # still the admin's to decide
+    assert milestone.approve_by is None  # its timer stays stopped
+    market.clock.set(market.clock.now() + 30 * DAY)
+    assert 0 == market.tick().contract_steps
+    assert [contract] == [c.id for c in market.moderation(ADMIN).contract_disputes]
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.RELEASE, key="release")
+    assert "add_dispute_note" not in market.contract_page(freelancer, contract).next_commands
+    with pytest.raises(ProjectStatusConflict):
+        market.add_dispute_note(freelancer, contract, 1, "شكرًا", key="late")
+
+
+def test_a_dispute_note_is_refused_typed_and_changes_nothing(market):
+    client, freelancer, contract = funded(market)
+    with pytest.raises(ProjectStatusConflict):  # nothing is disputed yet
+        market.add_dispute_note(freelancer, contract, 1, "رأيي", key="early")
+    market.dispute_milestone(client, contract, 1, "لم يبدأ العمل", key="dispute")
+    outsider = member(market, "outsider")
+    before = market.contract_page(ADMIN, contract)
+    for who, note, files, refused in (
+        (outsider, "أنا شاهد", (), PermissionDenied),
+        (ADMIN, "قرار", (), PermissionDenied),  # an admin decides, with a reason
+        (freelancer, "   ", (), InvalidText),
+        (freelancer, "x" * 3001, (), InvalidText),
+        (freelancer, "كلمني على 0501234567", (), ContactDetailsNotAllowed),
+        (freelancer, "المرفقات", tuple(f"f{n}.png" for n in range(11)), OutOfRange),
+        (freelancer, "المرفقات", "f.png", InvalidType),
+    ):
+        with pytest.raises(refused):
+            market.add_dispute_note(who, contract, 1, note, files)
+    with pytest.raises(NotFound):
+        market.add_dispute_note(freelancer, contract, 2, "رأيي")
+    assert before == market.contract_page(ADMIN, contract)
+
+
+def test_each_side_adds_at_most_so_many_notes_to_one_dispute(market):
+    client, freelancer, contract = funded(market)
+    market.dispute_milestone(client, contract, 1, "لم يبدأ العمل", key="dispute")
+    for n in range(DISPUTE_NOTES_MAX):
+        market.add_dispute_note(freelancer, contract, 1, f"توضيح {n}", key=f"f-{n}")
+    with pytest.raises(OutOfRange) as refused:
+        market.add_dispute_note(freelancer, contract, 1, "توضيح آخر", key="f-more")
+    assert str(DISPUTE_NOTES_MAX) in translate_error(refused.value, "en")
+    market.add_dispute_note(client, contract, 1, "ردي", key="c-0")  # the other side's own count
+
+
+def test_the_client_answers_an_early_end_the_freelancer_disputed(market):
+    client, freelancer, contract = funded(market)
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    market.answer_end(freelancer, contract, agree=False, reason="أنجزت نصف العمل", key="no")
+    assert "add_dispute_note" in market.contract_page(client, contract).next_commands
+    market.add_dispute_note(client, contract, 1, "لم يصلني شيء مما أُنجز", key="answer")
+    last = market.contract_page(freelancer, contract).contract.milestones[0].history[-1]
+    assert (client.member_id, True) == (last.author_id, last.added_to_dispute)

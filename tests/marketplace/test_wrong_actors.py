@@ -355,6 +355,11 @@ def project_calls(m, s):
             [],
         ),
         (
+            "add_dispute_note",
+            lambda a: m.add_dispute_note(a, s["c-disputed"], 1, "رأيي في الخلاف", key="x"),
+            [],
+        ),
+        (
             "propose_milestones",
             lambda a: m.propose_milestones(
                 a, s["c-active"], [MilestonePlan("أ", usd(30))], key="x"

@@ -11,8 +11,8 @@ import html
 import io
 import re
 
-from forms import bearer
-from test_contract_money import _offer
+from forms import bearer, flashed
+from test_contract_money import _accepted, _offer
 from test_project_offers import offered, project  # noqa: F401 (fixtures)
 from test_projects import client_of, post
 
@@ -91,3 +91,67 @@ def test_an_earlier_submissions_files_stay_listed_with_its_note(app, host):
     assert 3 == len(notes)
     assert "الدليل.pdf" in html.unescape(notes[0])  # the first submission's, still there
     assert "الدليل.pdf" not in html.unescape(notes[2])  # the second sent none
+    first = re.search(r'href="(/files/contracts/[^"]+)"', notes[0]).group(1)
+    downloaded = ahmad.get(html.unescape(first))  # listed, so it downloads, as the latest
+    assert (200, b"%PDF") == (downloaded.status_code, downloaded.get_data())
+    downloaded.close()
+
+
+def _send_with_file(client, path, action, *, number, body, key, file):
+    name, data = file
+    token = re.search(rb'name="csrf" value="([^"]+)"', client.get(path).data).group(1).decode()
+    return client.post(
+        f"{path}/{action}",
+        data={"csrf": token, "number": number, "body": body, "key": key,
+              "files": [(io.BytesIO(data), name)]},
+        content_type="multipart/form-data",
+        headers={"Referer": f"http://localhost{path}"},
+    )  # fmt: skip
+
+
+def test_both_sides_add_their_word_and_files_to_a_dispute_and_the_admin_reads_them(app, host):
+    # a walk-through: the admin decided on the client's words alone, the freelancer unheard
+    ahmad, khaled, path = _accepted(app, host, "dispute-note")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="dispute-note-fund")
+    post(ahmad, f"{path}/dispute", path, number="1", body="لم يبدأ العمل", key="dispute-note-d")
+    page = khaled.get(path).data.decode()
+    assert f'action="{path}/dispute_note"' in page
+    form = page[page.index(f'action="{path}/dispute_note"') :].split("</form>")[0]
+    assert 'type="file"' in form
+    assert "<textarea" in form
+    answered = _send_with_file(
+        khaled, path, "dispute_note", number="1", body="بدأت العمل وهذه المسودة",
+        key="dispute-note-a", file=("المسودة.pdf", b"%PDF-draft"),
+    )  # fmt: skip
+    assert (303, path) == (answered.status_code, answered.headers["Location"])
+    assert ["أُضيف ردك إلى النزاع"] == [m.split("؛")[0] for m in flashed(khaled.get(path).data)]
+    post(ahmad, f"{path}/dispute_note", path, number="1", body="المسودة فارغة",
+         key="dispute-note-c")  # fmt: skip
+    admin = client_of(app, "admin@example.com")
+    seen = admin.get(path).data.decode()
+    notes = [html.unescape(n) for n in re.findall(r'id="note-1-\d".*?</div>', seen, re.DOTALL)]
+    assert ["فتح نزاع", "رد في النزاع", "رد في النزاع"] == [
+        re.search(r"<small>([^·<]+)", n).group(1).strip() for n in notes
+    ]
+    assert "بدأت العمل وهذه المسودة" in notes[1]
+    assert "المسودة فارغة" in notes[2]
+    href = re.search(r'href="(/files/contracts/[^"]+)"', notes[1]).group(1)
+    downloaded = admin.get(href)
+    assert (200, b"%PDF-draft") == (downloaded.status_code, downloaded.get_data())
+    downloaded.close()
+    assert f'action="{path}/dispute_note"' not in seen  # the admin decides, with a reason
+    assert f'action="{path}/resolve"' in seen
+    api, contract_id = app.test_client(), path.rsplit("/", 1)[-1]
+    khaled_token = {"Authorization": f"Bearer {bearer(api, 'khaled_dev@example.com')}"}
+    sent = api.post(
+        "/api/v1/commands/add_dispute_note",
+        headers=khaled_token,
+        json={"contract_id": contract_id, "number": 1, "note": "وأرفقت سجل الرسائل"},
+    )
+    assert 200 == sent.status_code, sent.json
+    shown = api.get(f"/api/v1/contracts/{contract_id}", headers=khaled_token).json
+    history = shown["contract"]["milestones"][0]["history"]
+    assert [("disputed", False), ("disputed", True), ("disputed", True), ("disputed", True)] == [
+        (n["status"], n["added_to_dispute"]) for n in history
+    ]
+    assert "add_dispute_note" in shown["next_commands"]

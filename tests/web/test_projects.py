@@ -360,6 +360,14 @@ def test_the_json_api_reads_projects_and_contracts(app, host):
         answer["held"],
     )
     assert "approve_milestone" in answer["next_commands"]
+    submitted = answer["contract"]["milestones"][0]["history"][-1]  # what the client reads
+    assert ("submitted", contract.freelancer_id, False) == (
+        submitted["status"],
+        submitted["author_id"],
+        submitted["added_to_dispute"],
+    )
+    assert submitted["text"]
+    assert submitted["at"].startswith("20")
     assert 403 == api.get(f"/api/v1/contracts/{contract.id}", headers=ahmad).status_code
     assert any("/api/v1/projects" in path for path in api.get("/openapi.json").json["paths"])
 

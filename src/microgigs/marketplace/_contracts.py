@@ -203,6 +203,15 @@ def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
     save_contract(context, contract, "milestone_disputed")
 
 
+@handles(c.AddDisputeNote)
+def add_dispute_note(command: c.AddDisputeNote, context: Context) -> None:
+    contract = context.uow.contracts.get(command.contract_id)  # a suspended party is heard too
+    contract.add_dispute_note(
+        command.actor, command.number, command.note, context.now, command.attachments
+    )
+    save_contract(context, contract, "dispute_note_added")
+
+
 @handles(c.ResolveMilestone)
 def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
     contract = context.uow.contracts.get(command.contract_id)

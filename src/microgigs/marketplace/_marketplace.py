@@ -384,6 +384,7 @@ class Marketplace(Queries, ProjectQueries):
     request_changes = use_case(c.RequestChanges)
     approve_milestone = use_case(c.ApproveMilestone)
     dispute_milestone = use_case(c.DisputeMilestone)
+    add_dispute_note = use_case(c.AddDisputeNote)
     resolve_milestone = use_case(c.ResolveMilestone)
     propose_milestones = use_case(c.ProposeMilestones)
     answer_proposal = use_case(c.AnswerProposal)

@@ -580,6 +580,8 @@ def next_commands(
     answer_by = contract.end_refund_at
     if status is ContractStatus.ENDING and freelancer and answer_by and now < answer_by:
         found.append("answer_end")  # not once answered, nor past its days
+    if (client or freelancer) and MilestoneStatus.DISPUTED in held:
+        found.append("add_dispute_note")
     if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
         found.append("resolve_milestone")
     closes = contract.reviews_close_at(policy)

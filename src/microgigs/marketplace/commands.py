@@ -120,6 +120,7 @@ __all__ = [
     "EVERY_COMMAND",
     "Accept",
     "AcceptOffer",
+    "AddDisputeNote",
     "AddFavourite",
     "AddToCart",
     "AnswerCancellation",
@@ -1242,6 +1243,20 @@ class DisputeMilestone(ContractCommand[None]):
 
 
 @attrs.frozen
+class AddDisputeNote(ContractCommand[None]):
+    """Either side adds its word, with files, to a disputed milestone, for the admin to read.
+
+    The other side's answer, or more from the side that opened the dispute: at most
+    ``DISPUTE_NOTES_MAX`` (10) notes a side in one dispute. The milestone stays disputed.
+    """
+
+    errors = (ProjectStatusConflict, InvalidText, ContactDetailsNotAllowed, OutOfRange)
+    number: int
+    note: str
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+
+@attrs.frozen
 class ResolveMilestone(ContractCommand[None]):
     """An admin releases a disputed milestone, refunds it, or refunds ``refund`` of it.
 
@@ -1411,6 +1426,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         RequestChanges,
         ApproveMilestone,
         DisputeMilestone,
+        AddDisputeNote,
         ResolveMilestone,
         ProposeMilestones,
         AnswerProposal,

@@ -8,6 +8,7 @@ a contract's :class:`Settlement` values describe.
 
 from microgigs.projects._contract import (
     CLIENT_ASPECTS,
+    DISPUTE_NOTES_MAX,
     Aspect,
     AspectRating,
     Contract,
@@ -33,6 +34,7 @@ from microgigs.projects._project import (
 
 __all__ = [
     "CLIENT_ASPECTS",
+    "DISPUTE_NOTES_MAX",
     "Aspect",
     "AspectRating",
     "Bid",

@@ -36,6 +36,7 @@ from microgigs.errors import (
     InvalidType,
     MilestonesMismatch,
     NotFound,
+    OutOfRange,
     PermissionDenied,
     ProjectStatusConflict,
     RatingsMismatch,
@@ -48,6 +49,7 @@ from microgigs.pricing import charge
 
 __all__ = [
     "CLIENT_ASPECTS",
+    "DISPUTE_NOTES_MAX",
     "Aspect",
     "AspectRating",
     "Contract",
@@ -65,6 +67,8 @@ _NOTE: Final = (1, 3000)
 _TITLE: Final = (1, 120)
 _FILES_MAX: Final = 10
 _REFERENCE: Final = (1, 300)
+DISPUTE_NOTES_MAX: Final = 10
+"""How many notes each side may add to one open dispute of a milestone."""
 
 
 class ContractStatus(LabelledEnum):
@@ -254,6 +258,9 @@ class MilestoneNote:
     text: str
     at: datetime
     files: tuple[str, ...] = ()
+    added_to_dispute: bool = False
+    """A side's word added to an open dispute (the milestone stayed disputed), not a move:
+    the other side's answer, or more from the side that opened it."""
 
 
 @attrs.frozen
@@ -717,6 +724,36 @@ class Contract:
         text = message_text(_("reason"), reason, _NOTE)
         disputed = MilestoneNote(MilestoneStatus.DISPUTED, by, text, when)
         self._set(attrs.evolve(milestone.noted(disputed), disputed_at=when))
+        self._changed()
+
+    def add_dispute_note(
+        self, actor: Actor, number: int, note: str, now: datetime, files: Sequence[str] = ()
+    ) -> None:
+        """Either side adds its word, with files, to a disputed milestone for the admin to read.
+
+        The other side's answer, or more from the side that opened it: at most
+        :data:`DISPUTE_NOTES_MAX` notes a side in one dispute. The milestone stays disputed.
+        """
+        by = self._party(actor, _("add a note to a dispute"))
+        milestone = self._at(number, _("add a note to the dispute of"), MilestoneStatus.DISPUTED)
+        short_list(_("attachments"), files, _FILES_MAX)
+        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+        text = message_text(_("message"), note, _NOTE)
+        opened = max(
+            (i for i, n in enumerate(milestone.history) if not n.added_to_dispute), default=-1
+        )
+        added = sum(1 for n in milestone.history[opened + 1 :] if n.author_id == by)
+        if added >= DISPUTE_NOTES_MAX:
+            raise OutOfRange(
+                field=_("notes in one dispute"),
+                value=added + 1,
+                minimum=1,
+                maximum=DISPUTE_NOTES_MAX,
+            )
+        word = MilestoneNote(
+            MilestoneStatus.DISPUTED, by, text, utc(now), sent, added_to_dispute=True
+        )
+        self._set(attrs.evolve(milestone, note=text, history=(*milestone.history, word)))
         self._changed()
 
     def resolve(
