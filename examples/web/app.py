@@ -882,7 +882,7 @@ _HTTP_MESSAGES: Final = {
 
 NOTE_VERBS: Final = {
     "submitted": ("تسليم الدفعة", "submitted the milestone"),
-    "dispute_note": ("رد في النزاع", "in the dispute"),  # a note added, the milestone unmoved
+    "dispute_note": ("رد في النزاع", "added to the dispute"),  # a note added, the milestone unmoved
     "changes_requested": ("طلب تعديلات", "asked for changes"),
     "disputed": ("فتح نزاع", "opened a dispute"),
     "released": (
