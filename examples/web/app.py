@@ -1347,6 +1347,7 @@ def order(order_id: str) -> str:
         messages=page.messages,
         review=page.review,
         next_events=page.next_events,
+        earnings=page.earnings,
     )
 
 

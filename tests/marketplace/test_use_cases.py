@@ -736,3 +736,30 @@ def test_an_offer_of_a_service_holds_the_price_it_was_made_at(market):
         market.order(buyer, order).quote.total,
         market.balances(buyer).wallet,
     )
+
+
+def test_the_seller_reads_on_the_order_page_what_the_order_pays_after_commission(market):
+    # a walk-through: the seller's order page showed the price, not what they would earn
+    seller, buyer, order = cheap_order(market)
+    assert market.order_page(buyer, order).earnings is None  # the seller's, not the buyer's
+    foreseen = market.order_page(seller, order).earnings
+    assert (usd(25), usd(5), usd(20)) == (
+        foreseen.total,
+        foreseen.commission,
+        foreseen.seller_net,
+    )
+    assert foreseen == market.order_page(ADMIN, order).earnings
+    market.deliver(seller, order, "تم", key="d-1")
+    market.report_problem(buyer, order, "الشعار لا يطابق الوصف", key="p-1")
+    market.resolve_dispute(ADMIN, order, OrderEvent.RESOLVE_PARTIAL_REFUND, usd(5), key="r-1")
+    paid = market.order_page(seller, order).earnings  # what the ledger paid: $16 pending
+    assert (usd(20), usd(4), usd(16)) == (paid.total, paid.commission, paid.seller_net)
+    assert paid.seller_net == market.balance(lg.pending(seller.member_id))
+
+
+def test_a_cancelled_order_pays_its_seller_nothing(market):
+    seller, buyer, order = cheap_order(market)
+    market.report_problem(buyer, order, "البائع لا يرد", key="p-1")
+    market.resolve_dispute(ADMIN, order, OrderEvent.RESOLVE_FULL_REFUND, key="r-1")
+    nothing = market.order_page(seller, order).earnings
+    assert (usd(0), usd(0), usd(0)) == (nothing.total, nothing.commission, nothing.seller_net)

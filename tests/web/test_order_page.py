@@ -120,3 +120,20 @@ def test_both_parties_read_the_sellers_instructions_and_the_next_automatic_step(
     assert "Send the seller your instructions" not in _text(
         client.get(f"/orders/{cancelled.id}").data
     )
+
+
+def test_the_seller_reads_what_the_order_pays_after_commission_and_the_buyer_does_not(app, host):
+    # a walk-through: a seller's order page showed the price, never their net
+    order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
+    share = host.market.order_page(Actor.member(seller.id), order.id).earnings
+    client = app.test_client()
+    log_in(client, seller.email)
+    said = re.search(r'id="earnings">(.*?)</p>', client.get(f"/orders/{order.id}").data.decode())
+    text = _text(said.group(1).encode())
+    assert "تحصل من هذا الطلب عند اكتماله على" in text
+    assert share.seller_net.amount > 0
+    assert f"{share.seller_net.amount}" in text.replace(",", "")
+    assert f"{share.commission.amount}" in text.replace(",", "")
+    shopper = app.test_client()
+    log_in(shopper, buyer.email)
+    assert b'id="earnings"' not in shopper.get(f"/orders/{order.id}").data

@@ -48,7 +48,7 @@ from microgigs.marketplace._reading import ReadSide
 from microgigs.members import Member, normalize_username
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
-from microgigs.pricing import Quote, quote
+from microgigs.pricing import Quote, Split, quote
 from microgigs.projects import Contract, ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
 from microgigs.requests import ServiceRequest
@@ -145,6 +145,9 @@ class OrderPage:
     messages: tuple[Message, ...]
     review: Review | None
     next_events: tuple[OrderEvent, ...]
+    earnings: Split | None = None
+    """What the order pays its seller after the policy's commission
+    (:meth:`Order.seller_share`): for the seller and admins; ``None`` for the buyer."""
 
 
 @attrs.frozen
@@ -482,6 +485,9 @@ class Queries(ReadSide):
                 tuple(uow.orders.messages(order_id)),
                 uow.reviews.for_order(order_id),
                 tuple(self._next_events(order, actor)),
+                None
+                if actor.is_member(order.buyer_id)
+                else order.seller_share(self.policy.ledger.commission),
             )
 
     def _next_events(self, order: Order, actor: Actor) -> list[OrderEvent]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -26,8 +26,8 @@ from microgigs.ids import MemberId, OrderId
 from microgigs.money import Money
 from microgigs.orders._machine import decide
 from microgigs.orders._status import RESOLUTIONS, OrderEvent, OrderStatus, Party
-from microgigs.policy import OrderPolicy
-from microgigs.pricing import Quote
+from microgigs.policy import ChargeRule, OrderPolicy
+from microgigs.pricing import Quote, Split, split
 
 REASON_LENGTH: Final = (1, 2000)
 """How long a reason an order's history keeps may be (a request for changes, a problem …)."""
@@ -164,6 +164,20 @@ class Order:
         if actor.member_id == self.seller_id:
             return Party.SELLER
         raise PermissionDenied(actor=role.label, action=_("act on this order"))
+
+    def seller_share(self, commission: Sequence[ChargeRule]) -> Split:
+        """What the order pays its seller, and the platform's ``commission`` of it.
+
+        A completed order's price of the work less any partial refund (as the ledger paid
+        it); nothing for a cancelled one; an open one's whole price, if it completes so.
+        """
+        if self.status is OrderStatus.CANCELLED:
+            zero = Money.zero(self.quote.subtotal.currency)
+            return Split(zero, zero, zero)
+        refunded = self.refunded if self.status is OrderStatus.COMPLETED else None
+        return split(
+            self.quote.subtotal - refunded if refunded else self.quote.subtotal, commission
+        )
 
     def is_late(self, now: datetime) -> bool:
         """In progress, the deadline passed, and no delivery met it (:attr:`met_deadline`)."""
