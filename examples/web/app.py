@@ -124,7 +124,7 @@ from microgigs.l10n import (
     translate_error,
 )
 from microgigs.marketplace import Marketplace, NewUpgrade, replays
-from microgigs.members import PayoutKind, PayoutMethod
+from microgigs.members import PayoutKind, PayoutMethod, registration_refusals
 from microgigs.money import currency_exponent
 from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
 from microgigs.pricing import Split, charge, split
@@ -2754,14 +2754,23 @@ def moderate(kind: str, item_id: str) -> Response:
 @pages.route("/register", methods=["GET", "POST"])
 def register() -> str | Response:
     if request.method == "GET":
-        return render_template("register.html")
+        return render_template("register.html", problems={})
     form = request.form
     password = form.get("password", "")
-    names = ("username", "email", "first_name", "family_name")
-    refusal = password_refusal(password, *(form.get(name, "") for name in names))
+    given = {
+        name: form.get(name, "") for name in ("username", "email", "first_name", "family_name")
+    }
+    # every field's refusal at once, each under its field (a walk-through: one at a time)
+    problems = {
+        field: _said(error, g.lang) for field, error in registration_refusals(**given).items()
+    }
+    refusal = password_refusal(password, *given.values())
     if refusal is not None:
-        _refuse(_password_refused(refusal))
-        return render_template("register.html"), 400  # type: ignore[return-value]
+        problems["password"] = _password_refused(refusal)
+    if problems:
+        arabic, english = _FIELDS_REFUSED
+        _refuse(arabic if g.lang == "ar" else english)
+        return render_template("register.html", problems=problems), 400  # type: ignore[return-value]
     created: list[tuple[Account, bool]] = []
     if not command(
         lambda k: created.append(
@@ -2775,7 +2784,7 @@ def register() -> str | Response:
             )
         )
     ):
-        return render_template("register.html"), 400  # type: ignore[return-value]
+        return render_template("register.html", problems={}), 400  # type: ignore[return-value]
     account, made = created[0]
     if not made:
         # a replay of a registration already made (its key sent again): it never logs
@@ -2789,6 +2798,12 @@ def register() -> str | Response:
     _log_in(account.member_id, is_admin=False)
     send_verification(account.member_id, account.email)  # after: a log-in starts afresh
     return redirect(url_for("account"), 303)
+
+
+_FIELDS_REFUSED: Final = (
+    "لم يُنشأ الحساب: صحّح ما ذُكر تحت كل حقل",
+    "No account was made: correct what is said under each field",
+)
 
 
 def _password_refused(refusal: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -42,6 +42,7 @@ from microgigs.errors import (
     InvalidUsername,
     MemberNotSuspended,
     MemberSuspended,
+    MicrogigsError,
     NotFound,
     OutOfRange,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "normalize_username",
+    "registration_refusals",
 ]
 
 RESERVED_USERNAMES: Final = frozenset(
@@ -132,6 +134,47 @@ def normalize_email(email: str) -> str:
     if len(address) > _LONGEST_EMAIL or not _EMAIL.fullmatch(address) or ".." in address:
         raise InvalidEmail(email=email[:80])
     return address
+
+
+def _first_name(name: str) -> str:
+    return plain_text(_("first name"), name, *_NAME_LENGTH)
+
+
+def _family_name(name: str) -> str:
+    return plain_text(_("family name"), name, *_NAME_LENGTH)
+
+
+_REGISTERED: Final[Mapping[str, Callable[[str], str]]] = {
+    "username": normalize_username,
+    "email": normalize_email,
+    "first_name": _first_name,
+    "family_name": _family_name,
+}
+"""A registration's fields, each with the check that makes its stored form, in order."""
+
+
+def registration_refusals(
+    *, username: str, email: str, first_name: str, family_name: str
+) -> dict[str, MicrogigsError]:
+    """Every field of a registration the rules refuse, by name, with its error.
+
+    :meth:`Member.register` (and ``register_member``) raise the first, by the same checks;
+    a host's form names them all at once. Empty when every field passes (a username or an
+    e-mail already taken is found only on registering: ``UsernameTaken``, ``EmailTaken``).
+    """
+    given = {
+        "username": username,
+        "email": email,
+        "first_name": first_name,
+        "family_name": family_name,
+    }
+    found: dict[str, MicrogigsError] = {}
+    for field, check in _REGISTERED.items():
+        try:
+            check(given[field])
+        except MicrogigsError as error:
+            found[field] = error
+    return found
 
 
 def normalize_phone(phone: str) -> str:
@@ -273,10 +316,10 @@ class Member:
         """A new, active, unverified member; every field is checked."""
         return cls(
             id=member_id,
-            username=normalize_username(username),
-            email=normalize_email(email),
-            first_name=plain_text(_("first name"), first_name, *_NAME_LENGTH),
-            family_name=plain_text(_("family name"), family_name, *_NAME_LENGTH),
+            username=_REGISTERED["username"](username),
+            email=_REGISTERED["email"](email),
+            first_name=_REGISTERED["first_name"](first_name),
+            family_name=_REGISTERED["family_name"](family_name),
             joined_at=utc(joined_at),
             phone=None if phone is None else normalize_phone(phone),
         )
@@ -311,9 +354,9 @@ class Member:
         """Change the parts given; each is checked first, so a bad one changes nothing."""
         changes: dict[str, object] = {}
         if first_name is not None:
-            changes["first_name"] = plain_text(_("first name"), first_name, *_NAME_LENGTH)
+            changes["first_name"] = _first_name(first_name)
         if family_name is not None:
-            changes["family_name"] = plain_text(_("family name"), family_name, *_NAME_LENGTH)
+            changes["family_name"] = _family_name(family_name)
         if bio is not None:
             changes["bio"] = plain_text(_("bio"), bio, *_BIO_LENGTH, multiline=True)
         if avatar is not None:

@@ -19,10 +19,12 @@ from microgigs.ids import MemberId
 from microgigs.l10n import translate_error
 from microgigs.members import (
     MAX_PAYOUT_METHODS,
+    Member,
     MemberStatus,
     PayoutKind,
     PayoutMethod,
     normalize_username,
+    registration_refusals,
 )
 from microgigs.policy import KHAMSAT
 from microgigs.testing.examples import EPOCH, make_member, make_service
@@ -210,3 +212,26 @@ def test_an_iban_typed_in_arabic_digits_is_read_and_a_wrong_digit_is_said_so():
         PayoutMethod.bank_transfer("GB83WEST12345698765432")
     assert "check digits that must agree with the rest" in str(wrong.value)
     assert "لعل حرفًا كُتب خطأً" in translate_error(wrong.value, "ar")
+
+
+def test_every_refused_field_of_a_registration_is_named_at_once():
+    # a walk-through: the form said one error a time, the password's before the username's
+    found = registration_refusals(
+        username="1bad name", email="not-an-email", first_name="سارة", family_name=""
+    )
+    assert ["username", "email", "family_name"] == list(found)
+    assert isinstance(found["username"], InvalidUsername)
+    assert isinstance(found["email"], InvalidEmail)
+    assert isinstance(found["family_name"], InvalidText)
+    assert {} == registration_refusals(
+        username="sara_designs", email="sara@example.com", first_name="سارة", family_name="أحمد"
+    )
+    with pytest.raises(InvalidUsername):  # Member.register refuses the first, by the same rules
+        Member.register(
+            MemberId("m"),
+            username="1bad name",
+            email="not-an-email",
+            first_name="سارة",
+            family_name="",
+            joined_at=EPOCH,
+        )

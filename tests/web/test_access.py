@@ -98,6 +98,28 @@ def test_registration_refuses_bad_input_in_the_readers_language(app):
     assert "at least 8 characters" in short.data.decode()
 
 
+def test_registration_names_every_refused_field_at_once_under_each(app):
+    # a walk-through: one error a time, the password's before the username's
+    client = app.test_client()
+    client.get("/lang/en")
+    token = csrf_of(client.get("/register").data)
+    page = client.post("/register", data={
+        "csrf": token, "username": "1 bad", "email": "not-an-email", "first_name": "A",
+        "family_name": "", "password": "short",
+    })  # fmt: skip
+    assert 400 == page.status_code
+    html = page.data.decode()
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error"[^>]*>([^<]+)</p>', html))
+    assert ["username", "email", "family_name", "password"] == list(said)
+    assert "at least 8 characters" in said["password"]
+    assert "not-an-email" in said["email"]
+    for field in said:  # each field points at what is said of it
+        attributes = re.search(rf'<input name="{field}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in attributes
+        assert f"{field}-error" in attributes
+    assert "aria-invalid" not in re.search(r'<input name="first_name"[^>]*>', html).group(0)
+
+
 def test_every_demo_status_and_page_renders_in_both_languages(app):
     client = app.test_client()
     log_in(client, "admin@example.com")
