@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -1502,22 +1502,27 @@ def _discard(addresses: list[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _kept_file(place: str, stored: str, name: str, recorded: list[str]) -> Response:
-    """A kept file of ``place``, as a download, if one of the ``recorded`` addresses names it.
+def _kept_file(place: str, stored: str, name: str, recorded: Iterable[tuple[str, str]]) -> Response:
+    """A kept file of ``place``, as a download, if its sender recorded this very address.
 
-    Served as an attachment, typed as bytes, with ``nosniff`` and a sandboxing CSP, so a
-    delivered ``.html`` or ``.svg`` can never run as the site (SECURITY.md). The name is
-    the one the delivery or submission recorded, never one read from the address (a party
-    could rename a file, or put line breaks in a header).
+    ``recorded`` holds each attachment's address with the side of whoever recorded it
+    (``b``, ``s``, ``c`` or ``f``, as :func:`_keep_uploads` names the files): the address
+    must be recorded whole, by the side that sent the stored file (a file kept before the
+    sides were, by either). An attachment is text a party may write through the API: the
+    other side's stored file under another name is neither served nor able to hide the
+    sender's own link to it (a hostile review). Served as an attachment, typed as bytes,
+    with ``nosniff`` and a sandboxing CSP, so a delivered ``.html`` or ``.svg`` can never
+    run as the site (SECURITY.md); the name is the recorded one, checked against the
+    address, never read from it alone (no line breaks reach a header).
     """
-    prefix = f"/files/{place}/{stored}/"
-    shown = next((a[len(prefix) :] for a in recorded if a.startswith(prefix)), None)
+    address = f"/files/{place}/{stored}/{name}"
     folder = _host().files.resolve().joinpath(*map(secure_filename, place.split("/")))
     found = sorted(folder.glob(f"{stored}[-~]*")) if _STORED.fullmatch(stored) else []
-    if not found or shown != name:
+    sender = _side_of(found[0].name) if found else None
+    if not found or not any(a == address and sender in {side, None} for a, side in recorded):
         abort(404)
     answer = send_file(
-        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=shown
+        found[0], mimetype="application/octet-stream", as_attachment=True, download_name=name
     )
     answer.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; frame-ancestors 'none'"
@@ -1538,8 +1543,11 @@ def file_href(address: str, prefix: str) -> str:
 @pages.get("/files/<order_id>/<stored>/<name>")
 def delivered_file(order_id: str, stored: str, name: str) -> Response:
     """A delivered file, for the order's parties and admins: always a download."""
-    messages = _market().conversation(actor(), OrderId(order_id))  # parties and admins only
-    recorded = [a for m in messages for a in m.attachments]
+    page = _market().order_page(actor(), OrderId(order_id))  # parties and admins only
+    buyer = page.order.buyer_id
+    recorded = [
+        (a, "b" if m.author_id == buyer else "s") for m in page.messages for a in m.attachments
+    ]
     return _kept_file(order_id, stored, name, recorded)
 
 
@@ -1547,8 +1555,17 @@ def delivered_file(order_id: str, stored: str, name: str) -> Response:
 def submitted_file(contract_id: str, stored: str, name: str) -> Response:
     """A file submitted with a milestone, for the contract's parties and admins: a download."""
     page = _market().contract_page(actor(), ContractId(contract_id))  # parties and admins
-    milestones = page.contract.milestones  # every note's files, as the page lists them
-    recorded = [f for m in milestones for f in (*m.files, *(f for n in m.history for f in n.files))]
+    contract = page.contract  # every note's files, as the page lists them, and the latest
+    side = {contract.client_id: "c", contract.freelancer_id: "f"}
+    recorded = [
+        *((f, "f") for m in contract.milestones for f in m.files),  # the submission's
+        *(
+            (f, side.get(n.author_id, ""))
+            for m in contract.milestones
+            for n in m.history
+            for f in n.files
+        ),
+    ]
     return _kept_file(f"contracts/{contract_id}", stored, name, recorded)
 
 

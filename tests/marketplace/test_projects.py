@@ -1602,9 +1602,11 @@ def test_each_side_adds_at_most_so_many_notes_to_one_dispute(market):
     market.dispute_milestone(client, contract, 1, "لم يبدأ العمل", key="dispute")
     for n in range(DISPUTE_NOTES_MAX):
         market.add_dispute_note(freelancer, contract, 1, f"توضيح {n}", key=f"f-{n}")
+    assert "add_dispute_note" not in market.contract_page(freelancer, contract).next_commands
     with pytest.raises(OutOfRange) as refused:
         market.add_dispute_note(freelancer, contract, 1, "توضيح آخر", key="f-more")
     assert str(DISPUTE_NOTES_MAX) in translate_error(refused.value, "en")
+    assert "add_dispute_note" in market.contract_page(client, contract).next_commands
     market.add_dispute_note(client, contract, 1, "ردي", key="c-0")  # the other side's own count
 
 

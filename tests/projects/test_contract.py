@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -189,6 +190,21 @@ def test_a_dispute_is_per_milestone_and_freezes_its_timer() -> None:
     [split] = contract.resolve(ADMIN, 2, Resolution.SPLIT, later, usd(100))
     assert (split.refunded, split.released) == (usd(100), usd(200))
     assert contract.milestone(2).status is MilestoneStatus.SPLIT
+
+
+def test_a_note_added_to_a_dispute_keeps_the_milestones_own_note() -> None:
+    # a hostile review: on a milestone stored before its history was kept, the note was
+    # the dispute's only reason, and the first note added to the dispute replaced it
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS, files=("logo.pdf",))
+    contract.dispute(C, 1, "الشعار لا يطابق الوصف", NOW)
+    older = attrs.evolve(contract.milestone(1), history=())  # as a document before the field
+    contract.milestones = [older]
+    contract.add_dispute_note(F, 1, "طابقته بندًا بندًا", NOW, ("draft.pdf",))
+    kept = contract.milestone(1)
+    assert ("الشعار لا يطابق الوصف", ("logo.pdf",)) == (kept.note, kept.files)
+    assert [("طابقته بندًا بندًا", True)] == [(n.text, n.added_to_dispute) for n in kept.history]
 
 
 def test_ending_early_refunds_after_the_freelancer_agrees() -> None:

@@ -155,3 +155,36 @@ def test_both_sides_add_their_word_and_files_to_a_dispute_and_the_admin_reads_th
         (n["status"], n["added_to_dispute"]) for n in history
     ]
     assert "add_dispute_note" in shown["next_commands"]
+
+
+def test_one_side_cannot_rename_or_hide_the_other_sides_file(app, host):
+    # a hostile review: the freelancer recorded the client's stored file under another name
+    # (the API takes an attachment as text) in an earlier milestone's submission, and the
+    # client's own link to it was 404 for the admin deciding the dispute
+    ahmad, _khaled, path = _accepted(app, host, "renamed")
+    contract_id = path.rsplit("/", 1)[-1]
+    for number in ("1", "2"):
+        post(ahmad, f"{path}/fund", path, number=number, method="card", key=f"renamed-f{number}")
+    post(ahmad, f"{path}/dispute", path, number="2", body="لم يبدأ العمل", key="renamed-d")
+    sent = _send_with_file(
+        ahmad, path, "dispute_note", number="2", body="هذا الدليل", key="renamed-n",
+        file=("evidence.pdf", b"%PDF-evidence"),
+    )  # fmt: skip
+    assert 303 == sent.status_code
+    admin = client_of(app, "admin@example.com")
+    page = admin.get(path).data.decode()
+    href = html.unescape(re.search(r'href="(/files/contracts/[^"]+evidence\.pdf)"', page).group(1))
+    stored = href.split("/")[4]
+    api = app.test_client()
+    khaled = {"Authorization": f"Bearer {bearer(api, 'khaled_dev@example.com')}"}
+    renamed = f"/files/contracts/{contract_id}/{stored}/mine.zip"
+    answer = api.post(
+        "/api/v1/commands/submit_milestone",
+        headers=khaled,
+        json={"contract_id": contract_id, "number": 1, "note": "تم", "attachments": [renamed]},
+    )
+    assert 200 == answer.status_code, answer.json
+    genuine = admin.get(href)
+    assert (200, b"%PDF-evidence") == (genuine.status_code, genuine.get_data())
+    genuine.close()
+    assert 404 == admin.get(renamed).status_code  # the client's file, not the freelancer's

@@ -27,6 +27,7 @@ from microgigs.money import _CONTEXT, Money
 from microgigs.policy import ProjectPolicy, SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
+    DISPUTE_NOTES_MAX,
     Bid,
     BidStatus,
     Contract,
@@ -580,8 +581,12 @@ def next_commands(
     answer_by = contract.end_refund_at
     if status is ContractStatus.ENDING and freelancer and answer_by and now < answer_by:
         found.append("answer_end")  # not once answered, nor past its days
-    if (client or freelancer) and MilestoneStatus.DISPUTED in held:
-        found.append("add_dispute_note")
+    side = contract.client_id if client else contract.freelancer_id
+    if (client or freelancer) and any(
+        m.status is MilestoneStatus.DISPUTED and m.dispute_notes_by(side) < DISPUTE_NOTES_MAX
+        for m in contract.milestones
+    ):
+        found.append("add_dispute_note")  # while this side has notes left in a dispute
     if actor.role is Role.ADMIN and MilestoneStatus.DISPUTED in held:
         found.append("resolve_milestone")
     closes = contract.reviews_close_at(policy)

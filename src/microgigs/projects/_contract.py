@@ -277,7 +277,8 @@ class Milestone:
     """When a submission is approved by itself (``None`` while nothing waits, or disputed)."""
     files: tuple[str, ...] = ()
     note: str | None = None
-    """The latest note (:attr:`history`'s last text)."""
+    """The text of the latest move: a submission, a request for changes or a dispute
+    (notes added to a dispute and an admin's decision join only the :attr:`history`)."""
     refunded: Money | None = None
     released: Money | None = None
     disputed_at: datetime | None = None
@@ -290,6 +291,11 @@ class Milestone:
     history: tuple[MilestoneNote, ...] = ()
     """Every submission, request for changes and dispute, oldest first, with who wrote it
     (a document older than this field has only its latest :attr:`note`)."""
+
+    def dispute_notes_by(self, member_id: MemberId) -> int:
+        """How many notes ``member_id`` added to this milestone's latest dispute."""
+        opened = max((i for i, n in enumerate(self.history) if not n.added_to_dispute), default=-1)
+        return sum(1 for n in self.history[opened + 1 :] if n.author_id == member_id)
 
     def noted(self, note: MilestoneNote) -> Milestone:
         """This milestone moved to ``note.status``, the note kept (timers stop)."""
@@ -739,10 +745,7 @@ class Contract:
         short_list(_("attachments"), files, _FILES_MAX)
         sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
         text = message_text(_("message"), note, _NOTE)
-        opened = max(
-            (i for i, n in enumerate(milestone.history) if not n.added_to_dispute), default=-1
-        )
-        added = sum(1 for n in milestone.history[opened + 1 :] if n.author_id == by)
+        added = milestone.dispute_notes_by(by)
         if added >= DISPUTE_NOTES_MAX:
             raise OutOfRange(
                 field=_("notes in one dispute"),
@@ -753,7 +756,9 @@ class Contract:
         word = MilestoneNote(
             MilestoneStatus.DISPUTED, by, text, utc(now), sent, added_to_dispute=True
         )
-        self._set(attrs.evolve(milestone, note=text, history=(*milestone.history, word)))
+        # the word joins the history, not the note (on a milestone stored before its history
+        # was kept, the note is the dispute's only reason)
+        self._set(attrs.evolve(milestone, history=(*milestone.history, word)))
         self._changed()
 
     def resolve(
