@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -144,15 +144,6 @@ def _family_name(name: str) -> str:
     return plain_text(_("family name"), name, *_NAME_LENGTH)
 
 
-_REGISTERED: Final[Mapping[str, Callable[[str], str]]] = {
-    "username": normalize_username,
-    "email": normalize_email,
-    "first_name": _first_name,
-    "family_name": _family_name,
-}
-"""A registration's fields, each with the check that makes its stored form, in order."""
-
-
 def registration_refusals(
     *, username: str, email: str, first_name: str, family_name: str
 ) -> dict[str, MicrogigsError]:
@@ -162,16 +153,16 @@ def registration_refusals(
     a host's form names them all at once. Empty when every field passes (a username or an
     e-mail already taken is found only on registering: ``UsernameTaken``, ``EmailTaken``).
     """
-    given = {
-        "username": username,
-        "email": email,
-        "first_name": first_name,
-        "family_name": family_name,
-    }
+    checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
+        ("username", normalize_username, username),
+        ("email", normalize_email, email),
+        ("first_name", _first_name, first_name),
+        ("family_name", _family_name, family_name),
+    )
     found: dict[str, MicrogigsError] = {}
-    for field, check in _REGISTERED.items():
+    for field, check, value in checks:
         try:
-            check(given[field])
+            check(value)
         except MicrogigsError as error:
             found[field] = error
     return found
@@ -316,10 +307,10 @@ class Member:
         """A new, active, unverified member; every field is checked."""
         return cls(
             id=member_id,
-            username=_REGISTERED["username"](username),
-            email=_REGISTERED["email"](email),
-            first_name=_REGISTERED["first_name"](first_name),
-            family_name=_REGISTERED["family_name"](family_name),
+            username=normalize_username(username),
+            email=normalize_email(email),
+            first_name=_first_name(first_name),
+            family_name=_family_name(family_name),
             joined_at=utc(joined_at),
             phone=None if phone is None else normalize_phone(phone),
         )

@@ -81,18 +81,25 @@ def test_a_double_submit_under_one_key_tops_up_once(app):
     assert 25 == round(amount(after) - amount(before))
 
 
-def test_registration_refuses_bad_input_in_the_readers_language(app):
+def _registering_in_english(app):
+    """A visitor reading in English, and a registration it sends from the form."""
     client = app.test_client()
     client.get("/lang/en")
     token = csrf_of(client.get("/register").data)
-    taken = client.post("/register", data={
-        "csrf": token, "username": "ahmad", "email": "new@example.com", "first_name": "A",
-        "family_name": "B", "password": "long-enough-password",
-    })  # fmt: skip
-    short = client.post("/register", data={
-        "csrf": token, "username": "newone", "email": "n@example.com", "first_name": "A",
-        "family_name": "B", "password": "short",
-    })  # fmt: skip
+
+    def register(username, email, password, *, family_name="B"):
+        return client.post("/register", data={
+            "csrf": token, "username": username, "email": email, "first_name": "A",
+            "family_name": family_name, "password": password,
+        })  # fmt: skip
+
+    return register
+
+
+def test_registration_refuses_bad_input_in_the_readers_language(app):
+    register = _registering_in_english(app)
+    taken = register("ahmad", "new@example.com", "long-enough-password")
+    short = register("newone", "n@example.com", "short")
     assert (400, 400) == (taken.status_code, short.status_code)
     assert "ahmad" in taken.data.decode()
     assert "at least 8 characters" in short.data.decode()
@@ -100,13 +107,7 @@ def test_registration_refuses_bad_input_in_the_readers_language(app):
 
 def test_registration_names_every_refused_field_at_once_under_each(app):
     # a walk-through: one error a time, the password's before the username's
-    client = app.test_client()
-    client.get("/lang/en")
-    token = csrf_of(client.get("/register").data)
-    page = client.post("/register", data={
-        "csrf": token, "username": "1 bad", "email": "not-an-email", "first_name": "A",
-        "family_name": "", "password": "short",
-    })  # fmt: skip
+    page = _registering_in_english(app)("1 bad", "not-an-email", "short", family_name="")
     assert 400 == page.status_code
     html = page.data.decode()
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error"[^>]*>([^<]+)</p>', html))

@@ -16,7 +16,7 @@ from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, PermissionDenied
 from microgigs.ids import MemberId, MessageId, OrderId
-from microgigs.orders._order import REASON_LENGTH, Order
+from microgigs.orders._order import NEEDS_REASON, REASON_LENGTH, Order
 from microgigs.orders._status import OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
 
@@ -125,7 +125,7 @@ _KIND_OF: Final = {
     OrderEvent.REQUEST_MODIFICATION: MessageKind.MODIFICATION_REQUEST,
     OrderEvent.REPORT_PROBLEM: MessageKind.PROBLEM_REPORT,
 }
-_SAYS_A_REASON: Final = frozenset({MessageKind.MODIFICATION_REQUEST, MessageKind.PROBLEM_REPORT})
+_SAYS_A_REASON: Final = frozenset(_KIND_OF[event] for event in NEEDS_REASON)
 
 
 def act_with_message(

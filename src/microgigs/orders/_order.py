@@ -32,7 +32,7 @@ from microgigs.pricing import Quote, Split, split
 REASON_LENGTH: Final = (1, 2000)
 """How long a reason an order's history keeps may be (a request for changes, a problem …)."""
 # Events that must say why (their reason is shown to the other party and to admins).
-_NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
+NEEDS_REASON: Final = frozenset({OrderEvent.REQUEST_MODIFICATION, OrderEvent.REPORT_PROBLEM})
 
 
 @attrs.frozen
@@ -265,7 +265,7 @@ class Order:
 
     def _checked_reason(self, event: OrderEvent, reason: str | None, party: Party) -> str | None:
         if reason is None:
-            if event in _NEEDS_REASON:
+            if event in NEEDS_REASON:
                 raise InvalidText(
                     field=_("reason"), minimum=REASON_LENGTH[0], maximum=REASON_LENGTH[1]
                 )
