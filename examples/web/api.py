@@ -830,6 +830,7 @@ def project(project_id: str) -> Response:
 
 
 def _contract(contract: Contract) -> dict[str, Any]:
+    sides = {contract.client_id: "client", contract.freelancer_id: "freelancer"}
     return {
         "id": contract.id,
         "project_id": contract.project_id,
@@ -849,7 +850,9 @@ def _contract(contract: Contract) -> dict[str, Any]:
                 "history": [
                     {
                         "status": n.status.value,
-                        "author_id": n.author_id,
+                        "by": sides.get(n.author_id, "site_team"),
+                        # a party's id; an admin's stays with the site, as on its pages
+                        "author_id": n.author_id if n.author_id in sides else None,
                         "text": n.text,
                         "at": n.at.isoformat(),
                         "files": list(n.files),

@@ -121,7 +121,8 @@ CONTRACT_PAGE = {
                     "history": {"type": "array", "items": {"type": "object", "properties": {
                         "status": {"type": "string",
                                    "enum": [m.value for m in MilestoneStatus]},
-                        "author_id": {"type": "string"}, "text": {"type": "string"},
+                        "by": {"type": "string", "enum": ["client", "freelancer", "site_team"]},
+                        "author_id": {"type": ["string", "null"]}, "text": {"type": "string"},
                         "at": {"type": "string", "format": "date-time"},
                         "files": STRINGS, "added_to_dispute": {"type": "boolean"}}}}}}},
                 "proposal": {"type": ["array", "null"], "items": {"type": "object",

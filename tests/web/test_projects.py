@@ -14,7 +14,8 @@ from forms import bearer, csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
-from microgigs.projects import CLIENT_ASPECTS
+from microgigs.projects import CLIENT_ASPECTS, Resolution
+from microgigs.testing.demo import ADMIN_ID
 
 TITLE = "تطبيق جوال لحجز مواعيد عيادة أسنان"
 DESCRIPTION = "تطبيق أندرويد وآيفون لحجز المواعيد مع تذكير بالرسائل ولوحة للطبيب والاستقبال."
@@ -370,6 +371,27 @@ def test_the_json_api_reads_projects_and_contracts(app, host):
     assert submitted["at"].startswith("20")
     assert 403 == api.get(f"/api/v1/contracts/{contract.id}", headers=ahmad).status_code
     assert any("/api/v1/projects" in path for path in api.get("/openapi.json").json["paths"])
+
+
+def test_the_json_api_names_the_side_of_each_note_and_no_admin_s_id(app, host):
+    """A decision's author is "the site team" to the parties, as on the site, not an id."""
+    api = app.test_client()
+    hind = Actor.member(member_id(host, "hind"))
+    [contract] = host.market.my_contracts(hind)
+    host.market.dispute_milestone(hind, contract.id, 1, "لم يصلني الملف المتفق عليه")
+    admin = Actor.admin(ADMIN_ID)
+    host.market.resolve_milestone(
+        admin, contract.id, 1, Resolution.RELEASE, reason="الملف وصل في التسليم"
+    )
+    headers = {"Authorization": f"Bearer {bearer(api, 'hind@example.com')}"}
+    answer = api.get(f"/api/v1/contracts/{contract.id}", headers=headers).json
+    notes = answer["contract"]["milestones"][0]["history"]
+    assert [
+        ("submitted", "freelancer", contract.freelancer_id),
+        ("disputed", "client", contract.client_id),
+        ("released", "site_team", None),
+    ] == [(n["status"], n["by"], n["author_id"]) for n in notes[-3:]]
+    assert str(admin.member_id) not in str(answer)
 
 
 def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, posted):
