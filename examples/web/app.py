@@ -129,6 +129,7 @@ from microgigs.money import currency_exponent
 from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
 from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
+    CHANGE_REQUESTS_MAX,
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
@@ -460,6 +461,7 @@ def _helpers() -> dict[str, Any]:
         "suspended": _suspended(),
         "is_admin": g.admin,
         "NOTE_VERBS": NOTE_VERBS,
+        "CHANGE_REQUESTS_MAX": CHANGE_REQUESTS_MAX,
         "quoted": quoted,
         "service_title": service_title,
         "my_suspension_reason": lambda: _market().member(actor()).suspension_reason,
@@ -2379,7 +2381,8 @@ def _earnings(contract: Contract) -> tuple[list[tuple[Milestone, Split, str]], M
     The library's own split (as a bid's net, ``BidView.net``, and each release in the
     ledger): ``(milestones with their splits and what they came to, commission in all,
     earned in all)``. A settled milestone counts what was released of it; one never funded
-    of a finished contract, nothing; the others, their amount, as the offer said. What it
+    of a finished contract, nothing; the others, their amount, as the offer said: each
+    split's ``total`` is what it counts, so every row adds up and so does their sum. What it
     came to: ``released``, ``refunded``, ``split``, ``never`` (funded), or ``""`` (to come).
     """
     commission = _market().policy.projects.commission

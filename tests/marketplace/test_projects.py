@@ -366,6 +366,29 @@ def test_an_offer_answered_or_lapsed_cannot_be_withdrawn(market):
     assert ContractStatus.LAPSED is market.contract_page(client, lapsing).contract.status
 
 
+def test_a_submission_past_its_days_approves_itself_even_before_tick(market):
+    # a hostile review: between the due time and the next tick, the client could still ask
+    # for changes (or dispute, or end the contract), and the release never came
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    due = market.contract_page(client, contract).contract.milestone(1).approve_by
+    market.clock.set(due)
+    page = market.contract_page(client, contract)
+    assert "approve_milestone" in page.next_commands
+    assert not {"request_changes", "dispute_milestone", "end_contract"} & set(page.next_commands)
+    before = money(market, client, freelancer), page
+    with pytest.raises(ProjectStatusConflict):
+        market.request_changes(client, contract, 1, "غيّر الألوان", key="late")
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
+    assert 1 == market.tick().contract_steps
+    assert (
+        MilestoneStatus.RELEASED
+        is market.contract_page(client, contract).contract.milestone(1).status
+    )
+
+
 def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
     market.policy = FIVERR_LIKE
     client, freelancer, _other = people(market)

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from microgigs.errors import ConditionNotMet, InvalidType, PermissionDenied, TransitionNotAllowed
+from microgigs.l10n import translate_error
 from microgigs.money import Money
 from microgigs.orders import TRANSITIONS, OrderEvent, OrderStatus, Party
 from microgigs.policy import KHAMSAT
@@ -121,6 +122,11 @@ PERMISSIVE = attrs.evolve(
     ),
 )
 CANCELLATION_ANSWERS = {E.ACCEPT_CANCELLATION, E.REFUSE_CANCELLATION}
+# answers to a delivery that its auto-accept period ends: fired within it
+IN_ANSWER_TIME = {
+    (AWAITING_ACCEPTANCE, E.REQUEST_MODIFICATION, P.BUYER),
+    (AWAITING_ACCEPTANCE, E.REPORT_PROBLEM, P.BUYER),
+}
 
 
 def prepared(status, event, party):
@@ -171,7 +177,8 @@ def test_every_status_event_and_party(status, event, party):
     before = attrs.asdict(order)
     target = RULES_6.get((status, event, party))
     if target is not None:
-        order.apply(event, ACTORS[party], FAR_FUTURE, PERMISSIVE.orders, **payload(event))
+        when = EPOCH + timedelta(days=1) if (status, event, party) in IN_ANSWER_TIME else FAR_FUTURE
+        order.apply(event, ACTORS[party], when, PERMISSIVE.orders, **payload(event))
         assert (target, before["version"] + 1) == (order.status, order.version)
         assert (event, status, target) == (
             order.history[-1].event,
@@ -213,6 +220,26 @@ def test_guards_refuse_before_their_time(status, event, party):
     with pytest.raises(ConditionNotMet):
         order.apply(event, ACTORS[party], EPOCH + timedelta(hours=5), KHAMSAT.orders)
     assert before == attrs.asdict(order)
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "party"),
+    sorted(IN_ANSWER_TIME),
+    ids=[f"{s.value}-{e.value}-{p.value}" for s, e, p in sorted(IN_ANSWER_TIME)],
+)
+def test_a_delivery_past_its_days_for_an_answer_is_accepted_and_nothing_else(status, event, party):
+    # a hostile review: between the auto-accept time and the next tick, the buyer could
+    # still send the delivery back or report a problem, and the seller's release never came
+    order = order_in(status, KHAMSAT)
+    assert order.delivered_at is not None
+    due = order.delivered_at + timedelta(days=3)
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet) as refused:
+        order.apply(event, ACTORS[party], due, KHAMSAT.orders, **payload(event))
+    assert before == attrs.asdict(order)
+    assert "the time to answer this delivery is over" in translate_error(refused.value, "en")
+    order.apply(E.AUTO_ACCEPT, SYSTEM, due, KHAMSAT.orders)
+    assert COMPLETED is order.status
 
 
 @pytest.mark.parametrize("actor", [None, "seller", BUYER.member_id])

@@ -30,6 +30,7 @@ from microgigs.policy import (
     UPWORK_LIKE_PROJECTS,
 )
 from microgigs.projects import (
+    CHANGE_REQUESTS_MAX,
     CLIENT_ASPECTS,
     Aspect,
     AspectRating,
@@ -207,6 +208,80 @@ def test_a_note_added_to_a_dispute_keeps_the_milestones_own_note() -> None:
     assert [("طابقته بندًا بندًا", True)] == [(n.text, n.added_to_dispute) for n in kept.history]
 
 
+def test_a_submission_past_its_days_for_an_answer_approves_itself_and_nothing_else() -> None:
+    # a hostile review: before tick ran, the client could still ask for changes, dispute or
+    # end the contract on a submission whose days had passed, and the release due to the
+    # freelancer never came
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
+    due = contract.milestone(1).approve_by
+    assert due is not None
+    for refused in (
+        lambda: contract.request_changes(C, 1, "غيّر اللون الأساسي", due),
+        lambda: contract.dispute(C, 1, "الشعار لا يطابق الوصف", due),
+        lambda: contract.dispute(F, 1, "الشعار يطابق الوصف", due),
+        lambda: contract.end(C, "تغيرت خطتنا", due, MOSTAQL_PROJECTS),
+    ):
+        before = attrs.asdict(contract)
+        with pytest.raises(ProjectStatusConflict) as refused_as:
+            refused()
+        assert before == attrs.asdict(contract)
+        assert "milestone 1: it is past its days for an answer, and approves itself" in (
+            translate_error(refused_as.value, "en")
+        )
+        assert "تجاوزت" in translate_error(refused_as.value, "ar")
+    assert [s.released for s in contract.auto_approve(due)] == [usd(1200)]
+    in_time = active_contract()
+    in_time.fund(C, 1, NOW)
+    in_time.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
+    in_time.request_changes(C, 1, "غيّر اللون الأساسي", due - timedelta(seconds=1))
+    assert MilestoneStatus.CHANGES_REQUESTED is in_time.milestone(1).status
+
+
+def test_a_dispute_past_the_days_to_answer_an_early_end_is_refused() -> None:
+    # a hostile review: the freelancer disputed after the days to answer an early end, and
+    # the refund due to the client was held by a dispute that came too late
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    contract.fund(C, 1, NOW)
+    contract.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
+    past = contract.end_refund_at
+    assert past is not None
+    before = attrs.asdict(contract)
+    with pytest.raises(ProjectStatusConflict) as refused:
+        contract.dispute(F, 1, "العمل سُلّم", past)
+    assert before == attrs.asdict(contract)
+    assert "past the days to answer its early end" in translate_error(refused.value, "en")
+    assert [s.refunded for s in contract.end_timeout(past)] == [usd(400)]
+    heard = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    heard.fund(C, 1, NOW)
+    heard.end(C, "تغيرت خطتنا", NOW, UPWORK_LIKE_PROJECTS)
+    heard.dispute(F, 1, "العمل سُلّم", past - timedelta(seconds=1))
+    assert MilestoneStatus.DISPUTED is heard.milestone(1).status
+
+
+def test_changes_are_asked_for_at_most_ten_times_a_milestone() -> None:
+    # a hostile review: submissions and requests for changes grew a contract's history
+    # without end (5 MB after 600 rounds), each command writing it whole
+    contract = active_contract()
+    contract.fund(C, 1, NOW)
+    for _ in range(CHANGE_REQUESTS_MAX):
+        assert contract.milestone(1).changes_left
+        contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
+        contract.request_changes(C, 1, "عدّل الألوان", NOW)
+    contract.submit(F, 1, "تم", now=NOW, policy=MOSTAQL_PROJECTS)
+    assert 0 == contract.milestone(1).changes_left
+    before = attrs.asdict(contract)
+    with pytest.raises(OutOfRange) as refused:
+        contract.request_changes(C, 1, "عدّل الألوان", NOW)
+    assert before == attrs.asdict(contract)
+    assert "requests for changes to one milestone must be between 1 and 10; 11 is not." == (
+        translate_error(refused.value, "en")
+    )
+    contract.dispute(C, 1, "ما زالت الألوان خاطئة", NOW)  # then approved or disputed
+    assert 2 * CHANGE_REQUESTS_MAX + 2 == len(contract.milestone(1).history)
+
+
 def test_ending_early_refunds_after_the_freelancer_agrees() -> None:
     contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
     contract.fund(C, 1, NOW)
@@ -297,6 +372,8 @@ def test_funded_is_always_released_plus_refunded_plus_held(
         assert contract.fees() == (
             contract.fees_refunded() + contract.fees_kept() + contract.fees_held()
         )
+    if end:
+        contract.auto_approve(moment)  # what is due to the freelancer first: end refuses it
     if end and contract.status is ContractStatus.ACTIVE:
         contract.end(C, "انتهى", moment, UPWORK_LIKE_PROJECTS)
         contract.end_timeout(moment + timedelta(days=7))

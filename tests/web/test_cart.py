@@ -110,6 +110,10 @@ def test_the_pay_button_names_the_total_and_a_short_balance_chooses_the_card(app
     assert re.search(r'value="card" checked', html)
     assert not re.search(r'value="balance" checked', html)
     assert ("لا يكفي" if lang == "ar" else "not enough") in _text(html)
+    # where money that comes back goes, said before paying by card (a walk-through)
+    note = re.search(r'id="refund-note">(.*?)</p>', html, re.DOTALL)
+    assert note is not None
+    assert ("رصيدك في الموقع" if lang == "ar" else "your balance on the site") in note.group(1)
 
 
 def _form(html: str) -> dict[str, str]:

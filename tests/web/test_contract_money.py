@@ -147,11 +147,33 @@ def test_the_earnings_table_says_what_each_milestone_came_to(app, host):
     first, second = _text(page, "earning-1"), _text(page, "earning-2")
     assert "refunded to the client" in first
     assert "released to you" not in first
-    assert "$150.00 $0.00 $0.00" in first
+    # each row adds up: what was released, less the commission, is what was earned (a
+    # walk-through: the row said $150.00 of a milestone refunded whole, the total $450.00)
+    assert "$150.00" in first
+    assert "$0.00 $0.00 $0.00" in first
     assert "never funded" in second
-    assert "$300.00 $0.00 $0.00" in second
-    assert "$450.00 $0.00 $0.00" in _text(page, "earning-total")
+    assert "$0.00 $0.00 $0.00" in second
+    assert "$0.00 $0.00 $0.00" in _text(page, "earning-total")
     assert "،" not in _text(page, "earnings")
+    assert "What you earned after the commission" in _text(page, "earnings")  # it is over
+
+
+def test_a_split_milestone_counts_what_was_released_of_it(app, host):
+    # a walk-through: a $150 milestone split $50 back and $100 released read "$150.00 $20.00
+    # $80.00", and the total's columns did not add up
+    ahmad, khaled, path = _accepted(app, host, "split")
+    admin = client_of(app, "admin@example.com")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="split-fund-1")
+    post(ahmad, f"{path}/dispute", path, number="1", body="نصف العمل فقط", key="split-d")
+    post(admin, f"{path}/resolve", path, number="1", resolution="split", client_refund="50",
+         key="split-r")  # fmt: skip
+    khaled.get("/lang/en")
+    page = khaled.get(path).data
+    row = _text(page, "earning-1")
+    assert "$100.00 $20.00 $80.00" in row, row
+    assert "refunded to the client: $50.00" in row
+    assert "$400.00 $80.00 $320.00" in _text(page, "earning-total")  # $100 + the $300 to come
+    assert "What you earn after the commission" in _text(page, "earnings")  # still going on
 
 
 def test_an_answer_that_says_neither_yes_nor_no_changes_nothing(app, host):

@@ -33,4 +33,6 @@ def test_a_partial_refund_shows_its_amount_to_the_buyer_and_the_seller(app, host
         shown = client.get(page).get_data(as_text=True)
         assert 'id="refunded"' in shown
         assert "أُعيد إلى المشتري:" in shown
+        # where it went, said (a walk-through: paid by card, refunded to the site's balance)
+        assert "في رصيده في الموقع" in shown.split('id="refunded"')[1].split("</p>")[0]
         assert "2.00" in shown.split('id="refunded"')[1].split("</p>")[0]

@@ -12,6 +12,7 @@ from forms import csrf_of, log_in
 from test_projects import member_id
 
 from microgigs.orders import OrderStatus
+from microgigs.projects import CHANGE_REQUESTS_MAX
 
 DESCRIPTION = "تطبيق أندرويد وآيفون لحجز المواعيد مع تذكير بالرسائل ولوحة للطبيب والاستقبال."
 STYLE = Path(__file__).resolve().parents[2] / "examples" / "web" / "static" / "style.css"
@@ -141,6 +142,28 @@ def test_a_milestone_keeps_every_note_with_who_wrote_it(app):
     assert first < page.index("غيّر الألوان إلى الأزرق")
     assert 'id="note-1-1"' in page
     assert 'id="note-1-2"' in page
+
+
+def test_after_ten_requests_for_changes_the_client_approves_or_disputes(app):
+    # a hostile review: rounds of submissions and requests for changes had no end, and the
+    # contract's history grew with each
+    ahmad, sara, _path, contract = _hired(app, 30)
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-30")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-30")
+    for round_ in range(CHANGE_REQUESTS_MAX + 1):
+        _post(sara, f"{contract}/submit", contract, number="1", body=f"التسليم رقم {round_}",
+              key=f"pp-submit-30-{round_}")  # fmt: skip
+        assert f'action="{contract}/changes"' in ahmad.get(contract).data.decode() or (
+            round_ == CHANGE_REQUESTS_MAX
+        )
+        if round_ < CHANGE_REQUESTS_MAX:
+            _post(ahmad, f"{contract}/changes", contract, number="1", body="عدّل الألوان",
+                  key=f"pp-changes-30-{round_}")  # fmt: skip
+    page = ahmad.get(contract).data.decode()
+    assert f'action="{contract}/changes"' not in page
+    assert "طلبت تعديلات على هذه الدفعة 10 مرات، وهو الحد" in page
+    assert f'action="{contract}/approve"' in page
+    assert f'action="{contract}/dispute"' in page
 
 
 def test_a_freelancers_contracts_are_named_by_their_project(app):

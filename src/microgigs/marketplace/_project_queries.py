@@ -577,7 +577,7 @@ def next_commands(
     if live_offer and client:
         found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
-        found += _active_commands(contract, actor, held, client=client, freelancer=freelancer)
+        found += _active_commands(contract, actor, now, held, client=client, freelancer=freelancer)
     answer_by = contract.end_refund_at
     if status is ContractStatus.ENDING and freelancer and answer_by and now < answer_by:
         found.append("answer_end")  # not once answered, nor past its days
@@ -599,25 +599,30 @@ def next_commands(
 def _active_commands(
     contract: Contract,
     actor: Actor,
+    now: datetime,
     held: set[MilestoneStatus],
     *,
     client: bool,
     freelancer: bool,
 ) -> list[str]:
     found: list[str] = []
+    # a submission past its days for an answer approves itself: nothing else moves it
+    answerable = [m for m in contract.milestones if not m.approval_due(now)]
     if client and MilestoneStatus.PLANNED in held:
         found.append("fund_milestone")
     if freelancer and held & {MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED}:
         found.append("submit_milestone")
     if client and MilestoneStatus.SUBMITTED in held:
-        found += ["approve_milestone", "request_changes"]
-    if (client or freelancer) and any(m.is_disputable for m in held):
+        found.append("approve_milestone")
+    if client and any(m.status is MilestoneStatus.SUBMITTED and m.changes_left for m in answerable):
+        found.append("request_changes")
+    if (client or freelancer) and any(m.status.is_disputable for m in answerable):
         found.append("dispute_milestone")
     if (client or freelancer) and MilestoneStatus.PLANNED in held:
         found.append("propose_milestones")  # only unfunded milestones change
     if client or freelancer:
         found += _between_the_sides(contract, actor, held)
-    if client:
+    if client and len(answerable) == len(contract.milestones):
         found.append("end_contract")
     return found
 

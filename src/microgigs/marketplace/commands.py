@@ -1218,9 +1218,13 @@ class SubmitMilestone(ContractCommand[None]):
 
 @attrs.frozen
 class RequestChanges(ContractCommand[None]):
-    """The client asks for changes to a submission (its approval timer stops)."""
+    """The client asks for changes to a submission (its approval timer stops).
 
-    errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText)
+    Before its days for an answer are over, at most ``CHANGE_REQUESTS_MAX`` (10) times a
+    milestone: then it is approved or disputed.
+    """
+
+    errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText, OutOfRange)
     number: int
     note: str
 

@@ -90,6 +90,10 @@ def _auto_accept_due(order: _Order, _party: Party, now: datetime, policy: OrderP
     )
 
 
+def _answer_time_left(order: _Order, party: Party, now: datetime, policy: OrderPolicy) -> bool:
+    return not _auto_accept_due(order, party, now, policy)
+
+
 def _auto_cancel_due(order: _Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
     after = policy.auto_cancel_unstarted_after
     return after is not None and now >= later(order.placed_at, after)
@@ -131,6 +135,11 @@ AUTO_ACCEPT_DUE: Final = Guard(
     "the auto-accept period since the delivery has passed",
     _("the buyer still has time to answer the delivery"),
     _auto_accept_due,
+)
+ANSWER_TIME_LEFT: Final = Guard(
+    "the auto-accept period since the delivery has not passed",
+    _("the time to answer this delivery is over, and the order completes by itself"),
+    _answer_time_left,
 )
 AUTO_CANCEL_DUE: Final = Guard(
     "auto-cancel is on and its period since placement has passed",
@@ -180,8 +189,11 @@ def _rules() -> Iterable[Rule]:
     yield Rule(_S.IN_PROGRESS, _E.DELIVER, _S.AWAITING_ACCEPTANCE, _SELLER)
     yield Rule(_S.AWAITING_ACCEPTANCE, _E.ACCEPT, _S.COMPLETED, _BUYER)
     yield Rule(_S.AWAITING_ACCEPTANCE, _E.AUTO_ACCEPT, _S.COMPLETED, _SYSTEM, AUTO_ACCEPT_DUE)
-    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REQUEST_MODIFICATION, _S.IN_PROGRESS, _BUYER)
-    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER)
+    # past its days for an answer, a delivery is accepted (even before tick records it)
+    yield Rule(
+        _S.AWAITING_ACCEPTANCE, _E.REQUEST_MODIFICATION, _S.IN_PROGRESS, _BUYER, ANSWER_TIME_LEFT
+    )
+    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER, ANSWER_TIME_LEFT)
     yield Rule(_S.IN_PROGRESS, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER)
     yield Rule(_S.DISPUTED, _E.RESOLVE_COMPLETE, _S.COMPLETED, _ADMIN)
     yield Rule(_S.DISPUTED, _E.RESOLVE_FULL_REFUND, _S.CANCELLED, _ADMIN)

@@ -7,6 +7,7 @@ a contract's :class:`Settlement` values describe.
 """
 
 from microgigs.projects._contract import (
+    CHANGE_REQUESTS_MAX,
     CLIENT_ASPECTS,
     DISPUTE_NOTES_MAX,
     Aspect,
@@ -33,6 +34,7 @@ from microgigs.projects._project import (
 )
 
 __all__ = [
+    "CHANGE_REQUESTS_MAX",
     "CLIENT_ASPECTS",
     "DISPUTE_NOTES_MAX",
     "Aspect",

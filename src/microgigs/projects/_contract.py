@@ -48,6 +48,7 @@ from microgigs.policy import ChargeRule, ProjectPolicy, ReviewPolicy
 from microgigs.pricing import charge
 
 __all__ = [
+    "CHANGE_REQUESTS_MAX",
     "CLIENT_ASPECTS",
     "DISPUTE_NOTES_MAX",
     "Aspect",
@@ -69,6 +70,9 @@ _FILES_MAX: Final = 10
 _REFERENCE: Final = (1, 300)
 DISPUTE_NOTES_MAX: Final = 10
 """How many notes each side may add to one open dispute of a milestone."""
+CHANGE_REQUESTS_MAX: Final = 10
+"""How many times the client may ask for changes to one milestone: then its submission is
+approved (or approves itself) or disputed. Each round is kept in the milestone's history."""
 
 
 class ContractStatus(LabelledEnum):
@@ -291,6 +295,20 @@ class Milestone:
     history: tuple[MilestoneNote, ...] = ()
     """Every submission, request for changes and dispute, oldest first, with who wrote it
     (a document older than this field has only its latest :attr:`note`)."""
+
+    @property
+    def changes_left(self) -> int:
+        """How many more times the client may ask for changes (:data:`CHANGE_REQUESTS_MAX`)."""
+        asked = sum(1 for n in self.history if n.status is MilestoneStatus.CHANGES_REQUESTED)
+        return max(0, CHANGE_REQUESTS_MAX - asked)
+
+    def approval_due(self, now: datetime) -> bool:
+        """Submitted, and its days for an answer are over: it approves itself (``tick``)."""
+        return (
+            self.status is MilestoneStatus.SUBMITTED
+            and self.approve_by is not None
+            and utc(now) >= self.approve_by
+        )
 
     def dispute_notes_by(self, member_id: MemberId) -> int:
         """How many notes ``member_id`` added to this milestone's latest dispute."""
@@ -650,10 +668,22 @@ class Contract:
         self._changed()
 
     def request_changes(self, actor: Actor, number: int, note: str, now: datetime) -> None:
-        """The client asks for changes: the approval timer stops until the next submission."""
+        """The client asks for changes: the approval timer stops until the next submission.
+
+        Before the submission's days for an answer are over (it then approves itself, even
+        before ``tick`` records it), at most :data:`CHANGE_REQUESTS_MAX` times a milestone.
+        """
         actor.require_member(self.client_id, _("request changes"))
         self._require(_("request changes on"), ContractStatus.ACTIVE)
         milestone = self._at(number, _("request changes on"), MilestoneStatus.SUBMITTED)
+        self._require_answer_time(milestone, _("request changes on"), now)
+        if not milestone.changes_left:
+            raise OutOfRange(
+                field=_("requests for changes to one milestone"),
+                value=CHANGE_REQUESTS_MAX + 1,
+                minimum=1,
+                maximum=CHANGE_REQUESTS_MAX,
+            )
         text = message_text(_("reason"), note, _NOTE)
         asked = MilestoneNote(MilestoneStatus.CHANGES_REQUESTED, self.client_id, text, utc(now))
         self._set(milestone.noted(asked))
@@ -675,12 +705,18 @@ class Contract:
         if self.status is not ContractStatus.ACTIVE:
             return []
         when = utc(now)
-        due = [
-            m.number
-            for m in self.milestones
-            if m.status is MilestoneStatus.SUBMITTED and m.approve_by and m.approve_by <= when
-        ]
+        due = [m.number for m in self.milestones if m.approval_due(when)]
         return [self._settle(n, Money.zero(self.total.currency), when) for n in due]
+
+    def _require_answer_time(self, milestone: Milestone, action: str, now: datetime) -> None:
+        """A submission past its days for an answer approves itself: nothing else moves it."""
+        if milestone.approval_due(now):
+            raise ProjectStatusConflict(
+                subject=_("milestone"),
+                status=_("past its days for an answer, and approves itself"),
+                action=action,
+                number=milestone.number,
+            )
 
     def _settle(self, number: int, refunded: Money, now: datetime) -> Settlement:
         """Pay a milestone's escrow out: ``refunded`` to the client, the rest released."""
@@ -722,11 +758,24 @@ class Contract:
     # --- disputes ----------------------------------------------------------------------------
 
     def dispute(self, actor: Actor, number: int, reason: str, now: datetime) -> None:
-        """Either side disputes a milestone holding money; its timers stop till an admin decides."""
+        """Either side disputes a milestone holding money; its timers stop till an admin decides.
+
+        Not once a submission's days for an answer are over, nor an early end's (the
+        milestone then approves itself, or the money held goes back, whenever ``tick`` runs).
+        """
         by = self._party(actor, _("dispute a milestone"))
         self._require(_("dispute"), ContractStatus.ACTIVE, ContractStatus.ENDING)
         milestone = self._at(number, _("dispute"), *_DISPUTABLE)
+        self._require_answer_time(milestone, _("dispute"), now)
         when = utc(now)
+        answer_by = self.end_refund_at
+        if self.status is ContractStatus.ENDING and answer_by is not None and when >= answer_by:
+            # the money held goes back now, whenever tick records it (as answer_end says)
+            raise ProjectStatusConflict(
+                subject=_("contract"),
+                status=_("past the days to answer its early end"),
+                action=_("dispute"),
+            )
         text = message_text(_("reason"), reason, _NOTE)
         disputed = MilestoneNote(MilestoneStatus.DISPUTED, by, text, when)
         self._set(attrs.evolve(milestone.noted(disputed), disputed_at=when))
@@ -865,9 +914,14 @@ class Contract:
         return [self._settle(n, self.milestone(n).amount, now) for n in held]
 
     def end(self, actor: Actor, reason: str, now: datetime, policy: ProjectPolicy) -> None:
-        """The client ends the contract early: the money held goes back once settled."""
+        """The client ends the contract early: the money held goes back once settled.
+
+        Not while a submission's days for an answer are over: it approves itself first.
+        """
         actor.require_member(self.client_id, _("end this contract"))
         self._require(_("end"), ContractStatus.ACTIVE)
+        for milestone in self.milestones:  # what is due to the freelancer is theirs
+            self._require_answer_time(milestone, _("end the contract with"), now)
         self.reason = message_text(_("reason"), reason, (1, 1000))
         self.status = ContractStatus.ENDING
         self.cancellation_by = None
