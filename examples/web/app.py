@@ -3240,6 +3240,12 @@ def field_name(name: str) -> tuple[str, str]:
         arabic, english = _FIELDS[base]
         n = int(number) + 1
         return arabic.format(n=n), english.format(n=n)
+    rated, _, aspect = name.partition("_")
+    if rated == "stars" and aspect in {a.value for a in Aspect}:  # a contract's review
+        return (
+            f"عدد النجوم: {label(Aspect(aspect), 'ar')}",
+            f"Stars for {label(Aspect(aspect), 'en')}",
+        )
     arabic, english = _FIELDS.get(name, (name, name))
     return arabic, english
 

@@ -447,3 +447,14 @@ def test_funding_beyond_the_balance_says_so_plainly(host, app):
     assert "wallet:" not in text
     assert "في الرصيد" in text
     assert "\u2066400.00\xa0US$\u2069" in text  # its own left-to-right island
+
+
+def test_an_unrated_aspect_of_a_review_is_named_as_the_form_names_it(app, host):
+    # a hostile review: "stars_professionalism: هذا الحقل مطلوب." named the field, not the aspect
+    [contract] = host.market.my_contracts(Actor.member(member_id(host, "hind")))
+    path = f"/contracts/{contract.id}"
+    hind = client_of(app, "hind@example.com")
+    post(hind, f"{path}/review", path, body="عمل ممتاز", key="unrated")
+    [said] = flashed(hind.get(path).data)
+    assert said.startswith("عدد النجوم: "), said
+    assert "stars_" not in said
