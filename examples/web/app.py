@@ -3240,12 +3240,10 @@ def field_name(name: str) -> tuple[str, str]:
         arabic, english = _FIELDS[base]
         n = int(number) + 1
         return arabic.format(n=n), english.format(n=n)
-    rated, _, aspect = name.partition("_")
-    if rated == "stars" and aspect in {a.value for a in Aspect}:  # a contract's review
-        return (
-            f"عدد النجوم: {label(Aspect(aspect), 'ar')}",
-            f"Stars for {label(Aspect(aspect), 'en')}",
-        )
+    rated, _, value = name.partition("_")
+    aspect = next((a for a in Aspect if a.value == value), None)
+    if rated == "stars" and aspect is not None:  # a contract's review: stars_on_time
+        return f"عدد النجوم: {label(aspect, 'ar')}", f"Stars for {label(aspect, 'en')}"
     arabic, english = _FIELDS.get(name, (name, name))
     return arabic, english
 

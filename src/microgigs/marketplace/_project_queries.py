@@ -578,8 +578,8 @@ def next_commands(
         found.append("withdraw_offer")
     if status is ContractStatus.ACTIVE:
         found += _active_commands(contract, actor, now, held, client=client, freelancer=freelancer)
-    answer_by = contract.end_refund_at
-    if status is ContractStatus.ENDING and freelancer and answer_by and now < answer_by:
+    waiting = contract.end_refund_at is not None and not contract.end_refund_due(now)
+    if status is ContractStatus.ENDING and freelancer and waiting:
         found.append("answer_end")  # not once answered, nor past its days
     side = contract.client_id if client else contract.freelancer_id
     if (client or freelancer) and any(

@@ -533,6 +533,13 @@ class Contract:
             due.append(self.end_refund_at)
         return min(due, default=None)
 
+    def end_refund_due(self, now: datetime) -> bool:
+        """Ending early and past the days to answer: the money held goes back (``tick``)."""
+        refund_at = self.end_refund_at
+        return (
+            self.status is ContractStatus.ENDING and refund_at is not None and utc(now) >= refund_at
+        )
+
     @property
     def disputed_since(self) -> datetime | None:
         """When its oldest open dispute began (``None``: no milestone is disputed)."""
@@ -768,9 +775,7 @@ class Contract:
         milestone = self._at(number, _("dispute"), *_DISPUTABLE)
         self._require_answer_time(milestone, _("dispute"), now)
         when = utc(now)
-        answer_by = self.end_refund_at
-        if self.status is ContractStatus.ENDING and answer_by is not None and when >= answer_by:
-            # the money held goes back now, whenever tick records it (as answer_end says)
+        if self.end_refund_due(when):  # the money held goes back, whenever tick records it
             raise ProjectStatusConflict(
                 subject=_("contract"),
                 status=_("past the days to answer its early end"),
@@ -943,7 +948,7 @@ class Contract:
         """
         actor.require_member(self.freelancer_id, _("answer the end of this contract"))
         self._require(_("answer the end of"), ContractStatus.ENDING)
-        if self.end_refund_at is None or utc(now) >= self.end_refund_at:
+        if self.end_refund_at is None or self.end_refund_due(now):
             # answered, or past its days (the refund is then due, whenever tick runs)
             raise ProjectStatusConflict(
                 subject=_("contract"),
@@ -971,11 +976,7 @@ class Contract:
 
     def end_timeout(self, now: datetime) -> list[Settlement]:
         """The freelancer did not answer an early end in time: the money held goes back."""
-        if (
-            self.status is not ContractStatus.ENDING
-            or self.end_refund_at is None
-            or utc(now) < self.end_refund_at
-        ):
+        if not self.end_refund_due(now):
             return []
         settled = self._refund_held(now)
         self.end_refund_at = None
