@@ -1135,17 +1135,96 @@ def image(service_id: str) -> Response:
 
 @pages.post("/services/<service_id>/cart")
 def add_to_cart(service_id: str) -> Response:
+    """Add the service to the cart, or ("order now") price it alone on the next page.
+
+    Ordering at once leaves the cart as it is: a walk-through's "order now" paid for the
+    whole cart ($10.00 for a $5.00 service). A service already in the cart has its line
+    replaced by the new choices, and the buyer is told so.
+    """
     upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
     quantity = _whole("quantity", 1)
+    me = actor()  # logged out: to the log-in page first, the choices kept
+    if "now" in request.form:
+        return redirect(_order_now_page(service_id, upgrades, quantity), 303)
+    in_cart = any(p.line.service_id == service_id for p in _market().cart(me).lines)
     if command(
         lambda k: _market().add_to_cart(
-            actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
+            me, ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
         ),
-        ("أضيفت الخدمة إلى السلة", "Added to your cart"),
+        (
+            (
+                "كانت الخدمة في سلتك، فعُدّل بندها باختياراتك الجديدة",
+                "This service was already in your cart: its line now has your new choices",
+            )
+            if in_cart
+            else ("أضيفت الخدمة إلى السلة", "Added to your cart")
+        ),
     ):
-        # "order now" goes straight to the payment form; "add to cart" to the cart
-        return redirect(url_for("cart") + ("#pay" if "now" in request.form else ""), 303)
+        return redirect(url_for("cart"), 303)
     return back()
+
+
+def _order_now_page(service_id: str, upgrades: Sequence[str], quantity: int) -> str:
+    """The address of the page that prices one service with these choices, and pays it."""
+    return url_for(
+        "order_now_page", service_id=service_id, upgrade=list(upgrades), quantity=quantity
+    )
+
+
+@pages.get("/services/<service_id>/buy")
+def order_now_page(service_id: str) -> str | Response:
+    """One service priced with the chosen upgrades and quantity, and the form that pays it.
+
+    A choice the library refuses (an upgrade the seller removed, a quantity out of range)
+    is said on the service's page, where it can be changed.
+    """
+    upgrades = [UpgradeId(u) for u in request.args.getlist("upgrade")]
+    quantity = _read_whole(request.args.get("quantity")) or 1
+    try:
+        view = _market().quote(
+            actor(), ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity
+        )
+    except MicrogigsError as error:
+        if isinstance(error, NotFound | PermissionDenied):
+            raise  # no such service, or an admin: the error page
+        _refuse(_said(error, g.lang))
+        return redirect(url_for("service", service_id=service_id), 303)
+    choices = urlencode([*(("upgrade", u) for u in upgrades), ("quantity", quantity)])
+    return render_template(
+        "buy.html",
+        view=view,
+        choices=choices,
+        fields=[*(("upgrade", u) for u in view.quote.upgrade_ids), ("quantity", quantity)],
+    )
+
+
+@pages.post("/services/<service_id>/buy")
+def order_now(service_id: str) -> Response:
+    """Pay for one service at once (the cart untouched): the total the page showed, or nothing."""
+    upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
+    quantity = _whole("quantity", 1)
+    method = _payment_method("balance")
+    shown = _shown_total()
+    placed: list[OrderId] = []
+    if command(
+        lambda k: placed.append(
+            _market().order_now(
+                actor(),
+                ServiceId(service_id),
+                upgrade_ids=upgrades,
+                quantity=quantity,
+                method=method,
+                expected_total=shown,
+                key=k,
+            )
+        ),
+        (
+            "تم الدفع. أرسل تعليماتك للبائع هنا ليبدأ العمل",
+            "Paid. Send the seller your instructions here to start the work",
+        ),
+    ):
+        return redirect(url_for("order", order_id=placed[0]), 303)
+    return redirect(_order_now_page(service_id, upgrades, quantity), 303)
 
 
 @pages.get("/account")

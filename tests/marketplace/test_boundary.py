@@ -12,12 +12,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from cast import ADMIN, DAY, START, buy, cast, usd
+from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
     CurrencyMismatch,
+    DuplicateUpgrade,
     EmptyCart,
     IdempotencyConflict,
     InvalidText,
@@ -26,6 +27,7 @@ from microgigs.errors import (
     MissingField,
     NotFound,
     OutOfRange,
+    OwnService,
     PermissionDenied,
     PriceChanged,
     ServiceNotAvailable,
@@ -33,7 +35,7 @@ from microgigs.errors import (
     UnknownAccount,
     UnknownUpgrade,
 )
-from microgigs.ids import MemberId, TransactionId
+from microgigs.ids import CategoryId, MemberId, TransactionId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import NewUpgrade, bootstrap, replays
 from microgigs.members import PayoutMethod
@@ -665,3 +667,66 @@ def test_a_message_of_marks_a_reader_cannot_see_is_empty(market, unseen):
     with pytest.raises(InvalidText):
         market.send_message(buyer, order, unseen * 3)
     assert before == market.order(buyer, order)
+
+
+# --- a price before paying, without the cart ------------------------------------------------
+
+
+def test_a_buyer_is_quoted_one_service_without_touching_the_cart_and_pays_that(market):
+    # a walk-through (2026-12-07): "order now" on a service paid for the whole cart ($10.00
+    # where the service cost $5.00), because the host had no way to price one service alone
+    seller, buyer, service = cast(market)
+    other = market.publish_service(
+        seller,
+        category_id=CategoryId("logo-design"),
+        title="شعار ثاني بتصميم مختلف تمامًا",
+        description=DESCRIPTION,
+        instructions="أرسل الاسم.",
+        base_price=usd(10),
+        delivery_days=3,
+        key="p-other",
+    ).id
+    market.moderate_service(ADMIN, other, key="m-other")
+    market.top_up(buyer, usd(500), lg.Gateway.CARD, key="t")
+    market.add_to_cart(buyer, other, key="c-other")
+    upgrades = [u.id for u in market.service(buyer, service).upgrades]
+    cart_before = market.cart(buyer)
+    view = market.quote(buyer, service, upgrade_ids=upgrades[:1], quantity=2)
+    assert (service, usd(110), 3, usd(500)) == (
+        view.service.id,
+        view.quote.total,  # (5 + 50) × 2
+        view.quote.delivery_days,
+        view.balance,
+    )
+    assert cart_before == market.cart(buyer)  # a quote writes nothing
+    order = market.order_now(
+        buyer, service, upgrade_ids=upgrades[:1], quantity=2, expected_total=view.quote.total
+    )
+    assert view.quote == market.order(buyer, order).quote
+    assert (usd(390), cart_before.lines) == (
+        market.balances(buyer).wallet,
+        market.cart(buyer).lines,
+    )
+
+
+def test_a_quote_refuses_what_order_now_would_refuse(market):
+    seller, buyer, service = cast(market)
+    upgrade = market.service(buyer, service).upgrades[0].id
+    for attempt, error in (
+        (lambda: market.quote(seller, service), OwnService),
+        (lambda: market.quote(ADMIN, service), PermissionDenied),
+        (lambda: market.quote(buyer, service, upgrade_ids=["U-none"]), UnknownUpgrade),
+        (lambda: market.quote(buyer, service, upgrade_ids=[upgrade, upgrade]), DuplicateUpgrade),
+        (lambda: market.quote(buyer, service, quantity=0), OutOfRange),
+        (lambda: market.quote(buyer, "S-none"), NotFound),  # type: ignore[arg-type]
+        (lambda: market.quote("ahmad", service), InvalidType),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(error):
+            attempt()
+    market.pause_service(seller, service, key="pause")
+    with pytest.raises((ServiceNotAvailable, NotFound)):
+        market.quote(buyer, service)
+    market.resume_service(seller, service, key="resume")
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
+    with pytest.raises((ServiceNotAvailable, NotFound)):
+        market.quote(buyer, service)

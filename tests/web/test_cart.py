@@ -225,3 +225,107 @@ def test_a_buyer_changes_a_lines_quantity_in_the_cart_keeping_its_upgrades(app, 
         missing.get_data(as_text=True)
     )
     assert not any(p.line.service_id == service.id for p in host.market.cart(buyer).lines)
+
+
+def _another_service(host, but):
+    for listing in host.market.search(ListingQuery(limit=50)).listings:
+        if listing.service_id != but.id and listing.seller_id != but.seller_id:
+            return host.market.service(None, listing.service_id)
+    pytest.fail("the demo has no second seller's service")
+
+
+@pytest.mark.parametrize(
+    ("lang", "email"), [("ar", "hind@example.com"), ("en", "tariq@example.com")]
+)
+def test_order_now_prices_and_pays_that_service_alone_and_leaves_the_cart(app, host, lang, email):
+    # a walk-through (2026-12-07): "اطلب الآن" on a $5.00 service paid $10.00, the whole
+    # cart, which held another service
+    client = app.test_client()
+    client.get(f"/lang/{lang}?next=/")
+    log_in(client, email)
+    service = _service_with_upgrades(host)
+    other = _another_service(host, service)
+    page = client.get(f"/services/{other.id}").data
+    client.post(f"/services/{other.id}/cart", data={"csrf": csrf_of(page), "key": f"o-{lang}"})
+    buyer = Actor.member(MemberId(host.accounts.check(email, "demo-password").member_id))
+    cart_before = host.market.cart(buyer).lines
+    orders_before = len(host.market.orders_of(buyer))
+    chosen = [u.id for u in service.upgrades[:1]]
+    page = client.get(f"/services/{service.id}").data
+    asked = client.post(
+        f"/services/{service.id}/cart",
+        data={"csrf": csrf_of(page), "upgrade": chosen, "quantity": "2", "now": "1"},
+    )
+    assert 303 == asked.status_code
+    assert asked.headers["Location"].startswith(f"/services/{service.id}/buy?")
+    html = client.get(asked.headers["Location"]).get_data(as_text=True)
+    quoted = host.market.quote(buyer, service.id, upgrade_ids=chosen, quantity=2).quote
+    text = _text(html)
+    assert format_money(quoted.total, lang).strip("\u200f\u200e") in text
+    assert (
+        re.search(r'<strong id="total">.*?</strong>', html, re.DOTALL)
+        .group(0)
+        .count(format_money(quoted.total, lang).strip("\u200f\u200e"))
+    )
+    assert ("ما في سلتك يبقى فيها" if lang == "ar" else "what is in your cart stays") in text
+    assert cart_before == host.market.cart(buyer).lines  # seeing the price changed nothing
+    form = re.search(
+        rf'<form method="post" action="/services/{service.id}/buy".*?</form>', html, re.DOTALL
+    )
+    assert form is not None, "no pay form"
+    fields = re.findall(r'name="(csrf|key|total|upgrade|quantity)" value="([^"]*)"', form.group(0))
+    data: dict[str, object] = {name: value for name, value in fields if name != "upgrade"}
+    data["upgrade"] = [value for name, value in fields if name == "upgrade"]
+    assert (chosen, "2", str(quoted.total.minor)) == (
+        data["upgrade"],
+        data["quantity"],
+        data["total"],
+    )
+    paid = client.post(f"/services/{service.id}/buy", data={**data, "method": "card"})
+    assert 303 == paid.status_code
+    assert paid.headers["Location"].startswith("/orders/")
+    (order,) = host.market.orders_of(buyer)[:1]
+    assert (orders_before + 1, quoted, cart_before) == (
+        len(host.market.orders_of(buyer)),
+        order.quote,
+        host.market.cart(buyer).lines,
+    )
+
+
+def test_a_changed_price_on_the_order_now_page_charges_nothing_and_shows_the_new_one(app, host):
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, "layla@example.com")
+    service = _another_service(host, _service_with_upgrades(host))
+    html = client.get(f"/services/{service.id}/buy").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(csrf|key|total|quantity)" value="([^"]*)"', html))
+    seller, admin = Actor.member(service.seller_id), Actor.admin(MemberId("staff"))
+    host.market.edit_service(seller, service.id, base_price=service.base_price * 2, key="now-up")
+    host.market.moderate_service(admin, service.id, key="now-up-ok")
+    refused = client.post(
+        f"/services/{service.id}/buy", data={**fields, "method": "card"}, follow_redirects=True
+    )
+    said = _text(refused.get_data(as_text=True))
+    assert "The total is now" in said
+    assert "nothing was paid" in said
+    assert format_money(service.base_price * 2, "en") in said  # the page shows the new price
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("ar", "كانت الخدمة في سلتك، فعُدّل بندها"), ("en", "already in your cart: its line now has")],
+)
+def test_adding_a_service_already_in_the_cart_says_its_line_was_replaced(app, host, lang, said):
+    # a walk-through: adding again silently replaced the line's upgrades and quantity
+    client = app.test_client()
+    client.get(f"/lang/{lang}?next=/")
+    log_in(client, "hind@example.com" if lang == "ar" else "tariq@example.com")
+    service = _service_with_upgrades(host)
+    for n in (1, 2):
+        page = client.get(f"/services/{service.id}").data
+        added = client.post(
+            f"/services/{service.id}/cart",
+            data={"csrf": csrf_of(page), "key": f"again-{lang}-{n}", "quantity": str(n)},
+            follow_redirects=True,
+        )
+    assert said in _text(added.get_data(as_text=True))

@@ -21,7 +21,7 @@ from microgigs import ledger as lg
 from microgigs._checks import page_cursor, whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
-from microgigs.catalog import CartLine, Service, ServiceStatus
+from microgigs.catalog import Cart, CartLine, Service, ServiceStatus
 from microgigs.errors import (
     CurrencyMismatch,
     InvalidType,
@@ -29,8 +29,9 @@ from microgigs.errors import (
     MissingField,
     NotFound,
     PermissionDenied,
+    ServiceNotAvailable,
 )
-from microgigs.ids import MemberId, OrderId, ServiceId, WithdrawalId
+from microgigs.ids import MemberId, OrderId, ServiceId, UpgradeId, WithdrawalId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace._project_queries import (
     BidView,
@@ -74,6 +75,7 @@ __all__ = [
     "ProjectCard",
     "ProjectPage",
     "Queries",
+    "QuoteView",
     "RankedBid",
     "RequestsPage",
     "ServicePage",
@@ -170,6 +172,15 @@ class CartView:
 
     lines: tuple[PricedLine, ...]
     total: Money
+    balance: Money
+
+
+@attrs.frozen
+class QuoteView:
+    """One service priced now as ``order_now`` would charge it, and the buyer's balance."""
+
+    service: Service
+    quote: Quote
     balance: Money
 
 
@@ -453,6 +464,44 @@ class Queries(ReadSide):
                 Money.zero(self.policy.currency),
             )
             return CartView(tuple(lines), total, uow.ledger.balance(lg.wallet(member_id)))
+
+    def quote(
+        self,
+        actor: Actor,
+        service_id: ServiceId,
+        *,
+        upgrade_ids: Sequence[UpgradeId] = (),
+        quantity: int = 1,
+    ) -> QuoteView:
+        """What ordering one service now costs (what ``order_now`` charges), and the balance.
+
+        Refused as ``order_now`` refuses: the buyer's own service, one not on sale, an
+        upgrade it does not offer or chosen twice, a quantity out of range, a unit above the
+        cap. It writes nothing, and the cart is not touched.
+        """
+        with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("order a service"))
+            buyer = uow.members.get(member_id)
+            buyer.require_can_trade()
+            _check_id(_("service"), service_id)
+            service = uow.services.get(service_id)
+            service.require_buyable_by(member_id)
+            if not uow.members.can_trade(service.seller_id):  # as order_now says it
+                raise ServiceNotAvailable(service_id=service.id, status=_("unavailable for now"))
+            line = Cart(member_id).put(  # checked as a cart line is; the cart is not read
+                buyer,
+                service,
+                self.policy.catalog,
+                upgrade_ids=upgrade_ids,
+                quantity=quantity,
+            )
+            priced = quote(
+                service.snapshot(),
+                self.policy,
+                upgrade_ids=line.upgrade_ids,
+                quantity=line.quantity,
+            )
+            return QuoteView(service, priced, uow.ledger.balance(lg.wallet(member_id)))
 
     def requests_page(self, actor: Actor | None, *, limit: int = 50) -> RequestsPage:
         """Requests open now with their offers, and the member's own in every status."""
