@@ -242,6 +242,9 @@ _OWN_KAF: Final = frozenset(
     ]
 )
 _CLITIC_BEFORE_MASDAR: Final = ("ب", "ل")
+# after ل, a letter that makes it no preposition, or that the light stemmer would strip
+# again: للـ is the article's (للشركة), لو and لا begin words of their own (لوحة, لاعب)
+_NOT_AFTER_LAM: Final = frozenset("لواي")
 
 
 # Broken plurals and derived forms, on light stems (first match wins): each folds the
@@ -324,6 +327,8 @@ def _clitics(word: str) -> str:
         or rest in _CANONICAL  # بفلاتر
     ):
         word = rest
+    elif word.startswith("ل") and rest[:1] not in _NOT_AFTER_LAM and len(_core(rest)) >= _SHORTEST:
+        word = rest  # «for» before a noun: لعيادة, لغرف (لغات, لعبة, لوحة keep their ل)
     if word not in _OWN_KAF:
         for pronoun in _PRONOUNS:
             if word.endswith(pronoun) and len(word) - len(pronoun) >= _SHORTEST:
@@ -333,6 +338,17 @@ def _clitics(word: str) -> str:
                 break
     if word.endswith("ا") and len(word) >= _LONG_ENOUGH:
         word = word[:-1]  # tanween alef: شعاراً, احترافياً
+    return word
+
+
+def _core(word: str) -> str:
+    """A word without the endings of a plural, a feminine or an adjective of relation.
+
+    What is left of لغويات or لغات is one or two letters, too few for a noun after «for»:
+    their ل is their own.
+    """
+    for ending in ("ا", "ات", "ون", "ين", "ه", "ي"):
+        word = word.removesuffix(ending)
     return word
 
 
