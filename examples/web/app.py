@@ -1234,11 +1234,16 @@ def account() -> str | Response:
     if g.admin:
         return redirect("/admin", 303)
     market = _market()
+    # what the member paid as a client too (a walk-through: a client who had funded a
+    # milestone read "no purchases yet"), among their latest contracts on either side
+    paid_into = [c for c in market.my_contracts(me, limit=MINE_PAGE) if c.client_id == me.member_id]
     return render_template(
         "account.html",
         member=market.member(me),
         balances=market.balances(me),
         purchases=market.orders_of(me)[:5],
+        contracts=paid_into[:5],
+        titles={c.id: _project_title(me, c.project_id) for c in paid_into[:5]},
         inquiries=market.inquiries(me),
     )
 
