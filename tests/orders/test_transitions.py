@@ -122,10 +122,19 @@ PERMISSIVE = attrs.evolve(
     ),
 )
 CANCELLATION_ANSWERS = {E.ACCEPT_CANCELLATION, E.REFUSE_CANCELLATION}
-# answers to a delivery that its auto-accept period ends: fired within it
-IN_ANSWER_TIME = {
+# answers to a delivery that its auto-accept period ends, and refusals of a cancellation
+# that its 48 hours end: fired within them
+DELIVERY_ANSWERS = {
     (AWAITING_ACCEPTANCE, E.REQUEST_MODIFICATION, P.BUYER),
     (AWAITING_ACCEPTANCE, E.REPORT_PROBLEM, P.BUYER),
+}
+IN_ANSWER_TIME = {
+    *DELIVERY_ANSWERS,
+    *(
+        (status, E.REFUSE_CANCELLATION, party)
+        for status in (AWAITING_INSTRUCTIONS, IN_PROGRESS, AWAITING_ACCEPTANCE)
+        for party in (P.BUYER, P.SELLER)
+    ),
 }
 
 
@@ -224,8 +233,8 @@ def test_guards_refuse_before_their_time(status, event, party):
 
 @pytest.mark.parametrize(
     ("status", "event", "party"),
-    sorted(IN_ANSWER_TIME),
-    ids=[f"{s.value}-{e.value}-{p.value}" for s, e, p in sorted(IN_ANSWER_TIME)],
+    sorted(DELIVERY_ANSWERS),
+    ids=[f"{s.value}-{e.value}-{p.value}" for s, e, p in sorted(DELIVERY_ANSWERS)],
 )
 def test_a_delivery_past_its_days_for_an_answer_is_accepted_and_nothing_else(status, event, party):
     # a hostile review: between the auto-accept time and the next tick, the buyer could
@@ -250,3 +259,39 @@ def test_an_actor_that_is_no_actor_is_a_type_error_and_changes_nothing(actor):
     with pytest.raises(InvalidType):
         order.apply(OrderEvent.DELIVER, actor, EPOCH, KHAMSAT.orders)  # type: ignore[arg-type]
     assert before == order
+
+
+@pytest.mark.parametrize("status", [AWAITING_INSTRUCTIONS, IN_PROGRESS, AWAITING_ACCEPTANCE])
+def test_a_cancellation_request_past_its_hours_is_accepted_and_no_longer_refused(status):
+    # the same window as a delivery's (a hostile review, 2026-12-07): after the 48 hours,
+    # before the next tick, the seller could still refuse and the buyer's money stayed held
+    order = order_in(status, KHAMSAT)
+    asked = EPOCH + timedelta(hours=4)
+    order.apply(E.REQUEST_CANCELLATION, BUYER, asked, KHAMSAT.orders)
+    due = asked + KHAMSAT.orders.mutual_cancellation_auto_accept_after
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet) as refused:
+        order.apply(E.REFUSE_CANCELLATION, SELLER, due, KHAMSAT.orders)
+    assert before == attrs.asdict(order)
+    assert "accepted by itself" in translate_error(refused.value, "en")
+    order.apply(E.AUTO_ACCEPT_CANCELLATION, SYSTEM, due, KHAMSAT.orders)
+    assert CANCELLED is order.status
+
+
+def test_a_late_delivery_past_its_days_for_an_answer_is_no_longer_cancelled_as_late():
+    # where the policy lets a buyer cancel a delivery that came late, it may do so while
+    # the delivery waits for an answer, not once it is due to complete by itself
+    policy = attrs.evolve(
+        KHAMSAT,
+        orders=attrs.evolve(KHAMSAT.orders, buyer_may_cancel_late_while_awaiting_acceptance=True),
+    )
+    order = order_in(IN_PROGRESS, policy)
+    late = order.deadline + timedelta(days=1)
+    order.apply(E.DELIVER, SELLER, late, policy.orders, **payload(E.DELIVER))
+    due = late + timedelta(days=3)
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet):
+        order.apply(E.CANCEL_LATE, BUYER, due, policy.orders)
+    assert before == attrs.asdict(order)
+    order.apply(E.CANCEL_LATE, BUYER, due - timedelta(seconds=1), policy.orders)
+    assert CANCELLED is order.status

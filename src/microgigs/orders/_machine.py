@@ -118,18 +118,36 @@ def _cancellation_unanswered(
     )
 
 
+def _open_to_an_answer(order: _Order, party: Party, now: datetime, policy: OrderPolicy) -> bool:
+    """The other party asked to cancel, and the request's hours for an answer are not over."""
+    return _cancellation_asked_by_other(order, party, now, policy) and not (
+        _cancellation_unanswered(order, party, now, policy)
+    )
+
+
+def _delivered_late_and_open(
+    order: _Order, party: Party, now: datetime, policy: OrderPolicy
+) -> bool:
+    """A late delivery the buyer may still cancel: its days for an answer are not over."""
+    return _delivered_late(order, party, now, policy) and _answer_time_left(
+        order, party, now, policy
+    )
+
+
 LATE: Final = Guard(
     "late: the deadline passed and no delivery met it",
     _("the seller is not late: the delivery deadline has not passed, or a delivery met it"),
     _late,
 )
 DELIVERED_LATE: Final = Guard(
-    "delivered after the deadline, and the policy allows it while awaiting acceptance",
+    "delivered after the deadline, the policy allows it while awaiting acceptance,"
+    " and the auto-accept period since the delivery has not passed",
     _(
         "a delivery awaits your answer: an order is then cancelled as late only where the"
-        " site allows it, and only if it was delivered after its deadline"
+        " site allows it, only if it was delivered after its deadline, and only before its"
+        " time for an answer is over"
     ),
-    _delivered_late,
+    _delivered_late_and_open,
 )
 AUTO_ACCEPT_DUE: Final = Guard(
     "the auto-accept period since the delivery has passed",
@@ -155,6 +173,14 @@ ASKED_BY_OTHER: Final = Guard(
     "the other party asked to cancel",
     _("there is no cancellation request from the other party to answer"),
     _cancellation_asked_by_other,
+)
+CANCELLATION_OPEN: Final = Guard(
+    "the other party asked to cancel, and the period for an answer has not passed",
+    _(
+        "there is no cancellation request from the other party open to your answer (one"
+        " unanswered for its hours is accepted by itself)"
+    ),
+    _open_to_an_answer,
 )
 CANCELLATION_UNANSWERED: Final = Guard(
     "a cancellation request went unanswered for its period",
@@ -206,7 +232,8 @@ def _rules() -> Iterable[Rule]:
     for status in _OPEN:
         yield Rule(status, _E.REQUEST_CANCELLATION, status, _BOTH, NO_OPEN_CANCELLATION)
         yield Rule(status, _E.ACCEPT_CANCELLATION, _S.CANCELLED, _BOTH, ASKED_BY_OTHER)
-        yield Rule(status, _E.REFUSE_CANCELLATION, status, _BOTH, ASKED_BY_OTHER)
+        # past its hours, a request is accepted (even before tick records it)
+        yield Rule(status, _E.REFUSE_CANCELLATION, status, _BOTH, CANCELLATION_OPEN)
         yield Rule(
             status, _E.AUTO_ACCEPT_CANCELLATION, _S.CANCELLED, _SYSTEM, CANCELLATION_UNANSWERED
         )
