@@ -98,6 +98,7 @@ from microgigs.errors import (
     ServiceNotAvailable,
     StaleWrite,
     UnknownUpgrade,
+    UsernameTaken,
 )
 from microgigs.ids import (
     BidId,
@@ -2876,19 +2877,22 @@ def register() -> str | Response:
         _refuse(arabic if g.lang == "ar" else english)
         return render_template("register.html", problems=problems), 400  # type: ignore[return-value]
     created: list[tuple[Account, bool]] = []
-    if not command(
-        lambda k: created.append(
-            _host().register(
-                username=form.get("username", ""),
-                email=form.get("email", ""),
-                first_name=form.get("first_name", ""),
-                family_name=form.get("family_name", ""),
-                password=password,
-                key=k,
+    taken: dict[str, str] = {}
+
+    def register_or_say_what_is_taken(key: str) -> None:
+        try:
+            created.append(_host().register(**given, password=password, key=key))
+        except (UsernameTaken, EmailTaken) as error:
+            # said under the field to change (a walk-through: a banner at the top)
+            taken["username" if isinstance(error, UsernameTaken) else "email"] = _said(
+                error, g.lang
             )
-        )
-    ):
+
+    if not command(register_or_say_what_is_taken):
         return render_template("register.html", problems={}), 400  # type: ignore[return-value]
+    if taken:
+        _refuse(_FIELDS_REFUSED[0] if g.lang == "ar" else _FIELDS_REFUSED[1])
+        return render_template("register.html", problems=taken), 400  # type: ignore[return-value]
     account, made = created[0]
     if not made:
         # a replay of a registration already made (its key sent again): it never logs

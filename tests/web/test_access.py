@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from app import bootstrap, create_app
 from forms import ask_a_logo_seller, csrf_of, log_in
 
@@ -119,6 +120,25 @@ def test_registration_names_every_refused_field_at_once_under_each(app):
         assert 'aria-invalid="true"' in attributes
         assert f"{field}-error" in attributes
     assert "aria-invalid" not in re.search(r'<input name="first_name"[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "field", "named"),
+    [("ahmad", "new-taken@example.com", "username", "ahmad"),
+     ("new_one_taken", "AHMAD@example.com", "email", "ahmad@example.com")],
+)  # fmt: skip
+def test_a_taken_username_or_email_is_said_under_its_field(app, username, email, field, named):
+    # a walk-through (2026-12-07): a taken e-mail was a banner at the top of the page,
+    # not under the field to change
+    page = _registering_in_english(app)(username, email, "long-enough-password")
+    assert 400 == page.status_code
+    html = page.data.decode()
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error"[^>]*>([^<]+)</p>', html))
+    assert [field] == list(said)
+    assert named in said[field]
+    attributes = re.search(rf'<input name="{field}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in attributes
+    assert "correct what is said under each field" in html
 
 
 def test_every_demo_status_and_page_renders_in_both_languages(app):
