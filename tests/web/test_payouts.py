@@ -160,3 +160,20 @@ def test_the_withdraw_box_says_the_minimum_and_when_earnings_clear(app, host):
     page = _text(client.get("/dashboard").data)
     assert "The least you can withdraw is $10.00" in page
     assert "earnings become available 14 days after it is completed" in page
+
+
+def test_a_seller_with_no_payout_method_is_told_when_earnings_can_be_withdrawn(app):
+    # a walk-through (2026-12-07): the rule was said only beside the withdrawal form, which
+    # a seller without a payout method never sees
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    token = csrf_of(client.get("/register").data)
+    client.post("/register", data={
+        "csrf": token, "username": "no_payout_yet", "email": "no-payout@example.com",
+        "first_name": "ليلى", "family_name": "حسن", "password": "long-enough-password",
+    })  # fmt: skip
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Add a payout method first" in html
+    rules = re.search(r'id="withdraw-rules">(.*?)</p>', html, re.DOTALL)
+    assert rules is not None
+    assert "become available" in _text(rules.group(1).encode())
