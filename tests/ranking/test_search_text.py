@@ -274,6 +274,8 @@ def test_and_before_with_the_and_their_are_read_past():
         ("كتاب", "تصميم غلاف لكتاب"),
         ("خرائط", "إضافة نشاطك لخرائط جوجل"),
         ("شرح", "فيديو لشرح منتجك"),
+        ("قناة", "تصميم غلاف لقناتك على يوتيوب"),  # a new user's probe: قناتك read as a plural
+        ("قناة يوتيوب", "إدارة قناتك على يوتيوب"),
     ],
 )
 def test_for_before_a_noun_is_read_past(query, text):

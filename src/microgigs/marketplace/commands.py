@@ -1586,14 +1586,17 @@ def _describe(kind: type) -> str:
 
 
 def render_commands() -> str:
-    """The commands as a Markdown table: name, fields (``?``: optional), what each may raise.
+    """The commands as a Markdown table: name, fields, what each may raise.
+
+    A field is written ``name=`` when it is given by keyword, and ends in ``?`` when it is
+    optional.
 
     ``docs/marketplace.md`` holds this table; a test keeps the two the same.
     """
     lines = ["| command | fields | may raise, besides every command's |", "|---|---|---|"]
     for name, kind in COMMANDS.items():
         fields = " ".join(
-            f.name + ("" if f.default is attrs.NOTHING else "?")
+            f.name + ("=" if f.kw_only else "") + ("" if f.default is attrs.NOTHING else "?")
             for f in attrs.fields(kind)
             if f.name not in _EVERY_FIELD
         )

@@ -333,8 +333,10 @@ def _clitics(word: str) -> str:
         for pronoun in _PRONOUNS:
             if word.endswith(pronoun) and len(word) - len(pronoun) >= _SHORTEST:
                 word = word[: -len(pronoun)]
-                if word.endswith("ت") and not word.endswith("ات"):
-                    word = word[:-1] + "ه"  # the ta marbuta before a pronoun: شركتك
+                if word.endswith("ت") and (not word.endswith("ات") or len(word) == _SHORTEST + 1):
+                    # the ta marbuta before a pronoun: شركتك, and قناتك (two letters before
+                    # ات are too few for a plural: قناة's own alef)
+                    word = word[:-1] + "ه"
                 break
     if word.endswith("ا") and len(word) >= _LONG_ENOUGH:
         word = word[:-1]  # tanween alef: شعاراً, احترافياً
@@ -347,6 +349,10 @@ def _core(word: str) -> str:
     What is left of لغويات or لغات is one or two letters, too few for a noun after «for»:
     their ل is their own.
     """
+    for pronoun in _PRONOUNS:  # لغاتك: «your languages»
+        if word.endswith(pronoun):
+            word = word.removesuffix(pronoun)
+            break
     for ending in ("ا", "ات", "ون", "ين", "ه", "ي"):
         word = word.removesuffix(ending)
     return word
