@@ -1144,9 +1144,9 @@ def add_to_cart(service_id: str) -> Response:
     """
     upgrades = [UpgradeId(u) for u in request.form.getlist("upgrade")]
     quantity = _whole("quantity", 1)
-    me = actor()  # logged out: to the log-in page first, the choices kept
-    if "now" in request.form:
+    if "now" in request.form:  # logged out, the priced page sends to the log-in, then back
         return redirect(_order_now_page(service_id, upgrades, quantity), 303)
+    me = actor()  # logged out: to the log-in page first, the choices kept
     in_cart = any(p.line.service_id == service_id for p in _market().cart(me).lines)
     if command(
         lambda k: _market().add_to_cart(
@@ -1477,9 +1477,38 @@ def act(order_id: str, action: str) -> Response:
     if action not in actions:
         _discard(files)
         abort(404)
-    if not command(actions[action], _DONE.get(action, ("تم", "Done"))):
+    done: tuple[str, str] | Callable[[], tuple[str, str]] = _DONE.get(action, ("تم", "Done"))
+    if action == "message":
+        done = _message_sent(me, oid)
+    if not command(actions[action], done):
         _discard(files)  # a delivery the rules refused keeps no files
     return redirect(url_for("order", order_id=order_id), 303)
+
+
+def _message_sent(me: Actor, order_id: OrderId) -> Callable[[], tuple[str, str]]:
+    """What a sent message did: the buyer's first one (the instructions) starts the work.
+
+    A walk-through: the page said only "your message was sent" while the order had moved
+    to in progress with a delivery date.
+    """
+    try:
+        waited = _market().order(me, order_id).status is OrderStatus.AWAITING_INSTRUCTIONS
+    except MicrogigsError:  # not a party: the command says so
+        waited = False
+
+    def said() -> tuple[str, str]:
+        order = _market().order(me, order_id)
+        if not waited or order.status is not OrderStatus.IN_PROGRESS or order.deadline is None:
+            return _DONE["message"]
+        due = {
+            lang: format_datetime(order.deadline, lang, time_format="short") for lang in LANGUAGES
+        }
+        return (
+            f"أُرسلت تعليماتك وبدأ العمل على طلبك: موعد التسليم \u2068{due['ar']}\u2069",
+            f"Your instructions were sent and the work has started: delivery is due {due['en']}",
+        )
+
+    return said
 
 
 _DONE: Final = {

@@ -292,7 +292,7 @@ def test_a_search_says_why_a_result_holding_none_of_its_words_is_there(tmp_path)
     assert "<mark>يوتيوب</mark>" in page
 
 
-def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_after_login(app):
+def test_order_now_while_logged_out_comes_back_to_its_priced_page_after_login(app):
     # issue 18 item 19: it ended on "405 Method Not Allowed" after logging in, choices lost
     listing = app.extensions["host"].market.search(ListingQuery(text="شعار", limit=1)).listings[0]
     service = app.extensions["host"].market.service(None, listing.service_id)
@@ -306,7 +306,9 @@ def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_afte
         headers={"Referer": f"http://localhost{page_path}"},
     )
     assert 303 == answer.status_code
-    target = answer.headers["Location"]
+    priced = client.get(answer.headers["Location"])  # the page that prices it: log in first
+    assert 303 == priced.status_code
+    target = priced.headers["Location"]
     assert target.startswith("/login?next=")
     page = client.get(target).data.decode()
     assert "يلزم تسجيل الدخول" in page  # the login page says why it is there
@@ -320,11 +322,13 @@ def test_order_now_while_logged_out_returns_to_the_service_with_the_choices_afte
         },
     )
     back_to = login.headers["Location"]
-    assert back_to.startswith(page_path)
-    service_page = client.get(back_to).data.decode()
+    # a walk-through (2026-12-07): it came back to the service page, "order now" to click again
+    assert back_to.startswith(f"{page_path}/buy?")
+    buy_page = client.get(back_to).data.decode()
     for upgrade_id in chosen:
-        assert re.search(rf'value="{upgrade_id}"[^>]*checked', service_page), upgrade_id
-    assert re.search(r'name="quantity" value="2"', service_page)
+        assert re.search(rf'name="upgrade" value="{upgrade_id}"', buy_page), upgrade_id
+    assert re.search(r'name="quantity" value="2"', buy_page)
+    assert 'id="pay-now"' in buy_page
 
 
 def test_a_cards_stars_are_its_pages_stars(app):

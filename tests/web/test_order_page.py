@@ -137,3 +137,25 @@ def test_the_seller_reads_what_the_order_pays_after_commission_and_the_buyer_doe
     shopper = app.test_client()
     log_in(shopper, buyer.email)
     assert b'id="earnings"' not in shopper.get(f"/orders/{order.id}").data
+
+
+def test_the_buyers_instructions_say_the_work_started_and_when_it_is_due(app, host):
+    # a walk-through (2026-12-07): the page said only "your message was sent" while the
+    # order had moved to in progress with a delivery date
+    order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_INSTRUCTIONS)
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, buyer.email)
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    sent = client.post(
+        f"/orders/{order.id}/message",
+        data={"csrf": token, "body": "الاسم: نخلة، والألوان خضراء."},
+        follow_redirects=True,
+    )
+    said = _text(sent.data)
+    assert "Your instructions were sent and the work has started: delivery is due" in said
+    token = csrf_of(client.get(f"/orders/{order.id}").data)
+    again = client.post(
+        f"/orders/{order.id}/message", data={"csrf": token, "body": "شكرًا"}, follow_redirects=True
+    )
+    assert "Your message was sent" in _text(again.data)
