@@ -107,14 +107,20 @@ def test_both_parties_read_the_sellers_instructions_and_the_next_automatic_step(
     log_in(client, seller.email)
     mine = _text(client.get(f"/orders/{order.id}").data)
     assert "Send the seller" not in mine
+    assert "Your instructions to the buyer" in mine  # a walk-through: «تعليمات البائع» to her
     assert order.service.instructions.split()[0] in mine
     delivered, _seller, waiting = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
     log_in(client, waiting.email)
     accepting = _text(client.get(f"/orders/{delivered.id}").data)
     by_itself = (
-        r"If nothing happens before .+, the next step happens by itself: accept the delivery"
-    )
+        r"If you neither accept the delivery nor ask for a modification before .+, it is"
+        r" accepted by itself and the order completes\."
+    )  # a walk-through (2026-12-07): "if nothing happens …, the next step: …" read oddly
     assert re.search(by_itself, accepting)
+    log_in(client, _seller.email)
+    assert "If the buyer does not answer the delivery before" in _text(
+        client.get(f"/orders/{delivered.id}").data
+    )
     cancelled, _s, gone = _order_in(host, OrderStatus.CANCELLED)
     log_in(client, gone.email)
     assert "Send the seller your instructions" not in _text(

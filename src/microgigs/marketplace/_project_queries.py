@@ -200,6 +200,8 @@ class ContractPage:
     next_commands: tuple[str, ...]
     reviews: tuple[ContractReview, ...] = ()
     """The reviews its reader may see: their own, and both once published."""
+    reviews_published: bool = attrs.field(default=False, kw_only=True)
+    """Whether both reviews are published (else a reader's own one is theirs alone)."""
     fees: Money = attrs.field(kw_only=True)
     """The client's fees paid with the funded milestones."""
     fees_refunded: Money = attrs.field(kw_only=True)
@@ -554,6 +556,7 @@ class ProjectQueries(ReadSide):
             contract.held(),
             next_commands(contract, actor, self.clock.now(), self.policy.projects),
             reviews,
+            reviews_published=published,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
             fees_kept=contract.fees_kept(),
