@@ -384,3 +384,20 @@ def test_options_may_follow_the_name_and_its_fields(tmp_path):
         stray.returncode,
         stray.stderr.strip().splitlines()[-1].split("error: ")[1],
     )
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
+    # a new user's probe (2026-12-07): `read … | head -5` ended in a BrokenPipeError traceback
+    db = str(tmp_path / "m.sqlite3")
+    cli("--db", db, "demo")
+    reading = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
+        [sys.executable, str(CLI), "--db", db, "read", "is_empty"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reading.stdout is not None
+    reading.stdout.close()  # the reader is gone before a line is written
+    _out, errors = reading.communicate(timeout=60)
+    assert "Traceback" not in errors
+    assert "BrokenPipeError" not in errors

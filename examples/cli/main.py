@@ -27,6 +27,7 @@ import argparse
 import difflib
 import inspect
 import json
+import os
 import sys
 import types
 import typing
@@ -501,5 +502,20 @@ def _listed(rows: Iterable[tuple[str, list[str]]]) -> str:
     )
 
 
+def _to_a_closed_pipe_quietly() -> int:
+    """``main()``, ended quietly when the reader of its output stops early (``| head``).
+
+    The output already read is all the reader wanted; what remains is written nowhere
+    (Python's advice for SIGPIPE), with no traceback.
+    """
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_to_a_closed_pipe_quietly())
