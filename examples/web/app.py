@@ -94,6 +94,7 @@ from microgigs.errors import (
     InvalidType,
     MemberSuspended,
     NotFound,
+    OwnService,
     PermissionDenied,
     ServiceNotAvailable,
     StaleWrite,
@@ -733,6 +734,10 @@ def _plainer(error: MicrogigsError) -> tuple[str, str] | None:
             f"لا يوجد ما طلبته ({gettext(error.kind, 'ar')})، أو لم يعد متاحًا لك.",
             f"There is no such {gettext(error.kind, 'en')}, or it is no longer yours to see.",
         )
+    if isinstance(error, OwnService) and _INTERNAL_ID.fullmatch(str(error.service_id)):
+        # the reader's own service, on its page: its id says nothing (a walk-through)
+        arabic, english = gettext(error.action, "ar"), gettext(error.action, "en")
+        return (f"لا يمكنك {arabic}.", f"You cannot {english}.")
     own = getattr(error, "member_id", None) == g.get("member_id")
     if isinstance(error, EmailNotVerified) and not own:
         return None  # another member's address: the library's words say whose

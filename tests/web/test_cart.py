@@ -329,3 +329,15 @@ def test_adding_a_service_already_in_the_cart_says_its_line_was_replaced(app, ho
             follow_redirects=True,
         )
     assert said in _text(added.get_data(as_text=True))
+
+
+def test_a_seller_opening_the_order_now_page_of_their_own_service_reads_no_id(app, host):
+    # a walk-through (2026-12-07): «لا يمكنك شراء خدمتك (01M6VES1XPY1P04PT17Y59M0H2).»
+    service = _service_with_upgrades(host)
+    seller = host.market.member(Actor.system(), service.seller_id)
+    client = app.test_client()
+    log_in(client, seller.email)
+    answer = client.get(f"/services/{service.id}/buy", follow_redirects=True)
+    said = _text(answer.get_data(as_text=True))
+    assert "لا يمكنك شراء خدمتك." in said
+    assert service.id not in said
