@@ -165,3 +165,20 @@ def test_the_buyers_instructions_say_the_work_started_and_when_it_is_due(app, ho
         f"/orders/{order.id}/message", data={"csrf": token, "body": "شكرًا"}, follow_redirects=True
     )
     assert "Your message was sent" in _text(again.data)
+
+
+def test_the_orders_list_names_the_other_party_of_each_order(app, host):
+    # a walk-through (2026-12-07): three rows of «تصميم شعار احترافي لشركتك», nothing to
+    # tell them apart
+    order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
+    client = app.test_client()
+    log_in(client, seller.email)
+    selling = client.get("/orders?as=seller").data.decode()
+    row = re.search(rf'<a href="/orders/{order.id}">.*?</tr>', selling, re.DOTALL)
+    assert row is not None
+    assert f"{buyer.first_name} {buyer.family_name}" in row.group(0)
+    log_in(client, buyer.email)
+    buying = client.get("/orders").data.decode()
+    row = re.search(rf'<a href="/orders/{order.id}">.*?</tr>', buying, re.DOTALL)
+    assert row is not None
+    assert f"{seller.first_name} {seller.family_name}" in row.group(0)
