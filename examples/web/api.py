@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from http import HTTPStatus
@@ -57,7 +57,7 @@ from microgigs.l10n import translate_error
 from microgigs.marketplace import Marketplace
 from microgigs.marketplace.commands import COMMANDS, converter, structure_command
 from microgigs.marketplace.queries import Balances, ProjectCard, ProjectPage
-from microgigs.orders import Order, OrderStatus
+from microgigs.orders import Message, Order, OrderStatus
 from microgigs.projects import Contract
 from microgigs.ranking import ListingQuery, Ordering, matches
 from microgigs.withdrawals import Withdrawal
@@ -688,19 +688,21 @@ def order(order_id: str) -> Response:
     actor = _actor()
     messages = _market().conversation(actor, OrderId(order_id))
     found = _market().order(actor, OrderId(order_id))
-    return jsonify(
-        order=_order(found),
-        messages=[
-            {
-                "author_id": m.author_id,
-                "kind": m.kind.value,
-                "body": m.body,
-                "attachments": list(m.attachments),
-                "sent_at": m.sent_at.isoformat(),
-            }
-            for m in messages
-        ],
-    )
+    return jsonify(order=_order(found), messages=_messages(messages))
+
+
+def _messages(messages: Iterable[Message]) -> list[dict[str, object]]:
+    """A conversation (an order's or a contract's), oldest first."""
+    return [
+        {
+            "author_id": m.author_id,
+            "kind": m.kind.value,
+            "body": m.body,
+            "attachments": list(m.attachments),
+            "sent_at": m.sent_at.isoformat(),
+        }
+        for m in messages
+    ]
 
 
 @api.post("/orders/<order_id>/events")
@@ -881,6 +883,7 @@ def contract(contract_id: str) -> Response:
         refunded=_money(page.refunded),
         held=_money(page.held),
         next_commands=list(page.next_commands),
+        messages=_messages(page.messages),
     )
 
 

@@ -2572,8 +2572,8 @@ def contract_action(contract_id: str, action: str) -> Response:
         else None
     )
     sending = (action == "submit" and freelancer) or (
-        action == "dispute_note" and (client or freelancer)
-    )  # a submission is the freelancer's; a dispute hears both sides
+        action in {"dispute_note", "message"} and (client or freelancer)
+    )  # a submission is the freelancer's; a dispute and the conversation hear both sides
     side = "f" if freelancer else "c"
     files = _keep_uploads(f"contracts/{cid}", side) if sending else []
     actions: dict[str, Callable[[str], object]] = {
@@ -2594,6 +2594,7 @@ def contract_action(contract_id: str, action: str) -> Response:
         "ask_cancel": lambda k: market.ask_to_cancel_contract(me, cid, key=k),
         "take_back": lambda k: market.take_back_cancellation(me, cid, key=k),
         "answer_cancel": lambda k: market.answer_contract_cancellation(me, cid, agree=agree, key=k),
+        "message": lambda k: market.send_contract_message(me, cid, text, files, key=k),
         "review": lambda k: market.review_contract(
             me,
             cid,
@@ -2634,6 +2635,7 @@ _ENDED_AT_ONCE: Final = (
 )
 """What ending a contract says when it ends at once, nothing having been funded."""
 _CONTRACT_DONE: Final = {
+    "message": ("أُرسلت رسالتك", "Your message was sent"),
     "answer_offer": (
         "قبلت العقد؛ يبدأ العمل حين يموّل العميل الدفعة",
         "Contract accepted: work starts once the client funds a milestone",

@@ -101,9 +101,16 @@ PROJECT = {
         "contracts": STRINGS,
     },
 }  # fmt: skip
+MESSAGES = {"type": "array", "items": {
+    "type": "object", "properties": {
+        "author_id": {"type": "string"}, "kind": {"type": "string"},
+        "body": {"type": "string"}, "attachments": {"type": "array", "items": {"type": "string"}},
+        "sent_at": {"type": "string", "format": "date-time"}}}}  # fmt: skip
+"""A conversation, an order's or a contract's, oldest first."""
 CONTRACT_PAGE = {
     "type": "object",
-    "required": ["contract", "funded", "released", "refunded", "held", "next_commands"],
+    "required": ["contract", "funded", "released", "refunded", "held", "next_commands",
+                 "messages"],
     "properties": {
         "contract": {"type": "object", "required": ["id", "status", "total", "milestones"],
             "properties": {
@@ -132,6 +139,7 @@ CONTRACT_PAGE = {
                 "proposed_by": {"type": ["string", "null"]}}},
         "funded": MONEY, "released": MONEY, "refunded": MONEY, "held": MONEY,
         "next_commands": STRINGS,
+        "messages": MESSAGES,
     },
 }  # fmt: skip
 WITHDRAWAL = {
@@ -430,12 +438,7 @@ def _document() -> dict[str, Any]:
                 "operationId": "getOrder", "summary": "An order and its conversation",
                 "security": BEARER, "parameters": [_path("order_id")],
                 "responses": {"200": _json({"type": "object", "required": ["order", "messages"],
-                    "properties": {"order": ORDER, "messages": {"type": "array", "items": {
-                        "type": "object", "properties": {
-                            "author_id": {"type": "string"}, "kind": {"type": "string"},
-                            "body": {"type": "string"}, "attachments": {
-                                "type": "array", "items": {"type": "string"}},
-                            "sent_at": {"type": "string", "format": "date-time"}}}}}}),
+                    "properties": {"order": ORDER, "messages": MESSAGES}}),
                     **_errors(401, 403, 404)},
             }},
             "/api/v1/orders/{order_id}/events": {"post": {

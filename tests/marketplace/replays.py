@@ -651,6 +651,11 @@ def _project_plays(m, s, sara, ahmad, mona):
         lambda k: m.answer_contract_cancellation(ahmad, s["c-answer-cancel"], agree=False, key=k),
     )
     yield Play(
+        "send_contract_message",
+        lambda k: m.send_contract_message(ahmad, s["c-fund"], "هل وصلتك الملفات؟", key=k),
+        lambda k: m.send_contract_message(ahmad, s["c-fund"], "أرسلت الملفات", key=k),
+    )
+    yield Play(
         "review_contract",
         lambda k: m.review_contract(
             ahmad, s["c-review"], [AspectRating(a, 5) for a in CLIENT_ASPECTS], "ممتاز", key=k

@@ -1643,3 +1643,52 @@ def test_the_client_answers_an_early_end_the_freelancer_disputed(market):
     market.add_dispute_note(client, contract, 1, "لم يصلني شيء مما أُنجز", key="answer")
     last = market.contract_page(freelancer, contract).contract.milestones[0].history[-1]
     assert (client.member_id, True) == (last.author_id, last.added_to_dispute)
+
+
+# --- the contract's conversation ------------------------------------------------------------
+
+
+def test_the_parties_of_a_contract_write_to_each_other_and_no_one_else_does(market):
+    # a walk-through (2026-12-07): a contract had no conversation, only milestone notes
+    client, freelancer, other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    before = market.contract_page(client, contract).contract
+    market.send_contract_message(client, contract, "هل تبدأ بالشعار أم بالألوان؟", key="m1")
+    market.send_contract_message(
+        freelancer, contract, "بالشعار، وهذه مسودة أولى.", ["draft.png"], key="m2"
+    )
+    market.send_contract_message(
+        freelancer, contract, "بالشعار، وهذه مسودة أولى.", ["draft.png"], key="m2"
+    )  # fmt: skip (sent again: answered from its record)
+    for reader in (client, freelancer, ADMIN):  # the site team reads it too (disputes)
+        page = market.contract_page(reader, contract)
+        assert [
+            (client.member_id, "هل تبدأ بالشعار أم بالألوان؟", ()),
+            (freelancer.member_id, "بالشعار، وهذه مسودة أولى.", ("draft.png",)),
+        ] == [(m.author_id, m.body, m.attachments) for m in page.messages]
+    assert before == market.contract_page(client, contract).contract  # nothing else moved
+    for stranger, refused in ((other, PermissionDenied), (ADMIN, PermissionDenied)):
+        with pytest.raises(refused):
+            market.send_contract_message(stranger, contract, "مرحبًا", key=f"x-{stranger.role}")
+    with pytest.raises(PermissionDenied):
+        market.contract_page(other, contract)
+    assert 2 == len(market.contract_page(client, contract).messages)
+
+
+def test_a_contract_message_is_checked_as_an_orders_and_a_refusal_keeps_nothing(market):
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    for body, files, refused in (
+        ("راسلني على sara@gmail.com", (), ContactDetailsNotAllowed),
+        ("", (), InvalidText),
+        ("م" * 5001, (), InvalidText),
+        ("مرفقات كثيرة", [f"f{n}.png" for n in range(11)], OutOfRange),
+    ):
+        with pytest.raises(refused):
+            market.send_contract_message(client, contract, body, files, key=f"bad-{refused}")
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="s")
+    with pytest.raises(MemberSuspended):
+        market.send_contract_message(freelancer, contract, "ما زلت أعمل", key="suspended")
+    assert () == market.contract_page(client, contract).messages
+    market.send_contract_message(client, contract, "م" * 5000, key="longest")
+    assert 1 == len(market.contract_page(client, contract).messages)

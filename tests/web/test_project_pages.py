@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app import member_name
 from flask import g
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 from test_projects import member_id
 
 from microgigs.orders import OrderStatus
@@ -495,3 +495,36 @@ def test_a_refused_hire_opens_its_form_again_saying_why(app):
     form = re.search(r'<details class="confirm hire" open>.*?</details>', page, re.DOTALL)
     assert form is not None
     assert '<p class="refused" role="alert">' in form.group(0)
+
+
+def test_the_client_and_the_freelancer_write_to_each_other_on_the_contract_page(app):
+    # a walk-through (2026-12-07): a contract had no conversation, only milestone notes
+    ahmad, sara, _path, contract = _hired(app, 40)
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-yes-40")
+    asked = _post(ahmad, f"{contract}/message", contract, body="متى تصلني النسخة الأولى؟",
+                  key="pp-msg-40")  # fmt: skip
+    assert 303 == asked.status_code
+    _post(sara, f"{contract}/message", contract, body="خلال أسبوع إن شاء الله.", key="pp-msg-41")
+    for reader in (ahmad, sara):
+        page = reader.get(contract).data.decode()
+        conversation = re.search(r'id="conversation">(.*?)</section>', page, re.DOTALL)
+        assert conversation is not None
+        said = conversation.group(1)
+        assert said.index("متى تصلني النسخة الأولى؟") < said.index("خلال أسبوع إن شاء الله.")
+    refused = _post(sara, f"{contract}/message", contract, body="واتساب 0501234567",
+                    key="pp-msg-42")  # fmt: skip
+    assert 303 == refused.status_code
+    shown = sara.get(contract).data.decode().split('id="conversation"')[1]
+    messages = shown.split("<form", 1)[0]  # the refused text is kept in the form, as typed
+    assert "0501234567" not in messages
+    assert "0501234567" in shown.split("<form", 1)[1]
+
+
+def test_the_api_answers_a_contracts_conversation(app):
+    ahmad, _sara, _path, contract = _hired(app, 43)
+    _post(ahmad, f"{contract}/message", contract, body="أرسلت لك التفاصيل.", key="pp-msg-43")
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {bearer(api, 'ahmad@example.com')}"}
+    answer = api.get(f"/api/v1{contract}", headers=headers)
+    assert 200 == answer.status_code, answer.json
+    assert ["أرسلت لك التفاصيل."] == [m["body"] for m in answer.json["messages"]]

@@ -17,11 +17,12 @@ from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.clock import later
 from microgigs.errors import ContractExists
-from microgigs.ids import ContractId, MemberId
+from microgigs.ids import ContractId, MemberId, MessageId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._projects import announce, project_for, save_project
 from microgigs.money import Money
+from microgigs.orders import Message, MessageKind
 from microgigs.projects import Contract, ContractStatus, MilestonePlan, Project, Settlement
 
 _FINISHED: Final = frozenset(
@@ -281,6 +282,23 @@ def answer_cancellation(command: c.AnswerContractCancellation, context: Context)
         contract.answer_cancellation(
             command.actor, context.now, agree=yes_or_no(_("agree"), command.agree)
         ),
+    )
+
+
+@handles(c.SendContractMessage)
+def send_contract_message(command: c.SendContractMessage, context: Context) -> None:
+    contract = _party_contract(context, command)
+    author, text, files = contract.message(command.actor, command.body, command.attachments)
+    context.uow.orders.add_message(
+        Message(
+            context.ids.new(MessageId),
+            contract.conversation_id,
+            author,
+            MessageKind.MESSAGE,
+            text,
+            files,
+            context.now,
+        )
     )
 
 

@@ -393,6 +393,7 @@ class Marketplace(Queries, ProjectQueries):
     ask_to_cancel_contract = use_case(c.AskToCancelContract)
     take_back_cancellation = use_case(c.TakeBackCancellation)
     answer_contract_cancellation = use_case(c.AnswerContractCancellation)
+    send_contract_message = use_case(c.SendContractMessage)
     review_contract = use_case(c.ReviewContract)
 
     # --- time -----------------------------------------------------------------------------------

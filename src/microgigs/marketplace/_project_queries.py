@@ -24,6 +24,7 @@ from microgigs.l10n import format_money, gettext, label
 from microgigs.marketplace._projects import visible_project
 from microgigs.marketplace._reading import ReadSide
 from microgigs.money import _CONTEXT, Money
+from microgigs.orders import Message
 from microgigs.policy import ProjectPolicy, SellerLevel
 from microgigs.pricing import split
 from microgigs.projects import (
@@ -202,6 +203,8 @@ class ContractPage:
     """The reviews its reader may see: their own, and both once published."""
     reviews_published: bool = attrs.field(default=False, kw_only=True)
     """Whether both reviews are published (else a reader's own one is theirs alone)."""
+    messages: tuple[Message, ...] = attrs.field(default=(), kw_only=True)
+    """The contract's conversation, oldest first (``send_contract_message``)."""
     fees: Money = attrs.field(kw_only=True)
     """The client's fees paid with the funded milestones."""
     fees_refunded: Money = attrs.field(kw_only=True)
@@ -539,8 +542,9 @@ class ProjectQueries(ReadSide):
         _acting(actor)
         with self._reading() as uow:
             contract = uow.contracts.get(contract_id)
-        parties = (contract.client_id, contract.freelancer_id)
-        actor.require_party(parties, _("read this contract"))
+            parties = (contract.client_id, contract.freelancer_id)
+            actor.require_party(parties, _("read this contract"))
+            messages = tuple(uow.orders.messages(contract.conversation_id))
         published = contract.reviews_published(self.clock.now(), self.policy.projects)
         reviews = tuple(
             r
@@ -557,6 +561,7 @@ class ProjectQueries(ReadSide):
             next_commands(contract, actor, self.clock.now(), self.policy.projects),
             reviews,
             reviews_published=published,
+            messages=messages,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
             fees_kept=contract.fees_kept(),

@@ -182,6 +182,7 @@ __all__ = [
     "ResumeService",
     "Review",
     "ReviewContract",
+    "SendContractMessage",
     "SendMessage",
     "SendOffer",
     "ServiceCommand",
@@ -1346,6 +1347,16 @@ class AnswerContractCancellation(ContractCommand[None]):
 
 
 @attrs.frozen
+class SendContractMessage(ContractCommand[None]):
+    """Either party writes in the contract's conversation, with files, at any time."""
+
+    errors = (ContactDetailsNotAllowed, InvalidText, OutOfRange, PermissionDenied)
+
+    body: str
+    attachments: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+
+@attrs.frozen
 class ReviewContract(ContractCommand[None]):
     """One side reviews the other after the contract (the client six aspects, 1–5 each).
 
@@ -1439,6 +1450,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         AskToCancelContract,
         TakeBackCancellation,
         AnswerContractCancellation,
+        SendContractMessage,
         ReviewContract,
     )
 }

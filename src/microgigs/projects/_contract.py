@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 _NOTE: Final = (1, 3000)
+_MESSAGE: Final = (1, 5000)  # a message of the conversation, as an order's
 _TITLE: Final = (1, 120)
 _FILES_MAX: Final = 10
 _REFERENCE: Final = (1, 300)
@@ -482,6 +483,29 @@ class Contract:
         refunded once, its earnings cleared once.
         """
         return OrderId(f"{self.id}-{number}")
+
+    @property
+    def conversation_id(self) -> OrderId:
+        """The key of the contract's conversation in the store of conversations.
+
+        Kept beside the orders' conversations under the contract's own id, as its escrows
+        are named as orders (:meth:`escrow_of`): the two never collide.
+        """
+        return OrderId(self.id)
+
+    def message(
+        self, actor: Actor, body: str, files: Sequence[str] = ()
+    ) -> tuple[MemberId, str, tuple[str, ...]]:
+        """A message of either party, checked: its author, its text and its files.
+
+        Either side writes at any time (an offer to discuss, the work, after it ends); no one
+        else (:class:`~microgigs.errors.PermissionDenied`). A message changes nothing of
+        the contract; its text passes the contact-details filter.
+        """
+        author = self._party(actor, _("write in this contract"))
+        short_list(_("attachments"), files, _FILES_MAX)
+        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+        return author, message_text(_("message"), body, _MESSAGE), sent
 
     def funded(self) -> Money:
         """Everything the client paid into this contract's escrows, fees aside.
