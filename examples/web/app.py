@@ -1102,8 +1102,12 @@ def service(service_id: str) -> str:
     me = viewer()
     saved = me is not None and g.member_id and not g.admin
     most = _market().policy.catalog.quantity_max
+    in_cart = bool(saved) and any(  # said beside "add to cart", which replaces its line
+        p.line.service_id == page.service.id for p in _market().cart(me).lines
+    )
     return render_template(
         "service.html",
+        in_cart=in_cart,
         saved=saved and any(s.id == page.service.id for s in _market().favourites(me)),
         service=page.service,
         seller=page.seller,

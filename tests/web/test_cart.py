@@ -329,6 +329,8 @@ def test_adding_a_service_already_in_the_cart_says_its_line_was_replaced(app, ho
             follow_redirects=True,
         )
     assert said in _text(added.get_data(as_text=True))
+    page = client.get(f"/services/{service.id}").get_data(as_text=True)  # and before adding
+    assert 'id="in-cart"' in page
 
 
 def test_a_seller_opening_the_order_now_page_of_their_own_service_reads_no_id(app, host):
