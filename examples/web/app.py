@@ -1678,7 +1678,7 @@ def delivered_file(order_id: str, stored: str, name: str) -> Response:
 
 @pages.get("/files/contracts/<contract_id>/<stored>/<name>")
 def submitted_file(contract_id: str, stored: str, name: str) -> Response:
-    """A file submitted with a milestone, for the contract's parties and admins: a download."""
+    """A file of a milestone or of the conversation, for the contract's parties and admins."""
     page = _market().contract_page(actor(), ContractId(contract_id))  # parties and admins
     contract = page.contract  # every note's files, as the page lists them, and the latest
     side = {contract.client_id: "c", contract.freelancer_id: "f"}
@@ -1690,6 +1690,8 @@ def submitted_file(contract_id: str, stored: str, name: str) -> Response:
             for n in m.history
             for f in n.files
         ),
+        # the conversation's (a hostile review: kept, linked, and never served)
+        *((f, side.get(m.author_id, "")) for m in page.messages for f in m.attachments),
     ]
     return _kept_file(f"contracts/{contract_id}", stored, name, recorded)
 

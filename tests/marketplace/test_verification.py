@@ -22,6 +22,7 @@ def test_an_unverified_member_moves_no_money_when_the_policy_asks(market):
         lambda: guarded.top_up(buyer, usd(50), lg.Gateway.CARD, key="t"),
         lambda: guarded.checkout(buyer, lg.Gateway.CARD, key="k"),
         lambda: guarded.order_now(buyer, service, method=lg.Gateway.CARD, key="o"),
+        lambda: guarded.quote(buyer, service),  # a hostile review: a "pay" page, then refused
     ):
         with pytest.raises(EmailNotVerified) as refused:
             pay()

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 import attrs
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from microgigs.errors import ConditionNotMet, InvalidType, PermissionDenied, TransitionNotAllowed
 from microgigs.l10n import translate_error
 from microgigs.money import Money
-from microgigs.orders import TRANSITIONS, OrderEvent, OrderStatus, Party
+from microgigs.orders import TRANSITIONS, OrderEvent, OrderStatus, Party, due_timer
 from microgigs.policy import KHAMSAT
 
 from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, SELLER, SYSTEM, order_in
@@ -122,20 +123,25 @@ PERMISSIVE = attrs.evolve(
     ),
 )
 CANCELLATION_ANSWERS = {E.ACCEPT_CANCELLATION, E.REFUSE_CANCELLATION}
-# answers to a delivery that its auto-accept period ends, and refusals of a cancellation
-# that its 48 hours end: fired within them
+# answers to a delivery that its auto-accept period ends
 DELIVERY_ANSWERS = {
     (AWAITING_ACCEPTANCE, E.REQUEST_MODIFICATION, P.BUYER),
     (AWAITING_ACCEPTANCE, E.REPORT_PROBLEM, P.BUYER),
 }
-IN_ANSWER_TIME = {
-    *DELIVERY_ANSWERS,
-    *(
-        (status, E.REFUSE_CANCELLATION, party)
-        for status in (AWAITING_INSTRUCTIONS, IN_PROGRESS, AWAITING_ACCEPTANCE)
-        for party in (P.BUYER, P.SELLER)
-    ),
+# once an automatic event is due, what may still happen: itself, or a party doing it by hand
+SETTLED_BY = {
+    E.AUTO_ACCEPT: {E.AUTO_ACCEPT, E.ACCEPT},
+    E.AUTO_ACCEPT_CANCELLATION: {E.AUTO_ACCEPT_CANCELLATION, E.ACCEPT_CANCELLATION},
+    E.AUTO_CANCEL: {E.AUTO_CANCEL},
 }
+
+
+def fired_at(order, event):
+    """Far in the future, or just before a due timer that ``event`` does not settle."""
+    timer = due_timer(order, PERMISSIVE.orders)
+    if timer is None or event in SETTLED_BY[timer.event]:
+        return FAR_FUTURE
+    return min(FAR_FUTURE, timer.at - timedelta(seconds=1))
 
 
 def prepared(status, event, party):
@@ -186,8 +192,8 @@ def test_every_status_event_and_party(status, event, party):
     before = attrs.asdict(order)
     target = RULES_6.get((status, event, party))
     if target is not None:
-        when = EPOCH + timedelta(days=1) if (status, event, party) in IN_ANSWER_TIME else FAR_FUTURE
-        order.apply(event, ACTORS[party], when, PERMISSIVE.orders, **payload(event))
+        order.apply(event, ACTORS[party], fired_at(order, event), PERMISSIVE.orders,
+                    **payload(event))  # fmt: skip
         assert (target, before["version"] + 1) == (order.status, order.version)
         assert (event, status, target) == (
             order.history[-1].event,
@@ -273,7 +279,9 @@ def test_a_cancellation_request_past_its_hours_is_accepted_and_no_longer_refused
     with pytest.raises(ConditionNotMet) as refused:
         order.apply(E.REFUSE_CANCELLATION, SELLER, due, KHAMSAT.orders)
     assert before == attrs.asdict(order)
-    assert "accepted by itself" in translate_error(refused.value, "en")
+    assert "went unanswered for its hours, and is accepted by itself" in translate_error(
+        refused.value, "en"
+    )
     order.apply(E.AUTO_ACCEPT_CANCELLATION, SYSTEM, due, KHAMSAT.orders)
     assert CANCELLED is order.status
 
@@ -295,3 +303,42 @@ def test_a_late_delivery_past_its_days_for_an_answer_is_no_longer_cancelled_as_l
     assert before == attrs.asdict(order)
     order.apply(E.CANCEL_LATE, BUYER, due - timedelta(seconds=1), policy.orders)
     assert CANCELLED is order.status
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "by"),
+    [
+        (IN_PROGRESS, E.DELIVER, SELLER),  # a hostile review: delivering settled the request
+        (AWAITING_INSTRUCTIONS, E.SEND_INSTRUCTIONS, BUYER),
+        (AWAITING_ACCEPTANCE, E.ACCEPT, BUYER),
+        (IN_PROGRESS, E.REQUEST_CANCELLATION, BUYER),
+    ],
+)
+def test_no_move_of_either_party_defeats_a_request_to_cancel_past_its_hours(status, event, by):
+    order = order_in(status, KHAMSAT)
+    asked = EPOCH + timedelta(hours=4)
+    order.apply(E.REQUEST_CANCELLATION, SELLER if by is BUYER else BUYER, asked, KHAMSAT.orders)
+    if event is E.REQUEST_CANCELLATION:
+        order.cancellation = attrs.evolve(order.cancellation, requested_by=P.SELLER)
+    due = asked + KHAMSAT.orders.mutual_cancellation_auto_accept_after
+    before = attrs.asdict(order)
+    with pytest.raises(ConditionNotMet) as refused:
+        order.apply(event, by, due, KHAMSAT.orders, **payload(event))
+    assert before == attrs.asdict(order)
+    assert "is accepted by itself" in translate_error(refused.value, "en")
+    order.apply(E.AUTO_ACCEPT_CANCELLATION, SYSTEM, due, KHAMSAT.orders)
+    assert (CANCELLED, order.quote.total) == (order.status, order.refunded)
+
+
+def test_an_order_due_to_be_cancelled_for_want_of_instructions_takes_none_after():
+    policy = attrs.evolve(
+        KHAMSAT,
+        orders=attrs.evolve(KHAMSAT.orders, auto_cancel_unstarted_after=relativedelta(days=3)),
+    )
+    order = order_in(AWAITING_INSTRUCTIONS, policy)
+    due = order.placed_at + timedelta(days=3)
+    with pytest.raises(ConditionNotMet) as refused:
+        order.apply(E.SEND_INSTRUCTIONS, BUYER, due, policy.orders)
+    assert "cancelled by itself" in translate_error(refused.value, "en")
+    order.apply(E.SEND_INSTRUCTIONS, BUYER, due - timedelta(seconds=1), policy.orders)
+    assert IN_PROGRESS is order.status

@@ -188,3 +188,20 @@ def test_one_side_cannot_rename_or_hide_the_other_sides_file(app, host):
     assert (200, b"%PDF-evidence") == (genuine.status_code, genuine.get_data())
     genuine.close()
     assert 404 == admin.get(renamed).status_code  # the client's file, not the freelancer's
+
+
+def test_a_file_sent_in_a_contracts_conversation_downloads_for_both_sides(app, host):
+    # a hostile review (2026-12-07): the file was kept and linked, and its link was a 404
+    ahmad, khaled, path = _accepted(app, host, "conversation-file")
+    sent = _send_with_file(
+        ahmad, path, "message", number="", body="هذه تفاصيل المطلوب", key="conversation-file-m",
+        file=("المطلوب.txt", b"brief"),
+    )  # fmt: skip
+    assert (303, path) == (sent.status_code, sent.headers["Location"])
+    for reader in (ahmad, khaled, client_of(app, "admin@example.com")):
+        page = reader.get(path).data.decode()
+        conversation = page.split('id="conversation"', 1)[1]
+        href = re.search(r'href="(/files/contracts/[^"]+)"', conversation).group(1)
+        downloaded = reader.get(href)
+        assert (200, b"brief") == (downloaded.status_code, downloaded.get_data())
+        downloaded.close()

@@ -24,6 +24,7 @@ from microgigs.actors import Actor, Role
 from microgigs.catalog import Cart, CartLine, Service, ServiceStatus
 from microgigs.errors import (
     CurrencyMismatch,
+    EmailNotVerified,
     InvalidType,
     MicrogigsError,
     MissingField,
@@ -483,6 +484,8 @@ class Queries(ReadSide):
             member_id = _member_of(uow, actor, _("order a service"))
             buyer = uow.members.get(member_id)
             buyer.require_can_trade()
+            if self.policy.ledger.require_verified_email and not buyer.email_verified:
+                raise EmailNotVerified(member_id=buyer.id)  # as order_now would, before paying
             _check_id(_("service"), service_id)
             service = uow.services.get(service_id)
             service.require_buyable_by(member_id)

@@ -15,20 +15,20 @@ from microgigs.orders._conversation import (
 )
 from microgigs.orders._machine import (
     TRANSITIONS,
+    DueTimer,
     Guard,
     Rule,
     decide,
+    due_timer,
     render_mermaid,
     render_table,
 )
 from microgigs.orders._order import (
     CancellationRequest,
     Dispute,
-    DueTimer,
     HistoryEntry,
     Order,
     OrderTransitioned,
-    due_timer,
 )
 from microgigs.orders._status import RESOLUTIONS, TERMINAL, OrderEvent, OrderStatus, Party
 

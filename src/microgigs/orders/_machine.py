@@ -64,6 +64,56 @@ class Guard:
     check: Callable[[_Order, Party, datetime, OrderPolicy], bool] = attrs.field(repr=False)
 
 
+@attrs.frozen
+class DueTimer:
+    """The next automatic event of an order and when it becomes due."""
+
+    event: OrderEvent
+    at: datetime
+
+
+def due_timer(order: _Order, policy: OrderPolicy) -> DueTimer | None:
+    """The next automatic event of ``order`` and when it falls due, from its state alone."""
+    status = order.status
+    if status.is_terminal:
+        return None
+    timers = []
+    if status is OrderStatus.AWAITING_ACCEPTANCE and order.delivered_at is not None:
+        timers.append(
+            DueTimer(OrderEvent.AUTO_ACCEPT, later(order.delivered_at, policy.auto_accept_after))
+        )
+    if order.cancellation is not None:
+        at = later(order.cancellation.requested_at, policy.mutual_cancellation_auto_accept_after)
+        timers.append(DueTimer(OrderEvent.AUTO_ACCEPT_CANCELLATION, at))
+    after = policy.auto_cancel_unstarted_after
+    if status is OrderStatus.AWAITING_INSTRUCTIONS and after is not None:
+        timers.append(DueTimer(OrderEvent.AUTO_CANCEL, later(order.placed_at, after)))
+    if len(timers) <= 1:  # the common case needs no comparison
+        return timers[0] if timers else None
+    return min(timers, key=lambda timer: timer.at)
+
+
+_SETTLED_BY: Final = {
+    OrderEvent.AUTO_ACCEPT: frozenset({OrderEvent.AUTO_ACCEPT, OrderEvent.ACCEPT}),
+    OrderEvent.AUTO_ACCEPT_CANCELLATION: frozenset(
+        {OrderEvent.AUTO_ACCEPT_CANCELLATION, OrderEvent.ACCEPT_CANCELLATION}
+    ),
+    OrderEvent.AUTO_CANCEL: frozenset({OrderEvent.AUTO_CANCEL}),
+}
+"""What may still happen once an automatic event is due: itself, or a party doing it by hand."""
+_DUE_SAYS: Final = {
+    OrderEvent.AUTO_ACCEPT: _(
+        "the time to answer this delivery is over, and the order completes by itself"
+    ),
+    OrderEvent.AUTO_ACCEPT_CANCELLATION: _(
+        "a request to cancel went unanswered for its hours, and is accepted by itself"
+    ),
+    OrderEvent.AUTO_CANCEL: _(
+        "the order went without instructions for its days, and is cancelled by itself"
+    ),
+}
+
+
 def _late(order: _Order, _party: Party, now: datetime, _policy: OrderPolicy) -> bool:
     return order.is_late(now)
 
@@ -90,10 +140,6 @@ def _auto_accept_due(order: _Order, _party: Party, now: datetime, policy: OrderP
     )
 
 
-def _answer_time_left(order: _Order, party: Party, now: datetime, policy: OrderPolicy) -> bool:
-    return not _auto_accept_due(order, party, now, policy)
-
-
 def _auto_cancel_due(order: _Order, _party: Party, now: datetime, policy: OrderPolicy) -> bool:
     after = policy.auto_cancel_unstarted_after
     return after is not None and now >= later(order.placed_at, after)
@@ -118,46 +164,23 @@ def _cancellation_unanswered(
     )
 
 
-def _open_to_an_answer(order: _Order, party: Party, now: datetime, policy: OrderPolicy) -> bool:
-    """The other party asked to cancel, and the request's hours for an answer are not over."""
-    return _cancellation_asked_by_other(order, party, now, policy) and not (
-        _cancellation_unanswered(order, party, now, policy)
-    )
-
-
-def _delivered_late_and_open(
-    order: _Order, party: Party, now: datetime, policy: OrderPolicy
-) -> bool:
-    """A late delivery the buyer may still cancel: its days for an answer are not over."""
-    return _delivered_late(order, party, now, policy) and _answer_time_left(
-        order, party, now, policy
-    )
-
-
 LATE: Final = Guard(
     "late: the deadline passed and no delivery met it",
     _("the seller is not late: the delivery deadline has not passed, or a delivery met it"),
     _late,
 )
 DELIVERED_LATE: Final = Guard(
-    "delivered after the deadline, the policy allows it while awaiting acceptance,"
-    " and the auto-accept period since the delivery has not passed",
+    "delivered after the deadline, and the policy allows it while awaiting acceptance",
     _(
         "a delivery awaits your answer: an order is then cancelled as late only where the"
-        " site allows it, only if it was delivered after its deadline, and only before its"
-        " time for an answer is over"
+        " site allows it, and only if it was delivered after its deadline"
     ),
-    _delivered_late_and_open,
+    _delivered_late,
 )
 AUTO_ACCEPT_DUE: Final = Guard(
     "the auto-accept period since the delivery has passed",
     _("the buyer still has time to answer the delivery"),
     _auto_accept_due,
-)
-ANSWER_TIME_LEFT: Final = Guard(
-    "the auto-accept period since the delivery has not passed",
-    _("the time to answer this delivery is over, and the order completes by itself"),
-    _answer_time_left,
 )
 AUTO_CANCEL_DUE: Final = Guard(
     "auto-cancel is on and its period since placement has passed",
@@ -173,14 +196,6 @@ ASKED_BY_OTHER: Final = Guard(
     "the other party asked to cancel",
     _("there is no cancellation request from the other party to answer"),
     _cancellation_asked_by_other,
-)
-CANCELLATION_OPEN: Final = Guard(
-    "the other party asked to cancel, and the period for an answer has not passed",
-    _(
-        "there is no cancellation request from the other party open to your answer (one"
-        " unanswered for its hours is accepted by itself)"
-    ),
-    _open_to_an_answer,
 )
 CANCELLATION_UNANSWERED: Final = Guard(
     "a cancellation request went unanswered for its period",
@@ -215,11 +230,8 @@ def _rules() -> Iterable[Rule]:
     yield Rule(_S.IN_PROGRESS, _E.DELIVER, _S.AWAITING_ACCEPTANCE, _SELLER)
     yield Rule(_S.AWAITING_ACCEPTANCE, _E.ACCEPT, _S.COMPLETED, _BUYER)
     yield Rule(_S.AWAITING_ACCEPTANCE, _E.AUTO_ACCEPT, _S.COMPLETED, _SYSTEM, AUTO_ACCEPT_DUE)
-    # past its days for an answer, a delivery is accepted (even before tick records it)
-    yield Rule(
-        _S.AWAITING_ACCEPTANCE, _E.REQUEST_MODIFICATION, _S.IN_PROGRESS, _BUYER, ANSWER_TIME_LEFT
-    )
-    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER, ANSWER_TIME_LEFT)
+    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REQUEST_MODIFICATION, _S.IN_PROGRESS, _BUYER)
+    yield Rule(_S.AWAITING_ACCEPTANCE, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER)
     yield Rule(_S.IN_PROGRESS, _E.REPORT_PROBLEM, _S.DISPUTED, _BUYER)
     yield Rule(_S.DISPUTED, _E.RESOLVE_COMPLETE, _S.COMPLETED, _ADMIN)
     yield Rule(_S.DISPUTED, _E.RESOLVE_FULL_REFUND, _S.CANCELLED, _ADMIN)
@@ -232,8 +244,7 @@ def _rules() -> Iterable[Rule]:
     for status in _OPEN:
         yield Rule(status, _E.REQUEST_CANCELLATION, status, _BOTH, NO_OPEN_CANCELLATION)
         yield Rule(status, _E.ACCEPT_CANCELLATION, _S.CANCELLED, _BOTH, ASKED_BY_OTHER)
-        # past its hours, a request is accepted (even before tick records it)
-        yield Rule(status, _E.REFUSE_CANCELLATION, status, _BOTH, CANCELLATION_OPEN)
+        yield Rule(status, _E.REFUSE_CANCELLATION, status, _BOTH, ASKED_BY_OTHER)
         yield Rule(
             status, _E.AUTO_ACCEPT_CANCELLATION, _S.CANCELLED, _SYSTEM, CANCELLATION_UNANSWERED
         )
@@ -253,12 +264,21 @@ def decide(
     Off the table: :class:`~microgigs.errors.TransitionNotAllowed`; the wrong party:
     :class:`~microgigs.errors.PermissionDenied`; a guard that does not hold:
     :class:`~microgigs.errors.ConditionNotMet`. Nothing is changed either way.
+
+    A due timer decides, even before ``tick`` records it: once an automatic event is due
+    (a delivery's days for an answer, a request to cancel's hours, the days without
+    instructions), only that event fires, or a party doing the same by hand (accepting);
+    anything else is :class:`~microgigs.errors.ConditionNotMet`. Between two ticks, no one
+    holds back what the timer gives the other party.
     """
     rule = TRANSITIONS.get((order.status, event))
     if rule is None:
         raise TransitionNotAllowed(event=event, status=order.status)
     if party not in rule.parties:
         raise PermissionDenied(actor=party.label, action=event.label)
+    timer = due_timer(order, policy)
+    if timer is not None and timer.at <= now and event not in _SETTLED_BY[timer.event]:
+        raise ConditionNotMet(event=event, condition=_DUE_SAYS[timer.event])
     guard = rule.guard
     if guard is not None and not guard.check(order, party, now, policy):
         raise ConditionNotMet(event=event, condition=guard.condition)

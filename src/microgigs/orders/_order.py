@@ -13,7 +13,7 @@ from microgigs._contact import message_text
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import ServiceSnapshot
-from microgigs.clock import later, utc
+from microgigs.clock import utc
 from microgigs.errors import (
     InvalidRefund,
     InvalidText,
@@ -24,7 +24,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import MemberId, OrderId
 from microgigs.money import Money
-from microgigs.orders._machine import decide
+from microgigs.orders._machine import DueTimer, decide, due_timer
 from microgigs.orders._status import RESOLUTIONS, OrderEvent, OrderStatus, Party
 from microgigs.policy import ChargeRule, OrderPolicy
 from microgigs.pricing import Quote, Split, split
@@ -74,14 +74,6 @@ class Dispute:
     reason: str
     resolution: OrderEvent | None = None
     resolved_at: datetime | None = None
-
-
-@attrs.frozen
-class DueTimer:
-    """The next automatic event of an order and when it becomes due."""
-
-    event: OrderEvent
-    at: datetime
 
 
 @attrs.define(slots=True)
@@ -363,27 +355,3 @@ _EFFECTS: Final[dict[OrderEvent, _Effect]] = {
     OrderEvent.REQUEST_CANCELLATION: _request_cancellation,
     OrderEvent.REFUSE_CANCELLATION: _refuse_cancellation,
 }
-
-
-# --- timers ----------------------------------------------------------------------------------
-
-
-def due_timer(order: Order, policy: OrderPolicy) -> DueTimer | None:
-    """The next automatic event of ``order`` and when it falls due, from its state alone."""
-    status = order.status
-    if status.is_terminal:
-        return None
-    timers = []
-    if status is OrderStatus.AWAITING_ACCEPTANCE and order.delivered_at is not None:
-        timers.append(
-            DueTimer(OrderEvent.AUTO_ACCEPT, later(order.delivered_at, policy.auto_accept_after))
-        )
-    if order.cancellation is not None:
-        at = later(order.cancellation.requested_at, policy.mutual_cancellation_auto_accept_after)
-        timers.append(DueTimer(OrderEvent.AUTO_ACCEPT_CANCELLATION, at))
-    after = policy.auto_cancel_unstarted_after
-    if status is OrderStatus.AWAITING_INSTRUCTIONS and after is not None:
-        timers.append(DueTimer(OrderEvent.AUTO_CANCEL, later(order.placed_at, after)))
-    if len(timers) <= 1:  # the common case needs no comparison
-        return timers[0] if timers else None
-    return min(timers, key=lambda timer: timer.at)

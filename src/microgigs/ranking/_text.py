@@ -245,6 +245,9 @@ _CLITIC_BEFORE_MASDAR: Final = ("ب", "ل")
 # after ل, a letter that makes it no preposition, or that the light stemmer would strip
 # again: للـ is the article's (للشركة), لو and لا begin words of their own (لوحة, لاعب)
 _NOT_AFTER_LAM: Final = frozenset("لواي")
+# four letters in ات before a pronoun: a singular's own alef and ta marbuta (قناتك is قناة's),
+# where most such words are plurals of two-letter stems (صفاتك, جهاتك, فئاتك)
+_OWN_ALEF: Final = frozenset({"قنات", "حيات", "زكات", "فتات", "نوات"})
 
 
 # Broken plurals and derived forms, on light stems (first match wins): each folds the
@@ -299,6 +302,8 @@ def arabic_stem(word: str) -> str:
     """
     word = _clitics(word)
     bare = _light_prefix(word)
+    if word.startswith("ال") and len(word) - len(bare) == len("ال"):
+        bare = _without_for(bare)  # اللباس is لباس's, whose ل is read as the bare word's
     if len(word) - len(bare) == 1 and bare.startswith(_ARTICLED):  # only و was taken
         bare = _light_prefix(bare)  # «and» before «with the»: وبالشعار, وللمصممين
     if bare in _CANONICAL:  # a loanword after its article or preposition: بالبايثون
@@ -327,19 +332,31 @@ def _clitics(word: str) -> str:
         or rest in _CANONICAL  # بفلاتر
     ):
         word = rest
-    elif word.startswith("ل") and rest[:1] not in _NOT_AFTER_LAM and len(_core(rest)) >= _SHORTEST:
-        word = rest  # «for» before a noun: لعيادة, لغرف (لغات, لعبة, لوحة keep their ل)
+    else:
+        word = _without_for(word)
     if word not in _OWN_KAF:
         for pronoun in _PRONOUNS:
             if word.endswith(pronoun) and len(word) - len(pronoun) >= _SHORTEST:
                 word = word[: -len(pronoun)]
-                if word.endswith("ت") and (not word.endswith("ات") or len(word) == _SHORTEST + 1):
-                    # the ta marbuta before a pronoun: شركتك, and قناتك (two letters before
-                    # ات are too few for a plural: قناة's own alef)
+                if word.endswith("ت") and (not word.endswith("ات") or word in _OWN_ALEF):
+                    # the ta marbuta before a pronoun: شركتك, and قناتك (not صفاتك, a plural)
                     word = word[:-1] + "ه"
                 break
     if word.endswith("ا") and len(word) >= _LONG_ENOUGH:
         word = word[:-1]  # tanween alef: شعاراً, احترافياً
+    return word
+
+
+def _without_for(word: str) -> str:
+    """``word`` without ل «for» before a noun (لعيادة, لغرف), or as it is.
+
+    Not before ل, و, ا or ي, nor where the rest is too short once its endings are set
+    aside (:func:`_core`): لغة, لغات, لعبة and لوحة keep their ل. The same is read after
+    the article (اللباس as لباس), so a word is one term with it and without it.
+    """
+    rest = word[1:]
+    if word.startswith("ل") and rest[:1] not in _NOT_AFTER_LAM and len(_core(rest)) >= _SHORTEST:
+        return rest
     return word
 
 
