@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
+import attrs
 from forms import csrf_of, log_in
 
+from microgigs import ManualClock
+from microgigs import ledger as lg
 from microgigs.actors import Actor
+from microgigs.ids import MemberId
 from microgigs.orders import OrderStatus
+from microgigs.ranking import ListingQuery
 
 
 def _order_in(host, status):
@@ -182,3 +188,29 @@ def test_the_orders_list_names_the_other_party_of_each_order(app, host):
     row = re.search(rf'<a href="/orders/{order.id}">.*?</tr>', buying, re.DOTALL)
     assert row is not None
     assert f"{seller.first_name} {seller.family_name}" in row.group(0)
+
+
+def test_a_delivery_past_its_days_says_the_order_completes_shortly_and_offers_only_accepting(
+    app, host
+):
+    # a due timer decides before tick records it: the page said "if … before <a past time>"
+    service = next(
+        host.market.service(None, listing.service_id)
+        for listing in host.market.search(ListingQuery(limit=20)).listings
+    )
+    buyer = Actor.member(
+        MemberId(host.accounts.check("tariq@example.com", "demo-password").member_id)
+    )
+    seller = Actor.member(service.seller_id)
+    earlier = attrs.evolve(host.market, clock=ManualClock(datetime.now(UTC) - timedelta(days=5)))
+    order = earlier.order_now(buyer, service.id, method=lg.Gateway.CARD, key="due-o")
+    earlier.send_message(buyer, order, "الاسم: نخلة", key="due-i")
+    earlier.deliver(seller, order, "تم", key="due-d")
+    client = app.test_client()
+    client.get("/lang/en?next=/")
+    log_in(client, "tariq@example.com")
+    page = _text(client.get(f"/orders/{order}").data)
+    assert "The time to answer the delivery is over: the order completes by itself shortly." in page
+    html = client.get(f"/orders/{order}").data.decode()
+    assert f'action="/orders/{order}/accept"' in html
+    assert f'action="/orders/{order}/modify"' not in html
