@@ -38,9 +38,10 @@ from microgigs.errors import (
 from microgigs.ids import CategoryId, MemberId, TransactionId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import NewUpgrade, bootstrap, replays
+from microgigs.marketplace._tick import FireTimer
 from microgigs.members import PayoutMethod
 from microgigs.money import Money
-from microgigs.orders import OrderStatus
+from microgigs.orders import OrderEvent, OrderStatus
 from microgigs.payments import FakeGateway, Receipt
 from microgigs.ranking import ListingQuery
 
@@ -730,3 +731,46 @@ def test_a_quote_refuses_what_order_now_would_refuse(market):
     market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
     with pytest.raises((ServiceNotAvailable, NotFound)):
         market.quote(buyer, service)
+
+
+# --- a due timer decides (a review of the change, 2026-12-07) --------------------------------
+
+
+def test_a_buyers_message_once_a_timer_is_due_is_a_plain_message(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.request_cancellation(seller, order, "لا أستطيع تنفيذه", key="rc")
+    market.clock.set(market.clock.now() + 3 * DAY)  # the seller's request is past its hours
+    market.send_message(buyer, order, "أرسل لك التفاصيل على أي حال", key="m")
+    page = market.order_page(buyer, order)
+    assert (OrderStatus.AWAITING_INSTRUCTIONS, "message") == (
+        page.order.status,
+        page.messages[-1].kind.value,
+    )
+    assert ["accept_cancellation"] == [e.value for e in page.next_events]
+    assert 1 == market.tick().transitions
+    assert OrderStatus.CANCELLED is market.order(buyer, order).status
+
+
+def test_a_suspended_party_is_offered_only_what_unwinds_the_order(market):
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "التعليمات", key="i")
+    market.suspend_member(ADMIN, seller.member_id, "مخالفة", key="s")
+    offered = {e.value for e in market.order_page(seller, order).next_events}
+    assert "deliver" not in offered
+    assert offered <= {"decline", "cancel_late", "request_cancellation", "accept_cancellation",
+                       "report_problem"}  # fmt: skip
+
+
+def test_a_timer_a_party_answered_since_tick_read_it_is_let_go(market):
+    # a review: the step raised TransitionNotAllowed out of tick, and the rest of that tick
+    # (other orders, releases, expiries) was never done
+    _seller, buyer, order = _delivered(market)
+    market.clock.set(market.clock.now() + 3 * DAY)
+    version = market.order(buyer, order).version
+    market.accept(buyer, order, key="a")  # between tick's read and its step
+    after = market.order(buyer, order)
+    step = FireTimer(order, OrderEvent.AUTO_ACCEPT, key=f"tick:{order}:{version}")
+    market._step(step, market.clock.now())  # the step tick sends
+    assert after == market.order(buyer, order)

@@ -342,3 +342,12 @@ def test_an_order_due_to_be_cancelled_for_want_of_instructions_takes_none_after(
     assert "cancelled by itself" in translate_error(refused.value, "en")
     order.apply(E.SEND_INSTRUCTIONS, BUYER, due - timedelta(seconds=1), policy.orders)
     assert IN_PROGRESS is order.status
+
+
+def test_a_policy_changed_since_never_holds_an_order_back_for_an_event_tick_would_not_fire():
+    # a review (2026-12-07): auto-cancel turned on after placing: every move refused, and
+    # tick (which finds orders by the timer they keep) never cancelled it: money stuck
+    order = order_in(AWAITING_INSTRUCTIONS, KHAMSAT)  # no auto-cancel: no timer kept
+    later_policy = attrs.evolve(KHAMSAT.orders, auto_cancel_unstarted_after=relativedelta(days=1))
+    order.apply(E.SEND_INSTRUCTIONS, BUYER, order.placed_at + timedelta(days=2), later_policy)
+    assert IN_PROGRESS is order.status

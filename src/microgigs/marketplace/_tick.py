@@ -43,6 +43,8 @@ class FireTimer(SystemStep[None]):
 @handles(FireTimer)
 def fire_timer(command: FireTimer, context: Context) -> None:
     order = context.uow.orders.get(command.order_id)
+    if order.due_event(context.now, context.policy.orders) is not command.event:
+        return  # a party moved the order since tick read it: nothing is due of it now
     order.apply(command.event, command.actor, context.now, context.policy.orders)
     settle_order(context, order)
 

@@ -34,6 +34,7 @@ from microgigs.errors import (
 )
 from microgigs.ids import MemberId, OrderId, ServiceId, UpgradeId, WithdrawalId
 from microgigs.inquiries import Inquiry
+from microgigs.marketplace._orders import UNWINDING
 from microgigs.marketplace._project_queries import (
     BidView,
     ContractPage,
@@ -49,7 +50,15 @@ from microgigs.marketplace._project_queries import (
 from microgigs.marketplace._reading import ReadSide
 from microgigs.members import Member, normalize_username
 from microgigs.money import Money
-from microgigs.orders import TRANSITIONS, Message, Order, OrderEvent, OrderStatus, decide
+from microgigs.orders import (
+    TRANSITIONS,
+    Message,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Party,
+    decide,
+)
 from microgigs.pricing import Quote, Split, quote
 from microgigs.projects import Contract, ContractStatus, ProjectStatus
 from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
@@ -536,18 +545,22 @@ class Queries(ReadSide):
                 order,
                 tuple(uow.orders.messages(order_id)),
                 uow.reviews.for_order(order_id),
-                tuple(self._next_events(order, actor)),
+                tuple(self._next_events(uow, order, actor)),
                 None
                 if actor.is_member(order.buyer_id)
                 else order.seller_share(self.policy.ledger.commission),
             )
 
-    def _next_events(self, order: Order, actor: Actor) -> list[OrderEvent]:
+    def _next_events(self, uow: UnitOfWork, order: Order, actor: Actor) -> list[OrderEvent]:
         party = order.party_of(actor)
         now = self._now()
+        # a suspended party may only unwind the order (as the commands refuse the rest)
+        suspended = party in (Party.BUYER, Party.SELLER) and not uow.members.can_trade(
+            order.buyer_id if party is Party.BUYER else order.seller_id
+        )
         allowed = []
         for status, event in TRANSITIONS:
-            if status is not order.status:
+            if status is not order.status or (suspended and event not in UNWINDING):
                 continue
             try:
                 decide(order, event, party, now, self.policy.orders)

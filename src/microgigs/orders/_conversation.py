@@ -16,6 +16,7 @@ from microgigs.actors import Actor
 from microgigs.clock import utc
 from microgigs.errors import InvalidType, PermissionDenied
 from microgigs.ids import MemberId, MessageId, OrderId
+from microgigs.orders._machine import due_now
 from microgigs.orders._order import NEEDS_REASON, REASON_LENGTH, Order
 from microgigs.orders._status import OrderEvent, OrderStatus, Party
 from microgigs.policy import OrderPolicy
@@ -100,10 +101,14 @@ def post_message(
     """Write in the order; the buyer's first message carries the instructions.
 
     While the order awaits instructions, the buyer's message starts the work: the order
-    moves to in progress and the delivery countdown starts.
+    moves to in progress and the delivery countdown starts. Once an automatic event is due
+    (a request to cancel past its hours, the days without instructions), the buyer still
+    writes, as a plain message: the work no longer starts.
     """
     instructions = (
-        order.status is OrderStatus.AWAITING_INSTRUCTIONS and order.party_of(actor) is Party.BUYER
+        order.status is OrderStatus.AWAITING_INSTRUCTIONS
+        and order.party_of(actor) is Party.BUYER
+        and due_now(order, sent_at) is None
     )
     kind = MessageKind.INSTRUCTIONS if instructions else MessageKind.MESSAGE
     message = compose(

@@ -49,6 +49,8 @@ class _Order(Protocol):
     def met_deadline(self) -> bool: ...
     @property
     def cancellation(self) -> _Request | None: ...
+    @property
+    def next_due(self) -> DueTimer | None: ...
     def is_late(self, now: datetime) -> bool: ...
 
 
@@ -91,6 +93,17 @@ def due_timer(order: _Order, policy: OrderPolicy) -> DueTimer | None:
     if len(timers) <= 1:  # the common case needs no comparison
         return timers[0] if timers else None
     return min(timers, key=lambda timer: timer.at)
+
+
+def due_now(order: _Order, now: datetime) -> DueTimer | None:
+    """The order's automatic event if it is due at ``now``: the one ``tick`` will fire.
+
+    Read from the timer the order keeps (``next_due``, what storage indexes for ``tick``),
+    not worked out again under today's policy: a policy changed since never holds an order
+    back for an event ``tick`` would not fire.
+    """
+    timer = order.next_due
+    return timer if timer is not None and timer.at <= now else None
 
 
 _SETTLED_BY: Final = {
@@ -265,9 +278,10 @@ def decide(
     :class:`~microgigs.errors.PermissionDenied`; a guard that does not hold:
     :class:`~microgigs.errors.ConditionNotMet`. Nothing is changed either way.
 
-    A due timer decides, even before ``tick`` records it: once an automatic event is due
-    (a delivery's days for an answer, a request to cancel's hours, the days without
-    instructions), only that event fires, or a party doing the same by hand (accepting);
+    A due timer decides, even before ``tick`` records it: once the automatic event the
+    order keeps (:func:`due_now`) is due (a delivery's days for an answer, a request to
+    cancel's hours, the days without instructions), only that event fires, or a party
+    doing the same by hand (accepting);
     anything else is :class:`~microgigs.errors.ConditionNotMet`. Between two ticks, no one
     holds back what the timer gives the other party.
     """
@@ -276,8 +290,8 @@ def decide(
         raise TransitionNotAllowed(event=event, status=order.status)
     if party not in rule.parties:
         raise PermissionDenied(actor=party.label, action=event.label)
-    timer = due_timer(order, policy)
-    if timer is not None and timer.at <= now and event not in _SETTLED_BY[timer.event]:
+    timer = due_now(order, now)
+    if timer is not None and event not in _SETTLED_BY[timer.event]:
         raise ConditionNotMet(event=event, condition=_DUE_SAYS[timer.event])
     guard = rule.guard
     if guard is not None and not guard.check(order, party, now, policy):
