@@ -37,20 +37,16 @@ class _Order(Protocol):
     and never the other way round.
     """
 
-    @property
-    def status(self) -> OrderStatus: ...
-    @property
-    def placed_at(self) -> datetime: ...
-    @property
-    def deadline(self) -> datetime | None: ...
-    @property
-    def delivered_at(self) -> datetime | None: ...
+    status: OrderStatus
+    placed_at: datetime
+    deadline: datetime | None
+    delivered_at: datetime | None
+    next_due: DueTimer | None
+
     @property
     def met_deadline(self) -> bool: ...
     @property
     def cancellation(self) -> _Request | None: ...
-    @property
-    def next_due(self) -> DueTimer | None: ...
     def is_late(self, now: datetime) -> bool: ...
 
 
