@@ -1102,9 +1102,7 @@ def service(service_id: str) -> str:
     me = viewer()
     saved = me is not None and g.member_id and not g.admin
     most = _market().policy.catalog.quantity_max
-    in_cart = bool(saved) and any(  # said beside "add to cart", which replaces its line
-        p.line.service_id == page.service.id for p in _market().cart(me).lines
-    )
+    in_cart = bool(saved) and _in_cart(me, page.service.id)  # beside "add to cart"
     return render_template(
         "service.html",
         in_cart=in_cart,
@@ -1156,7 +1154,7 @@ def add_to_cart(service_id: str) -> Response:
     if "now" in request.form:  # logged out, the priced page sends to the log-in, then back
         return redirect(_order_now_page(service_id, upgrades, quantity), 303)
     me = actor()  # logged out: to the log-in page first, the choices kept
-    in_cart = any(p.line.service_id == service_id for p in _market().cart(me).lines)
+    in_cart = _in_cart(me, service_id)
     if command(
         lambda k: _market().add_to_cart(
             me, ServiceId(service_id), upgrade_ids=upgrades, quantity=quantity, key=k
@@ -1172,6 +1170,11 @@ def add_to_cart(service_id: str) -> Response:
     ):
         return redirect(url_for("cart"), 303)
     return back()
+
+
+def _in_cart(me: Actor, service_id: str) -> bool:
+    """Whether the member's cart holds a line of this service (adding it replaces it)."""
+    return any(p.line.service_id == service_id for p in _market().cart(me).lines)
 
 
 def _order_now_page(service_id: str, upgrades: Sequence[str], quantity: int) -> str:

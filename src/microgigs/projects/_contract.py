@@ -76,6 +76,12 @@ CHANGE_REQUESTS_MAX: Final = 10
 approved (or approves itself) or disputed. Each round is kept in the milestone's history."""
 
 
+def _checked_files(files: Sequence[str]) -> tuple[str, ...]:
+    """A submission's, a note's or a message's files: at most ``_FILES_MAX``, each named."""
+    short_list(_("attachments"), files, _FILES_MAX)
+    return tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+
+
 class ContractStatus(LabelledEnum):
     """Where a contract stands."""
 
@@ -503,8 +509,7 @@ class Contract:
         the contract; its text passes the contact-details filter.
         """
         author = self._party(actor, _("write in this contract"))
-        short_list(_("attachments"), files, _FILES_MAX)
-        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+        sent = _checked_files(files)
         return author, message_text(_("message"), body, _MESSAGE), sent
 
     def funded(self) -> Money:
@@ -683,9 +688,8 @@ class Contract:
         milestone = self._at(
             number, _("submit"), MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED
         )
-        short_list(_("attachments"), files, _FILES_MAX)
+        sent = _checked_files(files)
         when = utc(now)
-        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
         text = message_text(_("message"), note, _NOTE)
         sent_note = MilestoneNote(MilestoneStatus.SUBMITTED, self.freelancer_id, text, when, sent)
         self._set(
@@ -820,8 +824,7 @@ class Contract:
         """
         by = self._party(actor, _("add a note to a dispute"))
         milestone = self._at(number, _("add a note to the dispute of"), MilestoneStatus.DISPUTED)
-        short_list(_("attachments"), files, _FILES_MAX)
-        sent = tuple(plain_text(_("attachment"), f, *_REFERENCE) for f in files)
+        sent = _checked_files(files)
         text = message_text(_("message"), note, _NOTE)
         added = milestone.dispute_notes_by(by)
         if added >= DISPUTE_NOTES_MAX:
