@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from cast import ADMIN, DAY, DESCRIPTION, START, buy, cast, usd
+from cast import ADMIN, DAY, START, buy, cast, published, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -35,7 +35,7 @@ from microgigs.errors import (
     UnknownAccount,
     UnknownUpgrade,
 )
-from microgigs.ids import CategoryId, MemberId, TransactionId
+from microgigs.ids import MemberId, TransactionId
 from microgigs.l10n import translate_error
 from microgigs.marketplace import NewUpgrade, bootstrap, replays
 from microgigs.marketplace._tick import FireTimer
@@ -677,16 +677,9 @@ def test_a_buyer_is_quoted_one_service_without_touching_the_cart_and_pays_that(m
     # a walk-through (2026-12-07): "order now" on a service paid for the whole cart ($10.00
     # where the service cost $5.00), because the host had no way to price one service alone
     seller, buyer, service = cast(market)
-    other = market.publish_service(
-        seller,
-        category_id=CategoryId("logo-design"),
-        title="شعار ثاني بتصميم مختلف تمامًا",
-        description=DESCRIPTION,
-        instructions="أرسل الاسم.",
-        base_price=usd(10),
-        delivery_days=3,
-        key="p-other",
-    ).id
+    other = published(
+        market, seller, "شعار ثاني بتصميم مختلف تمامًا", instructions="أرسل الاسم.", key="p-other"
+    )
     market.moderate_service(ADMIN, other, key="m-other")
     market.top_up(buyer, usd(500), lg.Gateway.CARD, key="t")
     market.add_to_cart(buyer, other, key="c-other")

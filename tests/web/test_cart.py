@@ -24,12 +24,21 @@ def _text(html: str) -> str:
     return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u200f", "")
 
 
-def _service_with_upgrades(host):
+def _a_demo_service(host, wanted, missing):
+    """The first listed service of the demo that ``wanted`` says yes to."""
     for listing in host.market.search(ListingQuery(limit=50)).listings:
         service = host.market.service(None, listing.service_id)
-        if len(service.upgrades) >= 2 and any(u.extra_days for u in service.upgrades):
+        if wanted(service):
             return service
-    pytest.fail("the demo has no service with two upgrades")
+    pytest.fail(missing)
+
+
+def _service_with_upgrades(host):
+    return _a_demo_service(
+        host,
+        lambda s: len(s.upgrades) >= 2 and any(u.extra_days for u in s.upgrades),
+        "the demo has no service with two upgrades",
+    )
 
 
 @pytest.mark.parametrize(
@@ -228,10 +237,11 @@ def test_a_buyer_changes_a_lines_quantity_in_the_cart_keeping_its_upgrades(app, 
 
 
 def _another_service(host, but):
-    for listing in host.market.search(ListingQuery(limit=50)).listings:
-        if listing.service_id != but.id and listing.seller_id != but.seller_id:
-            return host.market.service(None, listing.service_id)
-    pytest.fail("the demo has no second seller's service")
+    return _a_demo_service(
+        host,
+        lambda s: s.id != but.id and s.seller_id != but.seller_id,
+        "the demo has no second seller's service",
+    )
 
 
 @pytest.mark.parametrize(
