@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
+import attrs
 import pytest
 from cast import (
     ADMIN,
@@ -48,10 +50,12 @@ from microgigs.errors import (
 )
 from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import translate_error
-from microgigs.marketplace import NewUpgrade
+from microgigs.marketplace import Marketplace, NewUpgrade
 from microgigs.marketplace import commands as c
 from microgigs.members import PayoutMethod
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.payments import FakeGateway
+from microgigs.policy import KHAMSAT, ChargeRule
 from microgigs.ranking import ListingQuery, Ordering, Rating
 
 
@@ -755,6 +759,21 @@ def test_the_seller_reads_on_the_order_page_what_the_order_pays_after_commission
     paid = market.order_page(seller, order).earnings  # what the ledger paid: $16 pending
     assert (usd(20), usd(4), usd(16)) == (paid.total, paid.commission, paid.seller_net)
     assert paid.seller_net == market.balance(lg.pending(seller.member_id))
+
+
+def test_a_completed_order_keeps_the_commission_it_paid_when_the_policy_changes(market):
+    # the order page read today's commission for every order: after the platform lowered it,
+    # an order settled at 20% said its seller had earned more than the ledger paid them
+    seller, buyer, order = cheap_order(market)
+    market.deliver(seller, order, "تم", key="d-1")
+    market.accept(buyer, order, key="a-1")
+    lower = attrs.evolve(
+        KHAMSAT, ledger=attrs.evolve(KHAMSAT.ledger, commission=(ChargeRule(Decimal("0.1")),))
+    )
+    later = Marketplace(market.storage, market.clock, market.ids, lower, FakeGateway())
+    paid = later.order_page(seller, order).earnings
+    assert (usd(25), usd(5), usd(20)) == (paid.total, paid.commission, paid.seller_net)
+    assert paid.seller_net == later.balance(lg.pending(seller.member_id))
 
 
 def test_a_cancelled_order_pays_its_seller_nothing(market):

@@ -177,6 +177,7 @@ def settle_order(context: Context, order: Order) -> None:
     now, policy, uow = context.now, context.policy, context.uow
     if order.status is OrderStatus.COMPLETED:
         count_sale(context, order)
+        order.fix_earnings(policy.ledger.commission)
         seller = uow.members.get(order.seller_id)
         clears_at = later(now, policy.ledger.clearance_for(seller.level))
         if order.refunded is None:

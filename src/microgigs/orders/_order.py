@@ -101,6 +101,8 @@ class Order:
     cancellation: CancellationRequest | None = None
     dispute: Dispute | None = None
     refunded: Money | None = None
+    earnings: Split | None = None
+    """What completion paid, fixed then (:meth:`fix_earnings`): a later policy leaves it."""
     next_due: DueTimer | None = None
     history: list[HistoryEntry] = attrs.Factory(list)
     published: int = 0
@@ -160,9 +162,18 @@ class Order:
     def seller_share(self, commission: Sequence[ChargeRule]) -> Split:
         """What the order pays its seller, and the platform's ``commission`` of it.
 
-        A completed order's price of the work less any partial refund (as the ledger paid
-        it); nothing for a cancelled one; an open one's whole price, if it completes so.
+        A completed order's :attr:`earnings`, as the ledger paid them (the price of the work
+        less any partial refund, under the commission of that day); nothing for a cancelled
+        one; an open one's whole price, if it completes so under ``commission``.
         """
+        return self._share(commission) if self.earnings is None else self.earnings
+
+    def fix_earnings(self, commission: Sequence[ChargeRule]) -> Split:
+        """On completion: what the order pays under ``commission``, kept as :attr:`earnings`."""
+        self.earnings = self._share(commission)
+        return self.earnings
+
+    def _share(self, commission: Sequence[ChargeRule]) -> Split:
         if self.status is OrderStatus.CANCELLED:
             zero = Money.zero(self.quote.subtotal.currency)
             return Split(zero, zero, zero)
