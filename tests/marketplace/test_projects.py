@@ -754,6 +754,44 @@ def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):
     market.hire_bid(client, project, placed, key="hire-2")
 
 
+def test_no_milestone_is_funded_for_a_suspended_freelancer(market):
+    # a new user's probe: $600 went into escrow for a freelancer who could not submit, and
+    # came back only by an early end and its 7 days
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    before = (market.contract_page(client, contract), market.balances(client).wallet)
+    assert "fund_milestone" not in before[0].next_commands
+    with pytest.raises(MemberSuspended):
+        market.fund_milestone(client, contract, 1, key="fund")
+    assert before == (market.contract_page(client, contract), market.balances(client).wallet)
+    market.reinstate_member(ADMIN, freelancer.member_id, key="back")
+    market.fund_milestone(client, contract, 1, key="fund-2")
+
+
+def test_a_suspended_party_is_offered_only_what_it_may_still_do_on_a_contract(market):
+    # a new user's probe: next_commands listed funding, approving and submitting to a
+    # suspended side, each then refused with MemberSuspended (as next_events does for orders)
+    market.policy = UPWORK_LIKE
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.suspend_member(ADMIN, client.member_id, "مخالفة", key="out")
+    offered = market.contract_page(client, contract).next_commands
+    assert ("dispute_milestone", "ask_to_cancel_contract", "end_contract") == offered
+    with pytest.raises(MemberSuspended):  # what it leaves out is refused
+        market.approve_milestone(client, contract, 1, key="approve")
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")  # what it offers is not
+    market.reinstate_member(ADMIN, client.member_id, key="back")
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out-f")
+    assert ("answer_end",) == market.contract_page(freelancer, contract).next_commands
+    market.answer_end(freelancer, contract, agree=True, key="agreed")
+
+
 def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):
     market.policy = UPWORK_LIKE
     client, freelancer, _other = people(market)

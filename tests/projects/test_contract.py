@@ -328,6 +328,29 @@ def test_mutual_cancellation_asked_taken_back_and_agreed() -> None:
     assert (back.refunded, contract.status) == (usd(1200), ContractStatus.CANCELLED)
 
 
+def test_a_cancellation_agreed_after_paid_work_ends_the_contract_and_takes_reviews() -> None:
+    # a new user's probe: $600 released, then both agreed to cancel: the contract was
+    # "cancelled", as if nothing was paid, and the paid work could not be reviewed
+    contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
+    contract.fund(C, 1, NOW)
+    contract.submit(F, 1, "الشعار", now=NOW, policy=UPWORK_LIKE_PROJECTS)
+    contract.approve(C, 1, NOW)
+    contract.fund(C, 2, NOW)
+    contract.ask_cancellation(F)
+    [back] = contract.answer_cancellation(C, NOW, agree=True)
+    assert (back.number, back.refunded, contract.status) == (2, usd(300), ContractStatus.ENDED)
+    assert contract.reviews_close_at(UPWORK_LIKE_PROJECTS) == NOW + timedelta(days=14)
+    review = contract.review(
+        F,
+        [AspectRating(Aspect.OVERALL, 5)],
+        "عميل واضح",
+        now=NOW,
+        policy=UPWORK_LIKE_PROJECTS,
+        stars=KHAMSAT.reviews,
+    )
+    assert review.ratings == (AspectRating(Aspect.OVERALL, 5),)
+
+
 def test_unfunded_milestones_change_only_by_agreement() -> None:
     contract = active_contract(THREE, UPWORK_LIKE_PROJECTS)
     contract.fund(C, 1, NOW)

@@ -110,7 +110,7 @@ def _offered(context: Context, project: Project, contract: Contract) -> Contract
 
 @handles(c.AnswerOffer)
 def answer_offer(command: c.AnswerOffer, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     if yes_or_no(_("accept"), command.accept):
         context.trader(command.actor)
         # a held project's offer waits too: its suspended client could never fund it
@@ -124,7 +124,7 @@ def answer_offer(command: c.AnswerOffer, context: Context) -> None:
 
 @handles(c.WithdrawOffer)
 def withdraw_offer(command: c.WithdrawOffer, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     contract.withdraw(command.actor, context.now)
     offer_answered(context, contract, accepted=False)
     save_contract(context, contract, "withdrawn")
@@ -140,17 +140,22 @@ def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> N
         context.uow.projects.save(project)
 
 
-def _party_contract(context: Context, command: c.ContractCommand[None]) -> Contract:
-    """The contract; its parties must be able to trade (admins pass)."""
-    context.require_trading(command.actor)
+def _contract_for(context: Context, command: c.ContractCommand[None]) -> Contract:
+    """The contract; a command that moves the work on needs a sender who may trade.
+
+    The domain refuses the wrong party; admins and the system pass to it.
+    """
+    if command.moves_work:
+        context.require_trading(command.actor)
     return context.uow.contracts.get(command.contract_id)
 
 
 @handles(c.FundMilestone)
 def fund_milestone(command: c.FundMilestone, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     if command.actor.member_id == contract.client_id:  # others are the domain's to refuse
         context.payer(command.actor)  # money moves: verified if the policy asks
+        context.require_party_trading(contract.freelancer_id)  # who could not work for it
     milestone = contract.fund(
         command.actor, command.number, context.now, fees=context.policy.projects.client_fees
     )
@@ -172,7 +177,7 @@ def fund_milestone(command: c.FundMilestone, context: Context) -> None:
 
 @handles(c.SubmitMilestone)
 def submit_milestone(command: c.SubmitMilestone, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     contract.submit(
         command.actor,
         command.number,
@@ -186,27 +191,27 @@ def submit_milestone(command: c.SubmitMilestone, context: Context) -> None:
 
 @handles(c.RequestChanges)
 def request_changes(command: c.RequestChanges, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     contract.request_changes(command.actor, command.number, command.note, context.now)
     save_contract(context, contract, "changes_requested")
 
 
 @handles(c.ApproveMilestone)
 def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     settle(context, contract, contract.approve(command.actor, command.number, context.now))
 
 
 @handles(c.DisputeMilestone)
 def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)  # a suspended party may dispute
+    contract = _contract_for(context, command)
     contract.dispute(command.actor, command.number, command.reason, context.now)
     save_contract(context, contract, "milestone_disputed")
 
 
 @handles(c.AddDisputeNote)
 def add_dispute_note(command: c.AddDisputeNote, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)  # a suspended party is heard too
+    contract = _contract_for(context, command)
     contract.add_dispute_note(
         command.actor, command.number, command.note, context.now, command.attachments
     )
@@ -215,7 +220,7 @@ def add_dispute_note(command: c.AddDisputeNote, context: Context) -> None:
 
 @handles(c.ResolveMilestone)
 def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     settled = contract.resolve(
         command.actor,
         command.number,
@@ -229,28 +234,28 @@ def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
 
 @handles(c.ProposeMilestones)
 def propose_milestones(command: c.ProposeMilestones, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     contract.propose(command.actor, command.milestones, context.policy.projects)
     save_contract(context, contract, "milestones_proposed")
 
 
 @handles(c.AnswerProposal)
 def answer_proposal(command: c.AnswerProposal, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     contract.answer_proposal(command.actor, agree=yes_or_no(_("agree"), command.agree))
     save_contract(context, contract, "proposal_answered")
 
 
 @handles(c.EndContract)
 def end_contract(command: c.EndContract, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     contract.end(command.actor, command.reason, context.now, context.policy.projects)
     settle(context, contract, [])
 
 
 @handles(c.AnswerEnd)
 def answer_end(command: c.AnswerEnd, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     agree = yes_or_no(_("agree"), command.agree)
     settle(
         context,
@@ -261,21 +266,21 @@ def answer_end(command: c.AnswerEnd, context: Context) -> None:
 
 @handles(c.AskToCancelContract)
 def ask_to_cancel(command: c.AskToCancelContract, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     contract.ask_cancellation(command.actor)
     save_contract(context, contract, "cancellation_asked")
 
 
 @handles(c.TakeBackCancellation)
 def take_back_cancellation(command: c.TakeBackCancellation, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     contract.take_back_cancellation(command.actor)
     save_contract(context, contract, "cancellation_taken_back")
 
 
 @handles(c.AnswerContractCancellation)
 def answer_cancellation(command: c.AnswerContractCancellation, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     settle(
         context,
         contract,
@@ -287,7 +292,7 @@ def answer_cancellation(command: c.AnswerContractCancellation, context: Context)
 
 @handles(c.SendContractMessage)
 def send_contract_message(command: c.SendContractMessage, context: Context) -> None:
-    contract = _party_contract(context, command)
+    contract = _contract_for(context, command)
     author, text, files = contract.message(command.actor, command.body, command.attachments)
     context.uow.orders.add_message(
         Message(
@@ -304,7 +309,7 @@ def send_contract_message(command: c.SendContractMessage, context: Context) -> N
 
 @handles(c.ReviewContract)
 def review_contract(command: c.ReviewContract, context: Context) -> None:
-    contract = context.uow.contracts.get(command.contract_id)
+    contract = _contract_for(context, command)
     contract.review(
         command.actor,
         command.ratings,

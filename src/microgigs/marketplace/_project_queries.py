@@ -23,6 +23,7 @@ from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
 from microgigs.l10n import format_money, gettext, label
 from microgigs.marketplace._projects import visible_project
 from microgigs.marketplace._reading import ReadSide
+from microgigs.marketplace.commands import COMMANDS, ContractCommand
 from microgigs.money import _CONTEXT, Money
 from microgigs.orders import Message
 from microgigs.policy import ProjectPolicy, SellerLevel
@@ -545,6 +546,7 @@ class ProjectQueries(ReadSide):
             parties = (contract.client_id, contract.freelancer_id)
             actor.require_party(parties, _("read this contract"))
             messages = tuple(uow.orders.messages(contract.conversation_id))
+            suspended = frozenset(p for p in parties if not uow.members.can_trade(p))
         published = contract.reviews_published(self.clock.now(), self.policy.projects)
         reviews = tuple(
             r
@@ -558,7 +560,7 @@ class ProjectQueries(ReadSide):
             contract.released(),
             contract.refunded(),
             contract.held(),
-            next_commands(contract, actor, self.clock.now(), self.policy.projects),
+            next_commands(contract, actor, self.clock.now(), self.policy.projects, suspended),
             reviews,
             reviews_published=published,
             messages=messages,
@@ -568,10 +570,26 @@ class ProjectQueries(ReadSide):
         )
 
 
+_MOVING_WORK: Final = frozenset(
+    name
+    for name, command in COMMANDS.items()
+    if issubclass(command, ContractCommand) and command.moves_work
+)
+
+
 def next_commands(
-    contract: Contract, actor: Actor, now: datetime, policy: ProjectPolicy
+    contract: Contract,
+    actor: Actor,
+    now: datetime,
+    policy: ProjectPolicy,
+    suspended: frozenset[MemberId] = frozenset(),
 ) -> tuple[str, ...]:
-    """The commands ``actor`` may send to ``contract`` at ``now``, by name."""
+    """The commands ``actor`` may send to ``contract`` at ``now``, by name.
+
+    A ``suspended`` party sends only what does not move the work on
+    (:attr:`~microgigs.marketplace.commands.ContractCommand.moves_work`), and no milestone
+    is funded for a suspended freelancer, as the commands refuse.
+    """
     client, freelancer = (
         actor.is_member(contract.client_id),
         actor.is_member(contract.freelancer_id),
@@ -601,6 +619,10 @@ def next_commands(
     own_review = contract.client_review if client else contract.freelancer_review
     if (client or freelancer) and closes is not None and now < closes and own_review is None:
         found.append("review_contract")
+    if actor.member_id in suspended:
+        found = [name for name in found if name not in _MOVING_WORK]
+    if contract.freelancer_id in suspended and "fund_milestone" in found:
+        found.remove("fund_milestone")
     return tuple(found)
 
 

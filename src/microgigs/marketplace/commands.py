@@ -1005,6 +1005,11 @@ class ProjectCommand(Command[R]):
 class ContractCommand(Command[R]):
     """A command about one contract: who acts, on which contract."""
 
+    moves_work: ClassVar[bool] = False
+    """It moves the work or its money on (funding, submitting, approving, changing the
+    milestones, writing): a suspended member may not send it (``MemberSuspended``). The rest
+    unwind or judge the contract (answering an offer, ending, cancelling, disputing,
+    reviewing), which a suspended party still may."""
     actor: Actor
     contract_id: ContractId
 
@@ -1202,6 +1207,7 @@ class WithdrawOffer(ContractCommand[None]):
 class FundMilestone(ContractCommand[None]):
     """The client pays a milestone into its escrow (balance, or a gateway): work may start."""
 
+    moves_work = True
     errors = (ProjectStatusConflict, InsufficientFunds, PaymentFailed, EmailNotVerified)
     number: int
     method: Gateway | None = None
@@ -1211,6 +1217,7 @@ class FundMilestone(ContractCommand[None]):
 class SubmitMilestone(ContractCommand[None]):
     """The freelancer submits a funded milestone's work, with files."""
 
+    moves_work = True
     errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText, OutOfRange)
     number: int
     note: str
@@ -1225,6 +1232,7 @@ class RequestChanges(ContractCommand[None]):
     milestone: then it is approved or disputed.
     """
 
+    moves_work = True
     errors = (ProjectStatusConflict, ContactDetailsNotAllowed, InvalidText, OutOfRange)
     number: int
     note: str
@@ -1234,6 +1242,7 @@ class RequestChanges(ContractCommand[None]):
 class ApproveMilestone(ContractCommand[None]):
     """The client approves a milestone: it is released to the freelancer, less commission."""
 
+    moves_work = True
     errors = (ProjectStatusConflict,)
     number: int
 
@@ -1285,6 +1294,7 @@ class ResolveMilestone(ContractCommand[None]):
 class ProposeMilestones(ContractCommand[None]):
     """Either side proposes new unfunded milestones, for the other to agree to."""
 
+    moves_work = True
     errors = (ProjectStatusConflict, MilestonesMismatch, InvalidText, ContactDetailsNotAllowed)
     milestones: tuple[MilestonePlan, ...] = attrs.field(converter=_milestones)
 
@@ -1293,6 +1303,7 @@ class ProposeMilestones(ContractCommand[None]):
 class AnswerProposal(ContractCommand[None]):
     """The other side agrees to the proposed milestones, or turns them down."""
 
+    moves_work = True
     errors = (ProjectStatusConflict,)
     agree: bool = attrs.field(kw_only=True)
 
@@ -1350,6 +1361,7 @@ class AnswerContractCancellation(ContractCommand[None]):
 class SendContractMessage(ContractCommand[None]):
     """Either party writes in the contract's conversation, with files, at any time."""
 
+    moves_work = True
     errors = (ContactDetailsNotAllowed, InvalidText, OutOfRange, PermissionDenied)
 
     body: str

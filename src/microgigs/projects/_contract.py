@@ -1057,7 +1057,10 @@ class Contract:
         self._changed()
 
     def answer_cancellation(self, actor: Actor, now: datetime, *, agree: bool) -> list[Settlement]:
-        """The other side agrees (the money held goes back) or refuses (the work goes on)."""
+        """The other side agrees (the money held goes back) or refuses (the work goes on).
+
+        Agreed, the contract is cancelled, or ended (and reviewed) if work was paid for.
+        """
         party = self._party(actor, _("answer a cancellation"))
         self._require(_("cancel"), ContractStatus.ACTIVE)
         if self._asked_to_cancel(_("answer a request to cancel")) == party:
@@ -1071,7 +1074,9 @@ class Contract:
             self._changed()
             return []
         settled = self._refund_held(now)
-        self.status = ContractStatus.CANCELLED
+        # work already paid for ends the contract early (reviewed, as an early end is);
+        # with nothing paid, no work happened: cancelled
+        self.status = ContractStatus.ENDED if self.released().minor else ContractStatus.CANCELLED
         self.finished_at = utc(now)
         self._changed()
         return settled
