@@ -74,7 +74,7 @@ from ratelimits import (
 )
 from sessions import LOGGED_IN_AT, SESSION_AGE, ServerSessions, ends_at
 from sessions import secret_key as secret_key_of
-from settings import POLICY_OF_THE_SITE, database
+from settings import POLICY_OF_THE_SITE, database, payment_gateway
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
@@ -129,6 +129,7 @@ from microgigs.marketplace import Marketplace, NewUpgrade, replays
 from microgigs.members import PayoutKind, PayoutMethod, registration_refusals
 from microgigs.money import currency_exponent
 from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
+from microgigs.payments import PaymentGateway
 from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CHANGE_REQUESTS_MAX,
@@ -272,6 +273,7 @@ def bootstrap(
     files: str | None = None,
     accounts: Accounts | None = None,
     fill: bool = True,
+    gateway: PaymentGateway | None = None,
 ) -> Host:
     """The marketplace on ``db`` (a SQLite path or a PostgreSQL DSN); demo data if asked.
 
@@ -282,13 +284,16 @@ def bootstrap(
     DSN). The demo month ends now; every demo member logs in with their e-mail and
     ``DEMO_PASSWORD``, the administrator as ``ADMIN_EMAIL``. ``fill=False`` serves a demo
     the database already holds (several workers must not load it side by side): an empty
-    one is refused. A site (``demo=False``) refuses a database the demo filled.
+    one is refused. A site (``demo=False``) refuses a database the demo filled. Money comes
+    in by ``gateway``, else the one ``$MICROGIGS_GATEWAY`` names (:func:`payment_gateway`):
+    a site without one is refused, a demo takes the fake gateway.
     """
+    gateway = gateway or payment_gateway(demo=demo)  # before anything is opened
     db = database(db)
     is_dsn = db.startswith(("postgresql://", "postgres://"))
     files = files or os.environ.get("MICROGIGS_FILES")
     folder = Path(files or ("delivered-files" if is_dsn else f"{db}.files"))
-    market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
+    market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE, gateway=gateway)
     credentials = accounts or open_accounts(db)
     refusal = None
     holds_demo = credentials.get(ADMIN_ID) is not None
@@ -384,8 +389,14 @@ def _isolated(amount: str) -> Markup:
 
 
 def _headers(answer: Response) -> Response:
-    """What every answer says to the browser: run nothing from elsewhere, frame nowhere."""
+    """What every answer says to the browser: run nothing from elsewhere, frame nowhere.
+
+    And keep it in no cache, the site's own files (``static``) aside: a page is a
+    member's (their e-mail, balances, payout account) or carries a visitor's form token.
+    """
     answer.headers.setdefault("Content-Security-Policy", POLICY)
+    if request.endpoint != "static":
+        answer.headers.setdefault("Cache-Control", "no-store")
     answer.headers["X-Content-Type-Options"] = "nosniff"
     answer.headers["Referrer-Policy"] = "same-origin"
     answer.headers.pop("Server", None)
@@ -2373,6 +2384,8 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
             ),
         ):
             return redirect(url_for("contract", contract_id=hired[0]), 303)
+        # refused: back to this bid's form and its message, not to the page's top
+        return redirect(url_for("project", project_id=project_id, _anchor=f"hire-{bid}"), 303)
     else:
         abort(404)
     return redirect(url_for("project", project_id=project_id), 303)
@@ -2494,6 +2507,11 @@ def contract(contract_id: str) -> str:
         end_days=_days(_market().policy.projects.early_end_answer),
         fees=_client_fees(page.contract) if funding else {},
         balance=_market().balances(me).wallet if funding else None,
+        due_by=(  # the days the bid promised, from the day the freelancer accepted
+            page.contract.started_at + timedelta(days=page.contract.delivery_days)
+            if page.contract.started_at and not page.contract.status.is_finished
+            else None
+        ),
     )
 
 

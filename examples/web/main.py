@@ -1,7 +1,8 @@
 """Start the web host: ``python examples/web/main.py [--db PATH-or-DSN] [--port 8000]``.
 
 This is the development server (one process); ``docs/web.md`` says how to serve with
-gunicorn and several workers. Outside a demo it needs ``MICROGIGS_SECRET_KEY``.
+gunicorn and several workers. Outside a demo it needs ``MICROGIGS_SECRET_KEY``,
+``MICROGIGS_SMTP_URL`` and ``MICROGIGS_GATEWAY`` (``docs/web.md``).
 
 With ``--demo``, an empty marketplace gets the demo month first (six sellers, 24 services,
 orders in every status) and every page says it is a demo; log in as
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         host = bootstrap(options.db, demo=options.demo)
-    except ValueError as error:  # a mail server it cannot use, named in the environment
+    except ValueError as error:  # a gateway or a mail server it cannot use (the environment)
         print(f"microgigs: {error}", file=sys.stderr, flush=True)
         return 2
     try:

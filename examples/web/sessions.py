@@ -190,6 +190,8 @@ class ServerSessions(SessionInterface):
             self.get_cookie_domain(app),
             self.get_cookie_path(app),
         )
+        if session.accessed:  # the page depends on who reads it, changed or not (as Flask's)
+            response.vary.add("Cookie")
         if not session:
             if session.sid is not None:
                 store.end_session(session.sid)

@@ -7,11 +7,13 @@ policy would time, clear and refuse otherwise than the pages say.
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import attrs
 
 from microgigs import FIVERR_LIKE, KHAMSAT
+from microgigs.payments import FakeGateway, PaymentGateway
 
 POLICY_OF_THE_SITE = attrs.evolve(
     KHAMSAT,
@@ -30,3 +32,29 @@ DATABASE_HELP = (
 def database(given: str | None = None) -> str:
     """The marketplace's database: ``given``, else ``$MICROGIGS_DATABASE``, else a SQLite file."""
     return given or os.environ.get("MICROGIGS_DATABASE") or "marketplace.sqlite3"
+
+
+def payment_gateway(*, demo: bool) -> PaymentGateway:
+    """The gateway the site takes money in by: ``$MICROGIGS_GATEWAY``, ``module:factory``.
+
+    The factory is called with no arguments (a class, or a function that reads its own
+    settings) and returns a :class:`microgigs.payments.PaymentGateway`. A demo without one
+    takes the fake gateway, which accepts every card; a site without one is refused
+    (``ValueError``): its members would top up from nowhere and withdraw it as earnings.
+    """
+    named = os.environ.get("MICROGIGS_GATEWAY", "")
+    if not named and demo:
+        return FakeGateway()
+    if not named:
+        message = (
+            "MICROGIGS_GATEWAY is not set: name your payment gateway as module:factory, or "
+            "microgigs.payments:FakeGateway (it accepts every card) while trying a site"
+        )
+        raise ValueError(message)
+    module, _colon, factory = named.partition(":")
+    try:
+        made: PaymentGateway = getattr(importlib.import_module(module), factory)()
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        message = f"MICROGIGS_GATEWAY names {named!r}, which gives no gateway ({error})"
+        raise ValueError(message) from None
+    return made

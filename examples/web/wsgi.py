@@ -16,6 +16,8 @@ Every setting comes from the environment, so each worker process builds the same
 * ``MICROGIGS_SMTP_URL`` (required) and ``MICROGIGS_MAIL_FROM``: the mail server for
   verification and reset links (``mail.py``), or ``log`` to write them to the log, which
   this module sends to the server's error output (stderr) with the site's other records;
+* ``MICROGIGS_GATEWAY`` (required): the payment gateway, ``module:factory``
+  (``settings.payment_gateway``); a demo's is the fake one;
 * ``MICROGIGS_DEMO``: ``1`` serves a demo the database holds (loaded first by ``main.py
   --demo``), its banner on every page; a site refuses a database the demo filled.
 
@@ -40,6 +42,9 @@ demo = os.environ.get("MICROGIGS_DEMO") == "1"
 if not os.environ.get("MICROGIGS_SECRET_KEY"):  # a demo's too: each worker would draw its own
     unsigned = "MICROGIGS_SECRET_KEY is not set: every worker must sign with one key"
     raise RuntimeError(unsigned)
-host = bootstrap(demo=demo, fill=False)
+try:  # no gateway named: refused, as the mail server is
+    host = bootstrap(demo=demo, fill=False)
+except ValueError as error:
+    raise RuntimeError(str(error)) from None
 host.mail = mailer
 app = create_app(host)

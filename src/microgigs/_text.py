@@ -17,3 +17,14 @@ def n_(singular: str, plural: str) -> tuple[str, str]:
     one, two, a few, many, other), written by :func:`microgigs.l10n.format_count`.
     """
     return singular, plural
+
+
+class Verbatim(str):
+    """A value said as it is in every language: what a caller sends (``"release"``).
+
+    A message's value is translated when it is a message of the catalog; a caller's value
+    that happens to spell one ("refund", "split") must not be, or the reader would send
+    back a word the field does not take.
+    """
+
+    __slots__ = ()

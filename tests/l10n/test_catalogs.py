@@ -10,7 +10,14 @@ from babel import Locale
 from babel.messages.mofile import read_mo
 
 from microgigs.catalog import ServiceStatus
-from microgigs.errors import CurrencyMismatch, InvalidAmount, OutOfRange, UnknownLocale
+from microgigs.errors import (
+    CurrencyMismatch,
+    InvalidAmount,
+    OutOfRange,
+    ProjectStatusConflict,
+    UnknownChoice,
+    UnknownLocale,
+)
 from microgigs.l10n import SUPPORTED_LANGUAGES, gettext, label, translate_error
 from microgigs.l10n.catalogs import _read, compile_catalog, extract_messages, po_path
 from microgigs.members import MemberStatus
@@ -98,7 +105,8 @@ def test_a_member_status_agrees_with_a_member_not_with_a_service():
 def test_contract_and_milestone_statuses_read_as_states_in_arabic():
     # a walk-through: «معروض», «مخططة», «محررة» (read "edited") and «تقسيم» (a verbal noun,
     # as the admin's choice) told a client nothing of where the money stood
-    assert "بانتظار موافقة المستقل" == label(ContractStatus.OFFERED, "ar")
+    # and «بانتظار موافقة المستقل» spoke of the freelancer reading it in the third person
+    assert "عرض بانتظار الرد" == label(ContractStatus.OFFERED, "ar")
     assert "لم تُموَّل بعد" == label(MilestoneStatus.PLANNED, "ar")
     assert "حُرِّرت للمستقل" == label(MilestoneStatus.RELEASED, "ar")
     assert ("قُسِّمت بين الطرفين", "split between the two") == (
@@ -129,3 +137,24 @@ def test_regional_arabic_uses_the_arabic_catalog(locale):
 def test_unknown_locales_are_refused(bad):
     with pytest.raises(UnknownLocale):
         gettext("Level 1", bad)
+
+
+def test_the_values_a_caller_may_send_are_listed_as_they_are_sent():
+    # a new user's probe (2026-12-07): an unknown resolution listed «release ومبلغ الاسترداد
+    # وتقسيم»: "refund" and "split" were read as the messages they spell, "release" not
+    from microgigs.marketplace import commands  # noqa: PLC0415
+
+    fields = {"actor": {"role": "admin", "member_id": "staff"}, "contract_id": "c1",
+              "number": 1, "resolution": "teleport"}  # fmt: skip
+    with pytest.raises(UnknownChoice) as refused:
+        commands.structure_command("resolve_milestone", fields)
+    assert "release وrefund وsplit" in translate_error(refused.value, "ar")
+    assert "release, refund, and split" in translate_error(refused.value, "en")
+
+
+def test_asking_twice_to_cancel_a_contract_reads_as_arabic():
+    # a new user's probe (2026-12-07): «لا يمكن طلب الإلغاء مرة أخرى عقد في حالة …»
+    error = ProjectStatusConflict(
+        subject="contract", status="asked to cancel", action="ask again to cancel"
+    )
+    assert "لا يمكن تكرار طلب إلغاء عقد في حالة «طُلب إلغاؤه»." == translate_error(error, "ar")

@@ -18,6 +18,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # forms.py, beside the tests
 from app import bootstrap, create_app
 
 
+@pytest.fixture(autouse=True)
+def _test_gateway(monkeypatch):
+    """A site's gateway in these tests: the fake one, which accepts every card."""
+    monkeypatch.setenv("MICROGIGS_GATEWAY", "microgigs.payments:FakeGateway")
+
+
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
     made = bootstrap(str(tmp_path_factory.mktemp("web") / "market.sqlite3"), demo=True)

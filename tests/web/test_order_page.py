@@ -214,3 +214,15 @@ def test_a_delivery_past_its_days_says_the_order_completes_shortly_and_offers_on
     html = client.get(f"/orders/{order}").data.decode()
     assert f'action="/orders/{order}/accept"' in html
     assert f'action="/orders/{order}/modify"' not in html
+
+
+def test_a_completed_order_says_the_earnings_are_pending_not_paid_out(app, host):
+    # a walk-through (2026-12-07): «وحُوِّل الربح للبائع» while the seller's dashboard showed
+    # nothing to withdraw: the earnings wait in pending for the clearance period
+    order, _seller, buyer = _order_in(host, OrderStatus.COMPLETED)
+    client = app.test_client()
+    log_in(client, buyer.email)
+    said = re.search(
+        r'id="completed-means">(.*?)</small>', client.get(f"/orders/{order.id}").data.decode()
+    )
+    assert "أرباحه المعلّقة حتى تصير قابلة للسحب" in said.group(1)

@@ -12,7 +12,7 @@ from forms import bearer, csrf_of, log_in
 from test_projects import member_id
 
 from microgigs.orders import OrderStatus
-from microgigs.projects import CHANGE_REQUESTS_MAX
+from microgigs.projects import CHANGE_REQUESTS_MAX, CLIENT_ASPECTS
 
 DESCRIPTION = "تطبيق أندرويد وآيفون لحجز المواعيد مع تذكير بالرسائل ولوحة للطبيب والاستقبال."
 STYLE = Path(__file__).resolve().parents[2] / "examples" / "web" / "static" / "style.css"
@@ -492,7 +492,9 @@ def test_a_refused_hire_opens_its_form_again_saying_why(app):
                   "milestone_title_1": "البرمجة", "milestone_amount_1": "100"}  # fmt: skip
     _post(ahmad, hire, path, key="pp-bad-hire", **milestones)  # $200 of a $400 bid
     page = ahmad.get(path).data.decode()
-    form = re.search(r'<details class="confirm hire" open>.*?</details>', page, re.DOTALL)
+    form = re.search(
+        r'<details class="confirm hire" id="hire-\w+" open>.*?</details>', page, re.DOTALL
+    )
     assert form is not None
     assert '<p class="refused" role="alert">' in form.group(0)
 
@@ -528,3 +530,36 @@ def test_the_api_answers_a_contracts_conversation(app):
     answer = api.get(f"/api/v1{contract}", headers=headers)
     assert 200 == answer.status_code, answer.json
     assert ["أرسلت لك التفاصيل."] == [m["body"] for m in answer.json["messages"]]
+
+
+def test_a_contract_says_it_waits_for_funding_when_it_is_due_and_whose_review_is_whose(app):
+    # a walk-through (2026-12-07): a refused hire came back 1,170 px above its message on a
+    # phone; «جارٍ التنفيذ» with nothing funded; "8 days" and no date; "عمر — ★★★★★" did
+    # not say whose review of whom it was
+    ahmad, sara, project_id, path = _project_with_bid(app, 41)
+    page = ahmad.get(path).data.decode()
+    bid = re.search(r"/bids/([^/]+)/hire", page).group(1)
+    hire = f"/projects/{project_id}/bids/{bid}/hire"
+    assert f'<details class="confirm hire" id="hire-{bid}"' in page
+    refused = _post(ahmad, hire, path, key="pp-hire-41-x", milestone_title_0="أ",
+                    milestone_amount_0="10")  # fmt: skip  # $10 of a $400 bid
+    assert f"{path}#hire-{bid}" == refused.headers["Location"]
+    contract = _post(ahmad, hire, path, key="pp-hire-41").headers["Location"]
+    assert "#" not in contract
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-41")
+    waiting = re.search(r'id="awaiting-funding">(.*?)<', sara.get(contract).data.decode())
+    assert "بانتظار تمويل العميل للدفعة الأولى" == waiting.group(1)
+    page = ahmad.get(contract).data.decode()
+    assert "موِّل الدفعة الأولى ليبدأ العمل" in page
+    assert "التسليم المتوقع:" in re.search(r'id="due-by">(.*?)</span>', page).group(1)
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-41")
+    _post(sara, f"{contract}/submit", contract, number="1", body="تم", key="pp-submit-41")
+    _post(ahmad, f"{contract}/approve", contract, number="1", key="pp-approve-41")
+    stars = {f"stars_{a.value}": "5" for a in CLIENT_ASPECTS}
+    _post(ahmad, f"{contract}/review", contract, body="عمل ممتاز", key="pp-r-41", **stars)
+    _post(sara, f"{contract}/review", contract, body="عميل واضح", key="pp-r2-41", stars_overall="5")
+    page = sara.get(contract).data.decode()
+    said = [re.sub(r"<[^>]+>", "", w) for w in re.findall(r'class="review-who">(.*?)</span>', page)]
+    assert [w.index("(العميل)") < w.index("(المستقل)") for w in said] == [True, False]
+    assert 'id="due-by"' not in page  # finished
+    assert 'id="awaiting-funding"' not in page  # finished

@@ -35,11 +35,12 @@ def post(client, path, page="/projects", **data):
     )
 
 
-def refused(client, action, page, said, **form):
-    """``form`` sent to ``action`` comes back to ``page`` saying only ``said`` (its start)."""
+def refused(client, action, page, said, *, anchor="", **form):
+    """``form`` sent to ``action`` comes back to ``page`` (at ``anchor``) saying only ``said``."""
     answer = post(client, action, page, **form)
     messages = [m.split("؛")[0] for m in flashed(client.get(page).data)]
-    return (303, page, [said]) == (answer.status_code, answer.headers["Location"], messages)
+    back = f"{page}#{anchor}" if anchor else page
+    return (303, back, [said]) == (answer.status_code, answer.headers["Location"], messages)
 
 
 def member_id(host, username):
@@ -210,13 +211,14 @@ def test_hire_in_two_milestones_fund_submit_approve_and_review(host, to_hire):
     hire = f"/projects/{posted['id']}/bids/{sara_bid}/hire"
     # back to the form, saying which field, in Arabic
     assert refused(ahmad, hire, posted["path"], "مبلغ الدفعة 1: لم نفهم «1e9»",
-                   milestone_title_0="التصميم", milestone_amount_0="1e9")  # fmt: skip
+                   anchor=f"hire-{sara_bid}", milestone_title_0="التصميم",
+                   milestone_amount_0="1e9")  # fmt: skip
     wrong = post(
         ahmad, hire, posted["path"], milestone_title_0="التصميم", milestone_amount_0="100",
         milestone_title_1="البرمجة", milestone_amount_1="100",
     )  # fmt: skip
     assert 303 == wrong.status_code
-    assert posted["path"] == wrong.headers["Location"]
+    assert f"{posted['path']}#hire-{sara_bid}" == wrong.headers["Location"]
     assert flashed(ahmad.get(posted["path"]).data)  # they must add up to the bid's $400
     answer = post(
         ahmad, hire, posted["path"], milestone_title_0="التصميم", milestone_amount_0="120",

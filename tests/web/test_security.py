@@ -146,6 +146,27 @@ def test_every_answer_carries_the_security_headers_and_no_server_banner(app):
         assert "Werkzeug" not in headers.get("Server", ""), path
 
 
+def test_a_members_pages_and_answers_are_kept_in_no_cache(app):
+    # a hostile review (2026-12-07): the dashboard (the payout account), /account (the
+    # e-mail, the balances) went out with no Cache-Control and no Vary: Cookie when the
+    # session did not change, so a shared cache could serve one member's page to another
+    client = app.test_client()
+    log_in(client, "ahmad@example.com")
+    for path in ("/dashboard", "/account", "/orders", "/"):
+        answer = client.get(path)
+        assert "Set-Cookie" not in answer.headers, path  # the session did not change
+        assert ("no-store", True) == (
+            answer.headers.get("Cache-Control"),
+            "Cookie" in answer.headers.get("Vary", ""),
+        ), path
+    token = bearer(app.test_client(), "ahmad@example.com")
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert (200, "no-store") == (me.status_code, me.headers.get("Cache-Control"))
+    style = app.test_client().get("/static/style.css")
+    style.close()
+    assert "no-store" not in style.headers.get("Cache-Control", "")  # the site's own files
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -14,6 +14,7 @@ import pytest
 from app import bootstrap
 
 MAIN = Path(__file__).resolve().parents[2] / "examples" / "web" / "main.py"
+TEST_GATEWAY = "microgigs.payments:FakeGateway"  # a test site's: it accepts every card
 
 
 def free_port():
@@ -22,15 +23,15 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def serve(db, *options, secret="a-key-for-this-test-of-forty-characters", smtp="log"):  # noqa: S107
+def serve(db, *options, secret="a-key-for-this-test-of-forty-characters", smtp="log",  # noqa: S107
+          gateway=TEST_GATEWAY):  # fmt: skip
     """Start the host on ``db`` with ``options``; the home page and the server's output."""
     port = free_port()
-    unset = {"MICROGIGS_SECRET_KEY", "MICROGIGS_SMTP_URL"}
+    unset = {"MICROGIGS_SECRET_KEY", "MICROGIGS_SMTP_URL", "MICROGIGS_GATEWAY"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    if secret:
-        env["MICROGIGS_SECRET_KEY"] = secret
-    if smtp:
-        env["MICROGIGS_SMTP_URL"] = smtp
+    for name, value in (("SECRET_KEY", secret), ("SMTP_URL", smtp), ("GATEWAY", gateway)):
+        if value:
+            env[f"MICROGIGS_{name}"] = value
     server = subprocess.Popen(  # noqa: S603 (our own example, our own interpreter)
         [sys.executable, str(MAIN), "--db", str(db), "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
@@ -85,6 +86,25 @@ def test_a_site_not_told_where_its_mail_goes_refuses_to_start_and_says_why(tmp_p
     assert "MICROGIGS_SMTP_URL is not set" in output
     demo, _output = serve(tmp_path / "demo.sqlite3", "--demo", smtp="")
     assert 'class="demo-banner"' in demo  # a demo shows its links on the page itself
+
+
+def test_a_site_not_told_which_payment_gateway_it_takes_money_by_refuses_to_start(
+    tmp_path, monkeypatch
+):
+    # a hostile review (2026-12-07): a site ran on the fake gateway, which accepts every
+    # card, so any member topped up $10,000 as often as they liked and withdrew it as a
+    # seller's earnings
+    page, output = serve(tmp_path / "site.sqlite3", gateway="")
+    assert ("", True) == (page, "MICROGIGS_GATEWAY is not set" in output), output
+    page, output = serve(tmp_path / "typo.sqlite3", gateway="microgigs.payments:NoSuchGateway")
+    assert ("", True) == (page, "MICROGIGS_GATEWAY names" in output), output
+    assert "Traceback" not in output
+    demo, _output = serve(tmp_path / "demo.sqlite3", "--demo", gateway="")
+    assert 'class="demo-banner"' in demo  # a demo's cards are its fake gateway's
+    monkeypatch.delenv("MICROGIGS_GATEWAY")
+    with pytest.raises(ValueError, match="MICROGIGS_GATEWAY is not set"):
+        bootstrap(str(tmp_path / "library.sqlite3"))
+    assert not (tmp_path / "library.sqlite3").exists()  # refused before opening anything
 
 
 def test_a_site_refuses_a_short_key_or_a_mail_server_it_cannot_use_and_says_why(tmp_path):

@@ -35,7 +35,7 @@ from cattrs import Converter
 from cattrs.fns import identity
 from cattrs.preconf.json import make_converter
 
-from microgigs._text import _
+from microgigs._text import Verbatim, _
 from microgigs.actors import Actor
 from microgigs.actors import _stored as _stored_actor
 from microgigs.errors import InvalidType, UnknownChoice
@@ -99,7 +99,7 @@ def _structure_enum(value: object, kind: type[enum.Enum]) -> enum.Enum:
                 field=kind.__name__,
                 expected=_("one of the choices"),
                 actual=repr(value)[:40],
-                choices=tuple(str(m.value) for m in kind),
+                choices=tuple(Verbatim(m.value) for m in kind),
             ) from None
     return found
 
