@@ -2398,7 +2398,8 @@ def member_profile(member_id: str) -> str:
     As on Upwork and Mostaql, the offer starts from the freelancer: the client chooses one
     of their projects open now, the amount, the days and the milestones.
     """
-    profile = _market().profile(MemberId(member_id))  # NotFound: a 404
+    page = _market().member_page(MemberId(member_id))  # NotFound: a 404
+    profile = page.profile
     me = viewer()
     open_now: list[Project] = []
     if me is not None and not g.admin and g.member_id != profile.member_id:
@@ -2414,6 +2415,7 @@ def member_profile(member_id: str) -> str:
         ]
     return render_template(
         "member.html",
+        page=page,
         profile=profile,
         projects=open_now,
         brackets=_bracket_labels(),  # the amount must lie in the chosen project's budget

@@ -30,7 +30,7 @@ from microgigs.errors import (
     RatingsMismatch,
     RefundNotExpected,
 )
-from microgigs.ids import CategoryId
+from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import label, translate_error
 from microgigs.marketplace._project_queries import _two_places
 from microgigs.policy import FIVERR_LIKE, UPWORK_LIKE
@@ -923,6 +923,48 @@ def test_the_freelancer_cannot_fund_and_the_client_cannot_submit(market):
     with pytest.raises(PermissionDenied):
         market.submit_milestone(client, contract, 1, "تم", key="s")
     assert ("submit_milestone",) == market.contract_page(freelancer, contract).next_commands[:1]
+
+
+def test_a_members_page_shows_what_they_sell_and_their_project_record(market):
+    # a walk-through (2026-12-07): a bidder's profile showed a name and a bio, none of their
+    # services, reviews or completed projects, so a client could not judge them
+    client, freelancer, other = people(market)
+    service = market.publish_service(
+        freelancer, category_id=DESIGN, title="تصميم هوية بصرية متكاملة",
+        description="هوية بصرية كاملة: شعار وألوان وخطوط ودليل استخدام لعلامتك.",
+        instructions="أرسل اسم العلامة وألوانها.", base_price=usd(25), delivery_days=5,
+        key="svc",
+    ).id  # fmt: skip
+    market.publish_service(
+        freelancer, category_id=DESIGN, title="تصميم بطاقات أعمال أنيقة",
+        description="بطاقة أعمال بوجهين بتصميم أنيق يناسب نشاطك التجاري.",
+        instructions="أرسل بياناتك.", base_price=usd(5), delivery_days=2, key="svc-2",
+    )  # fmt: skip  # still under review: not on sale
+    market.moderate_service(ADMIN, service, key="svc-ok")
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    market.review_contract(client, contract, [AspectRating(a, 4) for a in CLIENT_ASPECTS],
+                           "عمل متقن", key="rc")  # fmt: skip
+    page = market.member_page(freelancer.member_id)
+    assert ("freelancer", [service], 1, None, 0) == (
+        page.profile.username,
+        [listing.service_id for listing in page.services],
+        page.projects_completed,
+        page.project_stars,  # not published until both reviewed, or the window closed
+        page.project_reviews,
+    )
+    market.review_contract(freelancer, contract, [AspectRating(Aspect.OVERALL, 5)], "عميل واضح",
+                           key="rc-f")  # fmt: skip
+    page = market.member_page(freelancer.member_id)
+    assert (Decimal("4.00"), 1) == (page.project_stars, page.project_reviews)
+    assert (0, ()) == (market.member_page(other.member_id).projects_completed,
+                       market.member_page(other.member_id).services)  # fmt: skip
+    market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
+    assert () == market.member_page(freelancer.member_id).services  # nothing on sale
+    with pytest.raises(NotFound):
+        market.member_page(MemberId("01NOBODY0000000000000000000"))
 
 
 def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(market):

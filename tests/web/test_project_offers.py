@@ -290,3 +290,16 @@ def the_json_api_sends_an_offer_and_shows_a_proposal_and_files(app, host, projec
     files = [f for m in shown["contract"]["milestones"] for f in m["files"]]
     assert 2 == len(files)
     assert files[0].startswith(f"/files/contracts/{offered['id']}/")
+
+
+def test_a_members_page_shows_their_services_and_their_record(app, host):
+    # a walk-through (2026-12-07): a bidder's profile showed a name and a bio, none of
+    # their services, ratings or completed projects, so a client could not judge them
+    sara = member_id(host, "sara_designs")
+    on_sale = host.market.member_page(sara).services
+    assert on_sale
+    page = app.test_client().get(f"/members/{sara}").data.decode()  # anyone, logged out too
+    for listing in on_sale:
+        assert f'href="/services/{listing.service_id}"' in page
+    assert "★" in re.search(r'id="services-rating">(.*?)</strong>', page).group(1)
+    assert re.search(r'id="projects-completed">\d+</strong>', page)

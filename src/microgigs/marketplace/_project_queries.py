@@ -476,17 +476,10 @@ class ProjectQueries(ReadSide):
     def _rank(self, uow: UnitOfWork, project: Project, bid: Bid) -> RankedBid:
         rating = uow.reviews.rating_of_seller(bid.freelancer_id)
         total, count = Decimal(rating.total), rating.count
-        for stars in self._project_stars(uow, bid.freelancer_id):
+        for stars in client_stars(uow, bid.freelancer_id, self.clock.now(), self.policy.projects):
             total, count = _CONTEXT.add(total, stars), count + 1
         level = uow.members.get(bid.freelancer_id).level
-        completed = len(
-            uow.contracts.of_member(
-                bid.freelancer_id,
-                status=ContractStatus.COMPLETED,
-                as_freelancer=True,  # what they bought as a client is not their record
-                limit=_COMPLETED_FOR_FULL,
-            )
-        )
+        completed = len(completed_contracts(uow, bid.freelancer_id, limit=_COMPLETED_FOR_FULL))
         low, high = project.bracket(self.policy.projects)
         duration = project.terms.duration_days
         answers = sum(1 for a in bid.answers if len(a) >= _ANSWER_IN_SUBSTANCE)
@@ -527,17 +520,6 @@ class ProjectQueries(ReadSide):
         score = sum(c.points for c in contributions) // len(contributions)
         return RankedBid(self._bid_view(bid), score, contributions)
 
-    def _project_stars(self, uow: UnitOfWork, freelancer_id: MemberId) -> list[Decimal]:
-        """The published stars clients gave the freelancer's completed contracts."""
-        now, policy = self.clock.now(), self.policy.projects
-        return [
-            c.client_review.stars
-            for c in uow.contracts.of_member(
-                freelancer_id, status=ContractStatus.COMPLETED, as_freelancer=True, limit=_PAGE
-            )
-            if c.client_review is not None and c.reviews_published(now, policy)
-        ]
-
     def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
         """A contract with its milestones, its money, and what its reader may do next."""
         _acting(actor)
@@ -568,6 +550,24 @@ class ProjectQueries(ReadSide):
             fees_refunded=contract.fees_refunded(),
             fees_kept=contract.fees_kept(),
         )
+
+
+def completed_contracts(uow: UnitOfWork, freelancer_id: MemberId, *, limit: int) -> list[Contract]:
+    """The freelancer's completed contracts, newest first: their record, not what they bought."""
+    return uow.contracts.of_member(
+        freelancer_id, status=ContractStatus.COMPLETED, as_freelancer=True, limit=limit
+    )
+
+
+def client_stars(
+    uow: UnitOfWork, freelancer_id: MemberId, now: datetime, policy: ProjectPolicy
+) -> list[Decimal]:
+    """The published stars clients gave the freelancer's completed contracts (the latest)."""
+    return [
+        c.client_review.stars
+        for c in completed_contracts(uow, freelancer_id, limit=_PAGE)
+        if c.client_review is not None and c.reviews_published(now, policy)
+    ]
 
 
 _MOVING_WORK: Final = frozenset(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Final, TypeVar
 
 import attrs
@@ -46,10 +47,12 @@ from microgigs.marketplace._project_queries import (
     ProjectPage,
     ProjectQueries,
     RankedBid,
+    client_stars,
+    completed_contracts,
 )
 from microgigs.marketplace._reading import ReadSide
 from microgigs.members import Member, normalize_username
-from microgigs.money import Money
+from microgigs.money import _CONTEXT, Money
 from microgigs.orders import (
     TRANSITIONS,
     Message,
@@ -61,7 +64,15 @@ from microgigs.orders import (
 )
 from microgigs.pricing import Quote, Split, quote
 from microgigs.projects import Contract, ContractStatus, ProjectStatus
-from microgigs.ranking import Evaluation, ListingPage, ListingQuery, Rating, Review, SellerLevel
+from microgigs.ranking import (
+    Evaluation,
+    Listing,
+    ListingPage,
+    ListingQuery,
+    Rating,
+    Review,
+    SellerLevel,
+)
 from microgigs.requests import ServiceRequest
 from microgigs.storage.ports import UnitOfWork
 from microgigs.withdrawals import Withdrawal
@@ -76,6 +87,7 @@ __all__ = [
     "CreditsLeft",
     "Dashboard",
     "Factor",
+    "MemberPage",
     "ModerationQueue",
     "MyBid",
     "OrderPage",
@@ -93,6 +105,8 @@ __all__ = [
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
+_SERVICES_SHOWN: Final = 24
+_HUNDREDTH: Final = Decimal("0.01")
 _PAUSED_READ: Final = 1000  # the team's pauses among the longest-paused services, sellers' too
 K = TypeVar("K", bound=str)
 T = TypeVar("T")
@@ -147,6 +161,25 @@ class Profile:
     level: SellerLevel
     joined_at: datetime
     suspended: bool = False
+
+
+@attrs.frozen
+class MemberPage:
+    """A member's public page: their profile, what they sell now, and their record.
+
+    ``services``: their services on sale now, newest first, at most 24 (none while they
+    are suspended); ``rating``: the stars their buyers gave their services;
+    ``projects_completed``: the contracts they completed as a freelancer (counted up to
+    100); ``project_stars``: the average of the published stars their clients gave those
+    contracts (two places; ``None`` before any), over ``project_reviews`` reviews.
+    """
+
+    profile: Profile
+    services: tuple[Listing, ...]
+    rating: Rating
+    projects_completed: int
+    project_stars: Decimal | None
+    project_reviews: int
 
 
 @attrs.frozen
@@ -619,6 +652,30 @@ class Queries(ReadSide):
         """A member's public profile (what anyone may see)."""
         with self._reading() as uow:
             return _profile(uow.members.get(member_id))
+
+    def member_page(self, member_id: MemberId) -> MemberPage:
+        """A member's public page (:class:`MemberPage`): anyone may read it."""
+        _check_id(_("member"), member_id)
+        with self._reading() as uow:
+            member = uow.members.get(member_id)
+            on_sale = [
+                s.id
+                for s in uow.services.by_seller(member_id)
+                if s.status is ServiceStatus.ACTIVE and member.can_trade
+            ]
+            listings = [uow.listings.get(s) for s in on_sale[:_SERVICES_SHOWN]]
+            stars = client_stars(uow, member_id, self._now(), self.policy.projects)
+            completed = len(completed_contracts(uow, member_id, limit=_QUEUE))
+            rating = uow.reviews.rating_of_seller(member_id)
+        average = _CONTEXT.divide(sum(stars, Decimal(0)), len(stars)) if stars else None
+        return MemberPage(
+            _profile(member),
+            tuple(listing for listing in listings if listing is not None),
+            rating,
+            completed,
+            None if average is None else average.quantize(_HUNDREDTH, context=_CONTEXT),
+            len(stars),
+        )
 
     def profile_by_username(self, username: str) -> Profile:
         """The public profile of the member with this username, as typed (case and spaces folded).
