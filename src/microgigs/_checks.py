@@ -75,8 +75,11 @@ def plain_text(
     if len(value) > 4 * maximum + 64:  # refuse 10 MB before normalising it
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     text = unicodedata.normalize("NFC", value).strip()
-    forbidden = _FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_LINE
-    if not minimum <= seen_length(text) <= maximum or forbidden.search(text):
+    found = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_LINE).search(text)
+    if found is not None:
+        character = f"U+{ord(found.group()):04X}"
+        raise InvalidText(field=field, minimum=minimum, maximum=maximum, character=character)
+    if not minimum <= seen_length(text) <= maximum:
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     return text
 

@@ -364,13 +364,21 @@ class InvalidText(ValidationError):
     code = "validation.invalid_text"
     template = _("{field} must be {minimum} to {maximum} characters of plain text.")
     at_most: ClassVar[str] = _("{field} must be at most {maximum} characters of plain text.")
+    holds: ClassVar[str] = _(
+        "{field} may not hold {character}: no line break where one line is asked for, and no "
+        "control or direction character."
+    )
 
     field: str
     minimum: int
     maximum: int
+    character: str | None = attrs.field(default=None, kw_only=True)
+    """The first character it may not hold, as ``U+000A``, when that is what is wrong."""
 
     def wording(self) -> str:
-        """A text that may be empty is said to have a most, not a range from 0."""
+        """What is wrong: a character it may not hold, else its length (a most, from 0)."""
+        if self.character is not None:
+            return self.holds
         return self.at_most if self.minimum == 0 else self.template
 
 

@@ -1772,3 +1772,18 @@ def test_a_contract_message_is_checked_as_an_orders_and_a_refusal_keeps_nothing(
     assert () == market.contract_page(client, contract).messages
     market.send_contract_message(client, contract, "م" * 5000, key="longest")
     assert 1 == len(market.contract_page(client, contract).messages)
+
+
+def test_a_text_refused_for_a_line_break_says_so_and_names_the_field_sent(market):
+    # a new user's probe (2026-12-07): a search of "a\nb" was "at most 200 characters", and
+    # an empty note asking for changes was "reason must be 1 to 3000 characters"
+    with pytest.raises(InvalidText) as broken:
+        market.open_projects(ADMIN, text="a\nb")
+    assert ("search", "U+000A") == (broken.value.field, broken.value.character)
+    assert "may not hold U+000A" in str(broken.value)
+    assert "الحرف U+000A" in translate_error(broken.value, "ar")
+    client, freelancer, contract = funded(market)
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    with pytest.raises(InvalidText) as empty:
+        market.request_changes(client, contract, 1, "", key="changes")
+    assert ("note", None) == (empty.value.field, empty.value.character)

@@ -719,7 +719,7 @@ class Contract:
                 minimum=1,
                 maximum=CHANGE_REQUESTS_MAX,
             )
-        text = message_text(_("reason"), note, _NOTE)
+        text = message_text(_("note"), note, _NOTE)
         asked = MilestoneNote(MilestoneStatus.CHANGES_REQUESTED, self.client_id, text, utc(now))
         self._set(milestone.noted(asked))
         self._changed()
