@@ -86,7 +86,9 @@ class TickReport:
 
     Order transitions fired, releases cleared, requests expired, sellers evaluated, listings
     whose "best selling lately" count changed; in project mode, projects expired, contracts
-    whose timers fired, freelancers whose bid credits refilled.
+    whose timers fired, freelancers whose bid credits refilled. ``projects_expired`` counts
+    the projects whose own time ran out; one kept open by an offer, which expires when
+    that offer lapses, is counted with the lapse in ``contract_steps``.
     """
 
     transitions: int
