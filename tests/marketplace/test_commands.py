@@ -176,3 +176,14 @@ def test_every_command_a_member_or_admin_may_send_is_listed_by_name():
     # no row in the docs, no name for the CLI or the API (caught while adding it)
     handled = {kind for kind in HANDLERS if not kind.system_only}
     assert set(c.COMMANDS.values()) == handled
+
+
+def test_a_wrong_value_inside_a_record_names_the_part_it_is():
+    # a new user's probe (2026-12-07): a float amount inside a milestone said only
+    # "hire_bid.milestones must be an int", not which part of the milestone
+    amount = {"minor": 1.5, "currency": "USD"}
+    fields = {"actor": {"role": "member", "member_id": "m"}, "project_id": "p", "bid_id": "b",
+              "milestones": [{"title": "أ", "amount": amount}]}  # fmt: skip
+    with pytest.raises(InvalidType) as refused:
+        c.structure_command("hire_bid", fields)
+    assert "hire_bid.milestones: minor units" == refused.value.field

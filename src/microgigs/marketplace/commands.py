@@ -113,6 +113,7 @@ from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent
 from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
+from microgigs.storage.codec import DOCUMENT
 from microgigs.storage.codec import converter as _converter
 
 __all__ = [
@@ -1577,7 +1578,9 @@ def _refused_field(
         try:
             _converter.structure(fields[field.name], field.type)
         except InvalidType as inner:  # the same error (UnknownChoice keeps its choices)
-            return attrs.evolve(inner, field=where)
+            # inside a record (a milestone's amount), the part it names too: "…: minor units"
+            inside = nested is not None and inner.field != DOCUMENT
+            return attrs.evolve(inner, field=f"{where}: {inner.field}" if inside else where)
         except MicrogigsError:
             continue  # the whole command's structuring would have raised it as it is
         except KeyError as inner:

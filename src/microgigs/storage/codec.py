@@ -56,6 +56,10 @@ coerced), a nested hook is looked up once per type, not once per value.
 """
 
 
+DOCUMENT: Final = "document"
+"""What a refusal names a value of the wrong shape as a whole (not a part inside it)."""
+
+
 def _text(plain: object) -> str:
     """Plain values as compact JSON text, non-ASCII kept as it is (orjson, compiled)."""
     return orjson.dumps(plain).decode()
@@ -66,7 +70,7 @@ def _exactly(kind: type) -> _Hook:
 
     def structure(value: object, _kind: object) -> object:
         if value.__class__ is not kind:
-            raise InvalidType(field="document", expected=kind.__name__, actual=type(value).__name__)
+            raise InvalidType(field=DOCUMENT, expected=kind.__name__, actual=type(value).__name__)
         return value
 
     return structure
@@ -121,7 +125,7 @@ def _optional_hook(kind: object) -> _Hook:
         def plain(value: object, _kind: object) -> object:
             if value is None or value.__class__ is base:
                 return value
-            raise InvalidType(field="document", expected=base.__name__, actual=type(value).__name__)
+            raise InvalidType(field=DOCUMENT, expected=base.__name__, actual=type(value).__name__)
 
         return plain
     hook = converter.get_structure_hook(inner)
@@ -145,7 +149,7 @@ def _sequence_hook(kind: object) -> _Hook:
 
     def structure(value: object, _kind: object) -> object:
         if not isinstance(value, list):
-            raise InvalidType(field="document", expected="a list", actual=type(value).__name__)
+            raise InvalidType(field=DOCUMENT, expected="a list", actual=type(value).__name__)
         return make([hook(v, inner) for v in value])
 
     return structure
@@ -163,7 +167,7 @@ def _mapping_hook(kind: object) -> _Hook:
 
     def structure(value: object, _kind: object) -> object:
         if not isinstance(value, dict):
-            raise InvalidType(field="document", expected="an object", actual=type(value).__name__)
+            raise InvalidType(field=DOCUMENT, expected="an object", actual=type(value).__name__)
         return {key_hook(k, key_kind): value_hook(v, value_kind) for k, v in value.items()}
 
     return structure
@@ -238,7 +242,7 @@ def _is_plain_attrs(kind: object) -> bool:
 
 
 def _refuse(value: object, kind: type) -> object:
-    raise InvalidType(field="document", expected=kind.__name__, actual=type(value).__name__)
+    raise InvalidType(field=DOCUMENT, expected=kind.__name__, actual=type(value).__name__)
 
 
 def _time(value: str, _kind: object) -> datetime:
@@ -589,5 +593,5 @@ def decode_apart(rest: str | bytes, apart: str | bytes, kind: type[T]) -> T:
 def _object(text: str | bytes) -> dict[str, object]:
     raw = orjson.loads(text)
     if not isinstance(raw, dict):
-        raise InvalidType(field="document", expected="an object", actual=type(raw).__name__)
+        raise InvalidType(field=DOCUMENT, expected="an object", actual=type(raw).__name__)
     return raw
