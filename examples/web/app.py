@@ -2504,6 +2504,7 @@ def contract(contract_id: str) -> str:
         aspects=_aspects(client=client),
         Resolution=Resolution,
         unfunded=_unfunded(page.contract),
+        proposal_rows=_proposal_rows(page.contract),
         milestones_max=_market().policy.projects.milestones_max,
         earnings=_earnings(page.contract) if freelancer else None,
         end_days=_days(_market().policy.projects.early_end_answer),
@@ -2569,6 +2570,21 @@ def _unfunded(contract: Contract) -> Money:
     """What a proposal of milestones must add up to: the planned (unfunded) ones' total."""
     planned = (m.amount for m in contract.milestones if m.status is MilestoneStatus.PLANNED)
     return sum(planned, Money.zero(contract.total.currency))
+
+
+def _proposal_rows(contract: Contract) -> tuple[int, int, list[tuple[str, str]]]:
+    """The rows a proposal may fill, the number the first will take, the planned ones in them.
+
+    Only unfunded milestones change: the kept ones leave room for the rest of the policy's
+    most, numbered on from the contract's last number, filled with the planned ones.
+    """
+    kept = sum(m.status is not MilestoneStatus.PLANNED for m in contract.milestones)
+    planned = [
+        (m.title, str(m.amount.amount))
+        for m in contract.milestones
+        if m.status is MilestoneStatus.PLANNED
+    ]
+    return _market().policy.projects.milestones_max - kept, contract.next_number, planned
 
 
 def _aspects(*, client: bool) -> tuple[Aspect, ...]:

@@ -563,3 +563,24 @@ def test_a_contract_says_it_waits_for_funding_when_it_is_due_and_whose_review_is
     assert [w.index("(العميل)") < w.index("(المستقل)") for w in said] == [True, False]
     assert 'id="due-by"' not in page  # finished
     assert 'id="awaiting-funding"' not in page  # finished
+
+
+def test_a_proposal_starts_from_the_unfunded_milestones_numbered_as_they_will_be(app):
+    # a walk-through (2026-12-07): "propose new unfunded milestones" opened six empty rows
+    # numbered from 1, though milestone 1 was funded and 2 and 3 were there to change
+    ahmad, sara, project_id, path = _project_with_bid(app, 42)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode()).group(1)
+    plans = {"milestone_title_0": "الواجهات", "milestone_amount_0": "100",
+             "milestone_title_1": "البرمجة", "milestone_amount_1": "200",
+             "milestone_title_2": "النشر", "milestone_amount_2": "100"}  # fmt: skip
+    hire = f"/projects/{project_id}/bids/{bid}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-42", **plans).headers["Location"]
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-42")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-42")
+    page = ahmad.get(contract).data.decode()
+    form = re.search(r'<details class="box propose".*?</details>', page, re.DOTALL).group(0)
+    row = (r'<legend>الدفعة (\d+)</legend>\s*<input name="milestone_title_\d+" value="([^"]*)"'
+           r'.*?name="milestone_amount_\d+" value="([^"]*)"')  # fmt: skip
+    rows = re.findall(row, form, re.DOTALL)
+    assert [("4", "البرمجة", "200.00"), ("5", "النشر", "100.00")] == rows[:2]
+    assert [("6", "", ""), ("7", "", ""), ("8", "", "")] == rows[2:]  # 6 at most: 1 kept
