@@ -1732,6 +1732,7 @@ def dashboard() -> str:
     return render_template(
         "dashboard.html",
         services=desk.services,
+        pending=desk.pending,
         balances=balances_of(desk.balances),
         member=_market().profile(desk.balances.member_id),
         withdrawing=desk.balances.withdrawing,

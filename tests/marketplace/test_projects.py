@@ -1787,3 +1787,24 @@ def test_a_text_refused_for_a_line_break_says_so_and_names_the_field_sent(market
     with pytest.raises(InvalidText) as empty:
         market.request_changes(client, contract, 1, "", key="changes")
     assert ("note", None) == (empty.value.field, empty.value.character)
+
+
+def test_a_freelancers_dashboard_says_where_pending_earnings_come_from_and_when(market):
+    # a walk-through (2026-12-07): «أرباح معلقة 164.00 US$» with nothing behind it, and no
+    # word of when a milestone's earnings could be withdrawn
+    client, freelancer, _other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    (earning,) = market.dashboard(freelancer).pending
+    clearance = market.policy.ledger.clearance_for(market.profile(freelancer.member_id).level)
+    assert (contract, 1, None, market.balances(freelancer).pending) == (
+        earning.contract_id,
+        earning.milestone,
+        earning.order_id,
+        earning.amount,
+    )
+    assert earning.clears_at == earning.released_at + clearance
+    market.tick(earning.clears_at)
+    assert () == market.dashboard(freelancer).pending  # cleared: available now

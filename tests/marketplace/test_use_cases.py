@@ -782,3 +782,11 @@ def test_a_cancelled_order_pays_its_seller_nothing(market):
     market.resolve_dispute(ADMIN, order, OrderEvent.RESOLVE_FULL_REFUND, key="r-1")
     nothing = market.order_page(seller, order).earnings
     assert (usd(0), usd(0), usd(0)) == (nothing.total, nothing.commission, nothing.seller_net)
+
+
+def test_a_sellers_dashboard_lists_each_orders_pending_earnings(market):
+    seller, buyer, order = cheap_order(market)
+    market.deliver(seller, order, "تم", key="d-1")
+    market.accept(buyer, order, key="a-1")
+    (earning,) = market.dashboard(seller).pending
+    assert (order, None, usd(20)) == (earning.order_id, earning.contract_id, earning.amount)

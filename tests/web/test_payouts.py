@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from forms import bearer, csrf_of, log_in
+from test_projects import member_id
 
 from microgigs import Money
 from microgigs.actors import Actor
@@ -159,7 +161,7 @@ def test_the_withdraw_box_says_the_minimum_and_when_earnings_clear(app, host):
     log_in(client, seller.email)
     page = _text(client.get("/dashboard").data)
     assert "The least you can withdraw is $10.00" in page
-    assert "earnings become available 14 days after it is completed" in page
+    assert "become available 14 days after the order completes or the milestone is released" in page
 
 
 def test_a_seller_with_no_payout_method_is_told_when_earnings_can_be_withdrawn(app):
@@ -177,3 +179,19 @@ def test_a_seller_with_no_payout_method_is_told_when_earnings_can_be_withdrawn(a
     rules = re.search(r'id="withdraw-rules">(.*?)</p>', html, re.DOTALL)
     assert rules is not None
     assert "become available" in _text(rules.group(1).encode())
+
+
+def test_a_seller_reads_where_pending_earnings_come_from_and_when(app, host):
+    # a walk-through (2026-12-07): «أرباح معلقة 164.00 US$» with no list behind it, and the
+    # rule spoke of orders only, not of a contract's milestones
+    client = app.test_client()
+    log_in(client, "sara_designs@example.com")
+    (earning,) = host.market.dashboard(Actor.member(member_id(host, "sara_designs"))).pending
+    html = client.get("/dashboard").get_data(as_text=True)
+    rules = _text(re.search(r'id="withdraw-rules">(.*?)</p>', html, re.DOTALL).group(1).encode())
+    assert "أرباح الطلب أو الدفعة متاحة للسحب" in rules
+    listed = re.search(r'id="pending-earnings">(.*?)</details>', html, re.DOTALL).group(1)
+    assert f"/orders/{earning.order_id}" in listed
+    assert earning.amount.amount == Decimal(
+        re.search(r"([\d.]+) US\$", _text(listed.encode())).group(1)
+    )

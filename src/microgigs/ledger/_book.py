@@ -228,9 +228,16 @@ class Ledger:
         elif transaction.kind is PostingKind.CLEARANCE:
             self._uncleared.pop(order_id, None)
 
-    def uncleared(self, due_by: datetime | None = None) -> list[Release]:
-        """Releases still pending (those clearing by ``due_by``, if given), soonest first."""
-        releases = [r for r in self._uncleared.values() if due_by is None or r.clears_at <= due_by]
+    def uncleared(
+        self, due_by: datetime | None = None, seller_id: MemberId | None = None
+    ) -> list[Release]:
+        """Releases still pending, soonest first: clearing by ``due_by``, of ``seller_id``."""
+        releases = [
+            r
+            for r in self._uncleared.values()
+            if (due_by is None or r.clears_at <= due_by)
+            and (seller_id is None or r.seller_id == seller_id)
+        ]
         return sorted(releases, key=lambda r: (r.clears_at, r.order_id))
 
     def statement(self, account: AccountId, *, cursor: int = 0, limit: int = 50) -> StatementPage:

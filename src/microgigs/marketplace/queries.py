@@ -33,7 +33,7 @@ from microgigs.errors import (
     PermissionDenied,
     ServiceNotAvailable,
 )
-from microgigs.ids import MemberId, OrderId, ServiceId, UpgradeId, WithdrawalId
+from microgigs.ids import ContractId, MemberId, OrderId, ServiceId, UpgradeId, WithdrawalId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace._orders import UNWINDING
 from microgigs.marketplace._project_queries import (
@@ -92,6 +92,7 @@ __all__ = [
     "MyBid",
     "OrderPage",
     "Overview",
+    "PendingEarning",
     "PricedLine",
     "Profile",
     "ProjectCard",
@@ -106,6 +107,7 @@ __all__ = [
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
 _SERVICES_SHOWN: Final = 24
+_PENDING: Final = 50
 _HUNDREDTH: Final = Decimal("0.01")
 _PAUSED_READ: Final = 1000  # the team's pauses among the longest-paused services, sellers' too
 K = TypeVar("K", bound=str)
@@ -246,14 +248,51 @@ class RequestsPage:
 
 
 @attrs.frozen
+class PendingEarning:
+    """Earnings released to a seller and not yet withdrawable: how much, from what, until when.
+
+    ``amount`` is what the seller gets (after the commission); it came from the order
+    ``order_id``, or from milestone ``milestone`` of contract ``contract_id``; it becomes
+    available at ``clears_at``.
+    """
+
+    amount: Money
+    released_at: datetime
+    clears_at: datetime
+    order_id: OrderId | None = None
+    contract_id: ContractId | None = None
+    milestone: int | None = None
+
+    @classmethod
+    def of(cls, release: lg.Release) -> PendingEarning:
+        """The earning a ledger's release is, its escrow read as an order or a milestone."""
+        found = Contract.milestone_of(release.order_id)
+        if found is None:
+            return cls(release.amount, release.released_at, release.clears_at, release.order_id)
+        contract_id, number = found
+        return cls(
+            release.amount,
+            release.released_at,
+            release.clears_at,
+            contract_id=contract_id,
+            milestone=number,
+        )
+
+
+@attrs.frozen
 class Dashboard:
-    """A seller's desk: balances, level and its latest explanation, services, inquiries."""
+    """A seller's desk: balances, level and its latest explanation, services, inquiries.
+
+    ``pending`` is where their pending earnings come from, soonest to clear first (the
+    first 50): each order or contract milestone, what it earned and when it is available.
+    """
 
     balances: Balances
     level: SellerLevel
     evaluation: Evaluation | None
     services: tuple[Service, ...]
     inquiries: tuple[Inquiry, ...]
+    pending: tuple[PendingEarning, ...] = ()
 
 
 @attrs.frozen
@@ -704,6 +743,7 @@ class Queries(ReadSide):
                 uow.levels.latest(member_id),
                 tuple(uow.services.by_seller(member_id)),
                 tuple(uow.inquiries.to_seller(member_id, _BEGINNING)),
+                tuple(map(PendingEarning.of, uow.ledger.uncleared(member_id, limit=_PENDING))),
             )
 
     def rating(self, service_id: ServiceId) -> Rating:

@@ -490,6 +490,17 @@ class Contract:
         """
         return OrderId(f"{self.id}-{number}")
 
+    @staticmethod
+    def milestone_of(escrow: OrderId) -> tuple[ContractId, int] | None:
+        """The contract and milestone number an escrow key names (:meth:`escrow_of`).
+
+        ``None`` for an order's own id, which holds no ``-`` and a number after it.
+        """
+        contract_id, dash, number = escrow.rpartition("-")
+        if not dash or not number.isdigit() or not contract_id:
+            return None
+        return ContractId(contract_id), int(number)
+
     @property
     def conversation_id(self) -> OrderId:
         """The key of the contract's conversation in the store of conversations.

@@ -503,10 +503,17 @@ class SqlBackend(ABC):
         return StatementPage(account, lines, following)
 
     def due_releases(self, now: datetime, limit: int) -> list[Release]:
+        return self._releases("clears_at <= ?", self._time(now), limit)
+
+    def uncleared(self, seller_id: MemberId, limit: int) -> list[Release]:
+        return self._releases("seller_id = ?", seller_id, limit)
+
+    def _releases(self, where: str, value: object, limit: int) -> list[Release]:
+        """Uncleared releases matching ``where`` (one parameter), soonest to clear first."""
         rows = self._read(
             "SELECT order_id, seller_id, currency, minor, released_at, clears_at"
-            " FROM ledger_clearances WHERE clears_at <= ? ORDER BY clears_at, order_id LIMIT ?",
-            (self._time(now), limit),
+            f" FROM ledger_clearances WHERE {where} ORDER BY clears_at, order_id LIMIT ?",
+            (value, limit),
         )
         return [
             Release(

@@ -183,6 +183,9 @@ class _MemoryBackend:
     def due_releases(self, now: datetime, limit: int) -> list[Release]:
         return self._book.uncleared(due_by=now)[:limit]
 
+    def uncleared(self, seller_id: MemberId, limit: int) -> list[Release]:
+        return self._book.uncleared(seller_id=seller_id)[:limit]
+
     def entry_rows(self) -> list[EntryRow]:
         return list(rows_of(self._book))
 

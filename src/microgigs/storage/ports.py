@@ -352,6 +352,10 @@ class LedgerRepository(Protocol):
         """Released earnings not yet cleared whose clearance is due at ``now`` (indexed)."""
         ...
 
+    def uncleared(self, seller_id: MemberId, *, limit: int = 50) -> list[Release]:
+        """A seller's released earnings not yet cleared, soonest to clear first (indexed)."""
+        ...
+
     def entry_rows(self) -> list[EntryRow]:
         """Every entry as stored, for the audit."""
         ...

@@ -652,6 +652,8 @@ def check_ledger_releases_and_statements(make: Factory) -> None:
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.ledger.due_releases(clears - timedelta(seconds=1)) == []
+            assert [OrderId("O1")] == [r.order_id for r in uow.ledger.uncleared(SELLER_ID)]
+            assert [] == uow.ledger.uncleared(BUYER_ID)  # a seller's own, no one else's
             (due,) = uow.ledger.due_releases(clears)
             assert (OrderId("O1"), SELLER_ID, _usd(164), clears) == (
                 due.order_id,
@@ -672,6 +674,7 @@ def check_ledger_releases_and_statements(make: Factory) -> None:
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.ledger.due_releases(clears + timedelta(days=1)) == []
+            assert [] == uow.ledger.uncleared(SELLER_ID)  # cleared: no longer pending
             page = uow.ledger.statement(lg.wallet(BUYER_ID), limit=1)
             assert [_usd(205)] == [line.balance for line in page.lines]
             assert page.next_cursor is not None  # cursors are opaque: follow, never compute
