@@ -112,6 +112,25 @@ def hired(market, client, freelancer, milestones=()):
     return project, contract
 
 
+def completed(market):
+    """A client, a freelancer, a third member, and the contract the freelancer completed."""
+    client, freelancer, other = people(market)
+    _project, contract = hired(market, client, freelancer)
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    return client, freelancer, other, contract
+
+
+def in_two_milestones(market):
+    """A client and a freelancer on an Upwork-like contract of two $600 milestones, unfunded."""
+    market.policy = UPWORK_LIKE  # more than one milestone
+    client, freelancer, _other = people(market)
+    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
+    _project, contract = hired(market, client, freelancer, plans)
+    return client, freelancer, contract
+
+
 def funded(market):
     """A client and a freelancer hired on a contract whose milestone 1 is funded."""
     client, freelancer, _other = people(market)
@@ -441,10 +460,7 @@ def test_milestones_auto_approve_once_and_a_dispute_is_split(market):
 
 
 def test_ending_early_refunds_after_7_days_unless_the_freelancer_disputes(market):
-    market.policy = UPWORK_LIKE
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     market.fund_milestone(client, contract, 1, key="fund")
     market.end_contract(client, contract, "تغيرت خطتنا", key="end")
     market.clock.set(market.clock.now() + 7 * DAY)
@@ -573,11 +589,7 @@ def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
 
 
 def test_my_contracts_lists_a_members_contracts_on_both_sides_newest_first(market):
-    client, freelancer, other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
-    market.submit_milestone(freelancer, contract, 1, "الملفات", key="sub")
-    market.approve_milestone(client, contract, 1, key="ok")
+    client, freelancer, other, contract = completed(market)
     market.review_contract(
         client, contract, [AspectRating(a, 5) for a in CLIENT_ASPECTS], "ممتاز", key="rev"
     )
@@ -757,10 +769,7 @@ def test_a_suspended_freelancer_cannot_be_hired_or_sent_an_offer(market):
 def test_no_milestone_is_funded_for_a_suspended_freelancer(market):
     # a new user's probe: $600 went into escrow for a freelancer who could not submit, and
     # came back only by an early end and its 7 days
-    market.policy = UPWORK_LIKE
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     market.suspend_member(ADMIN, freelancer.member_id, "مخالفة", key="out")
     before = (market.contract_page(client, contract), market.balances(client).wallet)
     assert "fund_milestone" not in before[0].next_commands
@@ -774,10 +783,7 @@ def test_no_milestone_is_funded_for_a_suspended_freelancer(market):
 def test_a_suspended_party_is_offered_only_what_it_may_still_do_on_a_contract(market):
     # a new user's probe: next_commands listed funding, approving and submitting to a
     # suspended side, each then refused with MemberSuspended (as next_events does for orders)
-    market.policy = UPWORK_LIKE
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     market.fund_milestone(client, contract, 1, key="fund")
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.suspend_member(ADMIN, client.member_id, "مخالفة", key="out")
@@ -793,10 +799,7 @@ def test_a_suspended_party_is_offered_only_what_it_may_still_do_on_a_contract(ma
 
 
 def test_unfunded_milestones_change_by_agreement_and_changes_are_requested(market):
-    market.policy = UPWORK_LIKE
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     market.fund_milestone(client, contract, 1, key="fund")
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.request_changes(client, contract, 1, "كبّر الشعار", key="changes")
@@ -968,11 +971,7 @@ def test_a_members_page_shows_what_they_sell_and_their_project_record(market):
 
 
 def test_reviews_are_published_when_both_sides_reviewed_and_feed_the_rating(market):
-    client, freelancer, other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
-    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
-    market.approve_milestone(client, contract, 1, key="ok")
+    client, freelancer, other, contract = completed(market)
     six = [AspectRating(aspect, 4) for aspect in CLIENT_ASPECTS]
     for side in (client, freelancer):  # a probe (2026-12-06): never offered
         assert "review_contract" in market.contract_page(side, contract).next_commands
@@ -1070,10 +1069,7 @@ def test_admins_see_contracts_with_a_disputed_milestone_the_longest_waiting_firs
 
 
 def test_the_other_side_is_offered_to_answer_a_proposal_and_only_unfunded_ones_change(market):
-    market.policy = UPWORK_LIKE
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     assert "propose_milestones" in market.contract_page(freelancer, contract).next_commands
     proposal = [MilestonePlan("ب1", usd(200)), MilestonePlan("ب2", usd(1000))]
     market.propose_milestones(client, contract, proposal, key="propose")
@@ -1314,10 +1310,7 @@ def test_an_invited_freelancer_finds_the_private_projects_inviting_them(market):
 
 
 def test_a_freelancer_disputing_an_early_end_says_why_for_the_admin(market):
-    market.policy = UPWORK_LIKE  # more than one milestone
-    client, freelancer, _other = people(market)
-    plans = (MilestonePlan("أ", usd(600)), MilestonePlan("ب", usd(600)))
-    _project, contract = hired(market, client, freelancer, plans)
+    client, freelancer, contract = in_two_milestones(market)
     market.fund_milestone(client, contract, 1, key="fund")
     market.end_contract(client, contract, "تغيرت خطتنا", key="end")
     with pytest.raises(ContactDetailsNotAllowed):
@@ -1792,11 +1785,7 @@ def test_a_text_refused_for_a_line_break_says_so_and_names_the_field_sent(market
 def test_a_freelancers_dashboard_says_where_pending_earnings_come_from_and_when(market):
     # a walk-through (2026-12-07): «أرباح معلقة 164.00 US$» with nothing behind it, and no
     # word of when a milestone's earnings could be withdrawn
-    client, freelancer, _other = people(market)
-    _project, contract = hired(market, client, freelancer)
-    market.fund_milestone(client, contract, 1, key="fund")
-    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
-    market.approve_milestone(client, contract, 1, key="ok")
+    _client, freelancer, _other, contract = completed(market)
     (earning,) = market.dashboard(freelancer).pending
     clearance = market.policy.ledger.clearance_for(market.profile(freelancer.member_id).level)
     assert (contract, 1, None, market.balances(freelancer).pending) == (
