@@ -266,17 +266,10 @@ class PendingEarning:
     @classmethod
     def of(cls, release: lg.Release) -> PendingEarning:
         """The earning a ledger's release is, its escrow read as an order or a milestone."""
-        found = Contract.milestone_of(release.order_id)
-        if found is None:
+        milestone = Contract.milestone_of(release.order_id)
+        if milestone is None:
             return cls(release.amount, release.released_at, release.clears_at, release.order_id)
-        contract_id, number = found
-        return cls(
-            release.amount,
-            release.released_at,
-            release.clears_at,
-            contract_id=contract_id,
-            milestone=number,
-        )
+        return cls(release.amount, release.released_at, release.clears_at, None, *milestone)
 
 
 @attrs.frozen
