@@ -1666,6 +1666,9 @@ def _kept_file(place: str, stored: str, name: str, recorded: Iterable[tuple[str,
     answer.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; frame-ancestors 'none'"
     )
+    answer.headers["Cache-Control"] = (
+        "no-store"  # a party's file, kept in no cache (not send_file's no-cache)
+    )
     return answer
 
 

@@ -1,5 +1,7 @@
 """The marker that tells babel's extractor which strings are messages to translate."""
 
+from __future__ import annotations
+
 
 def _(message: str) -> str:
     """Return ``message`` unchanged; ``pybabel extract`` collects its argument.
@@ -28,3 +30,24 @@ class Verbatim(str):
     """
 
     __slots__ = ()
+
+
+class FieldPath(str):
+    """A field inside another, said part by part: ``hire_bid.milestones: minor units``.
+
+    Each part is translated on its own (the parts are msgids, or names as sent), where the
+    whole would be no message of the catalog. Made by :meth:`of`.
+    """
+
+    __slots__ = ()
+    SEPARATOR = ": "
+
+    @classmethod
+    def of(cls, *parts: str) -> FieldPath:
+        """The path through ``parts``, outermost first."""
+        return cls(cls.SEPARATOR.join(parts))
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Its parts, outermost first."""
+        return tuple(self.split(self.SEPARATOR))

@@ -187,3 +187,5 @@ def test_a_wrong_value_inside_a_record_names_the_part_it_is():
     with pytest.raises(InvalidType) as refused:
         c.structure_command("hire_bid", fields)
     assert "hire_bid.milestones: minor units" == refused.value.field
+    # each part in the reader's language (a hostile review: the whole was no message)
+    assert "hire_bid.milestones: الوحدات الصغرى" in translate_error(refused.value, "ar")

@@ -1797,3 +1797,21 @@ def test_a_freelancers_dashboard_says_where_pending_earnings_come_from_and_when(
     assert earning.clears_at == earning.released_at + clearance
     market.tick(earning.clears_at)
     assert () == market.dashboard(freelancer).pending  # cleared: available now
+
+
+def test_an_offer_is_acceptable_only_while_neither_side_is_suspended(market):
+    # a hostile review (2026-12-07): a suspended freelancer, or the freelancer of a suspended
+    # client, was offered "accept", which then always failed; declining must stay
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    contract = market.hire_bid(client, project, bid(market, freelancer, project), key="hire")
+    assert market.contract_page(freelancer, contract).offer_acceptable
+    assert not market.contract_page(client, contract).offer_acceptable  # not theirs to accept
+    for side in (freelancer, client):
+        market.suspend_member(ADMIN, side.member_id, "مخالفة", key=f"out-{side.member_id}")
+        page = market.contract_page(freelancer, contract)
+        assert (False, ("answer_offer",)) == (page.offer_acceptable, page.next_commands)
+        with pytest.raises(MemberSuspended):
+            market.answer_offer(freelancer, contract, accept=True, key=f"yes-{side.member_id}")
+        market.reinstate_member(ADMIN, side.member_id, key=f"back-{side.member_id}")
+    market.answer_offer(freelancer, contract, accept=False, key="no")  # a decline always goes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -774,6 +775,11 @@ def test_a_completed_order_keeps_the_commission_it_paid_when_the_policy_changes(
     paid = later.order_page(seller, order).earnings
     assert (usd(25), usd(5), usd(20)) == (paid.total, paid.commission, paid.seller_net)
     assert paid.seller_net == later.balance(lg.pending(seller.member_id))
+    assert paid == later.order(seller, order).earnings
+    # a hostile review: the order the buyer reads kept it too, though the buyer is told none
+    bought = (later.order(buyer, order), later.order_page(buyer, order).order)
+    assert (None, None) == tuple(o.earnings for o in bought)
+    assert [None] == [o.earnings for o in later.orders_of(buyer)]
 
 
 def test_a_cancelled_order_pays_its_seller_nothing(market):
@@ -790,3 +796,20 @@ def test_a_sellers_dashboard_lists_each_orders_pending_earnings(market):
     market.accept(buyer, order, key="a-1")
     (earning,) = market.dashboard(seller).pending
     assert (order, None, usd(20)) == (earning.order_id, earning.contract_id, earning.amount)
+
+
+def test_an_order_whose_id_ends_as_a_milestones_key_is_listed_as_an_order(market):
+    # a hostile review (2026-12-07): a host's ids "order-100007" read as milestone 100007
+    # of a contract "order", linked to a page that does not exist
+    counter = itertools.count(100_000)
+
+    class Numbered:
+        def new(self, kind):  # an IdGenerator of a host's own
+            return kind(f"{kind.__name__.lower()}-{next(counter)}")
+
+    numbered = Marketplace(market.storage, market.clock, Numbered(), KHAMSAT, FakeGateway())
+    seller, buyer, order = cheap_order(numbered)
+    numbered.deliver(seller, order, "تم", key="d-1")
+    numbered.accept(buyer, order, key="a-1")
+    (earning,) = numbered.dashboard(seller).pending
+    assert (order, None, None) == (earning.order_id, earning.contract_id, earning.milestone)

@@ -584,3 +584,23 @@ def test_a_proposal_starts_from_the_unfunded_milestones_numbered_as_they_will_be
     rows = re.findall(row, form, re.DOTALL)
     assert [("4", "البرمجة", "200.00"), ("5", "النشر", "100.00")] == rows[:2]
     assert [("6", "", ""), ("7", "", ""), ("8", "", "")] == rows[2:]  # 6 at most: 1 kept
+
+
+def test_a_refused_proposal_comes_back_as_typed_not_refilled(app):
+    # a hostile review (2026-12-07): a row emptied on purpose came back filled with the
+    # planned milestone, so the rows no longer added up after fixing only the refusal
+    ahmad, sara, project_id, path = _project_with_bid(app, 44)
+    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode()).group(1)
+    plans = {"milestone_title_0": "الواجهات", "milestone_amount_0": "100",
+             "milestone_title_1": "البرمجة", "milestone_amount_1": "200",
+             "milestone_title_2": "النشر", "milestone_amount_2": "100"}  # fmt: skip
+    hire = f"/projects/{project_id}/bids/{bid}/hire"
+    contract = _post(ahmad, hire, path, key="pp-hire-44", **plans).headers["Location"]
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-44")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-44")
+    _post(ahmad, f"{contract}/propose", contract, key="pp-propose-44",
+          milestone_title_0="الباقي كله راسلني test@example.com", milestone_amount_0="300",
+          milestone_title_1="", milestone_amount_1="")  # fmt: skip
+    page = ahmad.get(contract).data.decode()
+    assert 'name="milestone_title_1" value=""' in page
+    assert 'name="milestone_amount_1" value=""' in page

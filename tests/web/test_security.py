@@ -52,6 +52,7 @@ def test_a_delivered_html_file_is_a_download_that_cannot_run_as_the_site(app, ho
     policy = answer.headers["Content-Security-Policy"]
     assert ("sandbox", "frame-ancestors 'none'") == (policy.split(";")[0], policy.split("; ")[-1])
     assert "text/html" not in answer.headers["Content-Type"]
+    assert "no-store" == answer.headers["Cache-Control"]  # a hostile review: send_file's no-cache
     assert script == answer.get_data()
     answer.close()
     # the name is the one the delivery recorded: another in the address is not the file

@@ -11,7 +11,7 @@ from typing import Final, Protocol
 from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 
-from microgigs._text import Verbatim, _
+from microgigs._text import FieldPath, Verbatim, _
 from microgigs.errors import TOO_LARGE_TO_WRITE, InvalidType, MicrogigsError, too_large_to_write
 from microgigs.l10n._format import format_datetime, format_money, parse_locale
 from microgigs.money import Money
@@ -61,7 +61,16 @@ def _render(value: object, locale: str) -> str:
     # Field names and actions are msgids marked at the raise site; anything else (a
     # username, an amount as typed) is not in the catalog and comes back unchanged, and a
     # value to send as it is (Verbatim) stays so whatever it spells.
-    return str(value) if isinstance(value, Verbatim) else gettext(str(value), locale)
+    return _said(value, locale)
+
+
+def _said(value: object, locale: str) -> str:
+    """A value as text: a message translated, a path part by part, a Verbatim as it is."""
+    if isinstance(value, Verbatim):
+        return str(value)
+    if isinstance(value, FieldPath):
+        return FieldPath.SEPARATOR.join(gettext(part, locale) for part in value.parts)
+    return gettext(str(value), locale)
 
 
 def translate_error(error: MicrogigsError, locale: str) -> str:

@@ -210,6 +210,10 @@ class ContractPage:
     """The client's fees paid with the funded milestones."""
     fees_refunded: Money = attrs.field(kw_only=True)
     fees_kept: Money = attrs.field(kw_only=True)
+    offer_acceptable: bool = attrs.field(default=False, kw_only=True)
+    """Whether its reader may accept the offer now (``answer_offer`` with ``accept=True``):
+    the freelancer of a live offer, neither side suspended. Declining needs only
+    ``answer_offer`` in :attr:`next_commands`."""
 
 
 def _listed(project: Project, skills: set[str], words: set[str]) -> bool:
@@ -536,19 +540,21 @@ class ProjectQueries(ReadSide):
             if r is not None and (published or actor.is_member(r.author_id))
         )
         hidden = attrs.evolve(contract, client_review=None, freelancer_review=None)
+        commands = next_commands(contract, actor, self.clock.now(), self.policy.projects, suspended)
         return ContractPage(
             hidden,
             contract.funded(),
             contract.released(),
             contract.refunded(),
             contract.held(),
-            next_commands(contract, actor, self.clock.now(), self.policy.projects, suspended),
+            commands,
             reviews,
             reviews_published=published,
             messages=messages,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
             fees_kept=contract.fees_kept(),
+            offer_acceptable="answer_offer" in commands and not suspended,
         )
 
 

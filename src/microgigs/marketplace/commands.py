@@ -34,7 +34,7 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 
 import attrs
 
-from microgigs._text import _
+from microgigs._text import FieldPath, _
 from microgigs.actors import Actor
 from microgigs.catalog import Service
 from microgigs.errors import (
@@ -1580,7 +1580,7 @@ def _refused_field(
         except InvalidType as inner:  # the same error (UnknownChoice keeps its choices)
             # inside a record (a milestone's amount), the part it names too: "…: minor units"
             inside = nested is not None and inner.field != DOCUMENT
-            return attrs.evolve(inner, field=f"{where}: {inner.field}" if inside else where)
+            return attrs.evolve(inner, field=FieldPath.of(where, inner.field) if inside else where)
         except MicrogigsError:
             continue  # the whole command's structuring would have raised it as it is
         except KeyError as inner:

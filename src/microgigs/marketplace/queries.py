@@ -264,12 +264,28 @@ class PendingEarning:
     milestone: int | None = None
 
     @classmethod
-    def of(cls, release: lg.Release) -> PendingEarning:
-        """The earning a ledger's release is, its escrow read as an order or a milestone."""
+    def of(cls, release: lg.Release, uow: UnitOfWork) -> PendingEarning:
+        """The earning a ledger's release is: of a contract's milestone, or of an order.
+
+        A key shaped as a milestone's is one only when that contract of this seller has it:
+        a host's own order ids may end in ``-<number>`` too.
+        """
+        amount, released_at, clears_at = release.amount, release.released_at, release.clears_at
         milestone = Contract.milestone_of(release.order_id)
-        if milestone is None:
-            return cls(release.amount, release.released_at, release.clears_at, release.order_id)
-        return cls(release.amount, release.released_at, release.clears_at, None, *milestone)
+        if milestone is not None and _holds(uow, release.seller_id, *milestone):
+            return cls(amount, released_at, clears_at, None, *milestone)
+        return cls(amount, released_at, clears_at, release.order_id)
+
+
+def _holds(uow: UnitOfWork, freelancer_id: MemberId, contract_id: ContractId, number: int) -> bool:
+    """Whether the freelancer's contract ``contract_id`` has milestone ``number``."""
+    try:
+        contract = uow.contracts.get(contract_id)
+    except NotFound:
+        return False
+    return contract.freelancer_id == freelancer_id and any(
+        m.number == number for m in contract.milestones
+    )
 
 
 @attrs.frozen
@@ -657,8 +673,10 @@ class Queries(ReadSide):
         after = page_cursor(starting_after)
         with self._reading() as uow:
             member_id = _member_of(uow, actor, _("list orders"))
-            listed = uow.orders.by_seller if as_seller else uow.orders.by_buyer
-            return listed(member_id, status, limit=limit, starting_after=after)
+            if as_seller:
+                return uow.orders.by_seller(member_id, status, limit=limit, starting_after=after)
+            bought = uow.orders.by_buyer(member_id, status, limit=limit, starting_after=after)
+            return [_as_buyer_sees(order) for order in bought]
 
     def conversation(self, actor: Actor, order_id: OrderId) -> list[Message]:
         """An order's messages, for its buyer, its seller or an admin."""
@@ -690,12 +708,14 @@ class Queries(ReadSide):
         _check_id(_("member"), member_id)
         with self._reading() as uow:
             member = uow.members.get(member_id)
-            on_sale = [
-                s.id
-                for s in uow.services.by_seller(member_id)
-                if s.status is ServiceStatus.ACTIVE and member.can_trade
-            ]
-            listings = [uow.listings.get(s) for s in on_sale[:_SERVICES_SHOWN]]
+            on_sale = (
+                uow.services.by_seller(
+                    member_id, status=ServiceStatus.ACTIVE, limit=_SERVICES_SHOWN
+                )
+                if member.can_trade
+                else []
+            )
+            listings = [uow.listings.get(s.id) for s in on_sale]
             stars = client_stars(uow, member_id, self._now(), self.policy.projects)
             completed = len(completed_contracts(uow, member_id, limit=_QUEUE))
             rating = uow.reviews.rating_of_seller(member_id)
@@ -736,7 +756,10 @@ class Queries(ReadSide):
                 uow.levels.latest(member_id),
                 tuple(uow.services.by_seller(member_id)),
                 tuple(uow.inquiries.to_seller(member_id, _BEGINNING)),
-                tuple(map(PendingEarning.of, uow.ledger.uncleared(member_id, limit=_PENDING))),
+                tuple(
+                    PendingEarning.of(release, uow)
+                    for release in uow.ledger.uncleared(member_id, limit=_PENDING)
+                ),
             )
 
     def rating(self, service_id: ServiceId) -> Rating:
@@ -883,7 +906,12 @@ def _party_order(uow: UnitOfWork, actor: Actor, order_id: OrderId) -> Order:
         actor.is_member(order.buyer_id) or actor.is_member(order.seller_id)
     ):
         raise PermissionDenied(actor=actor.role.label, action=_("read this order"))
-    return order
+    return _as_buyer_sees(order) if actor.is_member(order.buyer_id) else order
+
+
+def _as_buyer_sees(order: Order) -> Order:
+    """The order without what it paid its seller (the commission, the seller's net)."""
+    return order if order.earnings is None else attrs.evolve(order, earnings=None)
 
 
 def _visible(actor: Actor | None, service: Service, *, seller_trades: bool) -> bool:

@@ -363,11 +363,22 @@ class SqlBackend(ABC):
     def service(self, service_id: ServiceId) -> Service | None:
         return self._by_key(Service, "SELECT doc FROM services WHERE id = ?", service_id)
 
-    def services_by_seller(self, seller_id: MemberId) -> list[Service]:
+    def services_by_seller(
+        self, seller_id: MemberId, status: ServiceStatus | None, limit: int | None
+    ) -> list[Service]:
+        where, params = (
+            ("seller_id = ?", [seller_id])
+            if status is None
+            else (
+                "seller_id = ? AND status = ?",
+                [seller_id, status.value],
+            )
+        )
+        bounded = "" if limit is None else " LIMIT ?"
         return self._many(
             Service,
-            "SELECT doc FROM services WHERE seller_id = ? ORDER BY created_at DESC, id DESC",
-            (seller_id,),
+            f"SELECT doc FROM services WHERE {where} ORDER BY created_at DESC, id DESC{bounded}",
+            (*params, *(() if limit is None else (limit,))),
         )
 
     def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]:

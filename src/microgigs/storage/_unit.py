@@ -216,7 +216,9 @@ class Backend(Protocol):
     def member_by(self, field: str, value: str) -> Member | None: ...
     def members_after(self, after: str, limit: int) -> list[Member]: ...
     def service(self, service_id: ServiceId) -> Service | None: ...
-    def services_by_seller(self, seller_id: MemberId) -> list[Service]: ...
+    def services_by_seller(
+        self, seller_id: MemberId, status: ServiceStatus | None, limit: int | None
+    ) -> list[Service]: ...
     def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]: ...
     def favourites(self, owner_id: MemberId) -> Favourites | None: ...
     def cart(self, owner_id: MemberId) -> Cart | None: ...
@@ -412,11 +414,15 @@ class _Services(_Versioned[ServiceId, Service]):
     def stage(self, changes: Changes) -> None:
         changes.services = self.writes()
 
-    def by_seller(self, seller_id: MemberId) -> list[Service]:
-        merged = self.overlay(self._backend.services_by_seller(seller_id))
-        found = [s for s in merged if s.seller_id == seller_id]
+    def by_seller(
+        self, seller_id: MemberId, *, status: ServiceStatus | None = None, limit: int | None = None
+    ) -> list[Service]:
+        merged = self.overlay(self._backend.services_by_seller(seller_id, status, limit))
+        found = [
+            s for s in merged if s.seller_id == seller_id and (status is None or s.status is status)
+        ]
         found.sort(key=lambda s: (s.created_at, s.id), reverse=True)
-        return [clone(s) for s in found]
+        return [clone(s) for s in found[:limit]]
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:
         merged = self.overlay(self._backend.services_by_status(status, limit))

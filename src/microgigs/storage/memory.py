@@ -129,8 +129,16 @@ class _MemoryBackend:
     def service(self, service_id: ServiceId) -> Service | None:
         return self._services.get(service_id)
 
-    def services_by_seller(self, seller_id: MemberId) -> list[Service]:
-        return [s for s in self._services.values() if s.seller_id == seller_id]
+    def services_by_seller(
+        self, seller_id: MemberId, status: ServiceStatus | None, limit: int | None
+    ) -> list[Service]:
+        found = [
+            s
+            for s in self._services.values()
+            if s.seller_id == seller_id and (status is None or s.status is status)
+        ]
+        found.sort(key=lambda s: (s.created_at, s.id), reverse=True)
+        return found[:limit]
 
     def services_by_status(self, status: ServiceStatus, limit: int) -> list[Service]:
         found = sorted(

@@ -130,8 +130,10 @@ class MemberRepository(Repository[MemberId, Member], Protocol):
 class ServiceRepository(Repository[ServiceId, Service], Protocol):
     """Services and their upgrades."""
 
-    def by_seller(self, seller_id: MemberId) -> list[Service]:
-        """A seller's services, newest first."""
+    def by_seller(
+        self, seller_id: MemberId, *, status: ServiceStatus | None = None, limit: int | None = None
+    ) -> list[Service]:
+        """A seller's services (in ``status``), newest first, the first ``limit`` (indexed)."""
         ...
 
     def by_status(self, status: ServiceStatus, *, limit: int = 50) -> list[Service]:

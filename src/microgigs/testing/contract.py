@@ -482,6 +482,11 @@ def check_services(make: Factory) -> None:
             uow.services.save(service)
             uow.commit()
         with storage.unit_of_work() as uow:
+            by = first.seller_id
+            assert ["S1"] == [
+                s.id for s in uow.services.by_seller(by, status=ServiceStatus.PENDING_REVIEW)
+            ]
+            assert ["S2"] == [s.id for s in uow.services.by_seller(by, limit=1)]  # the newest
             pending = uow.services.by_status(ServiceStatus.PENDING_REVIEW)
             assert [s.id for s in pending] == ["S1"]
             assert uow.services.get(ServiceId("S1")).status == ServiceStatus.PENDING_REVIEW
