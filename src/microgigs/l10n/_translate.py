@@ -58,14 +58,15 @@ def _render(value: object, locale: str) -> str:
         return label(value, locale)
     if isinstance(value, tuple):  # a list in words: «أ وب وج», "a, b, and c"
         return format_list([_render(item, locale) for item in value], locale=locale)
-    # Field names and actions are msgids marked at the raise site; anything else (a
-    # username, an amount as typed) is not in the catalog and comes back unchanged, and a
-    # value to send as it is (Verbatim) stays so whatever it spells.
     return _said(value, locale)
 
 
 def _said(value: object, locale: str) -> str:
-    """A value as text: a message translated, a path part by part, a Verbatim as it is."""
+    """A value as text: a message translated, a path part by part, a Verbatim as it is.
+
+    Field names and actions are msgids marked at the raise site; anything else (a username,
+    an amount as typed) is not in the catalog and comes back unchanged.
+    """
     if isinstance(value, Verbatim):
         return str(value)
     if isinstance(value, FieldPath):
