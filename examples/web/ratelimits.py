@@ -25,11 +25,14 @@ LIMITS: Final = {
     "REGISTER_LIMIT": "10 per hour",
     "REGISTER_REFUSED_LIMIT": "100 per hour",
     "RESET_LIMIT": "3 per hour",
+    "WRITE_LIMIT": "60 per minute;2000 per day",
 }
 """Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
 account, log-in attempts per address, registrations made (and links sent again) per
 address, refused registration forms per address (far more: a person retrying a form
-is never locked out by their own mistakes), and password-reset links mailed per account."""
+is never locked out by their own mistakes), password-reset links mailed per account, and
+what one signed-in member sends (every form and API write but logging out), on the site
+and the API together: no script writes a conversation full as fast as it can."""
 
 
 def limit(app: Flask, accounts: Accounts) -> None:
@@ -102,6 +105,53 @@ def limit(app: Flask, accounts: Accounts) -> None:
     app.view_functions["pages.forgot_password"] = per_address(resets(forgot))
     reset = app.view_functions["pages.reset_password"]
     app.view_functions["pages.reset_password"] = per_address(reset)
+    # a signed-in member's writes, counted per member whichever door they come through
+    writes = limiter.shared_limit(
+        setting("WRITE_LIMIT"),
+        "member-writes",
+        key_func=_writer_key,
+        methods=["POST", "PUT", "PATCH", "DELETE"],
+        exempt_when=lambda: not _writer_key(),
+    )
+    written = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods and rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    }
+    for endpoint in sorted(written - _NOT_A_MEMBERS_WRITE):
+        app.view_functions[endpoint] = writes(app.view_functions[endpoint])
+
+
+_NOT_A_MEMBERS_WRITE: Final = frozenset(
+    {
+        "pages.login",
+        "pages.logout",  # never refused: leaving is always allowed
+        "pages.register",
+        "pages.resend_verification",
+        "pages.forgot_password",
+        "pages.reset_password",
+        "api.token",
+        "api.register",
+    }
+)
+"""Forms limited otherwise (a log-in, a registration, a reset), or never (logging out)."""
+
+
+def _writer_key() -> str:
+    """The signed-in member who writes (the session's, or the API token's), else ``""``.
+
+    Read once a request: the limit asks for it twice (its key, and whether it applies).
+    """
+    if "writer" not in g:
+        g.writer = ""
+        member_id = g.get("member_id")
+        header = request.headers.get("Authorization", "")
+        if member_id:
+            g.writer = f"member:{member_id}"
+        elif request.blueprint == "api" and header[:7].lower() == "bearer ":
+            account = current_app.extensions["host"].accounts.token_owner(header[7:])
+            g.writer = "" if account is None else f"member:{account.member_id}"
+    return str(g.writer)
 
 
 _ASKING_THE_PASSWORD: Final = frozenset({"pages.change_password", "pages.add_payout_method"})

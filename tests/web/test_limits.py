@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from app import bootstrap, create_app
-from forms import csrf_of, log_in
+from forms import bearer, csrf_of, log_in
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +242,30 @@ def test_a_too_long_password_is_refused_for_what_it_is(workers):
     text = page.data.decode()
     assert "128" in text
     assert "كلمة المرور قصيرة" not in text
+
+
+def test_a_members_writes_are_limited_per_member_on_the_site_and_the_api(workers):
+    # a hostile reading of the host: nothing bounded how fast one member wrote (messages
+    # to a conversation, 5,000 characters each, as fast as a script sends them)
+    one, two = workers
+    for app in workers:
+        app.config["WRITE_LIMIT"] = "3 per minute"
+    ahmad = one.test_client()
+    log_in(ahmad, "ahmad@example.com")
+    token = csrf_of(ahmad.get("/cart").data)
+    answers = [
+        ahmad.post("/services/nothing/favourite", data={"csrf": token, "key": f"w{n}"})
+        for n in range(4)
+    ]
+    assert [429] == [a.status_code for a in answers if a.status_code == 429]
+    assert "كثيرة جدًا" in answers[-1].data.decode()
+    api = two.test_client()
+    token = bearer(api, "ahmad@example.com")
+    wrote = api.post("/api/v1/commands/add_favourite", json={"service_id": "x"},
+                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert 429 == wrote.status_code  # the same member's count, on another worker
+    other = one.test_client()
+    log_in(other, "tariq@example.com")  # another member is not limited by it
+    token = csrf_of(other.get("/cart").data)
+    assert 429 != other.post("/services/x/favourite", data={"csrf": token}).status_code
+    assert 303 == ahmad.post("/logout", data={"csrf": csrf_of(ahmad.get("/").data)}).status_code
