@@ -360,7 +360,8 @@ def create_app(
         VERIFICATION_AGE=VERIFICATION_AGE,
         RATELIMIT_ENABLED=rate_limits,
         RATELIMIT_HEADERS_ENABLED=True,
-        **LIMITS,
+        # each limit a site may set in the environment: MICROGIGS_WRITE_LIMIT=…
+        **{name: os.environ.get(f"MICROGIGS_{name}") or value for name, value in LIMITS.items()},
     )
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
     proxies = int(os.environ.get("MICROGIGS_PROXIES", "0") or 0)

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from microgigs import Money, bootstrap
+from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
+    InvalidText,
     InvalidType,
     MicrogigsError,
     MissingField,
@@ -189,3 +192,38 @@ def test_a_wrong_value_inside_a_record_names_the_part_it_is():
     assert "hire_bid.milestones: minor units" == refused.value.field
     # each part in the reader's language (a hostile review: the whole was no message)
     assert "hire_bid.milestones: الوحدات الصغرى" in translate_error(refused.value, "ar")
+
+
+def test_a_missing_field_deep_inside_names_the_fields_of_the_record_that_lacks_it():
+    # a new user's probe (2026-12-07): an amount without its currency inside a milestone
+    # listed the milestone's fields (title, amount), not the amount's
+    fields = {"actor": {"role": "member", "member_id": "m"}, "contract_id": "c",
+              "milestones": [{"title": "x", "amount": {"minor": 500}}]}  # fmt: skip
+    with pytest.raises(MissingField) as missing:
+        c.structure_command("propose_milestones", fields)
+    assert ("currency", "minor, currency") == (missing.value.actual, missing.value.expected)
+
+
+def test_an_enum_or_a_whole_amount_inside_is_named_by_its_field_not_its_class():
+    # a new user's probe (2026-12-07): "request_withdrawal.method: PayoutKind must be …" and
+    # "top_up.amount: money must be …", where the docs quote "top_up.amount must be …"
+    member = {"role": "member", "member_id": "m"}
+    with pytest.raises(UnknownChoice) as unknown:
+        c.structure_command("request_withdrawal", {"actor": member, "amount": "20 USD",
+                            "method": {"kind": "bitcoin", "account": "x"}})  # fmt: skip
+    assert "request_withdrawal.method" == unknown.value.field
+    with pytest.raises(InvalidType) as whole:
+        c.structure_command("top_up", {"actor": member, "amount": 25, "method": "card"})
+    assert 'top_up.amount must be "25 USD" or {minor, currency}, not int.' == str(whole.value)
+
+
+def test_a_key_holding_a_line_break_names_it_not_its_length():
+    # a new user's probe (2026-12-07): "a\nb" was "must be 1 to 200 characters"
+    market = bootstrap(":memory:")
+    made = market.register_member(
+        username="ahmad", email="ahmad@example.com", first_name="أحمد", family_name="خالد"
+    )
+    buyer = Actor.member(made)
+    with pytest.raises(InvalidText) as refused:
+        market.top_up(buyer, Money.of(5, "USD"), lg.Gateway.CARD, key="a\nb")
+    assert ("idempotency key", "U+000A") == (refused.value.field, refused.value.character)

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 import urllib.request
 from pathlib import Path
 
@@ -163,3 +164,17 @@ def test_a_demo_that_stopped_loading_is_still_no_sites_database(tmp_path, monkey
         bootstrap(db, demo=True)
     with pytest.raises(ValueError, match="demo"):
         bootstrap(db)
+
+
+def test_a_gateway_factory_that_gives_none_or_fails_is_refused_and_said(monkeypatch):
+    # a new user's probe (2026-12-07): a factory returning None started the site on the
+    # fake gateway (the library's default for gateway=None), and one raising KeyError
+    # stopped it with a traceback instead of the one line the other refusals print
+    from settings import payment_gateway  # noqa: PLC0415 (the site's own settings)
+
+    factories = types.SimpleNamespace(none=lambda: None, broken=lambda: {}["MY_GATEWAY_KEY"])
+    monkeypatch.setitem(sys.modules, "my_gateways", factories)
+    for factory, said in (("none", "gave NoneType, no gateway"), ("broken", "MY_GATEWAY_KEY")):
+        monkeypatch.setenv("MICROGIGS_GATEWAY", f"my_gateways:{factory}")
+        with pytest.raises(ValueError, match=said):
+            payment_gateway(demo=False)

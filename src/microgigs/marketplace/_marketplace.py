@@ -158,7 +158,15 @@ def _checked_key(key: object) -> str:
         raise InvalidType(
             field=_("idempotency key"), expected=_("a str"), actual=type(key).__name__
         )
-    if not 0 < len(key) <= KEY_LENGTH or not key.isprintable():
+    unprintable = next((c for c in key if not c.isprintable()), None)
+    if unprintable is not None:
+        raise InvalidText(
+            field=_("idempotency key"),
+            minimum=1,
+            maximum=KEY_LENGTH,
+            character=f"U+{ord(unprintable):04X}",
+        )
+    if not 0 < len(key) <= KEY_LENGTH:
         raise InvalidText(field=_("idempotency key"), minimum=1, maximum=KEY_LENGTH)
     return key
 

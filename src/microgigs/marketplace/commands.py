@@ -87,6 +87,7 @@ from microgigs.errors import (
     TooManyUpgrades,
     TransitionNotAllowed,
     UnitPriceTooHigh,
+    UnknownChoice,
     UnknownUpgrade,
     UsernameTaken,
     ValidationError,
@@ -113,7 +114,7 @@ from microgigs.members import PayoutMethod
 from microgigs.money import Money
 from microgigs.orders import OrderEvent
 from microgigs.projects import AspectRating, MilestonePlan, Resolution, Visibility
-from microgigs.storage.codec import DOCUMENT
+from microgigs.storage.codec import DOCUMENT, MONEY
 from microgigs.storage.codec import converter as _converter
 
 __all__ = [
@@ -1579,15 +1580,38 @@ def _refused_field(
             _converter.structure(fields[field.name], field.type)
         except InvalidType as inner:  # the same error (UnknownChoice keeps its choices)
             # inside a record (a milestone's amount), the part it names too: "…: minor units"
-            inside = nested is not None and inner.field != DOCUMENT
+            # (not a whole value's own name, nor an enum's class: the field says those)
+            inside = (
+                nested is not None
+                and inner.field not in (DOCUMENT, MONEY)
+                and not isinstance(inner, UnknownChoice)
+            )
             return attrs.evolve(inner, field=FieldPath.of(where, inner.field) if inside else where)
         except MicrogigsError:
             continue  # the whole command's structuring would have raised it as it is
-        except KeyError as inner:
-            return MissingField(field=where, expected=expected, actual=str(inner.args[0]))
+        except KeyError as inner:  # of the record inside that lacks it (an amount's currency)
+            missing = str(inner.args[0])
+            holder = _holding(field.type, missing)
+            described = expected if holder is None else _describe(holder)
+            return MissingField(field=where, expected=described, actual=missing)
         except _UNSTRUCTURED:
             return InvalidType(field=where, expected=expected, actual=_shape(fields[field.name]))
     return InvalidType(field=name, expected=_describe(kind), actual=str(error)[:200])
+
+
+def _holding(kind: object, name: str, seen: frozenset[object] = frozenset()) -> type | None:
+    """The record inside ``kind`` (itself, an item's, a field's, at any depth) with ``name``."""
+    for inner in (kind, *typing.get_args(kind)):
+        if not (isinstance(inner, type) and attrs.has(inner)) or inner in seen:
+            continue
+        fields = attrs.fields(attrs.resolve_types(inner))
+        if any((f.alias or f.name) == name for f in fields):
+            return inner
+        for f in fields:
+            found = _holding(f.type, name, seen | {inner})
+            if found is not None:
+                return found
+    return None
 
 
 def _shape(value: object) -> str:

@@ -58,6 +58,8 @@ coerced), a nested hook is looked up once per type, not once per value.
 
 DOCUMENT: Final = "document"
 """What a refusal names a value of the wrong shape as a whole (not a part inside it)."""
+MONEY: Final = "money"
+"""What a refusal names an amount of the wrong shape as a whole (not its minor units)."""
 
 
 def _text(plain: object) -> str:
@@ -383,10 +385,10 @@ def _structure_money(raw: dict[str, object] | str, _kind: object) -> Money:
             case [amount, code]:
                 return Money.of(amount, code)
             case _:  # "abc", "25": no currency to read
-                raise InvalidType(field="money", expected=_('"25 USD"'), actual=repr(raw[:40]))
+                raise InvalidType(field=MONEY, expected=_('"25 USD"'), actual=repr(raw[:40]))
     if not isinstance(raw, dict):
         raise InvalidType(
-            field="money", expected=_('"25 USD" or {minor, currency}'), actual=type(raw).__name__
+            field=MONEY, expected=_('"25 USD" or {minor, currency}'), actual=type(raw).__name__
         )
     return _stored(raw["minor"], raw["currency"])
 
