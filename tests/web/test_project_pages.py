@@ -565,18 +565,24 @@ def test_a_contract_says_it_waits_for_funding_when_it_is_due_and_whose_review_is
     assert 'id="awaiting-funding"' not in page  # finished
 
 
-def test_a_proposal_starts_from_the_unfunded_milestones_numbered_as_they_will_be(app):
-    # a walk-through (2026-12-07): "propose new unfunded milestones" opened six empty rows
-    # numbered from 1, though milestone 1 was funded and 2 and 3 were there to change
-    ahmad, sara, project_id, path = _project_with_bid(app, 42)
+def _three_milestones_first_funded(app, n):
+    """ahmad, and his contract with sara in three milestones ($100, $200, $100), 1 funded."""
+    ahmad, sara, project_id, path = _project_with_bid(app, n)
     bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode()).group(1)
     plans = {"milestone_title_0": "الواجهات", "milestone_amount_0": "100",
              "milestone_title_1": "البرمجة", "milestone_amount_1": "200",
              "milestone_title_2": "النشر", "milestone_amount_2": "100"}  # fmt: skip
     hire = f"/projects/{project_id}/bids/{bid}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-42", **plans).headers["Location"]
-    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-42")
-    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-42")
+    contract = _post(ahmad, hire, path, key=f"pp-hire-{n}", **plans).headers["Location"]
+    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key=f"pp-accept-{n}")
+    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key=f"pp-fund-{n}")
+    return ahmad, contract
+
+
+def test_a_proposal_starts_from_the_unfunded_milestones_numbered_as_they_will_be(app):
+    # a walk-through (2026-12-07): "propose new unfunded milestones" opened six empty rows
+    # numbered from 1, though milestone 1 was funded and 2 and 3 were there to change
+    ahmad, contract = _three_milestones_first_funded(app, 42)
     page = ahmad.get(contract).data.decode()
     form = re.search(r'<details class="box propose".*?</details>', page, re.DOTALL).group(0)
     row = (r'<legend>الدفعة (\d+)</legend>\s*<input name="milestone_title_\d+" value="([^"]*)"'
@@ -589,15 +595,7 @@ def test_a_proposal_starts_from_the_unfunded_milestones_numbered_as_they_will_be
 def test_a_refused_proposal_comes_back_as_typed_not_refilled(app):
     # a hostile review (2026-12-07): a row emptied on purpose came back filled with the
     # planned milestone, so the rows no longer added up after fixing only the refusal
-    ahmad, sara, project_id, path = _project_with_bid(app, 44)
-    bid = re.search(r"/bids/([^/]+)/hire", ahmad.get(path).data.decode()).group(1)
-    plans = {"milestone_title_0": "الواجهات", "milestone_amount_0": "100",
-             "milestone_title_1": "البرمجة", "milestone_amount_1": "200",
-             "milestone_title_2": "النشر", "milestone_amount_2": "100"}  # fmt: skip
-    hire = f"/projects/{project_id}/bids/{bid}/hire"
-    contract = _post(ahmad, hire, path, key="pp-hire-44", **plans).headers["Location"]
-    _post(sara, f"{contract}/answer_offer", contract, agree="yes", key="pp-accept-44")
-    _post(ahmad, f"{contract}/fund", contract, number="1", method="card", key="pp-fund-44")
+    ahmad, contract = _three_milestones_first_funded(app, 44)
     _post(ahmad, f"{contract}/propose", contract, key="pp-propose-44",
           milestone_title_0="الباقي كله راسلني test@example.com", milestone_amount_0="300",
           milestone_title_1="", milestone_amount_1="")  # fmt: skip
