@@ -30,11 +30,19 @@ def _text(html: bytes) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(rb"<[^>]+>", b" ", html).decode()))
 
 
+def _logged_in(app, member, *, english=False):
+    """A browser logged in as ``member`` (reading English if asked)."""
+    client = app.test_client()
+    if english:
+        client.get("/lang/en?next=/")
+    log_in(client, member.email)
+    return client
+
+
 def test_a_delivery_without_a_chosen_file_has_no_attachment(app, host):
     # the browser sends an empty file part when no file is chosen: it was kept as "file"
     order, seller, _buyer = _order_in(host, OrderStatus.IN_PROGRESS)
-    client = app.test_client()
-    log_in(client, seller.email)
+    client = _logged_in(app, seller)
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     answer = client.post(
         f"/orders/{order.id}/deliver",
@@ -49,8 +57,7 @@ def test_a_delivery_without_a_chosen_file_has_no_attachment(app, host):
 
 def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
     order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
-    client = app.test_client()
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer)
     page = _text(client.get(f"/orders/{order.id}").data)
     assert f"الكمية: {order.quote.quantity}" in page
     assert "مراحل الطلب" in page
@@ -69,8 +76,7 @@ def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
 
 def test_a_pending_cancellation_is_shown_to_both_parties(app, host):
     order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
-    client = app.test_client()
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer)
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     client.post(f"/orders/{order.id}/ask_cancel", data={"csrf": token, "body": "لم أعد أحتاجه"})
     other = app.test_client()
@@ -85,8 +91,7 @@ def test_a_members_reason_in_quotes_is_isolated_from_the_page_direction(app, hos
     # an Arabic reason quoted on an English page (or the reverse) took the quotation marks
     # and the text after it into its own direction: each quoted text is a <bdi>
     order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_ACCEPTANCE)
-    client = app.test_client()
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer)
     client.get("/lang/en")
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     client.post(f"/orders/{order.id}/report", data={"csrf": token, "body": "الملف لا يفتح 2"})
@@ -103,9 +108,7 @@ def test_both_parties_read_the_sellers_instructions_and_the_next_automatic_step(
     # for after paying (RULES.md §3, §6), the seller read "Send the seller your
     # instructions", and nothing said a delivery accepts itself after three days
     order, seller, buyer = _order_in(host, OrderStatus.AWAITING_INSTRUCTIONS)
-    client = app.test_client()
-    client.get("/lang/en?next=/")
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer, english=True)
     page = _text(client.get(f"/orders/{order.id}").data)
     assert "The seller's instructions" in page
     assert " ".join(order.service.instructions.split()) in page
@@ -138,8 +141,7 @@ def test_the_seller_reads_what_the_order_pays_after_commission_and_the_buyer_doe
     # a walk-through: a seller's order page showed the price, never their net
     order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
     share = host.market.order_page(Actor.member(seller.id), order.id).earnings
-    client = app.test_client()
-    log_in(client, seller.email)
+    client = _logged_in(app, seller)
     said = re.search(r'id="earnings">(.*?)</p>', client.get(f"/orders/{order.id}").data.decode())
     text = _text(said.group(1).encode())
     assert "تحصل من هذا الطلب عند اكتماله على" in text
@@ -155,9 +157,7 @@ def test_the_buyers_instructions_say_the_work_started_and_when_it_is_due(app, ho
     # a walk-through (2026-12-07): the page said only "your message was sent" while the
     # order had moved to in progress with a delivery date
     order, _seller, buyer = _order_in(host, OrderStatus.AWAITING_INSTRUCTIONS)
-    client = app.test_client()
-    client.get("/lang/en?next=/")
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer, english=True)
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     sent = client.post(
         f"/orders/{order.id}/message",
@@ -177,8 +177,7 @@ def test_the_orders_list_names_the_other_party_of_each_order(app, host):
     # a walk-through (2026-12-07): three rows of «تصميم شعار احترافي لشركتك», nothing to
     # tell them apart
     order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
-    client = app.test_client()
-    log_in(client, seller.email)
+    client = _logged_in(app, seller)
     selling = client.get("/orders?as=seller").data.decode()
     row = re.search(rf'<a href="/orders/{order.id}">.*?</tr>', selling, re.DOTALL)
     assert row is not None
@@ -220,8 +219,7 @@ def test_a_completed_order_says_the_earnings_are_pending_not_paid_out(app, host)
     # a walk-through (2026-12-07): «وحُوِّل الربح للبائع» while the seller's dashboard showed
     # nothing to withdraw: the earnings wait in pending for the clearance period
     order, _seller, buyer = _order_in(host, OrderStatus.COMPLETED)
-    client = app.test_client()
-    log_in(client, buyer.email)
+    client = _logged_in(app, buyer)
     said = re.search(
         r'id="completed-means">(.*?)</small>', client.get(f"/orders/{order.id}").data.decode()
     )
