@@ -22,8 +22,8 @@ from http import HTTPStatus
 from typing import Any, Final
 
 import attrs
-from accounts import PASSWORD_REFUSALS, password_refusal
-from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
+from accounts import PASSWORD_REFUSALS, Account, password_refusal
+from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request
@@ -254,15 +254,31 @@ def send_verification(member_id: str, email: str) -> None:
 # --- reading requests ----------------------------------------------------------------------
 
 
-def _actor() -> Actor:
+def bearer() -> str | None:
+    """The request's bearer token, if its ``Authorization`` header sends one."""
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() != "bearer ":  # the scheme's name is case-insensitive (RFC 9110)
+    # the scheme's name is case-insensitive (RFC 9110)
+    return header[7:] if header[:7].lower() == "bearer " else None
+
+
+def token_account() -> Account | None:
+    """The account the request's bearer token names (live), read once a request."""
+    if "token_account" not in g:
+        token = bearer()
+        accounts = current_app.extensions["host"].accounts
+        g.token_account = None if token is None else accounts.token_owner(token)
+    found: Account | None = g.token_account
+    return found
+
+
+def _actor() -> Actor:
+    if bearer() is None:
         raise BadRequest(
             "يلزم رمز دخول (POST /api/v1/tokens).",
             "A bearer token is required (POST /api/v1/tokens).",
             401,
         )
-    account = current_app.extensions["host"].accounts.token_owner(header[7:])
+    account = token_account()
     if account is None:
         raise BadRequest(
             "رمز الدخول خاطئ أو منتهٍ أو أُلغي.", "The token is wrong, expired or revoked.", 401
