@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import attrs
 from accounts import PASSWORD_REFUSALS, Account, password_refusal
+from devices import remember_device
 from flask import Blueprint, Response, current_app, g, jsonify, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -428,7 +429,9 @@ def token() -> tuple[Response, int]:
     accounts = current_app.extensions["host"].accounts
     token_id, token = accounts.issue_token(account.member_id, TOKEN_AGE)
     expires = datetime.fromtimestamp(accounts.clock() + TOKEN_AGE, UTC).isoformat()
-    return jsonify(token=token, id=token_id, member_id=account.member_id, expires_at=expires), 201
+    answer = jsonify(token=token, id=token_id, member_id=account.member_id, expires_at=expires)
+    # a client that keeps cookies is the account's own from now on, as a browser is
+    return remember_device(answer, account.email), 201
 
 
 @api.delete("/tokens/<token_id>")

@@ -45,6 +45,7 @@ from api import (
 )
 from babel.numbers import format_decimal, format_percent
 from dateutil.relativedelta import relativedelta
+from devices import remember_device
 from flask import (
     Blueprint,
     Flask,
@@ -64,14 +65,7 @@ from flask import url_for as _url_for
 from mail import Mailer, log_mail, outbox
 from markupsafe import Markup
 from openapi import document
-from ratelimits import (
-    DEVICE_COOKIE,
-    DEVICE_LIFETIME,
-    LIMITS,
-    device_cookie,
-    limit,
-    trusted_device,
-)
+from ratelimits import LIMITS, limit
 from sessions import LOGGED_IN_AT, SESSION_AGE, ServerSessions, ends_at
 from sessions import secret_key as secret_key_of
 from settings import POLICY_OF_THE_SITE, database, payment_gateway
@@ -3062,16 +3056,8 @@ def login() -> str | Response:
         )
         return render_template("login.html", next=request.form.get("next", "/")), 401  # type: ignore[return-value]
     _log_in(account.member_id, is_admin=account.is_admin)
-    answer = redirect(local(request.form.get("next")), 303)
-    answer.set_cookie(  # this browser is the account's own from now on (see ratelimits.py)
-        DEVICE_COOKIE,
-        device_cookie(account.email, trusted_device(account.email)),
-        max_age=DEVICE_LIFETIME,
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-    )
-    return answer
+    # this browser is the account's own from now on (devices.py)
+    return remember_device(redirect(local(request.form.get("next")), 303), account.email)
 
 
 def _log_in(member_id: str, *, is_admin: bool) -> None:

@@ -7,17 +7,16 @@ is a setting of the app (``LIMITS``), read at each request.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Final
 
 from accounts import Accounts, LimitStorage
 from api import TOKEN_BODY_LIMIT, token_account
+from devices import trusted_device
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, URLSafeSerializer
 
 LIMITS: Final = {
     "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
@@ -193,33 +192,3 @@ def _account_key() -> str:
     guarded = request.endpoint in {*_ASKING_THE_PASSWORD, "pages.forgot_password"}
     device = None if guarded else trusted_device(tried)
     return f"account:{tried}" if device is None else f"account:{tried}|device:{device}"
-
-
-DEVICE_COOKIE: Final = "device"
-"""The cookie a successful log-in leaves in the browser: which account, which browser."""
-DEVICE_LIFETIME: Final = 365 * 24 * 3600
-
-
-def _devices() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key or "", salt="microgigs-device")
-
-
-def device_cookie(email: str, known: str | None) -> str:
-    """The signed value naming this browser for ``email`` (its old name kept when it had one)."""
-    device = known or secrets.token_urlsafe(16)
-    return str(_devices().dumps({"email": email.strip().lower(), "device": device}))
-
-
-def trusted_device(email: str) -> str | None:
-    """This browser's name if it logged in to ``email`` before (a valid signed cookie)."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
-    if not cookie or not email:
-        return None
-    try:
-        held = _devices().loads(cookie)
-    except BadSignature:
-        return None
-    if not isinstance(held, dict) or held.get("email") != email:
-        return None
-    device = held.get("device")
-    return device if isinstance(device, str) else None

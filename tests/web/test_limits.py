@@ -83,6 +83,23 @@ def test_a_strangers_guesses_do_not_lock_the_owner_out_of_a_browser_they_logged_
     assert 429 == log_in_as_owner("demo-password").status_code
 
 
+def test_an_api_client_that_keeps_cookies_is_not_locked_out_by_a_strangers_guesses(workers):
+    # the token's answer leaves the same device cookie as the site's log-in: a script that
+    # keeps cookies (requests.Session, curl -c/-b) counts its own failures apart too
+    one, two = workers
+    script = two.test_client()
+    script.environ_base["REMOTE_ADDR"] = "10.6.0.1"
+    body = {"email": "noura_writes@example.com", "password": "demo-password"}
+    first = script.post("/api/v1/tokens", json=body)
+    assert 201 == first.status_code
+    assert "HttpOnly" in first.headers["Set-Cookie"]
+    for n in range(6):
+        attempt((one, two)[n % 2], "noura_writes@example.com", address=f"10.6.1.{n}")
+    stranger = one.test_client().post("/api/v1/tokens", json=body)
+    assert 429 == stranger.status_code
+    assert 201 == script.post("/api/v1/tokens", json=body).status_code
+
+
 def test_a_device_cookie_is_signed_and_for_one_account(workers):
     one, _two = workers
     for n in range(5):
