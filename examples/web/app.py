@@ -128,6 +128,7 @@ from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
     CHANGE_REQUESTS_MAX,
     CLIENT_ASPECTS,
+    INVITED_MAX,
     Aspect,
     AspectRating,
     BidStatus,
@@ -2127,7 +2128,9 @@ def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
     visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
-    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""))]
+    # one more than the library takes: it refuses the list as too long, and no form of a
+    # million names makes a million look-ups first (a hostile review)
+    usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""))][: INVITED_MAX + 1]
     posted: list[ProjectId] = []
 
     def invited() -> list[MemberId]:  # by username: InvalidUsername or an unknown one is said

@@ -25,6 +25,7 @@ from microgigs.projects._contract import (
 )
 from microgigs.projects._credits import BidCredits, next_month
 from microgigs.projects._project import (
+    INVITED_MAX,
     Bid,
     BidStatus,
     Project,
@@ -37,6 +38,7 @@ __all__ = [
     "CHANGE_REQUESTS_MAX",
     "CLIENT_ASPECTS",
     "DISPUTE_NOTES_MAX",
+    "INVITED_MAX",
     "Aspect",
     "AspectRating",
     "Bid",

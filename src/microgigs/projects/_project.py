@@ -36,7 +36,15 @@ from microgigs.ids import BidId, CategoryId, ContractId, MemberId, ProjectId
 from microgigs.money import Money
 from microgigs.policy import ProjectPolicy
 
-__all__ = ["Bid", "BidStatus", "Project", "ProjectStatus", "ProjectTerms", "Visibility"]
+__all__ = [
+    "INVITED_MAX",
+    "Bid",
+    "BidStatus",
+    "Project",
+    "ProjectStatus",
+    "ProjectTerms",
+    "Visibility",
+]
 
 _BID_TEXT: Final = (10, 3000)
 _ANSWER: Final = (1, 1000)
@@ -44,7 +52,8 @@ _QUESTION: Final = (5, 300)
 _SKILL: Final = (1, 40)
 _REFERENCE: Final = (1, 300)
 _ATTACHMENTS_MAX: Final = 10
-_INVITED_MAX: Final = 50
+INVITED_MAX: Final = 50
+"""How many freelancers a private project may invite."""
 
 
 class ProjectStatus(LabelledEnum):
@@ -186,7 +195,7 @@ class ProjectTerms:
         whole_number(_("budget bracket"), self.bracket, 0, len(policy.brackets) - 1)
         whole_number(_("expected duration"), self.duration_days, *policy.duration_days)
         whole_number(_("freelancers to hire"), self.hires_allowed, 1, policy.hires_max)
-        invited = _texts(_("invited freelancers"), self.invited, _INVITED_MAX, (1, 64))
+        invited = _texts(_("invited freelancers"), self.invited, INVITED_MAX, (1, 64))
         if client_id in invited:
             raise PermissionDenied(
                 actor=Role.MEMBER.label, action=_("invite themselves to their own project")
