@@ -573,6 +573,52 @@ def test_mutual_cancellation_asked_taken_back_and_agreed(market):
     assert ContractStatus.CANCELLED is market.contract_page(client, contract).contract.status
 
 
+def test_a_request_to_cancel_is_settled_by_any_move_of_a_milestone(market):
+    # a hostile review: the freelancer asked to cancel before anything was funded, went on
+    # working; the client funded, the freelancer submitted, and the client then "agreed" to
+    # the old request: the delivered work's $600 went back to the client, unreviewable
+    client, freelancer, contract = in_two_milestones(market)
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    market.fund_milestone(client, contract, 1, key="f1")
+    page = market.contract_page(client, contract)
+    assert page.contract.cancellation_by is None
+    assert "answer_contract_cancellation" not in page.next_commands
+    before = money(market, client, freelancer), page
+    with pytest.raises(ProjectStatusConflict):
+        market.answer_contract_cancellation(client, contract, agree=True, key="yes")
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
+    # so does a submission, a request for changes and an approval
+    for n, move in enumerate(
+        (
+            lambda: market.submit_milestone(freelancer, contract, 1, "الشعار", key="s1"),
+            lambda: market.request_changes(client, contract, 1, "غيّر الألوان", key="c1"),
+            lambda: market.submit_milestone(freelancer, contract, 1, "الشعار", key="s2"),
+            lambda: market.approve_milestone(client, contract, 1, key="a1"),
+        )
+    ):
+        market.ask_to_cancel_contract(client, contract, key=f"ask-{n}")
+        move()
+        assert market.contract_page(client, contract).contract.cancellation_by is None
+
+
+def test_a_submission_due_to_approve_itself_is_not_refunded_by_a_cancellation(market):
+    # a hostile review: once a submission's days for an answer were over, ending the
+    # contract was refused, but agreeing to cancel it still gave the client the money back
+    client, freelancer, contract = in_two_milestones(market)
+    market.fund_milestone(client, contract, 1, key="f1")
+    market.submit_milestone(freelancer, contract, 1, "الشعار", key="s1")
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    market.clock.set(market.contract_page(client, contract).contract.milestone(1).approve_by)
+    before = money(market, client, freelancer), market.contract_page(client, contract)
+    with pytest.raises(ProjectStatusConflict) as refused:
+        market.answer_contract_cancellation(client, contract, agree=True, key="yes")
+    assert "approves itself" in translate_error(refused.value, "en")
+    assert before == (money(market, client, freelancer), market.contract_page(client, contract))
+    market.answer_contract_cancellation(client, contract, agree=False, key="no")  # may refuse
+    market.tick()
+    assert (usd(2400), usd(540)) == money(market, client, freelancer)[:2]  # 10% commission
+
+
 def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
     client, freelancer, other = people(market)
     project, contract = hired(market, client, freelancer)

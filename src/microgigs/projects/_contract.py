@@ -654,6 +654,15 @@ class Contract:
             milestone if m.number == milestone.number else m for m in self.milestones
         ]
 
+    def _move(self, milestone: Milestone) -> None:
+        """A milestone moves on (funded, submitted, sent back, settled).
+
+        As an order's move does, it settles an open request to cancel, made before the work
+        went on: no request is agreed to after the work it was about has moved.
+        """
+        self._set(milestone)
+        self.cancellation_by = None
+
     def _at(self, number: int, action: str, *statuses: MilestoneStatus) -> Milestone:
         milestone = self.milestone(number)
         if milestone.status not in statuses:
@@ -679,7 +688,7 @@ class Contract:
             funded_at=utc(now),
             fee=charge(milestone.amount, fees),
         )
-        self._set(funded)
+        self._move(funded)
         self._changed()
         return funded
 
@@ -703,7 +712,7 @@ class Contract:
         when = utc(now)
         text = message_text(_("message"), note, _NOTE)
         sent_note = MilestoneNote(MilestoneStatus.SUBMITTED, self.freelancer_id, text, when, sent)
-        self._set(
+        self._move(
             attrs.evolve(
                 milestone.noted(sent_note),
                 submitted_at=when,
@@ -732,7 +741,7 @@ class Contract:
             )
         text = message_text(_("note"), note, _NOTE)
         asked = MilestoneNote(MilestoneStatus.CHANGES_REQUESTED, self.client_id, text, utc(now))
-        self._set(milestone.noted(asked))
+        self._move(milestone.noted(asked))
         self._changed()
 
     def approve(self, actor: Actor, number: int, now: datetime) -> list[Settlement]:
@@ -777,7 +786,7 @@ class Contract:
         settled = attrs.evolve(
             milestone, status=status, approve_by=None, refunded=refunded, released=released
         )
-        self._set(settled)
+        self._move(settled)
         self._finish_if_done(now)
         self._changed()
         back, kept = settled.fee_shares()
@@ -1080,6 +1089,8 @@ class Contract:
             )
         if agree:
             self._none_disputed(_("cancel"))
+            for milestone in self.milestones:  # what is due to the freelancer is theirs
+                self._require_answer_time(milestone, _("cancel the contract with"), now)
         self.cancellation_by = None
         if not agree:
             self._changed()
