@@ -33,6 +33,7 @@ from microgigs import MicrogigsError, Money
 from microgigs import ledger as lg
 from microgigs.actors import Actor, Role
 from microgigs.errors import (
+    BidChanged,
     IdempotencyConflict,
     NotFound,
     PaymentFailed,
@@ -112,6 +113,7 @@ STATUS_OF: dict[type[MicrogigsError], int] = {
     ServiceStatusConflict: 409,
     WithdrawalSettled: 409,  # the state of a withdrawal: settled once
     PriceChanged: 409,  # the total the buyer was shown is no longer the total
+    BidChanged: 409,  # the bid the client was shown is no longer the bid
     PaymentFailed: 402,
     StorageError: 503,  # busy or unavailable: the client may retry; never a 4xx
 }

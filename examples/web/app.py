@@ -1374,14 +1374,14 @@ def checkout() -> Response:
     return back()
 
 
-def _shown_total() -> Money:
-    """The total the cart page showed beside its pay button (in cents): what the buyer pays.
+def _shown_total(name: str = "total") -> Money:
+    """The amount the page showed beside its button (in cents, in the field ``name``).
 
-    A seller's new price approved since is the library's ``PriceChanged``, said on the cart
-    page with the new total, and nothing is charged (a hostile review: a stale page's
-    "Pay $100.00 now" charged $200).
+    What the buyer pays: a seller's new price approved since is the library's
+    ``PriceChanged``, said on the cart page with the new total, and nothing is charged (a
+    hostile review: a stale page's "Pay $100.00 now" charged $200). What a client hires a
+    bid for: a bid edited since is ``BidChanged``, and no contract is offered.
     """
-    name = "total"
     typed = request.form.get(name, "")
     if not typed.isascii() or not typed.isdigit() or len(typed) > _TOTAL_DIGITS:
         raise FormError.not_amount(name, typed)
@@ -2375,7 +2375,17 @@ def bid_action(project_id: str, bid_id: str, action: str) -> Response:
         hired: list[ContractId] = []
         if command(
             lambda k: hired.append(
-                _market().hire_bid(me, pid, bid, milestones=_milestone_plans(), key=k)
+                _market().hire_bid(
+                    me,
+                    pid,
+                    bid,
+                    milestones=_milestone_plans(),
+                    # the bid's terms the page showed (a script may leave them out): a
+                    # bid edited since offers nothing
+                    expected_amount=_shown_total("bid_amount") if _typed("bid_amount") else None,
+                    expected_days=_whole("bid_days") if _typed("bid_days") else None,
+                    key=k,
+                )
             ),
             (
                 "أُرسل العقد إلى المستقل؛ يبدأ العمل بعد قبوله وتمويل الدفعة الأولى",

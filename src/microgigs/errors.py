@@ -18,6 +18,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── ServiceNotAvailable
     │   └── ServiceStatusConflict
     ├── ConflictError
+    │   ├── BidChanged
     │   ├── IdempotencyConflict (ValueError)
     │   ├── PriceChanged
     │   └── StaleWrite
@@ -102,6 +103,7 @@ from microgigs._text import _
 
 __all__ = [
     "AlreadyReplied",
+    "BidChanged",
     "BidExists",
     "CatalogError",
     "ConditionNotMet",
@@ -1100,6 +1102,22 @@ class PriceChanged(ConflictError):
 
     expected: object
     total: object
+
+
+@attrs.define(auto_exc=True)
+class BidChanged(ConflictError):
+    """The bid is no longer the one the client was shown (its freelancer edited it since)."""
+
+    code = "conflict.bid_changed"
+    template = _(
+        "The bid is now {amount} in {days} days, not the {expected_amount} in "
+        "{expected_days} days you were shown: no contract was offered; read the bid again."
+    )
+
+    amount: object
+    days: object
+    expected_amount: object
+    expected_days: object
 
 
 @attrs.define(auto_exc=True)

@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.errors import (
+    BidChanged,
     BidExists,
     ContactDetailsNotAllowed,
     ContractExists,
@@ -617,6 +618,34 @@ def test_a_submission_due_to_approve_itself_is_not_refunded_by_a_cancellation(ma
     market.answer_contract_cancellation(client, contract, agree=False, key="no")  # may refuse
     market.tick()
     assert (usd(2400), usd(540)) == money(market, client, freelancer)[:2]  # 10% commission
+
+
+def test_a_hire_on_a_bid_edited_since_the_client_read_it_offers_nothing(market):
+    # a hostile review: the freelancer raised a pending bid from $1,200 in 20 days to
+    # $2,000 in 60 between the client reading it and hiring it: the contract was offered
+    # on the new terms, which the client never saw
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    placed = bid(market, freelancer, project)
+    market.edit_bid(freelancer, project, placed, amount=usd(2000), delivery_days=60,
+                    text=BID_TEXT, answers=("عشرات الهويات",), key="raise")  # fmt: skip
+    before = market.project_page(client, project)
+    with pytest.raises(BidChanged) as changed:
+        market.hire_bid(client, project, placed, expected_amount=usd(1200), expected_days=20,
+                        key="hire")  # fmt: skip
+    assert before == market.project_page(client, project)
+    assert (
+        "The bid is now $2,000.00 in 60 days, not the $1,200.00 in 20 days you were shown"
+    ) in translate_error(changed.value, "en")
+    assert "تغيّر العرض منذ قرأته" in translate_error(changed.value, "ar")
+    assert "conflict.bid_changed" == changed.value.code
+    with pytest.raises(BidChanged):  # either term alone
+        market.hire_bid(client, project, placed, expected_days=20, key="hire-days")
+    with pytest.raises(InvalidType):
+        market.hire_bid(client, project, placed, expected_amount="1200", key="hire-text")
+    contract = market.hire_bid(client, project, placed, expected_amount=usd(2000),
+                               expected_days=60, key="hire-new")  # fmt: skip
+    assert usd(2000) == market.contract_page(client, contract).contract.total
 
 
 def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):

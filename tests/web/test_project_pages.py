@@ -602,3 +602,26 @@ def test_a_refused_proposal_comes_back_as_typed_not_refilled(app):
     page = ahmad.get(contract).data.decode()
     assert 'name="milestone_title_1" value=""' in page
     assert 'name="milestone_amount_1" value=""' in page
+
+
+def test_a_hire_on_a_bid_edited_since_the_page_was_read_offers_nothing(app):
+    # a hostile review: sara raised her bid while ahmad's page still showed $400 in 20
+    # days; his "hire" offered the contract on her new terms
+    ahmad, sara, project_id, path = _project_with_bid(app, 45)
+    page = ahmad.get(path).data.decode()
+    bid = re.search(r"/bids/([^/]+)/hire", page).group(1)
+    shown = dict(re.findall(r'name="(bid_amount|bid_days)" value="(\d+)"', page))
+    assert {"bid_amount": "40000", "bid_days": "20"} == shown
+    _post(sara, f"/projects/{project_id}/bids/{bid}/edit", path, amount="450", days="60",
+          text="أبني التطبيق بفلاتر مع لوحة تحكم ويب، وسبق أن نفذت تطبيقين.",
+          answer="نفذت تطبيقين لعيادات أسنان وتطبيقًا لصالون.", key="pp-raise-45")  # fmt: skip
+    token = csrf_of(page.encode())
+    refused = ahmad.post(
+        f"/projects/{project_id}/bids/{bid}/hire",
+        data={"csrf": token, "key": "pp-hire-45", **shown},
+        headers={"Referer": f"http://localhost{path}"},
+    )
+    assert refused.headers["Location"].endswith(f"#hire-{bid}")
+    page = ahmad.get(path).data.decode()
+    assert "تغيّر العرض منذ قرأته" in page
+    assert "/contracts/" not in page  # no contract was offered

@@ -16,14 +16,14 @@ from microgigs import ledger as lg
 from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.clock import later
-from microgigs.errors import ContractExists
+from microgigs.errors import BidChanged, ContractExists, InvalidType
 from microgigs.ids import ContractId, MemberId, MessageId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
 from microgigs.marketplace._projects import announce, project_for, save_project
 from microgigs.money import Money
 from microgigs.orders import Message, MessageKind
-from microgigs.projects import Contract, ContractStatus, MilestonePlan, Project, Settlement
+from microgigs.projects import Bid, Contract, ContractStatus, MilestonePlan, Project, Settlement
 
 _FINISHED: Final = frozenset(
     {ContractStatus.COMPLETED, ContractStatus.ENDED, ContractStatus.CANCELLED}
@@ -47,6 +47,7 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     project = project_for(context, command)
     command.actor.require_member(project.client_id, _("hire for this project"))
     bid = project.bid(command.bid_id)
+    _require_terms_shown(bid, command.expected_amount, command.expected_days)
     context.require_party_trading(bid.freelancer_id)  # could never accept
     _require_no_contract_yet(context, project, bid.freelancer_id)
     contract_id = context.ids.new(ContractId)
@@ -64,6 +65,25 @@ def hire_bid(command: c.HireBid, context: Context) -> ContractId:
     )
     project.offer(command.actor, contract_id, context.now, bid_id=bid.id)
     return _offered(context, project, contract)
+
+
+def _require_terms_shown(bid: Bid, amount: Money | None, days: int | None) -> None:
+    """The bid's amount and days are those the client was shown (when the caller says)."""
+    if amount is not None and not isinstance(amount, Money):
+        raise InvalidType(
+            field=_("expected amount"), expected="Money", actual=type(amount).__name__
+        )
+    if days is not None and (type(days) is not int):
+        raise InvalidType(field=_("expected days"), expected="int", actual=type(days).__name__)
+    if (amount is not None and amount != bid.amount) or (
+        days is not None and days != bid.delivery_days
+    ):
+        raise BidChanged(
+            amount=bid.amount,
+            days=bid.delivery_days,
+            expected_amount=bid.amount if amount is None else amount,
+            expected_days=bid.delivery_days if days is None else days,
+        )
 
 
 @handles(c.SendOffer)

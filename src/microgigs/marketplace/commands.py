@@ -39,6 +39,7 @@ from microgigs.actors import Actor
 from microgigs.catalog import Service
 from microgigs.errors import (
     AlreadyReplied,
+    BidChanged,
     BidExists,
     ConditionNotMet,
     ContactDetailsNotAllowed,
@@ -1149,12 +1150,17 @@ class RemoveBid(ProjectCommand[None]):
 
 @attrs.frozen
 class HireBid(ProjectCommand[ContractId]):
-    """The client offers a contract on a bid's terms, in milestones (none: one, the whole)."""
+    """The client offers a contract on a bid's terms, in milestones (none: one, the whole).
+
+    ``expected_amount`` and ``expected_days``, the bid's terms the client was shown, make a
+    hire on a bid its freelancer edited since ``BidChanged``, offering nothing.
+    """
 
     errors = (
         ProjectStatusConflict,
         ContractExists,
         MilestonesMismatch,
+        BidChanged,
         InvalidText,
         ContactDetailsNotAllowed,
     )
@@ -1162,6 +1168,8 @@ class HireBid(ProjectCommand[ContractId]):
     milestones: tuple[MilestonePlan, ...] = attrs.field(
         default=(), converter=_milestones, kw_only=True
     )
+    expected_amount: Money | None = attrs.field(default=None, kw_only=True)
+    expected_days: int | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
