@@ -26,12 +26,16 @@ from microgigs._contact import message_text
 from microgigs._text import _
 from microgigs.actors import Actor
 from microgigs.clock import utc
-from microgigs.errors import OwnService, PermissionDenied
+from microgigs.errors import OutOfRange, OwnService, PermissionDenied
 from microgigs.ids import InquiryId, MemberId, OrderId, ServiceId
 
-__all__ = ["Inquiry", "InquiryMessage"]
+__all__ = ["INQUIRY_MESSAGES_MAX", "MESSAGES_IN_A_ROW_MAX", "Inquiry", "InquiryMessage"]
 
 _BODY_LENGTH: Final = (1, 2000)
+MESSAGES_IN_A_ROW_MAX: Final = 5
+"""Messages one side writes in a row before the other answers: no question flood."""
+INQUIRY_MESSAGES_MAX: Final = 200
+"""Messages in one inquiry: a conversation before buying, not a channel to keep open."""
 
 
 @attrs.frozen
@@ -85,10 +89,25 @@ class Inquiry:
         when = utc(at)
         text = message_text(_("message"), body, _BODY_LENGTH)
         author = self.seller_id if actor.is_member(self.seller_id) else self.buyer_id
+        self._require_room(author)
         self.messages.append(InquiryMessage(author, text, when))
         if author == self.seller_id and self.answered_at is None:
             self.answered_at = when
         self.version += 1
+
+    def _require_room(self, author: MemberId) -> None:
+        """At most :data:`MESSAGES_IN_A_ROW_MAX` in a row, :data:`INQUIRY_MESSAGES_MAX` in all."""
+        in_a_row = 0
+        for message in reversed(self.messages):
+            if message.author_id != author:
+                break
+            in_a_row += 1
+        for count, most, field in (
+            (in_a_row, MESSAGES_IN_A_ROW_MAX, _("messages in a row without an answer")),
+            (len(self.messages), INQUIRY_MESSAGES_MAX, _("messages in one inquiry")),
+        ):
+            if count >= most:
+                raise OutOfRange(field=field, value=count + 1, minimum=1, maximum=most)
 
     @property
     def awaits_answer(self) -> bool:

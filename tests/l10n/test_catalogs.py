@@ -120,7 +120,7 @@ def test_errors_translate_with_values_formatted_for_the_locale():
     error = OutOfRange(field="quantity", value=Money.of(300, "USD"), minimum=1, maximum=10)
     assert translate_error(error, "en") == "quantity must be between 1 and 10; $300.00 is not."
     arabic = translate_error(error, "ar")
-    assert "يجب أن تكون قيمة عدد مرات الطلب بين 1 و10" in arabic
+    assert "عدد مرات الطلب: المسموح من 1 إلى 10" in arabic
     assert "US$" in arabic
     assert str(InvalidAmount(amount="1.005", currency="USD", places=2)) == translate_error(
         InvalidAmount(amount="1.005", currency="USD", places=2), "en"

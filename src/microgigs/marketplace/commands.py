@@ -875,7 +875,7 @@ class CloseRequest(Command[None]):
 class Ask(ServiceCommand[InquiryId]):
     """A buyer's question about a service before buying (the same inquiry if asked again)."""
 
-    errors = (OwnService, ServiceNotAvailable, ContactDetailsNotAllowed)
+    errors = (OwnService, ServiceNotAvailable, ContactDetailsNotAllowed, InvalidText, OutOfRange)
 
     body: str
 
@@ -884,7 +884,7 @@ class Ask(ServiceCommand[InquiryId]):
 class AnswerInquiry(Command[None]):
     """The seller's (or the buyer's) next message in an inquiry."""
 
-    errors = (PermissionDenied, ContactDetailsNotAllowed, InvalidText)
+    errors = (PermissionDenied, ContactDetailsNotAllowed, InvalidText, OutOfRange)
 
     actor: Actor
     inquiry_id: InquiryId
