@@ -41,6 +41,7 @@ from microgigs.errors import (
     OwnService,
     PaymentFailed,
     PermissionDenied,
+    PriceChanged,
     RefundNotExpected,
     RequestClosed,
     ReviewNotAllowed,
@@ -520,6 +521,27 @@ def test_a_request_gets_offers_and_the_accepted_one_becomes_a_paid_order(market)
     with pytest.raises(ServiceStatusConflict) as closing:
         market.close_request(buyer, request, key="close")
     assert "Cannot close a request that is fulfilled." == str(closing.value)
+
+
+def test_an_offer_is_accepted_and_paid_by_card_at_the_total_the_buyer_was_shown(market):
+    # a walk-through: accepting an offer took the balance at once, and a buyer whose balance
+    # was short had no other way to pay, where a checkout offers a card and PayPal
+    _seller, buyer, _service = cast(market)
+    other = another(market, "layla", "ليلى", "حسن")
+    request = open_request(market, buyer, key="rq-1")
+    offer = market.make_offer(
+        other, request, "شعار متحرك مخصص لك", price=usd(25), delivery_days=4, key="o-1"
+    )
+    before = market.balances(buyer).wallet
+    with pytest.raises(InsufficientFunds):  # the balance, as before, when no method is said
+        market.accept_offer(buyer, request, offer, key="ac-0")
+    with pytest.raises(PriceChanged):
+        market.accept_offer(buyer, request, offer, method=lg.Gateway.CARD,
+                            expected_total=usd(20), key="ac-1")  # fmt: skip
+    assert before == market.balances(buyer).wallet
+    order = market.accept_offer(buyer, request, offer, method=lg.Gateway.CARD,
+                                expected_total=usd(25), key="ac-2")  # fmt: skip
+    assert (usd(25), before) == (market.balance(lg.escrow(order)), market.balances(buyer).wallet)
 
 
 def test_requests_expire_through_tick_and_buyers_can_close_them(market):

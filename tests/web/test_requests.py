@@ -42,7 +42,15 @@ def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
     assert "</bdi>, " not in offered  # the offer's price and days, joined by an Arabic comma
     page = layla.get("/requests").data.decode()
     offer_id = re.search(rf"/requests/{request_id}/offers/([0-9A-Z]{{26}})/accept", page).group(1)
-    accepted = post(layla, f"/requests/{request_id}/offers/{offer_id}/accept")
+    # accepting names the total and asks how to pay, as a checkout does (a walk-through:
+    # one tap took the balance, and a buyer short of it had no card to pay with)
+    confirm = page.split(f'id="accept-{offer_id}"')[1].split("</details>")[0]
+    assert "30.00" in confirm
+    assert 'value="card"' in confirm
+    total = re.search(r'name="total" value="(\d+)"', confirm).group(1)
+    accepted = post(
+        layla, f"/requests/{request_id}/offers/{offer_id}/accept", total=total, method="card"
+    )
     assert "/orders/" in accepted.headers["Location"]
     order = layla.get(accepted.headers["Location"]).data.decode()
     assert "30.00" in order
@@ -63,3 +71,27 @@ def test_an_admin_grants_and_removes_the_professional_level_and_settles_a_disput
     post(admin, f"/orders/{disputed}/resolve", outcome="resolve_partial_refund", refund="1.00")
     status = re.search(r'id="status">([^<]+)<', admin.get(f"/orders/{disputed}").data.decode())
     assert "completed" == status.group(1)
+
+
+def test_a_price_typed_beside_a_chosen_service_is_refused_not_dropped(app):
+    # a walk-through: noura chose one of her services and typed $35 in 4 days; the offer
+    # went out at the service's $5 in 2 days, and nothing said the typed terms were dropped
+    layla, admin, sara = app.test_client(), app.test_client(), app.test_client()
+    log_in(layla, "layla@example.com")
+    log_in(admin, "admin@example.com")
+    log_in(sara, "sara_designs@example.com")
+    details = "متجر صغير يحتاج شعارًا بسيطًا بلونين، بالعربية والإنجليزية، خلال أسبوع."
+    title = "أحتاج شعارًا لمتجر ورد صغير"
+    post(layla, "/requests", title=title, category="logo-design", budget="40", description=details)
+    queue = admin.get("/admin").data.decode()
+    request_id = re.findall(r'action="/admin/requests/([0-9A-Z]{26})"', queue)[-1]
+    post(admin, f"/admin/requests/{request_id}", decision="approve")
+    page = sara.get("/requests").data.decode()
+    form = page.split(f'action="/requests/{request_id}/offers"')[1].split("</form>")[0]
+    service = re.search(r'<option value="([0-9A-Z]{26})"', form).group(1)
+    post(sara, f"/requests/{request_id}/offers", message="أصممه لك بثلاثة نماذج",
+         service_id=service, price="35", days="4")  # fmt: skip
+    after = sara.get("/requests").data.decode()
+    assert 'class="flash error"' in after
+    assert "خدمة، أو سعر ومدة تسليم، لا الأمرين معًا" in after
+    assert f'action="/requests/{request_id}/offers"' in after  # no offer was made

@@ -11,7 +11,7 @@ from microgigs.errors import ServiceNotAvailable
 from microgigs.ids import InquiryId, OfferId, OrderId, RequestId
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace import commands as c
-from microgigs.marketplace._buying import add_paid
+from microgigs.marketplace._buying import pay
 from microgigs.marketplace._catalog import buyable
 from microgigs.marketplace._context import Context, given, handles
 from microgigs.orders import Order
@@ -97,8 +97,8 @@ def accept_offer(command: c.AcceptOffer, context: Context) -> OrderId:
         placed_at=context.now,
         policy=context.policy.orders,
     )
-    add_paid(context, order, None)
     uow.requests.save(request)
+    pay(context, buyer, [order], command.method, command.expected_total)
     return order.id
 
 

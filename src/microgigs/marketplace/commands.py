@@ -852,13 +852,26 @@ class MakeOffer(Command[OfferId]):
 
 @attrs.frozen
 class AcceptOffer(Command[OrderId]):
-    """The buyer takes an offer: it becomes an order, paid from the balance into escrow."""
+    """The buyer takes an offer: it becomes an order, paid into escrow (balance, or a gateway).
 
-    errors = (RequestClosed, InsufficientFunds, ServiceNotAvailable, EmailNotVerified)
+    ``expected_total``, the total the buyer was shown, makes an acceptance whose total has
+    changed since ``PriceChanged``, charging and writing nothing.
+    """
+
+    errors = (
+        RequestClosed,
+        InsufficientFunds,
+        PaymentFailed,
+        PriceChanged,
+        ServiceNotAvailable,
+        EmailNotVerified,
+    )
 
     actor: Actor
     request_id: RequestId
     offer_id: OfferId
+    method: Gateway | None = attrs.field(default=None, kw_only=True)
+    expected_total: Money | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
