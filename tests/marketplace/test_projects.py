@@ -648,6 +648,28 @@ def test_a_hire_on_a_bid_edited_since_the_client_read_it_offers_nothing(market):
     assert usd(2000) == market.contract_page(client, contract).contract.total
 
 
+def test_a_review_of_a_contract_ended_early_counts_on_the_freelancers_page(market):
+    # a new user and a walk-through: both reviews of a contract ended after paid work were
+    # published on the contract, and the freelancer's page still read "no reviews yet"
+    client, freelancer, contract = in_two_milestones(market)
+    market.fund_milestone(client, contract, 1, key="f1")
+    market.submit_milestone(freelancer, contract, 1, "الشعار", key="s1")
+    market.approve_milestone(client, contract, 1, key="a1")
+    market.ask_to_cancel_contract(freelancer, contract, key="ask")
+    market.answer_contract_cancellation(client, contract, agree=True, key="yes")
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+    market.review_contract(client, contract, [AspectRating(a, 3) for a in CLIENT_ASPECTS],
+                           "عمل جيد لم يكتمل", key="rc")  # fmt: skip
+    market.review_contract(freelancer, contract, [AspectRating(Aspect.OVERALL, 5)], "عميل واضح",
+                           key="rc-f")  # fmt: skip
+    page = market.member_page(freelancer.member_id)
+    assert (0, Decimal("3.00"), 1) == (
+        page.projects_completed,  # ended early: not completed
+        page.project_stars,
+        page.project_reviews,
+    )
+
+
 def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
     client, freelancer, other = people(market)
     project, contract = hired(market, client, freelancer)

@@ -568,10 +568,23 @@ def completed_contracts(uow: UnitOfWork, freelancer_id: MemberId, *, limit: int)
 def client_stars(
     uow: UnitOfWork, freelancer_id: MemberId, now: datetime, policy: ProjectPolicy
 ) -> list[Decimal]:
-    """The published stars clients gave the freelancer's completed contracts (the latest)."""
+    """The published stars clients gave the freelancer's reviewed contracts (the latest).
+
+    A contract ended early after paid work is reviewed as a completed one is, and its
+    review counts as theirs do (a walk-through: published on the contract, it was nowhere
+    on the freelancer's page).
+    """
+    reviewed = [
+        contract
+        for status in (ContractStatus.COMPLETED, ContractStatus.ENDED)
+        for contract in uow.contracts.of_member(
+            freelancer_id, status=status, as_freelancer=True, limit=_PAGE
+        )
+    ]
+    reviewed.sort(key=lambda c: (c.finished_at or now, c.id), reverse=True)
     return [
         c.client_review.stars
-        for c in completed_contracts(uow, freelancer_id, limit=_PAGE)
+        for c in reviewed[:_PAGE]
         if c.client_review is not None and c.reviews_published(now, policy)
     ]
 

@@ -172,8 +172,9 @@ class MemberPage:
     ``services``: their services on sale now, newest first, at most 24 (none while they
     are suspended); ``rating``: the stars their buyers gave their services;
     ``projects_completed``: the contracts they completed as a freelancer (counted up to
-    100); ``project_stars``: the average of the published stars their clients gave those
-    contracts (two places; ``None`` before any), over ``project_reviews`` reviews.
+    100); ``project_stars``: the average of the published stars their clients gave their
+    contracts, completed or ended early after paid work (two places; ``None`` before any),
+    over ``project_reviews`` reviews.
     """
 
     profile: Profile
