@@ -401,3 +401,16 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
     _out, errors = reading.communicate(timeout=60)
     assert "Traceback" not in errors
     assert "BrokenPipeError" not in errors
+
+
+def test_read_takes_a_list_as_json_as_call_does(tmp_path):
+    # a new user's probe (2026-12-07): a list to a query (upgrade_ids, skills) was read one
+    # character at a time: "no upgrade [" and no project found with skills='["ووردبريس"]'
+    db = str(tmp_path / "demo.sqlite3")
+    assert 0 == cli("--db", db, "demo").returncode
+    projects = json.loads(cli("--db", db, "read", "open_projects").stdout)
+    skill = next(s for p in projects for s in p["skills"])
+    found = cli("--db", db, "read", "open_projects", f"skills={json.dumps([skill])}")
+    assert 0 == found.returncode, found.stderr
+    assert json.loads(found.stdout)
+    assert all(skill in p["skills"] for p in json.loads(found.stdout))

@@ -24,6 +24,7 @@ the ``--lang`` of the call (Arabic by default) and exits 1.
 from __future__ import annotations
 
 import argparse
+import collections.abc
 import difflib
 import inspect
 import json
@@ -34,6 +35,7 @@ import typing
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Final
 
 import attrs
 
@@ -212,6 +214,11 @@ def fields_of(kind: type, pairs: list[str]) -> dict[str, object]:
     return values
 
 
+_SEQUENCES: Final = frozenset({tuple, list, collections.abc.Sequence, collections.abc.Iterable})
+"""What a list is typed as: a command's field (a tuple) or a query's parameter (a Sequence;
+a new user's probe: a query's list was read one character at a time)."""
+
+
 def _plain(name: str, text: str, hint: object) -> object:
     """The value of the field ``name`` as typed: money, none, JSON (numbers, lists), text."""
     options = (
@@ -227,7 +234,7 @@ def _plain(name: str, text: str, hint: object) -> object:
         amount, _, currency = text.strip().partition(" ")
         return f"{amount} {currency or KHAMSAT.currency}"
     if any(
-        o in {int, bool} or typing.get_origin(o) in {tuple, list} or attrs.has(o) for o in options
+        o in {int, bool} or typing.get_origin(o) in _SEQUENCES or attrs.has(o) for o in options
     ):  # numbers, lists and records (a payout method: {"kind": "paypal", "account": …})
         return _json(name, text)
     return text
