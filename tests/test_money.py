@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import decimal
+import time
 from decimal import Decimal
 
 import pytest
@@ -118,10 +119,23 @@ def test_a_currency_that_is_not_a_str_is_a_type_error():
         Money.of("5", 840)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["1" * 10_000_000, "9" * 41])
-def test_huge_texts_are_refused_quickly(text):
-    with pytest.raises(InvalidAmount):
+@pytest.mark.parametrize(
+    ("text", "refused_as"),
+    [
+        # too large, as a shorter one is (a new user: 41 nines were "at most 2 decimals")
+        ("1" * 10_000_000, OutOfRange),
+        ("9" * 41, OutOfRange),
+        ("-" + "9" * 41 + ".5", OutOfRange),
+        ("0" * 50 + "5", InvalidAmount),  # five, written too long to read
+        ("0." + "1" * 50, InvalidAmount),  # more decimals than any currency
+        ("9" * 41 + "x", InvalidAmount),
+    ],
+)
+def test_huge_texts_are_refused_quickly(text, refused_as):
+    started = time.perf_counter()
+    with pytest.raises(refused_as):
         Money.of(text, USD)
+    assert time.perf_counter() - started < 0.5
 
 
 def test_amounts_beyond_the_cap_are_refused():
@@ -314,8 +328,13 @@ REFUSALS = [
         f"minor units {BETWEEN} -1000000000000001 is not.",
     ),
     (
+        lambda: Money.of("0." + "1" * 41, USD),
+        "0.111111111111111111… is not a valid amount of USD: a number with at most 2 decimals.",
+    ),
+    (
         lambda: Money.of("1" * 41, USD),
-        "11111111111111111111… is not a valid amount of USD: a number with at most 2 decimals.",
+        "amount must be between -10000000000000.00 USD and 10000000000000.00 USD; "
+        "111111111111111111111111111111… is not.",
     ),
     (
         lambda: Money.of("abc", "KWD"),

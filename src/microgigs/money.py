@@ -191,6 +191,12 @@ class Money:
             # Arabic-Indic digits are digits to Decimal; the Arabic decimal separator is ours.
             text = amount.strip().replace("\u066b", ".")
             if len(text) > _LONGEST_AMOUNT_TEXT:
+                # never parsed: an amount this long is too large when its whole part is
+                # (a new user: 41 nines read "a number with at most 2 decimals"), else it
+                # has more decimals than any currency
+                whole = text.lstrip("+-").split(".")[0].lstrip("0\u0660\u06f0")
+                if _PLAIN_AMOUNT.fullmatch(text) and len(whole) > _MOST_DIGITS:
+                    raise _too_large(text[:30] + "…", currency)
                 raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
             if not _PLAIN_AMOUNT.fullmatch(text):  # not "1_000" nor "1e3", as Decimal reads
                 raise InvalidAmount(amount=amount, currency=currency, places=exponent)
