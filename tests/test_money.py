@@ -333,8 +333,10 @@ REFUSALS = [
     ),
     (
         lambda: Money.of("1" * 41, USD),
-        "amount must be between -10000000000000.00 USD and 10000000000000.00 USD; "
-        "111111111111111111111111111111… is not.",
+        (
+            "amount must be between -10000000000000.00 USD and 10000000000000.00 USD; "
+            "111111111111111111111111111111… is not."
+        ),
     ),
     (
         lambda: Money.of("abc", "KWD"),

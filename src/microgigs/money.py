@@ -156,6 +156,26 @@ def to_minor(major: Decimal, currency: str) -> int:
     return minor
 
 
+def _read_amount(amount: str, currency: str, exponent: int) -> Decimal:
+    """The amount written in ``amount`` (digits, a point, digits), or a typed refusal."""
+    # Arabic-Indic digits are digits to Decimal; the Arabic decimal separator is ours.
+    text = amount.strip().replace("\u066b", ".")
+    if len(text) > _LONGEST_AMOUNT_TEXT:
+        # never parsed: an amount this long is too large when its whole part is (a new
+        # user: 41 nines read "a number with at most 2 decimals"), else it has more
+        # decimals than any currency
+        whole = text.lstrip("+-").split(".")[0].lstrip("0\u0660\u06f0")
+        if _PLAIN_AMOUNT.fullmatch(text) and len(whole) > _MOST_DIGITS:
+            raise _too_large(text[:30] + "…", currency)
+        raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
+    if not _PLAIN_AMOUNT.fullmatch(text):  # not "1_000" nor "1e3", as Decimal reads
+        raise InvalidAmount(amount=amount, currency=currency, places=exponent)
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        raise InvalidAmount(amount=amount, currency=currency, places=exponent) from None
+
+
 def _too_large(amount: object, currency: str) -> OutOfRange:
     """An amount past what the library holds, said in the currency as it was typed."""
     most = Money(MAX_MINOR, currency)
@@ -188,22 +208,7 @@ class Money:
                 raise _too_large(amount, currency)
             return cls(amount * 10**exponent, currency)
         if isinstance(amount, str):
-            # Arabic-Indic digits are digits to Decimal; the Arabic decimal separator is ours.
-            text = amount.strip().replace("\u066b", ".")
-            if len(text) > _LONGEST_AMOUNT_TEXT:
-                # never parsed: an amount this long is too large when its whole part is
-                # (a new user: 41 nines read "a number with at most 2 decimals"), else it
-                # has more decimals than any currency
-                whole = text.lstrip("+-").split(".")[0].lstrip("0\u0660\u06f0")
-                if _PLAIN_AMOUNT.fullmatch(text) and len(whole) > _MOST_DIGITS:
-                    raise _too_large(text[:30] + "…", currency)
-                raise InvalidAmount(amount=text[:20] + "…", currency=currency, places=exponent)
-            if not _PLAIN_AMOUNT.fullmatch(text):  # not "1_000" nor "1e3", as Decimal reads
-                raise InvalidAmount(amount=amount, currency=currency, places=exponent)
-            try:
-                value = Decimal(text)
-            except decimal.InvalidOperation:
-                raise InvalidAmount(amount=amount, currency=currency, places=exponent) from None
+            value = _read_amount(amount, currency, exponent)
         elif isinstance(amount, Decimal):
             value = amount
         else:
