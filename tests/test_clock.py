@@ -73,3 +73,10 @@ def test_a_manual_clock_moved_by_what_is_no_duration_is_a_type_error(by):
     with pytest.raises(InvalidType):
         clock.advance(by)  # type: ignore[arg-type]
     assert datetime(2026, 1, 1, tzinfo=UTC) == clock.now()
+
+
+def test_a_deadline_past_the_calendars_end_is_its_last_moment():
+    # a new user's probe: tick on 9999-12-31 raised a bare "year 10000 is out of range"
+    end = datetime(9999, 12, 31, 12, tzinfo=UTC)
+    for delta in (relativedelta(months=1), relativedelta(days=3)):
+        assert datetime.max.replace(tzinfo=UTC) == later(end, delta)

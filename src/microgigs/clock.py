@@ -62,7 +62,10 @@ def later(when: datetime, delta: relativedelta) -> datetime:
     '2026-02-03'
     """
     fixed = _fixed(delta)
-    return when + fixed if fixed is not None else when + delta
+    try:
+        return when + fixed if fixed is not None else when + delta
+    except (OverflowError, ValueError):  # past the calendar's end (year 9999): never reached
+        return datetime.max.replace(tzinfo=when.tzinfo)
 
 
 def earlier(when: datetime, delta: relativedelta) -> datetime:

@@ -5,6 +5,8 @@ Every test here failed on the layer as first written (2026-12-03).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from cast import ADMIN, DAY, buy, cast, cheap_order, usd
 
@@ -216,3 +218,13 @@ def test_an_inquiry_holds_five_messages_in_a_row_and_two_hundred_in_all(market):
     assert "messages in one inquiry" in translate_error(full.value, "en")
     (kept,) = market.inquiries(buyer)
     assert INQUIRY_MESSAGES_MAX == len(kept.messages)
+
+
+def test_tick_at_the_calendars_end_raises_nothing(market):
+    # a new user's probe: tick on 9999-12-31 raised a bare "year 10000 is out of range"
+    seller, buyer, service = cast(market)
+    order = buy(market, buyer, service)
+    market.send_message(buyer, order, "الاسم: نخلة", key="far-brief")
+    market.deliver(seller, order, "إليك الشعار", ["logo.png"], key="far-deliver")
+    market.tick(datetime(9999, 12, 31, tzinfo=UTC))
+    assert "completed" == market.order(buyer, order).status.value
