@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 import psycopg
 import pytest
 import spending
 import tampering
 from test_concurrency import fund
 
+from microgigs import bootstrap
 from microgigs import ledger as lg
+from microgigs.errors import StorageUnavailable
+from microgigs.l10n import translate_error
 from microgigs.storage.postgres import PostgresStorage
 
 pytestmark = pytest.mark.postgres
@@ -79,3 +84,15 @@ def test_migrations_are_numbered_and_applied_once(ledger_schema):
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
     assert 16 == storage.schema_version()
     storage.close()
+
+
+def test_a_dsn_without_the_postgres_extra_says_what_to_install(monkeypatch):
+    # a new user's probe: a DSN on a plain install (no psycopg) raised a bare error, a
+    # module not found, with no word of the extra to install
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    for name in [n for n in sys.modules if n.startswith("microgigs.storage.postgres")]:
+        monkeypatch.delitem(sys.modules, name)
+    with pytest.raises(StorageUnavailable) as refused:
+        bootstrap("postgresql://postgres@127.0.0.1:5432/test")
+    said = translate_error(refused.value, "en")
+    assert "psycopg is not installed: pip install 'microgigs[postgres]'" in said

@@ -17,6 +17,8 @@ for a path (``":memory:"`` for a private in-memory SQLite database).
 
 from pathlib import Path
 
+from microgigs._text import Verbatim
+from microgigs.errors import StorageUnavailable
 from microgigs.storage._reindex import reindex_listings
 from microgigs.storage.memory import MemoryStorage
 from microgigs.storage.ports import (
@@ -56,8 +58,14 @@ __all__ = [
 def open_storage(target: str, *, currency: str) -> Storage:
     """The adapter for ``target``: PostgreSQL for a DSN, SQLite for a file path."""
     if target.startswith(("postgresql://", "postgres://")):
-        from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
-
+        try:
+            from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
+        except ModuleNotFoundError as missing:  # the driver is the `postgres` extra's
+            raise StorageUnavailable(
+                reason=Verbatim(
+                    f"{missing.name} is not installed: pip install 'microgigs[postgres]'"
+                )
+            ) from missing
         return PostgresStorage(target, currency=currency)
     from microgigs.storage.sqlite import SQLiteStorage  # noqa: PLC0415 (imported on use)
 
