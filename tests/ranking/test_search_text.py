@@ -13,6 +13,7 @@ from microgigs.errors import InvalidText, InvalidType
 from microgigs.ranking import (
     MAX_TERMS,
     ListingQuery,
+    Ordering,
     Relevance,
     analyze,
     highlight,
@@ -311,3 +312,11 @@ def test_a_lam_of_the_words_own_is_kept(one, other):
 )
 def test_a_word_is_one_term_with_its_article_and_without(query, text):
     assert finds(query, text)
+
+
+def test_a_text_search_is_ranked_by_relevance_unless_told_otherwise():
+    # a new user's probe: ListingQuery(text="تصميم شعار") listed the newest services first,
+    # five other «تصميم…» before the logo service, where the docs say "ranked as above"
+    assert Ordering.RELEVANCE is ListingQuery(text="تصميم شعار").ordering
+    assert Ordering.NEWEST is ListingQuery().ordering
+    assert Ordering.TOP_RATED is ListingQuery(text="شعار", ordering=Ordering.TOP_RATED).ordering

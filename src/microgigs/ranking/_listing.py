@@ -174,7 +174,12 @@ class ListingQuery:
     max_delivery_days: int | None = None
     seller_levels: frozenset[SellerLevel] | None = None
     min_rating: Decimal | None = None
-    ordering: Ordering = Ordering.NEWEST
+    ordering: Ordering = attrs.field(
+        default=attrs.Factory(
+            lambda query: Ordering.RELEVANCE if query.text else Ordering.NEWEST, takes_self=True
+        )
+    )
+    """Relevance when there is text to search for, newest first otherwise, unless given."""
     limit: int = 20
     cursor: str | None = None
     thesaurus: Thesaurus = attrs.field(factory=marketplace_thesaurus, repr=False)
