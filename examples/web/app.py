@@ -764,8 +764,14 @@ TYPED_CHARACTERS_MAX: Final = 20_000
 
 
 def _refuse(said: str) -> None:
-    """Say why a form was refused, and keep what it held for the page to show it again."""
-    flash(said, "error")
+    """Say why a form was refused, and keep what it held for the page to show it again.
+
+    Said once: a refusal the next page finds again (a service no longer on sale, refused by
+    the payment and then by the page it goes back to) is not said twice.
+    """
+    # kept as JSON, a flash reads back as a list
+    if ["error", said] not in [list(kept) for kept in session.get("_flashes", [])]:
+        flash(said, "error")
     _keep_typed(said)
 
 
@@ -1208,6 +1214,8 @@ def order_now_page(service_id: str) -> str | Response:
         if isinstance(error, NotFound | PermissionDenied):
             raise  # no such service, or an admin: the error page
         _refuse(_said(error, g.lang))
+        if isinstance(error, ServiceNotAvailable):  # its page is no one's but its seller's now
+            return redirect(url_for("search"), 303)
         return redirect(url_for("service", service_id=service_id), 303)
     choices = urlencode([*(("upgrade", u) for u in upgrades), ("quantity", quantity)])
     return render_template(

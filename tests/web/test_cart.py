@@ -353,3 +353,23 @@ def test_a_seller_opening_the_order_now_page_of_their_own_service_reads_no_id(ap
     said = _text(answer.get_data(as_text=True))
     assert "لا يمكنك شراء خدمتك." in said
     assert service.id not in said
+
+
+def test_paying_for_a_service_sent_back_to_review_says_so_once_and_lands_on_a_page(app, host):
+    # a walk-through: the seller edited the price (the service went back to review) while
+    # the buyer's page was open; "pay" ended on an error page saying «غير معروضة للبيع»
+    # twice and «لا يوجد ما طلبته (الخدمة)»
+    client = app.test_client()
+    log_in(client, "layla@example.com")
+    service = _another_service(host, _service_with_upgrades(host))
+    html = client.get(f"/services/{service.id}/buy").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(csrf|key|total|quantity)" value="([^"]*)"', html))
+    seller = Actor.member(service.seller_id)
+    host.market.edit_service(seller, service.id, base_price=service.base_price * 2, key="rv-up")
+    refused = client.post(
+        f"/services/{service.id}/buy", data={**fields, "method": "card"}, follow_redirects=True
+    )
+    assert 200 == refused.status_code
+    said = _text(refused.get_data(as_text=True))
+    assert 1 == said.count("غير معروضة للبيع")
+    assert "لا يوجد ما طلبته" not in said
