@@ -129,3 +129,23 @@ def test_a_long_forms_refusal_is_said_once_at_the_form_and_announced(app):
     page = _send(client, "/requests", "/requests", category="logo-design", title="طلب",
                  description=LONG, budget="abc")  # fmt: skip
     assert 'class="flash error"' in page
+
+
+def test_a_question_to_a_seller_refused_keeps_what_was_typed_and_a_visitor_is_sent_to_log_in(
+    app, host
+):
+    # a walk-through: a question over 2,000 characters came back as an empty box, and a
+    # visitor typed a question, was sent to log in, and came back to an empty box
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    path = f"/services/{listing.service_id}"
+    visitor = app.test_client().get(path).data.decode()
+    assert f'action="{path}/ask"' not in visitor
+    assert "/login?next=" in visitor.split('id="ask"')[1].split("</p>")[0]
+    buyer = app.test_client()
+    log_in(buyer, "tariq@example.com")
+    page = buyer.get(path).data
+    assert b'maxlength="2000"' in page.split(b'id="ask"')[1].split(b"</form>")[0]
+    long_question = "هل " + "تسلم بصيغة PSD؟ " * 200
+    buyer.post(f"{path}/ask", data={"csrf": csrf_of(page), "key": "long-q", "body": long_question})
+    again = buyer.get(path).data.decode()
+    assert long_question.strip() in again.split('id="ask"')[1]
