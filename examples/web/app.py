@@ -1061,17 +1061,30 @@ def search() -> str:
             f"The highest price “{typed_price[:20]}” is not an amount in dollars: ignored",
             "error",
         )
-    try:
-        query = ListingQuery(
+    # the search's own fields only: url_for reads others ("endpoint", "_external", …)
+    kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
+
+    def asked(price: Money | None) -> ListingQuery:
+        return ListingQuery(
             text=text,
             category_id=CategoryId(category) if category else None,
             section_id=CategoryId(section) if section else None,
-            max_price=max_price,
+            max_price=price,
             ordering=ordering,
         )
+
+    try:
+        try:
+            query = asked(max_price)
+        except MicrogigsError as error:
+            if max_price is None:
+                raise
+            # a price the library refuses (0, -5) is said, and the rest searched without it
+            # (a walk-through: the words typed were dropped with it)
+            flash(_said(error, g.lang), "error")
+            kept.pop("max_price", None)
+            query = asked(None)
         page = _market().search(_paged(query, args.get("cursor") or None))
-        # the search's own fields only: url_for reads others ("endpoint", "_external", …)
-        kept = {name: args[name] for name in _SEARCH_FIELDS if args.get(name)}
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")
         page, query = _market().search(ListingQuery()), ListingQuery()

@@ -364,6 +364,10 @@ def test_an_empty_search_offers_a_request_and_a_bad_price_says_so(app):
     negative = client.get("/search?max_price=-5")
     assert 200 == negative.status_code
     assert "يجب أن تكون قيمة السعر الأقصى أكبر من صفر" in negative.data.decode()
+    # and the words typed are searched without it (a walk-through: they were dropped too)
+    for price in ("-5", "0"):
+        kept = client.get(f"/search?q=ترجمة&max_price={price}").data.decode()
+        assert "نتائج البحث عن" in kept.split("</h1>")[0]
     huge = client.get("/search?max_price=99999999999999999")
     assert 200 == huge.status_code
     assert "ليس مبلغًا بالدولار" in huge.data.decode()
