@@ -171,3 +171,13 @@ def test_a_buyers_name_in_the_answers_placeholder_is_plain_text(app, host):
     placeholders = re.findall(r'placeholder="([^"]*)"', dashboard)
     assert any("ليلى" in p for p in placeholders), placeholders
     assert not [p for p in placeholders if "bdi" in p], placeholders
+
+
+def test_a_services_instructions_are_optional_in_the_form_as_in_the_library(app):
+    # a walk-through: the browser required the field the library takes empty
+    client = app.test_client()
+    log_in(client, "sara_designs@example.com")
+    page = client.get("/dashboard").data.decode()
+    field = re.search(r'<textarea name="instructions"[^>]*>', page).group(0)
+    assert "required" not in field
+    assert "اختيارية" in page
