@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final, TypedDict, TypeVar
@@ -78,7 +79,7 @@ import microgigs
 from microgigs import KHAMSAT, ManualClock, MicrogigsError, Money, UlidGenerator
 from microgigs import ledger as lg
 from microgigs.actors import Actor
-from microgigs.catalog import ServiceStatus, default_categories
+from microgigs.catalog import ServiceStatus, Upgrade, default_categories, service_refusals
 from microgigs.clock import later
 from microgigs.errors import (
     ContractExists,
@@ -584,6 +585,7 @@ def actor() -> Actor:
 
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 
 def _choice(kind: type[E], name: str, value: str, among: Sequence[E] | None = None) -> E:
@@ -824,7 +826,9 @@ def refusal_at_form(action: str) -> Markup:
     if not said:
         return Markup()
     g.said_at_form = said
-    return Markup('<p class="refused" role="alert">{}</p>').format(said)
+    # a form refused for several fields says each on its own line
+    lines = Markup("<br>").join(Markup("{}").format(line) for line in said.split("\n"))
+    return Markup('<p class="refused" role="alert">{}</p>').format(lines)
 
 
 def typed_all(action: str, name: str) -> list[str]:
@@ -1777,7 +1781,21 @@ def _clearance_words(member_id: MemberId) -> str:
 
 @pages.post("/services")
 def publish() -> Response:
+    """A new service, sent for review; every field refused is said at once, in the form's order.
+
+    A walk-through: the form said one refusal at a time, and an empty form the price first
+    (``service_refusals``, as a registration's ``registration_refusals``).
+    """
     form = request.form
+    problems: dict[str, str] = {}
+
+    def read(field: str, reader: Callable[[], T]) -> T | None:
+        try:
+            return reader()
+        except FormError as error:  # not a number, not an amount: said as typed
+            problems.setdefault(field, error.said())
+            return None
+
     upgrades = []
     for n in range(_market().policy.catalog.max_upgrades):
         title, price = (
@@ -1785,21 +1803,44 @@ def publish() -> Response:
             form.get(f"upgrade_price_{n}"),
         )
         if title:
-            money = _amount(f"upgrade_price_{n}")
-            upgrades.append(NewUpgrade(title, money, _whole(f"upgrade_days_{n}", 0)))
+            money = read("upgrades", partial(_amount, f"upgrade_price_{n}"))
+            days = read("upgrades", partial(_whole, f"upgrade_days_{n}", 0))
+            if money is not None and days is not None:
+                upgrades.append(NewUpgrade(title, money, days))
         elif price or form.get(f"upgrade_days_{n}", "").strip():
-            raise FormError.untitled_upgrade(n)
-    base = _amount("price")
+            problems.setdefault("upgrades", FormError.untitled_upgrade(n).said())
+    category = read("category", _category)
+    base = read("base_price", partial(_amount, "price"))
+    delivery = read("delivery_days", partial(_whole, "days"))
     tags = _listed(form.get("tags", ""))
+    catalog = _market().policy.catalog
+    refusals = service_refusals(
+        catalog,
+        title=form.get("title", ""),
+        description=form.get("description", ""),
+        instructions=form.get("instructions", ""),
+        base_price=catalog.base_price_min if base is None else base,
+        delivery_days=catalog.delivery_days_min if delivery is None else delivery,
+        upgrades=[
+            Upgrade(UpgradeId(str(n)), u.title, u.price, u.extra_days)
+            for n, u in enumerate(upgrades)
+        ],
+        tags=tags,
+    )
+    for field, error in refusals.items():
+        problems.setdefault(field, _said(error, g.lang))
+    if problems or category is None or base is None or delivery is None:  # each None said
+        _refuse("\n".join(problems[field] for field in _SERVICE_FIELDS if field in problems))
+        return back()  # to the form (its ``next``), which says why at its top
     if command(
         lambda k: _market().publish_service(
             actor(),
-            category_id=_category(),
+            category_id=category,
             title=form.get("title", ""),
             description=form.get("description", ""),
             instructions=form.get("instructions", ""),
             base_price=base,
-            delivery_days=_whole("days"),
+            delivery_days=delivery,
             upgrades=upgrades,
             tags=tags,
             key=k,
@@ -1808,6 +1849,20 @@ def publish() -> Response:
     ):
         return redirect(url_for("dashboard"), 303)
     return back()  # to the form (its ``next``), which says why at its top
+
+
+_SERVICE_FIELDS: Final = (
+    "title",
+    "category",
+    "description",
+    "instructions",
+    "base_price",
+    "delivery_days",
+    "tags",
+    "upgrades",
+    "gallery",
+)
+"""The fields of the form that publishes a service, in its order: its refusals are said so."""
 
 
 @pages.post("/services/<service_id>/pause")

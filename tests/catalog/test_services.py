@@ -4,7 +4,7 @@ import attrs
 import pytest
 
 from microgigs.actors import Actor
-from microgigs.catalog import ServiceStatus, Upgrade
+from microgigs.catalog import ServiceStatus, Upgrade, service_refusals
 from microgigs.errors import (
     DuplicateUpgrade,
     InvalidText,
@@ -224,3 +224,45 @@ def test_a_service_an_admin_paused_is_resumed_by_an_admin_only():
     service.pause(SELLER, EPOCH)  # the seller's own pause is the seller's to end
     service.resume(SELLER, EPOCH)
     assert ServiceStatus.ACTIVE is service.status
+
+
+_GOOD = {
+    "title": "تصميم شعار احترافي لشركتك",
+    "description": "أصمم لك شعارًا فريدًا يعبر عن هوية شركتك، مع ثلاثة نماذج وتعديلات.",
+    "instructions": "",
+    "base_price": Money(500, "USD"),
+    "delivery_days": 2,
+}
+
+
+def test_every_refused_field_of_a_service_is_named_at_once_in_a_forms_order():
+    # a walk-through: a service's form said one error at a time, the price first on an
+    # empty form although the title is its first field
+    assert {} == service_refusals(KHAMSAT.catalog, **_GOOD)
+    found = service_refusals(
+        KHAMSAT.catalog,
+        **{
+            **_GOOD,
+            "title": "",
+            "description": "قصير",
+            "base_price": Money(700, "USD"),
+            "delivery_days": 0,
+        },
+        tags=["شعار"] * 6,
+    )
+    assert ["title", "description", "base_price", "delivery_days", "tags"] == list(found)
+    assert isinstance(found["base_price"], PriceNotAllowed)
+    assert isinstance(found["delivery_days"], OutOfRange)
+    # the base and the upgrades over the cap together: said of the base price
+    dear = [upgrade(n, "50") for n in (1, 2)]  # $250 and $100: over the $255 a unit
+    capped = service_refusals(KHAMSAT.catalog, **{**_GOOD, "base_price": Money(25_000, "USD")},
+                              upgrades=dear)  # fmt: skip
+    assert ["base_price"] == list(capped)
+    assert isinstance(capped["base_price"], UnitPriceTooHigh)
+
+
+def test_publishing_refuses_the_first_field_in_a_forms_order():
+    service = make_service()
+    with pytest.raises(InvalidText) as refused:
+        service.edit(SELLER, KHAMSAT.catalog, EPOCH, title="", base_price=Money(700, "USD"))
+    assert "service title" == refused.value.field

@@ -339,4 +339,9 @@ def test_a_refused_service_returns_to_its_form_which_says_why(app):
         assert (303, "/dashboard#publish") == (answer.status_code, answer.headers["Location"])
         page = client.get("/dashboard").data.decode()
         publish = page[page.index('id="publish"') :]
-        assert re.search(r'<p class="refused" role="alert">[^<]+</p>', publish[:600]), publish[:600]
+        said = re.search(r'<p class="refused" role="alert">((?:[^<]|<br>)+)</p>', publish[:900])
+        assert said is not None, publish[:900]
+        # every field refused, each on its line, in the form's order (a walk-through: one
+        # at a time, the price first)
+        lines = said.group(1).split("<br>")
+        assert ["عنوان الخدمة", "وصف الخدمة"] == [line.split(":")[0] for line in lines[:2]]

@@ -132,7 +132,7 @@ def test_the_admins_disputes_name_the_parties_the_reason_and_since_when(app, hos
         ("ar", ["من 10 إلى 100 حرف", "من 50 إلى 5000 حرف", "حتى 2000 حرف",
                 "حتى 5 وسوم، كل وسم حتى 30 حرفًا", "يوم واحد", "30 يومًا",
                 "التطويرات اختيارية"]),
-        ("en", ["10 to 100 characters", "50 to 5000 characters", "Up to 2000 characters",
+        ("en", ["10 to 100 characters", "50 to 5000 characters", "Optional, up to 2000 characters",
                 "Up to 5 tags, each up to 30 characters", "1 day", "30 days", "in steps of",
                 "Upgrades are optional"]),
     ],

@@ -14,6 +14,7 @@ from microgigs.catalog._service import (
     Upgrade,
     check_price,
     check_unit_price,
+    service_refusals,
 )
 from microgigs.ids import CategoryId
 
@@ -32,4 +33,5 @@ __all__ = [
     "check_price",
     "check_unit_price",
     "default_categories",
+    "service_refusals",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -16,6 +16,7 @@ from microgigs.clock import utc
 from microgigs.errors import (
     DuplicateUpgrade,
     InvalidType,
+    MicrogigsError,
     OwnService,
     PermissionDenied,
     PriceNotAllowed,
@@ -397,6 +398,87 @@ class Service:
         self._move(ServiceStatus.ACTIVE, when)
 
 
+def service_refusals(
+    policy: CatalogPolicy,
+    *,
+    title: str,
+    description: str,
+    instructions: str,
+    base_price: Money,
+    delivery_days: int,
+    upgrades: Sequence[Upgrade] = (),
+    tags: Sequence[str] = (),
+    gallery: Sequence[str] = (),
+) -> dict[str, MicrogigsError]:
+    """Every field of a service's content the rules refuse, by name, in a form's order.
+
+    ``publish_service`` and ``edit_service`` raise the first, by the same checks; a host's
+    form names them all at once. Empty when every field passes. The base price and the
+    upgrades together over the policy's cap (``UnitPriceTooHigh``) is said of
+    ``base_price`` once each passes alone.
+
+    >>> from microgigs.policy import KHAMSAT
+    >>> found = service_refusals(KHAMSAT.catalog, title="", description="قصير",
+    ...                          instructions="", base_price=Money(700, "USD"), delivery_days=0)
+    >>> list(found)
+    ['title', 'description', 'base_price', 'delivery_days']
+    """
+    checks: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("title", lambda: plain_text(_("service title"), title, *policy.title_length)),
+        (
+            "description",
+            lambda: plain_text(
+                _("service description"), description, *policy.description_length, multiline=True
+            ),
+        ),
+        (
+            "instructions",
+            lambda: plain_text(
+                _("instructions"), instructions, 0, policy.instructions_length_max, multiline=True
+            ),
+        ),
+        (
+            "base_price",
+            lambda: check_price(
+                _("base price"),
+                base_price,
+                policy.base_price_min,
+                policy.unit_price_max,
+                policy.base_price_step,
+            ),
+        ),
+        (
+            "delivery_days",
+            lambda: whole_number(
+                _("delivery days"),
+                delivery_days,
+                policy.delivery_days_min,
+                policy.delivery_days_max,
+            ),
+        ),
+        ("upgrades", lambda: _check_upgrades(upgrades, policy)),
+        ("tags", lambda: _check_tags(tags, policy)),
+        ("gallery", lambda: _check_gallery(gallery, policy)),
+    )
+    found: dict[str, MicrogigsError] = {}
+    for field, check in checks:
+        try:
+            check()
+        except MicrogigsError as error:
+            found[field] = error
+    if not {"base_price", "upgrades"} & set(found):
+        try:
+            check_unit_price(sum((u.price for u in upgrades), base_price), policy)
+        except MicrogigsError as error:
+            found["base_price"] = error
+    return found
+
+
+def _check_gallery(gallery: Sequence[str], policy: CatalogPolicy) -> tuple[str, ...]:
+    items = short_list(_("gallery"), gallery, policy.max_gallery_items)
+    return tuple(plain_text(_("gallery item"), g, 1, _REFERENCE_LENGTH) for g in items)
+
+
 def _checked_content(
     policy: CatalogPolicy,
     *,
@@ -409,6 +491,19 @@ def _checked_content(
     tags: Sequence[str],
     gallery: Sequence[str],
 ) -> dict[str, object]:
+    refused = service_refusals(
+        policy,
+        title=title,
+        description=description,
+        instructions=instructions,
+        base_price=base_price,
+        delivery_days=delivery_days,
+        upgrades=upgrades,
+        tags=tags,
+        gallery=gallery,
+    )
+    if refused:  # the first, in a form's order: the title before the price
+        raise next(iter(refused.values()))
     checked_upgrades = _check_upgrades(upgrades, policy)
     price = check_price(
         _("base price"),
@@ -417,8 +512,6 @@ def _checked_content(
         policy.unit_price_max,
         policy.base_price_step,
     )
-    check_unit_price(sum((u.price for u in checked_upgrades), price), policy)
-    gallery = short_list(_("gallery"), gallery, policy.max_gallery_items)
     return {
         "title": plain_text(_("service title"), title, *policy.title_length),
         "description": plain_text(
@@ -433,5 +526,5 @@ def _checked_content(
         ),
         "upgrades": checked_upgrades,
         "tags": _check_tags(tags, policy),
-        "gallery": tuple(plain_text(_("gallery item"), g, 1, _REFERENCE_LENGTH) for g in gallery),
+        "gallery": _check_gallery(gallery, policy),
     }
