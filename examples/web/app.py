@@ -139,6 +139,7 @@ from microgigs.projects import (
     MilestoneStatus,
     Project,
     ProjectStatus,
+    ProjectTerms,
     Resolution,
     Visibility,
 )
@@ -1788,14 +1789,7 @@ def publish() -> Response:
     """
     form = request.form
     problems: dict[str, str] = {}
-
-    def read(field: str, reader: Callable[[], T]) -> T | None:
-        try:
-            return reader()
-        except FormError as error:  # not a number, not an amount: said as typed
-            problems.setdefault(field, error.said())
-            return None
-
+    read = partial(_read_field, problems)
     upgrades = []
     for n in range(_market().policy.catalog.max_upgrades):
         title, price = (
@@ -1830,7 +1824,7 @@ def publish() -> Response:
     for field, error in refusals.items():
         problems.setdefault(field, _said(error, g.lang))
     if problems or category is None or base is None or delivery is None:  # each None said
-        _refuse("\n".join(problems[field] for field in _SERVICE_FIELDS if field in problems))
+        _refuse_fields(problems, _SERVICE_FIELDS)
         return back()  # to the form (its ``next``), which says why at its top
     if command(
         lambda k: _market().publish_service(
@@ -1849,6 +1843,22 @@ def publish() -> Response:
     ):
         return redirect(url_for("dashboard"), 303)
     return back()  # to the form (its ``next``), which says why at its top
+
+
+def _read_field(problems: dict[str, str], field: str, reader: Callable[[], T]) -> T | None:
+    """What ``reader`` reads of a form, or ``None`` with its refusal noted by ``field``."""
+    try:
+        return reader()
+    except FormError as error:  # not a number, not an amount: said as typed
+        problems.setdefault(field, error.said())
+    except MicrogigsError as error:  # the library's, as a look-up's (no such username)
+        problems.setdefault(field, _said(error, g.lang))
+    return None
+
+
+def _refuse_fields(problems: dict[str, str], order: Sequence[str]) -> None:
+    """Say every field refused, each on its own line, in the form's ``order``."""
+    _refuse("\n".join(problems[field] for field in order if field in problems))
 
 
 _SERVICE_FIELDS: Final = (
@@ -2232,7 +2242,9 @@ def projects() -> tuple[str, int]:
 def post_project() -> Response:
     """A client's new project, sent to review at once."""
     form = request.form
-    visibility = _choice(Visibility, "visibility", form.get("visibility") or "public")
+    me = actor()
+    problems: dict[str, str] = {}
+    read = partial(_read_field, problems)
     # one more than the library takes: it refuses the list as too long, and no form of a
     # million names makes a million look-ups first (a hostile review)
     usernames = [name.lstrip("@") for name in _listed(form.get("invited", ""))][: INVITED_MAX + 1]
@@ -2247,20 +2259,47 @@ def post_project() -> Response:
                 raise FormError.unknown_username(name) from None
         return found
 
+    # every field refused is said at once, in the form's order (a walk-through: one at a
+    # time): what the host cannot read, then what the library refuses (ProjectTerms.refusals)
+    category = read("category", _category)
+    bracket = read("bracket", partial(_whole, "bracket"))
+    duration = read("duration_days", partial(_whole, "duration"))
+    hires = read("hires_allowed", partial(_whole, "hires", 1))
+    visibility = read(
+        "visibility", partial(_choice, Visibility, "visibility", form.get("visibility") or "public")
+    )
+    members = read("invited", invited)
+    terms = ProjectTerms(
+        category_id=category or CategoryId(""),
+        title=form.get("title", ""),
+        description=form.get("description", ""),
+        bracket=0 if bracket is None else bracket,
+        duration_days=_market().policy.projects.duration_days[0] if duration is None else duration,
+        skills=tuple(_listed(form.get("skills", ""))),
+        questions=tuple(_listed(form.get("questions", ""), "\n")),
+        visibility=visibility or Visibility.PUBLIC,
+        invited=tuple(members or ()),
+        hires_allowed=1 if hires is None else hires,
+    )
+    for field, error in terms.refusals(_market().policy.projects, me.member_id or "").items():
+        problems.setdefault(field, _said(error, g.lang))
+    if problems:
+        _refuse_fields(problems, _PROJECT_FIELDS)
+        return redirect(url_for("projects") + "#post", 303)  # the form again, as typed
     if command(
         lambda k: posted.append(
             _market().post_project(
-                actor(),
-                category_id=_category(),
-                title=form.get("title", ""),
-                description=form.get("description", ""),
-                bracket=_whole("bracket"),
-                duration_days=_whole("duration"),
-                skills=_listed(form.get("skills", "")),
-                questions=_listed(form.get("questions", ""), "\n"),
-                visibility=visibility,
-                invited=invited(),
-                hires_allowed=_whole("hires", 1),
+                me,
+                category_id=terms.category_id,
+                title=terms.title,
+                description=terms.description,
+                bracket=terms.bracket,
+                duration_days=terms.duration_days,
+                skills=terms.skills,
+                questions=terms.questions,
+                visibility=terms.visibility,
+                invited=terms.invited,
+                hires_allowed=terms.hires_allowed,
                 key=k,
             )
         ),
@@ -2268,6 +2307,22 @@ def post_project() -> Response:
     ):
         return redirect(url_for("project", project_id=posted[0]), 303)
     return redirect(url_for("projects") + "#post", 303)  # the form again, as it was typed
+
+
+_PROJECT_FIELDS: Final = (
+    "title",
+    "category",
+    "description",
+    "bracket",
+    "duration_days",
+    "skills",
+    "questions",
+    "visibility",
+    "invited",
+    "hires_allowed",
+    "attachments",
+)
+"""The fields of the form that posts a project, in its order: its refusals are said so."""
 
 
 @pages.get("/contracts")

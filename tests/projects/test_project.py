@@ -11,6 +11,7 @@ from microgigs.actors import Actor
 from microgigs.errors import (
     BidExists,
     ContactDetailsNotAllowed,
+    InvalidText,
     MemberSuspended,
     NoBidCredits,
     NotFound,
@@ -290,3 +291,15 @@ def test_a_bid_of_a_month_gone_gives_no_credit_back_and_a_month_holds_its_allowa
     allowance.refund(april, april, policy)  # April's own bid: its credit back
     allowance.refund(april, april, policy)  # never more than the month's allowance
     assert allowance.left == 2
+
+
+def test_every_refused_term_of_a_project_is_named_at_once_in_a_forms_order() -> None:
+    # a walk-through: the project form said one refusal at a time
+    assert {} == terms().refusals(MOSTAQL_PROJECTS, CLIENT)
+    found = terms(
+        title="قصير", bracket=99, duration_days=0, invited=(CLIENT,), hires_allowed=0
+    ).refusals(MOSTAQL_PROJECTS, CLIENT)
+    assert ["title", "bracket", "duration_days", "invited", "hires_allowed"] == list(found)
+    assert isinstance(found["invited"], PermissionDenied)
+    with pytest.raises(InvalidText):  # the first of them, as a draft is checked
+        terms(title="قصير", bracket=99).checked(MOSTAQL_PROJECTS, CLIENT)

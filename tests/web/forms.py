@@ -11,8 +11,9 @@ def flashed(html: bytes, *, errors: bool = False) -> list[str]:
     """What a page says of the last post: its flashed messages (only the refusals with
     ``errors``), and a long form's refusal said at the form's own top instead."""
     kinds = rb"flash error" if errors else rb"flash[^\"]*"
-    pattern = rb'<p class="(?:' + kinds + rb'|refused)"[^>]*>([^<]*)</p>'
-    return [m.decode().strip() for m in re.findall(pattern, html)]
+    # a form refused for several fields says each on its own line (<br>)
+    pattern = rb'<p class="(?:' + kinds + rb'|refused)"[^>]*>((?:[^<]|<br>)*)</p>'
+    return [m.decode().replace("<br>", "\n").strip() for m in re.findall(pattern, html)]
 
 
 def csrf_of(html: bytes) -> str:

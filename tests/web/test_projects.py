@@ -306,6 +306,8 @@ def test_a_private_project_is_hidden_from_others(app, posted):
     assert f'<a href="{path}">نظام داخلي لإدارة المخزون الخاص بنا</a>' in mine
     assert "نظام داخلي" not in posted["sara"].get("/projects/mine").data.decode()
     assert refused(ahmad, "/projects", "/projects", "ظهور المشروع: لا يوجد خيار «secret»",
+                   anchor="post", title="نظام داخلي لإدارة المخزون الخاص بنا",
+                   category="mobile-apps", description=DESCRIPTION, bracket="3", duration="30",
                    visibility="secret")  # fmt: skip
 
 
@@ -411,6 +413,12 @@ def test_a_project_form_with_bad_values_is_refused_and_posts_nothing(app, host, 
         assert "/projects#post" == answer.headers["Location"]  # the form again, as typed
         assert 1 == len(flashed(ahmad.get("/projects").data)), form
     after = len(host.market.my_projects(Actor.member(member_id(host, "ahmad"))))
+    # an empty form says every field it needs at once, in the form's order
+    post(ahmad, "/projects", visibility="public")
+    (said,) = flashed(ahmad.get("/projects").data)
+    assert ["عنوان المشروع", "التصنيف", "وصف المشروع", "فئة الميزانية"] == [
+        line.split(":")[0] for line in said.split("\n")[:4]
+    ]
     assert before == after
     assert 400 == app.test_client().get("/projects?bracket=-1").status_code
     for form, said in (

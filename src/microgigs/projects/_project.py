@@ -26,6 +26,7 @@ from microgigs.errors import (
     BidExists,
     InvalidType,
     MemberSuspended,
+    MicrogigsError,
     NotFound,
     OutOfRange,
     OutsideBracket,
@@ -183,23 +184,90 @@ class ProjectTerms:
     hires_allowed: int = 1
     attachments: tuple[str, ...] = ()
 
-    def checked(self, policy: ProjectPolicy, client_id: MemberId) -> ProjectTerms:
-        """These terms with their texts normalised, or a typed error.
+    def refusals(self, policy: ProjectPolicy, client_id: MemberId) -> dict[str, MicrogigsError]:
+        """Every term the rules refuse, by field name, in a form's order (empty: all pass).
 
-        The client is not among the freelancers invited (they may not bid on their own).
+        :meth:`checked` (``post_project``, ``edit_project``) raises the first, by the same
+        checks; a host's form names them all at once.
         """
+        checks: tuple[tuple[str, Callable[[], object]], ...] = (
+            (
+                "title",
+                lambda: message_text(
+                    _("project title"), self.title, policy.title_length, multiline=False
+                ),
+            ),
+            (
+                "description",
+                lambda: message_text(
+                    _("project description"), self.description, policy.description_length
+                ),
+            ),
+            (
+                "bracket",
+                lambda: whole_number(
+                    _("budget bracket"), self.bracket, 0, len(policy.brackets) - 1
+                ),
+            ),
+            (
+                "duration_days",
+                lambda: whole_number(
+                    _("expected duration"), self.duration_days, *policy.duration_days
+                ),
+            ),
+            (
+                "skills",
+                lambda: _public_texts(_("skills"), self.skills, policy.skills_max, _SKILL),
+            ),
+            (
+                "questions",
+                lambda: _public_texts(
+                    _("questions"), self.questions, policy.questions_max, _QUESTION
+                ),
+            ),
+            ("visibility", self._check_visibility),
+            ("invited", lambda: self._check_invited(client_id)),
+            (
+                "hires_allowed",
+                lambda: whole_number(
+                    _("freelancers to hire"), self.hires_allowed, 1, policy.hires_max
+                ),
+            ),
+            (
+                "attachments",
+                lambda: _texts(_("attachments"), self.attachments, _ATTACHMENTS_MAX, _REFERENCE),
+            ),
+        )
+        found: dict[str, MicrogigsError] = {}
+        for field, check in checks:
+            try:
+                check()
+            except MicrogigsError as error:
+                found[field] = error
+        return found
+
+    def _check_visibility(self) -> Visibility:
         if not isinstance(self.visibility, Visibility):
             raise InvalidType(
                 field=_("visibility"), expected="Visibility", actual=type(self.visibility).__name__
             )
-        whole_number(_("budget bracket"), self.bracket, 0, len(policy.brackets) - 1)
-        whole_number(_("expected duration"), self.duration_days, *policy.duration_days)
-        whole_number(_("freelancers to hire"), self.hires_allowed, 1, policy.hires_max)
+        return self.visibility
+
+    def _check_invited(self, client_id: MemberId) -> tuple[str, ...]:
+        """The freelancers invited; never the client (they may not bid on their own)."""
         invited = _texts(_("invited freelancers"), self.invited, INVITED_MAX, (1, 64))
         if client_id in invited:
             raise PermissionDenied(
                 actor=Role.MEMBER.label, action=_("invite themselves to their own project")
             )
+        return invited
+
+    def checked(self, policy: ProjectPolicy, client_id: MemberId) -> ProjectTerms:
+        """These terms with their texts normalised, or the first of :meth:`refusals`."""
+        refused = self.refusals(policy, client_id)
+        if refused:  # the first, in a form's order: the title before the budget
+            raise next(iter(refused.values()))
+        invited = self._check_invited(client_id)
         skills = _public_texts(_("skills"), self.skills, policy.skills_max, _SKILL)
         return attrs.evolve(
             self,
