@@ -170,11 +170,13 @@ MAX_FORM = 1024 * 1024
 """The largest request of any other page's form: 1 MB, else 413 (the JSON API takes less)."""
 _UPLOADING: Final = {
     ("pages.act", "deliver"),
+    ("pages.act", "message"),
     ("pages.contract_action", "submit"),
     ("pages.contract_action", "dispute_note"),
+    ("pages.contract_action", "message"),
 }
-"""The forms that carry files (a delivery, a milestone's submission, a note to a dispute),
-up to ``MAX_UPLOAD``."""
+"""The forms that carry files (a delivery, a message in an order or a contract, a
+milestone's submission, a note to a dispute), up to ``MAX_UPLOAD``."""
 MAX_FILES = 10
 """The most files one delivery, submission or note to a dispute carries."""
 PLACE_FILES = 100

@@ -270,6 +270,11 @@ def test_a_page_form_takes_a_megabyte_and_only_a_delivery_or_a_submission_more(a
         "/orders/no-such-order/deliver", data=body, content_type="multipart/form-data; boundary=b"
     )
     assert 413 != delivered.status_code
+    # and so do a message's, in an order or a contract, whose forms say "20 MB in all" (a
+    # hostile review: a message with a file over 1 MB was a 413)
+    for path in ("/orders/no-such-order/message", "/contracts/no-such-contract/message"):
+        sent = client.post(path, data=body, content_type="multipart/form-data; boundary=b")
+        assert 413 != sent.status_code, path
 
 
 def test_a_field_an_address_does_not_take_is_refused_not_left_out(app):
