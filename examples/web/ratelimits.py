@@ -25,13 +25,17 @@ LIMITS: Final = {
     "REGISTER_REFUSED_LIMIT": "100 per hour",
     "RESET_LIMIT": "3 per hour",
     "WRITE_LIMIT": "60 per minute;2000 per day",
+    "UPLOAD_LIMIT": "500 per day",
 }
 """Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
 account, log-in attempts per address, registrations made (and links sent again) per
 address, refused registration forms per address (far more: a person retrying a form
 is never locked out by their own mistakes), password-reset links mailed per account, and
 what one signed-in member sends (every form and API write but logging out), on the site
-and the API together: no script writes a conversation full as fast as it can."""
+and the API together: no script writes a conversation full as fast as it can; and the
+megabytes of files one signed-in member sends in a day (each form with files counts its
+size, a megabyte at least): no member fills the disk through one new contract after
+another, each with its own room."""
 
 
 def limit(app: Flask, accounts: Accounts) -> None:
@@ -104,6 +108,13 @@ def limit(app: Flask, accounts: Accounts) -> None:
     app.view_functions["pages.forgot_password"] = per_address(resets(forgot))
     reset = app.view_functions["pages.reset_password"]
     app.view_functions["pages.reset_password"] = per_address(reset)
+    _limit_members(app, limiter, setting)
+
+
+def _limit_members(
+    app: Flask, limiter: Limiter, setting: Callable[[str], Callable[[], str]]
+) -> None:
+    """What one signed-in member sends: their writes, and the megabytes of their files."""
     # a signed-in member's writes, counted per member whichever door they come through
     writes = limiter.shared_limit(
         setting("WRITE_LIMIT"),
@@ -119,6 +130,33 @@ def limit(app: Flask, accounts: Accounts) -> None:
     }
     for endpoint in sorted(written - _NOT_A_MEMBERS_WRITE):
         app.view_functions[endpoint] = writes(app.view_functions[endpoint])
+    # the files a signed-in member sends, counted in megabytes by each form's size
+    uploads = limiter.shared_limit(
+        setting("UPLOAD_LIMIT"),
+        "member-uploads",
+        key_func=_writer_key,
+        methods=["POST"],
+        exempt_when=lambda: not _writer_key() or request.mimetype != "multipart/form-data",
+        cost=_megabytes_sent,
+    )
+    for endpoint in _TAKING_FILES:
+        app.view_functions[endpoint] = uploads(app.view_functions[endpoint])
+
+
+def _megabytes_sent() -> int:
+    """The form's size in megabytes, rounded up.
+
+    A chunked one (no length said) counts as the largest a form may be: all it can send.
+    """
+    size = request.content_length
+    if size is None:
+        size = int(current_app.config["MAX_CONTENT_LENGTH"])
+    return max(1, -(-size // _MEGABYTE))
+
+
+_MEGABYTE: Final = 1024 * 1024
+_TAKING_FILES: Final = ("pages.act", "pages.contract_action")
+"""The pages whose forms carry files (a delivery, a message, a submission, a dispute's note)."""
 
 
 _NOT_A_MEMBERS_WRITE: Final = frozenset(

@@ -286,3 +286,28 @@ def test_a_members_writes_are_limited_per_member_on_the_site_and_the_api(workers
     token = csrf_of(other.get("/cart").data)
     assert 429 != other.post("/services/x/favourite", data={"csrf": token}).status_code
     assert 303 == ahmad.post("/logout", data={"csrf": csrf_of(ahmad.get("/").data)}).status_code
+
+
+def test_what_one_member_uploads_is_limited_per_day_by_its_size(workers):
+    # a hostile review: files are bounded per order and per contract, and every private
+    # offer made a new contract: one member could keep gigabytes a day on the disk
+    one, _two = workers
+    one.config["UPLOAD_LIMIT"] = "3 per day"  # megabytes
+    client = one.test_client()
+    log_in(client, "khaled_dev@example.com")
+    token = csrf_of(client.get("/").data)
+    field = f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+    part = 'Content-Disposition: form-data; name="files"; filename="a.bin"'
+    body = f"{field}--b\r\n{part}\r\n\r\n".encode() + b"0" * (2 * 1024 * 1024) + b"\r\n--b--\r\n"
+
+    def upload():
+        return client.post(
+            "/orders/no-such-order/message",
+            data=body,
+            content_type="multipart/form-data; boundary=b",
+        )
+
+    assert 429 != upload().status_code  # 2 MB of 3
+    assert 429 == upload().status_code  # 4 MB: over the day's 3
+    # a form without files is no upload
+    assert 429 != client.post("/orders/no-such-order/message", data={"csrf": token}).status_code
