@@ -20,6 +20,7 @@ from flask_limiter.util import get_remote_address
 
 LIMITS: Final = {
     "LOGIN_ACCOUNT_LIMIT": "5 per minute;20 per hour",
+    "LOGIN_ATTEMPT_LIMIT": "10 per minute",
     "LOGIN_ADDRESS_LIMIT": "30 per minute;300 per hour",
     "REGISTER_LIMIT": "10 per hour",
     "REGISTER_REFUSED_LIMIT": "100 per hour",
@@ -28,7 +29,9 @@ LIMITS: Final = {
     "UPLOAD_LIMIT": "500 per day",
 }
 """Rate limits (Flask-Limiter's notation), each a setting of the app: failed log-ins per
-account, log-in attempts per address, registrations made (and links sent again) per
+account, every log-in attempt per account (counted as it comes, before its password is
+checked: guesses sent at once are bounded by it, where failures are counted after), log-in
+attempts per address, registrations made (and links sent again) per
 address, refused registration forms per address (far more: a person retrying a form
 is never locked out by their own mistakes), password-reset links mailed per account, and
 what one signed-in member sends (every form and API write but logging out), on the site
@@ -69,6 +72,11 @@ def limit(app: Flask, accounts: Accounts) -> None:
         methods=["POST"],
         deduct_when=failed,
     )
+    # every attempt, counted before the password is checked (a hostile review: 40 guesses
+    # sent at once all passed the failures' count, which is made after the check)
+    attempts = limiter.shared_limit(
+        setting("LOGIN_ATTEMPT_LIMIT"), "login-attempts", key_func=_account_key, methods=["POST"]
+    )
     per_address = limiter.shared_limit(
         setting("LOGIN_ADDRESS_LIMIT"), "login-address", methods=["POST"]
     )
@@ -92,7 +100,8 @@ def limit(app: Flask, accounts: Accounts) -> None:
         return made(tried(view))  # type: ignore[no-any-return]
 
     for endpoint in ("pages.login", "api.token"):
-        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+        view = per_address(attempts(per_account(app.view_functions[endpoint])))
+        app.view_functions[endpoint] = view
     # changing the password checks the current one: guesses there count as failed log-ins
     # of the member's own account (from any address), and of the address
     # and so does adding a payout method, which asks for it again

@@ -311,3 +311,15 @@ def test_what_one_member_uploads_is_limited_per_day_by_its_size(workers):
     assert 429 == upload().status_code  # 4 MB: over the day's 3
     # a form without files is no upload
     assert 429 != client.post("/orders/no-such-order/message", data={"csrf": token}).status_code
+
+
+def test_every_log_in_attempt_counts_before_its_password_is_checked(workers):
+    # a hostile review: the per-account limit was checked before the password and counted
+    # after it, so 40 guesses sent at once had 26 passwords checked against a limit of 5;
+    # every attempt now counts as it comes, whatever its outcome (per account and device)
+    one, _two = workers
+    one.config["LOGIN_ATTEMPT_LIMIT"] = "3 per minute"
+    for n in range(3):
+        assert 303 == attempt(one, "layla@example.com", "demo-password", f"10.7.0.{n}").status_code
+    assert 429 == attempt(one, "layla@example.com", "demo-password", "10.7.1.1").status_code
+    assert 303 == attempt(one, "tariq@example.com", "demo-password", "10.7.1.2").status_code
