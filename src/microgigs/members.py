@@ -30,6 +30,7 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text
+from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -349,7 +350,8 @@ class Member:
         if family_name is not None:
             changes["family_name"] = _family_name(family_name)
         if bio is not None:
-            changes["bio"] = plain_text(_("bio"), bio, *_BIO_LENGTH, multiline=True)
+            # on the member's public page: no contact details, as in a message (RULES.md §4)
+            changes["bio"] = message_text(_("bio"), bio, _BIO_LENGTH)
         if avatar is not None:
             changes["avatar"] = plain_text(_("avatar"), avatar, *_REFERENCE_LENGTH)
         if phone is not None:

@@ -99,3 +99,15 @@ def test_an_arabic_refusal_names_what_was_written_and_agrees_with_it(market):
     with pytest.raises(NotPositive) as refused_amount:
         market.top_up(buyer, usd(0), Gateway.CARD)
     assert translate_error(refused_amount.value, "ar").startswith("يجب أن تكون قيمة المبلغ")
+
+
+def test_a_profiles_bio_carries_no_contact_details(market):
+    # a hostile review: a bio is on every member's public page, and a phone number or an
+    # address in it took buyers off the platform as a message's would
+    seller, _buyer, _service = cast(market)
+    before = market.profile(seller.member_id)
+    with pytest.raises(ContactDetailsNotAllowed) as refused:
+        market.update_profile(seller, bio=f"مصممة هويات بصرية، {CONTACT}", key="bio-contact")
+    assert "bio" == refused.value.field
+    assert before == market.profile(seller.member_id)
+    market.update_profile(seller, bio="مصممة هويات بصرية منذ عشر سنوات.", key="bio-ok")

@@ -382,7 +382,7 @@ class RegisterMember(Command[MemberId]):
 class UpdateProfile(Command[None]):
     """A member changes the parts of their profile given (each checked first)."""
 
-    errors = (InvalidText, InvalidPhone)
+    errors = (InvalidText, InvalidPhone, ContactDetailsNotAllowed)
 
     actor: Actor
     first_name: str | None = attrs.field(default=None, kw_only=True)
