@@ -3578,7 +3578,7 @@ def field_name(name: str) -> tuple[str, str]:
     rated, _, value = name.partition("_")
     aspect = next((a for a in Aspect if a.value == value), None)
     if rated == "stars" and aspect is not None:  # a contract's review: stars_on_time
-        return f"عدد النجوم: {label(aspect, 'ar')}", f"Stars for {label(aspect, 'en')}"
+        return f"عدد نجوم «{label(aspect, 'ar')}»", f"Stars for {label(aspect, 'en')}"
     arabic, english = _FIELDS.get(name, (name, name))
     return arabic, english
 
