@@ -2079,11 +2079,32 @@ def withdraw() -> Response:
     chosen = None  # none typed: the first (the only one the page shows), or none held
     if request.form.get("payout_method"):  # one removed in another tab: refused
         chosen = _named_method(among=methods)
-    command(
+    if not command(
         lambda k: _market().request_withdrawal(me, amount, method=chosen, key=k),
         ("طلبت سحب أرباحك", "Your withdrawal was requested"),
-    )
+    ):
+        _say_when_more_is_available(me, amount)
     return back()
+
+
+def _say_when_more_is_available(me: Actor, amount: Money) -> None:
+    """More than is available asked: when the next pending earnings become available.
+
+    A walk-through: «… 0.00 US$، ولا يكفي …» said nothing of the earnings waiting to clear.
+    """
+    dashboard = _market().dashboard(me)
+    if amount <= dashboard.balances.available or not dashboard.pending:
+        return
+    soonest = min(dashboard.pending, key=lambda p: p.clears_at)
+    shown = {lang: _plain_money(soonest.amount, lang) for lang in LANGUAGES}
+    day = {
+        lang: format_datetime(soonest.clears_at, lang, time_format="short") for lang in LANGUAGES
+    }
+    tell(
+        f"تصبح أقرب أرباحك المعلقة (\u2066{shown['ar']}\u2069) قابلة للسحب في {day['ar']}.",
+        f"Your next pending earnings ({shown['en']}) can be withdrawn from {day['en']}.",
+        "note",
+    )
 
 
 @pages.post("/withdrawals/<withdrawal_id>/cancel")

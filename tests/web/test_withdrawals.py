@@ -215,3 +215,22 @@ def test_a_refused_withdrawal_comes_back_to_its_form_with_the_amount_typed(app):
     assert form is not None
     assert 'class="refused" role="alert"' in form.group(0)
     assert 'name="amount" inputmode="decimal" required value="٥"' in form.group(0)
+
+
+def test_asking_for_more_than_is_available_says_when_pending_earnings_can_be_withdrawn(app, host):
+    # a walk-through: «في الأرباح القابلة للسحب 0.00 US$، ولا يكفي…» said nothing of when
+    sara = app.test_client()
+    log_in(sara, "sara_designs@example.com")
+    me = _demo_member(host, "sara_designs@example.com")
+    dashboard = host.market.dashboard(me)
+    assert dashboard.pending  # the demo leaves her an order's earnings to clear
+    methods = host.market.member(me).payout_methods
+    if not methods:
+        _post(sara, "/dashboard", "/payout-methods", kind="paypal", account="sara@paypal.com",
+              key="pm-sara", current="demo-password")  # fmt: skip
+        methods = host.market.member(me).payout_methods
+    much = dashboard.balances.available + Money.of(1000, "USD")
+    _post(sara, "/dashboard", "/withdraw", amount=str(much.amount), key="w-sara-much",
+          payout_method=f"{methods[0].kind.value}:{methods[0].account}")  # fmt: skip
+    page = sara.get("/dashboard").data.decode()
+    assert "قابلة للسحب في" in page
