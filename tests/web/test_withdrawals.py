@@ -233,4 +233,4 @@ def test_asking_for_more_than_is_available_says_when_pending_earnings_can_be_wit
     _post(sara, "/dashboard", "/withdraw", amount=str(much.amount), key="w-sara-much",
           payout_method=f"{methods[0].kind.value}:{methods[0].account}")  # fmt: skip
     page = sara.get("/dashboard").data.decode()
-    assert "قابلة للسحب في" in page
+    assert "تصبح أقرب أرباحك المعلقة" in page  # said with the refusal, not only listed
