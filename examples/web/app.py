@@ -115,6 +115,7 @@ from microgigs.l10n import (
     Unit,
     format_count,
     format_datetime,
+    format_day,
     format_money,
     gettext,
     label,
@@ -451,6 +452,7 @@ def _helpers() -> dict[str, Any]:
         "highlight": highlight,
         "matches": matches,
         "when": lambda d: format_datetime(d, g.lang, time_format="short") if d else "",
+        "day": lambda d: format_day(d, g.lang) if d else "",
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
@@ -1859,8 +1861,9 @@ def _read_field(problems: dict[str, str], field: str, reader: Callable[[], T]) -
 
 
 def _refuse_fields(problems: dict[str, str], order: Sequence[str]) -> None:
-    """Say every field refused, each on its own line, in the form's ``order``."""
-    _refuse("\n".join(problems[field] for field in order if field in problems))
+    """Say every field refused, each on its own line (a capital first), in ``order``."""
+    lines = (problems[field] for field in order if field in problems)
+    _refuse("\n".join(line[:1].upper() + line[1:] for line in lines))
 
 
 _SERVICE_FIELDS: Final = (

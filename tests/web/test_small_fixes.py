@@ -181,3 +181,14 @@ def test_a_services_instructions_are_optional_in_the_form_as_in_the_library(app)
     field = re.search(r'<textarea name="instructions"[^>]*>', page).group(0)
     assert "required" not in field
     assert "اختيارية" in page
+
+
+def test_a_members_page_says_the_day_they_joined_and_keeps_a_count_whole(app, host):
+    # a walk-through: «عضو منذ 2026/11/07، 10:02 م» gave the time of day, and «(تقييمان)»
+    # broke in two under the big stars of a phone's narrow box
+    listing = host.market.search(ListingQuery(text="شعار")).listings[0]
+    page = app.test_client().get(f"/members/{listing.seller_id}").data.decode()
+    joined = page.split("عضو منذ")[1].split("</p>")[0]
+    assert ":" not in joined  # the day alone
+    rating = page.split('id="services-rating">')[1].split("</strong>")[0]
+    assert "<small>" in rating

@@ -14,7 +14,7 @@ CLDR data through babel. A locale is a string such as ``"ar"``, ``"ar-EG"``, ``"
 """
 
 from microgigs.l10n._count import Unit, format_count
-from microgigs.l10n._format import format_datetime, format_money, parse_locale
+from microgigs.l10n._format import format_datetime, format_day, format_money, parse_locale
 from microgigs.l10n._translate import SUPPORTED_LANGUAGES, gettext, label, translate_error
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Unit",
     "format_count",
     "format_datetime",
+    "format_day",
     "format_money",
     "gettext",
     "label",

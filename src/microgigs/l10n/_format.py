@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_datetime_format, get_timezone
+from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
+from babel.dates import format_time, get_datetime_format, get_timezone
 from babel.numbers import format_currency
 
 from microgigs._text import _
@@ -81,6 +82,29 @@ def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     return _with_digits(str(text), where, digits)
 
 
+def format_day(
+    when: datetime,
+    locale: str,
+    *,
+    timezone: str = "UTC",
+    date_format: DateFormat = "medium",
+    digits: Digits = "latn",
+) -> str:
+    """The day of ``when`` (aware) in ``timezone``, the way ``locale`` writes dates: no time.
+
+    >>> from datetime import UTC
+    >>> format_day(datetime(2026, 11, 7, 22, tzinfo=UTC), "en-GB", timezone="Asia/Riyadh")
+    '8 Nov 2026'
+    """
+    try:
+        zone = get_timezone(timezone)
+    except LookupError:
+        raise UnknownLocale(locale=f"timezone {timezone}") from None
+    where = parse_locale(locale)
+    text = _babel_format_date(utc(when).astimezone(zone), date_format, locale=where)
+    return _with_digits(str(text), where, digits)
+
+
 def format_datetime(
     when: datetime,
     locale: str,
@@ -115,6 +139,6 @@ def format_datetime(
             str(get_datetime_format(date_format, locale=where))
             .replace("'", "")
             .replace("{0}", format_time(moment, time_format, tzinfo=zone, locale=where))
-            .replace("{1}", format_date(moment.astimezone(zone), date_format, locale=where))
+            .replace("{1}", _babel_format_date(moment.astimezone(zone), date_format, locale=where))
         )
     return _with_digits(str(text), where, digits)
