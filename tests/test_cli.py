@@ -235,6 +235,11 @@ def test_call_reads_money_as_an_object_too_and_refuses_a_field_given_twice(tmp_p
                 "amount=5 USD", "amount=6 USD", "method=card")  # fmt: skip
     assert (1, "amount: مكتوب مرتين؛ اكتبه مرة واحدة") == (twice.returncode, twice.stderr.strip())
     assert "buyers' wallets: $5.00" in cli("--db", db, "report", "--lang", "en").stdout
+    # an empty amount is said as typed (a new user's probe: it said ' USD', never typed)
+    empty = cli("--db", db, "call", "--lang", "en", "--actor", f"member:{member}", "top_up",
+                "amount=", "method=card")  # fmt: skip
+    assert "not ''" in empty.stderr
+    assert "' USD'" not in empty.stderr
 
 
 def test_call_refuses_hostile_json_plainly(tmp_path):

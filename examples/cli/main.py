@@ -232,6 +232,8 @@ def _plain(name: str, text: str, hint: object) -> object:
         if text.lstrip().startswith("{"):  # {"minor": 500, "currency": "USD"}, as stored
             return _json(name, text)
         amount, _, currency = text.strip().partition(" ")
+        if not amount:  # said as typed: not as " USD", which nobody typed (a new user)
+            return text
         return f"{amount} {currency or KHAMSAT.currency}"
     if any(
         o in {int, bool} or typing.get_origin(o) in _SEQUENCES or attrs.has(o) for o in options
