@@ -71,7 +71,7 @@ def test_a_missing_field_is_named_in_the_error_in_english_and_arabic():
     error = caught.value
     assert isinstance(error, InvalidType)  # what the docs promise for any wrong field
     needed = "title, description, instructions, base_price, delivery_days"
-    fields = "actor, category_id, " + needed + ", upgrades?, tags?"
+    fields = "actor, category_id, " + needed + ", upgrades?, tags?, gallery?"
     assert (error.field, error.actual, error.expected) == ("publish_service", needed, fields)
     assert str(error) == f"publish_service needs {needed}; its fields are {fields}."
     assert translate_error(error, "ar") == f"يحتاج publish_service إلى {needed}؛ حقوله: {fields}."

@@ -835,3 +835,19 @@ def test_an_order_whose_id_ends_as_a_milestones_key_is_listed_as_an_order(market
     numbered.accept(buyer, order, key="a-1")
     (earning,) = numbered.dashboard(seller).pending
     assert (order, None, None) == (earning.order_id, earning.contract_id, earning.milestone)
+
+
+def test_a_service_is_published_and_edited_with_its_gallery(market):
+    # a new user's probe: Service.gallery existed (RULES.md §3: gallery references) but no
+    # use case took one, so it was always empty
+    seller, _buyer, _service = cast(market)
+    published = market.publish_service(
+        seller, category_id=CategoryId("logo-design"), title="تصميم هوية بصرية متكاملة",
+        description=DESCRIPTION, instructions="", base_price=usd(25), delivery_days=5,
+        gallery=["portfolio/nakhla-logo.png", "portfolio/nakhla-cards.png"], key="g-1",
+    )  # fmt: skip
+    assert ("portfolio/nakhla-logo.png", "portfolio/nakhla-cards.png") == published.gallery
+    market.edit_service(seller, published.id, gallery=["portfolio/nakhla-logo.png"], key="g-2")
+    assert ("portfolio/nakhla-logo.png",) == market.service(seller, published.id).gallery
+    with pytest.raises(OutOfRange):
+        market.edit_service(seller, published.id, gallery=["x.png"] * 11, key="g-3")

@@ -19,7 +19,15 @@ from microgigs.orders import OrderStatus
 from microgigs.ranking import listing_for
 
 _BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
-_WRITTEN: Final = ("title", "description", "instructions", "base_price", "delivery_days", "tags")
+_WRITTEN: Final = (
+    "title",
+    "description",
+    "instructions",
+    "base_price",
+    "delivery_days",
+    "tags",
+    "gallery",
+)
 """What a seller writes of a service: the same names in its commands and in the domain."""
 
 

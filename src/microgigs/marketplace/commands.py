@@ -482,6 +482,8 @@ class PublishService(Command[Service]):
     delivery_days: int = attrs.field(kw_only=True)
     upgrades: tuple[NewUpgrade, ...] = attrs.field(default=(), converter=_upgrades, kw_only=True)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    gallery: tuple[str, ...] = attrs.field(default=(), converter=_texts, kw_only=True)
+    """References to the service's images or samples (a host's file addresses)."""
 
 
 @attrs.frozen
@@ -524,6 +526,7 @@ class EditService(ServiceCommand[None]):
         default=None, converter=_some_upgrades, kw_only=True
     )
     tags: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts, kw_only=True)
+    gallery: tuple[str, ...] | None = attrs.field(default=None, converter=_some_texts, kw_only=True)
 
 
 @attrs.frozen
