@@ -382,3 +382,13 @@ def test_a_refused_contract_form_keeps_what_was_typed_in_it(app, host):
     contract_id = ContractId(path.rsplit("/", 1)[-1])
     contract = host.market.contract_page(Actor.admin(MemberId("staff")), contract_id).contract
     assert "disputed" == contract.milestones[0].status.value
+
+
+def test_while_a_contract_ends_early_the_freelancers_table_says_what_goes_back(app, host):
+    # a walk-through: while the client's early end waited for his answer, the freelancer's
+    # "what you will earn" still read its whole total, unsaid that the held money goes back
+    ahmad, khaled, path = _accepted(app, host, "ending-table")
+    post(ahmad, f"{path}/fund", path, number="1", method="card", key="ending-fund")
+    post(ahmad, f"{path}/end", path, body="تغيرت خطتنا", key="ending-end")
+    said = _text(khaled.get(path).data, "earnings")
+    assert "يعود إليه إن وافقت أو انقضت مدة الرد" in said
