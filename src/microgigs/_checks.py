@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Final, Protocol, TypeVar
 
 from microgigs._text import _
-from microgigs.errors import InvalidText, InvalidType, NotFound, OutOfRange
+from microgigs.errors import InvalidText, InvalidType, MicrogigsError, NotFound, OutOfRange
 
 # Never in text: control characters (NUL …; newlines and tabs are allowed in long text);
 # bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069), which let one name or
@@ -143,3 +143,19 @@ def one_with_id(kind: str, items: Iterable[Item], item_id: object) -> Item:
         if item.id == item_id:
             return item
     raise NotFound(kind=kind, key=str(item_id)[:100])
+
+
+def refusals(checks: Iterable[tuple[str, Callable[[], object]]]) -> dict[str, MicrogigsError]:
+    """Each field whose check refuses it, by name, with its error, in the checks' order.
+
+    What a form's every refusal is made of (``registration_refusals``,
+    ``service_refusals``, ``ProjectTerms.refusals``): each check runs, the first error
+    of none stops the others.
+    """
+    found: dict[str, MicrogigsError] = {}
+    for field, check in checks:
+        try:
+            check()
+        except MicrogigsError as error:
+            found[field] = error
+    return found

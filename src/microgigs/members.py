@@ -25,11 +25,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text
+from microgigs._checks import plain_text, refusals
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
@@ -160,13 +161,7 @@ def registration_refusals(
         ("first_name", _first_name, first_name),
         ("family_name", _family_name, family_name),
     )
-    found: dict[str, MicrogigsError] = {}
-    for field, check, value in checks:
-        try:
-            check(value)
-        except MicrogigsError as error:
-            found[field] = error
-    return found
+    return refusals((field, partial(check, value)) for field, check, value in checks)
 
 
 def normalize_phone(phone: str) -> str:

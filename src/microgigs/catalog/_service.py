@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, short_list, whole_number
+from microgigs._checks import plain_text, refusals, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -460,12 +460,7 @@ def service_refusals(
         ("tags", lambda: _check_tags(tags, policy)),
         ("gallery", lambda: _check_gallery(gallery, policy)),
     )
-    found: dict[str, MicrogigsError] = {}
-    for field, check in checks:
-        try:
-            check()
-        except MicrogigsError as error:
-            found[field] = error
+    found = refusals(checks)
     if not {"base_price", "upgrades"} & set(found):
         try:
             check_unit_price(sum((u.price for u in upgrades), base_price), policy)

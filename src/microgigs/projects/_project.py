@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import one_with_id, plain_text, short_list, whole_number
+from microgigs._checks import one_with_id, plain_text, refusals, short_list, whole_number
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
@@ -238,13 +238,7 @@ class ProjectTerms:
                 lambda: _texts(_("attachments"), self.attachments, _ATTACHMENTS_MAX, _REFERENCE),
             ),
         )
-        found: dict[str, MicrogigsError] = {}
-        for field, check in checks:
-            try:
-                check()
-            except MicrogigsError as error:
-                found[field] = error
-        return found
+        return refusals(checks)
 
     def _check_visibility(self) -> Visibility:
         if not isinstance(self.visibility, Visibility):
