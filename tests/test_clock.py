@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microgigs.clock import ManualClock, SystemClock, earlier, later, utc
+from microgigs.clock import CALENDARS_END, ManualClock, SystemClock, earlier, later, utc
 from microgigs.errors import InvalidType, NaiveDatetime
 
 START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
@@ -79,4 +79,9 @@ def test_a_deadline_past_the_calendars_end_is_its_last_moment():
     # a new user's probe: tick on 9999-12-31 raised a bare "year 10000 is out of range"
     end = datetime(9999, 12, 31, 12, tzinfo=UTC)
     for delta in (relativedelta(months=1), relativedelta(days=3)):
-        assert datetime.max.replace(tzinfo=UTC) == later(end, delta)
+        assert CALENDARS_END == later(end, delta)
+    # a day short of the calendar's end: it reads in any time zone (a hostile review: a
+    # database session west of UTC could not read datetime.max back)
+    assert CALENDARS_END == later(datetime(9999, 12, 29, tzinfo=UTC), relativedelta(days=1))
+    west = timezone(-timedelta(hours=12))
+    assert later(end.astimezone(west), relativedelta(days=3)).astimezone(west).year == 9999

@@ -482,7 +482,8 @@ def services() -> Response:
     """Browse and search the catalogue."""
     args = request.args
     try:
-        ordering = Ordering(args.get("ordering", "newest"))
+        # none given: relevance for a text, newest otherwise, as the library's default
+        ordering = Ordering(args.get("ordering") or ("relevance" if args.get("q") else "newest"))
         limit = int(args.get("limit", "20"))
     except ValueError as error:
         raise BadRequest("الترتيب أو العدد غير صالح.", "ordering or limit is not valid.") from error

@@ -1083,16 +1083,15 @@ def search() -> str:
         )
 
     try:
-        try:
-            query = asked(max_price)
-        except MicrogigsError as error:
-            if max_price is None:
-                raise
-            # a price the library refuses (0, -5) is said, and the rest searched without it
-            # (a walk-through: the words typed were dropped with it)
-            flash(_said(error, g.lang), "error")
-            kept.pop("max_price", None)
-            query = asked(None)
+        query = asked(None)  # the words and filters: refused, the page browses (said once)
+        if max_price is not None:
+            try:
+                query = asked(max_price)
+            except MicrogigsError as error:
+                # a price the library refuses (0, -5) is said, and the rest searched without
+                # it (a walk-through: the words typed were dropped with it)
+                flash(_said(error, g.lang), "error")
+                kept.pop("max_price", None)
         page = _market().search(_paged(query, args.get("cursor") or None))
     except MicrogigsError as error:
         flash(_said(error, g.lang), "error")

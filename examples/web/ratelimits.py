@@ -105,8 +105,9 @@ def limit(app: Flask, accounts: Accounts) -> None:
     # changing the password checks the current one: guesses there count as failed log-ins
     # of the member's own account (from any address), and of the address
     # and so does adding a payout method, which asks for it again
-    for endpoint in _ASKING_THE_PASSWORD:
-        app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+    for endpoint in _ASKING_THE_PASSWORD:  # and every guess counts as it comes, as a log-in's
+        view = per_address(attempts(per_account(app.view_functions[endpoint])))
+        app.view_functions[endpoint] = view
     for endpoint in ("pages.register", "api.register", "pages.resend_verification"):
         app.view_functions[endpoint] = registering(app.view_functions[endpoint])
     # a reset link asked for: per account (nobody's mailbox is flooded) and per address
@@ -145,11 +146,23 @@ def _limit_members(
         "member-uploads",
         key_func=_writer_key,
         methods=["POST"],
-        exempt_when=lambda: not _writer_key() or request.mimetype != "multipart/form-data",
+        exempt_when=lambda: not _writer_key() or not _sends_files(),
         cost=_megabytes_sent,
     )
     for endpoint in _TAKING_FILES:
         app.view_functions[endpoint] = uploads(app.view_functions[endpoint])
+
+
+def _sends_files() -> bool:
+    """Whether the form carries a file: a form of text alone is no upload.
+
+    Every form of an order's page is sent as multipart (a hostile review: four messages
+    of text spent four megabytes of the day's uploads). Its body is read here, as the
+    page would read it, within the same bounds.
+    """
+    if request.mimetype != "multipart/form-data":
+        return False
+    return any(upload.filename for upload in request.files.values())
 
 
 def _megabytes_sent() -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Final, Protocol
 
 from dateutil.relativedelta import relativedelta
 
@@ -50,6 +50,11 @@ def _fixed(delta: relativedelta) -> timedelta | None:
     )
 
 
+CALENDARS_END: Final = datetime(9999, 12, 30, tzinfo=UTC)
+"""The latest deadline: one past it is this, never reached. A day short of the calendar's
+end, so that it reads in any time zone (a database session's too) without overflowing."""
+
+
 def later(when: datetime, delta: relativedelta) -> datetime:
     """``when`` moved by a policy duration.
 
@@ -63,9 +68,10 @@ def later(when: datetime, delta: relativedelta) -> datetime:
     """
     fixed = _fixed(delta)
     try:
-        return when + fixed if fixed is not None else when + delta
+        moved = when + fixed if fixed is not None else when + delta
     except (OverflowError, ValueError):  # past the calendar's end (year 9999): never reached
-        return datetime.max.replace(tzinfo=when.tzinfo)
+        return CALENDARS_END
+    return min(moved, CALENDARS_END)
 
 
 def earlier(when: datetime, delta: relativedelta) -> datetime:

@@ -670,6 +670,20 @@ def test_a_review_of_a_contract_ended_early_counts_on_the_freelancers_page(marke
     )
 
 
+def test_a_review_of_a_contract_ended_with_nothing_paid_is_no_record(market):
+    # a hostile review: a client hired, funded nothing, ended the contract at once and left
+    # one star, which then stood on the freelancer's page and in the bids' ranking
+    client, freelancer, contract = in_two_milestones(market)
+    market.end_contract(client, contract, "تغيرت خطتنا", key="end")
+    assert ContractStatus.ENDED is market.contract_page(client, contract).contract.status
+    market.review_contract(client, contract, [AspectRating(a, 1) for a in CLIENT_ASPECTS],
+                           "لم يبدأ العمل", key="rc")  # fmt: skip
+    market.review_contract(freelancer, contract, [AspectRating(Aspect.OVERALL, 3)], "عميل",
+                           key="rc-f")  # fmt: skip
+    page = market.member_page(freelancer.member_id)
+    assert (None, 0) == (page.project_stars, page.project_reviews)
+
+
 def test_only_the_parties_see_a_contract_and_only_the_client_ranks_bids(market):
     client, freelancer, other = people(market)
     project, contract = hired(market, client, freelancer)

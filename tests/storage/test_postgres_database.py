@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sys
 
 import psycopg
@@ -96,3 +97,22 @@ def test_a_dsn_without_the_postgres_extra_says_what_to_install(monkeypatch):
         bootstrap("postgresql://postgres@127.0.0.1:5432/test")
     said = translate_error(refused.value, "en")
     assert "psycopg is not installed: pip install 'microgigs[postgres]'" in said
+
+
+def test_a_broken_driver_is_said_as_unavailable_too(monkeypatch):
+    # a hostile review: psycopg installed without what it needs raises ImportError, not
+    # ModuleNotFoundError, which escaped as it was
+    real = builtins.__import__
+    broken = "couldn't import requested psycopg 'c' implementation"
+
+    def importing(name, *args, **kwargs):
+        if name == "psycopg":
+            raise ImportError(broken)
+        return real(name, *args, **kwargs)
+
+    for name in [n for n in sys.modules if n.startswith("microgigs.storage.postgres")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(builtins, "__import__", importing)
+    with pytest.raises(StorageUnavailable) as refused:
+        bootstrap("postgresql://postgres@127.0.0.1:5432/test")
+    assert "pip install 'microgigs[postgres]'" in translate_error(refused.value, "en")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from app import bootstrap, create_app
-from forms import ask_a_logo_seller, csrf_of, log_in
+from forms import ask_a_logo_seller, csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
@@ -368,6 +368,10 @@ def test_an_empty_search_offers_a_request_and_a_bad_price_says_so(app):
     for price in ("-5", "0"):
         kept = client.get(f"/search?q=ترجمة&max_price={price}").data.decode()
         assert "نتائج البحث عن" in kept.split("</h1>")[0]
+    # words refused themselves are said once, price or no price (a hostile review: twice)
+    long_words = client.get("/search", query_string={"q": "ش" * 300, "max_price": "5"}).data
+    said = flashed(long_words, errors=True)
+    assert 1 == len(said), said
     huge = client.get("/search?max_price=99999999999999999")
     assert 200 == huge.status_code
     assert "ليس مبلغًا بالدولار" in huge.data.decode()
@@ -395,3 +399,12 @@ def test_a_seller_sees_their_own_service_as_buyers_do_with_its_edit_link_not_its
     assert price in theirs
     for upgrade in service.upgrades:
         assert upgrade.title in mine
+
+
+def test_the_apis_text_search_is_ranked_by_relevance_unless_told_otherwise(app, host):
+    # a hostile review: /api/v1/services?q=… sorted newest first where the site's search
+    # and the library rank a text by relevance
+    client = app.test_client()
+    found = client.get("/api/v1/services", query_string={"q": "تصميم شعار"}).json
+    ranked = host.market.search(ListingQuery(text="تصميم شعار"))
+    assert [s.service_id for s in ranked.listings] == [s["id"] for s in found["services"]]

@@ -323,3 +323,47 @@ def test_every_log_in_attempt_counts_before_its_password_is_checked(workers):
         assert 303 == attempt(one, "layla@example.com", "demo-password", f"10.7.0.{n}").status_code
     assert 429 == attempt(one, "layla@example.com", "demo-password", "10.7.1.1").status_code
     assert 303 == attempt(one, "tariq@example.com", "demo-password", "10.7.1.2").status_code
+
+
+def test_a_form_of_text_alone_sent_as_multipart_spends_no_upload(workers):
+    # a hostile review: every form of an order's page is multipart, and four messages of
+    # text alone were refused by the upload limit at a limit of 3 megabytes
+    one, _two = workers
+    one.config["UPLOAD_LIMIT"] = "3 per day"
+    client = one.test_client()
+    log_in(client, "tariq@example.com")
+    token = csrf_of(client.get("/").data)
+    body = (
+        f'--B\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+        '--B\r\nContent-Disposition: form-data; name="body"\r\n\r\nسؤال\r\n'
+        '--B\r\nContent-Disposition: form-data; name="files"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n--B--\r\n"
+    ).encode()
+    codes = [
+        client.post(
+            "/orders/no-such-order/message",
+            data=body,
+            content_type="multipart/form-data; boundary=B",
+        ).status_code
+        for _ in range(5)
+    ]
+    assert 429 not in codes
+
+
+def test_guesses_at_the_current_password_count_as_they_come(workers):
+    # a hostile review: changing the password counted its failures after the check, so
+    # guesses sent at once passed; every attempt counts first there too, as a log-in's
+    one, _two = workers
+    one.config["LOGIN_ATTEMPT_LIMIT"] = "2 per minute"
+    client = one.test_client()
+    log_in(client, "noura_writes@example.com")
+    codes = []
+    for n in range(3):
+        token = csrf_of(client.get("/account/password").data)
+        codes.append(
+            client.post(
+                "/account/password",
+                data={"csrf": token, "current": "demo-password", "password": "", "key": f"p{n}"},
+            ).status_code
+        )
+    assert 429 == codes[-1], codes

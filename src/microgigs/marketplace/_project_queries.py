@@ -581,10 +581,13 @@ def client_stars(
             freelancer_id, status=status, as_freelancer=True, limit=_PAGE
         )
     ]
-    reviewed.sort(key=lambda c: (c.finished_at or now, c.id), reverse=True)
+    # ended early with nothing released: no work was paid for, and its review is no record
+    # (a hostile review: a client ended an unfunded contract at once and left one star)
+    paid = [c for c in reviewed if c.status is ContractStatus.COMPLETED or c.released().minor]
+    paid.sort(key=lambda c: (c.finished_at or now, c.id), reverse=True)
     return [
         c.client_review.stars
-        for c in reviewed[:_PAGE]
+        for c in paid[:_PAGE]
         if c.client_review is not None and c.reviews_published(now, policy)
     ]
 

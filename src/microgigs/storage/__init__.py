@@ -60,10 +60,11 @@ def open_storage(target: str, *, currency: str) -> Storage:
     if target.startswith(("postgresql://", "postgres://")):
         try:
             from microgigs.storage.postgres import PostgresStorage  # noqa: PLC0415 (an extra)
-        except ModuleNotFoundError as missing:  # the driver is the `postgres` extra's
+        except ImportError as missing:  # the driver is the `postgres` extra's (or broken)
             raise StorageUnavailable(
                 reason=Verbatim(
-                    f"{missing.name} is not installed: pip install 'microgigs[postgres]'"
+                    f"{missing.name or 'psycopg'} is not installed: "
+                    "pip install 'microgigs[postgres]'"
                 )
             ) from missing
         return PostgresStorage(target, currency=currency)
