@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import decimal
 import functools
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
@@ -82,6 +82,15 @@ def format_money(money: Money, locale: str, *, digits: Digits = "latn") -> str:
     return _with_digits(str(text), where, digits)
 
 
+def _zone_and_locale(timezone: str, locale: str) -> tuple[tzinfo, Locale]:
+    """The time zone and the locale named, or ``UnknownLocale`` naming the one unknown."""
+    try:
+        zone = get_timezone(timezone)
+    except LookupError:
+        raise UnknownLocale(locale=f"timezone {timezone}") from None
+    return zone, parse_locale(locale)
+
+
 def format_day(
     when: datetime,
     locale: str,
@@ -96,11 +105,7 @@ def format_day(
     >>> format_day(datetime(2026, 11, 7, 22, tzinfo=UTC), "en-GB", timezone="Asia/Riyadh")
     '8 Nov 2026'
     """
-    try:
-        zone = get_timezone(timezone)
-    except LookupError:
-        raise UnknownLocale(locale=f"timezone {timezone}") from None
-    where = parse_locale(locale)
+    zone, where = _zone_and_locale(timezone, locale)
     text = _babel_format_date(utc(when).astimezone(zone), date_format, locale=where)
     return _with_digits(str(text), where, digits)
 
@@ -126,11 +131,7 @@ def format_datetime(
     >>> format_datetime(nine, "en-GB", time_format="short")
     '1 Jan 2026, 09:00'
     """
-    try:
-        zone = get_timezone(timezone)
-    except LookupError:
-        raise UnknownLocale(locale=f"timezone {timezone}") from None
-    where = parse_locale(locale)
+    zone, where = _zone_and_locale(timezone, locale)
     moment = utc(when)
     if time_format is None:
         text = _babel_format_datetime(moment, date_format, tzinfo=zone, locale=where)
