@@ -14,11 +14,16 @@ def post(client, path, **form):
     return client.post(path, data={"csrf": token, **form})
 
 
+def _layla_the_admin_and_sara(app):
+    """Three clients logged in: a buyer, the site team, and a seller."""
+    clients = app.test_client(), app.test_client(), app.test_client()
+    for client, email in zip(clients, ("layla", "admin", "sara_designs"), strict=True):
+        log_in(client, f"{email}@example.com")
+    return clients
+
+
 def test_a_request_is_reviewed_offered_on_and_accepted_into_a_paid_order(app):
-    layla, admin, sara = app.test_client(), app.test_client(), app.test_client()
-    log_in(layla, "layla@example.com")
-    log_in(admin, "admin@example.com")
-    log_in(sara, "sara_designs@example.com")
+    layla, admin, sara = _layla_the_admin_and_sara(app)
     details = "مقهى صغير في الرياض يحتاج شعارًا بسيطًا بلونين، بالعربية والإنجليزية."
     post(layla, "/requests", title=TITLE, category="logo-design", budget="40", description=details)
     waiting = layla.get("/requests").data.decode()
@@ -76,10 +81,7 @@ def test_an_admin_grants_and_removes_the_professional_level_and_settles_a_disput
 def test_a_price_typed_beside_a_chosen_service_is_refused_not_dropped(app):
     # a walk-through: noura chose one of her services and typed $35 in 4 days; the offer
     # went out at the service's $5 in 2 days, and nothing said the typed terms were dropped
-    layla, admin, sara = app.test_client(), app.test_client(), app.test_client()
-    log_in(layla, "layla@example.com")
-    log_in(admin, "admin@example.com")
-    log_in(sara, "sara_designs@example.com")
+    layla, admin, sara = _layla_the_admin_and_sara(app)
     details = "متجر صغير يحتاج شعارًا بسيطًا بلونين، بالعربية والإنجليزية، خلال أسبوع."
     title = "أحتاج شعارًا لمتجر ورد صغير"
     post(layla, "/requests", title=title, category="logo-design", budget="40", description=details)
