@@ -2102,11 +2102,13 @@ def _say_when_more_is_available(me: Actor, amount: Money) -> None:
     day = {
         lang: format_datetime(soonest.clears_at, lang, time_format="short") for lang in LANGUAGES
     }
-    tell(
-        f"تصبح أقرب أرباحك المعلقة (\u2066{shown['ar']}\u2069) قابلة للسحب في {day['ar']}.",
-        f"Your next pending earnings ({shown['en']}) can be withdrawn from {day['en']}.",
-        "note",
-    )
+    arabic = f"تصبح أقرب أرباحك المعلقة (\u2066{shown['ar']}\u2069) قابلة للسحب في {day['ar']}."
+    english = f"Your next pending earnings ({shown['en']}) can be withdrawn from {day['en']}."
+    said = arabic if g.lang == "ar" else english
+    kept = session.get("typed")
+    if kept is not None:  # beside the refusal, at the form a phone's reader is taken back to
+        session["typed"] = {**kept, "said": f"{kept.get('said', '')}\n{said}"}
+    tell(arabic, english, "note")
 
 
 @pages.post("/withdrawals/<withdrawal_id>/cancel")
