@@ -152,10 +152,21 @@ def refusals(checks: Iterable[tuple[str, Callable[[], object]]]) -> dict[str, Mi
     ``service_refusals``, ``ProjectTerms.refusals``): each check runs, the first error
     of none stops the others.
     """
+    return checked_fields(checks)[1]
+
+
+def checked_fields(
+    checks: Iterable[tuple[str, Callable[[], object]]],
+) -> tuple[dict[str, object], dict[str, MicrogigsError]]:
+    """What each check returns (a field's value, normalised), and what each refuses.
+
+    Each check runs once: a value checked for a form's refusals is the value kept.
+    """
+    values: dict[str, object] = {}
     found: dict[str, MicrogigsError] = {}
     for field, check in checks:
         try:
-            check()
+            values[field] = check()
         except MicrogigsError as error:
             found[field] = error
-    return found
+    return values, found

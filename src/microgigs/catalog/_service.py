@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import plain_text, refusals, short_list, whole_number
+from microgigs._checks import checked_fields, plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -221,16 +221,18 @@ class Service:
     ) -> Service:
         """A new draft; every part is checked against ``policy``."""
         when = utc(created_at)
-        content = _checked_content(
-            policy,
-            title=title,
-            description=description,
-            instructions=instructions,
-            base_price=base_price,
-            delivery_days=delivery_days,
-            upgrades=upgrades,
-            tags=tags,
-            gallery=gallery,
+        content = _checked(
+            _content(
+                policy,
+                title=title,
+                description=description,
+                instructions=instructions,
+                base_price=base_price,
+                delivery_days=delivery_days,
+                upgrades=upgrades,
+                tags=tags,
+                gallery=gallery,
+            )
         )
         return cls(
             id=service_id,
@@ -311,16 +313,18 @@ class Service:
         changes nothing: the service keeps its status, as a host's form sent back unchanged.
         """
         actor.require_member(self.seller_id, _("edit this service"))
-        content = _checked_content(
-            policy,
-            title=self.title if title is None else title,
-            description=self.description if description is None else description,
-            instructions=self.instructions if instructions is None else instructions,
-            base_price=self.base_price if base_price is None else base_price,
-            delivery_days=self.delivery_days if delivery_days is None else delivery_days,
-            upgrades=self.upgrades if upgrades is None else upgrades,
-            tags=self.tags if tags is None else tags,
-            gallery=self.gallery if gallery is None else gallery,
+        content = _checked(
+            _content(
+                policy,
+                title=self.title if title is None else title,
+                description=self.description if description is None else description,
+                instructions=self.instructions if instructions is None else instructions,
+                base_price=self.base_price if base_price is None else base_price,
+                delivery_days=self.delivery_days if delivery_days is None else delivery_days,
+                upgrades=self.upgrades if upgrades is None else upgrades,
+                tags=self.tags if tags is None else tags,
+                gallery=self.gallery if gallery is None else gallery,
+            )
         )
         if category_id is None or category_id == self.category_id:
             category_id = self.category_id
@@ -423,6 +427,35 @@ def service_refusals(
     >>> list(found)
     ['title', 'description', 'base_price', 'delivery_days']
     """
+    return _content(
+        policy,
+        title=title,
+        description=description,
+        instructions=instructions,
+        base_price=base_price,
+        delivery_days=delivery_days,
+        upgrades=upgrades,
+        tags=tags,
+        gallery=gallery,
+    )[1]
+
+
+def _content(
+    policy: CatalogPolicy,
+    *,
+    title: str,
+    description: str,
+    instructions: str,
+    base_price: Money,
+    delivery_days: int,
+    upgrades: Sequence[Upgrade] = (),
+    tags: Sequence[str] = (),
+    gallery: Sequence[str] = (),
+) -> tuple[dict[str, object], dict[str, MicrogigsError]]:
+    """A service's content checked: each field's value, normalised, and each refusal.
+
+    The refusals are by name, in a form's order (see :func:`service_refusals`).
+    """
     checks: tuple[tuple[str, Callable[[], object]], ...] = (
         ("title", lambda: plain_text(_("service title"), title, *policy.title_length)),
         (
@@ -460,13 +493,13 @@ def service_refusals(
         ("tags", lambda: _check_tags(tags, policy)),
         ("gallery", lambda: _check_gallery(gallery, policy)),
     )
-    found = refusals(checks)
+    values, found = checked_fields(checks)
     if not {"base_price", "upgrades"} & set(found):
         try:
             check_unit_price(sum((u.price for u in upgrades), base_price), policy)
         except MicrogigsError as error:
             found["base_price"] = error
-    return found
+    return values, found
 
 
 def _check_gallery(gallery: Sequence[str], policy: CatalogPolicy) -> tuple[str, ...]:
@@ -474,52 +507,9 @@ def _check_gallery(gallery: Sequence[str], policy: CatalogPolicy) -> tuple[str, 
     return tuple(plain_text(_("gallery item"), g, 1, _REFERENCE_LENGTH) for g in items)
 
 
-def _checked_content(
-    policy: CatalogPolicy,
-    *,
-    title: str,
-    description: str,
-    instructions: str,
-    base_price: Money,
-    delivery_days: int,
-    upgrades: Sequence[Upgrade],
-    tags: Sequence[str],
-    gallery: Sequence[str],
-) -> dict[str, object]:
-    refused = service_refusals(
-        policy,
-        title=title,
-        description=description,
-        instructions=instructions,
-        base_price=base_price,
-        delivery_days=delivery_days,
-        upgrades=upgrades,
-        tags=tags,
-        gallery=gallery,
-    )
-    if refused:  # the first, in a form's order: the title before the price
-        raise next(iter(refused.values()))
-    checked_upgrades = _check_upgrades(upgrades, policy)
-    price = check_price(
-        _("base price"),
-        base_price,
-        policy.base_price_min,
-        policy.unit_price_max,
-        policy.base_price_step,
-    )
-    return {
-        "title": plain_text(_("service title"), title, *policy.title_length),
-        "description": plain_text(
-            _("service description"), description, *policy.description_length, multiline=True
-        ),
-        "instructions": plain_text(
-            _("instructions"), instructions, 0, policy.instructions_length_max, multiline=True
-        ),
-        "base_price": price,
-        "delivery_days": whole_number(
-            _("delivery days"), delivery_days, policy.delivery_days_min, policy.delivery_days_max
-        ),
-        "upgrades": checked_upgrades,
-        "tags": _check_tags(tags, policy),
-        "gallery": _check_gallery(gallery, policy),
-    }
+def _checked(content: tuple[dict[str, object], dict[str, MicrogigsError]]) -> dict[str, object]:
+    """The values of :func:`_content`, or its first refusal (a form's order: title first)."""
+    values, found = content
+    if found:
+        raise next(iter(found.values()))
+    return values

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Final
+from typing import Final, cast
 
 import attrs
 
-from microgigs._checks import one_with_id, plain_text, refusals, short_list, whole_number
+from microgigs._checks import (
+    checked_fields,
+    one_with_id,
+    plain_text,
+    refusals,
+    short_list,
+    whole_number,
+)
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
@@ -190,7 +197,13 @@ class ProjectTerms:
         :meth:`checked` (``post_project``, ``edit_project``) raises the first, by the same
         checks; a host's form names them all at once.
         """
-        checks: tuple[tuple[str, Callable[[], object]], ...] = (
+        return refusals(self._checks(policy, client_id))
+
+    def _checks(
+        self, policy: ProjectPolicy, client_id: MemberId
+    ) -> tuple[tuple[str, Callable[[], object]], ...]:
+        """Each term's check, in a form's order: each returns the term normalised."""
+        return (
             (
                 "title",
                 lambda: message_text(
@@ -238,7 +251,6 @@ class ProjectTerms:
                 lambda: _texts(_("attachments"), self.attachments, _ATTACHMENTS_MAX, _REFERENCE),
             ),
         )
-        return refusals(checks)
 
     def _check_visibility(self) -> Visibility:
         if not isinstance(self.visibility, Visibility):
@@ -258,25 +270,19 @@ class ProjectTerms:
 
     def checked(self, policy: ProjectPolicy, client_id: MemberId) -> ProjectTerms:
         """These terms with their texts normalised, or the first of :meth:`refusals`."""
-        refused = self.refusals(policy, client_id)
+        values, refused = checked_fields(self._checks(policy, client_id))
         if refused:  # the first, in a form's order: the title before the budget
             raise next(iter(refused.values()))
-        invited = self._check_invited(client_id)
-        skills = _public_texts(_("skills"), self.skills, policy.skills_max, _SKILL)
+        texts = cast("dict[str, str]", values)  # each term as its check returned it
+        lists = cast("dict[str, tuple[str, ...]]", values)
         return attrs.evolve(
             self,
-            title=message_text(
-                _("project title"), self.title, policy.title_length, multiline=False
-            ),
-            description=message_text(
-                _("project description"), self.description, policy.description_length
-            ),
-            skills=_once_each(skills),
-            questions=_public_texts(
-                _("questions"), self.questions, policy.questions_max, _QUESTION
-            ),
-            invited=tuple(MemberId(m) for m in dict.fromkeys(invited)),
-            attachments=_texts(_("attachments"), self.attachments, _ATTACHMENTS_MAX, _REFERENCE),
+            title=texts["title"],
+            description=texts["description"],
+            skills=_once_each(lists["skills"]),
+            questions=lists["questions"],
+            invited=tuple(MemberId(m) for m in dict.fromkeys(lists["invited"])),
+            attachments=lists["attachments"],
         )
 
 
