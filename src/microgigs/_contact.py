@@ -44,8 +44,9 @@ _LETTER: Final = r"[^\W\d_]"
 _DIGIT_WORD: Final = re.compile(
     rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
 )
-# Nine digits or more, apart by at most three separators: a phone number in any format.
-_PHONE: Final = re.compile(r"\d(?:[\s\-.()/+]{0,3}\d){8,}")
+# Nine digits or more, apart by at most four separators (any mark but a letter: a space,
+# "-", "/", «،», "_", "*" …): a phone number in any format.
+_PHONE: Final = re.compile(r"\d(?:[\W_]{0,4}\d){8,}")
 _AT: Final = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
 _DOT: Final = r"(?:\s*\.\s*|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
 # The mail providers people name without their domain ("sara@gmail"), in Latin or Arabic.
@@ -82,6 +83,29 @@ _LINK: Final = re.compile(
 # letter, digit or hyphen (the end of "www", "wa", "t" or a domain's label). Most messages
 # hold none of them, and then the link pattern, tried at every position, need not run.
 _LINK_MARK: Final = re.compile(r"[a-z0-9-]\.|dot", re.IGNORECASE)
+# The social networks people name to be found outside ("instagram", «انستا», «سناب شات»),
+# an Arabic one also behind a prefix («الانستا», «عالواتس», «بسناب»).
+_NETWORKS: Final = (
+    r"(?<![a-z0-9_])(?:instagram|insta|snapchat|snap|skype|telegram|whatsapp|facebook|fb"
+    r"|twitter|tiktok|linkedin|discord|wechat|viber)"
+    r"|(?<!\w)(?:[وبفل]?ال|عال|[وبفل])?(?:[اإ]نستا?[قغجك]رام|[اإ]نستا|سناب(?:\s?شات)?|سكايب"
+    r"|تي?لي?[جغق]رام|واتس(?:\s?[اآ]ب)?|فيس(?:\s?بوك)?|تويتر|تيك\s?توك|لينكد\s?[اإ]ن|ديسكورد"
+    r"|فايبر)"
+)
+# A handle: 3 to 30 of a network's characters, a letter among them.
+_HANDLE: Final = r"(?=[a-z0-9_.]{0,29}[a-z])[a-z0-9_.]{3,30}"
+# An account: a handle after "@" (not an e-mail's, not "@2x"), or after a network's name and
+# a colon ("skype: sara.designs"), or after the name alone when it holds what a word does
+# not (a "_", a "." or a digit: "تيليجرام sara2020", but not «قوالب انستقرام PNG»).
+_ACCOUNT: Final = re.compile(
+    rf"(?<![\w.+\-@])@{_HANDLE}"
+    rf"|(?:{_NETWORKS})(?!{_LETTER})(?:\s*+[:：=]\s*+@?{_HANDLE}"
+    r"|\s++(?=[a-z0-9_.]{0,29}[._0-9])[a-z][a-z0-9_.]{2,29})",
+    re.IGNORECASE,
+)
+# What every handle holds: a Latin letter. Most Arabic messages hold none, and then the
+# account pattern, which tries each network's name at every position, need not run.
+_LATIN_MARK: Final = re.compile(r"[a-z]", re.IGNORECASE)
 # Any spelled-out digit inside lower-cased text, whole word or not. Each letter run is read
 # as the digit its ``lower()`` spells (see _readable), and a run's ``lower()`` is a piece of
 # the text's ``lower()``: where this finds nothing, no run spells a digit.
@@ -129,10 +153,12 @@ def _invisible() -> re.Pattern[str]:
 def _readable(text: str) -> str:
     """``text`` with every digit as an ASCII digit and spelled-out digits written as digits.
 
-    Invisible format characters are read past: "05\u200b01234567" is a phone number.
+    Letters in their compatibility forms are read as the letters they show (NFKC: the
+    full-width "＠" is "@"), and invisible format characters are read past:
+    "05\u200b01234567" is a phone number.
     """
     if not text.isascii():
-        text = _invisible().sub("", text)
+        text = _invisible().sub("", unicodedata.normalize("NFKC", text))
     # Translating costs a dict look-up per character; most messages have no digit to change.
     if text.isascii() or _digit_to_translate().search(text) is None:
         digits = text
@@ -149,10 +175,12 @@ def _may_hold_link(text: str) -> bool:
 
 
 def contact_details(text: str) -> list[str]:
-    """The kinds of contact details in ``text``: ``"phone"``, ``"email"``, ``"link"``.
+    """The kinds of contact details in ``text``: ``"phone"``, then one of the others.
 
-    Arabic-Indic digits, digits spelled out in Arabic or English, ``(at)`` and ``dot``
-    tricks are caught.
+    The others are ``"email"``, ``"link"`` and ``"handle"`` (an account on a social
+    network, "instagram: @sara_designs"), the first found of the three. Arabic-Indic
+    digits, digits spelled out in Arabic or English, ``(at)`` and ``dot`` tricks are
+    caught.
 
     >>> contact_details("راسلني على ٠٥٠ ١٢٣ ٤٥٦٧ أو sara (at) gmail dot com")
     ['phone', 'email']
@@ -169,6 +197,8 @@ def contact_details(text: str) -> list[str]:
         found.append("email")
     elif _may_hold_link(readable) and _LINK.search(_TECHNOLOGIES.sub(" ", readable)):
         found.append("link")
+    elif _LATIN_MARK.search(readable) and _ACCOUNT.search(readable):
+        found.append("handle")
     return found
 
 
@@ -185,9 +215,12 @@ _FOUND_NAMES: Final = (
     _("link"),
     _("phone, email"),
     _("phone, link"),
+    _("handle"),
+    _("phone, handle"),
 )
 """Every ``found`` a :class:`~microgigs.errors.ContactDetailsNotAllowed` may hold (an e-mail
-address and a link are not both reported), each a message the catalogs translate whole."""
+address, a link and a handle are not reported together), each a message the catalogs
+translate whole."""
 
 
 def message_text(field: str, text: str, bounds: tuple[int, int], *, multiline: bool = True) -> str:
