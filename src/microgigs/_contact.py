@@ -44,9 +44,19 @@ _LETTER: Final = r"[^\W\d_]"
 _DIGIT_WORD: Final = re.compile(
     rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
 )
-# Nine digits or more, apart by at most four separators (any mark but a letter: a space,
-# "-", "/", «،», "_", "*" …): a phone number in any format.
-_PHONE: Final = re.compile(r"\d(?:[\W_]{0,4}\d){8,}")
+# What stands between a phone number's digits, up to four in a row: any mark but a letter,
+# a digit or a colon (a space, "-", "/", «،», "_", "*" …; a time's colon is no separator).
+_SEP: Final = r"(?:[^\w:]|_)"
+# A phone number in any format: nine digits in a row; or nine or more apart, from a group
+# that starts with 0, with "+" or with a Gulf country's code ("050 123 4567", "+20 10 …",
+# "966 50 …"); or nine digits each standing alone (spelled out: «خمسة صفر واحد …»). Numbers
+# a text lists ("100 200 300 400", "1080 1920 2560 3840") are none of these.
+_PHONE: Final = re.compile(
+    rf"\d{{9}}"
+    rf"|(?<!\d)(?:0|\+{_SEP}{{0,3}}\d)(?:{_SEP}{{0,4}}\d){{8}}"
+    rf"|(?<!\d)9(?:6[1-8]|7[0-4])(?:{_SEP}{{0,4}}\d){{6}}"
+    rf"|(?<!\d)\d(?:{_SEP}{{1,4}}\d(?!\d)){{8}}"
+)
 _AT: Final = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
 _DOT: Final = r"(?:\s*\.\s*|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
 # The mail providers people name without their domain ("sara@gmail"), in Latin or Arabic.
