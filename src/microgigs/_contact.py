@@ -47,6 +47,9 @@ _DIGIT_WORD: Final = re.compile(
 # What stands between a phone number's digits, up to four in a row: any mark but a letter,
 # a digit or a colon (a space, "-", "/", «،», "_", "*" …; a time's colon is no separator).
 _SEP: Final = r"(?:[^\w:]|_)"
+# What every phone number holds: a digit. Most messages hold none, and then the phone
+# pattern, whose branches are tried at every position, need not run.
+_DIGIT: Final = re.compile(r"\d")
 # A phone number in any format: nine digits in a row; or nine or more apart, from a group
 # that starts with 0, with "+" or with a Gulf country's code ("050 123 4567", "+20 10 …",
 # "966 50 …"); or nine digits each standing alone (spelled out: «خمسة صفر واحد …»). Numbers
@@ -201,7 +204,7 @@ def contact_details(text: str) -> list[str]:
     """
     readable = _readable(text)
     found = []
-    if _PHONE.search(readable):
+    if _DIGIT.search(readable) and _PHONE.search(readable):
         found.append("phone")
     if _AT_MARK.search(readable) and _EMAIL.search(readable):
         found.append("email")
