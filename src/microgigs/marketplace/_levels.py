@@ -69,9 +69,7 @@ def set_level(context: Context, seller: Member, level: SellerLevel, at: datetime
     seller.set_level(level)
     uow.members.save(seller)
     for service in uow.services.by_seller(seller.id):
-        listing = uow.listings.get(service.id)
-        if listing is not None:
-            uow.listings.put(attrs.evolve(listing, seller_level=level))
+        uow.listings.change(service.id, lambda listing: attrs.evolve(listing, seller_level=level))
     payload = json.dumps({"seller_id": seller.id, "from": before.value, "to": level.value})
     uow.outbox.record(OutboxEvent(context.ids.new(EventId), "member.level_changed", payload, at))
 

@@ -220,14 +220,13 @@ def settle_order(context: Context, order: Order) -> None:
 
 def count_sale(context: Context, order: Order) -> None:
     """A completed order counts as a sale of its service (and a recent one, if bought lately)."""
-    listing = context.uow.listings.get(order.service.service_id)
-    if listing is not None:
-        lately = order.placed_at >= trending_since(context, context.now)
-        context.uow.listings.put(
-            attrs.evolve(
-                listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + lately
-            )
-        )
+    lately = order.placed_at >= trending_since(context, context.now)
+    context.uow.listings.change(
+        order.service.service_id,
+        lambda listing: attrs.evolve(
+            listing, sales=listing.sales + 1, recent_sales=listing.recent_sales + lately
+        ),
+    )
 
 
 def publish(context: Context, order: Order) -> None:

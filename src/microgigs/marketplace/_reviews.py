@@ -9,7 +9,7 @@ from microgigs.errors import ReviewNotAllowed
 from microgigs.ids import ReviewId
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._context import Context, handles
-from microgigs.ranking import Rating
+from microgigs.ranking import Listing, Rating
 from microgigs.ranking import Review as ReviewOfOrder
 
 
@@ -30,18 +30,22 @@ def review(command: c.Review, context: Context) -> ReviewId:
         policy=context.policy.reviews,
     )
     uow.reviews.add(written)
-    listing = uow.listings.get(written.service_id)
-    if listing is not None:
-        before = uow.reviews.rating_of_service(written.service_id)
-        rating = Rating(before.count + 1, before.total + written.stars)
-        uow.listings.put(
-            attrs.evolve(
-                listing,
-                rating_count=rating.count,
-                rating_total=rating.total,
-                score=rating.score(context.policy.reviews),
-            )
+    policy, stars = context.policy.reviews, written.stars
+    read = uow.reviews.rating_of_service(written.service_id)  # for a listing kept without a total
+
+    def rated(listing: Listing) -> Listing:
+        if listing.rating_total is None:
+            rating = Rating(read.count + 1, read.total + stars)
+        else:
+            rating = Rating(listing.rating_count + 1, listing.rating_total + stars)
+        return attrs.evolve(
+            listing,
+            rating_count=rating.count,
+            rating_total=rating.total,
+            score=rating.score(policy),
         )
+
+    uow.listings.change(written.service_id, rated)
     return written.id
 
 

@@ -10,6 +10,7 @@ two processes, does each once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import attrs
 
@@ -30,6 +31,7 @@ from microgigs.marketplace._orders import settle_order
 from microgigs.marketplace._projects import save_project
 from microgigs.money import Money
 from microgigs.orders import OrderEvent, OrderStatus
+from microgigs.ranking import Listing
 
 
 @attrs.frozen
@@ -108,10 +110,16 @@ def recount_trending(command: RecountTrending, context: Context) -> int:
     changed = 0
     for service_id in command.service_ids:
         listing = uow.listings.get(service_id)
-        if listing is not None and listing.recent_sales != lately[service_id]:
-            uow.listings.put(attrs.evolve(listing, recent_sales=lately[service_id]))
+        recent = lately[service_id]
+        if listing is not None and listing.recent_sales != recent:
+            uow.listings.change(service_id, _recently_sold(recent))
             changed += 1
     return changed
+
+
+def _recently_sold(recent: int) -> Callable[[Listing], Listing]:
+    """A listing's change: its recent sales, as recounted."""
+    return lambda listing: attrs.evolve(listing, recent_sales=recent)
 
 
 @attrs.frozen

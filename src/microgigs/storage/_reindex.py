@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import attrs
 
-from microgigs.ranking import ListingQuery, Ordering, terms_of
+from microgigs.ranking import Listing, ListingQuery, Ordering, terms_of
 from microgigs.storage.ports import Storage
 
 _BATCH: Final = 100
@@ -30,9 +31,14 @@ def reindex_listings(storage: Storage) -> int:
             for listing in page.listings:
                 terms = terms_of(listing.title, uow.services.get(listing.service_id).tags)
                 if terms != listing.terms:
-                    uow.listings.put(attrs.evolve(listing, terms=terms))
+                    uow.listings.change(listing.service_id, _with_terms(terms))
                     changed += 1
             uow.commit()
         if page.next_cursor is None:
             return changed
         cursor = page.next_cursor
+
+
+def _with_terms(terms: tuple[str, ...]) -> Callable[[Listing], Listing]:
+    """A listing's change: these search terms."""
+    return lambda listing: attrs.evolve(listing, terms=terms)

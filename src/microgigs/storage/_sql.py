@@ -6,6 +6,7 @@ stores times, and the translation of its driver's errors into :mod:`microgigs.er
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -1035,6 +1036,8 @@ class SqlBackend(ABC):
                 ("DELETE FROM listings WHERE service_id = ?", (service_id,), None)
                 for service_id in changes.unlisted
             ]
+        if changes.listing_changes:
+            steps += [self._listing_change(*change) for change in changes.listing_changes]
         for evaluation in changes.evaluations:
             steps += self._evaluation(evaluation)
         for command in changes.commands:
@@ -1229,6 +1232,30 @@ class SqlBackend(ABC):
         )
         return (sql, params, partial(_or_instead, (*upsert, None)))
 
+    def _listing_change(self, service_id: ServiceId, how: Callable[[Listing], Listing]) -> _Step:
+        """A listing changed as it stands: read under the write's lock, its changes written.
+
+        A row no longer there (the service paused meanwhile) is left unlisted.
+        """
+
+        def write(cursor: Cursor) -> _Last | None:
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            before = self._documents.decode(str(row[0]), Listing, service_id)
+            after = how(before)
+            columns, held = self._listing_columns(after), self._listing_columns(before)
+            changed = tuple(i for i, value in enumerate(columns) if value != held[i])
+            doc = self._documents.encode(after, service_id)
+            params = (*(columns[i] for i in changed), doc, service_id)
+            return (_listing_set_sql(changed), params, None)
+
+        return (
+            f"SELECT doc FROM listings WHERE service_id = ?{self._LOCK_ROWS}",
+            (service_id,),
+            write,
+        )
+
     def _listing_columns(self, listing: Listing) -> tuple[object, ...]:
         """A listing's columns (:data:`_LISTING_COLUMNS`), without its id and document."""
         return (
@@ -1245,8 +1272,9 @@ class SqlBackend(ABC):
             self._terms_value(listing.terms),
         )
 
-    _LOCK_BALANCES = ""
-    """What a database appends to lock the balances it is about to move (``FOR UPDATE``)."""
+    _LOCK_ROWS = ""
+    """What a database appends to lock the rows it reads to change (``FOR UPDATE``): the
+    balances a posting moves, a listing changed as it stands."""
     _SAME = "IS"
     """How a condition says a column holds a value, ``NULL`` holding ``NULL``."""
     _PROBE_FENCE = ""
@@ -1268,7 +1296,7 @@ class SqlBackend(ABC):
             (
                 (
                     f"SELECT account, minor FROM ledger_balances WHERE account IN ({marks})"
-                    f" ORDER BY account{self._LOCK_BALANCES}"
+                    f" ORDER BY account{self._LOCK_ROWS}"
                 ),
                 accounts,
                 balances.read,
@@ -1456,6 +1484,17 @@ def _listing_update_sql(changed: tuple[int, ...], equal: str) -> str:
         f"UPDATE listings SET {''.join(a + ', ' for a in assignments)}doc = ?"
         f" WHERE service_id = ?{''.join(held)}"
     )
+
+
+@functools.cache
+def _listing_set_sql(changed: tuple[int, ...]) -> str:
+    """The update of a listing's ``changed`` columns and its document, by its id alone.
+
+    ``changed``: places in :data:`_LISTING_COLUMNS`. The row was read, and locked, in the
+    same transaction.
+    """
+    assignments = "".join(f"{_LISTING_COLUMNS[i]} = ?, " for i in changed)
+    return f"UPDATE listings SET {assignments}doc = ? WHERE service_id = ?"
 
 
 _LISTING_UPSERT: Final = (

@@ -165,6 +165,8 @@ class Changes:
     requests: Sequence[Write[ServiceRequest]] = ()
     listings: Sequence[Listing] = ()
     unlisted: Sequence[ServiceId] = ()
+    listing_changes: Sequence[tuple[ServiceId, Callable[[Listing], Listing]]] = ()
+    """Listings changed as they stand at the flush (:meth:`ListingRepository.change`)."""
     evaluations: Sequence[Evaluation] = ()
     documents: Sequence[Stored] = ()
     """Aggregates stored the shared way (:mod:`microgigs.storage._tables`), with their table."""
@@ -570,27 +572,51 @@ class _Inquiries(_Versioned[InquiryId, Inquiry]):
 
 
 class _Listings(_Staging):
+    """Listings written whole (``staged``, ``None`` to unlist) or changed at the flush."""
+
     def __init__(self, backend: Backend, _reads: list[_Current]) -> None:
         self._backend = backend
         self.staged: dict[ServiceId, Listing | None] = {}
+        self.changed: dict[ServiceId, Callable[[Listing], Listing]] = {}
 
     def stage(self, changes: Changes) -> None:
         changes.listings = [v for v in self.staged.values() if v is not None]
         changes.unlisted = [k for k, v in self.staged.items() if v is None]
+        changes.listing_changes = list(self.changed.items())
 
     def get(self, service_id: ServiceId) -> Listing | None:
         if service_id in self.staged:
             return self.staged[service_id]
-        return self._backend.listing(service_id)
+        stored = self._backend.listing(service_id)
+        how = self.changed.get(service_id)
+        return stored if stored is None or how is None else how(stored)
 
     def put(self, listing: Listing) -> None:
         self.staged[listing.service_id] = listing
+        self.changed.pop(listing.service_id, None)
+
+    def change(self, service_id: ServiceId, how: Callable[[Listing], Listing]) -> None:
+        if service_id in self.staged:  # written whole by this unit: changed here
+            staged = self.staged[service_id]
+            if staged is not None:
+                self.staged[service_id] = how(staged)
+            return
+        before = self.changed.get(service_id)
+        self.changed[service_id] = how if before is None else _then(before, how)
 
     def remove(self, service_id: ServiceId) -> None:
         self.staged[service_id] = None
+        self.changed.pop(service_id, None)
 
     def search(self, query: ListingQuery) -> ListingPage:
         return self._backend.search(query)
+
+
+def _then(
+    first: Callable[[Listing], Listing], second: Callable[[Listing], Listing]
+) -> Callable[[Listing], Listing]:
+    """One change of a listing, then another."""
+    return lambda listing: second(first(listing))
 
 
 W = TypeVar("W", Favourites, Cart)

@@ -344,7 +344,18 @@ class _MemoryBackend:
     def flush(self, changes: Changes) -> None:
         with self._lock:
             postings = self._check(changes)
+            changed = self._changed_listings(changes) if changes.listing_changes else ()
             self._apply(changes, postings)
+            self._listings.update(changed)
+
+    def _changed_listings(self, changes: Changes) -> list[tuple[ServiceId, Listing]]:
+        """Each changed listing as its change leaves the one stored now (none: unlisted)."""
+        stored = self._listings
+        return [
+            (service_id, how(listing))
+            for service_id, how in changes.listing_changes
+            if (listing := stored.get(service_id)) is not None
+        ]
 
     def _check(self, changes: Changes) -> list[tuple[Transaction, dict[AccountId, Money]]]:
         self._check_aggregates(changes)

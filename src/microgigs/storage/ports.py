@@ -20,7 +20,7 @@ Rules every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
@@ -241,7 +241,17 @@ class ListingRepository(Protocol):
         ...
 
     def put(self, listing: Listing) -> None:
-        """Add or replace the listing of a service."""
+        """Add or replace the listing of a service, whole (made from the service itself)."""
+        ...
+
+    def change(self, service_id: ServiceId, how: Callable[[Listing], Listing]) -> None:
+        """Change the listing of a service as it stands when the unit of work commits.
+
+        A sale counted, a review's stars, the seller's level: ``how`` is given the listing
+        as stored at that moment, under the write's lock, so two units that change one
+        listing at once both count; a service no longer listed by then stays unlisted.
+        ``get`` in the same unit sees the change.
+        """
         ...
 
     def remove(self, service_id: ServiceId) -> None:

@@ -885,6 +885,43 @@ def check_listings_order_filter_and_search(make: Factory) -> None:
             assert first == next(v for v in indexed if v.service_id == first.service_id)
 
 
+def check_listing_changes_apply_to_the_listing_as_stored(make: Factory) -> None:
+    """A change is made to the listing as it stands at the commit, not as it was read.
+
+    Two units that count a sale of one service at once both count; a change of a service
+    unlisted meanwhile leaves it unlisted; the unit that changes a listing reads it changed.
+    """
+    with closing(make()) as storage:
+        listed, gone = _listings()[:2]
+        with storage.unit_of_work() as uow:
+            uow.listings.put(listed)
+            uow.listings.put(gone)
+            uow.commit()
+
+        def sold(listing: Listing) -> Listing:
+            return attrs.evolve(listing, sales=listing.sales + 1)
+
+        first, second = storage.unit_of_work(), storage.unit_of_work()
+        with first, second:
+            for uow in (first, second):
+                uow.listings.change(listed.service_id, sold)
+                uow.listings.change(gone.service_id, sold)
+            seen = first.listings.get(listed.service_id)
+            assert seen is not None
+            assert listed.sales + 1 == seen.sales, "a unit reads its own change"
+            second.commit()
+            with storage.unit_of_work() as meanwhile:
+                meanwhile.listings.remove(gone.service_id)
+                meanwhile.commit()
+            first.commit()
+        with storage.unit_of_work() as uow:
+            counted = uow.listings.get(listed.service_id)
+            assert counted is not None
+            assert listed.sales + 2 == counted.sales, "both units' sales count"
+            assert attrs.evolve(listed, sales=counted.sales) == counted
+            assert uow.listings.get(gone.service_id) is None, "unlisted stays unlisted"
+
+
 def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
     """Search ranks any term as a reader means it, and suggests when it finds nothing.
 
@@ -1997,6 +2034,7 @@ CHECKS: Final = (
     check_command_records,
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
+    check_listing_changes_apply_to_the_listing_as_stored,
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
     check_search_orders_partial_matches_by_the_querys_category,

@@ -58,7 +58,7 @@ def _sql(query: str) -> str:
 
 
 class _PostgresBackend(SqlBackend):
-    _LOCK_BALANCES = " FOR UPDATE"
+    _LOCK_ROWS = " FOR UPDATE"
     # OFFSET 0 keeps a search's term probe a keyed lookup per posting: without it the probe
     # becomes a semi join, and the generic plan of the prepared statement (after five runs)
     # read every posting of the probed term (7 ms at 10,000 services, 0.5 ms with it)
