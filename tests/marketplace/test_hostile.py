@@ -228,3 +228,19 @@ def test_tick_at_the_calendars_end_raises_nothing(market):
     market.deliver(seller, order, "إليك الشعار", ["logo.png"], key="far-deliver")
     market.tick(datetime(9999, 12, 31, tzinfo=UTC))
     assert "completed" == market.order(buyer, order).status.value
+
+
+# A hostile review (2026-12-07): a member who is no party to an order was told "it has a
+# review already", which no one but its buyer and seller may learn.
+def test_a_stranger_reviewing_an_order_learns_nothing_of_its_review(market):
+    seller, buyer, order = cheap_order(market)
+    market.deliver(seller, order, "إليك العمل", key="d-1")
+    market.accept(buyer, order, key="a-1")
+    market.review(buyer, order, stars=5, comment="ممتاز", key="v-1")
+    stranger = Actor.member(
+        market.register_member(
+            username="hind", email="hind@example.com", first_name="هند", family_name="علي"
+        )
+    )
+    with pytest.raises(PermissionDenied):
+        market.review(stranger, order, stars=1, comment="سيئ", key="v-2")

@@ -51,13 +51,17 @@ class Review:
         comment: str,
         now: datetime,
         policy: ReviewPolicy,
+        reviewed: bool = False,
     ) -> Review:
         """The buyer's review of a completed order, within the policy's window.
 
-        Stars and a comment (RULES §8), neither left out. Storage keeps one review per
-        order: the use case refuses a second one.
+        Stars and a comment (RULES §8), neither left out. One review per order:
+        ``reviewed``, whether the order has one already, is told only to its buyer (anyone
+        else is refused first).
         """
         actor.require_member(order.buyer_id, _("review this order"))
+        if reviewed:
+            raise ReviewNotAllowed(order_id=order.id, reason=_("it has a review already"))
         when = utc(now)
         if order.status is OrderStatus.CANCELLED:
             raise ReviewNotAllowed(order_id=order.id, reason=_("it was cancelled"))
