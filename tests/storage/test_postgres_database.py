@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import builtins
 import sys
+import threading
+import time
 
 import psycopg
 import pytest
@@ -14,7 +16,9 @@ from test_concurrency import fund
 from microgigs import bootstrap
 from microgigs import ledger as lg
 from microgigs.errors import StorageUnavailable
+from microgigs.ids import MemberId, TransactionId
 from microgigs.l10n import translate_error
+from microgigs.money import Money
 from microgigs.storage.postgres import PostgresStorage
 
 pytestmark = pytest.mark.postgres
@@ -116,3 +120,59 @@ def test_a_broken_driver_is_said_as_unavailable_too(monkeypatch):
     with pytest.raises(StorageUnavailable) as refused:
         bootstrap("postgresql://postgres@127.0.0.1:5432/test")
     assert "pip install 'microgigs[postgres]'" in translate_error(refused.value, "en")
+
+
+def test_a_balance_made_by_another_posting_meanwhile_is_no_conflict(postgres_schemas):
+    """Two postings that each make an account's first balance at once: both are posted.
+
+    A hostile review (2026-12-07): 6 of 20 buyers accepting orders of one new seller at
+    once were told ``StaleWrite`` (``ledger_balances_pkey``), each release making the
+    seller's pending balance. The one that waits on the other's new row now runs again.
+    """
+    dsn, make_schema = postgres_schemas
+    schema = make_schema()
+    storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
+    fund(storage)  # the schema, made
+    first = tampering.INSERT.format(
+        entries=repr(
+            '[{"account": "gateway:paypal", "currency": "USD", "minor": -100},'
+            ' {"account": "wallet:new", "currency": "USD", "minor": 100}]'
+        )
+    )
+    posted: list[BaseException | None] = []
+
+    def top_up() -> None:
+        try:
+            with storage.unit_of_work() as uow:
+                uow.ledger.post(
+                    lg.top_up(
+                        TransactionId("T-second"),
+                        "second",
+                        member_id=MemberId("new"),
+                        amount=Money(50, "USD"),
+                        source=lg.Gateway.CARD,
+                        at=spending.AT,
+                    )
+                )
+                uow.commit()
+            posted.append(None)
+        except BaseException as error:  # noqa: BLE001 (told to the test below)
+            posted.append(error)
+
+    with psycopg.connect(dsn, options=f"-c search_path={schema}") as connection:
+        connection.execute(first)  # the balance made, not yet committed (no row it locks
+        # is one the top-up reads first: it waits on the new balance only)
+        racer = threading.Thread(target=top_up)
+        racer.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        with psycopg.connect(dsn, autocommit=True) as watcher:
+            for _ in range(500):  # until the top-up waits on the new row (5 s at most)
+                if watcher.execute(waiting).fetchone() != (0,):
+                    break
+                time.sleep(0.01)
+        connection.commit()
+    racer.join(10)
+    assert [None] == posted
+    with storage.unit_of_work() as uow:
+        assert 150 == uow.ledger.balance(lg.wallet(MemberId("new"))).minor
+    storage.close()

@@ -47,6 +47,9 @@ __all__ = ["PostgresStorage"]
 _ATTEMPTS: Final = 10
 _SCHEMA_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _RETRYABLE: Final = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+_BALANCE_MADE_MEANWHILE: Final = "ledger_balances_pkey"
+"""The one unique key two writes may both meet without either being stale: an account's
+first balance, made by the posting trigger of each."""
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -166,18 +169,10 @@ class _PostgresBackend(SqlBackend):
                         return connection.execute(_sql(sql), params)
 
                     work(execute)
-            except _RETRYABLE as error:
-                if attempt == _ATTEMPTS:
-                    raise StorageBusy(attempts=attempt) from error
-                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
-            except pg_errors.CheckViolation as error:
-                raise LedgerError from error
-            except pg_errors.UniqueViolation as error:
-                raise StaleWrite(kind="record", key=str(error.diag.constraint_name)) from error
-            except psycopg.OperationalError as error:
-                raise StorageUnavailable(reason=str(error).strip()) from error
             except psycopg.Error as error:
-                raise StorageError from error
+                if attempt == _ATTEMPTS or not _runs_again(error):
+                    raise _refusal(error, attempt) from error
+                time.sleep(random.uniform(0.001, 0.01) * attempt)  # noqa: S311 (jitter)
             else:
                 return
 
@@ -194,6 +189,30 @@ class _PostgresBackend(SqlBackend):
 
     def _one_of(self, column: str, values: Sequence[str]) -> tuple[str, object]:
         return f"{column} = ANY(?)", list(values)
+
+
+def _runs_again(error: psycopg.Error) -> bool:
+    """Whether a write that met ``error`` may succeed run again, as if it came a bit later.
+
+    A deadlock or a serialization failure; or the first balance of an account made by
+    another posting meanwhile (run again, this one moves the balance made).
+    """
+    if isinstance(error, pg_errors.UniqueViolation):
+        return error.diag.constraint_name == _BALANCE_MADE_MEANWHILE
+    return isinstance(error, _RETRYABLE)
+
+
+def _refusal(error: psycopg.Error, attempts: int) -> Exception:
+    """What a write that met ``error`` (and will not run again) tells its caller."""
+    if _runs_again(error):  # every attempt met it
+        return StorageBusy(attempts=attempts)
+    if isinstance(error, pg_errors.CheckViolation):
+        return LedgerError()
+    if isinstance(error, pg_errors.UniqueViolation):
+        return StaleWrite(kind="record", key=str(error.diag.constraint_name))
+    if isinstance(error, psycopg.OperationalError):
+        return StorageUnavailable(reason=str(error).strip())
+    return StorageError()
 
 
 class PostgresStorage(SqlStorage):
