@@ -50,6 +50,7 @@ from microgigs.ids import (
     CategoryId,
     ContractId,
     MemberId,
+    MessageId,
     OrderId,
     ProjectId,
     ServiceId,
@@ -706,11 +707,20 @@ def _withdrawal(withdrawal: Withdrawal) -> dict[str, object]:
 
 @api.get("/orders/<order_id>")
 def order(order_id: str) -> Response:
-    """An order and its conversation: its buyer, its seller or an admin only."""
-    actor = _actor()
-    messages = _market().conversation(actor, OrderId(order_id))
-    found = _market().order(actor, OrderId(order_id))
-    return jsonify(order=_order(found), messages=_messages(messages))
+    """An order and its conversation's latest messages: its buyer, its seller or an admin only.
+
+    ``?before=<message id>``: the messages before that one (``earlier`` names the next).
+    """
+    page = _market().order_page(_actor(), OrderId(order_id), before=_before())
+    return jsonify(
+        order=_order(page.order), messages=_messages(page.messages), earlier=page.earlier
+    )
+
+
+def _before() -> MessageId | None:
+    """The message a conversation's page ends before (``?before=``), none for the latest."""
+    before = request.args.get("before")
+    return None if before is None else MessageId(before)
 
 
 def _messages(messages: Iterable[Message]) -> list[dict[str, object]]:
@@ -897,7 +907,7 @@ def _contract(contract: Contract) -> dict[str, Any]:
 @api.get("/contracts/<contract_id>")
 def contract(contract_id: str) -> Response:
     """A contract, its money and what the caller may do next: its parties and admins only."""
-    page = _market().contract_page(_actor(), ContractId(contract_id))
+    page = _market().contract_page(_actor(), ContractId(contract_id), before=_before())
     return jsonify(
         contract=_contract(page.contract),
         funded=_money(page.funded),
@@ -906,6 +916,7 @@ def contract(contract_id: str) -> Response:
         held=_money(page.held),
         next_commands=list(page.next_commands),
         messages=_messages(page.messages),
+        earlier=page.earlier,
     )
 
 

@@ -11,12 +11,13 @@ effect; a refusal is shown translated, and a page of someone else's order is 403
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -102,6 +103,7 @@ from microgigs.ids import (
     ContractId,
     InquiryId,
     MemberId,
+    MessageId,
     OfferId,
     OrderId,
     ProjectId,
@@ -124,7 +126,7 @@ from microgigs.l10n import (
 from microgigs.marketplace import Marketplace, NewUpgrade, replays
 from microgigs.members import PayoutKind, PayoutMethod, registration_refusals
 from microgigs.money import currency_exponent
-from microgigs.orders import RESOLUTIONS, Order, OrderEvent, OrderStatus
+from microgigs.orders import RESOLUTIONS, Message, Order, OrderEvent, OrderStatus
 from microgigs.payments import PaymentGateway
 from microgigs.pricing import Split, charge, split
 from microgigs.projects import (
@@ -1473,13 +1475,20 @@ def _page_after(
     return url_for(endpoint, **kept, **{cursor: listed[-1].id})
 
 
+def _before() -> MessageId | None:
+    """The message a conversation's page ends before (``?before=``), none for the latest."""
+    before = request.args.get("before")
+    return None if before is None else MessageId(before)
+
+
 @pages.get("/orders/<order_id>")
 def order(order_id: str) -> str:
-    page = _market().order_page(actor(), OrderId(order_id))  # 403/404 for others
+    page = _market().order_page(actor(), OrderId(order_id), before=_before())  # 403/404 others
     return render_template(
         "order.html",
         order=page.order,
         messages=page.messages,
+        earlier=page.earlier,
         review=page.review,
         next_events=page.next_events,
         earnings=page.earnings,
@@ -1710,31 +1719,67 @@ def file_href(address: str, prefix: str) -> str:
 @pages.get("/files/<order_id>/<stored>/<name>")
 def delivered_file(order_id: str, stored: str, name: str) -> Response:
     """A delivered file, for the order's parties and admins: always a download."""
-    page = _market().order_page(actor(), OrderId(order_id))  # parties and admins only
-    buyer = page.order.buyer_id
-    recorded = [
-        (a, "b" if m.author_id == buyer else "s") for m in page.messages for a in m.attachments
-    ]
+    me, oid = actor(), OrderId(order_id)
+    buyer = _market().order(me, oid).buyer_id  # parties and admins only
+
+    def page_before(before: MessageId | None) -> tuple[Sequence[Message], MessageId | None]:
+        messages = _market().conversation(me, oid, limit=_FILES_PAGE, before=before)
+        return messages, messages[0].id if len(messages) == _FILES_PAGE else None
+
+    recorded = (
+        (a, "b" if m.author_id == buyer else "s")
+        for m in _every_message(page_before)
+        for a in m.attachments
+    )
     return _kept_file(order_id, stored, name, recorded)
+
+
+_FILES_PAGE: Final = 100
+
+
+def _every_message(
+    page_before: Callable[[MessageId | None], tuple[Sequence[Message], MessageId | None]],
+) -> Iterator[Message]:
+    """A conversation's messages, newest first, read a page at a time as they are asked for.
+
+    A file is looked for among them: a recent one is found on the first page, and no
+    request holds more than a page of a conversation, however long it grew.
+    """
+    before: MessageId | None = None
+    while True:
+        messages, before = page_before(before)
+        yield from reversed(messages)
+        if before is None:
+            return
 
 
 @pages.get("/files/contracts/<contract_id>/<stored>/<name>")
 def submitted_file(contract_id: str, stored: str, name: str) -> Response:
     """A file of a milestone or of the conversation, for the contract's parties and admins."""
-    page = _market().contract_page(actor(), ContractId(contract_id))  # parties and admins
+    me, cid = actor(), ContractId(contract_id)
+    page = _market().contract_page(me, cid)  # parties and admins
     contract = page.contract  # every note's files, as the page lists them, and the latest
     side = {contract.client_id: "c", contract.freelancer_id: "f"}
-    recorded = [
-        *((f, "f") for m in contract.milestones for f in m.files),  # the submission's
-        *(
+
+    def page_before(before: MessageId | None) -> tuple[Sequence[Message], MessageId | None]:
+        earlier = page if before is None else _market().contract_page(me, cid, before=before)
+        return earlier.messages, earlier.earlier
+
+    recorded = itertools.chain(
+        ((f, "f") for m in contract.milestones for f in m.files),  # the submission's
+        (
             (f, side.get(n.author_id, ""))
             for m in contract.milestones
             for n in m.history
             for f in n.files
         ),
         # the conversation's (a hostile review: kept, linked, and never served)
-        *((f, side.get(m.author_id, "")) for m in page.messages for f in m.attachments),
-    ]
+        (
+            (f, side.get(m.author_id, ""))
+            for m in _every_message(page_before)
+            for f in m.attachments
+        ),
+    )
     return _kept_file(f"contracts/{contract_id}", stored, name, recorded)
 
 
@@ -2677,7 +2722,7 @@ def _milestone_plans() -> list[MilestonePlan]:
 def contract(contract_id: str) -> str:
     """A contract's milestones and escrow, and what its reader may do now."""
     me = actor()
-    page = _market().contract_page(me, ContractId(contract_id))  # 403/404 for others
+    page = _market().contract_page(me, ContractId(contract_id), before=_before())  # 403/404
     try:
         project = _market().project_page(me, page.contract.project_id)
     except NotFound:  # a private project its freelancer no longer bids on

@@ -106,12 +106,24 @@ MESSAGES = {"type": "array", "items": {
         "author_id": {"type": "string"}, "kind": {"type": "string"},
         "body": {"type": "string"}, "attachments": {"type": "array", "items": {"type": "string"}},
         "sent_at": {"type": "string", "format": "date-time"}}}}  # fmt: skip
-"""A conversation, an order's or a contract's, oldest first."""
+"""A conversation, an order's or a contract's, oldest first: its latest 50 messages."""
+EARLIER = {
+    "type": ["string", "null"],
+    "description": "the id of the first message shown, when "
+    "messages before it are left: read them with ?before= that id; null when none are",
+}
+BEFORE = {
+    "name": "before",
+    "in": "query",
+    "schema": ID,
+    "description": "the messages before this one (the earlier of the page before)",
+}
 CONTRACT_PAGE = {
     "type": "object",
     "required": ["contract", "funded", "released", "refunded", "held", "next_commands",
-                 "messages"],
+                 "messages", "earlier"],
     "properties": {
+        "earlier": EARLIER,
         "contract": {"type": "object", "required": ["id", "status", "total", "milestones"],
             "properties": {
                 "id": {"type": "string"}, "project_id": {"type": "string"},
@@ -387,7 +399,7 @@ def _document() -> dict[str, Any]:
             "/api/v1/contracts/{contract_id}": {"get": {
                 "operationId": "getContract",
                 "summary": "A contract, its escrow and the caller's next commands",
-                "security": BEARER, "parameters": [_path("contract_id")],
+                "security": BEARER, "parameters": [_path("contract_id"), BEFORE],
                 "responses": {"200": _json(CONTRACT_PAGE), **_errors(401, 403, 404)},
             }},
             "/api/v1/commands/{name}": {"post": {
@@ -436,9 +448,10 @@ def _document() -> dict[str, Any]:
             }},
             "/api/v1/orders/{order_id}": {"get": {
                 "operationId": "getOrder", "summary": "An order and its conversation",
-                "security": BEARER, "parameters": [_path("order_id")],
-                "responses": {"200": _json({"type": "object", "required": ["order", "messages"],
-                    "properties": {"order": ORDER, "messages": MESSAGES}}),
+                "security": BEARER, "parameters": [_path("order_id"), BEFORE],
+                "responses": {"200": _json({"type": "object",
+                    "required": ["order", "messages", "earlier"],
+                    "properties": {"order": ORDER, "messages": MESSAGES, "earlier": EARLIER}}),
                     **_errors(401, 403, 404)},
             }},
             "/api/v1/orders/{order_id}/events": {"post": {

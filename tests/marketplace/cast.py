@@ -116,3 +116,24 @@ def open_request(market, buyer, *, key="rq", moderated=True):
     if moderated:
         market.moderate_request(ADMIN, request, key=f"{key}-moderated")
     return request
+
+
+def hired(market):
+    """A client and a freelancer on the contract of the client's project, just accepted."""
+    client = another(market, "client", "عميل", "العائلة")
+    freelancer = another(market, "freelancer", "مستقل", "العائلة")
+    project = market.post_project(
+        client,
+        category_id=CategoryId("logo-design"),
+        title="هوية بصرية لمتجر عطور",
+        description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
+        bracket=5,
+        duration_days=30,
+    )
+    market.moderate_project(ADMIN, project)
+    bid = market.place_bid(
+        freelancer, project, amount=usd(1200), delivery_days=20, text="أنجز الهوية كاملة بإتقان."
+    )
+    contract = market.hire_bid(client, project, bid)
+    market.answer_offer(freelancer, contract, accept=True)
+    return client, freelancer, contract

@@ -39,6 +39,7 @@ from microgigs.marketplace._marketplace import (
     replays,
     use_case,
 )
+from microgigs.marketplace._reading import MESSAGES_PAGE
 from microgigs.marketplace.commands import NewUpgrade
 from microgigs.payments import FakeGateway, PaymentGateway
 from microgigs.policy import KHAMSAT, MarketplacePolicy
@@ -46,6 +47,7 @@ from microgigs.storage import Storage, open_storage
 
 __all__ = [
     "KEY_LENGTH",
+    "MESSAGES_PAGE",
     "Context",
     "Gateway",
     "Marketplace",

@@ -19,10 +19,10 @@ from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.errors import InvalidType, PermissionDenied
-from microgigs.ids import CategoryId, ContractId, MemberId, ProjectId
+from microgigs.ids import CategoryId, ContractId, MemberId, MessageId, ProjectId
 from microgigs.l10n import format_money, gettext, label
 from microgigs.marketplace._projects import visible_project
-from microgigs.marketplace._reading import ReadSide
+from microgigs.marketplace._reading import ReadSide, latest_messages
 from microgigs.marketplace.commands import COMMANDS, ContractCommand
 from microgigs.money import _CONTEXT, Money
 from microgigs.orders import Message
@@ -205,7 +205,11 @@ class ContractPage:
     reviews_published: bool = attrs.field(default=False, kw_only=True)
     """Whether both reviews are published (else a reader's own one is theirs alone)."""
     messages: tuple[Message, ...] = attrs.field(default=(), kw_only=True)
-    """The contract's conversation, oldest first (``send_contract_message``)."""
+    """The contract's conversation, oldest first (``send_contract_message``): its latest
+    ``MESSAGES_PAGE`` messages."""
+    earlier: MessageId | None = attrs.field(default=None, kw_only=True)
+    """The messages before this one come with ``contract_page(…, before=earlier)``;
+    ``None`` when there are none."""
     fees: Money = attrs.field(kw_only=True)
     """The client's fees paid with the funded milestones."""
     fees_refunded: Money = attrs.field(kw_only=True)
@@ -524,14 +528,20 @@ class ProjectQueries(ReadSide):
         score = sum(c.points for c in contributions) // len(contributions)
         return RankedBid(self._bid_view(bid), score, contributions)
 
-    def contract_page(self, actor: Actor, contract_id: ContractId) -> ContractPage:
-        """A contract with its milestones, its money, and what its reader may do next."""
+    def contract_page(
+        self, actor: Actor, contract_id: ContractId, *, before: MessageId | None = None
+    ) -> ContractPage:
+        """A contract with its milestones, its money, and what its reader may do next.
+
+        Its conversation's latest ``MESSAGES_PAGE`` messages; ``before``: those before that
+        message (``ContractPage.earlier`` names the message to read before next).
+        """
         _acting(actor)
         with self._reading() as uow:
             contract = uow.contracts.get(contract_id)
             parties = (contract.client_id, contract.freelancer_id)
             actor.require_party(parties, _("read this contract"))
-            messages = tuple(uow.orders.messages(contract.conversation_id))
+            messages, earlier = latest_messages(uow, contract.conversation_id, before)
             suspended = frozenset(p for p in parties if not uow.members.can_trade(p))
         published = contract.reviews_published(self.clock.now(), self.policy.projects)
         reviews = tuple(
@@ -551,6 +561,7 @@ class ProjectQueries(ReadSide):
             reviews,
             reviews_published=published,
             messages=messages,
+            earlier=earlier,
             fees=contract.fees(),
             fees_refunded=contract.fees_refunded(),
             fees_kept=contract.fees_kept(),

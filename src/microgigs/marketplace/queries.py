@@ -33,7 +33,15 @@ from microgigs.errors import (
     PermissionDenied,
     ServiceNotAvailable,
 )
-from microgigs.ids import ContractId, MemberId, OrderId, ServiceId, UpgradeId, WithdrawalId
+from microgigs.ids import (
+    ContractId,
+    MemberId,
+    MessageId,
+    OrderId,
+    ServiceId,
+    UpgradeId,
+    WithdrawalId,
+)
 from microgigs.inquiries import Inquiry
 from microgigs.marketplace._orders import UNWINDING
 from microgigs.marketplace._project_queries import (
@@ -50,7 +58,7 @@ from microgigs.marketplace._project_queries import (
     client_stars,
     completed_contracts,
 )
-from microgigs.marketplace._reading import ReadSide
+from microgigs.marketplace._reading import MESSAGES_PAGE, ReadSide, latest_messages
 from microgigs.members import Member, normalize_username
 from microgigs.money import _CONTEXT, Money
 from microgigs.orders import (
@@ -196,6 +204,9 @@ class OrderPage:
     earnings: Split | None = None
     """What the order pays its seller after the policy's commission
     (:meth:`Order.seller_share`): for the seller and admins; ``None`` for the buyer."""
+    earlier: MessageId | None = attrs.field(default=None, kw_only=True)
+    """``messages`` are the latest ``MESSAGES_PAGE``: the messages before this one come
+    with ``order_page(…, before=earlier)``; ``None`` when there are none."""
 
 
 @attrs.frozen
@@ -619,18 +630,26 @@ class Queries(ReadSide):
         with self._reading() as uow:
             return _party_order(uow, actor, order_id)
 
-    def order_page(self, actor: Actor, order_id: OrderId) -> OrderPage:
-        """An order, its conversation, its review, and the events this actor may fire now."""
+    def order_page(
+        self, actor: Actor, order_id: OrderId, *, before: MessageId | None = None
+    ) -> OrderPage:
+        """An order, its conversation, its review, and the events this actor may fire now.
+
+        The conversation's latest ``MESSAGES_PAGE`` messages; ``before``: those before that
+        message (``OrderPage.earlier`` names the message to read before next).
+        """
         with self._reading() as uow:
             order = _party_order(uow, actor, order_id)
+            messages, earlier = latest_messages(uow, order_id, before)
             return OrderPage(
                 order,
-                tuple(uow.orders.messages(order_id)),
+                messages,
                 uow.reviews.for_order(order_id),
                 tuple(self._next_events(uow, order, actor)),
                 None
                 if actor.is_member(order.buyer_id)
                 else order.seller_share(self.policy.ledger.commission),
+                earlier=earlier,
             )
 
     def _next_events(self, uow: UnitOfWork, order: Order, actor: Actor) -> list[OrderEvent]:
@@ -679,11 +698,25 @@ class Queries(ReadSide):
             bought = uow.orders.by_buyer(member_id, status, limit=limit, starting_after=after)
             return [_as_buyer_sees(order) for order in bought]
 
-    def conversation(self, actor: Actor, order_id: OrderId) -> list[Message]:
-        """An order's messages, for its buyer, its seller or an admin."""
+    def conversation(
+        self,
+        actor: Actor,
+        order_id: OrderId,
+        *,
+        limit: int = MESSAGES_PAGE,
+        before: MessageId | None = None,
+    ) -> list[Message]:
+        """An order's latest ``limit`` messages (1 to 100), oldest first, for its parties.
+
+        Its buyer, its seller or an admin. ``before``: the messages before that one (the
+        first of the page read last; one of another conversation is ``NotFound``).
+        """
+        whole_number(_("page size"), limit, 1, 100)
+        if before is not None:
+            _check_id(_("message"), before)
         with self._reading() as uow:
             _party_order(uow, actor, order_id)
-            return uow.orders.messages(order_id)
+            return uow.orders.messages(order_id, limit=limit, before=before)
 
     # --- members and sellers -----------------------------------------------------------------
 

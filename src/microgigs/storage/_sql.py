@@ -36,6 +36,7 @@ from microgigs.ids import (
     EventId,
     InquiryId,
     MemberId,
+    MessageId,
     OrderId,
     RequestId,
     ReviewId,
@@ -437,10 +438,28 @@ class SqlBackend(ABC):
         )
         return [OrderId(str(row[0])) for row in rows]
 
-    def messages(self, order_id: OrderId) -> list[Message]:
-        return self._many(
-            Message, "SELECT doc FROM messages WHERE order_id = ? ORDER BY seq", (order_id,)
+    def messages(
+        self, order_id: OrderId, limit: int | None, before: MessageId | None
+    ) -> list[Message] | None:
+        conditions, params = "order_id = ?", list[object]([order_id])
+        if before is not None:  # messages are only ever added: its place stays where it is
+            rows = self._read(
+                "SELECT seq FROM messages WHERE id = ? AND order_id = ?", (before, order_id)
+            )
+            if not rows:
+                return None
+            conditions += " AND seq < ?"
+            params.append(rows[0][0])
+        if limit is None:
+            return self._many(
+                Message, f"SELECT doc FROM messages WHERE {conditions} ORDER BY seq", params
+            )
+        latest = self._many(
+            Message,
+            f"SELECT doc FROM messages WHERE {conditions} ORDER BY seq DESC LIMIT ?",
+            [*params, limit],
         )
+        return latest[::-1]
 
     def balance(self, account: AccountId) -> Money | None:
         rows = self._read(

@@ -35,6 +35,7 @@ from microgigs.ids import (
     EventId,
     InquiryId,
     MemberId,
+    MessageId,
     OrderId,
     ProjectId,
     RequestId,
@@ -228,7 +229,11 @@ class Backend(Protocol):
     def orders_of(self, asked: PartyOrders) -> list[Order]: ...
     def orders_in_status(self, status: OrderStatus, limit: int) -> list[Order]: ...
     def orders_due(self, now: datetime, limit: int) -> list[OrderId]: ...
-    def messages(self, order_id: OrderId) -> list[Message]: ...
+    def messages(
+        self, order_id: OrderId, limit: int | None, before: MessageId | None
+    ) -> list[Message] | None:
+        """The latest ``limit`` before ``before``, oldest first; ``None``: no such ``before``."""
+
     def balance(self, account: AccountId) -> Money | None: ...
     def transaction_by_key(self, key: str) -> Transaction | None: ...
     def posting(
@@ -735,9 +740,18 @@ class _Orders(_Versioned[OrderId, Order]):
     def add_message(self, message: Message) -> None:
         self.new_messages.append(message)
 
-    def messages(self, order_id: OrderId) -> list[Message]:
+    def messages(
+        self, order_id: OrderId, *, limit: int | None = None, before: MessageId | None = None
+    ) -> list[Message]:
         mine = [m for m in self.new_messages if m.order_id == order_id]
-        return [*self._backend.messages(order_id), *mine]
+        if before is not None and any(m.id == before for m in mine):
+            mine = mine[: [m.id for m in mine].index(before)]
+            before = None
+        stored = self._backend.messages(order_id, limit, before)
+        if stored is None:
+            raise NotFound(kind=_("message"), key=str(before)[:100])
+        found = [*stored, *mine]
+        return found if limit is None else found[-limit:]
 
 
 class _Documents(_Versioned[str, D]):

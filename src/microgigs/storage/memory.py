@@ -33,6 +33,7 @@ from microgigs.ids import (
     EventId,
     InquiryId,
     MemberId,
+    MessageId,
     OrderId,
     RequestId,
     ReviewId,
@@ -170,8 +171,16 @@ class _MemoryBackend:
         due = sorted((at, order_id) for order_id, at in self._timers.items() if at <= now)
         return [OrderId(order_id) for _, order_id in due[:limit]]
 
-    def messages(self, order_id: OrderId) -> list[Message]:
-        return list(self._messages.get(order_id, ()))
+    def messages(
+        self, order_id: OrderId, limit: int | None, before: MessageId | None
+    ) -> list[Message] | None:
+        written = self._messages.get(order_id, [])
+        if before is not None:
+            end = next((i for i, m in enumerate(written) if m.id == before), None)
+            if end is None:
+                return None
+            written = written[:end]
+        return written[-limit:] if limit is not None else list(written)
 
     def balance(self, account: AccountId) -> Money | None:
         return self._book.balance(account)

@@ -34,6 +34,7 @@ from microgigs.ids import (
     EventId,
     InquiryId,
     MemberId,
+    MessageId,
     OrderId,
     ProjectId,
     RequestId,
@@ -336,8 +337,14 @@ class OrderRepository(Repository[OrderId, Order], Protocol):
         """Store a message of an order's conversation."""
         ...
 
-    def messages(self, order_id: OrderId) -> list[Message]:
-        """An order's conversation, oldest first."""
+    def messages(
+        self, order_id: OrderId, *, limit: int | None = None, before: MessageId | None = None
+    ) -> list[Message]:
+        """An order's conversation, oldest first: the latest ``limit`` messages (all without).
+
+        ``before``: only the messages written before that one, which must be one of this
+        conversation's (``NotFound`` otherwise).
+        """
         ...
 
 

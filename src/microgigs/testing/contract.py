@@ -583,6 +583,39 @@ def _pay_from_balance(key: str, minor: int, number: int) -> lg.Transaction:
     )
 
 
+def check_conversations_are_read_a_page_at_a_time(make: Factory) -> None:
+    """An order's latest messages, those before one of them, and NotFound for another's."""
+    with closing(make()) as storage:
+        with storage.unit_of_work() as uow:
+            for number in range(5):
+                uow.orders.add_message(
+                    Message(
+                        MessageId(f"m{number}"),
+                        OrderId("O1"),
+                        BUYER_ID,
+                        MessageKind.MESSAGE,
+                        f"رسالة {number}",
+                        (),
+                        EPOCH + timedelta(minutes=number),
+                    )
+                )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+
+            def bodies(**page: object) -> list[str]:
+                found = uow.orders.messages(OrderId("O1"), **page)  # type: ignore[arg-type]
+                return [m.body for m in found]
+
+            assert [f"رسالة {n}" for n in range(5)] == bodies()
+            assert ["رسالة 3", "رسالة 4"] == bodies(limit=2)
+            assert ["رسالة 1", "رسالة 2"] == bodies(limit=2, before=MessageId("m3"))
+            assert ["رسالة 0"] == bodies(before=MessageId("m1"))
+            assert [] == uow.orders.messages(OrderId("O2"), limit=2)
+            _refused_with(
+                NotFound, lambda: uow.orders.messages(OrderId("O2"), before=MessageId("m3"))
+            )
+
+
 def check_ledger_posts_whole_transactions(make: Factory) -> None:
     """Posting moves every balance of the transaction; the audit finds nothing wrong."""
     with closing(make()) as storage:
@@ -2035,6 +2068,7 @@ CHECKS: Final = (
     check_a_failed_unit_of_work_leaves_nothing,
     check_listings_order_filter_and_search,
     check_listing_changes_apply_to_the_listing_as_stored,
+    check_conversations_are_read_a_page_at_a_time,
     check_ranked_search_finds_what_a_reader_means,
     check_search_reaches_a_bounded_depth,
     check_search_orders_partial_matches_by_the_querys_category,
