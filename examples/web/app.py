@@ -1296,6 +1296,7 @@ def account() -> str | Response:
         contracts=paid_into[:5],
         titles={c.id: _project_title(me, c.project_id) for c in paid_into[:5]},
         inquiries=market.inquiries(me),
+        waiting=_waiting(me),
     )
 
 
@@ -1817,7 +1818,57 @@ def dashboard() -> str:
         upgrade_slots=_market().policy.catalog.max_upgrades,  # every upgrade the rules allow
         withdrawal_minimum=_market().policy.ledger.withdrawal_minimum,
         clearance=_clearance_words(desk.balances.member_id),
+        waiting=_waiting(me),
     )
+
+
+@attrs.frozen
+class _Waiting:
+    """A line of what waits for the member: where, what of, what to do, by when."""
+
+    href: str
+    title: str
+    what: tuple[str, str]
+    due: datetime | None = None
+
+
+_ORDER_MOVES: Final = (  # the first of an order's moves that names what waits
+    (OrderEvent.ACCEPT_CANCELLATION,
+     ("طلب إلغاء بانتظار ردك", "A request to cancel awaits your answer")),
+    (OrderEvent.DELIVER, ("سلّم العمل", "Deliver the work")),
+    (OrderEvent.ACCEPT,
+     ("استلم التسليم أو اطلب تعديلًا", "Accept the delivery or ask for changes")),
+    (OrderEvent.SEND_INSTRUCTIONS,
+     ("أرسل تعليمات الطلب ليبدأ البائع", "Send the instructions so the seller starts")),
+)  # fmt: skip
+_CONTRACT_MOVES: Final = {
+    "answer_offer": ("عرض عمل بانتظار ردك", "A job offer awaits your answer"),
+    "fund_milestone": ("موّل دفعة ليبدأ العمل", "Fund a milestone so the work starts"),
+    "submit_milestone": ("سلّم الدفعة الممولة", "Submit the funded milestone"),
+    "approve_milestone": ("راجع التسليم واعتمده", "Review the submission and approve it"),
+    "answer_proposal": ("اقتراح دفعات بانتظار ردك", "A proposal of milestones awaits your answer"),
+    "answer_end": ("طلب إنهاء العقد بانتظار ردك", "A request to end the contract awaits you"),
+    "answer_contract_cancellation":
+        ("طلب إلغاء العقد بانتظار ردك", "A request to cancel the contract awaits you"),
+}  # fmt: skip
+
+
+def _waiting(me: Actor) -> list[_Waiting]:
+    """What waits for the member's move, orders first (a walk-through: nothing said so)."""
+    market = _market()
+    found = [
+        _Waiting(
+            f"/orders/{w.order.id}",
+            w.order.service.title,
+            next(words for move, words in _ORDER_MOVES if move in w.moves),
+            None if w.order.next_due is None else w.order.next_due.at,
+        )
+        for w in market.orders_waiting(me)
+    ]
+    for w in market.contracts_waiting(me):
+        title = _project_title(me, w.contract.project_id) or ""
+        found.append(_Waiting(f"/contracts/{w.contract.id}", title, _CONTRACT_MOVES[w.moves[0]]))
+    return found
 
 
 def _clearance_words(member_id: MemberId) -> str:

@@ -118,8 +118,11 @@ def open_request(market, buyer, *, key="rq", moderated=True):
     return request
 
 
-def hired(market):
-    """A client and a freelancer on the contract of the client's project, just accepted."""
+def hired(market, *, accept=True):
+    """A client and a freelancer on the contract of the client's project, just accepted.
+
+    With ``accept=False``, the contract is the client's offer, not yet answered.
+    """
     client = another(market, "client", "عميل", "العائلة")
     freelancer = another(market, "freelancer", "مستقل", "العائلة")
     project = market.post_project(
@@ -135,5 +138,6 @@ def hired(market):
         freelancer, project, amount=usd(1200), delivery_days=20, text="أنجز الهوية كاملة بإتقان."
     )
     contract = market.hire_bid(client, project, bid)
-    market.answer_offer(freelancer, contract, accept=True)
+    if accept:
+        market.answer_offer(freelancer, contract, accept=True)
     return client, freelancer, contract

@@ -422,6 +422,34 @@ class ProjectQueries(ReadSide):
             found = uow.contracts.of_member(member, limit=limit, starting_after=after)
         return [attrs.evolve(c, client_review=None, freelancer_review=None) for c in found]
 
+    def contracts_waiting(self, actor: Actor) -> list[ContractWaiting]:
+        """The member's contracts, as client and as freelancer, whose next move is theirs.
+
+        Each with the commands expected of them now: answer an offer, a proposal, an early
+        end or a request to cancel; fund the work when nothing is held for it; submit a
+        funded milestone; approve a submitted one. Among their 100 newest contracts,
+        newest first.
+        """
+        _acting(actor)
+        member = actor.acting_member(_("read your contracts"))
+        now, policy = self.clock.now(), self.policy.projects
+        found = []
+        with self._reading() as uow:
+            for contract in uow.contracts.of_member(member, limit=_WAITING_READ):
+                if contract.status.is_finished:
+                    continue
+                parties = (contract.client_id, contract.freelancer_id)
+                suspended = frozenset(p for p in parties if not uow.members.can_trade(p))
+                commands = next_commands(contract, actor, now, policy, suspended)
+                moves = tuple(
+                    c
+                    for c in _EXPECTED
+                    if c in commands and (c != "fund_milestone" or contract.held().is_zero())
+                )
+                if moves:
+                    found.append(ContractWaiting(contract, moves))
+        return found
+
     def project_page(self, actor: Actor | None, project_id: ProjectId) -> ProjectPage:
         """A project and the bids its reader may see (with the net after commission)."""
         _reader(actor)
@@ -567,6 +595,27 @@ class ProjectQueries(ReadSide):
             fees_kept=contract.fees_kept(),
             offer_acceptable="answer_offer" in commands and not suspended,
         )
+
+
+@attrs.frozen
+class ContractWaiting:
+    """A contract whose next move is its reader's, and the commands expected of them now."""
+
+    contract: Contract
+    moves: tuple[str, ...]
+
+
+_EXPECTED: Final = (
+    "answer_offer",
+    "fund_milestone",
+    "submit_milestone",
+    "approve_milestone",
+    "answer_proposal",
+    "answer_end",
+    "answer_contract_cancellation",
+)
+"""A side's commands a contract waits for (the others, a side may send or not)."""
+_WAITING_READ: Final = 100
 
 
 def completed_contracts(uow: UnitOfWork, freelancer_id: MemberId, *, limit: int) -> list[Contract]:

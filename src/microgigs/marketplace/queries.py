@@ -23,6 +23,7 @@ from microgigs._checks import page_cursor, whole_number, yes_or_no
 from microgigs._text import _
 from microgigs.actors import Actor, Role
 from microgigs.catalog import Cart, CartLine, Service, ServiceStatus
+from microgigs.clock import CALENDARS_END
 from microgigs.errors import (
     CurrencyMismatch,
     EmailNotVerified,
@@ -317,6 +318,32 @@ class Dashboard:
 
 
 @attrs.frozen
+class OrderWaiting:
+    """An order whose next move is its reader's, and the moves expected of them now."""
+
+    order: Order
+    moves: tuple[OrderEvent, ...]
+
+
+_EXPECTED: Final = frozenset(
+    {
+        OrderEvent.SEND_INSTRUCTIONS,
+        OrderEvent.DELIVER,
+        OrderEvent.ACCEPT,
+        OrderEvent.ACCEPT_CANCELLATION,
+        OrderEvent.REFUSE_CANCELLATION,
+    }
+)
+"""A party's moves that an order waits for (the others, a party may make or not)."""
+_OPEN: Final = (
+    OrderStatus.AWAITING_INSTRUCTIONS,
+    OrderStatus.IN_PROGRESS,
+    OrderStatus.AWAITING_ACCEPTANCE,
+)
+"""The statuses in which an order waits for a party (a disputed one waits for an admin)."""
+
+
+@attrs.frozen
 class ModerationQueue:
     """What waits for an admin: services and requests to review, disputes to decide."""
 
@@ -327,6 +354,12 @@ class ModerationQueue:
     """Project mode: contracts with a disputed milestone, the longest waiting first."""
     paused: tuple[Service, ...] = ()
     """Services the team paused (only the team puts them back on sale), longest first."""
+
+
+def _soonest_due(waiting: OrderWaiting) -> tuple[datetime, datetime, str]:
+    order = waiting.order
+    due = CALENDARS_END if order.next_due is None else order.next_due.at
+    return due, order.placed_at, order.id
 
 
 def _own(actor: Actor, action: str) -> MemberId:
@@ -697,6 +730,31 @@ class Queries(ReadSide):
                 return uow.orders.by_seller(member_id, status, limit=limit, starting_after=after)
             bought = uow.orders.by_buyer(member_id, status, limit=limit, starting_after=after)
             return [_as_buyer_sees(order) for order in bought]
+
+    def orders_waiting(self, actor: Actor, *, limit: int = 50) -> list[OrderWaiting]:
+        """The member's open orders, bought and sold, whose next move is theirs.
+
+        Each with the moves expected of them now: send the instructions, deliver, accept
+        the delivery, answer a request to cancel. The soonest due first (an order whose
+        timer runs out decides by itself), then the oldest; at most ``limit`` (1 to 100) of
+        each status, as buyer and as seller.
+        """
+        whole_number(_("page size"), limit, 1, 100)
+        found = []
+        with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("list orders"))
+            for status in _OPEN:
+                for order in (
+                    *uow.orders.by_seller(member_id, status, limit=limit),
+                    *(
+                        _as_buyer_sees(o)
+                        for o in uow.orders.by_buyer(member_id, status, limit=limit)
+                    ),
+                ):
+                    moves = tuple(e for e in self._next_events(uow, order, actor) if e in _EXPECTED)
+                    if moves:
+                        found.append(OrderWaiting(order, moves))
+        return sorted(found, key=_soonest_due)
 
     def conversation(
         self,

@@ -1,0 +1,42 @@
+"""The dashboard and the account page say what waits for the member's move.
+
+A walk-through (2026-12-07): nothing told a seller that an order, a contract's offer or a
+request to cancel waited for her; a buyer's request to cancel went through unanswered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from forms import log_in
+
+from microgigs.actors import Actor
+from microgigs.orders import OrderEvent
+
+
+def test_the_sellers_dashboard_lists_what_waits_for_her(app, host):
+    sara = app.test_client()
+    log_in(sara, "sara_designs@example.com")
+    seller = Actor.member(host.market.profile_by_username("sara_designs").member_id)
+    waiting = host.market.orders_waiting(seller)
+    assert waiting  # the demo leaves her orders to deliver
+    page = sara.get("/dashboard").data.decode()
+    box = re.search(r'<section class="box waiting" id="waiting">(.*?)</section>', page, re.S)
+    assert box is not None
+    for item in waiting:
+        assert f'href="/orders/{item.order.id}"' in box.group(1)
+    assert f"({len(waiting) + len(host.market.contracts_waiting(seller))})" in box.group(1)
+
+
+def test_a_request_to_cancel_waits_on_the_sellers_dashboard(app, host):
+    seller = Actor.member(host.market.profile_by_username("noura_writes").member_id)
+    order = next(
+        w.order for w in host.market.orders_waiting(seller) if w.moves == (OrderEvent.DELIVER,)
+    )
+    host.market.request_cancellation(Actor.member(order.buyer_id), order.id, "تغيرت خطتي")
+    noura = app.test_client()
+    log_in(noura, "noura_writes@example.com")
+    page = noura.get("/dashboard").data.decode()
+    line = re.search(rf'<li><a href="/orders/{order.id}">.*?</li>', page, re.S)
+    assert line is not None
+    assert "طلب إلغاء بانتظار ردك" in line.group(0)
