@@ -21,7 +21,7 @@ def test_the_sellers_dashboard_lists_what_waits_for_her(app, host):
     waiting = host.market.orders_waiting(seller)
     assert waiting  # the demo leaves her orders to deliver
     page = sara.get("/dashboard").data.decode()
-    box = re.search(r'<section class="box waiting" id="waiting">(.*?)</section>', page, re.S)
+    box = re.search(r'<section class="box waiting" id="waiting">(.*?)</section>', page, re.DOTALL)
     assert box is not None
     for item in waiting:
         assert f'href="/orders/{item.order.id}"' in box.group(1)
@@ -37,6 +37,6 @@ def test_a_request_to_cancel_waits_on_the_sellers_dashboard(app, host):
     noura = app.test_client()
     log_in(noura, "noura_writes@example.com")
     page = noura.get("/dashboard").data.decode()
-    line = re.search(rf'<li><a href="/orders/{order.id}">.*?</li>', page, re.S)
+    line = re.search(rf'<li><a href="/orders/{order.id}">.*?</li>', page, re.DOTALL)
     assert line is not None
     assert "طلب إلغاء بانتظار ردك" in line.group(0)
