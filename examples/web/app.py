@@ -2524,17 +2524,19 @@ def project(project_id: str) -> str:
 
 
 def _bracket_labels() -> list[str]:
-    """Each budget bracket as an option's text: "$25.00 – $50.00" kept left to right.
+    """Each budget bracket as an option's text, the lower amount read first, as on a card.
 
-    An ``<option>`` holds text only, so the amounts sit in one isolate (LRI … PDI) rather
-    than a ``<bdi>``: in Arabic the two amounts would otherwise swap places.
+    An ``<option>`` holds text only, so each amount sits in its own left-to-right isolate
+    (LRI … PDI) rather than a ``<bdi>``, and the range in one of the page's direction (RLI
+    in Arabic): a walk-through read «50.00 – 25.00» where a card said «25.00 – 50.00».
     """
 
     def shown(amount: Money) -> str:
-        return format_money(amount, g.lang).strip("\u200f\u200e")
+        return "\u2066" + format_money(amount, g.lang).strip("\u200f\u200e") + "\u2069"
 
+    outer = "\u2067" if g.lang == "ar" else "\u2066"
     return [
-        f"\u2066{shown(low)} – {shown(high)}\u2069"
+        f"{outer}{shown(low)} – {shown(high)}\u2069"
         for low, high in _market().policy.projects.brackets
     ]
 

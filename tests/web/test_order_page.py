@@ -218,9 +218,15 @@ def test_a_delivery_past_its_days_says_the_order_completes_shortly_and_offers_on
 def test_a_completed_order_says_the_earnings_are_pending_not_paid_out(app, host):
     # a walk-through (2026-12-07): «وحُوِّل الربح للبائع» while the seller's dashboard showed
     # nothing to withdraw: the earnings wait in pending for the clearance period
-    order, _seller, buyer = _order_in(host, OrderStatus.COMPLETED)
-    client = _logged_in(app, buyer)
-    said = re.search(
-        r'id="completed-means">(.*?)</small>', client.get(f"/orders/{order.id}").data.decode()
+    # (a later walk-through: the buyer was told of the seller's pending earnings; the
+    # buyer reads that the payment is now the seller's, the seller where it waits)
+    order, seller, buyer = _order_in(host, OrderStatus.COMPLETED)
+    to_buyer, to_seller = (
+        re.search(
+            r'id="completed-means">(.*?)</small>',
+            _logged_in(app, who).get(f"/orders/{order.id}").data.decode(),
+        ).group(1)
+        for who in (buyer, seller)
     )
-    assert "أرباحه المعلّقة حتى تصير قابلة للسحب" in said.group(1)
+    assert "اكتمل الطلب، وصار المبلغ من حق البائع" == to_buyer
+    assert "أرباحه المعلّقة حتى تصير قابلة للسحب" in to_seller

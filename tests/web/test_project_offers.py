@@ -65,7 +65,10 @@ def test_a_client_offers_a_contract_from_a_freelancers_profile(app, host, projec
     assert f'action="{profile}/offer"' in page
     assert f'<option value="{project["id"]}"' in page  # his open project, to choose
     # its budget first (a phone cuts the end of a long title), which the amount must lie in
-    assert f"\u2066250.00\xa0US$ – 500.00\xa0US$\u2069 · {TITLE}</option>" in page
+    # (each amount left to right, the range right to left: the lower read first, as on a
+    # card; a walk-through read «500 – 250»)
+    bracket = "\u2067\u2066250.00\xa0US$\u2069 – \u2066500.00\xa0US$\u2069\u2069"
+    assert f"{bracket} · {TITLE}</option>" in page
     english = app.test_client()
     log_in(english, "ahmad@example.com")
     english.get("/lang/en")
