@@ -3286,7 +3286,9 @@ def register() -> str | Response:
         return redirect(url_for("login"), 303)
     _log_in(account.member_id, is_admin=False)
     send_verification(account.member_id, account.email)  # after: a log-in starts afresh
-    return redirect(url_for("account"), 303)
+    # on to where the visitor was going (a walk-through: an order being chosen was lost)
+    going = form.get("next")
+    return redirect(local(going) if going else url_for("account"), 303)
 
 
 _FIELDS_REFUSED: Final = (

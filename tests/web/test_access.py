@@ -408,3 +408,29 @@ def test_the_apis_text_search_is_ranked_by_relevance_unless_told_otherwise(app, 
     found = client.get("/api/v1/services", query_string={"q": "تصميم شعار"}).json
     ranked = host.market.search(ListingQuery(text="تصميم شعار"))
     assert [s.service_id for s in ranked.listings] == [s["id"] for s in found["services"]]
+
+
+def test_signing_up_from_the_log_in_goes_on_to_where_the_visitor_was_going(app):
+    # a walk-through (2026-12-07): a visitor choosing an upgrade and a quantity, sent to
+    # log in, followed «أنشئ حسابًا جديدًا» and landed on /account, the choice lost
+    client = app.test_client()
+    going = "/services/S1/buy?quantity=2"
+    login = client.get(f"/login?next={going}").data.decode()
+    sign_up = re.search(r'href="([^"]+)" id="sign-up"', login).group(1).replace("&amp;", "&")
+    form = client.get(sign_up).data.decode()
+    kept = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+    assert going == kept
+    made = client.post("/register", data={
+        "csrf": csrf_of(form.encode()), "username": "going_on", "email": "going@example.com",
+        "first_name": "سلمى", "family_name": "علي", "password": "long-enough-password",
+        "next": kept,
+    })  # fmt: skip
+    assert (303, going) == (made.status_code, made.headers["Location"])
+    elsewhere = app.test_client()
+    form = elsewhere.get("/register?next=https://evil.example/").data.decode()
+    made = elsewhere.post("/register", data={
+        "csrf": csrf_of(form.encode()), "username": "not_away", "email": "away@example.com",
+        "first_name": "سلمى", "family_name": "علي", "password": "long-enough-password",
+        "next": "https://evil.example/",
+    })  # fmt: skip
+    assert "evil" not in made.headers["Location"]
