@@ -147,6 +147,9 @@ from microgigs.projects import (
     Visibility,
 )
 from microgigs.ranking import ListingQuery, Ordering, highlight, matches
+from microgigs.requests import TEXT_LENGTH as REQUEST_TEXT_LENGTH
+from microgigs.requests import TITLE_LENGTH as REQUEST_TITLE_LENGTH
+from microgigs.requests import request_refusals
 from microgigs.testing.demo import ADMIN_ID, BUYERS, DEMO_DAYS, SELLERS, load_demo
 
 log = logging.getLogger("microgigs.web")
@@ -2245,24 +2248,50 @@ def requests_page() -> str:
         mine=page.mine,
         totals=totals,
         balance=_market().balances(me).wallet if totals and me is not None else None,
+        request_title=REQUEST_TITLE_LENGTH,  # said under each field before any refusal
+        request_text=REQUEST_TEXT_LENGTH,
     )
 
 
 @pages.post("/requests")
 def post_request() -> Response:
+    """A request for a service, sent for review; every field refused is said at once.
+
+    A walk-through: the form said the budget, then the title, then the details, one a try
+    (``request_refusals``, as the publish form's ``service_refusals``).
+    """
     form = request.form
+    problems: dict[str, str] = {}
+    read = partial(_read_field, problems)
+    category = read("category", _category)
+    budget = read("budget", partial(_optional_amount, "budget"))
+    refusals = request_refusals(
+        _market().policy.catalog,
+        title=form.get("title", ""),
+        description=form.get("description", ""),
+        budget=budget,
+    )
+    for field, error in refusals.items():
+        problems.setdefault(field, _said(error, g.lang))
+    if problems or category is None:
+        _refuse_fields(problems, _REQUEST_FIELDS)
+        return back(url_for("requests_page") + "#post")
     command(
         lambda k: _market().post_request(
             actor(),
-            category_id=_category(),
+            category_id=category,
             title=form.get("title", ""),
             description=form.get("description", ""),
-            budget=_optional_amount("budget"),
+            budget=budget,
             key=k,
         ),
         ("أُرسل طلبك للمراجعة", "Your request was sent for review"),
     )
     return redirect(url_for("requests_page"), 303)
+
+
+_REQUEST_FIELDS: Final = ("title", "category", "description", "budget")
+"""The fields of the form that posts a request, in its order: its refusals are said so."""
 
 
 @pages.post("/requests/<request_id>/offers")

@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import one_with_id, plain_text, whole_number
+from microgigs._checks import checked_fields, one_with_id, plain_text, whole_number
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
@@ -21,6 +21,7 @@ from microgigs.catalog import ServiceSnapshot, check_price
 from microgigs.clock import later, utc
 from microgigs.errors import (
     InvalidType,
+    MicrogigsError,
     NotFound,
     OfferExists,
     OwnService,
@@ -32,10 +33,19 @@ from microgigs.ids import CategoryId, MemberId, OfferId, OrderId, RequestId, Ser
 from microgigs.money import Money
 from microgigs.policy import CatalogPolicy
 
-__all__ = ["Offer", "RequestStatus", "ServiceRequest"]
+__all__ = [
+    "TEXT_LENGTH",
+    "TITLE_LENGTH",
+    "Offer",
+    "RequestStatus",
+    "ServiceRequest",
+    "request_refusals",
+]
 
-_TEXT: Final = (10, 2000)
-_TITLE: Final = (10, 120)
+TEXT_LENGTH: Final = (10, 2000)
+"""How many characters a request's description and an offer's message hold."""
+TITLE_LENGTH: Final = (10, 120)
+"""How many characters a request's title holds."""
 
 
 class RequestStatus(LabelledEnum):
@@ -72,6 +82,49 @@ class Offer:
     delivery_days: int | None = None
 
 
+def request_refusals(
+    policy: CatalogPolicy, *, title: str, description: str, budget: Money | None = None
+) -> dict[str, MicrogigsError]:
+    """Every field of a request the rules refuse, by name, in a form's order.
+
+    ``post_request`` raises the first, by the same checks; a host's form names them all
+    at once (a walk-through: the budget was refused, then the title, then the details).
+    Empty when every field passes.
+
+    >>> from microgigs.policy import KHAMSAT
+    >>> list(request_refusals(KHAMSAT.catalog, title="شعار", description="قصير",
+    ...                       budget=Money(1, "USD")))
+    ['title', 'description', 'budget']
+    """
+    return _content(policy, title=title, description=description, budget=budget)[1]
+
+
+def _content(
+    policy: CatalogPolicy, *, title: str, description: str, budget: Money | None
+) -> tuple[dict[str, object], dict[str, MicrogigsError]]:
+    """A request's texts checked (each as kept) and each refusal, in a form's order."""
+    step = Money(1, policy.base_price_min.currency)  # any amount in the price range
+
+    def budget_allowed() -> Money | None:
+        if budget is None:
+            return None
+        return check_price(_("budget"), budget, policy.base_price_min, policy.unit_price_max, step)
+
+    return checked_fields(
+        (
+            (
+                "title",
+                lambda: message_text(_("request title"), title, TITLE_LENGTH, multiline=False),
+            ),
+            (
+                "description",
+                lambda: message_text(_("request description"), description, TEXT_LENGTH),
+            ),
+            ("budget", budget_allowed),
+        )
+    )
+
+
 @attrs.define(slots=True)
 class ServiceRequest:
     """A buyer's request for a service nobody offers yet."""
@@ -104,17 +157,17 @@ class ServiceRequest:
         now: datetime,
         policy: CatalogPolicy,
     ) -> ServiceRequest:
-        """A new request, waiting for review."""
+        """A new request, waiting for review; the first of ``request_refusals`` is raised."""
         when = utc(now)
-        if budget is not None:  # any amount in the price range: a step of one minor unit
-            step = Money(1, policy.base_price_min.currency)
-            check_price(_("budget"), budget, policy.base_price_min, policy.unit_price_max, step)
+        checked, refused = _content(policy, title=title, description=description, budget=budget)
+        if refused:
+            raise next(iter(refused.values()))
         return cls(
             id=request_id,
             buyer_id=buyer_id,
             category_id=category_id,
-            title=message_text(_("request title"), title, _TITLE, multiline=False),
-            description=message_text(_("request description"), description, _TEXT),
+            title=str(checked["title"]),
+            description=str(checked["description"]),
             created_at=when,
             expires_at=later(when, policy.request_lifetime),
             budget=budget,
@@ -166,7 +219,7 @@ class ServiceRequest:
             raise RequestClosed(request_id=self.id)
         if any(o.seller_id == seller_id for o in self.offers):
             raise OfferExists(request_id=self.id)
-        text = message_text(_("message"), message, _TEXT)
+        text = message_text(_("message"), message, TEXT_LENGTH)
         if service is not None:
             if service.seller_id != seller_id:  # a public service, but not theirs to offer
                 raise PermissionDenied(

@@ -97,3 +97,24 @@ def test_a_price_typed_beside_a_chosen_service_is_refused_not_dropped(app):
     assert 'class="flash error"' in after
     assert "خدمة، أو سعر ومدة تسليم، لا الأمرين معًا" in after
     assert f'action="/requests/{request_id}/offers"' in after  # no offer was made
+
+
+def test_a_refused_request_says_every_field_at_the_form_and_keeps_what_was_typed(app):
+    # a walk-through (2026-12-07): «شعار», «قصير» and «٢٠ دولار» were refused one a try,
+    # the budget first, each as a banner two screens above the form on a phone
+    ahmad = app.test_client()
+    log_in(ahmad, "ahmad@example.com")
+    page = ahmad.get("/requests").data.decode()
+    assert "من 10 إلى 120 حرف" in page  # said before anything is refused
+    sent = ahmad.post("/requests", data={
+        "csrf": csrf_of(page.encode()), "next": "/requests#post", "title": "شعار",
+        "category": "logo-design", "description": "قصير", "budget": "٢٠ دولار",
+    })  # fmt: skip
+    assert (303, "/requests#post") == (sent.status_code, sent.headers["Location"])
+    form = ahmad.get("/requests").data.decode()
+    said = re.search(r'<p class="refused" role="alert">(.*?)</p>', form).group(1).split("<br>")
+    assert 3 == len(said)
+    assert ["عنوان الطلب", "وصف الطلب", "الميزانية"] == [
+        next(w for w in ("عنوان الطلب", "وصف الطلب", "الميزانية") if w in line) for line in said
+    ]
+    assert 'value="شعار"' in form
