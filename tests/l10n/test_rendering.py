@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from microgigs.errors import ContactDetailsNotAllowed, CurrencyMismatch
+from microgigs.errors import ContactDetailsNotAllowed, CurrencyMismatch, PriceNotAllowed
 from microgigs.l10n import format_money, translate_error
 from microgigs.money import Money
 
@@ -49,9 +49,21 @@ def test_arabic_money_and_messages_render_right_to_left(browser):
         ("link", "رابط"),
         ("phone, email", "رقم الجوال، البريد الإلكتروني"),
         ("phone, link", "رقم الجوال، رابط"),
+        ("handle", "حساب تواصل اجتماعي"),
+        ("phone, handle", "رقم الجوال، حساب تواصل اجتماعي"),
     ],
 )
 def test_the_contact_details_found_are_named_in_arabic(found, arabic):
     # the kinds were joined in English before translation: «(phone, link)» in an Arabic page
     said = translate_error(ContactDetailsNotAllowed(found=found), "ar")
     assert f"({arabic})" in said
+
+
+def test_a_price_off_its_step_is_not_called_out_of_range_in_arabic():
+    # a walk-through (2026-12-07): $5.50 read «خارج المسموح (من 5 إلى 255)», inside it
+    usd = {"minimum": Money(500, "USD"), "maximum": Money(25500, "USD"), "step": Money(500, "USD")}
+    said = translate_error(
+        PriceNotAllowed(field="base price", price=Money(550, "USD"), **usd), "ar"
+    )
+    assert "خارج" not in said
+    assert "بمضاعفات" in said
