@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from forms import log_in
 
+from microgigs.actors import Actor
+from microgigs.ids import CategoryId
+from microgigs.projects import ContractStatus
 from microgigs.ranking import ListingQuery, Ordering
 
 
@@ -44,3 +48,36 @@ def test_a_budgets_lower_amount_is_read_first_in_both_languages(app):
         assert first.startswith(isolate + "\u2066")  # the range in the page's direction
         low, high = (re.sub(r"[^\d.]", "", a) for a in first.split(" – "))
         assert float(low) < float(high)
+
+
+def test_a_project_under_review_is_sent_not_posted_and_a_late_contract_says_so(app, host):
+    hind = app.test_client()
+    log_in(hind, "hind@example.com")
+    client = Actor.member(host.market.profile_by_username("hind").member_id)
+    now = host.market.clock.now()
+    late = [
+        c
+        for c in host.market.my_contracts(client)
+        if c.status is ContractStatus.ACTIVE
+        and c.started_at is not None
+        and c.started_at + timedelta(days=c.delivery_days) < now
+        and host.market.contract_page(client, c.id).funded.minor
+    ]
+    assert late  # the demo's contract of hind's is past its days
+    page = hind.get(f"/contracts/{late[0].id}").data.decode()
+    assert '<span class="late" id="late">متأخر</span>' in page
+    ahmad = app.test_client()
+    log_in(ahmad, "ahmad@example.com")
+    buyer = Actor.member(host.market.profile_by_username("ahmad").member_id)
+    host.market.post_project(
+        buyer,
+        category_id=CategoryId("logo-design"),
+        title="مشروع بانتظار المراجعة",
+        description="وصف مشروع ينتظر مراجعة فريق الموقع قبل أن يُنشر للمستقلين.",
+        bracket=1,
+        duration_days=10,
+    )
+    mine = ahmad.get("/projects/mine").data.decode()
+    row = re.search(r"مشروع بانتظار المراجعة.*?</tr>", mine, re.DOTALL).group(0)
+    assert "أُرسل في" in row
+    assert "نُشر في" not in row
