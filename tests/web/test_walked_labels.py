@@ -81,3 +81,12 @@ def test_a_project_under_review_is_sent_not_posted_and_a_late_contract_says_so(a
     row = re.search(r"مشروع بانتظار المراجعة.*?</tr>", mine, re.DOTALL).group(0)
     assert "أُرسل في" in row
     assert "نُشر في" not in row
+
+
+def test_a_service_page_says_how_many_times_a_service_may_be_ordered(app, host):
+    listing = host.market.search(ListingQuery(limit=1)).listings[0]
+    page = app.test_client().get(f"/services/{listing.service_id}").data.decode()
+    most = host.market.policy.catalog.quantity_max
+    rule = re.search(r'id="quantity-rule">(.*?)</small>', page).group(1)
+    assert f"من 1 إلى {most}" == rule
+    assert f'max="{most}"' in page
