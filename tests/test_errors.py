@@ -131,17 +131,19 @@ def test_a_value_left_out_is_said_to_be_nothing_not_python_s_nonetype():
             "comment must be at most 2000 characters of plain text.",
             # no counted noun after the number: «2000 حرفًا» was wrong Arabic (a hundred, a
             # thousand take «حرفٍ»), whatever the number a policy sets
-            "التعليق: يلزم نص عادي، عدد حروفه 2000 على الأكثر.",
+            "التعليق: يجب ألا يزيد عدد حروفه على 2000.",
         ),
         (
             MilestonesMismatch(total=Money.of(60, "USD"), count=1, minimum=Money.of(5, "USD")),
             "A contract here has one milestone, of the whole 60.00 USD (at least 5.00 USD).",
             "للعقد هنا دفعة واحدة",
         ),
+        # a walk-through (2026-12-07): «يلزم نص عادي» told a title too short that it was
+        # not plain text; what is wrong is its length (a character is said by name)
         (
             InvalidText(field="comment", minimum=1, maximum=2000),
             "comment must be 1 to 2000 characters of plain text.",
-            "التعليق: يلزم نص عادي، عدد حروفه من 1 إلى 2000.",
+            "التعليق: يجب أن يكون عدد حروفه من 1 إلى 2000.",
         ),
     ],
 )

@@ -95,7 +95,7 @@ def test_an_arabic_refusal_names_what_was_written_and_agrees_with_it(market):
             description="شعار متحرك بثلاث ثوانٍ لقناة يوتيوب عن الطبخ، بألوان دافئة.",
         )
     said = translate_error(refused.value, "ar")
-    assert said.startswith("عنوان الطلب: يلزم نص عادي، عدد حروفه من")
+    assert said.startswith("عنوان الطلب: يجب أن يكون عدد حروفه من")
     with pytest.raises(NotPositive) as refused_amount:
         market.top_up(buyer, usd(0), Gateway.CARD)
     assert translate_error(refused_amount.value, "ar").startswith("يجب أن تكون قيمة المبلغ")
