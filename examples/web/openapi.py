@@ -25,6 +25,18 @@ from microgigs.ranking import Ordering
 from microgigs.withdrawals import WithdrawalStatus
 
 ID = {"type": "string", "minLength": 1, "maxLength": 100}
+
+
+def _cursor(description: str) -> dict[str, Any]:
+    """An id that says where a list goes on, or ``null`` where it ends."""
+    return {"type": ["string", "null"], "description": description}
+
+
+def _query(name: str, description: str) -> dict[str, Any]:
+    """An id given in the query string."""
+    return {"name": name, "in": "query", "schema": ID, "description": description}
+
+
 TEXT = {"type": "string", "maxLength": 5000}
 AMOUNT = {"type": "string", "pattern": "^[0-9]{1,7}(\\.[0-9]{1,2})?$", "example": "25.00"}
 MONEY = {"type": "string", "example": "25.00"}
@@ -107,17 +119,11 @@ MESSAGES = {"type": "array", "items": {
         "body": {"type": "string"}, "attachments": {"type": "array", "items": {"type": "string"}},
         "sent_at": {"type": "string", "format": "date-time"}}}}  # fmt: skip
 """A conversation, an order's or a contract's, oldest first: its latest 50 messages."""
-EARLIER = {
-    "type": ["string", "null"],
-    "description": "the id of the first message shown, when "
-    "messages before it are left: read them with ?before= that id; null when none are",
-}
-BEFORE = {
-    "name": "before",
-    "in": "query",
-    "schema": ID,
-    "description": "the messages before this one (the earlier of the page before)",
-}
+EARLIER = _cursor(
+    "the id of the first message shown, when messages before it are left: read them with "
+    "?before= that id; null when none are"
+)
+BEFORE = _query("before", "the messages before this one (the earlier of the page before)")
 CONTRACT_PAGE = {
     "type": "object",
     "required": ["contract", "funded", "released", "refunded", "held", "next_commands",
@@ -169,15 +175,13 @@ WITHDRAWAL = {
 PAGE = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
                                                 "default": 50}},
-    {"name": "starting_after", "in": "query", "schema": ID,
-     "description": "the last id of the page before (its next_starting_after)"},
+    _query("starting_after", "the last id of the page before (its next_starting_after)"),
 ]  # fmt: skip
 FOLLOWING = {
-    "next_starting_after": {
-        "type": ["string", "null"],
-        "description": "the starting_after of the next page; null after the last (a full "
-        "page gives it, and the page after may be empty)",
-    }
+    "next_starting_after": _cursor(
+        "the starting_after of the next page; null after the last (a full page gives it, and "
+        "the page after may be empty)"
+    )
 }
 KEY = {
     "name": "Idempotency-Key",

@@ -118,10 +118,11 @@ def open_request(market, buyer, *, key="rq", moderated=True):
     return request
 
 
-def hired(market, *, accept=True):
+def hired(market, *, accept=True, milestones=()):
     """A client and a freelancer on the contract of the client's project, just accepted.
 
-    With ``accept=False``, the contract is the client's offer, not yet answered.
+    With ``accept=False``, the contract is the client's offer, not yet answered; its
+    ``milestones`` are the hire's (one of the whole $1,200 if none).
     """
     client = another(market, "client", "عميل", "العائلة")
     freelancer = another(market, "freelancer", "مستقل", "العائلة")
@@ -137,7 +138,7 @@ def hired(market, *, accept=True):
     bid = market.place_bid(
         freelancer, project, amount=usd(1200), delivery_days=20, text="أنجز الهوية كاملة بإتقان."
     )
-    contract = market.hire_bid(client, project, bid)
+    contract = market.hire_bid(client, project, bid, milestones=milestones)
     if accept:
         market.answer_offer(freelancer, contract, accept=True)
     return client, freelancer, contract

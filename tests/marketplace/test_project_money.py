@@ -7,15 +7,13 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from cast import ADMIN, START, usd
+from cast import ADMIN, START, hired, usd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microgigs import ManualClock, UlidGenerator
 from microgigs import ledger as lg
-from microgigs.actors import Actor
 from microgigs.errors import InvalidRefund, NotFound, ProjectError
-from microgigs.ids import CategoryId
 from microgigs.marketplace import Marketplace
 from microgigs.payments import FakeGateway
 from microgigs.policy import UPWORK_LIKE
@@ -40,30 +38,9 @@ ACTIONS = (
 
 
 def _contract(market):
-    def join(name):
-        return Actor.member(
-            market.register_member(
-                username=name, email=f"{name}@example.com", first_name="اسم", family_name="عائلة"
-            )
-        )
-
-    client, freelancer = join("client"), join("freelancer")
-    market.top_up(client, usd(1500), lg.Gateway.CARD)
-    project = market.post_project(
-        client,
-        category_id=CategoryId("logo-design"),
-        title="هوية بصرية لمتجر عطور",
-        description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.",
-        bracket=5,
-        duration_days=30,
-    )
-    market.moderate_project(ADMIN, project)
-    bid = market.place_bid(
-        freelancer, project, amount=usd(1200), delivery_days=20, text="أنجز الهوية كاملة بإتقان."
-    )
     plans = [MilestonePlan(t, usd(a)) for t, a in (("أ", 400), ("ب", 300), ("ج", 500))]
-    contract = market.hire_bid(client, project, bid, milestones=plans)
-    market.answer_offer(freelancer, contract, accept=True)
+    client, freelancer, contract = hired(market, milestones=plans)
+    market.top_up(client, usd(1500), lg.Gateway.CARD)
     return client, freelancer, contract
 
 
