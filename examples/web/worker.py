@@ -2,7 +2,8 @@
 
 It runs the marketplace's ``tick`` in its own process, beside the web host: deliveries left
 unanswered are accepted, unanswered cancellation requests taken, earnings cleared after
-their clearance period, requests expired, sellers' levels evaluated; then it deletes the
+their clearance period, requests expired, sellers' levels evaluated; then it mails each
+order's people what moved (``notices.py``: the domain events, told once) and deletes the
 web host's expired sessions, tokens, links and rate-limit windows. ``tick`` is safe to run
 twice or from several workers at once: each step happens once. ``--once`` ticks one time
 and exits (for cron or a test); SIGTERM or Ctrl+C stop it between two ticks.
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from types import FrameType
 
 from accounts import open_accounts
+from mail import outbox
+from notices import notify
 from settings import DATABASE_HELP, POLICY_OF_THE_SITE, database
 
 import microgigs
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     db = database(options.db)
     market = microgigs.bootstrap(db, policy=POLICY_OF_THE_SITE)
     accounts = open_accounts(db)
+    mail = outbox()  # where the site's mail goes (the log, unless MICROGIGS_SMTP_URL says)
+    base_url = os.environ.get("MICROGIGS_BASE_URL", "").rstrip("/")
     try:
         while not stop.is_set():
             report = market.tick()
@@ -53,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 report.trending, report.projects_expired, report.contract_steps,
                 report.refilled,
             )  # fmt: skip
+            log.info("mailed %d notices of orders that moved", notify(market, mail, base_url))
             log.info("purged %d expired sessions, tokens, links and limits", accounts.purge())
             if options.once:
                 break

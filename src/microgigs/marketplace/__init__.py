@@ -9,7 +9,7 @@
 
 Handlers live in one private module per area (``_members``, ``_catalog``, ``_buying``,
 ``_orders``, ``_requests``, ``_reviews``, ``_payouts``, ``_levels``, ``_projects``,
-``_contracts``, ``_tick``);
+``_contracts``, ``_tick``, ``_events``);
 ``docs/architecture.md`` says where a new use case goes.
 
 >>> from microgigs import Actor, Money

@@ -39,6 +39,7 @@ from microgigs.ids import (
 from microgigs.marketplace import (
     _buying,  # noqa: F401 (registers its handlers)
     _contracts,  # noqa: F401
+    _events,  # noqa: F401
     _members,  # noqa: F401
     _payouts,  # noqa: F401
     _projects,  # noqa: F401
@@ -321,6 +322,7 @@ class Marketplace(Queries, ProjectQueries):
     register_member = use_case(c.RegisterMember)
     update_profile = use_case(c.UpdateProfile)
     verify_email = use_case(c.VerifyEmail)
+    acknowledge_events = use_case(c.AcknowledgeEvents)
     suspend_member = use_case(c.SuspendMember)
     reinstate_member = use_case(c.ReinstateMember)
     set_payout_methods = use_case(c.SetPayoutMethods)

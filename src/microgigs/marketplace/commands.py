@@ -406,6 +406,21 @@ class VerifyEmail(Command[None]):
 
 
 @attrs.frozen
+class AcknowledgeEvents(Command[None]):
+    """Mark domain events delivered: ``events()`` no longer returns them.
+
+    A host's notifier reads ``events(actor)``, tells each event's people, then acknowledges
+    what it told. ``actor`` is the system (the notifier) or an admin; at most 1,000 ids a
+    call; an id of no event, or of one delivered already, is passed over.
+    """
+
+    errors = (PermissionDenied, InvalidType, OutOfRange)
+
+    actor: Actor
+    event_ids: tuple[str, ...] = attrs.field(converter=_texts)
+
+
+@attrs.frozen
 class SuspendMember(Command[None]):
     """An admin stops a member from buying and selling; their services leave the index."""
 
@@ -1418,6 +1433,7 @@ COMMANDS: Final[Mapping[str, type[Command[Any]]]] = {  # type: ignore[explicit-a
         RegisterMember,
         UpdateProfile,
         VerifyEmail,
+        AcknowledgeEvents,
         SuspendMember,
         ReinstateMember,
         SetPayoutMethods,

@@ -83,7 +83,7 @@ from microgigs.ranking import (
     SellerLevel,
 )
 from microgigs.requests import ServiceRequest
-from microgigs.storage.ports import UnitOfWork
+from microgigs.storage.ports import OutboxEvent, UnitOfWork
 from microgigs.withdrawals import Withdrawal
 
 __all__ = [
@@ -869,6 +869,21 @@ class Queries(ReadSide):
             return uow.levels.history(seller_id, limit=limit)
 
     # --- admins --------------------------------------------------------------------------------
+
+    def events(self, actor: Actor, *, limit: int = 100) -> list[OutboxEvent]:
+        """The domain events not yet delivered, oldest first (at most ``limit``, 1 to 1,000).
+
+        Each was written in the transaction of the change it reports (``order.transitioned``
+        with the order, its buyer and seller and the transition; ``member.level_changed``;
+        ``project.…``, ``contract.…``): a host's notifier tells their people, then marks
+        them delivered with ``acknowledge_events``. The system and admins only.
+        """
+        _check_actor(actor)
+        if actor.role is Role.MEMBER:
+            raise PermissionDenied(actor=actor.role.label, action=_("read the events"))
+        whole_number(_("page size"), limit, 1, 1000)
+        with self._reading() as uow:
+            return uow.outbox.pending(limit=limit)
 
     def moderation(self, actor: Actor) -> ModerationQueue:
         """Services and requests awaiting review and open disputes, oldest first: admins only.

@@ -1,0 +1,100 @@
+"""The mail a member gets when one of their orders moves: the domain events, told.
+
+RULES §6: every transition emits a domain event the host can use for notifications. The
+worker reads them through the façade (``market.events``), mails each order's people what
+happened and what now waits for them (a new order, its instructions, a delivery, a request
+for changes or to cancel, a problem reported, the order's end), then marks them delivered
+(``market.acknowledge_events``): each is told once, and the outbox does not grow. Mail
+goes where the site's other mail goes (``MICROGIGS_SMTP_URL``; the log in a demo); its
+link starts with ``MICROGIGS_BASE_URL``. Other events (a level, a project, a contract) are
+acknowledged without a mail.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from mail import Mailer
+
+from microgigs import Actor
+from microgigs.errors import MicrogigsError
+from microgigs.ids import MemberId
+from microgigs.marketplace import Marketplace
+
+_SYSTEM: Final = Actor.system()
+_PAGE: Final = 100
+
+_SELLER, _BUYER, _BOTH, _OTHER = "seller", "buyer", "both", "other"
+_COMPLETED: Final = (
+    "اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة",
+    "An order completed; your earnings are pending",
+)
+_CANCELLED: Final = ("أُلغي الطلب", "The order was cancelled")
+_DECIDED: Final = ("قررت الإدارة في النزاع", "An admin decided the dispute")
+_TOLD: Final[dict[str | None, tuple[str, tuple[str, str]]]] = {
+    None: (_SELLER, ("طلب جديد: انتظر تعليمات المشتري",
+                     "A new order: the buyer's instructions come next")),
+    "send_instructions": (_SELLER, ("وصلت تعليمات طلب: ابدأ العمل",
+                                    "An order's instructions came: the work starts")),
+    "deliver": (_BUYER, ("سُلّم طلبك: راجعه واستلمه أو اطلب تعديلًا",
+                         "Your order was delivered: accept it or ask for changes")),
+    "request_modification": (_SELLER, ("طلب المشتري تعديلات على التسليم",
+                                       "The buyer asked for changes to the delivery")),
+    "report_problem": (_SELLER, ("أبلغ المشتري عن مشكلة، وتراجعها الإدارة",
+                                 "The buyer reported a problem; an admin looks at it")),
+    "request_cancellation": (_OTHER, ("طلب إلغاء بانتظار ردك",
+                                      "A request to cancel awaits your answer")),
+    "refuse_cancellation": (_OTHER, ("رُفض طلب الإلغاء، ويستمر الطلب",
+                                     "The request to cancel was refused; the order goes on")),
+    "accept": (_SELLER, _COMPLETED),
+    "auto_accept": (_SELLER, _COMPLETED),
+    "accept_cancellation": (_BOTH, _CANCELLED),
+    "auto_accept_cancellation": (_BOTH, _CANCELLED),
+    "auto_cancel": (_BOTH, _CANCELLED),
+    "cancel_late": (_BOTH, ("أُلغي الطلب المتأخر", "The late order was cancelled")),
+    "decline": (_BOTH, ("اعتذر البائع عن الطلب فأُلغي",
+                        "The seller declined the order; it was cancelled")),
+    "resolve_complete": (_BOTH, _DECIDED),
+    "resolve_full_refund": (_BOTH, _DECIDED),
+    "resolve_partial_refund": (_BOTH, _DECIDED),
+}  # fmt: skip
+"""Each order event (by its value; ``None``: the order placed): whom it is told to, and
+what, in Arabic and English."""
+
+
+def notify(market: Marketplace, mail: Mailer, base_url: str) -> int:
+    """Mail what every event not yet delivered says to its people; how many mails were sent."""
+    sent = 0
+    while events := market.events(_SYSTEM, limit=_PAGE):
+        for event in events:
+            if event.name == "order.transitioned":
+                sent += _tell(market, mail, base_url, json.loads(event.payload))
+        market.acknowledge_events(_SYSTEM, [event.id for event in events])
+    return sent
+
+
+def _tell(market: Marketplace, mail: Mailer, base_url: str, said: dict[str, Any]) -> int:
+    transition = said["transition"]
+    told = _TOLD.get(transition.get("event"))
+    if told is None:
+        return 0
+    whom, (arabic, english) = told
+    buyer, seller = str(said["buyer_id"]), str(said["seller_id"])
+    mover = (transition.get("actor") or {}).get("member_id")
+    people = {
+        _SELLER: [seller],
+        _BUYER: [buyer],
+        _BOTH: [buyer, seller],
+        _OTHER: [seller if mover == buyer else buyer],
+    }[whom]
+    link = f"{base_url}/orders/{said['order_id']}"
+    sent = 0
+    for member_id in people:
+        try:
+            address = market.member(_SYSTEM, MemberId(member_id)).email
+        except MicrogigsError:  # a member no longer there: nobody to tell
+            continue
+        mail(address, f"{arabic} / {english}", f"{arabic}\n{english}\n\n{link}")
+        sent += 1
+    return sent
