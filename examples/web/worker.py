@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help=DATABASE_HELP)
     parser.add_argument("--every", type=float, default=60.0, help="seconds between two ticks")
     parser.add_argument("--once", action="store_true", help="tick once and exit")
+    parser.add_argument(
+        "--no-notices",
+        action="store_true",
+        help="mail no notices (where several workers run, all but one: each would mail them)",
+    )
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     stop = threading.Event()
@@ -59,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
                 report.trending, report.projects_expired, report.contract_steps,
                 report.refilled,
             )  # fmt: skip
-            log.info("mailed %d notices of orders that moved", notify(market, mail, base_url))
+            if not options.no_notices:
+                told = notify(market, mail, base_url)
+                log.info("mailed %d notices of orders that moved", told)
             log.info("purged %d expired sessions, tokens, links and limits", accounts.purge())
             if options.once:
                 break
