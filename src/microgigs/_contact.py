@@ -7,6 +7,7 @@ links), in an order, an inquiry, an offer, a reason, a review, a bid or a contra
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from typing import Final
@@ -44,22 +45,57 @@ _LETTER: Final = r"[^\W\d_]"
 _DIGIT_WORD: Final = re.compile(
     rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
 )
-# What stands between a phone number's digits, up to four in a row: any mark but a letter,
-# a digit or a colon (a space, "-", "/", «،», "_", "*" …; a time's colon is no separator).
-_SEP: Final = r"(?:[^\w:]|_)"
+# What stands between a phone number's digits: up to four marks, a run of spaces counting
+# as one (a space, "-", "/", «،», "_", "*" …), but no letter, digit or colon (a time's).
+_SEP: Final = r"(?:\s++|[^\w\s:]|_)"
 # What every phone number holds: a digit. Most messages hold none, and then the phone
-# pattern, whose branches are tried at every position, need not run.
+# pattern need not run.
 _DIGIT: Final = re.compile(r"\d")
-# A phone number in any format: nine digits in a row; or nine or more apart, from a group
-# that starts with 0, with "+" or with a Gulf country's code ("050 123 4567", "+20 10 …",
-# "966 50 …"); or nine digits each standing alone (spelled out: «خمسة صفر واحد …»). Numbers
-# a text lists ("100 200 300 400", "1080 1920 2560 3840") are none of these.
-_PHONE: Final = re.compile(
-    rf"\d{{9}}"
-    rf"|(?<!\d)(?:0|\+{_SEP}{{0,3}}\d)(?:{_SEP}{{0,4}}\d){{8}}"
-    rf"|(?<!\d)9(?:6[1-8]|7[0-4])(?:{_SEP}{{0,4}}\d){{6}}"
-    rf"|(?<!\d)\d(?:{_SEP}{{1,4}}\d(?!\d)){{8}}"
+# Nine digits or more, apart by separators: what may be a phone number in any format.
+_DIGIT_RUN: Final = re.compile(rf"\d(?:{_SEP}{{0,4}}\d){{8,}}")
+# What a text says with digits that is no phone number, blanked before the runs are read:
+# an amount with two decimals ("0.99$", «٠٫٩٩» read as "0٫99") and a day ("2026/12/07",
+# "15/02/2026"). A phone's dotted groups ("050.123.4567") have three digits after a dot.
+_NO_PHONE: Final = re.compile(
+    r"(?<![\d.٫])\d{1,3}[.٫]\d{2}(?![\d.٫])"
+    r"|(?<!\d)(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
+    r"|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}(?!\d)"
 )
+
+
+_PHONE_DIGITS: Final = 9
+"""A phone number's digits at the fewest (a Saudi mobile without its 0)."""
+_LISTED: Final = 3
+"""How many numbers make a list (two could be a phone number's two halves)."""
+
+
+def _holds_phone(text: str) -> bool:
+    """Whether ``text`` (digits read as ASCII) holds a phone number.
+
+    A run of nine digits or more, apart by separators, is one unless it is a list: three
+    numbers or more that count on by one («الفصول 01، 02، 03»; "1, 2, … 9") or are all
+    round, of two digits or more ending in 0 ("100 200 300 400", "1080 1920 2560"). Nine
+    digits in a row are one whatever stands around them.
+    """
+    if _DIGIT.search(text) is None:
+        return False
+    for run in _DIGIT_RUN.finditer(_NO_PHONE.sub(" x ", text)):
+        numbers = re.findall(r"\d+", run.group())
+        if max(map(len, numbers)) >= _PHONE_DIGITS or not _a_list(numbers):
+            return True
+    return False
+
+
+def _a_list(numbers: list[str]) -> bool:
+    """Three numbers or more that count on by one, or that are all round."""
+    if len(numbers) < _LISTED:
+        return False
+    values = [int(number) for number in numbers]
+    counting = all(b - a == 1 for a, b in itertools.pairwise(values))
+    round_ = all(len(number) > 1 and number.endswith("0") for number in numbers)
+    return counting or round_
+
+
 _AT: Final = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+|\s*آت\s*|\s*اات\s*)"
 _DOT: Final = r"(?:\s*\.\s*|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+|\s*دوت\s*|\s*نقطة\s*)"
 # The mail providers people name without their domain ("sara@gmail"), in Latin or Arabic.
@@ -99,21 +135,28 @@ _LINK_MARK: Final = re.compile(r"[a-z0-9-]\.|dot", re.IGNORECASE)
 # The social networks people name to be found outside ("instagram", «انستا», «سناب شات»),
 # an Arabic one also behind a prefix («الانستا», «عالواتس», «بسناب»).
 _NETWORKS: Final = (
-    r"(?<![a-z0-9_])(?:instagram|insta|snapchat|snap|skype|telegram|whatsapp|facebook|fb"
+    r"(?<![a-z0-9_])(?:instagram|insta|ig|snapchat|snap|skype|telegram|whatsapp|facebook|fb"
     r"|twitter|tiktok|linkedin|discord|wechat|viber)"
     r"|(?<!\w)(?:[وبفل]?ال|عال|[وبفل])?(?:[اإ]نستا?[قغجك]رام|[اإ]نستا|سناب(?:\s?شات)?|سكايب"
     r"|تي?لي?[جغق]رام|واتس(?:\s?[اآ]ب)?|فيس(?:\s?بوك)?|تويتر|تيك\s?توك|لينكد\s?[اإ]ن|ديسكورد"
     r"|فايبر)"
 )
+# Words that give a handle to be found by ("follow me", «حسابي», «يوزري»).
+_CUES: Final = (
+    r"(?<![a-z])(?:follow|add me|my account|username|user name|handle)"
+    r"|(?<!\w)(?:تابعني|تابعوني|تابعنا|حسابي|حسابنا|يوزري|يوزر|معرفي|[اأ]ضفني)"
+)
 # A handle: 3 to 30 of a network's characters, a letter among them.
 _HANDLE: Final = r"(?=[a-z0-9_.]{0,29}[a-z])[a-z0-9_.]{3,30}"
-# An account: a handle after "@" (not an e-mail's, not "@2x"), or after a network's name and
-# a colon ("skype: sara.designs"), or after the name alone when it holds what a word does
-# not (a "_", a "." or a digit: "تيليجرام sara2020", but not «قوالب انستقرام PNG»).
+# An account: a handle after "@" not far after a network's name or a cue («حسابي @sara»;
+# "@media" in a bid is a style sheet's), or after a network's name and a colon, a slash or
+# a dash ("skype: sara.designs", "instagram/sara_designs"), or after the name alone when it
+# holds what a word does not (a "_", a digit, or a "." inside: "تيليجرام sara2020"; not
+# «قوالب انستقرام PNG», "facebook ads." nor a version, "Facebook v2.0").
 _ACCOUNT: Final = re.compile(
-    rf"(?<![\w.+\-@])@{_HANDLE}"
-    rf"|(?:{_NETWORKS})(?!{_LETTER})(?:\s*+[:：=]\s*+@?{_HANDLE}"
-    r"|\s++(?=[a-z0-9_.]{0,29}[._0-9])[a-z][a-z0-9_.]{2,29})",
+    rf"(?:{_NETWORKS}|{_CUES})(?!{_LETTER})[^@\n]{{0,30}}?(?<![\w.+\-])@\s?{_HANDLE}"
+    rf"|(?:{_NETWORKS})(?!{_LETTER})(?:\s*+[:：=/\-–]\s*+@?{_HANDLE}"
+    r"|\s++(?!v\d)(?=[a-z0-9_.]{0,29}(?:[_0-9]|\.[a-z0-9]))[a-z][a-z0-9_.]{2,29})",
     re.IGNORECASE,
 )
 # What every handle holds: a Latin letter. Most Arabic messages hold none, and then the
@@ -163,15 +206,27 @@ def _invisible() -> re.Pattern[str]:
     return re.compile(unicode_class({"Cf"}, 0x80, 0x110000))
 
 
+_BEFORE_NFKC: Final = {
+    0x0640: None,  # the tatweel stretches a word, and says nothing: "050ـ123"
+    **dict.fromkeys([*range(0x00BC, 0x00BF), *range(0x2150, 0x2160), 0x2189], " "),
+}
+"""What is read before the compatibility forms: the tatweel, gone; a vulgar fraction ("½",
+which NFKC writes "1⁄2"), a space: a list of sizes is no run of digits."""
+_TO_READ_BEFORE: Final = re.compile("[\u0640\u00bc-\u00be\u2150-\u215f\u2189]")
+
+
 def _readable(text: str) -> str:
     """``text`` with every digit as an ASCII digit and spelled-out digits written as digits.
 
     Letters in their compatibility forms are read as the letters they show (NFKC: the
-    full-width "＠" is "@"), and invisible format characters are read past:
+    full-width "＠" is "@"), and the tatweel and invisible format characters are read past:
     "05\u200b01234567" is a phone number.
     """
     if not text.isascii():
-        text = _invisible().sub("", unicodedata.normalize("NFKC", text))
+        if _TO_READ_BEFORE.search(text) is not None:  # most texts hold neither
+            text = text.translate(_BEFORE_NFKC)
+        shown = unicodedata.normalize("NFKC", text)
+        text = _invisible().sub("", shown)
     # Translating costs a dict look-up per character; most messages have no digit to change.
     if text.isascii() or _digit_to_translate().search(text) is None:
         digits = text
@@ -204,7 +259,7 @@ def contact_details(text: str) -> list[str]:
     """
     readable = _readable(text)
     found = []
-    if _DIGIT.search(readable) and _PHONE.search(readable):
+    if _holds_phone(readable):
         found.append("phone")
     if _AT_MARK.search(readable) and _EMAIL.search(readable):
         found.append("email")
