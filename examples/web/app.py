@@ -1856,6 +1856,10 @@ _CONTRACT_MOVES: Final = {
 }  # fmt: skip
 
 
+_WAITING_SHOWN: Final = 50
+"""How many orders the box of what waits lists at the most (the most urgent)."""
+
+
 def _waiting(me: Actor) -> list[_Waiting]:
     """What waits for the member's move, orders first (a walk-through: nothing said so)."""
     market = _market()
@@ -1864,9 +1868,9 @@ def _waiting(me: Actor) -> list[_Waiting]:
             f"/orders/{w.order.id}",
             w.order.service.title,
             next(words for move, words in _ORDER_MOVES if move in w.moves),
-            None if w.order.next_due is None else w.order.next_due.at,
+            w.order.deadline if w.order.next_due is None else w.order.next_due.at,
         )
-        for w in market.orders_waiting(me)
+        for w in market.orders_waiting(me, limit=_WAITING_SHOWN)
     ]
     for w in market.contracts_waiting(me):
         title = _project_title(me, w.contract.project_id) or ""

@@ -6,10 +6,17 @@ request to cancel waited for her; a buyer's cancellation could go through unansw
 
 from __future__ import annotations
 
-from cast import cheap_order, hired, usd
+from datetime import timedelta
+
+import pytest
+from cast import another, cheap_order, hired, usd
 
 from microgigs import ledger as lg
+from microgigs.actors import Actor
+from microgigs.errors import NotFound
+from microgigs.ids import MemberId
 from microgigs.orders import OrderEvent
+from microgigs.ranking import ListingQuery
 
 
 def moves(waiting):
@@ -48,3 +55,38 @@ def test_a_contract_waits_for_the_freelancers_answer_then_the_clients_money(mark
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     waiting = moves(market.contracts_waiting(client))[contract]
     assert "approve_milestone" in waiting
+
+
+def test_the_oldest_and_late_orders_come_first_however_many_are_newer(market):
+    # a hostile review (2026-12-07): the newest 50 of each status were read, then sorted:
+    # five late orders behind fifty newer ones were never listed
+    seller, _buyer, first = cheap_order(market)
+    buyers = [another(market, f"late{n}", "مشترٍ", "متأخر") for n in range(4)]
+    late = [first]
+    for n, buyer in enumerate(buyers):
+        late.append(_paid(market, buyer, n))
+    market.clock.advance(timedelta(days=3))
+    for n in range(MANY):
+        _paid(market, another(market, f"new{n}", "مشترٍ", "جديد"), 100 + n)
+    waiting = market.orders_waiting(seller, limit=10)
+    assert 10 == len(waiting)
+    assert set(late) == {w.order.id for w in waiting[:5]}
+
+
+MANY = 52
+
+
+def _paid(market, buyer, n):
+    """An order of the cast's service, paid and with its instructions: in progress."""
+    service = market.search(ListingQuery()).listings[0].service_id
+    market.top_up(buyer, usd(20), lg.Gateway.CARD, key=f"tp-{n}")
+    order = market.order_now(buyer, service, key=f"on-{n}")
+    market.send_message(buyer, order, "التعليمات", key=f"in-{n}")
+    return order
+
+
+def test_a_member_nobody_is_has_nothing_waiting_but_is_not_found(market):
+    nobody = Actor.member(MemberId("nobody"))
+    for query in (market.orders_waiting, market.contracts_waiting):
+        with pytest.raises(NotFound):
+            query(nobody)

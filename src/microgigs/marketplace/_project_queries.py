@@ -435,6 +435,7 @@ class ProjectQueries(ReadSide):
         now, policy = self.clock.now(), self.policy.projects
         found = []
         with self._reading() as uow:
+            uow.members.get(member)  # nobody's: NotFound, as orders_waiting says
             for contract in uow.contracts.of_member(member, limit=_WAITING_READ):
                 if contract.status.is_finished:
                     continue

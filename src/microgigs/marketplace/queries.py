@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import attrs
 
@@ -356,10 +356,48 @@ class ModerationQueue:
     """Services the team paused (only the team puts them back on sale), longest first."""
 
 
-def _soonest_due(waiting: OrderWaiting) -> tuple[datetime, datetime, str]:
+def _most_urgent(waiting: OrderWaiting) -> tuple[datetime, datetime, str]:
+    """When an order's awaited move is due (its timer's, else its delivery's), then its age."""
     order = waiting.order
-    due = CALENDARS_END if order.next_due is None else order.next_due.at
+    if order.next_due is not None:
+        due = order.next_due.at
+    elif order.status is OrderStatus.IN_PROGRESS and order.deadline is not None:
+        due = order.deadline
+    else:
+        due = CALENDARS_END
     return due, order.placed_at, order.id
+
+
+_WAITING_READ: Final = 1000
+_WAITING_PAGE: Final = 100
+
+
+class _PartyOrders(Protocol):
+    """``uow.orders.by_buyer`` or ``by_seller``: a member's orders, newest first, paged."""
+
+    def __call__(
+        self,
+        member_id: MemberId,
+        /,
+        status: OrderStatus | None = None,
+        *,
+        limit: int = 50,
+        starting_after: OrderId | None = None,
+    ) -> list[Order]: ...
+
+
+def _oldest(read: _PartyOrders, member_id: MemberId, status: OrderStatus) -> list[Order]:
+    """A member's orders in ``status`` on one side, read a page at a time, oldest kept.
+
+    The list reads newest first: the last pages, up to ``_WAITING_READ`` orders, are the
+    ones placed longest ago, whose moves are most overdue.
+    """
+    pages: list[Order] = []
+    after: OrderId | None = None
+    while page := read(member_id, status, limit=_WAITING_PAGE, starting_after=after):
+        pages = [*pages, *page][-_WAITING_READ:]
+        after = page[-1].id
+    return pages
 
 
 def _own(actor: Actor, action: str) -> MemberId:
@@ -735,9 +773,10 @@ class Queries(ReadSide):
         """The member's open orders, bought and sold, whose next move is theirs.
 
         Each with the moves expected of them now: send the instructions, deliver, accept
-        the delivery, answer a request to cancel. The soonest due first (an order whose
-        timer runs out decides by itself), then the oldest; at most ``limit`` (1 to 100) of
-        each status, as buyer and as seller.
+        the delivery, answer a request to cancel. The most urgent first: by when the move
+        is due (the delivery's deadline, the time an automatic step takes the decision),
+        then the oldest; at most ``limit`` (1 to 100), among the member's 1,000 open orders
+        of each status and side placed longest ago (their lists read a page at a time).
         """
         whole_number(_("page size"), limit, 1, 100)
         found = []
@@ -745,16 +784,13 @@ class Queries(ReadSide):
             member_id = _member_of(uow, actor, _("list orders"))
             for status in _OPEN:
                 for order in (
-                    *uow.orders.by_seller(member_id, status, limit=limit),
-                    *(
-                        _as_buyer_sees(o)
-                        for o in uow.orders.by_buyer(member_id, status, limit=limit)
-                    ),
+                    *_oldest(uow.orders.by_seller, member_id, status),
+                    *map(_as_buyer_sees, _oldest(uow.orders.by_buyer, member_id, status)),
                 ):
                     moves = tuple(e for e in self._next_events(uow, order, actor) if e in _EXPECTED)
                     if moves:
                         found.append(OrderWaiting(order, moves))
-        return sorted(found, key=_soonest_due)
+        return sorted(found, key=_most_urgent)[:limit]
 
     def conversation(
         self,

@@ -75,7 +75,14 @@ from microgigs.ranking import (
 )
 from microgigs.requests import RequestStatus, ServiceRequest
 from microgigs.storage._tables import Column, Select, Table, Versioned
-from microgigs.storage._unit import NO_SESSION, Changes, PartyOrders, StagedStorage, Write
+from microgigs.storage._unit import (
+    NO_SESSION,
+    Changes,
+    PartyOrders,
+    StagedStorage,
+    Write,
+    changed_listing,
+)
 from microgigs.storage.codec import decode, decode_apart, encode, encode_apart, encode_rest
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage
 
@@ -1262,7 +1269,7 @@ class SqlBackend(ABC):
             if row is None:
                 return None
             before = self._documents.decode(str(row[0]), Listing, service_id)
-            after = how(before)
+            after = changed_listing(service_id, how, before)
             columns, held = self._listing_columns(after), self._listing_columns(before)
             changed = tuple(i for i, value in enumerate(columns) if value != held[i])
             doc = self._documents.encode(after, service_id)

@@ -25,6 +25,7 @@ from microgigs.errors import (
     EmailTaken,
     IdempotencyConflict,
     InsufficientFunds,
+    InvalidType,
     NotFound,
     StaleWrite,
     UsernameTaken,
@@ -617,6 +618,22 @@ class _Listings(_Staging):
         return self._backend.search(query)
 
 
+def changed_listing(
+    service_id: ServiceId, how: Callable[[Listing], Listing], listing: Listing
+) -> Listing:
+    """``how`` applied to a stored listing, which it must leave a listing of the same service.
+
+    Each adapter's flush calls it: a change that returns anything else refuses the whole
+    flush, on every adapter, before anything is written.
+    """
+    after: object = how(listing)  # the caller's function: what it returns is checked
+    if not isinstance(after, Listing) or after.service_id != service_id:
+        raise InvalidType(
+            field=_("listing change"), expected="Listing", actual=type(after).__name__
+        )
+    return after
+
+
 def _then(
     first: Callable[[Listing], Listing], second: Callable[[Listing], Listing]
 ) -> Callable[[Listing], Listing]:
@@ -747,6 +764,8 @@ class _Orders(_Versioned[OrderId, Order]):
         if before is not None and any(m.id == before for m in mine):
             mine = mine[: [m.id for m in mine].index(before)]
             before = None
+        elif before is not None:  # a stored message: this unit's own came after it
+            mine = []
         stored = self._backend.messages(order_id, limit, before)
         if stored is None:
             raise NotFound(kind=_("message"), key=str(before)[:100])

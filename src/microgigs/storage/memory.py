@@ -76,6 +76,7 @@ from microgigs.storage._unit import (
     StagedUnitOfWork,
     Stored,
     Write,
+    changed_listing,
 )
 from microgigs.storage.ports import CommandRecord, OutboxEvent, Storage, UnitOfWork
 
@@ -361,7 +362,7 @@ class _MemoryBackend:
         """Each changed listing as its change leaves the one stored now (none: unlisted)."""
         stored = self._listings
         return [
-            (service_id, how(listing))
+            (service_id, changed_listing(service_id, how, listing))
             for service_id, how in changes.listing_changes
             if (listing := stored.get(service_id)) is not None
         ]

@@ -30,6 +30,7 @@ from microgigs.errors import (
     EmailTaken,
     IdempotencyConflict,
     InsufficientFunds,
+    InvalidType,
     MicrogigsError,
     NotFound,
     OutOfRange,
@@ -610,6 +611,19 @@ def check_conversations_are_read_a_page_at_a_time(make: Factory) -> None:
             assert ["رسالة 3", "رسالة 4"] == bodies(limit=2)
             assert ["رسالة 1", "رسالة 2"] == bodies(limit=2, before=MessageId("m3"))
             assert ["رسالة 0"] == bodies(before=MessageId("m1"))
+            uow.orders.add_message(
+                Message(
+                    MessageId("m-new"),
+                    OrderId("O1"),
+                    BUYER_ID,
+                    MessageKind.MESSAGE,
+                    "جديدة",
+                    (),
+                    EPOCH + timedelta(hours=1),
+                )
+            )
+            assert ["رسالة 3", "رسالة 4", "جديدة"] == bodies(limit=3), "a unit's own, last"
+            assert ["رسالة 1", "رسالة 2"] == bodies(limit=2, before=MessageId("m3"))
             assert [] == uow.orders.messages(OrderId("O2"), limit=2)
             _refused_with(
                 NotFound, lambda: uow.orders.messages(OrderId("O2"), before=MessageId("m3"))
@@ -953,6 +967,15 @@ def check_listing_changes_apply_to_the_listing_as_stored(make: Factory) -> None:
             assert listed.sales + 2 == counted.sales, "both units' sales count"
             assert attrs.evolve(listed, sales=counted.sales) == counted
             assert uow.listings.get(gone.service_id) is None, "unlisted stays unlisted"
+        for wrong in (lambda _listing: None, lambda _listing: gone):  # nothing, another's
+            with storage.unit_of_work() as uow:
+                uow.listings.change(listed.service_id, sold)
+                uow.outbox.record(OutboxEvent(EventId("E-change"), "x", "{}", EPOCH))
+                uow.listings.change(listed.service_id, wrong)  # type: ignore[arg-type]
+                _expect(InvalidType, uow.commit)
+        with storage.unit_of_work() as uow:
+            assert counted == uow.listings.get(listed.service_id), "a wrong change writes nothing"
+            assert [] == [e for e in uow.outbox.pending() if e.id == "E-change"]
 
 
 def check_ranked_search_finds_what_a_reader_means(make: Factory) -> None:
