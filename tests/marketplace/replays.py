@@ -232,8 +232,11 @@ def scene(market):
     projects = _project_scene(market, ahmad, sara, mona, nour)
     # the undelivered orders are now late (2 days promised), none is due for auto-accept
     market.clock.set(market.clock.now() + 2 * DAY + timedelta(hours=1))
+    first_event, second_event = (e.id for e in market.events(Actor.system(), limit=2))
     return (
         {
+            "event-1": first_event,
+            "event-2": second_event,
             "sara": sara.member_id,
             "withdrawal": withdrawal,
             "to-cancel": to_cancel,
@@ -274,6 +277,11 @@ def plays(m, s):
         "verify_email",
         lambda k: m.verify_email(s["ahmad"], key=k),
         lambda k: m.verify_email(s["mona"], key=k),
+    )
+    yield Play(
+        "acknowledge_events",
+        lambda k: m.acknowledge_events(Actor.system(), [s["event-1"]], key=k),
+        lambda k: m.acknowledge_events(Actor.system(), [s["event-2"]], key=k),
     )
     yield Play(
         "update_profile",
