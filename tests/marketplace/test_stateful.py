@@ -125,8 +125,22 @@ def test_project_mode_matches_the_dict_model_too(name, tmp_path, request):
     if name == "postgres":
         where, prefix = request.getfixturevalue("postgres_dsn"), f"r1p_{uuid.uuid4().hex[:8]}"
     wanted = R1_PROJECT_STEPS[name][0 if CI else 1]
+    steps, seen = 0, Counter[tuple[str, bool]]()
     try:
-        steps, seen = walk_apart(name, 1, wanted, where, prefix, projects=True)
+        # as the services' walk: a rare path's first success moves with the draws (a change
+        # to the contact filter left 500 steps on PostgreSQL without an approval), so a
+        # walk that has not covered every step walks again, with other draws
+        for walk in range(WALKS_AT_MOST):
+            place = where if name == "postgres" else str(Path(where) / f"walk-{walk}")
+            if name != "postgres":
+                Path(place).mkdir()
+            walked, seen_now = walk_apart(
+                name, 1 + walk, wanted, place, f"{prefix}w{walk}" if prefix else "", projects=True
+            )
+            steps += walked
+            seen.update(seen_now)
+            if set(market_life.PROJECT_STEPS) <= walked_with_success(seen):
+                break
     finally:
         if name == "postgres":
             with psycopg.connect(where, autocommit=True) as connection:
