@@ -880,12 +880,33 @@ def command(
 
 @pages.app_errorhandler(NotFound)
 def _not_found(error: NotFound) -> tuple[str, int]:
-    return render_template("error.html", message=_said(error, g.lang)), 404
+    """A page of nothing: said plainly first, the library's words (with the id) after.
+
+    A walk-through: «لم نعثر على الخدمة بالمعرّف NOPE» was all the page said.
+    """
+    return render_template(
+        "error.html",
+        heading=("لم نجد ما تبحث عنه", "Nothing here"),
+        explain=(
+            "ربما حُذف، أو أن الرابط ناقص أو قديم.",
+            "It may have been removed, or the link is incomplete or old.",
+        ),
+        message=_said(error, g.lang),
+    ), 404
 
 
 @pages.app_errorhandler(PermissionDenied)
 def _denied(error: PermissionDenied) -> tuple[str, int]:
-    return render_template("error.html", message=translate_error(error, g.lang)), 403
+    """A page that is not the reader's: said plainly first, the library's words after."""
+    return render_template(
+        "error.html",
+        heading=("هذه الصفحة ليست لك", "This page is not yours to see"),
+        explain=(
+            "تُفتح لأصحابها ولفريق الموقع فقط؛ إن وصلك رابطها فاطلب من صاحبها ما تحتاجه.",
+            "Only the people it concerns and the site team open it; ask whoever sent the link.",
+        ),
+        message=translate_error(error, g.lang),
+    ), 403
 
 
 @pages.app_errorhandler(MicrogigsError)
