@@ -45,6 +45,7 @@ from api import (
     send_verification,
     too_many,
 )
+from babel.dates import get_timezone, get_timezone_location
 from babel.numbers import format_decimal, format_percent
 from dateutil.relativedelta import relativedelta
 from devices import remember_device
@@ -339,6 +340,22 @@ def _hosts() -> list[str]:
     return given or ["localhost", "127.0.0.1", "::1"]
 
 
+TIME_ZONE: Final = "Asia/Riyadh"
+"""The time zone the site shows every time in, unless ``MICROGIGS_TIME_ZONE`` names another
+(a walk-through: every deadline read in UTC, three hours early for a Saudi member)."""
+
+
+def _time_zone() -> str:
+    """The site's time zone: ``MICROGIGS_TIME_ZONE`` (an IANA name), else Riyadh's."""
+    zone = os.environ.get("MICROGIGS_TIME_ZONE") or TIME_ZONE
+    try:
+        get_timezone(zone)
+    except LookupError:
+        message = f"MICROGIGS_TIME_ZONE must name a time zone (Asia/Riyadh …), not {zone!r}"
+        raise ValueError(message) from None
+    return zone
+
+
 def create_app(
     host: Host, *, secret_key: str | None = None, testing: bool = False, rate_limits: bool = True
 ) -> Flask:
@@ -362,6 +379,7 @@ def create_app(
         # as a mailed verification link is, can never name a host an attacker sent
         ALLOWED_HOSTS=_hosts(),
         BASE_URL=os.environ.get("MICROGIGS_BASE_URL", "").rstrip("/"),
+        TIME_ZONE=_time_zone(),
         VERIFICATION_AGE=VERIFICATION_AGE,
         RATELIMIT_ENABLED=rate_limits,
         RATELIMIT_HEADERS_ENABLED=True,
@@ -451,13 +469,17 @@ class StaleForm(Forbidden):
 
 @pages.app_context_processor
 def _helpers() -> dict[str, Any]:
+    zone = current_app.config["TIME_ZONE"]
     return {
         "t": lambda ar, en: ar if g.lang == "ar" else en,
         "money": lambda m: _isolated(format_money(m, g.lang)),
         "highlight": highlight,
         "matches": matches,
-        "when": lambda d: format_datetime(d, g.lang, time_format="short") if d else "",
-        "day": lambda d: format_day(d, g.lang) if d else "",
+        "when": lambda d: (
+            format_datetime(d, g.lang, time_format="short", timezone=zone) if d else ""
+        ),
+        "day": lambda d: format_day(d, g.lang, timezone=zone) if d else "",
+        "time_zone": get_timezone_location(get_timezone(zone), locale=g.lang),
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
         "names": (Markup("، ") if g.lang == "ar" else Markup(", ")).join,  # escapes all but markup
         "label": lambda v: label(v, g.lang),
@@ -1854,6 +1876,8 @@ class _Waiting:
     title: str
     what: tuple[str, str]
     due: datetime | None = None
+    late: bool = False
+    """The move was due before now (a walk-through read "by" a day gone by)."""
 
 
 _ORDER_MOVES: Final = (  # the first of an order's moves that names what waits
@@ -1884,15 +1908,19 @@ _WAITING_SHOWN: Final = 50
 def _waiting(me: Actor) -> list[_Waiting]:
     """What waits for the member's move, orders first (a walk-through: nothing said so)."""
     market = _market()
-    found = [
-        _Waiting(
-            f"/orders/{w.order.id}",
-            w.order.service.title,
-            next(words for move, words in _ORDER_MOVES if move in w.moves),
-            w.order.deadline if w.order.next_due is None else w.order.next_due.at,
+    now = market.clock.now()
+    found = []
+    for w in market.orders_waiting(me, limit=_WAITING_SHOWN):
+        due = w.order.deadline if w.order.next_due is None else w.order.next_due.at
+        found.append(
+            _Waiting(
+                f"/orders/{w.order.id}#actions",  # the form to act with, not the page's top
+                w.order.service.title,
+                next(words for move, words in _ORDER_MOVES if move in w.moves),
+                due,
+                late=due is not None and due < now,
+            )
         )
-        for w in market.orders_waiting(me, limit=_WAITING_SHOWN)
-    ]
     for w in market.contracts_waiting(me):
         title = _project_title(me, w.contract.project_id) or ""
         found.append(_Waiting(f"/contracts/{w.contract.id}", title, _CONTRACT_MOVES[w.moves[0]]))

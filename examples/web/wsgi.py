@@ -12,6 +12,7 @@ Every setting comes from the environment, so each worker process builds the same
   HTTP, an intranet without TLS);
 * ``MICROGIGS_HOSTS``: the host names the site answers for (others get 400);
 * ``MICROGIGS_BASE_URL``: the site's address, for mailed links;
+* ``MICROGIGS_TIME_ZONE``: the time zone times are shown in (``Asia/Riyadh`` if unset);
 * ``MICROGIGS_PROXIES``: how many proxies stand in front (their ``X-Forwarded-For``);
 * ``MICROGIGS_SMTP_URL`` (required) and ``MICROGIGS_MAIL_FROM``: the mail server for
   verification and reset links (``mail.py``), or ``log`` to write them to the log, which

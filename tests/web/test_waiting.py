@@ -11,6 +11,7 @@ import re
 from forms import log_in
 
 from microgigs.actors import Actor
+from microgigs.l10n import format_datetime
 from microgigs.orders import OrderEvent
 
 
@@ -24,7 +25,7 @@ def test_the_sellers_dashboard_lists_what_waits_for_her(app, host):
     box = re.search(r'<section class="box waiting" id="waiting">(.*?)</section>', page, re.DOTALL)
     assert box is not None
     for item in waiting:
-        assert f'href="/orders/{item.order.id}"' in box.group(1)
+        assert f'href="/orders/{item.order.id}#actions"' in box.group(1)  # the forms
     assert f"({len(waiting) + len(host.market.contracts_waiting(seller))})" in box.group(1)
 
 
@@ -37,6 +38,22 @@ def test_a_request_to_cancel_waits_on_the_sellers_dashboard(app, host):
     noura = app.test_client()
     log_in(noura, "noura_writes@example.com")
     page = noura.get("/dashboard").data.decode()
-    line = re.search(rf'<li><a href="/orders/{order.id}">.*?</li>', page, re.DOTALL)
+    line = re.search(rf'<li><a href="/orders/{order.id}#actions">.*?</li>', page, re.DOTALL)
     assert line is not None
     assert "طلب إلغاء بانتظار ردك" in line.group(0)
+
+
+def test_a_late_order_says_since_when_it_is_late_in_the_sites_time(app, host):
+    # a later walk-through (2026-12-07): "Deliver the work by Dec 5" on Dec 8, and every
+    # time in UTC, three hours early for a Saudi seller, with nothing saying so
+    seller = Actor.member(host.market.profile_by_username("noura_writes").member_id)
+    now = host.market.clock.now()
+    late = [w.order for w in host.market.orders_waiting(seller) if w.order.deadline < now]
+    assert late  # the demo leaves noura an order past its days
+    noura = app.test_client()
+    log_in(noura, "noura_writes@example.com")
+    page = noura.get("/dashboard").data.decode()
+    line = re.search(rf'<li><a href="/orders/{late[0].id}#actions">.*?</li>', page, re.DOTALL)
+    riyadh = format_datetime(late[0].deadline, "ar", time_format="short", timezone="Asia/Riyadh")
+    assert f'<small class="late">متأخر منذ {riyadh}</small>' in line.group(0)
+    assert "الأوقات كلها بتوقيت المملكة العربية السعودية." in page

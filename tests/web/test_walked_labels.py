@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from forms import log_in
 
 from microgigs.actors import Actor
@@ -90,3 +91,14 @@ def test_a_service_page_says_how_many_times_a_service_may_be_ordered(app, host):
     rule = re.search(r'id="quantity-rule">(.*?)</small>', page).group(1)
     assert f"من 1 إلى {most}" == rule
     assert f'max="{most}"' in page
+
+
+def test_a_site_names_its_time_zone_or_refuses_to_start(host, monkeypatch):
+    from app import create_app  # noqa: PLC0415 (the example's module, from its folder)
+
+    monkeypatch.setenv("MICROGIGS_TIME_ZONE", "Africa/Cairo")
+    page = create_app(host, testing=True).test_client().get("/").data.decode()
+    assert "الأوقات كلها بتوقيت مصر." in page
+    monkeypatch.setenv("MICROGIGS_TIME_ZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="MICROGIGS_TIME_ZONE"):
+        create_app(host, testing=True)
