@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from cast import cheap_order, hired
 
-from microgigs.errors import NotFound
+from microgigs.errors import InvalidType, NotFound
 from microgigs.ids import MessageId
 from microgigs.marketplace import MESSAGES_PAGE
 
@@ -59,3 +59,14 @@ def test_a_contracts_page_holds_its_latest_messages_and_names_the_earlier(market
         [m.body for m in earlier.messages],
         earlier.earlier,
     )
+
+
+def test_a_cursor_that_is_not_a_str_is_invalid_type_as_every_pages_is(market):
+    # a new user's probe: before=123 said "No message with the key 123"
+    _seller, buyer, order = cheap_order(market)
+    for read in (
+        lambda: market.order_page(buyer, order, before=123),
+        lambda: market.conversation(buyer, order, before=123),
+    ):
+        with pytest.raises(InvalidType):
+            read()

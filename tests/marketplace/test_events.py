@@ -50,4 +50,9 @@ def test_acknowledging_passes_over_unknown_ids_and_refuses_too_many_or_the_wrong
         market.acknowledge_events(SYSTEM, [f"e{n}" for n in range(1001)])
     with pytest.raises(InvalidType):
         market.acknowledge_events(SYSTEM, [1, 2])
+    # (a new user's probe: one id alone was read a character at a time, and None raised
+    # a bare TypeError)
+    for not_a_list in (before[0].id, None):
+        with pytest.raises(InvalidType):
+            market.acknowledge_events(SYSTEM, not_a_list)
     assert before == market.events(SYSTEM)

@@ -19,6 +19,10 @@ ACKNOWLEDGED_MAX: Final = 1000
 @handles(c.AcknowledgeEvents)
 def acknowledge_events(command: c.AcknowledgeEvents, context: Context) -> None:
     require_host(command.actor, _("acknowledge events"))
+    if not isinstance(command.event_ids, tuple):  # one id alone is no list of ids
+        raise InvalidType(
+            field=_("events"), expected=_("a list"), actual=type(command.event_ids).__name__
+        )
     whole_number(_("events"), len(command.event_ids), 0, ACKNOWLEDGED_MAX)
     for event_id in command.event_ids:
         if not isinstance(event_id, str):

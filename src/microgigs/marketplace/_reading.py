@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from microgigs._text import _
+from microgigs._checks import page_cursor
 from microgigs.clock import Clock
-from microgigs.errors import NotFound
 from microgigs.ids import MessageId, OrderId
 from microgigs.orders import Message
 from microgigs.policy import MarketplacePolicy
@@ -36,8 +35,7 @@ def latest_messages(
 
     The id is the page's first message, when earlier ones are left; ``None`` otherwise.
     """
-    if before is not None and not isinstance(before, str):
-        raise NotFound(kind=_("message"), key=repr(before)[:100])
+    page_cursor(before)  # not a str: InvalidType, as every page's cursor
     found = uow.orders.messages(conversation_id, limit=MESSAGES_PAGE + 1, before=before)
     if len(found) <= MESSAGES_PAGE:
         return tuple(found), None

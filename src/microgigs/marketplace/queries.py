@@ -48,6 +48,7 @@ from microgigs.marketplace._orders import UNWINDING
 from microgigs.marketplace._project_queries import (
     BidView,
     ContractPage,
+    ContractWaiting,
     Contribution,
     CreditsLeft,
     Factor,
@@ -92,6 +93,7 @@ __all__ = [
     "BidView",
     "CartView",
     "ContractPage",
+    "ContractWaiting",
     "Contribution",
     "CreditsLeft",
     "Dashboard",
@@ -100,6 +102,7 @@ __all__ = [
     "ModerationQueue",
     "MyBid",
     "OrderPage",
+    "OrderWaiting",
     "Overview",
     "PendingEarning",
     "PricedLine",
@@ -806,8 +809,7 @@ class Queries(ReadSide):
         first of the page read last; one of another conversation is ``NotFound``).
         """
         whole_number(_("page size"), limit, 1, 100)
-        if before is not None:
-            _check_id(_("message"), before)
+        page_cursor(before)
         with self._reading() as uow:
             _party_order(uow, actor, order_id)
             return uow.orders.messages(order_id, limit=limit, before=before)
