@@ -69,8 +69,13 @@ def demo(args: list[str]) -> int:
     on the same database (``--db``, as given to the server); it stops with the server.
     """
     db = args[args.index("--db") + 1] if "--db" in args[:-1] else "marketplace.sqlite3"
+    port = args[args.index("--port") + 1] if "--port" in args[:-1] else "8000"
+    # the worker's notices (written to the log in a demo) link to the demo's own address
+    place = {"MICROGIGS_BASE_URL": f"http://127.0.0.1:{port}"} | dict(os.environ)
     print("$", PYTHON, "examples/web/worker.py", "--db", db, flush=True)
-    worker = subprocess.Popen([str(PYTHON), "examples/web/worker.py", "--db", db], cwd=ROOT)
+    worker = subprocess.Popen(
+        [str(PYTHON), "examples/web/worker.py", "--db", db], cwd=ROOT, env=place
+    )
     try:
         return _run(PYTHON, "examples/web/main.py", "--demo", *args)
     finally:

@@ -4,7 +4,8 @@ RULES §6: every transition emits a domain event the host can use for notificati
 worker reads them through the façade (``market.events``), mails each order's people what
 happened and what now waits for them (a new order, its instructions, a delivery, a request
 for changes or to cancel, a problem reported, the order's end), then marks them delivered
-(``market.acknowledge_events``): each is told once, and the outbox does not grow. Mail
+(``market.acknowledge_events``): each is told once, and the outbox does not grow; one older
+than a day (``STALE``) is acknowledged untold. Each mail names the order's service. Mail
 goes where the site's other mail goes (``MICROGIGS_SMTP_URL``; the log in a demo); its
 link starts with ``MICROGIGS_BASE_URL``. Other events (a level, a project, a contract) are
 acknowledged without a mail.
@@ -13,13 +14,14 @@ acknowledged without a mail.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any, Final
 
 from mail import Mailer
 
 from microgigs import Actor
 from microgigs.errors import MicrogigsError
-from microgigs.ids import MemberId
+from microgigs.ids import MemberId, OrderId
 from microgigs.marketplace import Marketplace
 
 _SYSTEM: Final = Actor.system()
@@ -63,12 +65,18 @@ _TOLD: Final[dict[str | None, tuple[str, tuple[str, str]]]] = {
 what, in Arabic and English."""
 
 
+STALE: Final = timedelta(days=1)
+"""An event older than this is old news: acknowledged without a mail (a site that starts
+mailing notices, or a worker stopped for long, does not mail every order's history)."""
+
+
 def notify(market: Marketplace, mail: Mailer, base_url: str) -> int:
     """Mail what every event not yet delivered says to its people; how many mails were sent."""
     sent = 0
+    since = market.clock.now() - STALE
     while events := market.events(_SYSTEM, limit=_PAGE):
         for event in events:
-            if event.name == "order.transitioned":
+            if event.name == "order.transitioned" and event.at >= since:
                 sent += _tell(market, mail, base_url, json.loads(event.payload))
         market.acknowledge_events(_SYSTEM, [event.id for event in events])
     return sent
@@ -88,13 +96,16 @@ def _tell(market: Marketplace, mail: Mailer, base_url: str, said: dict[str, Any]
         _BOTH: [buyer, seller],
         _OTHER: [seller if mover == buyer else buyer],
     }[whom]
-    link = f"{base_url}/orders/{said['order_id']}"
+    order_id = OrderId(str(said["order_id"]))
+    link = f"{base_url}/orders/{order_id}"
+    title = market.order(_SYSTEM, order_id).service.title  # which order, said by its service
     sent = 0
     for member_id in people:
         try:
             address = market.member(_SYSTEM, MemberId(member_id)).email
         except MicrogigsError:  # a member no longer there: nobody to tell
             continue
-        mail(address, f"{arabic} / {english}", f"{arabic}\n{english}\n\n{link}")
+        body = f"{arabic}: {title}\n{english}: {title}\n\n{link}"
+        mail(address, f"{arabic} / {english}", body)
         sent += 1
     return sent

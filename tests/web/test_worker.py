@@ -46,14 +46,16 @@ def test_the_worker_accepts_a_delivery_left_unanswered(tmp_path):
     assert OrderStatus.COMPLETED == market.order(sara, order).status
     market.close()
     # each move of the order is mailed to whom it concerns, once (a walk-through: nothing
-    # told a seller that an order waited; RULES §6: events a host uses for notifications)
-    mailed = [line for line in ran.stderr.splitlines() if line.startswith("mail to ")]
-    assert [
-        "mail to sara@example.com: طلب جديد: انتظر تعليمات المشتري",
-        "mail to sara@example.com: وصلت تعليمات طلب: ابدأ العمل",
-        "mail to ahmad@example.com: سُلّم طلبك: راجعه واستلمه أو اطلب تعديلًا",
-        "mail to sara@example.com: اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة",
-    ] == [line.split(" / ")[0] for line in mailed]
+    # told a seller that an order waited; RULES §6: events a host uses for notifications);
+    # the moves of five days ago are old news, acknowledged untold (a probe: a first run
+    # mailed every order's whole history)
+    lines = ran.stderr.splitlines()
+    mailed = [line for line in lines if line.startswith("mail to ")]
+    assert ["mail to sara@example.com: اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة"] == [
+        line.split(" / ")[0] for line in mailed
+    ]
+    body = lines[lines.index(mailed[0]) + 1]
+    assert body == "اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة: تصميم شعار احترافي لشركتك"
     again = subprocess.run(  # noqa: S603 (our own example, our own interpreter)
         [sys.executable, str(WORKER), "--db", db, "--once"],
         capture_output=True, text=True, timeout=60, check=False,
