@@ -46,8 +46,9 @@ _DIGIT_WORD: Final = re.compile(
     rf"(?<!{_LETTER})(?:{'|'.join(map(re.escape, _DIGIT_WORDS))})(?!{_LETTER})", re.IGNORECASE
 )
 # What stands between a phone number's digits: up to four marks, a run of spaces counting
-# as one (a space, "-", "/", «،», "_", "*" …), but no letter, digit or colon (a time's).
-_SEP: Final = r"(?:\s++|[^\w\s:]|_)"
+# as one: a space, "-", ".", "(", ")", "/", "+", "_", "*" or «،» (not a "," nor a "×", which
+# list and multiply numbers: "200, 201, 404", "300×250"; nor a time's colon).
+_SEP: Final = r"(?:\s++|[-.()/+_*،])"
 # What every phone number holds: a digit. Most messages hold none, and then the phone
 # pattern need not run.
 _DIGIT: Final = re.compile(r"\d")
@@ -103,22 +104,24 @@ _PROVIDERS: Final = (
     r"gmail|g\s*mail|hotmail|yahoo|outlook|icloud|live|aol|proton(?:mail)?|yandex"
     r"|جيميل|جي\s*ميل|جميل|هوتميل|هوت\s*ميل|ياهو|[اأ]وتلوك|[اأ]يكلاود"
 )
+# The endings of the domains people write (of an address or a link): an address's ending is
+# one of these, not a file's ("logo@2x.png") nor a decorator's ("@app.route").
+_TLDS: Final = (
+    "com|net|org|io|me|co|info|biz|ly|link|xyz|app|dev|site|online|store|sa|eg|ae|kw|qa|bh|om|"
+    "jo|ma|dz|tn|iq|lb|sy|ps|sd|ye|uk|us|de|fr|tv|gg|to|edu|gov|ru|ca|au|tr|pk|es|nl|ch|br"
+)
 # Linear in the text's length (a hostile review: 5,000 characters kept the patterns as they
 # were backtracking for seconds). A name is tried from the start of its run only: a start
 # inside the run would try again what the first one tried. A domain's label is taken whole
 # (possessive): no way of writing "dot" starts with a letter of one.
 _EMAIL: Final = re.compile(
     rf"(?<![\w.+-])[\w.+-]+{_AT}"
-    rf"(?:[a-z0-9-]++(?:{_DOT}[a-z0-9-]++)*{_DOT}[a-z]{{2,}}|(?:{_PROVIDERS})(?!\w))",
+    rf"(?:[a-z0-9-]++(?:{_DOT}[a-z0-9-]++)*{_DOT}(?:{_TLDS})\b|(?:{_PROVIDERS})(?!\w))",
     re.IGNORECASE,
 )
 # What every way of writing "at" above holds. Most messages hold none of them, and then the
 # e-mail pattern, which backtracks through each word looking for one, need not run at all.
 _AT_MARK: Final = re.compile(r"@|at|آت|اات", re.IGNORECASE)
-_TLDS: Final = (
-    "com|net|org|io|me|co|info|biz|ly|link|xyz|app|dev|site|online|store|sa|eg|ae|kw|qa|bh|om|"
-    "jo|ma|dz|tn|iq|lb|sy|ps|sd|ye|uk|us|de|fr|tv|gg|to"
-)
 # A domain is found by its last label before the ending ("sara.designs.com": "designs.com"),
 # which is tried from the start of its run only, from its first word boundary on (as the
 # pattern did from any boundary, but once a run: linear in the text's length).

@@ -156,6 +156,16 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
         ("أبعاد اللوحة 0.60 × 0.90 × 1.20 م", []),
         ("أحجام: ½، ¼، ¾، ⅛، ⅜", []),
         ("السعر 0.99$ ورقمي 050 123 4567", ["phone"]),
+        # (a new user's probe of the above: sizes multiplied, status codes listed, versions,
+        # coordinates, file names and decorators)
+        ("المقاسات 300×250، 728×90، 160×600", []),
+        ("The API returns HTTP 200, 201, 404 or 500", []),
+        ("Version 1.2.3 → 1.2.4 → 1.3.0 changelog", []),
+        ("الموقع 24.7136, 46.6753", []),
+        ("Files: logo_final_v3.png, logo-dark@2x.png, brand.pdf", []),
+        ("Decorators @app.route and @login_required in Flask", []),
+        ("بريدي sara@mail.ru", ["email"]),
+        ("050,123,4567", []),
         ("تصميم منشورات انستقرام بمقاس 1080x1080", []),
         ("قوالب انستقرام PNG و PSD جاهزة", []),
         ("صور بدقة @2x و @3x", []),
@@ -324,7 +334,7 @@ def test_no_text_keeps_the_filter_backtracking(text):
 # The patterns as they were before they were made linear (kept to compare with): every
 # start inside a run tried again what the run's first start had tried.
 _QUADRATIC_EMAIL = re.compile(
-    rf"[\w.+-]+{_AT}(?:[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,}}|(?:{_PROVIDERS})(?!\w))",
+    rf"[\w.+-]+{_AT}(?:[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}(?:{_TLDS})\b|(?:{_PROVIDERS})(?!\w))",
     re.IGNORECASE,
 )
 _QUADRATIC_LINK = re.compile(
