@@ -32,7 +32,7 @@ _SPELLED_DIGITS: Final = (
         "ثمانية تمانية ثمان",
         "تسعة تسع",
     ),
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    ("zero oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
 )
 _DIGIT_WORDS: Final = {
     word: str(digit)

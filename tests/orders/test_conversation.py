@@ -166,6 +166,8 @@ from .conftest import ADMIN, BUYER, EPOCH, OUTSIDER, POLICY, SELLER, order_in
         ("Decorators @app.route and @login_required in Flask", []),
         ("بريدي sara@mail.ru", ["email"]),
         ("050,123,4567", []),
+        ("my number: five oh one two three four five six seven", ["phone"]),
+        ("oh, thanks: I will send it in two days", []),
         ("تصميم منشورات انستقرام بمقاس 1080x1080", []),
         ("قوالب انستقرام PNG و PSD جاهزة", []),
         ("صور بدقة @2x و @3x", []),
