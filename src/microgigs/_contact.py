@@ -14,7 +14,7 @@ from typing import Final
 
 from microgigs._checks import plain_text, unicode_class
 from microgigs._text import _
-from microgigs.errors import ContactDetailsNotAllowed
+from microgigs.errors import ContactDetailsNotAllowed, InvalidType
 
 __all__ = ["contact_details", "message_text"]
 
@@ -259,7 +259,11 @@ def contact_details(text: str) -> list[str]:
     []
     >>> contact_details("خبرة 5 سنوات في ASP.NET و Socket.IO"), contact_details("asp.net.ly")
     ([], ['link'])
+
+    What is not a ``str`` is ``InvalidType``.
     """
+    if not isinstance(text, str):
+        raise InvalidType(field=_("text"), expected=_("a str"), actual=type(text).__name__)
     readable = _readable(text)
     found = []
     if _holds_phone(readable):

@@ -583,3 +583,10 @@ def test_a_reason_said_as_a_message_is_held_to_a_reasons_length_first(event, sta
         act_with_message(order_in(status), event, actor, "ا" * length,
                          message_id=MessageId("m"), sent_at=EPOCH, policy=POLICY)  # fmt: skip
     assert "reason must be 1 to 2000 characters of plain text." == str(refused.value)
+
+
+def test_what_is_not_text_is_invalid_type_not_an_attribute_error():
+    # a new user's probe (2026-12-07): contact_details(None) raised AttributeError
+    for value in (None, 5, b"050"):
+        with pytest.raises(InvalidType):
+            contact_details(value)
