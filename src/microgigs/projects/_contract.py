@@ -162,7 +162,7 @@ _HOLDING: Final = frozenset(
 _DISPUTABLE: Final = _HOLDING - {MilestoneStatus.DISPUTED}
 label_members(
     {
-        MilestoneStatus.PLANNED: _("planned"),
+        MilestoneStatus.PLANNED: _("not funded yet"),
         MilestoneStatus.FUNDED: _("funded"),
         MilestoneStatus.SUBMITTED: _("submitted"),
         MilestoneStatus.CHANGES_REQUESTED: _("changes requested"),
