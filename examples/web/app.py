@@ -1923,8 +1923,12 @@ def _waiting(me: Actor) -> list[_Waiting]:
         )
     for w in market.contracts_waiting(me):
         title = _project_title(me, w.contract.project_id) or ""
-        found.append(_Waiting(f"/contracts/{w.contract.id}", title, _CONTRACT_MOVES[w.moves[0]]))
-    return found
+        due = w.contract.next_due_at  # an offer lapsing, a submission approved by itself
+        words = _CONTRACT_MOVES[w.moves[0]]
+        late = due is not None and due < now
+        found.append(_Waiting(f"/contracts/{w.contract.id}", title, words, due, late=late))
+    # the most urgent first, orders and contracts together (a probe: contracts came last)
+    return sorted(found, key=lambda w: (w.due is None, w.due or now))
 
 
 def _clearance_words(member_id: MemberId) -> str:

@@ -57,3 +57,30 @@ def test_a_late_order_says_since_when_it_is_late_in_the_sites_time(app, host):
     riyadh = format_datetime(late[0].deadline, "ar", time_format="short", timezone="Asia/Riyadh")
     assert f'<small class="late">متأخر منذ {riyadh}</small>' in line.group(0)
     assert "الأوقات كلها بتوقيت المملكة العربية السعودية." in page
+
+
+def test_a_contracts_line_says_when_and_stands_among_the_orders_by_urgency(app, host):
+    # a probe (2026-12-07): a submission to approve said no time, and contracts came last
+    client = Actor.member(host.market.profile_by_username("hind").member_id)
+    (waiting,) = host.market.contracts_waiting(client)
+    due = waiting.contract.next_due_at
+    assert due is not None
+    hind = app.test_client()
+    log_in(hind, "hind@example.com")
+    page = hind.get("/account").data.decode()
+    box = re.search(r'id="waiting">(.*?)</section>', page, re.DOTALL).group(1)
+    line = re.search(rf'<li><a href="/contracts/{waiting.contract.id}">.*?</li>', box, re.DOTALL)
+    riyadh = format_datetime(due, "ar", time_format="short", timezone="Asia/Riyadh")
+    assert riyadh in line.group(0)
+    orders = {w.order.id: w.order for w in host.market.orders_waiting(client)}
+    dues = []
+    for href in re.findall(r'<li><a href="/(orders|contracts)/([0-9A-Z]+)', box):
+        kind, key = href
+        if kind == "contracts":
+            dues.append(due)
+        else:
+            order = orders[key]
+            dues.append(order.deadline if order.next_due is None else order.next_due.at)
+    timed = [d for d in dues if d is not None]
+    assert timed == sorted(timed)
+    assert dues[: len(timed)] == timed  # the untimed last
