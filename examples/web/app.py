@@ -900,35 +900,37 @@ def command(
     return True
 
 
+_SAID_PLAINLY: Final = {
+    404: (
+        ("لم نجد ما تبحث عنه", "Nothing here"),
+        ("ربما حُذف، أو أن الرابط ناقص أو قديم.", "It may have been removed, or its link is old."),
+    ),
+    403: (
+        ("هذه الصفحة ليست لك", "This page is not yours to see"),
+        (
+            "تُفتح لأصحابها ولفريق الموقع فقط؛ إن وصلك رابطها فاطلب من صاحبها ما تحتاجه.",
+            "Only the people it concerns and the site team open it; ask whoever sent the link.",
+        ),
+    ),
+}
+"""What a page of nothing, or of someone else's, says first (a walk-through: a 404 said only
+«لم نعثر على الخدمة بالمعرّف NOPE»); the library's words, with the id, come after."""
+
+
+def _said_plainly(status: int, message: str) -> tuple[str, int]:
+    heading, explain = _SAID_PLAINLY[status]
+    page = render_template("error.html", heading=heading, explain=explain, message=message)
+    return page, status
+
+
 @pages.app_errorhandler(NotFound)
 def _not_found(error: NotFound) -> tuple[str, int]:
-    """A page of nothing: said plainly first, the library's words (with the id) after.
-
-    A walk-through: «لم نعثر على الخدمة بالمعرّف NOPE» was all the page said.
-    """
-    return render_template(
-        "error.html",
-        heading=("لم نجد ما تبحث عنه", "Nothing here"),
-        explain=(
-            "ربما حُذف، أو أن الرابط ناقص أو قديم.",
-            "It may have been removed, or the link is incomplete or old.",
-        ),
-        message=_said(error, g.lang),
-    ), 404
+    return _said_plainly(404, _said(error, g.lang))
 
 
 @pages.app_errorhandler(PermissionDenied)
 def _denied(error: PermissionDenied) -> tuple[str, int]:
-    """A page that is not the reader's: said plainly first, the library's words after."""
-    return render_template(
-        "error.html",
-        heading=("هذه الصفحة ليست لك", "This page is not yours to see"),
-        explain=(
-            "تُفتح لأصحابها ولفريق الموقع فقط؛ إن وصلك رابطها فاطلب من صاحبها ما تحتاجه.",
-            "Only the people it concerns and the site team open it; ask whoever sent the link.",
-        ),
-        message=translate_error(error, g.lang),
-    ), 403
+    return _said_plainly(403, translate_error(error, g.lang))
 
 
 @pages.app_errorhandler(MicrogigsError)

@@ -28,41 +28,30 @@ _SYSTEM: Final = Actor.system()
 _PAGE: Final = 100
 
 _SELLER, _BUYER, _BOTH, _OTHER = "seller", "buyer", "both", "other"
-_COMPLETED: Final = (
-    "اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة",
-    "An order completed; your earnings are pending",
-)
+_COMPLETED: Final = ("اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة", "An order completed: you earned")
 _CANCELLED: Final = ("أُلغي الطلب", "The order was cancelled")
 _DECIDED: Final = ("قررت الإدارة في النزاع", "An admin decided the dispute")
 _TOLD: Final[dict[str | None, tuple[str, tuple[str, str]]]] = {
-    None: (_SELLER, ("طلب جديد: انتظر تعليمات المشتري",
-                     "A new order: the buyer's instructions come next")),
-    "send_instructions": (_SELLER, ("وصلت تعليمات طلب: ابدأ العمل",
-                                    "An order's instructions came: the work starts")),
-    "deliver": (_BUYER, ("سُلّم طلبك: راجعه واستلمه أو اطلب تعديلًا",
-                         "Your order was delivered: accept it or ask for changes")),
-    "request_modification": (_SELLER, ("طلب المشتري تعديلات على التسليم",
-                                       "The buyer asked for changes to the delivery")),
-    "report_problem": (_SELLER, ("أبلغ المشتري عن مشكلة، وتراجعها الإدارة",
-                                 "The buyer reported a problem; an admin looks at it")),
-    "request_cancellation": (_OTHER, ("طلب إلغاء بانتظار ردك",
-                                      "A request to cancel awaits your answer")),
-    "refuse_cancellation": (_OTHER, ("رُفض طلب الإلغاء، ويستمر الطلب",
-                                     "The request to cancel was refused; the order goes on")),
+    None: (_SELLER, ("طلب جديد: انتظر تعليمات المشتري", "A new order: instructions come next")),
+    "send_instructions": (_SELLER, ("وصلت تعليمات طلب: ابدأ العمل", "Instructions came: start")),
+    "deliver": (_BUYER, ("سُلّم طلبك: استلمه أو اطلب تعديلًا", "Delivered: accept or ask changes")),
+    "request_modification": (_SELLER, ("طلب المشتري تعديلات", "The buyer asked for changes")),
+    "report_problem": (_SELLER, ("أبلغ المشتري عن مشكلة", "The buyer reported a problem")),
+    "request_cancellation": (_OTHER, ("طلب إلغاء بانتظار ردك", "A request to cancel awaits you")),
+    "refuse_cancellation": (_OTHER, ("رُفض طلب الإلغاء", "The request to cancel was refused")),
     "accept": (_SELLER, _COMPLETED),
     "auto_accept": (_SELLER, _COMPLETED),
     "accept_cancellation": (_BOTH, _CANCELLED),
     "auto_accept_cancellation": (_BOTH, _CANCELLED),
     "auto_cancel": (_BOTH, _CANCELLED),
     "cancel_late": (_BOTH, ("أُلغي الطلب المتأخر", "The late order was cancelled")),
-    "decline": (_BOTH, ("اعتذر البائع عن الطلب فأُلغي",
-                        "The seller declined the order; it was cancelled")),
+    "decline": (_BOTH, ("اعتذر البائع عن الطلب فأُلغي", "The seller declined the order")),
     "resolve_complete": (_BOTH, _DECIDED),
     "resolve_full_refund": (_BOTH, _DECIDED),
     "resolve_partial_refund": (_BOTH, _DECIDED),
-}  # fmt: skip
+}
 """Each order event (by its value; ``None``: the order placed): whom it is told to, and
-what, in Arabic and English."""
+what, in Arabic and English (the order's service is named after it)."""
 
 
 STALE: Final = timedelta(days=1)

@@ -27,6 +27,7 @@ from settings import DATABASE_HELP, POLICY_OF_THE_SITE, database
 import microgigs
 
 log = logging.getLogger("microgigs.worker")
+NO_NOTICES = "mail no notices (where several workers run, all but one: each would mail them)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,11 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help=DATABASE_HELP)
     parser.add_argument("--every", type=float, default=60.0, help="seconds between two ticks")
     parser.add_argument("--once", action="store_true", help="tick once and exit")
-    parser.add_argument(
-        "--no-notices",
-        action="store_true",
-        help="mail no notices (where several workers run, all but one: each would mail them)",
-    )
+    parser.add_argument("--no-notices", action="store_true", help=NO_NOTICES)
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     stop = threading.Event()
