@@ -11,10 +11,11 @@ may not know is there) is :class:`~microgigs.errors.NotFound`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Final, Protocol, TypeVar
+from typing import Final, TypeVar
 
 import attrs
 
@@ -372,35 +373,30 @@ def _most_urgent(waiting: OrderWaiting) -> tuple[datetime, datetime, str]:
 
 
 _WAITING_READ: Final = 1000
-_WAITING_PAGE: Final = 100
+_PAGE_READ: Final = 100
 
 
-class _PartyOrders(Protocol):
-    """``uow.orders.by_buyer`` or ``by_seller``: a member's orders, newest first, paged."""
+def _open_orders(
+    uow: UnitOfWork, member_id: MemberId, status: OrderStatus
+) -> tuple[Collection[Order], Collection[Order]]:
+    """The member's orders in ``status`` they sold, and bought: the oldest of each side."""
 
-    def __call__(
-        self,
-        member_id: MemberId,
-        /,
-        status: OrderStatus | None = None,
-        *,
-        limit: int = 50,
-        starting_after: OrderId | None = None,
-    ) -> list[Order]: ...
+    def sold(after: OrderId | None) -> list[Order]:
+        return uow.orders.by_seller(member_id, status, limit=_PAGE_READ, starting_after=after)
+
+    def bought(after: OrderId | None) -> list[Order]:
+        return uow.orders.by_buyer(member_id, status, limit=_PAGE_READ, starting_after=after)
+
+    return _oldest(sold), _oldest(bought)
 
 
-def _oldest(read: _PartyOrders, member_id: MemberId, status: OrderStatus) -> list[Order]:
-    """A member's orders in ``status`` on one side, read a page at a time, oldest kept.
+def _oldest(read: Callable[[OrderId | None], list[Order]]) -> Collection[Order]:
+    """A member's orders on one side, read a page at a time (``read(starting_after)``).
 
-    The list reads newest first: the last pages, up to ``_WAITING_READ`` orders, are the
-    ones placed longest ago, whose moves are most overdue.
+    The list reads newest first: the last ``_WAITING_READ`` read are the ones placed longest
+    ago, whose moves are most overdue; no more are kept while the list is read.
     """
-    pages: list[Order] = []
-    after: OrderId | None = None
-    while page := read(member_id, status, limit=_WAITING_PAGE, starting_after=after):
-        pages = [*pages, *page][-_WAITING_READ:]
-        after = page[-1].id
-    return pages
+    return deque(_to_the_end(read, lambda order: order.id), maxlen=_WAITING_READ)
 
 
 def _own(actor: Actor, action: str) -> MemberId:
@@ -786,10 +782,8 @@ class Queries(ReadSide):
         with self._reading() as uow:
             member_id = _member_of(uow, actor, _("list orders"))
             for status in _OPEN:
-                for order in (
-                    *_oldest(uow.orders.by_seller, member_id, status),
-                    *map(_as_buyer_sees, _oldest(uow.orders.by_buyer, member_id, status)),
-                ):
+                sold, bought = _open_orders(uow, member_id, status)
+                for order in (*sold, *map(_as_buyer_sees, bought)):
                     moves = tuple(e for e in self._next_events(uow, order, actor) if e in _EXPECTED)
                     if moves:
                         found.append(OrderWaiting(order, moves))
