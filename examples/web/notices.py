@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Final
 
 from mail import Mailer
@@ -30,56 +31,21 @@ _SYSTEM: Final = Actor.system()
 _PAGE: Final = 100
 
 _SELLER, _BUYER, _BOTH, _OTHER = "seller", "buyer", "both", "other"
-_COMPLETED: Final = ("اكتمل طلب، وأُضيف ربحك إلى أرباحك المعلّقة", "An order completed: you earned")
-_CANCELLED: Final = ("أُلغي الطلب", "The order was cancelled")
-_DECIDED: Final = ("قررت الإدارة في النزاع", "An admin decided the dispute")
-_TOLD: Final[dict[str | None, tuple[str, tuple[str, str]]]] = {
-    None: (_SELLER, ("طلب جديد: انتظر تعليمات المشتري", "A new order: instructions come next")),
-    "send_instructions": (_SELLER, ("وصلت تعليمات طلب: ابدأ العمل", "Instructions came: start")),
-    "deliver": (_BUYER, ("سُلّم طلبك: استلمه أو اطلب تعديلًا", "Delivered: accept or ask changes")),
-    "request_modification": (_SELLER, ("طلب المشتري تعديلات", "The buyer asked for changes")),
-    "report_problem": (_SELLER, ("أبلغ المشتري عن مشكلة", "The buyer reported a problem")),
-    "request_cancellation": (_OTHER, ("طلب إلغاء بانتظار ردك", "A request to cancel awaits you")),
-    "refuse_cancellation": (_OTHER, ("رُفض طلب الإلغاء", "The request to cancel was refused")),
-    "accept": (_SELLER, _COMPLETED),
-    "auto_accept": (_SELLER, _COMPLETED),
-    "accept_cancellation": (_BOTH, _CANCELLED),
-    "auto_accept_cancellation": (_BOTH, _CANCELLED),
-    "auto_cancel": (_BOTH, _CANCELLED),
-    "cancel_late": (_BOTH, ("أُلغي الطلب المتأخر", "The late order was cancelled")),
-    "decline": (_BOTH, ("اعتذر البائع عن الطلب فأُلغي", "The seller declined the order")),
-    "resolve_complete": (_BOTH, _DECIDED),
-    "resolve_full_refund": (_BOTH, _DECIDED),
-    "resolve_partial_refund": (_BOTH, _DECIDED),
+_CLIENT, _FREELANCER, _PROPOSAL, _CANCELLATION = "client", "freelancer", "proposal", "cancel"
+_TOLD: Final[dict[str, tuple[str, tuple[str, str]]]] = {
+    name: (whom, (arabic, english))
+    for name, (whom, arabic, english) in json.loads(
+        (Path(__file__).parent / "notices.json").read_text(encoding="utf-8")
+    ).items()
 }
-"""Each order event (by its value; ``None``: the order placed): whom it is told to, and
-what, in Arabic and English (the order's service is named after it)."""
-
+"""Each event told, from ``notices.json`` (an order's by its event's value, ``placed`` for
+the order placed; a contract's by the event's name): whom it is told to (a side, both, or
+the side that did not ask: to cancel, a proposal), and what, in Arabic and English; the
+order's service or the contract's project is named after it."""
 
 STALE: Final = timedelta(days=1)
 """An event older than this is old news: acknowledged without a mail (a site that starts
 mailing notices, or a worker stopped for long, does not mail every order's history)."""
-
-
-_CLIENT, _FREELANCER, _PROPOSAL, _CANCELLATION = "client", "freelancer", "proposal", "cancel"
-_CONTRACT_TOLD: Final[dict[str, tuple[str, tuple[str, str]]]] = {
-    "contract.offered": (_FREELANCER, ("عرض عمل بانتظار ردك", "A job offer awaits your answer")),
-    "contract.accepted": (_CLIENT, ("قبل المستقل عرضك: موّل دفعة", "Your offer was accepted: fund")),
-    "contract.declined": (_CLIENT, ("اعتذر المستقل عن عرضك", "The freelancer declined the offer")),
-    "contract.withdrawn": (_FREELANCER, ("سحب العميل عرضه", "The client withdrew the offer")),
-    "contract.milestone_funded": (_FREELANCER, ("مُوّلت دفعة: ابدأ العمل", "A milestone is funded")),
-    "contract.milestone_submitted": (_CLIENT, ("سُلّمت دفعة: راجعها", "A milestone was submitted")),
-    "contract.changes_requested": (_FREELANCER, ("طلب العميل تعديلات", "The client asked changes")),
-    "contract.milestone_disputed": (_BOTH, ("فُتح نزاع على دفعة", "A milestone is disputed")),
-    "contract.milestones_proposed": (
-        _PROPOSAL,
-        ("اقتراح دفعات بانتظار ردك", "Milestones proposed"),
-    ),
-    "contract.cancellation_asked": (_CANCELLATION, ("طلب إلغاء العقد", "A request to cancel")),
-    "contract.settled": (_BOTH, ("انتهى العقد", "The contract ended")),
-}
-"""Each contract event: whom it is told to (a side, both, or the side that did not propose
-or ask to cancel), and what; the project's title is named after it."""
 _STAFF: Final = Actor.admin(MemberId("notices"))
 """Who reads a contract and its project for a notice (a party's page is theirs and the
 site team's)."""
@@ -96,7 +62,7 @@ def notify(market: Marketplace, mail: Mailer, base_url: str) -> int:
             said = json.loads(event.payload)
             if event.name == "order.transitioned":
                 sent += _tell_order(market, mail, base_url, said)
-            elif event.name in _CONTRACT_TOLD:
+            elif event.name in _TOLD:
                 sent += _tell_contract(market, mail, base_url, event.name, said)
         market.acknowledge_events(_SYSTEM, [event.id for event in events])
     return sent
@@ -104,7 +70,7 @@ def notify(market: Marketplace, mail: Mailer, base_url: str) -> int:
 
 def _tell_order(market: Marketplace, mail: Mailer, base_url: str, said: dict[str, Any]) -> int:
     transition = said["transition"]
-    told = _TOLD.get(transition.get("event"))
+    told = _TOLD.get(f"order.{transition.get('event') or 'placed'}")
     if told is None:
         return 0
     whom, words = told
@@ -132,7 +98,7 @@ def _tell_contract(
         title = market.project_page(_STAFF, contract.project_id).project.terms.title
     except MicrogigsError:  # gone since: nobody to tell
         return 0
-    whom, words = _CONTRACT_TOLD[name]
+    whom, words = _TOLD[name]
     client, freelancer = contract.client_id, contract.freelancer_id
     asked = contract.proposed_by if whom == _PROPOSAL else contract.cancellation_by
     people = {
