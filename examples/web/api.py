@@ -711,14 +711,17 @@ def order(order_id: str) -> Response:
 
     ``?before=<message id>``: the messages before that one (``earlier`` names the next).
     """
-    page = _market().order_page(_actor(), OrderId(order_id), before=_before())
+    page = _market().order_page(_actor(), OrderId(order_id), before=message_cursor())
     return jsonify(
         order=_order(page.order), messages=_messages(page.messages), earlier=page.earlier
     )
 
 
-def _before() -> MessageId | None:
-    """The message a conversation's page ends before (``?before=``), none for the latest."""
+def message_cursor() -> MessageId | None:
+    """The message a conversation's page ends before (``?before=``), none for the latest.
+
+    The pages' and the API's one reading of it.
+    """
     before = request.args.get("before")
     return None if before is None else MessageId(before)
 
@@ -907,7 +910,7 @@ def _contract(contract: Contract) -> dict[str, Any]:
 @api.get("/contracts/<contract_id>")
 def contract(contract_id: str) -> Response:
     """A contract, its money and what the caller may do next: its parties and admins only."""
-    page = _market().contract_page(_actor(), ContractId(contract_id), before=_before())
+    page = _market().contract_page(_actor(), ContractId(contract_id), before=message_cursor())
     return jsonify(
         contract=_contract(page.contract),
         funded=_money(page.funded),

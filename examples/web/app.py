@@ -42,6 +42,7 @@ from api import (
     balances_of,
     bound_body,
     http_error_answer,
+    message_cursor,
     send_verification,
     too_many,
 )
@@ -1524,15 +1525,11 @@ def _page_after(
     return url_for(endpoint, **kept, **{cursor: listed[-1].id})
 
 
-def _before() -> MessageId | None:
-    """The message a conversation's page ends before (``?before=``), none for the latest."""
-    before = request.args.get("before")
-    return None if before is None else MessageId(before)
-
-
 @pages.get("/orders/<order_id>")
 def order(order_id: str) -> str:
-    page = _market().order_page(actor(), OrderId(order_id), before=_before())  # 403/404 others
+    page = _market().order_page(
+        actor(), OrderId(order_id), before=message_cursor()
+    )  # 403/404 others
     return render_template(
         "order.html",
         order=page.order,
@@ -1911,24 +1908,28 @@ def _waiting(me: Actor) -> list[_Waiting]:
     """What waits for the member's move, orders first (a walk-through: nothing said so)."""
     market = _market()
     now = market.clock.now()
-    found = []
-    for w in market.orders_waiting(me, limit=_WAITING_SHOWN):
-        due = w.order.deadline if w.order.next_due is None else w.order.next_due.at
-        found.append(
-            _Waiting(
-                f"/orders/{w.order.id}#actions",  # the form to act with, not the page's top
-                w.order.service.title,
-                next(words for move, words in _ORDER_MOVES if move in w.moves),
-                due,
-                late=due is not None and due < now,
-            )
+
+    def line(href: str, title: str, what: tuple[str, str], due: datetime | None) -> _Waiting:
+        return _Waiting(href, title, what, due, late=due is not None and due < now)
+
+    found = [
+        line(
+            f"/orders/{w.order.id}#actions",  # the form to act with, not the page's top
+            w.order.service.title,
+            next(words for move, words in _ORDER_MOVES if move in w.moves),
+            w.order.deadline if w.order.next_due is None else w.order.next_due.at,
         )
-    for w in market.contracts_waiting(me):
-        title = _project_title(me, w.contract.project_id) or ""
-        due = w.contract.next_due_at  # an offer lapsing, a submission approved by itself
-        words = _CONTRACT_MOVES[w.moves[0]]
-        late = due is not None and due < now
-        found.append(_Waiting(f"/contracts/{w.contract.id}", title, words, due, late=late))
+        for w in market.orders_waiting(me, limit=_WAITING_SHOWN)
+    ]
+    found += [  # an offer lapsing, a submission approved by itself: the contract's next due
+        line(
+            f"/contracts/{w.contract.id}",
+            _project_title(me, w.contract.project_id) or "",
+            _CONTRACT_MOVES[w.moves[0]],
+            w.contract.next_due_at,
+        )
+        for w in market.contracts_waiting(me)
+    ]
     # the most urgent first, orders and contracts together (a probe: contracts came last)
     return sorted(found, key=lambda w: (w.due is None, w.due or now))
 
@@ -2863,7 +2864,7 @@ def _milestone_plans() -> list[MilestonePlan]:
 def contract(contract_id: str) -> str:
     """A contract's milestones and escrow, and what its reader may do now."""
     me = actor()
-    page = _market().contract_page(me, ContractId(contract_id), before=_before())  # 403/404
+    page = _market().contract_page(me, ContractId(contract_id), before=message_cursor())  # 403/404
     try:
         project = _market().project_page(me, page.contract.project_id)
     except NotFound:  # a private project its freelancer no longer bids on

@@ -101,12 +101,13 @@ def _tell_contract(
     whom, words = _TOLD[name]
     client, freelancer = contract.client_id, contract.freelancer_id
     asked = contract.proposed_by if whom == _PROPOSAL else contract.cancellation_by
+    other = [] if asked is None else [freelancer if asked == client else client]
     people = {
         _CLIENT: [client],
         _FREELANCER: [freelancer],
         _BOTH: [client, freelancer],
-        _PROPOSAL: [] if asked is None else [freelancer if asked == client else client],
-        _CANCELLATION: [] if asked is None else [freelancer if asked == client else client],
+        _PROPOSAL: other,
+        _CANCELLATION: other,
     }[whom]
     link = f"{base_url}/contracts/{contract_id}"
     return _mail(market, mail, people, words=words, title=title, link=link)

@@ -761,11 +761,12 @@ class _Orders(_Versioned[OrderId, Order]):
         self, order_id: OrderId, *, limit: int | None = None, before: MessageId | None = None
     ) -> list[Message]:
         mine = [m for m in self.new_messages if m.order_id == order_id]
-        if before is not None and any(m.id == before for m in mine):
-            mine = mine[: [m.id for m in mine].index(before)]
-            before = None
-        elif before is not None:  # a stored message: this unit's own came after it
-            mine = []
+        if before is not None:
+            ids = [m.id for m in mine]
+            if before in ids:  # one of this unit's own: the stored ones all came before it
+                mine, before = mine[: ids.index(before)], None
+            else:  # a stored message: this unit's own came after it
+                mine = []
         stored = self._backend.messages(order_id, limit, before)
         if stored is None:
             raise NotFound(kind=_("message"), key=str(before)[:100])
