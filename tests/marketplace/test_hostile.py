@@ -25,6 +25,7 @@ from microgigs.errors import (
 from microgigs.ids import MemberId, WithdrawalId
 from microgigs.inquiries import INQUIRY_MESSAGES_MAX, MESSAGES_IN_A_ROW_MAX
 from microgigs.l10n import translate_error
+from microgigs.marketplace import DASHBOARD_INQUIRIES
 from microgigs.marketplace import commands as c
 from microgigs.marketplace._tick import ClearRelease
 from microgigs.orders import OrderEvent, OrderStatus
@@ -244,3 +245,22 @@ def test_a_stranger_reviewing_an_order_learns_nothing_of_its_review(market):
     )
     with pytest.raises(PermissionDenied):
         market.review(stranger, order, stars=1, comment="سيئ", key="v-2")
+
+
+# Noticed in a review (2026-12-08): the seller's dashboard read every inquiry the seller had
+# ever received, each with up to 200 messages: a page that grows without end.
+def test_a_dashboard_holds_the_newest_inquiries_not_all_of_them(market):
+    seller, _buyer, service = cast(market)
+    asked = []
+    for n in range(DASHBOARD_INQUIRIES + 3):
+        buyer = Actor.member(
+            market.register_member(
+                username=f"buyer{n}",
+                email=f"buyer{n}@example.com",
+                first_name="مشتر",
+                family_name="جديد",
+            )
+        )
+        asked.append(market.ask(buyer, service, f"سؤال {n}"))
+    shown = market.dashboard(seller).inquiries
+    assert asked[::-1][:DASHBOARD_INQUIRIES] == [i.id for i in shown]

@@ -41,11 +41,13 @@ from microgigs.marketplace._marketplace import (
 )
 from microgigs.marketplace._reading import MESSAGES_PAGE
 from microgigs.marketplace.commands import NewUpgrade
+from microgigs.marketplace.queries import DASHBOARD_INQUIRIES
 from microgigs.payments import FakeGateway, PaymentGateway
 from microgigs.policy import KHAMSAT, MarketplacePolicy
 from microgigs.storage import Storage, open_storage
 
 __all__ = [
+    "DASHBOARD_INQUIRIES",
     "KEY_LENGTH",
     "MESSAGES_PAGE",
     "Context",

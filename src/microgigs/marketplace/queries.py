@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Final, TypeVar
 
@@ -117,10 +117,11 @@ __all__ = [
     "ServicePage",
 ]
 
-_BEGINNING: Final = datetime(2000, 1, 1, tzinfo=UTC)
 _QUEUE: Final = 100
 _SERVICES_SHOWN: Final = 24
 _PENDING: Final = 50
+DASHBOARD_INQUIRIES: Final = 50
+"""Inquiries a seller's dashboard holds: the newest received."""
 _HUNDREDTH: Final = Decimal("0.01")
 _PAUSED_READ: Final = 1000  # the team's pauses among the longest-paused services, sellers' too
 K = TypeVar("K", bound=str)
@@ -311,6 +312,8 @@ class Dashboard:
 
     ``pending`` is where their pending earnings come from, soonest to clear first (the
     first 50): each order or contract milestone, what it earned and when it is available.
+    ``inquiries`` are the newest ``DASHBOARD_INQUIRIES`` (50) the seller received, newest
+    first.
     """
 
     balances: Balances
@@ -879,7 +882,7 @@ class Queries(ReadSide):
                 member.level,
                 uow.levels.latest(member_id),
                 tuple(uow.services.by_seller(member_id)),
-                tuple(uow.inquiries.to_seller(member_id, _BEGINNING)),
+                tuple(uow.inquiries.received(member_id, limit=DASHBOARD_INQUIRIES)),
                 tuple(
                     PendingEarning.of(release, uow)
                     for release in uow.ledger.uncleared(member_id, limit=_PENDING)

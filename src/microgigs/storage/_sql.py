@@ -634,12 +634,14 @@ class SqlBackend(ABC):
             (buyer_id, service_id),
         )
 
-    def inquiries_from(self, buyer_id: MemberId, limit: int) -> list[Inquiry]:
-        # the (buyer_id, service_id) unique index finds a buyer's few inquiries
+    def inquiries_of(self, member_id: MemberId, *, as_seller: bool, limit: int) -> list[Inquiry]:
+        # a seller's: the index (seller_id, opened_at, id) read backwards; a buyer's: the
+        # (buyer_id, service_id) unique index finds their few
         return self._many(
             Inquiry,
-            "SELECT doc FROM inquiries WHERE buyer_id = ? ORDER BY opened_at DESC, id DESC LIMIT ?",
-            (buyer_id, limit),
+            f"SELECT doc FROM inquiries WHERE {'seller_id' if as_seller else 'buyer_id'} = ?"
+            " ORDER BY opened_at DESC, id DESC LIMIT ?",
+            (member_id, limit),
         )
 
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:

@@ -265,7 +265,9 @@ class Backend(Protocol):
     def inquiry(self, inquiry_id: InquiryId) -> Inquiry | None: ...
     def inquiry_about(self, buyer_id: MemberId, service_id: ServiceId) -> Inquiry | None: ...
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]: ...
-    def inquiries_from(self, buyer_id: MemberId, limit: int) -> list[Inquiry]: ...
+    def inquiries_of(
+        self, member_id: MemberId, *, as_seller: bool, limit: int
+    ) -> list[Inquiry]: ...
     def review(self, review_id: ReviewId) -> Review | None: ...
     def review_of_order(self, order_id: OrderId) -> Review | None: ...
     def reviews_of_service(self, service_id: ServiceId, limit: int) -> list[Review]: ...
@@ -570,9 +572,19 @@ class _Inquiries(_Versioned[InquiryId, Inquiry]):
         return [clone(i) for i in found]
 
     def from_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
+        return self._newest(buyer_id, as_seller=False, limit=limit)
+
+    def received(self, seller_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
+        return self._newest(seller_id, as_seller=True, limit=limit)
+
+    def _newest(self, member_id: MemberId, *, as_seller: bool, limit: int) -> list[Inquiry]:
         whole_number(_("page size"), limit, 1, _PAGE_MAX)
-        merged = self.overlay(self._backend.inquiries_from(buyer_id, limit))
-        found = [i for i in merged if i.buyer_id == buyer_id]
+        stored = self._backend.inquiries_of(member_id, as_seller=as_seller, limit=limit)
+        found = [
+            i
+            for i in self.overlay(stored)
+            if (i.seller_id if as_seller else i.buyer_id) == member_id
+        ]
         found.sort(key=lambda i: (i.opened_at, i.id), reverse=True)
         return [clone(i) for i in found[:limit]]
 

@@ -263,8 +263,12 @@ class _MemoryBackend:
             None,
         )
 
-    def inquiries_from(self, buyer_id: MemberId, limit: int) -> list[Inquiry]:
-        found = [i for i in self._inquiries.values() if i.buyer_id == buyer_id]
+    def inquiries_of(self, member_id: MemberId, *, as_seller: bool, limit: int) -> list[Inquiry]:
+        found = [
+            i
+            for i in self._inquiries.values()
+            if (i.seller_id if as_seller else i.buyer_id) == member_id
+        ]
         return sorted(found, key=lambda i: (i.opened_at, i.id), reverse=True)[:limit]
 
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:

@@ -179,6 +179,10 @@ class InquiryRepository(Repository[InquiryId, Inquiry], Protocol):
         """The inquiries a buyer opened, newest first (at most ``limit``, up to 1,000)."""
         ...
 
+    def received(self, seller_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
+        """The inquiries a seller received, newest first (at most ``limit``, up to 1,000)."""
+        ...
+
 
 class ReviewRepository(Repository[ReviewId, Review], Protocol):
     """Reviews: at most one per order.

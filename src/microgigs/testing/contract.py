@@ -1332,6 +1332,10 @@ def check_inquiries(make: Factory) -> None:
             assert ["I2"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID, limit=1)]
             assert "نعم" == uow.inquiries.from_buyer(BUYER_ID)[1].messages[-1].body
             assert [] == uow.inquiries.from_buyer(SELLER_ID)
+            # the seller's, newest first, as many as asked for; none to the buyer
+            assert ["I2", "I1"] == [i.id for i in uow.inquiries.received(SELLER_ID)]
+            assert ["I2"] == [i.id for i in uow.inquiries.received(SELLER_ID, limit=1)]
+            assert [] == uow.inquiries.received(BUYER_ID)
             third = Inquiry.open(
                 InquiryId("I3"),
                 service_id=ServiceId("S3"),
@@ -1342,6 +1346,7 @@ def check_inquiries(make: Factory) -> None:
             )
             uow.inquiries.add(third)  # staged, not committed: this unit already sees it
             assert ["I3", "I2", "I1"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID)]
+            assert ["I3", "I2"] == [i.id for i in uow.inquiries.received(SELLER_ID, limit=2)]
 
 
 def _evaluation(seller_id: MemberId, days: int, level: SellerLevel) -> Evaluation:
