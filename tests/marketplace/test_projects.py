@@ -1926,3 +1926,18 @@ def test_an_offer_is_acceptable_only_while_neither_side_is_suspended(market):
             market.answer_offer(freelancer, contract, accept=True, key=f"yes-{side.member_id}")
         market.reinstate_member(ADMIN, side.member_id, key=f"back-{side.member_id}")
     market.answer_offer(freelancer, contract, accept=False, key="no")  # a decline always goes
+
+
+# A hostile review (2026-12-08): a project whose hire was a private offer (no bid) read
+# "closed" when its contract completed, the status of a project none of whose contracts did.
+def test_a_private_offer_completed_completes_its_project(market):
+    client, freelancer, _other = people(market)
+    project = open_project(market, client)
+    terms = {"amount": usd(1200), "delivery_days": 20}
+    contract = market.send_offer(client, project, freelancer.member_id, **terms, key="o-1")
+    market.answer_offer(freelancer, contract, accept=True, key="yes")
+    market.fund_milestone(client, contract, 1, key="fund")
+    market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
+    market.approve_milestone(client, contract, 1, key="ok")
+    assert ContractStatus.COMPLETED is market.contract_page(client, contract).contract.status
+    assert ProjectStatus.COMPLETED is market.project_page(client, project).project.status

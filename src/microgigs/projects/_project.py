@@ -303,6 +303,8 @@ class Project:
     offered: list[ContractId] = attrs.Factory(list)
     hired: list[ContractId] = attrs.Factory(list)
     finished: list[ContractId] = attrs.Factory(list)
+    completed: list[ContractId] = attrs.Factory(list)
+    """The finished contracts that completed (a hired bid's or a private offer's)."""
     client_suspended: bool = False
     """Open while its client is suspended: not listed and taking no bids until reinstated."""
     version: int = 0
@@ -686,6 +688,8 @@ class Project:
         if contract_id not in self.hired or contract_id in self.finished:
             raise NotFound(kind=_("contract"), key=str(contract_id)[:100])
         self.finished.append(contract_id)
+        if completed:
+            self.completed.append(contract_id)
         outcome = BidStatus.COMPLETED if completed else BidStatus.ENDED
         for bid in self.bids:
             if bid.contract_id == contract_id:
@@ -702,6 +706,6 @@ class Project:
         """
         if len(self.finished) < len(self.hired):
             return ProjectStatus.IN_PROGRESS
-        if any(bid.status is BidStatus.COMPLETED for bid in self.bids):
+        if self.completed:
             return ProjectStatus.COMPLETED
         return otherwise
