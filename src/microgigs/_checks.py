@@ -45,6 +45,13 @@ def yes_or_no(field: str, value: object) -> bool:
     return value
 
 
+def of_kind(field: str, value: object, kind: type[T]) -> T:
+    """``value`` if it is a ``kind`` (a policy of the part a check takes, say)."""
+    if not isinstance(value, kind):
+        raise InvalidType(field=field, expected=kind.__name__, actual=type(value).__name__)
+    return value
+
+
 def page_cursor(value: T | None) -> T | None:
     """A page's cursor (``starting_after``: the last item's id of the page before) or None."""
     if value is not None and not isinstance(value, str):

@@ -12,7 +12,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import checked_fields, one_with_id, plain_text, whole_number
+from microgigs._checks import checked_fields, of_kind, one_with_id, plain_text, whole_number
 from microgigs._contact import message_text
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
@@ -103,6 +103,7 @@ def _content(
     policy: CatalogPolicy, *, title: str, description: str, budget: Money | None
 ) -> tuple[dict[str, object], dict[str, MicrogigsError]]:
     """A request's texts checked (each as kept) and each refusal, in a form's order."""
+    policy = of_kind(_("policy"), policy, CatalogPolicy)  # not the marketplace's whole
     step = Money(1, policy.base_price_min.currency)  # any amount in the price range
 
     def budget_allowed() -> Money | None:

@@ -13,8 +13,9 @@ import re
 import pytest
 from cast import ADMIN, another, cast, open_request, usd
 
-from microgigs import Money
+from microgigs import KHAMSAT, Money
 from microgigs import ledger as lg
+from microgigs.catalog import service_refusals
 from microgigs.errors import (
     InvalidAmount,
     InvalidType,
@@ -25,10 +26,12 @@ from microgigs.errors import (
     RefundNotExpected,
     UnknownChoice,
 )
-from microgigs.ids import MemberId
+from microgigs.ids import CategoryId, MemberId
 from microgigs.l10n import translate_error
 from microgigs.members import MemberStatus
-from microgigs.orders import OrderEvent
+from microgigs.orders import REASON_LENGTH, OrderEvent
+from microgigs.projects import ProjectTerms
+from microgigs.requests import request_refusals
 
 LATIN_WORD = re.compile(r"\b(both|one of|or|other)\b")
 
@@ -123,3 +126,37 @@ def test_suspending_twice_or_reinstating_a_member_in_good_standing_is_refused(ma
     member = market.member(ADMIN, seller.member_id)
     assert (MemberStatus.SUSPENDED, "احتيال") == (member.status, member.suspension_reason)
     assert "الحساب" in translate_error(MemberNotSuspended(member_id="x"), "ar")
+
+
+# A new user (2026-12-08) passed the marketplace's policy where a form's refusals take the
+# policy of their part, as one line of the docs wrote it: a bare AttributeError.
+@pytest.mark.parametrize(
+    "refusals",
+    [
+        lambda policy: ProjectTerms(
+            category_id=CategoryId("logo-design"),
+            title="قصير",
+            description="قصير",
+            bracket=9,
+            duration_days=0,
+        ).refusals(policy, MemberId("client")),
+        lambda policy: service_refusals(
+            policy,
+            title="",
+            description="قصير",
+            instructions="",
+            base_price=usd(5),
+            delivery_days=1,
+        ),
+        lambda policy: request_refusals(policy, title="شعار", description="قصير"),
+    ],
+    ids=["project", "service", "request"],
+)
+def test_a_forms_refusals_given_the_whole_policy_say_which_policy_they_take(refusals):
+    with pytest.raises(InvalidType) as wrong:
+        refusals(KHAMSAT)
+    assert "policy" in translate_error(wrong.value, "en")
+
+
+def test_an_orders_reason_length_is_public():
+    assert (1, 2000) == REASON_LENGTH

@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from microgigs._checks import checked_fields, plain_text, short_list, whole_number
+from microgigs._checks import checked_fields, of_kind, plain_text, short_list, whole_number
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor, Role
@@ -428,7 +428,7 @@ def service_refusals(
     ['title', 'description', 'base_price', 'delivery_days']
     """
     return _content(
-        policy,
+        of_kind(_("policy"), policy, CatalogPolicy),  # not the marketplace's whole
         title=title,
         description=description,
         instructions=instructions,

@@ -25,6 +25,7 @@ from microgigs.orders._machine import (
     render_table,
 )
 from microgigs.orders._order import (
+    REASON_LENGTH,
     CancellationRequest,
     Dispute,
     HistoryEntry,
@@ -34,6 +35,7 @@ from microgigs.orders._order import (
 from microgigs.orders._status import RESOLUTIONS, TERMINAL, OrderEvent, OrderStatus, Party
 
 __all__ = [
+    "REASON_LENGTH",
     "RESOLUTIONS",
     "TERMINAL",
     "TRANSITIONS",

@@ -18,6 +18,7 @@ import attrs
 
 from microgigs._checks import (
     checked_fields,
+    of_kind,
     one_with_id,
     plain_text,
     refusals,
@@ -203,6 +204,7 @@ class ProjectTerms:
         self, policy: ProjectPolicy, client_id: MemberId
     ) -> tuple[tuple[str, Callable[[], object]], ...]:
         """Each term's check, in a form's order: each returns the term normalised."""
+        policy = of_kind(_("policy"), policy, ProjectPolicy)  # not the marketplace's whole
         return (
             (
                 "title",
