@@ -4,8 +4,9 @@ RULES §6: every transition emits a domain event the host can use for notificati
 worker reads them through the façade (``market.events``), mails each order's people what
 happened and what now waits for them (a new order, its instructions, a delivery, a request
 for changes or to cancel, a problem reported, the order's end; a job offer and its answer,
-a milestone funded, submitted or disputed, a proposal, a request to cancel, the contract's
-end), then marks them delivered
+a milestone funded, submitted, approved, disputed or decided, a proposal and its answer, a
+request to cancel and its answer, an early end and its answer, the contract's end), then
+marks them delivered
 (``market.acknowledge_events``): each is told once, and the outbox does not grow; one older
 than a day (``STALE``) is acknowledged untold. Each mail names the order's service or the
 contract's project. Mail goes where the site's other mail goes (``MICROGIGS_SMTP_URL``; the
@@ -31,7 +32,7 @@ _SYSTEM: Final = Actor.system()
 _PAGE: Final = 100
 
 _SELLER, _BUYER, _BOTH, _OTHER = "seller", "buyer", "both", "other"
-_CLIENT, _FREELANCER, _PROPOSAL, _CANCELLATION = "client", "freelancer", "proposal", "cancel"
+_CLIENT, _FREELANCER = "client", "freelancer"
 _TOLD: Final[dict[str, tuple[str, tuple[str, str]]]] = {
     name: (whom, (arabic, english))
     for name, (whom, arabic, english) in json.loads(
@@ -40,8 +41,8 @@ _TOLD: Final[dict[str, tuple[str, tuple[str, str]]]] = {
 }
 """Each event told, from ``notices.json`` (an order's by its event's value, ``placed`` for
 the order placed; a contract's by the event's name): whom it is told to (a side, both, or
-the side that did not ask: to cancel, a proposal), and what, in Arabic and English; the
-order's service or the contract's project is named after it."""
+the other side than the member who moved, as the event says who did), and what, in Arabic
+and English; the order's service or the contract's project is named after it."""
 
 STALE: Final = timedelta(days=1)
 """An event older than this is old news: acknowledged without a mail (a site that starts
@@ -100,14 +101,11 @@ def _tell_contract(
         return 0
     whom, words = _TOLD[name]
     client, freelancer = contract.client_id, contract.freelancer_id
-    asked = contract.proposed_by if whom == _PROPOSAL else contract.cancellation_by
-    other = [] if asked is None else [freelancer if asked == client else client]
     people = {
         _CLIENT: [client],
         _FREELANCER: [freelancer],
         _BOTH: [client, freelancer],
-        _PROPOSAL: other,
-        _CANCELLATION: other,
+        _OTHER: [freelancer if said.get("by") == client else client],
     }[whom]
     link = f"{base_url}/contracts/{contract_id}"
     return _mail(market, mail, people, words=words, title=title, link=link)

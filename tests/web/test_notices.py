@@ -6,11 +6,15 @@ waited for her; a probe of the notices then found contracts told nothing at all.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from notices import notify
 
 from microgigs import Actor, Money, bootstrap
 from microgigs.ids import CategoryId, MemberId
 from microgigs.ledger import Gateway
+from microgigs.policy import UPWORK_LIKE
+from microgigs.projects import MilestonePlan, Resolution
 
 ADMIN = Actor.admin(MemberId("staff"))
 TITLE = "هوية بصرية لمتجر عطور"
@@ -58,3 +62,117 @@ def test_a_contracts_moves_are_mailed_to_the_side_they_wait_for():
     assert f"سُلّمت دفعة: راجعها: {TITLE}" in body
     assert f"https://x/contracts/{contract}" in body
     market.close()
+
+
+# A hostile review (2026-12-08): a client's early end was mailed to nobody (the freelancer's
+# days to answer ran out unseen), each milestone approved told both sides "the contract
+# ended", and a request to cancel went to whoever the contract named when the worker ran.
+def hired(plans=(), *, answered=True):
+    market = bootstrap(":memory:", policy=UPWORK_LIKE)
+    client, freelancer = member(market, "client"), member(market, "freelancer")
+    project = market.post_project(
+        client, category_id=CategoryId("logo-design"), title=TITLE,
+        description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.", bracket=5,
+        duration_days=30,
+    )  # fmt: skip
+    market.moderate_project(ADMIN, project)
+    bid = market.place_bid(
+        freelancer, project, amount=Money.of(1200, "USD"), delivery_days=20,
+        text="أنجز الهوية كاملة بإتقان.",
+    )  # fmt: skip
+    contract = market.hire_bid(client, project, bid, milestones=list(plans))
+    if answered:
+        market.answer_offer(freelancer, contract, accept=True)
+    market.top_up(client, Money.of(1500, "USD"), Gateway.CARD)
+    mailed: list[tuple[str, str]] = []
+
+    def told() -> list[tuple[str, str]]:
+        notify(market, lambda to, subject, _body: mailed.append((to, subject)), "")
+        said = [(to.split("@")[0], subject.split(" / ")[1]) for to, subject in mailed]
+        mailed.clear()
+        return said
+
+    told()
+    return market, client, freelancer, contract, told
+
+
+def test_a_milestone_approved_tells_the_freelancer_it_was_earned_not_that_the_contract_ended():
+    plans = [MilestonePlan("أ", Money.of(600, "USD")), MilestonePlan("ب", Money.of(600, "USD"))]
+    market, client, freelancer, contract, told = hired(plans)
+    market.fund_milestone(client, contract, 1)
+    market.submit_milestone(freelancer, contract, 1, "تم")
+    told()
+    market.approve_milestone(client, contract, 1)
+    assert [("freelancer", "A milestone approved: you earned")] == told()
+    market.fund_milestone(client, contract, 2)
+    market.submit_milestone(freelancer, contract, 2, "تم")
+    told()
+    market.tick(market.clock.now() + timedelta(days=30))  # approves itself
+    assert [("freelancer", "A milestone approved: you earned")] == told()
+
+
+def test_an_early_end_is_told_to_the_freelancer_and_their_answer_to_the_client():
+    market, client, freelancer, contract, told = hired()
+    market.fund_milestone(client, contract, 1)
+    told()
+    market.end_contract(client, contract, "لم أعد بحاجة")
+    assert [("freelancer", "The client ended the contract: answer in time")] == told()
+    market.answer_end(freelancer, contract, agree=False, reason="سلّمت نصف العمل")
+    assert [
+        ("client", "The freelancer disputed the end"),
+        ("freelancer", "The freelancer disputed the end"),
+    ] == told()
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.REFUND)
+    assert [
+        ("client", "An admin decided the dispute"),
+        ("freelancer", "An admin decided the dispute"),
+    ] == told()
+
+
+def test_an_early_end_unanswered_tells_both_that_the_money_went_back():
+    market, client, _freelancer, contract, told = hired()
+    market.fund_milestone(client, contract, 1)
+    market.end_contract(client, contract, "لم أعد بحاجة")
+    told()
+    market.tick(market.clock.now() + timedelta(days=8))
+    assert [
+        ("client", "The money held went back to the client"),
+        ("freelancer", "The money held went back to the client"),
+    ] == told()
+
+
+def test_a_request_to_cancel_is_told_to_the_side_that_did_not_ask_it():
+    market, client, freelancer, contract, told = hired()
+    market.fund_milestone(client, contract, 1)
+    told()
+    market.ask_to_cancel_contract(client, contract)
+    market.take_back_cancellation(client, contract)
+    market.ask_to_cancel_contract(freelancer, contract)
+    assert [("freelancer", "A request to cancel"), ("client", "A request to cancel")] == told()
+    market.answer_contract_cancellation(client, contract, agree=False)
+    assert [("freelancer", "Cancelling was refused")] == told()
+    market.ask_to_cancel_contract(client, contract)
+    market.answer_contract_cancellation(freelancer, contract, agree=True)
+    assert [
+        ("freelancer", "A request to cancel"),
+        ("client", "The contract ended by agreement"),
+        ("freelancer", "The contract ended by agreement"),
+    ] == told()
+
+
+def test_a_proposal_answered_is_told_to_the_side_that_proposed():
+    market, client, freelancer, contract, told = hired()
+    plans = [MilestonePlan("أ", Money.of(600, "USD")), MilestonePlan("ب", Money.of(600, "USD"))]
+    market.propose_milestones(freelancer, contract, plans)
+    assert [("client", "A proposal")] == told()
+    market.answer_proposal(client, contract, agree=False)
+    assert [("freelancer", "Your proposal was refused")] == told()
+    market.propose_milestones(client, contract, plans)
+    market.answer_proposal(freelancer, contract, agree=True)
+    assert [("freelancer", "A proposal"), ("client", "Your proposal was agreed")] == told()
+
+
+def test_an_offer_lapsed_is_told_to_the_client():
+    market, _client, _freelancer, _contract, told = hired(answered=False)
+    market.tick(market.clock.now() + timedelta(days=31))
+    assert [("client", "Your offer lapsed unanswered")] == told()

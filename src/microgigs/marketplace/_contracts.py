@@ -15,6 +15,7 @@ from typing import Final
 from microgigs import ledger as lg
 from microgigs._checks import whole_number, yes_or_no
 from microgigs._text import _
+from microgigs.actors import Actor
 from microgigs.clock import later
 from microgigs.errors import BidChanged, ContractExists, InvalidType
 from microgigs.ids import ContractId, MemberId, MessageId
@@ -30,10 +31,15 @@ _FINISHED: Final = frozenset(
 )
 
 
-def save_contract(context: Context, contract: Contract, event: str) -> None:
-    """Stage a contract and say what happened to it."""
+def save_contract(
+    context: Context, contract: Contract, event: str, *, by: Actor | None = None
+) -> None:
+    """Stage a contract and say what happened to it, and which member did it (``by``)."""
     context.uow.contracts.save(contract)
-    announce(context, f"contract.{event}", contract_id=contract.id, status=contract.status.value)
+    said = {"contract_id": contract.id, "status": contract.status.value}
+    if by is not None and by.member_id is not None:
+        said["by"] = by.member_id
+    announce(context, f"contract.{event}", **said)
 
 
 def _plans(plans: Sequence[MilestonePlan], title: str, total: Money) -> Sequence[MilestonePlan]:
@@ -124,7 +130,13 @@ def _require_no_contract_yet(context: Context, project: Project, freelancer_id: 
 def _offered(context: Context, project: Project, contract: Contract) -> ContractId:
     context.uow.projects.save(project)
     context.uow.contracts.add(contract)
-    announce(context, "contract.offered", contract_id=contract.id, status=contract.status.value)
+    announce(
+        context,
+        "contract.offered",
+        contract_id=contract.id,
+        status=contract.status.value,
+        by=contract.client_id,
+    )
     return contract.id
 
 
@@ -139,7 +151,7 @@ def answer_offer(command: c.AnswerOffer, context: Context) -> None:
     else:
         contract.decline(command.actor, context.now)
     offer_answered(context, contract, accepted=command.accept)
-    save_contract(context, contract, "accepted" if command.accept else "declined")
+    save_contract(context, contract, "accepted" if command.accept else "declined", by=command.actor)
 
 
 @handles(c.WithdrawOffer)
@@ -147,7 +159,7 @@ def withdraw_offer(command: c.WithdrawOffer, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.withdraw(command.actor, context.now)
     offer_answered(context, contract, accepted=False)
-    save_contract(context, contract, "withdrawn")
+    save_contract(context, contract, "withdrawn", by=command.actor)
 
 
 def offer_answered(context: Context, contract: Contract, *, accepted: bool) -> None:
@@ -192,7 +204,7 @@ def fund_milestone(command: c.FundMilestone, context: Context) -> None:
         source=command.method,
         at=context.now,
     )
-    save_contract(context, contract, "milestone_funded")
+    save_contract(context, contract, "milestone_funded", by=command.actor)
 
 
 @handles(c.SubmitMilestone)
@@ -206,27 +218,28 @@ def submit_milestone(command: c.SubmitMilestone, context: Context) -> None:
         policy=context.policy.projects,
         files=command.attachments,
     )
-    save_contract(context, contract, "milestone_submitted")
+    save_contract(context, contract, "milestone_submitted", by=command.actor)
 
 
 @handles(c.RequestChanges)
 def request_changes(command: c.RequestChanges, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.request_changes(command.actor, command.number, command.note, context.now)
-    save_contract(context, contract, "changes_requested")
+    save_contract(context, contract, "changes_requested", by=command.actor)
 
 
 @handles(c.ApproveMilestone)
 def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
     contract = _contract_for(context, command)
-    settle(context, contract, contract.approve(command.actor, command.number, context.now))
+    settled = contract.approve(command.actor, command.number, context.now)
+    settle(context, contract, settled, "milestone_approved", by=command.actor)
 
 
 @handles(c.DisputeMilestone)
 def dispute_milestone(command: c.DisputeMilestone, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.dispute(command.actor, command.number, command.reason, context.now)
-    save_contract(context, contract, "milestone_disputed")
+    save_contract(context, contract, "milestone_disputed", by=command.actor)
 
 
 @handles(c.AddDisputeNote)
@@ -235,7 +248,7 @@ def add_dispute_note(command: c.AddDisputeNote, context: Context) -> None:
     contract.add_dispute_note(
         command.actor, command.number, command.note, context.now, command.attachments
     )
-    save_contract(context, contract, "dispute_note_added")
+    save_contract(context, contract, "dispute_note_added", by=command.actor)
 
 
 @handles(c.ResolveMilestone)
@@ -249,65 +262,63 @@ def resolve_milestone(command: c.ResolveMilestone, context: Context) -> None:
         command.refund,
         reason=command.reason,
     )
-    settle(context, contract, settled)
+    settle(context, contract, settled, "milestone_resolved", by=command.actor)
 
 
 @handles(c.ProposeMilestones)
 def propose_milestones(command: c.ProposeMilestones, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.propose(command.actor, command.milestones, context.policy.projects)
-    save_contract(context, contract, "milestones_proposed")
+    save_contract(context, contract, "milestones_proposed", by=command.actor)
 
 
 @handles(c.AnswerProposal)
 def answer_proposal(command: c.AnswerProposal, context: Context) -> None:
     contract = _contract_for(context, command)
-    contract.answer_proposal(command.actor, agree=yes_or_no(_("agree"), command.agree))
-    save_contract(context, contract, "proposal_answered")
+    agree = yes_or_no(_("agree"), command.agree)
+    contract.answer_proposal(command.actor, agree=agree)
+    event = "proposal_agreed" if agree else "proposal_refused"
+    save_contract(context, contract, event, by=command.actor)
 
 
 @handles(c.EndContract)
 def end_contract(command: c.EndContract, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.end(command.actor, command.reason, context.now, context.policy.projects)
-    settle(context, contract, [])
+    # with nothing held it ends now; else the freelancer has days to answer
+    event = "ended_early" if contract.status is ContractStatus.ENDING else "ended"
+    settle(context, contract, [], event, by=command.actor)
 
 
 @handles(c.AnswerEnd)
 def answer_end(command: c.AnswerEnd, context: Context) -> None:
     contract = _contract_for(context, command)
     agree = yes_or_no(_("agree"), command.agree)
-    settle(
-        context,
-        contract,
-        contract.answer_end(command.actor, context.now, agree=agree, reason=command.reason),
-    )
+    settled = contract.answer_end(command.actor, context.now, agree=agree, reason=command.reason)
+    settle(context, contract, settled, "end_agreed" if agree else "end_disputed", by=command.actor)
 
 
 @handles(c.AskToCancelContract)
 def ask_to_cancel(command: c.AskToCancelContract, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.ask_cancellation(command.actor)
-    save_contract(context, contract, "cancellation_asked")
+    save_contract(context, contract, "cancellation_asked", by=command.actor)
 
 
 @handles(c.TakeBackCancellation)
 def take_back_cancellation(command: c.TakeBackCancellation, context: Context) -> None:
     contract = _contract_for(context, command)
     contract.take_back_cancellation(command.actor)
-    save_contract(context, contract, "cancellation_taken_back")
+    save_contract(context, contract, "cancellation_taken_back", by=command.actor)
 
 
 @handles(c.AnswerContractCancellation)
 def answer_cancellation(command: c.AnswerContractCancellation, context: Context) -> None:
     contract = _contract_for(context, command)
-    settle(
-        context,
-        contract,
-        contract.answer_cancellation(
-            command.actor, context.now, agree=yes_or_no(_("agree"), command.agree)
-        ),
-    )
+    agree = yes_or_no(_("agree"), command.agree)
+    settled = contract.answer_cancellation(command.actor, context.now, agree=agree)
+    event = "ended_by_agreement" if agree else "cancellation_refused"
+    settle(context, contract, settled, event, by=command.actor)
 
 
 @handles(c.SendContractMessage)
@@ -338,11 +349,22 @@ def review_contract(command: c.ReviewContract, context: Context) -> None:
         policy=context.policy.projects,
         stars=context.policy.reviews,
     )
-    save_contract(context, contract, "reviewed")
+    save_contract(context, contract, "reviewed", by=command.actor)
 
 
-def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) -> None:
-    """Post what the contract's escrows pay out; a finished contract tells its project."""
+def settle(
+    context: Context,
+    contract: Contract,
+    settled: Sequence[Settlement],
+    event: str,
+    *,
+    by: Actor | None = None,
+) -> None:
+    """Post what the contract's escrows pay out; a finished contract tells its project.
+
+    ``event`` names the move (``milestone_approved``, ``ended_early`` …), as
+    :func:`save_contract` says it.
+    """
     uow, now, policy = context.uow, context.now, context.policy
     clears_at = None
     if any(s.released.is_positive() for s in settled):
@@ -392,4 +414,4 @@ def settle(context: Context, contract: Contract, settled: Sequence[Settlement]) 
                 contract.id, completed=contract.status is ContractStatus.COMPLETED, now=now
             )
             uow.projects.save(project)
-    save_contract(context, contract, "settled" if settled else "changed")
+    save_contract(context, contract, event, by=by)

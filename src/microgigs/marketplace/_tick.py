@@ -170,9 +170,11 @@ def fire_contract_timer(command: FireContractTimer, context: Context) -> None:
         return
     # saved even when nothing is paid out: an early end whose held money is all disputed
     # stops its timer, and the contract leaves the due index
-    settle(
-        context, contract, contract.auto_approve(context.now) + contract.end_timeout(context.now)
-    )
+    if approved := contract.auto_approve(context.now):  # an active contract's
+        settle(context, contract, approved, "milestone_approved")
+    else:  # an ending one's
+        refunded = contract.end_timeout(context.now)
+        settle(context, contract, refunded, "end_refunded" if refunded else "end_timer_stopped")
 
 
 @attrs.frozen
