@@ -468,6 +468,14 @@ class StaleForm(Forbidden):
     description = "CSRF token missing or wrong"
 
 
+def _shown_at(moment: datetime | None, lang: str) -> str:
+    """A moment as every page shows it: to the minute, in the site's time zone."""
+    if moment is None:
+        return ""
+    zone = current_app.config["TIME_ZONE"]
+    return format_datetime(moment, lang, time_format="short", timezone=zone)
+
+
 @pages.app_context_processor
 def _helpers() -> dict[str, Any]:
     zone = current_app.config["TIME_ZONE"]
@@ -476,9 +484,7 @@ def _helpers() -> dict[str, Any]:
         "money": lambda m: _isolated(format_money(m, g.lang)),
         "highlight": highlight,
         "matches": matches,
-        "when": lambda d: (
-            format_datetime(d, g.lang, time_format="short", timezone=zone) if d else ""
-        ),
+        "when": lambda d: _shown_at(d, g.lang),
         "day": lambda d: format_day(d, g.lang, timezone=zone) if d else "",
         "time_zone": get_timezone_location(get_timezone(zone), locale=g.lang),
         "count": lambda n, unit: format_count(n, Unit[unit.upper()], g.lang),
@@ -1603,9 +1609,7 @@ def _message_sent(me: Actor, order_id: OrderId) -> Callable[[], tuple[str, str]]
         order = _market().order(me, order_id)
         if not waited or order.status is not OrderStatus.IN_PROGRESS or order.deadline is None:
             return _DONE["message"]
-        due = {
-            lang: format_datetime(order.deadline, lang, time_format="short") for lang in LANGUAGES
-        }
+        due = {lang: _shown_at(order.deadline, lang) for lang in LANGUAGES}
         return (
             f"أُرسلت تعليماتك وبدأ العمل على طلبك: موعد التسليم \u2068{due['ar']}\u2069",
             f"Your instructions were sent and the work has started: delivery is due {due['en']}",
@@ -2258,9 +2262,7 @@ def _say_when_more_is_available(me: Actor, amount: Money) -> None:
         return
     soonest = min(dashboard.pending, key=lambda p: p.clears_at)
     shown = {lang: _plain_money(soonest.amount, lang) for lang in LANGUAGES}
-    day = {
-        lang: format_datetime(soonest.clears_at, lang, time_format="short") for lang in LANGUAGES
-    }
+    day = {lang: _shown_at(soonest.clears_at, lang) for lang in LANGUAGES}
     arabic = f"تصبح أقرب أرباحك المعلقة (\u2066{shown['ar']}\u2069) قابلة للسحب في {day['ar']}."
     english = f"Your next pending earnings ({shown['en']}) can be withdrawn from {day['en']}."
     said = arabic if g.lang == "ar" else english

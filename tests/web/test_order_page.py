@@ -14,6 +14,7 @@ from microgigs import ManualClock
 from microgigs import ledger as lg
 from microgigs.actors import Actor
 from microgigs.ids import MemberId
+from microgigs.l10n import format_datetime
 from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery
 
@@ -166,6 +167,10 @@ def test_the_buyers_instructions_say_the_work_started_and_when_it_is_due(app, ho
     )
     said = _text(sent.data)
     assert "Your instructions were sent and the work has started: delivery is due" in said
+    # in the site's time zone, as the page shows it below (a walk-through: 3 hours early)
+    deadline = host.market.order(Actor.system(), order.id).deadline
+    due = format_datetime(deadline, "en", time_format="short", timezone=app.config["TIME_ZONE"])
+    assert "delivery is due " + re.sub(r"\s+", " ", due) in said
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     again = client.post(
         f"/orders/{order.id}/message", data={"csrf": token, "body": "شكرًا"}, follow_redirects=True

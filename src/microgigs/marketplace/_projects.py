@@ -45,7 +45,7 @@ def project_for(context: Context, command: c.ProjectCommand[R]) -> Project:
 
 
 def announce(context: Context, name: str, **payload: str) -> None:
-    """A project-mode event into the outbox (``project.opened``, ``contract.milestone_approved`` …)."""
+    """A project-mode event into the outbox (``project.opened``, ``contract.ended`` …)."""
     context.uow.outbox.record(
         OutboxEvent(context.ids.new(EventId), name, orjson.dumps(payload).decode(), context.now)
     )
