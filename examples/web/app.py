@@ -2898,13 +2898,11 @@ def contract(contract_id: str) -> str:
         end_days=_days(_market().policy.projects.early_end_answer),
         fees=_client_fees(page.contract) if funding else {},
         balance=_market().balances(me).wallet if funding else None,
-        now=_market().clock.now(),  # past its expected date: late (a walk-through)
+        late=page.contract.late(_market().clock.now()),  # work owed past its date
         due_by=(  # the days the bid promised, from the day the freelancer accepted, once
             # money is held for the work (a walk-through: a date beside nothing paid in)
-            page.contract.started_at + timedelta(days=page.contract.delivery_days)
-            if page.contract.started_at
-            and not page.contract.status.is_finished
-            and page.funded.minor
+            page.contract.expected_by
+            if not page.contract.status.is_finished and page.funded.minor
             else None
         ),
     )

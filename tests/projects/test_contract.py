@@ -536,3 +536,21 @@ def test_a_milestone_in_the_wrong_status_is_named_by_its_number() -> None:
     assert 1 == refused.value.number
     assert str(refused.value).startswith("Cannot ")
     assert " milestone 1: it is " in str(refused.value)
+
+
+# A walk-through (2026-12-08): a contract whose work was submitted on time, waiting for the
+# client's approval, read «متأخر» once its days were past.
+def test_a_contract_is_late_only_while_the_work_is_in_the_freelancers_hands() -> None:
+    contract = active_contract()
+    assert NOW + timedelta(days=20) == contract.expected_by
+    past = NOW + timedelta(days=21)
+    assert not contract.late(past)  # nothing funded: no work owed yet
+    contract.fund(Actor.member(CLIENT), 1, NOW)
+    assert not contract.late(NOW + timedelta(days=20))
+    assert contract.late(past)
+    contract.submit(
+        Actor.member(FREELANCER), 1, "تم", now=NOW + timedelta(days=19), policy=MOSTAQL_PROJECTS
+    )
+    assert not contract.late(past)  # the client's move
+    contract.request_changes(Actor.member(CLIENT), 1, "عدّل الألوان", NOW + timedelta(days=20))
+    assert contract.late(past)  # the freelancer's again

@@ -18,7 +18,7 @@ them to the ledger in the same unit of work. Per contract, always::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -403,6 +403,11 @@ def check_plan(
     return tuple(checked)
 
 
+_IN_THE_FREELANCERS_HANDS: Final = frozenset(
+    {MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED}
+)
+
+
 @attrs.define(slots=True)
 class Contract:
     """The frozen terms between a client and a freelancer, and their milestones."""
@@ -562,6 +567,27 @@ class Contract:
 
     def _sum(self, amounts: Iterable[Money]) -> Money:
         return sum(amounts, Money.zero(self.total.currency))
+
+    @property
+    def expected_by(self) -> datetime | None:
+        """When the work was said to be done: the freelancer's days from the start."""
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(days=self.delivery_days)
+
+    def late(self, now: datetime) -> bool:
+        """Past :attr:`expected_by` with work owed (in the freelancer's hands).
+
+        A milestone funded or sent back for changes is owed; one submitted waits for the
+        client, and is not late.
+        """
+        expected_by = self.expected_by
+        return (
+            self.status is ContractStatus.ACTIVE
+            and expected_by is not None
+            and utc(now) > expected_by
+            and any(m.status in _IN_THE_FREELANCERS_HANDS for m in self.milestones)
+        )
 
     @property
     def next_due_at(self) -> datetime | None:
