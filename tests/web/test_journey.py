@@ -275,6 +275,17 @@ def test_a_members_own_pages_in_the_browser(browser, site):  # noqa: PLR0915 (on
         width = buyer.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (name, width)
         j.shot(buyer, name, docs=name)
+    # the menu on a phone is behind its button; opened, every link is on the screen (a
+    # walk-through: most of it was a sideways swipe away, where nobody looked)
+    assert not buyer.locator("#menu").is_visible()
+    buyer.locator("label.menu-button").click()
+    links = buyer.locator("#menu > a, #menu button")
+    assert links.count() >= 8
+    for n in range(links.count()):
+        box = links.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, n
+        assert box["height"] >= 32, n  # a thumb's tap
+    j.shot(buyer, "menu-phone", docs="menu-phone")
     for page in (buyer, seller):
         page.context.close()
 
