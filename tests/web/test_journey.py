@@ -283,7 +283,9 @@ def test_a_members_own_pages_in_the_browser(browser, site):  # noqa: PLR0915 (on
     assert links.count() >= 8
     for n in range(links.count()):
         box = links.nth(n).bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, n
+        assert box is not None, n
+        assert box["x"] >= 0, n
+        assert box["x"] + box["width"] <= 390, n
         assert box["height"] >= 32, n  # a thumb's tap
     j.shot(buyer, "menu-phone", docs="menu-phone")
     for page in (buyer, seller):
