@@ -476,6 +476,13 @@ def _shown_at(moment: datetime | None, lang: str) -> str:
     return format_datetime(moment, lang, time_format="short", timezone=zone)
 
 
+def _must_verify() -> bool:
+    """The reader may not pay before confirming their e-mail address (the policy asks it)."""
+    if not g.member_id or g.admin or not _market().policy.ledger.require_verified_email:
+        return False
+    return not _market().member(actor()).email_verified
+
+
 @pages.app_context_processor
 def _helpers() -> dict[str, Any]:
     zone = current_app.config["TIME_ZONE"]
@@ -514,6 +521,7 @@ def _helpers() -> dict[str, Any]:
         "quoted": quoted,
         "service_title": service_title,
         "my_suspension_reason": lambda: _market().member(actor()).suspension_reason,
+        "must_verify": _must_verify,
         "demo": _host().demo,
         "tree": TREE,
         "catalog": _market().policy.catalog,  # a service's limits, said beside its fields
@@ -3419,6 +3427,9 @@ def verify(token: str) -> Response:
         ("تم تأكيد بريدك الإلكتروني", "Your e-mail address is confirmed"),
     )
     session.pop("verify_link", None)
+    # the member's own cart, where they were stopped at paying (a walk-through), else home
+    if g.member_id == member_id and not g.admin and _market().cart(actor()).lines:
+        return redirect(url_for("cart"), 303)
     return redirect(url_for("account"), 303)
 
 
@@ -3432,7 +3443,7 @@ def resend_verification() -> Response:
             "أرسلنا إليك رابط تأكيد جديدًا" if g.lang == "ar" else "A new link is on its way",
             "ok",
         )
-    return redirect(url_for("account"), 303)  # where its button is
+    return redirect(local(request.form.get("next") or "/account"), 303)  # where its button is
 
 
 @pages.route("/login", methods=["GET", "POST"])

@@ -14,6 +14,10 @@ import pytest
 from app import bootstrap, create_app
 from forms import csrf_of
 
+from microgigs.actors import Actor
+from microgigs.ids import CategoryId, MemberId
+from microgigs.money import Money
+
 
 @pytest.fixture
 def site(tmp_path):
@@ -164,3 +168,37 @@ def test_an_unverified_member_is_told_to_confirm_their_address_in_plain_words(si
     (said,) = re.findall(r'class="flash error"[^>]*>(.*?)<', answer.data.decode(), re.DOTALL)
     assert said.startswith("أكِّد بريدك الإلكتروني أولًا بالرابط الذي أرسلناه إليك")
     assert host.accounts.holder("rana@example.com").member_id not in said
+
+
+# A walk-through (2026-12-08): a new member learnt only at the pay button that they had to
+# confirm their address, and the link then landed on their account, not back at the cart.
+def test_the_cart_says_to_confirm_before_paying_and_the_link_brings_the_buyer_back(site):
+    app, host, sent = site
+    seller = Actor.member(
+        host.market.register_member(
+            username="sara", email="sara@example.com", first_name="سارة", family_name="علي"
+        )
+    )
+    service = host.market.publish_service(
+        seller, category_id=CategoryId("logo-design"), title="تصميم شعار احترافي لشركتك",
+        description="أصمم لك شعارًا احترافيًا فريدًا يعبر عن هوية شركتك، مع نماذج أولية.",
+        instructions="أرسل اسم شركتك.", base_price=Money.of("5", "USD"), delivery_days=2,
+    )  # fmt: skip
+    host.market.moderate_service(Actor.admin(MemberId("staff")), service.id)
+    client = app.test_client()
+    register(client)
+    page = client.get(f"/services/{service.id}").data
+    client.post(f"/services/{service.id}/cart", data={"csrf": csrf_of(page), "key": "c-1"})
+    cart = client.get("/cart").data.decode()
+    note = re.search(r'<form method="post" action="/verify/again"[^>]*id="unverified">.*?</form>',
+                     cart, re.DOTALL)  # fmt: skip
+    assert note is not None
+    assert cart.index('id="unverified"') < cart.index('id="pay-now"')
+    assert 'name="next" value="/cart"' in note.group(0)
+    assert ("<th>البند</th><th>السعر</th><th>المبلغ</th>") in cart  # the quote's columns
+    again = client.post("/verify/again", data={"csrf": csrf_of(cart.encode()), "next": "/cart"})
+    assert "/cart" == again.headers["Location"]
+    path = "/" + link_in(sent).split("://", 1)[1].split("/", 1)[1]
+    followed = client.get(path)
+    assert "/cart" == followed.headers["Location"]  # back where paying waits
+    assert 'id="unverified"' not in client.get("/cart").data.decode()
