@@ -78,6 +78,14 @@ def test_the_page_shows_quantity_timeline_and_says_what_happened(app, host):
 def test_a_pending_cancellation_is_shown_to_both_parties(app, host):
     order, seller, buyer = _order_in(host, OrderStatus.IN_PROGRESS)
     client = _logged_in(app, buyer)
+    # asked with its reason, after saying what follows and that it stays asked (a
+    # walk-through, 2026-12-08: one tap sent it, with no reason and no way back)
+    html = client.get(f"/orders/{order.id}").data.decode()
+    asking = re.search(r'<details class="confirm" id="confirm-ask_cancel">.*?</details>',
+                       html, re.DOTALL)  # fmt: skip
+    assert asking is not None
+    assert '<textarea name="body"' in asking.group(0)
+    assert "لا يمكنك سحبه بعد إرساله" in _text(asking.group(0).encode())
     token = csrf_of(client.get(f"/orders/{order.id}").data)
     client.post(f"/orders/{order.id}/ask_cancel", data={"csrf": token, "body": "لم أعد أحتاجه"})
     other = app.test_client()
