@@ -198,6 +198,7 @@ ORDERS_PAGE: Final = 20
 _STORED = re.compile(r"[0-9a-f]{12}")
 # amounts and numbers as people type them: Western or Arabic-Indic digits, nothing else
 _AMOUNT = re.compile(r"-?[0-9\u0660-\u0669]{1,20}([.\u066b][0-9\u0660-\u0669]{1,2})?")
+_DOLLAR_SIGN = re.compile(r"^(?:US)?\$\s*|\s*(?:US)?\$$")  # «$400», «400 US$»: the sign read past
 _WHOLE = re.compile(r"-?[0-9\u0660-\u0669]{1,30}")  # longer is no number anyone means
 _ARABIC_INDIC = str.maketrans("".join(chr(0x0660 + d) for d in range(10)), "0123456789")
 POLICY = (
@@ -3644,7 +3645,7 @@ def _dollars(text: str | None) -> Money | None:
     Whether a negative or zero amount is allowed is the library's rule, said with the value
     as typed; the host only reads.
     """
-    typed = (text or "").strip()
+    typed = _DOLLAR_SIGN.sub("", (text or "").strip(), count=1)
     if not _AMOUNT.fullmatch(typed):
         return None  # "1e30", "1E+12", "１٠" (full width), "1_000", "2.555": not an amount here
     try:

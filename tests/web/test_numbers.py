@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from app import _dollars
 from forms import csrf_of, flashed, log_in
 
 from microgigs.actors import Actor
 from microgigs.catalog import ServiceStatus
 from microgigs.ids import MemberId
 from microgigs.ledger import Gateway
+from microgigs.money import Money
 from microgigs.orders import OrderStatus
 from microgigs.ranking import ListingQuery
 
@@ -345,3 +347,14 @@ def test_a_refused_service_returns_to_its_form_which_says_why(app):
         # at a time, the price first)
         lines = said.group(1).split("<br>")
         assert ["عنوان الخدمة", "وصف الخدمة"] == [line.split(":")[0] for line in lines[:2]]
+
+
+# A walk-through (2026-12-08): a bid of «$400» was «لم نفهم»; a dollar sign is read past.
+@pytest.mark.parametrize("typed", ["$400", "400$", "$ 400", "US$400", "400 US$", "٤٠٠ $"])
+def test_an_amount_is_read_past_its_dollar_sign(typed):
+    assert Money.of(400, "USD") == _dollars(typed)
+
+
+@pytest.mark.parametrize("typed", ["$$400", "4$00", "$", "US$", "400 €"])
+def test_a_dollar_sign_alone_or_inside_is_no_amount(typed):
+    assert _dollars(typed) is None
