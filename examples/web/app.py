@@ -115,6 +115,7 @@ from microgigs.ids import (
     UpgradeId,
     WithdrawalId,
 )
+from microgigs.inquiries import Inquiry
 from microgigs.l10n import (
     Unit,
     format_count,
@@ -1876,7 +1877,7 @@ def dashboard() -> str:
         upgrade_slots=_market().policy.catalog.max_upgrades,  # every upgrade the rules allow
         withdrawal_minimum=_market().policy.ledger.withdrawal_minimum,
         clearance=_clearance_words(desk.balances.member_id),
-        waiting=_waiting(me),
+        waiting=_waiting(me, questions=desk.inquiries),
     )
 
 
@@ -1917,8 +1918,11 @@ _WAITING_SHOWN: Final = 50
 """How many orders the box of what waits lists at the most (the most urgent)."""
 
 
-def _waiting(me: Actor) -> list[_Waiting]:
-    """What waits for the member's move, orders first (a walk-through: nothing said so)."""
+def _waiting(me: Actor, *, questions: Sequence[Inquiry] = ()) -> list[_Waiting]:
+    """What waits for the member's move, the most urgent first (a walk-through: nothing did).
+
+    Orders, contracts, and the ``questions`` (the dashboard's) a buyer waits to hear on.
+    """
     market = _market()
     now = market.clock.now()
 
@@ -1942,6 +1946,16 @@ def _waiting(me: Actor) -> list[_Waiting]:
             w.contract.next_due_at,
         )
         for w in market.contracts_waiting(me)
+    ]
+    found += [  # due by nothing, but the seller's response time counts from it
+        line(
+            f"/dashboard#inquiry-{q.id}",
+            service_title(q.service_id),
+            ("سؤال مشترٍ بانتظار ردك", "A buyer's question awaits your answer"),
+            None,
+        )
+        for q in questions
+        if q.awaits_answer
     ]
     # the most urgent first, orders and contracts together (a probe: contracts came last)
     return sorted(found, key=lambda w: (w.due is None, w.due or now))

@@ -84,3 +84,21 @@ def test_a_contracts_line_says_when_and_stands_among_the_orders_by_urgency(app, 
     timed = [d for d in dues if d is not None]
     assert timed == sorted(timed)
     assert dues[: len(timed)] == timed  # the untimed last
+
+
+def test_a_buyers_question_waits_on_the_sellers_dashboard(app, host):
+    # a walk-through (2026-12-08): «بانتظارك (2)» listed noura's late orders, not the
+    # buyer's question waiting for her answer, which her response time counts
+    seller = Actor.member(host.market.profile_by_username("noura_writes").member_id)
+    service = host.market.dashboard(seller).services[0]
+    buyer = Actor.member(host.market.profile_by_username("tariq").member_id)
+    inquiry = host.market.ask(buyer, service.id, "هل تكتب بلهجة خليجية؟")
+    noura = app.test_client()
+    log_in(noura, "noura_writes@example.com")
+    page = noura.get("/dashboard").data.decode()
+    line = re.search(rf'<li><a href="/dashboard#inquiry-{inquiry}">.*?</li>', page, re.DOTALL)
+    assert line is not None
+    assert "سؤال مشترٍ بانتظار ردك" in line.group(0)
+    waiting = len(host.market.orders_waiting(seller)) + len(host.market.contracts_waiting(seller))
+    asked = [q for q in host.market.dashboard(seller).inquiries if q.awaits_answer]
+    assert f"({waiting + len(asked)})" in page
