@@ -723,12 +723,17 @@ def test_bids_are_ranked_for_the_client_with_their_contributions_in_two_language
     assert [cheap, dear] == [r.view.bid.id for r in ranked]
     amount = {r.view.bid.id: r.contributions[3].points for r in ranked}
     assert {cheap: 100, dear: 0} == amount
-    assert "amount within the budget: 100 (\u2066$1,000.00\u2069)" == ranked[0].explain("en")[3]
-    assert "المبلغ ضمن الميزانية: 100 (\u20661,000.00\xa0US$\u2069)" == ranked[0].explain("ar")[3]
-    assert "مستوى المستقل: 0 (المستوى الأول)" == ranked[0].explain("ar")[2]
+    assert (
+        "amount within the budget: 100 of 100 (\u2066$1,000.00\u2069)" == ranked[0].explain("en")[3]
+    )
+    assert (
+        "المبلغ ضمن الميزانية: 100 من 100 (\u20661,000.00\xa0US$\u2069)"
+        == ranked[0].explain("ar")[3]
+    )
+    assert "مستوى المستقل: 0 من 100 (المستوى الأول)" == ranked[0].explain("ar")[2]
     assert 6 == len(ranked[0].explain("ar"))
     # a freelancer nobody reviewed yet is not "rated 0.00" (a new user's probe, 2026-12-06)
-    assert "the freelancer's rating: 0 (no reviews yet)" == ranked[0].explain("en")[0]
+    assert "the freelancer's rating: 0 of 100 (no reviews yet)" == ranked[0].explain("en")[0]
     assert "لا تقييمات بعد" in ranked[0].explain("ar")[0]
 
 
@@ -748,7 +753,9 @@ def test_delivering_on_time_earns_half_the_delivery_points_and_late_bids_earn_le
     delivery = {points[r.view.bid.id]: r.contributions[4].points for r in ranked}
     assert {1: 98, 15: 75, 30: 50, 45: 25, 60: 0, 90: 0} == delivery
     on_time = next(r for r in ranked if points[r.view.bid.id] == 30)
-    assert "delivery days against the expected duration: 50 (30/30)" == on_time.explain("en")[4]
+    assert (
+        "delivery days against the expected duration: 50 of 100 (30/30)" == on_time.explain("en")[4]
+    )
 
 
 def test_a_private_project_is_seen_and_bid_on_by_invited_freelancers_only(market):

@@ -143,6 +143,9 @@ label_members(
 )
 
 
+_OUT_OF_100: Final = _("{points} of 100")
+
+
 @attrs.frozen
 class Contribution:
     """One factor's points in a bid's rank, and the figure behind them."""
@@ -158,7 +161,11 @@ class Contribution:
     """Words instead of the figure (a msgid): a rating without reviews is "no reviews yet"."""
 
     def explain(self, locale: str) -> str:
-        """The contribution in words: ``التقييم: 90 (4.5)``, amounts and levels localized."""
+        """The contribution in words: ``التقييم: 90 من 100 (4.5)``, amounts and levels localized.
+
+        The points say out of how many (a walk-through: «مستوى المستقل: 0 (المستوى الأول)»
+        read as a level 0).
+        """
         if self.note is not None:
             shown = gettext(self.note, locale)
         elif self.amount is not None:
@@ -168,7 +175,8 @@ class Contribution:
             shown = label(self.level, locale)
         else:
             shown = self.figure
-        return f"{label(self.factor, locale)}: {self.points} ({shown})"
+        points = gettext(_OUT_OF_100, locale).format(points=self.points)
+        return f"{label(self.factor, locale)}: {points} ({shown})"
 
 
 @attrs.frozen
