@@ -257,6 +257,21 @@ def test_an_admin_refunds_or_completes_a_dispute(market, outcome, wallet, pendin
     )
 
 
+def test_an_admins_decision_on_a_dispute_keeps_its_reason_for_both_parties(market):
+    # a walk-through (2026-12-08): a contract's decision says why; an order's could not
+    seller, buyer, order = cheap_order(market)
+    market.report_problem(buyer, order, "البائع لا يرد", key="p-1")
+    before = market.order(Actor.system(), order)
+    with pytest.raises(InvalidText):
+        market.resolve_dispute(ADMIN, order, OrderEvent.RESOLVE_FULL_REFUND, reason=" ", key="r-0")
+    assert before == market.order(Actor.system(), order)
+    why = "لم يسلّم البائع شيئًا خلال المدة"
+    market.resolve_dispute(ADMIN, order, OrderEvent.RESOLVE_FULL_REFUND, reason=why, key="r-1")
+    for party in (buyer, seller):
+        step = market.order_page(party, order).order.history[-1]
+        assert (OrderEvent.RESOLVE_FULL_REFUND, why) == (step.event, step.reason)
+
+
 def test_a_seller_declines_and_the_buyer_gets_everything_back(market):
     seller, buyer, order = cheap_order(market)
     market.decline(seller, order, "لا أستطيع تنفيذ هذا الطلب", key="x-1")

@@ -21,7 +21,13 @@ def test_a_partial_refund_shows_its_amount_to_the_buyer_and_the_seller(app, host
     token = csrf_of(admin.get(page).data)
     admin.post(
         f"{page}/resolve",
-        data={"csrf": token, "key": "partial", "outcome": "resolve_partial_refund", "refund": "2"},
+        data={
+            "csrf": token,
+            "key": "partial",
+            "outcome": "resolve_partial_refund",
+            "refund": "2",
+            "body": "سلّم البائع نصف العمل المطلوب",
+        },
     )
     done = host.market.order(Actor.system(), order.id)
     assert OrderStatus.COMPLETED is done.status
@@ -36,3 +42,6 @@ def test_a_partial_refund_shows_its_amount_to_the_buyer_and_the_seller(app, host
         # where it went, said (a walk-through: paid by card, refunded to the site's balance)
         assert "في رصيده في الموقع" in shown.split('id="refunded"')[1].split("</p>")[0]
         assert "2.00" in shown.split('id="refunded"')[1].split("</p>")[0]
+        # and why the site team decided so (a walk-through, 2026-12-08: an order's decision
+        # could not say, where a contract's did)
+        assert "سلّم البائع نصف العمل المطلوب" in shown.split('class="timeline"')[1]

@@ -169,7 +169,7 @@ def resolve_dispute(command: c.ResolveDispute, context: Context) -> None:
             actual=outcome.label,
             choices=RESOLUTIONS,
         )
-    transition(context, command, outcome, refund=command.refund)
+    transition(context, command, outcome, reason=command.reason, refund=command.refund)
 
 
 def settle_order(context: Context, order: Order) -> None:

@@ -803,8 +803,10 @@ class ResolveDispute(OrderCommand[None]):
 
     ``outcome`` is ``RESOLVE_COMPLETE``, ``RESOLVE_FULL_REFUND`` or
     ``RESOLVE_PARTIAL_REFUND`` (any other event is ``InvalidType``, whoever sends it); a
-    partial refund releases the rest to the seller, with commission on the rest only. Anyone
-    but an admin: ``PermissionDenied``.
+    partial refund releases the rest to the seller, with commission on the rest only.
+    ``reason``, if given, is the decision's text in the order's history, which both parties
+    read (1–2,000 characters, else ``InvalidText``). Anyone but an admin:
+    ``PermissionDenied``.
     """
 
     errors = (
@@ -813,10 +815,12 @@ class ResolveDispute(OrderCommand[None]):
         TransitionNotAllowed,
         PermissionDenied,
         InvalidType,
+        InvalidText,
     )
 
     outcome: OrderEvent
     refund: Money | None = None
+    reason: str | None = None
 
 
 # --- requests for services that don't exist, inquiries, reviews ------------------------------
