@@ -934,9 +934,11 @@ _SAID_PLAINLY: Final = {
 «لم نعثر على الخدمة بالمعرّف NOPE»); the library's words, with the id, come after."""
 
 
-def _said_plainly(status: int, message: str) -> tuple[str, int]:
+def _said_plainly(status: int, message: str, back_to: str | None = None) -> tuple[str, int]:
     heading, explain = _SAID_PLAINLY[status]
-    page = render_template("error.html", heading=heading, explain=explain, message=message)
+    page = render_template(
+        "error.html", heading=heading, explain=explain, message=message, back_to=back_to
+    )
     return page, status
 
 
@@ -1058,6 +1060,8 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
     if request.path.startswith("/api/"):  # in the caller's Accept-Language, not the site's
         return http_error_answer(error)
     shown = f"{message}. {detail}".strip(" .") + "." if not message.endswith(".") else message
+    if status in _SAID_PLAINLY:  # an address of nothing, or not the reader's: as a page's is
+        return _said_plainly(status, shown, _came_from())
     return render_template("error.html", message=shown, back_to=_came_from()), status
 
 

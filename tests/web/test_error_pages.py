@@ -113,3 +113,17 @@ def test_an_admin_posting_a_members_form_gets_a_4xx_that_says_why(app, path, dat
     log_in(client, "admin@example.com")
     answer = client.post(path, data={"csrf": csrf_of(client.get("/admin").data), **data})
     assert 400 <= answer.status_code < 500, answer.status_code
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("ar", "لم نجد ما تبحث عنه"), ("en", "Nothing here")]
+)
+def test_an_address_that_is_no_page_says_so_as_a_missing_services_page_does(app, lang, heading):
+    # a walk-through (2026-12-08): an unknown address was headed «تعذّر ذلك», where an
+    # unknown service said «لم نجد ما تبحث عنه»
+    client = app.test_client()
+    if lang == "en":
+        _english(client)
+    answer = client.get("/no-such-page")
+    assert 404 == answer.status_code
+    assert f"<h1>{heading}</h1>" in _site_page(answer, lang)
