@@ -1208,9 +1208,15 @@ def service(service_id: str) -> str:
     saved = me is not None and g.member_id and not g.admin
     most = _market().policy.catalog.quantity_max
     in_cart = bool(saved) and _in_cart(me, page.service.id)  # beside "add to cart"
+    asked = (  # the reader's question and its answers, where it was asked (a walk-through)
+        _market().inquiry_about(me, page.service.id)
+        if saved and me is not None and me.member_id != page.service.seller_id
+        else None
+    )
     return render_template(
         "service.html",
         in_cart=in_cart,
+        inquiry=asked,
         saved=saved and any(s.id == page.service.id for s in _market().favourites(me)),
         service=page.service,
         seller=page.seller,
@@ -1397,7 +1403,10 @@ def ask(service_id: str) -> Response:
     body = request.form.get("body", "")
     command(
         lambda k: _market().ask(actor(), ServiceId(service_id), body, key=k),
-        ("أرسلت رسالتك إلى البائع", "Your message was sent to the seller"),
+        (
+            "أرسلت رسالتك إلى البائع، ويظهر رده هنا وفي صفحة حسابك",
+            "Your message was sent to the seller; the answer shows here and on your account",
+        ),
     )
     return back()
 

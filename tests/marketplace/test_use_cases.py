@@ -866,3 +866,18 @@ def test_a_service_is_published_and_edited_with_its_gallery(market):
     assert ("portfolio/nakhla-logo.png",) == market.service(seller, published.id).gallery
     with pytest.raises(OutOfRange):
         market.edit_service(seller, published.id, gallery=["x.png"] * 11, key="g-3")
+
+
+def test_a_buyer_reads_their_question_about_a_service_with_its_answer(market):
+    # a walk-through (2026-12-08): a seller's answer was on the buyer's account page only,
+    # not where the question was asked
+    seller, buyer, service = cast(market)
+    assert market.inquiry_about(buyer, service) is None
+    asked = market.ask(buyer, service, "هل تسلم بصيغة PSD؟", key="q-1")
+    market.answer_inquiry(seller, asked, "نعم، مع الملفات المفتوحة", key="a-1")
+    inquiry = market.inquiry_about(buyer, service)
+    assert inquiry is not None
+    assert ["هل تسلم بصيغة PSD؟", "نعم، مع الملفات المفتوحة"] == [m.body for m in inquiry.messages]
+    assert market.inquiry_about(seller, service) is None  # the seller asks nobody of their own
+    with pytest.raises(PermissionDenied):
+        market.inquiry_about(ADMIN, service)

@@ -15,7 +15,7 @@ from forms import csrf_of, flashed, log_in
 from microgigs.actors import Actor
 from microgigs.l10n import label
 from microgigs.orders import OrderStatus
-from microgigs.ranking import Ordering
+from microgigs.ranking import ListingQuery, Ordering
 
 
 def _text(html: bytes) -> str:
@@ -63,3 +63,37 @@ def test_a_message_refused_for_a_link_says_link_in_arabic(app, host):
     assert 0 == sum(
         "example.com" in m.body for m in host.market.conversation(Actor.system(), order.id)
     )
+
+
+def test_a_question_to_a_seller_and_its_answer_are_on_the_services_page(app, host):
+    # a walk-through (2026-12-08): the answer was on the account page only, and the message
+    # after asking did not say where it would come
+    reem = _reem(host)
+    listing = next(
+        found
+        for found in host.market.search(ListingQuery(limit=20)).listings
+        if found.seller_id != reem.member_id
+    )
+    service = host.market.service(None, listing.service_id)
+    seller = host.market.profile(service.seller_id)
+    client = app.test_client()
+    log_in(client, "reem_marketing@example.com")
+    page = f"/services/{service.id}"
+    token = csrf_of(client.get(page).data)
+    client.post(f"{page}/ask", data={"csrf": token, "key": "q-1", "body": "هل تقبل التعديل؟"})
+    [said] = flashed(client.get(page).data)
+    assert "يظهر رده هنا" in said
+    host.market.answer_inquiry(
+        Actor.member(seller.member_id),
+        host.market.inquiry_about(reem, service.id).id,
+        "نعم، حتى ثلاث مرات",
+    )
+    shown = client.get(page).data.decode()
+    box = re.search(r'<section id="my-question">.*?</section>', shown, re.DOTALL)
+    assert box is not None
+    assert "هل تقبل التعديل؟" in box.group(0)
+    assert "نعم، حتى ثلاث مرات" in box.group(0)
+
+
+def _reem(host):
+    return Actor.member(host.market.profile_by_username("reem_marketing").member_id)

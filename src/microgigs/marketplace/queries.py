@@ -609,6 +609,13 @@ class Queries(ReadSide):
             member_id = _member_of(uow, actor, _("read inquiries"))
             return uow.inquiries.from_buyer(member_id, limit=limit)
 
+    def inquiry_about(self, actor: Actor, service_id: ServiceId) -> Inquiry | None:
+        """The member's own question about a service with its answers, if they asked one."""
+        _check_id(_("service"), service_id)
+        with self._reading() as uow:
+            member_id = _member_of(uow, actor, _("read inquiries"))
+            return uow.inquiries.about(member_id, service_id)
+
     def cart(self, actor: Actor) -> CartView:
         """The buyer's cart priced now: each line's quote, the total, and the balance."""
         with self._reading() as uow:
