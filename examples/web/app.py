@@ -527,6 +527,7 @@ def _helpers() -> dict[str, Any]:
         "demo": _host().demo,
         "tree": TREE,
         "catalog": _market().policy.catalog,  # a service's limits, said beside its fields
+        "projects_policy": _market().policy.projects,  # a project's, beside its fields
         # isolated for the text around it; in an attribute, `| striptags` (no tag there)
         "member_name": lambda member_id: Markup("<bdi>{}</bdi>").format(member_name(member_id)),
         "category_name": lambda c: TREE.category(c).name(g.lang),

@@ -631,3 +631,20 @@ def test_a_hire_on_a_bid_edited_since_the_page_was_read_offers_nothing(app):
     page = ahmad.get(path).data.decode()
     assert "تغيّر العرض منذ قرأته" in page
     assert "/contracts/" not in page  # no contract was offered
+
+
+def test_the_project_form_names_its_fields_as_their_refusals_do_and_says_their_lengths(app):
+    # a walk-through (2026-12-08): the field «التفاصيل» was refused as «وصف المشروع», with
+    # no length said before
+    client = app.test_client()
+    log_in(client, "hind@example.com")
+    form = re.search(
+        r'<form method="post" action="/projects" class="box post-project".*?</form>',
+        client.get("/projects").data.decode(),
+        re.DOTALL,
+    ).group(0)
+    assert "وصف المشروع" in form
+    assert "التفاصيل" not in form
+    assert "من 30 إلى 5000 حرف" in form
+    assert "من 10 إلى 120 حرف" in form
+    assert 'minlength="30" maxlength="5000"' in form
