@@ -7,6 +7,7 @@ is a setting of the app (``LIMITS``), read at each request.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Final
@@ -49,7 +50,7 @@ def limit(app: Flask, accounts: Accounts) -> None:
     so its owner is not locked out by their own successes.
     """
     limiter = Limiter(
-        get_remote_address,
+        _address_key,
         app=app,
         storage_uri=f"{LimitStorage.STORAGE_SCHEME[0]}://",
         storage_options={"accounts": accounts},  # type: ignore[dict-item]
@@ -162,7 +163,9 @@ def _sends_files() -> bool:
     """
     if request.mimetype != "multipart/form-data":
         return False
-    return any(upload.filename for upload in request.files.values())
+    # every part of every field, as the page keeps them (a hostile review: an empty part
+    # first hid the files after it from a count that read each field's first part)
+    return any(upload.filename for _name, upload in request.files.items(multi=True))
 
 
 def _megabytes_sent() -> int:
@@ -191,9 +194,32 @@ _NOT_A_MEMBERS_WRITE: Final = frozenset(
         "pages.reset_password",
         "api.token",
         "api.register",
+        # the owner's remedies against a stolen token or session, which the thief's writes
+        # must not spend (a hostile review); changing the password counts as log-ins do
+        "api.revoke",
+        "pages.change_password",
     }
 )
-"""Forms limited otherwise (a log-in, a registration, a reset), or never (logging out)."""
+"""Forms limited otherwise (a log-in, a registration, a reset, a new password), or never
+(logging out, revoking a token)."""
+
+
+def _address_key() -> str:
+    """Who sends, by address: an IPv4 address, or an IPv6 address's /64 network.
+
+    One host holds a whole /64 (2^64 addresses): counted address by address, the limits
+    per address held nobody on IPv6 (a hostile review).
+    """
+    address = get_remote_address()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:10.0.0.1 is 10.0.0.1
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def _writer_key() -> str:
@@ -203,12 +229,13 @@ def _writer_key() -> str:
     """
     if "writer" not in g:
         g.writer = ""
-        member_id = g.get("member_id")
-        if member_id:
-            g.writer = f"member:{member_id}"
-        elif request.blueprint == "api":  # the token's account, which the view reads too
+        if request.blueprint == "api":  # the token's account, which the view acts as: not
+            # a session cookie's that came along (a hostile review: each other account's
+            # cookie gave its holder a count of their own)
             account = token_account()
             g.writer = "" if account is None else f"member:{account.member_id}"
+        elif member_id := g.get("member_id"):
+            g.writer = f"member:{member_id}"
     return str(g.writer)
 
 

@@ -367,3 +367,101 @@ def test_guesses_at_the_current_password_count_as_they_come(workers):
             ).status_code
         )
     assert 429 == codes[-1], codes
+
+
+# A hostile review (2026-12-08) of the limits: four ways around them.
+
+
+def test_an_empty_file_part_first_does_not_hide_the_files_after_it(workers):
+    # the limit read each field's first part, the page kept every one: an empty part
+    # first sent 15 MB past a limit of 3
+    one, _two = workers
+    one.config["UPLOAD_LIMIT"] = "3 per day"
+    client = one.test_client()
+    log_in(client, "khaled_dev@example.com")
+    token = csrf_of(client.get("/").data)
+    empty = 'Content-Disposition: form-data; name="files"; filename=""'
+    real = 'Content-Disposition: form-data; name="files"; filename="a.bin"'
+    body = (
+        (
+            f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+            f"--b\r\n{empty}\r\n\r\n\r\n--b\r\n{real}\r\n\r\n"
+        ).encode()
+        + b"0" * (2 * 1024 * 1024)
+        + b"\r\n--b--\r\n"
+    )
+
+    def upload():
+        return client.post(
+            "/orders/no-such-order/message",
+            data=body,
+            content_type="multipart/form-data; boundary=b",
+        )
+
+    assert 429 != upload().status_code  # 2 MB of 3
+    assert 429 == upload().status_code
+
+
+def test_the_apis_writes_count_against_the_tokens_member_whatever_cookie_comes_along(workers):
+    # a member's writes through the API were counted against whichever member's session
+    # cookie came with them: each other account held gave five writes more
+    one, _two = workers
+    one.config["WRITE_LIMIT"] = "3 per minute"
+    client = one.test_client()
+    token = bearer(client, "layla@example.com")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def write():
+        return client.post(
+            "/api/v1/commands/add_favourite", json={"service_id": "x"}, headers=headers
+        ).status_code
+
+    assert 429 not in [write() for _ in range(3)]
+    log_in(client, "tariq@example.com")  # another account's session cookie, alongside
+    assert 429 == write()
+
+
+def test_revoking_a_token_and_changing_the_password_are_never_refused_as_writes(workers):
+    # a stolen token spent its owner's writes, and the owner could then neither revoke it
+    # nor change the password until the day's count ended
+    one, _two = workers
+    one.config["WRITE_LIMIT"] = "2 per minute"
+    thief = one.test_client()
+    issued = thief.post(
+        "/api/v1/tokens", json={"email": "hind@example.com", "password": "demo-password"}
+    ).json
+    stolen = issued["token"]
+    spent = [
+        thief.post(
+            "/api/v1/commands/add_favourite",
+            json={"service_id": "x"},
+            headers={"Authorization": f"Bearer {stolen}"},
+        ).status_code
+        for _ in range(3)
+    ]
+    assert 429 in spent
+    owner = one.test_client()
+    mine = bearer(owner, "hind@example.com")
+    revoked = owner.delete(
+        f"/api/v1/tokens/{issued['id']}", headers={"Authorization": f"Bearer {mine}"}
+    )
+    assert 204 == revoked.status_code
+    log_in(owner, "hind@example.com")
+    token = csrf_of(owner.get("/account/password").data)
+    changed = owner.post(
+        "/account/password",
+        data={"csrf": token, "current": "demo-password", "password": "a-new-long-password"},
+    )
+    assert 429 != changed.status_code
+
+
+def test_an_ipv6_network_counts_as_one_address(workers):
+    # each IPv6 address was counted alone: a host holds its /64, 2^64 of them
+    one, _two = workers
+    one.config["LOGIN_ADDRESS_LIMIT"] = "4 per minute"
+    codes = [
+        attempt(one, f"nobody{n}@example.com", address=f"2001:db8:1:2::{n:x}").status_code
+        for n in range(6)
+    ]
+    assert 429 in codes
+    assert 429 != attempt(one, "nobody@example.com", address="2001:db8:1:3::1").status_code
