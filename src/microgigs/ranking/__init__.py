@@ -1,5 +1,6 @@
 """Ranking: Arabic-aware search analysis, reviews, seller levels and service ordering."""
 
+from microgigs._folding import normalize, tokens
 from microgigs.policy import SellerLevel
 from microgigs.ranking._levels import (
     CriterionResult,
@@ -62,10 +63,8 @@ from microgigs.ranking._text import (
     STOP_WORDS,
     analyze,
     light_stem,
-    normalize,
     search_terms,
     snowball_stem,
-    tokens,
 )
 from microgigs.ranking._thesaurus import (
     MAX_NARROWER,

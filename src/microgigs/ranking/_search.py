@@ -42,9 +42,10 @@ from typing import Final
 import attrs
 
 from microgigs._checks import plain_text
+from microgigs._folding import tokens
 from microgigs._text import _
 from microgigs.errors import InvalidType
-from microgigs.ranking._text import analyze, tokens
+from microgigs.ranking._text import analyze
 from microgigs.ranking._thesaurus import Thesaurus, marketplace_thesaurus
 
 QUERY_LENGTH: Final = 200
