@@ -18,10 +18,14 @@ from microgigs.errors import InvalidText, InvalidType, MicrogigsError, NotFound,
 # bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069), which let one name or
 # title pass for another; and lone surrogates (U+D800–DFFF: half of a UTF-16 pair, which a
 # JSON "\ud800" decodes to and no UTF-8 can hold). On one line (names, titles, tags), the
-# invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well.
+# invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well, and the
+# characters that draw nothing while being no space (a soft hyphen, a grapheme joiner, the
+# Hangul and Khmer fillers, a Mongolian separator, the line and paragraph separators, a
+# Braille blank, interlinear marks, tag characters): one name passed for another with them.
 _FORBIDDEN_LINE: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-    "\ud800-\udfff]"
+    "\ud800-\udfff\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2028\u2029\u2800\u3164"
+    "\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _FORBIDDEN_MULTILINE: Final = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"

@@ -39,6 +39,7 @@ The tree (``tests/test_errors.py`` checks that it matches the classes)::
     │   ├── MemberNotSuspended
     │   ├── MemberSuspended
     │   ├── NoPayoutMethod
+    │   ├── ReservedName
     │   └── UsernameTaken
     ├── MoneyError (ValueError)
     │   ├── CurrencyMismatch
@@ -159,6 +160,7 @@ __all__ = [
     "RatingsMismatch",
     "RefundNotExpected",
     "RequestClosed",
+    "ReservedName",
     "ReviewError",
     "ReviewNotAllowed",
     "ServiceNotAvailable",
@@ -523,6 +525,16 @@ class InvalidUsername(MemberError):
     )
 
     username: str
+
+
+@attrs.define(auto_exc=True)
+class ReservedName(MemberError):
+    """A member's name that reads as the site's team («فريق الموقع», "admin" …)."""
+
+    code = "members.reserved_name"
+    template = _("The name {name} reads as the site's team: choose a name of your own.")
+
+    name: str
 
 
 @attrs.define(auto_exc=True)

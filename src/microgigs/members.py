@@ -32,6 +32,7 @@ import attrs
 
 from microgigs._checks import plain_text, refusals
 from microgigs._contact import message_text
+from microgigs._folding import tokens
 from microgigs._labels import LabelledEnum, label_members
 from microgigs._text import _
 from microgigs.actors import Actor
@@ -47,6 +48,7 @@ from microgigs.errors import (
     MicrogigsError,
     NotFound,
     OutOfRange,
+    ReservedName,
 )
 from microgigs.ids import MemberId
 from microgigs.policy import SellerLevel
@@ -146,6 +148,59 @@ def _family_name(name: str) -> str:
     return plain_text(_("family name"), name, *_NAME_LENGTH)
 
 
+_TEAMS_NAMES: Final = tuple(
+    tuple(tokens(phrase))
+    for phrase in (
+        "فريق الموقع",
+        "إدارة الموقع",
+        "الإدارة",
+        "الدعم الفني",
+        "فريق الدعم",
+        "خمسات",
+        "site team",
+        "admin",
+        "administrator",
+        "administration",
+        "moderator",
+        "support team",
+        "staff",
+        "khamsat",
+        "mostaql",
+        "microgigs",
+    )
+)
+"""What the pages name the site's team by, as words: a member's full name holding one of
+them, whole words in a row, would pass for the team (a hostile review: a party named
+«فريق الموقع» wrote in a dispute as its decision reads)."""
+
+
+def _not_the_team(first_name: str, family_name: str) -> None:
+    """A full name (both parts checked already) that names the team: ``ReservedName``."""
+    words = tokens(f"{first_name} {family_name}")
+    for phrase in _TEAMS_NAMES:
+        width = len(phrase)
+        if any(tuple(words[at : at + width]) == phrase for at in range(len(words) - width + 1)):
+            raise ReservedName(name=f"{first_name} {family_name}"[:101])
+
+
+def _full_name(first_name: str, family_name: str) -> tuple[str, str]:
+    """Both names, each checked, and together not the team's."""
+    first, family = _first_name(first_name), _family_name(family_name)
+    _not_the_team(first, family)
+    return first, family
+
+
+def _first_name_beside(first_name: str, family_name: str) -> str:
+    """The first name of a form, checked; with the family name, if that one passes, too."""
+    first = _first_name(first_name)
+    try:
+        family = _family_name(family_name)
+    except MicrogigsError:  # the family name's own refusal says so, beside
+        return first
+    _not_the_team(first, family)
+    return first
+
+
 def registration_refusals(
     *, username: str, email: str, first_name: str, family_name: str
 ) -> dict[str, MicrogigsError]:
@@ -158,7 +213,7 @@ def registration_refusals(
     checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
         ("username", normalize_username, username),
         ("email", normalize_email, email),
-        ("first_name", _first_name, first_name),
+        ("first_name", partial(_first_name_beside, family_name=family_name), first_name),
         ("family_name", _family_name, family_name),
     )
     return refusals((field, partial(check, value)) for field, check, value in checks)
@@ -301,12 +356,15 @@ class Member:
         phone: str | None = None,
     ) -> Member:
         """A new, active, unverified member; every field is checked."""
+        name = normalize_username(username)
+        address = normalize_email(email)
+        first, family = _full_name(first_name, family_name)
         return cls(
             id=member_id,
-            username=normalize_username(username),
-            email=normalize_email(email),
-            first_name=_first_name(first_name),
-            family_name=_family_name(family_name),
+            username=name,
+            email=address,
+            first_name=first,
+            family_name=family,
             joined_at=utc(joined_at),
             phone=None if phone is None else normalize_phone(phone),
         )
@@ -344,6 +402,11 @@ class Member:
             changes["first_name"] = _first_name(first_name)
         if family_name is not None:
             changes["family_name"] = _family_name(family_name)
+        if changes:  # one name changed is checked with the other, as the pages show both
+            _not_the_team(
+                str(changes.get("first_name", self.first_name)),
+                str(changes.get("family_name", self.family_name)),
+            )
         if bio is not None:
             # on the member's public page: no contact details, as in a message (RULES.md §4)
             changes["bio"] = message_text(_("bio"), bio, _BIO_LENGTH)

@@ -14,6 +14,7 @@ from microgigs.errors import (
     MemberSuspended,
     OutOfRange,
     PermissionDenied,
+    ReservedName,
 )
 from microgigs.ids import MemberId
 from microgigs.l10n import translate_error
@@ -235,3 +236,71 @@ def test_every_refused_field_of_a_registration_is_named_at_once():
             family_name="",
             joined_at=EPOCH,
         )
+
+
+# A hostile review (2026-12-08): a party renamed themself «فريق الموقع» mid-dispute, the
+# words the pages name the site's team by, and their note read as the team's decision.
+@pytest.mark.parametrize(
+    ("first", "family"),
+    [
+        ("فريق", "الموقع"),
+        ("فَريق", "المـوقع"),
+        ("إدارة", "الموقع"),
+        ("الإدارة", "سارة"),
+        ("الدعم", "الفني"),
+        ("The Site", "Team"),
+        ("Admin", "Khaled"),
+        ("ＡＤＭＩＮ", "x"),
+        ("Support", "Team"),
+        ("microgigs", "staff"),
+    ],
+)
+def test_a_name_that_names_the_sites_team_is_refused_and_changes_nothing(first, family):
+    with pytest.raises(ReservedName) as refused:
+        Member.register(
+            MemberId("M1"),
+            username="khaled_dev",
+            email="khaled@example.com",
+            first_name=first,
+            family_name=family,
+            joined_at=EPOCH,
+        )
+    assert "فريق الموقع" in translate_error(refused.value, "ar")
+    assert {"first_name"} == set(
+        registration_refusals(
+            username="khaled_dev", email="k@example.com", first_name=first, family_name=family
+        )
+    )
+    member = make_member()
+    before = attrs.asdict(member)
+    with pytest.raises(ReservedName):
+        member.update_profile(first_name=first, family_name=family)
+    assert before == attrs.asdict(member)
+
+
+@pytest.mark.parametrize(
+    ("first", "family"),
+    [("سارة", "الموقعي"), ("فريق", "العمل"), ("Adminah", "Ali"), ("مشرف", "الحربي")],
+)
+def test_a_name_near_the_teams_words_is_a_name(first, family):
+    member = make_member()
+    member.update_profile(first_name=first, family_name=family)
+    assert f"{first} {family}" == member.display_name
+
+
+def test_changing_one_name_is_checked_with_the_other():
+    member = make_member()
+    member.update_profile(first_name="فريق", family_name="العمل")
+    with pytest.raises(ReservedName):
+        member.update_profile(family_name="الموقع")
+    assert "العمل" == member.family_name
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u00ad", "\u034f", "\u3164", "\u2800", "\u180e", "\U000e0041", "\u2028", "\u115f"]
+)
+def test_a_name_holds_no_invisible_character(hidden):
+    # the same review: a soft hyphen, a Hangul filler, a Braille blank, a tag character
+    # passed in names, where they make one name look like another
+    with pytest.raises(InvalidText):
+        make_member().update_profile(first_name=f"سا{hidden}رة")

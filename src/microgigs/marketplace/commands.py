@@ -80,6 +80,7 @@ from microgigs.errors import (
     RatingsMismatch,
     RefundNotExpected,
     RequestClosed,
+    ReservedName,
     ReviewNotAllowed,
     ServiceNotAvailable,
     ServiceStatusConflict,
@@ -360,7 +361,15 @@ class RegisterMember(Command[MemberId]):
     visitor can neither block nor learn of a key sent to register another address.
     """
 
-    errors = (InvalidUsername, InvalidEmail, InvalidPhone, InvalidText, UsernameTaken, EmailTaken)
+    errors = (
+        InvalidUsername,
+        InvalidEmail,
+        InvalidPhone,
+        InvalidText,
+        ReservedName,
+        UsernameTaken,
+        EmailTaken,
+    )
 
     username: str = attrs.field(kw_only=True)
     email: str = attrs.field(kw_only=True)
@@ -380,9 +389,13 @@ class RegisterMember(Command[MemberId]):
 
 @attrs.frozen
 class UpdateProfile(Command[None]):
-    """A member changes the parts of their profile given (each checked first)."""
+    """A member changes the parts of their profile given (each checked first).
 
-    errors = (InvalidText, InvalidPhone, ContactDetailsNotAllowed)
+    A full name that reads as the site's team (``فريق الموقع``, ``admin`` …), a name given
+    checked with the other: ``ReservedName``.
+    """
+
+    errors = (InvalidText, InvalidPhone, ContactDetailsNotAllowed, ReservedName)
 
     actor: Actor
     first_name: str | None = attrs.field(default=None, kw_only=True)
