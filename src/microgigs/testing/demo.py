@@ -101,6 +101,34 @@ _SERVICES: Final = (
     ("photo-editing", "تعديل الصور بالفوتوشوب", 5, 1, 1, ("فوتوشوب",)),
     ("video-editing", "مونتاج فيديو احترافي", 15, 3, 2, ("مونتاج",)),
 )
+_DESIGN: Final = ("مرحبًا، الاسم «نخلة» والألوان أخضر وذهبي.", "أرجو تكبير الخط قليلًا")
+_WRITING: Final = (
+    "مرحبًا، النص في الملف المرفق، وأريده بأسلوب رسمي.",
+    "أرجو مراجعة الفقرة الثانية، فالمعنى غير دقيق.",
+)
+_BRIEF: Final = (
+    "مرحبًا، إليك ما أحتاجه بالتفصيل في الملف المرفق.",
+    "أرجو تعديل ما ذكرته في رسالتي الأولى.",
+)
+_BRIEFS: Final[dict[CategoryId, tuple[str, str]]] = {
+    **dict.fromkeys(map(CategoryId, ("logo-design", "business-cards", "social-media-design",
+                                     "cv-writing", "presentations", "interior-design")), _DESIGN),
+    **dict.fromkeys(map(CategoryId, ("translation", "articles", "proofreading")), _WRITING),
+    CategoryId("photo-editing"): ("مرحبًا، الصور في الملف المرفق: أريد الخلفية بيضاء.",
+                                  "أرجو إبقاء الظل تحت المنتج."),
+    CategoryId("data-entry"): ("مرحبًا، البيانات في ملف PDF المرفق، وأريدها في جدول إكسل.",
+                               "أرجو إضافة عمود لأرقام الهواتف."),
+    CategoryId("excel"): ("مرحبًا، أريد جدولًا للمبيعات الشهرية مع مجموع لكل شهر.",
+                          "أرجو إضافة رسم بياني للمجموع."),
+    **dict.fromkeys(map(CategoryId, ("video-editing", "voice-over")),
+                    ("مرحبًا، المادة في الرابط داخل الملف المرفق، ومدتها خمس دقائق.",
+                     "أرجو خفض صوت الموسيقى قليلًا.")),
+    **dict.fromkeys(map(CategoryId, ("wordpress", "ecommerce-stores", "mobile-apps")),
+                    ("مرحبًا، المتطلبات والشعار في الملف المرفق.",
+                     "أرجو تغيير لون الأزرار إلى لون الشعار.")),
+}  # fmt: skip
+"""What a demo buyer writes to start an order of a category, and asks to change in it (a
+walk-through: a translation's buyer asked for "another colour")."""
 _UPGRADES: Final = (
     ("تسليم ملفات المصدر", 10, 0),
     ("ملف بدقة عالية للطباعة", 5, 0),
@@ -329,9 +357,8 @@ class _Player:
         if story == "declined":
             m.decline(seller, order, "لا أستطيع تنفيذ الطلب هذا الأسبوع", key=self.key())
             return
-        m.send_message(
-            buyer, order, "مرحبًا، التفاصيل: الاسم «نخلة» والألوان خضراء.", key=self.key()
-        )
+        brief, _change = _BRIEFS.get(service.category_id, _BRIEF)
+        m.send_message(buyer, order, brief, key=self.key())
         if story in {"in_progress", "late"}:
             return
         if story == "cancelled_late":
@@ -357,12 +384,14 @@ class _Player:
     ) -> None:
         m = self.market
         m.deliver(seller, order, "إليك العمل كاملًا، بانتظار رأيك.", ["العمل.zip"], key=self.key())
+        category = m.order(Actor.system(), order).service.category_id
+        _brief, change = _BRIEFS.get(category, _BRIEF)
         if story == "modified":
-            m.request_modification(buyer, order, "أرجو تكبير الخط قليلًا", key=self.key())
+            m.request_modification(buyer, order, change, key=self.key())
             self.at(day + 1, lambda: m.deliver(seller, order, "تم التعديل", key=self.key()))
             self.at(day + 1.2, lambda: self.accepted(buyer, seller, order, stars))
         elif story == "modification_asked":
-            m.request_modification(buyer, order, "أرجو تغيير اللون", key=self.key())
+            m.request_modification(buyer, order, change, key=self.key())
         elif story in {"disputed", "resolved"}:
             m.report_problem(buyer, order, "العمل لا يطابق الوصف", key=self.key())
             if story == "resolved":
