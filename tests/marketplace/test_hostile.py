@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from cast import ADMIN, DAY, buy, cast, cheap_order, usd
+from cast import ADMIN, DAY, another, buy, cast, cheap_order, usd
 
 from microgigs import ledger as lg
 from microgigs.actors import Actor
@@ -253,14 +253,7 @@ def test_a_dashboard_holds_the_newest_inquiries_not_all_of_them(market):
     seller, _buyer, service = cast(market)
     asked = []
     for n in range(DASHBOARD_INQUIRIES + 3):
-        buyer = Actor.member(
-            market.register_member(
-                username=f"buyer{n}",
-                email=f"buyer{n}@example.com",
-                first_name="مشتر",
-                family_name="جديد",
-            )
-        )
+        buyer = another(market, f"buyer{n}", "مشتر", "جديد")
         asked.append(market.ask(buyer, service, f"سؤال {n}"))
     shown = market.dashboard(seller).inquiries
     assert asked[::-1][:DASHBOARD_INQUIRIES] == [i.id for i in shown]

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from notices import notify
 
-from microgigs import Actor, Money, bootstrap
+from microgigs import KHAMSAT, Actor, Money, bootstrap
 from microgigs.ids import CategoryId, MemberId
 from microgigs.ledger import Gateway
 from microgigs.policy import UPWORK_LIKE
@@ -26,8 +26,9 @@ def member(market, name):
     ))  # fmt: skip
 
 
-def test_a_contracts_moves_are_mailed_to_the_side_they_wait_for():
-    market = bootstrap(":memory:")
+def bid_on(policy=KHAMSAT):
+    """A marketplace, a client, a freelancer, the client's open project and the bid on it."""
+    market = bootstrap(":memory:", policy=policy)
     client, freelancer = member(market, "client"), member(market, "freelancer")
     project = market.post_project(
         client, category_id=CategoryId("logo-design"), title=TITLE,
@@ -39,6 +40,11 @@ def test_a_contracts_moves_are_mailed_to_the_side_they_wait_for():
         freelancer, project, amount=Money.of(1200, "USD"), delivery_days=20,
         text="أنجز الهوية كاملة بإتقان.",
     )  # fmt: skip
+    return market, client, freelancer, project, bid
+
+
+def test_a_contracts_moves_are_mailed_to_the_side_they_wait_for():
+    market, client, freelancer, project, bid = bid_on()
     mailed: list[tuple[str, str, str]] = []
 
     def told() -> list[tuple[str, str]]:
@@ -68,18 +74,7 @@ def test_a_contracts_moves_are_mailed_to_the_side_they_wait_for():
 # days to answer ran out unseen), each milestone approved told both sides "the contract
 # ended", and a request to cancel went to whoever the contract named when the worker ran.
 def hired(plans=(), *, answered=True):
-    market = bootstrap(":memory:", policy=UPWORK_LIKE)
-    client, freelancer = member(market, "client"), member(market, "freelancer")
-    project = market.post_project(
-        client, category_id=CategoryId("logo-design"), title=TITLE,
-        description="شعار وألوان وخطوط ودليل استخدام لمتجر عطور جديد.", bracket=5,
-        duration_days=30,
-    )  # fmt: skip
-    market.moderate_project(ADMIN, project)
-    bid = market.place_bid(
-        freelancer, project, amount=Money.of(1200, "USD"), delivery_days=20,
-        text="أنجز الهوية كاملة بإتقان.",
-    )  # fmt: skip
+    market, client, freelancer, project, bid = bid_on(UPWORK_LIKE)
     contract = market.hire_bid(client, project, bid, milestones=list(plans))
     if answered:
         market.answer_offer(freelancer, contract, accept=True)
@@ -94,6 +89,11 @@ def hired(plans=(), *, answered=True):
 
     told()
     return market, client, freelancer, contract, told
+
+
+def both(words):
+    """What both sides of the contract are told, the client first."""
+    return [("client", words), ("freelancer", words)]
 
 
 def test_a_milestone_approved_tells_the_freelancer_it_was_earned_not_that_the_contract_ended():
@@ -118,15 +118,9 @@ def test_an_early_end_is_told_to_the_freelancer_and_their_answer_to_the_client()
     market.end_contract(client, contract, "لم أعد بحاجة")
     assert [("freelancer", "The client ended the contract: answer in time")] == told()
     market.answer_end(freelancer, contract, agree=False, reason="سلّمت نصف العمل")
-    assert [
-        ("client", "The freelancer disputed the end"),
-        ("freelancer", "The freelancer disputed the end"),
-    ] == told()
+    assert both("The freelancer disputed the end") == told()
     market.resolve_milestone(ADMIN, contract, 1, Resolution.REFUND)
-    assert [
-        ("client", "An admin decided the dispute"),
-        ("freelancer", "An admin decided the dispute"),
-    ] == told()
+    assert both("An admin decided the dispute") == told()
 
 
 def test_an_early_end_unanswered_tells_both_that_the_money_went_back():
@@ -135,10 +129,7 @@ def test_an_early_end_unanswered_tells_both_that_the_money_went_back():
     market.end_contract(client, contract, "لم أعد بحاجة")
     told()
     market.tick(market.clock.now() + timedelta(days=8))
-    assert [
-        ("client", "The money held went back to the client"),
-        ("freelancer", "The money held went back to the client"),
-    ] == told()
+    assert both("The money held went back to the client") == told()
 
 
 def test_a_request_to_cancel_is_told_to_the_side_that_did_not_ask_it():
@@ -155,8 +146,7 @@ def test_a_request_to_cancel_is_told_to_the_side_that_did_not_ask_it():
     market.answer_contract_cancellation(freelancer, contract, agree=True)
     assert [
         ("freelancer", "A request to cancel"),
-        ("client", "The contract ended by agreement"),
-        ("freelancer", "The contract ended by agreement"),
+        *both("The contract ended by agreement"),
     ] == told()
 
 

@@ -15,6 +15,16 @@ from microgigs.l10n import format_datetime
 from microgigs.orders import OrderEvent
 
 
+def _line_on_the_dashboard(app, username, href):
+    """The seller's dashboard, and its line of what waits that links to ``href``."""
+    seller = app.test_client()
+    log_in(seller, f"{username}@example.com")
+    page = seller.get("/dashboard").data.decode()
+    line = re.search(rf'<li><a href="{re.escape(href)}">.*?</li>', page, re.DOTALL)
+    assert line is not None, href
+    return page, line.group(0)
+
+
 def test_the_sellers_dashboard_lists_what_waits_for_her(app, host):
     sara = app.test_client()
     log_in(sara, "sara_designs@example.com")
@@ -35,12 +45,8 @@ def test_a_request_to_cancel_waits_on_the_sellers_dashboard(app, host):
         w.order for w in host.market.orders_waiting(seller) if w.moves == (OrderEvent.DELIVER,)
     )
     host.market.request_cancellation(Actor.member(order.buyer_id), order.id, "تغيرت خطتي")
-    noura = app.test_client()
-    log_in(noura, "noura_writes@example.com")
-    page = noura.get("/dashboard").data.decode()
-    line = re.search(rf'<li><a href="/orders/{order.id}#actions">.*?</li>', page, re.DOTALL)
-    assert line is not None
-    assert "طلب إلغاء بانتظار ردك" in line.group(0)
+    _page, line = _line_on_the_dashboard(app, "noura_writes", f"/orders/{order.id}#actions")
+    assert "طلب إلغاء بانتظار ردك" in line
 
 
 def test_a_late_order_says_since_when_it_is_late_in_the_sites_time(app, host):
@@ -50,12 +56,9 @@ def test_a_late_order_says_since_when_it_is_late_in_the_sites_time(app, host):
     now = host.market.clock.now()
     late = [w.order for w in host.market.orders_waiting(seller) if w.order.deadline < now]
     assert late  # the demo leaves noura an order past its days
-    noura = app.test_client()
-    log_in(noura, "noura_writes@example.com")
-    page = noura.get("/dashboard").data.decode()
-    line = re.search(rf'<li><a href="/orders/{late[0].id}#actions">.*?</li>', page, re.DOTALL)
+    page, line = _line_on_the_dashboard(app, "noura_writes", f"/orders/{late[0].id}#actions")
     riyadh = format_datetime(late[0].deadline, "ar", time_format="short", timezone="Asia/Riyadh")
-    assert f'<small class="late">متأخر منذ {riyadh}</small>' in line.group(0)
+    assert f'<small class="late">متأخر منذ {riyadh}</small>' in line
     assert "الأوقات كلها بتوقيت المملكة العربية السعودية." in page
 
 
@@ -93,12 +96,8 @@ def test_a_buyers_question_waits_on_the_sellers_dashboard(app, host):
     service = host.market.dashboard(seller).services[0]
     buyer = Actor.member(host.market.profile_by_username("tariq").member_id)
     inquiry = host.market.ask(buyer, service.id, "هل تكتب بلهجة خليجية؟")
-    noura = app.test_client()
-    log_in(noura, "noura_writes@example.com")
-    page = noura.get("/dashboard").data.decode()
-    line = re.search(rf'<li><a href="/dashboard#inquiry-{inquiry}">.*?</li>', page, re.DOTALL)
-    assert line is not None
-    assert "سؤال مشترٍ بانتظار ردك" in line.group(0)
+    page, line = _line_on_the_dashboard(app, "noura_writes", f"/dashboard#inquiry-{inquiry}")
+    assert "سؤال مشترٍ بانتظار ردك" in line
     waiting = len(host.market.orders_waiting(seller)) + len(host.market.contracts_waiting(seller))
     asked = [q for q in host.market.dashboard(seller).inquiries if q.awaits_answer]
     assert f"({waiting + len(asked)})" in page
