@@ -725,12 +725,20 @@ class PriceNotAllowed(PricingError):
         "The {field} {price} is not allowed: it must be from {minimum} to {maximum} "
         "in steps of {step}."
     )
+    any_amount: ClassVar[str] = _(
+        "The {field} {price} is not allowed: it must be from {minimum} to {maximum}."
+    )
 
     field: str
     price: object
     minimum: object
     maximum: object
     step: object
+
+    def wording(self) -> str:
+        """Any amount to the cent (a request's budget) says its range alone."""
+        step = self.step
+        return self.any_amount if getattr(step, "minor", None) == 1 else self.template
 
 
 @attrs.define(auto_exc=True)

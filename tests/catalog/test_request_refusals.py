@@ -12,6 +12,7 @@ import pytest
 
 from microgigs.errors import InvalidText, PriceNotAllowed
 from microgigs.ids import CategoryId, MemberId, RequestId
+from microgigs.l10n import translate_error
 from microgigs.money import Money
 from microgigs.policy import KHAMSAT
 from microgigs.requests import ServiceRequest, request_refusals
@@ -41,3 +42,13 @@ def test_posting_raises_the_first_refusal_the_title_before_the_budget():
             policy=POLICY,
         )
     assert "request title" == refused.value.context()["field"]
+
+
+def test_a_budget_out_of_its_range_says_the_range_not_steps_of_a_cent():
+    # noticed in a walk-through: "… from $5.00 to $255.00 in steps of $0.01"
+    (refused,) = request_refusals(POLICY, **GOOD, budget=Money(100, "USD")).values()
+    assert "The budget $1.00 is not allowed: it must be from $5.00 to $255.00." == (
+        translate_error(refused, "en")
+    )
+    assert "بمضاعفات" not in translate_error(refused, "ar")
+    assert "255.00" in translate_error(refused, "ar")
