@@ -21,11 +21,13 @@ from microgigs.errors import InvalidText, InvalidType, MicrogigsError, NotFound,
 # invisible marks and spaces (U+061C, U+200B–200F, U+2060–2064, U+FEFF) as well, and the
 # characters that draw nothing while being no space (a soft hyphen, a grapheme joiner, the
 # Hangul and Khmer fillers, a Mongolian separator, the line and paragraph separators, a
-# Braille blank, interlinear marks, tag characters): one name passed for another with them.
+# Braille blank, interlinear marks, tag characters, the deprecated format characters, the
+# Mongolian and musical format marks): one name passed for another with them.
 _FORBIDDEN_LINE: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
     "\ud800-\udfff\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2028\u2029\u2800\u3164"
-    "\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\uffa0\ufff9-\ufffb\U000e0000-\U000e007f\u180b-\u180d\u180f\u206a-\u206f"
+    "\U0001d173-\U0001d17a]"
 )
 _FORBIDDEN_MULTILINE: Final = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"

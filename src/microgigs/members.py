@@ -148,8 +148,41 @@ def _family_name(name: str) -> str:
     return plain_text(_("family name"), name, *_NAME_LENGTH)
 
 
+_LOOKS_ALIKE: Final = str.maketrans(
+    {
+        # Persian and Urdu letters drawn as the Arabic ones inside a word
+        "\u06cc": "ي", "\u06d0": "ي", "\u064a": "ي", "\u06a9": "ك", "\u06aa": "ك",
+        "\u06c1": "ه", "\u06d5": "ه", "\u06be": "ه",
+        # Cyrillic and Greek letters drawn as Latin ones
+        "а": "a", "в": "b", "е": "e", "ѕ": "s", "і": "i", "ј": "j", "к": "k", "м": "m",
+        "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "һ": "h",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ι": "i",
+        "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+        "η": "n", "ζ": "z",
+    }
+)  # fmt: skip
+"""Letters of other alphabets that a reader takes for the ones the team's names are
+written in (lower case: names are folded first)."""
+
+
+def _as_read(text: str) -> list[str]:
+    """A name's words as a reader sees them.
+
+    No marks nor characters that draw nothing, letters that look alike read as one, then
+    folded as search folds words.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    drawn = "".join(c for c in folded if unicodedata.category(c) not in _UNSEEN)
+    return tokens(drawn.translate(_LOOKS_ALIKE))
+
+
+_UNSEEN: Final = frozenset({"Mn", "Me", "Cf"})
+"""Marks and format characters: a word reads the same without them (a variation selector,
+a harakah, a joiner)."""
+
+
 _TEAMS_NAMES: Final = tuple(
-    tuple(tokens(phrase))
+    tuple(_as_read(phrase))
     for phrase in (
         "فريق الموقع",
         "إدارة الموقع",
@@ -176,7 +209,7 @@ them, whole words in a row, would pass for the team (a hostile review: a party n
 
 def _not_the_team(first_name: str, family_name: str) -> None:
     """A full name (both parts checked already) that names the team: ``ReservedName``."""
-    words = tokens(f"{first_name} {family_name}")
+    words = _as_read(f"{first_name} {family_name}")
     for phrase in _TEAMS_NAMES:
         width = len(phrase)
         if any(tuple(words[at : at + width]) == phrase for at in range(len(words) - width + 1)):

@@ -304,3 +304,27 @@ def test_a_name_holds_no_invisible_character(hidden):
     # passed in names, where they make one name look like another
     with pytest.raises(InvalidText):
         make_member().update_profile(first_name=f"سا{hidden}رة")
+
+
+# The review of that rule (2026-12-08): a look-alike letter or a mark that draws nothing
+# passed it («فریق» with a Persian yeh, «فر\ufe00يق», a Cyrillic а in "аdmin").
+@pytest.mark.parametrize(
+    ("first", "family"),
+    [
+        ("فر\u06ccق", "الموقع"),
+        ("ف\u0640\u0640ر\u06ccق", "الموقع"),
+        ("الدعم", "الفنی"),
+        ("فر\ufe00يق", "الموقع"),
+        ("فر\u206aيق", "الموقع"),
+        ("فر\u180bيق", "الموقع"),
+        ("الإد\u08f3ارة", "العامة"),
+        ("\u0430dmin", "Smith"),
+        ("Support", "\u0422\u0435am"),
+        ("ΑDMIN", "x"),
+    ],
+)
+def test_a_name_that_reads_as_the_team_through_look_alike_letters_is_refused(first, family):
+    refused = registration_refusals(
+        username="someone", email="someone@example.com", first_name=first, family_name=family
+    )
+    assert isinstance(refused.get("first_name"), (ReservedName, InvalidText)), refused
