@@ -110,6 +110,11 @@ class Inquiry:
                 raise OutOfRange(field=field, value=count + 1, minimum=1, maximum=most)
 
     @property
+    def last_at(self) -> datetime:
+        """When it last moved: its latest message (a seller reads the liveliest first)."""
+        return self.messages[-1].sent_at if self.messages else self.opened_at
+
+    @property
     def awaits_answer(self) -> bool:
         """The buyer wrote last: the seller has a question to answer.
 

@@ -257,3 +257,17 @@ def test_a_dashboard_holds_the_newest_inquiries_not_all_of_them(market):
         asked.append(market.ask(buyer, service, f"سؤال {n}"))
     shown = market.dashboard(seller).inquiries
     assert asked[::-1][:DASHBOARD_INQUIRIES] == [i.id for i in shown]
+
+
+def test_a_buyers_follow_up_brings_an_old_inquiry_back_to_the_dashboard(market):
+    # a review of the bound above: by their opening, a follow-up on an inquiry past the
+    # newest 50 left the dashboard, while the seller's response time counted on
+    seller, first_buyer, service = cast(market)
+    first = market.ask(first_buyer, service, "سؤال أول")
+    market.answer_inquiry(seller, first, "نعم")
+    for n in range(DASHBOARD_INQUIRIES):
+        market.ask(another(market, f"buyer{n}", "مشتر", "جديد"), service, f"سؤال {n}")
+    market.clock.advance(DAY)
+    market.answer_inquiry(first_buyer, first, "وسؤال آخر بعد الرد")
+    (top, *_rest) = market.dashboard(seller).inquiries
+    assert (first, True) == (top.id, top.awaits_answer)

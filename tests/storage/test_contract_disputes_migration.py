@@ -71,7 +71,7 @@ def test_sqlite_contracts_disputed_before_the_migration_are_queued(tmp_path):
     connection.close()
 
     storage = SQLiteStorage(path, currency="USD")
-    assert 17 == storage.schema_version()
+    assert 18 == storage.schema_version()
     assert [("C1", made[0].offered_at), ("C3", made[2].offered_at)] == queue(storage)
     storage.close()
 
@@ -86,6 +86,6 @@ def test_postgres_contracts_disputed_before_the_migration_are_queued(postgres_sc
         cursor.executemany(INSERT.replace("?", "%s"), rows(made, utc))
 
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    assert 16 == storage.schema_version()
+    assert 17 == storage.schema_version()
     assert [("C1", made[0].offered_at), ("C3", made[2].offered_at)] == queue(storage)
     storage.close()

@@ -76,7 +76,7 @@ def test_sqlite_orders_stored_whole_read_back_the_same_after_the_migration(tmp_p
     connection.close()
 
     storage = SQLiteStorage(path, currency="USD")
-    assert 17 == storage.schema_version()
+    assert 18 == storage.schema_version()
     assert orders == read_back(storage, orders)
     storage.close()
 
@@ -93,7 +93,7 @@ def test_postgres_orders_stored_whole_read_back_the_same_after_the_migration(
         cursor.executemany(INSERT_WHOLE.replace("?", "%s"), whole_rows(orders, utc))
 
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    assert 16 == storage.schema_version()
+    assert 17 == storage.schema_version()
     assert orders == read_back(storage, orders)
     storage.close()
 

@@ -87,7 +87,7 @@ def test_an_unbalanced_set_of_entries_is_refused_at_commit(ledger_schema):
 def test_migrations_are_numbered_and_applied_once(ledger_schema):
     dsn, schema = ledger_schema
     storage = PostgresStorage(dsn, currency="USD", schema=schema, pool_size=1)
-    assert 16 == storage.schema_version()
+    assert 17 == storage.schema_version()
     storage.close()
 
 

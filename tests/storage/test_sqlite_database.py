@@ -49,10 +49,10 @@ def test_migrations_are_numbered_and_applied_once(tmp_path):
     path = tmp_path / "twice.db"
     SQLiteStorage(path, currency="USD").close()
     storage = SQLiteStorage(path, currency="USD")
-    assert 17 == storage.schema_version()
+    assert 18 == storage.schema_version()
     storage.close()
     with sqlite3.connect(path) as connection:
-        assert [(v,) for v in range(1, 18)] == connection.execute(
+        assert [(v,) for v in range(1, 19)] == connection.execute(
             "SELECT version FROM schema_migrations ORDER BY version"
         ).fetchall()
         assert ("wal",) == connection.execute("PRAGMA journal_mode").fetchone()

@@ -312,8 +312,8 @@ class Dashboard:
 
     ``pending`` is where their pending earnings come from, soonest to clear first (the
     first 50): each order or contract milestone, what it earned and when it is available.
-    ``inquiries`` are the newest ``DASHBOARD_INQUIRIES`` (50) the seller received, newest
-    first.
+    ``inquiries`` are the ``DASHBOARD_INQUIRIES`` (50) the seller received that were written
+    in last, the latest first (a buyer's follow-up brings an old one back).
     """
 
     balances: Balances

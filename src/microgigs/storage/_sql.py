@@ -635,12 +635,12 @@ class SqlBackend(ABC):
         )
 
     def inquiries_of(self, member_id: MemberId, *, as_seller: bool, limit: int) -> list[Inquiry]:
-        # a seller's: the index (seller_id, opened_at, id) read backwards; a buyer's: the
-        # (buyer_id, service_id) unique index finds their few
+        # a seller's: the index (seller_id, last_at, id); a buyer's: the (buyer_id,
+        # service_id) unique index finds their few
         return self._many(
             Inquiry,
             f"SELECT doc FROM inquiries WHERE {'seller_id' if as_seller else 'buyer_id'} = ?"
-            " ORDER BY opened_at DESC, id DESC LIMIT ?",
+            " ORDER BY last_at DESC, id DESC LIMIT ?",
             (member_id, limit),
         )
 
@@ -1152,6 +1152,7 @@ class SqlBackend(ABC):
             "buyer_id": inquiry.buyer_id,
             "seller_id": inquiry.seller_id,
             "opened_at": self._time(inquiry.opened_at),
+            "last_at": self._time(inquiry.last_at),
         }
 
     def _request_columns(self, request: ServiceRequest) -> dict[str, object]:

@@ -585,7 +585,7 @@ class _Inquiries(_Versioned[InquiryId, Inquiry]):
             for i in self.overlay(stored)
             if (i.seller_id if as_seller else i.buyer_id) == member_id
         ]
-        found.sort(key=lambda i: (i.opened_at, i.id), reverse=True)
+        found.sort(key=lambda i: (i.last_at, i.id), reverse=True)
         return [clone(i) for i in found[:limit]]
 
 

@@ -269,7 +269,7 @@ class _MemoryBackend:
             for i in self._inquiries.values()
             if (i.seller_id if as_seller else i.buyer_id) == member_id
         ]
-        return sorted(found, key=lambda i: (i.opened_at, i.id), reverse=True)[:limit]
+        return sorted(found, key=lambda i: (i.last_at, i.id), reverse=True)[:limit]
 
     def inquiries_to(self, seller_id: MemberId, since: datetime) -> list[Inquiry]:
         found = [

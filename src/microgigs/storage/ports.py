@@ -176,11 +176,14 @@ class InquiryRepository(Repository[InquiryId, Inquiry], Protocol):
         ...
 
     def from_buyer(self, buyer_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
-        """The inquiries a buyer opened, newest first (at most ``limit``, up to 1,000)."""
+        """The inquiries a buyer opened, the latest written in first (at most ``limit``)."""
         ...
 
     def received(self, seller_id: MemberId, *, limit: int = 50) -> list[Inquiry]:
-        """The inquiries a seller received, newest first (at most ``limit``, up to 1,000)."""
+        """The inquiries a seller received, the latest written in first (at most ``limit``).
+
+        By :attr:`~microgigs.inquiries.Inquiry.last_at`; ``limit`` up to 1,000.
+        """
         ...
 
 

@@ -1347,6 +1347,18 @@ def check_inquiries(make: Factory) -> None:
             uow.inquiries.add(third)  # staged, not committed: this unit already sees it
             assert ["I3", "I2", "I1"] == [i.id for i in uow.inquiries.from_buyer(BUYER_ID)]
             assert ["I3", "I2"] == [i.id for i in uow.inquiries.received(SELLER_ID, limit=2)]
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            # a buyer writing again brings an older inquiry back first: by its latest message
+            # (a review: a follow-up on an inquiry past the newest 50 left the dashboard)
+            followed = uow.inquiries.get(InquiryId("I1"))
+            followed.write(buyer, "وهل تسلم الملفات المفتوحة؟", EPOCH + timedelta(days=4))
+            uow.inquiries.save(followed)
+            assert ["I1", "I3"] == [i.id for i in uow.inquiries.received(SELLER_ID, limit=2)]
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert ["I1", "I3", "I2"] == [i.id for i in uow.inquiries.received(SELLER_ID)]
+            assert "I1" == uow.inquiries.from_buyer(BUYER_ID, limit=1)[0].id
 
 
 def _evaluation(seller_id: MemberId, days: int, level: SellerLevel) -> Evaluation:
