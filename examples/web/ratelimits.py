@@ -251,15 +251,18 @@ def _account_key() -> str:
 
     Changing a password, or adding a payout method, checks the logged-in member's own
     password: the account is theirs, whatever e-mail the form may add (a hostile review:
-    an ``email`` field sent with each guess counted it against a made-up account).
+    an ``email`` field sent with each guess counted it against a made-up account), counted
+    apart from the log-ins of the account (``|own``).
     """
     member_id = g.get("member_id")
     asking = request.endpoint in _ASKING_THE_PASSWORD
     # a form's field, or the JSON body's (whose size request.form would check first)
     email = None if request.is_json or asking else request.form.get("email")
-    if asking:
+    if asking:  # the member's own guesses, counted apart from strangers' log-ins: a
+        # stranger's failures never lock the owner out of their own remedy (a review)
         account = current_app.extensions["host"].accounts.get(str(member_id or ""))
         email = account.email if account is not None else f"member:{member_id}"
+        return f"account:{email.strip().lower()[:320]}|own"
     body = None
     size = request.content_length  # None when chunked: read, bounded as the view reads it
     if email is None and request.is_json and (size is None or size <= TOKEN_BODY_LIMIT):

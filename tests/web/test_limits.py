@@ -195,7 +195,28 @@ def test_guesses_at_the_current_password_count_as_failed_log_ins_of_that_account
             data={"csrf": token, "current": "demo-password", "password": "x" * 12},
         ).status_code
     )
-    assert 429 == attempt(one, "hind@example.com", "demo-password", "10.7.3.1").status_code
+
+
+def test_a_strangers_failed_log_ins_never_lock_the_owner_out_of_changing_the_password(workers):
+    # a review (2026-12-08): ten wrong tokens asked for the owner's address, from ten
+    # addresses, and the owner, logged in, was refused the change of password (429): the
+    # guesses at the current password were counted with the strangers' log-ins
+    one, _two = workers
+    owner = one.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.9.0.1"
+    log_in(owner, "yousef_studio@example.com")
+    for n in range(10):
+        stranger = one.test_client()
+        stranger.environ_base["REMOTE_ADDR"] = f"10.9.1.{n}"
+        stranger.post(
+            "/api/v1/tokens", json={"email": "yousef_studio@example.com", "password": f"guess-{n}-xx"}
+        )
+    token = csrf_of(owner.get("/account/password").data)
+    changed = owner.post(
+        "/account/password",
+        data={"csrf": token, "current": "demo-password", "password": "a-new-long-password"},
+    )
+    assert 303 == changed.status_code
 
 
 def test_guesses_at_the_password_to_add_a_payout_method_count_as_failed_log_ins(workers):
