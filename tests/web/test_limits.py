@@ -209,7 +209,8 @@ def test_a_strangers_failed_log_ins_never_lock_the_owner_out_of_changing_the_pas
         stranger = one.test_client()
         stranger.environ_base["REMOTE_ADDR"] = f"10.9.1.{n}"
         stranger.post(
-            "/api/v1/tokens", json={"email": "yousef_studio@example.com", "password": f"guess-{n}-xx"}
+            "/api/v1/tokens",
+            json={"email": "yousef_studio@example.com", "password": f"guess-{n}-xx"},
         )
     token = csrf_of(owner.get("/account/password").data)
     changed = owner.post(

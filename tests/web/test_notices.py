@@ -107,8 +107,10 @@ def test_a_milestone_approved_tells_the_freelancer_it_was_earned_not_that_the_co
     market.fund_milestone(client, contract, 2)
     market.submit_milestone(freelancer, contract, 2, "تم")
     told()
-    market.tick(market.clock.now() + timedelta(days=30))  # approves itself
-    assert [("freelancer", "A milestone approved: you earned")] == told()
+    market.tick(market.clock.now() + timedelta(days=30))  # approves itself: the last one
+    # the contract completed: both are told, the client's money left escrow (a review: the
+    # client was told nothing)
+    assert both("The contract completed: review the other side") == told()
 
 
 def test_an_early_end_is_told_to_the_freelancer_and_their_answer_to_the_client():

@@ -232,7 +232,7 @@ def request_changes(command: c.RequestChanges, context: Context) -> None:
 def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
     contract = _contract_for(context, command)
     settled = contract.approve(command.actor, command.number, context.now)
-    settle(context, contract, settled, "milestone_approved", by=command.actor)
+    settle(context, contract, settled, approved_event(contract), by=command.actor)
 
 
 @handles(c.DisputeMilestone)
@@ -350,6 +350,11 @@ def review_contract(command: c.ReviewContract, context: Context) -> None:
         stars=context.policy.reviews,
     )
     save_contract(context, contract, "reviewed", by=command.actor)
+
+
+def approved_event(contract: Contract) -> str:
+    """What approving a milestone says: the contract completed, with its last one."""
+    return "completed" if contract.status is ContractStatus.COMPLETED else "milestone_approved"
 
 
 def settle(
