@@ -1604,7 +1604,7 @@ def act(order_id: str, action: str) -> Response:
             oid,
             _choice(OrderEvent, "outcome", form.get("outcome", ""), among=RESOLUTIONS),
             _optional_amount("refund", required=form.get("outcome") == "resolve_partial_refund"),
-            reason=text or None,
+            reason=text,  # the page asks why: none is refused, never taken as none given
             key=k,
         ),
     }

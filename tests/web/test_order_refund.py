@@ -45,3 +45,21 @@ def test_a_partial_refund_shows_its_amount_to_the_buyer_and_the_seller(app, host
         # and why the site team decided so (a walk-through, 2026-12-08: an order's decision
         # could not say, where a contract's did)
         assert "سلّم البائع نصف العمل المطلوب" in shown.split('class="timeline"')[1]
+
+
+def test_a_decision_on_a_dispute_without_its_reason_is_refused_and_changes_nothing(app, host):
+    # a new user's probe (2026-12-08): the page asks why, and a post without it was taken
+    with host.market.storage.unit_of_work() as uow:
+        order = uow.orders.in_status(OrderStatus.AWAITING_ACCEPTANCE, limit=1)[0]
+    host.market.report_problem(Actor.member(order.buyer_id), order.id, "الملف لا يفتح")
+    admin = app.test_client()
+    log_in(admin, "admin@example.com")
+    page = f"/orders/{order.id}"
+    for body in ({"body": ""}, {}):
+        token = csrf_of(admin.get(page).data)
+        admin.post(
+            f"{page}/resolve",
+            data={"csrf": token, "key": f"no-reason-{len(body)}", "outcome": "resolve_complete"}
+            | body,
+        )
+        assert OrderStatus.DISPUTED is host.market.order(Actor.system(), order.id).status
