@@ -1061,7 +1061,8 @@ def _http_error(error: HTTPException) -> tuple[str | Response, int] | Response:
     if request.path.startswith("/api/"):  # in the caller's Accept-Language, not the site's
         return http_error_answer(error)
     shown = f"{message}. {detail}".strip(" .") + "." if not message.endswith(".") else message
-    if status in _SAID_PLAINLY:  # an address of nothing, or not the reader's: as a page's is
+    if status in _SAID_PLAINLY and not isinstance(error, StaleForm):  # nothing there, or
+        # not the reader's, as a page of nothing says it (a stale form is the reader's own)
         return _said_plainly(status, shown, _came_from())
     return render_template("error.html", message=shown, back_to=_came_from()), status
 
