@@ -1935,10 +1935,8 @@ def test_an_offer_is_acceptable_only_while_neither_side_is_suspended(market):
     market.answer_offer(freelancer, contract, accept=False, key="no")  # a decline always goes
 
 
-# A hostile review (2026-12-08): a project whose hire was a private offer (no bid) read
-# "closed" when its contract completed, the status of a project none of whose contracts did.
-def test_a_private_offer_completed_completes_its_project(market):
-    client, freelancer, _other = people(market)
+def completed_by_an_offer(market, client, freelancer):
+    """A project of the client's, and the contract its offer to the freelancer completed."""
     project = open_project(market, client)
     terms = {"amount": usd(1200), "delivery_days": 20}
     contract = market.send_offer(client, project, freelancer.member_id, **terms, key="o-1")
@@ -1946,5 +1944,29 @@ def test_a_private_offer_completed_completes_its_project(market):
     market.fund_milestone(client, contract, 1, key="fund")
     market.submit_milestone(freelancer, contract, 1, "تم", key="sub")
     market.approve_milestone(client, contract, 1, key="ok")
+    return project, contract
+
+
+# A hostile review (2026-12-08): a project whose hire was a private offer (no bid) read
+# "closed" when its contract completed, the status of a project none of whose contracts did.
+def test_a_private_offer_completed_completes_its_project(market):
+    client, freelancer, _other = people(market)
+    project, contract = completed_by_an_offer(market, client, freelancer)
     assert ContractStatus.COMPLETED is market.contract_page(client, contract).contract.status
     assert ProjectStatus.COMPLETED is market.project_page(client, project).project.status
+
+
+def test_a_stranger_reads_no_contract_of_a_completed_project(market):
+    # a review (2026-12-08): Project.completed named the contract to anyone, where hired and
+    # finished were left out
+    client, freelancer, other = people(market)
+    project, contract = completed_by_an_offer(market, client, freelancer)
+    for reader in (other, None):
+        seen = market.project_page(reader, project).project
+        assert (ProjectStatus.COMPLETED, [], [], []) == (
+            seen.status,
+            seen.hired,
+            seen.finished,
+            seen.completed,
+        )
+    assert [contract] == market.project_page(client, project).project.completed

@@ -490,6 +490,7 @@ class ProjectQueries(ReadSide):
                     offered=[],
                     hired=[],
                     finished=[],
+                    completed=[],
                 )
             return ProjectPage(
                 shown,
