@@ -303,3 +303,17 @@ def test_every_refused_term_of_a_project_is_named_at_once_in_a_forms_order() -> 
     assert isinstance(found["invited"], PermissionDenied)
     with pytest.raises(InvalidText):  # the first of them, as a draft is checked
         terms(title="قصير", bracket=99).checked(MOSTAQL_PROJECTS, CLIENT)
+
+
+def test_a_project_stored_before_completed_was_kept_completes_by_its_hired_bids() -> None:
+    # a review (2026-12-08): a project whose first contract completed before the site kept
+    # Project.completed read "closed" when its second one was then cancelled
+    project = open_project(hires_allowed=2)
+    first, second = bid(project), bid(project, OTHER)
+    for contract, chosen in ((ContractId("c1"), first), (ContractId("c2"), second)):
+        project.offer(Actor.member(CLIENT), contract, NOW, bid_id=chosen)
+        project.offer_answered(contract, accepted=True, now=NOW)
+    project.contract_finished(ContractId("c1"), completed=True, now=NOW)
+    project.completed.clear()  # as a document stored before the field was
+    project.contract_finished(ContractId("c2"), completed=False, now=NOW)
+    assert ProjectStatus.COMPLETED is project.status

@@ -708,6 +708,8 @@ class Project:
         """
         if len(self.finished) < len(self.hired):
             return ProjectStatus.IN_PROGRESS
-        if self.completed:
+        # a hired bid completed says so too: a project stored before ``completed`` was kept
+        # holds its completed contracts only there
+        if self.completed or any(b.status is BidStatus.COMPLETED for b in self.bids):
             return ProjectStatus.COMPLETED
         return otherwise
