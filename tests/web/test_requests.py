@@ -73,7 +73,13 @@ def test_an_admin_grants_and_removes_the_professional_level_and_settles_a_disput
     assert "Remove professional" not in admin.get("/admin").data.decode()
     disputes = page.split("<h2>Disputes</h2>")[1].split("</section>")[0]
     disputed = re.search(r'href="/orders/([0-9A-Z]{26})"', disputes).group(1)
-    post(admin, f"/orders/{disputed}/resolve", outcome="resolve_partial_refund", refund="1.00")
+    post(
+        admin,
+        f"/orders/{disputed}/resolve",
+        outcome="resolve_partial_refund",
+        refund="1.00",
+        body="سلّم البائع جزءًا من العمل",
+    )
     status = re.search(r'id="status">([^<]+)<', admin.get(f"/orders/{disputed}").data.decode())
     assert "completed" == status.group(1)
 

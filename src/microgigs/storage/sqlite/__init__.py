@@ -11,7 +11,7 @@
 
 >>> storage = SQLiteStorage(":memory:", currency="USD")
 >>> storage.schema_version()
-17
+18
 >>> storage.close()
 """
 
