@@ -9,10 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
 
+from microgigs.clock import utc
 from microgigs.storage.postgres import _migrations as postgres_migrations
 from microgigs.storage.sqlite import _migrations as sqlite_migrations
 from microgigs.storage.sqlite import _statements
@@ -47,3 +49,8 @@ def postgres_before(dsn: str, schema: str, version: int) -> Iterator[psycopg.Con
                 connection.execute(script)  # type: ignore[arg-type]
                 connection.execute("INSERT INTO schema_migrations VALUES (%s, now())", (number,))
         yield connection
+
+
+def sqlite_time(when: datetime) -> str:
+    """A time as the SQLite adapter writes it in a column: fixed width, ``Z`` for UTC."""
+    return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

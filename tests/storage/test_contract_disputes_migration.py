@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from migrating import postgres_before, sqlite_before
+from migrating import postgres_before, sqlite_before, sqlite_time
 
 from microgigs.actors import Actor
 from microgigs.clock import utc
@@ -38,10 +38,6 @@ def old_document(contract: Contract) -> str:
     for milestone in doc["milestones"]:
         del milestone["disputed_at"]
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-
-
-def sqlite_time(when: datetime) -> str:
-    return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def rows(made: list[Contract], time: object) -> list[tuple[object, ...]]:

@@ -10,7 +10,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from migrating import postgres_before, sqlite_before
+from migrating import postgres_before, sqlite_before, sqlite_time
 
 from microgigs.actors import Actor
 from microgigs.clock import utc
@@ -52,10 +52,6 @@ def row(contract: Contract, time: object) -> tuple[object, ...]:
     return (contract.id, contract.project_id, contract.client_id, contract.freelancer_id,
             contract.status.value, time(contract.offered_at), None, contract.version,  # type: ignore[operator]
             old_document(contract))  # fmt: skip
-
-
-def sqlite_time(when: object) -> str:
-    return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"  # type: ignore[arg-type]
 
 
 def no_fee(read: Contract) -> None:

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from migrating import postgres_before, sqlite_before
+from migrating import postgres_before, sqlite_before, sqlite_time
 
 from microgigs import KHAMSAT, ManualClock, UlidGenerator
 from microgigs.actors import Actor
@@ -41,10 +41,6 @@ def demo_orders() -> list[Order]:
             for member in uow.members.page(limit=1000)
             for order in uow.orders.by_buyer(member.id, limit=1000)
         ]
-
-
-def sqlite_time(when: datetime) -> str:
-    return utc(when).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def whole_rows(orders: list[Order], time: object) -> list[tuple[object, ...]]:
