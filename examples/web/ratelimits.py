@@ -104,7 +104,7 @@ def limit(app: Flask, accounts: Accounts) -> None:
         view = per_address(attempts(per_account(app.view_functions[endpoint])))
         app.view_functions[endpoint] = view
     # changing the password checks the current one: guesses there count as failed log-ins
-    # of the member's own account (from any address), and of the address
+    # of the member's own account from that browser (from any address), and of the address
     # and so does adding a payout method, which asks for it again
     for endpoint in _ASKING_THE_PASSWORD:  # and every guess counts as it comes, as a log-in's
         view = per_address(attempts(per_account(app.view_functions[endpoint])))
@@ -252,17 +252,17 @@ def _account_key() -> str:
     Changing a password, or adding a payout method, checks the logged-in member's own
     password: the account is theirs, whatever e-mail the form may add (a hostile review:
     an ``email`` field sent with each guess counted it against a made-up account), counted
-    apart from the log-ins of the account (``|own``).
+    as a log-in from that browser is: with its device's failures when it carries the
+    account's device cookie (the owner's, who logged in there: strangers' failures never
+    lock them out of it), else with every stranger's.
     """
     member_id = g.get("member_id")
     asking = request.endpoint in _ASKING_THE_PASSWORD
     # a form's field, or the JSON body's (whose size request.form would check first)
     email = None if request.is_json or asking else request.form.get("email")
-    if asking:  # the member's own guesses, counted apart from strangers' log-ins: a
-        # stranger's failures never lock the owner out of their own remedy (a review)
+    if asking:
         account = current_app.extensions["host"].accounts.get(str(member_id or ""))
         email = account.email if account is not None else f"member:{member_id}"
-        return f"account:{email.strip().lower()[:320]}|own"
     body = None
     size = request.content_length  # None when chunked: read, bounded as the view reads it
     if email is None and request.is_json and (size is None or size <= TOKEN_BODY_LIMIT):
@@ -277,8 +277,9 @@ def _account_key() -> str:
     tried = (email if isinstance(email, str) else "").strip().lower()[:320]
     # a browser this account logged in from before counts its own failed log-ins: a
     # stranger's guesses lock out only browsers that never logged in (OWASP, "device
-    # cookies"). Not guesses at the current password (a stolen session may bring the
-    # cookie), nor reset links asked for (an inbox is the account's, whichever browser asks).
-    guarded = request.endpoint in {*_ASKING_THE_PASSWORD, "pages.forgot_password"}
+    # cookies"); guesses at the current password too, which share the count of that
+    # browser's log-ins (a thief who brought the cookie gets no more guesses than at the
+    # log-in). Not reset links asked for (an inbox is the account's, whichever browser asks).
+    guarded = request.endpoint == "pages.forgot_password"
     device = None if guarded else trusted_device(tried)
     return f"account:{tried}" if device is None else f"account:{tried}|device:{device}"
