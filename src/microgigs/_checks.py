@@ -26,9 +26,14 @@ from microgigs.errors import InvalidText, InvalidType, MicrogigsError, NotFound,
 _FORBIDDEN_LINE: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
     "\ud800-\udfff\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2028\u2029\u2800\u3164"
-    "\uffa0\ufff9-\ufffb\U000e0000-\U000e007f\u180b-\u180d\u180f\u206a-\u206f"
-    "\U0001d173-\U0001d17a]"
+    "\uffa0\ufff0-\ufffb\U000e0000-\U000e0fff\u180b-\u180d\u180f\u206a-\u206f"
+    "\U0001d173-\U0001d17a\U0001d159\ufe00-\ufe0e\u2000-\u200a\u202f\u205f"
+    "\U0001bca0-\U0001bca3\U00013430-\U0001343f\U00016fe4]"
 )
+"""Characters no one-line text holds; and any other format character (Unicode's Cf: a
+Syriac or Kaithi mark, an Arabic sign that draws nothing alone), found by its category.
+U+FE0F, the emoji presentation selector, stays: a phone's keyboard writes it after
+many an emoji."""
 _FORBIDDEN_MULTILINE: Final = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
@@ -89,12 +94,18 @@ def plain_text(
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     text = unicodedata.normalize("NFC", value).strip()
     found = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_LINE).search(text)
-    if found is not None:
-        character = f"U+{ord(found.group()):04X}"
+    unseen = None if multiline or text.isascii() else _format_character(text)
+    if found is not None or unseen is not None:
+        character = f"U+{ord(found.group() if found is not None else str(unseen)):04X}"
         raise InvalidText(field=field, minimum=minimum, maximum=maximum, character=character)
     if not minimum <= seen_length(text) <= maximum:
         raise InvalidText(field=field, minimum=minimum, maximum=maximum)
     return text
+
+
+def _format_character(text: str) -> str | None:
+    """The first format character (Cf) of a one-line text, but the emoji selector."""
+    return next((c for c in text if c != "\ufe0f" and unicodedata.category(c) == "Cf"), None)
 
 
 def seen_length(text: str) -> int:

@@ -148,6 +148,16 @@ def _family_name(name: str) -> str:
     return plain_text(_("family name"), name, *_NAME_LENGTH)
 
 
+_CAPITALS_ALIKE: Final = str.maketrans(
+    {
+        # Greek and Cyrillic capitals drawn as Latin ones (read before folding the case:
+        # folded, a capital nu is a small nu, drawn as a v)
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "А": "A", "В": "B",
+        "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+        "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ӏ": "I",
+    }
+)  # fmt: skip
 _LOOKS_ALIKE: Final = str.maketrans(
     {
         # Persian and Urdu letters drawn as the Arabic ones inside a word
@@ -159,6 +169,14 @@ _LOOKS_ALIKE: Final = str.maketrans(
         "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ι": "i",
         "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
         "η": "n", "ζ": "z",
+        # Latin letters drawn alike (a dotless i, a Latin alpha, small capitals, an l for
+        # an I), digits for letters, and the Lisu and Armenian letters drawn as Latin ones
+        "ı": "i", "ɑ": "a", "l": "i", "1": "i", "0": "o", "ᴀ": "a", "ᴅ": "d", "ᴍ": "m",
+        "ɪ": "i", "ɴ": "n", "ꓮ": "a", "ꓓ": "d", "ꓟ": "m", "ꓲ": "i", "ꓠ": "n", "ꓢ": "s",
+        "ꓔ": "t", "ꓰ": "e", "ꓳ": "o", "ꓑ": "p", "ꓣ": "r", "ꓗ": "k", "ո": "n", "օ": "o",
+        "ս": "u", "հ": "h",
+        # Arabic letters drawn as others inside a word
+        "\u06c3": "ه", "\u067b": "ي", "\u066e": "ي", "\u06a1": "ف", "\u066f": "ق",
     }
 )  # fmt: skip
 """Letters of other alphabets that a reader takes for the ones the team's names are
@@ -171,7 +189,7 @@ def _as_read(text: str) -> list[str]:
     No marks nor characters that draw nothing, letters that look alike read as one, then
     folded as search folds words.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(_CAPITALS_ALIKE).casefold()
     drawn = "".join(c for c in folded if unicodedata.category(c) not in _UNSEEN)
     return tokens(drawn.translate(_LOOKS_ALIKE))
 

@@ -297,8 +297,15 @@ def test_changing_one_name_is_checked_with_the_other():
 
 
 @pytest.mark.parametrize(
-    "hidden", ["\u00ad", "\u034f", "\u3164", "\u2800", "\u180e", "\U000e0041", "\u2028", "\u115f"]
-)
+    "hidden",
+    [
+        "\u00ad", "\u034f", "\u3164", "\u2800", "\u180e", "\U000e0041", "\u2028", "\u115f",
+        # the review of that list: variation selectors, format controls of other scripts,
+        # a filler, a null notehead, thin spaces
+        "\ufe00", "\U000e0100", "\U0001bca0", "\U00013430", "\U00016fe4", "\u070f",
+        "\u08e2", "\U000110bd", "\U0001d159", "\u200a", "\u202f", "\u205f",
+    ],
+)  # fmt: skip
 def test_a_name_holds_no_invisible_character(hidden):
     # the same review: a soft hyphen, a Hangul filler, a Braille blank, a tag character
     # passed in names, where they make one name look like another
@@ -321,6 +328,22 @@ def test_a_name_holds_no_invisible_character(hidden):
         ("\u0430dmin", "Smith"),
         ("Support", "\u0422\u0435am"),
         ("ΑDMIN", "x"),
+        # the review of the look-alikes (2026-12-08): capitals of other alphabets, letters
+        # of others still, Arabic letters drawn alike, words split by a space drawn thin
+        ("ADMI\u039d", "x"),
+        ("K\u0397AMSAT", "x"),
+        ("ADM\u04c0N", "x"),
+        ("ADMlN", "x"),
+        ("adm\u0131n", "x"),
+        ("\u0251dmin", "x"),
+        ("\u1d00\u1d05\u1d0d\u026a\u0274", "x"),
+        ("\ua4ee\ua4d3\ua4df\ua4f2\ua4e0", "x"),
+        ("admi\u0578", "x"),
+        ("الإدار\u06c3", "x"),
+        ("فر\u067bق", "الموقع"),
+        ("فر\u066eق", "الموقع"),
+        ("Ad\u200amin", "x"),
+        ("Ad\u202fmin", "x"),
     ],
 )
 def test_a_name_that_reads_as_the_team_through_look_alike_letters_is_refused(first, family):
