@@ -168,3 +168,18 @@ def test_an_offer_lapsed_is_told_to_the_client():
     market, _client, _freelancer, _contract, told = hired(answered=False)
     market.tick(market.clock.now() + timedelta(days=31))
     assert [("client", "Your offer lapsed unanswered")] == told()
+
+
+def test_an_admins_release_of_the_last_milestone_tells_both_the_contract_completed():
+    # a review (2026-12-08): completed by an admin's decision, the contract said only that an
+    # admin decided, and nothing listening for contract.completed heard of it
+    market, client, freelancer, contract, told = hired()
+    market.fund_milestone(client, contract, 1)
+    market.submit_milestone(freelancer, contract, 1, "تم")
+    market.dispute_milestone(client, contract, 1, "الشعار لا يطابق الوصف")
+    told()
+    market.resolve_milestone(ADMIN, contract, 1, Resolution.RELEASE)
+    assert [
+        *both("An admin decided the dispute"),
+        *both("The contract completed: review the other side"),
+    ] == told()

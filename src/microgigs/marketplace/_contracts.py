@@ -32,14 +32,15 @@ _FINISHED: Final = frozenset(
 
 
 def save_contract(
-    context: Context, contract: Contract, event: str, *, by: Actor | None = None
+    context: Context, contract: Contract, *events: str, by: Actor | None = None
 ) -> None:
     """Stage a contract and say what happened to it, and which member did it (``by``)."""
     context.uow.contracts.save(contract)
     said = {"contract_id": contract.id, "status": contract.status.value}
     if by is not None and by.member_id is not None:
         said["by"] = by.member_id
-    announce(context, f"contract.{event}", **said)
+    for event in events:
+        announce(context, f"contract.{event}", **said)
 
 
 def _plans(plans: Sequence[MilestonePlan], title: str, total: Money) -> Sequence[MilestonePlan]:
@@ -368,7 +369,7 @@ def settle(
     """Post what the contract's escrows pay out; a finished contract tells its project.
 
     ``event`` names the move (``milestone_approved``, ``ended_early`` …), as
-    :func:`save_contract` says it.
+    :func:`save_contract` says it; a contract it completes says ``completed`` too, once.
     """
     uow, now, policy = context.uow, context.now, context.policy
     clears_at = None
@@ -419,4 +420,6 @@ def settle(
                 contract.id, completed=contract.status is ContractStatus.COMPLETED, now=now
             )
             uow.projects.save(project)
-    save_contract(context, contract, event, by=by)
+    # completed by an admin's decision: said as the decision, and as the completion
+    completed = contract.status is ContractStatus.COMPLETED and event != "completed"
+    save_contract(context, contract, event, *(("completed",) if completed else ()), by=by)
