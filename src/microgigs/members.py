@@ -161,12 +161,12 @@ _CAPITALS_ALIKE: Final = str.maketrans(
 _LOOKS_ALIKE: Final = str.maketrans(
     {
         # Persian and Urdu letters drawn as the Arabic ones inside a word
-        "\u06cc": "ي", "\u06d0": "ي", "\u064a": "ي", "\u06a9": "ك", "\u06aa": "ك",
+        "\u06cc": "ي", "\u06d0": "ي", "\u06a9": "ك", "\u06aa": "ك",
         "\u06c1": "ه", "\u06d5": "ه", "\u06be": "ه",
         # Cyrillic and Greek letters drawn as Latin ones
         "а": "a", "в": "b", "е": "e", "ѕ": "s", "і": "i", "ј": "j", "к": "k", "м": "m",
         "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "һ": "h",
-        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ι": "i",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "i", "α": "a", "β": "b", "ε": "e", "ι": "i",
         "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
         "η": "n", "ζ": "z",
         # Latin letters drawn alike (a dotless i, a Latin alpha, small capitals, an l for
