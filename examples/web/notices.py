@@ -5,7 +5,8 @@ worker reads them through the façade (``market.events``), mails each order's pe
 happened and what now waits for them (a new order, its instructions, a delivery, a request
 for changes or to cancel, a problem reported, the order's end; a job offer and its answer,
 a milestone funded, submitted, approved, disputed or decided, a proposal and its answer, a
-request to cancel and its answer, an early end and its answer, the contract's end), then
+request to cancel and its answer, an early end and its answer, the contract's completion
+or end), then
 marks them delivered
 (``market.acknowledge_events``): each is told once, and the outbox does not grow; one older
 than a day (``STALE``) is acknowledged untold. Each mail names the order's service or the
