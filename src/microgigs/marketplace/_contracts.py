@@ -233,7 +233,7 @@ def request_changes(command: c.RequestChanges, context: Context) -> None:
 def approve_milestone(command: c.ApproveMilestone, context: Context) -> None:
     contract = _contract_for(context, command)
     settled = contract.approve(command.actor, command.number, context.now)
-    settle(context, contract, settled, approved_event(contract), by=command.actor)
+    settle(context, contract, settled, "milestone_approved", by=command.actor)
 
 
 @handles(c.DisputeMilestone)
@@ -353,11 +353,6 @@ def review_contract(command: c.ReviewContract, context: Context) -> None:
     save_contract(context, contract, "reviewed", by=command.actor)
 
 
-def approved_event(contract: Contract) -> str:
-    """What approving a milestone says: the contract completed, with its last one."""
-    return "completed" if contract.status is ContractStatus.COMPLETED else "milestone_approved"
-
-
 def settle(
     context: Context,
     contract: Contract,
@@ -369,7 +364,8 @@ def settle(
     """Post what the contract's escrows pay out; a finished contract tells its project.
 
     ``event`` names the move (``milestone_approved``, ``ended_early`` …), as
-    :func:`save_contract` says it; a contract it completes says ``completed`` too, once.
+    :func:`save_contract` says it; a contract it completes says ``completed`` once (in place
+    of the last approval, after an admin's decision).
     """
     uow, now, policy = context.uow, context.now, context.policy
     clears_at = None
@@ -420,6 +416,8 @@ def settle(
                 contract.id, completed=contract.status is ContractStatus.COMPLETED, now=now
             )
             uow.projects.save(project)
-    # completed by an admin's decision: said as the decision, and as the completion
-    completed = contract.status is ContractStatus.COMPLETED and event != "completed"
-    save_contract(context, contract, event, *(("completed",) if completed else ()), by=by)
+    # a completion is said once: instead of the last approval, after an admin's decision
+    events: tuple[str, ...] = (event,)
+    if contract.status is ContractStatus.COMPLETED:
+        events = ("completed",) if event == "milestone_approved" else (event, "completed")
+    save_contract(context, contract, *events, by=by)

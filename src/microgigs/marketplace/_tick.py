@@ -26,12 +26,7 @@ from microgigs.ids import (
 )
 from microgigs.marketplace._catalog import trending_since
 from microgigs.marketplace._context import Context, SystemStep, handles
-from microgigs.marketplace._contracts import (
-    approved_event,
-    offer_answered,
-    save_contract,
-    settle,
-)
+from microgigs.marketplace._contracts import offer_answered, save_contract, settle
 from microgigs.marketplace._orders import settle_order
 from microgigs.marketplace._projects import save_project
 from microgigs.money import Money
@@ -176,7 +171,7 @@ def fire_contract_timer(command: FireContractTimer, context: Context) -> None:
     # saved even when nothing is paid out: an early end whose held money is all disputed
     # stops its timer, and the contract leaves the due index
     if approved := contract.auto_approve(context.now):  # an active contract's
-        settle(context, contract, approved, approved_event(contract))
+        settle(context, contract, approved, "milestone_approved")
     else:  # an ending one's
         refunded = contract.end_timeout(context.now)
         settle(context, contract, refunded, "end_refunded" if refunded else "end_timer_stopped")
