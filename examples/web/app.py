@@ -479,10 +479,15 @@ def _shown_at(moment: datetime | None, lang: str) -> str:
 
 
 def _must_verify() -> bool:
-    """The reader may not pay before confirming their e-mail address (the policy asks it)."""
-    if not g.member_id or g.admin or not _market().policy.ledger.require_verified_email:
-        return False
-    return not _market().member(actor()).email_verified
+    """The reader may not pay before confirming their e-mail address (the policy asks it).
+
+    Read once a request: a page of offers has a pay form each.
+    """
+    if "must_verify" not in g:
+        asks = bool(g.member_id) and not g.admin
+        asks = asks and _market().policy.ledger.require_verified_email
+        g.must_verify = asks and not _market().member(actor()).email_verified
+    return bool(g.must_verify)
 
 
 @pages.app_context_processor

@@ -357,7 +357,7 @@ class _Player:
         if story == "declined":
             m.decline(seller, order, "لا أستطيع تنفيذ الطلب هذا الأسبوع", key=self.key())
             return
-        brief, _change = _BRIEFS.get(service.category_id, _BRIEF)
+        brief, change = _BRIEFS.get(service.category_id, _BRIEF)
         m.send_message(buyer, order, brief, key=self.key())
         if story in {"in_progress", "late"}:
             return
@@ -376,16 +376,25 @@ class _Player:
             return
         self.at(
             day + 0.6,
-            lambda: self.delivered(buyer, seller, order, story=story, stars=stars, day=day),
+            lambda: self.delivered(
+                buyer, seller, order, story=story, stars=stars, day=day, change=change
+            ),
         )
 
     def delivered(
-        self, buyer: Actor, seller: Actor, order: OrderId, *, story: str, stars: int, day: int
+        self,
+        buyer: Actor,
+        seller: Actor,
+        order: OrderId,
+        *,
+        story: str,
+        stars: int,
+        day: int,
+        change: str,
     ) -> None:
+        """The delivery, then what the story does with it; ``change`` is what is asked."""
         m = self.market
         m.deliver(seller, order, "إليك العمل كاملًا، بانتظار رأيك.", ["العمل.zip"], key=self.key())
-        category = m.order(Actor.system(), order).service.category_id
-        _brief, change = _BRIEFS.get(category, _BRIEF)
         if story == "modified":
             m.request_modification(buyer, order, change, key=self.key())
             self.at(day + 1, lambda: m.deliver(seller, order, "تم التعديل", key=self.key()))
