@@ -1955,7 +1955,7 @@ def _waiting(me: Actor, *, questions: Sequence[Inquiry] = ()) -> list[_Waiting]:
             f"/orders/{w.order.id}#actions",  # the form to act with, not the page's top
             w.order.service.title,
             next(words for move, words in _ORDER_MOVES if move in w.moves),
-            w.order.deadline if w.order.next_due is None else w.order.next_due.at,
+            w.due,
         )
         for w in market.orders_waiting(me, limit=_WAITING_SHOWN)
     ]

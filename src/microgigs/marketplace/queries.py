@@ -121,7 +121,7 @@ _QUEUE: Final = 100
 _SERVICES_SHOWN: Final = 24
 _PENDING: Final = 50
 DASHBOARD_INQUIRIES: Final = 50
-"""Inquiries a seller's dashboard holds: the newest received."""
+"""Inquiries a seller's dashboard holds: those written in last."""
 _HUNDREDTH: Final = Decimal("0.01")
 _PAUSED_READ: Final = 1000  # the team's pauses among the longest-paused services, sellers' too
 K = TypeVar("K", bound=str)
@@ -331,6 +331,14 @@ class OrderWaiting:
     order: Order
     moves: tuple[OrderEvent, ...]
 
+    @property
+    def due(self) -> datetime | None:
+        """When the awaited move is due: its timer's time, else an order's delivery date."""
+        order = self.order
+        if order.next_due is not None:
+            return order.next_due.at
+        return order.deadline if order.status is OrderStatus.IN_PROGRESS else None
+
 
 _EXPECTED: Final = frozenset(
     {
@@ -364,15 +372,9 @@ class ModerationQueue:
 
 
 def _most_urgent(waiting: OrderWaiting) -> tuple[datetime, datetime, str]:
-    """When an order's awaited move is due (its timer's, else its delivery's), then its age."""
+    """When an order's awaited move is due (:attr:`OrderWaiting.due`), then its age."""
     order = waiting.order
-    if order.next_due is not None:
-        due = order.next_due.at
-    elif order.status is OrderStatus.IN_PROGRESS and order.deadline is not None:
-        due = order.deadline
-    else:
-        due = CALENDARS_END
-    return due, order.placed_at, order.id
+    return waiting.due or CALENDARS_END, order.placed_at, order.id
 
 
 _WAITING_READ: Final = 1000
